@@ -1,0 +1,41 @@
+"""The shared frozen model: every layer speaks these types."""
+
+from headerlens.model.analysis import Address, Analysis
+from headerlens.model.auth import (
+    ARCSeal,
+    ARCSet,
+    AuthProperty,
+    AuthResults,
+    DKIMSignature,
+    MethodResult,
+    ReceivedSPF,
+    TagList,
+)
+from headerlens.model.core import Defect, HeaderField, InputKind, Severity
+from headerlens.model.received import Boundary, Chain, Hop, HopRole, Received, Vendor
+from headerlens.model.vendor import DecodedField, VendorHeader
+
+__all__ = [
+    "ARCSeal",
+    "ARCSet",
+    "Address",
+    "Analysis",
+    "AuthProperty",
+    "AuthResults",
+    "Boundary",
+    "Chain",
+    "DKIMSignature",
+    "DecodedField",
+    "Defect",
+    "HeaderField",
+    "Hop",
+    "HopRole",
+    "InputKind",
+    "MethodResult",
+    "Received",
+    "ReceivedSPF",
+    "Severity",
+    "TagList",
+    "Vendor",
+    "VendorHeader",
+]

@@ -1,0 +1,51 @@
+"""The immutable result of analysing one message: everything later layers consume."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from headerlens.model.auth import ARCSet, AuthResults, DKIMSignature, ReceivedSPF
+from headerlens.model.core import Defect, HeaderField, InputKind
+from headerlens.model.received import Chain
+from headerlens.model.vendor import VendorHeader
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """An address from From / Return-Path, with the domain split off (lower-cased)."""
+
+    display: str  # the decoded field value as shown
+    address: str | None  # local@domain, or "" for the null sender
+    domain: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the pure layers learnt from one message. Replace, never mutate."""
+
+    source_name: str
+    kind: InputKind
+    raw: bytes  # the whole message as read (CRLF/LF kept) for DKIM
+    header_bytes: bytes  # header section exactly as read
+    body: bytes | None  # None for a header-only input
+    headers: tuple[HeaderField, ...]
+    chain: Chain
+    auth_results: tuple[AuthResults, ...] = ()  # Authentication-Results (+ -Original variants)
+    received_spf: tuple[ReceivedSPF, ...] = ()
+    dkim_signatures: tuple[DKIMSignature, ...] = ()
+    arc_sets: tuple[ARCSet, ...] = ()
+    vendor_headers: tuple[VendorHeader, ...] = ()
+    from_addr: Address | None = None
+    return_path: Address | None = None
+    subject: str | None = None  # RFC 2047 decoded
+    subject_raw: str | None = None
+    message_id: str | None = None
+    date: datetime | None = None  # Date: header
+    receipt_time: datetime | None = None  # timestamp of the boundary hop (or newest dated hop)
+    defects: tuple[Defect, ...] = ()
+
+    @property
+    def has_body(self) -> bool:
+        """True when the message body is available (not a header-only paste)."""
+        return self.body is not None

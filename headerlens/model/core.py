@@ -1,0 +1,55 @@
+"""Shared basic types: severities, defects and raw header fields."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.Enum):
+    """How much a defect or finding matters to the person reading the report."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Defect:
+    """Something malformed or surprising in the input, kept instead of raising.
+
+    ``code`` is a stable machine name (``received.bad-date``), ``message`` a plain sentence.
+    """
+
+    code: str
+    message: str
+    severity: Severity = Severity.WARNING
+
+
+class InputKind(enum.Enum):
+    """What the user gave us."""
+
+    EML = "eml"  # header section and body
+    HEADERS = "headers"  # header section only (a paste, a .txt)
+    MSG = "msg"  # Outlook .msg converted to RFC 5322 headers (+ body when present)
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderField:
+    """One header field exactly as it appears in the message.
+
+    ``index`` is the position in the header section, 0 = top-most (newest).
+    ``raw`` holds the exact bytes of the field including the name, folding and the final line
+    break, as DKIM canonicalisation needs them. ``value`` is the unfolded text after the colon,
+    decoded as UTF-8 (invalid bytes replaced), with leading/trailing whitespace stripped.
+    """
+
+    index: int
+    name: str
+    value: str
+    raw: bytes
+
+    @property
+    def lname(self) -> str:
+        """The field name in lower case, for case-insensitive matching."""
+        return self.name.lower()

@@ -1,0 +1,33 @@
+"""Types for DNS evidence: every query the live checks make is recorded as one of these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class DnsRecord:
+    """One DNS lookup and its outcome, kept as evidence for a verdict.
+
+    ``rcode`` is the DNS rcode name (NOERROR, NXDOMAIN, SERVFAIL, REFUSED...) or one of our
+    pseudo-codes: TIMEOUT (no answer in time), OFFLINE (``--offline``: not asked), ERROR.
+    ``answers`` are presentation-format strings: for TXT the character-strings joined without
+    separators (RFC 7208 §3.3, RFC 6376 §3.6.2.2), for MX "preference exchange", for A/AAAA
+    the address. ``cname_chain`` lists the names followed, in order, ending at the owner of the
+    answer. ``ttl`` is the smallest TTL in the answer (None when there is no answer).
+    """
+
+    name: str
+    rdtype: str
+    rcode: str
+    answers: tuple[str, ...] = ()
+    cname_chain: tuple[str, ...] = ()
+    ttl: int | None = None
+    duration_ms: float = 0.0
+    resolver: str = ""
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the server answered NOERROR (possibly with no records: NODATA)."""
+        return self.rcode == "NOERROR"

@@ -1,0 +1,116 @@
+"""Types for the Received chain: parsed lines, classified hops and the trust boundary."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from headerlens.model.core import Defect
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """One parsed Received field (RFC 5321 §4.4 plus the dialects seen in the wild).
+
+    Every attribute is optional because real lines omit or garble any of them; ``defects`` says
+    what could not be understood and ``raw`` keeps the unfolded original text.
+    """
+
+    raw: str
+    from_helo: str | None = None  # name the client gave in HELO/EHLO
+    from_rdns: str | None = None  # reverse-DNS name the receiver looked up
+    from_ip: str | None = None  # connecting IP (v4 or v6), without brackets
+    by: str | None = None  # receiving host
+    by_ip: str | None = None
+    with_protocol: str | None = None  # SMTP, ESMTPS, ESMTPSA, mapi, HTTP, ...
+    via: str | None = None  # e.g. "Frontend Transport"
+    id: str | None = None
+    for_addr: str | None = None
+    tls_version: str | None = None  # TLS1_2, TLSv1.3, ...
+    tls_cipher: str | None = None
+    server_software: str | None = None  # "Microsoft SMTP Server", "Postfix", "Exim 4.96", ...
+    server_version: str | None = None  # "15.20.7452.28", "14.3.498.0", ...
+    date_text: str | None = None  # the date part as written
+    timestamp: datetime | None = None  # timezone-aware when parsed
+    envelope_from: str | None = None  # "envelope-from <a@b>" where stated
+    defects: tuple[Defect, ...] = ()
+
+
+class HopRole(enum.Enum):
+    """What a hop is doing in the delivery path."""
+
+    MAILBOX = "mailbox server"
+    HUB = "hub transport"
+    EDGE = "edge transport"
+    GATEWAY_INBOUND = "gateway inbound"
+    GATEWAY_INTERNAL = "gateway internal"
+    GATEWAY_OUTBOUND = "gateway outbound"
+    MX = "MX (inbound)"
+    INTERNAL = "internal relay"
+    SUBMISSION = "submission"
+    LOCAL = "local delivery"
+    MTA = "MTA"
+    UNKNOWN = "unknown"
+
+
+class Vendor(enum.Enum):
+    """Who operates the software on a hop, as far as the line tells."""
+
+    EXCHANGE = "Microsoft Exchange"
+    EOP = "Exchange Online Protection"
+    TREND_MICRO = "Trend Micro"
+    GMAIL = "Gmail"
+    PROOFPOINT = "Proofpoint"
+    MIMECAST = "Mimecast"
+    BARRACUDA = "Barracuda"
+    IRONPORT = "Cisco IronPort"
+    POSTFIX = "Postfix"
+    EXIM = "Exim"
+    SENDMAIL = "Sendmail"
+    QMAIL = "qmail"
+    GENERIC = "generic MTA"
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One Received field placed in the delivery chain.
+
+    ``number`` counts in delivery order: 1 is the oldest hop (bottom-most Received line).
+    ``header_index`` points back to the field in the header section.
+    ``delay`` is the signed time since the previous hop (None when either date is missing);
+    negative means clock skew, never wrapped around a day.
+    """
+
+    number: int
+    header_index: int
+    received: Received
+    role: HopRole = HopRole.UNKNOWN
+    vendor: Vendor = Vendor.GENERIC
+    product_version: str | None = None  # "Exchange Server 2019", "Exchange 2010 SP3", ...
+    delay: timedelta | None = None
+    clock_skew: bool = False
+    is_boundary: bool = False
+    defects: tuple[Defect, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Boundary:
+    """Where the message entered the receiving organisation: the SPF check that matters."""
+
+    hop_number: int
+    receiver: str | None  # the "by" host of the boundary hop
+    ip: str | None  # connecting IP seen by that receiver
+    helo: str | None
+    mail_from: str | None  # envelope sender (address, "" for the null sender, None if unknown)
+    reason: str  # plain sentence: why this hop was chosen
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """The whole Received chain, oldest hop first."""
+
+    hops: tuple[Hop, ...] = ()
+    total_transit: timedelta | None = None  # last dated hop minus first dated hop
+    boundary: Boundary | None = None
+    defects: tuple[Defect, ...] = ()

@@ -1,0 +1,35 @@
+"""Types for decoded vendor headers (EOP, Exchange, Trend Micro, Gmail...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from headerlens.model.core import Defect, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedField:
+    """One field inside a vendor header, with a one-line meaning.
+
+    ``meaning`` is None for fields we do not know; the raw ``value`` always stays visible.
+    ``severity`` flags values that matter (SCL 9, SFV:SPM...).
+    """
+
+    key: str
+    value: str
+    label: str | None = None  # short human name of the key ("Spam confidence level")
+    meaning: str | None = None  # plain-language reading of this value
+    severity: Severity = Severity.INFO
+
+
+@dataclass(frozen=True, slots=True)
+class VendorHeader:
+    """A vendor header decoded into fields."""
+
+    header_name: str
+    header_index: int
+    vendor: str  # "Microsoft EOP", "Microsoft Exchange", "Trend Micro", "Gmail", ...
+    raw: str
+    summary: str | None = None  # one line: what this header says overall
+    fields: tuple[DecodedField, ...] = ()
+    defects: tuple[Defect, ...] = ()

@@ -1,0 +1,1 @@
+"""headerlens.report package."""

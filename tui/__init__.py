@@ -1,0 +1,1 @@
+"""headerlens.tui package."""
