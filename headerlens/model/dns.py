@@ -10,11 +10,16 @@ class DnsRecord:
     """One DNS lookup and its outcome, kept as evidence for a verdict.
 
     ``rcode`` is the DNS rcode name (NOERROR, NXDOMAIN, SERVFAIL, REFUSED...) or one of our
-    pseudo-codes: TIMEOUT (no answer in time), OFFLINE (``--offline``: not asked), ERROR.
+    pseudo-codes: TIMEOUT (no answer in time), OFFLINE (``--offline``: not asked), ERROR
+    (the query could not be made: malformed name, no nameservers...), MISSING (replaying a
+    DNS snapshot that does not hold this query).
     ``answers`` are presentation-format strings: for TXT the character-strings joined without
     separators (RFC 7208 §3.3, RFC 6376 §3.6.2.2), for MX "preference exchange", for A/AAAA
     the address. ``cname_chain`` lists the names followed, in order, ending at the owner of the
-    answer. ``ttl`` is the smallest TTL in the answer (None when there is no answer).
+    answer (empty when no CNAME was followed); names are written without the final dot.
+    ``ttl`` is the smallest TTL in the answer (None when there is no answer).
+    ``from_cache`` is True when no packet was sent for this lookup: the answer came from the
+    resolver's cache or from an identical query already in flight.
     """
 
     name: str
@@ -26,8 +31,14 @@ class DnsRecord:
     duration_ms: float = 0.0
     resolver: str = ""
     error: str | None = None
+    from_cache: bool = False
 
     @property
     def ok(self) -> bool:
         """True when the server answered NOERROR (possibly with no records: NODATA)."""
         return self.rcode == "NOERROR"
+
+    @property
+    def nodata(self) -> bool:
+        """True for NODATA: the name exists but has no record of this type (RFC 2308 §2.2)."""
+        return self.rcode == "NOERROR" and not self.answers

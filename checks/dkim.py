@@ -1,0 +1,376 @@
+"""Re-verify every DKIM-Signature with dkimpy: header signature and body hash apart (RFC 6376 §6)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import dkim
+from dkim.canonicalization import CanonicalizationPolicy, InvalidCanonicalizationPolicyError
+from dkim.crypto import HASH_ALGORITHMS
+from dkim.util import InvalidTagValueList, parse_tag_value
+
+from headerlens.checks.dkimkey import check_key_for_signature, pick_key_record
+from headerlens.checks.dnsproto import Resolver
+from headerlens.model.core import Defect, Severity
+from headerlens.model.dns import DnsRecord
+from headerlens.model.verdicts import DkimKey, DkimResult, DkimVerdict
+
+ROTATION_AGE_DAYS = 7  # a key missing today on a message older than this was probably rotated
+_CLOCK_SLOP_S = 36000  # the same 10 h leeway dkimpy allows for signers with wrong clocks
+_HAS_SIGNATURE = re.compile(rb"(?im)^dkim-signature[ \t]*:")
+_DnsFunc = Callable[..., bytes | None]  # dkimpy calls dnsfunc(name, timeout=...)
+_TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED"})
+
+
+@dataclass
+class _Sig:
+    """Working state for one signature while it is checked (internal, mutable)."""
+
+    index: int
+    header_index: int
+    field: tuple[bytes, bytes]
+    tags: dict[bytes, bytes] = field(default_factory=dict)
+    text: dict[str, str] = field(default_factory=dict)
+    include: list[bytes] = field(default_factory=list)
+    error: Defect | None = None
+    findings: list[Defect] = field(default_factory=list)
+
+    def get(self, tag: str) -> str | None:
+        return self.text.get(tag)
+
+    @property
+    def key_name(self) -> str | None:
+        s, d = self.get("s"), self.get("d")
+        return f"{s}._domainkey.{d}".rstrip(".").lower() if s and d else None
+
+
+def _ts(value: str | None) -> datetime | None:
+    if value is None or not value.isdigit():
+        return None
+    try:
+        return datetime.fromtimestamp(int(value), UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _parse(index: int, header_index: int, name: bytes, value: bytes) -> _Sig:
+    """Tag list and dkimpy's field checks, minus its wall-clock t=/x= rules (we judge those)."""
+    sig = _Sig(index, header_index, (name, value))
+    try:
+        sig.tags = parse_tag_value(value)
+    except InvalidTagValueList as exc:
+        sig.error = Defect("dkim.sig.syntax", f"The signature is not a valid tag list ({exc}).")
+        return sig
+    sig.text = {k.decode("ascii", "replace"): v.decode("utf-8", "replace") for k, v in sig.tags.items()}
+    for tag in ("t", "x"):
+        raw = sig.get(tag)
+        if raw is not None and not raw.isdigit():
+            sig.error = Defect("dkim.sig.syntax", f"{tag}={raw} is not a decimal number.")
+            return sig
+    try:
+        dkim.validate_signature_fields({k: v for k, v in sig.tags.items() if k not in (b"t", b"x")})
+    except dkim.DKIMException as exc:
+        sig.error = Defect("dkim.sig.invalid", f"The signature is malformed: {exc}.")
+        return sig
+    sig.include = [h.lower() for h in re.split(rb"\s*:\s*", sig.tags[b"h"]) if h]
+    if b"from" not in sig.include:
+        sig.error = Defect("dkim.sig.from-unsigned", "h= does not list From (RFC 6376 §5.4).")
+    return sig
+
+
+def _structure_findings(sig: _Sig, body: bytes, has_body: bool) -> None:
+    """l= and From over-signing: things that pass but leave room for tampering."""
+    if sig.include.count(b"from") == 1:
+        sig.findings.append(
+            Defect(
+                "dkim.from-not-oversigned",
+                "h= lists From only once: a second From field could be added above it without "
+                "breaking this signature. Sign From twice (over-signing).",
+                Severity.INFO,
+            )
+        )
+    length = sig.get("l")
+    if length is not None and length.isdigit():
+        extra = ""
+        if has_body:
+            policy = _canon(sig)
+            total = len(policy.canonicalize_body(body)) if policy else None
+            if total is not None and total > int(length):
+                extra = f" {total - int(length)} byte(s) of this body are not covered."
+            elif total is not None and total < int(length):
+                extra = " The body is now shorter than l= says."
+        sig.findings.append(
+            Defect(
+                "dkim.body-length",
+                f"l={length}: only the first {length} bytes of the body are signed, so content "
+                f"could have been appended without breaking the signature.{extra}",
+                Severity.WARNING,
+            )
+        )
+
+
+def _canon(sig: _Sig) -> CanonicalizationPolicy | None:
+    try:
+        return CanonicalizationPolicy.from_c_value(sig.tags.get(b"c", b"simple/simple"))
+    except InvalidCanonicalizationPolicyError:
+        return None
+
+
+def _body(sig: _Sig, body: bytes, has_body: bool) -> tuple[DkimResult, str | None]:
+    """Recompute bh= over the canonicalised body (RFC 6376 §3.7) with dkimpy's canonicaliser."""
+    if not has_body:
+        return DkimResult.UNAVAILABLE, None
+    policy = _canon(sig)
+    hasher = HASH_ALGORITHMS.get(sig.tags.get(b"a", b""))
+    if policy is None or hasher is None or b"bh" not in sig.tags:
+        return DkimResult.PERMERROR, None
+    data = policy.canonicalize_body(body)
+    length = sig.get("l")
+    if length is not None and length.isdigit():
+        data = data[: int(length)]
+    digest = hasher(data).digest()
+    computed = base64.b64encode(digest).decode("ascii")
+    try:
+        expected = base64.b64decode(re.sub(rb"\s+", b"", sig.tags[b"bh"]))
+    except (binascii.Error, ValueError):
+        return DkimResult.PERMERROR, computed
+    return (DkimResult.PASS if expected == digest else DkimResult.FAIL), computed
+
+
+def _expiry(sig: _Sig, receipt: datetime | None, now: datetime) -> Defect | None:
+    """Judge t= and x= against the receipt time, not the wall clock (RFC 6376 §3.5)."""
+    signed, expires = _ts(sig.get("t")), _ts(sig.get("x"))
+    when = receipt or now
+    label = "receipt" if receipt else "now (no receipt time known)"
+    if signed and expires and expires < signed:
+        return Defect("dkim.sig.x-before-t", "x= is earlier than t= (RFC 6376 §3.5).")
+    if signed and (signed - when).total_seconds() > _CLOCK_SLOP_S:
+        sig.findings.append(
+            Defect(
+                "dkim.sig.future",
+                f"t= ({signed:%Y-%m-%d %H:%M} UTC) is later than {label}: the signer's clock is "
+                "wrong.",
+            )
+        )
+    if expires is None:
+        return None
+    if (when - expires).total_seconds() > _CLOCK_SLOP_S:
+        return Defect(
+            "dkim.sig.expired",
+            f"The signature expired (x= {expires:%Y-%m-%d %H:%M} UTC) before {label}.",
+            Severity.ERROR,
+        )
+    if receipt and expires < now:
+        sig.findings.append(
+            Defect(
+                "dkim.sig.expired-since",
+                f"x= ({expires:%Y-%m-%d %H:%M} UTC) has passed since delivery; that does not "
+                "matter: expiry is judged at receipt.",
+                Severity.INFO,
+            )
+        )
+    return None
+
+
+def _age_days(sig: _Sig, receipt: datetime | None, now: datetime) -> int | None:
+    born = receipt or _ts(sig.get("t"))
+    return round((now - born).total_seconds() / 86400) if born else None
+
+
+def _no_key(sig: _Sig, rec: DnsRecord, receipt: datetime | None, now: datetime) -> tuple[DkimResult, str]:
+    """The verdict when no usable key came back, and the rotation hint for old messages."""
+    if rec.rcode == "OFFLINE":
+        return DkimResult.UNAVAILABLE, f"Key {rec.name} not looked up (offline)."
+    if rec.rcode in _TEMP_RCODES:
+        return DkimResult.TEMPERROR, f"Key lookup {rec.name} failed ({rec.rcode}); try again later."
+    why = "does not exist (NXDOMAIN)" if rec.rcode == "NXDOMAIN" else f"has no TXT record ({rec.rcode})"
+    age = _age_days(sig, receipt, now)
+    if age is not None and age > ROTATION_AGE_DAYS:
+        sig.findings.append(
+            Defect(
+                "dkim.key.rotated",
+                f"No key is published at {rec.name} today and the message is {age} days old: "
+                "the key was probably rotated since delivery (EOP and other providers rotate "
+                "selectors). Trust the result the receiver stamped at delivery.",
+                Severity.WARNING,
+            )
+        )
+    return DkimResult.PERMERROR, f"No key for signature: {rec.name} {why} (RFC 6376 §6.1.2)."
+
+
+def _header(
+    signer: dkim.DKIM, sig: _Sig, key: DkimKey | None, rec: DnsRecord, dnsfunc: _DnsFunc,
+    receipt: datetime | None, now: datetime,
+) -> tuple[DkimResult, bool | None, str]:
+    """Check b= alone: dkimpy's verify_sig with bh removed, so the body is never looked at."""
+    if key is None:
+        result, why = _no_key(sig, rec, receipt, now)
+        return result, None, why
+    check = check_key_for_signature(key, algorithm=sig.get("a"), sdid=sig.get("d"), auid=sig.get("i"))
+    sig.findings.extend(d for d in key.defects if d.severity is not Severity.ERROR)
+    if check.result is DkimResult.PERMERROR or not key.usable:
+        return DkimResult.PERMERROR, None, " ".join(d.message for d in check.reasons)
+    try:
+        ok = bool(
+            signer.verify_sig(
+                {k: v for k, v in sig.tags.items() if k != b"bh"},
+                list(sig.include),
+                sig.field,
+                dnsfunc,
+            )
+        )
+    except dkim.DKIMException as exc:
+        return DkimResult.PERMERROR, None, f"dkimpy could not verify: {exc}."
+    if check.result is not None:
+        verdict = "the signature itself verifies" if ok else "the signature does not verify either"
+        return check.result, ok, " ".join(d.message for d in check.reasons) + f" ({verdict})."
+    if ok:
+        return DkimResult.PASS, True, "The signed header fields are intact (b= verifies)."
+    return DkimResult.FAIL, False, "b= does not verify: a signed header field was changed."
+
+
+def _combine(header: DkimResult, body: DkimResult) -> DkimResult:
+    if header is not DkimResult.PASS:
+        return header
+    if body in (DkimResult.FAIL, DkimResult.PERMERROR):
+        return DkimResult.FAIL
+    return DkimResult.PASS
+
+
+_BODY_TEXT = {
+    DkimResult.PASS: "The body hash matches.",
+    DkimResult.FAIL: "The body hash does not match: the body was changed after signing.",
+    DkimResult.UNAVAILABLE: "Body not available (headers only), so bh= was not checked.",
+    DkimResult.PERMERROR: "The body hash could not be computed (bad a=, c= or bh=).",
+}
+
+
+async def _fetch(resolver: Resolver, names: set[str]) -> dict[str, DnsRecord]:
+    """All selector keys at once, before any verification."""
+    ordered = sorted(names)
+    records = await asyncio.gather(*(resolver.query(n, "TXT") for n in ordered))
+    return dict(zip(ordered, records, strict=True))
+
+
+async def verify_dkim(
+    raw: bytes,
+    *,
+    has_body: bool,
+    resolver: Resolver,
+    receipt_time: datetime | None,
+    now: datetime,
+) -> tuple[DkimVerdict, ...]:
+    """Re-verify every DKIM-Signature in ``raw`` (top-most first) against the live keys."""
+    if not _HAS_SIGNATURE.search(raw):
+        return ()
+    try:
+        signer = dkim.DKIM(raw, minkey=0)
+    except dkim.DKIMException as exc:
+        return (_unparsable(str(exc), now, receipt_time),)
+    sigs = [
+        _parse(n, i, name, value)
+        for n, (i, (name, value)) in enumerate(
+            (i, h) for i, h in enumerate(signer.headers) if h[0].lower() == b"dkim-signature"
+        )
+    ]
+    records = await _fetch(resolver, {s.key_name for s in sigs if s.key_name and not s.error})
+    keys: dict[str, tuple[DkimKey | None, tuple[Defect, ...]]] = {
+        name: pick_key_record(rec.answers) for name, rec in records.items()
+    }
+
+    def dnsfunc(name: bytes, timeout: int = 5) -> bytes | None:
+        """dkimpy's lookup hook: serve the key we already fetched and judged, never the network."""
+        key = keys.get(name.decode("utf-8", "replace").rstrip(".").lower(), (None, ()))[0]
+        return key.raw.encode("utf-8", "surrogateescape") if key else None
+
+    out: list[DkimVerdict] = []
+    for sig in sigs:
+        out.append(_verdict(signer, sig, records, keys, dnsfunc, has_body, receipt_time, now))
+    return tuple(out)
+
+
+def _verdict(
+    signer: dkim.DKIM, sig: _Sig, records: dict[str, DnsRecord],
+    keys: dict[str, tuple[DkimKey | None, tuple[Defect, ...]]], dnsfunc: _DnsFunc,
+    has_body: bool, receipt: datetime | None, now: datetime,
+) -> DkimVerdict:
+    name = sig.key_name
+    rec = records.get(name) if name else None
+    key, key_notes = keys.get(name, (None, ())) if name else (None, ())
+    sig.findings.extend(key_notes)
+    if rec is not None and len(rec.cname_chain) > 1:
+        sig.findings.append(
+            Defect(
+                "dkim.key.cname",
+                "The selector is a CNAME: " + " → ".join(rec.cname_chain)
+                + (" (Exchange Online publishes keys in the tenant's onmicrosoft.com zone)."
+                   if any(n.endswith(".onmicrosoft.com") for n in rec.cname_chain) else "."),
+                Severity.INFO,
+            )
+        )
+    body, computed = _body(sig, signer.body, has_body) if sig.tags else (DkimResult.UNAVAILABLE, None)
+    crypto: bool | None = None
+    if sig.error is not None:
+        header, why = DkimResult.PERMERROR, sig.error.message
+        sig.findings.append(sig.error)
+    else:
+        _structure_findings(sig, signer.body, has_body)
+        assert rec is not None
+        header, crypto, why = _header(signer, sig, key, rec, dnsfunc, receipt, now)
+    result = _combine(header, body)
+    expired = _expiry(sig, receipt, now) if sig.error is None else None
+    if expired is not None:
+        sig.findings.append(expired)
+        if result is DkimResult.PASS:
+            result = DkimResult.PERMERROR
+        why += " " + expired.message
+    explanation = f"{why} {_BODY_TEXT.get(body, '')}".strip()
+    return DkimVerdict(
+        signature_index=sig.index,
+        header_index=sig.header_index,
+        domain=sig.get("d"),
+        selector=sig.get("s"),
+        algorithm=sig.get("a"),
+        header_result=header,
+        body_result=body,
+        result=result,
+        explanation=explanation,
+        canonicalization=sig.get("c") or "simple/simple",
+        identity=sig.get("i"),
+        signed_headers=tuple(h.decode("ascii", "replace") for h in sig.include),
+        body_length=int(sig.text["l"]) if (sig.get("l") or "").isdigit() else None,
+        key_name=name,
+        key=key,
+        crypto_valid=crypto,
+        body_hash_expected=re.sub(r"\s+", "", sig.get("bh") or "") or None,
+        body_hash_computed=computed,
+        signed_at=_ts(sig.get("t")),
+        expires_at=_ts(sig.get("x")),
+        receipt_time=receipt,
+        checked_at=now,
+        evidence=(rec,) if rec is not None else (),
+        findings=tuple(sig.findings),
+    )
+
+
+def _unparsable(reason: str, now: datetime, receipt: datetime | None) -> DkimVerdict:
+    return DkimVerdict(
+        signature_index=0,
+        header_index=None,
+        domain=None,
+        selector=None,
+        algorithm=None,
+        header_result=DkimResult.PERMERROR,
+        body_result=DkimResult.UNAVAILABLE,
+        result=DkimResult.PERMERROR,
+        explanation=f"The header section could not be read for DKIM: {reason}.",
+        receipt_time=receipt,
+        checked_at=now,
+        findings=(Defect("dkim.unparsable", reason, Severity.ERROR),),
+    )

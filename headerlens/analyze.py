@@ -1,0 +1,216 @@
+"""Pure analysis: raw message bytes in, one immutable Analysis out (no I/O, no network)."""
+
+from __future__ import annotations
+
+import email.header
+import email.utils
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import TypeVar
+
+from headerlens.model import (
+    Address,
+    Analysis,
+    ARCSeal,
+    AuthResults,
+    Chain,
+    Defect,
+    DKIMSignature,
+    HeaderField,
+    InputKind,
+    ReceivedSPF,
+    Severity,
+    VendorHeader,
+)
+from headerlens.parsers.authresults import parse_auth_results
+from headerlens.parsers.chain import build_chain
+from headerlens.parsers.dates import parse_date
+from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dkim_signature
+from headerlens.parsers.headers import split_message
+from headerlens.parsers.receivedspf import parse_received_spf
+from headerlens.parsers.vendor import decode_vendor_header
+
+T = TypeVar("T")
+
+# Fields carrying RFC 8601 results as stamped by a receiver, including the copies Microsoft and
+# Trend Micro keep of earlier results.
+AUTH_RESULTS_FIELDS = frozenset(
+    {
+        "authentication-results",
+        "authentication-results-original",
+        "x-ms-exchange-authentication-results",
+        "x-tm-authentication-results",
+        "x-original-authentication-results",
+    }
+)
+RECEIVED_SPF_FIELDS = frozenset({"received-spf", "x-tm-received-spf"})
+
+
+def _guard(
+    what: str, field: HeaderField, fn: Callable[[HeaderField], T], defects: list[Defect]
+) -> T | None:
+    """Run one field parser; a bug in it becomes a defect on the analysis, not a crash.
+
+    Parsers are written never to raise on bad input; this is the last line of defence so one
+    hostile field cannot take the whole report down.
+    """
+    try:
+        return fn(field)
+    except Exception as exc:
+        defects.append(
+            Defect(
+                "internal.parser-error",
+                f"Internal error parsing {what} field #{field.index} ({type(exc).__name__}); "
+                "the field is shown raw. Please report this.",
+                Severity.ERROR,
+            )
+        )
+        return None
+
+
+def decode_words(value: str) -> str:
+    """Decode RFC 2047 encoded words for display; undecodable input is returned unchanged."""
+    if "=?" not in value:
+        return value
+    try:
+        return str(email.header.make_header(email.header.decode_header(value)))
+    except Exception:  # the email package raises several types on malformed encoded words
+        return value
+
+
+def _address(field: HeaderField | None) -> Address | None:
+    if field is None:
+        return None
+    display = decode_words(field.value)
+    _name, addr = email.utils.parseaddr(field.value)
+    if field.lname == "return-path" and field.value.strip() in ("<>", ""):
+        return Address(display=display, address="", domain=None)
+    if not addr:
+        return Address(display=display, address=None, domain=None)
+    domain = addr.rpartition("@")[2].strip().rstrip(".").lower() if "@" in addr else None
+    return Address(display=display, address=addr, domain=domain or None)
+
+
+def _attribute(
+    items: tuple[T, ...], index_of: Callable[[T], int], chain: Chain
+) -> dict[int, int | None]:
+    """Map each stamped field's header index to the hop whose receiver added it.
+
+    A receiving MTA prepends its trace fields above its own Received line, so a stamped field
+    belongs to the nearest Received field below it (RFC 5321 §4.4, RFC 8601 §5).
+    """
+    by_index = sorted((h.header_index, h.number) for h in chain.hops)
+    out: dict[int, int | None] = {}
+    for item in items:
+        idx = index_of(item)
+        out[idx] = next((num for hidx, num in by_index if hidx > idx), None)
+    return out
+
+
+def analyze(
+    data: bytes,
+    *,
+    source_name: str = "<input>",
+    kind: InputKind = InputKind.EML,
+    now: datetime | None = None,
+) -> Analysis:
+    """Parse ``data`` into an Analysis. Pure and fast; never raises on bad input."""
+    del now  # reserved: message age is judged by the checks layer against its own clock
+    split = split_message(data)
+    defects: list[Defect] = list(split.defects)
+    fields = split.fields
+    if not fields:
+        defects.append(
+            Defect("input.no-headers", "No header fields were found in the input.", Severity.ERROR)
+        )
+    if split.body is None and kind is InputKind.EML:
+        kind = InputKind.HEADERS
+
+    chain = build_chain(fields)
+
+    auth: list[AuthResults] = []
+    spf: list[ReceivedSPF] = []
+    dkim: list[DKIMSignature] = []
+    seals: list[ARCSeal] = []
+    ams: list[DKIMSignature] = []
+    aar: list[AuthResults] = []
+    vendor: list[VendorHeader] = []
+    first: dict[str, HeaderField] = {}
+    for f in fields:
+        name = f.lname
+        first.setdefault(name, f)
+        if name in AUTH_RESULTS_FIELDS:
+            if (ar := _guard(f.name, f, parse_auth_results, defects)) is not None:
+                auth.append(ar)
+        elif name == "arc-authentication-results":
+            if (ar := _guard(f.name, f, parse_auth_results, defects)) is not None:
+                aar.append(ar)
+        elif name in RECEIVED_SPF_FIELDS:
+            if (rs := _guard(f.name, f, parse_received_spf, defects)) is not None:
+                spf.append(rs)
+        elif name == "dkim-signature":
+            if (sig := _guard(f.name, f, parse_dkim_signature, defects)) is not None:
+                dkim.append(sig)
+        elif name == "arc-message-signature":
+            if (sig := _guard(f.name, f, parse_dkim_signature, defects)) is not None:
+                ams.append(sig)
+        elif name == "arc-seal":
+            if (seal := _guard(f.name, f, parse_arc_seal, defects)) is not None:
+                seals.append(seal)
+        if name not in ("received",) and (
+            vh := _guard(f.name, f, decode_vendor_header, defects)
+        ) is not None:
+            vendor.append(vh)
+
+    ar_hops = _attribute(tuple(auth), lambda a: a.header_index, chain)
+    auth = [replace(a, stamped_by_hop=ar_hops[a.header_index]) for a in auth]
+    spf_hops = _attribute(tuple(spf), lambda s: s.header_index, chain)
+    spf = [replace(s, stamped_by_hop=spf_hops[s.header_index]) for s in spf]
+    arc_sets = group_arc_sets(tuple(seals), tuple(ams), tuple(aar))
+
+    date_field = first.get("date")
+    date: datetime | None = None
+    if date_field is not None:
+        date, date_defect = parse_date(date_field.value)
+        if date_defect is not None:
+            defects.append(
+                Defect("date.header", f"Date header: {date_defect.message}", date_defect.severity)
+            )
+    subject = first.get("subject")
+    receipt_time = _receipt_time(chain)
+    return Analysis(
+        source_name=source_name,
+        kind=kind,
+        raw=data,
+        header_bytes=split.header_bytes,
+        body=split.body,
+        headers=fields,
+        chain=chain,
+        auth_results=tuple(auth),
+        received_spf=tuple(spf),
+        dkim_signatures=tuple(dkim),
+        arc_sets=arc_sets,
+        vendor_headers=tuple(vendor),
+        from_addr=_address(first.get("from")),
+        return_path=_address(first.get("return-path")),
+        subject=decode_words(subject.value) if subject else None,
+        subject_raw=subject.value if subject else None,
+        message_id=first["message-id"].value if "message-id" in first else None,
+        date=date,
+        receipt_time=receipt_time,
+        defects=tuple(defects),
+    )
+
+
+def _receipt_time(chain: Chain) -> datetime | None:
+    """When the receiving organisation got the message: the boundary hop's date, else the
+    newest dated hop (what DKIM x=/t= are judged against, RFC 6376 §3.5)."""
+    if chain.boundary is not None:
+        for hop in chain.hops:
+            if hop.number == chain.boundary.hop_number and hop.received.timestamp is not None:
+                return hop.received.timestamp
+    for hop in reversed(chain.hops):
+        if hop.received.timestamp is not None:
+            return hop.received.timestamp
+    return None

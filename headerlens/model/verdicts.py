@@ -1,0 +1,285 @@
+"""Types for re-verified DKIM, DMARC and ARC verdicts, each with its DNS evidence."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from headerlens.model.core import Defect
+from headerlens.model.dns import DnsRecord
+
+
+class DkimResult(enum.Enum):
+    """A DKIM outcome (RFC 8601 §2.7.1 words), plus UNAVAILABLE for "could not be checked"."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    NEUTRAL = "neutral"
+    POLICY = "policy"
+    TEMPERROR = "temperror"
+    PERMERROR = "permerror"
+    NONE = "none"
+    UNAVAILABLE = "unavailable"  # body missing (header-only paste) or DNS not asked (offline)
+
+
+@dataclass(frozen=True, slots=True)
+class DkimKey:
+    """A DKIM key record (RFC 6376 §3.6.1) as we parsed and judged it.
+
+    ``key_bits`` and ``rsa_exponent`` come from our own reading of the RSA public key;
+    ``usable`` is False when the record must not be used to verify (revoked, unknown k=,
+    unparsable or unsafe key...), and ``defects`` say why, or warn (RFC 8301 sizes, t=y).
+    """
+
+    raw: str
+    version: str | None = None  # v=
+    key_type: str = "rsa"  # k=, default rsa
+    public_key: str = ""  # p=, whitespace removed; "" = revoked
+    flags: tuple[str, ...] = ()  # t=
+    hash_algorithms: tuple[str, ...] = ()  # h=, empty = any
+    service_types: tuple[str, ...] = ()  # s=, empty = "*"
+    notes: str | None = None  # n=
+    key_bits: int | None = None
+    rsa_exponent: int | None = None
+    usable: bool = False
+    defects: tuple[Defect, ...] = ()
+
+    @property
+    def revoked(self) -> bool:
+        """True when p= is empty: the key was revoked (RFC 6376 §3.6.1)."""
+        return self.public_key == ""
+
+    @property
+    def testing(self) -> bool:
+        """True for t=y: the domain is testing DKIM."""
+        return "y" in self.flags
+
+    @property
+    def strict_subdomains(self) -> bool:
+        """True for t=s: the i= domain must equal d= exactly."""
+        return "s" in self.flags
+
+
+@dataclass(frozen=True, slots=True)
+class DkimVerdict:
+    """One DKIM-Signature re-verified: the header signature (b=) and body hash (bh=) apart.
+
+    ``result`` combines both (and the key and expiry rules) into one RFC 8601 word.
+    ``crypto_valid`` is the raw outcome of the b= computation (None when not attempted).
+    ``signature_index`` counts DKIM-Signature fields from the top (0 = newest).
+    Times: ``receipt_time`` is what expiry is judged against; ``checked_at`` is "now".
+    """
+
+    signature_index: int
+    header_index: int | None
+    domain: str | None
+    selector: str | None
+    algorithm: str | None
+    header_result: DkimResult
+    body_result: DkimResult
+    result: DkimResult
+    explanation: str
+    canonicalization: str | None = None
+    identity: str | None = None
+    signed_headers: tuple[str, ...] = ()
+    body_length: int | None = None  # l=
+    key_name: str | None = None  # <s>._domainkey.<d>
+    key: DkimKey | None = None
+    crypto_valid: bool | None = None
+    body_hash_expected: str | None = None  # bh= as signed
+    body_hash_computed: str | None = None  # what the body hashes to now
+    signed_at: datetime | None = None  # t=
+    expires_at: datetime | None = None  # x=
+    receipt_time: datetime | None = None
+    checked_at: datetime | None = None
+    evidence: tuple[DnsRecord, ...] = ()
+    findings: tuple[Defect, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        """True when the signature counts as passing (headers verified, body not failing)."""
+        return self.result is DkimResult.PASS
+
+
+class DmarcResult(enum.Enum):
+    """A DMARC outcome (RFC 8601 §2.7.6 words)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    NONE = "none"
+    TEMPERROR = "temperror"
+    PERMERROR = "permerror"
+
+
+@dataclass(frozen=True, slots=True)
+class DmarcRecord:
+    """A parsed DMARC policy record (RFC 7489 §6.3; RFC 9989 adds np, psd, t, drops pct/rf/ri).
+
+    Values are None when the tag is absent; ``effective_*`` apply the defaults.
+    ``valid`` is False when the text is not a DMARC record at all (no leading v=DMARC1).
+    """
+
+    raw: str
+    valid: bool
+    p: str | None = None
+    sp: str | None = None
+    np: str | None = None
+    adkim: str | None = None
+    aspf: str | None = None
+    pct: int | None = None
+    rua: tuple[str, ...] = ()
+    ruf: tuple[str, ...] = ()
+    fo: tuple[str, ...] = ()
+    rf: str | None = None
+    ri: int | None = None
+    t: str | None = None  # RFC 9989 test mode: y / n
+    psd: str | None = None  # RFC 9989: y / n / u
+    tags: tuple[tuple[str, str], ...] = ()
+    defects: tuple[Defect, ...] = ()
+
+    @property
+    def effective_p(self) -> str:
+        """p=, or "none" when absent or invalid (RFC 9989 §4.7)."""
+        return self.p or "none"
+
+    @property
+    def effective_sp(self) -> str:
+        """sp=, defaulting to p= (RFC 7489 §6.3)."""
+        return self.sp or self.effective_p
+
+    @property
+    def effective_np(self) -> str:
+        """np=, defaulting to sp= then p= (RFC 9091 §4.1, RFC 9989 §4.7)."""
+        return self.np or self.effective_sp
+
+    @property
+    def strict_dkim(self) -> bool:
+        """adkim=s."""
+        return self.adkim == "s"
+
+    @property
+    def strict_spf(self) -> bool:
+        """aspf=s."""
+        return self.aspf == "s"
+
+    @property
+    def testing(self) -> bool:
+        """t=y (RFC 9989) or pct below 100 (RFC 7489, legacy)."""
+        return self.t == "y" or (self.pct is not None and self.pct < 100)
+
+
+@dataclass(frozen=True, slots=True)
+class OrgDomain:
+    """The organisational domain of one name, by both methods, with the walk's evidence.
+
+    ``psl`` comes from the Public Suffix List (RFC 7489 §3.2); ``tree_walk`` from the RFC 9989
+    §4.10 DNS tree walk. ``agree`` is False when they differ: both are shown.
+    """
+
+    domain: str
+    psl: str | None
+    tree_walk: str
+    walk_reason: str
+    evidence: tuple[DnsRecord, ...] = ()
+
+    @property
+    def agree(self) -> bool:
+        """True when the Public Suffix List and the DNS tree walk give the same answer."""
+        return self.psl == self.tree_walk
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """One authenticated identifier compared with the From domain (RFC 7489 §3.1)."""
+
+    method: str  # "spf" or "dkim"
+    domain: str  # SPF MAIL FROM / HELO domain, or DKIM d=
+    authenticated: bool  # SPF pass / DKIM pass
+    strict: bool  # adkim=s / aspf=s
+    aligned: bool  # identifier aligned (regardless of authentication)
+    relaxed_would_align: bool
+    psl_aligned: bool  # what relaxed alignment would say with PSL organisational domains
+    explanation: str
+
+    @property
+    def passes(self) -> bool:
+        """True when this identifier authenticates and aligns: enough for DMARC pass."""
+        return self.authenticated and self.aligned
+
+
+@dataclass(frozen=True, slots=True)
+class DmarcVerdict:
+    """DMARC re-evaluated for one message (RFC 7489 §6.6, RFC 9989 §5).
+
+    ``policy`` is the policy that applies to the From domain (p, sp or np, as named by
+    ``policy_tag``); ``disposition`` what a receiver following it would do on failure.
+    """
+
+    from_domain: str | None
+    result: DmarcResult
+    explanation: str
+    record: DmarcRecord | None = None
+    record_domain: str | None = None  # where the applicable record was found
+    policy: str | None = None  # none / quarantine / reject
+    policy_tag: str | None = None  # "p", "sp" or "np"
+    disposition: str | None = None
+    alignments: tuple[Alignment, ...] = ()
+    org_domain: OrgDomain | None = None
+    from_domain_exists: bool | None = None  # None when not checked
+    evidence: tuple[DnsRecord, ...] = ()
+    findings: tuple[Defect, ...] = ()
+
+    @property
+    def aligned_methods(self) -> tuple[str, ...]:
+        """The methods ("spf", "dkim") that passed aligned, each once, in that order."""
+        out: list[str] = []
+        for a in self.alignments:
+            if a.passes and a.method not in out:
+                out.append(a.method)
+        return tuple(out)
+
+
+class ArcResult(enum.Enum):
+    """The ARC chain validation status (RFC 8617 §4.4: none, pass, fail)."""
+
+    NONE = "none"
+    PASS = "pass"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True, slots=True)
+class ArcInstanceResult:
+    """What one ARC set (instance i) verified to, and what its AAR said."""
+
+    instance: int
+    ams_domain: str | None = None
+    ams_selector: str | None = None
+    ams_valid: bool | None = None
+    seal_domain: str | None = None
+    seal_selector: str | None = None
+    seal_valid: bool | None = None
+    cv: str | None = None  # the cv= this seal stated
+    aar: str | None = None  # the ARC-Authentication-Results value (after i=)
+    aar_results: tuple[tuple[str, str], ...] = ()  # (method, result) pairs as stated
+
+
+@dataclass(frozen=True, slots=True)
+class ArcVerdict:
+    """The ARC chain re-validated (RFC 8617 §5.2).
+
+    ``oldest_pass`` is the lowest instance from which every newer AMS also validates
+    (None when the newest AMS fails). ``header_only`` means the body was missing, so AMS body
+    hashes were not checked and the result covers the signed header fields only.
+    ``terminated`` is True when a seal itself reported cv=fail (the chain was already broken).
+    """
+
+    result: ArcResult
+    reason: str
+    explanation: str
+    instances: tuple[ArcInstanceResult, ...] = ()  # newest first
+    oldest_pass: int | None = None
+    header_only: bool = False
+    terminated: bool = False
+    evidence: tuple[DnsRecord, ...] = ()
+    findings: tuple[Defect, ...] = ()

@@ -1,0 +1,112 @@
+"""Read what the user gave us (file, stdin, Outlook .msg) into bytes, never modifying the input."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from headerlens.model.core import InputKind
+
+# Refuse inputs past this size before reading them whole: a pasted header block is a few KB,
+# a large message with attachments tens of MB.
+MAX_INPUT_BYTES = 100 * 1024 * 1024
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary header ([MS-CFB] §2.2)
+
+
+class InputError(Exception):
+    """The input can't be analysed; ``str(err)`` is one clear line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedInput:
+    """Bytes to analyse, where they came from and what kind of input they are."""
+
+    name: str
+    data: bytes
+    kind: InputKind
+    note: str | None = None  # e.g. "converted from Outlook .msg; body is not the original MIME"
+
+
+def _read_limited(stream: BinaryIO, name: str) -> bytes:
+    data = stream.read(MAX_INPUT_BYTES + 1)
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(
+            f"{name}: larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB; "
+            "save only the headers (or the .eml without attachments) and try again"
+        )
+    return data
+
+
+def _from_msg(path: Path) -> LoadedInput:
+    """Outlook .msg: the transport headers stream holds the header section as received."""
+    import extract_msg  # imported here: slow to import and only needed for .msg
+
+    try:
+        msg = extract_msg.openMsg(str(path), strict=False)
+    except Exception as exc:  # extract_msg raises many unrelated types for broken files
+        raise InputError(f"{path}: not a readable Outlook .msg file ({exc})") from None
+    try:
+        header_text = msg.headerText
+    finally:
+        msg.close()
+    if not header_text or not header_text.strip():
+        raise InputError(
+            f"{path}: this Outlook .msg has no Internet headers (it was never sent or received "
+            "over SMTP, e.g. a draft); open the received copy instead"
+        )
+    data = header_text.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
+    return LoadedInput(
+        name=str(path),
+        data=data,
+        kind=InputKind.MSG,
+        note="Outlook .msg: transport headers only; the body is not the original MIME, "
+        "so DKIM body hashes cannot be checked",
+    )
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for input that is clearly not text (NUL bytes or mostly control bytes up front)."""
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls / len(head) > 0.05
+
+
+def load(source: str, stdin: BinaryIO | None = None) -> LoadedInput:
+    """Load ``source`` ("-" = standard input). Raises InputError with a one-line reason."""
+    if source == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data = _read_limited(stream, "standard input")
+        name = "<stdin>"
+    else:
+        path = Path(source)
+        try:
+            if path.is_dir():
+                raise InputError(f"{source}: is a directory, not a message file")
+            size = path.stat().st_size
+            if size > MAX_INPUT_BYTES:
+                raise InputError(
+                    f"{source}: {size // (1024 * 1024)} MiB is larger than the "
+                    f"{MAX_INPUT_BYTES // (1024 * 1024)} MiB limit"
+                )
+            with path.open("rb") as fh:  # read-only: the input file is never modified
+                magic = fh.read(8)
+                if magic == _OLE_MAGIC:
+                    return _from_msg(path)
+                fh.seek(0)
+                data = _read_limited(fh, source)
+        except OSError as exc:
+            raise InputError(f"{source}: {exc.strerror or exc}") from None
+        name = source
+    if looks_binary(data):
+        raise InputError(f"{name}: binary data, not an email message or header text")
+    if not data.strip():
+        raise InputError(f"{name}: empty input; paste or save the message headers first")
+    kind = InputKind.EML
+    return LoadedInput(name=name, data=data, kind=kind)

@@ -1,0 +1,48 @@
+"""Make attacker-controlled header text inert for terminals, Markdown and HTML.
+
+Header values may carry ANSI/OSC escape sequences, C1 controls, bidirectional overrides and
+Rich/Textual markup. Markup is neutralised where text is rendered (Text/Content objects, never
+markup strings); this module removes everything a terminal or a document viewer would act on.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+# C0 controls except TAB/LF, DEL, C1 controls, and the Unicode bidi/invisible format characters
+# that can reorder or hide text (Trojan Source, CVE-2021-42574).
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+)
+_NEWLINES = re.compile("[\t\n]")
+
+
+def _visible(m: re.Match[str]) -> str:
+    code = ord(m.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def inert(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with every control/format character replaced by a visible escape (``\\x1b``).
+
+    Tabs and newlines become spaces unless ``keep_newlines`` is set.
+    """
+    out = _UNSAFE.sub(_visible, text)
+    if not keep_newlines:
+        out = _NEWLINES.sub(" ", out)
+    return out
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def md_escape(text: str) -> str:
+    """Inert text for Markdown: controls escaped, Markdown punctuation backslash-escaped and
+    ``<``/``&`` HTML-escaped, so a value can neither format nor link nor inject HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(inert(text), quote=False))
+
+
+def html_escape(text: str) -> str:
+    """Inert text for HTML element content and attribute values."""
+    return html.escape(inert(text, keep_newlines=True), quote=True)

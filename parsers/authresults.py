@@ -1,0 +1,377 @@
+"""Authentication-Results and ARC-Authentication-Results fields (RFC 8601 §2.2, RFC 8617 §4.1.1).
+
+A tolerant parser of our own: the grammar allows comments (CFWS) between any two tokens, and
+real producers bend it (Microsoft writes no authserv-id, stray ``outlook.com;`` segments,
+``action=`` pairs). ``authres`` on PyPI parses only well-formed fields and raises otherwise, so
+it cannot serve a tool whose job is to explain the malformed ones.
+"""
+
+from __future__ import annotations
+
+import re
+
+from headerlens.model.auth import AuthProperty, AuthResults, MethodResult
+from headerlens.model.core import Defect, HeaderField, Severity
+from headerlens.parsers.compauth import explain_method_result
+
+_WSP = " \t\r\n"
+# RFC 5321 Keyword / Ldh-str, as RFC 8601 §2.2 uses it for method and result names.
+_KEYWORD_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?\Z")
+# What starts the next property when a producer wrote an empty value ("smtp.mail= header.x=").
+_PROP_START_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)?[ \t]*=")
+_ARC_INSTANCE_RE = re.compile(r"[ \t\r\n]*i[ \t\r\n]*=[ \t\r\n]*([0-9]+)[ \t\r\n]*;")
+_ARC_NAMES = frozenset({"arc-authentication-results"})
+_ARC_MAX_INSTANCE = 50  # RFC 8617 §4.2.1
+
+
+class _Scanner:
+    """A cursor over the field value that understands comments and quoted strings."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.defects: list[Defect] = []
+
+    def at_end(self) -> bool:
+        return self.pos >= len(self.text)
+
+    def peek(self) -> str:
+        return self.text[self.pos] if self.pos < len(self.text) else ""
+
+    def skip_cfws(self) -> list[str]:
+        """Skip whitespace and comments (RFC 5322 §3.2.2), returning the comment texts."""
+        comments: list[str] = []
+        while not self.at_end():
+            ch = self.text[self.pos]
+            if ch in _WSP:
+                self.pos += 1
+            elif ch == "(":
+                comments.append(self._comment())
+            else:
+                break
+        return comments
+
+    def _comment(self) -> str:
+        """Read a (possibly nested) comment starting at "("; returns its inner text."""
+        start = self.pos + 1
+        depth = 0
+        while self.pos < len(self.text):
+            ch = self.text[self.pos]
+            if ch == "\\":
+                self.pos += 2
+                continue
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    self.pos += 1
+                    return self.text[start : self.pos - 1].strip()
+            self.pos += 1
+        self.pos = len(self.text)
+        self.defects.append(
+            Defect("authres.unclosed-comment", "A comment '(' is never closed.", Severity.WARNING)
+        )
+        return self.text[start:].strip()
+
+    def quoted(self) -> str:
+        """Read a quoted-string starting at '"'; returns the unescaped content."""
+        self.pos += 1
+        out: list[str] = []
+        while self.pos < len(self.text):
+            ch = self.text[self.pos]
+            if ch == "\\" and self.pos + 1 < len(self.text):
+                out.append(self.text[self.pos + 1])
+                self.pos += 2
+                continue
+            self.pos += 1
+            if ch == '"':
+                return "".join(out)
+            out.append(ch)
+        self.defects.append(
+            Defect("authres.unclosed-quote", 'A quoted string \'"\' is never closed.')
+        )
+        return "".join(out)
+
+    def word(self, stops: str) -> str:
+        """Read characters up to whitespace, "(", '"' or any of ``stops``."""
+        start = self.pos
+        while self.pos < len(self.text):
+            ch = self.text[self.pos]
+            if ch in _WSP or ch in "(\"" or ch in stops:
+                break
+            self.pos += 1
+        return self.text[start : self.pos]
+
+    def value(self) -> str:
+        """Read a value: a run of token characters and quoted strings (quotes removed)."""
+        out: list[str] = []
+        while self.pos < len(self.text):
+            ch = self.text[self.pos]
+            if ch in _WSP or ch in ";(":
+                break
+            if ch == '"':
+                out.append(self.quoted())
+            else:
+                out.append(ch)
+                self.pos += 1
+        return "".join(out)
+
+    def skip_to_semicolon(self) -> str:
+        """Skip to the next top-level ";" (not consumed); returns the skipped text."""
+        start = self.pos
+        while not self.at_end():
+            ch = self.text[self.pos]
+            if ch == ";":
+                break
+            if ch == "(":
+                self._comment()
+            elif ch == '"':
+                self.quoted()
+            else:
+                self.pos += 1
+        return self.text[start : self.pos].strip()
+
+
+def parse_auth_results(field: HeaderField) -> AuthResults:
+    """Parse one Authentication-Results-style field. Never raises; problems become defects.
+
+    Works for Authentication-Results (RFC 8601), ARC-Authentication-Results (leading ``i=N;``,
+    RFC 8617 §4.1.1), Authentication-Results-Original, X-MS-Exchange-…/X-TM-… variants and
+    Microsoft's fields that start directly with ``spf=`` (``authserv_id`` None).
+    """
+    text = field.value
+    defects: list[Defect] = []
+    instance: int | None = None
+    if field.lname in _ARC_NAMES:
+        m = _ARC_INSTANCE_RE.match(text)
+        if m is None:
+            defects.append(
+                Defect(
+                    "authres.arc-no-instance",
+                    "ARC-Authentication-Results does not start with 'i=N;' (RFC 8617 §4.1.1).",
+                    Severity.ERROR,
+                )
+            )
+        else:
+            instance = int(m.group(1))
+            text = text[m.end() :]
+            if not 1 <= instance <= _ARC_MAX_INSTANCE:
+                defects.append(
+                    Defect(
+                        "authres.arc-bad-instance",
+                        f"ARC instance i={instance} is outside 1..{_ARC_MAX_INSTANCE} "
+                        "(RFC 8617 §4.2.1).",
+                        Severity.ERROR,
+                    )
+                )
+    sc = _Scanner(text)
+    header_comments = sc.skip_cfws()
+    authserv_id: str | None = None
+    version: str | None = None
+    results: list[MethodResult] = []
+    saw_none = False
+
+    if sc.at_end():
+        defects.append(Defect("authres.empty", "The field is empty.", Severity.WARNING))
+    else:
+        start = sc.pos
+        ident = sc.quoted() if sc.peek() == '"' else sc.word(";=/")
+        after = sc.skip_cfws()
+        if sc.peek() in ("=", "/") and ident:
+            # Microsoft style: no authserv-id, the value starts with "spf=...".
+            sc.pos = start
+            first = _resinfo(sc, defects)
+            if isinstance(first, MethodResult):
+                results.append(first)
+        else:
+            authserv_id = ident or None
+            header_comments += after
+            if authserv_id is None:
+                defects.append(
+                    Defect(
+                        "authres.no-authserv-id",
+                        "The field does not start with an authserv-id (RFC 8601 §2.2).",
+                        Severity.WARNING,
+                    )
+                )
+            if sc.peek().isdigit():
+                version = sc.word(";")
+                header_comments += sc.skip_cfws()
+                if version != "1":
+                    defects.append(
+                        Defect(
+                            "authres.version",
+                            f"Version {version!r} is not 1; RFC 8601 §2.2 readers should "
+                            "ignore such a field.",
+                            Severity.WARNING,
+                        )
+                    )
+            if not sc.at_end() and sc.peek() != ";":
+                junk = sc.skip_to_semicolon()
+                defects.append(
+                    Defect(
+                        "authres.junk-after-authserv-id",
+                        f"Unexpected text {_show(junk)} after the authserv-id was ignored.",
+                        Severity.INFO,
+                    )
+                )
+        while not sc.at_end():
+            if sc.peek() != ";":  # only after a resinfo that stopped early
+                sc.skip_to_semicolon()
+                continue
+            sc.pos += 1
+            item = _resinfo(sc, defects)
+            if isinstance(item, MethodResult):
+                results.append(item)
+            elif item == "none":
+                saw_none = True
+        if not results and not saw_none:
+            defects.append(
+                Defect(
+                    "authres.no-results",
+                    "No method=result clause and no 'none' were found.",
+                    Severity.WARNING,
+                )
+            )
+    if saw_none and results:
+        defects.append(
+            Defect(
+                "authres.none-with-results",
+                "The field says 'none' but also lists results.",
+                Severity.INFO,
+            )
+        )
+    return AuthResults(
+        header_name=field.name,
+        header_index=field.index,
+        raw=field.value,
+        authserv_id=authserv_id,
+        results=tuple(results),
+        version=version,
+        instance=instance,
+        comments=tuple(header_comments),
+        defects=tuple(defects + sc.defects),
+    )
+
+
+def _resinfo(sc: _Scanner, defects: list[Defect]) -> MethodResult | str | None:
+    """Parse one resinfo after its ";" (RFC 8601 §2.2).
+
+    Returns a MethodResult, the string "none" for the no-result form, or None when the
+    segment is empty or was skipped as garbage (with a defect).
+    """
+    comments = sc.skip_cfws()
+    if sc.at_end() or sc.peek() == ";":
+        return None
+    method = sc.word(";=/")
+    comments += sc.skip_cfws()
+    method_version: str | None = None
+    if sc.peek() == "/":
+        sc.pos += 1
+        comments += sc.skip_cfws()
+        method_version = sc.word(";=") or None
+        comments += sc.skip_cfws()
+    if sc.peek() != "=":
+        if method.lower() == "none" and (sc.at_end() or sc.peek() == ";"):
+            return "none"
+        junk = (method + " " + sc.skip_to_semicolon()).strip()
+        defects.append(
+            Defect(
+                "authres.stray-text",
+                f"Segment {_show(junk)} is not a method=result clause and was ignored.",
+                Severity.INFO,
+            )
+        )
+        return None
+    sc.pos += 1
+    comments += sc.skip_cfws()
+    result = sc.word(";")
+    if not _KEYWORD_RE.match(method) or not _KEYWORD_RE.match(result):
+        junk = f"{method}={result} {sc.skip_to_semicolon()}".strip()
+        defects.append(
+            Defect(
+                "authres.bad-resinfo",
+                f"Segment {_show(junk)} does not name a valid method and result; ignored.",
+                Severity.WARNING,
+            )
+        )
+        return None
+    reason: str | None = None
+    props: list[AuthProperty] = []
+    extras: list[tuple[str, str]] = []
+    while True:
+        comments += sc.skip_cfws()
+        if sc.at_end() or sc.peek() == ";":
+            break
+        key = sc.word(';=."')
+        if not key:
+            # A stray "=", "." or quoted string where a property name belongs.
+            start = sc.pos
+            bad = sc.value()
+            if sc.pos == start:  # guarantee progress
+                bad = sc.text[sc.pos]
+                sc.pos += 1
+            defects.append(
+                Defect("authres.stray-text", f"Unexpected {_show(bad)} ignored.", Severity.INFO)
+            )
+            continue
+        comments += sc.skip_cfws()
+        if sc.peek() == ".":
+            sc.pos += 1
+            comments += sc.skip_cfws()
+            key = f"{key}.{sc.word(';=')}"
+            comments += sc.skip_cfws()
+        if sc.peek() != "=":
+            defects.append(
+                Defect(
+                    "authres.stray-text",
+                    f"Word {_show(key)} after {method}={result} is not a property; ignored.",
+                    Severity.INFO,
+                )
+            )
+            continue
+        sc.pos += 1
+        before = sc.pos
+        between = sc.skip_cfws()
+        comments += between
+        skipped_space = sc.pos > before and not between
+        if sc.at_end() or sc.peek() == ";" or (
+            skipped_space and _PROP_START_RE.match(sc.text, sc.pos)
+        ):
+            val = ""  # e.g. Gmail's "smtp.mail=" with nothing after it
+        else:
+            val = sc.value()
+        ptype, dot, name = key.partition(".")
+        if dot:
+            props.append(AuthProperty(ptype=ptype.lower(), name=name.lower(), value=val))
+        elif key.lower() == "reason":
+            if reason is None:
+                reason = val
+            else:
+                defects.append(
+                    Defect(
+                        "authres.duplicate-reason",
+                        f"{method}={result} has more than one reason=; the first is kept.",
+                        Severity.INFO,
+                    )
+                )
+        else:
+            extras.append((key.lower(), val))
+    method_l, result_l = method.lower(), result.lower()
+    return MethodResult(
+        method=method_l,
+        result=result_l,
+        version=method_version,
+        reason=reason,
+        properties=tuple(props),
+        comments=tuple(comments),
+        extras=tuple(extras),
+        explanation=explain_method_result(method_l, result_l, reason, tuple(extras)),
+    )
+
+
+def _show(text: str, limit: int = 60) -> str:
+    """Quote a short excerpt of untrusted text for a defect message."""
+    short = text if len(text) <= limit else text[: limit - 1] + "…"
+    return repr(short)

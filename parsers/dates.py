@@ -1,0 +1,306 @@
+"""Tolerant parsing of the dates written in Received and Date fields (RFC 5322 §3.3, §4.3)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+
+from headerlens.model.core import Defect, Severity
+
+__all__ = ["parse_date"]
+
+# Zone names that RFC 5322 §4.3 does not define but real MTAs write instead of a numeric offset.
+# The stdlib knows UT, UTC, GMT, Z and the US zones; these are the extra ones seen in the wild.
+# Ambiguous abbreviations (IST, BST for "Bangladesh"...) take their most common mail meaning.
+_EXTRA_ZONES: dict[str, int] = {
+    "WET": 0,
+    "WEST": 60,
+    "BST": 60,
+    "CET": 60,
+    "MET": 60,
+    "CEST": 120,
+    "MEST": 120,
+    "EET": 120,
+    "EEST": 180,
+    "MSK": 180,
+    "WAT": 60,
+    "CAT": 120,
+    "EAT": 180,
+    "SAST": 120,
+    "IST": 330,
+    "PKT": 300,
+    "ICT": 420,
+    "HKT": 480,
+    "SGT": 480,
+    "AWST": 480,
+    "JST": 540,
+    "KST": 540,
+    "ACST": 570,
+    "AEST": 600,
+    "AEDT": 660,
+    "NZST": 720,
+    "NZDT": 780,
+    "HST": -600,
+    "AKST": -540,
+    "AKDT": -480,
+    "AST": -240,
+    "ADT": -180,
+    "NST": -210,
+    "BRT": -180,
+    "ART": -180,
+}
+
+# Month names and abbreviations in the languages whose localised dates show up in real headers
+# (English first). Matching is by the first three letters, then by a unique two-letter prefix,
+# so garbled forms such as Polish "paX" (paź, October) still resolve.
+_MONTH_NAMES: tuple[tuple[str, ...], ...] = (
+    ("jan", "janv", "jän", "ene", "gen", "sty", "jaan", "led", "tam"),
+    ("feb", "fév", "fev", "févr", "lut", "fevr", "úno", "hel"),
+    ("mar", "mär", "mars", "mrz", "maa", "bře", "maalis"),
+    ("apr", "avr", "abr", "kwi", "dub", "huhti"),
+    ("may", "mai", "mei", "mag", "maj", "kvě", "touko"),
+    ("jun", "juin", "jui", "giu", "cze", "čer", "kesä"),
+    ("jul", "juil", "lug", "lip", "čvc", "heinä"),
+    ("aug", "aoû", "aou", "ago", "sie", "srp", "elo"),
+    ("sep", "sept", "set", "wrz", "zář", "syys"),
+    ("oct", "okt", "out", "ott", "paź", "paz", "říj", "loka"),
+    ("nov", "lis", "marras"),
+    ("dec", "déc", "dez", "dic", "gru", "pro", "joulu"),
+)
+_MONTH3: dict[str, int] = {}
+for _num, _names in enumerate(_MONTH_NAMES, start=1):
+    for _name in _names:
+        _MONTH3.setdefault(_name[:3], _num)
+_MONTH2: dict[str, int] = {}
+_MONTH2_AMBIGUOUS: set[str] = set()
+for _num, _names in enumerate(_MONTH_NAMES, start=1):
+    for _name in _names:
+        _p = _name[:2]
+        if _p in _MONTH2 and _MONTH2[_p] != _num:
+            _MONTH2_AMBIGUOUS.add(_p)
+        _MONTH2.setdefault(_p, _num)
+for _p in _MONTH2_AMBIGUOUS:
+    del _MONTH2[_p]
+
+_COMMENT = re.compile(r"\([^()]*\)")
+_ISO = re.compile(
+    r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})[T ]\s*"
+    r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?"
+    r"\s*(?P<z>Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT|UT)?",
+    re.IGNORECASE,
+)
+# day month year time [zone], after the weekday was dropped; month is any word (localised).
+_DMY = re.compile(
+    r"(?P<d>\d{1,3})\s*[-\s]\s*(?P<mo>[^\W\d_]{2,}\S*?)\.?\s*[-\s]\s*(?P<y>\d{2,4})\s+"
+    r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,]\d+)?)?"
+    r"(?:\s+(?P<z>[+-]\d{4}|[+-]\d{2}:\d{2}|[A-Za-z]{1,5}))?"
+)
+_NUMERIC_ZONE = re.compile(r"(?<![\w:])[+-]\d{4}(?!\d)")
+_NEG_ZERO = re.compile(r"(?<![\w:])-0000(?!\d)")
+
+# Exchange/Outlook "zero" dates: OLE automation day 0 (30 Dec 1899), 1 Jan 1900 and FILETIME's
+# 1 Jan 1601. They mean "no date", not a moment in the 19th century.
+_PLACEHOLDER_YEARS = range(1, 1901)
+_MIN_PLAUSIBLE_YEAR = 1970
+_MAX_PLAUSIBLE_YEAR = 2200
+
+
+def _defect(code: str, message: str, severity: Severity = Severity.WARNING) -> Defect:
+    return Defect(code=f"date.{code}", message=message, severity=severity)
+
+
+def _month_number(word: str) -> int | None:
+    """Month number for an English, localised or garbled month name, or None."""
+    w = word.lower().strip(".")
+    if w.isdigit():
+        n = int(w)
+        return n if 1 <= n <= 12 else None
+    if w[:3] in _MONTH3:
+        return _MONTH3[w[:3]]
+    return _MONTH2.get(w[:2])
+
+
+def _zone_minutes(zone: str | None) -> tuple[int | None, bool]:
+    """Offset in minutes for a zone token, and whether the token was recognised at all."""
+    if zone is None or zone == "":
+        return None, False
+    z = zone.strip().upper()
+    if z in {"Z", "UT", "UTC", "GMT"}:
+        return 0, True
+    m = re.fullmatch(r"([+-])(\d{2}):?(\d{2})?", z)
+    if m:
+        sign = -1 if m.group(1) == "-" else 1
+        minutes = int(m.group(2)) * 60 + int(m.group(3) or 0)
+        return sign * minutes, True
+    us = {"EST": -300, "EDT": -240, "CST": -360, "CDT": -300}
+    us |= {"MST": -420, "MDT": -360, "PST": -480, "PDT": -420}
+    if z in us:
+        return us[z], True
+    if z in _EXTRA_ZONES:
+        return _EXTRA_ZONES[z], True
+    return None, False
+
+
+def _build(
+    year: int, month: int, day: int, hour: int, minute: int, second: int, micro: int, offset: int
+) -> datetime | None:
+    try:
+        return datetime(
+            year, month, day, hour, minute, second, micro, tzinfo=timezone(timedelta(minutes=offset))
+        )
+    except (ValueError, OverflowError):
+        return None
+
+
+def _fix_year(year: int) -> int:
+    """Two- and three-digit years as RFC 5322 §4.3 says (obs-year)."""
+    if year < 50:
+        return year + 2000
+    if year < 1000:
+        return year + 1900
+    return year
+
+
+def _parse_iso(text: str) -> tuple[datetime | None, bool]:
+    """ISO 8601 / RFC 3339 timestamps (SendGrid, Go's time.String()); bool = zone present."""
+    m = _ISO.search(text)
+    if not m:
+        return None, False
+    offset, known = _zone_minutes(m.group("z"))
+    if not known:
+        # Go's "2023-07-28 19:32:25.9 +0000 UTC" puts a space before the numeric zone.
+        rest = text[m.end() :]
+        zm = re.match(r"\s*([+-]\d{4}|[+-]\d{2}:\d{2})", rest)
+        if zm:
+            offset, known = _zone_minutes(zm.group(1))
+    frac = (m.group("frac") or "0")[:6].ljust(6, "0")
+    dt = _build(
+        int(m.group("y")),
+        int(m.group("mo")),
+        int(m.group("d")),
+        int(m.group("h")),
+        int(m.group("mi")),
+        int(m.group("s") or 0),
+        int(frac),
+        offset if offset is not None else 0,
+    )
+    return dt, known
+
+
+def _parse_loose(text: str) -> tuple[datetime | None, bool]:
+    """Our own cleanup path: drop the weekday, accept localised months and junk around."""
+    m = _DMY.search(text)
+    if not m:
+        return None, False
+    month = _month_number(m.group("mo"))
+    if month is None:
+        return None, False
+    offset, known = _zone_minutes(m.group("z"))
+    day = int(m.group("d"))
+    dt = _build(
+        _fix_year(int(m.group("y"))),
+        month,
+        day,
+        int(m.group("h")),
+        int(m.group("mi")),
+        int(m.group("s") or 0),
+        0,
+        offset if offset is not None else 0,
+    )
+    return dt, known
+
+
+def _named_zone_in_comment(text: str) -> int | None:
+    """The offset named in a trailing comment such as "(PST)" or "(CEST)", if any."""
+    for comment in re.findall(r"\(\s*([A-Za-z]{1,5})\s*\)", text):
+        offset, known = _zone_minutes(comment)
+        if known and offset is not None:
+            return offset
+    return None
+
+
+def _check_plausible(dt: datetime) -> tuple[datetime | None, Defect | None]:
+    if dt.year in _PLACEHOLDER_YEARS:
+        return None, _defect(
+            "placeholder",
+            f"The date {dt.date().isoformat()} is a 'zero' placeholder (Exchange/Outlook write "
+            "30 Dec 1899 or 1 Jan 1601 when no date was set); treated as missing.",
+        )
+    if not _MIN_PLAUSIBLE_YEAR <= dt.year <= _MAX_PLAUSIBLE_YEAR:
+        return dt, _defect("implausible", f"The year {dt.year} is implausible for an email.")
+    return dt, None
+
+
+def parse_date(text: str) -> tuple[datetime | None, Defect | None]:
+    """Parse a date as written in mail headers; the result is always timezone-aware.
+
+    Tries the standard library first (``email.utils.parsedate_to_datetime`` handles RFC 5322
+    §3.3 and the obsolete forms of §4.3: two-digit years, named US zones, missing weekday),
+    then falls back to our own cleanup for what real MTAs write: fractional seconds, ISO 8601
+    (``2023-01-05T10:11:12.123Z``), localised or garbled weekday and month names, extra zone
+    abbreviations, comments and trailing junk. A missing or unknown zone is taken as UTC and
+    reported as a defect; ``-0000`` means UTC with no local zone (RFC 5322 §3.3) and is fine.
+    Placeholder dates (Exchange's 30 Dec 1899) return None with a defect. Never raises.
+    """
+    if not isinstance(text, str):
+        raise TypeError("parse_date expects str")
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        return None, _defect("missing", "No date was given.")
+
+    defect: Defect | None = None
+    dt: datetime | None = None
+    zone_known = True
+
+    # 1. The standard library, on the text minus comments (it does not understand them).
+    no_comments = _COMMENT.sub(" ", cleaned)
+    no_comments = " ".join(no_comments.split())
+    try:
+        dt = parsedate_to_datetime(no_comments)
+    except (ValueError, TypeError, IndexError, OverflowError):
+        dt = None
+    if dt is not None and dt.tzinfo is None:
+        # Naive result: the zone was -0000, missing or a name the stdlib does not know.
+        if _NEG_ZERO.search(no_comments):
+            dt = dt.replace(tzinfo=timezone.utc)
+        else:
+            tail = no_comments.split()[-1] if no_comments.split() else ""
+            offset, known = _zone_minutes(tail)
+            if not known:
+                named = _named_zone_in_comment(cleaned)
+                offset, known = (named, True) if named is not None else (None, False)
+            dt = dt.replace(tzinfo=timezone(timedelta(minutes=offset or 0)))
+            zone_known = known
+
+    # 2. Our own cleanup when the library gave up.
+    if dt is None:
+        dt, zone_known = _parse_iso(no_comments)
+        if dt is None:
+            dt, zone_known = _parse_loose(no_comments)
+            if dt is not None and not zone_known:
+                named = _named_zone_in_comment(cleaned)
+                if named is not None:
+                    dt = dt.replace(tzinfo=timezone(timedelta(minutes=named)))
+                    zone_known = True
+        if dt is not None:
+            defect = _defect(
+                "nonstandard",
+                f"The date {cleaned!r} is not in RFC 5322 form; it was read leniently.",
+                Severity.INFO,
+            )
+
+    if dt is None:
+        return None, _defect("unparseable", f"The date {cleaned!r} could not be understood.")
+
+    if not zone_known:
+        defect = _defect(
+            "no-zone",
+            f"The date {cleaned!r} has no usable time zone; UTC was assumed.",
+        )
+
+    checked, plaus = _check_plausible(dt)
+    if plaus is not None:
+        return checked, plaus
+    return checked, defect
+

@@ -1,0 +1,38 @@
+"""Render an Analysis as JSON for scripts (strings made inert, raw bytes left out)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from headerlens import __version__
+from headerlens.model import Analysis
+from headerlens.report.serialize import to_plain
+from headerlens.stamped import final_results
+
+
+def report_dict(analysis: Analysis) -> dict[str, Any]:
+    """The JSON document as a dict: a short summary first, then the whole analysis."""
+    chain = analysis.chain
+    boundary = chain.boundary
+    return {
+        "headerlens": __version__,
+        "source": to_plain(analysis.source_name),
+        "kind": analysis.kind.value,
+        "summary": {
+            "hops": len(chain.hops),
+            "has_body": analysis.has_body,
+            "total_transit_seconds": to_plain(chain.total_transit),
+            "boundary": to_plain(boundary),
+            "final_receiver": [
+                {"method": to_plain(r.method), "result": to_plain(r.result)}
+                for r in final_results(analysis)
+            ],
+        },
+        "analysis": to_plain(analysis),
+    }
+
+
+def render_json(analysis: Analysis) -> str:
+    """The JSON report as text (UTF-8 kept readable; control characters already escaped)."""
+    return json.dumps(report_dict(analysis), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,186 @@
+"""Render an Analysis as a ticket-ready Markdown summary (every header value escaped)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from headerlens import __version__
+from headerlens.model import Analysis, AuthResults, Hop, MethodResult, Severity
+from headerlens.stamped import final_receiver_results
+from headerlens.textsafe import md_escape
+
+_SEVERITY_MARK = {Severity.INFO: "info", Severity.WARNING: "WARNING", Severity.ERROR: "ERROR"}
+
+
+def fmt_delay(delta: timedelta | None) -> str:
+    """A signed, human duration: ``+2 s``, ``-5 s (clock skew)``, ``+1 h 08 min``."""
+    if delta is None:
+        return "?"
+    secs = int(round(delta.total_seconds()))
+    sign = "-" if secs < 0 else "+"
+    secs = abs(secs)
+    if secs < 60:
+        return f"{sign}{secs} s"
+    if secs < 3600:
+        return f"{sign}{secs // 60} min {secs % 60:02d} s"
+    hours, rem = divmod(secs, 3600)
+    if hours < 48:
+        return f"{sign}{hours} h {rem // 60:02d} min"
+    return f"{sign}{hours // 24} d {hours % 24} h"
+
+
+def _cell(text: str | None) -> str:
+    return md_escape(text) if text else ""
+
+
+def _hop_from(hop: Hop) -> str:
+    r = hop.received
+    parts = [p for p in (r.from_helo, r.from_rdns) if p]
+    ident = " / ".join(dict.fromkeys(parts))
+    if r.from_ip:
+        ident = f"{ident} [{r.from_ip}]" if ident else f"[{r.from_ip}]"
+    return ident
+
+
+def _hop_role(hop: Hop) -> str:
+    label = f"{hop.vendor.value}, {hop.role.value}"
+    if hop.product_version:
+        label += f" ({hop.product_version})"
+    return label
+
+
+def _hop_rows(analysis: Analysis) -> Iterable[str]:
+    yield "| # | role | from (HELO / rDNS [IP]) | by | with | TLS | time (UTC) | delay |"
+    yield "|---|---|---|---|---|---|---|---|"
+    for hop in analysis.chain.hops:
+        r = hop.received
+        mark = " **boundary**" if hop.is_boundary else ""
+        tls = " ".join(p for p in (r.tls_version, r.tls_cipher) if p)
+        when = r.timestamp.strftime("%Y-%m-%d %H:%M:%S") if r.timestamp else "unparsed"
+        delay = fmt_delay(hop.delay) if hop.number > 1 else ""
+        if hop.clock_skew:
+            delay += " (clock skew)"
+        yield (
+            f"| {hop.number}{mark} | {_cell(_hop_role(hop))} | {_cell(_hop_from(hop))} "
+            f"| {_cell(r.by)} | {_cell(r.with_protocol)} | {_cell(tls)} | {when} | {delay} |"
+        )
+
+
+def _method(r: MethodResult) -> str:
+    text = f"{r.method}={r.result}"
+    props = " ".join(f"{p.ptype}.{p.name}={p.value}" for p in r.properties)
+    extras = " ".join(f"{k}={v}" for k, v in r.extras)
+    detail = " ".join(p for p in (props, extras) if p)
+    out = f"**{md_escape(text)}**"
+    if detail:
+        out += f" {md_escape(detail)}"
+    if r.reason:
+        out += f" (reason: {md_escape(r.reason)})"
+    if r.explanation:
+        out += f" — {md_escape(r.explanation)}"
+    return out
+
+
+def _auth_block(ar: AuthResults) -> Iterable[str]:
+    who = ar.authserv_id or "(no authserv-id: Microsoft)"
+    hop = f", stamped at hop {ar.stamped_by_hop}" if ar.stamped_by_hop else ""
+    inst = f" i={ar.instance}" if ar.instance is not None else ""
+    yield f"- **{md_escape(ar.header_name)}{inst}** by {md_escape(who)}{hop}"
+    for r in ar.results:
+        yield f"  - {_method(r)}"
+    if not ar.results:
+        yield "  - (no results)"
+
+
+def render_markdown(analysis: Analysis) -> str:
+    """The findings summary for a ticket, as Markdown."""
+    a = analysis
+    out: list[str] = [f"# headerlens report: {md_escape(a.source_name)}", ""]
+    if a.subject is not None:
+        out.append(f"- **Subject:** {md_escape(a.subject)}")
+    if a.from_addr is not None:
+        out.append(f"- **From:** {md_escape(a.from_addr.display)}")
+    if a.return_path is not None:
+        out.append(f"- **Return-Path:** {md_escape(a.return_path.display or '<>')}")
+    if a.date is not None:
+        out.append(f"- **Date:** {a.date.isoformat()}")
+    if a.message_id:
+        out.append(f"- **Message-ID:** {md_escape(a.message_id)}")
+    body = "available" if a.has_body else "not available (headers only)"
+    out.append(f"- **Input:** {a.kind.value}, {len(a.headers)} header fields, body {body}")
+    chain = a.chain
+    transit = fmt_delay(chain.total_transit) if chain.total_transit is not None else "unknown"
+    out.append(f"- **Hops:** {len(chain.hops)}, total transit {transit}")
+    if chain.boundary is not None:
+        b = chain.boundary
+        out.append(
+            f"- **Trust boundary:** hop {b.hop_number}, {md_escape(b.receiver or '?')} received "
+            f"from {md_escape(b.ip or '?')} (HELO {md_escape(b.helo or '?')}, MAIL FROM "
+            f"{md_escape('<>' if b.mail_from == '' else (b.mail_from or '?'))}) — "
+            f"{md_escape(b.reason)}"
+        )
+    final = final_receiver_results(a)
+    if final:
+        verdicts = ", ".join(f"{r.method}={r.result}" for ar in final for r in ar.results)
+        out.append(f"- **Final receiver stamped:** {md_escape(verdicts)}")
+    out += ["", "## Delivery path (oldest hop first)", "", *_hop_rows(a), ""]
+
+    if a.auth_results:
+        out += ["## Stamped authentication results (newest first)", ""]
+        for ar in a.auth_results:
+            out += list(_auth_block(ar))
+        out.append("")
+    if a.received_spf:
+        out += ["## Received-SPF", ""]
+        for rs in a.received_spf:
+            hop = f" (hop {rs.stamped_by_hop})" if rs.stamped_by_hop else ""
+            out.append(
+                f"- **{md_escape(rs.result or '?')}**{hop}: client-ip {md_escape(rs.client_ip or '?')}"
+                f", envelope-from {md_escape(rs.envelope_from or '?')}"
+                f", helo {md_escape(rs.helo or '?')}"
+            )
+        out.append("")
+    if a.dkim_signatures:
+        out += ["## DKIM signatures", ""]
+        for sig in a.dkim_signatures:
+            out.append(
+                f"- d={md_escape(sig.domain or '?')} s={md_escape(sig.selector or '?')} "
+                f"a={md_escape(sig.algorithm or '?')} c={md_escape(sig.canonicalization or '')} "
+                f"h={md_escape(':'.join(sig.signed_headers))}"
+                + (f" l={sig.body_length}" if sig.body_length is not None else "")
+            )
+        out.append("")
+    if a.arc_sets:
+        out += ["## ARC chain", ""]
+        for s in a.arc_sets:
+            cv = s.seal.cv if s.seal is not None else "?"
+            d = s.seal.domain if s.seal is not None else "?"
+            out.append(f"- i={s.instance} cv={md_escape(cv or '?')} d={md_escape(d or '?')}")
+            if s.results is not None:
+                out += [f"  {line}" for line in _auth_block(s.results)]
+        out.append("")
+    if a.vendor_headers:
+        out += ["## Vendor headers", ""]
+        for vh in a.vendor_headers:
+            summary = f": {md_escape(vh.summary)}" if vh.summary else ""
+            out.append(f"- **{md_escape(vh.header_name)}** ({md_escape(vh.vendor)}){summary}")
+            for fld in vh.fields:
+                meaning = fld.meaning or "(not decoded)"
+                label = f" {md_escape(fld.label)}" if fld.label else ""
+                mark = f" **{_SEVERITY_MARK[fld.severity]}**" if fld.severity is not Severity.INFO else ""
+                out.append(
+                    f"  - {md_escape(fld.key)}={md_escape(fld.value)}{label}: "
+                    f"{md_escape(meaning)}{mark}"
+                )
+        out.append("")
+    defects = [*a.defects, *chain.defects]
+    for hop in chain.hops:
+        defects += [*hop.received.defects, *hop.defects]
+    if defects:
+        out += ["## Input problems", ""]
+        for d in defects:
+            out.append(f"- {_SEVERITY_MARK[d.severity]}: {md_escape(d.message)}")
+        out.append("")
+    out.append(f"_Generated by headerlens {__version__}._")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,48 @@
+"""Layer rules: the pure layers import no UI, no DNS and no I/O libraries.
+
+import-linter enforces the static contracts in pyproject.toml (run by scripts/test.sh); this
+test checks the same at run time, which also catches imports hidden inside functions.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+FORBIDDEN = ("textual", "rich", "dns", "dkim", "extract_msg", "socket", "asyncio")
+
+PURE_MODULES = [
+    "headerlens.model",
+    "headerlens.parsers.headers",
+    "headerlens.analyze",
+]
+
+
+@pytest.mark.parametrize("module", PURE_MODULES)
+def test_pure_layer_imports_nothing_forbidden(module: str) -> None:
+    code = (
+        "import sys, pathlib\n"
+        f"import {module}\n"
+        "from headerlens.analyze import analyze\n"
+        "analyze(pathlib.Path(sys.argv[1]).read_bytes())\n"
+        f"print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r})))\n"
+    )
+    from tests.paths import EXAMPLES
+
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLES / "eop-to-gmail-pass.eml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert proc.stdout.strip() == "", f"{module} pulled in: {proc.stdout.strip()}"
+
+
+def test_single_top_level_package() -> None:
+    import headerlens.parsers
+
+    assert headerlens.parsers.__name__ == "headerlens.parsers"
+    # (scripts/test.sh also checks that the built package puts only `headerlens` at the top.)

@@ -1,0 +1,125 @@
+"""`headerlens report` end to end over every corpus and lab message (no traceback, exit 0)."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from headerlens.cli import EXIT_INPUT, EXIT_OK, main, run_report
+from tests.paths import CORPUS, EXAMPLES, REPO, corpus_messages, need_shared
+
+MESSAGES = corpus_messages()
+
+
+def _ids(p: Path) -> str:
+    return str(p.relative_to(REPO.parent / "shared"))
+
+
+def test_corpus_is_present() -> None:
+    need_shared()
+    assert len(MESSAGES) >= 70
+
+
+@pytest.mark.parametrize("path", MESSAGES, ids=_ids)
+@pytest.mark.parametrize("fmt", ["md", "json"])
+def test_every_message_reports(path: Path, fmt: str) -> None:
+    out = io.StringIO()
+    assert run_report(["--format", fmt, str(path)], out) == EXIT_OK
+    text = out.getvalue()
+    if fmt == "json":
+        doc = json.loads(text)
+        assert doc["summary"]["hops"] == len(doc["analysis"]["chain"]["hops"])
+    else:
+        assert text.startswith("# headerlens report:")
+    assert "\x1b" not in text
+
+
+def test_input_file_is_never_modified(tmp_path: Path) -> None:
+    src = tmp_path / "m.eml"
+    data = (EXAMPLES / "eop-to-gmail-pass.eml").read_bytes()
+    src.write_bytes(data)
+    src.chmod(0o444)
+    out = tmp_path / "ticket.md"
+    assert run_report(["-o", str(out), str(src)], io.StringIO()) == EXIT_OK
+    assert src.read_bytes() == data
+    assert out.read_text().startswith("# headerlens report:")
+    assert run_report(["-o", str(src), str(src)], io.StringIO()) == EXIT_INPUT
+    assert src.read_bytes() == data
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b"\x00\x01\x02binary\xff" * 100, "binary data"),
+        (b"", "empty input"),
+        (b"just some words\nwithout any header\n", "no header fields"),
+    ],
+    ids=["binary", "empty", "not-mail"],
+)
+def test_bad_input_is_one_clear_line(
+    tmp_path: Path, content: bytes, needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = tmp_path / "bad"
+    f.write_bytes(content)
+    assert main(["report", str(f)]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert needle in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_missing_file_and_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(tmp_path / "nope.eml")]) == EXIT_INPUT
+    assert main(["report", str(tmp_path)]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert "No such file" in err
+    assert "directory" in err
+
+
+def test_stdin_and_module_entry_point() -> None:
+    data = (EXAMPLES / "eop-to-gmail-headers-only.txt").read_bytes()
+    proc = subprocess.run(
+        [sys.executable, "-m", "headerlens", "report", "--format", "json", "-"],
+        input=data,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["kind"] == "headers"
+    assert doc["summary"]["has_body"] is False
+    assert doc["summary"]["hops"] == 6
+
+
+def test_headless_report_does_not_import_textual() -> None:
+    code = (
+        "import sys, io\n"
+        "from headerlens.cli import run_report\n"
+        f"run_report([{str(EXAMPLES / 'eop-to-gmail-pass.eml')!r}], io.StringIO())\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]\n"
+        "print(','.join(bad))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert proc.stdout.strip() == ""
+
+
+def test_help_is_useful(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["report", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "--format" in out
+    assert "examples:" in out
+
+
+def test_corpus_root_exists_for_ci() -> None:
+    need_shared()
+    assert (CORPUS / "EXPECTED.tsv").is_file()
