@@ -1,4 +1,4 @@
-"""Re-verify every DKIM-Signature with dkimpy: header signature and body hash apart (RFC 6376 §6)."""
+"""Re-verify each DKIM-Signature with dkimpy: header signature and body hash apart (RFC 6376 §6)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class _Sig:
 
     index: int
     header_index: int
-    field: tuple[bytes, bytes]
+    header_field: tuple[bytes, bytes]
     tags: dict[bytes, bytes] = field(default_factory=dict)
     text: dict[str, str] = field(default_factory=dict)
     include: list[bytes] = field(default_factory=list)
@@ -67,7 +67,9 @@ def _parse(index: int, header_index: int, name: bytes, value: bytes) -> _Sig:
     except InvalidTagValueList as exc:
         sig.error = Defect("dkim.sig.syntax", f"The signature is not a valid tag list ({exc}).")
         return sig
-    sig.text = {k.decode("ascii", "replace"): v.decode("utf-8", "replace") for k, v in sig.tags.items()}
+    sig.text = {
+        k.decode("ascii", "replace"): v.decode("utf-8", "replace") for k, v in sig.tags.items()
+    }
     for tag in ("t", "x"):
         raw = sig.get(tag)
         if raw is not None and not raw.isdigit():
@@ -183,13 +185,21 @@ def _age_days(sig: _Sig, receipt: datetime | None, now: datetime) -> int | None:
     return round((now - born).total_seconds() / 86400) if born else None
 
 
-def _no_key(sig: _Sig, rec: DnsRecord, receipt: datetime | None, now: datetime) -> tuple[DkimResult, str]:
+def _no_key(
+    sig: _Sig, rec: DnsRecord, receipt: datetime | None, now: datetime
+) -> tuple[DkimResult, str]:
     """The verdict when no usable key came back, and the rotation hint for old messages."""
     if rec.rcode == "OFFLINE":
         return DkimResult.UNAVAILABLE, f"Key {rec.name} not looked up (offline)."
     if rec.rcode in _TEMP_RCODES:
         return DkimResult.TEMPERROR, f"Key lookup {rec.name} failed ({rec.rcode}); try again later."
-    why = "does not exist (NXDOMAIN)" if rec.rcode == "NXDOMAIN" else f"has no TXT record ({rec.rcode})"
+    why = (
+        "does not exist (NXDOMAIN)"
+        if rec.rcode == "NXDOMAIN"
+        else f"has no TXT record ({rec.rcode})"
+    )
+    if len(rec.cname_chain) > 1:
+        why = f"is a CNAME to {rec.cname_chain[-1]}, which {why.replace('has', 'has', 1)}"
     age = _age_days(sig, receipt, now)
     if age is not None and age > ROTATION_AGE_DAYS:
         sig.findings.append(
@@ -205,14 +215,21 @@ def _no_key(sig: _Sig, rec: DnsRecord, receipt: datetime | None, now: datetime) 
 
 
 def _header(
-    signer: dkim.DKIM, sig: _Sig, key: DkimKey | None, rec: DnsRecord, dnsfunc: _DnsFunc,
-    receipt: datetime | None, now: datetime,
+    signer: dkim.DKIM,
+    sig: _Sig,
+    key: DkimKey | None,
+    rec: DnsRecord,
+    dnsfunc: _DnsFunc,
+    receipt: datetime | None,
+    now: datetime,
 ) -> tuple[DkimResult, bool | None, str]:
     """Check b= alone: dkimpy's verify_sig with bh removed, so the body is never looked at."""
     if key is None:
         result, why = _no_key(sig, rec, receipt, now)
         return result, None, why
-    check = check_key_for_signature(key, algorithm=sig.get("a"), sdid=sig.get("d"), auid=sig.get("i"))
+    check = check_key_for_signature(
+        key, algorithm=sig.get("a"), sdid=sig.get("d"), auid=sig.get("i")
+    )
     sig.findings.extend(d for d in key.defects if d.severity is not Severity.ERROR)
     if check.result is DkimResult.PERMERROR or not key.usable:
         return DkimResult.PERMERROR, None, " ".join(d.message for d in check.reasons)
@@ -221,7 +238,7 @@ def _header(
             signer.verify_sig(
                 {k: v for k, v in sig.tags.items() if k != b"bh"},
                 list(sig.include),
-                sig.field,
+                sig.header_field,
                 dnsfunc,
             )
         )
@@ -296,9 +313,14 @@ async def verify_dkim(
 
 
 def _verdict(
-    signer: dkim.DKIM, sig: _Sig, records: dict[str, DnsRecord],
-    keys: dict[str, tuple[DkimKey | None, tuple[Defect, ...]]], dnsfunc: _DnsFunc,
-    has_body: bool, receipt: datetime | None, now: datetime,
+    signer: dkim.DKIM,
+    sig: _Sig,
+    records: dict[str, DnsRecord],
+    keys: dict[str, tuple[DkimKey | None, tuple[Defect, ...]]],
+    dnsfunc: _DnsFunc,
+    has_body: bool,
+    receipt: datetime | None,
+    now: datetime,
 ) -> DkimVerdict:
     name = sig.key_name
     rec = records.get(name) if name else None
@@ -308,13 +330,19 @@ def _verdict(
         sig.findings.append(
             Defect(
                 "dkim.key.cname",
-                "The selector is a CNAME: " + " → ".join(rec.cname_chain)
-                + (" (Exchange Online publishes keys in the tenant's onmicrosoft.com zone)."
-                   if any(n.endswith(".onmicrosoft.com") for n in rec.cname_chain) else "."),
+                "The selector is a CNAME: "
+                + " → ".join(rec.cname_chain)
+                + (
+                    " (Exchange Online publishes keys in the tenant's onmicrosoft.com zone)."
+                    if any(n.endswith(".onmicrosoft.com") for n in rec.cname_chain)
+                    else "."
+                ),
                 Severity.INFO,
             )
         )
-    body, computed = _body(sig, signer.body, has_body) if sig.tags else (DkimResult.UNAVAILABLE, None)
+    body, computed = (
+        _body(sig, signer.body, has_body) if sig.tags else (DkimResult.UNAVAILABLE, None)
+    )
     crypto: bool | None = None
     if sig.error is not None:
         header, why = DkimResult.PERMERROR, sig.error.message

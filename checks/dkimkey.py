@@ -41,19 +41,27 @@ def _read_rsa(der: bytes) -> tuple[int | None, int | None, Defect | None]:
     ``cryptography`` would also do it but is not a dependency of ours.
     """
     if len(der) > _MAX_DER_BYTES:
-        return None, None, Defect(
-            "dkim.key.unsafe",
-            f"The public key blob is {len(der)} bytes, more than a {MAX_RSA_BITS}-bit RSA key "
-            "needs; it was not used.",
-            Severity.ERROR,
+        return (
+            None,
+            None,
+            Defect(
+                "dkim.key.unsafe",
+                f"The public key blob is {len(der)} bytes, more than a {MAX_RSA_BITS}-bit RSA key "
+                "needs; it was not used.",
+                Severity.ERROR,
+            ),
         )
     try:
         pk = parse_public_key(der)
     except (UnparsableKeyError, ValueError, IndexError, TypeError) as exc:
-        return None, None, Defect(
-            "dkim.key.unparsable",
-            f"The p= value is not a readable RSA public key ({exc}).",
-            Severity.ERROR,
+        return (
+            None,
+            None,
+            Defect(
+                "dkim.key.unparsable",
+                f"The p= value is not a readable RSA public key ({exc}).",
+                Severity.ERROR,
+            ),
         )
     modulus, exponent = int(pk["modulus"]), int(pk["publicExponent"])
     return modulus.bit_length(), exponent, None
@@ -143,9 +151,7 @@ def parse_key_record(text: str) -> DkimKey:
     exponent: int | None = None
     if "p" not in values:
         usable = False
-        defects.append(
-            Defect("dkim.key.no-p", "The key record has no p= tag.", Severity.ERROR)
-        )
+        defects.append(Defect("dkim.key.no-p", "The key record has no p= tag.", Severity.ERROR))
     elif public_key == "":
         usable = False
         defects.append(
@@ -157,9 +163,7 @@ def parse_key_record(text: str) -> DkimKey:
         )
     elif not _B64_RE.match(public_key):
         usable = False
-        defects.append(
-            Defect("dkim.key.unparsable", "The p= value is not base64.", Severity.ERROR)
-        )
+        defects.append(Defect("dkim.key.unparsable", "The p= value is not base64.", Severity.ERROR))
     else:
         try:
             blob = base64.b64decode(public_key, validate=True)

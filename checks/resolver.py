@@ -217,7 +217,8 @@ class LiveResolver:
         self._started = None
 
     def _remaining(self, now: float) -> float:
-        assert self._started is not None
+        if self._started is None:  # clear_cache() ran while this query was in flight
+            self._started = now
         return self.deadline - (now - self._started)
 
     def _deadline_record(self, name: str, rdtype: str) -> DnsRecord:

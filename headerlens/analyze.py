@@ -92,22 +92,6 @@ def _address(field: HeaderField | None) -> Address | None:
     return Address(display=display, address=addr, domain=domain or None)
 
 
-def _attribute(
-    items: tuple[T, ...], index_of: Callable[[T], int], chain: Chain
-) -> dict[int, int | None]:
-    """Map each stamped field's header index to the hop whose receiver added it.
-
-    A receiving MTA prepends its trace fields above its own Received line, so a stamped field
-    belongs to the nearest Received field below it (RFC 5321 §4.4, RFC 8601 §5).
-    """
-    by_index = sorted((h.header_index, h.number) for h in chain.hops)
-    out: dict[int, int | None] = {}
-    for item in items:
-        idx = index_of(item)
-        out[idx] = next((num for hidx, num in by_index if hidx > idx), None)
-    return out
-
-
 def analyze(
     data: bytes,
     *,
@@ -163,10 +147,8 @@ def analyze(
         ) is not None:
             vendor.append(vh)
 
-    ar_hops = _attribute(tuple(auth), lambda a: a.header_index, chain)
-    auth = [replace(a, stamped_by_hop=ar_hops[a.header_index]) for a in auth]
-    spf_hops = _attribute(tuple(spf), lambda s: s.header_index, chain)
-    spf = [replace(s, stamped_by_hop=spf_hops[s.header_index]) for s in spf]
+    auth = [replace(a, stamped_by_hop=hop_for_header(chain, a.header_index)) for a in auth]
+    spf = [replace(s, stamped_by_hop=hop_for_header(chain, s.header_index)) for s in spf]
     arc_sets = group_arc_sets(tuple(seals), tuple(ams), tuple(aar))
 
     date_field = first.get("date")
@@ -201,6 +183,14 @@ def analyze(
         receipt_time=receipt_time,
         defects=tuple(defects),
     )
+
+
+def hop_for_header(chain: Chain, header_index: int) -> int | None:
+    """The hop whose receiver added the field at ``header_index``: the nearest Received field
+    below it, since a receiving MTA prepends its trace fields above its own Received line
+    (RFC 5321 §4.4, RFC 8601 §5)."""
+    below = [h for h in chain.hops if h.header_index > header_index]
+    return min(below, key=lambda h: h.header_index).number if below else None
 
 
 def _receipt_time(chain: Chain) -> datetime | None:

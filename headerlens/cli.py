@@ -8,9 +8,14 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from headerlens import __version__
+from headerlens.checks.options import VerifyOptions
+
+if TYPE_CHECKING:
+    from headerlens.model import Analysis
+    from headerlens.model.verification import Verification
 
 EXIT_OK = 0
 EXIT_INPUT = 2  # bad input or usage (argparse uses 2 as well)
@@ -44,10 +49,53 @@ def _report_parser() -> argparse.ArgumentParser:
         help="md: Markdown for a ticket (default); json: for scripts",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
-    p.add_argument(
-        "--offline", action="store_true", help="make no DNS queries (report stamped verdicts only)"
-    )
+    _dns_options(p)
     return p
+
+
+def _dns_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("DNS (live re-verification of SPF, DKIM, DMARC, ARC)")
+    g.add_argument(
+        "--offline", action="store_true", help="make no DNS queries; show the stamped verdicts only"
+    )
+    g.add_argument(
+        "--resolver",
+        metavar="IP[:PORT]",
+        action="append",
+        default=[],
+        help="ask this DNS server instead of the system resolver (repeatable)",
+    )
+    g.add_argument(
+        "--dns-snapshot",
+        metavar="FILE",
+        help="replay the DNS answers saved in FILE (by --save-dns) instead of the network",
+    )
+    g.add_argument("--save-dns", metavar="FILE", help="save every DNS query and answer to FILE")
+    g.add_argument(
+        "--timeout",
+        type=float,
+        default=3.0,
+        metavar="SECONDS",
+        help="per-query DNS timeout (default 3; the whole analysis has a 20 s deadline)",
+    )
+
+
+def _verify_options(args: argparse.Namespace) -> VerifyOptions:
+    from headerlens.checks.resolver import parse_resolver_arg
+
+    servers = tuple(parse_resolver_arg(r) for r in args.resolver)
+    if args.offline and (servers or args.dns_snapshot):
+        raise ValueError("--offline cannot be combined with --resolver or --dns-snapshot")
+    if args.timeout <= 0:
+        raise ValueError("--timeout must be a positive number of seconds")
+    return VerifyOptions(
+        offline=args.offline,
+        nameservers=servers,
+        snapshot=Path(args.dns_snapshot) if args.dns_snapshot else None,
+        save_dns=Path(args.save_dns) if args.save_dns else None,
+        timeout=args.timeout,
+        deadline=max(20.0, args.timeout * 2),
+    )
 
 
 def _console_parser() -> argparse.ArgumentParser:
@@ -63,6 +111,7 @@ def _console_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", nargs="?", help="message file or '-' for stdin; omit to paste")
     p.add_argument("--version", action="version", version=f"headerlens {__version__}")
+    _dns_options(p)
     return p
 
 
@@ -75,7 +124,12 @@ def run_report(argv: Sequence[str], stdout: TextIO) -> int:
     from headerlens.analyze import analyze
     from headerlens.source import InputError, load
 
-    args = _report_parser().parse_args(list(argv))
+    parser = _report_parser()
+    args = parser.parse_args(list(argv))
+    try:
+        options = _verify_options(args)
+    except ValueError as exc:
+        parser.error(str(exc))
     try:
         loaded = load(args.file)
     except InputError as exc:
@@ -85,14 +139,14 @@ def run_report(argv: Sequence[str], stdout: TextIO) -> int:
     if not analysis.headers:
         _err(f"{loaded.name}: no header fields found; this is not an email message or header block")
         return EXIT_INPUT
-    if args.format == "json":
-        from headerlens.report.json_report import render_json
+    try:
+        verification = run_verification(analysis, options)
+    except ValueError as exc:  # an unreadable DNS snapshot
+        _err(str(exc))
+        return EXIT_INPUT
+    from headerlens.report.render import render
 
-        text = render_json(analysis)
-    else:
-        from headerlens.report.markdown import render_markdown
-
-        text = render_markdown(analysis)
+    text = render(analysis, verification, args.format)
     if args.output:
         from headerlens.report.write import write_atomic
 
@@ -110,13 +164,59 @@ def run_report(argv: Sequence[str], stdout: TextIO) -> int:
     return EXIT_OK
 
 
+def run_verification(analysis: Analysis, options: VerifyOptions) -> Verification:
+    """Verify over the resolver the options name; save the DNS log if asked (atomically)."""
+    import asyncio
+
+    from headerlens.checks.options import make_resolver
+    from headerlens.checks.verify import verify
+
+    resolver, label = make_resolver(options)
+    result = asyncio.run(verify(analysis, resolver, mode=options.mode, label=label))
+    if options.save_dns is not None:
+        from headerlens.checks.snapshot import save_snapshot
+
+        save_snapshot(result.dns_log, options.save_dns)
+    return result
+
+
+def _reopen_tty_for_keyboard() -> bool:
+    """After reading a message from a pipe, give the keyboard back to the console."""
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR)
+    except OSError:
+        return False
+    os.dup2(fd, 0)
+    os.close(fd)
+    sys.stdin = open(0, closefd=False)  # noqa: SIM115 - the process keeps fd 0 open
+    return True
+
+
 def run_console(argv: Sequence[str], stdout: TextIO) -> int:
-    """``headerlens [FILE]``: the console arrives with its own issue; until then, the report."""
-    args = _console_parser().parse_args(list(argv))
-    if args.file is None:
-        _console_parser().print_help(stdout)
-        return EXIT_OK
-    return run_report([args.file], stdout)
+    """``headerlens [FILE]``: open the console on FILE, on stdin, or on the paste screen."""
+    from headerlens.source import InputError, LoadedInput, load
+
+    parser = _console_parser()
+    args = parser.parse_args(list(argv))
+    try:
+        options = _verify_options(args)
+    except ValueError as exc:
+        parser.error(str(exc))
+    loaded: LoadedInput | None = None
+    if args.file == "-":
+        try:
+            loaded = load("-")
+        except InputError as exc:
+            _err(str(exc))
+            return EXIT_INPUT
+        if not _reopen_tty_for_keyboard():
+            _err("standard input was the message and no terminal is available for the console; "
+                 "use 'headerlens report -' instead")
+            return EXIT_INPUT
+    from headerlens.tui.app import HeaderlensApp
+
+    HeaderlensApp(None if loaded else args.file, loaded=loaded, verify_options=options).run()
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -89,7 +89,7 @@ class _Scanner:
                 return "".join(out)
             out.append(ch)
         self.defects.append(
-            Defect("authres.unclosed-quote", 'A quoted string \'"\' is never closed.')
+            Defect("authres.unclosed-quote", "A quoted string '\"' is never closed.")
         )
         return "".join(out)
 
@@ -98,7 +98,7 @@ class _Scanner:
         start = self.pos
         while self.pos < len(self.text):
             ch = self.text[self.pos]
-            if ch in _WSP or ch in "(\"" or ch in stops:
+            if ch in _WSP or ch in '("' or ch in stops:
                 break
             self.pos += 1
         return self.text[start : self.pos]
@@ -336,8 +336,10 @@ def _resinfo(sc: _Scanner, defects: list[Defect]) -> MethodResult | str | None:
         between = sc.skip_cfws()
         comments += between
         skipped_space = sc.pos > before and not between
-        if sc.at_end() or sc.peek() == ";" or (
-            skipped_space and _PROP_START_RE.match(sc.text, sc.pos)
+        if (
+            sc.at_end()
+            or sc.peek() == ";"
+            or (skipped_space and _PROP_START_RE.match(sc.text, sc.pos))
         ):
             val = ""  # e.g. Gmail's "smtp.mail=" with nothing after it
         else:

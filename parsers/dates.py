@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 from headerlens.model.core import Defect, Severity
@@ -147,7 +147,14 @@ def _build(
 ) -> datetime | None:
     try:
         return datetime(
-            year, month, day, hour, minute, second, micro, tzinfo=timezone(timedelta(minutes=offset))
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            micro,
+            tzinfo=timezone(timedelta(minutes=offset)),
         )
     except (ValueError, OverflowError):
         return None
@@ -263,7 +270,7 @@ def parse_date(text: str) -> tuple[datetime | None, Defect | None]:
     if dt is not None and dt.tzinfo is None:
         # Naive result: the zone was -0000, missing or a name the stdlib does not know.
         if _NEG_ZERO.search(no_comments):
-            dt = dt.replace(tzinfo=timezone.utc)
+            dt = dt.replace(tzinfo=UTC)
         else:
             tail = no_comments.split()[-1] if no_comments.split() else ""
             offset, known = _zone_minutes(tail)
@@ -303,4 +310,3 @@ def parse_date(text: str) -> tuple[datetime | None, Defect | None]:
     if plaus is not None:
         return checked, plaus
     return checked, defect
-

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
-from dataclasses import dataclass, field
 
 from headerlens.model.core import Defect, Severity
 from headerlens.model.received import Received
 from headerlens.parsers.dates import parse_date
+from headerlens.parsers.received_syntax import (
+    Clause,
+    group_clauses,
+    normalize_ip,
+    split_date,
+    tokenize,
+)
 
 __all__ = ["normalize_ip", "parse_received"]
-
-# RFC 5321 §4.4 clause keywords, in their specified order. "from" and "by" are mandatory
-# for relays; "via", "with", "id" and "for" are optional.
-_KEYWORDS = ("from", "by", "via", "with", "id", "for")
-
-# A date somewhere in the text, for lines that omit the ";" before it (SendGrid, EaaS) or bury
-# it after other words. RFC 5322 style (optional weekday) or ISO 8601.
-_DATE_START = re.compile(
-    r"(?:(?<=\s)|^)(?:[^\W\d_]{2,9}\.?,\s*)?\d{1,3}\s+[^\W\d_]{3,9}\.?\s+\d{2,4}\s+\d{1,2}:\d{2}"
-    r"|(?:(?<=\s)|^)\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
-)
 
 _PROTOCOL = re.compile(
     r"^(?:UTF8)?(?:E?SMTP|LMTP)[SA]*$|^HTTPS?$|^mapi$|^local$|^IMAP$|^smtps$|^asmtp$",
@@ -30,184 +24,14 @@ _PROTOCOL = re.compile(
 _SENDMAIL_VERSION = re.compile(r"^(\d+\.\d+\.\d+(?:\.\d+)?)/\d+\.\d+")
 _SOFTWARE_VERSION = re.compile(r"^([A-Za-z][\w.+-]*(?: [A-Za-z][\w.+-]*)*?)[ /-]v?(\d+(?:\.\d+)+)")
 _EXCHANGE_BUILD = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,4}\.\d{1,4}$")
-_HELO_IN_COMMENT = re.compile(r"(?:\bhelo=|\b(?:HELO|EHLO)\s+)([^\s()\]]*)", re.IGNORECASE)
+_HELO_IN_COMMENT = re.compile(r"(?:\bhelo=|\b(?:HELO|EHLO)\b\s*)([^\s()\]]*)", re.IGNORECASE)
 _RDNS_AND_IP = re.compile(r"(?:^|\s)([A-Za-z0-9_][\w.-]*?)?\.?\s*\[([^\]]+)\]")
 _ENVELOPE_FROM = re.compile(r"envelope-from\s*<?([^<>\s()]*)>?", re.IGNORECASE)
 _TLS_USING = re.compile(r"using\s+(\S+)\s+with\s+cipher\s+(\S+)", re.IGNORECASE)
-_TLS_VERSION_KV = re.compile(r"\bversion=([\w.]+)", re.IGNORECASE)
+_TLS_VERSION_KV = re.compile(r"\bversion=([\w./]+)", re.IGNORECASE)
 _TLS_CIPHER_KV = re.compile(r"\bcipher=([\w.-]+)", re.IGNORECASE)
 _EXIM_TLS = re.compile(r"^(TLS[\w.]*|SSL[\w.]*|UNKNOWN)(?::([\w.-]+)(?::\d+)?)?$", re.IGNORECASE)
 _QMAIL = re.compile(r"^qmail\s+\d+\s+invoked", re.IGNORECASE)
-
-
-@dataclass(slots=True)
-class _Token:
-    """One lexical item of the clause part: a word, a (comment), an <angle> or a [literal]."""
-
-    kind: str  # "word", "comment", "angle", "literal", "quoted"
-    text: str  # for comments/angles/literals: the inside, without the delimiters
-
-
-@dataclass(slots=True)
-class _Clause:
-    keyword: str
-    words: list[str] = field(default_factory=list)
-    comments: list[str] = field(default_factory=list)
-
-
-def normalize_ip(text: str | None) -> str | None:
-    """The canonical text of an IP address written as ``1.2.3.4``, ``[IPv6:...]`` or with a
-    port or zone, or None if the text is not an address."""
-    if not text:
-        return None
-    t = text.strip().strip("[]").strip()
-    if t.lower().startswith("ipv6:"):
-        t = t[5:]
-    t = t.rstrip(".")
-    # "1.2.3.4:25" (Exim port) and "[::1]:25" forms
-    m = re.fullmatch(r"(\d{1,3}(?:\.\d{1,3}){3}):\d+", t)
-    if m:
-        t = m.group(1)
-    zone = ""
-    if "%" in t:
-        t, _, zone = t.partition("%")
-    try:
-        addr = ipaddress.ip_address(t)
-    except ValueError:
-        return None
-    return f"{addr}%{zone}" if zone and addr.version == 6 else str(addr)
-
-
-def _tokenize(text: str) -> list[_Token]:
-    """Split the clause part into tokens, honouring nested comments (RFC 5322 §3.2.2)."""
-    tokens: list[_Token] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c.isspace():
-            i += 1
-        elif c in "([<":
-            close = {"(": ")", "[": "]", "<": ">"}[c]
-            depth, j = 1, i + 1
-            in_quote = False
-            while j < n and depth:
-                ch = text[j]
-                if ch == "\\" and j + 1 < n:
-                    j += 2
-                    continue
-                if ch == '"' and c != "(":
-                    in_quote = not in_quote
-                elif not in_quote:
-                    if ch == c:
-                        depth += 1
-                    elif ch == close:
-                        depth -= 1
-                j += 1
-            inner = text[i + 1 : j - 1] if depth == 0 else text[i + 1 : j]
-            kind = {"(": "comment", "[": "literal", "<": "angle"}[c]
-            tokens.append(_Token(kind, inner.strip()))
-            i = j
-        elif c == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            tokens.append(_Token("quoted", text[i + 1 : j]))
-            i = j + 1
-        else:
-            j = i
-            while j < n and not text[j].isspace() and text[j] not in "(<":
-                if text[j] == "[" and j > i:
-                    break
-                j += 1
-            # a word may carry a literal, e.g. "[1.2.3.4]:25" is handled as literal + word
-            tokens.append(_Token("word", text[i:j]))
-            i = j
-    return tokens
-
-
-def _split_date(value: str) -> tuple[str, str | None]:
-    """Split ``clauses ; date`` at the last top-level semicolon, or find the date by pattern."""
-    depth_paren = 0
-    depth_angle = 0
-    last_semi = -1
-    for i, ch in enumerate(value):
-        if ch == "(":
-            depth_paren += 1
-        elif ch == ")" and depth_paren:
-            depth_paren -= 1
-        elif ch == "<" and not depth_paren:
-            depth_angle += 1
-        elif ch == ">" and depth_angle:
-            depth_angle -= 1
-        elif ch == ";" and not depth_paren and not depth_angle:
-            last_semi = i
-    if last_semi >= 0:
-        clauses, date = value[:last_semi], value[last_semi + 1 :].strip()
-        # "...prosecuted; (version=TLSv1/SSLv3 ...) Wed, 8 Mar 2017" : keep comments with clauses
-        while date.startswith("("):
-            close = _matching_paren(date)
-            if close < 0:
-                break
-            clauses += " " + date[: close + 1]
-            date = date[close + 1 :].strip()
-        if date:
-            return clauses, date
-        # a trailing ";" with no date: look for one in the clause text
-        value = clauses
-    matches = list(_DATE_START.finditer(value))
-    if matches:
-        m = matches[-1]
-        return value[: m.start()], value[m.start() :].strip()
-    return value, None
-
-
-def _matching_paren(text: str) -> int:
-    depth = 0
-    for i, ch in enumerate(text):
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1
-
-
-def _clauses(tokens: list[_Token]) -> tuple[list[_Clause], list[str]]:
-    """Group tokens under the RFC 5321 keywords; a keyword counts once, the first time."""
-    clauses: list[_Clause] = []
-    leading: list[str] = []  # comments before any keyword, e.g. "(qmail 1 invoked from network)"
-    seen: set[str] = set()
-    current: _Clause | None = None
-    for tok in tokens:
-        if tok.kind == "word" and tok.text.lower() in _KEYWORDS and tok.text.lower() not in seen:
-            current = _Clause(tok.text.lower())
-            seen.add(current.keyword)
-            clauses.append(current)
-            continue
-        if current is None:
-            if tok.kind == "comment":
-                leading.append(tok.text)
-            else:
-                current = _Clause("")
-                clauses.append(current)
-                current.words.append(_token_text(tok))
-            continue
-        if tok.kind == "comment":
-            current.comments.append(tok.text)
-        else:
-            current.words.append(_token_text(tok))
-    return clauses, leading
-
-
-def _token_text(tok: _Token) -> str:
-    if tok.kind == "literal":
-        return f"[{tok.text}]"
-    if tok.kind == "angle":
-        return f"<{tok.text}>"
-    if tok.kind == "quoted":
-        return f'"{tok.text}"'
-    return tok.text
 
 
 def _host(word: str | None) -> str | None:
@@ -231,7 +55,7 @@ def _ip_from_words(text: str) -> str | None:
     return None
 
 
-def _parse_from(clause: _Clause, rec: dict[str, str | None], defects: list[Defect]) -> None:
+def _parse_from(clause: Clause, rec: dict[str, str | None], defects: list[Defect]) -> None:
     first = clause.words[0] if clause.words else None
     helo_word: str | None = None
     first_ip = normalize_ip(first) if first else None
@@ -281,7 +105,7 @@ def _parse_from(clause: _Clause, rec: dict[str, str | None], defects: list[Defec
         defects.append(_defect("empty-helo", "The 'from' clause names no host and no address."))
 
 
-def _parse_by(clause: _Clause, rec: dict[str, str | None], defects: list[Defect]) -> None:
+def _parse_by(clause: Clause, rec: dict[str, str | None], defects: list[Defect]) -> None:
     first = clause.words[0] if clause.words else None
     rec["by"] = _host(first)
     if rec["by"] is None:
@@ -322,7 +146,7 @@ def _software_from_comment(comment: str, rec: dict[str, str | None]) -> None:
         rec["server_software"] = text
 
 
-def _parse_with(clause: _Clause, rec: dict[str, str | None]) -> None:
+def _parse_with(clause: Clause, rec: dict[str, str | None]) -> None:
     words = clause.words
     proto: str | None = None
     for w in words:
@@ -336,9 +160,6 @@ def _parse_with(clause: _Clause, rec: dict[str, str | None]) -> None:
     joined = " ".join(words)
     if re.search(r"Microsoft SMTP Server", joined, re.IGNORECASE):
         rec["server_software"] = "Microsoft SMTP Server"
-    ms = re.search(r"Microsoft SMTPSVC\(([\d.]+)\)", joined, re.IGNORECASE)
-    if ms:
-        rec["server_software"], rec["server_version"] = "Microsoft SMTPSVC", ms.group(1)
     # IronPort: "ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384"
     for w in words:
         parts = w.split("/")
@@ -350,7 +171,14 @@ def _parse_with(clause: _Clause, rec: dict[str, str | None]) -> None:
         if w.lower() == "tls":
             rec["tls_cipher"] = rec["tls_cipher"] or words[i + 1]
     if any(w.lower() == "starttls" for w in words):
-        rec["tls_version"] = rec["tls_version"] or "TLS"
+        rec["_starttls"] = "yes"
+    if any(w.upper() == "SMTPSVC" for w in words):
+        # IIS SMTP service: "with Microsoft SMTPSVC(10.0.14393.0)"
+        rec["server_software"] = "Microsoft SMTPSVC"
+        rec["with_protocol"] = "SMTP"
+        for comment in clause.comments:
+            if re.fullmatch(r"[\d.]+", comment.strip()):
+                rec["server_version"] = comment.strip()
     for comment in clause.comments:
         em = _EXIM_TLS.match(comment.strip())
         if em:
@@ -431,8 +259,8 @@ def parse_received(value: str) -> Received:
             raw=raw, defects=(_defect("empty", "The Received field is empty.", Severity.ERROR),)
         )
 
-    clause_text, date_text = _split_date(text)
-    clauses, leading = _clauses(_tokenize(clause_text))
+    clause_text, date_text = split_date(text)
+    clauses, leading = group_clauses(tokenize(clause_text))
     by_kw = {c.keyword: c for c in clauses}
 
     for comment in leading:
@@ -467,6 +295,8 @@ def parse_received(value: str) -> Received:
 
     all_comments = [c for cl in clauses for c in cl.comments]
     _tls_from_comments(all_comments, rec)
+    if rec.pop("_starttls", None) and rec["tls_version"] is None:
+        rec["tls_version"] = "TLS"  # "with ESMTP with STARTTLS": version not stated
 
     # Exchange writes its build number as the id: "with Microsoft SMTP Server ... id 15.20.x.y"
     # and "with mapi id 15.02.1544.011".
@@ -477,9 +307,9 @@ def parse_received(value: str) -> Received:
             if rec["server_software"] is None and proto == "mapi":
                 rec["server_software"] = "Microsoft Exchange"
     if rec["server_software"] == "Microsoft SMTP Server":
-        rec["with_protocol"] = "SMTP" if rec["with_protocol"] in {None, "Microsoft"} else rec[
-            "with_protocol"
-        ]
+        rec["with_protocol"] = (
+            "SMTP" if rec["with_protocol"] in {None, "Microsoft"} else rec["with_protocol"]
+        )
 
     if "from" not in by_kw and "by" not in by_kw:
         if rec["server_software"] == "qmail":

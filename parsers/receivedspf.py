@@ -14,9 +14,7 @@ from headerlens.model.auth import ReceivedSPF
 from headerlens.model.core import Defect, HeaderField, Severity
 
 # RFC 7208 §2.6 results; "error"/"unknown" are RFC 4408-era spellings still seen in old mail.
-_RESULTS = frozenset(
-    {"pass", "fail", "softfail", "neutral", "none", "temperror", "permerror"}
-)
+_RESULTS = frozenset({"pass", "fail", "softfail", "neutral", "none", "temperror", "permerror"})
 _LEGACY_RESULTS = frozenset({"error", "unknown"})
 _KEY_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*\Z")
 _WSP = " \t\r\n"

@@ -68,7 +68,7 @@ def to_float(text: str) -> float | None:
 def to_int(text: str) -> int | None:
     """The integer in ``text`` (optional sign), or None."""
     text = text.strip()
-    if not re.fullmatch(r"[+-]?\d{1,9}", text):
+    if not re.fullmatch(r"[+-]?\d{1,12}", text):
         return None
     return int(text)
 
@@ -83,15 +83,6 @@ def b64_text(text: str) -> str | None:
     except (binascii.Error, ValueError):
         return None
     return raw.decode("utf-8", errors="replace")
-
-
-def worst(fields: tuple[DecodedField, ...]) -> Severity:
-    """The highest severity among ``fields`` (INFO when empty)."""
-    order = (Severity.INFO, Severity.WARNING, Severity.ERROR)
-    level = 0
-    for f in fields:
-        level = max(level, order.index(f.severity))
-    return order[level]
 
 
 def table_field(

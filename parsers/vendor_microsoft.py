@@ -1,4 +1,4 @@
-"""Decoders for Microsoft 365 / EOP anti-spam headers (X-Forefront-Antispam-Report, X-Microsoft-Antispam...).
+"""Decoders for the Microsoft 365 / EOP anti-spam headers (X-Forefront-Antispam-Report...).
 
 Meanings follow Microsoft's public "Anti-spam message headers", "Spam confidence level" and
 "Bulk complaint level" articles (learn.microsoft.com/defender-office-365); fields Microsoft
@@ -11,7 +11,14 @@ import ipaddress
 
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.model.vendor import DecodedField, VendorHeader
-from headerlens.parsers.vendor_base import Decoder, colon_pairs, described, header, table_field, to_int
+from headerlens.parsers.vendor_base import (
+    Decoder,
+    colon_pairs,
+    described,
+    header,
+    table_field,
+    to_int,
+)
 
 EOP = "Microsoft EOP"
 
@@ -82,7 +89,10 @@ _SFV: dict[str, tuple[str, Severity]] = {
     "NSPM": ("Spam filtering found the message clean (not spam).", INFO),
     "SPM": ("Spam filtering marked the message as spam.", WARN),
     "BLK": ("Blocked: the sender is in the recipient's Blocked Senders list.", WARN),
-    "SFE": ("Allowed: the sender is in the recipient's Safe Senders list (filtering skipped).", INFO),
+    "SFE": (
+        "Allowed: the sender is in the recipient's Safe Senders list (filtering skipped).",
+        INFO,
+    ),
     "SKA": ("Allowed by an anti-spam policy allow list (sender or domain); Inbox.", INFO),
     "SKB": ("Marked as spam by an anti-spam policy block list (sender or domain).", WARN),
     "SKI": ("Intra-organisation message, classified from its content.", INFO),
@@ -130,7 +140,10 @@ _IPV: dict[str, tuple[str, Severity]] = {
 }
 
 _SRV: dict[str, tuple[str, Severity]] = {
-    "BULK": ("Identified as bulk mail (BCL met the policy threshold); marked as spam by default.", WARN),
+    "BULK": (
+        "Identified as bulk mail (BCL met the policy threshold); marked as spam by default.",
+        WARN,
+    ),
     "": ("No bulk verdict.", INFO),
 }
 
@@ -184,22 +197,34 @@ def _forefront_field(key: str, value: str) -> tuple[DecodedField, tuple[Defect, 
         text = "Derived from the connecting IP, not the original sender." if value else "Unknown."
         return DecodedField(key, value, label, text), ()
     if k == "LANG":
-        return DecodedField(key, value, label, "Language detected in the message." if value else None), ()
+        return DecodedField(
+            key, value, label, "Language detected in the message." if value else None
+        ), ()
     if k == "H":
         return DecodedField(key, value, label, "Name the connecting server gave in HELO/EHLO."), ()
     if k == "PTR":
-        text = "Reverse DNS name of the connecting IP." if value else "No reverse DNS (PTR) name found."
+        text = (
+            "Reverse DNS name of the connecting IP."
+            if value
+            else "No reverse DNS (PTR) name found."
+        )
         return DecodedField(key, value, label, text), ()
     if k == "SFS":
         count = value.count("(")
-        text = f"{count} internal Microsoft rule IDs; not documented, useful only to Microsoft support."
+        text = (
+            f"{count} internal Microsoft rule IDs; undocumented, useful only to Microsoft support."
+        )
         return DecodedField(key, value, label, text), ()
     if k == "SFP":
-        return DecodedField(key, value, label, "Internal Microsoft code; not publicly documented."), ()
+        return DecodedField(
+            key, value, label, "Internal Microsoft code; not publicly documented."
+        ), ()
     if k == "SRVR":
         return DecodedField(key, value, label, "Microsoft server that ran the filter."), ()
     if k == "ARC":
-        return DecodedField(key, value, label, "ARC results as seen by the filter (AAR, AMS, AS)."), ()
+        return DecodedField(
+            key, value, label, "ARC results as seen by the filter (AAR, AMS, AS)."
+        ), ()
     if k == "SPF":
         return DecodedField(key, value, label, f"SPF result recorded by the filter: {value}."), ()
     return DecodedField(key, value, label), ()
@@ -247,7 +272,9 @@ def _verdict_phrase(fields: dict[str, DecodedField]) -> str:
         bits.append(scl_text)
     cat = fields.get("CAT")
     if cat is not None and cat.value.upper() not in ("NONE", ""):
-        bits.append(f"category {cat.value}" + (f" ({cat.meaning.rstrip('.')})" if cat.meaning else ""))
+        bits.append(
+            f"category {cat.value}" + (f" ({cat.meaning.rstrip('.')})" if cat.meaning else "")
+        )
     return ", ".join(bits) if bits else "no verdict fields"
 
 
@@ -283,7 +310,11 @@ def decode_microsoft_antispam(field: HeaderField) -> VendorHeader:
             text = "Internal Microsoft rule IDs; not documented, useful only to Microsoft support."
             decoded.append(DecodedField(key, value, "Internal rule IDs", text))
         elif k == "SRVR":
-            decoded.append(DecodedField(key, value, "Filtering server", "Microsoft server that ran the filter."))
+            decoded.append(
+                DecodedField(
+                    key, value, "Filtering server", "Microsoft server that ran the filter."
+                )
+            )
         else:
             decoded.append(DecodedField(key, value))
     summary = _join(
@@ -330,9 +361,7 @@ def decode_mailbox_delivery(field: HeaderField) -> VendorHeader:
     return header(field, EOP, summary, tuple(decoded), defects)
 
 
-_OPAQUE = (
-    "Encoded Microsoft anti-spam data; Microsoft does not document it, it cannot be decoded."
-)
+_OPAQUE = "Encoded Microsoft anti-spam data; Microsoft does not document it, it cannot be decoded."
 
 EXACT: dict[str, Decoder] = {
     "x-forefront-antispam-report": decode_forefront,
@@ -344,7 +373,9 @@ EXACT: dict[str, Decoder] = {
     "x-microsoft-antispam-message-info-original": described(
         EOP, "Anti-spam message info (original)", _OPAQUE
     ),
-    "x-forefront-prvs": described(EOP, "Forefront PRVS", "Internal Microsoft value; not documented."),
+    "x-forefront-prvs": described(
+        EOP, "Forefront PRVS", "Internal Microsoft value; not documented."
+    ),
     "x-exchange-antispam-report-test": described(EOP, "Anti-spam test report", _OPAQUE),
     "x-exchange-antispam-report-cfa-test": described(EOP, "Anti-spam test report", _OPAQUE),
     "x-customspam": described(
@@ -355,6 +386,9 @@ EXACT: dict[str, Decoder] = {
 }
 
 PREFIXES: tuple[tuple[str, Decoder], ...] = (
-    ("x-forefront-", described(EOP, "Forefront header", "Microsoft filter header; not documented.")),
+    (
+        "x-forefront-",
+        described(EOP, "Forefront header", "Microsoft filter header; not documented."),
+    ),
     ("x-microsoft-antispam", described(EOP, "Microsoft anti-spam header", _OPAQUE)),
 )

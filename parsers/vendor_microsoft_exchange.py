@@ -1,4 +1,4 @@
-"""Decoders for Microsoft Exchange / Exchange Online headers (X-MS-Exchange-Organization-*, -CrossTenant-*...).
+"""Decoders for Exchange / Exchange Online headers (X-MS-Exchange-Organization-*, -CrossTenant-*).
 
 SCL/PCL and the antispam report stamp follow Microsoft's "Antispam stamps" article for Exchange
 Server; AuthAs follows the Exchange transport AuthenticationSource enumeration. Codes Microsoft
@@ -26,7 +26,10 @@ EXCHANGE = "Microsoft Exchange"
 INFO, WARN = Severity.INFO, Severity.WARNING
 
 _AUTH_AS: dict[str, tuple[str, Severity]] = {
-    "ANONYMOUS": ("The sending server did not authenticate: treated as mail from the Internet.", INFO),
+    "ANONYMOUS": (
+        "The sending server did not authenticate: treated as mail from the Internet.",
+        INFO,
+    ),
     "INTERNAL": ("The sender authenticated as part of the organisation (internal mail).", INFO),
     "PARTNER": ("The sending server authenticated as a partner (secure domain).", INFO),
 }
@@ -115,7 +118,13 @@ def decode_time(label: str) -> Decoder:
         when = parse_ms_time(field.value)
         if when is None:
             bad = Defect("exchange.bad-time", f"Unreadable {label.lower()}: {field.value!r}")
-            return header(field, EXCHANGE, f"{label}: {field.value}", (DecodedField("value", field.value, label),), (bad,))
+            return header(
+                field,
+                EXCHANGE,
+                f"{label}: {field.value}",
+                (DecodedField("value", field.value, label),),
+                (bad,),
+            )
         text = f"{when.isoformat()} (UTC)"
         return _one(field, label, text)
 
@@ -126,7 +135,15 @@ def decode_antispam_report(field: HeaderField) -> VendorHeader:
     """X-MS-Exchange-Organization-Antispam-Report: EOP format or the Exchange Server stamp."""
     if re.search(r"(?:^|;)\s*(?:SFV|SCL|CIP|CAT):", field.value, re.IGNORECASE):
         eop = decode_forefront(field)
-        return VendorHeader(eop.header_name, eop.header_index, EXCHANGE, eop.raw, eop.summary, eop.fields, eop.defects)
+        return VendorHeader(
+            eop.header_name,
+            eop.header_index,
+            EXCHANGE,
+            eop.raw,
+            eop.summary,
+            eop.fields,
+            eop.defects,
+        )
     pairs, defects = colon_pairs(field.value, code="exchange.bad-item")
     decoded: list[DecodedField] = []
     for key, value in pairs:
@@ -135,7 +152,9 @@ def decode_antispam_report(field: HeaderField) -> VendorHeader:
         if k == "PCL":
             verdict = value.split()[-1] if value else ""
             sev = WARN if verdict.lower() == "suspicious" else INFO
-            decoded.append(DecodedField(key, value, "Phishing verdict", f"Phishing verdict: {verdict}.", sev))
+            decoded.append(
+                DecodedField(key, value, "Phishing verdict", f"Phishing verdict: {verdict}.", sev)
+            )
         elif k == "SID":
             status = value.split()[-1] if value else ""
             decoded.append(table_field(key, status, "Sender ID status", _SENDER_ID))
@@ -145,18 +164,23 @@ def decode_antispam_report(field: HeaderField) -> VendorHeader:
 
 
 def decode_connecting_ip(field: HeaderField) -> VendorHeader:
-    """X-MS-Exchange-CrossTenant-OriginalAttributedTenantConnectingIp: TenantId=..;Ip=[..];Helo=[..]."""
+    """X-MS-Exchange-CrossTenant-OriginalAttributedTenantConnectingIp: TenantId=;Ip=[];Helo=[]."""
     decoded: list[DecodedField] = []
     labels = {"tenantid": "Tenant ID", "ip": "Connecting IP", "helo": "HELO name"}
     for item in field.value.split(";"):
         key, _eq, value = item.strip().partition("=")
         if key:
             decoded.append(DecodedField(key, value.strip("[]"), labels.get(key.lower())))
-    return header(field, EXCHANGE, "Tenant, IP and HELO Microsoft attributed the connection to.", tuple(decoded))
+    return header(
+        field,
+        EXCHANGE,
+        "Tenant, IP and HELO Microsoft attributed the connection to.",
+        tuple(decoded),
+    )
 
 
 def decode_message_delivery(field: HeaderField) -> VendorHeader:
-    """X-Message-Delivery (Outlook.com): base64 of a ``k=v;`` list; shown decoded, not interpreted."""
+    """X-Message-Delivery (Outlook.com): base64 of a ``k=v;`` list, shown decoded, not read."""
     text = b64_text(field.value)
     if text is None:
         return _one(field, "Outlook.com delivery data", None)
@@ -189,17 +213,22 @@ EXACT: dict[str, Decoder] = {
         EXCHANGE, "Authentication source", "Server that decided how the sender authenticated."
     ),
     "x-ms-exchange-organization-authmechanism": described(
-        EXCHANGE, "Authentication mechanism", "Exchange's code for how the sender authenticated; "
-        "Microsoft publishes no list of codes."
+        EXCHANGE,
+        "Authentication mechanism",
+        "Exchange's code for how the sender authenticated; Microsoft publishes no list of codes.",
     ),
     "x-ms-exchange-organization-messagedirectionality": _table("Direction", _DIRECTIONALITY),
     "x-ms-exchange-crosstenant-fromentityheader": _table("Came from", _FROM_ENTITY),
     "x-ms-exchange-transport-fromentityheader": _table("Came from", _FROM_ENTITY),
     "x-ms-exchange-organization-network-message-id": described(
-        EXCHANGE, "Network message ID", "Exchange Online's ID for this message; use it in message trace."
+        EXCHANGE,
+        "Network message ID",
+        "Exchange Online's ID for this message; use it in message trace.",
     ),
     "x-ms-exchange-crosstenant-network-message-id": described(
-        EXCHANGE, "Network message ID", "Exchange Online's ID for this message; use it in message trace."
+        EXCHANGE,
+        "Network message ID",
+        "Exchange Online's ID for this message; use it in message trace.",
     ),
     "x-ms-exchange-crosstenant-id": described(
         EXCHANGE, "Tenant ID", "Microsoft 365 tenant (organisation) that handled the message."
@@ -207,7 +236,9 @@ EXACT: dict[str, Decoder] = {
     "x-ms-exchange-crosstenant-originalarrivaltime": decode_time("Arrival time at Microsoft 365"),
     "x-ms-exchange-organization-expirationstarttime": decode_time("Queue expiry counted from"),
     "x-ms-exchange-organization-expirationinterval": described(
-        EXCHANGE, "Expiry interval", "How long (d:hh:mm:ss) the message may wait in queues before it expires."
+        EXCHANGE,
+        "Expiry interval",
+        "How long (d:hh:mm:ss) the message may wait in queues before it expires.",
     ),
     "x-ms-exchange-organization-antispam-report": decode_antispam_report,
     "x-ms-exchange-organization-senderidresult": _table("Sender ID result", _SENDER_ID),
@@ -217,29 +248,49 @@ EXACT: dict[str, Decoder] = {
     ),
     "x-ms-exchange-crosstenant-originalattributedtenantconnectingip": decode_connecting_ip,
     "x-ms-has-attach": decode_has_attach,
-    "x-ms-tnef-correlator": described(EXCHANGE, "TNEF correlator", "Links a TNEF (winmail.dat) part to the message."),
+    "x-ms-tnef-correlator": described(
+        EXCHANGE, "TNEF correlator", "Links a TNEF (winmail.dat) part to the message."
+    ),
     "x-ms-exchange-atpmessageproperties": described(
-        EXCHANGE, "Defender for Office 365 properties", "Flags of Defender (ATP) processing; not documented."
+        EXCHANGE,
+        "Defender for Office 365 properties",
+        "Flags of Defender (ATP) processing; not documented.",
     ),
     "x-ms-exchange-senderadcheck": described(EXCHANGE, "Sender directory check", _UNDOCUMENTED),
-    "x-ms-publictraffictype": described(EXCHANGE, "Traffic type", "Kind of traffic Exchange Online recorded."),
+    "x-ms-publictraffictype": described(
+        EXCHANGE, "Traffic type", "Kind of traffic Exchange Online recorded."
+    ),
     "x-ms-traffictypediagnostic": described(EXCHANGE, "Traffic type diagnostic", _UNDOCUMENTED),
     "x-ms-office365-filtering-correlation-id": described(
-        EXCHANGE, "Filtering correlation ID", "ID Microsoft support uses to find the filtering record."
+        EXCHANGE,
+        "Filtering correlation ID",
+        "ID Microsoft support uses to find the filtering record.",
     ),
     "x-ms-office365-filtering-correlation-id-prvs": described(
-        EXCHANGE, "Filtering correlation ID (previous)", "Correlation ID from an earlier Microsoft hop."
+        EXCHANGE,
+        "Filtering correlation ID (previous)",
+        "Correlation ID from an earlier Microsoft hop.",
     ),
     "x-ms-exchange-authentication-results": described(
-        EXCHANGE, "Exchange authentication results", "Authentication-Results-style copy (SPF/DKIM/DMARC)."
+        EXCHANGE,
+        "Exchange authentication results",
+        "Authentication-Results-style copy (SPF/DKIM/DMARC).",
     ),
     "x-message-delivery": decode_message_delivery,
-    "x-message-info": described(EXCHANGE, "Outlook.com message info", "Encoded Outlook.com value; not documented."),
-    "x-originatororg": described(EXCHANGE, "Originating organisation", "Organisation that sent the message."),
+    "x-message-info": described(
+        EXCHANGE, "Outlook.com message info", "Encoded Outlook.com value; not documented."
+    ),
+    "x-originatororg": described(
+        EXCHANGE, "Originating organisation", "Organisation that sent the message."
+    ),
     "x-eopattributedmessage": described(EXCHANGE, "EOP attributed message", _UNDOCUMENTED),
     "x-eoptenantattributedmessage": described(EXCHANGE, "EOP tenant attribution", _UNDOCUMENTED),
-    "x-incomingheadercount": described(EXCHANGE, "Incoming header count", "Number of header fields on arrival."),
-    "x-incomingtopheadermarker": described(EXCHANGE, "Incoming header marker", "Checksums of the header on arrival."),
+    "x-incomingheadercount": described(
+        EXCHANGE, "Incoming header count", "Number of header fields on arrival."
+    ),
+    "x-incomingtopheadermarker": described(
+        EXCHANGE, "Incoming header marker", "Checksums of the header on arrival."
+    ),
 }
 
 PREFIXES: tuple[tuple[str, Decoder], ...] = (

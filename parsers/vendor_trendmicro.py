@@ -1,4 +1,4 @@
-"""Decoders for Trend Micro headers (X-TM-AS-*, X-TMASE-*, X-imss-*: IMSVA, ScanMail, Email Security).
+"""Decoders for Trend Micro headers (X-TM-AS-*, X-TMASE-*, X-imss-*) from IMSVA, ScanMail, HES.
 
 Formats follow Trend Micro's public pages: KA-0001462 (X-TM-AS-Product-Ver, X-TM-AS-Result:
 "spam flag - score - threshold - category - trend type", where a doubled dash before the score
@@ -40,11 +40,17 @@ def _product_field(name: str) -> DecodedField:
 
 
 def decode_product_ver(field: HeaderField) -> VendorHeader:
-    """X-TM-AS-Product-Ver: product - product version - anti-spam engine version - pattern version."""
+    """X-TM-AS-Product-Ver: product - version - anti-spam engine version - pattern version."""
     parts = field.value.strip().split("-")
     if len(parts) != 4:
         bad = Defect("trendmicro.bad-version", f"Expected 4 dash-separated parts: {field.value!r}")
-        return header(field, TREND, "Trend Micro product and pattern versions.", (DecodedField("value", field.value),), (bad,))
+        return header(
+            field,
+            TREND,
+            "Trend Micro product and pattern versions.",
+            (DecodedField("value", field.value),),
+            (bad,),
+        )
     product, version, engine, pattern = parts
     fields = (
         _product_field(product),
@@ -52,15 +58,20 @@ def decode_product_ver(field: HeaderField) -> VendorHeader:
         DecodedField("engine", engine, "Anti-spam engine version"),
         DecodedField("pattern", pattern, "Spam pattern version"),
     )
-    summary = f"Scanned by Trend Micro {product} {version} (anti-spam engine {engine}, pattern {pattern})."
+    summary = (
+        f"Scanned by Trend Micro {product} {version} "
+        f"(anti-spam engine {engine}, pattern {pattern})."
+    )
     return header(field, TREND, summary, fields)
 
 
 def parse_as_result(text: str) -> tuple[tuple[DecodedField, ...], str | None, Defect | None]:
-    """Decode one ``Yes|No-score-threshold-category-type`` result; returns fields, summary, defect."""
+    """Decode one ``Yes|No-score-threshold-category-type`` result: fields, summary, defect."""
     m = _AS_RESULT.match(text.strip())
     if m is None:
-        bad = Defect("trendmicro.bad-result", f"Not in the 'Yes/No-score-threshold-...' form: {text!r}")
+        bad = Defect(
+            "trendmicro.bad-result", f"Not in the 'Yes/No-score-threshold-...' form: {text!r}"
+        )
         return (DecodedField("value", text),), None, bad
     flag, score, threshold, category, trend_type = m.groups()
     spam = flag.lower() == "yes"
@@ -72,8 +83,18 @@ def parse_as_result(text: str) -> tuple[tuple[DecodedField, ...], str | None, De
             "Detected as spam." if spam else "Not detected as spam.",
             WARN if spam else INFO,
         ),
-        DecodedField("score", score, "Trend score", "Spam score; the message is spam when it reaches the threshold."),
-        DecodedField("threshold", threshold, "Detection threshold", "Score at which the message counts as spam."),
+        DecodedField(
+            "score",
+            score,
+            "Trend score",
+            "Spam score; the message is spam when it reaches the threshold.",
+        ),
+        DecodedField(
+            "threshold",
+            threshold,
+            "Detection threshold",
+            "Score at which the message counts as spam.",
+        ),
     ]
     if category is not None:
         fields.append(DecodedField("category", category, "Category", _INTERNAL))
@@ -106,21 +127,39 @@ def decode_as_result(field: HeaderField) -> VendorHeader:
 
 
 def decode_tmase_result(field: HeaderField) -> VendorHeader:
-    """X-TMASE-Result: trend type - spam score - spam threshold (a doubled dash = negative score)."""
+    """X-TMASE-Result: trend type - score - threshold (a doubled dash = negative score)."""
     m = _TMASE_RESULT.match(field.value.strip())
     if m is None:
-        bad = Defect("trendmicro.bad-tmase", f"Not in the 'type-score-threshold' form: {field.value!r}")
-        return header(field, TREND, "Trend Micro anti-spam engine result.", (DecodedField("value", field.value),), (bad,))
+        bad = Defect(
+            "trendmicro.bad-tmase", f"Not in the 'type-score-threshold' form: {field.value!r}"
+        )
+        return header(
+            field,
+            TREND,
+            "Trend Micro anti-spam engine result.",
+            (DecodedField("value", field.value),),
+            (bad,),
+        )
     trend_type, score_text, threshold_text = m.groups()
     score, threshold = to_float(score_text), to_float(threshold_text)
     spam = score is not None and threshold is not None and score >= threshold
     verdict = "at or above the threshold: spam" if spam else "below the threshold: not spam"
     fields = (
         DecodedField("trend_type", trend_type, "Trend type", _INTERNAL),
-        DecodedField("score", score_text, "Spam score", f"Score {score_text}, {verdict}.", WARN if spam else INFO),
-        DecodedField("threshold", threshold_text, "Spam threshold", "Spam level set in the spam policy."),
+        DecodedField(
+            "score",
+            score_text,
+            "Spam score",
+            f"Score {score_text}, {verdict}.",
+            WARN if spam else INFO,
+        ),
+        DecodedField(
+            "threshold", threshold_text, "Spam threshold", "Spam level set in the spam policy."
+        ),
     )
-    summary = f"Trend Micro anti-spam engine: score {score_text}, threshold {threshold_text} ({verdict})."
+    summary = (
+        f"Trend Micro anti-spam engine: score {score_text}, threshold {threshold_text} ({verdict})."
+    )
     return header(field, TREND, summary, fields)
 
 
@@ -153,7 +192,9 @@ def decode_as_smtp(field: HeaderField) -> VendorHeader:
         else:
             fields.append(DecodedField(f"token{i}", token, "Value"))
     decoded = [f.meaning.removeprefix("Decodes to: ") for f in fields if f.meaning]
-    summary = "Trend Micro SMTP session data" + (f" (decoded: {', '.join(decoded)})." if decoded else ".")
+    summary = "Trend Micro SMTP session data" + (
+        f" (decoded: {', '.join(decoded)})." if decoded else "."
+    )
     return header(field, TREND, summary, tuple(fields))
 
 
@@ -161,7 +202,12 @@ def decode_ers(field: HeaderField) -> VendorHeader:
     """X-TM-AS-ERS: Email Reputation Services lookup, ``client-IP-reply``."""
     m = re.fullmatch(r"\s*([0-9A-Fa-f:.]+?)-(\d+\.\d+\.\d+\.\d+)\s*", field.value)
     if m is None:
-        return header(field, TREND, "Trend Micro Email Reputation Services data.", (DecodedField("value", field.value, None, _INTERNAL),))
+        return header(
+            field,
+            TREND,
+            "Trend Micro Email Reputation Services data.",
+            (DecodedField("value", field.value, None, _INTERNAL),),
+        )
     ip, reply = m.groups()
     fields = (
         DecodedField("ip", ip, "Client IP checked"),
@@ -174,7 +220,19 @@ def decode_tmase_version(field: HeaderField) -> VendorHeader:
     """X-TMASE-Version: version string of the Trend Micro Anti-Spam Engine (TMASE) that scanned."""
     product = field.value.strip().split("-", 1)[0]
     fields = (_product_field(product), DecodedField("value", field.value, "Engine version string"))
-    return header(field, TREND, f"Scanned by the Trend Micro Anti-Spam Engine ({field.value.strip()}).", fields)
+    return header(
+        field,
+        TREND,
+        f"Scanned by the Trend Micro Anti-Spam Engine ({field.value.strip()}).",
+        fields,
+    )
+
+
+def decode_received_spf(field: HeaderField) -> VendorHeader:
+    """X-TM-Received-SPF: the SPF result Trend Micro recorded (first word), kept literally."""
+    result = field.value.strip().split(" ", 1)[0] if field.value.strip() else ""
+    f = DecodedField("result", result, "SPF result", f"Trend Micro recorded SPF '{result}'.")
+    return header(field, TREND, f"SPF result recorded by Trend Micro: {result or '(empty)'}.", (f,))
 
 
 EXACT: dict[str, Decoder] = {
@@ -189,18 +247,20 @@ EXACT: dict[str, Decoder] = {
     ),
     "x-tmase-version": decode_tmase_version,
     "x-tmase-result": decode_tmase_result,
-    "x-tmase-matchedrid": described(TREND, "Matched anti-spam rules", "Encoded IDs of the engine rules matched; " + _INTERNAL),
+    "x-tmase-matchedrid": described(
+        TREND, "Matched anti-spam rules", "Encoded IDs of the engine rules matched; " + _INTERNAL
+    ),
     "x-tmase-snap-result": described(TREND, "SNAP result", _INTERNAL),
     "x-tm-as-smtp": decode_as_smtp,
     "x-tm-as-ers": decode_ers,
     "x-tm-as-gconf": described(TREND, "Configuration flags", _INTERNAL),
     "x-tm-deliver-signature": described(TREND, "Delivery signature", _INTERNAL),
     "x-tm-addin-auth": described(TREND, "Add-in authentication", _INTERNAL),
-    "x-tm-received-spf": described(
-        TREND, "SPF result recorded by Trend Micro", "SPF verdict Trend Micro stamped on arrival."
-    ),
+    "x-tm-received-spf": decode_received_spf,
     "x-tm-authentication-results": described(
-        TREND, "Authentication results recorded by Trend Micro", "SPF/DKIM/DMARC results in Authentication-Results form."
+        TREND,
+        "Authentication results recorded by Trend Micro",
+        "SPF/DKIM/DMARC results in Authentication-Results form.",
     ),
     "x-tmase-inertia": described(TREND, "TMASE inertia", _INTERNAL),
     "x-tmase-xgencloud": described(TREND, "TMASE XGen cloud", _INTERNAL),

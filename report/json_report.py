@@ -7,11 +7,13 @@ from typing import Any
 
 from headerlens import __version__
 from headerlens.model import Analysis
+from headerlens.model.verification import Verification
+from headerlens.checks.findings import stamped_findings
 from headerlens.report.serialize import to_plain
 from headerlens.stamped import final_results
 
 
-def report_dict(analysis: Analysis) -> dict[str, Any]:
+def report_dict(analysis: Analysis, verification: Verification | None = None) -> dict[str, Any]:
     """The JSON document as a dict: a short summary first, then the whole analysis."""
     chain = analysis.chain
     boundary = chain.boundary
@@ -29,10 +31,14 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
                 for r in final_results(analysis)
             ],
         },
+        "findings": to_plain(
+            verification.findings if verification is not None else stamped_findings(analysis)
+        ),
+        "verification": to_plain(verification),
         "analysis": to_plain(analysis),
     }
 
 
-def render_json(analysis: Analysis) -> str:
+def render_json(analysis: Analysis, verification: Verification | None = None) -> str:
     """The JSON report as text (UTF-8 kept readable; control characters already escaped)."""
-    return json.dumps(report_dict(analysis), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(report_dict(analysis, verification), indent=2, ensure_ascii=False) + "\n"

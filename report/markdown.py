@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from headerlens import __version__
-from headerlens.model import Analysis, AuthResults, Hop, MethodResult, Severity
-from headerlens.stamped import final_receiver_results
+from headerlens.model import Analysis, AuthResults, Finding, Hop, MethodResult, Severity
+from headerlens.model.verification import Verification
+from headerlens.stamped import final_receiver_results, stamped
 from headerlens.textsafe import md_escape
 
 _SEVERITY_MARK = {Severity.INFO: "info", Severity.WARNING: "WARNING", Severity.ERROR: "ERROR"}
@@ -93,7 +94,52 @@ def _auth_block(ar: AuthResults) -> Iterable[str]:
         yield "  - (no results)"
 
 
-def render_markdown(analysis: Analysis) -> str:
+def _findings_block(findings: tuple[Finding, ...]) -> Iterable[str]:
+    if not findings:
+        yield "No problems found."
+        return
+    for n, f in enumerate(findings, 1):
+        where = f" (hop {f.hop_number})" if f.hop_number is not None else ""
+        yield f"{n}. **{_SEVERITY_MARK[f.severity]}**{where}: {md_escape(f.title)}"
+        if f.detail:
+            yield f"   {md_escape(f.detail)}"
+        if f.fix:
+            yield f"   *Fix:* {md_escape(f.fix)}"
+
+
+def _verification_block(a: Analysis, v: Verification) -> Iterable[str]:
+    yield f"Re-verified over {md_escape(v.mode.value)} ({md_escape(v.resolver)}), {len(v.dns_log)} DNS queries, {v.elapsed_ms:.0f} ms."
+    yield ""
+    yield "| check | stamped at delivery | re-verified now | detail |"
+    yield "|---|---|---|---|"
+    if v.spf is not None:
+        m = v.spf.match
+        detail = f"{v.spf.ip} as {v.spf.domain}"
+        if m is not None:
+            detail += f"; matched {m.term}" + (f" via {' → '.join(m.path)}" if m.path else "")
+        detail += f"; {v.spf.lookup_count} DNS-querying terms"
+        yield f"| SPF | {md_escape(stamped(a, 'spf') or '-')} | **{md_escape(v.spf.verdict.value)}** | {md_escape(detail)} |"
+    else:
+        yield f"| SPF | {md_escape(stamped(a, 'spf') or '-')} | not checked | {md_escape(v.spf_note or '')} |"
+    for d in v.dkim:
+        live = f"header {d.header_result.value}, body {d.body_result.value}"
+        yield (
+            f"| DKIM d={md_escape(d.domain or '?')} s={md_escape(d.selector or '?')} "
+            f"| {md_escape(stamped(a, 'dkim') or '-')} | **{md_escape(live)}** | {md_escape(d.explanation)} |"
+        )
+    if v.dmarc is not None:
+        dm = v.dmarc
+        pol = f"{dm.policy_tag}={dm.policy}; " if dm.policy else ""
+        aligned = ", ".join(dm.aligned_methods) or "nothing"
+        yield (
+            f"| DMARC {md_escape(dm.from_domain or '')} | {md_escape(stamped(a, 'dmarc') or '-')} "
+            f"| **{md_escape(dm.result.value)}** | {md_escape(pol + 'aligned: ' + aligned + '. ' + dm.explanation)} |"
+        )
+    if v.arc is not None:
+        yield f"| ARC | {md_escape(stamped(a, 'arc') or '-')} | **{md_escape(v.arc.result.value)}** | {md_escape(v.arc.explanation)} |"
+
+
+def render_markdown(analysis: Analysis, verification: Verification | None = None) -> str:
     """The findings summary for a ticket, as Markdown."""
     a = analysis
     out: list[str] = [f"# headerlens report: {md_escape(a.source_name)}", ""]
@@ -124,7 +170,16 @@ def render_markdown(analysis: Analysis) -> str:
     if final:
         verdicts = ", ".join(f"{r.method}={r.result}" for ar in final for r in ar.results)
         out.append(f"- **Final receiver stamped:** {md_escape(verdicts)}")
-    out += ["", "## Delivery path (oldest hop first)", "", *_hop_rows(a), ""]
+    if verification is not None:
+        findings = verification.findings
+    else:
+        from headerlens.checks.findings import stamped_findings
+
+        findings = stamped_findings(a)
+    out += ["", "## Findings", "", *_findings_block(findings), ""]
+    if verification is not None:
+        out += ["## Re-verification", "", *_verification_block(a, verification), ""]
+    out += ["## Delivery path (oldest hop first)", "", *_hop_rows(a), ""]
 
     if a.auth_results:
         out += ["## Stamped authentication results (newest first)", ""]

@@ -25,6 +25,9 @@ import dns.query
 import dns.rcode
 
 HOST = "127.0.0.1"
+TESTS = Path(__file__).resolve().parent
+LAB_ZONES = TESTS / "data" / "lab" / "zones"  # copied from ../shared/lab/zones
+TEST_ZONES = TESTS / "data" / "dns" / "zones"  # hl.test and broken.test, for the resolver tests
 TOOLS = ("knotd", "unbound")
 # Debian puts both daemons in /usr/sbin, which is not on every user's PATH.
 _SBIN = ("/usr/sbin", "/usr/local/sbin", "/sbin")
@@ -183,6 +186,7 @@ def _start_once(
     workdir: Path,
     extra_stubs: Mapping[str, tuple[str, int]],
     wait_s: float,
+    probe: str,
 ) -> LabDns:
     auth_port, port = free_port(), free_port()
     while port == auth_port:
@@ -208,7 +212,6 @@ def _start_once(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
-    probe = next(iter(zones))
     end = time.monotonic() + wait_s
     while time.monotonic() < end:
         if lab.knot.poll() is not None or lab.unbound.poll() is not None:
@@ -227,11 +230,13 @@ def start_lab_dns(
     extra_stubs: Mapping[str, tuple[str, int]] | None = None,
     attempts: int = 3,
     wait_s: float = 15.0,
+    probe: str | None = None,
 ) -> LabDns:
     """Start Knot serving every zone in ``zone_dirs`` and Unbound in front of it.
 
     Ports are picked free on loopback; a start that fails (a port taken in between) is
-    retried on new ports. Returns once both servers answer an SOA query.
+    retried on new ports. Returns once both servers answer NOERROR to an SOA query for
+    ``probe`` (default: the first zone).
     ``extra_stubs`` adds Unbound stub zones pointing elsewhere (e.g. at a dead port).
     """
     zones = zone_files(zone_dirs)
@@ -242,7 +247,7 @@ def start_lab_dns(
         run = workdir / f"run{attempt}"
         run.mkdir(parents=True, exist_ok=True)
         try:
-            return _start_once(zones, run, extra_stubs or {}, wait_s)
+            return _start_once(zones, run, extra_stubs or {}, wait_s, probe or next(iter(zones)))
         except LabDnsError as exc:
             error = exc
     assert error is not None

@@ -12,6 +12,7 @@ from headerlens.model.auth import (
     TagList,
 )
 from headerlens.model.core import Defect, HeaderField, InputKind, Severity
+from headerlens.model.findings import Finding
 from headerlens.model.received import Boundary, Chain, Hop, HopRole, Received, Vendor
 from headerlens.model.vendor import DecodedField, VendorHeader
 
@@ -27,6 +28,7 @@ __all__ = [
     "DKIMSignature",
     "DecodedField",
     "Defect",
+    "Finding",
     "HeaderField",
     "Hop",
     "HopRole",

@@ -33,3 +33,9 @@ class VendorHeader:
     summary: str | None = None  # one line: what this header says overall
     fields: tuple[DecodedField, ...] = ()
     defects: tuple[Defect, ...] = ()
+
+    @property
+    def severity(self) -> Severity:
+        """The highest severity among the decoded fields (INFO when there are none)."""
+        order = (Severity.INFO, Severity.WARNING, Severity.ERROR)
+        return max((f.severity for f in self.fields), key=order.index, default=Severity.INFO)

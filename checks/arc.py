@@ -1,0 +1,205 @@
+"""Re-validate the ARC chain with dkimpy's ARC verifier, keys prefetched (RFC 8617 §5.2)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import dkim
+from dkim.util import InvalidTagValueList, parse_tag_value
+
+from headerlens.checks.dkimkey import pick_key_record
+from headerlens.checks.dnsproto import Resolver
+from headerlens.model.core import Defect, Severity
+from headerlens.model.dns import DnsRecord
+from headerlens.model.verdicts import ArcInstanceResult, ArcResult, ArcVerdict, DkimKey
+
+_ARC_SIGNED = (b"arc-seal", b"arc-message-signature")
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_COMMENT = re.compile(r"\([^()]*\)")
+_METHOD = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*=\s*([A-Za-z0-9_-]+)")
+
+
+class _ArcVerifier(dkim.ARC):  # type: ignore[misc]  # dkimpy ships no type hints
+    """dkimpy's ARC verifier; for a header-only input the AMS bh= is dropped before checking.
+
+    dkimpy checks the body hash before b=, so without the body every AMS would fail; with bh=
+    removed, b= still covers the signed header fields (and the AMS field itself, bh= included).
+    """
+
+    def __init__(self, message: bytes, *, header_only: bool) -> None:
+        super().__init__(message, minkey=1024)
+        self._header_only = header_only
+
+    def verify_sig_process(
+        self, sig: dict[bytes, bytes], include_headers: list[bytes], sig_header: Any, dnsfunc: Any
+    ) -> Any:
+        if self._header_only:
+            sig = {k: v for k, v in sig.items() if k != b"bh"}
+        return super().verify_sig_process(sig, include_headers, sig_header, dnsfunc)
+
+
+def _key_names(verifier: _ArcVerifier) -> set[str]:
+    """The ``<s>._domainkey.<d>`` names every ARC-Seal and ARC-Message-Signature points to."""
+    names: set[str] = set()
+    for name, value in verifier.headers:
+        if name.lower() not in _ARC_SIGNED:
+            continue
+        try:
+            tags = parse_tag_value(value)
+        except InvalidTagValueList:
+            continue
+        s, d = tags.get(b"s"), tags.get(b"d")
+        if s and d:
+            names.add(
+                f"{s.decode('utf-8', 'replace')}._domainkey.{d.decode('utf-8', 'replace')}".rstrip(
+                    "."
+                ).lower()
+            )
+    return names
+
+
+def summarize_aar(value: str) -> tuple[tuple[str, str], ...]:
+    """The ``method=result`` pairs an ARC-Authentication-Results value states, in order.
+
+    A display summary only (comments dropped, properties ignored); the full RFC 8601 reading
+    of these fields is the Authentication-Results parser's job.
+    """
+    clauses = _COMMENT.sub("", value).split(";")
+    out: list[tuple[str, str]] = []
+    for clause in clauses[2:] if clauses and clauses[0].strip().startswith("i=") else clauses[1:]:
+        m = _METHOD.match(clause)
+        if m:
+            out.append((m.group(1).lower(), m.group(2).lower()))
+    return tuple(out)
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return None if value is None else str(value)
+
+
+def _instances(data: list[Mapping[str, Any]]) -> tuple[ArcInstanceResult, ...]:
+    out = []
+    for item in data:
+        aar = (_text(item.get("aar-value")) or "").strip()
+        out.append(
+            ArcInstanceResult(
+                instance=int(item["instance"]),
+                ams_domain=_text(item.get("ams-domain")),
+                ams_selector=_text(item.get("ams-selector")),
+                ams_valid=item.get("ams-valid"),
+                seal_domain=_text(item.get("as-domain")),
+                seal_selector=_text(item.get("as-selector")),
+                seal_valid=item.get("as-valid"),
+                cv=(_text(item.get("cv")) or "").lower() or None,
+                aar=aar or None,
+                aar_results=summarize_aar(aar),
+            )
+        )
+    return tuple(out)
+
+
+def _oldest_pass(instances: tuple[ArcInstanceResult, ...]) -> int | None:
+    """Lowest instance from which every newer AMS validates too (RFC 8617 §5.2 "oldest-pass")."""
+    oldest = None
+    for inst in instances:  # newest first
+        if not inst.ams_valid:
+            break
+        oldest = inst.instance
+    return oldest
+
+
+def _explain(
+    result: ArcResult,
+    reason: str,
+    instances: tuple[ArcInstanceResult, ...],
+    oldest: int | None,
+    header_only: bool,
+) -> tuple[str, list[Defect]]:
+    notes: list[Defect] = []
+    if result is ArcResult.NONE:
+        return "The message carries no ARC sets.", notes
+    newest = instances[0].instance if instances else None
+    if result is ArcResult.PASS:
+        text = f"The ARC chain i=1..{newest} validates."
+        if oldest is not None and oldest > 1:
+            text += (
+                f" AMS i={oldest - 1} and older no longer validate (the message was changed after"
+                " they were added); ARC allows that, only the newest AMS must validate."
+            )
+    else:
+        text = f"The ARC chain fails: {reason}."
+    first = next((i for i in instances if i.instance == 1), None)
+    if first is not None and first.aar_results:
+        said = " ".join(f"{m}={r}" for m, r in first.aar_results)
+        text += f" The first ARC handler (i=1, {first.seal_domain}) recorded: {said}."
+    if header_only:
+        text += " Body not available: AMS body hashes could not be checked, only signed headers."
+        notes.append(
+            Defect(
+                "arc.header-only",
+                "Only the header section was given, so ARC-Message-Signature body hashes (bh=) "
+                "were not checked; the chain result covers the signed header fields.",
+                Severity.INFO,
+            )
+        )
+    return text, notes
+
+
+async def verify_arc(raw: bytes, resolver: Resolver, *, has_body: bool | None = None) -> ArcVerdict:
+    """Validate the ARC chain of ``raw``; ``has_body`` None means "header-only if no body".
+
+    All AS/AMS keys are fetched concurrently first, then dkimpy's ARC verifier runs with a
+    ``dnsfunc`` serving only those answers (and refusing keys we judged unsafe to compute with).
+    """
+    header_only = (not has_body) if has_body is not None else not _HEADER_END.search(raw)
+    try:
+        verifier = _ArcVerifier(raw, header_only=header_only)
+    except dkim.DKIMException as exc:
+        return ArcVerdict(ArcResult.FAIL, str(exc), f"The header section could not be read: {exc}.")
+    names = sorted(_key_names(verifier))
+    records: list[DnsRecord] = list(
+        await asyncio.gather(*(resolver.query(n, "TXT") for n in names))
+    )
+    keys: dict[str, DkimKey | None] = {}
+    notes: list[Defect] = []
+    for name, rec in zip(names, records, strict=True):
+        key, key_notes = pick_key_record(rec.answers)
+        keys[name] = key
+        notes.extend(key_notes)
+        if key is not None:
+            notes.extend(key.defects)
+
+    def dnsfunc(name: bytes, timeout: int = 5) -> bytes | None:
+        """dkimpy's lookup hook: the prefetched key, or nothing for a key we will not use."""
+        key = keys.get(name.decode("utf-8", "replace").rstrip(".").lower())
+        if key is None or not key.usable:
+            return None
+        return key.raw.encode("utf-8", "surrogateescape")
+
+    try:
+        cv, data, reason = verifier.verify(dnsfunc=dnsfunc)
+    except Exception as exc:
+        cv, data, reason = dkim.CV_Fail, [], f"{type(exc).__name__}: {exc}"
+    terminated = cv is None
+    result = {dkim.CV_Pass: ArcResult.PASS, dkim.CV_None: ArcResult.NONE}.get(cv, ArcResult.FAIL)
+    instances = _instances(data)
+    oldest = _oldest_pass(instances) if result is ArcResult.PASS else None
+    text, more = _explain(result, str(reason), instances, oldest, header_only)
+    if terminated:
+        text += " A seal already reported cv=fail, so the chain was broken before this hop."
+    return ArcVerdict(
+        result=result,
+        reason=str(reason),
+        explanation=text,
+        instances=instances,
+        oldest_pass=oldest,
+        header_only=header_only and result is not ArcResult.NONE,
+        terminated=terminated,
+        evidence=tuple(records),
+        findings=tuple(notes + more),
+    )

@@ -1,0 +1,253 @@
+"""Evaluate DMARC: policy discovery, identifier alignment and the policy that applies (RFC 9989)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from headerlens.checks.dnsproto import Resolver
+from headerlens.checks.orgdomain import (
+    DmarcLookups,
+    PolicyAt,
+    disagreement,
+    normalize,
+    org_domain,
+)
+from headerlens.model.core import Defect, Severity
+from headerlens.model.dns import DnsRecord
+from headerlens.model.verdicts import Alignment, DmarcRecord, DmarcResult, DmarcVerdict, OrgDomain
+
+_EXISTENCE_TYPES = ("A", "AAAA", "MX")
+_SOFTER = {"reject": "quarantine", "quarantine": "none", "none": "none"}
+
+
+def _discover(steps: tuple[PolicyAt, ...]) -> tuple[PolicyAt | None, bool, list[Defect]]:
+    """The first name up the walk with exactly one DMARC record (RFC 9989 §4.10.1).
+
+    Returns the step, whether a temporary DNS failure came first (result unsure), and notes.
+    """
+    notes: list[Defect] = []
+    for step in steps:
+        if step.multiple:
+            notes.append(
+                Defect(
+                    "dmarc.record.multiple",
+                    f"_dmarc.{step.name} has more than one DMARC record, so none of them counts "
+                    "(RFC 7489 §6.6.3). Publish exactly one.",
+                    Severity.ERROR,
+                )
+            )
+        if step.temp_error:
+            return None, True, notes
+        if step.record is not None:
+            return step, False, notes
+    return None, False, notes
+
+
+async def _exists(domain: str, resolver: Resolver) -> tuple[bool | None, tuple[DnsRecord, ...]]:
+    """Whether a domain exists for np= (RFC 9989 §3.2.9: NXDOMAIN or NODATA for A, AAAA and MX)."""
+    recs = tuple(await asyncio.gather(*(resolver.query(domain, t) for t in _EXISTENCE_TYPES)))
+    if any(r.answers for r in recs):
+        return True, recs
+    if all(r.rcode in ("NXDOMAIN", "NOERROR") for r in recs):
+        return False, recs
+    return None, recs
+
+
+def _align(
+    method: str,
+    domain: str,
+    authenticated: bool,
+    strict: bool,
+    from_domain: str,
+    orgs: dict[str, OrgDomain],
+) -> Alignment:
+    """Identifier alignment (RFC 7489 §3.1, RFC 9989 §4.4): strict = equal, relaxed = same org."""
+    d = normalize(domain)
+    same_org = d == from_domain or orgs[d].tree_walk == orgs[from_domain].tree_walk
+    psl_a, psl_b = orgs[d].psl or d, orgs[from_domain].psl or from_domain
+    aligned = d == from_domain if strict else same_org
+    mode = "strict" if strict else "relaxed"
+    label = "SPF" if method == "spf" else "DKIM d="
+    status = "passes" if authenticated else "does not pass"
+    if aligned:
+        how = "is the From domain" if d == from_domain else "shares the organisational domain"
+        text = f"{label}{d} {status} and {how} ({mode} alignment)."
+    else:
+        text = f"{label}{d} {status} and is not aligned with From {from_domain} ({mode})."
+    return Alignment(
+        method=method,
+        domain=d,
+        authenticated=authenticated,
+        strict=strict,
+        aligned=aligned,
+        relaxed_would_align=same_org,
+        psl_aligned=d == from_domain or psl_a == psl_b,
+        explanation=text,
+    )
+
+
+def _findings(
+    alignments: tuple[Alignment, ...], result: DmarcResult, from_domain: str
+) -> list[Defect]:
+    out: list[Defect] = []
+    if result is DmarcResult.FAIL and any(
+        a.authenticated and a.strict and a.relaxed_would_align for a in alignments
+    ):
+        out.append(
+            Defect(
+                "dmarc.strict-alignment",
+                "Strict alignment (adkim=s / aspf=s) makes DMARC fail here; relaxed alignment "
+                "would pass. Use relaxed alignment or sign/send with the exact From domain.",
+                Severity.WARNING,
+            )
+        )
+    for a in alignments:
+        if a.authenticated and not a.relaxed_would_align and a.method == "dkim":
+            hint = (
+                " Publish the selector1/selector2 CNAMEs and enable DKIM signing for the custom "
+                "domain in Microsoft 365."
+                if a.domain.endswith(".onmicrosoft.com")
+                else " Have the sender sign with the From domain (or a subdomain of it)."
+            )
+            out.append(
+                Defect(
+                    "dmarc.dkim-unaligned",
+                    f"DKIM passes for d={a.domain}, which is not aligned with From {from_domain}."
+                    + hint,
+                    Severity.WARNING,
+                )
+            )
+        if a.relaxed_would_align != a.psl_aligned and a.authenticated:
+            out.append(
+                Defect(
+                    "dmarc.alignment-methods-differ",
+                    f"{a.method.upper()} {a.domain}: the DNS tree walk says "
+                    f"{'aligned' if a.relaxed_would_align else 'not aligned'}, the Public Suffix "
+                    f"List says {'aligned' if a.psl_aligned else 'not aligned'}.",
+                    Severity.INFO,
+                )
+            )
+    return out
+
+
+async def evaluate_dmarc(
+    from_domain: str | None,
+    spf: tuple[str, str | None] | None,
+    dkim: Sequence[tuple[str, bool]],
+    resolver: Resolver,
+) -> DmarcVerdict:
+    """Evaluate DMARC for a From domain given SPF (result, domain) and DKIM (d=, passed) pairs.
+
+    The policy record is found with the RFC 9989 DNS tree walk; organisational domains come
+    from the walk (deciding) and from the Public Suffix List (shown when they disagree).
+    """
+    if not from_domain or not normalize(from_domain):
+        return DmarcVerdict(
+            from_domain=None,
+            result=DmarcResult.NONE,
+            explanation="No From domain, so DMARC cannot be applied.",
+        )
+    author = normalize(from_domain)
+    lookups = DmarcLookups(resolver)
+    idents: list[tuple[str, str, bool]] = []
+    if spf is not None and spf[1]:
+        idents.append(("spf", normalize(spf[1]), spf[0].strip().lower() == "pass"))
+    idents += [("dkim", normalize(d), bool(ok)) for d, ok in dkim if d and normalize(d)]
+    domains = sorted({author} | {d for _, d, _ in idents})
+    org_list = await asyncio.gather(*(org_domain(d, lookups) for d in domains))
+    orgs = dict(zip(domains, org_list, strict=True))
+    steps = await lookups.walk(author)
+    found, temp, notes = _discover(steps)
+    record: DmarcRecord | None = found.record if found else None
+    strict_spf = bool(record and record.strict_spf)
+    strict_dkim = bool(record and record.strict_dkim)
+    alignments = tuple(
+        _align(m, d, ok, strict_spf if m == "spf" else strict_dkim, author, orgs)
+        for m, d, ok in idents
+    )
+    evidence = list(lookups.evidence)
+    exists: bool | None = None
+    policy_tag: str | None = None
+    policy: str | None = None
+    if record is not None and found is not None:
+        if found.name == author:
+            policy_tag, policy = "p", record.effective_p
+        else:
+            exists, recs = await _exists(author, resolver)
+            evidence.extend(recs)
+            policy_tag = "np" if exists is False else "sp"
+            policy = record.effective_np if exists is False else record.effective_sp
+        notes.extend(record.defects)
+    if temp:
+        result = DmarcResult.TEMPERROR
+        text = "A DMARC lookup failed temporarily, so the policy could not be found; retry later."
+    elif record is None:
+        result = DmarcResult.PERMERROR if notes else DmarcResult.NONE
+        text = f"No usable DMARC record for {author} or its parents: DMARC does not apply."
+    else:
+        result = DmarcResult.PASS if any(a.passes for a in alignments) else DmarcResult.FAIL
+        where = f"_dmarc.{found.name}" if found else "?"
+        passing = [a.method.upper() for a in alignments if a.passes]
+        text = (
+            f"DMARC {result.value}: "
+            + (
+                f"{' and '.join(dict.fromkeys(passing))} aligned with From {author}. "
+                if passing
+                else f"no passing identifier is aligned with From {author}. "
+            )
+            + f"Policy {policy_tag}={policy} from {where}"
+            + (
+                " (the From domain has no A, AAAA or MX record, so np= applies)."
+                if policy_tag == "np"
+                else "."
+            )
+        )
+    disposition = None
+    if result is DmarcResult.FAIL and policy is not None and record is not None:
+        disposition = _SOFTER[policy] if record.t == "y" else policy
+        if record.t == "y":
+            notes.append(
+                Defect(
+                    "dmarc.test-mode",
+                    f"t=y (test mode): receivers apply {disposition} instead of {policy}.",
+                    Severity.INFO,
+                )
+            )
+        elif record.pct is not None and record.pct < 100:
+            notes.append(
+                Defect(
+                    "dmarc.pct",
+                    f"pct={record.pct}: receivers following RFC 7489 apply {policy} to only "
+                    f"{record.pct}% of failing mail.",
+                    Severity.INFO,
+                )
+            )
+    if record is not None and policy == "none" and result is DmarcResult.FAIL:
+        notes.append(
+            Defect(
+                "dmarc.monitor-only",
+                "The policy is none: failing mail is still delivered (monitoring only).",
+                Severity.INFO,
+            )
+        )
+    notes.extend(_findings(alignments, result, author))
+    for org in orgs.values():
+        d = disagreement(org)
+        if d is not None:
+            notes.append(d)
+    return DmarcVerdict(
+        from_domain=author,
+        result=result,
+        explanation=text,
+        record=record,
+        record_domain=found.name if found else None,
+        policy=policy,
+        policy_tag=policy_tag,
+        disposition=disposition,
+        alignments=alignments,
+        org_domain=orgs[author],
+        from_domain_exists=exists,
+        evidence=tuple(evidence),
+        findings=tuple(notes),
+    )

@@ -1,0 +1,154 @@
+"""Organisational domains: Public Suffix List (RFC 7489 §3.2) and DNS tree walk (RFC 9989 §4.10)."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from dataclasses import dataclass, field
+
+from publicsuffixlist import PublicSuffixList
+
+from headerlens.checks.dnsproto import Resolver
+from headerlens.model.core import Defect, Severity
+from headerlens.model.dns import DnsRecord
+from headerlens.model.verdicts import DmarcRecord, OrgDomain
+from headerlens.parsers.dmarcrecord import is_dmarc_record, parse_dmarc_record
+
+MAX_WALK_QUERIES = 8  # RFC 9989 §4.10: at most eight queries per walk
+_TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED"})
+
+
+@functools.cache
+def _psl() -> PublicSuffixList:
+    """The bundled Public Suffix List, loaded once (about 0.1 s)."""
+    return PublicSuffixList()
+
+
+def normalize(domain: str) -> str:
+    """Lower-case, no trailing dot."""
+    return domain.strip().rstrip(".").lower()
+
+
+def psl_org_domain(domain: str) -> str | None:
+    """The registrable domain by the Public Suffix List, or None for a public suffix itself."""
+    name = normalize(domain)
+    if not name:
+        return None
+    result = _psl().privatesuffix(name)
+    return str(result) if result else None
+
+
+def walk_names(domain: str) -> tuple[str, ...]:
+    """The names the RFC 9989 §4.10 tree walk queries, from ``domain`` upwards.
+
+    The domain itself first; then, if it has more than seven labels, straight to its seven
+    right-most labels; then one label fewer each time, down to the single top-level label.
+    That bounds the walk at eight queries however deep the name is.
+    """
+    labels = normalize(domain).split(".")
+    if not labels or labels == [""]:
+        return ()
+    names = [".".join(labels)]
+    for count in range(min(len(labels) - 1, MAX_WALK_QUERIES - 1), 0, -1):
+        names.append(".".join(labels[-count:]))
+    return tuple(names)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyAt:
+    """What ``_dmarc.<name>`` holds: the answer and the one valid DMARC record, if exactly one."""
+
+    name: str
+    evidence: DnsRecord
+    record: DmarcRecord | None
+    multiple: bool = False
+
+    @property
+    def temp_error(self) -> bool:
+        """True when the lookup failed temporarily (the walk's outcome is uncertain)."""
+        return self.evidence.rcode in _TEMP_RCODES or self.evidence.rcode == "OFFLINE"
+
+
+@dataclass
+class DmarcLookups:
+    """Memoised ``_dmarc`` TXT lookups for one evaluation: every walk shares one answer per name."""
+
+    resolver: Resolver
+    _tasks: dict[str, asyncio.Task[PolicyAt]] = field(default_factory=dict)
+
+    def at(self, name: str) -> asyncio.Task[PolicyAt]:
+        """Start (once) and return the lookup for ``_dmarc.<name>``."""
+        key = normalize(name)
+        if key not in self._tasks:
+            self._tasks[key] = asyncio.ensure_future(self._fetch(key))
+        return self._tasks[key]
+
+    async def _fetch(self, name: str) -> PolicyAt:
+        rec = await self.resolver.query(f"_dmarc.{name}", "TXT")
+        texts = [a for a in rec.answers if is_dmarc_record(a)]
+        if len(texts) == 1:
+            return PolicyAt(name, rec, parse_dmarc_record(texts[0]))
+        return PolicyAt(name, rec, None, multiple=len(texts) > 1)
+
+    async def walk(self, domain: str) -> tuple[PolicyAt, ...]:
+        """All the walk's lookups for ``domain``, issued concurrently, in walk order."""
+        return tuple(await asyncio.gather(*(self.at(n) for n in walk_names(domain))))
+
+    @property
+    def evidence(self) -> tuple[DnsRecord, ...]:
+        """Every DMARC lookup made so far (finished ones), in the order first asked."""
+        return tuple(t.result().evidence for t in self._tasks.values() if t.done())
+
+
+def tree_walk_org(domain: str, steps: tuple[PolicyAt, ...]) -> tuple[str, str]:
+    """The organisational domain from the walk's answers, and why (RFC 9989 §4.10.2).
+
+    A record with psd=n marks its own domain as the organisational domain; psd=y marks a
+    public suffix, so the organisational domain is the name one label below it. Otherwise the
+    valid record with the fewest labels wins; with no record at all, the domain is its own.
+    """
+    name = normalize(domain)
+    labels = name.split(".")
+    fewest: str | None = None
+    for step in steps:
+        rec = step.record
+        if rec is None:
+            continue
+        if rec.psd == "n":
+            return step.name, f"_dmarc.{step.name} says psd=n (organisational domain)."
+        if rec.psd == "y":
+            depth = len(step.name.split(".")) + 1
+            org = ".".join(labels[-depth:]) if depth <= len(labels) else name
+            return org, f"_dmarc.{step.name} says psd=y (a public suffix), so the name below it."
+        fewest = step.name
+    if fewest is not None:
+        return fewest, f"_dmarc.{fewest} is the highest DMARC record on the walk."
+    return name, "No DMARC record anywhere on the walk, so the domain is its own."
+
+
+async def org_domain(domain: str, lookups: DmarcLookups) -> OrgDomain:
+    """Both organisational domains of ``domain``, with the walk's DNS evidence."""
+    steps = await lookups.walk(domain)
+    org, why = tree_walk_org(domain, steps)
+    if any(s.temp_error for s in steps):
+        why += " Some lookups failed, so this may be incomplete."
+    return OrgDomain(
+        domain=normalize(domain),
+        psl=psl_org_domain(domain),
+        tree_walk=org,
+        walk_reason=why,
+        evidence=tuple(s.evidence for s in steps),
+    )
+
+
+def disagreement(org: OrgDomain) -> Defect | None:
+    """A finding when the Public Suffix List and the DNS tree walk disagree."""
+    if org.agree:
+        return None
+    return Defect(
+        "dmarc.orgdomain-disagree",
+        f"Organisational domain of {org.domain}: the DNS tree walk (RFC 9989) says "
+        f"{org.tree_walk}, the Public Suffix List (RFC 7489) says {org.psl or '(a public suffix)'}."
+        " Receivers using different methods may align differently.",
+        Severity.INFO,
+    )

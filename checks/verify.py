@@ -1,0 +1,169 @@
+"""Run the live checks for one Analysis concurrently and stream Verification snapshots.
+
+SPF (replayed at the trust boundary), DKIM and ARC start together; the DMARC record is fetched
+at the same time (the resolver's cache shares it), and DMARC is decided as soon as SPF and DKIM
+are known. One analysis therefore costs about the depth of its lookup graph in round trips.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from headerlens.checks.arc import verify_arc
+from headerlens.checks.dkim import verify_dkim
+from headerlens.checks.dmarc import evaluate_dmarc
+from headerlens.checks.findings import build_findings
+from headerlens.checks.resolver import Resolver
+from headerlens.checks.spf import evaluate_spf
+from headerlens.model import Analysis
+from headerlens.model.spf import SpfResult
+from headerlens.model.verdicts import DkimResult, DkimVerdict
+from headerlens.model.verification import Verification, VerifyMode
+
+
+def spf_identity(analysis: Analysis) -> tuple[str | None, str | None, str | None, str | None]:
+    """(ip, mail_from, helo, note) for the SPF replay at the trust boundary (RFC 7208 §2.4)."""
+    b = analysis.chain.boundary
+    if b is None:
+        return None, None, None, "No trust-boundary hop was found, so SPF cannot be replayed."
+    if not b.ip:
+        return None, None, None, f"The boundary hop ({b.receiver}) does not show the connecting IP."
+    return b.ip, b.mail_from, b.helo, None
+
+
+def _spf_domain(result: SpfResult | None) -> tuple[str, str | None] | None:
+    if result is None:
+        return None
+    return (result.verdict.value, result.domain or None)
+
+
+def _dkim_pairs(verdicts: tuple[DkimVerdict, ...]) -> list[tuple[str, bool]]:
+    """(d=, passed) for DMARC. A header-only paste counts when b= verified: the body could not
+    be checked, which the DKIM verdict itself reports."""
+    out: list[tuple[str, bool]] = []
+    for v in verdicts:
+        if not v.domain:
+            continue
+        passed = v.header_result is DkimResult.PASS and v.body_result in (
+            DkimResult.PASS,
+            DkimResult.UNAVAILABLE,
+        )
+        out.append((v.domain, passed))
+    return out
+
+
+async def verify_stream(
+    analysis: Analysis,
+    resolver: Resolver,
+    *,
+    mode: VerifyMode = VerifyMode.LIVE,
+    label: str = "",
+    now: datetime | None = None,
+) -> AsyncIterator[Verification]:
+    """Yield a Verification after each check completes; the last one has ``done=True``."""
+    start = time.perf_counter()
+    now = now or datetime.now(UTC)
+    ip, mail_from, helo, spf_note = spf_identity(analysis)
+    from_domain = analysis.from_addr.domain if analysis.from_addr is not None else None
+    current = Verification(mode=mode, resolver=label, spf_note=spf_note, checked_at=now)
+
+    tasks: dict[str, asyncio.Task[Any]] = {}
+
+    def start_task(name: str, coro: Awaitable[Any]) -> None:
+        tasks[name] = asyncio.ensure_future(coro)
+
+    if ip is not None:
+        start_task("spf", evaluate_spf(resolver, ip, mail_from, helo))
+    start_task(
+        "dkim",
+        verify_dkim(
+            analysis.raw if analysis.has_body else analysis.header_bytes,
+            has_body=analysis.has_body,
+            resolver=resolver,
+            receipt_time=analysis.receipt_time,
+            now=now,
+        ),
+    )
+    if analysis.arc_sets:
+        start_task("arc", verify_arc(analysis.raw, resolver, has_body=analysis.has_body))
+    prefetch: asyncio.Task[Any] | None = None
+    if from_domain:
+        # Warm the cache for DMARC while SPF and DKIM run (shared in-flight query).
+        prefetch = asyncio.ensure_future(resolver.query(f"_dmarc.{from_domain}", "TXT"))
+    dmarc_started = False
+
+    def pending() -> tuple[str, ...]:
+        names = list(tasks)
+        if not dmarc_started:
+            names.append("dmarc")
+        return tuple(n for n in ("spf", "dkim", "dmarc", "arc") if n in names)
+
+    current = replace(current, pending=pending(), dns_log=resolver.log)
+    yield current
+    try:
+        while tasks:
+            done, _ = await asyncio.wait(tasks.values(), return_when=asyncio.FIRST_COMPLETED)
+            for name in [n for n, t in tasks.items() if t in done]:
+                try:
+                    result = tasks.pop(name).result()
+                except Exception as exc:  # a bug in one check must not hide the others
+                    message = f"{name}: internal error ({type(exc).__name__}: {exc})"
+                    current = replace(current, errors=(*current.errors, message))
+                    continue
+                if name == "spf":
+                    current = replace(current, spf=result)
+                elif name == "dkim":
+                    current = replace(current, dkim=result)
+                elif name == "arc":
+                    current = replace(current, arc=result)
+                elif name == "dmarc":
+                    current = replace(current, dmarc=result)
+            if not dmarc_started and "spf" not in tasks and "dkim" not in tasks:
+                dmarc_started = True
+                start_task(
+                    "dmarc",
+                    evaluate_dmarc(
+                        from_domain, _spf_domain(current.spf), _dkim_pairs(current.dkim), resolver
+                    ),
+                )
+            elapsed = (time.perf_counter() - start) * 1000
+            current = replace(
+                current, pending=pending(), dns_log=resolver.log, elapsed_ms=elapsed
+            )
+            if tasks:
+                yield current
+    finally:
+        for t in tasks.values():
+            t.cancel()
+        if prefetch is not None and not prefetch.done():
+            prefetch.cancel()
+    elapsed = (time.perf_counter() - start) * 1000
+    current = replace(
+        current,
+        done=True,
+        pending=(),
+        dns_log=resolver.log,
+        elapsed_ms=elapsed,
+    )
+    yield replace(current, findings=build_findings(analysis, current))
+
+
+async def verify(
+    analysis: Analysis,
+    resolver: Resolver,
+    *,
+    mode: VerifyMode = VerifyMode.LIVE,
+    label: str = "",
+    now: datetime | None = None,
+) -> Verification:
+    """The final Verification (what the headless report waits for)."""
+    last: Verification | None = None
+    async for snap in verify_stream(analysis, resolver, mode=mode, label=label, now=now):
+        last = snap
+    assert last is not None
+    return last

@@ -1,0 +1,44 @@
+"""The live re-verification of one message: SPF, DKIM, DMARC, ARC, DNS evidence and findings."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from headerlens.model.dns import DnsRecord
+from headerlens.model.findings import Finding
+from headerlens.model.spf import SpfResult
+from headerlens.model.verdicts import ArcVerdict, DkimVerdict, DmarcVerdict
+
+
+class VerifyMode(enum.Enum):
+    """Where the DNS answers come from."""
+
+    LIVE = "live DNS"
+    OFFLINE = "offline (no DNS queries)"
+    SNAPSHOT = "DNS snapshot replay"
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """A snapshot of the verification; a new one replaces it as evidence arrives.
+
+    ``pending`` names the checks still running ("spf", "dkim", "dmarc", "arc"); ``done`` is
+    True on the final snapshot. ``spf_note`` says why SPF was not replayed when ``spf`` is None.
+    """
+
+    mode: VerifyMode
+    resolver: str
+    done: bool = False
+    pending: tuple[str, ...] = ()
+    spf: SpfResult | None = None
+    spf_note: str | None = None
+    dkim: tuple[DkimVerdict, ...] = ()
+    dmarc: DmarcVerdict | None = None
+    arc: ArcVerdict | None = None
+    dns_log: tuple[DnsRecord, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    checked_at: datetime | None = None
+    elapsed_ms: float = 0.0
+    errors: tuple[str, ...] = ()  # internal errors of a check, shown instead of a crash

@@ -1,0 +1,245 @@
+"""Classify one Received hop: vendor, role and product version, from host names and software."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from headerlens.model.received import HopRole, Received, Vendor
+from headerlens.parsers.received import normalize_ip
+
+__all__ = [
+    "classify_hop",
+    "exchange_product",
+    "is_internal_ip",
+    "is_provider_internal",
+    "registrable_domain",
+]
+
+# Second-level labels under which country-code TLDs register names (co.uk, com.au, gov.za...).
+# A stand-in for the Public Suffix List, which this pure layer cannot read from disk; callers
+# that have publicsuffixlist pass its lookup to build_chain instead.
+_CC_SECOND_LEVEL = frozenset(
+    {"co", "com", "net", "org", "gov", "edu", "ac", "or", "ne", "go", "gob", "gv", "mil", "nic"}
+)
+
+# Addresses that never appear on the public Internet. We do not use ipaddress.is_private:
+# it also covers the documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24,
+# 198.18.0.0/15) which examples and our lab use as stand-ins for public servers.
+_INTERNAL_NETS = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",  # carrier-grade NAT (RFC 6598)
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "0.0.0.0/8",
+        "::1/128",
+        "::/128",
+        "fe80::/10",
+        "fc00::/7",
+    )
+)
+
+_EOP_HOST = re.compile(
+    r"\.(?:mail\.protection|outbound\.protection|prod\.protection|prod)\.outlook\.com$"
+    r"|\.outlook\.office365\.com$|\.protection\.outlook\.com$|\.prod\.outlook\.com$",
+    re.IGNORECASE,
+)
+_EOP_INTERNAL_HOST = re.compile(
+    r"\.prod\.outlook\.com$|\.prod\.protection\.outlook\.com$|\.outlook\.office365\.com$",
+    re.IGNORECASE,
+)
+_GMAIL_INTERNAL_ID = re.compile(r"csp\d+|mr\d+|so\d+", re.IGNORECASE)
+
+
+def is_internal_ip(ip: str | None) -> bool:
+    """True for loopback, RFC 1918, CGNAT, link-local and unique-local addresses."""
+    if not ip:
+        return False
+    try:
+        addr = ipaddress.ip_address(ip.partition("%")[0])
+    except ValueError:
+        return False
+    return any(addr.version == net.version and addr in net for net in _INTERNAL_NETS)
+
+
+def registrable_domain(host: str) -> str | None:
+    """Approximate registrable domain ("mail.example.co.uk" -> "example.co.uk"), or None."""
+    h = host.strip().rstrip(".").lower()
+    if not h or normalize_ip(h) is not None:
+        return None
+    labels = [label for label in h.split(".") if label]
+    if len(labels) < 2:
+        return None
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _CC_SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def _host_matches(host: str | None, *suffixes: str) -> bool:
+    if not host:
+        return False
+    h = host.lower().rstrip(".")
+    return any(h == s or h.endswith("." + s) for s in suffixes)
+
+
+def _is_gmail_internal(r: Received) -> bool:
+    """Google's internal hand-offs: "by 2002:a05:...", "by 10.x.y.z with SMTP id ...csp..."."""
+    by = r.by or ""
+    if by.lower().startswith("2002:") and normalize_ip(by):
+        return True
+    return bool(
+        r.by_ip
+        and r.from_ip is None
+        and r.from_helo is None
+        and r.id
+        and _GMAIL_INTERNAL_ID.search(r.id)
+        and (r.with_protocol or "").upper() in {"SMTP", "HTTP"}
+    )
+
+
+def is_provider_internal(r: Received) -> bool:
+    """True when the client side of the hop is a provider's own internal server.
+
+    EOP relays messages between ``*.prod.outlook.com`` / ``*.prod.protection.outlook.com``
+    machines; ``*.outbound.protection.outlook.com`` is another tenant's outbound relay and
+    therefore not internal. Google hands over between IPv6 ``2002:`` hosts.
+    """
+    name = r.from_helo or r.from_rdns
+    if name and _EOP_INTERNAL_HOST.search(name.rstrip(".")):
+        return True
+    return _is_gmail_internal(r)
+
+
+def exchange_product(build: str | None) -> str | None:
+    """Exchange product name from a build number: 14.x = 2010, 15.1 = 2016, 15.20+ = Online."""
+    if not build:
+        return None
+    m = re.match(r"^(\d+)\.(\d+)", build)
+    if not m:
+        return None
+    major, minor = int(m.group(1)), int(m.group(2))
+    if major == 6:
+        return "Exchange Server 2003"
+    if major == 8:
+        return "Exchange Server 2007"
+    if major == 14:
+        return "Exchange Server 2010" + (f" SP{minor}" if minor else "")
+    if major == 15:
+        return {
+            0: "Exchange Server 2013",
+            1: "Exchange Server 2016",
+            2: "Exchange Server 2019",
+        }.get(minor, "Exchange Online" if minor >= 20 else None)
+    return None
+
+
+def _vendor(r: Received) -> Vendor:
+    by = r.by
+    sw = (r.server_software or "").lower()
+    if _host_matches(by, "outlook.com", "office365.com"):
+        return Vendor.EOP
+    if _host_matches(by, "google.com", "gmail.com") or _is_gmail_internal(r):
+        return Vendor.GMAIL
+    if _host_matches(by, "hes.trendmicro.com", "trendmicro.eu", "trendmicro.com") or (
+        by or ""
+    ).upper().startswith("IMSVA"):
+        return Vendor.TREND_MICRO
+    if _host_matches(by, "pphosted.com", "ppops.net"):
+        return Vendor.PROOFPOINT
+    if _host_matches(by, "mimecast.com", "mimecast.co.za"):
+        return Vendor.MIMECAST
+    if _host_matches(by, "barracudanetworks.com", "ess.barracuda.com", "barracuda.com") or (
+        by and "barracuda" in by.split(".")[0].lower()
+    ):
+        return Vendor.BARRACUDA
+    if _host_matches(by, "iphmx.com"):
+        return Vendor.IRONPORT
+    if sw in {"microsoft smtp server", "microsoft exchange"} or (r.with_protocol or "") == "mapi":
+        product = exchange_product(r.server_version)
+        return Vendor.EOP if product == "Exchange Online" else Vendor.EXCHANGE
+    if sw.startswith("postfix"):
+        return Vendor.POSTFIX
+    if sw.startswith("exim"):
+        return Vendor.EXIM
+    if sw.startswith("sendmail"):
+        return Vendor.SENDMAIL
+    if sw.startswith("qmail") or re.search(r"\(qmail \d+ invoked", r.raw):
+        return Vendor.QMAIL
+    return Vendor.GENERIC
+
+
+def _role(r: Received, vendor: Vendor) -> HopRole:
+    proto = (r.with_protocol or "").upper()
+    via = (r.via or "").lower()
+    by = (r.by or "").lower()
+    from_internal = bool(r.from_ip) and is_internal_ip(r.from_ip)
+    if r.by is None and r.from_ip is None and r.from_helo is None:
+        return HopRole.LOCAL if vendor == Vendor.QMAIL else HopRole.UNKNOWN
+    if proto == "MAPI" or via == "mailbox transport":
+        return HopRole.MAILBOX
+    if proto == "HTTP" and r.from_ip is None:
+        return HopRole.SUBMISSION  # webmail: "by 10.x.y.z with HTTP"
+    if vendor == Vendor.GMAIL:
+        if by == "mx.google.com" or by.startswith("mx"):
+            return HopRole.MX
+        if proto == "HTTP" or proto.endswith("SA"):
+            return HopRole.SUBMISSION
+        return HopRole.INTERNAL
+    if vendor == Vendor.EOP:
+        if proto == "HTTPS":
+            return HopRole.LOCAL  # delivery into the Exchange Online mailbox store
+        name = r.from_helo or r.from_rdns or ""
+        if _EOP_INTERNAL_HOST.search(name.rstrip(".")):
+            return HopRole.GATEWAY_INTERNAL
+        return HopRole.GATEWAY_INBOUND
+    if vendor in {
+        Vendor.TREND_MICRO,
+        Vendor.PROOFPOINT,
+        Vendor.MIMECAST,
+        Vendor.BARRACUDA,
+        Vendor.IRONPORT,
+    }:
+        same_vendor = _vendor_of_name(r.from_rdns or r.from_helo) == vendor
+        if from_internal or same_vendor or r.from_ip is None:
+            return HopRole.GATEWAY_INTERNAL
+        return HopRole.GATEWAY_INBOUND
+    if proto.endswith("SA") or (proto.endswith("A") and proto.startswith("ESMTP")):
+        return HopRole.SUBMISSION
+    if vendor == Vendor.EXCHANGE:
+        if "edge" in by.split(".")[0]:
+            return HopRole.EDGE
+        if "frontend" in via and r.from_ip and not from_internal:
+            return HopRole.MX
+        return HopRole.HUB
+    if proto.startswith("LMTP") or proto == "LOCAL":
+        return HopRole.LOCAL
+    if r.from_ip and not from_internal:
+        return HopRole.MTA
+    return HopRole.INTERNAL if from_internal else HopRole.MTA
+
+
+def _vendor_of_name(name: str | None) -> Vendor | None:
+    if not name:
+        return None
+    return _vendor(Received(raw="", by=name))
+
+
+def classify_hop(r: Received) -> tuple[HopRole, Vendor, str | None]:
+    """Role, vendor and product version ("Exchange Server 2019", "Exim 4.96"...) of a hop."""
+    vendor = _vendor(r)
+    role = _role(r, vendor)
+    version: str | None = None
+    if (
+        r.server_software in {"Microsoft SMTP Server", "Microsoft Exchange"}
+        or (r.with_protocol or "").lower() == "mapi"
+    ):
+        version = exchange_product(r.server_version)
+    elif r.server_software == "Microsoft SMTPSVC" and r.server_version:
+        version = f"IIS SMTP service {r.server_version}"
+    elif r.server_software and r.server_version:
+        version = f"{r.server_software} {r.server_version}"
+    return role, vendor, version

@@ -1,0 +1,46 @@
+"""Shared pytest fixtures: the lab DNS (Knot behind Unbound on free loopback ports)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.dnslab import (
+    LAB_ZONES,
+    TEST_ZONES,
+    LabDns,
+    LabDnsError,
+    missing_tools,
+    start_lab_dns,
+)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@pytest.fixture(scope="session")
+def lab_dns(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabDns]:
+    """Knot serving the lab zones behind Unbound; ``.host``/``.port`` is Unbound (recursive),
+    ``.auth_port`` Knot. Skips (fails under CI) when the servers are not installed."""
+    missing = missing_tools()
+    if missing:
+        message = (
+            f"lab DNS needs {' and '.join(missing)} (Debian packages knot and unbound); "
+            "install them to run the DNS tests"
+        )
+        if _in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        lab = start_lab_dns(
+            [LAB_ZONES, TEST_ZONES], tmp_path_factory.mktemp("labdns"), probe="contoso.com"
+        )
+    except LabDnsError as exc:
+        pytest.fail(f"lab DNS failed to start: {exc}")
+    try:
+        yield lab
+    finally:
+        lab.stop()

@@ -1,0 +1,259 @@
+"""The analysis screen: hop tree on the left, detail / auth / findings / DNS / timeline tabs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    OptionList,
+    Static,
+    TabbedContent,
+    TabPane,
+    Tree,
+)
+from textual.widgets.option_list import Option
+
+from headerlens.model import Analysis, Finding
+from headerlens.model.verification import Verification
+from headerlens.tui.authpanel import auth_text
+from headerlens.tui.detail import describe, raw_header
+from headerlens.tui.hoptree import HopTree, NodeRef
+from headerlens.tui.safe import SEVERITY_STYLE, safe, safe_block
+from headerlens.tui.timeline import timeline_text
+
+TABS = ("details", "auth", "findings", "dns", "timeline", "headers")
+
+
+class AnalysisScreen(Screen[None]):
+    """Everything about one message. The verification worker fills the tabs as it progresses."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "flip_order", "Order", id="flip_order"),
+        Binding("r", "reverify", "Re-verify", id="reverify"),
+        Binding("e", "export", "Export", id="export"),
+        Binding("c", "copy_summary", "Copy", id="copy_summary"),
+        Binding("y", "copy_node", "Copy node", id="copy_node", show=False),
+        Binding("d", "tab('details')", "Details", id="tab_details", show=False),
+        Binding("a", "tab('auth')", "Auth", id="tab_auth", show=False),
+        Binding("f", "tab('findings')", "Findings", id="tab_findings", show=False),
+        Binding("n", "tab('dns')", "DNS log", id="tab_dns", show=False),
+        Binding("t", "tab('timeline')", "Timeline", id="tab_timeline", show=False),
+        Binding("h", "tab('headers')", "Headers", id="tab_headers", show=False),
+        Binding("escape", "back", "Back", id="back", show=False),
+    ]
+
+    def __init__(self, analysis: Analysis, *, note: str | None = None) -> None:
+        super().__init__()
+        self.analysis = analysis
+        self.note = note
+        self.verification: Verification | None = None
+        self._selected: NodeRef | None = None
+
+    # -- layout -------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self._status_text(), id="status")
+        with Horizontal(id="main"):
+            yield HopTree(id="hops")
+            with TabbedContent(id="tabs", initial="details"):
+                with TabPane("Details", id="details"), VerticalScroll():
+                    yield Static(id="detail-text", markup=False)
+                with TabPane("Auth", id="auth"), VerticalScroll():
+                    yield Static(id="auth-text", markup=False)
+                with TabPane("Findings", id="findings"):
+                    yield OptionList(id="findings-list", markup=False)
+                with TabPane("DNS log", id="dns"):
+                    yield DataTable(id="dns-table", zebra_stripes=True, cursor_type="row")
+                with TabPane("Timeline", id="timeline"), VerticalScroll():
+                    yield Static(id="timeline-text", markup=False)
+                with TabPane("Headers", id="headers"), VerticalScroll():
+                    yield Static(id="headers-text", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.analysis.source_name
+        tree = self.query_one(HopTree)
+        tree.show(self.analysis)
+        tree.focus()
+        table = self.query_one("#dns-table", DataTable)
+        table.add_columns("name", "type", "rcode", "answer", "TTL", "ms", "resolver")
+        self.query_one("#timeline-text", Static).update(timeline_text(self.analysis))
+        self.query_one("#headers-text", Static).update(self._headers_text())
+        self._show_detail(None)
+        self._refresh_verification()
+        self.start_verification()
+
+    # -- verification -------------------------------------------------------------------
+    def start_verification(self, *, flush: bool = False) -> None:
+        """Run the live checks in a worker; each snapshot re-renders the tabs."""
+        self._verify(flush)
+
+    @work(exclusive=True, group="verify")
+    async def _verify(self, flush: bool) -> None:
+        from headerlens.tui.app import HeaderlensApp
+
+        app = self.app
+        if not isinstance(app, HeaderlensApp):
+            return
+        async for snapshot in app.verification_stream(self.analysis, flush=flush):
+            self.verification = snapshot
+            self._refresh_verification()
+
+    def _refresh_verification(self) -> None:
+        self.query_one("#status", Static).update(self._status_text())
+        self.query_one("#auth-text", Static).update(auth_text(self.analysis, self.verification))
+        self._fill_findings()
+        self._fill_dns()
+
+    def _status_text(self) -> Text:
+        v = self.verification
+        out = Text()
+        if self.note:
+            out.append(safe(self.note, "italic"))
+            out.append("  ")
+        if v is None:
+            out.append("◌ verification starting…", style="yellow")
+        elif not v.done:
+            out.append(f"◌ verifying over {v.mode.value}: waiting for {', '.join(v.pending)}…", style="yellow")
+            out.append(f"  {len(v.dns_log)} DNS answers so far", style="dim")
+        else:
+            out.append(f"✔ verified over {v.mode.value}", style="green")
+            out.append(f"  ({v.resolver}, {len(v.dns_log)} queries, {v.elapsed_ms:.0f} ms)", style="dim")
+        return out
+
+    def _findings(self) -> tuple[Finding, ...]:
+        if self.verification is not None:
+            return self.verification.findings
+        from headerlens.checks.findings import stamped_findings
+
+        return stamped_findings(self.analysis)
+
+    def _fill_findings(self) -> None:
+        ol = self.query_one("#findings-list", OptionList)
+        ol.clear_options()
+        for i, f in enumerate(self._findings()):
+            prompt = Text()
+            prompt.append(f"{f.severity.value.upper():<8}", style=SEVERITY_STYLE[f.severity])
+            prompt.append(safe(f.title, "bold"))
+            if f.hop_number is not None:
+                prompt.append(f"  (hop {f.hop_number})", style="dim")
+            if f.detail:
+                prompt.append("\n        ")
+                prompt.append(safe(f.detail))
+            if f.fix:
+                prompt.append("\n        fix: ", style="green")
+                prompt.append(safe(f.fix))
+            ol.add_option(Option(prompt, id=f"finding-{i}"))
+
+    def _fill_dns(self) -> None:
+        table = self.query_one("#dns-table", DataTable)
+        table.clear()
+        if self.verification is None:
+            return
+        for rec in self.verification.dns_log:
+            answer = " | ".join(rec.answers) if rec.answers else (rec.error or "")
+            if rec.cname_chain:
+                answer = "CNAME " + " → ".join(rec.cname_chain) + " ⇒ " + answer
+            table.add_row(
+                safe(rec.name),
+                safe(rec.rdtype),
+                safe(rec.rcode, "green" if rec.rcode == "NOERROR" else "bold red"),
+                safe(answer[:200]),
+                safe("" if rec.ttl is None else str(rec.ttl)),
+                safe(f"{rec.duration_ms:.0f}"),
+                safe(rec.resolver),
+            )
+
+    # -- selection ----------------------------------------------------------------------
+    @on(Tree.NodeHighlighted, "#hops")
+    def _highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
+        self._show_detail(event.node.data)
+
+    def _show_detail(self, ref: NodeRef | None) -> None:
+        self._selected = ref
+        self.query_one("#detail-text", Static).update(describe(ref, self.analysis))
+
+    @on(OptionList.OptionSelected, "#findings-list")
+    def _finding_selected(self, event: OptionList.OptionSelected) -> None:
+        findings = self._findings()
+        idx = event.option_index
+        if 0 <= idx < len(findings) and findings[idx].hop_number is not None:
+            tree = self.query_one(HopTree)
+            tree.select_hop(findings[idx].hop_number or 0)
+            tree.focus()
+            self.query_one(TabbedContent).active = "details"
+
+    def _headers_text(self) -> Text:
+        out = Text()
+        for f in self.analysis.headers:
+            out.append(safe_block(f.raw.decode("utf-8", errors="replace").rstrip("\r\n")))
+            out.append("\n")
+        return out
+
+    # -- actions ------------------------------------------------------------------------
+    def action_flip_order(self) -> None:
+        tree = self.query_one(HopTree)
+        tree.show(self.analysis, newest_first=not tree.newest_first)
+        order = "newest" if tree.newest_first else "oldest"
+        self.notify(f"Hops now listed {order} first.", markup=False)
+
+    def action_reverify(self) -> None:
+        self.verification = None
+        self._refresh_verification()
+        self.start_verification(flush=True)
+        self.notify("DNS cache flushed; verifying again.", markup=False)
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+    def action_export(self) -> None:
+        from headerlens.tui.export import ExportScreen
+
+        self.app.push_screen(ExportScreen(self.analysis, self.verification))
+
+    def summary_markdown(self) -> str:
+        from headerlens.report.markdown import render_markdown
+
+        return render_markdown(self.analysis, self.verification)
+
+    def action_copy_summary(self) -> None:
+        self.app.copy_to_clipboard(self.summary_markdown())
+        self.notify("Findings summary copied to the clipboard (OSC 52).", markup=False)
+
+    def action_copy_node(self) -> None:
+        ref = self._selected
+        text = raw_header(self.analysis, ref.header_index if ref else None)
+        if not text:
+            text = describe(ref, self.analysis).plain
+        self.app.copy_to_clipboard(text)
+        self.notify("Selected node copied to the clipboard (OSC 52).", markup=False)
+
+    def commands(self) -> Iterable[SystemCommand]:
+        """Palette entries for this screen (the app adds them to the command palette)."""
+        from headerlens.tui.export import export_to
+
+        for fmt, label in (("md", "Markdown"), ("json", "JSON"), ("html", "HTML")):
+            yield SystemCommand(
+                f"Export {label}",
+                f"Write the findings summary as {label} next to the input",
+                lambda fmt=fmt: export_to(self, fmt),  # type: ignore[misc]
+            )
+        yield SystemCommand("Re-verify", "Flush the DNS cache and verify again", self.action_reverify)
+        yield SystemCommand("Copy summary", "Copy the Markdown summary (OSC 52)", self.action_copy_summary)
+        yield SystemCommand("Flip hop order", "Oldest first / newest first", self.action_flip_order)
+        for tab in TABS:
+            yield SystemCommand(f"Show {tab}", f"Switch to the {tab} tab", lambda t=tab: self.action_tab(t))  # type: ignore[misc]

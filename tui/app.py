@@ -1,0 +1,132 @@
+"""The headerlens console: paste or open a message, walk the hops, read the findings, export."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from datetime import datetime
+from typing import ClassVar
+
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from headerlens.analyze import analyze
+from headerlens.checks.options import VerifyOptions, make_resolver
+from headerlens.checks.resolver import Resolver
+from headerlens.model import Analysis, InputKind
+from headerlens.model.verification import Verification
+from headerlens.source import InputError, LoadedInput, load
+from headerlens.tui.analysis import AnalysisScreen
+from headerlens.tui.paste import PasteScreen
+
+class HeaderlensApp(App[None]):
+    """Keyboard-first console. Attributes down (the screens get an Analysis), messages up."""
+
+    CSS_PATH = "headerlens.tcss"
+    TITLE = "headerlens"
+    SUB_TITLE = "why did this message fail?"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+o", "paste_screen", "New paste", id="new_paste", show=False),
+    ]
+
+    def __init__(
+        self,
+        source: str | None = None,
+        *,
+        loaded: LoadedInput | None = None,
+        now: datetime | None = None,
+        verify_options: VerifyOptions | None = None,
+    ) -> None:
+        super().__init__()
+        self._source = source
+        self._loaded = loaded
+        self.now = now
+        self.verify_options = verify_options or VerifyOptions()
+        self.analysis: Analysis | None = None
+        self._resolver: tuple[Resolver, str] | None = None
+
+    async def verification_stream(
+        self, analysis: Analysis, *, flush: bool = False
+    ) -> AsyncIterator[Verification]:
+        """Verification snapshots for ``analysis``; ``flush`` starts with an empty DNS cache."""
+        from headerlens.checks.verify import verify_stream
+
+        options = self.verify_options
+        if self._resolver is None or flush:
+            try:
+                self._resolver = make_resolver(options)
+            except ValueError as exc:  # unreadable snapshot
+                yield Verification(mode=options.mode, resolver="", done=True, errors=(str(exc),))
+                return
+        resolver, label = self._resolver
+        last: Verification | None = None
+        async for snap in verify_stream(analysis, resolver, mode=options.mode, label=label, now=self.now):
+            last = snap
+            yield snap
+        if options.save_dns is not None and last is not None:
+            from headerlens.checks.snapshot import save_snapshot
+
+            try:
+                save_snapshot(last.dns_log, options.save_dns)
+            except OSError as exc:
+                self.notify(f"Could not save the DNS log: {exc}", severity="error", markup=False)
+
+    def on_mount(self) -> None:
+        if self._loaded is not None:
+            self.open_loaded(self._loaded)
+            return
+        if self._source is not None:
+            try:
+                loaded = load(self._source)
+            except InputError as exc:
+                self.push_screen(PasteScreen(error=str(exc)))
+                return
+            self.open_loaded(loaded)
+            return
+        self.push_screen(PasteScreen())
+
+    def open_loaded(self, loaded: LoadedInput) -> None:
+        """Analyse ``loaded`` and show the analysis screen (replacing a paste screen)."""
+        analysis = analyze(loaded.data, source_name=loaded.name, kind=loaded.kind)
+        if not analysis.headers:
+            message = f"{loaded.name}: no header fields found; this is not an email message"
+            if isinstance(self.screen, PasteScreen):
+                self.notify(message, severity="error", markup=False)
+            else:
+                self.push_screen(PasteScreen(error=message))
+            return
+        self.analysis = analysis
+        screen = AnalysisScreen(analysis, note=loaded.note)
+        if isinstance(self.screen, PasteScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def open_text(self, text: str) -> None:
+        """Analyse pasted text."""
+        data = text.encode("utf-8", errors="surrogateescape")
+        self.open_loaded(LoadedInput(name="pasted headers", data=data, kind=InputKind.EML))
+
+    def action_paste_screen(self) -> None:
+        self.push_screen(PasteScreen())
+
+    def action_help(self) -> None:
+        from headerlens.tui.help import HelpScreen
+
+        focused = self.focused
+        self.push_screen(HelpScreen(focused.id if focused is not None else None))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("New paste", "Open the paste screen for another message", self.action_paste_screen)
+        yield SystemCommand("Help", "Keys and panels (F1)", self.action_help)
+        if isinstance(screen, AnalysisScreen):
+            yield from screen.commands()
+
+
+def run_console(source: str | None, *, loaded: LoadedInput | None = None) -> None:
+    """Start the console on ``source`` (a path), on pre-read input, or on the paste screen."""
+    HeaderlensApp(source, loaded=loaded).run()
+

@@ -1,0 +1,159 @@
+"""The authentication panel: stamped vs re-verified, for DKIM, SPF, DMARC and ARC."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from headerlens.model import Analysis
+from headerlens.model.spf import SpfResult
+from headerlens.model.verification import Verification
+from headerlens.stamped import final_receiver_results
+from headerlens.tui.safe import result_text, safe
+
+
+def _stamped(analysis: Analysis, method: str) -> str | None:
+    for ar in final_receiver_results(analysis):
+        for r in ar.results:
+            if r.method.lower() == method:
+                return r.result
+    return None
+
+
+def _side_by_side(out: Text, title: str, stamped: str | None, live: str | None, pending: bool) -> None:
+    out.append(f"{title}\n", style="bold underline")
+    out.append("  stamped at delivery: ")
+    out.append(result_text(stamped) if stamped else Text("not stamped", style="dim"))
+    out.append("    re-verified now: ")
+    if pending:
+        out.append("◌ checking…", style="yellow")
+    else:
+        out.append(result_text(live) if live else Text("not checked", style="dim"))
+    out.append("\n")
+
+
+def _spf_tree(out: Text, spf: SpfResult) -> None:
+    out.append("  identity: ")
+    out.append(safe(f"{spf.identity} {spf.sender} from {spf.ip}" + (f" (HELO {spf.helo})" if spf.helo else "")))
+    out.append("\n")
+    if spf.match is not None:
+        out.append("  matched:  ", style="bold")
+        out.append(safe(spf.match.term, "green"))
+        if spf.match.path:
+            out.append(" via ")
+            out.append(safe(" → ".join(spf.match.path)))
+        out.append("\n")
+    out.append(f"  DNS-querying terms: {spf.lookup_count}/10   void lookups: {spf.void_count}/2\n")
+    if spf.reason:
+        out.append("  ")
+        out.append(safe(spf.reason, "italic"))
+        out.append("\n")
+    for step in spf.steps:
+        depth = len(step.path)
+        out.append("  " + "  " * depth + "├ ")
+        out.append(safe(step.domain, "cyan"))
+        out.append(": ")
+        out.append(safe(step.term))
+        out.append(" → ")
+        out.append(safe(step.outcome.value))
+        if step.detail:
+            out.append("  ")
+            out.append(safe(step.detail, "dim"))
+        out.append("\n")
+
+
+def auth_text(analysis: Analysis, v: Verification | None) -> Text:
+    """The whole panel as one Text (rendered in a scrolling Static)."""
+    out = Text()
+    pending = set(v.pending) if v is not None else {"spf", "dkim", "dmarc", "arc"}
+    if v is not None and v.done:
+        out.append(f"Re-verified over {v.mode.value} ({v.resolver}).\n\n", style="dim")
+    b = analysis.chain.boundary
+    # SPF
+    _side_by_side(out, "SPF (at the trust boundary)", _stamped(analysis, "spf"),
+                  v.spf.verdict.value if v is not None and v.spf is not None else None, "spf" in pending)
+    if b is not None:
+        out.append("  boundary: ")
+        out.append(safe(f"hop {b.hop_number} {b.receiver or '?'} ← {b.ip or '?'}"))
+        out.append("\n")
+    if v is not None and v.spf is not None:
+        _spf_tree(out, v.spf)
+    elif v is not None and v.spf_note:
+        out.append("  ")
+        out.append(safe(v.spf_note, "yellow"))
+        out.append("\n")
+    out.append("\n")
+    # DKIM
+    dkim_live = None
+    if v is not None and "dkim" not in pending:
+        dkim_live = "pass" if any(d.passed for d in v.dkim) else (v.dkim[0].result.value if v.dkim else "none")
+    _side_by_side(out, "DKIM", _stamped(analysis, "dkim"), dkim_live, "dkim" in pending)
+    if v is not None:
+        if not v.dkim and "dkim" not in pending:
+            out.append("  no DKIM-Signature in the message\n", style="dim")
+        for d in v.dkim:
+            out.append("  ")
+            out.append(safe(f"d={d.domain} s={d.selector} a={d.algorithm}", "bold"))
+            out.append("  header (b=): ")
+            out.append(result_text(d.header_result.value))
+            out.append("  body (bh=): ")
+            out.append(result_text(d.body_result.value))
+            out.append("\n    ")
+            out.append(safe(d.explanation, "italic"))
+            out.append("\n")
+            if d.key is not None:
+                out.append("    key: ")
+                out.append(safe(f"k={d.key.key_type} {d.key.key_bits or '?'} bits" + (" t=y (testing)" if d.key.testing else "") + (" REVOKED" if d.key.revoked else "")))
+                out.append("\n")
+            for rec in d.evidence:
+                out.append("    dns: ")
+                chain = (" → ".join(rec.cname_chain) + " ⇒ ") if rec.cname_chain else ""
+                out.append(safe(f"{rec.name} {rec.rdtype} {rec.rcode} {chain}ttl={rec.ttl}", "dim"))
+                out.append("\n")
+    out.append("\n")
+    # DMARC
+    dm = v.dmarc if v is not None else None
+    _side_by_side(out, "DMARC", _stamped(analysis, "dmarc"), dm.result.value if dm else None, "dmarc" in pending)
+    if dm is not None:
+        out.append("  ")
+        out.append(safe(dm.explanation, "italic"))
+        out.append("\n")
+        if dm.policy:
+            out.append("  policy: ")
+            out.append(safe(f"{dm.policy_tag}={dm.policy} (record at {dm.record_domain})"))
+            out.append("\n")
+        if dm.org_domain is not None and not dm.org_domain.agree:
+            out.append("  organisational domain: ")
+            out.append(safe(f"PSL says {dm.org_domain.psl}, DNS tree walk says {dm.org_domain.tree_walk}", "yellow"))
+            out.append("\n")
+        if dm.alignments:
+            out.append("  method  identifier                          auth   aligned  mode\n", style="bold")
+            for al in dm.alignments:
+                out.append(f"  {al.method:<7} ")
+                out.append(safe(f"{al.domain[:34]:<35} "))
+                out.append(result_text("pass" if al.authenticated else "fail"))
+                out.append("   ")
+                out.append(result_text("pass" if al.aligned else "fail"))
+                out.append(f"     {'strict' if al.strict else 'relaxed'}\n")
+    out.append("\n")
+    # ARC
+    arc = v.arc if v is not None else None
+    if analysis.arc_sets or arc is not None:
+        _side_by_side(out, "ARC", _stamped(analysis, "arc"), arc.result.value if arc else None,
+                      "arc" in pending)
+        if arc is not None:
+            out.append("  ")
+            out.append(safe(arc.explanation, "italic"))
+            out.append("\n")
+            for inst in arc.instances:
+                out.append(f"  i={inst.instance} cv={inst.cv} ")
+                out.append(safe(f"AMS {inst.ams_domain}: "))
+                out.append(result_text("pass" if inst.ams_valid else ("fail" if inst.ams_valid is False else None)))
+                out.append(safe(f"  AS {inst.seal_domain}: "))
+                out.append(result_text("pass" if inst.seal_valid else ("fail" if inst.seal_valid is False else None)))
+                out.append("\n")
+    if v is not None:
+        for err in v.errors:
+            out.append("internal error: ", style="bold red")
+            out.append(safe(err))
+            out.append("\n")
+    return out

@@ -1,0 +1,57 @@
+"""F1 help: what the focused panel shows and which keys work there."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+GENERAL = """\
+headerlens — keys
+  ↑ ↓ ← →, Enter   move in the hop tree, expand a hop
+  d a f n t h      Details, Auth, Findings, DNS log, Timeline, Headers tabs
+  o                oldest-first / newest-first hop order
+  r                re-verify (flush the DNS cache, query again)
+  e                export the findings summary (Markdown, JSON, HTML)
+  c / y            copy the summary / the selected node (OSC 52 clipboard)
+  Ctrl+P           command palette (everything else)
+  Ctrl+O           paste another message      Ctrl+Q  quit
+"""
+
+PANELS = {
+    "hops": "Hop tree: one node per Received line, oldest first. ★ marks the trust boundary, "
+    "where the message entered the receiving organisation; the SPF check that matters is made "
+    "there. Under each hop: the verdicts that server stamped (Authentication-Results, ARC, "
+    "Received-SPF, vendor spam headers). Red delays are clock skew, yellow ones are slow hops.",
+    "paste": "Paste the headers (the terminal's paste works) and press Ctrl+R to analyse.",
+    "findings-list": "Findings: plain-language problems with a suggested fix. Enter jumps to "
+    "the hop the finding is about.",
+    "dns-table": "DNS log: every query the re-verification made, with the answer, TTL and time.",
+}
+
+
+class HelpScreen(ModalScreen[None]):
+    """Help for the focused panel, then the general keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,q", "dismiss", "Close", id="close_help"),
+    ]
+
+    def __init__(self, focused_id: str | None) -> None:
+        super().__init__()
+        self.focused_id = focused_id
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        panel = PANELS.get(self.focused_id or "")
+        if panel:
+            text.append("This panel\n", style="bold underline")
+            text.append(panel + "\n\n")
+        text.append(GENERAL)
+        with VerticalScroll(id="help-box"):
+            yield Static(text, markup=False)

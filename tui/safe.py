@@ -1,0 +1,53 @@
+"""Build Rich Text from untrusted strings: never markup, never escape sequences."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from headerlens.model import Severity
+from headerlens.textsafe import inert
+
+SEVERITY_STYLE = {
+    Severity.INFO: "cyan",
+    Severity.WARNING: "bold yellow",
+    Severity.ERROR: "bold red",
+}
+
+RESULT_STYLE = {
+    "pass": "bold green",
+    "bestguesspass": "green",
+    "none": "dim",
+    "neutral": "yellow",
+    "softfail": "yellow",
+    "policy": "yellow",
+    "fail": "bold red",
+    "hardfail": "bold red",
+    "permerror": "bold red",
+    "temperror": "bold magenta",
+    "timeout": "bold magenta",
+    "unavailable": "dim",
+}
+
+
+def safe(text: str | None, style: str = "") -> Text:
+    """A Text holding ``text`` literally (controls shown as visible escapes), never parsed."""
+    return Text(inert(text or ""), style=style)
+
+
+def safe_block(text: str | None, style: str = "") -> Text:
+    """Like safe() but keeps line breaks, for multi-line detail panes."""
+    return Text(inert(text or "", keep_newlines=True), style=style)
+
+
+def result_text(result: str | None) -> Text:
+    """A verdict word coloured by meaning (pass green, fail red, ...)."""
+    word = (result or "?").lower()
+    return Text(inert(word), style=RESULT_STYLE.get(word, "bold"))
+
+
+def join(*parts: Text | str) -> Text:
+    """Concatenate trusted literal strings (ours) and Text pieces (already safe)."""
+    out = Text()
+    for p in parts:
+        out.append(p if isinstance(p, Text) else Text(p))
+    return out
