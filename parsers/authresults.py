@@ -2,8 +2,8 @@
 
 A tolerant parser of our own: the grammar allows comments (CFWS) between any two tokens, and
 real producers bend it (Microsoft writes no authserv-id, stray ``outlook.com;`` segments,
-``action=`` pairs). ``authres`` on PyPI parses only well-formed fields and raises otherwise, so
-it cannot serve a tool whose job is to explain the malformed ones.
+``action=`` pairs). ``authres`` 1.2 on PyPI raises SyntaxError on Microsoft's id-less fields
+and on Yahoo's, so it cannot serve a tool whose job is to explain exactly those fields.
 """
 
 from __future__ import annotations

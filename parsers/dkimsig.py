@@ -1,7 +1,7 @@
-"""DKIM-Signature (RFC 6376 §3.5), ARC-Message-Signature and ARC-Seal (RFC 8617 §4.1) fields,
-and grouping of ARC fields into sets (RFC 8617 §4.2, §5.1.1).
+"""DKIM-Signature, ARC-Message-Signature and ARC-Seal fields, and ARC set grouping.
 
-Only syntax is checked here; cryptographic verification belongs to the checks layer.
+Syntax per RFC 6376 §3.5 (DKIM) and RFC 8617 §4.1, §4.2, §5.1.1 (ARC). Only syntax is checked
+here; cryptographic verification belongs to the checks layer.
 """
 
 from __future__ import annotations

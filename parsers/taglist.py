@@ -1,7 +1,7 @@
 """DKIM-style tag=value lists (RFC 6376 §3.2), shared by DKIM-Signature, ARC and key records.
 
-Hand-written because neither the stdlib nor our dependencies expose a tolerant tag-list
-splitter that reports problems instead of raising (dkimpy raises on the first bad tag).
+Hand-written: parsers/ may not import dkimpy, and its parse_tag_value raises on the first bad
+tag (duplicate, missing "=") where we must report every problem and keep going.
 """
 
 from __future__ import annotations
