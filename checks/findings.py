@@ -57,7 +57,9 @@ def _stamped(analysis: Analysis) -> list[Finding]:
                         code=f"stamped.{method}-{result}",
                         severity=sev,
                         title=sentence,
-                        detail=f"From the {ar.header_name} field added at hop {hop}." if hop else "",
+                        detail=f"From the {ar.header_name} field added at hop {hop}."
+                        if hop
+                        else "",
                         fix=fix,
                         hop_number=hop,
                         header_index=ar.header_index,
@@ -71,8 +73,12 @@ def _chain(analysis: Analysis) -> list[Finding]:
     chain = analysis.chain
     if not chain.hops:
         out.append(
-            Finding("chain.empty", Severity.WARNING, "No Received lines: the delivery path is unknown.",
-                    fix="Paste the complete header block, including every Received line.")
+            Finding(
+                "chain.empty",
+                Severity.WARNING,
+                "No Received lines: the delivery path is unknown.",
+                fix="Paste the complete header block, including every Received line.",
+            )
         )
     for hop in chain.hops:
         if hop.clock_skew and hop.delay is not None:
@@ -127,7 +133,13 @@ def _hop_of(analysis: Analysis, header_index: int) -> int | None:
 
 
 def _defect(code: str, d: Defect, hop: int | None = None, header: int | None = None) -> Finding:
-    return Finding(code=f"{code}.{d.code}", severity=d.severity, title=d.message, hop_number=hop, header_index=header)
+    return Finding(
+        code=f"{code}.{d.code}",
+        severity=d.severity,
+        title=d.message,
+        hop_number=hop,
+        header_index=header,
+    )
 
 
 def stamped_findings(analysis: Analysis) -> tuple[Finding, ...]:
@@ -155,7 +167,9 @@ def _live(analysis: Analysis, v: Verification) -> list[Finding]:
                         Severity.ERROR if res in ("fail", "permerror") else Severity.WARNING,
                         f"SPF re-checked at the boundary: {res} for {v.spf.ip} sending as {v.spf.domain}{match}.",
                         detail=v.spf.reason or (v.spf.explanation or ""),
-                        fix="Publish the sending IP or service in the SPF record of " + v.spf.domain + ".",
+                        fix="Publish the sending IP or service in the SPF record of "
+                        + v.spf.domain
+                        + ".",
                         hop_number=hop,
                     )
                 )
@@ -190,7 +204,9 @@ def _live(analysis: Analysis, v: Verification) -> list[Finding]:
             out.append(
                 Finding(
                     f"dkim.{d.result.value}",
-                    Severity.ERROR if d.result in (DkimResult.FAIL, DkimResult.PERMERROR) else Severity.WARNING,
+                    Severity.ERROR
+                    if d.result in (DkimResult.FAIL, DkimResult.PERMERROR)
+                    else Severity.WARNING,
                     f"DKIM {name}: {d.result.value}.",
                     detail=d.explanation,
                     header_index=d.header_index,
@@ -205,7 +221,11 @@ def _live(analysis: Analysis, v: Verification) -> list[Finding]:
                     f"dmarc.{dm.result.value}",
                     Severity.ERROR,
                     f"DMARC re-checked: {dm.result.value} for {dm.from_domain}"
-                    + (f"; policy {dm.policy_tag}={dm.policy} means {dm.disposition}" if dm.policy else "")
+                    + (
+                        f"; policy {dm.policy_tag}={dm.policy} means {dm.disposition}"
+                        if dm.policy
+                        else ""
+                    )
                     + ".",
                     detail=dm.explanation,
                     fix="Align SPF (MAIL FROM in the From domain) or DKIM (d= in the From domain).",
@@ -214,7 +234,14 @@ def _live(analysis: Analysis, v: Verification) -> list[Finding]:
         out += [_defect("dmarc", x) for x in dm.findings]
     if v.arc is not None and not offline:
         if v.arc.result is ArcResult.FAIL:
-            out.append(Finding("arc.fail", Severity.WARNING, f"ARC chain: fail ({v.arc.reason}).", detail=v.arc.explanation))
+            out.append(
+                Finding(
+                    "arc.fail",
+                    Severity.WARNING,
+                    f"ARC chain: fail ({v.arc.reason}).",
+                    detail=v.arc.explanation,
+                )
+            )
         out += [_defect("arc", x) for x in v.arc.findings]
     if offline:
         out.append(
@@ -225,7 +252,9 @@ def _live(analysis: Analysis, v: Verification) -> list[Finding]:
             )
         )
     for err in v.errors:
-        out.append(Finding("verify.internal-error", Severity.ERROR, f"Internal error in a check: {err}"))
+        out.append(
+            Finding("verify.internal-error", Severity.ERROR, f"Internal error in a check: {err}")
+        )
     return out
 
 

@@ -132,9 +132,7 @@ async def verify_stream(
                     ),
                 )
             elapsed = (time.perf_counter() - start) * 1000
-            current = replace(
-                current, pending=pending(), dns_log=resolver.log, elapsed_ms=elapsed
-            )
+            current = replace(current, pending=pending(), dns_log=resolver.log, elapsed_ms=elapsed)
             if tasks:
                 yield current
     finally:

@@ -7,7 +7,7 @@ import email.utils
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from headerlens.model import (
     Address,
@@ -120,32 +120,26 @@ def analyze(
     ams: list[DKIMSignature] = []
     aar: list[AuthResults] = []
     vendor: list[VendorHeader] = []
+    # field name -> (parser, where its result goes)
+    table: dict[str, tuple[Callable[[HeaderField], Any], list[Any]]] = {
+        "arc-authentication-results": (parse_auth_results, aar),
+        "dkim-signature": (parse_dkim_signature, dkim),
+        "arc-message-signature": (parse_dkim_signature, ams),
+        "arc-seal": (parse_arc_seal, seals),
+    }
+    table.update(dict.fromkeys(AUTH_RESULTS_FIELDS, (parse_auth_results, auth)))
+    table.update(dict.fromkeys(RECEIVED_SPF_FIELDS, (parse_received_spf, spf)))
     first: dict[str, HeaderField] = {}
     for f in fields:
         name = f.lname
         first.setdefault(name, f)
-        if name in AUTH_RESULTS_FIELDS:
-            if (ar := _guard(f.name, f, parse_auth_results, defects)) is not None:
-                auth.append(ar)
-        elif name == "arc-authentication-results":
-            if (ar := _guard(f.name, f, parse_auth_results, defects)) is not None:
-                aar.append(ar)
-        elif name in RECEIVED_SPF_FIELDS:
-            if (rs := _guard(f.name, f, parse_received_spf, defects)) is not None:
-                spf.append(rs)
-        elif name == "dkim-signature":
-            if (sig := _guard(f.name, f, parse_dkim_signature, defects)) is not None:
-                dkim.append(sig)
-        elif name == "arc-message-signature":
-            if (sig := _guard(f.name, f, parse_dkim_signature, defects)) is not None:
-                ams.append(sig)
-        elif name == "arc-seal":
-            if (seal := _guard(f.name, f, parse_arc_seal, defects)) is not None:
-                seals.append(seal)
-        if name not in ("received",) and (
-            vh := _guard(f.name, f, decode_vendor_header, defects)
-        ) is not None:
-            vendor.append(vh)
+        parsers = [table[name]] if name in table else []
+        if name != "received":
+            parsers.append((decode_vendor_header, vendor))
+        for parse, sink in parsers:
+            result = _guard(f.name, f, parse, defects)
+            if result is not None:
+                sink.append(result)
 
     auth = [replace(a, stamped_by_hop=hop_for_header(chain, a.header_index)) for a in auth]
     spf = [replace(s, stamped_by_hop=hop_for_header(chain, s.header_index)) for s in spf]

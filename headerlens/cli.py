@@ -48,7 +48,9 @@ def _report_parser() -> argparse.ArgumentParser:
         default="md",
         help="md: Markdown for a ticket (default); json: for scripts",
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+    )
     _dns_options(p)
     return p
 
@@ -210,8 +212,10 @@ def run_console(argv: Sequence[str], stdout: TextIO) -> int:
             _err(str(exc))
             return EXIT_INPUT
         if not _reopen_tty_for_keyboard():
-            _err("standard input was the message and no terminal is available for the console; "
-                 "use 'headerlens report -' instead")
+            _err(
+                "standard input was the message and no terminal is available for the console; "
+                "use 'headerlens report -' instead"
+            )
             return EXIT_INPUT
     from headerlens.tui.app import HeaderlensApp
 

@@ -35,4 +35,3 @@ def stamped(analysis: Analysis, method: str) -> str | None:
         if r.method.lower() == method.lower():
             return r.result.lower()
     return None
-

@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 from headerlens import __version__
+from headerlens.checks.findings import stamped_findings
 from headerlens.model import Analysis
 from headerlens.model.verification import Verification
-from headerlens.checks.findings import stamped_findings
 from headerlens.report.serialize import to_plain
 from headerlens.stamped import final_results
 

@@ -18,7 +18,7 @@ def fmt_delay(delta: timedelta | None) -> str:
     """A signed, human duration: ``+2 s``, ``-5 s (clock skew)``, ``+1 h 08 min``."""
     if delta is None:
         return "?"
-    secs = int(round(delta.total_seconds()))
+    secs = round(delta.total_seconds())
     sign = "-" if secs < 0 else "+"
     secs = abs(secs)
     if secs < 60:
@@ -223,7 +223,11 @@ def render_markdown(analysis: Analysis, verification: Verification | None = None
             for fld in vh.fields:
                 meaning = fld.meaning or "(not decoded)"
                 label = f" {md_escape(fld.label)}" if fld.label else ""
-                mark = f" **{_SEVERITY_MARK[fld.severity]}**" if fld.severity is not Severity.INFO else ""
+                mark = (
+                    f" **{_SEVERITY_MARK[fld.severity]}**"
+                    if fld.severity is not Severity.INFO
+                    else ""
+                )
                 out.append(
                     f"  - {md_escape(fld.key)}={md_escape(fld.value)}{label}: "
                     f"{md_escape(meaning)}{mark}"

@@ -12,7 +12,16 @@ import sys
 import pytest
 
 # (socket and urllib are not listed: the standard library email package imports them unused.)
-FORBIDDEN = ("textual", "rich", "dns", "dkim", "extract_msg", "asyncio", "subprocess", "publicsuffixlist")
+FORBIDDEN = (
+    "textual",
+    "rich",
+    "dns",
+    "dkim",
+    "extract_msg",
+    "asyncio",
+    "subprocess",
+    "publicsuffixlist",
+)
 
 PURE_MODULES = [
     "headerlens.model",

@@ -305,6 +305,17 @@ def test_outlook_stray_authserv_segments() -> None:
             ),
             id="unknown-methods",
         ),
+        # Trailing ";" (Exchange ends most fields with one) and repeated ";" are harmless.
+        pytest.param(
+            "spf=none (sender IP is ) smtp.mailfrom=<>; ;",
+            lambda r: (
+                r.authserv_id is None
+                and pairs(r) == ["spf=none"]
+                and r.results[0].prop("smtp.mailfrom") == "<>"
+                and r.defects == ()
+            ),
+            id="trailing-semicolons",
+        ),
         # Trend Micro's X-TM-Authentication-Results uses the plain RFC 8601 form.
         pytest.param(
             "hes.trendmicro.com; spf=pass smtp.mailfrom=ops@fabrikam.com; dkim=pass "

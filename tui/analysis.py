@@ -124,11 +124,16 @@ class AnalysisScreen(Screen[None]):
         if v is None:
             out.append("◌ verification starting…", style="yellow")
         elif not v.done:
-            out.append(f"◌ verifying over {v.mode.value}: waiting for {', '.join(v.pending)}…", style="yellow")
+            out.append(
+                f"◌ verifying over {v.mode.value}: waiting for {', '.join(v.pending)}…",
+                style="yellow",
+            )
             out.append(f"  {len(v.dns_log)} DNS answers so far", style="dim")
         else:
             out.append(f"✔ verified over {v.mode.value}", style="green")
-            out.append(f"  ({v.resolver}, {len(v.dns_log)} queries, {v.elapsed_ms:.0f} ms)", style="dim")
+            out.append(
+                f"  ({v.resolver}, {len(v.dns_log)} queries, {v.elapsed_ms:.0f} ms)", style="dim"
+            )
         return out
 
     def _findings(self) -> tuple[Finding, ...]:
@@ -252,8 +257,14 @@ class AnalysisScreen(Screen[None]):
                 f"Write the findings summary as {label} next to the input",
                 lambda fmt=fmt: export_to(self, fmt),  # type: ignore[misc]
             )
-        yield SystemCommand("Re-verify", "Flush the DNS cache and verify again", self.action_reverify)
-        yield SystemCommand("Copy summary", "Copy the Markdown summary (OSC 52)", self.action_copy_summary)
+        yield SystemCommand(
+            "Re-verify", "Flush the DNS cache and verify again", self.action_reverify
+        )
+        yield SystemCommand(
+            "Copy summary", "Copy the Markdown summary (OSC 52)", self.action_copy_summary
+        )
         yield SystemCommand("Flip hop order", "Oldest first / newest first", self.action_flip_order)
         for tab in TABS:
-            yield SystemCommand(f"Show {tab}", f"Switch to the {tab} tab", lambda t=tab: self.action_tab(t))  # type: ignore[misc]
+            yield SystemCommand(
+                f"Show {tab}", f"Switch to the {tab} tab", lambda t=tab: self.action_tab(t)
+            )  # type: ignore[misc]

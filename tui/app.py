@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
 from typing import ClassVar
 
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -18,6 +18,7 @@ from headerlens.model.verification import Verification
 from headerlens.source import InputError, LoadedInput, load
 from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.paste import PasteScreen
+
 
 class HeaderlensApp(App[None]):
     """Keyboard-first console. Attributes down (the screens get an Analysis), messages up."""
@@ -62,7 +63,9 @@ class HeaderlensApp(App[None]):
                 return
         resolver, label = self._resolver
         last: Verification | None = None
-        async for snap in verify_stream(analysis, resolver, mode=options.mode, label=label, now=self.now):
+        async for snap in verify_stream(
+            analysis, resolver, mode=options.mode, label=label, now=self.now
+        ):
             last = snap
             yield snap
         if options.save_dns is not None and last is not None:
@@ -120,7 +123,9 @@ class HeaderlensApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("New paste", "Open the paste screen for another message", self.action_paste_screen)
+        yield SystemCommand(
+            "New paste", "Open the paste screen for another message", self.action_paste_screen
+        )
         yield SystemCommand("Help", "Keys and panels (F1)", self.action_help)
         if isinstance(screen, AnalysisScreen):
             yield from screen.commands()
@@ -129,4 +134,3 @@ class HeaderlensApp(App[None]):
 def run_console(source: str | None, *, loaded: LoadedInput | None = None) -> None:
     """Start the console on ``source`` (a path), on pre-read input, or on the paste screen."""
     HeaderlensApp(source, loaded=loaded).run()
-

@@ -19,7 +19,9 @@ def _stamped(analysis: Analysis, method: str) -> str | None:
     return None
 
 
-def _side_by_side(out: Text, title: str, stamped: str | None, live: str | None, pending: bool) -> None:
+def _side_by_side(
+    out: Text, title: str, stamped: str | None, live: str | None, pending: bool
+) -> None:
     out.append(f"{title}\n", style="bold underline")
     out.append("  stamped at delivery: ")
     out.append(result_text(stamped) if stamped else Text("not stamped", style="dim"))
@@ -33,7 +35,12 @@ def _side_by_side(out: Text, title: str, stamped: str | None, live: str | None, 
 
 def _spf_tree(out: Text, spf: SpfResult) -> None:
     out.append("  identity: ")
-    out.append(safe(f"{spf.identity} {spf.sender} from {spf.ip}" + (f" (HELO {spf.helo})" if spf.helo else "")))
+    out.append(
+        safe(
+            f"{spf.identity} {spf.sender} from {spf.ip}"
+            + (f" (HELO {spf.helo})" if spf.helo else "")
+        )
+    )
     out.append("\n")
     if spf.match is not None:
         out.append("  matched:  ", style="bold")
@@ -69,8 +76,13 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
         out.append(f"Re-verified over {v.mode.value} ({v.resolver}).\n\n", style="dim")
     b = analysis.chain.boundary
     # SPF
-    _side_by_side(out, "SPF (at the trust boundary)", _stamped(analysis, "spf"),
-                  v.spf.verdict.value if v is not None and v.spf is not None else None, "spf" in pending)
+    _side_by_side(
+        out,
+        "SPF (at the trust boundary)",
+        _stamped(analysis, "spf"),
+        v.spf.verdict.value if v is not None and v.spf is not None else None,
+        "spf" in pending,
+    )
     if b is not None:
         out.append("  boundary: ")
         out.append(safe(f"hop {b.hop_number} {b.receiver or '?'} ← {b.ip or '?'}"))
@@ -85,7 +97,11 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
     # DKIM
     dkim_live = None
     if v is not None and "dkim" not in pending:
-        dkim_live = "pass" if any(d.passed for d in v.dkim) else (v.dkim[0].result.value if v.dkim else "none")
+        dkim_live = (
+            "pass"
+            if any(d.passed for d in v.dkim)
+            else (v.dkim[0].result.value if v.dkim else "none")
+        )
     _side_by_side(out, "DKIM", _stamped(analysis, "dkim"), dkim_live, "dkim" in pending)
     if v is not None:
         if not v.dkim and "dkim" not in pending:
@@ -102,7 +118,13 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
             out.append("\n")
             if d.key is not None:
                 out.append("    key: ")
-                out.append(safe(f"k={d.key.key_type} {d.key.key_bits or '?'} bits" + (" t=y (testing)" if d.key.testing else "") + (" REVOKED" if d.key.revoked else "")))
+                out.append(
+                    safe(
+                        f"k={d.key.key_type} {d.key.key_bits or '?'} bits"
+                        + (" t=y (testing)" if d.key.testing else "")
+                        + (" REVOKED" if d.key.revoked else "")
+                    )
+                )
                 out.append("\n")
             for rec in d.evidence:
                 out.append("    dns: ")
@@ -112,7 +134,13 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
     out.append("\n")
     # DMARC
     dm = v.dmarc if v is not None else None
-    _side_by_side(out, "DMARC", _stamped(analysis, "dmarc"), dm.result.value if dm else None, "dmarc" in pending)
+    _side_by_side(
+        out,
+        "DMARC",
+        _stamped(analysis, "dmarc"),
+        dm.result.value if dm else None,
+        "dmarc" in pending,
+    )
     if dm is not None:
         out.append("  ")
         out.append(safe(dm.explanation, "italic"))
@@ -123,10 +151,17 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
             out.append("\n")
         if dm.org_domain is not None and not dm.org_domain.agree:
             out.append("  organisational domain: ")
-            out.append(safe(f"PSL says {dm.org_domain.psl}, DNS tree walk says {dm.org_domain.tree_walk}", "yellow"))
+            out.append(
+                safe(
+                    f"PSL says {dm.org_domain.psl}, DNS tree walk says {dm.org_domain.tree_walk}",
+                    "yellow",
+                )
+            )
             out.append("\n")
         if dm.alignments:
-            out.append("  method  identifier                          auth   aligned  mode\n", style="bold")
+            out.append(
+                "  method  identifier                          auth   aligned  mode\n", style="bold"
+            )
             for al in dm.alignments:
                 out.append(f"  {al.method:<7} ")
                 out.append(safe(f"{al.domain[:34]:<35} "))
@@ -138,8 +173,13 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
     # ARC
     arc = v.arc if v is not None else None
     if analysis.arc_sets or arc is not None:
-        _side_by_side(out, "ARC", _stamped(analysis, "arc"), arc.result.value if arc else None,
-                      "arc" in pending)
+        _side_by_side(
+            out,
+            "ARC",
+            _stamped(analysis, "arc"),
+            arc.result.value if arc else None,
+            "arc" in pending,
+        )
         if arc is not None:
             out.append("  ")
             out.append(safe(arc.explanation, "italic"))
@@ -147,9 +187,19 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
             for inst in arc.instances:
                 out.append(f"  i={inst.instance} cv={inst.cv} ")
                 out.append(safe(f"AMS {inst.ams_domain}: "))
-                out.append(result_text("pass" if inst.ams_valid else ("fail" if inst.ams_valid is False else None)))
+                out.append(
+                    result_text(
+                        "pass" if inst.ams_valid else ("fail" if inst.ams_valid is False else None)
+                    )
+                )
                 out.append(safe(f"  AS {inst.seal_domain}: "))
-                out.append(result_text("pass" if inst.seal_valid else ("fail" if inst.seal_valid is False else None)))
+                out.append(
+                    result_text(
+                        "pass"
+                        if inst.seal_valid
+                        else ("fail" if inst.seal_valid is False else None)
+                    )
+                )
                 out.append("\n")
     if v is not None:
         for err in v.errors:

@@ -98,7 +98,15 @@ def _spf(out: Text, rs: ReceivedSPF) -> None:
     out.append(rs.header_name, style="bold underline")
     out.append("\n")
     _line(out, "result", result_text(rs.result))
-    for name in ("comment", "client_ip", "envelope_from", "helo", "receiver", "identity", "mechanism"):
+    for name in (
+        "comment",
+        "client_ip",
+        "envelope_from",
+        "helo",
+        "receiver",
+        "identity",
+        "mechanism",
+    ):
         _line(out, name.replace("_", "-"), getattr(rs, name))
     _defects(out, rs.defects)
 
@@ -148,9 +156,17 @@ def _message(out: Text, a: Analysis) -> None:
     _line(out, "return-path", a.return_path.display if a.return_path else None)
     _line(out, "date", a.date.isoformat() if a.date else None)
     _line(out, "message-id", a.message_id)
-    _line(out, "input", f"{a.kind.value}, {len(a.headers)} fields, body {'present' if a.has_body else 'not available'}")
+    _line(
+        out,
+        "input",
+        f"{a.kind.value}, {len(a.headers)} fields, body {'present' if a.has_body else 'not available'}",
+    )
     total = a.chain.total_transit
-    _line(out, "hops", f"{len(a.chain.hops)}, transit {fmt_delay(total) if isinstance(total, timedelta) else '?'}")
+    _line(
+        out,
+        "hops",
+        f"{len(a.chain.hops)}, transit {fmt_delay(total) if isinstance(total, timedelta) else '?'}",
+    )
     b = a.chain.boundary
     if b is not None:
         _line(out, "boundary", f"hop {b.hop_number}: {b.receiver} ← {b.ip} (HELO {b.helo})")

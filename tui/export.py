@@ -29,7 +29,9 @@ def default_path(analysis: Analysis, fmt: str) -> Path:
     return Path(f"{stem or 'headers'}.headerlens{SUFFIX[fmt]}")
 
 
-def write_export(analysis: Analysis, verification: Verification | None, fmt: str, path: Path) -> Path:
+def write_export(
+    analysis: Analysis, verification: Verification | None, fmt: str, path: Path
+) -> Path:
     """Render and write atomically; refuses to overwrite the input file."""
     src = Path(analysis.source_name)
     if src.exists() and src.resolve() == path.resolve():
@@ -73,7 +75,9 @@ class ExportScreen(ModalScreen[None]):
                 ),
                 markup=False,
             )
-            yield Input(value=str(default_path(self.analysis, "md").with_suffix("")), id="export-path")
+            yield Input(
+                value=str(default_path(self.analysis, "md").with_suffix("")), id="export-path"
+            )
             yield Static("", id="export-result", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -87,7 +91,9 @@ class ExportScreen(ModalScreen[None]):
         try:
             write_export(self.analysis, self.verification, fmt, path)
         except OSError as exc:
-            self.query_one("#export-result", Static).update(safe(f"Export failed: {exc}", "bold red"))
+            self.query_one("#export-result", Static).update(
+                safe(f"Export failed: {exc}", "bold red")
+            )
             return
         self.app.notify(f"Exported to {path}", markup=False)
         self.dismiss()

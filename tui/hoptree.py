@@ -79,11 +79,15 @@ def spf_label(rs: ReceivedSPF) -> Text:
 def arc_label(s: ARCSet) -> Text:
     cv = s.seal.cv if s.seal else None
     dom = s.seal.domain if s.seal else None
-    return join(Text(f"ARC set i={s.instance}", style="bold"), " cv=", result_text(cv), " ", safe(dom))
+    return join(
+        Text(f"ARC set i={s.instance}", style="bold"), " cv=", result_text(cv), " ", safe(dom)
+    )
 
 
 def vendor_label(vh: VendorHeader) -> Text:
-    worst = max((f.severity for f in vh.fields), key=lambda s: list(SEVERITY_STYLE).index(s), default=None)
+    worst = max(
+        (f.severity for f in vh.fields), key=lambda s: list(SEVERITY_STYLE).index(s), default=None
+    )
     style = SEVERITY_STYLE.get(worst, "") if worst is not None and worst.value != "info" else ""
     return join(Text(vh.header_name, style="bold"), ": ", safe(vh.summary or vh.vendor, style))
 
@@ -152,7 +156,11 @@ class HopTree(Tree[NodeRef]):
     def select_hop(self, hop_number: int) -> None:
         """Move the cursor to the node of ``hop_number``."""
         for node in self.root.children:
-            if node.data is not None and node.data.kind == "hop" and node.data.hop_number == hop_number:
+            if (
+                node.data is not None
+                and node.data.kind == "hop"
+                and node.data.hop_number == hop_number
+            ):
                 self.select_node(node)
                 self.scroll_to_node(node)
                 return
