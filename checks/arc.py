@@ -19,6 +19,7 @@ from headerlens.model.verdicts import ArcInstanceResult, ArcResult, ArcVerdict, 
 _ARC_SIGNED = (b"arc-seal", b"arc-message-signature")
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _COMMENT = re.compile(r"\([^()]*\)")
+_TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED", "MISSING"})
 _METHOD = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*=\s*([A-Za-z0-9_-]+)")
 
 
@@ -131,6 +132,8 @@ def _explain(
                 f" AMS i={oldest - 1} and older no longer validate (the message was changed after"
                 " they were added); ARC allows that, only the newest AMS must validate."
             )
+    elif result in (ArcResult.TEMPERROR, ArcResult.UNAVAILABLE):
+        text = f"The ARC chain was not validated: {reason}."
     else:
         text = f"The ARC chain fails: {reason}."
     first = next((i for i in instances if i.instance == 1), None)
@@ -148,6 +151,28 @@ def _explain(
             )
         )
     return text, notes
+
+
+def _unsure(records: list[DnsRecord]) -> tuple[ArcResult, str] | None:
+    """When a key lookup failed or was not made, a failing chain is unknown rather than "fail"
+    (compare RFC 8601 §2.7.1 temperror for DKIM keys); the reason names the cause."""
+    offline = [r for r in records if r.rcode == "OFFLINE"]
+    if offline:
+        names = ", ".join(r.name for r in offline)
+        return (
+            ArcResult.UNAVAILABLE,
+            f"not checked: offline, so the ARC keys ({names}) were not looked up",
+        )
+    failed = [r for r in records if r.rcode in _TEMP_RCODES]
+    if failed:
+        causes = "; ".join(
+            f"{r.name}: {r.rcode}" + (f" ({r.error})" if r.error else "") for r in failed
+        )
+        return (
+            ArcResult.TEMPERROR,
+            f"ARC key lookup failed, so the chain could not be validated: {causes}",
+        )
+    return None
 
 
 async def verify_arc(raw: bytes, resolver: Resolver, *, has_body: bool | None = None) -> ArcVerdict:
@@ -188,6 +213,9 @@ async def verify_arc(raw: bytes, resolver: Resolver, *, has_body: bool | None = 
     terminated = cv is None
     result = {dkim.CV_Pass: ArcResult.PASS, dkim.CV_None: ArcResult.NONE}.get(cv, ArcResult.FAIL)
     instances = _instances(data)
+    unsure = _unsure(records) if result is ArcResult.FAIL else None
+    if unsure is not None:
+        result, reason = unsure
     oldest = _oldest_pass(instances) if result is ArcResult.PASS else None
     text, more = _explain(result, str(reason), instances, oldest, header_only)
     if terminated:

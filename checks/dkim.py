@@ -25,7 +25,7 @@ ROTATION_AGE_DAYS = 7  # a key missing today on a message older than this was pr
 _CLOCK_SLOP_S = 36000  # the same 10 h leeway dkimpy allows for signers with wrong clocks
 _HAS_SIGNATURE = re.compile(rb"(?im)^dkim-signature[ \t]*:")
 _DnsFunc = Callable[..., bytes | None]  # dkimpy calls dnsfunc(name, timeout=...)
-_TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED"})
+_TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED", "MISSING"})
 
 
 @dataclass
@@ -190,9 +190,17 @@ def _no_key(
 ) -> tuple[DkimResult, str]:
     """The verdict when no usable key came back, and the rotation hint for old messages."""
     if rec.rcode == "OFFLINE":
-        return DkimResult.UNAVAILABLE, f"Key {rec.name} not looked up (offline)."
+        return (
+            DkimResult.UNAVAILABLE,
+            f"Not checked: offline, so the key {rec.name} was not looked up.",
+        )
     if rec.rcode in _TEMP_RCODES:
-        return DkimResult.TEMPERROR, f"Key lookup {rec.name} failed ({rec.rcode}); try again later."
+        cause = "timeout" if rec.rcode == "TIMEOUT" else rec.rcode
+        detail = f": {rec.error}" if rec.error else ""
+        return (
+            DkimResult.TEMPERROR,
+            f"Key lookup {rec.name} failed ({cause}{detail}); try again later.",
+        )
     why = (
         "does not exist (NXDOMAIN)"
         if rec.rcode == "NXDOMAIN"

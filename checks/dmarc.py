@@ -21,10 +21,13 @@ _EXISTENCE_TYPES = ("A", "AAAA", "MX")
 _SOFTER = {"reject": "quarantine", "quarantine": "none", "none": "none"}
 
 
-def _discover(steps: tuple[PolicyAt, ...]) -> tuple[PolicyAt | None, bool, list[Defect]]:
+def _discover(
+    steps: tuple[PolicyAt, ...],
+) -> tuple[PolicyAt | None, PolicyAt | None, list[Defect]]:
     """The first name up the walk with exactly one DMARC record (RFC 9989 §4.10.1).
 
-    Returns the step, whether a temporary DNS failure came first (result unsure), and notes.
+    Returns the step, the lookup that failed temporarily before one was found (result unsure),
+    and notes.
     """
     notes: list[Defect] = []
     for step in steps:
@@ -38,10 +41,22 @@ def _discover(steps: tuple[PolicyAt, ...]) -> tuple[PolicyAt | None, bool, list[
                 )
             )
         if step.temp_error:
-            return None, True, notes
+            return None, step, notes
         if step.record is not None:
-            return step, False, notes
-    return None, False, notes
+            return step, None, notes
+    return None, None, notes
+
+
+def _temp_text(rec: DnsRecord) -> str:
+    """Why DMARC could not be decided, naming the DNS cause (timeout, SERVFAIL, offline...)."""
+    if rec.rcode == "OFFLINE":
+        return f"Not checked: offline, so {rec.name} was not looked up (no DNS queries were made)."
+    cause = rec.rcode.lower() if rec.rcode != "TIMEOUT" else "timeout"
+    detail = f": {rec.error}" if rec.error else ""
+    return (
+        f"The DMARC lookup {rec.name} failed ({cause}{detail}), so the policy could not be "
+        "found; retry later."
+    )
 
 
 async def _exists(domain: str, resolver: Resolver) -> tuple[bool | None, tuple[DnsRecord, ...]]:
@@ -179,9 +194,9 @@ async def evaluate_dmarc(
             policy_tag = "np" if exists is False else "sp"
             policy = record.effective_np if exists is False else record.effective_sp
         notes.extend(record.defects)
-    if temp:
+    if temp is not None:
         result = DmarcResult.TEMPERROR
-        text = "A DMARC lookup failed temporarily, so the policy could not be found; retry later."
+        text = _temp_text(temp.evidence)
     elif record is None:
         result = DmarcResult.PERMERROR if notes else DmarcResult.NONE
         text = f"No usable DMARC record for {author} or its parents: DMARC does not apply."

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
 
+from headerlens import budgets
 from headerlens.model import (
     Address,
     Analysis,
@@ -24,12 +25,14 @@ from headerlens.model import (
     VendorHeader,
 )
 from headerlens.parsers.authresults import parse_auth_results
-from headerlens.parsers.chain import build_chain
+from headerlens.parsers.chain import build_chain, stated_client_ip
 from headerlens.parsers.dates import parse_date
 from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dkim_signature
-from headerlens.parsers.headers import split_message
+from headerlens.parsers.headers import looks_binary, split_message
+from headerlens.parsers.identity import HIDDEN_CHARS, hidden_chars, read_author
 from headerlens.parsers.receivedspf import parse_received_spf
 from headerlens.parsers.vendor import decode_vendor_header
+from headerlens.stamped import stamping_hop
 
 T = TypeVar("T")
 
@@ -69,23 +72,48 @@ def _guard(
         return None
 
 
+def decode_words_checked(value: str) -> tuple[str, Defect | None]:
+    """Decode RFC 2047 encoded words for display, with a defect when that was not possible.
+
+    Undecodable input (unknown charset, bad base64/QP, missing ``?=``) is returned unchanged;
+    more than ``budgets.ENCODED_WORDS`` words are not decoded at all (the email package's
+    decoder is super-linear in the number of words, CPython gh-136063).
+    """
+    if "=?" not in value:
+        return value, None
+    words = value.count("=?")
+    if words > budgets.ENCODED_WORDS.limit or len(value) > budgets.STRUCTURED_FIELD_BYTES.limit:
+        return value, budgets.exceeded(
+            budgets.ENCODED_WORDS, words, "The value is shown with its encoded words undecoded."
+        )
+    try:
+        return str(email.header.make_header(email.header.decode_header(value))), None
+    except Exception as exc:  # LookupError, binascii.Error, HeaderParseError, UnicodeError...
+        return value, Defect(
+            "input.encoded-word",
+            f"An RFC 2047 encoded word could not be decoded ({type(exc).__name__}); "
+            "it is shown raw.",
+        )
+
+
 def decode_words(value: str) -> str:
     """Decode RFC 2047 encoded words for display; undecodable input is returned unchanged."""
-    if "=?" not in value:
-        return value
-    try:
-        return str(email.header.make_header(email.header.decode_header(value)))
-    except Exception:  # the email package raises several types on malformed encoded words
-        return value
+    return decode_words_checked(value)[0]
 
 
 def _address(field: HeaderField | None) -> Address | None:
+    """Return-Path style single address (RFC 5321 §4.4), read under the email-parse cap."""
     if field is None:
         return None
     display = decode_words(field.value)
-    _name, addr = email.utils.parseaddr(field.value)
     if field.lname == "return-path" and field.value.strip() in ("<>", ""):
         return Address(display=display, address="", domain=None)
+    addr = ""
+    if len(field.value) <= budgets.EMAIL_PARSE_BYTES.limit:
+        try:
+            _name, addr = email.utils.parseaddr(field.value)
+        except Exception:  # RecursionError on crafted input (CVE-2023-36632)
+            addr = ""
     if not addr:
         return Address(display=display, address=None, domain=None)
     domain = addr.rpartition("@")[2].strip().rstrip(".").lower() if "@" in addr else None
@@ -110,8 +138,18 @@ def analyze(
         )
     if split.body is None and kind is InputKind.EML:
         kind = InputKind.HEADERS
+    binary = looks_binary(data)
+    if binary:
+        defects.append(
+            Defect(
+                "input.binary",
+                "The input is binary data, not an RFC 5322 message; fields were not parsed.",
+                Severity.ERROR,
+            )
+        )
+        fields = ()
 
-    chain = build_chain(fields)
+    chain = build_chain(_capped_hops(fields, defects))
 
     auth: list[AuthResults] = []
     spf: list[ReceivedSPF] = []
@@ -130,9 +168,22 @@ def analyze(
     table.update(dict.fromkeys(AUTH_RESULTS_FIELDS, (parse_auth_results, auth)))
     table.update(dict.fromkeys(RECEIVED_SPF_FIELDS, (parse_received_spf, spf)))
     first: dict[str, HeaderField] = {}
+    structured_cap = budgets.STRUCTURED_FIELD_BYTES.limit
+    oversized = 0
     for f in fields:
         name = f.lname
         first.setdefault(name, f)
+        if len(f.raw) > structured_cap:
+            oversized += 1
+            if oversized <= 3:
+                defects.append(
+                    budgets.exceeded(
+                        budgets.STRUCTURED_FIELD_BYTES,
+                        len(f.raw),
+                        f"Field #{f.index} ({f.name[:40]}) is kept raw; it was not parsed.",
+                    )
+                )
+            continue
         parsers = [table[name]] if name in table else []
         if name != "received":
             parsers.append((decode_vendor_header, vendor))
@@ -141,8 +192,27 @@ def analyze(
             if result is not None:
                 sink.append(result)
 
-    auth = [replace(a, stamped_by_hop=hop_for_header(chain, a.header_index)) for a in auth]
-    spf = [replace(s, stamped_by_hop=hop_for_header(chain, s.header_index)) for s in spf]
+    auth = [
+        replace(
+            a,
+            stamped_by_hop=stamping_hop(
+                chain,
+                a.header_index,
+                authserv_id=a.authserv_id,
+                client_ip=stated_client_ip(fields[a.header_index]),
+            ),
+        )
+        for a in auth
+    ]
+    spf = [
+        replace(
+            s,
+            stamped_by_hop=stamping_hop(
+                chain, s.header_index, client_ip=stated_client_ip(fields[s.header_index])
+            ),
+        )
+        for s in spf
+    ]
     arc_sets = group_arc_sets(tuple(seals), tuple(ams), tuple(aar))
 
     date_field = first.get("date")
@@ -153,7 +223,29 @@ def analyze(
             defects.append(
                 Defect("date.header", f"Date header: {date_defect.message}", date_defect.severity)
             )
+    elif fields:
+        defects.append(
+            Defect(
+                "date.missing",
+                "The message has no Date field (RFC 5322 §3.6 requires one); the timeline uses "
+                "the Received fields.",
+            )
+        )
+    from_fields = [f for f in fields if f.lname == "from"]
+    author = read_author(from_fields)
+    defects.extend(author.defects if fields else ())
+    from_addr = _address(first.get("from"))
+    if from_addr is not None:
+        # The author as the strict parser reads it (None for group/ambiguous Froms).
+        from_addr = replace(from_addr, address=author.address, domain=author.domain)
     subject = first.get("subject")
+    subject_text: str | None = None
+    if subject is not None:
+        subject_text, subject_defect = decode_words_checked(subject.value)
+        if subject_defect is not None:
+            defects.append(subject_defect)
+        if HIDDEN_CHARS.search(subject_text):
+            defects.append(hidden_chars("Subject"))
     receipt_time = _receipt_time(chain)
     return Analysis(
         source_name=source_name,
@@ -168,15 +260,33 @@ def analyze(
         dkim_signatures=tuple(dkim),
         arc_sets=arc_sets,
         vendor_headers=tuple(vendor),
-        from_addr=_address(first.get("from")),
+        from_addr=from_addr,
         return_path=_address(first.get("return-path")),
-        subject=decode_words(subject.value) if subject else None,
+        subject=subject_text,
         subject_raw=subject.value if subject else None,
         message_id=first["message-id"].value if "message-id" in first else None,
         date=date,
         receipt_time=receipt_time,
         defects=tuple(defects),
     )
+
+
+def _capped_hops(fields: tuple[HeaderField, ...], defects: list[Defect]) -> tuple[HeaderField, ...]:
+    """The fields with Received fields past ``budgets.HOPS`` left out of the chain."""
+    received = [f for f in fields if f.lname == "received"]
+    limit = int(budgets.HOPS.limit)
+    if len(received) <= limit:
+        return fields
+    defects.append(
+        budgets.exceeded(
+            budgets.HOPS,
+            len(received),
+            f"Only the top {limit} hops are shown; this many Received fields suggests a mail "
+            "loop (RFC 5321 §6.3).",
+        )
+    )
+    dropped = {f.index for f in received[limit:]}
+    return tuple(f for f in fields if f.index not in dropped)
 
 
 def hop_for_header(chain: Chain, header_index: int) -> int | None:

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from headerlens import budgets
 from headerlens.model.core import InputKind
+from headerlens.parsers.headers import looks_binary
 
 # Refuse inputs past this size before reading them whole: a pasted header block is a few KB,
-# a large message with attachments tens of MB.
-MAX_INPUT_BYTES = 100 * 1024 * 1024
+# a large message with attachments tens of MB (budgets.INPUT_BYTES).
+MAX_INPUT_BYTES = int(budgets.INPUT_BYTES.limit)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary header ([MS-CFB] §2.2)
 
@@ -49,7 +51,7 @@ def _from_msg(path: Path) -> LoadedInput:
     except Exception as exc:  # extract_msg raises many unrelated types for broken files
         raise InputError(f"{path}: not a readable Outlook .msg file ({exc})") from None
     try:
-        header_text = msg.headerText
+        header_text = getattr(msg, "headerText", None)  # only mail items carry headers
     finally:
         msg.close()
     if not header_text or not header_text.strip():
@@ -65,17 +67,6 @@ def _from_msg(path: Path) -> LoadedInput:
         note="Outlook .msg: transport headers only; the body is not the original MIME, "
         "so DKIM body hashes cannot be checked",
     )
-
-
-def looks_binary(data: bytes) -> bool:
-    """True for input that is clearly not text (NUL bytes or mostly control bytes up front)."""
-    head = data[:8192]
-    if b"\x00" in head:
-        return True
-    if not head:
-        return False
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return controls / len(head) > 0.05
 
 
 def load(source: str, stdin: BinaryIO | None = None) -> LoadedInput:

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from headerlens.model import Analysis, AuthResults, MethodResult
+from headerlens.model import Analysis, AuthResults, Chain, MethodResult
 
 
 def final_receiver_results(analysis: Analysis) -> tuple[AuthResults, ...]:
     """The top-most Authentication-Results field and every other one with the same authserv-id.
 
-    Copies such as Authentication-Results-Original are not the final receiver's word. Microsoft
-    writes no authserv-id; its fields (authserv_id None) are grouped together the same way.
+    Copies such as Authentication-Results-Original are not the final receiver's word.
     """
     fields = [a for a in analysis.auth_results if a.header_name.lower() == "authentication-results"]
     if not fields:
         return ()
     top = min(fields, key=lambda a: a.header_index)
-    key = (top.authserv_id or "").lower()
+    if top.authserv_id is None:
+        # Microsoft writes no authserv-id, so nothing ties an older field to the final
+        # receiver (an NDR may carry an earlier hop's copy): only the top-most field counts.
+        return (top,)
+    key = top.authserv_id.lower()
     return tuple(
         sorted(
             (a for a in fields if (a.authserv_id or "").lower() == key),
@@ -35,3 +38,32 @@ def stamped(analysis: Analysis, method: str) -> str | None:
         if r.method.lower() == method.lower():
             return r.result.lower()
     return None
+
+
+def stamping_hop(
+    chain: Chain,
+    header_index: int,
+    *,
+    authserv_id: str | None = None,
+    client_ip: str | None = None,
+) -> int | None:
+    """The hop whose receiver stamped a verdict field.
+
+    Strongest evidence first: the connecting IP the field says it checked (Received-SPF
+    client-ip, EOP's "sender IP is ..."), then the authserv-id naming a receiving host
+    (RFC 8601 §2.5), then position: a receiver usually prepends its fields above its own
+    Received line (EOP), but Gmail writes them just below it, so position is only a fallback.
+    """
+    hops = sorted(chain.hops, key=lambda h: -h.number)  # newest first
+    if client_ip:
+        for h in hops:
+            if h.received.from_ip == client_ip:
+                return h.number
+    if authserv_id:
+        ident = authserv_id.lower().rstrip(".")
+        for h in hops:
+            by = (h.received.by or "").lower().rstrip(".")
+            if by and (by == ident or by.endswith("." + ident)):
+                return h.number
+    below = [h for h in chain.hops if h.header_index > header_index]
+    return min(below, key=lambda h: h.header_index).number if below else None

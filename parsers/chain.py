@@ -97,6 +97,12 @@ def _evidence(headers: Sequence[HeaderField]) -> list[_Evidence]:
     return found
 
 
+def stated_client_ip(field: HeaderField) -> str | None:
+    """The connecting IP a Received-SPF or Authentication-Results field says it checked."""
+    found = _evidence((field,))
+    return found[0].ip if found else None
+
+
 def _return_path(headers: Sequence[HeaderField]) -> str | None:
     for h in headers:
         if h.lname == "return-path":

@@ -24,7 +24,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from headerlens.model import Analysis, Finding
-from headerlens.model.verification import Verification
+from headerlens.model.verification import Verification, VerifyMode
 from headerlens.tui.authpanel import auth_text
 from headerlens.tui.detail import describe, raw_header
 from headerlens.tui.hoptree import HopTree, NodeRef
@@ -129,11 +129,11 @@ class AnalysisScreen(Screen[None]):
                 style="yellow",
             )
             out.append(f"  {len(v.dns_log)} DNS answers so far", style="dim")
+        elif v.mode is VerifyMode.OFFLINE:
+            out.append("○ offline: stamped verdicts only, nothing re-verified", style="yellow")
         else:
             out.append(f"✔ verified over {v.mode.value}", style="green")
-            out.append(
-                f"  ({v.resolver}, {len(v.dns_log)} queries, {v.elapsed_ms:.0f} ms)", style="dim"
-            )
+            out.append(f"  ({v.resolver}, {len(v.dns_log)} DNS answers)", style="dim")
         return out
 
     def _findings(self) -> tuple[Finding, ...]:
@@ -255,7 +255,7 @@ class AnalysisScreen(Screen[None]):
             yield SystemCommand(
                 f"Export {label}",
                 f"Write the findings summary as {label} next to the input",
-                lambda fmt=fmt: export_to(self, fmt),  # type: ignore[misc]
+                lambda fmt=fmt: export_to(self, fmt),
             )
         yield SystemCommand(
             "Re-verify", "Flush the DNS cache and verify again", self.action_reverify
@@ -267,4 +267,4 @@ class AnalysisScreen(Screen[None]):
         for tab in TABS:
             yield SystemCommand(
                 f"Show {tab}", f"Switch to the {tab} tab", lambda t=tab: self.action_tab(t)
-            )  # type: ignore[misc]
+            )

@@ -6,7 +6,7 @@ from rich.text import Text
 
 from headerlens.model import Analysis
 from headerlens.model.spf import SpfResult
-from headerlens.model.verification import Verification
+from headerlens.model.verification import Verification, VerifyMode
 from headerlens.stamped import final_receiver_results
 from headerlens.tui.safe import result_text, safe
 
@@ -20,13 +20,15 @@ def _stamped(analysis: Analysis, method: str) -> str | None:
 
 
 def _side_by_side(
-    out: Text, title: str, stamped: str | None, live: str | None, pending: bool
+    out: Text, title: str, stamped: str | None, live: str | None, pending: bool, offline: bool
 ) -> None:
     out.append(f"{title}\n", style="bold underline")
     out.append("  stamped at delivery: ")
     out.append(result_text(stamped) if stamped else Text("not stamped", style="dim"))
-    out.append("    re-verified now: ")
-    if pending:
+    out.append("\n  re-verified now:     ")
+    if offline:
+        out.append("not checked (offline)", style="dim")
+    elif pending:
         out.append("◌ checking…", style="yellow")
     else:
         out.append(result_text(live) if live else Text("not checked", style="dim"))
@@ -72,6 +74,7 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
     """The whole panel as one Text (rendered in a scrolling Static)."""
     out = Text()
     pending = set(v.pending) if v is not None else {"spf", "dkim", "dmarc", "arc"}
+    offline = v is not None and v.mode is VerifyMode.OFFLINE
     if v is not None and v.done:
         out.append(f"Re-verified over {v.mode.value} ({v.resolver}).\n\n", style="dim")
     b = analysis.chain.boundary
@@ -82,6 +85,7 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
         _stamped(analysis, "spf"),
         v.spf.verdict.value if v is not None and v.spf is not None else None,
         "spf" in pending,
+        offline,
     )
     if b is not None:
         out.append("  boundary: ")
@@ -102,7 +106,7 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
             if any(d.passed for d in v.dkim)
             else (v.dkim[0].result.value if v.dkim else "none")
         )
-    _side_by_side(out, "DKIM", _stamped(analysis, "dkim"), dkim_live, "dkim" in pending)
+    _side_by_side(out, "DKIM", _stamped(analysis, "dkim"), dkim_live, "dkim" in pending, offline)
     if v is not None:
         if not v.dkim and "dkim" not in pending:
             out.append("  no DKIM-Signature in the message\n", style="dim")
@@ -140,6 +144,7 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
         _stamped(analysis, "dmarc"),
         dm.result.value if dm else None,
         "dmarc" in pending,
+        offline,
     )
     if dm is not None:
         out.append("  ")
@@ -166,9 +171,9 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
                 out.append(f"  {al.method:<7} ")
                 out.append(safe(f"{al.domain[:34]:<35} "))
                 out.append(result_text("pass" if al.authenticated else "fail"))
-                out.append("   ")
+                out.append(" ")
                 out.append(result_text("pass" if al.aligned else "fail"))
-                out.append(f"     {'strict' if al.strict else 'relaxed'}\n")
+                out.append(f" {'strict' if al.strict else 'relaxed'}\n")
     out.append("\n")
     # ARC
     arc = v.arc if v is not None else None
@@ -179,6 +184,7 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
             _stamped(analysis, "arc"),
             arc.result.value if arc else None,
             "arc" in pending,
+            offline,
         )
         if arc is not None:
             out.append("  ")

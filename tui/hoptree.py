@@ -9,9 +9,10 @@ from rich.text import Text
 from textual.widgets import Tree
 
 from headerlens.analyze import hop_for_header
-from headerlens.model import Analysis, AuthResults, Hop, ReceivedSPF, VendorHeader
+from headerlens.model import Analysis, AuthResults, Hop, HopRole, ReceivedSPF, Vendor, VendorHeader
 from headerlens.model.auth import ARCSet
 from headerlens.report.markdown import fmt_delay
+from headerlens.stamped import stamping_hop
 from headerlens.tui.safe import SEVERITY_STYLE, join, result_text, safe
 
 SLOW_HOP = timedelta(minutes=5)
@@ -27,12 +28,46 @@ class NodeRef:
     item: object | None = None
 
 
+_SHORT_VENDOR = {
+    Vendor.EXCHANGE: "Exchange",
+    Vendor.EOP: "EOP",
+    Vendor.TREND_MICRO: "Trend Micro",
+    Vendor.GMAIL: "Gmail",
+    Vendor.IRONPORT: "IronPort",
+    Vendor.GENERIC: "MTA",
+}
+_SHORT_ROLE = {
+    HopRole.MAILBOX: "mailbox",
+    HopRole.HUB: "hub",
+    HopRole.EDGE: "Edge",
+    HopRole.GATEWAY_INBOUND: "inbound",
+    HopRole.GATEWAY_INTERNAL: "internal",
+    HopRole.GATEWAY_OUTBOUND: "outbound",
+    HopRole.MX: "MX",
+    HopRole.INTERNAL: "internal",
+    HopRole.SUBMISSION: "submission",
+    HopRole.LOCAL: "local",
+    HopRole.MTA: "",
+    HopRole.UNKNOWN: "",
+}
+
+
+def short_role(hop: Hop) -> str:
+    """``Exchange mailbox 2019``, ``EOP outbound``, ``Gmail MX``: fits the tree's width."""
+    vendor = _SHORT_VENDOR.get(hop.vendor, hop.vendor.value)
+    parts = [vendor, _SHORT_ROLE.get(hop.role, hop.role.value)]
+    if hop.product_version and hop.vendor is not Vendor.EOP:
+        version = hop.product_version
+        for prefix in ("Exchange Server ", "Exchange "):
+            version = version.removeprefix(prefix)
+        parts.append(version)
+    return " ".join(p for p in parts if p)
+
+
 def hop_label(hop: Hop) -> Text:
     """``3 ▸ EOP frontend  mail-x.outbound.protection.outlook.com [40.107.22.101] TLS1_2  +2 s``."""
     r = hop.received
-    role = f"{hop.vendor.value} {hop.role.value}"
-    if hop.product_version:
-        role += f" ({hop.product_version})"
+    role = short_role(hop)
     host = r.by or "(no by)"
     parts: list[Text | str] = [
         Text(f"{hop.number:>2} ", style="bold"),
@@ -113,17 +148,24 @@ class HopTree(Tree[NodeRef]):
         root.data = NodeRef("message")
         by_hop: dict[int | None, list[tuple[int, Text, NodeRef]]] = {}
 
-        def attach(header_index: int, label: Text, ref: NodeRef) -> None:
-            hop = hop_for_header(analysis.chain, header_index)
+        chain = analysis.chain
+
+        def attach(header_index: int, label: Text, ref: NodeRef, hop: int | None = None) -> None:
+            if hop is None:
+                hop = hop_for_header(chain, header_index)
             by_hop.setdefault(hop, []).append((header_index, label, ref))
 
         for ar in analysis.auth_results:
-            attach(ar.header_index, auth_label(ar), NodeRef("auth", None, ar.header_index, ar))
+            ref = NodeRef("auth", None, ar.header_index, ar)
+            attach(ar.header_index, auth_label(ar), ref, ar.stamped_by_hop)
         for rs in analysis.received_spf:
-            attach(rs.header_index, spf_label(rs), NodeRef("spf", None, rs.header_index, rs))
+            ref = NodeRef("spf", None, rs.header_index, rs)
+            attach(rs.header_index, spf_label(rs), ref, rs.stamped_by_hop)
         for s in analysis.arc_sets:
             idx = s.seal.header_index if s.seal else (s.results.header_index if s.results else 0)
-            attach(idx, arc_label(s), NodeRef("arc", None, idx, s))
+            aid = s.results.authserv_id if s.results else None
+            hop = stamping_hop(chain, idx, authserv_id=aid)
+            attach(idx, arc_label(s), NodeRef("arc", None, idx, s), hop)
         for vh in analysis.vendor_headers:
             attach(vh.header_index, vendor_label(vh), NodeRef("vendor", None, vh.header_index, vh))
 

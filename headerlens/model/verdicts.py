@@ -241,11 +241,17 @@ class DmarcVerdict:
 
 
 class ArcResult(enum.Enum):
-    """The ARC chain validation status (RFC 8617 §4.4: none, pass, fail)."""
+    """The ARC chain validation status (RFC 8617 §4.4: none, pass, fail).
+
+    TEMPERROR and UNAVAILABLE are ours, not RFC 8617 statuses: the chain could not be judged
+    because a key lookup failed (timeout, SERVFAIL...) or was not made (offline).
+    """
 
     NONE = "none"
     PASS = "pass"
     FAIL = "fail"
+    TEMPERROR = "temperror"  # a key lookup failed temporarily: validation was not possible
+    UNAVAILABLE = "unavailable"  # keys not looked up (offline)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,102 @@
+"""Measurement 4: console launch to the first complete render of the analysis screen (headless).
+
+``python bench/console.py FILE PORT`` runs in a fresh process and prints JSON with wall-clock
+marks (``time.time()``, so the parent can subtract its own spawn time) and in-process durations.
+"The first complete render" is the first frame Textual's compositor produces for the
+AnalysisScreen after its ``on_mount`` filled the hop tree and tabs: the bench subclass hooks
+``App._display`` (which headless mode still calls with the composed frame) to time it. It also
+samples the event loop every 5 ms while verification runs, to show DNS work never blocks the UI.
+"""
+
+from __future__ import annotations
+
+import time
+
+T_START = time.time()
+
+import asyncio  # noqa: E402  (the start mark must come before every import)
+import json  # noqa: E402
+import sys  # noqa: E402
+from datetime import UTC, datetime, timedelta  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+
+def make_hops(path: Path, hops: int = 300) -> Path:
+    """Write a message with ``hops`` Received fields (oldest at the bottom), once."""
+    if path.exists():
+        return path
+    t0 = datetime(2026, 11, 26, 9, 0, 0, tzinfo=UTC)
+    lines = []
+    for n in range(hops, 0, -1):  # newest (hop N) first
+        when = (t0 + timedelta(seconds=n)).strftime("%a, %d %b %Y %H:%M:%S +0000")
+        prev, this = f"relay{n - 1}.hops.bench.headerlens.test", f"relay{n}.hops.bench.headerlens.test"
+        ip = f"198.51.{n // 250}.{n % 250 + 1}"
+        lines.append(
+            f"Received: from {prev} ({prev} [{ip}])\r\n\tby {this} (Postfix) with ESMTPS id "
+            f"Q{n:05d}\r\n\tfor <helpdesk@contoso.com>; {when}\r\n"
+        )
+    head = (
+        "From: Alerts <alerts@bench.headerlens.test>\r\nTo: helpdesk@contoso.com\r\n"
+        "Subject: A long way round (300 hops)\r\nDate: Thu, 26 Nov 2026 08:59:59 +0000\r\n"
+        "Message-ID: <hops300@bench.headerlens.test>\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nThis message took 300 hops.\r\n"
+    )
+    path.write_bytes(("".join(lines) + head).encode())
+    return path
+
+
+async def _measure(file: str, port: int) -> dict[str, float | int | bool | None]:
+    t_import0 = time.perf_counter()
+    from headerlens.checks.options import VerifyOptions
+    from headerlens.tui.analysis import AnalysisScreen
+    from headerlens.tui.app import HeaderlensApp
+
+    t_import1 = time.perf_counter()
+    marks: dict[str, float] = {}
+
+    class BenchApp(HeaderlensApp):
+        def _display(self, screen: object, renderable: object) -> None:
+            super()._display(screen, renderable)  # type: ignore[arg-type]
+            if (
+                "render" not in marks
+                and renderable is not None
+                and isinstance(screen, AnalysisScreen)
+                and screen.is_mounted
+            ):
+                marks["render"] = time.perf_counter()
+                marks["render_wall"] = time.time()
+                marks["verified_at_render"] = float(
+                    screen.verification is not None and screen.verification.done
+                )
+
+    options = VerifyOptions(nameservers=(("127.0.0.1", port),), timeout=3.0)
+    t_app = time.perf_counter()
+    app = BenchApp(file, verify_options=options)
+    max_lag = 0.0
+    async with app.run_test(size=(160, 50), headless=True):
+        while "render" not in marks:
+            await asyncio.sleep(0.001)
+        screen = app.screen
+        assert isinstance(screen, AnalysisScreen)
+        while screen.verification is None or not screen.verification.done:
+            t = time.perf_counter()
+            await asyncio.sleep(0.005)
+            max_lag = max(max_lag, time.perf_counter() - t - 0.005)
+        t_done = time.perf_counter()
+        hops = len(screen.analysis.chain.hops)
+        queries = len(screen.verification.dns_log)
+    return {
+        "imports_ms": (t_import1 - t_import0) * 1000,
+        "app_to_render_ms": (marks["render"] - t_app) * 1000,
+        "start_to_render_ms": (marks["render_wall"] - T_START) * 1000,
+        "render_wall": marks["render_wall"],
+        "verify_done_after_render_ms": (t_done - marks["render"]) * 1000,
+        "verified_before_first_render": bool(marks["verified_at_render"]),
+        "max_loop_lag_ms": max_lag * 1000,
+        "hops": hops,
+        "queries": queries,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(_measure(sys.argv[1], int(sys.argv[2])))))

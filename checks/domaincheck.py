@@ -1,0 +1,190 @@
+"""``headerlens check DOMAIN``: the domain's published SPF, DKIM selectors and DMARC, with advice."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from headerlens.checks.dkimselector import (
+    DEFAULT_SELECTORS,
+    PORTAL,
+    PROVIDERS,
+    check_selectors,
+)
+from headerlens.checks.dmarcpolicy import check_dmarc_policy
+from headerlens.checks.resolver import Resolver
+from headerlens.checks.spf_macro import client_ip, valid_check_domain
+from headerlens.checks.spftree import check_spf_tree
+from headerlens.model.core import Defect, Severity
+from headerlens.model.domaincheck import (
+    DmarcCheck,
+    DomainCheck,
+    SelectorCheck,
+    SelectorState,
+    SpfCheck,
+)
+from headerlens.model.spf import SpfVerdict
+
+SPF_INCLUDE: dict[str, str] = {
+    "eop": "spf.protection.outlook.com",
+    "hes": "spf.hes.trendmicro.com",
+    "google": "_spf.google.com",
+}
+PROVIDER_NAME: dict[str, str] = {
+    "eop": "Exchange Online Protection",
+    "hes": "Trend Micro Hosted Email Security",
+    "google": "Google Workspace",
+}
+
+
+def normalize_domain(domain: str) -> str:
+    """Lower-case, no surrounding space or final dot."""
+    return domain.strip().rstrip(".").lower()
+
+
+def _selectors(selectors: Sequence[str], provider: str | None) -> tuple[str, ...]:
+    """The selectors asked for, else the provider's documented defaults; no duplicates."""
+    chosen = [s.strip().lower() for s in selectors if s.strip()]
+    if not chosen and provider is not None:
+        chosen = list(DEFAULT_SELECTORS.get(provider, ()))
+    return tuple(dict.fromkeys(chosen))
+
+
+def _spf_advice(spf: SpfCheck, provider: str | None, ip: str | None) -> list[Defect]:
+    out = []
+    include = SPF_INCLUDE.get(provider or "")
+    if include and spf.tree.record is not None and include not in spf.includes:
+        out.append(
+            Defect(
+                "advice.spf-include",
+                f"Mail leaves through {PROVIDER_NAME[provider or '']} but SPF lacks "
+                f"include:{include}: add it before the final 'all' of {spf.domain}'s record.",
+                Severity.ERROR,
+            )
+        )
+    if spf.tree.record is None and include:
+        out.append(
+            Defect(
+                "advice.spf-publish",
+                f'Publish {spf.domain} TXT "v=spf1 include:{include} -all" (add your other '
+                "senders before -all).",
+                Severity.ERROR,
+            )
+        )
+    result = spf.ip_result
+    if ip is not None and result is not None and result.verdict is not SpfVerdict.PASS:
+        out.append(
+            Defect(
+                "advice.spf-ip",
+                f"{ip} gets SPF {result.result} for {spf.domain}: {result.reason}",
+                Severity.ERROR
+                if result.verdict in (SpfVerdict.FAIL, SpfVerdict.PERMERROR)
+                else Severity.WARNING,
+            )
+        )
+    return out
+
+
+def _dkim_advice(dkim: tuple[SelectorCheck, ...], provider: str | None) -> list[Defect]:
+    out = []
+    missing = [c for c in dkim if c.publish]
+    if missing:
+        names = ", ".join(c.name for c in missing)
+        where = PORTAL.get(provider or "", "your signing system")
+        out.append(
+            Defect(
+                "advice.dkim-publish",
+                f"Publish the records shown for {names}, then enable DKIM signing in {where}.",
+                Severity.ERROR,
+            )
+        )
+    if provider == "eop" and dkim and not any(c.state is SelectorState.PRESENT for c in dkim):
+        out.append(
+            Defect(
+                "advice.eop-onmicrosoft",
+                "Until a selector resolves to a key, EOP signs as the tenant's "
+                "onmicrosoft.com domain, which does not align with From for DMARC.",
+                Severity.WARNING,
+            )
+        )
+    return out
+
+
+def _dmarc_advice(dmarc: DmarcCheck) -> list[Defect]:
+    record = dmarc.record
+    if record is None or record.effective_p != "none":
+        return []
+    return [
+        Defect(
+            "advice.dmarc-enforce",
+            "DMARC p=none only reports: once SPF and DKIM pass for all your mail, move to "
+            "p=quarantine and then p=reject.",
+            Severity.INFO,
+        )
+    ]
+
+
+async def check_domain(
+    domain: str,
+    resolver: Resolver,
+    *,
+    selectors: Sequence[str] = (),
+    provider: str | None = None,
+    ip: str | None = None,
+    label: str = "",
+) -> DomainCheck:
+    """Check ``domain``'s SPF, DKIM selectors and DMARC concurrently; never raises for DNS.
+
+    ``provider`` (eop, hes, google) picks default selectors and the advice; ``ip`` adds a
+    check_host() for that sending address; ``label`` names the resolver in the result.
+    """
+    name = normalize_domain(domain)
+    notes: list[str] = []
+    if provider is not None and provider not in PROVIDERS:
+        raise ValueError(f"unknown provider {provider!r}; expected one of {', '.join(PROVIDERS)}")
+    if not valid_check_domain(name):
+        return DomainCheck(
+            domain=name,
+            spf=None,
+            dkim=(),
+            dmarc=None,
+            provider=provider,
+            ip=ip,
+            resolver=label,
+            advice=(
+                Defect(
+                    "check.bad-domain",
+                    f"{domain!r} is not a domain name (two or more labels, e.g. contoso.com).",
+                    Severity.ERROR,
+                ),
+            ),
+        )
+    if ip is not None and client_ip(ip) is None:
+        notes.append(f"--ip {ip!r} is not an IP address; the SPF result for it is skipped.")
+        ip = None
+    chosen = _selectors(selectors, provider)
+    if not chosen:
+        notes.append(
+            "No DKIM selector to check: DNS cannot list them. Give --selector S (the s= of a "
+            "DKIM-Signature) or --provider eop|google"
+            + (" (Trend Micro HES has no documented default selector)." if provider else ".")
+        )
+    start = len(resolver.log)
+    spf, dkim, dmarc = await asyncio.gather(
+        check_spf_tree(name, resolver, ip),
+        check_selectors(name, chosen, resolver, provider),
+        check_dmarc_policy(name, resolver),
+    )
+    advice = _spf_advice(spf, provider, ip) + _dkim_advice(dkim, provider) + _dmarc_advice(dmarc)
+    return DomainCheck(
+        domain=name,
+        spf=spf,
+        dkim=dkim,
+        dmarc=dmarc,
+        provider=provider,
+        ip=ip,
+        resolver=label,
+        advice=tuple(advice),
+        notes=tuple(notes),
+        dns_log=resolver.log[start:],
+    )

@@ -1,0 +1,341 @@
+"""Walk a domain's whole SPF include/redirect tree and count it against RFC 7208 §4.6.4 limits.
+
+check_host() (checks/spf.py) stops at the first matching term, so it cannot tell an admin
+what the *worst* case costs. This walk follows every include and redirect regardless of any
+client IP, counts every DNS-querying term and void lookup, and lists every ip4/ip6 range, so
+"11 terms: permerror for any IP not matched before the 11th" can be said before mail fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from dataclasses import dataclass, field
+
+from headerlens.checks.dnsproto import Resolver
+from headerlens.checks.spf import evaluate_spf
+from headerlens.checks.spf_eval import MAX_DNS_TERMS, MAX_VOID_LOOKUPS
+from headerlens.checks.spf_macro import finish_target
+from headerlens.model.core import Defect, Severity
+from headerlens.model.dns import DnsRecord
+from headerlens.model.domaincheck import SpfCheck, SpfNode, SpfNodeState, SpfRange
+from headerlens.model.spf import MacroToken, SpfMechanism, SpfRecord
+from headerlens.parsers.spfrecord import is_spf_version, parse_spf_record
+
+MAX_TREE_RECORDS = 40  # a hostile tree could fan out without end; real ones stay far below
+MAX_OVERLAP_RANGES = 2000  # pairwise range comparison is quadratic
+_TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED", "OFFLINE", "MISSING"})
+# The parser's per-record remarks that the whole-tree checks below restate with more context.
+_TREE_CODES = frozenset({"spf.pass-all", "spf.too-many-lookups"})
+
+
+def _plain(spec: str | None, tokens: tuple[MacroToken, ...]) -> str | None:
+    """The query name of a macro-free domain-spec, "" when it holds macros."""
+    if spec is None:
+        return None
+    if not all(isinstance(t, str) for t in tokens):
+        return ""
+    return finish_target(spec) or ""
+
+
+def _void(record: DnsRecord) -> bool:
+    """NXDOMAIN or NODATA: a void lookup (§4.6.4)."""
+    return record.rcode == "NXDOMAIN" or record.nodata
+
+
+@dataclass
+class _Walk:
+    """Shared state of one tree walk: the resolver and how many records were fetched."""
+
+    resolver: Resolver
+    fetched: int = 0
+    evidence: list[DnsRecord] = field(default_factory=list)
+
+    async def ask(self, name: str, rdtype: str) -> DnsRecord:
+        record = await self.resolver.query(name, rdtype)
+        self.evidence.append(record)
+        return record
+
+    async def term_voids(self, mech: SpfMechanism, domain: str) -> tuple[int, list[DnsRecord]]:
+        """Void lookups a/mx/exists would make, whatever the client IP (ptr depends on it)."""
+        target = _plain(mech.domain_spec, mech.macro) if mech.domain_spec else domain
+        if not target or mech.name not in ("a", "mx", "exists"):
+            return 0, []
+        if mech.name == "mx":
+            recs = [await self.ask(target, "MX")]
+            return int(_void(recs[0])), recs
+        if mech.name == "exists":
+            recs = [await self.ask(target, "A")]
+            return int(_void(recs[0])), recs
+        recs = list(await asyncio.gather(self.ask(target, "A"), self.ask(target, "AAAA")))
+        return int(all(_void(r) for r in recs)), recs
+
+    async def node(self, domain: str, via: str, path: tuple[str, ...]) -> SpfNode:
+        """Fetch and judge the record at ``domain`` and, concurrently, everything below it."""
+        if domain.lower() in (p.lower() for p in path):
+            note = Defect("spf.loop", f"{via} points back to {domain}, already above it.")
+            return SpfNode(domain, via, SpfNodeState.LOOP, problems=(note,))
+        if self.fetched >= MAX_TREE_RECORDS:
+            note = Defect(
+                "spf.tree-too-big",
+                f"Stopped walking after {MAX_TREE_RECORDS} records; {domain} was not fetched.",
+            )
+            return SpfNode(domain, via, SpfNodeState.NOT_FOLLOWED, problems=(note,))
+        self.fetched += 1
+        answer = await self.ask(domain, "TXT")
+        if answer.rcode == "NXDOMAIN":
+            return SpfNode(domain, via, SpfNodeState.NXDOMAIN, answer)
+        if answer.rcode in _TEMP_RCODES or not answer.ok:
+            note = Defect(
+                "spf.dns-error",
+                f"TXT {domain}: {answer.rcode} ({answer.error or 'no answer'}); an evaluator "
+                "would return temperror (RFC 7208 §4.4).",
+                Severity.ERROR,
+            )
+            return SpfNode(domain, via, SpfNodeState.DNS_ERROR, answer, problems=(note,))
+        texts = [t for t in answer.answers if is_spf_version(t)]
+        if not texts:
+            return SpfNode(domain, via, SpfNodeState.NO_RECORD, answer)
+        if len(texts) > 1:
+            note = Defect(
+                "spf.multiple-records",
+                f"{domain} publishes {len(texts)} SPF records: permerror (RFC 7208 §4.5). "
+                "Merge them into one.",
+                Severity.ERROR,
+            )
+            return SpfNode(domain, via, SpfNodeState.MULTIPLE, answer, problems=(note,))
+        record = parse_spf_record(texts[0])
+        return await self._expand(domain, via, path, answer, record)
+
+    async def _expand(
+        self, domain: str, via: str, path: tuple[str, ...], answer: DnsRecord, record: SpfRecord
+    ) -> SpfNode:
+        problems = [d for d in record.defects if d.code not in _TREE_CODES]
+        here = (*path, domain)
+        children: list[asyncio.Task[SpfNode]] = []
+        voids: list[asyncio.Task[tuple[int, list[DnsRecord]]]] = []
+        terms = 0
+        has_all = False
+        for mech in record.mechanisms:
+            has_all = has_all or mech.name == "all"
+            terms += mech.queries_dns
+            if mech.name == "include":
+                target = _plain(mech.domain_spec, mech.macro)
+                children.append(asyncio.ensure_future(self._child(target, mech.raw, here)))
+            elif mech.name in ("a", "mx", "exists"):
+                voids.append(asyncio.ensure_future(self.term_voids(mech, domain)))
+        redirect = record.modifier("redirect")
+        if redirect is not None and not has_all:
+            terms += 1
+            target = _plain(redirect.value, redirect.macro)
+            children.append(asyncio.ensure_future(self._child(target, redirect.raw, here)))
+        kids = tuple(await asyncio.gather(*children))
+        void_results = await asyncio.gather(*voids)
+        for kid in kids:
+            if kid.state in (SpfNodeState.NXDOMAIN, SpfNodeState.NO_RECORD):
+                problems.append(
+                    Defect(
+                        "spf.include-none",
+                        f"{kid.via} in {domain}: {kid.domain} has no SPF record, so evaluation "
+                        "ends in permerror there (RFC 7208 §5.2, §6.1).",
+                        Severity.ERROR,
+                    )
+                )
+        return SpfNode(
+            domain=domain,
+            via=via,
+            state=SpfNodeState.OK,
+            evidence=answer,
+            record=record,
+            children=kids,
+            dns_terms=terms,
+            subtree_terms=terms + sum(k.subtree_terms for k in kids),
+            void_lookups=sum(n for n, _ in void_results),
+            term_evidence=tuple(r for _, recs in void_results for r in recs),
+            problems=tuple(problems),
+        )
+
+    async def _child(self, target: str | None, via: str, path: tuple[str, ...]) -> SpfNode:
+        if not target:
+            note = Defect(
+                "spf.macro-target",
+                f"{via} depends on the sender (macros): not followed here.",
+                Severity.INFO,
+            )
+            return SpfNode(via, via, SpfNodeState.MACRO, problems=(note,))
+        return await self.node(target, via, path)
+
+
+def iter_nodes(node: SpfNode) -> list[tuple[SpfNode, tuple[str, ...]]]:
+    """Every node in walk order with the include/redirect path leading to it."""
+    out: list[tuple[SpfNode, tuple[str, ...]]] = []
+
+    def visit(n: SpfNode, path: tuple[str, ...]) -> None:
+        out.append((n, path))
+        for kid in n.children:
+            visit(kid, (*path, kid.via))
+
+    visit(node, ())
+    return out
+
+
+def _ranges(tree: SpfNode) -> list[SpfRange]:
+    out: list[SpfRange] = []
+    for node, path in iter_nodes(tree):
+        if node.record is None:
+            continue
+        for mech in node.record.mechanisms:
+            if mech.network is not None:
+                out.append(SpfRange(mech.network, mech.raw, node.domain, path))
+    return out
+
+
+def _where(r: SpfRange) -> str:
+    return r.domain if not r.path else f"{r.domain} (via {' > '.join(r.path)})"
+
+
+def overlap_problems(ranges: list[SpfRange]) -> list[Defect]:
+    """Duplicate and nested ip4/ip6 ranges: harmless to evaluate, but a sign of drift."""
+    nets = []
+    for r in ranges[:MAX_OVERLAP_RANGES]:
+        try:
+            nets.append((ipaddress.ip_network(r.network, strict=False), r))
+        except ValueError:
+            continue
+    out: list[Defect] = []
+    for i, (a, ra) in enumerate(nets):
+        for b, rb in nets[i + 1 :]:
+            if a.version != b.version:
+                continue
+            if a == b:
+                out.append(
+                    Defect(
+                        "spf.duplicate-range",
+                        f"{ra.term} is listed twice: in {_where(ra)} and in {_where(rb)}.",
+                        Severity.INFO,
+                    )
+                )
+            elif a.subnet_of(b) or b.subnet_of(a):  # type: ignore[arg-type]
+                small, big = (ra, rb) if a.subnet_of(b) else (rb, ra)  # type: ignore[arg-type]
+                out.append(
+                    Defect(
+                        "spf.overlapping-range",
+                        f"{small.term} ({_where(small)}) lies inside {big.term} "
+                        f"({_where(big)}).",
+                        Severity.INFO,
+                    )
+                )
+    return out
+
+
+def _all_problems(tree: SpfNode) -> list[Defect]:
+    """+all anywhere authorises the whole Internet; ?all at the top protects nothing."""
+    out: list[Defect] = []
+    for node, path in iter_nodes(tree):
+        if node.record is None:
+            continue
+        where = node.domain if not path else f"{node.domain} (via {' > '.join(path)})"
+        for mech in node.record.mechanisms:
+            if mech.name != "all":
+                continue
+            if mech.qualifier == "+":
+                out.append(
+                    Defect(
+                        "spf.pass-all",
+                        f"{mech.raw} in {where}: every host on the Internet passes SPF.",
+                        Severity.ERROR,
+                    )
+                )
+            elif mech.qualifier == "?" and not path:
+                out.append(
+                    Defect(
+                        "spf.neutral-all",
+                        f"{mech.raw} in {where}: mail from any other host is neutral, so SPF "
+                        "protects nothing. End with ~all or -all.",
+                        Severity.WARNING,
+                    )
+                )
+    top = tree.record
+    if top is not None and not any(m.name == "all" for m in top.mechanisms) and not top.redirect:
+        out.append(
+            Defect(
+                "spf.no-all",
+                "The record has neither 'all' nor redirect=: unlisted hosts get neutral (§4.7).",
+                Severity.WARNING,
+            )
+        )
+    return out
+
+
+def _limit_problems(terms: int, voids: int) -> tuple[str | None, list[Defect]]:
+    out: list[Defect] = []
+    result = None
+    if terms > MAX_DNS_TERMS:
+        result = "permerror"
+        out.append(
+            Defect(
+                "spf.too-many-lookups",
+                f"The tree holds {terms} DNS-querying terms, more than the {MAX_DNS_TERMS} "
+                "RFC 7208 §4.6.4 allows: any IP not matched before the limit gets permerror. "
+                "Flatten includes or replace a/mx with ip4/ip6.",
+                Severity.ERROR,
+            )
+        )
+    elif terms >= MAX_DNS_TERMS - 1:
+        out.append(
+            Defect(
+                "spf.near-limit",
+                f"The tree holds {terms} DNS-querying terms: close to the limit of "
+                f"{MAX_DNS_TERMS}; one more include breaks SPF.",
+            )
+        )
+    if voids > MAX_VOID_LOOKUPS:
+        result = "permerror"
+        out.append(
+            Defect(
+                "spf.too-many-voids",
+                f"{voids} lookups return nothing (void), more than the {MAX_VOID_LOOKUPS} "
+                "RFC 7208 §4.6.4 allows: evaluation can end in permerror.",
+                Severity.ERROR,
+            )
+        )
+    return result, out
+
+
+async def check_spf_tree(domain: str, resolver: Resolver, ip: str | None = None) -> SpfCheck:
+    """The whole SPF tree of ``domain`` with its counts and problems; check_host() for ``ip``."""
+    walk = _Walk(resolver)
+    tree = await walk.node(domain, "", ())
+    nodes = iter_nodes(tree)
+    voids = sum(n.void_lookups for n, _ in nodes)
+    problems = [p for n, _ in nodes for p in n.problems]
+    if tree.state is SpfNodeState.NO_RECORD or tree.state is SpfNodeState.NXDOMAIN:
+        problems.append(
+            Defect(
+                "spf.none",
+                f"{domain} publishes no SPF record: receivers get SPF none for its mail.",
+                Severity.ERROR,
+            )
+        )
+    limit_result, limits = _limit_problems(tree.subtree_terms, voids)
+    problems += limits + _all_problems(tree)
+    ranges = _ranges(tree)
+    problems += overlap_problems(ranges)
+    ip_result = None
+    evidence = list(walk.evidence)
+    if ip is not None:
+        ip_result = await evaluate_spf(resolver, ip, f"postmaster@{domain}", domain)
+        evidence.extend(ip_result.records)
+    includes = tuple(n.domain for n, _ in nodes[1:] if n.state is not SpfNodeState.MACRO)
+    return SpfCheck(
+        domain=domain,
+        tree=tree,
+        dns_terms=tree.subtree_terms,
+        void_lookups=voids,
+        limit_result=limit_result,
+        ranges=tuple(ranges),
+        includes=includes,
+        ip_result=ip_result,
+        problems=tuple(problems),
+        evidence=tuple(evidence),
+    )

@@ -1,0 +1,135 @@
+"""Every resource budget in one place, each with the finding code it produces when hit.
+
+Hostile messages are written to be expensive: huge header sections, thousands of fields, deep
+nesting, oversized keys, endless DNS chains. Each budget below bounds one of those costs; going
+past it never raises, it produces the Defect/finding named in ``code`` and the work stops there.
+The defaults follow the catalogue in research/reliability.md §4 and the RFC limits cited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from headerlens.model.core import Defect, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """One named limit: ``limit`` in ``unit``; ``code`` is the finding raised when it is hit."""
+
+    name: str
+    limit: int | float
+    unit: str
+    code: str
+    enforced_in: str  # module that checks it
+    why: str
+
+
+INPUT_BYTES = Budget(
+    "input size", 25 * 1024 * 1024, "bytes", "input.too-large", "headerlens.source",
+    "a message with attachments is tens of MB; anything larger is refused before reading it",
+)  # fmt: skip
+HEADER_BYTES = Budget(
+    "header section size", 1024 * 1024, "bytes", "budget.header-bytes", "headerlens.parsers.headers",
+    "real header sections are a few KB to ~100 KB; past 1 MiB the rest is not split into fields",
+)  # fmt: skip
+FIELDS = Budget(
+    "header fields processed", 1000, "fields", "budget.fields", "headerlens.parsers.headers",
+    "100k fields cost Python's email package 24 s; only the first 1,000 are materialised",
+)  # fmt: skip
+HOPS = Budget(
+    "Received hops processed", 100, "hops", "budget.hops", "headerlens.analyze",
+    "RFC 5321 §6.3: loop detection threshold of at least 100 Received fields",
+)  # fmt: skip
+STRUCTURED_FIELD_BYTES = Budget(
+    "structured parse per field", 64 * 1024, "bytes", "budget.field-bytes", "headerlens.analyze",
+    "a field larger than this is kept raw; no structured parser (ours or email's) runs on it",
+)  # fmt: skip
+EMAIL_PARSE_BYTES = Budget(
+    "email-package parse size", 8 * 1024, "bytes", "budget.email-parse", "headerlens.parsers.identity",
+    "Python's address parser is quadratic and recursive; real From fields are under 1 KB",
+)  # fmt: skip
+ENCODED_WORDS = Budget(
+    "RFC 2047 encoded words decoded", 500, "words", "budget.encoded-words", "headerlens.analyze",
+    "decoding 16k encoded words costs the email package seconds (CPython gh-136063)",
+)  # fmt: skip
+LINE_OCTETS = Budget(
+    "line length", 998, "octets", "input.long-line", "headerlens.parsers.headers",
+    "RFC 5322 §2.1.1: lines MUST be no more than 998 characters (a finding, not a cut-off)",
+)  # fmt: skip
+DKIM_SIGNATURES = Budget(
+    "DKIM signatures verified", 5, "signatures", "dkim.not-evaluated", "headerlens.checks.dkim",
+    "RFC 6376 §6.1: a verifier MAY limit the signatures it tries (OpenDKIM verifies 3)",
+)  # fmt: skip
+ARC_SETS = Budget(
+    "ARC sets", 50, "sets", "arc.too-many-sets", "headerlens.checks.arc",
+    "RFC 8617 §5.2 step 1: more than 50 sets is cv=fail, decided before any DNS query",
+)  # fmt: skip
+RSA_MIN_BITS = Budget(
+    "RSA modulus minimum", 1024, "bits", "dkim.key.too-small", "headerlens.checks.dkimkey",
+    "RFC 8301 §3.2: keys under 1024 bits MUST NOT be considered valid",
+)  # fmt: skip
+RSA_MAX_BITS = Budget(
+    "RSA modulus maximum", 16384, "bits", "dkim.key.unsafe", "headerlens.checks.dkimkey",
+    "checked before any arithmetic; the catalogue proposes 8192 (see the hardening report)",
+)  # fmt: skip
+RSA_MAX_EXPONENT_BITS = Budget(
+    "RSA public exponent", 32, "bits", "dkim.key.unsafe", "headerlens.checks.dkimkey",
+    "a huge exponent makes pure-Python pow() cost seconds; checked before verifying",
+)  # fmt: skip
+DNS_QUERY_TIMEOUT = Budget(
+    "DNS per-query timeout", 3.0, "seconds", "TIMEOUT rcode", "headerlens.checks.resolver",
+    "one slow server must not stall the analysis",
+)  # fmt: skip
+DNS_DEADLINE = Budget(
+    "DNS deadline per analysis", 20.0, "seconds", "TIMEOUT rcode", "headerlens.checks.resolver",
+    "RFC 7208 §4.6.4 asks for at least 20 s for SPF; the whole analysis shares the window",
+)  # fmt: skip
+SPF_DNS_TERMS = Budget(
+    "SPF DNS-querying terms", 10, "terms", "permerror", "headerlens.checks.spf_eval",
+    "RFC 7208 §4.6.4: the 11th DNS-querying term is a permerror",
+)  # fmt: skip
+SPF_VOID_LOOKUPS = Budget(
+    "SPF void lookups", 2, "lookups", "permerror", "headerlens.checks.spf_eval",
+    "RFC 7208 §4.6.4: more than two void lookups is a permerror",
+)  # fmt: skip
+DMARC_WALK_QUERIES = Budget(
+    "DMARC tree-walk queries", 8, "queries", "-", "headerlens.checks.orgdomain",
+    "RFC 9989 §4.10: at most eight queries per DNS tree walk",
+)  # fmt: skip
+CNAME_DEPTH = Budget(
+    "CNAME depth", 16, "links", "SERVFAIL rcode", "dnspython (MAX_CHAIN)",
+    "dnspython stops chasing after 16 links within one answer; a loop ends as SERVFAIL",
+)  # fmt: skip
+
+ALL: tuple[Budget, ...] = (
+    INPUT_BYTES,
+    HEADER_BYTES,
+    FIELDS,
+    HOPS,
+    STRUCTURED_FIELD_BYTES,
+    EMAIL_PARSE_BYTES,
+    ENCODED_WORDS,
+    LINE_OCTETS,
+    DKIM_SIGNATURES,
+    ARC_SETS,
+    RSA_MIN_BITS,
+    RSA_MAX_BITS,
+    RSA_MAX_EXPONENT_BITS,
+    DNS_QUERY_TIMEOUT,
+    DNS_DEADLINE,
+    SPF_DNS_TERMS,
+    SPF_VOID_LOOKUPS,
+    DMARC_WALK_QUERIES,
+    CNAME_DEPTH,
+)
+
+
+def exceeded(budget: Budget, seen: int, detail: str, severity: Severity = Severity.WARNING) -> Defect:
+    """The finding for ``budget`` hit with ``seen`` units; ``detail`` says what was done instead."""
+    return Defect(
+        budget.code,
+        f"{budget.name.capitalize()} limit reached: {seen:,} {budget.unit} "
+        f"(limit {budget.limit:,}). {detail}",
+        severity,
+    )

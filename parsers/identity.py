@@ -1,0 +1,252 @@
+"""The author identity (RFC 5322 §3.6.2 From) read twice, raw and by Python's email package.
+
+Our raw scanner is the source of truth for which From fields exist; the email package's two
+address parsers (``policy.default`` header objects and the legacy ``getaddresses``) are run only
+on values under ``budgets.EMAIL_PARSE_BYTES`` and inside a guard, because both raise
+RecursionError on nested comments or long colon runs and go quadratic on crafted input
+(reliability §2.1). Where the readings disagree, or the From is of a kind DMARC cannot use
+(RFC 7489 §6.6.1, RFC 9989: zero or several author domains), the result is a Defect.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.headerregistry import AddressHeader, HeaderRegistry
+
+from headerlens import budgets
+from headerlens.model.core import Defect, HeaderField, Severity
+
+# Bidi controls, zero-width and other invisible format characters (Trojan Source, CVE-2021-42574).
+HIDDEN_CHARS = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\U000e0000-\U000e007f]")
+_REGISTRY = HeaderRegistry()
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """What the From field(s) say: the single author address DMARC can use, if there is one."""
+
+    address: str | None
+    domain: str | None
+    addresses: tuple[str, ...]  # every addr-spec the strict (policy.default) parser found
+    defects: tuple[Defect, ...]
+
+
+def _show(text: str, limit: int = 80) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def comment_depth(text: str) -> int:
+    """Deepest nesting of parentheses in ``text`` (a linear scan, no recursion)."""
+    depth = deepest = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")" and depth:
+            depth -= 1
+    return deepest
+
+
+def _strict(value: str) -> tuple[AddressHeader | None, str | None]:
+    """The ``policy.default`` reading, or why it failed."""
+    try:
+        header = _REGISTRY("from", value)
+        header.addresses  # noqa: B018  # forces the lazy parse inside the guard
+    except Exception as exc:  # RecursionError, HeaderParseError, IndexError... all seen
+        return None, type(exc).__name__
+    assert isinstance(header, AddressHeader)
+    return header, None
+
+
+def _legacy(value: str) -> tuple[str, ...] | None:
+    """The legacy ``getaddresses`` reading (addr-specs only), or None when it raised."""
+    try:
+        pairs = email.utils.getaddresses([value])
+    except Exception:  # RecursionError on long ':' runs (CVE-2023-36632)
+        return None
+    return tuple(addr for _name, addr in pairs if addr)
+
+
+def _domain(addr: str) -> str | None:
+    return addr.rpartition("@")[2].strip().rstrip(".").lower() or None if "@" in addr else None
+
+
+def _scripts(text: str) -> set[str]:
+    out: set[str] = set()
+    for ch in text:
+        if ch.isalpha():
+            out.add(unicodedata.name(ch, "UNKNOWN").split(" ")[0])
+    return out
+
+
+def domain_notes(domain: str) -> list[Defect]:
+    """IDN facts about an author domain: A-label and U-label, mixed scripts (RFC 5890)."""
+    notes: list[Defect] = []
+    labels = domain.split(".")
+    if domain.isascii() and not any(lab.startswith("xn--") for lab in labels):
+        return notes
+    try:
+        ulabel = domain.encode("ascii").decode("idna") if domain.isascii() else domain
+        alabel = domain if domain.isascii() else domain.encode("idna").decode("ascii")
+    except (UnicodeError, ValueError):
+        return [Defect("identity.bad-idn", f"The domain {_show(domain)} is not a valid IDN.")]
+    notes.append(
+        Defect(
+            "identity.idn",
+            f"The author domain is internationalised: shown {_show(ulabel)}, looked up in DNS "
+            f"as {alabel}.",
+            Severity.INFO,
+        )
+    )
+    for label in ulabel.split("."):
+        scripts = _scripts(label)
+        if len(scripts) > 1:
+            notes.append(
+                Defect(
+                    "identity.mixed-script",
+                    f"The domain label {_show(label)} mixes scripts ({', '.join(sorted(scripts))}):"
+                    " a look-alike (homograph) domain is likely.",
+                    Severity.ERROR,
+                )
+            )
+    return notes
+
+
+def read_author(from_fields: Sequence[HeaderField]) -> Author:
+    """The author from the From field(s), with a defect for every reading DMARC can't trust."""
+    defects: list[Defect] = []
+    if not from_fields:
+        defects.append(
+            Defect(
+                "identity.no-from",
+                "The message has no From field (RFC 5322 §3.6 requires one): there is no author "
+                "domain, so DMARC does not apply.",
+            )
+        )
+        return Author(None, None, (), tuple(defects))
+    if len(from_fields) > 1:
+        defects.append(
+            Defect(
+                "identity.multiple-from",
+                f"The message has {len(from_fields)} From fields (RFC 5322 §3.6 allows one): "
+                + "; ".join(_show(f.value) for f in from_fields[:5])
+                + ". Mail clients may show one while DMARC checks another (RFC 7489 §6.6.1); "
+                "a DKIM signature must over-sign 'from' to protect against this.",
+                Severity.ERROR,
+            )
+        )
+    value = from_fields[0].value
+    limit = int(budgets.EMAIL_PARSE_BYTES.limit)
+    if len(value) > limit:
+        defects.append(
+            budgets.exceeded(
+                budgets.EMAIL_PARSE_BYTES, len(value), "The From field was not parsed."
+            )
+        )
+        return Author(None, None, (), tuple(defects))
+    depth = comment_depth(value)
+    if depth > 20:
+        defects.append(
+            Defect(
+                "identity.from-unparseable",
+                f"The From field nests comments {depth} deep; it was not parsed (such input "
+                "crashes Python's address parser with RecursionError).",
+                Severity.ERROR,
+            )
+        )
+        return Author(None, None, (), tuple(defects))
+    header, error = _strict(value)
+    legacy = _legacy(value)
+    if header is None:
+        defects.append(
+            Defect(
+                "identity.from-unparseable",
+                f"The From field {_show(value)} could not be parsed ({error}).",
+                Severity.ERROR,
+            )
+        )
+        return Author(None, None, (), tuple(defects))
+    addresses = tuple(a.addr_spec for a in header.addresses if a.addr_spec and a.addr_spec != "<>")
+    if any(g.display_name is not None for g in header.groups) or ":" in value.split("<")[0]:
+        defects.append(
+            Defect(
+                "identity.from-group",
+                f"The From field {_show(value)} uses group or obsolete route syntax: clients "
+                "show different addresses (CERT VU#517845), so no author domain is guessed.",
+                Severity.ERROR,
+            )
+        )
+        return Author(None, None, addresses, tuple(defects))
+    if legacy is not None and set(legacy) != set(addresses):
+        defects.append(
+            Defect(
+                "identity.parsers-disagree",
+                f"Address parsers disagree on the From field {_show(value)}: strict reading "
+                f"{list(addresses)}, legacy reading {list(legacy)}. The strict reading is used, "
+                "with low confidence.",
+                Severity.ERROR,
+            )
+        )
+    if header.defects:
+        defects.append(
+            Defect(
+                "identity.from-syntax",
+                f"The From field is not valid RFC 5322 syntax ({type(header.defects[0]).__name__}).",
+            )
+        )
+    domains = sorted({d for d in (_domain(a) for a in addresses) if d})
+    if len(addresses) > 1:
+        defects.append(
+            Defect(
+                "identity.from-multiple",
+                f"The From field lists {len(addresses)} addresses"
+                + (
+                    f" in {len(domains)} domains ({', '.join(domains)}): DMARC cannot pick one "
+                    "author domain (RFC 9989), each domain would have to pass."
+                    if len(domains) > 1
+                    else "."
+                ),
+                Severity.ERROR if len(domains) > 1 else Severity.WARNING,
+            )
+        )
+    for a in header.addresses:
+        name = a.display_name or ""
+        if "@" in name or "\x00" in name:
+            defects.append(
+                Defect(
+                    "identity.display-name-address",
+                    f"The display name {_show(name)} looks like an address, but the message is "
+                    f"from {_show(a.addr_spec)}: display-name spoofing.",
+                    Severity.ERROR,
+                )
+            )
+        if "@" in a.username or "<" in a.username:
+            defects.append(
+                Defect(
+                    "identity.quoted-local-part",
+                    f"The quoted local part {_show(a.username)} contains '@' or '<': the real "
+                    f"domain is {a.domain or '(none)'}.",
+                    Severity.ERROR,
+                )
+            )
+    if HIDDEN_CHARS.search(value):
+        defects.append(hidden_chars("From"))
+    first = addresses[0] if addresses else None
+    domain = _domain(first) if first else None
+    if domain:
+        defects.extend(domain_notes(domain))
+    return Author(first, domain, addresses, tuple(defects))
+
+
+def hidden_chars(field_name: str) -> Defect:
+    """The finding for bidi overrides or zero-width characters in a displayed field."""
+    return Defect(
+        "display.hidden-chars",
+        f"The {field_name} field contains bidi override or zero-width characters that can "
+        "reorder or hide text; they are shown as visible escapes.",
+        Severity.ERROR,
+    )

@@ -1,0 +1,146 @@
+"""Render the findings summary as one self-contained HTML page (no scripts, every value escaped)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from headerlens import __version__
+from headerlens.model import Analysis, Finding, Severity
+from headerlens.model.verification import Verification
+from headerlens.report.markdown import fmt_delay, hop_from, hop_role
+from headerlens.stamped import final_receiver_results, stamped
+from headerlens.textsafe import html_escape as esc
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:2em;max-width:70em;color:#222}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.25em .5em;
+text-align:left;vertical-align:top}th{background:#eee}.error{color:#b00020;font-weight:bold}
+.warning{color:#a05a00;font-weight:bold}.info{color:#05588a}.boundary{background:#fff6d5}
+code{background:#f3f3f3;padding:0 .2em}
+"""
+
+
+def _row(cells: Iterable[str], tag: str = "td", cls: str = "") -> str:
+    attr = f' class="{cls}"' if cls else ""
+    return f"<tr{attr}>" + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>"
+
+
+def _findings(findings: tuple[Finding, ...]) -> Iterable[str]:
+    if not findings:
+        yield "<p>No problems found.</p>"
+        return
+    yield "<ol>"
+    for f in findings:
+        where = f" (hop {f.hop_number})" if f.hop_number is not None else ""
+        sev = f.severity.value
+        yield f'<li><span class="{sev}">{esc(sev.upper())}</span>{where}: {esc(f.title)}'
+        if f.detail:
+            yield f"<br>{esc(f.detail)}"
+        if f.fix:
+            yield f"<br><em>Fix:</em> {esc(f.fix)}"
+        yield "</li>"
+    yield "</ol>"
+
+
+def _verification(a: Analysis, v: Verification) -> Iterable[str]:
+    yield (
+        f"<p>Re-verified over {esc(v.mode.value)} ({esc(v.resolver)}), {len(v.dns_log)} DNS "
+        f"queries, {v.elapsed_ms:.0f} ms.</p><table>"
+    )
+    yield _row(("check", "stamped at delivery", "re-verified now", "detail"), "th")
+    if v.spf is not None:
+        detail = f"{v.spf.ip} as {v.spf.domain}"
+        if v.spf.match is not None:
+            detail += f"; matched {v.spf.match.describe()}"
+        yield _row(("SPF", esc(stamped(a, "spf") or "-"), esc(v.spf.verdict.value), esc(detail)))
+    else:
+        yield _row(("SPF", esc(stamped(a, "spf") or "-"), "not checked", esc(v.spf_note or "")))
+    for d in v.dkim:
+        live = f"header {d.header_result.value}, body {d.body_result.value}"
+        name = f"DKIM d={d.domain} s={d.selector}"
+        yield _row((esc(name), esc(stamped(a, "dkim") or "-"), esc(live), esc(d.explanation)))
+    if v.dmarc is not None:
+        dm = v.dmarc
+        yield _row(
+            ("DMARC", esc(stamped(a, "dmarc") or "-"), esc(dm.result.value), esc(dm.explanation))
+        )
+    if v.arc is not None:
+        yield _row(
+            ("ARC", esc(stamped(a, "arc") or "-"), esc(v.arc.result.value), esc(v.arc.explanation))
+        )
+    yield "</table>"
+
+
+def _hops(a: Analysis) -> Iterable[str]:
+    yield "<table>"
+    yield _row(("#", "role", "from (HELO / rDNS [IP])", "by", "with", "TLS", "time", "delay"), "th")
+    for hop in a.chain.hops:
+        r = hop.received
+        tls = " ".join(p for p in (r.tls_version, r.tls_cipher) if p)
+        when = r.timestamp.isoformat() if r.timestamp else "unparsed"
+        delay = fmt_delay(hop.delay) if hop.number > 1 else ""
+        if hop.clock_skew:
+            delay += " (clock skew)"
+        cells = (str(hop.number), hop_role(hop), hop_from(hop), r.by or "", r.with_protocol or "")
+        yield _row(
+            (*(esc(c) for c in cells), esc(tls), esc(when), esc(delay)),
+            cls="boundary" if hop.is_boundary else "",
+        )
+    yield "</table>"
+
+
+def render_html(analysis: Analysis, verification: Verification | None = None) -> str:
+    """A standalone HTML page with the same content as the Markdown summary."""
+    a = analysis
+    if verification is not None:
+        findings = verification.findings
+    else:
+        from headerlens.checks.findings import stamped_findings
+
+        findings = stamped_findings(a)
+    title = f"headerlens report: {a.source_name}"
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'\">",
+        f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{esc(title)}</h1><ul>",
+    ]
+    facts = [
+        ("Subject", a.subject),
+        ("From", a.from_addr.display if a.from_addr else None),
+        ("Date", a.date.isoformat() if a.date else None),
+        ("Message-ID", a.message_id),
+    ]
+    out += [f"<li><b>{k}:</b> {esc(v)}</li>" for k, v in facts if v]
+    b = a.chain.boundary
+    if b is not None:
+        out.append(
+            f"<li><b>Trust boundary:</b> hop {b.hop_number}, {esc(b.receiver or '?')} received "
+            f"from {esc(b.ip or '?')} — {esc(b.reason)}</li>"
+        )
+    final = ", ".join(f"{r.method}={r.result}" for ar in final_receiver_results(a) for r in ar.results)
+    if final:
+        out.append(f"<li><b>Final receiver stamped:</b> {esc(final)}</li>")
+    out.append("</ul><h2>Findings</h2>")
+    out += list(_findings(findings))
+    if verification is not None:
+        out.append("<h2>Re-verification</h2>")
+        out += list(_verification(a, verification))
+    out.append("<h2>Delivery path (oldest hop first)</h2>")
+    out += list(_hops(a))
+    if a.vendor_headers:
+        out.append("<h2>Vendor headers</h2><ul>")
+        for vh in a.vendor_headers:
+            out.append(f"<li><b>{esc(vh.header_name)}</b> ({esc(vh.vendor)}): {esc(vh.summary or '')}<ul>")
+            for fld in vh.fields:
+                cls = "" if fld.severity is Severity.INFO else f' class="{fld.severity.value}"'
+                out.append(
+                    f"<li><code>{esc(fld.key)}={esc(fld.value)}</code> "
+                    f"<span{cls}>{esc(fld.meaning or '(not decoded)')}</span></li>"
+                )
+            out.append("</ul></li>")
+        out.append("</ul>")
+    out.append(f"<p><small>Generated by headerlens {esc(__version__)}.</small></p></body></html>")
+    return "\n".join(out) + "\n"

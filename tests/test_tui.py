@@ -1,0 +1,260 @@
+"""The console driven through Textual's Pilot: open, paste, navigate, panels, export, copy,
+re-verify, offline, live DNS (lab servers) and hostile header text. No public network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual import events
+from textual.widgets import OptionList, Static, TabbedContent, TextArea
+
+from headerlens.checks.options import VerifyOptions
+from headerlens.tui.analysis import AnalysisScreen
+from headerlens.tui.app import HeaderlensApp
+from headerlens.tui.export import ExportScreen
+from headerlens.tui.hoptree import HopTree
+from headerlens.tui.paste import PasteScreen
+from tests.paths import EXAMPLES
+
+EOP = EXAMPLES / "eop-to-gmail-pass.eml"
+OFFLINE = VerifyOptions(offline=True)
+SIZE = (120, 40)
+
+
+def _static_text(screen: AnalysisScreen, selector: str) -> str:
+    content = screen.query_one(selector, Static).visual
+    return content.plain if hasattr(content, "plain") else str(content)
+
+
+async def _settle(app: HeaderlensApp, pilot: object) -> AnalysisScreen:
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+    screen = app.screen
+    assert isinstance(screen, AnalysisScreen)
+    return screen
+
+
+async def test_open_file_shows_hops_and_boundary() -> None:
+    app = HeaderlensApp(str(EOP), verify_options=OFFLINE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _settle(app, pilot)
+        tree = screen.query_one(HopTree)
+        hops = [n for n in tree.root.children if n.data is not None and n.data.kind == "hop"]
+        assert len(hops) == 6
+        boundary = [n for n in hops if "boundary" in str(n.label)]
+        assert len(boundary) == 1
+        assert "mx.google.com" in str(boundary[0].label)
+        assert "offline" in _static_text(screen, "#status")
+
+
+async def test_paste_flow() -> None:
+    # A terminal paste reaches the App, which hands it to the focused TextArea (posting it to
+    # the TextArea directly would deliver it twice: once there and once via the App).
+
+    app = HeaderlensApp(None, verify_options=OFFLINE)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PasteScreen)
+        area = app.screen.query_one("#paste", TextArea)
+        app.post_message(events.Paste((EXAMPLES / "eop-to-gmail-headers-only.txt").read_text()))
+        await pilot.pause()
+        assert "Received:" in area.text
+        await pilot.press("ctrl+r")
+        screen = await _settle(app, pilot)
+        assert screen.analysis.kind.value == "headers"
+        assert len(screen.analysis.chain.hops) == 6
+
+
+async def test_paste_of_non_mail_keeps_text_and_says_why() -> None:
+    app = HeaderlensApp(None, verify_options=OFFLINE)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        area = app.screen.query_one("#paste", TextArea)
+        app.post_message(events.Paste("just some words\nno headers here\n"))
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, PasteScreen)
+        assert app.screen.query_one("#paste", TextArea).text.startswith("just some words")
+
+
+async def test_unreadable_file_gives_a_message_not_a_crash(tmp_path: Path) -> None:
+    bad = tmp_path / "junk.bin"
+    bad.write_bytes(b"\x00\x01\x02" * 1000)
+    app = HeaderlensApp(str(bad), verify_options=OFFLINE)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PasteScreen)
+        assert "binary data" in str(app.screen.query_one("#paste-error", Static).visual)
+
+
+async def test_navigate_tree_updates_detail_and_flip_order() -> None:
+    app = HeaderlensApp(str(EOP), verify_options=OFFLINE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _settle(app, pilot)
+        await pilot.press("down")
+        assert "Hop 1" in _static_text(screen, "#detail-text")
+        await pilot.press("o")
+        tree = screen.query_one(HopTree)
+        first = next(n for n in tree.root.children if n.data and n.data.kind == "hop")
+        assert first.data is not None and first.data.hop_number == 6
+
+
+@pytest.mark.parametrize(
+    "key,tab",
+    [
+        ("a", "auth"),
+        ("f", "findings"),
+        ("n", "dns"),
+        ("t", "timeline"),
+        ("h", "headers"),
+        ("d", "details"),
+    ],
+)
+async def test_each_panel_opens(key: str, tab: str) -> None:
+    app = HeaderlensApp(str(EOP), verify_options=OFFLINE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _settle(app, pilot)
+        await pilot.press(key)
+        assert screen.query_one(TabbedContent).active == tab
+
+
+async def test_export_markdown_writes_atomically(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    src = tmp_path / "m.eml"
+    src.write_bytes(EOP.read_bytes())
+    app = HeaderlensApp(str(src), verify_options=OFFLINE)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+    out = tmp_path / "m.headerlens.md"
+    assert out.read_text().startswith("# headerlens report:")
+    assert src.read_bytes() == EOP.read_bytes()
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+async def test_export_json_and_html_from_dialog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = HeaderlensApp(str(EOP), verify_options=OFFLINE)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        for key in ("ctrl+j", "ctrl+t"):
+            await pilot.press("e")
+            await pilot.pause()
+            await pilot.press(key)
+            await pilot.pause()
+    assert (tmp_path / "eop-to-gmail-pass.headerlens.json").read_text().startswith("{")
+    assert "<!DOCTYPE html>" in (tmp_path / "eop-to-gmail-pass.headerlens.html").read_text()
+
+
+async def test_copy_summary_and_node() -> None:
+    app = HeaderlensApp(str(EOP), verify_options=OFFLINE)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("c")
+        assert app.clipboard.startswith("# headerlens report:")
+        await pilot.press("down", "y")
+        assert app.clipboard.startswith("Received: from mbx01.contoso.local")
+
+
+async def test_reverify_runs_again() -> None:
+    app = HeaderlensApp(str(EOP), verify_options=OFFLINE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _settle(app, pilot)
+        first = screen.verification
+        await pilot.press("r")
+        screen = await _settle(app, pilot)
+        assert screen.verification is not None and screen.verification is not first
+        assert screen.verification.done
+
+
+async def test_findings_jump_to_hop(tmp_path: Path) -> None:
+    src = tmp_path / "skew.eml"
+    data = EOP.read_bytes().replace(
+        b"Tue, 10 Nov 2026 09:14:08 -0800", b"Tue, 10 Nov 2026 08:14:08 -0800"
+    )
+    src.write_bytes(data)
+    app = HeaderlensApp(str(src), verify_options=OFFLINE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _settle(app, pilot)
+        findings = screen._findings()
+        idx = next(i for i, f in enumerate(findings) if f.code == "chain.clock-skew")
+        await pilot.press("f")
+        ol = screen.query_one("#findings-list", OptionList)
+        ol.focus()
+        ol.highlighted = idx
+        await pilot.press("enter")
+        await pilot.pause()
+        tree = screen.query_one(HopTree)
+        assert tree.cursor_node is not None and tree.cursor_node.data is not None
+        assert tree.cursor_node.data.hop_number == findings[idx].hop_number
+
+
+@pytest.mark.dns
+async def test_live_verification_against_lab_dns(lab_dns) -> None:  # type: ignore[no-untyped-def]
+    options = VerifyOptions(nameservers=((lab_dns.host, lab_dns.port),))
+    app = HeaderlensApp(str(EOP), verify_options=options)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _settle(app, pilot)
+        v = screen.verification
+        assert v is not None and v.done
+        assert v.spf is not None and v.spf.verdict.value == "pass"
+        auth = _static_text(screen, "#auth-text")
+        assert "ip4:40.107.0.0/16" in auth
+        assert "include:spf.protection.outlook.com" in auth
+        assert "verified over live DNS" in _static_text(screen, "#status")
+        assert len(screen.query_one("#dns-table").rows) >= 3  # type: ignore[attr-defined]
+
+
+HOSTILE_SUBJECT = "[bold red]PASS[/] [@click=app.quit]x[/] [link=http://evil]y[/] \x1b[31mred\x1b]52;c;ZXZpbA==\x07"
+
+
+async def test_hostile_header_text_is_inert(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    raw = EOP.read_bytes().replace(
+        b"Subject: Quarterly numbers", b"Subject: " + HOSTILE_SUBJECT.encode()
+    )
+    src = tmp_path / "hostile.eml"
+    src.write_bytes(raw)
+    app = HeaderlensApp(str(src), verify_options=OFFLINE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _settle(app, pilot)
+        root_label = screen.query_one(HopTree).root.label
+        assert isinstance(root_label, Text)
+        assert "[bold red]PASS[/]" in root_label.plain
+        assert "[@click=app.quit]x" in root_label.plain
+        assert "\x1b" not in root_label.plain
+        assert not root_label.spans or all("link" not in str(s.style) for s in root_label.spans)
+        detail = _static_text(screen, "#detail-text")
+        assert "[bold red]PASS[/]" in detail
+        assert "\x1b" not in detail
+        # clicking around must not run the embedded action
+        await pilot.click(HopTree, offset=(5, 0))
+        await pilot.pause()
+        assert app.is_running
+        for key in ("ctrl+j", "ctrl+t"):
+            await pilot.press("e")
+            await pilot.pause()
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+    for ext in ("md", "json", "html"):
+        text = (tmp_path / f"hostile.headerlens.{ext}").read_text()
+        assert "\x1b" not in text and "\x07" not in text
+    html = (tmp_path / "hostile.headerlens.html").read_text()
+    assert "<script" not in html.lower()
