@@ -53,12 +53,13 @@ def _policy_tags(r: DmarcRecord) -> list[DmarcTagCheck]:
 def _other_tags(r: DmarcRecord) -> list[DmarcTagCheck]:
     out = []
     if r.pct is not None:
-        problem = Defect(
-            "dmarc.pct",
-            "pct= is legacy (RFC 9989 removed it; use t=y for testing)"
-            + (f"; pct={r.pct} applies the policy to only part of failing mail" if r.pct < 100 else ""),
-            Severity.WARNING if r.pct < 100 else Severity.INFO,
-        )
+        problem = None
+        if r.pct < 100:
+            problem = Defect(
+                "dmarc.pct",
+                f"pct={r.pct}: receivers that still read this legacy tag apply the policy to only "
+                f"{r.pct}% of failing mail; RFC 9989 uses t=y for a gradual start.",
+            )
         out.append(DmarcTagCheck("pct", str(r.pct), f"legacy: policy applied to {r.pct}%", problem))
     rua_problem = None
     if not r.rua:
@@ -173,7 +174,8 @@ def _reading(
     )
     strict = [m for m, v in (("DKIM", record.adkim), ("SPF", record.aspf)) if v == "s"]
     lines.append(
-        f"Alignment: {' and '.join(strict)} strict (exact domain), the rest relaxed."
+        f"Alignment: {' and '.join(strict)} strict (exact domain)"
+        + ("." if len(strict) == 2 else ", the other relaxed.")
         if strict
         else f"Alignment is relaxed: signatures and MAIL FROM anywhere under {record_domain} count."
     )

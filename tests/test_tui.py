@@ -71,7 +71,6 @@ async def test_paste_of_non_mail_keeps_text_and_says_why() -> None:
     app = HeaderlensApp(None, verify_options=OFFLINE)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        area = app.screen.query_one("#paste", TextArea)
         app.post_message(events.Paste("just some words\nno headers here\n"))
         await pilot.pause()
         await pilot.press("ctrl+r")
@@ -103,7 +102,7 @@ async def test_navigate_tree_updates_detail_and_flip_order() -> None:
 
 
 @pytest.mark.parametrize(
-    "key,tab",
+    ("key", "tab"),
     [
         ("a", "auth"),
         ("f", "findings"),
