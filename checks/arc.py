@@ -10,6 +10,7 @@ from typing import Any
 import dkim
 from dkim.util import InvalidTagValueList, parse_tag_value
 
+from headerlens import budgets
 from headerlens.checks.dkimkey import pick_key_record
 from headerlens.checks.dnsproto import Resolver
 from headerlens.model.core import Defect, Severity
@@ -132,8 +133,10 @@ def _explain(
                 f" AMS i={oldest - 1} and older no longer validate (the message was changed after"
                 " they were added); ARC allows that, only the newest AMS must validate."
             )
-    elif result in (ArcResult.TEMPERROR, ArcResult.UNAVAILABLE):
-        text = f"The ARC chain was not validated: {reason}."
+    elif result is ArcResult.UNAVAILABLE:
+        text = f"Not checked: {reason}."
+    elif result is ArcResult.TEMPERROR:
+        text = f"The ARC chain could not be validated: {reason}."
     else:
         text = f"The ARC chain fails: {reason}."
     first = next((i for i in instances if i.instance == 1), None)
@@ -161,7 +164,7 @@ def _unsure(records: list[DnsRecord]) -> tuple[ArcResult, str] | None:
         names = ", ".join(r.name for r in offline)
         return (
             ArcResult.UNAVAILABLE,
-            f"not checked: offline, so the ARC keys ({names}) were not looked up",
+            f"offline: the ARC keys ({names}) were not looked up",
         )
     failed = [r for r in records if r.rcode in _TEMP_RCODES]
     if failed:
@@ -170,7 +173,7 @@ def _unsure(records: list[DnsRecord]) -> tuple[ArcResult, str] | None:
         )
         return (
             ArcResult.TEMPERROR,
-            f"ARC key lookup failed, so the chain could not be validated: {causes}",
+            f"key lookup failed: {causes}",
         )
     return None
 
@@ -186,6 +189,13 @@ async def verify_arc(raw: bytes, resolver: Resolver, *, has_body: bool | None = 
         verifier = _ArcVerifier(raw, header_only=header_only)
     except dkim.DKIMException as exc:
         return ArcVerdict(ArcResult.FAIL, str(exc), f"The header section could not be read: {exc}.")
+    seals = sum(1 for name, _value in verifier.headers if name.lower() == b"arc-seal")
+    if seals > budgets.ARC_SETS.limit:
+        # RFC 8617 §5.2 step 1: more than 50 sets is cv=fail, decided before any DNS query.
+        finding = budgets.exceeded(
+            budgets.ARC_SETS, seals, "The chain fails without any key lookup.", Severity.ERROR
+        )
+        return ArcVerdict(ArcResult.FAIL, "too many ARC sets", finding.message, findings=(finding,))
     names = sorted(_key_names(verifier))
     records: list[DnsRecord] = list(
         await asyncio.gather(*(resolver.query(n, "TXT") for n in names))

@@ -15,6 +15,7 @@ from dkim.canonicalization import CanonicalizationPolicy, InvalidCanonicalizatio
 from dkim.crypto import HASH_ALGORITHMS
 from dkim.util import InvalidTagValueList, parse_tag_value
 
+from headerlens import budgets
 from headerlens.checks.dkimkey import check_key_for_signature, pick_key_record
 from headerlens.checks.dnsproto import Resolver
 from headerlens.model.core import Defect, Severity
@@ -304,6 +305,10 @@ async def verify_dkim(
             (i, h) for i, h in enumerate(signer.headers) if h[0].lower() == b"dkim-signature"
         )
     ]
+    # budgets.DKIM_SIGNATURES (RFC 6376 §6.1 "MAY limit"): only the top few are looked up.
+    limit = int(budgets.DKIM_SIGNATURES.limit)
+    skipped = [_not_evaluated(s, len(sigs), now, receipt_time) for s in sigs[limit:]]
+    sigs = sigs[:limit]
     records = await _fetch(resolver, {s.key_name for s in sigs if s.key_name and not s.error})
     keys: dict[str, tuple[DkimKey | None, tuple[Defect, ...]]] = {
         name: pick_key_record(rec.answers) for name, rec in records.items()
@@ -317,7 +322,30 @@ async def verify_dkim(
     out: list[DkimVerdict] = []
     for sig in sigs:
         out.append(_verdict(signer, sig, records, keys, dnsfunc, has_body, receipt_time, now))
-    return tuple(out)
+    return tuple(out + skipped)
+
+
+def _not_evaluated(sig: _Sig, total: int, now: datetime, receipt: datetime | None) -> DkimVerdict:
+    """A signature past the DKIM_SIGNATURES budget: reported, never looked up or verified."""
+    finding = budgets.exceeded(
+        budgets.DKIM_SIGNATURES,
+        total,
+        f"DKIM-Signature #{sig.index + 1} was not evaluated (no key lookup, no verification).",
+    )
+    return DkimVerdict(
+        signature_index=sig.index,
+        header_index=sig.header_index,
+        domain=sig.get("d"),
+        selector=sig.get("s"),
+        algorithm=sig.get("a"),
+        header_result=DkimResult.UNAVAILABLE,
+        body_result=DkimResult.UNAVAILABLE,
+        result=DkimResult.UNAVAILABLE,
+        explanation=finding.message,
+        receipt_time=receipt,
+        checked_at=now,
+        findings=(finding,),
+    )
 
 
 def _verdict(

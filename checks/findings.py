@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from headerlens.model import Analysis, Defect, Finding, Severity
-from headerlens.model.verdicts import ArcResult, DkimResult, DmarcResult
-from headerlens.model.verification import Verification, VerifyMode
+from headerlens.checks.findings_live import live_findings
+from headerlens.model import Analysis, Finding, Severity
+from headerlens.model.verification import Verification
 from headerlens.stamped import final_receiver_results
 
 SLOW_HOP = timedelta(minutes=5)
@@ -132,138 +132,9 @@ def _hop_of(analysis: Analysis, header_index: int) -> int | None:
     return hop_for_header(analysis.chain, header_index)
 
 
-def _defect(code: str, d: Defect, hop: int | None = None, header: int | None = None) -> Finding:
-    return Finding(
-        code=f"{code}.{d.code}",
-        severity=d.severity,
-        title=d.message,
-        hop_number=hop,
-        header_index=header,
-    )
-
-
 def stamped_findings(analysis: Analysis) -> tuple[Finding, ...]:
     """Findings that need no DNS: stamped verdicts, the chain, vendor headers."""
     return _sorted([*_stamped(analysis), *_chain(analysis), *_vendor(analysis)])
-
-
-def _live(analysis: Analysis, v: Verification) -> list[Finding]:
-    out: list[Finding] = []
-    offline = v.mode is VerifyMode.OFFLINE
-    b = analysis.chain.boundary
-    hop = b.hop_number if b else None
-    if v.spf is not None:
-        res = v.spf.verdict.value
-        match = ""
-        if v.spf.match is not None:
-            via = " via " + " → ".join(v.spf.match.path) if v.spf.match.path else ""
-            match = f" (matched {v.spf.match.term}{via})"
-        stamped = _stamped_word(analysis, "spf")
-        if not offline:
-            if res in _BAD_SPF or res in ("none", "neutral"):
-                out.append(
-                    Finding(
-                        "spf.live-" + res,
-                        Severity.ERROR if res in ("fail", "permerror") else Severity.WARNING,
-                        f"SPF re-checked at the boundary: {res} for {v.spf.ip} sending as {v.spf.domain}{match}.",
-                        detail=v.spf.reason or (v.spf.explanation or ""),
-                        fix="Publish the sending IP or service in the SPF record of "
-                        + v.spf.domain
-                        + ".",
-                        hop_number=hop,
-                    )
-                )
-            if stamped and stamped != res and not (stamped == "pass" and res == "pass"):
-                out.append(
-                    Finding(
-                        "spf.changed",
-                        Severity.WARNING,
-                        f"SPF today says {res}, the receiver stamped {stamped} at delivery.",
-                        detail="The SPF record changed since delivery, or the receiver checked a different IP (a connector or relay in front of it).",
-                        hop_number=hop,
-                    )
-                )
-    elif v.spf_note:
-        out.append(Finding("spf.not-checked", Severity.INFO, v.spf_note))
-    for d in v.dkim:
-        name = f"d={d.domain} s={d.selector}"
-        if offline:
-            break
-        if d.header_result is DkimResult.PASS and d.body_result is DkimResult.FAIL:
-            out.append(
-                Finding(
-                    "dkim.body-modified",
-                    Severity.ERROR,
-                    f"DKIM {name}: signed headers are intact but the body changed after signing.",
-                    detail=d.explanation,
-                    fix="Something after the signer modified the body (disclaimer/footer, link rewriting): sign after it, or exempt this flow.",
-                    header_index=d.header_index,
-                )
-            )
-        elif d.result not in (DkimResult.PASS, DkimResult.UNAVAILABLE):
-            out.append(
-                Finding(
-                    f"dkim.{d.result.value}",
-                    Severity.ERROR
-                    if d.result in (DkimResult.FAIL, DkimResult.PERMERROR)
-                    else Severity.WARNING,
-                    f"DKIM {name}: {d.result.value}.",
-                    detail=d.explanation,
-                    header_index=d.header_index,
-                )
-            )
-        out += [_defect("dkim", x, header=d.header_index) for x in d.findings]
-    if v.dmarc is not None and not offline:
-        dm = v.dmarc
-        if dm.result in (DmarcResult.FAIL, DmarcResult.PERMERROR, DmarcResult.TEMPERROR):
-            out.append(
-                Finding(
-                    f"dmarc.{dm.result.value}",
-                    Severity.ERROR,
-                    f"DMARC re-checked: {dm.result.value} for {dm.from_domain}"
-                    + (
-                        f"; policy {dm.policy_tag}={dm.policy} means {dm.disposition}"
-                        if dm.policy
-                        else ""
-                    )
-                    + ".",
-                    detail=dm.explanation,
-                    fix="Align SPF (MAIL FROM in the From domain) or DKIM (d= in the From domain).",
-                )
-            )
-        out += [_defect("dmarc", x) for x in dm.findings]
-    if v.arc is not None and not offline:
-        if v.arc.result is ArcResult.FAIL:
-            out.append(
-                Finding(
-                    "arc.fail",
-                    Severity.WARNING,
-                    f"ARC chain: fail ({v.arc.reason}).",
-                    detail=v.arc.explanation,
-                )
-            )
-        out += [_defect("arc", x) for x in v.arc.findings]
-    if offline:
-        out.append(
-            Finding(
-                "verify.offline",
-                Severity.INFO,
-                "Offline: no DNS queries were made, so SPF, DKIM, DMARC and ARC were not re-verified; the stamped verdicts are shown as received.",
-            )
-        )
-    for err in v.errors:
-        out.append(
-            Finding("verify.internal-error", Severity.ERROR, f"Internal error in a check: {err}")
-        )
-    return out
-
-
-def _stamped_word(analysis: Analysis, method: str) -> str | None:
-    for ar in final_receiver_results(analysis):
-        for r in ar.results:
-            if r.method.lower() == method:
-                return r.result.lower()
-    return None
 
 
 def _sorted(items: list[Finding]) -> tuple[Finding, ...]:
@@ -279,5 +150,10 @@ def _sorted(items: list[Finding]) -> tuple[Finding, ...]:
 def build_findings(analysis: Analysis, verification: Verification) -> tuple[Finding, ...]:
     """All findings for the report: live re-verification first, then stamped, chain, vendor."""
     return _sorted(
-        [*_live(analysis, verification), *_stamped(analysis), *_chain(analysis), *_vendor(analysis)]
+        [
+            *live_findings(analysis, verification),
+            *_stamped(analysis),
+            *_chain(analysis),
+            *_vendor(analysis),
+        ]
     )

@@ -25,6 +25,10 @@ from headerlens.model.spf import SpfResult
 from headerlens.model.verdicts import DkimResult, DkimVerdict
 from headerlens.model.verification import Verification, VerifyMode
 
+OFFLINE_SPF_NOTE = (
+    "Not checked: offline, so SPF was not replayed at the boundary (no DNS queries were made)."
+)
+
 
 def spf_identity(analysis: Analysis) -> tuple[str | None, str | None, str | None, str | None]:
     """(ip, mail_from, helo, note) for the SPF replay at the trust boundary (RFC 7208 §2.4)."""
@@ -69,6 +73,9 @@ async def verify_stream(
     start = time.perf_counter()
     now = now or datetime.now(UTC)
     ip, mail_from, helo, spf_note = spf_identity(analysis)
+    if mode is VerifyMode.OFFLINE and ip is not None:
+        # Nothing to replay without DNS: say so rather than report a DNS failure.
+        ip, spf_note = None, OFFLINE_SPF_NOTE
     from_domain = analysis.from_addr.domain if analysis.from_addr is not None else None
     current = Verification(mode=mode, resolver=label, spf_note=spf_note, checked_at=now)
 

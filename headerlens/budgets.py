@@ -125,7 +125,9 @@ ALL: tuple[Budget, ...] = (
 )
 
 
-def exceeded(budget: Budget, seen: int, detail: str, severity: Severity = Severity.WARNING) -> Defect:
+def exceeded(
+    budget: Budget, seen: int, detail: str, severity: Severity = Severity.WARNING
+) -> Defect:
     """The finding for ``budget`` hit with ``seen`` units; ``detail`` says what was done instead."""
     return Defect(
         budget.code,

@@ -21,6 +21,10 @@ _SEAL_REQUIRED = ("i", "a", "b", "d", "s", "cv")  # RFC 8617 §4.1.3
 _KNOWN_ALGORITHMS = frozenset({"rsa-sha256", "ed25519-sha256"})  # RFC 6376, RFC 8463
 _CV_VALUES = frozenset({"none", "fail", "pass"})  # RFC 8617 §4.4
 ARC_MAX_INSTANCE = 50  # RFC 8617 §4.2.1
+_MAX_DIGITS = 76  # RFC 6376 §3.5: l=, t=, x= are at most 76 decimal digits
+# RFC 6376 §3.5 d= / s= are domain names / selectors (sub-domain syntax, RFC 5321 §4.1.2): LDH
+# labels (underscore tolerated, as published selectors use it) of 1-63 octets, 253 in all.
+_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\Z")
 
 
 def _defect(code: str, message: str, severity: Severity = Severity.WARNING) -> Defect:
@@ -33,6 +37,18 @@ def _int_tag(tags: TagList, name: str, what: str, defects: list[Defect]) -> int 
     if raw is None:
         return None
     if raw.isascii() and raw.isdigit():
+        if len(raw) > _MAX_DIGITS:
+            # RFC 6376 §3.5 caps l=, t= and x= at 76 digits; checking first also keeps int()
+            # from raising on Python's 4300-digit conversion limit (CVE-2020-10735).
+            defects.append(
+                _defect(
+                    "dkim.number-too-long",
+                    f"{name}= ({what}) has {len(raw)} digits, more than the 76 RFC 6376 §3.5 "
+                    "allows; the signature is invalid.",
+                    Severity.ERROR,
+                )
+            )
+            return None
         return int(raw)
     defects.append(_defect("dkim.bad-number", f"{name}= ({what}) is not a number: {raw[:40]!r}."))
     return None
@@ -79,6 +95,40 @@ def _check_algorithm(algorithm: str | None, kind: str) -> list[Defect]:
             )
         ]
     return [_defect("dkim.unknown-algorithm", f"{kind} uses unknown algorithm a={algorithm}.")]
+
+
+def dns_name_problem(name: str, *, min_labels: int = 1) -> str | None:
+    """Why ``name`` is not a usable DNS name for a key lookup, or None when it is."""
+    if not name.isascii():
+        return "contains non-ASCII characters (use the A-label)"
+    if len(name.rstrip(".")) > 253:
+        return "is longer than 253 characters"
+    labels = name.removesuffix(".").split(".")
+    for label in labels:
+        if not _LABEL.match(label):
+            return f"has an invalid label {label[:70]!r}"
+    if len(labels) < min_labels:
+        return "is not a multi-label domain"
+    return None
+
+
+def _check_names(domain: str | None, selector: str | None, kind: str) -> list[Defect]:
+    """d= and s= must be DNS names before any key is looked up (RFC 6376 §3.5, §3.6.2.1);
+    a value like ``legit.com(.attacker.com`` must never reach DNS or alignment."""
+    out: list[Defect] = []
+    for tag, value, labels in (("d", domain, 2), ("s", selector, 1)):
+        if value is None:
+            continue
+        why = dns_name_problem(value, min_labels=labels)
+        if why is not None:
+            out.append(
+                _defect(
+                    "dkim.bad-name",
+                    f"{kind} {tag}= {value[:80]!r} {why}; no key is looked up for it.",
+                    Severity.ERROR,
+                )
+            )
+    return out
 
 
 def parse_dkim_signature(field: HeaderField) -> DKIMSignature:
@@ -131,6 +181,7 @@ def parse_dkim_signature(field: HeaderField) -> DKIMSignature:
                     )
                 )
 
+    defects += _check_names(domain, tags.get("s"), kind)
     body_length = _int_tag(tags, "l", "body length", defects)
     timestamp = _int_tag(tags, "t", "signature timestamp", defects)
     expiration = _int_tag(tags, "x", "signature expiration", defects)

@@ -21,7 +21,9 @@ from headerlens import budgets
 from headerlens.model.core import Defect, HeaderField, Severity
 
 # Bidi controls, zero-width and other invisible format characters (Trojan Source, CVE-2021-42574).
-HIDDEN_CHARS = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\U000e0000-\U000e007f]")
+HIDDEN_CHARS = re.compile(
+    "[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\U000e0000-\U000e007f]"
+)
 _REGISTRY = HeaderRegistry()
 
 

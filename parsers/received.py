@@ -31,6 +31,8 @@ _TLS_USING = re.compile(r"using\s+(\S+)\s+with\s+cipher\s+(\S+)", re.IGNORECASE)
 _TLS_VERSION_KV = re.compile(r"\bversion=([\w./]+)", re.IGNORECASE)
 _TLS_CIPHER_KV = re.compile(r"\bcipher=([\w.-]+)", re.IGNORECASE)
 _EXIM_TLS = re.compile(r"^(TLS[\w.]*|SSL[\w.]*|UNKNOWN)(?::([\w.-]+)(?::\d+)?)?$", re.IGNORECASE)
+# An address literal that looks like an IP (RFC 5321 §4.1.3): dotted digits or "IPv6:".
+_IP_LITERAL = re.compile(r"\[((?:IPv6:[^\]]{0,80})|(?:[0-9]{1,4}(?:\.[0-9]{1,4}){2,5}))\]", re.I)
 _QMAIL = re.compile(r"^qmail\s+\d+\s+invoked", re.IGNORECASE)
 
 
@@ -99,6 +101,16 @@ def _parse_from(clause: Clause, rec: dict[str, str | None], defects: list[Defect
     if rdns is not None:
         rec["from_rdns"] = rdns
     rec["from_ip"] = ip or first_ip
+    for text in (*clause.words, *clause.comments):
+        for lit in _IP_LITERAL.findall(text):
+            if normalize_ip(lit) is None:
+                defects.append(
+                    _defect(
+                        "bad-ip",
+                        f"The address literal [{lit[:60]}] is not a valid IP address "
+                        "(RFC 5321 §4.1.3); it is not used.",
+                    )
+                )
     if first is None and not clause.comments:
         defects.append(_defect("empty-from", "The 'from' clause is empty."))
     elif rec["from_helo"] is None and rec["from_ip"] is None and rdns is None:

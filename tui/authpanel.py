@@ -61,13 +61,17 @@ def _spf_tree(out: Text, spf: SpfResult) -> None:
         out.append("  " + "  " * depth + "├ ")
         out.append(safe(step.domain, "cyan"))
         out.append(": ")
-        out.append(safe(step.term))
+        out.append(safe(_clip(step.term, 48)))
         out.append(" → ")
-        out.append(safe(step.outcome.value))
+        out.append(safe(step.outcome.value, "green" if step.outcome.value == "match" else ""))
         if step.detail:
             out.append("  ")
-            out.append(safe(step.detail, "dim"))
+            out.append(safe(_clip(step.detail, 48), "dim"))
         out.append("\n")
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def auth_text(analysis: Analysis, v: Verification | None) -> Text:

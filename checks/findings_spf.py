@@ -1,0 +1,114 @@
+"""SPF findings: the sending service missing from SPF, a bypassed gateway, lookup limits."""
+
+from __future__ import annotations
+
+from headerlens.checks.findings_where import stamped_word, where
+from headerlens.checks.sending_service import included_services, sending_service, spf_includes
+from headerlens.model import Analysis, Finding, Severity
+from headerlens.model.spf import SpfResult, SpfVerdict
+
+SPF_LOOKUP_LIMIT = 10  # RFC 7208 §4.6.4
+
+
+def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
+    hop, hdr = where(analysis)
+    res = spf.verdict
+    out: list[Finding] = []
+    matched = f" (matched {spf.match.describe()})" if spf.match else ""
+    bad = res in (SpfVerdict.FAIL, SpfVerdict.SOFTFAIL, SpfVerdict.NEUTRAL, SpfVerdict.NONE)
+    sender = sending_service(analysis)
+    boundary = analysis.chain.boundary
+    receiver = boundary.receiver if boundary and boundary.receiver else "the receiver"
+    if bad and sender is not None and not spf_includes(spf, sender.service.spf_include):
+        inc = sender.service.spf_include
+        out.append(
+            Finding(
+                "spf.service-not-included",
+                Severity.ERROR if res is SpfVerdict.FAIL else Severity.WARNING,
+                f"SPF for {spf.domain} does not include {inc}, but mail now leaves through "
+                f"{sender.service.name}: add include:{inc}",
+                detail=f"At hop {sender.hop_number} {receiver} received the message from "
+                f"{sender.host or spf.ip} [{spf.ip}] ({sender.evidence}); SPF for "
+                f"{spf.domain} is {res.value}{matched}.",
+                fix=f"Add include:{inc} to the SPF record of {spf.domain} (before its all term).",
+                hop_number=hop,
+                header_index=hdr,
+            )
+        )
+    elif (
+        res in (SpfVerdict.FAIL, SpfVerdict.SOFTFAIL) and sender is None and included_services(spf)
+    ):
+        svc = included_services(spf)[0]
+        client = boundary.helo if boundary and boundary.helo else spf.ip
+        out.append(
+            Finding(
+                "spf.gateway-bypassed",
+                Severity.ERROR if res is SpfVerdict.FAIL else Severity.WARNING,
+                f"SPF for {spf.domain} authorises {svc.name} (include:{svc.spf_include}), but "
+                f"this message went from {client} [{spf.ip}] straight to {receiver}, bypassing "
+                "it: route outbound through the smart host",
+                detail=f"SPF {res.value}{matched}. No {svc.name} hop appears before the "
+                "boundary, so the sending server delivered by DNS (MX lookup) itself.",
+                fix=f"Set the outbound send connector (e.g. on the Exchange Edge server) to relay "
+                f"through {svc.name} as its smart host instead of using DNS delivery; only if "
+                f"this server must send directly, add ip4:{spf.ip} to the SPF record.",
+                hop_number=hop,
+                header_index=hdr,
+            )
+        )
+    elif res is SpfVerdict.PERMERROR and spf.lookup_count > SPF_LOOKUP_LIMIT:
+        out.append(
+            Finding(
+                "spf.too-many-lookups",
+                Severity.ERROR,
+                f"SPF for {spf.domain} is permerror: evaluating it needs more than "
+                f"{SPF_LOOKUP_LIMIT} DNS-querying terms (term {spf.lookup_count} broke the "
+                "limit), so receivers stop before reaching the rest of the record.",
+                detail=spf.reason,
+                fix="Remove unused include: terms or replace some with ip4:/ip6: ranges so that "
+                "at most 10 include/a/mx/ptr/exists/redirect terms are needed (RFC 7208 §4.6.4).",
+                hop_number=hop,
+                header_index=hdr,
+            )
+        )
+    elif res is SpfVerdict.TEMPERROR:
+        out.append(
+            Finding(
+                "spf.temperror",
+                Severity.WARNING,
+                f"SPF for {spf.domain} could not be re-checked: {spf.reason}.",
+                fix="Retry later or point --resolver at a DNS server that answers.",
+                hop_number=hop,
+                header_index=hdr,
+            )
+        )
+    elif bad or res is SpfVerdict.PERMERROR:
+        out.append(
+            Finding(
+                f"spf.live-{res.value}",
+                Severity.ERROR
+                if res in (SpfVerdict.FAIL, SpfVerdict.PERMERROR)
+                else Severity.WARNING,
+                f"SPF re-checked at the boundary: {res.value} for {spf.ip} sending as "
+                f"{spf.domain}{matched}.",
+                detail=spf.reason or (spf.explanation or ""),
+                fix=f"Publish the sending IP or service in the SPF record of {spf.domain}.",
+                hop_number=hop,
+                header_index=hdr,
+            )
+        )
+    stamped = stamped_word(analysis, "spf")
+    if stamped and stamped != res.value and res is not SpfVerdict.TEMPERROR:
+        out.append(
+            Finding(
+                "spf.changed",
+                Severity.WARNING,
+                f"SPF today says {res.value}, the receiver stamped {stamped} at delivery.",
+                detail="Likely cause: the SPF record of "
+                f"{spf.domain} changed since delivery, or the receiver checked a different IP "
+                "(a connector or relay in front of it).",
+                hop_number=hop,
+                header_index=hdr,
+            )
+        )
+    return out

@@ -1,0 +1,32 @@
+"""Where a finding points: the boundary hop, the hop that added a field, what was stamped."""
+
+from __future__ import annotations
+
+from headerlens.checks.sending_service import boundary_hop
+from headerlens.model import Analysis
+from headerlens.stamped import final_results
+
+
+def where(analysis: Analysis) -> tuple[int | None, int | None]:
+    """(hop, header index) of the trust boundary: where SPF and DMARC are decided."""
+    hop = boundary_hop(analysis)
+    return (hop.number, hop.header_index) if hop else (None, None)
+
+
+def from_index(analysis: Analysis) -> int | None:
+    return next((h.index for h in analysis.headers if h.lname == "from"), None)
+
+
+def hop_of(analysis: Analysis, header_index: int | None) -> int | None:
+    if header_index is None:
+        return None
+    from headerlens.analyze import hop_for_header
+
+    return hop_for_header(analysis.chain, header_index)
+
+
+def stamped_word(analysis: Analysis, method: str) -> str | None:
+    for r in final_results(analysis):
+        if r.method.lower() == method:
+            return r.result.lower()
+    return None

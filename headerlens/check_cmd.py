@@ -1,0 +1,143 @@
+"""``headerlens check DOMAIN``: verify a domain's published SPF, DKIM selectors and DMARC."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from headerlens.checks.options import VerifyOptions, make_resolver
+from headerlens.checks.resolver import parse_resolver_arg
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+
+_EPILOG = """\
+examples:
+  headerlens check contoso.com --provider eop          SPF, selector1/selector2 CNAMEs, DMARC
+  headerlens check fabrikam.com --provider hes --selector hes1
+  headerlens check contoso.com --ip 40.107.22.101      SPF result for that sending IP
+  headerlens check contoso.com --format json -o contoso.json
+"""
+
+
+def check_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``headerlens check``."""
+    p = argparse.ArgumentParser(
+        prog="headerlens check",
+        description="Check the SPF, DKIM and DMARC records a domain publishes, and say what to fix.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_EPILOG,
+    )
+    p.add_argument("domain", help="the domain to check, e.g. contoso.com")
+    p.add_argument(
+        "--selector",
+        metavar="S",
+        action="append",
+        default=[],
+        help="DKIM selector to check (repeatable; the s= of a DKIM-Signature)",
+    )
+    p.add_argument(
+        "--provider",
+        choices=("eop", "hes", "google"),
+        help="who sends the mail: default selectors (eop: selector1, selector2; google: google) "
+        "and provider advice",
+    )
+    p.add_argument("--ip", metavar="IP", help="also evaluate SPF for this sending IP")
+    p.add_argument("--format", choices=("md", "json"), default="md", help="md (default) or json")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+    )
+    g = p.add_argument_group("DNS")
+    g.add_argument("--offline", action="store_true", help="make no DNS queries")
+    g.add_argument(
+        "--resolver",
+        metavar="IP[:PORT]",
+        action="append",
+        default=[],
+        help="ask this DNS server instead of the system resolver (repeatable)",
+    )
+    g.add_argument(
+        "--dns-snapshot", metavar="FILE", help="replay the DNS answers saved in FILE (--save-dns)"
+    )
+    g.add_argument("--save-dns", metavar="FILE", help="save every DNS query and answer to FILE")
+    g.add_argument(
+        "--timeout",
+        type=float,
+        default=3.0,
+        metavar="SECONDS",
+        help="per-query DNS timeout (default 3; the whole check has a 20 s deadline)",
+    )
+    return p
+
+
+def _options(args: argparse.Namespace) -> VerifyOptions:
+    """Same rules as ``headerlens report`` (headerlens/cli.py)."""
+    servers = tuple(parse_resolver_arg(r) for r in args.resolver)
+    if args.offline and (servers or args.dns_snapshot):
+        raise ValueError("--offline cannot be combined with --resolver or --dns-snapshot")
+    if args.timeout <= 0:
+        raise ValueError("--timeout must be a positive number of seconds")
+    return VerifyOptions(
+        offline=args.offline,
+        nameservers=servers,
+        snapshot=Path(args.dns_snapshot) if args.dns_snapshot else None,
+        save_dns=Path(args.save_dns) if args.save_dns else None,
+        timeout=args.timeout,
+        deadline=max(20.0, args.timeout * 2),
+    )
+
+
+def _err(msg: str) -> None:
+    sys.stderr.write(f"headerlens check: {msg}\n")
+
+
+def run_check(argv: Sequence[str], stdout: TextIO) -> int:
+    """Parse ``argv``, check the domain, write Markdown or JSON. Returns the exit status."""
+    from headerlens.checks.domaincheck import check_domain
+    from headerlens.report.domaincheck import render_domain_check
+
+    parser = check_parser()
+    args = parser.parse_args(list(argv))
+    try:
+        options = _options(args)
+    except ValueError as exc:
+        parser.error(str(exc))
+    try:
+        resolver, label = make_resolver(options)
+    except ValueError as exc:  # an unreadable DNS snapshot
+        _err(str(exc))
+        return EXIT_INPUT
+    result = asyncio.run(
+        check_domain(
+            args.domain,
+            resolver,
+            selectors=args.selector,
+            provider=args.provider,
+            ip=args.ip,
+            label=label,
+        )
+    )
+    if options.save_dns is not None:
+        from headerlens.checks.snapshot import save_snapshot
+
+        try:
+            save_snapshot(resolver.log, options.save_dns)
+        except OSError as exc:
+            _err(f"cannot write {options.save_dns}: {exc.strerror or exc}")
+            return EXIT_INPUT
+    text = render_domain_check(result, args.format)
+    if args.output:
+        from headerlens.report.write import write_atomic
+
+        try:
+            write_atomic(Path(args.output), text)
+        except OSError as exc:
+            _err(f"cannot write {args.output}: {exc.strerror or exc}")
+            return EXIT_INPUT
+    else:
+        stdout.write(text)
+    return EXIT_OK
