@@ -156,7 +156,9 @@ def eop_target(selector: str, domain: str, checks: tuple[SelectorCheck, ...]) ->
     return target, note
 
 
-def _eop_advice(check: SelectorCheck, domain: str, checks: tuple[SelectorCheck, ...]) -> SelectorCheck:
+def _eop_advice(
+    check: SelectorCheck, domain: str, checks: tuple[SelectorCheck, ...]
+) -> SelectorCheck:
     """EOP: publish the CNAME when missing; check that an existing one points the right way."""
     problems = list(check.problems)
     publish: list[PublishRecord] = []

@@ -68,9 +68,7 @@ def _other_tags(r: DmarcRecord) -> list[DmarcTagCheck]:
             "No rua=: nobody receives aggregate reports, so you cannot see who sends as you.",
         )
     out.append(
-        DmarcTagCheck(
-            "rua", ", ".join(r.rua) or None, "aggregate (daily) reports", rua_problem
-        )
+        DmarcTagCheck("rua", ", ".join(r.rua) or None, "aggregate (daily) reports", rua_problem)
     )
     out.append(DmarcTagCheck("ruf", ", ".join(r.ruf) or None, "failure (per-message) reports"))
     fo = ":".join(r.fo) or None
@@ -129,7 +127,7 @@ def _destination_problems(dests: tuple[ReportDestination, ...]) -> list[Defect]:
                 Defect(
                     "dmarc.report-unauthorised",
                     f"{d.tag}= sends to {d.address}, outside the domain, but {d.domain} has not "
-                    f'agreed: receivers will not send these reports until {d.auth_name} TXT '
+                    f"agreed: receivers will not send these reports until {d.auth_name} TXT "
                     f'"v=DMARC1" is published (RFC 7489 §7.1).',
                     Severity.ERROR,
                 )
@@ -214,7 +212,9 @@ async def check_dmarc_policy(domain: str, resolver: Resolver) -> DmarcCheck:
                     Severity.ERROR,
                 )
             )
-        return DmarcCheck(domain, org_domain=org, problems=tuple(problems), evidence=tuple(evidence))
+        return DmarcCheck(
+            domain, org_domain=org, problems=tuple(problems), evidence=tuple(evidence)
+        )
     record, record_domain = found.record, found.name
     problems.extend(record.defects)
     uris = [("rua", u) for u in record.rua] + [("ruf", u) for u in record.ruf]

@@ -220,8 +220,7 @@ def overlap_problems(ranges: list[SpfRange]) -> list[Defect]:
                 out.append(
                     Defect(
                         "spf.overlapping-range",
-                        f"{small.term} ({_where(small)}) lies inside {big.term} "
-                        f"({_where(big)}).",
+                        f"{small.term} ({_where(small)}) lies inside {big.term} ({_where(big)}).",
                         Severity.INFO,
                     )
                 )

@@ -112,9 +112,7 @@ def _selector_lines(c: SelectorCheck) -> list[Line]:
             flags.append("t=y (testing)")
         if k.revoked:
             flags.append("revoked (empty p=)")
-        out.append(
-            _item(f"Key: {bits}k={k.key_type}" + (f"; {', '.join(flags)}" if flags else ""))
-        )
+        out.append(_item(f"Key: {bits}k={k.key_type}" + (f"; {', '.join(flags)}" if flags else "")))
         if k.hash_algorithms:
             out.append(_item(f"Hash algorithms allowed: {':'.join(k.hash_algorithms)}"))
     out += [_problem(p) for p in c.problems]

@@ -13,9 +13,11 @@ from headerlens.analyze import analyze
 from headerlens.checks.resolver import Resolver
 from headerlens.checks.verify import verify
 from headerlens.model import Analysis
+from headerlens.model.dns import DnsRecord
 from headerlens.model.verdicts import DkimVerdict
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.source import load
+from tests.memresolver_dkim import LAB_ZONES, MemoryResolver, records_from_zones
 
 LAB = Path(__file__).resolve().parent / "data" / "lab"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -38,6 +40,28 @@ class LabCase:
     @property
     def stem(self) -> str:
         return Path(self.file).stem.removeprefix("shared-")
+
+
+class LoggingMemoryResolver(MemoryResolver):
+    """The in-memory lab zones with the full Resolver protocol (a log, a no-op cache)."""
+
+    def __init__(self, changes: dict[tuple[str, str], list[str]] | None = None) -> None:
+        table = records_from_zones(LAB_ZONES)
+        table.update(changes or {})
+        super().__init__(table)
+        self._log: list[DnsRecord] = []
+
+    async def query(self, name: str, rdtype: str) -> DnsRecord:
+        record = await super().query(name, rdtype)
+        self._log.append(record)
+        return record
+
+    @property
+    def log(self) -> tuple[DnsRecord, ...]:
+        return tuple(self._log)
+
+    def clear_cache(self) -> None:
+        """Nothing is cached."""
 
 
 def lab_cases() -> tuple[LabCase, ...]:
@@ -66,17 +90,17 @@ def run_verify(
 
 
 def first_word(text: str) -> str:
-    """"pass (via spf)" -> "pass"."""
+    """ "pass (via spf)" -> "pass"."""
     return text.split()[0]
 
 
 def _pick_dkim(v: Verification, want: dict[str, str]) -> DkimVerdict:
     found = [
-        d
-        for d in v.dkim
-        if d.domain == want["d"] and ("s" not in want or d.selector == want["s"])
+        d for d in v.dkim if d.domain == want["d"] and ("s" not in want or d.selector == want["s"])
     ]
-    assert len(found) == 1, f"no single DKIM verdict for {want}: {[(d.domain, d.selector) for d in v.dkim]}"
+    assert len(found) == 1, (
+        f"no single DKIM verdict for {want}: {[(d.domain, d.selector) for d in v.dkim]}"
+    )
     return found[0]
 
 

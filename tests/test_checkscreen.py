@@ -15,9 +15,7 @@ from headerlens.report.domaincheck import outline
 from headerlens.tui.checkscreen import DomainCheckScreen
 
 # A few answers from the lab zones (tests/data/lab/zones), served from memory: no network.
-KEY = (
-    "v=DKIM1; k=ed25519; p=+E/1tAYWf12yJvrna17Cf9GT0WTrKKmAZQEcPfwzv6I="  # proseware.com.zone
-)
+KEY = "v=DKIM1; k=ed25519; p=+E/1tAYWf12yJvrna17Cf9GT0WTrKKmAZQEcPfwzv6I="  # proseware.com.zone
 ZONE: dict[tuple[str, str], tuple[str, ...]] = {
     ("contoso.com", "TXT"): ("v=spf1 include:spf.protection.outlook.com -all",),
     ("spf.protection.outlook.com", "TXT"): ("v=spf1 ip4:40.107.0.0/16 -all",),

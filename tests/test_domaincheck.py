@@ -276,7 +276,13 @@ def test_ip_result_and_matching_term(lab_dns: LabDns) -> None:
 def test_cli_markdown_json_and_snapshot_replay(lab_dns: LabDns, tmp_path: Path) -> None:
     snap = tmp_path / "dns.json"
     out = io.StringIO()
-    argv = ["northwindtraders.com", "--provider", "eop", "--resolver", f"{lab_dns.host}:{lab_dns.port}"]
+    argv = [
+        "northwindtraders.com",
+        "--provider",
+        "eop",
+        "--resolver",
+        f"{lab_dns.host}:{lab_dns.port}",
+    ]
     assert run_check([*argv, "--save-dns", str(snap)], out) == 0
     md = out.getvalue()
     assert "selector2-northwindtraders-com.\\_domainkey.northwind.onmicrosoft.com" in md
@@ -324,10 +330,14 @@ def test_no_selector_note() -> None:
     ("ranges", "codes"),
     [
         # RFC 7208 §5.6 ranges: the same /24 twice, then a /32 inside it
-        ((("ip4:198.51.100.0/24", "a.example"), ("ip4:198.51.100.0/24", "b.example")),
-         ["spf.duplicate-range"]),  # fmt: skip
-        ((("ip4:198.51.100.7", "a.example"), ("ip4:198.51.100.0/24", "a.example")),
-         ["spf.overlapping-range"]),  # fmt: skip
+        (
+            (("ip4:198.51.100.0/24", "a.example"), ("ip4:198.51.100.0/24", "b.example")),
+            ["spf.duplicate-range"],
+        ),
+        (
+            (("ip4:198.51.100.7", "a.example"), ("ip4:198.51.100.0/24", "a.example")),
+            ["spf.overlapping-range"],
+        ),
         ((("ip4:198.51.100.0/24", "a.example"), ("ip6:2001:db8::/32", "a.example")), []),
     ],
 )

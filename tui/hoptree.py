@@ -174,16 +174,16 @@ class HopTree(Tree[NodeRef]):
             hops.reverse()
         if not hops:
             root.add_leaf(Text("No Received lines: the path is unknown", style="yellow"))
-        for hop in hops:
-            children = sorted(by_hop.get(hop.number, []), key=lambda t: -t[0])
+        for h in hops:
+            children = sorted(by_hop.get(h.number, []), key=lambda t: -t[0])
             node = root.add(
-                hop_label(hop),
-                data=NodeRef("hop", hop.number, hop.header_index, hop),
-                expand=bool(children) and (hop.is_boundary or hop.number == len(hops)),
+                hop_label(h),
+                data=NodeRef("hop", h.number, h.header_index, h),
+                expand=bool(children) and (h.is_boundary or h.number == len(hops)),
                 allow_expand=bool(children),
             )
             for _idx, label, ref in children:
-                node.add_leaf(label, data=NodeRef(ref.kind, hop.number, ref.header_index, ref.item))
+                node.add_leaf(label, data=NodeRef(ref.kind, h.number, ref.header_index, ref.item))
         delivered = sorted(by_hop.get(None, []), key=lambda t: -t[0])
         if delivered:
             node = root.add(
