@@ -61,6 +61,7 @@ class Proxy:
             [sys.executable, str(BENCH / "dnsproxy.py"), "--upstream", f"{upstream[0]}:{upstream[1]}",
              "--delay", str(delay)],
             stdout=subprocess.PIPE,
+            stderr=open(WORK / "dnsproxy.log", "w"),  # noqa: SIM115 - closed with the process
             text=True,
         )
         assert self.proc.stdout is not None

@@ -20,7 +20,9 @@ from headerlens.model.verdicts import ArcInstanceResult, ArcResult, ArcVerdict, 
 _ARC_SIGNED = (b"arc-seal", b"arc-message-signature")
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _COMMENT = re.compile(r"\([^()]*\)")
-_TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED", "MISSING"})
+# No answer at all (timeout, no usable server, not in a replayed snapshot): the chain can't be
+# judged. A server that answered SERVFAIL/REFUSED still counts as a failed chain, as before.
+_NO_ANSWER_RCODES = frozenset({"TIMEOUT", "ERROR", "MISSING"})
 _METHOD = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*=\s*([A-Za-z0-9_-]+)")
 
 
@@ -157,8 +159,8 @@ def _explain(
 
 
 def _unsure(records: list[DnsRecord]) -> tuple[ArcResult, str] | None:
-    """When a key lookup failed or was not made, a failing chain is unknown rather than "fail"
-    (compare RFC 8601 §2.7.1 temperror for DKIM keys); the reason names the cause."""
+    """When a key lookup got no answer or was not made, a failing chain is unknown rather than
+    "fail" (compare temperror for DKIM keys, RFC 8601 §2.7.1); the reason names the cause."""
     offline = [r for r in records if r.rcode == "OFFLINE"]
     if offline:
         names = ", ".join(r.name for r in offline)
@@ -166,7 +168,7 @@ def _unsure(records: list[DnsRecord]) -> tuple[ArcResult, str] | None:
             ArcResult.UNAVAILABLE,
             f"offline: the ARC keys ({names}) were not looked up",
         )
-    failed = [r for r in records if r.rcode in _TEMP_RCODES]
+    failed = [r for r in records if r.rcode in _NO_ANSWER_RCODES]
     if failed:
         causes = "; ".join(
             f"{r.name}: {r.rcode}" + (f" ({r.error})" if r.error else "") for r in failed

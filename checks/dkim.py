@@ -21,9 +21,11 @@ from headerlens.checks.dnsproto import Resolver
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verdicts import DkimKey, DkimResult, DkimVerdict
+from headerlens.parsers.dkimsig import dns_name_problem
 
 ROTATION_AGE_DAYS = 7  # a key missing today on a message older than this was probably rotated
 _CLOCK_SLOP_S = 36000  # the same 10 h leeway dkimpy allows for signers with wrong clocks
+_MAX_DIGITS = 76  # RFC 6376 §3.5: l=, t=, x= have at most 76 digits
 _HAS_SIGNATURE = re.compile(rb"(?im)^dkim-signature[ \t]*:")
 _DnsFunc = Callable[..., bytes | None]  # dkimpy calls dnsfunc(name, timeout=...)
 _TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED", "MISSING"})
@@ -74,13 +76,30 @@ def _parse(index: int, header_index: int, name: bytes, value: bytes) -> _Sig:
     for tag in ("t", "x"):
         raw = sig.get(tag)
         if raw is not None and not raw.isdigit():
-            sig.error = Defect("dkim.sig.syntax", f"{tag}={raw} is not a decimal number.")
+            sig.error = Defect("dkim.sig.syntax", f"{tag}={raw[:40]} is not a decimal number.")
+            return sig
+    for tag in ("l", "t", "x"):
+        raw = sig.get(tag)
+        if raw is not None and len(raw) > _MAX_DIGITS:
+            # Checked before any int(): Python refuses > 4300 digits (CVE-2020-10735).
+            sig.error = Defect(
+                "dkim.sig.syntax",
+                f"{tag}= has {len(raw)} digits; RFC 6376 §3.5 allows at most {_MAX_DIGITS}.",
+            )
             return sig
     try:
         dkim.validate_signature_fields({k: v for k, v in sig.tags.items() if k not in (b"t", b"x")})
     except dkim.DKIMException as exc:
         sig.error = Defect("dkim.sig.invalid", f"The signature is malformed: {exc}.")
         return sig
+    for tag, labels in (("d", 2), ("s", 1)):
+        why = dns_name_problem(sig.get(tag) or "", min_labels=labels)
+        if why is not None:
+            # never look up (or align with) a name like "legit.com(.attacker.com"
+            sig.error = Defect(
+                "dkim.sig.bad-name", f"{tag}= {sig.get(tag)!r:.80} {why}; no key was looked up."
+            )
+            return sig
     sig.include = [h.lower() for h in re.split(rb"\s*:\s*", sig.tags[b"h"]) if h]
     if b"from" not in sig.include:
         sig.error = Defect("dkim.sig.from-unsigned", "h= does not list From (RFC 6376 §5.4).")
@@ -135,7 +154,7 @@ def _body(sig: _Sig, body: bytes, has_body: bool) -> tuple[DkimResult, str | Non
         return DkimResult.PERMERROR, None
     data = policy.canonicalize_body(body)
     length = sig.get("l")
-    if length is not None and length.isdigit():
+    if length is not None and length.isdigit() and len(length) <= _MAX_DIGITS:
         data = data[: int(length)]
     digest = hasher(data).digest()
     computed = base64.b64encode(digest).decode("ascii")
@@ -408,7 +427,9 @@ def _verdict(
         canonicalization=sig.get("c") or "simple/simple",
         identity=sig.get("i"),
         signed_headers=tuple(h.decode("ascii", "replace") for h in sig.include),
-        body_length=int(sig.text["l"]) if (sig.get("l") or "").isdigit() else None,
+        body_length=int(sig.text["l"])
+        if (sig.get("l") or "").isdigit() and len(sig.text["l"]) <= _MAX_DIGITS
+        else None,
         key_name=name,
         key=key,
         crypto_valid=crypto,

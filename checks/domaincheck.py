@@ -22,6 +22,7 @@ from headerlens.model.domaincheck import (
     SelectorCheck,
     SelectorState,
     SpfCheck,
+    SpfNodeState,
 )
 from headerlens.model.spf import SpfVerdict
 
@@ -62,7 +63,7 @@ def _spf_advice(spf: SpfCheck, provider: str | None, ip: str | None) -> list[Def
                 Severity.ERROR,
             )
         )
-    if spf.tree.record is None and include:
+    if spf.tree.state in (SpfNodeState.NO_RECORD, SpfNodeState.NXDOMAIN) and include:
         out.append(
             Defect(
                 "advice.spf-publish",
@@ -98,7 +99,8 @@ def _dkim_advice(dkim: tuple[SelectorCheck, ...], provider: str | None) -> list[
                 Severity.ERROR,
             )
         )
-    if provider == "eop" and dkim and not any(c.state is SelectorState.PRESENT for c in dkim):
+    known = [c for c in dkim if c.state is not SelectorState.DNS_ERROR]
+    if provider == "eop" and known and not any(c.state is SelectorState.PRESENT for c in known):
         out.append(
             Defect(
                 "advice.eop-onmicrosoft",

@@ -18,6 +18,7 @@ from headerlens.checks.arc import verify_arc
 from headerlens.checks.dkim import verify_dkim
 from headerlens.checks.dmarc import evaluate_dmarc
 from headerlens.checks.findings import build_findings
+from headerlens.checks.orgdomain import walk_names
 from headerlens.checks.resolver import Resolver
 from headerlens.checks.spf import evaluate_spf
 from headerlens.model import Analysis
@@ -61,6 +62,30 @@ def _dkim_pairs(verdicts: tuple[DkimVerdict, ...]) -> list[tuple[str, bool]]:
     return out
 
 
+def dmarc_prefetch_names(
+    analysis: Analysis,
+    from_domain: str | None,
+    mail_from: str | None,
+    helo: str | None,
+    spf_runs: bool,
+) -> tuple[str, ...]:
+    """The ``_dmarc`` names evaluate_dmarc will query: the RFC 9989 §4.10 tree walk of the From
+    domain, of the SPF domain (MAIL FROM, else HELO; RFC 7208 §2.4) and of every DKIM d=."""
+    if not from_domain:
+        return ()
+    domains = [from_domain]
+    if spf_runs:
+        spf_domain = mail_from.rpartition("@")[2] if mail_from and "@" in mail_from else helo
+        if spf_domain:
+            domains.append(spf_domain)
+    domains += [s.domain for s in analysis.dkim_signatures if s.domain]
+    names: dict[str, None] = {}
+    for domain in domains:
+        for name in walk_names(domain):
+            names[f"_dmarc.{name}"] = None
+    return tuple(names)
+
+
 async def verify_stream(
     analysis: Analysis,
     resolver: Resolver,
@@ -98,10 +123,12 @@ async def verify_stream(
     )
     if analysis.arc_sets:
         start_task("arc", verify_arc(analysis.raw, resolver, has_body=analysis.has_body))
-    prefetch: asyncio.Task[Any] | None = None
-    if from_domain:
-        # Warm the cache for DMARC while SPF and DKIM run (shared in-flight query).
-        prefetch = asyncio.ensure_future(resolver.query(f"_dmarc.{from_domain}", "TXT"))
+    # Warm the cache for DMARC while SPF and DKIM run (shared in-flight queries): every
+    # _dmarc name its tree walks will ask is known now, so DMARC adds no round trip.
+    prefetch = [
+        asyncio.ensure_future(resolver.query(name, "TXT"))
+        for name in dmarc_prefetch_names(analysis, from_domain, mail_from, helo, ip is not None)
+    ]
     dmarc_started = False
 
     def pending() -> tuple[str, ...]:
@@ -145,8 +172,9 @@ async def verify_stream(
     finally:
         for t in tasks.values():
             t.cancel()
-        if prefetch is not None and not prefetch.done():
-            prefetch.cancel()
+        for p in prefetch:
+            if not p.done():
+                p.cancel()
     elapsed = (time.perf_counter() - start) * 1000
     current = replace(
         current,

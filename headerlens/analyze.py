@@ -6,7 +6,7 @@ import email.header
 import email.utils
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from headerlens import budgets
@@ -127,8 +127,10 @@ def analyze(
     kind: InputKind = InputKind.EML,
     now: datetime | None = None,
 ) -> Analysis:
-    """Parse ``data`` into an Analysis. Pure and fast; never raises on bad input."""
-    del now  # reserved: message age is judged by the checks layer against its own clock
+    """Parse ``data`` into an Analysis. Pure and fast; never raises on bad input.
+
+    ``now`` (timezone-aware) enables the "timestamp in the future" findings.
+    """
     split = split_message(data)
     defects: list[Defect] = list(split.defects)
     fields = split.fields
@@ -247,6 +249,8 @@ def analyze(
         if HIDDEN_CHARS.search(subject_text):
             defects.append(hidden_chars("Subject"))
     receipt_time = _receipt_time(chain)
+    if now is not None:
+        defects.extend(_future(date, chain, now))
     return Analysis(
         source_name=source_name,
         kind=kind,
@@ -269,6 +273,29 @@ def analyze(
         receipt_time=receipt_time,
         defects=tuple(defects),
     )
+
+
+FUTURE_SLACK = timedelta(minutes=15)  # clock drift tolerated before a timestamp is "future"
+
+
+def _future(date: datetime | None, chain: Chain, now: datetime) -> list[Defect]:
+    """Date or Received timestamps later than ``now`` (plus slack): forged or a wrong clock."""
+    out: list[Defect] = []
+    limit = now + FUTURE_SLACK
+    if date is not None and date > limit:
+        out.append(Defect("date.future", f"The Date field ({date.isoformat()}) is in the future."))
+    future_hops = [
+        h.number for h in chain.hops if h.received.timestamp and h.received.timestamp > limit
+    ]
+    if future_hops:
+        out.append(
+            Defect(
+                "hop.future",
+                f"Received timestamps of hop(s) {', '.join(map(str, future_hops[:10]))} are in "
+                "the future: a wrong clock or a forged trace field.",
+            )
+        )
+    return out
 
 
 def _capped_hops(fields: tuple[HeaderField, ...], defects: list[Defect]) -> tuple[HeaderField, ...]:

@@ -108,8 +108,9 @@ def _console_parser() -> argparse.ArgumentParser:
             "the Received chain hop by hop, every authentication header, vendor verdicts."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="commands:\n  report    print the analysis as Markdown or JSON (see "
-        "'headerlens report --help')\n\n" + _EPILOG,
+        epilog="commands:\n  report    print the analysis as Markdown, JSON or HTML (see "
+        "'headerlens report --help')\n  check     check the SPF, DKIM selectors and DMARC a domain "
+        "publishes (see 'headerlens check --help')\n\n" + _EPILOG,
     )
     p.add_argument("file", nargs="?", help="message file or '-' for stdin; omit to paste")
     p.add_argument("--version", action="version", version=f"headerlens {__version__}")
@@ -229,6 +230,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args and args[0] == "report":
             return run_report(args[1:], sys.stdout)
+        if args and args[0] == "check":
+            from headerlens.check_cmd import run_check
+
+            return run_check(args[1:], sys.stdout)
         return run_console(args, sys.stdout)
     except KeyboardInterrupt:
         return 130

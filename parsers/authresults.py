@@ -154,7 +154,8 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
                 )
             )
         else:
-            instance = int(m.group(1))
+            # at most 9 digits reach int(): a 5000-digit i= must not hit Python's 4300 cap
+            instance = int(m.group(1)) if len(m.group(1)) < 10 else _ARC_MAX_INSTANCE + 1
             text = text[m.end() :]
             if not 1 <= instance <= _ARC_MAX_INSTANCE:
                 defects.append(

@@ -215,13 +215,12 @@ def _after_blank_line(data: bytes, end: int) -> bytes:
 
 
 def looks_binary(data: bytes) -> bool:
-    """True for input that is clearly not text (NUL bytes or mostly control bytes up front)."""
+    """True for input that is clearly not text: more than 5% control bytes (NUL included) in
+    the first 8 KiB. A few stray NULs in a header section are a defect, not a binary file."""
     head = data[:8192]
-    if b"\x00" in head:
-        return True
     if not head:
         return False
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32 or b == 0x7F)
     return controls / len(head) > 0.05
 
 

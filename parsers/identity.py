@@ -53,6 +53,34 @@ def comment_depth(text: str) -> int:
     return deepest
 
 
+def _bare(value: str) -> str:
+    """``value`` without quoted strings, comments and <...> parts: what a group colon or a
+    route would sit in (RFC 5322 §3.4). A linear scan; nesting needs no recursion."""
+    out: list[str] = []
+    depth = 0
+    quoted = angle = escaped = False
+    for ch in value:
+        if escaped:
+            escaped = False
+        elif ch == "\\" and (quoted or depth):
+            escaped = True
+        elif quoted:
+            quoted = ch != '"'
+        elif depth:
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+        elif angle:
+            angle = ch != ">"
+        elif ch == '"':
+            quoted = True
+        elif ch == "(":
+            depth = 1
+        elif ch == "<":
+            angle = True
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def _strict(value: str) -> tuple[AddressHeader | None, str | None]:
     """The ``policy.default`` reading, or why it failed."""
     try:
@@ -173,7 +201,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         )
         return Author(None, None, (), tuple(defects))
     addresses = tuple(a.addr_spec for a in header.addresses if a.addr_spec and a.addr_spec != "<>")
-    if any(g.display_name is not None for g in header.groups) or ":" in value.split("<")[0]:
+    if any(g.display_name is not None for g in header.groups) or ":" in _bare(value):
         defects.append(
             Defect(
                 "identity.from-group",

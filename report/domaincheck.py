@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from headerlens.checks.spf_eval import MAX_DNS_TERMS, MAX_VOID_LOOKUPS
@@ -78,7 +79,8 @@ def spf_lines(spf: SpfCheck) -> list[Line]:
         _item(
             f"DNS-querying terms: {spf.dns_terms} (limit {MAX_DNS_TERMS}); void lookups: "
             f"{spf.void_lookups} (limit {MAX_VOID_LOOKUPS})",
-            status=spf.limit_result or "within limits",
+            status=spf.limit_result
+            or ("within limits" if top.state is SpfNodeState.OK else "unknown"),
         )
     )
     if spf.limit_result:
@@ -222,7 +224,8 @@ def _md_line(line: Line) -> str:
 
 def to_markdown(result: DomainCheck) -> str:
     """Markdown for a ticket; every DNS-derived string made inert by md_escape."""
-    return "\n".join(_md_line(line) for line in outline(result)).lstrip("\n") + "\n"
+    text = "\n".join(_md_line(line) for line in outline(result))
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
 
 
 def to_json(result: DomainCheck) -> str:

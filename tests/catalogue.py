@@ -9,7 +9,9 @@ from headerlens.analyze import analyze
 from headerlens.model import Analysis, Defect
 
 # Anything a terminal would act on: C0 (except TAB/LF/CR), DEL, C1, bidi and zero-width.
-RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+RAW_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 MSG = (
     b"Received: from mail.example.net (mail.example.net [192.0.2.10]) by mx.example.com "

@@ -373,3 +373,10 @@ def test_markdown_is_inert() -> None:
     assert "\\[link=x\\]\\*boom\\*" in md
     assert "\x1b" not in to_json(result)
     assert any(line.kind == "heading" for line in outline(result))
+
+
+def test_offline_gives_no_publish_advice() -> None:
+    # Not knowing (DNS error) is not the same as missing: no "publish" advice offline.
+    result = asyncio.run(check_domain("tailspintoys.com", OfflineResolver(), provider="eop"))
+    assert {a.code for a in result.advice} == set()
+    assert "unknown" in to_markdown(result)

@@ -115,6 +115,12 @@ class HeaderlensApp(App[None]):
     def action_paste_screen(self) -> None:
         self.push_screen(PasteScreen())
 
+    def action_check_domain(self, domain: str = "", provider: str | None = None) -> None:
+        """Open the domain check screen (from the palette or a finding)."""
+        from headerlens.tui.checkscreen import DomainCheckScreen
+
+        self.push_screen(DomainCheckScreen(domain, provider=provider))
+
     def action_help(self) -> None:
         from headerlens.tui.help import HelpScreen
 
@@ -127,6 +133,11 @@ class HeaderlensApp(App[None]):
             "New paste", "Open the paste screen for another message", self.action_paste_screen
         )
         yield SystemCommand("Help", "Keys and panels (F1)", self.action_help)
+        yield SystemCommand(
+            "Check a domain",
+            "SPF, DKIM selectors and DMARC a domain publishes",
+            self.action_check_domain,
+        )
         if isinstance(screen, AnalysisScreen):
             yield from screen.commands()
 

@@ -1,0 +1,137 @@
+"""Catalogue group C, Received chain and dates (research/reliability.md §4 C1-C11)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from headerlens import budgets
+from headerlens.analyze import analyze
+from headerlens.stamped import final_receiver_results
+from tests.catalogue import MSG, codes, timed
+
+NOW = datetime(2026, 11, 11, tzinfo=UTC)
+HOP = b"Received: from a.example (a.example [192.0.2.1]) by b.example; Tue, 10 Nov 2026 09:14:08 -0800\r\n"
+
+
+def test_c1_no_received_fields() -> None:
+    # catalogue C1: finding "no trace"; empty hop view
+    a, _ = timed(MSG.split(b"\r\n", 1)[1])
+    assert "chain.empty" in codes(a)
+    assert a.chain.hops == ()
+
+
+def test_c2_more_than_500_hops() -> None:
+    # catalogue C2 / RFC 5321 §6.3: first 100 hops processed, count + loop in the finding
+    a, seconds = timed(HOP * 600 + MSG)
+    assert len(a.chain.hops) == budgets.HOPS.limit
+    finding = next(d for d in a.defects if d.code == "budget.hops")
+    assert "601" in finding.message and "loop" in finding.message
+    assert seconds < 1.0
+
+
+def test_c3_pathological_received_content() -> None:
+    # catalogue C3 (mail-parser ReDoS, 40 KB of " with"): linear, found fields kept
+    a, seconds = timed(b"Received: from x.example" + b" with" * 8000 + b" by y.example\r\n" + MSG)
+    assert seconds < 0.5  # the catalogue asks 50 ms for the tokenizer; whole analysis here
+    assert a.chain.hops[-1].received.raw.startswith("from x.example")
+
+
+def test_c4_received_without_date() -> None:
+    # catalogue C4: hop shown, time unknown, finding
+    a, _ = timed(b"Received: from a.example by b.example with SMTP id 1\r\n" + MSG)
+    top = a.chain.hops[-1]
+    assert top.received.timestamp is None
+    assert {"received.no-date", "hop.undated"} <= codes(a)
+
+
+def test_c5_missing_date() -> None:
+    # catalogue C5 / RFC 5322 §3.6: finding; timeline falls back to the Received fields
+    a, _ = timed(MSG.replace(b"Date: Tue, 10 Nov 2026 09:14:00 -0800\r\n", b""))
+    assert "date.missing" in codes(a)
+    assert a.date is None and a.receipt_time is not None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        (b"Date: Tue, 10 Nov 2026", b"Date: Tue, 10 Nov 2027", "date.future"),
+        (b"Tue, 10 Nov 2026 09:14:08", b"Tue, 10 Nov 2027 09:14:08", "hop.future"),
+        (b"Date: Tue, 10 Nov 2026", b"Date: Tue, 10 Nov 3000", "date.header"),
+    ],
+    ids=["date-next-year", "received-next-year", "year-3000"],
+)
+def test_c6_future_timestamps(old: bytes, new: bytes, code: str) -> None:
+    # catalogue C6: finding "future timestamp", never a negative-duration crash
+    a = analyze(MSG.replace(old, new), now=NOW)
+    assert code in codes(a)
+
+
+def test_c7_hops_out_of_order() -> None:
+    # catalogue C7: non-monotonic trace is a finding (negative delay kept signed)
+    lower = HOP.replace(b"09:14:08", b"10:14:08").replace(b"a.example", b"c.example")
+    a, _ = timed(HOP + lower + MSG.split(b"\r\n", 1)[1])
+    assert "hop.clock-skew" in codes(a)
+    assert any(h.delay is not None and h.delay.total_seconds() < 0 for h in a.chain.hops)
+
+
+@pytest.mark.parametrize(
+    "stamp", [b"-0000", b"XYZ", b""], ids=["minus-zero", "unknown-zone", "no-zone"]
+)
+def test_c8_zone_unknown_is_aware_utc(stamp: bytes) -> None:
+    # catalogue C8: an aware UTC datetime, never naive (no naive/aware TypeError)
+    date = b"Date: Tue, 10 Nov 2026 09:14:00 " + stamp
+    a, _ = timed(MSG.replace(b"Date: Tue, 10 Nov 2026 09:14:00 -0800", date.rstrip()))
+    assert a.date is not None and a.date.utcoffset() is not None
+    assert a.receipt_time is not None and a.date - a.receipt_time is not None
+
+
+@pytest.mark.parametrize(
+    "date",
+    [b"30 Feb 2026 10:00:00 +0000", b"Tue, 10 Nov 2026 25:61:00 +0000", b"10 Nov 99999 1:00 +9999"],
+    ids=["30-feb", "25-61", "year-99999"],
+)
+def test_c9_invalid_dates_keep_raw(date: bytes) -> None:
+    # catalogue C9: finding "invalid date" + raw string kept on the hop
+    a, _ = timed(b"Received: from a by b; " + date + b"\r\n" + MSG)
+    hop = a.chain.hops[-1]
+    assert hop.received.timestamp is None
+    assert hop.received.date_text == date.decode()
+    assert "received.bad-date" in codes(a) or "hop.undated" in codes(a)
+
+
+def test_c9_year_zero_maps_to_2000() -> None:
+    # catalogue C9 asks "year 0 mapped to 2000, noted"; RFC 5322 §4.3 obs-year defines exactly
+    # that mapping, so we apply it and keep the date aware (our choice: no extra finding).
+    a, _ = timed(b"Received: from a by b; Tue, 10 Nov 0 09:14:08 +0000\r\n" + MSG)
+    assert a.chain.hops[-1].received.timestamp == datetime(2000, 11, 10, 9, 14, 8, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("literal", "bad"),
+    [(b"[999.1.1.1]", True), (b"[IPv6:zz::1]", True), (b"[::ffff:192.0.2.4]", False)],
+    ids=["999-octet", "bad-ipv6", "v4-mapped"],
+)
+def test_c10_invalid_ip_literals(literal: bytes, bad: bool) -> None:
+    # catalogue C10 / RFC 5321 §4.1.3: invalid literals tagged and never used as the IP
+    a, _ = timed(
+        b"Received: from a.example (a.example " + literal + b") by b.example; "
+        b"Tue, 10 Nov 2026 09:14:08 -0800\r\n" + MSG
+    )
+    hop = a.chain.hops[-1]
+    assert ("received.bad-ip" in codes(a)) is bad
+    if bad:
+        assert hop.received.from_ip is None
+    else:
+        assert hop.received.from_ip is not None
+
+
+def test_c11_lower_claims_are_not_the_receiver_s_word() -> None:
+    # catalogue C11 / RFC 8601 §5: an A-R planted below the top hop by a sender is not taken
+    forged = b"Authentication-Results: mx.google.com; dkim=pass header.d=bank.example\r\n"
+    top = b"Authentication-Results: mx.example.com; dkim=fail header.d=bank.example\r\n"
+    lines = MSG.split(b"\r\n", 1)
+    a, _ = timed(top + lines[0] + b"\r\n" + forged + lines[1])
+    final = final_receiver_results(a)
+    assert [r.authserv_id for r in final] == ["mx.example.com"]
