@@ -15,6 +15,7 @@ MECHANISMS = frozenset({"all", "include", "a", "mx", "ptr", "ip4", "ip6", "exist
 _MACRO_LETTERS = frozenset("slodiphv")  # §7.1 macro-letter allowed in any macro-string
 _EXP_ONLY_LETTERS = frozenset("crt")  # §7.1: only in explanation strings (exp TXT)
 _DELIMITERS = ".-+,/_="
+_ADVISED_SIZE = 450  # §3.4: keep the record small enough for one 512-byte UDP answer
 _MACRO_BODY = re.compile(r"([A-Za-z])([0-9]*)([rR]?)([.\-+,/_=]*)")
 _MODIFIER = re.compile(r"([A-Za-z][A-Za-z0-9_.\-]*)=(.*)", re.DOTALL)
 _MECHANISM = re.compile(r"([+\-~?]?)([A-Za-z][A-Za-z0-9]*)(.*)", re.DOTALL)
@@ -313,6 +314,16 @@ def parse_spf_record(txt: str) -> SpfRecord:
         terms.append(term)
     if not any(d.severity is Severity.ERROR for d in defects):
         defects.extend(_advice(tuple(terms)))
+    size = len(txt.encode("utf-8", "surrogateescape"))
+    if size > _ADVISED_SIZE:
+        defects.append(
+            Defect(
+                "spf.record-long",
+                f"record is {size} bytes; RFC 7208 §3.4 advises staying under {_ADVISED_SIZE} so "
+                "the whole answer fits a 512-byte UDP reply (larger answers need TCP)",
+                Severity.WARNING,
+            )
+        )
     return SpfRecord(raw=txt, version="spf1", terms=tuple(terms), defects=tuple(defects))
 
 

@@ -1,0 +1,279 @@
+"""Catalogue groups F and G, SPF and DMARC (research/reliability.md §4 F1-F11, G1-G8).
+
+SPF runs check_host() against an in-memory zone that logs every question (tests._spf_fakedns);
+DMARC runs against the in-memory recursive resolver (tests.memresolver_dkim).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from headerlens.checks.dmarc import evaluate_dmarc
+from headerlens.checks.resolver import LiveResolver
+from headerlens.checks.spf import check_host, evaluate_spf, run_sync
+from headerlens.model.spf import SpfResult
+from headerlens.model.verdicts import DmarcResult, DmarcVerdict
+from tests._spf_fakedns import FakeZone
+from tests.dnslab import SilentUdpPort
+from tests.memresolver_dkim import MemoryResolver
+
+IP = "192.0.2.1"
+
+
+def _spf(records: dict[str, list[tuple[str, str]]]) -> tuple[SpfResult, FakeZone]:
+    zone = FakeZone(records)
+    return run_sync(check_host(IP, "x.example", "a@x.example"), zone.answer), zone
+
+
+def _codes(result: SpfResult) -> set[str]:
+    return {d.code for d in result.defects}
+
+
+FIFTY_FLAT = {
+    "x.example": [
+        ("TXT", "v=spf1 " + " ".join(f"include:i{i}.example" for i in range(50)) + " -all")
+    ],
+    **{f"i{i}.example": [("TXT", "v=spf1 -all")] for i in range(50)},
+}
+FIFTY_NESTED = {
+    "x.example": [("TXT", "v=spf1 include:i0.example -all")],
+    **{f"i{i}.example": [("TXT", f"v=spf1 include:i{i + 1}.example -all")] for i in range(50)},
+}
+
+
+@pytest.mark.parametrize("records", [FIFTY_FLAT, FIFTY_NESTED], ids=["flat", "nested"])
+def test_f1_fifty_includes(records: dict[str, list[tuple[str, str]]]) -> None:
+    # catalogue F1 / RFC 7208 §4.6.4: permerror at the 11th term; <= 10 term queries asked
+    result, zone = _spf(records)
+    assert result.result == "permerror" and "more than 10" in result.reason
+    assert len(zone.asked) <= 11  # the record itself + 10 terms
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        {
+            "x.example": [("TXT", "v=spf1 include:y.example -all")],
+            "y.example": [("TXT", "v=spf1 include:x.example -all")],
+        },
+        {
+            "x.example": [("TXT", "v=spf1 redirect=y.example")],
+            "y.example": [("TXT", "v=spf1 redirect=x.example")],
+        },
+    ],
+    ids=["include-loop", "redirect-loop"],
+)
+def test_f2_loops_end_at_the_limit(records: dict[str, list[tuple[str, str]]]) -> None:
+    # catalogue F2: permerror within the same limit (no separate loop rule in RFC 7208)
+    result, zone = _spf(records)
+    assert result.result == "permerror"
+    assert result.lookup_count == 11 and len(zone.asked) <= 11
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        {"x.example": [("TXT", "v=spf1 ip4:198.51.100.1 a:n1.example a:n2.example a:n3.example")]},
+        {
+            "x.example": [("TXT", "v=spf1 a:n1.example include:y.example -all")],
+            "y.example": [("TXT", "v=spf1 a:n2.example a:n3.example -all")],
+        },
+    ],
+    ids=["last-term", "inside-include"],
+)
+def test_f3_third_void_lookup(records: dict[str, list[tuple[str, str]]]) -> None:
+    # catalogue F3 / RFC 7208 §4.6.4: permerror "void lookup limit (2)"
+    result, _ = _spf(records)
+    assert result.result == "permerror" and "void" in result.reason and result.void_count == 3
+
+
+def test_f4_mx_and_ptr_limits() -> None:
+    # catalogue F4: MX over 10 names is permerror; PTR over 10 is truncated, ptr deprecated
+    mx, _ = _spf(
+        {
+            "x.example": [("TXT", "v=spf1 mx -all")]
+            + [("MX", f"{i} m{i}.x.example") for i in range(20)]
+        }
+    )
+    assert mx.result == "permerror" and "more than 10" in mx.reason
+    ptrs = [("PTR", f"h{i}.x.example") for i in range(20)]
+    ptr, zone = _spf({"x.example": [("TXT", "v=spf1 ptr -all")], "1.2.0.192.in-addr.arpa": ptrs})
+    assert ptr.result == "fail" and "spf.ptr" in _codes(ptr)
+    assert sum(1 for n, t in zone.asked if t in ("A", "AAAA")) <= 10
+
+
+@pytest.mark.parametrize(
+    ("records", "verdict"),
+    [
+        ({"x.example": [("TXT", "v=spf1 -all"), ("TXT", "v=spf1 +all")]}, "permerror"),
+        ({"x.example": [("SPF", "v=spf1 -all")]}, "none"),  # type 99 is not used (§3.1)
+        ({"x.example": [("TXT", "v=spf10 -all")]}, "none"),  # not an SPF record
+    ],
+    ids=["two-records", "type-99-only", "spf10"],
+)
+def test_f5_record_selection(records: dict[str, list[tuple[str, str]]], verdict: str) -> None:
+    # catalogue F5 / RFC 7208 §4.5
+    result, _ = _spf(records)
+    assert result.result == verdict
+
+
+@pytest.mark.parametrize(
+    ("macro", "verdict"),
+    [
+        ("%{d2147483648}", "fail"),  # bounded digit parsing (hMailServer PR #399)
+        ("%{l}", "fail"),
+        ("%{i}." + ".".join(c * 60 for c in "abcd"), "fail"),  # > 253: truncated from the left
+        ("%{z}", "permerror"),
+        ("%{c}", "permerror"),  # c/r/t only in exp= (§7.1)
+    ],
+    ids=["huge-digits", "local-part", "over-253", "unknown-letter", "c-outside-exp"],
+)
+def test_f6_macros(macro: str, verdict: str) -> None:
+    # catalogue F6: bounded, truncated to 253, invalid macros permerror, never a stack trace
+    result, zone = _spf({"x.example": [("TXT", f"v=spf1 exists:{macro}.x.example -all")]})
+    assert result.result == verdict
+    assert all(len(name) <= 253 for name, _ in zone.asked)
+
+
+def test_f7_explanation_text_is_inert() -> None:
+    # catalogue F7 / RFC 7208 §6.2, §11.5: exp= text is attacker text. Printable markup is kept
+    # as evidence (and made inert where shown); controls or bidi make it invalid, so it is dropped.
+    markup = "[link=file:///etc/passwd]x[/link] [@click=app.quit]y[/]"
+    zone = {"x.example": [("TXT", "v=spf1 -all exp=e.x.example")], "e.x.example": [("TXT", markup)]}
+    result, _ = _spf(zone)
+    assert result.explanation == markup
+    from headerlens.textsafe import md_escape
+
+    assert md_escape(result.explanation or "").startswith("\\[link")
+    zone["e.x.example"] = [("TXT", "\x1b[2Jcleared \u202eevil")]
+    dropped, _ = _spf(zone)
+    assert dropped.result == "fail" and dropped.explanation is None
+
+
+def test_f8_large_record() -> None:
+    # catalogue F8 / RFC 7208 §3.4: advisory finding past 450 bytes; no blow-up
+    terms = " ".join(f"ip4:10.0.{i // 250}.{i % 250}" for i in range(400))
+    started = time.perf_counter()
+    result, _ = _spf({"x.example": [("TXT", f"v=spf1 {terms} -all")]})
+    assert time.perf_counter() - started < 0.5
+    assert result.result == "fail" and "spf.record-long" in _codes(result)
+
+
+@pytest.mark.parametrize(
+    ("term", "verdict"),
+    [
+        ("ip4:1.2.3.4/33", "permerror"),
+        ("ip6:::1/129", "permerror"),
+        ("ip4:999.1.1.1", "permerror"),
+        ("a//0", "fail"),
+    ],
+    ids=["ip4-33", "ip6-129", "ip4-999", "a-dual-cidr-0"],
+)
+def test_f9_bad_cidr_and_addresses(term: str, verdict: str) -> None:
+    # catalogue F9 / RFC 7208 §5.6: bad prefixes/addresses are permerror naming the term.
+    # "a//0" is valid RFC 7208 syntax (dual-cidr-length with ip6-cidr-length 0): not an error.
+    result, _ = _spf({"x.example": [("TXT", f"v=spf1 {term} -all")]})
+    assert result.result == verdict
+    if verdict == "permerror":
+        assert term in result.reason
+
+
+def test_f10_terms_after_all() -> None:
+    # catalogue F10 / RFC 7208 §5.1: ignored, with an info finding
+    result, zone = _spf(
+        {"x.example": [("TXT", "v=spf1 -all include:y.example redirect=y.example")]}
+    )
+    assert result.result == "fail" and {"spf.after-all", "spf.redirect-ignored"} <= _codes(result)
+    assert zone.asked == [("x.example", "TXT")]
+
+
+async def test_f11_deadline_gives_temperror() -> None:
+    # catalogue F11 / RFC 7208 §4.6.4: past the time limit the result is temperror, bounded
+    with SilentUdpPort() as silent:
+        resolver = LiveResolver([(silent.host, silent.port)], timeout=0.2, deadline=0.4)
+        started = time.monotonic()
+        result = await evaluate_spf(resolver, IP, "a@x.example", "mx.x.example")
+        elapsed = time.monotonic() - started
+    assert result.result == "temperror"
+    assert elapsed < 2.0
+
+
+# --- G: DMARC -------------------------------------------------------------------------------
+
+
+async def _dmarc(
+    records: dict[str, list[str]], domain: str = "example.com"
+) -> tuple[DmarcVerdict, MemoryResolver]:
+    resolver = MemoryResolver({(n, "TXT"): v for n, v in records.items()})
+    verdict = await evaluate_dmarc(domain, ("fail", "other.example"), [], resolver)
+    return verdict, resolver
+
+
+def _dcodes(v: DmarcVerdict) -> set[str]:
+    return {d.code for d in v.findings}
+
+
+async def test_g1_no_record_anywhere() -> None:
+    # catalogue G1: "no policy", DMARC not applied
+    v, _ = await _dmarc({})
+    assert v.result is DmarcResult.NONE and v.policy is None
+
+
+async def test_g2_two_records() -> None:
+    # catalogue G2 / RFC 9989: all discarded, finding "multiple records"
+    v, _ = await _dmarc({"_dmarc.example.com": ["v=DMARC1; p=none", "v=DMARC1; p=reject"]})
+    assert v.policy is None and "dmarc.record.multiple" in _dcodes(v)
+
+
+@pytest.mark.parametrize("rua", ["; rua=mailto:d@example.com", ""], ids=["with-rua", "without-rua"])
+async def test_g3_invalid_policy(rua: str) -> None:
+    # catalogue G3: p=bogus acts as p=none. RFC 9989 discards invalid values in favour of the
+    # defaults whether or not rua= is present, so we treat both the same (monitor only).
+    v, _ = await _dmarc({"_dmarc.example.com": [f"v=DMARC1; p=bogus{rua}"]})
+    assert v.policy == "none" and "dmarc.record.value" in _dcodes(v)
+
+
+async def test_g4_unknown_and_legacy_tags() -> None:
+    # catalogue G4: ignored with a warning (pct/rf/ri removed in RFC 9989)
+    v, _ = await _dmarc(
+        {"_dmarc.example.com": ["v=DMARC1; p=reject; pct=abc; rf=afrf; ri=10; foo=bar"]}
+    )
+    assert v.policy == "reject"
+    assert {"dmarc.record.legacy", "dmarc.record.unknown-tag"} <= _dcodes(v)
+
+
+async def test_g5_np_for_non_existent_subdomain() -> None:
+    # catalogue G5 / RFC 9091: np applied for an NXDOMAIN From domain
+    v, _ = await _dmarc(
+        {"_dmarc.example.com": ["v=DMARC1; p=none; sp=quarantine; np=reject"]}, "ghost.example.com"
+    )
+    assert (v.policy_tag, v.policy) == ("np", "reject")
+
+
+async def test_g6_deep_domain_walk_is_bounded() -> None:
+    # catalogue G6 / RFC 9989 tree walk: at most 8 _dmarc queries for 122 labels
+    deep = ".".join(f"l{i}" for i in range(120)) + ".example.com"
+    v, resolver = await _dmarc({}, deep)
+    assert v.result is DmarcResult.NONE
+    walk = [name for name, t in resolver.asked if t == "TXT" and name.endswith(".com")]
+    assert 0 < len(walk) <= 8
+
+
+@pytest.mark.parametrize(
+    ("record", "applies"),
+    [("  v=DMARC1; p=reject", True), ("p=reject; v=DMARC1", False), ("V=dmarc1; p=reject", False)],
+    ids=["leading-space", "v-not-first", "upper-v"],
+)
+async def test_g7_record_start(record: str, applies: bool) -> None:
+    # catalogue G7 / RFC 9989: a record must start with v=DMARC1
+    v, _ = await _dmarc({"_dmarc.example.com": [record]})
+    assert (v.policy == "reject") is applies
+
+
+async def test_g8_psd_record() -> None:
+    # catalogue G8: psd=y stops the walk; organisational domain is the name below it
+    v, _ = await _dmarc({"_dmarc.example": ["v=DMARC1; p=reject; psd=y"]}, "sub.org.example")
+    assert v.org_domain is not None and v.org_domain.tree_walk == "org.example"
+    assert "psd=y" in v.org_domain.walk_reason
