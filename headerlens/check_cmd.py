@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from headerlens.checks.options import VerifyOptions, make_resolver
-from headerlens.checks.resolver import parse_resolver_arg
+from headerlens.checks.options import make_resolver
+from headerlens.dnsargs import add_dns_options, verify_options
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -51,44 +51,8 @@ def check_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
     )
-    g = p.add_argument_group("DNS")
-    g.add_argument("--offline", action="store_true", help="make no DNS queries")
-    g.add_argument(
-        "--resolver",
-        metavar="IP[:PORT]",
-        action="append",
-        default=[],
-        help="ask this DNS server instead of the system resolver (repeatable)",
-    )
-    g.add_argument(
-        "--dns-snapshot", metavar="FILE", help="replay the DNS answers saved in FILE (--save-dns)"
-    )
-    g.add_argument("--save-dns", metavar="FILE", help="save every DNS query and answer to FILE")
-    g.add_argument(
-        "--timeout",
-        type=float,
-        default=3.0,
-        metavar="SECONDS",
-        help="per-query DNS timeout (default 3; the whole check has a 20 s deadline)",
-    )
+    add_dns_options(p, what="check")
     return p
-
-
-def _options(args: argparse.Namespace) -> VerifyOptions:
-    """Same rules as ``headerlens report`` (headerlens/cli.py)."""
-    servers = tuple(parse_resolver_arg(r) for r in args.resolver)
-    if args.offline and (servers or args.dns_snapshot):
-        raise ValueError("--offline cannot be combined with --resolver or --dns-snapshot")
-    if args.timeout <= 0:
-        raise ValueError("--timeout must be a positive number of seconds")
-    return VerifyOptions(
-        offline=args.offline,
-        nameservers=servers,
-        snapshot=Path(args.dns_snapshot) if args.dns_snapshot else None,
-        save_dns=Path(args.save_dns) if args.save_dns else None,
-        timeout=args.timeout,
-        deadline=max(20.0, args.timeout * 2),
-    )
 
 
 def _err(msg: str) -> None:
@@ -103,7 +67,7 @@ def run_check(argv: Sequence[str], stdout: TextIO) -> int:
     parser = check_parser()
     args = parser.parse_args(list(argv))
     try:
-        options = _options(args)
+        options = verify_options(args)
     except ValueError as exc:
         parser.error(str(exc))
     try:

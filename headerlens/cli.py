@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from headerlens import __version__
 from headerlens.checks.options import VerifyOptions
+from headerlens.dnsargs import add_dns_options, verify_options
 
 if TYPE_CHECKING:
     from headerlens.model import Analysis
@@ -51,53 +52,8 @@ def _report_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
     )
-    _dns_options(p)
+    add_dns_options(p)
     return p
-
-
-def _dns_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("DNS (live re-verification of SPF, DKIM, DMARC, ARC)")
-    g.add_argument(
-        "--offline", action="store_true", help="make no DNS queries; show the stamped verdicts only"
-    )
-    g.add_argument(
-        "--resolver",
-        metavar="IP[:PORT]",
-        action="append",
-        default=[],
-        help="ask this DNS server instead of the system resolver (repeatable)",
-    )
-    g.add_argument(
-        "--dns-snapshot",
-        metavar="FILE",
-        help="replay the DNS answers saved in FILE (by --save-dns) instead of the network",
-    )
-    g.add_argument("--save-dns", metavar="FILE", help="save every DNS query and answer to FILE")
-    g.add_argument(
-        "--timeout",
-        type=float,
-        default=3.0,
-        metavar="SECONDS",
-        help="per-query DNS timeout (default 3; the whole analysis has a 20 s deadline)",
-    )
-
-
-def _verify_options(args: argparse.Namespace) -> VerifyOptions:
-    from headerlens.checks.resolver import parse_resolver_arg
-
-    servers = tuple(parse_resolver_arg(r) for r in args.resolver)
-    if args.offline and (servers or args.dns_snapshot):
-        raise ValueError("--offline cannot be combined with --resolver or --dns-snapshot")
-    if args.timeout <= 0:
-        raise ValueError("--timeout must be a positive number of seconds")
-    return VerifyOptions(
-        offline=args.offline,
-        nameservers=servers,
-        snapshot=Path(args.dns_snapshot) if args.dns_snapshot else None,
-        save_dns=Path(args.save_dns) if args.save_dns else None,
-        timeout=args.timeout,
-        deadline=max(20.0, args.timeout * 2),
-    )
 
 
 def _console_parser() -> argparse.ArgumentParser:
@@ -114,7 +70,7 @@ def _console_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", nargs="?", help="message file or '-' for stdin; omit to paste")
     p.add_argument("--version", action="version", version=f"headerlens {__version__}")
-    _dns_options(p)
+    add_dns_options(p)
     return p
 
 
@@ -130,7 +86,7 @@ def run_report(argv: Sequence[str], stdout: TextIO) -> int:
     parser = _report_parser()
     args = parser.parse_args(list(argv))
     try:
-        options = _verify_options(args)
+        options = verify_options(args)
     except ValueError as exc:
         parser.error(str(exc))
     try:
@@ -202,7 +158,7 @@ def run_console(argv: Sequence[str], stdout: TextIO) -> int:
     parser = _console_parser()
     args = parser.parse_args(list(argv))
     try:
-        options = _verify_options(args)
+        options = verify_options(args)
     except ValueError as exc:
         parser.error(str(exc))
     loaded: LoadedInput | None = None

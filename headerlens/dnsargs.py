@@ -1,0 +1,54 @@
+"""The DNS command-line options shared by ``headerlens``, ``report`` and ``check``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from headerlens.checks.options import VerifyOptions
+from headerlens.checks.resolver import parse_resolver_arg
+
+
+def add_dns_options(p: argparse.ArgumentParser, *, what: str = "analysis") -> None:
+    """--offline, --resolver, --dns-snapshot, --save-dns, --timeout."""
+    g = p.add_argument_group("DNS (live re-verification)")
+    g.add_argument(
+        "--offline", action="store_true", help="make no DNS queries; show the stamped verdicts only"
+    )
+    g.add_argument(
+        "--resolver",
+        metavar="IP[:PORT]",
+        action="append",
+        default=[],
+        help="ask this DNS server instead of the system resolver (repeatable)",
+    )
+    g.add_argument(
+        "--dns-snapshot",
+        metavar="FILE",
+        help="replay the DNS answers saved in FILE (by --save-dns) instead of the network",
+    )
+    g.add_argument("--save-dns", metavar="FILE", help="save every DNS query and answer to FILE")
+    g.add_argument(
+        "--timeout",
+        type=float,
+        default=3.0,
+        metavar="SECONDS",
+        help=f"per-query DNS timeout (default 3; the whole {what} has a 20 s deadline)",
+    )
+
+
+def verify_options(args: argparse.Namespace) -> VerifyOptions:
+    """VerifyOptions from parsed arguments; ValueError with a clear message for bad combinations."""
+    servers = tuple(parse_resolver_arg(r) for r in args.resolver)
+    if args.offline and (servers or args.dns_snapshot):
+        raise ValueError("--offline cannot be combined with --resolver or --dns-snapshot")
+    if args.timeout <= 0:
+        raise ValueError("--timeout must be a positive number of seconds")
+    return VerifyOptions(
+        offline=args.offline,
+        nameservers=servers,
+        snapshot=Path(args.dns_snapshot) if args.dns_snapshot else None,
+        save_dns=Path(args.save_dns) if args.save_dns else None,
+        timeout=args.timeout,
+        deadline=max(20.0, args.timeout * 2),
+    )
