@@ -45,9 +45,9 @@ def _report_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="message file (.eml, .msg, header text) or '-' for stdin")
     p.add_argument(
         "--format",
-        choices=("md", "json"),
+        choices=("md", "json", "html"),
         default="md",
-        help="md: Markdown for a ticket (default); json: for scripts",
+        help="md: Markdown for a ticket (default); json: for scripts; html: a standalone page",
     )
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
