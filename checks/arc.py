@@ -224,6 +224,10 @@ async def verify_arc(raw: bytes, resolver: Resolver, *, has_body: bool | None = 
         cv, data, reason = dkim.CV_Fail, [], f"{type(exc).__name__}: {exc}"
     terminated = cv is None
     result = {dkim.CV_Pass: ArcResult.PASS, dkim.CV_None: ArcResult.NONE}.get(cv, ArcResult.FAIL)
+    if result is ArcResult.NONE and seals:
+        # ARC fields are present but dkimpy found no instance 1..50 (e.g. only i=0): that is a
+        # broken chain (RFC 8617 §5.2 step 3), not an unsigned message.
+        result, reason = ArcResult.FAIL, "ARC fields present but no valid instance (i=1..50)"
     instances = _instances(data)
     unsure = _unsure(records) if result is ArcResult.FAIL else None
     if unsure is not None:

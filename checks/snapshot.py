@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from headerlens.atomic import write_atomic
 from headerlens.model.dns import DnsRecord
 
 FORMAT = "headerlens-dns-snapshot"
@@ -50,18 +48,7 @@ def save_snapshot(records: Iterable[DnsRecord], path: Path) -> None:
         "records": [_record_to_json(r) for r in records],
     }
     text = json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
+    write_atomic(path, text)
 
 
 def _str_list(value: object, where: str, field: str) -> tuple[str, ...]:

@@ -95,7 +95,7 @@ def run_check(argv: Sequence[str], stdout: TextIO) -> int:
             return EXIT_INPUT
     text = render_domain_check(result, args.format)
     if args.output:
-        from headerlens.report.write import write_atomic
+        from headerlens.atomic import write_atomic
 
         try:
             write_atomic(Path(args.output), text)

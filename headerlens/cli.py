@@ -107,7 +107,7 @@ def run_report(argv: Sequence[str], stdout: TextIO) -> int:
 
     text = render(analysis, verification, args.format)
     if args.output:
-        from headerlens.report.write import write_atomic
+        from headerlens.atomic import write_atomic
 
         out = Path(args.output)
         if args.file != "-" and out.resolve() == Path(args.file).resolve():

@@ -16,6 +16,8 @@ from headerlens.parsers.headers import looks_binary
 MAX_INPUT_BYTES = int(budgets.INPUT_BYTES.limit)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary header ([MS-CFB] §2.2)
+# First line Exchange/Outlook put before the header fields in some transport headers streams.
+_MS_MAIL_PREFIX = "Microsoft Mail Internet Headers Version 2.0"
 
 
 class InputError(Exception):
@@ -59,7 +61,13 @@ def _from_msg(path: Path) -> LoadedInput:
             f"{path}: this Outlook .msg has no Internet headers (it was never sent or received "
             "over SMTP, e.g. a draft); open the received copy instead"
         )
-    data = header_text.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
+    text = header_text.rstrip("\x00").replace("\r\n", "\n")  # some writers store the NUL
+    if text.startswith(_MS_MAIL_PREFIX):  # not a field: it would read as a stray line
+        text = text[len(_MS_MAIL_PREFIX) :].lstrip("\n")
+    # The stream ends with the blank line after the header section; keep only the header
+    # section, or the analysis would see an empty body and check DKIM body hashes against it.
+    text = text.rstrip("\n") + "\n"
+    data = text.replace("\n", "\r\n").encode("utf-8")
     return LoadedInput(
         name=str(path),
         data=data,

@@ -12,10 +12,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from headerlens.atomic import write_atomic
 from headerlens.model import Analysis
 from headerlens.model.verification import Verification
 from headerlens.report.render import SUFFIX, render
-from headerlens.report.write import write_atomic
 from headerlens.tui.safe import safe
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Write exports atomically: a reader never sees a half-written file, the input is never touched."""
+"""Write files atomically: a reader never sees a half-written file, the input is never touched."""
 
 from __future__ import annotations
 
@@ -8,8 +8,18 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` via a temporary file in the same folder + os.replace."""
+    """Write ``text`` (UTF-8) to ``path`` via a temporary file in the same folder + os.replace.
+
+    The file gets the usual permissions (0666 less the umask), not mkstemp's private 0600.
+    OSError propagates; the temporary file is removed on any failure.
+    """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
@@ -18,6 +28,7 @@ def write_atomic(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -1,0 +1,214 @@
+"""Hypothesis properties for the pure layers: never raise, bounded, well-formed, inert output.
+
+Run longer with ``HEADERLENS_FUZZ=long python3 -m pytest tests/test_fuzz_properties.py``
+(20,000 examples per property instead of 150); see fuzz/README.md.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from textual.content import Content
+
+from headerlens import budgets
+from headerlens.analyze import analyze
+from headerlens.checks.spf import check_host, run_sync
+from headerlens.model import Defect, HeaderField, Severity
+from headerlens.parsers.authresults import parse_auth_results
+from headerlens.parsers.dates import parse_date
+from headerlens.parsers.dkimsig import parse_arc_seal, parse_dkim_signature
+from headerlens.parsers.dmarcrecord import parse_dmarc_record
+from headerlens.parsers.headers import split_message
+from headerlens.parsers.identity import read_author
+from headerlens.parsers.received import parse_received
+from headerlens.parsers.receivedspf import parse_received_spf
+from headerlens.parsers.spfrecord import parse_spf_record
+from headerlens.parsers.vendor import decode_vendor_header
+from headerlens.report.html import render_html
+from headerlens.report.json_report import render_json
+from headerlens.report.markdown import render_markdown
+from headerlens.textsafe import html_escape, inert, md_escape
+from tests._spf_fakedns import FakeZone
+from tests.catalogue import RAW_CONTROL, all_defects
+
+settings.register_profile(
+    "default", max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "long", max_examples=20_000, deadline=2000, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HEADERLENS_FUZZ", "default"))
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = [p.read_bytes() for p in sorted((REPO / "examples").glob("*.eml"))]
+SEEDS += [p.read_bytes() for p in sorted((REPO / "tests" / "data" / "lab" / "messages").glob("*"))]
+CODE = re.compile(r"[a-z0-9][a-z0-9.-]*\Z")
+
+# Header-ish text: the characters that matter to the parsers, plus anything at all.
+TOKENS = st.sampled_from(
+    [":", ";", "=", "(", ")", "<", ">", "@", '"', "\\", "[", "]", ",", ".", " ", "\t", "\r\n",
+     "\n", "\r", " \r\n ", "=?utf-8?q?", "?=", "from", "by", "with", "id", "for", "i=", "d=",
+     "s=", "v=1", "b=", "bh=", "h=from", "l=", "t=", "x=", "cv=pass", "spf=pass", "dkim=fail",
+     "header.d=", "smtp.mailfrom=", "include:", "redirect=", "%{d}", "%{l1r}", "ip4:", "/33",
+     "v=spf1", "v=DMARC1", "p=reject", "Tue, 10 Nov 2026 09:14:08 -0800", "-0000", "XYZ",
+     "[192.0.2.1]", "[999.1.1.1]", "[IPv6:::1]", "example.com", "xn--", "\x00", "\x1b[2J",
+     "\u202e", "\u009b", "\xe9", "0" * 80]
+)  # fmt: skip
+TEXT = st.lists(st.one_of(TOKENS, st.text(max_size=8)), max_size=60).map("".join)
+FIELD_NAMES = st.sampled_from(
+    ["Received", "Authentication-Results", "ARC-Authentication-Results", "DKIM-Signature",
+     "ARC-Message-Signature", "ARC-Seal", "Received-SPF", "From", "Date", "Subject",
+     "X-Forefront-Antispam-Report", "X-Microsoft-Antispam", "X-MS-Exchange-Organization-SCL",
+     "X-TM-AS-Result", "X-Google-DKIM-Signature", "Return-Path", "X-Spam-Status"]
+)  # fmt: skip
+
+
+def _well_formed(defects: list[Defect]) -> None:
+    for d in defects:
+        assert isinstance(d, Defect) and CODE.match(d.code), d
+        assert isinstance(d.message, str) and d.message
+        assert isinstance(d.severity, Severity)
+
+
+@st.composite
+def messages(draw: st.DrawFn) -> bytes:
+    """A header section of plausible fields with hostile values, sometimes a body."""
+    fields = draw(st.lists(st.tuples(FIELD_NAMES, TEXT), max_size=25))
+    head = "".join(f"{n}: {v}\r\n" for n, v in fields)
+    body = draw(st.sampled_from(["", "\r\nbody\r\n"]))
+    return (head + body).encode("utf-8", "surrogatepass")
+
+
+@st.composite
+def mutated_seeds(draw: st.DrawFn) -> bytes:
+    """A real message with a few byte-level edits (insert, delete, duplicate a slice)."""
+    data = bytearray(draw(st.sampled_from(SEEDS)))
+    for _ in range(draw(st.integers(0, 8))):
+        pos = draw(st.integers(0, len(data)))
+        op = draw(st.sampled_from(["ins", "del", "dup"]))
+        if op == "ins":
+            data[pos:pos] = draw(
+                st.sampled_from([b":", b"\r", b"\n", b"(", b"\x00", b"=?", b";", b" "])
+            )
+        elif op == "del":
+            del data[pos : pos + draw(st.integers(1, 40))]
+        else:
+            data[pos:pos] = data[pos : pos + draw(st.integers(1, 200))]
+    return bytes(data)
+
+
+def _check_analysis(data: bytes) -> None:
+    a = analyze(data)
+    _well_formed(all_defects(a))
+    assert len(a.headers) <= budgets.FIELDS.limit
+    assert len(a.chain.hops) <= budgets.HOPS.limit
+    assert a.date is None or a.date.utcoffset() is not None
+    for h in a.chain.hops:
+        assert h.received.timestamp is None or h.received.timestamp.utcoffset() is not None
+
+
+@given(st.binary(max_size=4096))
+def test_analyze_never_raises_on_bytes(data: bytes) -> None:
+    _check_analysis(data)
+
+
+@given(messages())
+def test_analyze_never_raises_on_header_shaped_input(data: bytes) -> None:
+    _check_analysis(data)
+
+
+@given(mutated_seeds())
+def test_analyze_never_raises_on_mutated_real_messages(data: bytes) -> None:
+    _check_analysis(data)
+
+
+@given(messages())
+def test_exports_carry_no_control_bytes(data: bytes) -> None:
+    a = analyze(data)
+    for render in (render_markdown, render_json, render_html):
+        assert not RAW_CONTROL.search(render(a))
+
+
+@given(st.binary(max_size=2048))
+def test_split_keeps_exact_bytes(data: bytes) -> None:
+    s = split_message(data)
+    _well_formed(list(s.defects))
+    for f in s.fields:
+        assert f.raw in data
+        assert f.name and ":" not in f.name
+
+
+@given(FIELD_NAMES, TEXT)
+def test_field_parsers_never_raise(name: str, value: str) -> None:
+    field = HeaderField(0, name, value, f"{name}: {value}\r\n".encode("utf-8", "surrogatepass"))
+    for parse in (parse_received, parse_spf_record, parse_dmarc_record):
+        parse(value)  # type: ignore[operator]
+    for fparse in (
+        parse_auth_results,
+        parse_dkim_signature,
+        parse_arc_seal,
+        parse_received_spf,
+        decode_vendor_header,
+    ):
+        fparse(field)  # type: ignore[operator]
+    author = read_author([HeaderField(0, "From", value, b"")])
+    _well_formed(list(author.defects))
+
+
+@given(TEXT)
+def test_dates_are_aware_or_none(text: str) -> None:
+    dt, defect = parse_date(text)
+    assert dt is None or dt.utcoffset() is not None
+    assert defect is None or isinstance(defect, Defect)
+
+
+@given(st.text())
+def test_inert_text_has_no_controls(text: str) -> None:
+    safe = inert(text)
+    assert not RAW_CONTROL.search(safe)
+    assert Content(safe).plain == safe
+    assert not RAW_CONTROL.search(md_escape(text))
+    assert not RAW_CONTROL.search(html_escape(text)) and "<" not in html_escape(text)
+
+
+DOMAINS = [f"d{i}.example" for i in range(6)]
+TERM = st.one_of(
+    st.sampled_from(DOMAINS).map(lambda d: f"include:{d}"),
+    st.sampled_from(DOMAINS).map(lambda d: f"a:{d}"),
+    st.sampled_from(DOMAINS).map(lambda d: f"mx:{d}"),
+    st.sampled_from(DOMAINS).map(lambda d: f"exists:%{{l}}.{d}"),
+    st.just("ip4:198.51.100.0/24"),
+    st.just("?all"),
+)
+
+
+@given(
+    st.lists(
+        st.tuples(st.lists(TERM, max_size=6), st.sampled_from([None, *DOMAINS])),
+        min_size=6,
+        max_size=6,
+    )
+)
+def test_spf_random_graphs_are_bounded(graph: list[tuple[list[str], str | None]]) -> None:
+    # RFC 7208 §4.6.4: at most 10 DNS-querying terms, 2 void lookups; always ends
+    data = {}
+    for domain, (terms, redirect) in zip(DOMAINS, graph, strict=True):
+        record = "v=spf1 " + " ".join(terms) + (f" redirect={redirect}" if redirect else "")
+        data[domain] = [("TXT", record), ("MX", f"10 mx.{domain}")]
+    zone = FakeZone(data)
+    result = run_sync(check_host("192.0.2.1", DOMAINS[0], "a@" + DOMAINS[0]), zone.answer)
+    assert result.result in (
+        "pass",
+        "fail",
+        "softfail",
+        "neutral",
+        "none",
+        "permerror",
+        "temperror",
+    )
+    assert result.lookup_count <= 11 and result.void_count <= 3
+    assert sum(1 for _n, t in zone.asked if t == "TXT") <= 11
