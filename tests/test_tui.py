@@ -16,7 +16,7 @@ from headerlens.tui.app import HeaderlensApp
 from headerlens.tui.export import ExportScreen
 from headerlens.tui.hoptree import HopTree
 from headerlens.tui.paste import PasteScreen
-from tests.paths import EXAMPLES
+from tests.paths import EXAMPLES, REPO
 
 EOP = EXAMPLES / "eop-to-gmail-pass.eml"
 OFFLINE = VerifyOptions(offline=True)
@@ -257,3 +257,24 @@ async def test_hostile_header_text_is_inert(
         assert "\x1b" not in text and "\x07" not in text
     html = (tmp_path / "hostile.headerlens.html").read_text()
     assert "<script" not in html.lower()
+
+
+@pytest.mark.dns
+async def test_onmicrosoft_finding_opens_domain_check(lab_dns) -> None:  # type: ignore[no-untyped-def]
+    from headerlens.tui.checkscreen import DomainCheckScreen
+
+    options = VerifyOptions(nameservers=((lab_dns.host, lab_dns.port),))
+    msg = REPO / "tests" / "data" / "lab" / "messages" / "shared-onmicrosoft-dkim-unaligned.eml"
+    app = HeaderlensApp(str(msg), verify_options=options)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _settle(app, pilot)
+        findings = screen._findings()
+        idx = next(i for i, f in enumerate(findings) if f.code == "dkim.onmicrosoft-unaligned")
+        await pilot.press("f")
+        ol = screen.query_one("#findings-list", OptionList)
+        ol.focus()
+        ol.highlighted = idx
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert isinstance(app.screen, DomainCheckScreen)

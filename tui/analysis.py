@@ -31,6 +31,11 @@ from headerlens.tui.hoptree import HopTree, NodeRef
 from headerlens.tui.safe import SEVERITY_STYLE, safe, safe_block
 from headerlens.tui.timeline import timeline_text
 
+# Findings whose fix is a DNS record: Enter opens the domain check for the From domain.
+DOMAIN_CHECK_FINDINGS = frozenset(
+    {"dkim.onmicrosoft-unaligned", "spf.service-not-included", "spf.too-many-lookups"}
+)
+
 TABS = ("details", "auth", "findings", "dns", "timeline", "headers")
 
 
@@ -190,11 +195,25 @@ class AnalysisScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#findings-list")
     def _finding_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a finding: open the domain check when the fix is a DNS record to publish,
+        otherwise jump to the hop the finding is about."""
         findings = self._findings()
         idx = event.option_index
-        if 0 <= idx < len(findings) and findings[idx].hop_number is not None:
+        if not 0 <= idx < len(findings):
+            return
+        finding = findings[idx]
+        if finding.code in DOMAIN_CHECK_FINDINGS and self.analysis.from_addr is not None:
+            domain = self.analysis.from_addr.domain or ""
+            provider = "eop" if finding.code in ("dkim.onmicrosoft-unaligned",) else None
+            from headerlens.tui.app import HeaderlensApp
+
+            app = self.app
+            if isinstance(app, HeaderlensApp) and domain:
+                app.action_check_domain(domain, provider)
+                return
+        if finding.hop_number is not None:
             tree = self.query_one(HopTree)
-            tree.select_hop(findings[idx].hop_number or 0)
+            tree.select_hop(finding.hop_number)
             tree.focus()
             self.query_one(TabbedContent).active = "details"
 
