@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
 import olefile
@@ -67,7 +68,9 @@ def test_fixture_is_cfb_v3_with_the_oxmsg_streams(msg_path: Path) -> None:
     assert headers.decode("utf-16-le") == OUTLOOK_HEADERS
     # [MS-OXMSG] §2.4.1.1 header (32 bytes) then 16-byte entries; §2.4.2.2 PtypString size + 2.
     assert (len(props) - 32) % 16 == 0
-    entries = {struct.unpack_from("<I", props, i)[0]: props[i : i + 16] for i in range(32, len(props), 16)}
+    entries = {
+        struct.unpack_from("<I", props, i)[0]: props[i : i + 16] for i in range(32, len(props), 16)
+    }
     assert struct.unpack_from("<I", entries[0x007D001F], 8)[0] == len(headers) + 2
 
 
@@ -115,7 +118,9 @@ def test_report_json(msg_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert [d["code"] for d in doc["analysis"]["defects"] if d["code"].startswith("input.")] == []
 
 
-def test_draft_without_transport_headers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_draft_without_transport_headers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "draft.msg"
     write_draft_msg(path, subject="Not sent yet", body="Draft text.")
     with pytest.raises(InputError, match="no Internet headers"):
@@ -140,10 +145,10 @@ def _truncated(tmp_path: Path) -> bytes:
     ],
 )
 def test_corrupt_msg_is_one_clear_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: object
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Callable[[Path], bytes]
 ) -> None:
     path = tmp_path / "corrupt.msg"
-    path.write_bytes(make(tmp_path))  # type: ignore[operator]
+    path.write_bytes(make(tmp_path))
     code, out, err = _report(path, capsys)
     assert (code, out) == (EXIT_INPUT, "")
     assert err.count("\n") == 1, err

@@ -8,7 +8,7 @@ from headerlens.model import Analysis
 from headerlens.report.markdown import fmt_delay
 from headerlens.tui.safe import safe
 
-BAR_WIDTH = 40
+BAR_WIDTH = 24
 
 
 def timeline_text(analysis: Analysis, *, width: int = BAR_WIDTH) -> Text:
@@ -25,9 +25,9 @@ def timeline_text(analysis: Analysis, *, width: int = BAR_WIDTH) -> Text:
     longest = max((d for d in delays if d > 0), default=0.0)
     out.append("Delay since the previous hop (bars scaled to the slowest hop)\n\n", style="bold")
     for hop in hops:
-        host = (hop.received.by or "?")[:28]
+        host = (hop.received.by or "?")[:24]
         out.append(f"{hop.number:>3} ", style="bold")
-        out.append(safe(f"{host:<28} "))
+        out.append(safe(f"{host:<24} "))
         if hop.number == 1:
             out.append("start", style="dim")
         elif hop.delay is None:

@@ -1,0 +1,74 @@
+"""Offline analysis time and peak memory on hostile inputs up to the input size cap.
+
+Run: ``python3 bench/hostile_inputs.py`` (prints one Markdown table). Each input is analysed
+in a fresh measurement: wall time with perf_counter, peak Python allocation with tracemalloc
+(reported as a multiple of the input size). Budget: < 1 s and < 3x the input.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+import tracemalloc
+from collections.abc import Callable
+
+from headerlens import budgets
+from headerlens.analyze import analyze
+
+CAP = int(budgets.INPUT_BYTES.limit)
+HOP = b"Received: from a.example (a.example [192.0.2.1]) by b.example; Tue, 10 Nov 2026 09:14:08 -0800\r\n"
+TAIL = b"From: Alice <alice@example.net>\r\nSubject: hi\r\nDate: Tue, 10 Nov 2026 09:14:00 -0800\r\n\r\n"
+
+
+def _fill(unit: bytes, size: int) -> bytes:
+    return unit * (size // len(unit))
+
+
+INPUTS: dict[str, Callable[[], bytes]] = {
+    "A4 one 10 MB header line": lambda: b"Subject: " + b"x" * 10_000_000 + b"\r\n" + TAIL,
+    "A4 one header line at the cap": lambda: b"Subject: " + b"x" * (CAP - 200) + b"\r\n" + TAIL,
+    "A5 Received fields up to the cap": lambda: _fill(HOP, CAP - 200) + TAIL,
+    "A5 100k Received fields": lambda: HOP * 100_000 + TAIL,
+    "header section at 1 MiB of small fields": lambda: _fill(b"X-A: b\r\n", 1024 * 1024) + TAIL,
+    "body at the cap (normal headers)": lambda: HOP + TAIL + _fill(b"body line\r\n", CAP - 400),
+    "blank lines only, at the cap": lambda: _fill(b"\r\n", CAP),
+    "no line breaks, at the cap": lambda: b"x" * CAP,
+    "bare CRs, at the cap": lambda: _fill(b"X-A: b\r", CAP),
+    "B8 From with 20k nested comments": lambda: b"From: " + b"(" * 20_000 + b"a@b.example\r\n\r\n",
+    "B8 From with 8k ':' (parseaddr recursion)": lambda: b"From: " + b":" * 8000 + b"\r\n\r\n",
+    "A8 Subject of 4k encoded words (64 KiB)": lambda: b"Subject: " + b"=?utf-8?q?ab?= " * 4300 + b"\r\n" + TAIL,
+    "C3 Received ' with' x 8000": lambda: b"Received: from x" + b" with" * 8000 + b" by y\r\n" + TAIL,
+    "J2 A-R with 1000 resinfo": lambda: b"Authentication-Results: mx; " + b"spf=pass smtp.mailfrom=a.example; " * 1000 + b"\r\n" + TAIL,
+    "1000 DKIM-Signature fields": lambda: b"DKIM-Signature: v=1; a=rsa-sha256; d=a.example; s=s; h=from; bh=AA; b=AA\r\n" * 1000 + TAIL,
+    "random bytes at the cap": lambda: __import__("os").urandom(CAP),
+}  # fmt: skip
+
+
+def measure(make: Callable[[], bytes]) -> tuple[int, float, float]:
+    """(input bytes, seconds, peak allocation / input size)."""
+    data = make()
+    gc.collect()
+    tracemalloc.start()
+    started = time.perf_counter()
+    analyze(data)
+    seconds = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return len(data), seconds, peak / len(data)
+
+
+def main() -> None:
+    print("| input | size | time (tracemalloc on) | time (plain) | peak memory / input |")
+    print("|---|---:|---:|---:|---:|")
+    for name, make in INPUTS.items():
+        size, traced, ratio = measure(make)
+        data = make()
+        started = time.perf_counter()
+        analyze(data)
+        plain = time.perf_counter() - started
+        del data
+        print(f"| {name} | {size / 1e6:.2f} MB | {traced:.3f} s | {plain:.3f} s | {ratio:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
