@@ -7,7 +7,7 @@ import struct
 from collections.abc import Callable
 from pathlib import Path
 
-import olefile
+import olefile  # type: ignore[import-untyped]  # no stubs; used only to inspect the fixture
 import pytest
 
 from headerlens.cli import EXIT_INPUT, EXIT_OK, main

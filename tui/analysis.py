@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 
 from headerlens.model import Analysis, Finding
 from headerlens.model.verification import Verification, VerifyMode
+from headerlens.textsafe import inert
 from headerlens.tui.authpanel import auth_text
 from headerlens.tui.detail import describe, raw_header
 from headerlens.tui.hoptree import HopTree, NodeRef
@@ -86,7 +87,7 @@ class AnalysisScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = self.analysis.source_name
+        self.sub_title = inert(self.analysis.source_name)
         tree = self.query_one(HopTree)
         tree.show(self.analysis)
         tree.focus()
