@@ -58,8 +58,8 @@ def measure(make: Callable[[], bytes]) -> tuple[int, float, float]:
 
 
 def main() -> None:
-    print("| input | size | time (tracemalloc on) | time (plain) | peak memory / input |")
-    print("|---|---:|---:|---:|---:|")
+    print("| input | size | time | time under tracemalloc | peak alloc | peak / input |")
+    print("|---|---:|---:|---:|---:|---:|")
     for name, make in INPUTS.items():
         size, traced, ratio = measure(make)
         data = make()

@@ -20,7 +20,9 @@ _LINE_RE = re.compile(rb"[^\r\n]*(?:\r\n|\n|\r(?!\n)|$)")
 _FOLD_RE = re.compile(r"\r?\n(?=[ \t])|\r(?=[ \t])")
 # A line end followed by a line holding only blanks (RFC 5322 §2.1: the empty line before the body).
 _BLANK_LINE_RE = re.compile(rb"(\r\n|\n|\r(?!\n))[ \t]*(?:\r\n|\n|\r(?!\n))")
-_LEADING_BLANKS = re.compile(rb"(?:[ \t]*(?:\r\n|\n|\r))*")
+_NON_BLANK_RE = re.compile(rb"[^ \t\r\n]")
+_LONG_LINE_RE = re.compile(rb"[^\r\n]{999,}")  # RFC 5322 §2.1.1: 998 octets at most
+_FIELD_START_RE = re.compile(rb"(?:^|(?<=[\r\n]))[\x21-\x39\x3b-\x7e]+[ \t]*:", re.MULTILINE)
 _FROM_SPACE_COLON = re.compile(rb"From[ \t]+:")
 
 
@@ -33,18 +35,6 @@ class SplitMessage:
     fields: tuple[HeaderField, ...]
     defects: tuple[Defect, ...]
     skipped_prefix: bytes  # blank lines / mbox "From " line removed before the first field
-
-
-def _lines(data: bytes) -> list[bytes]:
-    """Lines with their own terminators (CRLF, LF or lone CR) kept."""
-    out = [m.group(0) for m in _LINE_RE.finditer(data)]
-    if out and out[-1] == b"":
-        out.pop()
-    return out
-
-
-def _is_blank(line: bytes) -> bool:
-    return line.strip(b" \t\r\n") == b""
 
 
 def unfold(value: str) -> str:
@@ -70,22 +60,19 @@ def _header_end(data: bytes, pos: int) -> int:
 def split_message(data: bytes) -> SplitMessage:
     """Split ``data`` into fields (top-most first) and body. Never raises on bad input.
 
-    Linear in the input: only the header section is scanned line by line, at most
-    ``budgets.HEADER_BYTES`` of it, and at most ``budgets.FIELDS`` fields are materialised.
+    Linear in the input and streaming: only the header section is scanned, at most
+    ``budgets.HEADER_BYTES`` of it, line by line without keeping a list of lines, and at most
+    ``budgets.FIELDS`` fields are materialised (the rest are only counted).
     Tolerated, with a defect where the sender did something wrong: leading blank lines or
     whitespace (typical of a paste), an mbox ``From `` line, an indented first line, lines that
     are not fields inside the header section (skipped), CRLF/LF/CR line ends mixed.
     """
     defects: list[Defect] = []
-    lines: list[bytes] = []
-    prefix = bytearray()
-    # Leading blank lines of a paste are not a (blank-line) end of the header section.
-    leading = _LEADING_BLANKS.match(data)
-    offset = leading.end() if leading is not None else 0
-    prefix += data[:offset]
+    offset = _first_content_line(data)
+    prefix = bytearray(data[:offset])
     end = _header_end(data, offset)
     section_end = len(data) if end < 0 else end
-    cap = offset + budgets.HEADER_BYTES.limit
+    cap = offset + int(budgets.HEADER_BYTES.limit)
     body: bytes | None = None if end < 0 else _after_blank_line(data, end)
     if section_end > cap:
         defects.append(
@@ -96,18 +83,19 @@ def split_message(data: bytes) -> SplitMessage:
                 Severity.ERROR,
             )
         )
-    scan_end = min(section_end, int(cap))
-    for m in _LINE_RE.finditer(data, offset, scan_end):
-        if m.group(0):
-            lines.append(m.group(0))
-    pos = 0
-    if lines and lines[0].startswith(b"From ") and not _FIELD_RE.match(lines[0]):
-        prefix += lines[0]
-        pos = 1
+    scan_end = min(section_end, cap)
+    start = offset
+    first = _LINE_RE.match(data, offset, scan_end)
+    first_line = first.group(0) if first is not None else b""
+    if first_line.startswith(b"From ") and not _FIELD_RE.match(first_line):
+        prefix += first_line
+        start += len(first_line)
         defects.append(
             Defect("input.mbox-line", "An mbox 'From ' separator line was skipped.", Severity.INFO)
         )
-    elif lines and _FROM_SPACE_COLON.match(lines[0]):
+        first = _LINE_RE.match(data, start, scan_end)
+        first_line = first.group(0) if first is not None else b""
+    elif _FROM_SPACE_COLON.match(first_line):
         defects.append(
             Defect(
                 "input.hidden-from",
@@ -119,53 +107,56 @@ def split_message(data: bytes) -> SplitMessage:
         )
     # A paste may have every line indented; the first field must start at column 0, so strip
     # the indentation of the very first line only when it then looks like a field.
+    stripped = first_line.lstrip(b" \t")
     first_indent = b""
-    if pos < len(lines):
-        stripped = lines[pos].lstrip(b" \t")
-        if stripped != lines[pos] and _FIELD_RE.match(stripped):
-            first_indent = lines[pos][: len(lines[pos]) - len(stripped)]
-            defects.append(
-                Defect(
-                    "input.indented-start",
-                    "The first header line was indented; the indentation was ignored.",
-                    Severity.INFO,
-                )
+    if stripped != first_line and _FIELD_RE.match(stripped):
+        first_indent = first_line[: len(first_line) - len(stripped)]
+        defects.append(
+            Defect(
+                "input.indented-start",
+                "The first header line was indented; the indentation was ignored.",
+                Severity.INFO,
             )
-    start = pos
+        )
     fields: list[HeaderField] = []
     current: bytearray | None = None
     skipped = 0
     first_stray: int | None = None
-    dropped = 0  # fields seen past the FIELDS budget
+    after_stray = 0  # fields below the first stray line
     limit = int(budgets.FIELDS.limit)
-    for i in range(start, len(lines)):
-        line = lines[i]
-        if i == start and first_indent:
-            line = line[len(first_indent) :]
+    number = 0
+    stopped_at: int | None = None  # offset where materialising stopped (FIELDS budget)
+    for m in _LINE_RE.finditer(data, start + len(first_indent), scan_end):
+        line = m.group(0)
+        if not line:
+            continue
+        number += 1
         if line[:1] in (b" ", b"\t"):
             if current is not None:
                 current += line
-            elif not dropped:
+            else:
                 skipped += 1
             continue
         if _FIELD_RE.match(line):
             if current is not None:
                 fields.append(_make_field(len(fields), bytes(current)))
+            if len(fields) >= limit:
                 current = None
-            if len(fields) < limit:
-                current = bytearray(line)
-            else:
-                dropped += 1
+                stopped_at = m.start()
+                break
+            current = bytearray(line)
+            after_stray += first_stray is not None
             continue
         # Not a field and not a continuation: a stray line inside the header section.
         skipped += 1
-        first_stray = i if first_stray is None else first_stray
+        first_stray = number if first_stray is None else first_stray
         if skipped <= 5:
             text = line.decode("utf-8", errors="replace").rstrip("\r\n")[:80]
             defects.append(
                 Defect(
                     "input.stray-line",
-                    f"Line {i + 1} is not a header field and was skipped: {text!r}",
+                    f"Line {number + (start > offset)} is not a header field and was skipped: "
+                    f"{text!r}",
                 )
             )
     if current is not None:
@@ -174,18 +165,17 @@ def split_message(data: bytes) -> SplitMessage:
         defects.append(
             Defect("input.stray-lines", f"{skipped} lines in the header section were skipped.")
         )
-    if first_stray is not None:
-        after = sum(1 for line in lines[first_stray + 1 :] if _FIELD_RE.match(line))
-        if after:
-            defects.append(
-                Defect(
-                    "input.parser-differential",
-                    f"Line {first_stray + 1} has no colon: RFC 5322 parsers such as Python's "
-                    f"email package end the header section there and treat the {after} "
-                    "field(s) below it as body; this tool keeps them as header fields.",
-                )
+    if first_stray is not None and after_stray:
+        defects.append(
+            Defect(
+                "input.parser-differential",
+                f"Line {first_stray + (start > offset)} has no colon: RFC 5322 parsers such as "
+                f"Python's email package end the header section there and treat the "
+                f"{after_stray} field(s) below it as body; this tool keeps them as header fields.",
             )
-    if dropped:
+        )
+    if stopped_at is not None:
+        dropped = sum(1 for _ in _FIELD_START_RE.finditer(data, stopped_at, scan_end))
         defects.append(
             budgets.exceeded(
                 budgets.FIELDS,
@@ -195,10 +185,8 @@ def split_message(data: bytes) -> SplitMessage:
                 Severity.ERROR,
             )
         )
-    header_bytes = data[offset + sum(len(x) for x in lines[:start]) : section_end]
-    if first_indent:
-        header_bytes = header_bytes[len(first_indent) :]
-    defects.extend(_scan_defects(bytes(header_bytes[: budgets.HEADER_BYTES.limit]), lines))
+    header_bytes = data[start + len(first_indent) : section_end]
+    defects.extend(_scan_defects(data, start, scan_end))
     return SplitMessage(
         header_bytes=header_bytes,
         body=body,
@@ -206,6 +194,15 @@ def split_message(data: bytes) -> SplitMessage:
         defects=tuple(defects),
         skipped_prefix=bytes(prefix),
     )
+
+
+def _first_content_line(data: bytes) -> int:
+    """Offset of the first line holding something other than blanks (a paste's leading blank
+    lines are not the blank line that ends the header section). Linear, constant memory."""
+    m = _NON_BLANK_RE.search(data)
+    if m is None:
+        return len(data)
+    return max(data.rfind(b"\n", 0, m.start()), data.rfind(b"\r", 0, m.start())) + 1
 
 
 def _after_blank_line(data: bytes, end: int) -> bytes:
@@ -224,8 +221,10 @@ def looks_binary(data: bytes) -> bool:
     return controls / len(head) > 0.05
 
 
-def _scan_defects(header: bytes, lines: list[bytes]) -> list[Defect]:
-    """Line-level anomalies of the header section: terminators, long lines, NUL and 8-bit."""
+def _scan_defects(data: bytes, start: int, end: int) -> list[Defect]:
+    """Line-level anomalies of the (capped) header section: terminators, long lines, NUL,
+    8-bit bytes. Regex counts only: linear, and no per-line objects."""
+    header = data[start:end]
     out: list[Defect] = []
     crlf = header.count(b"\r\n")
     bare_cr = header.count(b"\r") - crlf
@@ -247,15 +246,17 @@ def _scan_defects(header: bytes, lines: list[bytes]) -> list[Defect]:
                 "(RFC 5322 §2.2): possible SMTP smuggling, or an edited file.",
             )
         )
-    long_lines = [n for n, line in enumerate(lines, 1) if len(line.rstrip(b"\r\n")) > 998]
-    if long_lines:
-        longest = max(len(lines[n - 1]) for n in long_lines)
+    longest = 0
+    count = 0
+    for m in _LONG_LINE_RE.finditer(header):
+        count += 1
+        longest = max(longest, m.end() - m.start())
+    if count:
         out.append(
             budgets.exceeded(
                 budgets.LINE_OCTETS,
                 longest,
-                f"{len(long_lines)} header line(s) are longer than RFC 5322 §2.1.1 allows, "
-                f"the first at line {long_lines[0]}.",
+                f"{count} header line(s) are longer than RFC 5322 §2.1.1 allows.",
             )
         )
     nuls = header.count(b"\x00")
@@ -263,8 +264,8 @@ def _scan_defects(header: bytes, lines: list[bytes]) -> list[Defect]:
         out.append(
             Defect(
                 "input.nul",
-                f"The header section contains {nuls} NUL byte(s); they are shown "
-                "as \\x00 and never passed on to DNS.",
+                f"The header section contains {nuls} NUL byte(s); they are shown as \\x00 and "
+                "never passed on to DNS.",
                 Severity.ERROR,
             )
         )

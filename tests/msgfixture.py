@@ -1,17 +1,4 @@
-"""Build minimal Outlook .msg files ([MS-OXMSG] inside an [MS-CFB] container) for the tests.
-
-No real .msg may be shipped in the repository, so the tests write their own. The Compound
-File Binary container (version 3, 512-byte sectors, [MS-CFB] §2.2 header, §2.3 FAT, §2.6
-directory) is written by ``extract_msg.OleWriter``: extract-msg is already a runtime
-dependency, its writer is public API and writes from scratch. We checked the alternatives
-on PyPI first: ``cfb`` 0.9.3 and ``compoundfiles`` only read, ``olefile`` only rewrites
-streams of an existing file at the same size, and the small writers (``pycfb``,
-``cfbwrite``, ``ms-cfb``) are young single-author releases with no track record. Reading
-goes through ``olefile`` (extract-msg's reader), so writer and reader are separate code.
-
-This module only lays out the [MS-OXMSG] part: the property stream and one stream per
-string property.
-"""
+"""Build minimal Outlook .msg files ([MS-OXMSG] inside an [MS-CFB] container) for the tests."""
 
 from __future__ import annotations
 
@@ -98,7 +85,7 @@ def _write(
         writer.addEntry(name, data)
 
     # [MS-OXMSG] §2.2.1: one Recipient object; its property stream has an 8-byte reserved
-    # header (§2.4.1.3). A received message always has at least one recipient.
+    # header (§2.4.1.3). extract-msg 0.57 does not need it; a received message has one.
     recip_props, recip_streams = _property_object(
         {_TAG_DISPLAY_NAME: "Bob Recipient", _TAG_EMAIL_ADDRESS: "bob.recipient@gmail.com"},
         {_TAG_RECIPIENT_TYPE: 1},
@@ -121,7 +108,17 @@ def _write(
 def write_msg(
     path: Path, *, headers: str, subject: str, body: str, message_class: str = "IPM.Note"
 ) -> None:
-    """Write a received mail item whose transport headers stream holds ``headers`` verbatim."""
+    """Write a received mail item whose transport headers stream holds ``headers`` verbatim.
+
+    No real .msg may ship in the repository, so the tests build their own. Only the
+    [MS-OXMSG] layout is ours (the property stream, one stream per string property). The
+    Compound File Binary container (version 3, 512-byte sectors: [MS-CFB] §2.2 header, §2.3
+    FAT, §2.6 directory) is written by ``extract_msg.OleWriter``, public API of a runtime
+    dependency we already have. Checked first on PyPI: ``cfb`` 0.9.3 and ``compoundfiles``
+    only read, ``olefile`` only rewrites streams of an existing file at the same size, and
+    the small writers (``pycfb``, ``cfbwrite``, ``ms-cfb``) are new, little-used releases.
+    extract-msg reads through ``olefile``, so the writer and the reader are separate code.
+    """
     _write(path, headers=headers, subject=subject, body=body, message_class=message_class)
 
 
