@@ -21,7 +21,10 @@ _FOLD_RE = re.compile(r"\r?\n(?=[ \t])|\r(?=[ \t])")
 # A line end followed by a line holding only blanks (RFC 5322 §2.1: the empty line before the body).
 _BLANK_LINE_RE = re.compile(rb"(\r\n|\n|\r(?!\n))[ \t]*(?:\r\n|\n|\r(?!\n))")
 _NON_BLANK_RE = re.compile(rb"[^ \t\r\n]")
-_LONG_LINE_RE = re.compile(rb"[^\r\n]{999,}")  # RFC 5322 §2.1.1: 998 octets at most
+# anchored at line starts so a failed attempt costs O(1), not 999 steps per position
+_LONG_LINE_RE = re.compile(
+    rb"(?:^|(?<=[\r\n]))[^\r\n]{999,}", re.MULTILINE
+)  # RFC 5322 §2.1.1: 998 octets at most
 _FIELD_START_RE = re.compile(rb"(?:^|(?<=[\r\n]))[\x21-\x39\x3b-\x7e]+[ \t]*:", re.MULTILINE)
 _FROM_SPACE_COLON = re.compile(rb"From[ \t]+:")
 
@@ -52,9 +55,22 @@ def _make_field(index: int, raw: bytes) -> HeaderField:
 
 
 def _header_end(data: bytes, pos: int) -> int:
-    """Offset where the header section that starts at ``pos`` ends (its blank line), or -1."""
-    m = _BLANK_LINE_RE.search(data, pos)
-    return -1 if m is None else m.start() + len(m.group(1))
+    """Offset where the header section that starts at ``pos`` ends (its blank line), or -1.
+
+    Line ends followed directly by a line end are found with ``bytes.find`` (C speed on a 25 MB
+    input); a "blank" line holding only spaces or tabs is searched for with the regex, but only
+    inside the header-size budget, past which nothing is split into fields anyway.
+    """
+    found = [
+        i + 1
+        for i in (data.find(b"\n\n", pos), data.find(b"\n\r", pos), data.find(b"\r\r", pos))
+        if i >= 0
+    ]
+    cap = pos + int(budgets.HEADER_BYTES.limit)
+    m = _BLANK_LINE_RE.search(data, pos, min(len(data), min(found, default=cap) + 2, cap))
+    if m is not None:
+        found.append(m.start() + len(m.group(1)))
+    return min(found, default=-1)
 
 
 def split_message(data: bytes) -> SplitMessage:
@@ -175,7 +191,7 @@ def split_message(data: bytes) -> SplitMessage:
             )
         )
     if stopped_at is not None:
-        dropped = sum(1 for _ in _FIELD_START_RE.finditer(data, stopped_at, scan_end))
+        dropped = _FIELD_START_RE.subn(b"", data[stopped_at:scan_end])[1]
         defects.append(
             budgets.exceeded(
                 budgets.FIELDS,

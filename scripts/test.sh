@@ -31,7 +31,7 @@ if [ "$top" != "headerlens " ]; then echo "wheel puts more than headerlens at th
 echo "== mypy --strict"
 (cd "$stage" && mypy --config-file "$root/pyproject.toml" -p headerlens)
 echo "== import contracts"
-(cd "$stage" && PYTHONPATH="$stage" lint-imports --config "$root/pyproject.toml")
+(cd "$stage" && PYTHONPATH="$stage" lint-imports "$root/pyproject.toml")
 
 echo "== pytest"
 python -m pytest "$@"
