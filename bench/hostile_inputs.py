@@ -57,6 +57,30 @@ def measure(make: Callable[[], bytes]) -> tuple[int, float, int]:
     return len(data), seconds, peak
 
 
+FIELD_NAMES = (
+    "Received", "Authentication-Results", "ARC-Authentication-Results", "DKIM-Signature",
+    "ARC-Seal", "ARC-Message-Signature", "Received-SPF", "X-Forefront-Antispam-Report",
+    "X-Microsoft-Antispam", "From", "Subject", "Date", "Return-Path", "X-TM-AS-Result",
+    "X-Spam-Status", "X-MS-Exchange-Organization-SCL", "X-Original-Authentication-Results",
+)  # fmt: skip
+RUNS = ("(", ")(", "[", "<", ";", "a;", "a= ", '"\\', " with", " id", "=?", "%{d", "9", ".",
+        ":", "@", ",", " ", "spf=pass ", "header.d=", "client-ip=", "domain of ", "CIP:")  # fmt: skip
+
+
+def sweep(size: int = 60_000) -> list[tuple[float, str, str]]:
+    """Every field name x every repeated token at ``size`` bytes (under the 64 KiB structured
+    cap, so every parser runs): the slowest cases first. Catches super-linear parsers."""
+    out: list[tuple[float, str, str]] = []
+    for run in RUNS:
+        value = (run * (size // len(run) + 1))[:size].encode()
+        for name in FIELD_NAMES:
+            data = name.encode() + b": x " + value + b"\r\n\r\n"
+            started = time.perf_counter()
+            analyze(data)
+            out.append((time.perf_counter() - started, name, run))
+    return sorted(out, reverse=True)
+
+
 def main() -> None:
     print("| input | size | time | time under tracemalloc | peak alloc | peak / input |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -71,6 +95,11 @@ def main() -> None:
             f"| {name} | {size / 1e6:.2f} MB | {plain:.3f} s | {traced:.3f} s "
             f"| {peak / 1e6:.1f} MB | {peak / size:.2f}x |"
         )
+    print()
+    print("| slowest field x 60 KB repeated token | time |")
+    print("|---|---:|")
+    for seconds, name, run in sweep()[:5]:
+        print(f"| {name}: {run!r} x N | {seconds:.3f} s |")
 
 
 if __name__ == "__main__":

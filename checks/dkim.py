@@ -28,7 +28,9 @@ _CLOCK_SLOP_S = 36000  # the same 10 h leeway dkimpy allows for signers with wro
 _MAX_DIGITS = 76  # RFC 6376 §3.5: l=, t=, x= have at most 76 digits
 _HAS_SIGNATURE = re.compile(rb"(?im)^dkim-signature[ \t]*:")
 _DnsFunc = Callable[..., bytes | None]  # dkimpy calls dnsfunc(name, timeout=...)
-_TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED", "MISSING"})
+_TEMP_RCODES = frozenset(
+    {"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED", "MISSING", "FORMERR", "NOTIMP"}
+)
 
 
 @dataclass

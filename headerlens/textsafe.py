@@ -13,14 +13,17 @@ import re
 # C0 controls except TAB/LF, DEL, C1 controls, and the Unicode bidi/invisible format characters
 # that can reorder or hide text (Trojan Source, CVE-2021-42574).
 _UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
+    "\ud800-\udfff\U000e0000-\U000e007f]"  # lone surrogates, Unicode tag characters
 )
 _NEWLINES = re.compile("[\t\n]")
 
 
 def _visible(m: re.Match[str]) -> str:
     code = ord(m.group(0))
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def inert(text: str, *, keep_newlines: bool = False) -> str:

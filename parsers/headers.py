@@ -85,7 +85,6 @@ def split_message(data: bytes) -> SplitMessage:
     """
     defects: list[Defect] = []
     offset = _first_content_line(data)
-    prefix = bytearray(data[:offset])
     end = _header_end(data, offset)
     section_end = len(data) if end < 0 else end
     cap = offset + int(budgets.HEADER_BYTES.limit)
@@ -104,7 +103,6 @@ def split_message(data: bytes) -> SplitMessage:
     first = _LINE_RE.match(data, offset, scan_end)
     first_line = first.group(0) if first is not None else b""
     if first_line.startswith(b"From ") and not _FIELD_RE.match(first_line):
-        prefix += first_line
         start += len(first_line)
         defects.append(
             Defect("input.mbox-line", "An mbox 'From ' separator line was skipped.", Severity.INFO)
@@ -208,7 +206,7 @@ def split_message(data: bytes) -> SplitMessage:
         body=body,
         fields=tuple(fields),
         defects=tuple(defects),
-        skipped_prefix=bytes(prefix),
+        skipped_prefix=data[:start],
     )
 
 

@@ -85,10 +85,11 @@ def _strict(value: str) -> tuple[AddressHeader | None, str | None]:
     """The ``policy.default`` reading, or why it failed."""
     try:
         header = _REGISTRY("from", value)
+        if not isinstance(header, AddressHeader):  # the registry maps "from" to one
+            return None, type(header).__name__
         header.addresses  # noqa: B018  # forces the lazy parse inside the guard
     except Exception as exc:  # RecursionError, HeaderParseError, IndexError... all seen
         return None, type(exc).__name__
-    assert isinstance(header, AddressHeader)
     return header, None
 
 
@@ -221,11 +222,12 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
                 Severity.ERROR,
             )
         )
-    if header.defects:
+    syntax: tuple[object, ...] = tuple(getattr(header, "defects", ()))  # untyped in typeshed
+    if syntax:
         defects.append(
             Defect(
                 "identity.from-syntax",
-                f"The From field is not valid RFC 5322 syntax ({type(header.defects[0]).__name__}).",
+                f"The From field is not valid RFC 5322 syntax ({type(syntax[0]).__name__}).",
             )
         )
     domains = sorted({d for d in (_domain(a) for a in addresses) if d})

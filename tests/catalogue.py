@@ -8,9 +8,11 @@ import time
 from headerlens.analyze import analyze
 from headerlens.model import Analysis, Defect
 
-# Anything a terminal would act on: C0 (except TAB/LF/CR), DEL, C1, bidi and zero-width.
+# Anything a terminal would act on or that hides text: C0 (except TAB/LF/CR), DEL, C1, bidi,
+# zero-width, lone surrogates and Unicode tag characters.
 RAW_CONTROL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069"
+    "\ufeff\ud800-\udfff\U000e0000-\U000e007f]"
 )
 
 MSG = (

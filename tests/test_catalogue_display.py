@@ -44,7 +44,7 @@ K2 = [
     "\u009b2J",  # C1 CSI
     "\u009d0;title\x07",  # C1 OSC
 ]
-PAYLOAD = "".join(K1 + K2) + "<script>alert(1)</script>\u202e\x00"
+PAYLOAD = "".join(K1 + K2) + "<script>alert(1)</script>\u202e\x00\U000e0041\u2028"
 # What must never appear in output: the payloads' active forms.
 ACTIVE = ("\x1b]52", "\x1b]8;;http", "\x1b[2J", "\x1b]0;", "\u009b", "\u009d", "<script>")
 
@@ -70,7 +70,7 @@ RENDERERS = {"markdown": render_markdown, "json": render_json, "html": render_ht
 
 @pytest.mark.parametrize("fmt", sorted(RENDERERS))
 def test_k1_k2_exports_render_nothing_active(fmt: str) -> None:
-    # catalogue K1 + K2: literal text, no control byte, no live markup in any export
+    # catalogue K1 and catalogue K2: literal text, no control byte, no live markup in any export
     a, _ = timed(_hostile_message())
     out = RENDERERS[fmt](a)
     assert not RAW_CONTROL.search(out)

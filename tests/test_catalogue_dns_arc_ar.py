@@ -44,12 +44,12 @@ async def test_h1_server_failures(rcode: str) -> None:
     dmarc = await evaluate_dmarc(
         "example.com", None, [], MemoryResolver({}, fail={"_dmarc.example.com": rcode})
     )
-    if rcode == "FORMERR":
-        # FORMERR is not in the temporary set of the engines yet: see the hardening report
-        assert spf.result in ("temperror", "permerror", "none")
-        return
     assert spf.result == "temperror" and rcode in spf.reason
     assert dkim is DkimResult.TEMPERROR
+    if rcode == "FORMERR":
+        # checks/orgdomain.py does not count FORMERR as temporary yet (it reads as "no
+        # record"): listed in the hardening report for the DMARC owner.
+        return
     assert dmarc.result is DmarcResult.TEMPERROR
 
 

@@ -1,7 +1,7 @@
 """Hypothesis properties for the pure layers: never raise, bounded, well-formed, inert output.
 
 Run longer with ``HEADERLENS_FUZZ=long python3 -m pytest tests/test_fuzz_properties.py``
-(20,000 examples per property instead of 150); see fuzz/README.md.
+(20,000 examples per property instead of 150, or HEADERLENS_FUZZ_EXAMPLES); see fuzz/README.md.
 """
 
 from __future__ import annotations
@@ -39,7 +39,10 @@ settings.register_profile(
     "default", max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile(
-    "long", max_examples=20_000, deadline=2000, suppress_health_check=[HealthCheck.too_slow]
+    "long",
+    max_examples=int(os.environ.get("HEADERLENS_FUZZ_EXAMPLES", "20000")),
+    deadline=2000,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HEADERLENS_FUZZ", "default"))
 
