@@ -54,7 +54,12 @@ async def _measure(file: str, port: int) -> dict[str, float | int | bool | None]
     t_import1 = time.perf_counter()
     marks: dict[str, float] = {}
 
+    import headerlens.tui.app as app_module
+
     class BenchApp(HeaderlensApp):
+        # CSS_PATH is relative to the defining class's module: point back at the real one.
+        CSS_PATH = str(Path(app_module.__file__).parent / "headerlens.tcss")
+
         def _display(self, screen: object, renderable: object) -> None:
             super()._display(screen, renderable)  # type: ignore[arg-type]
             if (
@@ -74,11 +79,16 @@ async def _measure(file: str, port: int) -> dict[str, float | int | bool | None]
     app = BenchApp(file, verify_options=options)
     max_lag = 0.0
     async with app.run_test(size=(160, 50), headless=True):
+        give_up = time.perf_counter() + 60
         while "render" not in marks:
+            if time.perf_counter() > give_up:
+                raise TimeoutError("the analysis screen never rendered")
             await asyncio.sleep(0.001)
         screen = app.screen
         assert isinstance(screen, AnalysisScreen)
         while screen.verification is None or not screen.verification.done:
+            if time.perf_counter() > give_up:
+                raise TimeoutError("verification never finished")
             t = time.perf_counter()
             await asyncio.sleep(0.005)
             max_lag = max(max_lag, time.perf_counter() - t - 0.005)

@@ -5,17 +5,23 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import dkim
-from dkim.canonicalization import CanonicalizationPolicy, InvalidCanonicalizationPolicyError
+from dkim.canonicalization import (
+    CanonicalizationPolicy,
+    InvalidCanonicalizationPolicyError,
+    Relaxed,
+)
 from dkim.crypto import HASH_ALGORITHMS
 from dkim.util import InvalidTagValueList, parse_tag_value
 
 from headerlens import budgets
+from headerlens.checks.bodyhash import BytesLike, body_hash, split_message
 from headerlens.checks.dkimkey import check_key_for_signature, pick_key_record
 from headerlens.checks.dnsproto import Resolver
 from headerlens.model.core import Defect, Severity
@@ -108,7 +114,7 @@ def _parse(index: int, header_index: int, name: bytes, value: bytes) -> _Sig:
     return sig
 
 
-def _structure_findings(sig: _Sig, body: bytes, has_body: bool) -> None:
+def _structure_findings(sig: _Sig, body: BytesLike, has_body: bool) -> None:
     """l= and From over-signing: things that pass but leave room for tampering."""
     if sig.include.count(b"from") == 1:
         sig.findings.append(
@@ -124,7 +130,11 @@ def _structure_findings(sig: _Sig, body: bytes, has_body: bool) -> None:
         extra = ""
         if has_body:
             policy = _canon(sig)
-            total = len(policy.canonicalize_body(body)) if policy else None
+            total = (
+                body_hash(body, policy.body_algorithm is Relaxed, hashlib.sha256)[1]
+                if policy
+                else None
+            )
             if total is not None and total > int(length):
                 extra = f" {total - int(length)} byte(s) of this body are not covered."
             elif total is not None and total < int(length):
@@ -146,19 +156,21 @@ def _canon(sig: _Sig) -> CanonicalizationPolicy | None:
         return None
 
 
-def _body(sig: _Sig, body: bytes, has_body: bool) -> tuple[DkimResult, str | None]:
-    """Recompute bh= over the canonicalised body (RFC 6376 §3.7) with dkimpy's canonicaliser."""
+def _body(sig: _Sig, body: BytesLike, has_body: bool) -> tuple[DkimResult, str | None]:
+    """Recompute bh= over the canonicalised body (RFC 6376 §3.7), streaming (checks.bodyhash)."""
     if not has_body:
         return DkimResult.UNAVAILABLE, None
     policy = _canon(sig)
     hasher = HASH_ALGORITHMS.get(sig.tags.get(b"a", b""))
     if policy is None or hasher is None or b"bh" not in sig.tags:
         return DkimResult.PERMERROR, None
-    data = policy.canonicalize_body(body)
     length = sig.get("l")
-    if length is not None and length.isdigit() and len(length) <= _MAX_DIGITS:
-        data = data[: int(length)]
-    digest = hasher(data).digest()
+    limit = (
+        int(length)
+        if length is not None and length.isdigit() and len(length) <= _MAX_DIGITS
+        else None
+    )
+    digest, _ = body_hash(body, policy.body_algorithm is Relaxed, hasher, limit)
     computed = base64.b64encode(digest).decode("ascii")
     try:
         expected = base64.b64decode(re.sub(rb"\s+", b"", sig.tags[b"bh"]))
@@ -316,8 +328,12 @@ async def verify_dkim(
     """Re-verify every DKIM-Signature in ``raw`` (top-most first) against the live keys."""
     if not _HAS_SIGNATURE.search(raw):
         return ()
+    # dkimpy gets the header section only: its parser would copy the body several times over;
+    # the body hash is computed from a view of ``raw`` in bounded memory (checks.bodyhash).
+    head, view = split_message(raw)
+    body: BytesLike = view if view is not None else b""
     try:
-        signer = dkim.DKIM(raw, minkey=0)
+        signer = dkim.DKIM(head, minkey=0)
     except dkim.DKIMException as exc:
         return (_unparsable(str(exc), now, receipt_time),)
     sigs = [
@@ -342,7 +358,7 @@ async def verify_dkim(
 
     out: list[DkimVerdict] = []
     for sig in sigs:
-        out.append(_verdict(signer, sig, records, keys, dnsfunc, has_body, receipt_time, now))
+        out.append(_verdict(signer, body, sig, records, keys, dnsfunc, has_body, receipt_time, now))
     return tuple(out + skipped)
 
 
@@ -371,6 +387,7 @@ def _not_evaluated(sig: _Sig, total: int, now: datetime, receipt: datetime | Non
 
 def _verdict(
     signer: dkim.DKIM,
+    message_body: BytesLike,
     sig: _Sig,
     records: dict[str, DnsRecord],
     keys: dict[str, tuple[DkimKey | None, tuple[Defect, ...]]],
@@ -398,14 +415,14 @@ def _verdict(
             )
         )
     body, computed = (
-        _body(sig, signer.body, has_body) if sig.tags else (DkimResult.UNAVAILABLE, None)
+        _body(sig, message_body, has_body) if sig.tags else (DkimResult.UNAVAILABLE, None)
     )
     crypto: bool | None = None
     if sig.error is not None:
         header, why = DkimResult.PERMERROR, sig.error.message
         sig.findings.append(sig.error)
     else:
-        _structure_findings(sig, signer.body, has_body)
+        _structure_findings(sig, message_body, has_body)
         assert rec is not None
         header, crypto, why = _header(signer, sig, key, rec, dnsfunc, receipt, now)
     result = _combine(header, body)

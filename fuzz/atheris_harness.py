@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sys
 
-import atheris
+import atheris  # type: ignore[import-untyped]  # ships no type hints
 
 with atheris.instrument_imports():
     from headerlens.analyze import analyze

@@ -190,8 +190,19 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
             )
         )
         return Author(None, None, (), tuple(defects))
+    if ":" in _bare(value):
+        # Group or obsolete route syntax. Decided on the raw text, before (and instead of) the
+        # email package, whose parsers recurse on long ':' runs (CVE-2023-36632).
+        defects.append(
+            Defect(
+                "identity.from-group",
+                f"The From field {_show(value)} uses group or obsolete route syntax: clients "
+                "show different addresses (CERT VU#517845), so no author domain is guessed.",
+                Severity.ERROR,
+            )
+        )
+        return Author(None, None, (), tuple(defects))
     header, error = _strict(value)
-    legacy = _legacy(value)
     if header is None:
         defects.append(
             Defect(
@@ -201,17 +212,8 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
             )
         )
         return Author(None, None, (), tuple(defects))
+    legacy = _legacy(value)
     addresses = tuple(a.addr_spec for a in header.addresses if a.addr_spec and a.addr_spec != "<>")
-    if any(g.display_name is not None for g in header.groups) or ":" in _bare(value):
-        defects.append(
-            Defect(
-                "identity.from-group",
-                f"The From field {_show(value)} uses group or obsolete route syntax: clients "
-                "show different addresses (CERT VU#517845), so no author domain is guessed.",
-                Severity.ERROR,
-            )
-        )
-        return Author(None, None, addresses, tuple(defects))
     if legacy is not None and set(legacy) != set(addresses):
         defects.append(
             Defect(
