@@ -29,7 +29,10 @@ def make_hops(path: Path, hops: int = 300) -> Path:
     lines = []
     for n in range(hops, 0, -1):  # newest (hop N) first
         when = (t0 + timedelta(seconds=n)).strftime("%a, %d %b %Y %H:%M:%S +0000")
-        prev, this = f"relay{n - 1}.hops.bench.headerlens.test", f"relay{n}.hops.bench.headerlens.test"
+        prev, this = (
+            f"relay{n - 1}.hops.bench.headerlens.test",
+            f"relay{n}.hops.bench.headerlens.test",
+        )
         ip = f"198.51.{n // 250}.{n % 250 + 1}"
         lines.append(
             f"Received: from {prev} ({prev} [{ip}])\r\n\tby {this} (Postfix) with ESMTPS id "

@@ -4,7 +4,8 @@ Depth is defined by data dependency: a query is on level k+1 when its name can o
 an answer on level k. DKIM keys (selector + d=), ARC keys, the From domain's DMARC record (and
 its organisational-domain fallback, known from the Public Suffix List) and the boundary hop's
 SPF record are all level 1. SPF adds levels (RFC 7208 §5): include:/redirect=/a/mx/exists/ptr
-terms of a level-k record are level k+1, and the addresses of an MX or PTR answer k+2.
+terms of a level-k record are level k+1, and the addresses of an MX or PTR answer k+2. The RFC 9989
+np= existence check (A/AAAA/MX of the From domain) follows its _dmarc walk: level 2.
 CNAMEs (EOP's DKIM selectors) cost no extra level for the client: the recursive resolver
 chases them (RFC 1034 §4.3.2) within the same round trip.
 """
@@ -71,7 +72,11 @@ def lookup_depth(log: Sequence[Mapping[str, Any]], ip: str | None) -> int:
                 if is_spf_version(txt):
                     for child, extra in _children(key[0], txt, ip):
                         parent.setdefault(child, (key, extra))
-        elif key[1] in ("MX", "PTR"):
+        if key[1] in ("A", "AAAA", "MX") and (f"_dmarc.{key[0]}", "TXT") in answers:
+            # RFC 9989 np=: does the From domain exist? Asked once its walk found the policy
+            # at a parent, so one level below that _dmarc lookup.
+            parent.setdefault(key, ((f"_dmarc.{key[0]}", "TXT"), 1))
+        if key[1] in ("MX", "PTR"):
             for text in texts:
                 host = _norm(text.split()[-1])
                 for rdtype in ("A", "AAAA"):

@@ -48,6 +48,11 @@ def setup() -> None:
     if not (NODE_DIR / "node_modules" / "mailauth").is_dir():
         log("npm install (mailauth) into bench/node")
         subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True)
+    # A wheel install byte-compiles the package (pip does); an editable install in an
+    # environment with PYTHONDONTWRITEBYTECODE=1 would recompile ~60 modules on every start.
+    log("byte-compiling the headerlens sources (as pip does for an installed wheel)")
+    folders = ["headerlens", "parsers", "checks", "report", "tui"]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *folders], cwd=ROOT, check=True)
     if importlib.util.find_spec("mailparser") is None:
         log("pip install mail-parser (benchmark only, not a project dependency)")
         subprocess.run([sys.executable, "-m", "pip", "install", "mail-parser"], check=True)
@@ -58,8 +63,14 @@ class Proxy:
 
     def __init__(self, upstream: tuple[str, int], delay: float) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, str(BENCH / "dnsproxy.py"), "--upstream", f"{upstream[0]}:{upstream[1]}",
-             "--delay", str(delay)],
+            [
+                sys.executable,
+                str(BENCH / "dnsproxy.py"),
+                "--upstream",
+                f"{upstream[0]}:{upstream[1]}",
+                "--delay",
+                str(delay),
+            ],
             stdout=subprocess.PIPE,
             stderr=open(WORK / "dnsproxy.log", "w"),  # noqa: SIM115 - closed with the process
             text=True,
@@ -144,8 +155,13 @@ def live_in_process(proxy: Proxy, delay: float, rounds: int) -> dict[str, Any]:
                     else:
                         idn = ident[msg.name].get("identity", {})
                         res = ma.ask(
-                            {"file": str(msg), "port": proxy.port, "ip": idn.get("ip"),
-                             "helo": idn.get("helo"), "sender": idn.get("mail_from")}
+                            {
+                                "file": str(msg),
+                                "port": proxy.port,
+                                "ip": idn.get("ip"),
+                                "helo": idn.get("helo"),
+                                "sender": idn.get("mail_from"),
+                            }
                         )
                     count, seen_rounds, names = _dns(proxy, delay)
                     res.update(queries=count, rounds=seen_rounds, names=names)
@@ -173,20 +189,34 @@ def live_whole_process(
             idn = identities[msg.name]
             for tool in _order(i, ["headerlens", "mailauth"]):
                 if tool == "headerlens":
-                    argv = [sys.executable, "-m", "headerlens", "report", "--format", "json",
-                            "--resolver", f"127.0.0.1:{proxy.port}", str(msg)]
+                    argv = [
+                        sys.executable,
+                        "-m",
+                        "headerlens",
+                        "report",
+                        "--format",
+                        "json",
+                        "--resolver",
+                        f"127.0.0.1:{proxy.port}",
+                        str(msg),
+                    ]
                 else:
-                    argv = ["node", str(NODE_DIR / "cli.js"), str(msg), str(proxy.port),
-                            idn.get("ip") or "", idn.get("helo") or "", idn.get("mail_from") or ""]
+                    argv = [
+                        "node",
+                        str(NODE_DIR / "cli.js"),
+                        str(msg),
+                        str(proxy.port),
+                        idn.get("ip") or "",
+                        idn.get("helo") or "",
+                        idn.get("mail_from") or "",
+                    ]
                 proxy.reset()
                 t0 = time.perf_counter()
                 done = subprocess.run(argv, cwd=ROOT, capture_output=True, check=False)
                 ms = (time.perf_counter() - t0) * 1000
                 count = len(proxy.dump())
                 if i > 0:
-                    out[msg.name][tool].append(
-                        {"ms": ms, "rc": done.returncode, "queries": count}
-                    )
+                    out[msg.name][tool].append({"ms": ms, "rc": done.returncode, "queries": count})
         log(f"whole-process round {i}/{rounds} done")
     return out
 
@@ -194,9 +224,21 @@ def live_whole_process(
 def startup_imports() -> dict[str, Any]:
     """What the headless report path imports (it must not import Textual), from -X importtime."""
     t = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "headerlens", "report", "--offline",
-         "--format", "json", str(EOP_MESSAGE)],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "headerlens",
+            "report",
+            "--offline",
+            "--format",
+            "json",
+            str(EOP_MESSAGE),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     rows: list[tuple[int, str]] = []
     for line in t.stderr.splitlines():
@@ -228,7 +270,10 @@ def offline(rounds: int) -> dict[str, Any]:
     files = corpus_files()
     done = subprocess.run(
         [sys.executable, str(BENCH / "offline.py"), str(rounds), *map(str, files)],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return dict(json.loads(done.stdout))
 
@@ -240,8 +285,13 @@ def big_message(proxy: Proxy, big: Path, rounds: int) -> dict[str, Any]:
     for i in range(rounds + 1):
         for tool in _order(i, ["headerlens", "mailauth"]):
             if tool == "headerlens":
-                argv = [sys.executable, str(BENCH / "bigmsg.py"), "measure", str(big),
-                        str(proxy.port)]
+                argv = [
+                    sys.executable,
+                    str(BENCH / "bigmsg.py"),
+                    "measure",
+                    str(big),
+                    str(proxy.port),
+                ]
             else:
                 argv = ["node", str(NODE_DIR / "big.js"), str(big), str(proxy.port)]
             done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=True)
@@ -260,7 +310,10 @@ def console(proxy: Proxy, hops300: Path, rounds: int) -> dict[str, Any]:
             spawn = time.time()
             done = subprocess.run(
                 [sys.executable, str(BENCH / "console.py"), str(files[key]), str(proxy.port)],
-                cwd=ROOT, capture_output=True, text=True, check=True,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
             )
             res = json.loads(done.stdout)
             res["launch_to_render_ms"] = (res["render_wall"] - spawn) * 1000

@@ -28,7 +28,7 @@ from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.chain import build_chain, stated_client_ip
 from headerlens.parsers.dates import parse_date
 from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dkim_signature
-from headerlens.parsers.headers import looks_binary, split_message
+from headerlens.parsers.headers import looks_binary, split_message, starts_with_field
 from headerlens.parsers.identity import HIDDEN_CHARS, hidden_chars, read_author
 from headerlens.parsers.receivedspf import parse_received_spf
 from headerlens.parsers.vendor import decode_vendor_header
@@ -140,7 +140,7 @@ def analyze(
         )
     if split.body is None and kind is InputKind.EML:
         kind = InputKind.HEADERS
-    binary = looks_binary(data)
+    binary = looks_binary(data) and not starts_with_field(data)
     if binary:
         defects.append(
             Defect(

@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 from headerlens import budgets
 from headerlens.model.core import InputKind
-from headerlens.parsers.headers import looks_binary
+from headerlens.parsers.headers import looks_binary, starts_with_field
 
 # Refuse inputs past this size before reading them whole: a pasted header block is a few KB,
 # a large message with attachments tens of MB (budgets.INPUT_BYTES).
@@ -103,7 +103,7 @@ def load(source: str, stdin: BinaryIO | None = None) -> LoadedInput:
         except OSError as exc:
             raise InputError(f"{source}: {exc.strerror or exc}") from None
         name = source
-    if looks_binary(data):
+    if looks_binary(data) and not starts_with_field(data):
         raise InputError(f"{name}: binary data, not an email message or header text")
     if not data.strip():
         raise InputError(f"{name}: empty input; paste or save the message headers first")

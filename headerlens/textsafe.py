@@ -8,6 +8,7 @@ markup strings); this module removes everything a terminal or a document viewer 
 from __future__ import annotations
 
 import html
+import json
 import re
 
 # C0 controls except TAB/LF, DEL, C1 controls, and the Unicode bidi/invisible format characters
@@ -49,3 +50,11 @@ def md_escape(text: str) -> str:
 def html_escape(text: str) -> str:
     """Inert text for HTML element content and attribute values."""
     return html.escape(inert(text, keep_newlines=True), quote=True)
+
+
+def json_text(doc: object, *, indent: int = 2) -> str:
+    """JSON for exports: controls already escaped by inert(); ``<``, ``>`` and ``&`` written as
+    ``\\u003c``-style escapes so a report pasted into a web page or ticket can't open a tag.
+    The document decodes to exactly the same strings."""
+    text = json.dumps(doc, indent=indent, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ from headerlens.model.domaincheck import (
     SpfNodeState,
 )
 from headerlens.report.serialize import to_plain
-from headerlens.textsafe import md_escape
+from headerlens.textsafe import json_text, md_escape
 
 JSON_FORMAT = "headerlens-domain-check"
 JSON_VERSION = 1
@@ -231,7 +230,7 @@ def to_markdown(result: DomainCheck) -> str:
 def to_json(result: DomainCheck) -> str:
     """JSON for scripts: the whole result through the model serializer (inert strings)."""
     doc = {"format": JSON_FORMAT, "version": JSON_VERSION, "check": to_plain(result)}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(doc, indent=2)
 
 
 def render_domain_check(result: DomainCheck, fmt: str) -> str:

@@ -120,7 +120,9 @@ def render_html(analysis: Analysis, verification: Verification | None = None) ->
             f"<li><b>Trust boundary:</b> hop {b.hop_number}, {esc(b.receiver or '?')} received "
             f"from {esc(b.ip or '?')} — {esc(b.reason)}</li>"
         )
-    final = ", ".join(f"{r.method}={r.result}" for ar in final_receiver_results(a) for r in ar.results)
+    final = ", ".join(
+        f"{r.method}={r.result}" for ar in final_receiver_results(a) for r in ar.results
+    )
     if final:
         out.append(f"<li><b>Final receiver stamped:</b> {esc(final)}</li>")
     out.append("</ul><h2>Findings</h2>")
@@ -133,7 +135,9 @@ def render_html(analysis: Analysis, verification: Verification | None = None) ->
     if a.vendor_headers:
         out.append("<h2>Vendor headers</h2><ul>")
         for vh in a.vendor_headers:
-            out.append(f"<li><b>{esc(vh.header_name)}</b> ({esc(vh.vendor)}): {esc(vh.summary or '')}<ul>")
+            out.append(
+                f"<li><b>{esc(vh.header_name)}</b> ({esc(vh.vendor)}): {esc(vh.summary or '')}<ul>"
+            )
             for fld in vh.fields:
                 cls = "" if fld.severity is Severity.INFO else f' class="{fld.severity.value}"'
                 out.append(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from headerlens import __version__
@@ -11,6 +10,7 @@ from headerlens.model import Analysis
 from headerlens.model.verification import Verification
 from headerlens.report.serialize import to_plain
 from headerlens.stamped import final_results
+from headerlens.textsafe import json_text
 
 
 def report_dict(analysis: Analysis, verification: Verification | None = None) -> dict[str, Any]:
@@ -41,4 +41,4 @@ def report_dict(analysis: Analysis, verification: Verification | None = None) ->
 
 def render_json(analysis: Analysis, verification: Verification | None = None) -> str:
     """The JSON report as text (UTF-8 kept readable; control characters already escaped)."""
-    return json.dumps(report_dict(analysis, verification), indent=2, ensure_ascii=False) + "\n"
+    return json_text(report_dict(analysis, verification), indent=2)

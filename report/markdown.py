@@ -58,7 +58,9 @@ def _hop_rows(analysis: Analysis) -> Iterable[str]:
         r = hop.received
         mark = " **boundary**" if hop.is_boundary else ""
         tls = " ".join(p for p in (r.tls_version, r.tls_cipher) if p)
-        when = r.timestamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if r.timestamp else "unparsed"
+        when = (
+            r.timestamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if r.timestamp else "unparsed"
+        )
         delay = fmt_delay(hop.delay) if hop.number > 1 else ""
         if hop.clock_skew:
             delay += " (clock skew)"

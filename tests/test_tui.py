@@ -278,3 +278,31 @@ async def test_onmicrosoft_finding_opens_domain_check(lab_dns) -> None:  # type:
         await pilot.pause()
         await app.workers.wait_for_complete()
         assert isinstance(app.screen, DomainCheckScreen)
+
+
+async def test_catalogue_payloads_in_every_field_stay_inert(tmp_path: Path) -> None:
+    """Catalogue K1-K3 in the console: every field carries markup, OSC/CSI escapes and bidi
+    controls; walking every node and tab must run nothing and paint no control byte."""
+    import re
+
+    from tests.test_catalogue_display import _hostile_message
+
+    src = tmp_path / "hostile-all-fields.eml"
+    src.write_bytes(_hostile_message())
+    app = HeaderlensApp(str(src), verify_options=OFFLINE)
+    controls = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _settle(app, pilot)
+        tree = screen.query_one(HopTree)
+        tree.root.expand_all()
+        await pilot.pause()
+        for _ in range(tree.last_line + 1):
+            await pilot.press("down")
+            for tab in ("d", "a", "f", "n", "t", "h"):
+                await pilot.press(tab)
+                await pilot.pause()
+                painted = app.export_screenshot()
+                assert not controls.search(painted)
+            tree.focus()
+        assert app.is_running
+        assert isinstance(app.screen, AnalysisScreen)
