@@ -42,8 +42,14 @@ CAUSES = {
         "finder), or a resident process (the console already is one)."
     ),
     "offline": (
-        "analyze() does more than mail-parser (Received chain, every authentication header, "
-        "vendor headers, dates); the profile is dominated by the per-field parsers, not I/O."
+        "cProfile over the corpus: the Received parser's character-by-character loops "
+        "(`received_syntax.tokenize` and `split_date`) take ~35% of analyze(); header "
+        "splitting and the per-field parsers (Authentication-Results, vendor decoders) most of "
+        "the rest. (A Python loop in `looks_binary`, ~25%, was replaced by `bytes.translate`; "
+        "see the notes.) To close it: scan Received clauses with one compiled regex (comments "
+        "and angle brackets as alternatives) instead of per-character Python, and parse "
+        "vendor headers lazily. headerlens also does far more per message (hop chain, every "
+        "authentication header, vendor verdicts, dates)."
     ),
     "rss": (
         "the input is held twice before DKIM starts: `Analysis.raw` and `Analysis.body` (a copy "
