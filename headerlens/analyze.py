@@ -138,7 +138,7 @@ def analyze(
         defects.append(
             Defect("input.no-headers", "No header fields were found in the input.", Severity.ERROR)
         )
-    if split.body is None and kind is InputKind.EML:
+    if split.body_start is None and kind is InputKind.EML:
         kind = InputKind.HEADERS
     binary = looks_binary(data) and not starts_with_field(data)
     if binary:
@@ -256,7 +256,7 @@ def analyze(
         kind=kind,
         raw=data,
         header_bytes=split.header_bytes,
-        body=split.body,
+        body_start=split.body_start,
         headers=fields,
         chain=chain,
         auth_results=tuple(auth),

@@ -34,10 +34,16 @@ class SplitMessage:
     """The header section split into fields, and the body if the input had one."""
 
     header_bytes: bytes
-    body: bytes | None  # None when no blank line separates a body (header-only paste)
+    body_start: int | None  # offset of the body in the input; None: no blank line, no body
     fields: tuple[HeaderField, ...]
     defects: tuple[Defect, ...]
     skipped_prefix: bytes  # blank lines / mbox "From " line removed before the first field
+    data: bytes  # the input itself (a reference, not a copy)
+
+    @property
+    def body(self) -> bytes | None:
+        """The body bytes (a copy made on demand), or None for a header-only input."""
+        return None if self.body_start is None else self.data[self.body_start :]
 
 
 def unfold(value: str) -> str:
@@ -88,7 +94,7 @@ def split_message(data: bytes) -> SplitMessage:
     end = _header_end(data, offset)
     section_end = len(data) if end < 0 else end
     cap = offset + int(budgets.HEADER_BYTES.limit)
-    body: bytes | None = None if end < 0 else _after_blank_line(data, end)
+    body_start: int | None = None if end < 0 else _after_blank_line(data, end)
     if section_end > cap:
         defects.append(
             budgets.exceeded(
@@ -205,10 +211,11 @@ def split_message(data: bytes) -> SplitMessage:
     defects.extend(_scan_defects(data, start, scan_end))
     return SplitMessage(
         header_bytes=header_bytes,
-        body=body,
+        body_start=body_start,
         fields=tuple(fields),
         defects=tuple(defects),
         skipped_prefix=data[:start],
+        data=data,
     )
 
 
@@ -221,10 +228,10 @@ def _first_content_line(data: bytes) -> int:
     return max(data.rfind(b"\n", 0, m.start()), data.rfind(b"\r", 0, m.start())) + 1
 
 
-def _after_blank_line(data: bytes, end: int) -> bytes:
-    """The body: everything after the blank line that starts at ``end``."""
+def _after_blank_line(data: bytes, end: int) -> int:
+    """Where the body starts: just after the blank line that starts at ``end``."""
     m = _LINE_RE.match(data, end)
-    return data[m.end() :] if m is not None else b""
+    return m.end() if m is not None else len(data)
 
 
 _NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32 or b == 0x7F))

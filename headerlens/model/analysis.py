@@ -28,7 +28,7 @@ class Analysis:
     kind: InputKind
     raw: bytes  # the whole message as read (CRLF/LF kept) for DKIM
     header_bytes: bytes  # header section exactly as read
-    body: bytes | None  # None for a header-only input
+    body_start: int | None  # where the body starts in ``raw``; None for a header-only input
     headers: tuple[HeaderField, ...]
     chain: Chain
     auth_results: tuple[AuthResults, ...] = ()  # Authentication-Results (+ -Original variants)
@@ -48,4 +48,9 @@ class Analysis:
     @property
     def has_body(self) -> bool:
         """True when the message body is available (not a header-only paste)."""
-        return self.body is not None
+        return self.body_start is not None
+
+    @property
+    def body(self) -> bytes | None:
+        """The body (a copy made on demand: large messages are held once, in ``raw``)."""
+        return None if self.body_start is None else self.raw[self.body_start :]
