@@ -15,7 +15,7 @@ from headerlens.model.verdicts import DmarcRecord, OrgDomain
 from headerlens.parsers.dmarcrecord import is_dmarc_record, parse_dmarc_record
 
 MAX_WALK_QUERIES = 8  # RFC 9989 §4.10: at most eight queries per walk
-_TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED"})
+_TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED", "FORMERR", "NOTIMP"})
 
 
 @functools.cache

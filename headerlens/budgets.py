@@ -70,7 +70,7 @@ RSA_MIN_BITS = Budget(
     "RFC 8301 §3.2: keys under 1024 bits MUST NOT be considered valid",
 )  # fmt: skip
 RSA_MAX_BITS = Budget(
-    "RSA modulus maximum", 16384, "bits", "dkim.key.unsafe", "headerlens.checks.dkimkey",
+    "RSA modulus maximum", 8192, "bits", "dkim.key.unsafe", "headerlens.checks.dkimkey",
     "checked before any arithmetic; the catalogue proposes 8192 (see the hardening report)",
 )  # fmt: skip
 RSA_MAX_EXPONENT_BITS = Budget(

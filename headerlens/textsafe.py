@@ -41,15 +41,27 @@ def inert(text: str, *, keep_newlines: bool = False) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
+# Longest value a Markdown/HTML export repeats in full: a ticket is read by people, and a
+# 1 MB Subject must not become 1 MB of ticket (catalogue K3). JSON keeps every value whole.
+EXPORT_VALUE_CHARS = 4000
+
+
+def clip(text: str, limit: int = EXPORT_VALUE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… [{len(text) - limit} more characters not shown]"
+
+
 def md_escape(text: str) -> str:
     """Inert text for Markdown: controls escaped, Markdown punctuation backslash-escaped and
     ``<``/``&`` HTML-escaped, so a value can neither format nor link nor inject HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(inert(text), quote=False))
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(clip(inert(text)), quote=False))
 
 
 def html_escape(text: str) -> str:
     """Inert text for HTML element content and attribute values."""
-    return html.escape(inert(text, keep_newlines=True), quote=True)
+    return html.escape(clip(inert(text, keep_newlines=True)), quote=True)
 
 
 def json_text(doc: object, *, indent: int = 2) -> str:

@@ -33,3 +33,11 @@ def test_markup_is_escaped_for_markdown() -> None:
 
 def test_html_escape() -> None:
     assert html_escape('<script>"x"</script>') == "&lt;script&gt;&quot;x&quot;&lt;/script&gt;"
+
+
+def test_exports_clip_huge_values() -> None:
+    # catalogue K3: a 1 MB Subject does not become 1 MB of ticket text
+    big = "A" * 1_000_000
+    for out in (md_escape(big), html_escape(big)):
+        assert len(out) < 5000
+        assert "996000 more characters not shown" in out
