@@ -47,6 +47,7 @@ class HeaderlensApp(App[None]):
         self.verify_options = verify_options or VerifyOptions()
         self.analysis: Analysis | None = None
         self._resolver: tuple[Resolver, str] | None = None
+        self._resolver_for: Analysis | None = None
 
     async def verification_stream(
         self, analysis: Analysis, *, flush: bool = False
@@ -55,7 +56,10 @@ class HeaderlensApp(App[None]):
         from headerlens.checks.verify import verify_stream
 
         options = self.verify_options
-        if self._resolver is None or flush:
+        # One resolver per analysis: its cache is shared by re-renders of the same message,
+        # and its deadline (one analysis' budget) starts afresh for each new message.
+        if self._resolver is None or flush or self._resolver_for is not analysis:
+            self._resolver_for = analysis
             try:
                 self._resolver = make_resolver(options)
             except ValueError as exc:  # unreadable snapshot
