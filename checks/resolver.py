@@ -8,27 +8,16 @@ import ipaddress
 import re
 import time
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import dns.asyncresolver
-import dns.exception
-import dns.message
-import dns.name
-import dns.nameserver
-import dns.rcode
-import dns.rdata
-import dns.rdatatype
-import dns.rdtypes.IN.A
-import dns.rdtypes.IN.AAAA
-import dns.rdtypes.txtbase
-import dns.resolver
-
+from headerlens.checks.resolvconf import system_nameservers
 from headerlens.model.dns import DnsRecord
 
+if TYPE_CHECKING:
+    from headerlens.checks import dnswire
+
 DEFAULT_PORT = 53
-_EDNS_PAYLOAD = 1232  # the DNS Flag Day 2020 size: big DKIM keys fit in UDP, no fragments
 _PORT_RE = re.compile(r"[0-9]{1,5}")
-_DNSPY_SERVER_RE = re.compile(r"(?:\w+:)?(?P<host>.+)@(?P<port>[0-9]+)")  # "Do53:192.0.2.1@53"
 _USAGE = "expected IP[:PORT], e.g. 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:5353"
 
 _Key = tuple[str, int]
@@ -128,26 +117,6 @@ class OfflineResolver:
         """Nothing is cached offline."""
 
 
-def _rdata_text(rd: dns.rdata.Rdata) -> str:
-    """One record in presentation form; TXT strings joined with no separator (RFC 7208 §3.3)."""
-    if isinstance(rd, dns.rdtypes.txtbase.TXTBase):
-        return b"".join(rd.strings).decode("utf-8", errors="replace")
-    if isinstance(rd, dns.rdtypes.IN.A.A | dns.rdtypes.IN.AAAA.AAAA):
-        return str(rd.address)
-    return str(rd.to_text())
-
-
-def _name_text(name: dns.name.Name) -> str:
-    return str(name.to_text(omit_final_dot=True))
-
-
-def _chain(qname: dns.name.Name, result: dns.message.ChainingResult) -> tuple[str, ...]:
-    """The names followed through CNAMEs, from the query name to the canonical name."""
-    if not result.cnames:
-        return ()
-    return (_name_text(qname), *(_name_text(rrset[0].target) for rrset in result.cnames))
-
-
 class LiveResolver:
     """Real DNS through dnspython, with a TTL cache, shared in-flight queries, bounded
     concurrency, a per-query timeout and an overall deadline for one analysis.
@@ -169,8 +138,8 @@ class LiveResolver:
         self.timeout = timeout
         self.deadline = deadline
         self.max_concurrency = max_concurrency
-        self._servers = None if nameservers is None else tuple(nameservers)
-        self._backend: dns.asyncresolver.Resolver | None = None
+        self._given = None if nameservers is None else tuple(nameservers)
+        self._servers: tuple[tuple[str, int], ...] = ()
         self._config_error: str | None = None
         self.label = "system resolver"
         self._cache: dict[_Key, tuple[float, DnsRecord]] = {}
@@ -179,32 +148,26 @@ class LiveResolver:
         self._started: float | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._sem = asyncio.Semaphore(max_concurrency)
+        # dnspython is imported only once a live resolver exists: --offline and snapshot
+        # runs never pay for it (about 55 ms, most of it dns.name and importlib.metadata)
+        from headerlens.checks import dnswire  # noqa: F401
+
         self._configure()
 
     def _configure(self) -> None:
-        """Build dnspython's resolver; a missing configuration is kept as an error, not raised."""
+        """Pick the servers to ask; a missing configuration is kept as an error, not raised."""
         try:
-            if self._servers is None:
-                backend = dns.asyncresolver.Resolver(configure=True)
-                servers = [format_server(str(ns), backend.port) for ns in backend.nameservers]
+            if self._given is None:
+                servers = system_nameservers()
+            elif not self._given:
+                raise ValueError("no nameservers given")
             else:
-                if not self._servers:
-                    raise ValueError("no nameservers given")
-                backend = dns.asyncresolver.Resolver(configure=False)
-                backend.nameservers = [
-                    dns.nameserver.Do53Nameserver(host, port) for host, port in self._servers
-                ]
-                servers = [format_server(host, port) for host, port in self._servers]
-        except (dns.exception.DNSException, OSError, ValueError) as exc:
+                servers = self._given
+        except ValueError as exc:  # ResolvConfError is a ValueError
             self._config_error = f"no usable nameservers: {exc}"
             return
-        backend.timeout = self.timeout
-        backend.lifetime = self.timeout
-        backend.retry_servfail = False  # a SERVFAIL is an answer: report it fast
-        backend.cache = None  # our own cache logs hits and shares in-flight queries
-        backend.use_edns(0, 0, _EDNS_PAYLOAD)
-        self._backend = backend
-        self.label = ", ".join(servers) or "system resolver"
+        self._servers = servers
+        self.label = ", ".join(format_server(host, port) for host, port in servers)
 
     @property
     def log(self) -> tuple[DnsRecord, ...]:
@@ -249,16 +212,14 @@ class LiveResolver:
         self._bind_loop()
         if self._started is None:
             self._started = start
+        from headerlens.checks import dnswire  # already loaded by __init__
+
         rdtype = rdtype.strip().upper()
         try:
-            if not name.strip(". "):
-                raise ValueError("empty name")
-            qname = dns.name.from_text(name)
-            qtype = dns.rdatatype.from_text(rdtype)
-        except (dns.exception.DNSException, ValueError, UnicodeError) as exc:
-            error = f"malformed query {name!r} {rdtype}: {exc}"
-            return self._done(DnsRecord(name, rdtype, "ERROR", resolver=self.label, error=error))
-        key = (qname.canonicalize().to_text(), int(qtype))
+            q = dnswire.question(name, rdtype)
+        except dnswire.MalformedQuery as exc:
+            return self._done(DnsRecord(name, rdtype, "ERROR", resolver=self.label, error=str(exc)))
+        key = dnswire.cache_key(q)
         cached = self._cache.get(key)
         if cached is not None:
             if cached[0] > start:
@@ -269,7 +230,7 @@ class LiveResolver:
             return self._done(self._shared(await asyncio.shield(pending), name, start))
         if self._remaining(start) <= 0:
             return self._done(self._deadline_record(name, rdtype))
-        task = asyncio.ensure_future(self._fetch(qname, qtype, name, rdtype, key))
+        task = asyncio.ensure_future(self._fetch(q, name, rdtype, key))
         self._inflight[key] = task
         task.add_done_callback(lambda t: self._forget(key, t))
         return self._done(await asyncio.shield(task))
@@ -283,16 +244,11 @@ class LiveResolver:
         elapsed = (time.monotonic() - start) * 1000.0
         return dataclasses.replace(record, name=name, from_cache=True, duration_ms=elapsed)
 
-    async def _fetch(
-        self,
-        qname: dns.name.Name,
-        qtype: dns.rdatatype.RdataType,
-        name: str,
-        rdtype: str,
-        key: _Key,
-    ) -> DnsRecord:
+    async def _fetch(self, q: dnswire.Question, name: str, rdtype: str, key: _Key) -> DnsRecord:
         """Send one query (after a concurrency slot frees up) and cache what may be cached."""
-        if self._backend is None:
+        from headerlens.checks import dnswire  # already loaded by __init__
+
+        if not self._servers:
             return DnsRecord(name, rdtype, "ERROR", resolver=self.label, error=self._config_error)
         try:
             async with asyncio.timeout(max(0.0, self._remaining(time.monotonic()))):
@@ -304,94 +260,13 @@ class LiveResolver:
             lifetime = min(self.timeout, self._remaining(t0))
             if lifetime <= 0:
                 return self._deadline_record(name, rdtype)
-            record, cache_ttl = await self._resolve(qname, qtype, name, rdtype, lifetime)
+            base = DnsRecord(name, rdtype, "ERROR", resolver=self.label)
+            record, cache_ttl = await dnswire.resolve(
+                q, base, self._servers, lifetime, self.timeout
+            )
             record = dataclasses.replace(record, duration_ms=(time.monotonic() - t0) * 1000.0)
         finally:
             self._sem.release()
         if cache_ttl > 0:
             self._cache[key] = (time.monotonic() + cache_ttl, record)
         return record
-
-    async def _resolve(
-        self,
-        qname: dns.name.Name,
-        qtype: dns.rdatatype.RdataType,
-        name: str,
-        rdtype: str,
-        lifetime: float,
-    ) -> tuple[DnsRecord, int]:
-        """One dnspython lookup turned into (record, seconds it may be cached)."""
-        assert self._backend is not None
-        base = DnsRecord(name, rdtype, "ERROR", resolver=self.label)
-        try:
-            answer = await self._backend.resolve(
-                qname, qtype, raise_on_no_answer=False, lifetime=lifetime, search=False
-            )
-        except dns.resolver.NXDOMAIN as exc:
-            return _nxdomain(base, qname, exc)
-        except dns.resolver.NoNameservers as exc:
-            return _no_nameservers(base, exc), 0
-        except dns.exception.Timeout:
-            why = "the DNS deadline for this analysis" if lifetime < self.timeout else "timeout"
-            error = f"no answer within {lifetime:.3g} s ({why}) from {self.label}"
-            return dataclasses.replace(base, rcode="TIMEOUT", error=error), 0
-        except dns.resolver.YXDOMAIN as exc:
-            return dataclasses.replace(base, rcode="YXDOMAIN", error=str(exc)), 0
-        except (dns.exception.DNSException, OSError) as exc:
-            return dataclasses.replace(base, error=f"{type(exc).__name__}: {exc}"), 0
-        result = answer.chaining_result
-        answers = () if answer.rrset is None else tuple(_rdata_text(rd) for rd in answer.rrset)
-        record = dataclasses.replace(
-            base,
-            rcode="NOERROR",
-            answers=answers,
-            cname_chain=_chain(qname, result),
-            ttl=result.minimum_ttl if answer.rrset is not None else None,
-            resolver=format_server(str(answer.nameserver), answer.port or DEFAULT_PORT),
-        )
-        return record, result.minimum_ttl  # NODATA: the negative TTL (RFC 2308 §5)
-
-
-def _nxdomain(
-    base: DnsRecord, qname: dns.name.Name, exc: dns.resolver.NXDOMAIN
-) -> tuple[DnsRecord, int]:
-    """NXDOMAIN, with any CNAMEs followed before it and its negative TTL (RFC 2308 §5)."""
-    response = exc.kwargs.get("responses", {}).get(qname)
-    chain: tuple[str, ...] = ()
-    negative_ttl = 0
-    if isinstance(response, dns.message.QueryMessage):
-        try:
-            result = response.resolve_chaining()
-        except dns.exception.DNSException:
-            pass
-        else:
-            chain, negative_ttl = _chain(qname, result), result.minimum_ttl
-    record = dataclasses.replace(
-        base, rcode="NXDOMAIN", cname_chain=chain, error="the name does not exist"
-    )
-    return record, negative_ttl
-
-
-def _no_nameservers(base: DnsRecord, exc: dns.resolver.NoNameservers) -> DnsRecord:
-    """Every server failed: use the rcode a server answered, else TIMEOUT or ERROR."""
-    errors = exc.kwargs.get("errors", [])
-    rcode: str | None = None
-    texts: list[str] = []
-    timeouts = 0
-    for server, _tcp, port, err, response in errors:
-        found = _DNSPY_SERVER_RE.fullmatch(str(server))
-        where = (
-            format_server(found["host"], int(found["port"]))
-            if found
-            else format_server(str(server), int(port))
-        )
-        if isinstance(err, str) and response is not None:
-            rcode = rcode or err  # dnspython puts the rcode name here (SERVFAIL, REFUSED...)
-            texts.append(f"{where} answered {err}")
-        else:
-            timeouts += isinstance(err, dns.exception.Timeout)
-            texts.append(f"{where}: {type(err).__name__} {err}".rstrip())
-    if rcode is None:
-        rcode = "TIMEOUT" if errors and timeouts == len(errors) else "ERROR"
-    error = "; ".join(texts) or "no nameserver could be asked"
-    return dataclasses.replace(base, rcode=rcode, error=error)

@@ -31,7 +31,7 @@ from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dki
 from headerlens.parsers.headers import looks_binary, split_message, starts_with_field
 from headerlens.parsers.identity import HIDDEN_CHARS, hidden_chars, read_author
 from headerlens.parsers.receivedspf import parse_received_spf
-from headerlens.parsers.vendor import decode_vendor_header
+from headerlens.parsers.vendor import decode_vendor_header, is_vendor_header
 from headerlens.stamped import stamping_hop
 
 T = TypeVar("T")
@@ -187,7 +187,7 @@ def analyze(
                 )
             continue
         parsers = [table[name]] if name in table else []
-        if name != "received":
+        if name != "received" and is_vendor_header(f.name):  # a cached name lookup
             parsers.append((decode_vendor_header, vendor))
         for parse, sink in parsers:
             result = _guard(f.name, f, parse, defects)
@@ -236,10 +236,14 @@ def analyze(
     from_fields = [f for f in fields if f.lname == "from"]
     author = read_author(from_fields)
     defects.extend(author.defects if fields else ())
-    from_addr = _address(first.get("from"))
-    if from_addr is not None:
-        # The author as the strict parser reads it (None for group/ambiguous Froms).
-        from_addr = replace(from_addr, address=author.address, domain=author.domain)
+    from_field = first.get("from")
+    from_addr: Address | None = None
+    if from_field is not None:
+        # The author as the strict parser reads it (None for group/ambiguous Froms); the
+        # display text as _address() would give it, without its (discarded) address parse.
+        from_addr = Address(
+            display=decode_words(from_field.value), address=author.address, domain=author.domain
+        )
     subject = first.get("subject")
     subject_text: str | None = None
     if subject is not None:

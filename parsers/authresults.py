@@ -9,6 +9,7 @@ and on Yahoo's, so it cannot serve a tool whose job is to explain exactly those 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from headerlens.model.auth import AuthProperty, AuthResults, MethodResult
 from headerlens.model.core import Defect, HeaderField, Severity
@@ -22,6 +23,20 @@ _PROP_START_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)?[ \t]*=
 _ARC_INSTANCE_RE = re.compile(r"[ \t\r\n]*i[ \t\r\n]*=[ \t\r\n]*([0-9]+)[ \t\r\n]*;")
 _ARC_NAMES = frozenset({"arc-authentication-results"})
 _ARC_MAX_INSTANCE = 50  # RFC 8617 §4.2.1
+# Scanner patterns: a run is consumed by one match instead of a Python step per character.
+# Each is a single character class (or an alternation of single characters), so a long run
+# is scanned once.
+_WSP_RUN = re.compile(r"[ \t\r\n]*")
+_CFWS_START = _WSP + "("
+_COMMENT_SPECIAL = re.compile(r"[\\()]")
+_QUOTED_RUN = re.compile(r'[^"\\]+')
+_VALUE_RUN = re.compile(r'[^ \t\r\n;("]+')
+
+
+@lru_cache(maxsize=16)
+def _word_re(stops: str) -> re.Pattern[str]:
+    """The pattern of a word ending at whitespace, "(", '"' or any of ``stops``."""
+    return re.compile("[^" + re.escape(_WSP + '("' + stops) + "]*")
 
 
 class _Scanner:
@@ -41,53 +56,64 @@ class _Scanner:
     def skip_cfws(self) -> list[str]:
         """Skip whitespace and comments (RFC 5322 §3.2.2), returning the comment texts."""
         comments: list[str] = []
-        while not self.at_end():
-            ch = self.text[self.pos]
-            if ch in _WSP:
-                self.pos += 1
-            elif ch == "(":
+        text = self.text
+        if self.pos >= len(text) or text[self.pos] not in _CFWS_START:
+            return comments  # the common case: nothing to skip
+        while True:
+            m = _WSP_RUN.match(text, self.pos)  # "*": always matches
+            self.pos = m.end() if m is not None else self.pos
+            if self.pos < len(text) and text[self.pos] == "(":
                 comments.append(self._comment())
             else:
-                break
-        return comments
+                return comments
 
     def _comment(self) -> str:
         """Read a (possibly nested) comment starting at "("; returns its inner text."""
+        text = self.text
         start = self.pos + 1
         depth = 0
-        while self.pos < len(self.text):
-            ch = self.text[self.pos]
+        # Only "\\", "(" and ")" matter inside a comment: jump from one to the next.
+        while (m := _COMMENT_SPECIAL.search(text, self.pos)) is not None:
+            k = m.start()
+            ch = text[k]
             if ch == "\\":
-                self.pos += 2
+                self.pos = k + 2
                 continue
             if ch == "(":
                 depth += 1
-            elif ch == ")":
+            else:
                 depth -= 1
                 if depth == 0:
-                    self.pos += 1
-                    return self.text[start : self.pos - 1].strip()
-            self.pos += 1
-        self.pos = len(self.text)
+                    self.pos = k + 1
+                    return text[start:k].strip()
+            self.pos = k + 1
+        self.pos = len(text)
         self.defects.append(
             Defect("authres.unclosed-comment", "A comment '(' is never closed.", Severity.WARNING)
         )
-        return self.text[start:].strip()
+        return text[start:].strip()
 
     def quoted(self) -> str:
         """Read a quoted-string starting at '"'; returns the unescaped content."""
+        text = self.text
+        n = len(text)
         self.pos += 1
         out: list[str] = []
-        while self.pos < len(self.text):
-            ch = self.text[self.pos]
-            if ch == "\\" and self.pos + 1 < len(self.text):
-                out.append(self.text[self.pos + 1])
+        while self.pos < n:
+            m = _QUOTED_RUN.match(text, self.pos)
+            if m is not None:  # a run of plain characters, copied at once
+                out.append(m.group())
+                self.pos = m.end()
+                continue
+            ch = text[self.pos]
+            if ch == "\\" and self.pos + 1 < n:
+                out.append(text[self.pos + 1])
                 self.pos += 2
                 continue
             self.pos += 1
             if ch == '"':
                 return "".join(out)
-            out.append(ch)
+            out.append(ch)  # a lone backslash at the very end
         self.defects.append(
             Defect("authres.unclosed-quote", "A quoted string '\"' is never closed.")
         )
@@ -96,26 +122,23 @@ class _Scanner:
     def word(self, stops: str) -> str:
         """Read characters up to whitespace, "(", '"' or any of ``stops``."""
         start = self.pos
-        while self.pos < len(self.text):
-            ch = self.text[self.pos]
-            if ch in _WSP or ch in '("' or ch in stops:
-                break
-            self.pos += 1
+        m = _word_re(stops).match(self.text, start)  # "*": always matches
+        self.pos = m.end() if m is not None else start
         return self.text[start : self.pos]
 
     def value(self) -> str:
         """Read a value: a run of token characters and quoted strings (quotes removed)."""
         out: list[str] = []
-        while self.pos < len(self.text):
-            ch = self.text[self.pos]
-            if ch in _WSP or ch in ";(":
-                break
-            if ch == '"':
+        text = self.text
+        while True:
+            m = _VALUE_RUN.match(text, self.pos)
+            if m is not None:
+                out.append(m.group())
+                self.pos = m.end()
+            if self.pos < len(text) and text[self.pos] == '"':
                 out.append(self.quoted())
             else:
-                out.append(ch)
-                self.pos += 1
-        return "".join(out)
+                return "".join(out)
 
     def skip_to_semicolon(self) -> str:
         """Skip to the next top-level ";" (not consumed); returns the skipped text."""

@@ -60,7 +60,8 @@ def _evidence(headers: Sequence[HeaderField]) -> list[_Evidence]:
     """Client IPs stated by Received-SPF (RFC 7208 §9.1) and AR spf= comments (RFC 8601)."""
     found: list[_Evidence] = []
     for h in headers:
-        if h.lname == "received-spf":
+        lname = h.lname
+        if lname == "received-spf":
             ip = None
             for pat in _SPF_IP_PATTERNS:
                 m = pat.search(h.value)
@@ -82,7 +83,7 @@ def _evidence(headers: Sequence[HeaderField]) -> list[_Evidence]:
                     "Received-SPF",
                 )
             )
-        elif h.lname == "authentication-results":
+        elif lname == "authentication-results":
             for sm in _SPF_IN_AR.finditer(h.value):
                 rest = sm.group("rest")
                 ip = None
@@ -167,7 +168,8 @@ def _find_boundary(
     # The receiver's own stamp is the strongest evidence: the newest hop whose connecting IP
     # is the client-ip of a Received-SPF or Authentication-Results spf= field.
     best: tuple[Hop, _Evidence] | None = None
-    for ev in _evidence(headers):
+    evidence = _evidence(headers)  # once: it is read three times below
+    for ev in evidence:
         if is_internal_ip(ev.ip):
             continue
         match = next((h for h in reversed(hops) if h.received.from_ip == ev.ip), None)
@@ -188,7 +190,7 @@ def _find_boundary(
                 f" (Walking the chain alone would have chosen hop {heuristic.number}; the "
                 "stamped evidence takes precedence.)"
             )
-        for e in _evidence(headers):
+        for e in evidence:
             if e.ip == ev.ip and e.mail_from is not None:
                 mail_from_candidates.append(e.mail_from)
             if e.ip == ev.ip and e.helo and helo is None:
@@ -200,7 +202,7 @@ def _find_boundary(
             f"Hop {hop.number} is the newest hop whose sending host ({sender}) is outside the "
             f"receiving organisation ({org or 'unknown'}); every later hop is internal."
         )
-        if _evidence(headers):
+        if evidence:
             defects.append(
                 Defect(
                     "chain.spf-ip-not-in-chain",
@@ -300,9 +302,41 @@ def build_chain(
     domain_of = registrable_domain_of or registrable_domain
     fields = sorted((h for h in headers if h.lname == "received"), key=lambda h: h.index)
     hops: list[Hop] = []
+    # Signed delays against the previous dated hop (never wrapped around a day), computed as
+    # the hops are built so each Hop is constructed once.
+    prev_ts = None
+    first_ts = None
+    last_ts = None
     for number, field in enumerate(reversed(fields), start=1):
         received: Received = parse_received(field.value)
         role, vendor, version = classify_hop(received)
+        ts = received.timestamp
+        delay: timedelta | None = None
+        skew = False
+        hop_defects: tuple[Defect, ...] = ()
+        if ts is None:
+            hop_defects = (
+                Defect(
+                    "hop.undated",
+                    f"Hop {number} has no usable date; its delay is unknown.",
+                    Severity.INFO,
+                ),
+            )
+        else:
+            if prev_ts is not None:
+                delay = ts - prev_ts
+                skew = delay < -CLOCK_SKEW_TOLERANCE
+                if skew:
+                    hop_defects = (
+                        Defect(
+                            "hop.clock-skew",
+                            f"Hop {number} is stamped {-delay} earlier than the hop before it: "
+                            "one of the two servers' clocks is wrong.",
+                        ),
+                    )
+            prev_ts = ts
+            first_ts = first_ts or ts
+            last_ts = ts
         hops.append(
             Hop(
                 number=number,
@@ -311,44 +345,11 @@ def build_chain(
                 role=role,
                 vendor=vendor,
                 product_version=version,
+                delay=delay,
+                clock_skew=skew,
+                defects=hop_defects,
             )
         )
-
-    # Signed delays against the previous dated hop (never wrapped around a day).
-    prev_ts = None
-    first_ts = None
-    last_ts = None
-    for i, hop in enumerate(hops):
-        ts = hop.received.timestamp
-        if ts is None:
-            hops[i] = replace(
-                hop,
-                defects=(
-                    *hop.defects,
-                    Defect(
-                        "hop.undated",
-                        f"Hop {hop.number} has no usable date; its delay is unknown.",
-                        Severity.INFO,
-                    ),
-                ),
-            )
-            continue
-        if prev_ts is not None:
-            delay = ts - prev_ts
-            skew = delay < -CLOCK_SKEW_TOLERANCE
-            extra: tuple[Defect, ...] = ()
-            if skew:
-                extra = (
-                    Defect(
-                        "hop.clock-skew",
-                        f"Hop {hop.number} is stamped {-delay} earlier than the hop before it: "
-                        "one of the two servers' clocks is wrong.",
-                    ),
-                )
-            hops[i] = replace(hop, delay=delay, clock_skew=skew, defects=(*hop.defects, *extra))
-        prev_ts = ts
-        first_ts = first_ts or ts
-        last_ts = ts
 
     total = last_ts - first_ts if first_ts is not None and last_ts is not None else None
     boundary, defects = _find_boundary(hops, headers, domain_of)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 
 from headerlens.model.received import HopRole, Received, Vendor
 from headerlens.parsers.received import normalize_ip
@@ -59,6 +60,12 @@ def is_internal_ip(ip: str | None) -> bool:
     """True for loopback, RFC 1918, CGNAT, link-local and unique-local addresses."""
     if not ip:
         return False
+    return _is_internal(ip)
+
+
+@lru_cache(maxsize=1024)
+def _is_internal(ip: str) -> bool:
+    # Cached: the chain and the boundary search ask about the same addresses repeatedly.
     try:
         addr = ipaddress.ip_address(ip.partition("%")[0])
     except ValueError:

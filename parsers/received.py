@@ -34,6 +34,8 @@ _EXIM_TLS = re.compile(r"^(TLS[\w.]*|SSL[\w.]*|UNKNOWN)(?::([\w.-]+)(?::\d+)?)?$
 # An address literal that looks like an IP (RFC 5321 §4.1.3): dotted digits or "IPv6:".
 _IP_LITERAL = re.compile(r"\[((?:IPv6:[^\]]{0,80})|(?:[0-9]{1,4}(?:\.[0-9]{1,4}){2,5}))\]", re.I)
 _QMAIL = re.compile(r"^qmail\s+\d+\s+invoked", re.IGNORECASE)
+_BRACKETED = re.compile(r"\[([^\]]+)\]")
+_WORD_SEPARATORS = re.compile(r"[\s,]+")
 
 
 def _host(word: str | None) -> str | None:
@@ -46,11 +48,13 @@ def _host(word: str | None) -> str | None:
 
 def _ip_from_words(text: str) -> str | None:
     """The first IP address in a comment: "[1.2.3.4]", "(1.2.3.4)", "[IPv6:...]", "[ip]:port"."""
-    for lit in re.findall(r"\[([^\]]+)\]", text):
+    # Searching only up to the last "]" keeps a run of "[" without one linear: every "["
+    # before it then either matches or fails at once (60 KB of "[" took 21 s otherwise).
+    for lit in _BRACKETED.findall(text, 0, text.rfind("]") + 1):
         ip = normalize_ip(lit)
         if ip:
             return ip
-    for word in re.split(r"[\s,]+", text):
+    for word in _WORD_SEPARATORS.split(text):
         ip = normalize_ip(word)
         if ip:
             return ip
@@ -72,7 +76,7 @@ def _parse_from(clause: Clause, rec: dict[str, str | None], defects: list[Defect
         if hm and explicit_helo is None:
             explicit_helo = _host(hm.group(1).strip("[]")) or ""
         if ip is None:
-            rm = _RDNS_AND_IP.search(comment)
+            rm = _RDNS_AND_IP.search(comment, 0, comment.rfind("]") + 1)  # linear: see above
             if rm:
                 cand_ip = normalize_ip(rm.group(2))
                 if cand_ip:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = ["Clause", "Token", "group_clauses", "normalize_ip", "split_date", "tokenize"]
 
@@ -35,22 +36,37 @@ class Clause:
     comments: list[str] = field(default_factory=list)
 
 
+# "1.2.3.4:25" (Exim port) and "[::1]:25" forms
+_IPV4_WITH_PORT = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3}):\d+")
+# Every character ipaddress accepts in an address without its zone: ASCII digits for IPv4,
+# hex digits, ":" and "." for IPv6. Anything else is rejected before ipaddress (which raises).
+_ADDRESS_CHARS = re.compile(r"[0-9A-Fa-f:.]+")
+
+
 def normalize_ip(text: str | None) -> str | None:
     """The canonical text of an IP address written as ``1.2.3.4``, ``[IPv6:...]`` or with a
     port or zone, or None if the text is not an address."""
     if not text:
         return None
+    return _normalize_ip(text)
+
+
+@lru_cache(maxsize=4096)
+def _normalize_ip(text: str) -> str | None:
+    # Cached: one message asks about the same few addresses and host names dozens of times
+    # (clauses, comments, SPF evidence, hop classification).
     t = text.strip().strip("[]").strip()
     if t.lower().startswith("ipv6:"):
         t = t[5:]
     t = t.rstrip(".")
-    # "1.2.3.4:25" (Exim port) and "[::1]:25" forms
-    m = re.fullmatch(r"(\d{1,3}(?:\.\d{1,3}){3}):\d+", t)
+    m = _IPV4_WITH_PORT.fullmatch(t)
     if m:
         t = m.group(1)
     zone = ""
     if "%" in t:
         t, _, zone = t.partition("%")
+    if not _ADDRESS_CHARS.fullmatch(t):
+        return None
     try:
         addr = ipaddress.ip_address(t)
     except ValueError:
@@ -58,69 +74,105 @@ def normalize_ip(text: str | None) -> str | None:
     return f"{addr}%{zone}" if zone and addr.version == 6 else str(addr)
 
 
+# Lexer patterns. Each token is found with one match call instead of a Python step per
+# character; every pattern is a single character class or an unrolled loop over disjoint
+# alternatives, so a long run of one character is scanned once (no backtracking).
+# Blanks, then a word (group 1: it never starts with '"') or an opening delimiter (group 2).
+_NEXT_TOKEN = re.compile(r'\s*+(?:([^\s(\[<"][^\s(\[<]*+)|(["(\[<]))')
+_QUOTED_BODY = re.compile(r'[^"\\]*(?:\\[\s\S][^"\\]*)*')
+# Inside a delimited token only the escape, the quote and the two delimiters matter.
+_DELIM_SPECIALS = {
+    "(": re.compile(r"[\\()]"),  # quotes have no meaning inside comments
+    "[": re.compile(r'[\\"\[\]]'),
+    "<": re.compile(r'[\\"<>]'),
+}
+_KIND = {"(": "comment", "[": "literal", "<": "angle"}
+# Characters that decide where the top-level ";" before the date is.
+_SEMI_SPECIALS = re.compile(r"[()<>;]")
+_PARENS = re.compile(r"[()]")
+
+
+def _delimited_end(text: str, start: int, open_char: str) -> tuple[int, bool]:
+    """End offset of the delimited token whose opener is at ``start``, and whether it closed.
+
+    Nesting counts the same delimiter only; a backslash escapes the next character; inside
+    ``[...]`` and ``<...>`` a quoted string hides the delimiters.
+    """
+    specials = _DELIM_SPECIALS[open_char]
+    n = len(text)
+    depth, j = 1, start + 1
+    in_quote = False
+    while depth:
+        m = specials.search(text, j)
+        if m is None:
+            return n, False
+        k = m.start()
+        ch = text[k]
+        if ch == "\\":
+            j = k + 2 if k + 1 < n else k + 1
+            continue
+        if ch == '"':
+            in_quote = not in_quote
+        elif not in_quote:
+            depth += 1 if ch == open_char else -1
+        j = k + 1
+    return j, True
+
+
 def tokenize(text: str) -> list[Token]:
     """Split the clause part into tokens, honouring nested comments (RFC 5322 §3.2.2)."""
     tokens: list[Token] = []
     i, n = 0, len(text)
     while i < n:
-        c = text[i]
-        if c.isspace():
-            i += 1
-        elif c in "([<":
-            close = {"(": ")", "[": "]", "<": ">"}[c]
-            depth, j = 1, i + 1
-            in_quote = False
-            while j < n and depth:
-                ch = text[j]
-                if ch == "\\" and j + 1 < n:
-                    j += 2
-                    continue
-                if ch == '"' and c != "(":
-                    in_quote = not in_quote
-                elif not in_quote:
-                    if ch == c:
-                        depth += 1
-                    elif ch == close:
-                        depth -= 1
-                j += 1
-            inner = text[i + 1 : j - 1] if depth == 0 else text[i + 1 : j]
-            kind = {"(": "comment", "[": "literal", "<": "angle"}[c]
-            tokens.append(Token(kind, inner.strip()))
-            i = j
-        elif c == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            tokens.append(Token("quoted", text[i + 1 : j]))
-            i = j + 1
-        else:
-            j = i
-            while j < n and not text[j].isspace() and text[j] not in "(<":
-                if text[j] == "[" and j > i:
-                    break
-                j += 1
+        m = _NEXT_TOKEN.match(text, i)
+        if m is None:  # only whitespace left
+            break
+        word = m.group(1)
+        if word is not None:
             # a word may carry a literal, e.g. "[1.2.3.4]:25" is handled as literal + word
-            tokens.append(Token("word", text[i:j]))
+            tokens.append(Token("word", word))
+            i = m.end()
+            continue
+        i = m.start(2)
+        c = text[i]
+        if c == '"':
+            q = _QUOTED_BODY.match(text, i + 1)
+            j = q.end() if q is not None else i + 1
+            if j < n and text[j] == '"':
+                tokens.append(Token("quoted", text[i + 1 : j]))
+                i = j + 1
+            else:  # unterminated (or a lone trailing backslash): the rest of the text
+                tokens.append(Token("quoted", text[i + 1 :]))
+                i = n
+        else:
+            j, closed = _delimited_end(text, i, c)
+            inner = text[i + 1 : j - 1] if closed else text[i + 1 : j]
+            tokens.append(Token(_KIND[c], inner.strip()))
             i = j
     return tokens
 
 
 def split_date(value: str) -> tuple[str, str | None]:
     """Split ``clauses ; date`` at the last top-level semicolon, or find the date by pattern."""
-    depth_paren = 0
-    depth_angle = 0
     last_semi = -1
-    for i, ch in enumerate(value):
-        if ch == "(":
-            depth_paren += 1
-        elif ch == ")" and depth_paren:
-            depth_paren -= 1
-        elif ch == "<" and not depth_paren:
-            depth_angle += 1
-        elif ch == ">" and depth_angle:
-            depth_angle -= 1
-        elif ch == ";" and not depth_paren and not depth_angle:
-            last_semi = i
+    if ";" in value:
+        depth_paren = 0
+        depth_angle = 0
+        for m in _SEMI_SPECIALS.finditer(value):
+            ch = m.group()
+            if ch == "(":
+                depth_paren += 1
+            elif ch == ")":
+                if depth_paren:
+                    depth_paren -= 1
+            elif ch == "<":
+                if not depth_paren:
+                    depth_angle += 1
+            elif ch == ">":
+                if depth_angle:
+                    depth_angle -= 1
+            elif not depth_paren and not depth_angle:  # ";"
+                last_semi = m.start()
     if last_semi >= 0:
         clauses, date = value[:last_semi], value[last_semi + 1 :].strip()
         # "...prosecuted; (version=TLSv1/SSLv3 ...) Wed, 8 Mar 2017" : keep comments with clauses
@@ -134,22 +186,23 @@ def split_date(value: str) -> tuple[str, str | None]:
             return clauses, date
         # a trailing ";" with no date: look for one in the clause text
         value = clauses
-    matches = list(_DATE_START.finditer(value))
-    if matches:
-        m = matches[-1]
-        return value[: m.start()], value[m.start() :].strip()
+    last: re.Match[str] | None = None
+    for m in _DATE_START.finditer(value):  # only the last match is wanted
+        last = m
+    if last is not None:
+        return value[: last.start()], value[last.start() :].strip()
     return value, None
 
 
 def _matching_paren(text: str) -> int:
     depth = 0
-    for i, ch in enumerate(text):
-        if ch == "(":
+    for m in _PARENS.finditer(text):
+        if m.group() == "(":
             depth += 1
-        elif ch == ")":
+        else:
             depth -= 1
             if depth == 0:
-                return i
+                return m.start()
     return -1
 
 
@@ -160,11 +213,13 @@ def group_clauses(tokens: list[Token]) -> tuple[list[Clause], list[str]]:
     seen: set[str] = set()
     current: Clause | None = None
     for tok in tokens:
-        if tok.kind == "word" and tok.text.lower() in _KEYWORDS and tok.text.lower() not in seen:
-            current = Clause(tok.text.lower())
-            seen.add(current.keyword)
-            clauses.append(current)
-            continue
+        if tok.kind == "word":
+            lower = tok.text.lower()
+            if lower in _KEYWORDS and lower not in seen:
+                current = Clause(lower)
+                seen.add(lower)
+                clauses.append(current)
+                continue
         if current is None:
             if tok.kind == "comment":
                 leading.append(tok.text)

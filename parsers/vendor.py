@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from headerlens.model.core import HeaderField
 from headerlens.model.vendor import VendorHeader
 from headerlens.parsers import (
@@ -42,7 +44,9 @@ _PREFIXES: tuple[tuple[str, Decoder], ...] = tuple(
 )
 
 
+@lru_cache(maxsize=1024)
 def _decoder_for(name: str) -> Decoder | None:
+    # Cached: a message repeats the same few dozen field names; the prefix scan is linear.
     lname = name.strip().lower()
     exact = _EXACT.get(lname)
     if exact is not None:

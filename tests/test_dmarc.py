@@ -123,6 +123,13 @@ def test_walk_names(domain: str, names: tuple[str, ...]) -> None:
         ("a.b.example.co.uk", "example.co.uk"),  # multi-label public suffix
         ("tailspin.onmicrosoft.com", "onmicrosoft.com"),  # lab: EOP tenant domain
         ("co.uk", None),  # a public suffix has no registrable domain
+        # PSL IDN rules: their A-label (xn--) forms must match too (RFC 5890 §2.3.2.1)
+        ("a.b.xn--fiqs8s", "b.xn--fiqs8s"),  # PSL: 中国
+        ("mail.example.xn--p1ai", "example.xn--p1ai"),  # PSL: рф
+        # PSL: ธุรกิจ.ไทย, a two-label IDN suffix only the A-label rules know
+        ("shop.xn--12c1fe0br.xn--o3cw4h", "shop.xn--12c1fe0br.xn--o3cw4h"),
+        ("x.中国", "x.中国"),  # U-labels match the list as written
+        ("www.city.kawasaki.jp", "city.kawasaki.jp"),  # PSL exception rule !city.kawasaki.jp
     ],
 )
 def test_psl_org_domain(domain: str, org: str | None) -> None:

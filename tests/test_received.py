@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -426,3 +427,23 @@ def test_corpus_vendor_fields_spot_check() -> None:
         if "Microsoft SMTP Server" in value and " id " in value:
             assert r.server_version is not None, value
             assert r.by is not None, value
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # found while speeding up the lexer: a 60 KB run of "[" inside a comment took 21 s
+        # (the bracket regex in _ip_from_words backtracked from every "[")
+        pytest.param("from a (" + "[" * 60_000, id="comment-bracket-run"),
+        pytest.param("from a (" + "x [" * 20_000, id="comment-spaced-brackets"),
+        pytest.param("by x (" + "[1" * 30_000, id="by-comment-digits"),
+        pytest.param("from " + '"' * 60_000, id="quote-run"),
+        pytest.param("from a " + "(" * 60_000, id="open-paren-run"),
+        pytest.param("from a; " + ";" * 60_000, id="semicolon-run"),
+    ],
+)
+def test_long_runs_are_linear(line: str) -> None:
+    t0 = time.perf_counter()
+    r = parse_received(line)
+    assert time.perf_counter() - t0 < 1.0
+    assert r.raw == line
