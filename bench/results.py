@@ -31,15 +31,17 @@ CAUSES = {
         "runs on the event loop while the SPF include answer waits)."
     ),
     "whole": (
-        "start-up dominates both sides (about 0.45 s of the ~0.55 s): on this 2-CPU VM a bare "
-        "`python3 -c pass` takes ~140 ms (site + the editable-install finder) and importing "
-        "the report pipeline ~300 ms, spread over ~150 modules (dnspython's asyncresolver ~60 "
-        "ms, then 5-10 ms per model/parser module: frozen slotted dataclass creation and regex "
-        "compilation); `node` + `require('mailauth')` is ~430 ms. The DNS part is 80 ms vs "
-        "150-400 ms, so the whole-process ratio is diluted to ~1.1x. Closing it needs ~150 ms "
-        "less start-up: lazy imports of the checks a message does not need (ARC, SPF macro, "
-        "report formats), fewer import-time regex compiles, a non-editable install (no "
-        "finder), or a resident process (the console already is one)."
+        "start-up dominates both sides: headerlens ~400 ms per run (a bare `python3 -c pass` "
+        "~140 ms on this 2-CPU VM, then ~240 ms of imports: asyncio ~40 ms, dnspython's "
+        "message/name core ~45 ms, dkimpy and PyNaCl ~25 ms, the frozen model and parser "
+        "modules ~40 ms), mailauth ~570 ms (`node` + `require('mailauth')` ~430 ms). The DNS "
+        "part is ~80 ms vs 150-400 ms, so the ratio is diluted to ~1.4x. Already done: our own "
+        "DNS wire layer (checks/dnswire.py) so dnspython's Resolver and its DDR discovery are "
+        "never imported, dkimpy's DNS plug-in not loaded, the PSL built without IDN forms "
+        "unless needed (~110 ms saved). Closing the rest (~60 ms) needs lazy imports of what a "
+        "message does not use (ARC, SPF macros, report formats), fewer import-time regex "
+        "compiles, a non-editable install (no finder), or a resident process (the console "
+        "already is one)."
     ),
     "offline": (
         "cProfile over the corpus: the Received parser's character-by-character loops "
