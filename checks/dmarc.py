@@ -83,7 +83,7 @@ def _align(
     psl_a, psl_b = orgs[d].psl or d, orgs[from_domain].psl or from_domain
     aligned = d == from_domain if strict else same_org
     mode = "strict" if strict else "relaxed"
-    label = "SPF" if method == "spf" else "DKIM d="
+    label = "SPF " if method == "spf" else "DKIM d="
     status = "passes" if authenticated else "does not pass"
     if aligned:
         how = "is the From domain" if d == from_domain else "shares the organisational domain"
