@@ -189,7 +189,7 @@ async def verify_arc(raw: bytes, resolver: Resolver, *, has_body: bool | None = 
     header_only = (not has_body) if has_body is not None else not _HEADER_END.search(raw)
     try:
         verifier = _ArcVerifier(raw, header_only=header_only)
-    except dkim.DKIMException as exc:
+    except Exception as exc:  # dkimpy raises IndexError and others on odd header blocks
         return ArcVerdict(ArcResult.FAIL, str(exc), f"The header section could not be read: {exc}.")
     seals = sum(1 for name, _value in verifier.headers if name.lower() == b"arc-seal")
     if seals > budgets.ARC_SETS.limit:

@@ -334,7 +334,7 @@ async def verify_dkim(
     body: BytesLike = view if view is not None else b""
     try:
         signer = dkim.DKIM(head, minkey=0)
-    except dkim.DKIMException as exc:
+    except Exception as exc:  # dkimpy raises IndexError and others on odd header blocks
         return (_unparsable(str(exc), now, receipt_time),)
     sigs = [
         _parse(n, i, name, value)

@@ -86,6 +86,30 @@ def dmarc_prefetch_names(
     return tuple(names)
 
 
+def signed_bytes(analysis: Analysis) -> bytes:
+    """The message as its signers saw it: the header fields exactly as received, then the body.
+
+    Usually that is the input itself (no copy). A paste may carry leading blank lines, an
+    indented first line, Outlook's "Microsoft Mail Internet Headers Version 2.0" line or stray
+    lines that the splitter skipped; dkimpy would read those as part of the header section, so
+    the section is rebuilt from the fields' exact bytes (RFC 6376 §3.4 needs them unchanged).
+    """
+    fields = b"".join(f.raw for f in analysis.headers)
+    if analysis.raw.startswith(fields) and (
+        analysis.body_start is None or len(fields) < analysis.body_start
+    ):
+        if analysis.body_start is None:
+            return analysis.raw[: len(fields)] if len(fields) < len(analysis.raw) else analysis.raw
+        return analysis.raw
+    if analysis.body_start is None:
+        return fields
+    head = analysis.raw[: analysis.body_start]
+    sep = b"\r\n" if head.endswith(b"\r\n") else b"\n"
+    if not fields.endswith((b"\n", b"\r")):
+        fields += sep
+    return fields + sep + analysis.raw[analysis.body_start :]
+
+
 async def verify_stream(
     analysis: Analysis,
     resolver: Resolver,
@@ -111,10 +135,11 @@ async def verify_stream(
 
     if ip is not None:
         start_task("spf", evaluate_spf(resolver, ip, mail_from, helo))
+    signed = signed_bytes(analysis)
     start_task(
         "dkim",
         verify_dkim(
-            analysis.raw if analysis.has_body else analysis.header_bytes,
+            signed,
             has_body=analysis.has_body,
             resolver=resolver,
             receipt_time=analysis.receipt_time,
@@ -122,7 +147,7 @@ async def verify_stream(
         ),
     )
     if analysis.arc_sets:
-        start_task("arc", verify_arc(analysis.raw, resolver, has_body=analysis.has_body))
+        start_task("arc", verify_arc(signed, resolver, has_body=analysis.has_body))
     # Warm the cache for DMARC while SPF and DKIM run (shared in-flight queries): every
     # _dmarc name its tree walks will ask is known now, so DMARC adds no round trip.
     prefetch = [

@@ -19,9 +19,18 @@ def final_receiver_results(analysis: Analysis) -> tuple[AuthResults, ...]:
         # receiver (an NDR may carry an earlier hop's copy): only the top-most field counts.
         return (top,)
     key = top.authserv_id.lower()
+    # Only fields the final receiver wrote together: no Received line between them and the
+    # top one. A field further down claiming the same authserv-id was added by someone else
+    # (often the sender, to fake a pass: RFC 8601 §5 says receivers must not trust those).
+    received = [h.header_index for h in analysis.chain.hops]
     return tuple(
         sorted(
-            (a for a in fields if (a.authserv_id or "").lower() == key),
+            (
+                a
+                for a in fields
+                if (a.authserv_id or "").lower() == key
+                and not any(top.header_index < r < a.header_index for r in received)
+            ),
             key=lambda a: a.header_index,
         )
     )
@@ -54,7 +63,16 @@ def stamping_hop(
     (RFC 8601 §2.5), then position: a receiver usually prepends its fields above its own
     Received line (EOP), but Gmail writes them just below it, so position is only a fallback.
     """
-    hops = sorted(chain.hops, key=lambda h: -h.number)  # newest first
+    # A hop's receiver writes its fields next to its own Received line: above it (EOP) or just
+    # below it (Gmail), never below the previous hop's Received line. Fields further down were
+    # there before this hop saw the message (possibly forged by the sender), so they can only
+    # be credited to an older hop.
+    older = {h.number: h.header_index for h in chain.hops}
+    hops = [
+        h
+        for h in sorted(chain.hops, key=lambda h: -h.number)  # newest first
+        if h.number - 1 not in older or header_index < older[h.number - 1]
+    ]
     if client_ip:
         for h in hops:
             if h.received.from_ip == client_ip:
