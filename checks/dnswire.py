@@ -117,15 +117,20 @@ async def resolve(
     end = time.monotonic() + lifetime
     rcode: str | None = None
     texts: list[str] = []
-    for host, port in servers:
+    for n, (host, port) in enumerate(servers):
         where = format_server(host, port)
         left = end - time.monotonic()
         if left <= 0:
             break
+        # A dead first server must not use up the whole lifetime: each server gets an equal
+        # share of what is left, so the next one is still asked (resolv.conf semantics).
+        share = left / (len(servers) - n)
         try:
-            response = await _exchange(request, host, port, left)
+            response = await _exchange(request, host, port, share)
         except dns.exception.Timeout:
-            break  # this server used up the time left: no other server can be asked
+            texts.append(f"{where}: no answer in {share:.1f} s")
+            rcode = rcode or "TIMEOUT"
+            continue
         except (dns.exception.DNSException, OSError, EOFError, NotImplementedError) as exc:
             texts.append(f"{where}: {type(exc).__name__} {exc}".rstrip())
             continue
@@ -158,9 +163,10 @@ async def resolve(
             resolver=where,
         )
         return record, result.minimum_ttl  # NODATA: the negative TTL (RFC 2308 §5)
-    else:  # every server failed without a timeout
-        error = "; ".join(texts) or "no nameserver could be asked"
-        return dataclasses.replace(base, rcode=rcode or "ERROR", error=error), 0
+    else:  # every server was asked and failed
+        if rcode != "TIMEOUT":
+            error = "; ".join(texts) or "no nameserver could be asked"
+            return dataclasses.replace(base, rcode=rcode or "ERROR", error=error), 0
     why = "the DNS deadline for this analysis" if lifetime < timeout else "timeout"
     error = f"no answer within {lifetime:.3g} s ({why}) from {base.resolver}"
     return dataclasses.replace(base, rcode="TIMEOUT", error=error), 0

@@ -146,3 +146,18 @@ async def test_failures_are_not_cached() -> None:
     assert (first.rcode, second.rcode) == ("REFUSED", "REFUSED")
     assert not second.from_cache
     assert len(server.queries) == 2
+
+
+async def test_dead_first_server_does_not_hide_the_second(lab_dns) -> None:  # type: ignore[no-untyped-def]
+    # resolv.conf / repeated --resolver: a server that never answers gets its share of the
+    # time, then the next one is asked.
+    from headerlens.checks.resolver import LiveResolver
+    from tests.dnslab import SilentUdpPort
+
+    with SilentUdpPort() as dead:
+        r = LiveResolver(
+            [("127.0.0.1", dead.port), (lab_dns.host, lab_dns.port)], timeout=2.0, deadline=10.0
+        )
+        rec = await r.query("contoso.com", "TXT")
+    assert rec.rcode == "NOERROR"
+    assert any(a.startswith("v=spf1") for a in rec.answers)
