@@ -64,7 +64,7 @@ def _onmicrosoft(analysis: Analysis, d: DkimVerdict, dmarc: DmarcVerdict | None)
 
 
 def _dkim_one(analysis: Analysis, d: DkimVerdict, dmarc: DmarcVerdict | None) -> list[Finding]:
-    name = f"d={d.domain} s={d.selector}"
+    name = f"d={d.domain or '?'} s={d.selector or '?'}"
     hop = hop_of(analysis, d.header_index)
     stamped = _stamped_dkim(analysis, d)
     out: list[Finding] = []

@@ -51,7 +51,7 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
                 "boundary, so the sending server delivered by DNS (MX lookup) itself.",
                 fix=f"Set the outbound send connector (e.g. on the Exchange Edge server) to relay "
                 f"through {svc.name} as its smart host instead of using DNS delivery; only if "
-                f"this server must send directly, add ip4:{spf.ip} to the SPF record.",
+                f"this server must send directly, add {'ip6' if ':' in spf.ip else 'ip4'}:{spf.ip} to the SPF record.",
                 hop_number=hop,
                 header_index=hdr,
             )

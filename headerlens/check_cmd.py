@@ -11,6 +11,7 @@ from typing import TextIO
 
 from headerlens.checks.options import make_resolver
 from headerlens.dnsargs import add_dns_options, verify_options
+from headerlens.textsafe import inert
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -55,8 +56,29 @@ def check_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _argument_problem(args: argparse.Namespace) -> str | None:
+    """Domain, selectors and --ip must be usable before any DNS query is made."""
+    import ipaddress
+
+    from headerlens.parsers.dkimsig import dns_name_problem
+
+    why = dns_name_problem(args.domain, min_labels=2)
+    if why:
+        return f"{args.domain!r} {why}"
+    for selector in args.selector:
+        why = dns_name_problem(selector)
+        if why:
+            return f"selector {selector!r} {why}"
+    if args.ip is not None:
+        try:
+            ipaddress.ip_address(args.ip)
+        except ValueError:
+            return f"--ip {args.ip!r} is not an IPv4 or IPv6 address"
+    return None
+
+
 def _err(msg: str) -> None:
-    sys.stderr.write(f"headerlens check: {msg}\n")
+    sys.stderr.write(f"headerlens check: {inert(msg)}\n")
 
 
 def run_check(argv: Sequence[str], stdout: TextIO) -> int:
@@ -70,6 +92,9 @@ def run_check(argv: Sequence[str], stdout: TextIO) -> int:
         options = verify_options(args)
     except ValueError as exc:
         parser.error(str(exc))
+    bad = _argument_problem(args)
+    if bad:
+        parser.error(bad)
     try:
         resolver, label = make_resolver(options)
     except ValueError as exc:  # an unreadable DNS snapshot

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 from headerlens import __version__
 from headerlens.checks.options import VerifyOptions
 from headerlens.dnsargs import add_dns_options, verify_options
+from headerlens.textsafe import inert
 
 if TYPE_CHECKING:
     from headerlens.model import Analysis
@@ -75,7 +76,8 @@ def _console_parser() -> argparse.ArgumentParser:
 
 
 def _err(msg: str) -> None:
-    sys.stderr.write(f"headerlens: {msg}\n")
+    # File names and library messages may carry escape sequences: make them inert.
+    sys.stderr.write(f"headerlens: {inert(msg)}\n")
 
 
 def run_report(argv: Sequence[str], stdout: TextIO) -> int:
@@ -89,6 +91,10 @@ def run_report(argv: Sequence[str], stdout: TextIO) -> int:
         options = verify_options(args)
     except ValueError as exc:
         parser.error(str(exc))
+    clash = _output_clash(args.file, args.output, options.save_dns, options.snapshot)
+    if clash:
+        _err(clash)
+        return EXIT_INPUT
     try:
         loaded = load(args.file)
     except InputError as exc:
@@ -103,6 +109,9 @@ def run_report(argv: Sequence[str], stdout: TextIO) -> int:
     except ValueError as exc:  # an unreadable DNS snapshot
         _err(str(exc))
         return EXIT_INPUT
+    except OSError as exc:  # --save-dns could not be written
+        _err(f"cannot write the DNS log {options.save_dns}: {exc.strerror or exc}")
+        return EXIT_INPUT
     from headerlens.report.render import render
 
     text = render(analysis, verification, args.format)
@@ -110,9 +119,6 @@ def run_report(argv: Sequence[str], stdout: TextIO) -> int:
         from headerlens.atomic import write_atomic
 
         out = Path(args.output)
-        if args.file != "-" and out.resolve() == Path(args.file).resolve():
-            _err("refusing to overwrite the input file with the report")
-            return EXIT_INPUT
         try:
             write_atomic(out, text)
         except OSError as exc:
@@ -121,6 +127,22 @@ def run_report(argv: Sequence[str], stdout: TextIO) -> int:
     else:
         stdout.write(text)
     return EXIT_OK
+
+
+def _output_clash(
+    source: str, output: str | None, save_dns: Path | None, snapshot: Path | None
+) -> str | None:
+    """Why the files to be written would overwrite an input (the message or a snapshot)."""
+    inputs = [Path(p) for p in (source, snapshot) if p is not None and str(p) != "-"]
+    for out in (output, save_dns):
+        if out is None:
+            continue
+        for inp in inputs:
+            if Path(out).resolve() == inp.resolve():
+                return f"refusing to overwrite {inp} (an input) with {out}"
+    if output is not None and save_dns is not None and Path(output).resolve() == save_dns.resolve():
+        return "the report and the DNS log cannot go to the same file"
+    return None
 
 
 def run_verification(analysis: Analysis, options: VerifyOptions) -> Verification:
@@ -135,7 +157,7 @@ def run_verification(analysis: Analysis, options: VerifyOptions) -> Verification
     if options.save_dns is not None:
         from headerlens.checks.snapshot import save_snapshot
 
-        save_snapshot(result.dns_log, options.save_dns)
+        save_snapshot(result.dns_log, options.save_dns)  # OSError: the caller reports it
     return result
 
 

@@ -53,6 +53,11 @@ def clip(text: str, limit: int = EXPORT_VALUE_CHARS) -> str:
     return f"{text[:limit]}… [{len(text) - limit} more characters not shown]"
 
 
+def short(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis, for one-line displays."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def md_escape(text: str) -> str:
     """Inert text for Markdown: controls escaped, Markdown punctuation backslash-escaped and
     ``<``/``&`` HTML-escaped, so a value can neither format nor link nor inject HTML."""

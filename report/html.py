@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from headerlens import __version__
 from headerlens.model import Analysis, Finding, Severity
-from headerlens.model.verification import Verification
+from headerlens.model.verification import Verification, VerifyMode
 from headerlens.report.markdown import fmt_delay, hop_from, hop_role
 from headerlens.stamped import final_receiver_results, stamped
 from headerlens.textsafe import html_escape as esc
@@ -43,6 +43,12 @@ def _findings(findings: tuple[Finding, ...]) -> Iterable[str]:
 
 
 def _verification(a: Analysis, v: Verification) -> Iterable[str]:
+    if v.mode is VerifyMode.OFFLINE:
+        yield (
+            "<p>Offline: no DNS query was made, so SPF, DKIM, DMARC and ARC were not checked "
+            "again; the verdicts above are the ones stamped at delivery.</p>"
+        )
+        return
     yield (
         f"<p>Re-verified over {esc(v.mode.value)} ({esc(v.resolver)}), {len(v.dns_log)} DNS "
         f"queries, {v.elapsed_ms:.0f} ms.</p><table>"

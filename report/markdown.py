@@ -7,7 +7,7 @@ from datetime import UTC, timedelta
 
 from headerlens import __version__
 from headerlens.model import Analysis, AuthResults, Finding, Hop, MethodResult, Severity
-from headerlens.model.verification import Verification
+from headerlens.model.verification import Verification, VerifyMode
 from headerlens.stamped import final_receiver_results, stamped
 from headerlens.textsafe import md_escape
 
@@ -110,6 +110,12 @@ def _findings_block(findings: tuple[Finding, ...]) -> Iterable[str]:
 
 
 def _verification_block(a: Analysis, v: Verification) -> Iterable[str]:
+    if v.mode is VerifyMode.OFFLINE:
+        yield (
+            "Offline: no DNS query was made, so SPF, DKIM, DMARC and ARC were not checked "
+            "again; the verdicts above are the ones stamped at delivery."
+        )
+        return
     yield f"Re-verified over {md_escape(v.mode.value)} ({md_escape(v.resolver)}), {len(v.dns_log)} DNS queries, {v.elapsed_ms:.0f} ms."
     yield ""
     yield "| check | stamped at delivery | re-verified now | detail |"

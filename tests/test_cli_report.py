@@ -123,3 +123,39 @@ def test_help_is_useful(capsys: pytest.CaptureFixture[str]) -> None:
 def test_corpus_root_exists_for_ci() -> None:
     need_shared()
     assert (CORPUS / "EXPECTED.tsv").is_file()
+
+
+def test_outputs_never_overwrite_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "m.eml"
+    data = (EXAMPLES / "eop-to-gmail-pass.eml").read_bytes()
+    src.write_bytes(data)
+    assert main(["report", "--offline", "--save-dns", str(src), str(src)]) == EXIT_INPUT
+    assert main(["report", "--offline", "-o", str(src), str(src)]) == EXIT_INPUT
+    assert src.read_bytes() == data
+    assert (
+        main(["report", "--offline", "--save-dns", str(tmp_path / "no" / "x.json"), str(src)])
+        == EXIT_INPUT
+    )
+    err = capsys.readouterr().err
+    assert "refusing to overwrite" in err
+    assert "cannot write the DNS log" in err
+    assert "internal error" not in err
+
+
+def test_error_lines_are_inert(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--offline", str(tmp_path / "x\x1b[31mred.eml")]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "\\x1b[31mred" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["a..b"], ["contoso.com:25"], ["contoso.com", "--ip", "999.1.1.1"], ["x" * 70 + ".com"]],
+    ids=["empty-label", "port", "bad-ip", "long-label"],
+)
+def test_check_rejects_bad_arguments(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "--offline", *args])
+    assert exc.value.code == 2
+    assert "error:" in capsys.readouterr().err

@@ -304,5 +304,7 @@ async def test_catalogue_payloads_in_every_field_stay_inert(tmp_path: Path) -> N
                 painted = app.export_screenshot()
                 assert not controls.search(painted)
             tree.focus()
+            await pilot.press("y")  # copy node: the clipboard gets inert text too
+            assert not controls.search(app.clipboard)
         assert app.is_running
         assert isinstance(app.screen, AnalysisScreen)

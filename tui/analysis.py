@@ -264,7 +264,8 @@ class AnalysisScreen(Screen[None]):
         text = raw_header(self.analysis, ref.header_index if ref else None)
         if not text:
             text = describe(ref, self.analysis).plain
-        self.app.copy_to_clipboard(text)
+        # Inert: a copied header must not carry escape sequences into the next terminal.
+        self.app.copy_to_clipboard(inert(text, keep_newlines=True))
         self.notify("Selected node copied to the clipboard (OSC 52).", markup=False)
 
     def commands(self) -> Iterable[SystemCommand]:

@@ -16,6 +16,7 @@ from headerlens.checks.resolver import Resolver
 from headerlens.model import Analysis, InputKind
 from headerlens.model.verification import Verification
 from headerlens.source import InputError, LoadedInput, load
+from headerlens.textsafe import inert
 from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.paste import PasteScreen
 
@@ -78,7 +79,9 @@ class HeaderlensApp(App[None]):
             try:
                 save_snapshot(last.dns_log, options.save_dns)
             except OSError as exc:
-                self.notify(f"Could not save the DNS log: {exc}", severity="error", markup=False)
+                self.notify(
+                    inert(f"Could not save the DNS log: {exc}"), severity="error", markup=False
+                )
 
     def on_mount(self) -> None:
         if self._loaded is not None:

@@ -8,6 +8,7 @@ from headerlens.model import Analysis
 from headerlens.model.spf import SpfResult
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.stamped import final_receiver_results
+from headerlens.textsafe import short
 from headerlens.tui.safe import result_text, safe
 
 
@@ -61,17 +62,13 @@ def _spf_tree(out: Text, spf: SpfResult) -> None:
         out.append("  " + "  " * depth + "├ ")
         out.append(safe(step.domain, "cyan"))
         out.append(": ")
-        out.append(safe(_clip(step.term, 48)))
+        out.append(safe(short(step.term, 48)))
         out.append(" → ")
         out.append(safe(step.outcome.value, "green" if step.outcome.value == "match" else ""))
         if step.detail:
             out.append("  ")
-            out.append(safe(_clip(step.detail, 48), "dim"))
+            out.append(safe(short(step.detail, 48), "dim"))
         out.append("\n")
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def auth_text(analysis: Analysis, v: Verification | None) -> Text:
@@ -195,7 +192,7 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
             out.append(safe(arc.explanation, "italic"))
             out.append("\n")
             for inst in arc.instances:
-                out.append(f"  i={inst.instance} cv={inst.cv} ")
+                out.append(safe(f"  i={inst.instance} cv={inst.cv} "))
                 out.append(safe(f"AMS {inst.ams_domain}: "))
                 out.append(
                     result_text(

@@ -16,6 +16,7 @@ from headerlens.atomic import write_atomic
 from headerlens.model import Analysis
 from headerlens.model.verification import Verification
 from headerlens.report.render import SUFFIX, render
+from headerlens.textsafe import inert
 from headerlens.tui.safe import safe
 
 if TYPE_CHECKING:
@@ -46,9 +47,9 @@ def export_to(screen: AnalysisScreen, fmt: str) -> None:
     try:
         write_export(screen.analysis, screen.verification, fmt, path)
     except OSError as exc:
-        screen.notify(f"Export failed: {exc}", severity="error", markup=False)
+        screen.notify(inert(f"Export failed: {exc}"), severity="error", markup=False)
         return
-    screen.notify(f"Exported to {path}", markup=False)
+    screen.notify(inert(f"Exported to {path}"), markup=False)
 
 
 class ExportScreen(ModalScreen[None]):
@@ -70,7 +71,7 @@ class ExportScreen(ModalScreen[None]):
             yield Label(Text("Export the findings summary", style="bold"))
             yield Static(
                 Text(
-                    "File name (the extension follows the format). Enter = Markdown, "
+                    "File name (.md/.json/.html is added for the format unless you type one). Enter = Markdown, "
                     "Ctrl+J = JSON, Ctrl+T = HTML, Esc = cancel."
                 ),
                 markup=False,
@@ -95,5 +96,5 @@ class ExportScreen(ModalScreen[None]):
                 safe(f"Export failed: {exc}", "bold red")
             )
             return
-        self.app.notify(f"Exported to {path}", markup=False)
+        self.app.notify(inert(f"Exported to {path}"), markup=False)
         self.dismiss()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from headerlens.model import Severity
-from headerlens.textsafe import inert
+from headerlens.textsafe import clip, inert
 
 SEVERITY_STYLE = {
     Severity.INFO: "cyan",
@@ -31,12 +31,12 @@ RESULT_STYLE = {
 
 def safe(text: str | None, style: str = "") -> Text:
     """A Text holding ``text`` literally (controls shown as visible escapes), never parsed."""
-    return Text(inert(text or ""), style=style)
+    return Text(clip(inert(text or "")), style=style)
 
 
 def safe_block(text: str | None, style: str = "") -> Text:
     """Like safe() but keeps line breaks, for multi-line detail panes."""
-    return Text(inert(text or "", keep_newlines=True), style=style)
+    return Text(clip(inert(text or "", keep_newlines=True)), style=style)
 
 
 def result_text(result: str | None) -> Text:
