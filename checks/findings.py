@@ -20,14 +20,17 @@ def _stamped(analysis: Analysis) -> list[Finding]:
     if not final:
         return out
     who = final[0].authserv_id or "Microsoft (EOP / Exchange Online)"
-    hop = final[0].stamped_by_hop
     for ar in final:
+        hop = ar.stamped_by_hop
         for r in ar.results:
             method, result = r.method.lower(), r.result.lower()
             sentence: str | None = None
             fix = ""
             sev = Severity.WARNING
-            if method == "spf" and result in _BAD_SPF:
+            if method in ("spf", "dkim", "dmarc") and result in ("temperror", "permerror"):
+                sentence, fix = _error_result(who, method, result)
+                sev = Severity.WARNING if result == "temperror" else Severity.ERROR
+            elif method == "spf" and result in _BAD_SPF:
                 ip = analysis.chain.boundary.ip if analysis.chain.boundary else None
                 mf = r.prop("smtp.mailfrom") or "the envelope sender"
                 sentence = f"{who} stamped spf={result}: {ip or 'the sending IP'} is not authorised by the SPF record of {mf}."
@@ -66,6 +69,24 @@ def _stamped(analysis: Analysis) -> list[Finding]:
                     )
                 )
     return out
+
+
+def _error_result(who: str, method: str, result: str) -> tuple[str, str]:
+    """Errors are not failures: temperror = DNS trouble at delivery, permerror = a broken
+    record (RFC 7208 §2.6.6-7, RFC 6376 §3.9, RFC 7489 §6.6.3)."""
+    what = {"spf": "SPF record", "dkim": "DKIM key record", "dmarc": "DMARC record"}[method]
+    if result == "temperror":
+        return (
+            f"{who} stamped {method}=temperror: its DNS lookup failed temporarily at delivery, "
+            "so the message was neither authenticated nor failed by this check.",
+            f"Check that the sender's DNS servers answer reliably for the {what}; "
+            "the re-verification below shows today's answer.",
+        )
+    return (
+        f"{who} stamped {method}=permerror: the {what} could not be used "
+        "(a syntax error, too many DNS lookups, or several records).",
+        f"Fix the {what}: `headerlens check` shows what is published and what is wrong.",
+    )
 
 
 def _chain(analysis: Analysis) -> list[Finding]:
