@@ -24,6 +24,7 @@ ruff check .
 # mypy and import-linter read the package as installed: the layer folders (parsers/, checks/...)
 # only become headerlens.* through setuptools' package-dir, so check a staged copy of it.
 stage=$(mktemp -d)
+rm -rf build  # setuptools' build/ could carry modules deleted since the last build
 trap 'rm -rf "$stage"' EXIT
 python -m pip install -q --disable-pip-version-check --no-deps --target "$stage" . >/dev/null
 top=$(ls "$stage" | grep -v -e '\.dist-info$' -e '^bin$' | tr '\n' ' ')
