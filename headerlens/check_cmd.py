@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from headerlens.checks.options import make_resolver
-from headerlens.dnsargs import add_dns_options, verify_options
-from headerlens.textsafe import inert
+from headerlens.dnsargs import add_dns_options, error_line, parse_with_dns
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -78,7 +76,7 @@ def _argument_problem(args: argparse.Namespace) -> str | None:
 
 
 def _err(msg: str) -> None:
-    sys.stderr.write(f"headerlens check: {inert(msg)}\n")
+    error_line("headerlens check", msg)
 
 
 def run_check(argv: Sequence[str], stdout: TextIO) -> int:
@@ -87,11 +85,7 @@ def run_check(argv: Sequence[str], stdout: TextIO) -> int:
     from headerlens.report.domaincheck import render_domain_check
 
     parser = check_parser()
-    args = parser.parse_args(list(argv))
-    try:
-        options = verify_options(args)
-    except ValueError as exc:
-        parser.error(str(exc))
+    args, options = parse_with_dns(parser, argv)
     bad = _argument_problem(args)
     if bad:
         parser.error(bad)

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from headerlens import __version__
 from headerlens.checks.options import VerifyOptions
-from headerlens.dnsargs import add_dns_options, verify_options
-from headerlens.textsafe import inert
+from headerlens.dnsargs import add_dns_options, error_line, parse_with_dns
 
 if TYPE_CHECKING:
     from headerlens.model import Analysis
@@ -76,8 +75,7 @@ def _console_parser() -> argparse.ArgumentParser:
 
 
 def _err(msg: str) -> None:
-    # File names and library messages may carry escape sequences: make them inert.
-    sys.stderr.write(f"headerlens: {inert(msg)}\n")
+    error_line("headerlens", msg)
 
 
 def run_report(argv: Sequence[str], stdout: TextIO) -> int:
@@ -86,11 +84,7 @@ def run_report(argv: Sequence[str], stdout: TextIO) -> int:
     from headerlens.source import InputError, load
 
     parser = _report_parser()
-    args = parser.parse_args(list(argv))
-    try:
-        options = verify_options(args)
-    except ValueError as exc:
-        parser.error(str(exc))
+    args, options = parse_with_dns(parser, argv)
     clash = _output_clash(args.file, args.output, options.save_dns, options.snapshot)
     if clash:
         _err(clash)
@@ -178,11 +172,7 @@ def run_console(argv: Sequence[str], stdout: TextIO) -> int:
     from headerlens.source import InputError, LoadedInput, load
 
     parser = _console_parser()
-    args = parser.parse_args(list(argv))
-    try:
-        options = verify_options(args)
-    except ValueError as exc:
-        parser.error(str(exc))
+    args, options = parse_with_dns(parser, argv)
     loaded: LoadedInput | None = None
     if args.file == "-":
         try:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from headerlens.checks.options import VerifyOptions
 from headerlens.checks.resolver import parse_resolver_arg
+from headerlens.textsafe import inert
 
 
 def add_dns_options(p: argparse.ArgumentParser, *, what: str = "analysis") -> None:
@@ -52,3 +55,19 @@ def verify_options(args: argparse.Namespace) -> VerifyOptions:
         timeout=args.timeout,
         deadline=max(20.0, args.timeout * 2),
     )
+
+
+def parse_with_dns(
+    parser: argparse.ArgumentParser, argv: Sequence[str]
+) -> tuple[argparse.Namespace, VerifyOptions]:
+    """Parse ``argv``; a bad DNS option combination exits through ``parser.error`` (status 2)."""
+    args = parser.parse_args(list(argv))
+    try:
+        return args, verify_options(args)
+    except ValueError as exc:
+        parser.error(str(exc))
+
+
+def error_line(prog: str, msg: str) -> None:
+    """One line on stderr; file names and library messages may carry escape sequences."""
+    sys.stderr.write(f"{prog}: {inert(msg)}\n")
