@@ -141,16 +141,10 @@ def _vendor(analysis: Analysis) -> list[Finding]:
                     f.severity,
                     f"{vh.header_name}: {label} {f.value} — {f.meaning or 'flagged by the filter'}",
                     header_index=vh.header_index,
-                    hop_number=_hop_of(analysis, vh.header_index),
+                    hop_number=vh.stamped_by_hop,
                 )
             )
     return out
-
-
-def _hop_of(analysis: Analysis, header_index: int) -> int | None:
-    from headerlens.analyze import hop_for_header
-
-    return hop_for_header(analysis.chain, header_index)
 
 
 def stamped_findings(analysis: Analysis) -> tuple[Finding, ...]:

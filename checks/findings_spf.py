@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from headerlens.checks.findings_where import stamped_word, where
+from headerlens.checks.findings_where import where
 from headerlens.checks.sending_service import included_services, sending_service, spf_includes
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.spf import SpfResult, SpfVerdict
+from headerlens.stamped import stamped as stamped_result
 
 SPF_LOOKUP_LIMIT = 10  # RFC 7208 §4.6.4
 
@@ -97,7 +98,7 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
                 header_index=hdr,
             )
         )
-    stamped = stamped_word(analysis, "spf")
+    stamped = stamped_result(analysis, "spf")
     if stamped and stamped != res.value and res is not SpfVerdict.TEMPERROR:
         out.append(
             Finding(

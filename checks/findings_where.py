@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from headerlens.checks.sending_service import boundary_hop
 from headerlens.model import Analysis
-from headerlens.stamped import final_results
+from headerlens.stamped import hop_for_header
 
 
 def where(analysis: Analysis) -> tuple[int | None, int | None]:
@@ -20,13 +20,4 @@ def from_index(analysis: Analysis) -> int | None:
 def hop_of(analysis: Analysis, header_index: int | None) -> int | None:
     if header_index is None:
         return None
-    from headerlens.analyze import hop_for_header
-
     return hop_for_header(analysis.chain, header_index)
-
-
-def stamped_word(analysis: Analysis, method: str) -> str | None:
-    for r in final_results(analysis):
-        if r.method.lower() == method:
-            return r.result.lower()
-    return None

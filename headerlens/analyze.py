@@ -14,6 +14,7 @@ from headerlens.model import (
     Address,
     Analysis,
     ARCSeal,
+    ARCSet,
     AuthResults,
     Chain,
     Defect,
@@ -32,7 +33,7 @@ from headerlens.parsers.headers import looks_binary, split_message, starts_with_
 from headerlens.parsers.identity import HIDDEN_CHARS, hidden_chars, read_author
 from headerlens.parsers.receivedspf import parse_received_spf
 from headerlens.parsers.vendor import decode_vendor_header, is_vendor_header
-from headerlens.stamped import stamping_hop
+from headerlens.stamped import hop_for_header, stamping_hop
 
 T = TypeVar("T")
 
@@ -215,7 +216,18 @@ def analyze(
         )
         for s in spf
     ]
-    arc_sets = group_arc_sets(tuple(seals), tuple(ams), tuple(aar))
+    arc_sets = tuple(
+        replace(
+            s,
+            stamped_by_hop=stamping_hop(
+                chain,
+                _arc_index(s),
+                authserv_id=s.results.authserv_id if s.results else None,
+            ),
+        )
+        for s in group_arc_sets(tuple(seals), tuple(ams), tuple(aar))
+    )
+    vendor = [replace(v, stamped_by_hop=hop_for_header(chain, v.header_index)) for v in vendor]
 
     date_field = first.get("date")
     date: datetime | None = None
@@ -320,12 +332,11 @@ def _capped_hops(fields: tuple[HeaderField, ...], defects: list[Defect]) -> tupl
     return tuple(f for f in fields if f.index not in dropped)
 
 
-def hop_for_header(chain: Chain, header_index: int) -> int | None:
-    """The hop whose receiver added the field at ``header_index``: the nearest Received field
-    below it, since a receiving MTA prepends its trace fields above its own Received line
-    (RFC 5321 §4.4, RFC 8601 §5)."""
-    below = [h for h in chain.hops if h.header_index > header_index]
-    return min(below, key=lambda h: h.header_index).number if below else None
+def _arc_index(s: ARCSet) -> int:
+    """Where an ARC set sits in the header section (its seal, else its results)."""
+    if s.seal is not None:
+        return s.seal.header_index
+    return s.results.header_index if s.results is not None else 0
 
 
 def _receipt_time(chain: Chain) -> datetime | None:

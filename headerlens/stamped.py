@@ -83,5 +83,12 @@ def stamping_hop(
             by = (h.received.by or "").lower().rstrip(".")
             if by and (by == ident or by.endswith("." + ident)):
                 return h.number
+    return hop_for_header(chain, header_index)
+
+
+def hop_for_header(chain: Chain, header_index: int) -> int | None:
+    """The hop whose receiver added the field at ``header_index``: the nearest Received field
+    below it, since a receiving MTA prepends its trace fields above its own Received line
+    (RFC 5321 §4.4, RFC 8601 §5)."""
     below = [h for h in chain.hops if h.header_index > header_index]
     return min(below, key=lambda h: h.header_index).number if below else None

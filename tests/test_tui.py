@@ -11,6 +11,7 @@ from textual import events
 from textual.widgets import OptionList, Static, TabbedContent, TextArea
 
 from headerlens.checks.options import VerifyOptions
+from headerlens.model import Finding
 from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.app import HeaderlensApp
 from headerlens.tui.export import ExportScreen
@@ -34,6 +35,19 @@ async def _settle(app: HeaderlensApp, pilot: object) -> AnalysisScreen:
     screen = app.screen
     assert isinstance(screen, AnalysisScreen)
     return screen
+
+
+async def _choose_finding(screen: AnalysisScreen, pilot: object, code: str) -> Finding:
+    """Open the Findings tab, highlight the finding with ``code`` and press Enter on it."""
+    findings = screen._findings()
+    idx = next(i for i, f in enumerate(findings) if f.code == code)
+    await pilot.press("f")  # type: ignore[attr-defined]
+    ol = screen.query_one("#findings-list", OptionList)
+    ol.focus()
+    ol.highlighted = idx
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    return findings[idx]
 
 
 async def test_open_file_shows_hops_and_boundary() -> None:
@@ -186,17 +200,10 @@ async def test_findings_jump_to_hop(tmp_path: Path) -> None:
     app = HeaderlensApp(str(src), verify_options=OFFLINE)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _settle(app, pilot)
-        findings = screen._findings()
-        idx = next(i for i, f in enumerate(findings) if f.code == "chain.clock-skew")
-        await pilot.press("f")
-        ol = screen.query_one("#findings-list", OptionList)
-        ol.focus()
-        ol.highlighted = idx
-        await pilot.press("enter")
-        await pilot.pause()
+        finding = await _choose_finding(screen, pilot, "chain.clock-skew")
         tree = screen.query_one(HopTree)
         assert tree.cursor_node is not None and tree.cursor_node.data is not None
-        assert tree.cursor_node.data.hop_number == findings[idx].hop_number
+        assert tree.cursor_node.data.hop_number == finding.hop_number
 
 
 @pytest.mark.dns
@@ -268,14 +275,7 @@ async def test_onmicrosoft_finding_opens_domain_check(lab_dns) -> None:  # type:
     app = HeaderlensApp(str(msg), verify_options=options)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _settle(app, pilot)
-        findings = screen._findings()
-        idx = next(i for i, f in enumerate(findings) if f.code == "dkim.onmicrosoft-unaligned")
-        await pilot.press("f")
-        ol = screen.query_one("#findings-list", OptionList)
-        ol.focus()
-        ol.highlighted = idx
-        await pilot.press("enter")
-        await pilot.pause()
+        await _choose_finding(screen, pilot, "dkim.onmicrosoft-unaligned")
         await app.workers.wait_for_complete()
         assert isinstance(app.screen, DomainCheckScreen)
 

@@ -7,17 +7,9 @@ from rich.text import Text
 from headerlens.model import Analysis
 from headerlens.model.spf import SpfResult
 from headerlens.model.verification import Verification, VerifyMode
-from headerlens.stamped import final_receiver_results
+from headerlens.stamped import stamped
 from headerlens.textsafe import short
 from headerlens.tui.safe import result_text, safe
-
-
-def _stamped(analysis: Analysis, method: str) -> str | None:
-    for ar in final_receiver_results(analysis):
-        for r in ar.results:
-            if r.method.lower() == method:
-                return r.result
-    return None
 
 
 def _side_by_side(
@@ -83,7 +75,7 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
     _side_by_side(
         out,
         "SPF (at the trust boundary)",
-        _stamped(analysis, "spf"),
+        stamped(analysis, "spf"),
         v.spf.verdict.value if v is not None and v.spf is not None else None,
         "spf" in pending,
         offline,
@@ -107,7 +99,7 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
             if any(d.passed for d in v.dkim)
             else (v.dkim[0].result.value if v.dkim else "none")
         )
-    _side_by_side(out, "DKIM", _stamped(analysis, "dkim"), dkim_live, "dkim" in pending, offline)
+    _side_by_side(out, "DKIM", stamped(analysis, "dkim"), dkim_live, "dkim" in pending, offline)
     if v is not None:
         if not v.dkim and "dkim" not in pending:
             out.append("  no DKIM-Signature in the message\n", style="dim")
@@ -142,7 +134,7 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
     _side_by_side(
         out,
         "DMARC",
-        _stamped(analysis, "dmarc"),
+        stamped(analysis, "dmarc"),
         dm.result.value if dm else None,
         "dmarc" in pending,
         offline,
@@ -182,7 +174,7 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
         _side_by_side(
             out,
             "ARC",
-            _stamped(analysis, "arc"),
+            stamped(analysis, "arc"),
             arc.result.value if arc else None,
             "arc" in pending,
             offline,

@@ -8,11 +8,9 @@ from datetime import timedelta
 from rich.text import Text
 from textual.widgets import Tree
 
-from headerlens.analyze import hop_for_header
 from headerlens.model import Analysis, AuthResults, Hop, HopRole, ReceivedSPF, Vendor, VendorHeader
 from headerlens.model.auth import ARCSet
 from headerlens.report.markdown import fmt_delay
-from headerlens.stamped import stamping_hop
 from headerlens.tui.safe import SEVERITY_STYLE, join, result_text, safe
 
 SLOW_HOP = timedelta(minutes=5)
@@ -148,11 +146,7 @@ class HopTree(Tree[NodeRef]):
         root.data = NodeRef("message")
         by_hop: dict[int | None, list[tuple[int, Text, NodeRef]]] = {}
 
-        chain = analysis.chain
-
-        def attach(header_index: int, label: Text, ref: NodeRef, hop: int | None = None) -> None:
-            if hop is None:
-                hop = hop_for_header(chain, header_index)
+        def attach(header_index: int, label: Text, ref: NodeRef, hop: int | None) -> None:
             by_hop.setdefault(hop, []).append((header_index, label, ref))
 
         for ar in analysis.auth_results:
@@ -163,11 +157,10 @@ class HopTree(Tree[NodeRef]):
             attach(rs.header_index, spf_label(rs), ref, rs.stamped_by_hop)
         for s in analysis.arc_sets:
             idx = s.seal.header_index if s.seal else (s.results.header_index if s.results else 0)
-            aid = s.results.authserv_id if s.results else None
-            hop = stamping_hop(chain, idx, authserv_id=aid)
-            attach(idx, arc_label(s), NodeRef("arc", None, idx, s), hop)
+            attach(idx, arc_label(s), NodeRef("arc", None, idx, s), s.stamped_by_hop)
         for vh in analysis.vendor_headers:
-            attach(vh.header_index, vendor_label(vh), NodeRef("vendor", None, vh.header_index, vh))
+            ref = NodeRef("vendor", None, vh.header_index, vh)
+            attach(vh.header_index, vendor_label(vh), ref, vh.stamped_by_hop)
 
         hops = list(analysis.chain.hops)
         if self.newest_first:

@@ -158,3 +158,4 @@ class ARCSet:
     message_signature: DKIMSignature | None = None
     results: AuthResults | None = None
     defects: tuple[Defect, ...] = ()
+    stamped_by_hop: int | None = None  # the hop whose receiver added this set

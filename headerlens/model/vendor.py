@@ -33,6 +33,7 @@ class VendorHeader:
     summary: str | None = None  # one line: what this header says overall
     fields: tuple[DecodedField, ...] = ()
     defects: tuple[Defect, ...] = ()
+    stamped_by_hop: int | None = None  # the hop whose receiver added this header
 
     @property
     def severity(self) -> Severity:
