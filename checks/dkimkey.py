@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from dkim.crypto import UnparsableKeyError, parse_public_key
 from dkim.util import InvalidTagValueList, parse_tag_value
 
+from headerlens import budgets
 from headerlens.model.core import Defect, Severity
 from headerlens.model.verdicts import DkimKey, DkimResult
 
@@ -111,11 +112,18 @@ def _rsa_defects(bits: int, exponent: int) -> tuple[bool, list[Defect]]:
     return safe, out
 
 
-def parse_key_record(text: str) -> DkimKey:
+def parse_key_record(text: str, *, name: str = "") -> DkimKey:
     """Parse one DKIM key TXT record (strings already joined) into a judged ``DkimKey``.
 
-    Never raises: syntax problems make ``usable`` False with an ERROR defect.
+    Never raises: syntax problems make ``usable`` False with an ERROR defect. ``name``, the
+    selector's DNS name, only makes messages more precise.
     """
+    size = len(text.encode("utf-8", "surrogateescape"))
+    if size > budgets.DKIM_TXT_BYTES.limit:  # catalogue F8: checked before any parsing
+        where = f"at {name} " if name else ""
+        detail = f"The TXT record {where}was not read as a key."
+        finding = budgets.exceeded(budgets.DKIM_TXT_BYTES, size, detail, Severity.ERROR)
+        return DkimKey(raw=text, usable=False, defects=(finding,))
     defects: list[Defect] = []
     try:
         tags = parse_tag_value(text.encode("utf-8", "surrogateescape"))
@@ -238,8 +246,10 @@ def parse_key_record(text: str) -> DkimKey:
     )
 
 
-def pick_key_record(answers: Sequence[str]) -> tuple[DkimKey | None, tuple[Defect, ...]]:
-    """The key record to use among the TXT answers at a selector name.
+def pick_key_record(
+    answers: Sequence[str], *, name: str = ""
+) -> tuple[DkimKey | None, tuple[Defect, ...]]:
+    """The key record to use among the TXT answers at a selector name (``name``, optional).
 
     RFC 6376 §3.6.2.2 leaves several records undefined; we use the first that parses as a
     DKIM key and say that there were several.
@@ -256,7 +266,7 @@ def pick_key_record(answers: Sequence[str]) -> tuple[DkimKey | None, tuple[Defec
                 Severity.WARNING,
             )
         )
-    keys = [parse_key_record(a) for a in answers]
+    keys = [parse_key_record(a, name=name) for a in answers]
     for key in keys:
         if key.usable:
             return key, tuple(notes)

@@ -97,6 +97,14 @@ DMARC_WALK_QUERIES = Budget(
     "DMARC tree-walk queries", 8, "queries", "-", "headerlens.checks.orgdomain",
     "RFC 9989 §4.10: at most eight queries per DNS tree walk",
 )  # fmt: skip
+SPF_TXT_BYTES = Budget(
+    "SPF record size", 4096, "bytes", "spf.record-too-large", "headerlens.checks.spf_eval",
+    "RFC 7208 §3.4 advises < 450; a TXT answer over TCP may reach 64 KB. Larger is permerror",
+)  # fmt: skip
+DKIM_TXT_BYTES = Budget(
+    "DKIM key record size", 8192, "bytes", "dkim.key.too-large", "headerlens.checks.dkimkey",
+    "an 8192-bit RSA key record is about 1.5 KB; a larger TXT record is not parsed as a key",
+)  # fmt: skip
 CNAME_DEPTH = Budget(
     "CNAME depth", 16, "links", "SERVFAIL rcode", "dnspython (MAX_CHAIN)",
     "dnspython stops chasing after 16 links within one answer; a loop ends as SERVFAIL",
@@ -121,6 +129,8 @@ ALL: tuple[Budget, ...] = (
     SPF_DNS_TERMS,
     SPF_VOID_LOOKUPS,
     DMARC_WALK_QUERIES,
+    SPF_TXT_BYTES,
+    DKIM_TXT_BYTES,
     CNAME_DEPTH,
 )
 
@@ -131,7 +141,7 @@ def exceeded(
     """The finding for ``budget`` hit with ``seen`` units; ``detail`` says what was done instead."""
     return Defect(
         budget.code,
-        f"{budget.name.capitalize()} limit reached: {seen:,} {budget.unit} "
+        f"{budget.name[:1].upper()}{budget.name[1:]} limit reached: {seen:,} {budget.unit} "
         f"(limit {budget.limit:,}). {detail}",
         severity,
     )
