@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import asyncio
 
-from headerlens.checks.dmarc import _discover  # the same discovery rule messages get
+from headerlens.checks.dmarc import (  # the same discovery rule messages get
+    IGNORED_RECORD_CODES,
+    _discover,
+)
 from headerlens.checks.dnsproto import Resolver
 from headerlens.checks.orgdomain import DmarcLookups, org_domain, psl_org_domain
 from headerlens.model.core import Defect, Severity
@@ -203,10 +206,15 @@ async def check_dmarc_policy(domain: str, resolver: Resolver) -> DmarcCheck:
     if found is None or found.record is None:
         if not temp:
             org_name = org.psl or domain
+            # G7: a record that does not start with v=DMARC1 is named by _discover's notes.
+            ignored = any(
+                p.severity is Severity.ERROR and p.code in IGNORED_RECORD_CODES for p in notes
+            )
+            what = "No usable DMARC record" if ignored else "No DMARC record"
             problems.append(
                 Defect(
                     "dmarc.none",
-                    f"No DMARC record for {domain} or its parents: receivers apply no policy. "
+                    f"{what} for {domain} or its parents: receivers apply no policy. "
                     f'Start with _dmarc.{org_name} TXT "v=DMARC1; p=none; '
                     f'rua=mailto:dmarc-reports@{org_name}".',
                     Severity.ERROR,

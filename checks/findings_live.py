@@ -11,6 +11,7 @@ from headerlens.checks.findings_where import hop_of, where
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.verdicts import DkimResult, DkimVerdict, DmarcVerdict
 from headerlens.model.verification import Verification, VerifyMode
+from headerlens.parsers.selectorprivacy import recipient_addresses, tracking_selector
 from headerlens.stamped import final_results
 
 # DKIM defects that a finding below restates with more context.
@@ -58,6 +59,27 @@ def _onmicrosoft(analysis: Analysis, d: DkimVerdict, dmarc: DmarcVerdict | None)
         fix=f"Publish selector1._domainkey.{author} CNAME selector1-{dashed}._domainkey.{dom} and "
         f"selector2._domainkey.{author} CNAME selector2-{dashed}._domainkey.{dom}, then enable "
         f"DKIM signing for {author} in Microsoft 365.",
+        hop_number=hop_of(analysis, d.header_index),
+        header_index=d.header_index,
+    )
+
+
+def _tracking_selector(analysis: Analysis, d: DkimVerdict) -> Finding | None:
+    """H6: a selector that looks made for this message or recipient (parsers/selectorprivacy)."""
+    why = tracking_selector(d.selector or "", recipient_addresses(analysis.headers))
+    if why is None:
+        return None
+    name = d.key_name or f"{d.selector}._domainkey.{d.domain or '?'}"
+    return Finding(
+        "dkim.selector-tracking",
+        Severity.INFO,
+        f"DKIM d={d.domain or '?'} s={d.selector}: looking up this selector may tell the sender "
+        "the message was opened.",
+        detail=f"The selector {why}, so it looks made for this message or recipient. The key "
+        f"lookup ({name} TXT) goes to the signer's DNS servers, which then learn that, and "
+        "when, this message is being checked.",
+        fix="Inspect such messages with --offline (no DNS queries are made) or replay saved "
+        "answers with --dns-snapshot.",
         hop_number=hop_of(analysis, d.header_index),
         header_index=d.header_index,
     )
@@ -173,7 +195,9 @@ def _dns_trouble(v: Verification) -> list[Finding]:
 
 
 def live_findings(analysis: Analysis, v: Verification) -> list[Finding]:
-    """Findings from the re-verification; offline, a single note that nothing was checked."""
+    """Findings from the re-verification; offline, a note that nothing was checked, plus any
+    selector that looks made for this message (a lookup the user may want to avoid, H6)."""
+    tracking = [f for d in v.dkim if (f := _tracking_selector(analysis, d)) is not None]
     if v.mode is VerifyMode.OFFLINE:
         return [
             Finding(
@@ -181,9 +205,10 @@ def live_findings(analysis: Analysis, v: Verification) -> list[Finding]:
                 Severity.INFO,
                 "Offline: no DNS queries were made, so SPF, DKIM, DMARC and ARC were not "
                 "re-verified; the stamped verdicts are shown as received.",
-            )
+            ),
+            *tracking,
         ]
-    out: list[Finding] = []
+    out: list[Finding] = list(tracking)
     if v.spf is not None:
         out += spf_findings(analysis, v.spf)
     elif v.spf_note:

@@ -1,4 +1,5 @@
-"""SPF findings: the sending service missing from SPF, a bypassed gateway, lookup limits."""
+"""SPF findings: the sending service missing from SPF, a bypassed gateway, lookup limits,
+include/redirect loops and lookups that carry the sender's local part."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
     hop, hdr = where(analysis)
     res = spf.verdict
     out: list[Finding] = []
+    loop = next((d for d in spf.defects if d.code == "spf.loop"), None)
     matched = f" (matched {spf.match.describe()})" if spf.match else ""
     bad = res in (SpfVerdict.FAIL, SpfVerdict.SOFTFAIL, SpfVerdict.NEUTRAL, SpfVerdict.NONE)
     sender = sending_service(analysis)
@@ -53,6 +55,22 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
                 fix=f"Set the outbound send connector (e.g. on the Exchange Edge server) to relay "
                 f"through {svc.name} as its smart host instead of using DNS delivery; only if "
                 f"this server must send directly, add {'ip6' if ':' in spf.ip else 'ip4'}:{spf.ip} to the SPF record.",
+                hop_number=hop,
+                header_index=hdr,
+            )
+        )
+    elif res is SpfVerdict.PERMERROR and loop is not None:
+        out.append(
+            Finding(
+                "spf.loop",
+                Severity.ERROR,
+                f"SPF for {spf.domain} is permerror because its include/redirect terms loop: "
+                f"{loop.message}",
+                detail="RFC 7208 has no separate loop rule: receivers go round the loop until "
+                f"the limit of {SPF_LOOKUP_LIMIT} DNS-querying terms (§4.6.4) makes SPF "
+                f"permerror for every IP not matched before the loop. {spf.reason}",
+                fix="Remove the include:/redirect= named above from that record, or point it at "
+                "the record that was meant, so no record includes one already above it.",
                 hop_number=hop,
                 header_index=hdr,
             )
@@ -98,6 +116,22 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
                 header_index=hdr,
             )
         )
+    out += [
+        Finding(
+            "spf.privacy-local-part",
+            Severity.WARNING,
+            d.message,
+            detail="Whoever runs DNS for that name sees the query: the sender's local part "
+            "(often a per-recipient bounce address) tells them this message is being checked, "
+            "and when (RFC 7208 §11.6).",
+            fix="Inspect such messages with --offline (no DNS queries are made) or replay "
+            "saved answers with --dns-snapshot.",
+            hop_number=hop,
+            header_index=hdr,
+        )
+        for d in spf.defects
+        if d.code == "spf.macro-local-part"
+    ]
     stamped = stamped_result(analysis, "spf")
     if stamped and stamped != res.value and res is not SpfVerdict.TEMPERROR:
         out.append(

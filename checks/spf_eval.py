@@ -7,7 +7,14 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from headerlens.checks.spf_macro import MacroContext, expand, finish_target, needs_p
+from headerlens import budgets
+from headerlens.checks.spf_macro import (
+    MacroContext,
+    expand,
+    finish_target,
+    local_part_defect,
+    needs_p,
+)
 from headerlens.checks.spf_macro import valid_check_domain as _valid_domain
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
@@ -90,6 +97,9 @@ class Run:
         self._cache: dict[tuple[str, str], DnsRecord] = {}
         self._p_cache: dict[str, str] = {}
         self._addr_rdtype = "A" if ctx.ip.version == 4 else "AAAA"
+        self._stack: list[str] = []  # domains whose check_host() is running, outermost first
+        self.loops: list[str] = []  # each include/redirect cycle met, "a → b → a"
+        self._private_names: set[str] = set()
 
     # -- plumbing -------------------------------------------------------------------------
     def query(self, name: str, rdtype: str) -> Ask:
@@ -122,7 +132,8 @@ class Run:
         if self.lookups > MAX_DNS_TERMS:
             raise self.fail(
                 SpfVerdict.PERMERROR,
-                f"more than {MAX_DNS_TERMS} DNS-querying terms (RFC 7208 §4.6.4)",
+                f"more than {MAX_DNS_TERMS} DNS-querying terms (RFC 7208 §4.6.4)"
+                + self._loop_suffix(),
                 domain,
                 term,
                 path,
@@ -143,7 +154,8 @@ class Run:
             if self.voids > MAX_VOID_LOOKUPS:
                 raise self.fail(
                     SpfVerdict.PERMERROR,
-                    f"more than {MAX_VOID_LOOKUPS} void DNS lookups (RFC 7208 §4.6.4)",
+                    f"more than {MAX_VOID_LOOKUPS} void DNS lookups (RFC 7208 §4.6.4)"
+                    + self._loop_suffix(),
                     domain,
                     term,
                     path,
@@ -158,10 +170,63 @@ class Run:
         if spec is None:
             return domain
         p_value = (yield from self.p_value(domain)) if needs_p(tokens) else "unknown"
-        return finish_target(expand(tokens, self.ctx, domain, p_value))
+        name = finish_target(expand(tokens, self.ctx, domain, p_value))
+        if name is not None:
+            self._note_private(tokens, name, domain)
+        return name
+
+    def _note_private(self, tokens: tuple[MacroToken, ...], name: str, domain: str) -> None:
+        """H6: note (once per name) a query name that carries the sender's local part."""
+        note = local_part_defect(tokens, name, domain)
+        if note is not None and name.lower() not in self._private_names:
+            self._private_names.add(name.lower())
+            self.defects.append(note)
+
+    def _loop_suffix(self) -> str:
+        return f"; the include/redirect chain loops ({self.loops[0]})" if self.loops else ""
+
+    def _note_loop(self, key: str, path: tuple[str, ...]) -> None:
+        """F2: ``key`` is already being evaluated further up; name the cycle.
+
+        RFC 7208 has no loop rule: a repeated domain is evaluated again with the same client,
+        the same (cached) answers and the same macro values, so it reaches the same term
+        again and the walk can only end at the §4.6.4 limits (permerror). We keep evaluating
+        to that limit, so the trace and the lookup count are what a receiver sees, and name
+        the cycle the first time it closes (later turns only repeat it, rotated).
+        """
+        if self.loops:
+            return
+        start = len(self._stack) - 1 - self._stack[::-1].index(key)
+        cycle = " → ".join([*self._stack[start:], key])
+        self.loops.append(cycle)
+        term = path[-1] if path else "(top)"
+        holder = self._stack[-1]
+        message = (
+            f"{term} in the SPF record of {holder} points back to {key}, which is already being "
+            f"evaluated: loop {cycle}."
+        )
+        self.defects.append(Defect("spf.loop", message, Severity.ERROR))
+        self.step(holder, term, SpfOutcome.INFO, f"loop: {cycle}", path[:-1])
 
     # -- check_host -----------------------------------------------------------------------
     def check(
+        self, domain: str, path: tuple[str, ...]
+    ) -> Generator[DnsQuestion, DnsRecord, Outcome]:
+        """check_host() for ``domain`` (§4), keeping the stack of domains being evaluated.
+
+        ``domain`` is already macro-expanded; it is compared case-insensitively and without
+        a trailing dot with the domains above it, to name include/redirect loops (F2).
+        """
+        key = domain.lower().rstrip(".")
+        if key in self._stack:
+            self._note_loop(key, path)
+        self._stack.append(key)
+        try:
+            return (yield from self._check(domain, path))
+        finally:
+            self._stack.pop()
+
+    def _check(
         self, domain: str, path: tuple[str, ...]
     ) -> Generator[DnsQuestion, DnsRecord, Outcome]:
         """check_host() for ``domain`` (§4): fetch, parse, evaluate terms, then redirect."""
@@ -191,6 +256,21 @@ class Run:
             raise self.fail(
                 SpfVerdict.PERMERROR,
                 f"{len(texts)} SPF records at {domain} (§4.5)",
+                domain,
+                "(record)",
+                path,
+            )
+        size = len(texts[0].encode("utf-8", "surrogateescape"))
+        if size > budgets.SPF_TXT_BYTES.limit:  # catalogue F8: a 64 KB record over TCP
+            self.defects.append(
+                budgets.exceeded(
+                    budgets.SPF_TXT_BYTES, size, f"The SPF record at {domain} was not evaluated."
+                )
+            )
+            raise self.fail(
+                SpfVerdict.PERMERROR,
+                f"the SPF record at {domain} is {size:,} bytes, over our "
+                f"{budgets.SPF_TXT_BYTES.limit:,}-byte budget: not evaluated",
                 domain,
                 "(record)",
                 path,

@@ -7,6 +7,7 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 
+from headerlens.model.core import Defect, Severity
 from headerlens.model.spf import MacroToken, SpfMacro
 from headerlens.parsers.spfrecord import is_toplabel
 
@@ -85,6 +86,34 @@ def needs_p(tokens: tuple[MacroToken, ...]) -> bool:
     return any(isinstance(t, SpfMacro) and t.letter == "p" for t in tokens)
 
 
+PRIVATE_LETTERS = frozenset({"l", "s"})
+"""Macro letters that put the sender's local part into a query name (§7.3)."""
+
+
+def private_macros(tokens: tuple[MacroToken, ...]) -> tuple[SpfMacro, ...]:
+    """The ``%{l}``/``%{s}`` macros of ``tokens`` (with any transformers, e.g. ``%{l1r-}``)."""
+    return tuple(t for t in tokens if isinstance(t, SpfMacro) and t.letter in PRIVATE_LETTERS)
+
+
+def local_part_defect(tokens: tuple[MacroToken, ...], name: str, domain: str) -> Defect | None:
+    """A privacy note when the expanded query ``name`` carries the sender's local part.
+
+    RFC 7208 §11.6 (privacy exposure): such lookups tell the operator of the queried DNS
+    zone which sender address is being checked, and when; a per-recipient bounce address
+    (VERP) makes that a read receipt. The note shows the name exactly as it is sent.
+    """
+    macros = private_macros(tokens)
+    if not macros:
+        return None
+    used = ", ".join(dict.fromkeys(m.raw or f"%{{{m.letter}}}" for m in macros))
+    return Defect(
+        "spf.macro-local-part",
+        f"The SPF record of {domain} uses {used}, so its lookups carry the sender's local "
+        f"part; the query name is {name}.",
+        Severity.WARNING,
+    )
+
+
 def expand(
     tokens: tuple[MacroToken, ...], ctx: MacroContext, domain: str, p_value: str = "unknown"
 ) -> str:
@@ -128,6 +157,8 @@ __all__ = [
     "dotted_ip",
     "expand",
     "finish_target",
+    "local_part_defect",
     "needs_p",
+    "private_macros",
     "valid_check_domain",
 ]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from headerlens.checks.dnsproto import Resolver
 from headerlens.checks.spf import evaluate_spf
 from headerlens.checks.spf_eval import MAX_DNS_TERMS, MAX_VOID_LOOKUPS
-from headerlens.checks.spf_macro import finish_target
+from headerlens.checks.spf_macro import finish_target, private_macros
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.domaincheck import SpfCheck, SpfNode, SpfNodeState, SpfRange
@@ -41,6 +41,43 @@ def _plain(spec: str | None, tokens: tuple[MacroToken, ...]) -> str | None:
 def _void(record: DnsRecord) -> bool:
     """NXDOMAIN or NODATA: a void lookup (§4.6.4)."""
     return record.rcode == "NXDOMAIN" or record.nodata
+
+
+def _loop(domain: str, via: str, path: tuple[str, ...]) -> Defect | None:
+    """F2: ``domain`` is already on ``path`` (the domains above it): name the cycle.
+
+    Names compare case-insensitively and without a trailing dot. RFC 7208 has no loop rule;
+    an evaluator goes round the cycle until the 10-term limit of §4.6.4 (permerror).
+    """
+    key = domain.lower().rstrip(".")
+    above = [p.lower().rstrip(".") for p in path]
+    if key not in above:
+        return None
+    start = len(above) - 1 - above[::-1].index(key)
+    cycle = " → ".join([*above[start:], key])
+    return Defect(
+        "spf.loop",
+        f"{via} in the SPF record of {above[-1]} points back to {key}, already above it: loop "
+        f"{cycle}. Evaluation goes round it until the limit of {MAX_DNS_TERMS} DNS-querying "
+        "terms (RFC 7208 §4.6.4): permerror for any IP not matched before the loop. Remove "
+        f"{via} from {above[-1]}.",
+        Severity.ERROR,
+    )
+
+
+def _local_part_note(term: str, tokens: tuple[MacroToken, ...], domain: str) -> list[Defect]:
+    """H6: a term whose query name carries the sender's local part (RFC 7208 §11.6)."""
+    if not private_macros(tokens):
+        return []
+    return [
+        Defect(
+            "spf.macro-local-part",
+            f"{term} in the SPF record of {domain} puts the sender's local part into a DNS "
+            "query name: whoever serves that name learns which sender address each check is "
+            "for, and when (RFC 7208 §11.6).",
+            Severity.INFO,
+        )
+    ]
 
 
 @dataclass
@@ -72,9 +109,9 @@ class _Walk:
 
     async def node(self, domain: str, via: str, path: tuple[str, ...]) -> SpfNode:
         """Fetch and judge the record at ``domain`` and, concurrently, everything below it."""
-        if domain.lower() in (p.lower() for p in path):
-            note = Defect("spf.loop", f"{via} points back to {domain}, already above it.")
-            return SpfNode(domain, via, SpfNodeState.LOOP, problems=(note,))
+        loop = _loop(domain, via, path)
+        if loop is not None:
+            return SpfNode(domain, via, SpfNodeState.LOOP, problems=(loop,))
         if self.fetched >= MAX_TREE_RECORDS:
             note = Defect(
                 "spf.tree-too-big",
@@ -119,6 +156,7 @@ class _Walk:
         for mech in record.mechanisms:
             has_all = has_all or mech.name == "all"
             terms += mech.queries_dns
+            problems += _local_part_note(mech.raw, mech.macro, domain)
             if mech.name == "include":
                 target = _plain(mech.domain_spec, mech.macro)
                 children.append(asyncio.ensure_future(self._child(target, mech.raw, here)))
@@ -127,6 +165,7 @@ class _Walk:
         redirect = record.modifier("redirect")
         if redirect is not None and not has_all:
             terms += 1
+            problems += _local_part_note(redirect.raw, redirect.macro, domain)
             target = _plain(redirect.value, redirect.macro)
             children.append(asyncio.ensure_future(self._child(target, redirect.raw, here)))
         kids = tuple(await asyncio.gather(*children))
@@ -317,6 +356,8 @@ async def check_spf_tree(domain: str, resolver: Resolver, ip: str | None = None)
             )
         )
     limit_result, limits = _limit_problems(tree.subtree_terms, voids)
+    if any(n.state is SpfNodeState.LOOP for n, _ in nodes):
+        limit_result = "permerror"  # a loop never ends before the §4.6.4 limit
     problems += limits + _all_problems(tree)
     ranges = _ranges(tree)
     problems += overlap_problems(ranges)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from headerlens.model.core import Defect, Severity
 from headerlens.model.verdicts import DmarcRecord
 
@@ -21,11 +23,69 @@ _LEGACY = {
 }
 
 
+_DMARC_LIKE = frozenset({"p", "sp", "np", "rua", "ruf", "adkim", "aspf", "pct", "fo", "psd"})
+
+
+class VersionCheck(NamedTuple):
+    """How a TXT text at a ``_dmarc`` name starts, and whether receivers use it (G7).
+
+    ``used`` is True when it counts as a DMARC record. ``code`` is "" for a clean start
+    (and for text that is plainly something else); otherwise it names the problem, and
+    ``why`` says it in words.
+    """
+
+    used: bool
+    code: str = ""
+    why: str = ""
+
+
+def version_check(text: str) -> VersionCheck:
+    """Does ``text`` start with the v=DMARC1 tag? (RFC 7489 §6.3-§6.4, §6.6.3; RFC 9989).
+
+    The rules, and the choices where the texts leave room:
+
+    * The value is case-sensitive: RFC 7489 §6.4 spells it as octets (%x44 %x4d ...) and
+      RFC 9989's grammar as ``%s"DMARC1"``, and §6.3 says it "MUST match precisely". So
+      ``v=dmarc1`` is not a DMARC record.
+    * v= must be the first tag (§6.3); a record with v= later is discarded (§6.6.3).
+    * The tag name ``"v"`` is an ABNF literal, case-insensitive (RFC 5234 §2.3), so ``V=``
+      is accepted; but DKIM's tag-list rules, which DMARC records follow, make tag names
+      case-sensitive (RFC 6376 §3.2), so some receivers ignore it: a warning.
+    * Leading whitespace: the grammar starts the record with the version tag, but the DKIM
+      tag-spec allows folding white space before a tag name, and v= is still the first tag,
+      so the record is used; receivers that compare the text's first bytes with
+      "v=DMARC1" ignore it: a warning.
+    * Whitespace around "=" is allowed by both grammars (``equals = *WSP "=" *WSP``).
+    """
+    stripped = text.lstrip()
+    name, sep, value = stripped.split(";", 1)[0].partition("=")
+    name, value = name.strip(), value.strip()
+    if sep and name.lower() == "v":
+        if value == "DMARC1":
+            if stripped != text:
+                why = "white space comes before v=DMARC1"
+                return VersionCheck(True, "dmarc.record.leading-space", why)
+            if name == "V":
+                return VersionCheck(True, "dmarc.record.upper-v", "the tag name is V, upper case")
+            return VersionCheck(True)
+        if value.upper() == "DMARC1":
+            why = f"the version is v={value}, but the value is case-sensitive: exactly DMARC1"
+            return VersionCheck(False, "dmarc.record.version-case", why)
+        if value.split()[0:1] == ["DMARC1"]:
+            why = "v=DMARC1 is not followed by a semicolon, so the version reads as " + repr(value)
+            return VersionCheck(False, "dmarc.record.version", why)
+        return VersionCheck(False, "dmarc.record.version", f"its first tag is v={value}")
+    names = [part.partition("=")[0].strip().lower() for part in text.split(";") if "=" in part]
+    if "v" in names:
+        return VersionCheck(False, "dmarc.record.v-not-first", "v= is not its first tag")
+    if _DMARC_LIKE & set(names) or "dmarc1" in text.lower():
+        return VersionCheck(False, "dmarc.record.no-version", "it has DMARC tags but no v= tag")
+    return VersionCheck(False)
+
+
 def is_dmarc_record(text: str) -> bool:
-    """True when the TXT text starts with the v=DMARC1 tag (RFC 7489 §6.6.3 step 3)."""
-    head = text.lstrip().split(";", 1)[0]
-    name, sep, value = head.partition("=")
-    return bool(sep) and name.strip().lower() == "v" and value.strip() == "DMARC1"
+    """True when receivers take the TXT text as a DMARC record (see :func:`version_check`)."""
+    return version_check(text).used
 
 
 def _uris(value: str, tag: str, defects: list[Defect]) -> tuple[str, ...]:
@@ -78,14 +138,16 @@ def parse_dmarc_record(text: str) -> DmarcRecord:
     exactly ``DMARC1`` or the text is not a DMARC record (``valid`` False). Unknown tags are
     ignored (RFC 9989 §4.7); a missing or invalid p= leaves ``p`` None, read as p=none.
     """
-    if not is_dmarc_record(text):
+    start = version_check(text)
+    if not start.used:
+        why = f": {start.why}" if start.why else ""
         return DmarcRecord(
             raw=text,
             valid=False,
             defects=(
                 Defect(
                     "dmarc.record.not-dmarc",
-                    "The record does not start with v=DMARC1, so it is not a DMARC record.",
+                    f"The record does not start with v=DMARC1{why}, so it is not a DMARC record.",
                     Severity.ERROR,
                 ),
             ),

@@ -10,14 +10,20 @@ import time
 
 import pytest
 
+from headerlens.analyze import analyze
 from headerlens.checks.arc import verify_arc
 from headerlens.checks.dkim import verify_dkim
 from headerlens.checks.dmarc import evaluate_dmarc
+from headerlens.checks.findings_live import live_findings
+from headerlens.checks.findings_spf import spf_findings
 from headerlens.checks.resolver import LiveResolver, OfflineResolver
 from headerlens.checks.spf import evaluate_spf
-from headerlens.model.verdicts import ArcResult, DkimResult, DmarcResult
+from headerlens.checks.spftree import check_spf_tree
+from headerlens.model.core import Severity
+from headerlens.model.verdicts import ArcResult, DkimResult, DkimVerdict, DmarcResult
+from headerlens.model.verification import Verification, VerifyMode
 from headerlens.stamped import final_receiver_results
-from tests.catalogue import MSG, codes, timed
+from tests.catalogue import MSG, codes, timed, with_header
 from tests.dnslab import LabDns
 from tests.memresolver_dkim import MemoryResolver
 from tests.test_dkim_verify import _MSG, _PUB, LAB_NOW, RECEIPT, sign
@@ -100,12 +106,53 @@ async def test_h5_cname_loop_real_servers(lab_dns: LabDns) -> None:
     assert record.rcode in ("SERVFAIL", "NOERROR") and record.answers == ()
 
 
+def _dkim_verdict(selector: str) -> DkimVerdict:
+    return DkimVerdict(
+        signature_index=0,
+        header_index=0,
+        domain="example.net",
+        selector=selector,
+        algorithm="rsa-sha256",
+        header_result=DkimResult.UNAVAILABLE,
+        body_result=DkimResult.UNAVAILABLE,
+        result=DkimResult.UNAVAILABLE,
+        explanation="Not checked: offline.",
+    )
+
+
 async def test_h6_offline_mode_sends_nothing_and_names_the_query() -> None:
     # catalogue H6: offline mode exists and records the query names it did not send
     offline = OfflineResolver()
     await evaluate_spf(offline, "192.0.2.1", "victim-local-part@x.example", None)
     assert offline.log and offline.log[0].name == "x.example"
     assert all(r.resolver == "offline" for r in offline.log)
+    # An SPF macro expanding the sender's local part (RFC 7208 §11.6): the warning shows the
+    # query name exactly as it was sent, and the finding points to --offline.
+    zone = MemoryResolver({("x.example", "TXT"): ["v=spf1 exists:%{l}._spf.%{d} -all"]})
+    spf = await evaluate_spf(zone, "192.0.2.1", "victim-local-part@x.example", None)
+    sent = "victim-local-part._spf.x.example"
+    (note,) = [d for d in spf.defects if d.code == "spf.macro-local-part"]
+    assert sent in note.message and "%{l}" in note.message and (sent, "A") in zone.asked
+    analysis = analyze(with_header(b"Delivered-To: jane.doe@example.com"))
+    (privacy,) = [f for f in spf_findings(analysis, spf) if f.code == "spf.privacy-local-part"]
+    assert sent in privacy.title and "--offline" in privacy.fix
+    # the domain check (headerlens check) names the term too, without a sender to expand
+    tree = await check_spf_tree("x.example", zone)
+    notes = [p.message for p in tree.problems if p.code == "spf.macro-local-part"]
+    assert notes and "exists:%{l}._spf.%{d} in the SPF record of x.example" in notes[0]
+    # A DKIM selector made for this recipient or message: an info finding, offline too; an
+    # ordinary selector (EOP's selector1) gets none.
+    for selector, flagged in [
+        ("t-janedoe-20261110", True),  # the recipient's local part
+        ("m-9e107d9d372bb6826bd81d3542a419d6", True),  # a 32-digit hex id
+        ("selector1", False),  # corpus: EOP selectors
+    ]:
+        v = Verification(VerifyMode.OFFLINE, "offline", dkim=(_dkim_verdict(selector),))
+        found = [f for f in live_findings(analysis, v) if f.code == "dkim.selector-tracking"]
+        assert bool(found) is flagged, selector
+        if flagged:
+            assert found[0].severity is Severity.INFO and "--offline" in found[0].fix
+            assert f"{selector}._domainkey.example.net" in found[0].detail
 
 
 # --- I: ARC ---------------------------------------------------------------------------------
@@ -226,3 +273,16 @@ def test_j3_own_authserv_id_at_several_positions() -> None:
     a, _ = timed(top + lines[0] + b"\r\n" + lower + lines[1])
     final = final_receiver_results(a)
     assert final[0].header_index == 0 and final[0].results[0].result == "fail"
+    # the lower copy is flagged, naming its position, and only the topmost counts
+    (dup,) = [d for d in a.defects if d.code == "ar.duplicate-authserv-id"]
+    assert "#2" in dup.message and "(#0)" in dup.message and "CVE-2022-48521" in dup.message
+
+
+def test_j3_contiguous_fields_at_the_top_are_not_duplicates() -> None:
+    # catalogue J3 negative: one receiver writing several A-R fields together (as Gmail and
+    # EOP do, one per method) is normal: no Received line between them
+    spf = b"Authentication-Results: mx.example.com; spf=pass smtp.mailfrom=example.net\r\n"
+    dkim = b"Authentication-Results: mx.example.com; dkim=pass header.d=example.net\r\n"
+    a, _ = timed(spf + b"X-Note: between\r\n" + dkim + MSG)
+    assert [r.header_index for r in final_receiver_results(a)] == [0, 2]
+    assert "ar.duplicate-authserv-id" not in codes(a)

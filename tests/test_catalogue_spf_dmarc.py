@@ -10,12 +10,19 @@ import time
 
 import pytest
 
+from headerlens.analyze import analyze
 from headerlens.checks.dmarc import evaluate_dmarc
+from headerlens.checks.dmarcpolicy import check_dmarc_policy
+from headerlens.checks.findings_dmarc import dmarc_findings
+from headerlens.checks.findings_spf import spf_findings
 from headerlens.checks.resolver import LiveResolver
 from headerlens.checks.spf import check_host, evaluate_spf, run_sync
+from headerlens.checks.spftree import check_spf_tree
 from headerlens.model.spf import SpfResult
 from headerlens.model.verdicts import DmarcResult, DmarcVerdict
+from headerlens.model.verification import Verification, VerifyMode
 from tests._spf_fakedns import FakeZone
+from tests.catalogue import MSG
 from tests.dnslab import SilentUdpPort
 from tests.memresolver_dkim import MemoryResolver
 
@@ -52,24 +59,65 @@ def test_f1_fifty_includes(records: dict[str, list[tuple[str, str]]]) -> None:
 
 
 @pytest.mark.parametrize(
-    "records",
+    ("records", "cycle", "named", "in_tree"),
     [
-        {
-            "x.example": [("TXT", "v=spf1 include:y.example -all")],
-            "y.example": [("TXT", "v=spf1 include:x.example -all")],
-        },
-        {
-            "x.example": [("TXT", "v=spf1 redirect=y.example")],
-            "y.example": [("TXT", "v=spf1 redirect=x.example")],
-        },
+        (
+            {
+                "x.example": [("TXT", "v=spf1 include:y.example -all")],
+                "y.example": [("TXT", "v=spf1 include:x.example -all")],
+            },
+            "x.example → y.example → x.example",
+            "include:x.example in the SPF record of y.example",
+            True,
+        ),
+        (
+            {
+                "x.example": [("TXT", "v=spf1 redirect=y.example")],
+                "y.example": [("TXT", "v=spf1 redirect=x.example")],
+            },
+            "x.example → y.example → x.example",
+            "redirect=x.example in the SPF record of y.example",
+            True,
+        ),
+        (  # case-insensitive, trailing dot ignored
+            {"x.example": [("TXT", "v=spf1 include:X.Example. -all")]},
+            "x.example → x.example",
+            "include:X.Example. in the SPF record of x.example",
+            True,
+        ),
+        (  # compared after macro expansion: %{o} is the sender domain (RFC 7208 §7.3)
+            {
+                "x.example": [("TXT", "v=spf1 include:y.example -all")],
+                "y.example": [("TXT", "v=spf1 include:%{o} -all")],
+            },
+            "x.example → y.example → x.example",
+            "include:%{o} in the SPF record of y.example",
+            False,  # the domain check does not follow sender-dependent targets
+        ),
     ],
-    ids=["include-loop", "redirect-loop"],
+    ids=["include-loop", "redirect-loop", "self-include-case-dot", "macro-loop"],
 )
-def test_f2_loops_end_at_the_limit(records: dict[str, list[tuple[str, str]]]) -> None:
-    # catalogue F2: permerror within the same limit (no separate loop rule in RFC 7208)
+async def test_f2_loops_end_at_the_limit(
+    records: dict[str, list[tuple[str, str]]], cycle: str, named: str, in_tree: bool
+) -> None:
+    # catalogue F2: permerror within the same limit (no separate loop rule in RFC 7208, so the
+    # verdict and the lookup count are a receiver's); the cycle path is named, with the record
     result, zone = _spf(records)
     assert result.result == "permerror"
     assert result.lookup_count == 11 and len(zone.asked) <= 11
+    assert cycle in result.reason
+    (loop,) = [d for d in result.defects if d.code == "spf.loop"]
+    assert cycle in loop.message and named in loop.message
+    findings = spf_findings(analyze(MSG), result)
+    (finding,) = [f for f in findings if f.code == "spf.loop"]
+    assert named in finding.title and cycle in finding.title
+    assert "spf.too-many-lookups" not in {f.code for f in findings}  # not "remove includes"
+    # the domain check (headerlens check) names the same loop in the include tree
+    tree = await check_spf_tree("x.example", FakeZone(records))
+    tree_loops = [p for p in tree.problems if p.code == "spf.loop"]
+    assert bool(tree_loops) is in_tree
+    if in_tree:
+        assert cycle in tree_loops[0].message and tree.limit_result == "permerror"
 
 
 @pytest.mark.parametrize(
@@ -153,12 +201,39 @@ def test_f7_explanation_text_is_inert() -> None:
 
 
 def test_f8_large_record() -> None:
-    # catalogue F8 / RFC 7208 §3.4: advisory finding past 450 bytes; no blow-up
-    terms = " ".join(f"ip4:10.0.{i // 250}.{i % 250}" for i in range(400))
+    # catalogue F8 / RFC 7208 §3.4: advisory finding past 450 bytes; no blow-up. 250 terms
+    # (3.6 KB) stay under the 4 KiB budget (budgets.SPF_TXT_BYTES), so they are evaluated
+    terms = " ".join(f"ip4:10.0.{i // 250}.{i % 250}" for i in range(250))
     started = time.perf_counter()
     result, _ = _spf({"x.example": [("TXT", f"v=spf1 {terms} -all")]})
     assert time.perf_counter() - started < 0.5
     assert result.result == "fail" and "spf.record-long" in _codes(result)
+
+
+@pytest.mark.parametrize(
+    ("record", "size", "verdict", "code"),
+    [
+        ("v=spf1 " + " " * 3968 + "ip4:192.0.2.1 -all", 3, "pass", "spf.record-long"),
+        ("v=spf1 " + "ip4:10.0.0.1 " * 4860 + "-all", 255, "permerror", "spf.record-too-large"),
+        ("v=spf1 " + " " * 2975 + "ip4:192.0.2.1 -all", 3, "pass", "spf.record-long"),
+    ],
+    ids=["4kb", "64kb-over-tcp", "1000-strings"],
+)
+async def test_f8_large_records_from_a_real_server(
+    record: str, size: int, verdict: str, code: str
+) -> None:
+    # catalogue F8 on a real loopback server (tests/misbehaving_dns.py): each record is too big
+    # for UDP (TC=1), arrives over TCP, strings joined (RFC 7208 §3.3); 4 KiB budget, no blow-up
+    from tests.misbehaving_dns import MisbehavingDns, Script, txt_strings
+
+    with MisbehavingDns({"x.example": Script((txt_strings(record, size),))}) as server:
+        resolver = LiveResolver(server.nameservers, timeout=2.0)
+        result = await evaluate_spf(resolver, IP, "a@x.example", None)
+        assert server.asked("x.example") == ["udp", "tcp"]
+    assert [r.answers for r in result.records] == [(record,)]
+    assert result.result == verdict and code in _codes(result)
+    if verdict == "permerror":
+        assert f"{len(record):,} bytes" in result.reason
 
 
 @pytest.mark.parametrize(
@@ -209,6 +284,16 @@ async def _dmarc(
     resolver = MemoryResolver({(n, "TXT"): v for n, v in records.items()})
     verdict = await evaluate_dmarc(domain, ("fail", "other.example"), [], resolver)
     return verdict, resolver
+
+
+START_CODES = {
+    "dmarc.record.leading-space",
+    "dmarc.record.upper-v",
+    "dmarc.record.version-case",
+    "dmarc.record.version",
+    "dmarc.record.v-not-first",
+    "dmarc.record.no-version",
+}
 
 
 def _dcodes(v: DmarcVerdict) -> set[str]:
@@ -262,14 +347,39 @@ async def test_g6_deep_domain_walk_is_bounded() -> None:
 
 
 @pytest.mark.parametrize(
-    ("record", "applies"),
-    [("  v=DMARC1; p=reject", True), ("p=reject; v=DMARC1", False), ("V=dmarc1; p=reject", False)],
-    ids=["leading-space", "v-not-first", "upper-v"],
+    ("record", "applies", "code"),
+    [
+        # used: the DKIM tag-spec allows leading white space and v= is still the first tag
+        ("  v=DMARC1; p=reject", True, "dmarc.record.leading-space"),
+        ("p=reject; v=DMARC1", False, "dmarc.record.v-not-first"),  # RFC 7489 §6.3
+        # the value is case-sensitive: %x44 %x4d... (RFC 7489 §6.4), %s"DMARC1" (RFC 9989)
+        ("V=dmarc1; p=reject", False, "dmarc.record.version-case"),
+        ("v=dmarc1; p=reject", False, "dmarc.record.version-case"),
+        ("V=DMARC1; p=reject", True, "dmarc.record.upper-v"),  # ABNF "v" is case-insensitive
+        ("v = DMARC1; p=reject", True, None),  # equals = *WSP "=" *WSP: nothing to say
+    ],
+    ids=["leading-space", "v-not-first", "upper-v-lower-value", "lower-value", "upper-v", "wsp"],
 )
-async def test_g7_record_start(record: str, applies: bool) -> None:
-    # catalogue G7 / RFC 9989: a record must start with v=DMARC1
+async def test_g7_record_start(record: str, applies: bool, code: str | None) -> None:
+    # catalogue G7 / RFC 7489 §6.3-§6.4, RFC 9989: a record must start with v=DMARC1; every
+    # departure is named, with the record's name and whether receivers use it
     v, _ = await _dmarc({"_dmarc.example.com": [record]})
     assert (v.policy == "reject") is applies
+    assert v.result is (DmarcResult.FAIL if applies else DmarcResult.NONE)
+    starts = [d for d in v.findings if d.code in START_CODES]
+    assert [d.code for d in starts] == ([code] if code else [])
+    if code:
+        assert "_dmarc.example.com" in starts[0].message
+        assert ("receivers ignore it" in starts[0].message) is not applies
+        verification = Verification(VerifyMode.LIVE, "memory", dmarc=v)
+        found = [f for f in dmarc_findings(analyze(MSG), verification, v) if f.code == code]
+        assert found and found[0].title == starts[0].message
+    # the domain check (headerlens check) says the same
+    check = await check_dmarc_policy(
+        "example.com", MemoryResolver({("_dmarc.example.com", "TXT"): [record]})
+    )
+    assert [p.code for p in check.problems if p.code in START_CODES] == ([code] if code else [])
+    assert ("dmarc.none" in {p.code for p in check.problems}) is not applies
 
 
 async def test_g8_psd_record() -> None:
