@@ -27,6 +27,7 @@ from headerlens.checks.dnsproto import Resolver
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verdicts import DkimKey, DkimResult, DkimVerdict
+from headerlens.parsers.dkimcoverage import header_coverage, unsigned_instance_defects
 from headerlens.parsers.dkimsig import dns_name_problem
 
 ROTATION_AGE_DAYS = 7  # a key missing today on a message older than this was probably rotated
@@ -348,7 +349,7 @@ async def verify_dkim(
     sigs = sigs[:limit]
     records = await _fetch(resolver, {s.key_name for s in sigs if s.key_name and not s.error})
     keys: dict[str, tuple[DkimKey | None, tuple[Defect, ...]]] = {
-        name: pick_key_record(rec.answers) for name, rec in records.items()
+        name: pick_key_record(rec.answers, name=name) for name, rec in records.items()
     }
 
     def dnsfunc(name: bytes, timeout: int = 5) -> bytes | None:
@@ -418,11 +419,19 @@ def _verdict(
         _body(sig, message_body, has_body) if sig.tags else (DkimResult.UNAVAILABLE, None)
     )
     crypto: bool | None = None
+    coverage = header_coverage(
+        [n.decode("ascii", "replace") for n, _ in signer.headers],
+        [h.decode("ascii", "replace") for h in sig.include],
+        signature_index=sig.header_index,
+    )
     if sig.error is not None:
         header, why = DkimResult.PERMERROR, sig.error.message
         sig.findings.append(sig.error)
     else:
         _structure_findings(sig, message_body, has_body)
+        sig.findings.extend(
+            unsigned_instance_defects(coverage, f"d={sig.get('d')} s={sig.get('s')}")
+        )
         assert rec is not None
         header, crypto, why = _header(signer, sig, key, rec, dnsfunc, receipt, now)
     result = _combine(header, body)
@@ -460,6 +469,7 @@ def _verdict(
         checked_at=now,
         evidence=(rec,) if rec is not None else (),
         findings=tuple(sig.findings),
+        coverage=coverage,
     )
 
 

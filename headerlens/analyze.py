@@ -26,6 +26,7 @@ from headerlens.model import (
     VendorHeader,
 )
 from headerlens.parsers.authresults import parse_auth_results
+from headerlens.parsers.binary import describe_binary
 from headerlens.parsers.chain import build_chain, stated_client_ip
 from headerlens.parsers.dates import parse_date
 from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dkim_signature
@@ -33,7 +34,7 @@ from headerlens.parsers.headers import looks_binary, split_message, starts_with_
 from headerlens.parsers.identity import HIDDEN_CHARS, hidden_chars, read_author
 from headerlens.parsers.receivedspf import parse_received_spf
 from headerlens.parsers.vendor import decode_vendor_header, is_vendor_header
-from headerlens.stamped import hop_for_header, stamping_hop
+from headerlens.stamped import duplicate_authserv_id, hop_for_header, stamping_hop
 
 T = TypeVar("T")
 
@@ -146,7 +147,8 @@ def analyze(
         defects.append(
             Defect(
                 "input.binary",
-                "The input is binary data, not an RFC 5322 message; fields were not parsed.",
+                "The input is binary data, not an RFC 5322 message; fields were not parsed "
+                f"({describe_binary(data)}).",
                 Severity.ERROR,
             )
         )
@@ -228,6 +230,9 @@ def analyze(
         for s in group_arc_sets(tuple(seals), tuple(ams), tuple(aar))
     )
     vendor = [replace(v, stamped_by_hop=hop_for_header(chain, v.header_index)) for v in vendor]
+    duplicate = duplicate_authserv_id(auth, chain)  # catalogue J3
+    if duplicate is not None:
+        defects.append(duplicate)
 
     date_field = first.get("date")
     date: datetime | None = None

@@ -9,6 +9,7 @@ from typing import BinaryIO
 
 from headerlens import budgets
 from headerlens.model.core import InputKind
+from headerlens.parsers.binary import describe_binary
 from headerlens.parsers.headers import looks_binary, starts_with_field
 
 # Refuse inputs past this size before reading them whole: a pasted header block is a few KB,
@@ -104,7 +105,9 @@ def load(source: str, stdin: BinaryIO | None = None) -> LoadedInput:
             raise InputError(f"{source}: {exc.strerror or exc}") from None
         name = source
     if looks_binary(data) and not starts_with_field(data):
-        raise InputError(f"{name}: binary data, not an email message or header text")
+        raise InputError(
+            f"{name}: binary data, not an email message or header text ({describe_binary(data)})"
+        )
     if not data.strip():
         raise InputError(f"{name}: empty input; paste or save the message headers first")
     kind = InputKind.EML

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from headerlens.model import Analysis, AuthResults, Chain, MethodResult
+from collections.abc import Sequence
+
+from headerlens.model import Analysis, AuthResults, Chain, Defect, MethodResult
 
 
 def final_receiver_results(analysis: Analysis) -> tuple[AuthResults, ...]:
@@ -10,29 +12,59 @@ def final_receiver_results(analysis: Analysis) -> tuple[AuthResults, ...]:
 
     Copies such as Authentication-Results-Original are not the final receiver's word.
     """
-    fields = [a for a in analysis.auth_results if a.header_name.lower() == "authentication-results"]
+    return _own_fields(analysis.auth_results, analysis.chain)[0]
+
+
+def _own_fields(
+    auth_results: Sequence[AuthResults], chain: Chain
+) -> tuple[tuple[AuthResults, ...], tuple[AuthResults, ...]]:
+    """(the final receiver's fields, lower fields that claim its authserv-id), top-most first."""
+    fields = [a for a in auth_results if a.header_name.lower() == "authentication-results"]
     if not fields:
-        return ()
+        return (), ()
     top = min(fields, key=lambda a: a.header_index)
     if top.authserv_id is None:
         # Microsoft writes no authserv-id, so nothing ties an older field to the final
         # receiver (an NDR may carry an earlier hop's copy): only the top-most field counts.
-        return (top,)
+        return (top,), ()
     key = top.authserv_id.lower()
     # Only fields the final receiver wrote together: no Received line between them and the
     # top one. A field further down claiming the same authserv-id was added by someone else
     # (often the sender, to fake a pass: RFC 8601 §5 says receivers must not trust those).
-    received = [h.header_index for h in analysis.chain.hops]
-    return tuple(
-        sorted(
-            (
-                a
-                for a in fields
-                if (a.authserv_id or "").lower() == key
-                and not any(top.header_index < r < a.header_index for r in received)
-            ),
-            key=lambda a: a.header_index,
-        )
+    received = [h.header_index for h in chain.hops]
+    same = sorted(
+        (a for a in fields if (a.authserv_id or "").lower() == key), key=lambda a: a.header_index
+    )
+    own = tuple(a for a in same if not any(top.header_index < r < a.header_index for r in received))
+    return own, tuple(a for a in same if a not in own)
+
+
+def duplicate_authserv_id(auth_results: Sequence[AuthResults], chain: Chain) -> Defect | None:
+    """A defect when fields below a Received line carry the final receiver's authserv-id.
+
+    RFC 8601 §5: a receiver must delete (or ignore) fields bearing its own authserv-id that
+    arrived with the message; only the block it wrote on top counts. Trusting the wrong one is
+    the CVE-2022-48521 class (a forged "pass" below the real result). Several contiguous
+    fields at the top (one per method, as Gmail and EOP write them) are normal.
+    """
+    own, stray = _own_fields(auth_results, chain)
+    if not stray:
+        return None
+    top = own[0]
+
+    def where(a: AuthResults) -> str:
+        above = [h for h in chain.hops if h.header_index < a.header_index]
+        hop = max(above, key=lambda h: h.header_index).number if above else None
+        return f"#{a.header_index}" + (f" (below hop {hop}'s Received line)" if hop else "")
+
+    below = ", ".join(where(a) for a in stray[:10])
+    more = f" and {len(stray) - 10} more" if len(stray) > 10 else ""
+    return Defect(
+        "ar.duplicate-authserv-id",
+        f"Authentication-Results {below}{more} carry the final receiver's authserv-id "
+        f"{top.authserv_id}, but sit below a Received line, so they arrived with the message "
+        "(forged, or stamped on an earlier pass). Only the top-most block "
+        f"(#{top.header_index}) counts (RFC 8601 §5; the CVE-2022-48521 class).",
     )
 
 

@@ -14,10 +14,15 @@ from headerlens.parsers.hops import (
     is_internal_ip,
     is_provider_internal,
     registrable_domain,
+    special_range,
 )
 from headerlens.parsers.received import normalize_ip, parse_received
 
-__all__ = ["CLOCK_SKEW_TOLERANCE", "build_chain", "is_internal_ip"]
+__all__ = ["CLOCK_SKEW_TOLERANCE", "STAND_IN_RANGES", "build_chain", "is_internal_ip"]
+
+# Ranges only examples, labs and sanitised copies use (RFC 5737, RFC 3849, RFC 2544): a note,
+# not a warning, when one is the boundary IP (hops.special_range labels start with these).
+STAND_IN_RANGES = ("documentation", "benchmarking")
 
 # Hops stamp whole seconds and clocks drift a little: a delay of -1 s is rounding, not skew.
 CLOCK_SKEW_TOLERANCE = timedelta(seconds=1)
@@ -287,6 +292,63 @@ def _roles_around_boundary(hops: list[Hop], boundary: int | None) -> list[Hop]:
     return out
 
 
+def _private_external(
+    hops: list[Hop], boundary: Boundary | None, domain_of: Callable[[str], str | None]
+) -> list[Hop]:
+    """Flag the hop where the message entered the receiving organisation when its connecting
+    IP is private, reserved or a documentation address (catalogue C10).
+
+    That IP is what SPF is checked against (RFC 7208 §4.1), so a non-public one makes the SPF
+    verdict meaningless: the receiver sits behind NAT or a proxy, an internal relay was not
+    recognised, or the line was forged or sanitised. Private addresses on hops inside an
+    organisation (the receiver's after the boundary, the sender's before it) are normal and
+    are not flagged. With no boundary, the oldest hop from a host named in another
+    organisation is the entry point that went unrecognised because of its private IP.
+    """
+    entry: Hop | None = None
+    if boundary is not None:
+        entry = next((h for h in hops if h.number == boundary.hop_number), None)
+    else:
+        org = _receiver_org(hops, domain_of)
+        for hop in hops:
+            name = hop.received.from_rdns or hop.received.from_helo
+            if (
+                org is not None
+                and org not in _SHARED_PROVIDER_DOMAINS
+                and name is not None
+                and normalize_ip(name) is None
+                and domain_of(name) not in (None, org)
+                and special_range(hop.received.from_ip) is not None
+            ):
+                entry = hop
+                break
+    label = special_range(entry.received.from_ip) if entry is not None else None
+    if entry is None or label is None:
+        return hops
+    where = "the trust boundary" if boundary is not None else "where the message seems to enter"
+    ip = entry.received.from_ip
+    said = (
+        f"Hop {entry.number} is {where} ({entry.received.by or 'the receiver'} accepted the "
+        f"message from {ip}), but {ip} is a {label} address"
+    )
+    if label.startswith(STAND_IN_RANGES):
+        # Examples, test labs and publishers who sanitise traces use these; no real server does.
+        defect = Defect(
+            "received.private-ip-external",
+            f"{said}, used only in examples, tests and sanitised copies: SPF checked against "
+            "it shows what a lab answers, not what the receiver saw.",
+            Severity.INFO,
+        )
+    else:
+        defect = Defect(
+            "received.private-ip-external",
+            f"{said}, not a public one: SPF checked against it means nothing. The receiver "
+            "sits behind NAT or a proxy, an internal relay was not recognised, or the line "
+            "was forged.",
+        )
+    return [replace(h, defects=(*h.defects, defect)) if h is entry else h for h in hops]
+
+
 def build_chain(
     headers: Sequence[HeaderField],
     *,
@@ -358,6 +420,7 @@ def build_chain(
             replace(h, is_boundary=True) if h.number == boundary.hop_number else h for h in hops
         ]
     hops = _roles_around_boundary(hops, boundary.hop_number if boundary else None)
+    hops = _private_external(hops, boundary, domain_of)
     if not hops:
         defects.append(Defect("chain.empty", "The message has no Received fields.", Severity.INFO))
     return Chain(hops=tuple(hops), total_transit=total, boundary=boundary, defects=tuple(defects))

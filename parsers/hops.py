@@ -15,6 +15,7 @@ __all__ = [
     "is_internal_ip",
     "is_provider_internal",
     "registrable_domain",
+    "special_range",
 ]
 
 # Second-level labels under which country-code TLDs register names (co.uk, com.au, gov.za...).
@@ -71,6 +72,58 @@ def _is_internal(ip: str) -> bool:
     except ValueError:
         return False
     return any(addr.version == net.version and addr in net for net in _INTERNAL_NETS)
+
+
+# Special-purpose ranges named by their RFC (IANA special-purpose registries, RFC 6890). The
+# ipaddress properties say *whether* an address is special, not *which* range it is in; this
+# table gives the name a helpdesk reader needs. Looked up before the generic properties.
+_NAMED_RANGES = tuple(
+    (ipaddress.ip_network(net), label)
+    for net, label in (
+        ("10.0.0.0/8", "private (RFC 1918)"),
+        ("172.16.0.0/12", "private (RFC 1918)"),
+        ("192.168.0.0/16", "private (RFC 1918)"),
+        ("100.64.0.0/10", "carrier-grade NAT (RFC 6598)"),
+        ("192.0.2.0/24", "documentation (RFC 5737)"),
+        ("198.51.100.0/24", "documentation (RFC 5737)"),
+        ("203.0.113.0/24", "documentation (RFC 5737)"),
+        ("198.18.0.0/15", "benchmarking (RFC 2544)"),
+        ("0.0.0.0/8", "'this network' (RFC 1122)"),
+        ("2001:db8::/32", "documentation (RFC 3849)"),
+        ("fc00::/7", "unique-local (RFC 4193)"),
+    )
+)
+
+
+def special_range(ip: str | None) -> str | None:
+    """The special-purpose range ``ip`` belongs to ("private (RFC 1918)", "documentation
+    (RFC 5737)", "loopback"...), or None for a global unicast address or a non-address.
+
+    An IPv4-mapped IPv6 address (``::ffff:10.0.0.1``) is judged by the IPv4 address inside.
+    """
+    if not ip:
+        return None
+    try:
+        addr = ipaddress.ip_address(ip.partition("%")[0])
+    except ValueError:
+        return None
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        inner = special_range(str(addr.ipv4_mapped))
+        return f"IPv4-mapped {inner}" if inner else None
+    for net, label in _NAMED_RANGES:
+        if addr.version == net.version and addr in net:
+            return label
+    for flag, label in (
+        (addr.is_loopback, "loopback"),
+        (addr.is_link_local, "link-local"),
+        (addr.is_unspecified, "unspecified"),
+        (addr.is_multicast, "multicast"),
+        (addr.is_reserved, "reserved"),
+        (addr.is_private or not addr.is_global, "special-purpose (not globally routable)"),
+    ):
+        if flag:
+            return label
+    return None
 
 
 def registrable_domain(host: str) -> str | None:

@@ -8,6 +8,7 @@ from datetime import UTC, timedelta
 from headerlens import __version__
 from headerlens.model import Analysis, AuthResults, Finding, Hop, MethodResult, Severity
 from headerlens.model.verification import Verification, VerifyMode
+from headerlens.parsers.dkimcoverage import coverage_entry
 from headerlens.stamped import final_receiver_results, stamped
 from headerlens.textsafe import md_escape
 
@@ -133,7 +134,13 @@ def _verification_block(a: Analysis, v: Verification) -> Iterable[str]:
         live = f"header {d.header_result.value}, body {d.body_result.value}"
         yield (
             f"| DKIM d={md_escape(d.domain or '?')} s={md_escape(d.selector or '?')} "
-            f"| {md_escape(stamped(a, 'dkim') or '-')} | **{md_escape(live)}** | {md_escape(d.explanation)} |"
+            f"| {md_escape(stamped(a, 'dkim') or '-')} | **{md_escape(live)}** | {md_escape(d.explanation)}"
+            + (
+                f" h= covers (header #): {md_escape(', '.join(map(coverage_entry, d.coverage)))}."
+                if d.coverage
+                else ""
+            )
+            + " |"
         )
     if v.dmarc is not None:
         dm = v.dmarc

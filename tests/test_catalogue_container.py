@@ -21,21 +21,30 @@ def test_a1_empty_or_blank_input() -> None:
 
 
 @pytest.mark.parametrize(
-    "data",
+    ("data", "kind", "hex_start"),
     [
-        b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8,  # PNG signature + binary
-        b"PK\x03\x04" + bytes(range(256)) * 8,  # zip local file header
-        "\ufeffFrom: a@example.com\r\nSubject: x\r\n".encode("utf-16"),  # UTF-16 with BOM
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "PNG image", "89 50 4e 47"),
+        (b"PK\x03\x04" + bytes(range(256)) * 8, "ZIP archive", "50 4b 03 04"),
+        (
+            "\ufeffFrom: a@example.com\r\nSubject: x\r\n".encode("utf-16"),
+            "UTF-16 text",
+            "ff fe ff fe 46 00",  # Python's utf-16 codec adds its own BOM before ours
+        ),
+        (bytes(range(256)) * 8, "format not recognised", "00 01 02 03"),  # random-looking bytes
     ],
-    ids=["png", "zip", "utf16-bom"],
+    ids=["png", "zip", "utf16-bom", "unknown"],
 )
-def test_a2_binary_input_is_not_parsed(data: bytes) -> None:
-    # catalogue A2: finding "not an RFC 5322 message", no structured parse
+def test_a2_binary_input_is_not_parsed(data: bytes, kind: str, hex_start: str) -> None:
+    # catalogue A2: finding "not an RFC 5322 message", no structured parse, hex preview
     a, _ = timed(data)
     assert "input.binary" in codes(a)
     assert a.headers == () and a.chain.hops == ()
-    with pytest.raises(InputError, match="binary"):
+    (defect,) = [d for d in a.defects if d.code == "input.binary"]
+    assert kind in defect.message and hex_start in defect.message
+    assert "first 32 bytes" in defect.message  # a preview, not the whole file
+    with pytest.raises(InputError, match="binary") as err:
         load("-", io.BytesIO(data))
+    assert kind in str(err.value) and hex_start in str(err.value)
 
 
 def test_a3_input_over_the_size_cap_is_refused(tmp_path: Path) -> None:

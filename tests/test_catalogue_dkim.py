@@ -191,6 +191,66 @@ async def test_d11_unsigned_extra_from() -> None:
     v, _ = await _verify(b"From: evil@attacker.example\r\n" + sign(_MSG, ""))
     assert v.result is DkimResult.FAIL
     assert "dkim.from-not-oversigned" in _codes(v)
+    # the coverage map: the signed From is the bottom one (#2), the added one (#0) is not
+    (cover,) = [c for c in v.coverage if c.name == "from"]
+    assert (cover.signed, cover.unsigned) == ((2,), (0,))
+    (unsigned,) = [f for f in v.findings if f.code == "dkim.unsigned-instance"]
+    assert "from at header #0" in unsigned.message
+
+
+@pytest.mark.parametrize(
+    ("extra", "h", "result", "name", "signed", "unsigned", "absent"),
+    [
+        # RFC 6376 §5.4.2: a second Subject above the signed one still verifies (dkimpy only
+        # adds an extra From): the finding is the only sign of tampering
+        (
+            b"Subject: URGENT wire now\r\n",
+            "from:to:subject:date",
+            DkimResult.PASS,
+            "subject",
+            (4,),
+            (0,),
+            0,
+        ),
+        (
+            b"To: someone@else.example\r\n",
+            "from:to:subject:date",
+            DkimResult.PASS,
+            "to",
+            (3,),
+            (0,),
+            0,
+        ),
+        # over-signed Subject: the added instance becomes "signed" and breaks b=
+        (
+            b"Subject: URGENT wire now\r\n",
+            "from:from:to:subject:subject:date",
+            DkimResult.FAIL,
+            "subject",
+            (0, 4),
+            (),
+            0,
+        ),
+        # over-signed From with nothing added: one listing asserts a From that is absent
+        (b"", "from:from:to:subject:date", DkimResult.PASS, "from", (1,), (), 1),
+    ],
+    ids=["extra-subject", "extra-to", "oversigned-subject", "oversigned-untouched"],
+)
+async def test_d11_coverage_map(
+    extra: bytes,
+    h: str,
+    result: DkimResult,
+    name: str,
+    signed: tuple[int, ...],
+    unsigned: tuple[int, ...],
+    absent: int,
+) -> None:
+    # catalogue D11: per-signature coverage map of which instances are signed
+    v, _ = await _verify(extra + sign(_MSG, "", h=h))
+    assert v.result is result
+    (cover,) = [c for c in v.coverage if c.name == name]
+    assert (cover.signed, cover.unsigned, cover.absent_asserted) == (signed, unsigned, absent)
+    assert ("dkim.unsigned-instance" in _codes(v)) is bool(unsigned)
 
 
 async def test_d12_old_message_key_removed() -> None:

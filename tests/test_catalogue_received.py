@@ -8,6 +8,8 @@ import pytest
 
 from headerlens import budgets
 from headerlens.analyze import analyze
+from headerlens.checks.findings import stamped_findings
+from headerlens.model import Analysis, Severity
 from headerlens.stamped import final_receiver_results
 from tests.catalogue import MSG, codes, timed
 
@@ -125,6 +127,85 @@ def test_c10_invalid_ip_literals(literal: bytes, bad: bool) -> None:
         assert hop.received.from_ip is None
     else:
         assert hop.received.from_ip is not None
+
+
+_MX = b" by mx.example.com with ESMTPS id q1; Tue, 10 Nov 2026 09:14:09 -0800\r\n"
+_REST = MSG.split(b"\r\n", 1)[1]  # MSG without its Received line (boundary 192.0.2.10)
+
+
+def _private_ip(a: Analysis) -> list[tuple[int, Severity]]:
+    return [
+        (h.number, d.severity)
+        for h in a.chain.hops
+        for d in h.defects
+        if d.code == "received.private-ip-external"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "flagged"),
+    [
+        # the tests' own MSG: boundary 192.0.2.10 is a documentation address -> a note
+        (MSG, [(1, Severity.INFO)]),
+        # MX behind NAT: the sender's host, seen from a private IP; no boundary can be found
+        (
+            b"Received: from mail.sender.example (mail.sender.example [10.9.8.7])" + _MX + _REST,
+            [(1, Severity.WARNING)],
+        ),
+        # carrier-grade NAT and an IPv4-mapped private address at the boundary
+        (
+            b"Received: from a.sender.example (a.sender.example [100.64.3.4])" + _MX + _REST,
+            [(1, Severity.WARNING)],
+        ),
+        (
+            b"Received: from a.sender.example (a.sender.example [IPv6:::ffff:10.1.2.3])"
+            + _MX
+            + _REST,
+            [(1, Severity.WARNING)],
+        ),
+        # IPv6 documentation range (RFC 3849)
+        (
+            b"Received: from a.sender.example (a.sender.example [IPv6:2001:db8::25])" + _MX + _REST,
+            [(1, Severity.INFO)],
+        ),
+        # a public boundary: nothing to say
+        (b"Received: from a.sender.example (a.sender.example [40.107.22.101])" + _MX + _REST, []),
+        # internal hop after the boundary (10.0.0.2): normal, only the boundary is noted
+        (
+            b"Received: from mx.example.com (mx.example.com [10.0.0.2]) by mbox.example.com; "
+            b"Tue, 10 Nov 2026 09:14:10 -0800\r\n" + MSG,
+            [(1, Severity.INFO)],
+        ),
+        # the sender's own LAN before the boundary (192.168.1.5): normal, not flagged
+        (
+            MSG.replace(
+                b"Message-ID",
+                b"Received: from laptop (laptop [192.168.1.5]) by "
+                b"mail.example.net; Tue, 10 Nov 2026 09:14:01 -0800\r\nMessage-ID",
+            ),
+            [(2, Severity.INFO)],
+        ),
+    ],
+    ids=[
+        "doc-boundary",
+        "nat-mx",
+        "cgnat",
+        "v4-mapped-private",
+        "v6-doc",
+        "public",
+        "internal-after",
+        "sender-lan-before",
+    ],
+)
+def test_c10_private_or_reserved_ip_at_the_boundary(
+    data: bytes, flagged: list[tuple[int, Severity]]
+) -> None:
+    # catalogue C10: private, reserved or documentation ranges in external hops are flagged
+    # (the boundary hop: its client IP is what SPF is checked against); internal hops are not
+    a, _ = timed(data)
+    assert _private_ip(a) == flagged
+    findings = [f for f in stamped_findings(a) if f.code == "received.private-ip-external"]
+    assert [(f.hop_number, f.severity) for f in findings] == flagged
 
 
 def test_c11_lower_claims_are_not_the_receiver_s_word() -> None:

@@ -101,7 +101,12 @@ class HeaderlensApp(App[None]):
         """Analyse ``loaded`` and show the analysis screen (replacing a paste screen)."""
         analysis = analyze(loaded.data, source_name=loaded.name, kind=loaded.kind)
         if not analysis.headers:
-            message = f"{loaded.name}: no header fields found; this is not an email message"
+            binary = next((d for d in analysis.defects if d.code == "input.binary"), None)
+            message = inert(
+                f"{loaded.name}: {binary.message}"
+                if binary is not None
+                else f"{loaded.name}: no header fields found; this is not an email message"
+            )
             if isinstance(self.screen, PasteScreen):
                 self.notify(message, severity="error", markup=False)
             else:

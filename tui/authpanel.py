@@ -7,6 +7,7 @@ from rich.text import Text
 from headerlens.model import Analysis
 from headerlens.model.spf import SpfResult
 from headerlens.model.verification import Verification, VerifyMode
+from headerlens.parsers.dkimcoverage import coverage_entry
 from headerlens.stamped import stamped
 from headerlens.textsafe import short
 from headerlens.tui.safe import result_text, safe
@@ -122,6 +123,12 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
                         + (" REVOKED" if d.key.revoked else "")
                     )
                 )
+                out.append("\n")
+            if d.coverage:
+                out.append("    h= covers (header #): ")
+                for n, c in enumerate(d.coverage):
+                    out.append(", " if n else "")
+                    out.append(safe(coverage_entry(c), "yellow" if c.unsigned else ""))
                 out.append("\n")
             for rec in d.evidence:
                 out.append("    dns: ")
