@@ -243,15 +243,16 @@ def write_results(
         "",
         *live_rows,
         "",
-        "Whole process: `python -m headerlens report --format json --resolver 127.0.0.1:PROXY "
-        "FILE` vs `node bench/node/cli.js FILE PROXY IP HELO MAILFROM`, wall time from spawn "
-        "to exit.",
+        "Whole process: `headerlens report --format json --resolver 127.0.0.1:PROXY FILE` "
+        "(the console script of a regular `pip install .` into bench/work/venv, as the README "
+        "installs it) vs `node bench/node/cli.js FILE PROXY IP HELO MAILFROM`, wall time from "
+        "spawn to exit.",
         "",
         *whole_rows,
         "",
         f"Median ratio over messages: {whole_med:.2f}×.",
         "",
-        f"Headless imports (`python -X importtime -m headerlens report --offline ...`): Textual "
+        f"Headless imports (`python -X importtime headerlens report --offline ...`): Textual "
         f"imported: **{imp['textual']}**; Rich imported: {imp['rich']}; top-level imports "
         f"total {imp['total_ms']:.0f} ms. Largest:",
         "",

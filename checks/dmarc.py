@@ -10,14 +10,27 @@ from headerlens.checks.orgdomain import (
     DmarcLookups,
     PolicyAt,
     disagreement,
+    is_within,
     normalize,
     org_domain,
+    org_from_walk,
+    psl_org_domain,
+    unwalked_org,
 )
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verdicts import Alignment, DmarcRecord, DmarcResult, DmarcVerdict, OrgDomain
+from headerlens.parsers.dmarcrecord import version_check
 
 _EXISTENCE_TYPES = ("A", "AAAA", "MX")
+IGNORED_RECORD_CODES = frozenset(
+    {
+        "dmarc.record.version-case",
+        "dmarc.record.version",
+        "dmarc.record.v-not-first",
+        "dmarc.record.no-version",
+    }
+)
 _SOFTER = {"reject": "quarantine", "quarantine": "none", "none": "none"}
 
 
@@ -31,6 +44,7 @@ def _discover(
     """
     notes: list[Defect] = []
     for step in steps:
+        notes.extend(start_notes(step))
         if step.multiple:
             notes.append(
                 Defect(
@@ -45,6 +59,52 @@ def _discover(
         if step.record is not None:
             return step, None, notes
     return None, None, notes
+
+
+_USED_HINT = {
+    "dmarc.record.leading-space": "DKIM's tag-list syntax, which DMARC records follow, allows "
+    "that, but the formal DMARC grammar does not, and receivers that compare the first bytes of "
+    "the text with v=DMARC1 ignore the record",
+    "dmarc.record.upper-v": 'the DMARC grammar allows that (its "v" is case-insensitive '
+    "ABNF), but receivers that read tag names case-sensitively, as DKIM's tag-list rules say "
+    "(RFC 6376 §3.2), ignore the record",
+}
+
+
+def start_notes(step: PolicyAt) -> list[Defect]:
+    """G7: say why each TXT text at ``_dmarc.<name>`` was or was not taken as a DMARC record.
+
+    The rule itself is :func:`headerlens.parsers.dmarcrecord.version_check`; texts that are
+    plainly something else (no DMARC tag at all) get no note.
+    """
+    out: list[Defect] = []
+    where = f"_dmarc.{step.name}"
+    for text in step.evidence.answers:
+        check = version_check(text)
+        if not check.code:
+            continue
+        shown = text if len(text) <= 80 else text[:77] + "..."
+        if check.used:
+            out.append(
+                Defect(
+                    check.code,
+                    f"The DMARC record at {where} is used, although {check.why}: "
+                    f"{_USED_HINT[check.code]}. Start it exactly with v=DMARC1; "
+                    f"(published: {shown!r}).",
+                    Severity.WARNING,
+                )
+            )
+        else:
+            out.append(
+                Defect(
+                    check.code,
+                    f"The DMARC record at {where} does not start with v=DMARC1 ({check.why}), "
+                    f"so receivers ignore it (RFC 7489 §6.3, §6.6.3): {shown!r}. Publish it "
+                    "starting exactly with v=DMARC1;",
+                    Severity.ERROR,
+                )
+            )
+    return out
 
 
 def _temp_text(rec: DnsRecord) -> str:
@@ -79,8 +139,20 @@ def _align(
 ) -> Alignment:
     """Identifier alignment (RFC 7489 §3.1, RFC 9989 §4.4): strict = equal, relaxed = same org."""
     d = normalize(domain)
-    same_org = d == from_domain or orgs[d].tree_walk == orgs[from_domain].tree_walk
-    psl_a, psl_b = orgs[d].psl or d, orgs[from_domain].psl or from_domain
+    psl_a = psl_org_domain(d) or d
+    psl_b = orgs[from_domain].psl or from_domain
+    if d == from_domain:
+        same_org = True
+    elif d in orgs:
+        same_org = orgs[d].tree_walk == orgs[from_domain].tree_walk
+    elif authenticated:
+        # Not walked because it cannot align: a tree-walk organisational domain is always the
+        # name itself or one of its parents, so d (outside the From domain's one) has another.
+        same_org = False
+    else:
+        # A failed identifier never makes DMARC pass; its relaxed alignment is only shown,
+        # and the Public Suffix List answers that without DNS queries.
+        same_org = psl_a == psl_b
     aligned = d == from_domain if strict else same_org
     mode = "strict" if strict else "relaxed"
     label = "SPF " if method == "spf" else "DKIM d="
@@ -146,6 +218,35 @@ def _findings(
     return out
 
 
+async def _organisations(
+    author: str, idents: list[tuple[str, str, bool]], lookups: DmarcLookups
+) -> tuple[tuple[PolicyAt, ...], dict[str, OrgDomain]]:
+    """The From domain's walk and the organisational domains alignment needs, asking only the
+    names that can change the result (RFC 9989 §4.10).
+
+    The walk above the From domain is needed when it has no record of its own, or when a
+    passing identifier differs from it. A passing identifier's own walk is needed only when it
+    lies within the From domain's organisational domain: a tree-walk organisational domain is
+    always the name itself or one of its parents, so outside it the two cannot be equal.
+    Failed identifiers are never walked (they cannot make DMARC pass).
+    """
+    first = await lookups.at(author)
+    others = sorted({d for _, d, ok in idents if ok and d != author})
+    if first.temp_error:  # the result is temperror whatever the walk would find
+        return (first,), {author: org_from_walk(author, (first,))}
+    if first.record is not None and not others:
+        return (first,), {author: unwalked_org(first)}
+    steps = await lookups.walk(author)
+    orgs = {author: org_from_walk(author, steps)}
+    unsure = any(s.temp_error for s in steps)
+    walk = [d for d in others if unsure or is_within(d, orgs[author].tree_walk)]
+    for d, org in zip(
+        walk, await asyncio.gather(*(org_domain(d, lookups) for d in walk)), strict=True
+    ):
+        orgs[d] = org
+    return steps, orgs
+
+
 async def evaluate_dmarc(
     from_domain: str | None,
     spf: tuple[str, str | None] | None,
@@ -169,10 +270,7 @@ async def evaluate_dmarc(
     if spf is not None and spf[1]:
         idents.append(("spf", normalize(spf[1]), spf[0].strip().lower() == "pass"))
     idents += [("dkim", normalize(d), bool(ok)) for d, ok in dkim if d and normalize(d)]
-    domains = sorted({author} | {d for _, d, _ in idents})
-    org_list = await asyncio.gather(*(org_domain(d, lookups) for d in domains))
-    orgs = dict(zip(domains, org_list, strict=True))
-    steps = await lookups.walk(author)
+    steps, orgs = await _organisations(author, idents, lookups)
     found, temp, notes = _discover(steps)
     record: DmarcRecord | None = found.record if found else None
     strict_spf = bool(record and record.strict_spf)
@@ -185,9 +283,14 @@ async def evaluate_dmarc(
     exists: bool | None = None
     policy_tag: str | None = None
     policy: str | None = None
+    passes = any(a.passes for a in alignments)
     if record is not None and found is not None:
         if found.name == author:
             policy_tag, policy = "p", record.effective_p
+        elif passes or record.effective_np == record.effective_sp:
+            # np= vs sp= (RFC 9989 §4.7) needs three existence queries; they can only change
+            # the outcome when DMARC fails and the two policies differ.
+            policy_tag, policy = "sp", record.effective_sp
         else:
             exists, recs = await _exists(author, resolver)
             evidence.extend(recs)
@@ -198,10 +301,16 @@ async def evaluate_dmarc(
         result = DmarcResult.TEMPERROR
         text = _temp_text(temp.evidence)
     elif record is None:
-        result = DmarcResult.PERMERROR if notes else DmarcResult.NONE
+        multiple = any(n.code == "dmarc.record.multiple" for n in notes)
+        result = DmarcResult.PERMERROR if multiple else DmarcResult.NONE
         text = f"No usable DMARC record for {author} or its parents: DMARC does not apply."
+        ignored = [
+            n for n in notes if n.severity is Severity.ERROR and n.code in IGNORED_RECORD_CODES
+        ]
+        if ignored:
+            text += f" {ignored[0].message}"
     else:
-        result = DmarcResult.PASS if any(a.passes for a in alignments) else DmarcResult.FAIL
+        result = DmarcResult.PASS if passes else DmarcResult.FAIL
         where = f"_dmarc.{found.name}" if found else "?"
         passing = [a.method.upper() for a in alignments if a.passes]
         text = (
@@ -215,6 +324,8 @@ async def evaluate_dmarc(
             + (
                 " (the From domain has no A, AAAA or MX record, so np= applies)."
                 if policy_tag == "np"
+                else " (np= would be the same, so the From domain's existence was not checked)."
+                if policy_tag == "sp" and exists is None and not passes
                 else "."
             )
         )

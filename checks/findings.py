@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from headerlens.checks.findings_live import live_findings
-from headerlens.model import Analysis, Finding, Severity
+from headerlens.model import Analysis, Defect, Finding, Hop, Severity
 from headerlens.model.verification import Verification
+from headerlens.parsers.hops import special_range
 from headerlens.stamped import final_receiver_results
 
 SLOW_HOP = timedelta(minutes=5)
@@ -89,6 +90,35 @@ def _error_result(who: str, method: str, result: str) -> tuple[str, str]:
     )
 
 
+def _private_ip(hop: Hop, d: Defect) -> Finding:
+    """The boundary's client IP is not public: SPF there is meaningless (or a lab's answer)."""
+    ip = hop.received.from_ip
+    if d.severity is Severity.INFO:  # documentation / benchmarking: a lab or sanitised copy
+        title = (
+            f"Hop {hop.number}: the message entered from {ip}, a {special_range(ip)} address: "
+            "a test message or a sanitised copy, so SPF cannot be replayed as at delivery."
+        )
+        fix = ""
+    else:
+        title = (
+            f"Hop {hop.number}: the message entered from {ip}, a {special_range(ip)} address, "
+            "so SPF at the trust boundary cannot be trusted."
+        )
+        fix = (
+            "If the receiver sits behind NAT or a load balancer, make it see the real client "
+            "IP (or trust a header that carries it); otherwise treat the trace as forged."
+        )
+    return Finding(
+        d.code,
+        d.severity,
+        title,
+        detail=d.message,
+        fix=fix,
+        hop_number=hop.number,
+        header_index=hop.header_index,
+    )
+
+
 def _chain(analysis: Analysis) -> list[Finding]:
     out: list[Finding] = []
     chain = analysis.chain
@@ -102,6 +132,11 @@ def _chain(analysis: Analysis) -> list[Finding]:
             )
         )
     for hop in chain.hops:
+        out += [
+            _private_ip(hop, d)
+            for d in hop.defects
+            if d.code == "received.private-ip-external"  # parsers.chain (catalogue C10)
+        ]
         if hop.clock_skew and hop.delay is not None:
             out.append(
                 Finding(
@@ -135,11 +170,13 @@ def _vendor(analysis: Analysis) -> list[Finding]:
             if f.severity is Severity.INFO:
                 continue
             label = f.label or f.key
+            # some decoders already put the value in the label ("Spam confidence level 9")
+            shown = label if label.endswith(f" {f.value}") else f"{label} {f.value}"
             out.append(
                 Finding(
                     f"vendor.{vh.vendor.lower().replace(' ', '-')}.{f.key.lower()}",
                     f.severity,
-                    f"{vh.header_name}: {label} {f.value} — {f.meaning or 'flagged by the filter'}",
+                    f"{vh.header_name}: {shown} — {f.meaning or 'flagged by the filter'}",
                     header_index=vh.header_index,
                     hop_number=vh.stamped_by_hop,
                 )

@@ -6,7 +6,7 @@ import asyncio
 import functools
 from dataclasses import dataclass, field
 
-from publicsuffixlist import PublicSuffixList
+from publicsuffixlist import PSLFILE, PublicSuffixList
 
 from headerlens.checks.dnsproto import Resolver
 from headerlens.model.core import Defect, Severity
@@ -27,7 +27,13 @@ def _psl(punycode: bool) -> PublicSuffixList:
     process. Only a name with an ``xn--`` label can match such a rule, so other names use the
     list without them and get the same answer.
     """
-    return PublicSuffixList(accept_encoded_idn=punycode)
+    with open(PSLFILE, "rb") as fh:
+        text = fh.read().decode("utf-8")
+    # A third of the bundled list is comments and blank lines, which the library's parser
+    # decodes and splits one by one in Python; handing it only the rule lines (which it then
+    # parses exactly as before) takes the load from ~18 to ~12 ms per process.
+    rules = [line for line in text.splitlines() if line and not line.startswith("//")]
+    return PublicSuffixList(rules, accept_encoded_idn=punycode)
 
 
 def normalize(domain: str) -> str:
@@ -135,7 +141,11 @@ def tree_walk_org(domain: str, steps: tuple[PolicyAt, ...]) -> tuple[str, str]:
 
 async def org_domain(domain: str, lookups: DmarcLookups) -> OrgDomain:
     """Both organisational domains of ``domain``, with the walk's DNS evidence."""
-    steps = await lookups.walk(domain)
+    return org_from_walk(domain, await lookups.walk(domain))
+
+
+def org_from_walk(domain: str, steps: tuple[PolicyAt, ...]) -> OrgDomain:
+    """Both organisational domains of ``domain`` from its finished walk."""
     org, why = tree_walk_org(domain, steps)
     if any(s.temp_error for s in steps):
         why += " Some lookups failed, so this may be incomplete."
@@ -146,6 +156,30 @@ async def org_domain(domain: str, lookups: DmarcLookups) -> OrgDomain:
         walk_reason=why,
         evidence=tuple(s.evidence for s in steps),
     )
+
+
+def unwalked_org(step: PolicyAt) -> OrgDomain:
+    """The organisational domain of a From domain whose own record was found and whose walk
+    upwards was skipped because no passing identifier differs from it (alignment is then
+    decided by equality alone, RFC 9989 §4.4, so the walk could not change the result)."""
+    return OrgDomain(
+        domain=step.name,
+        psl=psl_org_domain(step.name),
+        tree_walk=step.name,
+        walk_reason=(
+            f"Not walked above _dmarc.{step.name}: the record is at the From domain and every "
+            "passing identifier is the From domain itself, so the organisational domain cannot "
+            "change the result."
+        ),
+        evidence=(step.evidence,),
+        walked=False,
+    )
+
+
+def is_within(name: str, ancestor: str) -> bool:
+    """True when ``name`` is ``ancestor`` or a name below it (label-wise)."""
+    name, ancestor = normalize(name), normalize(ancestor)
+    return name == ancestor or name.endswith("." + ancestor)
 
 
 def disagreement(org: OrgDomain) -> Defect | None:

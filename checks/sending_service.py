@@ -112,3 +112,19 @@ def spf_includes(result: SpfResult, include_domain: str) -> bool:
 def included_services(result: SpfResult) -> tuple[SendingService, ...]:
     """The known services the SPF record authorises through their include."""
     return tuple(s for s in SERVICES if spf_includes(result, s.spf_include))
+
+
+def likely_include(analysis: Analysis, spf_domain: str | None) -> str | None:
+    """The include target worth asking for together with ``spf_domain``'s own SPF record.
+
+    When a recognised service handed the message to the boundary, the sender's record almost
+    always authorises it through ``include:<its domain>``, which SPF would only learn one
+    round trip later. None when there is no such service or the SPF domain is the service's.
+    """
+    hop = sending_service(analysis)
+    if hop is None or not spf_domain:
+        return None
+    target = hop.service.spf_include
+    if spf_domain.rstrip(".").lower() == target:
+        return None
+    return target

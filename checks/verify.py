@@ -18,8 +18,9 @@ from headerlens.checks.arc import verify_arc
 from headerlens.checks.dkim import verify_dkim
 from headerlens.checks.dmarc import evaluate_dmarc
 from headerlens.checks.findings import build_findings
-from headerlens.checks.orgdomain import walk_names
+from headerlens.checks.orgdomain import normalize, psl_org_domain, walk_names
 from headerlens.checks.resolver import Resolver
+from headerlens.checks.sending_service import likely_include
 from headerlens.checks.spf import evaluate_spf
 from headerlens.model import Analysis
 from headerlens.model.spf import SpfResult
@@ -69,18 +70,29 @@ def dmarc_prefetch_names(
     helo: str | None,
     spf_runs: bool,
 ) -> tuple[str, ...]:
-    """The ``_dmarc`` names evaluate_dmarc will query: the RFC 9989 §4.10 tree walk of the From
-    domain, of the SPF domain (MAIL FROM, else HELO; RFC 7208 §2.4) and of every DKIM d=."""
-    if not from_domain:
+    """The ``_dmarc`` names evaluate_dmarc is likely to query, asked while SPF and DKIM run.
+
+    Always the From domain's own record. When an identifier (the SPF domain — MAIL FROM, else
+    HELO, RFC 7208 §2.4 — or a DKIM d=) differs from the From domain, the From domain's
+    RFC 9989 §4.10 walk too, and the walk of each such identifier that the Public Suffix List
+    puts in the same organisation (the one alignment case where its walk is usually needed).
+    evaluate_dmarc asks the rest itself, only if the results make them matter.
+    """
+    if not from_domain or not normalize(from_domain):
         return ()
-    domains = [from_domain]
+    author = normalize(from_domain)
+    domains: list[str] = []
     if spf_runs:
         spf_domain = mail_from.rpartition("@")[2] if mail_from and "@" in mail_from else helo
         if spf_domain:
             domains.append(spf_domain)
     domains += [s.domain for s in analysis.dkim_signatures if s.domain]
-    names: dict[str, None] = {}
-    for domain in domains:
+    others = {normalize(d) for d in domains} - {author, ""}
+    walks = [author] if others else []
+    author_org = psl_org_domain(author)
+    walks += [d for d in sorted(others) if author_org and psl_org_domain(d) == author_org]
+    names: dict[str, None] = {f"_dmarc.{author}": None}
+    for domain in walks:
         for name in walk_names(domain):
             names[f"_dmarc.{name}"] = None
     return tuple(names)
@@ -150,10 +162,17 @@ async def verify_stream(
         start_task("arc", verify_arc(signed, resolver, has_body=analysis.has_body))
     # Warm the cache for DMARC while SPF and DKIM run (shared in-flight queries): every
     # _dmarc name its tree walks will ask is known now, so DMARC adds no round trip.
-    prefetch = [
-        asyncio.ensure_future(resolver.query(name, "TXT"))
-        for name in dmarc_prefetch_names(analysis, from_domain, mail_from, helo, ip is not None)
-    ]
+    names = list(dmarc_prefetch_names(analysis, from_domain, mail_from, helo, ip is not None))
+    # Likewise the SPF include of the service that handed the message over (EOP, Trend Micro
+    # HES, Google): asked alongside the sender's record, it saves SPF its second round trip.
+    # If the record turns out not to include it, that one query was wasted (the "add include:"
+    # finding follows). Only with live DNS: offline, the log lists what SPF itself would ask.
+    if ip is not None and mode is VerifyMode.LIVE:
+        spf_domain = mail_from.rpartition("@")[2] if mail_from and "@" in mail_from else helo
+        include = likely_include(analysis, spf_domain)
+        if include is not None:
+            names.append(include)
+    prefetch = [asyncio.ensure_future(resolver.query(name, "TXT")) for name in names]
     dmarc_started = False
 
     def pending() -> tuple[str, ...]:

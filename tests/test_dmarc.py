@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -271,8 +272,58 @@ async def test_strict_alignment_finding_and_np() -> None:
     assert v.record_domain == "proseware.com"
     assert all(a.relaxed_would_align and not a.aligned for a in v.alignments)
     assert "dmarc.strict-alignment" in {f.code for f in v.findings}
-    # news.proseware.com has only a TXT record: no A/AAAA/MX, so np= (defaulting to p) applies
-    assert (v.from_domain_exists, v.policy_tag, v.disposition) == (False, "np", "quarantine")
+    # news.proseware.com has no A/AAAA/MX, but np= and sp= both default to p=quarantine, so the
+    # existence queries could not change the outcome and are not sent
+    assert (v.from_domain_exists, v.policy_tag, v.disposition) == (None, "sp", "quarantine")
+    assert "np= would be the same" in v.explanation
+    assert not [r for r in v.evidence if r.rdtype in ("A", "AAAA", "MX")]
+
+
+_ECONOMY = {
+    ("_dmarc.example.com", "TXT"): ["v=DMARC1; p=reject"],
+    ("_dmarc.mail.example.com", "TXT"): ["v=DMARC1; p=none; psd=n"],
+    ("_dmarc.other.example", "TXT"): ["v=DMARC1; p=none"],
+}
+
+
+@pytest.mark.parametrize(
+    ("spf", "dkim", "asked", "aligned", "result"),
+    [
+        # every identifier is the From domain: only its own record is read
+        (("pass", "example.com"), [("example.com", True)], ["example.com"], True, "pass"),
+        # a failed identifier elsewhere is not walked (it cannot make DMARC pass)
+        (("fail", "other.example"), [("example.com", True)], ["example.com"], False, "pass"),
+        # a passing identifier outside the From domain's organisation: the From domain's walk
+        # shows example.com is its organisational domain, so other.example cannot share it
+        (("pass", "other.example"), [], ["example.com", "com"], False, "fail"),
+        # a passing identifier inside it is walked: psd=n at mail.example.com makes that its own
+        # organisational domain (RFC 9989 §4.10.2), so relaxed alignment fails
+        (
+            ("pass", "a.mail.example.com"),
+            [],
+            ["example.com", "com", "a.mail.example.com", "mail.example.com"],
+            False,
+            "fail",
+        ),
+        # a plain subdomain: walked, no record below example.com, so aligned
+        (("pass", "a.www.example.com"), [], None, True, "pass"),
+    ],
+    ids=["all-same", "failed-elsewhere", "passing-elsewhere", "psd-n-below", "plain-subdomain"],
+)
+async def test_walks_only_what_can_change_the_result(
+    spf: tuple[str, str],
+    dkim: list[tuple[str, bool]],
+    asked: list[str] | None,
+    aligned: bool,
+    result: str,
+) -> None:
+    resolver = MemoryResolver(_ECONOMY)
+    v = await evaluate_dmarc("example.com", spf, dkim, resolver)
+    if asked is not None:
+        assert sorted({n for n, _ in resolver.asked}) == sorted(f"_dmarc.{a}" for a in asked)
+    spf_alignment = next(a for a in v.alignments if a.method == "spf")
+    assert spf_alignment.relaxed_would_align is aligned
+    assert v.result.value == result
 
 
 async def test_onmicrosoft_finding() -> None:
@@ -339,3 +390,24 @@ async def test_no_from_domain() -> None:
     v = await evaluate_dmarc(None, ("pass", "example.com"), [], MemoryResolver({}))
     assert v.result is DmarcResult.NONE
     assert v.from_domain is None
+
+
+@pytest.mark.parametrize("punycode", [False, True])
+def test_filtered_psl_load_answers_like_the_library(punycode: bool) -> None:
+    # orgdomain._psl hands the library only the rule lines of its bundled list; every rule of
+    # that list (plus a name below it, wildcards and exceptions included) must get the same
+    # registrable domain as the library's own full parse
+    from publicsuffixlist import PSLFILE, PublicSuffixList
+
+    from headerlens.checks.orgdomain import _psl
+
+    ours, theirs = _psl(punycode), PublicSuffixList(accept_encoded_idn=punycode)
+    rules = [
+        line.split()[0]
+        for line in Path(PSLFILE).read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("//")
+    ]
+    assert len(rules) > 9000
+    for rule in rules:
+        name = "a.b." + rule.lstrip("!").replace("*", "x")
+        assert ours.privatesuffix(name) == theirs.privatesuffix(name), rule

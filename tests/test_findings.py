@@ -278,3 +278,26 @@ def test_findings_are_sorted_errors_first_and_unique() -> None:
         ),
     )
     assert again == v.findings
+
+
+@pytest.mark.parametrize(
+    ("field", "title"),
+    [
+        # Exchange's SCL decoder already names the value in its label
+        (
+            b"X-MS-Exchange-Organization-SCL: 9",
+            "X-MS-Exchange-Organization-SCL: Spam confidence level 9 — High-confidence spam",
+        ),
+        (
+            b"X-Forefront-Antispam-Report: CIP:192.0.2.1;SFV:SPM;SCL:9;",
+            "X-Forefront-Antispam-Report: Spam confidence level 9 — High-confidence spam",
+        ),
+    ],
+    ids=["exchange-scl", "forefront-scl"],
+)
+def test_vendor_finding_names_the_value_once(field: bytes, title: str) -> None:
+    raw = field + b"\r\nFrom: a@example.com\r\nSubject: x\r\n\r\nbody\r\n"
+    scl = [f for f in stamped_findings(analyze(raw)) if "Spam confidence level" in f.title]
+    assert len(scl) == 1
+    assert scl[0].title.startswith(title)
+    assert scl[0].severity is Severity.ERROR

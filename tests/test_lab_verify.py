@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from headerlens.checks.resolver import LiveResolver
+from headerlens.checks.verify import dmarc_prefetch_names, spf_identity
 from headerlens.cli import main, run_report
 from headerlens.model import Analysis
 from headerlens.model.verification import Verification
@@ -81,6 +82,21 @@ def test_lab_verdicts(case: LabCase, lab_results: dict[str, tuple[Analysis, Veri
     # Every DNS answer came from the lab resolver; nothing failed or timed out.
     assert verification.dns_log
     assert {r.rcode for r in verification.dns_log} <= {"NOERROR", "NXDOMAIN"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_dmarc_prefetch_is_exactly_what_dmarc_asks(
+    case: LabCase, lab_results: dict[str, tuple[Analysis, Verification]]
+) -> None:
+    # issue 5: the _dmarc names asked while SPF and DKIM run are the ones evaluate_dmarc uses —
+    # none wasted (query count), none asked late (an extra round trip)
+    analysis, verification = lab_results[case.file]
+    ip, mail_from, helo, _ = spf_identity(analysis)
+    from_domain = analysis.from_addr.domain if analysis.from_addr else None
+    prefetched = set(dmarc_prefetch_names(analysis, from_domain, mail_from, helo, ip is not None))
+    sent = [r for r in verification.dns_log if not r.from_cache]
+    assert prefetched == {r.name for r in sent if r.name.startswith("_dmarc.")}
+    assert len(sent) == len({(r.name, r.rdtype) for r in sent})  # no name asked twice
 
 
 @pytest.mark.parametrize("stem", sorted(KEY_FINDINGS))

@@ -62,6 +62,23 @@ class DkimKey:
 
 
 @dataclass(frozen=True, slots=True)
+class HeaderCoverage:
+    """Which instances of one header field a DKIM signature covers (RFC 6376 §5.4.2).
+
+    Instances are taken bottom-up: a name listed n times in h= covers its n bottom-most
+    fields. ``signed`` and ``unsigned`` hold header indexes (0 = top-most field), top-most
+    first; ``absent_asserted`` counts listings beyond the fields present (over-signing: the
+    signer asserts no further instance exists, so adding one breaks the signature).
+    """
+
+    name: str  # as listed in h=, lower case
+    listed: int  # how many times h= names it
+    signed: tuple[int, ...] = ()
+    unsigned: tuple[int, ...] = ()
+    absent_asserted: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class DkimVerdict:
     """One DKIM-Signature re-verified: the header signature (b=) and body hash (bh=) apart.
 
@@ -95,6 +112,7 @@ class DkimVerdict:
     checked_at: datetime | None = None
     evidence: tuple[DnsRecord, ...] = ()
     findings: tuple[Defect, ...] = ()
+    coverage: tuple[HeaderCoverage, ...] = ()  # per h= name, in h= order
 
     @property
     def passed(self) -> bool:
@@ -175,6 +193,9 @@ class OrgDomain:
 
     ``psl`` comes from the Public Suffix List (RFC 7489 §3.2); ``tree_walk`` from the RFC 9989
     §4.10 DNS tree walk. ``agree`` is False when they differ: both are shown.
+    ``walked`` is False when the walk above the domain was not needed (its record is at the
+    domain itself and no passing identifier differs from it): ``tree_walk`` is then the domain
+    and ``agree`` is not meaningful.
     """
 
     domain: str
@@ -182,11 +203,13 @@ class OrgDomain:
     tree_walk: str
     walk_reason: str
     evidence: tuple[DnsRecord, ...] = ()
+    walked: bool = True
 
     @property
     def agree(self) -> bool:
-        """True when the Public Suffix List and the DNS tree walk give the same answer."""
-        return self.psl == self.tree_walk
+        """True when the Public Suffix List and the DNS tree walk give the same answer
+        (or when the walk was not needed, so there is nothing to compare)."""
+        return not self.walked or self.psl == self.tree_walk
 
 
 @dataclass(frozen=True, slots=True)
