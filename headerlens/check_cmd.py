@@ -10,9 +10,7 @@ from typing import TextIO
 
 from headerlens.checks.options import make_resolver
 from headerlens.dnsargs import add_dns_options, error_line, parse_with_dns
-
-EXIT_OK = 0
-EXIT_INPUT = 2
+from headerlens.exitcodes import EXIT_INPUT, EXIT_OK
 
 _EPILOG = """\
 examples:

@@ -13,14 +13,12 @@ from typing import TYPE_CHECKING, TextIO
 from headerlens import __version__
 from headerlens.checks.options import VerifyOptions
 from headerlens.dnsargs import add_dns_options, error_line, parse_with_dns
+from headerlens.exitcodes import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK
 
 if TYPE_CHECKING:
     from headerlens.model import Analysis
     from headerlens.model.verification import Verification
 
-EXIT_OK = 0
-EXIT_INPUT = 2  # bad input or usage (argparse uses 2 as well)
-EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in headerlens
 
 _EPILOG = """\
 examples:

@@ -39,6 +39,9 @@ def inert(text: str, *, keep_newlines: bool = False) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+# GFM and linkify turn bare "scheme://" and "www." text into links; escaping that ":" or "."
+# (any ASCII punctuation may be backslash-escaped, CommonMark §2.4) keeps them plain text.
+_MD_AUTOLINK = re.compile(r"(?i):(?=//)|(?<=\bwww)\.")
 
 
 # Longest value a Markdown/HTML export repeats in full: a ticket is read by people, and a
@@ -60,8 +63,10 @@ def short(text: str, width: int) -> str:
 
 def md_escape(text: str) -> str:
     """Inert text for Markdown: controls escaped, Markdown punctuation backslash-escaped and
-    ``<``/``&`` HTML-escaped, so a value can neither format nor link nor inject HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(clip(inert(text)), quote=False))
+    ``<``/``&`` HTML-escaped, bare URLs defused, so a value can neither format nor link nor
+    inject HTML."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(clip(inert(text)), quote=False))
+    return _MD_AUTOLINK.sub(lambda m: "\\" + m.group(0), escaped)
 
 
 def html_escape(text: str) -> str:

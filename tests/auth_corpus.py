@@ -97,21 +97,6 @@ def stated_rows() -> Iterator[Stated]:
             )
 
 
-def final_receiver_results(ars: list[AuthResults]) -> list[AuthResults]:
-    """The top-most Authentication-Results field and the others of the same authserv-id.
-
-    A field without authserv-id (Microsoft) cannot be tied to others, so only the top-most
-    one counts then: Outlook.com NDRs also carry older, id-less fields of another hop.
-    """
-    if not ars:
-        return []
-    top = ars[0]
-    if top.authserv_id is None:
-        return [top]
-    want = top.authserv_id.lower()
-    return [a for a in ars if (a.authserv_id or "").lower() == want]
-
-
 def render_tokens(ars: list[AuthResults]) -> tuple[str, ...]:
     """method=result tokens (plus Microsoft's action=/reason=) as EXPECTED.tsv writes them."""
     out: list[str] = []

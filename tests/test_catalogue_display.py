@@ -13,6 +13,7 @@ import re
 import time
 
 import pytest
+from markdown_it import MarkdownIt
 from rich.console import Console
 from rich.text import Text
 from textual.content import Content
@@ -44,7 +45,8 @@ K2 = [
     "\u009b2J",  # C1 CSI
     "\u009d0;title\x07",  # C1 OSC
 ]
-PAYLOAD = "".join(K1 + K2) + "<script>alert(1)</script>\u202e\x00\U000e0041\u2028"
+URLS = " https://evil.example/login www.evil.example HTTP://EVIL.EXAMPLE ![x](https://evil.example/p.png) "
+PAYLOAD = "".join(K1 + K2) + URLS + "<script>alert(1)</script>\u202e\x00\U000e0041\u2028"
 # What must never appear in output: the payloads' active forms.
 ACTIVE = ("\x1b]52", "\x1b]8;;http", "\x1b[2J", "\x1b]0;", "\u009b", "\u009d", "<script>")
 
@@ -81,6 +83,13 @@ def test_k1_k2_exports_render_nothing_active(fmt: str) -> None:
         assert "\\u001b" not in doc and "\\u009b" not in doc
     if fmt == "markdown":
         assert not re.search(r"(?<!\\)\[link=", out)
+        # rendered as GFM does (tables, bare-URL autolinks): no link, image or tag comes alive
+        md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "linkify"])
+        md.linkify.set({"fuzzy_link": False})  # GFM links only scheme:// and www. text
+        page = md.render(out)
+        assert "evil.example" in page
+        for tag in ("<a ", "<img", "<script"):
+            assert tag not in page
 
 
 @pytest.mark.parametrize(
@@ -100,7 +109,7 @@ def test_k1_k2_inert_text_through_rich_and_textual(payload: str) -> None:
     for active in ACTIVE:
         assert active not in rendered
     assert "\x1b]8" not in rendered and "\u009b" not in rendered
-    assert "<" not in html_escape(payload) or "&lt;" in html_escape(payload)
+    assert "<" not in html_escape(payload) and ">" not in html_escape(payload)
     assert not RAW_CONTROL.search(md_escape(payload))
 
 
