@@ -15,12 +15,12 @@ from headerlens import budgets
 from headerlens.model.core import Defect, Severity
 from headerlens.model.verdicts import DkimKey, DkimResult
 
-MIN_RSA_BITS = 1024  # RFC 8301 §3.2: smaller keys MUST NOT be considered valid
+MIN_RSA_BITS = int(budgets.RSA_MIN_BITS.limit)  # RFC 8301 §3.2: smaller MUST NOT be valid
 RECOMMENDED_RSA_BITS = 2048  # RFC 8301 §3.2: signers SHOULD use at least this
 # dkimpy's RSA is pure Python: its cost grows with the modulus and the exponent. Refuse keys
 # that would make a hostile record expensive to check, before dkimpy ever sees them.
-MAX_RSA_BITS = 8192  # issue 6 budget; RFC 8301 §3.2 requires verifiers to handle 1024..4096
-MAX_RSA_EXPONENT_BITS = 32
+MAX_RSA_BITS = int(budgets.RSA_MAX_BITS.limit)  # RFC 8301 §3.2 requires 1024..4096
+MAX_RSA_EXPONENT_BITS = int(budgets.RSA_MAX_EXPONENT_BITS.limit)
 # A DER SubjectPublicKeyInfo for a MAX_RSA_BITS modulus is a little over 2 KiB; reading a much
 # longer blob (the ASN.1 reader is quadratic in integer length) is refused up front.
 _MAX_DER_BYTES = MAX_RSA_BITS // 8 + 256

@@ -9,6 +9,7 @@ from headerlens.checks.dnsproto import Resolver
 from headerlens.checks.orgdomain import (
     DmarcLookups,
     PolicyAt,
+    could_share_org,
     disagreement,
     is_within,
     normalize,
@@ -224,20 +225,28 @@ async def _organisations(
     """The From domain's walk and the organisational domains alignment needs, asking only the
     names that can change the result (RFC 9989 §4.10).
 
-    The walk above the From domain is needed when it has no record of its own, or when a
-    passing identifier differs from it. A passing identifier's own walk is needed only when it
-    lies within the From domain's organisational domain: a tree-walk organisational domain is
-    always the name itself or one of its parents, so outside it the two cannot be equal.
-    Failed identifiers are never walked (they cannot make DMARC pass).
+    A tree-walk organisational domain is always the name itself or one of its parents. So the
+    walk above the From domain is needed only when it has no record of its own, or when a
+    passing identifier differs from it but shares its top-level label (and its record does not
+    say psd=n). A passing identifier's own walk is needed only when it lies within the From
+    domain's organisational domain; outside it the two cannot be equal. Failed identifiers are
+    never walked (they cannot make DMARC pass).
     """
     first = await lookups.at(author)
-    others = sorted({d for _, d, ok in idents if ok and d != author})
     if first.temp_error:  # the result is temperror whatever the walk would find
         return (first,), {author: org_from_walk(author, (first,))}
-    if first.record is not None and not others:
+    others = sorted(
+        {d for _, d, ok in idents if ok and d != author and could_share_org(d, author)}
+    )
+    if first.record is not None and first.record.psd == "n":
+        # psd=n at the From domain ends the walk there: it is its own organisational domain
+        steps: tuple[PolicyAt, ...] = (first,)
+        orgs = {author: org_from_walk(author, steps)}
+    elif first.record is not None and not others:
         return (first,), {author: unwalked_org(first)}
-    steps = await lookups.walk(author)
-    orgs = {author: org_from_walk(author, steps)}
+    else:
+        steps = await lookups.walk(author)
+        orgs = {author: org_from_walk(author, steps)}
     unsure = any(s.temp_error for s in steps)
     walk = [d for d in others if unsure or is_within(d, orgs[author].tree_walk)]
     for d, org in zip(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from headerlens import budgets
 from headerlens.checks.resolver import LiveResolver, OfflineResolver, Resolver, format_server
 from headerlens.checks.snapshot import SnapshotResolver
 from headerlens.model.verification import VerifyMode
@@ -18,8 +19,8 @@ class VerifyOptions:
     nameservers: tuple[tuple[str, int], ...] = ()  # empty = system resolver
     snapshot: Path | None = None  # --dns-snapshot: replay instead of the network
     save_dns: Path | None = None  # --save-dns: write every query made
-    timeout: float = 3.0
-    deadline: float = 20.0
+    timeout: float = float(budgets.DNS_QUERY_TIMEOUT.limit)
+    deadline: float = float(budgets.DNS_DEADLINE.limit)
 
     @property
     def mode(self) -> VerifyMode:

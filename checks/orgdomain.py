@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 
 from publicsuffixlist import PSLFILE, PublicSuffixList
 
+from headerlens import budgets
 from headerlens.checks.dnsproto import Resolver
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verdicts import DmarcRecord, OrgDomain
 from headerlens.parsers.dmarcrecord import is_dmarc_record, parse_dmarc_record
 
-MAX_WALK_QUERIES = 8  # RFC 9989 §4.10: at most eight queries per walk
+MAX_WALK_QUERIES = int(budgets.DMARC_WALK_QUERIES.limit)  # RFC 9989 §4.10: eight per walk
 _TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED", "FORMERR", "NOTIMP"})
 
 
@@ -167,13 +168,19 @@ def unwalked_org(step: PolicyAt) -> OrgDomain:
         psl=psl_org_domain(step.name),
         tree_walk=step.name,
         walk_reason=(
-            f"Not walked above _dmarc.{step.name}: the record is at the From domain and every "
-            "passing identifier is the From domain itself, so the organisational domain cannot "
-            "change the result."
+            f"Not walked above _dmarc.{step.name}: the record is at the From domain and no "
+            "passing identifier other than the From domain itself could share its "
+            "organisational domain, so that cannot change the result."
         ),
         evidence=(step.evidence,),
         walked=False,
     )
+
+
+def could_share_org(a: str, b: str) -> bool:
+    """False when ``a`` and ``b`` cannot have the same organisational domain by any method:
+    one is always the name itself or a parent of it, so they need a common top-level label."""
+    return normalize(a).rpartition(".")[2] == normalize(b).rpartition(".")[2]
 
 
 def is_within(name: str, ancestor: str) -> bool:

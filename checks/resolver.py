@@ -10,6 +10,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from headerlens import budgets
 from headerlens.checks.resolvconf import system_nameservers
 from headerlens.model.dns import DnsRecord
 
@@ -129,8 +130,8 @@ class LiveResolver:
         self,
         nameservers: Sequence[tuple[str, int]] | None = None,
         *,
-        timeout: float = 3.0,
-        deadline: float = 20.0,
+        timeout: float = float(budgets.DNS_QUERY_TIMEOUT.limit),
+        deadline: float = float(budgets.DNS_DEADLINE.limit),
         max_concurrency: int = 16,
     ) -> None:
         if timeout <= 0 or deadline <= 0 or max_concurrency < 1:

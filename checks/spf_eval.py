@@ -29,8 +29,8 @@ from headerlens.model.spf import (
 )
 from headerlens.parsers.spfrecord import is_spf_version, parse_macro_string, parse_spf_record
 
-MAX_DNS_TERMS = 10  # §4.6.4
-MAX_VOID_LOOKUPS = 2  # §4.6.4
+MAX_DNS_TERMS = int(budgets.SPF_DNS_TERMS.limit)  # §4.6.4
+MAX_VOID_LOOKUPS = int(budgets.SPF_VOID_LOOKUPS.limit)  # §4.6.4
 MAX_MX_NAMES = 10  # §4.6.4
 MAX_PTR_NAMES = 10  # §4.6.4
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Coroutine
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from headerlens.checks.arc import verify_arc
 from headerlens.checks.dkim import verify_dkim
 from headerlens.checks.dmarc import evaluate_dmarc
 from headerlens.checks.findings import build_findings
-from headerlens.checks.orgdomain import normalize, psl_org_domain, walk_names
+from headerlens.checks.orgdomain import could_share_org, normalize, psl_org_domain, walk_names
 from headerlens.checks.resolver import Resolver
 from headerlens.checks.sending_service import likely_include
 from headerlens.checks.spf import evaluate_spf
@@ -73,8 +73,8 @@ def dmarc_prefetch_names(
     """The ``_dmarc`` names evaluate_dmarc is likely to query, asked while SPF and DKIM run.
 
     Always the From domain's own record. When an identifier (the SPF domain — MAIL FROM, else
-    HELO, RFC 7208 §2.4 — or a DKIM d=) differs from the From domain, the From domain's
-    RFC 9989 §4.10 walk too, and the walk of each such identifier that the Public Suffix List
+    HELO, RFC 7208 §2.4 — or a DKIM d=) differs from the From domain but could share its
+    organisational domain (same top-level label), the From domain's RFC 9989 §4.10 walk too, and the walk of each such identifier that the Public Suffix List
     puts in the same organisation (the one alignment case where its walk is usually needed).
     evaluate_dmarc asks the rest itself, only if the results make them matter.
     """
@@ -87,7 +87,7 @@ def dmarc_prefetch_names(
         if spf_domain:
             domains.append(spf_domain)
     domains += [s.domain for s in analysis.dkim_signatures if s.domain]
-    others = {normalize(d) for d in domains} - {author, ""}
+    others = {normalize(d) for d in domains if could_share_org(d, author)} - {author, ""}
     walks = [author] if others else []
     author_org = psl_org_domain(author)
     walks += [d for d in sorted(others) if author_org and psl_org_domain(d) == author_org]
@@ -244,3 +244,23 @@ async def verify(
         last = snap
     assert last is not None
     return last
+
+
+_T = TypeVar("_T")
+
+
+def run_sync(coro: Coroutine[Any, Any, _T]) -> _T:
+    """``asyncio.run(coro)`` for the command line, without a hidden cost of Python 3.11.
+
+    On leaving, 3.11's asyncio.run restores the SIGINT handler through signal.getsignal(),
+    which formats repr() of the handler, and so of the main task and the result it holds: for
+    a Verification that walks every dataclass in it (~3 ms per run). The main task here holds
+    nothing, the result is handed back through a list.
+    """
+    box: list[_T] = []
+
+    async def main() -> None:
+        box.append(await coro)
+
+    asyncio.run(main())
+    return box[0]

@@ -139,13 +139,12 @@ def _output_clash(
 
 def run_verification(analysis: Analysis, options: VerifyOptions) -> Verification:
     """Verify over the resolver the options name; save the DNS log if asked (atomically)."""
-    import asyncio
 
     from headerlens.checks.options import make_resolver
-    from headerlens.checks.verify import verify
+    from headerlens.checks.verify import run_sync, verify
 
     resolver, label = make_resolver(options)
-    result = asyncio.run(verify(analysis, resolver, mode=options.mode, label=label))
+    result = run_sync(verify(analysis, resolver, mode=options.mode, label=label))
     if options.save_dns is not None:
         from headerlens.checks.snapshot import save_snapshot
 

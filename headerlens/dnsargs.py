@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from headerlens import budgets
 from headerlens.checks.options import VerifyOptions
 from headerlens.checks.resolver import parse_resolver_arg
 from headerlens.textsafe import inert
@@ -34,9 +35,10 @@ def add_dns_options(p: argparse.ArgumentParser, *, what: str = "analysis") -> No
     g.add_argument(
         "--timeout",
         type=float,
-        default=3.0,
+        default=budgets.DNS_QUERY_TIMEOUT.limit,
         metavar="SECONDS",
-        help=f"per-query DNS timeout (default 3; the whole {what} has a 20 s deadline)",
+        help=f"per-query DNS timeout (default {budgets.DNS_QUERY_TIMEOUT.limit:g}; the whole "
+        f"{what} has a {budgets.DNS_DEADLINE.limit:g} s deadline)",
     )
 
 
@@ -53,7 +55,7 @@ def verify_options(args: argparse.Namespace) -> VerifyOptions:
         snapshot=Path(args.dns_snapshot) if args.dns_snapshot else None,
         save_dns=Path(args.save_dns) if args.save_dns else None,
         timeout=args.timeout,
-        deadline=max(20.0, args.timeout * 2),
+        deadline=max(float(budgets.DNS_DEADLINE.limit), args.timeout * 2),
     )
 
 

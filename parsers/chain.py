@@ -154,6 +154,18 @@ def _receiver_org(hops: Sequence[Hop], domain_of: Callable[[str], str | None]) -
     return None
 
 
+def _planted_below(ev: _Evidence, hop: Hop, hops: Sequence[Hop]) -> bool:
+    """True when a stamp naming ``hop``'s client sits below the previous hop's Received line.
+
+    The receiver at ``hop`` writes its Received-SPF / Authentication-Results next to its own
+    Received line (above it, or just below it as Gmail does), never under the hop before: a
+    field down there was already in the message when it arrived, i.e. the sender wrote it
+    (RFC 8601 §5; the same rule as headerlens.stamped for the final receiver's verdicts).
+    """
+    previous = next((h for h in hops if h.number == hop.number - 1), None)
+    return previous is not None and ev.header_index > previous.header_index
+
+
 def _find_boundary(
     hops: Sequence[Hop],
     headers: Sequence[HeaderField],
@@ -174,11 +186,27 @@ def _find_boundary(
     # is the client-ip of a Received-SPF or Authentication-Results spf= field.
     best: tuple[Hop, _Evidence] | None = None
     evidence = _evidence(headers)  # once: it is read three times below
+    trusted: list[_Evidence] = []
     for ev in evidence:
         if is_internal_ip(ev.ip):
             continue
         match = next((h for h in reversed(hops) if h.received.from_ip == ev.ip), None)
-        if match is not None and (best is None or match.number > best[0].number):
+        if match is None:
+            continue
+        if _planted_below(ev, match, hops):
+            defects.append(
+                Defect(
+                    "chain.stamp-below-hop",
+                    f"The {ev.source} field (header #{ev.header_index}) names {ev.ip}, the client "
+                    f"of hop {match.number}, but sits below the hop before it: it was already in "
+                    "the message when that server received it (written by the sender), so it "
+                    "is not used to find the entry point (RFC 8601 §5).",
+                    Severity.WARNING,
+                )
+            )
+            continue
+        trusted.append(ev)
+        if best is None or match.number > best[0].number:
             best = (match, ev)
 
     mail_from_candidates: list[str] = []
@@ -195,7 +223,7 @@ def _find_boundary(
                 f" (Walking the chain alone would have chosen hop {heuristic.number}; the "
                 "stamped evidence takes precedence.)"
             )
-        for e in evidence:
+        for e in trusted:
             if e.ip == ev.ip and e.mail_from is not None:
                 mail_from_candidates.append(e.mail_from)
             if e.ip == ev.ip and e.helo and helo is None:

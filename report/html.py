@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from headerlens import __version__
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.verification import Verification, VerifyMode
-from headerlens.report.markdown import fmt_delay, hop_from, hop_role
+from headerlens.report.words import fmt_delay, hop_from, hop_role
 from headerlens.stamped import final_receiver_results, stamped
 from headerlens.textsafe import html_escape as esc
 

@@ -3,53 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, timedelta
+from datetime import UTC
 
 from headerlens import __version__
-from headerlens.model import Analysis, AuthResults, Finding, Hop, MethodResult, Severity
+from headerlens.model import Analysis, AuthResults, Finding, MethodResult, Severity
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.dkimcoverage import coverage_entry
+from headerlens.report.words import fmt_delay, hop_from, hop_role
 from headerlens.stamped import final_receiver_results, stamped
 from headerlens.textsafe import md_escape
 
 _SEVERITY_MARK = {Severity.INFO: "info", Severity.WARNING: "WARNING", Severity.ERROR: "ERROR"}
 
 
-def fmt_delay(delta: timedelta | None) -> str:
-    """A signed, human duration: ``+2 s``, ``-5 s (clock skew)``, ``+1 h 08 min``."""
-    if delta is None:
-        return "?"
-    secs = round(delta.total_seconds())
-    sign = "-" if secs < 0 else "+"
-    secs = abs(secs)
-    if secs < 60:
-        return f"{sign}{secs} s"
-    if secs < 3600:
-        return f"{sign}{secs // 60} min {secs % 60:02d} s"
-    hours, rem = divmod(secs, 3600)
-    if hours < 48:
-        return f"{sign}{hours} h {rem // 60:02d} min"
-    return f"{sign}{hours // 24} d {hours % 24} h"
-
-
 def _cell(text: str | None) -> str:
     return md_escape(text) if text else ""
-
-
-def hop_from(hop: Hop) -> str:
-    r = hop.received
-    parts = [p for p in (r.from_helo, r.from_rdns) if p]
-    ident = " / ".join(dict.fromkeys(parts))
-    if r.from_ip:
-        ident = f"{ident} [{r.from_ip}]" if ident else f"[{r.from_ip}]"
-    return ident
-
-
-def hop_role(hop: Hop) -> str:
-    label = f"{hop.vendor.value}, {hop.role.value}"
-    if hop.product_version:
-        label += f" ({hop.product_version})"
-    return label
 
 
 def _hop_rows(analysis: Analysis) -> Iterable[str]:

@@ -511,3 +511,36 @@ def test_injected_registrable_domain_lookup() -> None:
     assert default.boundary.hop_number == 1
     merged = build_chain(headers, registrable_domain_of=lambda host: "same-org")
     assert merged.boundary is None
+
+
+def test_planted_received_spf_below_the_previous_hop_is_not_used() -> None:
+    # review finding (RFC 8601 §5): a Received-SPF the sender wrote under its own hops names the
+    # entry hop's client and a MAIL FROM of its choosing; it must not pick the boundary's
+    # MAIL FROM. The genuine one, just above the receiver's Received line, still counts.
+    from headerlens.analyze import analyze
+
+    receiver = (
+        b"Received: from out.sender.example (out.sender.example [203.0.113.9]) by mx.example.com"
+        b" with ESMTPS id a1; Tue, 10 Nov 2026 09:14:09 -0800\r\n"
+    )
+    sender_hop = (
+        b"Received: from pc.sender.example ([10.0.0.5]) by out.sender.example with ESMTP id b2;"
+        b" Tue, 10 Nov 2026 09:14:08 -0800\r\n"
+    )
+    planted = (
+        b"Received-SPF: pass (mx.example.com: domain of ceo@bank.example designates 203.0.113.9"
+        b" as permitted sender) client-ip=203.0.113.9; envelope-from=ceo@bank.example;\r\n"
+    )
+    genuine = planted.replace(b"ceo@bank.example", b"bounce@sender.example")
+    rest = b"Return-Path: <bounce@sender.example>\r\nFrom: a@sender.example\r\nSubject: x\r\n\r\nhi\r\n"
+
+    forged = analyze(receiver + sender_hop + planted + rest)
+    assert forged.chain.boundary is not None and forged.chain.boundary.hop_number == 2
+    assert forged.chain.boundary.mail_from == "bounce@sender.example"
+    assert "chain.stamp-below-hop" in {d.code for d in forged.chain.defects}
+
+    honest = analyze(genuine + receiver + sender_hop + rest)
+    assert honest.chain.boundary is not None
+    assert honest.chain.boundary.mail_from == "bounce@sender.example"
+    assert "The receiver's Received-SPF field" in honest.chain.boundary.reason
+    assert "chain.stamp-below-hop" not in {d.code for d in honest.chain.defects}

@@ -293,9 +293,12 @@ _ECONOMY = {
         (("pass", "example.com"), [("example.com", True)], ["example.com"], True, "pass"),
         # a failed identifier elsewhere is not walked (it cannot make DMARC pass)
         (("fail", "other.example"), [("example.com", True)], ["example.com"], False, "pass"),
-        # a passing identifier outside the From domain's organisation: the From domain's walk
-        # shows example.com is its organisational domain, so other.example cannot share it
-        (("pass", "other.example"), [], ["example.com", "com"], False, "fail"),
+        # a passing identifier under another top-level label can never share the
+        # organisational domain: nothing above the From domain's record is asked
+        (("pass", "other.example"), [], ["example.com"], False, "fail"),
+        # same top-level label, outside the organisation: the From domain's walk shows
+        # example.com is its organisational domain, so other.com cannot share it
+        (("pass", "other.com"), [], ["example.com", "com"], False, "fail"),
         # a passing identifier inside it is walked: psd=n at mail.example.com makes that its own
         # organisational domain (RFC 9989 §4.10.2), so relaxed alignment fails
         (
@@ -308,7 +311,14 @@ _ECONOMY = {
         # a plain subdomain: walked, no record below example.com, so aligned
         (("pass", "a.www.example.com"), [], None, True, "pass"),
     ],
-    ids=["all-same", "failed-elsewhere", "passing-elsewhere", "psd-n-below", "plain-subdomain"],
+    ids=[
+        "all-same",
+        "failed-elsewhere",
+        "other-tld",
+        "passing-elsewhere",
+        "psd-n-below",
+        "plain-subdomain",
+    ],
 )
 async def test_walks_only_what_can_change_the_result(
     spf: tuple[str, str],
@@ -411,3 +421,13 @@ def test_filtered_psl_load_answers_like_the_library(punycode: bool) -> None:
     for rule in rules:
         name = "a.b." + rule.lstrip("!").replace("*", "x")
         assert ours.privatesuffix(name) == theirs.privatesuffix(name), rule
+
+
+async def test_psd_n_at_the_from_domain_ends_its_walk() -> None:
+    # RFC 9989 §4.10.2: psd=n marks the organisational domain, so nothing above
+    # n.example.org is asked for the From domain; the subdomain's walk finds the same record
+    resolver = MemoryResolver({("_dmarc.n.example.org", "TXT"): ["v=DMARC1; p=reject; psd=n"]})
+    v = await evaluate_dmarc("n.example.org", ("pass", "a.n.example.org"), [], resolver)
+    assert v.result is DmarcResult.PASS
+    assert v.org_domain is not None and v.org_domain.tree_walk == "n.example.org"
+    assert v.alignments[0].relaxed_would_align

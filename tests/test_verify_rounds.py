@@ -76,3 +76,18 @@ def test_no_include_for_the_service_itself() -> None:
     analysis = load_analysis(LAB / "messages" / "shared-eop-to-gmail-pass.eml")
     assert likely_include(analysis, "spf.protection.outlook.com.") is None
     assert likely_include(analysis, None) is None
+
+
+def test_run_sync_hands_back_the_result_and_raises_errors() -> None:
+    from headerlens.checks.verify import run_sync
+
+    async def value() -> list[int]:
+        await asyncio.sleep(0)
+        return [1, 2]
+
+    async def broken() -> None:
+        raise ValueError("boom")
+
+    assert run_sync(value()) == [1, 2]
+    with pytest.raises(ValueError, match="boom"):
+        run_sync(broken())

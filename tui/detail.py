@@ -9,7 +9,7 @@ from rich.text import Text
 
 from headerlens.model import Analysis, AuthResults, Hop, ReceivedSPF, VendorHeader
 from headerlens.model.auth import ARCSet
-from headerlens.report.markdown import fmt_delay
+from headerlens.report.words import fmt_delay
 from headerlens.tui.hoptree import NodeRef
 from headerlens.tui.safe import SEVERITY_STYLE, result_text, safe, safe_block
 

@@ -10,7 +10,7 @@ from textual.widgets import Tree
 
 from headerlens.model import Analysis, AuthResults, Hop, HopRole, ReceivedSPF, Vendor, VendorHeader
 from headerlens.model.auth import ARCSet
-from headerlens.report.markdown import fmt_delay
+from headerlens.report.words import fmt_delay
 from headerlens.tui.safe import SEVERITY_STYLE, join, result_text, safe
 
 SLOW_HOP = timedelta(minutes=5)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from headerlens.model import Analysis
-from headerlens.report.markdown import fmt_delay
+from headerlens.report.words import fmt_delay
 from headerlens.tui.safe import safe
 
 BAR_WIDTH = 24
