@@ -12,6 +12,7 @@ import asyncio
 import ipaddress
 from dataclasses import dataclass, field
 
+from headerlens import budgets
 from headerlens.checks.dnsproto import Resolver
 from headerlens.checks.spf import evaluate_spf
 from headerlens.checks.spf_eval import MAX_DNS_TERMS, MAX_VOID_LOOKUPS
@@ -141,6 +142,15 @@ class _Walk:
                 Severity.ERROR,
             )
             return SpfNode(domain, via, SpfNodeState.MULTIPLE, answer, problems=(note,))
+        size = len(texts[0].encode("utf-8", "surrogateescape"))
+        if size > budgets.SPF_TXT_BYTES.limit:  # catalogue F8: never parse a 64 KB record
+            note = budgets.exceeded(
+                budgets.SPF_TXT_BYTES,
+                size,
+                f"The SPF record at {domain} was not read; an evaluator would return permerror.",
+                Severity.ERROR,
+            )
+            return SpfNode(domain, via, SpfNodeState.TOO_LARGE, answer, problems=(note,))
         record = parse_spf_record(texts[0])
         return await self._expand(domain, via, path, answer, record)
 
@@ -356,8 +366,9 @@ async def check_spf_tree(domain: str, resolver: Resolver, ip: str | None = None)
             )
         )
     limit_result, limits = _limit_problems(tree.subtree_terms, voids)
-    if any(n.state is SpfNodeState.LOOP for n, _ in nodes):
-        limit_result = "permerror"  # a loop never ends before the §4.6.4 limit
+    if any(n.state in (SpfNodeState.LOOP, SpfNodeState.TOO_LARGE) for n, _ in nodes):
+        # a loop never ends before the §4.6.4 limit; an oversized record is not evaluated
+        limit_result = "permerror"
     problems += limits + _all_problems(tree)
     ranges = _ranges(tree)
     problems += overlap_problems(ranges)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from headerlens import __version__
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.verification import Verification, VerifyMode
-from headerlens.report.words import fmt_delay, hop_from, hop_role
+from headerlens.report.words import coverage_sentence, fmt_delay, hop_from, hop_role
 from headerlens.stamped import final_receiver_results, stamped
 from headerlens.textsafe import html_escape as esc
 
@@ -64,7 +64,8 @@ def _verification(a: Analysis, v: Verification) -> Iterable[str]:
     for d in v.dkim:
         live = f"header {d.header_result.value}, body {d.body_result.value}"
         name = f"DKIM d={d.domain} s={d.selector}"
-        yield _row((esc(name), esc(stamped(a, "dkim") or "-"), esc(live), esc(d.explanation)))
+        detail = f"{d.explanation} {coverage_sentence(d)}".strip()
+        yield _row((esc(name), esc(stamped(a, "dkim") or "-"), esc(live), esc(detail)))
     if v.dmarc is not None:
         dm = v.dmarc
         yield _row(

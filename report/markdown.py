@@ -8,8 +8,7 @@ from datetime import UTC
 from headerlens import __version__
 from headerlens.model import Analysis, AuthResults, Finding, MethodResult, Severity
 from headerlens.model.verification import Verification, VerifyMode
-from headerlens.parsers.dkimcoverage import coverage_entry
-from headerlens.report.words import fmt_delay, hop_from, hop_role
+from headerlens.report.words import coverage_sentence, fmt_delay, hop_from, hop_role
 from headerlens.stamped import final_receiver_results, stamped
 from headerlens.textsafe import md_escape
 
@@ -103,11 +102,7 @@ def _verification_block(a: Analysis, v: Verification) -> Iterable[str]:
         yield (
             f"| DKIM d={md_escape(d.domain or '?')} s={md_escape(d.selector or '?')} "
             f"| {md_escape(stamped(a, 'dkim') or '-')} | **{md_escape(live)}** | {md_escape(d.explanation)}"
-            + (
-                f" h= covers (header #): {md_escape(', '.join(map(coverage_entry, d.coverage)))}."
-                if d.coverage
-                else ""
-            )
+            + (f" {md_escape(coverage_sentence(d))}" if d.coverage else "")
             + " |"
         )
     if v.dmarc is not None:

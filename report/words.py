@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from headerlens.model import Hop
+from headerlens.model.verdicts import DkimVerdict
+from headerlens.parsers.dkimcoverage import coverage_entry
 
 
 def fmt_delay(delta: timedelta | None) -> str:
@@ -44,3 +46,10 @@ def hop_role(hop: Hop) -> str:
     if hop.product_version:
         label += f" ({hop.product_version})"
     return label
+
+
+def coverage_sentence(verdict: DkimVerdict) -> str:
+    """Which header instances one signature's h= covers, or "" when unknown."""
+    if not verdict.coverage:
+        return ""
+    return f"h= covers (header #): {', '.join(map(coverage_entry, verdict.coverage))}."

@@ -86,10 +86,11 @@ def test_coverage_entry(cover: HeaderCoverage, text: str) -> None:
 
 
 async def test_map_is_shown_in_the_reports_and_the_auth_panel() -> None:
-    # catalogue D11: the per-signature map reaches the Markdown / JSON reports and the console,
+    # catalogue D11: the per-signature map reaches the Markdown / HTML / JSON reports and the console,
     # inert (a hostile h= name must not format anything)
     from headerlens.checks.dkim import verify_dkim
     from headerlens.model.verification import Verification, VerifyMode
+    from headerlens.report.html import render_html
     from headerlens.report.json_report import report_dict
     from headerlens.report.markdown import render_markdown
     from headerlens.tui.authpanel import auth_text
@@ -104,6 +105,9 @@ async def test_map_is_shown_in_the_reports_and_the_auth_panel() -> None:
     md = render_markdown(a, v)
     assert "h= covers (header #): from #2, to #3, subject #4 (UNSIGNED #0)" in md
     assert "x-\\[b\\]\\*evil\\* absent" in md
+    page = render_html(a, v)
+    assert "h= covers (header #): from #2, to #3, subject #4 (UNSIGNED #0)" in page
+    assert "x-[b]*evil* absent" in page  # HTML-escaped text, no markup of its own
     doc = report_dict(a, v)
     cover = doc["verification"]["dkim"][0]["coverage"]
     assert cover[2] == {

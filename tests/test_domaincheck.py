@@ -380,3 +380,26 @@ def test_offline_gives_no_publish_advice() -> None:
     result = asyncio.run(check_domain("tailspintoys.com", OfflineResolver(), provider="eop"))
     assert {a.code for a in result.advice} == set()
     assert "unknown" in to_markdown(result)
+
+
+def test_oversized_spf_record_is_not_parsed_in_the_tree() -> None:
+    # catalogue F8 in `headerlens check`: a 64 KB record (possible over TCP) is reported, not
+    # parsed, and the domain's SPF is permerror; the record that includes it still is read
+    from headerlens.checks.spftree import check_spf_tree
+    from tests.memresolver_dkim import MemoryResolver
+
+    huge = (
+        "v=spf1 " + " ".join(f"ip4:10.{i // 250 % 250}.{i % 250}.1" for i in range(4000)) + " -all"
+    )
+    resolver = MemoryResolver(
+        {
+            ("x.example", "TXT"): ["v=spf1 include:big.example -all"],
+            ("big.example", "TXT"): [huge],
+        }
+    )
+    check = asyncio.run(check_spf_tree("x.example", resolver))
+    big = check.tree.children[0]
+    assert big.state is SpfNodeState.TOO_LARGE and big.record is None
+    assert check.limit_result == "permerror"
+    note = next(p for p in check.problems if p.code == "spf.record-too-large")
+    assert "big.example" in note.message and f"{len(huge):,}" in note.message

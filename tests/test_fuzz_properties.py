@@ -215,3 +215,36 @@ def test_spf_random_graphs_are_bounded(graph: list[tuple[list[str], str | None]]
     )
     assert result.lookup_count <= 11 and result.void_count <= 3
     assert sum(1 for _n, t in zone.asked if t == "TXT") <= 11
+
+
+NAMES = st.lists(
+    st.sampled_from(["from", "From", "subject", "to", "received", "x-a", ""]), max_size=12
+)
+
+
+@given(NAMES, NAMES, st.one_of(st.none(), st.integers(min_value=-2, max_value=14)))
+def test_dkim_coverage_partitions_the_instances(
+    fields: list[str], signed: list[str], signature_index: int | None
+) -> None:
+    # RFC 6376 §5.4.2: every present instance of a listed name is signed or unsigned, never
+    # both; signed instances are the bottom-most ones; listings beyond them are "absent"
+    from headerlens.parsers.dkimcoverage import coverage_entry, header_coverage
+
+    coverage = header_coverage(fields, signed, signature_index=signature_index)
+    lower = [f.lower() for f in fields]
+    for c in coverage:
+        present = [i for i, name in enumerate(lower) if name == c.name and i != signature_index]
+        assert sorted(c.signed + c.unsigned) == present
+        assert len(c.signed) == min(c.listed, len(present))
+        assert c.signed == tuple(present[len(present) - len(c.signed) :])
+        assert c.absent_asserted == max(0, c.listed - len(present))
+        assert not RAW_CONTROL.search(coverage_entry(c))
+
+
+@given(st.binary(max_size=200))
+def test_binary_description_is_inert_and_bounded(data: bytes) -> None:
+    from headerlens.parsers.binary import describe_binary
+
+    text = describe_binary(data)
+    assert isinstance(text, str) and len(text) < 400
+    assert not RAW_CONTROL.search(text)

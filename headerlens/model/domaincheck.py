@@ -22,6 +22,7 @@ class SpfNodeState(enum.Enum):
     MACRO = "macro"  # the target depends on the sender (%{...}): not followed
     LOOP = "loop"  # the name is already on the path above: not followed again
     NOT_FOLLOWED = "not followed"  # the walk's size guard stopped here
+    TOO_LARGE = "too large"  # the record is over the SPF record size budget: not parsed
 
 
 @dataclass(frozen=True, slots=True)
