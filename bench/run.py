@@ -46,7 +46,16 @@ def log(msg: str) -> None:
 
 
 def setup() -> None:
-    """Install the peers when missing: mailauth (npm, pinned undici) and mail-parser (pip)."""
+    """Install what is missing: Knot and Unbound (apt, as scripts/test.sh does), mailauth (npm,
+    pinned undici), mail-parser (pip), and headerlens itself into bench/work/venv."""
+    if not all(shutil.which(tool) for tool in ("knotd", "unbound", "knotc")):
+        log("apt-get install knot unbound (the lab DNS)")
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "knot", "unbound", "knot-dnsutils"],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
     if not (NODE_DIR / "node_modules" / "mailauth").is_dir():
         log("npm install (mailauth) into bench/node")
         subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True)
