@@ -5,34 +5,36 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import dkim
 from dkim.canonicalization import (
-    CanonicalizationPolicy,
-    InvalidCanonicalizationPolicyError,
     Relaxed,
 )
 from dkim.crypto import HASH_ALGORITHMS
-from dkim.util import InvalidTagValueList, parse_tag_value
 
 from headerlens import budgets
 from headerlens.checks.bodyhash import BytesLike, body_hash, split_message
 from headerlens.checks.dkimkey import check_key_for_signature, pick_key_record
+from headerlens.checks.dkimsigcheck import (
+    MAX_DIGITS,
+    Sig,
+    age_days,
+    canon_policy,
+    expiry_defect,
+    parse_sig,
+    structure_findings,
+    timestamp,
+)
 from headerlens.checks.dnsproto import Resolver
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verdicts import DkimKey, DkimResult, DkimVerdict
 from headerlens.parsers.dkimcoverage import header_coverage, unsigned_instance_defects
-from headerlens.parsers.dkimsig import dns_name_problem
 
 ROTATION_AGE_DAYS = 7  # a key missing today on a message older than this was probably rotated
-_CLOCK_SLOP_S = 36000  # the same 10 h leeway dkimpy allows for signers with wrong clocks
-_MAX_DIGITS = 76  # RFC 6376 §3.5: l=, t=, x= have at most 76 digits
 _HAS_SIGNATURE = re.compile(rb"(?im)^dkim-signature[ \t]*:")
 _DnsFunc = Callable[..., bytes | None]  # dkimpy calls dnsfunc(name, timeout=...)
 _TEMP_RCODES = frozenset(
@@ -40,135 +42,18 @@ _TEMP_RCODES = frozenset(
 )
 
 
-@dataclass
-class _Sig:
-    """Working state for one signature while it is checked (internal, mutable)."""
-
-    index: int
-    header_index: int
-    header_field: tuple[bytes, bytes]
-    tags: dict[bytes, bytes] = field(default_factory=dict)
-    text: dict[str, str] = field(default_factory=dict)
-    include: list[bytes] = field(default_factory=list)
-    error: Defect | None = None
-    findings: list[Defect] = field(default_factory=list)
-
-    def get(self, tag: str) -> str | None:
-        return self.text.get(tag)
-
-    @property
-    def key_name(self) -> str | None:
-        s, d = self.get("s"), self.get("d")
-        return f"{s}._domainkey.{d}".rstrip(".").lower() if s and d else None
-
-
-def _ts(value: str | None) -> datetime | None:
-    if value is None or not value.isdigit():
-        return None
-    try:
-        return datetime.fromtimestamp(int(value), UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
-def _parse(index: int, header_index: int, name: bytes, value: bytes) -> _Sig:
-    """Tag list and dkimpy's field checks, minus its wall-clock t=/x= rules (we judge those)."""
-    sig = _Sig(index, header_index, (name, value))
-    try:
-        sig.tags = parse_tag_value(value)
-    except InvalidTagValueList as exc:
-        sig.error = Defect("dkim.sig.syntax", f"The signature is not a valid tag list ({exc}).")
-        return sig
-    sig.text = {
-        k.decode("ascii", "replace"): v.decode("utf-8", "replace") for k, v in sig.tags.items()
-    }
-    for tag in ("t", "x"):
-        raw = sig.get(tag)
-        if raw is not None and not raw.isdigit():
-            sig.error = Defect("dkim.sig.syntax", f"{tag}={raw[:40]} is not a decimal number.")
-            return sig
-    for tag in ("l", "t", "x"):
-        raw = sig.get(tag)
-        if raw is not None and len(raw) > _MAX_DIGITS:
-            # Checked before any int(): Python refuses > 4300 digits (CVE-2020-10735).
-            sig.error = Defect(
-                "dkim.sig.syntax",
-                f"{tag}= has {len(raw)} digits; RFC 6376 §3.5 allows at most {_MAX_DIGITS}.",
-            )
-            return sig
-    try:
-        dkim.validate_signature_fields({k: v for k, v in sig.tags.items() if k not in (b"t", b"x")})
-    except dkim.DKIMException as exc:
-        sig.error = Defect("dkim.sig.invalid", f"The signature is malformed: {exc}.")
-        return sig
-    for tag, labels in (("d", 2), ("s", 1)):
-        why = dns_name_problem(sig.get(tag) or "", min_labels=labels)
-        if why is not None:
-            # never look up (or align with) a name like "legit.com(.attacker.com"
-            sig.error = Defect(
-                "dkim.sig.bad-name", f"{tag}= {sig.get(tag)!r:.80} {why}; no key was looked up."
-            )
-            return sig
-    sig.include = [h.lower() for h in re.split(rb"\s*:\s*", sig.tags[b"h"]) if h]
-    if b"from" not in sig.include:
-        sig.error = Defect("dkim.sig.from-unsigned", "h= does not list From (RFC 6376 §5.4).")
-    return sig
-
-
-def _structure_findings(sig: _Sig, body: BytesLike, has_body: bool) -> None:
-    """l= and From over-signing: things that pass but leave room for tampering."""
-    if sig.include.count(b"from") == 1:
-        sig.findings.append(
-            Defect(
-                "dkim.from-not-oversigned",
-                "h= lists From only once: a second From field could be added above it without "
-                "breaking this signature. Sign From twice (over-signing).",
-                Severity.INFO,
-            )
-        )
-    length = sig.get("l")
-    if length is not None and length.isdigit():
-        extra = ""
-        if has_body:
-            policy = _canon(sig)
-            total = (
-                body_hash(body, policy.body_algorithm is Relaxed, hashlib.sha256)[1]
-                if policy
-                else None
-            )
-            if total is not None and total > int(length):
-                extra = f" {total - int(length)} byte(s) of this body are not covered."
-            elif total is not None and total < int(length):
-                extra = " The body is now shorter than l= says."
-        sig.findings.append(
-            Defect(
-                "dkim.body-length",
-                f"l={length}: only the first {length} bytes of the body are signed, so content "
-                f"could have been appended without breaking the signature.{extra}",
-                Severity.WARNING,
-            )
-        )
-
-
-def _canon(sig: _Sig) -> CanonicalizationPolicy | None:
-    try:
-        return CanonicalizationPolicy.from_c_value(sig.tags.get(b"c", b"simple/simple"))
-    except InvalidCanonicalizationPolicyError:
-        return None
-
-
-def _body(sig: _Sig, body: BytesLike, has_body: bool) -> tuple[DkimResult, str | None]:
+def _body(sig: Sig, body: BytesLike, has_body: bool) -> tuple[DkimResult, str | None]:
     """Recompute bh= over the canonicalised body (RFC 6376 §3.7), streaming (checks.bodyhash)."""
     if not has_body:
         return DkimResult.UNAVAILABLE, None
-    policy = _canon(sig)
+    policy = canon_policy(sig)
     hasher = HASH_ALGORITHMS.get(sig.tags.get(b"a", b""))
     if policy is None or hasher is None or b"bh" not in sig.tags:
         return DkimResult.PERMERROR, None
     length = sig.get("l")
     limit = (
         int(length)
-        if length is not None and length.isdigit() and len(length) <= _MAX_DIGITS
+        if length is not None and length.isdigit() and len(length) <= MAX_DIGITS
         else None
     )
     digest, _ = body_hash(body, policy.body_algorithm is Relaxed, hasher, limit)
@@ -180,48 +65,8 @@ def _body(sig: _Sig, body: BytesLike, has_body: bool) -> tuple[DkimResult, str |
     return (DkimResult.PASS if expected == digest else DkimResult.FAIL), computed
 
 
-def _expiry(sig: _Sig, receipt: datetime | None, now: datetime) -> Defect | None:
-    """Judge t= and x= against the receipt time, not the wall clock (RFC 6376 §3.5)."""
-    signed, expires = _ts(sig.get("t")), _ts(sig.get("x"))
-    when = receipt or now
-    label = "receipt" if receipt else "now (no receipt time known)"
-    if signed and expires and expires < signed:
-        return Defect("dkim.sig.x-before-t", "x= is earlier than t= (RFC 6376 §3.5).")
-    if signed and (signed - when).total_seconds() > _CLOCK_SLOP_S:
-        sig.findings.append(
-            Defect(
-                "dkim.sig.future",
-                f"t= ({signed:%Y-%m-%d %H:%M} UTC) is later than {label}: the signer's clock is "
-                "wrong.",
-            )
-        )
-    if expires is None:
-        return None
-    if (when - expires).total_seconds() > _CLOCK_SLOP_S:
-        return Defect(
-            "dkim.sig.expired",
-            f"The signature expired (x= {expires:%Y-%m-%d %H:%M} UTC) before {label}.",
-            Severity.ERROR,
-        )
-    if receipt and expires < now:
-        sig.findings.append(
-            Defect(
-                "dkim.sig.expired-since",
-                f"x= ({expires:%Y-%m-%d %H:%M} UTC) has passed since delivery; that does not "
-                "matter: expiry is judged at receipt.",
-                Severity.INFO,
-            )
-        )
-    return None
-
-
-def _age_days(sig: _Sig, receipt: datetime | None, now: datetime) -> int | None:
-    born = receipt or _ts(sig.get("t"))
-    return round((now - born).total_seconds() / 86400) if born else None
-
-
 def _no_key(
-    sig: _Sig, rec: DnsRecord, receipt: datetime | None, now: datetime
+    sig: Sig, rec: DnsRecord, receipt: datetime | None, now: datetime
 ) -> tuple[DkimResult, str]:
     """The verdict when no usable key came back, and the rotation hint for old messages."""
     if rec.rcode == "OFFLINE":
@@ -243,7 +88,7 @@ def _no_key(
     )
     if len(rec.cname_chain) > 1:
         why = f"is a CNAME to {rec.cname_chain[-1]}, which {why.replace('has', 'has', 1)}"
-    age = _age_days(sig, receipt, now)
+    age = age_days(sig, receipt, now)
     if age is not None and age > ROTATION_AGE_DAYS:
         sig.findings.append(
             Defect(
@@ -259,7 +104,7 @@ def _no_key(
 
 def _header(
     signer: dkim.DKIM,
-    sig: _Sig,
+    sig: Sig,
     key: DkimKey | None,
     rec: DnsRecord,
     dnsfunc: _DnsFunc,
@@ -338,7 +183,7 @@ async def verify_dkim(
     except Exception as exc:  # dkimpy raises IndexError and others on odd header blocks
         return (_unparsable(str(exc), now, receipt_time),)
     sigs = [
-        _parse(n, i, name, value)
+        parse_sig(n, i, name, value)
         for n, (i, (name, value)) in enumerate(
             (i, h) for i, h in enumerate(signer.headers) if h[0].lower() == b"dkim-signature"
         )
@@ -363,7 +208,7 @@ async def verify_dkim(
     return tuple(out + skipped)
 
 
-def _not_evaluated(sig: _Sig, total: int, now: datetime, receipt: datetime | None) -> DkimVerdict:
+def _not_evaluated(sig: Sig, total: int, now: datetime, receipt: datetime | None) -> DkimVerdict:
     """A signature past the DKIM_SIGNATURES budget: reported, never looked up or verified."""
     finding = budgets.exceeded(
         budgets.DKIM_SIGNATURES,
@@ -389,7 +234,7 @@ def _not_evaluated(sig: _Sig, total: int, now: datetime, receipt: datetime | Non
 def _verdict(
     signer: dkim.DKIM,
     message_body: BytesLike,
-    sig: _Sig,
+    sig: Sig,
     records: dict[str, DnsRecord],
     keys: dict[str, tuple[DkimKey | None, tuple[Defect, ...]]],
     dnsfunc: _DnsFunc,
@@ -428,14 +273,14 @@ def _verdict(
         header, why = DkimResult.PERMERROR, sig.error.message
         sig.findings.append(sig.error)
     else:
-        _structure_findings(sig, message_body, has_body)
+        structure_findings(sig, message_body, has_body)
         sig.findings.extend(
             unsigned_instance_defects(coverage, f"d={sig.get('d')} s={sig.get('s')}")
         )
         assert rec is not None
         header, crypto, why = _header(signer, sig, key, rec, dnsfunc, receipt, now)
     result = _combine(header, body)
-    expired = _expiry(sig, receipt, now) if sig.error is None else None
+    expired = expiry_defect(sig, receipt, now) if sig.error is None else None
     if expired is not None:
         sig.findings.append(expired)
         if result is DkimResult.PASS:
@@ -456,15 +301,15 @@ def _verdict(
         identity=sig.get("i"),
         signed_headers=tuple(h.decode("ascii", "replace") for h in sig.include),
         body_length=int(sig.text["l"])
-        if (sig.get("l") or "").isdigit() and len(sig.text["l"]) <= _MAX_DIGITS
+        if (sig.get("l") or "").isdigit() and len(sig.text["l"]) <= MAX_DIGITS
         else None,
         key_name=name,
         key=key,
         crypto_valid=crypto,
         body_hash_expected=re.sub(r"\s+", "", sig.get("bh") or "") or None,
         body_hash_computed=computed,
-        signed_at=_ts(sig.get("t")),
-        expires_at=_ts(sig.get("x")),
+        signed_at=timestamp(sig.get("t")),
+        expires_at=timestamp(sig.get("x")),
         receipt_time=receipt,
         checked_at=now,
         evidence=(rec,) if rec is not None else (),

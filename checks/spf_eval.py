@@ -8,14 +8,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from headerlens import budgets
-from headerlens.checks.spf_macro import (
-    MacroContext,
-    expand,
-    finish_target,
-    local_part_defect,
-    needs_p,
-)
+from headerlens.checks.spf_macro import MacroContext, expand, finish_target, needs_p
 from headerlens.checks.spf_macro import valid_check_domain as _valid_domain
+from headerlens.checks.spf_path import EvalPath
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.spf import (
@@ -97,9 +92,7 @@ class Run:
         self._cache: dict[tuple[str, str], DnsRecord] = {}
         self._p_cache: dict[str, str] = {}
         self._addr_rdtype = "A" if ctx.ip.version == 4 else "AAAA"
-        self._stack: list[str] = []  # domains whose check_host() is running, outermost first
-        self.loops: list[str] = []  # each include/redirect cycle met, "a → b → a"
-        self._private_names: set[str] = set()
+        self.path = EvalPath()  # the domains being evaluated: loops and private names
 
     # -- plumbing -------------------------------------------------------------------------
     def query(self, name: str, rdtype: str) -> Ask:
@@ -133,7 +126,7 @@ class Run:
             raise self.fail(
                 SpfVerdict.PERMERROR,
                 f"more than {MAX_DNS_TERMS} DNS-querying terms (RFC 7208 §4.6.4)"
-                + self._loop_suffix(),
+                + self.path.loop_suffix(),
                 domain,
                 term,
                 path,
@@ -155,7 +148,7 @@ class Run:
                 raise self.fail(
                     SpfVerdict.PERMERROR,
                     f"more than {MAX_VOID_LOOKUPS} void DNS lookups (RFC 7208 §4.6.4)"
-                    + self._loop_suffix(),
+                    + self.path.loop_suffix(),
                     domain,
                     term,
                     path,
@@ -171,42 +164,10 @@ class Run:
             return domain
         p_value = (yield from self.p_value(domain)) if needs_p(tokens) else "unknown"
         name = finish_target(expand(tokens, self.ctx, domain, p_value))
-        if name is not None:
-            self._note_private(tokens, name, domain)
-        return name
-
-    def _note_private(self, tokens: tuple[MacroToken, ...], name: str, domain: str) -> None:
-        """H6: note (once per name) a query name that carries the sender's local part."""
-        note = local_part_defect(tokens, name, domain)
-        if note is not None and name.lower() not in self._private_names:
-            self._private_names.add(name.lower())
+        note = self.path.private_note(tokens, name, domain) if name is not None else None
+        if note is not None:
             self.defects.append(note)
-
-    def _loop_suffix(self) -> str:
-        return f"; the include/redirect chain loops ({self.loops[0]})" if self.loops else ""
-
-    def _note_loop(self, key: str, path: tuple[str, ...]) -> None:
-        """F2: ``key`` is already being evaluated further up; name the cycle.
-
-        RFC 7208 has no loop rule: a repeated domain is evaluated again with the same client,
-        the same (cached) answers and the same macro values, so it reaches the same term
-        again and the walk can only end at the §4.6.4 limits (permerror). We keep evaluating
-        to that limit, so the trace and the lookup count are what a receiver sees, and name
-        the cycle the first time it closes (later turns only repeat it, rotated).
-        """
-        if self.loops:
-            return
-        start = len(self._stack) - 1 - self._stack[::-1].index(key)
-        cycle = " → ".join([*self._stack[start:], key])
-        self.loops.append(cycle)
-        term = path[-1] if path else "(top)"
-        holder = self._stack[-1]
-        message = (
-            f"{term} in the SPF record of {holder} points back to {key}, which is already being "
-            f"evaluated: loop {cycle}."
-        )
-        self.defects.append(Defect("spf.loop", message, Severity.ERROR))
-        self.step(holder, term, SpfOutcome.INFO, f"loop: {cycle}", path[:-1])
+        return name
 
     # -- check_host -----------------------------------------------------------------------
     def check(
@@ -217,14 +178,16 @@ class Run:
         ``domain`` is already macro-expanded; it is compared case-insensitively and without
         a trailing dot with the domains above it, to name include/redirect loops (F2).
         """
-        key = domain.lower().rstrip(".")
-        if key in self._stack:
-            self._note_loop(key, path)
-        self._stack.append(key)
+        holder = self.path.holder
+        loop = self.path.enter(domain, path)
+        if loop is not None:
+            self.defects.append(loop)
+            term = path[-1] if path else "(top)"
+            self.step(holder, term, SpfOutcome.INFO, f"loop: {self.path.loops[0]}", path[:-1])
         try:
             return (yield from self._check(domain, path))
         finally:
-            self._stack.pop()
+            self.path.leave()
 
     def _check(
         self, domain: str, path: tuple[str, ...]
