@@ -6,7 +6,7 @@ import asyncio
 import base64
 import binascii
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import dkim
@@ -170,8 +170,14 @@ async def verify_dkim(
     resolver: Resolver,
     receipt_time: datetime | None,
     now: datetime,
+    field_names: Sequence[str] | None = None,
 ) -> tuple[DkimVerdict, ...]:
-    """Re-verify every DKIM-Signature in ``raw`` (top-most first) against the live keys."""
+    """Re-verify every DKIM-Signature in ``raw`` (top-most first) against the live keys.
+
+    ``field_names`` are the header field names as headerlens split them (top-most first);
+    when dkimpy splits the section differently, the coverage maps are left out (their header
+    numbers would not match the rest of the report) and each verdict says why.
+    """
     if not _HAS_SIGNATURE.search(raw):
         return ()
     # dkimpy gets the header section only: its parser would copy the body several times over;
@@ -188,6 +194,20 @@ async def verify_dkim(
             (i, h) for i, h in enumerate(signer.headers) if h[0].lower() == b"dkim-signature"
         )
     ]
+    theirs = [name.decode("ascii", "replace").lower() for name, _ in signer.headers]
+    if field_names is not None and [n.lower() for n in field_names] != theirs:
+        for sig in sigs:
+            sig.view_differs = True
+            sig.findings.append(
+                Defect(
+                    "dkim.header-view-differs",
+                    f"dkimpy reads {len(theirs)} header fields where the header listing has "
+                    f"{len(field_names)} (a bare CR or a whitespace-only line splits them "
+                    "differently), so receivers may disagree about what was signed; the "
+                    "per-field signed-instance map is not shown.",
+                    Severity.WARNING,
+                )
+            )
     # budgets.DKIM_SIGNATURES (RFC 6376 §6.1 "MAY limit"): only the top few are looked up.
     limit = int(budgets.DKIM_SIGNATURES.limit)
     skipped = [_not_evaluated(s, len(sigs), now, receipt_time) for s in sigs[limit:]]
@@ -264,10 +284,14 @@ def _verdict(
         _body(sig, message_body, has_body) if sig.tags else (DkimResult.UNAVAILABLE, None)
     )
     crypto: bool | None = None
-    coverage = header_coverage(
-        [n.decode("ascii", "replace") for n, _ in signer.headers],
-        [h.decode("ascii", "replace") for h in sig.include],
-        signature_index=sig.header_index,
+    coverage = (
+        header_coverage(
+            [n.decode("ascii", "replace") for n, _ in signer.headers],
+            [h.decode("ascii", "replace") for h in sig.include],
+            signature_index=sig.header_index,
+        )
+        if not sig.view_differs
+        else ()
     )
     if sig.error is not None:
         header, why = DkimResult.PERMERROR, sig.error.message

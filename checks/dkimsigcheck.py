@@ -36,6 +36,9 @@ class Sig:
     include: list[bytes] = field(default_factory=list)
     error: Defect | None = None
     findings: list[Defect] = field(default_factory=list)
+    # dkimpy split the header section into other fields than our splitter (a bare CR, a
+    # whitespace-only line): its header numbers are not ours, so no per-instance map is shown
+    view_differs: bool = False
 
     def get(self, tag: str) -> str | None:
         return self.text.get(tag)

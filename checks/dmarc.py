@@ -235,9 +235,7 @@ async def _organisations(
     first = await lookups.at(author)
     if first.temp_error:  # the result is temperror whatever the walk would find
         return (first,), {author: org_from_walk(author, (first,))}
-    others = sorted(
-        {d for _, d, ok in idents if ok and d != author and could_share_org(d, author)}
-    )
+    others = sorted({d for _, d, ok in idents if ok and d != author and could_share_org(d, author)})
     if first.record is not None and first.record.psd == "n":
         # psd=n at the From domain ends the walk there: it is its own organisational domain
         steps: tuple[PolicyAt, ...] = (first,)

@@ -117,9 +117,10 @@ class DmarcLookups:
 def tree_walk_org(domain: str, steps: tuple[PolicyAt, ...]) -> tuple[str, str]:
     """The organisational domain from the walk's answers, and why (RFC 9989 §4.10.2).
 
-    A record with psd=n marks its own domain as the organisational domain; psd=y marks a
-    public suffix, so the organisational domain is the name one label below it. Otherwise the
-    valid record with the fewest labels wins; with no record at all, the domain is its own.
+    A record with psd=n marks its own domain as the organisational domain; psd=y (on a record
+    above the starting name) marks a public suffix, so the organisational domain is the name
+    one label below it. Otherwise the valid record with the fewest labels wins; with no record
+    at all, the domain is its own.
     """
     name = normalize(domain)
     labels = name.split(".")
@@ -130,7 +131,9 @@ def tree_walk_org(domain: str, steps: tuple[PolicyAt, ...]) -> tuple[str, str]:
             continue
         if rec.psd == "n":
             return step.name, f"_dmarc.{step.name} says psd=n (organisational domain)."
-        if rec.psd == "y":
+        if rec.psd == "y" and step.name != name:
+            # RFC 9989 §4.10.2 step 2 applies psd=y to records other than the one where the
+            # walk started: a domain that calls itself a public suffix is still a candidate
             depth = len(step.name.split(".")) + 1
             org = ".".join(labels[-depth:]) if depth <= len(labels) else name
             return org, f"_dmarc.{step.name} says psd=y (a public suffix), so the name below it."

@@ -76,7 +76,7 @@ def _local_part_note(term: str, tokens: tuple[MacroToken, ...], domain: str) -> 
             f"{term} in the SPF record of {domain} puts the sender's local part into a DNS "
             "query name: whoever serves that name learns which sender address each check is "
             "for, and when (RFC 7208 §11.6).",
-            Severity.INFO,
+            Severity.WARNING,
         )
     ]
 

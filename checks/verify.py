@@ -156,6 +156,7 @@ async def verify_stream(
             resolver=resolver,
             receipt_time=analysis.receipt_time,
             now=now,
+            field_names=[h.name for h in analysis.headers],
         ),
     )
     if analysis.arc_sets:

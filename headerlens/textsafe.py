@@ -39,9 +39,10 @@ def inert(text: str, *, keep_newlines: bool = False) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-# GFM and linkify turn bare "scheme://" and "www." text into links; escaping that ":" or "."
-# (any ASCII punctuation may be backslash-escaped, CommonMark §2.4) keeps them plain text.
-_MD_AUTOLINK = re.compile(r"(?i):(?=//)|(?<=\bwww)\.")
+# GFM's autolink extension turns bare "scheme://", "www.", "mailto:"/"xmpp:" and e-mail
+# addresses into links; escaping that ":", "." or "@" (any ASCII punctuation may be
+# backslash-escaped, CommonMark §2.4) keeps them plain text.
+_MD_AUTOLINK = re.compile(r"(?i)(?<![a-z0-9])www\.|:(?=//)|(?<=mailto):|(?<=xmpp):|@(?=[\w.-])")
 
 
 # Longest value a Markdown/HTML export repeats in full: a ticket is read by people, and a
@@ -66,7 +67,13 @@ def md_escape(text: str) -> str:
     ``<``/``&`` HTML-escaped, bare URLs defused, so a value can neither format nor link nor
     inject HTML."""
     escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(clip(inert(text)), quote=False))
-    return _MD_AUTOLINK.sub(lambda m: "\\" + m.group(0), escaped)
+    return _MD_AUTOLINK.sub(_defuse, escaped)
+
+
+def _defuse(match: re.Match[str]) -> str:
+    """Backslash-escape the punctuation that makes GFM see a link."""
+    text = match.group(0)
+    return f"{text[:-1]}\\{text[-1]}"
 
 
 def html_escape(text: str) -> str:

@@ -157,13 +157,59 @@ def _receiver_org(hops: Sequence[Hop], domain_of: Callable[[str], str | None]) -
 def _planted_below(ev: _Evidence, hop: Hop, hops: Sequence[Hop]) -> bool:
     """True when a stamp naming ``hop``'s client sits below the previous hop's Received line.
 
-    The receiver at ``hop`` writes its Received-SPF / Authentication-Results next to its own
-    Received line (above it, or just below it as Gmail does), never under the hop before: a
-    field down there was already in the message when it arrived, i.e. the sender wrote it
-    (RFC 8601 §5; the same rule as headerlens.stamped for the final receiver's verdicts).
+    Receivers usually write their Received-SPF / Authentication-Results next to their own
+    Received line (above it, or just below it as Gmail does). A field under the hop before was
+    either already in the message when it arrived — written by the sender (RFC 8601 §5) — or
+    appended at the bottom by a receiver that adds fields there (Exim's ACL add_header does by
+    default). Position alone cannot tell which, so such a stamp is weak evidence.
     """
     previous = next((h for h in hops if h.number == hop.number - 1), None)
     return previous is not None and ev.header_index > previous.header_index
+
+
+def _stamped_client(
+    evidence: Sequence[_Evidence], hops: Sequence[Hop]
+) -> tuple[Hop, _Evidence, list[_Evidence], list[_Evidence]] | None:
+    """The newest hop whose client a stamp names, with the stamps naming that client: those
+    placed next to a hop, and those below the hop before it (weak: see _planted_below).
+
+    Weak stamps decide the hop only when no placed stamp names any hop; their envelope sender
+    is used only when nothing better is known (Return-Path, a placed stamp).
+    """
+    placed: list[tuple[Hop, _Evidence]] = []
+    below: list[tuple[Hop, _Evidence]] = []
+    for ev in evidence:
+        if is_internal_ip(ev.ip):
+            continue
+        match = next((h for h in reversed(hops) if h.received.from_ip == ev.ip), None)
+        if match is not None:
+            (below if _planted_below(ev, match, hops) else placed).append((match, ev))
+    pool = placed or below
+    if not pool:
+        return None
+    hop, ev = max(pool, key=lambda pair: pair[0].number)
+    strong = [e for h, e in placed if h.number == hop.number]
+    weak = [e for h, e in below if h.number == hop.number]
+    return hop, ev, strong, weak
+
+
+def _set_aside(weak: Sequence[_Evidence], hop: Hop, mail_from: str | None) -> list[Defect]:
+    """Say so when a weak stamp named another envelope sender than the one chosen."""
+    out: list[Defect] = []
+    for e in weak:
+        if e.mail_from and mail_from and e.mail_from.lower() != mail_from.lower():
+            out.append(
+                Defect(
+                    "chain.stamp-below-hop",
+                    f"The {e.source} field (header #{e.header_index}) names {e.ip}, the client of "
+                    f"hop {hop.number}, with envelope sender {e.mail_from}, but sits below the "
+                    "hop before it: it was added by the sender, or by a receiver that appends "
+                    "its fields at the bottom (Exim's add_header does). Its envelope sender was "
+                    f"not used; {mail_from} was (RFC 8601 §5).",
+                    Severity.INFO,
+                )
+            )
+    return out
 
 
 def _find_boundary(
@@ -184,35 +230,13 @@ def _find_boundary(
 
     # The receiver's own stamp is the strongest evidence: the newest hop whose connecting IP
     # is the client-ip of a Received-SPF or Authentication-Results spf= field.
-    best: tuple[Hop, _Evidence] | None = None
-    evidence = _evidence(headers)  # once: it is read three times below
-    trusted: list[_Evidence] = []
-    for ev in evidence:
-        if is_internal_ip(ev.ip):
-            continue
-        match = next((h for h in reversed(hops) if h.received.from_ip == ev.ip), None)
-        if match is None:
-            continue
-        if _planted_below(ev, match, hops):
-            defects.append(
-                Defect(
-                    "chain.stamp-below-hop",
-                    f"The {ev.source} field (header #{ev.header_index}) names {ev.ip}, the client "
-                    f"of hop {match.number}, but sits below the hop before it: it was already in "
-                    "the message when that server received it (written by the sender), so it "
-                    "is not used to find the entry point (RFC 8601 §5).",
-                    Severity.WARNING,
-                )
-            )
-            continue
-        trusted.append(ev)
-        if best is None or match.number > best[0].number:
-            best = (match, ev)
-
+    evidence = _evidence(headers)
+    best = _stamped_client(evidence, hops)
     mail_from_candidates: list[str] = []
     helo: str | None = None
+    weak: list[_Evidence] = []
     if best is not None:
-        hop, ev = best
+        hop, ev, placed, weak = best
         reason = (
             f"The receiver's {ev.source} field names {ev.ip} as the connecting client, and "
             f"hop {hop.number} is where {hop.received.by or 'the receiver'} accepted the "
@@ -223,11 +247,8 @@ def _find_boundary(
                 f" (Walking the chain alone would have chosen hop {heuristic.number}; the "
                 "stamped evidence takes precedence.)"
             )
-        for e in trusted:
-            if e.ip == ev.ip and e.mail_from is not None:
-                mail_from_candidates.append(e.mail_from)
-            if e.ip == ev.ip and e.helo and helo is None:
-                helo = e.helo
+        mail_from_candidates = [e.mail_from for e in placed if e.mail_from is not None]
+        helo = next((e.helo for e in [*placed, *weak] if e.helo), None)
     elif heuristic is not None:
         hop = heuristic
         sender = hop.received.from_rdns or hop.received.from_helo or hop.received.from_ip
@@ -256,6 +277,9 @@ def _find_boundary(
 
     rp = _return_path(headers)
     mail_from = _choose_mail_from(mail_from_candidates, rp, hop.received.envelope_from)
+    if mail_from is None:
+        mail_from = next((e.mail_from for e in weak if e.mail_from is not None), None)
+    defects += _set_aside(weak, hop, mail_from)
     return (
         Boundary(
             hop_number=hop.number,

@@ -39,6 +39,8 @@ class VersionCheck(NamedTuple):
     why: str = ""
 
 
+_WSP = " \t\r\n"  # FWS of the tag-list grammar (RFC 6376 §3.2)
+
 def version_check(text: str) -> VersionCheck:
     """Does ``text`` start with the v=DMARC1 tag? (RFC 7489 §6.3-§6.4, §6.6.3; RFC 9989).
 
@@ -57,9 +59,9 @@ def version_check(text: str) -> VersionCheck:
       "v=DMARC1" ignore it: a warning.
     * Whitespace around "=" is allowed by both grammars (``equals = *WSP "=" *WSP``).
     """
-    stripped = text.lstrip()
+    stripped = text.lstrip(_WSP)  # DKIM tag-list white space only, not NBSP or U+2028
     name, sep, value = stripped.split(";", 1)[0].partition("=")
-    name, value = name.strip(), value.strip()
+    name, value = name.strip(_WSP), value.strip(_WSP)
     if sep and name.lower() == "v":
         if value == "DMARC1":
             if stripped != text:

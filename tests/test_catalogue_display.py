@@ -45,7 +45,10 @@ K2 = [
     "\u009b2J",  # C1 CSI
     "\u009d0;title\x07",  # C1 OSC
 ]
-URLS = " https://evil.example/login www.evil.example HTTP://EVIL.EXAMPLE ![x](https://evil.example/p.png) "
+URLS = (
+    " https://evil.example/login www.evil.example HTTP://EVIL.EXAMPLE _www.evil.example"
+    " ![x](https://evil.example/p.png) ceo@phish.com mailto:ceo@phish.com www.phish.com "
+)
 PAYLOAD = "".join(K1 + K2) + URLS + "<script>alert(1)</script>\u202e\x00\U000e0041\u2028"
 # What must never appear in output: the payloads' active forms.
 ACTIVE = ("\x1b]52", "\x1b]8;;http", "\x1b[2J", "\x1b]0;", "\u009b", "\u009d", "<script>")
@@ -85,7 +88,9 @@ def test_k1_k2_exports_render_nothing_active(fmt: str) -> None:
         assert not re.search(r"(?<!\\)\[link=", out)
         # rendered as GFM does (tables, bare-URL autolinks): no link, image or tag comes alive
         md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "linkify"])
-        md.linkify.set({"fuzzy_link": False})  # GFM links only scheme:// and www. text
+        # GFM autolinks scheme://, www., mailto:/xmpp: and bare e-mail addresses; it does not
+        # link bare domain names (linkify's "fuzzy" links)
+        md.linkify.set({"fuzzy_link": False, "fuzzy_email": True})
         page = md.render(out)
         assert "evil.example" in page
         for tag in ("<a ", "<img", "<script"):

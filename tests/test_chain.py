@@ -515,8 +515,8 @@ def test_injected_registrable_domain_lookup() -> None:
 
 def test_planted_received_spf_below_the_previous_hop_is_not_used() -> None:
     # review finding (RFC 8601 §5): a Received-SPF the sender wrote under its own hops names the
-    # entry hop's client and a MAIL FROM of its choosing; it must not pick the boundary's
-    # MAIL FROM. The genuine one, just above the receiver's Received line, still counts.
+    # entry hop's client and a MAIL FROM of its choosing; it must not override Return-Path.
+    # The genuine one, just above the receiver's Received line, still counts.
     from headerlens.analyze import analyze
 
     receiver = (
@@ -538,6 +538,13 @@ def test_planted_received_spf_below_the_previous_hop_is_not_used() -> None:
     assert forged.chain.boundary is not None and forged.chain.boundary.hop_number == 2
     assert forged.chain.boundary.mail_from == "bounce@sender.example"
     assert "chain.stamp-below-hop" in {d.code for d in forged.chain.defects}
+
+    # Exim's add_header appends the receiver's own stamp at the bottom: it still finds the
+    # entry hop, and agreeing with Return-Path it raises nothing
+    exim = analyze(receiver + sender_hop + genuine + rest)
+    assert exim.chain.boundary is not None and exim.chain.boundary.hop_number == 2
+    assert exim.chain.boundary.mail_from == "bounce@sender.example"
+    assert "chain.stamp-below-hop" not in {d.code for d in exim.chain.defects}
 
     honest = analyze(genuine + receiver + sender_hop + rest)
     assert honest.chain.boundary is not None

@@ -120,3 +120,29 @@ async def test_map_is_shown_in_the_reports_and_the_auth_panel() -> None:
     panel = auth_text(a, v).plain
     assert "h= covers (header #): from #2, to #3, subject #4 (UNSIGNED #0)" in panel
     assert "x-[b]*evil* absent" in panel  # shown literally, never parsed as markup
+
+
+async def test_no_map_when_dkimpy_splits_the_header_differently() -> None:
+    # review finding: a bare CR inside a field makes dkimpy and our splitter number the fields
+    # differently; a map with dkimpy's numbers would point at the wrong fields, so it is left
+    # out and the verdict says why
+    from headerlens.checks.dkim import verify_dkim
+    from tests.test_dkim_verify import _MSG, LAB_NOW, RECEIPT, _resolver, sign
+
+    raw = b"Received: x\r\nSubject: evil\rSubject: orig\r\n" + sign(_MSG, "")
+    names = [h.name for h in analyze(raw).headers]
+    (same,) = await verify_dkim(
+        raw, has_body=True, resolver=_resolver(), receipt_time=RECEIPT, now=LAB_NOW
+    )
+    (checked,) = await verify_dkim(
+        raw,
+        has_body=True,
+        resolver=_resolver(),
+        receipt_time=RECEIPT,
+        now=LAB_NOW,
+        field_names=names,
+    )
+    assert same.coverage  # without our view, dkimpy's own numbering is all there is
+    assert checked.coverage == ()
+    assert "dkim.header-view-differs" in {f.code for f in checked.findings}
+    assert checked.result is same.result  # the verdict itself does not change

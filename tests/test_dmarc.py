@@ -157,6 +157,22 @@ def test_psl_org_domain(domain: str, org: str | None) -> None:
             "x.agency.gov.example",
             "agency.gov.example",
         ),
+        # RFC 9989 §4.10.2 step 2: psd=y on the record where the walk started does not count;
+        # the record above it is the one with the fewest labels
+        (
+            {
+                "_dmarc.mail.example.com": "v=DMARC1; p=none; psd=y",
+                "_dmarc.example.com": "v=DMARC1; p=reject",
+            },
+            "mail.example.com",
+            "example.com",
+        ),
+        # ... and alone, the starting domain is its own organisational domain
+        (
+            {"_dmarc.mail.example.com": "v=DMARC1; p=none; psd=y"},
+            "mail.example.com",
+            "mail.example.com",
+        ),
         # nothing published: the domain is its own organisational domain
         ({}, "mail.nowhere.example", "mail.nowhere.example"),
     ],
@@ -431,3 +447,17 @@ async def test_psd_n_at_the_from_domain_ends_its_walk() -> None:
     assert v.result is DmarcResult.PASS
     assert v.org_domain is not None and v.org_domain.tree_walk == "n.example.org"
     assert v.alignments[0].relaxed_would_align
+
+
+async def test_psd_y_at_the_signing_domain_does_not_break_alignment() -> None:
+    # review finding, RFC 9989 §4.10.2 step 2: d=mail.example.com whose own record says psd=y
+    # still belongs to example.com, so its DKIM pass aligns with From example.com
+    resolver = MemoryResolver(
+        {
+            ("_dmarc.example.com", "TXT"): ["v=DMARC1; p=reject"],
+            ("_dmarc.mail.example.com", "TXT"): ["v=DMARC1; p=none; psd=y"],
+        }
+    )
+    v = await evaluate_dmarc("example.com", None, [("mail.example.com", True)], resolver)
+    assert v.result is DmarcResult.PASS
+    assert v.alignments[0].aligned and not v.alignments[0].strict

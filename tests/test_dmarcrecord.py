@@ -48,3 +48,11 @@ def test_parse_says_why_a_text_is_not_dmarc(text: str, phrase: str) -> None:
     assert not rec.valid
     (defect,) = rec.defects
     assert defect.code == "dmarc.record.not-dmarc" and phrase in defect.message
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u2028", "\v"], ids=["nbsp", "line-sep", "vtab"])
+def test_only_tag_list_white_space_may_lead(space: str) -> None:
+    # review finding: str.lstrip() also strips NBSP, U+2028 and \v, which the tag-list grammar
+    # (RFC 6376 §3.2) does not allow; such a record does not start with v=DMARC1
+    check = version_check(space + "v=DMARC1; p=reject")
+    assert not check.used and check.code
