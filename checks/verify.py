@@ -174,6 +174,7 @@ async def verify_stream(
         if include is not None:
             names.append(include)
     prefetch = [asyncio.ensure_future(resolver.query(name, "TXT")) for name in names]
+    current = replace(current, prefetched=tuple(names))
     dmarc_started = False
 
     def pending() -> tuple[str, ...]:

@@ -99,6 +99,17 @@ def test_dmarc_prefetch_is_exactly_what_dmarc_asks(
     assert len(sent) == len({(r.name, r.rdtype) for r in sent})  # no name asked twice
 
 
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_only_the_wrong_guess_is_an_unused_prefetch(
+    case: LabCase, lab_results: dict[str, tuple[Analysis, Verification]]
+) -> None:
+    # issue 5: the speculative SPF include is wasted only where the sender's record lacks it
+    # (the spf-not-updated story); every other name asked ahead was used by a check
+    _, verification = lab_results[case.file]
+    want = {"spf.protection.outlook.com"} if case.stem == "spf-not-updated" else set()
+    assert verification.unused_prefetches == want
+
+
 @pytest.mark.parametrize("stem", sorted(KEY_FINDINGS))
 def test_key_finding_of_each_story(
     stem: str, lab_results: dict[str, tuple[Analysis, Verification]]

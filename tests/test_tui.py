@@ -266,13 +266,19 @@ async def test_hostile_header_text_is_inert(
     assert "<script" not in html.lower()
 
 
+def _lab_app(lab_dns, name: str) -> HeaderlensApp:  # type: ignore[no-untyped-def]
+    """The console on one lab message, verifying over the lab DNS."""
+    options = VerifyOptions(nameservers=((lab_dns.host, lab_dns.port),))
+    return HeaderlensApp(
+        str(REPO / "tests" / "data" / "lab" / "messages" / name), verify_options=options
+    )
+
+
 @pytest.mark.dns
 async def test_onmicrosoft_finding_opens_domain_check(lab_dns) -> None:  # type: ignore[no-untyped-def]
     from headerlens.tui.checkscreen import DomainCheckScreen
 
-    options = VerifyOptions(nameservers=((lab_dns.host, lab_dns.port),))
-    msg = REPO / "tests" / "data" / "lab" / "messages" / "shared-onmicrosoft-dkim-unaligned.eml"
-    app = HeaderlensApp(str(msg), verify_options=options)
+    app = _lab_app(lab_dns, "shared-onmicrosoft-dkim-unaligned.eml")
     async with app.run_test(size=SIZE) as pilot:
         screen = await _settle(app, pilot)
         await _choose_finding(screen, pilot, "dkim.onmicrosoft-unaligned")
@@ -308,3 +314,22 @@ async def test_catalogue_payloads_in_every_field_stay_inert(tmp_path: Path) -> N
             assert not controls.search(app.clipboard)
         assert app.is_running
         assert isinstance(app.screen, AnalysisScreen)
+
+
+@pytest.mark.dns
+async def test_dns_log_labels_the_unused_early_query(lab_dns) -> None:  # type: ignore[no-untyped-def]
+    # lab: shared-spf-not-updated.eml — EOP handed the message over, so its SPF include was
+    # asked ahead, but the sender's record does not name it: the DNS log says so
+    app = _lab_app(lab_dns, "shared-spf-not-updated.eml")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _settle(app, pilot)
+        table = screen.query_one("#dns-table")
+        rows = [
+            [str(getattr(cell, "plain", cell)) for cell in table.get_row_at(i)]  # type: ignore[attr-defined]
+            for i in range(table.row_count)  # type: ignore[attr-defined]
+        ]
+        early = [r for r in rows if r[0] == "spf.protection.outlook.com"]
+        assert early and early[0][3].startswith("(asked ahead; no check needed it)")
+        assert not [
+            r for r in rows if r[0] != "spf.protection.outlook.com" and "asked ahead" in r[3]
+        ]

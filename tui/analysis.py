@@ -171,10 +171,13 @@ class AnalysisScreen(Screen[None]):
         table.clear()
         if self.verification is None:
             return
+        unused = self.verification.unused_prefetches
         for rec in self.verification.dns_log:
             answer = " | ".join(rec.answers) if rec.answers else (rec.error or "")
             if rec.cname_chain:
                 answer = "CNAME " + " → ".join(rec.cname_chain) + " ⇒ " + answer
+            if not rec.from_cache and rec.name.lower().rstrip(".") in unused:
+                answer = "(asked ahead; no check needed it) " + answer
             table.add_row(
                 safe(rec.name),
                 safe(rec.rdtype),

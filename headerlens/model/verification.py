@@ -42,3 +42,17 @@ class Verification:
     checked_at: datetime | None = None
     elapsed_ms: float = 0.0
     errors: tuple[str, ...] = ()  # internal errors of a check, shown instead of a crash
+    prefetched: tuple[str, ...] = ()  # names asked ahead of the checks that were to need them
+
+    @property
+    def unused_prefetches(self) -> frozenset[str]:
+        """Names asked ahead that no check went on to ask for (lower case).
+
+        A check asking a prefetched name is answered from the cache or the query in flight,
+        which the log records with ``from_cache``; a prefetched name without such an entry was
+        a guess that did not pay off (e.g. an SPF include the sender's record does not name).
+        """
+        used = {r.name.lower().rstrip(".") for r in self.dns_log if r.from_cache}
+        return frozenset(
+            n.lower().rstrip(".") for n in self.prefetched if n.lower().rstrip(".") not in used
+        )
