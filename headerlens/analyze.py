@@ -229,7 +229,7 @@ def analyze(
         )
         for s in group_arc_sets(tuple(seals), tuple(ams), tuple(aar))
     )
-    vendor = [replace(v, stamped_by_hop=hop_for_header(chain, v.header_index)) for v in vendor]
+    vendor = [v.at_hop(hop_for_header(chain, v.header_index)) for v in vendor]
     duplicate = duplicate_authserv_id(auth, chain)  # catalogue J3
     if duplicate is not None:
         defects.append(duplicate)

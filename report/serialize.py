@@ -30,7 +30,7 @@ def to_plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {}
         for f in dataclasses.fields(value):
-            if f.name in _SKIP_FIELDS:
+            if f.name in _SKIP_FIELDS or not f.init:  # derived fields (HeaderField.lname)
                 continue
             item = getattr(value, f.name)
             if isinstance(item, bytes):

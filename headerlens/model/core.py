@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class Severity(enum.Enum):
@@ -48,8 +48,9 @@ class HeaderField:
     name: str
     value: str
     raw: bytes
+    # The field name in lower case, for case-insensitive matching. Read tens of thousands of
+    # times per corpus pass, so computed once here rather than in a property.
+    lname: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def lname(self) -> str:
-        """The field name in lower case, for case-insensitive matching."""
-        return self.name.lower()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lname", self.name.lower())

@@ -35,6 +35,20 @@ class VendorHeader:
     defects: tuple[Defect, ...] = ()
     stamped_by_hop: int | None = None  # the hop whose receiver added this header
 
+    def at_hop(self, hop: int | None) -> VendorHeader:
+        """This header attributed to ``hop`` (a copy; cheaper than dataclasses.replace, which
+        analyze() would call for every vendor header of every message)."""
+        return VendorHeader(
+            self.header_name,
+            self.header_index,
+            self.vendor,
+            self.raw,
+            self.summary,
+            self.fields,
+            self.defects,
+            hop,
+        )
+
     @property
     def severity(self) -> Severity:
         """The highest severity among the decoded fields (INFO when there are none)."""
