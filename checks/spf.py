@@ -27,13 +27,12 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Protocol, cast
 
-from headerlens import budgets
 from headerlens.checks.spf_eval import Abort, DnsQuestion, Outcome, Run
 from headerlens.checks.spf_macro import IPAddress, MacroContext, client_ip, finish_target
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.spf import SpfResult, SpfVerdict
-from headerlens.parsers.spfrecord import is_spf_version, parse_spf_record
+from headerlens.parsers.spfrecord import is_spf_version, oversized_record, parse_spf_record
 
 SpfGenerator = Generator[DnsQuestion, DnsRecord, SpfResult]
 
@@ -202,7 +201,7 @@ def plan_prefetch(answer: DnsRecord, ip: IPAddress | None, used: int) -> tuple[D
     if answer.rdtype != "TXT" or not answer.ok:
         return ()
     texts = [t for t in answer.answers if is_spf_version(t)]
-    if len(texts) != 1 or len(texts[0]) > budgets.SPF_TXT_BYTES.limit:
+    if len(texts) != 1 or oversized_record(texts[0]) is not None:
         return ()  # an oversized record is not evaluated, so nothing below it is fetched
     record = parse_spf_record(texts[0])
     if not record.valid:

@@ -22,7 +22,12 @@ from headerlens.model.spf import (
     SpfStep,
     SpfVerdict,
 )
-from headerlens.parsers.spfrecord import is_spf_version, parse_macro_string, parse_spf_record
+from headerlens.parsers.spfrecord import (
+    is_spf_version,
+    oversized_record,
+    parse_macro_string,
+    parse_spf_record,
+)
 
 MAX_DNS_TERMS = int(budgets.SPF_DNS_TERMS.limit)  # §4.6.4
 MAX_VOID_LOOKUPS = int(budgets.SPF_VOID_LOOKUPS.limit)  # §4.6.4
@@ -223,8 +228,8 @@ class Run:
                 "(record)",
                 path,
             )
-        size = len(texts[0].encode("utf-8", "surrogateescape"))
-        if size > budgets.SPF_TXT_BYTES.limit:  # catalogue F8: a 64 KB record over TCP
+        size = oversized_record(texts[0])
+        if size is not None:
             self.defects.append(
                 budgets.exceeded(
                     budgets.SPF_TXT_BYTES, size, f"The SPF record at {domain} was not evaluated."

@@ -21,7 +21,7 @@ from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.domaincheck import SpfCheck, SpfNode, SpfNodeState, SpfRange
 from headerlens.model.spf import MacroToken, SpfMechanism, SpfRecord
-from headerlens.parsers.spfrecord import is_spf_version, parse_spf_record
+from headerlens.parsers.spfrecord import is_spf_version, oversized_record, parse_spf_record
 
 MAX_TREE_RECORDS = 40  # a hostile tree could fan out without end; real ones stay far below
 MAX_OVERLAP_RANGES = 2000  # pairwise range comparison is quadratic
@@ -142,8 +142,8 @@ class _Walk:
                 Severity.ERROR,
             )
             return SpfNode(domain, via, SpfNodeState.MULTIPLE, answer, problems=(note,))
-        size = len(texts[0].encode("utf-8", "surrogateescape"))
-        if size > budgets.SPF_TXT_BYTES.limit:  # catalogue F8: never parse a 64 KB record
+        size = oversized_record(texts[0])
+        if size is not None:
             note = budgets.exceeded(
                 budgets.SPF_TXT_BYTES,
                 size,

@@ -63,6 +63,11 @@ def _dkim_pairs(verdicts: tuple[DkimVerdict, ...]) -> list[tuple[str, bool]]:
     return out
 
 
+def _checked_domain(mail_from: str | None, helo: str | None) -> str | None:
+    """The domain SPF checks: MAIL FROM's, else HELO's (RFC 7208 §2.4)."""
+    return mail_from.rpartition("@")[2] if mail_from and "@" in mail_from else helo
+
+
 def dmarc_prefetch_names(
     analysis: Analysis,
     from_domain: str | None,
@@ -82,10 +87,9 @@ def dmarc_prefetch_names(
         return ()
     author = normalize(from_domain)
     domains: list[str] = []
-    if spf_runs:
-        spf_domain = mail_from.rpartition("@")[2] if mail_from and "@" in mail_from else helo
-        if spf_domain:
-            domains.append(spf_domain)
+    spf_domain = _checked_domain(mail_from, helo) if spf_runs else None
+    if spf_domain:
+        domains.append(spf_domain)
     domains += [s.domain for s in analysis.dkim_signatures if s.domain]
     others = {normalize(d) for d in domains if could_share_org(d, author)} - {author, ""}
     walks = [author] if others else []
@@ -169,8 +173,7 @@ async def verify_stream(
     # If the record turns out not to include it, that one query was wasted (the "add include:"
     # finding follows). Only with live DNS: offline, the log lists what SPF itself would ask.
     if ip is not None and mode is VerifyMode.LIVE:
-        spf_domain = mail_from.rpartition("@")[2] if mail_from and "@" in mail_from else helo
-        include = likely_include(analysis, spf_domain)
+        include = likely_include(analysis, _checked_domain(mail_from, helo))
         if include is not None:
             names.append(include)
     prefetch = [asyncio.ensure_future(resolver.query(name, "TXT")) for name in names]
@@ -251,7 +254,7 @@ async def verify(
 _T = TypeVar("_T")
 
 
-def run_sync(coro: Coroutine[Any, Any, _T]) -> _T:
+def run_blocking(coro: Coroutine[Any, Any, _T]) -> _T:
     """``asyncio.run(coro)`` for the command line, without a hidden cost of Python 3.11.
 
     On leaving, 3.11's asyncio.run restores the SIGINT handler through signal.getsignal(),

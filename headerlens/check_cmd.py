@@ -79,7 +79,7 @@ def _err(msg: str) -> None:
 def run_check(argv: Sequence[str], stdout: TextIO) -> int:
     """Parse ``argv``, check the domain, write Markdown or JSON. Returns the exit status."""
     from headerlens.checks.domaincheck import check_domain
-    from headerlens.checks.verify import run_sync
+    from headerlens.checks.verify import run_blocking
     from headerlens.report.domaincheck import render_domain_check
 
     parser = check_parser()
@@ -92,7 +92,7 @@ def run_check(argv: Sequence[str], stdout: TextIO) -> int:
     except ValueError as exc:  # an unreadable DNS snapshot
         _err(str(exc))
         return EXIT_INPUT
-    result = run_sync(
+    result = run_blocking(
         check_domain(
             args.domain,
             resolver,

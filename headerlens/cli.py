@@ -141,10 +141,10 @@ def run_verification(analysis: Analysis, options: VerifyOptions) -> Verification
     """Verify over the resolver the options name; save the DNS log if asked (atomically)."""
 
     from headerlens.checks.options import make_resolver
-    from headerlens.checks.verify import run_sync, verify
+    from headerlens.checks.verify import run_blocking, verify
 
     resolver, label = make_resolver(options)
-    result = run_sync(verify(analysis, resolver, mode=options.mode, label=label))
+    result = run_blocking(verify(analysis, resolver, mode=options.mode, label=label))
     if options.save_dns is not None:
         from headerlens.checks.snapshot import save_snapshot
 

@@ -41,6 +41,7 @@ class VersionCheck(NamedTuple):
 
 _WSP = " \t\r\n"  # FWS of the tag-list grammar (RFC 6376 §3.2)
 
+
 def version_check(text: str) -> VersionCheck:
     """Does ``text`` start with the v=DMARC1 tag? (RFC 7489 §6.3-§6.4, §6.6.3; RFC 9989).
 

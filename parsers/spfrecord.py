@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from headerlens import budgets
 from headerlens.model.core import Defect, Severity
 from headerlens.model.spf import MacroToken, SpfMacro, SpfMechanism, SpfModifier, SpfRecord, SpfTerm
 
@@ -36,6 +37,13 @@ class _SyntaxProblem(ValueError):
 def is_spf_version(txt: str) -> bool:
     """True when ``txt`` begins with exactly ``v=spf1`` then a space or its end (§4.5)."""
     return txt[:6].lower() == "v=spf1" and (len(txt) == 6 or txt[6] == " ")
+
+
+def oversized_record(txt: str) -> int | None:
+    """The record's size in bytes when it is over budgets.SPF_TXT_BYTES (catalogue F8: a 64 KB
+    TXT answer over TCP is not parsed), else None."""
+    size = len(txt.encode("utf-8", "surrogateescape"))
+    return size if size > budgets.SPF_TXT_BYTES.limit else None
 
 
 def is_toplabel(label: str) -> bool:

@@ -78,8 +78,8 @@ def test_no_include_for_the_service_itself() -> None:
     assert likely_include(analysis, None) is None
 
 
-def test_run_sync_hands_back_the_result_and_raises_errors() -> None:
-    from headerlens.checks.verify import run_sync
+def test_run_blocking_hands_back_the_result_and_raises_errors() -> None:
+    from headerlens.checks.verify import run_blocking
 
     async def value() -> list[int]:
         await asyncio.sleep(0)
@@ -88,6 +88,6 @@ def test_run_sync_hands_back_the_result_and_raises_errors() -> None:
     async def broken() -> None:
         raise ValueError("boom")
 
-    assert run_sync(value()) == [1, 2]
+    assert run_blocking(value()) == [1, 2]
     with pytest.raises(ValueError, match="boom"):
-        run_sync(broken())
+        run_blocking(broken())
