@@ -3,18 +3,18 @@ include/redirect loops and lookups that carry the sender's local part."""
 
 from __future__ import annotations
 
+from headerlens import budgets
 from headerlens.checks.findings_where import where
 from headerlens.checks.sending_service import included_services, sending_service, spf_includes
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.spf import SpfResult, SpfVerdict
 from headerlens.stamped import stamped as stamped_result
 
-SPF_LOOKUP_LIMIT = 10  # RFC 7208 §4.6.4
-
 
 def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
     hop, hdr = where(analysis)
     res = spf.verdict
+    limit = int(budgets.SPF_DNS_TERMS.limit)  # RFC 7208 §4.6.4
     out: list[Finding] = []
     loop = next((d for d in spf.defects if d.code == "spf.loop"), None)
     matched = f" (matched {spf.match.describe()})" if spf.match else ""
@@ -67,7 +67,7 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
                 f"SPF for {spf.domain} is permerror because its include/redirect terms loop: "
                 f"{loop.message}",
                 detail="RFC 7208 has no separate loop rule: receivers go round the loop until "
-                f"the limit of {SPF_LOOKUP_LIMIT} DNS-querying terms (§4.6.4) makes SPF "
+                f"the limit of {limit} DNS-querying terms (§4.6.4) makes SPF "
                 f"permerror for every IP not matched before the loop. {spf.reason}",
                 fix="Remove the include:/redirect= named above from that record, or point it at "
                 "the record that was meant, so no record includes one already above it.",
@@ -75,17 +75,18 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
                 header_index=hdr,
             )
         )
-    elif res is SpfVerdict.PERMERROR and spf.lookup_count > SPF_LOOKUP_LIMIT:
+    elif res is SpfVerdict.PERMERROR and spf.lookup_count > limit:
         out.append(
             Finding(
                 "spf.too-many-lookups",
                 Severity.ERROR,
                 f"SPF for {spf.domain} is permerror: evaluating it needs more than "
-                f"{SPF_LOOKUP_LIMIT} DNS-querying terms (term {spf.lookup_count} broke the "
+                f"{limit} DNS-querying terms (term {spf.lookup_count} broke the "
                 "limit), so receivers stop before reaching the rest of the record.",
                 detail=spf.reason,
                 fix="Remove unused include: terms or replace some with ip4:/ip6: ranges so that "
-                "at most 10 include/a/mx/ptr/exists/redirect terms are needed (RFC 7208 §4.6.4).",
+                f"at most {limit} include/a/mx/ptr/exists/redirect terms are needed (RFC 7208 "
+                "§4.6.4).",
                 hop_number=hop,
                 header_index=hdr,
             )

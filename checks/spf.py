@@ -27,6 +27,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Protocol, cast
 
+from headerlens import budgets
 from headerlens.checks.spf_eval import Abort, DnsQuestion, Outcome, Run
 from headerlens.checks.spf_macro import IPAddress, MacroContext, client_ip, finish_target
 from headerlens.model.core import Defect, Severity
@@ -196,7 +197,7 @@ def plan_prefetch(answer: DnsRecord, ip: IPAddress | None, used: int) -> tuple[D
     """TXT questions worth fetching ahead for the SPF record in ``answer`` (see module doc).
 
     ``used`` is the smallest number of DNS-querying terms already counted when this record
-    is evaluated; targets whose term would pass the limit of 10 (§4.6.4) are left out.
+    is evaluated; targets whose term would pass ``budgets.SPF_DNS_TERMS`` (§4.6.4) are left out.
     """
     if answer.rdtype != "TXT" or not answer.ok:
         return ()
@@ -207,6 +208,7 @@ def plan_prefetch(answer: DnsRecord, ip: IPAddress | None, used: int) -> tuple[D
     if not record.valid:
         return ()
     out: list[DnsQuestion] = []
+    limit = int(budgets.SPF_DNS_TERMS.limit)
     count = used
     for mech in record.mechanisms:
         if mech.name == "all":
@@ -217,14 +219,14 @@ def plan_prefetch(answer: DnsRecord, ip: IPAddress | None, used: int) -> tuple[D
                 return tuple(out)
         if mech.queries_dns:
             count += 1
-            if count > 10:
+            if count > limit:
                 return tuple(out)
         if mech.name == "include":
             target = _plain_target(mech.domain_spec, mech.macro)
             if target:
                 out.append(DnsQuestion(target, "TXT", count))
     redirect = record.modifier("redirect")
-    if redirect is not None and count < 10:
+    if redirect is not None and count < limit:
         target = _plain_target(redirect.value, redirect.macro)
         if target:
             out.append(DnsQuestion(target, "TXT", count + 1))

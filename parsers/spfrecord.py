@@ -268,11 +268,13 @@ def _advice(terms: tuple[SpfTerm, ...]) -> list[Defect]:
     dns_terms = sum(m.queries_dns for m in mechs) + sum(
         1 for t in terms if isinstance(t, SpfModifier) and t.name == "redirect"
     )
-    if dns_terms > 10:
+    limit = int(budgets.SPF_DNS_TERMS.limit)
+    if dns_terms > limit:
         out.append(
             Defect(
                 "spf.too-many-lookups",
-                f"{dns_terms} DNS-querying terms: evaluation past the 10th is a permerror (§4.6.4)",
+                f"{dns_terms} DNS-querying terms, more than the limit of {limit}: evaluation "
+                "past it is a permerror (§4.6.4)",
             )
         )
     return out

@@ -51,3 +51,47 @@ def test_rsa_limits_match_the_key_checks() -> None:
     assert budgets.RSA_MIN_BITS.limit == dkimkey.MIN_RSA_BITS
     assert budgets.RSA_MAX_BITS.limit == dkimkey.MAX_RSA_BITS
     assert budgets.RSA_MAX_EXPONENT_BITS.limit == dkimkey.MAX_RSA_EXPONENT_BITS
+
+
+def test_spf_limits_are_read_from_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 12: the record check, the prefetch planner, the findings and the console panel all
+    # take RFC 7208 §4.6.4's limits from budgets.py; with the budget lowered to 3 terms and 1
+    # void lookup, each of them follows (a literal 10 or 2 anywhere would not)
+    from dataclasses import replace
+
+    from headerlens.analyze import analyze
+    from headerlens.checks.findings_spf import spf_findings
+    from headerlens.checks.spf import plan_prefetch
+    from headerlens.model.dns import DnsRecord
+    from headerlens.model.spf import SpfResult, SpfVerdict
+    from headerlens.parsers.spfrecord import parse_spf_record
+    from headerlens.tui.authpanel import _spf_tree
+
+    monkeypatch.setattr(budgets, "SPF_DNS_TERMS", replace(budgets.SPF_DNS_TERMS, limit=3))
+    monkeypatch.setattr(budgets, "SPF_VOID_LOOKUPS", replace(budgets.SPF_VOID_LOOKUPS, limit=1))
+    record = "v=spf1 include:a.example include:b.example include:c.example include:d.example -all"
+
+    parsed = parse_spf_record(record)
+    too_many = [d for d in parsed.defects if d.code == "spf.too-many-lookups"]
+    assert too_many and "more than the limit of 3:" in too_many[0].message
+
+    answer = DnsRecord("sender.example", "TXT", "NOERROR", (record,))
+    planned = plan_prefetch(answer, None, 0)
+    assert [q.name for q in planned] == ["a.example", "b.example", "c.example"]
+
+    spf = SpfResult(
+        SpfVerdict.PERMERROR, "sender.example", "192.0.2.1", "a@sender.example", lookup_count=4
+    )
+    found = [
+        f
+        for f in spf_findings(analyze(b"From: a@sender.example\r\n\r\n"), spf)
+        if f.code == "spf.too-many-lookups"
+    ]
+    assert found and "more than 3 DNS-querying terms" in found[0].title
+    assert found[0].fix is not None and "at most 3 include" in found[0].fix
+
+    from rich.text import Text
+
+    panel = Text()
+    _spf_tree(panel, spf)
+    assert "DNS-querying terms: 4/3   void lookups: 0/1" in panel.plain

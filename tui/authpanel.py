@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from headerlens import budgets
 from headerlens.model import Analysis
 from headerlens.model.spf import SpfResult
 from headerlens.model.verification import Verification, VerifyMode
@@ -45,7 +46,10 @@ def _spf_tree(out: Text, spf: SpfResult) -> None:
             out.append(" via ")
             out.append(safe(" → ".join(spf.match.path)))
         out.append("\n")
-    out.append(f"  DNS-querying terms: {spf.lookup_count}/10   void lookups: {spf.void_count}/2\n")
+    terms, voids = int(budgets.SPF_DNS_TERMS.limit), int(budgets.SPF_VOID_LOOKUPS.limit)
+    out.append(
+        f"  DNS-querying terms: {spf.lookup_count}/{terms}   void lookups: {spf.void_count}/{voids}\n"
+    )
     if spf.reason:
         out.append("  ")
         out.append(safe(spf.reason, "italic"))
