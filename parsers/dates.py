@@ -93,8 +93,12 @@ _ISO = re.compile(
 # day month year time [zone], after the weekday was dropped; month is any word (localised).
 _DMY = re.compile(
     r"(?P<d>\d{1,3})\s*[-\s]\s*(?P<mo>[^\W\d_]{2,}\S*?)\.?\s*[-\s]\s*(?P<y>\d{2,4})\s+"
-    r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,]\d+)?)?"
+    r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?"
     r"(?:\s+(?P<z>[+-]\d{4}|[+-]\d{2}:\d{2}|[A-Za-z]{1,5}))?"
+)
+# A 12-hour clock: "2018-4-20 11:01:08 PM". The standard library silently drops the "PM".
+_TWELVE_HOUR = re.compile(
+    r"(?<![\d:])(?P<h>\d{1,2})(?P<rest>:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?P<ampm>[AaPp])\.?[Mm]\.?(?!\w)"
 )
 _NUMERIC_ZONE = re.compile(r"(?<![\w:])[+-]\d{4}(?!\d)")
 _NEG_ZERO = re.compile(r"(?<![\w:])-0000(?!\d)")
@@ -212,10 +216,25 @@ def _parse_loose(text: str) -> tuple[datetime | None, bool]:
         int(m.group("h")),
         int(m.group("mi")),
         int(m.group("s") or 0),
-        0,
+        int((m.group("frac") or "0")[:6].ljust(6, "0")),
         offset if offset is not None else 0,
     )
     return dt, known
+
+
+def _to_24_hour(text: str) -> tuple[str, Defect | None]:
+    """Rewrite a 12-hour time ("11:01:08 PM") as 24-hour time; a defect when it cannot be one."""
+    m = _TWELVE_HOUR.search(text)
+    if m is None:
+        return text, None
+    hour = int(m.group("h"))
+    if not 1 <= hour <= 12:
+        return text, _defect(
+            "unparseable",
+            f"The date {text!r} gives hour {hour} with AM/PM; it could not be understood.",
+        )
+    hour = hour % 12 + (12 if m.group("ampm").upper() == "P" else 0)
+    return f"{text[: m.start()]}{hour:02d}{m.group('rest')}{text[m.end() :]}", None
 
 
 def _named_zone_in_comment(text: str) -> int | None:
@@ -259,6 +278,17 @@ def parse_date(text: str) -> tuple[datetime | None, Defect | None]:
     defect: Defect | None = None
     dt: datetime | None = None
     zone_known = True
+    shown = cleaned  # defects quote the date as written
+    cleaned, clock_defect = _to_24_hour(cleaned)
+    if clock_defect is not None:
+        return None, clock_defect
+    if cleaned != shown:
+        defect = _defect(
+            "nonstandard",
+            f"The date {shown!r} uses a 12-hour clock, not RFC 5322 form; it was read as "
+            f"{cleaned!r}.",
+            Severity.INFO,
+        )
 
     # 1. The standard library, on the text minus comments (it does not understand them).
     no_comments = _COMMENT.sub(" ", cleaned)
@@ -293,17 +323,17 @@ def parse_date(text: str) -> tuple[datetime | None, Defect | None]:
         if dt is not None:
             defect = _defect(
                 "nonstandard",
-                f"The date {cleaned!r} is not in RFC 5322 form; it was read leniently.",
+                f"The date {shown!r} is not in RFC 5322 form; it was read leniently.",
                 Severity.INFO,
             )
 
     if dt is None:
-        return None, _defect("unparseable", f"The date {cleaned!r} could not be understood.")
+        return None, _defect("unparseable", f"The date {shown!r} could not be understood.")
 
     if not zone_known:
         defect = _defect(
             "no-zone",
-            f"The date {cleaned!r} has no usable time zone; UTC was assumed.",
+            f"The date {shown!r} has no usable time zone; UTC was assumed.",
         )
 
     checked, plaus = _check_plausible(dt)

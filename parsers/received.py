@@ -24,9 +24,17 @@ _PROTOCOL = re.compile(
 _SENDMAIL_VERSION = re.compile(r"^(\d+\.\d+\.\d+(?:\.\d+)?)/\d+\.\d+")
 _SOFTWARE_VERSION = re.compile(r"^([A-Za-z][\w.+-]*(?: [A-Za-z][\w.+-]*)*?)[ /-]v?(\d+(?:\.\d+)+)")
 _EXCHANGE_BUILD = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,4}\.\d{1,4}$")
-_HELO_IN_COMMENT = re.compile(r"(?:\bhelo=|\b(?:HELO|EHLO)\b\s*)([^\s()\]]*)", re.IGNORECASE)
+# "helo=name", "HELO name", "EHLO name", "LHLO name" (LMTP, RFC 2033 §4.1); an address-literal
+# HELO keeps its brackets ("HELO [10.10.10.10]"); ZMailer quotes it ("\"EHLO name\"").
+_HELO_IN_COMMENT = re.compile(
+    r"(?:\bhelo=|\b(?:HELO|EHLO|LHLO)\b\s*)(\[[^\]\s]*\]|[^\s()\]\"]*)", re.IGNORECASE
+)
 _RDNS_AND_IP = re.compile(r"(?:^|\s)([A-Za-z0-9_][\w.-]*?)?\.?\s*\[([^\]]+)\]")
-_ENVELOPE_FROM = re.compile(r"envelope-from\s*<?([^<>\s()]*)>?", re.IGNORECASE)
+_ENVELOPE_FROM = re.compile(r"envelope-(?:from|sender)\s*<?([^<>\s()]*)>?", re.IGNORECASE)
+# "(envelope-from <x>)" written after the date (Postfix on FreeBSD, Sendmail, Exchange relays).
+_TRAILING_ENVELOPE = re.compile(r"\(\s*envelope-(?:from|sender)\b[^()]*\)", re.IGNORECASE)
+# Exim 4 message ids: "1dWJDl-00035d-BU" and, from 4.97, "1rOqQV-0000000216-1Uab".
+_EXIM_ID = re.compile(r"^[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}$")
 _TLS_USING = re.compile(r"using\s+(\S+)\s+with\s+cipher\s+(\S+)", re.IGNORECASE)
 _TLS_VERSION_KV = re.compile(r"\bversion=([\w./]+)", re.IGNORECASE)
 _TLS_CIPHER_KV = re.compile(r"\bcipher=([\w.-]+)", re.IGNORECASE)
@@ -39,15 +47,16 @@ _WORD_SEPARATORS = re.compile(r"[\s,]+")
 
 
 def _host(word: str | None) -> str | None:
-    """A host name as written, without a trailing dot; None for empty or placeholders."""
+    """A host name as written, without a trailing dot or comma; None for empty or placeholders."""
     if not word:
         return None
-    w = word.strip().rstrip(".")
+    w = word.strip().rstrip(".,;")
     return w or None
 
 
 def _ip_from_words(text: str) -> str | None:
-    """The first IP address in a comment: "[1.2.3.4]", "(1.2.3.4)", "[IPv6:...]", "[ip]:port"."""
+    """The first IP address in a comment: "[1.2.3.4]", "(1.2.3.4)", "[IPv6:...]", "[ip]:port",
+    or qmail/vpopmail's ident form "(user@1.2.3.4)" and "(user@domain@1.2.3.4 with plain)"."""
     # Searching only up to the last "]" keeps a run of "[" without one linear: every "["
     # before it then either matches or fails at once (60 KB of "[" took 21 s otherwise).
     for lit in _BRACKETED.findall(text, 0, text.rfind("]") + 1):
@@ -55,59 +64,71 @@ def _ip_from_words(text: str) -> str | None:
         if ip:
             return ip
     for word in _WORD_SEPARATORS.split(text):
-        ip = normalize_ip(word)
+        ip = normalize_ip(word.rpartition("@")[2])
         if ip:
             return ip
     return None
 
 
-def _parse_from(clause: Clause, rec: dict[str, str | None], defects: list[Defect]) -> None:
-    first = clause.words[0] if clause.words else None
-    helo_word: str | None = None
-    first_ip = normalize_ip(first) if first else None
-    if first and not first_ip:
-        helo_word = _host(first)
+def _from_comment(comment: str, found: dict[str, str | None]) -> None:
+    """Read one comment of the 'from' clause into ``found`` (helo, ip, rdns), first one wins."""
+    hm = _HELO_IN_COMMENT.search(comment)
+    if hm and found["helo"] is None:
+        found["helo"] = _host(hm.group(1)) or ""
+    if found["ip"] is not None:
+        return
+    # Without the HELO part: "(account u@example.edu HELO [10.10.10.10])" names no client IP.
+    rest = f"{comment[: hm.start()]} {comment[hm.end() :]}" if hm else comment
+    rm = _RDNS_AND_IP.search(rest, 0, rest.rfind("]") + 1)  # linear: see _ip_from_words
+    cand_ip = normalize_ip(rm.group(2)) if rm else None
+    if rm and cand_ip:
+        found["ip"] = cand_ip
+        name = _host(rm.group(1))
+        if name and name.lower() not in {"unknown", "helo", "ehlo"}:
+            found["rdns"] = name
+        return
+    found["ip"] = _ip_from_words(rest)
+    if found["ip"] is None and not hm:
+        # "(rdns)" alone, or "(unknown)"
+        word = comment.split()[0] if comment.split() else ""
+        if re.fullmatch(r"[A-Za-z0-9][\w.-]*\.[A-Za-z]{2,}\.?", word):
+            found["rdns"] = _host(word)
 
-    explicit_helo: str | None = None
-    rdns: str | None = None
-    ip: str | None = None
+
+def _parse_from(
+    clause: Clause, rec: dict[str, str | None], defects: list[Defect], exim: bool
+) -> None:
+    first = clause.words[0] if clause.words else None
+    first_ip = normalize_ip(first) if first else None
+    helo_word = _host(first) if first and not first_ip else None
+    found: dict[str, str | None] = {"helo": None, "ip": None, "rdns": None}
     for comment in clause.comments:
-        hm = _HELO_IN_COMMENT.search(comment)
-        if hm and explicit_helo is None:
-            explicit_helo = _host(hm.group(1).strip("[]")) or ""
-        if ip is None:
-            rm = _RDNS_AND_IP.search(comment, 0, comment.rfind("]") + 1)  # linear: see above
-            if rm:
-                cand_ip = normalize_ip(rm.group(2))
-                if cand_ip:
-                    ip = cand_ip
-                    name = _host(rm.group(1))
-                    if name and name.lower() not in {"unknown", "helo", "ehlo"}:
-                        rdns = name
-            if ip is None and not hm:
-                ip = _ip_from_words(comment)
-                if ip is None:
-                    # "(rdns)" alone, or "(unknown)"
-                    word = comment.split()[0] if comment.split() else ""
-                    if re.fullmatch(r"[A-Za-z0-9][\w.-]*\.[A-Za-z]{2,}\.?", word):
-                        rdns = _host(word)
-            elif ip is None and hm:
-                rest = _HELO_IN_COMMENT.sub(" ", comment)
-                ip = _ip_from_words(rest)
+        _from_comment(comment, found)
+    explicit_helo, ip, rdns = found["helo"], found["ip"], found["rdns"]
+    if ip is None:
+        # A bare literal after the name: GMX "from rdns (EHLO helo) [ip]", Exim 3 "from h [ip]"
+        ip = next((normalize_ip(w) for w in clause.words[1:] if w.startswith("[")), None)
 
     if explicit_helo is not None:
         # qmail/IronPort/Exim: "from rdns (HELO helo) (ip)" or "from [ip] (helo=helo)"
         rec["from_helo"] = explicit_helo or None
         if helo_word and helo_word.lower() != "unknown" and rdns is None:
             rdns = helo_word
+    elif first_ip and ip:
+        # Postfix/Sendmail "from [192.168.1.5] (rdns [ip])": the literal was the HELO argument.
+        rec["from_helo"] = _host(first)
     else:
         rec["from_helo"] = helo_word
+        if exim and helo_word and ip and rdns is None and helo_word.lower() != "unknown":
+            # Exim writes "name ([ip])" only when "name" is the verified host name and the
+            # HELO was that name too (it adds "helo=" otherwise): the name is rDNS and HELO.
+            rdns = helo_word
     if rdns is not None:
         rec["from_rdns"] = rdns
     rec["from_ip"] = ip or first_ip
     for text in (*clause.words, *clause.comments):
         for lit in _IP_LITERAL.findall(text):
-            if normalize_ip(lit) is None:
+            if normalize_ip(f"[{lit}]") is None:
                 defects.append(
                     _defect(
                         "bad-ip",
@@ -276,6 +297,11 @@ def parse_received(value: str) -> Received:
         )
 
     clause_text, date_text = split_date(text)
+    if date_text is not None:
+        # "; Fri, 14 Nov 2003 10:22:08 +0100 (envelope-from <x>)": a clause, not part of the date
+        for trailing in _TRAILING_ENVELOPE.findall(date_text):
+            clause_text += " " + trailing
+        date_text = _TRAILING_ENVELOPE.sub(" ", date_text).strip() or None
     clauses, leading = group_clauses(tokenize(clause_text))
     by_kw = {c.keyword: c for c in clauses}
 
@@ -286,7 +312,9 @@ def parse_received(value: str) -> Received:
     if "with" in by_kw:
         _parse_with(by_kw["with"], rec)
     if "from" in by_kw:
-        _parse_from(by_kw["from"], rec, defects)
+        id_words = by_kw["id"].words if "id" in by_kw else []
+        exim = rec["server_software"] == "Exim" or bool(id_words and _EXIM_ID.match(id_words[0]))
+        _parse_from(by_kw["from"], rec, defects, exim)
     if "by" in by_kw:
         _parse_by(by_kw["by"], rec, defects)
     if "via" in by_kw and by_kw["via"].words:
@@ -310,6 +338,11 @@ def parse_received(value: str) -> Received:
         )
 
     all_comments = [c for cl in clauses for c in cl.comments]
+    # Haraka writes the envelope sender as bare words: "id 1234 envelope-from <x>".
+    all_words = [w for cl in clauses for w in cl.words]
+    for i, w in enumerate(all_words[:-1]):
+        if w.lower() in {"envelope-from", "envelope-sender"} and rec["envelope_from"] is None:
+            rec["envelope_from"] = _strip_angle(all_words[i + 1])
     _tls_from_comments(all_comments, rec)
     if rec.pop("_starttls", None) and rec["tls_version"] is None:
         rec["tls_version"] = "TLS"  # "with ESMTP with STARTTLS": version not stated

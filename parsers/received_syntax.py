@@ -38,6 +38,8 @@ class Clause:
 
 # "1.2.3.4:25" (Exim port) and "[::1]:25" forms
 _IPV4_WITH_PORT = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3}):\d+")
+# Exim 3 wrote the client port as a fifth dotted part inside the literal: "[10.0.8.6.13219]".
+_IPV4_DOT_PORT = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3})\.\d{1,5}")
 # Every character ipaddress accepts in an address without its zone: ASCII digits for IPv4,
 # hex digits, ":" and "." for IPv6. Anything else is rejected before ipaddress (which raises).
 _ADDRESS_CHARS = re.compile(r"[0-9A-Fa-f:.]+")
@@ -55,11 +57,14 @@ def normalize_ip(text: str | None) -> str | None:
 def _normalize_ip(text: str) -> str | None:
     # Cached: one message asks about the same few addresses and host names dozens of times
     # (clauses, comments, SPF evidence, hop classification).
+    bracketed = text.strip().startswith("[")
     t = text.strip().strip("[]").strip()
     if t.lower().startswith("ipv6:"):
         t = t[5:]
     t = t.rstrip(".")
     m = _IPV4_WITH_PORT.fullmatch(t)
+    if m is None and bracketed:
+        m = _IPV4_DOT_PORT.fullmatch(t)
     if m:
         t = m.group(1)
     zone = ""
@@ -71,6 +76,8 @@ def _normalize_ip(text: str) -> str | None:
         addr = ipaddress.ip_address(t)
     except ValueError:
         return None
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        return str(addr.ipv4_mapped)  # "::ffff:1.2.3.4" (a dual-stack socket) is that IPv4 client
     return f"{addr}%{zone}" if zone and addr.version == 6 else str(addr)
 
 

@@ -120,7 +120,7 @@ CASES = [
     ),
     pytest.param(
         "Fri, 28 Jul 2023 19:32:25.608 +0000 (UTC)",
-        datetime(2023, 7, 28, 19, 32, 25, tzinfo=UTC),
+        datetime(2023, 7, 28, 19, 32, 25, 608000, tzinfo=UTC),
         "date.nonstandard",
         # corpus: eml/sendgrid-received-iso8601-timestamps-to-eop.eml
         id="sendgrid-fractional-seconds",
