@@ -261,6 +261,8 @@ def analyze(
         from_addr = Address(
             display=decode_words(from_field.value), address=author.address, domain=author.domain
         )
+        if HIDDEN_CHARS.search(from_addr.display) and not HIDDEN_CHARS.search(from_field.value):
+            defects.append(hidden_chars("From", from_addr.display))  # inside an encoded word
     subject = first.get("subject")
     subject_text: str | None = None
     if subject is not None:
@@ -268,7 +270,7 @@ def analyze(
         if subject_defect is not None:
             defects.append(subject_defect)
         if HIDDEN_CHARS.search(subject_text):
-            defects.append(hidden_chars("Subject"))
+            defects.append(hidden_chars("Subject", subject_text))
     receipt_time = _receipt_time(chain)
     if now is not None:
         defects.extend(_future(date, chain, now))

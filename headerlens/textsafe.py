@@ -11,11 +11,22 @@ import html
 import json
 import re
 
-# C0 controls except TAB/LF, DEL, C1 controls, and the Unicode bidi/invisible format characters
-# that can reorder or hide text (Trojan Source, CVE-2021-42574).
+# Characters that draw nothing or reorder what is drawn, so a reader cannot see them: bidi
+# controls (Trojan Source, CVE-2021-42574), zero-width and word joiners, the deprecated format
+# controls U+206A-206F, the soft hyphen, the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0,
+# which render blank), the combining grapheme joiner, Khmer inherent vowels, the Mongolian vowel
+# separator, the interlinear annotation controls U+FFF9-FFFB, shorthand and musical format
+# controls and the tag characters: the Unicode Default_Ignorable_Code_Point set and the format
+# (Cf) characters, less the variation selectors (they only pick a glyph, e.g. emoji style).
+HIDDEN_FORMAT_CHARS = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e007f"
+)
+# C0 controls except TAB/LF, DEL, C1 controls, line/paragraph separators, lone surrogates and
+# the hidden format characters above.
 _UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
-    "\ud800-\udfff\U000e0000-\U000e007f]"  # lone surrogates, Unicode tag characters
+    f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{HIDDEN_FORMAT_CHARS}]"
 )
 _NEWLINES = re.compile("[\t\n]")
 

@@ -19,11 +19,11 @@ from email.headerregistry import AddressHeader, HeaderRegistry
 
 from headerlens import budgets
 from headerlens.model.core import Defect, HeaderField, Severity
+from headerlens.textsafe import HIDDEN_FORMAT_CHARS
 
-# Bidi controls, zero-width and other invisible format characters (Trojan Source, CVE-2021-42574).
-HIDDEN_CHARS = re.compile(
-    "[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\U000e0000-\U000e007f]"
-)
+# Bidi controls, zero-width and other invisible format characters (Trojan Source, CVE-2021-42574):
+# the same set textsafe shows as escapes.
+HIDDEN_CHARS = re.compile(f"[{HIDDEN_FORMAT_CHARS}]")
 _REGISTRY = HeaderRegistry()
 
 
@@ -268,7 +268,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
                 )
             )
     if HIDDEN_CHARS.search(value):
-        defects.append(hidden_chars("From"))
+        defects.append(hidden_chars("From", value))
     first = addresses[0] if addresses else None
     domain = _domain(first) if first else None
     if domain:
@@ -276,11 +276,15 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
     return Author(first, domain, addresses, tuple(defects))
 
 
-def hidden_chars(field_name: str) -> Defect:
-    """The finding for bidi overrides or zero-width characters in a displayed field."""
+def hidden_chars(field_name: str, text: str) -> Defect:
+    """The finding for bidi overrides, zero-width or other invisible characters in a displayed
+    field, naming each kind found (up to five) with its code point."""
+    found = list(dict.fromkeys(HIDDEN_CHARS.findall(text)))
+    named = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'format character')}" for c in found[:5])
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
     return Defect(
         "display.hidden-chars",
-        f"The {field_name} field contains bidi override or zero-width characters that can "
-        "reorder or hide text; they are shown as visible escapes.",
+        f"The {field_name} field contains invisible characters that can reorder or hide text "
+        f"({named}{more}); they are shown as visible escapes.",
         Severity.ERROR,
     )
