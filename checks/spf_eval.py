@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from headerlens import budgets
-from headerlens.checks.spf_macro import MacroContext, expand, finish_target, needs_p
+from headerlens.checks.spf_macro import MacroContext, escaped, expand, finish_target, needs_p
 from headerlens.checks.spf_macro import valid_check_domain as _valid_domain
 from headerlens.checks.spf_path import EvalPath
 from headerlens.model.core import Defect, Severity
@@ -168,7 +168,18 @@ class Run:
         if spec is None:
             return domain
         p_value = (yield from self.p_value(domain)) if needs_p(tokens) else "unknown"
-        name = finish_target(expand(tokens, self.ctx, domain, p_value))
+        expanded = expand(tokens, self.ctx, domain, p_value)
+        name = finish_target(expanded)
+        if escaped(expanded):
+            self.defects.append(
+                Defect(
+                    "spf.macro-escape",
+                    f"The SPF record of {domain} expands {spec!r} to {expanded!r}, which holds "
+                    "a backslash: a DNS library would read \\DDD in it as an escape and query "
+                    "other bytes than the record names, so it was not queried (RFC 7208 §4.8).",
+                    Severity.WARNING,
+                )
+            )
         note = self.path.private_note(tokens, name, domain) if name is not None else None
         if note is not None:
             self.defects.append(note)

@@ -123,12 +123,29 @@ def expand(
     )
 
 
+def escaped(name: str) -> bool:
+    """True when an expanded name holds a backslash, which a DNS library would read as a
+    master-file escape (``\\DDD``, ``\\.``; RFC 1035 §5.1)."""
+    return "\\" in name
+
+
 def finish_target(name: str) -> str | None:
     """Make an expanded domain-spec a query name (§7.3, §4.8), or None if it cannot be one.
 
     Drops one trailing dot, truncates from the left to 253 characters by whole labels, and
     rejects empty or over-long (> 63) labels: such a name is treated as non-existent.
+
+    A backslash is refused too. §4.8 makes the expansion "a series of labels separated by
+    periods" and SPF has no escape syntax, but the text reaches the resolver in presentation
+    form, where ``\\DDD`` and ``\\.`` are escapes: a local part or HELO (``%{l}``, ``%{h}``,
+    chosen by the sender) holding ``\\000`` or ``\\046`` would put a NUL or a dot inside a
+    label, a name the record's owner never wrote. RFC 7208 leaves the result of a malformed
+    expanded name undefined (the RFC 7208 test suite dropped its invalid-domain-via-macro
+    cases for that reason), so it gets the same treatment as any other malformed target here:
+    never queried; include: and redirect= are a permerror, a/mx/ptr/exists do not match.
     """
+    if escaped(name):
+        return None
     if name.endswith("."):
         name = name[:-1]
     labels = name.split(".")
@@ -155,6 +172,7 @@ __all__ = [
     "MacroContext",
     "client_ip",
     "dotted_ip",
+    "escaped",
     "expand",
     "finish_target",
     "local_part_defect",
