@@ -34,5 +34,11 @@ echo "== mypy --strict"
 echo "== import contracts"
 (cd "$stage" && PYTHONPATH="$stage" lint-imports "$root/pyproject.toml")
 
+if [ "$#" -eq 0 ]; then
+  # The whole run (the README's test command) also proves the README's first command and the
+  # packaging on this machine's distribution Python; a run for chosen tests skips it.
+  bash scripts/check_install.sh
+fi
+
 echo "== pytest"
 python -m pytest "$@"
