@@ -6,6 +6,7 @@ from typing import Any
 
 from headerlens import __version__
 from headerlens.checks.findings import stamped_findings
+from headerlens.diagnosis import diagnose
 from headerlens.model import Analysis
 from headerlens.model.verification import Verification
 from headerlens.report.serialize import to_plain
@@ -17,6 +18,7 @@ def report_dict(analysis: Analysis, verification: Verification | None = None) ->
     """The JSON document as a dict: a short summary first, then the whole analysis."""
     chain = analysis.chain
     boundary = chain.boundary
+    diagnosis = diagnose(analysis, verification)
     return {
         "headerlens": __version__,
         "source": to_plain(analysis.source_name),
@@ -30,6 +32,18 @@ def report_dict(analysis: Analysis, verification: Verification | None = None) ->
                 {"method": to_plain(r.method), "result": to_plain(r.result)}
                 for r in final_results(analysis)
             ],
+        },
+        "diagnosis": {
+            "situations": [
+                {
+                    "label": s.label,
+                    "hop_number": s.hop_number,
+                    "evidence": [to_plain(e) for e in s.evidence],
+                }
+                for s in diagnosis.situations
+            ],
+            "outcome": diagnosis.outcome.outcome.value,
+            "headline": to_plain(diagnosis.headline),
         },
         "findings": to_plain(
             verification.findings if verification is not None else stamped_findings(analysis)

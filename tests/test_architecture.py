@@ -27,6 +27,7 @@ PURE_MODULES = [
     "headerlens.model",
     "headerlens.parsers.headers",
     "headerlens.analyze",
+    "headerlens.diagnosis",
 ]
 
 

@@ -1,0 +1,133 @@
+"""Where time was spent: the gap after Received stamp n is time on host n (its queue).
+
+A negative gap followed by an equal positive one is one clock's skew; a gap that is a whole
+number of hours once the minutes and seconds agree is a wrong time-zone label; a gap that
+starts at a forged Received line is no queue at all.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from headerlens.diagnosis.facts import DateNote, Gap, GapKind
+from headerlens.diagnosis.inputs import fields
+from headerlens.model import Analysis
+from headerlens.parsers.received import parse_received
+
+TZ_TOLERANCE = timedelta(minutes=3)  # "identical minutes and seconds", give or take transit
+SKEW_MATCH = timedelta(minutes=2)  # how closely the positive gap must mirror the negative one
+SKEW_MIN = timedelta(seconds=60)  # smaller negative gaps are rounding and queue reordering
+DATE_AHEAD = timedelta(minutes=15)  # a Date this far after the first stamp is not a delay
+DATE_BEHIND = timedelta(hours=2)  # a Date this far before it is worth a note
+
+
+@dataclass(frozen=True, slots=True)
+class _Stamp:
+    hop: int  # hop number; 0 and below for X-Received stamps older than the chain
+    host: str | None
+    when: datetime
+
+
+def _wall(dt: datetime) -> datetime:
+    return dt.replace(tzinfo=None)
+
+
+def _utc_wall(dt: datetime) -> datetime:
+    off = dt.utcoffset() or timedelta(0)
+    return dt.replace(tzinfo=None) - off
+
+
+def tz_label(earlier: datetime, later: datetime) -> bool:
+    """True when ``later - earlier`` is at least an hour but the clocks agree once one zone label
+    is read as wrong: whole hours with the same minutes and seconds, or the wall clock of one
+    equal to the other's wall clock or UTC time."""
+    gap = later - earlier
+    if abs(gap) < timedelta(minutes=55):
+        return False
+    hours = round(gap / timedelta(hours=1))
+    if hours and abs(gap - timedelta(hours=hours)) <= TZ_TOLERANCE:
+        return True
+    pairs = (
+        (_wall(earlier), _wall(later)),
+        (_utc_wall(earlier), _wall(later)),
+        (_wall(earlier), _utc_wall(later)),
+    )
+    return any(abs(b - a) <= TZ_TOLERANCE for a, b in pairs)
+
+
+def _older_x_received(analysis: Analysis) -> list[_Stamp]:
+    """X-Received lines below the oldest Received: a list (groups.io) or gateway renamed the
+    earlier trace lines; they still date the time before the chain we have."""
+    if not analysis.chain.hops:
+        return []
+    bottom = max(h.header_index for h in analysis.chain.hops)
+    out: list[_Stamp] = []
+    for f in fields(analysis, "x-received"):
+        if f.index <= bottom:
+            continue
+        r = parse_received(f.value)
+        if r.timestamp is not None and r.by:
+            out.append(_Stamp(0, r.by, r.timestamp))
+    out.reverse()  # oldest first
+    return [_Stamp(i - len(out), s.host, s.when) for i, s in enumerate(out)]
+
+
+def stamps(analysis: Analysis) -> list[_Stamp]:
+    """Every dated stamp, oldest first (X-Received before the chain when it was renamed)."""
+    chain = [
+        _Stamp(h.number, h.received.by, h.received.timestamp)
+        for h in analysis.chain.hops
+        if h.received.timestamp is not None
+    ]
+    return _older_x_received(analysis) + chain
+
+
+def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap, ...]:
+    """The gap after every dated stamp, classified (skew pairs and zone labels marked)."""
+    st = stamps(analysis)
+    raw: list[tuple[_Stamp, _Stamp, timedelta]] = [
+        (a, b, b.when - a.when) for a, b in itertools.pairwise(st)
+    ]
+    kinds: list[GapKind] = [GapKind.TRANSIT] * len(raw)
+    notes = [""] * len(raw)
+    for i, (a, b, _gap) in enumerate(raw):
+        if a.hop in forged:
+            kinds[i] = GapKind.FORGED
+        elif tz_label(a.when, b.when):
+            kinds[i] = GapKind.TZ_LABEL
+            notes[i] = f"{a.when:%H:%M:%S %z} then {b.when:%H:%M:%S %z}"
+    for i, (_a, _b, gap) in enumerate(raw):
+        if kinds[i] is not GapKind.TRANSIT or abs(gap) < SKEW_MIN:
+            continue
+        if gap < timedelta(0):
+            kinds[i] = GapKind.SKEW
+        # one clock off: a gap mirrored by the next one (-67 min then +67 min, or the reverse)
+        if i + 1 < len(raw) and kinds[i + 1] is GapKind.TRANSIT:
+            nxt = raw[i + 1][2]
+            if (gap < timedelta(0)) != (nxt < timedelta(0)) and abs(gap + nxt) <= max(
+                SKEW_MATCH, abs(gap) / 10
+            ):
+                kinds[i] = kinds[i + 1] = GapKind.SKEW
+                notes[i] = notes[i + 1] = f"the clock of {raw[i][1].host or 'one host'} is off"
+    return tuple(
+        Gap(a.hop, b.hop, a.host, gap.total_seconds(), kinds[i], notes[i])
+        for i, (a, b, gap) in enumerate(raw)
+    )
+
+
+def date_note(analysis: Analysis) -> DateNote | None:
+    """The Date header against the first stamp, when they are far apart."""
+    st = stamps(analysis)
+    if analysis.date is None or not st:
+        return None
+    first = st[0]
+    diff = analysis.date - first.when
+    if diff > DATE_AHEAD:
+        kind = GapKind.TZ_LABEL if tz_label(first.when, analysis.date) else GapKind.SKEW
+        return DateNote(diff.total_seconds(), kind, first.host)
+    if -diff > DATE_BEHIND:
+        kind = GapKind.TZ_LABEL if tz_label(analysis.date, first.when) else GapKind.TRANSIT
+        return DateNote(diff.total_seconds(), kind, first.host)
+    return None

@@ -1,0 +1,322 @@
+"""Detectors that read signals other than authentication: simulations, taken-over accounts,
+forged or damaged trace lines, verdicts written by the sender's side, junk, delays."""
+
+from __future__ import annotations
+
+import re
+
+from headerlens.diagnosis.facts import DateNote, Gap, GapKind, Outcome, OutcomeFact, Situation
+from headerlens.diagnosis.inputs import (
+    by_receiver,
+    envelope,
+    fields,
+    first,
+    org,
+    receiver_line,
+    same_org,
+    srs_original_domain,
+    submission_hops,
+)
+from headerlens.model import Analysis, Hop
+from headerlens.parsers.hops import is_internal_ip
+
+DELAY_MIN = 180.0  # seconds: a queue a helpdesk should hear about (normal transit is seconds)
+
+_SIM_HEADERS = (
+    "x-phishme",
+    "x-phishmetracking",
+    "x-phishtest",
+    "x-gophish-contact",
+    "x-gophish-signature",
+    "x-ms-exchange-organization-attacksimulation",
+)
+_SIM_HOSTS = ("phishme.com", "knowbe4.com", "phishingbox.com", "gophish")
+_ODD_HELO = re.compile(
+    r"^(?:user|admin|administrator|pc|user-pc|desktop-\w+|win-\w+|laptop-\w+)$", re.I
+)
+FREEMAIL = frozenset(
+    [
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "yahoo.fr",
+        "ymail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "msn.com",
+        "aol.com",
+        "yandex.ru",
+        "yandex.com",
+        "mail.ru",
+        "gmx.de",
+        "gmx.net",
+        "gmx.com",
+        "web.de",
+        "firemail.de",
+        "indamail.hu",
+        "proton.me",
+        "protonmail.com",
+        "icloud.com",
+        "me.com",
+        "qq.com",
+        "163.com",
+        "126.com",
+        "zoho.com",
+        "seznam.cz",
+        "libero.it",
+        "orange.fr",
+        "free.fr",
+        "t-online.de",
+        "mail.com",
+        "inbox.lv",
+        "rambler.ru",
+        "bk.ru",
+        "list.ru",
+        "tutanota.com",
+        "naver.com",
+        "daum.net",
+    ]
+)
+_VERDICT_NAMES = re.compile(
+    r"^(?:x-forefront-antispam-report(?:-untrusted)?|x-microsoft-antispam(?:-untrusted)?"
+    r"|x-ms-exchange-authentication-results|authentication-results(?:-original)?"
+    r"|arc-authentication-results|received-spf|x-original-authentication-results"
+    r"|x-proofpoint-spam-details|x-proofpoint-virus-version|x-proofpoint-guid"
+    r"|x-ironport-anti-spam-filtered|x-ironport-anti-spam-result|x-ironport-av|ironport-sdr"
+    r"|x-tmase-result|x-tmase-version|x-tm-as-result|x-tm-as-product-ver"
+    r"|x-mimecast-spam-score|x-mimecast-impersonation-protect|x-spam-status|x-spam-score"
+    r"|x-spam-flag|x-barracuda-spam-score|x-barracuda-spam-status|x-vade-spamstate"
+    r"|x-sophos-\w+|x-spam-level)$"
+)
+_TOKEN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_PLAIN_NAMES = frozenset(
+    [
+        "from",
+        "to",
+        "cc",
+        "bcc",
+        "subject",
+        "date",
+        "received",
+        "sender",
+        "references",
+        "comments",
+        "keywords",
+        "precedence",
+        "importance",
+        "priority",
+        "organization",
+        "lines",
+        "path",
+        "newsgroups",
+        "xref",
+        "status",
+        "encoding",
+    ]
+)
+
+
+def phish_sim(analysis: Analysis) -> Situation | None:
+    ev = [f"{f.name}: {f.value[:40]}" for f in fields(analysis, *_SIM_HEADERS)]
+    hop_number = None
+    for hop in analysis.chain.hops:
+        names = " ".join(filter(None, (hop.received.from_helo, hop.received.from_rdns))).lower()
+        if any(s in names for s in _SIM_HOSTS):
+            ev.append(
+                f"hop {hop.number}: sent from {hop.received.from_rdns or hop.received.from_helo}"
+            )
+            hop_number = hop_number or hop.number
+    return Situation("phish-sim", hop_number, tuple(ev)) if ev else None
+
+
+def _own_account(analysis: Analysis, hop: Hop) -> str | None:
+    """Evidence that the From domain's own mail system accepted the authenticated submission."""
+    dom = analysis.from_addr.domain if analysis.from_addr else None
+    if not dom:
+        return None
+    for f in fields(analysis, "authentication-results"):
+        m = re.search(r"smtp\.auth=([^\s;]+)", f.value)
+        if m and same_org(m.group(1), dom):
+            return f"the sender's server recorded SMTP AUTH as {m.group(1)}"
+    if same_org(hop.received.by, dom):
+        return f"hop {hop.number}: {hop.received.by} is the From domain's own server"
+    env = envelope(analysis)
+    srs = srs_original_domain(env)
+    if srs and same_org(srs, dom):
+        return f"the envelope {env} was rewritten by the From domain's hoster"
+    if env and same_org(env, dom) and not same_org(env, hop.received.by):
+        return f"the envelope sender {env} is in the From domain"
+    return None
+
+
+def reply_to_elsewhere(analysis: Analysis) -> str | None:
+    rt = first(analysis, "reply-to")
+    dom = analysis.from_addr.domain if analysis.from_addr else None
+    m = re.search(r"@([\w.-]+)", rt or "")
+    if not m or not dom:
+        return None
+    rt_org = org(m.group(1))
+    if rt_org and rt_org != org(dom) and rt_org in FREEMAIL:
+        return f"Reply-To is at {rt_org}, a free-mail domain unrelated to {dom}"
+    return None
+
+
+def compromised(analysis: Analysis, outcome: OutcomeFact, is_list: bool) -> Situation | None:
+    b = analysis.chain.boundary
+    below = [h for h in analysis.chain.hops if b is None or h.number < b.hop_number]
+    ev: list[str] = []
+    hop_number = None
+    for hop in below:
+        helo = hop.received.from_helo or ""
+        if _ODD_HELO.match(helo) and hop.received.by:
+            ev.append(
+                f"hop {hop.number}: a client announcing itself as '{helo}' gave the message to {hop.received.by}"
+            )
+            hop_number = hop_number or hop.number
+    if not is_list:
+        for hop in submission_hops(analysis):
+            if hop not in below:
+                continue
+            own = _own_account(analysis, hop)
+            odd = reply_to_elsewhere(analysis)
+            junked = outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE)
+            if own and (odd or junked or ev):
+                ev.append(
+                    f"hop {hop.number}: authenticated submission ({hop.received.with_protocol or 'SMTP AUTH'}) "
+                    f"from {hop.received.from_ip or '?'} to {hop.received.by}"
+                )
+                ev.append(own)
+                if odd:
+                    ev.append(odd)
+                if junked:
+                    ev.append(f"the final receiver filed it as {outcome.outcome.value}")
+                hop_number = hop_number or hop.number
+                break
+    if ev and hop_number is not None:
+        if (rt := reply_to_elsewhere(analysis)) and rt not in ev:
+            ev.append(rt)
+        return Situation("compromised-account", hop_number, tuple(ev))
+    return None
+
+
+def forged_hops(analysis: Analysis) -> dict[int, str]:
+    """Hops below the entry that claim the receiving organisation although the message reached
+    another organisation in between, with a second sign (a pasted Received, a private client
+    at a public front door, or a stamp that does not join the next hop)."""
+    b = analysis.chain.boundary
+    hops = analysis.chain.hops
+    if b is None or not b.receiver:
+        return {}
+    out: dict[int, str] = {}
+    for hop in hops:
+        if hop.number >= b.hop_number or not same_org(hop.received.by, b.receiver):
+            continue
+        between = [h for h in hops if hop.number < h.number < b.hop_number]
+        if not any(h.received.by and not same_org(h.received.by, b.receiver) for h in between):
+            continue
+        raw = hop.received.raw
+        signs = []
+        if re.search(r"\bReceived:\s*from\b", raw, re.IGNORECASE):
+            signs.append("its value contains a second pasted 'Received:' line")
+        if hop.received.from_ip and is_internal_ip(hop.received.from_ip):
+            signs.append(f"a private client address {hop.received.from_ip} at a public front door")
+        nxt = between[0] if between else None
+        if nxt and nxt.delay is not None and abs(nxt.delay.total_seconds()) >= 600:
+            signs.append("its time does not join the next hop")
+        if signs:
+            out[hop.number] = (
+                f"hop {hop.number} claims {hop.received.by} (the receiving organisation) before the "
+                f"message reached {between[0].received.by}; " + "; ".join(signs)
+            )
+    return out
+
+
+def paste_damage(analysis: Analysis) -> Situation | None:
+    ev: list[str] = []
+    for d in analysis.defects:
+        if d.code in ("input.bare-cr", "input.mixed-eol"):
+            ev.append(d.message)
+    prev_empty = False
+    for f in analysis.headers:
+        if not _TOKEN_NAME.match(f.name):
+            ev.append(
+                f"a line starting '{f.name[:20]}' was read as a field: its indentation was lost"
+            )
+        elif prev_empty and "-" not in f.name and f.lname not in _PLAIN_NAMES:
+            ev.append(
+                f"'{f.name[:20]}:' follows an empty field: a continuation line lost its indentation"
+            )
+        if re.search(rf"(?:^|[\s:;]){re.escape(f.name)}:", f.value, re.IGNORECASE):
+            ev.append(f"a {f.name} field contains another '{f.name}:' pasted into its value")
+        prev_empty = not f.value.strip()
+    return Situation("paste-damage", None, tuple(dict.fromkeys(ev))[:6]) if ev else None
+
+
+def sender_side_scan(analysis: Analysis) -> Situation | None:
+    line = receiver_line(analysis)
+    ev: list[str] = []
+    for f in analysis.headers:
+        if not _VERDICT_NAMES.match(f.lname):
+            continue
+        out_dir = "DIR:OUT" in f.value.upper() and f.lname.startswith("x-forefront")
+        theirs = f.lname.endswith("-untrusted") or out_dir
+        if theirs or (f.index > line and not by_receiver(analysis, f.index)):
+            why = "written before the final receiver got the message"
+            if f.lname.endswith("-untrusted"):
+                why = "Microsoft marks it as another organisation's (-Untrusted)"
+            elif out_dir:
+                why = "an outbound (DIR:OUT) scan"
+            ev.append(f"{f.name} ({why})")
+    uniq = tuple(dict.fromkeys(ev))
+    return Situation("sender-side-scan", None, uniq[:8]) if uniq else None
+
+
+def junk(analysis: Analysis, outcome: OutcomeFact) -> Situation | None:
+    if outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE):
+        b = analysis.chain.boundary
+        return Situation(
+            "junk",
+            b.hop_number if b else None,
+            outcome.evidence,
+            (("outcome", outcome.outcome.value),),
+        )
+    return None
+
+
+def delay(gaps: tuple[Gap, ...]) -> Situation | None:
+    real = [g for g in gaps if g.kind is GapKind.TRANSIT and g.seconds >= DELAY_MIN]
+    if not real:
+        return None
+    worst = max(real, key=lambda g: g.seconds)
+    ev = tuple(
+        f"{int(g.seconds)} s on {g.host or '?'} (between stamps {g.hop_number} and {g.next_hop})"
+        for g in sorted(real, key=lambda g: -g.seconds)
+    )
+    return Situation(
+        "delay",
+        worst.hop_number if worst.hop_number > 0 else None,
+        ev,
+        (("host", worst.host or ""), ("seconds", str(int(worst.seconds)))),
+    )
+
+
+def tz_artefact(gaps: tuple[Gap, ...], note: DateNote | None) -> Situation | None:
+    ev = [
+        f"stamps {g.hop_number} and {g.next_hop}: {g.seconds / 3600:+.1f} h ({g.note})"
+        for g in gaps
+        if g.kind is GapKind.TZ_LABEL
+    ]
+    if note is not None and note.seconds > 0 and note.kind in (GapKind.TZ_LABEL, GapKind.SKEW):
+        ev.append(f"the Date header is {note.seconds / 3600:.1f} h after the first Received stamp")
+    elif note is not None and note.kind is GapKind.TZ_LABEL:
+        ev.append(
+            f"the Date header is {-note.seconds / 3600:.1f} h before the first Received stamp, in whole hours"
+        )
+    hop = next((g.hop_number for g in gaps if g.kind is GapKind.TZ_LABEL), None)
+    return Situation("tz-artefact", hop, tuple(ev)) if ev else None
+
+
+def receiver_wrote(analysis: Analysis, index: int) -> bool:
+    return by_receiver(analysis, index)

@@ -1,0 +1,66 @@
+"""Run every detector in order and assemble one Diagnosis (facts first, headline last)."""
+
+from __future__ import annotations
+
+from headerlens.diagnosis import delays, detect_auth, detect_signals, wording
+from headerlens.diagnosis.facts import LABELS, Diagnosis, Situation
+from headerlens.diagnosis.ndr import read_report
+from headerlens.diagnosis.outcome import outcome as read_outcome
+from headerlens.model import Analysis
+from headerlens.model.verification import Verification
+
+
+def diagnose(analysis: Analysis, verification: Verification | None = None) -> Diagnosis:
+    """The situations of ``analysis`` with their evidence, its delays, outcome and headline."""
+    report = read_report(analysis)
+    rejected = None
+    if report is not None and report.permanent:
+        rejected = f"DSN status {report.status or '?'} from {report.remote_mta or '?'}"
+    out = read_outcome(analysis, rejected)
+    forged = detect_signals.forged_hops(analysis)
+    gaps = delays.gaps(analysis, frozenset(forged))
+    note = delays.date_note(analysis)
+    found: list[Situation | None] = [detect_signals.phish_sim(analysis), detect_auth.ndr(report)]
+    lst = detect_auth.mailing_list(analysis)
+    fwd = detect_auth.forward(analysis, report)
+    comp = detect_signals.compromised(analysis, out, lst is not None)
+    own = comp is not None and _own(comp)
+    relayed = (
+        lst is not None
+        or (fwd is not None and report is None)
+        or detect_auth.arc_acceptance(analysis) is not None
+    )
+    found += [
+        detect_auth.spoof(analysis, verification, report, own, relayed),
+        comp,
+        fwd,
+        lst,
+        detect_auth.google_groups(analysis),
+    ]
+    if forged:
+        hop = min(forged)
+        found.append(Situation("forged-received", hop, tuple(forged.values())))
+    found += [
+        detect_auth.allowlist_override(analysis, out),
+        detect_signals.junk(analysis, out),
+        detect_signals.sender_side_scan(analysis),
+        detect_signals.delay(gaps),
+        detect_signals.tz_artefact(gaps, note),
+        detect_signals.paste_damage(analysis),
+    ]
+    situations = [s for s in found if s is not None]
+    ctl = detect_auth.control(analysis, situations, lst is not None)
+    if ctl is not None:
+        situations.append(ctl)
+    situations.sort(key=lambda s: LABELS.index(s.label))
+    final = tuple(situations)
+    return Diagnosis(final, gaps, note, out, wording.headline(final, out))
+
+
+def _own(s: Situation) -> bool:
+    """The taken-over account belongs to the From domain (its own server sent the message)."""
+    return any(
+        e.startswith(("the sender's server recorded", "the envelope"))
+        or " is the From domain's own server" in e
+        for e in s.evidence
+    )

@@ -1,0 +1,122 @@
+"""Structured facts of the diagnosis: situations, delays and the outcome (no sentences here)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+# The situation vocabulary of ../shared/corpus/real2/README.md, in the order causes come first.
+LABELS = (
+    "phish-sim",
+    "ndr",
+    "spoof",
+    "compromised-account",
+    "forward-srs",
+    "forward-nosrs",
+    "mailing-list",
+    "google-groups",
+    "forged-received",
+    "allowlist-override",
+    "junk",
+    "sender-side-scan",
+    "delay",
+    "tz-artefact",
+    "paste-damage",
+    "control",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """One recognised situation: ``label`` from LABELS, the hop it is about, and its evidence.
+
+    ``evidence`` holds short quotes of what was seen (header names and values, hop numbers);
+    ``facts`` holds named values the wording needs (``domain``, ``host``, ``forwarder``...).
+    """
+
+    label: str
+    hop_number: int | None
+    evidence: tuple[str, ...]
+    facts: tuple[tuple[str, str], ...] = ()
+
+    def fact(self, name: str) -> str | None:
+        """The named fact, or None."""
+        return next((v for k, v in self.facts if k == name), None)
+
+
+class GapKind(enum.Enum):
+    """How to read the time between two Received stamps."""
+
+    TRANSIT = "transit"  # ordinary time on the earlier host (its queue, its filters)
+    SKEW = "clock skew"  # one host's clock is wrong: a negative gap and its matching positive one
+    TZ_LABEL = "time-zone label"  # the wall clocks agree; one zone label is wrong
+    FORGED = "forged line"  # the earlier stamp is on a Received line the sender wrote
+    UNDATED = "undated"
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """The time between stamp ``hop_number`` and the next dated stamp, spent on ``host``.
+
+    ``host`` is the host that accepted the message at ``hop_number`` (its ``by``), i.e. the
+    server whose queue held it; ``next_hop`` is the hop whose stamp ends the gap.
+    """
+
+    hop_number: int
+    next_hop: int
+    host: str | None
+    seconds: float
+    kind: GapKind
+    note: str = ""  # a fact for the wording: "wall clocks 12:28:08 vs 12:28:07", "X-Received"
+
+
+@dataclass(frozen=True, slots=True)
+class DateNote:
+    """The Date header compared with the first Received stamp (seconds, positive = Date later)."""
+
+    seconds: float
+    kind: GapKind  # TRANSIT (the client held it), TZ_LABEL (zone label), SKEW (Date after receipt)
+    first_host: str | None
+
+
+class Outcome(enum.Enum):
+    """Where the final receiver put the message, from its own headers only."""
+
+    INBOX = "inbox"
+    JUNK = "junk"
+    QUARANTINE = "quarantine"
+    REJECTED = "rejected"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeFact:
+    """The outcome and the header that says so (empty evidence for UNKNOWN)."""
+
+    outcome: Outcome
+    evidence: tuple[str, ...] = ()
+    receiver: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    """Everything the diagnosis concluded: facts first, the one-sentence headline last."""
+
+    situations: tuple[Situation, ...]
+    gaps: tuple[Gap, ...]
+    date_note: DateNote | None
+    outcome: OutcomeFact
+    headline: str
+
+    def labels(self) -> tuple[str, ...]:
+        return tuple(s.label for s in self.situations)
+
+    def get(self, label: str) -> Situation | None:
+        return next((s for s in self.situations if s.label == label), None)
+
+    @property
+    def slowest(self) -> Gap | None:
+        """The longest real queue (transit gaps only: skew, time-zone labels and forged lines
+        are not time spent anywhere)."""
+        real = [g for g in self.gaps if g.kind is GapKind.TRANSIT and g.seconds > 0]
+        return max(real, key=lambda g: g.seconds, default=None)

@@ -1,0 +1,182 @@
+"""Narrow views of an Analysis that the detectors read: who wrote what, and the final verdicts.
+
+Every detector asks these helpers instead of walking the headers itself, so the rule deciding
+which fields the final receiving organisation wrote lives in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from headerlens.model import Analysis, AuthResults, HeaderField, Hop, MethodResult, Vendor
+from headerlens.parsers.hops import registrable_domain
+from headerlens.stamped import final_receiver_results
+
+BODY_LIMIT = 256 * 1024  # how much of a body the NDR reader looks at
+
+_SRS = re.compile(r"^(?:SRS[01][=+-]|[^@]*\+SRS=)", re.IGNORECASE)
+_SRS0_DOMAIN = re.compile(r"^SRS0[=+-][^=]*=[^=]*=([^=@]+)=[^@]*@", re.IGNORECASE)
+_GMAIL_CAF = re.compile(r"\+caf_=", re.IGNORECASE)
+
+
+def org(domain: str | None) -> str | None:
+    """The registrable domain (the organisation) of a host or mail domain, lower case."""
+    if not domain:
+        return None
+    return registrable_domain(domain.rsplit("@", 1)[-1].strip("<>. "))
+
+
+def same_org(a: str | None, b: str | None) -> bool:
+    oa, ob = org(a), org(b)
+    return oa is not None and oa == ob
+
+
+def fields(analysis: Analysis, *names: str) -> Iterator[HeaderField]:
+    """The fields with any of ``names`` (lower case), top-most first."""
+    want = frozenset(names)
+    return (f for f in analysis.headers if f.lname in want)
+
+
+def first(analysis: Analysis, name: str) -> str | None:
+    return next((f.value for f in fields(analysis, name)), None)
+
+
+def boundary_hop(analysis: Analysis) -> Hop | None:
+    b = analysis.chain.boundary
+    if b is None:
+        return None
+    return next((h for h in analysis.chain.hops if h.number == b.hop_number), None)
+
+
+def receiver_line(analysis: Analysis) -> int:
+    """Header index of the final receiving organisation's entry line: fields above it (a lower
+    index) were written by that organisation; fields below were there when it received the
+    message (the sender's side, an intermediary, or forged)."""
+    hop = boundary_hop(analysis)
+    if hop is not None:
+        return hop.header_index
+    tops = [h.header_index for h in analysis.chain.hops]
+    return max(tops) if tops else len(analysis.headers)
+
+
+def _exchange_appended(analysis: Analysis) -> int | None:
+    """Exchange and EOP write their own fields *after* the headers they received, whose end
+    they mark with X-IncomingHeaderCount: fields below the top-most marker are theirs."""
+    hop = boundary_hop(analysis)
+    if hop is None or hop.vendor not in (Vendor.EOP, Vendor.EXCHANGE):
+        return None
+    mark = next((f.index for f in fields(analysis, "x-incomingheadercount")), None)
+    if mark is None or mark < hop.header_index:
+        return None
+    return mark
+
+
+def by_receiver(analysis: Analysis, header_index: int) -> bool:
+    """True when the final receiving organisation wrote the field at ``header_index``: it sits
+    above the receiver's entry line, or in the block Exchange appends after the received
+    headers (except fields it marks as another organisation's: -Untrusted, -Original)."""
+    if header_index < receiver_line(analysis):
+        return True
+    mark = _exchange_appended(analysis)
+    if mark is None or header_index <= mark or header_index >= len(analysis.headers):
+        return False
+    name = analysis.headers[header_index].lname
+    return not name.endswith(("-untrusted", "-original"))
+
+
+def receiver_fields(analysis: Analysis, *names: str) -> list[HeaderField]:
+    return [f for f in fields(analysis, *names) if by_receiver(analysis, f.index)]
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """The final receiver's result for one method, with the field it came from."""
+
+    result: MethodResult
+    field: AuthResults
+
+    @property
+    def value(self) -> str:
+        return self.result.result.lower()
+
+    def quote(self) -> str:
+        r = self.result
+        props = " ".join(f"{p.ptype}.{p.name}={p.value}" for p in r.properties[:2])
+        extra = " ".join(f"{k}={v}" for k, v in r.extras if k.lower() == "action")
+        reason = f" reason={r.reason}" if r.reason else ""
+        who = self.field.authserv_id or "no authserv-id"
+        text = " ".join(x for x in (f"{r.method}={r.result}{reason}", extra, props) if x)
+        return f"{self.field.header_name} ({who}): {text}"
+
+
+def final_stamps(analysis: Analysis) -> list[Stamp]:
+    """Every method result the final receiving organisation wrote (above its entry line)."""
+    out: list[Stamp] = []
+    for ar in final_receiver_results(analysis):
+        if not by_receiver(analysis, ar.header_index):
+            continue
+        out += [Stamp(r, ar) for r in ar.results]
+    return out
+
+
+def stamp(analysis: Analysis, method: str) -> Stamp | None:
+    return next((s for s in final_stamps(analysis) if s.result.method.lower() == method), None)
+
+
+def stamps(analysis: Analysis, method: str) -> list[Stamp]:
+    return [s for s in final_stamps(analysis) if s.result.method.lower() == method]
+
+
+def envelope(analysis: Analysis) -> str | None:
+    """The envelope sender as the final receiver saw it (its boundary, else Return-Path)."""
+    b = analysis.chain.boundary
+    if b is not None and b.mail_from:
+        return b.mail_from
+    rp = analysis.return_path
+    return rp.address if rp is not None else None
+
+
+def is_srs(address: str | None) -> bool:
+    """A rewritten envelope sender: SRS0=/SRS1= (RFC-less de facto scheme), Exchange Online's
+    ``+SRS=`` and Gmail's ``+caf_=`` forwarding address."""
+    if not address:
+        return False
+    local = address.rsplit("@", 1)[0]
+    return bool(_SRS.search(local + "@") or _GMAIL_CAF.search(local))
+
+
+def srs_original_domain(address: str | None) -> str | None:
+    """The original sender's domain encoded in an SRS0 address, or Exchange's ``=domain=`` form."""
+    if not address:
+        return None
+    m = _SRS0_DOMAIN.match(address)
+    if m:
+        return m.group(1).lower()
+    local = address.rsplit("@", 1)[0]
+    if "+SRS=" in local.upper():
+        parts = local.split("=")
+        if len(parts) >= 5 and "." in parts[3]:
+            return parts[3].lower()
+    return None
+
+
+def body_text(analysis: Analysis) -> str:
+    """The first part of the body as text (for NDR reports), or ""."""
+    body = analysis.body
+    if not body:
+        return ""
+    return body[:BODY_LIMIT].decode("utf-8", errors="replace").replace("\r\n", "\n")
+
+
+def submission_hops(analysis: Analysis) -> list[Hop]:
+    """Hops where a client authenticated (ESMTPA/ESMTPSA, "Authenticated sender")."""
+    out = []
+    for hop in analysis.chain.hops:
+        proto = (hop.received.with_protocol or "").upper()
+        if (
+            proto.endswith("A") and "SMTP" in proto
+        ) or "authenticated sender" in hop.received.raw.lower():
+            out.append(hop)
+    return out

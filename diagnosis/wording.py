@@ -1,0 +1,149 @@
+"""The one place where diagnosis facts become sentences: one wording per situation."""
+
+from __future__ import annotations
+
+from headerlens.diagnosis.facts import DateNote, Gap, GapKind, Outcome, OutcomeFact, Situation
+
+
+def duration(seconds: float) -> str:
+    s = int(abs(seconds))
+    if s < 120:
+        return f"{s} s"
+    if s < 3 * 3600:
+        return f"{s // 60} min"
+    return f"{s // 3600} h {s % 3600 // 60} min"
+
+
+def _dom(s: Situation, name: str = "domain", default: str = "the From domain") -> str:
+    return s.fact(name) or default
+
+
+def title(s: Situation) -> str:
+    """One sentence stating the situation."""
+    label = s.label
+    if label == "spoof":
+        pol = s.fact("policy")
+        tail = f" (its DMARC policy: {pol})" if pol else ""
+        return f"Spoof: the message claims to come from {_dom(s)}{tail}, but nothing {_dom(s)} controls authenticated it."
+    if label == "forward-srs":
+        arc = (
+            " The final receiver accepted it on the forwarder's ARC seal (compauth reason 130)."
+            if s.fact("arc")
+            else ""
+        )
+        return f"Forwarded message: {s.fact('forwarder') or 'a forwarder'} re-sent it with a rewritten (SRS) envelope sender, so SPF was checked for the forwarder, not the author.{arc}"
+    if label == "forward-nosrs":
+        return f"Forwarded message: {s.fact('forwarder') or 'a forwarder'} re-sent it keeping the original envelope sender {s.fact('envelope') or ''}, so SPF cannot pass at the next receiver."
+    if label == "mailing-list":
+        return f"Mailing-list message ({s.fact('list') or 'list headers present'}): the list server re-sent it, which changes what SPF, DKIM and DMARC can prove."
+    if label == "google-groups":
+        return "The list is a Google Group: Google re-sent it and sealed ARC."
+    if label == "ndr":
+        return f"Non-delivery report: the original message was refused ({s.fact('status') or 'no status'}) by {s.fact('remote') or 'the remote server'}."
+    if label == "sender-side-scan":
+        return "Some verdict headers were written by the sender's side or an intermediary, not by the final receiver; they say nothing about where the recipient filed the message."
+    if label == "allowlist-override":
+        return "An allow list (Safe Senders / trusted senders) of the recipient overrode the filter: the message went to the Inbox although the filter judged it junk or failed authentication."
+    if label == "junk":
+        return f"The final receiver filed it as {s.fact('outcome') or 'junk'}."
+    if label == "phish-sim":
+        return "A sanctioned phishing simulation (training message), not a real attack."
+    if label == "compromised-account":
+        return "Probably sent from a real account that was taken over: authenticated submission from an odd client, or a reply address elsewhere."
+    if label == "delay":
+        return f"The message waited {duration(float(s.fact('seconds') or 0))} on {s.fact('host') or 'one server'} (its queue): that is where the delay happened."
+    if label == "tz-artefact":
+        return (
+            "An apparent time gap is a wrong time-zone label or clock on one server, not a delay."
+        )
+    if label == "forged-received":
+        return f"A Received line was written by the sender, not by a relay (hop {s.hop_number}); ignore it."
+    if label == "paste-damage":
+        return "The header block is damaged (lost indentation, odd line ends or merged fields); some fields may be misread."
+    return "Nothing is wrong with authentication or the delivery path."
+
+
+def fix(s: Situation) -> str:
+    """What to do, written for this situation (empty when nothing needs doing)."""
+    label = s.label
+    if label == "spoof":
+        return f"Nothing to fix at {_dom(s)}: it did not send this. Block or report the message; an enforcing DMARC policy at {_dom(s)} is the only sender-side help."
+    if label in ("forward-srs", "forward-nosrs"):
+        return "Fix at the forwarder, not at the author's domain: rewrite the envelope (SRS), seal ARC, or keep the author's DKIM signature intact; the final receiver can trust the forwarder's ARC."
+    if label in ("mailing-list", "google-groups"):
+        return "Any fix belongs to the list (From rewriting, re-signing, ARC sealing) or to receivers trusting the list's ARC, not to the author's DNS."
+    if label == "allowlist-override":
+        return "Remove the allow-list (Safe Senders / trusted sender) entry that matched; never allow-list a domain that others can spoof."
+    if label == "phish-sim":
+        return "No remediation: report it with the phishing-report button as the training expects."
+    if label == "compromised-account":
+        return "Fix at the sending domain: reset the account's password, restrict SMTP AUTH, and clean its outbound queue."
+    if label == "delay":
+        return f"Look at {s.fact('host') or 'that server'}'s queue, greylisting or content scanning at that time."
+    if label == "forged-received":
+        return "Ignore the forged line when reading the path and delays."
+    return ""
+
+
+def gap_sentence(g: Gap) -> str:
+    host = g.host or "the server"
+    if g.kind is GapKind.SKEW:
+        return f"{duration(g.seconds)} ({'negative' if g.seconds < 0 else 'positive'}) between stamps {g.hop_number} and {g.next_hop}: one clock is wrong ({g.note or 'clock skew'}), not time spent."
+    if g.kind is GapKind.TZ_LABEL:
+        return f"{duration(g.seconds)} between stamps {g.hop_number} and {g.next_hop} is a time-zone label error ({g.note}), not a delay."
+    if g.kind is GapKind.FORGED:
+        return f"Stamp {g.hop_number} is on a forged Received line: the gap after it is no queue."
+    return f"{duration(g.seconds)} on {host} (from stamp {g.hop_number} to {g.next_hop})."
+
+
+def date_sentence(n: DateNote) -> str:
+    if n.seconds > 0:
+        if n.kind is GapKind.TZ_LABEL:
+            return f"The Date header is {duration(n.seconds)} after the first Received stamp: its time-zone label is wrong, not a delay."
+        return f"The Date header is {duration(n.seconds)} after the first Received stamp: the sender's clock or Date is wrong (or forged)."
+    return f"The Date header is {duration(n.seconds)} before the first Received stamp: the client held the message, or its clock is wrong."
+
+
+_WHERE = {
+    Outcome.INBOX: "delivered it to the Inbox",
+    Outcome.JUNK: "filed it in Junk",
+    Outcome.QUARANTINE: "quarantined it",
+    Outcome.REJECTED: "refused it",
+}
+
+
+def headline(situations: tuple[Situation, ...], outcome: OutcomeFact) -> str:
+    """One sentence, causes first: the main situation, then what the receiver did."""
+    by = {s.label: s for s in situations}
+    cause = ""
+    if "phish-sim" in by:
+        cause = "A phishing simulation (training)"
+    elif "ndr" in by:
+        n = by["ndr"]
+        cause = f"A bounce: {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'})"
+        if "forward-nosrs" in by or "forward-srs" in by:
+            cause += " after a forwarder re-sent it"
+    elif "spoof" in by:
+        cause = f"A spoof of {_dom(by['spoof'])}; nothing to fix there"
+    elif "compromised-account" in by:
+        cause = "Probably sent from a taken-over account at the sending domain"
+    elif "forward-srs" in by or "forward-nosrs" in by:
+        cause = "A forwarded message (fix at the forwarder, not the author's domain)"
+    elif "mailing-list" in by:
+        cause = "A mailing-list message" + (" from a Google Group" if "google-groups" in by else "")
+    elif "control" in by:
+        cause = "Authentication and the delivery path are in order"
+    else:
+        cause = "No particular situation was recognised"
+    parts = [cause]
+    if "allowlist-override" in by:
+        parts.append("an allow-list entry overrode the filter")
+    if "delay" in by:
+        d = by["delay"]
+        parts.append(
+            f"it waited {duration(float(d.fact('seconds') or 0))} on {d.fact('host') or '?'}"
+        )
+    if outcome.outcome in _WHERE and "ndr" not in by:
+        who = outcome.receiver or "the final receiver"
+        parts.append(f"{who} {_WHERE[outcome.outcome]}")
+    return "; ".join(parts) + "."
