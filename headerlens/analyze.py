@@ -21,6 +21,7 @@ from headerlens.model import (
     DKIMSignature,
     HeaderField,
     InputKind,
+    NonDelivery,
     ReceivedSPF,
     Severity,
     VendorHeader,
@@ -32,6 +33,7 @@ from headerlens.parsers.dates import parse_date
 from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dkim_signature
 from headerlens.parsers.headers import looks_binary, split_message, starts_with_field
 from headerlens.parsers.identity import HIDDEN_CHARS, hidden_chars, read_author
+from headerlens.parsers.ndr import parse_ndr
 from headerlens.parsers.receivedspf import parse_received_spf
 from headerlens.parsers.vendor import decode_vendor_header, is_vendor_header
 from headerlens.stamped import duplicate_authserv_id, hop_for_header, stamping_hop
@@ -128,10 +130,13 @@ def analyze(
     source_name: str = "<input>",
     kind: InputKind = InputKind.EML,
     now: datetime | None = None,
+    nested: bool = False,
 ) -> Analysis:
     """Parse ``data`` into an Analysis. Pure and fast; never raises on bad input.
 
-    ``now`` (timezone-aware) enables the "timestamp in the future" findings.
+    ``now`` (timezone-aware) enables the "timestamp in the future" findings. A non-delivery
+    report gets ``ndr`` with the returned message analysed as a message of its own (one level
+    deep: ``nested`` is set for that inner analysis, so a bounce of a bounce stops there).
     """
     split = split_message(data)
     defects: list[Defect] = list(split.defects)
@@ -274,6 +279,7 @@ def analyze(
     receipt_time = _receipt_time(chain)
     if now is not None:
         defects.extend(_future(date, chain, now))
+    ndr = None if nested or binary else _non_delivery(fields, data, source_name, now, defects)
     return Analysis(
         source_name=source_name,
         kind=kind,
@@ -295,7 +301,42 @@ def analyze(
         date=date,
         receipt_time=receipt_time,
         defects=tuple(defects),
+        ndr=ndr,
     )
+
+
+def _non_delivery(
+    fields: tuple[HeaderField, ...],
+    data: bytes,
+    source_name: str,
+    now: datetime | None,
+    defects: list[Defect],
+) -> NonDelivery | None:
+    """The report read as a bounce, with its returned message analysed (None: not a bounce)."""
+    try:
+        parsed = parse_ndr(fields, data)
+    except Exception as exc:  # the reader is written not to raise; last line of defence
+        defects.append(
+            Defect(
+                "internal.parser-error",
+                f"Internal error reading the message as a bounce ({type(exc).__name__}).",
+                Severity.ERROR,
+            )
+        )
+        return None
+    if parsed is None:
+        return None
+    ndr, original = parsed
+    if original is None:
+        return ndr
+    inner = analyze(
+        original,
+        source_name=f"{source_name} (returned message)",
+        kind=InputKind.EML,
+        now=now,
+        nested=True,
+    )
+    return replace(ndr, original=inner)
 
 
 FUTURE_SLACK = timedelta(minutes=15)  # clock drift tolerated before a timestamp is "future"

@@ -110,6 +110,15 @@ CNAME_DEPTH = Budget(
     "dnspython stops chasing after 16 links within one answer; a loop ends as SERVFAIL",
 )  # fmt: skip
 
+NDR_SCAN_BYTES = Budget(
+    "bounce signature scan", 64 * 1024, "bytes", "budget.ndr-scan", "headerlens.parsers.ndr",
+    "a bounce says so in its first lines; only this much of the input is searched for the signs",
+)  # fmt: skip
+NDR_PARSE_BYTES = Budget(
+    "bounce parse size", 8 * 1024 * 1024, "bytes", "budget.ndr-parse", "headerlens.parsers.ndr",
+    "a larger bounce is shown as a message, not read as a report (the MIME parse is the cost)",
+)  # fmt: skip
+
 ALL: tuple[Budget, ...] = (
     INPUT_BYTES,
     HEADER_BYTES,
@@ -132,6 +141,8 @@ ALL: tuple[Budget, ...] = (
     SPF_TXT_BYTES,
     DKIM_TXT_BYTES,
     CNAME_DEPTH,
+    NDR_SCAN_BYTES,
+    NDR_PARSE_BYTES,
 )
 
 

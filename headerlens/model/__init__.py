@@ -13,6 +13,15 @@ from headerlens.model.auth import (
 )
 from headerlens.model.core import Defect, HeaderField, InputKind, Severity
 from headerlens.model.findings import Finding
+from headerlens.model.ndr import (
+    CodeMeaning,
+    FailedRecipient,
+    NdrFormat,
+    NonDelivery,
+    OriginalKind,
+    Rejecter,
+    WhoActs,
+)
 from headerlens.model.received import Boundary, Chain, Hop, HopRole, Received, Vendor
 from headerlens.model.vendor import DecodedField, VendorHeader
 
@@ -25,19 +34,26 @@ __all__ = [
     "AuthResults",
     "Boundary",
     "Chain",
+    "CodeMeaning",
     "DKIMSignature",
     "DecodedField",
     "Defect",
+    "FailedRecipient",
     "Finding",
     "HeaderField",
     "Hop",
     "HopRole",
     "InputKind",
     "MethodResult",
+    "NdrFormat",
+    "NonDelivery",
+    "OriginalKind",
     "Received",
     "ReceivedSPF",
+    "Rejecter",
     "Severity",
     "TagList",
     "Vendor",
     "VendorHeader",
+    "WhoActs",
 ]

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from headerlens.model.auth import ARCSet, AuthResults, DKIMSignature, ReceivedSPF
 from headerlens.model.core import Defect, HeaderField, InputKind
 from headerlens.model.received import Chain
 from headerlens.model.vendor import VendorHeader
+
+if TYPE_CHECKING:
+    from headerlens.model.ndr import NonDelivery
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,7 @@ class Analysis:
     date: datetime | None = None  # Date: header
     receipt_time: datetime | None = None  # timestamp of the boundary hop (or newest dated hop)
     defects: tuple[Defect, ...] = ()
+    ndr: NonDelivery | None = None  # set when the message is a non-delivery report
 
     @property
     def has_body(self) -> bool:

@@ -1,0 +1,131 @@
+"""Non-delivery reports (RFC 3464 DSNs and vendor bounces): failed recipients and the original."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from headerlens.model.core import Defect
+
+if TYPE_CHECKING:
+    from headerlens.model.analysis import Analysis
+
+
+class NdrFormat(enum.Enum):
+    """Who wrote the report, as its layout and wording show."""
+
+    DSN = "RFC 3464 delivery status notification"
+    EXCHANGE = "Microsoft Exchange / Exchange Online NDR"
+    GMAIL = "Gmail delivery status notification"
+    POSTFIX = "Postfix bounce"
+    EXIM = "Exim bounce"
+    SENDMAIL = "Sendmail postmaster notice"
+    QMAIL = "qmail failure notice"
+    MIMECAST = "Mimecast delivery failure"
+    YAHOO = "Yahoo failure notice"
+    AMAZON_SES = "Amazon SES bounce notification"
+    OTHER = "bounce (layout recognised by flufl.bounce)"
+
+
+class Rejecter(enum.Enum):
+    """Which server refused the message, relative to the sender and the recipient."""
+
+    SENDER_OWN = "the sender's own server"
+    RECIPIENT_GATEWAY = "the recipient's gateway (filtering service in front of the mailbox)"
+    RECIPIENT_MAILBOX = "the recipient's mailbox host"
+    RECIPIENT_SERVER = "the recipient's mail server (gateway or mailbox host: not known which)"
+    UNKNOWN = "unknown"
+
+
+class WhoActs(enum.Enum):
+    """Who can make the message go through."""
+
+    SENDER = "the sender (check the address or the message)"
+    SENDER_ADMIN = "the sender's mail administrator"
+    RECIPIENT_ADMIN = "the recipient's mail administrator"
+    FORWARDER = "the administrator of the forwarding server"
+    NOBODY = "nobody yet: the server will retry"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class CodeMeaning:
+    """What a status code (or a known rejection text) means, from a cited catalogue entry.
+
+    ``matched`` says how specific the entry is: a vendor's documented text or code, an RFC 3463
+    detail code, or only the RFC 3463 class (``"class"``) when nothing more is known.
+    """
+
+    key: str  # the catalogue key: "5.7.26", "5.7.x", "text:relay-access-denied"…
+    explanation: str
+    who_acts: WhoActs
+    fix: str
+    source: str  # the document the entry follows (RFC section or vendor page)
+    matched: str  # "vendor-text", "vendor-code", "rfc3463-detail", "rfc3463-class", "none"
+    about: str = ""  # the check it concerns: "spf", "dkim", "dmarc", "auth", "ip", "ptr", ""
+
+
+@dataclass(frozen=True, slots=True)
+class FailedRecipient:
+    """One recipient the report says was not delivered (RFC 3464 §2.3 per-recipient fields)."""
+
+    address: str
+    original_recipient: str | None = None  # Original-Recipient / X-Actual-Recipient / "expanded from"
+    action: str = "failed"  # failed, delayed, delivered, relayed, expanded (RFC 3464 §2.3.3)
+    status: str | None = None  # RFC 3463 enhanced code as the report gives it, e.g. "5.7.26"
+    diagnostic_status: str | None = None  # the enhanced code inside the remote reply, when it differs
+    smtp_code: int | None = None  # RFC 5321 reply code, e.g. 550
+    diagnostic: str = ""  # the remote server's reply (or the reporter's reason), unfolded
+    reporting_mta: str | None = None
+    remote_mta: str | None = None
+    remote_ip: str | None = None
+    smtp_stage: str | None = None  # "RCPT TO", "end of DATA", "MAIL FROM"…
+    rejecter: Rejecter = Rejecter.UNKNOWN
+    rejecter_why: str = ""
+    meaning: CodeMeaning | None = None
+
+    @property
+    def effective_status(self) -> str | None:
+        """The most specific enhanced code known: the remote reply's, else the report's.
+
+        Postfix and Exim write ``Status: 5.0.0`` while the remote said ``5.7.1``; the remote's
+        code is the one that explains the rejection.
+        """
+        if self.diagnostic_status and (
+            self.status is None or self.status.endswith(".0.0") or self.status == "5.0.0"
+        ):
+            return self.diagnostic_status
+        return self.status or self.diagnostic_status
+
+
+class OriginalKind(enum.Enum):
+    """How the report carries the message it is about."""
+
+    MESSAGE = "message/rfc822 part"
+    HEADERS = "text/rfc822-headers part"
+    QUOTED = "headers quoted in the report's text"
+    NONE = "not included"
+
+
+@dataclass(frozen=True, slots=True)
+class NonDelivery:
+    """A recognised non-delivery report: who reported, each failed recipient, the original.
+
+    ``original`` is the returned message analysed as a message of its own (its hops up to the
+    server that refused it, its stamps); None when the report carries none.
+    """
+
+    format: NdrFormat
+    reporting_mta: str | None
+    recipients: tuple[FailedRecipient, ...]
+    original_kind: OriginalKind = OriginalKind.NONE
+    original: Analysis | None = None
+    detected_by: str = ""  # "multipart/report", "flufl.bounce", "text signature"
+    defects: tuple[Defect, ...] = ()
+
+    @property
+    def failed(self) -> tuple[FailedRecipient, ...]:
+        """Recipients whose action is "failed" (permanent), else all of them."""
+        failed = tuple(r for r in self.recipients if r.action.lower() == "failed")
+        return failed or self.recipients

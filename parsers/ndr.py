@@ -1,0 +1,433 @@
+"""Recognise non-delivery reports (RFC 3464 DSNs and vendor bounces) and read each failed recipient.
+
+Pure: bytes in, ``NonDelivery`` (without the nested analysis) and the original's bytes out.
+Python's ``email`` package reads the MIME structure and the message/delivery-status fields
+(RFC 3464 §2). flufl.bounce (GNU Mailman's detectors) recognises the layouts we have no reader
+for and names their failed addresses; it gives no status code, diagnostic or remote server, so
+the status reading below is ours.
+"""
+
+from __future__ import annotations
+
+import email
+import email.message
+import json
+import quopri
+import re
+from email import policy
+
+from flufl.bounce import all_failures
+
+from headerlens import budgets
+from headerlens.model.core import Defect, HeaderField
+from headerlens.model.ndr import FailedRecipient, NdrFormat, NonDelivery, OriginalKind, Rejecter
+from headerlens.parsers import ndr_text
+from headerlens.parsers.ndr_codes import lookup, text_entry
+from headerlens.parsers.ndr_text import TextHit
+
+_SUBJECT = re.compile(
+    r"undeliver|undelivered|delivery (?:status notification|has failed|failure)|returned mail|"
+    r"mail delivery failed|failure notice|non remis|unzustellbar|delivery failure|"
+    r"returning message to sender|postmaster notify|message you sent blocked",
+    re.I,
+)
+_FROM = re.compile(r"mailer-daemon|postmaster|mail delivery", re.I)
+_BODY_SIGNS = re.compile(
+    rb"Diagnostic information for administrators|This is the mail system at host|"
+    rb"created automatically by mail delivery software|This is the qmail-send program|"
+    rb"following addresses had permanent fatal errors|Reporting-MTA:|Remote Server returned|"
+    rb"\"notificationType\":\s*\"Bounce\"|could not be\s*delivered|unable to deliver your message",
+    re.I,
+)
+# Filtering services that sit in front of the recipient's mailbox host (by MX host name).
+_GATEWAYS = re.compile(
+    r"mimecast\.com|pphosted\.com|ppe-hosted\.com|mail\.protection\.outlook\.com|iphmx\.com|"
+    r"barracudanetworks\.com|messagelabs\.com|trendmicro\.(?:com|eu)|hydra\.sophos\.com|"
+    r"mailcontrol\.com|fireeyecloud\.com|spamh\w*\.|mxthunder|antispamcloud\.com",
+    re.I,
+)
+_MAILBOX_HOSTS = re.compile(
+    r"(?:google|googlemail|gmail)\.com\.?$|outlook\.com\.?$|hotmail\.com\.?$|yahoodns\.net\.?$|"
+    r"yahoo\.com\.?$|secureserver\.net\.?$|icloud\.com\.?$|zoho\.\w+\.?$|gmx\.net\.?$",
+    re.I,
+)
+
+
+def looks_like_ndr(fields: tuple[HeaderField, ...], data: bytes) -> bool:
+    """Cheap gate: only messages that look like a bounce are parsed as one."""
+    for f in fields:
+        name = f.lname
+        if name == "content-type" and "report" in f.value.lower():
+            return True
+        if name in ("x-failed-recipients", "x-ms-exchange-message-is-ndr"):
+            return True
+        if name == "subject" and _SUBJECT.search(f.value):
+            return True
+        if name == "from" and _FROM.search(f.value):
+            return True
+    return _BODY_SIGNS.search(data[: int(budgets.NDR_SCAN_BYTES.limit)]) is not None
+
+
+def _text_of(msg: email.message.Message) -> str:
+    """The decoded text/plain parts of the report, outside the returned message."""
+    out: list[str] = []
+    stack = [msg]
+    while stack:
+        part = stack.pop(0)
+        ctype = part.get_content_type()
+        if ctype.startswith("message/") or ctype == "text/rfc822-headers":
+            continue
+        if part.is_multipart():
+            payload = part.get_payload()
+            stack[0:0] = [p for p in payload if isinstance(p, email.message.Message)]
+            continue
+        if ctype != "text/plain":
+            continue
+        raw = part.get_payload(decode=True)
+        if isinstance(raw, bytes):
+            charset = part.get_content_charset() or "utf-8"
+            try:
+                out.append(raw.decode(charset, "replace"))
+            except LookupError:
+                out.append(raw.decode("utf-8", "replace"))
+    return "\n".join(out).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _dsn_value(block: email.message.Message, name: str) -> str | None:
+    value = block.get(name)
+    if value is None:
+        return None
+    text = ndr_text.unfold(str(value))
+    return text.split(";", 1)[1].strip() if ";" in text[:12] else text
+
+
+def _dsn(msg: email.message.Message) -> tuple[str | None, list[FailedRecipient]]:
+    """Reporting-MTA and the per-recipient fields of every message/delivery-status part."""
+    reporting: str | None = None
+    out: list[FailedRecipient] = []
+    for part in msg.walk():
+        if part.get_content_type() != "message/delivery-status":
+            continue
+        payload = part.get_payload()
+        if not isinstance(payload, list):
+            continue
+        blocks = [b for b in payload if isinstance(b, email.message.Message)]
+        if not blocks:
+            continue
+        reporting = reporting or _dsn_value(blocks[0], "Reporting-MTA")
+        for block in blocks:
+            final = _dsn_value(block, "Final-Recipient")
+            if not final:
+                continue
+            actual = _dsn_value(block, "X-Actual-Recipient")
+            original = _dsn_value(block, "Original-Recipient")
+            address = actual if actual and actual.lower() != final.lower() else final
+            if address != final:
+                original = final  # Sendmail: the alias that was addressed, then expanded
+            out.append(
+                FailedRecipient(
+                    address=address,
+                    original_recipient=original if original and original != address else None,
+                    action=(_dsn_value(block, "Action") or "failed").lower(),
+                    status=_dsn_value(block, "Status"),
+                    diagnostic=ndr_text.clean_reply(_dsn_value(block, "Diagnostic-Code") or ""),
+                    reporting_mta=reporting,
+                    remote_mta=(_dsn_value(block, "Remote-MTA") or "").rstrip(".") or None,
+                )
+            )
+    return reporting, out
+
+
+def _format(fields: tuple[HeaderField, ...], text: str, report: bool) -> NdrFormat:
+    names = {f.lname: f.value for f in reversed(fields)}
+    sender = names.get("from", "").lower()
+    if "x-ms-exchange-message-is-ndr" in names or ndr_text._EXCH_DIAG.search(text):
+        return NdrFormat.EXCHANGE
+    checks = (
+        (NdrFormat.POSTFIX, "This is the mail system at host"),
+        (NdrFormat.EXIM, "created automatically by mail delivery software"),
+        (NdrFormat.SENDMAIL, "addresses had permanent fatal errors"),
+        (NdrFormat.QMAIL, "This is the qmail-send program"),
+        (NdrFormat.MIMECAST, "This is an automated alert notification"),
+    )
+    for fmt, sign in checks:
+        if sign in text:
+            return fmt
+    if "googlemail.com" in sender or "google.com" in sender:
+        return NdrFormat.GMAIL
+    if "yahoo" in sender or "unable to deliver your message to the following" in text:
+        return NdrFormat.YAHOO
+    if any(n.startswith("x-mimecast") for n in names):
+        return NdrFormat.MIMECAST
+    if '"notificationType":"Bounce"' in text.replace(" ", ""):
+        return NdrFormat.AMAZON_SES
+    return NdrFormat.DSN if report else NdrFormat.OTHER
+
+
+def _hits(fmt: NdrFormat, text: str) -> tuple[list[TextHit], str | None]:
+    readers = {
+        NdrFormat.POSTFIX: ndr_text.postfix,
+        NdrFormat.EXIM: ndr_text.exim,
+        NdrFormat.SENDMAIL: ndr_text.sendmail,
+        NdrFormat.QMAIL: ndr_text.qmail,
+        NdrFormat.YAHOO: ndr_text.qmail,
+        NdrFormat.MIMECAST: ndr_text.mimecast,
+    }
+    if fmt is NdrFormat.EXCHANGE:
+        return ndr_text.exchange(text)
+    reader = readers.get(fmt)
+    return (reader(text) if reader else []), None
+
+
+def _ses(text: str) -> tuple[list[FailedRecipient], bytes | None]:
+    """Amazon SES bounce notification (JSON sent through SNS)."""
+    start = text.find("{")
+    try:
+        # SNS folds long lines inside JSON strings: accept control characters there.
+        doc, _ = json.JSONDecoder(strict=False).raw_decode(text[start:]) if start >= 0 else ({}, 0)
+    except ValueError:
+        return [], None
+    bounce = doc.get("bounce") if isinstance(doc, dict) else None
+    if not isinstance(bounce, dict):
+        return [], None
+    mta = str(bounce.get("reportingMTA", "")).split(";")[-1].strip() or None
+    out = [
+        FailedRecipient(
+            address=str(r.get("emailAddress", "")),
+            action=str(r.get("action", "failed")),
+            status=r.get("status") if isinstance(r.get("status"), str) else None,
+            diagnostic=ndr_text.clean_reply(str(r.get("diagnosticCode", "")).split(";", 1)[-1]),
+            reporting_mta=mta,
+        )
+        for r in bounce.get("bouncedRecipients", ())
+        if isinstance(r, dict)
+    ]
+    headers = doc.get("mail", {}).get("headers") if isinstance(doc.get("mail"), dict) else None
+    original = None
+    if isinstance(headers, list):
+        lines = [
+            f"{ndr_text.unfold(str(h.get('name')))}: {ndr_text.unfold(str(h.get('value')))}"
+            for h in headers
+            if isinstance(h, dict)
+        ]
+        original = ("\r\n".join(lines) + "\r\n").encode("utf-8", "replace") if lines else None
+    return out, original
+
+
+def _raw_original(data: bytes, msg: email.message.Message) -> tuple[bytes | None, OriginalKind]:
+    """The returned message's exact bytes (message/rfc822) or header block (text/rfc822-headers).
+
+    The email package re-serialises what it parses; DKIM needs the bytes as sent, so the
+    top-level report parts are cut out of the input at their boundaries.
+    """
+    boundary = msg.get_boundary()
+    if not boundary:
+        return None, OriginalKind.NONE
+    delim = re.compile(rb"(?:\r\n|\r|\n)--" + re.escape(boundary.encode("latin-1", "replace")))
+    for chunk in delim.split(data)[1:]:
+        if chunk.startswith(b"--"):
+            break
+        chunk = re.sub(rb"^[^\r\n]*(?:\r\n|\r|\n)", b"", chunk, count=1)  # rest of the delimiter line
+        head_end = re.search(rb"(?:\r?\n){2}|\r\r", b"\n" + chunk)
+        if head_end is None:
+            continue
+        head = chunk[: max(head_end.start() - 1, 0)].decode("latin-1").lower()
+        body = chunk[head_end.end() - 1 :]
+        kind = (OriginalKind.MESSAGE if "message/rfc822" in head
+                else OriginalKind.HEADERS if "text/rfc822-headers" in head else None)
+        if kind is None:
+            continue
+        if "quoted-printable" in head:
+            body = quopri.decodestring(body)
+        return body.lstrip(b"\r\n"), kind
+    return None, OriginalKind.NONE
+
+
+def _merge(dsn: list[FailedRecipient], hits: list[TextHit]) -> list[FailedRecipient]:
+    """Complete the DSN's recipients from the text (fuller replies, remote IP, SMTP stage)."""
+    if not dsn:
+        return [FailedRecipient(address=h.address, original_recipient=h.original_recipient,
+                                diagnostic=h.diagnostic, remote_mta=h.remote_mta,
+                                remote_ip=h.remote_ip, smtp_stage=h.stage) for h in hits]
+    by_addr = {h.address.lower(): h for h in hits}
+    out = []
+    for i, r in enumerate(dsn):
+        hit = by_addr.get(r.address.lower()) or (hits[i] if len(hits) == len(dsn) else None)
+        if hit is None:
+            out.append(r)
+            continue
+        longer = len(hit.diagnostic) > len(r.diagnostic)
+        out.append(FailedRecipient(
+            address=r.address,
+            original_recipient=r.original_recipient or hit.original_recipient,
+            action=r.action, status=r.status,
+            diagnostic=hit.diagnostic if longer or not r.diagnostic else r.diagnostic,
+            reporting_mta=r.reporting_mta, remote_mta=r.remote_mta or hit.remote_mta,
+            remote_ip=hit.remote_ip, smtp_stage=hit.stage,
+        ))
+    return out
+
+
+def _vendor(r: FailedRecipient, fmt: NdrFormat) -> str | None:
+    where = f"{r.remote_mta or ''} {r.diagnostic}".lower()
+    if "gsmtp" in where or re.search(r"google(?:mail)?\.com\b", r.remote_mta or "", re.I):
+        return "google"
+    if ("outlook.com" in where or "sender.office.com" in where or "go.microsoft.com" in where
+            or "resolver.adr" in where or "storedrv" in where
+            or (fmt is NdrFormat.EXCHANGE and r.remote_mta is None)):
+        return "microsoft"
+    if "yahoo" in where:
+        return "yahoo"
+    return None
+
+
+def _org(host: str | None) -> str:
+    labels = (host or "").lower().rstrip(".").rsplit("@", 1)[-1].split(".")
+    keep = 3 if len(labels) > 2 and len(labels[-2]) <= 3 and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
+def _rejecter(r: FailedRecipient, fmt: NdrFormat, reporter: str | None, sender: str | None,
+              forced: Rejecter | None) -> tuple[Rejecter, str]:
+    """Which server refused: the remote MTA's name, a stamp in the reply, else the reporter's side.
+
+    ``sender`` is the returned message's author domain, when the report carries it.
+    """
+    if forced is not None:
+        return forced, "the rejection text names the sender's own set-up"
+    remote = r.remote_mta or ""
+    stamp = ndr_text.microsoft_stamp(r.diagnostic)
+    if remote and _GATEWAYS.search(remote):
+        return Rejecter.RECIPIENT_GATEWAY, f"{remote} is a filtering service in front of the mailbox"
+    if remote and _MAILBOX_HOSTS.search(remote):
+        return Rejecter.RECIPIENT_MAILBOX, f"{remote} is a mailbox provider's MX"
+    if stamp:
+        return Rejecter.RECIPIENT_MAILBOX, f"the reply was written by Exchange Online ({stamp})"
+    if remote or r.remote_ip:
+        return Rejecter.RECIPIENT_SERVER, f"{remote or r.remote_ip} answered for the recipient"
+    if fmt in _RELAYS_REMOTE_REPLY and r.smtp_code is not None:
+        return Rejecter.RECIPIENT_SERVER, (
+            f"the recipient's server answered {r.smtp_code}; {reporter or 'the reporter'} "
+            "only relays its reply"
+        )
+    if re.search(r"RESOLVER\.|STOREDRV\.", r.diagnostic):
+        return Rejecter.RECIPIENT_MAILBOX, (
+            f"Exchange ({reporter or 'the reporting server'}) could not find or deliver to the "
+            "mailbox in its own organisation"
+        )
+    if reporter and _org(reporter) == _org(r.address):
+        role = Rejecter.RECIPIENT_GATEWAY if fmt is NdrFormat.MIMECAST else Rejecter.RECIPIENT_MAILBOX
+        return role, f"the report was written in the recipient's domain ({reporter})"
+    if reporter and sender and _org(reporter) == _org(sender):
+        return Rejecter.SENDER_OWN, f"{reporter} (the sender's domain) refused or gave up itself"
+    if reporter and sender:
+        return Rejecter.RECIPIENT_SERVER, (
+            f"{reporter} refused it itself and is not in the sender's domain ({sender})"
+        )
+    return Rejecter.UNKNOWN, "the report names no server that refused"
+
+
+# Formats whose diagnostic is the remote server's SMTP reply even when no remote host is named.
+_RELAYS_REMOTE_REPLY = frozenset({NdrFormat.QMAIL, NdrFormat.YAHOO, NdrFormat.AMAZON_SES})
+_AUTHOR = re.compile(rb"^(?:From|Return-Path):[^\n]*?@([A-Za-z0-9.-]+)", re.M | re.I)
+
+
+def _author_domain(original: bytes | None) -> str | None:
+    """The returned message's From (else Return-Path) domain, read from its header block."""
+    if not original:
+        return None
+    m = _AUTHOR.search(original[:65536])
+    return m.group(1).decode("ascii").lower() if m else None
+
+
+def parse_ndr(
+    fields: tuple[HeaderField, ...], data: bytes
+) -> tuple[NonDelivery, bytes | None] | None:
+    """Read ``data`` as a bounce; None when it is not one. Never raises on bad input."""
+    if not looks_like_ndr(fields, data):
+        return None
+    if len(data) > int(budgets.NDR_PARSE_BYTES.limit):
+        return None
+    msg = email.message_from_bytes(data, policy=policy.compat32)
+    text = _text_of(msg)
+    report = msg.get_content_type() == "multipart/report"
+    fmt = _format(fields, text, report)
+    reporting, dsn = _dsn(msg)
+    hits, generating = _hits(fmt, text)
+    detected = "multipart/report" if dsn else "text signature"
+    original, kind = _raw_original(data, msg)
+    if fmt is NdrFormat.AMAZON_SES:
+        dsn, original = _ses(text)
+        reporting = next((r.reporting_mta for r in dsn if r.reporting_mta), None)
+        kind = OriginalKind.QUOTED if original else OriginalKind.NONE
+    recipients = _merge(dsn, hits)
+    defects: list[Defect] = []
+    if not recipients:
+        failed = _flufl(msg, defects)
+        header = [f.value for f in fields if f.lname == "x-failed-recipients"]
+        addresses = failed or [a.strip() for v in header for a in v.split(",") if a.strip()]
+        if not addresses and not report:
+            return None
+        response = ndr_text.gmail_response(text)
+        recipients = [FailedRecipient(address=a, diagnostic=response) for a in addresses]
+        detected = "flufl.bounce" if failed else "X-Failed-Recipients"
+    if original is None:
+        quoted = ndr_text.quoted_original(text)
+        if quoted:
+            original, kind = quoted.encode("utf-8", "surrogateescape"), OriginalKind.QUOTED
+    reporter = reporting or generating or _sender_host(fields)
+    author = _author_domain(original)
+    context = text[:4096] if fmt is NdrFormat.GMAIL else ""
+    return NonDelivery(
+        format=fmt,
+        reporting_mta=reporter,
+        recipients=tuple(_explain(r, fmt, reporter, author, context) for r in recipients),
+        original_kind=kind,
+        detected_by=detected,
+        defects=tuple(defects),
+    ), original
+
+
+def _explain(
+    r: FailedRecipient, fmt: NdrFormat, reporter: str | None, author: str | None, context: str
+) -> FailedRecipient:
+    """The recipient with its reply read, its meaning looked up and the refusing server named."""
+    smtp_code, enhanced = ndr_text.reply_parts(r.diagnostic)
+    r = FailedRecipient(
+        address=r.address, original_recipient=r.original_recipient, action=r.action,
+        status=r.status or enhanced,
+        diagnostic_status=enhanced if enhanced != (r.status or enhanced) else None,
+        smtp_code=smtp_code, diagnostic=r.diagnostic, reporting_mta=r.reporting_mta or reporter,
+        remote_mta=r.remote_mta, remote_ip=r.remote_ip, smtp_stage=r.smtp_stage,
+    )
+    vendor = _vendor(r, fmt)
+    said = f"{r.diagnostic} {context}".strip()
+    meaning = lookup(r.effective_status, said, vendor, r.smtp_code)
+    hit = text_entry(said)
+    rejecter, why = _rejecter(r, fmt, reporter, author, hit[1].rejecter if hit else None)
+    return FailedRecipient(
+        address=r.address, original_recipient=r.original_recipient, action=r.action,
+        status=r.status, diagnostic_status=r.diagnostic_status, smtp_code=r.smtp_code,
+        diagnostic=r.diagnostic, reporting_mta=r.reporting_mta, remote_mta=r.remote_mta,
+        remote_ip=r.remote_ip, smtp_stage=r.smtp_stage, rejecter=rejecter, rejecter_why=why,
+        meaning=meaning,
+    )
+
+
+def _sender_host(fields: tuple[HeaderField, ...]) -> str | None:
+    for f in fields:
+        if f.lname == "from":
+            m = re.search(r"@([\w.-]+)", f.value)
+            return m.group(1) if m else None
+    return None
+
+
+def _flufl(msg: email.message.Message, defects: list[Defect]) -> list[str]:
+    """Failed addresses from flufl.bounce's detectors (temporary and permanent)."""
+    try:
+        temporary, permanent = all_failures(msg)
+    except Exception as exc:  # a detector's bug must not take the analysis down
+        defects.append(Defect("ndr.detector", f"flufl.bounce failed ({type(exc).__name__})."))
+        return []
+    found = sorted({a.decode("utf-8", "replace") for a in permanent | temporary})
+    return [a for a in found if "@" in a and len(a) < 320 and '"' not in a]

@@ -1,0 +1,460 @@
+"""Catalogue of bounce status codes and rejection texts: meaning, who must act, the fix, the source.
+
+Lookup order (most specific first): a vendor's documented rejection text, the vendor's documented
+code, an RFC 3463 detail code, the RFC 3463 class. An unknown code falls back to its class; a
+meaning is never invented. Each entry names the document it follows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from headerlens.model.ndr import CodeMeaning, Rejecter, WhoActs
+
+RFC3463 = "RFC 3463"
+# Vendor documents the entries below follow.
+MS_NDR = (
+    "Microsoft Learn, 'Email non-delivery reports and SMTP errors in Exchange Online' "
+    "(learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online)"
+)
+MS_7XX = "Microsoft Learn, 'Fix error code 5.7.700 through 5.7.750 in Exchange Online'"
+MS_541 = "Microsoft Learn, 'Fix email delivery issues for error code 5.4.1 in Exchange Online'"
+GMAIL = "Google Workspace Admin Help, 'Gmail SMTP errors and codes' (support.google.com/a/answer/3726730)"
+GMAIL_AUTH = "Gmail Help, 'Email sender guidelines' (support.google.com/mail/answer/81126)"
+GMAIL_SENDAS = "Gmail Help, 'Send emails from a different address or alias' (?p=CustomFromDenied)"
+YAHOO = "Yahoo Sender Hub, 'SMTP error codes' (senders.yahooinc.com/smtp-error-codes)"
+POSTFIX = "Postfix documentation, postconf(5) and SMTPD_ACCESS_README (reject texts)"
+EXIM = "Exim specification, ch. 42 'Access control lists' (verify = reverse_host_lookup)"
+MIMECAST = "Mimecast Knowledge Base, 'SMTP error codes' (community.mimecast.com/docs/DOC-1369)"
+GODADDY = "GoDaddy, 'Email bounce codes' (IB508: SPF failure; x.co/srbounce)"
+
+_FIX_AUTH = (
+    "Make the message authenticate for the From domain: DKIM-sign it with that domain "
+    "(aligned) and list every server that sends for the domain in its SPF record."
+)
+_FIX_FORWARD = (
+    "If the message was forwarded (an alias or redirect), fix it at the forwarder: rewrite the "
+    "envelope sender (SRS), add ARC, or stop forwarding to external mailboxes."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One catalogue entry (internal); ``rejecter`` overrides the name-based guess when set."""
+
+    explanation: str
+    who: WhoActs
+    fix: str
+    source: str
+    about: str = ""
+    rejecter: Rejecter | None = None
+
+
+# Rejection texts that say more than their code (GoDaddy answers an SPF failure with 5.1.0,
+# Gmail's 5.7.1 covers several causes), matched case-insensitively against the diagnostic.
+TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
+    (key, re.compile(rx, re.I | re.S), e)
+    for key, rx, e in (
+        (
+            "text:dmarc-policy",
+            r"(?:not accepted due to (?:the )?domain'?s\s+DMARC|DMARC policy of reject|"
+            r"does not pass DMARC|rejected per DMARC)",
+            Entry(
+                "The From domain publishes a DMARC policy of reject and the message passed "
+                "neither aligned SPF nor aligned DKIM, so the receiver refused it.",
+                WhoActs.SENDER_ADMIN,
+                _FIX_AUTH + " " + _FIX_FORWARD + " If the sender never sent it, it was a "
+                "spoof and nothing needs fixing.",
+                GMAIL + "; " + MS_NDR + " (5.7.509)",
+                "dmarc",
+            ),
+        ),
+        (
+            "text:unauthenticated",
+            r"(?:sender is unauthenticated|does not have authentication information or fails "
+            r"to pass\s+authentication|mail is unauthenticated|does not pass authentication "
+            r"checks)",
+            Entry(
+                "Gmail requires every sender to authenticate with SPF or DKIM; for this "
+                "message neither passed.",
+                WhoActs.SENDER_ADMIN,
+                _FIX_AUTH + " " + _FIX_FORWARD,
+                GMAIL_AUTH,
+                "auth",
+            ),
+        ),
+        (
+            "text:spf-ib508",
+            r"(?:IB508|not allowed to send from\s+<[^>]*>\s+per it'?s SPF)",
+            Entry(
+                "The receiving server (GoDaddy) rejected the message because SPF failed for "
+                "the envelope sender's domain from the connecting IP (code IB508), whatever "
+                "the status code says.",
+                WhoActs.SENDER_ADMIN,
+                "If the message came straight from the sender, add its sending server to the "
+                "envelope domain's SPF record. " + _FIX_FORWARD,
+                GODADDY,
+                "spf",
+            ),
+        ),
+        (
+            "text:spf-fail",
+            r"(?:SPF (?:check )?fail|SPF validation|Sender Policy Framework violation)",
+            Entry(
+                "The receiving server rejected the message because SPF failed for the "
+                "envelope sender's domain.",
+                WhoActs.SENDER_ADMIN,
+                "Add the sending server to the envelope domain's SPF record. " + _FIX_FORWARD,
+                MS_NDR + " (5.7.23); " + POSTFIX,
+                "spf",
+            ),
+        ),
+        (
+            "text:reverse-dns",
+            r"(?:Fix reverse DNS|reverse DNS|cannot find your hostname|"
+            r"cannot find your reverse hostname|does not have a PTR record)",
+            Entry(
+                "The receiving server refuses connections from an IP address without valid "
+                "(forward-confirmed) reverse DNS.",
+                WhoActs.SENDER_ADMIN,
+                "Give the sending server's public IP a PTR record whose name resolves back to "
+                "the same IP, and use that name in HELO. SPF and DKIM do not change this.",
+                POSTFIX + " (reject_unknown_client_hostname); " + EXIM,
+                "ptr",
+            ),
+        ),
+        (
+            "text:helo-rejected",
+            r"Helo command rejected",
+            Entry(
+                "The receiving server refused the name the sending server gave in HELO/EHLO "
+                "(not a fully-qualified name, or one that does not resolve).",
+                WhoActs.SENDER_ADMIN,
+                "Configure the sending server to announce its real fully-qualified host name, "
+                "one that resolves in DNS.",
+                POSTFIX + " (reject_invalid_helo_hostname, reject_unknown_helo_hostname)",
+                "helo",
+            ),
+        ),
+        (
+            "text:relay-denied",
+            r"Relay access denied|Unable to relay|relay not permitted",
+            Entry(
+                "The server that answered does not accept mail for the recipient's domain "
+                "from this client: it is not the domain's mail server, or the client did not "
+                "authenticate for relaying.",
+                WhoActs.SENDER_ADMIN,
+                "Check the recipient domain's MX records and the sending client's SMTP "
+                "authentication; an outdated MX or a smarthost without AUTH causes this.",
+                POSTFIX + " (reject_unauth_destination)",
+            ),
+        ),
+        (
+            "text:mimecast-host-network",
+            r"Host network not allowed",
+            Entry(
+                "The recipient organisation's Mimecast does not accept mail from the sending "
+                "host's network (a policy on the recipient side, not an authentication result).",
+                WhoActs.RECIPIENT_ADMIN,
+                "Ask the recipient's administrators to allow the sending IP or network, or "
+                "send from another IP; SPF, DKIM and DMARC changes will not help.",
+                MIMECAST,
+                "ip",
+            ),
+        ),
+        (
+            "text:gmail-send-as",
+            r"Send mail as|CustomFromDenied",
+            Entry(
+                "Gmail could not send through the SMTP server configured for a 'Send mail as' "
+                "address (the server refused or did not offer authentication).",
+                WhoActs.SENDER,
+                "In Gmail settings, update the 'Send mail as' entry: server name, port, TLS "
+                "and the account's password; or send from the Gmail address itself.",
+                GMAIL_SENDAS,
+                rejecter=Rejecter.SENDER_OWN,
+            ),
+        ),
+        (
+            "text:user-unknown",
+            r"(?:User unknown|unknown user|unknown recipient|RecipNotFound|no such user|"
+            r"mailbox unavailable|does not exist)",
+            Entry(
+                "The recipient's server says the address does not exist (or the mailbox is "
+                "unavailable).",
+                WhoActs.SENDER,
+                "Check the address for typos and ask the recipient for the right one; nothing "
+                "in the sender's authentication set-up is involved.",
+                RFC3463 + " §3.2 (X.1.1); " + POSTFIX + " (local_recipient_maps)",
+            ),
+        ),
+        (
+            "text:yahoo-tss04",
+            r"\[TSS04\]",
+            Entry(
+                "Yahoo temporarily deferred mail from this IP because of unexpected volume or "
+                "user complaints.",
+                WhoActs.SENDER_ADMIN,
+                "Slow down, check complaint rates and list hygiene; the server retries.",
+                YAHOO + " (TSS04)",
+                "ip",
+            ),
+        ),
+        (
+            "text:yahoo-ph01",
+            r"\[PH01\]",
+            Entry(
+                "Yahoo refused the message because it looks like phishing or spam (PH01).",
+                WhoActs.SENDER_ADMIN,
+                "Review the message content and links; if it is legitimate, report it to "
+                "Yahoo's sender support.",
+                YAHOO + " (PH01)",
+            ),
+        ),
+    )
+)
+
+# Vendor codes, keyed by (vendor, code). Only documented meanings.
+VENDOR: dict[tuple[str, str], Entry] = {
+    ("microsoft", "5.7.1"): Entry(
+        "Delivery not authorised: the sender is not allowed to send to this recipient (a "
+        "restricted recipient or group, a mail flow rule, or the sender's IP/domain is blocked).",
+        WhoActs.RECIPIENT_ADMIN,
+        "Ask the recipient's administrator to allow the sender; if the sender's IP is "
+        "listed, request delisting.",
+        MS_NDR,
+    ),
+    ("microsoft", "5.7.23"): Entry(
+        "The message was rejected because of an SPF violation: the sending IP is not "
+        "authorised by the envelope domain's SPF record.",
+        WhoActs.SENDER_ADMIN,
+        "Add the sending server to the domain's SPF record. " + _FIX_FORWARD,
+        MS_NDR,
+        "spf",
+    ),
+    ("microsoft", "5.7.509"): Entry(
+        "Access denied: the sending domain does not pass DMARC and publishes a DMARC "
+        "policy of reject.",
+        WhoActs.SENDER_ADMIN,
+        _FIX_AUTH + " " + _FIX_FORWARD,
+        MS_NDR,
+        "dmarc",
+    ),
+    ("microsoft", "5.7.606"): Entry(
+        "Access denied, banned sending IP: the sending IP is on Microsoft's block list.",
+        WhoActs.SENDER_ADMIN,
+        "Request delisting at sender.office.com and find out why the IP was listed "
+        "(compromised account, spam); SPF/DKIM/DMARC changes will not help.",
+        MS_NDR + " (5.7.606-649)",
+        "ip",
+    ),
+    ("microsoft", "5.7.708"): Entry(
+        "Access denied, traffic not accepted from this IP: Microsoft does not accept mail "
+        "from the sending IP (typically a new tenant's or a low-reputation IP).",
+        WhoActs.SENDER_ADMIN,
+        "Send through a reputable IP or contact Microsoft support to have the tenant "
+        "reviewed.",
+        MS_7XX,
+        "ip",
+    ),
+    ("microsoft", "5.7.750"): Entry(
+        "Client blocked from sending from unregistered domains: the tenant relayed mail "
+        "for domains it has not added and verified.",
+        WhoActs.SENDER_ADMIN,
+        "Add and verify the sending domain in Microsoft 365 (accepted domain) and check "
+        "the outbound connector.",
+        MS_7XX,
+    ),
+    ("microsoft", "5.4.1"): Entry(
+        "Recipient address rejected: Access denied. The recipient domain is hosted in "
+        "Exchange Online and directory-based edge blocking rejected an address that does "
+        "not exist there (or the domain is not set up to receive).",
+        WhoActs.RECIPIENT_ADMIN,
+        "Check the recipient address; the recipient's administrator must create the "
+        "mailbox or fix the domain's accepted-domain and MX set-up.",
+        MS_541,
+    ),
+    ("microsoft", "5.1.10"): Entry(
+        "Recipient not found: the recipient's address does not exist in the recipient's "
+        "Exchange Online organisation.",
+        WhoActs.SENDER,
+        "Check the address for typos; the recipient's administrator can confirm it.",
+        MS_NDR,
+    ),
+    ("microsoft", "5.1.1"): Entry(
+        "Bad destination mailbox address: the recipient's address was not found.",
+        WhoActs.SENDER,
+        "Delete and retype the address (clear the Auto-Complete entry); ask the recipient "
+        "to confirm it.",
+        MS_NDR,
+    ),
+    ("microsoft", "5.2.2"): Entry(
+        "Submission quota exceeded: the sender went over the recipient-rate or "
+        "message-rate limit.",
+        WhoActs.SENDER,
+        "Wait and send to fewer recipients at a time; use a bulk mail service for mass mail.",
+        MS_NDR,
+    ),
+    ("microsoft", "4.4.7"): Entry(
+        "Message expired: the sending server could not deliver it before the queue's "
+        "expiration time; usually a problem at the receiving server.",
+        WhoActs.RECIPIENT_ADMIN,
+        "Check that the recipient domain's MX servers accept connections; the recipient's "
+        "administrator must fix an unreachable server.",
+        MS_NDR,
+    ),
+    ("google", "5.7.26"): Entry(
+        "Gmail blocked the message because it is unauthenticated (neither SPF nor DKIM "
+        "passed) or fails the From domain's DMARC policy.",
+        WhoActs.SENDER_ADMIN,
+        _FIX_AUTH + " " + _FIX_FORWARD,
+        GMAIL,
+        "dmarc",
+    ),
+    ("google", "5.7.27"): Entry(
+        "Gmail blocked the message because SPF did not pass for the sending domain.",
+        WhoActs.SENDER_ADMIN,
+        "Add the sending server to the envelope domain's SPF record. " + _FIX_FORWARD,
+        GMAIL,
+        "spf",
+    ),
+    ("google", "5.7.25"): Entry(
+        "The sending IP has no PTR record, or the PTR name does not resolve back to the IP.",
+        WhoActs.SENDER_ADMIN,
+        "Set a PTR record for the sending IP whose name resolves back to it.",
+        GMAIL,
+        "ptr",
+    ),
+    ("google", "5.7.1"): Entry(
+        "Gmail refused the message on policy grounds (blocked sender, content, or failed "
+        "authentication: the reply text says which).",
+        WhoActs.SENDER_ADMIN,
+        "Read the reply text; for authentication failures make SPF or DKIM pass.",
+        GMAIL,
+    ),
+    ("google", "4.7.28"): Entry(
+        "Gmail rate-limited mail from this sender: an unusual rate of unsolicited mail "
+        "or senders not meeting its requirements.",
+        WhoActs.SENDER_ADMIN,
+        "Authenticate the mail (SPF, DKIM, DMARC) and lower the rate; the server retries.",
+        GMAIL,
+        "ip",
+    ),
+    ("google", "4.7.0"): Entry(
+        "Gmail temporarily blocked the message (unusual rate of unsolicited mail from the "
+        "IP, TLS required, or a temporary system problem).",
+        WhoActs.NOBODY,
+        "Wait for the retry; if it persists, check the sender's reputation and TLS.",
+        GMAIL,
+    ),
+    ("google", "5.2.1"): Entry(
+        "The Gmail account you tried to reach is disabled.",
+        WhoActs.SENDER,
+        "Reach the recipient another way and ask for a working address.",
+        GMAIL,
+    ),
+    ("google", "5.1.1"): Entry(
+        "The Gmail account you tried to reach does not exist.",
+        WhoActs.SENDER,
+        "Check the address for typos.",
+        GMAIL,
+    ),
+}
+
+# RFC 3463 §3.x detail codes (subject.detail) and §3.1-3.8 subjects; §3.0 classes.
+DETAIL: dict[str, str] = {
+    "1.0": "other address status", "1.1": "bad destination mailbox address",
+    "1.2": "bad destination system address", "1.3": "bad destination mailbox address syntax",
+    "1.4": "destination mailbox address ambiguous", "1.6": "destination mailbox has moved",
+    "1.7": "bad sender's mailbox address syntax", "1.8": "bad sender's system address",
+    "2.0": "other or undefined mailbox status", "2.1": "mailbox disabled, not accepting messages",
+    "2.2": "mailbox full", "2.3": "message length exceeds administrative limit",
+    "2.4": "mailing list expansion problem", "3.0": "other or undefined mail system status",
+    "3.1": "mail system full", "3.2": "system not accepting network messages",
+    "3.4": "message too big for system", "4.0": "other or undefined network or routing status",
+    "4.1": "no answer from host", "4.2": "bad connection", "4.3": "directory server failure",
+    "4.4": "unable to route", "4.5": "mail system congestion", "4.6": "routing loop detected",
+    "4.7": "delivery time expired", "5.0": "other or undefined protocol status",
+    "5.1": "invalid command", "5.2": "syntax error", "5.3": "too many recipients",
+    "6.0": "other or undefined media error", "7.0": "other or undefined security status",
+    "7.1": "delivery not authorized, message refused", "7.2": "mailing list expansion prohibited",
+    "7.7": "message integrity failure",
+}
+SUBJECT: dict[str, str] = {
+    "0": "other or undefined", "1": "addressing", "2": "mailbox", "3": "mail system",
+    "4": "network and routing", "5": "mail delivery protocol", "6": "message content or media",
+    "7": "security or policy",
+}
+_WHO_BY_SUBJECT = {
+    "1": WhoActs.SENDER, "2": WhoActs.RECIPIENT_ADMIN, "3": WhoActs.RECIPIENT_ADMIN,
+    "4": WhoActs.RECIPIENT_ADMIN, "5": WhoActs.SENDER_ADMIN, "6": WhoActs.SENDER,
+    "7": WhoActs.SENDER_ADMIN,
+}
+CODE = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})$")
+
+
+def _meaning(key: str, e: Entry, matched: str) -> CodeMeaning:
+    return CodeMeaning(key, e.explanation, e.who, e.fix, e.source, matched, e.about)
+
+
+def text_entry(diagnostic: str) -> tuple[str, Entry] | None:
+    """The vendor rejection text the diagnostic matches, if any."""
+    for key, rx, entry in TEXTS:
+        if rx.search(diagnostic):
+            return key, entry
+    return None
+
+
+def lookup(
+    status: str | None, diagnostic: str, vendor: str | None, smtp_code: int | None = None
+) -> CodeMeaning:
+    """Meaning of one failure: rejection text, vendor code, RFC 3463 detail, RFC 3463 class.
+
+    Without an enhanced code the SMTP reply code gives the class (RFC 5321 §4.2.1: 4yz
+    transient, 5yz permanent), read as RFC 3463's X.0.0.
+    """
+    hit = text_entry(diagnostic)
+    if hit is not None:
+        return _meaning(hit[0], hit[1], "vendor-text")
+    if status is None and smtp_code is not None and 400 <= smtp_code < 600:
+        status = f"{smtp_code // 100}.0.0"
+    code = CODE.match(status or "")
+    if vendor is not None and status is not None:
+        entry = VENDOR.get((vendor, status))
+        if entry is None and vendor == "microsoft" and code and code.group(2) == "7":
+            number = int(code.group(3))
+            if 606 <= number <= 649:  # the documented banned-IP range
+                entry = VENDOR[("microsoft", "5.7.606")]
+        if entry is not None:
+            return _meaning(status, entry, "vendor-code")
+    if code is None:
+        return CodeMeaning(
+            status or "", "The report gives no status code this catalogue can read.",
+            WhoActs.UNKNOWN, "Read the diagnostic text.", RFC3463, "none",
+        )
+    cls, subject, detail_no = code.groups()
+    temporary = cls == "4"
+    who = WhoActs.NOBODY if temporary else _WHO_BY_SUBJECT.get(subject, WhoActs.UNKNOWN)
+    what = "Temporary failure" if temporary else "Permanent failure"
+    if cls == "2":
+        return CodeMeaning(status or "", "Success (delivered).", WhoActs.NOBODY, "Nothing.",
+                           RFC3463 + " §3.1", "rfc3463-class")
+    detail = DETAIL.get(f"{subject}.{detail_no}")
+    if detail is not None:
+        return CodeMeaning(
+            status or "", f"{what}: {detail} ({RFC3463} {cls}.{subject}.{detail_no}).", who,
+            "Retry later; the sending server normally does this itself." if temporary
+            else "Read the diagnostic text for the receiver's reason.",
+            f"{RFC3463} §3.{int(subject) + 1}", "rfc3463-detail",
+        )
+    area = SUBJECT.get(subject, "unknown subject")
+    return CodeMeaning(
+        f"{cls}.{subject}.x",
+        f"{what} in the area of {area} ({RFC3463} class {cls}, subject {subject}); the "
+        "detail code is not in the catalogue.",
+        who,
+        "Read the diagnostic text for the receiver's reason.",
+        f"{RFC3463} §3.1-§3.{int(subject) + 1 if subject.isdigit() else 1}",
+        "rfc3463-class",
+    )

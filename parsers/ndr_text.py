@@ -1,0 +1,240 @@
+"""Readers for the human-readable text of bounces: Postfix, Exim, Sendmail, qmail, Exchange, Gmail…
+
+Each reader returns one ``TextHit`` per failed recipient it finds in the notification text; the
+RFC 3464 fields (when present) are read elsewhere and completed from these hits, because MTAs
+cut the Diagnostic-Code short (Sendmail) or leave the remote reply only in the text (Exchange).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WS = re.compile(r"\s+")
+_ADDR = r"[^\s<>()'\"]+@[^\s<>()'\"]+"
+
+
+@dataclass(frozen=True, slots=True)
+class TextHit:
+    """What the notification text says about one recipient."""
+
+    address: str
+    diagnostic: str = ""
+    remote_mta: str | None = None
+    remote_ip: str | None = None
+    stage: str | None = None
+    original_recipient: str | None = None
+
+
+def unfold(text: str) -> str:
+    """Collapse line breaks and runs of blanks into single spaces."""
+    return _WS.sub(" ", text).strip()
+
+
+# A multi-line SMTP reply keeps "550-5.7.26 " at the start of every line (RFC 5321 §4.2.1);
+# the first is kept, the repeats are noise in a one-line diagnostic.
+_REPEAT_PREFIX = re.compile(r"\s(?:<<<\s*)?[245]\d\d[- ](?:[245]\.\d{1,3}\.\d{1,3}\s)?")
+
+
+def clean_reply(text: str) -> str:
+    """One line of reply text: unfolded, repeated reply-code prefixes removed."""
+    flat = unfold(text)
+    head, rest = flat[:12], flat[12:]
+    return (head + _REPEAT_PREFIX.sub(" ", " " + rest)[1:]).strip() if rest else flat
+
+
+def _stage(text: str) -> str | None:
+    m = re.search(r"(RCPT TO|MAIL FROM|end of (?:data|DATA)|DATA|initial connection|HELO|EHLO)",
+                  text, re.I)
+    if m is None:
+        return None
+    word = m.group(1)
+    return "end of DATA" if word.lower() == "end of data" else word.upper()
+
+
+def postfix(text: str) -> list[TextHit]:
+    """``<rcpt> (expanded from <alias>): host H[IP] said: REPLY (in reply to X command)``."""
+    hits: list[TextHit] = []
+    rx = re.compile(
+        r"^<(?P<addr>" + _ADDR + r")>(?:\s*\(expanded from\s*<(?P<orig>[^>]*)>\))?:"
+        r"(?P<rest>.*?)(?=\n[ \t]*\n|\Z)",
+        re.M | re.S,
+    )
+    for m in rx.finditer(text):
+        rest = m.group("rest")
+        said = re.search(
+            r"host\s+(\S+?)\[([^\]]+)\]\s+said:\s*(.*?)(?:\(in reply to (.+?) command\)|$)",
+            rest, re.S,
+        )
+        if said:
+            hits.append(TextHit(m.group("addr"), clean_reply(said.group(3)), said.group(1),
+                                said.group(2), _stage(said.group(4) or ""), m.group("orig")))
+        else:
+            hits.append(TextHit(m.group("addr"), clean_reply(rest),
+                                original_recipient=m.group("orig")))
+    return hits
+
+
+def exim(text: str) -> list[TextHit]:
+    """Paragraphs under "The following address(es) failed:" (Exim 4 bounce text)."""
+    start = re.search(r"following address\(es\) failed:\s*\n", text)
+    if start is None:
+        return []
+    body = re.split(r"\n-{4,}", text[start.end():], maxsplit=1)[0]
+    hits: list[TextHit] = []
+    for m in re.finditer(r"^ {1,4}(\S+@\S+)\s*\n((?:[ \t]{3,}.*\n?)*)", body, re.M):
+        detail = m.group(2)
+        host = re.search(r"host\s+(\S+)\s+\[([^\]]+)\]:?", detail)
+        after = re.search(r"SMTP error from remote mail server after ([^:<]+)", detail)
+        diag = detail
+        if host and detail[host.end():host.end() + 1] == ":":
+            diag = detail[host.end() + 1:]  # "host H [IP]: 550 ..." on one line
+        elif after:
+            diag = re.sub(r"^[^\n]*\n", "", detail[after.start():], count=1)
+        hits.append(TextHit(m.group(1).strip("<>:"), clean_reply(diag),
+                            host.group(1) if host else None, host.group(2) if host else None,
+                            _stage(after.group(1)) if after else None))
+    return hits
+
+
+def sendmail(text: str) -> list[TextHit]:
+    """"The following addresses had permanent fatal errors" and the session transcript."""
+    sec = re.search(r"-+ The following addresses had (?:permanent fatal|transient non-fatal) "
+                    r"errors -+\s*\n(.*?)(?=\n\s*-{3,}|\Z)", text, re.S)
+    if sec is None:
+        return []
+    remote = None
+    reply = ""
+    stage = None
+    talk = re.search(r"\.\.\. while talking to ([^\s:]+?)\.?:\s*\n(.*?)(?=\n\s*\n|\Z)",
+                     text, re.S)
+    if talk:
+        remote = talk.group(1)
+        block: list[str] = []
+        last_cmd = None
+        for line in talk.group(2).splitlines():
+            line = line.strip()
+            if line.startswith(">>>"):
+                if block:
+                    break
+                last_cmd = line[3:].strip()
+            elif line.startswith("<<<") and re.match(r"<<<\s*[45]\d\d", line):
+                block.append(line[3:].strip())
+                if re.match(r"[45]\d\d ", line[3:].strip()):
+                    break
+        reply = clean_reply(" ".join(block))
+        stage = _stage(last_cmd or "")
+    hits: list[TextHit] = []
+    for m in re.finditer(r"^<?(" + _ADDR + r")>?\s*\n((?:[ \t]+\(.*\)\s*\n?)*)",
+                         sec.group(1), re.M):
+        detail = m.group(2)
+        reason = re.search(r"\(reason:\s*(.*)\)", detail)
+        expanded = re.search(r"\(expanded from:\s*(.*)\)", detail)
+        diag = reply or (reason.group(1) if reason else "")
+        hits.append(TextHit(m.group(1), diag, remote, None, stage,
+                            expanded.group(1).strip("<>") if expanded else None))
+    return hits
+
+
+def qmail(text: str) -> list[TextHit]:
+    """``<rcpt>:`` paragraphs of qmail-send (and Yahoo's failure notice, which copies it)."""
+    end = re.search(r"^-+ ?Below this line is a copy of the message", text, re.M)
+    body = text[: end.start()] if end else text
+    hits: list[TextHit] = []
+    for m in re.finditer(r"^<(" + _ADDR + r")>:\s*\n(.*?)(?=\n[ \t]*\n|\Z)", body, re.M | re.S):
+        para = m.group(2)
+        ip = re.match(r"\s*(\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]*:[0-9a-f]*:[0-9a-f:]+)\s", para, re.I)
+        said = re.search(r"Remote host said:\s*(.*)", para, re.S)
+        stage = None
+        if "after I sent the message" in para:
+            stage = "end of DATA"
+        elif "does not like recipient" in para:
+            stage = "RCPT TO"
+        hits.append(TextHit(m.group(1), clean_reply(said.group(1) if said else para), None,
+                            ip.group(1) if ip else None, stage))
+    return hits
+
+
+_EXCH_DIAG = re.compile(
+    r"(?:Diagnostic information for administrators|Informations de diagnostic pour les "
+    r"administrateurs|Diagnoseinformationen f\w+r Administratoren)\s*:?", re.I)
+
+
+def exchange(text: str) -> tuple[list[TextHit], str | None]:
+    """The "Diagnostic information for administrators" block: hits and the generating server."""
+    m = _EXCH_DIAG.search(text)
+    if m is None:
+        return [], None
+    block = text[m.end():]
+    stop = _EXCHANGE_ORIGINAL.search(block)
+    block = block[: stop.start()] if stop else block
+    gen = re.search(r"(?:Generating server|Serveur de g\S+ration|Generierender Server)\s*:\s*"
+                    r"(\S+)", block)
+    hits = []
+    for h in re.finditer(
+        r"^(" + _ADDR + r")\s*\n(?:([^\s@']+)\s*\n)?\s*Remote Server returned '(.*?)'\s*$",
+        block, re.M | re.S,
+    ):
+        hits.append(TextHit(h.group(1), clean_reply(h.group(3)), h.group(2) or None))
+    return hits, gen.group(1) if gen else None
+
+
+def mimecast(text: str) -> list[TextHit]:
+    """Mimecast's "could not be delivered: -- rcpt … Additional information follows : -- …"."""
+    m = re.search(r"could not be\s*delivered:\s*\n--\s*(" + _ADDR + r")", text)
+    if m is None:
+        return []
+    info = re.search(r"Additional information follows\s*:\s*\n--\s*(.*?)(?=\n[ \t]*\n|\Z)",
+                     text, re.S)
+    problem = re.search(r"The problem appears to be\s*:\s*\n--\s*(.*?)\n", text)
+    diag = info.group(1) if info else (problem.group(1) if problem else "")
+    return [TextHit(m.group(1), clean_reply(diag))]
+
+
+def gmail_response(text: str) -> str:
+    """Gmail's "The response was:" / "The response from the remote server was:" text."""
+    m = re.search(r"The response (?:from the remote server )?was:\s*\n(.*?)(?=\n[ \t]*\n|\Z)",
+                  text, re.S)
+    return clean_reply(m.group(1)) if m else ""
+
+
+_EXCHANGE_ORIGINAL = re.compile(
+    r"^(?:Original message headers|En-t\S+tes de message d'origine|"
+    r"Urspr\S+ngliche Nachrichtenkopfzeilen)\s*:\s*$", re.M)
+_ORIGINAL_MARKERS = (
+    _EXCHANGE_ORIGINAL,
+    re.compile(r"^-+ ?Below this line is a copy of the message\.?\s*$", re.M),
+    re.compile(r"^-+ This is a copy of the message, including all the headers\. -+\s*$", re.M),
+    re.compile(r"^-+ ?(?:Original message|Original message follows|Returned message) -+\s*$",
+               re.M | re.I),
+)
+
+
+def quoted_original(text: str) -> str | None:
+    """The original message (or its headers) quoted in the report's text, if marked."""
+    for rx in _ORIGINAL_MARKERS:
+        m = rx.search(text)
+        if m is not None:
+            rest = text[m.end():].lstrip("\r\n")
+            if re.match(r"[A-Za-z0-9-]+:", rest):
+                return rest
+    return None
+
+
+def reply_parts(diagnostic: str) -> tuple[int | None, str | None]:
+    """The RFC 5321 reply code and the RFC 3463 enhanced code at the start of a reply."""
+    text = re.sub(r"^\s*(?:smtp|x-\w+)\s*;\s*", "", diagnostic, flags=re.I)
+    code = re.match(r"\s*([245]\d\d)(?:[\s:-]|$)", text)
+    enhanced = re.search(r"(?:^|[\s#(-])([245]\.\d{1,3}\.\d{1,3})(?=[\s)>;,.]|$)", text[:120])
+    return (int(code.group(1)) if code else None), (enhanced.group(1) if enhanced else None)
+
+
+# Exchange Online's servers stamp their name into the reply: "[TY1P286MB3121.JPNP286.PROD.OUTLOOK.COM".
+_MS_STAMP = re.compile(r"\[([A-Z0-9]+\.(?:[A-Z0-9]+\.)*PROD\.(?:OUTLOOK|EXCHANGELABS)\.COM)\b",
+                       re.I)
+
+
+def microsoft_stamp(diagnostic: str) -> str | None:
+    """The Exchange Online server named inside a reply, if any."""
+    m = _MS_STAMP.search(diagnostic)
+    return m.group(1) if m else None
