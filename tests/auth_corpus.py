@@ -49,6 +49,7 @@ class Stated:
     """What EXPECTED.tsv's ``stated_by_source`` column says about one file."""
 
     local_name: str
+    hops: int | None  # hops=N: the Received hops the source counted
     top_ar_id: str | None  # None when the row has no topAR[...]
     top_ar_tokens: tuple[str, ...]
     ar_count: int | None
@@ -61,6 +62,7 @@ class Stated:
         return CORPUS / self.local_name
 
 
+_HOPS_RE = re.compile(r"hops=(\d+)")
 _TOP_AR_RE = re.compile(r"topAR\[(?P<id>.*?): (?P<list>[^\]]*)\]")
 _AR_COUNT_RE = re.compile(r"AR-count=(\d+)")
 _SPF_RE = re.compile(r"Received-SPF=(\S+?);?(?:\s|$)")
@@ -70,12 +72,14 @@ _FROM_N_RE = re.compile(r"\s*\(from \d+ AR fields of this authserv-id\)\s*$")
 
 
 def stated_rows() -> Iterator[Stated]:
-    """Rows of EXPECTED.tsv that state at least one verdict."""
+    """Rows of EXPECTED.tsv that state something about a message (hop count, verdicts, ARC,
+    DKIM domains); rows of the DNS data and test tables it also lists state nothing."""
     if not EXPECTED_TSV.is_file():
         return
     with EXPECTED_TSV.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             text = row["stated_by_source"]
+            hops = _HOPS_RE.search(text)
             top = _TOP_AR_RE.search(text)
             count = _AR_COUNT_RE.search(text)
             spf = _SPF_RE.search(text)
@@ -86,8 +90,11 @@ def stated_rows() -> Iterator[Stated]:
             if top:
                 top_id = top.group("id")
                 tokens = tuple(_FROM_N_RE.sub("", top.group("list")).split())
+            if not (hops or top or count or spf or arc or dkim_d):
+                continue
             yield Stated(
                 local_name=row["local_name"],
+                hops=int(hops.group(1)) if hops else None,
                 top_ar_id=top_id,
                 top_ar_tokens=tokens,
                 ar_count=int(count.group(1)) if count else None,

@@ -23,6 +23,7 @@ import dns.exception
 import dns.message
 import dns.query
 import dns.rcode
+from dns.rdatatype import to_text as rdtype_text
 
 HOST = "127.0.0.1"
 TESTS = Path(__file__).resolve().parent
@@ -277,14 +278,16 @@ class SilentUdpPort:
 class UdpRelay:
     """A loopback UDP relay to ``upstream`` that delays each query by ``delay`` seconds.
 
-    It counts the queries clients send (``sent``), so a test can see real packets rather
-    than trusting the resolver's own log. Runs in a thread; ``close()`` stops it.
+    It keeps the queries clients send (``sent``, with their arrival times in ``arrived``), so
+    a test can see real packets rather than trusting the resolver's own log. Runs in a
+    thread; ``close()`` stops it.
     """
 
     def __init__(self, upstream: tuple[str, int], delay: float = 0.0) -> None:
         self.upstream = upstream
         self.delay = delay
         self.sent: list[bytes] = []
+        self.arrived: list[float] = []  # time.monotonic() when each of ``sent`` arrived
         self._lock = threading.Lock()
         self._listen = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self._listen.bind((HOST, 0))
@@ -304,6 +307,17 @@ class UdpRelay:
         """How many queries the clients sent through the relay."""
         with self._lock:
             return len(self.sent)
+
+    def questions(self) -> list[tuple[float, str, str]]:
+        """(arrival time, name, type) of each query received, in arrival order; names are
+        lower-case without the final dot."""
+        with self._lock:
+            packets = list(zip(self.arrived, self.sent, strict=True))
+        out = []
+        for when, wire in packets:
+            q = dns.message.from_wire(wire).question[0]
+            out.append((when, q.name.to_text(omit_final_dot=True).lower(), rdtype_text(q.rdtype)))
+        return out
 
     def _run(self) -> None:
         up_socks: list[socket.socket] = []
@@ -326,6 +340,7 @@ class UdpRelay:
                 if key.data is None:  # a client query: one upstream socket per client port
                     with self._lock:
                         self.sent.append(data)
+                        self.arrived.append(time.monotonic())
                     up = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
                     up.bind((HOST, 0))
                     up.setblocking(False)

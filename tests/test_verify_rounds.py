@@ -10,11 +10,13 @@ import asyncio
 
 import pytest
 
+from headerlens.checks.resolver import LiveResolver
 from headerlens.checks.sending_service import likely_include
 from headerlens.checks.verify import verify
 from headerlens.model.dns import DnsRecord
-from headerlens.model.verification import VerifyMode
-from tests.labverify import LAB, NOW, LoggingMemoryResolver, load_analysis
+from headerlens.model.verification import Verification, VerifyMode
+from tests.dnslab import LabDns, UdpRelay
+from tests.labverify import LAB, NOW, LoggingMemoryResolver, load_analysis, run_verify
 
 
 class GatedResolver(LoggingMemoryResolver):
@@ -66,10 +68,51 @@ async def test_service_include_is_asked_in_the_first_round(file: str, include: s
     assert resolver.first_round  # the sender's SPF record, DKIM keys and _dmarc go first
 
 
-async def test_no_speculative_include_offline() -> None:
-    # offline, the log lists exactly what SPF would ask; nothing is guessed
-    resolver = await _first_round("shared-eop-to-gmail-pass.eml", VerifyMode.OFFLINE)
+async def test_no_speculative_include_when_replaying_a_snapshot() -> None:
+    # replaying a snapshot, SPF still runs (the sender's record is asked first) but nothing
+    # is guessed: the log lists what SPF itself asked. (Offline, SPF does not run at all.)
+    resolver = await _first_round("shared-eop-to-gmail-pass.eml", VerifyMode.SNAPSHOT)
+    assert "contoso.com" in resolver.first_round
     assert "spf.protection.outlook.com" not in resolver.first_round
+
+
+# Each query waits this long in the relay before it reaches the lab resolver: a query sent
+# before any answer could come back belongs to the first round.
+ROUND_TRIP_S = 0.4
+
+
+def _lab_rounds(lab_dns: LabDns, file: str) -> tuple[list[tuple[float, str, str]], Verification]:
+    """Verify ``file`` through the lab DNS behind a delaying relay that records each packet."""
+    with UdpRelay((lab_dns.host, lab_dns.port), delay=ROUND_TRIP_S) as relay:
+        resolver = LiveResolver([(relay.host, relay.port)], timeout=3.0, deadline=20.0)
+        _, verification = run_verify(LAB / "messages" / file, resolver)
+    return relay.questions(), verification
+
+
+@pytest.mark.dns
+def test_service_include_is_sent_once_in_the_first_round_through_lab_dns(
+    lab_dns: LabDns,
+) -> None:
+    # the packets that reach the lab DNS, not our own log: the guessed include leaves with the
+    # sender's record, before any answer, and SPF's own lookup of it sends nothing more
+    sent, verification = _lab_rounds(lab_dns, "shared-eop-to-gmail-pass.eml")
+    start = sent[0][0]
+    first_round = {(name, rdtype) for t, name, rdtype in sent if t - start < ROUND_TRIP_S}
+    assert {("contoso.com", "TXT"), ("spf.protection.outlook.com", "TXT")} <= first_round
+    asked = [(name, rdtype) for _, name, rdtype in sent]
+    assert asked.count(("spf.protection.outlook.com", "TXT")) == 1
+    assert verification.spf is not None and verification.spf.verdict.value == "pass"
+    assert verification.unused_prefetches == set()
+
+
+@pytest.mark.dns
+def test_no_service_include_is_sent_without_a_guess_through_lab_dns(lab_dns: LabDns) -> None:
+    # lab: Postfix at proseware.com delivered directly; no service to guess, nothing guessed
+    sent, verification = _lab_rounds(lab_dns, "shared-strict-alignment-fail.eml")
+    names = {name for _, name, _ in sent}
+    assert "proseware.com" in names  # SPF ran
+    assert not {"spf.protection.outlook.com", "spf.hes.trendmicro.com"} & names
+    assert verification.prefetched and all(n.startswith("_dmarc.") for n in verification.prefetched)
 
 
 def test_no_include_for_the_service_itself() -> None:
