@@ -50,8 +50,10 @@ def _discover(
             notes.append(
                 Defect(
                     "dmarc.record.multiple",
-                    f"_dmarc.{step.name} has more than one DMARC record, so none of them counts "
-                    "(RFC 7489 §6.6.3). Publish exactly one.",
+                    f"_dmarc.{step.name} has more than one DMARC record, so all of them are "
+                    "discarded (RFC 9989 §4.10; RFC 7489 §6.6.3) and the walk goes on as if "
+                    "there were none. Some receivers stamp dmarc=permerror instead. Publish "
+                    "exactly one.",
                     Severity.ERROR,
                 )
             )
@@ -291,7 +293,7 @@ async def evaluate_dmarc(
     policy_tag: str | None = None
     policy: str | None = None
     passes = any(a.passes for a in alignments)
-    if record is not None and found is not None:
+    if record is not None and found is not None and record.is_policy:
         if found.name == author:
             policy_tag, policy = "p", record.effective_p
         elif passes or record.effective_np == record.effective_sp:
@@ -308,14 +310,30 @@ async def evaluate_dmarc(
         result = DmarcResult.TEMPERROR
         text = _temp_text(temp.evidence)
     elif record is None:
-        multiple = any(n.code == "dmarc.record.multiple" for n in notes)
-        result = DmarcResult.PERMERROR if multiple else DmarcResult.NONE
+        # Several records at one name: RFC 9989 §4.10 discards them all and the walk goes on;
+        # RFC 7489 §6.6.3 ends discovery. Either way DMARC is not applied, so the result is
+        # none, not permerror (RFC 8601 §2.7.6 keeps permerror for a record that cannot be
+        # used, and a receiver that stamps it is told apart by the finding).
+        result = DmarcResult.NONE
         text = f"No usable DMARC record for {author} or its parents: DMARC does not apply."
         ignored = [
-            n for n in notes if n.severity is Severity.ERROR and n.code in IGNORED_RECORD_CODES
+            n
+            for n in notes
+            if n.severity is Severity.ERROR
+            and (n.code in IGNORED_RECORD_CODES or n.code == "dmarc.record.multiple")
         ]
         if ignored:
             text += f" {ignored[0].message}"
+    elif not record.is_policy:
+        # RFC 9989 §4.10.1: no valid p= (or an invalid sp=/np=) and no valid rua= report URI:
+        # "the Mail Receiver applies no DMARC processing to this message".
+        notes.extend(record.defects)
+        result = DmarcResult.NONE
+        text = (
+            f"The DMARC record at _dmarc.{found.name if found else author} has no valid p= (or "
+            "has an invalid sp= or np=) and no valid rua= report address, so it is not a "
+            "policy: DMARC does not apply (RFC 9989 §4.10.1)."
+        )
     else:
         result = DmarcResult.PASS if passes else DmarcResult.FAIL
         where = f"_dmarc.{found.name}" if found else "?"

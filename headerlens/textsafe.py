@@ -25,9 +25,7 @@ HIDDEN_FORMAT_CHARS = (
 )
 # C0 controls except TAB/LF, DEL, C1 controls, line/paragraph separators, lone surrogates and
 # the hidden format characters above.
-_UNSAFE = re.compile(
-    f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{HIDDEN_FORMAT_CHARS}]"
-)
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{HIDDEN_FORMAT_CHARS}]")
 _NEWLINES = re.compile("[\t\n]")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
 from headerlens.model.core import Defect, Severity
@@ -158,21 +159,34 @@ def parse_dmarc_record(text: str) -> DmarcRecord:
     defects: list[Defect] = []
     tags: list[tuple[str, str]] = []
     seen: set[str] = set()
+    bad: list[str] = []
+    repeated: list[str] = []
     for part in text.split(";"):
         if not part.strip():
             continue
         name, sep, value = part.partition("=")
         name, value = name.strip().lower(), value.strip()
         if not sep or not name:
-            defects.append(Defect("dmarc.record.syntax", f"{part.strip()!r} is not tag=value."))
+            bad.append(part.strip())
             continue
         if name in seen:
-            defects.append(
-                Defect("dmarc.record.duplicate", f"{name}= appears twice; the first is used.")
-            )
+            repeated.append(name)
             continue
         seen.add(name)
         tags.append((name, value))
+    # One finding per kind however many parts have it (a record can hold thousands).
+    if bad:
+        more = f" (and {len(bad) - 1} more such parts)" if len(bad) > 1 else ""
+        defects.append(Defect("dmarc.record.syntax", f"{bad[0][:80]!r} is not tag=value{more}."))
+    if repeated:
+        names = ", ".join(f"{n[:20]}=" for n in list(dict.fromkeys(repeated))[:5])
+        defects.append(
+            Defect(
+                "dmarc.record.duplicate",
+                f"{names} appear{'s' if len(repeated) == 1 else ''} more than once "
+                f"({len(repeated)} repeats); the first of each is used.",
+            )
+        )
     fields: dict[str, object] = {}
     for name, value in tags:
         if name == "v":
@@ -203,21 +217,10 @@ def parse_dmarc_record(text: str) -> DmarcRecord:
             fields[name] = tuple(o for o in opts if o in _FO)
         if name in _LEGACY:
             defects.append(Defect("dmarc.record.legacy", _LEGACY[name], Severity.INFO))
-        if name not in _KNOWN:
-            defects.append(
-                Defect(
-                    "dmarc.record.unknown-tag", f"Unknown tag {name}= is ignored.", Severity.INFO
-                )
-            )
-    if "p" not in seen:
-        defects.append(
-            Defect(
-                "dmarc.record.no-p",
-                "The record has no p= tag; it is read as p=none (RFC 9989 §4.7).",
-                Severity.ERROR,
-            )
-        )
-    return DmarcRecord(
+    unknown = [name for name, _ in tags if name not in _KNOWN]
+    if unknown:
+        defects.append(unknown_tags(unknown))
+    record = DmarcRecord(
         raw=text,
         valid=True,
         p=_str(fields.get("p")),
@@ -234,7 +237,46 @@ def parse_dmarc_record(text: str) -> DmarcRecord:
         t=_str(fields.get("t")),
         psd=_str(fields.get("psd")),
         tags=tuple(tags),
-        defects=tuple(defects),
+    )
+    if "p" not in seen:
+        defects.append(
+            Defect(
+                "dmarc.record.no-p",
+                "The record has no p= tag; "
+                + (
+                    "it is read as p=none, because rua= names a report address (RFC 9989 §4.10.1)."
+                    if record.has_report_uri
+                    else "it is not a DMARC policy (RFC 9989 §4.10.1)."
+                ),
+                Severity.ERROR,
+            )
+        )
+    if not record.is_policy:
+        defects.append(
+            Defect(
+                "dmarc.record.not-policy",
+                "The record has no valid p= (or an invalid sp= or np=) and no valid rua= report "
+                "address, so receivers apply no DMARC processing with it (RFC 9989 §4.10.1). "
+                "Publish p=none, p=quarantine or p=reject.",
+                Severity.ERROR,
+            )
+        )
+    return replace(record, defects=tuple(defects))
+
+
+def unknown_tags(names: list[str]) -> Defect:
+    """One finding for every unknown tag of a record, however many (a few named, all counted).
+
+    RFC 9989 §4.7: unknown tags MUST be ignored. A record can hold thousands; one line each
+    would bury the findings that matter.
+    """
+    shown = ", ".join(f"{n[:20]}=" for n in names[:5])
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    count = "tag" if len(names) == 1 else f"{len(names)} tags"
+    return Defect(
+        "dmarc.record.unknown-tag",
+        f"Unknown {count} {shown}{more} ignored (RFC 9989 §4.7).",
+        Severity.INFO,
     )
 
 

@@ -280,7 +280,9 @@ def hidden_chars(field_name: str, text: str) -> Defect:
     """The finding for bidi overrides, zero-width or other invisible characters in a displayed
     field, naming each kind found (up to five) with its code point."""
     found = list(dict.fromkeys(HIDDEN_CHARS.findall(text)))
-    named = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'format character')}" for c in found[:5])
+    named = ", ".join(
+        f"U+{ord(c):04X} {unicodedata.name(c, 'format character')}" for c in found[:5]
+    )
     more = f" and {len(found) - 5} more" if len(found) > 5 else ""
     return Defect(
         "display.hidden-chars",

@@ -314,10 +314,14 @@ async def test_g2_two_records() -> None:
 
 @pytest.mark.parametrize("rua", ["; rua=mailto:d@example.com", ""], ids=["with-rua", "without-rua"])
 async def test_g3_invalid_policy(rua: str) -> None:
-    # catalogue G3: p=bogus acts as p=none. RFC 9989 discards invalid values in favour of the
-    # defaults whether or not rua= is present, so we treat both the same (monitor only).
+    # catalogue G3: p=bogus acts as p=none when rua= names a report address; without one the
+    # record is not a policy and DMARC does not apply (RFC 9989 §4.10.1).
     v, _ = await _dmarc({"_dmarc.example.com": [f"v=DMARC1; p=bogus{rua}"]})
-    assert v.policy == "none" and "dmarc.record.value" in _dcodes(v)
+    assert "dmarc.record.value" in _dcodes(v)
+    if rua:
+        assert v.policy == "none" and v.result is DmarcResult.FAIL
+    else:
+        assert v.policy is None and v.result is DmarcResult.NONE
 
 
 async def test_g4_unknown_and_legacy_tags() -> None:

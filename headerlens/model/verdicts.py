@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from headerlens.model.core import Defect
 from headerlens.model.dns import DnsRecord
+
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]+\Z")  # RFC 3986 §3: scheme ":" hier-part
 
 
 class DkimResult(enum.Enum):
@@ -157,19 +160,42 @@ class DmarcRecord:
     defects: tuple[Defect, ...] = ()
 
     @property
+    def policy_valid(self) -> bool:
+        """True when p= is present and valid and any sp= / np= is valid (RFC 9989 §4.10.1)."""
+        given = {name for name, _ in self.tags}
+        return self.p is not None and not (
+            ("sp" in given and self.sp is None) or ("np" in given and self.np is None)
+        )
+
+    @property
+    def has_report_uri(self) -> bool:
+        """True when rua= holds at least one syntactically valid URI (RFC 3986 scheme ":" ...)."""
+        return any(_URI.match(uri) for uri in self.rua)
+
+    @property
+    def is_policy(self) -> bool:
+        """True when receivers apply DMARC with this record (RFC 9989 §4.10.1).
+
+        A record without a valid p= (or with an invalid sp= or np=) counts as p=none only when
+        rua= names a valid report URI; otherwise no DMARC processing applies to the message.
+        """
+        return self.valid and (self.policy_valid or self.has_report_uri)
+
+    @property
     def effective_p(self) -> str:
-        """p=, or "none" when absent or invalid (RFC 9989 §4.7)."""
-        return self.p or "none"
+        """p=, or "none" when a p=, sp= or np= is absent or invalid (RFC 9989 §4.10.1: the
+        receiver acts as if the record said p=none)."""
+        return (self.p or "none") if self.policy_valid else "none"
 
     @property
     def effective_sp(self) -> str:
         """sp=, defaulting to p= (RFC 7489 §6.3)."""
-        return self.sp or self.effective_p
+        return (self.sp or self.effective_p) if self.policy_valid else "none"
 
     @property
     def effective_np(self) -> str:
         """np=, defaulting to sp= then p= (RFC 9091 §4.1, RFC 9989 §4.7)."""
-        return self.np or self.effective_sp
+        return (self.np or self.effective_sp) if self.policy_valid else "none"
 
     @property
     def strict_dkim(self) -> bool:
