@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import time
+from typing import Any
 
 import pytest
 from dkim.canonicalization import Relaxed, Simple
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from headerlens.checks import bodyhash
-from headerlens.checks.bodyhash import body_hash, split_message
+from headerlens.checks.bodyhash import BytesLike, body_hash, split_message
 
 BODIES = [
     pytest.param(b"", id="empty"),  # RFC 6376 §3.4.3 / §3.4.4: empty body
@@ -65,3 +69,83 @@ def test_split_message(raw: bytes, head: bytes, body: bytes | None) -> None:
     got_head, view = split_message(raw)
     assert got_head == head
     assert (None if view is None else bytes(view)) == body
+
+
+def _cpu_seconds(body: bytes, repeat: int = 5) -> float:
+    """Least process CPU time of ``repeat`` relaxed hashes (CPU time: other processes' load on
+    the machine does not count, unlike wall-clock time)."""
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.process_time()
+        body_hash(body, True, hashlib.sha256)
+        best = min(best, time.process_time() - t0)
+    return best
+
+
+def test_relaxed_is_linear_in_a_run_of_blanks() -> None:
+    # A run of blanks followed by no CR LF made `[\t ]+\r\n` backtrack from every blank:
+    # 4x the run cost 16x the time (160 KB: 43 s); linear: 4x the run costs about 4x.
+    small, large = (b"x" + b" " * n + b"y \r\n" for n in (8_000, 32_000))
+    for _ in range(3):  # a ratio far from 4 now and then is scheduling noise; 3 tries
+        ratio = _cpu_seconds(large) / max(_cpu_seconds(small), 1e-6)
+        if ratio < 8:
+            break
+    assert ratio < 8, f"4x the blanks cost {ratio:.1f}x the time"
+
+
+def test_long_run_of_blanks_matches_dkimpy() -> None:
+    body = b"a" + b" \t" * 50_000 + b"\r\nb" + b" " * 30_000
+    want = Relaxed.canonicalize_body(body)
+    assert body_hash(body, True, hashlib.sha256) == (hashlib.sha256(want).digest(), len(want))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    body=st.lists(
+        st.sampled_from([b"a", b" ", b"\t", b"\r", b"\n", b"\r\n", b"  "]), max_size=40
+    ).map(b"".join),
+    chunk=st.integers(min_value=1, max_value=9),
+    relaxed=st.booleans(),
+)
+def test_any_chunking_matches_dkimpy(body: bytes, chunk: int, relaxed: bool) -> None:
+    # chunk boundaries anywhere: inside runs of blanks, after a CR, among empty lines
+    crlf = b"\r\n".join(body.replace(b"\r\n", b"\n").split(b"\n"))
+    want = (Relaxed if relaxed else Simple).canonicalize_body(crlf)
+    saved = bodyhash.CHUNK
+    bodyhash.CHUNK = chunk
+    try:
+        got = body_hash(body, relaxed, hashlib.sha256)
+    finally:
+        bodyhash.CHUNK = saved
+    assert got == (hashlib.sha256(want).digest(), len(want))
+
+
+def test_chunks_stay_bounded_without_line_breaks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # no LF anywhere used to make the whole body one chunk (one full-size copy per pass)
+    monkeypatch.setattr(bodyhash, "CHUNK", 1000)
+    sizes = [len(c) for c in bodyhash._chunks(b"x" * 10_000 + b"\r\n" * 3000)]
+    assert max(sizes) <= 1001
+    assert sum(sizes) == 16_000
+
+
+def test_body_digests_share_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    passes: list[bool] = []
+    real = bodyhash.body_hashes
+
+    def counting(body: BytesLike, relaxed: bool, wants: Any) -> tuple[list[bytes], int]:
+        passes.append(relaxed)
+        return real(body, relaxed, wants)
+
+    monkeypatch.setattr(bodyhash, "body_hashes", counting)
+    body = b"Hello  there \r\nsecond\tline\r\n\r\n"
+    shared = bodyhash.BodyDigests(body)
+    wants = [(True, hashlib.sha256, n) for n in (None, 3, 10)] + [(True, hashlib.sha1, 5)]
+    wants += [(False, hashlib.sha256, None), (False, hashlib.sha256, 4)]
+    for want in wants:
+        shared.want(*want)
+    for relaxed, new_hash, limit in wants:
+        canon = (Relaxed if relaxed else Simple).canonicalize_body(body)
+        expected = new_hash(canon if limit is None else canon[:limit]).digest()
+        assert shared.digest(relaxed, new_hash, limit) == expected
+        assert shared.length(relaxed) == len(canon)
+    assert sorted(passes) == [False, True]
