@@ -16,7 +16,7 @@ from dkim.canonicalization import (
 from dkim.crypto import HASH_ALGORITHMS
 
 from headerlens import budgets
-from headerlens.checks.bodyhash import BytesLike, body_hash, split_message
+from headerlens.checks.bodyhash import BodyDigests, BytesLike, NewHash, split_message
 from headerlens.checks.dkimkey import check_key_for_signature, pick_key_record
 from headerlens.checks.dkimsigcheck import (
     MAX_DIGITS,
@@ -42,21 +42,29 @@ _TEMP_RCODES = frozenset(
 )
 
 
-def _body(sig: Sig, body: BytesLike, has_body: bool) -> tuple[DkimResult, str | None]:
-    """Recompute bh= over the canonicalised body (RFC 6376 §3.7), streaming (checks.bodyhash)."""
-    if not has_body:
-        return DkimResult.UNAVAILABLE, None
+def _body_request(sig: Sig) -> tuple[bool, NewHash, int | None] | None:
+    """(relaxed, hash, l=) of the body hash ``sig`` asks for; None when a=, c= or bh= is bad."""
     policy = canon_policy(sig)
     hasher = HASH_ALGORITHMS.get(sig.tags.get(b"a", b""))
     if policy is None or hasher is None or b"bh" not in sig.tags:
-        return DkimResult.PERMERROR, None
+        return None
     length = sig.get("l")
     limit = (
         int(length)
         if length is not None and length.isdigit() and len(length) <= MAX_DIGITS
         else None
     )
-    digest, _ = body_hash(body, policy.body_algorithm is Relaxed, hasher, limit)
+    return policy.body_algorithm is Relaxed, hasher, limit
+
+
+def _body(sig: Sig, digests: BodyDigests, has_body: bool) -> tuple[DkimResult, str | None]:
+    """Recompute bh= over the canonicalised body (RFC 6376 §3.7), streaming (checks.bodyhash)."""
+    if not has_body:
+        return DkimResult.UNAVAILABLE, None
+    request = _body_request(sig)
+    if request is None:
+        return DkimResult.PERMERROR, None
+    digest = digests.digest(*request)
     computed = base64.b64encode(digest).decode("ascii")
     try:
         expected = base64.b64decode(re.sub(rb"\s+", b"", sig.tags[b"bh"]))
@@ -222,9 +230,17 @@ async def verify_dkim(
         key = keys.get(name.decode("utf-8", "replace").rstrip(".").lower(), (None, ()))[0]
         return key.raw.encode("utf-8", "surrogateescape") if key else None
 
+    # one canonicalisation pass per c= body rule, shared by every signature (and its l=)
+    digests = BodyDigests(body)
+    for sig in sigs:
+        request = _body_request(sig) if sig.tags and has_body else None
+        if request is not None:
+            digests.want(*request)
     out: list[DkimVerdict] = []
     for sig in sigs:
-        out.append(_verdict(signer, body, sig, records, keys, dnsfunc, has_body, receipt_time, now))
+        out.append(
+            _verdict(signer, digests, sig, records, keys, dnsfunc, has_body, receipt_time, now)
+        )
     return tuple(out + skipped)
 
 
@@ -253,7 +269,7 @@ def _not_evaluated(sig: Sig, total: int, now: datetime, receipt: datetime | None
 
 def _verdict(
     signer: dkim.DKIM,
-    message_body: BytesLike,
+    digests: BodyDigests,
     sig: Sig,
     records: dict[str, DnsRecord],
     keys: dict[str, tuple[DkimKey | None, tuple[Defect, ...]]],
@@ -280,9 +296,7 @@ def _verdict(
                 Severity.INFO,
             )
         )
-    body, computed = (
-        _body(sig, message_body, has_body) if sig.tags else (DkimResult.UNAVAILABLE, None)
-    )
+    body, computed = _body(sig, digests, has_body) if sig.tags else (DkimResult.UNAVAILABLE, None)
     crypto: bool | None = None
     coverage = (
         header_coverage(
@@ -297,7 +311,7 @@ def _verdict(
         header, why = DkimResult.PERMERROR, sig.error.message
         sig.findings.append(sig.error)
     else:
-        structure_findings(sig, message_body, has_body)
+        structure_findings(sig, digests, has_body)
         sig.findings.extend(
             unsigned_instance_defects(coverage, f"d={sig.get('d')} s={sig.get('s')}")
         )

@@ -3,7 +3,6 @@ and t=/x= judged at the receipt time (RFC 6376 §3.5, §6.1.1)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,7 +15,7 @@ from dkim.canonicalization import (
 )
 from dkim.util import InvalidTagValueList, parse_tag_value
 
-from headerlens.checks.bodyhash import BytesLike, body_hash
+from headerlens.checks.bodyhash import BodyDigests
 from headerlens.model.core import Defect, Severity
 from headerlens.parsers.dkimsig import dns_name_problem
 
@@ -102,7 +101,7 @@ def parse_sig(index: int, header_index: int, name: bytes, value: bytes) -> Sig:
     return sig
 
 
-def structure_findings(sig: Sig, body: BytesLike, has_body: bool) -> None:
+def structure_findings(sig: Sig, digests: BodyDigests, has_body: bool) -> None:
     """l= and From over-signing: things that pass but leave room for tampering."""
     if sig.include.count(b"from") == 1:
         sig.findings.append(
@@ -118,11 +117,7 @@ def structure_findings(sig: Sig, body: BytesLike, has_body: bool) -> None:
         extra = ""
         if has_body:
             policy = canon_policy(sig)
-            total = (
-                body_hash(body, policy.body_algorithm is Relaxed, hashlib.sha256)[1]
-                if policy
-                else None
-            )
+            total = digests.length(policy.body_algorithm is Relaxed) if policy else None
             if total is not None and total > int(length):
                 extra = f" {total - int(length)} byte(s) of this body are not covered."
             elif total is not None and total < int(length):

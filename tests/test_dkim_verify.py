@@ -279,3 +279,29 @@ async def test_unsigned_message_has_no_verdicts() -> None:
         )
         == ()
     )
+
+
+async def test_signatures_share_one_body_canonicalisation(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Five relaxed signatures with l= over one body: one canonicalisation pass, not one per
+    # signature plus one per l= length check (10 passes; 24 MiB took 17-24 s).
+    from headerlens.checks import bodyhash
+
+    chunks: list[bytes] = []
+    real = bodyhash._canonical
+
+    def counting(view: memoryview, relaxed: bool) -> bytes:
+        chunks.append(bytes(view))
+        return real(view, relaxed)
+
+    monkeypatch.setattr(bodyhash, "_canonical", counting)
+    monkeypatch.setattr(bodyhash, "CHUNK", 8)
+    raw = _MSG
+    for n in range(5):
+        raw = sign(raw, f"t={_ts(RECEIPT) - n};", body_len=True)
+    verdicts = await verify_dkim(
+        raw, has_body=True, resolver=_resolver(), receipt_time=RECEIPT, now=LAB_NOW
+    )
+    assert [v.result for v in verdicts] == [DkimResult.PASS] * 5
+    assert all(any(f.code == "dkim.body-length" for f in v.findings) for v in verdicts)
+    body = _MSG.partition(b"\r\n\r\n")[2]
+    assert b"".join(chunks) == body  # each body byte canonicalised once
