@@ -81,6 +81,10 @@ DNS_QUERY_TIMEOUT = Budget(
     "DNS per-query timeout", 3.0, "seconds", "TIMEOUT rcode", "headerlens.checks.resolver",
     "one slow server must not stall the analysis",
 )  # fmt: skip
+DNS_TIMEOUT_OPTION = Budget(
+    "DNS --timeout option", 60.0, "seconds", "exit 2", "headerlens.dnsargs",
+    "the deadline grows to twice --timeout; inf, nan or huge values would switch it off",
+)  # fmt: skip
 DNS_DEADLINE = Budget(
     "DNS deadline per analysis", 20.0, "seconds", "TIMEOUT rcode", "headerlens.checks.resolver",
     "RFC 7208 §4.6.4 asks for at least 20 s for SPF; the whole analysis shares the window",
@@ -134,6 +138,7 @@ ALL: tuple[Budget, ...] = (
     RSA_MAX_BITS,
     RSA_MAX_EXPONENT_BITS,
     DNS_QUERY_TIMEOUT,
+    DNS_TIMEOUT_OPTION,
     DNS_DEADLINE,
     SPF_DNS_TERMS,
     SPF_VOID_LOOKUPS,

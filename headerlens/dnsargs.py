@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,8 +48,13 @@ def verify_options(args: argparse.Namespace) -> VerifyOptions:
     servers = tuple(parse_resolver_arg(r) for r in args.resolver)
     if args.offline and (servers or args.dns_snapshot):
         raise ValueError("--offline cannot be combined with --resolver or --dns-snapshot")
-    if args.timeout <= 0:
-        raise ValueError("--timeout must be a positive number of seconds")
+    longest = budgets.DNS_TIMEOUT_OPTION.limit
+    # inf, 1e309 (inf once parsed) and nan would switch the deadline off (it grows with --timeout)
+    if not (math.isfinite(args.timeout) and 0 < args.timeout <= longest):
+        raise ValueError(
+            f"--timeout must be a number of seconds above 0 and at most {longest:g}, "
+            f"not {args.timeout:g}"
+        )
     return VerifyOptions(
         offline=args.offline,
         nameservers=servers,
@@ -62,12 +68,13 @@ def verify_options(args: argparse.Namespace) -> VerifyOptions:
 def parse_with_dns(
     parser: argparse.ArgumentParser, argv: Sequence[str]
 ) -> tuple[argparse.Namespace, VerifyOptions]:
-    """Parse ``argv``; a bad DNS option combination exits through ``parser.error`` (status 2)."""
+    """Parse ``argv``; a bad DNS option value or combination is one line and status 2."""
     args = parser.parse_args(list(argv))
     try:
         return args, verify_options(args)
     except ValueError as exc:
-        parser.error(str(exc))
+        error_line(parser.prog, f"error: {exc}")
+        raise SystemExit(2) from None
 
 
 def error_line(prog: str, msg: str) -> None:

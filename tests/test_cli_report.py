@@ -159,3 +159,17 @@ def test_check_rejects_bad_arguments(args: list[str], capsys: pytest.CaptureFixt
         main(["check", "--offline", *args])
     assert exc.value.code == 2
     assert "error:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["inf", "1e309", "nan", "0", "-1", "61"])
+@pytest.mark.parametrize("command", [["report"], ["check"], []], ids=["report", "check", "console"])
+def test_timeout_must_be_finite(
+    value: str, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --timeout inf / 1e309 / nan were accepted and switched the analysis deadline off
+    target = "contoso.com" if command == ["check"] else str(EXAMPLES / "eop-to-gmail-pass.eml")
+    with pytest.raises(SystemExit) as exc:
+        main([*command, "--resolver", "127.0.0.1:9", "--timeout", value, target])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--timeout" in err, err
