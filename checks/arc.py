@@ -45,9 +45,9 @@ class _ArcVerifier(dkim.ARC):  # type: ignore[misc]  # dkimpy ships no type hint
         return super().verify_sig_process(sig, include_headers, sig_header, dnsfunc)
 
 
-def _key_names(verifier: _ArcVerifier) -> set[str]:
-    """The ``<s>._domainkey.<d>`` names every ARC-Seal and ARC-Message-Signature points to."""
-    names: set[str] = set()
+def _key_uses(verifier: _ArcVerifier) -> list[tuple[str, str, int]]:
+    """(``<s>._domainkey.<d>``, field name, i=) for every ARC-Seal and ARC-Message-Signature."""
+    uses: list[tuple[str, str, int]] = []
     for name, value in verifier.headers:
         if name.lower() not in _ARC_SIGNED:
             continue
@@ -55,14 +55,64 @@ def _key_names(verifier: _ArcVerifier) -> set[str]:
             tags = parse_tag_value(value)
         except InvalidTagValueList:
             continue
-        s, d = tags.get(b"s"), tags.get(b"d")
+        s, d, i = tags.get(b"s"), tags.get(b"d"), tags.get(b"i", b"").strip()
         if s and d:
-            names.add(
-                f"{s.decode('utf-8', 'replace')}._domainkey.{d.decode('utf-8', 'replace')}".rstrip(
-                    "."
-                ).lower()
+            key = f"{s.decode('utf-8', 'replace')}._domainkey.{d.decode('utf-8', 'replace')}"
+            field = "ARC-Seal" if name.lower() == b"arc-seal" else "ARC-Message-Signature"
+            number = int(i) if i.isascii() and i.isdigit() and len(i) < 4 else 0
+            uses.append((key.rstrip(".").lower(), field, number))
+    return uses
+
+
+def _key_names(verifier: _ArcVerifier) -> set[str]:
+    """The ``<s>._domainkey.<d>`` names every ARC-Seal and ARC-Message-Signature points to."""
+    return {name for name, _field, _i in _key_uses(verifier)}
+
+
+def _missing_keys(
+    verifier: _ArcVerifier, records: Mapping[str, DnsRecord], keys: Mapping[str, DkimKey | None]
+) -> list[tuple[str, Defect]]:
+    """A finding naming each key the chain needs that could not be used (RFC 8617 §5.2).
+
+    Every ARC-Seal must validate, and the newest ARC-Message-Signature; an older AMS's key is
+    not needed, so its absence is not named as the cause.
+    """
+    uses = _key_uses(verifier)
+    newest = max((i for _n, f, i in uses if f == "ARC-Message-Signature"), default=0)
+    needed: dict[str, list[str]] = {}
+    for name, field, i in uses:
+        if field == "ARC-Seal" or i == newest:
+            needed.setdefault(name, []).append(f"{field} i={i}")
+    out: list[tuple[str, Defect]] = []
+    for name, fields in needed.items():
+        rec, key = records.get(name), keys.get(name)
+        if rec is None or (key is not None and key.usable):
+            continue
+        if rec.rcode == "NXDOMAIN":
+            why = "does not exist (NXDOMAIN)"
+        elif not rec.answers:
+            why = f"has no TXT record ({rec.rcode})"
+        elif key is None:
+            why = "holds no DKIM key record"
+        elif key.revoked:
+            why = "is revoked (empty p=)"
+        else:
+            why = "holds a key that cannot be used" + (
+                f" ({key.defects[0].message})" if key.defects else ""
             )
-    return names
+        out.append(
+            (
+                name,
+                Defect(
+                    "arc.key-missing",
+                    f"The ARC key {name} ({', '.join(fields)}) {why}, so that signature cannot be "
+                    "verified and the chain fails. The key was probably rotated or removed since "
+                    "the message was sealed; ask the operator of that domain.",
+                    Severity.ERROR,
+                ),
+            )
+        )
+    return out
 
 
 def summarize_aar(value: str) -> tuple[tuple[str, str], ...]:
@@ -232,6 +282,11 @@ async def verify_arc(raw: bytes, resolver: Resolver, *, has_body: bool | None = 
     unsure = _unsure(records) if result is ArcResult.FAIL else None
     if unsure is not None:
         result, reason = unsure
+    if result is ArcResult.FAIL:
+        missing = _missing_keys(verifier, dict(zip(names, records, strict=True)), keys)
+        notes.extend(defect for _name, defect in missing)
+        if missing:
+            reason = f"{reason} (key {', '.join(name for name, _d in missing)} not usable)"
     oldest = _oldest_pass(instances) if result is ArcResult.PASS else None
     text, more = _explain(result, str(reason), instances, oldest, header_only)
     if terminated:
