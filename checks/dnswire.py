@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import dns.asyncquery
 import dns.exception
+import dns.flags
 import dns.message
 import dns.name
 import dns.rcode
@@ -114,6 +115,8 @@ async def resolve(
     """
     qname, qtype = q
     request = dns.message.make_query(qname, qtype, use_edns=0, payload=EDNS_PAYLOAD)
+    # Ask for the AD bit (RFC 6840 §5.7): a validating resolver then says whether it validated.
+    request.flags |= dns.flags.AD
     end = time.monotonic() + lifetime
     rcode: str | None = None
     texts: list[str] = []
@@ -161,6 +164,7 @@ async def resolve(
             cname_chain=chain,
             ttl=result.minimum_ttl if result.answer is not None else None,
             resolver=where,
+            authenticated=bool(response.flags & dns.flags.AD),
         )
         return record, result.minimum_ttl  # NODATA: the negative TTL (RFC 2308 §5)
     else:  # every server was asked and failed

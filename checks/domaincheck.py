@@ -12,6 +12,14 @@ from headerlens.checks.dkimselector import (
     check_selectors,
 )
 from headerlens.checks.dmarcpolicy import check_dmarc_policy
+from headerlens.checks.mailrouting import (
+    DEFAULT_DNSBLS,
+    PROVIDER_NAME,
+    check_dnsbl,
+    check_dnssec,
+    check_mx,
+    check_policies,
+)
 from headerlens.checks.resolver import Resolver
 from headerlens.checks.spf_macro import client_ip, valid_check_domain
 from headerlens.checks.spftree import check_spf_tree
@@ -30,11 +38,6 @@ SPF_INCLUDE: dict[str, str] = {
     "eop": "spf.protection.outlook.com",
     "hes": "spf.hes.trendmicro.com",
     "google": "_spf.google.com",
-}
-PROVIDER_NAME: dict[str, str] = {
-    "eop": "Exchange Online Protection",
-    "hes": "Trend Micro Hosted Email Security",
-    "google": "Google Workspace",
 }
 
 
@@ -134,11 +137,16 @@ async def check_domain(
     provider: str | None = None,
     ip: str | None = None,
     label: str = "",
+    dnsbl: bool = False,
+    dnsbl_zones: Sequence[str] = DEFAULT_DNSBLS,
 ) -> DomainCheck:
     """Check ``domain``'s SPF, DKIM selectors and DMARC concurrently; never raises for DNS.
 
-    ``provider`` (eop, hes, google) picks default selectors and the advice; ``ip`` adds a
-    check_host() for that sending address; ``label`` names the resolver in the result.
+    ``provider`` (eop, hes, google) picks default selectors and the advice, and the MX routing
+    it needs; ``ip`` adds a check_host() for that sending address, and with ``dnsbl`` a look-up
+    of it on ``dnsbl_zones`` (opt-in: the list operator learns which IP was asked about);
+    ``label`` names the resolver in the result. MX, MTA-STS, TLS-RPT, BIMI and DNSSEC are
+    always checked.
     """
     name = normalize_domain(domain)
     notes: list[str] = []
@@ -172,11 +180,18 @@ async def check_domain(
             + (" (Trend Micro HES has no documented default selector)." if provider else ".")
         )
     start = len(resolver.log)
-    spf, dkim, dmarc = await asyncio.gather(
+    spf, dkim, dmarc, mx, dnssec = await asyncio.gather(
         check_spf_tree(name, resolver, ip),
         check_selectors(name, chosen, resolver, provider),
         check_dmarc_policy(name, resolver),
+        check_mx(name, resolver, provider),
+        check_dnssec(name, resolver),
     )
+    policy = dmarc.record.effective_p if dmarc.record is not None else None
+    policies = await check_policies(name, resolver, policy)
+    listed = await check_dnsbl(ip, resolver, dnsbl_zones) if dnsbl and ip is not None else None
+    if dnsbl and ip is None:
+        notes.append("--dnsbl needs --ip: no blocklist was asked.")
     advice = _spf_advice(spf, provider, ip) + _dkim_advice(dkim, provider) + _dmarc_advice(dmarc)
     return DomainCheck(
         domain=name,
@@ -189,4 +204,8 @@ async def check_domain(
         advice=tuple(advice),
         notes=tuple(notes),
         dns_log=resolver.log[start:],
+        mx=mx,
+        dnsbl=listed,
+        policies=policies,
+        dnssec=dnssec,
     )

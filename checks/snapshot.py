@@ -75,6 +75,9 @@ def _record_from_json(obj: object, where: str) -> DnsRecord:
     from_cache = obj.get("from_cache", False)
     if not isinstance(from_cache, bool):
         raise SnapshotError(f"{where}: 'from_cache' must be true or false")
+    authenticated = obj.get("authenticated", False)
+    if not isinstance(authenticated, bool):
+        raise SnapshotError(f"{where}: 'authenticated' must be true or false")
     return DnsRecord(
         name=obj["name"],
         rdtype=obj["rdtype"],
@@ -86,6 +89,7 @@ def _record_from_json(obj: object, where: str) -> DnsRecord:
         resolver=obj["resolver"],
         error=error,
         from_cache=from_cache,
+        authenticated=authenticated,
     )
 
 

@@ -1,4 +1,4 @@
-"""``headerlens check DOMAIN``: verify a domain's published SPF, DKIM selectors and DMARC."""
+"""``headerlens check DOMAIN``: a domain's SPF, DKIM selectors, DMARC, MX routing, MTA-STS/TLS-RPT/BIMI, DNSSEC."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ examples:
   headerlens check contoso.com --provider eop          SPF, selector1/selector2 CNAMEs, DMARC
   headerlens check fabrikam.com --provider hes --selector hes1
   headerlens check contoso.com --ip 40.107.22.101      SPF result for that sending IP
+  headerlens check contoso.com --ip 203.0.113.9 --dnsbl   ... and that IP on DNS blocklists
   headerlens check contoso.com --format json -o contoso.json
 """
 
@@ -24,7 +25,8 @@ def check_parser() -> argparse.ArgumentParser:
     """The argument parser of ``headerlens check``."""
     p = argparse.ArgumentParser(
         prog="headerlens check",
-        description="Check the SPF, DKIM and DMARC records a domain publishes, and say what to fix.",
+        description="Check the records a domain publishes (SPF, DKIM, DMARC, MX routing, MTA-STS, "
+        "TLS-RPT, BIMI, DNSSEC; optionally the sending IP on blocklists), and say what to fix.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_EPILOG,
     )
@@ -43,6 +45,20 @@ def check_parser() -> argparse.ArgumentParser:
         "and provider advice",
     )
     p.add_argument("--ip", metavar="IP", help="also evaluate SPF for this sending IP")
+    p.add_argument(
+        "--dnsbl",
+        action="store_true",
+        help="also look --ip up on DNS blocklists (off by default: the list operator learns "
+        "which IP you asked about; some lists refuse queries sent through public resolvers)",
+    )
+    p.add_argument(
+        "--dnsbl-zone",
+        metavar="ZONE",
+        action="append",
+        default=[],
+        help="blocklist zone to ask (repeatable; default: zen.spamhaus.org, "
+        "b.barracudacentral.org, bl.spamcop.net)",
+    )
     p.add_argument("--format", choices=("md", "json"), default="md", help="md (default) or json")
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
@@ -60,6 +76,12 @@ def _argument_problem(args: argparse.Namespace) -> str | None:
     why = dns_name_problem(args.domain, min_labels=2)
     if why:
         return f"{args.domain!r} {why}"
+    for zone in args.dnsbl_zone:
+        why = dns_name_problem(zone, min_labels=2)
+        if why:
+            return f"--dnsbl-zone {zone!r} {why}"
+    if (args.dnsbl or args.dnsbl_zone) and args.ip is None:
+        return "--dnsbl needs --ip IP (the address to look up)"
     for selector in args.selector:
         why = dns_name_problem(selector)
         if why:
@@ -100,6 +122,8 @@ def run_check(argv: Sequence[str], stdout: TextIO) -> int:
             provider=args.provider,
             ip=args.ip,
             label=label,
+            dnsbl=bool(args.dnsbl or args.dnsbl_zone),
+            **({"dnsbl_zones": tuple(args.dnsbl_zone)} if args.dnsbl_zone else {}),
         )
     )
     if options.save_dns is not None:

@@ -16,6 +16,7 @@ from headerlens.model.domaincheck import (
     SpfNode,
     SpfNodeState,
 )
+from headerlens.model.mailrouting import DnsblCheck, DnsblState, DnssecCheck, MxCheck, PolicyCheck
 from headerlens.report.serialize import to_plain
 from headerlens.textsafe import json_text, md_escape
 
@@ -172,6 +173,59 @@ def dmarc_lines(dmarc: DmarcCheck) -> list[Line]:
     return out
 
 
+def mx_lines(mx: MxCheck) -> list[Line]:
+    """MX: each exchange with preference and addresses, whether it is the provider's gateway."""
+    out = [_h(2, f"MX (inbound routing): {mx.state.value}")]
+    for h in mx.hosts:
+        addrs = ", ".join(h.addresses) if h.addresses else "no address"
+        status = {True: "gateway", False: "not the gateway", None: None}[h.gateway]
+        out.append(_item(f"MX {h.preference} {h.host} ({addrs})", status=status))
+        out += [_problem(p, 1) for p in h.problems]
+    if mx.expected:
+        out.append(_item(f"The provider's inbound host: {' or '.join(mx.expected[:2])}"))
+    out += [_problem(p) for p in mx.problems]
+    if mx.publish:
+        out.append(_item("Publish:", status="to publish"))
+        out.append(_item(mx.publish, 1))
+    return out
+
+
+def dnsbl_lines(check: DnsblCheck) -> list[Line]:
+    """Blocklists: one line per list, each return code explained; refusals are not listings."""
+    out = [_h(2, f"Blocklists for {check.ip}")]
+    for r in check.results:
+        detail = "; ".join(f"{c}: {m}" for c, m in zip(r.codes, r.meanings, strict=False))
+        if not r.codes and r.meanings:
+            detail = "; ".join(r.meanings)
+        text = f"{r.zone}" + (f": {detail}" if detail else "")
+        line = _item(text, status=r.state.value)
+        if r.state is DnsblState.LISTED:
+            line = Line("item", text, 0, Severity.ERROR, r.state.value)
+        out.append(line)
+        if r.reason:
+            out.append(_item(f"The list says: {r.reason}", 1))
+    return out
+
+
+def policy_lines(policies: tuple[PolicyCheck, ...]) -> list[Line]:
+    """MTA-STS, TLS-RPT, BIMI: the record at each name, in plain words, and its problems."""
+    out = [_h(2, "MTA-STS, TLS-RPT, BIMI")]
+    for p in policies:
+        out.append(_h(3, f"{p.kind} ({p.name})"))
+        out.append(_item(f"Record: {p.record}" if p.record else "No record.", status=None if p.record else "none"))
+        out += [_item(w, 1) for w in p.words]
+        out += [_problem(d, 1) for d in p.problems]
+    return out
+
+
+def dnssec_lines(d: DnssecCheck) -> list[Line]:
+    """DNSSEC: DNSKEY and DS counts, the AD bit, what follows."""
+    out = [_h(2, "DNSSEC")]
+    out += [_item(w) for w in d.words]
+    out += [_problem(p) for p in d.problems]
+    return out
+
+
 def evidence_lines(log: tuple[DnsRecord, ...]) -> list[Line]:
     """Every DNS answer used, in the order it came back."""
     out = [_h(2, "DNS evidence")]
@@ -202,6 +256,14 @@ def outline(result: DomainCheck) -> list[Line]:
         out += dkim_lines(result)
     if result.dmarc is not None:
         out += dmarc_lines(result.dmarc)
+    if result.mx is not None:
+        out += mx_lines(result.mx)
+    if result.dnsbl is not None:
+        out += dnsbl_lines(result.dnsbl)
+    if result.policies:
+        out += policy_lines(result.policies)
+    if result.dnssec is not None:
+        out += dnssec_lines(result.dnssec)
     if result.dns_log:
         out += evidence_lines(result.dns_log)
     return out

@@ -20,6 +20,9 @@ class DnsRecord:
     ``ttl`` is the smallest TTL in the answer (None when there is no answer).
     ``from_cache`` is True when no packet was sent for this lookup: the answer came from the
     resolver's cache or from an identical query already in flight.
+    ``authenticated`` is the AD bit of the response (RFC 4035 §3.2.3): the resolver that answered
+    validated it with DNSSEC. Only meaningful when that resolver validates and the path to it is
+    trusted (RFC 6840 §5.7); always False from a non-validating resolver.
     """
 
     name: str
@@ -32,6 +35,7 @@ class DnsRecord:
     resolver: str = ""
     error: str | None = None
     from_cache: bool = False
+    authenticated: bool = False
 
     @property
     def ok(self) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from headerlens.model.core import Defect
 from headerlens.model.dns import DnsRecord
+from headerlens.model.mailrouting import DnsblCheck, DnssecCheck, MxCheck, PolicyCheck
 from headerlens.model.spf import SpfRecord, SpfResult
 from headerlens.model.verdicts import DkimKey, DmarcRecord, OrgDomain
 
@@ -184,3 +185,7 @@ class DomainCheck:
     advice: tuple[Defect, ...] = ()
     notes: tuple[str, ...] = ()
     dns_log: tuple[DnsRecord, ...] = ()
+    mx: MxCheck | None = None
+    dnsbl: DnsblCheck | None = None
+    policies: tuple[PolicyCheck, ...] = ()
+    dnssec: DnssecCheck | None = None
