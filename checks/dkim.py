@@ -32,6 +32,7 @@ from headerlens.checks.dnsproto import Resolver
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verdicts import DkimKey, DkimResult, DkimVerdict
+from headerlens.parsers.digits import ascii_int
 from headerlens.parsers.dkimcoverage import header_coverage, unsigned_instance_defects
 
 ROTATION_AGE_DAYS = 7  # a key missing today on a message older than this was probably rotated
@@ -49,11 +50,7 @@ def _body_request(sig: Sig) -> tuple[bool, NewHash, int | None] | None:
     if policy is None or hasher is None or b"bh" not in sig.tags:
         return None
     length = sig.get("l")
-    limit = (
-        int(length)
-        if length is not None and length.isdigit() and len(length) <= MAX_DIGITS
-        else None
-    )
+    limit = ascii_int(length, MAX_DIGITS) if length is not None else None
     return policy.body_algorithm is Relaxed, hasher, limit
 
 
@@ -338,9 +335,7 @@ def _verdict(
         canonicalization=sig.get("c") or "simple/simple",
         identity=sig.get("i"),
         signed_headers=tuple(h.decode("ascii", "replace") for h in sig.include),
-        body_length=int(sig.text["l"])
-        if (sig.get("l") or "").isdigit() and len(sig.text["l"]) <= MAX_DIGITS
-        else None,
+        body_length=ascii_int(sig.get("l") or "", MAX_DIGITS),
         key_name=name,
         key=key,
         crypto_valid=crypto,

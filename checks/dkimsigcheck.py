@@ -17,6 +17,7 @@ from dkim.util import InvalidTagValueList, parse_tag_value
 
 from headerlens.checks.bodyhash import BodyDigests
 from headerlens.model.core import Defect, Severity
+from headerlens.parsers.digits import is_ascii_digits
 from headerlens.parsers.dkimsig import dns_name_problem
 
 CLOCK_SLOP_S = 36000  # the same 10 h leeway dkimpy allows for signers with wrong clocks
@@ -49,7 +50,7 @@ class Sig:
 
 
 def timestamp(value: str | None) -> datetime | None:
-    if value is None or not value.isdigit():
+    if value is None or not is_ascii_digits(value):
         return None
     try:
         return datetime.fromtimestamp(int(value), UTC)
@@ -70,7 +71,7 @@ def parse_sig(index: int, header_index: int, name: bytes, value: bytes) -> Sig:
     }
     for tag in ("t", "x"):
         raw = sig.get(tag)
-        if raw is not None and not raw.isdigit():
+        if raw is not None and not is_ascii_digits(raw):
             sig.error = Defect("dkim.sig.syntax", f"{tag}={raw[:40]} is not a decimal number.")
             return sig
     for tag in ("l", "t", "x"):
@@ -113,7 +114,7 @@ def structure_findings(sig: Sig, digests: BodyDigests, has_body: bool) -> None:
             )
         )
     length = sig.get("l")
-    if length is not None and length.isdigit():
+    if length is not None and is_ascii_digits(length):
         extra = ""
         if has_body:
             policy = canon_policy(sig)

@@ -22,6 +22,7 @@ from headerlens.model.spf import (
     SpfStep,
     SpfVerdict,
 )
+from headerlens.parsers.digits import ascii_int
 from headerlens.parsers.spfrecord import (
     is_spf_version,
     oversized_record,
@@ -369,7 +370,8 @@ class Run:
             pairs = []
             for rdata in answer.answers:
                 pref, _, exchange = rdata.strip().partition(" ")
-                pairs.append((int(pref) if pref.isdigit() else 65536, exchange.strip()))
+                number = ascii_int(pref, 5)
+                pairs.append((65536 if number is None else number, exchange.strip()))
             if len(pairs) > MAX_MX_NAMES:
                 raise self.fail(
                     SpfVerdict.PERMERROR,

@@ -22,6 +22,7 @@ from headerlens.model import (
     HeaderField,
     InputKind,
     NonDelivery,
+    Received,
     ReceivedSPF,
     Severity,
     VendorHeader,
@@ -34,6 +35,7 @@ from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dki
 from headerlens.parsers.headers import looks_binary, split_message, starts_with_field
 from headerlens.parsers.identity import HIDDEN_CHARS, hidden_chars, read_author
 from headerlens.parsers.ndr import parse_ndr
+from headerlens.parsers.received import parse_received
 from headerlens.parsers.receivedspf import parse_received_spf
 from headerlens.parsers.vendor import decode_vendor_header, is_vendor_header
 from headerlens.stamped import duplicate_authserv_id, hop_for_header, stamping_hop
@@ -74,6 +76,10 @@ def _guard(
             )
         )
         return None
+
+
+def _parse_date(field: HeaderField) -> tuple[datetime | None, Defect | None]:
+    return parse_date(field.value)
 
 
 def decode_words_checked(value: str) -> tuple[str, Defect | None]:
@@ -159,7 +165,11 @@ def analyze(
         )
         fields = ()
 
-    chain = build_chain(_capped_hops(fields, defects))
+    def received(field: HeaderField) -> Received:
+        parsed = _guard("Received", field, lambda f: parse_received(f.value), defects)
+        return parsed if parsed is not None else Received(raw=field.value)  # shown raw
+
+    chain = build_chain(_capped_hops(fields, defects), parse=received)
 
     auth: list[AuthResults] = []
     spf: list[ReceivedSPF] = []
@@ -242,7 +252,7 @@ def analyze(
     date_field = first.get("date")
     date: datetime | None = None
     if date_field is not None:
-        date, date_defect = parse_date(date_field.value)
+        date, date_defect = _guard("Date", date_field, _parse_date, defects) or (None, None)
         if date_defect is not None:
             defects.append(
                 Defect("date.header", f"Date header: {date_defect.message}", date_defect.severity)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from headerlens.model.auth import AuthProperty, AuthResults, MethodResult
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.parsers.compauth import explain_method_result
+from headerlens.parsers.digits import is_ascii_digits
 
 _WSP = " \t\r\n"
 # RFC 5321 Keyword / Ldh-str, as RFC 8601 §2.2 uses it for method and result names.
@@ -219,7 +220,7 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
                         Severity.WARNING,
                     )
                 )
-            if sc.peek().isdigit():
+            if is_ascii_digits(sc.peek()):
                 version = sc.word(";")
                 header_comments += sc.skip_cfws()
                 if version != "1":

@@ -405,14 +405,17 @@ def build_chain(
     headers: Sequence[HeaderField],
     *,
     registrable_domain_of: Callable[[str], str | None] | None = None,
+    parse: Callable[[HeaderField], Received] | None = None,
 ) -> Chain:
     """Build the chain from the header section (index 0 = top-most field).
 
     Only fields named exactly ``Received`` count (not X-Received, not ARC). Hop 1 is the
     bottom-most field (RFC 5321 §4.4: each relay prepends its line). ``registrable_domain_of``
     lets a caller pass a Public Suffix List lookup; by default a small built-in heuristic is used
-    because this layer does no I/O.
+    because this layer does no I/O. ``parse`` reads one Received field (analyze passes
+    parse_received under its parser guard).
     """
+    read = parse or (lambda field: parse_received(field.value))
     domain_of = registrable_domain_of or registrable_domain
     fields = sorted((h for h in headers if h.lname == "received"), key=lambda h: h.index)
     hops: list[Hop] = []
@@ -422,7 +425,7 @@ def build_chain(
     first_ts = None
     last_ts = None
     for number, field in enumerate(reversed(fields), start=1):
-        received: Received = parse_received(field.value)
+        received: Received = read(field)
         role, vendor, version = classify_hop(received)
         ts = received.timestamp
         delay: timedelta | None = None

@@ -10,6 +10,8 @@ it documents individually are explained.
 
 from __future__ import annotations
 
+from headerlens.parsers.digits import is_ascii_digits
+
 # Individually documented reason codes.
 _COMPAUTH_REASONS: dict[str, str] = {
     "000": (
@@ -95,7 +97,7 @@ def explain_compauth_reason(reason: str | None) -> str | None:
     if reason is None:
         return None
     code = reason.strip()
-    if len(code) != 3 or not code.isdigit():
+    if len(code) != 3 or not is_ascii_digits(code):
         return None
     if code in _COMPAUTH_REASONS:
         return f"reason {code}: {_COMPAUTH_REASONS[code]}"

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 from headerlens.model.core import Defect, Severity
+from headerlens.parsers.digits import ascii_int
 
 __all__ = ["parse_date"]
 
@@ -85,22 +86,22 @@ for _p in _MONTH2_AMBIGUOUS:
 
 _COMMENT = re.compile(r"\([^()]*\)")
 _ISO = re.compile(
-    r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})[T ]\s*"
-    r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?"
-    r"\s*(?P<z>Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT|UT)?",
+    r"(?P<y>[0-9]{4})-(?P<mo>[0-9]{1,2})-(?P<d>[0-9]{1,2})[T ]\s*"
+    r"(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:[.,](?P<frac>[0-9]+))?)?"
+    r"\s*(?P<z>Z|[+-][0-9]{2}(?::?[0-9]{2})?|UTC|GMT|UT)?",
     re.IGNORECASE,
 )
 # day month year time [zone], after the weekday was dropped; month is any word (localised).
 _DMY = re.compile(
-    r"(?P<d>\d{1,3})\s*[-\s]\s*(?P<mo>[^\W\d_]{2,}\S*?)\.?\s*[-\s]\s*(?P<y>\d{2,4})\s+"
-    r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<frac>\d+))?)?"
-    r"(?:\s+(?P<z>[+-]\d{4}|[+-]\d{2}:\d{2}|[A-Za-z]{1,5}))?"
+    r"(?P<d>[0-9]{1,3})\s*[-\s]\s*(?P<mo>[^\W\d_]{2,}\S*?)\.?\s*[-\s]\s*(?P<y>[0-9]{2,4})\s+"
+    r"(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:[.,](?P<frac>[0-9]+))?)?"
+    r"(?:\s+(?P<z>[+-][0-9]{4}|[+-][0-9]{2}:[0-9]{2}|[A-Za-z]{1,5}))?"
 )
 # A 12-hour clock: "2018-4-20 11:01:08 PM". The standard library silently drops the "PM".
 _TWELVE_HOUR = re.compile(
-    r"(?<![\d:])(?P<h>\d{1,2})(?P<rest>:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?P<ampm>[AaPp])\.?[Mm]\.?(?!\w)"
+    r"(?<![0-9:])(?P<h>[0-9]{1,2})(?P<rest>:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?)\s*(?P<ampm>[AaPp])\.?[Mm]\.?(?!\w)"
 )
-_NUMERIC_ZONE = re.compile(r"(?<![\w:])[+-]\d{4}(?!\d)")
+_NUMERIC_ZONE = re.compile(r"(?<![\w:])[+-][0-9]{4}(?![0-9])")
 _NEG_ZERO = re.compile(r"(?<![\w:])-0000(?!\d)")
 
 # Exchange/Outlook "zero" dates: OLE automation day 0 (30 Dec 1899), 1 Jan 1900 and FILETIME's
@@ -117,8 +118,8 @@ def _defect(code: str, message: str, severity: Severity = Severity.WARNING) -> D
 def _month_number(word: str) -> int | None:
     """Month number for an English, localised or garbled month name, or None."""
     w = word.lower().strip(".")
-    if w.isdigit():
-        n = int(w)
+    n = ascii_int(w, 2)  # ASCII only: "¹²".isdigit() is true, but int() refuses it
+    if n is not None:
         return n if 1 <= n <= 12 else None
     if w[:3] in _MONTH3:
         return _MONTH3[w[:3]]
@@ -132,7 +133,7 @@ def _zone_minutes(zone: str | None) -> tuple[int | None, bool]:
     z = zone.strip().upper()
     if z in {"Z", "UT", "UTC", "GMT"}:
         return 0, True
-    m = re.fullmatch(r"([+-])(\d{2}):?(\d{2})?", z)
+    m = re.fullmatch(r"([+-])([0-9]{2}):?([0-9]{2})?", z)
     if m:
         sign = -1 if m.group(1) == "-" else 1
         minutes = int(m.group(2)) * 60 + int(m.group(3) or 0)
@@ -182,7 +183,7 @@ def _parse_iso(text: str) -> tuple[datetime | None, bool]:
     if not known:
         # Go's "2023-07-28 19:32:25.9 +0000 UTC" puts a space before the numeric zone.
         rest = text[m.end() :]
-        zm = re.match(r"\s*([+-]\d{4}|[+-]\d{2}:\d{2})", rest)
+        zm = re.match(r"\s*([+-][0-9]{4}|[+-][0-9]{2}:[0-9]{2})", rest)
         if zm:
             offset, known = _zone_minutes(zm.group(1))
     frac = (m.group("frac") or "0")[:6].ljust(6, "0")

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from headerlens.model.auth import ARCSeal, ARCSet, AuthResults, DKIMSignature, TagList
 from headerlens.model.core import Defect, HeaderField, Severity
+from headerlens.parsers.digits import is_ascii_digits
 from headerlens.parsers.taglist import parse_tag_list
 
 _WS_RE = re.compile(r"[ \t\r\n]+")
@@ -36,7 +37,7 @@ def _int_tag(tags: TagList, name: str, what: str, defects: list[Defect]) -> int 
     raw = tags.get(name)
     if raw is None:
         return None
-    if raw.isascii() and raw.isdigit():
+    if is_ascii_digits(raw):
         if len(raw) > _MAX_DIGITS:
             # RFC 6376 §3.5 caps l=, t= and x= at 76 digits; checking first also keeps int()
             # from raising on Python's 4300-digit conversion limit (CVE-2020-10735).

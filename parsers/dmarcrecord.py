@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from headerlens.model.core import Defect, Severity
 from headerlens.model.verdicts import DmarcRecord
+from headerlens.parsers.digits import ascii_int
 
 _POLICIES = frozenset({"none", "quarantine", "reject"})
 _ALIGN = frozenset({"r", "s"})
@@ -128,9 +129,9 @@ def _choice(tag: str, value: str, allowed: frozenset[str], defects: list[Defect]
 
 
 def _number(tag: str, value: str, high: int | None, defects: list[Defect]) -> int | None:
-    v = value.strip()
-    if v.isdigit() and (high is None or int(v) <= high):
-        return int(v)
+    n = ascii_int(value.strip())
+    if n is not None and (high is None or n <= high):
+        return n
     defects.append(Defect("dmarc.record.value", f"{tag}={value!r} is not a valid number."))
     return None
 

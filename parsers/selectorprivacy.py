@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from email.utils import getaddresses
 
 from headerlens.model.core import HeaderField
+from headerlens.parsers.digits import is_ascii_digits
 
 # Header fields that name the message's recipients (RFC 5322 §3.6.3; the rest are common
 # delivery stamps: Delivered-To (Postfix, Gmail), X-Original-To (Postfix), Envelope-To (Exim)).
@@ -62,10 +63,10 @@ def tracking_selector(selector: str, recipients: Iterable[str] = ()) -> str | No
     if uuid:
         return f"contains a unique identifier ({uuid.group(0)})"
     for hex_run in _HEX_RUN.findall(selector):
-        if any(c.isdigit() for c in hex_run):
+        if any(is_ascii_digits(c) for c in hex_run):
             return f"contains a {len(hex_run)}-digit hexadecimal number"
     for token in _TOKEN.findall(selector):
-        if any(c.isdigit() for c in token) and any(c.isalpha() for c in token):
+        if any(is_ascii_digits(c) for c in token) and any(c.isalpha() for c in token):
             return f"contains a {len(token)}-character random-looking string"
     return None
 

@@ -8,6 +8,7 @@ import re
 from headerlens import budgets
 from headerlens.model.core import Defect, Severity
 from headerlens.model.spf import MacroToken, SpfMacro, SpfMechanism, SpfModifier, SpfRecord, SpfTerm
+from headerlens.parsers.digits import is_ascii_digits
 
 # Hand-written: no maintained PyPI library exposes RFC 7208 record syntax as data with
 # per-term defects (pyspf parses inside its evaluator and raises on the first error).
@@ -50,7 +51,7 @@ def is_toplabel(label: str) -> bool:
     """The ``toplabel`` rule of §7.1: alphanumerics and inner dashes, not all digits."""
     if not _TOPLABEL.fullmatch(label):
         return False
-    return "-" in label or not label.isdigit()
+    return "-" in label or not is_ascii_digits(label)
 
 
 def _macro_tokens(text: str, *, explanation: bool) -> tuple[tuple[MacroToken, ...], bool]:
