@@ -106,6 +106,8 @@ def load_snapshot(path: Path) -> tuple[tuple[DnsRecord, ...], str | None]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SnapshotError(f"DNS snapshot {path} is not valid JSON: {exc}") from exc
+    except RecursionError:  # json's decoder recurses once per nesting level
+        raise SnapshotError(f"DNS snapshot {path}: JSON too deeply nested") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise SnapshotError(f"{path} is not a headerlens DNS snapshot (no format {FORMAT!r})")
     if doc.get("version") != VERSION:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TextIO
 
 from headerlens.checks.options import make_resolver
-from headerlens.dnsargs import add_dns_options, error_line, parse_with_dns
-from headerlens.exitcodes import EXIT_INPUT, EXIT_OK
+from headerlens.dnsargs import add_dns_options, error_line, parse_with_dns, write_output
+from headerlens.exitcodes import EXIT_INPUT
 
 _EPILOG = """\
 examples:
@@ -98,7 +97,7 @@ def _err(msg: str) -> None:
     error_line("headerlens check", msg)
 
 
-def run_check(argv: Sequence[str], stdout: TextIO) -> int:
+def run_check(argv: Sequence[str], stdout: TextIO | None) -> int:
     """Parse ``argv``, check the domain, write Markdown or JSON. Returns the exit status."""
     from headerlens.checks.domaincheck import check_domain
     from headerlens.checks.verify import run_blocking
@@ -134,15 +133,6 @@ def run_check(argv: Sequence[str], stdout: TextIO) -> int:
         except OSError as exc:
             _err(f"cannot write {options.save_dns}: {exc.strerror or exc}")
             return EXIT_INPUT
-    text = render_domain_check(result, args.format)
-    if args.output:
-        from headerlens.atomic import write_atomic
-
-        try:
-            write_atomic(Path(args.output), text)
-        except OSError as exc:
-            _err(f"cannot write {args.output}: {exc.strerror or exc}")
-            return EXIT_INPUT
-    else:
-        stdout.write(text)
-    return EXIT_OK
+    return write_output(
+        "headerlens check", render_domain_check(result, args.format), args.output, stdout
+    )

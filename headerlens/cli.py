@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from headerlens import __version__
 from headerlens.checks.options import VerifyOptions
-from headerlens.dnsargs import add_dns_options, error_line, parse_with_dns
+from headerlens.dnsargs import add_dns_options, error_line, parse_with_dns, write_output
 from headerlens.exitcodes import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def _err(msg: str) -> None:
     error_line("headerlens", msg)
 
 
-def run_report(argv: Sequence[str], stdout: TextIO) -> int:
+def run_report(argv: Sequence[str], stdout: TextIO | None) -> int:
     """``headerlens report``: load, analyse, render, write."""
     from headerlens.analyze import analyze
     from headerlens.source import InputError, load
@@ -106,19 +106,9 @@ def run_report(argv: Sequence[str], stdout: TextIO) -> int:
         return EXIT_INPUT
     from headerlens.report.render import render
 
-    text = render(analysis, verification, args.format)
-    if args.output:
-        from headerlens.atomic import write_atomic
-
-        out = Path(args.output)
-        try:
-            write_atomic(out, text)
-        except OSError as exc:
-            _err(f"cannot write {out}: {exc.strerror or exc}")
-            return EXIT_INPUT
-    else:
-        stdout.write(text)
-    return EXIT_OK
+    return write_output(
+        "headerlens", render(analysis, verification, args.format), args.output, stdout
+    )
 
 
 def _output_clash(
@@ -183,6 +173,11 @@ def run_console(argv: Sequence[str], stdout: TextIO) -> int:
                 "use 'headerlens report -' instead"
             )
             return EXIT_INPUT
+    if sys.__stdin__ is None or sys.__stderr__ is None:  # Textual reads fd 0, draws on fd 2
+        _err(
+            "standard input is closed; the console needs the keyboard (or use 'headerlens report')"
+        )
+        return EXIT_INPUT
     from headerlens.tui.app import HeaderlensApp
 
     HeaderlensApp(None if loaded else args.file, loaded=loaded, verify_options=options).run()

@@ -1,16 +1,19 @@
-"""The DNS command-line options shared by ``headerlens``, ``report`` and ``check``."""
+"""The DNS options, error line and output shared by ``headerlens``, ``report`` and ``check``."""
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from headerlens import budgets
 from headerlens.checks.options import VerifyOptions
 from headerlens.checks.resolver import parse_resolver_arg
+from headerlens.exitcodes import EXIT_INPUT, EXIT_OK
 from headerlens.textsafe import inert
 
 
@@ -79,4 +82,47 @@ def parse_with_dns(
 
 def error_line(prog: str, msg: str) -> None:
     """One line on stderr; file names and library messages may carry escape sequences."""
-    sys.stderr.write(f"{prog}: {inert(msg)}\n")
+    if sys.stderr is not None:  # nowhere to say it when fd 2 was closed; the status remains
+        sys.stderr.write(f"{prog}: {inert(msg)}\n")
+
+
+def write_output(prog: str, text: str, output: str | None, stdout: TextIO | None) -> int:
+    """Write ``text`` to the ``-o`` file (atomically) or to standard output; the exit status.
+
+    A file or stream that cannot be written (full disk, closed standard output) is one error
+    line and exit status 2. A reader that went away (BrokenPipeError) is left to the caller.
+    """
+    if output:
+        from headerlens.atomic import write_atomic
+
+        try:
+            write_atomic(Path(output), text)
+        except OSError as exc:
+            error_line(prog, f"cannot write {output}: {exc.strerror or exc}")
+            return EXIT_INPUT
+        return EXIT_OK
+    if stdout is None:  # started with fd 1 closed
+        error_line(prog, "standard output is closed; use -o FILE to write the result")
+        return EXIT_INPUT
+    try:
+        stdout.write(text)
+        stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _discard_unwritten(stdout)
+        error_line(prog, f"cannot write to standard output: {exc.strerror or exc}")
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+def _discard_unwritten(stream: TextIO) -> None:
+    """Point ``stream``'s descriptor at /dev/null so the interpreter's final flush of what
+    could not be written succeeds instead of printing a second error."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)

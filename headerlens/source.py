@@ -81,6 +81,8 @@ def _from_msg(path: Path) -> LoadedInput:
 def load(source: str, stdin: BinaryIO | None = None) -> LoadedInput:
     """Load ``source`` ("-" = standard input). Raises InputError with a one-line reason."""
     if source == "-":
+        if stdin is None and sys.stdin is None:  # the process was started with fd 0 closed
+            raise InputError("standard input is closed; give a file name instead of '-'")
         stream = stdin if stdin is not None else sys.stdin.buffer
         data = _read_limited(stream, "standard input")
         name = "<stdin>"
