@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from headerlens.model.ndr import CodeMeaning, Rejecter, WhoActs
+from headerlens.parsers.digits import is_ascii_digits
 
 RFC3463 = "RFC 3463"
 # Vendor documents the entries below follow.
@@ -391,7 +392,7 @@ _WHO_BY_SUBJECT = {
     "4": WhoActs.RECIPIENT_ADMIN, "5": WhoActs.SENDER_ADMIN, "6": WhoActs.SENDER,
     "7": WhoActs.SENDER_ADMIN,
 }
-CODE = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})$")
+CODE = re.compile(r"^([245])\.([0-9]{1,3})\.([0-9]{1,3})$")  # ASCII digits only
 
 
 def _meaning(key: str, e: Entry, matched: str) -> CodeMeaning:
@@ -455,6 +456,6 @@ def lookup(
         "detail code is not in the catalogue.",
         who,
         "Read the diagnostic text for the receiver's reason.",
-        f"{RFC3463} §3.1-§3.{int(subject) + 1 if subject.isdigit() else 1}",
+        f"{RFC3463} §3.1-§3.{int(subject) + 1 if is_ascii_digits(subject) else 1}",
         "rfc3463-class",
     )

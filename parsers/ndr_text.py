@@ -224,8 +224,8 @@ def quoted_original(text: str) -> str | None:
 def reply_parts(diagnostic: str) -> tuple[int | None, str | None]:
     """The RFC 5321 reply code and the RFC 3463 enhanced code at the start of a reply."""
     text = re.sub(r"^\s*(?:smtp|x-\w+)\s*;\s*", "", diagnostic, flags=re.I)
-    code = re.match(r"\s*([245]\d\d)(?:[\s:-]|$)", text)
-    enhanced = re.search(r"(?:^|[\s#(-])([245]\.\d{1,3}\.\d{1,3})(?=[\s)>;,.]|$)", text[:120])
+    code = re.match(r"\s*([245][0-9][0-9])(?:[\s:-]|$)", text)
+    enhanced = re.search(r"(?:^|[\s#(-])([245]\.[0-9]{1,3}\.[0-9]{1,3})(?=[\s)>;,.]|$)", text[:120])
     return (int(code.group(1)) if code else None), (enhanced.group(1) if enhanced else None)
 
 

@@ -174,3 +174,13 @@ def test_check_exit_0_on_unicode_dmarc_numbers(tmp_path: Path) -> None:
     assert b"internal error" not in proc.stderr
     doc = json.loads(proc.stdout)
     assert "p=reject" in json.dumps(doc)
+
+
+def test_bounce_codes_are_ascii_only() -> None:
+    from headerlens.parsers.ndr_codes import lookup
+    from headerlens.parsers.ndr_text import reply_parts
+
+    # "٥٥٠ ٥.٧.١" (Arabic-Indic digits) is not an SMTP reply or RFC 3463 status code
+    assert reply_parts("\u0665\u0665\u0660 \u0665.\u0667.\u0661 denied") == (None, None)
+    assert reply_parts("550 5.7.1 denied") == (550, "5.7.1")
+    assert "no status code" in lookup("5.\u0667.1", "", None).explanation
