@@ -1,17 +1,33 @@
-"""Re-validate the ARC chain with dkimpy's ARC verifier, keys prefetched (RFC 8617 §5.2)."""
+"""Re-validate the ARC chain with dkimpy's ARC verifier, keys prefetched (RFC 8617 §5.2).
+
+dkimpy gets the header section only: given the whole message, its parser splits and re-joins the
+body (11x the input in memory with 50 sets) and every ARC-Message-Signature canonicalises the body
+again (50 sets over a large body: 76 s). Here each AMS body hash comes from one streamed pass per
+canonicalisation (checks.bodyhash.BodyDigests) shared by all sets.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import re
 from collections.abc import Mapping
 from typing import Any
 
 import dkim
+from dkim.canonicalization import (
+    CanonicalizationPolicy,
+    InvalidCanonicalizationPolicyError,
+    Relaxed,
+)
+from dkim.crypto import HASH_ALGORITHMS
 from dkim.util import InvalidTagValueList, parse_tag_value
 
 from headerlens import budgets
+from headerlens.checks.bodyhash import BodyDigests, split_message
 from headerlens.checks.dkimkey import pick_key_record
+from headerlens.checks.dkimsigcheck import MAX_DIGITS
 from headerlens.checks.dnsproto import Resolver
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
@@ -27,22 +43,49 @@ _METHOD = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*=\s*([A-Za-z0-9_-]+)")
 
 
 class _ArcVerifier(dkim.ARC):  # type: ignore[misc]  # dkimpy ships no type hints
-    """dkimpy's ARC verifier; for a header-only input the AMS bh= is dropped before checking.
+    """dkimpy's ARC verifier over the header section; AMS body hashes are checked here.
 
-    dkimpy checks the body hash before b=, so without the body every AMS would fail; with bh=
-    removed, b= still covers the signed header fields (and the AMS field itself, bh= included).
+    dkimpy checks the body hash before b=; it gets every AMS without bh= (so it only verifies
+    b=, which covers the AMS field itself, bh= included), after the body hash was compared with
+    the shared streamed digest. Without a body (header-only input) bh= is not checked at all.
     """
 
-    def __init__(self, message: bytes, *, header_only: bool) -> None:
-        super().__init__(message, minkey=1024)
-        self._header_only = header_only
+    def __init__(self, head: bytes, digests: BodyDigests | None) -> None:
+        super().__init__(head, minkey=1024)
+        self._digests = digests
 
     def verify_sig_process(
         self, sig: dict[bytes, bytes], include_headers: list[bytes], sig_header: Any, dnsfunc: Any
     ) -> Any:
-        if self._header_only:
+        if b"bh" in sig:
+            if self._digests is not None:
+                _check_body_hash(sig, self._digests)
             sig = {k: v for k, v in sig.items() if k != b"bh"}
         return super().verify_sig_process(sig, include_headers, sig_header, dnsfunc)
+
+
+def _check_body_hash(sig: dict[bytes, bytes], digests: BodyDigests) -> None:
+    """Raise as dkimpy would when bh= does not match the canonical body (RFC 6376 §3.7)."""
+    try:
+        policy = CanonicalizationPolicy.from_c_value(sig.get(b"c", b"simple/simple"))
+    except InvalidCanonicalizationPolicyError as exc:
+        raise dkim.MessageFormatError(f"invalid c= value: {exc.args[0]}") from None
+    hasher = HASH_ALGORITHMS.get(sig.get(b"a", b""))
+    if hasher is None:
+        raise dkim.ValidationError(f"unknown signature algorithm: {sig.get(b'a')!r}")
+    length = sig.get(b"l")
+    if length is not None and not (length.isdigit() and len(length) <= MAX_DIGITS):
+        raise dkim.MessageFormatError(f"invalid l= value: {length[:40]!r}")
+    limit = int(length) if length is not None else None
+    digest = digests.digest(policy.body_algorithm is Relaxed, hasher, limit)
+    try:
+        expected = base64.b64decode(re.sub(rb"\s+", b"", sig[b"bh"]))
+    except (binascii.Error, ValueError) as exc:
+        raise dkim.MessageFormatError(str(exc)) from None
+    if digest != expected:
+        raise dkim.ValidationError(
+            f"body hash mismatch (got {base64.b64encode(digest)!r}, expected {sig[b'bh']!r})"
+        )
 
 
 def _key_uses(verifier: _ArcVerifier) -> list[tuple[str, str, int]]:
@@ -230,15 +273,28 @@ def _unsure(records: list[DnsRecord]) -> tuple[ArcResult, str] | None:
     return None
 
 
-async def verify_arc(raw: bytes, resolver: Resolver, *, has_body: bool | None = None) -> ArcVerdict:
+async def verify_arc(
+    raw: bytes,
+    resolver: Resolver,
+    *,
+    has_body: bool | None = None,
+    digests: BodyDigests | None = None,
+) -> ArcVerdict:
     """Validate the ARC chain of ``raw``; ``has_body`` None means "header-only if no body".
+
+    ``digests`` shares body hashes with the DKIM check (it must be over the body of ``raw``).
 
     All AS/AMS keys are fetched concurrently first, then dkimpy's ARC verifier runs with a
     ``dnsfunc`` serving only those answers (and refusing keys we judged unsafe to compute with).
     """
     header_only = (not has_body) if has_body is not None else not _HEADER_END.search(raw)
+    head, body = split_message(raw)
+    if header_only:
+        digests = None
+    elif digests is None:
+        digests = BodyDigests(body if body is not None else b"")
     try:
-        verifier = _ArcVerifier(raw, header_only=header_only)
+        verifier = _ArcVerifier(head, digests)
     except Exception as exc:  # dkimpy raises IndexError and others on odd header blocks
         return ArcVerdict(ArcResult.FAIL, str(exc), f"The header section could not be read: {exc}.")
     seals = sum(1 for name, _value in verifier.headers if name.lower() == b"arc-seal")

@@ -176,12 +176,14 @@ async def verify_dkim(
     receipt_time: datetime | None,
     now: datetime,
     field_names: Sequence[str] | None = None,
+    digests: BodyDigests | None = None,
 ) -> tuple[DkimVerdict, ...]:
     """Re-verify every DKIM-Signature in ``raw`` (top-most first) against the live keys.
 
     ``field_names`` are the header field names as headerlens split them (top-most first);
     when dkimpy splits the section differently, the coverage maps are left out (their header
-    numbers would not match the rest of the report) and each verdict says why.
+    numbers would not match the rest of the report) and each verdict says why. ``digests``
+    shares body hashes with the ARC check (it must be over the body of ``raw``).
     """
     if not _HAS_SIGNATURE.search(raw):
         return ()
@@ -228,7 +230,7 @@ async def verify_dkim(
         return key.raw.encode("utf-8", "surrogateescape") if key else None
 
     # one canonicalisation pass per c= body rule, shared by every signature (and its l=)
-    digests = BodyDigests(body)
+    digests = digests or BodyDigests(body)
     for sig in sigs:
         request = _body_request(sig) if sig.tags and has_body else None
         if request is not None:

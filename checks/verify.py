@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from headerlens.checks.arc import verify_arc
+from headerlens.checks.bodyhash import BodyDigests, split_message
 from headerlens.checks.dkim import verify_dkim
 from headerlens.checks.dmarc import evaluate_dmarc
 from headerlens.checks.findings import build_findings
@@ -152,6 +153,8 @@ async def verify_stream(
     if ip is not None:
         start_task("spf", evaluate_spf(resolver, ip, mail_from, helo))
     signed = signed_bytes(analysis)
+    # DKIM and ARC share the body hashes: one canonicalisation pass per c= body rule
+    digests = BodyDigests(split_message(signed)[1] or b"")
     start_task(
         "dkim",
         verify_dkim(
@@ -161,10 +164,11 @@ async def verify_stream(
             receipt_time=analysis.receipt_time,
             now=now,
             field_names=[h.name for h in analysis.headers],
+            digests=digests,
         ),
     )
     if analysis.arc_sets:
-        start_task("arc", verify_arc(signed, resolver, has_body=analysis.has_body))
+        start_task("arc", verify_arc(signed, resolver, has_body=analysis.has_body, digests=digests))
     # Warm the cache for DMARC while SPF and DKIM run (shared in-flight queries): every
     # _dmarc name its tree walks will ask is known now, so DMARC adds no round trip.
     names = list(dmarc_prefetch_names(analysis, from_domain, mail_from, helo, ip is not None))

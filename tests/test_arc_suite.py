@@ -132,3 +132,21 @@ async def test_unsealed_message_is_none() -> None:
 )
 def test_summarize_aar(aar: str, pairs: tuple[tuple[str, str], ...]) -> None:
     assert summarize_aar(aar) == pairs
+
+
+async def test_dkim_and_arc_share_one_body_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    # lab: shared-mailing-list-arc.eml — two DKIM signatures and two AMS, all relaxed: the body
+    # is canonicalised once for all four (it was four times, twice by dkimpy's ARC parser)
+    from headerlens.analyze import analyze
+    from headerlens.checks.verify import verify
+    from tests.labverify import LoggingMemoryResolver
+    from tests.test_catalogue_dns_arc_ar import _bytes_canonicalised
+
+    raw = (LAB / "messages/shared-mailing-list-arc.eml").read_bytes()
+    analysis = analyze(raw)
+    assert analysis.body_start is not None
+    sizes = _bytes_canonicalised(monkeypatch)
+    result = await verify(analysis, LoggingMemoryResolver())
+    assert result.arc is not None and result.arc.result is ArcResult.PASS
+    assert len(result.dkim) == 2
+    assert 0 < sum(sizes) <= len(raw) - analysis.body_start

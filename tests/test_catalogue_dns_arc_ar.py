@@ -7,6 +7,8 @@ answers, and (marked ``dns``) by the lab's real Knot + Unbound pair.
 from __future__ import annotations
 
 import time
+import tracemalloc
+from typing import Any
 
 import pytest
 
@@ -27,6 +29,7 @@ from tests.catalogue import MSG, codes, timed, with_header
 from tests.dnslab import LabDns
 from tests.memresolver_dkim import MemoryResolver
 from tests.test_dkim_verify import _MSG, _PUB, LAB_NOW, RECEIPT, sign
+from tests.test_dkimkey import rsa_record
 
 ED_KEY = f"v=DKIM1; k=ed25519; p={_PUB}"
 KEY_NAME = "ed._domainkey.example.com"
@@ -223,6 +226,59 @@ async def test_i4_fifty_sets_whose_keys_time_out() -> None:
     assert time.monotonic() - started < 2.0
     assert len(resolver.asked) <= 2 * 50
     assert verdict.result is not ArcResult.PASS
+
+
+def _bytes_canonicalised(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Sizes of every body (or body chunk) canonicalised, by dkimpy or by checks.bodyhash."""
+    from dkim.canonicalization import Relaxed, Simple
+
+    from headerlens.checks import bodyhash
+
+    sizes: list[int] = []
+    for cls in (Relaxed, Simple):
+        real = cls.canonicalize_body
+
+        def counting(content: bytes, real: Any = real) -> bytes:
+            sizes.append(len(content))
+            return bytes(real(content))
+
+        monkeypatch.setattr(cls, "canonicalize_body", staticmethod(counting))
+    real_chunk = bodyhash._canonical
+
+    def chunk(view: memoryview, relaxed: bool) -> bytes:
+        sizes.append(len(view))
+        return real_chunk(view, relaxed)
+
+    monkeypatch.setattr(bodyhash, "_canonical", chunk)
+    return sizes
+
+
+async def test_i5_fifty_sets_canonicalise_the_body_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every AMS re-canonicalised the whole body in dkimpy (50 sets over a large body: 76 s);
+    # one streamed pass is shared by all sets now.
+    sets = [_arc_set(1, "none")] + [_arc_set(i) for i in range(2, 51)]
+    body = b"a line  of text \r\n" * 5000
+    keys = {(f"s{i}._domainkey.example.org", "TXT"): [rsa_record(2048)] for i in range(1, 51)}
+    sizes = _bytes_canonicalised(monkeypatch)
+    verdict = await verify_arc(_arc_msg(sets) + body, MemoryResolver(keys), has_body=True)
+    assert verdict.result is ArcResult.FAIL  # the AMS body hash is AAAA
+    assert len(verdict.instances) == 50
+    assert sum(sizes) <= len(body) + len(MSG)
+
+
+async def test_i6_arc_memory_stays_below_the_body_size() -> None:
+    # dkimpy's ARC(raw) split and re-joined the whole message: 3.6x a 24 MiB attachment
+    body = b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAx\r\n" * 110_000
+    raw = _arc_msg([_arc_set(1, "none")]) + body
+    keys = {("s1._domainkey.example.org", "TXT"): [rsa_record(2048)]}
+    tracemalloc.start()
+    try:
+        verdict = await verify_arc(raw, MemoryResolver(keys), has_body=True)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert verdict.instances and verdict.instances[0].ams_valid is False
+    assert peak < len(body), f"{peak:,} bytes allocated for a {len(body):,}-byte body"
 
 
 # --- J: Authentication-Results ----------------------------------------------------------------
