@@ -103,7 +103,40 @@ def _legacy(value: str) -> tuple[str, ...] | None:
 
 
 def _domain(addr: str) -> str | None:
-    return addr.rpartition("@")[2].strip().rstrip(".").lower() or None if "@" in addr else None
+    if "@" not in addr:
+        return None
+    domain = addr.rpartition("@")[2].strip()
+    if domain.startswith("[") and domain.endswith("]"):
+        return literal_domain(domain)
+    return domain.rstrip(".").lower() or None
+
+
+# A domain name (RFC 1035 §2.3.1 letters, digits, hyphens; labels joined by dots), the only
+# reading of a domain literal that is not an address literal.
+_NAME_IN_LITERAL = re.compile(
+    r"(?i)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z][a-z0-9-]*\.?"
+)
+# An address ending in a dot before ">" or the end: the absolute (root) form of the same name.
+_ROOT_DOT = re.compile(r"(@[^\s<>@,;:\"()\[\]\\]*[^\s<>@,;:\"()\[\]\\.])\.(?=\s*(?:>|,|$))")
+
+
+def literal_domain(literal: str) -> str | None:
+    """The author domain of a domain literal ``[...]`` (RFC 5322 §3.4.1), or None.
+
+    RFC 5321 §4.1.3 allows only address literals there (``[192.0.2.1]``, ``[IPv6:...]``, a
+    tagged literal): those name no domain, so DMARC has no author domain to apply (RFC 9989
+    §5.3.1 leaves messages without one out of scope). ``[bank-corp.com]`` is none of them and
+    cannot be delivered to, but a mail client shows it as bank-corp.com, so the reading that
+    protects the reader is that name: DMARC is evaluated for bank-corp.com, as if the brackets
+    were not there, and a finding says the brackets were used. Reading it as "no domain" would
+    let a spoof of a p=reject domain escape DMARC by adding two characters.
+    """
+    inner = literal[1:-1].strip()
+    if ":" in inner or not _NAME_IN_LITERAL.fullmatch(inner):
+        return None  # an address literal or not a name at all
+    if all(label.isdigit() for label in inner.rstrip(".").split(".")):
+        return None  # a dotted IPv4 address
+    return inner.rstrip(".").lower()
 
 
 def _scripts(text: str) -> set[str]:
@@ -171,6 +204,19 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
             )
         )
     value = from_fields[0].value
+    if _ROOT_DOT.search(value):
+        # "ceo@bank-corp.com." is the absolute form of bank-corp.com (RFC 1034 §3.1), the same
+        # name; Python's address parser rejects it, which would leave no author domain at all.
+        value = _ROOT_DOT.sub(r"\1", value)
+        defects.append(
+            Defect(
+                "identity.from-root-dot",
+                f"The From address ends its domain with a dot ({_show(from_fields[0].value)}): "
+                "that is the same domain written in absolute form, so DMARC is evaluated for it "
+                "without the dot. Receivers that fail to parse it skip DMARC, a known evasion.",
+                Severity.WARNING,
+            )
+        )
     limit = int(budgets.EMAIL_PARSE_BYTES.limit)
     if len(value) > limit:
         defects.append(
@@ -271,9 +317,29 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         defects.append(hidden_chars("From", value))
     first = addresses[0] if addresses else None
     domain = _domain(first) if first else None
+    if first and first.rpartition("@")[2].startswith("["):
+        defects.append(_literal_note(first, domain))
     if domain:
         defects.extend(domain_notes(domain))
     return Author(first, domain, addresses, tuple(defects))
+
+
+def _literal_note(address: str, domain: str | None) -> Defect:
+    """The finding for a From address with a domain literal (see :func:`literal_domain`)."""
+    if domain is None:
+        return Defect(
+            "identity.from-address-literal",
+            f"The From address {_show(address)} names an IP address, not a domain: there is no "
+            "author domain, so DMARC cannot be applied and nothing authenticates the sender.",
+            Severity.ERROR,
+        )
+    return Defect(
+        "identity.from-domain-literal",
+        f"The From address {_show(address)} writes the domain in brackets, as a domain literal, "
+        f"where only IP addresses belong (RFC 5321 §4.1.3); clients show it as {domain}, so "
+        f"DMARC is evaluated for {domain}. Receivers that find no domain in it skip DMARC.",
+        Severity.ERROR,
+    )
 
 
 def hidden_chars(field_name: str, text: str) -> Defect:

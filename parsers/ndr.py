@@ -227,14 +227,21 @@ def _raw_original(data: bytes, msg: email.message.Message) -> tuple[bytes | None
     for chunk in delim.split(data)[1:]:
         if chunk.startswith(b"--"):
             break
-        chunk = re.sub(rb"^[^\r\n]*(?:\r\n|\r|\n)", b"", chunk, count=1)  # rest of the delimiter line
+        chunk = re.sub(
+            rb"^[^\r\n]*(?:\r\n|\r|\n)", b"", chunk, count=1
+        )  # rest of the delimiter line
         head_end = re.search(rb"(?:\r?\n){2}|\r\r", b"\n" + chunk)
         if head_end is None:
             continue
         head = chunk[: max(head_end.start() - 1, 0)].decode("latin-1").lower()
         body = chunk[head_end.end() - 1 :]
-        kind = (OriginalKind.MESSAGE if "message/rfc822" in head
-                else OriginalKind.HEADERS if "text/rfc822-headers" in head else None)
+        kind = (
+            OriginalKind.MESSAGE
+            if "message/rfc822" in head
+            else OriginalKind.HEADERS
+            if "text/rfc822-headers" in head
+            else None
+        )
         if kind is None:
             continue
         if "quoted-printable" in head:
@@ -246,9 +253,17 @@ def _raw_original(data: bytes, msg: email.message.Message) -> tuple[bytes | None
 def _merge(dsn: list[FailedRecipient], hits: list[TextHit]) -> list[FailedRecipient]:
     """Complete the DSN's recipients from the text (fuller replies, remote IP, SMTP stage)."""
     if not dsn:
-        return [FailedRecipient(address=h.address, original_recipient=h.original_recipient,
-                                diagnostic=h.diagnostic, remote_mta=h.remote_mta,
-                                remote_ip=h.remote_ip, smtp_stage=h.stage) for h in hits]
+        return [
+            FailedRecipient(
+                address=h.address,
+                original_recipient=h.original_recipient,
+                diagnostic=h.diagnostic,
+                remote_mta=h.remote_mta,
+                remote_ip=h.remote_ip,
+                smtp_stage=h.stage,
+            )
+            for h in hits
+        ]
     by_addr = {h.address.lower(): h for h in hits}
     out = []
     for i, r in enumerate(dsn):
@@ -257,14 +272,19 @@ def _merge(dsn: list[FailedRecipient], hits: list[TextHit]) -> list[FailedRecipi
             out.append(r)
             continue
         longer = len(hit.diagnostic) > len(r.diagnostic)
-        out.append(FailedRecipient(
-            address=r.address,
-            original_recipient=r.original_recipient or hit.original_recipient,
-            action=r.action, status=r.status,
-            diagnostic=hit.diagnostic if longer or not r.diagnostic else r.diagnostic,
-            reporting_mta=r.reporting_mta, remote_mta=r.remote_mta or hit.remote_mta,
-            remote_ip=hit.remote_ip, smtp_stage=hit.stage,
-        ))
+        out.append(
+            FailedRecipient(
+                address=r.address,
+                original_recipient=r.original_recipient or hit.original_recipient,
+                action=r.action,
+                status=r.status,
+                diagnostic=hit.diagnostic if longer or not r.diagnostic else r.diagnostic,
+                reporting_mta=r.reporting_mta,
+                remote_mta=r.remote_mta or hit.remote_mta,
+                remote_ip=hit.remote_ip,
+                smtp_stage=hit.stage,
+            )
+        )
     return out
 
 
@@ -272,9 +292,14 @@ def _vendor(r: FailedRecipient, fmt: NdrFormat) -> str | None:
     where = f"{r.remote_mta or ''} {r.diagnostic}".lower()
     if "gsmtp" in where or re.search(r"google(?:mail)?\.com\b", r.remote_mta or "", re.I):
         return "google"
-    if ("outlook.com" in where or "sender.office.com" in where or "go.microsoft.com" in where
-            or "resolver.adr" in where or "storedrv" in where
-            or (fmt is NdrFormat.EXCHANGE and r.remote_mta is None)):
+    if (
+        "outlook.com" in where
+        or "sender.office.com" in where
+        or "go.microsoft.com" in where
+        or "resolver.adr" in where
+        or "storedrv" in where
+        or (fmt is NdrFormat.EXCHANGE and r.remote_mta is None)
+    ):
         return "microsoft"
     if "yahoo" in where:
         return "yahoo"
@@ -287,8 +312,13 @@ def _org(host: str | None) -> str:
     return ".".join(labels[-keep:])
 
 
-def _rejecter(r: FailedRecipient, fmt: NdrFormat, reporter: str | None, sender: str | None,
-              forced: Rejecter | None) -> tuple[Rejecter, str]:
+def _rejecter(
+    r: FailedRecipient,
+    fmt: NdrFormat,
+    reporter: str | None,
+    sender: str | None,
+    forced: Rejecter | None,
+) -> tuple[Rejecter, str]:
     """Which server refused: the remote MTA's name, a stamp in the reply, else the reporter's side.
 
     ``sender`` is the returned message's author domain, when the report carries it.
@@ -298,7 +328,10 @@ def _rejecter(r: FailedRecipient, fmt: NdrFormat, reporter: str | None, sender: 
     remote = r.remote_mta or ""
     stamp = ndr_text.microsoft_stamp(r.diagnostic)
     if remote and _GATEWAYS.search(remote):
-        return Rejecter.RECIPIENT_GATEWAY, f"{remote} is a filtering service in front of the mailbox"
+        return (
+            Rejecter.RECIPIENT_GATEWAY,
+            f"{remote} is a filtering service in front of the mailbox",
+        )
     if remote and _MAILBOX_HOSTS.search(remote):
         return Rejecter.RECIPIENT_MAILBOX, f"{remote} is a mailbox provider's MX"
     if stamp:
@@ -316,7 +349,9 @@ def _rejecter(r: FailedRecipient, fmt: NdrFormat, reporter: str | None, sender: 
             "mailbox in its own organisation"
         )
     if reporter and _org(reporter) == _org(r.address):
-        role = Rejecter.RECIPIENT_GATEWAY if fmt is NdrFormat.MIMECAST else Rejecter.RECIPIENT_MAILBOX
+        role = (
+            Rejecter.RECIPIENT_GATEWAY if fmt is NdrFormat.MIMECAST else Rejecter.RECIPIENT_MAILBOX
+        )
         return role, f"the report was written in the recipient's domain ({reporter})"
     if reporter and sender and _org(reporter) == _org(sender):
         return Rejecter.SENDER_OWN, f"{reporter} (the sender's domain) refused or gave up itself"
@@ -394,11 +429,17 @@ def _explain(
     """The recipient with its reply read, its meaning looked up and the refusing server named."""
     smtp_code, enhanced = ndr_text.reply_parts(r.diagnostic)
     r = FailedRecipient(
-        address=r.address, original_recipient=r.original_recipient, action=r.action,
+        address=r.address,
+        original_recipient=r.original_recipient,
+        action=r.action,
         status=r.status or enhanced,
         diagnostic_status=enhanced if enhanced != (r.status or enhanced) else None,
-        smtp_code=smtp_code, diagnostic=r.diagnostic, reporting_mta=r.reporting_mta or reporter,
-        remote_mta=r.remote_mta, remote_ip=r.remote_ip, smtp_stage=r.smtp_stage,
+        smtp_code=smtp_code,
+        diagnostic=r.diagnostic,
+        reporting_mta=r.reporting_mta or reporter,
+        remote_mta=r.remote_mta,
+        remote_ip=r.remote_ip,
+        smtp_stage=r.smtp_stage,
     )
     vendor = _vendor(r, fmt)
     said = f"{r.diagnostic} {context}".strip()
@@ -406,10 +447,19 @@ def _explain(
     hit = text_entry(said)
     rejecter, why = _rejecter(r, fmt, reporter, author, hit[1].rejecter if hit else None)
     return FailedRecipient(
-        address=r.address, original_recipient=r.original_recipient, action=r.action,
-        status=r.status, diagnostic_status=r.diagnostic_status, smtp_code=r.smtp_code,
-        diagnostic=r.diagnostic, reporting_mta=r.reporting_mta, remote_mta=r.remote_mta,
-        remote_ip=r.remote_ip, smtp_stage=r.smtp_stage, rejecter=rejecter, rejecter_why=why,
+        address=r.address,
+        original_recipient=r.original_recipient,
+        action=r.action,
+        status=r.status,
+        diagnostic_status=r.diagnostic_status,
+        smtp_code=r.smtp_code,
+        diagnostic=r.diagnostic,
+        reporting_mta=r.reporting_mta,
+        remote_mta=r.remote_mta,
+        remote_ip=r.remote_ip,
+        smtp_stage=r.smtp_stage,
+        rejecter=rejecter,
+        rejecter_why=why,
         meaning=meaning,
     )
 

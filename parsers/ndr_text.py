@@ -44,8 +44,9 @@ def clean_reply(text: str) -> str:
 
 
 def _stage(text: str) -> str | None:
-    m = re.search(r"(RCPT TO|MAIL FROM|end of (?:data|DATA)|DATA|initial connection|HELO|EHLO)",
-                  text, re.I)
+    m = re.search(
+        r"(RCPT TO|MAIL FROM|end of (?:data|DATA)|DATA|initial connection|HELO|EHLO)", text, re.I
+    )
     if m is None:
         return None
     word = m.group(1)
@@ -64,14 +65,24 @@ def postfix(text: str) -> list[TextHit]:
         rest = m.group("rest")
         said = re.search(
             r"host\s+(\S+?)\[([^\]]+)\]\s+said:\s*(.*?)(?:\(in reply to (.+?) command\)|$)",
-            rest, re.S,
+            rest,
+            re.S,
         )
         if said:
-            hits.append(TextHit(m.group("addr"), clean_reply(said.group(3)), said.group(1),
-                                said.group(2), _stage(said.group(4) or ""), m.group("orig")))
+            hits.append(
+                TextHit(
+                    m.group("addr"),
+                    clean_reply(said.group(3)),
+                    said.group(1),
+                    said.group(2),
+                    _stage(said.group(4) or ""),
+                    m.group("orig"),
+                )
+            )
         else:
-            hits.append(TextHit(m.group("addr"), clean_reply(rest),
-                                original_recipient=m.group("orig")))
+            hits.append(
+                TextHit(m.group("addr"), clean_reply(rest), original_recipient=m.group("orig"))
+            )
     return hits
 
 
@@ -80,34 +91,43 @@ def exim(text: str) -> list[TextHit]:
     start = re.search(r"following address\(es\) failed:\s*\n", text)
     if start is None:
         return []
-    body = re.split(r"\n-{4,}", text[start.end():], maxsplit=1)[0]
+    body = re.split(r"\n-{4,}", text[start.end() :], maxsplit=1)[0]
     hits: list[TextHit] = []
     for m in re.finditer(r"^ {1,4}(\S+@\S+)\s*\n((?:[ \t]{3,}.*\n?)*)", body, re.M):
         detail = m.group(2)
         host = re.search(r"host\s+(\S+)\s+\[([^\]]+)\]:?", detail)
         after = re.search(r"SMTP error from remote mail server after ([^:<]+)", detail)
         diag = detail
-        if host and detail[host.end():host.end() + 1] == ":":
-            diag = detail[host.end() + 1:]  # "host H [IP]: 550 ..." on one line
+        if host and detail[host.end() : host.end() + 1] == ":":
+            diag = detail[host.end() + 1 :]  # "host H [IP]: 550 ..." on one line
         elif after:
-            diag = re.sub(r"^[^\n]*\n", "", detail[after.start():], count=1)
-        hits.append(TextHit(m.group(1).strip("<>:"), clean_reply(diag),
-                            host.group(1) if host else None, host.group(2) if host else None,
-                            _stage(after.group(1)) if after else None))
+            diag = re.sub(r"^[^\n]*\n", "", detail[after.start() :], count=1)
+        hits.append(
+            TextHit(
+                m.group(1).strip("<>:"),
+                clean_reply(diag),
+                host.group(1) if host else None,
+                host.group(2) if host else None,
+                _stage(after.group(1)) if after else None,
+            )
+        )
     return hits
 
 
 def sendmail(text: str) -> list[TextHit]:
-    """"The following addresses had permanent fatal errors" and the session transcript."""
-    sec = re.search(r"-+ The following addresses had (?:permanent fatal|transient non-fatal) "
-                    r"errors -+\s*\n(.*?)(?=\n\s*-{3,}|\Z)", text, re.S)
+    """ "The following addresses had permanent fatal errors" and the session transcript."""
+    sec = re.search(
+        r"-+ The following addresses had (?:permanent fatal|transient non-fatal) "
+        r"errors -+\s*\n(.*?)(?=\n\s*-{3,}|\Z)",
+        text,
+        re.S,
+    )
     if sec is None:
         return []
     remote = None
     reply = ""
     stage = None
-    talk = re.search(r"\.\.\. while talking to ([^\s:]+?)\.?:\s*\n(.*?)(?=\n\s*\n|\Z)",
-                     text, re.S)
+    talk = re.search(r"\.\.\. while talking to ([^\s:]+?)\.?:\s*\n(.*?)(?=\n\s*\n|\Z)", text, re.S)
     if talk:
         remote = talk.group(1)
         block: list[str] = []
@@ -125,14 +145,23 @@ def sendmail(text: str) -> list[TextHit]:
         reply = clean_reply(" ".join(block))
         stage = _stage(last_cmd or "")
     hits: list[TextHit] = []
-    for m in re.finditer(r"^<?(" + _ADDR + r")>?\s*\n((?:[ \t]+\(.*\)\s*\n?)*)",
-                         sec.group(1), re.M):
+    for m in re.finditer(
+        r"^<?(" + _ADDR + r")>?\s*\n((?:[ \t]+\(.*\)\s*\n?)*)", sec.group(1), re.M
+    ):
         detail = m.group(2)
         reason = re.search(r"\(reason:\s*(.*)\)", detail)
         expanded = re.search(r"\(expanded from:\s*(.*)\)", detail)
         diag = reply or (reason.group(1) if reason else "")
-        hits.append(TextHit(m.group(1), diag, remote, None, stage,
-                            expanded.group(1).strip("<>") if expanded else None))
+        hits.append(
+            TextHit(
+                m.group(1),
+                diag,
+                remote,
+                None,
+                stage,
+                expanded.group(1).strip("<>") if expanded else None,
+            )
+        )
     return hits
 
 
@@ -150,14 +179,23 @@ def qmail(text: str) -> list[TextHit]:
             stage = "end of DATA"
         elif "does not like recipient" in para:
             stage = "RCPT TO"
-        hits.append(TextHit(m.group(1), clean_reply(said.group(1) if said else para), None,
-                            ip.group(1) if ip else None, stage))
+        hits.append(
+            TextHit(
+                m.group(1),
+                clean_reply(said.group(1) if said else para),
+                None,
+                ip.group(1) if ip else None,
+                stage,
+            )
+        )
     return hits
 
 
 _EXCH_DIAG = re.compile(
     r"(?:Diagnostic information for administrators|Informations de diagnostic pour les "
-    r"administrateurs|Diagnoseinformationen f\w+r Administratoren)\s*:?", re.I)
+    r"administrateurs|Diagnoseinformationen f\w+r Administratoren)\s*:?",
+    re.I,
+)
 
 
 def exchange(text: str) -> tuple[list[TextHit], str | None]:
@@ -165,15 +203,19 @@ def exchange(text: str) -> tuple[list[TextHit], str | None]:
     m = _EXCH_DIAG.search(text)
     if m is None:
         return [], None
-    block = text[m.end():]
+    block = text[m.end() :]
     stop = _EXCHANGE_ORIGINAL.search(block)
     block = block[: stop.start()] if stop else block
-    gen = re.search(r"(?:Generating server|Serveur de g\S+ration|Generierender Server)\s*:\s*"
-                    r"(\S+)", block)
+    gen = re.search(
+        r"(?:Generating server|Serveur de g\S+ration|Generierender Server)\s*:\s*"
+        r"(\S+)",
+        block,
+    )
     hits = []
     for h in re.finditer(
         r"^(" + _ADDR + r")\s*\n(?:([^\s@']+)\s*\n)?\s*Remote Server returned '(.*?)'\s*$",
-        block, re.M | re.S,
+        block,
+        re.M | re.S,
     ):
         hits.append(TextHit(h.group(1), clean_reply(h.group(3)), h.group(2) or None))
     return hits, gen.group(1) if gen else None
@@ -184,8 +226,9 @@ def mimecast(text: str) -> list[TextHit]:
     m = re.search(r"could not be\s*delivered:\s*\n--\s*(" + _ADDR + r")", text)
     if m is None:
         return []
-    info = re.search(r"Additional information follows\s*:\s*\n--\s*(.*?)(?=\n[ \t]*\n|\Z)",
-                     text, re.S)
+    info = re.search(
+        r"Additional information follows\s*:\s*\n--\s*(.*?)(?=\n[ \t]*\n|\Z)", text, re.S
+    )
     problem = re.search(r"The problem appears to be\s*:\s*\n--\s*(.*?)\n", text)
     diag = info.group(1) if info else (problem.group(1) if problem else "")
     return [TextHit(m.group(1), clean_reply(diag))]
@@ -193,20 +236,24 @@ def mimecast(text: str) -> list[TextHit]:
 
 def gmail_response(text: str) -> str:
     """Gmail's "The response was:" / "The response from the remote server was:" text."""
-    m = re.search(r"The response (?:from the remote server )?was:\s*\n(.*?)(?=\n[ \t]*\n|\Z)",
-                  text, re.S)
+    m = re.search(
+        r"The response (?:from the remote server )?was:\s*\n(.*?)(?=\n[ \t]*\n|\Z)", text, re.S
+    )
     return clean_reply(m.group(1)) if m else ""
 
 
 _EXCHANGE_ORIGINAL = re.compile(
     r"^(?:Original message headers|En-t\S+tes de message d'origine|"
-    r"Urspr\S+ngliche Nachrichtenkopfzeilen)\s*:\s*$", re.M)
+    r"Urspr\S+ngliche Nachrichtenkopfzeilen)\s*:\s*$",
+    re.M,
+)
 _ORIGINAL_MARKERS = (
     _EXCHANGE_ORIGINAL,
     re.compile(r"^-+ ?Below this line is a copy of the message\.?\s*$", re.M),
     re.compile(r"^-+ This is a copy of the message, including all the headers\. -+\s*$", re.M),
-    re.compile(r"^-+ ?(?:Original message|Original message follows|Returned message) -+\s*$",
-               re.M | re.I),
+    re.compile(
+        r"^-+ ?(?:Original message|Original message follows|Returned message) -+\s*$", re.M | re.I
+    ),
 )
 
 
@@ -215,7 +262,7 @@ def quoted_original(text: str) -> str | None:
     for rx in _ORIGINAL_MARKERS:
         m = rx.search(text)
         if m is not None:
-            rest = text[m.end():].lstrip("\r\n")
+            rest = text[m.end() :].lstrip("\r\n")
             if re.match(r"[A-Za-z0-9-]+:", rest):
                 return rest
     return None
@@ -230,8 +277,9 @@ def reply_parts(diagnostic: str) -> tuple[int | None, str | None]:
 
 
 # Exchange Online's servers stamp their name into the reply: "[TY1P286MB3121.JPNP286.PROD.OUTLOOK.COM".
-_MS_STAMP = re.compile(r"\[([A-Z0-9]+\.(?:[A-Z0-9]+\.)*PROD\.(?:OUTLOOK|EXCHANGELABS)\.COM)\b",
-                       re.I)
+_MS_STAMP = re.compile(
+    r"\[([A-Z0-9]+\.(?:[A-Z0-9]+\.)*PROD\.(?:OUTLOOK|EXCHANGELABS)\.COM)\b", re.I
+)
 
 
 def microsoft_stamp(diagnostic: str) -> str | None:

@@ -6,8 +6,14 @@ import base64
 
 import pytest
 
+from headerlens.analyze import analyze
+from headerlens.checks.verify import verify
+from headerlens.model import Analysis
+from headerlens.model.dns import DnsRecord
+from headerlens.model.verdicts import DmarcResult, DmarcVerdict
 from headerlens.textsafe import inert, md_escape
 from tests.catalogue import MSG, timed
+from tests.memresolver_dkim import MemoryResolver
 
 INVISIBLE = [
     "\u00ad",  # SOFT HYPHEN
@@ -60,3 +66,55 @@ def test_hidden_characters_inside_an_encoded_word_are_named() -> None:
     a, _ = timed(MSG.replace(b"From: Alice", f"From: =?utf-8?b?{word}?=".encode()))
     (found,) = [d for d in a.defects if d.code == "display.hidden-chars"]
     assert "U+202E" in found.message
+
+
+# --- From forms that must not switch DMARC off ------------------------------------------------
+
+BANK_DNS = {("_dmarc.bank-corp.com", "TXT"): ("v=DMARC1; p=reject",)}
+
+
+class _Resolver(MemoryResolver):
+    """The in-memory zones with the (empty) query log verify() reads."""
+
+    @property
+    def log(self) -> tuple[DnsRecord, ...]:
+        return ()
+
+
+async def _dmarc_for(from_value: str) -> tuple[DmarcVerdict, Analysis]:
+    data = MSG.replace(b"From: Alice <alice@example.net>", f"From: {from_value}".encode())
+    analysis = analyze(data)
+    verification = await verify(analysis, _Resolver(BANK_DNS))
+    assert verification.dmarc is not None
+    return verification.dmarc, analysis
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("<ceo@bank-corp.com.>", "identity.from-root-dot"),
+        ("CEO <ceo@bank-corp.com.>", "identity.from-root-dot"),
+        ("ceo@bank-corp.com.", "identity.from-root-dot"),
+        ("ceo@[bank-corp.com]", "identity.from-domain-literal"),
+        ("Bank Corp CEO <ceo@[Bank-Corp.com]>", "identity.from-domain-literal"),
+        ("ceo@bank-corp.com", None),  # the plain form, for comparison
+    ],
+)
+async def test_from_forms_keep_the_dmarc_fail(value: str, code: str | None) -> None:
+    dmarc, analysis = await _dmarc_for(value)
+    assert analysis.from_addr is not None and analysis.from_addr.domain == "bank-corp.com"
+    assert dmarc.from_domain == "bank-corp.com"
+    assert (dmarc.result, dmarc.policy, dmarc.disposition) == (DmarcResult.FAIL, "reject", "reject")
+    codes = {d.code for d in analysis.defects}
+    if code is not None:
+        assert code in codes
+    assert "identity.from-unparseable" not in codes and "identity.parsers-disagree" not in codes
+
+
+@pytest.mark.parametrize("value", ["ceo@[192.0.2.1]", "ceo@[10.0.0.1]"])
+async def test_an_address_literal_has_no_author_domain(value: str) -> None:
+    # RFC 5321 §4.1.3: an address literal names a host, not a domain: DMARC cannot be applied,
+    # and the finding says that nothing authenticates the sender
+    dmarc, analysis = await _dmarc_for(value)
+    assert dmarc.result is DmarcResult.NONE and dmarc.from_domain is None
+    assert "identity.from-address-literal" in {d.code for d in analysis.defects}
