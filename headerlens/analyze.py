@@ -35,6 +35,7 @@ from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dki
 from headerlens.parsers.headers import looks_binary, split_message, starts_with_field
 from headerlens.parsers.identity import HIDDEN_CHARS, hidden_chars, read_author
 from headerlens.parsers.ndr import parse_ndr
+from headerlens.parsers.provenance import attribute_fields
 from headerlens.parsers.received import parse_received
 from headerlens.parsers.receivedspf import parse_received_spf
 from headerlens.parsers.vendor import decode_vendor_header, is_vendor_header
@@ -170,6 +171,7 @@ def analyze(
         return parsed if parsed is not None else Received(raw=field.value)  # shown raw
 
     chain = build_chain(_capped_hops(fields, defects), parse=received)
+    provenance = attribute_fields(fields, chain)
 
     auth: list[AuthResults] = []
     spf: list[ReceivedSPF] = []
@@ -245,7 +247,7 @@ def analyze(
         for s in group_arc_sets(tuple(seals), tuple(ams), tuple(aar))
     )
     vendor = [v.at_hop(hop_for_header(chain, v.header_index)) for v in vendor]
-    duplicate = duplicate_authserv_id(auth, chain)  # catalogue J3
+    duplicate = duplicate_authserv_id(auth, chain, provenance)  # catalogue J3
     if duplicate is not None:
         defects.append(duplicate)
 
@@ -312,6 +314,7 @@ def analyze(
         receipt_time=receipt_time,
         defects=tuple(defects),
         ndr=ndr,
+        provenance=provenance,
     )
 
 

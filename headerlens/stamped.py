@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from headerlens.model import Analysis, AuthResults, Chain, Defect, MethodResult
+from headerlens.model import Analysis, AuthResults, Chain, Defect, MethodResult, Provenance
 
 
 def final_receiver_results(analysis: Analysis) -> tuple[AuthResults, ...]:
@@ -12,17 +12,25 @@ def final_receiver_results(analysis: Analysis) -> tuple[AuthResults, ...]:
 
     Copies such as Authentication-Results-Original are not the final receiver's word.
     """
-    return _own_fields(analysis.auth_results, analysis.chain)[0]
+    return _own_fields(analysis.auth_results, analysis.chain, analysis.provenance)[0]
 
 
 def _own_fields(
-    auth_results: Sequence[AuthResults], chain: Chain
+    auth_results: Sequence[AuthResults], chain: Chain, provenance: Provenance | None = None
 ) -> tuple[tuple[AuthResults, ...], tuple[AuthResults, ...]]:
-    """(the final receiver's fields, lower fields that claim its authserv-id), top-most first."""
+    """(the final receiver's fields, lower fields that claim its authserv-id), top-most first.
+
+    With the fields attributed (parsers/provenance), only what the final receiving organisation
+    wrote can be its verdict: when it wrote none, there is none (never the sender's own field).
+    """
     fields = [a for a in auth_results if a.header_name.lower() == "authentication-results"]
-    if not fields:
+    if provenance is not None and provenance.fields:
+        mine = [a for a in fields if provenance.is_receivers(a.header_index)]
+    else:
+        mine = fields
+    if not mine:
         return (), ()
-    top = min(fields, key=lambda a: a.header_index)
+    top = min(mine, key=lambda a: a.header_index)
     if top.authserv_id is None:
         # Microsoft writes no authserv-id, so nothing ties an older field to the final
         # receiver (an NDR may carry an earlier hop's copy): only the top-most field counts.
@@ -35,11 +43,17 @@ def _own_fields(
     same = sorted(
         (a for a in fields if (a.authserv_id or "").lower() == key), key=lambda a: a.header_index
     )
-    own = tuple(a for a in same if not any(top.header_index < r < a.header_index for r in received))
+    own = tuple(
+        a
+        for a in same
+        if a in mine and not any(top.header_index < r < a.header_index for r in received)
+    )
     return own, tuple(a for a in same if a not in own)
 
 
-def duplicate_authserv_id(auth_results: Sequence[AuthResults], chain: Chain) -> Defect | None:
+def duplicate_authserv_id(
+    auth_results: Sequence[AuthResults], chain: Chain, provenance: Provenance | None = None
+) -> Defect | None:
     """A defect when fields below a Received line carry the final receiver's authserv-id.
 
     RFC 8601 §5: a receiver must delete (or ignore) fields bearing its own authserv-id that
@@ -47,7 +61,7 @@ def duplicate_authserv_id(auth_results: Sequence[AuthResults], chain: Chain) -> 
     the CVE-2022-48521 class (a forged "pass" below the real result). Several contiguous
     fields at the top (one per method, as Gmail and EOP write them) are normal.
     """
-    own, stray = _own_fields(auth_results, chain)
+    own, stray = _own_fields(auth_results, chain, provenance)
     if not stray:
         return None
     top = own[0]

@@ -10,12 +10,14 @@ from headerlens.model.received import HopRole, Received, Vendor
 from headerlens.parsers.received import normalize_ip
 
 __all__ = [
+    "GATEWAY_VENDORS",
     "classify_hop",
     "exchange_product",
+    "is_gmail_internal",
     "is_internal_ip",
-    "is_provider_internal",
     "registrable_domain",
     "special_range",
+    "vendor_of_host",
 ]
 
 # Second-level labels under which country-code TLDs register names (co.uk, com.au, gov.za...).
@@ -146,7 +148,7 @@ def _host_matches(host: str | None, *suffixes: str) -> bool:
     return any(h == s or h.endswith("." + s) for s in suffixes)
 
 
-def _is_gmail_internal(r: Received) -> bool:
+def is_gmail_internal(r: Received) -> bool:
     """Google's internal hand-offs: "by 2002:a05:...", "by 10.x.y.z with SMTP id ...csp..."."""
     by = r.by or ""
     if by.lower().startswith("2002:") and normalize_ip(by):
@@ -159,19 +161,6 @@ def _is_gmail_internal(r: Received) -> bool:
         and _GMAIL_INTERNAL_ID.search(r.id)
         and (r.with_protocol or "").upper() in {"SMTP", "HTTP"}
     )
-
-
-def is_provider_internal(r: Received) -> bool:
-    """True when the client side of the hop is a provider's own internal server.
-
-    EOP relays messages between ``*.prod.outlook.com`` / ``*.prod.protection.outlook.com``
-    machines; ``*.outbound.protection.outlook.com`` is another tenant's outbound relay and
-    therefore not internal. Google hands over between IPv6 ``2002:`` hosts.
-    """
-    name = r.from_helo or r.from_rdns
-    if name and _EOP_INTERNAL_HOST.search(name.rstrip(".")):
-        return True
-    return _is_gmail_internal(r)
 
 
 def exchange_product(build: str | None) -> str | None:
@@ -202,7 +191,7 @@ def _vendor(r: Received) -> Vendor:
     sw = (r.server_software or "").lower()
     if _host_matches(by, "outlook.com", "office365.com"):
         return Vendor.EOP
-    if _host_matches(by, "google.com", "gmail.com") or _is_gmail_internal(r):
+    if _host_matches(by, "google.com", "gmail.com") or is_gmail_internal(r):
         return Vendor.GMAIL
     if _host_matches(by, "hes.trendmicro.com", "trendmicro.eu", "trendmicro.com") or (
         by or ""
@@ -263,7 +252,7 @@ def _role(r: Received, vendor: Vendor) -> HopRole:
         Vendor.BARRACUDA,
         Vendor.IRONPORT,
     }:
-        same_vendor = _vendor_of_name(r.from_rdns or r.from_helo) == vendor
+        same_vendor = vendor_of_host(r.from_rdns or r.from_helo) == vendor
         if from_internal or same_vendor or r.from_ip is None:
             return HopRole.GATEWAY_INTERNAL
         return HopRole.GATEWAY_INBOUND
@@ -282,7 +271,14 @@ def _role(r: Received, vendor: Vendor) -> HopRole:
     return HopRole.INTERNAL if from_internal else HopRole.MTA
 
 
-def _vendor_of_name(name: str | None) -> Vendor | None:
+# Filtering services that run gateways for their customers (inbound or outbound).
+GATEWAY_VENDORS = frozenset(
+    {Vendor.TREND_MICRO, Vendor.PROOFPOINT, Vendor.MIMECAST, Vendor.BARRACUDA, Vendor.IRONPORT}
+)
+
+
+def vendor_of_host(name: str | None) -> Vendor | None:
+    """The vendor whose servers carry this host name, or None."""
     if not name:
         return None
     return _vendor(Received(raw="", by=name))

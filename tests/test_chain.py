@@ -504,7 +504,7 @@ def test_injected_registrable_domain_lookup() -> None:
     # A Public Suffix List lookup from a higher layer replaces the built-in heuristic.
     headers = fields_from_text(
         "Received: from relay.corp-b.example (relay.corp-b.example [198.51.100.5]) by "
-        "mx.corp-a.example with ESMTP id 1; Tue, 10 Nov 2026 10:00:05 +0000",
+        "mx.corp-a.example (Postfix) with ESMTP id 1; Tue, 10 Nov 2026 10:00:05 +0000",
     )
     default = build_chain(headers)
     assert default.boundary is not None

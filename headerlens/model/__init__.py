@@ -22,6 +22,7 @@ from headerlens.model.ndr import (
     Rejecter,
     WhoActs,
 )
+from headerlens.model.provenance import Author, FieldAuthor, Provenance
 from headerlens.model.received import Boundary, Chain, Hop, HopRole, Received, Vendor
 from headerlens.model.vendor import DecodedField, VendorHeader
 
@@ -32,6 +33,7 @@ __all__ = [
     "Analysis",
     "AuthProperty",
     "AuthResults",
+    "Author",
     "Boundary",
     "Chain",
     "CodeMeaning",
@@ -39,6 +41,7 @@ __all__ = [
     "DecodedField",
     "Defect",
     "FailedRecipient",
+    "FieldAuthor",
     "Finding",
     "HeaderField",
     "Hop",
@@ -48,6 +51,7 @@ __all__ = [
     "NdrFormat",
     "NonDelivery",
     "OriginalKind",
+    "Provenance",
     "Received",
     "ReceivedSPF",
     "Rejecter",

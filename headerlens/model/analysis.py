@@ -8,11 +8,14 @@ from typing import TYPE_CHECKING
 
 from headerlens.model.auth import ARCSet, AuthResults, DKIMSignature, ReceivedSPF
 from headerlens.model.core import Defect, HeaderField, InputKind
+from headerlens.model.provenance import Provenance
 from headerlens.model.received import Chain
 from headerlens.model.vendor import VendorHeader
 
 if TYPE_CHECKING:
     from headerlens.model.ndr import NonDelivery
+
+_UNATTRIBUTED = Provenance()  # for analyses built by hand (tests): no field attributed
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,7 @@ class Analysis:
     receipt_time: datetime | None = None  # timestamp of the boundary hop (or newest dated hop)
     defects: tuple[Defect, ...] = ()
     ndr: NonDelivery | None = None  # set when the message is a non-delivery report
+    provenance: Provenance = _UNATTRIBUTED  # who wrote each header field
 
     @property
     def has_body(self) -> bool:

@@ -71,10 +71,14 @@ class FailedRecipient:
     """One recipient the report says was not delivered (RFC 3464 §2.3 per-recipient fields)."""
 
     address: str
-    original_recipient: str | None = None  # Original-Recipient / X-Actual-Recipient / "expanded from"
+    original_recipient: str | None = (
+        None  # Original-Recipient / X-Actual-Recipient / "expanded from"
+    )
     action: str = "failed"  # failed, delayed, delivered, relayed, expanded (RFC 3464 §2.3.3)
     status: str | None = None  # RFC 3463 enhanced code as the report gives it, e.g. "5.7.26"
-    diagnostic_status: str | None = None  # the enhanced code inside the remote reply, when it differs
+    diagnostic_status: str | None = (
+        None  # the enhanced code inside the remote reply, when it differs
+    )
     smtp_code: int | None = None  # RFC 5321 reply code, e.g. 550
     diagnostic: str = ""  # the remote server's reply (or the reporter's reason), unfolded
     reporting_mta: str | None = None

@@ -1,0 +1,419 @@
+"""The trust boundary: where the message entered the receiving organisation, from what it wrote.
+
+Only what a receiver wrote about its client counts: the connecting IP, reverse DNS it looked up
+and confirmed, its own host name and tier, and its own SPF stamps. What the client claims (the
+HELO name, the name before the IP) never makes a hop internal, and a stamp counts only where the
+receiving organisation wrote it (RFC 8601 §5, RFC 7208 §9.1).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from headerlens.model.core import Defect, HeaderField, Severity
+from headerlens.model.received import Boundary, Hop, Received
+from headerlens.parsers.hops import (
+    GATEWAY_VENDORS,
+    is_gmail_internal,
+    is_internal_ip,
+    vendor_of_host,
+)
+from headerlens.parsers.received import normalize_ip
+
+__all__ = [
+    "SHARED_PROVIDER_DOMAINS",
+    "client_inside",
+    "find_boundary",
+    "identity_in_org",
+    "org_of",
+    "receiver_org",
+    "stamp_identity",
+    "stated_client_ip",
+]
+
+_IP = r"([0-9A-Fa-f:.]{1,45})"
+# Every phrasing of an SPF stamp that names the client IP: Received-SPF's client-ip= (RFC 7208
+# §9.1), Microsoft's "sender IP is", the "designates / does not designate / discourages use of
+# IP as permitted sender" comments of Gmail, Microsoft, rspamd and pypolicyd-spf, "IP is neither
+# permitted nor denied", and rspamd's (and Proton's) smtp.remote-ip property. The lookbehinds let
+# a match start only where a run of address characters starts, and every run is bounded: without
+# both, 60k digits cost a quadratic scan.
+_SPF_IP_PATTERNS = (
+    re.compile(r"client-ip=" + _IP, re.IGNORECASE),
+    re.compile(r"sender IP is " + _IP, re.IGNORECASE),
+    re.compile(r"(?:designates?|discourages use of) " + _IP + " as", re.IGNORECASE),
+    re.compile(r"(?<![0-9A-Fa-f:.])" + _IP + " is neither permitted nor denied", re.I),
+    re.compile(r"\bremote-ip=\[?" + _IP, re.IGNORECASE),
+)
+_SPF_IN_AR = re.compile(r"(?:^|[;\s])spf=\w+(?P<rest>[^;]*)", re.IGNORECASE)
+_REMOTE_IP_AR = re.compile(r"\bsmtp\.(?:remote|client)-ip=\[?" + _IP, re.IGNORECASE)
+_MAILFROM_AR = re.compile(r"smtp\.mailfrom=(\"[^\"]*\"|[^;\s)]*)", re.IGNORECASE)
+_ENVFROM_RSPF = re.compile(r"envelope-from=(\"[^\"]*\"|[^;\s]*)", re.IGNORECASE)
+_HELO_RSPF = re.compile(r"\bhelo=(\"[^\"]*\"|[^;\s]*)", re.IGNORECASE)
+_DOMAIN_OF = re.compile(
+    r"domain of (?:transitioning )?(\S+?) (?:designates|does not|discour)", re.I
+)
+_RECEIVER_RSPF = re.compile(r"\breceiver=([\w.-]+)", re.IGNORECASE)
+_COMMENT_ID = re.compile(r"^\s*\w+\s*\(([\w.-]+\.[\w-]+)\s*:")
+_SIGNING_DOMAIN = re.compile(r"(?:^|;)\s*d\s*=\s*([\w.-]+)\s*(?:;)")
+_AUTHSERV = re.compile(r"^\s*([^\s;=()]+)\s*(?:\d+\s*)?;")
+
+# Mailbox providers whose customers and own servers share one domain: sharing the domain
+# with the receiver says nothing about being inside its organisation.
+SHARED_PROVIDER_DOMAINS = frozenset(
+    {"google.com", "gmail.com", "outlook.com", "hotmail.com", "yahoo.com", "icloud.com", "me.com"}
+)
+# Exchange Online's internal tier: these hosts accept mail only from Microsoft's own servers
+# (mail from the Internet enters at *.mail.protection.outlook.com).
+_EOP_INTERNAL_BY = re.compile(
+    r"\.prod\.outlook\.com$|\.prod\.protection\.outlook\.com$|\.outlook\.office365\.com$",
+    re.IGNORECASE,
+)
+_LOCAL_PROTOCOLS = ("LOCAL", "HTTP")  # HTTP, HTTPS, HTTPREST: webmail / API submission
+
+
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """What a stamp says about the connecting client (Received-SPF or AR spf=)."""
+
+    ip: str
+    header_index: int
+    mail_from: str | None
+    helo: str | None
+    source: str  # "Received-SPF" / "Authentication-Results"
+    identity: str | None  # authserv-id / receiver= / the host naming itself in the comment
+
+
+def _unquote(value: str | None) -> str | None:
+    if value is None:
+        return None
+    v = value.strip().strip('"').strip()
+    return v[1:-1] if v.startswith("<") and v.endswith(">") else v
+
+
+def _first_ip(text: str) -> str | None:
+    for pat in _SPF_IP_PATTERNS:
+        m = pat.search(text)
+        if m and normalize_ip(m.group(1)):
+            return normalize_ip(m.group(1))
+    return None
+
+
+def stamp_identity(field: HeaderField) -> str | None:
+    """Who a stamp says wrote it: the authserv-id of an Authentication-Results field (RFC 8601
+    §2.5), or the receiver= / "(host: ...)" of a Received-SPF field; None when it says nothing.
+    """
+    if field.lname in ("received-spf", "x-tm-received-spf"):
+        m = _RECEIVER_RSPF.search(field.value) or _COMMENT_ID.search(field.value)
+    elif field.lname in ("arc-seal", "arc-message-signature"):
+        m = _SIGNING_DOMAIN.search(field.value)
+    else:
+        m = _AUTHSERV.match(field.value)
+    if m is None or "=" in m.group(1) or m.group(1).lower() in ("<unknown>", "unknown"):
+        return None
+    return m.group(1).strip().rstrip(".").lower() or None
+
+
+def _evidence(headers: Sequence[HeaderField]) -> list[_Evidence]:
+    """Client IPs stated by Received-SPF (RFC 7208 §9.1) and AR spf= comments (RFC 8601)."""
+    found: list[_Evidence] = []
+    for h in headers:
+        lname = h.lname
+        if lname == "received-spf":
+            ip = _first_ip(h.value)
+            if ip is None:
+                continue
+            env = _ENVFROM_RSPF.search(h.value)
+            dom = _DOMAIN_OF.search(h.value)
+            helo = _HELO_RSPF.search(h.value)
+            mail_from = _unquote(env.group(1)) if env else (dom.group(1) if dom else None)
+            found.append(
+                _Evidence(
+                    ip,
+                    h.index,
+                    mail_from,
+                    _unquote(helo.group(1)) if helo else None,
+                    "Received-SPF",
+                    stamp_identity(h),
+                )
+            )
+        elif lname == "authentication-results":
+            ident = stamp_identity(h)
+            clauses = [(sm.group("rest"), True) for sm in _SPF_IN_AR.finditer(h.value)]
+            remote = _REMOTE_IP_AR.search(h.value)
+            if remote:
+                clauses.append((remote.group(0), False))
+            for rest, is_spf in clauses:
+                ip = _first_ip(rest)
+                if ip is None:
+                    continue
+                mf = _MAILFROM_AR.search(rest) if is_spf else None
+                dom = _DOMAIN_OF.search(rest) if is_spf else None
+                mail_from = _unquote(mf.group(1)) if mf else (dom.group(1) if dom else None)
+                found.append(
+                    _Evidence(ip, h.index, mail_from, None, "Authentication-Results", ident)
+                )
+                break
+    return found
+
+
+def stated_client_ip(field: HeaderField) -> str | None:
+    """The connecting IP a Received-SPF or Authentication-Results field says it checked."""
+    found = _evidence((field,))
+    return found[0].ip if found else None
+
+
+def _return_path(headers: Sequence[HeaderField]) -> str | None:
+    for h in headers:
+        if h.lname == "return-path":
+            v = h.value.strip()
+            m = re.search(r"<([^<>]*)>", v)
+            return (m.group(1) if m else v).strip()
+    return None
+
+
+def receiver_org(hops: Sequence[Hop], domain_of: Callable[[str], str | None]) -> str | None:
+    """The registrable domain of the final receiver: the newest 'by' that is a host name."""
+    for hop in reversed(hops):
+        by = hop.received.by
+        if by and normalize_ip(by) is None and "." in by:
+            return domain_of(by)
+    return None
+
+
+def rdns_confirmed(r: Received) -> bool:
+    """True when the receiver wrote a reverse-DNS name it confirmed: Postfix writes "unknown"
+    and Sendmail "(may be forged)" when the forward lookup does not match; Exim verifies the
+    name before it shows it. Other dialects show the client's claim or nothing."""
+    if not r.from_rdns or "may be forged" in r.raw.lower():
+        return False
+    software = (r.server_software or "").lower()
+    return software.startswith(("postfix", "exim", "sendmail"))
+
+
+def client_inside(hop: Hop, org: str | None, domain_of: Callable[[str], str | None]) -> str | None:
+    """Why the client of ``hop`` is inside the receiving organisation, from what the receiver
+    wrote; None when nothing it wrote says so (the HELO name never does)."""
+    r = hop.received
+    if r.from_ip is None and r.from_rdns is None and r.from_helo is None:
+        return "the line names no client: a hand-off inside the receiving host"
+    proto = (r.with_protocol or "").upper()
+    if proto.startswith("LMTP"):
+        return "a delivery over LMTP, which only runs inside the receiving side (RFC 2033 §4)"
+    if r.from_ip is None and proto.startswith(_LOCAL_PROTOCOLS):
+        return f"a local hand-off (with {r.with_protocol}) with no network client"
+    if is_internal_ip(r.from_ip):
+        return f"the receiver saw a private or loopback address ({r.from_ip})"
+    if is_gmail_internal(r):
+        return "a Google-internal hand-off"
+    by = (r.by or "").rstrip(".")
+    if _EOP_INTERNAL_BY.search(by):
+        return f"{by} is an Exchange Online internal server, reached only from Microsoft's own"
+    if org and org not in SHARED_PROVIDER_DOMAINS and rdns_confirmed(r):
+        name = r.from_rdns or ""
+        if domain_of(name) == org:
+            return f"the receiver confirmed the client's reverse DNS ({name}) inside {org}"
+    return None
+
+
+def _gateway_client(hop: Hop) -> bool:
+    """The client is a filtering service (by the reverse DNS its receiver wrote)."""
+    return vendor_of_host(hop.received.from_rdns) in GATEWAY_VENDORS
+
+
+def org_of(host: str | None, domain_of: Callable[[str], str | None]) -> str | None:
+    """The registrable domain of a host name (None for an IP or a bare name)."""
+    if not host or "." not in host or normalize_ip(host) is not None:
+        return None
+    return domain_of(host.rstrip("."))
+
+
+def identity_in_org(
+    identity: str | None,
+    org: str | None,
+    trusted: Sequence[Hop],
+    domain_of: Callable[[str], str | None],
+) -> bool:
+    """Does a stamp's identity (authserv-id, receiver=) name the receiving organisation or one
+    of the hosts inside it?"""
+    if not identity:
+        return False
+    orgs = {org} | {org_of(h.received.by, domain_of) for h in trusted}
+    orgs.discard(None)
+    hosts = {(h.received.by or "").lower().rstrip(".") for h in trusted}
+    return identity in orgs or identity in hosts or domain_of(identity) in orgs
+
+
+def _choose_mail_from(
+    candidates: list[str], return_path: str | None, envelope: str | None
+) -> str | None:
+    """Prefer a full address the receiver stamped, then Return-Path, then a bare domain."""
+    for c in candidates:
+        if "@" in c or c == "":
+            return c
+    if return_path is not None:
+        domain_only = next((c for c in candidates if c), None)
+        if domain_only is None or return_path.lower().endswith("@" + domain_only.lower()):
+            return return_path
+    if candidates:
+        return candidates[0]
+    return envelope
+
+
+@dataclass(frozen=True, slots=True)
+class _Pick:
+    hop: Hop
+    ev: _Evidence
+
+
+def _receivers_pick(
+    evidence: Sequence[_Evidence],
+    hops: Sequence[Hop],
+    walk: Hop,
+    org: str | None,
+    domain_of: Callable[[str], str | None],
+) -> tuple[_Pick | None, list[_Evidence]]:
+    """The receiver's stamp that decides the boundary, and the receiver's stamps used.
+
+    A stamp is the receiving organisation's when it sits above the Received line of the walk's
+    boundary hop (only hosts inside wrote there), or directly below that line (where Gmail and
+    Postfix milters write) carrying the receiver's identity. One directly below may name an older
+    hop only across the receiver's filtering gateways (a Google Workspace inbound gateway):
+    otherwise it is what a sender plants to make a forged hop look like the entry.
+    """
+    by_number = {h.number: h for h in hops}
+    older = by_number.get(walk.number - 1)
+    trusted = [h for h in hops if h.number >= walk.number]
+    picks: list[_Pick] = []
+    used: list[_Evidence] = []
+    for ev in evidence:
+        above = ev.header_index < walk.header_index
+        below = (
+            not above
+            and (older is None or ev.header_index < older.header_index)
+            and identity_in_org(ev.identity, org, trusted, domain_of)
+        )
+        if not (above or below) or is_internal_ip(ev.ip):
+            continue
+        hop = next((h for h in reversed(hops) if h.received.from_ip == ev.ip), None)
+        if hop is None:
+            used.append(ev)
+            continue
+        if hop.number > walk.number and ev.header_index > hop.header_index:
+            continue  # below the line of the hop it names: not written after that hop
+        if below and hop.number < walk.number:
+            between = [by_number[n] for n in range(hop.number + 1, walk.number + 1)]
+            if not all(_gateway_client(h) or client_inside(h, org, domain_of) for h in between):
+                continue
+        picks.append(_Pick(hop, ev))
+        used.append(ev)
+    if not picks:
+        return None, used
+    return max(picks, key=lambda p: p.hop.number), used
+
+
+def _set_aside(
+    evidence: Sequence[_Evidence],
+    used: Sequence[_Evidence],
+    hops: Sequence[Hop],
+    chosen: Hop,
+    mail_from: str | None,
+) -> list[Defect]:
+    """Stamps the receiving organisation did not write that name a hop's client: say what was
+    set aside when they would have changed the boundary or the envelope sender."""
+    out: list[Defect] = []
+    for e in evidence:
+        if e in used or is_internal_ip(e.ip):
+            continue
+        hop = next((h for h in reversed(hops) if h.received.from_ip == e.ip), None)
+        if hop is None:
+            continue
+        other_hop = hop.number != chosen.number
+        other_sender = bool(e.mail_from and mail_from and e.mail_from.lower() != mail_from.lower())
+        if not (other_hop or other_sender):
+            continue
+        said = f"hop {hop.number}'s client {e.ip}" + (
+            f" with envelope sender {e.mail_from}" if e.mail_from else ""
+        )
+        out.append(
+            Defect(
+                "chain.stamp-below-hop",
+                f"The {e.source} field (header #{e.header_index}) names {said}, but the receiving "
+                "organisation did not write it: it sits where the sender's own fields are (or "
+                "where a receiver appends at the bottom, as Exim's add_header does), so it was "
+                f"set aside; the boundary is hop {chosen.number}"
+                + (f" and the envelope sender {mail_from}" if mail_from else "")
+                + " (RFC 8601 §5).",
+                Severity.INFO if not other_hop else Severity.WARNING,
+            )
+        )
+    return out
+
+
+def find_boundary(
+    hops: Sequence[Hop],
+    headers: Sequence[HeaderField],
+    domain_of: Callable[[str], str | None],
+) -> tuple[Boundary | None, list[Defect]]:
+    """The boundary hop with its client, HELO and MAIL FROM, and the defects found on the way."""
+    defects: list[Defect] = []
+    if not hops:
+        return None, defects
+    org = receiver_org(hops, domain_of)
+    walk = next((h for h in reversed(hops) if client_inside(h, org, domain_of) is None), None)
+    if walk is None:
+        defects.append(
+            Defect(
+                "chain.no-boundary",
+                "Every hop is internal to the receiving organisation; no entry point found.",
+                Severity.INFO,
+            )
+        )
+        return None, defects
+    evidence = _evidence(headers)
+    pick, used = _receivers_pick(evidence, hops, walk, org, domain_of)
+    sender = walk.received.from_rdns or walk.received.from_ip or walk.received.from_helo
+    walked = (
+        f"Hop {walk.number} is the newest hop whose client ({sender}) is outside the receiving "
+        f"organisation ({org or 'unknown'}) as far as its receiver wrote; every later hop is "
+        "internal by what its receiver wrote (a HELO name is the client's claim and does not "
+        "count)."
+    )
+    if pick is not None:
+        hop = pick.hop
+        reason = (
+            f"The receiver's {pick.ev.source} field names {pick.ev.ip} as the connecting client, "
+            f"and hop {hop.number} is where {hop.received.by or 'the receiver'} accepted the "
+            f"message from {pick.ev.ip}."
+        )
+        if hop.number != walk.number:
+            reason += f" (Walking the chain alone would have chosen hop {walk.number}.)"
+        mine = [e for e in used if e.ip == pick.ev.ip]
+    else:
+        hop, reason, mine = walk, walked, []
+        if used:
+            defects.append(
+                Defect(
+                    "chain.spf-ip-not-in-chain",
+                    "The client IP stated by the receiver's Received-SPF/Authentication-Results "
+                    "matches no usable Received hop; the boundary was chosen from the chain alone.",
+                    Severity.INFO,
+                )
+            )
+    candidates = [e.mail_from for e in mine if e.mail_from is not None]
+    mail_from = _choose_mail_from(candidates, _return_path(headers), hop.received.envelope_from)
+    helo = next((e.helo for e in mine if e.helo), None)
+    defects += _set_aside(evidence, used, hops, hop, mail_from)
+    return (
+        Boundary(
+            hop_number=hop.number,
+            receiver=hop.received.by,
+            ip=hop.received.from_ip,
+            helo=helo or hop.received.from_helo,
+            mail_from=mail_from,
+            reason=reason,
+        ),
+        defects,
+    )

@@ -1,0 +1,305 @@
+"""Attribute every header field to its author: the receiving organisation, an intermediary, the
+sending side, or unknown, from where the field sits and what the receiver wrote (pure).
+
+A receiver prepends its fields above its own Received line (RFC 5321 §4.4, RFC 8601 §5), so a
+field above the boundary hop's Received line was written inside the receiving organisation and one
+below it arrived with the message. Three receiver habits are known and checked, never assumed:
+Gmail and Postfix milters write their stamps directly below their own Received line (counted when
+the stamp carries the receiver's identity), Exchange Online appends its organisation headers at the
+bottom and renames what another organisation wrote ("-Untrusted", "-Original"), and Rspamd milters
+append at the bottom under the receiver's own queue id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from headerlens.model.core import HeaderField
+from headerlens.model.provenance import Author, FieldAuthor, Provenance
+from headerlens.model.received import Chain, Hop, Vendor
+from headerlens.parsers.boundary import (
+    identity_in_org,
+    org_of,
+    receiver_org,
+    stamp_identity,
+    stated_client_ip,
+)
+from headerlens.parsers.hops import registrable_domain
+
+__all__ = ["STAMP_FIELDS", "attribute_fields"]
+
+STAMP_FIELDS = frozenset(
+    {
+        "authentication-results",
+        "received-spf",
+        "arc-authentication-results",
+        "arc-seal",
+        "arc-message-signature",
+    }
+)
+# Microsoft's renamed copies of what another organisation (or an earlier pass) wrote.
+_COPY_SUFFIXES = ("-untrusted", "-original")
+_COPY_NAMES = frozenset(
+    {"x-ms-exchange-authentication-results", "x-original-authentication-results"}
+)
+# What Exchange Online writes for the organisation holding the message; it strips these from
+# mail arriving from outside and appends its own at the bottom of the header section.
+_MS_ORG = re.compile(
+    r"^x-(?:ms-exchange-organization-|microsoft-antispam(?:-mailbox-delivery)?$"
+    r"|forefront-antispam-report$|ms-exchange-crosstenant-|ms-exchange-transport-)",
+)
+_MS_OUTBOUND = re.compile(r"(?:^|;)\s*DIR:OUT\b", re.IGNORECASE)
+# Receivers that write their header block after every Received field: ProtonMail lists the
+# Received fields first, then its Authentication-Results and X-Pm-* fields.
+_RESERIALISERS = frozenset({"protonmail.ch"})
+_PROTON = re.compile(r"^x-pm-")
+_RSPAMD = re.compile(r"^x-(?:rspamd-|spamd-)")
+
+
+class _Zones:
+    """Where each field sits relative to the Received lines, and who is inside."""
+
+    def __init__(self, chain: Chain, domain_of: Callable[[str], str | None]) -> None:
+        self.hops = sorted(chain.hops, key=lambda h: h.header_index)  # newest first
+        self.by_index = {h.header_index: h for h in self.hops}
+        b = chain.boundary.hop_number if chain.boundary is not None else None
+        self.boundary = b
+        self.boundary_hop = next((h for h in self.hops if h.number == b), None)
+        # With no boundary every hop is the receiver's own (a locally generated message).
+        self.trusted = [h for h in self.hops if b is None or h.number >= b]
+        self.org = receiver_org(chain.hops, domain_of)
+        self.domain_of = domain_of
+        self.receiver_vendors = {h.vendor for h in self.trusted}
+        self.receiver_ids = {(h.received.id or "").lower() for h in self.trusted} - {""}
+        # A receiver known to list every Received field first, then its own fields.
+        self.reserialised = (
+            self.org in _RESERIALISERS
+            and bool(self.hops)
+            and (self.hops[-1].header_index - self.hops[0].header_index == len(self.hops) - 1)
+        )
+        self.origin_org = next(
+            (o for h in reversed(self.hops) if (o := org_of(h.received.by, domain_of))), None
+        )
+
+    def below(self, index: int) -> Hop | None:
+        """The Received line right below ``index``: the hop whose receiver prepended it."""
+        return next((h for h in self.hops if h.header_index > index), None)
+
+    def above(self, index: int) -> Hop | None:
+        return next((h for h in reversed(self.hops) if h.header_index < index), None)
+
+    def writes_above(self, index: int) -> bool:
+        """True when the field at ``index`` sits above a Received line of the receiver's."""
+        hop = self.below(index)
+        return hop is not None and self.is_trusted(hop)
+
+    def is_trusted(self, hop: Hop) -> bool:
+        return self.boundary is None or hop.number >= self.boundary
+
+    def outside(self, hop: Hop, name: str, index: int, what: str) -> FieldAuthor:
+        """A field written at a hop before the receiving organisation got the message."""
+        by = hop.received.by
+        org = org_of(by, self.domain_of)
+        relay = org is not None and org not in (self.origin_org, self.org)
+        author = Author.INTERMEDIARY if relay else Author.SENDER
+        who = (
+            "an organisation the message passed through before the receiver"
+            if relay
+            else "the sending side"
+        )
+        return FieldAuthor(
+            index,
+            name,
+            author,
+            hop.number,
+            by,
+            f"{what} at hop {hop.number} ({by or 'unnamed host'}), before the receiving "
+            f"organisation got the message: written by {who}, as its lines claim; nothing the "
+            "receiver wrote confirms it.",
+        )
+
+
+def _received(z: _Zones, f: HeaderField, hop: Hop) -> FieldAuthor:
+    if z.is_trusted(hop):
+        where = "the boundary hop's" if hop.number == z.boundary else "an internal hop's"
+        return FieldAuthor(
+            f.index,
+            f.name,
+            Author.FINAL_RECEIVER,
+            hop.number,
+            hop.received.by,
+            f"{where.capitalize()} Received line, written by {hop.received.by or 'the receiver'} "
+            "inside the receiving organisation.",
+        )
+    return z.outside(hop, f.name, f.index, "The Received line of a hop")
+
+
+def _unknown(f: HeaderField, evidence: str, claim: str | None = None) -> FieldAuthor:
+    return FieldAuthor(f.index, f.name, Author.UNKNOWN, None, claim, evidence)
+
+
+def _sender(f: HeaderField, evidence: str) -> FieldAuthor:
+    return FieldAuthor(f.index, f.name, Author.SENDER, None, None, evidence)
+
+
+def _copy(z: _Zones, f: HeaderField, hop: Hop | None) -> FieldAuthor:
+    return FieldAuthor(
+        f.index,
+        f.name,
+        Author.INTERMEDIARY if hop is not None and z.is_trusted(hop) else Author.SENDER,
+        None,
+        None,
+        "A copy Microsoft kept of what another organisation (usually the sender's outbound "
+        "filter) or an earlier pass wrote: not the receiving organisation's verdict.",
+    )
+
+
+def _bottom(
+    z: _Zones, f: HeaderField, fields: Sequence[HeaderField], last: dict[str, int]
+) -> FieldAuthor:
+    """A field below every Received line: the message's own header, or a receiver's appended
+    field when something unguessable ties it to the receiver."""
+    name = f.lname
+    ms = (
+        Vendor.EOP in z.receiver_vendors
+        and _MS_ORG.match(name)
+        and not _MS_OUTBOUND.search(f.value)
+    )
+    proton = z.reserialised and _PROTON.match(name)
+    if ms or proton:
+        writer = "Exchange Online" if ms else "ProtonMail"
+        how = (
+            "Exchange Online appends its organisation headers at the bottom and renames what "
+            "another organisation wrote (-Untrusted)"
+            if ms
+            else "ProtonMail writes its own X-Pm-* fields after the sender's header"
+        )
+        if last.get(name) != f.index:
+            return _unknown(
+                f,
+                f"An earlier {f.name} field carried in the message (a copy, or forged): {writer} "
+                "appends its own at the bottom, so only the last one is the receiver's.",
+            )
+        return FieldAuthor(
+            f.index,
+            f.name,
+            Author.FINAL_RECEIVER,
+            None,
+            writer,
+            f"{how}, so this one is the receiving organisation's.",
+        )
+    if _RSPAMD.match(name):
+        queue = next(
+            (g.value.strip().lower() for g in fields if g.lname == "x-rspamd-queue-id"), None
+        )
+        if queue and queue in z.receiver_ids:
+            return FieldAuthor(
+                f.index,
+                f.name,
+                Author.FINAL_RECEIVER,
+                None,
+                "Rspamd",
+                f"Appended at the bottom by the receiver's Rspamd: its queue id {queue} is the id "
+                "the receiving organisation's own Received line gave the message.",
+            )
+    if name in STAMP_FIELDS or _MS_ORG.match(name) or _RSPAMD.match(name):
+        claim = stamp_identity(f) if name in STAMP_FIELDS else None
+        said = f" It claims to be {claim}'s." if claim else ""
+        return _unknown(
+            f,
+            "Below every Received line, where the sender's own header fields are: nothing the "
+            f"receiving organisation wrote ties it to the receiver (possibly forged).{said}",
+            claim,
+        )
+    return _sender(
+        f, "Part of the message's own header, written by the sender (below every Received line)."
+    )
+
+
+def _below_line_stamp(z: _Zones, f: HeaderField, fields: Sequence[HeaderField]) -> bool:
+    """A stamp just under the boundary hop's Received line that the receiver wrote there (Gmail
+    and Postfix milters do): only stamps between it and the line, the receiver's identity, no
+    stamp of the same kind written above the line, and no client other than the boundary's."""
+    if f.lname not in STAMP_FIELDS or z.boundary_hop is None:
+        return False
+    line = z.boundary_hop.header_index
+    if z.reserialised:
+        line = z.hops[-1].header_index  # its block follows the last Received field
+    if any(g.lname not in STAMP_FIELDS for g in fields[line + 1 : f.index]):
+        return False
+    if not identity_in_org(stamp_identity(f), z.org, z.trusted, z.domain_of):
+        return False
+    if any(g.lname == f.lname for g in fields[:line] if z.writes_above(g.index)):
+        return False
+    ip = stated_client_ip(f)
+    return ip is None or ip == z.boundary_hop.received.from_ip
+
+
+def _field(
+    z: _Zones, f: HeaderField, fields: Sequence[HeaderField], last: dict[str, int]
+) -> FieldAuthor:
+    name = f.lname
+    hop = z.by_index.get(f.index) if name == "received" else None
+    if hop is not None:
+        return _received(z, hop=hop, f=f)
+    below = z.below(f.index)
+    if name.endswith(_COPY_SUFFIXES) or name in _COPY_NAMES:
+        return _copy(z, f, below)
+    if name.startswith("x-forefront-antispam-report") and _MS_OUTBOUND.search(f.value):
+        return _sender(
+            f,
+            "DIR:OUT: an outbound scan by the sending organisation's Microsoft 365 filter, not "
+            "the receiving organisation's verdict.",
+        )
+    if below is not None and z.is_trusted(below):
+        return FieldAuthor(
+            f.index,
+            f.name,
+            Author.FINAL_RECEIVER,
+            below.number,
+            below.received.by,
+            f"Above the Received line of hop {below.number}, which only hosts inside the "
+            "receiving organisation write to.",
+        )
+    above = z.above(f.index)
+    if (
+        above is not None
+        and (above.number == z.boundary or (z.reserialised and above is z.hops[-1]))
+        and _below_line_stamp(z, f, fields)
+        and z.boundary_hop is not None
+    ):
+        where = (
+            "Right after the Received block (this receiver lists its Received fields first)"
+            if z.reserialised
+            else "Directly below the boundary hop's Received line (where Gmail and Postfix "
+            "milters write)"
+        )
+        return FieldAuthor(
+            f.index,
+            f.name,
+            Author.FINAL_RECEIVER,
+            z.boundary_hop.number,
+            stamp_identity(f),
+            f"{where}, carrying the receiver's identity ({stamp_identity(f)}) and naming no "
+            "other client than the one the receiver accepted the message from.",
+        )
+    if below is not None:
+        return z.outside(below, f.name, f.index, "Above the Received line of a hop")
+    if not z.hops:
+        return _unknown(f, "No Received line: nothing says who wrote it.")
+    return _bottom(z, f, fields, last)
+
+
+def attribute_fields(
+    fields: Sequence[HeaderField],
+    chain: Chain,
+    *,
+    registrable_domain_of: Callable[[str], str | None] | None = None,
+) -> Provenance:
+    """The author of every field in ``fields`` (the whole header section, top first)."""
+    z = _Zones(chain, registrable_domain_of or registrable_domain)
+    last: dict[str, int] = {}
+    for f in fields:
+        last[f.lname] = f.index
+    return Provenance(receiver_org=z.org, fields=tuple(_field(z, f, fields, last) for f in fields))
