@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -15,10 +14,13 @@ from tests.dnslab import (
     missing_tools,
     start_lab_dns,
 )
+from tests.paths import in_ci, need_shared
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked ``needs_shared`` skip without ../shared, and fail under CI."""
+    if item.get_closest_marker("needs_shared") is not None:
+        need_shared()
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +33,7 @@ def lab_dns(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabDns]:
             f"lab DNS needs {' and '.join(missing)} (Debian packages knot and unbound); "
             "install them to run the DNS tests"
         )
-        if _in_ci():
+        if in_ci():
             pytest.fail(message)
         pytest.skip(message)
     try:

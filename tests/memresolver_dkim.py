@@ -14,7 +14,6 @@ from headerlens.model.dns import DnsRecord
 REPO = Path(__file__).resolve().parents[1]
 LAB = REPO / "tests" / "data" / "lab"
 LAB_ZONES = LAB / "zones"
-SHARED = REPO.parent / "shared"
 
 
 def _norm(name: str) -> str:

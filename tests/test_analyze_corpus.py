@@ -8,7 +8,7 @@ import pytest
 from headerlens.analyze import analyze
 from headerlens.stamped import stamped
 from tests.auth_corpus import Stated, stated_rows
-from tests.paths import need_shared
+from tests.paths import need_shared, shared_cases
 from tests.test_authresults import STATED_WRONG
 
 ROWS = list(stated_rows())
@@ -19,7 +19,7 @@ def test_rows_present() -> None:
     assert len(ROWS) >= 40
 
 
-@pytest.mark.parametrize("row", ROWS, ids=[r.local_name for r in ROWS])
+@pytest.mark.parametrize("row", shared_cases(ROWS), ids=lambda r: r.local_name)
 def test_pipeline_matches_stated(row: Stated) -> None:
     analysis = analyze(row.path.read_bytes(), source_name=row.local_name)
     checked = []

@@ -9,7 +9,8 @@ import pytest
 
 from headerlens.checks.arc import summarize_aar, verify_arc
 from headerlens.model.verdicts import ArcResult
-from tests.memresolver_dkim import LAB, SHARED, MemoryResolver, lab_resolver
+from tests.memresolver_dkim import LAB, MemoryResolver, lab_resolver
+from tests.paths import SHARED, need_shared, shared_cases
 
 SUITE = SHARED / "corpus" / "arc" / "arc-draft-validation-tests.yml"
 
@@ -17,8 +18,9 @@ SUITE = SHARED / "corpus" / "arc" / "arc-draft-validation-tests.yml"
 def _suite_cases() -> list[Any]:
     """(id, message, txt-records, expected cv) for every case of every suite document."""
     if not SUITE.exists():
-        return [pytest.param(None, None, None, marks=pytest.mark.skip(reason=f"{SUITE} missing"))]
-    yaml = pytest.importorskip("yaml")
+        return shared_cases([], 3)
+    import yaml
+
     cases = []
     for doc in yaml.safe_load_all(SUITE.read_text()):
         for name, test in doc["tests"].items():
@@ -31,8 +33,7 @@ CASES = _suite_cases()
 
 def test_suite_is_complete() -> None:
     # corpus: arc/arc-draft-validation-tests.yml — ValiMail's suite has 171 cases
-    if not SUITE.exists():
-        pytest.skip(f"{SUITE} missing")
+    need_shared(SUITE)
     assert len(CASES) == 171
 
 

@@ -25,7 +25,7 @@ from tests.auth_corpus import (
 from tests.auth_corpus import (
     file_id as _file_id,
 )
-from tests.paths import CORPUS
+from tests.paths import CORPUS, shared_cases
 
 AR_FIELDS = frozenset(
     {
@@ -510,7 +510,7 @@ def test_corpus_compauth(
 # --- The whole corpus parses ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", message_files(), ids=_file_id)
+@pytest.mark.parametrize("path", shared_cases(message_files()), ids=_file_id)
 def test_corpus_fields_parse(path: Path) -> None:
     """Every AR-style field of every corpus and lab message parses without raising."""
     for field in _fields_of(path):
@@ -590,7 +590,7 @@ def _split_stated(tokens: tuple[str, ...]) -> tuple[list[str], list[str]]:
     return methods, extras
 
 
-@pytest.mark.parametrize("row", _TOP_ROWS, ids=lambda r: f"corpus: {r.local_name}")
+@pytest.mark.parametrize("row", shared_cases(_TOP_ROWS), ids=lambda r: f"corpus: {r.local_name}")
 def test_expected_top_authentication_results(row: Stated) -> None:
     require_corpus()
     # the product's own choice of the final receiver's fields (headerlens.stamped), on the
@@ -618,7 +618,7 @@ def test_expected_top_authentication_results(row: Stated) -> None:
 
 @pytest.mark.parametrize(
     "row",
-    [row for row in stated_rows() if row.ar_count is not None],
+    shared_cases([row for row in stated_rows() if row.ar_count is not None]),
     ids=lambda r: f"corpus: {r.local_name}",
 )
 def test_expected_ar_count(row: Stated) -> None:

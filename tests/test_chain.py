@@ -6,7 +6,6 @@ import csv
 import json
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -14,11 +13,8 @@ from headerlens.model.core import HeaderField
 from headerlens.model.received import HopRole, Vendor
 from headerlens.parsers.chain import build_chain
 from headerlens.parsers.hops import exchange_product, is_internal_ip, registrable_domain
+from tests.paths import SHARED, needs_shared, shared_cases
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-needs_shared = pytest.mark.skipif(
-    not SHARED.is_dir(), reason="../shared (real-message corpus and lab) is not present"
-)
 _FIELD = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]*:")
 
 
@@ -353,7 +349,7 @@ def _stated_mail_from(headers: list[HeaderField]) -> str | None:
 
 
 @needs_shared
-@pytest.mark.parametrize(("name", "expect"), _lab_expectations())
+@pytest.mark.parametrize(("name", "expect"), shared_cases(_lab_expectations(), 2))
 def test_lab_messages(name: str, expect: dict[str, object]) -> None:
     # lab: expected.json (hops, boundary_hop, boundary_ip); MAIL FROM as stamped by the receiver
     headers = fields_of((SHARED / "lab" / name).read_bytes())
@@ -411,7 +407,7 @@ def _expected_rows() -> list[tuple[str, int]]:
 
 
 @needs_shared
-@pytest.mark.parametrize(("name", "hops"), _expected_rows())
+@pytest.mark.parametrize(("name", "hops"), shared_cases(_expected_rows(), 2))
 def test_corpus_hop_counts(name: str, hops: int) -> None:
     # corpus: EXPECTED.tsv column stated_by_source, hops=N
     chain = build_chain(fields_of((SHARED / "corpus" / name).read_bytes()))

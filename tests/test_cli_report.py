@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from headerlens.cli import EXIT_INPUT, EXIT_OK, main, run_report
-from tests.paths import CORPUS, EXAMPLES, REPO, corpus_messages, need_shared
+from tests.paths import CORPUS, EXAMPLES, SHARED, corpus_messages, need_shared, shared_cases
 
 MESSAGES = corpus_messages()
 
 
 def _ids(p: Path) -> str:
-    return str(p.relative_to(REPO.parent / "shared"))
+    return str(p.relative_to(SHARED))
 
 
 def test_corpus_is_present() -> None:
@@ -25,7 +25,7 @@ def test_corpus_is_present() -> None:
     assert len(MESSAGES) >= 60
 
 
-@pytest.mark.parametrize("path", MESSAGES, ids=_ids)
+@pytest.mark.parametrize("path", shared_cases(MESSAGES), ids=_ids)
 @pytest.mark.parametrize("fmt", ["md", "json"])
 def test_every_message_reports(path: Path, fmt: str) -> None:
     out = io.StringIO()

@@ -10,7 +10,8 @@ import pytest
 from headerlens.checks.dkimkey import check_key_for_signature, parse_key_record, pick_key_record
 from headerlens.model.core import Severity
 from headerlens.model.verdicts import DkimResult
-from tests.memresolver_dkim import LAB_ZONES, SHARED, records_from_zones
+from tests.memresolver_dkim import LAB_ZONES, records_from_zones
+from tests.paths import SHARED, need_shared
 
 FAKE_DNS = SHARED / "corpus" / "dkim" / "mail-dkim" / "FAKE_DNS.dat"
 ARC_SUITE = SHARED / "corpus" / "arc" / "arc-draft-validation-tests.yml"
@@ -45,8 +46,7 @@ def _lab_key(name: str) -> str:
 
 def _fake_dns() -> dict[str, str]:
     """mail-dkim's FAKE_DNS.dat: ``name  record`` per line (Perl Mail::DKIM test data)."""
-    if not FAKE_DNS.exists():
-        pytest.skip(f"{FAKE_DNS} missing: the shared corpus is not available")
+    need_shared(FAKE_DNS)
     out: dict[str, str] = {}
     for line in FAKE_DNS.read_text().splitlines():
         if line.startswith("#") or not line.strip():
@@ -188,9 +188,9 @@ def test_pick_first_usable_of_several() -> None:
 
 def test_arc_suite_key_sizes() -> None:
     # corpus: arc/arc-draft-validation-tests.yml "Arc Seal Fields" keys of 512/1024/2048 bits
-    if not ARC_SUITE.exists():
-        pytest.skip(f"{ARC_SUITE} missing")
-    yaml = pytest.importorskip("yaml")
+    need_shared(ARC_SUITE)
+    import yaml
+
     docs = list(yaml.safe_load_all(Path(ARC_SUITE).read_text()))
     txt = next(d["txt-records"] for d in docs if "512._domainkey.example.org" in d["txt-records"])
     sizes = {

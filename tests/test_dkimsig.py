@@ -15,7 +15,7 @@ from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dki
 from headerlens.parsers.headers import split_message
 from tests.auth_corpus import Stated, fields_of, file_id, message_files, stated_rows
 from tests.auth_corpus import require_corpus as _require_corpus
-from tests.paths import CORPUS
+from tests.paths import CORPUS, shared_cases
 
 
 def field(value: str, name: str = "DKIM-Signature", index: int = 0) -> HeaderField:
@@ -398,7 +398,7 @@ def _parse_all(
     return dkim, seals, ams, aars
 
 
-@pytest.mark.parametrize("path", message_files(), ids=file_id)
+@pytest.mark.parametrize("path", shared_cases(message_files()), ids=file_id)
 def test_corpus_fields_parse(path: Path) -> None:
     """Every DKIM/ARC field of the corpus and lab parses; real ARC chains group cleanly."""
     dkim, seals, ams, aars = _parse_all(fields_of(path))
@@ -419,7 +419,7 @@ def test_corpus_fields_parse(path: Path) -> None:
 
 @pytest.mark.parametrize(
     "row",
-    [row for row in stated_rows() if row.arc is not None],
+    shared_cases([row for row in stated_rows() if row.arc is not None]),
     ids=lambda r: f"corpus: {r.local_name}",
 )
 def test_expected_arc_top_instance(row: Stated) -> None:
@@ -434,7 +434,7 @@ def test_expected_arc_top_instance(row: Stated) -> None:
 
 @pytest.mark.parametrize(
     "row",
-    [row for row in stated_rows() if row.dkim_domains],
+    shared_cases([row for row in stated_rows() if row.dkim_domains]),
     ids=lambda r: f"corpus: {r.local_name}",
 )
 def test_expected_dkim_domains(row: Stated) -> None:
@@ -455,7 +455,7 @@ def _valimail_cases() -> list[Any]:
     return cases
 
 
-@pytest.mark.parametrize("case", _valimail_cases())
+@pytest.mark.parametrize("case", shared_cases(_valimail_cases()))
 def test_valimail_arc_suite_parses(case: dict[str, Any]) -> None:
     """ValiMail ARC validation suite: no crash; chains the suite passes have no ERROR defect."""
     raw = (case.get("message") or "").replace("\n", "\r\n").encode()

@@ -7,14 +7,13 @@ import email.policy
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from headerlens.parsers.received import normalize_ip, parse_received
+from tests.paths import SHARED, needs_shared
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS_DIRS = ("corpus/eml", "corpus/headers", "corpus/dkim", "lab/messages")
 
 # Each case: a real line (tag = its source), then the fields it must yield.
@@ -399,7 +398,7 @@ def _corpus_received_values() -> list[tuple[str, str]]:
 DATE_ALLOW_LIST: dict[tuple[str, str], str] = {}
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (real-message corpus) is not present")
+@needs_shared
 def test_corpus_parses_and_dates_resolve() -> None:
     values = _corpus_received_values()
     assert len(values) > 250  # the corpus really was read
@@ -420,7 +419,7 @@ def test_corpus_parses_and_dates_resolve() -> None:
     assert missing == []
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared (real-message corpus) is not present")
+@needs_shared
 def test_corpus_vendor_fields_spot_check() -> None:
     # Every Exchange/EOP line with "Microsoft SMTP Server" carries its build number.
     for _, value in _corpus_received_values():

@@ -17,7 +17,7 @@ from tests.auth_corpus import (
     require_corpus,
     stated_rows,
 )
-from tests.paths import CORPUS
+from tests.paths import CORPUS, shared_cases
 
 SPF_FIELDS = frozenset({"received-spf", "x-tm-received-spf"})
 
@@ -197,7 +197,7 @@ def test_first_pair_wins_and_all_are_kept() -> None:
 # --- Corpus -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", message_files(), ids=file_id)
+@pytest.mark.parametrize("path", shared_cases(message_files()), ids=file_id)
 def test_corpus_fields_parse(path: Path) -> None:
     """Every Received-SPF-style field of the corpus and lab parses to a known result."""
     for field in fields_of(path):
@@ -219,7 +219,7 @@ def test_corpus_fields_parse(path: Path) -> None:
 
 @pytest.mark.parametrize(
     "row",
-    [row for row in stated_rows() if row.received_spf is not None],
+    shared_cases([row for row in stated_rows() if row.received_spf is not None]),
     ids=lambda r: f"corpus: {r.local_name}",
 )
 def test_expected_first_received_spf(row: Stated) -> None:

@@ -23,9 +23,9 @@ from headerlens.model.dns import DnsRecord
 from headerlens.model.spf import SpfOutcome, SpfVerdict
 from headerlens.parsers.spfrecord import parse_domain_spec
 from tests._spf_fakedns import FakeZone, zone_from_files
+from tests.paths import SHARED, need_shared
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 LAB = next(
     (p for p in (REPO / "tests" / "data" / "lab", SHARED / "lab") if (p / "zones").is_dir()),
     None,
@@ -146,8 +146,7 @@ def test_not_updated_fail_and_softfail(lab_zone: FakeZone) -> None:
 
 
 def _blaze_zone() -> FakeZone:
-    if not BLAZE.is_dir():
-        pytest.skip(f"{BLAZE} not present")
+    need_shared(BLAZE)
     data: dict[str, list[tuple[str, str]]] = {}
     for path in BLAZE.glob("*.dns"):
         name = path.name.removesuffix(".dns")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from headerlens.model.core import Severity
@@ -15,8 +13,9 @@ from headerlens.parsers.spfrecord import (
     parse_macro_string,
     parse_spf_record,
 )
+from tests.paths import CORPUS, need_shared
 
-BLAZE = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dkim" / "dns" / "blaze"
+BLAZE = CORPUS / "dkim" / "dns" / "blaze"
 
 
 def _codes(txt: str) -> set[str]:
@@ -200,8 +199,7 @@ def test_heavy_record_warns_about_lookups() -> None:
 def test_real_records_from_corpus(name: str, includes: int, networks: int) -> None:
     # corpus: dkim/dns/blaze/<name>.dns (Google's _spf chain and others)
     path = BLAZE / f"{name}.dns"
-    if not path.is_file():
-        pytest.skip(f"{path} not present")
+    need_shared(path)
     lines = [v for k, _, v in (ln.partition(":") for ln in path.read_text().splitlines())]
     spf = [v for v in lines if is_spf_version(v)]
     assert len(spf) == 1
