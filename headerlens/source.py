@@ -45,12 +45,46 @@ def _read_limited(stream: BinaryIO, name: str) -> bytes:
     return data
 
 
+_EMBEDDED_MESSAGE = "__substg1.0_3701000d"  # [MS-OXMSG] §2.2.2.1: an attached message's storage
+
+
+def _msg_nesting(path: Path) -> int:
+    """How deep messages attached to messages go, read from the OLE directory alone.
+
+    extract-msg opens every embedded message, recursively, before it hands out the top one's
+    headers; olefile (its own reader) lists the storages without opening any of them.
+    """
+    import olefile  # type: ignore[import-untyped]  # extract-msg's dependency; no stubs
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            storages = ole.listdir(streams=False, storages=True)
+    except RecursionError:  # storages nested past Python's recursion limit
+        return sys.maxsize
+    return max(
+        (sum(1 for part in parts if part.lower() == _EMBEDDED_MESSAGE) for parts in storages),
+        default=0,
+    )
+
+
 def _from_msg(path: Path) -> LoadedInput:
     """Outlook .msg: the transport headers stream holds the header section as received."""
     import extract_msg  # imported here: slow to import and only needed for .msg
 
+    limit = int(budgets.MSG_NESTING.limit)
     try:
-        msg = extract_msg.openMsg(str(path), strict=False)
+        depth = _msg_nesting(path)
+    except Exception as exc:  # olefile raises OSError and others for broken files
+        raise InputError(f"{path}: not a readable Outlook .msg file ({exc})") from None
+    if depth > limit:
+        shown = "too many" if depth == sys.maxsize else f"{depth:,}"
+        raise InputError(
+            f"{path}: Outlook .msg with messages attached {shown} levels deep (limit {limit}); "
+            "save the innermost message you need as .eml or .msg and open that"
+        )
+    try:
+        # only the top message's headers are read: its attachments are never opened
+        msg = extract_msg.openMsg(str(path), strict=False, delayAttachments=True)
     except Exception as exc:  # extract_msg raises many unrelated types for broken files
         raise InputError(f"{path}: not a readable Outlook .msg file ({exc})") from None
     try:

@@ -30,6 +30,9 @@ _TAG_RECIPIENT_TYPE = (0x0C15 << 16) | _PT_LONG  # PidTagRecipientType, 1 = MAPI
 _PROPERTIES = "__properties_version1.0"  # [MS-OXMSG] §2.4: the property stream's name
 _RECIPIENT = "__recip_version1.0_#00000000"  # [MS-OXMSG] §2.2.1: first Recipient object
 _NAMEID = "__nameid_version1.0"  # [MS-OXMSG] §2.2.3: named property mapping storage
+_ATTACH = "__attach_version1.0_#00000000"  # [MS-OXMSG] §2.2.2: first Attachment object
+_EMBEDDED = "__substg1.0_3701000D"  # [MS-OXMSG] §2.2.2.1: PidTagAttachDataObject, a message
+_TAG_ATTACH_METHOD = (0x3705 << 16) | _PT_LONG  # PidTagAttachMethod, 5 = embedded message
 
 
 def _stream_name(prop_id: int) -> str:
@@ -68,18 +71,21 @@ def _write(
     subject: str,
     body: str,
     message_class: str,
+    nested: int = 0,
 ) -> None:
     strings = {_TAG_MESSAGE_CLASS: message_class, _TAG_SUBJECT: subject, _TAG_BODY: body}
     if headers is not None:
         strings[_TAG_TRANSPORT_HEADERS] = headers
     # [MS-OXMSG] §2.4.1.1 top-level header: 8 reserved bytes, Next Recipient ID, Next
     # Attachment ID, Recipient Count, Attachment Count, 8 reserved bytes (32 bytes in all).
-    top_header = struct.pack("<8xIIII8x", 1, 0, 1, 0)
+    attached = 1 if nested else 0
+    top_header = struct.pack("<8xIIII8x", 1, attached, 1, attached)
     props, streams = _property_object(
         strings, {_TAG_STORE_SUPPORT_MASK: _STORE_UNICODE_OK}, top_header
     )
 
     writer = extract_msg.OleWriter()
+    _embed(writer, "", nested)
     writer.addEntry(_PROPERTIES, props)
     for name, data in streams.items():
         writer.addEntry(name, data)
@@ -103,6 +109,34 @@ def _write(
         writer.addEntry(f"{_NAMEID}/__substg1.0_{stream}", b"")
 
     writer.write(str(path))
+
+
+def _embed(writer: extract_msg.OleWriter, prefix: str, depth: int) -> None:
+    """``depth`` messages each attached to the one above ([MS-OXMSG] §2.2.2.1 embedded message
+    object: an attachment with PidTagAttachMethod 5 and a ``__substg1.0_3701000D`` storage)."""
+    for level in range(depth):
+        attach = f"{prefix}{_ATTACH}"
+        attach_props, _ = _property_object({}, {_TAG_ATTACH_METHOD: 5}, bytes(8))
+        writer.addEntry(attach, storage=True)
+        writer.addEntry(f"{attach}/{_PROPERTIES}", attach_props)
+        inner = f"{attach}/{_EMBEDDED}"
+        more = 1 if level + 1 < depth else 0
+        # §2.4.1.2 embedded message header: like the top level's without the last 8 bytes
+        props, streams = _property_object(
+            {_TAG_MESSAGE_CLASS: "IPM.Note", _TAG_SUBJECT: f"forwarded {level + 1}"},
+            {_TAG_STORE_SUPPORT_MASK: _STORE_UNICODE_OK},
+            struct.pack("<8xIIII", 0, more, 0, more),
+        )
+        writer.addEntry(inner, storage=True)
+        writer.addEntry(f"{inner}/{_PROPERTIES}", props)
+        for name, data in streams.items():
+            writer.addEntry(f"{inner}/{name}", data)
+        prefix = f"{inner}/"
+
+
+def write_nested_msg(path: Path, *, headers: str, depth: int) -> None:
+    """A received mail item carrying a message, carrying a message... ``depth`` levels deep."""
+    _write(path, headers=headers, subject="s", body="b", message_class="IPM.Note", nested=depth)
 
 
 def write_msg(

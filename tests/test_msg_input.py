@@ -7,13 +7,15 @@ import struct
 from collections.abc import Callable
 from pathlib import Path
 
+import extract_msg
 import olefile  # type: ignore[import-untyped]  # no stubs; used only to inspect the fixture
 import pytest
 
+from headerlens import budgets
 from headerlens.cli import EXIT_INPUT, EXIT_OK, main
 from headerlens.model.core import InputKind
 from headerlens.source import InputError, load
-from tests.msgfixture import write_draft_msg, write_msg
+from tests.msgfixture import write_draft_msg, write_msg, write_nested_msg
 from tests.paths import EXAMPLES
 
 EXAMPLE = EXAMPLES / "eop-to-gmail-pass.eml"
@@ -154,3 +156,27 @@ def test_corrupt_msg_is_one_clear_line(
     assert err.count("\n") == 1, err
     assert err.startswith("headerlens: ") and "not a readable Outlook .msg file" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("depth", [9, 120])
+def test_deeply_nested_msg_is_refused_before_extract_msg(
+    tmp_path: Path, depth: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 120 nested embedded messages cost extract-msg 17 s and 1.2 GB before it failed; the
+    # OLE directory is read first and extract-msg never opens the file
+    path = tmp_path / "nested.msg"
+    write_nested_msg(path, headers=OUTLOOK_HEADERS, depth=depth)
+    opened: list[str] = []
+    real = extract_msg.openMsg
+    monkeypatch.setattr(extract_msg, "openMsg", lambda p, **kw: opened.append(p) or real(p, **kw))
+    with pytest.raises(InputError, match=f"attached {depth} levels deep .limit 8."):
+        load(str(path))
+    assert opened == []
+
+
+def test_nested_msg_within_the_limit_is_read(tmp_path: Path) -> None:
+    # a forward of a forward: the top message's headers, attachments never opened
+    path = tmp_path / "nested.msg"
+    write_nested_msg(path, headers=OUTLOOK_HEADERS, depth=budgets.MSG_NESTING.limit)
+    loaded = load(str(path))
+    assert loaded.kind is InputKind.MSG and b"Received:" in loaded.data
