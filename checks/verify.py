@@ -19,6 +19,7 @@ from headerlens.checks.bodyhash import BodyDigests, split_message
 from headerlens.checks.dkim import verify_dkim
 from headerlens.checks.dmarc import evaluate_dmarc
 from headerlens.checks.findings import build_findings
+from headerlens.checks.ndr_link import links, original_identity
 from headerlens.checks.orgdomain import could_share_org, normalize, psl_org_domain, walk_names
 from headerlens.checks.resolver import Resolver
 from headerlens.checks.sending_service import likely_include
@@ -134,11 +135,17 @@ async def verify_stream(
     mode: VerifyMode = VerifyMode.LIVE,
     label: str = "",
     now: datetime | None = None,
+    identity: tuple[str | None, str | None, str | None, str | None] | None = None,
 ) -> AsyncIterator[Verification]:
-    """Yield a Verification after each check completes; the last one has ``done=True``."""
+    """Yield a Verification after each check completes; the last one has ``done=True``.
+
+    ``identity`` (ip, mail_from, helo, note) replaces the trust boundary's for the SPF replay:
+    a bounce's original is checked as the refusing server saw it. A bounce's original is
+    verified alongside ("original" in ``pending``) and its refusals tied to those checks.
+    """
     start = time.perf_counter()
     now = now or datetime.now(UTC)
-    ip, mail_from, helo, spf_note = spf_identity(analysis)
+    ip, mail_from, helo, spf_note = identity or spf_identity(analysis)
     if mode is VerifyMode.OFFLINE and ip is not None:
         # Nothing to replay without DNS: say so rather than report a DNS failure.
         ip, spf_note = None, OFFLINE_SPF_NOTE
@@ -169,6 +176,12 @@ async def verify_stream(
     )
     if analysis.arc_sets:
         start_task("arc", verify_arc(signed, resolver, has_body=analysis.has_body, digests=digests))
+    if analysis.ndr is not None and analysis.ndr.original is not None:
+        inner = original_identity(analysis)
+        start_task(
+            "original",
+            verify(analysis.ndr.original, resolver, mode=mode, label=label, now=now, identity=inner),
+        )
     # Warm the cache for DMARC while SPF and DKIM run (shared in-flight queries): every
     # _dmarc name its tree walks will ask is known now, so DMARC adds no round trip.
     names = list(dmarc_prefetch_names(analysis, from_domain, mail_from, helo, ip is not None))
@@ -188,7 +201,7 @@ async def verify_stream(
         names = list(tasks)
         if not dmarc_started:
             names.append("dmarc")
-        return tuple(n for n in ("spf", "dkim", "dmarc", "arc") if n in names)
+        return tuple(n for n in ("spf", "dkim", "dmarc", "arc", "original") if n in names)
 
     current = replace(current, pending=pending(), dns_log=resolver.log)
     yield current
@@ -210,6 +223,8 @@ async def verify_stream(
                     current = replace(current, arc=result)
                 elif name == "dmarc":
                     current = replace(current, dmarc=result)
+                elif name == "original":
+                    current = replace(current, original=result)
             if not dmarc_started and "spf" not in tasks and "dkim" not in tasks:
                 dmarc_started = True
                 start_task(
@@ -235,6 +250,7 @@ async def verify_stream(
         pending=(),
         dns_log=resolver.log,
         elapsed_ms=elapsed,
+        ndr_links=links(analysis, current.original, now),
     )
     yield replace(current, findings=build_findings(analysis, current))
 
@@ -246,10 +262,13 @@ async def verify(
     mode: VerifyMode = VerifyMode.LIVE,
     label: str = "",
     now: datetime | None = None,
+    identity: tuple[str | None, str | None, str | None, str | None] | None = None,
 ) -> Verification:
     """The final Verification (what the headless report waits for)."""
     last: Verification | None = None
-    async for snap in verify_stream(analysis, resolver, mode=mode, label=label, now=now):
+    async for snap in verify_stream(
+        analysis, resolver, mode=mode, label=label, now=now, identity=identity
+    ):
         last = snap
     assert last is not None
     return last

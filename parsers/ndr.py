@@ -457,6 +457,7 @@ def _explain(
         reporting_mta=r.reporting_mta,
         remote_mta=r.remote_mta,
         remote_ip=r.remote_ip,
+        sending_ip=ndr_text.sending_ip(r.diagnostic),
         smtp_stage=r.smtp_stage,
         rejecter=rejecter,
         rejecter_why=why,

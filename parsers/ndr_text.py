@@ -33,14 +33,16 @@ def unfold(text: str) -> str:
 
 # A multi-line SMTP reply keeps "550-5.7.26 " at the start of every line (RFC 5321 §4.2.1);
 # the first is kept, the repeats are noise in a one-line diagnostic.
-_REPEAT_PREFIX = re.compile(r"\s(?:<<<\s*)?[245]\d\d[- ](?:[245]\.\d{1,3}\.\d{1,3}\s)?")
+_REPEAT_PREFIX = re.compile(
+    r"(?:\s+(?:<<<\s*)?[245]\d\d[- ](?:[245]\.\d{1,3}\.\d{1,3})?(?=\s|$))+"
+)
 
 
 def clean_reply(text: str) -> str:
     """One line of reply text: unfolded, repeated reply-code prefixes removed."""
     flat = unfold(text)
     head, rest = flat[:12], flat[12:]
-    return (head + _REPEAT_PREFIX.sub(" ", " " + rest)[1:]).strip() if rest else flat
+    return unfold(head + _REPEAT_PREFIX.sub(" ", rest)) if rest else flat
 
 
 def _stage(text: str) -> str | None:
@@ -285,4 +287,20 @@ _MS_STAMP = re.compile(
 def microsoft_stamp(diagnostic: str) -> str | None:
     """The Exchange Online server named inside a reply, if any."""
     m = _MS_STAMP.search(diagnostic)
+    return m.group(1) if m else None
+
+
+# How refusing servers quote the sender's IP: Gmail "with ip: [IP]", Microsoft "banned sending
+# IP [IP]", Exim ACLs "Fix reverse DNS for IP", GoDaddy "IP is not allowed to send from".
+_SENDING_IP = re.compile(
+    r"(?:with ip:\s*\[|sending IP\s*\[|reverse DNS for\s+|^\d{3}[ -][\d.]+\s+)"
+    r"([0-9a-f]{0,4}:[0-9a-f:.]+|\d{1,3}(?:\.\d{1,3}){3})"
+    r"(?=[\]\s]|$)(?!\s*\]?\s*(?:said|failed))",
+    re.I,
+)
+
+
+def sending_ip(diagnostic: str) -> str | None:
+    """The sender's IP as the refusing server quotes it, if the reply names it."""
+    m = _SENDING_IP.search(diagnostic)
     return m.group(1) if m else None

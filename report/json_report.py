@@ -9,6 +9,7 @@ from headerlens.checks.findings import stamped_findings
 from headerlens.diagnosis import diagnose
 from headerlens.model import Analysis
 from headerlens.model.verification import Verification
+from headerlens.report.ndr import json_section
 from headerlens.report.serialize import to_plain
 from headerlens.stamped import final_results
 from headerlens.textsafe import json_text
@@ -48,6 +49,7 @@ def report_dict(analysis: Analysis, verification: Verification | None = None) ->
         "findings": to_plain(
             verification.findings if verification is not None else stamped_findings(analysis)
         ),
+        "ndr": json_section(analysis, verification, report_dict),
         "verification": to_plain(verification),
         "analysis": to_plain(analysis),
     }

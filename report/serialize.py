@@ -10,7 +10,9 @@ from typing import Any
 from headerlens.textsafe import inert
 
 # Raw bytes stay out of exports: they are the input itself, already in the user's hands.
-_SKIP_FIELDS = frozenset({"raw_bytes", "header_bytes", "body"})
+# A bounce's returned message (Analysis.ndr, Verification.original) is reported once, as the
+# JSON report's "ndr" section, not again inside "analysis" and "verification".
+_SKIP_FIELDS = frozenset({"raw_bytes", "header_bytes", "body", "ndr", "original"})
 
 
 def to_plain(value: Any) -> Any:

@@ -30,6 +30,7 @@ MESSAGES = (
     "hes-to-gmail-pass.eml",
     "eop-to-gmail-headers-only.txt",
     "spf-not-updated.eml",
+    "ndr-gmail-unauthenticated.eml",  # a bounce: its returned message is verified too
 )
 LABEL = "lab DNS (Knot + Unbound)"
 

@@ -26,17 +26,20 @@ from headerlens.tui.app import HeaderlensApp  # noqa: E402
 from tests.dnslab import LAB_ZONES, start_lab_dns  # noqa: E402
 
 LAB = REPO / "tests" / "data" / "lab" / "messages"
+EXAMPLES = REPO / "examples"
 OUT = REPO / "screenshots"
 SIZE = (130, 40)
 
 # (file name, message, keys pressed after verification finished)
 SHOTS = [
-    ("eop-to-gmail-tree", "shared-eop-to-gmail-pass.eml", ("down",) * 5),
-    ("eop-to-gmail-auth", "shared-eop-to-gmail-pass.eml", ("a",)),
-    ("footer-after-signing-auth", "shared-eop-footer-after-signing.eml", ("a",)),
-    ("spf-not-updated-findings", "shared-spf-not-updated.eml", ("f",)),
-    ("hes-to-gmail-timeline", "shared-hes-to-gmail-pass.eml", ("t",)),
-    ("rotated-selector-dns-log", "shared-eop-rotated-selector.eml", ("n",)),
+    ("eop-to-gmail-tree", LAB / "shared-eop-to-gmail-pass.eml", ("down",) * 5),
+    ("eop-to-gmail-auth", LAB / "shared-eop-to-gmail-pass.eml", ("a",)),
+    ("footer-after-signing-auth", LAB / "shared-eop-footer-after-signing.eml", ("a",)),
+    ("spf-not-updated-findings", LAB / "shared-spf-not-updated.eml", ("f",)),
+    ("hes-to-gmail-timeline", LAB / "shared-hes-to-gmail-pass.eml", ("t",)),
+    ("rotated-selector-dns-log", LAB / "shared-eop-rotated-selector.eml", ("n",)),
+    # a bounce (Gmail's 550 5.7.26) around the edge-bypasses-hes lab message
+    ("ndr-gmail-5.7.26-rejected", EXAMPLES / "ndr-gmail-unauthenticated.eml", ()),
 ]
 
 
@@ -75,7 +78,7 @@ def main() -> int:
         try:
             options = VerifyOptions(nameservers=((dns.host, dns.port),))
             for name, message, keys in SHOTS:
-                svg = asyncio.run(_shoot(name, LAB / message, keys, options))
+                svg = asyncio.run(_shoot(name, message, keys, options))
                 _png(svg)
                 print(f"wrote {svg.relative_to(REPO)}")
         finally:

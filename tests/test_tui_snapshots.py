@@ -63,3 +63,17 @@ def test_paste_screen(snap_compare: Any) -> None:
 def test_help_screen(snap_compare: Any) -> None:
     app = HeaderlensApp("examples/hes-to-gmail-pass.eml", verify_options=OFFLINE)
     assert snap_compare(app, terminal_size=(100, 30), run_before=_then("f1"))
+
+
+def test_bounce_opens_on_rejected(snap_compare: Any) -> None:
+    # a bounce: the Rejected summary above the returned message's hop tree (DNS replayed)
+    from headerlens.checks.options import VerifyOptions as Options
+    from tests.labverify import NOW
+
+    snapshot = REPO / "examples" / "ndr-gmail-unauthenticated.dns.json"
+    app = HeaderlensApp(
+        "examples/ndr-gmail-unauthenticated.eml",
+        verify_options=Options(snapshot=snapshot.relative_to(REPO)),
+        now=NOW,
+    )
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_then())

@@ -29,6 +29,7 @@ from headerlens.textsafe import inert
 from headerlens.tui.authpanel import auth_text
 from headerlens.tui.detail import describe, raw_header
 from headerlens.tui.hoptree import HopTree, NodeRef
+from headerlens.tui.ndr import rejected_text
 from headerlens.tui.safe import SEVERITY_STYLE, safe, safe_block
 from headerlens.tui.timeline import timeline_text
 
@@ -65,10 +66,27 @@ class AnalysisScreen(Screen[None]):
         self.verification: Verification | None = None
         self._selected: NodeRef | None = None
 
+    # -- what the tree and tabs show ----------------------------------------------------
+    @property
+    def shown(self) -> Analysis:
+        """The message the tree and tabs explain: a bounce's returned message, else the input."""
+        ndr = self.analysis.ndr
+        return ndr.original if ndr is not None and ndr.original is not None else self.analysis
+
+    @property
+    def shown_verification(self) -> Verification | None:
+        v = self.verification
+        if v is not None and self.shown is not self.analysis:
+            return v.original
+        return v
+
     # -- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self._status_text(), id="status")
+        if self.analysis.ndr is not None:
+            with VerticalScroll(id="rejected-box"):
+                yield Static(id="rejected", markup=False)
         with Horizontal(id="main"):
             yield HopTree(id="hops")
             with TabbedContent(id="tabs", initial="details"):
@@ -89,11 +107,11 @@ class AnalysisScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = inert(self.analysis.source_name)
         tree = self.query_one(HopTree)
-        tree.show(self.analysis)
+        tree.show(self.shown)
         tree.focus()
         table = self.query_one("#dns-table", DataTable)
         table.add_columns("name", "type", "rcode", "answer", "TTL", "ms", "resolver")
-        self.query_one("#timeline-text", Static).update(timeline_text(self.analysis))
+        self.query_one("#timeline-text", Static).update(timeline_text(self.shown))
         self.query_one("#headers-text", Static).update(self._headers_text())
         self._show_detail(None)
         self._refresh_verification()
@@ -117,7 +135,14 @@ class AnalysisScreen(Screen[None]):
 
     def _refresh_verification(self) -> None:
         self.query_one("#status", Static).update(self._status_text())
-        self.query_one("#auth-text", Static).update(auth_text(self.analysis, self.verification))
+        if self.analysis.ndr is not None:
+            summary = rejected_text(self.analysis, self.verification, full=False)
+            self.query_one("#rejected", Static).update(summary)
+            if self._selected is None or self._selected.kind == "message":
+                self._show_detail(self._selected)
+        self.query_one("#auth-text", Static).update(
+            auth_text(self.shown, self.shown_verification)
+        )
         self._fill_findings()
         self._fill_dns()
 
@@ -143,11 +168,11 @@ class AnalysisScreen(Screen[None]):
         return out
 
     def _findings(self) -> tuple[Finding, ...]:
-        if self.verification is not None:
-            return self.verification.findings
+        if self.shown_verification is not None:
+            return self.shown_verification.findings
         from headerlens.checks.findings import stamped_findings
 
-        return stamped_findings(self.analysis)
+        return stamped_findings(self.shown)
 
     def _fill_findings(self) -> None:
         ol = self.query_one("#findings-list", OptionList)
@@ -195,7 +220,11 @@ class AnalysisScreen(Screen[None]):
 
     def _show_detail(self, ref: NodeRef | None) -> None:
         self._selected = ref
-        self.query_one("#detail-text", Static).update(describe(ref, self.analysis))
+        text = describe(ref, self.shown)
+        if self.analysis.ndr is not None and (ref is None or ref.kind == "message"):
+            full = rejected_text(self.analysis, self.verification, full=True)
+            text = full.append("\n\nThe returned message\n", style="bold underline").append(text)
+        self.query_one("#detail-text", Static).update(text)
 
     @on(OptionList.OptionSelected, "#findings-list")
     def _finding_selected(self, event: OptionList.OptionSelected) -> None:
@@ -206,8 +235,8 @@ class AnalysisScreen(Screen[None]):
         if not 0 <= idx < len(findings):
             return
         finding = findings[idx]
-        if finding.code in DOMAIN_CHECK_FINDINGS and self.analysis.from_addr is not None:
-            domain = self.analysis.from_addr.domain or ""
+        if finding.code in DOMAIN_CHECK_FINDINGS and self.shown.from_addr is not None:
+            domain = self.shown.from_addr.domain or ""
             provider = "eop" if finding.code in ("dkim.onmicrosoft-unaligned",) else None
             from headerlens.tui.app import HeaderlensApp
 
@@ -231,7 +260,7 @@ class AnalysisScreen(Screen[None]):
     # -- actions ------------------------------------------------------------------------
     def action_flip_order(self) -> None:
         tree = self.query_one(HopTree)
-        tree.show(self.analysis, newest_first=not tree.newest_first)
+        tree.show(self.shown, newest_first=not tree.newest_first)
         order = "newest" if tree.newest_first else "oldest"
         self.notify(f"Hops now listed {order} first.", markup=False)
 
@@ -264,9 +293,9 @@ class AnalysisScreen(Screen[None]):
 
     def action_copy_node(self) -> None:
         ref = self._selected
-        text = raw_header(self.analysis, ref.header_index if ref else None)
+        text = raw_header(self.shown, ref.header_index if ref else None)
         if not text:
-            text = describe(ref, self.analysis).plain
+            text = describe(ref, self.shown).plain
         # Inert: a copied header must not carry escape sequences into the next terminal.
         self.app.copy_to_clipboard(inert(text, keep_newlines=True))
         self.notify("Selected node copied to the clipboard (OSC 52).", markup=False)

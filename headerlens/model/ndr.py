@@ -84,6 +84,7 @@ class FailedRecipient:
     reporting_mta: str | None = None
     remote_mta: str | None = None
     remote_ip: str | None = None
+    sending_ip: str | None = None  # the sender's IP as the refusing server quotes it in its reply
     smtp_stage: str | None = None  # "RCPT TO", "end of DATA", "MAIL FROM"…
     rejecter: Rejecter = Rejecter.UNKNOWN
     rejecter_why: str = ""
@@ -133,3 +134,22 @@ class NonDelivery:
         """Recipients whose action is "failed" (permanent), else all of them."""
         failed = tuple(r for r in self.recipients if r.action.lower() == "failed")
         return failed or self.recipients
+
+
+@dataclass(frozen=True, slots=True)
+class NdrLink:
+    """A status code tied to the re-verified check of the original that explains it.
+
+    ``checked`` states what was re-verified (today's DNS) and ``why`` the cause found there;
+    ``who_acts`` and ``fix`` refine the catalogue's when the original shows, for instance, a
+    forward. ``caveat`` is the time-of-check note: DNS now is not DNS at the rejection.
+    """
+
+    recipient: str
+    status: str
+    check: str  # "dmarc", "spf", "auth", "ip", "ptr"
+    checked: str
+    why: str
+    who_acts: WhoActs
+    fix: str
+    caveat: str

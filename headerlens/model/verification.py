@@ -8,6 +8,7 @@ from datetime import datetime
 
 from headerlens.model.dns import DnsRecord
 from headerlens.model.findings import Finding
+from headerlens.model.ndr import NdrLink
 from headerlens.model.spf import SpfResult
 from headerlens.model.verdicts import ArcVerdict, DkimVerdict, DmarcVerdict
 
@@ -43,6 +44,8 @@ class Verification:
     elapsed_ms: float = 0.0
     errors: tuple[str, ...] = ()  # internal errors of a check, shown instead of a crash
     prefetched: tuple[str, ...] = ()  # names asked ahead of the checks that were to need them
+    original: Verification | None = None  # a bounce's returned message, re-verified on its own
+    ndr_links: tuple[NdrLink, ...] = ()  # each refusal tied to the check of the original
 
     @property
     def unused_prefetches(self) -> frozenset[str]:

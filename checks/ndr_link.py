@@ -1,0 +1,192 @@
+"""A bounce's refusals tied to the re-verified checks of its returned message (5.7.26 to DMARC).
+
+The refusing server judged the message as it arrived from the server that handed it over: that
+server's IP (quoted in the reply when the server names it), the returned message's envelope
+sender and its From. The SPF replay for the original uses that identity, not the original's own
+trust boundary (which is on the sender's side: the refusing server never stamped it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from headerlens.model import Analysis, FailedRecipient, NonDelivery, WhoActs
+from headerlens.model.ndr import NdrLink
+from headerlens.model.verdicts import DkimResult
+from headerlens.model.verification import Verification, VerifyMode
+
+_AUTH_CHECKS = frozenset({"dmarc", "auth", "spf"})
+_IP_CHECKS = frozenset({"ip", "ptr"})
+# Findings on the original whose fix names the cause better than "list the IP in SPF".
+_SPECIFIC_SPF = frozenset(
+    {"spf.gateway-bypassed", "spf.service-not-included", "spf.too-many-lookups"}
+)
+
+
+def _org(name: str | None) -> str:
+    labels = (name or "").lower().rstrip(".").rsplit("@", 1)[-1].split(".")
+    keep = 3 if len(labels) > 2 and len(labels[-2]) <= 3 and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
+def _related(a: str, b: str) -> bool:
+    """Same domain, or one a subdomain of the other (an ESP's bounce.example.com)."""
+    a, b = a.lower().rstrip("."), b.lower().rstrip(".")
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def _sending_ip(ndr: NonDelivery) -> str | None:
+    return next((r.sending_ip for r in ndr.failed if r.sending_ip), None)
+
+
+def _mail_from(original: Analysis | None) -> str | None:
+    if original is None or original.return_path is None:
+        return None
+    return original.return_path.address or None
+
+
+def original_identity(
+    analysis: Analysis,
+) -> tuple[str | None, str | None, str | None, str | None] | None:
+    """(ip, mail_from, helo, note) for the SPF replay of a bounce's original; None: no bounce."""
+    ndr = analysis.ndr
+    if ndr is None or ndr.original is None:
+        return None
+    ip = _sending_ip(ndr)
+    if ip is None:
+        return None, None, None, (
+            "The report does not quote the sending IP, so SPF was not replayed as the refusing "
+            "server saw it."
+        )
+    return ip, _mail_from(ndr.original), ndr.reporting_mta, None
+
+
+def _addressed(original: Analysis) -> set[str]:
+    """Addresses the original was sent to: To/Cc and the Received "for" clauses."""
+    out: set[str] = set()
+    for f in original.headers:
+        if f.lname in ("to", "cc"):
+            out.update(w.strip("<>\"',;").lower() for w in f.value.split() if "@" in w)
+    for hop in original.chain.hops:
+        if hop.received.for_addr:
+            out.add(hop.received.for_addr.strip("<>").lower())
+    return out
+
+
+def _forwarded(r: FailedRecipient, ndr: NonDelivery, original: Analysis) -> bool:
+    """A third party re-sent it: the envelope sender is not the reporter's, and the refused
+    address was reached by alias expansion or is not one the message was addressed to."""
+    mail_from = _mail_from(original)
+    if not mail_from or _org(mail_from) == _org(ndr.reporting_mta):
+        return False
+    if r.original_recipient and r.original_recipient.lower() != r.address.lower():
+        return True
+    addressed = _addressed(original)
+    return bool(addressed) and r.address.lower() not in addressed
+
+
+def _checked(v: Verification, ip: str | None) -> tuple[str, bool, str]:
+    """(what the re-check found, whether an aligned DKIM passed, the DMARC result word)."""
+    parts = []
+    if v.spf is not None:
+        parts.append(f"SPF for {v.spf.domain} from {ip}: {v.spf.verdict.value}")
+    else:
+        parts.append(f"SPF: not replayed ({v.spf_note or 'no identity'})")
+    if not v.dkim:
+        parts.append("DKIM: no signature")
+    for d in v.dkim:
+        parts.append(f"DKIM d={d.domain}: {d.result.value}")
+    dmarc_word = "not checked"
+    if v.dmarc is not None:
+        dmarc_word = v.dmarc.result.value
+        policy = f" (policy {v.dmarc.policy})" if v.dmarc.policy else ""
+        parts.append(f"DMARC for {v.dmarc.from_domain}: {dmarc_word}{policy}")
+    aligned_dkim = v.dmarc is not None and "dkim" in v.dmarc.aligned_methods
+    if v.dmarc is None:
+        aligned_dkim = any(d.result is DkimResult.PASS for d in v.dkim)
+    return "; ".join(parts), aligned_dkim, dmarc_word
+
+
+def _auth_link(
+    r: FailedRecipient, ndr: NonDelivery, original: Analysis, v: Verification
+) -> tuple[str, str, WhoActs, str]:
+    ip = _sending_ip(ndr)
+    checked, aligned_dkim, dmarc = _checked(v, ip)
+    from_domain = original.from_addr.domain if original.from_addr else None
+    mail_from = _mail_from(original)
+    reporter = ndr.reporting_mta or "the reporting server"
+    no_dkim = "" if aligned_dkim else (
+        f" and no DKIM signature aligned with {from_domain} verifies, so nothing else "
+        "authenticates it"
+    )
+    if _forwarded(r, ndr, original):
+        via = f" ({r.original_recipient} → {r.address})" if r.original_recipient else ""
+        why = (
+            f"{reporter} forwarded the message{via} keeping the original envelope sender "
+            f"{mail_from}: SPF for {_org(mail_from)} cannot list the forwarder's IP"
+            f"{f' {ip}' if ip else ''}{no_dkim}; DMARC for {from_domain} is {dmarc}."
+        )
+        fix = (
+            f"Fix it at the forwarder ({reporter}): rewrite the envelope sender (SRS) and add "
+            "ARC, or deliver internally instead of forwarding, and filter spam before "
+            f"forwarding. Nothing in {from_domain}'s SPF needs to change for this bounce; if "
+            f"{from_domain} never sent it, it was a spoof and was rightly refused."
+        )
+        return checked, why, WhoActs.FORWARDER, fix
+    spf_bad = v.spf is not None and v.spf.verdict.value != "pass"
+    why = f"The message left {reporter}" + (f" from {ip}" if ip else "") + ": "
+    why += (f"SPF for {v.spf.domain} is {v.spf.verdict.value}" if v.spf is not None
+            else "SPF could not be replayed") + no_dkim + f"; DMARC for {from_domain} is {dmarc}."
+    fixes = []
+    # The original's own SPF finding knows more (a bypassed gateway, a missing include).
+    spf_advice = next((f.fix for f in v.findings if f.code in _SPECIFIC_SPF and f.fix), None)
+    if spf_bad and spf_advice:
+        fixes.append(spf_advice[:1].lower() + spf_advice[1:].rstrip("."))
+    elif spf_bad and ip and v.spf is not None:
+        fixes.append(f"list {ip} in the SPF record of {v.spf.domain}")
+    envelope = mail_from.rpartition("@")[2] if mail_from else None
+    foreign = bool(from_domain and envelope and not _related(from_domain, envelope))
+    if not aligned_dkim and from_domain:
+        fixes.append(f"DKIM-sign outgoing mail with d={envelope if foreign else from_domain}")
+    if foreign and original.from_addr is not None:
+        fixes.append(
+            f"do not put another domain's address ({original.from_addr.address}) in From: "
+            "use your own domain and Reply-To"
+        )
+    fix = ("On the sending side: " + "; ".join(fixes) + ".") if fixes else (
+        r.meaning.fix if r.meaning else "")
+    return checked, why, WhoActs.SENDER_ADMIN, fix
+
+
+def links(analysis: Analysis, original: Verification | None, checked_at: datetime) -> tuple[NdrLink, ...]:
+    """Each refused recipient's code tied to the original's re-verified check that explains it."""
+    ndr = analysis.ndr
+    if ndr is None:
+        return ()
+    when = analysis.date.strftime("%Y-%m-%d %H:%M %Z").strip() if analysis.date else "unknown"
+    caveat = (
+        f"Re-checked {checked_at:%Y-%m-%d %H:%M} UTC against today's DNS; the report is dated "
+        f"{when}. Records may have changed since the refusal."
+    )
+    out = []
+    for r in ndr.failed:
+        about = r.meaning.about if r.meaning else ""
+        status = r.effective_status or (str(r.smtp_code) if r.smtp_code else "?")
+        if about in _AUTH_CHECKS:
+            if ndr.original is None or original is None or original.mode is VerifyMode.OFFLINE:
+                continue  # nothing was re-checked: the catalogue's explanation stands alone
+            checked, why, who, fix = _auth_link(r, ndr, ndr.original, original)
+            out.append(NdrLink(r.address, status, about, checked, why, who, fix, caveat))
+        elif about in _IP_CHECKS and r.sending_ip:
+            checked = ""
+            if original is not None:
+                checked = _checked(original, r.sending_ip)[0]
+            why = (
+                f"The refusing server names the sending IP {r.sending_ip}: the address of "
+                f"{ndr.reporting_mta or 'the server that handed the message over'}. The "
+                "refusal is about that IP, not about the message's authentication."
+            )
+            fix = r.meaning.fix if r.meaning else ""
+            out.append(NdrLink(r.address, status, about, checked, why, WhoActs.SENDER_ADMIN,
+                               fix, caveat))
+    return tuple(out)

@@ -1,0 +1,175 @@
+"""The "Rejected" section of the reports: each refused recipient, its code explained, who acts.
+
+Shared by the Markdown, HTML and JSON reports and the console: one place decides what the
+summary says (the link to the original's re-verified check when there is one, else the
+catalogue's explanation), each output escapes it its own way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from headerlens.model import Analysis, FailedRecipient, NonDelivery, WhoActs
+from headerlens.model.ndr import NdrLink
+from headerlens.model.verification import Verification
+from headerlens.report.serialize import to_plain
+from headerlens.textsafe import html_escape, md_escape
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """One refused recipient as the summary words it (plain text, not yet escaped)."""
+
+    recipient: FailedRecipient
+    code: str  # "550 5.7.26"
+    explanation: str
+    who_acts: WhoActs
+    fix: str
+    source: str
+    link: NdrLink | None
+
+    @property
+    def headline(self) -> str:
+        return f"{self.code} for {self.recipient.address}: {self.explanation}"
+
+
+def _code(r: FailedRecipient) -> str:
+    parts = [str(r.smtp_code)] if r.smtp_code else []
+    if r.effective_status:
+        parts.append(r.effective_status)
+    return " ".join(parts) or "no status code"
+
+
+def refusals(ndr: NonDelivery, verification: Verification | None) -> tuple[Refusal, ...]:
+    """The failed recipients, each with the best explanation available (link over catalogue)."""
+    by_rcpt = {link.recipient: link for link in (verification.ndr_links if verification else ())}
+    out = []
+    for r in ndr.failed:
+        m = r.meaning
+        link = by_rcpt.get(r.address)
+        explanation = m.explanation if m else "No explanation is known for this report."
+        out.append(
+            Refusal(
+                recipient=r,
+                code=_code(r),
+                explanation=explanation,
+                who_acts=link.who_acts if link else (m.who_acts if m else WhoActs.UNKNOWN),
+                fix=link.fix if link else (m.fix if m else ""),
+                source=m.source if m else "",
+                link=link,
+            )
+        )
+    return tuple(out)
+
+
+def refusal_lines(f: Refusal) -> list[tuple[str, str]]:
+    """(label, text) pairs describing one refusal, in reading order."""
+    r = f.recipient
+    rows = [
+        ("Code", f.code),
+        ("Meaning", f.explanation),
+        ("Who must act", f.who_acts.value),
+        ("Fix", f.fix),
+        ("Refused by", f"{r.rejecter.value}" + (f" ({r.rejecter_why})" if r.rejecter_why else "")),
+    ]
+    if f.link is not None:
+        rows += [("Why (original re-checked)", f.link.why), ("Checked", f.link.checked),
+                 ("Caveat", f.link.caveat)]
+    rows += [
+        ("Recipient", r.address + (f" (addressed as {r.original_recipient})"
+                                   if r.original_recipient else "")),
+        ("Server reply", r.diagnostic or "(none given)"),
+        ("Reporting MTA", r.reporting_mta or "?"),
+        ("Remote MTA", " ".join(p for p in (r.remote_mta, f"[{r.remote_ip}]" if r.remote_ip
+                                            else None) if p) or "not named"),
+        ("SMTP stage", r.smtp_stage or "not stated"),
+        ("Source", f.source),
+    ]
+    return [(k, v) for k, v in rows if v]
+
+
+def markdown_section(analysis: Analysis, verification: Verification | None) -> Iterable[str]:
+    """"## Rejected" for a bounce: one block per refused recipient."""
+    ndr = analysis.ndr
+    if ndr is None:
+        return
+    yield "## Rejected"
+    yield ""
+    yield (f"This message is a non-delivery report ({md_escape(ndr.format.value)}, from "
+           f"{md_escape(ndr.reporting_mta or '?')}); the returned message: "
+           f"{md_escape(ndr.original_kind.value)}.")
+    for f in refusals(ndr, verification):
+        yield ""
+        yield f"### {md_escape(f.code)} — {md_escape(f.recipient.address)}"
+        yield ""
+        for label, text in refusal_lines(f):
+            yield f"- **{label}:** {md_escape(text)}"
+    yield ""
+
+
+def html_section(analysis: Analysis, verification: Verification | None) -> Iterable[str]:
+    """The same section as HTML."""
+    ndr = analysis.ndr
+    if ndr is None:
+        return
+    yield "<h2>Rejected</h2>"
+    yield (f"<p>This message is a non-delivery report ({html_escape(ndr.format.value)}, from "
+           f"{html_escape(ndr.reporting_mta or '?')}); the returned message: "
+           f"{html_escape(ndr.original_kind.value)}.</p>")
+    for f in refusals(ndr, verification):
+        yield f"<h3>{html_escape(f.code)} — {html_escape(f.recipient.address)}</h3><ul>"
+        for label, text in refusal_lines(f):
+            yield f"<li><b>{label}:</b> {html_escape(text)}</li>"
+        yield "</ul>"
+
+
+def json_section(
+    analysis: Analysis,
+    verification: Verification | None,
+    full: Callable[[Analysis, Verification | None], dict[str, Any]],
+) -> dict[str, Any] | None:
+    """``ndr`` of the JSON report: recipients[] flat, and the original as a full report."""
+    ndr = analysis.ndr
+    if ndr is None:
+        return None
+    recipients = []
+    for f in refusals(ndr, verification):
+        r = f.recipient
+        recipients.append(
+            {
+                "address": to_plain(r.address),
+                "original_recipient": to_plain(r.original_recipient),
+                "action": to_plain(r.action),
+                "status": to_plain(r.effective_status),
+                "reported_status": to_plain(r.status),
+                "smtp_code": r.smtp_code,
+                "diagnostic": to_plain(r.diagnostic),
+                "reporting_mta": to_plain(r.reporting_mta),
+                "remote_mta": to_plain(r.remote_mta),
+                "remote_ip": to_plain(r.remote_ip),
+                "sending_ip": to_plain(r.sending_ip),
+                "smtp_stage": to_plain(r.smtp_stage),
+                "rejected_by": r.rejecter.name.lower(),
+                "rejected_by_text": to_plain(r.rejecter.value),
+                "rejected_by_why": to_plain(r.rejecter_why),
+                "explanation": to_plain(f.explanation),
+                "who_acts": f.who_acts.name.lower(),
+                "who_acts_text": to_plain(f.who_acts.value),
+                "fix": to_plain(f.fix),
+                "catalogue": to_plain(r.meaning),
+                "link": to_plain(f.link),
+            }
+        )
+    original = verification.original if verification is not None else None
+    return {
+        "format": ndr.format.name.lower(),
+        "format_text": to_plain(ndr.format.value),
+        "reporting_mta": to_plain(ndr.reporting_mta),
+        "detected_by": to_plain(ndr.detected_by),
+        "recipients": recipients,
+        "original_kind": ndr.original_kind.name.lower(),
+        "original": full(ndr.original, original) if ndr.original is not None else None,
+        "defects": to_plain(ndr.defects),
+    }

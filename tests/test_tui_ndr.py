@@ -1,0 +1,73 @@
+"""The console on a bounce: it opens on the "Rejected" summary, the tree shows the returned
+message's hops and findings, and the report's text stays inert."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import TabbedContent
+
+from headerlens.checks.options import VerifyOptions
+from headerlens.tui.app import HeaderlensApp
+from headerlens.tui.hoptree import HopTree
+from tests.labverify import NOW
+from tests.paths import EXAMPLES
+from tests.test_tui import OFFLINE, SIZE, _settle, _static_text
+
+NDR = EXAMPLES / "ndr-gmail-unauthenticated.eml"
+REPLAY = VerifyOptions(snapshot=EXAMPLES / "ndr-gmail-unauthenticated.dns.json")
+
+
+async def test_bounce_opens_on_the_rejected_summary() -> None:
+    app = HeaderlensApp(str(NDR), verify_options=REPLAY, now=NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _settle(app, pilot)
+        assert screen.verification is not None and screen.verification.done
+        summary = _static_text(screen, "#rejected")
+        assert summary.startswith("✖ Rejected")
+        assert "550 5.7.26  carol.recipient@gmail.com" in summary
+        assert "Who must act: the sender's mail administrator" in summary
+        assert "relay through Trend Micro Hosted Email Security" in summary  # the fix
+        assert "Why (original re-checked): The message left EDGE2010.fabrikam.com" in summary
+        # the tree beneath is the returned message's, not the report's
+        tree = screen.query_one(HopTree)
+        assert "Direct from edge" in str(tree.root.label)
+        assert screen.shown is screen.analysis.ndr.original  # type: ignore[union-attr]
+        # Details opens on the whole refusal: server reply, MTAs, the time-of-check caveat
+        detail = _static_text(screen, "#detail-text")
+        assert "Server reply: 550-5.7.26 This mail has been blocked" in detail
+        assert "Remote MTA: gmail-smtp-in.l.google.com" in detail
+        assert "Caveat: Re-checked 2026-11-26 12:00 UTC" in detail
+        assert "The returned message" in detail
+        # the findings are the returned message's (its DMARC failure, the bypassed gateway)
+        codes = [f.code for f in screen._findings()]
+        assert "spf.gateway-bypassed" in codes and "dmarc.fail" in codes
+        await pilot.press("f")
+        assert screen.query_one(TabbedContent).active == "findings"
+
+
+async def test_ordinary_message_has_no_rejected_panel() -> None:
+    app = HeaderlensApp(str(EXAMPLES / "eop-to-gmail-pass.eml"), verify_options=OFFLINE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _settle(app, pilot)
+        assert not screen.query("#rejected")
+
+
+HOSTILE = "[bold red]PASS[/] [@click=app.quit]x[/] \x1b[31mred\x1b]52;c;ZXZpbA==\x07"
+
+
+async def test_hostile_diagnostic_is_inert(tmp_path: Path) -> None:
+    # an attacker-written bounce: markup and escape sequences in the remote's reply
+    text = NDR.read_bytes().replace(
+        b"Diagnostic-Code: smtp;550-5.7.26 This mail",
+        b"Diagnostic-Code: smtp;550-5.7.26 " + HOSTILE.encode() + b" This mail",
+    )
+    src = tmp_path / "hostile.eml"
+    src.write_bytes(text)
+    app = HeaderlensApp(str(src), verify_options=OFFLINE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _settle(app, pilot)
+        detail = _static_text(screen, "#detail-text")
+        assert "[bold red]PASS[/] [@click=app.quit]x[/]" in detail
+        assert "\x1b" not in detail and "\\x1b[31m" in detail
+        assert screen.is_current  # the [@click=app.quit] did nothing
