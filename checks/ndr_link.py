@@ -54,9 +54,14 @@ def original_identity(
         return None
     ip = _sending_ip(ndr)
     if ip is None:
-        return None, None, None, (
-            "The report does not quote the sending IP, so SPF was not replayed as the refusing "
-            "server saw it."
+        return (
+            None,
+            None,
+            None,
+            (
+                "The report does not quote the sending IP, so SPF was not replayed as the refusing "
+                "server saw it."
+            ),
         )
     return ip, _mail_from(ndr.original), ndr.reporting_mta, None
 
@@ -115,9 +120,13 @@ def _auth_link(
     from_domain = original.from_addr.domain if original.from_addr else None
     mail_from = _mail_from(original)
     reporter = ndr.reporting_mta or "the reporting server"
-    no_dkim = "" if aligned_dkim else (
-        f" and no DKIM signature aligned with {from_domain} verifies, so nothing else "
-        "authenticates it"
+    no_dkim = (
+        ""
+        if aligned_dkim
+        else (
+            f" and no DKIM signature aligned with {from_domain} verifies, so nothing else "
+            "authenticates it"
+        )
     )
     if _forwarded(r, ndr, original):
         via = f" ({r.original_recipient} → {r.address})" if r.original_recipient else ""
@@ -135,8 +144,15 @@ def _auth_link(
         return checked, why, WhoActs.FORWARDER, fix
     spf_bad = v.spf is not None and v.spf.verdict.value != "pass"
     why = f"The message left {reporter}" + (f" from {ip}" if ip else "") + ": "
-    why += (f"SPF for {v.spf.domain} is {v.spf.verdict.value}" if v.spf is not None
-            else "SPF could not be replayed") + no_dkim + f"; DMARC for {from_domain} is {dmarc}."
+    why += (
+        (
+            f"SPF for {v.spf.domain} is {v.spf.verdict.value}"
+            if v.spf is not None
+            else "SPF could not be replayed"
+        )
+        + no_dkim
+        + f"; DMARC for {from_domain} is {dmarc}."
+    )
     fixes = []
     # The original's own SPF finding knows more (a bypassed gateway, a missing include).
     spf_advice = next((f.fix for f in v.findings if f.code in _SPECIFIC_SPF and f.fix), None)
@@ -153,12 +169,17 @@ def _auth_link(
             f"do not put another domain's address ({original.from_addr.address}) in From: "
             "use your own domain and Reply-To"
         )
-    fix = ("On the sending side: " + "; ".join(fixes) + ".") if fixes else (
-        r.meaning.fix if r.meaning else "")
+    fix = (
+        ("On the sending side: " + "; ".join(fixes) + ".")
+        if fixes
+        else (r.meaning.fix if r.meaning else "")
+    )
     return checked, why, WhoActs.SENDER_ADMIN, fix
 
 
-def links(analysis: Analysis, original: Verification | None, checked_at: datetime) -> tuple[NdrLink, ...]:
+def links(
+    analysis: Analysis, original: Verification | None, checked_at: datetime
+) -> tuple[NdrLink, ...]:
     """Each refused recipient's code tied to the original's re-verified check that explains it."""
     ndr = analysis.ndr
     if ndr is None:
@@ -187,6 +208,7 @@ def links(analysis: Analysis, original: Verification | None, checked_at: datetim
                 "refusal is about that IP, not about the message's authentication."
             )
             fix = r.meaning.fix if r.meaning else ""
-            out.append(NdrLink(r.address, status, about, checked, why, WhoActs.SENDER_ADMIN,
-                               fix, caveat))
+            out.append(
+                NdrLink(r.address, status, about, checked, why, WhoActs.SENDER_ADMIN, fix, caveat)
+            )
     return tuple(out)

@@ -180,7 +180,9 @@ async def verify_stream(
         inner = original_identity(analysis)
         start_task(
             "original",
-            verify(analysis.ndr.original, resolver, mode=mode, label=label, now=now, identity=inner),
+            verify(
+                analysis.ndr.original, resolver, mode=mode, label=label, now=now, identity=inner
+            ),
         )
     # Warm the cache for DMARC while SPF and DKIM run (shared in-flight queries): every
     # _dmarc name its tree walks will ask is known now, so DMARC adds no round trip.

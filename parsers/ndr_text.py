@@ -33,9 +33,7 @@ def unfold(text: str) -> str:
 
 # A multi-line SMTP reply keeps "550-5.7.26 " at the start of every line (RFC 5321 §4.2.1);
 # the first is kept, the repeats are noise in a one-line diagnostic.
-_REPEAT_PREFIX = re.compile(
-    r"(?:\s+(?:<<<\s*)?[245]\d\d[- ](?:[245]\.\d{1,3}\.\d{1,3})?(?=\s|$))+"
-)
+_REPEAT_PREFIX = re.compile(r"(?:\s+(?:<<<\s*)?[245]\d\d[- ](?:[245]\.\d{1,3}\.\d{1,3})?(?=\s|$))+")
 
 
 def clean_reply(text: str) -> str:

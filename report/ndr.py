@@ -75,15 +75,23 @@ def refusal_lines(f: Refusal) -> list[tuple[str, str]]:
         ("Refused by", f"{r.rejecter.value}" + (f" ({r.rejecter_why})" if r.rejecter_why else "")),
     ]
     if f.link is not None:
-        rows += [("Why (original re-checked)", f.link.why), ("Checked", f.link.checked),
-                 ("Caveat", f.link.caveat)]
+        rows += [
+            ("Why (original re-checked)", f.link.why),
+            ("Checked", f.link.checked),
+            ("Caveat", f.link.caveat),
+        ]
     rows += [
-        ("Recipient", r.address + (f" (addressed as {r.original_recipient})"
-                                   if r.original_recipient else "")),
+        (
+            "Recipient",
+            r.address + (f" (addressed as {r.original_recipient})" if r.original_recipient else ""),
+        ),
         ("Server reply", r.diagnostic or "(none given)"),
         ("Reporting MTA", r.reporting_mta or "?"),
-        ("Remote MTA", " ".join(p for p in (r.remote_mta, f"[{r.remote_ip}]" if r.remote_ip
-                                            else None) if p) or "not named"),
+        (
+            "Remote MTA",
+            " ".join(p for p in (r.remote_mta, f"[{r.remote_ip}]" if r.remote_ip else None) if p)
+            or "not named",
+        ),
         ("SMTP stage", r.smtp_stage or "not stated"),
         ("Source", f.source),
     ]
@@ -91,15 +99,17 @@ def refusal_lines(f: Refusal) -> list[tuple[str, str]]:
 
 
 def markdown_section(analysis: Analysis, verification: Verification | None) -> Iterable[str]:
-    """"## Rejected" for a bounce: one block per refused recipient."""
+    """ "## Rejected" for a bounce: one block per refused recipient."""
     ndr = analysis.ndr
     if ndr is None:
         return
     yield "## Rejected"
     yield ""
-    yield (f"This message is a non-delivery report ({md_escape(ndr.format.value)}, from "
-           f"{md_escape(ndr.reporting_mta or '?')}); the returned message: "
-           f"{md_escape(ndr.original_kind.value)}.")
+    yield (
+        f"This message is a non-delivery report ({md_escape(ndr.format.value)}, from "
+        f"{md_escape(ndr.reporting_mta or '?')}); the returned message: "
+        f"{md_escape(ndr.original_kind.value)}."
+    )
     for f in refusals(ndr, verification):
         yield ""
         yield f"### {md_escape(f.code)} — {md_escape(f.recipient.address)}"
@@ -115,9 +125,11 @@ def html_section(analysis: Analysis, verification: Verification | None) -> Itera
     if ndr is None:
         return
     yield "<h2>Rejected</h2>"
-    yield (f"<p>This message is a non-delivery report ({html_escape(ndr.format.value)}, from "
-           f"{html_escape(ndr.reporting_mta or '?')}); the returned message: "
-           f"{html_escape(ndr.original_kind.value)}.</p>")
+    yield (
+        f"<p>This message is a non-delivery report ({html_escape(ndr.format.value)}, from "
+        f"{html_escape(ndr.reporting_mta or '?')}); the returned message: "
+        f"{html_escape(ndr.original_kind.value)}.</p>"
+    )
     for f in refusals(ndr, verification):
         yield f"<h3>{html_escape(f.code)} — {html_escape(f.recipient.address)}</h3><ul>"
         for label, text in refusal_lines(f):

@@ -48,7 +48,11 @@ def test_5_7_26_explained_by_the_originals_dmarc_failure(lab_dns: LabDns) -> Non
     assert original.dmarc is not None and original.dmarc.result is DmarcResult.FAIL
     # the refusal tied to that failure
     (link,) = v.ndr_links
-    assert (link.recipient, link.status, link.check) == ("carol.recipient@gmail.com", "5.7.26", "auth")
+    assert (link.recipient, link.status, link.check) == (
+        "carol.recipient@gmail.com",
+        "5.7.26",
+        "auth",
+    )
     assert "DMARC for fabrikam.com: fail" in link.checked
     assert "SPF for fabrikam.com from 192.0.2.60: softfail" in link.checked
     assert "left EDGE2010.fabrikam.com from 192.0.2.60" in link.why

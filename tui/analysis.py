@@ -140,9 +140,7 @@ class AnalysisScreen(Screen[None]):
             self.query_one("#rejected", Static).update(summary)
             if self._selected is None or self._selected.kind == "message":
                 self._show_detail(self._selected)
-        self.query_one("#auth-text", Static).update(
-            auth_text(self.shown, self.shown_verification)
-        )
+        self.query_one("#auth-text", Static).update(auth_text(self.shown, self.shown_verification))
         self._fill_findings()
         self._fill_dns()
 
