@@ -35,6 +35,7 @@ from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dki
 from headerlens.parsers.headers import looks_binary, split_message, starts_with_field
 from headerlens.parsers.identity import HIDDEN_CHARS, hidden_chars, read_author
 from headerlens.parsers.ndr import parse_ndr
+from headerlens.parsers.pasteshape import normalize_paste
 from headerlens.parsers.provenance import attribute_fields
 from headerlens.parsers.received import parse_received
 from headerlens.parsers.receivedspf import parse_received_spf
@@ -145,8 +146,9 @@ def analyze(
     report gets ``ndr`` with the returned message analysed as a message of its own (one level
     deep: ``nested`` is set for that inner analysis, so a bounce of a bounce stops there).
     """
+    data, paste_notes = normalize_paste(data)
     split = split_message(data)
-    defects: list[Defect] = list(split.defects)
+    defects: list[Defect] = [*paste_notes, *split.defects]
     fields = split.fields
     if not fields:
         defects.append(

@@ -1,0 +1,139 @@
+"""Pastes that would be misread: a web viewer's summary above the message, doubled line ends, quoting.
+
+Pure. ``normalize_paste`` returns the bytes as the message looked before copying damaged them,
+and one note per repair, so the report says what was changed and why. Each rule needs a shape
+that a real message cannot have (a summary page's fixed labels; every line end doubled; every
+line quoted), so an ordinary message passes through untouched.
+"""
+
+from __future__ import annotations
+
+import re
+
+from headerlens.model.core import Defect, Severity
+
+_LINE_END = re.compile(rb"\r\n|\n|\r")
+# Gmail's "Show original" page: a title row, summary rows with fixed labels, then two buttons.
+_GMAIL_TITLE = re.compile(rb"[ \t]*Original [Mm]essage[ \t]*\Z")
+_GMAIL_LABELS = (
+    b"message id",
+    b"created at:",
+    b"from:",
+    b"to:",
+    b"cc:",
+    b"subject:",
+    b"spf:",
+    b"dkim:",
+    b"dmarc:",
+)
+_GMAIL_BUTTONS = re.compile(rb"(?i)\A[ \t]*(download original|copy to clipboard)")
+_SUMMARY_SCAN = 40  # the summary has about a dozen rows; never look further than this
+_FIELD_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+[ \t]*:")
+_QUOTE = re.compile(rb"[ \t]*>[ \t]?")
+
+
+def _lines(data: bytes, limit: int) -> list[tuple[int, int]]:
+    """(start, end-after-line-end) of the first ``limit`` lines."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    while pos < len(data) and len(out) < limit:
+        m = _LINE_END.search(data, pos)
+        end = m.end() if m else len(data)
+        out.append((pos, end))
+        pos = end
+    return out
+
+
+def _strip_gmail_summary(data: bytes) -> tuple[bytes, Defect | None]:
+    lines = _lines(data, _SUMMARY_SCAN)
+    texts = [data[s:e].rstrip(b"\r\n") for s, e in lines]
+    first = next((i for i, t in enumerate(texts) if t.strip()), None)
+    if first is None or not _GMAIL_TITLE.match(texts[first]):
+        return data, None
+    last_button = None
+    labels = 0
+    for i in range(first + 1, len(texts)):
+        t = texts[i].strip().lower()
+        if _GMAIL_BUTTONS.match(texts[i]):
+            last_button = i
+            continue
+        if last_button is not None:
+            break  # the raw message starts after the buttons
+        if t.startswith(_GMAIL_LABELS):
+            labels += 1
+    if last_button is None or labels < 3:
+        return data, None
+    cut = lines[last_button][1]
+    rest = data[cut:]
+    # Whatever the buttons row left (tabs, blank lines) before the first field goes too.
+    rest = rest.lstrip(b" \t\r\n")
+    note = Defect(
+        "input.paste-gmail-summary",
+        f'The paste starts with Gmail\'s "Show original" summary ({last_button - first + 1} '
+        "lines: Message ID, Created at, From, To, Subject, SPF, DKIM, DMARC, buttons). Those rows "
+        "are Gmail's page, not header fields: they were left out and the message below them was "
+        "analysed.",
+        Severity.INFO,
+    )
+    return rest, note
+
+
+def _undouble_line_ends(data: bytes) -> tuple[bytes, Defect | None]:
+    """CRLF that arrived as CR CR (tmux, some terminals) or as LF LF: every line end doubled."""
+    if b"\r\r" in data and b"\n" not in data:
+        pair, single, shown = b"\r\r", b"\r\n", "CR CR"
+    elif b"\n\n" in data and b"\r" not in data:
+        pair, single, shown = b"\n\n", b"\n", "LF LF"
+    else:
+        return data, None
+    # The header block as pasted: up to the first doubled blank line (4 line ends in a row).
+    head = data.split(pair * 2, 1)[0]
+    lines = head.split(pair)
+    if len(lines) < 4 or any(not line or single[-1:] in line for line in lines):
+        return data, None  # a single line end inside the block: not a doubled paste
+    # The first lines must read as fields (or their folded continuations), so a one-field
+    # message whose body has blank-separated "Word: text" paragraphs is left alone.
+    if not _FIELD_LINE.match(lines[0]) or not all(
+        line[:1] in (b" ", b"\t") or _FIELD_LINE.match(line) for line in lines[1:4]
+    ):
+        return data, None
+    note = Defect(
+        "input.paste-double-spaced",
+        f"Every line end of the paste was doubled ({shown}), which would end the header after "
+        "the first field; the doubled line ends were collapsed to one.",
+        Severity.WARNING,
+    )
+    return data.replace(pair, single), note
+
+
+def _unquote(data: bytes) -> tuple[bytes, Defect | None]:
+    """Headers copied from a forwarded or replied copy, every line quoted with '> '."""
+    if data.lstrip()[:1] != b">":
+        return data, None
+    lines = _lines(data, 1 << 30)
+    content = [(s, e) for s, e in lines if data[s:e].strip()]
+    if len(content) < 3 or not all(_QUOTE.match(data, s) for s, _ in content):
+        return data, None
+    out = bytearray()
+    for s, e in lines:
+        m = _QUOTE.match(data, s)
+        out += data[m.end() : e] if m and m.end() <= e else data[s:e]
+    if not _FIELD_LINE.match(bytes(out).lstrip()):
+        return data, None
+    note = Defect(
+        "input.paste-quoted",
+        "Every line of the paste was quoted with '>' (copied from a forwarded or replied copy); "
+        "the quote marks were removed. Signatures over a quoted copy rarely verify.",
+        Severity.WARNING,
+    )
+    return bytes(out), note
+
+
+def normalize_paste(data: bytes) -> tuple[bytes, tuple[Defect, ...]]:
+    """Undo the ways copying damages a message; ``data`` unchanged when none applies."""
+    notes: list[Defect] = []
+    for repair in (_strip_gmail_summary, _unquote, _undouble_line_ends):
+        data, note = repair(data)
+        if note is not None:
+            notes.append(note)
+    return data, tuple(notes)
