@@ -71,3 +71,20 @@ async def test_hostile_diagnostic_is_inert(tmp_path: Path) -> None:
         assert "[bold red]PASS[/] [@click=app.quit]x[/]" in detail
         assert "\x1b" not in detail and "\\x1b[31m" in detail
         assert screen.is_current  # the [@click=app.quit] did nothing
+
+
+def test_bundled_snapshot_answers_every_query() -> None:
+    # the console test and the screenshot replay examples/ndr-gmail-unauthenticated.dns.json:
+    # it must hold every query the bounce and its returned message make
+    import asyncio
+
+    from headerlens.analyze import analyze
+    from headerlens.checks.snapshot import SnapshotResolver
+    from headerlens.checks.verify import verify
+    from headerlens.model.verification import VerifyMode
+
+    resolver = SnapshotResolver(EXAMPLES / "ndr-gmail-unauthenticated.dns.json")
+    analysis = analyze(NDR.read_bytes(), source_name=NDR.name)
+    v = asyncio.run(verify(analysis, resolver, mode=VerifyMode.SNAPSHOT, label="replay", now=NOW))
+    assert [r.name for r in v.dns_log if r.rcode == "MISSING"] == []
+    assert v.ndr_links and v.ndr_links[0].status == "5.7.26"
