@@ -17,6 +17,7 @@ from headerlens.tui.app import HeaderlensApp
 from headerlens.tui.export import ExportScreen
 from headerlens.tui.hoptree import HopTree
 from headerlens.tui.paste import PasteScreen
+from tests.dnslab import UdpRelay
 from tests.paths import EXAMPLES, REPO
 
 EOP = EXAMPLES / "eop-to-gmail-pass.eml"
@@ -220,6 +221,39 @@ async def test_live_verification_against_lab_dns(lab_dns) -> None:  # type: igno
         assert "include:spf.protection.outlook.com" in auth
         assert "verified over live DNS" in _static_text(screen, "#status")
         assert len(screen.query_one("#dns-table").rows) >= 3  # type: ignore[attr-defined]
+
+
+@pytest.mark.dns
+async def test_reverify_flushes_the_cache_and_asks_the_lab_dns_again(lab_dns) -> None:  # type: ignore[no-untyped-def]
+    # the packets that reach the lab DNS through a recording relay: verifying the same message
+    # again is answered from the cache (no packet), `r` empties it and every query goes out again
+    with UdpRelay((lab_dns.host, lab_dns.port)) as relay:
+        options = VerifyOptions(nameservers=((relay.host, relay.port),))
+        app = HeaderlensApp(str(EOP), verify_options=options)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await _settle(app, pilot)
+            first = sorted((name, rdtype) for _, name, rdtype in relay.questions())
+            assert ("contoso.com", "TXT") in first and ("_dmarc.contoso.com", "TXT") in first
+            assert screen.verification is not None
+            logged = len(screen.verification.dns_log)
+
+            screen.start_verification()  # no flush: the same resolver and its cache
+            screen = await _settle(app, pilot)
+            assert relay.count == len(first)
+            v = screen.verification
+            assert v is not None and v.done and len(v.dns_log) > logged
+            assert all(r.from_cache for r in v.dns_log[logged:])
+
+            await pilot.press("r")
+            screen = await _settle(app, pilot)
+            again = sorted((name, rdtype) for _, name, rdtype in relay.questions()[len(first) :])
+            assert again == first
+            v = screen.verification
+            assert v is not None and v.done and v.spf is not None
+            assert v.spf.verdict.value == "pass"
+            sent = {(r.name, r.rdtype) for r in v.dns_log if not r.from_cache}
+            assert sent == set(first)
+            assert "DNS cache flushed" in " ".join(str(n.message) for n in app._notifications)
 
 
 HOSTILE_SUBJECT = "[bold red]PASS[/] [@click=app.quit]x[/] [link=http://evil]y[/] \x1b[31mred\x1b]52;c;ZXZpbA==\x07"
