@@ -162,7 +162,7 @@ class AnalysisScreen(Screen[None]):
             out.append("○ offline: stamped verdicts only, nothing re-verified", style="yellow")
         else:
             out.append(f"✔ verified over {v.mode.value}", style="green")
-            out.append(f"  ({v.resolver}, {len(v.dns_log)} DNS answers)", style="dim")
+            out.append(safe(f"  ({v.resolver}, {len(v.dns_log)} DNS answers)", "dim"))
         return out
 
     def _findings(self) -> tuple[Finding, ...]:

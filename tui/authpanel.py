@@ -74,7 +74,8 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
     pending = set(v.pending) if v is not None else {"spf", "dkim", "dmarc", "arc"}
     offline = v is not None and v.mode is VerifyMode.OFFLINE
     if v is not None and v.done:
-        out.append(f"Re-verified over {v.mode.value} ({v.resolver}).\n\n", style="dim")
+        out.append(safe(f"Re-verified over {v.mode.value} ({v.resolver}).", "dim"))
+        out.append("\n\n")
     b = analysis.chain.boundary
     # SPF
     _side_by_side(

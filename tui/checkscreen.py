@@ -18,6 +18,7 @@ from headerlens.checks.options import VerifyOptions, make_resolver
 from headerlens.checks.resolver import Resolver
 from headerlens.model.domaincheck import DomainCheck
 from headerlens.report.domaincheck import Line, outline
+from headerlens.textsafe import inert
 from headerlens.tui.safe import SEVERITY_STYLE, result_text, safe
 
 _HEADING_STYLE = {1: "bold underline", 2: "bold reverse", 3: "bold"}
@@ -79,7 +80,7 @@ class DomainCheckScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(
-            value=self.domain,
+            value=inert(self.domain),  # the From domain: RFC 2047 words may decode to escapes
             placeholder="domain to check, e.g. contoso.com (Enter)",
             id="check_domain",
         )
@@ -111,7 +112,7 @@ class DomainCheckScreen(Screen[None]):
         try:
             return make_resolver(options if isinstance(options, VerifyOptions) else VerifyOptions())
         except ValueError as exc:  # an unreadable DNS snapshot
-            self.notify(str(exc), severity="error", markup=False)
+            self.notify(inert(str(exc)), severity="error", markup=False)
             return None
 
     @work(exclusive=True, group="domain_check")

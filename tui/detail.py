@@ -61,7 +61,7 @@ def _hop(out: Text, hop: Hop) -> None:
 
 
 def _auth(out: Text, ar: AuthResults) -> None:
-    out.append(ar.header_name, style="bold underline")
+    out.append(safe(ar.header_name, "bold underline"))
     out.append("\n")
     _line(out, "authserv-id", ar.authserv_id or "(none: Microsoft style)")
     _line(out, "ARC instance", str(ar.instance) if ar.instance is not None else None)
@@ -95,7 +95,7 @@ def _auth(out: Text, ar: AuthResults) -> None:
 
 
 def _spf(out: Text, rs: ReceivedSPF) -> None:
-    out.append(rs.header_name, style="bold underline")
+    out.append(safe(rs.header_name, "bold underline"))
     out.append("\n")
     _line(out, "result", result_text(rs.result))
     for name in (
@@ -128,8 +128,9 @@ def _arc(out: Text, s: ARCSet) -> None:
 
 
 def _vendor(out: Text, vh: VendorHeader) -> None:
-    out.append(vh.header_name, style="bold underline")
-    out.append(f"  ({vh.vendor})\n")
+    out.append(safe(vh.header_name, "bold underline"))
+    out.append(safe(f"  ({vh.vendor})"))
+    out.append("\n")
     if vh.summary:
         out.append(safe(vh.summary, "bold"))
         out.append("\n")

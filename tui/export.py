@@ -24,9 +24,13 @@ if TYPE_CHECKING:
 
 
 def default_path(analysis: Analysis, fmt: str) -> Path:
-    """``<input stem>.headerlens.<ext>`` in the current folder (never the input itself)."""
+    """``<input stem>.headerlens.<ext>`` in the current folder (never the input itself).
+
+    The stem is made inert: a file name may carry escape sequences or bidi controls, and the
+    name is shown in the dialog and later by ``ls``.
+    """
     name = analysis.source_name
-    stem = Path(name).stem if name not in ("<stdin>", "pasted headers") else "headers"
+    stem = inert(Path(name).stem) if name not in ("<stdin>", "pasted headers") else "headers"
     return Path(f"{stem or 'headers'}.headerlens{SUFFIX[fmt]}")
 
 
@@ -77,7 +81,8 @@ class ExportScreen(ModalScreen[None]):
                 markup=False,
             )
             yield Input(
-                value=str(default_path(self.analysis, "md").with_suffix("")), id="export-path"
+                value=inert(str(default_path(self.analysis, "md").with_suffix(""))),
+                id="export-path",
             )
             yield Static("", id="export-result", markup=False)
 

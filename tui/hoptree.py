@@ -70,7 +70,7 @@ def hop_label(hop: Hop) -> Text:
     parts: list[Text | str] = [
         Text(f"{hop.number:>2} ", style="bold"),
         Text("★ boundary ", style="bold reverse") if hop.is_boundary else "",
-        Text(role, style="bold cyan"),
+        safe(role, "bold cyan"),  # the product version comes from the Received text
         "  ",
         safe(host),
     ]
@@ -96,7 +96,7 @@ def auth_label(ar: AuthResults) -> Text:
     name = ar.header_name
     if ar.instance is not None:
         name += f" i={ar.instance}"
-    parts: list[Text | str] = [Text(name, style="bold"), " ", safe(ar.authserv_id or "(Microsoft)")]
+    parts: list[Text | str] = [safe(name, "bold"), " ", safe(ar.authserv_id or "(Microsoft)")]
     parts.append(": ")
     for i, r in enumerate(ar.results):
         if i:
@@ -106,7 +106,7 @@ def auth_label(ar: AuthResults) -> Text:
 
 
 def spf_label(rs: ReceivedSPF) -> Text:
-    return join(Text(rs.header_name, style="bold"), ": ", result_text(rs.result))
+    return join(safe(rs.header_name, "bold"), ": ", result_text(rs.result))
 
 
 def arc_label(s: ARCSet) -> Text:
@@ -122,7 +122,7 @@ def vendor_label(vh: VendorHeader) -> Text:
         (f.severity for f in vh.fields), key=lambda s: list(SEVERITY_STYLE).index(s), default=None
     )
     style = SEVERITY_STYLE.get(worst, "") if worst is not None and worst.value != "info" else ""
-    return join(Text(vh.header_name, style="bold"), ": ", safe(vh.summary or vh.vendor, style))
+    return join(safe(vh.header_name, "bold"), ": ", safe(vh.summary or vh.vendor, style))
 
 
 class HopTree(Tree[NodeRef]):
