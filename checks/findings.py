@@ -8,6 +8,7 @@ from headerlens.checks.findings_live import live_findings
 from headerlens.model import Analysis, Defect, Finding, Hop, Severity
 from headerlens.model.verification import Verification
 from headerlens.parsers.hops import special_range
+from headerlens.parsers.provenance import describe_author
 from headerlens.stamped import final_receiver_results
 
 SLOW_HOP = timedelta(minutes=5)
@@ -19,7 +20,7 @@ def _stamped(analysis: Analysis) -> list[Finding]:
     out: list[Finding] = []
     final = final_receiver_results(analysis)
     if not final:
-        return out
+        return _nothing_stamped(analysis)
     who = final[0].authserv_id or "Microsoft (EOP / Exchange Online)"
     for ar in final:
         hop = ar.stamped_by_hop
@@ -70,6 +71,27 @@ def _stamped(analysis: Analysis) -> list[Finding]:
                     )
                 )
     return out
+
+
+def _nothing_stamped(analysis: Analysis) -> list[Finding]:
+    """The final receiving organisation wrote no Authentication-Results: say so, and whose the
+    fields in the message are (never present another party's verdict as the receiver's)."""
+    others = [a for a in analysis.auth_results if a.header_name.lower() == "authentication-results"]
+    if not others or not analysis.provenance.fields:
+        return []
+    authors = sorted({describe_author(analysis.provenance.of(a.header_index)) for a in others})
+    return [
+        Finding(
+            "stamped.none-by-receiver",
+            Severity.INFO,
+            "The final receiving organisation wrote no Authentication-Results: the "
+            f"{len(others)} in the message were written by {'; '.join(authors[:3])}, so they "
+            "are not its verdict.",
+            detail="Only fields above the receiver's own Received line (or its identified stamps "
+            "right below it) are the receiver's word (RFC 8601 §5).",
+            header_index=others[0].header_index,
+        )
+    ]
 
 
 def _error_result(who: str, method: str, result: str) -> tuple[str, str]:
@@ -163,20 +185,39 @@ def _chain(analysis: Analysis) -> list[Finding]:
     return out
 
 
+def _shown(label: str, value: str) -> str:
+    # some decoders already put the value in the label ("Spam confidence level 9")
+    return label if label.endswith(f" {value}") else f"{label} {value}"
+
+
 def _vendor(analysis: Analysis) -> list[Finding]:
     out: list[Finding] = []
     for vh in analysis.vendor_headers:
-        for f in vh.fields:
-            if f.severity is Severity.INFO:
-                continue
-            label = f.label or f.key
-            # some decoders already put the value in the label ("Spam confidence level 9")
-            shown = label if label.endswith(f" {f.value}") else f"{label} {f.value}"
+        notable = [f for f in vh.fields if f.severity is not Severity.INFO]
+        author = analysis.provenance.of(vh.header_index)
+        if notable and author is not None and not author.is_receivers:
+            # Another party's filter: what it thought, never where the recipient filed it.
+            ratings = ", ".join(_shown(f.label or f.key, f.value) for f in notable)
+            out.append(
+                Finding(
+                    f"vendor.{vh.vendor.lower().replace(' ', '-')}.not-receivers",
+                    Severity.INFO,
+                    f"{vh.header_name} was written by {describe_author(author)}, not the "
+                    f"receiving organisation: its ratings ({ratings}) are that filter's, not "
+                    "where the recipient filed the message.",
+                    detail=author.evidence,
+                    header_index=vh.header_index,
+                    hop_number=author.hop_number,
+                )
+            )
+            continue
+        for f in notable:
             out.append(
                 Finding(
                     f"vendor.{vh.vendor.lower().replace(' ', '-')}.{f.key.lower()}",
                     f.severity,
-                    f"{vh.header_name}: {shown} — {f.meaning or 'flagged by the filter'}",
+                    f"{vh.header_name}: {_shown(f.label or f.key, f.value)} — "
+                    f"{f.meaning or 'flagged by the filter'}",
                     header_index=vh.header_index,
                     hop_number=vh.stamped_by_hop,
                 )

@@ -71,6 +71,7 @@ _EOP_INTERNAL_BY = re.compile(
     r"\.prod\.outlook\.com$|\.prod\.protection\.outlook\.com$|\.outlook\.office365\.com$",
     re.IGNORECASE,
 )
+_RETRIEVAL = re.compile(r"\((?:fetchmail|getmail)[-\s]", re.IGNORECASE)
 _LOCAL_PROTOCOLS = ("LOCAL", "HTTP")  # HTTP, HTTPS, HTTPREST: webmail / API submission
 
 
@@ -200,6 +201,11 @@ def client_inside(hop: Hop, org: str | None, domain_of: Callable[[str], str | No
     if r.from_ip is None and r.from_rdns is None and r.from_helo is None:
         return "the line names no client: a hand-off inside the receiving host"
     proto = (r.with_protocol or "").upper()
+    if proto.startswith(("POP", "IMAP")) or _RETRIEVAL.search(r.raw):
+        return (
+            f"a retrieval from a mailbox (with {r.with_protocol or 'POP3/IMAP'}): the message "
+            "was fetched, not received over SMTP, so the SMTP entry is further down"
+        )
     if proto.startswith("LMTP"):
         return "a delivery over LMTP, which only runs inside the receiving side (RFC 2033 §4)"
     if r.from_ip is None and proto.startswith(_LOCAL_PROTOCOLS):

@@ -27,7 +27,7 @@ from headerlens.parsers.boundary import (
 )
 from headerlens.parsers.hops import registrable_domain
 
-__all__ = ["STAMP_FIELDS", "attribute_fields"]
+__all__ = ["STAMP_FIELDS", "attribute_fields", "describe_author"]
 
 STAMP_FIELDS = frozenset(
     {
@@ -47,7 +47,7 @@ _COPY_NAMES = frozenset(
 # mail arriving from outside and appends its own at the bottom of the header section.
 _MS_ORG = re.compile(
     r"^x-(?:ms-exchange-organization-|microsoft-antispam(?:-mailbox-delivery)?$"
-    r"|forefront-antispam-report$|ms-exchange-crosstenant-|ms-exchange-transport-)",
+    r"|forefront-antispam-report$|ms-exchange-crosstenant-|ms-exchange-transport-|sid-)",
 )
 _MS_OUTBOUND = re.compile(r"(?:^|;)\s*DIR:OUT\b", re.IGNORECASE)
 # Receivers that write their header block after every Received field: ProtonMail lists the
@@ -55,6 +55,15 @@ _MS_OUTBOUND = re.compile(r"(?:^|;)\s*DIR:OUT\b", re.IGNORECASE)
 _RESERIALISERS = frozenset({"protonmail.ch"})
 _PROTON = re.compile(r"^x-pm-")
 _RSPAMD = re.compile(r"^x-(?:rspamd-|spamd-)")
+# What filters running inside the receiving MTA (milters, amavisd) insert next to their stamps.
+_MILTER_TRACE = re.compile(
+    r"^(?:x-senderid|x-spam-|x-virus-|x-greylist|x-dkim|dkim-filter|x-rspamd-|x-spamd-"
+    r"|x-scanned-by|x-amavis)"
+)
+# Verdict headers of filtering products: below every Received line, whose they are is unknown.
+_VERDICT = re.compile(
+    r"^x-(?:.*spam|vade-|virus|proofpoint-|mimecast-|ironport-|barracuda-|tm-as-|pm-|sid-)"
+)
 
 
 class _Zones:
@@ -203,7 +212,7 @@ def _bottom(
                 f"Appended at the bottom by the receiver's Rspamd: its queue id {queue} is the id "
                 "the receiving organisation's own Received line gave the message.",
             )
-    if name in STAMP_FIELDS or _MS_ORG.match(name) or _RSPAMD.match(name):
+    if name in STAMP_FIELDS or _MS_ORG.match(name) or _RSPAMD.match(name) or _VERDICT.match(name):
         claim = stamp_identity(f) if name in STAMP_FIELDS else None
         said = f" It claims to be {claim}'s." if claim else ""
         return _unknown(
@@ -226,7 +235,10 @@ def _below_line_stamp(z: _Zones, f: HeaderField, fields: Sequence[HeaderField]) 
     line = z.boundary_hop.header_index
     if z.reserialised:
         line = z.hops[-1].header_index  # its block follows the last Received field
-    if any(g.lname not in STAMP_FIELDS for g in fields[line + 1 : f.index]):
+    if any(
+        g.lname not in STAMP_FIELDS and not _MILTER_TRACE.match(g.lname)
+        for g in fields[line + 1 : f.index]
+    ):
         return False
     if not identity_in_org(stamp_identity(f), z.org, z.trusted, z.domain_of):
         return False
@@ -286,8 +298,6 @@ def _field(
         )
     if below is not None:
         return z.outside(below, f.name, f.index, "Above the Received line of a hop")
-    if not z.hops:
-        return _unknown(f, "No Received line: nothing says who wrote it.")
     return _bottom(z, f, fields, last)
 
 
@@ -298,8 +308,28 @@ def attribute_fields(
     registrable_domain_of: Callable[[str], str | None] | None = None,
 ) -> Provenance:
     """The author of every field in ``fields`` (the whole header section, top first)."""
+    if not chain.hops:
+        # No Received line: nothing places any field (a partial paste); nothing is attributed
+        # and the fields are read as before.
+        return Provenance()
     z = _Zones(chain, registrable_domain_of or registrable_domain)
     last: dict[str, int] = {}
     for f in fields:
         last[f.lname] = f.index
     return Provenance(receiver_org=z.org, fields=tuple(_field(z, f, fields, last) for f in fields))
+
+
+def describe_author(found: FieldAuthor | None) -> str:
+    """Who wrote a field, as a short phrase for reports ("the sending side (hop 2, mx.a.example)")."""
+    if found is None:
+        return "unknown"
+    where = ", ".join(
+        x for x in (f"hop {found.hop_number}" if found.hop_number else None, found.writer) if x
+    )
+    names = {
+        Author.FINAL_RECEIVER: "the final receiving organisation",
+        Author.INTERMEDIARY: "an intermediary",
+        Author.SENDER: "the sending side",
+        Author.UNKNOWN: "unknown (possibly forged)",
+    }
+    return names[found.author] + (f" ({where})" if where else "")

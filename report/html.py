@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from headerlens import __version__
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.verification import Verification, VerifyMode
+from headerlens.parsers.provenance import describe_author
 from headerlens.report.ndr import html_section
 from headerlens.report.words import coverage_sentence, fmt_delay, hop_from, hop_role
 from headerlens.stamped import final_receiver_results, stamped
@@ -152,6 +153,11 @@ def _content(
     )
     if final:
         out.append(f"<li><b>Final receiver stamped:</b> {esc(final)}</li>")
+    elif a.auth_results and a.provenance.fields:
+        out.append(
+            "<li><b>Final receiver stamped:</b> nothing (the Authentication-Results in the "
+            "message were written by others)</li>"
+        )
     out.append("</ul>")
     out += list(html_section(a, verification))
     out.append("<h2>Findings</h2>")
@@ -164,8 +170,14 @@ def _content(
     if a.vendor_headers:
         out.append("<h2>Vendor headers</h2><ul>")
         for vh in a.vendor_headers:
+            author = (
+                f" <i>written by {esc(describe_author(a.provenance.of(vh.header_index)))}</i>"
+                if a.provenance.fields
+                else ""
+            )
             out.append(
-                f"<li><b>{esc(vh.header_name)}</b> ({esc(vh.vendor)}): {esc(vh.summary or '')}<ul>"
+                f"<li><b>{esc(vh.header_name)}</b> ({esc(vh.vendor)}): {esc(vh.summary or '')}"
+                f"{author}<ul>"
             )
             for fld in vh.fields:
                 cls = "" if fld.severity is Severity.INFO else f' class="{fld.severity.value}"'

@@ -8,6 +8,7 @@ from datetime import UTC
 from headerlens import __version__
 from headerlens.model import Analysis, AuthResults, Finding, MethodResult, Severity
 from headerlens.model.verification import Verification, VerifyMode
+from headerlens.parsers.provenance import describe_author
 from headerlens.report.ndr import markdown_section
 from headerlens.report.words import coverage_sentence, fmt_delay, hop_from, hop_role
 from headerlens.stamped import final_receiver_results, stamped
@@ -54,11 +55,19 @@ def _method(r: MethodResult) -> str:
     return out
 
 
-def _auth_block(ar: AuthResults) -> Iterable[str]:
+def _written_by(a: Analysis, header_index: int) -> str:
+    """The " — written by …" suffix for a field, once fields are attributed (parsers/provenance)."""
+    if not a.provenance.fields:
+        return ""
+    return f" — written by {md_escape(describe_author(a.provenance.of(header_index)))}"
+
+
+def _auth_block(ar: AuthResults, a: Analysis) -> Iterable[str]:
     who = ar.authserv_id or "(no authserv-id: Microsoft)"
     hop = f", stamped at hop {ar.stamped_by_hop}" if ar.stamped_by_hop else ""
     inst = f" i={ar.instance}" if ar.instance is not None else ""
-    yield f"- **{md_escape(ar.header_name)}{inst}** by {md_escape(who)}{hop}"
+    author = _written_by(a, ar.header_index)
+    yield f"- **{md_escape(ar.header_name)}{inst}** by {md_escape(who)}{hop}{author}"
     for r in ar.results:
         yield f"  - {_method(r)}"
     if not ar.results:
@@ -149,6 +158,11 @@ def render_markdown(analysis: Analysis, verification: Verification | None = None
     if final:
         verdicts = ", ".join(f"{r.method}={r.result}" for ar in final for r in ar.results)
         out.append(f"- **Final receiver stamped:** {md_escape(verdicts)}")
+    elif a.auth_results and a.provenance.fields:
+        out.append(
+            "- **Final receiver stamped:** nothing (the Authentication-Results in the message "
+            "were written by others)"
+        )
     if verification is not None:
         findings = verification.findings
     else:
@@ -164,7 +178,7 @@ def render_markdown(analysis: Analysis, verification: Verification | None = None
     if a.auth_results:
         out += ["## Stamped authentication results (newest first)", ""]
         for ar in a.auth_results:
-            out += list(_auth_block(ar))
+            out += list(_auth_block(ar, a))
         out.append("")
     if a.received_spf:
         out += ["## Received-SPF", ""]
@@ -173,7 +187,7 @@ def render_markdown(analysis: Analysis, verification: Verification | None = None
             out.append(
                 f"- **{md_escape(rs.result or '?')}**{hop}: client-ip {md_escape(rs.client_ip or '?')}"
                 f", envelope-from {md_escape(rs.envelope_from or '?')}"
-                f", helo {md_escape(rs.helo or '?')}"
+                f", helo {md_escape(rs.helo or '?')}{_written_by(a, rs.header_index)}"
             )
         out.append("")
     if a.dkim_signatures:
@@ -193,13 +207,16 @@ def render_markdown(analysis: Analysis, verification: Verification | None = None
             d = s.seal.domain if s.seal is not None else "?"
             out.append(f"- i={s.instance} cv={md_escape(cv or '?')} d={md_escape(d or '?')}")
             if s.results is not None:
-                out += [f"  {line}" for line in _auth_block(s.results)]
+                out += [f"  {line}" for line in _auth_block(s.results, a)]
         out.append("")
     if a.vendor_headers:
         out += ["## Vendor headers", ""]
         for vh in a.vendor_headers:
             summary = f": {md_escape(vh.summary)}" if vh.summary else ""
-            out.append(f"- **{md_escape(vh.header_name)}** ({md_escape(vh.vendor)}){summary}")
+            author = _written_by(a, vh.header_index)
+            out.append(
+                f"- **{md_escape(vh.header_name)}** ({md_escape(vh.vendor)}){summary}{author}"
+            )
             for fld in vh.fields:
                 meaning = fld.meaning or "(not decoded)"
                 label = f" {md_escape(fld.label)}" if fld.label else ""

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from headerlens.model import Analysis, AuthResults, Hop, ReceivedSPF, VendorHeader
 from headerlens.model.auth import ARCSet
+from headerlens.parsers.provenance import describe_author
 from headerlens.report.words import fmt_delay
 from headerlens.tui.hoptree import NodeRef
 from headerlens.tui.safe import SEVERITY_STYLE, result_text, safe, safe_block
@@ -192,6 +193,10 @@ def describe(ref: NodeRef | None, analysis: Analysis) -> Text:
         _arc(out, item)
     elif isinstance(item, VendorHeader):
         _vendor(out, item)
+    if ref is not None and ref.header_index is not None and analysis.provenance.fields:
+        author = analysis.provenance.of(ref.header_index)
+        _line(out, "written by", describe_author(author))
+        _line(out, "because", author.evidence if author is not None else None)
     raw = raw_header(analysis, ref.header_index if ref is not None else None)
     if raw:
         out.append("\nRaw header\n", style="bold underline")
