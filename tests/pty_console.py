@@ -122,7 +122,17 @@ async def _bad_snapshot(pilot: object) -> None:
     await _pause(pilot, 0.5)
 
 
-SCENARIOS = {"message": _walk_message, "bad-snapshot": _bad_snapshot}
+async def _bounce(pilot: object) -> None:
+    """A bounce: the Rejected summary above the tree, the full evidence in Details."""
+    from headerlens.tui.app import HeaderlensApp
+
+    app = pilot.app  # type: ignore[attr-defined]
+    assert isinstance(app, HeaderlensApp)
+    await app.workers.wait_for_complete()
+    await _pause(pilot, 0.5)
+
+
+SCENARIOS = {"message": _walk_message, "bad-snapshot": _bad_snapshot, "bounce": _bounce}
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ import pytest
 from headerlens.checks.snapshot import save_snapshot
 from headerlens.model.dns import DnsRecord
 from headerlens.textsafe import inert
+from tests.paths import EXAMPLES
 from tests.pty_console import run_in_pty
 
 pytestmark = pytest.mark.skipif(
@@ -112,6 +113,23 @@ def test_unreadable_snapshot_messages_are_inert(tmp_path: Path) -> None:
     status, output = run_in_pty(["bad-snapshot", str(message), str(snapshot)], cwd=tmp_path)
     assert status == 0, output[-3000:].decode("utf-8", "replace")
     _assert_inert(output, "badsnap")  # Auth panel error line, domain check notification
+
+
+def test_bounce_panel_is_inert(tmp_path: Path) -> None:
+    raw = (EXAMPLES / "ndr-gmail-unauthenticated.eml").read_bytes()
+    raw = raw.replace(
+        b"Diagnostic-Code: smtp;550-5.7.26 This mail",
+        b"Diagnostic-Code: smtp;550-5.7.26 " + payload("diag").encode() + b" This mail",
+    ).replace(
+        b"Final-Recipient: rfc822;carol.recipient@gmail.com",
+        b"Final-Recipient: rfc822;carol" + payload("rcpt").encode() + b"@gmail.com",
+    )
+    message = tmp_path / "bounce.eml"
+    message.write_bytes(raw)
+    snapshot = EXAMPLES / "ndr-gmail-unauthenticated.dns.json"
+    status, output = run_in_pty(["bounce", str(message), str(snapshot)], cwd=tmp_path)
+    assert status == 0, output[-3000:].decode("utf-8", "replace")
+    _assert_inert(output, "diag", "rcpt")  # the Rejected panel and the Details pane
 
 
 # --- the two Input widgets, through Pilot ------------------------------------------------------
