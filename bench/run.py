@@ -27,7 +27,7 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 
 from depth import lookup_depth, observed_rounds  # noqa: E402
 from dnsproxy import control  # noqa: E402
-from results import write_results  # noqa: E402
+from results import machine, write_results  # noqa: E402
 
 from tests.dnslab import LAB_ZONES, start_lab_dns  # noqa: E402
 
@@ -382,7 +382,13 @@ def main() -> None:
     try:
         proxy = Proxy(lab.nameservers[0], a.delay)
         log(f"lab DNS: unbound 127.0.0.1:{lab.port}, proxy 127.0.0.1:{proxy.port}")
-        data: dict[str, Any] = {"delay_ms": a.delay * 1000, "rounds": a.rounds}
+        data: dict[str, Any] = {
+            "date": time.strftime("%Y-%m-%d", time.gmtime()),
+            "argv": sys.argv,
+            "machine": machine(),
+            "delay_ms": a.delay * 1000,
+            "rounds": a.rounds,
+        }
         data["live"] = live_in_process(proxy, a.delay, a.rounds)
         idents = {name: runs["identity"] for name, runs in data["live"].items()}
         data["whole"] = live_whole_process(proxy, a.delay, a.rounds, idents)
@@ -394,7 +400,7 @@ def main() -> None:
         if proxy is not None:
             proxy.stop()
         lab.stop()
-    (WORK / "results.json").write_text(json.dumps(data, indent=1))
+    (BENCH / "results.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     write_results(data, Path(a.output), argv=sys.argv, env=os.environ.copy())
     log(f"wrote {a.output}")
 
