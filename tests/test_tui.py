@@ -4,6 +4,7 @@ re-verify, offline, live DNS (lab servers) and hostile header text. No public ne
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.text import Text
@@ -367,3 +368,39 @@ async def test_dns_log_labels_the_unused_early_query(lab_dns) -> None:  # type: 
         assert not [
             r for r in rows if r[0] != "spf.protection.outlook.com" and "asked ahead" in r[3]
         ]
+
+
+async def test_keys_and_quit_work_while_the_checks_compute(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The checks' CPU work (canonicalising a large body, RSA, the ARC chain) ran on the event
+    # loop: Ctrl+Q was ignored for over 60 s. A step that holds its thread for up to 20 s
+    # stands for it here; keys and quit are handled while it still runs.
+    import threading
+
+    from headerlens.checks import verify as verify_module
+
+    entered, release, finished = threading.Event(), threading.Event(), threading.Event()
+    real = verify_module.build_findings
+
+    def heavy(*args: Any, **kwargs: Any) -> Any:
+        entered.set()
+        release.wait(20)
+        finished.set()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(verify_module, "build_findings", heavy)
+    app = HeaderlensApp(str(EOP), verify_options=OFFLINE)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(200):
+                if entered.is_set():
+                    break
+                await pilot.pause(0.05)
+            assert entered.is_set()
+            await pilot.press("t")
+            assert app.screen.query_one(TabbedContent).active == "timeline"
+            assert not finished.is_set(), "the key waited for the checks"
+            await pilot.press("ctrl+q")
+        assert app.return_code == 0
+        assert not finished.is_set(), "quitting waited for the checks"
+    finally:
+        release.set()

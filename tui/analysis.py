@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
     DataTable,
@@ -32,6 +34,9 @@ from headerlens.tui.hoptree import HopTree, NodeRef
 from headerlens.tui.ndr import rejected_text
 from headerlens.tui.safe import SEVERITY_STYLE, safe, safe_block
 from headerlens.tui.timeline import timeline_text
+
+if TYPE_CHECKING:
+    from headerlens.tui.app import HeaderlensApp
 
 # Findings whose fix is a DNS record: Enter opens the domain check for the From domain.
 DOMAIN_CHECK_FINDINGS = frozenset(
@@ -59,12 +64,21 @@ class AnalysisScreen(Screen[None]):
         Binding("escape", "back", "Back", id="back", show=False),
     ]
 
+    class Snapshot(Message):
+        """A Verification from the worker thread; ``run`` says which verification made it."""
+
+        def __init__(self, verification: Verification, run: int) -> None:
+            super().__init__()
+            self.verification = verification
+            self.run = run
+
     def __init__(self, analysis: Analysis, *, note: str | None = None) -> None:
         super().__init__()
         self.analysis = analysis
         self.note = note
         self.verification: Verification | None = None
         self._selected: NodeRef | None = None
+        self._run = 0  # the current verification; snapshots of a replaced one are dropped
 
     # -- what the tree and tabs show ----------------------------------------------------
     @property
@@ -120,17 +134,40 @@ class AnalysisScreen(Screen[None]):
     # -- verification -------------------------------------------------------------------
     def start_verification(self, *, flush: bool = False) -> None:
         """Run the live checks in a worker; each snapshot re-renders the tabs."""
-        self._verify(flush)
-
-    @work(exclusive=True, group="verify")
-    async def _verify(self, flush: bool) -> None:
         from headerlens.tui.app import HeaderlensApp
 
         app = self.app
-        if not isinstance(app, HeaderlensApp):
-            return
-        async for snapshot in app.verification_stream(self.analysis, flush=flush):
-            self.verification = snapshot
+        if isinstance(app, HeaderlensApp):
+            self._run += 1
+            self._verify(app, flush, self._run)
+
+    @work(exclusive=True, group="verify", thread=True)
+    def _verify(self, app: HeaderlensApp, flush: bool, run: int) -> None:
+        """The checks run in a thread with its own event loop: their CPU work (body hashes,
+        RSA, the ARC chain) must never hold up the console's keyboard and screen."""
+        from textual.worker import get_current_worker
+
+        asyncio.run(self._stream(app, flush, run, get_current_worker()))
+
+    async def _stream(self, app: HeaderlensApp, flush: bool, run: int, worker: Any) -> None:
+        async def consume() -> None:
+            async for snapshot in app.verification_stream(self.analysis, flush=flush):
+                if worker.is_cancelled:
+                    return
+                self.post_message(self.Snapshot(snapshot, run))  # thread-safe
+
+        task = asyncio.ensure_future(consume())
+        while not task.done():  # a replaced or closing worker stops at the next DNS wait
+            await asyncio.wait({task}, timeout=0.1)
+            if worker.is_cancelled:
+                task.cancel()
+        if not task.cancelled():
+            task.result()  # a bug in the checks fails the worker, as before
+
+    @on(Snapshot)
+    def _snapshot(self, event: Snapshot) -> None:
+        if event.run == self._run:
+            self.verification = event.verification
             self._refresh_verification()
 
     def _refresh_verification(self) -> None:
