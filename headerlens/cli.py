@@ -93,7 +93,7 @@ def run_report(argv: Sequence[str], stdout: TextIO | None) -> int:
         _err(str(exc))
         return EXIT_INPUT
     analysis = analyze(loaded.data, source_name=loaded.name, kind=loaded.kind)
-    if not analysis.headers:
+    if not analysis.headers and analysis.ndr is None:  # a bounce's text pasted alone is fine
         _err(f"{loaded.name}: no header fields found; this is not an email message or header block")
         return EXIT_INPUT
     try:

@@ -410,7 +410,7 @@ def parse_ndr(
         quoted = ndr_text.quoted_original(text)
         if quoted:
             original, kind = quoted.encode("utf-8", "surrogateescape"), OriginalKind.QUOTED
-    reporter = reporting or generating or _sender_host(fields)
+    reporter = reporting or generating or _sender_host(fields) or _self_named(text)
     author = _author_domain(original)
     context = text[:4096] if fmt is NdrFormat.GMAIL else ""
     return NonDelivery(
@@ -463,6 +463,17 @@ def _explain(
         rejecter_why=why,
         meaning=meaning,
     )
+
+
+_SELF_NAMED = re.compile(
+    r"This is the (?:mail system at host|qmail-send program at) ([A-Za-z0-9.-]+?)\.?\s"
+)
+
+
+def _self_named(text: str) -> str | None:
+    """The host a Postfix or qmail bounce names in its first line (a pasted text has no From)."""
+    m = _SELF_NAMED.search(text)
+    return m.group(1) if m else None
 
 
 def _sender_host(fields: tuple[HeaderField, ...]) -> str | None:

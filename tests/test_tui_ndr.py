@@ -88,3 +88,48 @@ def test_bundled_snapshot_answers_every_query() -> None:
     v = asyncio.run(verify(analysis, resolver, mode=VerifyMode.SNAPSHOT, label="replay", now=NOW))
     assert [r.name for r in v.dns_log if r.rcode == "MISSING"] == []
     assert v.ndr_links and v.ndr_links[0].status == "5.7.26"
+
+
+def _bounce_text() -> str:
+    """The human-readable part of a real Postfix bounce, as a helpdesk user would paste it."""
+    from tests.paths import CORPUS, need_shared
+
+    need_shared()
+    raw = CORPUS / "real2/ndr-postfix-gmail-5.7.26-unauthenticated-alias-fix-at-sender.eml"
+    text = raw.read_text(encoding="utf-8")
+    start = text.index("This is the mail system at host")
+    return text[start : text.index("--vHTqBwkX9xzYJqKR", start)]
+
+
+async def test_pasted_bounce_text_without_headers_opens_rejected() -> None:
+    from textual import events
+
+    app = HeaderlensApp(None, verify_options=OFFLINE)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.post_message(events.Paste(_bounce_text()))
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        screen = await _settle(app, pilot)
+        assert screen.analysis.headers == ()
+        summary = _static_text(screen, "#rejected")
+        assert "550 5.7.26  kijitora@google.example.com" in summary
+        assert "Postfix bounce" in summary
+
+
+def test_report_accepts_a_pasted_bounce_text(tmp_path: Path) -> None:
+    # "no header fields" is exit 2 for anything else; a bounce's text alone is a report
+    import io
+
+    from headerlens.cli import run_report
+
+    src = tmp_path / "bounce.txt"
+    src.write_text(_bounce_text(), encoding="utf-8")
+    out = io.StringIO()
+    assert run_report(["--offline", str(src)], out) == 0
+    text = out.getvalue()
+    assert "## Rejected" in text and "relay3.example.com" in text
+    assert "550 5.7.26" in text
+    plain = tmp_path / "plain.txt"
+    plain.write_text("just some words\nwithout any header\n", encoding="utf-8")
+    assert run_report(["--offline", str(plain)], io.StringIO()) == 2

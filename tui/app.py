@@ -100,7 +100,7 @@ class HeaderlensApp(App[None]):
     def open_loaded(self, loaded: LoadedInput) -> None:
         """Analyse ``loaded`` and show the analysis screen (replacing a paste screen)."""
         analysis = analyze(loaded.data, source_name=loaded.name, kind=loaded.kind)
-        if not analysis.headers:
+        if not analysis.headers and analysis.ndr is None:  # a bounce's text alone is fine
             binary = next((d for d in analysis.defects if d.code == "input.binary"), None)
             message = inert(
                 f"{loaded.name}: {binary.message}"
