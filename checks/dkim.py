@@ -146,10 +146,14 @@ def _header(
 
 
 def _combine(header: DkimResult, body: DkimResult) -> DkimResult:
+    """One result: a pass needs both b= and bh= (RFC 6376 §6.1.3); b= alone, the body not
+    given, is HEADERS_ONLY ("pass for the headers only; body not checked"), never a pass."""
     if header is not DkimResult.PASS:
         return header
     if body in (DkimResult.FAIL, DkimResult.PERMERROR):
         return DkimResult.FAIL
+    if body is DkimResult.UNAVAILABLE:
+        return DkimResult.HEADERS_ONLY
     return DkimResult.PASS
 
 
@@ -320,7 +324,7 @@ def _verdict(
     expired = expiry_defect(sig, receipt, now) if sig.error is None else None
     if expired is not None:
         sig.findings.append(expired)
-        if result is DkimResult.PASS:
+        if result in (DkimResult.PASS, DkimResult.HEADERS_ONLY):
             result = DkimResult.PERMERROR
         why += " " + expired.message
     explanation = f"{why} {_BODY_TEXT.get(body, '')}".strip()

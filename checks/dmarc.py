@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 
 from headerlens.checks.dnsproto import Resolver
 from headerlens.checks.orgdomain import (
@@ -256,16 +257,55 @@ async def _organisations(
     return steps, orgs
 
 
+def _headers_only(a: Alignment) -> Alignment:
+    """A header-only DKIM signature's alignment: shown, never authenticating (method
+    "dkim-headers", so nothing counts it as DKIM)."""
+    status = "is aligned" if a.aligned else "would not align either"
+    return replace(
+        a,
+        method="dkim-headers",
+        authenticated=False,
+        explanation=f"DKIM d={a.domain} verifies for the signed header fields only (the body "
+        f"was not given, so bh= was not checked) and {status} with the From domain.",
+    )
+
+
+def _undecided_text(
+    alignments: tuple[Alignment, ...],
+    author: str,
+    policy_tag: str | None,
+    policy: str | None,
+    found: PolicyAt | None,
+) -> str:
+    """Why DMARC is not decided: only a header-only DKIM signature would align."""
+    names = ", ".join(
+        dict.fromkeys(a.domain for a in alignments if a.method == "dkim-headers" and a.aligned)
+    )
+    where = f" from _dmarc.{found.name}" if found else ""
+    return (
+        f"DMARC not decided: no identifier passes aligned with From {author}; DKIM d={names} "
+        "verifies for the headers only, and its body was not given, so whether it passes "
+        "(and DMARC with it) is unknown. The signed header fields of a genuine message also "
+        "verify when a replay attaches another body: check the receiver's stamped dkim= "
+        f"result or open the whole message. Policy {policy_tag}={policy}{where}."
+    )
+
+
 async def evaluate_dmarc(
     from_domain: str | None,
     spf: tuple[str, str | None] | None,
     dkim: Sequence[tuple[str, bool]],
     resolver: Resolver,
+    *,
+    headers_only: Sequence[str] = (),
 ) -> DmarcVerdict:
     """Evaluate DMARC for a From domain given SPF (result, domain) and DKIM (d=, passed) pairs.
 
     The policy record is found with the RFC 9989 DNS tree walk; organisational domains come
     from the walk (deciding) and from the Public Suffix List (shown when they disagree).
+    ``headers_only`` lists the d= of signatures whose b= verified but whose body was not given:
+    they never make DMARC pass, and when one of them would align and nothing else passes, the
+    result is UNKNOWN (not decided) rather than fail.
     """
     if not from_domain or not normalize(from_domain):
         return DmarcVerdict(
@@ -279,7 +319,11 @@ async def evaluate_dmarc(
     if spf is not None and spf[1]:
         idents.append(("spf", normalize(spf[1]), spf[0].strip().lower() == "pass"))
     idents += [("dkim", normalize(d), bool(ok)) for d, ok in dkim if d and normalize(d)]
-    steps, orgs = await _organisations(author, idents, lookups)
+    unchecked = [normalize(d) for d in headers_only if d and normalize(d)]
+    # Walked as if they passed, since with the body they might: their alignment is shown.
+    steps, orgs = await _organisations(
+        author, idents + [("dkim", d, True) for d in unchecked], lookups
+    )
     found, temp, notes = _discover(steps)
     record: DmarcRecord | None = found.record if found else None
     strict_spf = bool(record and record.strict_spf)
@@ -287,7 +331,7 @@ async def evaluate_dmarc(
     alignments = tuple(
         _align(m, d, ok, strict_spf if m == "spf" else strict_dkim, author, orgs)
         for m, d, ok in idents
-    )
+    ) + tuple(_headers_only(_align("dkim", d, True, strict_dkim, author, orgs)) for d in unchecked)
     evidence = list(lookups.evidence)
     exists: bool | None = None
     policy_tag: str | None = None
@@ -334,6 +378,9 @@ async def evaluate_dmarc(
             "has an invalid sp= or np=) and no valid rua= report address, so it is not a "
             "policy: DMARC does not apply (RFC 9989 §4.10.1)."
         )
+    elif not passes and any(a.aligned for a in alignments if a.method == "dkim-headers"):
+        result = DmarcResult.UNKNOWN
+        text = _undecided_text(alignments, author, policy_tag, policy, found)
     else:
         result = DmarcResult.PASS if passes else DmarcResult.FAIL
         where = f"_dmarc.{found.name}" if found else "?"

@@ -54,6 +54,22 @@ def dmarc_findings(analysis: Analysis, v: Verification, dm: DmarcVerdict) -> lis
                 header_index=hdr,
             )
         )
+    elif dm.result is DmarcResult.UNKNOWN:
+        out.append(
+            Finding(
+                "dmarc.undecided",
+                Severity.WARNING,
+                f"DMARC for {author} is not decided: only a DKIM signature whose body was not "
+                "checked would align"
+                + (f"; policy {dm.policy_tag}={dm.policy}" if dm.policy else "")
+                + ".",
+                detail=dm.explanation,
+                fix="Open the whole message (.eml or .msg), not only its headers, so the body "
+                "hash can be checked; until then trust the dkim= and dmarc= the receiver stamped.",
+                hop_number=hop,
+                header_index=hdr,
+            )
+        )
     elif dm.result in (DmarcResult.TEMPERROR, DmarcResult.PERMERROR):
         out.append(
             Finding(

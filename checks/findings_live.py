@@ -9,7 +9,7 @@ from headerlens.checks.findings_dmarc import arc_findings, dmarc_findings
 from headerlens.checks.findings_spf import spf_findings
 from headerlens.checks.findings_where import hop_of, where
 from headerlens.model import Analysis, Finding, Severity
-from headerlens.model.verdicts import DkimResult, DkimVerdict, DmarcVerdict
+from headerlens.model.verdicts import HEADERS_ONLY_WORDS, DkimResult, DkimVerdict, DmarcVerdict
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.selectorprivacy import recipient_addresses, tracking_selector
 from headerlens.stamped import final_results
@@ -132,6 +132,19 @@ def _dkim_one(analysis: Analysis, d: DkimVerdict, dmarc: DmarcVerdict | None) ->
                 header_index=d.header_index,
             )
         )
+    elif d.result is DkimResult.HEADERS_ONLY:
+        out.append(
+            Finding(
+                "dkim.headers-only",
+                Severity.INFO,
+                f"DKIM {name}: {HEADERS_ONLY_WORDS}.",
+                detail=d.explanation + " It does not count as a DKIM pass, for DMARC either: "
+                "the signed header fields of a genuine message verify whatever body is attached.",
+                fix="Open the whole message (.eml or .msg) to check the body hash.",
+                hop_number=hop,
+                header_index=d.header_index,
+            )
+        )
     elif d.result not in (DkimResult.PASS, DkimResult.UNAVAILABLE):
         out.append(
             Finding(
@@ -154,8 +167,15 @@ def _dkim_one(analysis: Analysis, d: DkimVerdict, dmarc: DmarcVerdict | None) ->
         and not rotated
         and stamped != live
         and d.result not in (DkimResult.TEMPERROR, DkimResult.UNAVAILABLE)
+        and not (stamped == "pass" and d.result is DkimResult.HEADERS_ONLY)
     ):
-        if stamped == "pass" and d.body_result is DkimResult.FAIL:
+        if d.result is DkimResult.HEADERS_ONLY and stamped in ("fail", "neutral", "permerror"):
+            cause = (
+                "the receiver had the body and its hash did not match (changed after signing: a "
+                "footer, or a replay of genuinely signed headers with another body); the signed "
+                "header fields verify, the body this paste leaves out did not"
+            )
+        elif stamped == "pass" and d.body_result is DkimResult.FAIL:
             cause = "the body was changed after delivery (a forward, an export or a mail client)"
         elif stamped == "pass" and d.header_result is DkimResult.FAIL:
             cause = "a signed header field was changed after delivery"
@@ -167,7 +187,8 @@ def _dkim_one(analysis: Analysis, d: DkimVerdict, dmarc: DmarcVerdict | None) ->
             Finding(
                 "dkim.changed",
                 Severity.WARNING,
-                f"DKIM {name} today says {live}, the receiver stamped {stamped} at delivery.",
+                f"DKIM {name} today says {d.result_words}, the receiver stamped {stamped} at "
+                "delivery.",
                 detail=f"Likely cause: {cause}.",
                 hop_number=hop,
                 header_index=d.header_index,

@@ -51,18 +51,18 @@ def _spf_domain(result: SpfResult | None) -> tuple[str, str | None] | None:
 
 
 def _dkim_pairs(verdicts: tuple[DkimVerdict, ...]) -> list[tuple[str, bool]]:
-    """(d=, passed) for DMARC. A header-only paste counts when b= verified: the body could not
-    be checked, which the DKIM verdict itself reports."""
-    out: list[tuple[str, bool]] = []
-    for v in verdicts:
-        if not v.domain:
-            continue
-        passed = v.header_result is DkimResult.PASS and v.body_result in (
-            DkimResult.PASS,
-            DkimResult.UNAVAILABLE,
-        )
-        out.append((v.domain, passed))
-    return out
+    """(d=, passed) for DMARC: passed only for a full DKIM pass, b= and bh= both verified.
+
+    A signature of a header-only paste whose b= verifies is not a pass (its body was not
+    checked: a replay of genuinely signed headers with another body looks the same); it goes
+    to DMARC apart, see :func:`_headers_only`.
+    """
+    return [(v.domain, v.result is DkimResult.PASS) for v in verdicts if v.domain]
+
+
+def _headers_only(verdicts: tuple[DkimVerdict, ...]) -> list[str]:
+    """The d= of each signature that verifies for the signed header fields only."""
+    return [v.domain for v in verdicts if v.domain and v.result is DkimResult.HEADERS_ONLY]
 
 
 def _checked_domain(mail_from: str | None, helo: str | None) -> str | None:
@@ -232,7 +232,11 @@ async def verify_stream(
                 start_task(
                     "dmarc",
                     evaluate_dmarc(
-                        from_domain, _spf_domain(current.spf), _dkim_pairs(current.dkim), resolver
+                        from_domain,
+                        _spf_domain(current.spf),
+                        _dkim_pairs(current.dkim),
+                        resolver,
+                        headers_only=_headers_only(current.dkim),
                     ),
                 )
             elapsed = (time.perf_counter() - start) * 1000

@@ -9,7 +9,7 @@ from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.provenance import describe_author
 from headerlens.report.ndr import html_section
-from headerlens.report.words import coverage_sentence, fmt_delay, hop_from, hop_role
+from headerlens.report.words import coverage_sentence, dkim_words, fmt_delay, hop_from, hop_role
 from headerlens.stamped import final_receiver_results, stamped
 from headerlens.textsafe import html_escape as esc
 
@@ -64,14 +64,14 @@ def _verification(a: Analysis, v: Verification) -> Iterable[str]:
     else:
         yield _row(("SPF", esc(stamped(a, "spf") or "-"), "not checked", esc(v.spf_note or "")))
     for d in v.dkim:
-        live = f"header {d.header_result.value}, body {d.body_result.value}"
+        live = dkim_words(d)
         name = f"DKIM d={d.domain} s={d.selector}"
         detail = f"{d.explanation} {coverage_sentence(d)}".strip()
         yield _row((esc(name), esc(stamped(a, "dkim") or "-"), esc(live), esc(detail)))
     if v.dmarc is not None:
         dm = v.dmarc
         yield _row(
-            ("DMARC", esc(stamped(a, "dmarc") or "-"), esc(dm.result.value), esc(dm.explanation))
+            ("DMARC", esc(stamped(a, "dmarc") or "-"), esc(dm.result_words), esc(dm.explanation))
         )
     if v.arc is not None:
         yield _row(

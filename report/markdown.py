@@ -10,7 +10,7 @@ from headerlens.model import Analysis, AuthResults, Finding, MethodResult, Sever
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.provenance import describe_author
 from headerlens.report.ndr import markdown_section
-from headerlens.report.words import coverage_sentence, fmt_delay, hop_from, hop_role
+from headerlens.report.words import coverage_sentence, dkim_words, fmt_delay, hop_from, hop_role
 from headerlens.stamped import final_receiver_results, stamped
 from headerlens.textsafe import md_escape
 
@@ -108,7 +108,7 @@ def _verification_block(a: Analysis, v: Verification) -> Iterable[str]:
     else:
         yield f"| SPF | {md_escape(stamped(a, 'spf') or '-')} | not checked | {md_escape(v.spf_note or '')} |"
     for d in v.dkim:
-        live = f"header {d.header_result.value}, body {d.body_result.value}"
+        live = dkim_words(d)
         yield (
             f"| DKIM d={md_escape(d.domain or '?')} s={md_escape(d.selector or '?')} "
             f"| {md_escape(stamped(a, 'dkim') or '-')} | **{md_escape(live)}** | {md_escape(d.explanation)}"
@@ -121,7 +121,7 @@ def _verification_block(a: Analysis, v: Verification) -> Iterable[str]:
         aligned = ", ".join(dm.aligned_methods) or "nothing"
         yield (
             f"| DMARC {md_escape(dm.from_domain or '')} | {md_escape(stamped(a, 'dmarc') or '-')} "
-            f"| **{md_escape(dm.result.value)}** | {md_escape(pol + 'aligned: ' + aligned + '. ' + dm.explanation)} |"
+            f"| **{md_escape(dm.result_words)}** | {md_escape(pol + 'aligned: ' + aligned + '. ' + dm.explanation)} |"
         )
     if v.arc is not None:
         yield f"| ARC | {md_escape(stamped(a, 'arc') or '-')} | **{md_escape(v.arc.result.value)}** | {md_escape(v.arc.explanation)} |"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from headerlens.model import Hop
-from headerlens.model.verdicts import DkimVerdict
+from headerlens.model.verdicts import DkimResult, DkimVerdict
 from headerlens.parsers.dkimcoverage import coverage_entry
 
 
@@ -46,6 +46,15 @@ def hop_role(hop: Hop) -> str:
     if hop.product_version:
         label += f" ({hop.product_version})"
     return label
+
+
+def dkim_words(verdict: DkimVerdict) -> str:
+    """One signature's re-verified result: header (b=) and body (bh=) apart, and for a
+    header-only paste "pass for the headers only; body not checked"."""
+    parts = f"header {verdict.header_result.value}, body {verdict.body_result.value}"
+    if verdict.result is DkimResult.HEADERS_ONLY:
+        return f"{verdict.result_words} ({parts})"
+    return parts
 
 
 def coverage_sentence(verdict: DkimVerdict) -> str:

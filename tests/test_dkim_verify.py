@@ -88,7 +88,7 @@ async def test_header_only_keeps_header_verdict() -> None:
     assert (v.header_result, v.body_result, v.result) == (
         DkimResult.PASS,
         DkimResult.UNAVAILABLE,
-        DkimResult.PASS,
+        DkimResult.HEADERS_ONLY,  # not a pass: the body was not checked
     )
     assert v.body_hash_computed is None
     assert "not checked" in v.explanation

@@ -211,7 +211,7 @@ LAB_INPUTS: dict[str, tuple[str, tuple[str, str], list[tuple[str, bool]]]] = {
     "shared-eop-to-gmail-headers-only.txt": (
         "contoso.com",
         ("pass", "contoso.com"),
-        [("contoso.com", True)],
+        [("contoso.com", False)],  # b= verifies, the body is missing: not a DKIM pass
     ),
     "shared-eop-footer-after-signing.eml": (
         "contoso.com",

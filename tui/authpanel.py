@@ -7,6 +7,7 @@ from rich.text import Text
 from headerlens import budgets
 from headerlens.model import Analysis
 from headerlens.model.spf import SpfResult
+from headerlens.model.verdicts import DkimResult
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.dkimcoverage import coverage_entry
 from headerlens.stamped import stamped
@@ -103,7 +104,7 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
         dkim_live = (
             "pass"
             if any(d.passed for d in v.dkim)
-            else (v.dkim[0].result.value if v.dkim else "none")
+            else (v.dkim[0].result_words if v.dkim else "none")
         )
     _side_by_side(out, "DKIM", stamped(analysis, "dkim"), dkim_live, "dkim" in pending, offline)
     if v is not None:
@@ -116,6 +117,9 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
             out.append(result_text(d.header_result.value))
             out.append("  body (bh=): ")
             out.append(result_text(d.body_result.value))
+            if d.result is DkimResult.HEADERS_ONLY:
+                out.append("  ")
+                out.append(result_text(d.result_words))
             out.append("\n    ")
             out.append(safe(d.explanation, "italic"))
             out.append("\n")
@@ -147,7 +151,7 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
         out,
         "DMARC",
         stamped(analysis, "dmarc"),
-        dm.result.value if dm else None,
+        dm.result_words if dm else None,
         "dmarc" in pending,
         offline,
     )

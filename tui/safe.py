@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from headerlens.model import Severity
+from headerlens.model.verdicts import HEADERS_ONLY_WORDS, UNDECIDED_WORDS
 from headerlens.textsafe import clip, inert
 
 SEVERITY_STYLE = {
@@ -26,6 +27,8 @@ RESULT_STYLE = {
     "temperror": "bold magenta",
     "timeout": "bold magenta",
     "unavailable": "dim",
+    HEADERS_ONLY_WORDS: "yellow",  # b= verified, body not checked: not a pass
+    UNDECIDED_WORDS: "bold yellow",
 }
 
 

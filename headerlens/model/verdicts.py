@@ -13,6 +13,10 @@ from headerlens.model.dns import DnsRecord
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]+\Z")  # RFC 3986 §3: scheme ":" hier-part
 
 
+HEADERS_ONLY_WORDS = "pass for the headers only; body not checked"
+UNDECIDED_WORDS = "not decided (unknown)"
+
+
 class DkimResult(enum.Enum):
     """A DKIM outcome (RFC 8601 §2.7.1 words), plus UNAVAILABLE for "could not be checked"."""
 
@@ -23,7 +27,11 @@ class DkimResult(enum.Enum):
     TEMPERROR = "temperror"
     PERMERROR = "permerror"
     NONE = "none"
-    UNAVAILABLE = "unavailable"  # body missing (header-only paste) or DNS not asked (offline)
+    UNAVAILABLE = "unavailable"  # not checked: DNS not asked (offline), or nothing to check
+    # b= verifies but the body was not given (a header-only paste), so bh= was not checked:
+    # "pass for the headers only; body not checked". Not a DKIM pass: the signed header fields
+    # of a genuine message verify whatever body a replay attaches, so DMARC must not count it.
+    HEADERS_ONLY = "pass-headers-only"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +127,13 @@ class DkimVerdict:
 
     @property
     def passed(self) -> bool:
-        """True when the signature counts as passing (headers verified, body not failing)."""
+        """True when the signature counts as passing: b= and the body hash both verified."""
         return self.result is DkimResult.PASS
+
+    @property
+    def result_words(self) -> str:
+        """The result for people: the RFC 8601 word, or HEADERS_ONLY_WORDS."""
+        return HEADERS_ONLY_WORDS if self.result is DkimResult.HEADERS_ONLY else self.result.value
 
 
 class DmarcResult(enum.Enum):
@@ -131,6 +144,9 @@ class DmarcResult(enum.Enum):
     NONE = "none"
     TEMPERROR = "temperror"
     PERMERROR = "permerror"
+    # Ours, not RFC 8601: not decided, because the only aligned identifier is a DKIM signature
+    # whose body could not be checked (a header-only paste). Never pass, never fail.
+    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +258,7 @@ class OrgDomain:
 class Alignment:
     """One authenticated identifier compared with the From domain (RFC 7489 §3.1)."""
 
-    method: str  # "spf" or "dkim"
+    method: str  # "spf", "dkim", or "dkim-headers" (b= verified, body not checked: never passes)
     domain: str  # SPF MAIL FROM / HELO domain, or DKIM d=
     authenticated: bool  # SPF pass / DKIM pass
     strict: bool  # adkim=s / aspf=s
@@ -278,6 +294,11 @@ class DmarcVerdict:
     from_domain_exists: bool | None = None  # None when not checked
     evidence: tuple[DnsRecord, ...] = ()
     findings: tuple[Defect, ...] = ()
+
+    @property
+    def result_words(self) -> str:
+        """The result for people: the RFC 8601 word, or UNDECIDED_WORDS for UNKNOWN."""
+        return UNDECIDED_WORDS if self.result is DmarcResult.UNKNOWN else self.result.value
 
     @property
     def aligned_methods(self) -> tuple[str, ...]:
