@@ -43,12 +43,16 @@ def _own_fields(
     same = sorted(
         (a for a in fields if (a.authserv_id or "").lower() == key), key=lambda a: a.header_index
     )
+    # header indexes, not the dataclasses: comparing those field by field made this quadratic
+    mine_at = {a.header_index for a in mine}
     own = tuple(
         a
         for a in same
-        if a in mine and not any(top.header_index < r < a.header_index for r in received)
+        if a.header_index in mine_at
+        and not any(top.header_index < r < a.header_index for r in received)
     )
-    return own, tuple(a for a in same if a not in own)
+    own_at = {a.header_index for a in own}
+    return own, tuple(a for a in same if a.header_index not in own_at)
 
 
 def duplicate_authserv_id(

@@ -91,6 +91,27 @@ class _Zones:
             (o for h in reversed(self.hops) if (o := org_of(h.received.by, domain_of))), None
         )
 
+    def prepare(self, fields: Sequence[HeaderField]) -> None:
+        """Facts about the whole header read once: where the block of stamps under the boundary
+        line ends, which kinds of stamp the receiver wrote above its lines, Rspamd's queue id."""
+        self.block_end = 0
+        self.kinds_above: set[str] = set()
+        if self.boundary_hop is not None:
+            # a receiver that re-orders its header writes its block after the last Received
+            line = (
+                self.hops[-1].header_index if self.reserialised else self.boundary_hop.header_index
+            )
+            end = line + 1
+            while end < len(fields) and (
+                fields[end].lname in STAMP_FIELDS or _MILTER_TRACE.match(fields[end].lname)
+            ):
+                end += 1
+            self.block_end = end
+            self.kinds_above = {g.lname for g in fields[:line] if self.writes_above(g.index)}
+        self.rspamd_queue = next(
+            (g.value.strip().lower() for g in fields if g.lname == "x-rspamd-queue-id"), None
+        )
+
     def below(self, index: int) -> Hop | None:
         """The Received line right below ``index``: the hop whose receiver prepended it."""
         return next((h for h in self.hops if h.header_index > index), None)
@@ -164,9 +185,7 @@ def _copy(z: _Zones, f: HeaderField, hop: Hop | None) -> FieldAuthor:
     )
 
 
-def _bottom(
-    z: _Zones, f: HeaderField, fields: Sequence[HeaderField], last: dict[str, int]
-) -> FieldAuthor:
+def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     """A field below every Received line: the message's own header, or a receiver's appended
     field when something unguessable ties it to the receiver."""
     name = f.lname
@@ -199,9 +218,7 @@ def _bottom(
             f"{how}, so this one is the receiving organisation's.",
         )
     if _RSPAMD.match(name):
-        queue = next(
-            (g.value.strip().lower() for g in fields if g.lname == "x-rspamd-queue-id"), None
-        )
+        queue = z.rspamd_queue
         if queue and queue in z.receiver_ids:
             return FieldAuthor(
                 f.index,
@@ -226,31 +243,21 @@ def _bottom(
     )
 
 
-def _below_line_stamp(z: _Zones, f: HeaderField, fields: Sequence[HeaderField]) -> bool:
+def _below_line_stamp(z: _Zones, f: HeaderField) -> bool:
     """A stamp just under the boundary hop's Received line that the receiver wrote there (Gmail
     and Postfix milters do): only stamps between it and the line, the receiver's identity, no
     stamp of the same kind written above the line, and no client other than the boundary's."""
     if f.lname not in STAMP_FIELDS or z.boundary_hop is None:
         return False
-    line = z.boundary_hop.header_index
-    if z.reserialised:
-        line = z.hops[-1].header_index  # its block follows the last Received field
-    if any(
-        g.lname not in STAMP_FIELDS and not _MILTER_TRACE.match(g.lname)
-        for g in fields[line + 1 : f.index]
-    ):
+    if f.index >= z.block_end or f.lname in z.kinds_above:
         return False
     if not identity_in_org(stamp_identity(f), z.org, z.trusted, z.domain_of):
-        return False
-    if any(g.lname == f.lname for g in fields[:line] if z.writes_above(g.index)):
         return False
     ip = stated_client_ip(f)
     return ip is None or ip == z.boundary_hop.received.from_ip
 
 
-def _field(
-    z: _Zones, f: HeaderField, fields: Sequence[HeaderField], last: dict[str, int]
-) -> FieldAuthor:
+def _field(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     name = f.lname
     hop = z.by_index.get(f.index) if name == "received" else None
     if hop is not None:
@@ -278,7 +285,7 @@ def _field(
     if (
         above is not None
         and (above.number == z.boundary or (z.reserialised and above is z.hops[-1]))
-        and _below_line_stamp(z, f, fields)
+        and _below_line_stamp(z, f)
         and z.boundary_hop is not None
     ):
         where = (
@@ -298,7 +305,7 @@ def _field(
         )
     if below is not None:
         return z.outside(below, f.name, f.index, "Above the Received line of a hop")
-    return _bottom(z, f, fields, last)
+    return _bottom(z, f, last)
 
 
 def attribute_fields(
@@ -313,10 +320,11 @@ def attribute_fields(
         # and the fields are read as before.
         return Provenance()
     z = _Zones(chain, registrable_domain_of or registrable_domain)
+    z.prepare(fields)
     last: dict[str, int] = {}
     for f in fields:
         last[f.lname] = f.index
-    return Provenance(receiver_org=z.org, fields=tuple(_field(z, f, fields, last) for f in fields))
+    return Provenance(receiver_org=z.org, fields=tuple(_field(z, f, last) for f in fields))
 
 
 def describe_author(found: FieldAuthor | None) -> str:

@@ -93,6 +93,22 @@ EXCHANGE = Receiver(
     ),
     "EXCH01.fabrikam.com",
 )
+SENDMAIL = Receiver(
+    (
+        # the attacker's PTR claims the recipient's domain; Sendmail could not confirm it
+        f"Received: from mail.fabrikam.com (mail.fabrikam.com [{ATTACKER}] (may be forged)) by "
+        f"mx.fabrikam.com (8.17.1/8.17.1) with ESMTP id 5AAJ0c1; {DATE}\r\n",
+    ),
+    "mx.fabrikam.com",
+)
+GENERIC = Receiver(
+    (
+        # a receiver that does not say whether it checked the reverse name
+        f"Received: from mail.fabrikam.com (mail.fabrikam.com [{ATTACKER}]) by mx.fabrikam.com "
+        f"with ESMTP id 5AAJ0c2; {DATE}\r\n",
+    ),
+    "mx.fabrikam.com",
+)
 EOP = Receiver(
     (
         "Received: from BN0PR04CA0085.namprd04.prod.outlook.com (2603:10b6:408:ea::30) by "
@@ -158,6 +174,8 @@ CASES = [
     ("exim-opendmarc", EXIM, "opendmarc"),
     ("exchange-onprem-helo-in-recipient-domain", EXCHANGE, "none"),
     ("exchange-onprem-m365-phrasing", EXCHANGE, "m365"),
+    ("sendmail-unconfirmed-rdns-in-recipient-domain", SENDMAIL, "none"),
+    ("generic-mta-rdns-in-recipient-domain", GENERIC, "opendmarc"),
     ("eop-provider-looking-helo", EOP, "none"),
     ("eop-provider-looking-helo-m365", EOP, "m365"),
     ("gmail-provider-looking-helo", GMAIL, "none"),
