@@ -32,6 +32,7 @@ from headerlens.model.domaincheck import (
     SpfCheck,
     SpfNodeState,
 )
+from headerlens.model.mailrouting import MxCheck
 from headerlens.model.spf import SpfVerdict
 
 SPF_INCLUDE: dict[str, str] = {
@@ -129,6 +130,20 @@ def _dmarc_advice(dmarc: DmarcCheck) -> list[Defect]:
     ]
 
 
+def _records_to_publish(
+    spf: SpfCheck, dkim: tuple[SelectorCheck, ...], mx: MxCheck, provider: str | None
+) -> tuple[str, ...]:
+    """Every record the advice asks for, in zone-file form, in the order to publish them."""
+    out: list[str] = []
+    include = SPF_INCLUDE.get(provider or "")
+    if include and spf.tree.state in (SpfNodeState.NO_RECORD, SpfNodeState.NXDOMAIN):
+        out.append(f'{spf.domain} TXT "v=spf1 include:{include} -all"')
+    if mx.publish:
+        out.append(mx.publish)
+    out += [rec.zone_line() for c in dkim for rec in c.publish]
+    return tuple(dict.fromkeys(out))
+
+
 async def check_domain(
     domain: str,
     resolver: Resolver,
@@ -193,6 +208,7 @@ async def check_domain(
     if dnsbl and ip is None:
         notes.append("--dnsbl needs --ip: no blocklist was asked.")
     advice = _spf_advice(spf, provider, ip) + _dkim_advice(dkim, provider) + _dmarc_advice(dmarc)
+    records = _records_to_publish(spf, dkim, mx, provider)
     return DomainCheck(
         domain=name,
         spf=spf,
@@ -208,4 +224,5 @@ async def check_domain(
         dnsbl=listed,
         policies=policies,
         dnssec=dnssec,
+        records=records,
     )

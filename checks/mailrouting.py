@@ -183,7 +183,7 @@ async def check_mx(domain: str, resolver: Resolver, provider: str | None) -> MxC
                 Severity.ERROR,
             )
         ]
-        publish = f"{domain}. MX 0 {expected[0]}." if expected else None
+        publish = f"{domain} MX 0 {expected[0]}" if expected else None
         return MxCheck(
             domain,
             MxState.IMPLICIT,
@@ -196,7 +196,7 @@ async def check_mx(domain: str, resolver: Resolver, provider: str | None) -> MxC
     hosts = await asyncio.gather(*(_mx_host(p, h, resolver, provider) for p, h in parsed))
     problems = _routing_problems(domain, hosts, provider, expected)
     wrong = provider is not None and not any(h.gateway for h in hosts)
-    publish = f"{domain}. MX 0 {expected[0]}." if wrong and expected else None
+    publish = f"{domain} MX 0 {expected[0]}" if wrong and expected else None
     evidence = (mx, *(r for h in hosts for r in h.evidence))
     return MxCheck(domain, MxState.OK, tuple(hosts), expected, publish, tuple(problems), evidence)
 
@@ -214,7 +214,7 @@ def _routing_problems(
             Defect(
                 "mx.not-gateway",
                 f"Inbound mail for {domain} does not go to {name}: the MX is {shown}. Publish "
-                f"{domain}. MX 0 {expected[0]}. and remove the other MX records"
+                f"{domain} MX 0 {expected[0]} and remove the other MX records"
                 + (
                     " (or use your region's host from the Trend Micro console)."
                     if provider == "hes"

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from headerlens.checks.options import make_resolver
-from headerlens.dnsargs import add_dns_options, error_line, parse_with_dns, write_output
+from headerlens.dnsargs import (
+    add_dns_options,
+    default_format,
+    error_line,
+    parse_with_dns,
+    write_output,
+)
 from headerlens.exitcodes import EXIT_INPUT
 
 _EPILOG = """\
@@ -58,7 +64,13 @@ def check_parser() -> argparse.ArgumentParser:
         help="blocklist zone to ask (repeatable; default: zen.spamhaus.org, "
         "b.barracudacentral.org, bl.spamcop.net)",
     )
-    p.add_argument("--format", choices=("md", "json"), default="md", help="md (default) or json")
+    p.add_argument(
+        "--format",
+        choices=("md", "text", "json"),
+        default=None,
+        help="md: Markdown (the default into a file or a pipe); text: plain text (the default on "
+        "a terminal); json: for scripts. Records to publish are printed exactly as typed in all three",
+    )
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
     )
@@ -98,7 +110,7 @@ def _err(msg: str) -> None:
 
 
 def run_check(argv: Sequence[str], stdout: TextIO | None) -> int:
-    """Parse ``argv``, check the domain, write Markdown or JSON. Returns the exit status."""
+    """Parse ``argv``, check the domain, write text, Markdown or JSON. Returns the exit status."""
     from headerlens.checks.domaincheck import check_domain
     from headerlens.checks.verify import run_blocking
     from headerlens.report.domaincheck import render_domain_check
@@ -133,6 +145,6 @@ def run_check(argv: Sequence[str], stdout: TextIO | None) -> int:
         except OSError as exc:
             _err(f"cannot write {options.save_dns}: {exc.strerror or exc}")
             return EXIT_INPUT
-    return write_output(
-        "headerlens check", render_domain_check(result, args.format), args.output, stdout
-    )
+    fmt = args.format or default_format(args.output, stdout)
+    text = render_domain_check(result, fmt)
+    return write_output("headerlens check", text, args.output, stdout)

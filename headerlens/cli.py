@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, TextIO
 
 from headerlens import __version__
 from headerlens.checks.options import VerifyOptions
-from headerlens.dnsargs import add_dns_options, error_line, parse_with_dns, write_output
+from headerlens.dnsargs import (
+    add_dns_options,
+    default_format,
+    error_line,
+    parse_with_dns,
+    write_output,
+)
 from headerlens.exitcodes import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK
 
 if TYPE_CHECKING:
@@ -43,9 +49,10 @@ def _report_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="message file (.eml, .msg, header text) or '-' for stdin")
     p.add_argument(
         "--format",
-        choices=("md", "json", "html"),
-        default="md",
-        help="md: Markdown for a ticket (default); json: for scripts; html: a standalone page",
+        choices=("md", "text", "json", "html"),
+        default=None,
+        help="md: Markdown for a ticket (the default into a file or a pipe); text: plain text "
+        "(the default on a terminal); json: for scripts; html: a standalone page",
     )
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
@@ -106,9 +113,8 @@ def run_report(argv: Sequence[str], stdout: TextIO | None) -> int:
         return EXIT_INPUT
     from headerlens.report.render import render
 
-    return write_output(
-        "headerlens", render(analysis, verification, args.format), args.output, stdout
-    )
+    fmt = args.format or default_format(args.output, stdout)
+    return write_output("headerlens", render(analysis, verification, fmt), args.output, stdout)
 
 
 def _output_clash(

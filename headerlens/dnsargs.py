@@ -86,6 +86,16 @@ def error_line(prog: str, msg: str) -> None:
         sys.stderr.write(f"{prog}: {inert(msg)}\n")
 
 
+def default_format(output: str | None, stdout: TextIO | None) -> str:
+    """``text`` for a person at a terminal, ``md`` for a file, a pipe or a ticket."""
+    if output or stdout is None:
+        return "md"
+    try:
+        return "text" if stdout.isatty() else "md"
+    except (OSError, ValueError):  # a closed or odd stream
+        return "md"
+
+
 def write_output(prog: str, text: str, output: str | None, stdout: TextIO | None) -> int:
     """Write ``text`` to the ``-o`` file (atomically) or to standard output; the exit status.
 

@@ -79,6 +79,18 @@ def md_escape(text: str) -> str:
     return _MD_AUTOLINK.sub(_defuse, escaped)
 
 
+def md_code(text: str) -> str:
+    """``text`` as a Markdown code span, so a DNS record reads exactly as it must be typed (no
+    backslash escapes, no ``&lt;``): inside a code span GFM interprets nothing but the closing
+    backticks, so the fence is made longer than any backtick run in the text. Controls are
+    escaped by inert() first; a line end inside the span is flattened to a space."""
+    flat = inert(text).replace("\n", " ")
+    longest = max((len(m) for m in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
+
+
 def _defuse(match: re.Match[str]) -> str:
     """Backslash-escape the punctuation that makes GFM see a link."""
     text = match.group(0)

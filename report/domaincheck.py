@@ -18,7 +18,7 @@ from headerlens.model.domaincheck import (
 )
 from headerlens.model.mailrouting import DnsblCheck, DnsblState, DnssecCheck, MxCheck, PolicyCheck
 from headerlens.report.serialize import to_plain
-from headerlens.textsafe import json_text, md_escape
+from headerlens.textsafe import inert, json_text, md_code, md_escape
 
 JSON_FORMAT = "headerlens-domain-check"
 JSON_VERSION = 1
@@ -32,7 +32,7 @@ class Line:
     ``severity`` marks a problem or piece of advice; ``status`` a short verdict word.
     """
 
-    kind: str  # "heading", "item" or "text"
+    kind: str  # "heading", "item", "record" (a DNS record to publish) or "text"
     text: str
     level: int = 0  # heading level, or bullet depth
     severity: Severity | None = None
@@ -45,6 +45,11 @@ def _h(level: int, text: str) -> Line:
 
 def _item(text: str, depth: int = 0, *, status: str | None = None) -> Line:
     return Line("item", text, depth, status=status)
+
+
+def _record(text: str, depth: int = 1) -> Line:
+    """A DNS record to publish: shown exactly as it must be typed (a code span in Markdown)."""
+    return Line("record", text, depth)
 
 
 def _problem(d: Defect, depth: int = 0) -> Line:
@@ -120,7 +125,7 @@ def _selector_lines(c: SelectorCheck) -> list[Line]:
     out += [_problem(p) for p in c.problems]
     for rec in c.publish:
         out.append(_item("Publish:", status="to publish"))
-        out.append(_item(rec.zone_line(), 1))
+        out.append(_record(rec.zone_line()))
         if rec.note:
             out.append(_item(rec.note, 1))
     return out
@@ -186,7 +191,7 @@ def mx_lines(mx: MxCheck) -> list[Line]:
     out += [_problem(p) for p in mx.problems]
     if mx.publish:
         out.append(_item("Publish:", status="to publish"))
-        out.append(_item(mx.publish, 1))
+        out.append(_record(mx.publish))
     return out
 
 
@@ -250,6 +255,10 @@ def outline(result: DomainCheck) -> list[Line]:
         out.append(_h(2, "Advice"))
         out += [_problem(a) for a in result.advice]
         out += [_item(n) for n in result.notes]
+    if result.records:
+        out.append(_h(2, "Records to publish"))
+        out.append(Line("text", "Exactly as typed into a zone file or a DNS console:"))
+        out += [_record(r, 0) for r in result.records]
     if result.spf is not None:
         out += spf_lines(result.spf)
     if result.spf is not None or result.dkim:
@@ -270,6 +279,8 @@ def outline(result: DomainCheck) -> list[Line]:
 
 
 def _md_line(line: Line) -> str:
+    if line.kind == "record":
+        return "  " * line.level + "- " + md_code(line.text)
     text = md_escape(line.text)
     if line.kind == "heading":
         return f"\n{'#' * line.level} {text}\n"
@@ -289,6 +300,26 @@ def to_markdown(result: DomainCheck) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
 
 
+def _text_line(line: Line) -> str:
+    text = inert(line.text)
+    if line.kind == "heading":
+        rule = {1: "=", 2: "-"}.get(line.level)
+        return f"\n{text}\n{rule * len(text)}" if rule else f"\n{text}:"
+    if line.kind == "record":  # its own line, no bullet, never wrapped: copy it as it is
+        return "  " * line.level + "    " + text
+    if line.kind == "text":
+        return text
+    sev = f"{line.severity.value.upper()}: " if line.severity is not None else ""
+    status = f" [{inert(line.status)}]" if line.status is not None else ""
+    return "  " * line.level + "- " + sev + text + status
+
+
+def to_text(result: DomainCheck) -> str:
+    """Plain text for a terminal: the same outline, nothing escaped but controls (inert())."""
+    text = "\n".join(_text_line(line) for line in outline(result))
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+
+
 def to_json(result: DomainCheck) -> str:
     """JSON for scripts: the whole result through the model serializer (inert strings)."""
     doc = {"format": JSON_FORMAT, "version": JSON_VERSION, "check": to_plain(result)}
@@ -301,4 +332,6 @@ def render_domain_check(result: DomainCheck, fmt: str) -> str:
         return to_json(result)
     if fmt == "md":
         return to_markdown(result)
+    if fmt == "text":
+        return to_text(result)
     raise ValueError(f"unknown format {fmt!r}")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from headerlens.model import Analysis
 from headerlens.model.verification import Verification
 
-SUFFIX = {"md": ".md", "json": ".json", "html": ".html"}
+SUFFIX = {"md": ".md", "json": ".json", "html": ".html", "text": ".txt"}
 
 
 def render(analysis: Analysis, verification: Verification | None, fmt: str) -> str:
-    """The findings summary in ``fmt`` ("md", "json" or "html")."""
+    """The findings summary in ``fmt`` ("md", "json", "html" or "text")."""
     if fmt == "json":
         from headerlens.report.json_report import render_json
 
@@ -18,8 +18,13 @@ def render(analysis: Analysis, verification: Verification | None, fmt: str) -> s
         from headerlens.report.html import render_html
 
         return render_html(analysis, verification)
-    if fmt == "md":
+    if fmt in ("md", "text"):
         from headerlens.report.markdown import render_markdown
 
-        return render_markdown(analysis, verification)
+        md = render_markdown(analysis, verification)
+        if fmt == "md":
+            return md
+        from headerlens.report.plaintext import markdown_to_text
+
+        return markdown_to_text(md)
     raise ValueError(f"unknown format {fmt!r}")

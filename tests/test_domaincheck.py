@@ -285,7 +285,8 @@ def test_cli_markdown_json_and_snapshot_replay(lab_dns: LabDns, tmp_path: Path) 
     ]
     assert run_check([*argv, "--save-dns", str(snap)], out) == 0
     md = out.getvalue()
-    assert "selector2-northwindtraders-com.\\_domainkey.northwind.onmicrosoft.com" in md
+    # The record to publish is a code span: exactly as typed, no Markdown escapes.
+    assert "selector2-northwindtraders-com._domainkey.northwind.onmicrosoft.com`" in md
     assert "lacks include:spf.protection.outlook.com" in md
     # Replaying the saved answers offline gives the same report body.
     target = tmp_path / "check.json"

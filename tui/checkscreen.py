@@ -32,6 +32,10 @@ def line_text(line: Line) -> Text:
         return out
     if line.kind == "item":
         out.append("  " * line.level + "• ")
+    if line.kind == "record":  # a DNS record to publish: no bullet, so it copies as typed
+        out.append("  " * line.level + "  ")
+        out.append(safe(line.text, "bold"))
+        return out
     if line.severity is not None:
         out.append(f"{line.severity.value.upper()} ", style=SEVERITY_STYLE[line.severity])
     out.append(safe(line.text))

@@ -189,3 +189,4 @@ class DomainCheck:
     dnsbl: DnsblCheck | None = None
     policies: tuple[PolicyCheck, ...] = ()
     dnssec: DnssecCheck | None = None
+    records: tuple[str, ...] = ()  # every record to publish, as it must be typed (zone-file form)
