@@ -454,7 +454,7 @@ def _best_of(runs: int, fn: Callable[[], object]) -> float:
 def test_long_runs_are_linear(make: Callable[[int], str]) -> None:
     # A complexity test, not a stopwatch: four times the input may cost at most 10x the time
     # (linear is 4x, quadratic 16x). Best of three runs each, so a busy machine does not fail it.
-    small, big = make(15_000), make(60_000)
+    small, big = make(60_000), make(240_000)  # large enough that fixed costs do not dominate
     assert parse_received(big).raw == big
     t_small = _best_of(3, lambda: parse_received(small))
     t_big = _best_of(3, lambda: parse_received(big))
