@@ -55,6 +55,7 @@ _MS_OUTBOUND = re.compile(r"(?:^|;)\s*DIR:OUT\b", re.IGNORECASE)
 _RESERIALISERS = frozenset({"protonmail.ch"})
 _PROTON = re.compile(r"^x-pm-")
 _RSPAMD = re.compile(r"^x-(?:rspamd-|spamd-)")
+_RSPAMD_RUN = re.compile(r"^x-(?:rspamd-|spamd-|spam\b)")
 # What filters running inside the receiving MTA (milters, amavisd) insert next to their stamps.
 _MILTER_TRACE = re.compile(
     r"^(?:x-senderid|x-spam-|x-virus-|x-greylist|x-dkim|dkim-filter|x-rspamd-|x-spamd-"
@@ -108,9 +109,17 @@ class _Zones:
                 end += 1
             self.block_end = end
             self.kinds_above = {g.lname for g in fields[:line] if self.writes_above(g.index)}
-        self.rspamd_queue = next(
-            (g.value.strip().lower() for g in fields if g.lname == "x-rspamd-queue-id"), None
-        )
+        # Rspamd's block appended at the bottom: the run of its fields around its queue id
+        queue = next((g for g in fields if g.lname == "x-rspamd-queue-id"), None)
+        self.rspamd_queue = queue.value.strip().lower() if queue is not None else None
+        self.rspamd_run = range(0)
+        if queue is not None and fields[queue.index] is queue:
+            lo = hi = queue.index
+            while lo > 0 and _RSPAMD_RUN.match(fields[lo - 1].lname):
+                lo -= 1
+            while hi + 1 < len(fields) and _RSPAMD_RUN.match(fields[hi + 1].lname):
+                hi += 1
+            self.rspamd_run = range(lo, hi + 1)
 
     def below(self, index: int) -> Hop | None:
         """The Received line right below ``index``: the hop whose receiver prepended it."""
@@ -219,7 +228,7 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
         )
     if _RSPAMD.match(name):
         queue = z.rspamd_queue
-        if queue and queue in z.receiver_ids:
+        if queue and queue in z.receiver_ids and f.index in z.rspamd_run:
             return FieldAuthor(
                 f.index,
                 f.name,

@@ -36,6 +36,7 @@ class Story:
     name: str
     boundary_text: str
     verdicts_text: str
+    sender_side_text: str = ""
 
     @property
     def path(self) -> Path:
@@ -83,7 +84,10 @@ def stories() -> list[Story]:
         return []
     with (REAL2 / "STORIES.tsv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
-    return [Story(r["local_name"], r["boundary"], r["receiver_verdicts"]) for r in rows]
+    return [
+        Story(r["local_name"], r["boundary"], r["receiver_verdicts"], r["sender_side_headers"])
+        for r in rows
+    ]
 
 
 def boundary_problems(story: Story, a: Analysis) -> list[str]:
@@ -155,4 +159,26 @@ def verdict_problems(story: Story, a: Analysis) -> list[str]:
         spamd = [f for f in a.headers if f.lname == "x-spamd-result"]
         if not any(a.provenance.is_receivers(f.index) for f in spamd):
             out.append("the receiver's Rspamd result (X-Spamd-Result) is not attributed to it")
+    return out
+
+
+_NAMED = re.compile(r"\b(X-[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*(?:-\*)?)", re.IGNORECASE)
+
+
+def sender_side_names(story_text: str) -> list[str]:
+    """Header names (X-..., a trailing -* meaning a family) a story says another party wrote."""
+    return sorted({m.lower() for m in _NAMED.findall(story_text)} - {"x-mailer"})
+
+
+def sender_side_problems(story_text: str, a: Analysis) -> list[str]:
+    """Fields the story names as written by the sender's side or an intermediary that are
+    attributed to the final receiving organisation."""
+    out = []
+    for name in sender_side_names(story_text):
+        family = name.endswith("-*")
+        stem = name.removesuffix("*")
+        for f in a.headers:
+            hit = f.lname.startswith(stem) if family else f.lname == name
+            if hit and a.provenance.is_receivers(f.index):
+                out.append(f"{f.name} (#{f.index}) is attributed to the final receiver")
     return out

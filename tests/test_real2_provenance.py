@@ -1,7 +1,8 @@
 """Provenance on 45 real messages with expert stories (../shared/corpus/real2, read in place).
 
-For each message: the trust boundary (hop, oldest = 1, and connecting IP) is the story's, and the
-final receiver's verdicts shown (its Authentication-Results, Received-SPF, SCL, Mailbox-Delivery
+For each message: the trust boundary (hop, oldest = 1, and connecting IP) is the story's, the
+headers the story names as the sender's side's or an intermediary's are not attributed to the
+final receiver, and the final receiver's verdicts shown (its Authentication-Results, Received-SPF, SCL, Mailbox-Delivery
 dest, Rspamd result) are the ones the story names, and nothing is shown as the final receiver's
 when the story says it wrote nothing. The stories are read as written; where this reading differs
 from a story it says why below.
@@ -22,7 +23,14 @@ import pytest
 
 from headerlens.analyze import analyze
 from tests.paths import need_shared
-from tests.real2_stories import Story, boundary_problems, stories, verdict_problems
+from tests.real2_stories import (
+    Story,
+    boundary_problems,
+    sender_side_names,
+    sender_side_problems,
+    stories,
+    verdict_problems,
+)
 
 STORIES = stories()
 # Where the damaged header is the blocker, not the provenance rules.
@@ -35,13 +43,13 @@ BLOCKED = {
 }
 
 
-def _params() -> list[object]:
+def _params(blocked: bool = True) -> list[object]:
     return [
         pytest.param(
             s,
             id=s.name.removesuffix(".eml"),
             marks=[pytest.mark.xfail(reason=BLOCKED[s.name], strict=False)]
-            if s.name in BLOCKED
+            if blocked and s.name in BLOCKED
             else [],
         )
         for s in STORIES
@@ -55,6 +63,7 @@ def test_all_stories_are_read() -> None:
     assert sum(bool(s.expected_results()) for s in STORIES) >= 30
     assert sum(s.expects_nothing for s in STORIES) >= 6
     assert sum(s.boundary_ip is not None for s in STORIES) >= 38
+    assert sum(bool(sender_side_names(s.sender_side_text)) for s in STORIES) >= 15
 
 
 @pytest.mark.parametrize("story", _params())
@@ -69,3 +78,12 @@ def test_final_receiver_verdicts(story: Story) -> None:
     need_shared()
     a = analyze(story.path.read_bytes())
     assert verdict_problems(story, a) == []
+
+
+@pytest.mark.parametrize("story", _params(blocked=False))
+def test_sender_side_headers_are_not_the_receivers(story: Story) -> None:
+    # the headers the story says the sender's side or an intermediary wrote (outbound scans,
+    # -Untrusted copies, list and forwarder stamps) are never attributed to the final receiver
+    need_shared()
+    a = analyze(story.path.read_bytes())
+    assert sender_side_problems(story.sender_side_text, a) == []
