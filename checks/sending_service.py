@@ -27,7 +27,7 @@ EOP = SendingService(
     "Exchange Online Protection",
     "spf.protection.outlook.com",
     ("protection.outlook.com",),
-    (Vendor.EOP,),
+    (Vendor.EOP, Vendor.EXCHANGE_ONLINE),
 )
 TREND_MICRO_HES = SendingService(
     "Trend Micro Hosted Email Security",

@@ -14,7 +14,14 @@ from headerlens.parsers.boundary import (
     receiver_org,
     stated_client_ip,
 )
-from headerlens.parsers.hops import classify_hop, is_internal_ip, registrable_domain, special_range
+from headerlens.parsers.hop_products import Hints, message_hints, named_software
+from headerlens.parsers.hops import (
+    GATEWAY_VENDORS,
+    classify_hop,
+    is_internal_ip,
+    registrable_domain,
+    special_range,
+)
 from headerlens.parsers.received import normalize_ip, parse_received
 
 __all__ = [
@@ -33,21 +40,17 @@ STAND_IN_RANGES = ("documentation", "benchmarking")
 CLOCK_SKEW_TOLERANCE = timedelta(seconds=1)
 
 
+# Services whose hops form an inbound / internal / outbound run (EOP is one for its tenants).
+_RUN_VENDORS = GATEWAY_VENDORS | {Vendor.EOP}
+
+
 def _roles_around_boundary(hops: list[Hop], boundary: int | None) -> list[Hop]:
     """Gateway runs: the first hop into a filtering service is inbound, the last one before
     the message leaves it (before the boundary) is outbound, the rest internal."""
-    gateway_vendors = {
-        Vendor.EOP,
-        Vendor.TREND_MICRO,
-        Vendor.PROOFPOINT,
-        Vendor.MIMECAST,
-        Vendor.BARRACUDA,
-        Vendor.IRONPORT,
-    }
     out = list(hops)
     i = 0
     while i < len(out):
-        if out[i].vendor not in gateway_vendors or out[i].role not in {
+        if out[i].vendor not in _RUN_VENDORS or out[i].role not in {
             HopRole.GATEWAY_INBOUND,
             HopRole.GATEWAY_INTERNAL,
         }:
@@ -65,6 +68,35 @@ def _roles_around_boundary(hops: list[Hop], boundary: int | None) -> list[Hop]:
         if leaves:
             out[j] = replace(last, role=HopRole.GATEWAY_OUTBOUND)
         i = j + 1
+    return out
+
+
+def _product_runs(hops: list[Hop], boundary: int | None, hints: Hints) -> list[Hop]:
+    """Roles that need the neighbouring hops: Google Groups' distribution, and the sending
+    tenant's own pass through EOP before the trust boundary.
+
+    Google hops right after a Google Groups hop are the group's delivery, not Gmail's. When
+    the sending tenant's Exchange Online left its outbound marks (DIR:OUT, HybridOnPrem), EOP
+    and Exchange Online hops below the boundary are that tenant's outbound path: it re-entered
+    its own EOP through a connector, which is not the recipient's "gateway inbound".
+    """
+    out = list(hops)
+    for i in range(1, len(out)):
+        if out[i - 1].vendor is Vendor.GOOGLE_GROUPS and out[i].vendor is Vendor.GMAIL:
+            out[i] = replace(out[i], vendor=Vendor.GOOGLE_GROUPS, role=HopRole.INTERNAL)
+    if hints.eop_outbound and boundary is not None:
+        microsoft = {Vendor.EOP, Vendor.EXCHANGE_ONLINE}
+        for i, hop in enumerate(out):
+            if (
+                hop.number < boundary
+                and hop.vendor in microsoft
+                and hop.role
+                in {
+                    HopRole.GATEWAY_INBOUND,
+                    HopRole.GATEWAY_INTERNAL,
+                }
+            ):
+                out[i] = replace(hop, role=HopRole.GATEWAY_OUTBOUND)
     return out
 
 
@@ -141,6 +173,7 @@ def build_chain(
     """
     read = parse or (lambda field: parse_received(field.value))
     domain_of = registrable_domain_of or registrable_domain
+    hints = message_hints(headers)
     fields = sorted((h for h in headers if h.lname == "received"), key=lambda h: h.index)
     hops: list[Hop] = []
     # Signed delays against the previous dated hop (never wrapped around a day), computed as
@@ -150,7 +183,7 @@ def build_chain(
     last_ts = None
     for number, field in enumerate(reversed(fields), start=1):
         received: Received = read(field)
-        role, vendor, version = classify_hop(received)
+        role, vendor, version = classify_hop(received, hints)
         ts = received.timestamp
         delay: timedelta | None = None
         skew = False
@@ -186,6 +219,7 @@ def build_chain(
                 role=role,
                 vendor=vendor,
                 product_version=version,
+                product=named_software(received) if vendor is Vendor.GENERIC else None,
                 delay=delay,
                 clock_skew=skew,
                 defects=hop_defects,
@@ -199,6 +233,7 @@ def build_chain(
             replace(h, is_boundary=True) if h.number == boundary.hop_number else h for h in hops
         ]
     hops = _roles_around_boundary(hops, boundary.hop_number if boundary else None)
+    hops = _product_runs(hops, boundary.hop_number if boundary else None, hints)
     hops = _private_external(hops, boundary, domain_of)
     if not hops:
         defects.append(Defect("chain.empty", "The message has no Received fields.", Severity.INFO))

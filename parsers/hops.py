@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from headerlens.model.received import HopRole, Received, Vendor
+from headerlens.parsers.hop_products import NO_HINTS, Hints, marked_vendor
 from headerlens.parsers.received import normalize_ip
 
 __all__ = [
@@ -53,10 +54,21 @@ _EOP_HOST = re.compile(
     re.IGNORECASE,
 )
 _EOP_INTERNAL_HOST = re.compile(
-    r"\.prod\.outlook\.com$|\.prod\.protection\.outlook\.com$|\.outlook\.office365\.com$",
+    r"\.prod\.outlook\.com$|\.prod\.protection\.outlook\.com$|\.outlook\.office365\.com$"
+    r"|\.prod\.exchangelabs\.com$",
     re.IGNORECASE,
 )
 _GMAIL_INTERNAL_ID = re.compile(r"csp\d+|mr\d+|so\d+", re.IGNORECASE)
+# Gmail's SMTP ids: "x70so28855493vke.3", "du40-20020a0568703a2800b0019a101f8fa2ls2823557oab.1".
+_GMAIL_SMTP_ID = re.compile(r"^[\w-]+(?:so|ls|sf|csp)\d+[a-z]{2,4}\.\d+\b", re.IGNORECASE)
+# Exchange Online mailbox servers: "PH0PR19MB7494.namprd19.prod.outlook.com" (MB = mailbox
+# role); front ends are "...FT0nn", "...CA0nnn", "...EPF..." and belong to EOP's transport.
+_EXCHANGE_ONLINE_HOST = re.compile(
+    r"^[A-Z]{2,4}\d{0,2}P(?:R\d{2}|\d{3})MB\d{4}\.[\w.-]*prod\.outlook\.com$", re.IGNORECASE
+)
+_LOCAL_SUBMISSION = re.compile(
+    r"\(Postfix, from userid \d+\)|\(qmail \d+ invoked by uid \d+\)", re.IGNORECASE
+)
 
 
 def is_internal_ip(ip: str | None) -> bool:
@@ -153,6 +165,8 @@ def is_gmail_internal(r: Received) -> bool:
     by = r.by or ""
     if by.lower().startswith("2002:") and normalize_ip(by):
         return True
+    if r.from_ip is None and r.from_helo is None and r.id and _GMAIL_SMTP_ID.match(r.id):
+        return True  # "by vkex70 with SMTP id x70so28855493vke.3"
     return bool(
         r.by_ip
         and r.from_ip is None
@@ -186,11 +200,15 @@ def exchange_product(build: str | None) -> str | None:
     return None
 
 
-def _vendor(r: Received) -> Vendor:
+def _vendor(r: Received, hints: Hints = NO_HINTS) -> Vendor:
     by = r.by
     sw = (r.server_software or "").lower()
     if _host_matches(by, "outlook.com", "office365.com"):
-        return Vendor.EOP
+        # Mailbox servers (MB) run the tenant's Exchange Online; the rest is EOP's transport.
+        return Vendor.EXCHANGE_ONLINE if _EXCHANGE_ONLINE_HOST.match(by or "") else Vendor.EOP
+    marked = marked_vendor(r, hints)
+    if marked is not None:
+        return marked
     if _host_matches(by, "google.com", "gmail.com") or is_gmail_internal(r):
         return Vendor.GMAIL
     if _host_matches(by, "hes.trendmicro.com", "trendmicro.eu", "trendmicro.com") or (
@@ -218,6 +236,8 @@ def _vendor(r: Received) -> Vendor:
         return Vendor.SENDMAIL
     if sw.startswith("qmail") or re.search(r"\(qmail \d+ invoked", r.raw):
         return Vendor.QMAIL
+    if sw == "microsoft smtpsvc":
+        return Vendor.IIS_SMTP
     return Vendor.GENERIC
 
 
@@ -226,10 +246,15 @@ def _role(r: Received, vendor: Vendor) -> HopRole:
     via = (r.via or "").lower()
     by = (r.by or "").lower()
     from_internal = bool(r.from_ip) and is_internal_ip(r.from_ip)
+    if _LOCAL_SUBMISSION.search(r.raw) or proto.startswith("LOCAL"):
+        return HopRole.SUBMISSION  # handed in on the host itself (sendmail binary, cron, PHP)
     if r.by is None and r.from_ip is None and r.from_helo is None:
         return HopRole.LOCAL if vendor == Vendor.QMAIL else HopRole.UNKNOWN
     if proto == "MAPI" or via == "mailbox transport":
         return HopRole.MAILBOX
+    special = _product_role(r, vendor, proto, via)
+    if special is not None:
+        return special
     if proto == "HTTP" and r.from_ip is None:
         return HopRole.SUBMISSION  # webmail: "by 10.x.y.z with HTTP"
     if vendor == Vendor.GMAIL:
@@ -245,13 +270,7 @@ def _role(r: Received, vendor: Vendor) -> HopRole:
         if _EOP_INTERNAL_HOST.search(name.rstrip(".")):
             return HopRole.GATEWAY_INTERNAL
         return HopRole.GATEWAY_INBOUND
-    if vendor in {
-        Vendor.TREND_MICRO,
-        Vendor.PROOFPOINT,
-        Vendor.MIMECAST,
-        Vendor.BARRACUDA,
-        Vendor.IRONPORT,
-    }:
+    if vendor in GATEWAY_VENDORS:
         same_vendor = vendor_of_host(r.from_rdns or r.from_helo) == vendor
         if from_internal or same_vendor or r.from_ip is None:
             return HopRole.GATEWAY_INTERNAL
@@ -264,16 +283,41 @@ def _role(r: Received, vendor: Vendor) -> HopRole:
         if "frontend" in via and r.from_ip and not from_internal:
             return HopRole.MX
         return HopRole.HUB
-    if proto.startswith("LMTP") or proto == "LOCAL":
+    if proto.startswith("LMTP"):
         return HopRole.LOCAL
     if r.from_ip and not from_internal:
         return HopRole.MTA
     return HopRole.INTERNAL if from_internal else HopRole.MTA
 
 
+def _product_role(r: Received, vendor: Vendor, proto: str, via: str) -> HopRole | None:
+    """Roles that follow from the product rather than from the hop's position."""
+    if vendor is Vendor.AMAVIS:
+        return HopRole.FILTER
+    if vendor in {Vendor.FETCHMAIL, Vendor.GETMAIL} or proto in {"POP3", "IMAP", "IMAP4"}:
+        return HopRole.RETRIEVAL
+    if vendor is Vendor.GOOGLE_GROUPS:
+        return HopRole.LIST if (r.by or "").lower() == "gmr-mx.google.com" else HopRole.INTERNAL
+    if "listexpand" in via:
+        return HopRole.LIST  # ZMailer's list expansion (vger.kernel.org)
+    if vendor is Vendor.EXCHANGE_ONLINE:
+        return HopRole.LOCAL if proto == "HTTPS" else HopRole.HUB
+    return None
+
+
 # Filtering services that run gateways for their customers (inbound or outbound).
 GATEWAY_VENDORS = frozenset(
-    {Vendor.TREND_MICRO, Vendor.PROOFPOINT, Vendor.MIMECAST, Vendor.BARRACUDA, Vendor.IRONPORT}
+    {
+        Vendor.TREND_MICRO,
+        Vendor.PROOFPOINT,
+        Vendor.MIMECAST,
+        Vendor.BARRACUDA,
+        Vendor.IRONPORT,
+        Vendor.SYMANTEC,
+        Vendor.SOPHOS,
+        Vendor.FORTIMAIL,
+        Vendor.TESSIAN,
+    }
 )
 
 
@@ -284,9 +328,13 @@ def vendor_of_host(name: str | None) -> Vendor | None:
     return _vendor(Received(raw="", by=name))
 
 
-def classify_hop(r: Received) -> tuple[HopRole, Vendor, str | None]:
-    """Role, vendor and product version ("Exchange Server 2019", "Exim 4.96"...) of a hop."""
-    vendor = _vendor(r)
+def classify_hop(r: Received, hints: Hints = NO_HINTS) -> tuple[HopRole, Vendor, str | None]:
+    """Role, vendor and product version ("Exchange Server 2019", "Exim 4.96"...) of a hop.
+
+    ``hints`` (the vendor headers the message carries) confirm products whose Received lines
+    have a recognisable shape but no name (see hop_products.marked_vendor).
+    """
+    vendor = _vendor(r, hints)
     role = _role(r, vendor)
     version: str | None = None
     if (

@@ -41,6 +41,8 @@ _TLS_CIPHER_KV = re.compile(r"\bcipher=([\w.-]+)", re.IGNORECASE)
 _EXIM_TLS = re.compile(r"^(TLS[\w.]*|SSL[\w.]*|UNKNOWN)(?::([\w.-]+)(?::\d+)?)?$", re.IGNORECASE)
 # An address literal that looks like an IP (RFC 5321 §4.1.3): dotted digits or "IPv6:".
 _IP_LITERAL = re.compile(r"\[((?:IPv6:[^\]]{0,80})|(?:[0-9]{1,4}(?:\.[0-9]{1,4}){2,5}))\]", re.I)
+# A product name written where a protocol or host is expected: letters first, no dots.
+_PRODUCT_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]{1,30}")
 _QMAIL = re.compile(r"^qmail\s+\d+\s+invoked", re.IGNORECASE)
 _BRACKETED = re.compile(r"\[([^\]]+)\]")
 _WORD_SEPARATORS = re.compile(r"[\s,]+")
@@ -175,6 +177,9 @@ def _software_from_comment(comment: str, rec: dict[str, str | None]) -> None:
     if re.match(r"^Postfix\b", text, re.IGNORECASE):
         rec["server_software"] = "Postfix"
         return
+    if re.match(r"^amavisd?(?:-new)?\b", text, re.IGNORECASE):  # "(amavisd-new, port 10024)"
+        rec["server_software"] = "amavisd-new"
+        return
     m = _SOFTWARE_VERSION.match(text)
     if m and m.group(1).lower() not in {"using", "version"}:
         rec["server_software"], rec["server_version"] = m.group(1), m.group(2)
@@ -197,6 +202,15 @@ def _parse_with(clause: Clause, rec: dict[str, str | None]) -> None:
     joined = " ".join(words)
     if re.search(r"Microsoft SMTP Server", joined, re.IGNORECASE):
         rec["server_software"] = "Microsoft SMTP Server"
+    elif joined.startswith("IBM ESMTP SMTP Gateway"):
+        rec["server_software"] = "IBM SMTP Gateway"
+    elif len(words) > 1 and _PROTOCOL.match(words[1]) and _PRODUCT_WORD.fullmatch(words[0]):
+        rec["server_software"] = words[0]  # "with MailEnable ESMTPA"
+    elif words and proto == words[0] and not _PROTOCOL.match(proto):
+        # "with JS-mailcore (0.1)": a product name where the protocol should be
+        version = next((c for c in clause.comments if re.fullmatch(r"v?\d+(?:\.\d+)+", c)), None)
+        if version and _PRODUCT_WORD.fullmatch(proto):
+            rec["server_software"], rec["server_version"] = proto, version.lstrip("v")
     # IronPort: "ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384"
     for w in words:
         parts = w.split("/")

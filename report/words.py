@@ -42,7 +42,7 @@ def hop_from(hop: Hop) -> str:
 
 def hop_role(hop: Hop) -> str:
     """Vendor and role of a hop, with the product version when known."""
-    label = f"{hop.vendor.value}, {hop.role.value}"
+    label = f"{hop.vendor_label}, {hop.role.value}"
     if hop.product_version:
         label += f" ({hop.product_version})"
     return label

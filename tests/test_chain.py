@@ -187,16 +187,17 @@ HOP_CASES = [
         "PH0PR19MB7428.namprd19.prod.outlook.com (2603:10b6:510:28f::13) with Microsoft SMTP "
         "Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.5834.9; "
         "Wed, 23 Nov 2022 05:57:01 +0000",
-        HopRole.GATEWAY_INTERNAL,
-        Vendor.EOP,
+        HopRole.HUB,
+        Vendor.EXCHANGE_ONLINE,
         "Exchange Online",
-        id="eop-internal",  # corpus: eml/eop-dkim-bodyhash-fail-compauth-pass-105.eml
+        # an Exchange Online mailbox server (MB) taking the message from EOP's front end
+        id="exchange-online-mailbox-server",  # corpus: eml/eop-dkim-bodyhash-fail-compauth-...
     ),
     pytest.param(
         "from PH0PR19MB7428.namprd19.prod.outlook.com (::1) by "
         "MN0PR19MB6312.namprd19.prod.outlook.com with HTTPS; Wed, 23 Nov 2022 05:57:02 +0000",
         HopRole.LOCAL,
-        Vendor.EOP,
+        Vendor.EXCHANGE_ONLINE,
         None,
         id="eop-mailbox-delivery-https",  # corpus: eml/eop-dkim-bodyhash-fail-compauth-pass-105.eml
     ),

@@ -44,7 +44,7 @@ def _hop(out: Text, hop: Hop) -> None:
     if hop.is_boundary:
         out.append("  ★ trust boundary", style="bold reverse")
     out.append("\n")
-    _line(out, "role", f"{hop.vendor.value}, {hop.role.value}")
+    _line(out, "role", f"{hop.vendor_label}, {hop.role.value}")
     _line(out, "product", hop.product_version)
     for f in dataclasses.fields(r):
         if f.name in ("raw", "defects"):

@@ -52,9 +52,9 @@ _SHORT_ROLE = {
 
 def short_role(hop: Hop) -> str:
     """``Exchange mailbox 2019``, ``EOP outbound``, ``Gmail MX``: fits the tree's width."""
-    vendor = _SHORT_VENDOR.get(hop.vendor, hop.vendor.value)
+    vendor = hop.product or _SHORT_VENDOR.get(hop.vendor, hop.vendor.value)
     parts = [vendor, _SHORT_ROLE.get(hop.role, hop.role.value)]
-    if hop.product_version and hop.vendor is not Vendor.EOP:
+    if hop.product_version and hop.vendor not in (Vendor.EOP, Vendor.EXCHANGE_ONLINE):
         version = hop.product_version
         for prefix in ("Exchange Server ", "Exchange "):
             version = version.removeprefix(prefix)

@@ -51,6 +51,9 @@ class HopRole(enum.Enum):
     SUBMISSION = "submission"
     LOCAL = "local delivery"
     MTA = "MTA"
+    FILTER = "content filter"  # amavisd-new, MailScanner: a scan loop on one host
+    LIST = "mailing list"  # the list server accepting or expanding a post
+    RETRIEVAL = "mailbox retrieval"  # fetchmail/getmail pulling from a remote mailbox
     UNKNOWN = "unknown"
 
 
@@ -69,6 +72,22 @@ class Vendor(enum.Enum):
     EXIM = "Exim"
     SENDMAIL = "Sendmail"
     QMAIL = "qmail"
+    EXCHANGE_ONLINE = "Exchange Online"  # the tenant's mailbox servers (*MB*.prod.outlook.com)
+    GOOGLE_GROUPS = "Google Groups"
+    SYMANTEC = "Symantec MessageLabs"
+    SOPHOS = "Sophos"
+    FORTIMAIL = "FortiMail"
+    TESSIAN = "Tessian"
+    ZIMBRA = "Zimbra"
+    AMAVIS = "amavisd-new"
+    DOVECOT = "Dovecot"
+    FETCHMAIL = "fetchmail"
+    GETMAIL = "getmail"
+    SENDGRID = "SendGrid"
+    YAHOO = "Yahoo Mail"
+    ZMAILER = "ZMailer"
+    MAILENABLE = "MailEnable"
+    IIS_SMTP = "Microsoft IIS SMTP service"
     GENERIC = "generic MTA"
 
 
@@ -88,10 +107,17 @@ class Hop:
     role: HopRole = HopRole.UNKNOWN
     vendor: Vendor = Vendor.GENERIC
     product_version: str | None = None  # "Exchange Server 2019", "Exchange 2010 SP3", ...
+    # The software the line names when it is none of the vendors above ("Halon", "trex").
+    product: str | None = None
     delay: timedelta | None = None
     clock_skew: bool = False
     is_boundary: bool = False
     defects: tuple[Defect, ...] = ()
+
+    @property
+    def vendor_label(self) -> str:
+        """The vendor's name, or the software the line names for a generic MTA."""
+        return self.product if self.vendor is Vendor.GENERIC and self.product else self.vendor.value
 
 
 @dataclass(frozen=True, slots=True)
