@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+from headerlens import budgets
 from headerlens.checks.dkimselector import (
     DEFAULT_SELECTORS,
     PORTAL,
@@ -24,6 +25,7 @@ from headerlens.checks.resolver import Resolver
 from headerlens.checks.spf_macro import client_ip, valid_check_domain
 from headerlens.checks.spftree import check_spf_tree
 from headerlens.model.core import Defect, Severity
+from headerlens.model.dns import DnsRecord
 from headerlens.model.domaincheck import (
     DmarcCheck,
     DomainCheck,
@@ -40,6 +42,40 @@ SPF_INCLUDE: dict[str, str] = {
     "hes": "spf.hes.trendmicro.com",
     "google": "_spf.google.com",
 }
+
+
+class _QueryBudget:
+    """The resolver of one domain check, answering ERROR without asking once
+    budgets.CHECK_QUERIES queries were made: a hostile zone (hundreds of MX hosts, SPF terms
+    pointing at someone else's domain) must not turn the check into a flood."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self._resolver = resolver
+        self.made = 0
+        self.refused = 0
+
+    async def query(self, name: str, rdtype: str) -> DnsRecord:
+        """Ask, unless the budget is spent."""
+        limit = int(budgets.CHECK_QUERIES.limit)
+        if self.made >= limit:
+            self.refused += 1
+            return DnsRecord(
+                name,
+                rdtype.strip().upper(),
+                "ERROR",
+                error=f"not queried: this check's budget of {limit} DNS queries was spent",
+            )
+        self.made += 1
+        return await self._resolver.query(name, rdtype)
+
+    @property
+    def log(self) -> tuple[DnsRecord, ...]:
+        """The queries actually made."""
+        return self._resolver.log
+
+    def clear_cache(self) -> None:
+        """Forget cached answers."""
+        self._resolver.clear_cache()
 
 
 def normalize_domain(domain: str) -> str:
@@ -195,6 +231,7 @@ async def check_domain(
             + (" (Trend Micro HES has no documented default selector)." if provider else ".")
         )
     start = len(resolver.log)
+    resolver = budget = _QueryBudget(resolver)
     spf, dkim, dmarc, mx, dnssec = await asyncio.gather(
         check_spf_tree(name, resolver, ip),
         check_selectors(name, chosen, resolver, provider),
@@ -207,6 +244,15 @@ async def check_domain(
     listed = await check_dnsbl(ip, resolver, dnsbl_zones) if dnsbl and ip is not None else None
     if dnsbl and ip is None:
         notes.append("--dnsbl needs --ip: no blocklist was asked.")
+    if budget.refused:
+        notes.append(
+            budgets.exceeded(
+                budgets.CHECK_QUERIES,
+                budget.made + budget.refused,
+                f"{budget.refused:,} queries were not sent; the checks that needed them say "
+                "'not queried'.",
+            ).message
+        )
     advice = _spf_advice(spf, provider, ip) + _dkim_advice(dkim, provider) + _dmarc_advice(dmarc)
     records = _records_to_publish(spf, dkim, mx, provider)
     return DomainCheck(

@@ -24,7 +24,7 @@ from headerlens.model.spf import MacroToken, SpfMechanism, SpfRecord
 from headerlens.parsers.spfrecord import is_spf_version, oversized_record, parse_spf_record
 
 MAX_TREE_RECORDS = 40  # a hostile tree could fan out without end; real ones stay far below
-MAX_OVERLAP_RANGES = 2000  # pairwise range comparison is quadratic
+MAX_OVERLAP_FINDINGS = 20  # duplicate/nested ranges listed one by one; the rest are counted
 _TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED", "OFFLINE", "MISSING"})
 # The parser's per-record remarks that the whole-tree checks below restate with more context.
 _TREE_CODES = frozenset({"spf.pass-all", "spf.too-many-lookups"})
@@ -87,6 +87,8 @@ class _Walk:
 
     resolver: Resolver
     fetched: int = 0
+    void_terms: int = 0  # a/mx/exists terms whose void lookups were made
+    skipped_terms: int = 0  # ... and those past the §4.6.4 term limit, never looked up
     evidence: list[DnsRecord] = field(default_factory=list)
 
     async def ask(self, name: str, rdtype: str) -> DnsRecord:
@@ -99,6 +101,12 @@ class _Walk:
         target = _plain(mech.domain_spec, mech.macro) if mech.domain_spec else domain
         if not target or mech.name not in ("a", "mx", "exists"):
             return 0, []
+        if self.void_terms >= MAX_DNS_TERMS:
+            # An evaluator stops at the 10th DNS-querying term (RFC 7208 §4.6.4): a record of
+            # 500 a:victim.example terms made 7,000 queries to a third party's servers.
+            self.skipped_terms += 1
+            return 0, []
+        self.void_terms += 1
         if mech.name == "mx":
             recs = [await self.ask(target, "MX")]
             return int(_void(recs[0])), recs
@@ -244,36 +252,56 @@ def _where(r: SpfRange) -> str:
 
 
 def overlap_problems(ranges: list[SpfRange]) -> list[Defect]:
-    """Duplicate and nested ip4/ip6 ranges: harmless to evaluate, but a sign of drift."""
+    """Duplicate and nested ip4/ip6 ranges: harmless to evaluate, but a sign of drift.
+
+    CIDR blocks are either nested or disjoint, so after sorting by (version, first address,
+    prefix length) the blocks enclosing each one form a stack: n log n, not every pair. Each
+    range is compared with the innermost block holding it.
+    """
     nets = []
-    for r in ranges[:MAX_OVERLAP_RANGES]:
+    for order, r in enumerate(ranges):
         try:
-            nets.append((ipaddress.ip_network(r.network, strict=False), r))
+            net = ipaddress.ip_network(r.network, strict=False)
         except ValueError:
             continue
+        nets.append((net.version, int(net.network_address), net.prefixlen, order, net, r))
+    nets.sort(key=lambda t: t[:4])
     out: list[Defect] = []
-    for i, (a, ra) in enumerate(nets):
-        for b, rb in nets[i + 1 :]:
-            if a.version != b.version:
-                continue
-            if a == b:
-                out.append(
-                    Defect(
-                        "spf.duplicate-range",
-                        f"{ra.term} is listed twice: in {_where(ra)} and in {_where(rb)}.",
-                        Severity.INFO,
-                    )
-                )
-            elif a.subnet_of(b) or b.subnet_of(a):  # type: ignore[arg-type]
-                small, big = (ra, rb) if a.subnet_of(b) else (rb, ra)  # type: ignore[arg-type]
-                out.append(
-                    Defect(
-                        "spf.overlapping-range",
-                        f"{small.term} ({_where(small)}) lies inside {big.term} ({_where(big)}).",
-                        Severity.INFO,
-                    )
-                )
+    found = 0
+    stack: list[tuple[int, int, int, SpfRange]] = []  # (version, prefix, last address, range)
+    for version, first, prefix, _order, net, r in nets:
+        while stack and (stack[-1][0] != version or stack[-1][2] < first):
+            stack.pop()
+        if stack:
+            found += 1
+            outer = stack[-1]
+            if found <= MAX_OVERLAP_FINDINGS:
+                out.append(_overlap(outer[3], r, same=outer[1] == prefix))
+        stack.append((version, prefix, int(net.broadcast_address), r))
+    if found > MAX_OVERLAP_FINDINGS:
+        out.append(
+            Defect(
+                "spf.overlapping-range",
+                f"{found - MAX_OVERLAP_FINDINGS:,} more ranges repeat or lie inside another "
+                "range of the tree (not listed one by one).",
+                Severity.INFO,
+            )
+        )
     return out
+
+
+def _overlap(outer: SpfRange, inner: SpfRange, *, same: bool) -> Defect:
+    if same:
+        return Defect(
+            "spf.duplicate-range",
+            f"{outer.term} is listed twice: in {_where(outer)} and in {_where(inner)}.",
+            Severity.INFO,
+        )
+    return Defect(
+        "spf.overlapping-range",
+        f"{inner.term} ({_where(inner)}) lies inside {outer.term} ({_where(outer)}).",
+        Severity.INFO,
+    )
 
 
 def _all_problems(tree: SpfNode) -> list[Defect]:
@@ -370,6 +398,16 @@ async def check_spf_tree(domain: str, resolver: Resolver, ip: str | None = None)
         # a loop never ends before the §4.6.4 limit; an oversized record is not evaluated
         limit_result = "permerror"
     problems += limits + _all_problems(tree)
+    if walk.skipped_terms:
+        problems.append(
+            Defect(
+                "spf.voids-not-counted",
+                f"Void lookups were counted for the first {MAX_DNS_TERMS} a/mx/exists terms "
+                f"only; the other {walk.skipped_terms:,} were not looked up, since an evaluator "
+                f"stops at {MAX_DNS_TERMS} DNS-querying terms (RFC 7208 §4.6.4).",
+                Severity.INFO,
+            )
+        )
     ranges = _ranges(tree)
     problems += overlap_problems(ranges)
     ip_result = None
