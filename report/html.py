@@ -55,7 +55,7 @@ def _verification(a: Analysis, v: Verification) -> Iterable[str]:
         f"<p>Re-verified over {esc(v.mode.value)} ({esc(v.resolver)}), {len(v.dns_log)} DNS "
         f"queries, {v.elapsed_ms:.0f} ms.</p><table>"
     )
-    yield _row(("check", "stamped at delivery", "re-verified now", "detail"), "th")
+    yield _row(("check", "final receiver stamped", "re-verified now", "detail"), "th")
     if v.spf is not None:
         detail = f"{v.spf.ip} as {v.spf.domain}"
         if v.spf.match is not None:

@@ -96,7 +96,7 @@ def _verification_block(a: Analysis, v: Verification) -> Iterable[str]:
         return
     yield f"Re-verified over {md_escape(v.mode.value)} ({md_escape(v.resolver)}), {len(v.dns_log)} DNS queries, {v.elapsed_ms:.0f} ms."
     yield ""
-    yield "| check | stamped at delivery | re-verified now | detail |"
+    yield "| check | final receiver stamped | re-verified now | detail |"
     yield "|---|---|---|---|"
     if v.spf is not None:
         m = v.spf.match

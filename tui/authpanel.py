@@ -19,8 +19,9 @@ def _side_by_side(
     out: Text, title: str, stamped: str | None, live: str | None, pending: bool, offline: bool
 ) -> None:
     out.append(f"{title}\n", style="bold underline")
-    out.append("  stamped at delivery: ")
-    out.append(result_text(stamped) if stamped else Text("not stamped", style="dim"))
+    # only what the final receiving organisation wrote (headerlens.stamped, parsers/provenance)
+    out.append("  receiver stamped:    ")
+    out.append(result_text(stamped) if stamped else Text("not stamped by it", style="dim"))
     out.append("\n  re-verified now:     ")
     if offline:
         out.append("not checked (offline)", style="dim")
