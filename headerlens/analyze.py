@@ -34,6 +34,7 @@ from headerlens.parsers.dates import parse_date
 from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dkim_signature
 from headerlens.parsers.headers import looks_binary, split_message, starts_with_field
 from headerlens.parsers.identity import HIDDEN_CHARS, hidden_chars, read_author
+from headerlens.parsers.lookalike import lookalike_domain, named_domains
 from headerlens.parsers.ndr import parse_ndr
 from headerlens.parsers.pasteshape import normalize_paste
 from headerlens.parsers.provenance import attribute_fields
@@ -282,6 +283,11 @@ def analyze(
         )
         if HIDDEN_CHARS.search(from_addr.display) and not HIDDEN_CHARS.search(from_field.value):
             defects.append(hidden_chars("From", from_addr.display))  # inside an encoded word
+    lookalike = lookalike_domain(
+        author.domain, named_domains(fields, (s.domain or "" for s in dkim))
+    )
+    if lookalike is not None:
+        defects.append(lookalike)
     subject = first.get("subject")
     subject_text: str | None = None
     if subject is not None:

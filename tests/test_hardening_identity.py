@@ -118,3 +118,50 @@ async def test_an_address_literal_has_no_author_domain(value: str) -> None:
     dmarc, analysis = await _dmarc_for(value)
     assert dmarc.result is DmarcResult.NONE and dmarc.from_domain is None
     assert "identity.from-address-literal" in {d.code for d in analysis.defects}
+
+
+# --- look-alike From domains (UTS #39 skeletons) ------------------------------------------------
+
+APPLE_CYRILLIC = "\u0430\u0440\u0440\u04cf\u0435.com"  # аррӏе.com: every letter Cyrillic
+
+
+def _with_from(domain: str, extra: bytes = b"") -> Analysis:
+    data = MSG.replace(b"From: Alice <alice@example.net>", f"From: Support <s@{domain}>".encode())
+    return analyze(extra + data)
+
+
+@pytest.mark.parametrize(
+    "domain", [APPLE_CYRILLIC, "xn--80ak6aa92e.com", "\u0430\u0440\u0440\u04cf\u0435.net"]
+)
+def test_whole_script_brand_lookalike_is_a_finding(domain: str) -> None:
+    a = _with_from(domain)
+    (found,) = [d for d in a.defects if d.code == "identity.confusable-domain"]
+    assert found.severity.value == "error"
+    assert "apple.com" in found.message and "xn--80ak6aa92e" in found.message
+    assert "identity.mixed-script" not in {d.code for d in a.defects}  # one script: not mixed
+
+
+def test_lookalike_of_a_domain_the_message_names() -> None:
+    # CEO fraud: the recipient's own company, one Cyrillic letter in a wholly Latin-looking name
+    data = MSG.replace(b"To: bob@example.com", b"To: ceo@bank-corp.com")
+    data = data.replace(
+        b"From: Alice <alice@example.net>", "From: CFO <cfo@b\u0430nk-corp.com>".encode()
+    )
+    analysis = analyze(data)
+    (found,) = [d for d in analysis.defects if d.code == "identity.confusable-domain"]
+    assert "bank-corp.com" in found.message and "names" in found.message
+
+
+@pytest.mark.parametrize(
+    "domain",
+    [
+        "apple.com",
+        "example.net",
+        "b\u00fccher.de",
+        "\u043c\u043e\u0441\u043a\u0432\u0430.\u0440\u0444",
+    ],
+    ids=["brand-itself", "ascii", "latin-idn", "cyrillic-idn"],
+)
+def test_genuine_domains_are_not_lookalikes(domain: str) -> None:
+    a = _with_from(domain)
+    assert "identity.confusable-domain" not in {d.code for d in a.defects}
