@@ -37,14 +37,17 @@ _IP = r"([0-9A-Fa-f:.]{1,45})"
 # Every phrasing of an SPF stamp that names the client IP: Received-SPF's client-ip= (RFC 7208
 # §9.1), Microsoft's "sender IP is", the "designates / does not designate / discourages use of
 # IP as permitted sender" comments of Gmail, Microsoft, rspamd and pypolicyd-spf, "IP is neither
-# permitted nor denied", and rspamd's (and Proton's) smtp.remote-ip property. The lookbehinds let
-# a match start only where a run of address characters starts, and every run is bounded: without
-# both, 60k digits cost a quadratic scan.
+# permitted nor denied", pyspf's "IP is (not) authorized to use", and the smtp.remote-ip /
+# smtp.client-ip properties of rspamd and Proton. The lookbehinds let a match start only where a
+# run of address characters starts, and every run is bounded: without both, 60k digits cost a
+# quadratic scan.
 _SPF_IP_PATTERNS = (
     re.compile(r"client-ip=" + _IP, re.IGNORECASE),
     re.compile(r"sender IP is " + _IP, re.IGNORECASE),
     re.compile(r"(?:designates?|discourages use of) " + _IP + " as", re.IGNORECASE),
     re.compile(r"(?<![0-9A-Fa-f:.])" + _IP + " is neither permitted nor denied", re.I),
+    # pyspf / spf-engine comments: "1.2.3.4 is (not) authorized to use 'a@b' in 'mfrom' identity"
+    re.compile(r"(?<![0-9A-Fa-f:.])" + _IP + " is (?:not )?authori[sz]ed to use", re.I),
     re.compile(r"\bremote-ip=\[?" + _IP, re.IGNORECASE),
 )
 _SPF_IN_AR = re.compile(r"(?:^|[;\s])spf=\w+(?P<rest>[^;]*)", re.IGNORECASE)

@@ -49,6 +49,9 @@ _MS_ORG = re.compile(
     r"^x-(?:ms-exchange-organization-|microsoft-antispam(?:-mailbox-delivery)?$"
     r"|forefront-antispam-report$|ms-exchange-crosstenant-|ms-exchange-transport-|sid-)",
 )
+# Receivers that write those: Exchange Online (its protection front ends and mailbox servers) and
+# Exchange Server.
+_MS_RECEIVERS = frozenset({Vendor.EOP, Vendor.EXCHANGE_ONLINE, Vendor.EXCHANGE})
 _MS_OUTBOUND = re.compile(r"(?:^|;)\s*DIR:OUT\b", re.IGNORECASE)
 # Receivers that write their header block after every Received field: ProtonMail lists the
 # Received fields first, then its Authentication-Results and X-Pm-* fields.
@@ -199,7 +202,7 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     field when something unguessable ties it to the receiver."""
     name = f.lname
     ms = (
-        Vendor.EOP in z.receiver_vendors
+        bool(z.receiver_vendors & _MS_RECEIVERS)
         and _MS_ORG.match(name)
         and not _MS_OUTBOUND.search(f.value)
     )

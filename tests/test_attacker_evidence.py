@@ -160,6 +160,11 @@ STAMPS = {
         f"domain of bounce@contoso.com does not designate {ATTACKER} as permitted sender) "
         "smtp.mailfrom=bounce@contoso.com\r\n"
     ),
+    "pyspf": (
+        "Authentication-Results: {id}; spf=fail ({id}: "
+        f"{ATTACKER} is not authorized to use 'bounce@contoso.com' in 'mfrom' identity "
+        "(mechanism '-all' matched)) smtp.mailfrom=bounce@contoso.com\r\n"
+    ),
     "opendmarc": (
         "Authentication-Results: {id}; dmarc=fail (p=reject dis=none) header.from=contoso.com\r\n"
         "Authentication-Results: {id}; spf=fail smtp.mailfrom=contoso.com\r\n"
@@ -170,6 +175,7 @@ CASES = [
     ("postfix-helo-in-recipient-domain", POSTFIX, "none"),
     ("postfix-rspamd", POSTFIX, "rspamd"),
     ("postfix-opendmarc", POSTFIX, "opendmarc"),
+    ("postfix-pyspf", POSTFIX, "pyspf"),
     ("exim-helo-in-recipient-domain", EXIM, "none"),
     ("exim-opendmarc", EXIM, "opendmarc"),
     ("exchange-onprem-helo-in-recipient-domain", EXCHANGE, "none"),
@@ -226,12 +232,19 @@ def test_planted_stamps_are_not_the_receivers(receiver: Receiver, stamp: str) ->
         assert stamped(a, "spf") == "fail" or stamped(a, "dmarc") == "fail"
 
 
-def test_does_not_designate_names_the_client() -> None:
-    # rspamd and Gmail state the client only as "does not designate IP as permitted sender"
-    a = analyze(spoof(POSTFIX, "rspamd"))
+@pytest.mark.parametrize(
+    ("receiver", "stamp"),
+    [(GMAIL, "gmail"), (EOP, "m365"), (POSTFIX, "rspamd"), (POSTFIX, "pyspf")],
+    ids=["gmail", "m365", "rspamd", "pyspf"],
+)
+def test_the_receivers_stamp_names_the_client(receiver: Receiver, stamp: str) -> None:
+    # Gmail, Microsoft, rspamd ("does not designate IP as permitted sender") and pyspf ("IP is
+    # not authorized to use") all name the client: the receiver's own stamp decides the boundary
+    a = analyze(spoof(receiver, stamp))
     b = a.chain.boundary
     assert b is not None
-    assert b.reason.startswith("The receiver's Authentication-Results field names " + ATTACKER)
+    assert b.reason.startswith("The receiver's ")
+    assert f"names {ATTACKER} as the connecting client" in b.reason
 
 
 @pytest.fixture(scope="module")
