@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from headerlens.checks.orgdomain import psl_org_domain
 from headerlens.model import Analysis, FailedRecipient, NonDelivery, WhoActs
 from headerlens.model.ndr import NdrLink
 from headerlens.model.verdicts import DkimResult
@@ -24,9 +25,9 @@ _SPECIFIC_SPF = frozenset(
 
 
 def _org(name: str | None) -> str:
-    labels = (name or "").lower().rstrip(".").rsplit("@", 1)[-1].split(".")
-    keep = 3 if len(labels) > 2 and len(labels[-2]) <= 3 and len(labels[-1]) == 2 else 2
-    return ".".join(labels[-keep:])
+    """The organisational domain of a host or address (Public Suffix List)."""
+    host = (name or "").rsplit("@", 1)[-1]
+    return psl_org_domain(host) or host.lower().rstrip(".")
 
 
 def _related(a: str, b: str) -> bool:

@@ -127,6 +127,14 @@ NDR_SCAN_BYTES = Budget(
     "bounce signature scan", 64 * 1024, "bytes", "budget.ndr-scan", "headerlens.parsers.ndr",
     "a bounce says so in its first lines; only this much of the input is searched for the signs",
 )  # fmt: skip
+NDR_TEXT_BYTES = Budget(
+    "bounce text read", 64 * 1024, "characters", "budget.ndr-text", "headerlens.parsers.ndr",
+    "bounce notices are a few KB; the per-layout readers and flufl.bounce see only this much",
+)  # fmt: skip
+NDR_RECIPIENTS = Budget(
+    "bounce recipients read", 100, "recipients", "budget.ndr-recipients", "headerlens.parsers.ndr",
+    "a bounce lists the few addresses of one message; the rest are counted, not read",
+)  # fmt: skip
 NDR_PARSE_BYTES = Budget(
     "bounce parse size", 8 * 1024 * 1024, "bytes", "budget.ndr-parse", "headerlens.parsers.ndr",
     "a larger bounce is shown as a message, not read as a report (the MIME parse is the cost)",
@@ -159,6 +167,8 @@ ALL: tuple[Budget, ...] = (
     CNAME_DEPTH,
     NDR_SCAN_BYTES,
     NDR_PARSE_BYTES,
+    NDR_TEXT_BYTES,
+    NDR_RECIPIENTS,
 )
 
 

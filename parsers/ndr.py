@@ -388,7 +388,8 @@ def parse_ndr(
     report = msg.get_content_type() == "multipart/report"
     fmt = _format(fields, text, report)
     reporting, dsn = _dsn(msg)
-    hits, generating = _hits(fmt, text)
+    scan = text[: int(budgets.NDR_TEXT_BYTES.limit)]  # the readers' regexes see a bounded text
+    hits, generating = _hits(fmt, scan)
     detected = "multipart/report" if dsn else "text signature"
     original, kind = _raw_original(data, msg)
     if fmt is NdrFormat.AMAZON_SES:
@@ -398,12 +399,12 @@ def parse_ndr(
     recipients = _merge(dsn, hits)
     defects: list[Defect] = []
     if not recipients:
-        failed = _flufl(msg, defects)
+        failed = _flufl(data, defects)
         header = [f.value for f in fields if f.lname == "x-failed-recipients"]
         addresses = failed or [a.strip() for v in header for a in v.split(",") if a.strip()]
         if not addresses and not report:
             return None
-        response = ndr_text.gmail_response(text)
+        response = ndr_text.gmail_response(scan)
         recipients = [FailedRecipient(address=a, diagnostic=response) for a in addresses]
         detected = "flufl.bounce" if failed else "X-Failed-Recipients"
     if original is None:
@@ -413,6 +414,14 @@ def parse_ndr(
     reporter = reporting or generating or _sender_host(fields) or _self_named(text)
     author = _author_domain(original)
     context = text[:4096] if fmt is NdrFormat.GMAIL else ""
+    cap = int(budgets.NDR_RECIPIENTS.limit)
+    if len(recipients) > cap:
+        defects.append(
+            budgets.exceeded(
+                budgets.NDR_RECIPIENTS, len(recipients), f"Only the first {cap} are explained."
+            )
+        )
+        recipients = recipients[:cap]
     return NonDelivery(
         format=fmt,
         reporting_mta=reporter,
@@ -484,10 +493,15 @@ def _sender_host(fields: tuple[HeaderField, ...]) -> str | None:
     return None
 
 
-def _flufl(msg: email.message.Message, defects: list[Defect]) -> list[str]:
-    """Failed addresses from flufl.bounce's detectors (temporary and permanent)."""
+def _flufl(data: bytes, defects: list[Defect]) -> list[str]:
+    """Failed addresses from flufl.bounce's detectors (temporary and permanent).
+
+    Its line-by-line detectors cost seconds on a large body, so they read only the first
+    ``budgets.NDR_TEXT_BYTES`` of the input: the notice and its status part come first.
+    """
+    head = data[: int(budgets.NDR_TEXT_BYTES.limit)]
     try:
-        temporary, permanent = all_failures(msg)
+        temporary, permanent = all_failures(email.message_from_bytes(head, policy=policy.compat32))
     except Exception as exc:  # a detector's bug must not take the analysis down
         defects.append(Defect("ndr.detector", f"flufl.bounce failed ({type(exc).__name__})."))
         return []

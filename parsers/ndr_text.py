@@ -58,7 +58,7 @@ def postfix(text: str) -> list[TextHit]:
     hits: list[TextHit] = []
     rx = re.compile(
         r"^<(?P<addr>" + _ADDR + r")>(?:\s*\(expanded from\s*<(?P<orig>[^>]*)>\))?:"
-        r"(?P<rest>.*?)(?=\n[ \t]*\n|\Z)",
+        r"(?P<rest>.{0,4000}?)(?=\n[ \t]*\n|\Z)",
         re.M | re.S,
     )
     for m in rx.finditer(text):
@@ -170,7 +170,9 @@ def qmail(text: str) -> list[TextHit]:
     end = re.search(r"^-+ ?Below this line is a copy of the message", text, re.M)
     body = text[: end.start()] if end else text
     hits: list[TextHit] = []
-    for m in re.finditer(r"^<(" + _ADDR + r")>:\s*\n(.*?)(?=\n[ \t]*\n|\Z)", body, re.M | re.S):
+    for m in re.finditer(
+        r"^<(" + _ADDR + r")>:\s*\n(.{0,4000}?)(?=\n[ \t]*\n|\Z)", body, re.M | re.S
+    ):
         para = m.group(2)
         ip = re.match(r"\s*(\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]*:[0-9a-f]*:[0-9a-f:]+)\s", para, re.I)
         said = re.search(r"Remote host said:\s*(.*)", para, re.S)
@@ -213,7 +215,7 @@ def exchange(text: str) -> tuple[list[TextHit], str | None]:
     )
     hits = []
     for h in re.finditer(
-        r"^(" + _ADDR + r")\s*\n(?:([^\s@']+)\s*\n)?\s*Remote Server returned '(.*?)'\s*$",
+        r"^(" + _ADDR + r")\s*\n(?:([^\s@']+)\s*\n)?\s*Remote Server returned '(.{0,4000}?)'\s*$",
         block,
         re.M | re.S,
     ):
