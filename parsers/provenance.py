@@ -19,6 +19,7 @@ from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor, Provenance
 from headerlens.model.received import Chain, Hop, Vendor
 from headerlens.parsers.boundary import (
+    client_inside,
     identity_in_org,
     org_of,
     receiver_org,
@@ -91,9 +92,24 @@ class _Zones:
             and bool(self.hops)
             and (self.hops[-1].header_index - self.hops[0].header_index == len(self.hops) - 1)
         )
-        self.origin_org = next(
-            (o for h in reversed(self.hops) if (o := org_of(h.received.by, domain_of))), None
-        )
+        self.relays = self._relays(chain.hops)
+
+    def _relays(self, hops: Sequence[Hop]) -> set[int]:
+        """Hops below the boundary written by an organisation that itself received the message
+        from another one (a forwarder, a list, another organisation's gateway): each one's entry
+        found by the same rule as the boundary, walking down from the hop before it."""
+        by_number = {h.number: h for h in hops}
+        relays: set[int] = set()
+        n = (self.boundary or 1) - 1 if self.boundary is not None else 0
+        while n >= 1:
+            org = org_of(by_number[n].received.by, self.domain_of)
+            m = n
+            while m >= 1 and client_inside(by_number[m], org, self.domain_of) is not None:
+                m -= 1
+            if m > 1:  # it accepted the message from outside, and older hops exist
+                relays.update(range(m, n + 1))
+            n = m - 1
+        return relays
 
     def prepare(self, fields: Sequence[HeaderField]) -> None:
         """Facts about the whole header read once: where the block of stamps under the boundary
@@ -142,11 +158,11 @@ class _Zones:
     def outside(self, hop: Hop, name: str, index: int, what: str) -> FieldAuthor:
         """A field written at a hop before the receiving organisation got the message."""
         by = hop.received.by
-        org = org_of(by, self.domain_of)
-        relay = org is not None and org not in (self.origin_org, self.org)
+        relay = hop.number in self.relays
         author = Author.INTERMEDIARY if relay else Author.SENDER
         who = (
-            "an organisation the message passed through before the receiver"
+            "an organisation the message passed through before the receiver (it received the "
+            "message from another one: a forwarder, a list or a gateway)"
             if relay
             else "the sending side"
         )
@@ -185,15 +201,20 @@ def _sender(f: HeaderField, evidence: str) -> FieldAuthor:
     return FieldAuthor(f.index, f.name, Author.SENDER, None, None, evidence)
 
 
-def _copy(z: _Zones, f: HeaderField, hop: Hop | None) -> FieldAuthor:
+def _copy(z: _Zones, f: HeaderField) -> FieldAuthor:
+    """Microsoft renames what the organisation before it wrote: the one that handed the message
+    to the receiver (the writer of the hop below the boundary)."""
+    before = (z.boundary or 1) - 1
+    relay = before in z.relays
     return FieldAuthor(
         f.index,
         f.name,
-        Author.INTERMEDIARY if hop is not None and z.is_trusted(hop) else Author.SENDER,
+        Author.INTERMEDIARY if relay else Author.SENDER,
+        before or None,
         None,
-        None,
-        "A copy Microsoft kept of what another organisation (usually the sender's outbound "
-        "filter) or an earlier pass wrote: not the receiving organisation's verdict.",
+        "A copy Microsoft kept of what the organisation before the receiver wrote ("
+        + ("a forwarder, list or gateway" if relay else "usually the sender's outbound filter")
+        + "): not the receiving organisation's verdict.",
     )
 
 
@@ -276,7 +297,7 @@ def _field(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
         return _received(z, hop=hop, f=f)
     below = z.below(f.index)
     if name.endswith(_COPY_SUFFIXES) or name in _COPY_NAMES:
-        return _copy(z, f, below)
+        return _copy(z, f)
     if name.startswith("x-forefront-antispam-report") and _MS_OUTBOUND.search(f.value):
         return _sender(
             f,

@@ -182,3 +182,29 @@ def test_received_lines_below_the_boundary_are_the_sending_sides() -> None:
         Author.FINAL_RECEIVER,
     ]
     assert _author(a, "From") is Author.SENDER
+
+
+def test_an_organisation_that_received_and_resent_is_an_intermediary() -> None:
+    # a list host (Postfix at lists.example.org) received the message from the author's server
+    # and re-sent it to the receiver: its lines are an intermediary's, the author's the sender's
+    raw = (
+        "Received: from lists.example.org (lists.example.org [198.51.100.40]) by mx.fabrikam.com "
+        f"(Postfix) with ESMTPS id 4QD; {DATE}\r\n"
+        "Received: from lists.example.org (localhost [127.0.0.1]) by lists.example.org (Postfix) "
+        f"with ESMTP id 4QE; {DATE}\r\n"
+        "X-Spam-Status: No, score=0.1\r\n"
+        "Received: from mail.sender.example (mail.sender.example [198.51.100.20]) by "
+        f"lists.example.org (Postfix) with ESMTPS id 4QF; {DATE}\r\n"
+        + SENDER_HOP
+        + ORIGINAL
+        + "\r\n"
+    )
+    a = analyze(raw.encode())
+    authors = {h.number: a.provenance.of(h.header_index) for h in a.chain.hops}
+    assert [authors[n].author if authors[n] else None for n in (1, 2, 3, 4)] == [
+        Author.SENDER,
+        Author.INTERMEDIARY,
+        Author.INTERMEDIARY,
+        Author.FINAL_RECEIVER,
+    ]
+    assert _author(a, "X-Spam-Status") is Author.INTERMEDIARY
