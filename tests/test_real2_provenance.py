@@ -22,7 +22,7 @@ from __future__ import annotations
 import pytest
 
 from headerlens.analyze import analyze
-from tests.paths import need_shared
+from tests.paths import need_shared, shared_cases
 from tests.real2_stories import (
     Story,
     boundary_problems,
@@ -44,16 +44,18 @@ BLOCKED = {
 
 
 def _params(blocked: bool = True) -> list[object]:
-    return [
-        pytest.param(
-            s,
-            id=s.name.removesuffix(".eml"),
-            marks=[pytest.mark.xfail(reason=BLOCKED[s.name], strict=False)]
-            if blocked and s.name in BLOCKED
-            else [],
-        )
-        for s in STORIES
-    ]
+    return shared_cases(
+        [
+            pytest.param(
+                s,
+                id=s.name.removesuffix(".eml"),
+                marks=[pytest.mark.xfail(reason=BLOCKED[s.name], strict=False)]
+                if blocked and s.name in BLOCKED
+                else [],
+            )
+            for s in STORIES
+        ]
+    )
 
 
 def test_all_stories_are_read() -> None:

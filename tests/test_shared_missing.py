@@ -71,3 +71,15 @@ def test_what_counts_as_ci(monkeypatch: pytest.MonkeyPatch, value: str | None, c
     else:
         monkeypatch.setenv("CI", value)
     assert in_ci() is ci
+
+
+def test_every_test_module_collects_without_shared(tmp_path: Path) -> None:
+    # a parametrisation drawn from ../shared must not come out empty without it (that is a
+    # collection error, pyproject's empty_parameter_set_mark): tests.paths.shared_cases
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["HEADERLENS_TEST_SHARED"] = str(tmp_path / "no-shared-here")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-3000:]
