@@ -41,6 +41,7 @@ from headerlens.parsers.provenance import attribute_fields
 from headerlens.parsers.received import parse_received
 from headerlens.parsers.receivedspf import parse_received_spf
 from headerlens.parsers.vendor import decode_vendor_header, is_vendor_header
+from headerlens.parsers.vendor_filters import with_rspamd_actions
 from headerlens.stamped import duplicate_authserv_id, hop_for_header, stamping_hop
 
 T = TypeVar("T")
@@ -312,7 +313,7 @@ def analyze(
         received_spf=tuple(spf),
         dkim_signatures=tuple(dkim),
         arc_sets=arc_sets,
-        vendor_headers=tuple(vendor),
+        vendor_headers=tuple(with_rspamd_actions(vendor)),
         from_addr=from_addr,
         return_path=_address(first.get("return-path")),
         subject=subject_text,

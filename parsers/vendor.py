@@ -7,6 +7,7 @@ from functools import lru_cache
 from headerlens.model.core import HeaderField
 from headerlens.model.vendor import VendorHeader
 from headerlens.parsers import (
+    vendor_filters,
     vendor_google,
     vendor_microsoft,
     vendor_microsoft_exchange,
@@ -22,6 +23,7 @@ for _module in (
     vendor_trendmicro,
     vendor_google,
     vendor_other,
+    vendor_filters,
 ):
     for _name, _decoder in _module.EXACT.items():
         if _name in _EXACT:  # a programming error: two modules claim one name
@@ -37,6 +39,7 @@ _PREFIXES: tuple[tuple[str, Decoder], ...] = tuple(
             *vendor_trendmicro.PREFIXES,
             *vendor_google.PREFIXES,
             *vendor_other.PREFIXES,
+            *vendor_filters.PREFIXES,
         ),
         key=lambda item: len(item[0]),
         reverse=True,

@@ -44,26 +44,51 @@ _PP_LABELS = {
 }
 
 
+def _proofpoint_verdict(rule: str) -> tuple[str, Severity] | None:
+    """The verdict a Proofpoint rule name states literally ("notspam", "spam", "phish"...)."""
+    r = rule.lower()
+    if "notspam" in r or r in {"safe", "orgsafe"}:
+        return "not spam", INFO
+    for word, verdict in (("phish", "phishing"), ("malware", "malware"), ("virus", "virus")):
+        if word in r:
+            return verdict, WARN
+    if "spam" in r or "junk" in r or "bulk" in r:
+        return ("bulk" if "bulk" in r else "spam"), WARN
+    return None
+
+
 def decode_proofpoint_spam(field: HeaderField) -> VendorHeader:
-    """X-Proofpoint-Spam-Details: ``rule=... policy=... score=...`` pairs from Proofpoint PPS."""
+    """X-Proofpoint-Spam-Details: ``rule=... policy=... score=...`` pairs from Proofpoint PPS.
+
+    ``rule`` is the rule that decided and ``score`` the overall spam score (0-100, the one the
+    policy's thresholds compare); ``spamscore``, ``phishscore``... are the classifier's
+    sub-scores, so the summary quotes ``score``, never a sub-score in its place.
+    """
     fields: list[DecodedField] = []
-    rule = None
+    rule: str | None = None
+    verdict: tuple[str, Severity] | None = None
     for key, value in eq_pairs(field.value):
         label = _PP_LABELS.get(key.lower())
         if key.lower() == "rule":
             rule = value
-            is_spam = ("spam" in value.lower() and "notspam" not in value.lower()) or any(
-                w in value.lower() for w in ("phish", "malware", "virus")
+            verdict = _proofpoint_verdict(value)
+            text = f"Proofpoint rule that decided: {value}" + (
+                f" ({verdict[0]})." if verdict else " (its meaning is set by the policy)."
             )
-            text = f"Proofpoint rule that decided: {value}."
-            fields.append(DecodedField(key, value, label, text, WARN if is_spam else INFO))
+            fields.append(DecodedField(key, value, label, text, verdict[1] if verdict else INFO))
         else:
             fields.append(DecodedField(key, value, label))
-    spam = next((f.value for f in fields if f.key.lower() == "spamscore"), None)
+    pairs = {f.key.lower(): f.value for f in fields}
     summary = "Proofpoint"
-    summary += f": rule {rule}" if rule else " spam details"
-    summary += f", spam score {spam}." if spam is not None else "."
-    return header(field, PROOFPOINT, summary, tuple(fields))
+    if rule:
+        summary += f": {verdict[0]} (rule {rule})" if verdict else f": rule {rule}"
+    else:
+        summary += " spam details"
+    if "score" in pairs:
+        summary += f", score {pairs['score']}"
+    elif "spamscore" in pairs:
+        summary += f", spam sub-score {pairs['spamscore']}"
+    return header(field, PROOFPOINT, summary + ".", tuple(fields))
 
 
 def decode_eq_list(vendor: str, summary: str, labels: dict[str, str] | None = None) -> Decoder:

@@ -21,6 +21,8 @@ _INTERNAL = "Trend Micro internal value."
 _NUM = r"-?\d+(?:\.\d+)?"
 # Yes-5.339-5.0-31-1 / No--8.069-5.0-31-10 ; category and trend type are optional (older SMEX).
 _AS_RESULT = re.compile(rf"^(Yes|No)-({_NUM})-({_NUM})(?:-(\d+))?(?:-(\d+))?$", re.IGNORECASE)
+# Hosted Email Security: Yes-11-27.237300-8.000000 (verdict - trend type - score - threshold)
+_AS_RESULT_TYPED = re.compile(r"^(Yes|No)-(\d+)-(-?\d+\.\d+)-(\d+\.\d+)$", re.IGNORECASE)
 # 10--8.069400-10.000000
 _TMASE_RESULT = re.compile(rf"^(\d+)-({_NUM})-({_NUM})$")
 
@@ -67,13 +69,18 @@ def decode_product_ver(field: HeaderField) -> VendorHeader:
 
 def parse_as_result(text: str) -> tuple[tuple[DecodedField, ...], str | None, Defect | None]:
     """Decode one ``Yes|No-score-threshold-category-type`` result: fields, summary, defect."""
-    m = _AS_RESULT.match(text.strip())
-    if m is None:
+    typed = _AS_RESULT_TYPED.match(text.strip())
+    m = _AS_RESULT.match(text.strip()) if typed is None else None
+    if typed is not None:
+        flag, trend_type, score, threshold = typed.groups()
+        category: str | None = None
+    elif m is None:
         bad = Defect(
             "trendmicro.bad-result", f"Not in the 'Yes/No-score-threshold-...' form: {text!r}"
         )
         return (DecodedField("value", text),), None, bad
-    flag, score, threshold, category, trend_type = m.groups()
+    else:
+        flag, score, threshold, category, trend_type = m.groups()
     spam = flag.lower() == "yes"
     fields: list[DecodedField] = [
         DecodedField(

@@ -16,7 +16,7 @@ CASES = [
         "eml/icloud-proofpoint-to-eop-all-pass.eml",
         "X-Proofpoint-Spam-Details",
         "Proofpoint",
-        "rule notspam, spam score 0",
+        "not spam (rule notspam), score 0",
         {"rule": "notspam", "phishscore": "0", "policy": "default"},
         id="corpus:eml/icloud-proofpoint-to-eop-all-pass.eml",
     ),
