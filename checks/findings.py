@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from headerlens.checks.findings_live import live_findings
+from headerlens.checks.findings_resolver import guard_dns_advice
 from headerlens.model import Analysis, Defect, Finding, Hop, Severity
 from headerlens.model.verification import Verification
 from headerlens.parsers.hops import special_range
@@ -242,11 +243,10 @@ def _sorted(items: list[Finding]) -> tuple[Finding, ...]:
 
 def build_findings(analysis: Analysis, verification: Verification) -> tuple[Finding, ...]:
     """All findings for the report: live re-verification first, then stamped, chain, vendor."""
-    return _sorted(
-        [
-            *live_findings(analysis, verification),
-            *_stamped(analysis),
-            *_chain(analysis),
-            *_vendor(analysis),
-        ]
-    )
+    found = [
+        *live_findings(analysis, verification),
+        *_stamped(analysis),
+        *_chain(analysis),
+        *_vendor(analysis),
+    ]
+    return _sorted(guard_dns_advice(analysis, verification, found))
