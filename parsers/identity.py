@@ -114,7 +114,7 @@ def _domain(addr: str) -> str | None:
 # A domain name (RFC 1035 §2.3.1 letters, digits, hyphens; labels joined by dots), the only
 # reading of a domain literal that is not an address literal.
 _NAME_IN_LITERAL = re.compile(
-    r"(?i)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z][a-z0-9-]*\.?"
+    r"(?ai)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z][a-z0-9-]*\.?"
 )
 # An address ending in a dot before ">" or the end: the absolute (root) form of the same name.
 _ROOT_DOT = re.compile(r"(@[^\s<>@,;:\"()\[\]\\]*[^\s<>@,;:\"()\[\]\\.])\.(?=\s*(?:>|,|$))")
@@ -124,8 +124,8 @@ def literal_domain(literal: str) -> str | None:
     """The author domain of a domain literal ``[...]`` (RFC 5322 §3.4.1), or None.
 
     RFC 5321 §4.1.3 allows only address literals there (``[192.0.2.1]``, ``[IPv6:...]``, a
-    tagged literal): those name no domain, so DMARC has no author domain to apply (RFC 9989
-    §5.3.1 leaves messages without one out of scope). ``[bank-corp.com]`` is none of them and
+    tagged literal): those name no domain, so DMARC has no author domain to apply (RFC 9989's
+    "Extract Author Domain" step leaves messages without a meaningful domain out of scope). ``[bank-corp.com]`` is none of them and
     cannot be delivered to, but a mail client shows it as bank-corp.com, so the reading that
     protects the reader is that name: DMARC is evaluated for bank-corp.com, as if the brackets
     were not there, and a finding says the brackets were used. Reading it as "no domain" would
@@ -134,7 +134,7 @@ def literal_domain(literal: str) -> str | None:
     inner = literal[1:-1].strip()
     if ":" in inner or not _NAME_IN_LITERAL.fullmatch(inner):
         return None  # an address literal or not a name at all
-    if all(label.isdigit() for label in inner.rstrip(".").split(".")):
+    if all(label.isascii() and label.isdigit() for label in inner.rstrip(".").split(".")):
         return None  # a dotted IPv4 address
     return inner.rstrip(".").lower()
 
