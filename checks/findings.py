@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from headerlens.checks.findings_live import live_findings
 from headerlens.checks.findings_resolver import guard_dns_advice
+from headerlens.diagnosis import diagnose
+from headerlens.diagnosis.findings import reconcile
 from headerlens.model import Analysis, Defect, Finding, Hop, Severity
 from headerlens.model.verification import Verification
 from headerlens.parsers.hops import special_range
@@ -227,8 +229,9 @@ def _vendor(analysis: Analysis) -> list[Finding]:
 
 
 def stamped_findings(analysis: Analysis) -> tuple[Finding, ...]:
-    """Findings that need no DNS: stamped verdicts, the chain, vendor headers."""
-    return _sorted([*_stamped(analysis), *_chain(analysis), *_vendor(analysis)])
+    """Findings that need no DNS: the diagnosis, stamped verdicts, the chain, vendor headers."""
+    found = _sorted([*_stamped(analysis), *_chain(analysis), *_vendor(analysis)])
+    return reconcile(found, diagnose(analysis))
 
 
 def _sorted(items: list[Finding]) -> tuple[Finding, ...]:
@@ -242,11 +245,14 @@ def _sorted(items: list[Finding]) -> tuple[Finding, ...]:
 
 
 def build_findings(analysis: Analysis, verification: Verification) -> tuple[Finding, ...]:
-    """All findings for the report: live re-verification first, then stamped, chain, vendor."""
+    """All findings for the report, causes first (the diagnosis's situations), then the
+    verdicts (re-verified before stamped), then the receiver's filing, then the path."""
     found = [
         *live_findings(analysis, verification),
         *_stamped(analysis),
         *_chain(analysis),
         *_vendor(analysis),
     ]
-    return _sorted(guard_dns_advice(analysis, verification, found))
+    return reconcile(
+        _sorted(guard_dns_advice(analysis, verification, found)), diagnose(analysis, verification)
+    )

@@ -117,9 +117,9 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
     )
 
 
-def date_note(analysis: Analysis) -> DateNote | None:
-    """The Date header against the first stamp, when they are far apart."""
-    st = stamps(analysis)
+def date_note(analysis: Analysis, forged: frozenset[int] = frozenset()) -> DateNote | None:
+    """The Date header against the first stamp not on a forged line, when far apart."""
+    st = [s for s in stamps(analysis) if s.hop not in forged]
     if analysis.date is None or not st:
         return None
     first = st[0]
@@ -131,3 +131,20 @@ def date_note(analysis: Analysis) -> DateNote | None:
         kind = GapKind.TZ_LABEL if tz_label(analysis.date, first.when) else GapKind.TRANSIT
         return DateNote(diff.total_seconds(), kind, first.host)
     return None
+
+
+def held_by_reporter(
+    arrival: datetime | None, last: datetime | None, host: str | None
+) -> Gap | None:
+    """A bounce's Arrival-Date to Last-Attempt-Date: time the reporting server kept retrying
+    (RFC 3464 §2.2.5, §2.3.7)."""
+    if arrival is None or last is None or last <= arrival:
+        return None
+    return Gap(
+        0,
+        0,
+        host,
+        (last - arrival).total_seconds(),
+        GapKind.TRANSIT,
+        "DSN Arrival-Date to Last-Attempt-Date",
+    )

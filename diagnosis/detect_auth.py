@@ -7,7 +7,9 @@ import re
 from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.inputs import (
     Stamp,
+    entry,
     envelope,
+    envelopes,
     fields,
     first,
     is_srs,
@@ -20,9 +22,11 @@ from headerlens.diagnosis.inputs import (
     submission_hops,
 )
 from headerlens.diagnosis.ndr import Report
+from headerlens.diagnosis.replyto import reply_to_elsewhere
 from headerlens.model import Analysis
 from headerlens.model.verdicts import DmarcResult
 from headerlens.model.verification import Verification
+from headerlens.parsers.hops import is_internal_ip
 from headerlens.stamped import final_receiver_results
 
 _LIST_STRONG = (
@@ -34,7 +38,6 @@ _LIST_STRONG = (
     "x-google-group-id",
     "x-sympa-to",
     "x-groupsio-id",
-    "x-loop",
 )
 _POLICY = re.compile(r"\bp=(reject|quarantine|none)\b", re.IGNORECASE)
 _ALLOW = re.compile(r"OFR:(TrustedSenderList|ExclusiveSettings)|\b(?:wl|pcwl):1\b", re.IGNORECASE)
@@ -42,7 +45,12 @@ _SCL = re.compile(r"\bSCL:(\d+)", re.IGNORECASE)
 
 
 def _from_domain(analysis: Analysis) -> str | None:
-    return analysis.from_addr.domain if analysis.from_addr else None
+    """The author domain; the final receiver's header.from when From could not be parsed."""
+    dom = analysis.from_addr.domain if analysis.from_addr else None
+    if not dom:
+        d = stamp(analysis, "dmarc")
+        dom = d.result.prop("header.from") if d is not None else None
+    return dom.rstrip(".").lower() if dom else None
 
 
 def aligned_pass(analysis: Analysis) -> str | None:
@@ -82,8 +90,8 @@ def _forwarded_headers(analysis: Analysis) -> list[str]:
 
 def forward(analysis: Analysis, report: Report | None) -> Situation | None:
     """A forwarder re-sent the message: SRS (rewritten envelope) or not."""
-    env = envelope(analysis)
-    b = analysis.chain.boundary
+    env = next((e for e in envelopes(analysis) if is_srs(e)), envelope(analysis))
+    b = entry(analysis)
     hop_number = b.hop_number if b else None
     ev = _forwarded_headers(analysis)
     if report is not None:
@@ -131,9 +139,14 @@ def _ndr_forward(report: Report) -> Situation | None:
     orig_to = [r for r in report.original_received if " for " in r]
     if report.final_recipient and report.original_received and not ev:
         tos = re.findall(r"\bfor <?([^>;\s]+@[^>;\s]+)>?", " ".join(orig_to))
-        if tos and not any(same_org(t, report.final_recipient) for t in tos):
+        final_dom = report.final_recipient.rsplit("@", 1)[-1].lower()
+        if tos and not any(t.rsplit("@", 1)[-1].lower() == final_dom for t in tos):
             ev.append(f"the message for {tos[0]} was redirected to {report.final_recipient}")
-    outside = [r for r in report.original_received if re.search(r"\[\d+\.\d+\.\d+\.\d+\]", r)]
+    outside = [
+        r
+        for r in report.original_received
+        if any(not is_internal_ip(ip) for ip in re.findall(r"\[(\d+\.\d+\.\d+\.\d+)\]", r))
+    ]
     if not ev or not outside:
         return None
     env = report.original_return_path
@@ -147,19 +160,41 @@ def _ndr_forward(report: Report) -> Situation | None:
 
 
 def mailing_list(analysis: Analysis) -> Situation | None:
+    """A list server re-sent it: list-manager fields, or a List-Id together with a sign that the
+    list handled the message (Precedence, an ARC seal or X-Original-* fields from the list's
+    domain, a [tag] in the subject). A List-Id alone is also set by newsletter services."""
     strong = [f"{f.name}: {f.value[:50]}" for f in fields(analysis, *_LIST_STRONG)]
     list_id = first(analysis, "list-id")
-    prec = (first(analysis, "precedence") or "").strip().lower()
-    if not strong and not (list_id and prec in ("list", "bulk")):
-        return None
-    ev = ([f"List-Id: {list_id[:60]}"] if list_id else []) + strong
     m = re.search(r"<?([^<>\s]+)>?\s*$", list_id or "")
     list_dom = m.group(1).split(".", 1)[-1] if m else None
+    if not strong and list_id:
+        strong = _list_handled(analysis, list_id, list_dom)
+    if not strong:
+        return None
+    ev = ([f"List-Id: {list_id[:60]}"] if list_id else []) + strong
     hop = next(
         (h.number for h in analysis.chain.hops if list_dom and same_org(h.received.by, list_dom)),
         None,
     )
     return Situation("mailing-list", hop, tuple(ev[:4]), (("list", list_id or ""),))
+
+
+def _list_handled(analysis: Analysis, list_id: str, list_dom: str | None) -> list[str]:
+    out = []
+    prec = (first(analysis, "precedence") or "").strip().lower()
+    if prec in ("list", "bulk"):
+        out.append(f"Precedence: {prec}")
+    for f in fields(analysis, "arc-seal"):
+        d = re.search(r"\bd=([\w.-]+)", f.value)
+        if d and list_dom and same_org(d.group(1), list_dom):
+            out.append(f"ARC-Seal by {d.group(1)}, the list's domain")
+    out += [
+        f.name for f in fields(analysis, "x-original-authentication-results", "x-original-from")
+    ]
+    name = list_id.strip("<> ").split(".", 1)[0].split()[-1].lower() if list_id.strip() else ""
+    if name and (analysis.subject or "").lower().lstrip().startswith(f"[{name}]"):
+        out.append(f"Subject tag [{name}]")
+    return out
 
 
 def google_groups(analysis: Analysis) -> Situation | None:
@@ -199,7 +234,7 @@ def spoof(
     if report is not None:
         return _ndr_spoof(report)
     dom = _from_domain(analysis)
-    if not dom or aligned_pass(analysis) or own_account or relayed:
+    if not dom or aligned_pass(analysis) or own_account or relayed or _own_servers(analysis, dom):
         return None
     d = stamp(analysis, "dmarc")
     live_fail = (
@@ -225,14 +260,32 @@ def spoof(
             )
     if not ev:
         return None
-    b = analysis.chain.boundary
+    b = entry(analysis)
     if b is not None and b.ip:
         ev.append(f"sent from {b.helo or '?'} [{b.ip}] into {b.receiver or '?'}")
+    if rt := reply_to_elsewhere(analysis):
+        ev.append(f"{rt}: replies go to the sender, not to {dom}")
     facts = [("domain", dom)]
     pol = _policy(analysis, verification)
     if pol:
         facts.append(("policy", pol))
     return Situation("spoof", b.hop_number if b else None, tuple(ev), tuple(facts))
+
+
+def _own_servers(analysis: Analysis, dom: str) -> bool:
+    """The message left through the From domain's own servers: the entry hop's client has a
+    reverse-DNS name in that domain, or its HELO names the domain and an earlier hop was
+    accepted by a server of the domain (a misconfigured sender, not a spoof)."""
+    b = entry(analysis)
+    hop = next((h for h in analysis.chain.hops if b is not None and h.number == b.hop_number), None)
+    if hop is None:
+        return False
+    if same_org(hop.received.from_rdns, dom):
+        return True
+    earlier = [h for h in analysis.chain.hops if h.number < hop.number]
+    return same_org(hop.received.from_helo, dom) and any(
+        same_org(h.received.by, dom) for h in earlier
+    )
 
 
 def _self_spoof(analysis: Analysis) -> bool:
@@ -245,7 +298,7 @@ def _self_spoof(analysis: Analysis) -> bool:
     spf = stamp(analysis, "spf")
     tests = " ".join(f.value.upper() for f in fields(analysis, "x-spam-status"))
     passed = (spf is not None and spf.value == "pass") or "SPF_PASS" in tests
-    b = analysis.chain.boundary
+    b = entry(analysis)
     return addr in rcpts and not passed and b is not None and b.ip is not None
 
 
@@ -253,7 +306,7 @@ def _ndr_spoof(report: Report) -> Situation | None:
     """A bounce for a DMARC rejection of a message whose sender claimed a domain it had no
     business with (the receiving server marked the client 'may be forged', or the HELO named
     the From domain from an unrelated host)."""
-    if not report.diagnostic or "dmarc" not in report.diagnostic.lower():
+    if "dmarc" not in report.replies.lower():
         return None
     m = re.search(r"@([\w.-]+)", report.original_from or "")
     dom = m.group(1).lower() if m else None
@@ -268,7 +321,7 @@ def _ndr_spoof(report: Report) -> Situation | None:
                 None,
                 (
                     f"returned message: Received: {line[:120]}",
-                    f"the remote server refused it: {report.diagnostic[:100]}",
+                    f"the remote server refused it: {(report.diagnostic or report.replies)[:100]}",
                 ),
                 (("domain", dom or ""),),
             )
@@ -340,11 +393,15 @@ def control(analysis: Analysis, others: list[Situation], is_list: bool) -> Situa
     if any(s.label in bad for s in others):
         return None
     d = stamp(analysis, "dmarc")
-    if d is None and is_list:  # the archive stamped nothing: the list's own inbound check
-        for ar in final_receiver_results(analysis):
-            for r in ar.results:
-                if r.method.lower() == "dmarc":
-                    d = Stamp(r, ar)
+    top = final_receiver_results(analysis)
+    if d is None and is_list and top:  # the archive stamped nothing: the list's inbound check
+        ident = (top[0].authserv_id or "").lower()
+        for ar in analysis.auth_results:
+            if (
+                ar.header_name.lower() == "authentication-results"
+                and (ar.authserv_id or "").lower() == ident
+            ):
+                d = next((Stamp(r, ar) for r in ar.results if r.method.lower() == "dmarc"), d)
     if d is None or d.value != "pass":
         return None
     return Situation("control", None, (d.quote(),))

@@ -8,15 +8,16 @@ import re
 from headerlens.diagnosis.facts import DateNote, Gap, GapKind, Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.inputs import (
     by_receiver,
+    entry,
     envelope,
     fields,
-    first,
-    org,
+    receiver_auth_indices,
     receiver_line,
     same_org,
     srs_original_domain,
     submission_hops,
 )
+from headerlens.diagnosis.replyto import reply_to_elsewhere
 from headerlens.model import Analysis, Hop
 from headerlens.parsers.hops import is_internal_ip
 
@@ -34,51 +35,6 @@ _SIM_HOSTS = ("phishme.com", "knowbe4.com", "phishingbox.com", "gophish")
 _ODD_HELO = re.compile(
     r"^(?:user|admin|administrator|pc|user-pc|desktop-\w+|win-\w+|laptop-\w+)$", re.I
 )
-FREEMAIL = frozenset(
-    [
-        "gmail.com",
-        "googlemail.com",
-        "yahoo.com",
-        "yahoo.co.uk",
-        "yahoo.fr",
-        "ymail.com",
-        "outlook.com",
-        "hotmail.com",
-        "live.com",
-        "msn.com",
-        "aol.com",
-        "yandex.ru",
-        "yandex.com",
-        "mail.ru",
-        "gmx.de",
-        "gmx.net",
-        "gmx.com",
-        "web.de",
-        "firemail.de",
-        "indamail.hu",
-        "proton.me",
-        "protonmail.com",
-        "icloud.com",
-        "me.com",
-        "qq.com",
-        "163.com",
-        "126.com",
-        "zoho.com",
-        "seznam.cz",
-        "libero.it",
-        "orange.fr",
-        "free.fr",
-        "t-online.de",
-        "mail.com",
-        "inbox.lv",
-        "rambler.ru",
-        "bk.ru",
-        "list.ru",
-        "tutanota.com",
-        "naver.com",
-        "daum.net",
-    ]
-)
 _VERDICT_NAMES = re.compile(
     r"^(?:x-forefront-antispam-report(?:-untrusted)?|x-microsoft-antispam(?:-untrusted)?"
     r"|x-ms-exchange-authentication-results|authentication-results(?:-original)?"
@@ -91,31 +47,8 @@ _VERDICT_NAMES = re.compile(
     r"|x-sophos-\w+|x-spam-level)$"
 )
 _TOKEN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_PLAIN_NAMES = frozenset(
-    [
-        "from",
-        "to",
-        "cc",
-        "bcc",
-        "subject",
-        "date",
-        "received",
-        "sender",
-        "references",
-        "comments",
-        "keywords",
-        "precedence",
-        "importance",
-        "priority",
-        "organization",
-        "lines",
-        "path",
-        "newsgroups",
-        "xref",
-        "status",
-        "encoding",
-    ]
-)
+# the value of a "k:v;k:v" list whose first key became a field name (BCL:0;PCL:0;...)
+_CONTINUED = re.compile(r"^[^;\s]{0,40};\s*[\w-]+:")
 
 
 def phish_sim(analysis: Analysis) -> Situation | None:
@@ -151,20 +84,8 @@ def _own_account(analysis: Analysis, hop: Hop) -> str | None:
     return None
 
 
-def reply_to_elsewhere(analysis: Analysis) -> str | None:
-    rt = first(analysis, "reply-to")
-    dom = analysis.from_addr.domain if analysis.from_addr else None
-    m = re.search(r"@([\w.-]+)", rt or "")
-    if not m or not dom:
-        return None
-    rt_org = org(m.group(1))
-    if rt_org and rt_org != org(dom) and rt_org in FREEMAIL:
-        return f"Reply-To is at {rt_org}, a free-mail domain unrelated to {dom}"
-    return None
-
-
 def compromised(analysis: Analysis, outcome: OutcomeFact, is_list: bool) -> Situation | None:
-    b = analysis.chain.boundary
+    b = entry(analysis)
     below = [h for h in analysis.chain.hops if b is None or h.number < b.hop_number]
     ev: list[str] = []
     hop_number = None
@@ -205,7 +126,7 @@ def forged_hops(analysis: Analysis) -> dict[int, str]:
     """Hops below the entry that claim the receiving organisation although the message reached
     another organisation in between, with a second sign (a pasted Received, a private client
     at a public front door, or a stamp that does not join the next hop)."""
-    b = analysis.chain.boundary
+    b = entry(analysis)
     hops = analysis.chain.hops
     if b is None or not b.receiver:
         return {}
@@ -225,7 +146,7 @@ def forged_hops(analysis: Analysis) -> dict[int, str]:
         nxt = between[0] if between else None
         if nxt and nxt.delay is not None and abs(nxt.delay.total_seconds()) >= 600:
             signs.append("its time does not join the next hop")
-        if signs:
+        if len(signs) >= 2 or (signs and signs[0].startswith("its value")):
             out[hop.number] = (
                 f"hop {hop.number} claims {hop.received.by} (the receiving organisation) before the "
                 f"message reached {between[0].received.by}; " + "; ".join(signs)
@@ -244,7 +165,7 @@ def paste_damage(analysis: Analysis) -> Situation | None:
             ev.append(
                 f"a line starting '{f.name[:20]}' was read as a field: its indentation was lost"
             )
-        elif prev_empty and "-" not in f.name and f.lname not in _PLAIN_NAMES:
+        elif prev_empty and "-" not in f.name and _CONTINUED.match(f.value):
             ev.append(
                 f"'{f.name[:20]}:' follows an empty field: a continuation line lost its indentation"
             )
@@ -256,13 +177,15 @@ def paste_damage(analysis: Analysis) -> Situation | None:
 
 def sender_side_scan(analysis: Analysis) -> Situation | None:
     line = receiver_line(analysis)
+    own_auth = receiver_auth_indices(analysis)
     ev: list[str] = []
     for f in analysis.headers:
         if not _VERDICT_NAMES.match(f.lname):
             continue
         out_dir = "DIR:OUT" in f.value.upper() and f.lname.startswith("x-forefront")
         theirs = f.lname.endswith("-untrusted") or out_dir
-        if theirs or (f.index > line and not by_receiver(analysis, f.index)):
+        receivers = by_receiver(analysis, f.index) or f.index in own_auth
+        if theirs or (f.index > line and not receivers):
             why = "written before the final receiver got the message"
             if f.lname.endswith("-untrusted"):
                 why = "Microsoft marks it as another organisation's (-Untrusted)"
@@ -275,12 +198,12 @@ def sender_side_scan(analysis: Analysis) -> Situation | None:
 
 def junk(analysis: Analysis, outcome: OutcomeFact) -> Situation | None:
     if outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE):
-        b = analysis.chain.boundary
+        b = entry(analysis)
         return Situation(
             "junk",
             b.hop_number if b else None,
             outcome.evidence,
-            (("outcome", outcome.outcome.value),),
+            (("outcome", outcome.outcome.value), ("receiver", outcome.receiver or "")),
         )
     return None
 

@@ -19,7 +19,10 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     out = read_outcome(analysis, rejected)
     forged = detect_signals.forged_hops(analysis)
     gaps = delays.gaps(analysis, frozenset(forged))
-    note = delays.date_note(analysis)
+    if report is not None:
+        held = delays.held_by_reporter(report.arrival, report.last_attempt, report.reporting_mta)
+        gaps += (held,) if held is not None else ()
+    note = delays.date_note(analysis, frozenset(forged))
     found: list[Situation | None] = [detect_signals.phish_sim(analysis), detect_auth.ndr(report)]
     lst = detect_auth.mailing_list(analysis)
     fwd = detect_auth.forward(analysis, report)

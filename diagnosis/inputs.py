@@ -10,7 +10,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from headerlens.model import Analysis, AuthResults, HeaderField, Hop, MethodResult, Vendor
+from headerlens.model import (
+    Analysis,
+    AuthResults,
+    Boundary,
+    HeaderField,
+    Hop,
+    MethodResult,
+    Vendor,
+)
 from headerlens.parsers.hops import registrable_domain
 from headerlens.stamped import final_receiver_results
 
@@ -43,8 +51,45 @@ def first(analysis: Analysis, name: str) -> str | None:
     return next((f.value for f in fields(analysis, name)), None)
 
 
-def boundary_hop(analysis: Analysis) -> Hop | None:
+def entry(analysis: Analysis) -> Boundary | None:
+    """Where the message entered the final receiving organisation.
+
+    The chain's boundary, unless a newer hop was accepted by another organisation from a host
+    outside it: then that later organisation is the final receiver (a sender-side or first
+    mailbox's Received-SPF can pull the chain's boundary down to an earlier organisation).
+    """
     b = analysis.chain.boundary
+    hops = analysis.chain.hops
+    named = [h for h in hops if h.received.by and org(h.received.by)]
+    if b is None or not named:
+        return b
+    final_org = org(named[-1].received.by)
+    if same_org(b.receiver, named[-1].received.by):
+        return b
+    later = [
+        h
+        for h in named
+        if h.number > b.hop_number
+        and org(h.received.by) == final_org
+        and not same_org(h.received.from_helo or h.received.from_rdns, named[-1].received.by)
+        and h.received.from_ip
+    ]
+    if not later:
+        return b
+    h = later[-1]
+    rp = analysis.return_path.address if analysis.return_path else None
+    return Boundary(
+        h.number,
+        h.received.by,
+        h.received.from_ip,
+        h.received.from_helo,
+        rp,
+        f"hop {h.number} is where {h.received.by} accepted it from outside its organisation",
+    )
+
+
+def boundary_hop(analysis: Analysis) -> Hop | None:
+    b = entry(analysis)
     if b is None:
         return None
     return next((h for h in analysis.chain.hops if h.number == b.hop_number), None)
@@ -73,11 +118,28 @@ def _exchange_appended(analysis: Analysis) -> int | None:
     return mark
 
 
+# Providers that append their own fields at the bottom of the header block, and the field-name
+# prefixes only they write (they replace or strip copies arriving from outside).
+_APPENDED_NAMESPACES = {
+    "protonmail.ch": ("x-pm-",),
+    "proton.me": ("x-pm-",),
+}
+
+
+def _namespace_field(analysis: Analysis, header_index: int) -> bool:
+    hop = boundary_hop(analysis)
+    prefixes = _APPENDED_NAMESPACES.get(org(hop.received.by) or "") if hop else None
+    if not prefixes or header_index >= len(analysis.headers):
+        return False
+    return analysis.headers[header_index].lname.startswith(prefixes)
+
+
 def by_receiver(analysis: Analysis, header_index: int) -> bool:
     """True when the final receiving organisation wrote the field at ``header_index``: it sits
     above the receiver's entry line, or in the block Exchange appends after the received
-    headers (except fields it marks as another organisation's: -Untrusted, -Original)."""
-    if header_index < receiver_line(analysis):
+    headers (except fields it marks as another organisation's: -Untrusted, -Original), or in
+    a namespace only the receiving provider writes."""
+    if header_index < receiver_line(analysis) or _namespace_field(analysis, header_index):
         return True
     mark = _exchange_appended(analysis)
     if mark is None or header_index <= mark or header_index >= len(analysis.headers):
@@ -111,14 +173,45 @@ class Stamp:
         return f"{self.field.header_name} ({who}): {text}"
 
 
+def receiver_auth(analysis: Analysis, ar: AuthResults) -> bool:
+    """An Authentication-Results field is the final receiver's when it sits above the entry
+    line, or when it was credited to the entry hop or a later one (Gmail writes its fields
+    just below its Received line), or when its authserv-id is in the receiver's organisation
+    and no hop before the entry was handled by that organisation (Proton writes its fields
+    below the whole trace block)."""
+    if by_receiver(analysis, ar.header_index):
+        return True
+    b = entry(analysis)
+    if b is None:
+        return False
+    if ar.stamped_by_hop is not None and ar.stamped_by_hop >= b.hop_number:
+        return True
+    if ar.authserv_id and same_org(ar.authserv_id, b.receiver):
+        earlier = [h for h in analysis.chain.hops if h.number < b.hop_number]
+        return not any(same_org(h.received.by, b.receiver) for h in earlier)
+    return False
+
+
 def final_stamps(analysis: Analysis) -> list[Stamp]:
-    """Every method result the final receiving organisation wrote (above its entry line)."""
+    """Every method result the final receiving organisation wrote."""
     out: list[Stamp] = []
     for ar in final_receiver_results(analysis):
-        if not by_receiver(analysis, ar.header_index):
-            continue
-        out += [Stamp(r, ar) for r in ar.results]
+        if receiver_auth(analysis, ar):
+            out += [Stamp(r, ar) for r in ar.results]
     return out
+
+
+def receiver_auth_indices(analysis: Analysis) -> frozenset[int]:
+    """Header indices of the authentication fields the final receiver wrote."""
+    return frozenset(
+        a.header_index for a in analysis.auth_results if receiver_auth(analysis, a)
+    ) | frozenset(
+        r.header_index
+        for r in analysis.received_spf
+        if r.stamped_by_hop is not None
+        and (b := entry(analysis)) is not None
+        and r.stamped_by_hop >= b.hop_number
+    )
 
 
 def stamp(analysis: Analysis, method: str) -> Stamp | None:
@@ -131,11 +224,17 @@ def stamps(analysis: Analysis, method: str) -> list[Stamp]:
 
 def envelope(analysis: Analysis) -> str | None:
     """The envelope sender as the final receiver saw it (its boundary, else Return-Path)."""
-    b = analysis.chain.boundary
+    b = entry(analysis)
     if b is not None and b.mail_from:
         return b.mail_from
     rp = analysis.return_path
     return rp.address if rp is not None else None
+
+
+def envelopes(analysis: Analysis) -> list[str]:
+    """Every envelope sender the receiver recorded: its boundary's and the Return-Path."""
+    rp = analysis.return_path.address if analysis.return_path else None
+    return [e for e in dict.fromkeys((envelope(analysis), rp)) if e]
 
 
 def is_srs(address: str | None) -> bool:

@@ -24,6 +24,7 @@ _FIELD = re.compile(r"^(?P<name>[A-Za-z-]+)\s*:\s*(?P<value>.*(?:\n[ \t]+.*)*)",
 _STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
 _REPLY = re.compile(r"\b([45]\d\d)[ -]([45]\.\d{1,3}\.\d{1,3})?", re.MULTILINE)
 _EXPANDED = re.compile(r"\(expanded from:?\s*<?([^>)\s]+)>?\)", re.IGNORECASE)
+_REPLY_LINES = re.compile(r"^.*\b[45]\d\d[ -]\d?\.?\d*\.?\d*.*(?:\n.*)?$", re.MULTILINE)
 _QMAIL = re.compile(r"This is the qmail-send program", re.IGNORECASE)
 
 
@@ -44,6 +45,7 @@ class Report:
     arrival: datetime | None
     last_attempt: datetime | None
     evidence: tuple[str, ...]
+    replies: str  # the remote server's reply lines as quoted in the report, with what follows
 
     @property
     def permanent(self) -> bool:
@@ -147,4 +149,5 @@ def read_report(analysis: Analysis) -> Report | None:
         arrival=arrival,
         last_attempt=last,
         evidence=tuple(evidence),
+        replies=" ".join(m.group(0) for m in _REPLY_LINES.finditer(text))[:4000],
     )

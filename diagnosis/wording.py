@@ -14,6 +14,12 @@ def duration(seconds: float) -> str:
     return f"{s // 3600} h {s % 3600 // 60} min"
 
 
+_POLICY = {
+    "oreject": "reject, which Microsoft applies by filing to Junk (action=oreject), not by bouncing",
+    "oquarantine": "quarantine, applied by Microsoft as action=oquarantine",
+}
+
+
 def _dom(s: Situation, name: str = "domain", default: str = "the From domain") -> str:
     return s.fact(name) or default
 
@@ -23,7 +29,7 @@ def title(s: Situation) -> str:
     label = s.label
     if label == "spoof":
         pol = s.fact("policy")
-        tail = f" (its DMARC policy: {pol})" if pol else ""
+        tail = f" (its DMARC policy: {_POLICY.get(pol, pol)})" if pol else ""
         return f"Spoof: the message claims to come from {_dom(s)}{tail}, but nothing {_dom(s)} controls authenticated it."
     if label == "forward-srs":
         arc = (
@@ -45,7 +51,7 @@ def title(s: Situation) -> str:
     if label == "allowlist-override":
         return "An allow list (Safe Senders / trusted senders) of the recipient overrode the filter: the message went to the Inbox although the filter judged it junk or failed authentication."
     if label == "junk":
-        return f"The final receiver filed it as {s.fact('outcome') or 'junk'}."
+        return f"{s.fact('receiver') or 'The final receiver'} filed it as {s.fact('outcome') or 'junk'} (its own verdict headers say so)."
     if label == "phish-sim":
         return "A sanctioned phishing simulation (training message), not a real attack."
     if label == "compromised-account":

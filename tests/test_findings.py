@@ -258,12 +258,17 @@ def test_offline_findings_say_nothing_was_checked() -> None:
     assert codes - {"verify.offline"} == {f.code for f in stamped_findings(analysis)}
 
 
-def test_findings_are_sorted_errors_first_and_unique() -> None:
-    # lab: shared-mailing-list-arc.eml (errors, warnings and info together)
+def test_findings_are_sorted_causes_first_then_errors_first_and_unique() -> None:
+    # lab: shared-mailing-list-arc.eml (errors, warnings and info together). The situation (the
+    # cause) comes first, then the verdicts, the receiver's filing and the path; inside each
+    # group errors come before warnings and information.
+    from headerlens.diagnosis.findings import group
+
     analysis, v = run_verify(MESSAGES / "shared-mailing-list-arc.eml", LoggingMemoryResolver())
-    order = [f.severity for f in v.findings]
+    assert v.findings[0].code == "situation.mailing-list"
     rank = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    assert order == sorted(order, key=rank.__getitem__)
+    order = [(group(f), rank[f.severity]) for f in v.findings]
+    assert order == sorted(order)
     assert len({(f.code, f.title) for f in v.findings}) == len(v.findings)
     again = build_findings(
         analysis,

@@ -202,7 +202,7 @@ async def test_findings_jump_to_hop(tmp_path: Path) -> None:
     app = HeaderlensApp(str(src), verify_options=OFFLINE)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _settle(app, pilot)
-        finding = await _choose_finding(screen, pilot, "chain.clock-skew")
+        finding = await _choose_finding(screen, pilot, "delay.tz-label")  # an hour off: a zone label
         tree = screen.query_one(HopTree)
         assert tree.cursor_node is not None and tree.cursor_node.data is not None
         assert tree.cursor_node.data.hop_number == finding.hop_number

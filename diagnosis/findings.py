@@ -1,0 +1,140 @@
+"""Findings in the order a reader needs them: the situation (the cause) first, then the
+authentication verdicts, then what the receiver did, then the path; repeats merged and fixes
+that a situation contradicts withdrawn."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from headerlens.diagnosis import wording
+from headerlens.diagnosis.detect_signals import DELAY_MIN
+from headerlens.diagnosis.facts import Diagnosis, GapKind, Situation
+from headerlens.model import Finding, Severity
+
+# Where the fix for an authentication failure is not at the author's DNS.
+_FIX_ELSEWHERE = (
+    "spoof",
+    "forward-srs",
+    "forward-nosrs",
+    "mailing-list",
+    "google-groups",
+    "phish-sim",
+)
+_AUTH = (
+    "stamped.spf",
+    "stamped.dkim",
+    "stamped.dmarc",
+    "stamped.compauth",
+    "spf.",
+    "dkim.",
+    "dmarc.",
+    "arc.",
+)
+_CONSEQUENCE = ("vendor.",)
+_REPLACED = ("chain.slow-hop", "chain.clock-skew")  # the delay facts below say it right
+_SEVERITY = {
+    "spoof": Severity.ERROR,
+    "compromised-account": Severity.ERROR,
+    "ndr": Severity.ERROR,
+    "forged-received": Severity.WARNING,
+    "allowlist-override": Severity.WARNING,
+    "junk": Severity.WARNING,
+    "delay": Severity.WARNING,
+    "paste-damage": Severity.WARNING,
+}
+
+
+def situation_finding(s: Situation) -> Finding:
+    return Finding(
+        f"situation.{s.label}",
+        _SEVERITY.get(s.label, Severity.INFO),
+        wording.title(s),
+        detail="Evidence: " + "; ".join(s.evidence) if s.evidence else "",
+        fix=wording.fix(s),
+        hop_number=s.hop_number,
+    )
+
+
+def delay_findings(d: Diagnosis) -> list[Finding]:
+    out = []
+    for g in d.gaps:
+        real = g.kind is GapKind.TRANSIT
+        if real and g.seconds < DELAY_MIN:
+            continue
+        code = {
+            GapKind.TRANSIT: "delay.queue",
+            GapKind.SKEW: "delay.clock-skew",
+            GapKind.TZ_LABEL: "delay.tz-label",
+            GapKind.FORGED: "delay.forged-line",
+        }.get(g.kind)
+        if code is None:
+            continue
+        out.append(
+            Finding(
+                code,
+                Severity.WARNING if real else Severity.INFO,
+                wording.gap_sentence(g),
+                hop_number=g.hop_number if g.hop_number > 0 else None,
+            )
+        )
+    if d.date_note is not None:
+        out.append(Finding("delay.date-header", Severity.INFO, wording.date_sentence(d.date_note)))
+    return out
+
+
+def group(f: Finding) -> int:
+    """0 situations (causes), 1 verdicts, 2 the receiver's filing, 3 delays, 4 the rest."""
+    if f.code.startswith("situation."):
+        return 0
+    if f.code.startswith("delay."):
+        return 3
+    if f.code.startswith(_AUTH):
+        return 1
+    if f.code.startswith(_CONSEQUENCE):
+        return 2
+    return 4
+
+
+def _merge_stamped(items: list[Finding]) -> list[Finding]:
+    """A stamped verdict that says what the re-verification found is folded into it."""
+    codes = {f.code: i for i, f in enumerate(items)}
+    out: list[Finding] = []
+    merged: dict[int, list[str]] = {}
+    for f in items:
+        if f.code.startswith("stamped."):
+            method, _, result = f.code.removeprefix("stamped.").partition("-")
+            twin = codes.get(f"{method}.{result}")
+            if twin is not None:
+                merged.setdefault(twin, []).append(f.title)
+                continue
+        out.append(f)
+    for i, titles in merged.items():
+        live = items[i]
+        j = out.index(live)
+        out[j] = replace(
+            live, detail=" ".join([live.detail, "The receiver stamped the same:", *titles]).strip()
+        )
+    return out
+
+
+def reconcile(findings: tuple[Finding, ...] | list[Finding], d: Diagnosis) -> tuple[Finding, ...]:
+    """The report's findings with the diagnosis first and no contradicting advice."""
+    items = [f for f in findings if f.code not in _REPLACED]
+    items = _merge_stamped(items)
+    elsewhere = next((s for s in d.situations if s.label in _FIX_ELSEWHERE), None)
+    if elsewhere is not None:
+        why = wording.fix(elsewhere)
+        items = [
+            replace(f, fix="", detail=f"{f.detail} {why}".strip())
+            if f.fix and f.code.startswith(_AUTH)
+            else f
+            for f in items
+        ]
+    situations = [situation_finding(s) for s in d.situations if s.label != "delay"]
+    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    # (the findings given are already unique; situations and delays are one per fact)
+    return tuple(
+        sorted(
+            [*situations, *items, *delay_findings(d)], key=lambda f: (group(f), order[f.severity])
+        )
+    )
