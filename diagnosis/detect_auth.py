@@ -127,15 +127,20 @@ def forward(analysis: Analysis, report: Report | None) -> Situation | None:
     return None
 
 
+def _same_domain(a: str, b: str) -> bool:
+    return a.rsplit("@", 1)[-1].lower() == b.rsplit("@", 1)[-1].lower()
+
+
 def _ndr_forward(report: Report) -> Situation | None:
     """A bounce of a forwarded copy: an alias expansion or a redirect to another domain, of a
     message the reporting server had received from outside, with the envelope kept."""
     ev: list[str] = []
-    if report.expanded_from or report.actual_recipient:
-        ev.append(
-            f"the address was expanded from {report.expanded_from or '?'} to "
-            f"{report.actual_recipient or report.final_recipient or '?'}"
-        )
+    if (
+        report.actual_recipient
+        and report.final_recipient
+        and not _same_domain(report.actual_recipient, report.final_recipient)
+    ):
+        ev.append(f"the address {report.actual_recipient} was expanded to {report.final_recipient}")
     orig_to = [r for r in report.original_received if " for " in r]
     if report.final_recipient and report.original_received and not ev:
         tos = re.findall(r"\bfor <?([^>;\s]+@[^>;\s]+)>?", " ".join(orig_to))
@@ -393,7 +398,8 @@ def control(analysis: Analysis, others: list[Situation], is_list: bool) -> Situa
     if any(s.label in bad for s in others):
         return None
     d = stamp(analysis, "dmarc")
-    top = final_receiver_results(analysis)
+    ars = [a for a in analysis.auth_results if a.header_name.lower() == "authentication-results"]
+    top = final_receiver_results(analysis) or ars[:1]
     if d is None and is_list and top:  # the archive stamped nothing: the list's inbound check
         ident = (top[0].authserv_id or "").lower()
         for ar in analysis.auth_results:

@@ -12,13 +12,13 @@ from headerlens.diagnosis.inputs import (
     envelope,
     fields,
     receiver_auth_indices,
-    receiver_line,
     same_org,
     srs_original_domain,
     submission_hops,
 )
 from headerlens.diagnosis.replyto import reply_to_elsewhere
 from headerlens.model import Analysis, Hop
+from headerlens.model.provenance import Author
 from headerlens.parsers.hops import is_internal_ip
 
 DELAY_MIN = 180.0  # seconds: a queue a helpdesk should hear about (normal transit is seconds)
@@ -176,22 +176,28 @@ def paste_damage(analysis: Analysis) -> Situation | None:
 
 
 def sender_side_scan(analysis: Analysis) -> Situation | None:
-    line = receiver_line(analysis)
+    """Verdict fields that the final receiver did not write (the field attribution says who)."""
     own_auth = receiver_auth_indices(analysis)
     ev: list[str] = []
     for f in analysis.headers:
-        if not _VERDICT_NAMES.match(f.lname):
+        if not _VERDICT_NAMES.match(f.lname) or f.index in own_auth:
             continue
         out_dir = "DIR:OUT" in f.value.upper() and f.lname.startswith("x-forefront")
-        theirs = f.lname.endswith("-untrusted") or out_dir
-        receivers = by_receiver(analysis, f.index) or f.index in own_auth
-        if theirs or (f.index > line and not receivers):
+        author = analysis.provenance.of(f.index)
+        if f.lname.endswith("-untrusted"):
+            why = "Microsoft marks it as another organisation's (-Untrusted)"
+        elif out_dir:
+            why = "an outbound (DIR:OUT) scan"
+        elif author is not None and author.author is not Author.FINAL_RECEIVER:
+            who = author.author.value
+            if author.author is Author.UNKNOWN:
+                who = "sending side (or forged)"
+            why = f"written by the {who}" + (f" ({author.writer})" if author.writer else "")
+        elif author is None and not by_receiver(analysis, f.index):
             why = "written before the final receiver got the message"
-            if f.lname.endswith("-untrusted"):
-                why = "Microsoft marks it as another organisation's (-Untrusted)"
-            elif out_dir:
-                why = "an outbound (DIR:OUT) scan"
-            ev.append(f"{f.name} ({why})")
+        else:
+            continue
+        ev.append(f"{f.name} ({why})")
     uniq = tuple(dict.fromkeys(ev))
     return Situation("sender-side-scan", None, uniq[:8]) if uniq else None
 

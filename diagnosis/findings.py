@@ -31,6 +31,11 @@ _AUTH = (
     "arc.",
 )
 _CONSEQUENCE = ("vendor.",)
+# Re-verified findings that report the same verdict as a stamp under a more precise code.
+_SAME_VERDICT = {
+    "spf-permerror": ("spf.too-many-lookups", "spf.loop", "spf.void-lookups"),
+    "dkim-fail": ("dkim.body-modified",),
+}
 _REPLACED = ("chain.slow-hop", "chain.clock-skew")  # the delay facts below say it right
 _SEVERITY = {
     "spoof": Severity.ERROR,
@@ -103,7 +108,8 @@ def _merge_stamped(items: list[Finding]) -> list[Finding]:
     for f in items:
         if f.code.startswith("stamped."):
             method, _, result = f.code.removeprefix("stamped.").partition("-")
-            twin = codes.get(f"{method}.{result}")
+            names = (f"{method}.{result}", *_SAME_VERDICT.get(f"{method}-{result}", ()))
+            twin = next((codes[n] for n in names if n in codes), None)
             if twin is not None:
                 merged.setdefault(twin, []).append(f.title)
                 continue

@@ -17,7 +17,6 @@ from headerlens.model import (
     HeaderField,
     Hop,
     MethodResult,
-    Vendor,
 )
 from headerlens.parsers.hops import registrable_domain
 from headerlens.stamped import final_receiver_results
@@ -106,46 +105,23 @@ def receiver_line(analysis: Analysis) -> int:
     return max(tops) if tops else len(analysis.headers)
 
 
-def _exchange_appended(analysis: Analysis) -> int | None:
-    """Exchange and EOP write their own fields *after* the headers they received, whose end
-    they mark with X-IncomingHeaderCount: fields below the top-most marker are theirs."""
-    hop = boundary_hop(analysis)
-    if hop is None or hop.vendor not in (Vendor.EOP, Vendor.EXCHANGE):
-        return None
-    mark = next((f.index for f in fields(analysis, "x-incomingheadercount")), None)
-    if mark is None or mark < hop.header_index:
-        return None
-    return mark
-
-
-# Providers that append their own fields at the bottom of the header block, and the field-name
-# prefixes only they write (they replace or strip copies arriving from outside).
-_APPENDED_NAMESPACES = {
-    "protonmail.ch": ("x-pm-",),
-    "proton.me": ("x-pm-",),
-}
-
-
-def _namespace_field(analysis: Analysis, header_index: int) -> bool:
-    hop = boundary_hop(analysis)
-    prefixes = _APPENDED_NAMESPACES.get(org(hop.received.by) or "") if hop else None
-    if not prefixes or header_index >= len(analysis.headers):
-        return False
-    return analysis.headers[header_index].lname.startswith(prefixes)
-
-
 def by_receiver(analysis: Analysis, header_index: int) -> bool:
-    """True when the final receiving organisation wrote the field at ``header_index``: it sits
-    above the receiver's entry line, or in the block Exchange appends after the received
-    headers (except fields it marks as another organisation's: -Untrusted, -Original), or in
-    a namespace only the receiving provider writes."""
-    if header_index < receiver_line(analysis) or _namespace_field(analysis, header_index):
-        return True
-    mark = _exchange_appended(analysis)
-    if mark is None or header_index <= mark or header_index >= len(analysis.headers):
-        return False
-    name = analysis.headers[header_index].lname
-    return not name.endswith(("-untrusted", "-original"))
+    """True when the final receiving organisation wrote the field at ``header_index``, as the
+    field attribution of analyze() (parsers/provenance) says; without one (an Analysis built by
+    hand), when it sits above the receiver's entry line."""
+    prov = analysis.provenance
+    if prov.fields:
+        return prov.is_receivers(header_index) and not _in_received_block(analysis, header_index)
+    return header_index < receiver_line(analysis)
+
+
+def _in_received_block(analysis: Analysis, header_index: int) -> bool:
+    """Exchange brackets the header it received between X-IncomingTopHeaderMarker and
+    X-IncomingHeaderCount: a field in there came with the message (a copy or a forgery of an
+    organisation header), whatever its name."""
+    top = next((f.index for f in fields(analysis, "x-incomingtopheadermarker")), None)
+    end = next((f.index for f in fields(analysis, "x-incomingheadercount")), None)
+    return top is not None and end is not None and top < header_index < end
 
 
 def receiver_fields(analysis: Analysis, *names: str) -> list[HeaderField]:

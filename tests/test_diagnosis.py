@@ -179,3 +179,22 @@ def test_ndr_is_recognised_from_the_report_not_the_null_sender() -> None:
         ndr is not None and ndr.fact("status") == "5.1.1" and ndr.fact("remote") == "mx.example.net"
     )
     assert d.outcome.outcome is Outcome.REJECTED
+
+
+def test_reconcile_merges_a_repeated_stamp_and_withdraws_contradicting_fixes() -> None:
+    from headerlens.diagnosis.findings import reconcile
+    from headerlens.model import Finding, Severity
+
+    d = diagnose(analyze(EOP_SPOOF))
+    live = Finding("dmarc.fail", Severity.ERROR, "DMARC fails for bank.example", fix="DKIM-sign")
+    stamped = Finding("stamped.dmarc-fail", Severity.ERROR, "EOP stamped dmarc=fail", fix="x")
+    spf = Finding("stamped.spf-fail", Severity.ERROR, "spf=fail", fix="Add the sender to SPF")
+    slow = Finding("chain.slow-hop", Severity.WARNING, "Hop 2 (mx) took 9 min")
+    out = reconcile([live, stamped, spf, slow], d)
+    codes = [f.code for f in out]
+    assert codes[0] == "situation.spoof"  # the cause first
+    assert "stamped.dmarc-fail" not in codes and "chain.slow-hop" not in codes
+    merged = next(f for f in out if f.code == "dmarc.fail")
+    assert "The receiver stamped the same: EOP stamped dmarc=fail" in merged.detail
+    assert all(f.fix == "" for f in out if f.code in ("dmarc.fail", "stamped.spf-fail"))
+    assert "Nothing to fix at bank.example" in out[0].fix
