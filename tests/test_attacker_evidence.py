@@ -109,6 +109,21 @@ GENERIC = Receiver(
     ),
     "mx.fabrikam.com",
 )
+POSTFIX_LITERAL_HELO = Receiver(
+    (
+        # the HELO is an address literal of the forged hop
+        f"Received: from [{FORGED_IP}] (unknown [{ATTACKER}]) by mx.fabrikam.com (Postfix) with "
+        f"ESMTP id 4QxyZ9 for <ap@fabrikam.com>; {DATE}\r\n",
+    ),
+    "mx.fabrikam.com",
+)
+EXCHANGE_IP_HELO = Receiver(
+    (
+        f"Received: from {FORGED_IP} ({ATTACKER}) by EXCH01.fabrikam.com (10.1.0.5) with "
+        f"Microsoft SMTP Server id 15.2.1118.7 via Frontend Transport; {DATE}\r\n",
+    ),
+    "EXCH01.fabrikam.com",
+)
 EOP = Receiver(
     (
         "Received: from BN0PR04CA0085.namprd04.prod.outlook.com (2603:10b6:408:ea::30) by "
@@ -182,6 +197,8 @@ CASES = [
     ("exchange-onprem-m365-phrasing", EXCHANGE, "m365"),
     ("sendmail-unconfirmed-rdns-in-recipient-domain", SENDMAIL, "none"),
     ("generic-mta-rdns-in-recipient-domain", GENERIC, "opendmarc"),
+    ("postfix-helo-is-the-forged-ip", POSTFIX_LITERAL_HELO, "none"),
+    ("exchange-helo-is-the-forged-ip", EXCHANGE_IP_HELO, "none"),
     ("eop-provider-looking-helo", EOP, "none"),
     ("eop-provider-looking-helo-m365", EOP, "m365"),
     ("gmail-provider-looking-helo", GMAIL, "none"),
