@@ -217,7 +217,12 @@ def policy_lines(policies: tuple[PolicyCheck, ...]) -> list[Line]:
     out = [_h(2, "MTA-STS, TLS-RPT, BIMI")]
     for p in policies:
         out.append(_h(3, f"{p.kind} ({p.name})"))
-        out.append(_item(f"Record: {p.record}" if p.record else "No record.", status=None if p.record else "none"))
+        out.append(
+            _item(
+                f"Record: {p.record}" if p.record else "No record.",
+                status=None if p.record else "none",
+            )
+        )
         out += [_item(w, 1) for w in p.words]
         out += [_problem(d, 1) for d in p.problems]
     return out

@@ -50,6 +50,8 @@ def _method(r: MethodResult) -> str:
         out += f" {md_escape(detail)}"
     if r.reason:
         out += f" (reason: {md_escape(r.reason)})"
+    if r.comments:  # the receiver's own words: "(body hash did not verify)", "(test mode)"
+        out += " (" + "; ".join(md_escape(c) for c in r.comments) + ")"
     if r.explanation:
         out += f" — {md_escape(r.explanation)}"
     return out
