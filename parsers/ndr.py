@@ -32,12 +32,20 @@ _SUBJECT = re.compile(
     re.I,
 )
 _FROM = re.compile(r"mailer-daemon|postmaster|mail delivery", re.I)
-_BODY_SIGNS = re.compile(
-    rb"Diagnostic information for administrators|This is the mail system at host|"
-    rb"created automatically by mail delivery software|This is the qmail-send program|"
-    rb"following addresses had permanent fatal errors|Reporting-MTA:|Remote Server returned|"
-    rb"\"notificationType\":\s*\"Bounce\"|could not be\s*delivered|unable to deliver your message",
-    re.I,
+# Phrases only bounces contain, matched in the lower-cased head of the input with ``in`` (a
+# case-insensitive regex alternation over 64 KiB cost 6 ms per ordinary message).
+_BODY_SIGNS = (
+    b"diagnostic information for administrators",
+    b"this is the mail system at host",
+    b"created automatically by mail delivery software",
+    b"this is the qmail-send program",
+    b"following addresses had permanent fatal errors",
+    b"reporting-mta:",
+    b"remote server returned",
+    b'"notificationtype":"bounce"',
+    b'"notificationtype": "bounce"',
+    b"this is an automated alert notification",
+    b"unable to deliver your message",
 )
 # Filtering services that sit in front of the recipient's mailbox host (by MX host name).
 _GATEWAYS = re.compile(
@@ -65,7 +73,8 @@ def looks_like_ndr(fields: tuple[HeaderField, ...], data: bytes) -> bool:
             return True
         if name == "from" and _FROM.search(f.value):
             return True
-    return _BODY_SIGNS.search(data[: int(budgets.NDR_SCAN_BYTES.limit)]) is not None
+    head = data[: int(budgets.NDR_SCAN_BYTES.limit)].lower()
+    return any(sign in head for sign in _BODY_SIGNS)
 
 
 def _text_of(msg: email.message.Message) -> str:
