@@ -25,6 +25,7 @@ GMAIL = "Google Workspace Admin Help, 'Gmail SMTP errors and codes' (support.goo
 GMAIL_AUTH = "Gmail Help, 'Email sender guidelines' (support.google.com/mail/answer/81126)"
 GMAIL_SENDAS = "Gmail Help, 'Send emails from a different address or alias' (?p=CustomFromDenied)"
 YAHOO = "Yahoo Sender Hub, 'SMTP error codes' (senders.yahooinc.com/smtp-error-codes)"
+YAHOO_579 = "Yahoo Help SLN7253, 'Error 554 5.7.9: Message not accepted for policy reasons'"
 POSTFIX = "Postfix documentation, postconf(5) and SMTPD_ACCESS_README (reject texts)"
 EXIM = "Exim specification, ch. 42 'Access control lists' (verify = reverse_host_lookup)"
 MIMECAST = "Mimecast Knowledge Base, 'SMTP error codes' (community.mimecast.com/docs/DOC-1369)"
@@ -303,6 +304,14 @@ VENDOR: dict[tuple[str, str], Entry] = {
         "administrator must fix an unreachable server.",
         MS_NDR,
     ),
+    ("yahoo", "5.7.9"): Entry(
+        "Yahoo could not verify that the message came from a legitimate sender: it failed "
+        "DKIM, SPF or DMARC.",
+        WhoActs.SENDER_ADMIN,
+        _FIX_AUTH + " " + _FIX_FORWARD,
+        YAHOO_579,
+        "dmarc",
+    ),
     ("google", "5.7.26"): Entry(
         "Gmail blocked the message because it is unauthenticated (neither SPF nor DKIM "
         "passed) or fails the From domain's DMARC policy.",
@@ -363,6 +372,7 @@ VENDOR: dict[tuple[str, str], Entry] = {
 
 # RFC 3463 §3.x detail codes (subject.detail) and §3.1-3.8 subjects; §3.0 classes.
 DETAIL: dict[str, str] = {
+    "0.0": "other undefined status",
     "1.0": "other address status",
     "1.1": "bad destination mailbox address",
     "1.2": "bad destination system address",
