@@ -220,6 +220,13 @@ def exchange(text: str) -> tuple[list[TextHit], str | None]:
         re.M | re.S,
     ):
         hits.append(TextHit(h.group(1), clean_reply(h.group(3)), h.group(2) or None))
+    if not hits:  # Exchange 2007/2010: "addr\nremote.host #550 5.1.1 text ##"
+        for h in re.finditer(
+            r"^(" + _ADDR + r")\s*\n(?:([^\s@'#]+)\s+)?#(\d{3}[ -].{0,4000}?)\s*##",
+            block,
+            re.M | re.S,
+        ):
+            hits.append(TextHit(h.group(1), clean_reply(h.group(3)), h.group(2) or None))
     return hits, gen.group(1) if gen else None
 
 

@@ -98,3 +98,23 @@ def test_reply_reading() -> None:
     )
     assert sending_ip("SPF [x.example] with ip: [192.0.2.22] = did not pass") == "192.0.2.22"
     assert sending_ip("550 5.7.509 Access denied, sending domain [X.EXAMPLE] does not") is None
+
+
+def test_exchange_2010_hash_reply_is_read() -> None:
+    # Exchange 2007/2010 write the remote reply between '#' and '##'
+    from headerlens.parsers.ndr_text import exchange
+
+    text = (
+        "Delivery has failed to these recipients or groups:\n\n"
+        "Diagnostic information for administrators:\n\n"
+        "Generating server: EX2010.contoso.example\n\n"
+        "user@fabrikam.example\n"
+        "mx.fabrikam.example #550 5.1.1 <user@fabrikam.example>: Recipient address rejected: "
+        "User unknown ##\n\n"
+        "Original message headers:\n\nReceived: from a by b\n"
+    )
+    hits, generating = exchange(text)
+    assert generating == "EX2010.contoso.example"
+    (hit,) = hits
+    assert (hit.address, hit.remote_mta) == ("user@fabrikam.example", "mx.fabrikam.example")
+    assert hit.diagnostic.startswith("550 5.1.1 <user@fabrikam.example>: Recipient address")
