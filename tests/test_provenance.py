@@ -208,3 +208,33 @@ def test_an_organisation_that_received_and_resent_is_an_intermediary() -> None:
         Author.FINAL_RECEIVER,
     ]
     assert _author(a, "X-Spam-Status") is Author.INTERMEDIARY
+
+
+def test_the_author_of_a_forged_line_is_shown_inert() -> None:
+    # the writer named for a field below the boundary is the sender's text: a by-host carrying
+    # console markup and an escape sequence stays literal in the report and the console
+    from headerlens.tui.detail import describe
+    from headerlens.tui.hoptree import NodeRef
+
+    hostile = "[@click=app.quit]x\x1b]52;c;cHdu\x07.example"
+    raw = (
+        "Received: from mail.sender.example (mail.sender.example [198.51.100.20]) by "
+        f"mx.fabrikam.com (Postfix) with ESMTPS id 4QG; {DATE}\r\n"
+        "X-Forefront-Antispam-Report: CIP:10.0.0.5;SCL:9;SFV:SPM;CAT:SPM;\r\n"
+        f"Received: from pc ([10.0.0.5]) by {hostile} with ESMTP id 1; {DATE}\r\n"
+        f"Received: from pc2 ([10.0.0.6]) by pc (Postfix) with ESMTP id 0; {DATE}\r\n"
+        + ORIGINAL
+        + "\r\n"
+    )
+    a = analyze(raw.encode())
+    field = next(f for f in a.headers if f.lname == "x-forefront-antispam-report")
+    author = a.provenance.of(field.index)
+    assert author is not None and author.author is not Author.FINAL_RECEIVER
+    assert author.writer is not None and "[@click" in author.writer
+    md = render_markdown(a)
+    assert "\x1b" not in md and "\x07" not in md
+    assert "[@click" not in md  # escaped as \[@click
+    text = describe(NodeRef("vendor", None, field.index, None), a)
+    assert "\x1b" not in text.plain and "\x07" not in text.plain
+    assert "[@click=app.quit]" in text.plain  # shown literally, never read as markup
+    assert not any("click" in str(span.style) for span in text.spans)
