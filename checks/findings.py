@@ -256,3 +256,11 @@ def build_findings(analysis: Analysis, verification: Verification) -> tuple[Find
     return reconcile(
         _sorted(guard_dns_advice(analysis, verification, found)), diagnose(analysis, verification)
     )
+
+
+def add_findings(verification: Verification, extra: list[Finding]) -> Verification:
+    """``verification`` with ``extra`` findings after its own (whose order, causes before
+    consequences, is kept), the extra ones in severity order."""
+    import dataclasses
+
+    return dataclasses.replace(verification, findings=(*verification.findings, *_sorted(extra)))

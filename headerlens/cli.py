@@ -57,6 +57,20 @@ def _report_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
     )
+    p.add_argument(
+        "--dnsbl",
+        action="store_true",
+        help="also look the trust-boundary IP up on DNS blocklists (off by default: the list "
+        "operator learns which IP you asked about)",
+    )
+    p.add_argument(
+        "--dnsbl-zone",
+        metavar="ZONE",
+        action="append",
+        default=[],
+        help="blocklist zone to ask with --dnsbl (repeatable; default: zen.spamhaus.org, "
+        "b.barracudacentral.org, bl.spamcop.net)",
+    )
     add_dns_options(p)
     return p
 
@@ -104,7 +118,7 @@ def run_report(argv: Sequence[str], stdout: TextIO | None) -> int:
         _err(f"{loaded.name}: no header fields found; this is not an email message or header block")
         return EXIT_INPUT
     try:
-        verification = run_verification(analysis, options)
+        verification = run_verification(analysis, options, dnsbl_zones=_dnsbl_zones(args))
     except ValueError as exc:  # an unreadable DNS snapshot
         _err(str(exc))
         return EXIT_INPUT
@@ -133,14 +147,44 @@ def _output_clash(
     return None
 
 
-def run_verification(analysis: Analysis, options: VerifyOptions) -> Verification:
-    """Verify over the resolver the options name; save the DNS log if asked (atomically)."""
+def _dnsbl_zones(args: argparse.Namespace) -> tuple[str, ...]:
+    """The blocklists to ask (``--dnsbl``, ``--dnsbl-zone``); empty when not asked for."""
+    from headerlens.checks.mailrouting import DEFAULT_DNSBLS
 
+    if args.dnsbl_zone:
+        return tuple(z.strip().rstrip(".").lower() for z in args.dnsbl_zone)
+    return DEFAULT_DNSBLS if args.dnsbl else ()
+
+
+def run_verification(
+    analysis: Analysis, options: VerifyOptions, *, dnsbl_zones: Sequence[str] = ()
+) -> Verification:
+    """Verify over the resolver the options name; save the DNS log if asked (atomically).
+
+    With ``dnsbl_zones``, the trust-boundary IP is also looked up on those blocklists.
+    """
     from headerlens.checks.options import make_resolver
     from headerlens.checks.verify import run_blocking, verify
+    from headerlens.model.verification import VerifyMode
 
     resolver, label = make_resolver(options)
     result = run_blocking(verify(analysis, resolver, mode=options.mode, label=label))
+    boundary = analysis.chain.boundary
+    if (
+        dnsbl_zones
+        and boundary is not None
+        and boundary.ip
+        and options.mode is not VerifyMode.OFFLINE
+    ):
+        from dataclasses import replace
+
+        from headerlens.checks.findings import add_findings
+        from headerlens.checks.findings_dnsbl import dnsbl_findings
+        from headerlens.checks.mailrouting import check_dnsbl
+
+        listed = run_blocking(check_dnsbl(boundary.ip, resolver, dnsbl_zones))
+        found = dnsbl_findings(listed, boundary.hop_number, boundary.receiver)
+        result = add_findings(replace(result, dnsbl=listed, dns_log=resolver.log), found)
     if options.save_dns is not None:
         from headerlens.checks.snapshot import save_snapshot
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from headerlens.model.dns import DnsRecord
 from headerlens.model.findings import Finding
+from headerlens.model.mailrouting import DnsblCheck
 from headerlens.model.ndr import NdrLink
 from headerlens.model.spf import SpfResult
 from headerlens.model.verdicts import ArcVerdict, DkimVerdict, DmarcVerdict
@@ -45,7 +46,8 @@ class Verification:
     errors: tuple[str, ...] = ()  # internal errors of a check, shown instead of a crash
     prefetched: tuple[str, ...] = ()  # names asked ahead of the checks that were to need them
     original: Verification | None = None  # a bounce's returned message, re-verified on its own
-    ndr_links: tuple[NdrLink, ...] = ()  # each refusal tied to the check of the original
+    ndr_links: tuple[NdrLink, ...] = ()
+    dnsbl: DnsblCheck | None = None  # --dnsbl: the trust-boundary IP on DNS blocklists  # each refusal tied to the check of the original
 
     @property
     def unused_prefetches(self) -> frozenset[str]:
