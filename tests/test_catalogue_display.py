@@ -124,11 +124,13 @@ def test_k1_k2_inert_text_through_rich_and_textual(payload: str) -> None:
     ids=["zalgo-10k-combining", "wide-cjk-emoji", "1mb-subject"],
 )
 def test_k3_width_and_size_bounded(subject: str) -> None:
-    # catalogue K3: analysis and every export finish in bounded time (no quadratic layout)
+    # catalogue K3: analysis and every export finish in bounded time (no quadratic layout).
+    # 3 s, not the README's 1 s budget: this guards against quadratic work (minutes on 1 MB),
+    # and must hold on a loaded 2-core machine; the budget itself is measured in bench/.
     a, seconds = timed(MSG.replace(b"Subject: hello", b"Subject: " + subject.encode()))
-    assert seconds < 1.0
+    assert seconds < 3.0
     for render in RENDERERS.values():
         started = time.perf_counter()
         out = render(a)
-        assert time.perf_counter() - started < 1.0
+        assert time.perf_counter() - started < 3.0
         assert not RAW_CONTROL.search(out)
