@@ -160,7 +160,9 @@ async def test_export_json_and_html_from_dialog(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    app = HeaderlensApp(str(EOP), verify_options=OFFLINE)
+    src = tmp_path / "eop-to-gmail-pass.eml"
+    src.write_bytes(EOP.read_bytes())
+    app = HeaderlensApp(str(src), verify_options=OFFLINE)
     async with app.run_test(size=SIZE) as pilot:
         await _settle(app, pilot)
         for key in ("ctrl+j", "ctrl+t"):
@@ -202,7 +204,9 @@ async def test_findings_jump_to_hop(tmp_path: Path) -> None:
     app = HeaderlensApp(str(src), verify_options=OFFLINE)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _settle(app, pilot)
-        finding = await _choose_finding(screen, pilot, "delay.tz-label")  # an hour off: a zone label
+        finding = await _choose_finding(
+            screen, pilot, "delay.tz-label"
+        )  # an hour off: a zone label
         tree = screen.query_one(HopTree)
         assert tree.cursor_node is not None and tree.cursor_node.data is not None
         assert tree.cursor_node.data.hop_number == finding.hop_number

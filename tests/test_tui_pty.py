@@ -190,7 +190,7 @@ async def test_export_dialog_input_gets_the_file_name_inert(
         assert isinstance(app.screen, ExportScreen)
         value = app.screen.query_one("#export-path", Input).value
         assert not CONTROLS.search(value)
-        assert value == inert(Path(name).stem) + ".headerlens"
+        assert value == str(tmp_path / inert(Path(name).stem)) + ".headerlens"
         assert not CONTROLS.search(app.export_screenshot())
         await pilot.press("enter")
         await pilot.pause()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,36 +23,87 @@ from headerlens.tui.safe import safe
 if TYPE_CHECKING:
     from headerlens.tui.analysis import AnalysisScreen
 
+_NOT_FILES = ("<stdin>", "pasted headers")
+_MAX_NUMBERED = 999
+
+
+def input_file(analysis: Analysis) -> Path | None:
+    """The file the message was read from, or None for a paste or a pipe."""
+    name = analysis.source_name
+    if name in _NOT_FILES or name == "-":
+        return None
+    path = Path(name)
+    return path if path.is_file() else None
+
+
+def export_folder(analysis: Analysis) -> Path:
+    """Where exports go: the input file's folder, or the current folder for a paste or pipe."""
+    src = input_file(analysis)
+    return (src.parent if src is not None else Path.cwd()).absolute()
+
+
+def where_text(analysis: Analysis) -> str:
+    """One sentence for the dialog saying which folder and why."""
+    folder = export_folder(analysis)
+    if input_file(analysis) is not None:
+        return f"Saved next to the input file, in {folder}"
+    return f"A paste has no file of its own: saved in the current folder, {folder}"
+
+
+def free_path(path: Path) -> Path:
+    """``path`` if nothing is there, else the first free ``<stem>-2<ext>``, ``-3``…
+
+    An earlier export is never replaced without being asked (lexists: a dangling link counts).
+    """
+    if not os.path.lexists(path):
+        return path
+    for n in range(2, _MAX_NUMBERED + 1):
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        if not os.path.lexists(candidate):
+            return candidate
+    raise OSError(f"{_MAX_NUMBERED} earlier exports are already there")
+
 
 def default_path(analysis: Analysis, fmt: str) -> Path:
-    """``<input stem>.headerlens.<ext>`` in the current folder (never the input itself).
+    """``<folder>/<input stem>.headerlens.<ext>`` (never the input itself).
 
     The stem is made inert: a file name may carry escape sequences or bidi controls, and the
     name is shown in the dialog and later by ``ls``.
     """
-    name = analysis.source_name
-    stem = inert(Path(name).stem) if name not in ("<stdin>", "pasted headers") else "headers"
-    return Path(f"{stem or 'headers'}.headerlens{SUFFIX[fmt]}")
+    src = input_file(analysis)
+    stem = inert(src.stem) if src is not None else "headers"
+    return export_folder(analysis) / f"{stem or 'headers'}.headerlens{SUFFIX[fmt]}"
 
 
 def write_export(
     analysis: Analysis, verification: Verification | None, fmt: str, path: Path
 ) -> Path:
     """Render and write atomically; refuses to overwrite the input file."""
-    src = Path(analysis.source_name)
-    if src.exists() and src.resolve() == path.resolve():
-        raise OSError("refusing to overwrite the input file")
+    src = input_file(analysis)
+    if src is not None and os.path.lexists(path) and src.resolve() == path.resolve():
+        raise OSError("that is the input file; choose another name")
     write_atomic(path, render(analysis, verification, fmt))
     return path
 
 
+def failure_text(path: Path, exc: OSError) -> str:
+    """'Export failed: could not write /dir/m.md: Permission denied'.
+
+    Names the file the user chose, never the temporary file the atomic write made beside it
+    (str(exc) of a failed mkstemp or rename names that one).
+    """
+    reason = exc.strerror or (exc.args[0] if exc.args else "") or type(exc).__name__
+    return inert(f"Export failed: could not write {path}: {reason}")
+
+
 def export_to(screen: AnalysisScreen, fmt: str) -> None:
-    """Export straight to the default file name (command palette entries)."""
-    path = default_path(screen.analysis, fmt)
+    """Export straight to the default file name, numbered when it is taken (palette entries)."""
     try:
+        path = free_path(default_path(screen.analysis, fmt))
         write_export(screen.analysis, screen.verification, fmt, path)
     except OSError as exc:
-        screen.notify(inert(f"Export failed: {exc}"), severity="error", markup=False)
+        shown = default_path(screen.analysis, fmt)
+        screen.notify(failure_text(shown, exc), severity="error", markup=False)
         return
     screen.notify(inert(f"Exported to {path}"), markup=False)
 
@@ -69,37 +121,59 @@ class ExportScreen(ModalScreen[None]):
         super().__init__()
         self.analysis = analysis
         self.verification = verification
+        self.folder = export_folder(analysis)
+        # The real default (its folder may hold characters the Input shows as escapes).
+        self._default = default_path(analysis, "md").with_suffix("")
+        self._shown_default = inert(str(self._default))
+        self._confirm: Path | None = None  # an existing file the user was warned about
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
             yield Label(Text("Export the findings summary", style="bold"))
+            yield Static(safe(where_text(self.analysis), "italic"), id="export-where")
             yield Static(
                 Text(
-                    "File name (.md/.json/.html is added for the format unless you type one). Enter = Markdown, "
-                    "Ctrl+J = JSON, Ctrl+T = HTML, Esc = cancel."
+                    "File name (.md/.json/.html is added for the format unless you type one). "
+                    "Enter = Markdown, Ctrl+J = JSON, Ctrl+T = HTML, Esc = cancel."
                 ),
                 markup=False,
             )
-            yield Input(
-                value=inert(str(default_path(self.analysis, "md").with_suffix(""))),
-                id="export-path",
-            )
+            yield Input(value=self._shown_default, id="export-path")
             yield Static("", id="export-result", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_export("md")
 
-    def action_export(self, fmt: str) -> None:
-        base = self.query_one("#export-path", Input).value.strip() or "headers.headerlens"
-        path = Path(base)
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._confirm = None
+
+    def _target(self, fmt: str) -> tuple[Path, bool]:
+        """The path to write and whether the user typed it (False: our default name)."""
+        typed = self.query_one("#export-path", Input).value.strip()
+        if typed in ("", self._shown_default):
+            return self._default.with_name(self._default.name + SUFFIX[fmt]), False
+        path = Path(typed).expanduser()
+        if not path.is_absolute():  # a bare name goes to the folder the dialog names
+            path = self.folder / path
         if path.suffix.lower() not in SUFFIX.values():
-            path = Path(base + SUFFIX[fmt])
+            path = path.with_name(path.name + SUFFIX[fmt])
+        return path, True
+
+    def action_export(self, fmt: str) -> None:
+        result = self.query_one("#export-result", Static)
+        path, typed = self._target(fmt)
         try:
+            if not typed:
+                path = free_path(path)  # our own name: number it rather than replace
+            elif os.path.lexists(path) and self._confirm != path:
+                self._confirm = path
+                result.update(
+                    safe(f"{path} exists. Press the same key again to replace it.", "bold yellow")
+                )
+                return
             write_export(self.analysis, self.verification, fmt, path)
         except OSError as exc:
-            self.query_one("#export-result", Static).update(
-                safe(f"Export failed: {exc}", "bold red")
-            )
+            result.update(safe(failure_text(path, exc), "bold red"))
             return
         self.app.notify(inert(f"Exported to {path}"), markup=False)
         self.dismiss()
