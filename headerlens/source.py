@@ -35,14 +35,26 @@ class LoadedInput:
     note: str | None = None  # e.g. "converted from Outlook .msg; body is not the original MIME"
 
 
-def _read_limited(stream: BinaryIO, name: str) -> bytes:
-    data = stream.read(MAX_INPUT_BYTES + 1)
-    if len(data) > MAX_INPUT_BYTES:
+def _read_limited(stream: BinaryIO, name: str, expected: int | None = None) -> bytes:
+    """All of ``stream``, refused past the cap. Reads grow with what arrived (``expected`` is
+    the file size, when known): read(cap + 1) would allocate a 25 MiB buffer for any input."""
+    want = max(expected, 1) if expected is not None else 64 * 1024  # exact: no shrinking copy
+    parts: list[bytes] = []
+    total = 0
+    while total <= MAX_INPUT_BYTES:
+        block = stream.read(min(want, MAX_INPUT_BYTES + 1 - total))
+        if not block:
+            break
+        parts.append(block)
+        total += len(block)
+        # a file read whole at its size: a small read for the end, not another cap-sized one
+        want = 64 * 1024 if expected is not None and total >= expected else max(want, total)
+    if total > MAX_INPUT_BYTES:
         raise InputError(
             f"{name}: larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB; "
             "save only the headers (or the .eml without attachments) and try again"
         )
-    return data
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 _EMBEDDED_MESSAGE = "__substg1.0_3701000d"  # [MS-OXMSG] §2.2.2.1: an attached message's storage
@@ -136,7 +148,7 @@ def load(source: str, stdin: BinaryIO | None = None) -> LoadedInput:
                 if magic == _OLE_MAGIC:
                     return _from_msg(path)
                 fh.seek(0)
-                data = _read_limited(fh, source)
+                data = _read_limited(fh, source, size)
         except OSError as exc:
             raise InputError(f"{source}: {exc.strerror or exc}") from None
         name = source
@@ -144,7 +156,7 @@ def load(source: str, stdin: BinaryIO | None = None) -> LoadedInput:
         raise InputError(
             f"{name}: binary data, not an email message or header text ({describe_binary(data)})"
         )
-    if not data.strip():
+    if not data or data.isspace():  # strip() would copy a 25 MB input to test it
         raise InputError(f"{name}: empty input; paste or save the message headers first")
     kind = InputKind.EML
     return LoadedInput(name=name, data=data, kind=kind)

@@ -28,6 +28,7 @@ _GMAIL_LABELS = (
 )
 _GMAIL_BUTTONS = re.compile(rb"(?i)\A[ \t]*(download original|copy to clipboard)")
 _SUMMARY_SCAN = 40  # the summary has about a dozen rows; never look further than this
+_SUMMARY_WINDOW = 64 * 1024  # bytes at the top of the paste where the summary can be
 _FIELD_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+[ \t]*:")
 _QUOTE = re.compile(rb"[ \t]*>[ \t]?")
 
@@ -45,7 +46,8 @@ def _lines(data: bytes, limit: int) -> list[tuple[int, int]]:
 
 
 def _strip_gmail_summary(data: bytes) -> tuple[bytes, Defect | None]:
-    lines = _lines(data, _SUMMARY_SCAN)
+    # the summary's rows are short: a window keeps a 25 MB first line from being copied
+    lines = _lines(data[:_SUMMARY_WINDOW], _SUMMARY_SCAN)
     texts = [data[s:e].rstrip(b"\r\n") for s, e in lines]
     first = next((i for i, t in enumerate(texts) if t.strip()), None)
     if first is None or not _GMAIL_TITLE.match(texts[first]):

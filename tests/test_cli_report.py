@@ -173,3 +173,21 @@ def test_timeout_must_be_finite(
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--timeout" in err, err
+
+
+def test_small_input_is_read_without_a_cap_sized_buffer(tmp_path: Path) -> None:
+    # read(cap + 1) allocated a 25 MiB buffer for every input: 160x a 160 KB message
+    import tracemalloc
+
+    from headerlens.source import load
+
+    path = tmp_path / "small.eml"
+    path.write_bytes((EXAMPLES / "eop-to-gmail-pass.eml").read_bytes())
+    tracemalloc.start()
+    try:
+        loaded = load(str(path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert loaded.data == path.read_bytes()
+    assert peak < 4 * len(loaded.data) + 64 * 1024, f"{peak:,} bytes to read {len(loaded.data):,}"

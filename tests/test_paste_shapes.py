@@ -35,3 +35,18 @@ def test_pasted_shapes_verify_like_the_original(data: bytes) -> None:
 def test_plain_message_is_not_copied() -> None:
     analysis = analyze(EOP)
     assert signed_bytes(analysis) is analysis.raw
+
+
+def test_summary_scan_does_not_copy_a_long_line() -> None:
+    # the Gmail-summary scan sliced its first 40 lines whole: a 5 MB line near the top was
+    # copied (2x the input in memory for a message at the cap)
+    import tracemalloc
+
+    data = b"From: a@example.com\r\nSubject: x\r\n\r\n" + b"x" * 5_000_000 + b"\r\n"
+    tracemalloc.start()
+    try:
+        analyze(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < len(data) // 2, f"{peak:,} bytes allocated for {len(data):,}"
