@@ -65,7 +65,14 @@ def _roles_around_boundary(hops: list[Hop], boundary: int | None) -> list[Hop]:
             j += 1
         last = out[j]
         leaves = j + 1 < len(out) and (boundary is None or last.number < boundary)
-        if leaves:
+        # Handed over by another service's outbound gateway (WDC's IronPort -> Red Hat's
+        # Mimecast): this run is the next organisation's inbound gateway, not an outbound one.
+        after_outbound = (
+            i > 0
+            and out[i - 1].vendor != out[i].vendor
+            and out[i - 1].role is HopRole.GATEWAY_OUTBOUND
+        )
+        if leaves and not after_outbound:
             out[j] = replace(last, role=HopRole.GATEWAY_OUTBOUND)
         i = j + 1
     return out

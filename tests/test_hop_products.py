@@ -319,3 +319,7 @@ def test_real2_names_the_gateways_the_stories_name() -> None:
     assert by_number[2].vendor is Vendor.AMAVIS
     assert {by_number[n].vendor for n in (4, 5, 6)} == {Vendor.IRONPORT}
     assert by_number[7].vendor is Vendor.MIMECAST
+    # Red Hat's inbound Mimecast, taking the message from WDC's outbound IronPort
+    assert by_number[6].role is HopRole.GATEWAY_OUTBOUND
+    assert by_number[7].role is HopRole.GATEWAY_INBOUND
+    assert (by_number[15].vendor, by_number[15].role) == (Vendor.MIMECAST, HopRole.GATEWAY_OUTBOUND)
