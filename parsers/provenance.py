@@ -59,6 +59,7 @@ _MS_OUTBOUND = re.compile(r"(?:^|;)\s*DIR:OUT\b", re.IGNORECASE)
 _RESERIALISERS = frozenset({"protonmail.ch"})
 _PROTON = re.compile(r"^x-pm-")
 _RSPAMD = re.compile(r"^x-(?:rspamd-|spamd-)")
+_AR_METHOD = re.compile(r";\s*([A-Za-z][\w.-]*)\s*=")
 _RSPAMD_RUN = re.compile(r"^x-(?:rspamd-|spamd-|spam\b)")
 # What filters running inside the receiving MTA (milters, amavisd) insert next to their stamps.
 _MILTER_TRACE = re.compile(
@@ -116,6 +117,7 @@ class _Zones:
         line ends, which kinds of stamp the receiver wrote above its lines, Rspamd's queue id."""
         self.block_end = 0
         self.kinds_above: set[str] = set()
+        self.repeats: set[int] = set()
         if self.boundary_hop is not None:
             # a receiver that re-orders its header writes its block after the last Received
             line = (
@@ -128,6 +130,7 @@ class _Zones:
                 end += 1
             self.block_end = end
             self.kinds_above = {g.lname for g in fields[:line] if self.writes_above(g.index)}
+            self.repeats = _repeats(fields[line + 1 : end])
         # Rspamd's block appended at the bottom: the run of its fields around its queue id
         queue = next((g for g in fields if g.lname == "x-rspamd-queue-id"), None)
         self.rspamd_queue = queue.value.strip().lower() if queue is not None else None
@@ -276,13 +279,33 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     )
 
 
+def _repeats(block: Sequence[HeaderField]) -> set[int]:
+    """Stamps in the block under the receiver's line that repeat a verdict an earlier one with
+    the same identity already gave (a second spf= from the same authserv-id, a second
+    Received-SPF): the receiver writes each once, so the later one came with the message."""
+    seen: set[tuple[str, str, str]] = set()
+    out: set[int] = set()
+    for g in block:
+        if g.lname not in ("authentication-results", "received-spf"):
+            continue
+        ident = stamp_identity(g) or ""
+        if g.lname == "received-spf":
+            keys = {(g.lname, ident, "spf")}
+        else:
+            keys = {(g.lname, ident, m.lower()) for m in _AR_METHOD.findall(g.value)}
+        if keys & seen:
+            out.add(g.index)
+        seen |= keys
+    return out
+
+
 def _below_line_stamp(z: _Zones, f: HeaderField) -> bool:
     """A stamp just under the boundary hop's Received line that the receiver wrote there (Gmail
     and Postfix milters do): only stamps between it and the line, the receiver's identity, no
     stamp of the same kind written above the line, and no client other than the boundary's."""
     if f.lname not in STAMP_FIELDS or z.boundary_hop is None:
         return False
-    if f.index >= z.block_end or f.lname in z.kinds_above:
+    if f.index >= z.block_end or f.lname in z.kinds_above or f.index in z.repeats:
         return False
     if not identity_in_org(stamp_identity(f), z.org, z.trusted, z.domain_of):
         return False

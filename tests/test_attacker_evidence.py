@@ -283,3 +283,24 @@ def test_reverified_spf_and_dmarc_of_the_spoof_never_pass(
     assert v.spf.verdict is SpfVerdict.FAIL
     assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
     assert v.dmarc.policy == "reject"
+
+
+def test_a_second_verdict_under_gmails_block_is_not_gmails() -> None:
+    # Gmail writes its Received-SPF and one Authentication-Results under its Received line; a
+    # planted "mx.google.com; dmarc=pass" naming no client, right after them, repeats a verdict
+    # Gmail already gave, so it came with the message
+    planted = (
+        "Authentication-Results: mx.google.com; dkim=none; dmarc=pass (p=REJECT) "
+        "header.from=contoso.com\r\n"
+    )
+    raw = spoof(GMAIL, "gmail").replace(
+        b"header.from=contoso.com\r\n", b"header.from=contoso.com\r\n" + planted.encode(), 1
+    )
+    a = analyze(raw)
+    fields = [f for f in a.headers if f.lname == "authentication-results"]
+    assert fields[1].value.startswith("mx.google.com; dkim=none; dmarc=pass")
+    assert a.provenance.is_receivers(fields[0].index)
+    assert not a.provenance.is_receivers(fields[1].index)
+    finals = final_receiver_results(a)
+    assert [f.header_index for f in finals] == [fields[0].index]
+    assert stamped(a, "dmarc") == "fail"
