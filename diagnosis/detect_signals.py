@@ -157,7 +157,7 @@ def forged_hops(analysis: Analysis) -> dict[int, str]:
 def paste_damage(analysis: Analysis) -> Situation | None:
     ev: list[str] = []
     for d in analysis.defects:
-        if d.code in ("input.bare-cr", "input.mixed-eol"):
+        if d.code in ("input.bare-cr", "input.mixed-eol", "input.unindented-continuation"):
             ev.append(d.message)
     prev_empty = False
     for f in analysis.headers:

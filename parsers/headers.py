@@ -75,15 +75,29 @@ def unfold(value: str) -> str:
     return value.replace("\n ", " ").replace("\n\t", "\t").replace("\n", " ")
 
 
-def _lost_indentation(name: bytes, value_so_far: bytes) -> bool:
+def _lost_indentation(name: bytes, value_so_far: bytes, rest: bytes) -> bool:
     """True when a line that reads as ``name:`` is more likely a folded line of the field
-    above whose leading white space was lost (pastes, some NDRs), than a field of its own."""
+    above whose leading white space was lost (pastes, some NDRs), than a field of its own.
+
+    ``rest`` is the line after the colon. A lost continuation of a ``key:value;`` list reads
+    ``abwl:0;wl:0;...``: a value right after the colon, or a ``;``/``,`` list. A one-word field
+    with an empty value (Outlook's ``msip_labels:``) is a field of its own.
+    """
     if not _PLAUSIBLE_NAME.fullmatch(name):
         return True
     if b"-" in name or name.lower() in _ONE_WORD_FIELDS:
         return False
+    tail = rest.strip()
+    if not tail or (rest[:1] in (b" ", b"\t") and b";" not in tail and b"," not in tail):
+        return False
     before = value_so_far.strip()
     return not before or before.endswith((b";", b","))
+
+
+def _line_rest(data: bytes, pos: int) -> bytes:
+    """The bytes from ``pos`` to the end of its line (at most one line, without the line end)."""
+    m = _LINE_RE.match(data, pos)
+    return m.group(0).rstrip(b"\r\n") if m is not None else b""
 
 
 def _make_field(index: int, raw: bytes, name: str, value_start: int) -> HeaderField:
@@ -200,7 +214,9 @@ def split_message(data: bytes) -> SplitMessage:
         if (
             field_m is not None
             and current is not None
-            and _lost_indentation(field_m.group(1), bytes(current[value_start:]))
+            and _lost_indentation(
+                field_m.group(1), bytes(current[value_start:]), _line_rest(data, field_m.end())
+            )
         ):
             field_m = None  # read below as a continuation line of ``current``
             joined += 1

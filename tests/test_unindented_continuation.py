@@ -79,3 +79,22 @@ def test_real2_ndr_has_no_field_named_after_a_value() -> None:
     assert not names & {"abwl", "BCL", "(2603"}
     assert all(h.received.by for h in a.chain.hops)
     assert sum(d.code == "input.unindented-continuation" for d in a.defects) == 3
+
+
+def test_an_empty_one_word_field_after_an_empty_field_is_a_field() -> None:
+    # Outlook writes "X-MS-TNEF-Correlator:" and "msip_labels:" empty, one after the other
+    # (real2 control-outlookcom-to-gmail-...): two fields, not one joined.
+    from headerlens.parsers.headers import split_message
+
+    data = (
+        b"X-MS-Has-Attach: yes\r\nX-MS-TNEF-Correlator:\r\nmsip_labels:\r\n"
+        b"x-ms-publictraffictype: Email\r\n\r\nbody\r\n"
+    )
+    split = split_message(data)
+    assert [f.name for f in split.fields] == [
+        "X-MS-Has-Attach",
+        "X-MS-TNEF-Correlator",
+        "msip_labels",
+        "x-ms-publictraffictype",
+    ]
+    assert not [d for d in split.defects if d.code == "input.unindented-continuation"]
