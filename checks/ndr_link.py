@@ -156,9 +156,13 @@ def _auth_link(
     )
     fixes = []
     # The original's own SPF finding knows more (a bypassed gateway, a missing include).
-    spf_advice = next((f.fix for f in v.findings if f.code in _SPECIFIC_SPF and f.fix), None)
+    # (A situation such as "spoof" may have cleared the finding's fix: its title still says it.)
+    spf_advice = next((f.fix or f.title for f in v.findings if f.code in _SPECIFIC_SPF), None)
     if spf_bad and spf_advice:
-        fixes.append(spf_advice[:1].lower() + spf_advice[1:].rstrip("."))
+        lower = spf_advice[1:2].islower()  # "Set the…" → "set the…", "SPF for…" stays
+        fixes.append(
+            (spf_advice[:1].lower() if lower else spf_advice[:1]) + spf_advice[1:].rstrip(".")
+        )
     elif spf_bad and ip and v.spf is not None:
         fixes.append(f"list {ip} in the SPF record of {v.spf.domain}")
     envelope = mail_from.rpartition("@")[2] if mail_from else None

@@ -27,7 +27,7 @@ async def test_bounce_opens_on_the_rejected_summary() -> None:
         assert summary.startswith("✖ Rejected")
         assert "550 5.7.26  carol.recipient@gmail.com" in summary
         assert "Who must act: the sender's mail administrator" in summary
-        assert "relay through Trend Micro Hosted Email Security" in summary  # the fix
+        assert "route outbound through the smart host" in summary  # the fix
         assert "Why (original re-checked): The message left EDGE2010.fabrikam.com" in summary
         # the tree beneath is the returned message's, not the report's
         tree = screen.query_one(HopTree)
