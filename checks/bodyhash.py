@@ -32,17 +32,29 @@ _LONG_RUN = re.compile(rb" {32,}")  # linear: no backtracking, one match per lon
 _CR, _LF = 0x0D, 0x0A
 
 
+def _split_at(raw: bytes) -> tuple[int, int] | None:
+    """(end of the header section, start of the body), or None when there is no empty line."""
+    if raw.startswith((b"\n", b"\r\n")):
+        return 0, raw.index(b"\n") + 1
+    found = _BLANK_LINE.search(raw)
+    return None if found is None else (found.start() + 1, found.end())
+
+
 def split_message(raw: bytes) -> tuple[bytes, memoryview | None]:
     """(header section, body view) split at the first empty line, as dkimpy's parser does.
 
     The body is a view into ``raw`` (no copy); None when there is no empty line at all.
     """
-    if raw.startswith((b"\n", b"\r\n")):
-        return b"", memoryview(raw)[raw.index(b"\n") + 1 :]
-    found = _BLANK_LINE.search(raw)
-    if found is None:
+    at = _split_at(raw)
+    if at is None:
         return raw, None
-    return raw[: found.start() + 1], memoryview(raw)[found.end() :]
+    return raw[: at[0]], memoryview(raw)[at[1] :]
+
+
+def body_view(raw: bytes) -> memoryview | None:
+    """The body ``split_message`` finds, without copying the header section (a view)."""
+    at = _split_at(raw)
+    return None if at is None else memoryview(raw)[at[1] :]
 
 
 def _chunks(body: BytesLike) -> Iterator[memoryview]:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from headerlens.checks.arc import verify_arc
-from headerlens.checks.bodyhash import BodyDigests, split_message
+from headerlens.checks.bodyhash import BodyDigests, body_view
 from headerlens.checks.dkim import verify_dkim
 from headerlens.checks.dmarc import evaluate_dmarc
 from headerlens.checks.findings import build_findings
@@ -112,13 +112,17 @@ def signed_bytes(analysis: Analysis) -> bytes:
     lines that the splitter skipped; dkimpy would read those as part of the header section, so
     the section is rebuilt from the fields' exact bytes (RFC 6376 §3.4 needs them unchanged).
     """
-    fields = b"".join(f.raw for f in analysis.headers)
-    if analysis.raw.startswith(fields) and (
-        analysis.body_start is None or len(fields) < analysis.body_start
-    ):
+    raw, size = analysis.raw, 0
+    for f in analysis.headers:  # compared in place: joining them copied a 25 MB header section
+        if not raw.startswith(f.raw, size):
+            size = -1
+            break
+        size += len(f.raw)
+    if size >= 0 and (analysis.body_start is None or size < analysis.body_start):
         if analysis.body_start is None:
-            return analysis.raw[: len(fields)] if len(fields) < len(analysis.raw) else analysis.raw
-        return analysis.raw
+            return raw[:size] if size < len(raw) else raw
+        return raw
+    fields = b"".join(f.raw for f in analysis.headers)
     if analysis.body_start is None:
         return fields
     head = analysis.raw[: analysis.body_start]
@@ -161,7 +165,7 @@ async def verify_stream(
         start_task("spf", evaluate_spf(resolver, ip, mail_from, helo))
     signed = signed_bytes(analysis)
     # DKIM and ARC share the body hashes: one canonicalisation pass per c= body rule
-    digests = BodyDigests(split_message(signed)[1] or b"")
+    digests = BodyDigests(body_view(signed) or b"")
     start_task(
         "dkim",
         verify_dkim(

@@ -189,3 +189,23 @@ def test_cli_with_unreachable_resolver_reports_temperror(tmp_path: Path) -> None
     assert v["dmarc"]["result"] == "temperror"
     # No "add include:" advice from a record we never saw.
     assert "spf.service-not-included" not in {f["code"] for f in v["findings"]}
+
+
+def test_offline_verification_does_not_copy_a_large_header_section() -> None:
+    # Offline verification joined every header field to compare it with the input and sliced
+    # the header section to find the body: two copies of a 5 MB header line.
+    import tracemalloc
+
+    from headerlens.analyze import analyze
+    from headerlens.checks.resolver import OfflineResolver
+
+    data = b"Subject: " + b"x" * 5_000_000 + b"\r\nFrom: a@example.com\r\n\r\nbody\r\n"
+    analysis = analyze(data)
+    tracemalloc.start()
+    try:
+        result = asyncio.run(verify(analysis, OfflineResolver()))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.done
+    assert peak < 1_000_000, f"{peak:,} bytes allocated"
