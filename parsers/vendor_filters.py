@@ -193,6 +193,36 @@ def decode_greylist(field: HeaderField) -> VendorHeader:
     )
 
 
+def decode_impersonation(field: HeaderField) -> VendorHeader:
+    """X-Mimecast-Impersonation-Protect: ``Policy=...; <check>=true|false; ...``.
+
+    Each check is named in the field; "true" means that check matched. The checks' weights
+    and the policy's action are not in the field, so no verdict beyond that is drawn.
+    """
+    fields: list[DecodedField] = []
+    hits: list[str] = []
+    for item in field.value.split(";"):
+        key, eq, value = item.partition("=")
+        key, value = " ".join(key.split()), value.strip()
+        if not eq or not key:
+            continue
+        if value.lower() == "true":
+            hits.append(key)
+            fields.append(DecodedField(key, value, "Check", "This check matched.", WARN))
+        elif value.lower() == "false":
+            fields.append(DecodedField(key, value, "Check", "This check did not match.", INFO))
+        else:
+            fields.append(DecodedField(key, value, "Policy" if key.lower() == "policy" else None))
+    checks = sum(f.label == "Check" for f in fields)
+    if hits:
+        summary = f"Mimecast impersonation protection: matched {', '.join(hits)}."
+    elif checks:
+        summary = f"Mimecast impersonation protection: none of its {checks} checks matched."
+    else:
+        summary = "Mimecast impersonation protection (raw)."
+    return header(field, "Mimecast", summary, tuple(fields))
+
+
 def decode_phishtest(field: HeaderField) -> VendorHeader:
     """X-PHISHTEST: KnowBe4 marks its simulated phishing messages with this field."""
     shown = DecodedField(
@@ -247,6 +277,7 @@ EXACT: dict[str, Decoder] = {
     ),
     "x-phishtest": decode_phishtest,
     "x-greylist": decode_greylist,
+    "x-mimecast-impersonation-protect": decode_impersonation,
     "x-spam-checked-in-group": described(
         "Google Groups",
         "Spam checked in group",

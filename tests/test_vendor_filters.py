@@ -79,6 +79,17 @@ def test_rspamd_result_and_action_read_together() -> None:
         ),
         ("X-Virus-Status", "Clean", "no virus found"),
         ("X-Spamd-Bar", "++++", "score bar"),
+        (
+            "X-Mimecast-Impersonation-Protect",
+            "Policy=CLT - Impersonation Protection Definition; Similar Internal Domain=false;"
+            " Newly Observed Domain=true; Reply-to Address Mismatch=false",
+            "matched Newly Observed Domain",
+        ),
+        (
+            "X-Mimecast-Impersonation-Protect",
+            "Policy=P; Similar Internal Domain=false; Newly Observed Domain=false",
+            "none of its 2 checks matched",
+        ),
     ],
 )
 def test_verdict_headers(name: str, value: str, needle: str) -> None:
