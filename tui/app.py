@@ -131,13 +131,16 @@ class HeaderlensApp(App[None]):
         """Open the domain check screen (from the palette or a finding)."""
         from headerlens.tui.checkscreen import DomainCheckScreen
 
-        self.push_screen(DomainCheckScreen(domain, provider=provider))
+        screen = self.screen
+        message = screen.shown if isinstance(screen, AnalysisScreen) else self.analysis
+        self.push_screen(DomainCheckScreen(domain, provider=provider, message=message))
 
     def action_help(self) -> None:
-        from headerlens.tui.help import HelpScreen
+        from headerlens.tui.help import GENERAL, HelpScreen
 
         focused = self.focused
-        self.push_screen(HelpScreen(focused.id if focused is not None else None))
+        keys = getattr(self.screen, "HELP_KEYS", GENERAL)  # a screen's own keys, if it has them
+        self.push_screen(HelpScreen(focused.id if focused is not None else None, keys=str(keys)))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -1,8 +1,9 @@
-"""Export the findings summary (Markdown, JSON, HTML) from the console, written atomically."""
+"""Export the findings summary or a domain check from the console, written atomically."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -75,14 +76,11 @@ def default_path(analysis: Analysis, fmt: str) -> Path:
     return export_folder(analysis) / f"{stem or 'headers'}.headerlens{SUFFIX[fmt]}"
 
 
-def write_export(
-    analysis: Analysis, verification: Verification | None, fmt: str, path: Path
-) -> Path:
-    """Render and write atomically; refuses to overwrite the input file."""
-    src = input_file(analysis)
-    if src is not None and os.path.lexists(path) and src.resolve() == path.resolve():
+def write_export(text: str, path: Path, *, protect: Path | None = None) -> Path:
+    """Write ``text`` atomically to ``path``; refuses to overwrite ``protect`` (the input)."""
+    if protect is not None and os.path.lexists(path) and protect.resolve() == path.resolve():
         raise OSError("that is the input file; choose another name")
-    write_atomic(path, render(analysis, verification, fmt))
+    write_atomic(path, text)
     return path
 
 
@@ -100,7 +98,8 @@ def export_to(screen: AnalysisScreen, fmt: str) -> None:
     """Export straight to the default file name, numbered when it is taken (palette entries)."""
     try:
         path = free_path(default_path(screen.analysis, fmt))
-        write_export(screen.analysis, screen.verification, fmt, path)
+        text = render(screen.analysis, screen.verification, fmt)
+        write_export(text, path, protect=input_file(screen.analysis))
     except OSError as exc:
         shown = default_path(screen.analysis, fmt)
         screen.notify(failure_text(shown, exc), severity="error", markup=False)
@@ -108,33 +107,48 @@ def export_to(screen: AnalysisScreen, fmt: str) -> None:
     screen.notify(inert(f"Exported to {path}"), markup=False)
 
 
-class ExportScreen(ModalScreen[None]):
-    """Pick a format with one key; the file name can be edited first."""
+class ExportDialog(ModalScreen[None]):
+    """Pick a format with one key; the file name (a full path) can be edited first."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Cancel", id="cancel"),
         Binding("ctrl+j", "export('json')", "JSON", id="export_json", priority=True),
-        Binding("ctrl+t", "export('html')", "HTML", id="export_html", priority=True),
+        Binding("ctrl+t", "export_alt", "Other format", id="export_alt", priority=True),
     ]
 
-    def __init__(self, analysis: Analysis, verification: Verification | None) -> None:
+    def __init__(
+        self,
+        *,
+        title: str,
+        render: Callable[[str], str],
+        default: Path,
+        where: str,
+        alt: str = "html",
+        protect: Path | None = None,
+    ) -> None:
+        """``default`` is the path without its suffix; ``alt`` the format Ctrl+T writes."""
         super().__init__()
-        self.analysis = analysis
-        self.verification = verification
-        self.folder = export_folder(analysis)
+        self.title_text = title
+        self._make_text = render
+        self.alt = alt
+        self.protect = protect
+        self.where = where
+        self.folder = default.parent
         # The real default (its folder may hold characters the Input shows as escapes).
-        self._default = default_path(analysis, "md").with_suffix("")
-        self._shown_default = inert(str(self._default))
+        self._default = default
+        self._shown_default = inert(str(default))
         self._confirm: Path | None = None  # an existing file the user was warned about
 
     def compose(self) -> ComposeResult:
+        alt = {"html": "HTML", "text": "plain text"}.get(self.alt, self.alt)
+        suffixes = "/".join(SUFFIX[f] for f in ("md", "json", self.alt))
         with Vertical(id="export-box"):
-            yield Label(Text("Export the findings summary", style="bold"))
-            yield Static(safe(where_text(self.analysis), "italic"), id="export-where")
+            yield Label(Text(self.title_text, style="bold"))
+            yield Static(safe(self.where, "italic"), id="export-where")
             yield Static(
                 Text(
-                    "File name (.md/.json/.html is added for the format unless you type one). "
-                    "Enter = Markdown, Ctrl+J = JSON, Ctrl+T = HTML, Esc = cancel."
+                    f"File name ({suffixes} is added for the format unless you type one). "
+                    f"Enter = Markdown, Ctrl+J = JSON, Ctrl+T = {alt}, Esc = cancel."
                 ),
                 markup=False,
             )
@@ -146,6 +160,9 @@ class ExportScreen(ModalScreen[None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._confirm = None
+
+    def action_export_alt(self) -> None:
+        self.action_export(self.alt)
 
     def _target(self, fmt: str) -> tuple[Path, bool]:
         """The path to write and whether the user typed it (False: our default name)."""
@@ -171,9 +188,24 @@ class ExportScreen(ModalScreen[None]):
                     safe(f"{path} exists. Press the same key again to replace it.", "bold yellow")
                 )
                 return
-            write_export(self.analysis, self.verification, fmt, path)
+            write_export(self._make_text(fmt), path, protect=self.protect)
         except OSError as exc:
             result.update(safe(failure_text(path, exc), "bold red"))
             return
         self.app.notify(inert(f"Exported to {path}"), markup=False)
         self.dismiss()
+
+
+class ExportScreen(ExportDialog):
+    """The message's findings summary: Markdown, JSON or HTML, next to the input file."""
+
+    def __init__(self, analysis: Analysis, verification: Verification | None) -> None:
+        super().__init__(
+            title="Export the findings summary",
+            render=lambda fmt: render(analysis, verification, fmt),
+            default=default_path(analysis, "md").with_suffix(""),
+            where=where_text(analysis),
+            protect=input_file(analysis),
+        )
+        self.analysis = analysis
+        self.verification = verification

@@ -32,6 +32,16 @@ PANELS = {
     "findings-list": "Findings: plain-language problems with a suggested fix. Enter jumps to "
     "the hop the finding is about.",
     "dns-table": "DNS log: every query the re-verification made, with the answer, TTL and time.",
+    "check_domain": "Domain check: what a domain publishes (SPF tree, DKIM selectors, DMARC, MX, "
+    "MTA-STS, TLS-RPT, BIMI, DNSSEC), checked now over DNS. Type a domain and press Enter; an "
+    "address is reduced to its domain. It was filled in from the open message's From domain.",
+    "check_selectors": "DKIM selectors to look up, separated by spaces or commas: the s= of a "
+    "DKIM-Signature. Left blank, the provider's documented selectors are checked "
+    "(Microsoft 365: selector1 and selector2; Google: google).",
+    "check_provider": "Who sends the mail for this domain: the SPF include, the default DKIM "
+    "selectors and the MX gateway the check expects, and the advice it gives.",
+    "check_known": "The open message's From domain and each domain that signed it (DKIM d=) with "
+    "its selectors (s=): choose one to check it.",
 }
 
 
@@ -42,9 +52,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,f1,q", "dismiss", "Close", id="close_help"),
     ]
 
-    def __init__(self, focused_id: str | None) -> None:
+    def __init__(self, focused_id: str | None, *, keys: str = GENERAL) -> None:
         super().__init__()
         self.focused_id = focused_id
+        self.keys = keys
 
     def compose(self) -> ComposeResult:
         text = Text()
@@ -52,6 +63,6 @@ class HelpScreen(ModalScreen[None]):
         if panel:
             text.append("This panel\n", style="bold underline")
             text.append(panel + "\n\n")
-        text.append(GENERAL)
+        text.append(self.keys)
         with VerticalScroll(id="help-box"):
             yield Static(text, markup=False)
