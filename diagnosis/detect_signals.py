@@ -17,6 +17,7 @@ from headerlens.diagnosis.inputs import (
     submission_hops,
 )
 from headerlens.diagnosis.replyto import reply_to_elsewhere
+from headerlens.diagnosis.wording import duration
 from headerlens.model import Analysis, Hop
 from headerlens.model.provenance import Author
 from headerlens.parsers.hops import is_internal_ip
@@ -220,7 +221,7 @@ def delay(gaps: tuple[Gap, ...]) -> Situation | None:
         return None
     worst = max(real, key=lambda g: g.seconds)
     ev = tuple(
-        f"{int(g.seconds)} s on {g.host or '?'} (between stamps {g.hop_number} and {g.next_hop})"
+        f"{duration(g.seconds)} on {g.host or '?'} (between stamps {g.hop_number} and {g.next_hop})"
         for g in sorted(real, key=lambda g: -g.seconds)
     )
     return Situation(

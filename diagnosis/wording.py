@@ -99,7 +99,9 @@ def gap_sentence(g: Gap) -> str:
         return f"{duration(g.seconds)} between stamps {g.hop_number} and {g.next_hop} is a time-zone label error ({g.note}), not a delay."
     if g.kind is GapKind.FORGED:
         return f"Stamp {g.hop_number} is on a forged Received line: the gap after it is no queue."
-    return f"{duration(g.seconds)} on {host} (from stamp {g.hop_number} to {g.next_hop})."
+    if g.hop_number <= 0:
+        return f"The message waited {duration(g.seconds)} on {host} ({g.note or 'before the Received chain'})."
+    return f"The message waited {duration(g.seconds)} on {host}, between stamp {g.hop_number} and stamp {g.next_hop}: that server's queue or filters held it."
 
 
 def date_sentence(n: DateNote) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from headerlens import __version__
+from headerlens.diagnosis import Diagnosis, diagnose
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.provenance import describe_author
+from headerlens.report.diagnosis import gap_before, html_lines
 from headerlens.report.ndr import html_section
-from headerlens.report.words import coverage_sentence, dkim_words, fmt_delay, hop_from, hop_role
+from headerlens.report.words import coverage_sentence, dkim_words, hop_from, hop_role
 from headerlens.stamped import final_receiver_results, stamped
 from headerlens.textsafe import html_escape as esc
 
@@ -80,16 +82,15 @@ def _verification(a: Analysis, v: Verification) -> Iterable[str]:
     yield "</table>"
 
 
-def _hops(a: Analysis) -> Iterable[str]:
+def _hops(a: Analysis, d: Diagnosis) -> Iterable[str]:
     yield "<table>"
-    yield _row(("#", "role", "from (HELO / rDNS [IP])", "by", "with", "TLS", "time", "delay"), "th")
+    head = ("#", "role", "from (HELO / rDNS [IP])", "by", "with", "TLS", "time")
+    yield _row((*head, "time since the previous stamp, on the previous host"), "th")
     for hop in a.chain.hops:
         r = hop.received
         tls = " ".join(p for p in (r.tls_version, r.tls_cipher) if p)
         when = r.timestamp.isoformat() if r.timestamp else "unparsed"
-        delay = fmt_delay(hop.delay) if hop.number > 1 else ""
-        if hop.clock_skew:
-            delay += " (clock skew)"
+        delay = gap_before(d, hop)
         cells = (str(hop.number), hop_role(hop), hop_from(hop), r.by or "", r.with_protocol or "")
         yield _row(
             (*(esc(c) for c in cells), esc(tls), esc(when), esc(delay)),
@@ -133,8 +134,10 @@ def _stamped(a: Analysis) -> tuple[Finding, ...]:
 def _content(
     a: Analysis, verification: Verification | None, findings: tuple[Finding, ...]
 ) -> list[str]:
-    """Facts, the Rejected section of a bounce, findings, re-verification, path, vendors."""
-    out = ["<ul>"]
+    """Diagnosis, facts, the Rejected section of a bounce, findings, re-verification, path,
+    vendors."""
+    d = diagnose(a, verification)
+    out = [*html_lines(d), "<ul>"]
     facts = [
         ("Subject", a.subject),
         ("From", a.from_addr.display if a.from_addr else None),
@@ -166,7 +169,7 @@ def _content(
         out.append("<h2>Re-verification</h2>")
         out += list(_verification(a, verification))
     out.append("<h2>Delivery path (oldest hop first)</h2>")
-    out += list(_hops(a))
+    out += list(_hops(a, d))
     if a.vendor_headers:
         out.append("<h2>Vendor headers</h2><ul>")
         for vh in a.vendor_headers:

@@ -6,9 +6,11 @@ from collections.abc import Iterable
 from datetime import UTC
 
 from headerlens import __version__
+from headerlens.diagnosis import Diagnosis, diagnose
 from headerlens.model import Analysis, AuthResults, Finding, MethodResult, Severity
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.provenance import describe_author
+from headerlens.report.diagnosis import gap_before, markdown_lines
 from headerlens.report.ndr import markdown_section
 from headerlens.report.words import coverage_sentence, dkim_words, fmt_delay, hop_from, hop_role
 from headerlens.stamped import final_receiver_results, stamped
@@ -21,8 +23,8 @@ def _cell(text: str | None) -> str:
     return md_escape(text) if text else ""
 
 
-def _hop_rows(analysis: Analysis) -> Iterable[str]:
-    yield "| # | role | from (HELO / rDNS [IP]) | by | with | TLS | time (UTC) | delay |"
+def _hop_rows(analysis: Analysis, d: Diagnosis) -> Iterable[str]:
+    yield "| # | role | from (HELO / rDNS [IP]) | by | with | TLS | time (UTC) | time since the previous stamp, on the previous host |"
     yield "|---|---|---|---|---|---|---|---|"
     for hop in analysis.chain.hops:
         r = hop.received
@@ -31,12 +33,10 @@ def _hop_rows(analysis: Analysis) -> Iterable[str]:
         when = (
             r.timestamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if r.timestamp else "unparsed"
         )
-        delay = fmt_delay(hop.delay) if hop.number > 1 else ""
-        if hop.clock_skew:
-            delay += " (clock skew)"
         yield (
             f"| {hop.number}{mark} | {_cell(hop_role(hop))} | {_cell(hop_from(hop))} "
-            f"| {_cell(r.by)} | {_cell(r.with_protocol)} | {_cell(tls)} | {when} | {delay} |"
+            f"| {_cell(r.by)} | {_cell(r.with_protocol)} | {_cell(tls)} | {when} "
+            f"| {_cell(gap_before(d, hop))} |"
         )
 
 
@@ -133,6 +133,8 @@ def render_markdown(analysis: Analysis, verification: Verification | None = None
     """The findings summary for a ticket, as Markdown."""
     a = analysis
     out: list[str] = [f"# headerlens report: {md_escape(a.source_name)}", ""]
+    diagnosis = diagnose(a, verification)
+    out += markdown_lines(diagnosis)
     if a.subject is not None:
         out.append(f"- **Subject:** {md_escape(a.subject)}")
     if a.from_addr is not None:
@@ -175,7 +177,7 @@ def render_markdown(analysis: Analysis, verification: Verification | None = None
     out += ["## Findings", "", *_findings_block(findings), ""]
     if verification is not None:
         out += ["## Re-verification", "", *_verification_block(a, verification), ""]
-    out += ["## Delivery path (oldest hop first)", "", *_hop_rows(a), ""]
+    out += ["## Delivery path (oldest hop first)", "", *_hop_rows(a, diagnosis), ""]
 
     if a.auth_results:
         out += ["## Stamped authentication results (newest first)", ""]
@@ -206,8 +208,10 @@ def render_markdown(analysis: Analysis, verification: Verification | None = None
         out += ["## ARC chain", ""]
         for s in a.arc_sets:
             cv = s.seal.cv if s.seal is not None else "?"
-            d = s.seal.domain if s.seal is not None else "?"
-            out.append(f"- i={s.instance} cv={md_escape(cv or '?')} d={md_escape(d or '?')}")
+            sealer = s.seal.domain if s.seal is not None else "?"
+            out.append(
+                f"- i={s.instance} cv={md_escape(cv or '?')} d={md_escape(sealer or '?')}"
+            )
             if s.results is not None:
                 out += [f"  {line}" for line in _auth_block(s.results, a)]
         out.append("")

@@ -198,3 +198,65 @@ def test_reconcile_merges_a_repeated_stamp_and_withdraws_contradicting_fixes() -
     assert "The receiver stamped the same: EOP stamped dmarc=fail" in merged.detail
     assert all(f.fix == "" for f in out if f.code in ("dmarc.fail", "stamped.spf-fail"))
     assert "Nothing to fix at bank.example" in out[0].fix
+
+
+HOSTILE = "[bold red]PASS[/] <script>alert(1)</script> \x1b[31mred"
+
+
+def _hostile_sim() -> bytes:
+    return EOP_SPOOF.replace(b"Subject: unlock", ("X-PhishMe: " + HOSTILE).encode())
+
+
+def test_markdown_and_html_lead_with_the_diagnosis_and_escape_evidence() -> None:
+    from headerlens.report.html import render_html
+    from headerlens.report.markdown import render_markdown
+
+    a = analyze(_hostile_sim())
+    md = render_markdown(a)
+    assert md.index("**Diagnosis:** A phishing simulation") < md.index("## Situations")
+    assert md.index("## Situations") < md.index("## Findings")
+    assert "- **spoof** (hop 1)" in md
+    assert "\x1b" not in md and "<script>" not in md
+    html = render_html(a)
+    assert html.index("<b>Diagnosis:</b>") < html.index("<h2>Situations</h2>") < html.index("<h2>Findings</h2>")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_hop_table_names_the_host_that_held_the_message() -> None:
+    from headerlens.report.markdown import render_markdown
+
+    raw = _chain(
+        ("queue.example.com", "Mon, 1 May 2023 10:00:00 +0000"),
+        ("mx.example.net", "Mon, 1 May 2023 10:20:00 +0000"),
+    )
+    md = render_markdown(analyze(raw))
+    row = next(line for line in md.splitlines() if line.startswith("| 2 "))
+    assert row.endswith("| +20 min 00 s on queue.example.com |")
+
+
+async def test_console_shows_the_headline_under_the_status_line(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from headerlens.checks.options import VerifyOptions
+    from headerlens.tui.app import HeaderlensApp
+
+    src = Path(str(tmp_path)) / "sim.eml"
+    src.write_bytes(_hostile_sim())
+    app = HeaderlensApp(str(src), verify_options=VerifyOptions(offline=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        line = str(app.screen.query_one("#diagnosis").render())
+        assert line.startswith("Diagnosis: A phishing simulation")
+        assert "phish-sim, spoof" in line
+
+
+def test_every_corpus_message_gets_a_diagnosis_without_error() -> None:
+    from headerlens.diagnosis import LABELS
+    from tests.paths import corpus_messages, need_shared
+
+    need_shared()
+    for path in corpus_messages():
+        d = diagnose(analyze(path.read_bytes(), source_name=path.name))
+        assert set(d.labels()) <= set(LABELS), path.name
+        assert d.headline.endswith("."), path.name

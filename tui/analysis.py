@@ -25,6 +25,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from headerlens.diagnosis import diagnose
 from headerlens.model import Analysis, Finding
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verification import Verification, VerifyMode
@@ -34,7 +35,7 @@ from headerlens.tui.detail import describe, raw_header
 from headerlens.tui.hoptree import HopTree, NodeRef
 from headerlens.tui.ndr import rejected_text
 from headerlens.tui.safe import SEVERITY_STYLE, safe, safe_block
-from headerlens.tui.timeline import timeline_text
+from headerlens.tui.timeline import diagnosis_text, timeline_text
 
 if TYPE_CHECKING:
     from headerlens.tui.app import HeaderlensApp
@@ -122,6 +123,7 @@ class AnalysisScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self._status_text(), id="status")
+        yield Static(id="diagnosis", markup=False)
         if self.analysis.ndr is not None:
             with VerticalScroll(id="rejected-box"):
                 yield Static(id="rejected", markup=False)
@@ -196,6 +198,9 @@ class AnalysisScreen(Screen[None]):
 
     def _refresh_verification(self) -> None:
         self.query_one("#status", Static).update(self._status_text())
+        self.query_one("#diagnosis", Static).update(
+            diagnosis_text(diagnose(self.shown, self.shown_verification))
+        )
         if self.analysis.ndr is not None:
             summary = rejected_text(self.analysis, self.verification, full=False)
             self.query_one("#rejected", Static).update(summary)

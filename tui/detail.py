@@ -54,10 +54,12 @@ def _hop(out: Text, hop: Hop) -> None:
             value = value.isoformat()
         if value is not None:
             _line(out, f.name.replace("_", " "), str(value))
-    if hop.delay is not None:
-        delay = fmt_delay(hop.delay) + ("  (clock skew: negative delay)" if hop.clock_skew else "")
+    if hop.delay is not None and hop.number > 1:
+        # the gap before this stamp was spent on the previous hop's host, not on this one
+        delay = f"{fmt_delay(hop.delay)} on the previous hop's host (hop {hop.number - 1})"
+        delay += "  (clock skew: negative)" if hop.clock_skew else ""
         style = "bold red" if hop.clock_skew else ""
-        _line(out, "delay", Text(delay, style=style))
+        _line(out, "since previous stamp", Text(delay, style=style))
     _defects(out, (*r.defects, *hop.defects))
 
 

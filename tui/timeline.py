@@ -1,47 +1,80 @@
-"""The delays between hops as a horizontal bar chart, so a slow hop stands out at a glance."""
+"""Where the time went: how long each server held the message, as a bar chart, and the
+diagnosis line under the status line."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from rich.text import Text
 
+from headerlens.diagnosis import Diagnosis, GapKind, diagnose
+from headerlens.diagnosis.detect_signals import DELAY_MIN
 from headerlens.model import Analysis
 from headerlens.report.words import fmt_delay
 from headerlens.tui.safe import safe
 
 BAR_WIDTH = 24
+_NOT_TIME = {
+    GapKind.SKEW: "clock skew (not time spent)",
+    GapKind.TZ_LABEL: "time-zone label (not a delay)",
+    GapKind.FORGED: "forged line (no queue)",
+}
+
+
+def diagnosis_text(d: Diagnosis) -> Text:
+    """The headline and the situation labels, for the line under the status line."""
+    out = Text()
+    out.append("Diagnosis: ", style="bold")
+    out.append(safe(d.headline))
+    if d.situations:
+        out.append("  [", style="dim")
+        out.append(safe(", ".join(d.labels()), "bold cyan"))
+        out.append("]", style="dim")
+    return out
 
 
 def timeline_text(analysis: Analysis, *, width: int = BAR_WIDTH) -> Text:
-    """One line per hop: number, receiving host, a bar scaled to the slowest hop, the delay.
+    """One line per stamp: the host that accepted the message there and how long it held it
+    until the next stamp (that host's queue and filters), bars scaled to the longest real wait.
 
-    Negative delays (clock skew) get a red marker instead of a bar: they are not time spent.
+    Skew pairs, time-zone label errors and forged lines get a marker instead of a bar: they
+    are not time spent anywhere.
     """
     hops = analysis.chain.hops
     out = Text()
     if not hops:
         out.append("No Received lines: nothing to draw.", style="yellow")
         return out
-    delays = [h.delay.total_seconds() for h in hops if h.delay is not None and h.number > 1]
-    longest = max((d for d in delays if d > 0), default=0.0)
-    out.append("Delay since the previous hop (bars scaled to the slowest hop)\n\n", style="bold")
+    d = diagnose(analysis)
+    after = {g.hop_number: g for g in d.gaps}
+    real = [g.seconds for g in d.gaps if g.kind is GapKind.TRANSIT and g.seconds > 0]
+    longest = max(real, default=0.0)
+    out.append("How long each server held the message (until the next stamp)\n\n", style="bold")
     for hop in hops:
         host = (hop.received.by or "?")[:24]
         out.append(f"{hop.number:>3} ", style="bold")
         out.append(safe(f"{host:<24} "))
-        if hop.number == 1:
-            out.append("start", style="dim")
-        elif hop.delay is None:
+        g = after.get(hop.number)
+        if hop.number == hops[-1].number:
+            out.append("delivered", style="dim")
+        elif g is None:
             out.append("? (date missing or unparsed)", style="yellow")
+        elif g.kind in _NOT_TIME:
+            out.append("◀ " if g.seconds < 0 else "▶ ", style="bold red")
+            out.append(
+                f"{fmt_delay(timedelta(seconds=g.seconds))} {_NOT_TIME[g.kind]}", style="bold red"
+            )
         else:
-            secs = hop.delay.total_seconds()
-            if secs < 0:
-                out.append("◀ ", style="bold red")
-                out.append(f"{fmt_delay(hop.delay)} clock skew", style="bold red")
-            else:
-                n = round(width * secs / longest) if longest > 0 else 0
-                style = "red" if secs >= 300 else ("yellow" if secs >= 30 else "green")
-                out.append("█" * max(n, 1 if secs > 0 else 0), style=style)
-                out.append(f" {fmt_delay(hop.delay)}")
+            n = round(width * g.seconds / longest) if longest > 0 else 0
+            style = "red" if g.seconds >= DELAY_MIN else ("yellow" if g.seconds >= 30 else "green")
+            out.append("█" * max(n, 1 if g.seconds > 0 else 0), style=style)
+            out.append(f" {fmt_delay(timedelta(seconds=g.seconds))}")
+        out.append("\n")
+    if d.slowest is not None and d.slowest.seconds >= DELAY_MIN:
+        out.append("\nLongest wait: ", style="bold")
+        out.append(
+            safe(f"{fmt_delay(timedelta(seconds=d.slowest.seconds))} on {d.slowest.host or '?'}")
+        )
         out.append("\n")
     if analysis.chain.total_transit is not None:
         out.append(f"\nTotal transit: {fmt_delay(analysis.chain.total_transit)}\n", style="bold")
