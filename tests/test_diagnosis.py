@@ -218,7 +218,11 @@ def test_markdown_and_html_lead_with_the_diagnosis_and_escape_evidence() -> None
     assert "- **spoof** (hop 1)" in md
     assert "\x1b" not in md and "<script>" not in md
     html = render_html(a)
-    assert html.index("<b>Diagnosis:</b>") < html.index("<h2>Situations</h2>") < html.index("<h2>Findings</h2>")
+    assert (
+        html.index("<b>Diagnosis:</b>")
+        < html.index("<h2>Situations</h2>")
+        < html.index("<h2>Findings</h2>")
+    )
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 

@@ -73,7 +73,9 @@ class Report:
 
     def evidence(self, label: str) -> str:
         return " ".join(
-            " ".join(s["evidence"]) for s in self.json["diagnosis"]["situations"] if s["label"] == label
+            " ".join(s["evidence"])
+            for s in self.json["diagnosis"]["situations"]
+            if s["label"] == label
         )
 
     @property
@@ -88,7 +90,9 @@ class Report:
 Check = Callable[[Report], bool]
 
 _ADD_SPF = re.compile(r"\b(?:add|include)\b[^.]*\bSPF\b", re.IGNORECASE)
-_PUBLISH_DKIM = re.compile(r"\b(?:publish|enable)\b[^.]*\b(?:DKIM|key|selector)\b|selector's public key", re.I)
+_PUBLISH_DKIM = re.compile(
+    r"\b(?:publish|enable)\b[^.]*\b(?:DKIM|key|selector)\b|selector's public key", re.I
+)
 
 
 def no_add_to_spf(r: Report) -> bool:
@@ -124,8 +128,9 @@ def outcome_not_from(name: str) -> Check:
 
 
 def gap_kind(kind: GapKind) -> Check:
-    return lambda r: any(g.kind is kind for g in r.d.gaps) and not any(
-        g.kind is GapKind.TRANSIT and g.seconds < -60 for g in r.d.gaps
+    return lambda r: (
+        any(g.kind is kind for g in r.d.gaps)
+        and not any(g.kind is GapKind.TRANSIT and g.seconds < -60 for g in r.d.gaps)
     )
 
 
@@ -160,13 +165,19 @@ WRONG: dict[str, list[tuple[str, Check]]] = {
         ("X-Pm-Spamscore 101 read as clean", outcome("junk")),
     ],
     "spoof-correios-via-locaweb-mailchannels-trustedsenderlist-inbox.eml": [
-        ("MailChannels ARC auth=pass means legitimate", lambda r: "spoof" in r.labels and "control" not in r.labels),
+        (
+            "MailChannels ARC auth=pass means legitimate",
+            lambda r: "spoof" in r.labels and "control" not in r.labels,
+        ),
         ("add MailChannels/Locaweb to correios.com.br SPF", no_add_to_spf),
         ("SCL 8 in the Inbox means the filter failed", has("allowlist-override")),
     ],
     "spoof-microsoft-eop-dmarc-oreject-safesender-flags-not-honoured.eml": [
         ("add the sending server to microsoft.com's SPF", no_add_to_spf),
-        ("wl:1 means the sender was allowed", lambda r: "allowlist-override" not in r.labels and r.outcome == "junk"),
+        (
+            "wl:1 means the sender was allowed",
+            lambda r: "allowlist-override" not in r.labels and r.outcome == "junk",
+        ),
         ("DKIM missing at Microsoft", no_publish_dkim),
     ],
     "spoof-netflix-eop-spf-fail-dkim-nokey-dmarc-oreject.eml": [
@@ -185,9 +196,15 @@ WRONG: dict[str, list[tuple[str, Check]]] = {
         ("Gmail's DKIM is misconfigured", no_publish_dkim),
     ],
     "forward-exo-tenant-srs-gmail-origin-to-outlookcom-untrusted-headers.eml": [
-        ("SCL 1 - it should have gone to the Inbox", lambda r: r.outcome == "junk" and sender_side("-Untrusted")(r)),
+        (
+            "SCL 1 - it should have gone to the Inbox",
+            lambda r: r.outcome == "junk" and sender_side("-Untrusted")(r),
+        ),
         ("add Microsoft to gmail.com SPF", no_add_to_spf),
-        ("Outlook.com delayed it", lambda r: "protection.outlook.com" not in r.delay_host().lower()),
+        (
+            "Outlook.com delayed it",
+            lambda r: "protection.outlook.com" not in r.delay_host().lower(),
+        ),
     ],
     "forward-gmail-autoforward-to-outlookcom-dmarc-fail-arc-compauth-130.eml": [
         ("btconnect.com is being spoofed", lacks("spoof")),
@@ -197,7 +214,10 @@ WRONG: dict[str, list[tuple[str, Check]]] = {
     ],
     "forward-gmail-autoforward-to-outlookcom-gmailapi-workspace-arc3-compauth-130-junk.eml": [
         ("dmarc=none means authentication failed", lacks("spoof")),
-        ("junked because the SPF domain is gmail.com", lambda r: "forward-srs" in r.labels and no_add_to_spf(r)),
+        (
+            "junked because the SPF domain is gmail.com",
+            lambda r: "forward-srs" in r.labels and no_add_to_spf(r),
+        ),
         ("the Gmail API hop is a forged Received", lacks("forged-received")),
     ],
     "forward-gmail-autoforward-to-protonmail-santander-ironport-dkim-survives.eml": [
@@ -207,10 +227,16 @@ WRONG: dict[str, list[tuple[str, Check]]] = {
     "relay-exo-srs-compromised-onprem-exchange-spoof-untrusted-outbound-spam.eml": [
         ("financier.com must add Microsoft 365 to its SPF", no_add_to_spf),
         ("SRS means the recipient forwarded it", lacks("forward-srs", "forward-nosrs")),
-        ("the -Untrusted SCL 5 is the recipient's verdict", lambda r: sender_side("-Untrusted")(r) and outcome_not_from("untrusted")(r)),
+        (
+            "the -Untrusted SCL 5 is the recipient's verdict",
+            lambda r: sender_side("-Untrusted")(r) and outcome_not_from("untrusted")(r),
+        ),
     ],
     "ndr-exchange-online-forwarded-copy-rejected-by-godaddy-spf-5.1.0.eml": [
-        ("example.net must add the forwarder to its SPF", lambda r: no_add_to_spf(r) and "forward-nosrs" in r.labels),
+        (
+            "example.net must add the forwarder to its SPF",
+            lambda r: no_add_to_spf(r) and "forward-nosrs" in r.labels,
+        ),
         ("the NDR's own spf=none is the cause", cause_first),
     ],
     "ndr-exim-5.7.1-missing-reverse-dns-fix-ptr.eml": [
@@ -218,11 +244,17 @@ WRONG: dict[str, list[tuple[str, Check]]] = {
         ("blocked for spam content", lambda r: "reverse dns" in r.evidence("ndr").lower()),
     ],
     "ndr-outlookcom-5.1.1-nonindented-continuation-lines.eml": [
-        ("fields called BCL/abwl/(2603 shown as real", lambda r: all(x in r.evidence("paste-damage") for x in ("BCL", "abwl", "(2603"))),
+        (
+            "fields called BCL/abwl/(2603 shown as real",
+            lambda r: all(x in r.evidence("paste-damage") for x in ("BCL", "abwl", "(2603")),
+        ),
         ("authentication failure", lacks("spoof")),
     ],
     "ndr-postfix-gmail-5.7.26-unauthenticated-alias-fix-at-sender.eml": [
-        ("spoof - nothing to fix at the sender", lambda r: "spoof" not in r.labels and no_fix_says_nothing_at_sender(r)),
+        (
+            "spoof - nothing to fix at the sender",
+            lambda r: "spoof" not in r.labels and no_fix_says_nothing_at_sender(r),
+        ),
         ("pure forwarding problem", lacks("forward-srs", "forward-nosrs")),
         ("Gmail outage", lambda r: r.outcome == "rejected" and "5.7.26" in r.evidence("ndr")),
     ],
@@ -239,13 +271,19 @@ WRONG: dict[str, list[tuple[str, Check]]] = {
         ("a genuine cPanel notice was lost", has("spoof")),
     ],
     "ndr-sendmail-alias-forward-to-gmail-unauthenticated-5.7.1.eml": [
-        ("talksite.com must fix SPF/DKIM", lambda r: no_add_to_spf(r) and "forward-nosrs" in r.labels),
+        (
+            "talksite.com must fix SPF/DKIM",
+            lambda r: no_add_to_spf(r) and "forward-nosrs" in r.labels,
+        ),
         ("Gmail delayed 11 minutes", delay_at("mx.example.jp")),
     ],
     "ndr-sendmail-eop-5.7.606-banned-ip-cr-only-line-endings.eml": [
         ("SPF/DMARC failure", lacks("spoof")),
         ("recipient unknown", lambda r: "5.7.606" in r.evidence("ndr")),
-        ("no headers found because of CR-only line ends", lambda r: r.hops >= 1 and "paste-damage" in r.labels),
+        (
+            "no headers found because of CR-only line ends",
+            lambda r: r.hops >= 1 and "paste-damage" in r.labels,
+        ),
     ],
     "google-groups-spam-nested-groups-dmarc-fail-arc-compauth-130-inbox.eml": [
         ("the Gmail user is spoofed", lacks("spoof")),
@@ -254,7 +292,10 @@ WRONG: dict[str, list[tuple[str, Check]]] = {
     ],
     "list-google-groups-clang-built-linux-kernelorg-arc2-rspamd-allow.eml": [
         ("From spoofed as googlegroups.com", lacks("spoof")),
-        ("X-Original-Authentication-Results used as the final verdict", sender_side("X-Original-Authentication-Results")),
+        (
+            "X-Original-Authentication-Results used as the final verdict",
+            sender_side("X-Original-Authentication-Results"),
+        ),
     ],
     "list-groupsio-st-eop-proofpoint-outbound-moderation-delay-25h.eml": [
         ("one hop - sent directly by groups.io", has("mailing-list")),
@@ -262,7 +303,10 @@ WRONG: dict[str, list[tuple[str, Check]]] = {
         ("st.com impersonated by groups.io", lacks("spoof")),
     ],
     "list-mailman2-dm-devel-wdc-ironport-clock-skew-redhat-mimecast.eml": [
-        ("40-minute queue at WDC / negative transit", lambda r: gap_kind(GapKind.SKEW)(r) and "delay" not in r.labels),
+        (
+            "40-minute queue at WDC / negative transit",
+            lambda r: gap_kind(GapKind.SKEW)(r) and "delay" not in r.labels,
+        ),
         ("X-Mimecast-Spam-Score 0 is lfdr.de's verdict", sender_side("X-Mimecast-Spam-Score")),
     ],
     "list-mailman2-ltp-redhat-workspace-mimecast-outbound-seeweb-spamassassin.eml": [
@@ -278,7 +322,10 @@ WRONG: dict[str, list[tuple[str, Check]]] = {
         ("lfdr.de delayed it 6 minutes", delay_at("lists.linaro.org")),
     ],
     "list-subspace-linux-spi-tmes-outbound-sender-eop-dmarc-fail-oreject-receiver-pass.eml": [
-        ("DMARC failed with oreject - the mail was rejected", lambda r: r.outcome != "rejected" and "spoof" not in r.labels),
+        (
+            "DMARC failed with oreject - the mail was rejected",
+            lambda r: r.outcome != "rejected" and "spoof" not in r.labels,
+        ),
         ("add 213.61.166.92 to SPF urgently", no_add_to_spf),
         ("arc=fail means tampering", lacks("forged-received", "spoof")),
     ],
@@ -294,13 +341,19 @@ WRONG: dict[str, list[tuple[str, Check]]] = {
         ("real phishing - block the domain", lambda r: r.d.labels()[:1] == ("phish-sim",)),
     ],
     "compromised-helo-user-date-header-tz-mislabel-20h-queued-at-sender.eml": [
-        ("transit negative / 13 h from the Date header", lambda r: r.d.date_note is not None and r.d.date_note.kind is GapKind.TZ_LABEL),
+        (
+            "transit negative / 13 h from the Date header",
+            lambda r: r.d.date_note is not None and r.d.date_note.kind is GapKind.TZ_LABEL,
+        ),
         ("Outlook.com queued it", delay_at("s1.w-creator.biz")),
         ("legitimate because SPF pass", has("compromised-account")),
     ],
     "compromised-mailbox-czech-hoster-srs0-outbound-not-a-forward-junk.eml": [
         ("forwarded mail - not the sender's fault", lacks("forward-srs", "forward-nosrs")),
-        ("spoof - nothing to fix at the sender", lambda r: "spoof" not in r.labels and no_fix_says_nothing_at_sender(r)),
+        (
+            "spoof - nothing to fix at the sender",
+            lambda r: "spoof" not in r.labels and no_fix_says_nothing_at_sender(r),
+        ),
         ("add 1pmail.cz to SPF as the whole fix", no_add_to_spf),
     ],
     "compromised-mailenable-helo-user-korean-ip-21h-queued-at-sender.eml": [
@@ -310,8 +363,16 @@ WRONG: dict[str, list[tuple[str, Check]]] = {
     ],
     "compromised-ovh-esmtpsa-to-uol-vade-quarantine-sender-side-ar.eml": [
         ("auth=pass shows the recipient authenticated it", sender_side("Authentication-Results")),
-        ("quarantined because SPF permerror", lambda r: any("vade" in e.lower() or "delivered-to" in e.lower() for e in r.d.outcome.evidence)),
-        ("the 2.5-minute delay is at UOL", lambda r: r.d.slowest is not None and r.d.slowest.host == "server.globalbg.ovh"),
+        (
+            "quarantined because SPF permerror",
+            lambda r: any(
+                "vade" in e.lower() or "delivered-to" in e.lower() for e in r.d.outcome.evidence
+            ),
+        ),
+        (
+            "the 2.5-minute delay is at UOL",
+            lambda r: r.d.slowest is not None and r.d.slowest.host == "server.globalbg.ovh",
+        ),
     ],
     "compromised-postfix-esmtpa-helo-user-20h-queued-at-sender-junk.eml": [
         ("Outlook.com held the mail for 20 hours", delay_at("isp.numzaan.com")),
@@ -324,19 +385,28 @@ WRONG: dict[str, list[tuple[str, Check]]] = {
         ("Toyota Industries must add this IP to SPF", no_add_to_spf),
     ],
     "tz-artefact-relay-hop-plus8h-mislabel-trustedsenderlist-inbox.eml": [
-        ("8-hour delay at keepgoo/Outlook.com", lambda r: gap_kind(GapKind.TZ_LABEL)(r) and "delay" not in r.labels),
+        (
+            "8-hour delay at keepgoo/Outlook.com",
+            lambda r: gap_kind(GapKind.TZ_LABEL)(r) and "delay" not in r.labels,
+        ),
         ("SCL 6 in the Inbox means EOP failed", has("allowlist-override")),
         ("StayFriends must fix SPF", no_add_to_spf),
     ],
     "forged-received-template-smash-workspace-smtp-relay-all-pass.eml": [
-        ("the message first passed through Microsoft EOP", lambda r: (s := r.d.get("forged-received")) is not None and s.hop_number == 1),
+        (
+            "the message first passed through Microsoft EOP",
+            lambda r: (s := r.d.get("forged-received")) is not None and s.hop_number == 1,
+        ),
         ("a 28-minute delay at Google", lacks("delay")),
         ("all pass = legitimate", lacks("control")),
         ("the duplicated 'Received:from' split into two hops", lambda r: r.hops == 7),
     ],
     "sender-side-icloud-outbound-proofpoint-spam-details.eml": [
         ("the recipient's Proofpoint scored it 5", sender_side("X-Proofpoint-Spam-Details")),
-        ("Date 3 h in the future - clock/delay problem", lambda r: "delay" not in r.labels and "tz-artefact" in r.labels),
+        (
+            "Date 3 h in the future - clock/delay problem",
+            lambda r: "delay" not in r.labels and "tz-artefact" in r.labels,
+        ),
     ],
     "sender-side-tpg-outbound-ironport-isp-relay-bestguesspass.eml": [
         ("the recipient's IronPort passed it", sender_side("X-IronPort")),
@@ -346,7 +416,10 @@ WRONG: dict[str, list[tuple[str, Check]]] = {
         ("the list broke DKIM", lambda r: no_publish_dkim(r) and "spoof" not in r.labels),
     ],
     "control-outlookcom-to-gmail-all-pass-arc1-manual-forward.eml": [
-        ("ARC i=1 shows none - authentication failed", lambda r: "control" in r.labels and "spoof" not in r.labels),
+        (
+            "ARC i=1 shows none - authentication failed",
+            lambda r: "control" in r.labels and "spoof" not in r.labels,
+        ),
     ],
 }
 
@@ -376,7 +449,9 @@ def problems(story: dict[str, str]) -> list[str]:
     if missing := want - r.labels:
         out.append(f"situations missing: {sorted(missing)}")
     if _NO_DELAY.match(story["delay"]) and "delay" in r.labels:
-        out.append(f"a delay is claimed on {r.delay_host()} but the story says: {story['delay'][:60]}")
+        out.append(
+            f"a delay is claimed on {r.delay_host()} but the story says: {story['delay'][:60]}"
+        )
     if name in DELAY_HOST:
         host = (r.delay_host() or (r.d.slowest.host if r.d.slowest else "") or "").lower()
         if DELAY_HOST[name] not in host:
