@@ -51,6 +51,12 @@ def split_message(raw: bytes) -> tuple[bytes, memoryview | None]:
     return raw[: at[0]], memoryview(raw)[at[1] :]
 
 
+def header_length(raw: bytes) -> int:
+    """Where the header section ``split_message`` finds ends (the whole input without a body)."""
+    at = _split_at(raw)
+    return len(raw) if at is None else at[0]
+
+
 def body_view(raw: bytes) -> memoryview | None:
     """The body ``split_message`` finds, without copying the header section (a view)."""
     at = _split_at(raw)

@@ -305,3 +305,25 @@ async def test_signatures_share_one_body_canonicalisation(monkeypatch: pytest.Mo
     assert all(any(f.code == "dkim.body-length" for f in v.findings) for v in verdicts)
     body = _MSG.partition(b"\r\n\r\n")[2]
     assert b"".join(chunks) == body  # each body byte canonicalised once
+
+
+async def test_signature_search_skips_the_body(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The "is there a DKIM-Signature?" search ran over the whole body (0.6 s for 25 MB)
+    from headerlens.checks import dkim as dkim_module
+
+    spans: list[tuple[int, int]] = []
+    real = dkim_module._HAS_SIGNATURE
+
+    class Recording:
+        def search(self, raw: bytes, pos: int = 0, endpos: int = -1) -> Any:
+            spans.append((pos, len(raw) if endpos < 0 else endpos))
+            return real.search(raw, pos, len(raw) if endpos < 0 else endpos)
+
+    monkeypatch.setattr(dkim_module, "_HAS_SIGNATURE", Recording())
+    raw = _MSG + b"DKIM-Signature: not a header field, a body line\r\n" * 1000
+    assert await _check(sign(raw, "")) is not None
+    assert (
+        await verify_dkim(raw, has_body=True, resolver=_resolver(), receipt_time=None, now=LAB_NOW)
+        == ()
+    )
+    assert spans and all(end <= raw.index(b"\r\n\r\n") + 2 + 600 for _pos, end in spans)
