@@ -68,7 +68,7 @@ _MILTER_TRACE = re.compile(
 )
 # Verdict headers of filtering products: below every Received line, whose they are is unknown.
 _VERDICT = re.compile(
-    r"^x-(?:.*spam|vade-|virus|proofpoint-|mimecast-|ironport-|barracuda-|tm-as-|pm-|sid-)"
+    r"^x-(?:.*spam|vade-|virus|proofpoint-|mimecast-|ironport-|barracuda-|tm-|tmase-|pm-|sid-)"
 )
 
 

@@ -238,3 +238,27 @@ def test_the_author_of_a_forged_line_is_shown_inert() -> None:
     assert "\x1b" not in text.plain and "\x07" not in text.plain
     assert "[@click=app.quit]" in text.plain  # shown literally, never read as markup
     assert not any("click" in str(span.style) for span in text.spans)
+
+
+def test_the_senders_on_premises_imsva_verdict_is_the_senders() -> None:
+    # the sender's own Trend Micro IMSVA rated it spam (X-TM-AS-Result Yes) before it left; the
+    # receiver (Exchange Online) wrote SCL 1: nothing says the recipient filed it as spam
+    raw = (
+        EOP_TOP
+        + EOP_ENTRY
+        + "X-TM-AS-Result: Yes-5.339-5.0-31-1\r\n"
+        + "Received: from exch.sender.example (10.0.0.7) by IMSVA01.sender.example (10.0.0.8) "
+        f"with ESMTP id 1; {DATE}\r\n"
+        + SENDER_HOP
+        + ORIGINAL
+        + "X-TMASE-Result: 10-5.534000-4.000000\r\n"
+        + "X-MS-Exchange-Organization-SCL: 1\r\n"
+        "\r\nbody\r\n"
+    )
+    a = analyze(raw.encode())
+    assert _author(a, "X-TM-AS-Result") is Author.SENDER
+    assert _author(a, "X-TMASE-Result") is Author.UNKNOWN  # below every Received line
+    findings = stamped_findings(a)
+    assert not [f for f in findings if f.severity is not Severity.INFO]
+    tm = [f for f in findings if f.header_index is not None and "X-TM" in f.title]
+    assert tm and all("not the receiving organisation" in f.title for f in tm)
