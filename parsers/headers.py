@@ -36,7 +36,7 @@ _FIELD_START_RE = re.compile(rb"(?:^|(?<=[\r\n]))[\x21-\x39\x3b-\x7e]+[ \t]*:", 
 _FROM_SPACE_COLON = re.compile(rb"From[ \t]+:")
 # Field names real mail uses: letters, digits, "-", "_", "." (RFC 5322 allows more, but a
 # "name" such as "(2603" is the start of a folded line that lost its indentation).
-_PLAUSIBLE_NAME = re.compile(rb"[A-Za-z][A-Za-z0-9_.-]*")
+_PLAUSIBLE_NAME = re.compile(rb"[A-Za-z0-9_.-]+")
 # Hyphen-less field names that real messages carry; any other lone word ("abwl", "BCL",
 # "CIP") at column 0 under an empty field or an unfinished "k:v;" list continues that field.
 _ONE_WORD_FIELDS = frozenset(
