@@ -46,6 +46,9 @@ _BODY_SIGNS = (
     b'"notificationtype": "bounce"',
     b"this is an automated alert notification",
     b"unable to deliver your message",
+    b"** address not found **",
+    b"** message not delivered **",
+    b"the response from the remote server was:",
 )
 # Filtering services that sit in front of the recipient's mailbox host (by MX host name).
 _GATEWAYS = re.compile(
@@ -162,7 +165,7 @@ def _format(fields: tuple[HeaderField, ...], text: str, report: bool) -> NdrForm
     for fmt, sign in checks:
         if sign in text:
             return fmt
-    if "googlemail.com" in sender or "google.com" in sender:
+    if "googlemail.com" in sender or "google.com" in sender or "** Address not found **" in text:
         return NdrFormat.GMAIL
     if "yahoo" in sender or "unable to deliver your message to the following" in text:
         return NdrFormat.YAHOO
@@ -181,6 +184,7 @@ def _hits(fmt: NdrFormat, text: str) -> tuple[list[TextHit], str | None]:
         NdrFormat.QMAIL: ndr_text.qmail,
         NdrFormat.YAHOO: ndr_text.qmail,
         NdrFormat.MIMECAST: ndr_text.mimecast,
+        NdrFormat.GMAIL: ndr_text.gmail,
     }
     if fmt is NdrFormat.EXCHANGE:
         return ndr_text.exchange(text)
@@ -327,6 +331,7 @@ def _rejecter(
     reporter: str | None,
     sender: str | None,
     forced: Rejecter | None,
+    remote_reply: bool = False,
 ) -> tuple[Rejecter, str]:
     """Which server refused: the remote MTA's name, a stamp in the reply, else the reporter's side.
 
@@ -347,7 +352,7 @@ def _rejecter(
         return Rejecter.RECIPIENT_MAILBOX, f"the reply was written by Exchange Online ({stamp})"
     if remote or r.remote_ip:
         return Rejecter.RECIPIENT_SERVER, f"{remote or r.remote_ip} answered for the recipient"
-    if fmt in _RELAYS_REMOTE_REPLY and r.smtp_code is not None:
+    if remote_reply and r.smtp_code is not None:
         return Rejecter.RECIPIENT_SERVER, (
             f"the recipient's server answered {r.smtp_code}; {reporter or 'the reporter'} "
             "only relays its reply"
@@ -463,7 +468,10 @@ def _explain(
     said = f"{r.diagnostic} {context}".strip()
     meaning = lookup(r.effective_status, said, vendor, r.smtp_code)
     hit = text_entry(said)
-    rejecter, why = _rejecter(r, fmt, reporter, author, hit[1].rejecter if hit else None)
+    # qmail, Yahoo and SES relay the remote's reply without naming it; Gmail says so in words
+    remote_reply = fmt in _RELAYS_REMOTE_REPLY or "response from the remote server" in context
+    forced = hit[1].rejecter if hit else None
+    rejecter, why = _rejecter(r, fmt, reporter, author, forced, remote_reply)
     return FailedRecipient(
         address=r.address,
         original_recipient=r.original_recipient,

@@ -243,6 +243,14 @@ def mimecast(text: str) -> list[TextHit]:
     return [TextHit(m.group(1), clean_reply(diag))]
 
 
+def gmail(text: str) -> list[TextHit]:
+    """Gmail's notice: "Your message wasn't delivered to RCPT because …" and the response."""
+    m = re.search(r"(?:wasn't|was not) delivered to\s+(" + _ADDR + r")", text)
+    if m is None:
+        return []
+    return [TextHit(m.group(1).rstrip(".,"), gmail_response(text))]
+
+
 def gmail_response(text: str) -> str:
     """Gmail's "The response was:" / "The response from the remote server was:" text."""
     m = re.search(

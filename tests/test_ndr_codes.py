@@ -118,3 +118,24 @@ def test_exchange_2010_hash_reply_is_read() -> None:
     (hit,) = hits
     assert (hit.address, hit.remote_mta) == ("user@fabrikam.example", "mx.fabrikam.example")
     assert hit.diagnostic.startswith("550 5.1.1 <user@fabrikam.example>: Recipient address")
+
+
+def test_gmail_notice_pasted_as_text() -> None:
+    # Gmail's "Address not found" notice, pasted without headers (layout as Gmail writes it)
+    from headerlens.analyze import analyze
+    from headerlens.model import NdrFormat, Rejecter
+
+    text = (
+        "** Address not found **\n\n"
+        "Your message wasn't delivered to nobody@example.net because the address couldn't be "
+        "found, or is unable to receive mail.\n\n"
+        "The response from the remote server was:\n"
+        "550 5.1.1 <nobody@example.net>: Recipient address rejected: User unknown in virtual "
+        "mailbox table\n"
+    )
+    ndr = analyze(text.encode()).ndr
+    assert ndr is not None and ndr.format is NdrFormat.GMAIL
+    (r,) = ndr.recipients
+    assert (r.address, r.effective_status, r.smtp_code) == ("nobody@example.net", "5.1.1", 550)
+    assert r.rejecter is Rejecter.RECIPIENT_SERVER
+    assert r.meaning is not None and r.meaning.key == "text:user-unknown"
