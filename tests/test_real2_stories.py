@@ -23,7 +23,7 @@ from headerlens.analyze import analyze
 from headerlens.diagnosis import GapKind, diagnose
 from headerlens.diagnosis.facts import Diagnosis
 from headerlens.report.json_report import report_dict
-from tests.paths import CORPUS, need_shared
+from tests.paths import CORPUS, need_shared, shared_cases
 
 REAL2 = CORPUS / "real2"
 
@@ -466,7 +466,10 @@ def test_every_story_is_tested() -> None:
     assert {s["local_name"] for s in STORIES} == set(WRONG)
 
 
-@pytest.mark.parametrize("story", STORIES, ids=[s["local_name"] for s in STORIES])
+@pytest.mark.parametrize(
+    "story",
+    shared_cases([pytest.param(s, id=s["local_name"]) for s in STORIES]),
+)
 def test_story(story: dict[str, str]) -> None:
     assert problems(story) == []
 
