@@ -410,4 +410,11 @@ def control(analysis: Analysis, others: list[Situation], is_list: bool) -> Situa
                 d = next((Stamp(r, ar) for r in ar.results if r.method.lower() == "dmarc"), d)
     if d is None or d.value != "pass":
         return None
+    failed = [
+        s.quote()
+        for s in stamps(analysis, "spf") + stamps(analysis, "dkim")
+        if s.value in ("fail", "softfail", "permerror", "temperror")
+    ]
+    if failed:  # DMARC passed on one method, but something is still wrong
+        return None
     return Situation("control", None, (d.quote(),))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from headerlens.diagnosis import delays, detect_auth, detect_signals, wording
 from headerlens.diagnosis.facts import LABELS, Diagnosis, Situation
+from headerlens.diagnosis.inputs import final_stamps
 from headerlens.diagnosis.ndr import read_report
 from headerlens.diagnosis.outcome import outcome as read_outcome
 from headerlens.model import Analysis
@@ -57,7 +58,8 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         situations.append(ctl)
     situations.sort(key=lambda s: LABELS.index(s.label))
     final = tuple(situations)
-    return Diagnosis(final, gaps, note, out, wording.headline(final, out))
+    stamped = tuple(f"{s.result.method}={s.value}" for s in final_stamps(analysis))
+    return Diagnosis(final, gaps, note, out, wording.headline(final, out, stamped))
 
 
 def _own(s: Situation) -> bool:

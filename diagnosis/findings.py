@@ -33,6 +33,8 @@ _AUTH = (
 _CONSEQUENCE = ("vendor.",)
 # Re-verified findings that report the same verdict as a stamp under a more precise code.
 _SAME_VERDICT = {
+    "spf-fail": ("spf.service-not-included", "spf.gateway-bypassed"),
+    "spf-softfail": ("spf.service-not-included", "spf.gateway-bypassed"),
     "spf-permerror": ("spf.too-many-lookups", "spf.loop", "spf.void-lookups"),
     "dkim-fail": ("dkim.body-modified",),
 }

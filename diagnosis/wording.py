@@ -112,6 +112,7 @@ def date_sentence(n: DateNote) -> str:
     return f"The Date header is {duration(n.seconds)} before the first Received stamp: the client held the message, or its clock is wrong."
 
 
+_FAILED = frozenset({"fail", "softfail", "permerror", "temperror"})
 _WHERE = {
     Outcome.INBOX: "delivered it to the Inbox",
     Outcome.JUNK: "filed it in Junk",
@@ -120,7 +121,9 @@ _WHERE = {
 }
 
 
-def headline(situations: tuple[Situation, ...], outcome: OutcomeFact) -> str:
+def headline(
+    situations: tuple[Situation, ...], outcome: OutcomeFact, stamped: tuple[str, ...] = ()
+) -> str:
     """One sentence, causes first: the main situation, then what the receiver did."""
     by = {s.label: s for s in situations}
     cause = ""
@@ -141,6 +144,8 @@ def headline(situations: tuple[Situation, ...], outcome: OutcomeFact) -> str:
         cause = "A mailing-list message" + (" from a Google Group" if "google-groups" in by else "")
     elif "control" in by:
         cause = "Authentication and the delivery path are in order"
+    elif bad := [v for v in stamped if v.split("=", 1)[-1] in _FAILED]:
+        cause = f"The final receiver stamped {', '.join(bad)}"
     else:
         cause = "No particular situation was recognised"
     parts = [cause]

@@ -264,3 +264,13 @@ def test_every_corpus_message_gets_a_diagnosis_without_error() -> None:
         d = diagnose(analyze(path.read_bytes(), source_name=path.name))
         assert set(d.labels()) <= set(LABELS), path.name
         assert d.headline.endswith("."), path.name
+
+
+def test_headline_without_a_situation_names_the_failed_stamp() -> None:
+    # lab: shared-spf-not-updated.eml (SPF fails at Gmail, DMARC passes on DKIM): not a control
+    from tests.paths import SHARED_LAB, need_shared
+
+    need_shared()
+    d = diagnose(analyze((SHARED_LAB / "messages" / "shared-spf-not-updated.eml").read_bytes()))
+    assert "control" not in d.labels()
+    assert d.headline == "The final receiver stamped spf=fail."
