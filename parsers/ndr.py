@@ -20,9 +20,10 @@ from flufl.bounce import all_failures
 
 from headerlens import budgets
 from headerlens.model.core import Defect, HeaderField
-from headerlens.model.ndr import FailedRecipient, NdrFormat, NonDelivery, OriginalKind, Rejecter
+from headerlens.model.ndr import FailedRecipient, NdrFormat, NonDelivery, OriginalKind
 from headerlens.parsers import ndr_text
 from headerlens.parsers.ndr_codes import lookup, text_entry
+from headerlens.parsers.ndr_rejecter import author_domain, refusing_server, self_named, sender_host
 from headerlens.parsers.ndr_text import TextHit
 
 _SUBJECT = re.compile(
@@ -49,18 +50,6 @@ _BODY_SIGNS = (
     b"** address not found **",
     b"** message not delivered **",
     b"the response from the remote server was:",
-)
-# Filtering services that sit in front of the recipient's mailbox host (by MX host name).
-_GATEWAYS = re.compile(
-    r"mimecast\.com|pphosted\.com|ppe-hosted\.com|mail\.protection\.outlook\.com|iphmx\.com|"
-    r"barracudanetworks\.com|messagelabs\.com|trendmicro\.(?:com|eu)|hydra\.sophos\.com|"
-    r"mailcontrol\.com|fireeyecloud\.com|spamh\w*\.|mxthunder|antispamcloud\.com",
-    re.I,
-)
-_MAILBOX_HOSTS = re.compile(
-    r"(?:google|googlemail|gmail)\.com\.?$|outlook\.com\.?$|hotmail\.com\.?$|yahoodns\.net\.?$|"
-    r"yahoo\.com\.?$|secureserver\.net\.?$|icloud\.com\.?$|zoho\.\w+\.?$|gmx\.net\.?$",
-    re.I,
 )
 
 
@@ -319,74 +308,7 @@ def _vendor(r: FailedRecipient, fmt: NdrFormat) -> str | None:
     return None
 
 
-def _org(host: str | None) -> str:
-    labels = (host or "").lower().rstrip(".").rsplit("@", 1)[-1].split(".")
-    keep = 3 if len(labels) > 2 and len(labels[-2]) <= 3 and len(labels[-1]) == 2 else 2
-    return ".".join(labels[-keep:])
-
-
-def _rejecter(
-    r: FailedRecipient,
-    fmt: NdrFormat,
-    reporter: str | None,
-    sender: str | None,
-    forced: Rejecter | None,
-    remote_reply: bool = False,
-) -> tuple[Rejecter, str]:
-    """Which server refused: the remote MTA's name, a stamp in the reply, else the reporter's side.
-
-    ``sender`` is the returned message's author domain, when the report carries it.
-    """
-    if forced is not None:
-        return forced, "the rejection text names the sender's own set-up"
-    remote = r.remote_mta or ""
-    stamp = ndr_text.microsoft_stamp(r.diagnostic)
-    if remote and _GATEWAYS.search(remote):
-        return (
-            Rejecter.RECIPIENT_GATEWAY,
-            f"{remote} is a filtering service in front of the mailbox",
-        )
-    if remote and _MAILBOX_HOSTS.search(remote):
-        return Rejecter.RECIPIENT_MAILBOX, f"{remote} is a mailbox provider's MX"
-    if stamp:
-        return Rejecter.RECIPIENT_MAILBOX, f"the reply was written by Exchange Online ({stamp})"
-    if remote or r.remote_ip:
-        return Rejecter.RECIPIENT_SERVER, f"{remote or r.remote_ip} answered for the recipient"
-    if remote_reply and r.smtp_code is not None:
-        return Rejecter.RECIPIENT_SERVER, (
-            f"the recipient's server answered {r.smtp_code}; {reporter or 'the reporter'} "
-            "only relays its reply"
-        )
-    if re.search(r"RESOLVER\.|STOREDRV\.", r.diagnostic):
-        return Rejecter.RECIPIENT_MAILBOX, (
-            f"Exchange ({reporter or 'the reporting server'}) could not find or deliver to the "
-            "mailbox in its own organisation"
-        )
-    if reporter and _org(reporter) == _org(r.address):
-        role = (
-            Rejecter.RECIPIENT_GATEWAY if fmt is NdrFormat.MIMECAST else Rejecter.RECIPIENT_MAILBOX
-        )
-        return role, f"the report was written in the recipient's domain ({reporter})"
-    if reporter and sender and _org(reporter) == _org(sender):
-        return Rejecter.SENDER_OWN, f"{reporter} (the sender's domain) refused or gave up itself"
-    if reporter and sender:
-        return Rejecter.RECIPIENT_SERVER, (
-            f"{reporter} refused it itself and is not in the sender's domain ({sender})"
-        )
-    return Rejecter.UNKNOWN, "the report names no server that refused"
-
-
-# Formats whose diagnostic is the remote server's SMTP reply even when no remote host is named.
 _RELAYS_REMOTE_REPLY = frozenset({NdrFormat.QMAIL, NdrFormat.YAHOO, NdrFormat.AMAZON_SES})
-_AUTHOR = re.compile(rb"^(?:From|Return-Path):[^\n]*?@([A-Za-z0-9.-]+)", re.M | re.I)
-
-
-def _author_domain(original: bytes | None) -> str | None:
-    """The returned message's From (else Return-Path) domain, read from its header block."""
-    if not original:
-        return None
-    m = _AUTHOR.search(original[:65536])
-    return m.group(1).decode("ascii").lower() if m else None
 
 
 def parse_ndr(
@@ -425,8 +347,8 @@ def parse_ndr(
         quoted = ndr_text.quoted_original(text)
         if quoted:
             original, kind = quoted.encode("utf-8", "surrogateescape"), OriginalKind.QUOTED
-    reporter = reporting or generating or _sender_host(fields) or _self_named(text)
-    author = _author_domain(original)
+    reporter = reporting or generating or sender_host(fields) or self_named(text)
+    author = author_domain(original)
     context = text[:4096] if fmt is NdrFormat.GMAIL else ""
     cap = int(budgets.NDR_RECIPIENTS.limit)
     if len(recipients) > cap:
@@ -471,7 +393,7 @@ def _explain(
     # qmail, Yahoo and SES relay the remote's reply without naming it; Gmail says so in words
     remote_reply = fmt in _RELAYS_REMOTE_REPLY or "response from the remote server" in context
     forced = hit[1].rejecter if hit else None
-    rejecter, why = _rejecter(r, fmt, reporter, author, forced, remote_reply)
+    rejecter, why = refusing_server(r, fmt, reporter, author, forced, remote_reply)
     return FailedRecipient(
         address=r.address,
         original_recipient=r.original_recipient,
@@ -489,25 +411,6 @@ def _explain(
         rejecter_why=why,
         meaning=meaning,
     )
-
-
-_SELF_NAMED = re.compile(
-    r"This is the (?:mail system at host|qmail-send program at) ([A-Za-z0-9.-]+?)\.?\s"
-)
-
-
-def _self_named(text: str) -> str | None:
-    """The host a Postfix or qmail bounce names in its first line (a pasted text has no From)."""
-    m = _SELF_NAMED.search(text)
-    return m.group(1) if m else None
-
-
-def _sender_host(fields: tuple[HeaderField, ...]) -> str | None:
-    for f in fields:
-        if f.lname == "from":
-            m = re.search(r"@([\w.-]+)", f.value)
-            return m.group(1) if m else None
-    return None
 
 
 def _flufl(data: bytes, defects: list[Defect]) -> list[str]:

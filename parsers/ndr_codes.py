@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass
 
 from headerlens.model.ndr import CodeMeaning, Rejecter, WhoActs
-from headerlens.parsers.digits import is_ascii_digits
+from headerlens.parsers.rfc3463 import CODE, RFC3463, rfc3463_meaning
 
-RFC3463 = "RFC 3463"
 # Vendor documents the entries below follow.
 MS_NDR = (
     "Microsoft Learn, 'Email non-delivery reports and SMTP errors in Exchange Online' "
@@ -370,65 +369,6 @@ VENDOR: dict[tuple[str, str], Entry] = {
     ),
 }
 
-# RFC 3463 §3.x detail codes (subject.detail) and §3.1-3.8 subjects; §3.0 classes.
-DETAIL: dict[str, str] = {
-    "0.0": "other undefined status",
-    "1.0": "other address status",
-    "1.1": "bad destination mailbox address",
-    "1.2": "bad destination system address",
-    "1.3": "bad destination mailbox address syntax",
-    "1.4": "destination mailbox address ambiguous",
-    "1.6": "destination mailbox has moved",
-    "1.7": "bad sender's mailbox address syntax",
-    "1.8": "bad sender's system address",
-    "2.0": "other or undefined mailbox status",
-    "2.1": "mailbox disabled, not accepting messages",
-    "2.2": "mailbox full",
-    "2.3": "message length exceeds administrative limit",
-    "2.4": "mailing list expansion problem",
-    "3.0": "other or undefined mail system status",
-    "3.1": "mail system full",
-    "3.2": "system not accepting network messages",
-    "3.4": "message too big for system",
-    "4.0": "other or undefined network or routing status",
-    "4.1": "no answer from host",
-    "4.2": "bad connection",
-    "4.3": "directory server failure",
-    "4.4": "unable to route",
-    "4.5": "mail system congestion",
-    "4.6": "routing loop detected",
-    "4.7": "delivery time expired",
-    "5.0": "other or undefined protocol status",
-    "5.1": "invalid command",
-    "5.2": "syntax error",
-    "5.3": "too many recipients",
-    "6.0": "other or undefined media error",
-    "7.0": "other or undefined security status",
-    "7.1": "delivery not authorized, message refused",
-    "7.2": "mailing list expansion prohibited",
-    "7.7": "message integrity failure",
-}
-SUBJECT: dict[str, str] = {
-    "0": "other or undefined",
-    "1": "addressing",
-    "2": "mailbox",
-    "3": "mail system",
-    "4": "network and routing",
-    "5": "mail delivery protocol",
-    "6": "message content or media",
-    "7": "security or policy",
-}
-_WHO_BY_SUBJECT = {
-    "1": WhoActs.SENDER,
-    "2": WhoActs.RECIPIENT_ADMIN,
-    "3": WhoActs.RECIPIENT_ADMIN,
-    "4": WhoActs.RECIPIENT_ADMIN,
-    "5": WhoActs.SENDER_ADMIN,
-    "6": WhoActs.SENDER,
-    "7": WhoActs.SENDER_ADMIN,
-}
-CODE = re.compile(r"^([245])\.([0-9]{1,3})\.([0-9]{1,3})$")  # ASCII digits only
-
 
 def _meaning(key: str, e: Entry, matched: str) -> CodeMeaning:
     return CodeMeaning(key, e.explanation, e.who, e.fix, e.source, matched, e.about)
@@ -464,47 +404,4 @@ def lookup(
                 entry = VENDOR[("microsoft", "5.7.606")]
         if entry is not None:
             return _meaning(status, entry, "vendor-code")
-    if code is None:
-        return CodeMeaning(
-            status or "",
-            "The report gives no status code this catalogue can read.",
-            WhoActs.UNKNOWN,
-            "Read the diagnostic text.",
-            RFC3463,
-            "none",
-        )
-    cls, subject, detail_no = code.groups()
-    temporary = cls == "4"
-    who = WhoActs.NOBODY if temporary else _WHO_BY_SUBJECT.get(subject, WhoActs.UNKNOWN)
-    what = "Temporary failure" if temporary else "Permanent failure"
-    if cls == "2":
-        return CodeMeaning(
-            status or "",
-            "Success (delivered).",
-            WhoActs.NOBODY,
-            "Nothing.",
-            RFC3463 + " §3.1",
-            "rfc3463-class",
-        )
-    detail = DETAIL.get(f"{subject}.{detail_no}")
-    if detail is not None:
-        return CodeMeaning(
-            status or "",
-            f"{what}: {detail} ({RFC3463} {cls}.{subject}.{detail_no}).",
-            who,
-            "Retry later; the sending server normally does this itself."
-            if temporary
-            else "Read the diagnostic text for the receiver's reason.",
-            f"{RFC3463} §3.{int(subject) + 1}",
-            "rfc3463-detail",
-        )
-    area = SUBJECT.get(subject, "unknown subject")
-    return CodeMeaning(
-        f"{cls}.{subject}.x",
-        f"{what} in the area of {area} ({RFC3463} class {cls}, subject {subject}); the "
-        "detail code is not in the catalogue.",
-        who,
-        "Read the diagnostic text for the receiver's reason.",
-        f"{RFC3463} §3.1-§3.{int(subject) + 1 if is_ascii_digits(subject) else 1}",
-        "rfc3463-class",
-    )
+    return rfc3463_meaning(status)
