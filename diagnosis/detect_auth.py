@@ -181,7 +181,11 @@ def mailing_list(analysis: Analysis) -> Situation | None:
         (h.number for h in analysis.chain.hops if list_dom and same_org(h.received.by, list_dom)),
         None,
     )
-    return Situation("mailing-list", hop, tuple(ev[:4]), (("list", list_id or ""),))
+    facts = [("list", list_id or "")]
+    if arc := arc_acceptance(analysis):
+        facts.append(("arc", arc))
+        ev.insert(1, arc)
+    return Situation("mailing-list", hop, tuple(ev[:5]), tuple(facts))
 
 
 def _list_handled(analysis: Analysis, list_id: str, list_dom: str | None) -> list[str]:

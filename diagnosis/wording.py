@@ -41,7 +41,12 @@ def title(s: Situation) -> str:
     if label == "forward-nosrs":
         return f"Forwarded message: {s.fact('forwarder') or 'a forwarder'} re-sent it keeping the original envelope sender {s.fact('envelope') or ''}, so SPF cannot pass at the next receiver."
     if label == "mailing-list":
-        return f"Mailing-list message ({s.fact('list') or 'list headers present'}): the list server re-sent it, which changes what SPF, DKIM and DMARC can prove."
+        arc = (
+            " The final receiver accepted it on the list's ARC seal (compauth reason 130) although DMARC failed."
+            if s.fact("arc")
+            else ""
+        )
+        return f"Mailing-list message ({s.fact('list') or 'list headers present'}): the list server re-sent it, which changes what SPF, DKIM and DMARC can prove.{arc}"
     if label == "google-groups":
         return "The list is a Google Group: Google re-sent it and sealed ARC."
     if label == "ndr":

@@ -274,3 +274,19 @@ def test_headline_without_a_situation_names_the_failed_stamp() -> None:
     d = diagnose(analyze((SHARED_LAB / "messages" / "shared-spf-not-updated.eml").read_bytes()))
     assert "control" not in d.labels()
     assert d.headline == "The final receiver stamped spf=fail."
+
+
+def test_list_accepted_on_arc_is_explained() -> None:
+    raw = _msg(
+        "Authentication-Results: spf=pass (sender IP is 209.85.161.80) smtp.mailfrom=lists.example; dkim=pass header.d=lists.example;dmarc=fail action=none header.from=gmail.com;compauth=pass reason=130",
+        "Received: from mail-oo1-f80.google.com (209.85.161.80) by DB5EUR01FT015.mail.protection.outlook.com (10.1.1.1) with Microsoft SMTP Server id 15.20.1.1 via Frontend Transport; Mon, 1 May 2023 10:00:05 +0000",
+        "List-Id: <dev.lists.example>",
+        "List-Post: <mailto:dev@lists.example>",
+        "From: someone@gmail.com",
+    )
+    d = diagnose(analyze(raw))
+    lst = d.get("mailing-list")
+    assert lst is not None and lst.fact("arc") and "spoof" not in d.labels()
+    from headerlens.diagnosis.wording import title
+
+    assert "ARC seal (compauth reason 130)" in title(lst)
