@@ -123,3 +123,18 @@ def test_without_the_repair_the_shapes_mislead() -> None:
 )
 def test_ordinary_messages_are_left_alone(text: bytes) -> None:
     assert normalize_paste(text) == (text, ())
+
+
+def test_large_quoted_input_is_left_alone_quickly() -> None:
+    # A quoted copy is a header paste: a 25 MB input of quoted lines is not unquoted (it would
+    # cost one object per line), and is not scanned line by line either.
+    data = b"> X-A: b\n" * 2_800_000
+    out, notes = normalize_paste(data)
+    assert out is data and notes == ()
+
+
+def test_quoted_lines_with_bare_cr_line_ends() -> None:
+    data = b"> Subject: a\r> From: b@c.example\r> To: d@e.example\r"
+    out, notes = normalize_paste(data)
+    assert out == b"Subject: a\rFrom: b@c.example\rTo: d@e.example\r"
+    assert [n.code for n in notes] == ["input.paste-quoted"]
