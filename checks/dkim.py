@@ -42,7 +42,10 @@ from headerlens.parsers.digits import ascii_int
 from headerlens.parsers.dkimcoverage import header_coverage, unsigned_instance_defects
 
 ROTATION_AGE_DAYS = 7  # a key missing today on a message older than this was probably rotated
-_HAS_SIGNATURE = re.compile(rb"(?im)^dkim-signature[ \t]*:")
+# A field at the very start, or after a line feed: a pattern that starts with a literal byte
+# is searched ~10x faster than (?m)^ (0.6 s over a 25 MB header section).
+_FIRST_SIGNATURE = re.compile(rb"(?i)dkim-signature[ \t]*:")
+_HAS_SIGNATURE = re.compile(rb"(?i)\ndkim-signature[ \t]*:")
 _DnsFunc = Callable[..., bytes | None]  # dkimpy calls dnsfunc(name, timeout=...)
 _TEMP_RCODES = frozenset(
     {"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED", "MISSING", "FORMERR", "NOTIMP"}
@@ -195,7 +198,8 @@ async def verify_dkim(
     numbers would not match the rest of the report) and each verdict says why. ``digests``
     shares body hashes with the ARC check (it must be over the body of ``raw``).
     """
-    if not _HAS_SIGNATURE.search(raw, 0, header_length(raw)):  # not the body (0.6 s at 25 MB)
+    end = header_length(raw)  # the header section only: a body line is no signature
+    if not (_FIRST_SIGNATURE.match(raw, 0, end) or _HAS_SIGNATURE.search(raw, 0, end)):
         return ()
     # dkimpy gets the header section only: its parser would copy the body several times over;
     # the body hash is computed from a view of ``raw`` in bounded memory (checks.bodyhash).

@@ -327,3 +327,12 @@ async def test_signature_search_skips_the_body(monkeypatch: pytest.MonkeyPatch) 
         == ()
     )
     assert spans and all(end <= raw.index(b"\r\n\r\n") + 2 + 600 for _pos, end in spans)
+
+
+@pytest.mark.parametrize("where", ["first", "after-another-field"])
+async def test_signature_found_in_any_case_anywhere_in_the_header(where: str) -> None:
+    # the presence search: the very first field, or a field after a line feed, any case
+    signed = sign(_MSG, f"t={_ts(RECEIPT)};").replace(b"DKIM-Signature:", b"dkim-SIGNATURE:")
+    raw = signed if where == "first" else b"X-First: 1\r\n" + signed
+    v = await _check(raw)
+    assert v.result is DkimResult.PASS
