@@ -248,6 +248,8 @@ def test_routing_sections_snapshot(lab_dns: LabDns, snap_compare: Any) -> None:
     from tests.test_checkscreen import CheckApp
 
     full = _check(lab_dns, "eop-bypass.mxcheck.test", provider="eop", ip="192.0.2.99", dnsbl=True)
-    shown = dataclasses.replace(full, spf=None, dkim=(), dmarc=None, dns_log=(), advice=())
+    shown = dataclasses.replace(
+        full, spf=None, dkim=(), dmarc=None, dns_log=(), advice=(), records=()
+    )
     app = CheckApp(DomainCheckScreen("eop-bypass.mxcheck.test", shown, resolver=None))
     assert snap_compare(app, terminal_size=(110, 40))
