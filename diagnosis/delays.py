@@ -103,18 +103,36 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
             continue
         if gap < timedelta(0):
             kinds[i] = GapKind.SKEW
-        # one clock off: a gap mirrored by the next one (-67 min then +67 min, or the reverse)
-        if i + 1 < len(raw) and kinds[i + 1] is GapKind.TRANSIT:
-            nxt = raw[i + 1][2]
-            if (gap < timedelta(0)) != (nxt < timedelta(0)) and abs(gap + nxt) <= max(
-                SKEW_MATCH, abs(gap) / 10
-            ):
-                kinds[i] = kinds[i + 1] = GapKind.SKEW
-                notes[i] = notes[i + 1] = f"the clock of {raw[i][1].host or 'one host'} is off"
+        # one clock off: a gap mirrored by the next one that is not a few seconds (-67 min then
+        # +67 min, or the reverse); the stamps between were all written by the wrong clock
+        j = _mirror(raw, kinds, i)
+        if j is not None:
+            kinds[i] = kinds[j] = GapKind.SKEW
+            hosts = dict.fromkeys(s.host or "one host" for s, _b, _g in raw[i + 1 : j + 1])
+            notes[i] = notes[j] = f"the clock of {' and '.join(hosts)} is off"
     return tuple(
         Gap(a.hop, b.hop, a.host, gap.total_seconds(), kinds[i], notes[i])
         for i, (a, b, gap) in enumerate(raw)
     )
+
+
+def _mirror(
+    raw: list[tuple[_Stamp, _Stamp, timedelta]], kinds: list[GapKind], i: int
+) -> int | None:
+    """The gap that undoes gap ``i``: the next one longer than rounding, of the opposite sign and
+    (with the few seconds in between) the same size; None when there is none."""
+    gap = raw[i][2]
+    between = timedelta(0)
+    for j in range(i + 1, len(raw)):
+        nxt = raw[j][2]
+        if kinds[j] is not GapKind.TRANSIT:
+            return None
+        if abs(nxt) < SKEW_MIN:
+            between += nxt
+            continue
+        undone = abs(gap + between + nxt) <= max(SKEW_MATCH, abs(gap) / 10)
+        return j if (gap < timedelta(0)) != (nxt < timedelta(0)) and undone else None
+    return None
 
 
 def date_note(analysis: Analysis, forged: frozenset[int] = frozenset()) -> DateNote | None:
