@@ -343,7 +343,7 @@ async def test_catalogue_payloads_in_every_field_stay_inert(tmp_path: Path) -> N
         await pilot.pause()
         for _ in range(tree.last_line + 1):
             await pilot.press("down")
-            for tab in ("d", "a", "f", "n", "t", "h"):
+            for tab in ("d", "p", "a", "f", "n", "t", "h"):
                 await pilot.press(tab)
                 await pilot.pause()
                 painted = app.export_screenshot()

@@ -17,6 +17,9 @@ from headerlens.tui.app import HeaderlensApp
 from tests.paths import REPO
 
 OFFLINE = VerifyOptions(offline=True)
+# every tab at 80x24: the smallest terminal the console promises to work in
+TAB_KEYS = (("hops", "p"), ("auth", "a"), ("findings", "f"), ("dns", "n"), ("timeline", "t"))
+TAB_KEYS += (("headers", "h"),)
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +49,7 @@ def _then(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
         ("findings", ("f",), (120, 36)),
         ("timeline", ("t",), (120, 36)),
         ("small-80x24", (), (80, 24)),
+        *((f"80x24-{tab}", (key,), (80, 24)) for tab, key in TAB_KEYS),
     ],
 )
 def test_analysis_screen(

@@ -9,8 +9,9 @@ from textual.widgets import Static
 
 from headerlens.checks.options import VerifyOptions
 from headerlens.model.dns import DnsRecord
-from headerlens.tui.analysis import AnalysisScreen, dns_failures
+from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.app import HeaderlensApp
+from headerlens.tui.status import dns_failures
 from tests.dnslab import LabDns, SilentUdpPort
 from tests.paths import EXAMPLES
 

@@ -27,14 +27,15 @@ from textual.widgets.option_list import Option
 
 from headerlens.diagnosis import diagnose
 from headerlens.model import Analysis, Finding
-from headerlens.model.dns import DnsRecord
-from headerlens.model.verification import Verification, VerifyMode
+from headerlens.model.verification import Verification
 from headerlens.textsafe import inert
 from headerlens.tui.authpanel import auth_text
 from headerlens.tui.detail import describe, raw_header
+from headerlens.tui.hoptable import HopTable
 from headerlens.tui.hoptree import HopTree, NodeRef
 from headerlens.tui.ndr import rejected_text
 from headerlens.tui.safe import SEVERITY_STYLE, safe, safe_block
+from headerlens.tui.status import status_text
 from headerlens.tui.timeline import diagnosis_text, timeline_text
 
 if TYPE_CHECKING:
@@ -45,30 +46,9 @@ DOMAIN_CHECK_FINDINGS = frozenset(
     {"dkim.onmicrosoft-unaligned", "spf.service-not-included", "spf.too-many-lookups"}
 )
 
-TABS = ("details", "auth", "findings", "dns", "timeline", "headers")
-
-
-_FAILED = ("TIMEOUT", "SERVFAIL", "REFUSED", "ERROR", "MISSING", "YXDOMAIN")
-_FAILED_WORDS = {
-    "TIMEOUT": "timed out",
-    "MISSING": "not in the snapshot",
-    "ERROR": "could not be asked",
-}
-
-
-def dns_failures(log: tuple[DnsRecord, ...]) -> tuple[int, list[str]]:
-    """Queries really sent (cache hits left out) and the rcodes of those that got no answer."""
-    sent = [r for r in log if not r.from_cache]
-    return len(sent), [r.rcode for r in sent if r.rcode in _FAILED]
-
-
-def _failure_words(failed: list[str], sent: int) -> str:
-    """'7 of 7 timed out' / '3 of 9 failed: 2 timed out, 1 SERVFAIL'."""
-    counts = {code: failed.count(code) for code in dict.fromkeys(failed)}
-    parts = [f"{n} {_FAILED_WORDS.get(code, code)}" for code, n in counts.items()]
-    if len(counts) == 1:
-        return f"{len(failed)} of {sent} {_FAILED_WORDS.get(failed[0], failed[0])}"
-    return f"{len(failed)} of {sent} failed: {', '.join(parts)}"
+TABS = ("details", "hoptable", "auth", "findings", "dns", "timeline", "headers")
+# The widget that takes the keyboard when its tab opens (the list, not the tab strip).
+_TAB_FOCUS = {"findings": "#findings-list", "hoptable": "#hop-table", "dns": "#dns-table"}
 
 
 class AnalysisScreen(Screen[None]):
@@ -81,6 +61,7 @@ class AnalysisScreen(Screen[None]):
         Binding("c", "copy_summary", "Copy", id="copy_summary"),
         Binding("y", "copy_node", "Copy node", id="copy_node", show=False),
         Binding("d", "tab('details')", "Details", id="tab_details", show=False),
+        Binding("p", "tab('hoptable')", "Hops", id="tab_hoptable", show=False),
         Binding("a", "tab('auth')", "Auth", id="tab_auth", show=False),
         Binding("f", "tab('findings')", "Findings", id="tab_findings", show=False),
         Binding("n", "tab('dns')", "DNS log", id="tab_dns", show=False),
@@ -132,6 +113,8 @@ class AnalysisScreen(Screen[None]):
             with TabbedContent(id="tabs", initial="details"):
                 with TabPane("Details", id="details"), VerticalScroll():
                     yield Static(id="detail-text", markup=False)
+                with TabPane("Hops", id="hoptable"):
+                    yield HopTable(id="hop-table")
                 with TabPane("Auth", id="auth"), VerticalScroll():
                     yield Static(id="auth-text", markup=False)
                 with TabPane("Findings", id="findings"):
@@ -149,6 +132,7 @@ class AnalysisScreen(Screen[None]):
         tree = self.query_one(HopTree)
         tree.show(self.shown)
         tree.focus()
+        self.query_one(HopTable).show(self.shown)
         table = self.query_one("#dns-table", DataTable)
         table.add_columns("name", "type", "rcode", "answer", "TTL", "ms", "resolver")
         self.query_one("#timeline-text", Static).update(timeline_text(self.shown))
@@ -211,37 +195,7 @@ class AnalysisScreen(Screen[None]):
         self._fill_dns()
 
     def _status_text(self) -> Text:
-        v = self.verification
-        out = Text()
-        if self.note:
-            out.append(safe(self.note, "italic"))
-            out.append("  ")
-        if v is None:
-            out.append("◌ verification starting…", style="yellow")
-        elif not v.done:
-            out.append(
-                f"◌ verifying over {v.mode.value}: waiting for {', '.join(v.pending)}…",
-                style="yellow",
-            )
-            out.append(f"  {len(v.dns_log)} DNS answers so far", style="dim")
-        elif v.mode is VerifyMode.OFFLINE:
-            out.append("○ offline: stamped verdicts only, nothing re-verified", style="yellow")
-        else:
-            sent, failed = dns_failures(v.dns_log)
-            if sent and len(failed) == sent:
-                out.append(
-                    f"✖ DNS did not answer ({_failure_words(failed, sent)})", style="bold red"
-                )
-                out.append(
-                    "  nothing could be re-verified; the stamped verdicts stand alone", style="dim"
-                )
-            elif failed:
-                out.append(f"⚠ partly verified over {v.mode.value}", style="yellow")
-                out.append(safe(f"  ({_failure_words(failed, sent)}; {v.resolver})", "dim"))
-            else:
-                out.append(f"✔ verified over {v.mode.value}", style="green")
-                out.append(safe(f"  ({v.resolver}, {len(v.dns_log)} DNS answers)", "dim"))
-        return out
+        return status_text(self.verification, self.note)
 
     def _findings(self) -> tuple[Finding, ...]:
         if self.shown_verification is not None:
@@ -321,10 +275,7 @@ class AnalysisScreen(Screen[None]):
                 app.action_check_domain(domain, provider)
                 return
         if finding.hop_number is not None:
-            tree = self.query_one(HopTree)
-            tree.select_hop(finding.hop_number)
-            tree.focus()
-            self.query_one(TabbedContent).active = "details"
+            self._jump_to_hop(finding.hop_number)
 
     def _headers_text(self) -> Text:
         out = Text()
@@ -337,6 +288,7 @@ class AnalysisScreen(Screen[None]):
     def action_flip_order(self) -> None:
         tree = self.query_one(HopTree)
         tree.show(self.shown, newest_first=not tree.newest_first)
+        self.query_one(HopTable).show(self.shown, newest_first=tree.newest_first)
         order = "newest" if tree.newest_first else "oldest"
         self.notify(f"Hops now listed {order} first.", markup=False)
 
@@ -348,6 +300,30 @@ class AnalysisScreen(Screen[None]):
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        self._focus_tab(tab)
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id is not None:
+            self._focus_tab(event.pane.id)
+
+    def _focus_tab(self, tab: str) -> None:
+        """A list tab takes the keyboard as it opens: ↑ ↓ and Enter work at once."""
+        selector = _TAB_FOCUS.get(tab)
+        if selector is not None:
+            self.query_one(selector).focus()
+
+    @on(DataTable.RowSelected, "#hop-table")
+    def _hop_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row of the hop table: that hop in the tree, expanded, with its details."""
+        if event.row_key.value is not None:
+            self._jump_to_hop(int(event.row_key.value))
+
+    def _jump_to_hop(self, hop_number: int) -> None:
+        tree = self.query_one(HopTree)
+        tree.select_hop(hop_number)
+        tree.focus()
+        self.query_one(TabbedContent).active = "details"
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

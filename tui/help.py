@@ -14,7 +14,7 @@ from textual.widgets import Static
 GENERAL = """\
 headerlens — keys
   ↑ ↓ ← →, Enter   move in the hop tree, expand a hop
-  d a f n t h      Details, Auth, Findings, DNS log, Timeline, Headers tabs
+  d p a f n t h    Details, Hops (a table), Auth, Findings, DNS log, Timeline, Headers
   o                oldest-first / newest-first hop order
   r                re-verify (flush the DNS cache, query again)
   e                export the findings summary (Markdown, JSON, HTML)
@@ -31,6 +31,10 @@ PANELS = {
     "paste": "Paste the headers (the terminal's paste works) and press Ctrl+R to analyse.",
     "findings-list": "Findings: plain-language problems with a suggested fix. Enter jumps to "
     "the hop the finding is about.",
+    "hop-table": "Hops: the Received chain as a table, one row per hop: when it was stamped "
+    "(UTC), the delay since the previous hop, who handed it over (HELO / reverse DNS / IP), the "
+    "receiving host, the protocol and TLS. ★ marks the trust boundary. Enter shows the hop in the "
+    "tree, expanded.",
     "dns-table": "DNS log: every query the re-verification made, with the answer, TTL and time.",
     "check_domain": "Domain check: what a domain publishes (SPF tree, DKIM selectors, DMARC, MX, "
     "MTA-STS, TLS-RPT, BIMI, DNSSEC), checked now over DNS. Type a domain and press Enter; an "

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
 
 from headerlens.model import Analysis, AuthResults, Hop, HopRole, ReceivedSPF, Vendor, VendorHeader
 from headerlens.model.auth import ARCSet
@@ -14,6 +16,8 @@ from headerlens.report.words import fmt_delay
 from headerlens.tui.safe import SEVERITY_STYLE, join, result_text, safe
 
 SLOW_HOP = timedelta(minutes=5)
+# What Tree looks for in a click's meta to toggle a node (textual.widgets._tree.TOGGLE_STYLE).
+TOGGLE_STYLE = Style.from_meta({"toggle": True})
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,47 +66,72 @@ def short_role(hop: Hop) -> str:
     return " ".join(p for p in parts if p)
 
 
-def hop_label(hop: Hop) -> Text:
-    """``3 ▸ EOP frontend  mail-x.outbound.protection.outlook.com [40.107.22.101] TLS1_2  +2 s``."""
+_METHOD_ORDER = {"dmarc": 0, "spf": 1, "dkim": 2, "arc": 3}
+Parts = list[tuple[int, Text]]  # (rank, piece): rank 0 always shown, the highest dropped first
+
+
+def fit(parts: Parts, width: int) -> Text:
+    """Join ``parts``, dropping the highest-ranked ones until the label fits ``width`` cells.
+
+    A tree row is one line: what would be cut at the right edge (the verdicts, the delay, the
+    IP) is kept, and host names, which the detail pane and the hop table show whole, give way.
+    """
+    kept = list(parts)
+    while sum(p.cell_len for _, p in kept) > width and any(rank for rank, _ in kept):
+        drop = max(range(len(kept)), key=lambda i: (kept[i][0], i))
+        del kept[drop]
+    label = join(*(p for _, p in kept))
+    label.truncate(max(width, 1), overflow="ellipsis")  # only essentials left: mark the cut
+    return label
+
+
+def hop_parts(hop: Hop) -> Parts:
+    """``3 ★ boundary EOP frontend  mail-x… ← mail-y… [40.107.22.101]  TLS1_2  +2 s``."""
     r = hop.received
-    role = short_role(hop)
-    host = r.by or "(no by)"
-    parts: list[Text | str] = [
-        Text(f"{hop.number:>2} ", style="bold"),
-        Text("★ boundary ", style="bold reverse") if hop.is_boundary else "",
-        safe(role, "bold cyan"),  # the product version comes from the Received text
-        "  ",
-        safe(host),
-    ]
+    parts: Parts = [(0, Text(f"{hop.number:>2} ", style="bold"))]
+    if hop.is_boundary:
+        parts += [(0, Text("★ ", style="bold reverse")), (3, Text("boundary ", style="bold"))]
+    # the product version comes from the Received text
+    parts += [(4, safe(short_role(hop), "bold cyan")), (6, join("  ", safe(r.by or "(no by)")))]
     sender = r.from_rdns or r.from_helo
-    if sender or r.from_ip:
-        parts += [Text(" ← ", style="dim"), safe(sender or "")]
-        if r.from_ip:
-            parts += [" ", safe(f"[{r.from_ip}]", "dim")]
+    if r.from_ip:
+        if sender:
+            parts.append((7, join(Text(" ← ", style="dim"), safe(sender))))
+        arrow = " " if sender else " ← "
+        parts.append((0, join(Text(arrow, style="dim"), safe(f"[{r.from_ip}]", "dim"))))
+    elif sender:
+        parts.append((5, join(Text(" ← ", style="dim"), safe(sender))))
     if r.tls_version:
-        parts += ["  ", safe(r.tls_version, "green")]
+        parts.append((5, join("  ", safe(r.tls_version, "green"))))
     if hop.number > 1 and hop.delay is not None:
         style = "bold red" if hop.clock_skew else ("bold yellow" if hop.delay > SLOW_HOP else "dim")
-        parts += ["  ", Text(fmt_delay(hop.delay), style=style)]
+        parts.append((0, Text(f"  {fmt_delay(hop.delay)}", style=style)))
         if hop.clock_skew:
-            parts.append(Text(" clock skew", style="bold red"))
+            parts.append((0, Text(" clock skew", style="bold red")))
     elif r.timestamp is None:
-        parts.append(Text("  (date unparsed)", style="yellow"))
-    return join(*parts)
+        parts.append((1, Text("  (date unparsed)", style="yellow")))
+    return parts
 
 
-def auth_label(ar: AuthResults) -> Text:
+def auth_parts(ar: AuthResults) -> Parts:
     """``Authentication-Results mx.google.com: spf=pass dkim=pass dmarc=pass``."""
     name = ar.header_name
     if ar.instance is not None:
         name += f" i={ar.instance}"
-    parts: list[Text | str] = [safe(name, "bold"), " ", safe(ar.authserv_id or "(Microsoft)")]
-    parts.append(": ")
-    for i, r in enumerate(ar.results):
+    verdicts: list[Text | str] = []
+    # DMARC first: where the row is cut, the verdict that decides delivery stays in view
+    ordered = sorted(
+        ar.results, key=lambda r: _METHOD_ORDER.get(r.method.lower(), len(_METHOD_ORDER))
+    )
+    for i, r in enumerate(ordered):
         if i:
-            parts.append(" ")
-        parts += [safe(r.method), "=", result_text(r.result)]
-    return join(*parts)
+            verdicts.append(" ")
+        verdicts += [safe(r.method), "=", result_text(r.result)]
+    return [
+        (2, join(safe(name, "bold"), " ")),
+        (3, join(safe(ar.authserv_id or "(Microsoft)"), ": ")),
+        (0, join(*verdicts)),
+    ]
 
 
 def spf_label(rs: ReceivedSPF) -> Text:
@@ -117,18 +146,22 @@ def arc_label(s: ARCSet) -> Text:
     )
 
 
-def vendor_label(vh: VendorHeader) -> Text:
+def vendor_parts(vh: VendorHeader) -> Parts:
     worst = max(
         (f.severity for f in vh.fields), key=lambda s: list(SEVERITY_STYLE).index(s), default=None
     )
     style = SEVERITY_STYLE.get(worst, "") if worst is not None and worst.value != "info" else ""
-    return join(safe(vh.header_name, "bold"), ": ", safe(vh.summary or vh.vendor, style))
+    return [
+        (2, join(safe(vh.header_name, "bold"), ": ")),
+        (0, safe(vh.summary or vh.vendor, style)),
+    ]
 
 
 class HopTree(Tree[NodeRef]):
     """The delivery path as a navigable tree (attributes down: call ``show(analysis)``)."""
 
     def __init__(self, *, id: str | None = None) -> None:
+        self._parts: dict[int, Parts] = {}  # node id -> its label's ranked parts
         super().__init__(Text("message"), data=NodeRef("message"), id=id)
         self.show_root = True
         self.newest_first = False
@@ -144,14 +177,16 @@ class HopTree(Tree[NodeRef]):
         subject = analysis.subject if analysis.subject is not None else "(no Subject)"
         root.set_label(join(Text("✉ ", style="bold"), safe(subject)))
         root.data = NodeRef("message")
-        by_hop: dict[int | None, list[tuple[int, Text, NodeRef]]] = {}
+        self._parts = {}
+        by_hop: dict[int | None, list[tuple[int, Parts, NodeRef]]] = {}
 
-        def attach(header_index: int, label: Text, ref: NodeRef, hop: int | None) -> None:
-            by_hop.setdefault(hop, []).append((header_index, label, ref))
+        def attach(header_index: int, label: Parts | Text, ref: NodeRef, hop: int | None) -> None:
+            parts = [(0, label)] if isinstance(label, Text) else label
+            by_hop.setdefault(hop, []).append((header_index, parts, ref))
 
         for ar in analysis.auth_results:
             ref = NodeRef("auth", None, ar.header_index, ar)
-            attach(ar.header_index, auth_label(ar), ref, ar.stamped_by_hop)
+            attach(ar.header_index, auth_parts(ar), ref, ar.stamped_by_hop)
         for rs in analysis.received_spf:
             ref = NodeRef("spf", None, rs.header_index, rs)
             attach(rs.header_index, spf_label(rs), ref, rs.stamped_by_hop)
@@ -160,7 +195,7 @@ class HopTree(Tree[NodeRef]):
             attach(idx, arc_label(s), NodeRef("arc", None, idx, s), s.stamped_by_hop)
         for vh in analysis.vendor_headers:
             ref = NodeRef("vendor", None, vh.header_index, vh)
-            attach(vh.header_index, vendor_label(vh), ref, vh.stamped_by_hop)
+            attach(vh.header_index, vendor_parts(vh), ref, vh.stamped_by_hop)
 
         hops = list(analysis.chain.hops)
         if self.newest_first:
@@ -169,14 +204,20 @@ class HopTree(Tree[NodeRef]):
             root.add_leaf(Text("No Received lines: the path is unknown", style="yellow"))
         for h in hops:
             children = sorted(by_hop.get(h.number, []), key=lambda t: -t[0])
+            parts = hop_parts(h)
             node = root.add(
-                hop_label(h),
+                join(*(p for _, p in parts)),
                 data=NodeRef("hop", h.number, h.header_index, h),
                 expand=bool(children) and (h.is_boundary or h.number == len(hops)),
                 allow_expand=bool(children),
             )
+            self._parts[node.id] = parts
             for _idx, label, ref in children:
-                node.add_leaf(label, data=NodeRef(ref.kind, h.number, ref.header_index, ref.item))
+                leaf = node.add_leaf(
+                    join(*(p for _, p in label)),
+                    data=NodeRef(ref.kind, h.number, ref.header_index, ref.item),
+                )
+                self._parts[leaf.id] = label
         delivered = sorted(by_hop.get(None, []), key=lambda t: -t[0])
         if delivered:
             node = root.add(
@@ -185,8 +226,28 @@ class HopTree(Tree[NodeRef]):
                 expand=True,
             )
             for _idx, label, ref in delivered:
-                node.add_leaf(label, data=ref)
+                leaf = node.add_leaf(join(*(p for _, p in label)), data=ref)
+                self._parts[leaf.id] = label
         root.expand()
+
+    def render_label(self, node: TreeNode[NodeRef], base_style: Style, style: Style) -> Text:
+        """The label fitted to the width the row has (see :func:`fit`)."""
+        parts = self._parts.get(node.id)
+        if parts is None:
+            return super().render_label(node, base_style, style)
+        depth = 0
+        parent = node.parent
+        while parent is not None:
+            depth += 1
+            parent = parent.parent
+        icon = 2 if node.allow_expand else 0  # the ▶ / ▼ before an expandable label
+        room = self.scrollable_content_region.width - depth * self.guide_depth - icon
+        label = fit(parts, room) if room > 0 else join(*(p for _, p in parts))
+        label.stylize(style)
+        if node.allow_expand:
+            icon_text = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+            return Text.assemble((icon_text, base_style + TOGGLE_STYLE), label)
+        return label
 
     def select_hop(self, hop_number: int) -> None:
         """Move the cursor to the node of ``hop_number``."""
@@ -196,6 +257,9 @@ class HopTree(Tree[NodeRef]):
                 and node.data.kind == "hop"
                 and node.data.hop_number == hop_number
             ):
-                self.select_node(node)
+                # move_cursor, not select_node: selecting toggles (auto_expand), so a jump to an
+                # open hop folded it away; a jump shows the hop's verdicts, never hides them
+                node.expand()
+                self.move_cursor(node)
                 self.scroll_to_node(node)
                 return

@@ -1,0 +1,70 @@
+"""The hops as a flat table (hop, time, delay, from, by, with, TLS), as header analysers show them."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from headerlens.model import Analysis, Hop
+from headerlens.report.words import fmt_delay
+from headerlens.tui.hoptree import SLOW_HOP
+from headerlens.tui.safe import safe
+
+COLUMNS = ("hop", "time (UTC)", "delay", "from (HELO / rDNS / IP)", "by", "with", "TLS")
+
+
+def _sender(hop: Hop) -> Text:
+    """``helo / rdns / [ip]``, each part only once (a HELO that equals the rDNS is not repeated)."""
+    r = hop.received
+    names = [n for n in dict.fromkeys((r.from_helo, r.from_rdns)) if n]
+    if r.from_ip:
+        names.append(f"[{r.from_ip}]")
+    return safe(" / ".join(names) or "?")
+
+
+def _delay(hop: Hop) -> Text:
+    if hop.number == 1:
+        return Text("start", style="dim")
+    if hop.delay is None:
+        return Text("?", style="yellow")
+    if hop.clock_skew:
+        return Text(f"{fmt_delay(hop.delay)} skew", style="bold red")
+    return Text(fmt_delay(hop.delay), style="bold yellow" if hop.delay > SLOW_HOP else "")
+
+
+def hop_row(hop: Hop) -> tuple[Text, ...]:
+    """One row; every cell a Text made by safe(): header text is never markup."""
+    r = hop.received
+    when = r.timestamp.astimezone(UTC).strftime("%d %b %H:%M:%S") if r.timestamp else None
+    number = Text(f"{hop.number}")
+    if hop.is_boundary:
+        number.append(" ★", style="bold")
+    return (
+        number,
+        safe(when) if when else Text("unparsed", style="yellow"),
+        _delay(hop),
+        _sender(hop),
+        safe(r.by or "?"),
+        safe(r.with_protocol or ""),
+        safe(r.tls_version or "", "green"),
+    )
+
+
+class HopTable(DataTable[Text]):
+    """The Received chain row by row; Enter on a row shows that hop in the tree."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, zebra_stripes=True, cursor_type="row")
+
+    def show(self, analysis: Analysis, *, newest_first: bool = False) -> None:
+        """Fill the table with ``analysis``'s hops in the tree's order."""
+        if not self.columns:
+            self.add_columns(*COLUMNS)
+        self.clear()
+        hops = list(analysis.chain.hops)
+        if newest_first:
+            hops.reverse()
+        for hop in hops:
+            self.add_row(*hop_row(hop), key=str(hop.number))

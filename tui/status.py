@@ -1,0 +1,63 @@
+"""The status line (how far verification got, and whether DNS answered) above the hop tree."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from headerlens.model.dns import DnsRecord
+from headerlens.model.verification import Verification, VerifyMode
+from headerlens.tui.safe import safe
+
+_FAILED = ("TIMEOUT", "SERVFAIL", "REFUSED", "ERROR", "MISSING", "YXDOMAIN")
+_FAILED_WORDS = {
+    "TIMEOUT": "timed out",
+    "MISSING": "not in the snapshot",
+    "ERROR": "could not be asked",
+}
+
+
+def dns_failures(log: tuple[DnsRecord, ...]) -> tuple[int, list[str]]:
+    """Queries really sent (cache hits left out) and the rcodes of those that got no answer."""
+    sent = [r for r in log if not r.from_cache]
+    return len(sent), [r.rcode for r in sent if r.rcode in _FAILED]
+
+
+def _failure_words(failed: list[str], sent: int) -> str:
+    """'7 of 7 timed out' / '3 of 9 failed: 2 timed out, 1 SERVFAIL'."""
+    counts = {code: failed.count(code) for code in dict.fromkeys(failed)}
+    parts = [f"{n} {_FAILED_WORDS.get(code, code)}" for code, n in counts.items()]
+    if len(counts) == 1:
+        return f"{len(failed)} of {sent} {_FAILED_WORDS.get(failed[0], failed[0])}"
+    return f"{len(failed)} of {sent} failed: {', '.join(parts)}"
+
+
+def status_text(v: Verification | None, note: str | None = None) -> Text:
+    """'✔ verified over live DNS', '⚠ partly verified', '✖ DNS did not answer (7 of 7 timed out)'."""
+    out = Text()
+    if note:
+        out.append(safe(note, "italic"))
+        out.append("  ")
+    if v is None:
+        out.append("◌ verification starting…", style="yellow")
+    elif not v.done:
+        out.append(
+            f"◌ verifying over {v.mode.value}: waiting for {', '.join(v.pending)}…",
+            style="yellow",
+        )
+        out.append(f"  {len(v.dns_log)} DNS answers so far", style="dim")
+    elif v.mode is VerifyMode.OFFLINE:
+        out.append("○ offline: stamped verdicts only, nothing re-verified", style="yellow")
+    else:
+        sent, failed = dns_failures(v.dns_log)
+        if sent and len(failed) == sent:
+            out.append(f"✖ DNS did not answer ({_failure_words(failed, sent)})", style="bold red")
+            out.append(
+                "  nothing could be re-verified; the stamped verdicts stand alone", style="dim"
+            )
+        elif failed:
+            out.append(f"⚠ partly verified over {v.mode.value}", style="yellow")
+            out.append(safe(f"  ({_failure_words(failed, sent)}; {v.resolver})", "dim"))
+        else:
+            out.append(f"✔ verified over {v.mode.value}", style="green")
+            out.append(safe(f"  ({v.resolver}, {len(v.dns_log)} DNS answers)", "dim"))
+    return out
