@@ -5,7 +5,8 @@ A receiver prepends its fields above its own Received line (RFC 5321 §4.4, RFC 
 field above the boundary hop's Received line was written inside the receiving organisation and one
 below it arrived with the message. Three receiver habits are known and checked, never assumed:
 Gmail and Postfix milters write their stamps directly below their own Received line (counted when
-the stamp carries the receiver's identity), Exchange Online appends its organisation headers at the
+the stamp carries the receiver's identity; a pass there only when something the sender cannot
+write backs it), Exchange Online appends its organisation headers at the
 bottom and renames what another organisation wrote ("-Untrusted", "-Original"), and Rspamd milters
 append at the bottom under the receiver's own queue id.
 """
@@ -116,6 +117,7 @@ class _Zones:
         """Facts about the whole header read once: where the block of stamps under the boundary
         line ends, which kinds of stamp the receiver wrote above its lines, Rspamd's queue id."""
         self.block_end = 0
+        self.block: list[HeaderField] = []
         self.kinds_above: set[str] = set()
         self.repeats: set[int] = set()
         if self.boundary_hop is not None:
@@ -129,6 +131,7 @@ class _Zones:
             ):
                 end += 1
             self.block_end = end
+            self.block = list(fields[line + 1 : end])
             self.kinds_above = {g.lname for g in fields[:line] if self.writes_above(g.index)}
             self.repeats = _repeats(fields[line + 1 : end])
         # Rspamd's block appended at the bottom: the run of its fields around its queue id
@@ -313,6 +316,43 @@ def _below_line_stamp(z: _Zones, f: HeaderField) -> bool:
     return ip is None or ip == z.boundary_hop.received.from_ip
 
 
+# A stamp saying pass: what a sender gains by forging (a fail or none it would not plant).
+_CLAIMS_PASS = re.compile(r"=\s*pass\b", re.IGNORECASE)
+_PASS_STAMPS = frozenset({"authentication-results", "arc-authentication-results"})
+
+
+def _claims_pass(f: HeaderField) -> bool:
+    if f.lname == "received-spf":
+        return f.value.strip().lower().startswith("pass")
+    return f.lname in _PASS_STAMPS and _CLAIMS_PASS.search(f.value) is not None
+
+
+def _uncorroborated_pass(z: _Zones, f: HeaderField) -> str | None:
+    """Why a pass stamp under the boundary line cannot be told from one the sender planted at
+    the top of its own header, or None when something the sender cannot write backs it: Gmail
+    and ProtonMail always write their block there first (a planted copy repeats it) and Gmail
+    writes one field of each kind; the receiver's Rspamd tied to it by the queue id of its own
+    Received line shows its filter stamped this message."""
+    if not _claims_pass(f):
+        return None
+    hop = z.boundary_hop
+    if hop is not None and hop.vendor is Vendor.GMAIL:
+        first = next(g for g in z.block if g.lname == f.lname)
+        if first is f:
+            return None
+        return (
+            "A second " + f.name + " under Gmail's Received line: Gmail writes one, before "
+            "anything that came with the message, so this one is not Gmail's (possibly forged)."
+        )
+    if z.reserialised or (z.rspamd_queue and z.rspamd_queue in z.receiver_ids):
+        return None
+    return (
+        "Directly below the receiver's Received line, where the sender's own header begins: a "
+        "pass there cannot be told from one the sender planted, and nothing the receiver wrote "
+        "shows it stamped this message (possibly forged)."
+    )
+
+
 def _field(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     name = f.lname
     hop = z.by_index.get(f.index) if name == "received" else None
@@ -344,6 +384,9 @@ def _field(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
         and _below_line_stamp(z, f)
         and z.boundary_hop is not None
     ):
+        doubt = _uncorroborated_pass(z, f)
+        if doubt is not None:
+            return _unknown(f, doubt, stamp_identity(f))
         where = (
             "Right after the Received block (this receiver lists its Received fields first)"
             if z.reserialised
