@@ -11,12 +11,13 @@ from headerlens.diagnosis.inputs import (
     entry,
     envelope,
     fields,
+    org,
     receiver_auth_indices,
     same_org,
     srs_original_domain,
     submission_hops,
 )
-from headerlens.diagnosis.replyto import reply_to_elsewhere
+from headerlens.diagnosis.replyto import FREEMAIL, reply_to_elsewhere
 from headerlens.diagnosis.wording import duration
 from headerlens.model import Analysis, Hop
 from headerlens.model.provenance import Author
@@ -90,20 +91,31 @@ def compromised(analysis: Analysis, outcome: OutcomeFact, is_list: bool) -> Situ
     below = [h for h in analysis.chain.hops if b is None or h.number < b.hop_number]
     ev: list[str] = []
     hop_number = None
+    submissions = submission_hops(analysis)
     for hop in below:
         helo = hop.received.from_helo or ""
-        if _ODD_HELO.match(helo) and hop.received.by:
+        # a workstation name counts where a mailbox user sends: an authenticated submission or a
+        # client on the organisation's own network; a public client with it talking straight to
+        # an MX is a spam bot's default name, not someone's account
+        ip = hop.received.from_ip
+        user_side = hop in submissions or (ip is not None and is_internal_ip(ip))
+        if _ODD_HELO.match(helo) and hop.received.by and user_side:
             ev.append(
                 f"hop {hop.number}: a client announcing itself as '{helo}' gave the message to {hop.received.by}"
             )
             hop_number = hop_number or hop.number
     if not is_list:
-        for hop in submission_hops(analysis):
+        for hop in submissions:
             if hop not in below:
                 continue
             own = _own_account(analysis, hop)
             odd = reply_to_elsewhere(analysis)
-            junked = outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE)
+            # a free-mail provider authenticates whoever opened the account: spam from one that
+            # was junked is as likely the spammer's own account as a taken-over one
+            dom = analysis.from_addr.domain if analysis.from_addr else None
+            junked = outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE) and (
+                org(dom) not in FREEMAIL
+            )
             if own and (odd or junked or ev):
                 ev.append(
                     f"hop {hop.number}: authenticated submission ({hop.received.with_protocol or 'SMTP AUTH'}) "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from headerlens.analyze import analyze
 from headerlens.diagnosis import GapKind, diagnose
 from tests.paths import CORPUS, need_shared
-from tests.test_diagnosis import _chain
+from tests.test_diagnosis import _chain, _msg
 
 
 def test_skew_of_several_stamps_on_one_wrong_clock_is_not_a_delay() -> None:
@@ -52,3 +52,60 @@ def test_shared_trendmicro_gateway_clock_is_not_a_67_minute_delay() -> None:
     d = diagnose(analyze(path.read_bytes(), source_name=path.name))
     assert "delay" not in d.labels()
     assert [g.kind for g in d.gaps if abs(g.seconds) > 3600] == [GapKind.SKEW, GapKind.SKEW]
+
+
+def _submitted(from_addr: str, helo: str, with_: str, client_ip: str) -> bytes:
+    """A message submitted at hop 1 to the sender's server, then delivered into EOP and junked."""
+    dom = from_addr.rsplit("@", 1)[1]
+    return _msg(
+        "Received: from BN8PR19MB1.namprd19.prod.outlook.com (::1) by BN8PR19MB2.namprd19.prod.outlook.com with HTTPS; Fri, 26 May 2023 13:09:43 +0000",
+        f"Authentication-Results: spf=pass (sender IP is 203.0.113.9) smtp.mailfrom={dom}; dkim=pass (signature was verified) header.d={dom};dmarc=pass action=none header.from={dom};compauth=pass reason=100",
+        f"Received: from smtp.{dom} (203.0.113.9) by BN8NAM11FT051.mail.protection.outlook.com (10.13.177.1) with Microsoft SMTP Server id 15.20.6433.18 via Frontend Transport; Fri, 26 May 2023 13:09:41 +0000",
+        f"Received: from {helo} ([{client_ip}]) by smtp.{dom} with {with_} id 77; Fri, 26 May 2023 13:09:39 +0000",
+        f"From: Someone <{from_addr}>",
+        "To: victim@example.org",
+        "Subject: invoice",
+        "Date: Fri, 26 May 2023 13:09:38 +0000",
+        f"Return-Path: {from_addr}",
+        "X-MS-Exchange-Organization-SCL: 6",
+        "X-Microsoft-Antispam-Mailbox-Delivery: ucf:0;jmr:0;auth:0;dest:J;OFR:SpamFilterAuthJ",
+    )
+
+
+def test_junked_mail_from_a_free_mail_account_is_not_by_itself_a_taken_over_account() -> None:
+    """icloud.com authenticates whoever opened the account: junk alone says nothing of a
+    takeover. The same message from a company's own server still raises the suspicion."""
+    free = diagnose(analyze(_submitted("xq81@icloud.com", "[192.0.2.1]", "ESMTPSA", "17.57.155.28")))
+    assert "junk" in free.labels() and "compromised-account" not in free.labels()
+    company = diagnose(
+        analyze(_submitted("billing@acme-widgets.example", "[192.0.2.1]", "ESMTPSA", "17.57.155.28"))
+    )
+    assert "compromised-account" in company.labels()
+
+
+def test_workstation_helo_straight_to_an_mx_is_a_bot_not_an_account() -> None:
+    """HELO ADMINISTRATOR from a public address, unauthenticated, to an MX: a spam bot's default
+    name. The same name on an authenticated submission is a mailbox user's PC."""
+    bot = diagnose(
+        analyze(_submitted("news@acme-widgets.example", "ADMINISTRATOR", "esmtp", "205.251.145.68"))
+    )
+    assert "compromised-account" not in bot.labels()
+    user = diagnose(
+        analyze(_submitted("news@acme-widgets.example", "ADMINISTRATOR", "ESMTPA", "205.251.145.68"))
+    )
+    assert "compromised-account" in user.labels()
+    lan = diagnose(
+        analyze(_submitted("news@acme-widgets.example", "ADMINISTRATOR", "esmtp", "10.254.211.21"))
+    )
+    assert "compromised-account" in lan.labels()
+
+
+def test_shared_icloud_and_list_bot_are_not_taken_over_accounts() -> None:
+    for name in (
+        "icloud-proofpoint-to-eop-all-pass.eml",
+        "sourceforge-list-smtpsvc-date-1899.eml",
+    ):
+        path = CORPUS / "eml" / name
+        need_shared(path)
+        d = diagnose(analyze(path.read_bytes(), source_name=name))
+        assert "compromised-account" not in d.labels(), name
