@@ -144,7 +144,11 @@ def headline(
     elif "compromised-account" in by:
         cause = "Probably sent from a taken-over account at the sending domain"
     elif "forward-srs" in by or "forward-nosrs" in by:
-        cause = "A forwarded message (fix at the forwarder, not the author's domain)"
+        cause = "A forwarded message"
+        # a fix only where the final receiver's checks failed: a forward that nothing blamed
+        # (an internal re-send, or no verdict stamped at all) needs no repair
+        if any(v.split("=", 1)[-1] in _FAILED for v in stamped):
+            cause += " (fix at the forwarder, not the author's domain)"
     elif "mailing-list" in by:
         cause = "A mailing-list message" + (" from a Google Group" if "google-groups" in by else "")
     elif "control" in by:

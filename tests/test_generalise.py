@@ -109,3 +109,39 @@ def test_shared_icloud_and_list_bot_are_not_taken_over_accounts() -> None:
         need_shared(path)
         d = diagnose(analyze(path.read_bytes(), source_name=name))
         assert "compromised-account" not in d.labels(), name
+
+
+def _resent(ar: str | None) -> bytes:
+    lines = [
+        "Received: from relay.example.org (relay.example.org [198.51.100.20]) by mx.example.net with ESMTP id 2; Mon, 5 Nov 2007 09:17:40 +0000",
+        "Received: from outside.example (outside.example [203.0.113.5]) by relay.example.org with ESMTP id 1; Mon, 5 Nov 2007 09:17:37 +0000",
+        "Resent-From: <dump@example.org>",
+        "Resent-To: <admin@example.net>",
+        "Return-Path: <me@example.org>",
+        "From: Shop <offers@shop.example>",
+        "To: dump@example.org",
+        "Subject: deals",
+        "Date: Mon, 5 Nov 2007 09:17:30 +0000",
+    ]
+    if ar:
+        lines.insert(0, f"Authentication-Results: mx.example.net; {ar}")
+    return _msg(*lines)
+
+
+def test_a_forward_that_nothing_blamed_gets_no_fix_in_the_headline() -> None:
+    """A re-sent message with no failing verdict: the forward is a fact, not a fault."""
+    quiet = diagnose(analyze(_resent(None)))
+    assert "forward-nosrs" in quiet.labels()
+    assert quiet.headline.startswith("A forwarded message") and "fix" not in quiet.headline
+    failed = diagnose(
+        analyze(_resent("spf=fail smtp.mailfrom=me@example.org; dmarc=fail header.from=shop.example"))
+    )
+    assert "forward-nosrs" in failed.labels()
+    assert "fix at the forwarder" in failed.headline
+
+
+def test_shared_internal_resend_is_not_told_to_fix_the_forwarder() -> None:
+    path = CORPUS / "eml" / "nonenglish-date-pn-pax-2007-with-trendmicro-smex-headers.eml"
+    need_shared(path)
+    d = diagnose(analyze(path.read_bytes(), source_name=path.name))
+    assert d.headline.startswith("A forwarded message") and "fix" not in d.headline
