@@ -37,6 +37,7 @@ from headerlens.tui.ndr import rejected_text
 from headerlens.tui.safe import SEVERITY_STYLE, safe, safe_block
 from headerlens.tui.status import status_text
 from headerlens.tui.timeline import diagnosis_text, timeline_text
+from headerlens.tui.verdictbar import findings_label, verdict_bar
 
 if TYPE_CHECKING:
     from headerlens.tui.app import HeaderlensApp
@@ -182,9 +183,10 @@ class AnalysisScreen(Screen[None]):
 
     def _refresh_verification(self) -> None:
         self.query_one("#status", Static).update(self._status_text())
-        self.query_one("#diagnosis", Static).update(
-            diagnosis_text(diagnose(self.shown, self.shown_verification))
-        )
+        d = diagnose(self.shown, self.shown_verification)
+        bounce = diagnose(self.analysis) if self.shown is not self.analysis else None
+        bar = verdict_bar(self.shown, self.shown_verification, d, bounce)
+        self.query_one("#diagnosis", Static).update(bar.append("\n").append(diagnosis_text(d)))
         if self.analysis.ndr is not None:
             summary = rejected_text(self.analysis, self.verification, full=False)
             self.query_one("#rejected", Static).update(summary)
@@ -207,6 +209,9 @@ class AnalysisScreen(Screen[None]):
     def _fill_findings(self) -> None:
         ol = self.query_one("#findings-list", OptionList)
         ol.clear_options()
+        tab = self.query_one(TabbedContent).get_tab("findings")
+        tab.label = findings_label(self._findings())
+        tab.refresh(layout=True)  # the label's width changed
         for i, f in enumerate(self._findings()):
             prompt = Text()
             prompt.append(f"{f.severity.value.upper():<8}", style=SEVERITY_STYLE[f.severity])

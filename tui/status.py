@@ -31,6 +31,11 @@ def _failure_words(failed: list[str], sent: int) -> str:
     return f"{len(failed)} of {sent} failed: {', '.join(parts)}"
 
 
+def blind(v: Verification) -> bool:
+    """The checks found the resolver blind (finding verify.resolver-blind, checks/findings_resolver)."""
+    return any(f.code == "verify.resolver-blind" for f in v.findings)
+
+
 def status_text(v: Verification | None, note: str | None = None) -> Text:
     """'✔ verified over live DNS', '⚠ partly verified', '✖ DNS did not answer (7 of 7 timed out)'."""
     out = Text()
@@ -53,6 +58,15 @@ def status_text(v: Verification | None, note: str | None = None) -> Text:
             out.append(f"✖ DNS did not answer ({_failure_words(failed, sent)})", style="bold red")
             out.append(
                 "  nothing could be re-verified; the stamped verdicts stand alone", style="dim"
+            )
+        elif blind(v):
+            out.append("⚠ the resolver may not see the internet", style="bold yellow")
+            out.append(
+                safe(
+                    f"  (it answered NXDOMAIN for names the receiver verified; {v.resolver}): "
+                    "its answers are not evidence, the stamped verdicts stand",
+                    "dim",
+                )
             )
         elif failed:
             out.append(f"⚠ partly verified over {v.mode.value}", style="yellow")
