@@ -104,8 +104,12 @@ def _parse_from(
     first_ip = normalize_ip(first) if first else None
     helo_word = _host(first) if first and not first_ip else None
     found: dict[str, str | None] = {"helo": None, "ip": None, "rdns": None}
-    for comment in clause.comments:
+    # Comments glued to the first word are the client's HELO text ("from x([192.0.2.1])
+    # (unknown [203.0.113.5])"): read only when the receiver wrote no comment of its own.
+    for comment in clause.comments or clause.glued:
         _from_comment(comment, found)
+    if clause.comments and clause.glued and helo_word:
+        helo_word += "".join(f"({c})" for c in clause.glued)
     explicit_helo, ip, rdns = found["helo"], found["ip"], found["rdns"]
     if ip is None:
         # A bare literal after the name: GMX "from rdns (EHLO helo) [ip]", Exim 3 "from h [ip]"

@@ -27,6 +27,7 @@ class Token:
 
     kind: str  # "word", "comment", "angle", "literal", "quoted"
     text: str  # for comments/angles/literals: the inside, without the delimiters
+    glued: bool = False  # no whitespace between it and the token before
 
 
 @dataclass(slots=True)
@@ -34,6 +35,9 @@ class Clause:
     keyword: str
     words: list[str] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
+    # comments glued to the clause's first word, e.g. "from x([192.0.2.1])": an SMTP HELO
+    # argument holds no whitespace, so they are part of the client's own HELO text
+    glued: list[str] = field(default_factory=list)
 
 
 # "1.2.3.4:25" (Exim port) and "[::1]:25" forms
@@ -154,7 +158,8 @@ def tokenize(text: str) -> list[Token]:
         else:
             j, closed = _delimited_end(text, i, c)
             inner = text[i + 1 : j - 1] if closed else text[i + 1 : j]
-            tokens.append(Token(_KIND[c], inner.strip()))
+            glued = bool(tokens) and i > 0 and not text[i - 1].isspace()
+            tokens.append(Token(_KIND[c], inner.strip(), glued))
             i = j
     return tokens
 
@@ -219,7 +224,12 @@ def group_clauses(tokens: list[Token]) -> tuple[list[Clause], list[str]]:
     leading: list[str] = []  # comments before any keyword, e.g. "(qmail 1 invoked from network)"
     seen: set[str] = set()
     current: Clause | None = None
+    helo_tail = False  # right after the 'from' clause's first word, no whitespace yet
     for tok in tokens:
+        if helo_tail and tok.glued and tok.kind == "comment" and current is not None:
+            current.glued.append(tok.text)
+            continue
+        helo_tail = False
         if tok.kind == "word":
             lower = tok.text.lower()
             if lower in _KEYWORDS and lower not in seen:
@@ -227,6 +237,8 @@ def group_clauses(tokens: list[Token]) -> tuple[list[Clause], list[str]]:
                 seen.add(lower)
                 clauses.append(current)
                 continue
+        if current is not None and current.keyword == "from" and not current.words:
+            helo_tail = True
         if current is None:
             if tok.kind == "comment":
                 leading.append(tok.text)

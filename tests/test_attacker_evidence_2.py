@@ -176,6 +176,34 @@ REVERIFIED = {
         EOP + BODY.replace("\r\n\r\n", "\r\n" + MS_CLAIMS + "\r\n"),
         A,
     ),
+    # the client's HELO carries parentheses (Postfix accepts any HELO without whitespace):
+    # the receiver's own comment after it names the client, not the text glued to the HELO
+    "postfix-helo-with-glued-ip": (
+        RX.replace("from mail.fabrikam.com", f"from x([{F}])") + FORGED + BODY,
+        A,
+    ),
+    "postfix-helo-with-glued-private-ip": (
+        RX.replace("from mail.fabrikam.com", "from mx.fabrikam.com(10.0.0.5)") + FORGED + BODY,
+        A,
+    ),
+    "postfix-helo-with-glued-rdns-and-ip": (
+        RX.replace("from mail.fabrikam.com", f"from x(unknown[{F}])") + FORGED + BODY,
+        A,
+    ),
+    "exchange-helo-with-glued-ip": (
+        f"Received: from x({F}) ({A}) by EXCH01.fabrikam.com (10.1.0.5) with Microsoft SMTP "
+        f"Server id 15.2.1118.7 via Frontend Transport; {D}\r\n"
+        + FORGED.replace("mx.fabrikam.com (Postfix)", "EXCH01.fabrikam.com")
+        + BODY,
+        A,
+    ),
+    "exchange-helo-with-glued-private-ip": (
+        f"Received: from x(10.1.0.9) ({A}) by EXCH01.fabrikam.com (10.1.0.5) with Microsoft SMTP "
+        f"Server id 15.2.1118.7 via Frontend Transport; {D}\r\n"
+        + FORGED.replace("mx.fabrikam.com (Postfix)", "EXCH01.fabrikam.com")
+        + BODY,
+        A,
+    ),
     "private-client-between": (
         RX + f"Received: from internal (internal [10.0.0.7]) by mx.fabrikam.com (Postfix) with "
         f"ESMTP id 1; {D}\r\n" + FORGED + BODY,
@@ -194,3 +222,16 @@ def test_reverified_spoof_fails(raw: str, ip: str, lab_dns: LabDns) -> None:
     assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
     for method in ("spf", "dmarc", "arc"):
         assert stamped(a, method) != "pass", method
+
+
+def test_a_comment_glued_to_the_helo_is_the_helos_text() -> None:
+    from headerlens.parsers.received import parse_received
+
+    r = parse_received(
+        f"from x([{F}]) (unknown [{A}]) by mx.fabrikam.com (Postfix) with ESMTP id 1; {D}"
+    )
+    assert r.from_ip == A
+    assert r.from_helo == f"x([{F}])"
+    # with no comment of the receiver's own, a glued one is all there is (older MTAs)
+    r = parse_received(f"from mail.example.net({A}) by mx.fabrikam.com with SMTP; {D}")
+    assert r.from_ip == A
