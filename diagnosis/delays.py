@@ -28,6 +28,7 @@ class _Stamp:
     hop: int  # hop number; 0 and below for X-Received stamps older than the chain
     host: str | None
     when: datetime
+    index: int  # position of its field in the header section (0 = top-most)
 
 
 def _wall(dt: datetime) -> datetime:
@@ -69,15 +70,15 @@ def _older_x_received(analysis: Analysis) -> list[_Stamp]:
             continue
         r = parse_received(f.value)
         if r.timestamp is not None and r.by:
-            out.append(_Stamp(0, r.by, r.timestamp))
+            out.append(_Stamp(0, r.by, r.timestamp, f.index))
     out.reverse()  # oldest first
-    return [_Stamp(i - len(out), s.host, s.when) for i, s in enumerate(out)]
+    return [_Stamp(i - len(out), s.host, s.when, s.index) for i, s in enumerate(out)]
 
 
 def stamps(analysis: Analysis) -> list[_Stamp]:
     """Every dated stamp, oldest first (X-Received before the chain when it was renamed)."""
     chain = [
-        _Stamp(h.number, h.received.by, h.received.timestamp)
+        _Stamp(h.number, h.received.by, h.received.timestamp, h.header_index)
         for h in analysis.chain.hops
         if h.received.timestamp is not None
     ]
@@ -92,9 +93,12 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
     ]
     kinds: list[GapKind] = [GapKind.TRANSIT] * len(raw)
     notes = [""] * len(raw)
+    delivered = _deliveries(analysis)
     for i, (a, b, _gap) in enumerate(raw):
         if a.hop in forged:
             kinds[i] = GapKind.FORGED
+        elif any(b.index < d < a.index for d in delivered):
+            kinds[i] = GapKind.REDELIVERED
         elif tz_label(a.when, b.when):
             kinds[i] = GapKind.TZ_LABEL
             notes[i] = f"{a.when:%H:%M:%S %z} then {b.when:%H:%M:%S %z}"
@@ -135,13 +139,29 @@ def _mirror(
     return None
 
 
+def _deliveries(analysis: Analysis) -> list[int]:
+    """Header positions of Delivered-To fields with Received lines above them: the message was
+    delivered into a mailbox there and later sent on (a forward, or a re-send of a saved copy)."""
+    top = min((h.header_index for h in analysis.chain.hops), default=None)
+    if top is None:
+        return []
+    return [f.index for f in fields(analysis, "delivered-to") if f.index > top]
+
+
 def date_note(analysis: Analysis, forged: frozenset[int] = frozenset()) -> DateNote | None:
-    """The Date header against the first stamp not on a forged line, when far apart."""
+    """The Date header against the first stamp not on a forged line, when far apart; when the
+    message was delivered once and sent on later, against the first stamp of the later sending
+    when the Date is nearer to it (a re-sent copy carries the re-sender's Date)."""
     st = [s for s in stamps(analysis) if s.hop not in forged]
     if analysis.date is None or not st:
         return None
     first = st[0]
-    diff = analysis.date - first.when
+    date = analysis.date
+    for d in _deliveries(analysis):
+        later = [s for s in st if s.index < d]
+        if later and abs(date - later[0].when) < abs(date - first.when):
+            first = later[0]
+    diff = date - first.when
     if diff > DATE_AHEAD:
         kind = GapKind.TZ_LABEL if tz_label(first.when, analysis.date) else GapKind.SKEW
         return DateNote(diff.total_seconds(), kind, first.host)

@@ -51,6 +51,7 @@ class GapKind(enum.Enum):
     SKEW = "clock skew"  # one host's clock is wrong: a negative gap and its matching positive one
     TZ_LABEL = "time-zone label"  # the wall clocks agree; one zone label is wrong
     FORGED = "forged line"  # the earlier stamp is on a Received line the sender wrote
+    REDELIVERED = "earlier delivery"  # delivered to a mailbox (Delivered-To) between the stamps
     UNDATED = "undated"
 
 

@@ -73,6 +73,7 @@ def delay_findings(d: Diagnosis) -> list[Finding]:
             GapKind.SKEW: "delay.clock-skew",
             GapKind.TZ_LABEL: "delay.tz-label",
             GapKind.FORGED: "delay.forged-line",
+            GapKind.REDELIVERED: "delay.earlier-delivery",
         }.get(g.kind)
         if code is None:
             continue

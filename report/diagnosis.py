@@ -16,6 +16,7 @@ _KIND_NOTE = {
     GapKind.SKEW: " (clock skew, not time spent)",
     GapKind.TZ_LABEL: " (time-zone label, not a delay)",
     GapKind.FORGED: " (after a forged line: no queue)",
+    GapKind.REDELIVERED: " (in a mailbox before it was sent on: no queue)",
 }
 
 

@@ -145,3 +145,42 @@ def test_shared_internal_resend_is_not_told_to_fix_the_forwarder() -> None:
     need_shared(path)
     d = diagnose(analyze(path.read_bytes(), source_name=path.name))
     assert d.headline.startswith("A forwarded message") and "fix" not in d.headline
+
+
+def _resent_copy(delivered_to_at_top: bool) -> bytes:
+    """A copy delivered to a mailbox on 5 Oct and sent again on 7 Oct (Date of the re-send)."""
+    lines = [
+        "Received: from relay.example.net (relay.example.net [203.0.113.7]) by mx.example.org with ESMTP id 3; Mon, 7 Oct 2024 18:59:29 +0000",
+        "Received: from sender.example (sender.example [198.51.100.7]) by relay.example.net with ESMTP id 2; Mon, 7 Oct 2024 18:59:16 +0000",
+        "Delivered-To: saved@mailbox.example",
+        "Received: from out.shop.example (out.shop.example [192.0.2.40]) by mx.mailbox.example with ESMTP id 1; Sat, 5 Oct 2024 00:48:25 +0000",
+        "From: Shop <news@sender.example>",
+        "To: victim@example.org",
+        "Subject: key created",
+        "Date: Mon, 07 Oct 2024 11:59:16 -0700",
+    ]
+    if delivered_to_at_top:
+        lines.insert(0, lines.pop(2))
+    return _msg(*lines)
+
+
+def test_time_in_a_mailbox_before_a_resend_is_not_a_queue() -> None:
+    """A Delivered-To between two Received lines: the older stamps belong to an earlier
+    delivery; the 66 h after it are time in that mailbox, and the Date is the re-sender's."""
+    d = diagnose(analyze(_resent_copy(delivered_to_at_top=False)))
+    assert d.gaps[0].kind is GapKind.REDELIVERED
+    assert "delay" not in d.labels() and "tz-artefact" not in d.labels()
+    assert d.date_note is None
+    # the same stamps without a delivery in between: a 66 h queue on mx.mailbox.example
+    plain = diagnose(analyze(_resent_copy(delivered_to_at_top=True)))
+    assert plain.gaps[0].kind is GapKind.TRANSIT
+    delay = plain.get("delay")
+    assert delay is not None and delay.fact("host") == "mx.mailbox.example"
+
+
+def test_shared_resent_copy_has_no_66_hour_queue() -> None:
+    path = CORPUS / "eml" / "mailgun-spoof-arc-reject-spf-softfail-dkim-fail-invalid-date.eml"
+    need_shared(path)
+    d = diagnose(analyze(path.read_bytes(), source_name=path.name))
+    assert "delay" not in d.labels() and "tz-artefact" not in d.labels()
+    assert [g.kind for g in d.gaps if g.seconds > 3600] == [GapKind.REDELIVERED]

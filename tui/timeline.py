@@ -18,6 +18,7 @@ _NOT_TIME = {
     GapKind.SKEW: "clock skew (not time spent)",
     GapKind.TZ_LABEL: "time-zone label (not a delay)",
     GapKind.FORGED: "forged line (no queue)",
+    GapKind.REDELIVERED: "in a mailbox, then sent on (no queue)",
 }
 
 
