@@ -330,13 +330,14 @@ def big_message(proxy: Proxy, big: Path, rounds: int) -> dict[str, Any]:
 
 def console(proxy: Proxy, hops300: Path, rounds: int) -> dict[str, Any]:
     """Measurement 4: fresh process per run, alternating the two messages."""
-    out: dict[str, list[dict[str, Any]]] = {"eop": [], "hops300": []}
+    out: dict[str, list[dict[str, Any]]] = {"eop": [], "hops300": [], "bare": []}
     files = {"eop": EOP_MESSAGE, "hops300": hops300}
     for i in range(rounds + 1):
-        for key in _order(i, ["eop", "hops300"]):
+        for key in _order(i, ["bare", "eop", "hops300"]):
+            args = ["--bare"] if key == "bare" else [str(files[key]), str(proxy.port)]
             spawn = time.time()
             done = subprocess.run(
-                [sys.executable, str(BENCH / "console.py"), str(files[key]), str(proxy.port)],
+                [sys.executable, str(BENCH / "console.py"), *args],
                 cwd=ROOT,
                 capture_output=True,
                 text=True,
@@ -344,10 +345,47 @@ def console(proxy: Proxy, hops300: Path, rounds: int) -> dict[str, Any]:
             )
             res = json.loads(done.stdout)
             res["launch_to_render_ms"] = (res["render_wall"] - spawn) * 1000
+            if "verdicts_wall" in res:
+                res["launch_to_verdicts_ms"] = (res["verdicts_wall"] - spawn) * 1000
             if i > 0:
                 out[key].append(res)
         log(f"console round {i}/{rounds} done")
     return out
+
+
+def console_only(delay: float, rounds: int, output: Path) -> None:
+    """Measurement 4 alone (same lab DNS, proxy and messages as a full run), stored in place of
+    the previous one with its own date, command and machine; the rest of the data is kept."""
+    from bigmsg import generate
+    from console import make_hops
+
+    stored = BENCH / "results.json"
+    data: dict[str, Any] = json.loads(stored.read_text(encoding="utf-8"))
+    WORK.mkdir(exist_ok=True)
+    _big, big_zones = generate(WORK / "big")
+    hops300 = make_hops(WORK / "hops300.eml")
+    dnsdir = WORK / "dns"
+    shutil.rmtree(dnsdir, ignore_errors=True)
+    dnsdir.mkdir()
+    lab = start_lab_dns([LAB_ZONES, big_zones], dnsdir)
+    proxy: Proxy | None = None
+    try:
+        proxy = Proxy(lab.nameservers[0], delay)
+        data["console"] = console(proxy, hops300, rounds)
+    finally:
+        if proxy is not None:
+            proxy.stop()
+        lab.stop()
+    data["console_run"] = {
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+        "argv": sys.argv,
+        "machine": machine(),
+        "delay_ms": delay * 1000,
+        "rounds": rounds,
+    }
+    stored.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    write_results(data, output, argv=data["argv"], env=os.environ.copy())
+    log(f"wrote {output}")
 
 
 def median(values: list[float]) -> float:
@@ -361,9 +399,18 @@ def main() -> None:
     p.add_argument("--delay", type=float, default=0.025, help="seconds per DNS query (25 ms)")
     p.add_argument("--rounds", type=int, default=7, help="measured runs per tool (>= 5)")
     p.add_argument("--output", default=str(BENCH / "RESULTS.md"))
+    p.add_argument(
+        "--only",
+        choices=["console"],
+        help="run this measurement alone and replace it in the stored bench/results.json "
+        "(its date and command are recorded beside it)",
+    )
     a = p.parse_args()
     if a.rounds < 5:
         p.error("--rounds must be at least 5")
+    if a.only == "console":
+        console_only(a.delay, a.rounds, Path(a.output))
+        return
     for tool in ("node", "npm"):
         if shutil.which(tool) is None:
             sys.exit(f"bench: {tool} is not installed")
