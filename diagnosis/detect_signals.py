@@ -170,7 +170,14 @@ def forged_hops(analysis: Analysis) -> dict[int, str]:
 def paste_damage(analysis: Analysis) -> Situation | None:
     ev: list[str] = []
     for d in analysis.defects:
-        if d.code in ("input.bare-cr", "input.mixed-eol", "input.unindented-continuation"):
+        # a stray line (no colon, no indentation) is a continuation that lost its indentation
+        # where the line above could not take it, e.g. a Message-ID folded onto its own line
+        if d.code in (
+            "input.bare-cr",
+            "input.mixed-eol",
+            "input.unindented-continuation",
+            "input.stray-line",
+        ):
             ev.append(d.message)
     prev_empty = False
     for f in analysis.headers:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from headerlens.analyze import analyze
 from headerlens.diagnosis import Diagnosis, GapKind, diagnose
+from headerlens.model import InputKind
 from tests.paths import CORPUS, need_shared
 from tests.test_diagnosis import _chain, _msg
 
@@ -190,3 +191,26 @@ def test_shared_resent_copy_has_no_66_hour_queue() -> None:
     d = _shared("mailgun-spoof-arc-reject-spf-softfail-dkim-fail-invalid-date.eml")
     assert "delay" not in d.labels() and "tz-artefact" not in d.labels()
     assert [g.kind for g in d.gaps if g.seconds > 3600] == [GapKind.REDELIVERED]
+
+
+def test_a_line_without_a_field_name_in_the_header_is_paste_damage() -> None:
+    """A folded Message-ID whose indentation was lost in a copy: the line has no colon, so it is
+    skipped; the header block is damaged and the report must say so."""
+    data = (
+        b"Received: from a.example (a.example [198.51.100.7]) by mx.example.net with ESMTP id 1;"
+        b" Mon, 1 May 2023 10:00:00 +0000\n"
+        b"Message-ID:\n"
+        b"<abc123@a.example>\n"
+        b"From: a@a.example\n"
+        b"Subject: x\n\n"
+    )
+    d = diagnose(analyze(data, kind=InputKind.HEADERS))
+    damage = d.get("paste-damage")
+    assert damage is not None and any("<abc123@a.example>" in e for e in damage.evidence)
+
+
+def test_shared_reordered_header_dump_is_paste_damage() -> None:
+    path = CORPUS / "headers" / "outlookcom-to-gmail-ipv6-arc-dkim-temperror-reordered-unfolded.txt"
+    need_shared(path)
+    d = diagnose(analyze(path.read_bytes(), source_name=path.name, kind=InputKind.HEADERS))
+    assert "paste-damage" in d.labels()
