@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from headerlens.diagnosis.facts import Outcome, OutcomeFact
-from headerlens.diagnosis.inputs import boundary_hop, by_receiver, fields, receiver_fields
+from headerlens.diagnosis.inputs import boundary_hop, receiver_fields
 from headerlens.model import Analysis
 
 _DEST = re.compile(r"\bdest:([A-Z])\b", re.IGNORECASE)
@@ -27,15 +27,6 @@ _RSPAMD_ACTION = {
 def _receiver_name(analysis: Analysis) -> str | None:
     hop = boundary_hop(analysis)
     return hop.received.by if hop is not None else None
-
-
-def _rspamd_is_receivers(analysis: Analysis, index: int) -> bool:
-    """Rspamd milters append at the bottom; X-Rspamd-Server naming the receiver's host counts."""
-    if by_receiver(analysis, index):
-        return True
-    server = next((f.value.strip().lower() for f in fields(analysis, "x-rspamd-server")), "")
-    receiver = (_receiver_name(analysis) or "").lower()
-    return bool(server) and bool(receiver) and server.split(".")[0] in receiver.split(".")
 
 
 def _microsoft(analysis: Analysis) -> OutcomeFact | None:
@@ -88,11 +79,13 @@ def _others(analysis: Analysis) -> OutcomeFact | None:
             return OutcomeFact(Outcome.JUNK, (f"{f.name}: {f.value.strip()}",), who)
         if state in {"clean", "legit"}:
             return OutcomeFact(Outcome.INBOX, (f"{f.name}: {f.value.strip()}",), who)
-    for f in fields(analysis, "x-rspamd-action"):
-        if _rspamd_is_receivers(analysis, f.index):
-            outcome = _RSPAMD_ACTION.get(f.value.strip().lower())
-            if outcome is not None and outcome is not Outcome.UNKNOWN:
-                return OutcomeFact(outcome, (f"{f.name}: {f.value.strip()}",), who)
+    # Rspamd appends at the bottom, where the sender's own header is: only the run the field
+    # attribution ties to the receiver by its queue id counts (an X-Rspamd-Server naming the
+    # receiver's host is text the sender can write too)
+    for f in receiver_fields(analysis, "x-rspamd-action"):
+        outcome = _RSPAMD_ACTION.get(f.value.strip().lower())
+        if outcome is not None and outcome is not Outcome.UNKNOWN:
+            return OutcomeFact(outcome, (f"{f.name}: {f.value.strip()}",), who)
     for f in receiver_fields(analysis, "x-spam-flag", "x-spam"):
         flag = f.value.strip().lower()
         if flag.startswith("yes"):

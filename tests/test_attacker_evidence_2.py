@@ -235,3 +235,16 @@ def test_a_comment_glued_to_the_helo_is_the_helos_text() -> None:
     # with no comment of the receiver's own, a glued one is all there is (older MTAs)
     r = parse_received(f"from mail.example.net({A}) by mx.fabrikam.com with SMTP; {D}")
     assert r.from_ip == A
+
+
+def test_a_planted_rspamd_action_is_not_where_the_receiver_put_the_message() -> None:
+    from headerlens.diagnosis import diagnose
+    from headerlens.diagnosis.facts import Outcome
+
+    planted = "X-Rspamd-Server: mx\r\nX-Rspamd-Action: no action\r\n"
+    a = analyze((RX + BODY.replace("\r\n\r\n", "\r\n" + planted + "\r\n", 1)).encode())
+    assert diagnose(a).outcome.outcome is Outcome.UNKNOWN
+    # the receiver's own Rspamd run, tied to its Received line by the queue id, still counts
+    own = "X-Rspamd-Queue-Id: 4QxyZ1\r\n" + planted
+    a = analyze((RX + BODY.replace("\r\n\r\n", "\r\n" + own + "\r\n", 1)).encode())
+    assert diagnose(a).outcome.outcome is Outcome.INBOX
