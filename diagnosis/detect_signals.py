@@ -240,7 +240,7 @@ def delay(gaps: tuple[Gap, ...]) -> Situation | None:
         return None
     worst = max(real, key=lambda g: g.seconds)
     ev = tuple(
-        f"{duration(g.seconds)} on {g.host or '?'} (between stamps {g.hop_number} and {g.next_hop})"
+        f"{duration(g.seconds)} on {g.host or 'an unnamed server'} (between stamps {g.hop_number} and {g.next_hop})"
         for g in sorted(real, key=lambda g: -g.seconds)
     )
     return Situation(

@@ -128,6 +128,11 @@ _WHERE = {
 }
 
 
+def _unnamed(s: Situation) -> str:
+    """A host whose Received stamp names no receiver (an empty ``by``)."""
+    return f"the unnamed server of stamp {s.hop_number}" if s.hop_number else "an unnamed server"
+
+
 def headline(
     situations: tuple[Situation, ...], outcome: OutcomeFact, stamped: tuple[str, ...] = ()
 ) -> str:
@@ -165,7 +170,7 @@ def headline(
     if "delay" in by:
         d = by["delay"]
         parts.append(
-            f"it waited {duration(float(d.fact('seconds') or 0))} on {d.fact('host') or '?'}"
+            f"it waited {duration(float(d.fact('seconds') or 0))} on {d.fact('host') or _unnamed(d)}"
         )
     if outcome.outcome in _WHERE and "ndr" not in by:
         who = outcome.receiver or "the final receiver"

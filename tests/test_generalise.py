@@ -214,3 +214,16 @@ def test_shared_reordered_header_dump_is_paste_damage() -> None:
     need_shared(path)
     d = diagnose(analyze(path.read_bytes(), source_name=path.name, kind=InputKind.HEADERS))
     assert "paste-damage" in d.labels()
+
+
+def test_a_delay_on_a_stamp_without_by_names_no_question_mark() -> None:
+    """An empty ``by`` (a malformed or forged stamp): the headline says which stamp, not '?'."""
+    data = _msg(
+        "Received: from b (b [198.51.100.9]) by mx.example.net with ESMTP id 2; Mon, 1 May 2023 10:20:00 +0000",
+        "Received: from a.example (a.example [198.51.100.7]) by  (Postfix) with ESMTP id 1; Mon, 1 May 2023 10:00:00 +0000",
+        "From: a@a.example",
+        "Subject: x",
+    )
+    d = diagnose(analyze(data))
+    assert "delay" in d.labels()
+    assert "?" not in d.headline and "the unnamed server of stamp 1" in d.headline
