@@ -51,40 +51,9 @@ def first(analysis: Analysis, name: str) -> str | None:
 
 
 def entry(analysis: Analysis) -> Boundary | None:
-    """Where the message entered the final receiving organisation.
-
-    The chain's boundary, unless a newer hop was accepted by another organisation from a host
-    outside it: then that later organisation is the final receiver (a sender-side or first
-    mailbox's Received-SPF can pull the chain's boundary down to an earlier organisation).
-    """
-    b = analysis.chain.boundary
-    hops = analysis.chain.hops
-    named = [h for h in hops if h.received.by and org(h.received.by)]
-    if b is None or not named:
-        return b
-    final_org = org(named[-1].received.by)
-    if same_org(b.receiver, named[-1].received.by):
-        return b
-    later = [
-        h
-        for h in named
-        if h.number > b.hop_number
-        and org(h.received.by) == final_org
-        and not same_org(h.received.from_helo or h.received.from_rdns, named[-1].received.by)
-        and h.received.from_ip
-    ]
-    if not later:
-        return b
-    h = later[-1]
-    rp = analysis.return_path.address if analysis.return_path else None
-    return Boundary(
-        h.number,
-        h.received.by,
-        h.received.from_ip,
-        h.received.from_helo,
-        rp,
-        f"hop {h.number} is where {h.received.by} accepted it from outside its organisation",
-    )
+    """Where the message entered the final receiving organisation (the chain's boundary, which
+    the receiver's own evidence decides: parsers/boundary)."""
+    return analysis.chain.boundary
 
 
 def boundary_hop(analysis: Analysis) -> Hop | None:
