@@ -251,13 +251,21 @@ def delay(gaps: tuple[Gap, ...]) -> Situation | None:
     )
 
 
+TZ_MIN = 55 * 60  # seconds: less than about an hour is no time-zone step
+
+
 def tz_artefact(gaps: tuple[Gap, ...], note: DateNote | None) -> Situation | None:
     ev = [
         f"stamps {g.hop_number} and {g.next_hop}: {g.seconds / 3600:+.1f} h ({g.note})"
         for g in gaps
         if g.kind is GapKind.TZ_LABEL
     ]
-    if note is not None and note.seconds > 0 and note.kind in (GapKind.TZ_LABEL, GapKind.SKEW):
+    # a Date hours ahead of the first stamp is a zone label or a bogus Date, never a delay; a
+    # Date some minutes ahead is one clock running fast: skew, not a time-zone artefact
+    ahead = note is not None and (
+        note.kind is GapKind.TZ_LABEL or (note.kind is GapKind.SKEW and note.seconds >= TZ_MIN)
+    )
+    if note is not None and note.seconds > 0 and ahead:
         ev.append(f"the Date header is {note.seconds / 3600:.1f} h after the first Received stamp")
     elif note is not None and note.kind is GapKind.TZ_LABEL:
         ev.append(

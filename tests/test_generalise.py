@@ -227,3 +227,29 @@ def test_a_delay_on_a_stamp_without_by_names_no_question_mark() -> None:
     d = diagnose(analyze(data))
     assert "delay" in d.labels()
     assert "?" not in d.headline and "the unnamed server of stamp 1" in d.headline
+
+
+def test_a_date_minutes_ahead_is_clock_skew_not_a_time_zone_artefact() -> None:
+    """Date 22 min after the first stamp: a fast clock (noted), not a time-zone label; 7 h
+    ahead stays a time-zone artefact."""
+
+    def with_date(date: str) -> Diagnosis:
+        return diagnose(
+            analyze(
+                _msg(
+                    "Received: from a.example (a.example [198.51.100.7]) by mx.example.net with ESMTP id 1; Fri, 6 Sep 2024 03:57:28 +0000",
+                    "From: a@a.example",
+                    "Subject: x",
+                    f"Date: {date}",
+                )
+            )
+        )
+
+    minutes = with_date("Fri, 6 Sep 2024 04:19:40 +0000")
+    assert minutes.date_note is not None and "tz-artefact" not in minutes.labels()
+    hours = with_date("Fri, 6 Sep 2024 10:57:30 +0000")
+    assert "tz-artefact" in hours.labels()
+
+
+def test_shared_barracuda_date_22_minutes_ahead_is_no_time_zone_artefact() -> None:
+    assert "tz-artefact" not in _shared("barracuda-to-eop-all-pass.eml").labels()
