@@ -54,6 +54,13 @@ _MS_ORG = re.compile(
 # Receivers that write those: Exchange Online (its protection front ends and mailbox servers) and
 # Exchange Server.
 _MS_RECEIVERS = frozenset({Vendor.EOP, Vendor.EXCHANGE_ONLINE, Vendor.EXCHANGE})
+# Only Exchange Online's filter writes these (and renames an incoming copy "-Untrusted"); Exchange
+# Server's header firewall strips only X-MS-Exchange-Organization-*, so behind Exchange Server
+# alone a copy at the bottom is the sender's text.
+_MS_CLOUD_ONLY = re.compile(
+    r"^x-(?:microsoft-antispam|forefront-antispam-report$|ms-exchange-crosstenant-)"
+)
+_MS_CLOUD = frozenset({Vendor.EOP, Vendor.EXCHANGE_ONLINE})
 _MS_OUTBOUND = re.compile(r"(?:^|;)\s*DIR:OUT\b", re.IGNORECASE)
 # Receivers that write their header block after every Received field: ProtonMail lists the
 # Received fields first, then its Authentication-Results and X-Pm-* fields.
@@ -232,6 +239,7 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
         bool(z.receiver_vendors & _MS_RECEIVERS)
         and _MS_ORG.match(name)
         and not _MS_OUTBOUND.search(f.value)
+        and (bool(z.receiver_vendors & _MS_CLOUD) or not _MS_CLOUD_ONLY.match(name))
     )
     proton = z.reserialised and _PROTON.match(name)
     if ms or proton:

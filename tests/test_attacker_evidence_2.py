@@ -248,3 +248,35 @@ def test_a_planted_rspamd_action_is_not_where_the_receiver_put_the_message() -> 
     own = "X-Rspamd-Queue-Id: 4QxyZ1\r\n" + planted
     a = analyze((RX + BODY.replace("\r\n\r\n", "\r\n" + own + "\r\n", 1)).encode())
     assert diagnose(a).outcome.outcome is Outcome.INBOX
+
+
+EXCHANGE_SERVER = (
+    "Received: from EXCH01.fabrikam.com (10.1.0.5) by EXCH02.fabrikam.com (10.1.0.6) with "
+    f"Microsoft SMTP Server (version=TLS1_2, cipher=TLS_AES) id 15.2.1118.7; {D}\r\n"
+    f"Received: from mail.contoso.com ({A}) by EXCH01.fabrikam.com (10.1.0.5) with Microsoft "
+    f"SMTP Server (version=TLS1_2, cipher=TLS_AES) id 15.2.1118.7 via Frontend Transport; {D}\r\n"
+)
+CLOUD_ONLY = {
+    "forefront": "X-Forefront-Antispam-Report: CIP:192.0.2.1;SFV:SKN;SCL:-1;DIR:INB;\r\n",
+    "mailbox-delivery": "X-Microsoft-Antispam-Mailbox-Delivery: ucf:0;jmr:0;dest:I;\r\n",
+}
+
+
+@pytest.mark.parametrize("planted", CLOUD_ONLY.values(), ids=CLOUD_ONLY.keys())
+def test_exchange_online_verdicts_behind_exchange_server_alone_are_the_senders(
+    planted: str,
+) -> None:
+    # Exchange Server writes no X-Forefront-Antispam-Report or Mailbox-Delivery, and its header
+    # firewall strips only X-MS-Exchange-Organization-*: a copy at the bottom is the sender's
+    from headerlens.diagnosis import diagnose
+    from headerlens.diagnosis.facts import Outcome
+
+    for receiver in (EXCHANGE_SERVER, EXCHANGE_SERVER.replace(f"({A})", "(10.1.0.7)") + RX):
+        a = analyze((receiver + BODY.replace("\r\n\r\n", "\r\n" + planted + "\r\n", 1)).encode())
+        field = next(f for f in a.headers if f.name == planted.split(":")[0])
+        assert not a.provenance.is_receivers(field.index)
+        assert diagnose(a).outcome.outcome is Outcome.UNKNOWN
+    # behind Exchange Online's filter the bottom copy is its own (it renames incoming ones)
+    eop = REVERIFIED["exchange-org-claims-under-eop"][0].split("X-MS-Exchange")[0]
+    a = analyze((eop + BODY.replace("\r\n\r\n", "\r\n" + planted + "\r\n", 1)).encode())
+    assert diagnose(a).outcome.outcome is Outcome.INBOX
