@@ -19,6 +19,7 @@ from headerlens.parsers.received import parse_received
 TZ_TOLERANCE = timedelta(minutes=3)  # "identical minutes and seconds", give or take transit
 SKEW_MATCH = timedelta(minutes=2)  # how closely the positive gap must mirror the negative one
 SKEW_MIN = timedelta(seconds=60)  # smaller negative gaps are rounding and queue reordering
+SKEW_MAX = timedelta(minutes=55)  # a clock wrong by more is a zone label or a bogus date
 DATE_AHEAD = timedelta(minutes=15)  # a Date this far after the first stamp is not a delay
 DATE_BEHIND = timedelta(hours=2)  # a Date this far before it is worth a note
 
@@ -102,6 +103,11 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
         elif tz_label(a.when, b.when):
             kinds[i] = GapKind.TZ_LABEL
             notes[i] = f"{a.when:%H:%M:%S %z} then {b.when:%H:%M:%S %z}"
+        elif i == 0 and _slow_first(st, analysis.date):
+            kinds[i] = GapKind.SKEW
+            notes[i] = (
+                f"the Date agrees with stamp {b.hop}: the clock of {a.host or 'one host'} is slow"
+            )
     for i, (_a, _b, gap) in enumerate(raw):
         if kinds[i] is not GapKind.TRANSIT or abs(gap) < SKEW_MIN:
             continue
@@ -139,6 +145,18 @@ def _mirror(
     return None
 
 
+def _slow_first(st: list[_Stamp], date: datetime | None) -> bool:
+    """The first stamp is older than the Date (a client cannot date a message after it was
+    received) while the second agrees with the Date: the first host's clock is slow, and the
+    gap after it is no queue."""
+    if date is None or len(st) < 2:
+        return False
+    first, second = st[0], st[1]
+    if tz_label(first.when, second.when) or second.when - first.when > SKEW_MAX:
+        return False
+    return date - first.when > DATE_AHEAD and timedelta(0) <= second.when - date <= TZ_TOLERANCE
+
+
 def _deliveries(analysis: Analysis) -> list[int]:
     """Header positions of Delivered-To fields with Received lines above them: the message was
     delivered into a mailbox there and later sent on (a forward, or a re-send of a saved copy)."""
@@ -155,8 +173,8 @@ def date_note(analysis: Analysis, forged: frozenset[int] = frozenset()) -> DateN
     st = [s for s in stamps(analysis) if s.hop not in forged]
     if analysis.date is None or not st:
         return None
-    first = st[0]
     date = analysis.date
+    first = st[1] if _slow_first(st, date) else st[0]
     for d in _deliveries(analysis):
         later = [s for s in st if s.index < d]
         if later and abs(date - later[0].when) < abs(date - first.when):

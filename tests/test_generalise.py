@@ -253,3 +253,30 @@ def test_a_date_minutes_ahead_is_clock_skew_not_a_time_zone_artefact() -> None:
 
 def test_shared_barracuda_date_22_minutes_ahead_is_no_time_zone_artefact() -> None:
     assert "tz-artefact" not in _shared("barracuda-to-eop-all-pass.eml").labels()
+
+
+def test_a_first_stamp_older_than_the_date_is_a_slow_clock_not_a_queue() -> None:
+    """Stamp 1 at 03:57, Date 04:19, stamp 2 at 04:20: nobody dates a message after it was
+    received, and the Date agrees with stamp 2, so host 1's clock is 23 min slow."""
+
+    def chain(date: str) -> Diagnosis:
+        raw = _chain(
+            ("exim.example.org", "Fri, 6 Sep 2024 03:57:28 +0000"),
+            ("gw.example.org", "Fri, 6 Sep 2024 04:20:40 +0000"),
+            ("mx.example.net", "Fri, 6 Sep 2024 04:20:45 +0000"),
+        )
+        return diagnose(analyze(raw.replace(b"Subject: x", f"Subject: x\r\nDate: {date}".encode())))
+
+    slow = chain("Fri, 6 Sep 2024 04:19:40 +0000")
+    assert slow.gaps[0].kind is GapKind.SKEW and "exim.example.org" in slow.gaps[0].note
+    assert "delay" not in slow.labels() and slow.date_note is None
+    queued = chain("Fri, 6 Sep 2024 03:57:10 +0000")
+    delay = queued.get("delay")
+    assert delay is not None and delay.fact("host") == "exim.example.org"
+
+
+def test_shared_barracuda_exim_clock_is_not_a_23_minute_queue() -> None:
+    d = _shared("barracuda-to-eop-all-pass.eml")
+    assert d.gaps[0].kind is GapKind.SKEW
+    delay = d.get("delay")
+    assert delay is not None and delay.fact("host") == "barracudain.cobranet.org"
