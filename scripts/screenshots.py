@@ -30,6 +30,7 @@ EXAMPLES = REPO / "examples"
 OUT = REPO / "screenshots"
 SIZE = (130, 40)
 
+CHECK = "!check-domain"  # not a key: open the domain check, as the palette entry does
 # (file name, message, keys pressed after verification finished)
 SHOTS = [
     ("eop-to-gmail-tree", LAB / "shared-eop-to-gmail-pass.eml", ("down",) * 5),
@@ -40,6 +41,11 @@ SHOTS = [
     ("rotated-selector-dns-log", LAB / "shared-eop-rotated-selector.eml", ("n",)),
     # a bounce (Gmail's 550 5.7.26) around the edge-bypasses-hes lab message
     ("ndr-gmail-5.7.26-rejected", EXAMPLES / "ndr-gmail-unauthenticated.eml", ()),
+    # the verdict bar on a DMARC failure, and the hop table
+    ("strict-alignment-verdict-bar", LAB / "shared-strict-alignment-fail.eml", ()),
+    ("eop-to-gmail-hops", LAB / "shared-eop-to-gmail-pass.eml", ("p",)),
+    # the domain check opened from the message (Ctrl+P → Check a domain)
+    ("onmicrosoft-domain-check", LAB / "shared-onmicrosoft-dkim-unaligned.eml", (CHECK,)),
 ]
 
 
@@ -48,8 +54,13 @@ async def _shoot(name: str, message: Path, keys: tuple[str, ...], options: Verif
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if keys:
-            await pilot.press(*keys)
+        for key in keys:
+            if key == CHECK:
+                app.action_check_domain()
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+            else:
+                await pilot.press(key)
         await pilot.pause(0.2)
         svg = OUT / f"{name}.svg"
         app.save_screenshot(filename=svg.name, path=str(OUT))

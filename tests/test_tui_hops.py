@@ -53,8 +53,8 @@ async def test_hop_table_has_a_row_per_hop_with_every_column() -> None:
             "5 ★",
             "10 Nov 17:14:06",
             "+2 s",
-            "EUR05-AM6-obe.outbound.protection.outlook.com / mail-am6eur05on2101.outbound."
-            "protection.outlook.com / [40.107.22.101]",
+            "[40.107.22.101] EUR05-AM6-obe.outbound.protection.outlook.com / "
+            "mail-am6eur05on2101.outbound.protection.outlook.com",
             "mx.google.com",
             "ESMTPS",
             "TLS1_3",

@@ -104,3 +104,12 @@ async def test_dmarc_failing_on_strict_alignment(lab_dns: LabDns) -> None:
         "Gmail: folder unknown"
     )
     assert "✖" in tab
+
+
+def test_only_the_method_name_is_bold() -> None:
+    from headerlens.tui.verdictbar import _verdict
+
+    part = _verdict("SPF", "pass", None, " (not aligned)")
+    assert part.plain == "SPF pass (not aligned)"
+    assert not part.style  # the qualifier is plain text, not bold like the name
+    assert (part.spans[0].start, part.spans[0].end, str(part.spans[0].style)) == (0, 4, "bold")

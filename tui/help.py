@@ -32,7 +32,7 @@ PANELS = {
     "findings-list": "Findings: plain-language problems with a suggested fix. Enter jumps to "
     "the hop the finding is about.",
     "hop-table": "Hops: the Received chain as a table, one row per hop: when it was stamped "
-    "(UTC), the delay since the previous hop, who handed it over (HELO / reverse DNS / IP), the "
+    "(UTC), the delay since the previous hop, who handed it over (IP, HELO / reverse DNS), the "
     "receiving host, the protocol and TLS. ★ marks the trust boundary. Enter shows the hop in the "
     "tree, expanded.",
     "dns-table": "DNS log: every query the re-verification made, with the answer, TTL and time.",

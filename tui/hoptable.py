@@ -12,16 +12,17 @@ from headerlens.report.words import fmt_delay
 from headerlens.tui.hoptree import SLOW_HOP
 from headerlens.tui.safe import safe
 
-COLUMNS = ("hop", "time (UTC)", "delay", "from (HELO / rDNS / IP)", "by", "with", "TLS")
+COLUMNS = ("hop", "time (UTC)", "delay", "from ([IP] HELO / rDNS)", "by", "with", "TLS")
+_WIDTH = {"from ([IP] HELO / rDNS)": 40, "by": 30}  # the rest fit their content
 
 
 def _sender(hop: Hop) -> Text:
-    """``helo / rdns / [ip]``, each part only once (a HELO that equals the rDNS is not repeated)."""
+    """``[ip] helo / rdns``: the IP first, so a cut column still shows it; a HELO that equals
+    the rDNS is not repeated."""
     r = hop.received
-    names = [n for n in dict.fromkeys((r.from_helo, r.from_rdns)) if n]
-    if r.from_ip:
-        names.append(f"[{r.from_ip}]")
-    return safe(" / ".join(names) or "?")
+    names = " / ".join(n for n in dict.fromkeys((r.from_helo, r.from_rdns)) if n)
+    ip = f"[{r.from_ip}]" if r.from_ip else ""
+    return safe(" ".join(p for p in (ip, names) if p) or "?")
 
 
 def _delay(hop: Hop) -> Text:
@@ -61,7 +62,8 @@ class HopTable(DataTable[Text]):
     def show(self, analysis: Analysis, *, newest_first: bool = False) -> None:
         """Fill the table with ``analysis``'s hops in the tree's order."""
         if not self.columns:
-            self.add_columns(*COLUMNS)
+            for label in COLUMNS:  # long host names are cut so by, with and TLS stay in view
+                self.add_column(label, width=_WIDTH.get(label))
         self.clear()
         hops = list(analysis.chain.hops)
         if newest_first:

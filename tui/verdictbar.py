@@ -51,7 +51,8 @@ def _outcome(analysis: Analysis, d: Diagnosis) -> Text:
         hop = boundary_hop(analysis)
         if hop is not None and hop.vendor in _MICROSOFT:
             words = "Junk Email folder"
-    out = safe(f"{_receiver(analysis)}: ", "bold")
+    out = Text()
+    out.append(safe(f"{_receiver(analysis)}: ", "bold"))
     out.append(words, style=style)
     return out
 
@@ -65,7 +66,8 @@ def _aligned(alignments: Iterable[Alignment], method: str) -> str:
 
 def _verdict(name: str, live: str | None, stamp: str | None, extra: str = "") -> Text:
     """``DMARC fail (quarantine)``; the receiver's stamp, marked, when nothing was re-verified."""
-    out = Text(f"{name} ", style="bold")
+    out = Text()
+    out.append(f"{name} ", style="bold")
     if live == DkimResult.HEADERS_ONLY.value:
         out.append("pass (headers only; body not checked)", style="yellow")
         out.append(extra)
