@@ -159,7 +159,12 @@ def _ndr_forward(report: Report) -> Situation | None:
     return Situation(
         label,
         None,
-        (*ev, f"envelope sender {env or '?'} kept"),
+        (
+            *ev,
+            f"envelope sender {env} kept"
+            if env
+            else "the report does not show the envelope sender",
+        ),
         (("envelope", env or ""), ("forwarder", report.reporting_mta or "")),
     )
 

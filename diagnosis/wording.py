@@ -39,7 +39,13 @@ def title(s: Situation) -> str:
         )
         return f"Forwarded message: {s.fact('forwarder') or 'a forwarder'} re-sent it with a rewritten (SRS) envelope sender, so SPF was checked for the forwarder, not the author.{arc}"
     if label == "forward-nosrs":
-        return f"Forwarded message: {s.fact('forwarder') or 'a forwarder'} re-sent it keeping the original envelope sender {s.fact('envelope') or ''}, so SPF cannot pass at the next receiver."
+        env = s.fact("envelope")
+        kept = (
+            f"keeping the original envelope sender {env}"
+            if env
+            else "without rewriting the envelope sender (SRS)"
+        )
+        return f"Forwarded message: {s.fact('forwarder') or 'a forwarder'} re-sent it {kept}, so SPF cannot pass at the next receiver."
     if label == "mailing-list":
         arc = (
             " The final receiver accepted it on the list's ARC seal (compauth reason 130) although DMARC failed."

@@ -280,3 +280,22 @@ def test_shared_barracuda_exim_clock_is_not_a_23_minute_queue() -> None:
     assert d.gaps[0].kind is GapKind.SKEW
     delay = d.get("delay")
     assert delay is not None and delay.fact("host") == "barracudain.cobranet.org"
+
+
+def test_a_forward_with_an_unknown_envelope_names_no_empty_sender() -> None:
+    """A bounce that does not show the original envelope sender: say so, never 'sender ,' or '?'."""
+    from headerlens.diagnosis import Situation
+    from headerlens.diagnosis.wording import title
+
+    s = Situation(
+        "forward-nosrs", None, ("redirected",), (("envelope", ""), ("forwarder", "relay.example"))
+    )
+    text = title(s)
+    assert "sender ," not in text and "without rewriting the envelope sender" in text
+    known = Situation("forward-nosrs", None, (), (("envelope", "a@b.example"), ("forwarder", "r")))
+    assert "keeping the original envelope sender a@b.example" in title(known)
+
+
+def test_shared_ndr_forward_does_not_claim_an_unknown_envelope_was_kept() -> None:
+    fwd = _shared("barracuda-ndr-to-gmail-spf-best-guess-pass.eml").get("forward-nosrs")
+    assert fwd is not None and not any("?" in e for e in fwd.evidence)
