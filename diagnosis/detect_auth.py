@@ -287,19 +287,12 @@ def spoof(
 
 
 def _own_servers(analysis: Analysis, dom: str) -> bool:
-    """The message left through the From domain's own servers: the entry hop's client has a
-    reverse-DNS name in that domain, or its HELO names the domain and an earlier hop was
-    accepted by a server of the domain (a misconfigured sender, not a spoof)."""
+    """The message left through the From domain's own servers (a misconfigured sender, not a
+    spoof): the receiver wrote a reverse-DNS name inside that domain for the entry hop's client.
+    The HELO and the hops below the entry are the sender's own text, so they never count."""
     b = entry(analysis)
     hop = next((h for h in analysis.chain.hops if b is not None and h.number == b.hop_number), None)
-    if hop is None:
-        return False
-    if same_org(hop.received.from_rdns, dom):
-        return True
-    earlier = [h for h in analysis.chain.hops if h.number < hop.number]
-    return same_org(hop.received.from_helo, dom) and any(
-        same_org(h.received.by, dom) for h in earlier
-    )
+    return hop is not None and same_org(hop.received.from_rdns, dom)
 
 
 def _self_spoof(analysis: Analysis) -> bool:

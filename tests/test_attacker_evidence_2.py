@@ -280,3 +280,23 @@ def test_exchange_online_verdicts_behind_exchange_server_alone_are_the_senders(
     eop = REVERIFIED["exchange-org-claims-under-eop"][0].split("X-MS-Exchange")[0]
     a = analyze((eop + BODY.replace("\r\n\r\n", "\r\n" + planted + "\r\n", 1)).encode())
     assert diagnose(a).outcome.outcome is Outcome.INBOX
+
+
+def test_a_helo_and_a_forged_hop_in_the_from_domain_do_not_hide_the_spoof(lab_dns: LabDns) -> None:
+    # the client says HELO mail.contoso.com and the sender wrote an older hop "by mx.contoso.com":
+    # both are the sender's text, so the message is still a spoof of contoso.com (not "its own
+    # servers, misconfigured")
+    from headerlens.diagnosis import diagnose
+
+    raw = (
+        RX.replace("from mail.fabrikam.com", "from mail.contoso.com")
+        + f"Received: from pc ([10.0.0.9]) by mx.contoso.com with ESMTP; {D}\r\n"
+        + BODY
+    )
+    a = analyze(raw.encode())
+    resolver = LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)
+    v = run_blocking(verify(a, resolver))
+    assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
+    d = diagnose(a, v)
+    assert "spoof" in [s.label for s in d.situations]
+    assert d.headline.startswith("A spoof of contoso.com")
