@@ -7,6 +7,7 @@ import re
 from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.inputs import (
     Stamp,
+    boundary_hop,
     entry,
     envelope,
     envelopes,
@@ -284,6 +285,41 @@ def spoof(
     if pol:
         facts.append(("policy", pol))
     return Situation("spoof", b.hop_number if b else None, tuple(ev), tuple(facts))
+
+
+def relay_tied(analysis: Analysis, relay: Situation | None) -> bool:
+    """A list or forwarder the sender's own fields name (List-Id, an SRS envelope) is the one that
+    handed the message over: the receiver wrote a reverse-DNS name in its organisation for the
+    entry hop's client. Otherwise those fields are only the sender's claim."""
+    if relay is None:
+        return False
+    if entry(analysis) is None:  # no hop from outside: the organisation re-sent its own mail
+        return True
+    hop = boundary_hop(analysis)
+    if hop is None or not hop.received.from_rdns:
+        return False
+    named = []
+    for key, value in relay.facts:
+        if key == "list":  # "<name.lists.example.org>": the list's host is after the name
+            named.append(value.strip("<> ").split(".", 1)[-1])
+        elif key == "forwarder":
+            named.append(value)
+    if relay.label == "forward-nosrs":  # the address that re-sent it (RFC 5322 §3.6.6)
+        for f in fields(analysis, "resent-from", "resent-sender"):
+            named += re.findall(r"@([\w.-]+)", f.value)
+    return any(n and same_org(hop.received.from_rdns, n) for n in named)
+
+
+def enforced_dmarc_fail(analysis: Analysis, verification: Verification | None) -> bool:
+    """DMARC failed, as the final receiver stamped it or as re-verified, under p=reject or
+    p=quarantine: the From domain asks receivers not to take the message."""
+    d = stamp(analysis, "dmarc")
+    failed = (d is not None and d.value == "fail") or (
+        verification is not None
+        and verification.dmarc is not None
+        and verification.dmarc.result is DmarcResult.FAIL
+    )
+    return failed and _policy(analysis, verification) in ("reject", "quarantine")
 
 
 def _own_servers(analysis: Analysis, dom: str) -> bool:

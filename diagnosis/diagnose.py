@@ -29,11 +29,14 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     fwd = detect_auth.forward(analysis, report)
     comp = detect_signals.compromised(analysis, out, lst is not None)
     own = comp is not None and _own(comp)
-    relayed = (
-        lst is not None
-        or (fwd is not None and report is None)
-        or detect_auth.arc_acceptance(analysis) is not None
-    )
+    # A list or forwarder named only by the sender's own fields (List-Id, Resent-*, an SRS
+    # envelope) does not explain away a DMARC failure the From domain enforces; it does when the
+    # receiver's own line ties it to the entry hop.
+    relays = (lst, fwd if report is None else None)
+    enforced = detect_auth.enforced_dmarc_fail(analysis, verification)
+    relayed = any(
+        r is not None and (not enforced or detect_auth.relay_tied(analysis, r)) for r in relays
+    ) or (detect_auth.arc_acceptance(analysis) is not None)
     found += [
         detect_auth.spoof(analysis, verification, report, own, relayed),
         comp,

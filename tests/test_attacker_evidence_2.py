@@ -300,3 +300,50 @@ def test_a_helo_and_a_forged_hop_in_the_from_domain_do_not_hide_the_spoof(lab_dn
     d = diagnose(a, v)
     assert "spoof" in [s.label for s in d.situations]
     assert d.headline.startswith("A spoof of contoso.com")
+
+
+def _with(extra: str) -> str:
+    return BODY.replace("\r\n\r\n", "\r\n" + extra + "\r\n", 1)
+
+
+CLAIMED_RELAYS = {
+    "list-id": RX
+    + _with(
+        "List-Id: <finance.contoso.com>\r\nPrecedence: list\r\nList-Post: <mailto:f@contoso.com>"
+    ),
+    "google-group": RX + _with("X-Google-Group-Id: 123\r\nList-Id: <x.googlegroups.com>"),
+    "srs-envelope": RX
+    + _with("X-Forwarded-To: ap@fabrikam.com").replace(
+        "Return-Path: <bounce@contoso.com>",
+        "Return-Path: <SRS0=ab=CD=contoso.com=bounce@attacker.example>",
+    ),
+    "resent-from": RX + _with("Resent-From: <fwd@contoso.com>\r\nResent-To: <ap@fabrikam.com>"),
+}
+
+
+@pytest.mark.parametrize("raw", CLAIMED_RELAYS.values(), ids=CLAIMED_RELAYS.keys())
+def test_a_relay_only_the_sender_names_does_not_hide_an_enforced_dmarc_fail(
+    raw: str, lab_dns: LabDns
+) -> None:
+    from headerlens.diagnosis import diagnose
+
+    a = analyze(raw.encode())
+    v = run_blocking(verify(a, LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)))
+    assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
+    d = diagnose(a, v)
+    assert "spoof" in [s.label for s in d.situations]
+    assert d.headline.startswith("A spoof of contoso.com")
+
+
+def test_a_list_the_receivers_line_names_still_explains_the_dmarc_fail(lab_dns: LabDns) -> None:
+    # the receiver wrote the connecting client's reverse DNS in the List-Id's domain
+    from headerlens.diagnosis import diagnose
+
+    raw = RX.replace("(unknown [", "(lists.tailspintoys.com [") + _with(
+        "List-Id: <finance.tailspintoys.com>\r\nPrecedence: list"
+    )
+    a = analyze(raw.encode())
+    v = run_blocking(verify(a, LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)))
+    assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
+    d = diagnose(a, v)
+    assert [s.label for s in d.situations][:1] == ["mailing-list"]
