@@ -7,6 +7,7 @@ import re
 
 from headerlens.diagnosis.facts import DateNote, Gap, GapKind, Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.inputs import (
+    boundary_hop,
     by_receiver,
     entry,
     envelope,
@@ -54,7 +55,13 @@ _CONTINUED = re.compile(r"^[^;\s]{0,40};\s*[\w-]+:")
 
 
 def phish_sim(analysis: Analysis) -> Situation | None:
-    ev = [f"{f.name}: {f.value[:40]}" for f in fields(analysis, *_SIM_HEADERS)]
+    """A simulation vendor's header or host. Anyone can write those below the receiver's line;
+    the fact "receiver" says the receiver's own text backs it: a simulation header it wrote, or
+    the reverse DNS it wrote for the entry hop's client in a vendor's domain."""
+    found = fields(analysis, *_SIM_HEADERS)
+    ev = [f"{f.name}: {f.value[:40]}" for f in found]
+    backed = any(by_receiver(analysis, f.index) for f in found)
+    entry_hop = boundary_hop(analysis)
     hop_number = None
     for hop in analysis.chain.hops:
         names = " ".join(filter(None, (hop.received.from_helo, hop.received.from_rdns))).lower()
@@ -63,7 +70,10 @@ def phish_sim(analysis: Analysis) -> Situation | None:
                 f"hop {hop.number}: sent from {hop.received.from_rdns or hop.received.from_helo}"
             )
             hop_number = hop_number or hop.number
-    return Situation("phish-sim", hop_number, tuple(ev)) if ev else None
+            rdns = (hop.received.from_rdns or "").lower()
+            backed = backed or (hop is entry_hop and any(s in rdns for s in _SIM_HOSTS))
+    facts = (("receiver", "yes"),) if backed else ()
+    return Situation("phish-sim", hop_number, tuple(ev), facts) if ev else None
 
 
 def _own_account(analysis: Analysis, hop: Hop) -> str | None:

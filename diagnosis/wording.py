@@ -145,7 +145,8 @@ def headline(
     """One sentence, causes first: the main situation, then what the receiver did."""
     by = {s.label: s for s in situations}
     cause = ""
-    if "phish-sim" in by:
+    # a simulation only the sender's own text claims does not outrank a spoof
+    if "phish-sim" in by and (by["phish-sim"].fact("receiver") or "spoof" not in by):
         cause = "A phishing simulation (training)"
     elif "ndr" in by:
         n = by["ndr"]

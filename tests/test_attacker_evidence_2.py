@@ -347,3 +347,20 @@ def test_a_list_the_receivers_line_names_still_explains_the_dmarc_fail(lab_dns: 
     assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
     d = diagnose(a, v)
     assert [s.label for s in d.situations][:1] == ["mailing-list"]
+
+
+def test_a_simulation_header_the_sender_wrote_does_not_make_a_spoof_training(
+    lab_dns: LabDns,
+) -> None:
+    from headerlens.diagnosis import diagnose
+
+    a = analyze((RX + _with("X-PHISHTEST: KnowBe4\r\nX-PhishMe: Phishing_Training")).encode())
+    v = run_blocking(verify(a, LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)))
+    d = diagnose(a, v)
+    assert {"phish-sim", "spoof"} <= set(d.labels())
+    assert d.headline.startswith("A spoof of contoso.com")
+    # the receiver wrote the vendor's reverse DNS for the client: a simulation it let in
+    backed = RX.replace("(unknown [", "(mail.nova.phishme.com [")
+    a = analyze((backed + _with("X-PhishMe: Phishing_Training")).encode())
+    d = diagnose(a, run_blocking(verify(a, LiveResolver(lab_dns.nameservers, timeout=3.0))))
+    assert d.headline.startswith("A phishing simulation")

@@ -204,6 +204,7 @@ HOSTILE = "[bold red]PASS[/] <script>alert(1)</script> \x1b[31mred"
 
 
 def _hostile_sim() -> bytes:
+    # a simulation header only the sender wrote, on a spoof: the spoof leads the headline
     return EOP_SPOOF.replace(b"Subject: unlock", ("X-PhishMe: " + HOSTILE).encode())
 
 
@@ -213,7 +214,7 @@ def test_markdown_and_html_lead_with_the_diagnosis_and_escape_evidence() -> None
 
     a = analyze(_hostile_sim())
     md = render_markdown(a)
-    assert md.index("**Diagnosis:** A phishing simulation") < md.index("## Situations")
+    assert md.index("**Diagnosis:** A spoof of bank.example") < md.index("## Situations")
     assert md.index("## Situations") < md.index("## Findings")
     assert "- **spoof** (hop 1)" in md
     assert "\x1b" not in md and "<script>" not in md
@@ -251,7 +252,7 @@ async def test_console_shows_the_headline_under_the_status_line(tmp_path: object
         await app.workers.wait_for_complete()
         await pilot.pause()
         line = str(app.screen.query_one("#diagnosis").render())
-        assert "Diagnosis: A phishing simulation" in line
+        assert "Diagnosis: A spoof of bank.example" in line
         assert "phish-sim, spoof" in line
 
 
