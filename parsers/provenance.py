@@ -141,6 +141,7 @@ class _Zones:
             self.block = list(fields[line + 1 : end])
             self.kinds_above = {g.lname for g in fields[:line] if self.writes_above(g.index)}
             self.repeats = _repeats(fields[line + 1 : end])
+        self.incoming = _incoming_block(fields)
         # Rspamd's block appended at the bottom: the run of its fields around its queue id
         queue = next((g for g in fields if g.lname == "x-rspamd-queue-id"), None)
         self.rspamd_queue = queue.value.strip().lower() if queue is not None else None
@@ -290,6 +291,35 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     )
 
 
+def _incoming_block(fields: Sequence[HeaderField]) -> range:
+    """The header Exchange received, which it brackets between X-IncomingTopHeaderMarker (written
+    under its own Received lines) and X-IncomingHeaderCount (written after the last field that
+    came with the message, before its organisation headers): the topmost marker and the last
+    count, as a sender can plant either only inside that span. The count's value is not used:
+    in the corpus it differs from the fields between the two by 0 to 43 (Exchange counts before
+    later hops add or drop fields), so only the positions place a field."""
+    tops = [f.index for f in fields if f.lname == "x-incomingtopheadermarker"]
+    ends = [f.index for f in fields if f.lname == "x-incomingheadercount"]
+    if not tops or not ends or ends[-1] <= tops[0]:
+        return range(0)
+    return range(tops[0] + 1, ends[-1])
+
+
+def _in_incoming(z: _Zones, f: HeaderField, found: FieldAuthor) -> FieldAuthor:
+    """A field credited to the receiver that sits inside the header Exchange received came with
+    the message, whatever its name (an organisation header there is a copy or a forgery)."""
+    if not found.is_receivers or f.index not in z.incoming or f.lname == "received":
+        return found
+    evidence = (
+        "Between X-IncomingTopHeaderMarker and X-IncomingHeaderCount, where Exchange keeps the "
+        "header it received with the message: "
+    )
+    name = f.lname
+    if name in STAMP_FIELDS or _MS_ORG.match(name) or _VERDICT.match(name):
+        return _unknown(f, evidence + "not the receiving organisation's (a copy, or forged).")
+    return _sender(f, evidence + "written before the receiving organisation got it.")
+
+
 def _repeats(block: Sequence[HeaderField]) -> set[int]:
     """Stamps in the block under the receiver's line that repeat a verdict an earlier one with
     the same identity already gave (a second spf= from the same authserv-id, a second
@@ -431,7 +461,8 @@ def attribute_fields(
     last: dict[str, int] = {}
     for f in fields:
         last[f.lname] = f.index
-    return Provenance(receiver_org=z.org, fields=tuple(_field(z, f, last) for f in fields))
+    found = tuple(_in_incoming(z, f, _field(z, f, last)) for f in fields)
+    return Provenance(receiver_org=z.org, fields=found)
 
 
 def describe_author(found: FieldAuthor | None) -> str:
