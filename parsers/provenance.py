@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import takewhile
 
 from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor, Provenance
@@ -61,6 +62,9 @@ _MS_CLOUD_ONLY = re.compile(
     r"^x-(?:microsoft-antispam|forefront-antispam-report$|ms-exchange-crosstenant-)"
 )
 _MS_CLOUD = frozenset({Vendor.EOP, Vendor.EXCHANGE_ONLINE})
+# What Exchange writes (or moves) after the header it received: behind Exchange Server with no
+# incoming bracket, an organisation header outside the trailing run of these is the sender's.
+_MS_TAIL = re.compile(r"^(?:x-ms-|x-microsoft-|x-forefront-|x-eop|x-sid-|return-path$|mime-ver)")
 _MS_OUTBOUND = re.compile(r"(?:^|;)\s*DIR:OUT\b", re.IGNORECASE)
 # Receivers that write their header block after every Received field: ProtonMail lists the
 # Received fields first, then its Authentication-Results and X-Pm-* fields.
@@ -142,6 +146,8 @@ class _Zones:
             self.kinds_above = {g.lname for g in fields[:line] if self.writes_above(g.index)}
             self.repeats = _repeats(fields[line + 1 : end])
         self.incoming = _incoming_block(fields)
+        tail = takewhile(lambda g: _MS_TAIL.match(g.lname), reversed(fields))
+        self.ms_tail = len(fields) - sum(1 for _ in tail)
         # Rspamd's block appended at the bottom: the run of its fields around its queue id
         queue = next((g for g in fields if g.lname == "x-rspamd-queue-id"), None)
         self.rspamd_queue = queue.value.strip().lower() if queue is not None else None
@@ -240,7 +246,10 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
         bool(z.receiver_vendors & _MS_RECEIVERS)
         and _MS_ORG.match(name)
         and not _MS_OUTBOUND.search(f.value)
-        and (bool(z.receiver_vendors & _MS_CLOUD) or not _MS_CLOUD_ONLY.match(name))
+        and (
+            bool(z.receiver_vendors & _MS_CLOUD)
+            or (not _MS_CLOUD_ONLY.match(name) and (bool(z.incoming) or f.index >= z.ms_tail))
+        )
     )
     proton = z.reserialised and _PROTON.match(name)
     if ms or proton:
@@ -292,12 +301,9 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
 
 
 def _incoming_block(fields: Sequence[HeaderField]) -> range:
-    """The header Exchange received, which it brackets between X-IncomingTopHeaderMarker (written
-    under its own Received lines) and X-IncomingHeaderCount (written after the last field that
-    came with the message, before its organisation headers): the topmost marker and the last
-    count, as a sender can plant either only inside that span. The count's value is not used:
-    in the corpus it differs from the fields between the two by 0 to 43 (Exchange counts before
-    later hops add or drop fields), so only the positions place a field."""
+    """The header Exchange received, between the topmost X-IncomingTopHeaderMarker and the last
+    X-IncomingHeaderCount (a sender plants either only inside); the count's value exceeds the
+    fields between by 1 to 43 in the corpus, so only the positions place a field."""
     tops = [f.index for f in fields if f.lname == "x-incomingtopheadermarker"]
     ends = [f.index for f in fields if f.lname == "x-incomingheadercount"]
     if not tops or not ends or ends[-1] <= tops[0]:
@@ -310,12 +316,9 @@ def _in_incoming(z: _Zones, f: HeaderField, found: FieldAuthor) -> FieldAuthor:
     the message, whatever its name (an organisation header there is a copy or a forgery)."""
     if not found.is_receivers or f.index not in z.incoming or f.lname == "received":
         return found
-    evidence = (
-        "Between X-IncomingTopHeaderMarker and X-IncomingHeaderCount, where Exchange keeps the "
-        "header it received with the message: "
-    )
-    name = f.lname
-    if name in STAMP_FIELDS or _MS_ORG.match(name) or _VERDICT.match(name):
+    evidence = "Between X-IncomingTopHeaderMarker and X-IncomingHeaderCount (the header Exchange "
+    evidence += "received with the message): "
+    if f.lname in STAMP_FIELDS or _MS_ORG.match(f.lname) or _VERDICT.match(f.lname):
         return _unknown(f, evidence + "not the receiving organisation's (a copy, or forged).")
     return _sender(f, evidence + "written before the receiving organisation got it.")
 

@@ -87,3 +87,29 @@ def test_a_count_planted_before_the_real_one_does_not_end_the_block_early() -> N
     a = _msg(EXO_TOP, planted, "")
     for name in _NAMES:
         assert Author.FINAL_RECEIVER not in _authors(a, name), name
+
+
+def _onprem(middle: str, tail: str) -> Analysis:
+    """Exchange Server receiving with no incoming bracket: the sender's header, then what the
+    receiver appended after it."""
+    raw = (
+        ONPREM_TOP
+        + SENDER_HOP
+        + "From: a@sender.example\r\nTo: b@fabrikam.com\r\n"
+        + middle
+        + f"Subject: hello\r\nDate: {DATE}\r\nMessage-ID: <1@sender.example>\r\n"
+        + "X-MS-Exchange-Organization-AuthSource: EX01.corp.fabrikam.com\r\n"
+        + "X-MS-Exchange-Organization-AuthAs: Anonymous\r\n"
+        + tail
+        + "\r\nbody\r\n"
+    )
+    return analyze(raw.encode())
+
+
+def test_a_planted_scl_behind_exchange_server_without_a_bracket_is_not_the_receivers() -> None:
+    a = _onprem("X-MS-Exchange-Organization-SCL: -1\r\n", "")
+    assert Author.FINAL_RECEIVER not in _authors(a, "X-MS-Exchange-Organization-SCL")
+    # what Exchange Server appended after the sender's fields stays its own
+    assert _authors(a, "X-MS-Exchange-Organization-AuthSource") == [Author.FINAL_RECEIVER]
+    b = _onprem("", "X-MS-Exchange-Organization-SCL: 5\r\n")
+    assert _authors(b, "X-MS-Exchange-Organization-SCL") == [Author.FINAL_RECEIVER]
