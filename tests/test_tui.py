@@ -12,6 +12,7 @@ from textual import events
 from textual.widgets import OptionList, Static, TabbedContent, TextArea
 
 from headerlens.checks.options import VerifyOptions
+from headerlens.diagnosis import diagnose
 from headerlens.model import Finding
 from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.app import HeaderlensApp
@@ -174,14 +175,40 @@ async def test_export_json_and_html_from_dialog(
     assert "<!DOCTYPE html>" in (tmp_path / "eop-to-gmail-pass.headerlens.html").read_text()
 
 
-async def test_copy_summary_and_node() -> None:
-    app = HeaderlensApp(str(EOP), verify_options=OFFLINE)
+async def test_copy_summary_and_node(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from headerlens.tui.verdictbar import verdict_bar
+
+    monkeypatch.chdir(tmp_path)
+    src = tmp_path / "eop-to-gmail-pass.eml"
+    src.write_bytes(EOP.read_bytes())
+    app = HeaderlensApp(str(src), verify_options=OFFLINE)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(app, pilot)
+        screen = await _settle(app, pilot)
         await pilot.press("c")
-        assert app.clipboard.startswith("# headerlens report:")
+        # the short ticket summary, not the whole report; its verdicts are the bar's text
+        summary = app.clipboard
+        assert summary.startswith("headerlens summary: ")
+        assert "## " not in summary and "Re-verification" not in summary
+        d = diagnose(screen.shown, screen.shown_verification)
+        bar = verdict_bar(screen.shown, screen.shown_verification, d).plain
+        assert f"Verdicts: {bar}\n" in summary
+        assert "Hops (oldest first):" in summary
+        notes = [n.message for n in app._notifications]
+        assert any("OSC 52" in n and "set-clipboard on" in n and "press w" in n for n in notes)
+        await pilot.press("w")  # the same text to a file instead
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        saved = tmp_path / "eop-to-gmail-pass.headerlens.copy.txt"
+        assert saved.read_text() == summary
         await pilot.press("down", "y")
         assert app.clipboard.startswith("Received: from mbx01.contoso.local")
+        node = app.clipboard
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("ctrl+j")  # one format only: still the copied text, as .txt
+        await pilot.pause()
+        assert (tmp_path / "eop-to-gmail-pass.headerlens.copy-2.txt").read_text() == node
 
 
 async def test_reverify_runs_again() -> None:

@@ -47,6 +47,15 @@ DOMAIN_CHECK_FINDINGS = frozenset(
     {"dkim.onmicrosoft-unaligned", "spf.service-not-included", "spf.too-many-lookups"}
 )
 
+
+def copied_note(what: str) -> str:
+    """What ``c``/``y`` say: where the text went, when it may not arrive, and the way round."""
+    return (
+        f"{what} sent to the terminal's clipboard (OSC 52). Some terminals, and tmux without "
+        "`set -g set-clipboard on`, ignore it: press w to write the same text to a file."
+    )
+
+
 TABS = ("details", "hoptable", "auth", "findings", "dns", "timeline", "headers")
 # The widget that takes the keyboard when its tab opens (the list, not the tab strip).
 _TAB_FOCUS = {"findings": "#findings-list", "hoptable": "#hop-table", "dns": "#dns-table"}
@@ -61,6 +70,7 @@ class AnalysisScreen(Screen[None]):
         Binding("e", "export", "Export", id="export"),
         Binding("c", "copy_summary", "Copy", id="copy_summary"),
         Binding("y", "copy_node", "Copy node", id="copy_node", show=False),
+        Binding("w", "save_copy", "Save copy", id="save_copy", show=False),
         Binding("d", "tab('details')", "Details", id="tab_details", show=False),
         Binding("p", "tab('hoptable')", "Hops", id="tab_hoptable", show=False),
         Binding("a", "tab('auth')", "Auth", id="tab_auth", show=False),
@@ -86,6 +96,7 @@ class AnalysisScreen(Screen[None]):
         self.verification: Verification | None = None
         self._selected: NodeRef | None = None
         self._run = 0  # the current verification; snapshots of a replaced one are dropped
+        self.last_copy = ""  # what c or y last sent to the clipboard, for w (save to a file)
 
     # -- what the tree and tabs show ----------------------------------------------------
     @property
@@ -344,9 +355,22 @@ class AnalysisScreen(Screen[None]):
 
         return render_markdown(self.analysis, self.verification)
 
+    def ticket_text(self) -> str:
+        """The short ticket summary ``c`` copies (report/summary.py) with the verdict bar's text."""
+        from headerlens.report.summary import ticket_summary
+
+        d = diagnose(self.shown, self.shown_verification)
+        bounce = diagnose(self.analysis) if self.shown is not self.analysis else None
+        bar = verdict_bar(self.shown, self.shown_verification, d, bounce)
+        return ticket_summary(self.shown, self.shown_verification, bar.plain)
+
+    def _copy(self, text: str, what: str) -> None:
+        self.last_copy = text
+        self.app.copy_to_clipboard(text)
+        self.notify(copied_note(what), markup=False, timeout=8)
+
     def action_copy_summary(self) -> None:
-        self.app.copy_to_clipboard(self.summary_markdown())
-        self.notify("Findings summary copied to the clipboard (OSC 52).", markup=False)
+        self._copy(self.ticket_text(), "Ticket summary")
 
     def action_copy_node(self) -> None:
         ref = self._selected
@@ -354,8 +378,14 @@ class AnalysisScreen(Screen[None]):
         if not text:
             text = describe(ref, self.shown).plain
         # Inert: a copied header must not carry escape sequences into the next terminal.
-        self.app.copy_to_clipboard(inert(text, keep_newlines=True))
-        self.notify("Selected node copied to the clipboard (OSC 52).", markup=False)
+        self._copy(inert(text, keep_newlines=True), "Selected node")
+
+    def action_save_copy(self) -> None:
+        """Write what ``c`` or ``y`` copied last (else the ticket summary) to a file."""
+        from headerlens.tui.export import SaveTextScreen
+
+        text = self.last_copy or self.ticket_text()
+        self.app.push_screen(SaveTextScreen(self.analysis, text))
 
     def commands(self) -> Iterable[SystemCommand]:
         """Palette entries for this screen (the app adds them to the command palette)."""
@@ -371,7 +401,12 @@ class AnalysisScreen(Screen[None]):
             "Re-verify", "Flush the DNS cache and verify again", self.action_reverify
         )
         yield SystemCommand(
-            "Copy summary", "Copy the Markdown summary (OSC 52)", self.action_copy_summary
+            "Copy summary", "Copy the short ticket summary (OSC 52)", self.action_copy_summary
+        )
+        yield SystemCommand(
+            "Save copy to file",
+            "Write the copied text (or the summary) to a file (w)",
+            self.action_save_copy,
         )
         yield SystemCommand("Flip hop order", "Oldest first / newest first", self.action_flip_order)
         for tab in TABS:

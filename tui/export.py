@@ -125,6 +125,7 @@ class ExportDialog(ModalScreen[None]):
         where: str,
         alt: str = "html",
         protect: Path | None = None,
+        keys: str | None = None,
     ) -> None:
         """``default`` is the path without its suffix; ``alt`` the format Ctrl+T writes."""
         super().__init__()
@@ -138,6 +139,7 @@ class ExportDialog(ModalScreen[None]):
         self._default = default
         self._shown_default = inert(str(default))
         self._confirm: Path | None = None  # an existing file the user was warned about
+        self._keys = keys  # the key line, when the dialog writes one format only
 
     def compose(self) -> ComposeResult:
         alt = {"html": "HTML", "text": "plain text"}.get(self.alt, self.alt)
@@ -145,13 +147,11 @@ class ExportDialog(ModalScreen[None]):
         with Vertical(id="export-box"):
             yield Label(Text(self.title_text, style="bold"))
             yield Static(safe(self.where, "italic"), id="export-where")
-            yield Static(
-                Text(
-                    f"File name ({suffixes} is added for the format unless you type one). "
-                    f"Enter = Markdown, Ctrl+J = JSON, Ctrl+T = {alt}, Esc = cancel."
-                ),
-                markup=False,
+            keys = self._keys or (
+                f"File name ({suffixes} is added for the format unless you type one). "
+                f"Enter = Markdown, Ctrl+J = JSON, Ctrl+T = {alt}, Esc = cancel."
             )
+            yield Static(Text(keys), markup=False)
             yield Input(value=self._shown_default, id="export-path")
             yield Static("", id="export-result", markup=False)
 
@@ -209,3 +209,21 @@ class ExportScreen(ExportDialog):
         )
         self.analysis = analysis
         self.verification = verification
+
+
+class SaveTextScreen(ExportDialog):
+    """The text ``c`` or ``y`` copied, written to a file (when OSC 52 does not reach the
+    clipboard): plain text only, whichever key is pressed."""
+
+    def __init__(self, analysis: Analysis, text: str) -> None:
+        super().__init__(
+            title="Write the copied text to a file",
+            render=lambda _fmt: text,
+            default=default_path(analysis, "text").with_suffix(".copy"),
+            where=where_text(analysis),
+            protect=input_file(analysis),
+            keys="File name (.txt is added unless you type a suffix). Enter = write, Esc = cancel.",
+        )
+
+    def action_export(self, fmt: str) -> None:
+        super().action_export("text")

@@ -18,7 +18,8 @@ headerlens — keys
   o                oldest-first / newest-first hop order
   r                re-verify (flush the DNS cache, query again)
   e                export the findings summary (Markdown, JSON, HTML)
-  c / y            copy the summary / the selected node (OSC 52 clipboard)
+  c / y            copy a ticket summary / the selected node (OSC 52 clipboard)
+  w                write what c / y copied to a file instead
   Ctrl+P           command palette (everything else)
   Ctrl+O           paste another message      Ctrl+Q  quit
 """
