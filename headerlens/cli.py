@@ -49,10 +49,11 @@ def _report_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="message file (.eml, .msg, header text) or '-' for stdin")
     p.add_argument(
         "--format",
-        choices=("md", "text", "json", "html"),
+        choices=("md", "text", "json", "html", "summary"),
         default=None,
         help="md: Markdown for a ticket (the default into a file or a pipe); text: plain text "
-        "(the default on a terminal); json: for scripts; html: a standalone page",
+        "(the default on a terminal); json: for scripts; html: a standalone page; summary: the "
+        "short plain-text ticket summary the console's c copies",
     )
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
@@ -128,6 +129,10 @@ def run_report(argv: Sequence[str], stdout: TextIO | None) -> int:
     from headerlens.report.render import render
 
     fmt = args.format or default_format(args.output, stdout)
+    if fmt == "summary":  # the verdicts are the console's verdict bar, worded in tui/
+        from headerlens.tui.verdictbar import ticket_text
+
+        return write_output("headerlens", ticket_text(analysis, verification), args.output, stdout)
     return write_output("headerlens", render(analysis, verification, fmt), args.output, stdout)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC
+from pathlib import PurePath
 
 from headerlens.diagnosis import diagnose
 from headerlens.model import Analysis, Finding, Severity
@@ -68,7 +69,8 @@ def ticket_summary(analysis: Analysis, verification: Verification | None, verdic
     """
     d = diagnose(analysis, verification)
     out = [
-        f"headerlens summary: {inert(analysis.source_name)}",
+        # the file's name, not the folders it sits in (a user's home path in a ticket)
+        f"headerlens summary: {inert(PurePath(analysis.source_name).name or analysis.source_name)}",
         f"Diagnosis: {inert(d.headline)}",
         f"Verdicts: {inert(verdicts)}",
         "",

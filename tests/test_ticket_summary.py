@@ -45,3 +45,17 @@ def test_summary_has_headline_verdicts_and_hop_table() -> None:
     assert len(hops) == len(a.chain.hops) + 1
     assert hops[1].split()[0] == "1"
     assert "# headerlens report" not in out and "|" not in out
+
+
+def test_report_format_summary() -> None:
+    import io
+
+    from headerlens.cli import EXIT_OK, run_report
+
+    out = io.StringIO()
+    assert run_report(["--offline", "--format", "summary", str(EOP)], out) == EXIT_OK
+    lines = out.getvalue().splitlines()
+    assert lines[0] == f"headerlens summary: {EOP.name}"  # not the folder path
+    assert lines[2].startswith("Verdicts: DMARC ") and " · SPF " in lines[2]
+    assert "Hops (oldest first):" in lines and "Causes and fixes:" in lines
+    assert "\x1b" not in out.getvalue()

@@ -37,7 +37,7 @@ from headerlens.tui.ndr import rejected_text
 from headerlens.tui.safe import SEVERITY_STYLE, safe, safe_block
 from headerlens.tui.status import status_text
 from headerlens.tui.timeline import diagnosis_text, timeline_text
-from headerlens.tui.verdictbar import findings_label, verdict_bar
+from headerlens.tui.verdictbar import findings_label, ticket_text, verdict_bar
 
 if TYPE_CHECKING:
     from headerlens.tui.app import HeaderlensApp
@@ -356,13 +356,8 @@ class AnalysisScreen(Screen[None]):
         return render_markdown(self.analysis, self.verification)
 
     def ticket_text(self) -> str:
-        """The short ticket summary ``c`` copies (report/summary.py) with the verdict bar's text."""
-        from headerlens.report.summary import ticket_summary
-
-        d = diagnose(self.shown, self.shown_verification)
-        bounce = diagnose(self.analysis) if self.shown is not self.analysis else None
-        bar = verdict_bar(self.shown, self.shown_verification, d, bounce)
-        return ticket_summary(self.shown, self.shown_verification, bar.plain)
+        """The short ticket summary ``c`` copies, with the verdict bar's text."""
+        return ticket_text(self.shown, self.shown_verification, self.analysis)
 
     def _copy(self, text: str, what: str) -> None:
         self.last_copy = text

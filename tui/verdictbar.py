@@ -6,12 +6,13 @@ from collections.abc import Iterable
 
 from rich.text import Text
 
-from headerlens.diagnosis import Diagnosis
+from headerlens.diagnosis import Diagnosis, diagnose
 from headerlens.diagnosis.facts import Outcome
 from headerlens.diagnosis.inputs import boundary_hop
 from headerlens.model import Analysis, Finding, Severity, Vendor
 from headerlens.model.verdicts import Alignment, DkimResult, DmarcResult
 from headerlens.model.verification import Verification, VerifyMode
+from headerlens.report.summary import ticket_summary
 from headerlens.stamped import stamped
 from headerlens.tui.safe import result_text, safe
 from headerlens.tui.status import blind
@@ -138,6 +139,14 @@ def verdict_bar(
             out.append(SEP)
         out.append(part)
     return out
+
+
+def ticket_text(shown: Analysis, v: Verification | None, analysis: Analysis | None = None) -> str:
+    """The short ticket summary (report/summary.py) of ``shown`` with this bar's verdicts;
+    ``analysis`` is the bounce ``shown`` came back in, if any."""
+    d = diagnose(shown, v)
+    bounce = diagnose(analysis) if analysis is not None and analysis is not shown else None
+    return ticket_summary(shown, v, verdict_bar(shown, v, d, bounce).plain)
 
 
 def findings_label(findings: Iterable[Finding]) -> Text:
