@@ -350,11 +350,6 @@ class AnalysisScreen(Screen[None]):
 
         self.app.push_screen(ExportScreen(self.analysis, self.verification))
 
-    def summary_markdown(self) -> str:
-        from headerlens.report.markdown import render_markdown
-
-        return render_markdown(self.analysis, self.verification)
-
     def ticket_text(self) -> str:
         """The short ticket summary ``c`` copies, with the verdict bar's text."""
         return ticket_text(self.shown, self.shown_verification, self.analysis)
