@@ -16,7 +16,6 @@ from headerlens.model.verification import Verification
 from headerlens.stamped import final_results
 
 _IDENTITIES = ("smtp.mailfrom", "smtp.helo", "header.d", "header.i", "header.from")
-_FAILED = frozenset({"TIMEOUT", "SERVFAIL", "REFUSED", "ERROR"})
 # Advice that only makes sense when the DNS answers are right.
 _DNS_ADVICE = ("publish", "add include", "add the ")
 

@@ -27,7 +27,6 @@ PROVIDER_NAME: dict[str, str] = {
     "hes": "Trend Micro Hosted Email Security",
     "google": "Google Workspace",
 }
-_TEMP = frozenset({"SERVFAIL", "TIMEOUT", "REFUSED", "ERROR", "OFFLINE", "MISSING", "YXDOMAIN"})
 
 # Where each provider's inbound gateway lives (host-name suffixes of the MX exchange).
 # EOP: Microsoft documents the MX as <domain with "." -> "-">.mail.protection.outlook.com; tenants
@@ -111,7 +110,7 @@ async def _mx_host(pref: int, host: str, resolver: Resolver, provider: str | Non
             )
         )
     if not addresses:
-        if a.rcode in _TEMP or aaaa.rcode in _TEMP:
+        if not (a.answered and aaaa.answered):
             problems.append(
                 Defect(
                     "mx.dns-error",
@@ -337,7 +336,7 @@ def _texts(record: DnsRecord) -> tuple[str, ...]:
 
 
 def _dns_problem(kind: str, record: DnsRecord) -> tuple[Defect, ...]:
-    if record.rcode in ("NOERROR", "NXDOMAIN"):
+    if record.answered:
         return ()
     return (
         Defect(
@@ -380,7 +379,7 @@ async def check_dnssec(domain: str, resolver: Resolver) -> DnssecCheck:
     dnskey, ds = await asyncio.gather(
         resolver.query(domain, "DNSKEY"), resolver.query(domain, "DS")
     )
-    if dnskey.rcode in _TEMP or ds.rcode in _TEMP:
+    if not (dnskey.answered and ds.answered):
         return DnssecCheck(
             domain,
             len(dnskey.answers),

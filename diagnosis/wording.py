@@ -125,6 +125,14 @@ def date_sentence(n: DateNote) -> str:
     return f"The Date header is {duration(n.seconds)} before the first Received stamp: the client held the message, or its clock is wrong."
 
 
+# What a gap that is not time spent on a server is, in a few words (reports, the console timeline).
+GAP_KIND_NOTE: dict[GapKind, str] = {
+    GapKind.SKEW: "clock skew, not time spent",
+    GapKind.TZ_LABEL: "time-zone label, not a delay",
+    GapKind.FORGED: "after a forged line: no queue",
+    GapKind.REDELIVERED: "in a mailbox before it was sent on: no queue",
+}
+
 _FAILED = frozenset({"fail", "softfail", "permerror", "temperror"})
 _WHERE = {
     Outcome.INBOX: "delivered it to the Inbox",

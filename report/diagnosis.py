@@ -6,18 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from headerlens.diagnosis import Diagnosis, GapKind
-from headerlens.diagnosis.wording import title
+from headerlens.diagnosis import Diagnosis
+from headerlens.diagnosis.wording import GAP_KIND_NOTE, title
 from headerlens.model import Hop
 from headerlens.report.words import fmt_delay
 from headerlens.textsafe import html_escape, md_escape
-
-_KIND_NOTE = {
-    GapKind.SKEW: " (clock skew, not time spent)",
-    GapKind.TZ_LABEL: " (time-zone label, not a delay)",
-    GapKind.FORGED: " (after a forged line: no queue)",
-    GapKind.REDELIVERED: " (in a mailbox before it was sent on: no queue)",
-}
 
 
 def gap_before(d: Diagnosis, hop: Hop) -> str:
@@ -26,7 +19,8 @@ def gap_before(d: Diagnosis, hop: Hop) -> str:
     if g is None:
         return "" if hop.number == 1 else "?"
     held = f"{fmt_delay(timedelta(seconds=g.seconds))} on {g.host or 'hop ' + str(g.hop_number)}"
-    return held + _KIND_NOTE.get(g.kind, "")
+    note = GAP_KIND_NOTE.get(g.kind)
+    return held + (f" ({note})" if note else "")
 
 
 def markdown_lines(d: Diagnosis) -> Iterable[str]:

@@ -8,7 +8,6 @@ from headerlens.model.dns import DnsRecord
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.tui.safe import safe
 
-_FAILED = ("TIMEOUT", "SERVFAIL", "REFUSED", "ERROR", "MISSING", "YXDOMAIN")
 _FAILED_WORDS = {
     "TIMEOUT": "timed out",
     "MISSING": "not in the snapshot",
@@ -19,7 +18,7 @@ _FAILED_WORDS = {
 def dns_failures(log: tuple[DnsRecord, ...]) -> tuple[int, list[str]]:
     """Queries really sent (cache hits left out) and the rcodes of those that got no answer."""
     sent = [r for r in log if not r.from_cache]
-    return len(sent), [r.rcode for r in sent if r.rcode in _FAILED]
+    return len(sent), [r.rcode for r in sent if not r.answered]
 
 
 def _failure_words(failed: list[str], sent: int) -> str:

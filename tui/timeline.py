@@ -9,17 +9,12 @@ from rich.text import Text
 
 from headerlens.diagnosis import Diagnosis, GapKind, diagnose
 from headerlens.diagnosis.detect_signals import DELAY_MIN
+from headerlens.diagnosis.wording import GAP_KIND_NOTE
 from headerlens.model import Analysis
 from headerlens.report.words import fmt_delay
 from headerlens.tui.safe import safe
 
 BAR_WIDTH = 24
-_NOT_TIME = {
-    GapKind.SKEW: "clock skew (not time spent)",
-    GapKind.TZ_LABEL: "time-zone label (not a delay)",
-    GapKind.FORGED: "forged line (no queue)",
-    GapKind.REDELIVERED: "in a mailbox, then sent on (no queue)",
-}
 
 
 def diagnosis_text(d: Diagnosis) -> Text:
@@ -60,10 +55,11 @@ def timeline_text(analysis: Analysis, *, width: int = BAR_WIDTH) -> Text:
             out.append("delivered", style="dim")
         elif g is None:
             out.append("? (date missing or unparsed)", style="yellow")
-        elif g.kind in _NOT_TIME:
+        elif g.kind in GAP_KIND_NOTE:
             out.append("◀ " if g.seconds < 0 else "▶ ", style="bold red")
             out.append(
-                f"{fmt_delay(timedelta(seconds=g.seconds))} {_NOT_TIME[g.kind]}", style="bold red"
+                f"{fmt_delay(timedelta(seconds=g.seconds))} {GAP_KIND_NOTE[g.kind]}",
+                style="bold red",
             )
         else:
             n = round(width * g.seconds / longest) if longest > 0 else 0

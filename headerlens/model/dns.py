@@ -38,6 +38,12 @@ class DnsRecord:
     authenticated: bool = False
 
     @property
+    def answered(self) -> bool:
+        """True when the server gave a definite answer (NOERROR, NODATA or NXDOMAIN); False for
+        a timeout, SERVFAIL, REFUSED, a query not made (offline, not in a snapshot) and the like."""
+        return self.rcode in ("NOERROR", "NXDOMAIN")
+
+    @property
     def ok(self) -> bool:
         """True when the server answered NOERROR (possibly with no records: NODATA)."""
         return self.rcode == "NOERROR"
