@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from itertools import takewhile
 
 from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor, Provenance
@@ -29,6 +28,17 @@ from headerlens.parsers.boundary import (
     stated_client_ip,
 )
 from headerlens.parsers.hops import registrable_domain
+from headerlens.parsers.provenance_microsoft import (
+    MS_ORG,
+    copy_author,
+    in_incoming,
+    incoming_block,
+    is_copy,
+    is_outbound_scan,
+    ms_tail_start,
+    outbound_author,
+    receiver_appended,
+)
 
 __all__ = ["STAMP_FIELDS", "attribute_fields", "describe_author"]
 
@@ -41,31 +51,6 @@ STAMP_FIELDS = frozenset(
         "arc-message-signature",
     }
 )
-# Microsoft's renamed copies of what another organisation (or an earlier pass) wrote.
-_COPY_SUFFIXES = ("-untrusted", "-original")
-_COPY_NAMES = frozenset(
-    {"x-ms-exchange-authentication-results", "x-original-authentication-results"}
-)
-# What Exchange Online writes for the organisation holding the message; it strips these from
-# mail arriving from outside and appends its own at the bottom of the header section.
-_MS_ORG = re.compile(
-    r"^x-(?:ms-exchange-organization-|microsoft-antispam(?:-mailbox-delivery)?$"
-    r"|forefront-antispam-report$|ms-exchange-crosstenant-|ms-exchange-transport-|sid-)",
-)
-# Receivers that write those: Exchange Online (its protection front ends and mailbox servers) and
-# Exchange Server.
-_MS_RECEIVERS = frozenset({Vendor.EOP, Vendor.EXCHANGE_ONLINE, Vendor.EXCHANGE})
-# Only Exchange Online's filter writes these (and renames an incoming copy "-Untrusted"); Exchange
-# Server's header firewall strips only X-MS-Exchange-Organization-*, so behind Exchange Server
-# alone a copy at the bottom is the sender's text.
-_MS_CLOUD_ONLY = re.compile(
-    r"^x-(?:microsoft-antispam|forefront-antispam-report$|ms-exchange-crosstenant-)"
-)
-_MS_CLOUD = frozenset({Vendor.EOP, Vendor.EXCHANGE_ONLINE})
-# What Exchange writes (or moves) after the header it received: behind Exchange Server with no
-# incoming bracket, an organisation header outside the trailing run of these is the sender's.
-_MS_TAIL = re.compile(r"^(?:x-ms-|x-microsoft-|x-forefront-|x-eop|x-sid-|return-path$|mime-ver)")
-_MS_OUTBOUND = re.compile(r"(?:^|;)\s*DIR:OUT\b", re.IGNORECASE)
 # Receivers that write their header block after every Received field: ProtonMail lists the
 # Received fields first, then its Authentication-Results and X-Pm-* fields.
 _RESERIALISERS = frozenset({"protonmail.ch"})
@@ -145,9 +130,8 @@ class _Zones:
             self.block = list(fields[line + 1 : end])
             self.kinds_above = {g.lname for g in fields[:line] if self.writes_above(g.index)}
             self.repeats = _repeats(fields[line + 1 : end])
-        self.incoming = _incoming_block(fields)
-        tail = takewhile(lambda g: _MS_TAIL.match(g.lname), reversed(fields))
-        self.ms_tail = len(fields) - sum(1 for _ in tail)
+        self.incoming = incoming_block(fields)
+        self.ms_tail = ms_tail_start(fields)
         # Rspamd's block appended at the bottom: the run of its fields around its queue id
         queue = next((g for g in fields if g.lname == "x-rspamd-queue-id"), None)
         self.rspamd_queue = queue.value.strip().lower() if queue is not None else None
@@ -221,36 +205,11 @@ def _sender(f: HeaderField, evidence: str) -> FieldAuthor:
     return FieldAuthor(f.index, f.name, Author.SENDER, None, None, evidence)
 
 
-def _copy(z: _Zones, f: HeaderField) -> FieldAuthor:
-    """Microsoft renames what the organisation before it wrote: the one that handed the message
-    to the receiver (the writer of the hop below the boundary)."""
-    before = (z.boundary or 1) - 1
-    relay = before in z.relays
-    return FieldAuthor(
-        f.index,
-        f.name,
-        Author.INTERMEDIARY if relay else Author.SENDER,
-        before or None,
-        None,
-        "A copy Microsoft kept of what the organisation before the receiver wrote ("
-        + ("a forwarder, list or gateway" if relay else "usually the sender's outbound filter")
-        + "): not the receiving organisation's verdict.",
-    )
-
-
 def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     """A field below every Received line: the message's own header, or a receiver's appended
     field when something unguessable ties it to the receiver."""
     name = f.lname
-    ms = (
-        bool(z.receiver_vendors & _MS_RECEIVERS)
-        and _MS_ORG.match(name)
-        and not _MS_OUTBOUND.search(f.value)
-        and (
-            bool(z.receiver_vendors & _MS_CLOUD)
-            or (not _MS_CLOUD_ONLY.match(name) and (bool(z.incoming) or f.index >= z.ms_tail))
-        )
-    )
+    ms = receiver_appended(f, z.receiver_vendors, z.incoming, z.ms_tail)
     proton = z.reserialised and _PROTON.match(name)
     if ms or proton:
         writer = "Exchange Online" if ms else "ProtonMail"
@@ -286,7 +245,7 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
                 f"Appended at the bottom by the receiver's Rspamd: its queue id {queue} is the id "
                 "the receiving organisation's own Received line gave the message.",
             )
-    if name in STAMP_FIELDS or _MS_ORG.match(name) or _RSPAMD.match(name) or _VERDICT.match(name):
+    if name in STAMP_FIELDS or MS_ORG.match(name) or _RSPAMD.match(name) or _VERDICT.match(name):
         claim = stamp_identity(f) if name in STAMP_FIELDS else None
         said = f" It claims to be {claim}'s." if claim else ""
         return _unknown(
@@ -298,29 +257,6 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     return _sender(
         f, "Part of the message's own header, written by the sender (below every Received line)."
     )
-
-
-def _incoming_block(fields: Sequence[HeaderField]) -> range:
-    """The header Exchange received, between the topmost X-IncomingTopHeaderMarker and the last
-    X-IncomingHeaderCount (a sender plants either only inside); the count's value exceeds the
-    fields between by 1 to 43 in the corpus, so only the positions place a field."""
-    tops = [f.index for f in fields if f.lname == "x-incomingtopheadermarker"]
-    ends = [f.index for f in fields if f.lname == "x-incomingheadercount"]
-    if not tops or not ends or ends[-1] <= tops[0]:
-        return range(0)
-    return range(tops[0] + 1, ends[-1])
-
-
-def _in_incoming(z: _Zones, f: HeaderField, found: FieldAuthor) -> FieldAuthor:
-    """A field credited to the receiver that sits inside the header Exchange received came with
-    the message, whatever its name (an organisation header there is a copy or a forgery)."""
-    if not found.is_receivers or f.index not in z.incoming or f.lname == "received":
-        return found
-    evidence = "Between X-IncomingTopHeaderMarker and X-IncomingHeaderCount (the header Exchange "
-    evidence += "received with the message): "
-    if f.lname in STAMP_FIELDS or _MS_ORG.match(f.lname) or _VERDICT.match(f.lname):
-        return _unknown(f, evidence + "not the receiving organisation's (a copy, or forged).")
-    return _sender(f, evidence + "written before the receiving organisation got it.")
 
 
 def _repeats(block: Sequence[HeaderField]) -> set[int]:
@@ -400,14 +336,11 @@ def _field(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     if hop is not None:
         return _received(z, hop=hop, f=f)
     below = z.below(f.index)
-    if name.endswith(_COPY_SUFFIXES) or name in _COPY_NAMES:
-        return _copy(z, f)
-    if name.startswith("x-forefront-antispam-report") and _MS_OUTBOUND.search(f.value):
-        return _sender(
-            f,
-            "DIR:OUT: an outbound scan by the sending organisation's Microsoft 365 filter, not "
-            "the receiving organisation's verdict.",
-        )
+    if is_copy(name):
+        before = (z.boundary or 1) - 1
+        return copy_author(f, before, before in z.relays)
+    if is_outbound_scan(f):
+        return outbound_author(f)
     if below is not None and z.is_trusted(below):
         return FieldAuthor(
             f.index,
@@ -464,7 +397,9 @@ def attribute_fields(
     last: dict[str, int] = {}
     for f in fields:
         last[f.lname] = f.index
-    found = tuple(_in_incoming(z, f, _field(z, f, last)) for f in fields)
+    found = tuple(
+        in_incoming(f, _field(z, f, last), z.incoming, _VERDICT, STAMP_FIELDS) for f in fields
+    )
     return Provenance(receiver_org=z.org, fields=found)
 
 
