@@ -128,8 +128,8 @@ def _reset_peak() -> bool:
 def measure(path: Path, port: int) -> dict[str, object]:
     """Read, analyse, verify DKIM; timings in ms and memory in MiB."""
     from headerlens.analyze import analyze
-    from headerlens.checks.dkim import verify_dkim
-    from headerlens.checks.resolver import LiveResolver
+    from headerlens.dnsclient.resolver import LiveResolver
+    from headerlens.evaluators.dkim import verify_dkim
 
     base_kb = _status_kb("VmRSS")
     t0 = time.perf_counter()

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from headerlens.analyze import analyze
-from headerlens.checks.resolver import LiveResolver
-from headerlens.checks.verify import spf_identity, verify
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.evaluators.verify import spf_identity, verify
 from headerlens.model.verification import Verification
 
 

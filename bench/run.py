@@ -62,7 +62,7 @@ def setup() -> None:
     # A wheel install byte-compiles the package (pip does); an editable install in an
     # environment with PYTHONDONTWRITEBYTECODE=1 would recompile ~60 modules on every start.
     log("byte-compiling the headerlens sources (as pip does for an installed wheel)")
-    folders = ["headerlens", "parsers", "checks", "report", "tui"]
+    folders = ["headerlens", "parsers", "dnsclient", "evaluators", "diagnosis", "domaincheck", "report", "tui"]
     subprocess.run([sys.executable, "-m", "compileall", "-q", *folders], cwd=ROOT, check=True)
     if importlib.util.find_spec("mailparser") is None:
         log("pip install mail-parser (benchmark only, not a project dependency)")

@@ -63,27 +63,27 @@ LINE_OCTETS = Budget(
     "RFC 5322 §2.1.1: lines MUST be no more than 998 characters (a finding, not a cut-off)",
 )  # fmt: skip
 DKIM_SIGNATURES = Budget(
-    "DKIM signatures verified", 5, "signatures", "dkim.not-evaluated", "headerlens.checks.dkim",
+    "DKIM signatures verified", 5, "signatures", "dkim.not-evaluated", "headerlens.evaluators.dkim",
     "RFC 6376 §6.1: a verifier MAY limit the signatures it tries (OpenDKIM verifies 3)",
 )  # fmt: skip
 ARC_SETS = Budget(
-    "ARC sets", 50, "sets", "arc.too-many-sets", "headerlens.checks.arc",
+    "ARC sets", 50, "sets", "arc.too-many-sets", "headerlens.evaluators.arc",
     "RFC 8617 §5.2 step 1: more than 50 sets is cv=fail, decided before any DNS query",
 )  # fmt: skip
 RSA_MIN_BITS = Budget(
-    "RSA modulus minimum", 1024, "bits", "dkim.key.too-small", "headerlens.checks.dkimkey",
+    "RSA modulus minimum", 1024, "bits", "dkim.key.too-small", "headerlens.evaluators.dkimkey",
     "RFC 8301 §3.2: keys under 1024 bits MUST NOT be considered valid",
 )  # fmt: skip
 RSA_MAX_BITS = Budget(
-    "RSA modulus maximum", 8192, "bits", "dkim.key.unsafe", "headerlens.checks.dkimkey",
+    "RSA modulus maximum", 8192, "bits", "dkim.key.unsafe", "headerlens.evaluators.dkimkey",
     "checked before any arithmetic; the catalogue proposes 8192 (see the hardening report)",
 )  # fmt: skip
 RSA_MAX_EXPONENT_BITS = Budget(
-    "RSA public exponent", 32, "bits", "dkim.key.unsafe", "headerlens.checks.dkimkey",
+    "RSA public exponent", 32, "bits", "dkim.key.unsafe", "headerlens.evaluators.dkimkey",
     "a huge exponent makes pure-Python pow() cost seconds; checked before verifying",
 )  # fmt: skip
 DNS_QUERY_TIMEOUT = Budget(
-    "DNS per-query timeout", 3.0, "seconds", "TIMEOUT rcode", "headerlens.checks.resolver",
+    "DNS per-query timeout", 3.0, "seconds", "TIMEOUT rcode", "headerlens.dnsclient.resolver",
     "one slow server must not stall the analysis",
 )  # fmt: skip
 DNS_TIMEOUT_OPTION = Budget(
@@ -91,31 +91,31 @@ DNS_TIMEOUT_OPTION = Budget(
     "the deadline grows to twice --timeout; inf, nan or huge values would switch it off",
 )  # fmt: skip
 DNS_DEADLINE = Budget(
-    "DNS deadline per analysis", 20.0, "seconds", "TIMEOUT rcode", "headerlens.checks.resolver",
+    "DNS deadline per analysis", 20.0, "seconds", "TIMEOUT rcode", "headerlens.dnsclient.resolver",
     "RFC 7208 §4.6.4 asks for at least 20 s for SPF; the whole analysis shares the window",
 )  # fmt: skip
 SPF_DNS_TERMS = Budget(
-    "SPF DNS-querying terms", 10, "terms", "permerror", "headerlens.checks.spf_eval",
+    "SPF DNS-querying terms", 10, "terms", "permerror", "headerlens.evaluators.spf_eval",
     "RFC 7208 §4.6.4: the 11th DNS-querying term is a permerror",
 )  # fmt: skip
 SPF_VOID_LOOKUPS = Budget(
-    "SPF void lookups", 2, "lookups", "permerror", "headerlens.checks.spf_eval",
+    "SPF void lookups", 2, "lookups", "permerror", "headerlens.evaluators.spf_eval",
     "RFC 7208 §4.6.4: more than two void lookups is a permerror",
 )  # fmt: skip
 CHECK_QUERIES = Budget(
-    "DNS queries per domain check", 250, "queries", "check.query-budget", "headerlens.checks.domaincheck",
+    "DNS queries per domain check", 250, "queries", "check.query-budget", "headerlens.domaincheck.check",
     "a real domain needs under 100; a hostile SPF tree once made 7,095 (7,014 to a third party)",
 )  # fmt: skip
 DMARC_WALK_QUERIES = Budget(
-    "DMARC tree-walk queries", 8, "queries", "-", "headerlens.checks.orgdomain",
+    "DMARC tree-walk queries", 8, "queries", "-", "headerlens.evaluators.orgdomain",
     "RFC 9989 §4.10: at most eight queries per DNS tree walk",
 )  # fmt: skip
 SPF_TXT_BYTES = Budget(
-    "SPF record size", 4096, "bytes", "spf.record-too-large", "headerlens.checks.spf_eval",
+    "SPF record size", 4096, "bytes", "spf.record-too-large", "headerlens.evaluators.spf_eval",
     "RFC 7208 §3.4 advises < 450; a TXT answer over TCP may reach 64 KB. Larger is permerror",
 )  # fmt: skip
 DKIM_TXT_BYTES = Budget(
-    "DKIM key record size", 8192, "bytes", "dkim.key.too-large", "headerlens.checks.dkimkey",
+    "DKIM key record size", 8192, "bytes", "dkim.key.too-large", "headerlens.evaluators.dkimkey",
     "an 8192-bit RSA key record is about 1.5 KB; a larger TXT record is not parsed as a key",
 )  # fmt: skip
 CNAME_DEPTH = Budget(

@@ -6,7 +6,6 @@ import argparse
 from collections.abc import Sequence
 from typing import TextIO
 
-from headerlens.checks.options import make_resolver
 from headerlens.dnsargs import (
     add_dns_options,
     default_format,
@@ -14,6 +13,7 @@ from headerlens.dnsargs import (
     parse_with_dns,
     write_output,
 )
+from headerlens.dnsclient.options import make_resolver
 from headerlens.exitcodes import EXIT_INPUT
 
 _EPILOG = """\
@@ -111,8 +111,8 @@ def _err(msg: str) -> None:
 
 def run_check(argv: Sequence[str], stdout: TextIO | None) -> int:
     """Parse ``argv``, check the domain, write text, Markdown or JSON. Returns the exit status."""
-    from headerlens.checks.domaincheck import check_domain
-    from headerlens.checks.verify import run_blocking
+    from headerlens.domaincheck.check import check_domain
+    from headerlens.evaluators.verify import run_blocking
     from headerlens.report.domaincheck import render_domain_check
 
     parser = check_parser()
@@ -138,7 +138,7 @@ def run_check(argv: Sequence[str], stdout: TextIO | None) -> int:
         )
     )
     if options.save_dns is not None:
-        from headerlens.checks.snapshot import save_snapshot
+        from headerlens.dnsclient.snapshot import save_snapshot
 
         try:
             save_snapshot(resolver.log, options.save_dns)

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from headerlens import __version__
-from headerlens.checks.options import VerifyOptions
 from headerlens.dnsargs import (
     add_dns_options,
     default_format,
@@ -19,6 +18,7 @@ from headerlens.dnsargs import (
     parse_with_dns,
     write_output,
 )
+from headerlens.dnsclient.options import VerifyOptions
 from headerlens.exitcodes import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK
 
 if TYPE_CHECKING:
@@ -154,7 +154,7 @@ def _output_clash(
 
 def _dnsbl_zones(args: argparse.Namespace) -> tuple[str, ...]:
     """The blocklists to ask (``--dnsbl``, ``--dnsbl-zone``); empty when not asked for."""
-    from headerlens.checks.mailrouting import DEFAULT_DNSBLS
+    from headerlens.domaincheck.mailrouting import DEFAULT_DNSBLS
 
     if args.dnsbl_zone:
         return tuple(z.strip().rstrip(".").lower() for z in args.dnsbl_zone)
@@ -168,8 +168,8 @@ def run_verification(
 
     With ``dnsbl_zones``, the trust-boundary IP is also looked up on those blocklists.
     """
-    from headerlens.checks.options import make_resolver
-    from headerlens.checks.verify import run_blocking, verify
+    from headerlens.dnsclient.options import make_resolver
+    from headerlens.evaluators.verify import run_blocking, verify
     from headerlens.model.verification import VerifyMode
 
     resolver, label = make_resolver(options)
@@ -183,15 +183,15 @@ def run_verification(
     ):
         from dataclasses import replace
 
-        from headerlens.checks.findings import add_findings
-        from headerlens.checks.findings_dnsbl import dnsbl_findings
-        from headerlens.checks.mailrouting import check_dnsbl
+        from headerlens.diagnosis.findings_build import add_findings
+        from headerlens.diagnosis.findings_dnsbl import dnsbl_findings
+        from headerlens.domaincheck.mailrouting import check_dnsbl
 
         listed = run_blocking(check_dnsbl(boundary.ip, resolver, dnsbl_zones))
         found = dnsbl_findings(listed, boundary.hop_number, boundary.receiver)
         result = add_findings(replace(result, dnsbl=listed, dns_log=resolver.log), found)
     if options.save_dns is not None:
-        from headerlens.checks.snapshot import save_snapshot
+        from headerlens.dnsclient.snapshot import save_snapshot
 
         save_snapshot(result.dns_log, options.save_dns)  # OSError: the caller reports it
     return result

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TextIO
 
 from headerlens import budgets
-from headerlens.checks.options import VerifyOptions
-from headerlens.checks.resolver import parse_resolver_arg
+from headerlens.dnsclient.options import VerifyOptions
+from headerlens.dnsclient.resolver import parse_resolver_arg
 from headerlens.exitcodes import EXIT_INPUT, EXIT_OK
 from headerlens.textsafe import inert
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from headerlens.checks.spf_eval import MAX_DNS_TERMS, MAX_VOID_LOOKUPS
+from headerlens.evaluators.spf_eval import MAX_DNS_TERMS, MAX_VOID_LOOKUPS
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.domaincheck import (

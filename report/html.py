@@ -126,7 +126,7 @@ def render_html(analysis: Analysis, verification: Verification | None = None) ->
 
 
 def _stamped(a: Analysis) -> tuple[Finding, ...]:
-    from headerlens.checks.findings import stamped_findings
+    from headerlens.diagnosis.findings_build import stamped_findings
 
     return stamped_findings(a)
 

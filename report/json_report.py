@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from headerlens import __version__
-from headerlens.checks.findings import stamped_findings
 from headerlens.diagnosis import diagnose
+from headerlens.diagnosis.findings_build import stamped_findings
 from headerlens.model import Analysis
 from headerlens.model.verification import Verification
 from headerlens.report.ndr import json_section

@@ -170,7 +170,7 @@ def render_markdown(analysis: Analysis, verification: Verification | None = None
     if verification is not None:
         findings = verification.findings
     else:
-        from headerlens.checks.findings import stamped_findings
+        from headerlens.diagnosis.findings_build import stamped_findings
 
         findings = stamped_findings(a)
     out += ["", *markdown_section(a, verification)]

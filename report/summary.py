@@ -19,7 +19,7 @@ _CELL = 64  # widest from/by cell, so a hostile host name cannot stretch the tab
 def _findings(analysis: Analysis, verification: Verification | None) -> tuple[Finding, ...]:
     if verification is not None:
         return verification.findings
-    from headerlens.checks.findings import stamped_findings
+    from headerlens.diagnosis.findings_build import stamped_findings
 
     return stamped_findings(analysis)
 

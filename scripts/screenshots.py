@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from headerlens.checks.options import VerifyOptions  # noqa: E402
+from headerlens.dnsclient.options import VerifyOptions  # noqa: E402
 from headerlens.tui.app import HeaderlensApp  # noqa: E402
 from tests.dnslab import LAB_ZONES, start_lab_dns  # noqa: E402
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from headerlens.checks.spf import DnsQuestion
+from headerlens.evaluators.spf import DnsQuestion
 from headerlens.model.dns import DnsRecord
 
 TIMEOUT = ("TIMEOUT", "")

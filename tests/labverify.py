@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from headerlens.analyze import analyze
-from headerlens.checks.resolver import Resolver
-from headerlens.checks.verify import verify
+from headerlens.dnsclient.resolver import Resolver
+from headerlens.evaluators.verify import verify
 from headerlens.model import Analysis
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verdicts import DkimVerdict

@@ -136,7 +136,7 @@ SCENARIOS = {"message": _walk_message, "bad-snapshot": _bad_snapshot, "bounce": 
 
 
 def main() -> None:
-    from headerlens.checks.options import VerifyOptions
+    from headerlens.dnsclient.options import VerifyOptions
     from headerlens.tui.app import HeaderlensApp
 
     scenario, message, snapshot = sys.argv[1:4]

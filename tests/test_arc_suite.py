@@ -1,4 +1,4 @@
-"""Tests for checks/arc.py: the ValiMail ARC validation suite (171 cases) and the lab messages."""
+"""Tests for evaluators/arc.py: the ValiMail ARC validation suite (171 cases) and the lab messages."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from headerlens.checks.arc import summarize_aar, verify_arc
+from headerlens.evaluators.arc import summarize_aar, verify_arc
 from headerlens.model.verdicts import ArcResult
 from tests.memresolver_dkim import LAB, MemoryResolver, lab_resolver
 from tests.paths import SHARED, need_shared, shared_cases
@@ -139,7 +139,7 @@ async def test_dkim_and_arc_share_one_body_pass(monkeypatch: pytest.MonkeyPatch)
     # lab: shared-mailing-list-arc.eml — two DKIM signatures and two AMS, all relaxed: the body
     # is canonicalised once for all four (it was four times, twice by dkimpy's ARC parser)
     from headerlens.analyze import analyze
-    from headerlens.checks.verify import verify
+    from headerlens.evaluators.verify import verify
     from tests.labverify import LoggingMemoryResolver
     from tests.test_catalogue_dns_arc_ar import _bytes_canonicalised
 

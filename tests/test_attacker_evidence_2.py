@@ -13,8 +13,8 @@ from __future__ import annotations
 import pytest
 
 from headerlens.analyze import analyze
-from headerlens.checks.resolver import LiveResolver
-from headerlens.checks.verify import run_blocking, verify
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.evaluators.verify import run_blocking, verify
 from headerlens.model import Author
 from headerlens.model.spf import SpfVerdict
 from headerlens.model.verdicts import DmarcResult

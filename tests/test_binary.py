@@ -87,7 +87,7 @@ async def test_console_says_binary_with_a_preview(
     from textual import events
     from textual.widgets import Static
 
-    from headerlens.checks.options import VerifyOptions
+    from headerlens.dnsclient.options import VerifyOptions
     from headerlens.tui.app import HeaderlensApp
     from headerlens.tui.paste import PasteScreen
 

@@ -11,8 +11,8 @@ from dkim.canonicalization import Relaxed, Simple
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from headerlens.checks import bodyhash
-from headerlens.checks.bodyhash import BytesLike, body_hash, split_message
+from headerlens.evaluators import bodyhash
+from headerlens.evaluators.bodyhash import BytesLike, body_hash, split_message
 
 BODIES = [
     pytest.param(b"", id="empty"),  # RFC 6376 §3.4.3 / §3.4.4: empty body

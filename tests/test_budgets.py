@@ -38,7 +38,7 @@ def test_source_uses_the_input_budget() -> None:
 
 
 def test_dns_defaults_match_the_resolver() -> None:
-    from headerlens.checks.resolver import LiveResolver
+    from headerlens.dnsclient.resolver import LiveResolver
 
     resolver = LiveResolver([("127.0.0.1", 53)])
     assert resolver.timeout == budgets.DNS_QUERY_TIMEOUT.limit
@@ -46,7 +46,7 @@ def test_dns_defaults_match_the_resolver() -> None:
 
 
 def test_rsa_limits_match_the_key_checks() -> None:
-    from headerlens.checks import dkimkey
+    from headerlens.evaluators import dkimkey
 
     assert budgets.RSA_MIN_BITS.limit == dkimkey.MIN_RSA_BITS
     assert budgets.RSA_MAX_BITS.limit == dkimkey.MAX_RSA_BITS
@@ -60,8 +60,8 @@ def test_spf_limits_are_read_from_the_budget(monkeypatch: pytest.MonkeyPatch) ->
     from dataclasses import replace
 
     from headerlens.analyze import analyze
-    from headerlens.checks.findings_spf import spf_findings
-    from headerlens.checks.spf import plan_prefetch
+    from headerlens.diagnosis.findings_spf import spf_findings
+    from headerlens.evaluators.spf import plan_prefetch
     from headerlens.model.dns import DnsRecord
     from headerlens.model.spf import SpfResult, SpfVerdict
     from headerlens.parsers.spfrecord import parse_spf_record

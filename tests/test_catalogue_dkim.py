@@ -13,8 +13,8 @@ from datetime import timedelta
 import pytest
 
 from headerlens import budgets
-from headerlens.checks.dkim import verify_dkim
-from headerlens.checks.dkimkey import check_key_for_signature, parse_key_record, pick_key_record
+from headerlens.evaluators.dkim import verify_dkim
+from headerlens.evaluators.dkimkey import check_key_for_signature, parse_key_record, pick_key_record
 from headerlens.model.verdicts import DkimResult, DkimVerdict
 from tests.memresolver_dkim import MemoryResolver
 from tests.test_dkim_verify import _MSG, _PUB, LAB_NOW, RECEIPT, _resolver, _ts, sign

@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 
 from headerlens.analyze import analyze
-from headerlens.checks.arc import verify_arc
-from headerlens.checks.dkim import verify_dkim
-from headerlens.checks.dmarc import evaluate_dmarc
-from headerlens.checks.findings_live import live_findings
-from headerlens.checks.findings_spf import spf_findings
-from headerlens.checks.resolver import LiveResolver, OfflineResolver
-from headerlens.checks.spf import evaluate_spf
-from headerlens.checks.spftree import check_spf_tree
+from headerlens.diagnosis.findings_live import live_findings
+from headerlens.diagnosis.findings_spf import spf_findings
+from headerlens.dnsclient.resolver import LiveResolver, OfflineResolver
+from headerlens.domaincheck.spftree import check_spf_tree
+from headerlens.evaluators.arc import verify_arc
+from headerlens.evaluators.dkim import verify_dkim
+from headerlens.evaluators.dmarc import evaluate_dmarc
+from headerlens.evaluators.spf import evaluate_spf
 from headerlens.model.core import Severity
 from headerlens.model.verdicts import ArcResult, DkimResult, DkimVerdict, DmarcResult
 from headerlens.model.verification import Verification, VerifyMode
@@ -232,7 +232,7 @@ def _bytes_canonicalised(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Sizes of every body (or body chunk) canonicalised, by dkimpy or by checks.bodyhash."""
     from dkim.canonicalization import Relaxed, Simple
 
-    from headerlens.checks import bodyhash
+    from headerlens.evaluators import bodyhash
 
     sizes: list[int] = []
     for cls in (Relaxed, Simple):

@@ -8,7 +8,7 @@ import pytest
 
 from headerlens import budgets
 from headerlens.analyze import analyze
-from headerlens.checks.findings import stamped_findings
+from headerlens.diagnosis.findings_build import stamped_findings
 from headerlens.model import Analysis, Severity
 from headerlens.stamped import final_receiver_results
 from tests.catalogue import MSG, codes, timed

@@ -11,13 +11,13 @@ import time
 import pytest
 
 from headerlens.analyze import analyze
-from headerlens.checks.dmarc import evaluate_dmarc
-from headerlens.checks.dmarcpolicy import check_dmarc_policy
-from headerlens.checks.findings_dmarc import dmarc_findings
-from headerlens.checks.findings_spf import spf_findings
-from headerlens.checks.resolver import LiveResolver
-from headerlens.checks.spf import check_host, evaluate_spf, run_sync
-from headerlens.checks.spftree import check_spf_tree
+from headerlens.diagnosis.findings_dmarc import dmarc_findings
+from headerlens.diagnosis.findings_spf import spf_findings
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.domaincheck.dmarcpolicy import check_dmarc_policy
+from headerlens.domaincheck.spftree import check_spf_tree
+from headerlens.evaluators.dmarc import evaluate_dmarc
+from headerlens.evaluators.spf import check_host, evaluate_spf, run_sync
 from headerlens.model.spf import SpfResult
 from headerlens.model.verdicts import DmarcResult, DmarcVerdict
 from headerlens.model.verification import Verification, VerifyMode

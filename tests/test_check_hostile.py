@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from headerlens import budgets
-from headerlens.checks.domaincheck import check_domain
-from headerlens.checks.resolver import LiveResolver
-from headerlens.checks.spftree import overlap_problems
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.domaincheck.check import check_domain
+from headerlens.domaincheck.spftree import overlap_problems
 from headerlens.model.domaincheck import SpfRange
 from tests.dnslab import missing_tools, start_lab_dns
 

@@ -10,8 +10,8 @@ from rich.text import Text
 from textual.app import App
 from textual.widgets import Input, Select, Static
 
-from headerlens.checks.domaincheck import check_domain
-from headerlens.checks.options import VerifyOptions
+from headerlens.dnsclient.options import VerifyOptions
+from headerlens.domaincheck.check import check_domain
 from headerlens.model.dns import DnsRecord
 from headerlens.model.domaincheck import DomainCheck, SelectorState
 from headerlens.report.domaincheck import outline

@@ -242,7 +242,7 @@ def test_hop_table_names_the_host_that_held_the_message() -> None:
 async def test_console_shows_the_headline_under_the_status_line(tmp_path: object) -> None:
     from pathlib import Path
 
-    from headerlens.checks.options import VerifyOptions
+    from headerlens.dnsclient.options import VerifyOptions
     from headerlens.tui.app import HeaderlensApp
 
     src = Path(str(tmp_path)) / "sim.eml"

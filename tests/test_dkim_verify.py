@@ -1,4 +1,4 @@
-"""Tests for checks/dkim.py: every signature, b= and bh= apart, expiry at receipt, key findings."""
+"""Tests for evaluators/dkim.py: every signature, b= and bh= apart, expiry at receipt, key findings."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import nacl.signing
 import pytest
 from dkim.canonicalization import CanonicalizationPolicy
 
-from headerlens.checks.dkim import verify_dkim
+from headerlens.evaluators.dkim import verify_dkim
 from headerlens.model.verdicts import DkimResult, DkimVerdict
 from tests.memresolver_dkim import LAB, MemoryResolver, lab_resolver
 from tests.test_dkimkey import rsa_record
@@ -284,7 +284,7 @@ async def test_unsigned_message_has_no_verdicts() -> None:
 async def test_signatures_share_one_body_canonicalisation(monkeypatch: pytest.MonkeyPatch) -> None:
     # Five relaxed signatures with l= over one body: one canonicalisation pass, not one per
     # signature plus one per l= length check (10 passes; 24 MiB took 17-24 s).
-    from headerlens.checks import bodyhash
+    from headerlens.evaluators import bodyhash
 
     chunks: list[bytes] = []
     real = bodyhash._canonical
@@ -309,7 +309,7 @@ async def test_signatures_share_one_body_canonicalisation(monkeypatch: pytest.Mo
 
 async def test_signature_search_skips_the_body(monkeypatch: pytest.MonkeyPatch) -> None:
     # The "is there a DKIM-Signature?" search ran over the whole body (0.6 s for 25 MB)
-    from headerlens.checks import dkim as dkim_module
+    from headerlens.evaluators import dkim as dkim_module
 
     spans: list[tuple[int, int]] = []
     real = dkim_module._HAS_SIGNATURE

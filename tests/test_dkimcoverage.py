@@ -88,7 +88,7 @@ def test_coverage_entry(cover: HeaderCoverage, text: str) -> None:
 async def test_map_is_shown_in_the_reports_and_the_auth_panel() -> None:
     # catalogue D11: the per-signature map reaches the Markdown / HTML / JSON reports and the console,
     # inert (a hostile h= name must not format anything)
-    from headerlens.checks.dkim import verify_dkim
+    from headerlens.evaluators.dkim import verify_dkim
     from headerlens.model.verification import Verification, VerifyMode
     from headerlens.report.html import render_html
     from headerlens.report.json_report import report_dict
@@ -126,7 +126,7 @@ async def test_no_map_when_dkimpy_splits_the_header_differently() -> None:
     # review finding: a bare CR inside a field makes dkimpy and our splitter number the fields
     # differently; a map with dkimpy's numbers would point at the wrong fields, so it is left
     # out and the verdict says why
-    from headerlens.checks.dkim import verify_dkim
+    from headerlens.evaluators.dkim import verify_dkim
     from tests.test_dkim_verify import _MSG, LAB_NOW, RECEIPT, _resolver, sign
 
     raw = b"Received: x\r\nSubject: evil\rSubject: orig\r\n" + sign(_MSG, "")

@@ -1,4 +1,4 @@
-"""Tests for checks/dkimkey.py: reading and judging DKIM key records (RFC 6376 §3.6.1, RFC 8301)."""
+"""Tests for evaluators/dkimkey.py: reading and judging DKIM key records (RFC 6376 §3.6.1, RFC 8301)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from headerlens.checks.dkimkey import check_key_for_signature, parse_key_record, pick_key_record
+from headerlens.evaluators.dkimkey import check_key_for_signature, parse_key_record, pick_key_record
 from headerlens.model.core import Severity
 from headerlens.model.verdicts import DkimResult
 from tests.memresolver_dkim import LAB_ZONES, records_from_zones

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from headerlens.checks.dmarc import evaluate_dmarc
-from headerlens.checks.orgdomain import (
+from headerlens.evaluators.dmarc import evaluate_dmarc
+from headerlens.evaluators.orgdomain import (
     DmarcLookups,
     org_domain,
     psl_org_domain,
@@ -425,7 +425,7 @@ def test_filtered_psl_load_answers_like_the_library(punycode: bool) -> None:
     # registrable domain as the library's own full parse
     from publicsuffixlist import PSLFILE, PublicSuffixList
 
-    from headerlens.checks.orgdomain import _psl
+    from headerlens.evaluators.orgdomain import _psl
 
     ours, theirs = _psl(punycode), PublicSuffixList(accept_encoded_idn=punycode)
     rules = [

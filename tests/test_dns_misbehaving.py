@@ -3,7 +3,7 @@
 Issue 6 / catalogue groups F8 and H (research/reliability.md §4): truncation with TCP fallback,
 oversized TXT records, rcodes, silence, spoof-like replies, garbage and broken TCP streams, all
 served by a real server (tests/misbehaving_dns.py) on UDP and TCP. Each case drives
-checks/resolver.py's LiveResolver, then SPF, DKIM and the whole verify() end to end.
+dnsclient/resolver.py's LiveResolver, then SPF, DKIM and the whole verify() end to end.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import pytest
 
 from headerlens import budgets
 from headerlens.analyze import analyze
-from headerlens.checks.dkim import verify_dkim
-from headerlens.checks.resolver import LiveResolver
-from headerlens.checks.spf import evaluate_spf
-from headerlens.checks.verify import verify
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.evaluators.dkim import verify_dkim
+from headerlens.evaluators.spf import evaluate_spf
+from headerlens.evaluators.verify import verify
 from headerlens.model.spf import SpfResult
 from headerlens.model.verdicts import DkimResult, DmarcResult
 from tests.misbehaving_dns import MisbehavingDns, Script, Tcp, Udp, txt_strings

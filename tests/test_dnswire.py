@@ -1,4 +1,4 @@
-"""LiveResolver's own stub-resolver steps (checks/dnswire.py) against a scripted loopback server
+"""LiveResolver's own stub-resolver steps (dnsclient/dnswire.py) against a scripted loopback server
 (tests/misbehaving_dns.py): EDNS payload, TCP retry on truncation, moving on to the next server,
 failures kept as rcodes."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import dns.flags
 import pytest
 
-from headerlens.checks.resolver import LiveResolver
+from headerlens.dnsclient.resolver import LiveResolver
 from headerlens.model.dns import DnsRecord
 from tests.misbehaving_dns import HOST, MisbehavingDns, Script, Udp, txt_strings
 
@@ -85,7 +85,7 @@ async def test_failures_are_not_cached() -> None:
 async def test_dead_first_server_does_not_hide_the_second(lab_dns) -> None:  # type: ignore[no-untyped-def]
     # resolv.conf / repeated --resolver: a server that never answers gets its share of the
     # time, then the next one is asked.
-    from headerlens.checks.resolver import LiveResolver
+    from headerlens.dnsclient.resolver import LiveResolver
     from tests.dnslab import SilentUdpPort
 
     with SilentUdpPort() as dead:

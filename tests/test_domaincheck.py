@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from headerlens.check_cmd import run_check
-from headerlens.checks.domaincheck import check_domain
-from headerlens.checks.resolver import LiveResolver, OfflineResolver
-from headerlens.checks.spftree import overlap_problems
+from headerlens.dnsclient.resolver import LiveResolver, OfflineResolver
+from headerlens.domaincheck.check import check_domain
+from headerlens.domaincheck.spftree import overlap_problems
 from headerlens.model.domaincheck import DomainCheck, SelectorState, SpfNodeState, SpfRange
 from headerlens.report.domaincheck import outline, to_json, to_markdown
 from tests.dnslab import LabDns
@@ -386,7 +386,7 @@ def test_offline_gives_no_publish_advice() -> None:
 def test_oversized_spf_record_is_not_parsed_in_the_tree() -> None:
     # catalogue F8 in `headerlens check`: a 64 KB record (possible over TCP) is reported, not
     # parsed, and the domain's SPF is permerror; the record that includes it still is read
-    from headerlens.checks.spftree import check_spf_tree
+    from headerlens.domaincheck.spftree import check_spf_tree
     from tests.memresolver_dkim import MemoryResolver
 
     huge = (

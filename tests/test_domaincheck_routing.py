@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from headerlens.check_cmd import run_check
-from headerlens.checks.domaincheck import check_domain
-from headerlens.checks.mailrouting import dnsbl_name, expected_mx, is_gateway
-from headerlens.checks.resolver import LiveResolver
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.domaincheck.check import check_domain
+from headerlens.domaincheck.mailrouting import dnsbl_name, expected_mx, is_gateway
 from headerlens.model.domaincheck import DomainCheck
 from headerlens.model.mailrouting import DnsblState, MxState
 from headerlens.parsers.mailpolicy import read_bimi, read_mta_sts, read_tls_rpt

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from headerlens.checks.snapshot import SnapshotResolver
 from headerlens.cli import run_report
+from headerlens.dnsclient.snapshot import SnapshotResolver
 from headerlens.model.verification import VerifyMode
 from tests.dnslab import LabDns
 from tests.labverify import EXAMPLES, LAB, NOW, check_expected, lab_cases, run_verify

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 import pytest
 
 from headerlens.analyze import analyze
-from headerlens.checks.findings import build_findings, stamped_findings
-from headerlens.checks.resolver import OfflineResolver
-from headerlens.checks.sending_service import EOP, GOOGLE, TREND_MICRO_HES, sending_service
-from headerlens.checks.verify import verify
+from headerlens.diagnosis.findings_build import build_findings, stamped_findings
+from headerlens.diagnosis.sending_service import EOP, GOOGLE, TREND_MICRO_HES, sending_service
+from headerlens.dnsclient.resolver import OfflineResolver
+from headerlens.evaluators.verify import verify
 from headerlens.model import Finding, Severity
 from headerlens.model.verification import Verification, VerifyMode
 from tests.labverify import LAB, NOW, LoggingMemoryResolver, load_analysis, run_verify

@@ -22,7 +22,7 @@ from textual.content import Content
 
 from headerlens import budgets
 from headerlens.analyze import analyze
-from headerlens.checks.spf import check_host, run_sync
+from headerlens.evaluators.spf import check_host, run_sync
 from headerlens.model import Defect, HeaderField, Severity
 from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.dates import parse_date

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from headerlens.checks.arc import verify_arc
+from headerlens.evaluators.arc import verify_arc
 from headerlens.model.verdicts import ArcResult
 from tests.memresolver_dkim import lab_resolver
 from tests.paths import SHARED_LAB, need_shared

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from headerlens.analyze import analyze
-from headerlens.checks.resolver import LiveResolver
-from headerlens.checks.verify import verify
 from headerlens.cli import run_report
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.evaluators.verify import verify
 from headerlens.model.verdicts import HEADERS_ONLY_WORDS, DkimResult, DmarcResult
 from headerlens.tui.authpanel import auth_text
 from tests.dnslab import LabDns
@@ -154,7 +154,7 @@ async def test_header_only_signature_never_passes_dmarc(
     result: DmarcResult,
     aligned: tuple[str, ...],
 ) -> None:
-    from headerlens.checks.dmarc import evaluate_dmarc
+    from headerlens.evaluators.dmarc import evaluate_dmarc
     from tests.memresolver_dkim import MemoryResolver
 
     v = await evaluate_dmarc(

@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from headerlens.analyze import analyze
-from headerlens.checks.verify import verify
+from headerlens.evaluators.verify import verify
 from headerlens.model import Analysis
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verdicts import DmarcResult, DmarcVerdict

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dns.name
 import pytest
 
-from headerlens.checks.dmarc import evaluate_dmarc
-from headerlens.checks.spf import check_host, run_sync
-from headerlens.checks.spf_macro import finish_target
+from headerlens.evaluators.dmarc import evaluate_dmarc
+from headerlens.evaluators.spf import check_host, run_sync
+from headerlens.evaluators.spf_macro import finish_target
 from headerlens.model.verdicts import DmarcResult, DmarcVerdict
 from headerlens.parsers.dmarcrecord import parse_dmarc_record
 from tests._spf_fakedns import FakeZone

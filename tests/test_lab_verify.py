@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from headerlens.checks.resolver import LiveResolver
-from headerlens.checks.verify import dmarc_prefetch_names, spf_identity
 from headerlens.cli import main, run_report
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.evaluators.verify import dmarc_prefetch_names, spf_identity
 from headerlens.model import Analysis
 from headerlens.model.verification import Verification
 from tests.dnslab import LabDns

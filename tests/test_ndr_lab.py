@@ -12,8 +12,8 @@ import asyncio
 import pytest
 
 from headerlens.analyze import analyze
-from headerlens.checks.resolver import LiveResolver
-from headerlens.checks.verify import verify
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.evaluators.verify import verify
 from headerlens.model import WhoActs
 from headerlens.model.spf import SpfVerdict
 from headerlens.model.verdicts import DmarcResult

@@ -12,7 +12,7 @@ import asyncio
 import pytest
 
 from headerlens.analyze import analyze
-from headerlens.checks.verify import verify
+from headerlens.evaluators.verify import verify
 from headerlens.model import WhoActs
 from headerlens.model.ndr import NdrLink
 from tests.labverify import NOW, LoggingMemoryResolver

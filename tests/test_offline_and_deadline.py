@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from headerlens.checks.resolver import LiveResolver
-from headerlens.checks.verify import verify
 from headerlens.cli import run_report
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.evaluators.verify import verify
 from headerlens.model.spf import SpfVerdict
 from headerlens.model.verdicts import ArcResult, DkimResult, DmarcResult
 from tests.dnslab import SilentUdpPort
@@ -197,7 +197,7 @@ def test_offline_verification_does_not_copy_a_large_header_section() -> None:
     import tracemalloc
 
     from headerlens.analyze import analyze
-    from headerlens.checks.resolver import OfflineResolver
+    from headerlens.dnsclient.resolver import OfflineResolver
 
     data = b"Subject: " + b"x" * 5_000_000 + b"\r\nFrom: a@example.com\r\n\r\nbody\r\n"
     analysis = analyze(data)

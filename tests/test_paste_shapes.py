@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from headerlens.analyze import analyze
-from headerlens.checks.verify import signed_bytes, verify
+from headerlens.evaluators.verify import signed_bytes, verify
 from tests.labverify import LoggingMemoryResolver
 from tests.paths import EXAMPLES
 

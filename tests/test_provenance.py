@@ -5,7 +5,7 @@ they are (issue 11)."""
 from __future__ import annotations
 
 from headerlens.analyze import analyze
-from headerlens.checks.findings import stamped_findings
+from headerlens.diagnosis.findings_build import stamped_findings
 from headerlens.model import Analysis, Author, Severity
 from headerlens.report.markdown import render_markdown
 from headerlens.stamped import final_receiver_results, stamped

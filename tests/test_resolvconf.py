@@ -1,4 +1,4 @@
-"""The system's DNS servers read from resolv.conf (checks/resolvconf.py)."""
+"""The system's DNS servers read from resolv.conf (dnsclient/resolvconf.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from headerlens.checks.resolvconf import (
+from headerlens.dnsclient.resolvconf import (
     ResolvConfError,
     parse_resolv_conf,
     system_nameservers,
 )
-from headerlens.checks.resolver import LiveResolver
+from headerlens.dnsclient.resolver import LiveResolver
 
 
 @pytest.mark.parametrize(

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from headerlens.checks.resolver import (
+from headerlens.dnsclient.resolver import (
     LiveResolver,
     OfflineResolver,
     Resolver,
     format_server,
     parse_resolver_arg,
 )
-from headerlens.checks.snapshot import (
+from headerlens.dnsclient.snapshot import (
     SnapshotResolver,
     save_snapshot,
 )

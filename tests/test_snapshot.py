@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from headerlens.checks.resolver import LiveResolver, Resolver
-from headerlens.checks.snapshot import (
+from headerlens.dnsclient.resolver import LiveResolver, Resolver
+from headerlens.dnsclient.snapshot import (
     SnapshotError,
     SnapshotResolver,
     load_snapshot,

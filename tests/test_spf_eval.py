@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from headerlens.checks.spf import (
+from headerlens.evaluators.spf import (
     DnsQuestion,
     check_host,
     check_message,
@@ -18,7 +18,7 @@ from headerlens.checks.spf import (
     plan_prefetch,
     run_sync,
 )
-from headerlens.checks.spf_macro import MacroContext, client_ip, expand, finish_target
+from headerlens.evaluators.spf_macro import MacroContext, client_ip, expand, finish_target
 from headerlens.model.dns import DnsRecord
 from headerlens.model.spf import SpfOutcome, SpfVerdict
 from headerlens.parsers.spfrecord import parse_domain_spec

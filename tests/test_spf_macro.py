@@ -1,10 +1,10 @@
-"""Unit tests for checks/spf_macro.py privacy helpers: macros that carry the local part (H6)."""
+"""Unit tests for evaluators/spf_macro.py privacy helpers: macros that carry the local part (H6)."""
 
 from __future__ import annotations
 
 import pytest
 
-from headerlens.checks.spf_macro import local_part_defect, private_macros
+from headerlens.evaluators.spf_macro import local_part_defect, private_macros
 from headerlens.model.core import Severity
 from headerlens.model.spf import MacroToken
 from headerlens.parsers.spfrecord import parse_macro_string

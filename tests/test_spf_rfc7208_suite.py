@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from headerlens.checks.spf import check_message, run_sync
+from headerlens.evaluators.spf import check_message, run_sync
 from tests._spf_fakedns import FakeZone, zone_from_suite
 
 SUITE = Path(__file__).resolve().parent / "data" / "rfc7208" / "rfc7208-tests.yml"

@@ -11,8 +11,8 @@ from rich.text import Text
 from textual import events
 from textual.widgets import OptionList, Static, TabbedContent, TextArea
 
-from headerlens.checks.options import VerifyOptions
 from headerlens.diagnosis import diagnose
+from headerlens.dnsclient.options import VerifyOptions
 from headerlens.model import Finding
 from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.app import HeaderlensApp
@@ -407,7 +407,7 @@ async def test_keys_and_quit_work_while_the_checks_compute(monkeypatch: pytest.M
     # stands for it here; keys and quit are handled while it still runs.
     import threading
 
-    from headerlens.checks import verify as verify_module
+    from headerlens.evaluators import verify as verify_module
 
     entered, release, finished = threading.Event(), threading.Event(), threading.Event()
     real = verify_module.build_findings

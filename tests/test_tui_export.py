@@ -10,7 +10,7 @@ import pytest
 from textual import events
 from textual.widgets import Input, Static
 
-from headerlens.checks.options import VerifyOptions
+from headerlens.dnsclient.options import VerifyOptions
 from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.app import HeaderlensApp
 from headerlens.tui.export import ExportScreen, export_to

@@ -10,7 +10,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import DataTable, OptionList, TabbedContent, TabPane
 
-from headerlens.checks.options import VerifyOptions
+from headerlens.dnsclient.options import VerifyOptions
 from headerlens.tui.analysis import TABS, AnalysisScreen
 from headerlens.tui.app import HeaderlensApp
 from headerlens.tui.hoptable import COLUMNS, HopTable

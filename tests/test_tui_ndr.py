@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import TabbedContent
 
-from headerlens.checks.options import VerifyOptions
+from headerlens.dnsclient.options import VerifyOptions
 from headerlens.tui.app import HeaderlensApp
 from headerlens.tui.hoptree import HopTree
 from tests.labverify import NOW
@@ -79,8 +79,8 @@ def test_bundled_snapshot_answers_every_query() -> None:
     import asyncio
 
     from headerlens.analyze import analyze
-    from headerlens.checks.snapshot import SnapshotResolver
-    from headerlens.checks.verify import verify
+    from headerlens.dnsclient.snapshot import SnapshotResolver
+    from headerlens.evaluators.verify import verify
     from headerlens.model.verification import VerifyMode
 
     resolver = SnapshotResolver(EXAMPLES / "ndr-gmail-unauthenticated.dns.json")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from headerlens.checks.snapshot import save_snapshot
+from headerlens.dnsclient.snapshot import save_snapshot
 from headerlens.model.dns import DnsRecord
 from headerlens.textsafe import inert
 from tests.paths import EXAMPLES
@@ -140,7 +140,7 @@ CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 async def test_domain_check_input_gets_the_from_domain_inert(tmp_path: Path) -> None:
     from textual.widgets import Input
 
-    from headerlens.checks.options import VerifyOptions
+    from headerlens.dnsclient.options import VerifyOptions
     from headerlens.tui.app import HeaderlensApp
     from headerlens.tui.checkscreen import DomainCheckScreen
 
@@ -174,7 +174,7 @@ async def test_export_dialog_input_gets_the_file_name_inert(
 ) -> None:
     from textual.widgets import Input
 
-    from headerlens.checks.options import VerifyOptions
+    from headerlens.dnsclient.options import VerifyOptions
     from headerlens.tui.app import HeaderlensApp
     from headerlens.tui.export import ExportScreen
 

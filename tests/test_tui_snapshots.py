@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from headerlens.checks.options import VerifyOptions
+from headerlens.dnsclient.options import VerifyOptions
 from headerlens.tui.app import HeaderlensApp
 from tests.paths import REPO
 
@@ -71,7 +71,7 @@ def test_help_screen(snap_compare: Any) -> None:
 
 def test_bounce_opens_on_rejected(snap_compare: Any) -> None:
     # a bounce: the Rejected summary above the returned message's hop tree (DNS replayed)
-    from headerlens.checks.options import VerifyOptions as Options
+    from headerlens.dnsclient.options import VerifyOptions as Options
     from tests.labverify import NOW
 
     snapshot = REPO / "examples" / "ndr-gmail-unauthenticated.dns.json"

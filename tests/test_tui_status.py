@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from headerlens.checks.options import VerifyOptions
+from headerlens.dnsclient.options import VerifyOptions
 from headerlens.model.dns import DnsRecord
 from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.app import HeaderlensApp

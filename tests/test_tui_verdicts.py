@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static, TabbedContent
 
-from headerlens.checks.options import VerifyOptions
+from headerlens.dnsclient.options import VerifyOptions
 from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.app import HeaderlensApp
 from tests.dnslab import LabDns, SilentUdpPort

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from headerlens.analyze import analyze
-from headerlens.checks.dkim import verify_dkim
-from headerlens.checks.dmarc import evaluate_dmarc
-from headerlens.checks.snapshot import save_snapshot
+from headerlens.dnsclient.snapshot import save_snapshot
+from headerlens.evaluators.dkim import verify_dkim
+from headerlens.evaluators.dmarc import evaluate_dmarc
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verdicts import DkimResult
 from headerlens.parsers.dates import parse_date

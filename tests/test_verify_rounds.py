@@ -10,9 +10,9 @@ import asyncio
 
 import pytest
 
-from headerlens.checks.resolver import LiveResolver
-from headerlens.checks.sending_service import likely_include
-from headerlens.checks.verify import verify
+from headerlens.diagnosis.sending_service import likely_include
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.evaluators.verify import verify
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verification import Verification, VerifyMode
 from tests.dnslab import LabDns, UdpRelay
@@ -122,7 +122,7 @@ def test_no_include_for_the_service_itself() -> None:
 
 
 def test_run_blocking_hands_back_the_result_and_raises_errors() -> None:
-    from headerlens.checks.verify import run_blocking
+    from headerlens.evaluators.verify import run_blocking
 
     async def value() -> list[int]:
         await asyncio.sleep(0)

@@ -213,7 +213,7 @@ class AnalysisScreen(Screen[None]):
     def _findings(self) -> tuple[Finding, ...]:
         if self.shown_verification is not None:
             return self.shown_verification.findings
-        from headerlens.checks.findings import stamped_findings
+        from headerlens.diagnosis.findings_build import stamped_findings
 
         return stamped_findings(self.shown)
 

@@ -11,8 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from headerlens.analyze import analyze
-from headerlens.checks.options import VerifyOptions, make_resolver
-from headerlens.checks.resolver import Resolver
+from headerlens.dnsclient.options import VerifyOptions, make_resolver
+from headerlens.dnsclient.resolver import Resolver
 from headerlens.model import Analysis, InputKind
 from headerlens.model.verification import Verification
 from headerlens.source import InputError, LoadedInput, load
@@ -54,7 +54,7 @@ class HeaderlensApp(App[None]):
         self, analysis: Analysis, *, flush: bool = False
     ) -> AsyncIterator[Verification]:
         """Verification snapshots for ``analysis``; ``flush`` starts with an empty DNS cache."""
-        from headerlens.checks.verify import verify_stream
+        from headerlens.evaluators.verify import verify_stream
 
         options = self.verify_options
         # One resolver per analysis: its cache is shared by re-renders of the same message,
@@ -74,7 +74,7 @@ class HeaderlensApp(App[None]):
             last = snap
             yield snap
         if options.save_dns is not None and last is not None:
-            from headerlens.checks.snapshot import save_snapshot
+            from headerlens.dnsclient.snapshot import save_snapshot
 
             try:
                 save_snapshot(last.dns_log, options.save_dns)

@@ -16,10 +16,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 
-from headerlens.checks.domaincheck import check_domain
-from headerlens.checks.mailrouting import PROVIDER_NAME
-from headerlens.checks.options import VerifyOptions, make_resolver
-from headerlens.checks.resolver import Resolver
+from headerlens.dnsclient.options import VerifyOptions, make_resolver
+from headerlens.dnsclient.resolver import Resolver
+from headerlens.domaincheck.check import check_domain
+from headerlens.domaincheck.mailrouting import PROVIDER_NAME
 from headerlens.model import Analysis
 from headerlens.model.domaincheck import DomainCheck
 from headerlens.parsers.dkimsig import dns_name_problem

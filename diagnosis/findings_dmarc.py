@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from headerlens.checks.findings_where import from_index, where
+from headerlens.diagnosis.findings_where import from_index, where
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.verdicts import Alignment, ArcResult, DmarcResult, DmarcVerdict
 from headerlens.model.verification import Verification

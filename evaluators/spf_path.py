@@ -3,7 +3,7 @@ include/redirect loops (catalogue F2) and query names carrying the sender's loca
 
 from __future__ import annotations
 
-from headerlens.checks.spf_macro import local_part_defect
+from headerlens.evaluators.spf_macro import local_part_defect
 from headerlens.model.core import Defect, Severity
 from headerlens.model.spf import MacroToken
 

@@ -4,8 +4,8 @@ include/redirect loops and lookups that carry the sender's local part."""
 from __future__ import annotations
 
 from headerlens import budgets
-from headerlens.checks.findings_where import where
-from headerlens.checks.sending_service import included_services, sending_service, spf_includes
+from headerlens.diagnosis.findings_where import where
+from headerlens.diagnosis.sending_service import included_services, sending_service, spf_includes
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.spf import SpfResult, SpfVerdict
 from headerlens.stamped import stamped as stamped_result

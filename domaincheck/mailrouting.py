@@ -7,7 +7,7 @@ import asyncio
 import ipaddress
 from collections.abc import Sequence
 
-from headerlens.checks.resolver import Resolver
+from headerlens.dnsclient.resolver import Resolver
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.mailrouting import (

@@ -6,8 +6,8 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 
-from headerlens.checks.dnsproto import Resolver
-from headerlens.checks.orgdomain import (
+from headerlens.dnsclient.dnsproto import Resolver
+from headerlens.evaluators.orgdomain import (
     DmarcLookups,
     PolicyAt,
     could_share_org,

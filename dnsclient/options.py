@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from headerlens import budgets
-from headerlens.checks.resolver import LiveResolver, OfflineResolver, Resolver, format_server
-from headerlens.checks.snapshot import SnapshotResolver
+from headerlens.dnsclient.resolver import LiveResolver, OfflineResolver, Resolver, format_server
+from headerlens.dnsclient.snapshot import SnapshotResolver
 from headerlens.model.verification import VerifyMode
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from headerlens.checks.sending_service import boundary_hop
+from headerlens.diagnosis.sending_service import boundary_hop
 from headerlens.model import Analysis
 from headerlens.stamped import hop_for_header
 

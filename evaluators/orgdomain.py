@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from publicsuffixlist import PSLFILE, PublicSuffixList
 
 from headerlens import budgets
-from headerlens.checks.dnsproto import Resolver
+from headerlens.dnsclient.dnsproto import Resolver
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verdicts import DmarcRecord, OrgDomain

@@ -1,6 +1,6 @@
 """Walk a domain's whole SPF include/redirect tree and count it against RFC 7208 §4.6.4 limits.
 
-check_host() (checks/spf.py) stops at the first matching term, so it cannot tell an admin
+check_host() (evaluators/spf.py) stops at the first matching term, so it cannot tell an admin
 what the *worst* case costs. This walk follows every include and redirect regardless of any
 client IP, counts every DNS-querying term and void lookup, and lists every ip4/ip6 range, so
 "11 terms: permerror for any IP not matched before the 11th" can be said before mail fails.
@@ -13,10 +13,10 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from headerlens import budgets
-from headerlens.checks.dnsproto import Resolver
-from headerlens.checks.spf import evaluate_spf
-from headerlens.checks.spf_eval import MAX_DNS_TERMS, MAX_VOID_LOOKUPS
-from headerlens.checks.spf_macro import finish_target, private_macros
+from headerlens.dnsclient.dnsproto import Resolver
+from headerlens.evaluators.spf import evaluate_spf
+from headerlens.evaluators.spf_eval import MAX_DNS_TERMS, MAX_VOID_LOOKUPS
+from headerlens.evaluators.spf_macro import finish_target, private_macros
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.domaincheck import SpfCheck, SpfNode, SpfNodeState, SpfRange

@@ -5,9 +5,9 @@ DKIM findings live here; SPF, DMARC and ARC have their own modules.
 
 from __future__ import annotations
 
-from headerlens.checks.findings_dmarc import arc_findings, dmarc_findings
-from headerlens.checks.findings_spf import spf_findings
-from headerlens.checks.findings_where import hop_of, where
+from headerlens.diagnosis.findings_dmarc import arc_findings, dmarc_findings
+from headerlens.diagnosis.findings_spf import spf_findings
+from headerlens.diagnosis.findings_where import hop_of, where
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.verdicts import HEADERS_ONLY_WORDS, DkimResult, DkimVerdict, DmarcVerdict
 from headerlens.model.verification import Verification, VerifyMode

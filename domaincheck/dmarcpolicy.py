@@ -1,19 +1,19 @@
 """Read a domain's published DMARC policy tag by tag, check report destinations, say it plainly.
 
 Discovery is the RFC 9989 §4.10 DNS tree walk shared with message verification
-(checks/orgdomain.py, checks/dmarc.py); external report destinations follow RFC 7489 §7.1.
+(evaluators/orgdomain.py, evaluators/dmarc.py); external report destinations follow RFC 7489 §7.1.
 """
 
 from __future__ import annotations
 
 import asyncio
 
-from headerlens.checks.dmarc import (  # the same discovery rule messages get
+from headerlens.dnsclient.dnsproto import Resolver
+from headerlens.evaluators.dmarc import (  # the same discovery rule messages get
     IGNORED_RECORD_CODES,
     _discover,
 )
-from headerlens.checks.dnsproto import Resolver
-from headerlens.checks.orgdomain import DmarcLookups, org_domain, psl_org_domain
+from headerlens.evaluators.orgdomain import DmarcLookups, org_domain, psl_org_domain
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.domaincheck import DmarcCheck, DmarcTagCheck, ReportDestination

@@ -16,15 +16,16 @@ from dkim.canonicalization import (
 from dkim.crypto import HASH_ALGORITHMS
 
 from headerlens import budgets
-from headerlens.checks.bodyhash import (
+from headerlens.dnsclient.dnsproto import Resolver
+from headerlens.evaluators.bodyhash import (
     BodyDigests,
     BytesLike,
     NewHash,
     header_length,
     split_message,
 )
-from headerlens.checks.dkimkey import check_key_for_signature, pick_key_record
-from headerlens.checks.dkimsigcheck import (
+from headerlens.evaluators.dkimkey import check_key_for_signature, pick_key_record
+from headerlens.evaluators.dkimsigcheck import (
     MAX_DIGITS,
     Sig,
     age_days,
@@ -34,7 +35,6 @@ from headerlens.checks.dkimsigcheck import (
     structure_findings,
     timestamp,
 )
-from headerlens.checks.dnsproto import Resolver
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verdicts import DkimKey, DkimResult, DkimVerdict

@@ -15,7 +15,7 @@ from dkim.canonicalization import (
 )
 from dkim.util import InvalidTagValueList, parse_tag_value
 
-from headerlens.checks.bodyhash import BodyDigests
+from headerlens.evaluators.bodyhash import BodyDigests
 from headerlens.model.core import Defect, Severity
 from headerlens.parsers.digits import is_ascii_digits
 from headerlens.parsers.dkimsig import dns_name_problem

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from headerlens.checks.findings_live import live_findings
-from headerlens.checks.findings_resolver import guard_dns_advice
 from headerlens.diagnosis import diagnose
 from headerlens.diagnosis.findings import reconcile
+from headerlens.diagnosis.findings_live import live_findings
+from headerlens.diagnosis.findings_resolver import guard_dns_advice
 from headerlens.model import Analysis, Defect, Finding, Hop, Severity
 from headerlens.model.verification import Verification
 from headerlens.parsers.hops import special_range

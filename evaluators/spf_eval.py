@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from headerlens import budgets
-from headerlens.checks.spf_macro import MacroContext, escaped, expand, finish_target, needs_p
-from headerlens.checks.spf_macro import valid_check_domain as _valid_domain
-from headerlens.checks.spf_path import EvalPath
+from headerlens.evaluators.spf_macro import MacroContext, escaped, expand, finish_target, needs_p
+from headerlens.evaluators.spf_macro import valid_check_domain as _valid_domain
+from headerlens.evaluators.spf_path import EvalPath
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.spf import (

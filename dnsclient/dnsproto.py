@@ -1,4 +1,4 @@
-"""The DNS interface the DKIM, DMARC and ARC checks code against (matches checks/resolver.py)."""
+"""The DNS interface the DKIM, DMARC and ARC checks code against (matches dnsclient/resolver.py)."""
 
 from __future__ import annotations
 

@@ -25,10 +25,10 @@ from dkim.crypto import HASH_ALGORITHMS
 from dkim.util import InvalidTagValueList, parse_tag_value
 
 from headerlens import budgets
-from headerlens.checks.bodyhash import BodyDigests, split_message
-from headerlens.checks.dkimkey import pick_key_record
-from headerlens.checks.dkimsigcheck import MAX_DIGITS
-from headerlens.checks.dnsproto import Resolver
+from headerlens.dnsclient.dnsproto import Resolver
+from headerlens.evaluators.bodyhash import BodyDigests, split_message
+from headerlens.evaluators.dkimkey import pick_key_record
+from headerlens.evaluators.dkimsigcheck import MAX_DIGITS
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verdicts import ArcInstanceResult, ArcResult, ArcVerdict, DkimKey

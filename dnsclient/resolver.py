@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from headerlens import budgets
-from headerlens.checks.resolvconf import system_nameservers
+from headerlens.dnsclient.resolvconf import system_nameservers
 from headerlens.model.dns import DnsRecord
 
 if TYPE_CHECKING:
-    from headerlens.checks import dnswire
+    from headerlens.dnsclient import dnswire
 
 DEFAULT_PORT = 53
 _PORT_RE = re.compile(r"[0-9]{1,5}")
@@ -151,7 +151,7 @@ class LiveResolver:
         self._sem = asyncio.Semaphore(max_concurrency)
         # dnspython is imported only once a live resolver exists: --offline and snapshot
         # runs never pay for it (about 55 ms, most of it dns.name and importlib.metadata)
-        from headerlens.checks import dnswire  # noqa: F401
+        from headerlens.dnsclient import dnswire  # noqa: F401
 
         self._configure()
 
@@ -213,7 +213,7 @@ class LiveResolver:
         self._bind_loop()
         if self._started is None:
             self._started = start
-        from headerlens.checks import dnswire  # already loaded by __init__
+        from headerlens.dnsclient import dnswire  # already loaded by __init__
 
         rdtype = rdtype.strip().upper()
         try:
@@ -247,7 +247,7 @@ class LiveResolver:
 
     async def _fetch(self, q: dnswire.Question, name: str, rdtype: str, key: _Key) -> DnsRecord:
         """Send one query (after a concurrency slot frees up) and cache what may be cached."""
-        from headerlens.checks import dnswire  # already loaded by __init__
+        from headerlens.dnsclient import dnswire  # already loaded by __init__
 
         if not self._servers:
             return DnsRecord(name, rdtype, "ERROR", resolver=self.label, error=self._config_error)

@@ -1,4 +1,4 @@
-"""headerlens.checks package."""
+"""headerlens.evaluators package."""
 
 import sys
 
@@ -19,7 +19,7 @@ def _load_dkimpy_without_its_dns() -> None:
     try:
         import dkim  # noqa: F401
     except ImportError:
-        pass  # a dependency: checks/dkim.py imports it again and shows the real error
+        pass  # a dependency: evaluators/dkim.py imports it again and shows the real error
     finally:
         if sys.modules.get("dkim.dnsplug", ...) is None:
             del sys.modules["dkim.dnsplug"]

@@ -6,14 +6,15 @@ import asyncio
 from collections.abc import Sequence
 
 from headerlens import budgets
-from headerlens.checks.dkimselector import (
+from headerlens.dnsclient.resolver import Resolver
+from headerlens.domaincheck.dkimselector import (
     DEFAULT_SELECTORS,
     PORTAL,
     PROVIDERS,
     check_selectors,
 )
-from headerlens.checks.dmarcpolicy import check_dmarc_policy
-from headerlens.checks.mailrouting import (
+from headerlens.domaincheck.dmarcpolicy import check_dmarc_policy
+from headerlens.domaincheck.mailrouting import (
     DEFAULT_DNSBLS,
     PROVIDER_NAME,
     check_dnsbl,
@@ -21,9 +22,8 @@ from headerlens.checks.mailrouting import (
     check_mx,
     check_policies,
 )
-from headerlens.checks.resolver import Resolver
-from headerlens.checks.spf_macro import client_ip, valid_check_domain
-from headerlens.checks.spftree import check_spf_tree
+from headerlens.domaincheck.spftree import check_spf_tree
+from headerlens.evaluators.spf_macro import client_ip, valid_check_domain
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.domaincheck import (

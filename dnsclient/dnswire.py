@@ -26,7 +26,7 @@ import dns.rdtypes.IN.A
 import dns.rdtypes.IN.AAAA
 import dns.rdtypes.txtbase
 
-from headerlens.checks.resolver import format_server
+from headerlens.dnsclient.resolver import format_server
 from headerlens.model.dns import DnsRecord
 
 EDNS_PAYLOAD = 1232  # the DNS Flag Day 2020 size: big DKIM keys fit in UDP, no fragments

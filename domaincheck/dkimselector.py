@@ -15,8 +15,8 @@ import asyncio
 import dataclasses
 import re
 
-from headerlens.checks.dkimkey import pick_key_record
-from headerlens.checks.dnsproto import Resolver
+from headerlens.dnsclient.dnsproto import Resolver
+from headerlens.evaluators.dkimkey import pick_key_record
 from headerlens.model.core import Defect, Severity
 from headerlens.model.domaincheck import PublishRecord, SelectorCheck, SelectorState
 

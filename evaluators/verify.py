@@ -14,16 +14,16 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from headerlens.checks.arc import verify_arc
-from headerlens.checks.bodyhash import BodyDigests, body_view
-from headerlens.checks.dkim import verify_dkim
-from headerlens.checks.dmarc import evaluate_dmarc
-from headerlens.checks.findings import build_findings
-from headerlens.checks.ndr_link import links, original_identity
-from headerlens.checks.orgdomain import could_share_org, normalize, psl_org_domain, walk_names
-from headerlens.checks.resolver import Resolver
-from headerlens.checks.sending_service import likely_include
-from headerlens.checks.spf import evaluate_spf
+from headerlens.diagnosis.findings_build import build_findings
+from headerlens.diagnosis.sending_service import likely_include
+from headerlens.dnsclient.resolver import Resolver
+from headerlens.evaluators.arc import verify_arc
+from headerlens.evaluators.bodyhash import BodyDigests, body_view
+from headerlens.evaluators.dkim import verify_dkim
+from headerlens.evaluators.dmarc import evaluate_dmarc
+from headerlens.evaluators.ndr_link import links, original_identity
+from headerlens.evaluators.orgdomain import could_share_org, normalize, psl_org_domain, walk_names
+from headerlens.evaluators.spf import evaluate_spf
 from headerlens.model import Analysis
 from headerlens.model.spf import SpfResult
 from headerlens.model.verdicts import DkimResult, DkimVerdict

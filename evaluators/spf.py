@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from typing import Protocol, cast
 
 from headerlens import budgets
-from headerlens.checks.spf_eval import Abort, DnsQuestion, Outcome, Run
-from headerlens.checks.spf_macro import IPAddress, MacroContext, client_ip, finish_target
+from headerlens.evaluators.spf_eval import Abort, DnsQuestion, Outcome, Run
+from headerlens.evaluators.spf_macro import IPAddress, MacroContext, client_ip, finish_target
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.spf import SpfResult, SpfVerdict
@@ -39,7 +39,7 @@ SpfGenerator = Generator[DnsQuestion, DnsRecord, SpfResult]
 
 
 class Resolver(Protocol):
-    """Anything that answers one DNS question (same method as checks/resolver.py)."""
+    """Anything that answers one DNS question (same method as dnsclient/resolver.py)."""
 
     async def query(self, name: str, rdtype: str) -> DnsRecord:
         """Answer ``name``/``rdtype``; failures are reported in the record's rcode."""

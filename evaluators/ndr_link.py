@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from headerlens.checks.orgdomain import psl_org_domain
+from headerlens.evaluators.orgdomain import psl_org_domain
 from headerlens.model import Analysis, FailedRecipient, NonDelivery, WhoActs
 from headerlens.model.ndr import NdrLink
 from headerlens.model.verdicts import DkimResult

@@ -1,0 +1,1 @@
+"""headerlens.dnsclient package."""

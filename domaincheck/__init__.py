@@ -1,0 +1,1 @@
+"""headerlens.domaincheck package."""
