@@ -229,6 +229,8 @@ def _policy(analysis: Analysis, verification: Verification | None) -> str | None
         m = _POLICY.search(" ".join(d.result.comments))
         if m:
             return m.group(1).lower()
+        if d.value == "none":  # no DMARC record: action=none is not a policy
+            return "no-record"
         if action:
             return action.lower()
     if verification is not None and verification.dmarc is not None:
@@ -273,6 +275,8 @@ def spoof(
             ev.append(
                 f"From is the recipient's own address ({analysis.from_addr.address if analysis.from_addr else ''}) but the message came from outside unauthenticated"
             )
+        elif implicit := _implicit_spoof(analysis, dom):
+            ev += implicit
     if not ev:
         return None
     b = entry(analysis)
@@ -285,6 +289,21 @@ def spoof(
     if pol:
         facts.append(("policy", pol))
     return Situation("spoof", b.hop_number if b else None, tuple(ev), tuple(facts))
+
+
+def _implicit_spoof(analysis: Analysis, dom: str) -> list[str]:
+    """compauth=fail 001 (000 with dmarc=none is the same: no enforcing DMARC, nothing vouched
+    for the From domain) is a spoof only with a second sign that a legitimate third party does
+    not show: Microsoft's anti-spoofing verdict (CAT:SPOOF in the receiver's own report), or
+    replies sent to an unrelated free-mail mailbox (added to the evidence by spoof()). Microsoft
+    also gives 001 to legitimate services a domain never authorised: compauth alone cannot tell."""
+    ca = stamp(analysis, "compauth")
+    if ca is None or ca.value != "fail" or ca.result.reason not in ("000", "001"):
+        return []
+    for f in receiver_fields(analysis, "x-forefront-antispam-report"):
+        if re.search(r"\bCAT:SPOOF\b", f.value, re.IGNORECASE):
+            return [ca.quote(), f"{f.name}: CAT:SPOOF (Microsoft's anti-spoofing verdict)"]
+    return [f"{ca.quote()}: nothing authenticated {dom}"] if reply_to_elsewhere(analysis) else []
 
 
 def relay_tied(analysis: Analysis, relay: Situation | None) -> bool:

@@ -57,7 +57,7 @@ def _stamped(analysis: Analysis) -> list[Finding]:
                 sentence = f"Microsoft composite authentication: compauth={result}{reason}."
                 if r.explanation:
                     sentence += f" {r.explanation}"
-                fix = "Fix SPF/DKIM/DMARC for the From domain; compauth follows them."
+                fix = _compauth_fix(analysis, r.reason)
                 sev = Severity.ERROR if result == "fail" else Severity.WARNING
             if sentence:
                 out.append(
@@ -74,6 +74,20 @@ def _stamped(analysis: Analysis) -> list[Finding]:
                     )
                 )
     return out
+
+
+def _compauth_fix(analysis: Analysis, reason: str | None) -> str:
+    """Reason 001 (implicit: no enforcing DMARC) is also what a legitimate third party sending for
+    a domain that never authorised it gets; the headers cannot tell it from a spoof."""
+    if reason != "001":
+        return "Fix SPF/DKIM/DMARC for the From domain; compauth follows them."
+    dom = (analysis.from_addr.domain if analysis.from_addr else None) or "the From domain"
+    return (
+        f"Cannot tell from the headers whether {dom} uses this sender: Microsoft gives reason 001 "
+        f"to spoofs and to legitimate services that {dom} never authorised alike. Only if {dom} "
+        f"does use it: authorise it there (SPF include, or DKIM signing with d={dom}) and publish "
+        f"DMARC. If not, it is a spoof and there is nothing to fix at {dom}."
+    )
 
 
 def _nothing_stamped(analysis: Analysis) -> list[Finding]:

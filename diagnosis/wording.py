@@ -17,6 +17,7 @@ def duration(seconds: float) -> str:
 _POLICY = {
     "oreject": "reject, which Microsoft applies by filing to Junk (action=oreject), not by bouncing",
     "oquarantine": "quarantine, applied by Microsoft as action=oquarantine",
+    "no-record": "none published (dmarc=none)",
 }
 
 
