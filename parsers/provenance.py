@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor, Provenance
 from headerlens.model.received import Chain, Hop, Vendor
+from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.boundary import (
     client_inside,
     identity_in_org,
@@ -28,6 +29,7 @@ from headerlens.parsers.boundary import (
     stated_client_ip,
 )
 from headerlens.parsers.hops import registrable_domain
+from headerlens.parsers.provenance_google import gmail_pass_doubt
 from headerlens.parsers.provenance_microsoft import (
     MS_ORG,
     copy_author,
@@ -115,6 +117,7 @@ class _Zones:
         self.block_end = 0
         self.block: list[HeaderField] = []
         self.kinds_above: set[str] = set()
+        self.arc_above: list[HeaderField] = []
         self.repeats: set[int] = set()
         if self.boundary_hop is not None:
             # a receiver that re-orders its header writes its block after the last Received
@@ -129,6 +132,15 @@ class _Zones:
             self.block_end = end
             self.block = list(fields[line + 1 : end])
             self.kinds_above = {g.lname for g in fields[:line] if self.writes_above(g.index)}
+            self.arc_above = [
+                g
+                for g in fields[:line]
+                if g.lname == "arc-authentication-results"
+                and self.writes_above(g.index)
+                and identity_in_org(
+                    parse_auth_results(g).authserv_id, self.org, self.trusted, self.domain_of
+                )
+            ]
             self.repeats = _repeats(fields[line + 1 : end])
         self.incoming = incoming_block(fields)
         self.ms_tail = ms_tail_start(fields)
@@ -306,21 +318,15 @@ def _claims_pass(f: HeaderField) -> bool:
 
 def _uncorroborated_pass(z: _Zones, f: HeaderField) -> str | None:
     """Why a pass stamp under the boundary line cannot be told from one the sender planted at
-    the top of its own header, or None when something the sender cannot write backs it: Gmail
-    and ProtonMail always write their block there first (a planted copy repeats it) and Gmail
-    writes one field of each kind; the receiver's Rspamd tied to it by the queue id of its own
+    the top of its own header, or None when something the sender cannot write backs it: Gmail's
+    own ARC set above its line (parsers/provenance_google), ProtonMail's re-serialised block;
+    the receiver's Rspamd tied to it by the queue id of its own
     Received line shows its filter stamped this message."""
     if not _claims_pass(f):
         return None
     hop = z.boundary_hop
     if hop is not None and hop.vendor is Vendor.GMAIL:
-        first = next(g for g in z.block if g.lname == f.lname)
-        if first is f:
-            return None
-        return (
-            "A second " + f.name + " under Gmail's Received line: Gmail writes one, before "
-            "anything that came with the message, so this one is not Gmail's (possibly forged)."
-        )
+        return gmail_pass_doubt(f, hop, z.block, z.arc_above)
     if z.reserialised or (z.rspamd_queue and z.rspamd_queue in z.receiver_ids):
         return None
     return (

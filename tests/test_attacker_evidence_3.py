@@ -1,0 +1,132 @@
+"""Spoofs of contoso.com (p=reject), third pass: a pass planted under Gmail's line when Gmail's
+own stamps were trimmed, lists and forwards only the attacker vouches for, and Exchange Server
+organisation headers planted at the very end of the sender's header.
+
+Each case re-verifies over the lab DNS where a verdict is involved: the spoof's SPF and DMARC
+never pass, and where the evidence does not decide the answer is "unknown".
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from headerlens.analyze import analyze
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.evaluators.verify import run_blocking, verify
+from headerlens.model import Author
+from headerlens.model.spf import SpfVerdict
+from headerlens.model.verdicts import DmarcResult
+from headerlens.stamped import stamped
+from tests.dnslab import LabDns
+
+A = "203.0.113.66"
+D = "Tue, 10 Nov 2026 09:14:09 +0000"
+BODY = (
+    "Return-Path: <bounce@contoso.com>\r\nFrom: Contoso CEO <ceo@contoso.com>\r\n"
+    f"To: ap@gmail.com\r\nSubject: Urgent\r\nDate: {D}\r\nMessage-ID: <s1@contoso.com>\r\n"
+    "\r\nPay.\r\n"
+)
+GMAIL = (
+    f"Received: by 2002:a05:6402:1234:b0:5c1:aaaa:bbbb with SMTP id x1csp123; {D}\r\n"
+    f"Received: from mail-wm1-f52.google.com (mail-wm1-f52.google.com [{A}]) by mx.google.com "
+    f"with ESMTPS id abc123 for <ap@gmail.com>; {D}\r\n"
+)
+SPF_PASS = (
+    "Received-SPF: pass (google.com: domain of bounce@contoso.com designates "
+    f"{A} as permitted sender) client-ip={A};\r\n"
+)
+AR_PASS = (
+    "Authentication-Results: mx.google.com; spf=pass (google.com: domain of bounce@contoso.com "
+    f"designates {A} as permitted sender) smtp.mailfrom=bounce@contoso.com; dmarc=pass "
+    "(p=REJECT sp=REJECT dis=NONE) header.from=contoso.com\r\n"
+)
+ARC_AR_PASS = (
+    "ARC-Authentication-Results: i=1; mx.google.com; spf=pass smtp.mailfrom=bounce@contoso.com;"
+    " dmarc=pass (p=REJECT sp=REJECT dis=NONE) header.from=contoso.com\r\n"
+)
+
+
+def _gmail_arc(results: str) -> str:
+    """Gmail's own ARC set, written above its Received line (where only Gmail writes)."""
+    return (
+        "ARC-Seal: i=1; a=rsa-sha256; t=1794302049; cv=none; d=google.com; s=arc-20240605; "
+        "b=AAAA\r\n"
+        "ARC-Message-Signature: i=1; a=rsa-sha256; c=relaxed/relaxed; d=google.com; "
+        "s=arc-20240605; h=from:to:subject; bh=BBBB; b=CCCC\r\n"
+        f"ARC-Authentication-Results: i=1; mx.google.com; {results}\r\n"
+    )
+
+
+def _with_arc(results: str) -> str:
+    top, _, rest = GMAIL.partition("\r\n")
+    return top + "\r\n" + _gmail_arc(results) + rest
+
+
+def _resolver(lab_dns: LabDns) -> LiveResolver:
+    return LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)
+
+
+# Gmail's Received line with its own stamps trimmed from the paste; the sender's header begins
+# with a pass in Gmail's phrasing, or Gmail's ARC set says fail and the sender's block says pass.
+TRIMMED_GMAIL = {
+    "received-spf-and-ar": GMAIL + SPF_PASS + AR_PASS + BODY,
+    "ar-only": GMAIL + AR_PASS + BODY,
+    "received-spf-only": GMAIL + SPF_PASS + BODY,
+    "arc-ar-below-the-line": GMAIL + ARC_AR_PASS + BODY,
+    "gmail-arc-says-fail": _with_arc(
+        f"spf=fail (google.com: domain of bounce@contoso.com does not designate {A} as permitted"
+        " sender) smtp.mailfrom=bounce@contoso.com; dmarc=fail (p=REJECT) header.from=contoso.com"
+    )
+    + SPF_PASS
+    + AR_PASS
+    + BODY,
+}
+
+
+@pytest.mark.parametrize("raw", TRIMMED_GMAIL.values(), ids=TRIMMED_GMAIL.keys())
+def test_a_gmail_pass_nothing_of_gmails_backs_is_not_gmails(raw: str, lab_dns: LabDns) -> None:
+    a = analyze(raw.encode())
+    for method in ("spf", "dkim", "dmarc", "arc"):
+        assert stamped(a, method) != "pass", method
+    planted = [
+        f
+        for f in a.headers
+        if f.lname in ("authentication-results", "received-spf", "arc-authentication-results")
+        and "pass" in f.value.lower()
+        and "fail" not in f.value.lower()
+    ]
+    assert planted
+    for f in planted:
+        author = a.provenance.of(f.index)
+        assert author is not None and author.author is not Author.FINAL_RECEIVER, author
+    v = run_blocking(verify(a, _resolver(lab_dns)))
+    assert v.spf is not None and v.spf.ip == A
+    assert v.spf.verdict is SpfVerdict.FAIL
+    assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
+
+
+def test_gmails_pass_backed_by_its_own_arc_set_counts() -> None:
+    arc = f"spf=pass (google.com: domain of bounce@contoso.com designates {A} as permitted sender)"
+    arc += " smtp.mailfrom=bounce@contoso.com; dmarc=pass (p=REJECT) header.from=contoso.com"
+    a = analyze((_with_arc(arc) + SPF_PASS + AR_PASS + BODY).encode())
+    assert stamped(a, "spf") == "pass"
+    assert stamped(a, "dmarc") == "pass"
+    # a method Gmail's ARC set did not pass is not backed by it
+    a = analyze((_with_arc(arc.replace("dmarc=pass", "dmarc=fail")) + AR_PASS + BODY).encode())
+    assert stamped(a, "dmarc") != "pass"
+
+
+def test_gmails_fail_under_its_line_counts_without_an_arc_set() -> None:
+    fail = AR_PASS.replace("spf=pass", "spf=fail").replace("dmarc=pass", "dmarc=fail")
+    a = analyze((GMAIL + fail + BODY).encode())
+    assert stamped(a, "spf") == "fail"
+    assert stamped(a, "dmarc") == "fail"
+
+
+def test_gmail_before_it_wrote_arc_sets_is_read_from_its_block() -> None:
+    # Gmail wrote no ARC set before 2017 (corpus: none up to Nov 2016, one on every Gmail
+    # delivery from Mar 2018): its block under the line is all there is, the first of each kind
+    old = "Thu, 29 Oct 2015 08:18:33 -0700"
+    a = analyze((GMAIL.replace(D, old) + SPF_PASS + AR_PASS + BODY).encode())
+    assert stamped(a, "spf") == "pass"
+    assert stamped(a, "dmarc") == "pass"
