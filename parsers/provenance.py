@@ -41,6 +41,7 @@ from headerlens.parsers.provenance_microsoft import (
     outbound_author,
     receiver_appended,
 )
+from headerlens.parsers.provenance_scanner import scanner_hops
 
 __all__ = ["STAMP_FIELDS", "attribute_fields", "describe_author"]
 
@@ -143,6 +144,8 @@ class _Zones:
             ]
             self.repeats = _repeats(fields[line + 1 : end])
         self.incoming = incoming_block(fields)
+        outside = [h for h in self.hops if not self.is_trusted(h)]
+        self.scanners = scanner_hops(fields, outside, self.org, self.domain_of)
         self.ms_tail = ms_tail_start(fields)
         # Rspamd's block appended at the bottom: the run of its fields around its queue id
         queue = next((g for g in fields if g.lname == "x-rspamd-queue-id"), None)
@@ -257,6 +260,23 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
                 f"Appended at the bottom by the receiver's Rspamd: its queue id {queue} is the id "
                 "the receiving organisation's own Received line gave the message.",
             )
+    if f.index in z.scanners:
+        hop, why = z.scanners[f.index]
+        relay = hop.number in z.relays
+        return FieldAuthor(
+            f.index,
+            f.name,
+            Author.INTERMEDIARY if relay else Author.SENDER,
+            hop.number,
+            hop.received.by,
+            f"A content filter's verdict inserted with the message's own header: {why}, "
+            + (
+                "an organisation that received and re-sent the message (a list or forwarder)"
+                if relay
+                else "on the sending side"
+            )
+            + ", not the receiving organisation.",
+        )
     if name in STAMP_FIELDS or MS_ORG.match(name) or _RSPAMD.match(name) or _VERDICT.match(name):
         claim = stamp_identity(f) if name in STAMP_FIELDS else None
         said = f" It claims to be {claim}'s." if claim else ""

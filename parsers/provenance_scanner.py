@@ -1,0 +1,92 @@
+"""Spam-filter fields at the bottom of a header that name the relay whose filter wrote them (pure).
+
+A mailing list or a forwarder that runs SpamAssassin or amavisd inserts its verdict fields among
+the message's own header before it re-sends the message, so they end up below every Received line,
+where the sender's fields are. SpamAssassin names the host it ran on (``X-Spam-Checker-Version:
+SpamAssassin 3.4.6 (2021-04-09) on HOST``, the report template's ``running on the system "HOST"``),
+amavisd-new writes ``X-Virus-Scanned: amavisd-new at HOST``, and some hosts tie the run to their
+queue id (SourceForge's ``X-Headers-End: ID``). When that host, or that id, belongs to a hop below
+the receiver's boundary, the run of filter fields around it is that organisation's verdict, not the
+sender's. It is never the receiving organisation's: a named receiver host is not trusted here,
+since anyone can write a host name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from headerlens.model.core import HeaderField
+from headerlens.model.received import Hop
+
+__all__ = ["scanner_hops"]
+
+# Fields a content filter inserts as one run (SpamAssassin, amavisd, list hosts' own checks).
+_RUN = re.compile(r"^x-(?:[\w-]*spam[\w-]*|[\w-]*virus[\w-]*|headers-end|helo-check|amavis[\w-]*)$")
+_NAMED_HOST = (
+    re.compile(r"\bSpamAssassin\b[^\n]*?\bon\s+([\w-]+(?:\.[\w-]+)+)", re.IGNORECASE),
+    re.compile(r"running on the system\s+\"([\w-]+(?:\.[\w-]+)+)\"", re.IGNORECASE),
+    re.compile(r"\bamavisd(?:-new)?\s+at\s+([\w-]+(?:\.[\w-]+)+)", re.IGNORECASE),
+)
+_QUEUE_ID = re.compile(r"^\s*([\w-]{6,})\s*$")
+
+
+def _named(field: HeaderField) -> tuple[str | None, str | None]:
+    """The host a filter field names, and a queue id it carries (X-Headers-End)."""
+    text = " ".join(field.value.split())
+    for pattern in _NAMED_HOST:
+        m = pattern.search(text)
+        if m:
+            return m.group(1).lower().rstrip("."), None
+    if field.lname == "x-headers-end":
+        m = _QUEUE_ID.match(field.value)
+        if m:
+            return None, m.group(1)
+    return None, None
+
+
+def scanner_hops(
+    fields: Sequence[HeaderField],
+    outside: Sequence[Hop],
+    receiver_org: str | None,
+    domain_of: Callable[[str], str | None],
+) -> dict[int, tuple[Hop, str]]:
+    """Header index -> (the hop below the boundary whose organisation's filter wrote the field,
+    why) for the runs of filter fields below every Received line that name that organisation's
+    host or carry its queue id. ``outside`` are the hops before the receiving organisation."""
+    last_received = max((f.index for f in fields if f.lname == "received"), default=len(fields))
+    out: dict[int, tuple[Hop, str]] = {}
+    i = last_received + 1
+    while i < len(fields):
+        if not _RUN.match(fields[i].lname):
+            i += 1
+            continue
+        run = list(range(i, len(fields)))
+        run = run[: next((k for k, j in enumerate(run) if not _RUN.match(fields[j].lname)), None)]
+        i = run[-1] + 1
+        found = _run_owner([fields[j] for j in run], outside, receiver_org, domain_of)
+        if found is not None:
+            out.update(dict.fromkeys(run, found))
+    return out
+
+
+def _run_owner(
+    run: Sequence[HeaderField],
+    outside: Sequence[Hop],
+    receiver_org: str | None,
+    domain_of: Callable[[str], str | None],
+) -> tuple[Hop, str] | None:
+    named = [(field, *_named(field)) for field in run]
+    newest_first = sorted(outside, key=lambda h: -h.number)
+    for field, _host, queue in named:  # a queue id names one hop exactly
+        for hop in newest_first:
+            if queue is not None and (hop.received.id or "").lower() == queue.lower():
+                return hop, f"{field.name} carries {queue}, the queue id of hop {hop.number}"
+    for field, host, _queue in named:
+        for hop in newest_first:
+            by_org = domain_of(hop.received.by) if hop.received.by else None
+            if host is None or by_org is None or by_org == receiver_org:
+                continue
+            if domain_of(host) == by_org:
+                return hop, f"{field.name} names {host}, a host of {by_org} (hop {hop.number})"
+    return None
