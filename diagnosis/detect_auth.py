@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from headerlens.diagnosis.detect_forward import probable_forward
 from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.inputs import (
     Stamp,
@@ -96,7 +97,7 @@ def forward(analysis: Analysis, report: Report | None) -> Situation | None:
     hop_number = b.hop_number if b else None
     ev = _forwarded_headers(analysis)
     if report is not None:
-        return _ndr_forward(report)
+        return _ndr_forward(report) or probable_forward(analysis, _from_domain(analysis))
     if is_srs(env):
         original = srs_original_domain(env)
         own_submission = any(same_org(h.received.by, env) for h in submission_hops(analysis))
@@ -125,7 +126,7 @@ def forward(analysis: Analysis, report: Report | None) -> Situation | None:
         return Situation(
             "forward-nosrs", hop_number, (*ev, f"envelope sender {env} kept"), tuple(facts)
         )
-    return None
+    return probable_forward(analysis, _from_domain(analysis))
 
 
 def _same_domain(a: str, b: str) -> bool:
@@ -310,7 +311,7 @@ def relay_tied(analysis: Analysis, relay: Situation | None) -> bool:
     """A list or forwarder the sender's own fields name (List-Id, an SRS envelope) is the one that
     handed the message over: the receiver wrote a reverse-DNS name in its organisation for the
     entry hop's client. Otherwise those fields are only the sender's claim."""
-    if relay is None:
+    if relay is None or relay.fact("probable"):  # inferred, never a tie
         return False
     if entry(analysis) is None:  # no hop from outside: the organisation re-sent its own mail
         return True

@@ -32,7 +32,8 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     # A list or forwarder named only by the sender's own fields (List-Id, Resent-*, an SRS
     # envelope) does not explain away a DMARC failure the From domain enforces; it does when the
     # receiver's own line ties it to the entry hop.
-    relays = (lst, fwd if report is None else None)
+    # A forward only inferred from the receiver's stamps (detect_forward) explains no spoof away.
+    relays = (lst, fwd if report is None and (fwd is None or not fwd.fact("probable")) else None)
     enforced = detect_auth.enforced_dmarc_fail(analysis, verification)
     relayed = any(
         r is not None and (not enforced or detect_auth.relay_tied(analysis, r)) for r in relays

@@ -39,6 +39,8 @@ def title(s: Situation) -> str:
             else ""
         )
         return f"Forwarded message: {s.fact('forwarder') or 'a forwarder'} re-sent it with a rewritten (SRS) envelope sender, so SPF was checked for the forwarder, not the author.{arc}"
+    if label == "forward-nosrs" and s.fact("probable"):
+        return f"Probably forwarded: {s.fact('forwarder')} re-sent it keeping the original envelope sender {s.fact('envelope')} (no SRS), so SPF failed at the final receiver; this is read from the receiver's own stamps, not proven."
     if label == "forward-nosrs":
         env = s.fact("envelope")
         kept = (
@@ -86,6 +88,8 @@ def fix(s: Situation) -> str:
     label = s.label
     if label == "spoof":
         return f"Nothing to fix at {_dom(s)}: it did not send this. Block or report the message; an enforcing DMARC policy at {_dom(s)} is the only sender-side help."
+    if label == "forward-nosrs" and s.fact("probable"):
+        return f"If {s.fact('forwarder')} forwards this address, the fix is there (SRS, ARC sealing, or forwarding without changing the message), not in the author's SPF record; if it does not, treat the message as unauthenticated."
     if label in ("forward-srs", "forward-nosrs"):
         return "Fix at the forwarder, not at the author's domain: rewrite the envelope (SRS), seal ARC, or keep the author's DKIM signature intact; the final receiver can trust the forwarder's ARC."
     if label in ("mailing-list", "google-groups"):
@@ -160,14 +164,20 @@ def headline(
     elif "ndr" in by:
         n = by["ndr"]
         cause = f"A bounce: {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'})"
-        if "forward-nosrs" in by or "forward-srs" in by:
+        fwd = by.get("forward-nosrs") or by.get("forward-srs")
+        if fwd is not None and fwd.fact("probable"):  # this report itself came through it
+            cause += (
+                f"; the report itself probably came through a forwarder ({fwd.fact('forwarder')})"
+            )
+        elif fwd is not None:
             cause += " after a forwarder re-sent it"
     elif "spoof" in by:
         cause = f"A spoof of {_dom(by['spoof'])}; nothing to fix there"
     elif "compromised-account" in by:
         cause = "Probably sent from a taken-over account at the sending domain"
     elif "forward-srs" in by or "forward-nosrs" in by:
-        cause = "A forwarded message"
+        probable = (by.get("forward-nosrs") or by["forward-srs"]).fact("probable")
+        cause = "Probably a forwarded message" if probable else "A forwarded message"
         # a fix only where the final receiver's checks failed: a forward that nothing blamed
         # (an internal re-send, or no verdict stamped at all) needs no repair
         if any(v.split("=", 1)[-1] in _FAILED for v in stamped):

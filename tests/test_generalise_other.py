@@ -85,3 +85,118 @@ def test_a_spam_filter_naming_the_receivers_own_host_below_the_chain_stays_unkno
 def test_shared_sourceforge_list_spamassassin_is_the_lists() -> None:
     a, _d = _shared("eml", "sourceforge-list-smtpsvc-date-1899.eml")
     assert _authors(a, "x-spam-flag") == [Author.INTERMEDIARY]
+
+
+def _gmail_via(
+    *, dkim: str, to: str, rcpt: str, dmarc: str = "", client: str = "relay.example.net"
+) -> bytes:
+    """Gmail receiving from ``client`` (reverse DNS as Gmail wrote it) a message whose envelope
+    sender stayed bounce@shop.example: Gmail's SPF fails for shop.example at that client."""
+    return "\r\n".join(
+        [
+            f"Delivered-To: {rcpt}",
+            "Received: by 2002:a05:7300:1::1 with SMTP id v78csp965841ybv;"
+            " Thu, 20 Oct 2016 17:06:41 -0700 (PDT)",
+            "Return-Path: <bounce@shop.example>",
+            f"Received: from {client} ({client}. [203.0.113.153])"
+            f" by mx.google.com with ESMTP id c17si30985537pgj.153 for <{rcpt}>;"
+            " Thu, 20 Oct 2016 17:06:41 -0700 (PDT)",
+            "Received-SPF: fail (google.com: domain of bounce@shop.example does not designate"
+            " 203.0.113.153 as permitted sender) client-ip=203.0.113.153;",
+            "Authentication-Results: mx.google.com;"
+            + (f" dkim={dkim} header.i=@shop.example;" if dkim else "")
+            + " spf=fail (google.com: domain of bounce@shop.example does not designate"
+            " 203.0.113.153 as permitted sender) smtp.mailfrom=bounce@shop.example"
+            + (f"; {dmarc}" if dmarc else ""),
+            "Received: from out-1.shop.example (out-1.shop.example [192.0.2.82])"
+            f" by {client} (8.15/8.15) with ESMTP id u9L06fOn017159 for <{to}>;"
+            " Fri, 21 Oct 2016 09:06:41 +0900",
+            "DKIM-Signature: v=1; a=rsa-sha256; d=shop.example; s=s1; h=From:To:Subject;"
+            " bh=Z2dTQ3/mPA3FKUGnivGj2m77HvJT6arMwX7iB5K+eyw=; b=Gbmoz",
+            "Date: Fri, 21 Oct 2016 00:06:40 +0000",
+            "From: Shop <no-reply@shop.example>",
+            f"To: {to}",
+            "Subject: Your order",
+            "Message-ID: <1@shop.example>",
+            "",
+            "body",
+            "",
+        ]
+    ).encode()
+
+
+def test_receivers_spf_fail_at_another_org_with_the_authors_dkim_intact_is_probably_a_forward() -> (
+    None
+):
+    """No X-Forwarded or Resent field: only Gmail's own stamps. SPF failed for shop.example at a
+    host of another organisation (Gmail's reverse DNS), the message was addressed to that host's
+    domain and delivered elsewhere, and shop.example's DKIM signature still passed: probably a
+    forward without SRS; the SPF fix is at the forwarder, not in shop.example's SPF record."""
+    from headerlens.diagnosis.findings_build import stamped_findings
+
+    a = analyze(
+        _gmail_via(
+            dkim="pass",
+            to="me@relay.example.net",
+            rcpt="me@gmail.example",
+            dmarc="dmarc=pass (p=REJECT) header.from=shop.example",
+        )
+    )
+    d = diagnose(a)
+    fwd = d.get("forward-nosrs")
+    assert fwd is not None and fwd.fact("probable") and fwd.fact("forwarder") == "relay.example.net"
+    assert "spoof" not in d.labels()
+    assert d.headline.startswith("Probably a forwarded message")
+    spf = [f for f in stamped_findings(a) if f.code.startswith("stamped.spf")]
+    assert spf and all("not in the author's SPF record" in f.detail for f in spf), spf
+
+
+def test_a_probable_forward_does_not_withdraw_an_enforced_dmarc_spoof() -> None:
+    """Addressed to the relay's domain and delivered elsewhere, but nothing of shop.example
+    passed and its DMARC policy is reject: the forward is only probable, the spoof stays."""
+    d = diagnose(
+        analyze(
+            _gmail_via(
+                dkim="",
+                to="me@relay.example.net",
+                rcpt="me@gmail.example",
+                dmarc="dmarc=fail (p=REJECT sp=REJECT dis=REJECT) header.from=shop.example",
+            )
+        )
+    )
+    assert {"spoof", "forward-nosrs"} <= set(d.labels())
+    assert d.headline.startswith("A spoof of shop.example")
+
+
+def test_a_sending_service_missing_from_spf_with_dkim_intact_is_no_forward() -> None:
+    """SPF fails at another organisation's host and the author's DKIM passes, but the message was
+    addressed to the mailbox that got it: a sending service missing from the SPF record (the fix
+    is the author's), not a forward."""
+    raw = _gmail_via(
+        dkim="pass",
+        to="me@gmail.example",
+        rcpt="me@gmail.example",
+        dmarc="dmarc=pass (p=QUARANTINE) header.from=shop.example",
+        client="out-7.mailservice.example",
+    ).replace(b" for <me@gmail.example>; Fri", b"; Fri")
+    assert "forward-nosrs" not in diagnose(analyze(raw)).labels()
+
+
+def test_spf_fail_from_an_unrelated_host_to_the_same_mailbox_is_no_forward() -> None:
+    """The usual spoof: sent straight from the spoofer's host to the victim's own address."""
+    raw = _gmail_via(
+        dkim="",
+        to="me@gmail.example",
+        rcpt="me@gmail.example",
+        dmarc="dmarc=fail (p=REJECT) header.from=shop.example",
+        client="bulk.spoofer.example",
+    )
+    d = diagnose(analyze(raw))
+    assert "forward-nosrs" not in d.labels() and "spoof" in d.labels()
+
+
+def test_shared_ses_notification_relayed_without_srs_is_probably_forwarded() -> None:
+    _a, d = _shared("eml", "amazonses-relayed-to-gmail-spf-fail-dkim-neutral.eml")
+    fwd = d.get("forward-nosrs")
+    assert fwd is not None and fwd.fact("forwarder") == "nijo.example.jp"
+    assert "report itself probably came through a forwarder" in d.headline

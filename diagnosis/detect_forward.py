@@ -1,0 +1,111 @@
+"""A forward without SRS inferred from what the final receiver itself wrote (pure).
+
+A forwarder that keeps the original envelope sender (a ``.forward`` file, a Sendmail or Postfix
+alias to another domain, a mailbox rule re-sending as is) leaves no X-Forwarded or Resent field,
+and the lines below the boundary are the forwarder's own text, which a spoofer can write too. What
+the receiver wrote still tells the story: its SPF check failed for the envelope domain at a client
+whose reverse DNS (looked up by the receiver) is another organisation, while the message was
+addressed to that client's domain and the receiver delivered it to another address (the author's
+DKIM signature still passing there adds weight; alone it is as likely a sending service missing
+from the author's SPF record). That is "probably forwarded", never proof: it moves the
+SPF fix to the forwarder, but it never explains away a DMARC failure the From domain enforces
+(diagnose keeps the spoof for that).
+"""
+
+from __future__ import annotations
+
+import re
+
+from headerlens.diagnosis.facts import Situation
+from headerlens.diagnosis.inputs import (
+    boundary_hop,
+    envelope,
+    fields,
+    is_srs,
+    receiver_fields,
+    same_org,
+    stamp,
+    stamps,
+)
+from headerlens.model import Analysis, Hop
+
+__all__ = ["probable_forward"]
+
+_ADDR = re.compile(r"[\w.+=-]+@([\w-]+(?:\.[\w-]+)+)")
+
+
+def probable_forward(analysis: Analysis, from_domain: str | None) -> Situation | None:
+    """``forward-nosrs`` (fact ``probable``) when the receiver's own stamps point to a forwarder
+    that kept the envelope sender; None when they do not."""
+    hop = boundary_hop(analysis)
+    spf = stamp(analysis, "spf")
+    if hop is None or spf is None or spf.value not in ("fail", "softfail"):
+        return None
+    env = spf.result.prop("smtp.mailfrom") or envelope(analysis)
+    client = (hop.received.from_rdns or "").rstrip(".").lower()
+    if not env or is_srs(env) or not client or "." not in client:
+        return None
+    if same_org(client, env) or same_org(client, from_domain):
+        return None  # the sender's own server: a misconfigured sender, not a forward
+    below = next((h for h in analysis.chain.hops if h.number == hop.number - 1), None)
+    redirected = _redirected(analysis, client, hop.received.for_addr, below)
+    if redirected is None:  # a sending service missing from SPF looks the same otherwise
+        return None
+    signs = [redirected, *_surviving_signature(analysis, env, from_domain, client)]
+    ev = [
+        f"{spf.quote()}: the receiver's SPF check failed for {env} at {client} "
+        f"[{hop.received.from_ip or '?'}], a host of another organisation (its reverse DNS)",
+        *signs,
+    ]
+    if below is not None and same_org(below.received.by, client):
+        ev.append(
+            f"the line below, written by {below.received.by} as it claims, shows it received "
+            f"the message from {below.received.from_rdns or below.received.from_helo or '?'} "
+            f"[{below.received.from_ip or '?'}]"
+        )
+    return Situation(
+        "forward-nosrs",
+        hop.number,
+        tuple(ev),
+        (("envelope", env), ("forwarder", client), ("probable", "yes")),
+    )
+
+
+def _surviving_signature(
+    analysis: Analysis, env: str, from_domain: str | None, client: str
+) -> list[str]:
+    """The receiver's DKIM pass for the author's (or the envelope's) domain: the original
+    signature survived the re-send, which a spoofer cannot make."""
+    out = []
+    for s in stamps(analysis, "dkim"):
+        d = s.result.prop("header.d") or s.result.prop("header.i") or ""
+        if s.value != "pass" or not d or same_org(d, client):
+            continue
+        if same_org(d, env) or same_org(d, from_domain):
+            out.append(f"{s.quote()}: the author's DKIM signature survived the re-send")
+            break
+    return out
+
+
+def _redirected(
+    analysis: Analysis, client: str, for_addr: str | None, below: Hop | None
+) -> str | None:
+    """The message was addressed to the client's own domain (To/Cc, or the recipient of the line
+    below, which the client wrote), and the receiver delivered it to an address in another one:
+    an alias or .forward on that host sent it on. Without this, an SPF failure at another
+    organisation with the author's DKIM intact is as likely a sending service missing from the
+    author's SPF record."""
+    delivered = [for_addr] if for_addr else []
+    delivered += [
+        f.value.strip("<> \t") for f in receiver_fields(analysis, "delivered-to", "x-original-to")
+    ]
+    rcpt = next((a for a in delivered if "@" in a), None)
+    if rcpt is None:
+        return None
+    to = [m.group(0) for f in fields(analysis, "to", "cc") for m in _ADDR.finditer(f.value)]
+    if below is not None and below.received.for_addr:
+        to.append(below.received.for_addr.strip("<> "))
+    mine = next((a for a in to if same_org(a, client)), None)
+    if mine is None or any(same_org(a, rcpt) for a in to):
+        return None
+    return f"addressed to {mine} (the domain of {client}) but delivered to {rcpt}"
