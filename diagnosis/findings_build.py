@@ -8,8 +8,9 @@ from headerlens.diagnosis import diagnose
 from headerlens.diagnosis.findings import reconcile
 from headerlens.diagnosis.findings_live import live_findings
 from headerlens.diagnosis.findings_resolver import guard_dns_advice
-from headerlens.model import Analysis, Defect, Finding, Hop, Severity
+from headerlens.model import Analysis, AuthResults, Defect, Finding, Hop, Severity
 from headerlens.model.verification import Verification
+from headerlens.parsers.boundary import stated_client_ip
 from headerlens.parsers.hops import special_range
 from headerlens.parsers.provenance import describe_author
 from headerlens.stamped import final_receiver_results
@@ -35,6 +36,10 @@ def _stamped(analysis: Analysis) -> list[Finding]:
             if method in ("spf", "dkim", "dmarc") and result in ("temperror", "permerror"):
                 sentence, fix = _error_result(who, method, result)
                 sev = Severity.WARNING if result == "temperror" else Severity.ERROR
+            elif (
+                method == "spf" and result in _BAD_SPF and (inner := _checked_inside(analysis, ar))
+            ):
+                sentence, fix = _spf_inside(who, result, inner, analysis)
             elif method == "spf" and result in _BAD_SPF:
                 ip = analysis.chain.boundary.ip if analysis.chain.boundary else None
                 mf = r.prop("smtp.mailfrom") or "the envelope sender"
@@ -74,6 +79,33 @@ def _stamped(analysis: Analysis) -> list[Finding]:
                     )
                 )
     return out
+
+
+def _checked_inside(analysis: Analysis, ar: AuthResults) -> Hop | None:
+    """The hop after the boundary whose client IP the receiver's SPF check names: the check ran
+    on a hand-off inside the receiving side (its inbound filter), not on the sending server."""
+    b = analysis.chain.boundary
+    ip = stated_client_ip(analysis.headers[ar.header_index])
+    if b is None or ip is None or ip == b.ip:
+        return None
+    return next(
+        (h for h in analysis.chain.hops if h.number > b.hop_number and h.received.from_ip == ip),
+        None,
+    )
+
+
+def _spf_inside(who: str, result: str, hop: Hop, analysis: Analysis) -> tuple[str, str]:
+    r = hop.received
+    b = analysis.chain.boundary
+    name = r.from_rdns or r.from_helo or "the previous server"
+    return (
+        f"{who} stamped spf={result} for {r.from_ip}, the address of {name} that handed the "
+        f"message over inside the receiving side (hop {hop.number}), not of the sending server "
+        f"{b.ip if b else ''}: this verdict says nothing about the sender.",
+        f"At {r.by or 'the mailbox host'}: skip SPF for the inbound filter's addresses, or take "
+        "its verdict (a trusted-relay / enhanced-filtering setting, or its ARC seal), so SPF is "
+        "checked against the sending server.",
+    )
 
 
 def _compauth_fix(analysis: Analysis, reason: str | None) -> str:

@@ -20,6 +20,7 @@ from headerlens.parsers.hops import (
     is_internal_ip,
     vendor_of_host,
 )
+from headerlens.parsers.inbound_filter import inbound_filter_entry
 from headerlens.parsers.received import normalize_ip
 
 __all__ = [
@@ -383,6 +384,10 @@ def find_boundary(
         return None, defects
     evidence = _evidence(headers)
     pick, used = _receivers_pick(evidence, hops, walk, org, domain_of)
+    filt = inbound_filter_entry(walk, hops, rdns_confirmed(walk.received), domain_of)
+    if filt is not None and (pick is None or pick.hop.number <= walk.number):
+        # The mailbox host's own stamps checked the filter's IP, not the sender's.
+        walk, pick = filt.entry, None
     sender = walk.received.from_rdns or walk.received.from_ip or walk.received.from_helo
     walked = (
         f"Hop {walk.number} is the newest hop whose client ({sender}) is outside the receiving "
@@ -390,6 +395,13 @@ def find_boundary(
         "internal by what its receiver wrote (a HELO name is the client's claim and does not "
         "count)."
     )
+    if filt is not None and walk is filt.entry:
+        h = filt.handoff.received
+        walked = (
+            f"Hop {walk.number} is where {walk.received.by} accepted the message from {sender}: "
+            f"{filt.service} is the recipient's inbound filtering service, which handed it to "
+            f"{h.by} (hop {filt.handoff.number}; {h.by} confirmed its reverse DNS {h.from_rdns})."
+        )
     if pick is not None:
         hop = pick.hop
         reason = (

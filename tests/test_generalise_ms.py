@@ -72,3 +72,64 @@ def test_cat_spoof_in_a_copy_the_sender_wrote_does_not_count() -> None:
         b"\r\nX-Forefront-Antispam-Report: CIP:52.100.1.20;SCL:1;SFV:NSPM;DIR:INB;\r\n\r\nbody",
     )
     assert "spoof" not in diagnose(analyze(raw)).labels()
+
+
+def _behind_filter(
+    handoff_client: str = "out12-34.antispamcloud.com (out12-34.antispamcloud.com [203.0.113.34])",
+    entry_by: str = "mx301.antispamcloud.com",
+    entry_with: str = "esmtps (TLSv1.3:TLS_AES_256_GCM_SHA384:256)",
+) -> bytes:
+    """A mailbox host (Postfix) whose domain routes its MX through a filtering service: the
+    service accepts from the sender, then hands the message to the mailbox host, which checks
+    SPF again on the service's address."""
+    return _msg(
+        "Received: from mx.mailbox.example ([2001:db8::10]) by store.mailbox.example with LMTPS id x; Mon, 07 Oct 2024 20:59:30 +0200",
+        "Authentication-Results: mx.mailbox.example; dkim=pass header.d=shop.example header.s=s1; dmarc=pass header.from=shop.example; spf=softfail (mx.mailbox.example: 203.0.113.34 is neither permitted nor denied by domain of bounce@shop.example) smtp.mailfrom=bounce@shop.example",
+        f"Received: from {handoff_client} (using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)) by mx.mailbox.example (Postfix) with ESMTPS id AF39D5CA5 for <me@mailbox.example>; Mon, 07 Oct 2024 20:59:29 +0200 (CEST)",
+        f"Received: from m1-2.sender-esp.example ([198.51.100.82]) by {entry_by} with {entry_with} (Exim 4.92) (envelope-from <bounce@shop.example>) id 1sxswz-00COfK-Qx for me@mailbox.example; Mon, 07 Oct 2024 20:59:28 +0200",
+        "DKIM-Signature: v=1; a=rsa-sha256; d=shop.example; s=s1; h=from; bh=x; b=x",
+        "Return-Path: <bounce@shop.example>",
+        "From: Shop <news@shop.example>",
+        "To: me@mailbox.example",
+        "Subject: news",
+        "Date: Mon, 07 Oct 2024 11:59:16 -0700",
+    )
+
+
+def test_the_recipients_inbound_filter_is_the_receiving_side() -> None:
+    a = analyze(_behind_filter())
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 1 and b.ip == "198.51.100.82"
+    assert "inbound filtering service" in b.reason
+    spf = next(f for f in findings(a) if f.code == "stamped.spf-softfail")
+    assert "203.0.113.34" in spf.title and "says nothing about the sender" in spf.title
+    assert "Add the sending service" not in spf.fix
+
+
+def test_a_filter_the_mailbox_host_did_not_confirm_stays_an_outside_relay() -> None:
+    """Postfix writes 'unknown' when the client's reverse DNS does not confirm: the name is the
+    client's claim, so the hop into the mailbox host stays the boundary."""
+    a = analyze(
+        _behind_filter(handoff_client="out12-34.antispamcloud.com (unknown [203.0.113.34])")
+    )
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 2 and b.ip == "203.0.113.34"
+
+
+def test_the_services_outbound_relay_for_a_sender_is_not_the_recipients_filter() -> None:
+    """An authenticated submission, or an entry host that is not one of its MX hosts, is the
+    service relaying for a sender (its outbound filtering), not filtering for the recipient."""
+    for raw in (
+        _behind_filter(entry_with="esmtpsa (TLSv1.3:TLS_AES_256_GCM_SHA384:256)"),
+        _behind_filter(entry_by="smtp.antispamcloud.com"),
+    ):
+        b = analyze(raw).chain.boundary
+        assert b is not None and b.hop_number == 2 and b.ip == "203.0.113.34"
+
+
+def test_a_forged_filter_line_below_a_direct_connection_does_not_move_the_boundary() -> None:
+    """The sender connects straight to the mailbox host and plants a line 'by' the service:
+    the mailbox host's own line names the sender, not the service."""
+    raw = _behind_filter(handoff_client="evil.example (evil.example [192.0.2.66])")
+    b = analyze(raw).chain.boundary
+    assert b is not None and b.hop_number == 2 and b.ip == "192.0.2.66"
