@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -33,14 +33,12 @@ from headerlens.tui.authpanel import auth_text
 from headerlens.tui.detail import describe, raw_header
 from headerlens.tui.hoptable import HopTable
 from headerlens.tui.hoptree import HopTree, NodeRef
+from headerlens.tui.messages import CheckDomain, VerifyStream
 from headerlens.tui.ndr import rejected_text
 from headerlens.tui.safe import SEVERITY_STYLE, safe, safe_block
 from headerlens.tui.status import status_text
 from headerlens.tui.timeline import diagnosis_text, timeline_text
 from headerlens.tui.verdictbar import findings_label, ticket_text, verdict_bar
-
-if TYPE_CHECKING:
-    from headerlens.tui.app import HeaderlensApp
 
 # Findings whose fix is a DNS record: Enter opens the domain check for the From domain.
 DOMAIN_CHECK_FINDINGS = frozenset(
@@ -89,9 +87,12 @@ class AnalysisScreen(Screen[None]):
             self.verification = verification
             self.run = run
 
-    def __init__(self, analysis: Analysis, *, note: str | None = None) -> None:
+    def __init__(
+        self, analysis: Analysis, *, note: str | None = None, verify: VerifyStream | None = None
+    ) -> None:
         super().__init__()
         self.analysis = analysis
+        self._verify_stream = verify  # the app's verification; None: nothing is verified
         self.note = note
         self.verification: Verification | None = None
         self._selected: NodeRef | None = None
@@ -156,24 +157,21 @@ class AnalysisScreen(Screen[None]):
     # -- verification -------------------------------------------------------------------
     def start_verification(self, *, flush: bool = False) -> None:
         """Run the live checks in a worker; each snapshot re-renders the tabs."""
-        from headerlens.tui.app import HeaderlensApp
-
-        app = self.app
-        if isinstance(app, HeaderlensApp):
+        if self._verify_stream is not None:
             self._run += 1
-            self._verify(app, flush, self._run)
+            self._verify(self._verify_stream, flush, self._run)
 
     @work(exclusive=True, group="verify", thread=True)
-    def _verify(self, app: HeaderlensApp, flush: bool, run: int) -> None:
+    def _verify(self, stream: VerifyStream, flush: bool, run: int) -> None:
         """The checks run in a thread with its own event loop: their CPU work (body hashes,
         RSA, the ARC chain) must never hold up the console's keyboard and screen."""
         from textual.worker import get_current_worker
 
-        asyncio.run(self._stream(app, flush, run, get_current_worker()))
+        asyncio.run(self._stream(stream, flush, run, get_current_worker()))
 
-    async def _stream(self, app: HeaderlensApp, flush: bool, run: int, worker: Any) -> None:
+    async def _stream(self, stream: VerifyStream, flush: bool, run: int, worker: Any) -> None:
         async def consume() -> None:
-            async for snapshot in app.verification_stream(self.analysis, flush=flush):
+            async for snapshot in stream(self.analysis, flush=flush):
                 if worker.is_cancelled:
                     return
                 self.post_message(self.Snapshot(snapshot, run))  # thread-safe
@@ -284,11 +282,8 @@ class AnalysisScreen(Screen[None]):
         if finding.code in DOMAIN_CHECK_FINDINGS and self.shown.from_addr is not None:
             domain = self.shown.from_addr.domain or ""
             provider = "eop" if finding.code in ("dkim.onmicrosoft-unaligned",) else None
-            from headerlens.tui.app import HeaderlensApp
-
-            app = self.app
-            if isinstance(app, HeaderlensApp) and domain:
-                app.action_check_domain(domain, provider)
+            if domain:
+                self.post_message(CheckDomain(domain, provider, self.shown))
                 return
         if finding.hop_number is not None:
             self._jump_to_hop(finding.hop_number)

@@ -18,6 +18,7 @@ from headerlens.model.verification import Verification
 from headerlens.source import InputError, LoadedInput, load
 from headerlens.textsafe import inert
 from headerlens.tui.analysis import AnalysisScreen
+from headerlens.tui.messages import CheckDomain, OpenText
 from headerlens.tui.paste import PasteScreen
 
 
@@ -113,7 +114,7 @@ class HeaderlensApp(App[None]):
                 self.push_screen(PasteScreen(error=message))
             return
         self.analysis = analysis
-        screen = AnalysisScreen(analysis, note=loaded.note)
+        screen = AnalysisScreen(analysis, note=loaded.note, verify=self.verification_stream)
         if isinstance(self.screen, PasteScreen):
             self.switch_screen(screen)
         else:
@@ -124,16 +125,28 @@ class HeaderlensApp(App[None]):
         data = text.encode("utf-8", errors="surrogateescape")
         self.open_loaded(LoadedInput(name="pasted headers", data=data, kind=InputKind.EML))
 
+    def on_open_text(self, message: OpenText) -> None:
+        self.open_text(message.text)
+
+    def on_check_domain(self, message: CheckDomain) -> None:
+        self._open_check(message.domain, message.provider, message.message)
+
     def action_paste_screen(self) -> None:
         self.push_screen(PasteScreen())
 
     def action_check_domain(self, domain: str = "", provider: str | None = None) -> None:
         """Open the domain check screen (from the palette or a finding)."""
-        from headerlens.tui.checkscreen import DomainCheckScreen
-
         screen = self.screen
         message = screen.shown if isinstance(screen, AnalysisScreen) else self.analysis
-        self.push_screen(DomainCheckScreen(domain, provider=provider, message=message))
+        self._open_check(domain, provider, message)
+
+    def _open_check(self, domain: str, provider: str | None, message: Analysis | None) -> None:
+        from headerlens.tui.checkscreen import DomainCheckScreen
+
+        options = self.verify_options
+        self.push_screen(
+            DomainCheckScreen(domain, provider=provider, message=message, options=options)
+        )
 
     def action_help(self) -> None:
         from headerlens.tui.help import GENERAL, HelpScreen

@@ -162,6 +162,7 @@ class DomainCheckScreen(Screen[None]):
         provider: str | None = None,
         resolver: Resolver | None = None,
         message: Analysis | None = None,
+        options: VerifyOptions | None = None,
     ) -> None:
         super().__init__()
         self.known = message_domains(message)
@@ -175,6 +176,7 @@ class DomainCheckScreen(Screen[None]):
         self.selectors = tuple(selectors)
         self.provider = provider
         self._resolver = resolver
+        self._options = options or VerifyOptions()  # the app's DNS settings, when no resolver
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -275,9 +277,8 @@ class DomainCheckScreen(Screen[None]):
     def _resolver_and_label(self) -> tuple[Resolver, str] | None:
         if self._resolver is not None:
             return self._resolver, getattr(self._resolver, "label", "")
-        options = getattr(self.app, "verify_options", None)
         try:
-            return make_resolver(options if isinstance(options, VerifyOptions) else VerifyOptions())
+            return make_resolver(self._options)
         except ValueError as exc:  # an unreadable DNS snapshot
             self.notify(inert(str(exc)), severity="error", markup=False)
             return None

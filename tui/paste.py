@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TextArea
 
+from headerlens.tui.messages import OpenText
 from headerlens.tui.safe import safe
 
 HINT = (
@@ -47,11 +48,7 @@ class PasteScreen(Screen[None]):
         if not text.strip():
             self.notify("Nothing to analyse yet: paste the headers first.", severity="warning")
             return
-        from headerlens.tui.app import HeaderlensApp
-
-        app = self.app
-        assert isinstance(app, HeaderlensApp)
-        app.open_text(text)
+        self.post_message(OpenText(text))
 
     def action_clear(self) -> None:
         self.query_one("#paste", TextArea).clear()
