@@ -17,6 +17,7 @@ from headerlens.model.domaincheck import DomainCheck, SelectorState
 from headerlens.report.domaincheck import outline
 from headerlens.tui.app import HeaderlensApp
 from headerlens.tui.checkscreen import DomainCheckScreen
+from headerlens.tui.theme import use_roles
 from tests.paths import REPO
 
 # A few answers from the lab zones (tests/data/lab/zones), served from memory: no network.
@@ -62,6 +63,7 @@ class CheckApp(App[None]):
 
     def __init__(self, screen: DomainCheckScreen) -> None:
         super().__init__()
+        use_roles(self.console, {}, replace=False)  # the role styles the screens use
         self._check_screen = screen
 
     def on_mount(self) -> None:

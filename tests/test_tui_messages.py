@@ -25,6 +25,7 @@ from headerlens.tui.app import HeaderlensApp
 from headerlens.tui.checkscreen import DomainCheckScreen
 from headerlens.tui.messages import CheckDomain, OpenText
 from headerlens.tui.paste import PasteScreen
+from headerlens.tui.theme import use_roles
 from tests.paths import EXAMPLES, REPO
 from tests.test_checkscreen import MemResolver
 
@@ -44,6 +45,7 @@ class Host(App[None]):
 
     def __init__(self, screen: Screen[None]) -> None:
         super().__init__()
+        use_roles(self.console, {}, replace=False)  # the role styles the screens use
         self._first = screen
         self.posted: list[Message] = []
 

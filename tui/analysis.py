@@ -231,7 +231,7 @@ class AnalysisScreen(Screen[None]):
                 prompt.append("\n        ")
                 prompt.append(safe(f.detail))
             if f.fix:
-                prompt.append("\n        fix: ", style="green")
+                prompt.append("\n        fix: ", style="hl.success.soft")
                 prompt.append(safe(f.fix))
             ol.add_option(Option(prompt, id=f"finding-{i}"))
 
@@ -250,7 +250,7 @@ class AnalysisScreen(Screen[None]):
             table.add_row(
                 safe(rec.name),
                 safe(rec.rdtype),
-                safe(rec.rcode, "green" if rec.rcode == "NOERROR" else "bold red"),
+                safe(rec.rcode, "hl.success.soft" if rec.rcode == "NOERROR" else "hl.error"),
                 safe(answer[:200]),
                 safe("" if rec.ttl is None else str(rec.ttl)),
                 safe(f"{rec.duration_ms:.0f}"),

@@ -20,6 +20,7 @@ from headerlens.textsafe import inert
 from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.messages import CheckDomain, OpenText
 from headerlens.tui.paste import PasteScreen
+from headerlens.tui.theme import VARIABLES, use_roles
 
 
 class HeaderlensApp(App[None]):
@@ -83,6 +84,17 @@ class HeaderlensApp(App[None]):
                 self.notify(
                     inert(f"Could not save the DNS log: {exc}"), severity="error", markup=False
                 )
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(VARIABLES)  # the console's colours (hl-error, ...): a theme may override them
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables; the role styles Text uses (hl.error, ...) follow them."""
+        variables = super().get_css_variables()
+        # called from App.__init__ (console made, our attributes not yet) and on each theme change
+        use_roles(self.console, variables, replace=getattr(self, "_roles_named", False))
+        self._roles_named = True
+        return variables
 
     def on_mount(self) -> None:
         if self._loaded is not None:

@@ -26,7 +26,7 @@ def _side_by_side(
     if offline:
         out.append("not checked (offline)", style="dim")
     elif pending:
-        out.append("◌ checking…", style="yellow")
+        out.append("◌ checking…", style="hl.warning.soft")
     else:
         out.append(result_text(live) if live else Text("not checked", style="dim"))
     out.append("\n")
@@ -43,7 +43,7 @@ def _spf_tree(out: Text, spf: SpfResult) -> None:
     out.append("\n")
     if spf.match is not None:
         out.append("  matched:  ", style="bold")
-        out.append(safe(spf.match.term, "green"))
+        out.append(safe(spf.match.term, "hl.success.soft"))
         if spf.match.path:
             out.append(" via ")
             out.append(safe(" → ".join(spf.match.path)))
@@ -59,11 +59,13 @@ def _spf_tree(out: Text, spf: SpfResult) -> None:
     for step in spf.steps:
         depth = len(step.path)
         out.append("  " + "  " * depth + "├ ")
-        out.append(safe(step.domain, "cyan"))
+        out.append(safe(step.domain, "hl.info"))
         out.append(": ")
         out.append(safe(short(step.term, 48)))
         out.append(" → ")
-        out.append(safe(step.outcome.value, "green" if step.outcome.value == "match" else ""))
+        out.append(
+            safe(step.outcome.value, "hl.success.soft" if step.outcome.value == "match" else "")
+        )
         if step.detail:
             out.append("  ")
             out.append(safe(short(step.detail, 48), "dim"))
@@ -96,7 +98,7 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
         _spf_tree(out, v.spf)
     elif v is not None and v.spf_note:
         out.append("  ")
-        out.append(safe(v.spf_note, "yellow"))
+        out.append(safe(v.spf_note, "hl.warning.soft"))
         out.append("\n")
     out.append("\n")
     # DKIM
@@ -138,7 +140,7 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
                 out.append("    h= covers (header #): ")
                 for n, c in enumerate(d.coverage):
                     out.append(", " if n else "")
-                    out.append(safe(coverage_entry(c), "yellow" if c.unsigned else ""))
+                    out.append(safe(coverage_entry(c), "hl.warning.soft" if c.unsigned else ""))
                 out.append("\n")
             for rec in d.evidence:
                 out.append("    dns: ")
@@ -169,7 +171,7 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
             out.append(
                 safe(
                     f"PSL says {dm.org_domain.psl}, DNS tree walk says {dm.org_domain.tree_walk}",
-                    "yellow",
+                    "hl.warning.soft",
                 )
             )
             out.append("\n")
@@ -219,7 +221,7 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
                 out.append("\n")
     if v is not None:
         for err in v.errors:
-            out.append("internal error: ", style="bold red")
+            out.append("internal error: ", style="hl.error")
             out.append(safe(err))
             out.append("\n")
     return out

@@ -243,11 +243,11 @@ class DomainCheckScreen(Screen[None]):
         """Read the fields and check; a bad domain or selector is refused with the reason."""
         domain, note = domain_of(self.query_one("#check_domain", Input).value)
         if domain is None:
-            self._note(note, "bold red")
+            self._note(note, "hl.error")
             return
         selectors, bad = selectors_of(self.query_one("#check_selectors", Input).value)
         if bad is not None:
-            self._note(bad, "bold red")
+            self._note(bad, "hl.error")
             return
         value = self.query_one("#check_provider", Select).value
         self.provider = value if isinstance(value, str) else None

@@ -33,7 +33,12 @@ def raw_header(analysis: Analysis, header_index: int | None) -> str:
 def _defects(out: Text, defects: tuple[object, ...]) -> None:
     for d in defects:
         sev = getattr(d, "severity", None)
-        out.append("⚠ ", style=SEVERITY_STYLE.get(sev, "yellow") if sev is not None else "yellow")
+        out.append(
+            "⚠ ",
+            style=SEVERITY_STYLE.get(sev, "hl.warning.soft")
+            if sev is not None
+            else "hl.warning.soft",
+        )
         out.append(safe(str(getattr(d, "message", d))))
         out.append("\n")
 
@@ -58,7 +63,7 @@ def _hop(out: Text, hop: Hop) -> None:
         # the gap before this stamp was spent on the previous hop's host, not on this one
         delay = f"{fmt_delay(hop.delay)} on the previous hop's host (hop {hop.number - 1})"
         delay += "  (clock skew: negative)" if hop.clock_skew else ""
-        style = "bold red" if hop.clock_skew else ""
+        style = "hl.error" if hop.clock_skew else ""
         _line(out, "since previous stamp", Text(delay, style=style))
     _defects(out, (*r.defects, *hop.defects))
 

@@ -185,12 +185,12 @@ class ExportDialog(ModalScreen[None]):
             elif os.path.lexists(path) and self._confirm != path:
                 self._confirm = path
                 result.update(
-                    safe(f"{path} exists. Press the same key again to replace it.", "bold yellow")
+                    safe(f"{path} exists. Press the same key again to replace it.", "hl.warning")
                 )
                 return
             write_export(self._make_text(fmt), path, protect=self.protect)
         except OSError as exc:
-            result.update(safe(failure_text(path, exc), "bold red"))
+            result.update(safe(failure_text(path, exc), "hl.error"))
             return
         self.app.notify(inert(f"Exported to {path}"), markup=False)
         self.dismiss()

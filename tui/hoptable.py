@@ -29,10 +29,10 @@ def _delay(hop: Hop) -> Text:
     if hop.number == 1:
         return Text("start", style="dim")
     if hop.delay is None:
-        return Text("?", style="yellow")
+        return Text("?", style="hl.warning.soft")
     if hop.clock_skew:
-        return Text(f"{fmt_delay(hop.delay)} skew", style="bold red")
-    return Text(fmt_delay(hop.delay), style="bold yellow" if hop.delay > SLOW_HOP else "")
+        return Text(f"{fmt_delay(hop.delay)} skew", style="hl.error")
+    return Text(fmt_delay(hop.delay), style="hl.warning" if hop.delay > SLOW_HOP else "")
 
 
 def hop_row(hop: Hop) -> tuple[Text, ...]:
@@ -44,12 +44,12 @@ def hop_row(hop: Hop) -> tuple[Text, ...]:
         number.append(" ★", style="bold")
     return (
         number,
-        safe(when) if when else Text("unparsed", style="yellow"),
+        safe(when) if when else Text("unparsed", style="hl.warning.soft"),
         _delay(hop),
         _sender(hop),
         safe(r.by or "?"),
         safe(r.with_protocol or ""),
-        safe(r.tls_version or "", "green"),
+        safe(r.tls_version or "", "hl.success.soft"),
     )
 
 

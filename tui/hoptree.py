@@ -92,7 +92,10 @@ def hop_parts(hop: Hop) -> Parts:
     if hop.is_boundary:
         parts += [(0, Text("★ ", style="bold reverse")), (3, Text("boundary ", style="bold"))]
     # the product version comes from the Received text
-    parts += [(4, safe(short_role(hop), "bold cyan")), (6, join("  ", safe(r.by or "(no by)")))]
+    parts += [
+        (4, safe(short_role(hop), "hl.info.strong")),
+        (6, join("  ", safe(r.by or "(no by)"))),
+    ]
     sender = r.from_rdns or r.from_helo
     if r.from_ip:
         if sender:
@@ -102,14 +105,14 @@ def hop_parts(hop: Hop) -> Parts:
     elif sender:
         parts.append((5, join(Text(" ← ", style="dim"), safe(sender))))
     if r.tls_version:
-        parts.append((5, join("  ", safe(r.tls_version, "green"))))
+        parts.append((5, join("  ", safe(r.tls_version, "hl.success.soft"))))
     if hop.number > 1 and hop.delay is not None:
-        style = "bold red" if hop.clock_skew else ("bold yellow" if hop.delay > SLOW_HOP else "dim")
+        style = "hl.error" if hop.clock_skew else ("hl.warning" if hop.delay > SLOW_HOP else "dim")
         parts.append((0, Text(f"  {fmt_delay(hop.delay)}", style=style)))
         if hop.clock_skew:
-            parts.append((0, Text(" clock skew", style="bold red")))
+            parts.append((0, Text(" clock skew", style="hl.error")))
     elif r.timestamp is None:
-        parts.append((1, Text("  (date unparsed)", style="yellow")))
+        parts.append((1, Text("  (date unparsed)", style="hl.warning.soft")))
     return parts
 
 
@@ -201,7 +204,7 @@ class HopTree(Tree[NodeRef]):
         if self.newest_first:
             hops.reverse()
         if not hops:
-            root.add_leaf(Text("No Received lines: the path is unknown", style="yellow"))
+            root.add_leaf(Text("No Received lines: the path is unknown", style="hl.warning.soft"))
         for h in hops:
             children = sorted(by_hop.get(h.number, []), key=lambda t: -t[0])
             parts = hop_parts(h)

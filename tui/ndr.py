@@ -21,20 +21,20 @@ def rejected_text(analysis: Analysis, verification: Verification | None, *, full
     if ndr is None:
         return out
     items = refusals(ndr, verification)
-    out.append("✖ Rejected" if not full else "Rejected: the evidence", style="bold red")
+    out.append("✖ Rejected" if not full else "Rejected: the evidence", style="hl.error")
     out.append(f"  {len(items)} recipient{'s' if len(items) != 1 else ''} not delivered · ")
     out.append(safe(ndr.format.value, "dim"))
     out.append(" · returned message: ", style="dim")
     out.append(safe(ndr.original_kind.value, "dim"))
     for f in items:
         out.append("\n")
-        out.append(safe(f.code, "bold red"))
+        out.append(safe(f.code, "hl.error"))
         out.append("  ")
         out.append(safe(f.recipient.address, "bold"))
         for label, text in refusal_lines(f):
             if label == "Code" or (label in _SUMMARY) == full:
                 continue
-            out.append(f"\n  {label}: ", style="green" if label == "Fix" else "bold")
+            out.append(f"\n  {label}: ", style="hl.success.soft" if label == "Fix" else "bold")
             out.append(safe(text))
     if ndr.original is not None and not full:
         out.append("\nBelow: the returned message's own delivery path and checks.", style="dim")

@@ -36,7 +36,7 @@ class PasteScreen(Screen[None]):
         yield Header()
         yield Static(Text(HINT), id="paste-hint")
         if self._error:
-            yield Static(safe(self._error, "bold red"), id="paste-error")
+            yield Static(safe(self._error, "hl.error"), id="paste-error")
         yield TextArea(id="paste", soft_wrap=False, show_line_numbers=True, tab_behavior="focus")
         yield Footer()
 

@@ -9,26 +9,26 @@ from headerlens.model.verdicts import HEADERS_ONLY_WORDS, UNDECIDED_WORDS
 from headerlens.textsafe import clip, inert
 
 SEVERITY_STYLE = {
-    Severity.INFO: "cyan",
-    Severity.WARNING: "bold yellow",
-    Severity.ERROR: "bold red",
+    Severity.INFO: "hl.info",
+    Severity.WARNING: "hl.warning",
+    Severity.ERROR: "hl.error",
 }
 
 RESULT_STYLE = {
-    "pass": "bold green",
-    "bestguesspass": "green",
+    "pass": "hl.success",
+    "bestguesspass": "hl.success.soft",
     "none": "dim",
-    "neutral": "yellow",
-    "softfail": "yellow",
-    "policy": "yellow",
-    "fail": "bold red",
-    "hardfail": "bold red",
-    "permerror": "bold red",
-    "temperror": "bold magenta",
-    "timeout": "bold magenta",
+    "neutral": "hl.warning.soft",
+    "softfail": "hl.warning.soft",
+    "policy": "hl.warning.soft",
+    "fail": "hl.error",
+    "hardfail": "hl.error",
+    "permerror": "hl.error",
+    "temperror": "hl.temporary",
+    "timeout": "hl.temporary",
     "unavailable": "dim",
-    HEADERS_ONLY_WORDS: "yellow",  # b= verified, body not checked: not a pass
-    UNDECIDED_WORDS: "bold yellow",
+    HEADERS_ONLY_WORDS: "hl.warning.soft",  # b= verified, body not checked: not a pass
+    UNDECIDED_WORDS: "hl.warning",
 }
 
 

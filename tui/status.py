@@ -42,24 +42,24 @@ def status_text(v: Verification | None, note: str | None = None) -> Text:
         out.append(safe(note, "italic"))
         out.append("  ")
     if v is None:
-        out.append("◌ verification starting…", style="yellow")
+        out.append("◌ verification starting…", style="hl.warning.soft")
     elif not v.done:
         out.append(
             f"◌ verifying over {v.mode.value}: waiting for {', '.join(v.pending)}…",
-            style="yellow",
+            style="hl.warning.soft",
         )
         out.append(f"  {len(v.dns_log)} DNS answers so far", style="dim")
     elif v.mode is VerifyMode.OFFLINE:
-        out.append("○ offline: stamped verdicts only, nothing re-verified", style="yellow")
+        out.append("○ offline: stamped verdicts only, nothing re-verified", style="hl.warning.soft")
     else:
         sent, failed = dns_failures(v.dns_log)
         if sent and len(failed) == sent:
-            out.append(f"✖ DNS did not answer ({_failure_words(failed, sent)})", style="bold red")
+            out.append(f"✖ DNS did not answer ({_failure_words(failed, sent)})", style="hl.error")
             out.append(
                 "  nothing could be re-verified; the stamped verdicts stand alone", style="dim"
             )
         elif blind(v):
-            out.append("⚠ the resolver may not see the internet", style="bold yellow")
+            out.append("⚠ the resolver may not see the internet", style="hl.warning")
             out.append(
                 safe(
                     f"  (it answered NXDOMAIN for names the receiver verified; {v.resolver}): "
@@ -68,9 +68,9 @@ def status_text(v: Verification | None, note: str | None = None) -> Text:
                 )
             )
         elif failed:
-            out.append(f"⚠ partly verified over {v.mode.value}", style="yellow")
+            out.append(f"⚠ partly verified over {v.mode.value}", style="hl.warning.soft")
             out.append(safe(f"  ({_failure_words(failed, sent)}; {v.resolver})", "dim"))
         else:
-            out.append(f"✔ verified over {v.mode.value}", style="green")
+            out.append(f"✔ verified over {v.mode.value}", style="hl.success.soft")
             out.append(safe(f"  ({v.resolver}, {len(v.dns_log)} DNS answers)", "dim"))
     return out

@@ -24,7 +24,7 @@ def diagnosis_text(d: Diagnosis) -> Text:
     out.append(safe(d.headline))
     if d.situations:
         out.append("  [", style="dim")
-        out.append(safe(", ".join(d.labels()), "bold cyan"))
+        out.append(safe(", ".join(d.labels()), "hl.info.strong"))
         out.append("]", style="dim")
     return out
 
@@ -39,7 +39,7 @@ def timeline_text(analysis: Analysis, *, width: int = BAR_WIDTH) -> Text:
     hops = analysis.chain.hops
     out = Text()
     if not hops:
-        out.append("No Received lines: nothing to draw.", style="yellow")
+        out.append("No Received lines: nothing to draw.", style="hl.warning.soft")
         return out
     d = diagnose(analysis)
     after = {g.hop_number: g for g in d.gaps}
@@ -54,16 +54,20 @@ def timeline_text(analysis: Analysis, *, width: int = BAR_WIDTH) -> Text:
         if hop.number == hops[-1].number:
             out.append("delivered", style="dim")
         elif g is None:
-            out.append("? (date missing or unparsed)", style="yellow")
+            out.append("? (date missing or unparsed)", style="hl.warning.soft")
         elif g.kind in GAP_KIND_NOTE:
-            out.append("◀ " if g.seconds < 0 else "▶ ", style="bold red")
+            out.append("◀ " if g.seconds < 0 else "▶ ", style="hl.error")
             out.append(
                 f"{fmt_delay(timedelta(seconds=g.seconds))} {GAP_KIND_NOTE[g.kind]}",
-                style="bold red",
+                style="hl.error",
             )
         else:
             n = round(width * g.seconds / longest) if longest > 0 else 0
-            style = "red" if g.seconds >= DELAY_MIN else ("yellow" if g.seconds >= 30 else "green")
+            style = (
+                "hl.error.soft"
+                if g.seconds >= DELAY_MIN
+                else ("hl.warning.soft" if g.seconds >= 30 else "hl.success.soft")
+            )
             out.append("█" * max(n, 1 if g.seconds > 0 else 0), style=style)
             out.append(f" {fmt_delay(timedelta(seconds=g.seconds))}")
         out.append("\n")

@@ -19,10 +19,10 @@ from headerlens.tui.status import blind
 
 _MICROSOFT = (Vendor.EOP, Vendor.EXCHANGE, Vendor.EXCHANGE_ONLINE)
 _WHERE = {
-    Outcome.INBOX: ("Inbox", "bold green"),
-    Outcome.JUNK: ("Spam folder", "bold yellow"),
-    Outcome.QUARANTINE: ("Quarantine", "bold red"),
-    Outcome.REJECTED: ("Rejected", "bold red"),
+    Outcome.INBOX: ("Inbox", "hl.success"),
+    Outcome.JUNK: ("Spam folder", "hl.warning"),
+    Outcome.QUARANTINE: ("Quarantine", "hl.error"),
+    Outcome.REJECTED: ("Rejected", "hl.error"),
     Outcome.UNKNOWN: ("folder unknown", "dim"),
 }
 # Re-verified results that say nothing about the message: the DNS did not answer or was not asked.
@@ -70,7 +70,7 @@ def _verdict(name: str, live: str | None, stamp: str | None, extra: str = "") ->
     out = Text()
     out.append(f"{name} ", style="bold")
     if live == DkimResult.HEADERS_ONLY.value:
-        out.append("pass (headers only; body not checked)", style="yellow")
+        out.append("pass (headers only; body not checked)", style="hl.warning.soft")
         out.append(extra)
     elif live is not None and live not in _UNDECIDED:
         out.append(result_text(live))
@@ -156,7 +156,7 @@ def findings_label(findings: Iterable[Finding]) -> Text:
     warnings = sum(1 for f in items if f.severity is Severity.WARNING)
     out = Text("Findings")
     if errors:
-        out.append(f" {errors}✖", style="bold red")
+        out.append(f" {errors}✖", style="hl.error")
     if warnings:
-        out.append(f" {warnings}⚠", style="bold yellow")
+        out.append(f" {warnings}⚠", style="hl.warning")
     return out
