@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, TextArea
 
 from headerlens.analyze import analyze
-from headerlens.checks.options import VerifyOptions
+from headerlens.dnsclient.options import VerifyOptions
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.tui.analysis import AnalysisScreen

@@ -9,7 +9,7 @@ from rich.errors import StyleSyntaxError
 from rich.style import Style
 from textual.theme import Theme
 
-from headerlens.checks.options import VerifyOptions
+from headerlens.dnsclient.options import VerifyOptions
 from headerlens.tui.app import HeaderlensApp
 from headerlens.tui.theme import ROLES, VARIABLES, role_theme
 from tests.paths import EXAMPLES, REPO
