@@ -43,6 +43,8 @@ _LIST_STRONG = (
 )
 _POLICY = re.compile(r"\bp=(reject|quarantine|none)\b", re.IGNORECASE)
 _ALLOW = re.compile(r"OFR:(TrustedSenderList|ExclusiveSettings)|\b(?:wl|pcwl):1\b", re.IGNORECASE)
+# The receiver let a DMARC failure through on ARC: "dis=NONE arc=pass" in its dmarc= comment.
+_ARC_OVERRIDE = re.compile(r"\bdis=none\b.*\barc=pass\b|\barc=pass\b.*\bdis=none\b", re.IGNORECASE)
 _SCL = re.compile(r"\bSCL:(\d+)", re.IGNORECASE)
 
 
@@ -71,11 +73,16 @@ def aligned_pass(analysis: Analysis) -> str | None:
 
 
 def arc_acceptance(analysis: Analysis) -> str | None:
-    """Microsoft accepted the message on a trusted ARC seal (compauth reason 130), or the final
-    receiver stamped arc=pass."""
+    """The final receiver accepted the message on the relay's ARC seal although DMARC failed:
+    Microsoft's compauth reason 130, or Gmail's dmarc=fail with "dis=NONE arc=pass" (the policy
+    not applied because ARC passed)."""
     ca = stamp(analysis, "compauth")
     if ca is not None and ca.result.reason == "130":
         return ca.quote()
+    d = stamp(analysis, "dmarc")
+    m = _ARC_OVERRIDE.search(" ".join(d.result.comments)) if d is not None else None
+    if d is not None and d.value == "fail" and m is not None:
+        return f"{d.quote()} ({m.group(0)})"
     return None
 
 
@@ -247,8 +254,11 @@ def spoof(
     report: Report | None,
     own_account: bool,
     relayed: bool,
+    unconfirmed: Situation | None = None,
 ) -> Situation | None:
-    """The From domain was not authenticated and the sending infrastructure is not its own."""
+    """The From domain was not authenticated and the sending infrastructure is not its own.
+    ``unconfirmed`` is a list or forward only the message's fields name: it explains nothing,
+    but the spoof is then stated as possible (a relay that broke authentication looks the same)."""
     if report is not None:
         return _ndr_spoof(report)
     dom = _from_domain(analysis)
@@ -278,8 +288,22 @@ def spoof(
             )
         elif implicit := _implicit_spoof(analysis, dom):
             ev += implicit
+    undecided = unconfirmed is not None and not dmarc_decided(analysis, verification)
+    if undecided and not ev:
+        ev.append(
+            f"nothing decided DMARC for {dom}: no verdict of the final receiver's and no "
+            "re-verification"
+        )
     if not ev:
         return None
+    if unconfirmed is not None:
+        name = relay_name(analysis, unconfirmed) or "a relay"
+        ev.append(
+            f"{name} is named only by the message's own fields"
+            if undecided
+            else f"the receiver's reverse DNS for the client is in {name}'s domain, but nothing "
+            f"shows {dom}'s own message went through it (a sender can run a list itself)"
+        )
     b = entry(analysis)
     if b is not None and b.ip:
         ev.append(f"sent from {b.helo or '?'} [{b.ip}] into {b.receiver or '?'}")
@@ -289,6 +313,11 @@ def spoof(
     pol = _policy(analysis, verification)
     if pol:
         facts.append(("policy", pol))
+    if unconfirmed is not None:
+        kind = "list" if unconfirmed.label == "mailing-list" else "forwarder"
+        facts += [("relay", relay_name(analysis, unconfirmed)), ("relay-kind", kind)]
+        if undecided:
+            facts.append(("dmarc", "undecided"))
     return Situation("spoof", b.hop_number if b else None, tuple(ev), tuple(facts))
 
 
@@ -305,6 +334,38 @@ def _implicit_spoof(analysis: Analysis, dom: str) -> list[str]:
         if re.search(r"\bCAT:SPOOF\b", f.value, re.IGNORECASE):
             return [ca.quote(), f"{f.name}: CAT:SPOOF (Microsoft's anti-spoofing verdict)"]
     return [f"{ca.quote()}: nothing authenticated {dom}"] if reply_to_elsewhere(analysis) else []
+
+
+def relay_confirmed(analysis: Analysis) -> bool:
+    """Something the receiver wrote shows that a relay re-sent the message and vouched for it:
+    it accepted the message on the relay's ARC seal (compauth reason 130), or no hop came from
+    outside (the organisation re-sent its own mail). A list or forwarder the message's own fields
+    name (List-Id, Resent-*, an SRS envelope) is only claimed, even when the receiver wrote a
+    reverse-DNS name in the relay's domain for the client: a sender can run the list itself."""
+    return entry(analysis) is None or arc_acceptance(analysis) is not None
+
+
+def relay_name(analysis: Analysis, relay: Situation) -> str:
+    """The list or forwarder a relay situation names, as the message states it: the List-Id,
+    the SRS envelope's domain, or the domain of the address that re-sent it (Resent-From)."""
+    if relay.label == "forward-nosrs":
+        named = re.findall(
+            r"@([\w.-]+)", " ".join(f.value for f in fields(analysis, "resent-from"))
+        )
+        return named[0].lower() if named else ""
+    return (relay.fact("list") or relay.fact("forwarder") or "").strip("<> ")
+
+
+def dmarc_decided(analysis: Analysis, verification: Verification | None) -> bool:
+    """The final receiver stamped a DMARC verdict, or the re-verification reached one."""
+    d = stamp(analysis, "dmarc")
+    if d is not None and d.value in ("pass", "fail", "none"):
+        return True
+    return (
+        verification is not None
+        and verification.dmarc is not None
+        and verification.dmarc.result in (DmarcResult.PASS, DmarcResult.FAIL, DmarcResult.NONE)
+    )
 
 
 def relay_tied(analysis: Analysis, relay: Situation | None) -> bool:

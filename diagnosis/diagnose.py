@@ -29,17 +29,27 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     fwd = detect_auth.forward(analysis, report)
     comp = detect_signals.compromised(analysis, out, lst is not None)
     own = comp is not None and _own(comp)
-    # A list or forwarder named only by the sender's own fields (List-Id, Resent-*, an SRS
-    # envelope) does not explain away a DMARC failure the From domain enforces; it does when the
-    # receiver's own line ties it to the entry hop.
+    # A list or forwarder the message's own fields name (List-Id, Resent-*, an SRS envelope)
+    # explains a failure of DMARC only when the From domain does not enforce it, and either DMARC
+    # was decided or the receiver's reverse DNS ties the client to the relay. An enforced failure
+    # is explained only by the receiver's acceptance on ARC (or no hop from outside): a sender
+    # can run a list on its own domain. Unexplained, the spoof is "possible" (DMARC undecided,
+    # relay untied) or holds "unless" the tied relay really re-sent the From domain's message.
     # A forward only inferred from the receiver's stamps (detect_forward) explains no spoof away.
-    relays = (lst, fwd if report is None and (fwd is None or not fwd.fact("probable")) else None)
-    enforced = detect_auth.enforced_dmarc_fail(analysis, verification)
-    relayed = any(
-        r is not None and (not enforced or detect_auth.relay_tied(analysis, r)) for r in relays
-    ) or (detect_auth.arc_acceptance(analysis) is not None)
+    named = fwd if report is None and (fwd is None or not fwd.fact("probable")) else None
+    relay = lst or named
+    tied = detect_auth.relay_tied(analysis, relay)
+    decided = detect_auth.dmarc_decided(analysis, verification)
+    relayed = detect_auth.arc_acceptance(analysis) is not None or (
+        relay is not None
+        and (
+            detect_auth.relay_confirmed(analysis)
+            or (not detect_auth.enforced_dmarc_fail(analysis, verification) and (decided or tied))
+        )
+    )
+    unconfirmed = relay if relay is not None and not relayed and (tied or not decided) else None
     found += [
-        detect_auth.spoof(analysis, verification, report, own, relayed),
+        detect_auth.spoof(analysis, verification, report, own, relayed, unconfirmed),
         comp,
         fwd,
         lst,

@@ -25,16 +25,26 @@ def _dom(s: Situation, name: str = "domain", default: str = "the From domain") -
     return s.fact(name) or default
 
 
+def _arc_how(s: Situation) -> str:
+    """How the receiver showed it accepted on ARC: Microsoft's compauth, or Gmail's dmarc= comment."""
+    return "compauth reason 130" if "compauth" in (s.fact("arc") or "") else "dis=NONE arc=pass"
+
+
 def title(s: Situation) -> str:
     """One sentence stating the situation."""
     label = s.label
     if label == "spoof":
         pol = s.fact("policy")
         tail = f" (its DMARC policy: {_POLICY.get(pol, pol)})" if pol else ""
+        if relay := s.fact("relay"):
+            kind = s.fact("relay-kind") or "relay"
+            if s.fact("dmarc") == "undecided":
+                return f"Possible spoof: the message claims to come from {_dom(s)}{tail} and nothing decided DMARC (no verdict of the receiver's, not re-verified); only its own fields name the {kind} ({relay}) that would explain that, and a sender can write them."
+            return f"Spoof, unless the {kind} {relay} re-sent a genuine message: it claims to come from {_dom(s)}{tail}, nothing {_dom(s)} controls authenticated it, and the {kind}'s host handed it over, but a sender can run a {kind} on its own domain."
         return f"Spoof: the message claims to come from {_dom(s)}{tail}, but nothing {_dom(s)} controls authenticated it."
     if label == "forward-srs":
         arc = (
-            " The final receiver accepted it on the forwarder's ARC seal (compauth reason 130)."
+            f" The final receiver accepted it on the forwarder's ARC seal ({_arc_how(s)})."
             if s.fact("arc")
             else ""
         )
@@ -51,7 +61,7 @@ def title(s: Situation) -> str:
         return f"Forwarded message: {s.fact('forwarder') or 'a forwarder'} re-sent it {kept}, so SPF cannot pass at the next receiver."
     if label == "mailing-list":
         arc = (
-            " The final receiver accepted it on the list's ARC seal (compauth reason 130) although DMARC failed."
+            f" The final receiver accepted it on the list's ARC seal ({_arc_how(s)}) although DMARC failed."
             if s.fact("arc")
             else ""
         )
@@ -86,6 +96,8 @@ def title(s: Situation) -> str:
 def fix(s: Situation) -> str:
     """What to do, written for this situation (empty when nothing needs doing)."""
     label = s.label
+    if label == "spoof" and (relay := s.fact("relay")):
+        return f"If {relay} is a {s.fact('relay-kind') or 'relay'} you know, the fix belongs there (From rewriting, SRS, ARC sealing) or to trusting its ARC; otherwise nothing to fix at {_dom(s)}: block or report the message."
     if label == "spoof":
         return f"Nothing to fix at {_dom(s)}: it did not send this. Block or report the message; an enforcing DMARC policy at {_dom(s)} is the only sender-side help."
     if label == "forward-nosrs" and s.fact("probable"):
@@ -171,6 +183,13 @@ def headline(
             )
         elif fwd is not None:
             cause += " after a forwarder re-sent it"
+    elif "spoof" in by and (relay := by["spoof"].fact("relay")):
+        sp = by["spoof"]
+        kind = sp.fact("relay-kind") or "relay"
+        if sp.fact("dmarc") == "undecided":
+            cause = f"Possibly a spoof of {_dom(sp)}: DMARC was not decided and only the message's own fields name the {kind} {relay}"
+        else:
+            cause = f"A spoof of {_dom(sp)} unless the {kind} {relay} it names really re-sent it (nothing the receiver wrote confirms that)"
     elif "spoof" in by:
         cause = f"A spoof of {_dom(by['spoof'])}; nothing to fix there"
     elif "compromised-account" in by:

@@ -17,6 +17,7 @@ from headerlens.model import Author
 from headerlens.model.spf import SpfVerdict
 from headerlens.model.verdicts import DmarcResult
 from headerlens.stamped import stamped
+from tests import test_attacker_evidence_2 as t2
 from tests.dnslab import LabDns
 
 A = "203.0.113.66"
@@ -130,3 +131,80 @@ def test_gmail_before_it_wrote_arc_sets_is_read_from_its_block() -> None:
     a = analyze((GMAIL.replace(D, old) + SPF_PASS + AR_PASS + BODY).encode())
     assert stamped(a, "spf") == "pass"
     assert stamped(a, "dmarc") == "pass"
+
+
+# Lists and forwarders only the message's own fields name (tests/test_attacker_evidence_2.py).
+LIST_AT = "List-Id: <finance.{0}>\r\nPrecedence: list\r\nList-Post: <mailto:finance@{0}>"
+
+
+def _own_list(domain: str) -> str:
+    """A spoof of contoso.com sent through a "list" on ``domain``, the receiver having written the
+    client's (confirmed) reverse DNS there: what a sender running the list itself produces."""
+    return t2.RX.replace("(unknown [", f"(lists.{domain} [") + t2._with(LIST_AT.format(domain))
+
+
+@pytest.mark.parametrize("domain", ["attacker.example", "tailspintoys.com"])
+def test_a_list_on_the_senders_own_domain_does_not_explain_a_dmarc_fail(
+    domain: str, lab_dns: LabDns
+) -> None:
+    from headerlens.diagnosis import diagnose
+
+    a = analyze(_own_list(domain).encode())
+    v = run_blocking(verify(a, _resolver(lab_dns)))
+    assert v.spf is not None and v.spf.verdict is SpfVerdict.FAIL
+    assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
+    d = diagnose(a, v)
+    # the list is what the message says; whether it re-sent contoso.com's mail nothing decides
+    assert {"spoof", "mailing-list"} <= set(d.labels())
+    assert d.headline.startswith("A spoof of contoso.com unless")
+    assert not d.headline.startswith("A mailing-list message")
+    spoof = next(s for s in d.situations if s.label == "spoof")
+    assert spoof.fact("relay") == f"finance.{domain}"
+
+
+def test_a_list_the_receiver_accepted_on_arc_still_explains_the_dmarc_fail(
+    lab_dns: LabDns,
+) -> None:
+    # Microsoft accepted the message on the list's ARC seal (compauth reason 130): the receiver
+    # vouched for the list, so the DMARC failure is the list's doing
+    from headerlens.diagnosis import diagnose
+
+    eop = t2.REVERIFIED["exchange-org-claims-under-eop"][0].split("X-MS-Exchange")[0]
+    stamp = (
+        "Authentication-Results: spf=fail (sender IP is 203.0.113.66) smtp.mailfrom=contoso.com; "
+        "dkim=fail header.d=contoso.com;dmarc=fail action=none header.from=contoso.com;"
+        "compauth=pass reason=130\r\n"
+    )
+    raw = stamp + eop + t2._with(LIST_AT.format("tailspintoys.com"))
+    a = analyze(raw.encode())
+    d = diagnose(a, run_blocking(verify(a, _resolver(lab_dns))))
+    assert "spoof" not in d.labels()
+    assert d.headline.startswith("A mailing-list message")
+
+
+@pytest.mark.parametrize("raw", t2.CLAIMED_RELAYS.values(), ids=t2.CLAIMED_RELAYS.keys())
+def test_offline_a_relay_only_the_sender_names_leaves_the_spoof_open(raw: str) -> None:
+    # no receiver stamp and no re-verification: nothing decides DMARC, so the list or forward
+    # the message's own fields name explains nothing; the answer is "possibly a spoof"
+    from headerlens.diagnosis import diagnose
+
+    a = analyze(raw.encode())
+    assert stamped(a, "dmarc") is None
+    d = diagnose(a)
+    assert "spoof" in d.labels()
+    assert d.headline.startswith("Possibly a spoof of contoso.com")
+    assert not d.headline.startswith(("A mailing-list message", "A forwarded message"))
+    spoof = next(s for s in d.situations if s.label == "spoof")
+    assert spoof.fact("dmarc") == "undecided"
+
+
+def test_offline_a_list_with_the_receivers_dmarc_stamp_is_read_as_before() -> None:
+    # the receiver stamped dmarc=fail for a domain with no enforcing policy: decided, and a
+    # list explains a failure the From domain does not enforce
+    from headerlens.diagnosis import diagnose
+
+    own = "Authentication-Results: mx.fabrikam.com; dmarc=fail (p=none dis=none) header.from=contoso.com\r\n"
+    a = analyze((t2.RX + own + t2._with(LIST_AT.format("tailspintoys.com"))).encode())
+    d = diagnose(a)
+    assert "spoof" not in d.labels()
+    assert d.headline.startswith("A mailing-list message")
