@@ -18,9 +18,9 @@ import atheris  # type: ignore[import-untyped]  # ships no type hints
 with atheris.instrument_imports():
     from headerlens.analyze import analyze
     from headerlens.report.html import render_html
+    from headerlens.report.json_message import ANALYSIS
     from headerlens.report.json_report import render_json
     from headerlens.report.markdown import render_markdown
-    from headerlens.report.serialize import to_plain
 
 _RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -41,7 +41,7 @@ def internal_codes(node: object) -> Iterator[str]:
 def test_one_input(data: bytes) -> None:
     """libFuzzer entry point: analyse and render ``data``; raise on any misbehaviour."""
     analysis = analyze(data)
-    internal = sorted(set(internal_codes(to_plain(analysis))))
+    internal = sorted(set(internal_codes(ANALYSIS.dump(analysis))))
     if internal:
         raise AssertionError(f"a parser raised: {', '.join(internal)}")
     for render in (render_markdown, render_json, render_html):

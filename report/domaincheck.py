@@ -17,11 +17,7 @@ from headerlens.model.domaincheck import (
     SpfNodeState,
 )
 from headerlens.model.mailrouting import DnsblCheck, DnsblState, DnssecCheck, MxCheck, PolicyCheck
-from headerlens.report.serialize import to_plain
-from headerlens.textsafe import inert, json_text, md_code, md_escape
-
-JSON_FORMAT = "headerlens-domain-check"
-JSON_VERSION = 1
+from headerlens.textsafe import inert, md_code, md_escape
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,9 +322,10 @@ def to_text(result: DomainCheck) -> str:
 
 
 def to_json(result: DomainCheck) -> str:
-    """JSON for scripts: the whole result through the model serializer (inert strings)."""
-    doc = {"format": JSON_FORMAT, "version": JSON_VERSION, "check": to_plain(result)}
-    return json_text(doc, indent=2)
+    """JSON for scripts: the versioned contract of report/check.schema.json (inert strings)."""
+    from headerlens.report.json_check import render_check_json
+
+    return render_check_json(result)
 
 
 def render_domain_check(result: DomainCheck, fmt: str) -> str:

@@ -7,14 +7,12 @@ catalogue's explanation), each output escapes it its own way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from headerlens.model import Analysis, FailedRecipient, NonDelivery, WhoActs
 from headerlens.model.ndr import NdrLink
 from headerlens.model.verification import Verification
-from headerlens.report.serialize import to_plain
 from headerlens.textsafe import html_escape, md_escape
 
 
@@ -135,53 +133,3 @@ def html_section(analysis: Analysis, verification: Verification | None) -> Itera
         for label, text in refusal_lines(f):
             yield f"<li><b>{label}:</b> {html_escape(text)}</li>"
         yield "</ul>"
-
-
-def json_section(
-    analysis: Analysis,
-    verification: Verification | None,
-    full: Callable[[Analysis, Verification | None], dict[str, Any]],
-) -> dict[str, Any] | None:
-    """``ndr`` of the JSON report: recipients[] flat, and the original as a full report."""
-    ndr = analysis.ndr
-    if ndr is None:
-        return None
-    recipients = []
-    for f in refusals(ndr, verification):
-        r = f.recipient
-        recipients.append(
-            {
-                "address": to_plain(r.address),
-                "original_recipient": to_plain(r.original_recipient),
-                "action": to_plain(r.action),
-                "status": to_plain(r.effective_status),
-                "reported_status": to_plain(r.status),
-                "smtp_code": r.smtp_code,
-                "diagnostic": to_plain(r.diagnostic),
-                "reporting_mta": to_plain(r.reporting_mta),
-                "remote_mta": to_plain(r.remote_mta),
-                "remote_ip": to_plain(r.remote_ip),
-                "sending_ip": to_plain(r.sending_ip),
-                "smtp_stage": to_plain(r.smtp_stage),
-                "rejected_by": r.rejecter.name.lower(),
-                "rejected_by_text": to_plain(r.rejecter.value),
-                "rejected_by_why": to_plain(r.rejecter_why),
-                "explanation": to_plain(f.explanation),
-                "who_acts": f.who_acts.name.lower(),
-                "who_acts_text": to_plain(f.who_acts.value),
-                "fix": to_plain(f.fix),
-                "catalogue": to_plain(r.meaning),
-                "link": to_plain(f.link),
-            }
-        )
-    original = verification.original if verification is not None else None
-    return {
-        "format": ndr.format.name.lower(),
-        "format_text": to_plain(ndr.format.value),
-        "reporting_mta": to_plain(ndr.reporting_mta),
-        "detected_by": to_plain(ndr.detected_by),
-        "recipients": recipients,
-        "original_kind": ndr.original_kind.name.lower(),
-        "original": full(ndr.original, original) if ndr.original is not None else None,
-        "defects": to_plain(ndr.defects),
-    }

@@ -45,7 +45,7 @@ def _verdicts(doc: dict[str, Any]) -> dict[str, Any]:
     """The verdicts of a JSON report, without timings, resolver names or cache flags."""
     v = doc["verification"]
     return {
-        "spf": (v["spf"]["verdict"], v["spf"]["match"]),
+        "spf": (v["spf"]["result"], v["spf"]["match"]),
         "dkim": [
             (d["domain"], d["selector"], d["header_result"], d["body_result"]) for d in v["dkim"]
         ],

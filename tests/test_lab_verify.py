@@ -198,7 +198,7 @@ def test_cli_json_report_through_lab_dns(
     v = doc["verification"]
     assert v["mode"] == "live DNS"
     assert v["resolver"] == f"{lab_dns.host}:{lab_dns.port}"
-    assert v["spf"]["verdict"] == spf
+    assert v["spf"]["result"] == spf
     assert v["spf"]["match"]["term"] == match
     assert v["dmarc"]["result"] == dmarc
     assert all(d["header_result"] == "pass" for d in v["dkim"])

@@ -184,7 +184,7 @@ def test_cli_with_unreachable_resolver_reports_temperror(tmp_path: Path) -> None
     assert status == 0
     assert elapsed < 20.0 + 2.0
     v = json.loads(out.getvalue())["verification"]
-    assert v["spf"]["verdict"] == "temperror"
+    assert v["spf"]["result"] == "temperror"
     assert [d["result"] for d in v["dkim"]] == ["temperror"]
     assert v["dmarc"]["result"] == "temperror"
     # No "add include:" advice from a record we never saw.
