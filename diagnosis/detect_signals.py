@@ -21,6 +21,7 @@ from headerlens.diagnosis.inputs import (
 from headerlens.diagnosis.replyto import FREEMAIL, reply_to_elsewhere
 from headerlens.diagnosis.wording import duration
 from headerlens.model import Analysis, Hop
+from headerlens.model.codes import Code
 from headerlens.model.provenance import Author
 from headerlens.parsers.hops import is_internal_ip
 
@@ -183,10 +184,10 @@ def paste_damage(analysis: Analysis) -> Situation | None:
         # a stray line (no colon, no indentation) is a continuation that lost its indentation
         # where the line above could not take it, e.g. a Message-ID folded onto its own line
         if d.code in (
-            "input.bare-cr",
-            "input.mixed-eol",
-            "input.unindented-continuation",
-            "input.stray-line",
+            Code.INPUT_BARE_CR,
+            Code.INPUT_MIXED_EOL,
+            Code.INPUT_UNINDENTED_CONTINUATION,
+            Code.INPUT_STRAY_LINE,
         ):
             ev.append(d.message)
     prev_empty = False

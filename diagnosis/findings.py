@@ -10,6 +10,7 @@ from headerlens.diagnosis import wording
 from headerlens.diagnosis.detect_signals import DELAY_MIN
 from headerlens.diagnosis.facts import Diagnosis, GapKind, Situation
 from headerlens.model import Finding, Severity
+from headerlens.model.codes import Code
 
 # Where the fix for an authentication failure is not at the author's DNS.
 _FIX_ELSEWHERE = (
@@ -21,10 +22,10 @@ _FIX_ELSEWHERE = (
     "phish-sim",
 )
 _AUTH = (
-    "stamped.spf",
-    "stamped.dkim",
-    "stamped.dmarc",
-    "stamped.compauth",
+    "stamped.spf-",
+    "stamped.dkim-",
+    "stamped.dmarc-",
+    "stamped.compauth-",
     "spf.",
     "dkim.",
     "dmarc.",
@@ -33,12 +34,12 @@ _AUTH = (
 _CONSEQUENCE = ("vendor.",)
 # Re-verified findings that report the same verdict as a stamp under a more precise code.
 _SAME_VERDICT = {
-    "spf-fail": ("spf.service-not-included", "spf.gateway-bypassed"),
-    "spf-softfail": ("spf.service-not-included", "spf.gateway-bypassed"),
-    "spf-permerror": ("spf.too-many-lookups", "spf.loop", "spf.void-lookups"),
-    "dkim-fail": ("dkim.body-modified",),
+    "spf-fail": (Code.SPF_SERVICE_NOT_INCLUDED, Code.SPF_GATEWAY_BYPASSED),
+    "spf-softfail": (Code.SPF_SERVICE_NOT_INCLUDED, Code.SPF_GATEWAY_BYPASSED),
+    "spf-permerror": (Code.SPF_TOO_MANY_LOOKUPS, Code.SPF_LOOP),
+    "dkim-fail": (Code.DKIM_BODY_MODIFIED,),
 }
-_REPLACED = ("chain.slow-hop", "chain.clock-skew")  # the delay facts below say it right
+_REPLACED = (Code.CHAIN_SLOW_HOP, Code.CHAIN_CLOCK_SKEW)  # the delay facts below say it right
 _SEVERITY = {
     "spoof": Severity.ERROR,
     "compromised-account": Severity.ERROR,
@@ -51,9 +52,30 @@ _SEVERITY = {
 }
 
 
+# The finding code of each situation label (diagnosis.facts.LABELS).
+SITUATION_CODES = {
+    "phish-sim": Code.SITUATION_PHISH_SIM,
+    "ndr": Code.SITUATION_NDR,
+    "spoof": Code.SITUATION_SPOOF,
+    "compromised-account": Code.SITUATION_COMPROMISED_ACCOUNT,
+    "forward-srs": Code.SITUATION_FORWARD_SRS,
+    "forward-nosrs": Code.SITUATION_FORWARD_NOSRS,
+    "mailing-list": Code.SITUATION_MAILING_LIST,
+    "google-groups": Code.SITUATION_GOOGLE_GROUPS,
+    "forged-received": Code.SITUATION_FORGED_RECEIVED,
+    "allowlist-override": Code.SITUATION_ALLOWLIST_OVERRIDE,
+    "junk": Code.SITUATION_JUNK,
+    "sender-side-scan": Code.SITUATION_SENDER_SIDE_SCAN,
+    "delay": Code.SITUATION_DELAY,
+    "tz-artefact": Code.SITUATION_TZ_ARTEFACT,
+    "paste-damage": Code.SITUATION_PASTE_DAMAGE,
+    "control": Code.SITUATION_CONTROL,
+}
+
+
 def situation_finding(s: Situation) -> Finding:
     return Finding(
-        f"situation.{s.label}",
+        SITUATION_CODES[s.label],
         _SEVERITY.get(s.label, Severity.INFO),
         wording.title(s),
         detail="Evidence: " + "; ".join(s.evidence) if s.evidence else "",
@@ -69,11 +91,11 @@ def delay_findings(d: Diagnosis) -> list[Finding]:
         if real and g.seconds < DELAY_MIN:
             continue
         code = {
-            GapKind.TRANSIT: "delay.queue",
-            GapKind.SKEW: "delay.clock-skew",
-            GapKind.TZ_LABEL: "delay.tz-label",
-            GapKind.FORGED: "delay.forged-line",
-            GapKind.REDELIVERED: "delay.earlier-delivery",
+            GapKind.TRANSIT: Code.DELAY_QUEUE,
+            GapKind.SKEW: Code.DELAY_CLOCK_SKEW,
+            GapKind.TZ_LABEL: Code.DELAY_TZ_LABEL,
+            GapKind.FORGED: Code.DELAY_FORGED_LINE,
+            GapKind.REDELIVERED: Code.DELAY_EARLIER_DELIVERY,
         }.get(g.kind)
         if code is None:
             continue
@@ -86,7 +108,7 @@ def delay_findings(d: Diagnosis) -> list[Finding]:
             )
         )
     if d.date_note is not None:
-        out.append(Finding("delay.date-header", Severity.INFO, wording.date_sentence(d.date_note)))
+        out.append(Finding(Code.DELAY_DATE_HEADER, Severity.INFO, wording.date_sentence(d.date_note)))
     return out
 
 
@@ -105,7 +127,7 @@ def group(f: Finding) -> int:
 
 def _merge_stamped(items: list[Finding]) -> list[Finding]:
     """A stamped verdict that says what the re-verification found is folded into it."""
-    codes = {f.code: i for i, f in enumerate(items)}
+    codes: dict[str, int] = {f.code: i for i, f in enumerate(items)}
     out: list[Finding] = []
     merged: dict[int, list[str]] = {}
     for f in items:

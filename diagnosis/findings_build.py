@@ -9,6 +9,7 @@ from headerlens.diagnosis.findings import reconcile
 from headerlens.diagnosis.findings_live import live_findings
 from headerlens.diagnosis.findings_resolver import guard_dns_advice
 from headerlens.model import Analysis, AuthResults, Defect, Finding, Hop, Severity
+from headerlens.model.codes import Code
 from headerlens.model.verification import Verification
 from headerlens.parsers.boundary import stated_client_ip
 from headerlens.parsers.hops import special_range
@@ -18,6 +19,32 @@ from headerlens.stamped import final_receiver_results
 SLOW_HOP = timedelta(minutes=5)
 _BAD_SPF = {"fail", "softfail", "permerror", "temperror"}
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+# The code of a stamped verdict; results outside RFC 8601's words share the '-other' code.
+_STAMPED_CODES = {
+    ("spf", "fail"): Code.STAMPED_SPF_FAIL,
+    ("spf", "softfail"): Code.STAMPED_SPF_SOFTFAIL,
+    ("spf", "temperror"): Code.STAMPED_SPF_TEMPERROR,
+    ("spf", "permerror"): Code.STAMPED_SPF_PERMERROR,
+    ("dkim", "fail"): Code.STAMPED_DKIM_FAIL,
+    ("dkim", "neutral"): Code.STAMPED_DKIM_NEUTRAL,
+    ("dkim", "policy"): Code.STAMPED_DKIM_POLICY,
+    ("dkim", "temperror"): Code.STAMPED_DKIM_TEMPERROR,
+    ("dkim", "permerror"): Code.STAMPED_DKIM_PERMERROR,
+    ("dmarc", "fail"): Code.STAMPED_DMARC_FAIL,
+    ("dmarc", "temperror"): Code.STAMPED_DMARC_TEMPERROR,
+    ("dmarc", "permerror"): Code.STAMPED_DMARC_PERMERROR,
+    ("compauth", "fail"): Code.STAMPED_COMPAUTH_FAIL,
+    ("compauth", "softfail"): Code.STAMPED_COMPAUTH_SOFTFAIL,
+}
+_STAMPED_OTHER = {"dkim": Code.STAMPED_DKIM_OTHER, "dmarc": Code.STAMPED_DMARC_OTHER}
+
+
+def _stamped_code(method: str, result: str) -> Code:
+    """The code for ``method=result`` stamped by the receiver (only the methods reported)."""
+    code = _STAMPED_CODES.get((method, result))
+    return code if code is not None else _STAMPED_OTHER[method]
 
 
 def _stamped(analysis: Analysis) -> list[Finding]:
@@ -67,7 +94,7 @@ def _stamped(analysis: Analysis) -> list[Finding]:
             if sentence:
                 out.append(
                     Finding(
-                        code=f"stamped.{method}-{result}",
+                        code=_stamped_code(method, result),
                         severity=sev,
                         title=sentence,
                         detail=f"From the {ar.header_name} field added at hop {hop}."
@@ -131,7 +158,7 @@ def _nothing_stamped(analysis: Analysis) -> list[Finding]:
     authors = sorted({describe_author(analysis.provenance.of(a.header_index)) for a in others})
     return [
         Finding(
-            "stamped.none-by-receiver",
+            Code.STAMPED_NONE_BY_RECEIVER,
             Severity.INFO,
             "The final receiving organisation wrote no Authentication-Results: the "
             f"{len(others)} in the message were written by {'; '.join(authors[:3])}, so they "
@@ -196,7 +223,7 @@ def _chain(analysis: Analysis) -> list[Finding]:
     if not chain.hops:
         out.append(
             Finding(
-                "chain.empty",
+                Code.CHAIN_EMPTY,
                 Severity.WARNING,
                 "No Received lines: the delivery path is unknown.",
                 fix="Paste the complete header block, including every Received line.",
@@ -206,12 +233,12 @@ def _chain(analysis: Analysis) -> list[Finding]:
         out += [
             _private_ip(hop, d)
             for d in hop.defects
-            if d.code == "received.private-ip-external"  # parsers.chain (catalogue C10)
+            if d.code == Code.RECEIVED_PRIVATE_IP_EXTERNAL  # parsers.chain (catalogue C10)
         ]
         if hop.clock_skew and hop.delay is not None:
             out.append(
                 Finding(
-                    "chain.clock-skew",
+                    Code.CHAIN_CLOCK_SKEW,
                     Severity.INFO,
                     f"Hop {hop.number} is dated {abs(int(hop.delay.total_seconds()))} s before the previous hop: a clock is wrong on one of the servers.",
                     detail="Negative delays are clock skew, not time travel; the order of the Received lines is still the delivery order.",
@@ -223,7 +250,7 @@ def _chain(analysis: Analysis) -> list[Finding]:
             mins = int(hop.delay.total_seconds() // 60)
             out.append(
                 Finding(
-                    "chain.slow-hop",
+                    Code.CHAIN_SLOW_HOP,
                     Severity.WARNING,
                     f"Hop {hop.number} ({hop.received.by or '?'}) took {mins} min: the delay happened here.",
                     fix="Check that server's queue, greylisting or content scanning at that time.",
@@ -249,7 +276,7 @@ def _vendor(analysis: Analysis) -> list[Finding]:
             ratings = ", ".join(_shown(f.label or f.key, f.value) for f in notable)
             out.append(
                 Finding(
-                    f"vendor.{vh.vendor.lower().replace(' ', '-')}.not-receivers",
+                    Code.VENDOR_NOT_RECEIVERS,
                     Severity.INFO,
                     f"{vh.header_name} was written by {describe_author(author)}, not the "
                     f"receiving organisation: its ratings ({ratings}) are that filter's, not "
@@ -263,7 +290,7 @@ def _vendor(analysis: Analysis) -> list[Finding]:
         for f in notable:
             out.append(
                 Finding(
-                    f"vendor.{vh.vendor.lower().replace(' ', '-')}.{f.key.lower()}",
+                    Code.VENDOR_RATING,
                     f.severity,
                     f"{vh.header_name}: {_shown(f.label or f.key, f.value)} — "
                     f"{f.meaning or 'flagged by the filter'}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from headerlens.diagnosis.findings_where import from_index, where
 from headerlens.model import Analysis, Finding, Severity
+from headerlens.model.codes import Code
 from headerlens.model.verdicts import Alignment, ArcResult, DmarcResult, DmarcVerdict
 from headerlens.model.verification import Verification
 
@@ -30,7 +31,7 @@ def dmarc_findings(analysis: Analysis, v: Verification, dm: DmarcVerdict) -> lis
         who = " and ".join(_ident(a) for a in strict)
         out.append(
             Finding(
-                "dmarc.strict-alignment",
+                Code.DMARC_STRICT_ALIGNMENT,
                 Severity.ERROR,
                 f"DMARC fails for {author} because of strict alignment ({tags} in {rec_at}): "
                 f"{who} pass but only share the organisational domain; relaxed would pass.",
@@ -44,7 +45,7 @@ def dmarc_findings(analysis: Analysis, v: Verification, dm: DmarcVerdict) -> lis
     elif dm.result is DmarcResult.FAIL:
         out.append(
             Finding(
-                "dmarc.fail",
+                Code.DMARC_FAIL,
                 Severity.ERROR,
                 f"DMARC fails for {author}: no identifier passed and aligned with the From "
                 "domain" + (f"; policy {dm.policy_tag}={dm.policy}" if dm.policy else "") + ".",
@@ -57,7 +58,7 @@ def dmarc_findings(analysis: Analysis, v: Verification, dm: DmarcVerdict) -> lis
     elif dm.result is DmarcResult.UNKNOWN:
         out.append(
             Finding(
-                "dmarc.undecided",
+                Code.DMARC_UNDECIDED,
                 Severity.WARNING,
                 f"DMARC for {author} is not decided: only a DKIM signature whose body was not "
                 "checked would align"
@@ -73,7 +74,7 @@ def dmarc_findings(analysis: Analysis, v: Verification, dm: DmarcVerdict) -> lis
     elif dm.result in (DmarcResult.TEMPERROR, DmarcResult.PERMERROR):
         out.append(
             Finding(
-                f"dmarc.{dm.result.value}",
+                Code.DMARC_TEMPERROR if dm.result is DmarcResult.TEMPERROR else Code.DMARC_PERMERROR,
                 Severity.WARNING if dm.result is DmarcResult.TEMPERROR else Severity.ERROR,
                 f"DMARC for {author} could not be evaluated: {dm.explanation}",
                 hop_number=hop,
@@ -89,7 +90,7 @@ def dmarc_findings(analysis: Analysis, v: Verification, dm: DmarcVerdict) -> lis
         )
         out.append(
             Finding(
-                "dmarc.single-method",
+                Code.DMARC_SINGLE_METHOD,
                 Severity.INFO,
                 f"DMARC passes for {author} only through {only.upper()}.",
                 detail=why
@@ -99,7 +100,7 @@ def dmarc_findings(analysis: Analysis, v: Verification, dm: DmarcVerdict) -> lis
             )
         )
     for x in dm.findings:
-        if x.code == "dmarc.strict-alignment" and strict:
+        if x.code == Code.DMARC_STRICT_ALIGNMENT and strict:
             continue  # restated above with the identifiers and the record
         out.append(Finding(x.code, x.severity, x.message, hop_number=hop, header_index=hdr))
     if dm.result is DmarcResult.FAIL and v.arc is not None and v.arc.result is ArcResult.PASS:
@@ -108,7 +109,7 @@ def dmarc_findings(analysis: Analysis, v: Verification, dm: DmarcVerdict) -> lis
             said = " ".join(f"{m}={r}" for m, r in first.aar_results)
             out.append(
                 Finding(
-                    "arc.original-pass",
+                    Code.ARC_ORIGINAL_PASS,
                     Severity.INFO,
                     f"DMARC fails now, but the ARC chain passes and shows {said} at i=1 "
                     f"({first.seal_domain}): a receiver that trusts {first.seal_domain} as an "
@@ -129,17 +130,17 @@ def arc_findings(v: Verification) -> list[Finding]:
     if arc.result is ArcResult.FAIL:
         out.append(
             Finding(
-                "arc.fail", Severity.WARNING, f"ARC chain: fail ({arc.reason}).", arc.explanation
+                Code.ARC_FAIL, Severity.WARNING, f"ARC chain: fail ({arc.reason}).", arc.explanation
             )
         )
     elif arc.result is ArcResult.TEMPERROR:
         out.append(
-            Finding("arc.temperror", Severity.WARNING, f"ARC chain not validated: {arc.reason}.")
+            Finding(Code.ARC_TEMPERROR, Severity.WARNING, f"ARC chain not validated: {arc.reason}.")
         )
     elif arc.result is ArcResult.PASS and arc.oldest_pass is not None and arc.oldest_pass > 1:
         out.append(
             Finding(
-                "arc.older-ams-broken",
+                Code.ARC_OLDER_AMS_BROKEN,
                 Severity.INFO,
                 f"ARC passes; AMS i={arc.oldest_pass - 1} and older no longer validate because "
                 "the message changed after they were added (only the newest AMS must validate).",

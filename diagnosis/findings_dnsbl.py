@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from headerlens.model import Finding, Severity
+from headerlens.model.codes import Code
 from headerlens.model.mailrouting import DnsblCheck, DnsblState
 
 
@@ -16,7 +17,7 @@ def dnsbl_findings(
         if r.state is DnsblState.LISTED:
             out.append(
                 Finding(
-                    "dnsbl.listed",
+                    Code.DNSBL_LISTED,
                     Severity.ERROR,
                     f"The sending IP {check.ip}{where} is listed on {r.zone}: "
                     + "; ".join(r.meanings)
@@ -33,7 +34,7 @@ def dnsbl_findings(
         elif r.state is DnsblState.REFUSED:
             out.append(
                 Finding(
-                    "dnsbl.refused",
+                    Code.DNSBL_REFUSED,
                     Severity.INFO,
                     f"{r.zone} did not answer the question: {'; '.join(r.meanings)}. This is not "
                     "a listing.",
@@ -46,7 +47,7 @@ def dnsbl_findings(
         elif r.state is DnsblState.ERROR:
             out.append(
                 Finding(
-                    "dnsbl.unknown",
+                    Code.DNSBL_UNKNOWN,
                     Severity.INFO,
                     f"{r.zone}: no usable answer for {check.ip} ({'; '.join(r.meanings)}); unknown, "
                     "not a listing.",
@@ -57,7 +58,7 @@ def dnsbl_findings(
         zones = ", ".join(r.zone for r in check.results)
         out.append(
             Finding(
-                "dnsbl.clean",
+                Code.DNSBL_CLEAN,
                 Severity.INFO,
                 f"The sending IP {check.ip}{where} is on none of the blocklists asked ({zones}).",
                 hop_number=hop_number,

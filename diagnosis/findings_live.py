@@ -9,13 +9,14 @@ from headerlens.diagnosis.findings_dmarc import arc_findings, dmarc_findings
 from headerlens.diagnosis.findings_spf import spf_findings
 from headerlens.diagnosis.findings_where import hop_of, where
 from headerlens.model import Analysis, Finding, Severity
+from headerlens.model.codes import Code
 from headerlens.model.verdicts import HEADERS_ONLY_WORDS, DkimResult, DkimVerdict, DmarcVerdict
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.selectorprivacy import recipient_addresses, tracking_selector
 from headerlens.stamped import final_results
 
 # DKIM defects that a finding below restates with more context.
-RESTATED = frozenset({"dkim.key.rotated"})
+RESTATED = frozenset({Code.DKIM_KEY_ROTATED})
 _TEMP = {"TIMEOUT", "SERVFAIL", "REFUSED", "ERROR", "MISSING"}
 
 
@@ -50,7 +51,7 @@ def _onmicrosoft(analysis: Analysis, d: DkimVerdict, dmarc: DmarcVerdict | None)
         return None
     dashed = author.replace(".", "-")
     return Finding(
-        "dkim.onmicrosoft-unaligned",
+        Code.DKIM_ONMICROSOFT_UNALIGNED,
         Severity.WARNING,
         f"DKIM passes but signs as {dom}, not aligned with From: publish the selector1/selector2 "
         f"CNAMEs and enable DKIM for {author}",
@@ -71,7 +72,7 @@ def _tracking_selector(analysis: Analysis, d: DkimVerdict) -> Finding | None:
         return None
     name = d.key_name or f"{d.selector}._domainkey.{d.domain or '?'}"
     return Finding(
-        "dkim.selector-tracking",
+        Code.DKIM_SELECTOR_TRACKING,
         Severity.INFO,
         f"DKIM d={d.domain or '?'} s={d.selector}: looking up this selector may tell the sender "
         "the message was opened.",
@@ -85,18 +86,30 @@ def _tracking_selector(analysis: Analysis, d: DkimVerdict) -> Finding | None:
     )
 
 
+# The re-verified DKIM results the generic finding reports (the others have their own).
+_LIVE_DKIM = {
+    DkimResult.FAIL: Code.DKIM_FAIL,
+    DkimResult.NEUTRAL: Code.DKIM_NEUTRAL,
+    DkimResult.POLICY: Code.DKIM_POLICY,
+    DkimResult.PERMERROR: Code.DKIM_PERMERROR,
+    DkimResult.NONE: Code.DKIM_NONE,
+    DkimResult.TEMPERROR: Code.DKIM_TEMPERROR,
+    DkimResult.HEADERS_ONLY: Code.DKIM_HEADERS_ONLY,
+}
+
+
 def _dkim_one(analysis: Analysis, d: DkimVerdict, dmarc: DmarcVerdict | None) -> list[Finding]:
     name = f"d={d.domain or '?'} s={d.selector or '?'}"
     hop = hop_of(analysis, d.header_index)
     stamped = _stamped_dkim(analysis, d)
     out: list[Finding] = []
-    rotated = any(x.code == "dkim.key.rotated" for x in d.findings)
+    rotated = any(x.code == Code.DKIM_KEY_ROTATED for x in d.findings)
     if rotated:
         age = _age_days(d)
         then = f" The receiver stamped dkim={stamped} at delivery." if stamped else ""
         out.append(
             Finding(
-                "dkim.key-rotated",
+                Code.DKIM_KEY_ROTATED,
                 Severity.WARNING,
                 f"DKIM {name}: key no longer published; message is {age} days old: likely "
                 "rotation since delivery.",
@@ -111,7 +124,7 @@ def _dkim_one(analysis: Analysis, d: DkimVerdict, dmarc: DmarcVerdict | None) ->
     elif d.header_result is DkimResult.PASS and d.body_result is DkimResult.FAIL:
         out.append(
             Finding(
-                "dkim.body-modified",
+                Code.DKIM_BODY_MODIFIED,
                 Severity.ERROR,
                 f"DKIM {name}: headers intact, body modified after signing.",
                 detail=d.explanation
@@ -125,7 +138,7 @@ def _dkim_one(analysis: Analysis, d: DkimVerdict, dmarc: DmarcVerdict | None) ->
     elif d.result is DkimResult.TEMPERROR:
         out.append(
             Finding(
-                "dkim.temperror",
+                Code.DKIM_TEMPERROR,
                 Severity.WARNING,
                 f"DKIM {name} could not be re-checked: {d.explanation}",
                 hop_number=hop,
@@ -135,7 +148,7 @@ def _dkim_one(analysis: Analysis, d: DkimVerdict, dmarc: DmarcVerdict | None) ->
     elif d.result is DkimResult.HEADERS_ONLY:
         out.append(
             Finding(
-                "dkim.headers-only",
+                Code.DKIM_HEADERS_ONLY,
                 Severity.INFO,
                 f"DKIM {name}: {HEADERS_ONLY_WORDS}.",
                 detail=d.explanation + " It does not count as a DKIM pass, for DMARC either: "
@@ -145,10 +158,10 @@ def _dkim_one(analysis: Analysis, d: DkimVerdict, dmarc: DmarcVerdict | None) ->
                 header_index=d.header_index,
             )
         )
-    elif d.result not in (DkimResult.PASS, DkimResult.UNAVAILABLE):
+    elif (code := _LIVE_DKIM.get(d.result)) is not None:
         out.append(
             Finding(
-                f"dkim.{d.result.value}",
+                code,
                 Severity.ERROR
                 if d.result in (DkimResult.FAIL, DkimResult.PERMERROR)
                 else Severity.WARNING,
@@ -185,7 +198,7 @@ def _dkim_one(analysis: Analysis, d: DkimVerdict, dmarc: DmarcVerdict | None) ->
             cause = "the receiver could not fetch the key at delivery, or checked another copy"
         out.append(
             Finding(
-                "dkim.changed",
+                Code.DKIM_CHANGED,
                 Severity.WARNING,
                 f"DKIM {name} today says {d.result_words}, the receiver stamped {stamped} at "
                 "delivery.",
@@ -205,7 +218,7 @@ def _dns_trouble(v: Verification) -> list[Finding]:
     names = ", ".join(dict.fromkeys(f"{r.name} {r.rdtype}" for r in failed[:5]))
     return [
         Finding(
-            "verify.dns-unavailable",
+            Code.VERIFY_DNS_UNAVAILABLE,
             Severity.WARNING,
             f"DNS did not answer {len(failed)} queries ({', '.join(causes)}): verdicts marked "
             "temperror are unknown, not failures.",
@@ -222,7 +235,7 @@ def live_findings(analysis: Analysis, v: Verification) -> list[Finding]:
     if v.mode is VerifyMode.OFFLINE:
         return [
             Finding(
-                "verify.offline",
+                Code.VERIFY_OFFLINE,
                 Severity.INFO,
                 "Offline: no DNS queries were made, so SPF, DKIM, DMARC and ARC were not "
                 "re-verified; the stamped verdicts are shown as received.",
@@ -235,7 +248,7 @@ def live_findings(analysis: Analysis, v: Verification) -> list[Finding]:
     elif v.spf_note:
         hop, hdr = where(analysis)
         out.append(
-            Finding("spf.not-checked", Severity.INFO, v.spf_note, hop_number=hop, header_index=hdr)
+            Finding(Code.SPF_NOT_CHECKED, Severity.INFO, v.spf_note, hop_number=hop, header_index=hdr)
         )
     for d in v.dkim:
         out += _dkim_one(analysis, d, v.dmarc)
@@ -251,15 +264,15 @@ def live_findings(analysis: Analysis, v: Verification) -> list[Finding]:
             if x.code not in RESTATED
         ]
     if v.dmarc is not None:
-        onms = any(f.code == "dkim.onmicrosoft-unaligned" for f in out)
+        onms = any(f.code == Code.DKIM_ONMICROSOFT_UNALIGNED for f in out)
         dm_findings = dmarc_findings(analysis, v, v.dmarc)
         if onms:
-            dm_findings = [f for f in dm_findings if f.code != "dmarc.dkim-unaligned"]
+            dm_findings = [f for f in dm_findings if f.code != Code.DMARC_DKIM_UNALIGNED]
         out += dm_findings
     out += arc_findings(v)
     out += _dns_trouble(v)
     out += [
-        Finding("verify.internal-error", Severity.ERROR, f"Internal error in a check: {e}")
+        Finding(Code.VERIFY_INTERNAL_ERROR, Severity.ERROR, f"Internal error in a check: {e}")
         for e in v.errors
     ]
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from headerlens.model import Analysis, Finding, Severity
+from headerlens.model.codes import Code
 from headerlens.model.verification import Verification
 from headerlens.stamped import final_results
 
@@ -64,7 +65,7 @@ def guard_dns_advice(analysis: Analysis, v: Verification, findings: list[Finding
         return findings
     out = [
         Finding(
-            "verify.resolver-blind",
+            Code.VERIFY_RESOLVER_BLIND,
             Severity.WARNING,
             "The DNS resolver says names the receiver verified at delivery do not exist: it "
             "probably cannot see the internet (a lab, filtering or split-horizon resolver), so the "

@@ -7,8 +7,18 @@ from headerlens import budgets
 from headerlens.diagnosis.findings_where import where
 from headerlens.diagnosis.sending_service import included_services, sending_service, spf_includes
 from headerlens.model import Analysis, Finding, Severity
+from headerlens.model.codes import Code
 from headerlens.model.spf import SpfResult, SpfVerdict
 from headerlens.stamped import stamped as stamped_result
+
+# The re-checked SPF results reported as they are (pass is not; temperror has its own).
+_LIVE_SPF = {
+    SpfVerdict.FAIL: Code.SPF_LIVE_FAIL,
+    SpfVerdict.SOFTFAIL: Code.SPF_LIVE_SOFTFAIL,
+    SpfVerdict.NEUTRAL: Code.SPF_LIVE_NEUTRAL,
+    SpfVerdict.NONE: Code.SPF_LIVE_NONE,
+    SpfVerdict.PERMERROR: Code.SPF_LIVE_PERMERROR,
+}
 
 
 def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
@@ -16,7 +26,7 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
     res = spf.verdict
     limit = int(budgets.SPF_DNS_TERMS.limit)  # RFC 7208 §4.6.4
     out: list[Finding] = []
-    loop = next((d for d in spf.defects if d.code == "spf.loop"), None)
+    loop = next((d for d in spf.defects if d.code == Code.SPF_LOOP), None)
     matched = f" (matched {spf.match.describe()})" if spf.match else ""
     bad = res in (SpfVerdict.FAIL, SpfVerdict.SOFTFAIL, SpfVerdict.NEUTRAL, SpfVerdict.NONE)
     sender = sending_service(analysis)
@@ -26,7 +36,7 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
         inc = sender.service.spf_include
         out.append(
             Finding(
-                "spf.service-not-included",
+                Code.SPF_SERVICE_NOT_INCLUDED,
                 Severity.ERROR if res is SpfVerdict.FAIL else Severity.WARNING,
                 f"SPF for {spf.domain} does not include {inc}, but mail now leaves through "
                 f"{sender.service.name}: add include:{inc}",
@@ -45,7 +55,7 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
         client = boundary.helo if boundary and boundary.helo else spf.ip
         out.append(
             Finding(
-                "spf.gateway-bypassed",
+                Code.SPF_GATEWAY_BYPASSED,
                 Severity.ERROR if res is SpfVerdict.FAIL else Severity.WARNING,
                 f"SPF for {spf.domain} authorises {svc.name} (include:{svc.spf_include}), but "
                 f"this message went from {client} [{spf.ip}] straight to {receiver}, bypassing "
@@ -62,7 +72,7 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
     elif res is SpfVerdict.PERMERROR and loop is not None:
         out.append(
             Finding(
-                "spf.loop",
+                Code.SPF_LOOP,
                 Severity.ERROR,
                 f"SPF for {spf.domain} is permerror because its include/redirect terms loop: "
                 f"{loop.message}",
@@ -78,7 +88,7 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
     elif res is SpfVerdict.PERMERROR and spf.lookup_count > limit:
         out.append(
             Finding(
-                "spf.too-many-lookups",
+                Code.SPF_TOO_MANY_LOOKUPS,
                 Severity.ERROR,
                 f"SPF for {spf.domain} is permerror: evaluating it needs more than "
                 f"{limit} DNS-querying terms (term {spf.lookup_count} broke the "
@@ -94,7 +104,7 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
     elif res is SpfVerdict.TEMPERROR:
         out.append(
             Finding(
-                "spf.temperror",
+                Code.SPF_TEMPERROR,
                 Severity.WARNING,
                 f"SPF for {spf.domain} could not be re-checked: {spf.reason}.",
                 fix="Retry later or point --resolver at a DNS server that answers.",
@@ -105,7 +115,7 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
     elif bad or res is SpfVerdict.PERMERROR:
         out.append(
             Finding(
-                f"spf.live-{res.value}",
+                _LIVE_SPF[res],
                 Severity.ERROR
                 if res in (SpfVerdict.FAIL, SpfVerdict.PERMERROR)
                 else Severity.WARNING,
@@ -119,7 +129,7 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
         )
     out += [
         Finding(
-            "spf.privacy-local-part",
+            Code.SPF_PRIVACY_LOCAL_PART,
             Severity.WARNING,
             d.message,
             detail="Whoever runs DNS for that name sees the query: the sender's local part "
@@ -131,13 +141,13 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
             header_index=hdr,
         )
         for d in spf.defects
-        if d.code == "spf.macro-local-part"
+        if d.code == Code.SPF_MACRO_LOCAL_PART
     ]
     stamped = stamped_result(analysis, "spf")
     if stamped and stamped != res.value and res is not SpfVerdict.TEMPERROR:
         out.append(
             Finding(
-                "spf.changed",
+                Code.SPF_CHANGED,
                 Severity.WARNING,
                 f"SPF today says {res.value}, the receiver stamped {stamped} at delivery.",
                 detail="Likely cause: the SPF record of "

@@ -24,6 +24,7 @@ from headerlens.domaincheck.mailrouting import (
 )
 from headerlens.domaincheck.spftree import check_spf_tree
 from headerlens.evaluators.spf_macro import client_ip, valid_check_domain
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.domaincheck import (
@@ -97,7 +98,7 @@ def _spf_advice(spf: SpfCheck, provider: str | None, ip: str | None) -> list[Def
     if include and spf.tree.record is not None and include not in spf.includes:
         out.append(
             Defect(
-                "advice.spf-include",
+                Code.ADVICE_SPF_INCLUDE,
                 f"Mail leaves through {PROVIDER_NAME[provider or '']} but SPF lacks "
                 f"include:{include}: add it before the final 'all' of {spf.domain}'s record.",
                 Severity.ERROR,
@@ -106,7 +107,7 @@ def _spf_advice(spf: SpfCheck, provider: str | None, ip: str | None) -> list[Def
     if spf.tree.state in (SpfNodeState.NO_RECORD, SpfNodeState.NXDOMAIN) and include:
         out.append(
             Defect(
-                "advice.spf-publish",
+                Code.ADVICE_SPF_PUBLISH,
                 f'Publish {spf.domain} TXT "v=spf1 include:{include} -all" (add your other '
                 "senders before -all).",
                 Severity.ERROR,
@@ -116,7 +117,7 @@ def _spf_advice(spf: SpfCheck, provider: str | None, ip: str | None) -> list[Def
     if ip is not None and result is not None and result.verdict is not SpfVerdict.PASS:
         out.append(
             Defect(
-                "advice.spf-ip",
+                Code.ADVICE_SPF_IP,
                 f"{ip} gets SPF {result.result} for {spf.domain}: {result.reason}",
                 Severity.ERROR
                 if result.verdict in (SpfVerdict.FAIL, SpfVerdict.PERMERROR)
@@ -134,7 +135,7 @@ def _dkim_advice(dkim: tuple[SelectorCheck, ...], provider: str | None) -> list[
         where = PORTAL.get(provider or "", "your signing system")
         out.append(
             Defect(
-                "advice.dkim-publish",
+                Code.ADVICE_DKIM_PUBLISH,
                 f"Publish the records shown for {names}, then enable DKIM signing in {where}.",
                 Severity.ERROR,
             )
@@ -143,7 +144,7 @@ def _dkim_advice(dkim: tuple[SelectorCheck, ...], provider: str | None) -> list[
     if provider == "eop" and known and not any(c.state is SelectorState.PRESENT for c in known):
         out.append(
             Defect(
-                "advice.eop-onmicrosoft",
+                Code.ADVICE_EOP_ONMICROSOFT,
                 "Until a selector resolves to a key, EOP signs as the tenant's "
                 "onmicrosoft.com domain, which does not align with From for DMARC.",
                 Severity.WARNING,
@@ -158,7 +159,7 @@ def _dmarc_advice(dmarc: DmarcCheck) -> list[Defect]:
         return []
     return [
         Defect(
-            "advice.dmarc-enforce",
+            Code.ADVICE_DMARC_ENFORCE,
             "DMARC p=none only reports: once SPF and DKIM pass for all your mail, move to "
             "p=quarantine and then p=reject.",
             Severity.INFO,
@@ -214,7 +215,7 @@ async def check_domain(
             resolver=label,
             advice=(
                 Defect(
-                    "check.bad-domain",
+                    Code.CHECK_BAD_DOMAIN,
                     f"{domain!r} is not a domain name (two or more labels, e.g. contoso.com).",
                     Severity.ERROR,
                 ),

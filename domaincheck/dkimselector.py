@@ -17,6 +17,7 @@ import re
 
 from headerlens.dnsclient.dnsproto import Resolver
 from headerlens.evaluators.dkimkey import pick_key_record
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.domaincheck import PublishRecord, SelectorCheck, SelectorState
 
@@ -61,7 +62,7 @@ async def check_selector(domain: str, selector: str, resolver: Resolver) -> Sele
     if txt.rcode in _TEMP_RCODES:
         problems.append(
             Defect(
-                "dkim.selector.dns-error",
+                Code.DKIM_SELECTOR_DNS_ERROR,
                 f"TXT {name}: {txt.rcode} ({txt.error or 'no answer'}); the state is unknown.",
                 Severity.ERROR,
             )
@@ -83,7 +84,7 @@ async def check_selector(domain: str, selector: str, resolver: Resolver) -> Sele
             state = SelectorState.CNAME_TARGET_MISSING
             problems.append(
                 Defect(
-                    "dkim.selector.cname-target-missing",
+                    Code.DKIM_SELECTOR_CNAME_TARGET_MISSING,
                     f"{name} is a CNAME to {end}, which holds no DKIM key ({txt.rcode}).",
                     Severity.ERROR,
                 )
@@ -92,7 +93,7 @@ async def check_selector(domain: str, selector: str, resolver: Resolver) -> Sele
             state = SelectorState.MISSING
             problems.append(
                 Defect(
-                    "dkim.selector.missing",
+                    Code.DKIM_SELECTOR_MISSING,
                     f"{name} does not exist: no key and no CNAME.",
                     Severity.ERROR,
                 )
@@ -101,7 +102,7 @@ async def check_selector(domain: str, selector: str, resolver: Resolver) -> Sele
             state = SelectorState.NO_KEY
             problems.append(
                 Defect(
-                    "dkim.selector.no-key",
+                    Code.DKIM_SELECTOR_NO_KEY,
                     f"{name} exists but publishes no DKIM key record.",
                     Severity.ERROR,
                 )
@@ -169,7 +170,7 @@ def _eop_advice(
         target, how = eop_target(check.selector, domain, checks)
         problems.append(
             Defect(
-                "dkim.selector.eop-target",
+                Code.DKIM_SELECTOR_EOP_TARGET,
                 f"{check.name} points to {check.cname_target}; EOP expects a target starting "
                 f"with {check.selector}-.",
             )
@@ -178,7 +179,7 @@ def _eop_advice(
     elif check.state is SelectorState.CNAME_TARGET_MISSING:
         problems.append(
             Defect(
-                "dkim.selector.eop-key-unpublished",
+                Code.DKIM_SELECTOR_EOP_KEY_UNPUBLISHED,
                 f"The CNAME is in place; Microsoft publishes the key at its target once DKIM "
                 f"signing is enabled (or the key rotated) in {PORTAL['eop']}. Nothing to add "
                 "in your zone.",

@@ -14,6 +14,7 @@ from headerlens.evaluators.dmarc import (  # the same discovery rule messages ge
     _discover,
 )
 from headerlens.evaluators.orgdomain import DmarcLookups, org_domain, psl_org_domain
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.domaincheck import DmarcCheck, DmarcTagCheck, ReportDestination
@@ -33,7 +34,7 @@ def _policy_tags(r: DmarcRecord) -> list[DmarcTagCheck]:
     p_problem = None
     if r.effective_p == "none":
         p_problem = Defect(
-            "dmarc.policy-none",
+            Code.DMARC_POLICY_NONE,
             "p=none only monitors: spoofed mail is still delivered. Move to quarantine, then "
             "reject, once reports show all your mail passes.",
         )
@@ -59,7 +60,7 @@ def _other_tags(r: DmarcRecord) -> list[DmarcTagCheck]:
         problem = None
         if r.pct < 100:
             problem = Defect(
-                "dmarc.pct",
+                Code.DMARC_PCT,
                 f"pct={r.pct}: receivers that still read this legacy tag apply the policy to only "
                 f"{r.pct}% of failing mail; RFC 9989 uses t=y for a gradual start.",
             )
@@ -67,7 +68,7 @@ def _other_tags(r: DmarcRecord) -> list[DmarcTagCheck]:
     rua_problem = None
     if not r.rua:
         rua_problem = Defect(
-            "dmarc.no-rua",
+            Code.DMARC_NO_RUA,
             "No rua=: nobody receives aggregate reports, so you cannot see who sends as you.",
         )
     out.append(
@@ -86,7 +87,7 @@ def _other_tags(r: DmarcRecord) -> list[DmarcTagCheck]:
     t_problem = None
     if r.t == "y":
         t_problem = Defect(
-            "dmarc.test-mode",
+            Code.DMARC_TEST_MODE,
             "t=y: test mode; receivers apply one step softer than the policy says.",
         )
     out.append(DmarcTagCheck("t", r.t, "test mode" if r.t == "y" else "not test mode", t_problem))
@@ -128,7 +129,7 @@ def _destination_problems(dests: tuple[ReportDestination, ...]) -> list[Defect]:
         if d.external and d.authorised is False:
             out.append(
                 Defect(
-                    "dmarc.report-unauthorised",
+                    Code.DMARC_REPORT_UNAUTHORISED,
                     f"{d.tag}= sends to {d.address}, outside the domain, but {d.domain} has not "
                     f"agreed: receivers will not send these reports until {d.auth_name} TXT "
                     f'"v=DMARC1" is published (RFC 7489 §7.1).',
@@ -138,7 +139,7 @@ def _destination_problems(dests: tuple[ReportDestination, ...]) -> list[Defect]:
         elif d.external and d.authorised is None:
             out.append(
                 Defect(
-                    "dmarc.report-unknown",
+                    Code.DMARC_REPORT_UNKNOWN,
                     f"Could not check whether {d.domain} accepts reports ({d.auth_name}).",
                 )
             )
@@ -198,7 +199,7 @@ async def check_dmarc_policy(domain: str, resolver: Resolver) -> DmarcCheck:
     if temp:
         problems.append(
             Defect(
-                "dmarc.temp-error",
+                Code.DMARC_TEMPERROR,
                 "A DMARC lookup failed, so the policy could not be found; retry later.",
                 Severity.ERROR,
             )
@@ -213,7 +214,7 @@ async def check_dmarc_policy(domain: str, resolver: Resolver) -> DmarcCheck:
             what = "No usable DMARC record" if ignored else "No DMARC record"
             problems.append(
                 Defect(
-                    "dmarc.none",
+                    Code.DMARC_NONE,
                     f"{what} for {domain} or its parents: receivers apply no policy. "
                     f'Start with _dmarc.{org_name} TXT "v=DMARC1; p=none; '
                     f'rua=mailto:dmarc-reports@{org_name}".',

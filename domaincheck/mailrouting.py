@@ -8,6 +8,7 @@ import ipaddress
 from collections.abc import Sequence
 
 from headerlens.dnsclient.resolver import Resolver
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.mailrouting import (
@@ -93,7 +94,7 @@ async def _mx_host(pref: int, host: str, resolver: Resolver, provider: str | Non
             (),
             (
                 Defect(
-                    "mx.ip-literal",
+                    Code.MX_IP_LITERAL,
                     f"MX {pref} {host} names an IP address; an MX must name a host (RFC 5321 §5.1).",
                     Severity.ERROR,
                 ),
@@ -104,7 +105,7 @@ async def _mx_host(pref: int, host: str, resolver: Resolver, provider: str | Non
     if a.cname_chain or aaaa.cname_chain:
         problems.append(
             Defect(
-                "mx.cname",
+                Code.MX_CNAME,
                 f"MX host {host} is an alias (CNAME); RFC 2181 §10.3 says an MX must name the host itself. Most senders cope, some do not.",
                 Severity.WARNING,
             )
@@ -113,7 +114,7 @@ async def _mx_host(pref: int, host: str, resolver: Resolver, provider: str | Non
         if not (a.answered and aaaa.answered):
             problems.append(
                 Defect(
-                    "mx.dns-error",
+                    Code.MX_DNS_ERROR,
                     f"The addresses of MX host {host} could not be looked up ({a.rcode}).",
                     Severity.WARNING,
                 )
@@ -121,7 +122,7 @@ async def _mx_host(pref: int, host: str, resolver: Resolver, provider: str | Non
         else:
             problems.append(
                 Defect(
-                    "mx.no-address",
+                    Code.MX_NO_ADDRESS,
                     f"MX host {host} has no A or AAAA record: senders cannot deliver to it.",
                     Severity.ERROR,
                 )
@@ -140,7 +141,7 @@ async def check_mx(domain: str, resolver: Resolver, provider: str | None) -> MxC
             evidence=(mx,),
             problems=(
                 Defect(
-                    "mx.nxdomain",
+                    Code.MX_NXDOMAIN,
                     f"{domain} does not exist in DNS: no mail can be delivered to it.",
                     Severity.ERROR,
                 ),
@@ -153,7 +154,7 @@ async def check_mx(domain: str, resolver: Resolver, provider: str | None) -> MxC
             evidence=(mx,),
             problems=(
                 Defect(
-                    "mx.dns-error",
+                    Code.MX_DNS_ERROR,
                     f"The MX look-up for {domain} failed ({mx.rcode}); routing not checked.",
                     Severity.WARNING,
                 ),
@@ -167,7 +168,7 @@ async def check_mx(domain: str, resolver: Resolver, provider: str | None) -> MxC
             evidence=(mx,),
             problems=(
                 Defect(
-                    "mx.null",
+                    Code.MX_NULL,
                     f"{domain} publishes a null MX (RFC 7505): it accepts no mail at all.",
                     Severity.WARNING,
                 ),
@@ -177,7 +178,7 @@ async def check_mx(domain: str, resolver: Resolver, provider: str | None) -> MxC
     if not parsed:
         problems = [
             Defect(
-                "mx.none",
+                Code.MX_NONE,
                 f"{domain} has no MX record: senders fall back to its A/AAAA address (RFC 5321 §5.1), which is rarely a mail server.",
                 Severity.ERROR,
             )
@@ -211,7 +212,7 @@ def _routing_problems(
         shown = ", ".join(f"{h.preference} {h.host}" for h in hosts)
         return [
             Defect(
-                "mx.not-gateway",
+                Code.MX_NOT_GATEWAY,
                 f"Inbound mail for {domain} does not go to {name}: the MX is {shown}. Publish "
                 f"{domain} MX 0 {expected[0]} and remove the other MX records"
                 + (
@@ -232,7 +233,7 @@ def _routing_problems(
         )
         out.append(
             Defect(
-                "mx.bypass",
+                Code.MX_BYPASS,
                 f"MX {h.preference} {h.host} is not {name} and is tried {rank} it: senders (and spammers, "
                 "who pick backup MX hosts on purpose) can deliver around the gateway and its filtering. "
                 "Remove it, or accept mail there only from the gateway.",
@@ -335,12 +336,19 @@ def _texts(record: DnsRecord) -> tuple[str, ...]:
     return record.answers if record.rcode == "NOERROR" else ()
 
 
+_DNS_ERROR = {
+    "MTA-STS": Code.MTA_STS_DNS_ERROR,
+    "TLS-RPT": Code.TLS_RPT_DNS_ERROR,
+    "BIMI": Code.BIMI_DNS_ERROR,
+}
+
+
 def _dns_problem(kind: str, record: DnsRecord) -> tuple[Defect, ...]:
     if record.answered:
         return ()
     return (
         Defect(
-            f"{kind.lower()}.dns-error",
+            _DNS_ERROR[kind],
             f"The {kind} look-up ({record.name}) failed ({record.rcode}); not checked.",
             Severity.WARNING,
         ),
@@ -388,7 +396,7 @@ async def check_dnssec(domain: str, resolver: Resolver) -> DnssecCheck:
             (),
             (
                 Defect(
-                    "dnssec.dns-error",
+                    Code.DNSSEC_DNS_ERROR,
                     f"The DNSSEC look-ups for {domain} failed ({dnskey.rcode}/{ds.rcode}); not checked.",
                     Severity.WARNING,
                 ),
@@ -406,7 +414,7 @@ async def check_dnssec(domain: str, resolver: Resolver) -> DnssecCheck:
     elif keys and not dss:
         problems.append(
             Defect(
-                "dnssec.no-ds",
+                Code.DNSSEC_NO_DS,
                 f"{domain} has DNSKEY records but no DS at the parent: the chain of trust is broken, so nobody validates it. Publish the DS at the registrar.",
                 Severity.WARNING,
             )
@@ -414,7 +422,7 @@ async def check_dnssec(domain: str, resolver: Resolver) -> DnssecCheck:
     elif dss and not keys:
         problems.append(
             Defect(
-                "dnssec.no-dnskey",
+                Code.DNSSEC_NO_DNSKEY,
                 f"The parent publishes a DS for {domain} but the zone has no DNSKEY: validating resolvers answer SERVFAIL for the whole domain.",
                 Severity.ERROR,
             )

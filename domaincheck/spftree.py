@@ -17,6 +17,7 @@ from headerlens.dnsclient.dnsproto import Resolver
 from headerlens.evaluators.spf import evaluate_spf
 from headerlens.evaluators.spf_eval import MAX_DNS_TERMS, MAX_VOID_LOOKUPS
 from headerlens.evaluators.spf_macro import finish_target, private_macros
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.domaincheck import SpfCheck, SpfNode, SpfNodeState, SpfRange
@@ -27,7 +28,7 @@ MAX_TREE_RECORDS = 40  # a hostile tree could fan out without end; real ones sta
 MAX_OVERLAP_FINDINGS = 20  # duplicate/nested ranges listed one by one; the rest are counted
 _TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED", "OFFLINE", "MISSING"})
 # The parser's per-record remarks that the whole-tree checks below restate with more context.
-_TREE_CODES = frozenset({"spf.pass-all", "spf.too-many-lookups"})
+_TREE_CODES = frozenset({Code.SPF_PASS_ALL, Code.SPF_TOO_MANY_LOOKUPS})
 
 
 def _plain(spec: str | None, tokens: tuple[MacroToken, ...]) -> str | None:
@@ -57,7 +58,7 @@ def _loop(domain: str, via: str, path: tuple[str, ...]) -> Defect | None:
     start = len(above) - 1 - above[::-1].index(key)
     cycle = " → ".join([*above[start:], key])
     return Defect(
-        "spf.loop",
+        Code.SPF_LOOP,
         f"{via} in the SPF record of {above[-1]} points back to {key}, already above it: loop "
         f"{cycle}. Evaluation goes round it until the limit of {MAX_DNS_TERMS} DNS-querying "
         "terms (RFC 7208 §4.6.4): permerror for any IP not matched before the loop. Remove "
@@ -72,7 +73,7 @@ def _local_part_note(term: str, tokens: tuple[MacroToken, ...], domain: str) -> 
         return []
     return [
         Defect(
-            "spf.macro-local-part",
+            Code.SPF_MACRO_LOCAL_PART,
             f"{term} in the SPF record of {domain} puts the sender's local part into a DNS "
             "query name: whoever serves that name learns which sender address each check is "
             "for, and when (RFC 7208 §11.6).",
@@ -123,7 +124,7 @@ class _Walk:
             return SpfNode(domain, via, SpfNodeState.LOOP, problems=(loop,))
         if self.fetched >= MAX_TREE_RECORDS:
             note = Defect(
-                "spf.tree-too-big",
+                Code.SPF_TREE_TOO_BIG,
                 f"Stopped walking after {MAX_TREE_RECORDS} records; {domain} was not fetched.",
             )
             return SpfNode(domain, via, SpfNodeState.NOT_FOLLOWED, problems=(note,))
@@ -133,7 +134,7 @@ class _Walk:
             return SpfNode(domain, via, SpfNodeState.NXDOMAIN, answer)
         if answer.rcode in _TEMP_RCODES or not answer.ok:
             note = Defect(
-                "spf.dns-error",
+                Code.SPF_DNS_ERROR,
                 f"TXT {domain}: {answer.rcode} ({answer.error or 'no answer'}); an evaluator "
                 "would return temperror (RFC 7208 §4.4).",
                 Severity.ERROR,
@@ -144,7 +145,7 @@ class _Walk:
             return SpfNode(domain, via, SpfNodeState.NO_RECORD, answer)
         if len(texts) > 1:
             note = Defect(
-                "spf.multiple-records",
+                Code.SPF_MULTIPLE_RECORDS,
                 f"{domain} publishes {len(texts)} SPF records: permerror (RFC 7208 §4.5). "
                 "Merge them into one.",
                 Severity.ERROR,
@@ -192,7 +193,7 @@ class _Walk:
             if kid.state in (SpfNodeState.NXDOMAIN, SpfNodeState.NO_RECORD):
                 problems.append(
                     Defect(
-                        "spf.include-none",
+                        Code.SPF_INCLUDE_NONE,
                         f"{kid.via} in {domain}: {kid.domain} has no SPF record, so evaluation "
                         "ends in permerror there (RFC 7208 §5.2, §6.1).",
                         Severity.ERROR,
@@ -215,7 +216,7 @@ class _Walk:
     async def _child(self, target: str | None, via: str, path: tuple[str, ...]) -> SpfNode:
         if not target:
             note = Defect(
-                "spf.macro-target",
+                Code.SPF_MACRO_TARGET,
                 f"{via} depends on the sender (macros): not followed here.",
                 Severity.INFO,
             )
@@ -281,7 +282,7 @@ def overlap_problems(ranges: list[SpfRange]) -> list[Defect]:
     if found > MAX_OVERLAP_FINDINGS:
         out.append(
             Defect(
-                "spf.overlapping-range",
+                Code.SPF_OVERLAPPING_RANGE,
                 f"{found - MAX_OVERLAP_FINDINGS:,} more ranges repeat or lie inside another "
                 "range of the tree (not listed one by one).",
                 Severity.INFO,
@@ -293,12 +294,12 @@ def overlap_problems(ranges: list[SpfRange]) -> list[Defect]:
 def _overlap(outer: SpfRange, inner: SpfRange, *, same: bool) -> Defect:
     if same:
         return Defect(
-            "spf.duplicate-range",
+            Code.SPF_DUPLICATE_RANGE,
             f"{outer.term} is listed twice: in {_where(outer)} and in {_where(inner)}.",
             Severity.INFO,
         )
     return Defect(
-        "spf.overlapping-range",
+        Code.SPF_OVERLAPPING_RANGE,
         f"{inner.term} ({_where(inner)}) lies inside {outer.term} ({_where(outer)}).",
         Severity.INFO,
     )
@@ -317,7 +318,7 @@ def _all_problems(tree: SpfNode) -> list[Defect]:
             if mech.qualifier == "+":
                 out.append(
                     Defect(
-                        "spf.pass-all",
+                        Code.SPF_PASS_ALL,
                         f"{mech.raw} in {where}: every host on the Internet passes SPF.",
                         Severity.ERROR,
                     )
@@ -325,7 +326,7 @@ def _all_problems(tree: SpfNode) -> list[Defect]:
             elif mech.qualifier == "?" and not path:
                 out.append(
                     Defect(
-                        "spf.neutral-all",
+                        Code.SPF_NEUTRAL_ALL,
                         f"{mech.raw} in {where}: mail from any other host is neutral, so SPF "
                         "protects nothing. End with ~all or -all.",
                         Severity.WARNING,
@@ -335,7 +336,7 @@ def _all_problems(tree: SpfNode) -> list[Defect]:
     if top is not None and not any(m.name == "all" for m in top.mechanisms) and not top.redirect:
         out.append(
             Defect(
-                "spf.no-all",
+                Code.SPF_NO_ALL,
                 "The record has neither 'all' nor redirect=: unlisted hosts get neutral (§4.7).",
                 Severity.WARNING,
             )
@@ -350,7 +351,7 @@ def _limit_problems(terms: int, voids: int) -> tuple[str | None, list[Defect]]:
         result = "permerror"
         out.append(
             Defect(
-                "spf.too-many-lookups",
+                Code.SPF_TOO_MANY_LOOKUPS,
                 f"The tree holds {terms} DNS-querying terms, more than the {MAX_DNS_TERMS} "
                 "RFC 7208 §4.6.4 allows: any IP not matched before the limit gets permerror. "
                 "Flatten includes or replace a/mx with ip4/ip6.",
@@ -360,7 +361,7 @@ def _limit_problems(terms: int, voids: int) -> tuple[str | None, list[Defect]]:
     elif terms >= MAX_DNS_TERMS - 1:
         out.append(
             Defect(
-                "spf.near-limit",
+                Code.SPF_NEAR_LIMIT,
                 f"The tree holds {terms} DNS-querying terms: close to the limit of "
                 f"{MAX_DNS_TERMS}; one more include breaks SPF.",
             )
@@ -369,7 +370,7 @@ def _limit_problems(terms: int, voids: int) -> tuple[str | None, list[Defect]]:
         result = "permerror"
         out.append(
             Defect(
-                "spf.too-many-voids",
+                Code.SPF_TOO_MANY_VOIDS,
                 f"{voids} lookups return nothing (void), more than the {MAX_VOID_LOOKUPS} "
                 "RFC 7208 §4.6.4 allows: evaluation can end in permerror.",
                 Severity.ERROR,
@@ -388,7 +389,7 @@ async def check_spf_tree(domain: str, resolver: Resolver, ip: str | None = None)
     if tree.state is SpfNodeState.NO_RECORD or tree.state is SpfNodeState.NXDOMAIN:
         problems.append(
             Defect(
-                "spf.none",
+                Code.SPF_NONE,
                 f"{domain} publishes no SPF record: receivers get SPF none for its mail.",
                 Severity.ERROR,
             )
@@ -401,7 +402,7 @@ async def check_spf_tree(domain: str, resolver: Resolver, ip: str | None = None)
     if walk.skipped_terms:
         problems.append(
             Defect(
-                "spf.voids-not-counted",
+                Code.SPF_VOIDS_NOT_COUNTED,
                 f"Void lookups were counted for the first {MAX_DNS_TERMS} a/mx/exists terms "
                 f"only; the other {walk.skipped_terms:,} were not looked up, since an evaluator "
                 f"stops at {MAX_DNS_TERMS} DNS-querying terms (RFC 7208 §4.6.4).",

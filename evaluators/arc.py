@@ -29,6 +29,7 @@ from headerlens.dnsclient.dnsproto import Resolver
 from headerlens.evaluators.bodyhash import BodyDigests, split_message
 from headerlens.evaluators.dkimkey import pick_key_record
 from headerlens.evaluators.dkimsigcheck import MAX_DIGITS
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verdicts import ArcInstanceResult, ArcResult, ArcVerdict, DkimKey
@@ -147,7 +148,7 @@ def _missing_keys(
             (
                 name,
                 Defect(
-                    "arc.key-missing",
+                    Code.ARC_KEY_MISSING,
                     f"The ARC key {name} ({', '.join(fields)}) {why}, so that signature cannot be "
                     "verified and the chain fails. The key was probably rotated or removed since "
                     "the message was sealed; ask the operator of that domain.",
@@ -242,7 +243,7 @@ def _explain(
         text += " Body not available: AMS body hashes could not be checked, only signed headers."
         notes.append(
             Defect(
-                "arc.header-only",
+                Code.ARC_HEADER_ONLY,
                 "Only the header section was given, so ARC-Message-Signature body hashes (bh=) "
                 "were not checked; the chain result covers the signed header fields.",
                 Severity.INFO,

@@ -35,6 +35,7 @@ from headerlens.evaluators.dkimsigcheck import (
     structure_findings,
     timestamp,
 )
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verdicts import DkimKey, DkimResult, DkimVerdict
@@ -106,7 +107,7 @@ def _no_key(
     if age is not None and age > ROTATION_AGE_DAYS:
         sig.findings.append(
             Defect(
-                "dkim.key.rotated",
+                Code.DKIM_KEY_ROTATED,
                 f"No key is published at {rec.name} today and the message is {age} days old: "
                 "the key was probably rotated since delivery (EOP and other providers rotate "
                 "selectors). Trust the result the receiver stamped at delivery.",
@@ -221,7 +222,7 @@ async def verify_dkim(
             sig.view_differs = True
             sig.findings.append(
                 Defect(
-                    "dkim.header-view-differs",
+                    Code.DKIM_HEADER_VIEW_DIFFERS,
                     f"dkimpy reads {len(theirs)} header fields where the header listing has "
                     f"{len(field_names)} (a bare CR or a whitespace-only line splits them "
                     "differently), so receivers may disagree about what was signed; the "
@@ -298,7 +299,7 @@ def _verdict(
     if rec is not None and len(rec.cname_chain) > 1:
         sig.findings.append(
             Defect(
-                "dkim.key.cname",
+                Code.DKIM_KEY_CNAME,
                 "The selector is a CNAME: "
                 + " → ".join(rec.cname_chain)
                 + (
@@ -380,5 +381,5 @@ def _unparsable(reason: str, now: datetime, receipt: datetime | None) -> DkimVer
         explanation=f"The header section could not be read for DKIM: {reason}.",
         receipt_time=receipt,
         checked_at=now,
-        findings=(Defect("dkim.unparsable", reason, Severity.ERROR),),
+        findings=(Defect(Code.DKIM_UNPARSABLE, reason, Severity.ERROR),),
     )

@@ -12,6 +12,7 @@ from dkim.crypto import UnparsableKeyError, parse_public_key
 from dkim.util import InvalidTagValueList, parse_tag_value
 
 from headerlens import budgets
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.verdicts import DkimKey, DkimResult
 
@@ -46,7 +47,7 @@ def _read_rsa(der: bytes) -> tuple[int | None, int | None, Defect | None]:
             None,
             None,
             Defect(
-                "dkim.key.unsafe",
+                Code.DKIM_KEY_UNSAFE,
                 f"The public key blob is {len(der)} bytes, more than a {MAX_RSA_BITS}-bit RSA key "
                 "needs; it was not used.",
                 Severity.ERROR,
@@ -59,7 +60,7 @@ def _read_rsa(der: bytes) -> tuple[int | None, int | None, Defect | None]:
             None,
             None,
             Defect(
-                "dkim.key.unparsable",
+                Code.DKIM_KEY_UNPARSABLE,
                 f"The p= value is not a readable RSA public key ({exc}).",
                 Severity.ERROR,
             ),
@@ -76,7 +77,7 @@ def _rsa_defects(bits: int, exponent: int) -> tuple[bool, list[Defect]]:
         safe = False
         out.append(
             Defect(
-                "dkim.key.unsafe",
+                Code.DKIM_KEY_UNSAFE,
                 f"The RSA key is {bits} bits, above the {MAX_RSA_BITS}-bit limit we verify.",
                 Severity.ERROR,
             )
@@ -85,7 +86,7 @@ def _rsa_defects(bits: int, exponent: int) -> tuple[bool, list[Defect]]:
         safe = False
         out.append(
             Defect(
-                "dkim.key.unsafe",
+                Code.DKIM_KEY_UNSAFE,
                 f"The RSA public exponent ({exponent if exponent < 2**64 else 'huge'}) is not a "
                 "small odd number such as 65537; the key was not used.",
                 Severity.ERROR,
@@ -94,7 +95,7 @@ def _rsa_defects(bits: int, exponent: int) -> tuple[bool, list[Defect]]:
     if bits < MIN_RSA_BITS:
         out.append(
             Defect(
-                "dkim.key.too-small",
+                Code.DKIM_KEY_TOO_SMALL,
                 f"The RSA key is only {bits} bits: RFC 8301 §3.2 forbids accepting signatures "
                 f"made with keys under {MIN_RSA_BITS} bits.",
                 Severity.ERROR,
@@ -103,7 +104,7 @@ def _rsa_defects(bits: int, exponent: int) -> tuple[bool, list[Defect]]:
     elif bits < RECOMMENDED_RSA_BITS:
         out.append(
             Defect(
-                "dkim.key.weak",
+                Code.DKIM_KEY_WEAK,
                 f"The RSA key is {bits} bits; RFC 8301 §3.2 asks signers to use at least "
                 f"{RECOMMENDED_RSA_BITS}. Rotate to a 2048-bit key.",
                 Severity.WARNING,
@@ -132,7 +133,7 @@ def parse_key_record(text: str, *, name: str = "") -> DkimKey:
             raw=text,
             defects=(
                 Defect(
-                    "dkim.key.syntax",
+                    Code.DKIM_KEY_SYNTAX,
                     f"The key record is not a valid tag=value list ({exc}).",
                     Severity.ERROR,
                 ),
@@ -145,7 +146,7 @@ def parse_key_record(text: str, *, name: str = "") -> DkimKey:
         usable = False
         defects.append(
             Defect(
-                "dkim.key.version",
+                Code.DKIM_KEY_VERSION,
                 f"v={version} must be exactly DKIM1 and come first (RFC 6376 §3.6.1).",
                 Severity.ERROR,
             )
@@ -159,19 +160,19 @@ def parse_key_record(text: str, *, name: str = "") -> DkimKey:
     exponent: int | None = None
     if "p" not in values:
         usable = False
-        defects.append(Defect("dkim.key.no-p", "The key record has no p= tag.", Severity.ERROR))
+        defects.append(Defect(Code.DKIM_KEY_NO_P, "The key record has no p= tag.", Severity.ERROR))
     elif public_key == "":
         usable = False
         defects.append(
             Defect(
-                "dkim.key.revoked",
+                Code.DKIM_KEY_REVOKED,
                 "The key record has an empty p=: the domain revoked this key (RFC 6376 §3.6.1).",
                 Severity.ERROR,
             )
         )
     elif not _B64_RE.match(public_key):
         usable = False
-        defects.append(Defect("dkim.key.unparsable", "The p= value is not base64.", Severity.ERROR))
+        defects.append(Defect(Code.DKIM_KEY_UNPARSABLE, "The p= value is not base64.", Severity.ERROR))
     else:
         try:
             blob = base64.b64decode(public_key, validate=True)
@@ -180,7 +181,7 @@ def parse_key_record(text: str, *, name: str = "") -> DkimKey:
         if blob is None:
             usable = False
             defects.append(
-                Defect("dkim.key.unparsable", "The p= value is not base64.", Severity.ERROR)
+                Defect(Code.DKIM_KEY_UNPARSABLE, "The p= value is not base64.", Severity.ERROR)
             )
         elif key_type == "rsa":
             bits, exponent, problem = _read_rsa(blob)
@@ -197,7 +198,7 @@ def parse_key_record(text: str, *, name: str = "") -> DkimKey:
                 usable = False
                 defects.append(
                     Defect(
-                        "dkim.key.unparsable",
+                        Code.DKIM_KEY_UNPARSABLE,
                         f"An ed25519 key is 32 bytes; this p= decodes to {len(blob)} "
                         "(RFC 8463 §4.2).",
                         Severity.ERROR,
@@ -207,7 +208,7 @@ def parse_key_record(text: str, *, name: str = "") -> DkimKey:
             usable = False
             defects.append(
                 Defect(
-                    "dkim.key.unknown-type",
+                    Code.DKIM_KEY_UNKNOWN_TYPE,
                     f"k={key_type} is not a key type we know (rsa, ed25519).",
                     Severity.ERROR,
                 )
@@ -216,7 +217,7 @@ def parse_key_record(text: str, *, name: str = "") -> DkimKey:
         usable = False
         defects.append(
             Defect(
-                "dkim.key.service",
+                Code.DKIM_KEY_SERVICE,
                 f"s={':'.join(services)} does not include email or *: the key is not for mail.",
                 Severity.ERROR,
             )
@@ -224,7 +225,7 @@ def parse_key_record(text: str, *, name: str = "") -> DkimKey:
     if "y" in flags:
         defects.append(
             Defect(
-                "dkim.key.testing",
+                Code.DKIM_KEY_TESTING,
                 "t=y: the domain says it is testing DKIM; receivers should not treat the "
                 "message differently from unsigned mail (RFC 6376 §3.6.1).",
                 Severity.WARNING,
@@ -260,7 +261,7 @@ def pick_key_record(
     if len(answers) > 1:
         notes.append(
             Defect(
-                "dkim.key.multiple",
+                Code.DKIM_KEY_MULTIPLE,
                 f"{len(answers)} TXT records at the selector name; results are undefined "
                 "(RFC 6376 §3.6.2.2). Publish exactly one.",
                 Severity.WARNING,
@@ -297,7 +298,7 @@ def check_key_for_signature(
     if sig_key and sig_key != key.key_type:
         reasons.append(
             Defect(
-                "dkim.key.type-mismatch",
+                Code.DKIM_KEY_TYPE_MISMATCH,
                 f"The signature uses {algorithm} but the key is k={key.key_type}.",
                 Severity.ERROR,
             )
@@ -305,7 +306,7 @@ def check_key_for_signature(
     if key.hash_algorithms and sig_hash and sig_hash not in key.hash_algorithms:
         reasons.append(
             Defect(
-                "dkim.key.hash-not-allowed",
+                Code.DKIM_KEY_HASH_NOT_ALLOWED,
                 f"The key allows h={':'.join(key.hash_algorithms)} only, the signature uses "
                 f"{sig_hash}.",
                 Severity.ERROR,
@@ -316,7 +317,7 @@ def check_key_for_signature(
         if auid_domain != sdid.lower():
             reasons.append(
                 Defect(
-                    "dkim.key.strict-subdomain",
+                    Code.DKIM_KEY_STRICT_SUBDOMAIN,
                     f"The key has t=s, so i= must use exactly d={sdid}, not {auid_domain}.",
                     Severity.ERROR,
                 )
@@ -328,13 +329,13 @@ def check_key_for_signature(
             DkimResult.FAIL,
             (
                 Defect(
-                    "dkim.sha1",
+                    Code.DKIM_SHA1,
                     "rsa-sha1 signatures must not be accepted (RFC 8301 §3.1); sign with "
                     "rsa-sha256.",
                     Severity.ERROR,
                 ),
             ),
         )
-    if any(d.code == "dkim.key.too-small" for d in key.defects):
+    if any(d.code == Code.DKIM_KEY_TOO_SMALL for d in key.defects):
         return KeyCheck(DkimResult.FAIL, tuple(blocking))
     return KeyCheck(None, ())

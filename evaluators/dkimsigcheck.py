@@ -16,6 +16,7 @@ from dkim.canonicalization import (
 from dkim.util import InvalidTagValueList, parse_tag_value
 
 from headerlens.evaluators.bodyhash import BodyDigests
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.parsers.digits import is_ascii_digits
 from headerlens.parsers.dkimsig import dns_name_problem
@@ -64,7 +65,7 @@ def parse_sig(index: int, header_index: int, name: bytes, value: bytes) -> Sig:
     try:
         sig.tags = parse_tag_value(value)
     except InvalidTagValueList as exc:
-        sig.error = Defect("dkim.sig.syntax", f"The signature is not a valid tag list ({exc}).")
+        sig.error = Defect(Code.DKIM_SIG_SYNTAX, f"The signature is not a valid tag list ({exc}).")
         return sig
     sig.text = {
         k.decode("ascii", "replace"): v.decode("utf-8", "replace") for k, v in sig.tags.items()
@@ -72,33 +73,33 @@ def parse_sig(index: int, header_index: int, name: bytes, value: bytes) -> Sig:
     for tag in ("t", "x"):
         raw = sig.get(tag)
         if raw is not None and not is_ascii_digits(raw):
-            sig.error = Defect("dkim.sig.syntax", f"{tag}={raw[:40]} is not a decimal number.")
+            sig.error = Defect(Code.DKIM_SIG_SYNTAX, f"{tag}={raw[:40]} is not a decimal number.")
             return sig
     for tag in ("l", "t", "x"):
         raw = sig.get(tag)
         if raw is not None and len(raw) > MAX_DIGITS:
             # Checked before any int(): Python refuses > 4300 digits (CVE-2020-10735).
             sig.error = Defect(
-                "dkim.sig.syntax",
+                Code.DKIM_SIG_SYNTAX,
                 f"{tag}= has {len(raw)} digits; RFC 6376 §3.5 allows at most {MAX_DIGITS}.",
             )
             return sig
     try:
         dkim.validate_signature_fields({k: v for k, v in sig.tags.items() if k not in (b"t", b"x")})
     except dkim.DKIMException as exc:
-        sig.error = Defect("dkim.sig.invalid", f"The signature is malformed: {exc}.")
+        sig.error = Defect(Code.DKIM_SIG_INVALID, f"The signature is malformed: {exc}.")
         return sig
     for tag, labels in (("d", 2), ("s", 1)):
         why = dns_name_problem(sig.get(tag) or "", min_labels=labels)
         if why is not None:
             # never look up (or align with) a name like "legit.com(.attacker.com"
             sig.error = Defect(
-                "dkim.sig.bad-name", f"{tag}= {sig.get(tag)!r:.80} {why}; no key was looked up."
+                Code.DKIM_SIG_BAD_NAME, f"{tag}= {sig.get(tag)!r:.80} {why}; no key was looked up."
             )
             return sig
     sig.include = [h.lower() for h in re.split(rb"\s*:\s*", sig.tags[b"h"]) if h]
     if b"from" not in sig.include:
-        sig.error = Defect("dkim.sig.from-unsigned", "h= does not list From (RFC 6376 §5.4).")
+        sig.error = Defect(Code.DKIM_SIG_FROM_UNSIGNED, "h= does not list From (RFC 6376 §5.4).")
     return sig
 
 
@@ -107,7 +108,7 @@ def structure_findings(sig: Sig, digests: BodyDigests, has_body: bool) -> None:
     if sig.include.count(b"from") == 1:
         sig.findings.append(
             Defect(
-                "dkim.from-not-oversigned",
+                Code.DKIM_FROM_NOT_OVERSIGNED,
                 "h= lists From only once: a second From field could be added above it without "
                 "breaking this signature. Sign From twice (over-signing).",
                 Severity.INFO,
@@ -125,7 +126,7 @@ def structure_findings(sig: Sig, digests: BodyDigests, has_body: bool) -> None:
                 extra = " The body is now shorter than l= says."
         sig.findings.append(
             Defect(
-                "dkim.body-length",
+                Code.DKIM_BODY_LENGTH,
                 f"l={length}: only the first {length} bytes of the body are signed, so content "
                 f"could have been appended without breaking the signature.{extra}",
                 Severity.WARNING,
@@ -146,11 +147,11 @@ def expiry_defect(sig: Sig, receipt: datetime | None, now: datetime) -> Defect |
     when = receipt or now
     label = "receipt" if receipt else "now (no receipt time known)"
     if signed and expires and expires < signed:
-        return Defect("dkim.sig.x-before-t", "x= is earlier than t= (RFC 6376 §3.5).")
+        return Defect(Code.DKIM_SIG_X_BEFORE_T, "x= is earlier than t= (RFC 6376 §3.5).")
     if signed and (signed - when).total_seconds() > CLOCK_SLOP_S:
         sig.findings.append(
             Defect(
-                "dkim.sig.future",
+                Code.DKIM_SIG_FUTURE,
                 f"t= ({signed:%Y-%m-%d %H:%M} UTC) is later than {label}: the signer's clock is "
                 "wrong.",
             )
@@ -159,14 +160,14 @@ def expiry_defect(sig: Sig, receipt: datetime | None, now: datetime) -> Defect |
         return None
     if (when - expires).total_seconds() > CLOCK_SLOP_S:
         return Defect(
-            "dkim.sig.expired",
+            Code.DKIM_SIG_EXPIRED,
             f"The signature expired (x= {expires:%Y-%m-%d %H:%M} UTC) before {label}.",
             Severity.ERROR,
         )
     if receipt and expires < now:
         sig.findings.append(
             Defect(
-                "dkim.sig.expired-since",
+                Code.DKIM_SIG_EXPIRED_SINCE,
                 f"x= ({expires:%Y-%m-%d %H:%M} UTC) has passed since delivery; that does not "
                 "matter: expiry is judged at receipt.",
                 Severity.INFO,

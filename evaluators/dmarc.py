@@ -19,6 +19,7 @@ from headerlens.evaluators.orgdomain import (
     psl_org_domain,
     unwalked_org,
 )
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verdicts import Alignment, DmarcRecord, DmarcResult, DmarcVerdict, OrgDomain
@@ -27,10 +28,10 @@ from headerlens.parsers.dmarcrecord import version_check
 _EXISTENCE_TYPES = ("A", "AAAA", "MX")
 IGNORED_RECORD_CODES = frozenset(
     {
-        "dmarc.record.version-case",
-        "dmarc.record.version",
-        "dmarc.record.v-not-first",
-        "dmarc.record.no-version",
+        Code.DMARC_RECORD_VERSION_CASE,
+        Code.DMARC_RECORD_VERSION,
+        Code.DMARC_RECORD_V_NOT_FIRST,
+        Code.DMARC_RECORD_NO_VERSION,
     }
 )
 _SOFTER = {"reject": "quarantine", "quarantine": "none", "none": "none"}
@@ -50,7 +51,7 @@ def _discover(
         if step.multiple:
             notes.append(
                 Defect(
-                    "dmarc.record.multiple",
+                    Code.DMARC_RECORD_MULTIPLE,
                     f"_dmarc.{step.name} has more than one DMARC record, so all of them are "
                     "discarded (RFC 9989 §4.10; RFC 7489 §6.6.3) and the walk goes on as if "
                     "there were none. Some receivers stamp dmarc=permerror instead. Publish "
@@ -66,10 +67,10 @@ def _discover(
 
 
 _USED_HINT = {
-    "dmarc.record.leading-space": "DKIM's tag-list syntax, which DMARC records follow, allows "
+    Code.DMARC_RECORD_LEADING_SPACE: "DKIM's tag-list syntax, which DMARC records follow, allows "
     "that, but the formal DMARC grammar does not, and receivers that compare the first bytes of "
     "the text with v=DMARC1 ignore the record",
-    "dmarc.record.upper-v": 'the DMARC grammar allows that (its "v" is case-insensitive '
+    Code.DMARC_RECORD_UPPER_V: 'the DMARC grammar allows that (its "v" is case-insensitive '
     "ABNF), but receivers that read tag names case-sensitively, as DKIM's tag-list rules say "
     "(RFC 6376 §3.2), ignore the record",
 }
@@ -187,7 +188,7 @@ def _findings(
     ):
         out.append(
             Defect(
-                "dmarc.strict-alignment",
+                Code.DMARC_STRICT_ALIGNMENT,
                 "Strict alignment (adkim=s / aspf=s) makes DMARC fail here; relaxed alignment "
                 "would pass. Use relaxed alignment or sign/send with the exact From domain.",
                 Severity.WARNING,
@@ -203,7 +204,7 @@ def _findings(
             )
             out.append(
                 Defect(
-                    "dmarc.dkim-unaligned",
+                    Code.DMARC_DKIM_UNALIGNED,
                     f"DKIM passes for d={a.domain}, which is not aligned with From {from_domain}."
                     + hint,
                     Severity.WARNING,
@@ -212,7 +213,7 @@ def _findings(
         if a.relaxed_would_align != a.psl_aligned and a.authenticated:
             out.append(
                 Defect(
-                    "dmarc.alignment-methods-differ",
+                    Code.DMARC_ALIGNMENT_METHODS_DIFFER,
                     f"{a.method.upper()} {a.domain}: the DNS tree walk says "
                     f"{'aligned' if a.relaxed_would_align else 'not aligned'}, the Public Suffix "
                     f"List says {'aligned' if a.psl_aligned else 'not aligned'}.",
@@ -364,7 +365,7 @@ async def evaluate_dmarc(
             n
             for n in notes
             if n.severity is Severity.ERROR
-            and (n.code in IGNORED_RECORD_CODES or n.code == "dmarc.record.multiple")
+            and (n.code in IGNORED_RECORD_CODES or n.code == Code.DMARC_RECORD_MULTIPLE)
         ]
         if ignored:
             text += f" {ignored[0].message}"
@@ -407,7 +408,7 @@ async def evaluate_dmarc(
         if record.t == "y":
             notes.append(
                 Defect(
-                    "dmarc.test-mode",
+                    Code.DMARC_TEST_MODE,
                     f"t=y (test mode): receivers apply {disposition} instead of {policy}.",
                     Severity.INFO,
                 )
@@ -415,7 +416,7 @@ async def evaluate_dmarc(
         elif record.pct is not None and record.pct < 100:
             notes.append(
                 Defect(
-                    "dmarc.pct",
+                    Code.DMARC_PCT,
                     f"pct={record.pct}: receivers following RFC 7489 apply {policy} to only "
                     f"{record.pct}% of failing mail.",
                     Severity.INFO,
@@ -424,7 +425,7 @@ async def evaluate_dmarc(
     if record is not None and policy == "none" and result is DmarcResult.FAIL:
         notes.append(
             Defect(
-                "dmarc.monitor-only",
+                Code.DMARC_MONITOR_ONLY,
                 "The policy is none: failing mail is still delivered (monitoring only).",
                 Severity.INFO,
             )

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from headerlens.evaluators.orgdomain import psl_org_domain
 from headerlens.model import Analysis, FailedRecipient, NonDelivery, WhoActs
+from headerlens.model.codes import Code
 from headerlens.model.ndr import NdrLink
 from headerlens.model.verdicts import DkimResult
 from headerlens.model.verification import Verification, VerifyMode
@@ -20,7 +21,7 @@ _AUTH_CHECKS = frozenset({"dmarc", "auth", "spf"})
 _IP_CHECKS = frozenset({"ip", "ptr"})
 # Findings on the original whose fix names the cause better than "list the IP in SPF".
 _SPECIFIC_SPF = frozenset(
-    {"spf.gateway-bypassed", "spf.service-not-included", "spf.too-many-lookups"}
+    {Code.SPF_GATEWAY_BYPASSED, Code.SPF_SERVICE_NOT_INCLUDED, Code.SPF_TOO_MANY_LOOKUPS}
 )
 
 

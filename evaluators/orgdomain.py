@@ -10,6 +10,7 @@ from publicsuffixlist import PSLFILE, PublicSuffixList
 
 from headerlens import budgets
 from headerlens.dnsclient.dnsproto import Resolver
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verdicts import DmarcRecord, OrgDomain
@@ -197,7 +198,7 @@ def disagreement(org: OrgDomain) -> Defect | None:
     if org.agree:
         return None
     return Defect(
-        "dmarc.orgdomain-disagree",
+        Code.DMARC_ORGDOMAIN_DISAGREE,
         f"Organisational domain of {org.domain}: the DNS tree walk (RFC 9989) says "
         f"{org.tree_walk}, the Public Suffix List (RFC 7489) says {org.psl or '(a public suffix)'}."
         " Receivers using different methods may align differently.",

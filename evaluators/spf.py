@@ -30,6 +30,7 @@ from typing import Protocol, cast
 from headerlens import budgets
 from headerlens.evaluators.spf_eval import Abort, DnsQuestion, Outcome, Run
 from headerlens.evaluators.spf_macro import IPAddress, MacroContext, client_ip, finish_target
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.spf import SpfResult, SpfVerdict
@@ -75,7 +76,7 @@ def check_host(
             helo=helo,
             identity=identity,
             reason=f"client IP {ip!r} is not an IP address: nothing to evaluate",
-            defects=(Defect("spf.bad-ip", f"client IP {ip!r} is not valid", Severity.ERROR),),
+            defects=(Defect(Code.SPF_BAD_IP, f"client IP {ip!r} is not valid", Severity.ERROR),),
         )
     ctx = MacroContext(
         ip=addr,

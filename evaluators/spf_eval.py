@@ -11,6 +11,7 @@ from headerlens import budgets
 from headerlens.evaluators.spf_macro import MacroContext, escaped, expand, finish_target, needs_p
 from headerlens.evaluators.spf_macro import valid_check_domain as _valid_domain
 from headerlens.evaluators.spf_path import EvalPath
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.spf import (
@@ -174,7 +175,7 @@ class Run:
         if escaped(expanded):
             self.defects.append(
                 Defect(
-                    "spf.macro-escape",
+                    Code.SPF_MACRO_ESCAPE,
                     f"The SPF record of {domain} expands {spec!r} to {expanded!r}, which holds "
                     "a backslash: a DNS library would read \\DDD in it as an escape and query "
                     "other bytes than the record names, so it was not queried (RFC 7208 §4.8).",

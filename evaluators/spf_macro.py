@@ -7,6 +7,7 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.spf import MacroToken, SpfMacro
 from headerlens.parsers.spfrecord import is_toplabel
@@ -107,7 +108,7 @@ def local_part_defect(tokens: tuple[MacroToken, ...], name: str, domain: str) ->
         return None
     used = ", ".join(dict.fromkeys(m.raw or f"%{{{m.letter}}}" for m in macros))
     return Defect(
-        "spf.macro-local-part",
+        Code.SPF_MACRO_LOCAL_PART,
         f"The SPF record of {domain} uses {used}, so its lookups carry the sender's local "
         f"part; the query name is {name}.",
         Severity.WARNING,

@@ -4,6 +4,7 @@ include/redirect loops (catalogue F2) and query names carrying the sender's loca
 from __future__ import annotations
 
 from headerlens.evaluators.spf_macro import local_part_defect
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.spf import MacroToken
 
@@ -34,7 +35,7 @@ class EvalPath:
             self.loops.append(cycle)
             term = path[-1] if path else "(top)"
             note = Defect(
-                "spf.loop",
+                Code.SPF_LOOP,
                 f"{term} in the SPF record of {self._stack[-1]} points back to {key}, which is "
                 f"already being evaluated: loop {cycle}.",
                 Severity.ERROR,

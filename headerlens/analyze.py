@@ -27,6 +27,7 @@ from headerlens.model import (
     Severity,
     VendorHeader,
 )
+from headerlens.model.codes import Code
 from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.binary import describe_binary
 from headerlens.parsers.chain import build_chain, stated_client_ip
@@ -73,7 +74,7 @@ def _guard(
     except Exception as exc:
         defects.append(
             Defect(
-                "internal.parser-error",
+                Code.INTERNAL_PARSER_ERROR,
                 f"Internal error parsing {what} field #{field.index} ({type(exc).__name__}); "
                 "the field is shown raw. Please report this.",
                 Severity.ERROR,
@@ -104,7 +105,7 @@ def decode_words_checked(value: str) -> tuple[str, Defect | None]:
         return str(email.header.make_header(email.header.decode_header(value))), None
     except Exception as exc:  # LookupError, binascii.Error, HeaderParseError, UnicodeError...
         return value, Defect(
-            "input.encoded-word",
+            Code.INPUT_ENCODED_WORD,
             f"An RFC 2047 encoded word could not be decoded ({type(exc).__name__}); "
             "it is shown raw.",
         )
@@ -154,7 +155,7 @@ def analyze(
     fields = split.fields
     if not fields:
         defects.append(
-            Defect("input.no-headers", "No header fields were found in the input.", Severity.ERROR)
+            Defect(Code.INPUT_NO_HEADERS, "No header fields were found in the input.", Severity.ERROR)
         )
     if split.body_start is None and kind is InputKind.EML:
         kind = InputKind.HEADERS
@@ -162,7 +163,7 @@ def analyze(
     if binary:
         defects.append(
             Defect(
-                "input.binary",
+                Code.INPUT_BINARY,
                 "The input is binary data, not an RFC 5322 message; fields were not parsed "
                 f"({describe_binary(data)}).",
                 Severity.ERROR,
@@ -261,12 +262,12 @@ def analyze(
         date, date_defect = _guard("Date", date_field, _parse_date, defects) or (None, None)
         if date_defect is not None:
             defects.append(
-                Defect("date.header", f"Date header: {date_defect.message}", date_defect.severity)
+                Defect(Code.DATE_HEADER, f"Date header: {date_defect.message}", date_defect.severity)
             )
     elif fields:
         defects.append(
             Defect(
-                "date.missing",
+                Code.DATE_MISSING,
                 "The message has no Date field (RFC 5322 §3.6 requires one); the timeline uses "
                 "the Received fields.",
             )
@@ -340,7 +341,7 @@ def _non_delivery(
     except Exception as exc:  # the reader is written not to raise; last line of defence
         defects.append(
             Defect(
-                "internal.parser-error",
+                Code.INTERNAL_PARSER_ERROR,
                 f"Internal error reading the message as a bounce ({type(exc).__name__}).",
                 Severity.ERROR,
             )
@@ -369,14 +370,14 @@ def _future(date: datetime | None, chain: Chain, now: datetime) -> list[Defect]:
     out: list[Defect] = []
     limit = now + FUTURE_SLACK
     if date is not None and date > limit:
-        out.append(Defect("date.future", f"The Date field ({date.isoformat()}) is in the future."))
+        out.append(Defect(Code.DATE_FUTURE, f"The Date field ({date.isoformat()}) is in the future."))
     future_hops = [
         h.number for h in chain.hops if h.received.timestamp and h.received.timestamp > limit
     ]
     if future_hops:
         out.append(
             Defect(
-                "hop.future",
+                Code.HOP_FUTURE,
                 f"Received timestamps of hop(s) {', '.join(map(str, future_hops[:10]))} are in "
                 "the future: a wrong clock or a forged trace field.",
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from headerlens.model import Analysis, AuthResults, Chain, Defect, MethodResult, Provenance
+from headerlens.model.codes import Code
 
 
 def final_receiver_results(analysis: Analysis) -> tuple[AuthResults, ...]:
@@ -78,7 +79,7 @@ def duplicate_authserv_id(
     below = ", ".join(where(a) for a in stray[:10])
     more = f" and {len(stray) - 10} more" if len(stray) > 10 else ""
     return Defect(
-        "ar.duplicate-authserv-id",
+        Code.AR_DUPLICATE_AUTHSERV_ID,
         f"Authentication-Results {below}{more} carry the final receiver's authserv-id "
         f"{top.authserv_id}, but sit below a Received line, so they arrived with the message "
         "(forged, or stamped on an earlier pass). Only the top-most block "

@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from headerlens.model.auth import AuthProperty, AuthResults, MethodResult
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.parsers.compauth import explain_method_result
 from headerlens.parsers.digits import is_ascii_digits
@@ -90,7 +91,7 @@ class _Scanner:
             self.pos = k + 1
         self.pos = len(text)
         self.defects.append(
-            Defect("authres.unclosed-comment", "A comment '(' is never closed.", Severity.WARNING)
+            Defect(Code.AUTHRES_UNCLOSED_COMMENT, "A comment '(' is never closed.", Severity.WARNING)
         )
         return text[start:].strip()
 
@@ -116,7 +117,7 @@ class _Scanner:
                 return "".join(out)
             out.append(ch)  # a lone backslash at the very end
         self.defects.append(
-            Defect("authres.unclosed-quote", "A quoted string '\"' is never closed.")
+            Defect(Code.AUTHRES_UNCLOSED_QUOTE, "A quoted string '\"' is never closed.")
         )
         return "".join(out)
 
@@ -172,7 +173,7 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
         if m is None:
             defects.append(
                 Defect(
-                    "authres.arc-no-instance",
+                    Code.AUTHRES_ARC_NO_INSTANCE,
                     "ARC-Authentication-Results does not start with 'i=N;' (RFC 8617 §4.1.1).",
                     Severity.ERROR,
                 )
@@ -184,7 +185,7 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
             if not 1 <= instance <= _ARC_MAX_INSTANCE:
                 defects.append(
                     Defect(
-                        "authres.arc-bad-instance",
+                        Code.AUTHRES_ARC_BAD_INSTANCE,
                         f"ARC instance i={instance} is outside 1..{_ARC_MAX_INSTANCE} "
                         "(RFC 8617 §4.2.1).",
                         Severity.ERROR,
@@ -198,7 +199,7 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
     saw_none = False
 
     if sc.at_end():
-        defects.append(Defect("authres.empty", "The field is empty.", Severity.WARNING))
+        defects.append(Defect(Code.AUTHRES_EMPTY, "The field is empty.", Severity.WARNING))
     else:
         start = sc.pos
         ident = sc.quoted() if sc.peek() == '"' else sc.word(";=/")
@@ -215,7 +216,7 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
             if authserv_id is None:
                 defects.append(
                     Defect(
-                        "authres.no-authserv-id",
+                        Code.AUTHRES_NO_AUTHSERV_ID,
                         "The field does not start with an authserv-id (RFC 8601 §2.2).",
                         Severity.WARNING,
                     )
@@ -226,7 +227,7 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
                 if version != "1":
                     defects.append(
                         Defect(
-                            "authres.version",
+                            Code.AUTHRES_VERSION,
                             f"Version {version!r} is not 1; RFC 8601 §2.2 readers should "
                             "ignore such a field.",
                             Severity.WARNING,
@@ -236,7 +237,7 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
                 junk = sc.skip_to_semicolon()
                 defects.append(
                     Defect(
-                        "authres.junk-after-authserv-id",
+                        Code.AUTHRES_JUNK_AFTER_AUTHSERV_ID,
                         f"Unexpected text {_show(junk)} after the authserv-id was ignored.",
                         Severity.INFO,
                     )
@@ -254,7 +255,7 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
         if not results and not saw_none:
             defects.append(
                 Defect(
-                    "authres.no-results",
+                    Code.AUTHRES_NO_RESULTS,
                     "No method=result clause and no 'none' were found.",
                     Severity.WARNING,
                 )
@@ -262,7 +263,7 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
     if saw_none and results:
         defects.append(
             Defect(
-                "authres.none-with-results",
+                Code.AUTHRES_NONE_WITH_RESULTS,
                 "The field says 'none' but also lists results.",
                 Severity.INFO,
             )
@@ -303,7 +304,7 @@ def _resinfo(sc: _Scanner, defects: list[Defect]) -> MethodResult | str | None:
         junk = (method + " " + sc.skip_to_semicolon()).strip()
         defects.append(
             Defect(
-                "authres.stray-text",
+                Code.AUTHRES_STRAY_TEXT,
                 f"Segment {_show(junk)} is not a method=result clause and was ignored.",
                 Severity.INFO,
             )
@@ -316,7 +317,7 @@ def _resinfo(sc: _Scanner, defects: list[Defect]) -> MethodResult | str | None:
         junk = f"{method}={result} {sc.skip_to_semicolon()}".strip()
         defects.append(
             Defect(
-                "authres.bad-resinfo",
+                Code.AUTHRES_BAD_RESINFO,
                 f"Segment {_show(junk)} does not name a valid method and result; ignored.",
                 Severity.WARNING,
             )
@@ -338,7 +339,7 @@ def _resinfo(sc: _Scanner, defects: list[Defect]) -> MethodResult | str | None:
                 bad = sc.text[sc.pos]
                 sc.pos += 1
             defects.append(
-                Defect("authres.stray-text", f"Unexpected {_show(bad)} ignored.", Severity.INFO)
+                Defect(Code.AUTHRES_STRAY_TEXT, f"Unexpected {_show(bad)} ignored.", Severity.INFO)
             )
             continue
         comments += sc.skip_cfws()
@@ -350,7 +351,7 @@ def _resinfo(sc: _Scanner, defects: list[Defect]) -> MethodResult | str | None:
         if sc.peek() != "=":
             defects.append(
                 Defect(
-                    "authres.stray-text",
+                    Code.AUTHRES_STRAY_TEXT,
                     f"Word {_show(key)} after {method}={result} is not a property; ignored.",
                     Severity.INFO,
                 )
@@ -378,7 +379,7 @@ def _resinfo(sc: _Scanner, defects: list[Defect]) -> MethodResult | str | None:
             else:
                 defects.append(
                     Defect(
-                        "authres.duplicate-reason",
+                        Code.AUTHRES_DUPLICATE_REASON,
                         f"{method}={result} has more than one reason=; the first is kept.",
                         Severity.INFO,
                     )

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.model.received import Boundary, Hop, Received
 from headerlens.parsers.hops import (
@@ -349,7 +350,7 @@ def _set_aside(
         )
         out.append(
             Defect(
-                "chain.stamp-below-hop",
+                Code.CHAIN_STAMP_BELOW_HOP,
                 f"The {e.source} field (header #{e.header_index}) names {said}, but the receiving "
                 "organisation did not write it: it sits where the sender's own fields are (or "
                 "where a receiver appends at the bottom, as Exim's add_header does), so it was "
@@ -376,7 +377,7 @@ def find_boundary(
     if walk is None:
         defects.append(
             Defect(
-                "chain.no-boundary",
+                Code.CHAIN_NO_BOUNDARY,
                 "Every hop is internal to the receiving organisation; no entry point found.",
                 Severity.INFO,
             )
@@ -417,7 +418,7 @@ def find_boundary(
         if used:
             defects.append(
                 Defect(
-                    "chain.spf-ip-not-in-chain",
+                    Code.CHAIN_SPF_IP_NOT_IN_CHAIN,
                     "The client IP stated by the receiver's Received-SPF/Authentication-Results "
                     "matches no usable Received hop; the boundary was chosen from the chain alone.",
                     Severity.INFO,

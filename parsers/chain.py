@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.model.received import Boundary, Chain, Hop, HopRole, Received, Vendor
 from headerlens.parsers.boundary import (
@@ -149,14 +150,14 @@ def _private_external(
     if label.startswith(STAND_IN_RANGES):
         # Examples, test labs and publishers who sanitise traces use these; no real server does.
         defect = Defect(
-            "received.private-ip-external",
+            Code.RECEIVED_PRIVATE_IP_EXTERNAL,
             f"{said}, used only in examples, tests and sanitised copies: SPF checked against "
             "it shows what a lab answers, not what the receiver saw.",
             Severity.INFO,
         )
     else:
         defect = Defect(
-            "received.private-ip-external",
+            Code.RECEIVED_PRIVATE_IP_EXTERNAL,
             f"{said}, not a public one: SPF checked against it means nothing. The receiver "
             "sits behind NAT or a proxy, an internal relay was not recognised, or the line "
             "was forged.",
@@ -198,7 +199,7 @@ def build_chain(
         if ts is None:
             hop_defects = (
                 Defect(
-                    "hop.undated",
+                    Code.HOP_UNDATED,
                     f"Hop {number} has no usable date; its delay is unknown.",
                     Severity.INFO,
                 ),
@@ -210,7 +211,7 @@ def build_chain(
                 if skew:
                     hop_defects = (
                         Defect(
-                            "hop.clock-skew",
+                            Code.HOP_CLOCK_SKEW,
                             f"Hop {number} is stamped {-delay} earlier than the hop before it: "
                             "one of the two servers' clocks is wrong.",
                         ),
@@ -243,5 +244,5 @@ def build_chain(
     hops = _product_runs(hops, boundary.hop_number if boundary else None, hints)
     hops = _private_external(hops, boundary, domain_of)
     if not hops:
-        defects.append(Defect("chain.empty", "The message has no Received fields.", Severity.INFO))
+        defects.append(Defect(Code.CHAIN_EMPTY, "The message has no Received fields.", Severity.INFO))
     return Chain(hops=tuple(hops), total_transit=total, boundary=boundary, defects=tuple(defects))

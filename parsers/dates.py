@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.parsers.digits import ascii_int
 
@@ -111,8 +112,8 @@ _MIN_PLAUSIBLE_YEAR = 1970
 _MAX_PLAUSIBLE_YEAR = 2200
 
 
-def _defect(code: str, message: str, severity: Severity = Severity.WARNING) -> Defect:
-    return Defect(code=f"date.{code}", message=message, severity=severity)
+def _defect(code: Code, message: str, severity: Severity = Severity.WARNING) -> Defect:
+    return Defect(code=code, message=message, severity=severity)
 
 
 def _month_number(word: str) -> int | None:
@@ -231,7 +232,7 @@ def _to_24_hour(text: str) -> tuple[str, Defect | None]:
     hour = int(m.group("h"))
     if not 1 <= hour <= 12:
         return text, _defect(
-            "unparseable",
+            Code.DATE_UNPARSEABLE,
             f"The date {text!r} gives hour {hour} with AM/PM; it could not be understood.",
         )
     hour = hour % 12 + (12 if m.group("ampm").upper() == "P" else 0)
@@ -250,12 +251,12 @@ def _named_zone_in_comment(text: str) -> int | None:
 def _check_plausible(dt: datetime) -> tuple[datetime | None, Defect | None]:
     if dt.year in _PLACEHOLDER_YEARS:
         return None, _defect(
-            "placeholder",
+            Code.DATE_PLACEHOLDER,
             f"The date {dt.date().isoformat()} is a 'zero' placeholder (Exchange/Outlook write "
             "30 Dec 1899 or 1 Jan 1601 when no date was set); treated as missing.",
         )
     if not _MIN_PLAUSIBLE_YEAR <= dt.year <= _MAX_PLAUSIBLE_YEAR:
-        return dt, _defect("implausible", f"The year {dt.year} is implausible for an email.")
+        return dt, _defect(Code.DATE_IMPLAUSIBLE, f"The year {dt.year} is implausible for an email.")
     return dt, None
 
 
@@ -274,7 +275,7 @@ def parse_date(text: str) -> tuple[datetime | None, Defect | None]:
         raise TypeError("parse_date expects str")
     cleaned = " ".join(text.split())
     if not cleaned:
-        return None, _defect("missing", "No date was given.")
+        return None, _defect(Code.DATE_MISSING, "No date was given.")
 
     defect: Defect | None = None
     dt: datetime | None = None
@@ -285,7 +286,7 @@ def parse_date(text: str) -> tuple[datetime | None, Defect | None]:
         return None, clock_defect
     if cleaned != shown:
         defect = _defect(
-            "nonstandard",
+            Code.DATE_NONSTANDARD,
             f"The date {shown!r} uses a 12-hour clock, not RFC 5322 form; it was read as "
             f"{cleaned!r}.",
             Severity.INFO,
@@ -323,17 +324,17 @@ def parse_date(text: str) -> tuple[datetime | None, Defect | None]:
                     zone_known = True
         if dt is not None:
             defect = _defect(
-                "nonstandard",
+                Code.DATE_NONSTANDARD,
                 f"The date {shown!r} is not in RFC 5322 form; it was read leniently.",
                 Severity.INFO,
             )
 
     if dt is None:
-        return None, _defect("unparseable", f"The date {shown!r} could not be understood.")
+        return None, _defect(Code.DATE_UNPARSEABLE, f"The date {shown!r} could not be understood.")
 
     if not zone_known:
         defect = _defect(
-            "no-zone",
+            Code.DATE_NO_ZONE,
             f"The date {shown!r} has no usable time zone; UTC was assumed.",
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.verdicts import HeaderCoverage
 
@@ -94,7 +95,7 @@ def unsigned_instance_defects(
         signed = ", ".join(f"#{i}" for i in c.signed[:10])
         out.append(
             Defect(
-                "dkim.unsigned-instance",
+                Code.DKIM_UNSIGNED_INSTANCE,
                 f"Unsigned instance of signed header: {c.name} at header {extra} is not covered "
                 f"by DKIM {signature}, which signs only {signed} (h= lists it {c.listed} time(s); "
                 "RFC 6376 §5.4.2 takes instances bottom-up). It was most likely added after signing; "

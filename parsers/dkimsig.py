@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from headerlens.model.auth import ARCSeal, ARCSet, AuthResults, DKIMSignature, TagList
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.parsers.digits import is_ascii_digits
 from headerlens.parsers.taglist import parse_tag_list
@@ -28,7 +29,7 @@ _MAX_DIGITS = 76  # RFC 6376 §3.5: l=, t=, x= are at most 76 decimal digits
 _LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\Z")
 
 
-def _defect(code: str, message: str, severity: Severity = Severity.WARNING) -> Defect:
+def _defect(code: Code, message: str, severity: Severity = Severity.WARNING) -> Defect:
     return Defect(code, message, severity)
 
 
@@ -43,7 +44,7 @@ def _int_tag(tags: TagList, name: str, what: str, defects: list[Defect]) -> int 
             # from raising on Python's 4300-digit conversion limit (CVE-2020-10735).
             defects.append(
                 _defect(
-                    "dkim.number-too-long",
+                    Code.DKIM_NUMBER_TOO_LONG,
                     f"{name}= ({what}) has {len(raw)} digits, more than the 76 RFC 6376 §3.5 "
                     "allows; the signature is invalid.",
                     Severity.ERROR,
@@ -51,7 +52,7 @@ def _int_tag(tags: TagList, name: str, what: str, defects: list[Defect]) -> int 
             )
             return None
         return int(raw)
-    defects.append(_defect("dkim.bad-number", f"{name}= ({what}) is not a number: {raw[:40]!r}."))
+    defects.append(_defect(Code.DKIM_BAD_NUMBER, f"{name}= ({what}) is not a number: {raw[:40]!r}."))
     return None
 
 
@@ -65,7 +66,7 @@ def _instance(tags: TagList, defects: list[Defect], kind: str) -> int | None:
     if inst is not None and not 1 <= inst <= ARC_MAX_INSTANCE:
         defects.append(
             _defect(
-                "arc.bad-instance",
+                Code.ARC_BAD_INSTANCE,
                 f"{kind} instance i={inst} is outside 1..{ARC_MAX_INSTANCE} (RFC 8617 §4.2.1).",
                 Severity.ERROR,
             )
@@ -76,7 +77,7 @@ def _instance(tags: TagList, defects: list[Defect], kind: str) -> int | None:
 def _check_required(tags: TagList, required: Iterable[str], kind: str) -> list[Defect]:
     return [
         _defect(
-            "dkim.missing-tag",
+            Code.DKIM_MISSING_TAG,
             f"{kind} lacks the required tag {name}=.",
             Severity.ERROR,
         )
@@ -91,11 +92,11 @@ def _check_algorithm(algorithm: str | None, kind: str) -> list[Defect]:
     if algorithm.lower() == "rsa-sha1":
         return [
             _defect(
-                "dkim.rsa-sha1",
+                Code.DKIM_RSA_SHA1,
                 f"{kind} uses rsa-sha1, which RFC 8301 §3.1 says verifiers must not accept.",
             )
         ]
-    return [_defect("dkim.unknown-algorithm", f"{kind} uses unknown algorithm a={algorithm}.")]
+    return [_defect(Code.DKIM_UNKNOWN_ALGORITHM, f"{kind} uses unknown algorithm a={algorithm}.")]
 
 
 def dns_name_problem(name: str, *, min_labels: int = 1) -> str | None:
@@ -124,7 +125,7 @@ def _check_names(domain: str | None, selector: str | None, kind: str) -> list[De
         if why is not None:
             out.append(
                 _defect(
-                    "dkim.bad-name",
+                    Code.DKIM_BAD_NAME,
                     f"{kind} {tag}= {value[:80]!r} {why}; no key is looked up for it.",
                     Severity.ERROR,
                 )
@@ -146,7 +147,7 @@ def parse_dkim_signature(field: HeaderField) -> DKIMSignature:
 
     version = tags.get("v")
     if not is_ams and version is not None and version != "1":
-        defects.append(_defect("dkim.bad-version", f"v={version!r} is not 1 (RFC 6376 §3.5)."))
+        defects.append(_defect(Code.DKIM_BAD_VERSION, f"v={version!r} is not 1 (RFC 6376 §3.5)."))
     algorithm = tags.get("a")
     defects += _check_algorithm(algorithm, kind)
 
@@ -157,7 +158,7 @@ def parse_dkim_signature(field: HeaderField) -> DKIMSignature:
         # (ValiMail ARC suite case ams_fields_h_empty passes), so it is only noted there.
         defects.append(
             _defect(
-                "dkim.from-not-signed",
+                Code.DKIM_FROM_NOT_SIGNED,
                 f"{kind} h= does not include From (RFC 6376 §5.4 requires it for DKIM).",
                 Severity.INFO if is_ams else Severity.ERROR,
             )
@@ -176,7 +177,7 @@ def parse_dkim_signature(field: HeaderField) -> DKIMSignature:
             if auid_domain != d and not auid_domain.endswith("." + d):
                 defects.append(
                     _defect(
-                        "dkim.auid-mismatch",
+                        Code.DKIM_AUID_MISMATCH,
                         f"i={identity} is not in d={domain} or a subdomain (RFC 6376 §3.5).",
                         Severity.ERROR,
                     )
@@ -189,7 +190,7 @@ def parse_dkim_signature(field: HeaderField) -> DKIMSignature:
     if timestamp is not None and expiration is not None and expiration < timestamp:
         defects.append(
             _defect(
-                "dkim.expires-before-signed",
+                Code.DKIM_EXPIRES_BEFORE_SIGNED,
                 f"x={expiration} is earlier than t={timestamp}; RFC 6376 §3.5 requires x > t.",
                 Severity.ERROR,
             )
@@ -224,13 +225,13 @@ def parse_arc_seal(field: HeaderField) -> ARCSeal:
     if tags.get("h") is not None:
         defects.append(
             _defect(
-                "arc.seal-has-h",
+                Code.ARC_SEAL_HAS_H,
                 "ARC-Seal carries h=, which RFC 8617 §4.1.3 forbids; validators fail the chain.",
                 Severity.ERROR,
             )
         )
     if tags.get("bh") is not None:
-        defects.append(_defect("arc.seal-has-bh", "ARC-Seal carries bh=, which it does not use."))
+        defects.append(_defect(Code.ARC_SEAL_HAS_BH, "ARC-Seal carries bh=, which it does not use."))
     algorithm = tags.get("a")
     defects += _check_algorithm(algorithm, "ARC-Seal")
     cv_raw = tags.get("cv")
@@ -238,7 +239,7 @@ def parse_arc_seal(field: HeaderField) -> ARCSeal:
     if cv is not None and cv not in _CV_VALUES:
         defects.append(
             _defect(
-                "arc.bad-cv",
+                Code.ARC_BAD_CV,
                 f"cv={cv_raw!r} is not none, pass or fail (RFC 8617 §4.4).",
                 Severity.ERROR,
             )
@@ -247,7 +248,7 @@ def parse_arc_seal(field: HeaderField) -> ARCSeal:
     if instance == 1 and cv not in (None, "none"):
         defects.append(
             _defect(
-                "arc.first-cv",
+                Code.ARC_FIRST_CV,
                 f"The first ARC-Seal (i=1) must say cv=none, not cv={cv} (RFC 8617 §5.1.1).",
                 Severity.ERROR,
             )
@@ -255,7 +256,7 @@ def parse_arc_seal(field: HeaderField) -> ARCSeal:
     elif instance is not None and instance > 1 and cv == "none":
         defects.append(
             _defect(
-                "arc.later-cv-none",
+                Code.ARC_LATER_CV_NONE,
                 f"ARC-Seal i={instance} says cv=none; only i=1 may (RFC 8617 §5.1.1).",
                 Severity.ERROR,
             )
@@ -319,7 +320,7 @@ def group_arc_sets(
             if count == 0:
                 defects.append(
                     _defect(
-                        "arc.missing-member",
+                        Code.ARC_MISSING_MEMBER,
                         f"ARC set i={inst} has no {name} (RFC 8617 §4.2).",
                         Severity.ERROR,
                     )
@@ -327,7 +328,7 @@ def group_arc_sets(
             elif count > 1:
                 defects.append(
                     _defect(
-                        "arc.duplicate-member",
+                        Code.ARC_DUPLICATE_MEMBER,
                         f"ARC set i={inst} has {count} {name} fields; RFC 8617 §5.1.1 fails "
                         "such a chain.",
                         Severity.ERROR,
@@ -336,7 +337,7 @@ def group_arc_sets(
         if not 1 <= inst <= ARC_MAX_INSTANCE:
             defects.append(
                 _defect(
-                    "arc.instance-range",
+                    Code.ARC_INSTANCE_RANGE,
                     f"ARC instance i={inst} is outside 1..{ARC_MAX_INSTANCE} (RFC 8617 §4.2.1).",
                     Severity.ERROR,
                 )
@@ -356,7 +357,7 @@ def group_arc_sets(
                 instance=gap,
                 defects=(
                     _defect(
-                        "arc.gap",
+                        Code.ARC_GAP,
                         f"No ARC fields with i={gap} although i={top} exists; the chain has a "
                         "gap (RFC 8617 §5.1.1).",
                         Severity.ERROR,
@@ -365,7 +366,7 @@ def group_arc_sets(
             )
     if unnumbered:
         lost = _defect(
-            "arc.no-instance",
+            Code.ARC_NO_INSTANCE,
             "ARC fields without a usable i= cannot be placed in a set: "
             + ", ".join(unnumbered)
             + ".",

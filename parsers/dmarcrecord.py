@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import NamedTuple
 
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.verdicts import DmarcRecord
 from headerlens.parsers.digits import ascii_int
@@ -37,7 +38,7 @@ class VersionCheck(NamedTuple):
     """
 
     used: bool
-    code: str = ""
+    code: Code | None = None
     why: str = ""
 
 
@@ -69,22 +70,22 @@ def version_check(text: str) -> VersionCheck:
         if value == "DMARC1":
             if stripped != text:
                 why = "white space comes before v=DMARC1"
-                return VersionCheck(True, "dmarc.record.leading-space", why)
+                return VersionCheck(True, Code.DMARC_RECORD_LEADING_SPACE, why)
             if name == "V":
-                return VersionCheck(True, "dmarc.record.upper-v", "the tag name is V, upper case")
+                return VersionCheck(True, Code.DMARC_RECORD_UPPER_V, "the tag name is V, upper case")
             return VersionCheck(True)
         if value.upper() == "DMARC1":
             why = f"the version is v={value}, but the value is case-sensitive: exactly DMARC1"
-            return VersionCheck(False, "dmarc.record.version-case", why)
+            return VersionCheck(False, Code.DMARC_RECORD_VERSION_CASE, why)
         if value.split()[0:1] == ["DMARC1"]:
             why = "v=DMARC1 is not followed by a semicolon, so the version reads as " + repr(value)
-            return VersionCheck(False, "dmarc.record.version", why)
-        return VersionCheck(False, "dmarc.record.version", f"its first tag is v={value}")
+            return VersionCheck(False, Code.DMARC_RECORD_VERSION, why)
+        return VersionCheck(False, Code.DMARC_RECORD_VERSION, f"its first tag is v={value}")
     names = [part.partition("=")[0].strip().lower() for part in text.split(";") if "=" in part]
     if "v" in names:
-        return VersionCheck(False, "dmarc.record.v-not-first", "v= is not its first tag")
+        return VersionCheck(False, Code.DMARC_RECORD_V_NOT_FIRST, "v= is not its first tag")
     if _DMARC_LIKE & set(names) or "dmarc1" in text.lower():
-        return VersionCheck(False, "dmarc.record.no-version", "it has DMARC tags but no v= tag")
+        return VersionCheck(False, Code.DMARC_RECORD_NO_VERSION, "it has DMARC tags but no v= tag")
     return VersionCheck(False)
 
 
@@ -99,14 +100,14 @@ def _uris(value: str, tag: str, defects: list[Defect]) -> tuple[str, ...]:
         if not uri.lower().startswith("mailto:"):
             defects.append(
                 Defect(
-                    "dmarc.record.uri",
+                    Code.DMARC_RECORD_URI,
                     f"{tag}= entry {uri!r} is not a mailto: URI; reporters only send to mailto.",
                 )
             )
         elif "!" in uri:
             defects.append(
                 Defect(
-                    "dmarc.record.uri-size",
+                    Code.DMARC_RECORD_URI_SIZE,
                     f"{tag}= entry {uri!r} has a !size suffix, which RFC 9989 made obsolete.",
                     Severity.INFO,
                 )
@@ -120,7 +121,7 @@ def _choice(tag: str, value: str, allowed: frozenset[str], defects: list[Defect]
         return v
     defects.append(
         Defect(
-            "dmarc.record.value",
+            Code.DMARC_RECORD_VALUE,
             f"{tag}={value!r} is not one of {', '.join(sorted(allowed))}; it is ignored.",
             Severity.ERROR if tag == "p" else Severity.WARNING,
         )
@@ -132,7 +133,7 @@ def _number(tag: str, value: str, high: int | None, defects: list[Defect]) -> in
     n = ascii_int(value.strip())
     if n is not None and (high is None or n <= high):
         return n
-    defects.append(Defect("dmarc.record.value", f"{tag}={value!r} is not a valid number."))
+    defects.append(Defect(Code.DMARC_RECORD_VALUE, f"{tag}={value!r} is not a valid number."))
     return None
 
 
@@ -151,7 +152,7 @@ def parse_dmarc_record(text: str) -> DmarcRecord:
             valid=False,
             defects=(
                 Defect(
-                    "dmarc.record.not-dmarc",
+                    Code.DMARC_RECORD_NOT_DMARC,
                     f"The record does not start with v=DMARC1{why}, so it is not a DMARC record.",
                     Severity.ERROR,
                 ),
@@ -178,12 +179,12 @@ def parse_dmarc_record(text: str) -> DmarcRecord:
     # One finding per kind however many parts have it (a record can hold thousands).
     if bad:
         more = f" (and {len(bad) - 1} more such parts)" if len(bad) > 1 else ""
-        defects.append(Defect("dmarc.record.syntax", f"{bad[0][:80]!r} is not tag=value{more}."))
+        defects.append(Defect(Code.DMARC_RECORD_SYNTAX, f"{bad[0][:80]!r} is not tag=value{more}."))
     if repeated:
         names = ", ".join(f"{n[:20]}=" for n in list(dict.fromkeys(repeated))[:5])
         defects.append(
             Defect(
-                "dmarc.record.duplicate",
+                Code.DMARC_RECORD_DUPLICATE,
                 f"{names} appear{'s' if len(repeated) == 1 else ''} more than once "
                 f"({len(repeated)} repeats); the first of each is used.",
             )
@@ -213,11 +214,11 @@ def parse_dmarc_record(text: str) -> DmarcRecord:
             bad = [o for o in opts if o not in _FO]
             if bad:
                 defects.append(
-                    Defect("dmarc.record.value", f"fo= has unknown option(s) {', '.join(bad)}.")
+                    Defect(Code.DMARC_RECORD_VALUE, f"fo= has unknown option(s) {', '.join(bad)}.")
                 )
             fields[name] = tuple(o for o in opts if o in _FO)
         if name in _LEGACY:
-            defects.append(Defect("dmarc.record.legacy", _LEGACY[name], Severity.INFO))
+            defects.append(Defect(Code.DMARC_RECORD_LEGACY, _LEGACY[name], Severity.INFO))
     unknown = [name for name, _ in tags if name not in _KNOWN]
     if unknown:
         defects.append(unknown_tags(unknown))
@@ -242,7 +243,7 @@ def parse_dmarc_record(text: str) -> DmarcRecord:
     if "p" not in seen:
         defects.append(
             Defect(
-                "dmarc.record.no-p",
+                Code.DMARC_RECORD_NO_P,
                 "The record has no p= tag; "
                 + (
                     "it is read as p=none, because rua= names a report address (RFC 9989 §4.10.1)."
@@ -255,7 +256,7 @@ def parse_dmarc_record(text: str) -> DmarcRecord:
     if not record.is_policy:
         defects.append(
             Defect(
-                "dmarc.record.not-policy",
+                Code.DMARC_RECORD_NOT_POLICY,
                 "The record has no valid p= (or an invalid sp= or np=) and no valid rua= report "
                 "address, so receivers apply no DMARC processing with it (RFC 9989 §4.10.1). "
                 "Publish p=none, p=quarantine or p=reject.",
@@ -275,7 +276,7 @@ def unknown_tags(names: list[str]) -> Defect:
     more = f" and {len(names) - 5} more" if len(names) > 5 else ""
     count = "tag" if len(names) == 1 else f"{len(names)} tags"
     return Defect(
-        "dmarc.record.unknown-tag",
+        Code.DMARC_RECORD_UNKNOWN_TAG,
         f"Unknown {count} {shown}{more} ignored (RFC 9989 §4.7).",
         Severity.INFO,
     )

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from headerlens import budgets
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 
 # RFC 5322 §3.6.8: field-name = 1*ftext, ftext = %d33-57 / %d59-126 (printable ASCII except ":").
@@ -169,14 +170,14 @@ def split_message(data: bytes) -> SplitMessage:
     if first_line.startswith(b"From ") and not _FIELD_RE.match(first_line):
         start += len(first_line)
         defects.append(
-            Defect("input.mbox-line", "An mbox 'From ' separator line was skipped.", Severity.INFO)
+            Defect(Code.INPUT_MBOX_LINE, "An mbox 'From ' separator line was skipped.", Severity.INFO)
         )
         first = _LINE_RE.match(data, start, scan_end)
         first_line = first.group(0) if first is not None else b""
     elif _FROM_SPACE_COLON.match(first_line):
         defects.append(
             Defect(
-                "input.hidden-from",
+                Code.INPUT_HIDDEN_FROM,
                 "The first line is 'From :' (a space before the colon): this tool reads it as "
                 "the From field, but Python's email package and other mbox-aware parsers drop it "
                 "as an mbox envelope line, so they would see no (or another) From.",
@@ -191,7 +192,7 @@ def split_message(data: bytes) -> SplitMessage:
         first_indent = first_line[: len(first_line) - len(stripped)]
         defects.append(
             Defect(
-                "input.indented-start",
+                Code.INPUT_INDENTED_START,
                 "The first header line was indented; the indentation was ignored.",
                 Severity.INFO,
             )
@@ -227,7 +228,7 @@ def split_message(data: bytes) -> SplitMessage:
                 number = _count_line_ends(data, lines_start, pos) + 1 + (start > offset)
                 defects.append(
                     Defect(
-                        "input.unindented-continuation",
+                        Code.INPUT_UNINDENTED_CONTINUATION,
                         f"Line {number} ({text!r}) starts at column 0 but continues the {name} "
                         "field above it (a folded line must start with white space, RFC 5322 "
                         "§2.2.3); it was joined to that field.",
@@ -283,7 +284,7 @@ def split_message(data: bytes) -> SplitMessage:
             text = data[pos:end].decode("utf-8", errors="replace").rstrip("\r\n")[:80]
             defects.append(
                 Defect(
-                    "input.stray-line",
+                    Code.INPUT_STRAY_LINE,
                     f"Line {number + (start > offset)} is not a header field and was skipped: "
                     f"{text!r}",
                 )
@@ -294,18 +295,18 @@ def split_message(data: bytes) -> SplitMessage:
     if joined > _MAX_JOIN_NOTES:
         defects.append(
             Defect(
-                "input.unindented-continuations",
+                Code.INPUT_UNINDENTED_CONTINUATIONS,
                 f"{joined} lines without indentation were joined to the field above them.",
             )
         )
     if skipped > 5:
         defects.append(
-            Defect("input.stray-lines", f"{skipped} lines in the header section were skipped.")
+            Defect(Code.INPUT_STRAY_LINES, f"{skipped} lines in the header section were skipped.")
         )
     if first_stray is not None and after_stray:
         defects.append(
             Defect(
-                "input.parser-differential",
+                Code.INPUT_PARSER_DIFFERENTIAL,
                 f"Line {first_stray + (start > offset)} has no colon: RFC 5322 parsers such as "
                 f"Python's email package end the header section there and treat the "
                 f"{after_stray} field(s) below it as body; this tool keeps them as header fields.",
@@ -408,7 +409,7 @@ def _scan_defects(data: bytes, start: int, end: int) -> list[Defect]:
     if bare_cr:
         out.append(
             Defect(
-                "input.bare-cr",
+                Code.INPUT_BARE_CR,
                 f"{bare_cr} line(s) end in a bare CR (RFC 5322 §2.2 allows only CRLF): a possible "
                 "SMTP smuggling indicator. Python's email parser splits fields there; this tool "
                 "treats the bare CR as a line end as well.",
@@ -417,7 +418,7 @@ def _scan_defects(data: bytes, start: int, end: int) -> list[Defect]:
     if crlf and bare_lf:
         out.append(
             Defect(
-                "input.mixed-eol",
+                Code.INPUT_MIXED_EOL,
                 f"The header section mixes CRLF ({crlf}) and bare LF ({bare_lf}) line ends "
                 "(RFC 5322 §2.2): possible SMTP smuggling, or an edited file.",
             )
@@ -442,7 +443,7 @@ def _scan_defects(data: bytes, start: int, end: int) -> list[Defect]:
     if nuls:
         out.append(
             Defect(
-                "input.nul",
+                Code.INPUT_NUL,
                 f"The header section contains {nuls} NUL byte(s); they are shown as \\x00 and "
                 "never passed on to DNS.",
                 Severity.ERROR,
@@ -454,7 +455,7 @@ def _scan_defects(data: bytes, start: int, end: int) -> list[Defect]:
         except UnicodeDecodeError:
             out.append(
                 Defect(
-                    "input.8bit",
+                    Code.INPUT_8BIT,
                     "The header section holds raw 8-bit bytes that are not UTF-8 (neither "
                     "RFC 2047 encoded words nor RFC 6532 UTF-8); they are shown replaced by "
                     "U+FFFD, the raw bytes are kept.",
@@ -463,7 +464,7 @@ def _scan_defects(data: bytes, start: int, end: int) -> list[Defect]:
         else:
             out.append(
                 Defect(
-                    "input.utf8-headers",
+                    Code.INPUT_UTF8_HEADERS,
                     "The header section holds raw UTF-8 (RFC 6532 internationalised headers).",
                     Severity.INFO,
                 )

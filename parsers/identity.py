@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from email.headerregistry import AddressHeader, HeaderRegistry
 
 from headerlens import budgets
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.textsafe import HIDDEN_FORMAT_CHARS
 
@@ -157,10 +158,10 @@ def domain_notes(domain: str) -> list[Defect]:
         ulabel = domain.encode("ascii").decode("idna") if domain.isascii() else domain
         alabel = domain if domain.isascii() else domain.encode("idna").decode("ascii")
     except (UnicodeError, ValueError):
-        return [Defect("identity.bad-idn", f"The domain {_show(domain)} is not a valid IDN.")]
+        return [Defect(Code.IDENTITY_BAD_IDN, f"The domain {_show(domain)} is not a valid IDN.")]
     notes.append(
         Defect(
-            "identity.idn",
+            Code.IDENTITY_IDN,
             f"The author domain is internationalised: shown {_show(ulabel)}, looked up in DNS "
             f"as {alabel}.",
             Severity.INFO,
@@ -171,7 +172,7 @@ def domain_notes(domain: str) -> list[Defect]:
         if len(scripts) > 1:
             notes.append(
                 Defect(
-                    "identity.mixed-script",
+                    Code.IDENTITY_MIXED_SCRIPT,
                     f"The domain label {_show(label)} mixes scripts ({', '.join(sorted(scripts))}):"
                     " a look-alike (homograph) domain is likely.",
                     Severity.ERROR,
@@ -186,7 +187,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
     if not from_fields:
         defects.append(
             Defect(
-                "identity.no-from",
+                Code.IDENTITY_NO_FROM,
                 "The message has no From field (RFC 5322 §3.6 requires one): there is no author "
                 "domain, so DMARC does not apply.",
             )
@@ -195,7 +196,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
     if len(from_fields) > 1:
         defects.append(
             Defect(
-                "identity.multiple-from",
+                Code.IDENTITY_MULTIPLE_FROM,
                 f"The message has {len(from_fields)} From fields (RFC 5322 §3.6 allows one): "
                 + "; ".join(_show(f.value) for f in from_fields[:5])
                 + ". Mail clients may show one while DMARC checks another (RFC 7489 §6.6.1); "
@@ -210,7 +211,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         value = _ROOT_DOT.sub(r"\1", value)
         defects.append(
             Defect(
-                "identity.from-root-dot",
+                Code.IDENTITY_FROM_ROOT_DOT,
                 f"The From address ends its domain with a dot ({_show(from_fields[0].value)}): "
                 "that is the same domain written in absolute form, so DMARC is evaluated for it "
                 "without the dot. Receivers that fail to parse it skip DMARC, a known evasion.",
@@ -229,7 +230,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
     if depth > 20:
         defects.append(
             Defect(
-                "identity.from-unparseable",
+                Code.IDENTITY_FROM_UNPARSEABLE,
                 f"The From field nests comments {depth} deep; it was not parsed (such input "
                 "crashes Python's address parser with RecursionError).",
                 Severity.ERROR,
@@ -241,7 +242,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         # email package, whose parsers recurse on long ':' runs (CVE-2023-36632).
         defects.append(
             Defect(
-                "identity.from-group",
+                Code.IDENTITY_FROM_GROUP,
                 f"The From field {_show(value)} uses group or obsolete route syntax: clients "
                 "show different addresses (CERT VU#517845), so no author domain is guessed.",
                 Severity.ERROR,
@@ -252,7 +253,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
     if header is None:
         defects.append(
             Defect(
-                "identity.from-unparseable",
+                Code.IDENTITY_FROM_UNPARSEABLE,
                 f"The From field {_show(value)} could not be parsed ({error}).",
                 Severity.ERROR,
             )
@@ -263,7 +264,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
     if legacy is not None and set(legacy) != set(addresses):
         defects.append(
             Defect(
-                "identity.parsers-disagree",
+                Code.IDENTITY_PARSERS_DISAGREE,
                 f"Address parsers disagree on the From field {_show(value)}: strict reading "
                 f"{list(addresses)}, legacy reading {list(legacy)}. The strict reading is used, "
                 "with low confidence.",
@@ -274,7 +275,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
     if syntax:
         defects.append(
             Defect(
-                "identity.from-syntax",
+                Code.IDENTITY_FROM_SYNTAX,
                 f"The From field is not valid RFC 5322 syntax ({type(syntax[0]).__name__}).",
             )
         )
@@ -282,7 +283,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
     if len(addresses) > 1:
         defects.append(
             Defect(
-                "identity.from-multiple",
+                Code.IDENTITY_FROM_MULTIPLE,
                 f"The From field lists {len(addresses)} addresses"
                 + (
                     f" in {len(domains)} domains ({', '.join(domains)}): DMARC cannot pick one "
@@ -298,7 +299,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         if "@" in name or "\x00" in name:
             defects.append(
                 Defect(
-                    "identity.display-name-address",
+                    Code.IDENTITY_DISPLAY_NAME_ADDRESS,
                     f"The display name {_show(name)} looks like an address, but the message is "
                     f"from {_show(a.addr_spec)}: display-name spoofing.",
                     Severity.ERROR,
@@ -307,7 +308,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         if "@" in a.username or "<" in a.username:
             defects.append(
                 Defect(
-                    "identity.quoted-local-part",
+                    Code.IDENTITY_QUOTED_LOCAL_PART,
                     f"The quoted local part {_show(a.username)} contains '@' or '<': the real "
                     f"domain is {a.domain or '(none)'}.",
                     Severity.ERROR,
@@ -328,13 +329,13 @@ def _literal_note(address: str, domain: str | None) -> Defect:
     """The finding for a From address with a domain literal (see :func:`literal_domain`)."""
     if domain is None:
         return Defect(
-            "identity.from-address-literal",
+            Code.IDENTITY_FROM_ADDRESS_LITERAL,
             f"The From address {_show(address)} names an IP address, not a domain: there is no "
             "author domain, so DMARC cannot be applied and nothing authenticates the sender.",
             Severity.ERROR,
         )
     return Defect(
-        "identity.from-domain-literal",
+        Code.IDENTITY_FROM_DOMAIN_LITERAL,
         f"The From address {_show(address)} writes the domain in brackets, as a domain literal, "
         f"where only IP addresses belong (RFC 5321 §4.1.3); clients show it as {domain}, so "
         f"DMARC is evaluated for {domain}. Receivers that find no domain in it skip DMARC.",
@@ -351,7 +352,7 @@ def hidden_chars(field_name: str, text: str) -> Defect:
     )
     more = f" and {len(found) - 5} more" if len(found) > 5 else ""
     return Defect(
-        "display.hidden-chars",
+        Code.DISPLAY_HIDDEN_CHARS,
         f"The {field_name} field contains invisible characters that can reorder or hide text "
         f"({named}{more}); they are shown as visible escapes.",
         Severity.ERROR,

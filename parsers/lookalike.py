@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 from headerlens import budgets
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.parsers.spoofed_brands import SPOOFED_BRANDS
 
@@ -93,7 +94,7 @@ def _finding(author: str, shown: str, target: str, what: str) -> Defect:
     except UnicodeError:
         looked_up = "(not a valid IDN)"
     return Defect(
-        "identity.confusable-domain",
+        Code.IDENTITY_CONFUSABLE_DOMAIN,
         f"The From domain {shown!r} (looked up in DNS as {looked_up}) looks the same as "
         f"{target}, {what}, but is written in other characters (UTS #39 confusable "
         "skeletons are equal): a look-alike domain. Nothing about it is related to "

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.parsers.taglist import parse_tag_list
 
@@ -29,7 +30,7 @@ class PolicyReading:
 
 
 def _pick(
-    texts: Sequence[str], prefix: str, kind: str, code: str
+    texts: Sequence[str], prefix: str, kind: str, code: Code
 ) -> tuple[str | None, list[Defect]]:
     """The one record starting with ``prefix``; more than one means none is used."""
     found = [t for t in texts if t.strip().startswith(prefix)]
@@ -38,7 +39,7 @@ def _pick(
     if len(found) > 1:
         return None, [
             Defect(
-                f"{code}.multiple",
+                code,
                 f"{len(found)} {kind} records are published at one name: receivers then use "
                 "none of them. Keep exactly one.",
                 Severity.ERROR,
@@ -48,11 +49,11 @@ def _pick(
 
 
 def _tag_problems(
-    text: str, code: str, kind: str
+    text: str, code: Code, kind: str
 ) -> tuple[tuple[tuple[str, str], ...], list[Defect]]:
     parsed = parse_tag_list(text)
     problems = [
-        Defect(f"{code}.syntax", f"{kind} record: {d.message}", Severity.WARNING)
+        Defect(code, f"{kind} record: {d.message}", Severity.WARNING)
         for d in parsed.defects
     ]
     return parsed.tags, problems
@@ -60,7 +61,7 @@ def _tag_problems(
 
 def read_mta_sts(texts: Sequence[str]) -> PolicyReading:
     """``_mta-sts.DOMAIN`` TXT (RFC 8461 §3.1): ``v=STSv1; id=...``."""
-    record, problems = _pick(texts, "v=STSv1", "MTA-STS", "mta-sts")
+    record, problems = _pick(texts, "v=STSv1", "MTA-STS", Code.MTA_STS_MULTIPLE)
     if record is None:
         words = (
             ()
@@ -71,17 +72,17 @@ def read_mta_sts(texts: Sequence[str]) -> PolicyReading:
             )
         )
         return PolicyReading(None, (), words, tuple(problems))
-    tags, problems = _tag_problems(record, "mta-sts", "MTA-STS")
+    tags, problems = _tag_problems(record, Code.MTA_STS_SYNTAX, "MTA-STS")
     first = tags[0][0] if tags else ""
     if first != "v":
         problems.append(
-            Defect("mta-sts.version", "MTA-STS record must start with v=STSv1.", Severity.ERROR)
+            Defect(Code.MTA_STS_VERSION, "MTA-STS record must start with v=STSv1.", Severity.ERROR)
         )
     sts_id = next((v for k, v in tags if k == "id"), None)
     if sts_id is None:
         problems.append(
             Defect(
-                "mta-sts.no-id",
+                Code.MTA_STS_NO_ID,
                 "MTA-STS record has no id=: senders ignore it (RFC 8461 §3.1).",
                 Severity.ERROR,
             )
@@ -89,7 +90,7 @@ def read_mta_sts(texts: Sequence[str]) -> PolicyReading:
     elif not _STS_ID_RE.match(sts_id):
         problems.append(
             Defect(
-                "mta-sts.bad-id",
+                Code.MTA_STS_BAD_ID,
                 f"MTA-STS id={sts_id!r} is not 1-32 letters and digits (RFC 8461 §3.1): senders "
                 "ignore the record.",
                 Severity.ERROR,
@@ -109,7 +110,7 @@ def read_mta_sts(texts: Sequence[str]) -> PolicyReading:
 
 def read_tls_rpt(texts: Sequence[str]) -> PolicyReading:
     """``_smtp._tls.DOMAIN`` TXT (RFC 8460 §3): ``v=TLSRPTv1; rua=mailto:...,https://...``."""
-    record, problems = _pick(texts, "v=TLSRPTv1", "TLS-RPT", "tls-rpt")
+    record, problems = _pick(texts, "v=TLSRPTv1", "TLS-RPT", Code.TLS_RPT_MULTIPLE)
     if record is None:
         words = (
             ()
@@ -120,13 +121,13 @@ def read_tls_rpt(texts: Sequence[str]) -> PolicyReading:
             )
         )
         return PolicyReading(None, (), words, tuple(problems))
-    tags, problems = _tag_problems(record, "tls-rpt", "TLS-RPT")
+    tags, problems = _tag_problems(record, Code.TLS_RPT_SYNTAX, "TLS-RPT")
     rua = next((v for k, v in tags if k == "rua"), None)
     uris: list[str] = []
     if rua is None:
         problems.append(
             Defect(
-                "tls-rpt.no-rua",
+                Code.TLS_RPT_NO_RUA,
                 "TLS-RPT record has no rua=: no report can be sent (RFC 8460 §3).",
                 Severity.ERROR,
             )
@@ -137,7 +138,7 @@ def read_tls_rpt(texts: Sequence[str]) -> PolicyReading:
             if not uri.lower().startswith(("mailto:", "https://")):
                 problems.append(
                     Defect(
-                        "tls-rpt.bad-uri",
+                        Code.TLS_RPT_BAD_URI,
                         f"TLS-RPT rua {uri!r} is neither mailto: nor https: (RFC 8460 §3); write "
                         f"it as mailto:{uri}"
                         if "@" in uri
@@ -156,10 +157,10 @@ def read_bimi(texts: Sequence[str], dmarc_policy: str | None) -> PolicyReading:
     mailbox providers show a BIMI logo only under an enforcing policy (quarantine or reject).
     The logo and the certificate are not fetched.
     """
-    record, problems = _pick(texts, "v=BIMI1", "BIMI", "bimi")
+    record, problems = _pick(texts, "v=BIMI1", "BIMI", Code.BIMI_MULTIPLE)
     if record is None:
         return PolicyReading(None, (), (), tuple(problems))
-    tags, problems = _tag_problems(record, "bimi", "BIMI")
+    tags, problems = _tag_problems(record, Code.BIMI_SYNTAX, "BIMI")
     logo = next((v for k, v in tags if k == "l"), "")
     cert = next((v for k, v in tags if k == "a"), "")
     if not logo and not cert:
@@ -169,11 +170,11 @@ def read_bimi(texts: Sequence[str], dmarc_policy: str | None) -> PolicyReading:
             ("The BIMI record declines to show a logo (l= and a= empty).",),
             tuple(problems),
         )
-    for tag, value in (("l", logo), ("a", cert)):
+    for tag, value, code in (("l", logo, Code.BIMI_L_NOT_HTTPS), ("a", cert, Code.BIMI_A_NOT_HTTPS)):
         if value and not value.lower().startswith("https://"):
             problems.append(
                 Defect(
-                    f"bimi.{tag}-not-https",
+                    code,
                     f"BIMI {tag}={value!r} must be an https:// URL.",
                     Severity.ERROR,
                 )
@@ -181,7 +182,7 @@ def read_bimi(texts: Sequence[str], dmarc_policy: str | None) -> PolicyReading:
     if logo and not logo.lower().split("?", 1)[0].endswith(".svg"):
         problems.append(
             Defect(
-                "bimi.logo-not-svg",
+                Code.BIMI_LOGO_NOT_SVG,
                 f"BIMI l={logo!r} is not an SVG file (BIMI needs SVG Tiny PS).",
                 Severity.WARNING,
             )
@@ -190,7 +191,7 @@ def read_bimi(texts: Sequence[str], dmarc_policy: str | None) -> PolicyReading:
         shown = f"p={dmarc_policy}" if dmarc_policy else "no DMARC policy"
         problems.append(
             Defect(
-                "bimi.dmarc-not-enforced",
+                Code.BIMI_DMARC_NOT_ENFORCED,
                 f"BIMI logos are shown only when DMARC is enforced (p=quarantine or p=reject); "
                 f"this domain has {shown}.",
                 Severity.WARNING,

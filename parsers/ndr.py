@@ -19,6 +19,7 @@ from email import policy
 from flufl.bounce import all_failures
 
 from headerlens import budgets
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField
 from headerlens.model.ndr import FailedRecipient, NdrFormat, NonDelivery, OriginalKind
 from headerlens.parsers import ndr_text
@@ -423,7 +424,7 @@ def _flufl(data: bytes, defects: list[Defect]) -> list[str]:
     try:
         temporary, permanent = all_failures(email.message_from_bytes(head, policy=policy.compat32))
     except Exception as exc:  # a detector's bug must not take the analysis down
-        defects.append(Defect("ndr.detector", f"flufl.bounce failed ({type(exc).__name__})."))
+        defects.append(Defect(Code.NDR_DETECTOR, f"flufl.bounce failed ({type(exc).__name__})."))
         return []
     found = sorted({a.decode("utf-8", "replace") for a in permanent | temporary})
     return [a for a in found if "@" in a and len(a) < 320 and '"' not in a]

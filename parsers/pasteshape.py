@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 
 _LINE_END = re.compile(rb"\r\n|\n|\r")
@@ -79,7 +80,7 @@ def _strip_gmail_summary(data: bytes) -> tuple[bytes, Defect | None]:
     # Whatever the buttons row left (tabs, blank lines) before the first field goes too.
     rest = rest.lstrip(b" \t\r\n")
     note = Defect(
-        "input.paste-gmail-summary",
+        Code.INPUT_PASTE_GMAIL_SUMMARY,
         f'The paste starts with Gmail\'s "Show original" summary ({last_button - first + 1} '
         "lines: Message ID, Created at, From, To, Subject, SPF, DKIM, DMARC, buttons). Those rows "
         "are Gmail's page, not header fields: they were left out and the message below them was "
@@ -109,7 +110,7 @@ def _undouble_line_ends(data: bytes) -> tuple[bytes, Defect | None]:
     ):
         return data, None
     note = Defect(
-        "input.paste-double-spaced",
+        Code.INPUT_PASTE_DOUBLE_SPACED,
         f"Every line end of the paste was doubled ({shown}), which would end the header after "
         "the first field; the doubled line ends were collapsed to one.",
         Severity.WARNING,
@@ -131,7 +132,7 @@ def _unquote(data: bytes) -> tuple[bytes, Defect | None]:
     if not _FIELD_LINE.match(out.lstrip()):
         return data, None
     note = Defect(
-        "input.paste-quoted",
+        Code.INPUT_PASTE_QUOTED,
         "Every line of the paste was quoted with '>' (copied from a forwarded or replied copy); "
         "the quote marks were removed. Signatures over a quoted copy rarely verify.",
         Severity.WARNING,

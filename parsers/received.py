@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.received import Received
 from headerlens.parsers.dates import parse_date
@@ -137,22 +138,22 @@ def _parse_from(
             if normalize_ip(f"[{lit}]") is None:
                 defects.append(
                     _defect(
-                        "bad-ip",
+                        Code.RECEIVED_BAD_IP,
                         f"The address literal [{lit[:60]}] is not a valid IP address "
                         "(RFC 5321 §4.1.3); it is not used.",
                     )
                 )
     if first is None and not clause.comments:
-        defects.append(_defect("empty-from", "The 'from' clause is empty."))
+        defects.append(_defect(Code.RECEIVED_EMPTY_FROM, "The 'from' clause is empty."))
     elif rec["from_helo"] is None and rec["from_ip"] is None and rdns is None:
-        defects.append(_defect("empty-helo", "The 'from' clause names no host and no address."))
+        defects.append(_defect(Code.RECEIVED_EMPTY_HELO, "The 'from' clause names no host and no address."))
 
 
 def _parse_by(clause: Clause, rec: dict[str, str | None], defects: list[Defect]) -> None:
     first = clause.words[0] if clause.words else None
     rec["by"] = _host(first)
     if rec["by"] is None:
-        defects.append(_defect("empty-by", "The 'by' clause names no receiving host."))
+        defects.append(_defect(Code.RECEIVED_EMPTY_BY, "The 'by' clause names no receiving host."))
     else:
         rec["by_ip"] = normalize_ip(rec["by"])
     for comment in clause.comments:
@@ -267,8 +268,8 @@ def _tls_from_comments(comments: list[str], rec: dict[str, str | None]) -> None:
             rec["envelope_from"] = em.group(1)
 
 
-def _defect(code: str, message: str, severity: Severity = Severity.WARNING) -> Defect:
-    return Defect(code=f"received.{code}", message=message, severity=severity)
+def _defect(code: Code, message: str, severity: Severity = Severity.WARNING) -> Defect:
+    return Defect(code=code, message=message, severity=severity)
 
 
 def _strip_angle(word: str) -> str:
@@ -311,7 +312,7 @@ def parse_received(value: str) -> Received:
     )
     if not text:
         return Received(
-            raw=raw, defects=(_defect("empty", "The Received field is empty.", Severity.ERROR),)
+            raw=raw, defects=(_defect(Code.RECEIVED_EMPTY, "The Received field is empty.", Severity.ERROR),)
         )
 
     clause_text, date_text = split_date(text)
@@ -349,7 +350,7 @@ def parse_received(value: str) -> Received:
     if "" in by_kw and by_kw[""].words and not clauses[0].keyword:
         defects.append(
             _defect(
-                "unknown-words",
+                Code.RECEIVED_UNKNOWN_WORDS,
                 f"Text before the first clause keyword: {' '.join(by_kw[''].words)!r}.",
                 Severity.INFO,
             )
@@ -381,16 +382,16 @@ def parse_received(value: str) -> Received:
     if "from" not in by_kw and "by" not in by_kw:
         if rec["server_software"] == "qmail":
             defects.append(
-                _defect("local", "qmail local injection: no 'from' or 'by' clause.", Severity.INFO)
+                _defect(Code.RECEIVED_LOCAL, "qmail local injection: no 'from' or 'by' clause.", Severity.INFO)
             )
         else:
-            defects.append(_defect("no-clauses", "Neither a 'from' nor a 'by' clause was found."))
+            defects.append(_defect(Code.RECEIVED_NO_CLAUSES, "Neither a 'from' nor a 'by' clause was found."))
     elif "by" not in by_kw:
-        defects.append(_defect("no-by", "No 'by' clause: the receiving host is not named."))
+        defects.append(_defect(Code.RECEIVED_NO_BY, "No 'by' clause: the receiving host is not named."))
 
     timestamp = None
     if date_text is None:
-        defects.append(_defect("no-date", "The line carries no date."))
+        defects.append(_defect(Code.RECEIVED_NO_DATE, "The line carries no date."))
     else:
         timestamp, date_defect = parse_date(date_text)
         if date_defect is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from headerlens.model.auth import ReceivedSPF
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 
 # RFC 7208 §2.6 results; "error"/"unknown" are RFC 4408-era spellings still seen in old mail.
@@ -37,13 +38,13 @@ def parse_received_spf(field: HeaderField) -> ReceivedSPF:
     result: str | None = word.lower() or None
     if result is None:
         defects.append(
-            Defect("received-spf.empty", "The field has no SPF result.", Severity.WARNING)
+            Defect(Code.RECEIVED_SPF_EMPTY, "The field has no SPF result.", Severity.WARNING)
         )
     elif "=" in word:
         # No result at all, the field starts with key=value pairs.
         defects.append(
             Defect(
-                "received-spf.no-result",
+                Code.RECEIVED_SPF_NO_RESULT,
                 "The field does not start with an SPF result (RFC 7208 §9.1).",
                 Severity.WARNING,
             )
@@ -52,7 +53,7 @@ def parse_received_spf(field: HeaderField) -> ReceivedSPF:
     elif result in _LEGACY_RESULTS:
         defects.append(
             Defect(
-                "received-spf.legacy-result",
+                Code.RECEIVED_SPF_LEGACY_RESULT,
                 f"Result {word!r} is an RFC 4408 spelling; RFC 7208 says "
                 f"{'temperror' if result == 'error' else 'permerror'}.",
                 Severity.INFO,
@@ -61,7 +62,7 @@ def parse_received_spf(field: HeaderField) -> ReceivedSPF:
     elif result not in _RESULTS:
         defects.append(
             Defect(
-                "received-spf.unknown-result",
+                Code.RECEIVED_SPF_UNKNOWN_RESULT,
                 f"Result {word!r} is not an RFC 7208 §2.6 result.",
                 Severity.WARNING,
             )
@@ -74,7 +75,7 @@ def parse_received_spf(field: HeaderField) -> ReceivedSPF:
         if not closed:
             defects.append(
                 Defect(
-                    "received-spf.unclosed-comment",
+                    Code.RECEIVED_SPF_UNCLOSED_COMMENT,
                     "The comment '(' is never closed.",
                     Severity.WARNING,
                 )
@@ -87,7 +88,7 @@ def parse_received_spf(field: HeaderField) -> ReceivedSPF:
         if not eq or not _KEY_RE.match(key):
             defects.append(
                 Defect(
-                    "received-spf.bad-pair",
+                    Code.RECEIVED_SPF_BAD_PAIR,
                     f"Text {_show(chunk)} is not a key=value pair; ignored.",
                     Severity.INFO,
                 )

@@ -6,6 +6,7 @@ import ipaddress
 import re
 
 from headerlens import budgets
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.spf import MacroToken, SpfMacro, SpfMechanism, SpfModifier, SpfRecord, SpfTerm
 from headerlens.parsers.digits import is_ascii_digits
@@ -29,7 +30,7 @@ _SINGLE_CIDR = re.compile(r"(.*?)(?:/([0-9]+))?", re.DOTALL)
 class _SyntaxProblem(ValueError):
     """Internal: carries one syntax error up to the term parser (never leaves this module)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: Code, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -75,26 +76,26 @@ def _macro_tokens(text: str, *, explanation: bool) -> tuple[tuple[MacroToken, ..
                 continue
             if nxt != "{":
                 raise _SyntaxProblem(
-                    "spf.bad-macro", f"'%' must be followed by '{{', '%', '_' or '-' in {text!r}"
+                    Code.SPF_BAD_MACRO, f"'%' must be followed by '{{', '%', '_' or '-' in {text!r}"
                 )
             close = text.find("}", i + 2)
             if close < 0:
-                raise _SyntaxProblem("spf.bad-macro", f"unterminated macro in {text!r}")
+                raise _SyntaxProblem(Code.SPF_BAD_MACRO, f"unterminated macro in {text!r}")
             body = text[i + 2 : close]
             m = _MACRO_BODY.fullmatch(body)
             if not m:
-                raise _SyntaxProblem("spf.bad-macro", f"malformed macro %{{{body}}}")
+                raise _SyntaxProblem(Code.SPF_BAD_MACRO, f"malformed macro %{{{body}}}")
             letter = m.group(1)
             low = letter.lower()
             allowed = _MACRO_LETTERS | _EXP_ONLY_LETTERS if explanation else _MACRO_LETTERS
             if low not in allowed:
                 where = "" if low in _EXP_ONLY_LETTERS else " any"
                 raise _SyntaxProblem(
-                    "spf.bad-macro", f"macro letter {letter!r} is not allowed in{where} domain-spec"
+                    Code.SPF_BAD_MACRO, f"macro letter {letter!r} is not allowed in{where} domain-spec"
                 )
             digits = int(m.group(2)) if m.group(2) else None
             if digits == 0:
-                raise _SyntaxProblem("spf.bad-macro", f"macro %{{{body}}}: digit must be nonzero")
+                raise _SyntaxProblem(Code.SPF_BAD_MACRO, f"macro %{{{body}}}: digit must be nonzero")
             if buf:
                 tokens.append("".join(buf))
                 buf = []
@@ -117,7 +118,7 @@ def _macro_tokens(text: str, *, explanation: bool) -> tuple[tuple[MacroToken, ..
             ends_with_macro = False
             i += 1
             continue
-        raise _SyntaxProblem("spf.bad-char", f"character {ch!r} not allowed in {text!r}")
+        raise _SyntaxProblem(Code.SPF_BAD_CHAR, f"character {ch!r} not allowed in {text!r}")
     if buf:
         tokens.append("".join(buf))
     return tuple(tokens), ends_with_macro
@@ -140,7 +141,7 @@ def parse_macro_string(
 def _domain_spec(text: str) -> tuple[MacroToken, ...]:
     """Validate a domain-spec (§7.1: macro-string domain-end); raises _SyntaxProblem."""
     if not text:
-        raise _SyntaxProblem("spf.empty-domain-spec", "domain-spec is empty")
+        raise _SyntaxProblem(Code.SPF_EMPTY_DOMAIN_SPEC, "domain-spec is empty")
     tokens, ends_with_macro = _macro_tokens(text, explanation=False)
     if ends_with_macro:
         return tokens
@@ -150,7 +151,7 @@ def _domain_spec(text: str) -> tuple[MacroToken, ...]:
     dot = tail.rfind(".")
     if dot < 0 or not is_toplabel(tail[dot + 1 :]):
         raise _SyntaxProblem(
-            "spf.bad-domain-spec",
+            Code.SPF_BAD_DOMAIN_SPEC,
             f"domain-spec {text!r} must end with a dot and a valid top label, or a macro",
         )
     return tokens
@@ -169,14 +170,14 @@ def _cidr(digits: str | None, limit: int, term: str) -> int | None:
     if digits is None:
         return None
     if (len(digits) > 1 and digits[0] == "0") or int(digits) > limit:
-        raise _SyntaxProblem("spf.bad-cidr", f"invalid prefix length /{digits} in {term!r}")
+        raise _SyntaxProblem(Code.SPF_BAD_CIDR, f"invalid prefix length /{digits} in {term!r}")
     return int(digits)
 
 
 def _ip_mechanism(qualifier: str, name: str, rest: str, raw: str) -> SpfMechanism:
     """ip4:/ip6: with an optional prefix length (§5.6)."""
     if not rest.startswith(":"):
-        raise _SyntaxProblem("spf.bad-ip", f"{name} needs ':' and an address in {raw!r}")
+        raise _SyntaxProblem(Code.SPF_BAD_IP, f"{name} needs ':' and an address in {raw!r}")
     m = _SINGLE_CIDR.fullmatch(rest[1:])
     assert m is not None  # the pattern matches any text
     addr_text = m.group(1)
@@ -191,7 +192,7 @@ def _ip_mechanism(qualifier: str, name: str, rest: str, raw: str) -> SpfMechanis
                 raise ValueError(addr_text)
             addr = ipaddress.IPv6Address(addr_text)
     except ValueError:
-        raise _SyntaxProblem("spf.bad-ip", f"invalid address {addr_text!r} in {raw!r}") from None
+        raise _SyntaxProblem(Code.SPF_BAD_IP, f"invalid address {addr_text!r} in {raw!r}") from None
     net = ipaddress.ip_network(f"{addr}/{limit if prefix is None else prefix}", strict=False)
     return SpfMechanism(qualifier, name, raw, network=str(net))
 
@@ -207,10 +208,10 @@ def _domain_mechanism(qualifier: str, name: str, rest: str, raw: str) -> SpfMech
         cidr6 = _cidr(m.group(3), 128, raw)
     if rest == "":
         if name in ("include", "exists"):
-            raise _SyntaxProblem("spf.bad-term", f"{name} needs ':' and a domain in {raw!r}")
+            raise _SyntaxProblem(Code.SPF_BAD_TERM, f"{name} needs ':' and a domain in {raw!r}")
         return SpfMechanism(qualifier, name, raw, cidr4=cidr4, cidr6=cidr6)
     if not rest.startswith(":"):
-        raise _SyntaxProblem("spf.bad-term", f"unexpected {rest!r} after {name} in {raw!r}")
+        raise _SyntaxProblem(Code.SPF_BAD_TERM, f"unexpected {rest!r} after {name} in {raw!r}")
     spec = rest[1:]
     tokens = _domain_spec(spec)
     return SpfMechanism(
@@ -229,14 +230,14 @@ def _parse_term(raw: str) -> SpfTerm:
         return SpfModifier(name, value, raw, macro=tokens)
     mech = _MECHANISM.fullmatch(raw)
     if not mech:
-        raise _SyntaxProblem("spf.bad-term", f"not a mechanism or modifier: {raw!r}")
+        raise _SyntaxProblem(Code.SPF_BAD_TERM, f"not a mechanism or modifier: {raw!r}")
     qualifier = mech.group(1) or "+"
     name, rest = mech.group(2).lower(), mech.group(3)
     if name not in MECHANISMS:
-        raise _SyntaxProblem("spf.unknown-mechanism", f"unknown mechanism {raw!r}")
+        raise _SyntaxProblem(Code.SPF_UNKNOWN_MECHANISM, f"unknown mechanism {raw!r}")
     if name == "all":
         if rest:
-            raise _SyntaxProblem("spf.bad-term", f"'all' takes no argument: {raw!r}")
+            raise _SyntaxProblem(Code.SPF_BAD_TERM, f"'all' takes no argument: {raw!r}")
         return SpfMechanism(qualifier, name, raw)
     if name in ("ip4", "ip6"):
         return _ip_mechanism(qualifier, name, rest, raw)
@@ -249,22 +250,22 @@ def _advice(terms: tuple[SpfTerm, ...]) -> list[Defect]:
     mechs = [t for t in terms if isinstance(t, SpfMechanism)]
     names = [m.name for m in mechs]
     if "ptr" in names:
-        out.append(Defect("spf.ptr", "the ptr mechanism is slow and SHOULD NOT be used (§5.5)"))
+        out.append(Defect(Code.SPF_PTR, "the ptr mechanism is slow and SHOULD NOT be used (§5.5)"))
     if "all" in names:
         first_all = mechs[names.index("all")]
         if first_all.qualifier == "+":
-            out.append(Defect("spf.pass-all", "'+all' authorises every host on the Internet"))
+            out.append(Defect(Code.SPF_PASS_ALL, "'+all' authorises every host on the Internet"))
         if names.index("all") < len(names) - 1:
             out.append(
                 Defect(
-                    "spf.after-all",
+                    Code.SPF_AFTER_ALL,
                     "mechanisms after 'all' are never evaluated (§5.1)",
                     Severity.INFO,
                 )
             )
         if any(isinstance(t, SpfModifier) and t.name == "redirect" for t in terms):
             out.append(
-                Defect("spf.redirect-ignored", "redirect= is ignored when 'all' is present (§6.1)")
+                Defect(Code.SPF_REDIRECT_IGNORED, "redirect= is ignored when 'all' is present (§6.1)")
             )
     dns_terms = sum(m.queries_dns for m in mechs) + sum(
         1 for t in terms if isinstance(t, SpfModifier) and t.name == "redirect"
@@ -273,7 +274,7 @@ def _advice(terms: tuple[SpfTerm, ...]) -> list[Defect]:
     if dns_terms > limit:
         out.append(
             Defect(
-                "spf.too-many-lookups",
+                Code.SPF_TOO_MANY_LOOKUPS,
                 f"{dns_terms} DNS-querying terms, more than the limit of {limit}: evaluation "
                 "past it is a permerror (§4.6.4)",
             )
@@ -291,13 +292,13 @@ def parse_spf_record(txt: str) -> SpfRecord:
         return SpfRecord(
             raw=txt,
             version=None,
-            defects=(Defect("spf.not-spf", "text does not start with 'v=spf1'", Severity.ERROR),),
+            defects=(Defect(Code.SPF_NOT_SPF, "text does not start with 'v=spf1'", Severity.ERROR),),
         )
     defects: list[Defect] = []
     if any(not 0x20 <= ord(c) <= 0x7E for c in txt):
         defects.append(
             Defect(
-                "spf.non-ascii",
+                Code.SPF_NON_ASCII,
                 "record holds control or non-ASCII characters (§3.1, §4.6.1)",
                 Severity.ERROR,
             )
@@ -316,7 +317,7 @@ def parse_spf_record(txt: str) -> SpfRecord:
             if term.name in seen:
                 defects.append(
                     Defect(
-                        "spf.duplicate-modifier",
+                        Code.SPF_DUPLICATE_MODIFIER,
                         f"{term.name}= appears more than once (§6)",
                         Severity.ERROR,
                     )
@@ -329,7 +330,7 @@ def parse_spf_record(txt: str) -> SpfRecord:
     if size > _ADVISED_SIZE:
         defects.append(
             Defect(
-                "spf.record-long",
+                Code.SPF_RECORD_LONG,
                 f"record is {size} bytes; RFC 7208 §3.4 advises staying under {_ADVISED_SIZE} so "
                 "the whole answer fits a 512-byte UDP reply (larger answers need TCP)",
                 Severity.WARNING,

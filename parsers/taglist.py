@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from headerlens.model.auth import TagList
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 
 # RFC 6376 §3.2: tag-name = ALPHA *ALNUMPUNC, ALNUMPUNC = ALPHA / DIGIT / "_".
@@ -38,7 +39,7 @@ def parse_tag_list(value: str) -> TagList:
             if pos != len(parts) - 1 and value.strip(_FWS):
                 defects.append(
                     Defect(
-                        "taglist.empty-spec",
+                        Code.TAGLIST_EMPTY_SPEC,
                         f"Empty tag-spec (two ';' in a row) at position {pos + 1}.",
                         Severity.INFO,
                     )
@@ -49,7 +50,7 @@ def parse_tag_list(value: str) -> TagList:
         if not eq:
             defects.append(
                 Defect(
-                    "taglist.no-equals",
+                    Code.TAGLIST_NO_EQUALS,
                     f"Tag-spec {_show(spec)} has no '=' and was ignored.",
                     Severity.WARNING,
                 )
@@ -59,7 +60,7 @@ def parse_tag_list(value: str) -> TagList:
         if not _TAG_NAME_RE.match(name):
             defects.append(
                 Defect(
-                    "taglist.bad-name",
+                    Code.TAGLIST_BAD_NAME,
                     f"Tag name {_show(name)} is not valid (RFC 6376 §3.2: a letter, then "
                     "letters, digits or '_').",
                     Severity.WARNING,
@@ -68,7 +69,7 @@ def parse_tag_list(value: str) -> TagList:
         if _BAD_VALUE_CHAR_RE.search(tag_value):
             defects.append(
                 Defect(
-                    "taglist.bad-value-char",
+                    Code.TAGLIST_BAD_VALUE_CHAR,
                     f"Value of tag {_show(name)} holds characters a tag value may not contain.",
                     Severity.WARNING,
                 )
@@ -76,7 +77,7 @@ def parse_tag_list(value: str) -> TagList:
         if name in seen:
             defects.append(
                 Defect(
-                    "taglist.duplicate",
+                    Code.TAGLIST_DUPLICATE,
                     f"Tag {_show(name)} appears more than once; RFC 6376 §3.2 makes the whole "
                     "tag-list invalid. The first value is used.",
                     Severity.ERROR,

@@ -6,6 +6,7 @@ import binascii
 import re
 from collections.abc import Callable, Mapping
 
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.model.vendor import DecodedField, VendorHeader
 
@@ -17,7 +18,7 @@ _EQ_KEY = re.compile(r"(?:^|(?<=[\s;,]))([A-Za-z_][\w.\-]*)=")
 
 
 def colon_pairs(
-    text: str, *, sep: str = ";", code: str = "vendor.bad-item"
+    text: str, *, sep: str = ";", code: Code = Code.VENDOR_BAD_ITEM
 ) -> tuple[tuple[tuple[str, str], ...], tuple[Defect, ...]]:
     """Split a ``KEY:VALUE;KEY:VALUE;`` list (EOP style) into pairs, keeping the order.
 

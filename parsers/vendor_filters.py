@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.model.vendor import DecodedField, VendorHeader
 from headerlens.parsers.vendor_base import Decoder, described, header, to_float
@@ -51,7 +52,7 @@ def decode_spamd_result(field: HeaderField) -> VendorHeader:
     """X-Spamd-Result: Rspamd's score against its threshold and the symbols that made it."""
     m = _SPAMD_HEAD.match(field.value)
     if m is None:
-        bad = Defect("rspamd.bad-result", "Not in the 'metric: flag [score / required]' form.")
+        bad = Defect(Code.RSPAMD_BAD_RESULT, "Not in the 'metric: flag [score / required]' form.")
         raw = (DecodedField("value", field.value),)
         return header(field, RSPAMD, "Rspamd result (not in its usual form).", raw, (bad,))
     score, required = m.group("score"), m.group("required")
@@ -103,7 +104,7 @@ def decode_number(vendor: str, label: str, meaning: str) -> Decoder:
         value = field.value.strip()
         ok = to_float(value) is not None
         shown = DecodedField("score", value, label, meaning if ok else None)
-        defects = () if ok else (Defect("vendor.bad-number", f"{label} is not a number"),)
+        defects = () if ok else (Defect(Code.VENDOR_BAD_NUMBER, f"{label} is not a number"),)
         return header(field, vendor, f"{vendor} {label.lower()}: {value}.", (shown,), defects)
 
     return decode

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.model.vendor import DecodedField, VendorHeader
 from headerlens.parsers.vendor_base import (
@@ -186,7 +187,7 @@ def _forefront_field(key: str, value: str) -> tuple[DecodedField, tuple[Defect, 
         try:
             ip = ipaddress.ip_address(value.strip("[]"))
         except ValueError:
-            bad = Defect("eop.bad-cip", f"CIP is not an IP address: {value!r}")
+            bad = Defect(Code.EOP_BAD_CIP, f"CIP is not an IP address: {value!r}")
             return DecodedField(key, value, label), (bad,)
         if ip == ipaddress.ip_address("255.255.255.255"):
             text = "Placeholder address: Microsoft did not record a real connecting IP here."
@@ -280,7 +281,7 @@ def _verdict_phrase(fields: dict[str, DecodedField]) -> str:
 
 def decode_forefront(field: HeaderField) -> VendorHeader:
     """X-Forefront-Antispam-Report (and -Untrusted): EOP's per-message filter report."""
-    pairs, defects = colon_pairs(field.value, code="eop.bad-item")
+    pairs, defects = colon_pairs(field.value, code=Code.EOP_BAD_ITEM)
     decoded: list[DecodedField] = []
     all_defects = list(defects)
     for key, value in pairs:
@@ -294,7 +295,7 @@ def decode_forefront(field: HeaderField) -> VendorHeader:
 
 def decode_microsoft_antispam(field: HeaderField) -> VendorHeader:
     """X-Microsoft-Antispam (and -Untrusted): BCL/PCL plus diagnostic-only fields."""
-    pairs, defects = colon_pairs(field.value, code="eop.bad-item")
+    pairs, defects = colon_pairs(field.value, code=Code.EOP_BAD_ITEM)
     decoded: list[DecodedField] = []
     summary_bits: list[str] = []
     for key, value in pairs:
@@ -336,7 +337,7 @@ def decode_mailbox_delivery(field: HeaderField) -> VendorHeader:
     Microsoft does not document this header; only ``dest`` (I/J, matching the ``RF`` folder it
     carries), ``RF`` and ``OFR`` are read; other flags stay raw.
     """
-    pairs, defects = colon_pairs(field.value, code="eop.bad-item")
+    pairs, defects = colon_pairs(field.value, code=Code.EOP_BAD_ITEM)
     decoded: list[DecodedField] = []
     dest: DecodedField | None = None
     for key, value in pairs:

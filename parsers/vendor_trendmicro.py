@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.model.vendor import DecodedField, VendorHeader
 from headerlens.parsers.vendor_base import Decoder, b64_text, described, header, to_float
@@ -45,7 +46,7 @@ def decode_product_ver(field: HeaderField) -> VendorHeader:
     """X-TM-AS-Product-Ver: product - version - anti-spam engine version - pattern version."""
     parts = field.value.strip().split("-")
     if len(parts) != 4:
-        bad = Defect("trendmicro.bad-version", f"Expected 4 dash-separated parts: {field.value!r}")
+        bad = Defect(Code.TRENDMICRO_BAD_VERSION, f"Expected 4 dash-separated parts: {field.value!r}")
         return header(
             field,
             TREND,
@@ -76,7 +77,7 @@ def parse_as_result(text: str) -> tuple[tuple[DecodedField, ...], str | None, De
         category: str | None = None
     elif m is None:
         bad = Defect(
-            "trendmicro.bad-result", f"Not in the 'Yes/No-score-threshold-...' form: {text!r}"
+            Code.TRENDMICRO_BAD_RESULT, f"Not in the 'Yes/No-score-threshold-...' form: {text!r}"
         )
         return (DecodedField("value", text),), None, bad
     else:
@@ -138,7 +139,7 @@ def decode_tmase_result(field: HeaderField) -> VendorHeader:
     m = _TMASE_RESULT.match(field.value.strip())
     if m is None:
         bad = Defect(
-            "trendmicro.bad-tmase", f"Not in the 'type-score-threshold' form: {field.value!r}"
+            Code.TRENDMICRO_BAD_TMASE, f"Not in the 'type-score-threshold' form: {field.value!r}"
         )
         return header(
             field,

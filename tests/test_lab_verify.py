@@ -30,7 +30,7 @@ CASES = lab_cases()
 KEY_FINDINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     # 2026-09-30T17:14Z receipt, 2026-11-26T12:00Z now: 56.8 days, rounded to 57.
     "eop-rotated-selector": (
-        "dkim.key-rotated",
+        "dkim.key.rotated",
         ("key no longer published", "message is 57 days old", "likely rotation"),
     ),
     "spf-not-updated": (

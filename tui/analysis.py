@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 
 from headerlens.diagnosis import diagnose
 from headerlens.model import Analysis, Finding
+from headerlens.model.codes import Code
 from headerlens.model.verification import Verification
 from headerlens.textsafe import inert
 from headerlens.tui.authpanel import auth_text
@@ -42,7 +43,7 @@ from headerlens.tui.verdictbar import findings_label, ticket_text, verdict_bar
 
 # Findings whose fix is a DNS record: Enter opens the domain check for the From domain.
 DOMAIN_CHECK_FINDINGS = frozenset(
-    {"dkim.onmicrosoft-unaligned", "spf.service-not-included", "spf.too-many-lookups"}
+    {Code.DKIM_ONMICROSOFT_UNALIGNED, Code.SPF_SERVICE_NOT_INCLUDED, Code.SPF_TOO_MANY_LOOKUPS}
 )
 
 
@@ -281,7 +282,7 @@ class AnalysisScreen(Screen[None]):
         finding = findings[idx]
         if finding.code in DOMAIN_CHECK_FINDINGS and self.shown.from_addr is not None:
             domain = self.shown.from_addr.domain or ""
-            provider = "eop" if finding.code in ("dkim.onmicrosoft-unaligned",) else None
+            provider = "eop" if finding.code in (Code.DKIM_ONMICROSOFT_UNALIGNED,) else None
             if domain:
                 self.post_message(CheckDomain(domain, provider, self.shown))
                 return

@@ -14,6 +14,7 @@ from headerlens.analyze import analyze
 from headerlens.dnsclient.options import VerifyOptions, make_resolver
 from headerlens.dnsclient.resolver import Resolver
 from headerlens.model import Analysis, InputKind
+from headerlens.model.codes import Code
 from headerlens.model.verification import Verification
 from headerlens.source import InputError, LoadedInput, load
 from headerlens.textsafe import inert
@@ -114,7 +115,7 @@ class HeaderlensApp(App[None]):
         """Analyse ``loaded`` and show the analysis screen (replacing a paste screen)."""
         analysis = analyze(loaded.data, source_name=loaded.name, kind=loaded.kind)
         if not analysis.headers and analysis.ndr is None:  # a bounce's text alone is fine
-            binary = next((d for d in analysis.defects if d.code == "input.binary"), None)
+            binary = next((d for d in analysis.defects if d.code == Code.INPUT_BINARY), None)
             message = inert(
                 f"{loaded.name}: {binary.message}"
                 if binary is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from headerlens.model.codes import Code
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.tui.safe import safe
@@ -32,7 +33,7 @@ def _failure_words(failed: list[str], sent: int) -> str:
 
 def blind(v: Verification) -> bool:
     """The checks found the resolver blind (finding verify.resolver-blind, checks/findings_resolver)."""
-    return any(f.code == "verify.resolver-blind" for f in v.findings)
+    return any(f.code == Code.VERIFY_RESOLVER_BLIND for f in v.findings)
 
 
 def status_text(v: Verification | None, note: str | None = None) -> Text:

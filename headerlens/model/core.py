@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from headerlens.model.codes import Code
 
 
 class Severity(enum.Enum):
@@ -21,7 +25,7 @@ class Defect:
     ``code`` is a stable machine name (``received.bad-date``), ``message`` a plain sentence.
     """
 
-    code: str
+    code: Code
     message: str
     severity: Severity = Severity.WARNING
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from headerlens.model.codes import Code
 from headerlens.model.core import Severity
 
 
@@ -15,7 +16,7 @@ class Finding:
     ``detail`` the evidence in words; ``fix`` the suggested remedy (may be empty).
     """
 
-    code: str
+    code: Code
     severity: Severity
     title: str
     detail: str = ""

@@ -1,0 +1,132 @@
+"""The code registry is the only place a finding or defect code is written."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from headerlens.diagnosis.facts import LABELS
+from headerlens.diagnosis.findings import SITUATION_CODES
+from headerlens.model import Defect, Finding, Severity
+from headerlens.model.codes import Code
+
+ROOT = Path(__file__).resolve().parent.parent
+REGISTRY = ROOT / "headerlens" / "model" / "codes.py"
+# Every folder that installs as part of the headerlens package (pyproject's package-dir).
+PACKAGE_DIRS = sorted(
+    {
+        ROOT / line.split("=")[1].strip().strip('"')
+        for line in (ROOT / "pyproject.toml").read_text().split("[tool.setuptools.package-dir]")[1]
+        .split("\n\n")[0]
+        .splitlines()[1:]
+    }
+)
+FAMILIES = frozenset(c.value.split(".")[0] for c in Code)
+SHAPE = re.compile(r"([a-z][a-z0-9-]*)\.[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?")
+# Strings shaped like codes that are host names or module names, not codes.
+NOT_CODES = frozenset({"dkim.dnsplug"})
+HOST_SUFFIXES = (".com", ".net", ".org", ".eu")
+
+
+def looks_like_code(text: str) -> bool:
+    m = SHAPE.fullmatch(text)
+    return (
+        m is not None
+        and m.group(1) in FAMILIES
+        and text not in NOT_CODES
+        and not text.endswith(HOST_SUFFIXES)
+    )
+
+
+def code_strings(source: str) -> list[tuple[int, str]]:
+    """(line, text) of every literal shaped like a code, and of every f-string that builds one
+    (``f"dkim.{result}"``, ``f"{kind}.dns-error"``); docstrings are prose and left out."""
+    tree = ast.parse(source)
+    docs = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = n.body[0] if n.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docs.add(id(first.value))
+    out = []
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs:
+            if looks_like_code(n.value):
+                out.append((n.lineno, n.value))
+        elif isinstance(n, ast.JoinedStr):
+            parts = [v.value if isinstance(v, ast.Constant) else "{}" for v in n.values]
+            text = "".join(str(p) for p in parts)
+            head = text.split(".")[0]
+            tail = text.rsplit(".", 1)[-1]
+            built = (head in FAMILIES and "." in text and " " not in text) or (
+                text.startswith("{}.") and any(c.value.endswith("." + tail) for c in Code)
+            )
+            if built:
+                out.append((n.lineno, text))
+    return out
+
+
+def package_sources() -> list[Path]:
+    return [p for d in PACKAGE_DIRS for p in sorted(d.rglob("*.py")) if p != REGISTRY]
+
+
+def test_no_code_string_outside_the_registry() -> None:
+    found = [
+        f"{p.relative_to(ROOT)}:{line}: {text!r}"
+        for p in package_sources()
+        for line, text in code_strings(p.read_text())
+    ]
+    assert not found, "write these as headerlens.model.codes.Code members:\n" + "\n".join(found)
+
+
+def test_the_scan_sees_the_ways_codes_were_written() -> None:
+    old = (
+        'Finding("dkim.key-rotated", Severity.WARNING, "t")\n'
+        'x = f"dkim.{d.result.value}"\n'
+        'y = f"{kind.lower()}.dns-error"\n'
+        'z = ("mx.google.com", "header.d", "stamped.spf-")\n'
+    )
+    assert [t for _, t in sorted(code_strings(old))] == ["dkim.key-rotated", "dkim.{}", "{}.dns-error"]
+
+
+def test_the_package_folders_are_found() -> None:
+    names = {p.name for p in PACKAGE_DIRS}
+    assert {"headerlens", "parsers", "diagnosis", "report", "tui"} <= names
+    assert len(package_sources()) > 100
+
+
+def test_every_code_is_used_by_the_package() -> None:
+    text = "\n".join(p.read_text() for p in package_sources())
+    unused = [c.name for c in Code if not re.search(rf"\bCode\.{c.name}\b", text)]
+    assert not unused
+
+
+def test_registry_entries_are_well_formed() -> None:
+    for c in Code:
+        assert c.name == re.sub(r"[.-]", "_", c.value).upper()
+        assert SHAPE.fullmatch(c.value), c.value
+        assert isinstance(c.severity, Severity)
+        assert c.short_title and len(c.short_title) <= 60 and not c.short_title.endswith("."), c
+        assert c.situation is None or c.situation in LABELS, c
+    assert len({c.value for c in Code}) == len(Code)  # no alias members
+
+
+def test_every_situation_has_its_code() -> None:
+    assert set(SITUATION_CODES) == set(LABELS)
+    for label, code in SITUATION_CODES.items():
+        assert code.situation == label and code.value == f"situation.{label}"
+
+
+@pytest.mark.parametrize(
+    ("code", "value"),
+    [(Code.DKIM_KEY_ROTATED, "dkim.key.rotated"), (Code.DMARC_TEMPERROR, "dmarc.temperror")],
+)
+def test_codes_are_strings_with_the_json_value(code: Code, value: str) -> None:
+    from headerlens.report.serialize import to_plain
+
+    f = Finding(code, code.severity, "title")
+    assert f.code == value and to_plain(f)["code"] == value and type(to_plain(f)["code"]) is str
+    assert to_plain(Defect(code, "m"))["code"] == value
