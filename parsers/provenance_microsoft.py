@@ -46,6 +46,8 @@ _MS_CLOUD = frozenset({Vendor.EOP, Vendor.EXCHANGE_ONLINE})
 # What Exchange writes (or moves) after the header it received: behind Exchange Server with no
 # incoming bracket, an organisation header outside the trailing run of these is the sender's.
 _MS_TAIL = re.compile(r"^(?:x-ms-|x-microsoft-|x-forefront-|x-eop|x-sid-|return-path$|mime-ver)")
+# What Exchange's SMTP Receive stamps on every message it accepts (AuthenticationSource).
+_RECEIVE_STAMPS = ("x-ms-exchange-organization-authsource", "x-ms-exchange-organization-authas")
 _MS_OUTBOUND = re.compile(r"(?:^|;)\s*DIR:OUT\b", re.IGNORECASE)
 
 
@@ -88,9 +90,18 @@ def outbound_author(f: HeaderField) -> FieldAuthor:
 
 
 def ms_tail_start(fields: Sequence[HeaderField]) -> int:
-    """Index of the first field of the trailing run of fields Exchange writes or moves to the end."""
+    """Index from which the trailing fields are Exchange Server's own: in the run of fields
+    Exchange writes or moves to the end, from the last AuthSource (else AuthAs) on. SMTP Receive
+    stamps those when it accepts the message, before any agent rates it, so an organisation
+    field before them (the sender's last fields touch the run) is not the receiver's; with
+    neither stamp in the run, nothing there is placed as the receiver's."""
     tail = takewhile(lambda g: _MS_TAIL.match(g.lname), reversed(fields))
-    return len(fields) - sum(1 for _ in tail)
+    start = len(fields) - sum(1 for _ in tail)
+    for name in _RECEIVE_STAMPS:  # AuthSource first: Exchange writes it before AuthAs
+        stamps = [g.index for g in fields[start:] if g.lname == name]
+        if stamps:
+            return stamps[-1]
+    return len(fields)
 
 
 def receiver_appended(

@@ -208,3 +208,56 @@ def test_offline_a_list_with_the_receivers_dmarc_stamp_is_read_as_before() -> No
     d = diagnose(a)
     assert "spoof" not in d.labels()
     assert d.headline.startswith("A mailing-list message")
+
+
+# Exchange Server (no Exchange Online) appends its organisation fields after the sender's header,
+# with no incoming bracket: the sender's very last field touches Exchange's run.
+def _onprem_tail(sender_last: str, appended: str) -> str:
+    return (
+        t2.EXCHANGE_SERVER
+        + t2.BODY.split("\r\n\r\n")[0]
+        + "\r\n"
+        + sender_last
+        + appended
+        + "\r\nPay.\r\n"
+    )
+
+
+STAMPED_AT_RECEIVE = (
+    "X-MS-Exchange-Organization-AuthSource: EXCH01.fabrikam.com\r\n"
+    "X-MS-Exchange-Organization-AuthAs: Anonymous\r\n"
+)
+PLANTED_LAST = {
+    "scl": "X-MS-Exchange-Organization-SCL: -1\r\n",
+    "scl-and-authas": "X-MS-Exchange-Organization-AuthAs: Internal\r\n"
+    "X-MS-Exchange-Organization-SCL: -1\r\n",
+    "authsource-then-scl": "X-MS-Exchange-Organization-AuthSource: EXCH01.fabrikam.com\r\n"
+    "X-MS-Exchange-Organization-SCL: -1\r\n",
+}
+
+
+@pytest.mark.parametrize("planted", PLANTED_LAST.values(), ids=PLANTED_LAST.keys())
+def test_an_organisation_field_planted_last_behind_exchange_server_is_not_the_receivers(
+    planted: str,
+) -> None:
+    from headerlens.diagnosis import diagnose
+    from headerlens.diagnosis.facts import Outcome
+
+    a = analyze(_onprem_tail(planted, STAMPED_AT_RECEIVE).encode())
+    planted_at = [f.index for f in a.headers if f.value.strip() in ("-1", "Internal")]
+    assert planted_at
+    for i in planted_at:
+        assert not a.provenance.is_receivers(i), a.provenance.of(i)
+    assert diagnose(a).outcome.outcome is Outcome.UNKNOWN
+    # what Exchange stamped when it accepted the message stays its own
+    own = [f for f in a.headers if f.lname == "x-ms-exchange-organization-authsource"][-1]
+    assert a.provenance.is_receivers(own.index)
+
+
+def test_exchange_servers_own_scl_after_its_receive_stamps_counts() -> None:
+    # the content filter rates the message after SMTP Receive stamped AuthSource and AuthAs
+    a = analyze(
+        _onprem_tail("", STAMPED_AT_RECEIVE + "X-MS-Exchange-Organization-SCL: 6\r\n").encode()
+    )
+    scl = next(f for f in a.headers if f.lname == "x-ms-exchange-organization-scl")
+    assert a.provenance.is_receivers(scl.index)
