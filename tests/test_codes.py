@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 
 import pytest
 
+from headerlens.analyze import analyze
 from headerlens.diagnosis.facts import LABELS
 from headerlens.diagnosis.findings import SITUATION_CODES
-from headerlens.model import Defect, Finding, Severity
+from headerlens.model import Severity
 from headerlens.model.codes import Code
+from headerlens.report.json_report import report_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = ROOT / "headerlens" / "model" / "codes.py"
@@ -26,9 +29,9 @@ PACKAGE_DIRS = sorted(
 )
 FAMILIES = frozenset(c.value.split(".")[0] for c in Code)
 SHAPE = re.compile(r"([a-z][a-z0-9-]*)\.[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?")
-# Strings shaped like codes that are host names or module names, not codes.
+# Strings shaped like codes that are host, module or file names, not codes.
 NOT_CODES = frozenset({"dkim.dnsplug"})
-HOST_SUFFIXES = (".com", ".net", ".org", ".eu")
+HOST_SUFFIXES = (".com", ".net", ".org", ".eu", ".json", ".py", ".md", ".html", ".txt", ".eml")
 
 
 def looks_like_code(text: str) -> bool:
@@ -87,7 +90,7 @@ def test_the_scan_sees_the_ways_codes_were_written() -> None:
         'Finding("dkim.key-rotated", Severity.WARNING, "t")\n'
         'x = f"dkim.{d.result.value}"\n'
         'y = f"{kind.lower()}.dns-error"\n'
-        'z = ("mx.google.com", "header.d", "stamped.spf-")\n'
+        'z = ("mx.google.com", "header.d", "stamped.spf-", "check.schema.json")\n'
     )
     assert [t for _, t in sorted(code_strings(old))] == ["dkim.key-rotated", "dkim.{}", "{}.dns-error"]
 
@@ -124,9 +127,14 @@ def test_every_situation_has_its_code() -> None:
     ("code", "value"),
     [(Code.DKIM_KEY_ROTATED, "dkim.key.rotated"), (Code.DMARC_TEMPERROR, "dmarc.temperror")],
 )
-def test_codes_are_strings_with_the_json_value(code: Code, value: str) -> None:
-    from headerlens.report.serialize import to_plain
+def test_codes_are_strings_with_their_value(code: Code, value: str) -> None:
+    assert code == value and str(code) == value and f"{code}" == value
+    assert json.dumps({"code": code}) == json.dumps({"code": value})
 
-    f = Finding(code, code.severity, "title")
-    assert f.code == value and to_plain(f)["code"] == value and type(to_plain(f)["code"]) is str
-    assert to_plain(Defect(code, "m"))["code"] == value
+
+def test_the_json_report_writes_code_values() -> None:
+    d = report_dict(analyze(b"Subject: x\r\n\r\n"))
+    codes = [f["code"] for f in d["findings"]] + [x["code"] for x in d["analysis"]["defects"]]
+    assert {"chain.empty", "date.missing", "identity.no-from"} <= set(codes)
+    assert all(type(c) is str for c in codes)
+    assert json.loads(json.dumps(d))["findings"][0]["code"] == "chain.empty"
