@@ -80,17 +80,9 @@ def by_receiver(analysis: Analysis, header_index: int) -> bool:
     hand), when it sits above the receiver's entry line."""
     prov = analysis.provenance
     if prov.fields:
-        return prov.is_receivers(header_index) and not _in_received_block(analysis, header_index)
+        # parsers/provenance already sets aside what sits in Exchange's incoming bracket
+        return prov.is_receivers(header_index)
     return header_index < receiver_line(analysis)
-
-
-def _in_received_block(analysis: Analysis, header_index: int) -> bool:
-    """Exchange brackets the header it received between X-IncomingTopHeaderMarker and
-    X-IncomingHeaderCount: a field in there came with the message (a copy or a forgery of an
-    organisation header), whatever its name."""
-    top = next((f.index for f in fields(analysis, "x-incomingtopheadermarker")), None)
-    end = next((f.index for f in fields(analysis, "x-incomingheadercount")), None)
-    return top is not None and end is not None and top < header_index < end
 
 
 def receiver_fields(analysis: Analysis, *names: str) -> list[HeaderField]:

@@ -306,7 +306,6 @@ def analyze(
         source_name=source_name,
         kind=kind,
         raw=data,
-        header_bytes=split.header_bytes,
         body_start=split.body_start,
         headers=fields,
         chain=chain,

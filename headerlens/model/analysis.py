@@ -34,7 +34,6 @@ class Analysis:
     source_name: str
     kind: InputKind
     raw: bytes  # the whole message as read (CRLF/LF kept) for DKIM
-    header_bytes: bytes  # header section exactly as read
     body_start: int | None  # where the body starts in ``raw``; None for a header-only input
     headers: tuple[HeaderField, ...]
     chain: Chain
