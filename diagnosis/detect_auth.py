@@ -196,6 +196,11 @@ def mailing_list(analysis: Analysis) -> Situation | None:
         None,
     )
     facts = [("list", list_id or "")]
+    b = entry(analysis)
+    if hop is not None and b is not None and hop >= b.hop_number:
+        # the final receiver is the list's own host: its stamps judged the post as the author's
+        # side sent it, before the list changed anything
+        facts.append(("inbound", "yes"))
     if arc := arc_acceptance(analysis):
         facts.append(("arc", arc))
         ev.insert(1, arc)

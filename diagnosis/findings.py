@@ -152,7 +152,9 @@ def reconcile(findings: tuple[Finding, ...] | list[Finding], d: Diagnosis) -> tu
     """The report's findings with the diagnosis first and no contradicting advice."""
     items = [f for f in findings if f.code not in _REPLACED]
     items = _merge_stamped(items)
-    elsewhere = next((s for s in d.situations if s.label in _FIX_ELSEWHERE), None)
+    elsewhere = next(
+        (s for s in d.situations if s.label in _FIX_ELSEWHERE and not s.fact("inbound")), None
+    )
     if elsewhere is not None:
         why = wording.fix(elsewhere)
         items = [

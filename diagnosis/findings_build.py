@@ -8,6 +8,7 @@ from headerlens.diagnosis import diagnose
 from headerlens.diagnosis.findings import reconcile
 from headerlens.diagnosis.findings_live import live_findings
 from headerlens.diagnosis.findings_resolver import guard_dns_advice
+from headerlens.diagnosis.replyto import freemail_fix
 from headerlens.model import Analysis, AuthResults, Defect, Finding, Hop, Severity
 from headerlens.model.codes import Code
 from headerlens.model.verification import Verification
@@ -71,7 +72,9 @@ def _stamped(analysis: Analysis) -> list[Finding]:
                 ip = analysis.chain.boundary.ip if analysis.chain.boundary else None
                 mf = r.prop("smtp.mailfrom") or "the envelope sender"
                 sentence = f"{who} stamped spf={result}: {ip or 'the sending IP'} is not authorised by the SPF record of {mf}."
-                fix = "Add the sending service (include: or ip4:/ip6:) to the sender domain's SPF record, or send through a listed server."
+                fix = freemail_fix(mf) or (
+                    "Add the sending service (include: or ip4:/ip6:) to the sender domain's SPF record, or send through a listed server."
+                )
                 sev = Severity.ERROR if result == "fail" else Severity.WARNING
             elif method == "dkim" and result not in ("pass", "none"):
                 d = r.prop("header.d") or r.prop("header.i") or "the signer"
@@ -82,7 +85,9 @@ def _stamped(analysis: Analysis) -> list[Finding]:
                 action = dict(r.extras).get("action")
                 act = f" (action={action})" if action else ""
                 sentence = f"{who} stamped dmarc={result}{act}: neither SPF nor DKIM passed aligned with the From domain."
-                fix = "Make SPF pass for a MAIL FROM in the From domain, or DKIM-sign with d= in the From domain."
+                fix = freemail_fix(r.prop("header.from")) or (
+                    "Make SPF pass for a MAIL FROM in the From domain, or DKIM-sign with d= in the From domain."
+                )
                 sev = Severity.ERROR
             elif method == "compauth" and result in ("fail", "softfail"):
                 reason = f" (reason {r.reason})" if r.reason else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from headerlens.diagnosis.findings_where import from_index, where
+from headerlens.diagnosis.replyto import freemail_fix
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.codes import Code
 from headerlens.model.verdicts import Alignment, ArcResult, DmarcResult, DmarcVerdict
@@ -50,7 +51,8 @@ def dmarc_findings(analysis: Analysis, v: Verification, dm: DmarcVerdict) -> lis
                 f"DMARC fails for {author}: no identifier passed and aligned with the From "
                 "domain" + (f"; policy {dm.policy_tag}={dm.policy}" if dm.policy else "") + ".",
                 detail=detail or dm.explanation,
-                fix=f"Make SPF pass for a MAIL FROM in {author}, or DKIM-sign with d={author}.",
+                fix=freemail_fix(author)
+                or f"Make SPF pass for a MAIL FROM in {author}, or DKIM-sign with d={author}.",
                 hop_number=hop,
                 header_index=hdr,
             )

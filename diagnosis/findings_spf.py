@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from headerlens import budgets
 from headerlens.diagnosis.findings_where import where
+from headerlens.diagnosis.replyto import freemail_fix
 from headerlens.diagnosis.sending_service import included_services, sending_service, spf_includes
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.codes import Code
@@ -43,7 +44,8 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
                 detail=f"At hop {sender.hop_number} {receiver} received the message from "
                 f"{sender.host or spf.ip} [{spf.ip}] ({sender.evidence}); SPF for "
                 f"{spf.domain} is {res.value}{matched}.",
-                fix=f"Add include:{inc} to the SPF record of {spf.domain} (before its all term).",
+                fix=freemail_fix(spf.domain)
+                or f"Add include:{inc} to the SPF record of {spf.domain} (before its all term).",
                 hop_number=hop,
                 header_index=hdr,
             )
@@ -122,7 +124,8 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
                 f"SPF re-checked at the boundary: {res.value} for {spf.ip} sending as "
                 f"{spf.domain}{matched}.",
                 detail=spf.reason or (spf.explanation or ""),
-                fix=f"Publish the sending IP or service in the SPF record of {spf.domain}.",
+                fix=freemail_fix(spf.domain)
+                or f"Publish the sending IP or service in the SPF record of {spf.domain}.",
                 hop_number=hop,
                 header_index=hdr,
             )

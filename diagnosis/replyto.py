@@ -1,4 +1,5 @@
-"""A Reply-To that sends the answers to a free-mail mailbox unrelated to the From domain."""
+"""Free-mail providers: a Reply-To to one unrelated to the From domain, and the fix when one of
+their domains fails authentication (only the provider can change its records)."""
 
 from __future__ import annotations
 
@@ -64,3 +65,16 @@ def reply_to_elsewhere(analysis: Analysis) -> str | None:
     if rt_org and rt_org != org(dom) and rt_org in FREEMAIL:
         return f"Reply-To is at {rt_org}, a free-mail domain unrelated to {dom}"
     return None
+
+
+def freemail_fix(domain: str | None) -> str | None:
+    """The fix when the failing domain is a free-mail provider's: nobody but the provider edits
+    its SPF or signs for it, so the only fix is at the sender's side (how it sends)."""
+    dom = org(domain)
+    if dom is None or dom not in FREEMAIL:
+        return None
+    return (
+        f"{dom} is a free-mail provider: its SPF record and DKIM keys are not the sender's to "
+        f"change. Send {dom} addresses only through {dom}'s own servers (authenticated "
+        "submission), or send from an address of the domain whose server is used."
+    )

@@ -104,6 +104,8 @@ def fix(s: Situation) -> str:
         return f"If {s.fact('forwarder')} forwards this address, the fix is there (SRS, ARC sealing, or forwarding without changing the message), not in the author's SPF record; if it does not, treat the message as unauthenticated."
     if label in ("forward-srs", "forward-nosrs"):
         return "Fix at the forwarder, not at the author's domain: rewrite the envelope (SRS), seal ARC, or keep the author's DKIM signature intact; the final receiver can trust the forwarder's ARC."
+    if label == "mailing-list" and s.fact("inbound"):
+        return "The list host's own inbound check stamped these verdicts, before the list re-sent anything: a failure there is about how the author's side sent the post, so any fix is on that side, not at the list."
     if label in ("mailing-list", "google-groups"):
         return "Any fix belongs to the list (From rewriting, re-signing, ARC sealing) or to receivers trusting the list's ARC, not to the author's DNS."
     if label == "allowlist-override":

@@ -200,3 +200,69 @@ def test_shared_ses_notification_relayed_without_srs_is_probably_forwarded() -> 
     fwd = d.get("forward-nosrs")
     assert fwd is not None and fwd.fact("forwarder") == "nijo.example.jp"
     assert "report itself probably came through a forwarder" in d.headline
+
+
+def _at_list_inbound(author: str) -> bytes:
+    """A post as the list host's own inbound MX received it (a list archive keeps this copy):
+    the author sent it through another provider's server, and the list host's SPF and DMARC
+    checks failed."""
+    dom = author.rsplit("@", 1)[1]
+    return "\r\n".join(
+        [
+            "Received: from out-21.hosting.example (out-21.hosting.example [192.0.2.70])"
+            " by smtp.lists.example.org (Postfix) with ESMTPS id A14C734CF5"
+            " for <dev@lists.example.org>; Fri, 20 Sep 2024 08:53:29 +0000 (UTC)",
+            f"Authentication-Results: smtp.lists.example.org; dmarc=fail (p=none dis=none)"
+            f" header.from={dom}",
+            f"Authentication-Results: smtp.lists.example.org; spf=fail smtp.mailfrom={dom}",
+            "Received: from laptop.isp.example ([198.51.100.69] helo=smtp)"
+            " by mail.hosting.example with esmtpa (Exim 4.98)"
+            f" (envelope-from <{author}>) id 1srZNC-0000000ATGh-39pO;"
+            " Fri, 20 Sep 2024 10:52:18 +0200",
+            f"From: Author <{author}>",
+            "To: dev@lists.example.org",
+            "Subject: Re: [PATCH] fix",
+            "Date: Fri, 20 Sep 2024 10:52:18 +0200",
+            "Message-ID: <1@laptop>",
+            "Precedence: bulk",
+            "X-Mailing-List: dev@lists.example.org",
+            "List-Id: <dev.lists.example.org>",
+            "",
+            "body",
+            "",
+        ]
+    ).encode()
+
+
+def test_failures_stamped_by_the_lists_own_inbound_are_not_the_lists_to_fix() -> None:
+    """The final receiver is the list host itself: its verdicts judged the post before the list
+    touched it, so the fix is not moved to the list."""
+    from headerlens.diagnosis.findings_build import stamped_findings
+
+    a = analyze(_at_list_inbound("author@corp.example"))
+    lst = diagnose(a).get("mailing-list")
+    assert lst is not None and lst.fact("inbound")
+    found = stamped_findings(a)
+    spf = next(f for f in found if f.code.startswith("stamped.spf"))
+    assert spf.fix and "SPF record" in spf.fix
+    assert not any("belongs to the list" in f.detail for f in found)
+
+
+def test_a_free_mail_domain_is_never_told_to_edit_its_spf_record() -> None:
+    from headerlens.diagnosis.findings_build import stamped_findings
+
+    found = stamped_findings(analyze(_at_list_inbound("author@gmail.com")))
+    spf = next(f for f in found if f.code.startswith("stamped.spf"))
+    dmarc = next(f for f in found if f.code.startswith("stamped.dmarc"))
+    for f in (spf, dmarc):
+        assert "free-mail provider" in f.fix and "Add the sending service" not in f.fix
+
+
+def test_shared_kernelorg_list_inbound_failure_is_the_authors() -> None:
+    from headerlens.diagnosis.findings_build import stamped_findings
+
+    path = CORPUS / "dkim" / "blaze-005-gmail-forwarded-to-kernelorg-list-arc3-dmarc-fail.eml"
+    need_shared(path)
+    found = stamped_findings(analyze(path.read_bytes()))
+    assert not any("belongs to the list" in f.detail + f.fix for f in found)
+    assert any("free-mail provider" in f.fix for f in found)
