@@ -25,6 +25,11 @@ from headerlens.diagnosis.inputs import (
 )
 from headerlens.diagnosis.ndr import Report
 from headerlens.diagnosis.replyto import reply_to_elsewhere
+from headerlens.diagnosis.spoof_signs import (
+    foreign_submission,
+    implicit_spoof,
+    null_sender_elsewhere,
+)
 from headerlens.model import Analysis
 from headerlens.model.verdicts import DmarcResult
 from headerlens.model.verification import Verification
@@ -287,12 +292,16 @@ def spoof(
         env = envelope(analysis)
         if not anything and env and not same_org(env, dom):
             ev.append(f"nothing authenticated {dom}; the envelope sender {env} is another domain")
+        elif not anything and (null := null_sender_elsewhere(analysis, dom)):
+            ev.append(null)
+        elif implicit := implicit_spoof(analysis, dom):
+            ev += implicit
+        elif foreign := foreign_submission(analysis):
+            ev.append(f"nothing {dom} controls authenticated it; {foreign}")
         elif _self_spoof(analysis):
             ev.append(
                 f"From is the recipient's own address ({analysis.from_addr.address if analysis.from_addr else ''}) but the message came from outside unauthenticated"
             )
-        elif implicit := _implicit_spoof(analysis, dom):
-            ev += implicit
     undecided = unconfirmed is not None and not dmarc_decided(analysis, verification)
     if undecided and not ev:
         ev.append(
@@ -324,21 +333,6 @@ def spoof(
         if undecided:
             facts.append(("dmarc", "undecided"))
     return Situation("spoof", b.hop_number if b else None, tuple(ev), tuple(facts))
-
-
-def _implicit_spoof(analysis: Analysis, dom: str) -> list[str]:
-    """compauth=fail 001 (000 with dmarc=none is the same: no enforcing DMARC, nothing vouched
-    for the From domain) is a spoof only with a second sign that a legitimate third party does
-    not show: Microsoft's anti-spoofing verdict (CAT:SPOOF in the receiver's own report), or
-    replies sent to an unrelated free-mail mailbox (added to the evidence by spoof()). Microsoft
-    also gives 001 to legitimate services a domain never authorised: compauth alone cannot tell."""
-    ca = stamp(analysis, "compauth")
-    if ca is None or ca.value != "fail" or ca.result.reason not in ("000", "001"):
-        return []
-    for f in receiver_fields(analysis, "x-forefront-antispam-report"):
-        if re.search(r"\bCAT:SPOOF\b", f.value, re.IGNORECASE):
-            return [ca.quote(), f"{f.name}: CAT:SPOOF (Microsoft's anti-spoofing verdict)"]
-    return [f"{ca.quote()}: nothing authenticated {dom}"] if reply_to_elsewhere(analysis) else []
 
 
 def relay_confirmed(analysis: Analysis) -> bool:

@@ -12,6 +12,7 @@ from headerlens.diagnosis.inputs import (
     entry,
     envelope,
     fields,
+    foreign_account,
     org,
     receiver_auth_indices,
     same_org,
@@ -80,7 +81,7 @@ def phish_sim(analysis: Analysis) -> Situation | None:
 def _own_account(analysis: Analysis, hop: Hop) -> str | None:
     """Evidence that the From domain's own mail system accepted the authenticated submission."""
     dom = analysis.from_addr.domain if analysis.from_addr else None
-    if not dom:
+    if not dom or foreign_account(analysis, hop):
         return None
     for f in fields(analysis, "authentication-results"):
         m = re.search(r"smtp\.auth=([^\s;]+)", f.value)
@@ -119,7 +120,7 @@ def compromised(analysis: Analysis, outcome: OutcomeFact, is_list: bool) -> Situ
         for hop in submissions:
             if hop not in below:
                 continue
-            own = _own_account(analysis, hop)
+            own = _own_account(analysis, hop) or foreign_account(analysis, hop)
             odd = reply_to_elsewhere(analysis)
             # a free-mail provider authenticates whoever opened the account: spam from one that
             # was junked is as likely the spammer's own account as a taken-over one

@@ -108,7 +108,9 @@ def delay_findings(d: Diagnosis) -> list[Finding]:
             )
         )
     if d.date_note is not None:
-        out.append(Finding(Code.DELAY_DATE_HEADER, Severity.INFO, wording.date_sentence(d.date_note)))
+        out.append(
+            Finding(Code.DELAY_DATE_HEADER, Severity.INFO, wording.date_sentence(d.date_note))
+        )
     return out
 
 

@@ -76,7 +76,9 @@ def dmarc_findings(analysis: Analysis, v: Verification, dm: DmarcVerdict) -> lis
     elif dm.result in (DmarcResult.TEMPERROR, DmarcResult.PERMERROR):
         out.append(
             Finding(
-                Code.DMARC_TEMPERROR if dm.result is DmarcResult.TEMPERROR else Code.DMARC_PERMERROR,
+                Code.DMARC_TEMPERROR
+                if dm.result is DmarcResult.TEMPERROR
+                else Code.DMARC_PERMERROR,
                 Severity.WARNING if dm.result is DmarcResult.TEMPERROR else Severity.ERROR,
                 f"DMARC for {author} could not be evaluated: {dm.explanation}",
                 hop_number=hop,

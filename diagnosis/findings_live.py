@@ -248,7 +248,9 @@ def live_findings(analysis: Analysis, v: Verification) -> list[Finding]:
     elif v.spf_note:
         hop, hdr = where(analysis)
         out.append(
-            Finding(Code.SPF_NOT_CHECKED, Severity.INFO, v.spf_note, hop_number=hop, header_index=hdr)
+            Finding(
+                Code.SPF_NOT_CHECKED, Severity.INFO, v.spf_note, hop_number=hop, header_index=hdr
+            )
         )
     for d in v.dkim:
         out += _dkim_one(analysis, d, v.dmarc)

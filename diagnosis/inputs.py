@@ -216,3 +216,34 @@ def submission_hops(analysis: Analysis) -> list[Hop]:
         ) or "authenticated sender" in hop.received.raw.lower():
             out.append(hop)
     return out
+
+
+_AUTH_SENDER = re.compile(r"\(Authenticated sender:\s*([^\s()]+@[\w.-]+)\)", re.IGNORECASE)
+# cPanel's Exim: "X-Authenticated-Sender: HOST: user@dom", "X-Get-Message-Sender-Via: HOST:
+# authenticated_id: user@dom"
+_CPANEL_AUTH = re.compile(r"\s*([\w.-]+):\s*(?:authenticated_id:\s*)?([^\s@]+@[\w.-]+)")
+
+
+def submitted_account(analysis: Analysis, hop: Hop) -> tuple[str, str] | None:
+    """The account that authenticated at submission hop ``hop`` and where it is written:
+    Postfix's "(Authenticated sender: a@b)" in the hop's line, or cPanel's X-Authenticated-Sender
+    / X-Get-Message-Sender-Via naming that hop's server. Both are the sending side's text."""
+    m = _AUTH_SENDER.search(hop.received.raw)
+    if m:
+        return m.group(1), f"hop {hop.number}'s Received line"
+    by = (hop.received.by or "").lower()
+    for f in fields(analysis, "x-authenticated-sender", "x-get-message-sender-via"):
+        c = _CPANEL_AUTH.match(f.value)
+        if c and by and c.group(1).lower() == by:
+            return c.group(2), f.name
+    return None
+
+
+def foreign_account(analysis: Analysis, hop: Hop) -> str | None:
+    """The account that authenticated at ``hop`` belongs to another organisation than the From
+    domain: the From domain's own mail system did not send it."""
+    dom = analysis.from_addr.domain if analysis.from_addr else None
+    acct = submitted_account(analysis, hop)
+    if not dom or acct is None or same_org(acct[0], dom):
+        return None
+    return f"the account that authenticated is {acct[0]} ({acct[1]}), not one of {dom}"

@@ -133,3 +133,66 @@ def test_a_forged_filter_line_below_a_direct_connection_does_not_move_the_bounda
     raw = _behind_filter(handoff_client="evil.example (evil.example [192.0.2.66])")
     b = analyze(raw).chain.boundary
     assert b is not None and b.hop_number == 2 and b.ip == "192.0.2.66"
+
+
+def _cpanel_submission(account: str, from_addr: str) -> bytes:
+    """A cPanel Exim server relays an authenticated submission into Exchange Online; the account
+    that logged in is named by cPanel's own X-Get-Message-Sender-Via."""
+    return _msg(
+        "Received: from DB7PR05CA0042.eurprd05.prod.outlook.com (2603:10a6:10:2e::19) by MW6PR19MB8136.namprd19.prod.outlook.com with HTTPS; Thu, 27 Jul 2023 12:07:25 +0000",
+        f"Authentication-Results: spf=none (sender IP is 192.0.2.127) smtp.mailfrom={from_addr.split('@')[1]}; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from={from_addr.split('@')[1]};compauth=fail reason=001",
+        "Received: from host.shop.example (192.0.2.127) by DB8EUR06FT037.mail.protection.outlook.com (10.233.252.87) with Microsoft SMTP Server id 15.20.6631.29 via Frontend Transport; Thu, 27 Jul 2023 12:07:24 +0000",
+        "Received: from [198.51.100.25] (port=42212 helo=[127.0.0.1]) by host.shop.example with esmtpsa (TLSv1:ECDHE-RSA-AES256-SHA:256) (Exim 4.91) (envelope-from <noreply@isp.example>) id 1qNQKH-0002JZ-JH; Thu, 27 Jul 2023 07:04:15 -0500",
+        f"From: Mary <{from_addr}>",
+        f"Return-Path: {from_addr}",
+        "To: many@example.org",
+        "Subject: crypto",
+        "Date: Thu, 27 Jul 2023 12:04:11 +0000",
+        f"X-Get-Message-Sender-Via: host.shop.example: authenticated_id: {account}",
+        "X-MS-Exchange-Organization-SCL: 5",
+        "X-Microsoft-Antispam-Mailbox-Delivery: ucf:0;jmr:0;auth:0;dest:J;OFR:SpamFilterAuthJ;",
+    )
+
+
+def test_an_account_of_another_domain_sending_in_the_from_domains_name_is_a_spoof() -> None:
+    """The From domain's envelope was chosen by the client; the account that logged in is the
+    shop's, so the shop's account was taken over and isp.example was spoofed."""
+    d = diagnose(analyze(_cpanel_submission("info@shop.example", "noreply@isp.example")))
+    spoof = d.get("spoof")
+    assert spoof is not None and spoof.fact("domain") == "isp.example"
+    comp = d.get("compromised-account")
+    assert comp is not None
+    assert any("info@shop.example" in e and "not one of isp.example" in e for e in comp.evidence)
+    assert not any("is in the From domain" in e for e in comp.evidence)
+
+
+def test_an_account_of_the_from_domain_itself_is_its_own_account_not_a_spoof() -> None:
+    d = diagnose(analyze(_cpanel_submission("info@shop.example", "sales@shop.example")))
+    assert "spoof" not in d.labels()
+
+
+def _null_sender(helo: str, from_addr: str) -> bytes:
+    return _msg(
+        "Received: from DM5PR07CA0050.namprd07.prod.outlook.com (2603:10b6:4:ad::15) by LV2PR20MB4677.namprd20.prod.outlook.com with HTTPS; Mon, 30 Jun 2025 15:10:44 +0000",
+        f"Authentication-Results: spf=none (sender IP is 192.0.2.177) smtp.helo={helo}; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from={from_addr.split('@')[1]};",
+        f"Received: from {helo} (192.0.2.177) by DS1PEPF0001709C.mail.protection.outlook.com (10.167.18.106) with Microsoft SMTP Server id 15.20.8901.15 via Frontend Transport; Mon, 30 Jun 2025 15:10:43 +0000",
+        "Date: Mon, 30 Jun 2025 15:07:44 +0000",
+        f"From: Shop <{from_addr}>",
+        "To: victim@example.org",
+        "Subject: voucher",
+        "Return-Path: <>",
+        "X-MS-Exchange-Organization-SCL: 9",
+    )
+
+
+def test_a_null_sender_from_a_host_of_another_domain_is_a_spoof() -> None:
+    """With MAIL FROM <> SPF checks only the HELO; nothing ties the message to the From domain
+    and the sending host is another organisation's."""
+    spoof = diagnose(analyze(_null_sender("bulk7.mailer.example", "noreply@shop"))).get("spoof")
+    assert spoof is not None
+    assert any("envelope sender is empty" in e for e in spoof.evidence)
+
+
+def test_an_auto_reply_from_the_from_domains_own_host_is_not_a_spoof() -> None:
+    d = diagnose(analyze(_null_sender("mail.shop.example", "away@shop.example")))
+    assert "spoof" not in d.labels()

@@ -1,0 +1,59 @@
+"""Signs that make an unauthenticated From domain a spoof when DMARC does not decide."""
+
+from __future__ import annotations
+
+import re
+
+from headerlens.diagnosis.inputs import (
+    entry,
+    envelope,
+    foreign_account,
+    receiver_fields,
+    same_org,
+    stamp,
+    submission_hops,
+)
+from headerlens.diagnosis.replyto import reply_to_elsewhere
+from headerlens.model import Analysis
+
+
+def implicit_spoof(analysis: Analysis, dom: str) -> list[str]:
+    """compauth=fail 001 (000 with dmarc=none is the same: no enforcing DMARC, nothing vouched
+    for the From domain) is a spoof only with a second sign that a legitimate third party does
+    not show: Microsoft's anti-spoofing verdict (CAT:SPOOF in the receiver's own report), or
+    replies sent to an unrelated free-mail mailbox (added to the evidence by spoof()). Microsoft
+    also gives 001 to legitimate services a domain never authorised: compauth alone cannot tell."""
+    ca = stamp(analysis, "compauth")
+    if ca is None or ca.value != "fail" or ca.result.reason not in ("000", "001"):
+        return []
+    for f in receiver_fields(analysis, "x-forefront-antispam-report"):
+        if re.search(r"\bCAT:SPOOF\b", f.value, re.IGNORECASE):
+            return [ca.quote(), f"{f.name}: CAT:SPOOF (Microsoft's anti-spoofing verdict)"]
+    return [f"{ca.quote()}: nothing authenticated {dom}"] if reply_to_elsewhere(analysis) else []
+
+
+def foreign_submission(analysis: Analysis) -> str | None:
+    """An account of another organisation submitted it (below the entry), and nothing of the
+    From domain vouched for it: that account's mail system sent it in the From domain's name."""
+    b = entry(analysis)
+    for hop in submission_hops(analysis):
+        if (b is None or hop.number < b.hop_number) and (foreign := foreign_account(analysis, hop)):
+            return foreign
+    return None
+
+
+def null_sender_elsewhere(analysis: Analysis, dom: str) -> str | None:
+    """An empty envelope sender (the bounce address, RFC 5321 §4.5.5) from a host of another
+    domain: SPF could only check the HELO, and nothing tied the message to the From domain. A
+    real bounce or auto-reply comes from a host of the domain it is written in (and Microsoft's
+    auto-replies pass SPF for their HELO)."""
+    b = entry(analysis)
+    if envelope(analysis) != "" or b is None or b.ip is None:
+        return None
+    host = b.helo or ""
+    if not host or same_org(host, dom):
+        return None
+    return (
+        f"nothing authenticated {dom}; the envelope sender is empty (<>) and the sending host "
+        f"{host} is another domain"
+    )
