@@ -17,7 +17,6 @@ from headerlens.stamped import final_results
 
 # DKIM defects that a finding below restates with more context.
 RESTATED = frozenset({Code.DKIM_KEY_ROTATED})
-_TEMP = {"TIMEOUT", "SERVFAIL", "REFUSED", "ERROR", "MISSING"}
 
 
 def _age_days(d: DkimVerdict) -> int | None:
@@ -211,7 +210,7 @@ def _dkim_one(analysis: Analysis, d: DkimVerdict, dmarc: DmarcVerdict | None) ->
 
 
 def _dns_trouble(v: Verification) -> list[Finding]:
-    failed = [r for r in v.dns_log if r.rcode in _TEMP and not r.from_cache]
+    failed = [r for r in v.dns_log if r.temporary and not r.from_cache]
     if not failed:
         return []
     causes = sorted({"timeout" if r.rcode == "TIMEOUT" else r.rcode for r in failed})

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from headerlens import budgets
-from headerlens.dnsclient.resolver import LiveResolver, OfflineResolver, Resolver, format_server
+from headerlens.dnsclient.dnsproto import Resolver
+from headerlens.dnsclient.resolver import LiveResolver, OfflineResolver, format_server
 from headerlens.dnsclient.snapshot import SnapshotResolver
 from headerlens.model.verification import VerifyMode
 

@@ -8,7 +8,7 @@ import ipaddress
 import re
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from headerlens import budgets
 from headerlens.dnsclient.resolvconf import system_nameservers
@@ -22,23 +22,6 @@ _PORT_RE = re.compile(r"[0-9]{1,5}")
 _USAGE = "expected IP[:PORT], e.g. 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:5353"
 
 _Key = tuple[str, int]
-
-
-class Resolver(Protocol):
-    """What the checks need from DNS: one lookup at a time, and the record of every lookup."""
-
-    async def query(self, name: str, rdtype: str) -> DnsRecord:
-        """Look ``name`` up for ``rdtype``; never raises for DNS failures."""
-        ...
-
-    @property
-    def log(self) -> tuple[DnsRecord, ...]:
-        """Every query made so far, in the order the answers came back."""
-        ...
-
-    def clear_cache(self) -> None:
-        """Forget cached answers, so the next queries ask again."""
-        ...
 
 
 def format_server(host: str, port: int) -> str:

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Sequence
 
 from headerlens import budgets
-from headerlens.dnsclient.resolver import Resolver
+from headerlens.dnsclient.dnsproto import Resolver
 from headerlens.domaincheck.dkimselector import (
     DEFAULT_SELECTORS,
     PORTAL,

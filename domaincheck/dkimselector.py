@@ -32,7 +32,6 @@ PORTAL: dict[str, str] = {
     "google": "the Google Admin console (Apps > Google Workspace > Gmail > Authenticate email)",
     "hes": "the Trend Micro HES console (Domains > DKIM signing)",
 }
-_TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED", "OFFLINE", "MISSING"})
 _EOP_TARGET = re.compile(
     r"^(?P<sel>selector\d+)-[a-z0-9-]+\._domainkey\.(?P<tenant>[a-z0-9-]+)\.onmicrosoft\.com$"
 )
@@ -59,7 +58,7 @@ async def check_selector(domain: str, selector: str, resolver: Resolver) -> Sele
         chain = (name, target)
     evidence = (txt, cname)
     problems: list[Defect] = []
-    if txt.rcode in _TEMP_RCODES:
+    if not txt.answered:
         problems.append(
             Defect(
                 Code.DKIM_SELECTOR_DNS_ERROR,

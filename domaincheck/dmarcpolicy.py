@@ -26,7 +26,6 @@ _ACTION = {
     "quarantine": "sent to junk/quarantine",
     "reject": "rejected",
 }
-_TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED", "OFFLINE", "MISSING"})
 
 
 def _policy_tags(r: DmarcRecord) -> list[DmarcTagCheck]:
@@ -118,7 +117,7 @@ async def _destination(
     auth_name = f"{policy_domain}._report._dmarc.{dest}"
     rec = await resolver.query(auth_name, "TXT")
     authorised: bool | None = any(is_dmarc_record(a) for a in rec.answers)
-    if rec.rcode in _TEMP_RCODES:
+    if not rec.answered:
         authorised = None
     return ReportDestination(tag, uri, address, dest, True, auth_name, authorised, rec)
 

@@ -7,7 +7,7 @@ import asyncio
 import ipaddress
 from collections.abc import Sequence
 
-from headerlens.dnsclient.resolver import Resolver
+from headerlens.dnsclient.dnsproto import Resolver
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord

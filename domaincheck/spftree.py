@@ -26,7 +26,6 @@ from headerlens.parsers.spfrecord import is_spf_version, oversized_record, parse
 
 MAX_TREE_RECORDS = 40  # a hostile tree could fan out without end; real ones stay far below
 MAX_OVERLAP_FINDINGS = 20  # duplicate/nested ranges listed one by one; the rest are counted
-_TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED", "OFFLINE", "MISSING"})
 # The parser's per-record remarks that the whole-tree checks below restate with more context.
 _TREE_CODES = frozenset({Code.SPF_PASS_ALL, Code.SPF_TOO_MANY_LOOKUPS})
 
@@ -132,7 +131,7 @@ class _Walk:
         answer = await self.ask(domain, "TXT")
         if answer.rcode == "NXDOMAIN":
             return SpfNode(domain, via, SpfNodeState.NXDOMAIN, answer)
-        if answer.rcode in _TEMP_RCODES or not answer.ok:
+        if not answer.ok:  # NXDOMAIN was taken above: a temporary failure, or offline
             note = Defect(
                 Code.SPF_DNS_ERROR,
                 f"TXT {domain}: {answer.rcode} ({answer.error or 'no answer'}); an evaluator "

@@ -31,7 +31,7 @@ from headerlens.evaluators.dkimkey import pick_key_record
 from headerlens.evaluators.dkimsigcheck import MAX_DIGITS
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
-from headerlens.model.dns import DnsRecord
+from headerlens.model.dns import DnsRecord, Rcode
 from headerlens.model.verdicts import ArcInstanceResult, ArcResult, ArcVerdict, DkimKey
 
 _ARC_SIGNED = (b"arc-seal", b"arc-message-signature")
@@ -39,7 +39,7 @@ _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _COMMENT = re.compile(r"\([^()]*\)")
 # No answer at all (timeout, no usable server, not in a replayed snapshot): the chain can't be
 # judged. A server that answered SERVFAIL/REFUSED still counts as a failed chain, as before.
-_NO_ANSWER_RCODES = frozenset({"TIMEOUT", "ERROR", "MISSING"})
+_NO_ANSWER_RCODES = frozenset({Rcode.TIMEOUT, Rcode.ERROR, Rcode.MISSING})
 _METHOD = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*=\s*([A-Za-z0-9_-]+)")
 
 

@@ -48,9 +48,6 @@ ROTATION_AGE_DAYS = 7  # a key missing today on a message older than this was pr
 _FIRST_SIGNATURE = re.compile(rb"(?i)dkim-signature[ \t]*:")
 _HAS_SIGNATURE = re.compile(rb"(?i)\ndkim-signature[ \t]*:")
 _DnsFunc = Callable[..., bytes | None]  # dkimpy calls dnsfunc(name, timeout=...)
-_TEMP_RCODES = frozenset(
-    {"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED", "MISSING", "FORMERR", "NOTIMP"}
-)
 
 
 def _body_request(sig: Sig) -> tuple[bool, NewHash, int | None] | None:
@@ -89,7 +86,7 @@ def _no_key(
             DkimResult.UNAVAILABLE,
             f"Not checked: offline, so the key {rec.name} was not looked up.",
         )
-    if rec.rcode in _TEMP_RCODES:
+    if rec.temporary:
         cause = "timeout" if rec.rcode == "TIMEOUT" else rec.rcode
         detail = f": {rec.error}" if rec.error else ""
         return (

@@ -129,7 +129,7 @@ async def _exists(domain: str, resolver: Resolver) -> tuple[bool | None, tuple[D
     recs = tuple(await asyncio.gather(*(resolver.query(domain, t) for t in _EXISTENCE_TYPES)))
     if any(r.answers for r in recs):
         return True, recs
-    if all(r.rcode in ("NXDOMAIN", "NOERROR") for r in recs):
+    if all(r.answered for r in recs):
         return False, recs
     return None, recs
 

@@ -17,7 +17,6 @@ from headerlens.model.verdicts import DmarcRecord, OrgDomain
 from headerlens.parsers.dmarcrecord import is_dmarc_record, parse_dmarc_record
 
 MAX_WALK_QUERIES = int(budgets.DMARC_WALK_QUERIES.limit)  # RFC 9989 §4.10: eight per walk
-_TEMP_RCODES = frozenset({"SERVFAIL", "TIMEOUT", "ERROR", "REFUSED", "FORMERR", "NOTIMP"})
 
 
 @functools.cache
@@ -81,7 +80,7 @@ class PolicyAt:
     @property
     def temp_error(self) -> bool:
         """True when the lookup failed temporarily (the walk's outcome is uncertain)."""
-        return self.evidence.rcode in _TEMP_RCODES or self.evidence.rcode == "OFFLINE"
+        return not self.evidence.answered
 
 
 @dataclass

@@ -25,9 +25,10 @@ import ipaddress
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import cast
 
 from headerlens import budgets
+from headerlens.dnsclient.dnsproto import Resolver
 from headerlens.evaluators.spf_eval import Abort, DnsQuestion, Outcome, Run
 from headerlens.evaluators.spf_macro import IPAddress, MacroContext, client_ip, finish_target
 from headerlens.model.codes import Code
@@ -37,14 +38,6 @@ from headerlens.model.spf import SpfResult, SpfVerdict
 from headerlens.parsers.spfrecord import is_spf_version, oversized_record, parse_spf_record
 
 SpfGenerator = Generator[DnsQuestion, DnsRecord, SpfResult]
-
-
-class Resolver(Protocol):
-    """Anything that answers one DNS question (same method as dnsclient/resolver.py)."""
-
-    async def query(self, name: str, rdtype: str) -> DnsRecord:
-        """Answer ``name``/``rdtype``; failures are reported in the record's rcode."""
-        ...
 
 
 def check_host(
@@ -293,7 +286,6 @@ async def evaluate_spf(
 
 __all__ = [
     "DnsQuestion",
-    "Resolver",
     "SpfGenerator",
     "check_host",
     "check_message",

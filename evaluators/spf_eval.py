@@ -141,7 +141,7 @@ class Run:
 
     def dns_ok(self, record: DnsRecord, domain: str, term: str, path: tuple[str, ...]) -> bool:
         """Temperror on a DNS failure (§5); count void lookups (§4.6.4); True if answers."""
-        if record.rcode not in ("NOERROR", "NXDOMAIN"):
+        if not record.answered:
             raise self.fail(
                 SpfVerdict.TEMPERROR,
                 f"DNS {record.rcode} for {record.rdtype} {record.name}",
@@ -387,7 +387,7 @@ class Run:
             if mech.name == "a":
                 if not self.dns_ok(answer, domain, mech.raw, path):
                     return False, f"{self._addr_rdtype} {host}: no records"
-            elif answer.rcode not in ("NOERROR", "NXDOMAIN"):
+            elif not answer.answered:
                 raise self.fail(
                     SpfVerdict.TEMPERROR,
                     f"DNS {answer.rcode} for {answer.rdtype} {host}",
@@ -418,7 +418,7 @@ class Run:
     ) -> Generator[DnsQuestion, DnsRecord, tuple[bool, str]]:
         """ptr (§5.5): a validated PTR name equal to or under ``target``; DNS errors: no match."""
         answer, names = yield from self._ptr_names()
-        if answer.rcode in ("NOERROR", "NXDOMAIN") and _void(answer):
+        if answer.answered and _void(answer):
             self.dns_ok(answer, domain, term, path)  # counts the void lookup
         want = target.lower()
         for name in names:  # filter first: only names that could match need validating

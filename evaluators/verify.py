@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from headerlens.diagnosis.findings_build import build_findings
 from headerlens.diagnosis.sending_service import likely_include
-from headerlens.dnsclient.resolver import Resolver
+from headerlens.dnsclient.dnsproto import Resolver
 from headerlens.evaluators.arc import verify_arc
 from headerlens.evaluators.bodyhash import BodyDigests, body_view
 from headerlens.evaluators.dkim import verify_dkim

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from headerlens.analyze import analyze
-from headerlens.dnsclient.resolver import Resolver
+from headerlens.dnsclient.dnsproto import Resolver
 from headerlens.evaluators.verify import verify
 from headerlens.model import Analysis
 from headerlens.model.dns import DnsRecord

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from headerlens.dnsclient.dnsproto import Resolver
 from headerlens.dnsclient.resolver import (
     LiveResolver,
     OfflineResolver,
-    Resolver,
     format_server,
     parse_resolver_arg,
 )

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from headerlens.dnsclient.resolver import LiveResolver, Resolver
+from headerlens.dnsclient.dnsproto import Resolver
+from headerlens.dnsclient.resolver import LiveResolver
 from headerlens.dnsclient.snapshot import (
     SnapshotError,
     SnapshotResolver,

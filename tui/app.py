@@ -11,8 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from headerlens.analyze import analyze
+from headerlens.dnsclient.dnsproto import Resolver
 from headerlens.dnsclient.options import VerifyOptions, make_resolver
-from headerlens.dnsclient.resolver import Resolver
 from headerlens.model import Analysis, InputKind
 from headerlens.model.codes import Code
 from headerlens.model.verification import Verification

@@ -16,8 +16,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 
+from headerlens.dnsclient.dnsproto import Resolver
 from headerlens.dnsclient.options import VerifyOptions, make_resolver
-from headerlens.dnsclient.resolver import Resolver
 from headerlens.domaincheck.check import check_domain
 from headerlens.domaincheck.mailrouting import PROVIDER_NAME
 from headerlens.model import Analysis

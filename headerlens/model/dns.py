@@ -3,6 +3,43 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Rcode(StrEnum):
+    """The rcodes a DnsRecord carries: the DNS ones the checks name (RFC 1035 §4.1.1, RFC 6895
+    §2.3) and our pseudo-codes for a question that got no DNS answer at all.
+
+    A server may send another rcode (YXDOMAIN, NOTAUTH...); ``DnsRecord.rcode`` stays the text
+    dnspython gives, so such a code is kept as evidence and counts as temporary.
+    """
+
+    NOERROR = "NOERROR"
+    NXDOMAIN = "NXDOMAIN"
+    SERVFAIL = "SERVFAIL"
+    REFUSED = "REFUSED"
+    FORMERR = "FORMERR"
+    NOTIMP = "NOTIMP"
+    TIMEOUT = "TIMEOUT"  # no answer in time
+    OFFLINE = "OFFLINE"  # --offline: not asked
+    ERROR = "ERROR"  # the query could not be made: malformed name, no nameservers, budget spent
+    MISSING = "MISSING"  # replaying a DNS snapshot that does not hold this query
+
+    @property
+    def is_temporary(self) -> bool:
+        """See :func:`is_temporary`."""
+        return is_temporary(self)
+
+
+_DEFINITE = frozenset({Rcode.NOERROR, Rcode.NXDOMAIN})
+
+
+def is_temporary(rcode: str) -> bool:
+    """True when the question was asked and got no definite answer, so asking again later may
+    give one: RFC 7208 §5 (any rcode but 0 or 3, or a timeout, is temperror), RFC 6376 §6.1.2
+    (a key query that fails to respond is TEMPFAIL). OFFLINE is not temporary: nothing was
+    asked, by request (``not DnsRecord.answered`` covers both)."""
+    return rcode not in _DEFINITE and rcode != Rcode.OFFLINE
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +78,19 @@ class DnsRecord:
     def answered(self) -> bool:
         """True when the server gave a definite answer (NOERROR, NODATA or NXDOMAIN); False for
         a timeout, SERVFAIL, REFUSED, a query not made (offline, not in a snapshot) and the like."""
-        return self.rcode in ("NOERROR", "NXDOMAIN")
+        return self.rcode in _DEFINITE
+
+    @property
+    def temporary(self) -> bool:
+        """True when the lookup failed in a way a retry may cure (see :func:`is_temporary`)."""
+        return is_temporary(self.rcode)
 
     @property
     def ok(self) -> bool:
         """True when the server answered NOERROR (possibly with no records: NODATA)."""
-        return self.rcode == "NOERROR"
+        return self.rcode == Rcode.NOERROR
 
     @property
     def nodata(self) -> bool:
         """True for NODATA: the name exists but has no record of this type (RFC 2308 §2.2)."""
-        return self.rcode == "NOERROR" and not self.answers
+        return self.rcode == Rcode.NOERROR and not self.answers
