@@ -122,6 +122,11 @@ def forward(analysis: Analysis, report: Report | None) -> Situation | None:
             arc = arc_acceptance(analysis)
             if arc:
                 facts.append(("arc", arc))
+            spf = stamp(analysis, "spf")
+            checked = spf.result.prop("smtp.mailfrom") if spf is not None else None
+            if b is not None and same_org(env, b.receiver) and checked and not is_srs(checked):
+                # the receiving organisation re-sent it internally after its own checks
+                facts += [("internal", "yes"), ("checked", checked)]
             return Situation(
                 "forward-srs",
                 hop_number,

@@ -155,7 +155,12 @@ def reconcile(findings: tuple[Finding, ...] | list[Finding], d: Diagnosis) -> tu
     items = [f for f in findings if f.code not in _REPLACED]
     items = _merge_stamped(items)
     elsewhere = next(
-        (s for s in d.situations if s.label in _FIX_ELSEWHERE and not s.fact("inbound")), None
+        (
+            s
+            for s in d.situations
+            if s.label in _FIX_ELSEWHERE and not s.fact("inbound") and not s.fact("internal")
+        ),
+        None,
     )
     if elsewhere is not None:
         why = wording.fix(elsewhere)

@@ -42,6 +42,8 @@ def title(s: Situation) -> str:
                 return f"Possible spoof: the message claims to come from {_dom(s)}{tail} and nothing decided DMARC (no verdict of the receiver's, not re-verified); only its own fields name the {kind} ({relay}) that would explain that, and a sender can write them."
             return f"Spoof, unless the {kind} {relay} re-sent a genuine message: it claims to come from {_dom(s)}{tail}, nothing {_dom(s)} controls authenticated it, and the {kind}'s host handed it over, but a sender can run a {kind} on its own domain."
         return f"Spoof: the message claims to come from {_dom(s)}{tail}, but nothing {_dom(s)} controls authenticated it."
+    if label == "forward-srs" and s.fact("internal"):
+        return f"Forwarded inside the receiving organisation: {s.fact('forwarder')} re-sent it with a rewritten (SRS) envelope sender after its own checks (its SPF check was for {s.fact('checked')}), which changes none of its verdicts."
     if label == "forward-srs":
         arc = (
             f" The final receiver accepted it on the forwarder's ARC seal ({_arc_how(s)})."
@@ -100,6 +102,8 @@ def fix(s: Situation) -> str:
         return f"If {relay} is a {s.fact('relay-kind') or 'relay'} you know, the fix belongs there (From rewriting, SRS, ARC sealing) or to trusting its ARC; otherwise nothing to fix at {_dom(s)}: block or report the message."
     if label == "spoof":
         return f"Nothing to fix at {_dom(s)}: it did not send this. Block or report the message; an enforcing DMARC policy at {_dom(s)} is the only sender-side help."
+    if label == "forward-srs" and s.fact("internal"):
+        return ""
     if label == "forward-nosrs" and s.fact("probable"):
         return f"If {s.fact('forwarder')} forwards this address, the fix is there (SRS, ARC sealing, or forwarding without changing the message), not in the author's SPF record; if it does not, treat the message as unauthenticated."
     if label in ("forward-srs", "forward-nosrs"):

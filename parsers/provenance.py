@@ -63,7 +63,7 @@ _AR_METHOD = re.compile(r";\s*([A-Za-z][\w.-]*)\s*=")
 _RSPAMD_RUN = re.compile(r"^x-(?:rspamd-|spamd-|spam\b)")
 # What filters running inside the receiving MTA (milters, amavisd) insert next to their stamps.
 _MILTER_TRACE = re.compile(
-    r"^(?:x-senderid|x-spam-|x-virus-|x-greylist|x-dkim|dkim-filter|x-rspamd-|x-spamd-"
+    r"^(?:x-senderid|x-spam-|x-virus-|x-greylist|x-dkim|dkim-filter|dmarc-filter|x-rspamd-|x-spamd-"
     r"|x-scanned-by|x-amavis)"
 )
 # Verdict headers of filtering products: below every Received line, whose they are is unknown.
@@ -120,6 +120,7 @@ class _Zones:
         self.kinds_above: set[str] = set()
         self.arc_above: list[HeaderField] = []
         self.repeats: set[int] = set()
+        self.filter_tied = False
         if self.boundary_hop is not None:
             # a receiver that re-orders its header writes its block after the last Received
             line = (
@@ -143,6 +144,7 @@ class _Zones:
                 )
             ]
             self.repeats = _repeats(fields[line + 1 : end])
+            self.filter_tied = _filter_tied(self.block, self.boundary_hop)
         self.incoming = incoming_block(fields)
         outside = [h for h in self.hops if not self.is_trusted(h)]
         self.scanners = scanner_hops(fields, outside, self.org, self.domain_of)
@@ -336,6 +338,23 @@ def _claims_pass(f: HeaderField) -> bool:
     return f.lname in _PASS_STAMPS and _CLAIMS_PASS.search(f.value) is not None
 
 
+# OpenDKIM and OpenDMARC name the host and the MTA's queue id of the message they checked:
+# "DKIM-Filter: OpenDKIM Filter v2.11.0 mx.example.org 4A1B2C3D4E".
+_FILTER_ID = re.compile(r"\bOpen(?:DKIM|DMARC) Filter\s+v\S+\s+(\S+)\s+(\S+)\s*$", re.IGNORECASE)
+
+
+def _filter_tied(block: Sequence[HeaderField], hop: Hop) -> bool:
+    """The milter block under the boundary line carries an OpenDKIM/OpenDMARC stamp naming the
+    queue id the receiver's own Received line gave this message: its milters stamped it (the
+    sender cannot know that id in advance), as Rspamd's queue id shows for Rspamd."""
+    queue = (hop.received.id or "").lower()
+    for g in block:
+        m = _FILTER_ID.search(" ".join(g.value.split())) if g.lname.endswith("-filter") else None
+        if m and queue and m.group(2).lower() == queue:
+            return True
+    return False
+
+
 def _uncorroborated_pass(z: _Zones, f: HeaderField) -> str | None:
     """Why a pass stamp under the boundary line cannot be told from one the sender planted at
     the top of its own header, or None when something the sender cannot write backs it: Gmail's
@@ -347,7 +366,7 @@ def _uncorroborated_pass(z: _Zones, f: HeaderField) -> str | None:
     hop = z.boundary_hop
     if hop is not None and hop.vendor is Vendor.GMAIL:
         return gmail_pass_doubt(f, hop, z.block, z.arc_above)
-    if z.reserialised or (z.rspamd_queue and z.rspamd_queue in z.receiver_ids):
+    if z.reserialised or z.filter_tied or (z.rspamd_queue and z.rspamd_queue in z.receiver_ids):
         return None
     return (
         "Directly below the receiver's Received line, where the sender's own header begins: a "

@@ -266,3 +266,92 @@ def test_shared_kernelorg_list_inbound_failure_is_the_authors() -> None:
     found = stamped_findings(analyze(path.read_bytes()))
     assert not any("belongs to the list" in f.detail + f.fix for f in found)
     assert any("free-mail provider" in f.fix for f in found)
+
+
+def _postfix_milters(queue_in_filter: str) -> bytes:
+    """A Postfix receiver with OpenDKIM and OpenDMARC milters: they write their stamps directly
+    below its Received line, each naming the queue id of that line."""
+    return "\r\n".join(
+        [
+            "Received: from mx.recv.example (localhost [127.0.0.1])"
+            " by store.recv.example (Postfix) with LMTP id 9F9F9F9F9F;"
+            " Thu, 13 Jun 2019 12:43:24 +0000 (UTC)",
+            "Received: from out.shop.example (out.shop.example [192.0.2.17])"
+            " by mx.recv.example (Postfix) with ESMTP id EA1DA2147A"
+            " for <me@recv.example>; Thu, 13 Jun 2019 12:43:23 +0000 (UTC)",
+            f"DKIM-Filter: OpenDKIM Filter v2.11.0 mx.recv.example {queue_in_filter}",
+            f"DMARC-Filter: OpenDMARC Filter v1.3.2 mx.recv.example {queue_in_filter}",
+            "Authentication-Results: mx.recv.example; dmarc=pass (p=reject dis=none)"
+            " header.from=shop.example",
+            "Authentication-Results: mx.recv.example; spf=pass smtp.mailfrom=bounce@shop.example",
+            "From: Shop <news@shop.example>",
+            "To: me@recv.example",
+            "Subject: news",
+            "Date: Thu, 13 Jun 2019 12:43:20 +0000",
+            "Message-ID: <1@shop.example>",
+            "",
+            "body",
+            "",
+        ]
+    ).encode()
+
+
+def test_opendmarc_stamps_tied_to_the_receivers_queue_id_are_the_receivers() -> None:
+    """OpenDKIM/OpenDMARC name the queue id of the receiver's own Received line: the passes
+    in their block below that line are the receiver's, as Rspamd's queue id shows for Rspamd."""
+    from headerlens.diagnosis.inputs import final_stamps
+
+    got = {
+        f"{s.result.method}={s.value}"
+        for s in final_stamps(analyze(_postfix_milters("EA1DA2147A")))
+    }
+    assert {"spf=pass", "dmarc=pass"} <= got
+
+
+def test_a_filter_stamp_with_another_queue_id_backs_nothing() -> None:
+    from headerlens.diagnosis.inputs import final_stamps
+
+    got = {
+        f"{s.result.method}={s.value}"
+        for s in final_stamps(analyze(_postfix_milters("1234567890")))
+    }
+    assert "spf=pass" not in got and "dmarc=pass" not in got
+
+
+def test_an_srs_resend_inside_the_receiving_organisation_is_not_blamed() -> None:
+    """The receiver checked the list's envelope, then forwarded the copy to its own archive with
+    an SRS envelope of its own domain: none of its verdicts were about the SRS address."""
+    raw = b"""\
+Return-Path: <SRS0=7jwN=UM=lists.example=owner-dev@recv.example>
+Received: from mx.recv.example (mx.recv.example [198.51.100.99])
+\tby archive.recv.example (Postfix) with ESMTP id 22AD7C31E45
+\tfor <dev@archive.recv.example>; Thu, 13 Jun 2019 12:43:24 +0000 (UTC)
+Received: from lists.example (lists.example [203.0.113.17])
+\tby mx.recv.example (Postfix) with ESMTP id EA1DA2147A
+\tfor <dev@archive.recv.example>; Thu, 13 Jun 2019 12:43:23 +0000 (UTC)
+Authentication-Results: mx.recv.example; dmarc=fail (p=none dis=none) header.from=corp.example
+Received: from out.corp.example (out.corp.example [192.0.2.5])
+\tby lists.example (Postfix) with ESMTP id 0E8136B026F
+\tfor <dev@lists.example>; Thu, 13 Jun 2019 08:43:23 -0400 (EDT)
+From: A <a@corp.example>
+To: dev@lists.example
+Subject: x
+Date: Thu, 13 Jun 2019 12:43:16 +0000
+Message-ID: <1@corp.example>
+List-ID: <dev.lists.example>
+Precedence: bulk
+
+body
+"""
+    raw = raw.replace(
+        b"Authentication-Results: mx.recv.example; dmarc",
+        b"DMARC-Filter: OpenDMARC Filter v1.3.2 mx.recv.example EA1DA2147A\n"
+        b"Authentication-Results: mx.recv.example; spf=pass smtp.mailfrom=owner-dev@lists.example\n"
+        b"Authentication-Results: mx.recv.example; dmarc",
+    )
+    d = diagnose(analyze(raw))
+    fwd = d.get("forward-srs")
+    assert fwd is not None and fwd.fact("internal")
+    from headerlens.diagnosis.wording import fix, title
+
+    assert "inside the receiving organisation" in title(fwd) and fix(fwd) == ""
