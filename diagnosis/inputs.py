@@ -21,8 +21,6 @@ from headerlens.model import (
 from headerlens.parsers.hops import registrable_domain
 from headerlens.stamped import final_receiver_results
 
-BODY_LIMIT = 256 * 1024  # how much of a body the NDR reader looks at
-
 _SRS = re.compile(r"^(?:SRS[01][=+-]|[^@]*\+SRS=)", re.IGNORECASE)
 _SRS0_DOMAIN = re.compile(r"^SRS0[=+-][^=]*=[^=]*=([^=@]+)=[^@]*@", re.IGNORECASE)
 _GMAIL_CAF = re.compile(r"\+caf_=", re.IGNORECASE)
@@ -196,14 +194,6 @@ def srs_original_domain(address: str | None) -> str | None:
         if len(parts) >= 5 and "." in parts[3]:
             return parts[3].lower()
     return None
-
-
-def body_text(analysis: Analysis) -> str:
-    """The first part of the body as text (for NDR reports), or ""."""
-    body = analysis.body
-    if not body:
-        return ""
-    return body[:BODY_LIMIT].decode("utf-8", errors="replace").replace("\r\n", "\n")
 
 
 def submission_hops(analysis: Analysis) -> list[Hop]:

@@ -1,17 +1,11 @@
-"""The few facts of a non-delivery report the diagnosis needs, read from analyze()'s bounce
-parser (parsers/ndr) plus the DSN's Arrival-Date and Last-Attempt-Date (RFC 3464 §2.2.5, §2.3.7)."""
+"""The few facts of a non-delivery report the diagnosis needs, from analyze()'s bounce parser."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from headerlens.diagnosis.inputs import body_text
 from headerlens.model import Analysis
-from headerlens.parsers.dates import parse_date
-
-_DATE_FIELD = re.compile(r"^(Arrival-Date|Last-Attempt-Date)\s*:\s*(.+)$", re.I | re.M)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +31,6 @@ class Report:
         return bool(self.status and self.status.startswith("5"))
 
 
-def _dates(analysis: Analysis) -> dict[str, datetime]:
-    out: dict[str, datetime] = {}
-    for m in _DATE_FIELD.finditer(body_text(analysis)):
-        when = parse_date(m.group(2).strip())[0]
-        if when is not None:
-            out.setdefault(m.group(1).lower(), when)
-    return out
-
-
 def read_report(analysis: Analysis) -> Report | None:
     """The bounce facts, or None when analyze() did not recognise a non-delivery report."""
     ndr = analysis.ndr
@@ -56,7 +41,6 @@ def read_report(analysis: Analysis) -> Report | None:
     status = first.effective_status if first else None
     if first is not None and first.smtp_code and not status:
         status = str(first.smtp_code)
-    dates = _dates(analysis)
     evidence = [f"{ndr.format.value} ({ndr.detected_by or 'recognised'})"]
     return Report(
         status=status,
@@ -72,8 +56,8 @@ def read_report(analysis: Analysis) -> Report | None:
         original_received=tuple(h.received.raw for h in reversed(original.chain.hops))
         if original
         else (),
-        arrival=dates.get("arrival-date"),
-        last_attempt=dates.get("last-attempt-date"),
+        arrival=ndr.arrival,
+        last_attempt=ndr.last_attempt,
         evidence=tuple(evidence),
         replies=" ".join(r.diagnostic for r in ndr.recipients),
     )

@@ -14,6 +14,7 @@ import email.message
 import json
 import quopri
 import re
+from datetime import datetime
 from email import policy
 
 from flufl.bounce import all_failures
@@ -23,6 +24,7 @@ from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField
 from headerlens.model.ndr import FailedRecipient, NdrFormat, NonDelivery, OriginalKind
 from headerlens.parsers import ndr_text
+from headerlens.parsers.dates import parse_date
 from headerlens.parsers.ndr_codes import lookup, text_entry
 from headerlens.parsers.ndr_rejecter import author_domain, refusing_server, self_named, sender_host
 from headerlens.parsers.ndr_text import TextHit
@@ -103,10 +105,19 @@ def _dsn_value(block: email.message.Message, name: str) -> str | None:
     return text.split(";", 1)[1].strip() if ";" in text[:12] else text
 
 
-def _dsn(msg: email.message.Message) -> tuple[str | None, list[FailedRecipient]]:
-    """Reporting-MTA and the per-recipient fields of every message/delivery-status part."""
+def _dsn_date(block: email.message.Message, name: str) -> datetime | None:
+    value = _dsn_value(block, name)
+    return parse_date(value)[0] if value else None
+
+
+def _dsn(
+    msg: email.message.Message,
+) -> tuple[str | None, list[FailedRecipient], dict[str, datetime]]:
+    """Reporting-MTA, the per-recipient fields of every message/delivery-status part, and its
+    Arrival-Date and first Last-Attempt-Date ("arrival", "last-attempt")."""
     reporting: str | None = None
     out: list[FailedRecipient] = []
+    dates: dict[str, datetime] = {}
     for part in msg.walk():
         if part.get_content_type() != "message/delivery-status":
             continue
@@ -117,6 +128,14 @@ def _dsn(msg: email.message.Message) -> tuple[str | None, list[FailedRecipient]]
         if not blocks:
             continue
         reporting = reporting or _dsn_value(blocks[0], "Reporting-MTA")
+        for key, name, where in (
+            ("arrival", "Arrival-Date", blocks[:1]),
+            ("last-attempt", "Last-Attempt-Date", blocks[1:]),
+        ):
+            for block in where:
+                when = _dsn_date(block, name)
+                if when is not None:
+                    dates.setdefault(key, when)
         for block in blocks:
             final = _dsn_value(block, "Final-Recipient")
             if not final:
@@ -137,7 +156,7 @@ def _dsn(msg: email.message.Message) -> tuple[str | None, list[FailedRecipient]]
                     remote_mta=(_dsn_value(block, "Remote-MTA") or "").rstrip(".") or None,
                 )
             )
-    return reporting, out
+    return reporting, out, dates
 
 
 def _format(fields: tuple[HeaderField, ...], text: str, report: bool) -> NdrFormat:
@@ -324,7 +343,7 @@ def parse_ndr(
     text = _text_of(msg)
     report = msg.get_content_type() == "multipart/report"
     fmt = _format(fields, text, report)
-    reporting, dsn = _dsn(msg)
+    reporting, dsn, dates = _dsn(msg)
     scan = text[: int(budgets.NDR_TEXT_BYTES.limit)]  # the readers' regexes see a bounded text
     hits, generating = _hits(fmt, scan)
     detected = "multipart/report" if dsn else "text signature"
@@ -366,6 +385,8 @@ def parse_ndr(
         original_kind=kind,
         detected_by=detected,
         defects=tuple(defects),
+        arrival=dates.get("arrival"),
+        last_attempt=dates.get("last-attempt"),
     ), original
 
 

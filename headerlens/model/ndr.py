@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from headerlens.model.core import Defect
@@ -128,6 +129,8 @@ class NonDelivery:
     original: Analysis | None = None
     detected_by: str = ""  # "multipart/report", "flufl.bounce", "text signature"
     defects: tuple[Defect, ...] = ()
+    arrival: datetime | None = None  # the DSN's Arrival-Date (RFC 3464 §2.2.5)
+    last_attempt: datetime | None = None  # the first Last-Attempt-Date (RFC 3464 §2.3.7)
 
     @property
     def failed(self) -> tuple[FailedRecipient, ...]:
