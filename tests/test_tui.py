@@ -248,10 +248,12 @@ async def test_live_verification_against_lab_dns(lab_dns) -> None:  # type: igno
         v = screen.verification
         assert v is not None and v.done
         assert v.spf is not None and v.spf.verdict.value == "pass"
+        await pilot.press("a")  # the Auth tab is built when it first opens
         auth = _static_text(screen, "#auth-text")
         assert "ip4:40.107.0.0/16" in auth
         assert "include:spf.protection.outlook.com" in auth
         assert "verified over live DNS" in _static_text(screen, "#status")
+        await pilot.press("n")
         assert len(screen.query_one("#dns-table").rows) >= 3  # type: ignore[attr-defined]
 
 
@@ -389,6 +391,7 @@ async def test_dns_log_labels_the_unused_early_query(lab_dns) -> None:  # type: 
     app = _lab_app(lab_dns, "shared-spf-not-updated.eml")
     async with app.run_test(size=SIZE) as pilot:
         screen = await _settle(app, pilot)
+        await pilot.press("n")
         table = screen.query_one("#dns-table")
         rows = [
             [str(getattr(cell, "plain", cell)) for cell in table.get_row_at(i)]  # type: ignore[attr-defined]

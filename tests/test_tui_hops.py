@@ -74,6 +74,7 @@ async def test_hop_table_cells_are_inert(tmp_path: Path) -> None:
     app = HeaderlensApp(str(src), verify_options=OFFLINE)
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await _settle(app, pilot)
+        await pilot.press("p")
         table = screen.query_one(HopTable)
         cells = [cell for i in range(table.row_count) for cell in table.get_row_at(i)]
         assert all(isinstance(c, Text) for c in cells)  # never a markup string

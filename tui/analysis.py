@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -56,6 +58,15 @@ def copied_note(what: str) -> str:
 
 
 TABS = ("details", "hoptable", "auth", "findings", "dns", "timeline", "headers")
+# The tabs built when they first open, with their labels (Details is built at once).
+_LAZY_TABS = {
+    "hoptable": "Hops",
+    "auth": "Auth",
+    "findings": "Findings",
+    "dns": "DNS log",
+    "timeline": "Timeline",
+    "headers": "Headers",
+}
 # The widget that takes the keyboard when its tab opens (the list, not the tab strip).
 _TAB_FOCUS = {"findings": "#findings-list", "hoptable": "#hop-table", "dns": "#dns-table"}
 
@@ -98,6 +109,9 @@ class AnalysisScreen(Screen[None]):
         self.verification: Verification | None = None
         self._selected: NodeRef | None = None
         self._run = 0  # the current verification; snapshots of a replaced one are dropped
+        self._built: set[str] = set()  # the lazily built tabs that exist so far
+        # Set once the first frame is on screen: the checks (imports, CPU work) wait for it.
+        self._painted = threading.Event()
         self.last_copy = ""  # what c or y last sent to the clipboard, for w (save to a file)
 
     # -- what the tree and tabs show ----------------------------------------------------
@@ -124,21 +138,13 @@ class AnalysisScreen(Screen[None]):
                 yield Static(id="rejected", markup=False)
         with Horizontal(id="main"):
             yield HopTree(id="hops")
+            # Only the first tab's content is built before the first frame; the others are
+            # built when they first open (_build_tab), so the console paints sooner.
             with TabbedContent(id="tabs", initial="details"):
                 with TabPane("Details", id="details"), VerticalScroll():
                     yield Static(id="detail-text", markup=False)
-                with TabPane("Hops", id="hoptable"):
-                    yield HopTable(id="hop-table")
-                with TabPane("Auth", id="auth"), VerticalScroll():
-                    yield Static(id="auth-text", markup=False)
-                with TabPane("Findings", id="findings"):
-                    yield OptionList(id="findings-list", markup=False)
-                with TabPane("DNS log", id="dns"):
-                    yield DataTable(id="dns-table", zebra_stripes=True, cursor_type="row")
-                with TabPane("Timeline", id="timeline"), VerticalScroll():
-                    yield Static(id="timeline-text", markup=False)
-                with TabPane("Headers", id="headers"), VerticalScroll():
-                    yield Static(id="headers-text", markup=False)
+                for tab, label in _LAZY_TABS.items():
+                    yield TabPane(label, id=tab)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -146,14 +152,38 @@ class AnalysisScreen(Screen[None]):
         tree = self.query_one(HopTree)
         tree.show(self.shown)
         tree.focus()
-        self.query_one(HopTable).show(self.shown)
-        table = self.query_one("#dns-table", DataTable)
-        table.add_columns("name", "type", "rcode", "answer", "TTL", "ms", "resolver")
-        self.query_one("#timeline-text", Static).update(timeline_text(self.shown))
-        self.query_one("#headers-text", Static).update(self._headers_text())
         self._show_detail(None)
         self._refresh_verification()
+        self.call_after_refresh(self._painted.set)  # runs once the first frame is drawn
         self.start_verification()
+
+    def _build_tab(self, tab: str) -> None:
+        """Build a tab's content the first time it opens, filled from what is known now."""
+        if tab not in _LAZY_TABS or tab in self._built:
+            return
+        self._built.add(tab)
+        pane = self.query_one(f"#{tab}", TabPane)
+        if tab == "hoptable":
+            table = HopTable(id="hop-table")
+            pane.mount(table)
+            table.show(self.shown, newest_first=self.query_one(HopTree).newest_first)
+        elif tab == "findings":
+            pane.mount(OptionList(id="findings-list", markup=False))
+            self._fill_findings()
+        elif tab == "dns":
+            dns = DataTable[Text](id="dns-table", zebra_stripes=True, cursor_type="row")
+            pane.mount(dns)
+            dns.add_columns("name", "type", "rcode", "answer", "TTL", "ms", "resolver")
+            self._fill_dns()
+        else:  # auth, timeline, headers: a scrolling text
+            text = Static(id=f"{tab}-text", markup=False)
+            pane.mount(VerticalScroll(text))
+            if tab == "auth":
+                text.update(auth_text(self.shown, self.shown_verification))
+            elif tab == "timeline":
+                text.update(timeline_text(self.shown))
+            else:
+                text.update(self._headers_text())
 
     # -- verification -------------------------------------------------------------------
     def start_verification(self, *, flush: bool = False) -> None:
@@ -168,7 +198,14 @@ class AnalysisScreen(Screen[None]):
         RSA, the ARC chain) must never hold up the console's keyboard and screen."""
         from textual.worker import get_current_worker
 
-        asyncio.run(self._stream(stream, flush, run, get_current_worker()))
+        worker = get_current_worker()
+        # The first frame comes first: this thread's imports and hashing would share the
+        # interpreter with the drawing. Waits at most a second (a screen never drawn).
+        deadline = time.monotonic() + 1.0
+        while not self._painted.wait(0.05) and time.monotonic() < deadline:
+            if worker.is_cancelled:
+                return
+        asyncio.run(self._stream(stream, flush, run, worker))
 
     async def _stream(self, stream: VerifyStream, flush: bool, run: int, worker: Any) -> None:
         async def consume() -> None:
@@ -202,7 +239,9 @@ class AnalysisScreen(Screen[None]):
             self.query_one("#rejected", Static).update(summary)
             if self._selected is None or self._selected.kind == "message":
                 self._show_detail(self._selected)
-        self.query_one("#auth-text", Static).update(auth_text(self.shown, self.shown_verification))
+        if "auth" in self._built:
+            text = auth_text(self.shown, self.shown_verification)
+            self.query_one("#auth-text", Static).update(text)
         self._fill_findings()
         self._fill_dns()
 
@@ -217,11 +256,13 @@ class AnalysisScreen(Screen[None]):
         return stamped_findings(self.shown)
 
     def _fill_findings(self) -> None:
-        ol = self.query_one("#findings-list", OptionList)
-        ol.clear_options()
         tab = self.query_one(TabbedContent).get_tab("findings")
         tab.label = findings_label(self._findings())
         tab.refresh(layout=True)  # the label's width changed
+        if "findings" not in self._built:
+            return
+        ol = self.query_one("#findings-list", OptionList)
+        ol.clear_options()
         for i, f in enumerate(self._findings()):
             prompt = Text()
             prompt.append(f"{f.severity.value.upper():<8}", style=SEVERITY_STYLE[f.severity])
@@ -237,6 +278,8 @@ class AnalysisScreen(Screen[None]):
             ol.add_option(Option(prompt, id=f"finding-{i}"))
 
     def _fill_dns(self) -> None:
+        if "dns" not in self._built:
+            return
         table = self.query_one("#dns-table", DataTable)
         table.clear()
         if self.verification is None:
@@ -300,7 +343,8 @@ class AnalysisScreen(Screen[None]):
     def action_flip_order(self) -> None:
         tree = self.query_one(HopTree)
         tree.show(self.shown, newest_first=not tree.newest_first)
-        self.query_one(HopTable).show(self.shown, newest_first=tree.newest_first)
+        if "hoptable" in self._built:
+            self.query_one(HopTable).show(self.shown, newest_first=tree.newest_first)
         order = "newest" if tree.newest_first else "oldest"
         self.notify(f"Hops now listed {order} first.", markup=False)
 
@@ -311,12 +355,14 @@ class AnalysisScreen(Screen[None]):
         self.notify("DNS cache flushed; verifying again.", markup=False)
 
     def action_tab(self, tab: str) -> None:
+        self._build_tab(tab)
         self.query_one(TabbedContent).active = tab
         self._focus_tab(tab)
 
     @on(TabbedContent.TabActivated, "#tabs")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id is not None:
+            self._build_tab(event.pane.id)
             self._focus_tab(event.pane.id)
 
     def _focus_tab(self, tab: str) -> None:

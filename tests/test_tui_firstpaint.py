@@ -1,0 +1,114 @@
+"""The console paints first: tabs are built when they first open, and the checks start after
+the first frame (issue 15 item 7: first paint close to a bare Textual app)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from rich.text import Text
+from textual.widgets import DataTable, OptionList, Static, TabbedContent
+
+import headerlens.tui.app as app_module
+from headerlens.dnsclient.options import VerifyOptions
+from headerlens.model import Analysis
+from headerlens.model.verification import Verification
+from headerlens.tui.analysis import AnalysisScreen
+from headerlens.tui.app import HeaderlensApp
+from headerlens.tui.authpanel import auth_text
+from headerlens.tui.timeline import timeline_text
+from tests.dnslab import SilentUdpPort
+from tests.paths import EXAMPLES
+
+EOP = EXAMPLES / "eop-to-gmail-pass.eml"
+SIZE = (120, 40)
+
+
+def _plain(screen: AnalysisScreen, selector: str) -> str:
+    visual = screen.query_one(selector, Static).visual
+    return visual.plain if isinstance(visual, Text) else str(visual)
+
+
+async def test_tabs_are_built_when_they_first_open() -> None:
+    app = HeaderlensApp(str(EOP), verify_options=VerifyOptions(offline=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AnalysisScreen)
+        lazy = ("#hop-table", "#auth-text", "#findings-list", "#dns-table", "#timeline-text")
+        assert all(not screen.query(sel) for sel in lazy)  # nothing built behind the scenes
+        assert screen.query_one("#detail-text", Static).visual  # the open tab is there
+        # the Findings tab's label counts the findings before its list exists
+        label = screen.query_one(TabbedContent).get_tab("findings").label.plain
+        assert label.startswith("Findings")
+        v = screen.verification
+        assert v is not None and v.done
+
+        await pilot.press("a")
+        assert _plain(screen, "#auth-text") == auth_text(screen.shown, v).plain
+        await pilot.press("t")
+        assert _plain(screen, "#timeline-text") == timeline_text(screen.shown).plain
+        await pilot.press("f")
+        findings = screen.query_one("#findings-list", OptionList)
+        assert findings.option_count == len(screen._findings()) > 0
+        assert app.focused is findings
+        await pilot.press("p")
+        assert screen.query_one("#hop-table", DataTable).row_count == len(screen.shown.chain.hops)
+        await pilot.press("n")  # offline: the DNS log has its columns and no rows
+        dns = screen.query_one("#dns-table", DataTable)
+        assert len(dns.columns) == 7 and dns.row_count == len(v.dns_log)
+        await pilot.press("a")  # opening a built tab again builds nothing twice
+        assert len(screen.query("#auth-text")) == 1
+
+
+async def test_a_tab_opened_before_the_checks_end_follows_them() -> None:
+    with SilentUdpPort() as silent:
+        options = VerifyOptions(
+            nameservers=((silent.host, silent.port),), timeout=2.5, deadline=4.0
+        )
+        app = HeaderlensApp(str(EOP), verify_options=options)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            assert isinstance(screen, AnalysisScreen)
+            await pilot.press("a")
+            await pilot.press("n")
+            assert screen.verification is None or not screen.verification.done
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            v = screen.verification
+            assert v is not None and v.done and v.dns_log
+            assert _plain(screen, "#auth-text") == auth_text(screen.shown, v).plain
+            assert screen.query_one("#dns-table", DataTable).row_count == len(v.dns_log)
+
+
+class _Recording(HeaderlensApp):
+    """Notes whether the analysis screen had been drawn when the checks began."""
+
+    CSS_PATH = str(Path(app_module.__file__).parent / "headerlens.tcss")  # relative to the module
+    frames_before_checks: int | None = None
+    frames = 0
+
+    def _display(self, screen: object, renderable: object) -> None:
+        super()._display(screen, renderable)  # type: ignore[arg-type]
+        if renderable is not None and isinstance(screen, AnalysisScreen):
+            self.frames += 1
+
+    async def verification_stream(
+        self, analysis: Analysis, *, flush: bool = False
+    ) -> AsyncIterator[Verification]:
+        if self.frames_before_checks is None:
+            self.frames_before_checks = self.frames
+        async for snap in super().verification_stream(analysis, flush=flush):
+            yield snap
+
+
+async def test_the_checks_start_after_the_first_frame() -> None:
+    app = _Recording(str(EOP), verify_options=VerifyOptions(offline=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AnalysisScreen)
+        assert screen.verification is not None and screen.verification.done
+    assert app.frames_before_checks is not None and app.frames_before_checks >= 1
