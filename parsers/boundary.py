@@ -363,6 +363,22 @@ def _set_aside(
     return out
 
 
+def _spf_at(headers: Sequence[HeaderField], hop: Hop) -> str | None:
+    """The SPF result the receiver of ``hop`` stamped (above its line) for that hop's client."""
+    for h in headers:
+        if h.index >= hop.header_index or _first_ip(h.value) != hop.received.from_ip:
+            continue
+        if h.lname == "received-spf":
+            m = re.match(r"\s*(\w+)", h.value)
+        elif h.lname in ("authentication-results", "arc-authentication-results"):
+            m = re.search(r"(?:^|[;\s])spf=(\w+)", h.value, re.IGNORECASE)
+        else:
+            continue
+        if m:
+            return m.group(1).lower()
+    return None
+
+
 def find_boundary(
     hops: Sequence[Hop],
     headers: Sequence[HeaderField],
@@ -385,7 +401,9 @@ def find_boundary(
         return None, defects
     evidence = _evidence(headers)
     pick, used = _receivers_pick(evidence, hops, walk, org, domain_of)
-    filt = inbound_filter_entry(walk, hops, rdns_confirmed(walk.received), domain_of)
+    filt = inbound_filter_entry(
+        walk, hops, rdns_confirmed(walk.received), _spf_at(headers, walk), domain_of
+    )
     if filt is not None and (pick is None or pick.hop.number <= walk.number):
         # The mailbox host's own stamps checked the filter's IP, not the sender's.
         walk, pick = filt.entry, None

@@ -48,6 +48,7 @@ def inbound_filter_entry(
     walk: Hop,
     hops: Sequence[Hop],
     rdns_confirmed: bool,
+    spf_at_handoff: str | None,
     domain_of: Callable[[str], str | None],
 ) -> FilterEntry | None:
     """The mailbox host wrote, with reverse DNS it confirmed, that its client is a filtering
@@ -55,7 +56,15 @@ def inbound_filter_entry(
     service, which wrote that line (a sender can add lines below, not remove the service's).
     Walk down the service's own lines to where it accepted the message from outside; None when
     the service's entry was an authenticated submission (its outbound relay for a sender) or
-    nothing shows that it filters inbound mail."""
+    nothing shows that it filters inbound mail.
+
+    The same services also relay hosting providers' outbound mail through the same MX hosts
+    without SMTP AUTH; the mailbox host's own SPF stamp at the hand-off tells them apart: a
+    sender that lists the service in its SPF (a pass) uses it as its outbound relay, while the
+    recipient's inbound filter is not in the sender's SPF (fail, softfail, neutral, none). With
+    no such stamp the hop is left alone."""
+    if spf_at_handoff not in ("fail", "softfail", "neutral", "none"):
+        return None
     name = (walk.received.from_rdns or "").rstrip(".").lower()
     ip = walk.received.from_ip
     if not rdns_confirmed or not name or ip is None or is_internal_ip(ip):

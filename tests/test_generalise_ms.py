@@ -78,13 +78,14 @@ def _behind_filter(
     handoff_client: str = "out12-34.antispamcloud.com (out12-34.antispamcloud.com [203.0.113.34])",
     entry_by: str = "mx301.antispamcloud.com",
     entry_with: str = "esmtps (TLSv1.3:TLS_AES_256_GCM_SHA384:256)",
+    spf: str = "softfail (mx.mailbox.example: 203.0.113.34 is neither permitted nor denied by domain of bounce@shop.example)",
 ) -> bytes:
     """A mailbox host (Postfix) whose domain routes its MX through a filtering service: the
     service accepts from the sender, then hands the message to the mailbox host, which checks
     SPF again on the service's address."""
     return _msg(
         "Received: from mx.mailbox.example ([2001:db8::10]) by store.mailbox.example with LMTPS id x; Mon, 07 Oct 2024 20:59:30 +0200",
-        "Authentication-Results: mx.mailbox.example; dkim=pass header.d=shop.example header.s=s1; dmarc=pass header.from=shop.example; spf=softfail (mx.mailbox.example: 203.0.113.34 is neither permitted nor denied by domain of bounce@shop.example) smtp.mailfrom=bounce@shop.example",
+        f"Authentication-Results: mx.mailbox.example; dkim=pass header.d=shop.example header.s=s1; dmarc=pass header.from=shop.example; spf={spf} smtp.mailfrom=bounce@shop.example",
         f"Received: from {handoff_client} (using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)) by mx.mailbox.example (Postfix) with ESMTPS id AF39D5CA5 for <me@mailbox.example>; Mon, 07 Oct 2024 20:59:29 +0200 (CEST)",
         f"Received: from m1-2.sender-esp.example ([198.51.100.82]) by {entry_by} with {entry_with} (Exim 4.92) (envelope-from <bounce@shop.example>) id 1sxswz-00COfK-Qx for me@mailbox.example; Mon, 07 Oct 2024 20:59:28 +0200",
         "DKIM-Signature: v=1; a=rsa-sha256; d=shop.example; s=s1; h=from; bh=x; b=x",
@@ -196,3 +197,14 @@ def test_a_null_sender_from_a_host_of_another_domain_is_a_spoof() -> None:
 def test_an_auto_reply_from_the_from_domains_own_host_is_not_a_spoof() -> None:
     d = diagnose(analyze(_null_sender("mail.shop.example", "away@shop.example")))
     assert "spoof" not in d.labels()
+
+
+def test_a_service_the_sender_lists_in_its_spf_is_the_senders_outbound_relay() -> None:
+    """Hosting providers relay their customers' outbound mail through the same service and MX
+    hosts without SMTP AUTH; the mailbox host's SPF pass at the hand-off shows the sender
+    authorised the service: it is the sender's relay, not the recipient's filter."""
+    raw = _behind_filter(
+        spf="pass (mx.mailbox.example: domain of bounce@shop.example designates 203.0.113.34 as permitted sender)"
+    )
+    b = analyze(raw).chain.boundary
+    assert b is not None and b.hop_number == 2 and b.ip == "203.0.113.34"
