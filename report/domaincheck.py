@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from headerlens.evaluators.spf_eval import MAX_DNS_TERMS, MAX_VOID_LOOKUPS
+from headerlens import budgets
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord
 from headerlens.model.domaincheck import (
@@ -78,8 +78,8 @@ def spf_lines(spf: SpfCheck) -> list[Line]:
         out.append(_item(f"Record: {top.record.raw}"))
     out.append(
         _item(
-            f"DNS-querying terms: {spf.dns_terms} (limit {MAX_DNS_TERMS}); void lookups: "
-            f"{spf.void_lookups} (limit {MAX_VOID_LOOKUPS})",
+            f"DNS-querying terms: {spf.dns_terms} (limit {budgets.SPF_DNS_TERMS.limit:,}); void lookups: "
+            f"{spf.void_lookups} (limit {budgets.SPF_VOID_LOOKUPS.limit:,})",
             status=spf.limit_result
             or ("within limits" if top.state is SpfNodeState.OK else "unknown"),
         )

@@ -95,3 +95,20 @@ def test_spf_limits_are_read_from_the_budget(monkeypatch: pytest.MonkeyPatch) ->
     panel = Text()
     _spf_tree(panel, spf)
     assert "DNS-querying terms: 4/3   void lookups: 0/1" in panel.plain
+
+
+def test_domain_check_report_reads_the_spf_limits_from_the_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the `check` report named the limits from constants bound at import time (evaluators'
+    # spf_eval); it reads the budget now, so report/ does not import the evaluators
+    from dataclasses import replace
+
+    from headerlens.model.domaincheck import SpfCheck, SpfNode, SpfNodeState
+    from headerlens.report.domaincheck import spf_lines
+
+    monkeypatch.setattr(budgets, "SPF_DNS_TERMS", replace(budgets.SPF_DNS_TERMS, limit=3))
+    monkeypatch.setattr(budgets, "SPF_VOID_LOOKUPS", replace(budgets.SPF_VOID_LOOKUPS, limit=1))
+    check = SpfCheck("sender.example", SpfNode("sender.example", "", SpfNodeState.NXDOMAIN), 4, 0)
+    texts = [line.text for line in spf_lines(check)]
+    assert "DNS-querying terms: 4 (limit 3); void lookups: 0 (limit 1)" in texts
