@@ -8,12 +8,13 @@ starts at a forged Received line is no queue at all.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from headerlens.diagnosis.facts import DateNote, Gap, GapKind
 from headerlens.diagnosis.inputs import fields
-from headerlens.model import Analysis
+from headerlens.model import Analysis, HopRole
 from headerlens.parsers.received import parse_received
 
 TZ_TOLERANCE = timedelta(minutes=3)  # "identical minutes and seconds", give or take transit
@@ -95,9 +96,15 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
     kinds: list[GapKind] = [GapKind.TRANSIT] * len(raw)
     notes = [""] * len(raw)
     delivered = _deliveries(analysis)
+    retrieved = {h.number for h in analysis.chain.hops if h.role is HopRole.RETRIEVAL}
     for i, (a, b, _gap) in enumerate(raw):
         if a.hop in forged:
             kinds[i] = GapKind.FORGED
+        elif b.hop in retrieved:  # fetchmail/getmail: it sat in the mailbox until fetched
+            kinds[i] = GapKind.REDELIVERED
+            notes[i] = (
+                f"fetched from it later (a POP3/IMAP retrieval by {b.host or 'a mail client'})"
+            )
         elif any(b.index < d < a.index for d in delivered):
             kinds[i] = GapKind.REDELIVERED
         elif tz_label(a.when, b.when):
@@ -163,7 +170,22 @@ def _deliveries(analysis: Analysis) -> list[int]:
     top = min((h.header_index for h in analysis.chain.hops), default=None)
     if top is None:
         return []
-    return [f.index for f in fields(analysis, "delivered-to") if f.index > top]
+    lists = _list_addresses(analysis)
+    return [
+        f.index
+        for f in fields(analysis, "delivered-to")
+        if f.index > top and f.value.strip(" <>\t").lower() not in lists
+    ]
+
+
+def _list_addresses(analysis: Analysis) -> set[str]:
+    """The posting addresses of a list the message went through (X-BeenThere, X-Mailing-List,
+    List-Post): the list host's MTA writes Delivered-To with that address when it hands the post
+    to the list manager (Mailman behind Postfix), which is the list taking it, not a mailbox."""
+    out: set[str] = set()
+    for f in fields(analysis, "x-beenthere", "x-mailing-list", "list-post"):
+        out.update(a.lower() for a in re.findall(r"[\w.+=-]+@[\w.-]+\w", f.value))
+    return out
 
 
 def date_note(analysis: Analysis, forged: frozenset[int] = frozenset()) -> DateNote | None:

@@ -133,6 +133,8 @@ def gap_sentence(g: Gap) -> str:
         return f"{duration(g.seconds)} between stamps {g.hop_number} and {g.next_hop} is a time-zone label error ({g.note}), not a delay."
     if g.kind is GapKind.FORGED:
         return f"Stamp {g.hop_number} is on a forged Received line: the gap after it is no queue."
+    if g.kind is GapKind.REDELIVERED and g.note:
+        return f"{duration(g.seconds)} between stamps {g.hop_number} and {g.next_hop}: the message was delivered to a mailbox and {g.note}, so this is time in the mailbox, not a server queue."
     if g.kind is GapKind.REDELIVERED:
         return f"{duration(g.seconds)} between stamps {g.hop_number} and {g.next_hop}: the message was delivered to a mailbox (Delivered-To) and sent on later (a forward or a re-send of a saved copy), so this is time in the mailbox, not a server queue."
     if g.hop_number <= 0:

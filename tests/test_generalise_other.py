@@ -355,3 +355,59 @@ body
     from headerlens.diagnosis.wording import fix, title
 
     assert "inside the receiving organisation" in title(fwd) and fix(fwd) == ""
+
+
+def test_time_before_a_fetchmail_retrieval_is_time_in_the_mailbox() -> None:
+    """fetchmail stamps the POP3 pickup hours after the provider's MX accepted the message: the
+    message sat in the mailbox, no server queued it."""
+    from headerlens.diagnosis import GapKind
+
+    raw = b"""\
+Received: from pop3.mail.example [192.0.2.177]
+\tby localhost with POP3 (fetchmail-6.4.6)
+\tfor <me@localhost> (single-drop); Fri, 26 Jun 2020 12:56:08 +0200 (CEST)
+Received: from out.lists.example ([198.51.100.16]) by mx-ha.mail.example (mx112
+ [192.0.2.8]) with ESMTPS (Nemesis) id 1MdMYE-1jFXaM2gnA-00ZKvt for
+ <me@mail.example>; Fri, 26 Jun 2020 01:28:11 +0200
+From: a@lists.example
+Subject: x
+Date: Fri, 26 Jun 2020 01:28:00 +0200
+
+body
+"""
+    d = diagnose(analyze(raw))
+    assert "delay" not in d.labels()
+    assert [g.kind for g in d.gaps] == [GapKind.REDELIVERED]
+    assert "POP3/IMAP retrieval" in d.gaps[0].note
+
+
+def test_mailman_taking_a_post_is_no_earlier_mailbox_delivery() -> None:
+    """Postfix writes Delivered-To: <list address> when it pipes the post to Mailman: that is the
+    list receiving it, not a mailbox that someone re-sent a copy from."""
+    from headerlens.diagnosis import GapKind
+
+    raw = b"""\
+Received: from lists.example.org (lists.example.org [198.51.100.77])
+\tby mx.recv.example (Postfix) with ESMTPS id 7CB7F641203
+\tfor <me@recv.example>; Thu, 04 Jun 2026 16:55:27 +0200 (CEST)
+Received: from lists.example.org (localhost [127.0.0.1])
+\tby lists.example.org (Postfix) with ESMTP id DE61F11284A;
+\tThu,  4 Jun 2026 14:55:25 +0000 (UTC)
+X-Original-To: dev@lists.example.org
+Delivered-To: dev@lists.example.org
+Received: from out.corp.example (out.corp.example [192.0.2.9])
+ by lists.example.org (Postfix) with ESMTPS id 610D3112843
+ for <dev@lists.example.org>; Thu,  4 Jun 2026 14:55:24 +0000 (UTC)
+From: A <a@corp.example>
+To: dev@lists.example.org
+Subject: [PATCH] x
+Date: Thu, 4 Jun 2026 10:52:04 -0400
+X-BeenThere: dev@lists.example.org
+X-Mailman-Version: 2.1.29
+List-Id: <dev.lists.example.org>
+List-Post: <mailto:dev@lists.example.org>
+
+body
+"""
+    d = diagnose(analyze(raw))
+    assert GapKind.REDELIVERED not in [g.kind for g in d.gaps]
