@@ -38,7 +38,7 @@ from headerlens.tui.hoptable import HopTable
 from headerlens.tui.hoptree import HopTree, NodeRef
 from headerlens.tui.messages import CheckDomain, VerifyStream
 from headerlens.tui.ndr import rejected_text
-from headerlens.tui.safe import SEVERITY_STYLE, safe, safe_block
+from headerlens.tui.safe import SEVERITY_STYLE, inert_lines, safe, safe_block
 from headerlens.tui.status import status_text
 from headerlens.tui.timeline import diagnosis_text, timeline_text
 from headerlens.tui.verdictbar import findings_label, ticket_text, verdict_bar
@@ -410,7 +410,7 @@ class AnalysisScreen(Screen[None]):
         if not text:
             text = describe(ref, self.shown).plain
         # Inert: a copied header must not carry escape sequences into the next terminal.
-        self._copy(inert(text, keep_newlines=True), "Selected node")
+        self._copy(inert_lines(text), "Selected node")
 
     def action_save_copy(self) -> None:
         """Write what ``c`` or ``y`` copied last (else the ticket summary) to a file."""

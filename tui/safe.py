@@ -37,9 +37,15 @@ def safe(text: str | None, style: str = "") -> Text:
     return Text(clip(inert(text or "")), style=style)
 
 
+def inert_lines(text: str) -> str:
+    """``text`` inert, its line breaks kept: a CRLF (how mail folds a field) is a line break,
+    any other CR, like every control character, is shown escaped."""
+    return inert(text.replace("\r\n", "\n"), keep_newlines=True)
+
+
 def safe_block(text: str | None, style: str = "") -> Text:
     """Like safe() but keeps line breaks, for multi-line detail panes."""
-    return Text(clip(inert(text or "", keep_newlines=True)), style=style)
+    return Text(clip(inert_lines(text or "")), style=style)
 
 
 def result_text(result: str | None) -> Text:
