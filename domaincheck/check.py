@@ -181,6 +181,14 @@ def _records_to_publish(
     return tuple(dict.fromkeys(out))
 
 
+# How the advice asks for a DKIM selector, in the words of the interface the user has.
+ASK_SELECTOR_CLI = "Give --selector S (the s= of a DKIM-Signature) or --provider eop|google"
+ASK_SELECTOR_CONSOLE = (
+    "Type one in the Selectors field (the s= of a DKIM-Signature) or choose the provider eop "
+    "or google"
+)
+
+
 async def check_domain(
     domain: str,
     resolver: Resolver,
@@ -191,13 +199,15 @@ async def check_domain(
     label: str = "",
     dnsbl: bool = False,
     dnsbl_zones: Sequence[str] = DEFAULT_DNSBLS,
+    ask_selector: str = ASK_SELECTOR_CLI,
 ) -> DomainCheck:
     """Check ``domain``'s SPF, DKIM selectors and DMARC concurrently; never raises for DNS.
 
     ``provider`` (eop, hes, google) picks default selectors and the advice, and the MX routing
     it needs; ``ip`` adds a check_host() for that sending address, and with ``dnsbl`` a look-up
     of it on ``dnsbl_zones`` (opt-in: the list operator learns which IP was asked about);
-    ``label`` names the resolver in the result. MX, MTA-STS, TLS-RPT, BIMI and DNSSEC are
+    ``label`` names the resolver in the result; ``ask_selector`` says how to give a selector
+    (the command line's options, or the console's fields). MX, MTA-STS, TLS-RPT, BIMI and DNSSEC are
     always checked.
     """
     name = normalize_domain(domain)
@@ -227,8 +237,7 @@ async def check_domain(
     chosen = _selectors(selectors, provider)
     if not chosen:
         notes.append(
-            "No DKIM selector to check: DNS cannot list them. Give --selector S (the s= of a "
-            "DKIM-Signature) or --provider eop|google"
+            f"No DKIM selector to check: DNS cannot list them. {ask_selector}"
             + (" (Trend Micro HES has no documented default selector)." if provider else ".")
         )
     start = len(resolver.log)

@@ -187,6 +187,10 @@ async def test_selector_and_provider_fields_are_used() -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.result is not None and screen.result.dkim == ()  # nothing to look up
+        # the advice names the console's fields, not the command line's options
+        advice = next(n for n in screen.result.notes if n.startswith("No DKIM selector"))
+        assert "Selectors field" in advice and "--selector" not in advice
+        assert "Selectors field" in _shown(app) and "--" not in _shown(app)
         app.screen.query_one("#check_selectors", Input).value = "s2, selector1"
         app.screen.query_one("#check_provider", Select).value = "eop"  # re-checks on change
         await pilot.pause()

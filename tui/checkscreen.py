@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static
 
 from headerlens.dnsclient.dnsproto import Resolver
 from headerlens.dnsclient.options import VerifyOptions, make_resolver
-from headerlens.domaincheck.check import check_domain
+from headerlens.domaincheck.check import ASK_SELECTOR_CONSOLE, check_domain
 from headerlens.domaincheck.mailrouting import PROVIDER_NAME
 from headerlens.model import Analysis
 from headerlens.model.domaincheck import DomainCheck
@@ -292,7 +292,12 @@ class DomainCheckScreen(Screen[None]):
         resolver, label = made
         self.query_one("#check_result", Static).update(safe(f"Checking {domain}…", "dim"))
         result = await check_domain(
-            domain, resolver, selectors=self.selectors, provider=self.provider, label=label
+            domain,
+            resolver,
+            selectors=self.selectors,
+            provider=self.provider,
+            label=label,
+            ask_selector=ASK_SELECTOR_CONSOLE,
         )
         self.show(result)
 
