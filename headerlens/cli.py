@@ -129,10 +129,6 @@ def run_report(argv: Sequence[str], stdout: TextIO | None) -> int:
     from headerlens.report.render import render
 
     fmt = args.format or default_format(args.output, stdout)
-    if fmt == "summary":  # the verdicts are the console's verdict bar, worded in tui/
-        from headerlens.tui.verdictbar import ticket_text
-
-        return write_output("headerlens", ticket_text(analysis, verification), args.output, stdout)
     return write_output("headerlens", render(analysis, verification, fmt), args.output, stdout)
 
 

@@ -209,9 +209,7 @@ def render_markdown(analysis: Analysis, verification: Verification | None = None
         for s in a.arc_sets:
             cv = s.seal.cv if s.seal is not None else "?"
             sealer = s.seal.domain if s.seal is not None else "?"
-            out.append(
-                f"- i={s.instance} cv={md_escape(cv or '?')} d={md_escape(sealer or '?')}"
-            )
+            out.append(f"- i={s.instance} cv={md_escape(cv or '?')} d={md_escape(sealer or '?')}")
             if s.results is not None:
                 out += [f"  {line}" for line in _auth_block(s.results, a)]
         out.append("")

@@ -5,11 +5,16 @@ from __future__ import annotations
 from headerlens.model import Analysis
 from headerlens.model.verification import Verification
 
-SUFFIX = {"md": ".md", "json": ".json", "html": ".html", "text": ".txt"}
+SUFFIX = {"md": ".md", "json": ".json", "html": ".html", "text": ".txt", "summary": ".summary.txt"}
 
 
 def render(analysis: Analysis, verification: Verification | None, fmt: str) -> str:
-    """The findings summary in ``fmt`` ("md", "json", "html" or "text")."""
+    """The findings summary in ``fmt`` ("md", "json", "html" or "text"), or the short ticket
+    summary ("summary")."""
+    if fmt == "summary":
+        from headerlens.report.summary import ticket_text
+
+        return ticket_text(analysis, verification)
     if fmt == "json":
         from headerlens.report.json_report import render_json
 

@@ -8,6 +8,7 @@ from pathlib import PurePath
 from headerlens.diagnosis import diagnose
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.verification import Verification
+from headerlens.report.verdicts import verdict_line, verdict_pieces
 from headerlens.report.words import fmt_delay
 from headerlens.textsafe import inert, short
 
@@ -59,6 +60,20 @@ def _hops(analysis: Analysis) -> list[str]:
     return [
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
     ]
+
+
+def ticket_text(analysis: Analysis, verification: Verification | None) -> str:
+    """The ticket summary with the verdict bar's words (report/verdicts.py), as the console's
+    ``c``, its export dialog and ``report --format summary`` give it: for a bounce, the summary
+    of the returned message, refused by the bounce."""
+    shown, v, bounce = analysis, verification, None
+    ndr = analysis.ndr
+    if ndr is not None and ndr.original is not None:
+        shown = ndr.original
+        v = verification.original if verification is not None else None
+        bounce = diagnose(analysis)
+    pieces = verdict_pieces(shown, v, diagnose(shown, v), bounce)
+    return ticket_summary(shown, v, verdict_line(pieces))
 
 
 def ticket_summary(analysis: Analysis, verification: Verification | None, verdicts: str) -> str:

@@ -4,6 +4,7 @@ without asking, and errors name the chosen file, not the atomic write's temporar
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,58 @@ async def test_a_failed_write_names_the_chosen_file_not_the_temporary_one(
         shown = _plain(dialog, "#export-result")
     assert shown == f"Export failed: could not write {target}.md: No such file or directory"
     assert ".tmp" not in shown
+
+
+async def test_the_dialog_exports_the_ticket_summary_c_copies(
+    elsewhere: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+S in the export dialog writes the ticket summary: the text c copies, and the text
+    ``headerlens report --format summary`` prints (one definition of the verdict words)."""
+    import io
+
+    from headerlens.cli import EXIT_OK, run_report
+
+    inbox, _cwd = elsewhere
+    app = HeaderlensApp(str(inbox / "m.eml"), verify_options=OFFLINE)
+    copied: list[str] = []
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("c")
+        dialog = await _open_dialog(app, pilot)
+        keys = [str(s.visual) for s in dialog.query(Static)]
+        assert any("Ctrl+S = the short ticket summary" in k for k in keys)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert _notices(app)[-1] == f"Exported to {inbox / 'm.headerlens.summary.txt'}"
+    written = (inbox / "m.headerlens.summary.txt").read_text()
+    assert written.startswith("headerlens summary: m.eml\n")
+    assert copied == [written]
+    out = io.StringIO()
+    args = ["--offline", "--format", "summary", str(inbox / "m.eml")]
+    assert await asyncio.to_thread(run_report, args, out) == EXIT_OK  # it runs its own loop
+    assert out.getvalue() == written
+
+
+async def test_a_bounce_summary_is_the_same_from_c_and_the_command_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    from headerlens.cli import EXIT_OK, run_report
+
+    ndr = EXAMPLES / "ndr-gmail-unauthenticated.eml"
+    app = HeaderlensApp(str(ndr), verify_options=OFFLINE)
+    copied: list[str] = []
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+    out = io.StringIO()
+    args = ["--offline", "--format", "summary", str(ndr)]
+    assert await asyncio.to_thread(run_report, args, out) == EXIT_OK
+    assert copied == [out.getvalue()]
+    assert "· Rejected (bounce)\n" in out.getvalue()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from textual.widgets import Static, TabbedContent
 
 from headerlens.dnsclient.options import VerifyOptions
@@ -107,9 +108,10 @@ async def test_dmarc_failing_on_strict_alignment(lab_dns: LabDns) -> None:
 
 
 def test_only_the_method_name_is_bold() -> None:
-    from headerlens.tui.verdictbar import _verdict
+    from headerlens.report.verdicts import _verdict
+    from headerlens.tui.verdictbar import _piece
 
-    part = _verdict("SPF", "pass", None, " (not aligned)")
+    part = Text.assemble(*(_piece(p) for p in _verdict("SPF", "pass", None, " (not aligned)")))
     assert part.plain == "SPF pass (not aligned)"
     assert not part.style  # the qualifier is plain text, not bold like the name
     assert (part.spans[0].start, part.spans[0].end, str(part.spans[0].style)) == (0, 4, "bold")

@@ -41,7 +41,7 @@ from headerlens.tui.ndr import rejected_text
 from headerlens.tui.safe import SEVERITY_STYLE, inert_lines, safe, safe_block
 from headerlens.tui.status import status_text
 from headerlens.tui.timeline import diagnosis_text, timeline_text
-from headerlens.tui.verdictbar import findings_label, ticket_text, verdict_bar
+from headerlens.tui.verdictbar import findings_label, verdict_bar
 
 # Findings whose fix is a DNS record: Enter opens the domain check for the From domain.
 DOMAIN_CHECK_FINDINGS = frozenset(
@@ -394,7 +394,9 @@ class AnalysisScreen(Screen[None]):
 
     def ticket_text(self) -> str:
         """The short ticket summary ``c`` copies, with the verdict bar's text."""
-        return ticket_text(self.shown, self.shown_verification, self.analysis)
+        from headerlens.report.summary import ticket_text
+
+        return ticket_text(self.analysis, self.verification)
 
     def _copy(self, text: str, what: str) -> None:
         self.last_copy = text
@@ -421,12 +423,12 @@ class AnalysisScreen(Screen[None]):
 
     def commands(self) -> Iterable[SystemCommand]:
         """Palette entries for this screen (the app adds them to the command palette)."""
-        from headerlens.tui.export import export_to
+        from headerlens.tui.export import EXPORT_FORMATS, export_to
 
-        for fmt, label in (("md", "Markdown"), ("json", "JSON"), ("html", "HTML")):
+        for fmt, label, what in EXPORT_FORMATS:
             yield SystemCommand(
                 f"Export {label}",
-                f"Write the findings summary as {label} next to the input",
+                f"Write {what} next to the input",
                 lambda fmt=fmt: export_to(self, fmt),
             )
         yield SystemCommand(

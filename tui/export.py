@@ -25,6 +25,13 @@ if TYPE_CHECKING:
     from headerlens.tui.analysis import AnalysisScreen
 
 _NOT_FILES = ("<stdin>", "pasted headers")
+# The palette's "Export …" entries: format, title, what it writes.
+EXPORT_FORMATS = (
+    ("md", "Markdown", "the findings summary as Markdown"),
+    ("json", "JSON", "the findings summary as JSON"),
+    ("html", "HTML", "the findings summary as HTML"),
+    ("summary", "ticket summary", "the short ticket summary c copies (plain text)"),
+)
 _MAX_NUMBERED = 999
 
 
@@ -197,7 +204,12 @@ class ExportDialog(ModalScreen[None]):
 
 
 class ExportScreen(ExportDialog):
-    """The message's findings summary: Markdown, JSON or HTML, next to the input file."""
+    """The message's findings summary (Markdown, JSON or HTML) or its short ticket summary,
+    next to the input file."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "export('summary')", "Summary", id="export_summary", priority=True),
+    ]
 
     def __init__(self, analysis: Analysis, verification: Verification | None) -> None:
         super().__init__(
@@ -206,6 +218,11 @@ class ExportScreen(ExportDialog):
             default=default_path(analysis, "md").with_suffix(""),
             where=where_text(analysis),
             protect=input_file(analysis),
+            keys=(
+                "File name (.md/.json/.html/.summary.txt is added for the format unless you type "
+                "one). Enter = Markdown, Ctrl+J = JSON, Ctrl+T = HTML, Ctrl+S = the short ticket "
+                "summary (plain text, as c copies it), Esc = cancel."
+            ),
         )
         self.analysis = analysis
         self.verification = verification

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from headerlens.model.codes import Code
 from headerlens.model.dns import DnsRecord
 from headerlens.model.verification import Verification, VerifyMode
+from headerlens.report.verdicts import blind
 from headerlens.tui.safe import safe
 
 _FAILED_WORDS = {
@@ -29,11 +29,6 @@ def _failure_words(failed: list[str], sent: int) -> str:
     if len(counts) == 1:
         return f"{len(failed)} of {sent} {_FAILED_WORDS.get(failed[0], failed[0])}"
     return f"{len(failed)} of {sent} failed: {', '.join(parts)}"
-
-
-def blind(v: Verification) -> bool:
-    """The checks found the resolver blind (finding verify.resolver-blind, checks/findings_resolver)."""
-    return any(f.code == Code.VERIFY_RESOLVER_BLIND for f in v.findings)
 
 
 def status_text(v: Verification | None, note: str | None = None) -> Text:

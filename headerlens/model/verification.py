@@ -47,7 +47,9 @@ class Verification:
     prefetched: tuple[str, ...] = ()  # names asked ahead of the checks that were to need them
     original: Verification | None = None  # a bounce's returned message, re-verified on its own
     ndr_links: tuple[NdrLink, ...] = ()
-    dnsbl: DnsblCheck | None = None  # --dnsbl: the trust-boundary IP on DNS blocklists  # each refusal tied to the check of the original
+    dnsbl: DnsblCheck | None = (
+        None  # --dnsbl: the trust-boundary IP on DNS blocklists  # each refusal tied to the check of the original
+    )
 
     @property
     def unused_prefetches(self) -> frozenset[str]:

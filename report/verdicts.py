@@ -1,0 +1,156 @@
+"""The verdict bar's words: the final verdicts and where the message went, for every output."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from headerlens.diagnosis import Diagnosis
+from headerlens.diagnosis.facts import Outcome
+from headerlens.diagnosis.inputs import boundary_hop
+from headerlens.model import Analysis, Vendor
+from headerlens.model.codes import Code
+from headerlens.model.verdicts import Alignment, DkimResult, DmarcResult
+from headerlens.model.verification import Verification, VerifyMode
+from headerlens.stamped import stamped
+
+
+class Kind(enum.Enum):
+    """What a piece of the bar is, so each output can mark it (the console colours it)."""
+
+    NAME = "name"  # DMARC, SPF, DKIM, "Gmail: "
+    RESULT = "result"  # a verdict word: pass, fail, softfail, ...
+    HEADERS_ONLY = "headers-only"  # DKIM's b= verified, the body not checked: not a pass
+    PLAIN = "plain"  # a qualifier: " (quarantine)", " (not aligned)"
+    NOTE = "note"  # " (stamped)", "—": what the verdict rests on
+    WHERE = "where"  # the folder; ``Piece.outcome`` says which
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str  # may hold header text (the receiving host): outputs make it inert
+    kind: Kind
+    outcome: Outcome | None = None
+
+
+SEPARATOR = " · "
+_MICROSOFT = (Vendor.EOP, Vendor.EXCHANGE, Vendor.EXCHANGE_ONLINE)
+_WHERE = {
+    Outcome.INBOX: "Inbox",
+    Outcome.JUNK: "Spam folder",
+    Outcome.QUARANTINE: "Quarantine",
+    Outcome.REJECTED: "Rejected",
+    Outcome.UNKNOWN: "folder unknown",
+}
+# Re-verified results that say nothing about the message: the DNS did not answer or was not asked.
+_UNDECIDED = {"temperror", "unavailable", "unknown"}
+
+
+def blind(v: Verification) -> bool:
+    """The checks found the resolver blind (finding verify.resolver-blind, diagnosis/findings_resolver)."""
+    return any(f.code == Code.VERIFY_RESOLVER_BLIND for f in v.findings)
+
+
+def _receiver(analysis: Analysis) -> str:
+    """'Gmail', 'Microsoft 365', or the receiving host; the organisation that filed the mail."""
+    hop = boundary_hop(analysis)
+    if hop is None:
+        return "Receiver"
+    if hop.vendor is Vendor.GMAIL:
+        return "Gmail"
+    if hop.vendor in _MICROSOFT:
+        return "Microsoft 365"
+    if hop.vendor is not Vendor.GENERIC:
+        return str(hop.vendor.value)
+    return hop.received.by or "Receiver"
+
+
+def _outcome(analysis: Analysis, d: Diagnosis) -> list[Piece]:
+    outcome = d.outcome.outcome
+    words = _WHERE[outcome]
+    if outcome is Outcome.REJECTED:  # a bounce: the refusing server says so
+        return [Piece(f"{words} (bounce)", Kind.WHERE, outcome)]
+    hop = boundary_hop(analysis)
+    if outcome is Outcome.JUNK and hop is not None and hop.vendor in _MICROSOFT:
+        words = "Junk Email folder"
+    return [Piece(f"{_receiver(analysis)}: ", Kind.NAME), Piece(words, Kind.WHERE, outcome)]
+
+
+def _aligned(alignments: Iterable[Alignment], method: str) -> str:
+    mine = [a for a in alignments if a.method == method and a.authenticated]
+    if not mine:
+        return ""
+    return " (aligned)" if any(a.aligned for a in mine) else " (not aligned)"
+
+
+def _verdict(name: str, live: str | None, stamp: str | None, extra: str = "") -> list[Piece]:
+    """``DMARC fail (quarantine)``; the receiver's stamp, marked, when nothing was re-verified."""
+    out = [Piece(f"{name} ", Kind.NAME)]
+    if live == DkimResult.HEADERS_ONLY.value:
+        out.append(Piece("pass (headers only; body not checked)", Kind.HEADERS_ONLY))
+        out.append(Piece(extra, Kind.PLAIN))
+    elif live is not None and live not in _UNDECIDED:
+        out += [Piece(live.lower(), Kind.RESULT), Piece(extra, Kind.PLAIN)]
+    elif stamp is not None:
+        out += [Piece(stamp.lower(), Kind.RESULT), Piece(" (stamped)", Kind.NOTE)]
+    elif live is not None:
+        out.append(Piece(live.lower(), Kind.RESULT))
+    else:
+        out.append(Piece("—", Kind.NOTE))
+    return [p for p in out if p.text]
+
+
+def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
+    """DMARC, SPF and DKIM as the bar shows them: re-verified when DNS answered."""
+    # a blind resolver's NXDOMAINs say nothing about the message: the receiver's stamps stand
+    usable = v is not None and v.done and v.mode is not VerifyMode.OFFLINE and not blind(v)
+    dmarc = v.dmarc if usable and v is not None else None
+    alignments = dmarc.alignments if dmarc is not None else ()
+    live_dmarc = dmarc.result.value if dmarc is not None else None
+    if dmarc is not None and dmarc.result is DmarcResult.UNKNOWN:
+        live_dmarc = "unknown"
+    policy = ""
+    if dmarc is not None and dmarc.policy:  # what the domain asks for a failing message
+        policy = " (p=none)" if dmarc.policy == "none" else f" ({dmarc.policy})"
+    out = [
+        _verdict(
+            "DMARC",
+            live_dmarc,
+            stamped(analysis, "dmarc"),
+            policy if live_dmarc == "fail" else "",
+        )
+    ]
+    spf = v.spf if usable and v is not None else None
+    out.append(
+        _verdict(
+            "SPF",
+            spf.verdict.value if spf is not None else None,
+            stamped(analysis, "spf"),
+            _aligned(alignments, "spf"),
+        )
+    )
+    dkim = v.dkim if usable and v is not None else ()
+    live_dkim: str | None = None
+    if dkim:
+        best = next((k for k in dkim if k.result is DkimResult.PASS), None)
+        best = best or next((k for k in dkim if k.result is DkimResult.HEADERS_ONLY), dkim[0])
+        live_dkim = best.result.value
+    elif usable and analysis.dkim_signatures == ():
+        live_dkim = "none"
+    out.append(_verdict("DKIM", live_dkim, stamped(analysis, "dkim"), _aligned(alignments, "dkim")))
+    return out
+
+
+def verdict_pieces(
+    analysis: Analysis, v: Verification | None, d: Diagnosis, outcome: Diagnosis | None = None
+) -> list[list[Piece]]:
+    """``DMARC fail (quarantine) · SPF pass (not aligned) · DKIM pass (not aligned) · Gmail: Spam
+    folder`` in groups: ``analysis``'s verdicts, and where ``outcome`` (default ``d``) says it
+    went (for a bounce, the bounce's diagnosis: refused). Groups are joined by SEPARATOR."""
+    return [*verdicts(analysis, v), _outcome(analysis, outcome or d)]
+
+
+def verdict_line(groups: list[list[Piece]]) -> str:
+    """The bar as plain text (not yet inert: the receiving host's name is header text)."""
+    return SEPARATOR.join("".join(p.text for p in group) for group in groups)
