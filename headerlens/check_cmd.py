@@ -112,6 +112,7 @@ def _err(msg: str) -> None:
 def run_check(argv: Sequence[str], stdout: TextIO | None) -> int:
     """Parse ``argv``, check the domain, write text, Markdown or JSON. Returns the exit status."""
     from headerlens.domaincheck.check import check_domain
+    from headerlens.domaincheck.mailrouting import DEFAULT_DNSBLS
     from headerlens.evaluators.verify import run_blocking
     from headerlens.report.domaincheck import render_domain_check
 
@@ -134,7 +135,7 @@ def run_check(argv: Sequence[str], stdout: TextIO | None) -> int:
             ip=args.ip,
             label=label,
             dnsbl=bool(args.dnsbl or args.dnsbl_zone),
-            **({"dnsbl_zones": tuple(args.dnsbl_zone)} if args.dnsbl_zone else {}),
+            dnsbl_zones=tuple(args.dnsbl_zone) if args.dnsbl_zone else DEFAULT_DNSBLS,
         )
     )
     if options.save_dns is not None:
