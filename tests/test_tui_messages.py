@@ -19,6 +19,7 @@ from textual.widgets import OptionList, TextArea
 from headerlens.analyze import analyze
 from headerlens.dnsclient.options import VerifyOptions
 from headerlens.model import Analysis, Finding, Severity
+from headerlens.model.codes import Code
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.app import HeaderlensApp
@@ -31,7 +32,9 @@ from tests.test_checkscreen import MemResolver
 
 ONMS = REPO / "tests" / "data" / "lab" / "messages" / "shared-onmicrosoft-dkim-unaligned.eml"
 SIZE = (120, 40)
-UNALIGNED = Finding("dkim.onmicrosoft-unaligned", Severity.ERROR, "Signed by onmicrosoft.com only")
+UNALIGNED = Finding(
+    Code.DKIM_ONMICROSOFT_UNALIGNED, Severity.ERROR, "Signed by onmicrosoft.com only"
+)
 
 
 async def _stream(analysis: Analysis, *, flush: bool = False) -> AsyncIterator[Verification]:
