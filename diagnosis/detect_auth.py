@@ -395,15 +395,20 @@ def relay_tied(analysis: Analysis, relay: Situation | None) -> bool:
     return any(n and same_org(hop.received.from_rdns, n) for n in named)
 
 
-def enforced_dmarc_fail(analysis: Analysis, verification: Verification | None) -> bool:
-    """DMARC failed, as the final receiver stamped it or as re-verified, under p=reject or
-    p=quarantine: the From domain asks receivers not to take the message."""
+def dmarc_failed(analysis: Analysis, verification: Verification | None) -> bool:
+    """DMARC failed, as the final receiver stamped it or as re-verified."""
     d = stamp(analysis, "dmarc")
-    failed = (d is not None and d.value == "fail") or (
+    return (d is not None and d.value == "fail") or (
         verification is not None
         and verification.dmarc is not None
         and verification.dmarc.result is DmarcResult.FAIL
     )
+
+
+def enforced_dmarc_fail(analysis: Analysis, verification: Verification | None) -> bool:
+    """DMARC failed under p=reject or p=quarantine: the From domain asks receivers not to take
+    the message."""
+    failed = dmarc_failed(analysis, verification)
     return failed and _policy(analysis, verification) in ("reject", "quarantine")
 
 

@@ -28,6 +28,11 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     lst = detect_auth.mailing_list(analysis)
     fwd = detect_auth.forward(analysis, report)
     comp = detect_signals.compromised(analysis, out, lst is not None)
+    # The submission lines below the entry hop are the sender's text: they make a taken-over
+    # account of the From domain's own only while nothing decided that its DMARC failed (such
+    # an account sends through the domain's own servers, which authenticate it).
+    if comp is not None and _own(comp) and detect_auth.dmarc_failed(analysis, verification):
+        comp = None
     own = comp is not None and _own(comp)
     # A list or forwarder the message's own fields name (List-Id, Resent-*, an SRS envelope)
     # explains a failure of DMARC only when the From domain does not enforce it, and either DMARC

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
@@ -16,13 +17,18 @@ __all__ = ["gmail_pass_doubt", "passed_methods"]
 # delivery up to Nov 2016, one on every delivery from Mar 2018). Before that its block under the
 # line was all it wrote.
 _ARC_SINCE = datetime(2017, 1, 1, tzinfo=UTC)
+_ARC_PASS = re.compile(r"\barc=pass\b", re.IGNORECASE)
 
 
 def passed_methods(f: HeaderField) -> set[str]:
     """The methods a Received-SPF or (ARC-)Authentication-Results field says passed."""
     if f.lname == "received-spf":
         return {"spf"} if f.value.strip().lower().startswith("pass") else set()
-    return {r.method.lower() for r in parse_auth_results(f).results if r.result.lower() == "pass"}
+    out = {r.method.lower() for r in parse_auth_results(f).results if r.result.lower() == "pass"}
+    # "dmarc=fail (... dis=NONE arc=pass)": the policy set aside because ARC passed
+    if _ARC_PASS.search(f.value):
+        out.add("arc")
+    return out
 
 
 def gmail_pass_doubt(

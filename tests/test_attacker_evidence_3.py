@@ -261,3 +261,57 @@ def test_exchange_servers_own_scl_after_its_receive_stamps_counts() -> None:
     )
     scl = next(f for f in a.headers if f.lname == "x-ms-exchange-organization-scl")
     assert a.provenance.is_receivers(scl.index)
+
+
+# Red-team pass: a submission line the sender wrote below the entry hop ("from DESKTOP-… by
+# mail.contoso.com with ESMTPSA") made the spoof "a taken-over account at the sending domain"
+# (fix: reset a password at contoso.com) and dropped the spoof, though DMARC failed.
+SUBMISSION = (
+    f"Received: from DESKTOP-7H2K ([192.168.1.5]) by mail.contoso.com with ESMTPSA id a1; {D}\r\n"
+)
+FORGED_SUBMISSIONS = {
+    "workstation-to-own-server": t2.RX + SUBMISSION + t2.BODY,
+    "with-reply-to-elsewhere": t2.RX + SUBMISSION + t2._with("Reply-To: <pay@attacker.example>"),
+    "smtp-auth-stamp": t2.RX
+    + "Authentication-Results: mail.contoso.com; auth=pass smtp.auth=ceo@contoso.com\r\n"
+    + SUBMISSION.replace("mail.contoso.com", "relay.attacker.example")
+    + t2._with("Reply-To: <pay@attacker.example>"),
+}
+
+
+@pytest.mark.parametrize("raw", FORGED_SUBMISSIONS.values(), ids=FORGED_SUBMISSIONS.keys())
+def test_a_forged_submission_line_does_not_turn_a_spoof_into_a_taken_over_account(
+    raw: str, lab_dns: LabDns
+) -> None:
+    from headerlens.diagnosis import diagnose
+
+    a = analyze(raw.encode())
+    v = run_blocking(verify(a, _resolver(lab_dns)))
+    assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
+    d = diagnose(a, v)
+    assert "spoof" in d.labels()
+    assert "compromised-account" not in d.labels()
+    assert d.headline.startswith("A spoof of contoso.com")
+
+
+# Red-team pass: a trimmed Gmail paste whose first field is a planted "dmarc=fail (… dis=NONE
+# arc=pass)" read as Gmail accepting the message on a list's ARC seal, explaining the spoof away.
+def test_a_planted_gmail_arc_override_does_not_explain_a_spoof(lab_dns: LabDns) -> None:
+    from headerlens.diagnosis import diagnose
+
+    planted = (
+        "Authentication-Results: mx.google.com; dmarc=fail (p=REJECT sp=REJECT dis=NONE "
+        "arc=pass) header.from=contoso.com\r\n"
+    )
+    raw = GMAIL + planted + t2._with(LIST_AT.format("tailspintoys.com"))
+    a = analyze(raw.encode())
+    field = next(f for f in a.headers if f.lname == "authentication-results")
+    assert not a.provenance.is_receivers(field.index)
+    d = diagnose(a, run_blocking(verify(a, _resolver(lab_dns))))
+    assert "spoof" in d.labels()
+    assert d.headline.startswith("A spoof of contoso.com")
+    # Gmail's own ARC set above its line saying arc=pass backs the same stamp
+    backed = _with_arc("arc=pass; dmarc=fail (p=REJECT) header.from=contoso.com") + planted
+    a = analyze((backed + t2._with(LIST_AT.format("tailspintoys.com"))).encode())
+    field = next(f for f in a.headers if f.lname == "authentication-results")
+    assert a.provenance.is_receivers(field.index)
