@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from headerlens.diagnosis.findings_dmarc import arc_findings, dmarc_findings
 from headerlens.diagnosis.findings_spf import spf_findings
-from headerlens.diagnosis.findings_where import hop_of, where
+from headerlens.diagnosis.findings_where import check_from_domain, hop_of, where
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.codes import Code
 from headerlens.model.verdicts import HEADERS_ONLY_WORDS, DkimResult, DkimVerdict, DmarcVerdict
@@ -61,6 +61,7 @@ def _onmicrosoft(analysis: Analysis, d: DkimVerdict, dmarc: DmarcVerdict | None)
         f"DKIM signing for {author} in Microsoft 365.",
         hop_number=hop_of(analysis, d.header_index),
         header_index=d.header_index,
+        action=check_from_domain(analysis, provider="eop"),
     )
 
 

@@ -4,7 +4,7 @@ include/redirect loops and lookups that carry the sender's local part."""
 from __future__ import annotations
 
 from headerlens import budgets
-from headerlens.diagnosis.findings_where import where
+from headerlens.diagnosis.findings_where import check_from_domain, where
 from headerlens.diagnosis.replyto import freemail_fix
 from headerlens.diagnosis.sending_service import included_services, sending_service, spf_includes
 from headerlens.model import Analysis, Finding, Severity
@@ -48,6 +48,7 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
                 or f"Add include:{inc} to the SPF record of {spf.domain} (before its all term).",
                 hop_number=hop,
                 header_index=hdr,
+                action=check_from_domain(analysis),
             )
         )
     elif (
@@ -101,6 +102,7 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
                 "§4.6.4).",
                 hop_number=hop,
                 header_index=hdr,
+                action=check_from_domain(analysis),
             )
         )
     elif res is SpfVerdict.TEMPERROR:

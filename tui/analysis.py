@@ -28,8 +28,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from headerlens.diagnosis import diagnose
-from headerlens.model import Analysis, Finding
-from headerlens.model.codes import Code
+from headerlens.model import ActionKind, Analysis, Finding
 from headerlens.model.verification import Verification
 from headerlens.textsafe import inert
 from headerlens.tui.authpanel import auth_text
@@ -42,11 +41,6 @@ from headerlens.tui.safe import SEVERITY_STYLE, inert_lines, safe, safe_block
 from headerlens.tui.status import status_text
 from headerlens.tui.timeline import diagnosis_text, timeline_text
 from headerlens.tui.verdictbar import findings_label, verdict_bar
-
-# Findings whose fix is a DNS record: Enter opens the domain check for the From domain.
-DOMAIN_CHECK_FINDINGS = frozenset(
-    {Code.DKIM_ONMICROSOFT_UNALIGNED, Code.SPF_SERVICE_NOT_INCLUDED, Code.SPF_TOO_MANY_LOOKUPS}
-)
 
 
 def copied_note(what: str) -> str:
@@ -316,21 +310,19 @@ class AnalysisScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#findings-list")
     def _finding_selected(self, event: OptionList.OptionSelected) -> None:
-        """Enter on a finding: open the domain check when the fix is a DNS record to publish,
-        otherwise jump to the hop the finding is about."""
+        """Enter on a finding: take the step it offers (Finding.next_step): open the domain
+        check when the fix is a DNS record to publish, otherwise go to the hop it is about."""
         findings = self._findings()
         idx = event.option_index
         if not 0 <= idx < len(findings):
             return
-        finding = findings[idx]
-        if finding.code in DOMAIN_CHECK_FINDINGS and self.shown.from_addr is not None:
-            domain = self.shown.from_addr.domain or ""
-            provider = "eop" if finding.code in (Code.DKIM_ONMICROSOFT_UNALIGNED,) else None
-            if domain:
-                self.post_message(CheckDomain(domain, provider, self.shown))
-                return
-        if finding.hop_number is not None:
-            self._jump_to_hop(finding.hop_number)
+        step = findings[idx].next_step
+        if step is None:
+            return
+        if step.kind is ActionKind.CHECK_DOMAIN and step.domain:
+            self.post_message(CheckDomain(step.domain, step.provider, self.shown))
+        elif step.kind is ActionKind.JUMP_TO_HOP and step.hop_number is not None:
+            self._jump_to_hop(step.hop_number)
 
     def _headers_text(self) -> Text:
         out = Text()

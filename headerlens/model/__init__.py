@@ -12,7 +12,7 @@ from headerlens.model.auth import (
     TagList,
 )
 from headerlens.model.core import Defect, HeaderField, InputKind, Severity
-from headerlens.model.findings import Finding
+from headerlens.model.findings import Action, ActionKind, Finding
 from headerlens.model.ndr import (
     CodeMeaning,
     FailedRecipient,
@@ -29,6 +29,8 @@ from headerlens.model.vendor import DecodedField, VendorHeader
 __all__ = [
     "ARCSeal",
     "ARCSet",
+    "Action",
+    "ActionKind",
     "Address",
     "Analysis",
     "AuthProperty",
