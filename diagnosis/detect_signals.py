@@ -25,6 +25,7 @@ from headerlens.model import Analysis, Hop
 from headerlens.model.codes import Code
 from headerlens.model.provenance import Author
 from headerlens.parsers.hops import is_internal_ip
+from headerlens.parsers.provenance_dump import reordered_dump
 
 DELAY_MIN = 180.0  # seconds: a queue a helpdesk should hear about (normal transit is seconds)
 
@@ -204,6 +205,12 @@ def paste_damage(analysis: Analysis) -> Situation | None:
         if re.search(rf"(?:^|[\s:;]){re.escape(f.name)}:", f.value, re.IGNORECASE):
             ev.append(f"a {f.name} field contains another '{f.name}:' pasted into its value")
         prev_empty = not f.value.strip()
+    if reordered_dump(analysis.headers):
+        ev.insert(
+            0,
+            "every field name re-cased to Title-Case (Received-Spf, Arc-Seal...) and the fields "
+            "re-ordered: a header viewer's copy, so positions do not show who wrote what",
+        )
     return Situation("paste-damage", None, tuple(dict.fromkeys(ev))[:6]) if ev else None
 
 
@@ -220,6 +227,8 @@ def sender_side_scan(analysis: Analysis) -> Situation | None:
             why = "Microsoft marks it as another organisation's (-Untrusted)"
         elif out_dir:
             why = "an outbound (DIR:OUT) scan"
+        elif author is not None and "re-ordered header dump" in author.evidence:
+            continue  # its place proves nothing: not shown as another party's verdict
         elif author is not None and author.author is not Author.FINAL_RECEIVER:
             who = author.author.value
             if author.author is Author.UNKNOWN:

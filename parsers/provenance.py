@@ -29,6 +29,7 @@ from headerlens.parsers.boundary import (
     stated_client_ip,
 )
 from headerlens.parsers.hops import registrable_domain
+from headerlens.parsers.provenance_dump import unplaced_stamps
 from headerlens.parsers.provenance_google import gmail_pass_doubt
 from headerlens.parsers.provenance_microsoft import (
     MS_ORG,
@@ -445,6 +446,7 @@ def attribute_fields(
     found = tuple(
         in_incoming(f, _field(z, f, last), z.incoming, _VERDICT, STAMP_FIELDS) for f in fields
     )
+    found = tuple(unplaced_stamps(fields, found, chain, z.org, z.trusted, z.domain_of))
     return Provenance(receiver_org=z.org, fields=found)
 
 

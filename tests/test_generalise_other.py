@@ -411,3 +411,54 @@ body
 """
     d = diagnose(analyze(raw))
     assert GapKind.REDELIVERED not in [g.kind for g in d.gaps]
+
+
+_DUMP = """\
+X-Ms-Exchange-Crosstenant-Originalarrivaltime: 30 Mar 2024 01:35:24.8478 (UTC)
+Authentication-Results: mx.google.com; dkim=pass header.i=@corp.example header.s=s1; spf=pass (google.com: domain of a@corp.example designates 2001:db8:2805::800 as permitted sender) smtp.mailfrom=a@corp.example; dmarc=pass (p=NONE sp=NONE dis=NONE) header.from=corp.example
+X-Received: by 2002:a05:6a00:a82::1 with SMTP id b2mr4234418pfl.19.1711762526444; Fri, 29 Mar 2024 18:35:26 -0700 (PDT)
+Return-Path: <a@corp.example>
+Arc-Seal: i=1; a=rsa-sha256; t=1711762526; cv=none; d=google.com; s=arc-20160816; b=jUDO
+Mime-Version: 1.0
+Received: by 2002:a25:2648::1 with SMTP id m69csp1149427ybm; Fri, 29 Mar 2024 18:35:26 -0700 (PDT)
+Received: from out.corp.example (out.corp.example. [2001:db8:2805::800]) by mx.google.com with ESMTPS id d1si; Fri, 29 Mar 2024 18:35:26 -0700 (PDT)
+Received: from mbx.corp.example (2001:db8:1::8) by out.corp.example (2001:db8:1::17) with SMTP; Sat, 30 Mar 2024 01:35:24 +0000
+Content-Type: text/plain; charset="utf-8"
+Received-Spf: pass (google.com: domain of a@corp.example designates 2001:db8:2805::800 as permitted sender) client-ip=2001:db8:2805::800;
+Delivered-To: me@gmail.example
+From: A <a@corp.example>
+Subject: Hello
+Date: Sat, 30 Mar 2024 01:35:20 +0000
+Message-Id: <1@corp.example>
+"""
+
+
+def test_a_receivers_stamp_in_a_reordered_dump_is_not_called_the_senders() -> None:
+    """A header viewer sorted and Title-Cased the fields: Gmail's Received-Spf landed below every
+    Received line. Its place proves nothing; it is not 'the sending side's'."""
+    a = analyze(_DUMP.encode())
+    spf = next(f for f in a.provenance.fields if f.header_name == "Received-Spf")
+    assert spf.author is Author.UNKNOWN and "re-ordered header dump" in spf.evidence
+    scan = diagnose(a).get("sender-side-scan")
+    assert scan is None or not any("Received-Spf" in e for e in scan.evidence)
+
+
+def test_the_same_names_in_an_mtas_spelling_keep_their_place_rule() -> None:
+    raw = _DUMP.replace("Received-Spf:", "Received-SPF:").replace("Arc-Seal:", "ARC-Seal:")
+    a = analyze(raw.replace("Mime-Version:", "MIME-Version:").encode())
+    spf = next(f for f in a.provenance.fields if f.header_name == "Received-SPF")
+    assert "re-ordered header dump" not in spf.evidence
+
+
+def test_shared_mha_dump_gmail_received_spf_is_not_sender_side() -> None:
+    path = CORPUS / "headers" / "outlookcom-to-gmail-ipv6-arc-dkim-temperror-reordered-unfolded.txt"
+    need_shared(path)
+    a = analyze(path.read_bytes())
+    scan = diagnose(a).get("sender-side-scan")
+    assert scan is None or not any("Received-Spf" in e for e in scan.evidence)
+
+
+def test_a_reordered_dump_is_named_as_paste_damage() -> None:
+    d = diagnose(analyze(_DUMP.encode()))
+    pd = d.get("paste-damage")
+    assert pd is not None and any("header viewer's copy" in e for e in pd.evidence)
