@@ -20,7 +20,7 @@ from headerlens.diagnosis.inputs import (
     submission_hops,
 )
 from headerlens.diagnosis.replyto import FREEMAIL, reply_to_elsewhere
-from headerlens.diagnosis.wording import duration
+from headerlens.diagnosis.wording import between, duration
 from headerlens.model import Analysis, Hop
 from headerlens.model.codes import Code
 from headerlens.model.provenance import Author
@@ -261,7 +261,7 @@ def delay(gaps: tuple[Gap, ...]) -> Situation | None:
         return None
     worst = max(real, key=lambda g: g.seconds)
     ev = tuple(
-        f"{duration(g.seconds)} on {g.host or 'an unnamed server'} (between stamps {g.hop_number} and {g.next_hop})"
+        f"{duration(g.seconds)} on {g.host or 'an unnamed server'} (between {between(g)})"
         for g in sorted(real, key=lambda g: -g.seconds)
     )
     return Situation(

@@ -125,18 +125,28 @@ def fix(s: Situation) -> str:
     return ""
 
 
+def between(g: Gap) -> str:
+    """The two stamps around a gap; an X-Received dated before the Received chain (numbered 0 or
+    below, oldest first) is named as such, not by a negative number."""
+    first = (
+        f"stamp {g.hop_number}" if g.hop_number > 0 else "an X-Received stamp before the chain"
+    )
+    second = f"stamp {g.next_hop}" if g.next_hop > 0 else "the next X-Received stamp"
+    return f"{first} and {second}"
+
+
 def gap_sentence(g: Gap) -> str:
     host = g.host or "the server"
     if g.kind is GapKind.SKEW:
-        return f"{duration(g.seconds)} ({'negative' if g.seconds < 0 else 'positive'}) between stamps {g.hop_number} and {g.next_hop}: one clock is wrong ({g.note or 'clock skew'}), not time spent."
+        return f"{duration(g.seconds)} ({'negative' if g.seconds < 0 else 'positive'}) between {between(g)}: one clock is wrong ({g.note or 'clock skew'}), not time spent."
     if g.kind is GapKind.TZ_LABEL:
-        return f"{duration(g.seconds)} between stamps {g.hop_number} and {g.next_hop} is a time-zone label error ({g.note}), not a delay."
+        return f"{duration(g.seconds)} between {between(g)} is a time-zone label error ({g.note}), not a delay."
     if g.kind is GapKind.FORGED:
         return f"Stamp {g.hop_number} is on a forged Received line: the gap after it is no queue."
     if g.kind is GapKind.REDELIVERED and g.note:
         return f"{duration(g.seconds)} between stamps {g.hop_number} and {g.next_hop}: the message was delivered to a mailbox and {g.note}, so this is time in the mailbox, not a server queue."
     if g.kind is GapKind.REDELIVERED:
-        return f"{duration(g.seconds)} between stamps {g.hop_number} and {g.next_hop}: the message was delivered to a mailbox (Delivered-To) and sent on later (a forward or a re-send of a saved copy), so this is time in the mailbox, not a server queue."
+        return f"{duration(g.seconds)} between {between(g)}: the message was delivered to a mailbox (Delivered-To) and sent on later (a forward or a re-send of a saved copy), so this is time in the mailbox, not a server queue."
     if g.hop_number <= 0:
         return f"The message waited {duration(g.seconds)} on {host} ({g.note or 'before the Received chain'})."
     return f"The message waited {duration(g.seconds)} on {host}, between stamp {g.hop_number} and stamp {g.next_hop}: that server's queue or filters held it."
