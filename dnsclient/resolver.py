@@ -115,7 +115,7 @@ class LiveResolver:
         *,
         timeout: float = float(budgets.DNS_QUERY_TIMEOUT.limit),
         deadline: float = float(budgets.DNS_DEADLINE.limit),
-        max_concurrency: int = 16,
+        max_concurrency: int = int(budgets.DNS_CONCURRENCY.limit),
     ) -> None:
         if timeout <= 0 or deadline <= 0 or max_concurrency < 1:
             raise ValueError("timeout and deadline must be > 0 and max_concurrency >= 1")

@@ -24,8 +24,8 @@ from headerlens.model.domaincheck import SpfCheck, SpfNode, SpfNodeState, SpfRan
 from headerlens.model.spf import MacroToken, SpfMechanism, SpfRecord
 from headerlens.parsers.spfrecord import is_spf_version, oversized_record, parse_spf_record
 
-MAX_TREE_RECORDS = 40  # a hostile tree could fan out without end; real ones stay far below
-MAX_OVERLAP_FINDINGS = 20  # duplicate/nested ranges listed one by one; the rest are counted
+MAX_TREE_RECORDS = int(budgets.SPF_TREE_RECORDS.limit)
+MAX_OVERLAP_FINDINGS = int(budgets.SPF_OVERLAPS_LISTED.limit)
 # The parser's per-record remarks that the whole-tree checks below restate with more context.
 _TREE_CODES = frozenset({Code.SPF_PASS_ALL, Code.SPF_TOO_MANY_LOOKUPS})
 

@@ -15,6 +15,7 @@ from dkim.canonicalization import (
 )
 from dkim.util import InvalidTagValueList, parse_tag_value
 
+from headerlens import budgets
 from headerlens.evaluators.bodyhash import BodyDigests
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
@@ -22,7 +23,7 @@ from headerlens.parsers.digits import is_ascii_digits
 from headerlens.parsers.dkimsig import dns_name_problem
 
 CLOCK_SLOP_S = 36000  # the same 10 h leeway dkimpy allows for signers with wrong clocks
-MAX_DIGITS = 76  # RFC 6376 §3.5: l=, t=, x= have at most 76 digits
+MAX_DIGITS = int(budgets.DKIM_TAG_DIGITS.limit)  # RFC 6376 §3.5
 
 
 @dataclass

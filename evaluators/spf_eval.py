@@ -33,8 +33,8 @@ from headerlens.parsers.spfrecord import (
 
 MAX_DNS_TERMS = int(budgets.SPF_DNS_TERMS.limit)  # §4.6.4
 MAX_VOID_LOOKUPS = int(budgets.SPF_VOID_LOOKUPS.limit)  # §4.6.4
-MAX_MX_NAMES = 10  # §4.6.4
-MAX_PTR_NAMES = 10  # §4.6.4
+MAX_MX_NAMES = int(budgets.SPF_MX_NAMES.limit)  # §4.6.4
+MAX_PTR_NAMES = int(budgets.SPF_PTR_NAMES.limit)  # §4.6.4
 
 
 class DnsQuestion(NamedTuple):

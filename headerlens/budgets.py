@@ -65,13 +65,34 @@ LINE_OCTETS = Budget(
     "line length", 998, "octets", Code.INPUT_LONG_LINE, "headerlens.parsers.headers",
     "RFC 5322 §2.1.1: lines MUST be no more than 998 characters (a finding, not a cut-off)",
 )  # fmt: skip
+INT_DIGITS = Budget(
+    "digits converted to a number", 4300, "digits", "-", "headerlens.parsers.digits",
+    "int() refuses longer digit strings (CVE-2020-10735's default); protocol fields pass their own smaller cap",
+)  # fmt: skip
+PASTE_SUMMARY_BYTES = Budget(
+    "pasted-summary search", 64 * 1024, "bytes", "-", "headerlens.parsers.pasteshape",
+    "Gmail's 'Show original' summary sits at the top of a paste; only this much is searched for it",
+)  # fmt: skip
+PASTE_SUMMARY_LINES = Budget(
+    "pasted-summary lines", 40, "lines", "-", "headerlens.parsers.pasteshape",
+    "the summary has about a dozen rows; never look further than this",
+)  # fmt: skip
+QUOTED_PASTE_BYTES = Budget(
+    "quoted paste unquoted", 256 * 1024, "bytes", "-", "headerlens.parsers.pasteshape",
+    "a '> '-quoted copy is a header paste (a few KB to ~100 KB); a larger input is left as it is",
+)  # fmt: skip
 DKIM_SIGNATURES = Budget(
     "DKIM signatures verified", 5, "signatures", Code.DKIM_NOT_EVALUATED, "headerlens.evaluators.dkim",
     "RFC 6376 §6.1: a verifier MAY limit the signatures it tries (OpenDKIM verifies 3)",
 )  # fmt: skip
+DKIM_TAG_DIGITS = Budget(
+    "DKIM number digits", 76, "digits", "dkim.number-too-long", "headerlens.parsers.dkimsig",
+    "RFC 6376 §3.5: l=, t= and x= have at most 76 digits; checked before int() is called",
+)  # fmt: skip
 ARC_SETS = Budget(
     "ARC sets", 50, "sets", Code.ARC_TOO_MANY_SETS, "headerlens.evaluators.arc",
-    "RFC 8617 §5.2 step 1: more than 50 sets is cv=fail, decided before any DNS query",
+    "RFC 8617 §5.2 step 1: more than 50 sets is cv=fail, decided before any DNS query; "
+    "an instance i= outside 1..50 is a defect (RFC 8617 §4.2.1, parsers)",
 )  # fmt: skip
 RSA_MIN_BITS = Budget(
     "RSA modulus minimum", 1024, "bits", Code.DKIM_KEY_TOO_SMALL, "headerlens.evaluators.dkimkey",
@@ -97,6 +118,10 @@ DNS_DEADLINE = Budget(
     "DNS deadline per analysis", 20.0, "seconds", "TIMEOUT rcode", "headerlens.dnsclient.resolver",
     "RFC 7208 §4.6.4 asks for at least 20 s for SPF; the whole analysis shares the window",
 )  # fmt: skip
+DNS_CONCURRENCY = Budget(
+    "DNS queries in flight", 16, "queries", "-", "headerlens.dnsclient.resolver",
+    "the resolver sends at most this many questions at once; the rest wait for a slot",
+)  # fmt: skip
 SPF_DNS_TERMS = Budget(
     "SPF DNS-querying terms", 10, "terms", "permerror", "headerlens.evaluators.spf_eval",
     "RFC 7208 §4.6.4: the 11th DNS-querying term is a permerror",
@@ -105,9 +130,25 @@ SPF_VOID_LOOKUPS = Budget(
     "SPF void lookups", 2, "lookups", "permerror", "headerlens.evaluators.spf_eval",
     "RFC 7208 §4.6.4: more than two void lookups is a permerror",
 )  # fmt: skip
+SPF_MX_NAMES = Budget(
+    "SPF MX names per mx term", 10, "names", "permerror", "headerlens.evaluators.spf_eval",
+    "RFC 7208 §4.6.4: an mx term whose MX answer holds more than 10 names is a permerror",
+)  # fmt: skip
+SPF_PTR_NAMES = Budget(
+    "SPF PTR names validated", 10, "names", "-", "headerlens.evaluators.spf_eval",
+    "RFC 7208 §4.6.4: only the first 10 PTR names are validated; the rest are ignored",
+)  # fmt: skip
 CHECK_QUERIES = Budget(
     "DNS queries per domain check", 250, "queries", Code.CHECK_QUERY_BUDGET, "headerlens.domaincheck.check",
     "a real domain needs under 100; a hostile SPF tree once made 7,095 (7,014 to a third party)",
+)  # fmt: skip
+SPF_TREE_RECORDS = Budget(
+    "SPF records walked per domain check", 40, "records", "spf.tree-too-big", "headerlens.domaincheck.spftree",
+    "a hostile include tree could fan out without end; real ones stay far below",
+)  # fmt: skip
+SPF_OVERLAPS_LISTED = Budget(
+    "overlapping SPF ranges listed", 20, "ranges", "spf.overlapping-range", "headerlens.domaincheck.spftree",
+    "duplicate or nested ranges are listed one by one up to this; the rest are counted in one line",
 )  # fmt: skip
 DMARC_WALK_QUERIES = Budget(
     "DMARC tree-walk queries", 8, "queries", "-", "headerlens.evaluators.orgdomain",
@@ -142,6 +183,14 @@ NDR_PARSE_BYTES = Budget(
     "bounce parse size", 8 * 1024 * 1024, "bytes", Code.BUDGET_NDR_PARSE, "headerlens.parsers.ndr",
     "a larger bounce is shown as a message, not read as a report (the MIME parse is the cost)",
 )  # fmt: skip
+SUMMARY_CELL_CHARS = Budget(
+    "ticket summary cell", 64, "characters", "-", "headerlens.report.summary",
+    "the widest from/by cell of the summary's hop table, so a hostile host name cannot stretch it",
+)  # fmt: skip
+EXPORT_NUMBERED = Budget(
+    "numbered export names tried", 999, "names", "-", "headerlens.tui.export",
+    "an export never overwrites: name-2 ... name-999 are tried, then the export is refused",
+)  # fmt: skip
 
 ALL: tuple[Budget, ...] = (
     INPUT_BYTES,
@@ -153,7 +202,12 @@ ALL: tuple[Budget, ...] = (
     EMAIL_PARSE_BYTES,
     ENCODED_WORDS,
     LINE_OCTETS,
+    INT_DIGITS,
+    PASTE_SUMMARY_BYTES,
+    PASTE_SUMMARY_LINES,
+    QUOTED_PASTE_BYTES,
     DKIM_SIGNATURES,
+    DKIM_TAG_DIGITS,
     ARC_SETS,
     RSA_MIN_BITS,
     RSA_MAX_BITS,
@@ -161,9 +215,14 @@ ALL: tuple[Budget, ...] = (
     DNS_QUERY_TIMEOUT,
     DNS_TIMEOUT_OPTION,
     DNS_DEADLINE,
+    DNS_CONCURRENCY,
     SPF_DNS_TERMS,
     SPF_VOID_LOOKUPS,
+    SPF_MX_NAMES,
+    SPF_PTR_NAMES,
     CHECK_QUERIES,
+    SPF_TREE_RECORDS,
+    SPF_OVERLAPS_LISTED,
     DMARC_WALK_QUERIES,
     SPF_TXT_BYTES,
     DKIM_TXT_BYTES,
@@ -172,6 +231,8 @@ ALL: tuple[Budget, ...] = (
     NDR_PARSE_BYTES,
     NDR_TEXT_BYTES,
     NDR_RECIPIENTS,
+    SUMMARY_CELL_CHARS,
+    EXPORT_NUMBERED,
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from headerlens import budgets
 from headerlens.model.auth import AuthProperty, AuthResults, MethodResult
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
@@ -24,7 +25,7 @@ _KEYWORD_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?\Z")
 _PROP_START_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)?[ \t]*=")
 _ARC_INSTANCE_RE = re.compile(r"[ \t\r\n]*i[ \t\r\n]*=[ \t\r\n]*([0-9]+)[ \t\r\n]*;")
 _ARC_NAMES = frozenset({"arc-authentication-results"})
-_ARC_MAX_INSTANCE = 50  # RFC 8617 §4.2.1
+_ARC_MAX_INSTANCE = int(budgets.ARC_SETS.limit)  # RFC 8617 §4.2.1
 # Scanner patterns: a run is consumed by one match instead of a Python step per character.
 # Each is a single character class (or an alternation of single characters), so a long run
 # is scanned once.

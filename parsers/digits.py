@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from headerlens import budgets
+
 # int() accepts at most this many digits (CVE-2020-10735's sys.int_info.str_digits_check_threshold
 # default, 4300); callers pass their own, much smaller, protocol limit.
-_INT_DIGITS = 4300
+_INT_DIGITS = int(budgets.INT_DIGITS.limit)
 
 
 def is_ascii_digits(text: str) -> bool:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from headerlens import budgets
 from headerlens.model.auth import ARCSeal, ARCSet, AuthResults, DKIMSignature, TagList
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
@@ -22,8 +23,8 @@ _AMS_REQUIRED = ("i", "a", "b", "bh", "d", "h", "s")  # RFC 8617 §4.1.2
 _SEAL_REQUIRED = ("i", "a", "b", "d", "s", "cv")  # RFC 8617 §4.1.3
 _KNOWN_ALGORITHMS = frozenset({"rsa-sha256", "ed25519-sha256"})  # RFC 6376, RFC 8463
 _CV_VALUES = frozenset({"none", "fail", "pass"})  # RFC 8617 §4.4
-ARC_MAX_INSTANCE = 50  # RFC 8617 §4.2.1
-_MAX_DIGITS = 76  # RFC 6376 §3.5: l=, t=, x= are at most 76 decimal digits
+ARC_MAX_INSTANCE = int(budgets.ARC_SETS.limit)  # RFC 8617 §4.2.1
+_MAX_DIGITS = int(budgets.DKIM_TAG_DIGITS.limit)  # RFC 6376 §3.5
 # RFC 6376 §3.5 d= / s= are domain names / selectors (sub-domain syntax, RFC 5321 §4.1.2): LDH
 # labels (underscore tolerated, as published selectors use it) of 1-63 octets, 253 in all.
 _LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\Z")
@@ -45,7 +46,7 @@ def _int_tag(tags: TagList, name: str, what: str, defects: list[Defect]) -> int 
             defects.append(
                 _defect(
                     Code.DKIM_NUMBER_TOO_LONG,
-                    f"{name}= ({what}) has {len(raw)} digits, more than the 76 RFC 6376 §3.5 "
+                    f"{name}= ({what}) has {len(raw)} digits, more than the {_MAX_DIGITS} RFC 6376 §3.5 "
                     "allows; the signature is invalid.",
                     Severity.ERROR,
                 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from headerlens import budgets
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 
@@ -28,8 +29,8 @@ _GMAIL_LABELS = (
     b"dmarc:",
 )
 _GMAIL_BUTTONS = re.compile(rb"(?i)\A[ \t]*(download original|copy to clipboard)")
-_SUMMARY_SCAN = 40  # the summary has about a dozen rows; never look further than this
-_SUMMARY_WINDOW = 64 * 1024  # bytes at the top of the paste where the summary can be
+_SUMMARY_SCAN = int(budgets.PASTE_SUMMARY_LINES.limit)
+_SUMMARY_WINDOW = int(budgets.PASTE_SUMMARY_BYTES.limit)
 _FIELD_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+[ \t]*:")
 # A line's quote mark ("> " or ">"), a quoted line, and a non-blank line that is not quoted.
 # Each pattern starts at a line end (LF, CRLF or a bare CR); the first line is checked apart.
@@ -37,7 +38,7 @@ _FIELD_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+[ \t]*:")
 # "(?<=[\r\n])" lookbehind would be tried at every offset (3x slower).
 # Real header sections are a few KB to ~100 KB (budgets.HEADER_BYTES); a quoted paste larger
 # than this is not a header paste and is left as it is.
-_QUOTED_PASTE_BYTES = 256 * 1024
+_QUOTED_PASTE_BYTES = int(budgets.QUOTED_PASTE_BYTES.limit)
 _QUOTE_MARK = re.compile(rb"(\A|[\r\n])[ \t]*>[ \t]?")
 _UNQUOTED_LINE = re.compile(rb"[\r\n](?![ \t]*>)[ \t]*[^ \t\r\n]")
 _QUOTED_LINE = re.compile(rb"[\r\n][ \t]*>")

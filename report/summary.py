@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 from pathlib import PurePath
 
+from headerlens import budgets
 from headerlens.diagnosis import diagnose
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.verification import Verification
@@ -14,7 +15,7 @@ from headerlens.textsafe import inert, short
 
 # A ticket summary is read at a glance: the first causes only, the rest are in the full report.
 MAX_CAUSES = 8
-_CELL = 64  # widest from/by cell, so a hostile host name cannot stretch the table
+_CELL = int(budgets.SUMMARY_CELL_CHARS.limit)  # a hostile host name cannot stretch the table
 
 
 def _findings(analysis: Analysis, verification: Verification | None) -> tuple[Finding, ...]:

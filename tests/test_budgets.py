@@ -112,3 +112,33 @@ def test_domain_check_report_reads_the_spf_limits_from_the_budget(
     check = SpfCheck("sender.example", SpfNode("sender.example", "", SpfNodeState.NXDOMAIN), 4, 0)
     texts = [line.text for line in spf_lines(check)]
     assert "DNS-querying terms: 4 (limit 3); void lookups: 0 (limit 1)" in texts
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "budget"),
+    [
+        ("headerlens.parsers.digits", "_INT_DIGITS", "INT_DIGITS"),
+        ("headerlens.parsers.pasteshape", "_SUMMARY_WINDOW", "PASTE_SUMMARY_BYTES"),
+        ("headerlens.parsers.pasteshape", "_SUMMARY_SCAN", "PASTE_SUMMARY_LINES"),
+        ("headerlens.parsers.pasteshape", "_QUOTED_PASTE_BYTES", "QUOTED_PASTE_BYTES"),
+        ("headerlens.parsers.dkimsig", "_MAX_DIGITS", "DKIM_TAG_DIGITS"),
+        ("headerlens.evaluators.dkimsigcheck", "MAX_DIGITS", "DKIM_TAG_DIGITS"),
+        ("headerlens.parsers.dkimsig", "ARC_MAX_INSTANCE", "ARC_SETS"),
+        ("headerlens.parsers.authresults", "_ARC_MAX_INSTANCE", "ARC_SETS"),
+        ("headerlens.evaluators.spf_eval", "MAX_MX_NAMES", "SPF_MX_NAMES"),
+        ("headerlens.evaluators.spf_eval", "MAX_PTR_NAMES", "SPF_PTR_NAMES"),
+        ("headerlens.domaincheck.spftree", "MAX_TREE_RECORDS", "SPF_TREE_RECORDS"),
+        ("headerlens.domaincheck.spftree", "MAX_OVERLAP_FINDINGS", "SPF_OVERLAPS_LISTED"),
+        ("headerlens.report.summary", "_CELL", "SUMMARY_CELL_CHARS"),
+        ("headerlens.tui.export", "_MAX_NUMBERED", "EXPORT_NUMBERED"),
+    ],
+)
+def test_module_limits_are_the_budgets(module: str, name: str, budget: str) -> None:
+    # each cap a module keeps under its own name is read from budgets.py, not written twice
+    assert getattr(importlib.import_module(module), name) == getattr(budgets, budget).limit
+
+
+def test_resolver_concurrency_is_the_budget() -> None:
+    from headerlens.dnsclient.resolver import LiveResolver
+
+    assert LiveResolver([("127.0.0.1", 53)]).max_concurrency == budgets.DNS_CONCURRENCY.limit

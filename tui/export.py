@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from headerlens import budgets
 from headerlens.atomic import write_atomic
 from headerlens.model import Analysis
 from headerlens.model.verification import Verification
@@ -32,7 +33,7 @@ EXPORT_FORMATS = (
     ("html", "HTML", "the findings summary as HTML"),
     ("summary", "ticket summary", "the short ticket summary c copies (plain text)"),
 )
-_MAX_NUMBERED = 999
+_MAX_NUMBERED = int(budgets.EXPORT_NUMBERED.limit)
 
 
 def input_file(analysis: Analysis) -> Path | None:
