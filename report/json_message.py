@@ -28,6 +28,7 @@ from headerlens.model import (
     Vendor,
     VendorHeader,
 )
+from headerlens.model.codes import Code
 from headerlens.report.jsonshape import (
     BOOL,
     INT,
@@ -47,12 +48,13 @@ from headerlens.report.jsonshape import (
 )
 
 SEVERITY = Choice(Severity)
+CODE = Choice(Code)  # every finding and defect code (headerlens/model/codes.py)
 
 DEFECT = Shape[Defect](
     "defect",
     "Something malformed or surprising in the input or a record, kept instead of failing.",
     (
-        P("code", lambda d: d.code, TEXT, "stable machine name, e.g. received.bad-date"),
+        P("code", lambda d: d.code, CODE, "stable machine name, e.g. received.no-date"),
         P("severity", lambda d: d.severity, SEVERITY),
         P("message", lambda d: d.message, TEXT, "one plain sentence"),
     ),

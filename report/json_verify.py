@@ -22,7 +22,7 @@ from headerlens.model.verdicts import (
     OrgDomain,
 )
 from headerlens.model.verification import Verification, VerifyMode
-from headerlens.report.json_message import DEFECTS, SEVERITY
+from headerlens.report.json_message import CODE, DEFECTS, SEVERITY
 from headerlens.report.jsonshape import (
     BOOL,
     INT,
@@ -71,7 +71,7 @@ FINDING = Shape[Finding](
     "finding",
     "One plain-language finding a helpdesk user can act on.",
     (
-        P("code", lambda f: f.code, TEXT, "stable for scripts, e.g. spf.fail-at-boundary"),
+        P("code", lambda f: f.code, CODE, "stable for scripts, e.g. spf.service-not-included"),
         P("severity", lambda f: f.severity, SEVERITY),
         P("title", lambda f: f.title, TEXT),
         P("detail", lambda f: f.detail, TEXT),

@@ -138,3 +138,18 @@ def test_the_json_report_writes_code_values() -> None:
     assert {"chain.empty", "date.missing", "identity.no-from"} <= set(codes)
     assert all(type(c) is str for c in codes)
     assert json.loads(json.dumps(d))["findings"][0]["code"] == "chain.empty"
+
+
+def test_the_json_schemas_list_every_code() -> None:
+    from headerlens.report.json_check import check_schema
+    from headerlens.report.json_report import report_schema
+
+    values = {c.value for c in Code}
+    listed = [
+        defs[name]["properties"]["code"]["enum"]
+        for defs in (report_schema()["$defs"], check_schema()["$defs"])
+        for name in ("defect", "finding")
+        if name in defs
+    ]
+    assert len(listed) >= 3  # the report's defects and findings, the check's defects
+    assert all(set(enum) == values for enum in listed)

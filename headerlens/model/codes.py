@@ -18,6 +18,8 @@ class Code(enum.StrEnum):
     may lower or raise it for one instance, e.g. a DMARC temperror is a warning where a
     permerror is an error); ``short_title`` names the code in a few words; ``situation`` is the
     diagnosis label (``headerlens.diagnosis.facts.LABELS``) the code is evidence of, if any.
+    A new code is a new member here; the JSON Schemas list every code, so regenerate them
+    (``scripts/json_schema.py``) and say so in CHANGELOG.md.
     """
 
     severity: Severity
@@ -92,7 +94,7 @@ class Code(enum.StrEnum):
     CHAIN_NO_BOUNDARY = "chain.no-boundary", INFO, "Trust boundary not found"
     CHAIN_SLOW_HOP = "chain.slow-hop", WARN, "Slow hop"
     CHAIN_SPF_IP_NOT_IN_CHAIN = "chain.spf-ip-not-in-chain", INFO, "SPF IP not in the chain"
-    CHAIN_STAMP_BELOW_HOP = "chain.stamp-below-hop", WARN, "Stamp below its hop"
+    CHAIN_STAMP_BELOW_HOP = "chain.stamp-below-hop", WARN, "Stamp not written by the receiver"
     CHECK_BAD_DOMAIN = "check.bad-domain", ERR, "Not a domain name"
     CHECK_QUERY_BUDGET = "check.query-budget", WARN, "DNS query limit reached"
     DATE_FUTURE = "date.future", WARN, "Date in the future"
@@ -121,7 +123,7 @@ class Code(enum.StrEnum):
     DKIM_FAIL = "dkim.fail", ERR, "DKIM fails"
     DKIM_FROM_NOT_OVERSIGNED = "dkim.from-not-oversigned", INFO, "From not over-signed"
     DKIM_FROM_NOT_SIGNED = "dkim.from-not-signed", WARN, "From not signed"
-    DKIM_HEADER_VIEW_DIFFERS = "dkim.header-view-differs", WARN, "Header views disagree"
+    DKIM_HEADER_VIEW_DIFFERS = "dkim.header-view-differs", WARN, "Parsers split the signed fields differently"
     DKIM_HEADERS_ONLY = "dkim.headers-only", INFO, "Headers verified, body not checked"
     DKIM_KEY_CNAME = "dkim.key.cname", INFO, "DKIM key via CNAME"
     DKIM_KEY_HASH_NOT_ALLOWED = "dkim.key.hash-not-allowed", ERR, "Hash not allowed by key"
@@ -154,10 +156,10 @@ class Code(enum.StrEnum):
     DKIM_SELECTOR_CNAME_TARGET_MISSING = "dkim.selector.cname-target-missing", ERR, "Selector CNAME target missing"
     DKIM_SELECTOR_DNS_ERROR = "dkim.selector.dns-error", ERR, "Selector look-up failed"
     DKIM_SELECTOR_EOP_KEY_UNPUBLISHED = "dkim.selector.eop-key-unpublished", INFO, "EOP key not published"
-    DKIM_SELECTOR_EOP_TARGET = "dkim.selector.eop-target", WARN, "Selector CNAME target for EOP"
+    DKIM_SELECTOR_EOP_TARGET = "dkim.selector.eop-target", WARN, "Selector CNAME target is not EOP's"
     DKIM_SELECTOR_MISSING = "dkim.selector.missing", ERR, "Selector not published"
     DKIM_SELECTOR_NO_KEY = "dkim.selector.no-key", ERR, "Selector has no key"
-    DKIM_SHA1 = "dkim.sha1", ERR, "Key allows SHA-1"
+    DKIM_SHA1 = "dkim.sha1", ERR, "rsa-sha1 signature not accepted"
     DKIM_SIG_BAD_NAME = "dkim.sig.bad-name", WARN, "Invalid signature name"
     DKIM_SIG_EXPIRED = "dkim.sig.expired", ERR, "Signature expired"
     DKIM_SIG_EXPIRED_SINCE = "dkim.sig.expired-since", INFO, "Signature expired since delivery"
@@ -238,7 +240,7 @@ class Code(enum.StrEnum):
     INPUT_BARE_CR = "input.bare-cr", WARN, "Bare CR line ends", "paste-damage"
     INPUT_BINARY = "input.binary", ERR, "Binary file, not a message"
     INPUT_ENCODED_WORD = "input.encoded-word", WARN, "Unreadable encoded word"
-    INPUT_HIDDEN_FROM = "input.hidden-from", ERR, "From hidden by a stray line"
+    INPUT_HIDDEN_FROM = "input.hidden-from", ERR, "'From :' first line hidden from other parsers"
     INPUT_INDENTED_START = "input.indented-start", INFO, "Indented first line"
     INPUT_LONG_LINE = "input.long-line", WARN, "Overlong header line"
     INPUT_MBOX_LINE = "input.mbox-line", INFO, "mbox 'From ' line"
@@ -327,9 +329,9 @@ class Code(enum.StrEnum):
     SPF_LIVE_PERMERROR = "spf.live-permerror", ERR, "SPF re-check: permanent error"
     SPF_LIVE_SOFTFAIL = "spf.live-softfail", WARN, "SPF re-check: softfail"
     SPF_LOOP = "spf.loop", ERR, "SPF include loop"
-    SPF_MACRO_ESCAPE = "spf.macro-escape", WARN, "Macro escape"
+    SPF_MACRO_ESCAPE = "spf.macro-escape", WARN, "Macro expands to a backslash: not queried"
     SPF_MACRO_LOCAL_PART = "spf.macro-local-part", WARN, "Macro uses the local part"
-    SPF_MACRO_TARGET = "spf.macro-target", INFO, "Macro target"
+    SPF_MACRO_TARGET = "spf.macro-target", INFO, "Target depends on macros: not followed"
     SPF_MULTIPLE_RECORDS = "spf.multiple-records", ERR, "Several SPF records"
     SPF_NEAR_LIMIT = "spf.near-limit", WARN, "Near the 10-lookup limit"
     SPF_NEUTRAL_ALL = "spf.neutral-all", WARN, "?all"
