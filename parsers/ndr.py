@@ -14,6 +14,7 @@ import email.message
 import json
 import quopri
 import re
+from dataclasses import replace
 from datetime import datetime
 from email import policy
 
@@ -22,7 +23,7 @@ from flufl.bounce import all_failures
 from headerlens import budgets
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField
-from headerlens.model.ndr import FailedRecipient, NdrFormat, NonDelivery, OriginalKind
+from headerlens.model.ndr import FailedRecipient, NdrFormat, NonDelivery, OriginalKind, WhoActs
 from headerlens.parsers import ndr_text
 from headerlens.parsers.dates import parse_date
 from headerlens.parsers.ndr_codes import lookup, text_entry
@@ -411,6 +412,14 @@ def _explain(
     vendor = _vendor(r, fmt)
     said = f"{r.diagnostic} {context}".strip()
     meaning = lookup(r.effective_status, said, vendor, r.smtp_code)
+    if meaning.who_acts is WhoActs.NOBODY and r.action.lower() == "failed":
+        # a transient refusal in a bounce: the sending server stopped retrying, nobody will
+        meaning = replace(
+            meaning,
+            who_acts=WhoActs.SENDER,
+            fix="The sending server stopped retrying (Action: failed): the message was not "
+            "delivered. Send it again later; if the receiver keeps deferring it, its reply says why.",
+        )
     hit = text_entry(said)
     # qmail, Yahoo and SES relay the remote's reply without naming it; Gmail says so in words
     remote_reply = fmt in _RELAYS_REMOTE_REPLY or "response from the remote server" in context

@@ -28,6 +28,7 @@ YAHOO_579 = "Yahoo Help SLN7253, 'Error 554 5.7.9: Message not accepted for poli
 POSTFIX = "Postfix documentation, postconf(5) and SMTPD_ACCESS_README (reject texts)"
 EXIM = "Exim specification, ch. 42 'Access control lists' (verify = reverse_host_lookup)"
 MIMECAST = "Mimecast Knowledge Base, 'SMTP error codes' (community.mimecast.com/docs/DOC-1369)"
+CLOUDFLARE = "Cloudflare Docs, 'Email Routing: postmaster' (developers.cloudflare.com/email-routing/postmaster)"
 GODADDY = "GoDaddy, 'Email bounce codes' (IB508: SPF failure; x.co/srbounce)"
 
 _FIX_AUTH = (
@@ -83,6 +84,23 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
                 _FIX_AUTH + " " + _FIX_FORWARD,
                 GMAIL_AUTH,
                 "auth",
+            ),
+        ),
+        (
+            "text:cloudflare-routing-upstream",
+            r"(?:email-routing/postmaster|Upstream error, please check)",
+            Entry(
+                "The address is forwarded by Cloudflare Email Routing, and the mailbox it "
+                "forwards to refused or deferred the message (Cloudflare passes on that "
+                "'upstream' answer); forwarded mail is often refused there when it does not "
+                "pass SPF, DKIM or DMARC after forwarding.",
+                WhoActs.FORWARDER,
+                "The recipient's Email Routing log shows the destination's reply. Senders: "
+                "DKIM-sign with the From domain so the message survives forwarding. The "
+                "recipient: check the destination mailbox, or deliver to it directly.",
+                CLOUDFLARE,
+                "forward",
+                Rejecter.RECIPIENT_GATEWAY,
             ),
         ),
         (

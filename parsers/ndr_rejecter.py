@@ -50,6 +50,8 @@ def refusing_server(
 
     ``sender`` is the returned message's author domain, when the report carries it.
     """
+    if forced is Rejecter.RECIPIENT_GATEWAY:
+        return forced, "the rejection text names the service in front of the recipient's mailbox"
     if forced is not None:
         return forced, "the rejection text names the sender's own set-up"
     remote = r.remote_mta or ""

@@ -462,3 +462,64 @@ def test_a_reordered_dump_is_named_as_paste_damage() -> None:
     d = diagnose(analyze(_DUMP.encode()))
     pd = d.get("paste-damage")
     assert pd is not None and any("header viewer's copy" in e for e in pd.evidence)
+
+
+def _postfix_bounce(diag: str, status: str, action: str = "failed") -> bytes:
+    return f"""\
+Return-Path: <>
+Received: from relay.sender.example (relay.sender.example [192.0.2.21])
+\tby mbox.sender.example (Postfix) with ESMTPS id m6SrZSzVjhzC
+\tfor <me@sender.example>; Tue,  2 Jul 2024 23:34:45 +0900 (JST)
+Date: Tue,  2 Jul 2024 23:34:45 +0900 (JST)
+From: MAILER-DAEMON@relay.sender.example (Mail Delivery System)
+To: me@sender.example
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B1"
+
+--B1
+Content-Type: text/plain; charset=us-ascii
+
+This is the mail system at host relay.sender.example.
+
+<you@rcpt.example>: host mx.rcpt.example[198.51.100.25] said: {diag}
+
+--B1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.sender.example
+Arrival-Date: Tue,  2 Jul 2024 23:34:45 +0900 (JST)
+
+Final-Recipient: rfc822; you@rcpt.example
+Action: {action}
+Status: {status}
+Remote-MTA: dns; mx.rcpt.example
+Diagnostic-Code: smtp; {diag}
+
+--B1--
+""".encode()
+
+
+def test_a_transient_refusal_the_sender_gave_up_on_is_not_left_to_retries() -> None:
+    """Action: failed with a 4.x.x status: the sending server stopped retrying; 'nobody yet, the
+    server will retry' would be wrong."""
+    from headerlens.model.ndr import WhoActs
+
+    a = analyze(_postfix_bounce("451 4.3.0 Temporary local problem", "4.3.0"))
+    assert a.ndr is not None
+    r = a.ndr.recipients[0]
+    assert r.meaning.who_acts is not WhoActs.NOBODY and "stopped retrying" in r.meaning.fix
+    delayed = analyze(_postfix_bounce("451 4.3.0 Temporary local problem", "4.3.0", "delayed"))
+    assert delayed.ndr is not None and delayed.ndr.recipients[0].meaning.who_acts is WhoActs.NOBODY
+
+
+def test_cloudflare_email_routing_upstream_error_is_a_forwarders_refusal() -> None:
+    from headerlens.model.ndr import WhoActs
+
+    diag = (
+        "421 4.3.0 Upstream error, please check "
+        "https://developers.cloudflare.com/email-routing/postmaster for possible reasons why."
+    )
+    a = analyze(_postfix_bounce(diag, "4.3.0"))
+    assert a.ndr is not None
+    assert a.ndr.recipients[0].meaning.who_acts is WhoActs.FORWARDER
