@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from headerlens import budgets
 from headerlens.dnsclient.dnsproto import Resolver
-from headerlens.dnsclient.resolver import LiveResolver, OfflineResolver, format_server
-from headerlens.dnsclient.snapshot import SnapshotResolver
-from headerlens.model.verification import VerifyMode
+
+if TYPE_CHECKING:  # imported where used: the console builds options before its first frame
+    from headerlens.model.verification import VerifyMode
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,8 @@ class VerifyOptions:
     @property
     def mode(self) -> VerifyMode:
         """Where answers come from."""
+        from headerlens.model.verification import VerifyMode
+
         if self.offline:
             return VerifyMode.OFFLINE
         if self.snapshot is not None:
@@ -38,6 +41,9 @@ def make_resolver(options: VerifyOptions) -> tuple[Resolver, str]:
 
     Raises SnapshotError (a ValueError) when the snapshot file can't be read.
     """
+    from headerlens.dnsclient.resolver import LiveResolver, OfflineResolver, format_server
+    from headerlens.dnsclient.snapshot import SnapshotResolver
+
     if options.offline:
         return OfflineResolver(), "offline"
     if options.snapshot is not None:

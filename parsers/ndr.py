@@ -18,8 +18,6 @@ from dataclasses import replace
 from datetime import datetime
 from email import policy
 
-from flufl.bounce import all_failures
-
 from headerlens import budgets
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField
@@ -450,6 +448,10 @@ def _flufl(data: bytes, defects: list[Defect]) -> list[str]:
     Its line-by-line detectors cost seconds on a large body, so they read only the first
     ``budgets.NDR_TEXT_BYTES`` of the input: the notice and its status part come first.
     """
+    # Imported here, for bounces only: compiling its detectors' patterns at import cost every
+    # start (and the console's first paint) more than the rest of the NDR reader.
+    from flufl.bounce import all_failures
+
     head = data[: int(budgets.NDR_TEXT_BYTES.limit)]
     try:
         temporary, permanent = all_failures(email.message_from_bytes(head, policy=policy.compat32))

@@ -3,6 +3,8 @@ the first frame (issue 15 item 7: first paint close to a bare Textual app)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -112,3 +114,32 @@ async def test_the_checks_start_after_the_first_frame() -> None:
         assert isinstance(screen, AnalysisScreen)
         assert screen.verification is not None and screen.verification.done
     assert app.frames_before_checks is not None and app.frames_before_checks >= 1
+
+
+def test_the_console_starts_without_the_dns_and_bounce_code() -> None:
+    # What the first frame needs is imported before it; DNS, DKIM, the checks, the bounce
+    # detectors and the paste box's editor only when used (the worker imports the checks).
+    code = (
+        "import sys\n"
+        "from headerlens.analyze import analyze\n"
+        "from headerlens.dnsclient.options import VerifyOptions\n"
+        "from headerlens.tui.app import HeaderlensApp\n"
+        f"analyze(open({str(EOP)!r}, 'rb').read())\n"
+        "HeaderlensApp(None, verify_options=VerifyOptions(offline=True))\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    loaded = set(done.stdout.split())
+    assert "headerlens.tui.analysis" in loaded  # the probe did import the console
+    late = (
+        "dns",
+        "dkim",
+        "nacl",
+        "flufl.bounce",
+        "headerlens.evaluators",
+        "textual.widgets._text_area",
+    )
+    assert [m for m in late if m in loaded] == []
+    assert not [m for m in loaded if m.startswith("headerlens.dnsclient.resolver")]

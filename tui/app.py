@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -12,16 +12,18 @@ from textual.screen import Screen
 
 from headerlens.analyze import analyze
 from headerlens.dnsclient.dnsproto import Resolver
-from headerlens.dnsclient.options import VerifyOptions, make_resolver
+from headerlens.dnsclient.options import VerifyOptions
 from headerlens.model import Analysis, InputKind
 from headerlens.model.codes import Code
-from headerlens.model.verification import Verification
 from headerlens.source import InputError, LoadedInput, load
 from headerlens.textsafe import inert
 from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.messages import CheckDomain, OpenText
 from headerlens.tui.paste import PasteScreen
 from headerlens.tui.theme import VARIABLES, use_roles
+
+if TYPE_CHECKING:  # the DNS code is imported where used: the checks start after the first frame
+    from headerlens.model.verification import Verification
 
 
 class HeaderlensApp(App[None]):
@@ -57,7 +59,9 @@ class HeaderlensApp(App[None]):
         self, analysis: Analysis, *, flush: bool = False
     ) -> AsyncIterator[Verification]:
         """Verification snapshots for ``analysis``; ``flush`` starts with an empty DNS cache."""
+        from headerlens.dnsclient.options import make_resolver
         from headerlens.evaluators.verify import verify_stream
+        from headerlens.model.verification import Verification
 
         options = self.verify_options
         # One resolver per analysis: its cache is shared by re-renders of the same message,

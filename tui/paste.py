@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TextArea
+from textual.widgets import Footer, Header, Static
 
 from headerlens.tui.messages import OpenText
 from headerlens.tui.safe import safe
+
+if TYPE_CHECKING:  # imported when the screen is built: a console opened on a file never needs it
+    from textual.widgets import TextArea
 
 HINT = (
     "Paste the message headers (Outlook: File › Properties › Internet headers; Gmail: ⋮ › Show "
@@ -33,6 +36,8 @@ class PasteScreen(Screen[None]):
         self._error = error
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea
+
         yield Header()
         yield Static(Text(HINT), id="paste-hint")
         if self._error:
@@ -40,15 +45,20 @@ class PasteScreen(Screen[None]):
         yield TextArea(id="paste", soft_wrap=False, show_line_numbers=True, tab_behavior="focus")
         yield Footer()
 
+    def _area(self) -> TextArea:
+        from textual.widgets import TextArea
+
+        return self.query_one("#paste", TextArea)
+
     def on_mount(self) -> None:
-        self.query_one("#paste", TextArea).focus()
+        self._area().focus()
 
     def action_analyse(self) -> None:
-        text = self.query_one("#paste", TextArea).text
+        text = self._area().text
         if not text.strip():
             self.notify("Nothing to analyse yet: paste the headers first.", severity="warning")
             return
         self.post_message(OpenText(text))
 
     def action_clear(self) -> None:
-        self.query_one("#paste", TextArea).clear()
+        self._area().clear()
