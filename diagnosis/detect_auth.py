@@ -9,6 +9,7 @@ from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.inputs import (
     Stamp,
     boundary_hop,
+    confirmed_rdns,
     entry,
     envelope,
     envelopes,
@@ -374,14 +375,14 @@ def dmarc_decided(analysis: Analysis, verification: Verification | None) -> bool
 
 def relay_tied(analysis: Analysis, relay: Situation | None) -> bool:
     """A list or forwarder the sender's own fields name (List-Id, an SRS envelope) is the one that
-    handed the message over: the receiver wrote a reverse-DNS name in its organisation for the
-    entry hop's client. Otherwise those fields are only the sender's claim."""
+    handed the message over: the receiver wrote a confirmed reverse-DNS name in its organisation
+    for the entry hop's client. Otherwise those fields are only the sender's claim."""
     if relay is None or relay.fact("probable"):  # inferred, never a tie
         return False
     if entry(analysis) is None:  # no hop from outside: the organisation re-sent its own mail
         return True
-    hop = boundary_hop(analysis)
-    if hop is None or not hop.received.from_rdns:
+    rdns = confirmed_rdns(boundary_hop(analysis))
+    if rdns is None:
         return False
     named = []
     for key, value in relay.facts:
@@ -392,7 +393,7 @@ def relay_tied(analysis: Analysis, relay: Situation | None) -> bool:
     if relay.label == "forward-nosrs":  # the address that re-sent it (RFC 5322 §3.6.6)
         for f in fields(analysis, "resent-from", "resent-sender"):
             named += re.findall(r"@([\w.-]+)", f.value)
-    return any(n and same_org(hop.received.from_rdns, n) for n in named)
+    return any(n and same_org(rdns, n) for n in named)
 
 
 def dmarc_failed(analysis: Analysis, verification: Verification | None) -> bool:
@@ -414,11 +415,12 @@ def enforced_dmarc_fail(analysis: Analysis, verification: Verification | None) -
 
 def _own_servers(analysis: Analysis, dom: str) -> bool:
     """The message left through the From domain's own servers (a misconfigured sender, not a
-    spoof): the receiver wrote a reverse-DNS name inside that domain for the entry hop's client.
+    spoof): the receiver wrote a confirmed reverse-DNS name inside that domain for the entry
+    hop's client.
     The HELO and the hops below the entry are the sender's own text, so they never count."""
     b = entry(analysis)
     hop = next((h for h in analysis.chain.hops if b is not None and h.number == b.hop_number), None)
-    return hop is not None and same_org(hop.received.from_rdns, dom)
+    return same_org(confirmed_rdns(hop), dom)
 
 
 def _self_spoof(analysis: Analysis) -> bool:

@@ -9,6 +9,7 @@ from headerlens.diagnosis.facts import DateNote, Gap, GapKind, Outcome, OutcomeF
 from headerlens.diagnosis.inputs import (
     boundary_hop,
     by_receiver,
+    confirmed_rdns,
     entry,
     envelope,
     fields,
@@ -73,7 +74,7 @@ def phish_sim(analysis: Analysis) -> Situation | None:
                 f"hop {hop.number}: sent from {hop.received.from_rdns or hop.received.from_helo}"
             )
             hop_number = hop_number or hop.number
-            rdns = (hop.received.from_rdns or "").lower()
+            rdns = (confirmed_rdns(hop) or "").lower()
             backed = backed or (hop is entry_hop and any(s in rdns for s in _SIM_HOSTS))
     facts = (("receiver", "yes"),) if backed else ()
     return Situation("phish-sim", hop_number, tuple(ev), facts) if ev else None

@@ -18,6 +18,8 @@ from headerlens.model import (
     Hop,
     MethodResult,
 )
+from headerlens.model.received import Vendor
+from headerlens.parsers.boundary import rdns_confirmed
 from headerlens.parsers.hops import registrable_domain
 from headerlens.stamped import final_receiver_results
 
@@ -59,6 +61,16 @@ def boundary_hop(analysis: Analysis) -> Hop | None:
     if b is None:
         return None
     return next((h for h in analysis.chain.hops if h.number == b.hop_number), None)
+
+
+def confirmed_rdns(hop: Hop | None) -> str | None:
+    """The reverse-DNS name the receiver confirmed for ``hop``'s client (parsers/boundary), or
+    Gmail's (it refuses senders whose reverse DNS does not resolve forward to their address:
+    5.7.25); None when the line shows only a claim: the PTR of an address is its owner's to
+    set, so a name nobody checked forward (Sendmail's "may be forged", qmail) proves nothing."""
+    if hop is None or not (rdns_confirmed(hop.received) or hop.vendor is Vendor.GMAIL):
+        return None
+    return hop.received.from_rdns
 
 
 def receiver_line(analysis: Analysis) -> int:

@@ -315,3 +315,35 @@ def test_a_planted_gmail_arc_override_does_not_explain_a_spoof(lab_dns: LabDns) 
     a = analyze((backed + t2._with(LIST_AT.format("tailspintoys.com"))).encode())
     field = next(f for f in a.headers if f.lname == "authentication-results")
     assert a.provenance.is_receivers(field.index)
+
+
+# Red-team pass: the reverse-DNS name of the attacker's own address is the attacker's to set.
+# A receiver that writes it without checking it forward (Sendmail's "may be forged", qmail)
+# made the spoof "the From domain's own server" (no spoof at all) or a vendor's simulation.
+UNCHECKED_RDNS = {
+    "sendmail-may-be-forged": "Received: from mail.contoso.com (mail.contoso.com "
+    f"[{A}] (may be forged)) by mx.fabrikam.com (8.15.2/8.15.2) with ESMTP id 1; {D}\r\n",
+    "qmail": f"Received: from mail.contoso.com (HELO mail.contoso.com) ({A}) by mx.fabrikam.com "
+    f"with SMTP; {D}\r\n",
+}
+
+
+@pytest.mark.parametrize("line", UNCHECKED_RDNS.values(), ids=UNCHECKED_RDNS.keys())
+def test_an_unchecked_reverse_dns_in_the_from_domain_does_not_hide_the_spoof(
+    line: str, lab_dns: LabDns
+) -> None:
+    from headerlens.diagnosis import diagnose
+
+    a = analyze((line + t2.BODY).encode())
+    v = run_blocking(verify(a, _resolver(lab_dns)))
+    assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
+    d = diagnose(a, v)
+    assert d.headline.startswith("A spoof of contoso.com")
+    # a simulation vendor's name there is as much the attacker's choice
+    vendor = line.replace("mail.contoso.com (HELO", "mail.nova.phishme.com (HELO").replace(
+        "mail.contoso.com (mail.contoso.com", "mail.nova.phishme.com (mail.nova.phishme.com"
+    )
+    a = analyze((vendor + t2._with("X-PhishMe: Phishing_Training")).encode())
+    d = diagnose(a, run_blocking(verify(a, _resolver(lab_dns))))
+    assert {"phish-sim", "spoof"} <= set(d.labels())
+    assert d.headline.startswith("A spoof of contoso.com")

@@ -147,7 +147,8 @@ def test_gmail_forward_with_arc_acceptance() -> None:
 
 def test_phish_simulation_and_list() -> None:
     raw = _msg(
-        "Received: from lists.example.org (lists.example.org [192.0.2.1]) by mx.example.net with ESMTP id 1; Mon, 1 May 2023 10:00:00 +0000",
+        # Postfix confirms the list host's reverse DNS: the list really handed the message over
+        "Received: from lists.example.org (lists.example.org [192.0.2.1]) by mx.example.net (Postfix) with ESMTP id 1; Mon, 1 May 2023 10:00:00 +0000",
         "X-PhishMe: Phishing_Training",
         "List-Id: <dev.lists.example.org>",
         "List-Post: <mailto:dev@lists.example.org>",

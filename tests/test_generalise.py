@@ -122,7 +122,9 @@ def test_shared_icloud_and_list_bot_are_not_taken_over_accounts() -> None:
 
 def _resent(ar: str | None) -> bytes:
     lines = [
-        "Received: from relay.example.org (relay.example.org [198.51.100.20]) by mx.example.net with ESMTP id 2; Mon, 5 Nov 2007 09:17:40 +0000",
+        # Postfix confirms the reverse DNS it writes: the forwarder's host is tied to the
+        # Resent-From domain (an unconfirmed name would leave a possible spoof open offline)
+        "Received: from relay.example.org (relay.example.org [198.51.100.20]) by mx.example.net (Postfix) with ESMTP id 2; Mon, 5 Nov 2007 09:17:40 +0000",
         "Received: from outside.example (outside.example [203.0.113.5]) by relay.example.org with ESMTP id 1; Mon, 5 Nov 2007 09:17:37 +0000",
         "Resent-From: <dump@example.org>",
         "Resent-To: <admin@example.net>",
