@@ -4,8 +4,9 @@ import os as _os
 
 __version__ = "0.1.0"
 
-# In a source checkout the layer folders (parsers/, checks/, report/, tui/) sit beside this
-# one and only become headerlens.<layer> through setuptools' package-dir when installed. When
+# In a source checkout the layer folders (parsers/, dnsclient/, evaluators/, diagnosis/,
+# domaincheck/, report/, tui/) sit beside this one and only become headerlens.<layer> through
+# setuptools' package-dir when installed (README, Architecture, says why). When
 # Python imports this folder straight from the checkout (e.g. `python -m headerlens` run in the
 # repository root, where the current directory shadows the installed package), let the
 # sibling folders answer for those subpackages. Installed copies never take this branch.

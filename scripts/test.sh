@@ -21,7 +21,7 @@ export PATH="$root/.venv/bin:$PATH"
 echo "== ruff"
 ruff check .
 
-# mypy and import-linter read the package as installed: the layer folders (parsers/, checks/...)
+# mypy and import-linter read the package as installed: the layer folders (parsers/, dnsclient/...)
 # only become headerlens.* through setuptools' package-dir, so check a staged copy of it.
 stage=$(mktemp -d)
 rm -rf build  # setuptools' build/ could carry modules deleted since the last build
