@@ -30,6 +30,7 @@ from headerlens.diagnosis.spoof_signs import (
     foreign_submission,
     implicit_spoof,
     null_sender_elsewhere,
+    own_workspace,
 )
 from headerlens.model import Analysis
 from headerlens.model.verdicts import DmarcResult
@@ -420,7 +421,7 @@ def _own_servers(analysis: Analysis, dom: str) -> bool:
     The HELO and the hops below the entry are the sender's own text, so they never count."""
     b = entry(analysis)
     hop = next((h for h in analysis.chain.hops if b is not None and h.number == b.hop_number), None)
-    return same_org(confirmed_rdns(hop), dom)
+    return same_org(confirmed_rdns(hop), dom) or own_workspace(analysis, dom)
 
 
 def _self_spoof(analysis: Analysis) -> bool:

@@ -11,6 +11,7 @@ from headerlens.diagnosis.inputs import (
     receiver_fields,
     same_org,
     stamp,
+    stamps,
     submission_hops,
 )
 from headerlens.diagnosis.replyto import reply_to_elsewhere
@@ -57,3 +58,22 @@ def null_sender_elsewhere(analysis: Analysis, dom: str) -> str | None:
         f"nothing authenticated {dom}; the envelope sender is empty (<>) and the sending host "
         f"{host} is another domain"
     )
+
+
+def own_workspace(analysis: Analysis, dom: str) -> bool:
+    """Google Workspace signs a customer's mail that has no DKIM key of its own with
+    d=<domain with dashes>.<date>.gappssmtp.com, and only for that customer's own domain: a pass
+    of that signature in the receiver's stamps shows the From domain's own Workspace tenant sent
+    the message (a sender that has not set up DKIM and SPF for Google, not a spoof)."""
+    own = dom.lower().replace(".", "-")
+    for s in stamps(analysis, "dkim"):
+        d = (s.result.prop("header.d") or "").lower().rstrip(".")
+        parts = d.split(".")
+        if (
+            s.value == "pass"
+            and d.endswith(".gappssmtp.com")
+            and len(parts) == 4
+            and parts[0] == own
+        ):
+            return True
+    return False

@@ -228,3 +228,32 @@ def test_a_gap_after_an_x_received_before_the_chain_is_not_named_by_a_negative_s
     assert delay is not None
     assert "stamps -1" not in " ".join(delay.evidence)
     assert any("an X-Received stamp before the chain and stamp 1" in e for e in delay.evidence)
+
+
+def _workspace(signer: str) -> bytes:
+    return _msg(
+        "Received: from DS2PEPF00003447.namprd04.prod.outlook.com (2603:10b6:610:1f0:cafe::12) by CH5PR05CA0017.outlook.office365.com with Microsoft SMTP Server id 15.20.9412.1 via Frontend Transport; Wed, 3 Dec 2025 21:43:00 +0000",
+        f"Authentication-Results: spf=softfail (sender IP is 209.85.167.49) smtp.mailfrom=friends-museum.example; dkim=pass (signature was verified) header.d={signer};dmarc=fail action=none header.from=friends-museum.example;",
+        "Received: from mail-lf1-f49.google.com (209.85.167.49) by DS2PEPF00003447.mail.protection.outlook.com (10.167.17.74) with Microsoft SMTP Server id 15.20.9388.8 via Frontend Transport; Wed, 3 Dec 2025 21:43:00 +0000",
+        "Received: by mail-lf1-f49.google.com with SMTP id 2adb3069b0e04 for <me@example.org>; Wed, 03 Dec 2025 13:43:00 -0800 (PST)",
+        "From: brian@friends-museum.example",
+        "Return-Path: brian@friends-museum.example",
+        "To: me@example.org",
+        "Subject: bonus",
+        "Date: Wed, 3 Dec 2025 13:42:59 -0800",
+        "X-MS-Exchange-Organization-SCL: 5",
+    )
+
+
+def test_googles_default_workspace_signature_for_the_from_domain_is_its_own_tenant() -> None:
+    """d=<domain-with-dashes>.<date>.gappssmtp.com is Google's signature for that customer's own
+    domain only: its own Workspace account sent the message (SPF/DKIM not set up), no spoof."""
+    a = analyze(_workspace("friends-museum-example.20230601.gappssmtp.com"))
+    assert "spoof" not in diagnose(a).labels()
+    fixes = " ".join(f.fix for f in findings(a))
+    assert "Nothing to fix at friends-museum.example" not in fixes
+
+
+def test_a_workspace_signature_of_another_tenant_does_not_clear_a_spoof() -> None:
+    d = diagnose(analyze(_workspace("attacker-example.20230601.gappssmtp.com")))
+    assert "spoof" in d.labels()
