@@ -86,7 +86,7 @@ DKIM_SIGNATURES = Budget(
     "RFC 6376 §6.1: a verifier MAY limit the signatures it tries (OpenDKIM verifies 3)",
 )  # fmt: skip
 DKIM_TAG_DIGITS = Budget(
-    "DKIM number digits", 76, "digits", "dkim.number-too-long", "headerlens.parsers.dkimsig",
+    "DKIM number digits", 76, "digits", Code.DKIM_NUMBER_TOO_LONG, "headerlens.parsers.dkimsig",
     "RFC 6376 §3.5: l=, t= and x= have at most 76 digits; checked before int() is called",
 )  # fmt: skip
 ARC_SETS = Budget(
@@ -143,11 +143,11 @@ CHECK_QUERIES = Budget(
     "a real domain needs under 100; a hostile SPF tree once made 7,095 (7,014 to a third party)",
 )  # fmt: skip
 SPF_TREE_RECORDS = Budget(
-    "SPF records walked per domain check", 40, "records", "spf.tree-too-big", "headerlens.domaincheck.spftree",
+    "SPF records walked per domain check", 40, "records", Code.SPF_TREE_TOO_BIG, "headerlens.domaincheck.spftree",
     "a hostile include tree could fan out without end; real ones stay far below",
 )  # fmt: skip
 SPF_OVERLAPS_LISTED = Budget(
-    "overlapping SPF ranges listed", 20, "ranges", "spf.overlapping-range", "headerlens.domaincheck.spftree",
+    "overlapping SPF ranges listed", 20, "ranges", Code.SPF_OVERLAPPING_RANGE, "headerlens.domaincheck.spftree",
     "duplicate or nested ranges are listed one by one up to this; the rest are counted in one line",
 )  # fmt: skip
 DMARC_WALK_QUERIES = Budget(
