@@ -1,6 +1,9 @@
 """Measurement 4: console launch to the first complete render of the analysis screen (headless).
 
-``python bench/console.py --bare`` times a one-widget Textual app the same way (the yardstick).
+``python bench/console.py --bare`` times a one-widget Textual app the same way (the yardstick);
+``--layout`` times a plain Textual app with the console's widget set and no headerlens code (a
+header, two lines, a tree of six nodes, seven tabs with the first filled, a footer), which
+separates what those Textual widgets cost from what headerlens adds.
 ``python bench/console.py FILE PORT`` runs in a fresh process and prints JSON with wall-clock
 marks (``time.time()``, so the parent can subtract its own spawn time) and in-process durations.
 "The first complete render" is the first frame Textual's compositor produces for the
@@ -21,6 +24,7 @@ import json  # noqa: E402
 import sys  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import ClassVar  # noqa: E402
 
 
 def make_hops(path: Path, hops: int = 300) -> Path:
@@ -158,8 +162,63 @@ async def _measure_bare() -> dict[str, float]:
     }
 
 
+async def _measure_layout() -> dict[str, float]:
+    """The console's widgets, empty of headerlens: launch to the first frame, the same way."""
+    t_import0 = time.perf_counter()
+    from textual.app import App, ComposeResult
+    from textual.binding import BindingType
+    from textual.containers import Horizontal, VerticalScroll
+    from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tree
+
+    t_import1 = time.perf_counter()
+    marks: dict[str, float] = {}
+    tabs = ("Details", "Hops", "Auth", "Findings", "DNS log", "Timeline", "Headers")
+
+    class Layout(App[None]):
+        BINDINGS: ClassVar[list[BindingType]] = [(k, "bell", k) for k in "orec"]  # footer keys
+
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Static("status")
+            yield Static("verdicts\ndiagnosis")
+            with Horizontal():
+                tree: Tree[None] = Tree("message")
+                for n in range(1, 7):
+                    tree.root.add(f"hop {n}").add_leaf("verdicts")
+                tree.root.expand_all()
+                yield tree
+                with TabbedContent(initial="t0"):
+                    with TabPane(tabs[0], id="t0"), VerticalScroll():
+                        yield Static("details")
+                    for i, label in enumerate(tabs[1:], 1):
+                        yield TabPane(label, id=f"t{i}")
+            yield Footer()
+
+        def _display(self, screen: object, renderable: object) -> None:
+            super()._display(screen, renderable)  # type: ignore[arg-type]
+            if "render" not in marks and renderable is not None:
+                marks["render"] = time.perf_counter()
+                marks["render_wall"] = time.time()
+
+    t_app = time.perf_counter()
+    app = Layout()
+    async with app.run_test(size=(160, 50), headless=True):
+        give_up = time.perf_counter() + 60
+        while "render" not in marks:
+            if time.perf_counter() > give_up:
+                raise TimeoutError("the layout app never rendered")
+            await asyncio.sleep(0.001)
+    return {
+        "imports_ms": (t_import1 - t_import0) * 1000,
+        "app_to_render_ms": (marks["render"] - t_app) * 1000,
+        "render_wall": marks["render_wall"],
+    }
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "--bare":
         print(json.dumps(asyncio.run(_measure_bare())))
+    elif sys.argv[1] == "--layout":
+        print(json.dumps(asyncio.run(_measure_layout())))
     else:
         print(json.dumps(asyncio.run(_measure(sys.argv[1], int(sys.argv[2])))))

@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 from typing import IO, Any
 
@@ -45,6 +46,16 @@ def log(msg: str) -> None:
     print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
 
+def compile_sources() -> None:
+    """Byte-compile the checkout, as pip does for an installed wheel: the console runs from the
+    development (editable) install, and with PYTHONDONTWRITEBYTECODE=1 every module edited since
+    the last compile would be compiled again from source on every start."""
+    log("byte-compiling the headerlens sources (as pip does for an installed wheel)")
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        folders = sorted(set(tomllib.load(f)["tool"]["setuptools"]["package-dir"].values()))
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *folders], cwd=ROOT, check=True)
+
+
 def setup() -> None:
     """Install what is missing: Knot and Unbound (apt, as scripts/test.sh does), mailauth (npm,
     pinned undici), mail-parser (pip), and headerlens itself into bench/work/venv."""
@@ -59,11 +70,7 @@ def setup() -> None:
     if not (NODE_DIR / "node_modules" / "mailauth").is_dir():
         log("npm install (mailauth) into bench/node")
         subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True)
-    # A wheel install byte-compiles the package (pip does); an editable install in an
-    # environment with PYTHONDONTWRITEBYTECODE=1 would recompile ~60 modules on every start.
-    log("byte-compiling the headerlens sources (as pip does for an installed wheel)")
-    folders = ["headerlens", "parsers", "dnsclient", "evaluators", "diagnosis", "domaincheck", "report", "tui"]
-    subprocess.run([sys.executable, "-m", "compileall", "-q", *folders], cwd=ROOT, check=True)
+    compile_sources()
     if importlib.util.find_spec("mailparser") is None:
         log("pip install mail-parser (benchmark only, not a project dependency)")
         subprocess.run([sys.executable, "-m", "pip", "install", "mail-parser"], check=True)
@@ -330,11 +337,11 @@ def big_message(proxy: Proxy, big: Path, rounds: int) -> dict[str, Any]:
 
 def console(proxy: Proxy, hops300: Path, rounds: int) -> dict[str, Any]:
     """Measurement 4: fresh process per run, alternating the two messages."""
-    out: dict[str, list[dict[str, Any]]] = {"eop": [], "hops300": [], "bare": []}
+    out: dict[str, list[dict[str, Any]]] = {"eop": [], "hops300": [], "bare": [], "layout": []}
     files = {"eop": EOP_MESSAGE, "hops300": hops300}
     for i in range(rounds + 1):
-        for key in _order(i, ["bare", "eop", "hops300"]):
-            args = ["--bare"] if key == "bare" else [str(files[key]), str(proxy.port)]
+        for key in _order(i, ["bare", "layout", "eop", "hops300"]):
+            args = [str(files[key]), str(proxy.port)] if key in files else [f"--{key}"]
             spawn = time.time()
             done = subprocess.run(
                 [sys.executable, str(BENCH / "console.py"), *args],
@@ -361,6 +368,7 @@ def console_only(delay: float, rounds: int, output: Path) -> None:
 
     stored = BENCH / "results.json"
     data: dict[str, Any] = json.loads(stored.read_text(encoding="utf-8"))
+    compile_sources()
     WORK.mkdir(exist_ok=True)
     _big, big_zones = generate(WORK / "big")
     hops300 = make_hops(WORK / "hops300.eml")

@@ -36,7 +36,7 @@ from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dki
 from headerlens.parsers.headers import looks_binary, split_message, starts_with_field
 from headerlens.parsers.identity import HIDDEN_CHARS, hidden_chars, read_author
 from headerlens.parsers.lookalike import lookalike_domain, named_domains
-from headerlens.parsers.ndr import parse_ndr
+from headerlens.parsers.ndr_gate import looks_like_ndr
 from headerlens.parsers.pasteshape import normalize_paste
 from headerlens.parsers.provenance import attribute_fields
 from headerlens.parsers.received import parse_received
@@ -335,6 +335,11 @@ def _non_delivery(
     defects: list[Defect],
 ) -> NonDelivery | None:
     """The report read as a bounce, with its returned message analysed (None: not a bounce)."""
+    if not looks_like_ndr(fields, data):
+        return None
+    # The bounce reader (its status tables and per-vendor patterns) is loaded for bounces only.
+    from headerlens.parsers.ndr import parse_ndr
+
     try:
         parsed = parse_ndr(fields, data)
     except Exception as exc:  # the reader is written not to raise; last line of defence

@@ -118,7 +118,8 @@ async def test_the_checks_start_after_the_first_frame() -> None:
 
 def test_the_console_starts_without_the_dns_and_bounce_code() -> None:
     # What the first frame needs is imported before it; DNS, DKIM, the checks, the bounce
-    # detectors and the paste box's editor only when used (the worker imports the checks).
+    # reader and detectors and the paste box's editor only when used (the worker imports the
+    # checks; analyze() loads the bounce reader when the input looks like a bounce).
     code = (
         "import sys\n"
         "from headerlens.analyze import analyze\n"
@@ -138,8 +139,24 @@ def test_the_console_starts_without_the_dns_and_bounce_code() -> None:
         "dkim",
         "nacl",
         "flufl.bounce",
+        "headerlens.parsers.ndr",  # the bounce reader: an ordinary message never needs it
         "headerlens.evaluators",
         "textual.widgets._text_area",
     )
     assert [m for m in late if m in loaded] == []
     assert not [m for m in loaded if m.startswith("headerlens.dnsclient.resolver")]
+
+
+def test_a_bounce_still_loads_the_bounce_reader() -> None:
+    from headerlens.analyze import analyze
+
+    bounce = (
+        b"From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\n"
+        b"To: alice@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\n"
+        b"This is the mail system at host mx.example.net.\r\n\r\n"
+        b"<bob@example.org>: host mx.example.org[192.0.2.7] said: 550 5.1.1 <bob@example.org>: "
+        b"Recipient address rejected: User unknown (in reply to RCPT TO command)\r\n"
+    )
+    ndr = analyze(bounce).ndr
+    assert ndr is not None
+    assert [r.address for r in ndr.recipients] == ["bob@example.org"]

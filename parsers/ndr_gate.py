@@ -1,0 +1,50 @@
+"""The cheap test of whether an input looks like a bounce, before the bounce reader is loaded."""
+
+from __future__ import annotations
+
+import re
+
+from headerlens import budgets
+from headerlens.model.core import HeaderField
+
+_SUBJECT = re.compile(
+    r"undeliver|undelivered|delivery (?:status notification|has failed|failure)|returned mail|"
+    r"mail delivery failed|failure notice|non remis|unzustellbar|delivery failure|"
+    r"returning message to sender|postmaster notify|message you sent blocked",
+    re.I,
+)
+_FROM = re.compile(r"mailer-daemon|postmaster|mail delivery", re.I)
+# Phrases only bounces contain, matched in the lower-cased head of the input with ``in`` (a
+# case-insensitive regex alternation over 64 KiB cost 6 ms per ordinary message).
+_BODY_SIGNS = (
+    b"diagnostic information for administrators",
+    b"this is the mail system at host",
+    b"created automatically by mail delivery software",
+    b"this is the qmail-send program",
+    b"following addresses had permanent fatal errors",
+    b"reporting-mta:",
+    b"remote server returned",
+    b'"notificationtype":"bounce"',
+    b'"notificationtype": "bounce"',
+    b"this is an automated alert notification",
+    b"unable to deliver your message",
+    b"** address not found **",
+    b"** message not delivered **",
+    b"the response from the remote server was:",
+)
+
+
+def looks_like_ndr(fields: tuple[HeaderField, ...], data: bytes) -> bool:
+    """Cheap gate: only messages that look like a bounce are parsed as one."""
+    for f in fields:
+        name = f.lname
+        if name == "content-type" and "report" in f.value.lower():
+            return True
+        if name in ("x-failed-recipients", "x-ms-exchange-message-is-ndr"):
+            return True
+        if name == "subject" and _SUBJECT.search(f.value):
+            return True
+        if name == "from" and _FROM.search(f.value):
+            return True
+    head = data[: int(budgets.NDR_SCAN_BYTES.limit)].lower()
+    return any(sign in head for sign in _BODY_SIGNS)
