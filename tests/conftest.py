@@ -14,7 +14,16 @@ from tests.dnslab import (
     missing_tools,
     start_lab_dns,
 )
+from tests.jsoncontract import validating
 from tests.paths import in_ci, need_shared
+
+
+@pytest.fixture(scope="session", autouse=True)
+def json_contract() -> Iterator[list[str]]:
+    """Every JSON report and domain check a test builds validates against report/*.schema.json
+    (tests/jsoncontract.py); the value lists the documents checked so far."""
+    with validating() as checked:
+        yield checked
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

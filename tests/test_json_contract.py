@@ -18,6 +18,7 @@ import pytest
 
 from headerlens.check_cmd import run_check
 from headerlens.cli import run_report
+from headerlens.report import jsonshape
 from headerlens.report.json_check import check_schema
 from headerlens.report.json_report import SCHEMA_VERSION, report_schema
 from tests.dnslab import LabDns
@@ -36,6 +37,7 @@ LAB_MESSAGES = sorted((SHARED_LAB / "messages").glob("*")) or sorted(
     (REPO / "tests" / "data" / "lab" / "messages").iterdir()
 )
 SNAPSHOTS = sorted(EXAMPLES.glob("*.dns.json"))
+NDR_EXAMPLE = EXAMPLES / "ndr-gmail-unauthenticated.eml"
 CHECK_DOMAINS = ["contoso.com", "fabrikam.com", "tailspintoys.com", "eop-wrong.mxcheck.test"]
 
 
@@ -218,3 +220,20 @@ def test_domain_check_offline() -> None:
     out = io.StringIO()
     assert run_check(["contoso.com", "--offline", "--format", "json"], out) == 0
     assert _errors(CHECK, json.loads(out.getvalue())) == []
+
+
+def test_every_document_the_suite_builds_is_validated(json_contract: list[str]) -> None:
+    # tests/conftest.py validates each report and check as it is built, in every test
+    before = len(json_contract)
+    _report("--offline", str(NDR_EXAMPLE))  # a bounce: its original is a nested report
+    out = io.StringIO()
+    assert run_check(["contoso.com", "--offline", "--format", "json"], out) == 0
+    assert json_contract[before:] == ["report", "report", "check_document"]
+
+
+def test_a_document_that_breaks_the_schema_fails_the_test_that_built_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(jsonshape.Const, "dump", lambda self, value: "9.9")  # not the const
+    with pytest.raises(AssertionError, match="report breaks its JSON Schema"):
+        _report("--offline", str(EXAMPLES / "eop-to-gmail-pass.eml"))
