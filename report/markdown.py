@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC
 
 from headerlens import __version__
 from headerlens.diagnosis import Diagnosis, diagnose
@@ -12,8 +11,17 @@ from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.provenance import describe_author
 from headerlens.report.diagnosis import gap_before, markdown_lines
 from headerlens.report.ndr import markdown_section
-from headerlens.report.words import coverage_sentence, dkim_words, fmt_delay, hop_from, hop_role
-from headerlens.stamped import final_receiver_results, stamped
+from headerlens.report.words import (
+    coverage_sentence,
+    dkim_words,
+    facts,
+    file_label,
+    hop_from,
+    hop_role,
+    input_problems,
+    utc_time,
+)
+from headerlens.stamped import stamped
 from headerlens.textsafe import md_escape
 
 _SEVERITY_MARK = {Severity.INFO: "info", Severity.WARNING: "WARNING", Severity.ERROR: "ERROR"}
@@ -30,9 +38,7 @@ def _hop_rows(analysis: Analysis, d: Diagnosis) -> Iterable[str]:
         r = hop.received
         mark = " **boundary**" if hop.is_boundary else ""
         tls = " ".join(p for p in (r.tls_version, r.tls_cipher) if p)
-        when = (
-            r.timestamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if r.timestamp else "unparsed"
-        )
+        when = utc_time(r.timestamp) if r.timestamp else "unparsed"
         yield (
             f"| {hop.number}{mark} | {_cell(hop_role(hop))} | {_cell(hop_from(hop))} "
             f"| {_cell(r.by)} | {_cell(r.with_protocol)} | {_cell(tls)} | {when} "
@@ -132,41 +138,10 @@ def _verification_block(a: Analysis, v: Verification) -> Iterable[str]:
 def render_markdown(analysis: Analysis, verification: Verification | None = None) -> str:
     """The findings summary for a ticket, as Markdown."""
     a = analysis
-    out: list[str] = [f"# headerlens report: {md_escape(a.source_name)}", ""]
+    out: list[str] = [f"# headerlens report: {md_escape(file_label(a.source_name))}", ""]
     diagnosis = diagnose(a, verification)
     out += markdown_lines(diagnosis)
-    if a.subject is not None:
-        out.append(f"- **Subject:** {md_escape(a.subject)}")
-    if a.from_addr is not None:
-        out.append(f"- **From:** {md_escape(a.from_addr.display)}")
-    if a.return_path is not None:
-        out.append(f"- **Return-Path:** {md_escape(a.return_path.display or '<>')}")
-    if a.date is not None:
-        out.append(f"- **Date:** {a.date.isoformat()}")
-    if a.message_id:
-        out.append(f"- **Message-ID:** {md_escape(a.message_id)}")
-    body = "available" if a.has_body else "not available (headers only)"
-    out.append(f"- **Input:** {a.kind.value}, {len(a.headers)} header fields, body {body}")
-    chain = a.chain
-    transit = fmt_delay(chain.total_transit) if chain.total_transit is not None else "unknown"
-    out.append(f"- **Hops:** {len(chain.hops)}, total transit {transit}")
-    if chain.boundary is not None:
-        b = chain.boundary
-        out.append(
-            f"- **Trust boundary:** hop {b.hop_number}, {md_escape(b.receiver or '?')} received "
-            f"from {md_escape(b.ip or '?')} (HELO {md_escape(b.helo or '?')}, MAIL FROM "
-            f"{md_escape('<>' if b.mail_from == '' else (b.mail_from or '?'))}) — "
-            f"{md_escape(b.reason)}"
-        )
-    final = final_receiver_results(a)
-    if final:
-        verdicts = ", ".join(f"{r.method}={r.result}" for ar in final for r in ar.results)
-        out.append(f"- **Final receiver stamped:** {md_escape(verdicts)}")
-    elif a.auth_results and a.provenance.fields:
-        out.append(
-            "- **Final receiver stamped:** nothing (the Authentication-Results in the message "
-            "were written by others)"
-        )
+    out += [f"- **{label}:** {md_escape(text)}" for label, text in facts(a)]
     if verification is not None:
         findings = verification.findings
     else:
@@ -234,9 +209,7 @@ def render_markdown(analysis: Analysis, verification: Verification | None = None
                     f"{md_escape(meaning)}{mark}"
                 )
         out.append("")
-    problems = [*a.defects, *chain.defects]
-    for h in chain.hops:
-        problems += [*h.received.defects, *h.defects]
+    problems = input_problems(a)
     if problems:
         out += ["## Input problems", ""]
         for problem in problems:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-from pathlib import PurePath
-
 from headerlens import budgets
 from headerlens.diagnosis import diagnose
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.verification import Verification
 from headerlens.report.verdicts import verdict_line, verdict_pieces
-from headerlens.report.words import fmt_delay
+from headerlens.report.words import file_label, fmt_delay, utc_time
 from headerlens.textsafe import inert, short
 
 # A ticket summary is read at a glance: the first causes only, the rest are in the full report.
@@ -46,7 +43,7 @@ def _hops(analysis: Analysis) -> list[str]:
     rows = [("hop", "time (UTC)", "delay", "from IP", "by")]
     for hop in analysis.chain.hops:
         r = hop.received
-        when = r.timestamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if r.timestamp else "?"
+        when = utc_time(r.timestamp) if r.timestamp else "?"
         delay = fmt_delay(hop.delay) if hop.number > 1 else ""
         rows.append(
             (
@@ -86,7 +83,7 @@ def ticket_summary(analysis: Analysis, verification: Verification | None, verdic
     d = diagnose(analysis, verification)
     out = [
         # the file's name, not the folders it sits in (a user's home path in a ticket)
-        f"headerlens summary: {inert(PurePath(analysis.source_name).name or analysis.source_name)}",
+        f"headerlens summary: {inert(file_label(analysis.source_name))}",
         f"Diagnosis: {inert(d.headline)}",
         f"Verdicts: {inert(verdicts)}",
         "",

@@ -6,11 +6,32 @@ inert for its own output (Markdown, HTML, JSON, Rich text).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import PurePath
 
-from headerlens.model import Hop
+from headerlens.model import Analysis, Defect, Hop
 from headerlens.model.verdicts import DkimResult, DkimVerdict
 from headerlens.parsers.dkimcoverage import coverage_entry
+from headerlens.stamped import final_receiver_results
+
+
+def file_label(source_name: str) -> str:
+    """The input's file name without its folders (a user's path does not belong in a ticket)."""
+    return PurePath(source_name).name or source_name
+
+
+def utc_time(when: datetime) -> str:
+    """``2024-03-05 08:14:02``: every time the reports print is in UTC, so that stamps written in
+    different zones compare at a glance; a time without a zone (Date ``-0000``) is taken as UTC."""
+    aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def date_words(when: datetime) -> str:
+    """The Date field in UTC, with the offset the sender wrote: ``… UTC (written as +01:00)``."""
+    offset = when.strftime("%z") if when.tzinfo is not None else ""
+    written = f" (written as {offset[:3]}:{offset[3:]})" if offset and offset != "+0000" else ""
+    return f"{utc_time(when)} UTC{written}"
 
 
 def fmt_delay(delta: timedelta | None) -> str:
@@ -62,3 +83,52 @@ def coverage_sentence(verdict: DkimVerdict) -> str:
     if not verdict.coverage:
         return ""
     return f"h= covers (header #): {', '.join(map(coverage_entry, verdict.coverage))}."
+
+
+def input_problems(a: Analysis) -> list[Defect]:
+    """Every defect of the input, the chain and each hop, for the "Input problems" section."""
+    problems = [*a.defects, *a.chain.defects]
+    for h in a.chain.hops:
+        problems += [*h.received.defects, *h.defects]
+    return problems
+
+
+def boundary_words(a: Analysis) -> str | None:
+    """The trust boundary in one sentence (plain text), or None when there is none."""
+    b = a.chain.boundary
+    if b is None:
+        return None
+    mail_from = "<>" if b.mail_from == "" else (b.mail_from or "?")
+    return (
+        f"hop {b.hop_number}, {b.receiver or '?'} received from {b.ip or '?'} "
+        f"(HELO {b.helo or '?'}, MAIL FROM {mail_from}) — {b.reason}"
+    )
+
+
+def facts(a: Analysis) -> list[tuple[str, str]]:
+    """The message at a glance, (label, plain text) in reading order: the same in every report."""
+    chain = a.chain
+    body = "available" if a.has_body else "not available (headers only)"
+    transit = fmt_delay(chain.total_transit) if chain.total_transit is not None else "unknown"
+    rows: list[tuple[str, str | None]] = [
+        ("Subject", a.subject),
+        ("From", a.from_addr.display if a.from_addr is not None else None),
+        ("Return-Path", (a.return_path.display or "<>") if a.return_path is not None else None),
+        ("Date", date_words(a.date) if a.date is not None else None),
+        ("Message-ID", a.message_id or None),
+        ("Input", f"{a.kind.value}, {len(a.headers)} header fields, body {body}"),
+        ("Hops", f"{len(chain.hops)}, total transit {transit}"),
+        ("Trust boundary", boundary_words(a)),
+    ]
+    final = final_receiver_results(a)
+    if final:
+        verdicts = ", ".join(f"{r.method}={r.result}" for ar in final for r in ar.results)
+        rows.append(("Final receiver stamped", verdicts))
+    elif a.auth_results and a.provenance.fields:
+        rows.append(
+            (
+                "Final receiver stamped",
+                "nothing (the Authentication-Results in the message were written by others)",
+            )
+        )
+    return [(label, text) for label, text in rows if text is not None]
