@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from headerlens.diagnosis.inputs import confirmed_rdns, same_org
 from headerlens.model import Analysis
 from headerlens.model.received import Hop, Vendor
 from headerlens.model.spf import SpfResult
@@ -66,26 +67,28 @@ def boundary_hop(analysis: Analysis) -> Hop | None:
 def sending_service(analysis: Analysis) -> SendingHop | None:
     """The hosted service whose server connected to the boundary receiver, if we recognise one.
 
-    The client's HELO or reverse-DNS name decides first (``*.outbound.protection.outlook.com``);
-    otherwise the vendor of the hop just before the boundary (the last hop inside the sender's
-    side, e.g. Trend Micro's relay) does.
+    The reverse-DNS name the receiver confirmed for the client decides first
+    (``*.outbound.protection.outlook.com``); otherwise the vendor of the hop just before the
+    boundary (e.g. Trend Micro's relay) does, when that line is the confirmed client's own. A
+    HELO is the client's claim: an attacker's server can call itself Microsoft's, and asking
+    the spoofed domain to include that service would authorise the attacker's next message.
     """
     hop = boundary_hop(analysis)
     if hop is None:
         return None
     r = hop.received
+    name = (confirmed_rdns(hop) or "").rstrip(".") or None
     for service in SERVICES:
-        for name in (r.from_helo, r.from_rdns):
-            if _host_in(name, service.host_suffixes):
-                return SendingHop(
-                    service,
-                    hop.number,
-                    hop.header_index,
-                    name.rstrip(".") if name else None,
-                    f"the client at hop {hop.number} named itself {name.rstrip('.') if name else '?'}",
-                )
+        if _host_in(name, service.host_suffixes):
+            return SendingHop(
+                service,
+                hop.number,
+                hop.header_index,
+                name,
+                f"the receiver confirmed the reverse DNS of the client at hop {hop.number}: {name}",
+            )
     previous = next((h for h in analysis.chain.hops if h.number == hop.number - 1), None)
-    if previous is None:
+    if previous is None or name is None or not same_org(previous.received.by, name):
         return None
     for service in SERVICES:
         if previous.vendor in service.vendors and service is not GOOGLE:

@@ -347,3 +347,27 @@ def test_an_unchecked_reverse_dns_in_the_from_domain_does_not_hide_the_spoof(
     d = diagnose(a, run_blocking(verify(a, _resolver(lab_dns))))
     assert {"phish-sim", "spoof"} <= set(d.labels())
     assert d.headline.startswith("A spoof of contoso.com")
+
+
+# Red-team pass: the client's HELO named a hosted service ("…outbound.protection.outlook.com"),
+# and the spoof's SPF failure became "mail now leaves through Exchange Online Protection: add
+# include:spf.protection.outlook.com" for the spoofed domain: advice that authorises every
+# tenant of that service, the attacker's next message included.
+HELO_SERVICE = {
+    "postfix-unknown-rdns": "Received: from mail-db8eur05on2033.outbound.protection.outlook.com "
+    f"(unknown [{A}]) by mx.fabrikam.com (Postfix) with ESMTP id 4Q; {D}\r\n",
+    "exchange-writes-the-helo": "Received: from mail-db8eur05on2033.outbound.protection.outlook"
+    f".com ({A}) by EXCH01.fabrikam.com (10.1.0.5) with Microsoft SMTP Server id 15.2.1118.7 "
+    f"via Frontend Transport; {D}\r\n",
+}
+
+
+@pytest.mark.parametrize("line", HELO_SERVICE.values(), ids=HELO_SERVICE.keys())
+def test_a_helo_naming_a_service_gets_no_advice_to_authorise_it(line: str, lab_dns: LabDns) -> None:
+    body = t2.BODY.replace("contoso.com", "northwindtraders.com")  # SPF without that service
+    a = analyze((line + body).encode())
+    v = run_blocking(verify(a, _resolver(lab_dns)))
+    assert v.spf is not None and v.spf.verdict is SpfVerdict.FAIL
+    assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
+    for f in v.findings:
+        assert "include:spf.protection.outlook.com" not in f.title + f.fix + f.detail, f
