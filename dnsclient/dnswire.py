@@ -27,7 +27,7 @@ import dns.rdtypes.IN.AAAA
 import dns.rdtypes.txtbase
 
 from headerlens.dnsclient.resolver import format_server
-from headerlens.model.dns import DnsRecord
+from headerlens.model.dns import DnsRecord, Rcode
 
 EDNS_PAYLOAD = 1232  # the DNS Flag Day 2020 size: big DKIM keys fit in UDP, no fragments
 _YXDOMAIN = "the query name is too long after DNAME substitution (RFC 6672 §2.2)"
@@ -132,7 +132,7 @@ async def resolve(
             response = await _exchange(request, host, port, share)
         except dns.exception.Timeout:
             texts.append(f"{where}: no answer in {share:.1f} s")
-            rcode = rcode or "TIMEOUT"
+            rcode = rcode or Rcode.TIMEOUT
             continue
         except (dns.exception.DNSException, OSError, EOFError, NotImplementedError) as exc:
             texts.append(f"{where}: {type(exc).__name__} {exc}".rstrip())
@@ -153,13 +153,13 @@ async def resolve(
         chain = _chain(qname, result)
         if code == dns.rcode.NXDOMAIN:
             record = dataclasses.replace(
-                base, rcode="NXDOMAIN", cname_chain=chain, error="the name does not exist"
+                base, rcode=Rcode.NXDOMAIN, cname_chain=chain, error="the name does not exist"
             )
             return record, result.minimum_ttl
         answers = () if result.answer is None else tuple(_rdata_text(rd) for rd in result.answer)
         record = dataclasses.replace(
             base,
-            rcode="NOERROR",
+            rcode=Rcode.NOERROR,
             answers=answers,
             cname_chain=chain,
             ttl=result.minimum_ttl if result.answer is not None else None,
@@ -168,9 +168,9 @@ async def resolve(
         )
         return record, result.minimum_ttl  # NODATA: the negative TTL (RFC 2308 §5)
     else:  # every server was asked and failed
-        if rcode != "TIMEOUT":
+        if rcode != Rcode.TIMEOUT:
             error = "; ".join(texts) or "no nameserver could be asked"
-            return dataclasses.replace(base, rcode=rcode or "ERROR", error=error), 0
+            return dataclasses.replace(base, rcode=rcode or Rcode.ERROR, error=error), 0
     why = "the DNS deadline for this analysis" if lifetime < timeout else "timeout"
     error = f"no answer within {lifetime:.3g} s ({why}) from {base.resolver}"
-    return dataclasses.replace(base, rcode="TIMEOUT", error=error), 0
+    return dataclasses.replace(base, rcode=Rcode.TIMEOUT, error=error), 0

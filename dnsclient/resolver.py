@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from headerlens import budgets
 from headerlens.dnsclient.resolvconf import system_nameservers
-from headerlens.model.dns import DnsRecord
+from headerlens.model.dns import DnsRecord, Rcode
 
 if TYPE_CHECKING:
     from headerlens.dnsclient import dnswire
@@ -85,7 +85,7 @@ class OfflineResolver:
         record = DnsRecord(
             name=name,
             rdtype=rdtype.strip().upper(),
-            rcode="OFFLINE",
+            rcode=Rcode.OFFLINE,
             resolver="offline",
             error="offline mode: not queried",
         )
@@ -172,7 +172,7 @@ class LiveResolver:
         return DnsRecord(
             name,
             rdtype,
-            "TIMEOUT",
+            Rcode.TIMEOUT,
             resolver=self.label,
             error=f"not queried: the {self.deadline:g} s DNS deadline for this analysis passed",
         )
@@ -202,7 +202,7 @@ class LiveResolver:
         try:
             q = dnswire.question(name, rdtype)
         except dnswire.MalformedQuery as exc:
-            return self._done(DnsRecord(name, rdtype, "ERROR", resolver=self.label, error=str(exc)))
+            return self._done(DnsRecord(name, rdtype, Rcode.ERROR, resolver=self.label, error=str(exc)))
         key = dnswire.cache_key(q)
         cached = self._cache.get(key)
         if cached is not None:
@@ -233,7 +233,7 @@ class LiveResolver:
         from headerlens.dnsclient import dnswire  # already loaded by __init__
 
         if not self._servers:
-            return DnsRecord(name, rdtype, "ERROR", resolver=self.label, error=self._config_error)
+            return DnsRecord(name, rdtype, Rcode.ERROR, resolver=self.label, error=self._config_error)
         try:
             async with asyncio.timeout(max(0.0, self._remaining(time.monotonic()))):
                 await self._sem.acquire()
@@ -244,7 +244,7 @@ class LiveResolver:
             lifetime = min(self.timeout, self._remaining(t0))
             if lifetime <= 0:
                 return self._deadline_record(name, rdtype)
-            base = DnsRecord(name, rdtype, "ERROR", resolver=self.label)
+            base = DnsRecord(name, rdtype, Rcode.ERROR, resolver=self.label)
             record, cache_ttl = await dnswire.resolve(
                 q, base, self._servers, lifetime, self.timeout
             )

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from headerlens.atomic import write_atomic
-from headerlens.model.dns import DnsRecord
+from headerlens.model.dns import DnsRecord, Rcode
 
 FORMAT = "headerlens-dns-snapshot"
 VERSION = 1
-MISSING = "MISSING"
+MISSING = Rcode.MISSING
 
 _STR_FIELDS = ("name", "rdtype", "rcode", "resolver")
 

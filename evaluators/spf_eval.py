@@ -51,7 +51,7 @@ Ask = Generator[DnsQuestion, DnsRecord, DnsRecord]
 class Abort(Exception):
     """Internal control flow: check_host() ends at once with temperror/permerror (§4.4, §4.6).
 
-    Raised and caught inside checks/spf*.py only; never reaches callers.
+    Raised and caught inside evaluators/spf*.py only; never reaches callers.
     """
 
     def __init__(self, verdict: SpfVerdict, reason: str) -> None:

@@ -1,7 +1,7 @@
 """DKIM-Signature, ARC-Message-Signature and ARC-Seal fields, and ARC set grouping.
 
 Syntax per RFC 6376 §3.5 (DKIM) and RFC 8617 §4.1, §4.2, §5.1.1 (ARC). Only syntax is checked
-here; cryptographic verification belongs to the checks layer.
+here; cryptographic verification belongs to the evaluators (evaluators/dkim.py).
 """
 
 from __future__ import annotations

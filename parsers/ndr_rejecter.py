@@ -31,7 +31,7 @@ _MAILBOX_HOSTS = re.compile(
 def org_guess(host: str | None) -> str:
     """A rough organisational domain (last two labels, three under a two-letter ccTLD SLD).
 
-    Pure and table-free on purpose: the checks layer uses the Public Suffix List.
+    Pure and table-free on purpose: the evaluators use the Public Suffix List (evaluators/orgdomain.py).
     """
     labels = (host or "").lower().rstrip(".").rsplit("@", 1)[-1].split(".")
     keep = 3 if len(labels) > 2 and len(labels[-2]) <= 3 and len(labels[-1]) == 2 else 2
