@@ -181,6 +181,30 @@ def forged_hops(analysis: Analysis) -> dict[int, str]:
     return out
 
 
+# "by  (Postfix)" / "by ;": the receiving-host slot left empty, which no MTA writes of itself.
+_EMPTY_BY = re.compile(r"\bby\s*(?:\(|;|$)", re.IGNORECASE)
+
+
+def nameless_hops(analysis: Analysis) -> dict[int, str]:
+    """Hops below the entry whose Received line leaves the receiving host empty ("by
+    (Postfix)"): every MTA names itself there, so the sender wrote the line (spam tools pad
+    the trace with such lines), and the time after it is no queue."""
+    b = entry(analysis)
+    if b is None:
+        return {}
+    out: dict[int, str] = {}
+    for hop in analysis.chain.hops:
+        raw = " ".join(hop.received.raw.split())
+        if hop.number < b.hop_number and not hop.received.by and _EMPTY_BY.search(raw):
+            soft = re.search(r"\((Postfix|Exim|sendmail|qmail)[^)]*\)", raw, re.IGNORECASE)
+            claim = f", yet claims {soft.group(1)}" if soft else ""
+            out[hop.number] = (
+                f"hop {hop.number}'s line names no receiving host ('by' left empty{claim}): "
+                "no mail server writes that of itself"
+            )
+    return out
+
+
 def paste_damage(analysis: Analysis) -> Situation | None:
     ev: list[str] = []
     for d in analysis.defects:

@@ -18,7 +18,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     if report is not None and report.permanent:
         rejected = f"DSN status {report.status or '?'} from {report.remote_mta or '?'}"
     out = read_outcome(analysis, rejected)
-    forged = detect_signals.forged_hops(analysis)
+    forged = detect_signals.forged_hops(analysis) | detect_signals.nameless_hops(analysis)
     gaps = delays.gaps(analysis, frozenset(forged))
     if report is not None:
         held = delays.held_by_reporter(report.arrival, report.last_attempt, report.reporting_mta)

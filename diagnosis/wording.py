@@ -128,9 +128,7 @@ def fix(s: Situation) -> str:
 def between(g: Gap) -> str:
     """The two stamps around a gap; an X-Received dated before the Received chain (numbered 0 or
     below, oldest first) is named as such, not by a negative number."""
-    first = (
-        f"stamp {g.hop_number}" if g.hop_number > 0 else "an X-Received stamp before the chain"
-    )
+    first = f"stamp {g.hop_number}" if g.hop_number > 0 else "an X-Received stamp before the chain"
     second = f"stamp {g.next_hop}" if g.next_hop > 0 else "the next X-Received stamp"
     return f"{first} and {second}"
 
@@ -223,6 +221,8 @@ def headline(
         cause = "A mailing-list message" + (" from a Google Group" if "google-groups" in by else "")
     elif "control" in by:
         cause = "Authentication and the delivery path are in order"
+    elif "forged-received" in by:
+        cause = "Received lines the sender forged pad the trace (ignore them)"
     elif bad := [v for v in stamped if v.split("=", 1)[-1] in _FAILED]:
         cause = f"The final receiver stamped {', '.join(bad)}"
     else:

@@ -5,7 +5,8 @@ the message's own header before it re-sends the message, so they end up below ev
 where the sender's fields are. SpamAssassin names the host it ran on (``X-Spam-Checker-Version:
 SpamAssassin 3.4.6 (2021-04-09) on HOST``, the report template's ``running on the system "HOST"``),
 amavisd-new writes ``X-Virus-Scanned: amavisd-new at HOST``, and some hosts tie the run to their
-queue id (SourceForge's ``X-Headers-End: ID``). When that host, or that id, belongs to a hop below
+queue id (SourceForge's ``X-Headers-End: ID``); Exim's ACLs append a ``Received-SPF`` naming the
+client they checked. When that host, that id or that client belongs to a hop below
 the receiver's boundary, the run of filter fields around it is that organisation's verdict, not the
 sender's. It is never the receiving organisation's: a named receiver host is not trusted here,
 since anyone can write a host name.
@@ -18,11 +19,15 @@ from collections.abc import Callable, Sequence
 
 from headerlens.model.core import HeaderField
 from headerlens.model.received import Hop
+from headerlens.parsers.boundary import stated_client_ip
 
 __all__ = ["scanner_hops"]
 
 # Fields a content filter inserts as one run (SpamAssassin, amavisd, list hosts' own checks).
-_RUN = re.compile(r"^x-(?:[\w-]*spam[\w-]*|[\w-]*virus[\w-]*|headers-end|helo-check|amavis[\w-]*)$")
+_RUN = re.compile(
+    r"^(?:x-(?:[\w-]*spam[\w-]*|[\w-]*virus[\w-]*|headers-end|helo-check|amavis[\w-]*)"
+    r"|received-spf)$"
+)
 _NAMED_HOST = (
     re.compile(r"\bSpamAssassin\b[^\n]*?\bon\s+([\w-]+(?:\.[\w-]+)+)", re.IGNORECASE),
     re.compile(r"running on the system\s+\"([\w-]+(?:\.[\w-]+)+)\"", re.IGNORECASE),
@@ -82,6 +87,11 @@ def _run_owner(
         for hop in newest_first:
             if queue is not None and (hop.received.id or "").lower() == queue.lower():
                 return hop, f"{field.name} carries {queue}, the queue id of hop {hop.number}"
+    for field in run:  # an SPF stamp naming a hop's client: Exim's ACL appends it at the bottom
+        ip = stated_client_ip(field) if field.lname == "received-spf" else None
+        for hop in newest_first:
+            if ip is not None and hop.received.from_ip == ip:
+                return hop, f"{field.name} names {ip}, the client of hop {hop.number}"
     for field, host, _queue in named:
         for hop in newest_first:
             by_org = domain_of(hop.received.by) if hop.received.by else None

@@ -219,9 +219,10 @@ def test_shared_reordered_header_dump_is_paste_damage() -> None:
 
 
 def test_a_delay_on_a_stamp_without_by_names_no_question_mark() -> None:
-    """An empty ``by`` (a malformed or forged stamp): the headline says which stamp, not '?'."""
+    """An empty ``by`` on the receiver's own entry stamp (a malformed stamp; below the entry it
+    would be a forged line, see test_generalise_other): the headline says which stamp, not '?'."""
     data = _msg(
-        "Received: from b (b [198.51.100.9]) by mx.example.net with ESMTP id 2; Mon, 1 May 2023 10:20:00 +0000",
+        "Received: from localhost (localhost [127.0.0.1]) by store.example.net with LMTP id 2; Mon, 1 May 2023 10:20:00 +0000",
         "Received: from a.example (a.example [198.51.100.7]) by  (Postfix) with ESMTP id 1; Mon, 1 May 2023 10:00:00 +0000",
         "From: a@a.example",
         "Subject: x",

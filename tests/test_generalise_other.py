@@ -523,3 +523,69 @@ def test_cloudflare_email_routing_upstream_error_is_a_forwarders_refusal() -> No
     a = analyze(_postfix_bounce(diag, "4.3.0"))
     assert a.ndr is not None
     assert a.ndr.recipients[0].meaning.who_acts is WhoActs.FORWARDER
+
+
+def test_an_spf_stamp_appended_at_the_bottom_by_a_lists_exim_is_the_lists() -> None:
+    """Exim's ACL add_header appends Received-SPF (and the SpamAssassin run after it) below the
+    message's own fields; it names the client of the list's inbound hop, so it is the list's."""
+    raw = b"""\
+Received: from lists.example.org (lists.example.org [198.51.100.17])
+\tby mx.recv.example (Postfix) with ESMTPS id 40332687C9B
+\tfor <me@recv.example>; Thu,  2 Feb 2023 12:46:31 +0100 (CET)
+Received: from localhost ([::1] helo=lists1p.example.org)
+\tby lists.example.org with esmtp (Exim 4.90_1)
+\tid 1pNY23-0003fQ-UE; Thu, 02 Feb 2023 06:45:35 -0500
+Received: from mx.example.org ([2001:db8:142:3::10])
+ by lists.example.org with esmtps (Exim 4.90_1) id 1pNY21-0003es-Gb
+ for dev@example.org; Thu, 02 Feb 2023 06:45:33 -0500
+Received: from out-1.corp.example ([2001:db8:4864:20::52c])
+ by mx.example.org with esmtps (Exim 4.90_1) id 1pNY1z-000778-2I
+ for dev@example.org; Thu, 02 Feb 2023 06:45:33 -0500
+Received: by out-1.corp.example (Postfix) id 84F44C433C1; Thu, 02 Feb 2023 11:45:30 +0000
+From: A <a@corp.example>
+Date: Thu, 2 Feb 2023 11:45:18 +0000
+Subject: Re: x
+Received-SPF: pass client-ip=2001:db8:4864:20::52c;
+ envelope-from=a@corp.example; helo=out-1.corp.example
+X-Spam_score: -2.1
+X-Spam_action: no action
+X-BeenThere: dev@example.org
+X-Mailman-Version: 2.1.29
+List-Id: <dev.example.org>
+
+body
+"""
+    a = analyze(raw)
+    assert _authors(a, "received-spf") == [Author.INTERMEDIARY]
+    assert _authors(a, "x-spam_score") == [Author.INTERMEDIARY]
+
+
+_FORGED_PAD = b"""\
+Received: (qmail 2160 invoked from network); 24 May 2016 12:30:11 -0000
+Received: from unknown (HELO ) (203.0.113.106)
+  by smtp.recv.example with SMTP; 24 May 2016 12:30:11 -0000
+Received: from [198.51.100.5] (account x@isp.example HELO abc.isp.example)
+\tby  (Postfix)
+\twith esmtpa (Exim 4.86) id 4CA80EAC911C for me@recv.example; Tue, 24 May 2016 13:09:41 +0100
+From: <x@isp.example>
+To: <me@recv.example>
+Subject: immagine
+Date: Tue, 24 May 2016 13:09:41 +0100
+
+body
+"""
+
+
+def test_a_received_line_that_names_no_receiving_host_is_forged() -> None:
+    """'by  (Postfix)': no MTA leaves its own name out; the sender padded the trace, and the
+    20 minutes after that line are no queue."""
+    d = diagnose(analyze(_FORGED_PAD))
+    fr = d.get("forged-received")
+    assert fr is not None and fr.hop_number == 1
+    assert "delay" not in d.labels()
+
+
+def test_shared_malformed_message_names_its_forged_lines() -> None:
+    _a, d = _shared("eml", "malformed-received-empty-by-and-helo.eml")
+    assert "forged-received" in d.labels() and "delay" not in d.labels()
+    assert d.headline.startswith("Received lines the sender forged")
