@@ -302,7 +302,7 @@ TZ_MIN = 55 * 60  # seconds: less than about an hour is no time-zone step
 
 def tz_artefact(gaps: tuple[Gap, ...], note: DateNote | None) -> Situation | None:
     ev = [
-        f"stamps {g.hop_number} and {g.next_hop}: {g.seconds / 3600:+.1f} h ({g.note})"
+        f"{between(g)}: {g.seconds / 3600:+.1f} h ({g.note})"
         for g in gaps
         if g.kind is GapKind.TZ_LABEL
     ]

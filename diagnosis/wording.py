@@ -142,12 +142,12 @@ def gap_sentence(g: Gap) -> str:
     if g.kind is GapKind.FORGED:
         return f"Stamp {g.hop_number} is on a forged Received line: the gap after it is no queue."
     if g.kind is GapKind.REDELIVERED and g.note:
-        return f"{duration(g.seconds)} between stamps {g.hop_number} and {g.next_hop}: the message was delivered to a mailbox and {g.note}, so this is time in the mailbox, not a server queue."
+        return f"{duration(g.seconds)} between {between(g)}: the message was delivered to a mailbox and {g.note}, so this is time in the mailbox, not a server queue."
     if g.kind is GapKind.REDELIVERED:
         return f"{duration(g.seconds)} between {between(g)}: the message was delivered to a mailbox (Delivered-To) and sent on later (a forward or a re-send of a saved copy), so this is time in the mailbox, not a server queue."
     if g.hop_number <= 0:
         return f"The message waited {duration(g.seconds)} on {host} ({g.note or 'before the Received chain'})."
-    return f"The message waited {duration(g.seconds)} on {host}, between stamp {g.hop_number} and stamp {g.next_hop}: that server's queue or filters held it."
+    return f"The message waited {duration(g.seconds)} on {host}, between {between(g)}: that server's queue or filters held it."
 
 
 def date_sentence(n: DateNote) -> str:

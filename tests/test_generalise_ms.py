@@ -257,3 +257,20 @@ def test_googles_default_workspace_signature_for_the_from_domain_is_its_own_tena
 def test_a_workspace_signature_of_another_tenant_does_not_clear_a_spoof() -> None:
     d = diagnose(analyze(_workspace("attacker-example.20230601.gappssmtp.com")))
     assert "spoof" in d.labels()
+
+
+def test_a_zone_label_gap_after_an_x_received_is_not_named_by_a_negative_stamp() -> None:
+    raw = _msg(
+        "Received: from mx.example.org (mx.example.org [192.0.2.1]) by store.example.org with LMTP id 1; Mon, 1 May 2023 10:00:09 +0000",
+        "Received: from mail-ua1-f72.google.com (mail-ua1-f72.google.com [209.85.222.72]) by mx.example.org (Postfix) with ESMTPS id 2; Mon, 1 May 2023 10:00:08 +0000",
+        "Received: by mail-ua1-f72.google.com with SMTP id a1 for <me@example.org>; Mon, 1 May 2023 10:00:07 +0000",
+        "X-Received: by 2002:a05:6102:2910:b0:5f1 with SMTP id ada2fe7eead31; Mon, 1 May 2023 10:00:05 -0800 (PST)",
+        "From: App <noreply@app.example>",
+        "To: me@example.org",
+        "Subject: x",
+        "Date: Mon, 1 May 2023 10:00:04 +0000",
+    )
+    d = diagnose(analyze(raw))
+    tz = d.get("tz-artefact")
+    assert tz is not None
+    assert not any("stamps -1" in e or "stamps 0" in e for e in tz.evidence)
