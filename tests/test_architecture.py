@@ -28,6 +28,7 @@ PURE_MODULES = [
     "headerlens.parsers.headers",
     "headerlens.analyze",
     "headerlens.diagnosis",
+    "headerlens.diagnosis.findings_build",  # the findings moved out of the live checks
 ]
 
 
@@ -57,3 +58,29 @@ def test_single_top_level_package() -> None:
 
     assert headerlens.parsers.__name__ == "headerlens.parsers"
     # (scripts/test.sh also checks that the built package puts only `headerlens` at the top.)
+
+
+def test_report_layer_renders_without_dns_or_console() -> None:
+    # report/ renders the model and the diagnosis: an offline Markdown, JSON and HTML report of
+    # an analysis loads neither DNS, the evaluators' libraries nor the console
+    code = (
+        "import sys, pathlib\n"
+        "from headerlens.analyze import analyze\n"
+        "from headerlens.report.html import render_html\n"
+        "from headerlens.report.json_report import render_json\n"
+        "from headerlens.report.markdown import render_markdown\n"
+        "a = analyze(pathlib.Path(sys.argv[1]).read_bytes())\n"
+        "assert render_markdown(a, None) and render_json(a, None) and render_html(a, None)\n"
+        "bad = ('textual', 'dns', 'dkim', 'publicsuffixlist', 'asyncio')\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in bad)))\n"
+    )
+    from tests.paths import EXAMPLES
+
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLES / "eop-to-gmail-pass.eml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert proc.stdout.strip() == "", f"report pulled in: {proc.stdout.strip()}"
