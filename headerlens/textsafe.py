@@ -7,8 +7,6 @@ markup strings); this module removes everything a terminal or a document viewer 
 
 from __future__ import annotations
 
-import html
-import json
 import re
 
 # Characters that draw nothing or reorder what is drawn, so a reader cannot see them: bidi
@@ -75,6 +73,8 @@ def md_escape(text: str) -> str:
     """Inert text for Markdown: controls escaped, Markdown punctuation backslash-escaped and
     ``<``/``&`` HTML-escaped, bare URLs defused, so a value can neither format nor link nor
     inject HTML."""
+    import html  # here, not at the top: the console's start needs none of the export escapes
+
     escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(clip(inert(text)), quote=False))
     return _MD_AUTOLINK.sub(_defuse, escaped)
 
@@ -99,6 +99,8 @@ def _defuse(match: re.Match[str]) -> str:
 
 def html_escape(text: str) -> str:
     """Inert text for HTML element content and attribute values."""
+    import html
+
     return html.escape(clip(inert(text, keep_newlines=True)), quote=True)
 
 
@@ -106,5 +108,7 @@ def json_text(doc: object, *, indent: int = 2) -> str:
     """JSON for exports: controls already escaped by inert(); ``<``, ``>`` and ``&`` written as
     ``\\u003c``-style escapes so a report pasted into a web page or ticket can't open a tag.
     The document decodes to exactly the same strings."""
+    import json
+
     text = json.dumps(doc, indent=indent, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"

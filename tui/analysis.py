@@ -33,7 +33,6 @@ from headerlens.model.verification import Verification
 from headerlens.textsafe import inert
 from headerlens.tui.authpanel import auth_text
 from headerlens.tui.detail import describe, raw_header
-from headerlens.tui.hoptable import HopTable
 from headerlens.tui.hoptree import HopTree, NodeRef
 from headerlens.tui.messages import CheckDomain, VerifyStream
 from headerlens.tui.ndr import rejected_text
@@ -158,6 +157,8 @@ class AnalysisScreen(Screen[None]):
         self._built.add(tab)
         pane = self.query_one(f"#{tab}", TabPane)
         if tab == "hoptable":
+            from headerlens.tui.hoptable import HopTable  # with the tab: not before first paint
+
             table = HopTable(id="hop-table")
             pane.mount(table)
             table.show(self.shown, newest_first=self.query_one(HopTree).newest_first)
@@ -336,6 +337,8 @@ class AnalysisScreen(Screen[None]):
         tree = self.query_one(HopTree)
         tree.show(self.shown, newest_first=not tree.newest_first)
         if "hoptable" in self._built:
+            from headerlens.tui.hoptable import HopTable
+
             self.query_one(HopTable).show(self.shown, newest_first=tree.newest_first)
         order = "newest" if tree.newest_first else "oldest"
         self.notify(f"Hops now listed {order} first.", markup=False)
