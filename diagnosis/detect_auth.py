@@ -293,11 +293,13 @@ def spoof(
     elif live_fail:
         ev.append(f"re-verified DMARC for {dom}: fail")
     elif d is None or d.value == "none":
-        anything = [
-            s for s in stamps(analysis, "spf") + stamps(analysis, "dkim") if s.value == "pass"
-        ]
+        checked = stamps(analysis, "spf") + stamps(analysis, "dkim")
+        anything = [s for s in checked if s.value == "pass"]
         env = envelope(analysis)
-        if not anything and env and not same_org(env, dom):
+        # "nothing authenticated" is a fact only where something was checked: the receiver
+        # stamped a verdict, or the re-verification ran; with neither, it is unknown
+        looked = bool(checked) or d is not None or _reverified(verification)
+        if not anything and looked and env and not same_org(env, dom):
             ev.append(f"nothing authenticated {dom}; the envelope sender {env} is another domain")
         elif not anything and (null := null_sender_elsewhere(analysis, dom)):
             ev.append(null)
@@ -372,6 +374,10 @@ def dmarc_decided(analysis: Analysis, verification: Verification | None) -> bool
         and verification.dmarc is not None
         and verification.dmarc.result in (DmarcResult.PASS, DmarcResult.FAIL, DmarcResult.NONE)
     )
+
+
+def _reverified(verification: Verification | None) -> bool:
+    return verification is not None and (verification.spf is not None or bool(verification.dkim))
 
 
 def relay_tied(analysis: Analysis, relay: Situation | None) -> bool:

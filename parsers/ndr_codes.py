@@ -28,6 +28,7 @@ YAHOO_579 = "Yahoo Help SLN7253, 'Error 554 5.7.9: Message not accepted for poli
 POSTFIX = "Postfix documentation, postconf(5) and SMTPD_ACCESS_README (reject texts)"
 EXIM = "Exim specification, ch. 42 'Access control lists' (verify = reverse_host_lookup)"
 MIMECAST = "Mimecast Knowledge Base, 'SMTP error codes' (community.mimecast.com/docs/DOC-1369)"
+COX = "Cox, 'Email error codes' (cox.com/residential/support/email-error-codes.html)"
 CLOUDFLARE = "Cloudflare Docs, 'Email Routing: postmaster' (developers.cloudflare.com/email-routing/postmaster)"
 GODADDY = "GoDaddy, 'Email bounce codes' (IB508: SPF failure; x.co/srbounce)"
 
@@ -84,6 +85,21 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
                 _FIX_AUTH + " " + _FIX_FORWARD,
                 GMAIL_AUTH,
                 "auth",
+            ),
+        ),
+        (
+            "text:cox-ip-blocklist",
+            r"AUP#CDRBL",
+            Entry(
+                "Cox's inbound filter refused the connection at MAIL FROM with its code "
+                "AUP#CDRBL: the sending server's IP address is on Cox's own blocklist; the "
+                "sender and recipient addresses are not the problem.",
+                WhoActs.SENDER_ADMIN,
+                "Check the sending IP's reputation and ask Cox to remove it through the "
+                "error-code page the reply links to; send from another server meanwhile.",
+                COX,
+                "ip",
+                Rejecter.RECIPIENT_GATEWAY,
             ),
         ),
         (

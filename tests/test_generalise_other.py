@@ -589,3 +589,55 @@ def test_shared_malformed_message_names_its_forged_lines() -> None:
     _a, d = _shared("eml", "malformed-received-empty-by-and-helo.eml")
     assert "forged-received" in d.labels() and "delay" not in d.labels()
     assert d.headline.startswith("Received lines the sender forged")
+
+
+def test_no_verdict_at_all_is_no_proof_of_a_spoof() -> None:
+    """The receiver stamped nothing and nothing was re-verified (offline): 'nothing authenticated
+    the From domain' is unknown, not a spoof."""
+    raw = b"""\
+Return-Path: <owner-dev@lists.example.org>
+Received: from relay-7.mailhost.example (relay-7.mailhost.example [192.0.2.197])
+\tby store.example.org (Postfix) with ESMTP id 995806B025F
+\tfor <dev@example.org>; Tue, 19 Dec 2017 10:03:49 -0500 (EST)
+Date: Tue, 19 Dec 2017 16:03:47 +0100
+From: Author <author@corp.example>
+Subject: Re: [PATCH] x
+Message-ID: <1@corp.example>
+Sender: owner-dev@example.org
+List-ID: <dev.example.org>
+
+body
+"""
+    assert "spoof" not in diagnose(analyze(raw)).labels()
+
+
+def test_a_receiver_that_checked_and_found_nothing_still_calls_the_spoof() -> None:
+    raw = b"""\
+Return-Path: <bounce@bulk.example>
+Received: from bulk.example (bulk.example [192.0.2.197])
+\tby mx.example.org (Postfix) with ESMTP id 995806B025F
+\tfor <me@example.org>; Tue, 19 Dec 2017 10:03:49 -0500 (EST)
+Authentication-Results: mx.example.org; spf=pass smtp.mailfrom=bulk.example; dkim=none
+Date: Tue, 19 Dec 2017 16:03:47 +0100
+From: Bank <alerts@bank.example>
+Subject: unlock
+Message-ID: <1@bulk.example>
+
+body
+"""
+    d = diagnose(analyze(raw.replace(b"spf=pass", b"spf=none")))
+    assert "spoof" in d.labels()
+
+
+def test_cox_cdrbl_is_an_ip_block_at_coxs_filter() -> None:
+    from headerlens.model.ndr import WhoActs
+
+    diag = (
+        "550 5.1.0 <bounce@mailer.example> sender rejected. Refer to Error Codes section at "
+        "https://www.cox.com/residential/support/email-error-codes.html for more information. "
+        "AUP#CDRBL"
+    )
+    a = analyze(_postfix_bounce(diag, "5.1.0"))
+    assert a.ndr is not None
+    m = a.ndr.recipients[0].meaning
+    assert m.who_acts is WhoActs.SENDER_ADMIN and m.about == "ip"
