@@ -81,6 +81,10 @@ QUOTED_PASTE_BYTES = Budget(
     "quoted paste unquoted", 256 * 1024, "bytes", "-", "headerlens.parsers.pasteshape",
     "a '> '-quoted copy is a header paste (a few KB to ~100 KB); a larger input is left as it is",
 )  # fmt: skip
+JOIN_NOTES = Budget(
+    "unindented lines noted", 5, "lines", "input.unindented-continuation", "headerlens.parsers.headers",
+    "each line joined to the field above it is a defect up to this; the rest are counted in one",
+)  # fmt: skip
 DKIM_SIGNATURES = Budget(
     "DKIM signatures verified", 5, "signatures", Code.DKIM_NOT_EVALUATED, "headerlens.evaluators.dkim",
     "RFC 6376 §6.1: a verifier MAY limit the signatures it tries (OpenDKIM verifies 3)",
@@ -191,6 +195,10 @@ EXPORT_NUMBERED = Budget(
     "numbered export names tried", 999, "names", "-", "headerlens.tui.export",
     "an export never overwrites: name-2 ... name-999 are tried, then the export is refused",
 )  # fmt: skip
+EXPORT_VALUE_CHARS = Budget(
+    "exported value size", 4000, "characters", "-", "headerlens.textsafe",
+    "a ticket is read by people: a longer value is cut in Markdown/HTML exports, saying how much (catalogue K3); JSON keeps it whole",
+)  # fmt: skip
 
 ALL: tuple[Budget, ...] = (
     INPUT_BYTES,
@@ -206,6 +214,7 @@ ALL: tuple[Budget, ...] = (
     PASTE_SUMMARY_BYTES,
     PASTE_SUMMARY_LINES,
     QUOTED_PASTE_BYTES,
+    JOIN_NOTES,
     DKIM_SIGNATURES,
     DKIM_TAG_DIGITS,
     ARC_SETS,
@@ -233,6 +242,7 @@ ALL: tuple[Budget, ...] = (
     NDR_RECIPIENTS,
     SUMMARY_CELL_CHARS,
     EXPORT_NUMBERED,
+    EXPORT_VALUE_CHARS,
 )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from headerlens import budgets
+
 # Characters that draw nothing or reorder what is drawn, so a reader cannot see them: bidi
 # controls (Trojan Source, CVE-2021-42574), zero-width and word joiners, the deprecated format
 # controls U+206A-206F, the soft hyphen, the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0,
@@ -54,7 +56,7 @@ _MD_AUTOLINK = re.compile(r"(?i)(?<![a-z0-9])www\.|:(?=//)|(?<=mailto):|(?<=xmpp
 
 # Longest value a Markdown/HTML export repeats in full: a ticket is read by people, and a
 # 1 MB Subject must not become 1 MB of ticket (catalogue K3). JSON keeps every value whole.
-EXPORT_VALUE_CHARS = 4000
+EXPORT_VALUE_CHARS = int(budgets.EXPORT_VALUE_CHARS.limit)
 
 
 def clip(text: str, limit: int = EXPORT_VALUE_CHARS) -> str:

@@ -46,7 +46,7 @@ _ONE_WORD_FIELDS = frozenset(
     b"expires supersedes approved control distribution summary followup-to user-agent "
     b"mailer thread-index".split()
 )
-_MAX_JOIN_NOTES = 5
+_MAX_JOIN_NOTES = int(budgets.JOIN_NOTES.limit)
 
 
 @dataclass(frozen=True, slots=True)

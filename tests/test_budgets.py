@@ -131,6 +131,8 @@ def test_domain_check_report_reads_the_spf_limits_from_the_budget(
         ("headerlens.domaincheck.spftree", "MAX_OVERLAP_FINDINGS", "SPF_OVERLAPS_LISTED"),
         ("headerlens.report.summary", "_CELL", "SUMMARY_CELL_CHARS"),
         ("headerlens.tui.export", "_MAX_NUMBERED", "EXPORT_NUMBERED"),
+        ("headerlens.parsers.headers", "_MAX_JOIN_NOTES", "JOIN_NOTES"),
+        ("headerlens.textsafe", "EXPORT_VALUE_CHARS", "EXPORT_VALUE_CHARS"),
     ],
 )
 def test_module_limits_are_the_budgets(module: str, name: str, budget: str) -> None:
