@@ -138,16 +138,25 @@ async def test_tree_rows_keep_the_verdict_delay_and_ip_in_view(size: tuple[int, 
         width = tree.scrollable_content_region.width
         assert tree.virtual_size.width <= width  # nothing runs off the right edge
         hops = screen.shown.chain.hops
+        below = 0
         for number, node in _hop_nodes(tree).items():
             label = tree.render_label(node, Style(), Style()).plain  # type: ignore[arg-type]
             hop = hops[number - 1]
             ip = hop.received.from_ip
-            if ip and ":" in ip and size[0] < 100:
-                continue  # an IPv6 address and a delay need more than 80 columns' tree
-            if ip:
+            first = node.children[0] if node.children else None  # type: ignore[attr-defined]
+            if first is not None and first.data.kind == "hop-from":
+                # too wide for one row: the IP on the line right under it, never folded away
+                below += 1
+                second = tree.render_label(first, Style(), Style()).plain  # type: ignore[arg-type]
+                assert second.rstrip().endswith(f"[{ip}]"), second
+                assert node.is_expanded and not node.allow_expand  # type: ignore[attr-defined]
+            elif ip:
                 assert f"[{ip}]" in label
             if number > 1:
                 assert label.rstrip().endswith("s"), label  # the delay, last, kept whole
+            assert "…" not in label
+        # hop 4 came from an IPv6 address: at 80 columns it needs the second line
+        assert (below > 0) is (size[0] < 100)
         boundary = _hop_nodes(tree)[5]
         ar = next(n for n in boundary.children if n.data.kind == "auth")  # type: ignore[attr-defined]
         assert "dmarc=pass" in tree.render_label(ar, Style(), Style()).plain
@@ -166,3 +175,22 @@ async def test_every_tab_is_reachable_at_80x24() -> None:
             assert pane.region.width >= 40 and pane.region.height >= 5
             assert screen.query_one("#main").region.height >= 14  # the status lines leave room
             assert screen.query_one(f"#--content-tab-{tab}").region.width > 0  # its label shows
+
+
+async def test_a_wider_terminal_puts_the_ip_back_on_the_hop_row() -> None:
+    app = HeaderlensApp(str(EOP), verify_options=OFFLINE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _settle(app, pilot)
+        tree = screen.query_one(HopTree)
+        hop4 = _hop_nodes(tree)[4]
+        assert hop4.children[0].data.kind == "hop-from"  # type: ignore[attr-defined]
+        tree.select_hop(3)
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause()
+        await pilot.pause()
+        hop4 = _hop_nodes(tree)[4]
+        label = tree.render_label(hop4, Style(), Style()).plain  # type: ignore[arg-type]
+        assert "[2603:10a6:20b:f0::18]" in label and label.rstrip().endswith("+1 s")
+        assert all(c.data.kind != "hop-from" for c in hop4.children)  # type: ignore[attr-defined]
+        assert tree.cursor_node is _hop_nodes(tree)[3]  # the cursor stays on its hop
+        assert _hop_nodes(tree)[5].is_expanded  # type: ignore[attr-defined]

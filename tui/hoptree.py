@@ -24,7 +24,7 @@ TOGGLE_STYLE = Style.from_meta({"toggle": True})
 class NodeRef:
     """What a tree node stands for; the detail pane renders from this."""
 
-    kind: str  # "message", "hop", "auth", "spf", "arc", "vendor", "delivery"
+    kind: str  # "message", "hop", "hop-from" (a hop's second line), "auth", "spf", "arc", ...
     hop_number: int | None = None
     header_index: int | None = None
     item: object | None = None
@@ -85,8 +85,9 @@ def fit(parts: Parts, width: int) -> Text:
     return label
 
 
-def hop_parts(hop: Hop) -> Parts:
-    """``3 ★ boundary EOP frontend  mail-x… ← mail-y… [40.107.22.101]  TLS1_2  +2 s``."""
+def hop_parts(hop: Hop, *, ip_below: bool = False) -> Parts:
+    """``3 ★ boundary EOP frontend  mail-x… ← mail-y… [40.107.22.101]  TLS1_2  +2 s``;
+    ``ip_below``: without the sender, which :func:`from_parts` puts on a line of its own."""
     r = hop.received
     parts: Parts = [(0, Text(f"{hop.number:>2} ", style="bold"))]
     if hop.is_boundary:
@@ -97,7 +98,9 @@ def hop_parts(hop: Hop) -> Parts:
         (6, join("  ", safe(r.by or "(no by)"))),
     ]
     sender = r.from_rdns or r.from_helo
-    if r.from_ip:
+    if ip_below:
+        pass
+    elif r.from_ip:
         if sender:
             parts.append((7, join(Text(" ← ", style="dim"), safe(sender))))
         arrow = " " if sender else " ← "
@@ -114,6 +117,22 @@ def hop_parts(hop: Hop) -> Parts:
     elif r.timestamp is None:
         parts.append((1, Text("  (date unparsed)", style="hl.warning.soft")))
     return parts
+
+
+def from_parts(hop: Hop) -> Parts:
+    """``← mail-y… [2603:10a6:20b:4f5::13]``: the sender on the hop's second line."""
+    r = hop.received
+    sender = r.from_rdns or r.from_helo
+    parts: Parts = [(0, Text("← ", style="dim"))]
+    if sender:
+        parts.append((7, join(safe(sender), " ")))
+    parts.append((0, safe(f"[{r.from_ip}]", "dim")))
+    return parts
+
+
+def essential_width(parts: Parts) -> int:
+    """Cells the parts :func:`fit` never drops take."""
+    return sum(p.cell_len for rank, p in parts if rank == 0)
 
 
 def auth_parts(ar: AuthResults) -> Parts:
@@ -169,6 +188,49 @@ class HopTree(Tree[NodeRef]):
         self.show_root = True
         self.newest_first = False
         self._analysis: Analysis | None = None
+        self._ip_below: frozenset[int] = frozenset()  # hops whose sender has a line of its own
+
+    def _row_width(self) -> int:
+        """Cells a row has, leaving room for a vertical scrollbar not shown yet: labels are
+        measured once, and one that fitted before the scrollbar came would run off the edge."""
+        width = self.scrollable_content_region.width
+        if not self.show_vertical_scrollbar:
+            width -= self.styles.scrollbar_size_vertical
+        return width
+
+    def _hops_too_wide(self, analysis: Analysis) -> frozenset[int]:
+        """Hops whose number, IP and delay do not fit one row: their IP goes on a second line
+        (a row has one line, and neither the IP nor the delay may be cut)."""
+        width = self._row_width()
+        if width <= 0:  # not laid out yet: on_resize decides
+            return frozenset()
+        room = width - self.guide_depth - 2  # a hop row: depth 1, its ▶ / ▼
+        return frozenset(
+            h.number
+            for h in analysis.chain.hops
+            if h.received.from_ip and essential_width(hop_parts(h)) > room
+        )
+
+    def on_resize(self) -> None:
+        """Rebuild when the width moves a hop's IP onto, or off, a second line."""
+        analysis = self._analysis
+        if analysis is None or self._hops_too_wide(analysis) == self._ip_below:
+            return
+        expanded = {
+            n.data.hop_number for n in self.root.children if n.data is not None and n.is_expanded
+        }
+        cursor = self.cursor_node.data if self.cursor_node is not None else None
+        self.show(analysis)
+        for node in self.root.children:
+            if node.data is not None and node.data.kind == "hop" and node.allow_expand:
+                if node.data.hop_number in expanded:
+                    node.expand()
+                else:
+                    node.collapse()
+        rows = [n for top in self.root.children for n in (top, *top.children)]
+        again = next((n for n in rows if cursor is not None and n.data == cursor), None)
+        if again is not None:  # once the new rows are laid out
+            self.call_after_refresh(self.move_cursor, again)
 
     def show(self, analysis: Analysis, *, newest_first: bool | None = None) -> None:
         """Rebuild the tree for ``analysis``, keeping the chosen order."""
@@ -181,6 +243,7 @@ class HopTree(Tree[NodeRef]):
         root.set_label(join(Text("✉ ", style="bold"), safe(subject)))
         root.data = NodeRef("message")
         self._parts = {}
+        self._ip_below = self._hops_too_wide(analysis)
         by_hop: dict[int | None, list[tuple[int, Parts, NodeRef]]] = {}
 
         def attach(header_index: int, label: Parts | Text, ref: NodeRef, hop: int | None) -> None:
@@ -207,14 +270,23 @@ class HopTree(Tree[NodeRef]):
             root.add_leaf(Text("No Received lines: the path is unknown", style="hl.warning.soft"))
         for h in hops:
             children = sorted(by_hop.get(h.number, []), key=lambda t: -t[0])
-            parts = hop_parts(h)
+            below = h.number in self._ip_below
+            parts = hop_parts(h, ip_below=below)
             node = root.add(
                 join(*(p for _, p in parts)),
                 data=NodeRef("hop", h.number, h.header_index, h),
-                expand=bool(children) and (h.is_boundary or h.number == len(hops)),
-                allow_expand=bool(children),
+                # a hop with its IP on the line below stays open: folding it would hide the IP
+                expand=below or (bool(children) and (h.is_boundary or h.number == len(hops))),
+                allow_expand=bool(children) and not below,
             )
             self._parts[node.id] = parts
+            if below:
+                sender = from_parts(h)
+                leaf = node.add_leaf(
+                    join(*(p for _, p in sender)),
+                    data=NodeRef("hop-from", h.number, h.header_index, h),
+                )
+                self._parts[leaf.id] = sender
             for _idx, label, ref in children:
                 leaf = node.add_leaf(
                     join(*(p for _, p in label)),
@@ -244,7 +316,7 @@ class HopTree(Tree[NodeRef]):
             depth += 1
             parent = parent.parent
         icon = 2 if node.allow_expand else 0  # the ▶ / ▼ before an expandable label
-        room = self.scrollable_content_region.width - depth * self.guide_depth - icon
+        room = self._row_width() - depth * self.guide_depth - icon
         label = fit(parts, room) if room > 0 else join(*(p for _, p in parts))
         label.stylize(style)
         if node.allow_expand:
