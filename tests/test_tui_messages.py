@@ -20,6 +20,7 @@ from headerlens.analyze import analyze
 from headerlens.dnsclient.options import VerifyOptions
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.codes import Code
+from headerlens.model.findings import Action, ActionKind
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.app import HeaderlensApp
@@ -33,7 +34,10 @@ from tests.test_checkscreen import MemResolver
 ONMS = REPO / "tests" / "data" / "lab" / "messages" / "shared-onmicrosoft-dkim-unaligned.eml"
 SIZE = (120, 40)
 UNALIGNED = Finding(
-    Code.DKIM_ONMICROSOFT_UNALIGNED, Severity.ERROR, "Signed by onmicrosoft.com only"
+    Code.DKIM_ONMICROSOFT_UNALIGNED,
+    Severity.ERROR,
+    "Signed by onmicrosoft.com only",
+    action=Action(ActionKind.CHECK_DOMAIN, domain="tailspintoys.com", provider="eop"),
 )
 
 
