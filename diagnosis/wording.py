@@ -184,7 +184,8 @@ def headline(
     situations: tuple[Situation, ...], outcome: OutcomeFact, stamped: tuple[str, ...] = ()
 ) -> str:
     """One sentence, causes first: the main situation, then what the receiver did."""
-    by = {s.label: s for s in situations}
+    # a re-send inside the receiving organisation after its checks explains nothing
+    by = {s.label: s for s in situations if not s.fact("internal")}
     cause = ""
     # a simulation only the sender's own text claims does not outrank a spoof
     if "phish-sim" in by and (by["phish-sim"].fact("receiver") or "spoof" not in by):

@@ -42,7 +42,7 @@ from headerlens.parsers.provenance_microsoft import (
     outbound_author,
     receiver_appended,
 )
-from headerlens.parsers.provenance_scanner import scanner_hops
+from headerlens.parsers.provenance_scanner import own_line_stamp, scanner_hops
 
 __all__ = ["STAMP_FIELDS", "attribute_fields", "describe_author"]
 
@@ -422,6 +422,12 @@ def _field(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
             f"{where}, carrying the receiver's identity ({stamp_identity(f)}) and naming no "
             "other client than the one the receiver accepted the message from.",
         )
+    if (
+        above is not None
+        and not z.is_trusted(above)
+        and own_line_stamp(f, above, z.by_index, z.domain_of)
+    ):
+        return z.outside(above, f.name, f.index, "Directly below its own Received line, a stamp")
     if below is not None:
         return z.outside(below, f.name, f.index, "Above the Received line of a hop")
     return _bottom(z, f, last)

@@ -15,13 +15,13 @@ since anyone can write a host name.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 
 from headerlens.model.core import HeaderField
 from headerlens.model.received import Hop
-from headerlens.parsers.boundary import stated_client_ip
+from headerlens.parsers.boundary import stamp_identity, stated_client_ip
 
-__all__ = ["scanner_hops"]
+__all__ = ["own_line_stamp", "scanner_hops"]
 
 # Fields a content filter inserts as one run (SpamAssassin, amavisd, list hosts' own checks).
 _RUN = re.compile(
@@ -100,3 +100,27 @@ def _run_owner(
             if domain_of(host) == by_org:
                 return hop, f"{field.name} names {host}, a host of {by_org} (hop {hop.number})"
     return None
+
+
+_STAMPS = frozenset({"authentication-results", "received-spf", "arc-authentication-results"})
+
+
+def own_line_stamp(
+    f: HeaderField,
+    hop: Hop,
+    received_at: Container[int],
+    domain_of: Callable[[str], str | None],
+) -> bool:
+    """A stamp right below a relay's Received line (Gmail and milters write there), with no
+    other Received line between, whose identity is in that line's host's organisation and which
+    names that line's client: that hop's receiver wrote it, not the hop below."""
+    if f.lname not in _STAMPS or any(
+        i in received_at for i in range(hop.header_index + 1, f.index)
+    ):
+        return False
+    ident = stamp_identity(f)
+    org = domain_of(hop.received.by) if hop.received.by else None
+    ip = stated_client_ip(f)
+    return (
+        bool(ident and org and ip) and domain_of(ident or "") == org and ip == hop.received.from_ip
+    )

@@ -641,3 +641,46 @@ def test_cox_cdrbl_is_an_ip_block_at_coxs_filter() -> None:
     assert a.ndr is not None
     m = a.ndr.recipients[0].meaning
     assert m.who_acts is WhoActs.SENDER_ADMIN and m.about == "ip"
+
+
+_VIA_GMAIL_MX = b"""\
+Received: from lists.example.org (lists.example.org [198.51.100.17])
+\tby mx.recv.example (Postfix) with ESMTP id A7A25206A3
+\tfor <me@recv.example>; Wed, 31 Jul 2019 08:17:30 +0000 (UTC)
+Received: from mail-ed1-f72.google.com (mail-ed1-f72.google.com [209.85.208.72])
+\tby lists.example.org (Postfix) with ESMTP id 904678E0001
+\tfor <dev@example.org>; Wed, 31 Jul 2019 04:17:29 -0400 (EDT)
+Received: from out.corp.example (out.corp.example. [192.0.2.15])
+        by mx.google.com with ESMTPS id k28si22958282ede.131
+        for <dev@example.org>; Wed, 31 Jul 2019 01:17:28 -0700 (PDT)
+Received-SPF: softfail (google.com: domain of transitioning a@corp.example does not designate 192.0.2.15 as permitted sender) client-ip=192.0.2.15;
+Received: from relay2.corp.example (unknown [192.0.2.254])
+\tby out.corp.example (Postfix) with ESMTP id C289CAF54;
+\tWed, 31 Jul 2019 08:17:27 +0000 (UTC)
+From: A <a@corp.example>
+Subject: Re: x
+Date: Wed, 31 Jul 2019 10:17:26 +0200
+List-ID: <dev.example.org>
+Precedence: bulk
+
+body
+"""
+
+
+def test_gmails_stamp_under_its_own_line_below_the_boundary_is_gmails() -> None:
+    """Gmail writes Received-SPF right below its own Received line; when that Gmail hop is a
+    relay before the receiver (a list's hosted MX), the stamp is that relay's, not the hop below
+    (the author's outbound server)."""
+    a = analyze(_VIA_GMAIL_MX)
+    spf = next(f for f in a.provenance.fields if f.header_name == "Received-SPF")
+    assert spf.writer == "mx.google.com" and spf.hop_number == 2
+
+
+def test_an_internal_srs_resend_never_heads_the_diagnosis() -> None:
+    from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
+    from headerlens.diagnosis.wording import headline
+
+    internal = Situation("forward-srs", 8, (), (("internal", "yes"), ("forwarder", "x")))
+    lst = Situation("mailing-list", 4, (), (("list", "<dev.example.org>"),))
+    h = headline((internal, lst), OutcomeFact(Outcome.UNKNOWN, (), None), ("dmarc=fail",))
+    assert h.startswith("A mailing-list message")
