@@ -84,3 +84,47 @@ def test_report_layer_renders_without_dns_or_console() -> None:
         check=True,
     )
     assert proc.stdout.strip() == "", f"report pulled in: {proc.stdout.strip()}"
+
+
+def test_python_m_headerlens_runs_from_the_checkout_without_an_import_hook() -> None:
+    # headerlens/__init__.py lets the root's layer folders answer for headerlens.<layer> when
+    # the checkout's headerlens/ is imported directly (README, Architecture): here with -S, so
+    # no editable-install hook is loaded, and only the dependencies' site-packages on the path
+    import os
+    from pathlib import Path
+
+    from tests.paths import EXAMPLES, REPO
+
+    deps = [p for p in sys.path if p and Path(p).resolve() != REPO]  # not the checkout itself
+    env = {"PYTHONPATH": os.pathsep.join(deps), "PATH": os.environ.get("PATH", "")}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-S",
+            "-m",
+            "headerlens",
+            "report",
+            "--offline",
+            "--format",
+            "json",
+            str(EXAMPLES / "eop-to-gmail-pass.eml"),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert '"schema_version"' in proc.stdout
+    probe = subprocess.run(
+        [sys.executable, "-S", "-c", "import headerlens.dnsclient as m; print(m.__file__)"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert probe.stdout.strip() == str(REPO / "dnsclient" / "__init__.py")
