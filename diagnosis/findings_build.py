@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from headerlens.diagnosis import diagnose
+from headerlens.diagnosis.allowlist import allow_not_honoured
 from headerlens.diagnosis.findings import reconcile
 from headerlens.diagnosis.findings_live import live_findings
 from headerlens.diagnosis.findings_resolver import guard_dns_advice
@@ -303,7 +304,7 @@ def _vendor(analysis: Analysis) -> list[Finding]:
                     hop_number=vh.stamped_by_hop,
                 )
             )
-    return out
+    return out + allow_not_honoured(analysis)
 
 
 def stamped_findings(analysis: Analysis) -> tuple[Finding, ...]:

@@ -274,3 +274,54 @@ def test_a_zone_label_gap_after_an_x_received_is_not_named_by_a_negative_stamp()
     tz = d.get("tz-artefact")
     assert tz is not None
     assert not any("stamps -1" in e or "stamps 0" in e for e in tz.evidence)
+
+
+def _safe_sender_junk(scl: str, auth: str) -> bytes:
+    return _msg(
+        "Received: from DB1PEPF000509F3.eurprd02.prod.outlook.com (2603:10a6:10:2b1:cafe::14) by DU2PR04CA0240.outlook.office365.com with Microsoft SMTP Server id 15.20.8511.19 via Frontend Transport; Sat, 8 Mar 2025 18:23:32 +0000",
+        f"Authentication-Results: {auth}",
+        "Received: from vm1.bulk.example (192.0.2.224) by DB1PEPF000509F3.mail.protection.outlook.com (10.167.242.149) with Microsoft SMTP Server id 15.20.8511.15 via Frontend Transport; Sat, 8 Mar 2025 18:23:32 +0000",
+        "From: Giveaway <info@bulk.example>",
+        "Return-Path: info@bulk.example",
+        "To: me@example.org",
+        "Subject: giveaway",
+        "Date: Sat, 8 Mar 2025 18:23:30 +0000",
+        f"X-MS-Exchange-Organization-SCL: {scl}",
+        "X-Microsoft-Antispam-Mailbox-Delivery: wl:1;pcwl:1;ucf:0;jmr:0;ex:0;auth:1;dest:J;OFR:SpamFilterAuthJ;RF:JunkEmail;",
+    )
+
+
+def test_a_safe_senders_match_that_microsoft_did_not_honour_is_explained() -> None:
+    """wl:1 / pcwl:1 next to dest:J: the list matched, but SCL 9 outranks Safe Senders."""
+    a = analyze(
+        _safe_sender_junk(
+            "9",
+            "spf=pass (sender IP is 192.0.2.224) smtp.mailfrom=bulk.example; dkim=none (message not signed) header.d=none;dmarc=permerror action=none header.from=bulk.example;compauth=pass reason=111",
+        )
+    )
+    f = next(f for f in findings(a) if f.code == "allowlist.not-honoured")
+    assert "wl:1" in f.title and "high-confidence spam (SCL 9)" in f.title
+
+
+def test_an_enforced_dmarc_failure_is_named_as_what_outranked_safe_senders() -> None:
+    a = analyze(
+        _safe_sender_junk(
+            "5",
+            "spf=none (sender IP is 192.0.2.224) smtp.mailfrom=bulk.example; dkim=none (message not signed) header.d=none;dmarc=fail action=oreject header.from=bank.example;compauth=fail reason=000",
+        )
+    )
+    f = next(f for f in findings(a) if f.code == "allowlist.not-honoured")
+    assert "DMARC failed" in f.title and "oreject" in f.title
+
+
+def test_safe_senders_flags_written_by_the_sender_are_not_the_recipients() -> None:
+    """The same field among the sender's own (above Exchange's appended run) proves nothing."""
+    raw = _safe_sender_junk("9", "spf=pass (sender IP is 192.0.2.224) smtp.mailfrom=bulk.example")
+    raw = raw.replace(
+        b"X-Microsoft-Antispam-Mailbox-Delivery: wl:1;pcwl:1;",
+        b"X-Microsoft-Antispam-Mailbox-Delivery: wl:0;pcwl:0;",
+    ).replace(
+        b"From: Giveaway",
+        b"X-Microsoft-Antispam-Mailbox-Delivery: wl:1;pcwl:1;dest:J;\r\nFrom: Giveaway",
+    )
+    assert not any(f.code == "allowlist.not-honoured" for f in findings(analyze(raw)))

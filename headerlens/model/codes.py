@@ -41,6 +41,7 @@ class Code(enum.StrEnum):
     ADVICE_SPF_IP = "advice.spf-ip", ERR, "Authorise the sending IP in SPF"
     ADVICE_SPF_PUBLISH = "advice.spf-publish", ERR, "Publish an SPF record"
     AR_DUPLICATE_AUTHSERV_ID = "ar.duplicate-authserv-id", WARN, "Several Authentication-Results from one authserv-id"
+    ALLOWLIST_NOT_HONOURED = "allowlist.not-honoured", INFO, "Safe Senders matched but junked", "junk"
     ARC_BAD_CV = "arc.bad-cv", ERR, "ARC cv= value is invalid"
     ARC_BAD_INSTANCE = "arc.bad-instance", ERR, "ARC i= is invalid"
     ARC_DUPLICATE_MEMBER = "arc.duplicate-member", ERR, "ARC set member repeated"
