@@ -14,6 +14,7 @@ from headerlens.dnsclient.options import VerifyOptions
 from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.app import HeaderlensApp
 from tests.dnslab import LabDns, SilentUdpPort
+from tests.labverify import NOW, LabCase, first_word, lab_cases
 from tests.misbehaving_dns import MisbehavingDns
 from tests.paths import EXAMPLES, REPO
 
@@ -115,3 +116,46 @@ def test_only_the_method_name_is_bold() -> None:
     assert part.plain == "SPF pass (not aligned)"
     assert not part.style  # the qualifier is plain text, not bold like the name
     assert (part.spans[0].start, part.spans[0].end, str(part.spans[0].style)) == (0, 4, "bold")
+
+
+def _dkim_word(expect: dict[str, object]) -> str | None:
+    """The DKIM word the bar shows for a story: pass when one signature passes whole."""
+    wants = expect.get("dkim")
+    if not isinstance(wants, list):
+        return None
+    if any(w["header"] == "pass" and w.get("body") == "pass" for w in wants):
+        return "pass"
+    return None
+
+
+@pytest.mark.dns
+@pytest.mark.parametrize("case", lab_cases(), ids=lambda c: c.stem)
+async def test_the_bar_on_every_lab_story(lab_dns: LabDns, case: LabCase) -> None:
+    """Over the lab DNS each story's bar holds its re-verified verdicts (expected.json),
+    never the receiver's stamps, and says where the message went."""
+    options = VerifyOptions(nameservers=((lab_dns.host, lab_dns.port),))
+    app = HeaderlensApp(str(case.path), verify_options=options, now=NOW)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AnalysisScreen)
+        v = screen.verification
+        assert v is not None and v.done
+        bar = _plain(screen, "#diagnosis").split("\n", 1)[0]
+    dmarc, spf, dkim, where = bar.split(" · ")
+    expect = case.expect
+    assert "(stamped)" not in bar, bar
+    if "dmarc" in expect:
+        assert v.dmarc is not None
+        assert dmarc.startswith(f"DMARC {v.dmarc.result.value}"), bar
+        if case.file.endswith(".eml"):  # the headers-only paste: see the lab's README
+            assert dmarc.split()[1] == first_word(str(expect["dmarc"])), bar
+    if "spf" in expect:
+        assert spf.startswith(f"SPF {first_word(str(expect['spf']))}"), bar
+        if "(unaligned)" in str(expect["spf"]):
+            assert spf.endswith("(not aligned)"), bar
+    word = _dkim_word(expect)
+    if word is not None:
+        assert dkim.startswith(f"DKIM {word}"), bar
+    assert ": " in where or where.startswith("Rejected"), bar
