@@ -46,12 +46,15 @@ SHOTS = [
     ("eop-to-gmail-hops", LAB / "shared-eop-to-gmail-pass.eml", ("p",)),
     # the domain check opened from the message (Ctrl+P → Check a domain)
     ("onmicrosoft-domain-check", LAB / "shared-onmicrosoft-dkim-unaligned.eml", (CHECK,)),
+    # the smallest terminal: a hop from an IPv6 address keeps its IP on a second line
+    ("eop-to-gmail-80x24", LAB / "shared-eop-to-gmail-pass.eml", ()),
 ]
+SIZES = {"eop-to-gmail-80x24": (80, 24)}  # the others are SIZE
 
 
 async def _shoot(name: str, message: Path, keys: tuple[str, ...], options: VerifyOptions) -> Path:
     app = HeaderlensApp(str(message.relative_to(REPO)), verify_options=options)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZES.get(name, SIZE)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
         for key in keys:
