@@ -156,7 +156,9 @@ def _hits(fmt: NdrFormat, text: str) -> tuple[list[TextHit], str | None]:
     if fmt is NdrFormat.EXCHANGE:
         return ndr_text.exchange(text)
     reader = readers.get(fmt)
-    return (reader(text) if reader else []), None
+    if reader is None:  # layouts without a format of their own
+        return ndr_text.dma(text), ndr_text.dma_host(text)
+    return reader(text), None
 
 
 def _ses(text: str) -> tuple[list[FailedRecipient], bytes | None]:

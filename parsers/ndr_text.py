@@ -243,6 +243,41 @@ def mimecast(text: str) -> list[TextHit]:
     return [TextHit(m.group(1), clean_reply(diag))]
 
 
+def dma(text: str) -> list[TextHit]:
+    """The DragonFly Mail Agent (dma, also Debian's dma): "There was an error delivering your
+    mail to <rcpt>." then the remote's answer ("HOST [IP] did not like our final DATA: 550 ...")
+    up to "Message headers follow." (dma's own text, src/mail.c)."""
+    m = re.search(
+        r"There was an error delivering your mail to <(" + _ADDR + r")>\.?\s*\n(.{0,4000}?)"
+        r"(?=\n\s*Message headers follow|\Z)",
+        text,
+        re.S,
+    )
+    if m is None:
+        return []
+    para = m.group(2)
+    host = re.match(r"\s*([\w.-]+\.[a-z]{2,})\s+\[([0-9a-f.:]+)\]", para, re.I)
+    said = re.search(r"did not like our ([^:]+):\s*(.*)", para, re.S)
+    stage = None
+    if said is not None:
+        stage = "end of DATA" if "DATA" in said.group(1) else said.group(1).strip()
+    return [
+        TextHit(
+            m.group(1),
+            clean_reply(said.group(2) if said else para),
+            host.group(1) if host else None,
+            host.group(2) if host else None,
+            stage,
+        )
+    ]
+
+
+def dma_host(text: str) -> str | None:
+    """The host dma names as its own: "This is the DragonFly Mail Agent v0.13 at HOST."."""
+    m = re.search(r"This is the DragonFly Mail Agent \S+ at ([\w.-]+?)\.?\s*$", text, re.M)
+    return m.group(1) if m else None
+
+
 def gmail(text: str) -> list[TextHit]:
     """Gmail's notice: "Your message wasn't delivered to RCPT because …" and the response."""
     m = re.search(r"(?:wasn't|was not) delivered to\s+(" + _ADDR + r")", text)
@@ -268,6 +303,7 @@ _ORIGINAL_MARKERS = (
     _EXCHANGE_ORIGINAL,
     re.compile(r"^-+ ?Below this line is a copy of the message\.?\s*$", re.M),
     re.compile(r"^-+ This is a copy of the message, including all the headers\. -+\s*$", re.M),
+    re.compile(r"^Message headers follow\.\s*$", re.M),  # dma
     re.compile(
         r"^-+ ?(?:Original message|Original message follows|Returned message) -+\s*$", re.M | re.I
     ),

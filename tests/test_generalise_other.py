@@ -684,3 +684,41 @@ def test_an_internal_srs_resend_never_heads_the_diagnosis() -> None:
     lst = Situation("mailing-list", 4, (), (("list", "<dev.example.org>"),))
     h = headline((internal, lst), OutcomeFact(Outcome.UNKNOWN, (), None), ("dmarc=fail",))
     assert h.startswith("A mailing-list message")
+
+
+def test_a_dragonfly_mail_agent_bounce_is_read() -> None:
+    """dma (DragonFly BSD, Debian's dma) writes no DSN: "There was an error delivering your mail
+    to <rcpt>." and the remote's reply up to "Message headers follow."."""
+    raw = b"""\
+Received: from MAILER-DAEMON
+\tid e0720
+\tby df.sender.example (DragonFly Mail Agent v0.13);
+\tTue, 11 Jun 2024 18:02:02 +0900
+From: MAILER-DAEMON <>
+To: me@df.sender.example
+Subject: Mail delivery failed
+Date: Tue, 11 Jun 2024 18:02:02 +0900
+
+This is the DragonFly Mail Agent v0.13 at df.sender.example.
+
+There was an error delivering your mail to <you@rcpt.example>.
+
+mx.rcpt.example [198.51.100.27] did not like our final DATA:
+550 5.7.26 Unauthenticated email from sender.example is not accepted due to domain's DMARC policy.
+
+Message headers follow.
+
+Received: from root (uid 0)
+\t(envelope-from me@df.sender.example)
+\tid e06d1
+\tby df.sender.example (DragonFly Mail Agent v0.13);
+\tTue, 11 Jun 2024 18:02:00 +0900
+Subject: hello
+From: <me@df.sender.example>
+"""
+    a = analyze(raw)
+    assert a.ndr is not None and a.ndr.reporting_mta == "df.sender.example"
+    r = a.ndr.recipients[0]
+    assert r.address == "you@rcpt.example" and r.remote_mta == "mx.rcpt.example"
+    assert (r.status or r.diagnostic_status or "").startswith("5.7.26") or "5.7.26" in r.diagnostic
+    assert "ndr" in diagnose(a).labels()
