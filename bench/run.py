@@ -377,9 +377,11 @@ def console_only(delay: float, rounds: int, output: Path) -> None:
     dnsdir.mkdir()
     lab = start_lab_dns([LAB_ZONES, big_zones], dnsdir)
     proxy: Proxy | None = None
+    load = [os.getloadavg()]  # the machine is shared: say how busy it was
     try:
         proxy = Proxy(lab.nameservers[0], delay)
         data["console"] = console(proxy, hops300, rounds)
+        load.append(os.getloadavg())
     finally:
         if proxy is not None:
             proxy.stop()
@@ -390,6 +392,7 @@ def console_only(delay: float, rounds: int, output: Path) -> None:
         "machine": machine(),
         "delay_ms": delay * 1000,
         "rounds": rounds,
+        "load": load,
     }
     stored.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     write_results(data, output, argv=data["argv"], env=os.environ.copy())
