@@ -7,6 +7,7 @@ import re
 from headerlens.diagnosis.inputs import (
     entry,
     envelope,
+    first,
     foreign_account,
     receiver_fields,
     same_org,
@@ -36,11 +37,26 @@ def implicit_spoof(analysis: Analysis, dom: str) -> list[str]:
 def foreign_submission(analysis: Analysis) -> str | None:
     """An account of another organisation submitted it (below the entry), and nothing of the
     From domain vouched for it: that account's mail system sent it in the From domain's name."""
+    if not _rejected_by_receiver(analysis):
+        return None  # a sister domain sent through a colleague's account is not a spoof
     b = entry(analysis)
     for hop in submission_hops(analysis):
         if (b is None or hop.number < b.hop_number) and (foreign := foreign_account(analysis, hop)):
             return foreign
     return None
+
+
+def _rejected_by_receiver(analysis: Analysis) -> bool:
+    """The receiver did not take the message as clean: compauth=fail, an SCL of 5 or more in its
+    own fields, or replies sent to an unrelated free-mail mailbox."""
+    ca = stamp(analysis, "compauth")
+    if (ca is not None and ca.value == "fail") or reply_to_elsewhere(analysis):
+        return True
+    for f in receiver_fields(analysis, "x-ms-exchange-organization-scl"):
+        m = re.match(r"\s*(\d+)\s*$", f.value)
+        if m and int(m.group(1)) >= 5:
+            return True
+    return False
 
 
 def null_sender_elsewhere(analysis: Analysis, dom: str) -> str | None:
@@ -49,7 +65,7 @@ def null_sender_elsewhere(analysis: Analysis, dom: str) -> str | None:
     real bounce or auto-reply comes from a host of the domain it is written in (and Microsoft's
     auto-replies pass SPF for their HELO)."""
     b = entry(analysis)
-    if envelope(analysis) != "" or b is None or b.ip is None:
+    if envelope(analysis) != "" or b is None or b.ip is None or _automatic(analysis):
         return None
     host = b.helo or ""
     if not host or same_org(host, dom):
@@ -58,6 +74,15 @@ def null_sender_elsewhere(analysis: Analysis, dom: str) -> str | None:
         f"nothing authenticated {dom}; the envelope sender is empty (<>) and the sending host "
         f"{host} is another domain"
     )
+
+
+def _automatic(analysis: Analysis) -> bool:
+    """An auto-reply or a bounce says so (Auto-Submitted, RFC 3834 §5) or comes from the
+    mailer-daemon / postmaster: a hosted domain's out-of-office reply from its hoster's server
+    is not a spoof."""
+    auto = (first(analysis, "auto-submitted") or "").strip().lower()
+    local = (analysis.from_addr.address or "").split("@")[0].lower() if analysis.from_addr else ""
+    return (auto not in ("", "no")) or local in ("mailer-daemon", "postmaster")
 
 
 def own_workspace(analysis: Analysis, dom: str) -> bool:

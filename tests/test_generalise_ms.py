@@ -332,3 +332,23 @@ def test_safe_senders_flags_written_by_the_sender_are_not_the_recipients() -> No
         b"X-Microsoft-Antispam-Mailbox-Delivery: wl:1;pcwl:1;dest:J;\r\nFrom: Giveaway",
     )
     assert not any(f.code == "allowlist.not-honoured" for f in findings(analyze(raw)))
+
+
+def test_an_auto_reply_from_a_hosters_server_is_not_a_null_sender_spoof() -> None:
+    """A hosted domain's out-of-office reply leaves from its hoster's server with MAIL FROM <>
+    and says what it is (Auto-Submitted, RFC 3834)."""
+    raw = _null_sender("server123.hoster.example", "away@small-firm.example").replace(
+        b"Subject: voucher", b"Subject: Out of office\r\nAuto-Submitted: auto-replied"
+    )
+    assert "spoof" not in diagnose(analyze(raw)).labels()
+
+
+def test_an_account_of_a_sister_domain_on_clean_mail_is_not_called_a_spoof() -> None:
+    """Without any sign the receiver rejected it (compauth, SCL, a free-mail Reply-To), a
+    colleague's account sending for a sister domain is left alone."""
+    raw = (
+        _cpanel_submission("info@shop.example", "noreply@isp.example")
+        .replace(b"compauth=fail reason=001", b"compauth=pass reason=109")
+        .replace(b"X-MS-Exchange-Organization-SCL: 5", b"X-MS-Exchange-Organization-SCL: 1")
+    )
+    assert "spoof" not in diagnose(analyze(raw)).labels()
