@@ -8,22 +8,33 @@ The defaults follow the catalogue in research/reliability.md §4 and the RFC lim
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 
 
+class Outcome(enum.StrEnum):
+    """What happens at a limit that is not reported as a finding of its own."""
+
+    STOP = "-"  # the work stops there, silently (what is past the limit is not read)
+    TIMEOUT = "TIMEOUT rcode"
+    SERVFAIL = "SERVFAIL rcode"
+    PERMERROR = "permerror"  # SPF's own verdict for the record (RFC 7208 §4.6.4)
+    EXIT_2 = "exit 2"  # the command line refuses the option
+
+
 @dataclass(frozen=True, slots=True)
 class Budget:
     """One named limit: ``limit`` in ``unit``; ``code`` is the finding raised when it is hit, or
-    in words what happens instead when it is not reported as a finding (an rcode, an exit).
+    the Outcome when it is not reported as a finding (an rcode, an exit status).
     """
 
     name: str
     limit: int | float
     unit: str
-    code: Code | str
+    code: Code | Outcome
     enforced_in: str  # module that checks it
     why: str
 
@@ -66,23 +77,23 @@ LINE_OCTETS = Budget(
     "RFC 5322 §2.1.1: lines MUST be no more than 998 characters (a finding, not a cut-off)",
 )  # fmt: skip
 INT_DIGITS = Budget(
-    "digits converted to a number", 4300, "digits", "-", "headerlens.parsers.digits",
+    "digits converted to a number", 4300, "digits", Outcome.STOP, "headerlens.parsers.digits",
     "int() refuses longer digit strings (CVE-2020-10735's default); protocol fields pass their own smaller cap",
 )  # fmt: skip
 PASTE_SUMMARY_BYTES = Budget(
-    "pasted-summary search", 64 * 1024, "bytes", "-", "headerlens.parsers.pasteshape",
+    "pasted-summary search", 64 * 1024, "bytes", Outcome.STOP, "headerlens.parsers.pasteshape",
     "Gmail's 'Show original' summary sits at the top of a paste; only this much is searched for it",
 )  # fmt: skip
 PASTE_SUMMARY_LINES = Budget(
-    "pasted-summary lines", 40, "lines", "-", "headerlens.parsers.pasteshape",
+    "pasted-summary lines", 40, "lines", Outcome.STOP, "headerlens.parsers.pasteshape",
     "the summary has about a dozen rows; never look further than this",
 )  # fmt: skip
 QUOTED_PASTE_BYTES = Budget(
-    "quoted paste unquoted", 256 * 1024, "bytes", "-", "headerlens.parsers.pasteshape",
+    "quoted paste unquoted", 256 * 1024, "bytes", Outcome.STOP, "headerlens.parsers.pasteshape",
     "a '> '-quoted copy is a header paste (a few KB to ~100 KB); a larger input is left as it is",
 )  # fmt: skip
 JOIN_NOTES = Budget(
-    "unindented lines noted", 5, "lines", "input.unindented-continuation", "headerlens.parsers.headers",
+    "unindented lines noted", 5, "lines", Code.INPUT_UNINDENTED_CONTINUATION, "headerlens.parsers.headers",
     "each line joined to the field above it is a defect up to this; the rest are counted in one",
 )  # fmt: skip
 DKIM_SIGNATURES = Budget(
@@ -111,35 +122,35 @@ RSA_MAX_EXPONENT_BITS = Budget(
     "a huge exponent makes pure-Python pow() cost seconds; checked before verifying",
 )  # fmt: skip
 DNS_QUERY_TIMEOUT = Budget(
-    "DNS per-query timeout", 3.0, "seconds", "TIMEOUT rcode", "headerlens.dnsclient.resolver",
+    "DNS per-query timeout", 3.0, "seconds", Outcome.TIMEOUT, "headerlens.dnsclient.resolver",
     "one slow server must not stall the analysis",
 )  # fmt: skip
 DNS_TIMEOUT_OPTION = Budget(
-    "DNS --timeout option", 60.0, "seconds", "exit 2", "headerlens.dnsargs",
+    "DNS --timeout option", 60.0, "seconds", Outcome.EXIT_2, "headerlens.dnsargs",
     "the deadline grows to twice --timeout; inf, nan or huge values would switch it off",
 )  # fmt: skip
 DNS_DEADLINE = Budget(
-    "DNS deadline per analysis", 20.0, "seconds", "TIMEOUT rcode", "headerlens.dnsclient.resolver",
+    "DNS deadline per analysis", 20.0, "seconds", Outcome.TIMEOUT, "headerlens.dnsclient.resolver",
     "RFC 7208 §4.6.4 asks for at least 20 s for SPF; the whole analysis shares the window",
 )  # fmt: skip
 DNS_CONCURRENCY = Budget(
-    "DNS queries in flight", 16, "queries", "-", "headerlens.dnsclient.resolver",
+    "DNS queries in flight", 16, "queries", Outcome.STOP, "headerlens.dnsclient.resolver",
     "the resolver sends at most this many questions at once; the rest wait for a slot",
 )  # fmt: skip
 SPF_DNS_TERMS = Budget(
-    "SPF DNS-querying terms", 10, "terms", "permerror", "headerlens.evaluators.spf_eval",
+    "SPF DNS-querying terms", 10, "terms", Outcome.PERMERROR, "headerlens.evaluators.spf_eval",
     "RFC 7208 §4.6.4: the 11th DNS-querying term is a permerror",
 )  # fmt: skip
 SPF_VOID_LOOKUPS = Budget(
-    "SPF void lookups", 2, "lookups", "permerror", "headerlens.evaluators.spf_eval",
+    "SPF void lookups", 2, "lookups", Outcome.PERMERROR, "headerlens.evaluators.spf_eval",
     "RFC 7208 §4.6.4: more than two void lookups is a permerror",
 )  # fmt: skip
 SPF_MX_NAMES = Budget(
-    "SPF MX names per mx term", 10, "names", "permerror", "headerlens.evaluators.spf_eval",
+    "SPF MX names per mx term", 10, "names", Outcome.PERMERROR, "headerlens.evaluators.spf_eval",
     "RFC 7208 §4.6.4: an mx term whose MX answer holds more than 10 names is a permerror",
 )  # fmt: skip
 SPF_PTR_NAMES = Budget(
-    "SPF PTR names validated", 10, "names", "-", "headerlens.evaluators.spf_eval",
+    "SPF PTR names validated", 10, "names", Outcome.STOP, "headerlens.evaluators.spf_eval",
     "RFC 7208 §4.6.4: only the first 10 PTR names are validated; the rest are ignored",
 )  # fmt: skip
 CHECK_QUERIES = Budget(
@@ -155,7 +166,7 @@ SPF_OVERLAPS_LISTED = Budget(
     "duplicate or nested ranges are listed one by one up to this; the rest are counted in one line",
 )  # fmt: skip
 DMARC_WALK_QUERIES = Budget(
-    "DMARC tree-walk queries", 8, "queries", "-", "headerlens.evaluators.orgdomain",
+    "DMARC tree-walk queries", 8, "queries", Outcome.STOP, "headerlens.evaluators.orgdomain",
     "RFC 9989 §4.10: at most eight queries per DNS tree walk",
 )  # fmt: skip
 SPF_TXT_BYTES = Budget(
@@ -167,7 +178,7 @@ DKIM_TXT_BYTES = Budget(
     "an 8192-bit RSA key record is about 1.5 KB; a larger TXT record is not parsed as a key",
 )  # fmt: skip
 CNAME_DEPTH = Budget(
-    "CNAME depth", 16, "links", "SERVFAIL rcode", "dnspython (MAX_CHAIN)",
+    "CNAME depth", 16, "links", Outcome.SERVFAIL, "dnspython (MAX_CHAIN)",
     "dnspython stops chasing after 16 links within one answer; a loop ends as SERVFAIL",
 )  # fmt: skip
 
@@ -188,15 +199,15 @@ NDR_PARSE_BYTES = Budget(
     "a larger bounce is shown as a message, not read as a report (the MIME parse is the cost)",
 )  # fmt: skip
 SUMMARY_CELL_CHARS = Budget(
-    "ticket summary cell", 64, "characters", "-", "headerlens.report.summary",
+    "ticket summary cell", 64, "characters", Outcome.STOP, "headerlens.report.summary",
     "the widest from/by cell of the summary's hop table, so a hostile host name cannot stretch it",
 )  # fmt: skip
 EXPORT_NUMBERED = Budget(
-    "numbered export names tried", 999, "names", "-", "headerlens.tui.export",
+    "numbered export names tried", 999, "names", Outcome.STOP, "headerlens.tui.export",
     "an export never overwrites: name-2 ... name-999 are tried, then the export is refused",
 )  # fmt: skip
 EXPORT_VALUE_CHARS = Budget(
-    "exported value size", 4000, "characters", "-", "headerlens.textsafe",
+    "exported value size", 4000, "characters", Outcome.STOP, "headerlens.textsafe",
     "a ticket is read by people: a longer value is cut in Markdown/HTML exports, saying how much (catalogue K3); JSON keeps it whole",
 )  # fmt: skip
 

@@ -153,3 +153,11 @@ def test_the_json_schemas_list_every_code() -> None:
     ]
     assert len(listed) >= 3  # the report's defects and findings, the check's defects
     assert all(set(enum) == values for enum in listed)
+
+
+def test_every_limit_names_a_code_or_an_outcome() -> None:
+    from headerlens import budgets
+
+    assert all(isinstance(b.code, Code | budgets.Outcome) for b in budgets.ALL)
+    assert any(isinstance(b.code, Code) for b in budgets.ALL)
+    assert any(isinstance(b.code, budgets.Outcome) for b in budgets.ALL)
