@@ -161,3 +161,37 @@ def test_every_limit_names_a_code_or_an_outcome() -> None:
     assert all(isinstance(b.code, Code | budgets.Outcome) for b in budgets.ALL)
     assert any(isinstance(b.code, Code) for b in budgets.ALL)
     assert any(isinstance(b.code, budgets.Outcome) for b in budgets.ALL)
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+def _coded(value: object, depth: int = 0) -> list[tuple[Code, Severity]]:
+    """(code, severity) of every finding and defect inside an analysis or a verification."""
+    import dataclasses
+
+    out: list[tuple[Code, Severity]] = []
+    if depth > 8:
+        return out
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        code, severity = getattr(value, "code", None), getattr(value, "severity", None)
+        if isinstance(code, Code) and isinstance(severity, Severity):
+            out.append((code, severity))
+        for f in dataclasses.fields(value):
+            out += _coded(getattr(value, f.name), depth + 1)
+    elif isinstance(value, tuple | list):
+        for item in value:
+            out += _coded(item, depth + 1)
+    return out
+
+
+def test_no_instance_is_more_severe_than_its_code() -> None:
+    from tests.labverify import LAB, LoggingMemoryResolver, run_verify
+
+    seen: list[tuple[Code, Severity]] = []
+    for msg in sorted((LAB / "messages").iterdir()):
+        analysis, v = run_verify(msg, LoggingMemoryResolver())
+        seen += _coded(analysis) + _coded(v)
+    assert len({c for c, _ in seen}) > 20
+    worse = {(c.value, s.value) for c, s in seen if _RANK[s] > _RANK[c.severity]}
+    assert not worse

@@ -13,11 +13,12 @@ INFO, WARN, ERR = Severity.INFO, Severity.WARNING, Severity.ERROR
 class Code(enum.StrEnum):
     """Every finding and defect code, the only place a code string is written.
 
-    The value is the stable machine name scripts read in the JSON report (``spf.fail``...).
-    ``severity`` is the severity a finding or defect with this code usually has (the producer
-    may lower or raise it for one instance, e.g. a DMARC temperror is a warning where a
-    permerror is an error); ``short_title`` names the code in a few words; ``situation`` is the
-    diagnosis label (``headerlens.diagnosis.facts.LABELS``) the code is evidence of, if any.
+    The value is the stable machine name scripts read in the JSON report
+    (``spf.service-not-included``). ``severity`` is the highest severity a finding or defect
+    with this code has; the producer may lower it for one instance (a filter rating takes the
+    filter's own severity; a Date field in a non-standard but readable form is information).
+    ``short_title`` names the code in a few words; ``situation`` is the diagnosis label
+    (``headerlens.diagnosis.facts.LABELS``) the code is evidence of, if any.
     A new code is a new member here; the JSON Schemas list every code, so regenerate them
     (``scripts/json_schema.py``) and say so in CHANGELOG.md.
     """
@@ -388,7 +389,7 @@ class Code(enum.StrEnum):
     VENDOR_BAD_ITEM = "vendor.bad-item", WARN, "Unreadable vendor item"
     VENDOR_BAD_NUMBER = "vendor.bad-number", WARN, "Unreadable vendor number"
     VENDOR_NOT_RECEIVERS = "vendor.not-receivers", INFO, "Another party's filter rating"
-    VENDOR_RATING = "vendor.rating", WARN, "Filter rating"
+    VENDOR_RATING = "vendor.rating", ERR, "Filter rating"
     VERIFY_DNS_UNAVAILABLE = "verify.dns-unavailable", WARN, "DNS unavailable"
     VERIFY_INTERNAL_ERROR = "verify.internal-error", ERR, "Verification failed internally"
     VERIFY_OFFLINE = "verify.offline", INFO, "Not verified (offline)"
