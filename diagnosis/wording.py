@@ -78,6 +78,8 @@ def title(s: Situation) -> str:
         return "An allow list (Safe Senders / trusted senders) of the recipient overrode the filter: the message went to the Inbox although the filter judged it junk or failed authentication."
     if label == "junk":
         return f"{s.fact('receiver') or 'The final receiver'} filed it as {s.fact('outcome') or 'junk'} (its own verdict headers say so)."
+    if label == "phish-sim" and not s.fact("receiver"):
+        return "It carries a phishing-simulation vendor's mark, but only the sender's own text says so (anyone can write it): a simulation if your organisation runs one with that vendor, otherwise real phishing."
     if label == "phish-sim":
         return "A sanctioned phishing simulation (training message), not a real attack."
     if label == "compromised-account":
@@ -114,6 +116,8 @@ def fix(s: Situation) -> str:
         return "Any fix belongs to the list (From rewriting, re-signing, ARC sealing) or to receivers trusting the list's ARC, not to the author's DNS."
     if label == "allowlist-override":
         return "Remove the allow-list (Safe Senders / trusted sender) entry that matched; never allow-list a domain that others can spoof."
+    if label == "phish-sim" and not s.fact("receiver"):
+        return "Check that your organisation runs a simulation with this vendor; if not, handle it as real phishing. Either way, report it with the phishing-report button."
     if label == "phish-sim":
         return "No remediation: report it with the phishing-report button as the training expects."
     if label == "compromised-account":
@@ -188,8 +192,10 @@ def headline(
     by = {s.label: s for s in situations if not s.fact("internal")}
     cause = ""
     # a simulation only the sender's own text claims does not outrank a spoof
-    if "phish-sim" in by and (by["phish-sim"].fact("receiver") or "spoof" not in by):
+    if "phish-sim" in by and by["phish-sim"].fact("receiver"):
         cause = "A phishing simulation (training)"
+    elif "phish-sim" in by and "spoof" not in by:
+        cause = "Probably a phishing simulation (only the sender's own headers say so: check it is your organisation's)"
     elif "ndr" in by:
         n = by["ndr"]
         cause = f"A bounce: {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'})"

@@ -371,3 +371,21 @@ def test_a_helo_naming_a_service_gets_no_advice_to_authorise_it(line: str, lab_d
     assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
     for f in v.findings:
         assert "include:spf.protection.outlook.com" not in f.title + f.fix + f.detail, f
+
+
+# Red-team pass: a phish from the attacker's own domain (nothing to spoof) with an X-PhishMe
+# header it wrote itself was headlined "A phishing simulation (training)" and titled "not a real
+# attack", with "No remediation": the attacker chose the helpdesk's conclusion.
+def test_a_simulation_mark_only_the_sender_wrote_never_says_not_a_real_attack() -> None:
+    from headerlens.diagnosis import diagnose
+    from headerlens.diagnosis.findings import situation_finding
+
+    own = t2.RX + t2._with("X-PhishMe: Phishing_Training").replace(
+        "contoso.com", "contoso-payments.example"
+    ).replace("Contoso CEO", "Payments")
+    d = diagnose(analyze(own.encode()))
+    assert d.labels()[:1] == ("phish-sim",)
+    assert not d.headline.startswith("A phishing simulation")
+    sim = situation_finding(d.situations[0])
+    assert "not a real attack" not in sim.title
+    assert "No remediation" not in sim.fix
