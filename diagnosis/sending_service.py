@@ -69,7 +69,8 @@ def sending_service(analysis: Analysis) -> SendingHop | None:
 
     The reverse-DNS name the receiver confirmed for the client decides first
     (``*.outbound.protection.outlook.com``); otherwise the vendor of the hop just before the
-    boundary (e.g. Trend Micro's relay) does, when that line is the confirmed client's own. A
+    boundary (e.g. Trend Micro's relay) does, when that line is the confirmed client's own and
+    names one of the service's hosts (a product name in a line proves nothing). A
     HELO is the client's claim: an attacker's server can call itself Microsoft's, and asking
     the spoofed domain to include that service would authorise the attacker's next message.
     """
@@ -91,7 +92,11 @@ def sending_service(analysis: Analysis) -> SendingHop | None:
     if previous is None or name is None or not same_org(previous.received.by, name):
         return None
     for service in SERVICES:
-        if previous.vendor in service.vendors and service is not GOOGLE:
+        if (
+            previous.vendor in service.vendors
+            and service is not GOOGLE
+            and _host_in(previous.received.by, service.host_suffixes)
+        ):
             # Google is also the usual *receiver*; its internal hops don't prove it sent.
             return SendingHop(
                 service,

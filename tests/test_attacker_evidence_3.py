@@ -389,3 +389,22 @@ def test_a_simulation_mark_only_the_sender_wrote_never_says_not_a_real_attack() 
     sim = situation_finding(d.situations[0])
     assert "not a real attack" not in sim.title
     assert "No remediation" not in sim.fix
+
+
+def test_a_product_name_in_the_senders_own_line_gets_no_advice_to_authorise_a_service(
+    lab_dns: LabDns,
+) -> None:
+    # the receiver confirmed the client's reverse DNS (the attacker's own domain), and the line
+    # below, the client's own, is "by IMSVA01…": Trend Micro's on-premises product name, not a
+    # host of its hosted service, so nothing says the message left through that service
+    raw = (
+        f"Received: from mx.attacker.example (mx.attacker.example [{A}]) by mx.fabrikam.com "
+        f"(Postfix) with ESMTP id 4Q; {D}\r\n"
+        f"Received: from app (app [10.0.0.9]) by IMSVA01.attacker.example with ESMTP id 7; {D}\r\n"
+        + t2.BODY.replace("contoso.com", "northwindtraders.com")
+    )
+    a = analyze(raw.encode())
+    v = run_blocking(verify(a, _resolver(lab_dns)))
+    assert v.spf is not None and v.spf.verdict is SpfVerdict.FAIL
+    for f in v.findings:
+        assert "include:spf.hes.trendmicro.com" not in f.title + f.fix + f.detail, f
