@@ -47,7 +47,8 @@ def make_resolver(options: VerifyOptions) -> tuple[Resolver, str]:
     if options.offline:
         return OfflineResolver(), "offline"
     if options.snapshot is not None:
-        return SnapshotResolver(options.snapshot), f"snapshot {options.snapshot}"
+        # the file name only: the label goes into reports and tickets, a user's folders do not
+        return SnapshotResolver(options.snapshot), f"snapshot {options.snapshot.name}"
     servers = options.nameservers or None
     label = (
         ", ".join(format_server(h, p) for h, p in options.nameservers)
