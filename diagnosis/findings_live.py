@@ -10,6 +10,7 @@ from headerlens.diagnosis.findings_spf import spf_findings
 from headerlens.diagnosis.findings_where import check_from_domain, hop_of, where
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.codes import Code
+from headerlens.model.dns import Rcode
 from headerlens.model.verdicts import HEADERS_ONLY_WORDS, DkimResult, DkimVerdict, DmarcVerdict
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.selectorprivacy import recipient_addresses, tracking_selector
@@ -214,7 +215,7 @@ def _dns_trouble(v: Verification) -> list[Finding]:
     failed = [r for r in v.dns_log if r.temporary and not r.from_cache]
     if not failed:
         return []
-    causes = sorted({"timeout" if r.rcode == "TIMEOUT" else r.rcode for r in failed})
+    causes = sorted({"timeout" if r.rcode == Rcode.TIMEOUT else r.rcode for r in failed})
     names = ", ".join(dict.fromkeys(f"{r.name} {r.rdtype}" for r in failed[:5]))
     return [
         Finding(

@@ -13,6 +13,7 @@ import dataclasses
 
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.codes import Code
+from headerlens.model.dns import Rcode
 from headerlens.model.verification import Verification
 from headerlens.stamped import final_results
 
@@ -49,11 +50,11 @@ def blind_evidence(analysis: Analysis, v: Verification) -> tuple[str, ...]:
     vanished = [
         f"{r.name} {r.rdtype}: NXDOMAIN"
         for r in sent
-        if r.rcode == "NXDOMAIN" and r.name.lower().rstrip(".") in passing
+        if r.rcode == Rcode.NXDOMAIN and r.name.lower().rstrip(".") in passing
     ]
     if vanished:
         return tuple(dict.fromkeys(vanished))
-    if not any(r.rcode == "NOERROR" for r in sent) and any(r.rcode == "NXDOMAIN" for r in sent):
+    if not any(r.rcode == Rcode.NOERROR for r in sent) and any(r.rcode == Rcode.NXDOMAIN for r in sent):
         return (f"none of {len(sent)} queries got an answer (NXDOMAIN or no reply)",)
     return ()
 

@@ -26,7 +26,7 @@ from headerlens.domaincheck.spftree import check_spf_tree
 from headerlens.evaluators.spf_macro import client_ip, valid_check_domain
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
-from headerlens.model.dns import DnsRecord
+from headerlens.model.dns import DnsRecord, Rcode
 from headerlens.model.domaincheck import (
     DmarcCheck,
     DomainCheck,
@@ -63,7 +63,7 @@ class _QueryBudget:
             return DnsRecord(
                 name,
                 rdtype.strip().upper(),
-                "ERROR",
+                Rcode.ERROR,
                 error=f"not queried: this check's budget of {limit} DNS queries was spent",
             )
         self.made += 1

@@ -19,6 +19,7 @@ from headerlens.dnsclient.dnsproto import Resolver
 from headerlens.evaluators.dkimkey import pick_key_record
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
+from headerlens.model.dns import Rcode
 from headerlens.model.domaincheck import PublishRecord, SelectorCheck, SelectorState
 
 PROVIDERS = ("eop", "hes", "google")
@@ -88,7 +89,7 @@ async def check_selector(domain: str, selector: str, resolver: Resolver) -> Sele
                     Severity.ERROR,
                 )
             )
-        elif txt.rcode == "NXDOMAIN":
+        elif txt.rcode == Rcode.NXDOMAIN:
             state = SelectorState.MISSING
             problems.append(
                 Defect(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from headerlens.dnsclient.dnsproto import Resolver
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
-from headerlens.model.dns import DnsRecord
+from headerlens.model.dns import DnsRecord, Rcode
 from headerlens.model.mailrouting import (
     DnsblCheck,
     DnsblResult,
@@ -134,7 +134,7 @@ async def _mx_host(pref: int, host: str, resolver: Resolver, provider: str | Non
 async def check_mx(domain: str, resolver: Resolver, provider: str | None) -> MxCheck:
     """The domain's MX records, each host's addresses, and whether inbound reaches the provider."""
     mx = await resolver.query(domain, "MX")
-    if mx.rcode == "NXDOMAIN":
+    if mx.rcode == Rcode.NXDOMAIN:
         return MxCheck(
             domain,
             MxState.NXDOMAIN,
@@ -147,7 +147,7 @@ async def check_mx(domain: str, resolver: Resolver, provider: str | None) -> MxC
                 ),
             ),
         )
-    if mx.rcode != "NOERROR":
+    if mx.rcode != Rcode.NOERROR:
         return MxCheck(
             domain,
             MxState.DNS_ERROR,
@@ -297,9 +297,9 @@ async def _one_dnsbl(ip: str, zone: str, resolver: Resolver) -> DnsblResult:
     name = dnsbl_name(ip, zone)
     assert name is not None
     a = await resolver.query(name, "A")
-    if a.rcode == "NXDOMAIN" or (a.rcode == "NOERROR" and not a.answers):
+    if a.rcode == Rcode.NXDOMAIN or (a.rcode == Rcode.NOERROR and not a.answers):
         return DnsblResult(zone, name, DnsblState.NOT_LISTED, evidence=(a,))
-    if a.rcode != "NOERROR":
+    if a.rcode != Rcode.NOERROR:
         return DnsblResult(
             zone, name, DnsblState.ERROR, meanings=(f"no answer ({a.rcode})",), evidence=(a,)
         )
@@ -320,7 +320,7 @@ async def _one_dnsbl(ip: str, zone: str, resolver: Resolver) -> DnsblResult:
             evidence=(a,),
         )
     txt = await resolver.query(name, "TXT")
-    reason = " ".join(txt.answers) if txt.rcode == "NOERROR" else ""
+    reason = " ".join(txt.answers) if txt.rcode == Rcode.NOERROR else ""
     return DnsblResult(zone, name, DnsblState.LISTED, codes, meanings, reason, (a, txt))
 
 
@@ -333,7 +333,7 @@ async def check_dnsbl(
 
 
 def _texts(record: DnsRecord) -> tuple[str, ...]:
-    return record.answers if record.rcode == "NOERROR" else ()
+    return record.answers if record.rcode == Rcode.NOERROR else ()
 
 
 _DNS_ERROR = {

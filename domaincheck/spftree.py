@@ -19,7 +19,7 @@ from headerlens.evaluators.spf_eval import MAX_DNS_TERMS, MAX_VOID_LOOKUPS
 from headerlens.evaluators.spf_macro import finish_target, private_macros
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
-from headerlens.model.dns import DnsRecord
+from headerlens.model.dns import DnsRecord, Rcode
 from headerlens.model.domaincheck import SpfCheck, SpfNode, SpfNodeState, SpfRange
 from headerlens.model.spf import MacroToken, SpfMechanism, SpfRecord
 from headerlens.parsers.spfrecord import is_spf_version, oversized_record, parse_spf_record
@@ -41,7 +41,7 @@ def _plain(spec: str | None, tokens: tuple[MacroToken, ...]) -> str | None:
 
 def _void(record: DnsRecord) -> bool:
     """NXDOMAIN or NODATA: a void lookup (§4.6.4)."""
-    return record.rcode == "NXDOMAIN" or record.nodata
+    return record.rcode == Rcode.NXDOMAIN or record.nodata
 
 
 def _loop(domain: str, via: str, path: tuple[str, ...]) -> Defect | None:
@@ -129,7 +129,7 @@ class _Walk:
             return SpfNode(domain, via, SpfNodeState.NOT_FOLLOWED, problems=(note,))
         self.fetched += 1
         answer = await self.ask(domain, "TXT")
-        if answer.rcode == "NXDOMAIN":
+        if answer.rcode == Rcode.NXDOMAIN:
             return SpfNode(domain, via, SpfNodeState.NXDOMAIN, answer)
         if not answer.ok:  # NXDOMAIN was taken above: a temporary failure, or offline
             note = Defect(

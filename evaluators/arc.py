@@ -132,7 +132,7 @@ def _missing_keys(
         rec, key = records.get(name), keys.get(name)
         if rec is None or (key is not None and key.usable):
             continue
-        if rec.rcode == "NXDOMAIN":
+        if rec.rcode == Rcode.NXDOMAIN:
             why = "does not exist (NXDOMAIN)"
         elif not rec.answers:
             why = f"has no TXT record ({rec.rcode})"
@@ -255,7 +255,7 @@ def _explain(
 def _unsure(records: list[DnsRecord]) -> tuple[ArcResult, str] | None:
     """When a key lookup got no answer or was not made, a failing chain is unknown rather than
     "fail" (compare temperror for DKIM keys, RFC 8601 §2.7.1); the reason names the cause."""
-    offline = [r for r in records if r.rcode == "OFFLINE"]
+    offline = [r for r in records if r.rcode == Rcode.OFFLINE]
     if offline:
         names = ", ".join(r.name for r in offline)
         return (

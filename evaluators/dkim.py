@@ -37,7 +37,7 @@ from headerlens.evaluators.dkimsigcheck import (
 )
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
-from headerlens.model.dns import DnsRecord
+from headerlens.model.dns import DnsRecord, Rcode
 from headerlens.model.verdicts import DkimKey, DkimResult, DkimVerdict
 from headerlens.parsers.digits import ascii_int
 from headerlens.parsers.dkimcoverage import header_coverage, unsigned_instance_defects
@@ -81,13 +81,13 @@ def _no_key(
     sig: Sig, rec: DnsRecord, receipt: datetime | None, now: datetime
 ) -> tuple[DkimResult, str]:
     """The verdict when no usable key came back, and the rotation hint for old messages."""
-    if rec.rcode == "OFFLINE":
+    if rec.rcode == Rcode.OFFLINE:
         return (
             DkimResult.UNAVAILABLE,
             f"Not checked: offline, so the key {rec.name} was not looked up.",
         )
     if rec.temporary:
-        cause = "timeout" if rec.rcode == "TIMEOUT" else rec.rcode
+        cause = "timeout" if rec.rcode == Rcode.TIMEOUT else rec.rcode
         detail = f": {rec.error}" if rec.error else ""
         return (
             DkimResult.TEMPERROR,
@@ -95,7 +95,7 @@ def _no_key(
         )
     why = (
         "does not exist (NXDOMAIN)"
-        if rec.rcode == "NXDOMAIN"
+        if rec.rcode == Rcode.NXDOMAIN
         else f"has no TXT record ({rec.rcode})"
     )
     if len(rec.cname_chain) > 1:

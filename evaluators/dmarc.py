@@ -21,7 +21,7 @@ from headerlens.evaluators.orgdomain import (
 )
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
-from headerlens.model.dns import DnsRecord
+from headerlens.model.dns import DnsRecord, Rcode
 from headerlens.model.verdicts import Alignment, DmarcRecord, DmarcResult, DmarcVerdict, OrgDomain
 from headerlens.parsers.dmarcrecord import version_check
 
@@ -114,9 +114,9 @@ def start_notes(step: PolicyAt) -> list[Defect]:
 
 def _temp_text(rec: DnsRecord) -> str:
     """Why DMARC could not be decided, naming the DNS cause (timeout, SERVFAIL, offline...)."""
-    if rec.rcode == "OFFLINE":
+    if rec.rcode == Rcode.OFFLINE:
         return f"Not checked: offline, so {rec.name} was not looked up (no DNS queries were made)."
-    cause = rec.rcode.lower() if rec.rcode != "TIMEOUT" else "timeout"
+    cause = rec.rcode.lower() if rec.rcode != Rcode.TIMEOUT else "timeout"
     detail = f": {rec.error}" if rec.error else ""
     return (
         f"The DMARC lookup {rec.name} failed ({cause}{detail}), so the policy could not be "

@@ -33,7 +33,7 @@ from headerlens.evaluators.spf_eval import Abort, DnsQuestion, Outcome, Run
 from headerlens.evaluators.spf_macro import IPAddress, MacroContext, client_ip, finish_target
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
-from headerlens.model.dns import DnsRecord
+from headerlens.model.dns import DnsRecord, Rcode
 from headerlens.model.spf import SpfResult, SpfVerdict
 from headerlens.parsers.spfrecord import is_spf_version, oversized_record, parse_spf_record
 
@@ -248,7 +248,7 @@ class _Fetcher:
         try:
             record = await self.resolver.query(question.name, question.rdtype)
         except Exception as exc:  # a resolver that raises is a DNS failure: temperror, not a crash
-            record = DnsRecord(question.name, question.rdtype, "ERROR", error=str(exc))
+            record = DnsRecord(question.name, question.rdtype, Rcode.ERROR, error=str(exc))
         if self.prefetch:
             for child in plan_prefetch(record, self.ip, question.lookups):
                 self.start(child)

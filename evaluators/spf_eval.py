@@ -13,7 +13,7 @@ from headerlens.evaluators.spf_macro import valid_check_domain as _valid_domain
 from headerlens.evaluators.spf_path import EvalPath
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
-from headerlens.model.dns import DnsRecord
+from headerlens.model.dns import DnsRecord, Rcode
 from headerlens.model.spf import (
     MacroToken,
     SpfMatch,
@@ -73,7 +73,7 @@ class Outcome:
 
 def _void(record: DnsRecord) -> bool:
     """NXDOMAIN, or NOERROR with no answer: a "void lookup" (§4.6.4)."""
-    return record.rcode == "NXDOMAIN" or (record.ok and not record.answers)
+    return record.rcode == Rcode.NXDOMAIN or (record.ok and not record.answers)
 
 
 def _addresses(record: DnsRecord) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
@@ -216,7 +216,7 @@ class Run:
             self.step(domain, "(domain)", SpfOutcome.INFO, reason, path)
             return Outcome(SpfVerdict.NONE, reason)
         answer = yield from self.query(domain, "TXT")
-        if answer.rcode == "NXDOMAIN":
+        if answer.rcode == Rcode.NXDOMAIN:
             reason = f"{domain} does not exist (NXDOMAIN, §4.3)"
             self.step(domain, "(record)", SpfOutcome.INFO, reason, path)
             return Outcome(SpfVerdict.NONE, reason)

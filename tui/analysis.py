@@ -29,6 +29,7 @@ from textual.widgets.option_list import Option
 
 from headerlens.diagnosis import diagnose
 from headerlens.model import ActionKind, Analysis, Finding
+from headerlens.model.dns import Rcode
 from headerlens.model.verification import Verification
 from headerlens.textsafe import inert
 from headerlens.tui.authpanel import auth_text
@@ -289,7 +290,7 @@ class AnalysisScreen(Screen[None]):
             table.add_row(
                 safe(rec.name),
                 safe(rec.rdtype),
-                safe(rec.rcode, "hl.success.soft" if rec.rcode == "NOERROR" else "hl.error"),
+                safe(rec.rcode, "hl.success.soft" if rec.rcode == Rcode.NOERROR else "hl.error"),
                 safe(answer[:200]),
                 safe("" if rec.ttl is None else str(rec.ttl)),
                 safe(f"{rec.duration_ms:.0f}"),

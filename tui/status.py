@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from headerlens.model.dns import DnsRecord
+from headerlens.model.dns import DnsRecord, Rcode
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.report.verdicts import blind
 from headerlens.tui.safe import safe
 
-_FAILED_WORDS = {
-    "TIMEOUT": "timed out",
-    "MISSING": "not in the snapshot",
-    "ERROR": "could not be asked",
+_FAILED_WORDS: dict[str, str] = {
+    Rcode.TIMEOUT: "timed out",
+    Rcode.MISSING: "not in the snapshot",
+    Rcode.ERROR: "could not be asked",
 }
 
 
