@@ -152,7 +152,7 @@ def _content(
     """Diagnosis, facts, the Rejected section of a bounce, findings, re-verification, path,
     vendors."""
     d = diagnose(a, verification)
-    out = [*html_lines(d), "<ul>"]
+    out = [*html_lines(d), "<h2>Message</h2><ul>"]
     out += [f"<li><b>{k}:</b> {esc(v)}</li>" for k, v in facts(a)]
     out.append("</ul>")
     out += list(html_section(a, verification))

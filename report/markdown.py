@@ -141,6 +141,8 @@ def render_markdown(analysis: Analysis, verification: Verification | None = None
     out: list[str] = [f"# headerlens report: {md_escape(file_label(a.source_name))}", ""]
     diagnosis = diagnose(a, verification)
     out += markdown_lines(diagnosis)
+    # a heading of its own: after the Situations list, a bare list would continue it
+    out += ["## Message", ""]
     out += [f"- **{label}:** {md_escape(text)}" for label, text in facts(a)]
     if verification is not None:
         findings = verification.findings
