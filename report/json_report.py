@@ -45,7 +45,7 @@ from headerlens.report.ndr import Refusal, refusals
 from headerlens.stamped import final_results
 from headerlens.textsafe import json_text
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 """The contract's version: the minor number grows when fields are added, the major number when a
 field is renamed, removed or changes meaning. CHANGELOG.md lists every change."""
 

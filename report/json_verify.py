@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from headerlens.model import Finding
 from headerlens.model.dns import DnsRecord
+from headerlens.model.findings import Action, ActionKind
 from headerlens.model.mailrouting import DnsblCheck, DnsblResult, DnsblState
 from headerlens.model.ndr import NdrLink, WhoActs
 from headerlens.model.spf import SpfMatch, SpfOutcome, SpfResult, SpfStep, SpfVerdict
@@ -67,6 +68,17 @@ DNS_RECORD = Shape[DnsRecord](
 )
 EVIDENCE = Many(Obj(DNS_RECORD))
 
+NEXT_STEP = Shape[Action](
+    "next_step",
+    "What to do next about a finding: look at a hop, or check a domain's published records.",
+    (
+        P("kind", lambda a: a.kind, Choice(ActionKind)),
+        P("hop_number", lambda a: a.hop_number, OPT_INT, "for jump-to-hop"),
+        P("domain", lambda a: a.domain, OPT_TEXT, "for check-domain: headerlens check DOMAIN"),
+        P("provider", lambda a: a.provider, OPT_TEXT, "for check-domain: --provider (eop, hes...)"),
+    ),
+)
+
 FINDING = Shape[Finding](
     "finding",
     "One plain-language finding a helpdesk user can act on.",
@@ -78,6 +90,7 @@ FINDING = Shape[Finding](
         P("fix", lambda f: f.fix, TEXT, "may be empty"),
         P("hop_number", lambda f: f.hop_number, OPT_INT),
         P("header_index", lambda f: f.header_index, OPT_INT),
+        P("next_step", lambda f: f.next_step, Opt(Obj(NEXT_STEP)), "added in 1.1"),
     ),
 )
 FINDINGS = Many(Obj(FINDING))

@@ -105,7 +105,10 @@ def test_schemas_are_valid_draft_2020_12_and_closed() -> None:
 
 def test_schemas_are_installed_with_the_package() -> None:
     package = resources.files("headerlens.report")
-    for name, schema in (("report.schema.json", REPORT_SCHEMA), ("check.schema.json", CHECK_SCHEMA)):
+    for name, schema in (
+        ("report.schema.json", REPORT_SCHEMA),
+        ("check.schema.json", CHECK_SCHEMA),
+    ):
         assert json.loads(package.joinpath(name).read_text(encoding="utf-8")) == schema
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert '"headerlens.report" = ["*.schema.json"]' in pyproject
@@ -237,3 +240,19 @@ def test_a_document_that_breaks_the_schema_fails_the_test_that_built_it(
     monkeypatch.setattr(jsonshape.Const, "dump", lambda self, value: "9.9")  # not the const
     with pytest.raises(AssertionError, match="report breaks its JSON Schema"):
         _report("--offline", str(EXAMPLES / "eop-to-gmail-pass.eml"))
+
+
+@pytest.mark.dns
+def test_findings_say_their_next_step(lab_dns: LabDns) -> None:
+    # 1.1: a finding whose fix is a provider's records names the domain check to run
+    message = REPO / "tests" / "data" / "lab" / "messages" / "shared-onmicrosoft-dkim-unaligned.eml"
+    doc = _report("--resolver", f"{lab_dns.host}:{lab_dns.port}", str(message))
+    steps = [f["next_step"] for f in doc["findings"] if f["next_step"] is not None]
+    assert {
+        "kind": "check-domain",
+        "hop_number": None,
+        "domain": "tailspintoys.com",
+        "provider": "eop",
+    } in steps
+    hops = [s for s in steps if s["kind"] == "jump-to-hop"]
+    assert all(isinstance(s["hop_number"], int) and s["domain"] is None for s in hops)
