@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from headerlens.model import Analysis
+from headerlens.model.ndr import FailedRecipient, Rejecter
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,17 @@ class Report:
         return bool(self.status and self.status.startswith("5"))
 
 
+def _refuser(first: FailedRecipient | None) -> str | None:
+    """The server that refused, by name or IP; when the report names none but its own text
+    shows the sender's own server refused (a misconfigured 'Send mail as'), that."""
+    if first is None:
+        return None
+    named = first.remote_mta or first.remote_ip
+    if named is None and first.rejecter is Rejecter.SENDER_OWN:
+        return "the sender's own server"
+    return named
+
+
 def read_report(analysis: Analysis) -> Report | None:
     """The bounce facts, or None when analyze() did not recognise a non-delivery report."""
     ndr = analysis.ndr
@@ -45,7 +57,7 @@ def read_report(analysis: Analysis) -> Report | None:
     return Report(
         status=status,
         diagnostic=first.diagnostic if first else None,
-        remote_mta=(first.remote_mta or first.remote_ip) if first else None,
+        remote_mta=_refuser(first),
         reporting_mta=ndr.reporting_mta,
         final_recipient=first.address if first else None,
         actual_recipient=first.original_recipient if first else None,

@@ -722,3 +722,36 @@ From: <me@df.sender.example>
     assert r.address == "you@rcpt.example" and r.remote_mta == "mx.rcpt.example"
     assert (r.status or r.diagnostic_status or "").startswith("5.7.26") or "5.7.26" in r.diagnostic
     assert "ndr" in diagnose(a).labels()
+
+
+def test_a_bounce_refused_by_the_senders_own_server_says_so() -> None:
+    """Gmail's 'Send mail as' failure: the server that refused is the sender's own configured
+    SMTP server, not 'the remote server'."""
+    raw = b"""\
+Received: by 2002:ab2:1785::1 with SMTP id x5csp577194lqe; Thu, 26 Feb 2023 18:30:56 -0800 (PST)
+Return-Path: <>
+Content-Type: multipart/report; boundary="B2"; report-type=delivery-status
+To: me@google.example.com
+Auto-Submitted: auto-replied
+Date: Thu, 26 Feb 2023 18:30:56 -0800 (PST)
+From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
+Subject: Delivery Status Notification (Failure)
+X-Failed-Recipients: you@rcpt.example
+
+--B2
+Content-Type: text/plain; charset="UTF-8"
+
+** Message not delivered **
+
+You're sending this from a different address or alias using the 'Send mail as' feature. The settings for your 'Send mail as' account are misconfigured or out of date. Check those settings and try resending.
+
+Learn more here: https://support.google.com/mail/?p=CustomFromDenied
+
+The response was:
+
+Unspecified Error (SENT_SECOND_EHLO): Smtp server does not advertise AUTH capability
+
+--B2--
+"""
+    d = diagnose(analyze(raw))
+    assert "the sender's own server refused" in d.headline
