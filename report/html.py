@@ -12,6 +12,7 @@ from headerlens.model.verification import Verification, VerifyMode
 from headerlens.report.diagnosis import gap_before, html_lines
 from headerlens.report.html_stamps import stamps, written_by
 from headerlens.report.ndr import html_section
+from headerlens.report.verdicts import bar_line
 from headerlens.report.words import (
     coverage_sentence,
     dkim_words,
@@ -153,7 +154,8 @@ def _content(
     vendors."""
     d = diagnose(a, verification)
     out = [*html_lines(d), "<h2>Message</h2><ul>"]
-    out += [f"<li><b>{k}:</b> {esc(v)}</li>" for k, v in facts(a)]
+    rows = [("Verdicts", bar_line(a, verification)), *facts(a)]  # the console's verdict bar
+    out += [f"<li><b>{k}:</b> {esc(v)}</li>" for k, v in rows]
     out.append("</ul>")
     out += list(html_section(a, verification))
     out.append("<h2>Findings</h2>")

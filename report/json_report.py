@@ -222,6 +222,7 @@ REPORT: Shape[_Report] = Shape[_Report](
     ),
 )
 
+
 def report_dict(analysis: Analysis, verification: Verification | None = None) -> dict[str, Any]:
     """The JSON document as a dict: a short summary first, then the whole analysis."""
     return REPORT.dump(_Report(analysis, verification, diagnose(analysis, verification)))

@@ -49,7 +49,9 @@ class _Scalar(Kind):
 
     def dump(self, value: Any) -> Any:
         # bool is an int to Python, not to JSON Schema: an int property never takes a bool
-        if not isinstance(value, self.accept) or (self.json_type != "boolean" and isinstance(value, bool)):
+        if not isinstance(value, self.accept) or (
+            self.json_type != "boolean" and isinstance(value, bool)
+        ):
             raise TypeError(f"not a {self.json_type}: {value!r}")
         return value
 

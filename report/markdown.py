@@ -11,6 +11,7 @@ from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.provenance import describe_author
 from headerlens.report.diagnosis import gap_before, markdown_lines
 from headerlens.report.ndr import markdown_section
+from headerlens.report.verdicts import bar_line
 from headerlens.report.words import (
     coverage_sentence,
     dkim_words,
@@ -143,7 +144,8 @@ def render_markdown(analysis: Analysis, verification: Verification | None = None
     out += markdown_lines(diagnosis)
     # a heading of its own: after the Situations list, a bare list would continue it
     out += ["## Message", ""]
-    out += [f"- **{label}:** {md_escape(text)}" for label, text in facts(a)]
+    rows = [("Verdicts", bar_line(a, verification)), *facts(a)]  # the console's verdict bar
+    out += [f"- **{label}:** {md_escape(text)}" for label, text in rows]
     if verification is not None:
         findings = verification.findings
     else:

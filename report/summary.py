@@ -6,7 +6,7 @@ from headerlens import budgets
 from headerlens.diagnosis import diagnose
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.verification import Verification
-from headerlens.report.verdicts import verdict_line, verdict_pieces
+from headerlens.report.verdicts import bar_line, shown_message
 from headerlens.report.words import file_label, fmt_delay, utc_time
 from headerlens.textsafe import inert, short
 
@@ -64,14 +64,8 @@ def ticket_text(analysis: Analysis, verification: Verification | None) -> str:
     """The ticket summary with the verdict bar's words (report/verdicts.py), as the console's
     ``c``, its export dialog and ``report --format summary`` give it: for a bounce, the summary
     of the returned message, refused by the bounce."""
-    shown, v, bounce = analysis, verification, None
-    ndr = analysis.ndr
-    if ndr is not None and ndr.original is not None:
-        shown = ndr.original
-        v = verification.original if verification is not None else None
-        bounce = diagnose(analysis)
-    pieces = verdict_pieces(shown, v, diagnose(shown, v), bounce)
-    return ticket_summary(shown, v, verdict_line(pieces))
+    shown, v, _bounce = shown_message(analysis, verification)
+    return ticket_summary(shown, v, bar_line(analysis, verification))
 
 
 def ticket_summary(analysis: Analysis, verification: Verification | None, verdicts: str) -> str:

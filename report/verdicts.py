@@ -6,7 +6,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from headerlens.diagnosis import Diagnosis
+from headerlens.diagnosis import Diagnosis, diagnose
 from headerlens.diagnosis.facts import Outcome
 from headerlens.diagnosis.inputs import boundary_hop
 from headerlens.model import Analysis, Vendor
@@ -154,3 +154,21 @@ def verdict_pieces(
 def verdict_line(groups: list[list[Piece]]) -> str:
     """The bar as plain text (not yet inert: the receiving host's name is header text)."""
     return SEPARATOR.join("".join(p.text for p in group) for group in groups)
+
+
+def shown_message(
+    analysis: Analysis, verification: Verification | None
+) -> tuple[Analysis, Verification | None, Diagnosis | None]:
+    """What the bar describes: the message and its verification, and for a bounce the returned
+    message's, with the bounce's own diagnosis (where the mail went: refused)."""
+    ndr = analysis.ndr
+    if ndr is None or ndr.original is None:
+        return analysis, verification, None
+    v = verification.original if verification is not None else None
+    return ndr.original, v, diagnose(analysis)
+
+
+def bar_line(analysis: Analysis, verification: Verification | None) -> str:
+    """The console's verdict bar as one line of text (not yet inert), for any output."""
+    shown, v, bounce = shown_message(analysis, verification)
+    return verdict_line(verdict_pieces(shown, v, diagnose(shown, v), bounce))

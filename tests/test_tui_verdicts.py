@@ -14,7 +14,7 @@ from headerlens.dnsclient.options import VerifyOptions
 from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.app import HeaderlensApp
 from tests.dnslab import LabDns, SilentUdpPort
-from tests.labverify import NOW, LabCase, first_word, lab_cases
+from tests.labverify import NOW, LabCase, LoggingMemoryResolver, first_word, lab_cases
 from tests.misbehaving_dns import MisbehavingDns
 from tests.paths import EXAMPLES, REPO
 
@@ -159,3 +159,23 @@ async def test_the_bar_on_every_lab_story(lab_dns: LabDns, case: LabCase) -> Non
     if word is not None:
         assert dkim.startswith(f"DKIM {word}"), bar
     assert ": " in where or where.startswith("Rejected"), bar
+
+
+@pytest.mark.parametrize("name", ["eop-to-gmail-pass", "ndr-gmail-unauthenticated"])
+async def test_reports_carry_the_bar_the_console_shows(name: str) -> None:
+    """One wording of the verdicts: the Markdown and HTML reports' Verdicts row is the bar."""
+    import html
+
+    from headerlens.evaluators.verify import verify
+    from headerlens.model.verification import VerifyMode
+    from headerlens.report.render import render
+    from tests.labverify import load_analysis
+
+    path = EXAMPLES / f"{name}.eml"
+    options = VerifyOptions(offline=True)
+    _status, bar, _diagnosis, _tab = await _lines(path, options)
+    a = load_analysis(path)
+    v = await verify(a, LoggingMemoryResolver(), mode=VerifyMode.OFFLINE)
+    md = render(a, v, "md")
+    assert f"- **Verdicts:** {bar}\n" in md
+    assert f"<li><b>Verdicts:</b> {html.escape(bar)}</li>" in render(a, v, "html")
