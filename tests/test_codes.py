@@ -195,3 +195,11 @@ def test_no_instance_is_more_severe_than_its_code() -> None:
     assert len({c for c, _ in seen}) > 20
     worse = {(c.value, s.value) for c, s in seen if _RANK[s] > _RANK[c.severity]}
     assert not worse
+
+
+def test_a_defect_is_found_by_its_code() -> None:
+    """The console's 'not an email message' note reads the binary-input defect by its code."""
+    binary = analyze(b"%PDF-1.7\n" + bytes(range(256)) * 8)
+    found = binary.defect(Code.INPUT_BINARY)
+    assert found is not None and "binary" in found.message
+    assert analyze(b"Subject: x\r\n\r\n").defect(Code.INPUT_BINARY) is None

@@ -119,7 +119,7 @@ class HeaderlensApp(App[None]):
         """Analyse ``loaded`` and show the analysis screen (replacing a paste screen)."""
         analysis = analyze(loaded.data, source_name=loaded.name, kind=loaded.kind)
         if not analysis.headers and analysis.ndr is None:  # a bounce's text alone is fine
-            binary = next((d for d in analysis.defects if d.code == Code.INPUT_BINARY), None)
+            binary = analysis.defect(Code.INPUT_BINARY)
             message = inert(
                 f"{loaded.name}: {binary.message}"
                 if binary is not None

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from headerlens.model.auth import ARCSet, AuthResults, DKIMSignature, ReceivedSPF
+from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, InputKind
 from headerlens.model.provenance import Provenance
 from headerlens.model.received import Chain
@@ -52,6 +53,10 @@ class Analysis:
     defects: tuple[Defect, ...] = ()
     ndr: NonDelivery | None = None  # set when the message is a non-delivery report
     provenance: Provenance = _UNATTRIBUTED  # who wrote each header field
+
+    def defect(self, code: Code) -> Defect | None:
+        """The first defect of the message with ``code``, or None."""
+        return next((d for d in self.defects if d.code is code), None)
 
     @property
     def has_body(self) -> bool:
