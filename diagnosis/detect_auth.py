@@ -275,7 +275,9 @@ def spoof(
 ) -> Situation | None:
     """The From domain was not authenticated and the sending infrastructure is not its own.
     ``unconfirmed`` is a list or forward only the message's fields name: it explains nothing,
-    but the spoof is then stated as possible (a relay that broke authentication looks the same)."""
+    but the spoof is then stated as possible (a relay that broke authentication looks the same).
+    Where nothing decided DMARC and nothing else failed there is no spoof to state: see
+    ``unchecked_relay``."""
     if report is not None:
         return _ndr_spoof(report)
     dom = _from_domain(analysis)
@@ -312,11 +314,8 @@ def spoof(
                 f"From is the recipient's own address ({analysis.from_addr.address if analysis.from_addr else ''}) but the message came from outside unauthenticated"
             )
     undecided = unconfirmed is not None and not dmarc_decided(analysis, verification)
-    if undecided and not ev:
-        ev.append(
-            f"nothing decided DMARC for {dom}: no verdict of the final receiver's and no "
-            "re-verification"
-        )
+    # nothing decided DMARC and nothing else failed: that is no evidence of a spoof; the relay
+    # stays what the message's own fields claim, marked unchecked (see unchecked_relay)
     if not ev:
         return None
     if unconfirmed is not None:
@@ -344,6 +343,32 @@ def spoof(
     return Situation("spoof", b.hop_number if b else None, tuple(ev), tuple(facts))
 
 
+def unchecked_relay(
+    analysis: Analysis, verification: Verification | None, relay: Situation
+) -> Situation:
+    """``relay`` (a list or forward only the message's own fields name) when nothing decided
+    whether the message is authentic: no DMARC verdict of the final receiver's, no
+    re-verification that decided DMARC, and no other sign of a spoof. It stays what those fields
+    claim, with facts saying that nothing checked it: neither a spoof nor a genuine copy."""
+    if verification is not None:
+        why, rerun = "the re-verification did not decide DMARC", "re-run the check when DNS answers"
+    elif any(stamps(analysis, m) for m in ("spf", "dkim", "dmarc", "arc", "compauth")):
+        why, rerun = "no DMARC verdict from the receiver, not re-verified", "re-run with DNS"
+    else:
+        why, rerun = "offline, no verdict from the receiver", "re-run with DNS"
+    kind = "list" if relay.label in ("mailing-list", "google-groups") else "forwarder"
+    facts = [
+        ("unchecked", why),
+        ("rerun", rerun),
+        ("relay", relay_name(analysis, relay)),
+        ("relay-kind", kind),
+    ]
+    if dom := _from_domain(analysis):
+        facts.append(("domain", dom))
+    ev = f"nothing decided DMARC for {dom or 'the From domain'}: {why}"
+    return Situation(relay.label, relay.hop_number, (*relay.evidence, ev), relay.facts + tuple(facts))
+
+
 def relay_confirmed(analysis: Analysis) -> bool:
     """Something the receiver wrote shows that a relay re-sent the message and vouched for it:
     it accepted the message on the relay's ARC seal (compauth reason 130), or no hop came from
@@ -361,7 +386,9 @@ def relay_name(analysis: Analysis, relay: Situation) -> str:
             r"@([\w.-]+)", " ".join(f.value for f in fields(analysis, "resent-from"))
         )
         return named[0].lower() if named else ""
-    return (relay.fact("list") or relay.fact("forwarder") or "").strip("<> ")
+    value = relay.fact("list") or relay.fact("forwarder") or ""
+    bracketed = re.search(r"<([^<>\s]+)>", value)  # "Developers <dev.lists.example.org>"
+    return bracketed.group(1) if bracketed else value.strip("<> ")
 
 
 def dmarc_decided(analysis: Analysis, verification: Verification | None) -> bool:

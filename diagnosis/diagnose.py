@@ -39,7 +39,8 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     # was decided or the receiver's reverse DNS ties the client to the relay. An enforced failure
     # is explained only by the receiver's acceptance on ARC (or no hop from outside): a sender
     # can run a list on its own domain. Unexplained, the spoof is "possible" (DMARC undecided,
-    # relay untied) or holds "unless" the tied relay really re-sent the From domain's message.
+    # relay untied, another sign of a spoof) or holds "unless" the tied relay really re-sent the
+    # From domain's message.
     # A forward only inferred from the receiver's stamps (detect_forward) explains no spoof away.
     named = fwd if report is None and (fwd is None or not fwd.fact("probable")) else None
     relay = lst or named
@@ -53,8 +54,21 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         )
     )
     unconfirmed = relay if relay is not None and not relayed and (tied or not decided) else None
+    spoof = detect_auth.spoof(analysis, verification, report, own, relayed, unconfirmed)
+    # Nothing checked (no DMARC verdict of the receiver's, none re-verified) and nothing else
+    # failed: no spoof is shown, and the relay explains nothing either; it stays what the
+    # message's own fields claim, marked unchecked.
+    if (
+        spoof is None
+        and report is None
+        and unconfirmed is not None
+        and not decided
+        and detect_auth.aligned_pass(analysis) is None
+    ):
+        marked = detect_auth.unchecked_relay(analysis, verification, unconfirmed)
+        lst, fwd = (marked, fwd) if unconfirmed is lst else (lst, marked)
     found += [
-        detect_auth.spoof(analysis, verification, report, own, relayed, unconfirmed),
+        spoof,
         comp,
         fwd,
         lst,

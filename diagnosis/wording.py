@@ -30,9 +30,19 @@ def _arc_how(s: Situation) -> str:
     return "compauth reason 130" if "compauth" in (s.fact("arc") or "") else "dis=NONE arc=pass"
 
 
+def _unchecked_title(s: Situation) -> str:
+    """A list or forward only the message's own headers name, with nothing checked."""
+    kind = "Mailing-list message" if s.fact("relay-kind") == "list" else "Forwarded message"
+    by = "the list" if s.fact("relay-kind") == "list" else "the forwarder"
+    relay = f" ({s.fact('relay')})" if s.fact("relay") else ""
+    return f"{kind}{relay} by its own headers: nothing checked its authenticity ({s.fact('unchecked')}), so whether {by} re-sent a genuine message from {_dom(s)} or a sender wrote those headers is open; they explain no failure."
+
+
 def title(s: Situation) -> str:
     """One sentence stating the situation."""
     label = s.label
+    if s.fact("unchecked"):
+        return _unchecked_title(s)
     if label == "spoof":
         pol = s.fact("policy")
         tail = f" (its DMARC policy: {_POLICY.get(pol, pol)})" if pol else ""
@@ -100,6 +110,11 @@ def title(s: Situation) -> str:
 def fix(s: Situation) -> str:
     """What to do, written for this situation (empty when nothing needs doing)."""
     label = s.label
+    if s.fact("unchecked"):
+        genuine = "list copy" if s.fact("relay-kind") == "list" else "forward"
+        rerun = s.fact("rerun") or "re-run with DNS"
+        rerun += " (not --offline)" if rerun == "re-run with DNS" else ""
+        return f"Nothing to fix yet: {rerun} to check SPF, DKIM and DMARC. A genuine {genuine} that fails is the {s.fact('relay-kind') or 'relay'}'s to fix (From rewriting, SRS, ARC sealing); a spoof is nothing to fix at {_dom(s)}."
     if label == "spoof" and (relay := s.fact("relay")):
         return f"If {relay} is a {s.fact('relay-kind') or 'relay'} you know, the fix belongs there (From rewriting, SRS, ARC sealing) or to trusting its ARC; otherwise nothing to fix at {_dom(s)}: block or report the message."
     if label == "spoof":
@@ -184,6 +199,18 @@ def _unnamed(s: Situation) -> str:
     return f"the unnamed server of stamp {s.hop_number}" if s.hop_number else "an unnamed server"
 
 
+def _unchecked_cause(s: Situation) -> str:
+    """The headline of a list or forward that only its own headers name, nothing checked."""
+    relay = s.fact("relay")
+    if s.fact("relay-kind") == "list":
+        what, genuine = (f"the list {relay}" if relay else "a list"), "a genuine list copy"
+        cause = f"A message from {what}"
+    else:
+        genuine = "a genuine forward"
+        cause = f"A message forwarded by {relay}" if relay else "A forwarded message"
+    return f"{cause}, by its own headers; nothing checked its authenticity ({s.fact('unchecked')}): {s.fact('rerun') or 're-run with DNS'} to tell {genuine} from a spoof"
+
+
 def headline(
     situations: tuple[Situation, ...], outcome: OutcomeFact, stamped: tuple[str, ...] = ()
 ) -> str:
@@ -217,6 +244,8 @@ def headline(
         cause = f"A spoof of {_dom(by['spoof'])}; nothing to fix there"
     elif "compromised-account" in by:
         cause = "Probably sent from a taken-over account at the sending domain"
+    elif unchecked := next((s for s in by.values() if s.fact("unchecked")), None):
+        cause = _unchecked_cause(unchecked)
     elif "forward-srs" in by or "forward-nosrs" in by:
         probable = (by.get("forward-nosrs") or by["forward-srs"]).fact("probable")
         cause = "Probably a forwarded message" if probable else "A forwarded message"
