@@ -72,7 +72,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         comp,
         fwd,
         lst,
-        detect_auth.google_groups(analysis),
+        _claimed(detect_auth.google_groups(analysis), lst),
     ]
     if forged:
         hop = min(forged)
@@ -102,3 +102,10 @@ def _own(s: Situation) -> bool:
         or " is the From domain's own server" in e
         for e in s.evidence
     )
+
+
+def _claimed(group: Situation | None, lst: Situation | None) -> Situation | None:
+    """A Google Group that, like its list, only the message's own headers name (nothing checked)."""
+    if group is None or lst is None or not lst.fact("unchecked"):
+        return group
+    return Situation(group.label, group.hop_number, group.evidence, (*group.facts, ("claimed", "yes")))

@@ -78,6 +78,8 @@ def title(s: Situation) -> str:
             else ""
         )
         return f"Mailing-list message ({s.fact('list') or 'list headers present'}): the list server re-sent it, which changes what SPF, DKIM and DMARC can prove.{arc}"
+    if label == "google-groups" and s.fact("claimed"):
+        return "The list is a Google Group by its own headers: nothing checked that Google re-sent it."
     if label == "google-groups":
         return "The list is a Google Group: Google re-sent it and sealed ARC."
     if label == "ndr":
@@ -127,6 +129,8 @@ def fix(s: Situation) -> str:
         return "Fix at the forwarder, not at the author's domain: rewrite the envelope (SRS), seal ARC, or keep the author's DKIM signature intact; the final receiver can trust the forwarder's ARC."
     if label == "mailing-list" and s.fact("inbound"):
         return "The list host's own inbound check stamped these verdicts, before the list re-sent anything: a failure there is about how the author's side sent the post, so any fix is on that side, not at the list."
+    if label == "google-groups" and s.fact("claimed"):
+        return ""  # the list's own situation says what to do
     if label in ("mailing-list", "google-groups"):
         return "Any fix belongs to the list (From rewriting, re-signing, ARC sealing) or to receivers trusting the list's ARC, not to the author's DNS."
     if label == "allowlist-override":
