@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import inspect
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from textual.widgets import Input, TextArea
 
 from tests.dnslab import (
     LAB_ZONES,
@@ -24,6 +27,32 @@ def json_contract() -> Iterator[list[str]]:
     (tests/jsoncontract.py); the value lists the documents checked so far."""
     with validating() as checked:
         yield checked
+
+
+@pytest.fixture
+def snap_compare(snap_compare: Callable[..., bool]) -> Callable[..., bool]:
+    """pytest-textual-snapshot's ``snap_compare`` with every text field's cursor held steady.
+
+    A focused Input or TextArea blinks its cursor on a timer, so a picture would depend on the
+    moment it is taken (and on the machine's load). After the test's own ``run_before`` the blink
+    is turned off, which leaves the cursor drawn: every run takes the same picture.
+    """
+
+    def compare(app: Any, *args: Any, run_before: Any = None, **kwargs: Any) -> bool:
+        async def steady(pilot: Any) -> None:
+            if run_before is not None:
+                result = run_before(pilot)
+                if inspect.isawaitable(result):
+                    await result
+            for field in pilot.app.screen.query(Input):
+                field.cursor_blink = False
+            for area in pilot.app.screen.query(TextArea):
+                area.cursor_blink = False
+            await pilot.pause()
+
+        return snap_compare(app, *args, run_before=steady, **kwargs)
+
+    return compare
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -312,10 +312,5 @@ def test_screen_snapshot_with_message_fields(
 
     async def open_check(pilot: Any) -> None:
         await _open_check(pilot.app, pilot)
-        # A focused Input's cursor blinks on a timer: with the blink on, the picture depends on
-        # when the screenshot is taken. A steady cursor makes the snapshot the same every run.
-        for field in pilot.app.screen.query(Input):
-            field.cursor_blink = False
-        await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=open_check)

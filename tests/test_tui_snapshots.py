@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
 
 from headerlens.dnsclient.options import VerifyOptions
 from headerlens.tui.app import HeaderlensApp
@@ -36,13 +35,6 @@ def _then(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
         if keys:
             await pilot.press(*keys)
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        # A focused text field's cursor blinks on a timer, so the picture would depend on when it
-        # is taken: a steady cursor makes every run draw the same.
-        for field in pilot.app.screen.query(Input):
-            field.cursor_blink = False
-        for area in pilot.app.screen.query(TextArea):
-            area.cursor_blink = False
         await pilot.pause()
 
     return run_before
