@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from headerlens.diagnosis import delays, detect_auth, detect_signals, wording
+from headerlens.diagnosis import (
+    auth_state,
+    delays,
+    detect_auth,
+    detect_relay,
+    detect_signals,
+    wording,
+)
 from headerlens.diagnosis.facts import LABELS, Diagnosis, Situation
 from headerlens.diagnosis.inputs import final_stamps
 from headerlens.diagnosis.ndr import read_report
@@ -25,13 +32,13 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         gaps += (held,) if held is not None else ()
     note = delays.date_note(analysis, frozenset(forged))
     found: list[Situation | None] = [detect_signals.phish_sim(analysis), detect_auth.ndr(report)]
-    lst = detect_auth.mailing_list(analysis)
-    fwd = detect_auth.forward(analysis, report)
+    lst = detect_relay.mailing_list(analysis)
+    fwd = detect_relay.forward(analysis, report)
     comp = detect_signals.compromised(analysis, out, lst is not None)
     # The submission lines below the entry hop are the sender's text: they make a taken-over
     # account of the From domain's own only while nothing decided that its DMARC failed (such
     # an account sends through the domain's own servers, which authenticate it).
-    if comp is not None and _own(comp) and detect_auth.dmarc_failed(analysis, verification):
+    if comp is not None and _own(comp) and auth_state.dmarc_failed(analysis, verification):
         comp = None
     own = comp is not None and _own(comp)
     # A list or forwarder the message's own fields name (List-Id, Resent-*, an SRS envelope)
@@ -44,13 +51,13 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     # A forward only inferred from the receiver's stamps (detect_forward) explains no spoof away.
     named = fwd if report is None and (fwd is None or not fwd.fact("probable")) else None
     relay = lst or named
-    tied = detect_auth.relay_tied(analysis, relay)
-    decided = detect_auth.dmarc_decided(analysis, verification)
-    relayed = detect_auth.arc_acceptance(analysis) is not None or (
+    tied = detect_relay.relay_tied(analysis, relay)
+    decided = auth_state.dmarc_decided(analysis, verification)
+    relayed = auth_state.arc_acceptance(analysis) is not None or (
         relay is not None
         and (
-            detect_auth.relay_confirmed(analysis)
-            or (not detect_auth.enforced_dmarc_fail(analysis, verification) and (decided or tied))
+            detect_relay.relay_confirmed(analysis)
+            or (not auth_state.enforced_dmarc_fail(analysis, verification) and (decided or tied))
         )
     )
     unconfirmed = relay if relay is not None and not relayed and (tied or not decided) else None
@@ -63,16 +70,16 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         and report is None
         and unconfirmed is not None
         and not decided
-        and detect_auth.aligned_pass(analysis) is None
+        and auth_state.aligned_pass(analysis) is None
     ):
-        marked = detect_auth.unchecked_relay(analysis, verification, unconfirmed)
+        marked = detect_relay.unchecked_relay(analysis, verification, unconfirmed)
         lst, fwd = (marked, fwd) if unconfirmed is lst else (lst, marked)
     found += [
         spoof,
         comp,
         fwd,
         lst,
-        _claimed(detect_auth.google_groups(analysis), lst),
+        _claimed(detect_relay.google_groups(analysis), lst),
     ]
     if forged:
         hop = min(forged)
@@ -108,4 +115,6 @@ def _claimed(group: Situation | None, lst: Situation | None) -> Situation | None
     """A Google Group that, like its list, only the message's own headers name (nothing checked)."""
     if group is None or lst is None or not lst.fact("unchecked"):
         return group
-    return Situation(group.label, group.hop_number, group.evidence, (*group.facts, ("claimed", "yes")))
+    return Situation(
+        group.label, group.hop_number, group.evidence, (*group.facts, ("claimed", "yes"))
+    )

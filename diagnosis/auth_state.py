@@ -1,0 +1,103 @@
+"""What the final receiver's stamps and the re-verification decide: alignment, ARC, DMARC."""
+
+from __future__ import annotations
+
+import re
+
+from headerlens.diagnosis.inputs import envelope, same_org, stamp, stamps
+from headerlens.model import Analysis
+from headerlens.model.verdicts import DmarcResult
+from headerlens.model.verification import Verification
+
+_POLICY = re.compile(r"\bp=(reject|quarantine|none)\b", re.IGNORECASE)
+# The receiver let a DMARC failure through on ARC: "dis=NONE arc=pass" in its dmarc= comment.
+_ARC_OVERRIDE = re.compile(r"\bdis=none\b.*\barc=pass\b|\barc=pass\b.*\bdis=none\b", re.IGNORECASE)
+
+
+def from_domain(analysis: Analysis) -> str | None:
+    """The author domain; the final receiver's header.from when From could not be parsed."""
+    dom = analysis.from_addr.domain if analysis.from_addr else None
+    if not dom:
+        d = stamp(analysis, "dmarc")
+        dom = d.result.prop("header.from") if d is not None else None
+    return dom.rstrip(".").lower() if dom else None
+
+
+def aligned_pass(analysis: Analysis) -> str | None:
+    """Evidence that an identifier aligned with the From domain passed at the final receiver."""
+    dom = from_domain(analysis)
+    for s in stamps(analysis, "dkim"):
+        d = s.result.prop("header.d") or s.result.prop("header.i")
+        if s.value == "pass" and same_org(d, dom):
+            return s.quote()
+    spf = stamp(analysis, "spf")
+    if spf is not None and spf.value == "pass":
+        mf = spf.result.prop("smtp.mailfrom") or envelope(analysis)
+        if same_org(mf, dom):
+            return spf.quote()
+    return None
+
+
+def arc_acceptance(analysis: Analysis) -> str | None:
+    """The final receiver accepted the message on the relay's ARC seal although DMARC failed:
+    Microsoft's compauth reason 130, or Gmail's dmarc=fail with "dis=NONE arc=pass" (the policy
+    not applied because ARC passed)."""
+    ca = stamp(analysis, "compauth")
+    if ca is not None and ca.result.reason == "130":
+        return ca.quote()
+    d = stamp(analysis, "dmarc")
+    m = _ARC_OVERRIDE.search(" ".join(d.result.comments)) if d is not None else None
+    if d is not None and d.value == "fail" and m is not None:
+        return f"{d.quote()} ({m.group(0)})"
+    return None
+
+
+def policy(analysis: Analysis, verification: Verification | None) -> str | None:
+    d = stamp(analysis, "dmarc")
+    if d is not None:
+        action = dict(d.result.extras).get("action")
+        m = _POLICY.search(" ".join(d.result.comments))
+        if m:
+            return m.group(1).lower()
+        if d.value == "none":  # no DMARC record: action=none is not a policy
+            return "no-record"
+        if action:
+            return action.lower()
+    if verification is not None and verification.dmarc is not None:
+        rec = verification.dmarc.record
+        if rec is not None:
+            return rec.effective_p
+    return None
+
+
+def dmarc_decided(analysis: Analysis, verification: Verification | None) -> bool:
+    """The final receiver stamped a DMARC verdict, or the re-verification reached one."""
+    d = stamp(analysis, "dmarc")
+    if d is not None and d.value in ("pass", "fail", "none"):
+        return True
+    return (
+        verification is not None
+        and verification.dmarc is not None
+        and verification.dmarc.result in (DmarcResult.PASS, DmarcResult.FAIL, DmarcResult.NONE)
+    )
+
+
+def reverified(verification: Verification | None) -> bool:
+    return verification is not None and (verification.spf is not None or bool(verification.dkim))
+
+
+def dmarc_failed(analysis: Analysis, verification: Verification | None) -> bool:
+    """DMARC failed, as the final receiver stamped it or as re-verified."""
+    d = stamp(analysis, "dmarc")
+    return (d is not None and d.value == "fail") or (
+        verification is not None
+        and verification.dmarc is not None
+        and verification.dmarc.result is DmarcResult.FAIL
+    )
+
+
+def enforced_dmarc_fail(analysis: Analysis, verification: Verification | None) -> bool:
+    """DMARC failed under p=reject or p=quarantine: the From domain asks receivers not to take
+    the message."""
+    failed = dmarc_failed(analysis, verification)
+    return failed and policy(analysis, verification) in ("reject", "quarantine")
