@@ -9,7 +9,9 @@ from headerlens.diagnosis.allowlist import allow_not_honoured
 from headerlens.diagnosis.findings import reconcile
 from headerlens.diagnosis.findings_live import live_findings
 from headerlens.diagnosis.findings_resolver import guard_dns_advice
+from headerlens.diagnosis.inputs import same_org, stamps
 from headerlens.diagnosis.replyto import freemail_fix
+from headerlens.diagnosis.sending_service import sending_service
 from headerlens.model import Analysis, AuthResults, Defect, Finding, Hop, Severity
 from headerlens.model.codes import Code
 from headerlens.model.verification import Verification
@@ -73,9 +75,7 @@ def _stamped(analysis: Analysis) -> list[Finding]:
                 ip = analysis.chain.boundary.ip if analysis.chain.boundary else None
                 mf = r.prop("smtp.mailfrom") or "the envelope sender"
                 sentence = f"{who} stamped spf={result}: {ip or 'the sending IP'} is not authorised by the SPF record of {mf}."
-                fix = freemail_fix(mf) or (
-                    "Add the sending service (include: or ip4:/ip6:) to the sender domain's SPF record, or send through a listed server."
-                )
+                fix = freemail_fix(mf) or _spf_fail_fix(analysis, mf, ip)
                 sev = Severity.ERROR if result == "fail" else Severity.WARNING
             elif method == "dkim" and result not in ("pass", "none"):
                 d = r.prop("header.d") or r.prop("header.i") or "the signer"
@@ -112,6 +112,28 @@ def _stamped(analysis: Analysis) -> list[Finding]:
                     )
                 )
     return out
+
+
+def _spf_fail_fix(analysis: Analysis, mail_from: str, ip: str | None) -> str:
+    """Advise adding the server to SPF only when something shows the domain sends through it:
+    an aligned DKIM pass at the final receiver, or a recognised sending service at the boundary.
+    Otherwise the same failure is what a forgery looks like, and "add it" would authorise it."""
+    dom = mail_from.rpartition("@")[2].rstrip(".").lower()
+    generic = "Add the sending service (include: or ip4:/ip6:) to the sender domain's SPF record, or send through a listed server."
+    if "." not in dom:  # "the envelope sender": nothing named to advise about
+        return generic
+    signed = any(
+        s.value == "pass" and same_org(s.result.prop("header.d") or s.result.prop("header.i"), dom)
+        for s in stamps(analysis, "dkim")
+    )
+    if signed or sending_service(analysis) is not None:
+        return generic
+    server = ip or "the sending server"
+    return (
+        f"The server {server} is not authorised by {dom}'s SPF: a forgery unless {dom} really "
+        f"sends through {server} (then add it to {dom}'s SPF record). Nothing in the message "
+        f"(no DKIM pass for {dom}, no recognised sending service) shows that it does."
+    )
 
 
 def _checked_inside(analysis: Analysis, ar: AuthResults) -> Hop | None:
