@@ -9,9 +9,10 @@ from headerlens.diagnosis.allowlist import allow_not_honoured
 from headerlens.diagnosis.findings import reconcile
 from headerlens.diagnosis.findings_live import live_findings
 from headerlens.diagnosis.findings_resolver import guard_dns_advice
-from headerlens.diagnosis.inputs import same_org, stamps
+from headerlens.diagnosis.inputs import not_a_domain, same_org, stamps
 from headerlens.diagnosis.replyto import freemail_fix
 from headerlens.diagnosis.sending_service import sending_service
+from headerlens.diagnosis.wording import not_a_domain_fix
 from headerlens.model import Analysis, AuthResults, Defect, Finding, Hop, Severity
 from headerlens.model.codes import Code
 from headerlens.model.verification import Verification
@@ -119,6 +120,8 @@ def _spf_fail_fix(analysis: Analysis, mail_from: str, ip: str | None) -> str:
     an aligned DKIM pass at the final receiver, or a recognised sending service at the boundary.
     Otherwise the same failure is what a forgery looks like, and "add it" would authorise it."""
     dom = mail_from.rpartition("@")[2].rstrip(".").lower()
+    if problem := not_a_domain(dom):
+        return not_a_domain_fix(dom, problem)
     generic = "Add the sending service (include: or ip4:/ip6:) to the sender domain's SPF record, or send through a listed server."
     if "." not in dom:  # "the envelope sender": nothing named to advise about
         return generic
@@ -169,6 +172,8 @@ def _compauth_fix(analysis: Analysis, reason: str | None) -> str:
     if reason != "001":
         return "Fix SPF/DKIM/DMARC for the From domain; compauth follows them."
     dom = (analysis.from_addr.domain if analysis.from_addr else None) or "the From domain"
+    if problem := not_a_domain(dom):
+        return not_a_domain_fix(dom, problem)
     return (
         f"Cannot tell from the headers whether {dom} uses this sender: Microsoft gives reason 001 "
         f"to spoofs and to legitimate services that {dom} never authorised alike. Only if {dom} "

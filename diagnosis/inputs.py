@@ -20,6 +20,7 @@ from headerlens.model import (
 )
 from headerlens.model.received import Vendor
 from headerlens.parsers.boundary import rdns_confirmed
+from headerlens.parsers.dkimsig import dns_name_problem
 from headerlens.parsers.hops import registrable_domain
 from headerlens.stamped import final_receiver_results
 
@@ -38,6 +39,15 @@ def org(domain: str | None) -> str | None:
 def same_org(a: str | None, b: str | None) -> bool:
     oa, ob = org(a), org(b)
     return oa is not None and oa == ob
+
+
+def not_a_domain(domain: str | None) -> str | None:
+    """Why a mail domain cannot be a real domain name (a single label such as ``correios``, or
+    characters no host name has, such as ``%``), or None. Non-ASCII names (IDN) are not judged."""
+    if not domain or not domain.isascii() or domain.startswith("["):
+        return None
+    problem = dns_name_problem(domain.rstrip("."), min_labels=2)
+    return None if problem is None else problem.replace("is not a multi-label domain", "has no dot")
 
 
 def fields(analysis: Analysis, *names: str) -> Iterator[HeaderField]:

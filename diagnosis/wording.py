@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from headerlens.diagnosis.facts import DateNote, Gap, GapKind, Outcome, OutcomeFact, Situation
+from headerlens.diagnosis.inputs import not_a_domain
 
 
 def duration(seconds: float) -> str:
@@ -109,6 +110,11 @@ def title(s: Situation) -> str:
     return "Nothing is wrong with authentication or the delivery path."
 
 
+def not_a_domain_fix(dom: str, problem: str) -> str:
+    """No SPF/DMARC advice for a From or envelope domain that cannot exist."""
+    return f"{dom} is not a real domain name (it {problem}): nobody can publish SPF or DMARC for it and no real sender uses it, a sign of forgery. Block or report the message."
+
+
 def fix(s: Situation) -> str:
     """What to do, written for this situation (empty when nothing needs doing)."""
     label = s.label
@@ -119,6 +125,8 @@ def fix(s: Situation) -> str:
         return f"Nothing to fix yet: {rerun} to check SPF, DKIM and DMARC. A genuine {genuine} that fails is the {s.fact('relay-kind') or 'relay'}'s to fix (From rewriting, SRS, ARC sealing); a spoof is nothing to fix at {_dom(s)}."
     if label == "spoof" and (relay := s.fact("relay")):
         return f"If {relay} is a {s.fact('relay-kind') or 'relay'} you know, the fix belongs there (From rewriting, SRS, ARC sealing) or to trusting its ARC; otherwise nothing to fix at {_dom(s)}: block or report the message."
+    if label == "spoof" and (problem := not_a_domain(s.fact("domain"))):
+        return not_a_domain_fix(_dom(s), problem)
     if label == "spoof":
         return f"Nothing to fix at {_dom(s)}: it did not send this. Block or report the message; an enforcing DMARC policy at {_dom(s)} is the only sender-side help."
     if label == "forward-srs" and s.fact("internal"):

@@ -3,8 +3,12 @@ received by Microsoft; each rule with a synthetic message of the real shape."""
 
 from __future__ import annotations
 
+import pytest
+
 from headerlens.analyze import analyze
+from headerlens.diagnosis import diagnose
 from headerlens.diagnosis.findings_build import stamped_findings as findings
+from headerlens.diagnosis.wording import fix
 from tests.test_diagnosis import _msg
 
 
@@ -32,3 +36,31 @@ def test_spf_fail_with_an_aligned_dkim_pass_keeps_the_add_advice() -> None:
     spf = next(f for f in findings(analyze(_spf_fail_at_eop("pass"))) if f.code == "stamped.spf-fail")
     assert "Add the sending service" in spf.fix
     assert "forgery" not in spf.fix
+
+
+def _from_not_a_domain(domain: str) -> bytes:
+    """A phish whose From and envelope name something that cannot be a domain name; EOP stamps
+    none for everything and compauth=fail reason=001."""
+    return _msg(
+        f"Authentication-Results: spf=none (sender IP is 203.0.113.49) smtp.mailfrom=phish.zq.example; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from={domain};compauth=fail reason=001",
+        "Received: from phish.zq.example (203.0.113.49) by BL6PEPF0000AA02.mail.protection.outlook.com (10.167.242.2) with Microsoft SMTP Server id 15.20.7 via Frontend Transport; Mon, 7 Nov 2022 09:45:28 +0000",
+        f"From: Post Office <noreply@{domain}>",
+        "To: victim@example.net",
+        "Subject: your parcel",
+        "Date: Mon, 7 Nov 2022 09:45:20 +0000",
+        "Return-Path: root@phish.zq.example",
+        "X-Microsoft-Antispam-Mailbox-Delivery: ucf:0;jmr:0;auth:0;dest:J;OFR:SpamFilterAuthJ;",
+    )
+
+
+@pytest.mark.parametrize(("domain", "why"), [("postoffice", "has no dot"), ("x%y.example", "invalid label")])
+def test_a_from_domain_that_cannot_exist_gets_no_publishing_advice(domain: str, why: str) -> None:
+    a = analyze(_from_not_a_domain(domain))
+    spoof = diagnose(a).get("spoof")
+    assert spoof is not None
+    text = fix(spoof)
+    assert f"{domain} is not a real domain name" in text and why in text
+    assert "DMARC policy at" not in text
+    said = " ".join(f"{f.title} {f.fix}" for f in findings(a))
+    assert "not a real domain name" in said
+    assert "publish DMARC" not in said and "DMARC policy at" not in said
