@@ -181,6 +181,19 @@ def _list_handled(analysis: Analysis, list_id: str, list_dom: str | None) -> lis
     name = list_id.strip("<> ").split(".", 1)[0].split()[-1].lower() if list_id.strip() else ""
     if name and (analysis.subject or "").lower().lstrip().startswith(f"[{name}]"):
         out.append(f"Subject tag [{name}]")
+    # Majordomo (and LISTSERV-style managers) leave only List-Id and name the list's owner
+    # address as Sender and envelope sender: owner-NAME@ or NAME-owner@ in the list's domain.
+    owners = (f"owner-{name}", f"{name}-owner")
+    for label, addr in (("Sender", first(analysis, "sender")), ("envelope", envelope(analysis))):
+        m = re.search(r"([\w.+-]+)@([\w.-]+)", addr or "")
+        if (
+            name
+            and m
+            and list_dom
+            and m.group(1).lower() in owners
+            and same_org(m.group(2), list_dom)
+        ):
+            out.append(f"{label} {m.group(0)}: the list's owner address")
     return out
 
 

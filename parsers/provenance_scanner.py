@@ -19,6 +19,7 @@ from collections.abc import Callable, Container, Sequence
 
 from headerlens.model.core import HeaderField
 from headerlens.model.received import Hop
+from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.boundary import stamp_identity, stated_client_ip
 
 __all__ = ["own_line_stamp", "scanner_hops"]
@@ -112,15 +113,21 @@ def own_line_stamp(
     domain_of: Callable[[str], str | None],
 ) -> bool:
     """A stamp right below a relay's Received line (Gmail and milters write there), with no
-    other Received line between, whose identity is in that line's host's organisation and which
-    names that line's client: that hop's receiver wrote it, not the hop below."""
+    other Received line between, that names that line's receiving host as its identity (a list
+    host's OpenDKIM/OpenDMARC stamp carries no client), or whose identity is in that host's
+    organisation and which names that line's client: that hop's receiver wrote it, not the hop
+    below. A stamp naming another client than the line's is not its receiver's."""
     if f.lname not in _STAMPS or any(
         i in received_at for i in range(hop.header_index + 1, f.index)
     ):
         return False
-    ident = stamp_identity(f)
-    org = domain_of(hop.received.by) if hop.received.by else None
+    ident = (
+        parse_auth_results(f).authserv_id if f.lname == "arc-authentication-results" else None
+    ) or stamp_identity(f)
+    ident = (ident or "").lower().rstrip(".")
+    by = (hop.received.by or "").lower().rstrip(".")
+    org = domain_of(by) if by else None
     ip = stated_client_ip(f)
-    return (
-        bool(ident and org and ip) and domain_of(ident or "") == org and ip == hop.received.from_ip
-    )
+    if ip is not None and ip != hop.received.from_ip:
+        return False
+    return bool(ident) and (ident == by or (ip is not None and domain_of(ident) == org))
