@@ -8,6 +8,7 @@ and on Yahoo's, so it cannot serve a tool whose job is to explain exactly those 
 
 from __future__ import annotations
 
+import email.header
 import re
 from functools import lru_cache
 
@@ -26,6 +27,8 @@ _PROP_START_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)?[ \t]*=
 _ARC_INSTANCE_RE = re.compile(r"[ \t\r\n]*i[ \t\r\n]*=[ \t\r\n]*([0-9]+)[ \t\r\n]*;")
 _ARC_NAMES = frozenset({"arc-authentication-results"})
 _ARC_MAX_INSTANCE = int(budgets.ARC_SETS.limit)  # RFC 8617 §4.2.1
+# A value made only of RFC 2047 encoded words (some senders' and Microsoft's re-exports fold it so).
+_ALL_ENCODED = re.compile(r"[ \t\r\n]*(?:=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=[ \t\r\n]*)+")
 # Scanner patterns: a run is consumed by one match instead of a Python step per character.
 # Each is a single character class (or an alternation of single characters), so a long run
 # is scanned once.
@@ -159,6 +162,22 @@ class _Scanner:
         return self.text[start : self.pos].strip()
 
 
+def _decoded(value: str) -> str:
+    """The value with its encoded words decoded, only when it is entirely encoded words (a
+    mixed value is an RFC 8601 field that merely contains the text); else unchanged. Decoding
+    uses the email package (charsets, base64/QP), capped like every encoded-word decode."""
+    if (
+        value.count("=?") > budgets.ENCODED_WORDS.limit
+        or len(value) > budgets.STRUCTURED_FIELD_BYTES.limit
+        or not _ALL_ENCODED.fullmatch(value)
+    ):
+        return value
+    try:
+        return str(email.header.make_header(email.header.decode_header(value)))
+    except Exception:  # LookupError, binascii.Error, HeaderParseError, UnicodeError...
+        return value
+
+
 def parse_auth_results(field: HeaderField) -> AuthResults:
     """Parse one Authentication-Results-style field. Never raises; problems become defects.
 
@@ -166,7 +185,7 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
     RFC 8617 §4.1.1), Authentication-Results-Original, X-MS-Exchange-…/X-TM-… variants and
     Microsoft's fields that start directly with ``spf=`` (``authserv_id`` None).
     """
-    text = field.value
+    text = _decoded(field.value)
     defects: list[Defect] = []
     instance: int | None = None
     if field.lname in _ARC_NAMES:

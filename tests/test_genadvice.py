@@ -3,6 +3,8 @@ received by Microsoft; each rule with a synthetic message of the real shape."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from headerlens.analyze import analyze
@@ -64,3 +66,42 @@ def test_a_from_domain_that_cannot_exist_gets_no_publishing_advice(domain: str, 
     said = " ".join(f"{f.title} {f.fix}" for f in findings(a))
     assert "not a real domain name" in said
     assert "publish DMARC" not in said and "DMARC policy at" not in said
+
+
+def _encoded(text: str, size: int = 45) -> str:
+    """``text`` as folded base64 encoded words, the way the real field was written."""
+    chunks = [text[i : i + size] for i in range(0, len(text), size)]
+    return "\r\n ".join(f"=?utf-8?B?{base64.b64encode(c.encode()).decode()}?=" for c in chunks)
+
+
+_AR = "spf=temperror (sender IP is 203.0.113.42) smtp.mailfrom=mailer.zq.example; dkim=fail (no key for signature) header.d=shop.example;dmarc=fail action=quarantine header.from=shop.example;compauth=fail reason=000"
+
+
+def test_an_authentication_results_written_only_in_encoded_words_is_decoded() -> None:
+    a = analyze(
+        _msg(
+            f"Authentication-Results: {_encoded(_AR)}",
+            "Received: from mailer.zq.example (203.0.113.42) by BL6PEPF0000AA03.mail.protection.outlook.com (10.167.242.3) with Microsoft SMTP Server id 15.20.7 via Frontend Transport; Mon, 7 Nov 2022 09:45:28 +0000",
+            "From: Shop <news@shop.example>",
+            "To: victim@example.net",
+            "Subject: offer",
+            "Date: Mon, 7 Nov 2022 09:45:20 +0000",
+        )
+    )
+    got = {(r.method, r.result) for ar in a.auth_results for r in ar.results}
+    assert {("dmarc", "fail"), ("compauth", "fail"), ("spf", "temperror")} <= got
+    spoof = diagnose(a).get("spoof")
+    assert spoof is not None
+
+
+def test_an_encoded_word_inside_a_plain_field_is_left_as_written() -> None:
+    value = f"mx.example; spf=pass smtp.mailfrom=a.example (note {_encoded('dmarc=fail')})"
+    a = analyze(
+        _msg(
+            f"Authentication-Results: {value}",
+            "Received: from a.example (203.0.113.9) by mx.example; Mon, 7 Nov 2022 09:45:28 +0000",
+            "From: <x@a.example>",
+            "Date: Mon, 7 Nov 2022 09:45:20 +0000",
+        )
+    )
+    assert [(r.method, r.result) for ar in a.auth_results for r in ar.results] == [("spf", "pass")]
