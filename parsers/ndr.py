@@ -134,7 +134,14 @@ def _format(fields: tuple[HeaderField, ...], text: str, report: bool) -> NdrForm
             return fmt
     if "googlemail.com" in sender or "google.com" in sender or "** Address not found **" in text:
         return NdrFormat.GMAIL
-    if "yahoo" in sender or "unable to deliver your message to the following" in text:
+    # Symantec's relay words its notice like Yahoo's ("unable to deliver your message to the
+    # following addresses"): its own name and sender tell them apart.
+    if "messagelabs.com" in sender or "mail delivery agent at Symantec Email Security" in text:
+        return NdrFormat.MESSAGELABS
+    if (
+        "yahoo" in sender
+        or "Sorry, we were unable to deliver your message to the following" in text
+    ):
         return NdrFormat.YAHOO
     if any(n.startswith("x-mimecast") for n in names):
         return NdrFormat.MIMECAST
@@ -288,7 +295,12 @@ def _vendor(r: FailedRecipient, fmt: NdrFormat) -> str | None:
     return None
 
 
-_RELAYS_REMOTE_REPLY = frozenset({NdrFormat.QMAIL, NdrFormat.YAHOO, NdrFormat.AMAZON_SES})
+# Outbound hosts of sending services: they accept no mail for any recipient, so a refusal in
+# their report is the remote server's reply (SES's DSN: Reporting-MTA dXXX.smtp-out.amazonses.com).
+_SENDS_ONLY = re.compile(r"\.smtp-out\.amazonses\.com\.?$", re.IGNORECASE)
+_RELAYS_REMOTE_REPLY = frozenset(
+    {NdrFormat.QMAIL, NdrFormat.YAHOO, NdrFormat.AMAZON_SES, NdrFormat.MESSAGELABS}
+)
 
 
 def parse_ndr(
@@ -380,8 +392,12 @@ def _explain(
             "delivered. Send it again later; if the receiver keeps deferring it, its reply says why.",
         )
     hit = text_entry(said)
-    # qmail, Yahoo and SES relay the remote's reply without naming it; Gmail says so in words
-    remote_reply = fmt in _RELAYS_REMOTE_REPLY or "response from the remote server" in context
+    # qmail, Yahoo, SES and MessageLabs relay the remote's reply unnamed; Gmail says so in words
+    remote_reply = (
+        fmt in _RELAYS_REMOTE_REPLY
+        or "response from the remote server" in context
+        or bool(reporter and _SENDS_ONLY.search(reporter))
+    )
     forced = hit[1].rejecter if hit else None
     rejecter, why = refusing_server(r, fmt, reporter, author, forced, remote_reply)
     return FailedRecipient(

@@ -174,7 +174,9 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
         ),
         (
             "text:relay-denied",
-            r"Relay access denied|Unable to relay|relay not permitted",
+            # "not permitted to relay", also split over a multi-line reply ("to\n550 relay")
+            r"Relay access denied|Unable to relay|relay not permitted"
+            r"|not permitted to\s*(?:\d{3}[ -]?)?relay",
             Entry(
                 "The server that answered does not accept mail for the recipient's domain "
                 "from this client: it is not the domain's mail server, or the client did not "
@@ -209,6 +211,19 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
                 "and the account's password; or send from the Gmail address itself.",
                 GMAIL_SENDAS,
                 rejecter=Rejecter.SENDER_OWN,
+            ),
+        ),
+        (
+            "text:sender-rejected",
+            r"\bsender (?:address )?rejected\b",
+            Entry(
+                "The receiving server refused the envelope sender (its address or domain, or the "
+                "reputation of the sender behind it), not the recipient's address.",
+                WhoActs.SENDER_ADMIN,
+                "Check that the envelope sender's domain resolves and is allowed to send, and "
+                "the sending IP's and domain's reputation with that receiver; the reply's code "
+                "or link gives its reason. The recipient's address is not in question.",
+                POSTFIX + " (reject_unknown_sender_domain, 'Sender address rejected')",
             ),
         ),
         (

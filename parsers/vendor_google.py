@@ -47,8 +47,30 @@ def decode_x_received(field: HeaderField) -> VendorHeader:
         # pure layer must not load; the Received parser owns date handling.
         fields.append(DecodedField("date", date_text, "Date"))
     by = next((f.value for f in fields if f.key == "by"), None)
+    if by and not _google_by(by):
+        # groups.io and other relays copy Gmail's field name for their own internal hops
+        summary = (
+            f"A Received-style record of an internal hop by {by}: X-Received is Gmail's field "
+            "name, but this host is not Google's (another relay writes it the same way)."
+        )
+        return header(field, OTHER_RELAY, summary, tuple(fields))
     summary = "Google-internal hop (not a public Received hop)" + (f" by {by}" if by else "") + "."
     return header(field, GMAIL, summary, tuple(fields))
+
+
+OTHER_RELAY = "Relay (not Google)"
+# Google's internal hosts: an internal address (10/8, 2002::/16 and other IPv6), or a Google name.
+_GOOGLE_NAME = re.compile(
+    r"(?:^|\.)(?:google\.com|gmail\.com|googlemail\.com|1e100\.net)\.?$", re.I
+)
+
+
+def _google_by(by: str) -> bool:
+    """Whether an X-Received ``by`` can be Google's: any address but loopback, or a Google name."""
+    host = by.strip("[]").lower()
+    if re.fullmatch(r"[\d.]+", host):
+        return not host.startswith("127.")
+    return ":" in host or _GOOGLE_NAME.search(host) is not None
 
 
 def decode_google_dkim(field: HeaderField) -> VendorHeader:

@@ -4,8 +4,10 @@ gateway bounces), each fixed as a general rule and tested on a synthetic message
 from __future__ import annotations
 
 from headerlens.analyze import analyze
-from headerlens.model import Analysis
+from headerlens.model import Analysis, NdrFormat, NonDelivery, WhoActs
 from headerlens.model.provenance import Author, FieldAuthor
+from headerlens.parsers.vendor import decode_vendor_header
+from tests.vendor_fixtures import make_field
 
 
 def _stamps(a: Analysis, name: str) -> list[FieldAuthor]:
@@ -128,3 +130,127 @@ def test_list_id_with_an_unrelated_sender_is_not_called_a_list() -> None:
             b"<owner-kernel-dev@lists.example.org>", b"<bounce@mailer.example>"
         )
         assert "mailing-list" not in _situations(raw)
+
+
+_DSN = """\
+Received: from relay.gw.example (relay.gw.example [198.51.100.25])
+\tby mx.shop.example (Postfix) with ESMTP id 44444444EEE;
+\tThu, 17 Jul 2017 23:34:45 +0900 (JST)
+From: {sender}
+To: <seller@shop.example>
+Subject: Mail Delivery Failure
+Date: Thu, 17 Jul 2017 23:34:45 +0000
+Message-Id: <20170824090957.D3CC51735@mx.shop.example>
+Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+--b1
+Content-Type: text/plain; charset="UTF-8"
+
+{notice}
+
+I was unable to deliver your message to the following addresses:
+
+buyer@client.example
+
+Reason: {reply}
+
+--b1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; {reporter}
+
+Action: failed
+Final-Recipient: rfc822; buyer@client.example
+Diagnostic-Code: smtp; {joined}
+Status: 5.0.0
+
+--b1
+Content-Type: text/rfc822-headers
+
+From: Seller <seller@shop.example>
+To: buyer@client.example
+Subject: order
+
+--b1--
+"""
+
+_RELAY_REFUSED = (
+    "550-Please turn on SMTP Authentication in your mail client. 550-out1.gw.example "
+    "[198.51.100.21]:11111 is not permitted to\n550 relay through this server without authentication."
+)
+
+
+def _ndr(sender: str, notice: str, reporter: str, reply: str = _RELAY_REFUSED) -> NonDelivery:
+    joined = reply.replace("\n", "")  # as Symantec writes it: "permitted to550 relay"
+    raw = _DSN.format(sender=sender, notice=notice, reporter=reporter, reply=reply, joined=joined)
+    ndr = analyze(raw.encode(), source_name="ndr.eml").ndr
+    assert ndr is not None
+    return ndr
+
+
+def test_symantec_bounce_is_not_yahoos_and_relays_the_remote_reply() -> None:
+    ndr = _ndr(
+        "Mail Delivery System <MAILER-DAEMON@messagelabs.com>",
+        "This is the mail delivery agent at Symantec Email Security.cloud.",
+        "server-0.gw.messagelabs.com",
+    )
+    assert ndr.format is NdrFormat.MESSAGELABS
+    (r,) = ndr.recipients
+    assert "only relays its reply" in (r.rejecter_why or "")
+    # a multi-line reply split inside "not permitted to relay" is still the relay refusal
+    assert r.meaning is not None and r.meaning.key == "text:relay-denied"
+
+
+def test_yahoo_wording_alone_from_another_sender_is_not_yahoo() -> None:
+    """'unable to deliver your message to the following' is not Yahoo's alone."""
+    ndr = _ndr("MAILER-DAEMON@gw.example", "Delivery failed.", "out.gw.example")
+    assert ndr.format is not NdrFormat.YAHOO
+    yahoo = _ndr(
+        "MAILER-DAEMON@yahoo.com",
+        "Sorry, we were unable to deliver your message to the following address.",
+        "mta1.mail.yahoo.com",
+    )
+    assert yahoo.format is NdrFormat.YAHOO
+
+
+def test_ses_dsn_relays_the_remote_refusal_of_the_sender() -> None:
+    reply = (
+        "550 5.1.0 <0100017@amazonses.com> sender rejected. Please see "
+        "https://isp.example/errors for more information. AUP#In-1310"
+    )
+    ndr = _ndr(
+        "MAILER-DAEMON@amazonses.com",
+        "An error occurred while trying to deliver the mail to the following recipients:",
+        "d217-29.smtp-out.amazonses.com",
+        reply,
+    )
+    (r,) = ndr.recipients
+    assert "refused it itself" not in (r.rejecter_why or "")
+    assert "only relays its reply" in (r.rejecter_why or "")
+    assert r.meaning is not None and r.meaning.key == "text:sender-rejected"
+    assert r.meaning.who_acts is WhoActs.SENDER_ADMIN
+
+
+def test_x_received_by_a_host_outside_google_is_not_gmails() -> None:
+    relay = decode_vendor_header(
+        make_field(
+            "X-Received",
+            "from a1.out.example ([192.0.2.4]) by mx.lists.example with "
+            "SMTP id smtpd.web11.5129; Tue, 16 Feb 2021 00:09:48 -0800",
+        )
+    )
+    loop = decode_vendor_header(
+        make_field(
+            "X-Received", "by 127.0.0.2 with SMTP id lg0nYY; Tue, 16 Feb 2021 00:09:48 -0800"
+        )
+    )
+    google = decode_vendor_header(
+        make_field("X-Received", "by 2002:a05:6512:3d1b:: with SMTP id d27mr1; Tue, 16 Feb 2021")
+    )
+    assert (
+        relay is not None
+        and relay.vendor != "Gmail"
+        and "mx.lists.example" in (relay.summary or "")
+    )
+    assert loop is not None and loop.vendor != "Gmail"
+    assert google is not None and google.vendor == "Gmail"

@@ -26,6 +26,7 @@ class NdrFormat(enum.Enum):
     MIMECAST = "Mimecast delivery failure"
     YAHOO = "Yahoo failure notice"
     AMAZON_SES = "Amazon SES bounce notification"
+    MESSAGELABS = "Symantec Email Security.cloud (MessageLabs) bounce"
     OTHER = "bounce (layout recognised by flufl.bounce)"
 
 
