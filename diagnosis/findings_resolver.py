@@ -54,7 +54,9 @@ def blind_evidence(analysis: Analysis, v: Verification) -> tuple[str, ...]:
     ]
     if vanished:
         return tuple(dict.fromkeys(vanished))
-    if not any(r.rcode == Rcode.NOERROR for r in sent) and any(r.rcode == Rcode.NXDOMAIN for r in sent):
+    if not any(r.rcode == Rcode.NOERROR for r in sent) and any(
+        r.rcode == Rcode.NXDOMAIN for r in sent
+    ):
         return (f"none of {len(sent)} queries got an answer (NXDOMAIN or no reply)",)
     return ()
 

@@ -80,7 +80,9 @@ def title(s: Situation) -> str:
         )
         return f"Mailing-list message ({s.fact('list') or 'list headers present'}): the list server re-sent it, which changes what SPF, DKIM and DMARC can prove.{arc}"
     if label == "google-groups" and s.fact("claimed"):
-        return "The list is a Google Group by its own headers: nothing checked that Google re-sent it."
+        return (
+            "The list is a Google Group by its own headers: nothing checked that Google re-sent it."
+        )
     if label == "google-groups":
         return "The list is a Google Group: Google re-sent it and sealed ARC."
     if label == "ndr":

@@ -202,7 +202,9 @@ class LiveResolver:
         try:
             q = dnswire.question(name, rdtype)
         except dnswire.MalformedQuery as exc:
-            return self._done(DnsRecord(name, rdtype, Rcode.ERROR, resolver=self.label, error=str(exc)))
+            return self._done(
+                DnsRecord(name, rdtype, Rcode.ERROR, resolver=self.label, error=str(exc))
+            )
         key = dnswire.cache_key(q)
         cached = self._cache.get(key)
         if cached is not None:
@@ -233,7 +235,9 @@ class LiveResolver:
         from headerlens.dnsclient import dnswire  # already loaded by __init__
 
         if not self._servers:
-            return DnsRecord(name, rdtype, Rcode.ERROR, resolver=self.label, error=self._config_error)
+            return DnsRecord(
+                name, rdtype, Rcode.ERROR, resolver=self.label, error=self._config_error
+            )
         try:
             async with asyncio.timeout(max(0.0, self._remaining(time.monotonic()))):
                 await self._sem.acquire()

@@ -172,7 +172,9 @@ def parse_key_record(text: str, *, name: str = "") -> DkimKey:
         )
     elif not _B64_RE.match(public_key):
         usable = False
-        defects.append(Defect(Code.DKIM_KEY_UNPARSABLE, "The p= value is not base64.", Severity.ERROR))
+        defects.append(
+            Defect(Code.DKIM_KEY_UNPARSABLE, "The p= value is not base64.", Severity.ERROR)
+        )
     else:
         try:
             blob = base64.b64decode(public_key, validate=True)

@@ -155,7 +155,9 @@ def analyze(
     fields = split.fields
     if not fields:
         defects.append(
-            Defect(Code.INPUT_NO_HEADERS, "No header fields were found in the input.", Severity.ERROR)
+            Defect(
+                Code.INPUT_NO_HEADERS, "No header fields were found in the input.", Severity.ERROR
+            )
         )
     if split.body_start is None and kind is InputKind.EML:
         kind = InputKind.HEADERS
@@ -262,7 +264,9 @@ def analyze(
         date, date_defect = _guard("Date", date_field, _parse_date, defects) or (None, None)
         if date_defect is not None:
             defects.append(
-                Defect(Code.DATE_HEADER, f"Date header: {date_defect.message}", date_defect.severity)
+                Defect(
+                    Code.DATE_HEADER, f"Date header: {date_defect.message}", date_defect.severity
+                )
             )
     elif fields:
         defects.append(
@@ -374,7 +378,9 @@ def _future(date: datetime | None, chain: Chain, now: datetime) -> list[Defect]:
     out: list[Defect] = []
     limit = now + FUTURE_SLACK
     if date is not None and date > limit:
-        out.append(Defect(Code.DATE_FUTURE, f"The Date field ({date.isoformat()}) is in the future."))
+        out.append(
+            Defect(Code.DATE_FUTURE, f"The Date field ({date.isoformat()}) is in the future.")
+        )
     future_hops = [
         h.number for h in chain.hops if h.received.timestamp and h.received.timestamp > limit
     ]

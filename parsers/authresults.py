@@ -95,7 +95,9 @@ class _Scanner:
             self.pos = k + 1
         self.pos = len(text)
         self.defects.append(
-            Defect(Code.AUTHRES_UNCLOSED_COMMENT, "A comment '(' is never closed.", Severity.WARNING)
+            Defect(
+                Code.AUTHRES_UNCLOSED_COMMENT, "A comment '(' is never closed.", Severity.WARNING
+            )
         )
         return text[start:].strip()
 

@@ -244,5 +244,7 @@ def build_chain(
     hops = _product_runs(hops, boundary.hop_number if boundary else None, hints)
     hops = _private_external(hops, boundary, domain_of)
     if not hops:
-        defects.append(Defect(Code.CHAIN_EMPTY, "The message has no Received fields.", Severity.INFO))
+        defects.append(
+            Defect(Code.CHAIN_EMPTY, "The message has no Received fields.", Severity.INFO)
+        )
     return Chain(hops=tuple(hops), total_transit=total, boundary=boundary, defects=tuple(defects))

@@ -256,7 +256,9 @@ def _check_plausible(dt: datetime) -> tuple[datetime | None, Defect | None]:
             "30 Dec 1899 or 1 Jan 1601 when no date was set); treated as missing.",
         )
     if not _MIN_PLAUSIBLE_YEAR <= dt.year <= _MAX_PLAUSIBLE_YEAR:
-        return dt, _defect(Code.DATE_IMPLAUSIBLE, f"The year {dt.year} is implausible for an email.")
+        return dt, _defect(
+            Code.DATE_IMPLAUSIBLE, f"The year {dt.year} is implausible for an email."
+        )
     return dt, None
 
 

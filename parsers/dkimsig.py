@@ -53,7 +53,9 @@ def _int_tag(tags: TagList, name: str, what: str, defects: list[Defect]) -> int 
             )
             return None
         return int(raw)
-    defects.append(_defect(Code.DKIM_BAD_NUMBER, f"{name}= ({what}) is not a number: {raw[:40]!r}."))
+    defects.append(
+        _defect(Code.DKIM_BAD_NUMBER, f"{name}= ({what}) is not a number: {raw[:40]!r}.")
+    )
     return None
 
 
@@ -232,7 +234,9 @@ def parse_arc_seal(field: HeaderField) -> ARCSeal:
             )
         )
     if tags.get("bh") is not None:
-        defects.append(_defect(Code.ARC_SEAL_HAS_BH, "ARC-Seal carries bh=, which it does not use."))
+        defects.append(
+            _defect(Code.ARC_SEAL_HAS_BH, "ARC-Seal carries bh=, which it does not use.")
+        )
     algorithm = tags.get("a")
     defects += _check_algorithm(algorithm, "ARC-Seal")
     cv_raw = tags.get("cv")

@@ -72,7 +72,9 @@ def version_check(text: str) -> VersionCheck:
                 why = "white space comes before v=DMARC1"
                 return VersionCheck(True, Code.DMARC_RECORD_LEADING_SPACE, why)
             if name == "V":
-                return VersionCheck(True, Code.DMARC_RECORD_UPPER_V, "the tag name is V, upper case")
+                return VersionCheck(
+                    True, Code.DMARC_RECORD_UPPER_V, "the tag name is V, upper case"
+                )
             return VersionCheck(True)
         if value.upper() == "DMARC1":
             why = f"the version is v={value}, but the value is case-sensitive: exactly DMARC1"

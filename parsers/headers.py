@@ -170,7 +170,9 @@ def split_message(data: bytes) -> SplitMessage:
     if first_line.startswith(b"From ") and not _FIELD_RE.match(first_line):
         start += len(first_line)
         defects.append(
-            Defect(Code.INPUT_MBOX_LINE, "An mbox 'From ' separator line was skipped.", Severity.INFO)
+            Defect(
+                Code.INPUT_MBOX_LINE, "An mbox 'From ' separator line was skipped.", Severity.INFO
+            )
         )
         first = _LINE_RE.match(data, start, scan_end)
         first_line = first.group(0) if first is not None else b""

@@ -53,8 +53,7 @@ def _tag_problems(
 ) -> tuple[tuple[tuple[str, str], ...], list[Defect]]:
     parsed = parse_tag_list(text)
     problems = [
-        Defect(code, f"{kind} record: {d.message}", Severity.WARNING)
-        for d in parsed.defects
+        Defect(code, f"{kind} record: {d.message}", Severity.WARNING) for d in parsed.defects
     ]
     return parsed.tags, problems
 
@@ -170,7 +169,10 @@ def read_bimi(texts: Sequence[str], dmarc_policy: str | None) -> PolicyReading:
             ("The BIMI record declines to show a logo (l= and a= empty).",),
             tuple(problems),
         )
-    for tag, value, code in (("l", logo, Code.BIMI_L_NOT_HTTPS), ("a", cert, Code.BIMI_A_NOT_HTTPS)):
+    for tag, value, code in (
+        ("l", logo, Code.BIMI_L_NOT_HTTPS),
+        ("a", cert, Code.BIMI_A_NOT_HTTPS),
+    ):
         if value and not value.lower().startswith("https://"):
             problems.append(
                 Defect(

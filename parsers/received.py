@@ -146,7 +146,9 @@ def _parse_from(
     if first is None and not clause.comments:
         defects.append(_defect(Code.RECEIVED_EMPTY_FROM, "The 'from' clause is empty."))
     elif rec["from_helo"] is None and rec["from_ip"] is None and rdns is None:
-        defects.append(_defect(Code.RECEIVED_EMPTY_HELO, "The 'from' clause names no host and no address."))
+        defects.append(
+            _defect(Code.RECEIVED_EMPTY_HELO, "The 'from' clause names no host and no address.")
+        )
 
 
 def _parse_by(clause: Clause, rec: dict[str, str | None], defects: list[Defect]) -> None:
@@ -312,7 +314,8 @@ def parse_received(value: str) -> Received:
     )
     if not text:
         return Received(
-            raw=raw, defects=(_defect(Code.RECEIVED_EMPTY, "The Received field is empty.", Severity.ERROR),)
+            raw=raw,
+            defects=(_defect(Code.RECEIVED_EMPTY, "The Received field is empty.", Severity.ERROR),),
         )
 
     clause_text, date_text = split_date(text)
@@ -382,12 +385,20 @@ def parse_received(value: str) -> Received:
     if "from" not in by_kw and "by" not in by_kw:
         if rec["server_software"] == "qmail":
             defects.append(
-                _defect(Code.RECEIVED_LOCAL, "qmail local injection: no 'from' or 'by' clause.", Severity.INFO)
+                _defect(
+                    Code.RECEIVED_LOCAL,
+                    "qmail local injection: no 'from' or 'by' clause.",
+                    Severity.INFO,
+                )
             )
         else:
-            defects.append(_defect(Code.RECEIVED_NO_CLAUSES, "Neither a 'from' nor a 'by' clause was found."))
+            defects.append(
+                _defect(Code.RECEIVED_NO_CLAUSES, "Neither a 'from' nor a 'by' clause was found.")
+            )
     elif "by" not in by_kw:
-        defects.append(_defect(Code.RECEIVED_NO_BY, "No 'by' clause: the receiving host is not named."))
+        defects.append(
+            _defect(Code.RECEIVED_NO_BY, "No 'by' clause: the receiving host is not named.")
+        )
 
     timestamp = None
     if date_text is None:

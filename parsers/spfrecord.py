@@ -91,11 +91,14 @@ def _macro_tokens(text: str, *, explanation: bool) -> tuple[tuple[MacroToken, ..
             if low not in allowed:
                 where = "" if low in _EXP_ONLY_LETTERS else " any"
                 raise _SyntaxProblem(
-                    Code.SPF_BAD_MACRO, f"macro letter {letter!r} is not allowed in{where} domain-spec"
+                    Code.SPF_BAD_MACRO,
+                    f"macro letter {letter!r} is not allowed in{where} domain-spec",
                 )
             digits = int(m.group(2)) if m.group(2) else None
             if digits == 0:
-                raise _SyntaxProblem(Code.SPF_BAD_MACRO, f"macro %{{{body}}}: digit must be nonzero")
+                raise _SyntaxProblem(
+                    Code.SPF_BAD_MACRO, f"macro %{{{body}}}: digit must be nonzero"
+                )
             if buf:
                 tokens.append("".join(buf))
                 buf = []
@@ -265,7 +268,9 @@ def _advice(terms: tuple[SpfTerm, ...]) -> list[Defect]:
             )
         if any(isinstance(t, SpfModifier) and t.name == "redirect" for t in terms):
             out.append(
-                Defect(Code.SPF_REDIRECT_IGNORED, "redirect= is ignored when 'all' is present (§6.1)")
+                Defect(
+                    Code.SPF_REDIRECT_IGNORED, "redirect= is ignored when 'all' is present (§6.1)"
+                )
             )
     dns_terms = sum(m.queries_dns for m in mechs) + sum(
         1 for t in terms if isinstance(t, SpfModifier) and t.name == "redirect"
@@ -292,7 +297,9 @@ def parse_spf_record(txt: str) -> SpfRecord:
         return SpfRecord(
             raw=txt,
             version=None,
-            defects=(Defect(Code.SPF_NOT_SPF, "text does not start with 'v=spf1'", Severity.ERROR),),
+            defects=(
+                Defect(Code.SPF_NOT_SPF, "text does not start with 'v=spf1'", Severity.ERROR),
+            ),
         )
     defects: list[Defect] = []
     if any(not 0x20 <= ord(c) <= 0x7E for c in txt):

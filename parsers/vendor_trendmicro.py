@@ -46,7 +46,9 @@ def decode_product_ver(field: HeaderField) -> VendorHeader:
     """X-TM-AS-Product-Ver: product - version - anti-spam engine version - pattern version."""
     parts = field.value.strip().split("-")
     if len(parts) != 4:
-        bad = Defect(Code.TRENDMICRO_BAD_VERSION, f"Expected 4 dash-separated parts: {field.value!r}")
+        bad = Defect(
+            Code.TRENDMICRO_BAD_VERSION, f"Expected 4 dash-separated parts: {field.value!r}"
+        )
         return header(
             field,
             TREND,

@@ -41,7 +41,9 @@ def validating() -> Iterator[list[str]]:
             error = jsonschema.exceptions.best_match(validator.iter_errors(doc))
             if error is not None:
                 where = "/".join(map(str, error.absolute_path))
-                raise AssertionError(f"{self.name} breaks its JSON Schema at {where}: {error.message}")
+                raise AssertionError(
+                    f"{self.name} breaks its JSON Schema at {where}: {error.message}"
+                )
             checked.append(self.name)
         return doc
 

@@ -22,7 +22,9 @@ REGISTRY = ROOT / "headerlens" / "model" / "codes.py"
 PACKAGE_DIRS = sorted(
     {
         ROOT / line.split("=")[1].strip().strip('"')
-        for line in (ROOT / "pyproject.toml").read_text().split("[tool.setuptools.package-dir]")[1]
+        for line in (ROOT / "pyproject.toml")
+        .read_text()
+        .split("[tool.setuptools.package-dir]")[1]
         .split("\n\n")[0]
         .splitlines()[1:]
     }
@@ -92,7 +94,11 @@ def test_the_scan_sees_the_ways_codes_were_written() -> None:
         'y = f"{kind.lower()}.dns-error"\n'
         'z = ("mx.google.com", "header.d", "stamped.spf-", "check.schema.json")\n'
     )
-    assert [t for _, t in sorted(code_strings(old))] == ["dkim.key-rotated", "dkim.{}", "{}.dns-error"]
+    assert [t for _, t in sorted(code_strings(old))] == [
+        "dkim.key-rotated",
+        "dkim.{}",
+        "{}.dns-error",
+    ]
 
 
 def test_the_package_folders_are_found() -> None:

@@ -33,7 +33,9 @@ def _check(lab: LabDns, domain: str, **kw: object) -> DomainCheck:
 
 def _mx_codes(result: DomainCheck) -> list[str]:
     assert result.mx is not None
-    return [p.code for p in result.mx.problems] + [p.code for h in result.mx.hosts for p in h.problems]
+    return [p.code for p in result.mx.problems] + [
+        p.code for h in result.mx.hosts for p in h.problems
+    ]
 
 
 # --- pure parts -----------------------------------------------------------------------------

@@ -49,11 +49,14 @@ def _html_text(s: str) -> str:
 
 def _sections(md: str, page: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     md_sections = [(len(m[1]), _md_text(m[2])) for m in _MD_HEADING.finditer(md)]
-    html_sections = [(int(m[1]), " ".join(_html_text(m[2]).split())) for m in _HTML_HEADING.finditer(page)]
+    html_sections = [
+        (int(m[1]), " ".join(_html_text(m[2]).split())) for m in _HTML_HEADING.finditer(page)
+    ]
     return md_sections, html_sections
 
 
-_QUOTED = re.compile(r"'[^'\n]*'")  # the input quoted as written ("The date '…' is not in RFC 5322 form")
+# the input quoted as written ("The date '…' is not in RFC 5322 form")
+_QUOTED = re.compile(r"'[^'\n]*'")
 _UTC = {"", " UTC", "+00:00", "Z"}  # no zone: a column headed "(UTC)"
 
 
