@@ -20,6 +20,7 @@ export PATH="$root/.venv/bin:$PATH"
 
 echo "== ruff"
 ruff check .
+ruff format --check .
 
 # mypy and import-linter read the package as installed: the layer folders (parsers/, dnsclient/...)
 # only become headerlens.* through setuptools' package-dir, so check a staged copy of it.
