@@ -213,7 +213,8 @@ def _exchange_online(text: str) -> tuple[list[TextHit], str | None]:
     if to is None or error is None:
         return [], None
     gen = _EXO_DSN_BY.search(text)
-    return [TextHit(to.group(1).rstrip("."), clean_reply(error.group(1)))], gen.group(1) if gen else None
+    hit = TextHit(to.group(1).rstrip("."), clean_reply(error.group(1)))
+    return [hit], gen.group(1) if gen else None
 
 
 def exchange(text: str) -> tuple[list[TextHit], str | None]:

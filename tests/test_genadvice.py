@@ -29,13 +29,17 @@ def _spf_fail_at_eop(dkim: str) -> bytes:
 
 
 def test_spf_fail_without_evidence_is_not_told_to_add_the_server() -> None:
-    spf = next(f for f in findings(analyze(_spf_fail_at_eop("none"))) if f.code == "stamped.spf-fail")
+    spf = next(
+        f for f in findings(analyze(_spf_fail_at_eop("none"))) if f.code == "stamped.spf-fail"
+    )
     assert "Add the sending service" not in spf.fix
     assert "a forgery unless oldfriends.example really sends through 203.0.113.215" in spf.fix
 
 
 def test_spf_fail_with_an_aligned_dkim_pass_keeps_the_add_advice() -> None:
-    spf = next(f for f in findings(analyze(_spf_fail_at_eop("pass"))) if f.code == "stamped.spf-fail")
+    spf = next(
+        f for f in findings(analyze(_spf_fail_at_eop("pass"))) if f.code == "stamped.spf-fail"
+    )
     assert "Add the sending service" in spf.fix
     assert "forgery" not in spf.fix
 
@@ -55,7 +59,9 @@ def _from_not_a_domain(domain: str) -> bytes:
     )
 
 
-@pytest.mark.parametrize(("domain", "why"), [("postoffice", "has no dot"), ("x%y.example", "invalid label")])
+@pytest.mark.parametrize(
+    ("domain", "why"), [("postoffice", "has no dot"), ("x%y.example", "invalid label")]
+)
 def test_a_from_domain_that_cannot_exist_gets_no_publishing_advice(domain: str, why: str) -> None:
     a = analyze(_from_not_a_domain(domain))
     spoof = diagnose(a).get("spoof")
