@@ -33,6 +33,7 @@ from headerlens.parsers.provenance_dump import unplaced_stamps
 from headerlens.parsers.provenance_google import gmail_pass_doubt
 from headerlens.parsers.provenance_microsoft import (
     MS_ORG,
+    after_incoming,
     copy_author,
     in_incoming,
     incoming_block,
@@ -227,7 +228,9 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     """A field below every Received line: the message's own header, or a receiver's appended
     field when something unguessable ties it to the receiver."""
     name = f.lname
-    ms = receiver_appended(f, z.receiver_vendors, z.incoming, z.ms_tail)
+    ms = receiver_appended(f, z.receiver_vendors, z.incoming, z.ms_tail) or after_incoming(
+        f, z.receiver_vendors, z.incoming
+    )
     proton = z.reserialised and _PROTON.match(name)
     if ms or proton:
         writer = "Exchange Online" if ms else "ProtonMail"

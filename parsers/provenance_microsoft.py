@@ -12,6 +12,7 @@ from headerlens.model.received import Vendor
 
 __all__ = [
     "MS_ORG",
+    "after_incoming",
     "copy_author",
     "in_incoming",
     "incoming_block",
@@ -119,6 +120,26 @@ def receiver_appended(
             bool(receiver_vendors & _MS_CLOUD)
             or (not _MS_CLOUD_ONLY.match(name) and (bool(incoming) or f.index >= ms_tail))
         )
+    )
+
+
+# What Exchange Online (and Outlook.com's consumer service) writes after the header it received,
+# closed by its X-IncomingHeaderCount: X-Message-Delivery (its SCL), X-Message-Info, X-SID-PRA...
+_MS_APPENDED = re.compile(
+    r"^x-(?:ms-|microsoft-|forefront-|eop|sid-|incomingheadercount$|message-delivery$"
+    r"|message-info$|sender-ip$)"
+)
+
+
+def after_incoming(f: HeaderField, receiver_vendors: set[Vendor], incoming: range) -> bool:
+    """A Microsoft field that Exchange Online appended after the header it received (from the
+    last X-IncomingHeaderCount on): a sender's copy can only sit inside the bracket."""
+    return (
+        bool(incoming)
+        and bool(receiver_vendors & _MS_CLOUD)
+        and f.index >= incoming.stop
+        and _MS_APPENDED.match(f.lname) is not None
+        and not _MS_OUTBOUND.search(f.value)
     )
 
 

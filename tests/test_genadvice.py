@@ -11,6 +11,7 @@ from headerlens.analyze import analyze
 from headerlens.diagnosis import diagnose
 from headerlens.diagnosis.findings_build import stamped_findings as findings
 from headerlens.diagnosis.wording import fix
+from headerlens.model.provenance import Author
 from tests.test_diagnosis import _msg
 
 
@@ -139,3 +140,40 @@ def test_an_exchange_online_bounce_in_multipart_mixed_is_a_bounce() -> None:
     assert a.ndr.recipients[0].status == "5.7.350"
     assert a.ndr.reporting_mta == "PH0PR01MB1111.namprd01.prod.outlook.com"
     assert diagnose(a).get("ndr") is not None
+
+
+def _outlook_consumer() -> bytes:
+    """Outlook.com (consumer) delivery: its marker under the entry line, the sender's header,
+    then the count and its own fields appended; the sender planted an X-Message-Delivery."""
+    return _msg(
+        "Received: from SA3PR19MB0001.namprd19.prod.outlook.com (::1) by SA3PR19MB0002.namprd19.prod.outlook.com with HTTPS; Thu, 17 Aug 2023 17:56:18 +0000",
+        "Authentication-Results: spf=softfail (sender IP is 203.0.113.61) smtp.mailfrom=shop.example; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=shop.example;compauth=fail reason=001",
+        "Received: from host.zq.example (203.0.113.61) by DM6NAM10FT001.mail.protection.outlook.com (10.13.152.1) with Microsoft SMTP Server id 15.20.6699.14 via Frontend Transport; Thu, 17 Aug 2023 17:56:16 +0000",
+        "X-IncomingTopHeaderMarker: OriginalChecksum:AB12;UpperCasedChecksum:CD34;SizeAsReceived:900;Count:8",
+        "Received: by host.zq.example (Postfix, from userid 10146) id 1; Thu, 17 Aug 2023 14:22:14 -0300",
+        "To: someone@hotmail.example",
+        "Subject: account notice",
+        "Date: Thu, 17 Aug 2023 14:22:14 -0300",
+        "From: Shop <notice@shop.example>",
+        "X-Message-Delivery: planted",
+        "X-IncomingHeaderCount: 8",
+        "X-MS-Exchange-EOPDirect: true",
+        "X-SID-PRA: NOTICE@SHOP.EXAMPLE",
+        "X-Microsoft-Antispam-Mailbox-Delivery: ucf:0;jmr:0;auth:0;dest:J;",
+        "X-Message-Info: qZelhIiYnPk=",
+        "X-Message-Delivery: Vj0xLjE7dXM9MDtsPTA7YT0wO0Q9MjtHRD0yO1NDTD02",
+    )
+
+
+def test_outlook_com_fields_after_the_incoming_header_are_the_receivers() -> None:
+    a = analyze(_outlook_consumer())
+    by_name: dict[str, list[Author]] = {}
+    for f in a.headers:
+        found = a.provenance.of(f.index)
+        if found is not None:
+            by_name.setdefault(f.lname, []).append(found.author)
+    for name in ("x-incomingheadercount", "x-ms-exchange-eopdirect", "x-sid-pra", "x-message-info"):
+        assert by_name[name] == [Author.FINAL_RECEIVER], name
+    # the sender's planted copy inside the received header is never the receiver's
+    assert by_name["x-message-delivery"][0] is not Author.FINAL_RECEIVER
+    assert by_name["x-message-delivery"][-1] is Author.FINAL_RECEIVER
