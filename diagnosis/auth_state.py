@@ -6,7 +6,7 @@ import re
 
 from headerlens.diagnosis.inputs import envelope, same_org, stamp, stamps
 from headerlens.model import Analysis
-from headerlens.model.verdicts import DmarcResult
+from headerlens.model.verdicts import DkimResult, DmarcResult
 from headerlens.model.verification import Verification
 
 _POLICY = re.compile(r"\bp=(reject|quarantine|none)\b", re.IGNORECASE)
@@ -83,7 +83,16 @@ def dmarc_decided(analysis: Analysis, verification: Verification | None) -> bool
 
 
 def reverified(verification: Verification | None) -> bool:
-    return verification is not None and (verification.spf is not None or bool(verification.dkim))
+    """Whether the re-verification decided anything: SPF replayed, or a DKIM signature judged
+    (its key answered, or its body hash failing, which no key can rescue). An offline run that
+    could not ask for a key checked nothing: 'nothing authenticated' is then unknown."""
+    if verification is None:
+        return False
+    return verification.spf is not None or any(
+        d.result not in (DkimResult.UNAVAILABLE, DkimResult.TEMPERROR)
+        or d.body_result is DkimResult.FAIL
+        for d in verification.dkim
+    )
 
 
 def dmarc_failed(analysis: Analysis, verification: Verification | None) -> bool:

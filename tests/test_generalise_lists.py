@@ -254,3 +254,52 @@ def test_x_received_by_a_host_outside_google_is_not_gmails() -> None:
     )
     assert loop is not None and loop.vendor != "Gmail"
     assert google is not None and google.vendor == "Gmail"
+
+
+_SIGNED_LIST_POST = b"""\
+Return-Path: <dev-bounces@lists.example.org>
+Received: from mm1.hosting.example (mm1.hosting.example [198.51.100.17])
+\tby mail.example.net (Postfix) with ESMTPS id 4A1B2C3D4E
+\tfor <me@example.net>; Fri, 01 Nov 2024 14:47:00 +0100 (CET)
+DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=corp.example; s=s1;
+ h=from:subject:date:message-id; bh={bh};
+ b=dGVzdHNpZ25hdHVyZXRlc3RzaWduYXR1cmV0ZXN0c2lnbmF0dXJl
+From: Author <author@corp.example>
+To: dev@lists.example.org
+Subject: [Dev] patch
+Date: Fri, 01 Nov 2024 13:46:33 +0000
+Message-ID: <1@corp.example>
+List-Id: <dev.lists.example.org>
+List-Post: <mailto:dev@lists.example.org>
+X-Mailman-Version: 2.1.39
+
+body
+"""
+
+
+def _offline_labels(raw: bytes) -> set[str]:
+    import asyncio
+
+    from headerlens.diagnosis import diagnose
+    from headerlens.dnsclient.resolver import OfflineResolver
+    from headerlens.evaluators.verify import verify
+    from headerlens.model.verification import VerifyMode
+
+    a = analyze(raw, source_name="post.eml")
+    v = asyncio.run(verify(a, OfflineResolver(), mode=VerifyMode.OFFLINE))
+    return set(diagnose(a, v).labels())
+
+
+def test_an_offline_dkim_attempt_that_asked_for_no_key_checked_nothing() -> None:
+    """Offline, the author's signature could not be judged (no key asked): nothing checked
+    the list post, which is unknown, not 'nothing authenticated' and a possible spoof."""
+    ok = b"Ck5SoRNWUpSR4X0COv7R5ub2pUTtl6xz4dTFz++ji4M="
+    labels = _offline_labels(_SIGNED_LIST_POST.replace(b"{bh}", ok))
+    assert "mailing-list" in labels and "spoof" not in labels
+
+
+def test_an_offline_body_hash_failure_is_still_a_check_that_failed() -> None:
+    """A body hash that does not match fails whatever the key says: that stays the spoof
+    evidence it was (checked and failed)."""
+    bad = b"AAAAQL1SBLmLKfwKz7mHLmL+Sb+6KNWMX9rxoFDdEEM="
+    assert "spoof" in _offline_labels(_SIGNED_LIST_POST.replace(b"{bh}", bad))
