@@ -1,5 +1,6 @@
-"""The console paints first: tabs are built when they first open, and the checks start after
-the first frame (issue 15 item 7: first paint close to a bare Textual app)."""
+"""The console paints first: the tabs mount just after the first frame, each is built when it
+first opens, and the checks start after the first frame (issue 15 item 7: first paint close to
+a bare Textual app)."""
 
 from __future__ import annotations
 
@@ -114,6 +115,39 @@ async def test_the_checks_start_after_the_first_frame() -> None:
         assert isinstance(screen, AnalysisScreen)
         assert screen.verification is not None and screen.verification.done
     assert app.frames_before_checks is not None and app.frames_before_checks >= 1
+
+
+class _FirstFrame(HeaderlensApp):
+    """Records whether the analysis screen's first frame held the tab widgets."""
+
+    CSS_PATH = str(Path(app_module.__file__).parent / "headerlens.tcss")
+    tabs_in_first_frame: bool | None = None
+
+    def _display(self, screen: object, renderable: object) -> None:
+        super()._display(screen, renderable)  # type: ignore[arg-type]
+        if (
+            self.tabs_in_first_frame is None
+            and renderable is not None
+            and isinstance(screen, AnalysisScreen)
+            and screen.is_mounted
+        ):
+            self.tabs_in_first_frame = bool(screen.query(TabbedContent))
+
+
+async def test_the_tabs_come_right_after_the_first_frame() -> None:
+    app = _FirstFrame(str(EOP), verify_options=VerifyOptions(offline=True))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, AnalysisScreen)
+        await pilot.press("a")  # may come before the tabs exist: it opens Auth once they do
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.tabs_in_first_frame is False  # tree and verdict bar first, then the tabs
+        assert screen.query_one(TabbedContent).active == "auth"
+        assert _plain(screen, "#auth-text") == auth_text(screen.shown, screen.verification).plain
+        assert _plain(screen, "#detail-text")  # the Details tab was filled as it mounted
+        label = screen.query_one(TabbedContent).get_tab("findings").label.plain
+        assert label.startswith("Findings")
 
 
 def test_the_console_starts_without_the_dns_and_bounce_code() -> None:

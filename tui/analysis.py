@@ -104,6 +104,8 @@ class AnalysisScreen(Screen[None]):
         self._selected: NodeRef | None = None
         self._run = 0  # the current verification; snapshots of a replaced one are dropped
         self._built: set[str] = set()  # the lazily built tabs that exist so far
+        self._tabs_ready = False  # the tabs are mounted just after the first frame
+        self._pending_tab: str | None = None  # a tab asked for before they were
         # Set once the first frame is on screen: the checks (imports, CPU work) wait for it.
         self._painted = threading.Event()
         self.last_copy = ""  # what c or y last sent to the clipboard, for w (save to a file)
@@ -132,13 +134,6 @@ class AnalysisScreen(Screen[None]):
                 yield Static(id="rejected", markup=False)
         with Horizontal(id="main"):
             yield HopTree(id="hops")
-            # Only the first tab's content is built before the first frame; the others are
-            # built when they first open (_build_tab), so the console paints sooner.
-            with TabbedContent(id="tabs", initial="details"):
-                with TabPane("Details", id="details"), VerticalScroll():
-                    yield Static(id="detail-text", markup=False)
-                for tab, label in _LAZY_TABS.items():
-                    yield TabPane(label, id=tab)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -148,8 +143,25 @@ class AnalysisScreen(Screen[None]):
         tree.focus()
         self._show_detail(None)
         self._refresh_verification()
+        self.call_after_refresh(self._mount_tabs)
         self.call_after_refresh(self._painted.set)  # runs once the first frame is drawn
         self.start_verification()
+
+    async def _mount_tabs(self) -> None:
+        """The tabs come right after the first frame (the tree and verdict bar come first:
+        Textual's tab widgets cost about as much to set up as the rest of the screen). Only the
+        Details tab is filled now; the others are built when they first open (_build_tab)."""
+        tabs = TabbedContent(id="tabs", initial="details")
+        details = VerticalScroll(Static(id="detail-text", markup=False))
+        tabs.compose_add_child(TabPane("Details", details, id="details"))
+        for tab, label in _LAZY_TABS.items():
+            tabs.compose_add_child(TabPane(label, id=tab))
+        await self.query_one("#main", Horizontal).mount(tabs)
+        self._tabs_ready = True
+        self._show_detail(self._selected)
+        self._fill_findings()
+        if self._pending_tab is not None:
+            self.action_tab(self._pending_tab)
 
     def _build_tab(self, tab: str) -> None:
         """Build a tab's content the first time it opens, filled from what is known now."""
@@ -252,6 +264,8 @@ class AnalysisScreen(Screen[None]):
         return stamped_findings(self.shown)
 
     def _fill_findings(self) -> None:
+        if not self._tabs_ready:
+            return
         tab = self.query_one(TabbedContent).get_tab("findings")
         tab.label = findings_label(self._findings())
         tab.refresh(layout=True)  # the label's width changed
@@ -304,6 +318,8 @@ class AnalysisScreen(Screen[None]):
 
     def _show_detail(self, ref: NodeRef | None) -> None:
         self._selected = ref
+        if not self._tabs_ready:  # shown when the tabs are mounted
+            return
         text = describe(ref, self.shown)
         if self.analysis.ndr is not None and (ref is None or ref.kind == "message"):
             full = rejected_text(self.analysis, self.verification, full=True)
@@ -351,6 +367,9 @@ class AnalysisScreen(Screen[None]):
         self.notify("DNS cache flushed; verifying again.", markup=False)
 
     def action_tab(self, tab: str) -> None:
+        if not self._tabs_ready:
+            self._pending_tab = tab
+            return
         self._build_tab(tab)
         self.query_one(TabbedContent).active = tab
         self._focus_tab(tab)
@@ -377,7 +396,8 @@ class AnalysisScreen(Screen[None]):
         tree = self.query_one(HopTree)
         tree.select_hop(hop_number)
         tree.focus()
-        self.query_one(TabbedContent).active = "details"
+        if self._tabs_ready:
+            self.query_one(TabbedContent).active = "details"
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
