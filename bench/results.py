@@ -231,7 +231,8 @@ def _paint_split(con: Mapping[str, Any]) -> list[str]:
         f"(header, tree, seven tabs, footer; layout row − bare row) {widgets:.0f} ms; headerlens's "
         f"imports (the model, parsers, diagnosis and console modules) {imports:.0f} ms; its work "
         f"from the app to the first frame (reading and analysing the message, the analysis "
-        f"screen's tree, details and verdict bar) {work:.0f} ms.",
+        f"screen's tree, status and verdict bar; its tabs, which the layout row draws, mount "
+        f"just after that frame) {work:.0f} ms.",
     ]
 
 
@@ -271,7 +272,8 @@ def console_paint_lines(data: Mapping[str, Any]) -> list[str]:
     lines += [
         "Both spawned by the harness, alternating, one process per run: *launch → first frame* "
         "includes Python start-up and imports. The bare app is a Textual `App` composing one "
-        "`Static`; headerlens's first frame is the analysis screen with the hop tree filled.",
+        "`Static`; headerlens's first frame is the analysis screen with the hop tree filled "
+        "and the verdict bar (the tab strip and Details tab mount just after it).",
         "",
         "| app | launch → first frame ms | app → first frame ms | imports ms |"
         + (" CPU to first frame ms |" if cpu else ""),
