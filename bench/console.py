@@ -25,7 +25,7 @@ import resource  # noqa: E402
 import sys  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import ClassVar  # noqa: E402
+from typing import Any, ClassVar  # noqa: E402
 
 
 def cpu_ms() -> float:
@@ -138,6 +138,35 @@ async def _measure(file: str, port: int) -> dict[str, float | int | bool | None]
     }
 
 
+async def _first_frame(app_class: type[Any], name: str, imports_s: float) -> dict[str, float]:
+    """Launch ``app_class`` headless and time its first composed frame (the yardsticks: a bare
+    one-widget app, and the console's widget set without headerlens)."""
+    marks: dict[str, float] = {}
+
+    class Marked(app_class):  # type: ignore[misc,valid-type]
+        def _display(self, screen: object, renderable: object) -> None:
+            super()._display(screen, renderable)
+            if "render" not in marks and renderable is not None:
+                marks["render"] = time.perf_counter()
+                marks["render_wall"] = time.time()
+                marks["render_cpu"] = cpu_ms()
+
+    t_app = time.perf_counter()
+    app = Marked()
+    async with app.run_test(size=(160, 50), headless=True):
+        give_up = time.perf_counter() + 60
+        while "render" not in marks:
+            if time.perf_counter() > give_up:
+                raise TimeoutError(f"the {name} app never rendered")
+            await asyncio.sleep(0.001)
+    return {
+        "imports_ms": imports_s * 1000,
+        "app_to_render_ms": (marks["render"] - t_app) * 1000,
+        "render_wall": marks["render_wall"],
+        "cpu_to_render_ms": marks["render_cpu"],
+    }
+
+
 async def _measure_bare() -> dict[str, float]:
     """The yardstick: a one-widget Textual app, launch to its first frame, the same way."""
     t_import0 = time.perf_counter()
@@ -145,33 +174,12 @@ async def _measure_bare() -> dict[str, float]:
     from textual.widgets import Static
 
     t_import1 = time.perf_counter()
-    marks: dict[str, float] = {}
 
     class Bare(App[None]):
         def compose(self) -> ComposeResult:
             yield Static("headerlens")
 
-        def _display(self, screen: object, renderable: object) -> None:
-            super()._display(screen, renderable)  # type: ignore[arg-type]
-            if "render" not in marks and renderable is not None:
-                marks["render"] = time.perf_counter()
-                marks["render_wall"] = time.time()
-                marks["render_cpu"] = cpu_ms()
-
-    t_app = time.perf_counter()
-    app = Bare()
-    async with app.run_test(size=(160, 50), headless=True):
-        give_up = time.perf_counter() + 60
-        while "render" not in marks:
-            if time.perf_counter() > give_up:
-                raise TimeoutError("the bare app never rendered")
-            await asyncio.sleep(0.001)
-    return {
-        "imports_ms": (t_import1 - t_import0) * 1000,
-        "app_to_render_ms": (marks["render"] - t_app) * 1000,
-        "render_wall": marks["render_wall"],
-        "cpu_to_render_ms": marks["render_cpu"],
-    }
+    return await _first_frame(Bare, "bare", t_import1 - t_import0)
 
 
 async def _measure_layout() -> dict[str, float]:
@@ -183,7 +191,6 @@ async def _measure_layout() -> dict[str, float]:
     from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tree
 
     t_import1 = time.perf_counter()
-    marks: dict[str, float] = {}
     tabs = ("Details", "Hops", "Auth", "Findings", "DNS log", "Timeline", "Headers")
 
     class Layout(App[None]):
@@ -206,27 +213,7 @@ async def _measure_layout() -> dict[str, float]:
                         yield TabPane(label, id=f"t{i}")
             yield Footer()
 
-        def _display(self, screen: object, renderable: object) -> None:
-            super()._display(screen, renderable)  # type: ignore[arg-type]
-            if "render" not in marks and renderable is not None:
-                marks["render"] = time.perf_counter()
-                marks["render_wall"] = time.time()
-                marks["render_cpu"] = cpu_ms()
-
-    t_app = time.perf_counter()
-    app = Layout()
-    async with app.run_test(size=(160, 50), headless=True):
-        give_up = time.perf_counter() + 60
-        while "render" not in marks:
-            if time.perf_counter() > give_up:
-                raise TimeoutError("the layout app never rendered")
-            await asyncio.sleep(0.001)
-    return {
-        "imports_ms": (t_import1 - t_import0) * 1000,
-        "app_to_render_ms": (marks["render"] - t_app) * 1000,
-        "render_wall": marks["render_wall"],
-        "cpu_to_render_ms": marks["render_cpu"],
-    }
+    return await _first_frame(Layout, "layout", t_import1 - t_import0)
 
 
 if __name__ == "__main__":

@@ -360,22 +360,28 @@ def console(proxy: Proxy, hops300: Path, rounds: int) -> dict[str, Any]:
     return out
 
 
-def console_only(delay: float, rounds: int, output: Path) -> None:
-    """Measurement 4 alone (same lab DNS, proxy and messages as a full run), stored in place of
-    the previous one with its own date, command and machine; the rest of the data is kept."""
+def _messages_and_lab() -> tuple[Path, Path, Any]:
+    """The generated inputs (the big message, the 300-hop message) and the lab DNS serving the
+    lab zones plus the big message's zones; the same for a full run and a console-only run."""
     from bigmsg import generate
     from console import make_hops
 
-    stored = BENCH / "results.json"
-    data: dict[str, Any] = json.loads(stored.read_text(encoding="utf-8"))
-    compile_sources()
     WORK.mkdir(exist_ok=True)
-    _big, big_zones = generate(WORK / "big")
+    big, big_zones = generate(WORK / "big")
     hops300 = make_hops(WORK / "hops300.eml")
     dnsdir = WORK / "dns"
     shutil.rmtree(dnsdir, ignore_errors=True)
     dnsdir.mkdir()
-    lab = start_lab_dns([LAB_ZONES, big_zones], dnsdir)
+    return big, hops300, start_lab_dns([LAB_ZONES, big_zones], dnsdir)
+
+
+def console_only(delay: float, rounds: int, output: Path) -> None:
+    """Measurement 4 alone (same lab DNS, proxy and messages as a full run), stored in place of
+    the previous one with its own date, command and machine; the rest of the data is kept."""
+    stored = BENCH / "results.json"
+    data: dict[str, Any] = json.loads(stored.read_text(encoding="utf-8"))
+    compile_sources()
+    _big, hops300, lab = _messages_and_lab()
     proxy: Proxy | None = None
     load = [os.getloadavg()]  # the machine is shared: say how busy it was
     try:
@@ -426,16 +432,7 @@ def main() -> None:
         if shutil.which(tool) is None:
             sys.exit(f"bench: {tool} is not installed")
     setup()
-    from bigmsg import generate
-    from console import make_hops
-
-    WORK.mkdir(exist_ok=True)
-    big, big_zones = generate(WORK / "big")
-    hops300 = make_hops(WORK / "hops300.eml")
-    dnsdir = WORK / "dns"
-    shutil.rmtree(dnsdir, ignore_errors=True)
-    dnsdir.mkdir()
-    lab = start_lab_dns([LAB_ZONES, big_zones], dnsdir)
+    big, hops300, lab = _messages_and_lab()
     proxy: Proxy | None = None
     try:
         proxy = Proxy(lab.nameservers[0], a.delay)
