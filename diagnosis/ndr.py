@@ -38,6 +38,8 @@ def _refuser(first: FailedRecipient | None) -> str | None:
     if first is None:
         return None
     named = first.remote_mta or first.remote_ip
+    if named is None and first.remote_domain and first.rejecter is not Rejecter.SENDER_OWN:
+        return f"{first.remote_domain}'s mail server"
     if named is None and first.rejecter is Rejecter.SENDER_OWN:
         return "the sender's own server"
     return named

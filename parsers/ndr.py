@@ -21,10 +21,17 @@ from email import policy
 from headerlens import budgets
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField
-from headerlens.model.ndr import FailedRecipient, NdrFormat, NonDelivery, OriginalKind, WhoActs
+from headerlens.model.ndr import (
+    FailedRecipient,
+    NdrFormat,
+    NonDelivery,
+    OriginalKind,
+    Rejecter,
+    WhoActs,
+)
 from headerlens.parsers import ndr_text
 from headerlens.parsers.dates import parse_date
-from headerlens.parsers.ndr_codes import lookup, text_entry
+from headerlens.parsers.ndr_codes import lookup, sender_tenant_block, text_entry
 from headerlens.parsers.ndr_gate import looks_like_ndr
 from headerlens.parsers.ndr_rejecter import author_domain, refusing_server, self_named, sender_host
 from headerlens.parsers.ndr_text import TextHit
@@ -249,6 +256,7 @@ def _merge(dsn: list[FailedRecipient], hits: list[TextHit]) -> list[FailedRecipi
                 diagnostic=h.diagnostic,
                 remote_mta=h.remote_mta,
                 remote_ip=h.remote_ip,
+                remote_domain=h.remote_domain,
                 smtp_stage=h.stage,
             )
             for h in hits
@@ -271,6 +279,7 @@ def _merge(dsn: list[FailedRecipient], hits: list[TextHit]) -> list[FailedRecipi
                 reporting_mta=r.reporting_mta,
                 remote_mta=r.remote_mta or hit.remote_mta,
                 remote_ip=hit.remote_ip,
+                remote_domain=hit.remote_domain,
                 smtp_stage=hit.stage,
             )
         )
@@ -288,6 +297,7 @@ def _vendor(r: FailedRecipient, fmt: NdrFormat) -> str | None:
         or "resolver.adr" in where
         or "storedrv" in where
         or (fmt is NdrFormat.EXCHANGE and r.remote_mta is None)
+        or (fmt is NdrFormat.EXCHANGE and ndr_text.relayed_reply(r.diagnostic) is not None)
     ):
         return "microsoft"
     if "yahoo" in where:
@@ -367,22 +377,24 @@ def _explain(
 ) -> FailedRecipient:
     """The recipient with its reply read, its meaning looked up and the refusing server named."""
     smtp_code, enhanced = ndr_text.reply_parts(r.diagnostic)
-    r = FailedRecipient(
-        address=r.address,
-        original_recipient=r.original_recipient,
-        action=r.action,
-        status=r.status or enhanced,
-        diagnostic_status=enhanced if enhanced != (r.status or enhanced) else None,
+    # Exchange Online's "Remote server returned … -> 554 5.7.1 …": the remote's own reply
+    relayed = ndr_text.relayed_reply(r.diagnostic) if fmt is NdrFormat.EXCHANGE else None
+    inner_code, inner = ndr_text.reply_parts(relayed) if relayed else (None, None)
+    status = r.status or enhanced
+    remote_status = inner or enhanced
+    r = replace(
+        r,
+        status=status,
+        diagnostic_status=remote_status if remote_status != status else None,
         smtp_code=smtp_code,
-        diagnostic=r.diagnostic,
         reporting_mta=r.reporting_mta or reporter,
-        remote_mta=r.remote_mta,
-        remote_ip=r.remote_ip,
-        smtp_stage=r.smtp_stage,
     )
     vendor = _vendor(r, fmt)
     said = f"{r.diagnostic} {context}".strip()
     meaning = lookup(r.effective_status, said, vendor, r.smtp_code)
+    if relayed and meaning.matched.startswith("rfc3463"):
+        # the wrapper code says no more than its class: the remote's own reply says why
+        meaning = lookup(inner, relayed, None, inner_code)
     if meaning.who_acts is WhoActs.NOBODY and r.action.lower() == "failed":
         # a transient refusal in a bounce: the sending server stopped retrying, nobody will
         meaning = replace(
@@ -395,24 +407,21 @@ def _explain(
     # qmail, Yahoo, SES and MessageLabs relay the remote's reply unnamed; Gmail says so in words
     remote_reply = (
         fmt in _RELAYS_REMOTE_REPLY
+        or relayed is not None
         or "response from the remote server" in context
         or bool(reporter and _SENDS_ONLY.search(reporter))
     )
     forced = hit[1].rejecter if hit else None
-    rejecter, why = refusing_server(r, fmt, reporter, author, forced, remote_reply)
-    return FailedRecipient(
-        address=r.address,
-        original_recipient=r.original_recipient,
-        action=r.action,
-        status=r.status,
-        diagnostic_status=r.diagnostic_status,
-        smtp_code=r.smtp_code,
-        diagnostic=r.diagnostic,
-        reporting_mta=r.reporting_mta,
-        remote_mta=r.remote_mta,
-        remote_ip=r.remote_ip,
+    if vendor == "microsoft" and not r.remote_mta and sender_tenant_block(r.effective_status):
+        rejecter, why = Rejecter.SENDER_OWN, (
+            f"{r.effective_status} is an Exchange Online block on the sender's own tenant or "
+            f"account ({reporter or 'the reporting server'} refused to send it)"
+        )
+    else:
+        rejecter, why = refusing_server(r, fmt, reporter, author, forced, remote_reply)
+    return replace(
+        r,
         sending_ip=ndr_text.sending_ip(r.diagnostic),
-        smtp_stage=r.smtp_stage,
         rejecter=rejecter,
         rejecter_why=why,
         meaning=meaning,

@@ -344,6 +344,24 @@ VENDOR: dict[tuple[str, str], Entry] = {
         "Wait and send to fewer recipients at a time; use a bulk mail service for mass mail.",
         MS_NDR,
     ),
+    ("microsoft", "5.7.350"): Entry(
+        "The recipient's mail server (or its filtering service), outside Microsoft 365, "
+        "suspected the message is spam and rejected it; Exchange Online passes on its reply "
+        "after '->'.",
+        WhoActs.RECIPIENT_ADMIN,
+        "The sender can revise the message (content, links, attachments) and resend it; "
+        "otherwise only the recipient's administrator can fix it, by allowing the sender's "
+        "address or domain.",
+        MS_NDR,
+    ),
+    ("microsoft", "5.7.501"): Entry(
+        "Access denied, spam abuse detected: Microsoft 365 banned the sending account for "
+        "spam it sent; the sender's own service refused to send the message.",
+        WhoActs.SENDER_ADMIN,
+        "Find out why the account sent spam (a taken-over account is common), secure it, "
+        "remove mass mailings, then ask Microsoft support to unblock it.",
+        MS_NDR + " (5.7.501-503)",
+    ),
     ("microsoft", "4.4.7"): Entry(
         "Message expired: the sending server could not deliver it before the queue's "
         "expiration time; usually a problem at the receiving server.",
@@ -417,6 +435,16 @@ VENDOR: dict[tuple[str, str], Entry] = {
         GMAIL,
     ),
 }
+
+
+def sender_tenant_block(status: str | None) -> bool:
+    """Exchange Online codes that mean the sender's own tenant or account may not send
+    (5.7.501-503 banned sender, 5.7.700-750 tenant restrictions): refused before any remote."""
+    code = CODE.match(status or "")
+    if code is None or code.group(1) != "5" or code.group(2) != "7":
+        return False
+    number = int(code.group(3))
+    return 501 <= number <= 503 or 700 <= number <= 750
 
 
 def _meaning(key: str, e: Entry, matched: str) -> CodeMeaning:

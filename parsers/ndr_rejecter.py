@@ -67,6 +67,11 @@ def refusing_server(
         return Rejecter.RECIPIENT_MAILBOX, f"the reply was written by Exchange Online ({stamp})"
     if remote or r.remote_ip:
         return Rejecter.RECIPIENT_SERVER, f"{remote or r.remote_ip} answered for the recipient"
+    if r.remote_domain and org_guess(r.remote_domain) != org_guess(sender):
+        return Rejecter.RECIPIENT_SERVER, (
+            f"the notice says {r.remote_domain} rejected it; {reporter or 'the reporting server'} "
+            "(the sender's side) only relays its reply"
+        )
     if remote_reply and r.smtp_code is not None:
         return Rejecter.RECIPIENT_SERVER, (
             f"the recipient's server answered {r.smtp_code}; {reporter or 'the reporter'} "

@@ -147,6 +147,7 @@ REFUSED_RECIPIENT = Shape[Refusal](
         P("diagnostic", lambda f: f.recipient.diagnostic, TEXT, "the remote server's reply"),
         P("reporting_mta", lambda f: f.recipient.reporting_mta, OPT_TEXT),
         P("remote_mta", lambda f: f.recipient.remote_mta, OPT_TEXT),
+        P("remote_domain", lambda f: f.recipient.remote_domain, OPT_TEXT),
         P("remote_ip", lambda f: f.recipient.remote_ip, OPT_TEXT),
         P("sending_ip", lambda f: f.recipient.sending_ip, OPT_TEXT),
         P("smtp_stage", lambda f: f.recipient.smtp_stage, OPT_TEXT),

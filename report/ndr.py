@@ -88,7 +88,15 @@ def refusal_lines(f: Refusal) -> list[tuple[str, str]]:
         (
             "Remote MTA",
             " ".join(p for p in (r.remote_mta, f"[{r.remote_ip}]" if r.remote_ip else None) if p)
-            or "not named",
+            or (
+                f"host not named (the notice names {r.remote_domain})"
+                if r.remote_domain
+                else "not named"
+            ),
+        ),
+        (
+            "Remote's own code",
+            r.diagnostic_status if r.diagnostic_status != r.effective_status else "",
         ),
         ("SMTP stage", r.smtp_stage or "not stated"),
         ("Source", f.source),

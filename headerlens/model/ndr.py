@@ -86,6 +86,9 @@ class FailedRecipient:
     reporting_mta: str | None = None
     remote_mta: str | None = None
     remote_ip: str | None = None
+    # the refusing organisation's domain when the report names no host ("contoso.com suspects
+    # your message is spam and rejected it")
+    remote_domain: str | None = None
     sending_ip: str | None = None  # the sender's IP as the refusing server quotes it in its reply
     smtp_stage: str | None = None  # "RCPT TO", "end of DATA", "MAIL FROM"…
     rejecter: Rejecter = Rejecter.UNKNOWN
