@@ -413,9 +413,12 @@ def _explain(
     )
     forced = hit[1].rejecter if hit else None
     if vendor == "microsoft" and not r.remote_mta and sender_tenant_block(r.effective_status):
-        rejecter, why = Rejecter.SENDER_OWN, (
-            f"{r.effective_status} is an Exchange Online block on the sender's own tenant or "
-            f"account ({reporter or 'the reporting server'} refused to send it)"
+        rejecter, why = (
+            Rejecter.SENDER_OWN,
+            (
+                f"{r.effective_status} is an Exchange Online block on the sender's own tenant or "
+                f"account ({reporter or 'the reporting server'} refused to send it)"
+            ),
         )
     else:
         rejecter, why = refusing_server(r, fmt, reporter, author, forced, remote_reply)

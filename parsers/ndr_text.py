@@ -301,7 +301,9 @@ def exchange(text: str) -> tuple[list[TextHit], str | None]:
             re.M | re.S,
         ):
             hits.append(
-                TextHit(h.group(1), clean_reply(h.group(3)), h.group(2) or None, remote_domain=domain)
+                TextHit(
+                    h.group(1), clean_reply(h.group(3)), h.group(2) or None, remote_domain=domain
+                )
             )
     return hits, gen.group(1) if gen else None
 
