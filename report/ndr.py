@@ -96,7 +96,7 @@ def refusal_lines(f: Refusal) -> list[tuple[str, str]]:
         ),
         (
             "Remote's own code",
-            r.diagnostic_status if r.diagnostic_status != r.effective_status else "",
+            r.diagnostic_status or "" if r.diagnostic_status != r.effective_status else "",
         ),
         ("SMTP stage", r.smtp_stage or "not stated"),
         ("Source", f.source),
