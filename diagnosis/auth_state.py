@@ -23,6 +23,16 @@ def from_domain(analysis: Analysis) -> str | None:
     return dom.rstrip(".").lower() if dom else None
 
 
+def checked_author(analysis: Analysis, verification: Verification | None) -> str | None:
+    """The author domain the verdicts speak for: the From domain, or, when the From field(s)
+    name several domains, the one whose re-verified DMARC verdict decides (its strictest
+    failure, evaluators.dmarc_authors): a client may show that one."""
+    v = verification.dmarc if verification is not None else None
+    if v is not None and v.from_domain in analysis.author_domains:
+        return v.from_domain
+    return from_domain(analysis)
+
+
 def aligned_pass(analysis: Analysis) -> str | None:
     """Evidence that an identifier aligned with the From domain passed at the final receiver."""
     dom = from_domain(analysis)

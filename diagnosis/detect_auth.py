@@ -6,8 +6,8 @@ import re
 
 from headerlens.diagnosis.auth_state import (
     aligned_pass,
+    checked_author,
     dmarc_decided,
-    from_domain,
     policy,
     reverified,
 )
@@ -56,7 +56,7 @@ def spoof(
     ``unchecked_relay``."""
     if report is not None:
         return _ndr_spoof(report)
-    dom = from_domain(analysis)
+    dom = checked_author(analysis, verification)
     if not dom or aligned_pass(analysis) or own_account or relayed or _own_servers(analysis, dom):
         return None
     d = stamp(analysis, "dmarc")

@@ -21,6 +21,7 @@ from headerlens.evaluators.arc import verify_arc
 from headerlens.evaluators.bodyhash import BodyDigests, body_view
 from headerlens.evaluators.dkim import verify_dkim
 from headerlens.evaluators.dmarc import evaluate_dmarc
+from headerlens.evaluators.dmarc_authors import evaluate_authors
 from headerlens.evaluators.ndr_link import links, original_identity
 from headerlens.evaluators.orgdomain import could_share_org, normalize, psl_org_domain, walk_names
 from headerlens.evaluators.spf import evaluate_spf
@@ -233,14 +234,20 @@ async def verify_stream(
                     current = replace(current, original=result)
             if not dmarc_started and "spf" not in tasks and "dkim" not in tasks:
                 dmarc_started = True
+                spf_pair, dkim_pairs = _spf_domain(current.spf), _dkim_pairs(current.dkim)
+                unchecked = _headers_only(current.dkim)
                 start_task(
                     "dmarc",
-                    evaluate_dmarc(
-                        from_domain,
-                        _spf_domain(current.spf),
-                        _dkim_pairs(current.dkim),
+                    evaluate_authors(
+                        analysis.author_domains,
+                        spf_pair,
+                        dkim_pairs,
                         resolver,
-                        headers_only=_headers_only(current.dkim),
+                        headers_only=unchecked,
+                    )
+                    if analysis.author_domains
+                    else evaluate_dmarc(
+                        from_domain, spf_pair, dkim_pairs, resolver, headers_only=unchecked
                     ),
                 )
             elapsed = (time.perf_counter() - start) * 1000

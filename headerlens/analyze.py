@@ -319,6 +319,7 @@ def analyze(
         arc_sets=arc_sets,
         vendor_headers=tuple(with_rspamd_actions(vendor)),
         from_addr=from_addr,
+        author_domains=author.domains if len(author.domains) > 1 else (),
         return_path=_address(first.get("return-path")),
         subject=subject_text,
         subject_raw=subject.value if subject else None,

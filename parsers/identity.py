@@ -36,6 +36,9 @@ class Author:
     domain: str | None
     addresses: tuple[str, ...]  # every addr-spec the strict (policy.default) parser found
     defects: tuple[Defect, ...]
+    # every author domain the From field(s) name, in order (the later fields' too): a client may
+    # show any of them, so DMARC must hold for each (RFC 7489 §6.6.1)
+    domains: tuple[str, ...] = ()
 
 
 def _show(text: str, limit: int = 80) -> str:
@@ -181,6 +184,24 @@ def domain_notes(domain: str) -> list[Defect]:
     return notes
 
 
+# Later From fields read for their domains; a message with more is refused by most receivers.
+_MORE_FROM_FIELDS = 4
+
+
+def _later_domains(from_fields: Sequence[HeaderField]) -> list[str]:
+    """The domains the From fields after the first name, read with the first one's guards (a
+    field too long, too deeply nested or in group/route syntax names none)."""
+    out: list[str] = []
+    for field in from_fields[1 : 1 + _MORE_FROM_FIELDS]:
+        value = _ROOT_DOT.sub(r"\1", field.value)
+        if len(value) > budgets.EMAIL_PARSE_BYTES.limit or comment_depth(value) > 20:
+            continue
+        header = _strict(value)[0] if ":" not in _bare(value) else None
+        if header is not None:
+            out += [d for a in header.addresses if a.addr_spec and (d := _domain(a.addr_spec))]
+    return out
+
+
 def read_author(from_fields: Sequence[HeaderField]) -> Author:
     """The author from the From field(s), with a defect for every reading DMARC can't trust."""
     defects: list[Defect] = []
@@ -322,7 +343,8 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         defects.append(_literal_note(first, domain))
     if domain:
         defects.extend(domain_notes(domain))
-    return Author(first, domain, addresses, tuple(defects))
+    named = [d for d in (_domain(a) for a in addresses) if d] + _later_domains(from_fields)
+    return Author(first, domain, addresses, tuple(defects), tuple(dict.fromkeys(named)))
 
 
 def _literal_note(address: str, domain: str | None) -> Defect:

@@ -44,6 +44,8 @@ class Analysis:
     arc_sets: tuple[ARCSet, ...] = ()
     vendor_headers: tuple[VendorHeader, ...] = ()
     from_addr: Address | None = None
+    # every domain the From field(s) name when there are several (RFC 7489 §6.6.1), else ()
+    author_domains: tuple[str, ...] = ()
     return_path: Address | None = None
     subject: str | None = None  # RFC 2047 decoded
     subject_raw: str | None = None
