@@ -19,6 +19,7 @@ from headerlens.diagnosis.inputs import (
     entry,
     envelope,
     fields,
+    not_a_domain,
     receiver_fields,
     same_org,
     stamp,
@@ -30,6 +31,7 @@ from headerlens.diagnosis.spoof_signs import (
     foreign_submission,
     implicit_spoof,
     null_sender_elsewhere,
+    own_spf_fail,
     own_workspace,
 )
 from headerlens.model import Analysis
@@ -48,12 +50,14 @@ def spoof(
     own_account: bool,
     relayed: bool,
     unconfirmed: Situation | None = None,
+    forwarded: bool = False,
 ) -> Situation | None:
     """The From domain was not authenticated and the sending infrastructure is not its own.
     ``unconfirmed`` is a list or forward only the message's fields name: it explains nothing,
     but the spoof is then stated as possible (a relay that broke authentication looks the same).
     Where nothing decided DMARC and nothing else failed there is no spoof to state: see
-    ``unchecked_relay``."""
+    ``unchecked_relay``. ``forwarded``: a forward is recognised (even one only probable), which
+    explains an SPF failure of the envelope domain."""
     if report is not None:
         return _ndr_spoof(report)
     dom = checked_author(analysis, verification)
@@ -65,7 +69,13 @@ def spoof(
         and verification.dmarc is not None
         and verification.dmarc.result is DmarcResult.FAIL
     )
+    live_pass = (
+        verification is not None
+        and verification.dmarc is not None
+        and verification.dmarc.result is DmarcResult.PASS
+    )
     ev: list[str] = []
+    sign = ""  # "spf": only the receiver's SPF check failed (no DMARC record to decide)
     if d is not None and d.value == "fail":
         ev.append(d.quote())
     elif live_fail:
@@ -81,6 +91,11 @@ def spoof(
             ev.append(f"nothing authenticated {dom}; the envelope sender {env} is another domain")
         elif not anything and (null := null_sender_elsewhere(analysis, dom)):
             ev.append(null)
+        elif not anything and looked and (problem := not_a_domain(dom)):
+            ev.append(f"nothing authenticated {dom} (it {problem})")
+        elif own := own_spf_fail(analysis, dom, forwarded or unconfirmed is not None or live_pass):
+            ev += own
+            sign = "spf"
         elif implicit := implicit_spoof(analysis, dom):
             ev += implicit
         elif foreign := foreign_submission(analysis):
@@ -108,6 +123,8 @@ def spoof(
     if rt := reply_to_elsewhere(analysis):
         ev.append(f"{rt}: replies go to the sender, not to {dom}")
     facts = [("domain", dom)]
+    if sign:
+        facts += [("sign", sign), ("server", b.ip if b is not None and b.ip else "")]
     pol = policy(analysis, verification)
     if pol:
         facts.append(("policy", pol))

@@ -61,7 +61,9 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         )
     )
     unconfirmed = relay if relay is not None and not relayed and (tied or not decided) else None
-    spoof = detect_auth.spoof(analysis, verification, report, own, relayed, unconfirmed)
+    spoof = detect_auth.spoof(
+        analysis, verification, report, own, relayed, unconfirmed, forwarded=fwd is not None
+    )
     # Nothing checked (no DMARC verdict of the receiver's, none re-verified) and nothing else
     # failed: no spoof is shown, and the relay explains nothing either; it stays what the
     # message's own fields claim, marked unchecked.

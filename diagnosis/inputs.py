@@ -22,6 +22,7 @@ from headerlens.model.received import Vendor
 from headerlens.parsers.boundary import rdns_confirmed
 from headerlens.parsers.dkimsig import dns_name_problem
 from headerlens.parsers.hops import registrable_domain
+from headerlens.parsers.received import normalize_ip
 from headerlens.stamped import final_receiver_results
 
 _SRS = re.compile(r"^(?:SRS[01][=+-]|[^@]*\+SRS=)", re.IGNORECASE)
@@ -36,9 +37,18 @@ def org(domain: str | None) -> str | None:
     return registrable_domain(domain.rsplit("@", 1)[-1].strip("<>. "))
 
 
+def _bare(name: str | None) -> str:
+    return (name or "").rsplit("@", 1)[-1].strip("<>. ").lower()
+
+
 def same_org(a: str | None, b: str | None) -> bool:
+    """Both names are in one organisation: the same registrable domain, or, for names that have
+    none (one label such as ``correios``, a name that cannot be a domain), the same name."""
     oa, ob = org(a), org(b)
-    return oa is not None and oa == ob
+    if oa is not None or ob is not None:
+        return oa == ob
+    ba = _bare(a)
+    return bool(ba) and ba == _bare(b) and normalize_ip(ba.strip("[]")) is None
 
 
 def not_a_domain(domain: str | None) -> str | None:

@@ -102,3 +102,33 @@ def own_workspace(analysis: Analysis, dom: str) -> bool:
         ):
             return True
     return False
+
+
+def own_spf_fail(analysis: Analysis, dom: str, forwarded: bool) -> list[str]:
+    """The receiver's own SPF check failed for an envelope domain in the From domain's
+    organisation (fail; softfail only when no DKIM signature passed either), no DKIM signature
+    of that domain verified and the domain publishes no DMARC record (the caller checks both):
+    the server was not allowed to send for it and nothing stopped the message. A forgery, or the
+    domain's SPF record misses a server it really uses; a forward that kept the envelope sender
+    looks the same, so a recognised forward wins (``forwarded``). Microsoft's compauth=pass
+    (its implicit authentication vouched for the domain) also rules it out."""
+    spf = stamp(analysis, "spf")
+    if forwarded or spf is None or spf.value not in ("fail", "softfail"):
+        return []
+    env = spf.result.prop("smtp.mailfrom") or envelope(analysis)
+    if not env or not same_org(env, dom):
+        return []
+    ca = stamp(analysis, "compauth")
+    if ca is not None and ca.value == "pass":
+        return []
+    signed = [s for s in stamps(analysis, "dkim") if s.value == "pass"]
+    if spf.value == "softfail" and signed:
+        return []
+    b = entry(analysis)
+    server = (b.ip if b is not None else None) or "the sending server"
+    dmarc = stamp(analysis, "dmarc")
+    return [
+        f"{spf.quote()}: the receiver's SPF check says {server} is not allowed to send for {dom}",
+        f"no DKIM signature of {dom} verified; {dom} publishes no DMARC record "
+        f"({dmarc.quote() if dmarc is not None else 'no dmarc verdict written'})",
+    ]

@@ -26,6 +26,10 @@ def _dom(s: Situation, name: str = "domain", default: str = "the From domain") -
     return s.fact(name) or default
 
 
+def _server(s: Situation) -> str:
+    return s.fact("server") or "the sending server"
+
+
 def _arc_how(s: Situation) -> str:
     """How the receiver showed it accepted on ARC: Microsoft's compauth, or Gmail's dmarc= comment."""
     return "compauth reason 130" if "compauth" in (s.fact("arc") or "") else "dis=NONE arc=pass"
@@ -52,6 +56,10 @@ def title(s: Situation) -> str:
             if s.fact("dmarc") == "undecided":
                 return f"Possible spoof: the message claims to come from {_dom(s)}{tail} and nothing decided DMARC (no verdict of the receiver's, not re-verified); only its own fields name the {kind} ({relay}) that would explain that, and a sender can write them."
             return f"Spoof, unless the {kind} {relay} re-sent a genuine message: it claims to come from {_dom(s)}{tail}, nothing {_dom(s)} controls authenticated it, and the {kind}'s host handed it over, but a sender can run a {kind} on its own domain."
+        if not_a_domain(s.fact("domain")):
+            return f"Spoof: the message claims to come from {_dom(s)}, which is not a real domain name, so nothing can authenticate it."
+        if s.fact("sign") == "spf":
+            return f"Probably a spoof: the message claims to come from {_dom(s)}, but the receiver's SPF check says {_server(s)} is not allowed to send for {_dom(s)}, no DKIM signature of {_dom(s)} verified, and {_dom(s)} publishes no DMARC policy, so nothing stopped it: a forgery, or {_dom(s)}'s SPF record misses this server."
         return f"Spoof: the message claims to come from {_dom(s)}{tail}, but nothing {_dom(s)} controls authenticated it."
     if label == "forward-srs" and s.fact("internal"):
         return f"Forwarded inside the receiving organisation: {s.fact('forwarder')} re-sent it with a rewritten (SRS) envelope sender after its own checks (its SPF check was for {s.fact('checked')}), which changes none of its verdicts."
@@ -129,6 +137,8 @@ def fix(s: Situation) -> str:
         return f"If {relay} is a {s.fact('relay-kind') or 'relay'} you know, the fix belongs there (From rewriting, SRS, ARC sealing) or to trusting its ARC; otherwise nothing to fix at {_dom(s)}: block or report the message."
     if label == "spoof" and (problem := not_a_domain(s.fact("domain"))):
         return not_a_domain_fix(_dom(s), problem)
+    if label == "spoof" and s.fact("sign") == "spf":
+        return f"Nothing to fix at {_dom(s)} unless it really sends through {_server(s)} (then its SPF record misses that server): otherwise block or report the message. A DMARC policy at {_dom(s)} would let receivers refuse such forgeries."
     if label == "spoof":
         return f"Nothing to fix at {_dom(s)}: it did not send this. Block or report the message; an enforcing DMARC policy at {_dom(s)} is the only sender-side help."
     if label == "forward-srs" and s.fact("internal"):
@@ -254,6 +264,11 @@ def headline(
             cause = f"Possibly a spoof of {_dom(sp)}: DMARC was not decided and only the message's own fields name the {kind} {relay}"
         else:
             cause = f"A spoof of {_dom(sp)} unless the {kind} {relay} it names really re-sent it (nothing the receiver wrote confirms that)"
+    elif "spoof" in by and by["spoof"].fact("sign") == "spf":
+        sp = by["spoof"]
+        cause = f"Probably a spoof of {_dom(sp)}: the receiver's SPF check failed for it and it publishes no DMARC policy (or {_dom(sp)}'s SPF record misses {_server(sp)})"
+    elif "spoof" in by and not_a_domain(by["spoof"].fact("domain")):
+        cause = f"A forgery: the From domain {_dom(by['spoof'])} is not a real domain name"
     elif "spoof" in by:
         cause = f"A spoof of {_dom(by['spoof'])}; nothing to fix there"
     elif "compromised-account" in by:
