@@ -29,6 +29,14 @@ from headerlens.parsers.boundary import (
     stated_client_ip,
 )
 from headerlens.parsers.hops import registrable_domain
+from headerlens.parsers.provenance_appliance import (
+    MARKER_WHY,
+    barracuda_fields,
+    filter_tied,
+    names_its_line,
+    receiver_author,
+    repeated_stamps,
+)
 from headerlens.parsers.provenance_dump import unplaced_stamps
 from headerlens.parsers.provenance_google import gmail_pass_doubt
 from headerlens.parsers.provenance_microsoft import (
@@ -41,6 +49,7 @@ from headerlens.parsers.provenance_microsoft import (
     is_outbound_scan,
     ms_tail_start,
     outbound_author,
+    receipt_marker,
     receiver_appended,
 )
 from headerlens.parsers.provenance_scanner import own_line_stamp, scanner_hops
@@ -61,7 +70,6 @@ STAMP_FIELDS = frozenset(
 _RESERIALISERS = frozenset({"protonmail.ch"})
 _PROTON = re.compile(r"^x-pm-")
 _RSPAMD = re.compile(r"^x-(?:rspamd-|spamd-)")
-_AR_METHOD = re.compile(r";\s*([A-Za-z][\w.-]*)\s*=")
 _RSPAMD_RUN = re.compile(r"^x-(?:rspamd-|spamd-|spam\b)")
 # What filters running inside the receiving MTA (milters, amavisd) insert next to their stamps.
 _MILTER_TRACE = re.compile(
@@ -145,12 +153,14 @@ class _Zones:
                     parse_auth_results(g).authserv_id, self.org, self.trusted, self.domain_of
                 )
             ]
-            self.repeats = _repeats(fields[line + 1 : end])
-            self.filter_tied = _filter_tied(self.block, self.boundary_hop)
+            self.repeats = repeated_stamps(fields[line + 1 : end])
+            self.filter_tied = filter_tied(self.block, self.boundary_hop)
         self.incoming = incoming_block(fields)
+        self.marker = receipt_marker(fields, {h.header_index: h.vendor for h in self.trusted})
         outside = [h for h in self.hops if not self.is_trusted(h)]
         self.scanners = scanner_hops(fields, outside, self.org, self.domain_of)
         self.ms_tail = ms_tail_start(fields)
+        self.appliance = barracuda_fields(fields, self.hops, self.is_trusted)
         # Rspamd's block appended at the bottom: the run of its fields around its queue id
         queue = next((g for g in fields if g.lname == "x-rspamd-queue-id"), None)
         self.rspamd_queue = queue.value.strip().lower() if queue is not None else None
@@ -297,26 +307,6 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     )
 
 
-def _repeats(block: Sequence[HeaderField]) -> set[int]:
-    """Stamps in the block under the receiver's line that repeat a verdict an earlier one with
-    the same identity already gave (a second spf= from the same authserv-id, a second
-    Received-SPF): the receiver writes each once, so the later one came with the message."""
-    seen: set[tuple[str, str, str]] = set()
-    out: set[int] = set()
-    for g in block:
-        if g.lname not in ("authentication-results", "received-spf"):
-            continue
-        ident = stamp_identity(g) or ""
-        if g.lname == "received-spf":
-            keys = {(g.lname, ident, "spf")}
-        else:
-            keys = {(g.lname, ident, m.lower()) for m in _AR_METHOD.findall(g.value)}
-        if keys & seen:
-            out.add(g.index)
-        seen |= keys
-    return out
-
-
 def _below_line_stamp(z: _Zones, f: HeaderField) -> bool:
     """A stamp just under the boundary hop's Received line that the receiver wrote there (Gmail
     and Postfix milters do): only stamps between it and the line, the receiver's identity, no
@@ -340,23 +330,6 @@ def _claims_pass(f: HeaderField) -> bool:
     if f.lname == "received-spf":
         return f.value.strip().lower().startswith("pass")
     return f.lname in _PASS_STAMPS and _CLAIMS_PASS.search(f.value) is not None
-
-
-# OpenDKIM and OpenDMARC name the host and the MTA's queue id of the message they checked:
-# "DKIM-Filter: OpenDKIM Filter v2.11.0 mx.example.org 4A1B2C3D4E".
-_FILTER_ID = re.compile(r"\bOpen(?:DKIM|DMARC) Filter\s+v\S+\s+(\S+)\s+(\S+)\s*$", re.IGNORECASE)
-
-
-def _filter_tied(block: Sequence[HeaderField], hop: Hop) -> bool:
-    """The milter block under the boundary line carries an OpenDKIM/OpenDMARC stamp naming the
-    queue id the receiver's own Received line gave this message: its milters stamped it (the
-    sender cannot know that id in advance), as Rspamd's queue id shows for Rspamd."""
-    queue = (hop.received.id or "").lower()
-    for g in block:
-        m = _FILTER_ID.search(" ".join(g.value.split())) if g.lname.endswith("-filter") else None
-        if m and queue and m.group(2).lower() == queue:
-            return True
-    return False
 
 
 def _uncorroborated_pass(z: _Zones, f: HeaderField) -> str | None:
@@ -390,6 +363,13 @@ def _field(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
         return copy_author(f, before, before in z.relays)
     if is_outbound_scan(f):
         return outbound_author(f)
+    placed = z.appliance.get(f.index)
+    if placed is None and f.index == z.marker and (line := z.above(f.index)) is not None:
+        placed = (line, MARKER_WHY)
+    if placed is not None:
+        if not z.is_trusted(placed[0]):
+            return z.outside(placed[0], f.name, f.index, f"A field placed by its tie ({placed[1]})")
+        return receiver_author(f, *placed)
     if below is not None and z.is_trusted(below):
         return FieldAuthor(
             f.index,
@@ -425,6 +405,11 @@ def _field(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
             f"{where}, carrying the receiver's identity ({stamp_identity(f)}) and naming no "
             "other client than the one the receiver accepted the message from.",
         )
+    if above is not None and names_its_line(f, above):
+        why = f"directly below its Received line, naming {above.received.by} (a greylisting note)"
+        if not z.is_trusted(above):
+            return z.outside(above, f.name, f.index, f"A field placed by its tie ({why})")
+        return receiver_author(f, above, why)
     if (
         above is not None
         and not z.is_trusted(above)

@@ -20,6 +20,7 @@ __all__ = [
     "is_outbound_scan",
     "ms_tail_start",
     "outbound_author",
+    "receipt_marker",
     "receiver_appended",
 ]
 
@@ -152,6 +153,18 @@ def incoming_block(fields: Sequence[HeaderField]) -> range:
     if not tops or not ends or ends[-1] <= tops[0]:
         return range(0)
     return range(tops[0] + 1, ends[-1])
+
+
+def receipt_marker(fields: Sequence[HeaderField], line_vendor: dict[int, Vendor]) -> int | None:
+    """Index of the X-IncomingTopHeaderMarker Exchange Online wrote on receipt: the topmost one,
+    directly below the Received line of one of the receiving organisation's Microsoft hops
+    (``line_vendor``: header index of each trusted hop's Received line -> its vendor). Exchange
+    Online prepends its Received line and writes the marker right under it, above the header it
+    received; a sender's copy sits lower, in the header that came with the message."""
+    top = next((f.index for f in fields if f.lname == "x-incomingtopheadermarker"), None)
+    if top is None or line_vendor.get(top - 1) not in _MS_CLOUD:
+        return None
+    return top
 
 
 def in_incoming(

@@ -15,6 +15,10 @@ Differences with the stories:
   below every Received line, next to the sender's own Authentication-Results; nothing UOL wrote
   ties them to it, so they are shown with an unknown author (only the Received-SPF, above UOL's
   Received line, is checked as UOL's).
+- forged-received-template-smash...: the story names the template's fake X-IncomingTopHeaderMarker
+  (the second one, below the forged line). The first, directly below Exchange Online's own
+  Received line, is the one EOP writes on receipt and is credited to it; only the first is
+  excused, the fake one must still not be the receiver's.
 """
 
 from __future__ import annotations
@@ -84,4 +88,9 @@ def test_sender_side_headers_are_not_the_receivers(story: Story) -> None:
     # -Untrusted copies, list and forwarder stamps) are never attributed to the final receiver
     need_shared()
     a = analyze(story.path.read_bytes())
-    assert sender_side_problems(story.sender_side_text, a) == []
+    excused = set()
+    if story.name.startswith("forged-received-template-smash"):
+        top = next(f for f in a.headers if f.lname == "x-incomingtopheadermarker")
+        excused.add(f"{top.name} (#{top.index}) is attributed to the final receiver")
+    problems = sender_side_problems(story.sender_side_text, a)
+    assert [p for p in problems if p not in excused] == []

@@ -1,0 +1,177 @@
+"""Fields a receiving MTA's software writes away from its own Received line, tied to its hop (pure).
+
+Two habits are read here. A greylister running inside an MTA (postgrey, milter-greylist) writes
+its note directly below that MTA's Received line and names the host, so the note belongs to the
+line above it, not to the hop below whose line it happens to precede. A Barracuda appliance
+writes X-ASG-Debug-ID above its Received line, a few X-Barracuda-* fields just below it, and
+appends the rest (X-Barracuda-Connect, -Start-Time, -URL, spam score and status) at the bottom
+of the header; its Connect field names the client of its own hop and its Start-Time the second
+its hop's Received stamp was written, which places the whole run at that hop. Exchange Online
+writes its X-IncomingTopHeaderMarker directly below its own Received line. Also here: the
+milter-block helpers (a repeated stamp came with the message; OpenDKIM/OpenDMARC naming the
+receiver's queue id tie the block to the receiver).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from headerlens.model.core import HeaderField
+from headerlens.model.provenance import Author, FieldAuthor
+from headerlens.model.received import Hop
+from headerlens.parsers.boundary import stamp_identity
+
+__all__ = [
+    "MARKER_WHY",
+    "barracuda_fields",
+    "filter_tied",
+    "names_its_line",
+    "receiver_author",
+    "repeated_stamps",
+]
+
+MARKER_WHY = (
+    "Exchange Online writes its X-IncomingTopHeaderMarker on receipt, directly below its own "
+    "Received line and above the header it received: the topmost one there is its own"
+)
+
+
+def receiver_author(f: HeaderField, line: Hop, why: str) -> FieldAuthor:
+    """A field the receiving organisation's software at ``line`` wrote away from its line."""
+    return FieldAuthor(
+        f.index,
+        f.name,
+        Author.FINAL_RECEIVER,
+        line.number,
+        line.received.by,
+        f"Written by the receiving organisation's software at hop {line.number}: {why}.",
+    )
+
+
+# Greylisting notes name the host that held the message: postgrey "delayed 1103 seconds by
+# postgrey-1.27 at HOST", milter-greylist "... by milter-greylist-4.6.2 (HOST [IP])".
+_GREYLIST_HOST = re.compile(r"\bby\s+\S*grey\S*\s+(?:at\s+([\w.-]+)|\(([\w.-]+))", re.IGNORECASE)
+
+
+def names_its_line(f: HeaderField, line: Hop) -> bool:
+    """A greylisting note directly below a Received line (no other Received between) that names
+    that line's receiving host: the greylister runs inside that MTA."""
+    if f.lname != "x-greylist" or not line.received.by:
+        return False
+    m = _GREYLIST_HOST.search(" ".join(f.value.split()))
+    host = (m.group(1) or m.group(2)) if m else None
+    return host is not None and host.lower().rstrip(".") == line.received.by.lower().rstrip(".")
+
+
+_BARRACUDA = re.compile(r"^x-(?:barracuda-|asg-)")
+_SCANNED_BY_BSMTPD = re.compile(r"\bby bsmtpd\b", re.IGNORECASE)
+_CONNECT_IP = re.compile(r"\[([0-9A-Fa-f:.]+)\]")
+_EPOCH = re.compile(r"^\s*(\d{9,11})\b")
+
+
+def _is_barracuda(f: HeaderField) -> bool:
+    return bool(_BARRACUDA.match(f.lname)) or (
+        f.lname == "x-virus-scanned" and bool(_SCANNED_BY_BSMTPD.search(f.value))
+    )
+
+
+def _stamp_epoch(hop: Hop) -> int | None:
+    ts = hop.received.timestamp
+    if ts is None or ts.tzinfo is None:
+        return None
+    return int(ts.astimezone(UTC).timestamp())
+
+
+def barracuda_fields(
+    fields: Sequence[HeaderField], hops: Sequence[Hop], trusted: Callable[[Hop], bool]
+) -> dict[int, tuple[Hop, str]]:
+    """Header index -> (the hop whose Barracuda wrote the field, why) for the Barracuda fields
+    below that hop's Received line. The hop is the one whose client X-Barracuda-Connect names and
+    whose stamp is the second X-Barracuda-Start-Time gives (both must agree; the last of each
+    field is the appliance's, which appends at the bottom). For the receiving organisation's own
+    Barracuda (``trusted``) the tie must also be confirmed by its X-ASG-Debug-ID above its own
+    Received line started at most two minutes before, and only the last field of each name is placed
+    (the appliance appends its own after anything the sender planted)."""
+    last = {f.lname: f for f in fields if _is_barracuda(f)}
+    start, connect = last.get("x-barracuda-start-time"), last.get("x-barracuda-connect")
+    if start is None or connect is None:
+        return {}
+    m, ip = _EPOCH.match(start.value), _CONNECT_IP.search(connect.value)
+    if m is None or ip is None:
+        return {}
+    epoch = int(m.group(1))
+    hop = next(
+        (
+            h
+            for h in hops
+            if h.received.from_ip == ip.group(1)
+            and (t := _stamp_epoch(h)) is not None
+            and abs(t - epoch) <= 2
+        ),
+        None,
+    )
+    if hop is None:
+        return {}
+    why = (
+        f"X-Barracuda-Connect names {ip.group(1)}, the client of hop {hop.number}, and "
+        f"X-Barracuda-Start-Time the second of its stamp "
+        f"({datetime.fromtimestamp(epoch, UTC):%H:%M:%S} UTC)"
+    )
+    below = [f for f in fields if f.index > hop.header_index and _is_barracuda(f)]
+    if not trusted(hop):
+        return {f.index: (hop, why) for f in below}
+    debug = [
+        f
+        for f in fields
+        if f.lname == "x-asg-debug-id"
+        and f.index < hop.header_index
+        and not any(g.lname == "received" for g in fields[f.index + 1 : hop.header_index])
+    ]
+    seen = _EPOCH.match(debug[0].value) if debug else None
+    # the debug id counts from the connection, the start time from the message (seconds later)
+    if seen is None or not 0 <= epoch - int(seen.group(1)) <= 120:
+        return {}
+    why += "; its X-ASG-Debug-ID above that line was written the same minute"
+    return {f.index: (hop, why) for f in below if last[f.lname] is f}
+
+
+_AR_METHOD = re.compile(r";\s*([A-Za-z][\w.-]*)\s*=")
+
+
+def repeated_stamps(block: Sequence[HeaderField]) -> set[int]:
+    """Stamps in the block under the receiver's line that repeat a verdict an earlier one with
+    the same identity already gave (a second spf= from the same authserv-id, a second
+    Received-SPF): the receiver writes each once, so the later one came with the message."""
+    seen: set[tuple[str, str, str]] = set()
+    out: set[int] = set()
+    for g in block:
+        if g.lname not in ("authentication-results", "received-spf"):
+            continue
+        ident = stamp_identity(g) or ""
+        if g.lname == "received-spf":
+            keys = {(g.lname, ident, "spf")}
+        else:
+            keys = {(g.lname, ident, m.lower()) for m in _AR_METHOD.findall(g.value)}
+        if keys & seen:
+            out.add(g.index)
+        seen |= keys
+    return out
+
+
+# OpenDKIM and OpenDMARC name the host and the MTA's queue id of the message they checked:
+# "DKIM-Filter: OpenDKIM Filter v2.11.0 mx.example.org 4A1B2C3D4E".
+_FILTER_ID = re.compile(r"\bOpen(?:DKIM|DMARC) Filter\s+v\S+\s+(\S+)\s+(\S+)\s*$", re.IGNORECASE)
+
+
+def filter_tied(block: Sequence[HeaderField], hop: Hop) -> bool:
+    """The milter block under the boundary line carries an OpenDKIM/OpenDMARC stamp naming the
+    queue id the receiver's own Received line gave this message: its milters stamped it (the
+    sender cannot know that id in advance), as Rspamd's queue id shows for Rspamd."""
+    queue = (hop.received.id or "").lower()
+    for g in block:
+        m = _FILTER_ID.search(" ".join(g.value.split())) if g.lname.endswith("-filter") else None
+        if m and queue and m.group(2).lower() == queue:
+            return True
+    return False
