@@ -57,13 +57,15 @@ def comment_depth(text: str) -> int:
     return deepest
 
 
-def _bare(value: str) -> str:
-    """``value`` without quoted strings, comments and <...> parts: what a group colon or a
-    route would sit in (RFC 5322 §3.4). A linear scan; nesting needs no recursion."""
+def _scan(value: str) -> tuple[str, list[str]]:
+    """``value`` without quoted strings, comments and <...> parts (what a group colon or a route
+    would sit in, RFC 5322 §3.4), and the text of each outermost comment. A linear scan;
+    nesting needs no recursion."""
     out: list[str] = []
-    depth = 0
+    comments: list[str] = []
+    depth = start = 0
     quoted = angle = escaped = False
-    for ch in value:
+    for i, ch in enumerate(value):
         if escaped:
             escaped = False
         elif ch == "\\" and (quoted or depth):
@@ -72,17 +74,23 @@ def _bare(value: str) -> str:
             quoted = ch != '"'
         elif depth:
             depth += {"(": 1, ")": -1}.get(ch, 0)
+            if not depth:
+                comments.append(value[start:i])
         elif angle:
             angle = ch != ">"
         elif ch == '"':
             quoted = True
         elif ch == "(":
-            depth = 1
+            depth, start = 1, i + 1
         elif ch == "<":
             angle = True
         else:
             out.append(ch)
-    return "".join(out)
+    return "".join(out), comments
+
+
+def _bare(value: str) -> str:
+    return _scan(value)[0]
 
 
 def _strict(value: str) -> tuple[AddressHeader | None, str | None]:
@@ -315,17 +323,21 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
                 Severity.ERROR if len(domains) > 1 else Severity.WARNING,
             )
         )
-    for a in header.addresses:
-        name = a.display_name or ""
-        if "@" in name or "\x00" in name:
+    # the names a client may show: display names and comments ("x@evil (ceo@bank)" is shown
+    # as the old "addr (Full Name)" form), read in NFKC so a full-width "＠" is an "@"
+    shown = [(a.display_name or "", a.addr_spec) for a in header.addresses]
+    shown += [(c, addresses[0] if addresses else "") for c in _scan(value)[1]]
+    for name, addr in shown:
+        if "@" in unicodedata.normalize("NFKC", name) or "\x00" in name:
             defects.append(
                 Defect(
                     Code.IDENTITY_DISPLAY_NAME_ADDRESS,
                     f"The display name {_show(name)} looks like an address, but the message is "
-                    f"from {_show(a.addr_spec)}: display-name spoofing.",
+                    f"from {_show(addr)}: display-name spoofing.",
                     Severity.ERROR,
                 )
             )
+    for a in header.addresses:
         if "@" in a.username or "<" in a.username:
             defects.append(
                 Defect(
@@ -343,7 +355,9 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         defects.append(_literal_note(first, domain))
     if domain:
         defects.extend(domain_notes(domain))
-    named = [d for d in (_domain(a) for a in addresses) if d] + _later_domains(from_fields)
+    # where the parsers disagree a client may read the field either way: both readings count
+    readings = addresses + (legacy if legacy is not None and set(legacy) != set(addresses) else ())
+    named = [d for d in (_domain(a) for a in readings) if d] + _later_domains(from_fields)
     return Author(first, domain, addresses, tuple(defects), tuple(dict.fromkeys(named)))
 
 

@@ -50,6 +50,9 @@ SEVERAL_AUTHORS = {
     "lower-case-second-field": "From: x@attacker.example\r\nfrom: ceo@contoso.com\r\n",
     "attackers-address-first": "From: x@attacker.example, CEO <ceo@contoso.com>\r\n",
     "contoso-first": "From: CEO <ceo@contoso.com>\r\nFrom: x@attacker.example\r\n",
+    # unfolded "x@attacker.example ceo@contoso.com": the strict parser reads the first
+    # address, the legacy one both; a client may show either
+    "parsers-disagree": "From: x@attacker.example\r\n ceo@contoso.com\r\n",
 }
 
 
@@ -74,3 +77,25 @@ def test_one_author_domain_is_checked_as_before(lab: LabDns) -> None:
     a = analyze(_message("From: x@attacker.example\r\nFrom: ceo@contoso.com\r\n"))
     assert a.author_domains == ("attacker.example", "contoso.com")
     assert a.from_addr is not None and a.from_addr.domain == "attacker.example"
+
+
+# A name a client shows next to the address, that looks like the spoofed address: full-width or
+# small commercial at (NFKC "@"), or the old "addr (Full Name)" comment form.
+SHOWN_NAMES = {
+    "full-width-at": "From: ceo\uff20contoso.com <x@attacker.example>\r\n",
+    "small-at": 'From: "ceo\ufe6bcontoso.com" <x@attacker.example>\r\n',
+    "comment-as-name": "From: x@attacker.example (ceo@contoso.com)\r\n",
+    "nested-comment": "From: x@attacker.example (CEO (ceo@contoso.com))\r\n",
+}
+
+
+@pytest.mark.parametrize("fields", SHOWN_NAMES.values(), ids=SHOWN_NAMES.keys())
+def test_an_address_in_a_shown_name_is_display_name_spoofing(fields: str) -> None:
+    a = analyze(_message(fields))
+    spoofing = [d for d in a.defects if d.code.value == "identity.display-name-address"]
+    assert spoofing and "x@attacker.example" in spoofing[0].message
+
+
+def test_a_plain_comment_or_name_is_not_display_name_spoofing() -> None:
+    a = analyze(_message("From: Ann (Accounts) <x@attacker.example> (sent by the web form)\r\n"))
+    assert not [d for d in a.defects if d.code.value == "identity.display-name-address"]
