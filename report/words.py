@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from headerlens.model import Analysis, Defect, Hop
-from headerlens.model.verdicts import DkimResult, DkimVerdict
-from headerlens.parsers.dkimcoverage import coverage_entry
 from headerlens.stamped import final_receiver_results
+
+if TYPE_CHECKING:  # the verdict types load with the checks, after the console's first frame
+    from headerlens.model.verdicts import DkimVerdict
 
 
 def file_label(source_name: str) -> str:
@@ -72,6 +74,8 @@ def hop_role(hop: Hop) -> str:
 def dkim_words(verdict: DkimVerdict) -> str:
     """One signature's re-verified result: header (b=) and body (bh=) apart, and for a
     header-only paste "pass for the headers only; body not checked"."""
+    from headerlens.model.verdicts import DkimResult
+
     parts = f"header {verdict.header_result.value}, body {verdict.body_result.value}"
     if verdict.result is DkimResult.HEADERS_ONLY:
         return f"{verdict.result_words} ({parts})"
@@ -80,6 +84,8 @@ def dkim_words(verdict: DkimVerdict) -> str:
 
 def coverage_sentence(verdict: DkimVerdict) -> str:
     """Which header instances one signature's h= covers, or "" when unknown."""
+    from headerlens.parsers.dkimcoverage import coverage_entry
+
     if not verdict.coverage:
         return ""
     return f"h= covers (header #): {', '.join(map(coverage_entry, verdict.coverage))}."

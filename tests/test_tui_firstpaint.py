@@ -13,13 +13,15 @@ from rich.text import Text
 from textual.widgets import DataTable, OptionList, Static, TabbedContent
 
 import headerlens.tui.app as app_module
+from headerlens.diagnosis import diagnose
 from headerlens.dnsclient.options import VerifyOptions
 from headerlens.model import Analysis
 from headerlens.model.verification import Verification
 from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.app import HeaderlensApp
 from headerlens.tui.authpanel import auth_text
-from headerlens.tui.timeline import timeline_text
+from headerlens.tui.timeline import diagnosis_text, timeline_text
+from headerlens.tui.verdictbar import verdict_bar
 from tests.dnslab import SilentUdpPort
 from tests.paths import EXAMPLES
 
@@ -122,6 +124,7 @@ class _FirstFrame(HeaderlensApp):
 
     CSS_PATH = str(Path(app_module.__file__).parent / "headerlens.tcss")
     tabs_in_first_frame: bool | None = None
+    bar_in_first_frame = ""
 
     def _display(self, screen: object, renderable: object) -> None:
         super()._display(screen, renderable)  # type: ignore[arg-type]
@@ -132,6 +135,7 @@ class _FirstFrame(HeaderlensApp):
             and screen.is_mounted
         ):
             self.tabs_in_first_frame = bool(screen.query(TabbedContent))
+            self.bar_in_first_frame = _plain(screen, "#diagnosis")
 
 
 async def test_the_tabs_come_right_after_the_first_frame() -> None:
@@ -142,7 +146,12 @@ async def test_the_tabs_come_right_after_the_first_frame() -> None:
         await pilot.press("a")  # may come before the tabs exist: it opens Auth once they do
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.tabs_in_first_frame is False  # tree and verdict bar first, then the tabs
+        assert app.tabs_in_first_frame is False  # tree and status first, then the tabs
+        # the diagnosis comes right after the first frame: the bar said so for that frame
+        assert app.bar_in_first_frame == "analysing…"
+        shown, v = screen.shown, screen.verification
+        bar = verdict_bar(shown, v, diagnose(shown, v)).append("\n")
+        assert _plain(screen, "#diagnosis") == bar.append(diagnosis_text(diagnose(shown, v))).plain
         assert screen.query_one(TabbedContent).active == "auth"
         assert _plain(screen, "#auth-text") == auth_text(screen.shown, screen.verification).plain
         assert _plain(screen, "#detail-text")  # the Details tab was filled as it mounted
@@ -196,3 +205,57 @@ def test_a_bounce_still_loads_the_bounce_reader() -> None:
     ndr = analyze(bounce).ndr
     assert ndr is not None
     assert [r.address for r in ndr.recipients] == ["bob@example.org"]
+
+
+_FIRST_FRAME_PROBE = """
+import sys
+from pathlib import Path
+
+import headerlens.tui.app as app_module
+from headerlens.dnsclient.options import VerifyOptions
+from headerlens.tui.analysis import AnalysisScreen
+from headerlens.tui.app import HeaderlensApp
+
+
+class Probe(HeaderlensApp):
+    CSS_PATH = str(Path(app_module.__file__).parent / "headerlens.tcss")
+    seen = False
+
+    def _display(self, screen, renderable):
+        super()._display(screen, renderable)
+        if not self.seen and renderable is not None and isinstance(screen, AnalysisScreen):
+            self.seen = True
+            print(" ".join(sorted(sys.modules)), flush=True)
+            self.exit()
+
+
+Probe(sys.argv[1], verify_options=VerifyOptions(offline=True)).run(headless=True, size=(120, 40))
+"""
+
+
+def test_the_first_frame_loads_only_what_it_shows() -> None:
+    # Up to the first frame (hop tree, status line, header, footer) the console imports what
+    # parses the message and draws those; the diagnosis and verdict words, the verification
+    # model, the reports' bounce wording and the tab widgets come right after it.
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_FRAME_PROBE, str(EOP)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    loaded = set(done.stdout.split())
+    assert {"headerlens.analyze", "headerlens.tui.hoptree"} <= loaded  # it did draw the tree
+    late = (
+        "headerlens.diagnosis",
+        "headerlens.model.verification",
+        "headerlens.model.verdicts",
+        "headerlens.model.spf",
+        "headerlens.report.verdicts",
+        "headerlens.report.ndr",
+        "headerlens.tui.verdictbar",
+        "headerlens.tui.detail",
+        "textual.widgets._tabbed_content",
+        "textual.widgets._data_table",
+    )
+    assert [m for m in late if m in loaded] == []

@@ -6,7 +6,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -15,32 +15,23 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import (
-    DataTable,
-    Footer,
-    Header,
-    OptionList,
-    Static,
-    TabbedContent,
-    TabPane,
-    Tree,
-)
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Header, Static, Tree
 
-from headerlens.diagnosis import diagnose
 from headerlens.model import ActionKind, Analysis, Finding
-from headerlens.model.dns import Rcode
-from headerlens.model.verification import Verification
 from headerlens.textsafe import inert
-from headerlens.tui.authpanel import auth_text
-from headerlens.tui.detail import describe, raw_header
 from headerlens.tui.hoptree import HopTree, NodeRef
 from headerlens.tui.messages import CheckDomain, VerifyStream
-from headerlens.tui.ndr import rejected_text
 from headerlens.tui.safe import SEVERITY_STYLE, inert_lines, safe, safe_block
 from headerlens.tui.status import status_text
-from headerlens.tui.timeline import diagnosis_text, timeline_text
-from headerlens.tui.verdictbar import findings_label, verdict_bar
+
+if TYPE_CHECKING:
+    from textual.widgets import DataTable, OptionList, TabbedContent
+
+    from headerlens.model.verification import Verification
+
+# Imported where used, not before the first frame (the hop tree, the status line, the header and
+# the footer): the diagnosis and the verdict bar (the bar says "analysing…" for that frame), the
+# tab widgets (mounted just after it) and what fills the tabs. The first frame comes sooner.
 
 
 def copied_note(what: str) -> str:
@@ -128,7 +119,7 @@ class AnalysisScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self._status_text(), id="status")
-        yield Static(id="diagnosis", markup=False)
+        yield Static(Text("analysing…", style="dim"), id="diagnosis", markup=False)
         if self.analysis.ndr is not None:
             with VerticalScroll(id="rejected-box"):
                 yield Static(id="rejected", markup=False)
@@ -142,7 +133,7 @@ class AnalysisScreen(Screen[None]):
         tree.show(self.shown)
         tree.focus()
         self._show_detail(None)
-        self._refresh_verification()
+        self.call_after_refresh(self._refresh_verification)  # the diagnosis: right after it
         self.call_after_refresh(self._mount_tabs)
         self.call_after_refresh(self._painted.set)  # runs once the first frame is drawn
         self.start_verification()
@@ -151,6 +142,8 @@ class AnalysisScreen(Screen[None]):
         """The tabs come right after the first frame (the tree and verdict bar come first:
         Textual's tab widgets cost about as much to set up as the rest of the screen). Only the
         Details tab is filled now; the others are built when they first open (_build_tab)."""
+        from textual.widgets import TabbedContent, TabPane
+
         tabs = TabbedContent(id="tabs", initial="details")
         details = VerticalScroll(Static(id="detail-text", markup=False))
         tabs.compose_add_child(TabPane("Details", details, id="details"))
@@ -167,6 +160,8 @@ class AnalysisScreen(Screen[None]):
         """Build a tab's content the first time it opens, filled from what is known now."""
         if tab not in _LAZY_TABS or tab in self._built:
             return
+        from textual.widgets import DataTable, OptionList, TabPane
+
         self._built.add(tab)
         pane = self.query_one(f"#{tab}", TabPane)
         if tab == "hoptable":
@@ -187,8 +182,12 @@ class AnalysisScreen(Screen[None]):
             text = Static(id=f"{tab}-text", markup=False)
             pane.mount(VerticalScroll(text))
             if tab == "auth":
+                from headerlens.tui.authpanel import auth_text
+
                 text.update(auth_text(self.shown, self.shown_verification))
             elif tab == "timeline":
+                from headerlens.tui.timeline import timeline_text
+
                 text.update(timeline_text(self.shown))
             else:
                 text.update(self._headers_text())
@@ -237,17 +236,25 @@ class AnalysisScreen(Screen[None]):
             self._refresh_verification()
 
     def _refresh_verification(self) -> None:
+        from headerlens.diagnosis import diagnose
+        from headerlens.tui.timeline import diagnosis_text
+        from headerlens.tui.verdictbar import verdict_bar
+
         self.query_one("#status", Static).update(self._status_text())
         d = diagnose(self.shown, self.shown_verification)
         bounce = diagnose(self.analysis) if self.shown is not self.analysis else None
         bar = verdict_bar(self.shown, self.shown_verification, d, bounce)
         self.query_one("#diagnosis", Static).update(bar.append("\n").append(diagnosis_text(d)))
         if self.analysis.ndr is not None:
+            from headerlens.tui.ndr import rejected_text
+
             summary = rejected_text(self.analysis, self.verification, full=False)
             self.query_one("#rejected", Static).update(summary)
             if self._selected is None or self._selected.kind == "message":
                 self._show_detail(self._selected)
         if "auth" in self._built:
+            from headerlens.tui.authpanel import auth_text
+
             text = auth_text(self.shown, self.shown_verification)
             self.query_one("#auth-text", Static).update(text)
         self._fill_findings()
@@ -266,6 +273,11 @@ class AnalysisScreen(Screen[None]):
     def _fill_findings(self) -> None:
         if not self._tabs_ready:
             return
+        from textual.widgets import OptionList, TabbedContent
+        from textual.widgets.option_list import Option
+
+        from headerlens.tui.verdictbar import findings_label
+
         tab = self.query_one(TabbedContent).get_tab("findings")
         tab.label = findings_label(self._findings())
         tab.refresh(layout=True)  # the label's width changed
@@ -290,6 +302,10 @@ class AnalysisScreen(Screen[None]):
     def _fill_dns(self) -> None:
         if "dns" not in self._built:
             return
+        from textual.widgets import DataTable
+
+        from headerlens.model.dns import Rcode
+
         table = self.query_one("#dns-table", DataTable)
         table.clear()
         if self.verification is None:
@@ -320,16 +336,22 @@ class AnalysisScreen(Screen[None]):
         self._selected = ref
         if not self._tabs_ready:  # shown when the tabs are mounted
             return
+        from headerlens.tui.detail import describe
+        from headerlens.tui.ndr import rejected_text
+
         text = describe(ref, self.shown)
         if self.analysis.ndr is not None and (ref is None or ref.kind == "message"):
             full = rejected_text(self.analysis, self.verification, full=True)
             text = full.append("\n\nThe returned message\n", style="bold underline").append(text)
         self.query_one("#detail-text", Static).update(text)
 
-    @on(OptionList.OptionSelected, "#findings-list")
-    def _finding_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Enter on a finding: take the step it offers (Finding.next_step): open the domain
-        check when the fix is a DNS record to publish, otherwise go to the hop it is about."""
+        check when the fix is a DNS record to publish, otherwise go to the hop it is about.
+        (A handler by name, not @on(OptionList.OptionSelected, ...): that would import the
+        widget before the first frame; the same for the tabs and the hop table below.)"""
+        if event.control.id != "findings-list":
+            return
         findings = self._findings()
         idx = event.option_index
         if not 0 <= idx < len(findings):
@@ -370,13 +392,14 @@ class AnalysisScreen(Screen[None]):
         if not self._tabs_ready:
             self._pending_tab = tab
             return
+        from textual.widgets import TabbedContent
+
         self._build_tab(tab)
         self.query_one(TabbedContent).active = tab
         self._focus_tab(tab)
 
-    @on(TabbedContent.TabActivated, "#tabs")
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id is not None:
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.control.id == "tabs" and event.pane.id is not None:
             self._build_tab(event.pane.id)
             self._focus_tab(event.pane.id)
 
@@ -386,10 +409,9 @@ class AnalysisScreen(Screen[None]):
         if selector is not None:
             self.query_one(selector).focus()
 
-    @on(DataTable.RowSelected, "#hop-table")
-    def _hop_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a row of the hop table: that hop in the tree, expanded, with its details."""
-        if event.row_key.value is not None:
+        if event.control.id == "hop-table" and event.row_key.value is not None:
             self._jump_to_hop(int(event.row_key.value))
 
     def _jump_to_hop(self, hop_number: int) -> None:
@@ -397,6 +419,8 @@ class AnalysisScreen(Screen[None]):
         tree.select_hop(hop_number)
         tree.focus()
         if self._tabs_ready:
+            from textual.widgets import TabbedContent
+
             self.query_one(TabbedContent).active = "details"
 
     def action_back(self) -> None:
@@ -423,6 +447,8 @@ class AnalysisScreen(Screen[None]):
         self._copy(self.ticket_text(), "Ticket summary")
 
     def action_copy_node(self) -> None:
+        from headerlens.tui.detail import describe, raw_header
+
         ref = self._selected
         text = raw_header(self.shown, ref.header_index if ref else None)
         if not text:

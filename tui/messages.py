@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from textual.message import Message
 
 from headerlens.model import Analysis
-from headerlens.model.verification import Verification
+
+if TYPE_CHECKING:  # loaded with the checks, after the console's first frame
+    from headerlens.model.verification import Verification
 
 
 class VerifyStream(Protocol):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from headerlens.model import Severity
-from headerlens.model.verdicts import HEADERS_ONLY_WORDS, UNDECIDED_WORDS
+from headerlens.model.core import HEADERS_ONLY_WORDS, UNDECIDED_WORDS
 from headerlens.textsafe import clip, inert
 
 SEVERITY_STYLE = {

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
 from headerlens.model.dns import DnsRecord, Rcode
-from headerlens.model.verification import Verification, VerifyMode
-from headerlens.report.verdicts import blind
 from headerlens.tui.safe import safe
+
+if TYPE_CHECKING:  # a Verification exists once the checks run, after the first frame
+    from headerlens.model.verification import Verification
 
 _FAILED_WORDS: dict[str, str] = {
     Rcode.TIMEOUT: "timed out",
@@ -39,13 +42,18 @@ def status_text(v: Verification | None, note: str | None = None) -> Text:
         out.append("  ")
     if v is None:
         out.append("◌ verification starting…", style="hl.warning.soft")
-    elif not v.done:
+        return out
+    if not v.done:
         out.append(
             f"◌ verifying over {v.mode.value}: waiting for {', '.join(v.pending)}…",
             style="hl.warning.soft",
         )
         out.append(f"  {len(v.dns_log)} DNS answers so far", style="dim")
-    elif v.mode is VerifyMode.OFFLINE:
+        return out
+    from headerlens.model.verification import VerifyMode  # loaded: v is one
+    from headerlens.report.verdicts import blind  # with the diagnosis, after the first frame
+
+    if v.mode is VerifyMode.OFFLINE:
         out.append("○ offline: stamped verdicts only, nothing re-verified", style="hl.warning.soft")
     else:
         sent, failed = dns_failures(v.dns_log)

@@ -9,6 +9,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from headerlens.model.codes import Code
 
+# The words for two verdicts that are not RFC 8601 results (model/verdicts.py gives them); here,
+# so that the console's colours for them load without the verdict classes.
+HEADERS_ONLY_WORDS = "pass for the headers only; body not checked"
+UNDECIDED_WORDS = "not decided (unknown)"
+
 
 class Severity(enum.Enum):
     """How much a defect or finding matters to the person reading the report."""

@@ -7,14 +7,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from headerlens.model.core import HEADERS_ONLY_WORDS as HEADERS_ONLY_WORDS  # re-exported
+from headerlens.model.core import UNDECIDED_WORDS as UNDECIDED_WORDS
 from headerlens.model.core import Defect
 from headerlens.model.dns import DnsRecord
 
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]+\Z")  # RFC 3986 §3: scheme ":" hier-part
-
-
-HEADERS_ONLY_WORDS = "pass for the headers only; body not checked"
-UNDECIDED_WORDS = "not decided (unknown)"
 
 
 class DkimResult(enum.Enum):
