@@ -30,6 +30,7 @@ from headerlens.diagnosis.replyto import reply_to_elsewhere
 from headerlens.diagnosis.spoof_signs import (
     foreign_submission,
     implicit_spoof,
+    live_dmarc_pass,
     null_sender_elsewhere,
     own_spf_fail,
     own_workspace,
@@ -76,7 +77,13 @@ def spoof(
     )
     ev: list[str] = []
     sign = ""  # "spf": only the receiver's SPF check failed (no DMARC record to decide)
-    if d is not None and d.value == "fail":
+    passed, appended = live_dmarc_pass(verification) if d is None else (False, None)
+    if passed and appended is None:
+        return None  # nothing stamped, and re-verified DMARC passes: the domain vouched for it
+    if appended is not None:
+        ev.append(appended)
+        sign = "length"
+    elif d is not None and d.value == "fail":
         ev.append(d.quote())
     elif live_fail:
         ev.append(f"re-verified DMARC for {dom}: fail")

@@ -17,6 +17,8 @@ from headerlens.diagnosis.inputs import (
 )
 from headerlens.diagnosis.replyto import reply_to_elsewhere
 from headerlens.model import Analysis
+from headerlens.model.verdicts import DmarcResult
+from headerlens.model.verification import Verification
 
 
 def implicit_spoof(analysis: Analysis, dom: str) -> list[str]:
@@ -132,3 +134,27 @@ def own_spf_fail(analysis: Analysis, dom: str, forwarded: bool) -> list[str]:
         f"no DKIM signature of {dom} verified; {dom} publishes no DMARC record "
         f"({dmarc.quote() if dmarc is not None else 'no dmarc verdict written'})",
     ]
+
+
+def live_dmarc_pass(verification: Verification | None) -> tuple[bool, str | None]:
+    """Whether the re-verified DMARC verdict passed, and when it did only through DKIM
+    signatures whose l= leaves bytes appended after the signed part, that evidence: the
+    appended text (what the reader sees last) is signed by no one (RFC 6376 §8.2)."""
+    dm = verification.dmarc if verification is not None else None
+    if verification is None or dm is None or dm.result is not DmarcResult.PASS:
+        return False, None
+    passing = [a for a in dm.alignments if a.passes]
+    if any(a.method != "dkim" for a in passing):
+        return True, None
+    domains = {a.domain for a in passing}
+    sigs = [
+        v for v in verification.dkim if v.passed and (v.domain or "").lower().rstrip(".") in domains
+    ]
+    if not sigs or not all(v.unsigned_body_bytes for v in sigs):
+        return True, None
+    v = sigs[0]
+    return True, (
+        f"DMARC passes only through d={v.domain}'s DKIM signature, which covers the first "
+        f"{v.body_length} bytes of the body (l={v.body_length}); the {v.unsigned_body_bytes} "
+        "bytes after them are signed by no one"
+    )

@@ -58,6 +58,8 @@ def title(s: Situation) -> str:
             return f"Spoof, unless the {kind} {relay} re-sent a genuine message: it claims to come from {_dom(s)}{tail}, nothing {_dom(s)} controls authenticated it, and the {kind}'s host handed it over, but a sender can run a {kind} on its own domain."
         if not_a_domain(s.fact("domain")):
             return f"Spoof: the message claims to come from {_dom(s)}, which is not a real domain name, so nothing can authenticate it."
+        if s.fact("sign") == "length":
+            return f"Spoofed text: the message passes DMARC for {_dom(s)} only through a DKIM signature that covers the start of the body (l=), and text was appended after it that no one signed."
         if s.fact("sign") == "spf":
             return f"Probably a spoof: the message claims to come from {_dom(s)}, but the receiver's SPF check says {_server(s)} is not allowed to send for {_dom(s)}, no DKIM signature of {_dom(s)} verified, and {_dom(s)} publishes no DMARC policy, so nothing stopped it: a forgery, or {_dom(s)}'s SPF record misses this server."
         return f"Spoof: the message claims to come from {_dom(s)}{tail}, but nothing {_dom(s)} controls authenticated it."
@@ -139,6 +141,8 @@ def fix(s: Situation) -> str:
         return not_a_domain_fix(_dom(s), problem)
     if label == "spoof" and s.fact("sign") == "spf":
         return f"Nothing to fix at {_dom(s)} unless it really sends through {_server(s)} (then its SPF record misses that server): otherwise block or report the message. A DMARC policy at {_dom(s)} would let receivers refuse such forgeries."
+    if label == "spoof" and s.fact("sign") == "length":
+        return f"Treat the text after the signed part as a forgery. {_dom(s)} should stop signing with l= (RFC 6376 §8.2): it lets anyone who has one of its messages append to it."
     if label == "spoof":
         return f"Nothing to fix at {_dom(s)}: it did not send this. Block or report the message; an enforcing DMARC policy at {_dom(s)} is the only sender-side help."
     if label == "forward-srs" and s.fact("internal"):
@@ -267,6 +271,8 @@ def headline(
     elif "spoof" in by and by["spoof"].fact("sign") == "spf":
         sp = by["spoof"]
         cause = f"Probably a spoof of {_dom(sp)}: the receiver's SPF check failed for it and it publishes no DMARC policy (or {_dom(sp)}'s SPF record misses {_server(sp)})"
+    elif "spoof" in by and by["spoof"].fact("sign") == "length":
+        cause = f"Text appended to a message of {_dom(by['spoof'])} after its DKIM signature's l= limit: the added part is not {_dom(by['spoof'])}'s"
     elif "spoof" in by and not_a_domain(by["spoof"].fact("domain")):
         cause = f"A forgery: the From domain {_dom(by['spoof'])} is not a real domain name"
     elif "spoof" in by:

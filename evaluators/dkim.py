@@ -350,6 +350,7 @@ def _verdict(
         identity=sig.get("i"),
         signed_headers=tuple(h.decode("ascii", "replace") for h in sig.include),
         body_length=ascii_int(sig.get("l") or "", MAX_DIGITS),
+        unsigned_body_bytes=sig.unsigned_body_bytes,
         key_name=name,
         key=key,
         crypto_valid=crypto,

@@ -41,6 +41,7 @@ class Sig:
     # dkimpy split the header section into other fields than our splitter (a bare CR, a
     # whitespace-only line): its header numbers are not ours, so no per-instance map is shown
     view_differs: bool = False
+    unsigned_body_bytes: int | None = None  # body bytes after l= (None: no l= or not known)
 
     def get(self, tag: str) -> str | None:
         return self.text.get(tag)
@@ -122,6 +123,7 @@ def structure_findings(sig: Sig, digests: BodyDigests, has_body: bool) -> None:
             policy = canon_policy(sig)
             total = digests.length(policy.body_algorithm is Relaxed) if policy else None
             if total is not None and total > int(length):
+                sig.unsigned_body_bytes = total - int(length)
                 extra = f" {total - int(length)} byte(s) of this body are not covered."
             elif total is not None and total < int(length):
                 extra = " The body is now shorter than l= says."

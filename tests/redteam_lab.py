@@ -1,8 +1,10 @@
 """The attacker's own domain for the red-team tests: a lab zone he controls, with his key.
 
 attacker.example authorises 203.0.113.66 in SPF, publishes DMARC p=none and a DKIM/ARC key at
-s1._domainkey whose private half the tests hold (generated per run, never stored). It is served
-by its own Knot + Unbound next to the lab zones (tests/dnslab.py).
+s1._domainkey whose private half the tests hold (generated per run, never stored). victim.example
+(SPF for 198.51.100.10 only, DMARC p=reject) publishes the same key at s1: the tests sign as the
+victim to stand for a genuine message of its that the attacker re-sends. Both are served by
+their own Knot + Unbound next to the lab zones (tests/dnslab.py).
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from tests.paths import in_ci
 
 ATTACKER_IP = "203.0.113.66"
 DOMAIN = "attacker.example"
+VICTIM = "victim.example"
+VICTIM_IP = "198.51.100.10"
 
 
 def write_zone(folder: Path) -> bytes:
-    """Write attacker.example's zone into ``folder``; the PEM private key of s1 is returned."""
+    """Write the two zones into ``folder``; the PEM private key of s1 is returned."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
         serialization.Encoding.PEM,
@@ -35,14 +39,15 @@ def write_zone(folder: Path) -> bytes:
     )
     text = "v=DKIM1; k=rsa; p=" + base64.b64encode(der).decode()
     strings = " ".join(f'"{text[i : i + 200]}"' for i in range(0, len(text), 200))
-    (folder / f"{DOMAIN}.zone").write_text(
-        f"$ORIGIN {DOMAIN}.\n$TTL 300\n"
-        f"@ IN SOA ns1.{DOMAIN}. hostmaster.{DOMAIN}. 1 3600 600 86400 300\n"
-        f"@ IN NS ns1.{DOMAIN}.\nns1 IN A 127.0.0.1\n"
-        f'@ IN TXT "v=spf1 ip4:{ATTACKER_IP} -all"\n'
-        '_dmarc IN TXT "v=DMARC1; p=none"\n'
-        f"s1._domainkey IN TXT {strings}\n"
-    )
+    for domain, ip, policy in ((DOMAIN, ATTACKER_IP, "none"), (VICTIM, VICTIM_IP, "reject")):
+        (folder / f"{domain}.zone").write_text(
+            f"$ORIGIN {domain}.\n$TTL 300\n"
+            f"@ IN SOA ns1.{domain}. hostmaster.{domain}. 1 3600 600 86400 300\n"
+            f"@ IN NS ns1.{domain}.\nns1 IN A 127.0.0.1\n"
+            f'@ IN TXT "v=spf1 ip4:{ip} -all"\n'
+            f'_dmarc IN TXT "v=DMARC1; p={policy}"\n'
+            f"s1._domainkey IN TXT {strings}\n"
+        )
     return pem
 
 

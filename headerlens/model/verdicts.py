@@ -110,6 +110,9 @@ class DkimVerdict:
     identity: str | None = None
     signed_headers: tuple[str, ...] = ()
     body_length: int | None = None  # l=
+    unsigned_body_bytes: int | None = (
+        None  # body bytes after l=, which the signature does not cover
+    )
     key_name: str | None = None  # <s>._domainkey.<d>
     key: DkimKey | None = None
     crypto_valid: bool | None = None
