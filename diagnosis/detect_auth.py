@@ -268,7 +268,8 @@ def control(analysis: Analysis, others: list[Situation], is_list: bool) -> Situa
                 and (ar.authserv_id or "").lower() == ident
             ):
                 d = next((Stamp(r, ar) for r in ar.results if r.method.lower() == "dmarc"), d)
-    if d is None or d.value != "pass":
+    implicit = _implicit_pass(analysis, d)
+    if d is None or (d.value != "pass" and implicit is None):
         return None
     failed = [
         s.quote()
@@ -277,4 +278,19 @@ def control(analysis: Analysis, others: list[Situation], is_list: bool) -> Situa
     ]
     if failed:  # DMARC passed on one method, but something is still wrong
         return None
+    if implicit is not None:
+        aligned = aligned_pass(analysis)
+        if aligned is None:  # the implicit check alone, no identifier of the From domain passed
+            return None
+        return Situation("control", None, (d.quote(), implicit, aligned), (("dmarc", "no-record"),))
     return Situation("control", None, (d.quote(),))
+
+
+def _implicit_pass(analysis: Analysis, d: Stamp | None) -> str | None:
+    """Microsoft's dmarc=bestguesspass (the From domain publishes no DMARC record; had it
+    published one, the message would have passed) with its composite verdict passing
+    (compauth=pass): authenticated, with no DMARC policy published."""
+    if d is None or d.value != "bestguesspass":
+        return None
+    ca = stamp(analysis, "compauth")
+    return ca.quote() if ca is not None and ca.value == "pass" else None

@@ -28,7 +28,8 @@ from headerlens.model.provenance import Author
 from headerlens.parsers.hops import is_internal_ip
 from headerlens.parsers.provenance_dump import reordered_dump
 
-DELAY_MIN = 180.0  # seconds: a queue a helpdesk should hear about (normal transit is seconds)
+DELAY_MIN = 180.0  # seconds: a relay's queue a helpdesk should hear about (relays take seconds)
+ORIGIN_DELAY_MIN = 600.0  # seconds: the sender's own first host (submission, bulk pacing)
 
 _SIM_HEADERS = (
     "x-phishme",
@@ -280,8 +281,24 @@ def junk(analysis: Analysis, outcome: OutcomeFact) -> Situation | None:
     return None
 
 
+def queue_delays(gaps: tuple[Gap, ...]) -> list[Gap]:
+    """The transit gaps that are delays: 10 minutes or more anywhere; 3 minutes or more on a
+    relay, a host after the first stamp, which had the message from another server and normally
+    passes it on within seconds. The first stamp's host is the sender's own (its submission
+    server, a bulk sender pacing its sends by minutes), so it needs the 10 minutes. A bounce's
+    Arrival-Date to Last-Attempt-Date (a gap from stamp 0 to itself) is the reporter's retrying."""
+    stamped = [g for g in gaps if (g.hop_number, g.next_hop) != (0, 0)]
+    first = stamped[0] if stamped else None
+    return [
+        g
+        for g in gaps
+        if g.kind is GapKind.TRANSIT
+        and g.seconds >= (ORIGIN_DELAY_MIN if g is first else DELAY_MIN)
+    ]
+
+
 def delay(gaps: tuple[Gap, ...]) -> Situation | None:
-    real = [g for g in gaps if g.kind is GapKind.TRANSIT and g.seconds >= DELAY_MIN]
+    real = queue_delays(gaps)
     if not real:
         return None
     worst = max(real, key=lambda g: g.seconds)

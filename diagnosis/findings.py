@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from headerlens.diagnosis import wording
-from headerlens.diagnosis.detect_signals import DELAY_MIN
+from headerlens.diagnosis.detect_signals import queue_delays
 from headerlens.diagnosis.facts import Diagnosis, GapKind, Situation
 from headerlens.model import Finding, Severity
 from headerlens.model.codes import Code
@@ -86,9 +86,10 @@ def situation_finding(s: Situation) -> Finding:
 
 def delay_findings(d: Diagnosis) -> list[Finding]:
     out = []
+    queued = queue_delays(d.gaps)
     for g in d.gaps:
         real = g.kind is GapKind.TRANSIT
-        if real and g.seconds < DELAY_MIN:
+        if real and not any(g is q for q in queued):
             continue
         code = {
             GapKind.TRANSIT: Code.DELAY_QUEUE,

@@ -119,6 +119,8 @@ def title(s: Situation) -> str:
         return f"A Received line was written by the sender, not by a relay (hop {s.hop_number}); ignore it."
     if label == "paste-damage":
         return "The header block is damaged (lost indentation, odd line ends or merged fields); some fields may be misread."
+    if s.fact("dmarc") == "no-record":
+        return "Nothing is wrong with authentication or the delivery path: an identifier of the From domain passed and Microsoft's implicit check passed (dmarc=bestguesspass, compauth=pass). The From domain publishes no DMARC policy, so nothing would stop a forgery of it elsewhere."
     return "Nothing is wrong with authentication or the delivery path."
 
 
@@ -239,6 +241,27 @@ def _unchecked_cause(s: Situation) -> str:
     return f"{cause}, by its own headers; nothing checked its authenticity ({s.fact('unchecked')}): {s.fact('rerun') or 're-run with DNS'} to tell {genuine} from a spoof"
 
 
+def _auth_cause(stamped: tuple[str, ...], junk: bool) -> str:
+    """The headline's cause when no situation explains the message: what the final receiver's
+    own verdicts say, its composite verdict before any single failed token."""
+    bad = [v for v in stamped if v.split("=", 1)[-1] in _FAILED]
+    filtered = (
+        ": the junk verdict came from its spam filter (content or reputation), not from authentication"
+        if junk
+        else ""
+    )
+    if "compauth=pass" in stamped:
+        despite = f" although it stamped {', '.join(bad)}" if bad else ""
+        return f"Authentication passed the receiver's composite check (compauth=pass){despite}{filtered}"
+    if bad:
+        return f"The final receiver stamped {', '.join(bad)}"
+    if any(v.split("=", 1)[-1] == "pass" for v in stamped):
+        return f"No authentication failure was stamped{filtered}"
+    if stamped:  # only none/neutral: nothing was authenticated, nothing failed
+        return f"Nothing authenticated the sender and nothing failed (the final receiver stamped {', '.join(stamped)})"
+    return "The final receiver wrote no authentication verdict"
+
+
 def headline(
     situations: tuple[Situation, ...], outcome: OutcomeFact, stamped: tuple[str, ...] = ()
 ) -> str:
@@ -292,14 +315,20 @@ def headline(
         cause = "A mailing-list message" + (" from a Google Group" if "google-groups" in by else "")
     elif "control" in by:
         cause = "Authentication and the delivery path are in order"
+        if by["control"].fact("dmarc") == "no-record":
+            cause += (
+                " (the From domain publishes no DMARC policy; Microsoft's implicit check passed)"
+            )
     elif "forged-received" in by:
         cause = "Received lines the sender forged pad the trace (ignore them)"
-    elif bad := [v for v in stamped if v.split("=", 1)[-1] in _FAILED]:
-        cause = f"The final receiver stamped {', '.join(bad)}"
+    elif "allowlist-override" in by:
+        cause = "An allow-list entry of the recipient overrode the spam filter"
+    elif by or any(v.split("=", 1)[-1] in _FAILED for v in stamped):
+        cause = _auth_cause(stamped, outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE))
     else:
         cause = "No particular situation was recognised"
     parts = [cause]
-    if "allowlist-override" in by:
+    if "allowlist-override" in by and not cause.startswith("An allow-list"):
         parts.append("an allow-list entry overrode the filter")
     if "delay" in by:
         d = by["delay"]

@@ -101,7 +101,12 @@ GAP = Shape[Gap](
         P("hop_number", lambda g: g.hop_number, INT),
         P("next_hop", lambda g: g.next_hop, INT),
         P("host", lambda g: g.host, OPT_TEXT, "the server whose queue held the message"),
-        P("seconds", lambda g: g.seconds, NUMBER),
+        P(
+            "seconds",
+            lambda g: g.seconds,
+            NUMBER,
+            "a transit gap is a delay from 600 s, or from 180 s after the first stamp (a relay)",
+        ),
         P("kind", lambda g: g.kind, Choice(GapKind)),
         P("note", lambda g: g.note, TEXT),
     ),

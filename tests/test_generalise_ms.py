@@ -214,17 +214,18 @@ def test_a_service_the_sender_lists_in_its_spf_is_the_senders_outbound_relay() -
 
 def test_a_gap_after_an_x_received_before_the_chain_is_not_named_by_a_negative_stamp() -> None:
     """Google dates the message's creation in an X-Received below its outbound Received line;
-    the gap is time inside Google before the chain, not 'between stamps -1 and 1'."""
+    the gap is time inside Google before the chain, not 'between stamps -1 and 1'. (The first
+    stamp is the sender's own host: its gap is a delay from 10 minutes.)"""
     raw = _msg(
         "Received: from DS3PEPF0000C37E.mail.protection.outlook.com (10.167.23.8) by CH0PR03CA0101.outlook.office365.com with Microsoft SMTP Server id 15.20.9611.15 via Frontend Transport; Sat, 14 Feb 2026 09:05:20 +0000",
         "Authentication-Results: spf=pass (sender IP is 209.85.160.72) smtp.mailfrom=app.example; dkim=pass header.d=app.example;dmarc=pass action=none header.from=app.example;compauth=pass reason=100",
         "Received: from mail-oa1-f72.google.com (209.85.160.72) by DS3PEPF0000C37E.mail.protection.outlook.com (10.167.23.8) with Microsoft SMTP Server id 15.20.9632.12 via Frontend Transport; Sat, 14 Feb 2026 09:05:19 +0000",
         "Received: by mail-oa1-f72.google.com with SMTP id 586e51a60fabf-40edeb2e7fdso11265588fac.3 for <me@example.org>; Sat, 14 Feb 2026 01:05:19 -0800 (PST)",
-        "X-Received: by 2002:a05:6820:222a:b0:662:f997:843b with SMTP id 006d021491bc7-677666f6e33mr1978588eaf.8.1771059508602; Sat, 14 Feb 2026 00:58:28 -0800 (PST)",
+        "X-Received: by 2002:a05:6820:222a:b0:662:f997:843b with SMTP id 006d021491bc7-677666f6e33mr1978588eaf.8.1771059508602; Sat, 14 Feb 2026 00:52:28 -0800 (PST)",
         "From: App <noreply@app.example>",
         "To: me@example.org",
         "Subject: x",
-        "Date: Sat, 14 Feb 2026 08:58:28 +0000",
+        "Date: Sat, 14 Feb 2026 08:52:28 +0000",
     )
     delay = diagnose(analyze(raw)).get("delay")
     assert delay is not None

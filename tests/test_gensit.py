@@ -94,3 +94,96 @@ def test_a_from_name_that_is_no_domain_is_not_called_another_domain_of_itself() 
     assert "postoffice (it has no dot)" in said
     assert "not a real domain name" in d.headline
     assert "DMARC policy at" not in " ".join(f"{f.title} {f.fix}" for f in findings(a))
+
+
+_BESTGUESS = "spf=pass (sender IP is 203.0.113.215) smtp.mailfrom=psrp.oldfriends.example; dkim=pass (signature was verified) header.d=oldfriends.example;dmarc=bestguesspass action=none header.from=oldfriends.example;compauth=pass reason=109"
+
+
+def test_bestguesspass_with_a_composite_pass_is_a_control_with_a_note() -> None:
+    d = diagnose(analyze(_eop(_BESTGUESS, env="b@psrp.oldfriends.example")))
+    ctl = d.get("control")
+    assert ctl is not None and ctl.fact("dmarc") == "no-record"
+    assert d.headline.startswith("Authentication and the delivery path are in order")
+    assert "publishes no DMARC policy" in d.headline
+    assert "No particular situation" not in d.headline
+
+
+def test_bestguesspass_without_an_aligned_pass_is_no_control() -> None:
+    ar = _BESTGUESS.replace("header.d=oldfriends.example", "header.d=esp.example")
+    ar = ar.replace("spf=pass", "spf=none")
+    assert diagnose(analyze(_eop(ar, env="b@psrp.oldfriends.example"))).get("control") is None
+
+
+_JUNK = (
+    "X-MS-Exchange-Organization-SCL: 8",
+    "X-Microsoft-Antispam-Mailbox-Delivery: ucf:0;jmr:0;auth:0;dest:J;OFR:SpamFilterAuthJ;",
+)
+
+
+def test_a_composite_pass_leads_the_headline_not_the_worst_token() -> None:
+    """Spam judged on content: Microsoft's composite authentication passed although one
+    signature failed; the headline starts with what decided, not with dkim=fail."""
+    ar = "spf=pass (sender IP is 203.0.113.215) smtp.mailfrom=shop.example; dkim=fail (no key for signature) header.d=shop.onmicrosoft.example;dmarc=bestguesspass action=none header.from=shop.example;compauth=pass reason=109"
+    d = diagnose(analyze(_eop(ar, *_JUNK, env="x@shop.example")))
+    assert "junk" in d.labels()
+    assert d.headline.startswith("Authentication passed the receiver's composite check")
+    assert "not from authentication" in d.headline
+    assert not d.headline.startswith("The final receiver stamped")
+
+
+def test_no_headline_says_nothing_was_recognised_next_to_a_situation() -> None:
+    allow = (
+        "X-MS-Exchange-Organization-SCL: 9",
+        "X-Microsoft-Antispam-Mailbox-Delivery: ucf:0;jmr:0;auth:0;wl:1;dest:I;OFR:TrustedSenderList;",
+    )
+    ar = "spf=pass (sender IP is 203.0.113.215) smtp.mailfrom=shop.example; dkim=pass header.d=shop.example;dmarc=pass action=none header.from=shop.example;compauth=pass reason=100"
+    for raw in (_eop(ar, *allow, env="x@shop.example"), _eop(ar, *_JUNK, env="x@shop.example")):
+        d = diagnose(analyze(raw))
+        assert d.situations
+        assert "No particular situation" not in d.headline
+    d = diagnose(analyze(_eop(ar, *allow, env="x@shop.example")))
+    assert d.headline.startswith("An allow-list entry of the recipient overrode the spam filter")
+    assert d.headline.count("allow-list") == 1
+
+
+def _esp(first_gap_min: int, relay_gap_min: int) -> bytes:
+    """A bulk sender's own host stamps the message, hands it to its relay, which hands it to
+    the receiver: the gaps after the first stamp and after the relay's stamp are chosen."""
+    t0 = 600  # minutes after midnight
+    t1 = t0 + first_gap_min
+    t2 = t1 + relay_gap_min
+
+    def at(m: int) -> str:
+        return f"Mon, 7 Nov 2022 {m // 60:02d}:{m % 60:02d}:00 +0000"
+
+    return _msg(
+        f"Received: from relay.esp.example (203.0.113.7) by mx.example.net with ESMTPS id 1; {at(t2)}",
+        f"Received: from s18.esp.example (203.0.113.18) by relay.esp.example with ESMTP id 2; {at(t1)}",
+        f"Received: by s18.esp.example id hq1 for <me@example.net>; {at(t0)}",
+        "From: Shop <news@shop.example>",
+        "To: me@example.net",
+        "Subject: offer",
+        f"Date: {at(t0)}",
+    )
+
+
+def test_a_few_minutes_on_the_senders_own_first_host_is_no_delay() -> None:
+    d = diagnose(analyze(_esp(5, 0)))
+    assert "delay" not in d.labels()
+    assert not any(f.code == "delay.queue" for f in findings(analyze(_esp(5, 0))))
+
+
+def test_a_few_minutes_on_a_relay_is_a_delay() -> None:
+    d = diagnose(analyze(_esp(0, 4)))
+    s = d.get("delay")
+    assert s is not None and s.fact("host") == "relay.esp.example"
+
+
+def test_the_delay_names_the_longest_queue_not_the_first_over_the_threshold() -> None:
+    d = diagnose(analyze(_esp(12, 40)))
+    s = d.get("delay")
+    assert s is not None and s.fact("host") == "relay.esp.example" and s.hop_number == 2
+    assert "40 min on relay.esp.example" in d.headline
+    d = diagnose(analyze(_esp(45, 11)))
+    s = d.get("delay")
+    assert s is not None and s.fact("host") == "s18.esp.example"
