@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from headerlens.diagnosis.findings_where import from_index, where
+from headerlens.diagnosis.inputs import entry, same_org
 from headerlens.diagnosis.replyto import freemail_fix
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.codes import Code
@@ -109,7 +110,22 @@ def dmarc_findings(analysis: Analysis, v: Verification, dm: DmarcVerdict) -> lis
         out.append(Finding(x.code, x.severity, x.message, hop_number=hop, header_index=hdr))
     if dm.result is DmarcResult.FAIL and v.arc is not None and v.arc.result is ArcResult.PASS:
         first = next((i for i in v.arc.instances if i.instance == 1), None)
-        if first is not None and ("dmarc", "pass") in first.aar_results:
+        claimed = _receivers_id_claimed(analysis, first.seal_domain) if first else None
+        if first is not None and claimed:
+            out.append(
+                Finding(
+                    Code.ARC_CLAIMS_RECEIVER,
+                    Severity.WARNING,
+                    f"The ARC set i=1 sealed by {first.seal_domain} writes its results under "
+                    f"{claimed}, the final receiver's own name: an intermediary records what it "
+                    f"saw under its own name, so {first.seal_domain} is posing as the receiver "
+                    "and its results prove nothing.",
+                    detail="The seal is valid (anyone can seal with a key in their own DNS); "
+                    "what it says counts only as far as its sealer is trusted.",
+                    hop_number=hop,
+                )
+            )
+        elif first is not None and ("dmarc", "pass") in first.aar_results:
             said = " ".join(f"{m}={r}" for m, r in first.aar_results)
             out.append(
                 Finding(
@@ -124,6 +140,17 @@ def dmarc_findings(analysis: Analysis, v: Verification, dm: DmarcVerdict) -> lis
                 )
             )
     return out
+
+
+def _receivers_id_claimed(analysis: Analysis, sealer: str | None) -> str | None:
+    """The authserv-id of the oldest ARC set when it names the final receiving organisation
+    (the entry hop's receiver) while another organisation sealed it, else None."""
+    b = entry(analysis)
+    aar = next((s.results for s in analysis.arc_sets if s.instance == 1), None)
+    ident = aar.authserv_id if aar is not None else None
+    if b is None or not b.receiver or not ident or same_org(sealer, b.receiver):
+        return None
+    return ident if same_org(ident, b.receiver) else None
 
 
 def arc_findings(v: Verification) -> list[Finding]:

@@ -48,6 +48,7 @@ class Code(enum.StrEnum):
     AR_DUPLICATE_AUTHSERV_ID = "ar.duplicate-authserv-id", WARN, "Several Authentication-Results from one authserv-id"
     ALLOWLIST_NOT_HONOURED = "allowlist.not-honoured", INFO, "Safe Senders matched but junked", "junk"
     ARC_BAD_CV = "arc.bad-cv", ERR, "ARC cv= value is invalid"
+    ARC_CLAIMS_RECEIVER = "arc.claims-receiver", WARN, "ARC set claims the final receiver's name"
     ARC_BAD_INSTANCE = "arc.bad-instance", ERR, "ARC i= is invalid"
     ARC_DUPLICATE_MEMBER = "arc.duplicate-member", ERR, "ARC set member repeated"
     ARC_FAIL = "arc.fail", WARN, "ARC chain fails"
