@@ -235,6 +235,8 @@ def ndr(report: Report | None) -> Situation | None:
             ("remote", report.remote_mta),
             ("recipient", report.final_recipient),
             ("diagnostic", report.diagnostic),
+            ("reporter", report.reporting_mta),
+            ("delayed", "yes" if report.delayed else None),
         )
         if v
     ]

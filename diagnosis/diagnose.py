@@ -10,16 +10,23 @@ from headerlens.diagnosis import (
     detect_signals,
     wording,
 )
-from headerlens.diagnosis.facts import LABELS, Diagnosis, Situation
+from headerlens.diagnosis.facts import LABELS, Complaint, Diagnosis, Situation
 from headerlens.diagnosis.inputs import final_stamps
 from headerlens.diagnosis.ndr import read_report
 from headerlens.diagnosis.outcome import outcome as read_outcome
 from headerlens.model import Analysis
+from headerlens.model.feedback import Feedback
 from headerlens.model.verification import Verification
 
 
 def diagnose(analysis: Analysis, verification: Verification | None = None) -> Diagnosis:
     """The situations of ``analysis`` with their evidence, its delays, outcome and headline."""
+    if analysis.feedback is not None:
+        # The report's own envelope (feedback loop → abuse desk) is not the story: no situation
+        # or delay of it is diagnosed; the reported message is diagnosed on its own.
+        c = complaint(analysis.feedback)
+        out = read_outcome(analysis, None)
+        return Diagnosis((), (), None, out, wording.complaint_headline(c), c)
     report = read_report(analysis)
     rejected = None
     if report is not None and report.permanent:
@@ -102,6 +109,28 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     final = tuple(situations)
     stamped = tuple(f"{s.result.method}={s.value}" for s in final_stamps(analysis))
     return Diagnosis(final, gaps, note, out, wording.headline(final, out, stamped))
+
+
+def complaint(fb: Feedback) -> Complaint:
+    """The complaint's facts; its source is the report's Source-IP, else the client IP the
+    reporter's own (top) Received line of the reported message names."""
+    original = fb.original
+    top = original.chain.hops[-1].received if original and original.chain.hops else None
+    author = original.from_addr.address if original and original.from_addr else None
+    rcpts = fb.original_rcpt_to or tuple(
+        f.value.strip()
+        for f in (original.headers if original else ())
+        if f.lname == "x-hmxmroriginalrecipient"
+    )
+    return Complaint(
+        format=fb.format.value,
+        feedback_type=fb.feedback_type,
+        reporter=fb.reporter,
+        source=fb.source_ip or (top.from_ip if top else None) or fb.original_mail_from,
+        auth_failure=fb.auth_failure,
+        author=author,
+        complainants=rcpts[:5],
+    )
 
 
 def _own(s: Situation) -> bool:

@@ -100,6 +100,23 @@ class OutcomeFact:
 
 
 @dataclass(frozen=True, slots=True)
+class Complaint:
+    """A complaint / feedback report: who reported which kind of problem about what message.
+
+    Not a situation of the vocabulary: the report itself is the story, told by the headline and
+    one finding; the reported message is diagnosed on its own.
+    """
+
+    format: str  # the layout, as FeedbackFormat's text
+    feedback_type: str | None  # abuse, fraud, virus, auth-failure, not-spam…
+    reporter: str | None
+    source: str | None  # the IP (or envelope sender) the reported message came from
+    auth_failure: str | None = None  # RFC 6591: which check failed (dmarc, spf, dkim)
+    author: str | None = None  # the reported message's From address
+    complainants: tuple[str, ...] = ()  # Original-Rcpt-To / the JMRP complainant
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnosis:
     """Everything the diagnosis concluded: facts first, the one-sentence headline last."""
 
@@ -108,6 +125,7 @@ class Diagnosis:
     date_note: DateNote | None
     outcome: OutcomeFact
     headline: str
+    complaint: Complaint | None = None  # set when the message is a complaint / feedback report
 
     def labels(self) -> tuple[str, ...]:
         return tuple(s.label for s in self.situations)

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from headerlens.diagnosis import wording
 from headerlens.diagnosis.detect_signals import queue_delays
-from headerlens.diagnosis.facts import Diagnosis, GapKind, Situation
+from headerlens.diagnosis.facts import Complaint, Diagnosis, GapKind, Situation
 from headerlens.model import Finding, Severity
 from headerlens.model.codes import Code
 
@@ -84,6 +84,30 @@ def situation_finding(s: Situation) -> Finding:
     )
 
 
+def complaint_finding(c: Complaint) -> Finding:
+    """The one finding of a complaint / feedback report (no situation label exists for it)."""
+    facts = [
+        f"{name}: {value}"
+        for name, value in (
+            ("format", c.format),
+            ("feedback type", c.feedback_type),
+            ("reporter", c.reporter),
+            ("source", c.source),
+            ("authentication failure", c.auth_failure),
+            ("reported author", c.author),
+            ("complainant", ", ".join(c.complainants)),
+        )
+        if value
+    ]
+    return Finding(
+        Code.FEEDBACK_REPORT,
+        Severity.INFO,
+        wording.complaint_headline(c),
+        detail="Evidence: " + "; ".join(facts),
+        fix=wording.complaint_fix(c),
+    )
+
+
 def delay_findings(d: Diagnosis) -> list[Finding]:
     out = []
     queued = queue_delays(d.gaps)
@@ -117,7 +141,7 @@ def delay_findings(d: Diagnosis) -> list[Finding]:
 
 def group(f: Finding) -> int:
     """0 situations (causes), 1 verdicts, 2 the receiver's filing, 3 delays, 4 the rest."""
-    if f.code.startswith("situation."):
+    if f.code.startswith("situation.") or f.code is Code.FEEDBACK_REPORT:
         return 0
     if f.code.startswith("delay."):
         return 3
@@ -172,6 +196,8 @@ def reconcile(findings: tuple[Finding, ...] | list[Finding], d: Diagnosis) -> tu
             for f in items
         ]
     situations = [situation_finding(s) for s in d.situations if s.label != "delay"]
+    if d.complaint is not None:
+        situations.insert(0, complaint_finding(d.complaint))
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     # (the findings given are already unique; situations and delays are one per fact)
     return tuple(

@@ -26,6 +26,7 @@ class Report:
     last_attempt: datetime | None
     evidence: tuple[str, ...]
     replies: str  # every remote reply quoted in the report
+    delayed: bool = False  # every recipient's Action is "delayed": a warning, not a bounce
 
     @property
     def permanent(self) -> bool:
@@ -74,4 +75,5 @@ def read_report(analysis: Analysis) -> Report | None:
         last_attempt=ndr.last_attempt,
         evidence=tuple(evidence),
         replies=" ".join(r.diagnostic for r in ndr.recipients),
+        delayed=bool(ndr.recipients) and all(r.action == "delayed" for r in ndr.recipients),
     )

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from headerlens.diagnosis.facts import DateNote, Gap, GapKind, Outcome, OutcomeFact, Situation
+from headerlens.diagnosis.facts import (
+    Complaint,
+    DateNote,
+    Gap,
+    GapKind,
+    Outcome,
+    OutcomeFact,
+    Situation,
+)
 from headerlens.diagnosis.inputs import not_a_domain
 
 
@@ -41,6 +49,10 @@ def _unchecked_title(s: Situation) -> str:
     by = "the list" if s.fact("relay-kind") == "list" else "the forwarder"
     relay = f" ({s.fact('relay')})" if s.fact("relay") else ""
     return f"{kind}{relay} by its own headers: nothing checked its authenticity ({s.fact('unchecked')}), so whether {by} re-sent a genuine message from {_dom(s)} or a sender wrote those headers is open; they explain no failure."
+
+
+def _remote_part(s: Situation) -> str:
+    return f" at {s.fact('remote')}" if s.fact("remote") else ""
 
 
 def title(s: Situation) -> str:
@@ -95,6 +107,8 @@ def title(s: Situation) -> str:
         )
     if label == "google-groups":
         return "The list is a Google Group: Google re-sent it and sealed ARC."
+    if label == "ndr" and s.fact("delayed"):
+        return f"Delivery-delay notice (a DSN with Action: delayed), not a bounce: the original is not refused yet; {s.fact('reporter') or 'the sending server'} keeps retrying ({s.fact('status') or 'no status'}{_remote_part(s)})."
     if label == "ndr":
         return f"Non-delivery report: the original message was refused ({s.fact('status') or 'no status'}) by {s.fact('remote') or 'the remote server'}."
     if label == "sender-side-scan":
@@ -274,6 +288,9 @@ def headline(
         cause = "A phishing simulation (training)"
     elif "phish-sim" in by and "spoof" not in by:
         cause = "Probably a phishing simulation (only the sender's own headers say so: check it is your organisation's)"
+    elif "ndr" in by and by["ndr"].fact("delayed"):
+        n = by["ndr"]
+        cause = f"A delay notice, not a bounce: {n.fact('reporter') or 'the sending server'} has not delivered the original yet and keeps retrying ({n.fact('status') or 'no status'}{_remote_part(n)})"
     elif "ndr" in by:
         n = by["ndr"]
         cause = f"A bounce: {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'})"
@@ -339,3 +356,38 @@ def headline(
         who = outcome.receiver or "the final receiver"
         parts.append(f"{who} {_WHERE[outcome.outcome]}")
     return "; ".join(parts) + "."
+
+
+def complaint_headline(c: Complaint) -> str:
+    """The headline of a complaint / feedback report: the report is the story, not its envelope."""
+    kind = (
+        "A DMARC / authentication failure report"
+        if c.auth_failure or (c.feedback_type == "auth-failure")
+        else "A complaint / feedback report"
+    )
+    what = f"feedback type {c.feedback_type or 'not stated'}"
+    if c.auth_failure:
+        what += f" ({c.auth_failure} failed)"
+    return (
+        f"{kind} from {c.reporter or 'an unnamed reporter'} about a message from "
+        f"{c.source or 'an unnamed source'}, {what}: not a delivery of its own; the reported "
+        "message is analysed on its own."
+    )
+
+
+def complaint_fix(c: Complaint) -> str:
+    """What the recipient of the report (the sender's abuse or postmaster desk) can do."""
+    if c.feedback_type == "auth-failure" or c.auth_failure:
+        return (
+            f"If {c.author or 'the reported message'} was sent by you, make it pass "
+            f"{c.auth_failure or 'SPF/DKIM/DMARC'} (see the reported message below); if not, it "
+            "is a spoof of your domain and your DMARC policy is doing its job."
+        )
+    if c.feedback_type in ("not-spam",):
+        return "A recipient marked the message as not spam: nothing to fix."
+    who = ", ".join(c.complainants) or "the complainant"
+    return (
+        f"Stop mailing {who} (remove the address from your lists) and find out why "
+        f"{c.source or 'the source'} sent the reported message: a mailing nobody asked for, a "
+        "taken-over account or a compromised host."
+    )

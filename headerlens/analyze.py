@@ -28,10 +28,12 @@ from headerlens.model import (
     VendorHeader,
 )
 from headerlens.model.codes import Code
+from headerlens.model.feedback import Feedback
 from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.binary import describe_binary
 from headerlens.parsers.chain import build_chain, stated_client_ip
 from headerlens.parsers.dates import parse_date
+from headerlens.parsers.feedback import looks_like_feedback, parse_feedback
 from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dkim_signature
 from headerlens.parsers.headers import looks_binary, split_message, starts_with_field
 from headerlens.parsers.identity import HIDDEN_CHARS, hidden_chars, read_author
@@ -305,7 +307,12 @@ def analyze(
     receipt_time = _receipt_time(chain)
     if now is not None:
         defects.extend(_future(date, chain, now))
-    ndr = None if nested or binary else _non_delivery(fields, data, source_name, now, defects)
+    feedback = None if nested or binary else _complaint(fields, data, source_name, now, defects)
+    ndr = (
+        None
+        if nested or binary or feedback is not None
+        else _non_delivery(fields, data, source_name, now, defects)
+    )
     return Analysis(
         source_name=source_name,
         kind=kind,
@@ -328,8 +335,45 @@ def analyze(
         receipt_time=receipt_time,
         defects=tuple(defects),
         ndr=ndr,
+        feedback=feedback,
         provenance=provenance,
     )
+
+
+def _complaint(
+    fields: tuple[HeaderField, ...],
+    data: bytes,
+    source_name: str,
+    now: datetime | None,
+    defects: list[Defect],
+) -> Feedback | None:
+    """The report read as a complaint / feedback report, its reported message analysed."""
+    if not looks_like_feedback(fields, data):
+        return None
+    try:
+        parsed = parse_feedback(fields, data)
+    except Exception as exc:  # the reader is written not to raise; last line of defence
+        defects.append(
+            Defect(
+                Code.INTERNAL_PARSER_ERROR,
+                f"Internal error reading the message as a complaint report ({type(exc).__name__}).",
+                Severity.ERROR,
+            )
+        )
+        return None
+    if parsed is None:
+        return None
+    feedback, original = parsed
+    if original is None:
+        return feedback
+    inner = analyze(
+        original,
+        source_name=f"{source_name} (reported message)",
+        kind=InputKind.EML,
+        now=now,
+        nested=True,
+    )
+    return replace(feedback, original=inner)
 
 
 def _non_delivery(

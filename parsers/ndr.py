@@ -210,7 +210,7 @@ def _ses(text: str) -> tuple[list[FailedRecipient], bytes | None]:
     return out, original
 
 
-def _raw_original(data: bytes, msg: email.message.Message) -> tuple[bytes | None, OriginalKind]:
+def raw_original(data: bytes, msg: email.message.Message) -> tuple[bytes | None, OriginalKind]:
     """The returned message's exact bytes (message/rfc822) or header block (text/rfc822-headers).
 
     The email package re-serialises what it parses; DKIM needs the bytes as sent, so the
@@ -324,12 +324,25 @@ def parse_ndr(
     msg = email.message_from_bytes(data, policy=policy.compat32)
     text = _text_of(msg)
     report = msg.get_content_type() == "multipart/report"
+    kind_of_report = msg.get_param("report-type")
+    if (
+        report
+        and isinstance(kind_of_report, str)
+        and kind_of_report.lower()
+        not in (
+            "",
+            "delivery-status",
+        )
+    ):
+        # RFC 6522 reports of other kinds: read receipts (disposition-notification, RFC 8098),
+        # complaints (feedback-report, RFC 5965), TLS reports… say nothing failed to deliver
+        return None
     fmt = _format(fields, text, report)
     reporting, dsn, dates = _dsn(msg)
     scan = text[: int(budgets.NDR_TEXT_BYTES.limit)]  # the readers' regexes see a bounded text
     hits, generating = _hits(fmt, scan)
     detected = "multipart/report" if dsn else "text signature"
-    original, kind = _raw_original(data, msg)
+    original, kind = raw_original(data, msg)
     if fmt is NdrFormat.AMAZON_SES:
         dsn, original = _ses(text)
         reporting = next((r.reporting_mta for r in dsn if r.reporting_mta), None)

@@ -38,6 +38,14 @@ def org_guess(host: str | None) -> str:
     return ".".join(labels[-keep:])
 
 
+# The sending server never got an SMTP reply (Postfix, Exim and Sendmail wording).
+_UNREACHED = re.compile(
+    r"^(?:connect to |lost connection with |conversation with \S+ timed out)|"
+    r"Connection (?:timed out|refused)|No route to host|Network is unreachable",
+    re.I,
+)
+
+
 def refusing_server(
     r: FailedRecipient,
     fmt: NdrFormat,
@@ -65,6 +73,10 @@ def refusing_server(
         return Rejecter.RECIPIENT_MAILBOX, f"{remote} is a mailbox provider's MX"
     if stamp:
         return Rejecter.RECIPIENT_MAILBOX, f"the reply was written by Exchange Online ({stamp})"
+    if (remote or r.remote_ip) and _UNREACHED.search(r.diagnostic):
+        return Rejecter.RECIPIENT_SERVER, (
+            f"{remote or r.remote_ip} (the recipient's server) could not be reached: no SMTP reply"
+        )
     if remote or r.remote_ip:
         return Rejecter.RECIPIENT_SERVER, f"{remote or r.remote_ip} answered for the recipient"
     if r.remote_domain and org_guess(r.remote_domain) != org_guess(sender):

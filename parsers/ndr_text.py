@@ -70,6 +70,9 @@ def _stage(text: str) -> str | None:
     return "end of DATA" if word.lower() == "end of data" else word.upper()
 
 
+_PEER = re.compile(r"(?:connect to|lost connection with|conversation with)\s+([\w.-]+)\[([^\]]+)\]")
+
+
 def postfix(text: str) -> list[TextHit]:
     """``<rcpt> (expanded from <alias>): host H[IP] said: REPLY (in reply to X command)``."""
     hits: list[TextHit] = []
@@ -97,8 +100,17 @@ def postfix(text: str) -> list[TextHit]:
                 )
             )
         else:
+            # no reply: "connect to H[IP]:25: Connection timed out", "lost connection with H[IP]
+            # while …", "conversation with H[IP] timed out while …" (Postfix's own words)
+            peer = _PEER.search(rest)
             hits.append(
-                TextHit(m.group("addr"), clean_reply(rest), original_recipient=m.group("orig"))
+                TextHit(
+                    m.group("addr"),
+                    clean_reply(rest),
+                    peer.group(1) if peer else None,
+                    peer.group(2) if peer else None,
+                    original_recipient=m.group("orig"),
+                )
             )
     return hits
 

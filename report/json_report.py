@@ -18,6 +18,7 @@ from headerlens.model import (
     NdrFormat,
     NonDelivery,
 )
+from headerlens.model.feedback import Feedback, FeedbackFormat
 from headerlens.model.ndr import OriginalKind, Rejecter
 from headerlens.model.verification import Verification
 from headerlens.report.json_message import ANALYSIS, BOUNDARY, DEFECTS
@@ -193,6 +194,37 @@ NDR = Shape[_Ndr](
 )
 
 
+FEEDBACK = Shape[Feedback](
+    "feedback",
+    "A complaint / feedback report (RFC 5965 ARF, RFC 6591, JMRP): who reported what, and the "
+    "reported message.",
+    (
+        P("format", lambda f: f.format, Choice(FeedbackFormat, by_name=True)),
+        P("format_text", lambda f: f.format.value, TEXT),
+        P("feedback_type", lambda f: f.feedback_type, OPT_TEXT, "abuse, fraud, auth-failure…"),
+        P("reporter", lambda f: f.reporter, OPT_TEXT),
+        P("user_agent", lambda f: f.user_agent, OPT_TEXT),
+        P("source_ip", lambda f: f.source_ip, OPT_TEXT),
+        P("original_mail_from", lambda f: f.original_mail_from, OPT_TEXT),
+        P("original_rcpt_to", lambda f: f.original_rcpt_to, TEXTS),
+        P("reported_domain", lambda f: f.reported_domain, TEXTS),
+        P("arrival_date", lambda f: f.arrival_date, OPT_TEXT, "as the report writes it"),
+        P("auth_failure", lambda f: f.auth_failure, OPT_TEXT, "RFC 6591: dmarc, spf, dkim…"),
+        P("original_kind", lambda f: f.original_kind, Choice(OriginalKind, by_name=True)),
+        P(
+            "original",
+            lambda f: (
+                None
+                if f.original is None
+                else _Report(f.original, None, diagnose(f.original, None))
+            ),
+            Opt(Obj(late=lambda: REPORT)),
+            "the reported message as a full report of its own (not re-verified)",
+        ),
+    ),
+)
+
+
 def _original(n: _Ndr) -> _Report | None:
     if n.ndr.original is None:
         return None
@@ -223,6 +255,12 @@ REPORT: Shape[_Report] = Shape[_Report](
         P("diagnosis", lambda r: r.diagnosis, Obj(DIAGNOSIS)),
         P("findings", _findings, FINDINGS, "the verification's, or the stamps' when offline"),
         P("ndr", _ndr, Opt(Obj(NDR)), "null unless the message is a bounce"),
+        P(
+            "feedback",
+            lambda r: r.analysis.feedback,
+            Opt(Obj(FEEDBACK)),
+            "null unless the message is a complaint / feedback report",
+        ),
         P("verification", lambda r: r.verification, Opt(Obj(VERIFICATION))),
         P("analysis", lambda r: r.analysis, Obj(ANALYSIS)),
     ),

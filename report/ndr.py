@@ -109,10 +109,11 @@ def markdown_section(analysis: Analysis, verification: Verification | None) -> I
     ndr = analysis.ndr
     if ndr is None:
         return
-    yield "## Rejected"
+    delayed = all(r.action == "delayed" for r in ndr.recipients) and bool(ndr.recipients)
+    yield "## Delayed (not refused yet)" if delayed else "## Rejected"
     yield ""
     yield (
-        f"This message is a non-delivery report ({md_escape(ndr.format.value)}, from "
+        f"This message is a {'delivery-delay notice' if delayed else 'non-delivery report'} ({md_escape(ndr.format.value)}, from "
         f"{md_escape(ndr.reporting_mta or '?')}); the returned message: "
         f"{md_escape(ndr.original_kind.value)}."
     )

@@ -198,3 +198,253 @@ def test_exchange_2016_remote_server_at_names_host_and_ip() -> None:
     assert r.remote_ip == "192.0.2.25"
     assert r.rejecter is Rejecter.RECIPIENT_SERVER
     assert r.meaning is not None and r.meaning.who_acts is WhoActs.SENDER
+
+
+# --- complaint / feedback reports (RFC 5965, RFC 6591, JMRP), read receipts, delay notices ---
+
+ARF_ABUSE = b"""\
+Received: from fbl1.mail.example-isp.example (fbl1.mail.example-isp.example [198.51.100.40])
+\tby mx.fabrikam.example (Postfix) with ESMTPS id 7F1E2
+\tfor <abuse@fabrikam.example>; Wed, 4 Mar 2026 08:00:09 +0000 (UTC)
+From: Example ISP Feedback <feedback@arf.example-isp.example>
+To: abuse@fabrikam.example
+Subject: FW: Spring offers
+Date: Wed, 4 Mar 2026 00:00:05 -0800
+Message-ID: <fbl-1@arf.example-isp.example>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report;
+    boundary="ARF_1"
+
+--ARF_1
+Content-Type: text/plain; charset="US-ASCII"
+
+This is an email abuse report for an email message received from out2.fabrikam.example on Wed, 4 Mar 2026 07:55:00 +0000
+
+--ARF_1
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: ExampleISP-Feedback/1.0
+Version: 1
+Original-Mail-From: <news@fabrikam.example>
+Original-Rcpt-To: <reader@example-isp.example>
+Arrival-Date: Wed, 4 Mar 2026 07:55:00 +0000
+Reporting-MTA: dns; mta3.example-isp.example
+Source-IP: 203.0.113.80
+Reported-Domain: fabrikam.example
+
+--ARF_1
+Content-Type: message/rfc822
+
+Received: from out2.fabrikam.example (out2.fabrikam.example [203.0.113.80])
+  by mta3.example-isp.example with ESMTPS; Wed, 4 Mar 2026 07:55:00 +0000
+From: Fabrikam News <news@fabrikam.example>
+To: reader@example-isp.example
+Subject: Spring offers
+Date: Wed, 4 Mar 2026 07:54:58 +0000
+Message-ID: <offer-77@fabrikam.example>
+MIME-Version: 1.0
+Content-Type: text/plain
+
+Spring offers inside.
+
+--ARF_1--
+"""
+
+
+def test_arf_complaint_is_recognised_not_read_as_a_bounce() -> None:
+    a = analyze(ARF_ABUSE, source_name="t.eml")
+    assert a.ndr is None
+    fb = a.feedback
+    assert fb is not None and fb.feedback_type == "abuse"
+    assert fb.reporter == "mta3.example-isp.example" and fb.source_ip == "203.0.113.80"
+    assert fb.original is not None and fb.original.from_addr is not None
+    assert fb.original.from_addr.address == "news@fabrikam.example"
+    d = diagnose(a)
+    assert d.headline.startswith(
+        "A complaint / feedback report from mta3.example-isp.example about a message from "
+        "203.0.113.80, feedback type abuse"
+    )
+    assert d.situations == ()  # the report's own envelope is not the story
+
+
+def test_complaint_finding_comes_first_with_a_fix_for_the_abuse_desk() -> None:
+    from headerlens.diagnosis.findings import reconcile
+    from headerlens.model.codes import Code
+
+    a = analyze(ARF_ABUSE, source_name="t.eml")
+    found = reconcile((), diagnose(a))
+    assert found[0].code is Code.FEEDBACK_REPORT
+    assert "reader@example-isp.example" in found[0].fix
+
+
+def test_complaint_report_shows_the_reported_message_in_every_export() -> None:
+    from headerlens.report.json_report import report_dict
+    from headerlens.report.markdown import render_markdown
+
+    a = analyze(ARF_ABUSE, source_name="t.eml")
+    md = render_markdown(a, None)
+    assert "## The reported message, analysed on its own" in md
+    doc = report_dict(a, None)
+    assert doc["ndr"] is None
+    assert doc["feedback"]["source_ip"] == "203.0.113.80"
+    assert doc["feedback"]["original"]["summary"] is not None
+
+
+DMARC_FAILURE = (
+    ARF_ABUSE.replace(b"Feedback-Type: abuse", b"Feedback-Type: auth-failure\nAuth-Failure: dmarc")
+    .replace(b"Content-Type: message/rfc822", b"Content-Type: text/rfc822-headers")
+    .replace(b"\nSpring offers inside.\n", b"")
+)
+
+
+def test_dmarc_failure_report_names_the_failed_check() -> None:
+    a = analyze(DMARC_FAILURE, source_name="t.eml")
+    assert a.feedback is not None and a.feedback.auth_failure == "dmarc"
+    d = diagnose(a)
+    assert d.headline.startswith("A DMARC / authentication failure report from")
+    assert "(dmarc failed)" in d.headline
+
+
+JMRP = b"""\
+Received: from COL004-MC1F1.hotmail.example (col004-mc1f1.hotmail.example [198.51.100.12])
+    by mx.fabrikam.example with ESMTPS id 1a2b3c
+    for <abuse@fabrikam.example>; Wed, 4 Mar 2026 09:00:00 +0000 (UTC)
+From: staff@hotmail.example
+To: abuse@fabrikam.example
+Subject: complaint about message from 203.0.113.81
+Date: Wed, 4 Mar 2026 09:00:00 +0000
+Message-ID: <jmrp-5@hotmail.example>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="J_1"
+
+--J_1
+Content-Type: message/rfc822
+Content-Disposition: inline
+
+X-HmXmrOriginalRecipient: <reader@hotmail.example>
+X-Reporter-IP: 192.0.2.99
+Received: from out3.fabrikam.example ([203.0.113.81]) by BAY004-MC2F9.hotmail.example with Microsoft SMTPSVC(7.5.7601.23008);
+    Wed, 4 Mar 2026 08:30:00 +0000
+From: Fabrikam News <news@fabrikam.example>
+To: reader@hotmail.example
+Subject: Spring offers
+Date: Wed, 4 Mar 2026 08:29:58 +0000
+Message-ID: <offer-78@fabrikam.example>
+MIME-Version: 1.0
+Content-Type: text/plain
+
+Spring offers inside.
+
+--J_1--
+"""
+
+
+def test_jmrp_complaint_without_arf_part_is_recognised() -> None:
+    a = analyze(JMRP, source_name="t.eml")
+    assert a.feedback is not None
+    d = diagnose(a)
+    assert d.complaint is not None and d.complaint.source == "203.0.113.81"
+    assert d.complaint.complainants == ("<reader@hotmail.example>",)
+    assert "complaint / feedback report from hotmail.example" in d.headline
+
+
+READ_RECEIPT = b"""\
+Received: from mail.contoso.example (mail.contoso.example [192.0.2.10])
+\tby mx.fabrikam.example (Postfix) with ESMTPS id 4AB12
+\tfor <clerk@fabrikam.example>; Tue, 3 Mar 2026 10:00:05 +0000 (UTC)
+From: Pat Doe <pat@contoso.example>
+To: clerk@fabrikam.example
+Subject: Read: Quote
+Date: Tue, 3 Mar 2026 10:00:03 +0000
+Message-ID: <mdn1@contoso.example>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=disposition-notification; boundary="M1"
+
+--M1
+Content-Type: text/plain
+
+Your message was read on Tue, 3 Mar 2026 10:00:00 +0000.
+
+--M1
+Content-Type: message/disposition-notification
+
+Reporting-UA: mail.contoso.example; Thunderbird
+Final-Recipient: rfc822;pat@contoso.example
+Original-Message-ID: <abc@fabrikam.example>
+Disposition: manual-action/MDN-sent-manually; displayed
+
+--M1--
+"""
+
+
+def test_read_receipt_is_not_a_bounce() -> None:
+    a = analyze(READ_RECEIPT, source_name="t.eml")
+    assert a.ndr is None and a.feedback is None
+    assert "ndr" not in diagnose(a).labels()
+
+
+DELAYED = b"""\
+Received: by mail.fabrikam.example (Postfix)
+\tid 9F1A2; Tue, 3 Mar 2026 14:00:05 +0000 (UTC)
+Date: Tue, 3 Mar 2026 14:00:05 +0000 (UTC)
+From: MAILER-DAEMON@mail.fabrikam.example (Mail Delivery System)
+Subject: Delayed Mail (still being retried)
+To: clerk@fabrikam.example
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="D1"
+Message-Id: <20260303140005.9F1A2@mail.fabrikam.example>
+
+--D1
+Content-Type: text/plain; charset=us-ascii
+
+This is the mail system at host mail.fabrikam.example.
+
+# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #
+
+Your message could not be delivered for more than 4 hour(s).
+It will be retried until it is 5 day(s) old.
+
+                   The mail system
+
+<pat@contoso.example>: connect to mx.contoso.example[192.0.2.25]:25: Connection
+    timed out
+
+--D1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mail.fabrikam.example
+Arrival-Date: Tue,  3 Mar 2026 10:00:00 +0000 (UTC)
+
+Final-Recipient: rfc822; pat@contoso.example
+Action: delayed
+Status: 4.4.1
+Diagnostic-Code: X-Postfix; connect to mx.contoso.example[192.0.2.25]:25:
+    Connection timed out
+
+--D1
+Content-Type: text/rfc822-headers
+
+Received: from [192.0.2.77] (unknown [192.0.2.77])
+\tby mail.fabrikam.example (Postfix) with ESMTPSA id 9F1A2
+\tfor <pat@contoso.example>; Tue,  3 Mar 2026 10:00:00 +0000 (UTC)
+From: Town Clerk <clerk@fabrikam.example>
+To: pat@contoso.example
+Subject: Quote
+Date: Tue, 3 Mar 2026 09:59:58 +0000
+Message-ID: <abc@fabrikam.example>
+
+--D1--
+"""
+
+
+def test_delay_notice_is_not_called_a_bounce_or_a_refusal() -> None:
+    a = analyze(DELAYED, source_name="t.eml")
+    r = a.ndr.failed[0] if a.ndr else None
+    assert r is not None and r.remote_mta == "mx.contoso.example" and r.remote_ip == "192.0.2.25"
+    assert "could not be reached" in r.rejecter_why
+    d = diagnose(a)
+    assert d.headline.startswith("A delay notice, not a bounce: mail.fabrikam.example")
+    assert "refused" not in d.headline
+    assert d.outcome.outcome.value != "rejected"

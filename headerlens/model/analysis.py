@@ -14,6 +14,7 @@ from headerlens.model.received import Chain
 from headerlens.model.vendor import VendorHeader
 
 if TYPE_CHECKING:
+    from headerlens.model.feedback import Feedback
     from headerlens.model.ndr import NonDelivery
 
 _UNATTRIBUTED = Provenance()  # for analyses built by hand (tests): no field attributed
@@ -54,6 +55,7 @@ class Analysis:
     receipt_time: datetime | None = None  # timestamp of the boundary hop (or newest dated hop)
     defects: tuple[Defect, ...] = ()
     ndr: NonDelivery | None = None  # set when the message is a non-delivery report
+    feedback: Feedback | None = None  # set when it is a complaint / feedback report (ARF)
     provenance: Provenance = _UNATTRIBUTED  # who wrote each header field
 
     def defect(self, code: Code) -> Defect | None:
