@@ -33,8 +33,8 @@ from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.binary import describe_binary
 from headerlens.parsers.chain import build_chain, stated_client_ip
 from headerlens.parsers.dates import parse_date
-from headerlens.parsers.feedback import looks_like_feedback, parse_feedback
 from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dkim_signature
+from headerlens.parsers.feedback import looks_like_feedback, parse_feedback
 from headerlens.parsers.headers import looks_binary, split_message, starts_with_field
 from headerlens.parsers.identity import HIDDEN_CHARS, hidden_chars, read_author
 from headerlens.parsers.lookalike import lookalike_domain, named_domains
