@@ -34,11 +34,10 @@ from headerlens.parsers.binary import describe_binary
 from headerlens.parsers.chain import build_chain, stated_client_ip
 from headerlens.parsers.dates import parse_date
 from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dkim_signature
-from headerlens.parsers.feedback import looks_like_feedback, parse_feedback
 from headerlens.parsers.headers import looks_binary, split_message, starts_with_field
 from headerlens.parsers.identity import HIDDEN_CHARS, hidden_chars, read_author
 from headerlens.parsers.lookalike import lookalike_domain, named_domains
-from headerlens.parsers.ndr_gate import looks_like_ndr
+from headerlens.parsers.ndr_gate import looks_like_feedback, looks_like_ndr
 from headerlens.parsers.pasteshape import normalize_paste
 from headerlens.parsers.provenance import attribute_fields
 from headerlens.parsers.received import parse_received
@@ -350,6 +349,8 @@ def _complaint(
     """The report read as a complaint / feedback report, its reported message analysed."""
     if not looks_like_feedback(fields, data):
         return None
+    from headerlens.parsers.feedback import parse_feedback  # for complaint reports only
+
     try:
         parsed = parse_feedback(fields, data)
     except Exception as exc:  # the reader is written not to raise; last line of defence

@@ -15,21 +15,7 @@ from headerlens import budgets
 from headerlens.model.core import HeaderField
 from headerlens.model.feedback import Feedback, FeedbackFormat
 from headerlens.model.ndr import OriginalKind
-
-# Phrases only complaint reports carry, matched in the lower-cased head of the input.
-_SIGNS = (
-    b"message/feedback-report",
-    b"x-hmxmroriginalrecipient:",  # Microsoft JMRP / Outlook.com: the complainant's address
-)
-
-
-def looks_like_feedback(fields: tuple[HeaderField, ...], data: bytes) -> bool:
-    """Cheap gate: only inputs that look like a complaint report are parsed as one."""
-    for f in fields:
-        if f.lname == "content-type" and "feedback-report" in f.value.lower():
-            return True
-    head = data[: int(budgets.NDR_SCAN_BYTES.limit)].lower()
-    return any(sign in head for sign in _SIGNS)
+from headerlens.parsers.ndr_gate import looks_like_feedback
 
 
 def _first(block: email.message.Message, name: str) -> str | None:

@@ -1,4 +1,4 @@
-"""The cheap test of whether an input looks like a bounce, before the bounce reader is loaded."""
+"""The cheap tests of whether an input looks like a bounce or a complaint, before their readers load."""
 
 from __future__ import annotations
 
@@ -48,3 +48,19 @@ def looks_like_ndr(fields: tuple[HeaderField, ...], data: bytes) -> bool:
             return True
     head = data[: int(budgets.NDR_SCAN_BYTES.limit)].lower()
     return any(sign in head for sign in _BODY_SIGNS)
+
+
+# Phrases only complaint reports carry, matched in the lower-cased head of the input.
+_FEEDBACK_SIGNS = (
+    b"message/feedback-report",
+    b"x-hmxmroriginalrecipient:",  # Microsoft JMRP / Outlook.com: the complainant's address
+)
+
+
+def looks_like_feedback(fields: tuple[HeaderField, ...], data: bytes) -> bool:
+    """Cheap gate: only inputs that look like a complaint report are parsed as one."""
+    for f in fields:
+        if f.lname == "content-type" and "feedback-report" in f.value.lower():
+            return True
+    head = data[: int(budgets.NDR_SCAN_BYTES.limit)].lower()
+    return any(sign in head for sign in _FEEDBACK_SIGNS)
