@@ -20,6 +20,7 @@ from headerlens.diagnosis.inputs import (
     envelope,
     fields,
     not_a_domain,
+    plain_form,
     receiver_fields,
     same_org,
     stamp,
@@ -129,7 +130,8 @@ def spoof(
         ev.append(f"sent from {b.helo or '?'} [{b.ip}] into {b.receiver or '?'}")
     if rt := reply_to_elsewhere(analysis):
         ev.append(f"{rt}: replies go to the sender, not to {dom}")
-    facts = [("domain", dom)]
+    mapped = plain_form(dom)
+    facts = [("domain", mapped), ("shown", dom)] if mapped else [("domain", dom)]
     if sign:
         facts += [("sign", sign), ("server", b.ip if b is not None and b.ip else "")]
     pol = policy(analysis, verification)

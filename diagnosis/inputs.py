@@ -7,6 +7,7 @@ which fields the final receiving organisation wrote lives in one place.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -58,6 +59,17 @@ def not_a_domain(domain: str | None) -> str | None:
         return None
     problem = dns_name_problem(domain.rstrip("."), min_labels=2)
     return None if problem is None else problem.replace("is not a multi-label domain", "has no dot")
+
+
+def plain_form(domain: str | None) -> str | None:
+    """The ASCII domain a From domain written in compatibility look-alikes (mathematical bold,
+    fullwidth letters) stands for: its NFKC form, which IDNA also applies before DNS. None when
+    the domain is ASCII already or its NFKC form is not (a Cyrillic look-alike is another
+    domain)."""
+    if not domain or domain.isascii():
+        return None
+    mapped = unicodedata.normalize("NFKC", domain).lower()
+    return mapped if mapped.isascii() and mapped != domain.lower() else None
 
 
 def fields(analysis: Analysis, *names: str) -> Iterator[HeaderField]:

@@ -23,6 +23,7 @@ def duration(seconds: float) -> str:
     return f"{s // 3600} h {s % 3600 // 60} min"
 
 
+_ENFORCING = frozenset({"reject", "quarantine", "oreject", "oquarantine"})
 _POLICY = {
     "oreject": "reject, which Microsoft applies by filing to Junk (action=oreject), not by bouncing",
     "oquarantine": "quarantine, applied by Microsoft as action=oquarantine",
@@ -74,6 +75,8 @@ def title(s: Situation) -> str:
             return f"Spoofed text: the message passes DMARC for {_dom(s)} only through a DKIM signature that covers the start of the body (l=), and text was appended after it that no one signed."
         if s.fact("sign") == "spf":
             return f"Probably a spoof: the message claims to come from {_dom(s)}, but the receiver's SPF check says {_server(s)} is not allowed to send for {_dom(s)}, no DKIM signature of {_dom(s)} verified, and {_dom(s)} publishes no DMARC policy, so nothing stopped it: a forgery, or {_dom(s)}'s SPF record misses this server."
+        if shown := s.fact("shown"):
+            return f"Spoof: the message claims to come from {_dom(s)}{tail}, its From domain written in look-alike characters ({shown}) that DNS maps back to {_dom(s)}; it is not {_dom(s)}'s mail and nothing {_dom(s)} controls authenticated it."
         return f"Spoof: the message claims to come from {_dom(s)}{tail}, but nothing {_dom(s)} controls authenticated it."
     if label == "forward-srs" and s.fact("internal"):
         return f"Forwarded inside the receiving organisation: {s.fact('forwarder')} re-sent it with a rewritten (SRS) envelope sender after its own checks (its SPF check was for {s.fact('checked')}), which changes none of its verdicts."
@@ -159,6 +162,8 @@ def fix(s: Situation) -> str:
         return f"Nothing to fix at {_dom(s)} unless it really sends through {_server(s)} (then its SPF record misses that server): otherwise block or report the message. A DMARC policy at {_dom(s)} would let receivers refuse such forgeries."
     if label == "spoof" and s.fact("sign") == "length":
         return f"Treat the text after the signed part as a forgery. {_dom(s)} should stop signing with l= (RFC 6376 §8.2): it lets anyone who has one of its messages append to it."
+    if label == "spoof" and s.fact("policy") in _ENFORCING:
+        return f"Nothing to fix at {_dom(s)}: it did not send this, and its DMARC policy ({s.fact('policy')}) already asks receivers to refuse such mail. Block or report the message."
     if label == "spoof":
         return f"Nothing to fix at {_dom(s)}: it did not send this. Block or report the message; an enforcing DMARC policy at {_dom(s)} is the only sender-side help."
     if label == "forward-srs" and s.fact("internal"):
@@ -316,7 +321,8 @@ def headline(
     elif "spoof" in by and not_a_domain(by["spoof"].fact("domain")):
         cause = f"A forgery: the From domain {_dom(by['spoof'])} is not a real domain name"
     elif "spoof" in by:
-        cause = f"A spoof of {_dom(by['spoof'])}; nothing to fix there"
+        looks = " (its From written in look-alike characters)" if by["spoof"].fact("shown") else ""
+        cause = f"A spoof of {_dom(by['spoof'])}{looks}; nothing to fix there"
     elif "compromised-account" in by:
         cause = "Probably sent from a taken-over account at the sending domain"
     elif unchecked := next((s for s in by.values() if s.fact("unchecked")), None):

@@ -93,11 +93,23 @@ def _finding(author: str, shown: str, target: str, what: str) -> Defect:
         looked_up = author if author.isascii() else author.encode("idna").decode("ascii")
     except UnicodeError:
         looked_up = "(not a valid IDN)"
+    if looked_up.lower() == target.lower():
+        # mathematical bold, fullwidth...: IDNA's compatibility mapping (NFKC) turns the letters
+        # back into the target's, so DNS and the receiver's checks read the target itself
+        return Defect(
+            Code.IDENTITY_CONFUSABLE_DOMAIN,
+            f"The From domain {shown!r} is a look-alike of {target}, {what}, written in other "
+            f"characters (UTS #39 confusable skeletons are equal); it is not {target}'s mail, "
+            f"although DNS maps it back to {target} (so {target}'s own SPF, DKIM and DMARC "
+            f"are what a receiver checks). Treat the message as a spoof of {target}; nothing to "
+            f"fix at {target}.",
+            Severity.ERROR,
+        )
     return Defect(
         Code.IDENTITY_CONFUSABLE_DOMAIN,
         f"The From domain {shown!r} (looked up in DNS as {looked_up}) looks the same as "
         f"{target}, {what}, but is written in other characters (UTS #39 confusable "
-        "skeletons are equal): a look-alike domain. Nothing about it is related to "
-        f"{target}; treat the message as a spoof of {target}.",
+        f"skeletons are equal): a look-alike domain, not {target}. Treat the message as a "
+        f"spoof of {target}; nothing to fix at {target}.",
         Severity.ERROR,
     )

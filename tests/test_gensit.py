@@ -187,3 +187,36 @@ def test_the_delay_names_the_longest_queue_not_the_first_over_the_threshold() ->
     d = diagnose(analyze(_esp(45, 11)))
     s = d.get("delay")
     assert s is not None and s.fact("host") == "s18.esp.example"
+
+
+def _bold(text: str) -> str:
+    """``text`` in mathematical sans-serif bold letters (what the real look-alike used)."""
+    return "".join(chr(0x1D5EE + ord(c) - ord("a")) if "a" <= c <= "z" else c for c in text.lower())
+
+
+def test_a_compatibility_lookalike_from_domain_is_named_by_the_domain_it_maps_to() -> None:
+    shown = _bold("shop-market.example")
+    ar = f"spf=temperror (sender IP is 203.0.113.42) smtp.mailfrom=mailer.zq.example; dkim=fail (no key for signature) header.d=shop-market.example;dmarc=fail action=quarantine header.from={shown};compauth=fail reason=000"
+    raw = _msg(
+        f"Authentication-Results: {ar}",
+        _EOP_RECEIVED,
+        "DKIM-Signature: v=1; a=rsa-sha256; d=shop-market.example; s=s1; h=from; bh=AAAA; b=AAAA",
+        f"From: Shop <noreply@{shown}>",
+        "To: victim@example.net",
+        "Subject: offer",
+        "Date: Mon, 7 Nov 2022 09:45:20 +0000",
+        "Return-Path: info@mailer.zq.example",
+    )
+    a = analyze(raw)
+    d = diagnose(a)
+    spoof = d.get("spoof")
+    assert spoof is not None
+    assert spoof.fact("domain") == "shop-market.example" and spoof.fact("shown") == shown
+    assert d.headline.startswith("A spoof of shop-market.example (its From written in look-alike")
+    text = fix(spoof)
+    assert "already asks receivers to refuse" in text
+    assert "is the only sender-side help" not in text  # the policy is already quarantine
+    (look,) = [x for x in a.defects if x.code == "identity.confusable-domain"]
+    assert "look-alike of shop-market.example" in look.message
+    assert "not shop-market.example's mail" in look.message
+    assert "Nothing about it is related" not in look.message
