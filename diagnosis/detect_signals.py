@@ -11,18 +11,12 @@ from headerlens.diagnosis.inputs import (
     by_receiver,
     confirmed_rdns,
     entry,
-    envelope,
     fields,
-    foreign_account,
-    org,
     receiver_auth_indices,
     same_org,
-    srs_original_domain,
-    submission_hops,
 )
-from headerlens.diagnosis.replyto import FREEMAIL, reply_to_elsewhere
 from headerlens.diagnosis.wording import between, duration
-from headerlens.model import Analysis, Hop
+from headerlens.model import Analysis
 from headerlens.model.codes import Code
 from headerlens.model.provenance import Author
 from headerlens.parsers.hops import is_internal_ip
@@ -40,9 +34,6 @@ _SIM_HEADERS = (
     "x-ms-exchange-organization-attacksimulation",
 )
 _SIM_HOSTS = ("phishme.com", "knowbe4.com", "phishingbox.com", "gophish")
-_ODD_HELO = re.compile(
-    r"^(?:user|admin|administrator|pc|user-pc|desktop-\w+|win-\w+|laptop-\w+)$", re.I
-)
 _VERDICT_NAMES = re.compile(
     r"^(?:x-forefront-antispam-report(?:-untrusted)?|x-microsoft-antispam(?:-untrusted)?"
     r"|x-ms-exchange-authentication-results|authentication-results(?:-original)?"
@@ -79,75 +70,6 @@ def phish_sim(analysis: Analysis) -> Situation | None:
             backed = backed or (hop is entry_hop and any(s in rdns for s in _SIM_HOSTS))
     facts = (("receiver", "yes"),) if backed else ()
     return Situation("phish-sim", hop_number, tuple(ev), facts) if ev else None
-
-
-def _own_account(analysis: Analysis, hop: Hop) -> str | None:
-    """Evidence that the From domain's own mail system accepted the authenticated submission."""
-    dom = analysis.from_addr.domain if analysis.from_addr else None
-    if not dom or foreign_account(analysis, hop):
-        return None
-    for f in fields(analysis, "authentication-results"):
-        m = re.search(r"smtp\.auth=([^\s;]+)", f.value)
-        if m and same_org(m.group(1), dom):
-            return f"the sender's server recorded SMTP AUTH as {m.group(1)}"
-    if same_org(hop.received.by, dom):
-        return f"hop {hop.number}: {hop.received.by} is the From domain's own server"
-    env = envelope(analysis)
-    srs = srs_original_domain(env)
-    if srs and same_org(srs, dom):
-        return f"the envelope {env} was rewritten by the From domain's hoster"
-    if env and same_org(env, dom) and not same_org(env, hop.received.by):
-        return f"the envelope sender {env} is in the From domain"
-    return None
-
-
-def compromised(analysis: Analysis, outcome: OutcomeFact, is_list: bool) -> Situation | None:
-    b = entry(analysis)
-    below = [h for h in analysis.chain.hops if b is None or h.number < b.hop_number]
-    ev: list[str] = []
-    hop_number = None
-    submissions = submission_hops(analysis)
-    for hop in below:
-        helo = hop.received.from_helo or ""
-        # a workstation name counts where a mailbox user sends: an authenticated submission or a
-        # client on the organisation's own network; a public client with it talking straight to
-        # an MX is a spam bot's default name, not someone's account
-        ip = hop.received.from_ip
-        user_side = hop in submissions or (ip is not None and is_internal_ip(ip))
-        if _ODD_HELO.match(helo) and hop.received.by and user_side:
-            ev.append(
-                f"hop {hop.number}: a client announcing itself as '{helo}' gave the message to {hop.received.by}"
-            )
-            hop_number = hop_number or hop.number
-    if not is_list:
-        for hop in submissions:
-            if hop not in below:
-                continue
-            own = _own_account(analysis, hop) or foreign_account(analysis, hop)
-            odd = reply_to_elsewhere(analysis)
-            # a free-mail provider authenticates whoever opened the account: spam from one that
-            # was junked is as likely the spammer's own account as a taken-over one
-            dom = analysis.from_addr.domain if analysis.from_addr else None
-            junked = outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE) and (
-                org(dom) not in FREEMAIL
-            )
-            if own and (odd or junked or ev):
-                ev.append(
-                    f"hop {hop.number}: authenticated submission ({hop.received.with_protocol or 'SMTP AUTH'}) "
-                    f"from {hop.received.from_ip or '?'} to {hop.received.by}"
-                )
-                ev.append(own)
-                if odd:
-                    ev.append(odd)
-                if junked:
-                    ev.append(f"the final receiver filed it as {outcome.outcome.value}")
-                hop_number = hop_number or hop.number
-                break
-    if ev and hop_number is not None:
-        if (rt := reply_to_elsewhere(analysis)) and rt not in ev:
-            ev.append(rt)
-        return Situation("compromised-account", hop_number, tuple(ev))
-    return None
 
 
 def forged_hops(analysis: Analysis) -> dict[int, str]:

@@ -6,6 +6,7 @@ from headerlens.diagnosis import (
     auth_state,
     delays,
     detect_auth,
+    detect_compromise,
     detect_relay,
     detect_signals,
     wording,
@@ -41,7 +42,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     found: list[Situation | None] = [detect_signals.phish_sim(analysis), detect_auth.ndr(report)]
     lst = detect_relay.mailing_list(analysis)
     fwd = detect_relay.forward(analysis, report)
-    comp = detect_signals.compromised(analysis, out, lst is not None)
+    comp = detect_compromise.compromised(analysis, out, lst is not None)
     # The submission lines below the entry hop are the sender's text: they make a taken-over
     # account of the From domain's own only while nothing decided that its DMARC failed (such
     # an account sends through the domain's own servers, which authenticate it).

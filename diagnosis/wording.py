@@ -56,6 +56,18 @@ def _remote_part(s: Situation) -> str:
     return f" at {s.fact('remote')}" if s.fact("remote") else ""
 
 
+def _what(s: Situation) -> str:
+    return s.fact("what") or "account"
+
+
+def _compromised_title(s: Situation) -> str:
+    party = s.fact("party") or "the sending organisation"
+    text = f"Signs of a taken-over {_what(s)} at {party} (the evidence below; each sign alone proves little, together they point to someone else using it)."
+    if passed := s.fact("passed"):
+        text += f" Authentication passed ({passed}) because the message really came from {party}'s own account or server: that does not make it genuine."
+    return text
+
+
 def title(s: Situation) -> str:
     """One sentence stating the situation."""
     label = s.label
@@ -125,7 +137,7 @@ def title(s: Situation) -> str:
     if label == "phish-sim":
         return "A sanctioned phishing simulation (training message), not a real attack."
     if label == "compromised-account":
-        return "Probably sent from a real account that was taken over: authenticated submission from an odd client, or a reply address elsewhere."
+        return _compromised_title(s)
     if label == "delay":
         return f"The message waited {duration(float(s.fact('seconds') or 0))} on {s.fact('host') or 'one server'} (its queue): that is where the delay happened."
     if label == "tz-artefact":
@@ -185,7 +197,9 @@ def fix(s: Situation) -> str:
     if label == "phish-sim":
         return "No remediation: report it with the phishing-report button as the training expects."
     if label == "compromised-account":
-        return "Fix at the sending domain: reset the account's password, restrict SMTP AUTH, and clean its outbound queue."
+        party, what = s.fact("party") or "the sending organisation", _what(s)
+        site = " and the uploaded script removed" if "website" in what else ""
+        return f"Report it to {party} (its postmaster or abuse address): the {what} must be secured (password reset, sessions revoked, outbound queue cleaned{site}). Nothing to fix in DNS: SPF, DKIM and DMARC cannot stop mail sent through the real account."
     if label == "delay":
         return f"Look at {s.fact('host') or 'that server'}'s queue, greylisting or content scanning at that time."
     if label == "forged-received":
@@ -324,7 +338,12 @@ def headline(
         looks = " (its From written in look-alike characters)" if by["spoof"].fact("shown") else ""
         cause = f"A spoof of {_dom(by['spoof'])}{looks}; nothing to fix there"
     elif "compromised-account" in by:
-        cause = "Probably sent from a taken-over account at the sending domain"
+        c = by["compromised-account"]
+        cause = (
+            f"Signs of a taken-over {_what(c)} at {c.fact('party') or 'the sending organisation'}"
+        )
+        if c.fact("passed"):
+            cause += " (authentication passed because it really came from there)"
     elif unchecked := next((s for s in by.values() if s.fact("unchecked")), None):
         cause = _unchecked_cause(unchecked)
     elif "forward-srs" in by or "forward-nosrs" in by:
@@ -351,6 +370,9 @@ def headline(
     else:
         cause = "No particular situation was recognised"
     parts = [cause]
+    if "compromised-account" in by and not cause.startswith("Signs of"):
+        c = by["compromised-account"]
+        parts.append(f"signs of a taken-over {_what(c)} at {c.fact('party') or 'the sending side'}")
     if "allowlist-override" in by and not cause.startswith("An allow-list"):
         parts.append("an allow-list entry overrode the filter")
     if "delay" in by:

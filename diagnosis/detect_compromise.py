@@ -1,0 +1,323 @@
+"""Signs that a real account, website or mailbox was taken over and used to send (facts only).
+
+Each sign is only evidence, weighed with the others; the label needs a submission by a real
+account or script of the sending side (an authenticated SMTP submission, a web script on a
+server, a mail client handing the message to an Exchange server) plus a sign that the client
+or the content is not that account's owner's: a client name no mail program of a real user
+announces, a mailer that only spam kits use, replies sent to a free-mail or another
+organisation's mailbox, the receiver filing it as junk. Everything here is the sending side's
+own text: it says "signs of", never "is", and never overrides a failed DMARC.
+"""
+
+from __future__ import annotations
+
+import re
+
+from headerlens.diagnosis.auth_state import aligned_pass
+from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
+from headerlens.diagnosis.inputs import (
+    boundary_hop,
+    by_receiver,
+    entry,
+    envelope,
+    fields,
+    first,
+    foreign_account,
+    org,
+    same_org,
+    srs_original_domain,
+    submission_hops,
+)
+from headerlens.diagnosis.replyto import FREEMAIL, reply_to_elsewhere
+from headerlens.model import Analysis, Hop
+from headerlens.model.received import Vendor
+from headerlens.parsers.hops import is_internal_ip
+from headerlens.parsers.received_syntax import normalize_ip
+
+_ODD_HELO = re.compile(
+    r"^(?:user|admin|administrator|pc|user-pc|desktop-\w+|win-\w+|laptop-\w+)$", re.I
+)
+_LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "localhost.localdomain"})
+# Mailers only mass-mailing kits announce (uploaded to a hacked site or run with stolen logins).
+_KIT_MAILER = re.compile(
+    r"\b(?:leaf\s*phpmailer|leafmailer|alexus\s*mailer|owl\s*phpmailer|xleet|ninja\s*mailer"
+    r"|priv8\s*mailer|gammadyne|super\s*mailer)\b",
+    re.IGNORECASE,
+)
+_PHP_SCRIPT = ("x-php-originating-script", "x-php-script")
+# A message handed to the local MTA by a program on the server (Postfix pickup, Exim -bs/-t).
+_LOCAL_PICKUP = re.compile(r"\(Postfix, from userid (\d+)\)|\bwith local\b", re.IGNORECASE)
+
+
+def _public(ip: str | None) -> bool:
+    """A routable address (not private, loopback, or not an address at all)."""
+    return normalize_ip(ip) is not None and not is_internal_ip(normalize_ip(ip))
+
+
+def _from_domain(analysis: Analysis) -> str | None:
+    return analysis.from_addr.domain if analysis.from_addr else None
+
+
+def helo_sign(analysis: Analysis, hop: Hop) -> str | None:
+    """A client name that no real user's mail program announces at an authenticated submission:
+    a workstation's default name, a loopback name from a public address, or the bare From
+    domain from an address without reverse DNS (what bulk-sending tools put there)."""
+    r = hop.received
+    helo = (r.from_helo or "").strip("[]").lower()
+    if not helo or not r.by:
+        return None
+    if _ODD_HELO.match(helo):
+        return f"hop {hop.number}: a client announcing itself as '{r.from_helo}' gave the message to {r.by}"
+    if helo in _LOOPBACK_NAMES and _public(r.from_ip):
+        return f"hop {hop.number}: a client at the public address {r.from_ip} announced itself as '{r.from_helo}' (a loopback name)"
+    dom = _from_domain(analysis)
+    no_rdns = not r.from_rdns or r.from_rdns.lower() == "unknown"
+    if dom and helo == dom.lower() and no_rdns and _public(r.from_ip):
+        return f"hop {hop.number}: a client with no reverse DNS ({r.from_ip}) announced itself as the bare domain '{r.from_helo}'"
+    return None
+
+
+def kit_mailer(analysis: Analysis) -> str | None:
+    for name in ("x-mailer", "user-agent"):
+        value = first(analysis, name)
+        if value and _KIT_MAILER.search(value):
+            return f"{name.title()}: {value.strip()[:60]} (a mailer of mass-mailing kits)"
+    return None
+
+
+def _list_orgs(analysis: Analysis) -> set[str]:
+    out: set[str] = set()
+    for f in fields(analysis, "list-id", "list-post", "sender", "x-mailing-list"):
+        for m in re.finditer(r"([\w-]+(?:\.[\w-]+)+)", f.value):
+            if (o := org(m.group(1))) is not None:
+                out.add(o)
+    return out
+
+
+def reply_sign(analysis: Analysis) -> tuple[str, bool] | None:
+    """Where replies go when that is not the From domain: (evidence, strong). A free-mail
+    mailbox is strong; another organisation's domain (not a list's) is weak, and never counted
+    when the From address itself is a free-mail one (people reply-to their work address)."""
+    if free := reply_to_elsewhere(analysis):
+        return free, True
+    m = re.search(r"@([\w.-]+)", first(analysis, "reply-to") or "")
+    rt = org(m.group(1)) if m else None
+    dom = _from_domain(analysis)
+    if rt is None:
+        return None
+    if dom is None:
+        return (
+            (f"Reply-To is at {rt}, a free-mail domain, and the From field names no address", True)
+            if rt in FREEMAIL
+            else None
+        )
+    if same_org(rt, dom) or org(dom) in FREEMAIL or rt in _list_orgs(analysis):
+        return None
+    return f"Reply-To is at {rt}, another organisation than {dom}", False
+
+
+def _own_account(analysis: Analysis, hop: Hop) -> str | None:
+    """Evidence that the From domain's own mail system accepted the authenticated submission."""
+    dom = _from_domain(analysis)
+    if not dom or foreign_account(analysis, hop):
+        return None
+    for f in fields(analysis, "authentication-results"):
+        m = re.search(r"smtp\.auth=([^\s;]+)", f.value)
+        if m and same_org(m.group(1), dom):
+            return f"the sender's server recorded SMTP AUTH as {m.group(1)}"
+    if same_org(hop.received.by, dom):
+        return f"hop {hop.number}: {hop.received.by} is the From domain's own server"
+    env = envelope(analysis)
+    srs = srs_original_domain(env)
+    if srs and same_org(srs, dom):
+        return f"the envelope {env} was rewritten by the From domain's hoster"
+    if env and same_org(env, dom) and not same_org(env, hop.received.by):
+        return f"the envelope sender {env} is in the From domain"
+    return None
+
+
+def _party(analysis: Analysis, hop: Hop, foreign: str | None) -> str:
+    if foreign:
+        m = re.search(r"is \S+@([\w.-]+)", foreign)
+        if m:
+            return org(m.group(1)) or m.group(1)
+    dom = _from_domain(analysis)
+    return org(dom) or org(hop.received.by) or hop.received.by or "the sending organisation"
+
+
+def _situation(analysis: Analysis, hop: Hop, ev: list[str], party: str, what: str) -> Situation:
+    """The label with the organisation whose account it is, and the aligned pass (if any) that
+    the account's own server earned: it passed because the message really came from there."""
+    facts = [("party", party), ("what", what)]
+    passed = aligned_pass(analysis)
+    if passed and same_org(party, _from_domain(analysis)):
+        facts.append(("passed", passed))
+    return Situation("compromised-account", hop.number, tuple(dict.fromkeys(ev)), tuple(facts))
+
+
+def _submitted(
+    analysis: Analysis, below: list[Hop], outcome: OutcomeFact, is_list: bool
+) -> Situation | None:
+    """An authenticated SMTP submission by an account of the From domain (or of another
+    domain) with a sign that its owner did not send it."""
+    dom = _from_domain(analysis)
+    reply = reply_sign(analysis)
+    kit = kit_mailer(analysis)
+    for hop in (h for h in submission_hops(analysis) if h in below):
+        foreign = foreign_account(analysis, hop)
+        own = _own_account(analysis, hop) or foreign
+        if not own:
+            continue
+        strong = [s for s in (helo_sign(analysis, hop), kit) if s]
+        strong += [reply[0]] if reply and reply[1] else []
+        weak = [reply[0]] if reply and not reply[1] else []
+        # a free-mail provider authenticates whoever opened the account: spam from one that
+        # was junked is as likely the spammer's own account as a taken-over one
+        if outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE) and org(dom) not in FREEMAIL:
+            weak.append(f"the final receiver filed it as {outcome.outcome.value}")
+        # on a list the final receiver's verdict is about the list's copy: two weak signs
+        if strong or len(weak) >= (2 if is_list else 1):
+            ev = [
+                f"hop {hop.number}: authenticated submission ({hop.received.with_protocol or 'SMTP AUTH'}) "
+                f"from {hop.received.from_ip or '?'} to {hop.received.by}",
+                own,
+                *strong,
+                *weak,
+            ]
+            return _situation(analysis, hop, ev, _party(analysis, hop, foreign), "mail account")
+    return None
+
+
+def _scripted(analysis: Analysis, below: list[Hop]) -> Situation | None:
+    """A web script on a server wrote the message (PHP's X-PHP-Originating-Script with the local
+    MTA's pickup line), and a kit's mailer or replies to a free-mail mailbox show it was not the
+    site's own form: the site or hosting account there was probably taken over."""
+    script = next(iter(fields(analysis, *_PHP_SCRIPT)), None)
+    pickup = next((h for h in below if _LOCAL_PICKUP.search(h.received.raw)), None)
+    if script is None or pickup is None or not pickup.received.by:
+        return None
+    reply = reply_sign(analysis)
+    signs = [s for s in (kit_mailer(analysis), reply[0] if reply and reply[1] else None) if s]
+    if not signs:
+        return None
+    ev = [
+        f"{script.name}: {script.value.strip()[:50]} — a web script handed it to "
+        f"{pickup.received.by} (hop {pickup.number}, a local pickup)",
+        *signs,
+    ]
+    host = pickup.received.by
+    return _situation(analysis, pickup, ev, org(host) or host, "website or hosting account")
+
+
+def _exchange_client(analysis: Analysis, below: list[Hop]) -> Situation | None:
+    """A mail client (webmail, phone) gave the message to the sending organisation's Exchange
+    server: Exchange writes X-Originating-IP with the client's public address. With replies
+    sent to a free-mail mailbox or a workstation name, the mailbox was probably taken over."""
+    written = next(iter(fields(analysis, "x-originating-ip")), None)
+    ip = normalize_ip(written.value.strip().strip("[]")) if written is not None else None
+    dom = _from_domain(analysis)
+    if written is None or ip is None or not _public(ip) or org(dom) in FREEMAIL:
+        return None
+    reply = reply_sign(analysis)
+    signs = [s for s in (kit_mailer(analysis), reply[0] if reply and reply[1] else None) if s]
+    if by_receiver(analysis, written.index) or not signs:
+        return None
+    # the newest line the sending side wrote names its server; with none, the server is the
+    # client the receiver met (its own name for itself, a claim)
+    hop = below[-1] if below else boundary_hop(analysis)
+    if hop is None:
+        return None
+    server = hop.received.by if below else hop.received.from_helo
+    ev = [
+        f"X-Originating-IP: {ip} — a mail client at that address gave the message to "
+        f"the sending organisation's Exchange server ({server or 'unnamed'})",
+        *signs,
+    ]
+    party = (org(dom) if dom else None) or org(server) or server or "the sending organisation"
+    return _situation(analysis, hop, ev, party, "mailbox")
+
+
+# Sending services (ESPs) by the host names of their outbound servers.
+_ESPS = (
+    ("sendgrid.net", "SendGrid"),
+    ("mailgun.org", "Mailgun"),
+    ("mailgun.net", "Mailgun"),
+    ("amazonses.com", "Amazon SES"),
+    ("sparkpostmail.com", "SparkPost"),
+    ("mailjet.com", "Mailjet"),
+    ("sendinblue.com", "Brevo"),
+    ("brevo.com", "Brevo"),
+    ("mandrillapp.com", "Mandrill"),
+    ("mcsv.net", "Mailchimp"),
+    ("mtasv.net", "Postmark"),
+    ("smtp2go.com", "SMTP2GO"),
+    ("elasticemail.com", "Elastic Email"),
+)
+
+
+def _esp_name(host: str | None) -> str | None:
+    h = (host or "").lower().rstrip(".")
+    return next((name for sfx, name in _ESPS if h == sfx or h.endswith("." + sfx)), None)
+
+
+def _esp_account(analysis: Analysis, below: list[Hop], outcome: OutcomeFact) -> Situation | None:
+    """A sending service sent it for the From domain with an aligned pass (the domain's own
+    account there), the receiver filed it as junk, and the service's own submission line shows
+    the message handed in by a client naming itself in an unrelated organisation. Each is weak
+    alone (legitimate marketing gets junked; agencies send for clients): all three are needed."""
+    dom = _from_domain(analysis)
+    passed = aligned_pass(analysis)
+    bh = boundary_hop(analysis)
+    if dom is None or passed is None or bh is None or org(dom) in FREEMAIL:
+        return None
+    if outcome.outcome not in (Outcome.JUNK, Outcome.QUARANTINE):
+        return None
+    esp = _esp_name(bh.received.from_rdns) or _esp_name(bh.received.from_helo)
+    sg = [h for h in below if h.vendor is Vendor.SENDGRID or _esp_name(h.received.by)]
+    esp = esp or ("SendGrid" if any(h.vendor is Vendor.SENDGRID for h in sg) else None)
+    handed = next(
+        (
+            h
+            for h in sg
+            if (helo := (h.received.from_helo or "").lower()).count(".")
+            and normalize_ip(helo.strip("[]")) is None
+            and not same_org(helo, dom)
+            and _esp_name(helo) is None
+        ),
+        None,
+    )
+    if esp is None or handed is None:
+        return None
+    ev = [
+        f"{passed}: {dom}'s own {esp} account sent it",
+        f"{esp}'s own line (hop {handed.number}) shows it handed in by a client calling itself "
+        f"{handed.received.from_helo}, unrelated to {dom}",
+        f"the final receiver filed it as {outcome.outcome.value}",
+    ]
+    return _situation(analysis, handed, ev, org(dom) or dom, f"{esp} account")
+
+
+def compromised(analysis: Analysis, outcome: OutcomeFact, is_list: bool) -> Situation | None:
+    b = entry(analysis)
+    below = [h for h in analysis.chain.hops if b is None or h.number < b.hop_number]
+    found = (
+        _submitted(analysis, below, outcome, is_list)
+        or _scripted(analysis, below)
+        or _exchange_client(analysis, below)
+        or _esp_account(analysis, below, outcome)
+    )
+    if found is not None:
+        return found
+    # a workstation name where a mailbox user sends: an authenticated submission or a client
+    # on the organisation's own network; a public client with it talking straight to an MX is
+    # a spam bot's default name, not someone's account
+    subs = submission_hops(analysis)
+    for hop in below:
+        ip = hop.received.from_ip
+        user_side = hop in subs or (ip is not None and is_internal_ip(ip))
+        if user_side and (sign := helo_sign(analysis, hop)):
+            ev = [sign] + ([r[0]] if (r := reply_sign(analysis)) and r[1] else [])
+            return _situation(
+                analysis, hop, ev, org(hop.received.by) or hop.received.by or "?", "account"
+            )
+    return None
