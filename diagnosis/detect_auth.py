@@ -239,6 +239,7 @@ def ndr(report: Report | None) -> Situation | None:
             ("diagnostic", report.diagnostic),
             ("reporter", report.reporting_mta),
             ("delayed", "yes" if report.delayed else None),
+            ("unreached", report.unreached),
         )
         if v
     ]

@@ -27,6 +27,7 @@ class Report:
     evidence: tuple[str, ...]
     replies: str  # every remote reply quoted in the report
     delayed: bool = False  # every recipient's Action is "delayed": a warning, not a bounce
+    unreached: str | None = None  # why no server refused it: nothing found for the domain…
 
     @property
     def permanent(self) -> bool:
@@ -41,6 +42,10 @@ def _refuser(first: FailedRecipient | None) -> str | None:
     named = first.remote_mta or first.remote_ip
     if named is None and first.remote_domain and first.rejecter is not Rejecter.SENDER_OWN:
         return f"{first.remote_domain}'s mail server"
+    domain = first.address.rpartition("@")[2].lower()
+    reporter = (first.reporting_mta or "").lower().rstrip(".")
+    if named is None and domain and (reporter == domain or reporter.endswith("." + domain)):
+        return reporter  # the recipient's own server wrote the report: it refused
     if named is None and first.rejecter is Rejecter.SENDER_OWN:
         return "the sender's own server"
     return named
@@ -76,4 +81,16 @@ def read_report(analysis: Analysis) -> Report | None:
         evidence=tuple(evidence),
         replies=" ".join(r.diagnostic for r in ndr.recipients),
         delayed=bool(ndr.recipients) and all(r.action == "delayed" for r in ndr.recipients),
+        unreached=_unreached(first),
     )
+
+
+def _unreached(first: FailedRecipient | None) -> str | None:
+    """Why the message reached no server that could refuse it, when the report says so."""
+    if first is None:
+        return None
+    if first.meaning is not None and first.meaning.key == "text:domain-unreachable":
+        return f"no mail server was found for {first.address.rpartition('@')[2]}"
+    if "could not be reached" in first.rejecter_why:
+        return f"{first.remote_mta or first.remote_ip} could not be reached"
+    return None

@@ -124,6 +124,8 @@ def title(s: Situation) -> str:
         return "The list is a Google Group: Google re-sent it and sealed ARC."
     if label == "ndr" and s.fact("delayed"):
         return f"Delivery-delay notice (a DSN with Action: delayed), not a bounce: the original is not refused yet; {s.fact('reporter') or 'the sending server'} keeps retrying ({s.fact('status') or 'no status'}{_remote_part(s)})."
+    if label == "ndr" and s.fact("unreached"):
+        return f"Non-delivery report: {s.fact('reporter') or 'the sending server'} gave up ({s.fact('status') or 'no status'}): {s.fact('unreached')}; no server refused the message."
     if label == "ndr":
         return f"Non-delivery report: the original message was refused ({s.fact('status') or 'no status'}) by {s.fact('remote') or 'the remote server'}."
     if label == "sender-side-scan":
@@ -310,6 +312,9 @@ def headline(
     elif "ndr" in by and by["ndr"].fact("delayed"):
         n = by["ndr"]
         cause = f"A delay notice, not a bounce: {n.fact('reporter') or 'the sending server'} has not delivered the original yet and keeps retrying ({n.fact('status') or 'no status'}{_remote_part(n)})"
+    elif "ndr" in by and by["ndr"].fact("unreached"):
+        n = by["ndr"]
+        cause = f"A bounce: {n.fact('reporter') or 'the sending server'} could not deliver the original ({n.fact('status') or 'no status'}): {n.fact('unreached')}"
     elif "ndr" in by:
         n = by["ndr"]
         cause = f"A bounce: {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'})"

@@ -127,7 +127,11 @@ def _dsn(
 def _format(fields: tuple[HeaderField, ...], text: str, report: bool) -> NdrFormat:
     names = {f.lname: f.value for f in reversed(fields)}
     sender = names.get("from", "").lower()
-    if "x-ms-exchange-message-is-ndr" in names or ndr_text._EXCH_DIAG.search(text):
+    if (
+        "x-ms-exchange-message-is-ndr" in names
+        or ndr_text._EXCH_DIAG.search(text)
+        or "did not reach some or all of the intended recipients" in text
+    ):
         return NdrFormat.EXCHANGE
     checks = (
         (NdrFormat.POSTFIX, "This is the mail system at host"),
@@ -253,6 +257,7 @@ def _merge(dsn: list[FailedRecipient], hits: list[TextHit]) -> list[FailedRecipi
             FailedRecipient(
                 address=h.address,
                 original_recipient=h.original_recipient,
+                action=h.action or "failed",
                 diagnostic=h.diagnostic,
                 remote_mta=h.remote_mta,
                 remote_ip=h.remote_ip,
@@ -422,10 +427,17 @@ def _explain(
         fmt in _RELAYS_REMOTE_REPLY
         or relayed is not None
         or "response from the remote server" in context
+        or "the other server returned" in context
         or bool(reporter and _SENDS_ONLY.search(reporter))
     )
     forced = hit[1].rejecter if hit else None
-    if vendor == "microsoft" and not r.remote_mta and sender_tenant_block(r.effective_status):
+    if hit is not None and hit[0] == "text:domain-unreachable" and not r.remote_mta:
+        domain = r.address.rpartition("@")[2]
+        rejecter, why = Rejecter.SENDER_OWN, (
+            f"{reporter or 'the sending server'} found no mail server for {domain}: no server "
+            "refused the message"
+        )
+    elif vendor == "microsoft" and not r.remote_mta and sender_tenant_block(r.effective_status):
         rejecter, why = (
             Rejecter.SENDER_OWN,
             (

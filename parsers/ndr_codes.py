@@ -229,7 +229,7 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
         (
             "text:user-unknown",
             r"(?:User unknown|unknown user|unknown recipient|RecipNotFound|no such user|"
-            r"mailbox unavailable|does not exist)",
+            r"mailbox unavailable|does not exist|Recipient not found)",
             Entry(
                 "The recipient's server says the address does not exist (or the mailbox is "
                 "unavailable).",
@@ -237,6 +237,20 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
                 "Check the address for typos and ask the recipient for the right one; nothing "
                 "in the sender's authentication set-up is involved.",
                 RFC3463 + " §3.2 (X.1.1); " + POSTFIX + " (local_recipient_maps)",
+            ),
+        ),
+        (
+            "text:domain-unreachable",
+            r"(?:Host or domain name not found|domain is not reachable|Name service error|"
+            r"Domain not found|Unrouteable address|no valid MX)",
+            Entry(
+                "The sending server found no mail server for the recipient's domain (its DNS "
+                "has no MX or address record, or it could not be reached): no remote server "
+                "refused the message.",
+                WhoActs.SENDER,
+                "Check the recipient's domain for typos. If it is right, the recipient's "
+                "administrator must publish working MX records for it.",
+                RFC3463 + " §3.2 (X.1.2, X.4.4); " + POSTFIX + " ('Host or domain name not found')",
             ),
         ),
         (

@@ -18,6 +18,7 @@ _FROM = re.compile(r"mailer-daemon|postmaster|mail delivery", re.I)
 # case-insensitive regex alternation over 64 KiB cost 6 ms per ordinary message).
 _BODY_SIGNS = (
     b"diagnostic information for administrators",
+    b"did not reach some or all of the intended recipients",
     b"this is the mail system at host",
     b"created automatically by mail delivery software",
     b"this is the qmail-send program",

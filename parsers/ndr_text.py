@@ -25,6 +25,7 @@ class TextHit:
     stage: str | None = None
     original_recipient: str | None = None
     remote_domain: str | None = None  # the refusing organisation, when only its domain is named
+    action: str | None = None  # "delayed" when the text says it is only a warning
 
 
 def unfold(text: str) -> str:
@@ -127,8 +128,8 @@ def exim(text: str) -> list[TextHit]:
         host = re.search(r"host\s+(\S+)\s+\[([^\]]+)\]:?", detail)
         after = re.search(r"SMTP error from remote mail server after ([^:<]+)", detail)
         diag = detail
-        if host and detail[host.end() : host.end() + 1] == ":":
-            diag = detail[host.end() + 1 :]  # "host H [IP]: 550 ..." on one line
+        if host and detail[: host.end()].rstrip().endswith(":"):
+            diag = detail[host.end() :]  # "host H [IP]: 550 ..." (on the line after "after X:")
         elif after:
             diag = re.sub(r"^[^\n]*\n", "", detail[after.start() :], count=1)
         hits.append(
@@ -276,12 +277,43 @@ def _exchange_online(text: str) -> tuple[list[TextHit], str | None]:
 _REMOTE_AT = r"Remote Server (?:at ([\w.-]+)(?: \(([0-9a-fA-F.:]+)\))? )?returned '(.{0,4000}?)'"
 
 
+# Exchange 5.5/2000/2003: "The following recipient(s) could not be reached:" then per recipient
+# "  addr on DATE" and indented lines: a reason, and "<mx.host #5.1.1 smtp;550 reply>" when a
+# remote server answered (or "MSEXCH:IMC:…" when Exchange itself gave up).
+_LEGACY_START = re.compile(r"following recipient\(s\) (?:could not|cannot) be reached:\s*\n", re.I)
+_LEGACY_REMOTE = re.compile(
+    r"<([\w.-]+)\s+#(\d\.\d{1,3}\.\d{1,3})(?:\s+(?:smtp|X-\w+);(.*?))?>", re.S
+)
+
+
+def _exchange_legacy(text: str) -> list[TextHit]:
+    start = _LEGACY_START.search(text)
+    if start is None:
+        return []
+    hits = []
+    for m in re.finditer(
+        r"^[ \t]+(" + _ADDR + r")(?: on [^\n]*)?\n((?:[ \t]{6,}\S[^\n]*\n?)*)",
+        text[start.end() : start.end() + 16384],
+        re.M,
+    ):
+        detail = m.group(2)
+        remote = _LEGACY_REMOTE.search(detail)
+        reason = re.sub(r"^\s*(?:<.*?>|MSEXCH:\S+)\s*$", "", detail, flags=re.M | re.S)
+        if remote is not None:
+            reply = remote.group(3) or remote.group(2)
+            hits.append(TextHit(m.group(1), clean_reply(reply), remote.group(1)))
+        else:
+            hits.append(TextHit(m.group(1), clean_reply(reason)))
+    return hits
+
+
 def exchange(text: str) -> tuple[list[TextHit], str | None]:
     """The "Diagnostic information for administrators" block (or Exchange Online's "Reported
-    error" layout): hits and the generating server."""
+    error" layout, or Exchange 2003's "could not be reached"): hits and the generating server."""
     m = _EXCH_DIAG.search(text)
     if m is None:
-        return _exchange_online(text)
+        hits, gen = _exchange_online(text)
+        return (hits, gen) if hits else (_exchange_legacy(text), None)
     block = text[m.end() :]
     stop = _EXCHANGE_ORIGINAL.search(block)
     block = block[: stop.start()] if stop else block
@@ -380,17 +412,31 @@ def dma_host(text: str) -> str | None:
 
 
 def gmail(text: str) -> list[TextHit]:
-    """Gmail's notice: "Your message wasn't delivered to RCPT because …" and the response."""
+    """Gmail's notice: "Your message wasn't delivered to RCPT because …" (or the older "Delivery
+    to the following recipient failed permanently / has been delayed:") and the response."""
     m = re.search(r"(?:wasn't|was not) delivered to\s+(" + _ADDR + r")", text)
-    if m is None:
+    old = re.search(
+        r"Delivery to the following recipients? (failed permanently|has been delayed):\s*\n\s*("
+        + _ADDR
+        + r")",
+        text,
+    )
+    if m is None and old is None:
         return []
-    return [TextHit(m.group(1).rstrip(".,"), gmail_response(text))]
+    delayed = old is not None and m is None and old.group(1) == "has been delayed"
+    address = m.group(1) if m else old.group(2) if old else ""
+    return [
+        TextHit(address.rstrip(".,"), gmail_response(text), action="delayed" if delayed else None)
+    ]
 
 
 def gmail_response(text: str) -> str:
-    """Gmail's "The response was:" / "The response from the remote server was:" text."""
+    """Gmail's "The response was:" / "The response from the remote server was:" text (older
+    notices: "The error that the other server returned was: …")."""
     m = re.search(
         r"The response (?:from the remote server )?was:\s*\n(.*?)(?=\n[ \t]*\n|\Z)", text, re.S
+    ) or re.search(
+        r"The error that the other server returned was:\s*(.*?)(?=\n[ \t]*\n|\Z)", text, re.S
     )
     return clean_reply(m.group(1)) if m else ""
 

@@ -448,3 +448,152 @@ def test_delay_notice_is_not_called_a_bounce_or_a_refusal() -> None:
     assert d.headline.startswith("A delay notice, not a bounce: mail.fabrikam.example")
     assert "refused" not in d.headline
     assert d.outcome.outcome.value != "rejected"
+
+
+# --- further bounce layouts read on real bounces (sisimai samples) ---
+
+EXCHANGE_2003 = b"""\
+Received: by mail.contoso-shop.example with SMTP (Microsoft Exchange Server 6.5)
+    id <01.02@mail.contoso-shop.example>; Tue, 3 Mar 2026 10:00:05 +0100
+From: System Administrator <postmaster@contoso-shop.example>
+To: <clerk@fabrikam.example>
+Subject: Undeliverable: Quote
+Date: Tue, 3 Mar 2026 10:00:05 +0100
+Message-ID: <ndr-2003@mail.contoso-shop.example>
+
+Your message did not reach some or all of the intended recipients.
+
+      Subject:\tQuote
+      Sent:\t3/3/2026 10:00 AM
+
+The following recipient(s) could not be reached:
+
+      pat@partner.example on 3/3/2026 10:00 AM
+            There was a SMTP communication problem with the recipient's email server.  Please contact your system administrator.
+            <mx.partner.example #5.5.0 smtp;550 5.1.1 <pat@partner.example>: Recipient address rejected: User unknown>
+
+      lee@contoso-shop.example on 3/3/2026 10:00 AM
+            Recipient Not Found
+            MSEXCH:IMC:CONTOSO:SHOP:MAIL
+"""
+
+
+def test_exchange_2003_could_not_be_reached_layout() -> None:
+    a = analyze(EXCHANGE_2003, source_name="t.eml")
+    assert a.ndr is not None
+    remote, local = a.ndr.recipients
+    assert remote.address == "pat@partner.example" and remote.remote_mta == "mx.partner.example"
+    assert remote.status == "5.1.1" and remote.smtp_code == 550
+    assert remote.meaning is not None and remote.meaning.who_acts is WhoActs.SENDER
+    assert local.address == "lee@contoso-shop.example"
+    assert local.meaning is not None and local.meaning.key == "text:user-unknown"
+
+
+EXIM_NEXT_LINE = b"""\
+Received: from mail by relay.fabrikam.example with local (Exim 4.96)
+\tid 1tA-0001; Tue, 03 Mar 2026 10:00:05 +0000
+X-Failed-Recipients: pat@partner.example
+Auto-Submitted: auto-replied
+From: Mail Delivery System <Mailer-Daemon@relay.fabrikam.example>
+To: clerk@fabrikam.example
+Subject: Mail delivery failed: returning message to sender
+Date: Tue, 03 Mar 2026 10:00:05 +0000
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  pat@partner.example
+    SMTP error from remote mail server after end of data:
+    host mx.partner.example [192.0.2.20]: 554 5.7.0 Header error
+
+------ This is a copy of the message, including all the headers. ------
+
+From: clerk@fabrikam.example
+To: pat@partner.example
+Subject: Quote
+Date: Tue, 03 Mar 2026 10:00:00 +0000
+
+Quote
+"""
+
+
+def test_exim_reply_on_the_host_line_keeps_its_code() -> None:
+    r = _first(EXIM_NEXT_LINE)
+    assert r.diagnostic == "554 5.7.0 Header error"
+    assert r.smtp_code == 554 and r.status == "5.7.0"
+    assert r.remote_mta == "mx.partner.example" and r.smtp_stage == "end of DATA"
+
+
+NO_MX = (
+    DELAYED.replace(b"Action: delayed", b"Action: failed")
+    .replace(b"Status: 4.4.1", b"Status: 5.4.4")
+    .replace(
+        b"<pat@contoso.example>: connect to mx.contoso.example[192.0.2.25]:25: Connection\n"
+        b"    timed out",
+        b"<pat@contoso.example>: Host or domain name not found. Name service error\n"
+        b"    for name=contoso.example type=AAAA: Host not found",
+    )
+    .replace(
+        b"Diagnostic-Code: X-Postfix; connect to mx.contoso.example[192.0.2.25]:25:\n"
+        b"    Connection timed out",
+        b"Diagnostic-Code: X-Postfix; Host or domain name not found. Name service error\n"
+        b"    for name=contoso.example type=AAAA: Host not found",
+    )
+)
+
+
+def test_domain_without_mail_server_is_not_a_refusal_by_anyone() -> None:
+    a = analyze(NO_MX, source_name="t.eml")
+    r = a.ndr.failed[0] if a.ndr else None
+    assert r is not None and r.rejecter is Rejecter.SENDER_OWN
+    assert "no server refused" in r.rejecter_why
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.SENDER
+    d = diagnose(a)
+    assert d.headline.startswith(
+        "A bounce: mail.fabrikam.example could not deliver the original (5.4.4): no mail "
+        "server was found for contoso.example"
+    )
+
+
+GMAIL_OLD_DELAY = b"""\
+Received: by 10.140.58.5 with SMTP id g5mr1; Tue, 3 Mar 2026 11:07:51 -0800 (PST)
+From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
+To: clerk@gmail.example
+Subject: Delivery Status Notification (Delay)
+Date: Tue, 3 Mar 2026 19:07:51 +0000
+Content-Type: text/plain; charset=ISO-8859-1
+
+This is an automatically generated Delivery Status Notification
+
+THIS IS A WARNING MESSAGE ONLY.
+
+YOU DO NOT NEED TO RESEND YOUR MESSAGE.
+
+Delivery to the following recipient has been delayed:
+
+     pat@partner.example
+
+Message will be retried for 2 more day(s)
+
+Technical details of temporary failure:
+Google tried to deliver your message, but it was rejected by the recipient domain. The error that the other server returned was: 450 450 4.2.2 <pat@partner.example>... Mailbox Full
+
+----- Original message -----
+
+From: Clerk <clerk@gmail.example>
+To: pat@partner.example
+Subject: Quote
+Date: Tue, 3 Mar 2026 01:43:33 +0900
+
+test
+"""
+
+
+def test_older_gmail_delay_notice_reads_the_remote_reply_and_the_delay() -> None:
+    a = analyze(GMAIL_OLD_DELAY, source_name="t.eml")
+    r = a.ndr.recipients[0] if a.ndr else None
+    assert r is not None and r.action == "delayed" and r.status == "4.2.2"
+    assert "only relays its reply" in r.rejecter_why
+    assert diagnose(a).headline.startswith("A delay notice, not a bounce")
