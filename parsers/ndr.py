@@ -433,9 +433,12 @@ def _explain(
     forced = hit[1].rejecter if hit else None
     if hit is not None and hit[0] == "text:domain-unreachable" and not r.remote_mta:
         domain = r.address.rpartition("@")[2]
-        rejecter, why = Rejecter.SENDER_OWN, (
-            f"{reporter or 'the sending server'} found no mail server for {domain}: no server "
-            "refused the message"
+        rejecter, why = (
+            Rejecter.SENDER_OWN,
+            (
+                f"{reporter or 'the sending server'} found no mail server for {domain}: no server "
+                "refused the message"
+            ),
         )
     elif vendor == "microsoft" and not r.remote_mta and sender_tenant_block(r.effective_status):
         rejecter, why = (
