@@ -312,8 +312,8 @@ def exchange(text: str) -> tuple[list[TextHit], str | None]:
     error" layout, or Exchange 2003's "could not be reached"): hits and the generating server."""
     m = _EXCH_DIAG.search(text)
     if m is None:
-        hits, gen = _exchange_online(text)
-        return (hits, gen) if hits else (_exchange_legacy(text), None)
+        hits, generating = _exchange_online(text)
+        return (hits, generating) if hits else (_exchange_legacy(text), None)
     block = text[m.end() :]
     stop = _EXCHANGE_ORIGINAL.search(block)
     block = block[: stop.start()] if stop else block
