@@ -33,6 +33,7 @@ from headerlens.parsers.provenance_appliance import (
     MARKER_WHY,
     barracuda_fields,
     filter_tied,
+    machine_name,
     names_its_line,
     receiver_author,
     repeated_stamps,
@@ -190,7 +191,7 @@ class _Zones:
 
     def outside(self, hop: Hop, name: str, index: int, what: str) -> FieldAuthor:
         """A field written at a hop before the receiving organisation got the message."""
-        by = hop.received.by
+        by = machine_name(hop)
         relay = hop.number in self.relays
         author = Author.INTERMEDIARY if relay else Author.SENDER
         who = (

@@ -27,6 +27,7 @@ __all__ = [
     "MARKER_WHY",
     "barracuda_fields",
     "filter_tied",
+    "machine_name",
     "names_its_line",
     "receiver_author",
     "repeated_stamps",
@@ -36,6 +37,23 @@ MARKER_WHY = (
     "Exchange Online writes its X-IncomingTopHeaderMarker on receipt, directly below its own "
     "Received line and above the header it received: the topmost one there is its own"
 )
+
+
+_LOOPBACK = frozenset({"localhost", "localhost.localdomain", "127.0.0.1", "::1"})
+
+
+def machine_name(hop: Hop) -> str | None:
+    """The host that wrote ``hop``'s line: its ``by``, or for a hand-off between two programs on
+    one machine (amavisd's "from mm01.example.org ([127.0.0.1]) by localhost"), the name the
+    loopback client gave, which is that machine's own."""
+    r = hop.received
+    by = (r.by or "").lower().rstrip(".")
+    if by not in _LOOPBACK or r.from_ip not in _LOOPBACK:
+        return r.by
+    for name in (r.from_rdns, r.from_helo):
+        if name and "." in name and name.lower().rstrip(".") not in _LOOPBACK:
+            return name
+    return r.by
 
 
 def receiver_author(f: HeaderField, line: Hop, why: str) -> FieldAuthor:

@@ -207,3 +207,25 @@ def test_a_barracuda_run_without_the_receivers_debug_id_is_not_the_receivers() -
     a = analyze(_receiver_barracuda(debug=False))
     (status,) = _authors(a, "X-Barracuda-Spam-Status")
     assert status.author is not Author.FINAL_RECEIVER
+
+
+def test_a_filter_on_the_relays_own_machine_is_named_by_that_machine_not_localhost() -> None:
+    """amavisd's line reads "from host.example ([127.0.0.1]) by localhost": the writer shown
+    for the list's spam fields is the machine, not "localhost"."""
+    a = analyze(
+        _msg(
+            "Received: from mm01.lists.example (mm01.lists.example [192.0.2.53]) by mail.archive.example (Postfix) with ESMTP id 7A1C9109318; Mon, 25 Nov 2019 18:49:14 +0100 (CET)",
+            "Received: from localhost (localhost [127.0.0.1]) by mm01.lists.example (Postfix) with ESMTP id F35FE4A97D; Mon, 25 Nov 2019 12:49:13 -0500 (EST)",
+            "X-Spam-Status: No, score=0.799 required=6.1 tests=[BAYES_00=-1.9]",
+            "Received: from mm01.lists.example ([127.0.0.1]) by localhost (mm01.lists.example [127.0.0.1]) (amavisd-new, port 10024) with ESMTP id qskQg+q1bzG7; Mon, 25 Nov 2019 12:49:13 -0500 (EST)",
+            "Received: from out.sender.example (out.sender.example [198.51.100.50]) by mm01.lists.example (Postfix) with ESMTPS id DF03C4A5A3; Mon, 25 Nov 2019 12:49:09 -0500 (EST)",
+            "From: a@sender.example",
+            "To: devel@lists.example",
+            "Subject: x",
+            "Date: Mon, 25 Nov 2019 17:49:07 +0000",
+            "List-Id: <devel.lists.example>",
+        )
+    )
+    (status,) = _authors(a, "X-Spam-Status")
+    assert status.writer == "mm01.lists.example"
+    assert status.author is not Author.FINAL_RECEIVER
