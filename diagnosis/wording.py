@@ -20,7 +20,9 @@ def duration(seconds: float) -> str:
         return f"{s} s"
     if s < 3 * 3600:
         return f"{s // 60} min"
-    return f"{s // 3600} h {s % 3600 // 60} min"
+    if s < 48 * 3600:
+        return f"{s // 3600} h {s % 3600 // 60} min"
+    return f"{s // 86400} d {s % 86400 // 3600} h"
 
 
 _ENFORCING = frozenset({"reject", "quarantine", "oreject", "oquarantine"})

@@ -220,3 +220,24 @@ def test_a_compatibility_lookalike_from_domain_is_named_by_the_domain_it_maps_to
     assert "look-alike of shop-market.example" in look.message
     assert "not shop-market.example's mail" in look.message
     assert "Nothing about it is related" not in look.message
+
+
+def test_a_spoof_sent_through_a_taken_over_account_says_both() -> None:
+    """A cPanel host's authenticated account of another organisation sent a message in the name
+    of a free-mail domain: the spoof leads, the taken-over account follows."""
+    raw = _msg(
+        "Authentication-Results: spf=none (sender IP is 203.0.113.127) smtp.mailfrom=bigmail.example; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=bigmail.example;compauth=fail reason=001",
+        "Received: from host.jewels.example (203.0.113.127) by DB8EUR06FT037.mail.protection.outlook.com (10.233.252.87) with Microsoft SMTP Server id 15.20.6631.29 via Frontend Transport; Thu, 27 Jul 2023 12:07:24 +0000",
+        "Received: from [198.51.100.25] (port=42212 helo=[127.0.0.1]) by host.jewels.example with esmtpsa (Exim 4.91) (envelope-from <noreply@bigmail.example>) id 1qNQKH-0002JZ-JH; Sat, 22 Jul 2023 23:04:15 -0500",
+        "From: Mary <noreply@bigmail.example>",
+        "To: victim@example.net",
+        "Subject: crypto",
+        "Date: Sun, 23 Jul 2023 07:04:11 +0300",
+        "X-Get-Message-Sender-Via: host.jewels.example: authenticated_id: info@jewels.example",
+        "Return-Path: noreply@bigmail.example",
+        *_JUNK,
+    )
+    d = diagnose(analyze(raw))
+    assert {"spoof", "compromised-account", "delay"} <= set(d.labels())
+    assert d.headline.startswith("A spoof of bigmail.example; nothing to fix there; sent through")
+    assert "it waited 4 d 8 h on host.jewels.example" in d.headline
