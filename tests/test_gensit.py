@@ -239,5 +239,5 @@ def test_a_spoof_sent_through_a_taken_over_account_says_both() -> None:
     )
     d = diagnose(analyze(raw))
     assert {"spoof", "compromised-account", "delay"} <= set(d.labels())
-    assert d.headline.startswith("A spoof of bigmail.example; nothing to fix there; sent through")
+    assert d.headline.startswith("A spoof of bigmail.example; nothing to fix there; signs of")
     assert "it waited 4 d 8 h on host.jewels.example" in d.headline
