@@ -7,6 +7,7 @@ from datetime import datetime
 
 from headerlens.model import Analysis
 from headerlens.model.ndr import FailedRecipient, Rejecter
+from headerlens.parsers.ndr_rejecter import org_guess
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +43,8 @@ def _refuser(first: FailedRecipient | None) -> str | None:
     named = first.remote_mta or first.remote_ip
     if named is None and first.remote_domain and first.rejecter is not Rejecter.SENDER_OWN:
         return f"{first.remote_domain}'s mail server"
-    domain = first.address.rpartition("@")[2].lower()
     reporter = (first.reporting_mta or "").lower().rstrip(".")
-    if named is None and domain and (reporter == domain or reporter.endswith("." + domain)):
+    if named is None and reporter and org_guess(reporter) == org_guess(first.address):
         return reporter  # the recipient's own server wrote the report: it refused
     if named is None and first.rejecter is Rejecter.SENDER_OWN:
         return "the sender's own server"

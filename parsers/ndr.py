@@ -175,7 +175,11 @@ def _hits(fmt: NdrFormat, text: str) -> tuple[list[TextHit], str | None]:
         return ndr_text.exchange(text)
     reader = readers.get(fmt)
     if reader is None:  # layouts without a format of their own
-        return ndr_text.dma(text), ndr_text.dma_host(text)
+        for other in (ndr_text.dma, ndr_text.opensmtpd, ndr_text.notes):
+            hits = other(text)
+            if hits:
+                return hits, ndr_text.dma_host(text) if other is ndr_text.dma else None
+        return [], None
     return reader(text), None
 
 

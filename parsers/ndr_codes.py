@@ -227,22 +227,10 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             ),
         ),
         (
-            "text:user-unknown",
-            r"(?:User unknown|unknown user|unknown recipient|RecipNotFound|no such user|"
-            r"mailbox unavailable|does not exist|Recipient not found)",
-            Entry(
-                "The recipient's server says the address does not exist (or the mailbox is "
-                "unavailable).",
-                WhoActs.SENDER,
-                "Check the address for typos and ask the recipient for the right one; nothing "
-                "in the sender's authentication set-up is involved.",
-                RFC3463 + " §3.2 (X.1.1); " + POSTFIX + " (local_recipient_maps)",
-            ),
-        ),
-        (
             "text:domain-unreachable",
             r"(?:Host or domain name not found|domain is not reachable|Name service error|"
-            r"Domain not found|Unrouteable address|no valid MX)",
+            r"Domain not found|Unrouteable address|no valid MX|No such domain|"
+            r"Domain does not exist)",
             Entry(
                 "The sending server found no mail server for the recipient's domain (its DNS "
                 "has no MX or address record, or it could not be reached): no remote server "
@@ -251,6 +239,21 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
                 "Check the recipient's domain for typos. If it is right, the recipient's "
                 "administrator must publish working MX records for it.",
                 RFC3463 + " §3.2 (X.1.2, X.4.4); " + POSTFIX + " ('Host or domain name not found')",
+            ),
+        ),
+        (
+            "text:user-unknown",
+            r"(?:User unknown|unknown user|unknown recipient|RecipNotFound|no such user|"
+            r"mailbox unavailable|does not exist|Recipient not found|"
+            r"not listed in (?:the )?(?:public )?Name (?:&|and) Address Book|"
+            r"\u30c7\u30a3\u30ec\u30af\u30c8\u30ea\u306e\u30ea\u30b9\u30c8\u306b\u3042\u308a\u307e\u305b\u3093)",
+            Entry(
+                "The recipient's server says the address does not exist (or the mailbox is "
+                "unavailable).",
+                WhoActs.SENDER,
+                "Check the address for typos and ask the recipient for the right one; nothing "
+                "in the sender's authentication set-up is involved.",
+                RFC3463 + " §3.2 (X.1.1); " + POSTFIX + " (local_recipient_maps)",
             ),
         ),
         (

@@ -19,6 +19,8 @@ _FROM = re.compile(r"mailer-daemon|postmaster|mail delivery", re.I)
 _BODY_SIGNS = (
     b"diagnostic information for administrators",
     b"did not reach some or all of the intended recipients",
+    b"error has occurred while attempting to deliver a message for",  # OpenSMTPD
+    b"------- failure reasons",  # Lotus Notes
     b"this is the mail system at host",
     b"created automatically by mail delivery software",
     b"this is the qmail-send program",

@@ -405,6 +405,34 @@ def dma(text: str) -> list[TextHit]:
     ]
 
 
+def opensmtpd(text: str) -> list[TextHit]:
+    """OpenSMTPD's notice: "An error has occurred while attempting to deliver a message for the
+    following list of recipients:" then "rcpt: reason" lines, up to "Below is a copy"."""
+    start = re.search(r"following list of recipients:\s*\n", text)
+    if start is None:
+        return []
+    body = re.split(r"\n\s*Below is a copy of the original message", text[start.end() :])[0]
+    return [
+        TextHit(m.group(1), clean_reply(m.group(2)))
+        for m in re.finditer(r"^\s*(" + _ADDR + r"):\s+(.{1,2000})$", body, re.M)
+    ]
+
+
+def notes(text: str) -> list[TextHit]:
+    """Lotus Notes / Domino: "------- Failure Reasons --------", the reason on one line and the
+    address on the next, up to "------- Returned Message --------"."""
+    start = re.search(r"^-+ Failure Reasons\s+-+\s*$", text, re.M)
+    if start is None:
+        return []
+    body = re.split(r"\n-+ Returned Message -+", text[start.end() :])[0]
+    return [
+        TextHit(m.group(2), clean_reply(m.group(1)))
+        for m in re.finditer(
+            r"^[ \t]*(\S[^\n@]{0,400})\n[ \t]*<?(" + _ADDR + r")>?\s*$", body, re.M
+        )
+    ]
+
+
 def dma_host(text: str) -> str | None:
     """The host dma names as its own: "This is the DragonFly Mail Agent v0.13 at HOST."."""
     m = re.search(r"This is the DragonFly Mail Agent \S+ at ([\w.-]+?)\.?\s*$", text, re.M)
@@ -451,6 +479,8 @@ _ORIGINAL_MARKERS = (
     re.compile(r"^-+ ?Below this line is a copy of the message\.?\s*$", re.M),
     re.compile(r"^-+ This is a copy of the message, including all the headers\. -+\s*$", re.M),
     re.compile(r"^Message headers follow\.\s*$", re.M),  # dma
+    re.compile(r"^\s*Below is a copy of the original message:\s*$", re.M),  # OpenSMTPD
+    re.compile(r"^-+ Returned Message -+\s*$", re.M),  # Lotus Notes
     re.compile(
         r"^-+ ?(?:Original message|Original message follows|Returned message) -+\s*$", re.M | re.I
     ),

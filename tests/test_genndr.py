@@ -597,3 +597,90 @@ def test_older_gmail_delay_notice_reads_the_remote_reply_and_the_delay() -> None
     assert r is not None and r.action == "delayed" and r.status == "4.2.2"
     assert "only relays its reply" in r.rejecter_why
     assert diagnose(a).headline.startswith("A delay notice, not a bounce")
+
+
+OPENSMTPD = b"""\
+Received: from localhost (localhost [local]);
+\tby relay.fabrikam.example (OpenSMTPD) with ESMTPA id c3832c27;
+\tfor <clerk@fabrikam.example>;
+\tTue, 3 Mar 2026 10:51:13 +0000 (UTC)
+Subject: Delivery status notification: error
+From: Mailer Daemon <MAILER-DAEMON@relay.fabrikam.example>
+To: clerk@fabrikam.example
+Date: Tue, 3 Mar 2026 10:51:13 +0000 (UTC)
+
+    Hi!
+
+    This is the MAILER-DAEMON, please DO NOT REPLY to this e-mail.
+
+    An error has occurred while attempting to deliver a message for
+    the following list of recipients:
+
+pat@partner.example: 550 5.1.1 <pat@partner.example>: Recipient address rejected: User unknown
+
+    Below is a copy of the original message:
+
+Received: from [192.0.2.7] (unknown [192.0.2.7]);
+\tby relay.fabrikam.example (OpenSMTPD) with ESMTPSA id a6bdcb6d;
+\tTue, 3 Mar 2026 10:50:33 +0000 (UTC)
+Subject: Quote
+From: Town Clerk <clerk@fabrikam.example>
+To: pat@partner.example
+
+Quote
+"""
+
+
+def test_opensmtpd_notice_is_read() -> None:
+    a = analyze(OPENSMTPD, source_name="t.eml")
+    assert a.ndr is not None and a.ndr.original is not None
+    r = a.ndr.failed[0]
+    assert r.address == "pat@partner.example" and r.status == "5.1.1" and r.smtp_code == 550
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.SENDER
+
+
+NOTES = """\
+Received: from gw.partner.example (gw.partner.example [192.0.2.41])
+    by mx.fabrikam.example (Postfix) with ESMTP id 0A1
+    for <clerk@fabrikam.example>; Tue, 3 Mar 2026 10:45:14 +0900 (JST)
+From: postmaster@n.partner.example
+To: clerk@fabrikam.example
+Date: Tue, 3 Mar 2026 10:34:50 +0900
+Subject: Undeliverable message
+MIME-Version: 1.0
+Content-Type: text/plain; charset=ISO-2022-JP
+
+------- Failure Reasons  --------
+
+\u30c7\u30a3\u30ec\u30af\u30c8\u30ea\u306e\u30ea\u30b9\u30c8\u306b\u3042\u308a\u307e\u305b\u3093
+pat@u1.partner.example
+
+------- Returned Message --------
+Received: from gw.partner.example ([192.0.2.89])
+    by n.partner.example (Lotus SMTP MTA) with SMTP id 0001; Tue, 3 Mar 2026 10:34:29 +0900
+From: Town Clerk <clerk@fabrikam.example>
+To: pat@u1.partner.example
+Subject: Quote
+Date: Tue, 3 Mar 2026 10:34:20 +0900
+
+Quote
+""".encode("iso-2022-jp")
+
+
+def test_lotus_notes_failure_reasons_are_read() -> None:
+    a = analyze(NOTES, source_name="t.eml")
+    assert a.ndr is not None and a.ndr.original is not None
+    r = a.ndr.failed[0]
+    assert r.address == "pat@u1.partner.example"
+    assert r.meaning is not None and r.meaning.key == "text:user-unknown"
+    assert diagnose(a).headline.startswith("A bounce: n.partner.example refused the original")
+
+
+def test_no_such_domain_is_not_a_missing_mailbox() -> None:
+    raw = OPENSMTPD.replace(
+        b"550 5.1.1 <pat@partner.example>: Recipient address rejected: User unknown",
+        b"Domain does not exist",
+    )
+    r = _first(raw)
+    assert r.meaning is not None and r.meaning.key == "text:domain-unreachable"
+    assert r.rejecter is Rejecter.SENDER_OWN
