@@ -229,3 +229,27 @@ def test_a_filter_on_the_relays_own_machine_is_named_by_that_machine_not_localho
     (status,) = _authors(a, "X-Spam-Status")
     assert status.writer == "mm01.lists.example"
     assert status.author is not Author.FINAL_RECEIVER
+
+
+def test_a_senders_kaspersky_and_exchange_spam_ratings_are_named_as_the_senders() -> None:
+    """A sending organisation's Kaspersky (KLMS/KSMG) verdict and its Exchange SCL carried to a
+    Postfix receiver are verdicts of the sending side, listed as such."""
+    from headerlens.diagnosis import diagnose
+
+    a = analyze(
+        _msg(
+            "Received: from e.sender.example (e.sender.example [198.51.100.32]) by mx.example.net (Postfix) with ESMTPS id B11EA40516; Tue,  7 Feb 2023 13:24:27 +0000 (UTC)",
+            "Received: from [10.14.68.0] (port=23784 helo=e.sender.example) by relay1.sender.example with esmtp id 1pPNxN-000XgA-8H; Tue, 07 Feb 2023 16:24:21 +0300",
+            "From: a@sender.example",
+            "To: b@example.net",
+            "Subject: [Spam]hello",
+            "Date: Tue, 7 Feb 2023 05:24:20 -0800",
+            "X-KLMS-AntiSpam-Rate: 95",
+            "X-KLMS-AntiSpam-Status: spam",
+            "X-MS-Exchange-Organization-SCL: 9",
+        )
+    )
+    scan = diagnose(a).get("sender-side-scan")
+    assert scan is not None
+    named = " ".join(scan.evidence)
+    assert "X-KLMS-AntiSpam-Status" in named and "X-MS-Exchange-Organization-SCL" in named
