@@ -52,14 +52,14 @@ def spoof(
     own_account: bool,
     relayed: bool,
     unconfirmed: Situation | None = None,
-    forwarded: bool = False,
+    explained: bool = False,
 ) -> Situation | None:
     """The From domain was not authenticated and the sending infrastructure is not its own.
     ``unconfirmed`` is a list or forward only the message's fields name: it explains nothing,
     but the spoof is then stated as possible (a relay that broke authentication looks the same).
     Where nothing decided DMARC and nothing else failed there is no spoof to state: see
-    ``unchecked_relay``. ``forwarded``: a forward is recognised (even one only probable), which
-    explains an SPF failure of the envelope domain."""
+    ``unchecked_relay``. ``explained``: something else explains an SPF failure of the envelope
+    domain (a forward, even one only probable; a web script on the sending host)."""
     if report is not None:
         return _ndr_spoof(report)
     dom = checked_author(analysis, verification)
@@ -101,7 +101,7 @@ def spoof(
             ev.append(null)
         elif not anything and looked and (problem := not_a_domain(dom)):
             ev.append(f"nothing authenticated {dom} (it {problem})")
-        elif own := own_spf_fail(analysis, dom, forwarded or unconfirmed is not None or live_pass):
+        elif own := own_spf_fail(analysis, dom, explained or unconfirmed is not None or live_pass):
             ev += own
             sign = "spf"
         elif implicit := implicit_spoof(analysis, dom):

@@ -69,8 +69,11 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         )
     )
     unconfirmed = relay if relay is not None and not relayed and (tied or not decided) else None
+    # A forward, or a web script on the sending host (the From domain's site may live there),
+    # explains an SPF failure of the envelope domain as well as a forgery does.
+    scripted = comp is not None and comp.fact("what") == "website or hosting account"
     spoof = detect_auth.spoof(
-        analysis, verification, report, own, relayed, unconfirmed, forwarded=fwd is not None
+        analysis, verification, report, own, relayed, unconfirmed, fwd is not None or scripted
     )
     # Nothing checked (no DMARC verdict of the receiver's, none re-verified) and nothing else
     # failed: no spoof is shown, and the relay explains nothing either; it stays what the

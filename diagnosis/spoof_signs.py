@@ -106,16 +106,17 @@ def own_workspace(analysis: Analysis, dom: str) -> bool:
     return False
 
 
-def own_spf_fail(analysis: Analysis, dom: str, forwarded: bool) -> list[str]:
+def own_spf_fail(analysis: Analysis, dom: str, explained: bool) -> list[str]:
     """The receiver's own SPF check failed for an envelope domain in the From domain's
     organisation (fail; softfail only when no DKIM signature passed either), no DKIM signature
     of that domain verified and the domain publishes no DMARC record (the caller checks both):
     the server was not allowed to send for it and nothing stopped the message. A forgery, or the
-    domain's SPF record misses a server it really uses; a forward that kept the envelope sender
-    looks the same, so a recognised forward wins (``forwarded``). Microsoft's compauth=pass
-    (its implicit authentication vouched for the domain) also rules it out."""
+    domain's SPF record misses a server it really uses; a forward that kept the envelope sender,
+    or a web script on the domain's own (shared) host, looks the same, so either wins
+    (``explained``). Microsoft's compauth=pass (its implicit authentication vouched for the
+    domain) also rules it out."""
     spf = stamp(analysis, "spf")
-    if forwarded or spf is None or spf.value not in ("fail", "softfail"):
+    if explained or spf is None or spf.value not in ("fail", "softfail"):
         return []
     env = spf.result.prop("smtp.mailfrom") or envelope(analysis)
     if not env or not same_org(env, dom):

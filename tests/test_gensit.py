@@ -241,3 +241,28 @@ def test_a_spoof_sent_through_a_taken_over_account_says_both() -> None:
     assert {"spoof", "compromised-account", "delay"} <= set(d.labels())
     assert d.headline.startswith("A spoof of bigmail.example; nothing to fix there; signs of")
     assert "it waited 4 d 8 h on host.jewels.example" in d.headline
+
+
+def test_a_web_script_on_the_sending_host_is_not_called_a_spoof_of_its_domain() -> None:
+    """A PHP kit on a shared host sent as a domain without DMARC whose SPF misses that host: the
+    domain's own site may live there (a taken-over site), so the SPF failure is no spoof."""
+    ar = "spf=softfail (sender IP is 203.0.113.61) smtp.mailfrom=smallsite.example; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=smallsite.example;compauth=fail reason=001"
+    raw = _msg(
+        f"Authentication-Results: {ar}",
+        "Received: from web001.hoster.example (203.0.113.61) by DM6NAM10FT089.mail.protection.outlook.com (10.13.152.1) with Microsoft SMTP Server id 15.20.6 via Frontend Transport; Thu, 17 Aug 2023 17:56:16 +0000",
+        "Received: by web001.hoster.example (Postfix, from userid 10146) id 664942152D2; Thu, 17 Aug 2023 14:50:14 -0300 (-03)",
+        "To: victim@example.net",
+        "Subject: new device",
+        "X-PHP-Originating-Script: 10146:mailer.php",
+        "Date: Thu, 17 Aug 2023 14:50:14 -0300",
+        "From: Pay Service <reply@smallsite.example>",
+        "X-Mailer: Leaf PHPMailer 2.7 (leafmailer.pw)",
+        "Return-Path: reply@smallsite.example",
+        *_JUNK,
+    )
+    d = diagnose(analyze(raw))
+    assert "compromised-account" in d.labels()
+    assert "spoof" not in d.labels()
+    without_script = raw.replace(b"X-PHP-Originating-Script: 10146:mailer.php\r\n", b"")
+    spoof = diagnose(analyze(without_script)).get("spoof")
+    assert spoof is not None and spoof.fact("sign") == "spf"
