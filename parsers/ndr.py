@@ -29,7 +29,7 @@ from headerlens.model.ndr import (
     Rejecter,
     WhoActs,
 )
-from headerlens.parsers import ndr_text
+from headerlens.parsers import ndr_text, ndr_text_other
 from headerlens.parsers.dates import parse_date
 from headerlens.parsers.ndr_codes import lookup, sender_tenant_block, text_entry
 from headerlens.parsers.ndr_gate import looks_like_ndr
@@ -49,6 +49,10 @@ def _text_of(msg: email.message.Message) -> str:
         if part.is_multipart():
             payload = part.get_payload()
             stack[0:0] = [p for p in payload if isinstance(p, email.message.Message)]
+            continue
+        if part is msg and ctype.startswith("multipart/") and isinstance(part.get_payload(), str):
+            # a report whose boundary never occurs (a flattened copy): its body is the text
+            out.append(str(part.get_payload()))
             continue
         if ctype != "text/plain":
             continue
@@ -168,19 +172,28 @@ def _hits(fmt: NdrFormat, text: str) -> tuple[list[TextHit], str | None]:
         NdrFormat.SENDMAIL: ndr_text.sendmail,
         NdrFormat.QMAIL: ndr_text.qmail,
         NdrFormat.YAHOO: ndr_text.qmail,
-        NdrFormat.MIMECAST: ndr_text.mimecast,
+        NdrFormat.MIMECAST: ndr_text_other.mimecast,
         NdrFormat.GMAIL: ndr_text.gmail,
     }
     if fmt is NdrFormat.EXCHANGE:
         return ndr_text.exchange(text)
     reader = readers.get(fmt)
-    if reader is None:  # layouts without a format of their own
-        for other in (ndr_text.dma, ndr_text.opensmtpd, ndr_text.notes):
-            hits = other(text)
-            if hits:
-                return hits, ndr_text.dma_host(text) if other is ndr_text.dma else None
-        return [], None
-    return reader(text), None
+    found = reader(text) if reader is not None else []
+    if found:
+        return found, None
+    # layouts without a format of their own (or whose first line reads like another's: Zoho
+    # writes Exim's "created automatically by mail delivery software")
+    for other in (
+        ndr_text_other.dma,
+        ndr_text_other.opensmtpd,
+        ndr_text_other.notes,
+        ndr_text_other.zoho,
+        ndr_text_other.messaging_server,
+    ):
+        hits = other(text)
+        if hits:
+            return hits, ndr_text_other.dma_host(text) if other is ndr_text_other.dma else None
+    return [], None
 
 
 def _ses(text: str) -> tuple[list[FailedRecipient], bytes | None]:
@@ -322,6 +335,12 @@ _RELAYS_REMOTE_REPLY = frozenset(
 )
 
 
+_ADDRESSES = re.compile(r"[\w.+-]+@[\w.-]+")
+_MESSAGE_IDS = re.compile(
+    r"^(?:Message-ID|References|In-Reply-To)\s*:\s*<?([^>\s]+@[^>\s]+)>?", re.I | re.M
+)
+
+
 def parse_ndr(
     fields: tuple[HeaderField, ...], data: bytes
 ) -> tuple[NonDelivery, bytes | None] | None:
@@ -359,7 +378,11 @@ def parse_ndr(
     recipients = _merge(dsn, hits)
     defects: list[Defect] = []
     if not recipients:
-        failed = _flufl(data, defects)
+        # flufl.bounce's detectors also pick up the sender's own address (the report's To) and
+        # Message-IDs of the quoted copy: neither is a failed recipient
+        own = {a.lower() for f in fields if f.lname == "to" for a in _ADDRESSES.findall(f.value)}
+        ids = {a.lower() for a in _MESSAGE_IDS.findall(text)}
+        failed = [a for a in _flufl(data, defects) if a.lower() not in own | ids]
         header = [f.value for f in fields if f.lname == "x-failed-recipients"]
         addresses = failed or [a.strip() for v in header for a in v.split(",") if a.strip()]
         if not addresses and not report:

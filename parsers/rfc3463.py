@@ -73,6 +73,16 @@ _WHO_BY_SUBJECT = {
 }
 
 
+# Details whose remedy lies with someone other than their subject's: a message too large is
+# sent again smaller by its sender (the receiver's limit is its own policy, RFC 3463 §3.3, §3.4).
+_TOO_BIG = (
+    WhoActs.SENDER,
+    "Send it again smaller (compress or leave out attachments, or share a link); only the "
+    "recipient's administrator can raise the size limit.",
+)
+_WHO_BY_DETAIL = {"2.3": _TOO_BIG, "3.4": _TOO_BIG}
+
+
 def rfc3463_meaning(status: str | None) -> CodeMeaning:
     """The meaning RFC 3463 gives ``status`` (detail code, else class and subject)."""
     code = CODE.match(status or "")
@@ -99,13 +109,16 @@ def rfc3463_meaning(status: str | None) -> CodeMeaning:
             "rfc3463-class",
         )
     detail = DETAIL.get(f"{subject}.{detail_no}")
+    special = None if temporary else _WHO_BY_DETAIL.get(f"{subject}.{detail_no}")
     if detail is not None:
         return CodeMeaning(
             status or "",
             f"{what}: {detail} ({RFC3463} {cls}.{subject}.{detail_no}).",
-            who,
+            special[0] if special else who,
             "Retry later; the sending server normally does this itself."
             if temporary
+            else special[1]
+            if special
             else "Read the diagnostic text for the receiver's reason.",
             f"{RFC3463} §3.{int(subject) + 1}",
             "rfc3463-detail",

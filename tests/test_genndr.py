@@ -684,3 +684,88 @@ def test_no_such_domain_is_not_a_missing_mailbox() -> None:
     r = _first(raw)
     assert r.meaning is not None and r.meaning.key == "text:domain-unreachable"
     assert r.rejecter is Rejecter.SENDER_OWN
+
+
+ZOHO = b"""\
+Received: from mail.zoho.example by mx.zohomail.example
+    with SMTP id 1418381367218712.04; Tue, 3 Mar 2026 02:49:27 -0800 (PST)
+Date: Tue, 3 Mar 2026 02:49:27 -0800
+From: mailer-daemon@mail.zoho.example
+To: clerk@fabrikam.example
+Message-ID: <14a3e1e1785.10e03@zohomail.example>
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="----=_Part_1"
+
+
+------=_Part_1
+Content-Type: text/plain; charset="UTF-8"
+
+This message was created automatically by mail delivery software.
+A message that you sent could not be delivered to one or more of its recipients. This is a permanent error.
+
+pat@partner.example Invalid Address, ERROR_CODE :550, ERROR_CODE :Requested action not taken: mailbox unavailable
+
+
+Received:from mail.zoho.example by mx.zohomail.example
+    with SMTP id 1418381365566172.67; Tue, 3 Mar 2026 02:49:25 -0800 (PST)
+Message-ID:<14a3e1e110a.b4fa4ce3@fabrikam.example>
+Date:Tue, 3 Mar 2026 10:49:25 +0000
+From:Clerk <clerk@fabrikam.example>
+To:<pat@partner.example>
+Subject:Quote
+------=_Part_1--
+"""
+
+
+def test_zoho_notice_names_only_the_failed_recipient() -> None:
+    a = analyze(ZOHO, source_name="t.eml")
+    assert a.ndr is not None
+    assert [r.address for r in a.ndr.recipients] == ["pat@partner.example"]
+    r = a.ndr.recipients[0]
+    assert r.smtp_code == 550 and "mailbox unavailable" in r.diagnostic
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.SENDER
+
+
+MESSAGING_SERVER = b"""\
+Received: from mx3.partner.example ([192.0.2.225])
+    by mx.fabrikam.example with ESMTP id 0A1 for <clerk@fabrikam.example>;
+    Tue, 3 Mar 2026 10:34:45 +0000
+Date: Tue, 3 Mar 2026 10:34:45 +0000 (GMT)
+From: Internet Mail Delivery <postmaster@mailbox0.partner.example>
+Subject: Delivery Notification: Delivery has failed
+To: clerk@fabrikam.example
+Message-id: <0A1@mailbox0.partner.example>
+MIME-version: 1.0
+Content-type: multipart/report;
+    BOUNDARY="Boundary_(ID_0001)"; report-type=delivery-status
+
+This report relates to a message you sent with the following header fields:
+
+  Message-id: <q1@fabrikam.example>
+  From: clerk@fabrikam.example
+  To: pat@partner.example
+  Subject: Quote
+
+Your message cannot be delivered to the following recipients:
+
+  Recipient address: pat@partner.example
+  Reason: Remote SMTP server has rejected address
+  Diagnostic code: smtp; 550 5.1.1 User Unknown: pat@partner.example
+  Remote system: dns; mailbox0.partner.example (TCP|192.0.2.225|34321|192.0.2.12|25) (x4.partner.example -- ESMTP)
+
+"""
+
+
+def test_messaging_server_notice_in_a_flattened_report_is_read() -> None:
+    r = _first(MESSAGING_SERVER)
+    assert r.address == "pat@partner.example" and r.status == "5.1.1"
+    assert r.remote_mta == "mailbox0.partner.example" and r.remote_ip == "192.0.2.12"
+    assert r.rejecter is Rejecter.RECIPIENT_SERVER
+
+
+def test_message_too_large_is_resent_smaller_by_the_sender() -> None:
+    from headerlens.parsers.ndr_codes import lookup
+
+    m = lookup("5.2.3", "552 5.2.3 Message size exceeds fixed maximum message size", None, 552)
+    assert m.who_acts is WhoActs.SENDER and "smaller" in m.fix

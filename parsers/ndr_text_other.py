@@ -1,0 +1,120 @@
+"""Readers for the less common bounce layouts: Mimecast, dma, OpenSMTPD, Lotus Notes, Zoho, Sun /
+Oracle Messaging Server (PMDF). Each returns one ``TextHit`` per failed recipient, like ndr_text's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from headerlens.parsers.ndr_text import _ADDR, TextHit, clean_reply
+
+
+def mimecast(text: str) -> list[TextHit]:
+    """Mimecast's "could not be delivered: -- rcpt … Additional information follows : -- …"."""
+    m = re.search(r"could not be\s*delivered:\s*\n--\s*(" + _ADDR + r")", text)
+    if m is None:
+        return []
+    info = re.search(
+        r"Additional information follows\s*:\s*\n--\s*(.*?)(?=\n[ \t]*\n|\Z)", text, re.S
+    )
+    problem = re.search(r"The problem appears to be\s*:\s*\n--\s*(.*?)\n", text)
+    diag = info.group(1) if info else (problem.group(1) if problem else "")
+    return [TextHit(m.group(1), clean_reply(diag))]
+
+
+def dma(text: str) -> list[TextHit]:
+    """The DragonFly Mail Agent (dma, also Debian's dma): "There was an error delivering your
+    mail to <rcpt>." then the remote's answer ("HOST [IP] did not like our final DATA: 550 ...")
+    up to "Message headers follow." (dma's own text, src/mail.c)."""
+    m = re.search(
+        r"There was an error delivering your mail to <(" + _ADDR + r")>\.?\s*\n(.{0,4000}?)"
+        r"(?=\n\s*Message headers follow|\Z)",
+        text,
+        re.S,
+    )
+    if m is None:
+        return []
+    para = m.group(2)
+    host = re.match(r"\s*([\w.-]+\.[a-z]{2,})\s+\[([0-9a-f.:]+)\]", para, re.I)
+    said = re.search(r"did not like our ([^:]+):\s*(.*)", para, re.S)
+    stage = None
+    if said is not None:
+        stage = "end of DATA" if "DATA" in said.group(1) else said.group(1).strip()
+    return [
+        TextHit(
+            m.group(1),
+            clean_reply(said.group(2) if said else para),
+            host.group(1) if host else None,
+            host.group(2) if host else None,
+            stage,
+        )
+    ]
+
+
+def opensmtpd(text: str) -> list[TextHit]:
+    """OpenSMTPD's notice: "An error has occurred while attempting to deliver a message for the
+    following list of recipients:" then "rcpt: reason" lines, up to "Below is a copy"."""
+    start = re.search(r"following list of recipients:\s*\n", text)
+    if start is None:
+        return []
+    body = re.split(r"\n\s*Below is a copy of the original message", text[start.end() :])[0]
+    return [
+        TextHit(m.group(1), clean_reply(m.group(2)))
+        for m in re.finditer(r"^\s*(" + _ADDR + r"):\s+(.{1,2000})$", body, re.M)
+    ]
+
+
+def notes(text: str) -> list[TextHit]:
+    """Lotus Notes / Domino: "------- Failure Reasons --------", the reason on one line and the
+    address on the next, up to "------- Returned Message --------"."""
+    start = re.search(r"^-+ Failure Reasons\s+-+\s*$", text, re.M)
+    if start is None:
+        return []
+    body = re.split(r"\n-+ Returned Message -+", text[start.end() :])[0]
+    return [
+        TextHit(m.group(2), clean_reply(m.group(1)))
+        for m in re.finditer(
+            r"^[ \t]*(\S[^\n@]{0,400})\n[ \t]*<?(" + _ADDR + r")>?\s*$", body, re.M
+        )
+    ]
+
+
+def dma_host(text: str) -> str | None:
+    """The host dma names as its own: "This is the DragonFly Mail Agent v0.13 at HOST."."""
+    m = re.search(r"This is the DragonFly Mail Agent \S+ at ([\w.-]+?)\.?\s*$", text, re.M)
+    return m.group(1) if m else None
+
+
+def zoho(text: str) -> list[TextHit]:
+    """Zoho Mail: "rcpt Invalid Address, ERROR_CODE :550, ERROR_CODE :reply text" lines."""
+    return [
+        TextHit(m.group(1), clean_reply(f"{m.group(3)} {m.group(4)} ({m.group(2)})"))
+        for m in re.finditer(
+            r"^(" + _ADDR + r")\s+([^,\n]{1,200}),\s*ERROR_CODE\s*:\s*(\d{3}),\s*ERROR_CODE\s*:\s*"
+            r"(.{0,2000})$",
+            text,
+            re.M,
+        )
+    ]
+
+
+def messaging_server(text: str) -> list[TextHit]:
+    """Sun / Oracle Messaging Server and PMDF: "Recipient address: rcpt", "Reason: …",
+    "Diagnostic code: smtp; 550 …", "Remote system: dns; host (TCP|ip|port|ip|25) …"."""
+    hits = []
+    for m in re.finditer(
+        r"^\s*Recipient address:\s*<?(" + _ADDR + r")>?\s*\n\s*Reason:\s*(.*)\n"
+        r"(?:\s*Diagnostic code:\s*(?:\w+;\s*)?(.*)\n)?(?:\s*Remote system:\s*(?:dns;\s*)?([\w.-]+)"
+        r"(?:\s*\(TCP\|[^|]*\|\d+\|([0-9a-fA-F.:]+)\|)?)?",
+        text,
+        re.M,
+    ):
+        hits.append(
+            TextHit(
+                m.group(1),
+                clean_reply(m.group(3) or m.group(2)),
+                m.group(4),
+                m.group(5),
+            )
+        )
+    return hits
