@@ -7,7 +7,7 @@ import email.utils
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from headerlens import budgets
 from headerlens.model import (
@@ -21,7 +21,6 @@ from headerlens.model import (
     DKIMSignature,
     HeaderField,
     InputKind,
-    NonDelivery,
     Received,
     ReceivedSPF,
     Severity,
@@ -45,6 +44,9 @@ from headerlens.parsers.receivedspf import parse_received_spf
 from headerlens.parsers.vendor import decode_vendor_header, is_vendor_header
 from headerlens.parsers.vendor_filters import with_rspamd_actions
 from headerlens.stamped import duplicate_authserv_id, hop_for_header, stamping_hop
+
+if TYPE_CHECKING:  # loaded with the bounce reader, for input that looks like a bounce
+    from headerlens.model import NonDelivery
 
 T = TypeVar("T")
 

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
 
-from headerlens.model import ActionKind, Analysis, Finding
+from headerlens.model import Analysis
 from headerlens.textsafe import inert
 from headerlens.tui.hoptree import HopTree, NodeRef
 from headerlens.tui.messages import CheckDomain, VerifyStream
@@ -27,6 +27,7 @@ from headerlens.tui.status import status_text
 if TYPE_CHECKING:
     from textual.widgets import DataTable, OptionList, TabbedContent
 
+    from headerlens.model import Finding
     from headerlens.model.verification import Verification
 
 # Imported where used, not before the first frame (the hop tree, the status line, the header and
@@ -352,6 +353,8 @@ class AnalysisScreen(Screen[None]):
         widget before the first frame; the same for the tabs and the hop table below.)"""
         if event.control.id != "findings-list":
             return
+        from headerlens.model import ActionKind
+
         findings = self._findings()
         idx = event.option_index
         if not 0 <= idx < len(findings):
