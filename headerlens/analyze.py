@@ -27,7 +27,6 @@ from headerlens.model import (
     VendorHeader,
 )
 from headerlens.model.codes import Code
-from headerlens.model.feedback import Feedback
 from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.binary import describe_binary
 from headerlens.parsers.chain import build_chain, stated_client_ip
@@ -45,8 +44,9 @@ from headerlens.parsers.vendor import decode_vendor_header, is_vendor_header
 from headerlens.parsers.vendor_filters import with_rspamd_actions
 from headerlens.stamped import duplicate_authserv_id, hop_for_header, stamping_hop
 
-if TYPE_CHECKING:  # loaded with the bounce reader, for input that looks like a bounce
+if TYPE_CHECKING:  # loaded with the bounce and complaint readers, for input that looks like one
     from headerlens.model import NonDelivery
+    from headerlens.model.feedback import Feedback
 
 T = TypeVar("T")
 
