@@ -137,14 +137,25 @@ def _ndr_forward(report: Report) -> Situation | None:
     )
 
 
+def list_identifier(value: str | None) -> tuple[str, str]:
+    """The (name, host) of a List-Id (RFC 2919: ``[phrase] <list-label.namespace>``): the
+    bracketed identifier, else the last word, split at its first dot ("" where absent, as in
+    "List-Id: <>")."""
+    text = value or ""
+    bracketed = re.search(r"<([^<>\s]+)>", text)
+    words = text.replace("<", " ").replace(">", " ").split()
+    ident = bracketed.group(1) if bracketed else (words[-1] if words else "")
+    name, _, host = ident.partition(".")
+    return name.lower(), host.lower() or name.lower()
+
+
 def mailing_list(analysis: Analysis) -> Situation | None:
     """A list server re-sent it: list-manager fields, or a List-Id together with a sign that the
     list handled the message (Precedence, an ARC seal or X-Original-* fields from the list's
     domain, a [tag] in the subject). A List-Id alone is also set by newsletter services."""
     strong = [f"{f.name}: {f.value[:50]}" for f in fields(analysis, *_LIST_STRONG)]
     list_id = first(analysis, "list-id")
-    m = re.search(r"<?([^<>\s]+)>?\s*$", list_id or "")
-    list_dom = m.group(1).split(".", 1)[-1] if m else None
+    list_dom = list_identifier(list_id)[1] or None
     if not strong and list_id:
         strong = _list_handled(analysis, list_id, list_dom)
     if not strong:
@@ -178,7 +189,7 @@ def _list_handled(analysis: Analysis, list_id: str, list_dom: str | None) -> lis
     out += [
         f.name for f in fields(analysis, "x-original-authentication-results", "x-original-from")
     ]
-    name = list_id.strip("<> ").split(".", 1)[0].split()[-1].lower() if list_id.strip() else ""
+    name = list_identifier(list_id)[0]
     if name and (analysis.subject or "").lower().lstrip().startswith(f"[{name}]"):
         out.append(f"Subject tag [{name}]")
     # Majordomo (and LISTSERV-style managers) leave only List-Id and name the list's owner
@@ -271,7 +282,7 @@ def relay_tied(analysis: Analysis, relay: Situation | None) -> bool:
     named = []
     for key, value in relay.facts:
         if key == "list":  # "<name.lists.example.org>": the list's host is after the name
-            named.append(value.strip("<> ").split(".", 1)[-1])
+            named.append(list_identifier(value)[1])
         elif key == "forwarder":
             named.append(value)
     if relay.label == "forward-nosrs":  # the address that re-sent it (RFC 5322 §3.6.6)
