@@ -8,6 +8,7 @@ from headerlens.diagnosis.auth_state import (
     aligned_pass,
     checked_author,
     dmarc_decided,
+    from_domain,
     policy,
     reverified,
 )
@@ -20,6 +21,7 @@ from headerlens.diagnosis.inputs import (
     envelope,
     fields,
     not_a_domain,
+    org,
     plain_form,
     receiver_fields,
     same_org,
@@ -27,7 +29,7 @@ from headerlens.diagnosis.inputs import (
     stamps,
 )
 from headerlens.diagnosis.ndr import Report
-from headerlens.diagnosis.replyto import reply_to_elsewhere
+from headerlens.diagnosis.replyto import FREEMAIL, reply_to_elsewhere
 from headerlens.diagnosis.spoof_signs import (
     foreign_submission,
     implicit_spoof,
@@ -288,6 +290,9 @@ def control(analysis: Analysis, others: list[Situation], is_list: bool) -> Situa
         if aligned is None:  # the implicit check alone, no identifier of the From domain passed
             return None
         return Situation("control", None, (d.quote(), implicit, aligned), (("dmarc", "no-record"),))
+    dom = org(from_domain(analysis))
+    if dom in FREEMAIL:  # it proves the account, which anyone can open, not who holds it
+        return Situation("control", None, (d.quote(),), (("freemail", dom),))
     return Situation("control", None, (d.quote(),))
 
 

@@ -154,6 +154,8 @@ def title(s: Situation) -> str:
         return "The header block is damaged (lost indentation, odd line ends or merged fields); some fields may be misread."
     if s.fact("dmarc") == "no-record":
         return "Nothing is wrong with authentication or the delivery path: an identifier of the From domain passed and Microsoft's implicit check passed (dmarc=bestguesspass, compauth=pass). The From domain publishes no DMARC policy, so nothing would stop a forgery of it elsewhere."
+    if free := s.fact("freemail"):
+        return f"Nothing is wrong with authentication or the delivery path: the message really came from a {free} account. That proves only who holds the account, which anyone can open, not that the sender is who the display name or the text claims."
     return "Nothing is wrong with authentication or the delivery path."
 
 
@@ -364,6 +366,8 @@ def headline(
         cause = "A mailing-list message" + (" from a Google Group" if "google-groups" in by else "")
     elif "control" in by:
         cause = "Authentication and the delivery path are in order"
+        if free := by["control"].fact("freemail"):
+            cause += f" (it came from a {free} account, which anyone can open)"
         if by["control"].fact("dmarc") == "no-record":
             cause += (
                 " (the From domain publishes no DMARC policy; Microsoft's implicit check passed)"

@@ -266,3 +266,26 @@ def test_a_web_script_on_the_sending_host_is_not_called_a_spoof_of_its_domain() 
     without_script = raw.replace(b"X-PHP-Originating-Script: 10146:mailer.php\r\n", b"")
     spoof = diagnose(analyze(without_script)).get("spoof")
     assert spoof is not None and spoof.fact("sign") == "spf"
+
+
+def test_a_control_from_a_free_mail_account_says_what_authentication_proves() -> None:
+    ar = "spf=pass (sender IP is 209.85.222.173) smtp.mailfrom=gmail.com; dkim=pass (signature was verified) header.d=gmail.com;dmarc=pass action=none header.from=gmail.com;compauth=pass reason=100"
+    raw = _msg(
+        f"Authentication-Results: {ar}",
+        "Received: from mail-qk1-f173.google.com (209.85.222.173) by BN1NAM02FT009.mail.protection.outlook.com (10.13.2.127) with Microsoft SMTP Server id 15.20.6 via Frontend Transport; Sat, 29 Jul 2023 18:08:27 +0000",
+        'From: "[Bank] - notice to customer" <someone553@gmail.com>',
+        "To: victim@example.net",
+        "Subject: credit released",
+        "Date: Sat, 29 Jul 2023 18:08:24 +0000",
+        "Return-Path: someone553@gmail.com",
+    )
+    d = diagnose(analyze(raw))
+    ctl = d.get("control")
+    assert ctl is not None and ctl.fact("freemail") == "gmail.com"
+    assert "which anyone can open" in d.headline
+    assert (
+        diagnose(analyze(_eop(_BESTGUESS, env="b@psrp.oldfriends.example")))
+        .get("control")
+        .fact("freemail")
+        is None
+    )  # type: ignore[union-attr]
