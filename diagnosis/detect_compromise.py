@@ -58,22 +58,32 @@ def _from_domain(analysis: Analysis) -> str | None:
     return analysis.from_addr.domain if analysis.from_addr else None
 
 
-def helo_sign(analysis: Analysis, hop: Hop) -> str | None:
-    """A client name that no real user's mail program announces at an authenticated submission:
-    a workstation's default name, a loopback name from a public address, or the bare From
-    domain from an address without reverse DNS (what bulk-sending tools put there)."""
+def helo_sign(analysis: Analysis, hop: Hop) -> tuple[str, bool] | None:
+    """A client name that no real user's mail program announces at an authenticated submission,
+    and whether it is a strong sign: a workstation's default name (strong), a loopback name from
+    a public address or the bare From domain from an address without reverse DNS (what
+    bulk-sending tools put there; weak: some phone apps announce '[127.0.0.1]')."""
     r = hop.received
     helo = (r.from_helo or "").strip("[]").lower()
     if not helo or not r.by:
         return None
     if _ODD_HELO.match(helo):
-        return f"hop {hop.number}: a client announcing itself as '{r.from_helo}' gave the message to {r.by}"
+        return (
+            f"hop {hop.number}: a client announcing itself as '{r.from_helo}' gave the message to {r.by}",
+            True,
+        )
     if helo in _LOOPBACK_NAMES and _public(r.from_ip):
-        return f"hop {hop.number}: a client at the public address {r.from_ip} announced itself as '{r.from_helo}' (a loopback name)"
+        return (
+            f"hop {hop.number}: a client at the public address {r.from_ip} announced itself as '{r.from_helo}' (a loopback name)",
+            False,
+        )
     dom = _from_domain(analysis)
     no_rdns = not r.from_rdns or r.from_rdns.lower() == "unknown"
     if dom and helo == dom.lower() and no_rdns and _public(r.from_ip):
-        return f"hop {hop.number}: a client with no reverse DNS ({r.from_ip}) announced itself as the bare domain '{r.from_helo}'"
+        return (
+            f"hop {hop.number}: a client with no reverse DNS ({r.from_ip}) announced itself as the bare domain '{r.from_helo}'",
+            False,
+        )
     return None
 
 
@@ -168,9 +178,9 @@ def _submitted(
         own = _own_account(analysis, hop) or foreign
         if not own:
             continue
-        strong = [s for s in (helo_sign(analysis, hop), kit) if s]
-        strong += [reply[0]] if reply and reply[1] else []
-        weak = [reply[0]] if reply and not reply[1] else []
+        signs = [helo_sign(analysis, hop), (kit, True) if kit else None, reply]
+        strong = [s[0] for s in signs if s is not None and s[1]]
+        weak = [s[0] for s in signs if s is not None and not s[1]]
         # a free-mail provider authenticates whoever opened the account: spam from one that
         # was junked is as likely the spammer's own account as a taken-over one
         if outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE) and org(dom) not in FREEMAIL:
@@ -263,8 +273,10 @@ def _esp_name(host: str | None) -> str | None:
 def _esp_account(analysis: Analysis, below: list[Hop], outcome: OutcomeFact) -> Situation | None:
     """A sending service sent it for the From domain with an aligned pass (the domain's own
     account there), the receiver filed it as junk, and the service's own submission line shows
-    the message handed in by a client naming itself in an unrelated organisation. Each is weak
-    alone (legitimate marketing gets junked; agencies send for clients): all three are needed."""
+    the message handed in by a client naming itself as the bare domain of an unrelated
+    organisation (what bulk tools announce; a real application server gives its host name,
+    e.g. GitHub's github-smtp2a-....github.net). Each is weak alone (legitimate marketing gets
+    junked; agencies send for clients): all three are needed."""
     dom = _from_domain(analysis)
     passed = aligned_pass(analysis)
     bh = boundary_hop(analysis)
@@ -279,8 +291,9 @@ def _esp_account(analysis: Analysis, below: list[Hop], outcome: OutcomeFact) -> 
         (
             h
             for h in sg
-            if (helo := (h.received.from_helo or "").lower()).count(".")
+            if (helo := (h.received.from_helo or "").lower().rstrip("."))
             and normalize_ip(helo.strip("[]")) is None
+            and org(helo) == helo
             and not same_org(helo, dom)
             and _esp_name(helo) is None
         ),
@@ -291,7 +304,7 @@ def _esp_account(analysis: Analysis, below: list[Hop], outcome: OutcomeFact) -> 
     ev = [
         f"{passed}: {dom}'s own {esp} account sent it",
         f"{esp}'s own line (hop {handed.number}) shows it handed in by a client calling itself "
-        f"{handed.received.from_helo}, unrelated to {dom}",
+        f"by the bare domain {handed.received.from_helo}, unrelated to {dom}",
         f"the final receiver filed it as {outcome.outcome.value}",
     ]
     return _situation(analysis, handed, ev, org(dom) or dom, f"{esp} account")
@@ -315,8 +328,9 @@ def compromised(analysis: Analysis, outcome: OutcomeFact, is_list: bool) -> Situ
     for hop in below:
         ip = hop.received.from_ip
         user_side = hop in subs or (ip is not None and is_internal_ip(ip))
-        if user_side and (sign := helo_sign(analysis, hop)):
-            ev = [sign] + ([r[0]] if (r := reply_sign(analysis)) and r[1] else [])
+        sign = helo_sign(analysis, hop) if user_side else None
+        if sign is not None and sign[1]:
+            ev = [sign[0]] + ([r[0]] if (r := reply_sign(analysis)) and r[1] else [])
             return _situation(
                 analysis, hop, ev, org(hop.received.by) or hop.received.by or "?", "account"
             )

@@ -216,6 +216,15 @@ def test_an_esp_newsletter_in_the_inbox_or_sent_through_the_api_is_not_compromis
     )
 
 
+_HANDED_APP = "Received: from smtp2a-ext.iad.codehost-infra.example (smtp2a-ext.iad.codehost-infra.example [192.0.2.16]) by ismtpd0004p1iad1.sendgrid.net (SG) with ESMTP id 0gfON7k9QR2bpF5RQDEgnQ for <victim@example.net>; Sun, 19 Mar 2017 06:39:28.869 +0000 (UTC)"
+
+
+def test_an_application_server_handing_notifications_to_its_esp_is_not_compromised() -> None:
+    """A service's own servers (GitHub's github.net hosts for github.com) submit under their
+    host names: junked or not, that is no sign of a taken-over account."""
+    assert "compromised-account" not in _labels(_esp(_HANDED_APP))
+
+
 def test_no_finding_calls_legitimate_shapes_compromised() -> None:
     for msg in (_exchange("From: Sara Example <sara@corp.example>"), _esp(_HANDED_API, dest="I")):
         assert not any("compromised" in f.code for f in findings(analyze(msg)))
@@ -232,4 +241,10 @@ def test_a_gmail_user_with_reply_to_a_work_address_is_not_compromised() -> None:
         "Date: Mon, 4 Mar 2024 11:00:00 +0100",
         "X-Spam-Flag: YES",
     )
+    assert "compromised-account" not in _labels(msg)
+
+
+def test_a_phone_app_announcing_a_loopback_name_alone_is_not_compromised() -> None:
+    """Some phone mail apps say EHLO [127.0.0.1] from wherever they are: one weak sign."""
+    msg = _list_post("[127.0.0.1] (unknown [203.0.113.191])", None)
     assert "compromised-account" not in _labels(msg)
