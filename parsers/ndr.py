@@ -9,6 +9,7 @@ the status reading below is ours.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.message
 import json
@@ -71,6 +72,9 @@ def _dsn_value(block: email.message.Message, name: str) -> str | None:
     if value is None:
         return None
     text = ndr_text.unfold(str(value))
+    if "\x1b$" in text:  # raw ISO-2022-JP (Japanese Domino and Notes write it unlabelled)
+        with contextlib.suppress(UnicodeError, LookupError):
+            text = text.encode("ascii").decode("iso-2022-jp")
     return text.split(";", 1)[1].strip() if ";" in text[:12] else text
 
 
@@ -188,6 +192,9 @@ def _hits(fmt: NdrFormat, text: str) -> tuple[list[TextHit], str | None]:
         ndr_text_other.opensmtpd,
         ndr_text_other.notes,
         ndr_text_other.zoho,
+        ndr_text_other.gmx,
+        ndr_text_other.domino,
+        ndr_text_other.imail,
         ndr_text_other.messaging_server,
     ):
         hits = other(text)

@@ -246,7 +246,10 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             r"(?:User unknown|unknown user|unknown recipient|RecipNotFound|no such user|"
             r"mailbox unavailable|does not exist|Recipient not found|"
             r"not listed in (?:the )?(?:public )?Name (?:&|and) Address Book|"
-            r"\u30c7\u30a3\u30ec\u30af\u30c8\u30ea\u306e\u30ea\u30b9\u30c8\u306b\u3042\u308a\u307e\u305b\u3093)",
+            r"not (?:listed|found) in (?:the )?Domino Directory|Invalid final delivery userid|"
+            # Japanese Notes / Domino: "not in the directory's list", "not found in the directory"
+            r"\u30c7\u30a3\u30ec\u30af\u30c8\u30ea\s*(?:\u306e\u30ea\u30b9\u30c8\u306b\u3042\u308a\u307e\u305b\u3093|"
+            r"\u306b\u306f\u898b\u3064\u304b\u308a\u307e\u305b\u3093))",
             Entry(
                 "The recipient's server says the address does not exist (or the mailbox is "
                 "unavailable).",

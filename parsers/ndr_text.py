@@ -85,7 +85,7 @@ def postfix(text: str) -> list[TextHit]:
     for m in rx.finditer(text):
         rest = m.group("rest")
         said = re.search(
-            r"host\s+(\S+?)\[([^\]]+)\]\s+said:\s*(.*?)(?:\(in reply to (.+?) command\)|$)",
+            r"host\s+(\S+?)\[([^\]]+)\]\s+said:\s*(.*?)(?:\(in\s+reply\s+to\s+(.+?)\s+command\)|$)",
             rest,
             re.S,
         )
@@ -405,6 +405,7 @@ _ORIGINAL_MARKERS = (
     re.compile(r"^Message headers follow\.\s*$", re.M),  # dma
     re.compile(r"^\s*Below is a copy of the original message:\s*$", re.M),  # OpenSMTPD
     re.compile(r"^-+ Returned Message -+\s*$", re.M),  # Lotus Notes
+    re.compile(r"^Original message follows\.\s*$", re.M),  # IMail
     re.compile(
         r"^-+ ?(?:Original message|Original message follows|Returned message) -+\s*$", re.M | re.I
     ),

@@ -1,5 +1,5 @@
-"""Readers for the less common bounce layouts: Mimecast, dma, OpenSMTPD, Lotus Notes, Zoho, Sun /
-Oracle Messaging Server (PMDF). Each returns one ``TextHit`` per failed recipient, like ndr_text's.
+"""Readers for the less common bounce layouts: Mimecast, dma, OpenSMTPD, Lotus Notes, Zoho, GMX /
+mail.com, Sun / Oracle Messaging Server (PMDF), Domino, IMail. Each returns one ``TextHit`` per failed recipient, like ndr_text's.
 """
 
 from __future__ import annotations
@@ -118,3 +118,45 @@ def messaging_server(text: str) -> list[TextHit]:
             )
         )
     return hits
+
+
+def gmx(text: str) -> list[TextHit]:
+    """GMX / mail.com: '"rcpt":' then "SMTP error from remote server after RCPT command:",
+    "host: mx.example.net" and the remote's reply, one paragraph per recipient."""
+    hits = []
+    for m in re.finditer(
+        r'^"?(' + _ADDR + r')"?:\s*\nSMTP error from remote server (?:after|for) ([\w ]+?) '
+        r"command:\s*\n(?:host:\s*([\w.-]+)(?:\s*\[([0-9a-fA-F.:]+)\])?\s*\n)?(.{0,2000}?)(?=\n[ \t]*\n|\Z)",
+        text,
+        re.M | re.S,
+    ):
+        word = m.group(2).strip().upper()
+        stage = {"RCPT": "RCPT TO", "MAIL": "MAIL FROM"}.get(word, word)
+        stage = "end of DATA" if "DATA" in stage else stage
+        hits.append(TextHit(m.group(1), clean_reply(m.group(5)), m.group(3), m.group(4), stage))
+    return hits
+
+
+def domino(text: str) -> list[TextHit]:
+    """HCL / Lotus Domino: "Your message ... was not delivered to:" the address, then "because:"
+    and the reason."""
+    m = re.search(
+        r"was not delivered to:\s*\n\s*<?(" + _ADDR + r")>?\s*\n\s*because:\s*\n\s*(.{1,2000}?)"
+        r"(?=\n[ \t]*\n|\Z)",
+        text,
+        re.S,
+    )
+    return [TextHit(m.group(1), clean_reply(m.group(2)))] if m else []
+
+
+# Ipswitch IMail's one-line reasons ("Invalid final delivery userid: rcpt").
+_IMAIL = re.compile(
+    r"^(Invalid final delivery userid|User mailbox exceeds allowed size|Unknown user|"
+    r"Requested action not taken: mailbox unavailable)\s*:\s*<?(" + _ADDR + r")>?\s*$",
+    re.M | re.I,
+)
+
+
+def imail(text: str) -> list[TextHit]:
+    """Ipswitch IMail: "Invalid final delivery userid: rcpt" (its own reason, no remote reply)."""
+    return [TextHit(m.group(2), clean_reply(m.group(1))) for m in _IMAIL.finditer(text)]

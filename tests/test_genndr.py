@@ -769,3 +769,132 @@ def test_message_too_large_is_resent_smaller_by_the_sender() -> None:
 
     m = lookup("5.2.3", "552 5.2.3 Message size exceeds fixed maximum message size", None, 552)
     assert m.who_acts is WhoActs.SENDER and "smaller" in m.fix
+
+
+GMX = b"""\
+Received: from mout-bounce.gmx.example ([198.51.100.220]) by mx.fabrikam.example with ESMTPS
+ id 0MSt for <clerk@fabrikam.example>; Tue, 3 Mar 2026 18:00:14 +0100
+Date: Tue, 3 Mar 2026 18:00:14 +0100
+From: MAILER-DAEMON@mail.gmx.example
+To: clerk@fabrikam.example
+Subject: Mail delivery failed: returning message to sender
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of
+its recipients. This is a permanent error. The following address
+failed:
+
+"pat@partner.example":
+SMTP error from remote server after RCPT command:
+host: mx.partner.example
+5.1.1 <pat@partner.example>... User Unknown
+
+
+--- The header of the original message is following. ---
+
+From: Clerk <clerk@fabrikam.example>
+To: pat@partner.example
+Subject: Quote
+Date: Tue, 3 Mar 2026 18:00:13 +0100
+
+"""
+
+
+def test_gmx_notice_names_the_remote_host_and_stage() -> None:
+    r = _first(GMX)
+    assert r.address == "pat@partner.example" and r.status == "5.1.1"
+    assert r.remote_mta == "mx.partner.example" and r.smtp_stage == "RCPT TO"
+
+
+def test_postfix_stage_read_when_in_reply_to_is_folded() -> None:
+    raw = DELAYED.replace(
+        b"<pat@contoso.example>: connect to mx.contoso.example[192.0.2.25]:25: Connection\n"
+        b"    timed out",
+        b"<pat@contoso.example>: host mx.contoso.example[192.0.2.25] said:\n"
+        b"    550-5.7.26 Unauthenticated email is not accepted. gsmtp (in reply\n"
+        b"    to end of DATA command)",
+    )
+    r = _first(raw)
+    assert r.smtp_stage == "end of DATA"
+    assert "in reply" not in r.diagnostic
+
+
+DOMINO = """\
+Received: from gw.partner.example (gw.partner.example [192.0.2.1])
+    by mx.fabrikam.example with ESMTP id 0A1 for <clerk@fabrikam.example>;
+    Tue, 3 Mar 2026 10:00:00 +0900 (JST)
+From: Postmaster@partner.example
+To: "Clerk" <clerk@fabrikam.example>
+Subject: DELIVERY FAILURE: Quote
+Date: Tue, 03 Mar 2026 10:03:54 +0900
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="==01"
+
+--==01
+Content-Type: text/plain; charset=ISO-2022-JP
+
+Your message
+
+  Subject: Quote
+
+was not delivered to:
+
+  pat@partner.example
+
+because:
+
+  \u30e6\u30fc\u30b6\u30fc Pat (pat@partner.example) \u306f Domino \u30c7\u30a3\u30ec\u30af\u30c8\u30ea\u306b\u306f\u898b\u3064\u304b\u308a\u307e\u305b\u3093\u3002
+
+
+--==01
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns;mx.partner.example
+
+Final-Recipient: rfc822;pat@partner.example
+Action: failed
+Status: 5.0.0
+Diagnostic-Code: X-Notes; \u30e6\u30fc\u30b6\u30fc Pat (pat@partner.example) \u306f Domino \u30c7\u30a3\u30ec\u30af\u30c8\u30ea
+ \u306b\u306f\u898b\u3064\u304b\u308a\u307e\u305b\u3093\u3002
+
+--==01--
+""".encode("iso-2022-jp")
+
+
+def test_domino_japanese_notice_is_read_as_a_missing_mailbox() -> None:
+    r = _first(DOMINO)
+    assert "Domino" in r.diagnostic and "\\x1b" not in r.diagnostic
+    assert r.meaning is not None and r.meaning.key == "text:user-unknown"
+
+
+IMAIL = b"""\
+Date:     Tue, 3 Mar 2026 23:45:10 -0500
+Message-Id: <0001@mail.partner.example>
+Content-Type: text/plain; charset=us-ascii
+From:     "Postmaster" <postmaster@partner.example>
+To:       <clerk@fabrikam.example>
+Subject:  Undeliverable Mail
+X-Mailer: <SMTP32 v8.12>
+
+Invalid final delivery userid: pat@partner.example
+
+
+Original message follows.
+
+Date: Tue, 3 Mar 2026 23:45:09 -0500
+From: "Clerk" <clerk@fabrikam.example>
+To: <pat@partner.example>
+Subject: Quote
+
+Quote
+"""
+
+
+def test_imail_reason_is_read_with_its_returned_copy() -> None:
+    a = analyze(IMAIL, source_name="t.eml")
+    assert a.ndr is not None and a.ndr.original is not None
+    r = a.ndr.failed[0]
+    assert r.meaning is not None and r.meaning.key == "text:user-unknown"
