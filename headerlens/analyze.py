@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email.header
 import email.utils
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,6 +21,7 @@ from headerlens.model import (
     DKIMSignature,
     HeaderField,
     InputKind,
+    Provenance,
     Received,
     ReceivedSPF,
     Severity,
@@ -117,6 +118,15 @@ def decode_words_checked(value: str) -> tuple[str, Defect | None]:
 def decode_words(value: str) -> str:
     """Decode RFC 2047 encoded words for display; undecodable input is returned unchanged."""
     return decode_words_checked(value)[0]
+
+
+def _return_path(fields: Sequence[HeaderField], provenance: Provenance) -> HeaderField | None:
+    """The Return-Path the final receiver wrote (RFC 5321 §4.4: the delivering MTA adds it), when
+    one is attributed to it. Exchange Online writes its own after the header it received, so the
+    first one in a message may be a copy the sender put in its own header."""
+    return next(
+        (f for f in fields if f.lname == "return-path" and provenance.is_receivers(f.index)), None
+    )
 
 
 def _address(field: HeaderField | None) -> Address | None:
@@ -328,7 +338,7 @@ def analyze(
         vendor_headers=tuple(with_rspamd_actions(vendor)),
         from_addr=from_addr,
         author_domains=author.domains if len(author.domains) > 1 else (),
-        return_path=_address(first.get("return-path")),
+        return_path=_address(_return_path(fields, provenance) or first.get("return-path")),
         subject=subject_text,
         subject_raw=subject.value if subject else None,
         message_id=first["message-id"].value if "message-id" in first else None,

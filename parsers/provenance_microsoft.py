@@ -126,9 +126,10 @@ def receiver_appended(
 
 # What Exchange Online (and Outlook.com's consumer service) writes after the header it received,
 # closed by its X-IncomingHeaderCount: X-Message-Delivery (its SCL), X-Message-Info, X-SID-PRA...
+# and the Return-Path of the envelope it accepted, written after that header
 _MS_APPENDED = re.compile(
-    r"^x-(?:ms-|microsoft-|forefront-|eop|sid-|incomingheadercount$|message-delivery$"
-    r"|message-info$|sender-ip$)"
+    r"^(?:x-(?:ms-|microsoft-|forefront-|eop|sid-|incomingheadercount$|message-delivery$"
+    r"|message-info$|sender-ip$)|return-path$)"
 )
 
 
