@@ -219,30 +219,45 @@ def _scripted(analysis: Analysis, below: list[Hop]) -> Situation | None:
     return _situation(analysis, pickup, ev, org(host) or host, "website or hosting account")
 
 
+_M365_AUTH = re.compile(r"^\s*(?:internal|authenticated)\b", re.IGNORECASE)
+
+
+def _exchange_submission(analysis: Analysis) -> str | None:
+    """Evidence, in the sending side's own fields, that a signed-in mailbox user handed the
+    message to Exchange: X-Originating-IP with the client's public address (webmail, phone,
+    Outlook), or Microsoft 365's AuthAs Internal/Authenticated of the sending tenant (only with
+    an aligned pass: then that tenant is the From domain's own)."""
+    for f in fields(analysis, "x-originating-ip"):
+        ip = normalize_ip(f.value.strip().strip("[]"))
+        if ip is not None and _public(ip) and not by_receiver(analysis, f.index):
+            return f"X-Originating-IP: {ip} — a mail client at that address gave it to the sending organisation's Exchange"
+    if aligned_pass(analysis) is None:
+        return None
+    for f in fields(
+        analysis, "x-ms-exchange-crosstenant-authas", "x-ms-exchange-organization-authas"
+    ):
+        if _M365_AUTH.match(f.value) and not by_receiver(analysis, f.index):
+            return f"{f.name}: {f.value.strip()} — a signed-in user of the sending Microsoft 365 tenant submitted it"
+    return None
+
+
 def _exchange_client(analysis: Analysis, below: list[Hop]) -> Situation | None:
-    """A mail client (webmail, phone) gave the message to the sending organisation's Exchange
-    server: Exchange writes X-Originating-IP with the client's public address. With replies
-    sent to a free-mail mailbox or a workstation name, the mailbox was probably taken over."""
-    written = next(iter(fields(analysis, "x-originating-ip")), None)
-    ip = normalize_ip(written.value.strip().strip("[]")) if written is not None else None
+    """A mailbox user's submission to the sending organisation's Exchange or Microsoft 365 with
+    replies sent to a free-mail mailbox or a spam kit's mailer: the mailbox was probably taken
+    over."""
     dom = _from_domain(analysis)
-    if written is None or ip is None or not _public(ip) or org(dom) in FREEMAIL:
+    submitted = _exchange_submission(analysis)
+    if submitted is None or org(dom) in FREEMAIL:
         return None
     reply = reply_sign(analysis)
     signs = [s for s in (kit_mailer(analysis), reply[0] if reply and reply[1] else None) if s]
-    if by_receiver(analysis, written.index) or not signs:
-        return None
     # the newest line the sending side wrote names its server; with none, the server is the
     # client the receiver met (its own name for itself, a claim)
     hop = below[-1] if below else boundary_hop(analysis)
-    if hop is None:
+    if hop is None or not signs:
         return None
     server = hop.received.by if below else hop.received.from_helo
-    ev = [
-        f"X-Originating-IP: {ip} — a mail client at that address gave the message to "
-        f"the sending organisation's Exchange server ({server or 'unnamed'})",
-        *signs,
-    ]
+    ev = [f"{submitted} ({server or 'unnamed server'})", *signs]
     party = (org(dom) if dom else None) or org(server) or server or "the sending organisation"
     return _situation(analysis, hop, ev, party, "mailbox")
 

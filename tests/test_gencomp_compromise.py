@@ -248,3 +248,38 @@ def test_a_phone_app_announcing_a_loopback_name_alone_is_not_compromised() -> No
     """Some phone mail apps say EHLO [127.0.0.1] from wherever they are: one weak sign."""
     msg = _list_post("[127.0.0.1] (unknown [203.0.113.191])", None)
     assert "compromised-account" not in _labels(msg)
+
+
+def _m365(ar: str, *own: str) -> bytes:
+    """A Microsoft 365 tenant's signed-in user sends to a Postfix receiver that checked it."""
+    return _msg(
+        f"Authentication-Results: mx.example.net; {ar}",
+        "Received: from NAM12-BN8-obe.outbound.protection.outlook.com (mail-bn8nam12on2100.outbound.protection.outlook.com [40.107.237.100]) by mx.example.net (Postfix) with ESMTPS id 4AB12 for <b@example.net>; Mon, 4 Mar 2024 10:00:03 +0000 (UTC)",
+        "Received: from SA1PR01MB1.namprd01.prod.outlook.com (2603:10b6:806:1::1) by BN8PR01MB2.namprd01.prod.outlook.com (2603:10b6:408:2::2) with Microsoft SMTP Server id 15.20.7362.20; Mon, 4 Mar 2024 10:00:01 +0000",
+        "From: Finance <ap@firm.example>",
+        "To: b@example.net",
+        "Subject: Invoice payment update",
+        "Date: Mon, 4 Mar 2024 10:00:00 +0000",
+        *own,
+        "X-MS-Exchange-CrossTenant-AuthSource: SA1PR01MB1.namprd01.prod.outlook.com",
+        "X-MS-Exchange-CrossTenant-AuthAs: Internal",
+    )
+
+
+_M365_PASS = "dkim=pass header.d=firm.example; spf=pass smtp.mailfrom=firm.example; dmarc=pass header.from=firm.example"
+
+
+def test_a_signed_in_microsoft_365_user_with_replies_to_free_mail_is_a_sign() -> None:
+    d = diagnose(analyze(_m365(_M365_PASS, "Reply-To: <ap.firm.example@gmail.com>")))
+    comp = d.get("compromised-account")
+    assert comp is not None and comp.fact("party") == "firm.example"
+    assert any("AuthAs: Internal" in e for e in comp.evidence)
+    assert comp.fact("passed")
+
+
+def test_ordinary_microsoft_365_mail_or_an_unaligned_one_is_not_compromised() -> None:
+    assert "compromised-account" not in _labels(_m365(_M365_PASS))
+    unaligned = "dkim=pass header.d=other.onmicrosoft.com; spf=pass smtp.mailfrom=other.onmicrosoft.com; dmarc=none header.from=firm.example"
+    assert "compromised-account" not in _labels(
+        _m365(unaligned, "Reply-To: <ap.firm.example@gmail.com>")
+    )
