@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from headerlens.diagnosis.inputs import envelope, same_org, stamp, stamps
+from headerlens.diagnosis.inputs import envelope, org, same_org, stamp, stamps
 from headerlens.model import Analysis
 from headerlens.model.verdicts import DkimResult, DmarcResult
 from headerlens.model.verification import Verification
@@ -120,3 +120,27 @@ def enforced_dmarc_fail(analysis: Analysis, verification: Verification | None) -
     the message."""
     failed = dmarc_failed(analysis, verification)
     return failed and policy(analysis, verification) in ("reject", "quarantine")
+
+
+def unaligned_only(analysis: Analysis, verification: Verification | None) -> tuple[str, str] | None:
+    """(From domain, the domains that passed) when SPF or DKIM passed only for other domains
+    (a sending service's own identity: amazonses.com, sendgrid.net) and the From domain has no
+    DMARC verdict that decides: nothing authenticated the From domain itself."""
+    dom = from_domain(analysis)
+    d = stamp(analysis, "dmarc")
+    decided = (
+        verification is not None
+        and verification.dmarc is not None
+        and verification.dmarc.result in (DmarcResult.PASS, DmarcResult.FAIL)
+    )
+    if not dom or aligned_pass(analysis) or (d is not None and d.value != "none") or decided:
+        return None
+    passed = {
+        org(
+            s.result.prop("header.d") or s.result.prop("header.i") or s.result.prop("smtp.mailfrom")
+        )
+        for s in stamps(analysis, "spf") + stamps(analysis, "dkim")
+        if s.value == "pass"
+    }
+    names = sorted(p for p in passed if p and not same_org(p, dom))
+    return (dom, " and ".join(names)) if names else None

@@ -112,7 +112,13 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     situations.sort(key=lambda s: LABELS.index(s.label))
     final = tuple(situations)
     stamped = tuple(f"{s.result.method}={s.value}" for s in final_stamps(analysis))
-    return Diagnosis(final, gaps, note, out, wording.headline(final, out, stamped))
+    return Diagnosis(
+        final,
+        gaps,
+        note,
+        out,
+        wording.headline(final, out, stamped, auth_state.unaligned_only(analysis, verification)),
+    )
 
 
 def complaint(fb: Feedback) -> Complaint:

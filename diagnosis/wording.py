@@ -155,7 +155,7 @@ def title(s: Situation) -> str:
     if s.fact("dmarc") == "no-record":
         return "Nothing is wrong with authentication or the delivery path: an identifier of the From domain passed and Microsoft's implicit check passed (dmarc=bestguesspass, compauth=pass). The From domain publishes no DMARC policy, so nothing would stop a forgery of it elsewhere."
     if free := s.fact("freemail"):
-        return f"Nothing is wrong with authentication or the delivery path: the message really came from a {free} account. That proves only who holds the account, which anyone can open, not that the sender is who the display name or the text claims."
+        return f"Nothing is wrong with authentication or the delivery path: the message really came from an account at {free}. That proves only who holds the account, which anyone can open, not that the sender is who the display name or the text claims."
     return "Nothing is wrong with authentication or the delivery path."
 
 
@@ -302,7 +302,10 @@ def _auth_cause(stamped: tuple[str, ...], junk: bool) -> str:
 
 
 def headline(
-    situations: tuple[Situation, ...], outcome: OutcomeFact, stamped: tuple[str, ...] = ()
+    situations: tuple[Situation, ...],
+    outcome: OutcomeFact,
+    stamped: tuple[str, ...] = (),
+    unaligned: tuple[str, str] | None = None,
 ) -> str:
     """One sentence, causes first: the main situation, then what the receiver did."""
     # a re-send inside the receiving organisation after its checks explains nothing
@@ -367,7 +370,7 @@ def headline(
     elif "control" in by:
         cause = "Authentication and the delivery path are in order"
         if free := by["control"].fact("freemail"):
-            cause += f" (it came from a {free} account, which anyone can open)"
+            cause += f" (it came from an account at {free}, which anyone can open)"
         if by["control"].fact("dmarc") == "no-record":
             cause += (
                 " (the From domain publishes no DMARC policy; Microsoft's implicit check passed)"
@@ -378,6 +381,8 @@ def headline(
         cause = "An allow-list entry of the recipient overrode the spam filter"
     elif by or any(v.split("=", 1)[-1] in _FAILED for v in stamped):
         cause = _auth_cause(stamped, outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE))
+    elif unaligned is not None:  # (From domain, the domains that passed instead)
+        cause = f"Nothing authenticated {unaligned[0]} itself: only {unaligned[1]} passed (a sending service's own identity, not aligned with it), and {unaligned[0]} publishes no DMARC policy"
     else:
         cause = "No particular situation was recognised"
     parts = [cause]

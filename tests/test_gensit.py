@@ -282,6 +282,27 @@ def test_a_control_from_a_free_mail_account_says_what_authentication_proves() ->
     d = diagnose(analyze(raw))
     ctl = d.get("control")
     assert ctl is not None and ctl.fact("freemail") == "gmail.com"
-    assert "which anyone can open" in d.headline
+    assert "an account at gmail.com, which anyone can open" in d.headline
     other = diagnose(analyze(_eop(_BESTGUESS, env="b@psrp.oldfriends.example"))).get("control")
     assert other is not None and other.fact("freemail") is None
+
+
+def test_only_a_sending_services_own_identity_passing_is_said_in_the_headline() -> None:
+    """SES's own SPF and DKIM pass, the From domain has no DMARC record: nothing authenticated
+    the From domain itself, which the headline says instead of 'no particular situation'."""
+    ar = "spf=pass (sender IP is 203.0.113.12) smtp.mailfrom=eu-central-1.mailsvc.example; dkim=pass (signature was verified) header.d=mailsvc.example;dmarc=none action=none header.from=smallclub.example;"
+    raw = _msg(
+        f"Authentication-Results: {ar}",
+        "Received: from b224-12.smtp-out.mailsvc.example (203.0.113.12) by MW2NAM12FT067.mail.protection.outlook.com (10.13.181.33) with Microsoft SMTP Server id 15.20.6 via Frontend Transport; Sun, 30 Jul 2023 23:57:36 +0000",
+        "From: Exchange <noreply@smallclub.example>",
+        "To: victim@example.net",
+        "Subject: withdrawal",
+        "Date: Sun, 30 Jul 2023 23:57:35 +0000",
+        "Return-Path: 0107@eu-central-1.mailsvc.example",
+    )
+    d = diagnose(analyze(raw))
+    assert d.headline.startswith(
+        "Nothing authenticated smallclub.example itself: only mailsvc.example passed"
+    )
+    aligned = raw.replace(b"header.d=mailsvc.example", b"header.d=smallclub.example")
+    assert "Nothing authenticated" not in diagnose(analyze(aligned)).headline
