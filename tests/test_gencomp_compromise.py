@@ -283,3 +283,16 @@ def test_ordinary_microsoft_365_mail_or_an_unaligned_one_is_not_compromised() ->
     assert "compromised-account" not in _labels(
         _m365(unaligned, "Reply-To: <ap.firm.example@gmail.com>")
     )
+
+
+def test_a_reply_to_at_a_partner_organisation_alone_is_not_compromised() -> None:
+    msg = _msg(
+        "Received: from mail.corp.example (mail.corp.example [198.51.100.9]) by mx.example.net (Postfix) with ESMTPS id 4AB12; Mon, 4 Mar 2024 10:00:03 +0000 (UTC)",
+        "Received: from laptop.corp.example (dyn-5.isp.example [203.0.113.5]) by mail.corp.example (Postfix) with ESMTPSA id 77; Mon, 4 Mar 2024 10:00:01 +0000 (UTC)",
+        "From: Ann <ann@corp.example>",
+        "Reply-To: projects@partner.example",
+        "To: b@example.net",
+        "Subject: joint project",
+        "Date: Mon, 4 Mar 2024 10:00:00 +0000",
+    )
+    assert "compromised-account" not in _labels(msg)
