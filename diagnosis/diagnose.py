@@ -112,13 +112,10 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     situations.sort(key=lambda s: LABELS.index(s.label))
     final = tuple(situations)
     stamped = tuple(f"{s.result.method}={s.value}" for s in final_stamps(analysis))
-    return Diagnosis(
-        final,
-        gaps,
-        note,
-        out,
-        wording.headline(final, out, stamped, auth_state.unaligned_only(analysis, verification)),
-    )
+    line = wording.headline(final, out, stamped, auth_state.unaligned_only(analysis, verification))
+    if analysis.copy_kind == "returned":
+        line = wording.returned_copy_headline(final, line, stamped)
+    return Diagnosis(final, gaps, note, out, line)
 
 
 def complaint(fb: Feedback) -> Complaint:

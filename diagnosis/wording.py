@@ -435,3 +435,30 @@ def complaint_fix(c: Complaint) -> str:
         f"{c.source or 'the source'} sent the reported message: a mailing nobody asked for, a "
         "taken-over account or a compromised host."
     )
+
+
+# Headline causes that speak of the final receiver's verdicts: a bounce's returned copy has none.
+_RECEIVER_CAUSES = (
+    "Nothing authenticated the sender",
+    "The final receiver",
+    "No authentication failure",
+    "No particular situation",
+    "Authentication passed the receiver",
+)
+
+
+def returned_copy_headline(
+    situations: tuple[Situation, ...], line: str, stamped: tuple[str, ...]
+) -> str:
+    """A bounce's returned copy stops before the server that refused it: what it carries was
+    written on the sender's side, so a headline about "the final receiver" would mislead."""
+    if situations and not line.startswith(_RECEIVER_CAUSES):
+        return line  # a situation of the copy itself (a spoof, a forward…) leads
+    own = f" (the sending side stamped {', '.join(stamped)})" if stamped else ""
+    first = (
+        "The returned copy as the sending side passed it on: the server that refused it added "
+        f"no verdict of its own{own}"
+    )
+    # keep what else the headline said (a delay on the way), not where a "receiver" filed it
+    rest = [p for p in line.rstrip(".").split("; ")[1:] if not p.endswith(tuple(_WHERE.values()))]
+    return "; ".join([first, *rest]) + "."

@@ -386,7 +386,7 @@ def _complaint(
         now=now,
         nested=True,
     )
-    return replace(feedback, original=inner)
+    return replace(feedback, original=replace(inner, copy_kind="reported"))
 
 
 def _non_delivery(
@@ -425,7 +425,7 @@ def _non_delivery(
         now=now,
         nested=True,
     )
-    return replace(ndr, original=inner)
+    return replace(ndr, original=replace(inner, copy_kind="returned"))
 
 
 FUTURE_SLACK = timedelta(minutes=15)  # clock drift tolerated before a timestamp is "future"

@@ -898,3 +898,12 @@ def test_imail_reason_is_read_with_its_returned_copy() -> None:
     assert a.ndr is not None and a.ndr.original is not None
     r = a.ndr.failed[0]
     assert r.meaning is not None and r.meaning.key == "text:user-unknown"
+
+
+def test_returned_copy_headline_does_not_speak_of_a_final_receiver() -> None:
+    a = analyze(EXO_SPAM, source_name="t.eml")
+    assert a.ndr is not None and a.ndr.original is not None
+    assert a.ndr.original.copy_kind == "returned"
+    line = diagnose(a.ndr.original).headline
+    assert line.startswith("The returned copy as the sending side passed it on")
+    assert "final receiver" not in line

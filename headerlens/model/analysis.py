@@ -56,6 +56,9 @@ class Analysis:
     defects: tuple[Defect, ...] = ()
     ndr: NonDelivery | None = None  # set when the message is a non-delivery report
     feedback: Feedback | None = None  # set when it is a complaint / feedback report (ARF)
+    # "returned" for a bounce's copy of the original (it stops before the server that refused
+    # it), "reported" for a complaint's copy of the reported message; None for a message itself
+    copy_kind: str | None = None
     provenance: Provenance = _UNATTRIBUTED  # who wrote each header field
 
     def defect(self, code: Code) -> Defect | None:
