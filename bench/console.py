@@ -64,6 +64,9 @@ def make_hops(path: Path, hops: int = 300) -> Path:
 
 async def _measure(file: str, port: int) -> dict[str, float | int | bool | None]:
     t_import0 = time.perf_counter()
+    from headerlens.tui.startup import pause_collector
+
+    pause_collector()  # as `headerlens FILE` does (cli.run_console); the app resumes it
     from headerlens.dnsclient.options import VerifyOptions
     from headerlens.tui.analysis import AnalysisScreen
     from headerlens.tui.app import HeaderlensApp

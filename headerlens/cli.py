@@ -207,6 +207,16 @@ def _reopen_tty_for_keyboard() -> bool:
 
 def run_console(argv: Sequence[str], stdout: TextIO) -> int:
     """``headerlens [FILE]``: open the console on FILE, on stdin, or on the paste screen."""
+    from headerlens.tui.startup import pause_collector, resume_collector
+
+    pause_collector()  # until the console's first frame (tui/startup.py)
+    try:
+        return _console(argv)
+    finally:
+        resume_collector()  # if the console ended before its first frame
+
+
+def _console(argv: Sequence[str]) -> int:
     from headerlens.source import InputError, LoadedInput, load
 
     parser = _console_parser()

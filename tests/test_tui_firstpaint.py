@@ -4,19 +4,23 @@ a bare Textual app)."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
 from rich.text import Text
 from textual.widgets import DataTable, OptionList, Static, TabbedContent
 
 import headerlens.tui.app as app_module
+from headerlens import cli
 from headerlens.diagnosis import diagnose
 from headerlens.dnsclient.options import VerifyOptions
 from headerlens.model import Analysis
 from headerlens.model.verification import Verification
+from headerlens.tui import startup
 from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.app import HeaderlensApp
 from headerlens.tui.authpanel import auth_text
@@ -261,3 +265,59 @@ def test_the_first_frame_loads_only_what_it_shows() -> None:
         "textual.widgets._data_table",
     )
     assert [m for m in late if m in loaded] == []
+
+
+class _Collector(HeaderlensApp):
+    """Notes whether the garbage collector ran while the first frame was drawn."""
+
+    CSS_PATH = str(Path(app_module.__file__).parent / "headerlens.tcss")
+    collecting_at_first_frame: bool | None = None
+
+    def _display(self, screen: object, renderable: object) -> None:
+        super()._display(screen, renderable)  # type: ignore[arg-type]
+        if self.collecting_at_first_frame is None and renderable is not None:
+            self.collecting_at_first_frame = gc.isenabled()
+
+
+async def test_the_collector_waits_for_the_first_frame() -> None:
+    # `headerlens FILE` pauses the collector for its start-up; the console resumes it once the
+    # first frame is drawn, freezing what start-up made (later passes skip it).
+    frozen = gc.get_freeze_count()
+    startup.pause_collector()
+    try:
+        app = _Collector(str(EOP), verify_options=VerifyOptions(offline=True))
+        async with app.run_test(size=SIZE) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.collecting_at_first_frame is False
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
+        startup.resume_collector()
+        gc.enable()
+
+
+def test_only_a_paused_collector_is_resumed() -> None:
+    # Tests and programs that embed the console keep their collector as it is.
+    gc.disable()
+    try:
+        startup.resume_collector()
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+
+
+def test_the_console_command_pauses_the_collector_until_it_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[bool] = []
+    monkeypatch.setattr(HeaderlensApp, "run", lambda self: seen.append(gc.isenabled()))
+    frozen = gc.get_freeze_count()
+    try:
+        assert cli.main([str(EOP)]) == 0
+        assert seen == [False]  # the console started with the collector paused
+        assert gc.isenabled() and gc.get_freeze_count() > frozen  # and it runs again after
+    finally:
+        gc.unfreeze()
+        gc.enable()

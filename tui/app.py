@@ -20,6 +20,7 @@ from headerlens.textsafe import inert
 from headerlens.tui.analysis import AnalysisScreen
 from headerlens.tui.messages import CheckDomain, OpenText
 from headerlens.tui.paste import PasteScreen
+from headerlens.tui.startup import resume_collector
 from headerlens.tui.theme import VARIABLES, use_roles
 
 if TYPE_CHECKING:  # the DNS code is imported where used: the checks start after the first frame
@@ -102,6 +103,8 @@ class HeaderlensApp(App[None]):
         return variables
 
     def on_mount(self) -> None:
+        # Runs after the first screen's first frame (a callback goes to the screen then shown).
+        self.call_after_refresh(resume_collector)
         if self._loaded is not None:
             self.open_loaded(self._loaded)
             return
