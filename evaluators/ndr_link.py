@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from headerlens.diagnosis.inputs import boundary_hop, confirmed_rdns
 from headerlens.evaluators.orgdomain import psl_org_domain
 from headerlens.model import Analysis, FailedRecipient, NonDelivery, WhoActs
 from headerlens.model.codes import Code
 from headerlens.model.ndr import NdrLink
-from headerlens.model.verdicts import DkimResult
+from headerlens.model.verdicts import DkimResult, DmarcResult
 from headerlens.model.verification import Verification, VerifyMode
 
 _AUTH_CHECKS = frozenset({"dmarc", "auth", "spf"})
@@ -23,6 +24,9 @@ _IP_CHECKS = frozenset({"ip", "ptr"})
 _SPECIFIC_SPF = frozenset(
     {Code.SPF_GATEWAY_BYPASSED, Code.SPF_SERVICE_NOT_INCLUDED, Code.SPF_TOO_MANY_LOOKUPS}
 )
+
+# ... of which these authorise a server or service in the sender's SPF record.
+_AUTHORISING = frozenset({Code.SPF_SERVICE_NOT_INCLUDED})
 
 
 def _org(name: str | None) -> str:
@@ -114,8 +118,31 @@ def _checked(v: Verification, ip: str | None) -> tuple[str, bool, str]:
     return "; ".join(parts), aligned_dkim, dmarc_word
 
 
+def vouched(analysis: Analysis, bounce: Verification | None) -> bool:
+    """Something ties the bounce to the server it names as its reporter: it never came in from
+    outside (the organisation's own server wrote it), the receiver confirmed the reverse DNS of
+    the server that handed it over in the reporter's organisation, or the bounce's own SPF,
+    DKIM or DMARC passes for that organisation. Otherwise its text, the IP it quotes included,
+    is whatever its sender wrote."""
+    hop = boundary_hop(analysis)
+    if hop is None:
+        return True
+    ndr = analysis.ndr
+    sender = analysis.from_addr.domain if analysis.from_addr else None
+    orgs = {_org(n) for n in (ndr.reporting_mta if ndr else None, sender) if n}
+    if (rdns := confirmed_rdns(hop)) and _org(rdns) in orgs:
+        return True
+    if bounce is None:
+        return False
+    if bounce.dmarc is not None and bounce.dmarc.result is DmarcResult.PASS:
+        return True
+    if bounce.spf is not None and bounce.spf.verdict.value == "pass":
+        return _org(bounce.spf.domain) in orgs
+    return any(d.passed and _org(d.domain) in orgs for d in bounce.dkim)
+
+
 def _auth_link(
-    r: FailedRecipient, ndr: NonDelivery, original: Analysis, v: Verification
+    r: FailedRecipient, ndr: NonDelivery, original: Analysis, v: Verification, vouched: bool
 ) -> tuple[str, str, WhoActs, str]:
     ip = _sending_ip(ndr)
     checked, aligned_dkim, dmarc = _checked(v, ip)
@@ -158,8 +185,17 @@ def _auth_link(
     fixes = []
     # The original's own SPF finding knows more (a bypassed gateway, a missing include).
     # (A situation such as "spoof" may have cleared the finding's fix: its title still says it.)
-    spf_advice = next((f.fix or f.title for f in v.findings if f.code in _SPECIFIC_SPF), None)
-    if spf_bad and spf_advice:
+    specific = next((f for f in v.findings if f.code in _SPECIFIC_SPF), None)
+    spf_advice = specific.fix or specific.title if specific is not None else None
+    if spf_bad and not vouched and (specific is None or specific.code in _AUTHORISING):
+        # the IP or service would be the bounce's author's words: authorising it in the
+        # sender's SPF is what a forged bounce asks for
+        fixes.append(
+            f"first check the original was really sent (message trace): nothing ties this bounce "
+            f"to {reporter}, so the refusal and the IP it quotes may be forged; change no SPF "
+            "record on its word"
+        )
+    elif spf_bad and spf_advice:
         lower = spf_advice[1:2].islower()  # "Set the…" → "set the…", "SPF for…" stays
         fixes.append(
             (spf_advice[:1].lower() if lower else spf_advice[:1]) + spf_advice[1:].rstrip(".")
@@ -184,7 +220,10 @@ def _auth_link(
 
 
 def links(
-    analysis: Analysis, original: Verification | None, checked_at: datetime
+    analysis: Analysis,
+    original: Verification | None,
+    checked_at: datetime,
+    bounce: Verification | None = None,
 ) -> tuple[NdrLink, ...]:
     """Each refused recipient's code tied to the original's re-verified check that explains it."""
     ndr = analysis.ndr
@@ -202,7 +241,9 @@ def links(
         if about in _AUTH_CHECKS:
             if ndr.original is None or original is None or original.mode is VerifyMode.OFFLINE:
                 continue  # nothing was re-checked: the catalogue's explanation stands alone
-            checked, why, who, fix = _auth_link(r, ndr, ndr.original, original)
+            checked, why, who, fix = _auth_link(
+                r, ndr, ndr.original, original, vouched(analysis, bounce)
+            )
             out.append(NdrLink(r.address, status, about, checked, why, who, fix, caveat))
         elif about in _IP_CHECKS and r.sending_ip:
             checked = ""

@@ -267,7 +267,7 @@ async def verify_stream(
         pending=(),
         dns_log=resolver.log,
         elapsed_ms=elapsed,
-        ndr_links=links(analysis, current.original, now),
+        ndr_links=links(analysis, current.original, now, bounce=current),
     )
     yield replace(current, findings=build_findings(analysis, current))
 
