@@ -325,7 +325,10 @@ def _esp_account(analysis: Analysis, below: list[Hop], outcome: OutcomeFact) -> 
         f"by the bare domain {handed.received.from_helo}, unrelated to {dom}",
         f"the final receiver filed it as {outcome.outcome.value}",
     ]
-    return _situation(analysis, handed, ev, org(dom) or dom, f"{esp} account")
+    found = _situation(analysis, handed, ev, org(dom) or dom, f"{esp} account")
+    return Situation(
+        found.label, found.hop_number, found.evidence, (*found.facts, ("service", esp))
+    )
 
 
 def compromised(analysis: Analysis, outcome: OutcomeFact, is_list: bool) -> Situation | None:

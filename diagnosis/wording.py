@@ -205,7 +205,8 @@ def fix(s: Situation) -> str:
     if label == "compromised-account":
         party, what = s.fact("party") or "the sending organisation", _what(s)
         site = " and the uploaded script removed" if "website" in what else ""
-        return f"Report it to {party} (its postmaster or abuse address): the {what} must be secured (password reset, sessions revoked, outbound queue cleaned{site}). Nothing to fix in DNS: SPF, DKIM and DMARC cannot stop mail sent through the real account."
+        desk = f" and to {s.fact('service')}'s abuse desk" if s.fact("service") else ""
+        return f"Report it to {party} (its postmaster or abuse address){desk}: the {what} must be secured (password reset, sessions revoked, outbound queue cleaned{site}). Nothing to fix in DNS: SPF, DKIM and DMARC cannot stop mail sent through the real account."
     if label == "delay":
         return f"Look at {s.fact('host') or 'that server'}'s queue, greylisting or content scanning at that time."
     if label == "forged-received":

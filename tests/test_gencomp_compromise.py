@@ -206,6 +206,7 @@ def test_phish_through_a_real_organisations_sendgrid_account() -> None:
     assert comp.fact("passed")  # the aligned pass that its own account earned
     assert "Authentication passed" in title(comp)
     assert "SendGrid" in (comp.fact("what") or "")
+    assert "SendGrid's abuse desk" in fix(comp)
 
 
 def test_an_esp_newsletter_in_the_inbox_or_sent_through_the_api_is_not_compromised() -> None:
