@@ -129,7 +129,16 @@ def complaint(fb: Feedback) -> Complaint:
         for f in (original.headers if original else ())
         if f.lname == "x-hmxmroriginalrecipient"
     )
+    labels = diagnose(original).labels() if original is not None else ()
+    relayed_by = (
+        "mailing list"
+        if "mailing-list" in labels or "google-groups" in labels
+        else "forwarder"
+        if "forward-srs" in labels or "forward-nosrs" in labels
+        else None
+    )
     return Complaint(
+        relayed_by=relayed_by,
         format=fb.format.value,
         feedback_type=fb.feedback_type,
         reporter=fb.reporter,

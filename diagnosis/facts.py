@@ -114,6 +114,7 @@ class Complaint:
     auth_failure: str | None = None  # RFC 6591: which check failed (dmarc, spf, dkim)
     author: str | None = None  # the reported message's From address
     complainants: tuple[str, ...] = ()  # Original-Rcpt-To / the JMRP complainant
+    relayed_by: str | None = None  # the reported copy's own story: "mailing list", "forwarder"
 
 
 @dataclass(frozen=True, slots=True)

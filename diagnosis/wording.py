@@ -422,6 +422,12 @@ def complaint_headline(c: Complaint) -> str:
 
 def complaint_fix(c: Complaint) -> str:
     """What the recipient of the report (the sender's abuse or postmaster desk) can do."""
+    if (c.feedback_type == "auth-failure" or c.auth_failure) and c.relayed_by:
+        return (
+            f"The reported copy was re-sent by a {c.relayed_by}, which broke "
+            f"{c.auth_failure or 'its authentication'}: nothing to fix in the author's DNS; the "
+            f"fix is at the {c.relayed_by} (rewrite From or keep the DKIM signature intact, add ARC)."
+        )
     if c.feedback_type == "auth-failure" or c.auth_failure:
         return (
             f"If {c.author or 'the reported message'} was sent by you, make it pass "

@@ -907,3 +907,18 @@ def test_returned_copy_headline_does_not_speak_of_a_final_receiver() -> None:
     line = diagnose(a.ndr.original).headline
     assert line.startswith("The returned copy as the sending side passed it on")
     assert "final receiver" not in line
+
+
+LIST_COPY = DMARC_FAILURE.replace(
+    b"Message-ID: <offer-77@fabrikam.example>\n",
+    b"Message-ID: <offer-77@fabrikam.example>\nList-Id: <news.lists.example-isp.example>\n"
+    b"List-Post: <mailto:news@lists.example-isp.example>\nPrecedence: list\n",
+)
+
+
+def test_failure_report_about_a_list_copy_puts_the_fix_at_the_list() -> None:
+    from headerlens.diagnosis.findings import reconcile
+
+    d = diagnose(analyze(LIST_COPY, source_name="t.eml"))
+    assert d.complaint is not None and d.complaint.relayed_by == "mailing list"
+    assert "fix is at the mailing list" in reconcile((), d)[0].fix
