@@ -203,7 +203,7 @@ def client_inside(hop: Hop, org: str | None, domain_of: Callable[[str], str | No
     """Why the client of ``hop`` is inside the receiving organisation, from what the receiver
     wrote; None when nothing it wrote says so (the HELO name never does)."""
     r = hop.received
-    if r.from_ip is None and r.from_rdns is None and r.from_helo is None:
+    if not _names_client(hop):
         return "the line names no client: a hand-off inside the receiving host"
     proto = (r.with_protocol or "").upper()
     if proto.startswith(("POP", "IMAP")) or _RETRIEVAL.search(r.raw):
@@ -226,6 +226,38 @@ def client_inside(hop: Hop, org: str | None, domain_of: Callable[[str], str | No
         name = r.from_rdns or ""
         if domain_of(name) == org:
             return f"the receiver confirmed the client's reverse DNS ({name}) inside {org}"
+    return None
+
+
+def _names_client(hop: Hop) -> bool:
+    r = hop.received
+    return r.from_ip is not None or r.from_rdns is not None or r.from_helo is not None
+
+
+def _host(name: str | None) -> str | None:
+    """A ``by`` host name, lower case, without the root dot; None for an address or no name."""
+    host = (name or "").lower().rstrip(".")
+    return host if "." in host and normalize_ip(host.strip("[]")) is None else None
+
+
+def _walk(
+    hops: Sequence[Hop], org: str | None, domain_of: Callable[[str], str | None]
+) -> Hop | None:
+    """The newest hop whose client is outside the receiving organisation, walking down from the
+    newest hop. A line that names no client (a local hand-off or submission) ends the walk when
+    the next older line was not written by the same host: only that host's own lines continue
+    the receiver's trace below it, anything else was handed in with the message (a sender's
+    forged "from <an authorised IP> by <any host>" would otherwise become the entry)."""
+    newest_first = list(reversed(hops))
+    for hop, older in zip(newest_first, [*newest_first[1:], None], strict=True):
+        why = client_inside(hop, org, domain_of)
+        if why is None:
+            return hop
+        if _names_client(hop) or older is None or not _names_client(older):
+            continue
+        host = _host(hop.received.by)
+        if host and _host(older.received.by) != host:
+            return hop
     return None
 
 
@@ -389,7 +421,7 @@ def find_boundary(
     if not hops:
         return None, defects
     org = receiver_org(hops, domain_of)
-    walk = next((h for h in reversed(hops) if client_inside(h, org, domain_of) is None), None)
+    walk = _walk(hops, org, domain_of)
     if walk is None:
         defects.append(
             Defect(
@@ -414,6 +446,13 @@ def find_boundary(
         "internal by what its receiver wrote (a HELO name is the client's claim and does not "
         "count)."
     )
+    if sender is None:
+        walked = (
+            f"Hop {walk.number} names no client: {walk.received.by or 'the receiver'} took the "
+            "message in without recording who handed it over (a local submission or hand-off), "
+            "and the line below it was not written by that host, so it is text that came with "
+            "the message: the entry client is unknown."
+        )
     if filt is not None and walk is filt.entry:
         h = filt.handoff.received
         walked = (

@@ -1,0 +1,62 @@
+"""A receiver line that names no client, above a line the sender forged.
+
+The receiving host's newest line records no client ("Received: by mx.fabrikam.com with ESMTP",
+a local submission "from userid 1000"); below it the sender wrote "from <an IP contoso.com's SPF
+authorises> by <any host>". The walk treated the client-less line as an internal hand-off and
+took the forged line as the entry: SPF and DMARC of a contoso.com (p=reject) spoof re-verified
+as pass. Below a client-less line only lines the same host wrote continue the receiver's trace.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from headerlens.analyze import analyze
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.evaluators.verify import run_blocking, verify
+from headerlens.model.spf import SpfVerdict
+from headerlens.model.verdicts import DmarcResult
+from tests.dnslab import LabDns
+
+A = "203.0.113.66"
+F = "40.107.22.33"  # inside contoso.com's SPF (spf.protection.outlook.com)
+D = "Tue, 10 Nov 2026 09:14:09 +0000"
+BODY = (
+    "Return-Path: <bounce@contoso.com>\r\nFrom: Contoso CEO <ceo@contoso.com>\r\n"
+    f"To: ap@fabrikam.com\r\nSubject: Urgent\r\nDate: {D}\r\nMessage-ID: <s1@contoso.com>\r\n"
+    "\r\nPay.\r\n"
+)
+FORGED = (
+    "Received: from mail-db8eur05on2033.outbound.protection.outlook.com "
+    f"(mail-db8eur05on2033.outbound.protection.outlook.com [{F}]) by {{by}} with ESMTPS id 4Q0;"
+    f" {D}\r\n"
+)
+TOPS = {
+    "smtp-without-client": f"Received: by mx.fabrikam.com with ESMTP id 77; {D}\r\n",
+    "local-submission": f"Received: by mx.fabrikam.com (Postfix, from userid 1000) id 77; {D}\r\n",
+}
+BYS = ["mail.attacker.example", "mx2.fabrikam.com", "mail.contoso.com"]
+
+
+@pytest.mark.parametrize("by", BYS)
+@pytest.mark.parametrize("top", TOPS.values(), ids=TOPS.keys())
+def test_a_forged_line_below_a_client_less_line_is_not_the_entry(
+    top: str, by: str, lab_dns: LabDns
+) -> None:
+    a = analyze((top + FORGED.format(by=by) + BODY).encode())
+    assert a.chain.boundary is not None and a.chain.boundary.ip is None
+    assert "names no client" in a.chain.boundary.reason
+    v = run_blocking(verify(a, LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)))
+    assert v.spf is None or v.spf.verdict is not SpfVerdict.PASS
+    assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
+
+
+def test_the_same_hosts_line_below_a_client_less_line_is_still_read() -> None:
+    # a content filter re-injecting through the sendmail binary on the receiving host
+    top = TOPS["local-submission"]
+    entry = (
+        f"Received: from mail.attacker.example (unknown [{A}]) by mx.fabrikam.com (Postfix) with "
+        f"ESMTP id 4Q1; {D}\r\n"
+    )
+    a = analyze((top + entry + BODY).encode())
+    assert a.chain.boundary is not None and a.chain.boundary.ip == A
