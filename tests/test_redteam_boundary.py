@@ -16,16 +16,10 @@ from headerlens.dnsclient.resolver import LiveResolver
 from headerlens.evaluators.verify import run_blocking, verify
 from headerlens.model.spf import SpfVerdict
 from headerlens.model.verdicts import DmarcResult
+from tests import test_attacker_evidence_2 as t2
 from tests.dnslab import LabDns
 
-A = "203.0.113.66"
-F = "40.107.22.33"  # inside contoso.com's SPF (spf.protection.outlook.com)
-D = "Tue, 10 Nov 2026 09:14:09 +0000"
-BODY = (
-    "Return-Path: <bounce@contoso.com>\r\nFrom: Contoso CEO <ceo@contoso.com>\r\n"
-    f"To: ap@fabrikam.com\r\nSubject: Urgent\r\nDate: {D}\r\nMessage-ID: <s1@contoso.com>\r\n"
-    "\r\nPay.\r\n"
-)
+A, F, D, BODY = t2.A, t2.F, t2.D, t2.BODY  # contoso.com (p=reject); F is in its SPF
 FORGED = (
     "Received: from mail-db8eur05on2033.outbound.protection.outlook.com "
     f"(mail-db8eur05on2033.outbound.protection.outlook.com [{F}]) by {{by}} with ESMTPS id 4Q0;"
