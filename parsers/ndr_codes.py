@@ -260,6 +260,38 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             ),
         ),
         (
+            "text:ip-blocklist",
+            r"(?:blocked using\s+\S+|listed (?:in|at|on)\s+(?:the\s+)?[\w.-]*(?:spamhaus|spamcop|"
+            r"barracuda|sorbs|uceprotect|rbl|dnsbl|blacklist|blocklist)|on our block ?list|"
+            r"\bRBL\b|blacklisted|block-?listed|Spamhaus)",
+            Entry(
+                "The receiving server refused the connection or message because the sending "
+                "server's IP address is on a DNS blocklist it uses (the reply names the list); "
+                "the addresses and the message's authentication are not in question.",
+                WhoActs.SENDER_ADMIN,
+                "Look the sending IP up on the list the reply names, stop what got it listed "
+                "(a compromised account, a spam run, an open relay) and request delisting there; "
+                "SPF, DKIM or DMARC changes will not help. Meanwhile send through another server.",
+                RFC3463 + " §3.8 (X.7.1); Spamhaus, 'Blocklist removal center'",
+                "ip",
+            ),
+        ),
+        (
+            "text:content-spam",
+            r"(?:looked like spam|rejected as spam|detected as spam|identified as spam|"
+            r"considered (?:as )?spam|suspected spam|spam content|may consider spam|"
+            r"message content rejected|content filter)",
+            Entry(
+                "The receiving server's filter judged the message's content to be spam and "
+                "refused it (not its sender's authentication or address).",
+                WhoActs.RECIPIENT_ADMIN,
+                "The sender can revise the message (content, links, attachments) and resend it; "
+                "otherwise only the recipient's administrator can let it through, by allowing the "
+                "sender's address or domain.",
+                RFC3463 + " §3.8 (X.7.1); " + MS_NDR + " (5.7.350)",
+            ),
+        ),
+        (
             "text:yahoo-tss04",
             r"\[TSS04\]",
             Entry(

@@ -922,3 +922,18 @@ def test_failure_report_about_a_list_copy_puts_the_fix_at_the_list() -> None:
     d = diagnose(analyze(LIST_COPY, source_name="t.eml"))
     assert d.complaint is not None and d.complaint.relayed_by == "mailing list"
     assert "fix is at the mailing list" in reconcile((), d)[0].fix
+
+
+def test_blocklisted_ip_and_content_filter_refusals_are_told_apart() -> None:
+    from headerlens.parsers.ndr_codes import lookup
+
+    listed = lookup(
+        "5.7.1",
+        "554 5.7.1 Service unavailable; Client host [203.0.113.9] blocked using zen.spamhaus.org",
+        None,
+        554,
+    )
+    assert listed.key == "text:ip-blocklist" and listed.who_acts is WhoActs.SENDER_ADMIN
+    assert listed.about == "ip" and "delisting" in listed.fix
+    content = lookup("5.7.1", "550 5.7.1 Message content rejected, UBE", None, 550)
+    assert content.key == "text:content-spam" and content.who_acts is WhoActs.RECIPIENT_ADMIN

@@ -216,8 +216,8 @@ CASES = [
         None,
         OriginalKind.HEADERS,
         "neko-nyaan@example.jp",
-        "5.7.1",
-        WhoActs.SENDER_ADMIN,
+        "text:content-spam",  # the receiver's content filter: revise, or the recipient allows
+        WhoActs.RECIPIENT_ADMIN,
     ),
     Case(
         "eml/google-workspace-ndr-arc1-dkim-pass-spf-none-dmarc-pass.eml",
