@@ -351,6 +351,39 @@ def analyze(
     )
 
 
+R = TypeVar("R")
+
+
+def _read(
+    reader: Callable[[tuple[HeaderField, ...], bytes], tuple[R, bytes | None] | None],
+    fields: tuple[HeaderField, ...],
+    data: bytes,
+    what: str,
+    defects: list[Defect],
+) -> tuple[R, bytes | None] | None:
+    """A report reader's result; the readers are written not to raise (last line of defence)."""
+    try:
+        return reader(fields, data)
+    except Exception as exc:
+        defects.append(
+            Defect(
+                Code.INTERNAL_PARSER_ERROR,
+                f"Internal error reading the message as {what} ({type(exc).__name__}).",
+                Severity.ERROR,
+            )
+        )
+        return None
+
+
+def _copy(original: bytes, source_name: str, copy_kind: str, now: datetime | None) -> Analysis:
+    """A report's copy of the message it is about, analysed one level deep."""
+    label = "returned message" if copy_kind == "returned" else "reported message"
+    inner = analyze(
+        original, source_name=f"{source_name} ({label})", kind=InputKind.EML, now=now, nested=True
+    )
+    return replace(inner, copy_kind=copy_kind)
+
+
 def _complaint(
     fields: tuple[HeaderField, ...],
     data: bytes,
@@ -363,30 +396,13 @@ def _complaint(
         return None
     from headerlens.parsers.feedback import parse_feedback  # for complaint reports only
 
-    try:
-        parsed = parse_feedback(fields, data)
-    except Exception as exc:  # the reader is written not to raise; last line of defence
-        defects.append(
-            Defect(
-                Code.INTERNAL_PARSER_ERROR,
-                f"Internal error reading the message as a complaint report ({type(exc).__name__}).",
-                Severity.ERROR,
-            )
-        )
-        return None
+    parsed = _read(parse_feedback, fields, data, "a complaint report", defects)
     if parsed is None:
         return None
     feedback, original = parsed
     if original is None:
         return feedback
-    inner = analyze(
-        original,
-        source_name=f"{source_name} (reported message)",
-        kind=InputKind.EML,
-        now=now,
-        nested=True,
-    )
-    return replace(feedback, original=replace(inner, copy_kind="reported"))
+    return replace(feedback, original=_copy(original, source_name, "reported", now))
 
 
 def _non_delivery(
@@ -402,30 +418,13 @@ def _non_delivery(
     # The bounce reader (its status tables and per-vendor patterns) is loaded for bounces only.
     from headerlens.parsers.ndr import parse_ndr
 
-    try:
-        parsed = parse_ndr(fields, data)
-    except Exception as exc:  # the reader is written not to raise; last line of defence
-        defects.append(
-            Defect(
-                Code.INTERNAL_PARSER_ERROR,
-                f"Internal error reading the message as a bounce ({type(exc).__name__}).",
-                Severity.ERROR,
-            )
-        )
-        return None
+    parsed = _read(parse_ndr, fields, data, "a bounce", defects)
     if parsed is None:
         return None
     ndr, original = parsed
     if original is None:
         return ndr
-    inner = analyze(
-        original,
-        source_name=f"{source_name} (returned message)",
-        kind=InputKind.EML,
-        now=now,
-        nested=True,
-    )
-    return replace(ndr, original=replace(inner, copy_kind="returned"))
+    return replace(ndr, original=_copy(original, source_name, "returned", now))
 
 
 FUTURE_SLACK = timedelta(minutes=15)  # clock drift tolerated before a timestamp is "future"

@@ -3,6 +3,8 @@ who must act; each on a synthetic message of that shape (names and addresses cha
 
 from __future__ import annotations
 
+import pytest
+
 from headerlens.analyze import analyze
 from headerlens.diagnosis import diagnose
 from headerlens.model import WhoActs
@@ -937,3 +939,18 @@ def test_blocklisted_ip_and_content_filter_refusals_are_told_apart() -> None:
     assert listed.about == "ip" and "delisting" in listed.fix
     content = lookup("5.7.1", "550 5.7.1 Message content rejected, UBE", None, 550)
     assert content.key == "text:content-spam" and content.who_acts is WhoActs.RECIPIENT_ADMIN
+
+
+def test_a_report_reader_that_raises_becomes_a_defect(monkeypatch: pytest.MonkeyPatch) -> None:
+    from headerlens.model.codes import Code
+    from headerlens.parsers import feedback as feedback_reader
+
+    def broken(*_args: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(feedback_reader, "parse_feedback", broken)
+    a = analyze(ARF_ABUSE, source_name="t.eml")
+    assert a.feedback is None
+    assert any(
+        d.code is Code.INTERNAL_PARSER_ERROR and "complaint report" in d.message for d in a.defects
+    )
