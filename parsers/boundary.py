@@ -199,6 +199,9 @@ def rdns_confirmed(r: Received) -> bool:
     return software.startswith(("postfix", "exim", "sendmail"))
 
 
+_PRIVATE = "the receiver saw a private or loopback address"
+
+
 def client_inside(hop: Hop, org: str | None, domain_of: Callable[[str], str | None]) -> str | None:
     """Why the client of ``hop`` is inside the receiving organisation, from what the receiver
     wrote; None when nothing it wrote says so (the HELO name never does)."""
@@ -216,7 +219,7 @@ def client_inside(hop: Hop, org: str | None, domain_of: Callable[[str], str | No
     if r.from_ip is None and proto.startswith(_LOCAL_PROTOCOLS):
         return f"a local hand-off (with {r.with_protocol}) with no network client"
     if is_internal_ip(r.from_ip):
-        return f"the receiver saw a private or loopback address ({r.from_ip})"
+        return f"{_PRIVATE} ({r.from_ip})"
     if is_gmail_internal(r):
         return "a Google-internal hand-off"
     by = (r.by or "").rstrip(".")
@@ -244,19 +247,23 @@ def _walk(
     hops: Sequence[Hop], org: str | None, domain_of: Callable[[str], str | None]
 ) -> Hop | None:
     """The newest hop whose client is outside the receiving organisation, walking down from the
-    newest hop. A line that names no client (a local hand-off or submission) ends the walk when
-    the next older line was not written by the same host: only that host's own lines continue
-    the receiver's trace below it, anything else was handed in with the message (a sender's
-    forged "from <an authorised IP> by <any host>" would otherwise become the entry)."""
+    newest hop. Above a line naming a public client address, a line that names no client (a
+    local hand-off or submission) ends the walk when that line was not written by the same host,
+    and one whose client has a private or loopback address when that line's host is a name
+    outside the organisation: only such lines continue the receiver's trace below it, anything
+    else was handed in with the message (a sender's forged "from <an IP the From domain
+    authorises> by <any host>" would otherwise become the entry)."""
     newest_first = list(reversed(hops))
     for hop, older in zip(newest_first, [*newest_first[1:], None], strict=True):
         why = client_inside(hop, org, domain_of)
         if why is None:
             return hop
-        if _names_client(hop) or older is None or not _names_client(older):
-            continue
-        host = _host(hop.received.by)
-        if host and _host(older.received.by) != host:
+        if older is None or not older.received.from_ip or is_internal_ip(older.received.from_ip):
+            continue  # only a public client below could be made the entry
+        host, below = _host(hop.received.by), _host(older.received.by)
+        if not _names_client(hop) and host and below != host:
+            return hop
+        if why.startswith(_PRIVATE) and host and below and domain_of(below) != org:
             return hop
     return None
 
@@ -452,6 +459,14 @@ def find_boundary(
             "message in without recording who handed it over (a local submission or hand-off), "
             "and the line below it was not written by that host, so it is text that came with "
             "the message: the entry client is unknown."
+        )
+    elif is_internal_ip(walk.received.from_ip):
+        walked = (
+            f"Hop {walk.number}'s client has a private or loopback address "
+            f"({walk.received.from_ip}) and the line below it names a host outside the "
+            f"receiving organisation ({org or 'unknown'}), so that line is text that came with "
+            "the message: the entry client is unknown (a NAT or a proxy in front of "
+            f"{walk.received.by or 'the receiver'} hid it)."
         )
     if filt is not None and walk is filt.entry:
         h = filt.handoff.received

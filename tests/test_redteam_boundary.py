@@ -45,6 +45,28 @@ def test_a_forged_line_below_a_client_less_line_is_not_the_entry(
     assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
 
 
+PRIVATE = {
+    "nat": "from mail.attacker.example (unknown [10.0.0.5])",
+    "loopback": "from localhost (localhost [127.0.0.1])",
+}
+
+
+@pytest.mark.parametrize("by", ["mail.attacker.example", "mail.contoso.com"])
+@pytest.mark.parametrize("client", PRIVATE.values(), ids=PRIVATE.keys())
+def test_a_forged_line_below_a_private_client_is_not_the_entry(
+    client: str, by: str, lab_dns: LabDns
+) -> None:
+    # a proxy or NAT in front of the receiver hid the client; the line below names a host
+    # outside the receiving organisation, so the sender wrote it
+    top = f"Received: {client} by mx.fabrikam.com (Postfix) with ESMTP id 4Q; {D}\r\n"
+    a = analyze((top + FORGED.format(by=by) + BODY).encode())
+    assert a.chain.boundary is not None and a.chain.boundary.ip != F
+    assert "entry client is unknown" in a.chain.boundary.reason
+    v = run_blocking(verify(a, LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)))
+    assert v.spf is None or v.spf.verdict is not SpfVerdict.PASS
+    assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
+
+
 def test_the_same_hosts_line_below_a_client_less_line_is_still_read() -> None:
     # a content filter re-injecting through the sendmail binary on the receiving host
     top = TOPS["local-submission"]
