@@ -44,7 +44,7 @@ def _text_of(msg: email.message.Message) -> str:
     stack = [msg]
     while stack:
         part = stack.pop(0)
-        ctype = part.get_content_type()
+        ctype = (part.get_content_type().split() or [""])[0]  # "text/plain charset=…" (no ";")
         if ctype.startswith("message/") or ctype == "text/rfc822-headers":
             continue
         if part.is_multipart():
@@ -195,6 +195,9 @@ def _hits(fmt: NdrFormat, text: str) -> tuple[list[TextHit], str | None]:
         ndr_text_other.gmx,
         ndr_text_other.domino,
         ndr_text_other.imail,
+        ndr_text_other.mfilter,
+        ndr_text_other.mailmarshal,
+        ndr_text_other.x1,
         ndr_text_other.messaging_server,
     ):
         hits = other(text)

@@ -406,6 +406,7 @@ _ORIGINAL_MARKERS = (
     re.compile(r"^\s*Below is a copy of the original message:\s*$", re.M),  # OpenSMTPD
     re.compile(r"^-+ Returned Message -+\s*$", re.M),  # Lotus Notes
     re.compile(r"^Original message follows\.\s*$", re.M),  # IMail
+    re.compile(r"^-{5,}original message\s*$", re.M),  # m-FILTER
     re.compile(
         r"^-+ ?(?:Original message|Original message follows|Returned message) -+\s*$", re.M | re.I
     ),

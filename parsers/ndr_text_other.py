@@ -1,5 +1,5 @@
 """Readers for the less common bounce layouts: Mimecast, dma, OpenSMTPD, Lotus Notes, Zoho, GMX /
-mail.com, Sun / Oracle Messaging Server (PMDF), Domino, IMail. Each returns one ``TextHit`` per failed recipient, like ndr_text's.
+mail.com, Sun / Oracle Messaging Server (PMDF), Domino, IMail, m-FILTER, MailMarshal, X1. Each returns one ``TextHit`` per failed recipient, like ndr_text's.
 """
 
 from __future__ import annotations
@@ -160,3 +160,59 @@ _IMAIL = re.compile(
 def imail(text: str) -> list[TextHit]:
     """Ipswitch IMail: "Invalid final delivery userid: rcpt" (its own reason, no remote reply)."""
     return [TextHit(m.group(2), clean_reply(m.group(1))) for m in _IMAIL.finditer(text)]
+
+
+def mfilter(text: str) -> list[TextHit]:
+    """m-FILTER (Digital Arts): the address, then "-------server message" with the remote's reply
+    and "-------SMTP command" with the command it answered."""
+    m = re.search(
+        r"^<?(" + _ADDR + r")>?\s*\n\s*\n*-{5,}server message\s*\n(.{1,2000}?)\n\s*\n"
+        r"(?:-{5,}SMTP command\s*\n(\S[^\n]*))?",
+        text,
+        re.M | re.S,
+    )
+    if m is None:
+        return []
+    command = (m.group(3) or "").strip().upper()
+    stage = {"DATA": "end of DATA", "RCPT": "RCPT TO", "MAIL": "MAIL FROM"}.get(
+        command.split(" ")[0], command or None
+    )
+    return [TextHit(m.group(1), clean_reply(m.group(2)), stage=stage)]
+
+
+def mailmarshal(text: str) -> list[TextHit]:
+    """MailMarshal: "Could not be delivered because of" the reason, then "The following
+    recipients were affected:" and the addresses; "Remote-MTA: <host or IP>" below."""
+    m = re.search(
+        r"Could not be delivered because of\s*\n\s*(.{1,2000}?)\n\s*\n\s*The following recipients "
+        r"were affected:\s*\n((?:[ \t]+\S+@\S+\s*\n?)+)",
+        text,
+        re.S,
+    )
+    if m is None:
+        return []
+    remote = re.search(r"^Remote-MTA:\s*<([^>]+)>", text, re.M)
+    peer = remote.group(1) if remote else None
+    is_ip = bool(peer and re.fullmatch(r"[0-9a-fA-F.:]+", peer))
+    return [
+        TextHit(
+            a.strip(),
+            clean_reply(m.group(1)),
+            None if is_ip else peer,
+            peer if is_ip else None,
+        )
+        for a in m.group(2).split()
+    ]
+
+
+def x1(text: str) -> list[TextHit]:
+    """X1 / Mail2000: "---The following addresses had delivery errors---" then "rcpt [reason]"."""
+    start = re.search(r"-+The following addresses had delivery errors-+\s*\n", text)
+    if start is None:
+        return []
+    return [
+        TextHit(m.group(1), clean_reply(m.group(2)))
+        for m in re.finditer(
+            r"^<?(" + _ADDR + r")>?\s+\[([^\]\n]{1,500})\]", text[start.end() :][:8192], re.M
+        )
+    ]

@@ -954,3 +954,107 @@ def test_a_report_reader_that_raises_becomes_a_defect(monkeypatch: pytest.Monkey
     assert any(
         d.code is Code.INTERNAL_PARSER_ERROR and "complaint report" in d.message for d in a.defects
     )
+
+
+MAILMARSHAL = b"""\
+Received: from MailMarshal.Sender ([127.0.0.1]) by relay.partner.example
+\tid <C5499>; Tue, 3 Mar 2026 16:21:07 +0000
+Message-ID: <C5499@relay.partner.example>
+From: postmaster@partner.example
+To: clerk@fabrikam.example
+Date: Tue, 3 Mar 2026 16:21:07 +0000
+Subject: Undeliverable Mail: "Quote"
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="--=30ec"
+
+
+----=30ec
+Content-Type: text/plain; charset="iso-8859-1"
+
+Your message:
+   From:    clerk@fabrikam.example
+   Subject: Quote
+
+Could not be delivered because of
+
+550 5.1.1 User unknown
+
+The following recipients were affected:
+    pat@partner.example
+
+Additional Information
+======================
+Original Sender:    <clerk@fabrikam.example>
+Remote-MTA:\t\t\t<10.0.0.1>
+Reporting-MTA:      <relay.partner.example>
+
+----=30ec--
+"""
+
+
+def test_mailmarshal_notice_is_read() -> None:
+    r = _first(MAILMARSHAL)
+    assert r.address == "pat@partner.example" and r.status == "5.1.1"
+    assert r.remote_ip == "10.0.0.1"
+
+
+X1_MALFORMED_TYPE = b"""\
+From: "Mail Deliver System" <MAILER-DAEMON>
+To: clerk@fabrikam.example
+Subject: Returned Mail: User unknown
+Content-Type: multipart/mixed; boundary="---ff01"
+Date: Tue, 3 Mar 2026 23:34:45 +0900 (JST)
+
+-----ff01
+Content-Type: text/plain
+   charset="iso-2022-jp"
+
+The original message was received at Tue, 3 Mar 2026 23:34:40 +0900 (JST)
+from clerk@fabrikam.example
+
+---The following addresses had delivery errors---
+
+pat@partner.example [User unknown]
+
+-----ff01--
+"""
+
+
+def test_x1_notice_with_a_content_type_missing_its_semicolon() -> None:
+    r = _first(X1_MALFORMED_TYPE)
+    assert r.address == "pat@partner.example"
+    assert r.meaning is not None and r.meaning.key == "text:user-unknown"
+
+
+MFILTER = b"""\
+From: POSTMASTER <postmaster@partner.example>
+To: clerk@fabrikam.example
+Date: Tue, 3 Mar 2026 23:34:45 +0900
+Subject: failure notice
+X-Mailer: m-FILTER
+Content-Type: text/plain; charset="us-ascii"
+
+pat@partner.example
+
+
+-------server message
+550 5.1.1 <pat@partner.example>: Recipient address rejected: User unknown in local recipient table
+
+-------SMTP command
+RCPT TO:<pat@partner.example>
+
+-------original message
+From: Clerk <clerk@fabrikam.example>
+To: pat@partner.example
+Subject: Quote
+Date: Tue, 3 Mar 2026 23:34:40 +0900
+
+Quote
+"""
+
+
+def test_mfilter_notice_reads_reply_and_command() -> None:
+    a = analyze(MFILTER, source_name="t.eml")
+    assert a.ndr is not None and a.ndr.original is not None
+    r = a.ndr.failed[0]
+    assert r.status == "5.1.1" and r.smtp_stage == "RCPT TO"
