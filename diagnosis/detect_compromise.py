@@ -30,6 +30,7 @@ from headerlens.diagnosis.inputs import (
 )
 from headerlens.diagnosis.replyto import FREEMAIL, reply_to_elsewhere
 from headerlens.model import Analysis, Hop
+from headerlens.model.core import HeaderField
 from headerlens.model.received import Vendor
 from headerlens.parsers.hops import is_internal_ip
 from headerlens.parsers.received_syntax import normalize_ip
@@ -213,13 +214,32 @@ def _scripted(analysis: Analysis, below: list[Hop]) -> Situation | None:
     signs = [s for s in (kit_mailer(analysis), reply[0] if reply and reply[1] else None) if s]
     if not signs:
         return None
+    host = pickup.received.by
+    dom = _from_domain(analysis)
+    webmail = _webmail(analysis, script)
+    if webmail and dom and org(dom) not in FREEMAIL:
+        # a webmail's own script: a mailbox user signed in and sent it, not an uploaded script
+        ev = [f"{webmail} — the webmail on {host} sent it (hop {pickup.number})", *signs]
+        return _situation(analysis, pickup, ev, org(dom) or dom, "webmail mailbox")
     ev = [
         f"{script.name}: {script.value.strip()[:50]} — a web script handed it to "
-        f"{pickup.received.by} (hop {pickup.number}, a local pickup)",
+        f"{host} (hop {pickup.number}, a local pickup)",
         *signs,
     ]
-    host = pickup.received.by
     return _situation(analysis, pickup, ev, org(host) or host, "website or hosting account")
+
+
+_WEBMAIL = re.compile(
+    r"\b(?:roundcube|rcube\.php|squirrelmail|horde|rainloop|snappymail|afterlogic)\b", re.I
+)
+
+
+def _webmail(analysis: Analysis, script: HeaderField) -> str | None:
+    """The webmail that sent the message, by its script or its User-Agent / X-Mailer."""
+    for f in (script, *fields(analysis, "user-agent", "x-mailer")):
+        if _WEBMAIL.search(f.value):
+            return f"{f.name}: {f.value.strip()[:50]}"
+    return None
 
 
 _M365_AUTH = re.compile(r"^\s*(?:internal|authenticated)\b", re.IGNORECASE)

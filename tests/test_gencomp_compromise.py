@@ -297,3 +297,33 @@ def test_a_reply_to_at_a_partner_organisation_alone_is_not_compromised() -> None
         "Date: Mon, 4 Mar 2024 10:00:00 +0000",
     )
     assert "compromised-account" not in _labels(msg)
+
+
+def _webmail_post(reply_to: str | None) -> bytes:
+    return _eop(
+        "spf=pass (sender IP is 198.51.100.61) smtp.mailfrom=clinic.example; dkim=pass (signature was verified) header.d=clinic.example;dmarc=pass action=none header.from=clinic.example;compauth=pass reason=100",
+        "mail.clinic.example",
+        "198.51.100.61",
+        (
+            "Received: from www-data by mail.clinic.example with local (Exim 4.96) (envelope-from <reception@clinic.example>) id 1iZIU0-0006sM-23; Thu, 17 Aug 2023 17:50:14 +0000",
+        ),
+        (
+            "Subject: Shared document",
+            "X-PHP-Originating-Script: 0:main.inc",
+            "From: Reception <reception@clinic.example>",
+            "User-Agent: Roundcube Webmail/1.6.2",
+            *((f"Reply-To: {reply_to}",) if reply_to else ()),
+        ),
+        dest="I",
+    )
+
+
+def test_a_webmail_mailbox_sending_with_replies_to_free_mail_is_the_mailbox_not_the_site() -> None:
+    d = diagnose(analyze(_webmail_post("<docs.reception@gmail.com>")))
+    comp = d.get("compromised-account")
+    assert comp is not None and comp.fact("what") == "webmail mailbox"
+    assert comp.fact("party") == "clinic.example" and comp.fact("passed")
+
+
+def test_an_ordinary_webmail_message_is_not_compromised() -> None:
+    assert "compromised-account" not in _labels(_webmail_post(None))
