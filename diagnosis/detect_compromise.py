@@ -282,6 +282,8 @@ def _exchange_client(analysis: Analysis, below: list[Hop]) -> Situation | None:
     server = hop.received.by if below else hop.received.from_helo
     ev = [f"{submitted} ({server or 'unnamed server'})", *signs]
     party = (org(dom) if dom else None) or org(server) or server or "the sending organisation"
+    if not dom and not below and server:
+        party += " (by the name its server gave itself, unconfirmed)"
     return _situation(analysis, hop, ev, party, "mailbox")
 
 

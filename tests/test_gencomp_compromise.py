@@ -108,7 +108,8 @@ def _exchange(*own: str) -> bytes:
 def test_an_exchange_mailbox_used_from_elsewhere_with_replies_to_free_mail() -> None:
     d = diagnose(analyze(_exchange("From: Sara Example", "Reply-To: <sara.example@gmail.com>")))
     comp = d.get("compromised-account")
-    assert comp is not None and comp.fact("party") == "corp.example"
+    # no From address: the organisation is known only from the name its server gave itself
+    assert comp is not None and (comp.fact("party") or "").startswith("corp.example (by the name")
     assert any("X-Originating-IP: 192.0.2.41" in e for e in comp.evidence)
 
 
