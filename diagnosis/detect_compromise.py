@@ -27,6 +27,7 @@ from headerlens.diagnosis.inputs import (
     same_org,
     srs_original_domain,
     submission_hops,
+    submitted_account,
 )
 from headerlens.diagnosis.replyto import FREEMAIL, reply_to_elsewhere
 from headerlens.model import Analysis, Hop
@@ -147,11 +148,13 @@ def _own_account(analysis: Analysis, hop: Hop) -> str | None:
     return None
 
 
-def _party(analysis: Analysis, hop: Hop, foreign: str | None) -> str:
-    if foreign:
-        m = re.search(r"is \S+@([\w.-]+)", foreign)
-        if m:
-            return org(m.group(1)) or m.group(1)
+def _party(analysis: Analysis, hop: Hop, foreign: bool) -> str:
+    """Whose account: the domain of the account that authenticated when it is another domain's,
+    else the From domain's (or the receiving server's organisation)."""
+    acct = submitted_account(analysis, hop) if foreign else None
+    if acct is not None:
+        dom = acct[0].rpartition("@")[2]
+        return org(dom) or dom
     dom = _from_domain(analysis)
     return org(dom) or org(hop.received.by) or hop.received.by or "the sending organisation"
 
@@ -198,7 +201,9 @@ def _submitted(
                 *strong,
                 *weak,
             ]
-            return _situation(analysis, hop, ev, _party(analysis, hop, foreign), "mail account")
+            return _situation(
+                analysis, hop, ev, _party(analysis, hop, foreign is not None), "mail account"
+            )
     return None
 
 
