@@ -153,8 +153,8 @@ def _party(analysis: Analysis, hop: Hop, foreign: bool) -> str:
     else the From domain's (or the receiving server's organisation)."""
     acct = submitted_account(analysis, hop) if foreign else None
     if acct is not None:
-        dom = acct[0].rpartition("@")[2]
-        return org(dom) or dom
+        account_domain = acct[0].rpartition("@")[2]
+        return org(account_domain) or account_domain
     dom = _from_domain(analysis)
     return org(dom) or org(hop.received.by) or hop.received.by or "the sending organisation"
 
