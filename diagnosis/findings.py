@@ -101,7 +101,7 @@ def complaint_finding(c: Complaint) -> Finding:
     ]
     return Finding(
         Code.FEEDBACK_REPORT,
-        Severity.INFO,
+        Severity.WARNING,
         wording.complaint_headline(c),
         detail="Evidence: " + "; ".join(facts),
         fix=wording.complaint_fix(c),
@@ -198,6 +198,9 @@ def reconcile(findings: tuple[Finding, ...] | list[Finding], d: Diagnosis) -> tu
     situations = [situation_finding(s) for s in d.situations if s.label != "delay"]
     if d.complaint is not None:
         situations.insert(0, complaint_finding(d.complaint))
+        # the report's own hops (feedback loop -> abuse desk) are not the story: the reported
+        # message's hops are analysed with it
+        items = [f for f in items if f.hop_number is None]
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     # (the findings given are already unique; situations and delays are one per fact)
     return tuple(

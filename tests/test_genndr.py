@@ -1058,3 +1058,17 @@ def test_mfilter_notice_reads_reply_and_command() -> None:
     assert a.ndr is not None and a.ndr.original is not None
     r = a.ndr.failed[0]
     assert r.status == "5.1.1" and r.smtp_stage == "RCPT TO"
+
+
+def test_ticket_summary_of_a_complaint_leads_with_the_complaint_not_its_envelope() -> None:
+    from headerlens.report.summary import ticket_text
+
+    raw = ARF_ABUSE.replace(
+        b"Received: from fbl1.mail.example-isp.example (fbl1.mail.example-isp.example "
+        b"[198.51.100.40])",
+        b"Received: from localhost (localhost [127.0.0.1])",
+    )
+    text = ticket_text(analyze(raw, source_name="t.eml"), None)
+    causes = text.split("Causes and fixes:", 1)[1].split("Hops", 1)[0]
+    assert "complaint / feedback report" in causes
+    assert "loopback" not in causes

@@ -224,7 +224,7 @@ class Code(enum.StrEnum):
     EOP_BAD_ITEM = "eop.bad-item", WARN, "Unreadable EOP item"
     EXCHANGE_BAD_ITEM = "exchange.bad-item", WARN, "Unreadable Exchange item"
     EXCHANGE_BAD_TIME = "exchange.bad-time", WARN, "Unreadable Exchange time"
-    FEEDBACK_REPORT = "feedback.report", INFO, "Complaint / feedback report"
+    FEEDBACK_REPORT = "feedback.report", WARN, "Complaint / feedback report"
     HOP_CLOCK_SKEW = "hop.clock-skew", WARN, "Hop clock skew"
     HOP_FUTURE = "hop.future", WARN, "Hop dated in the future"
     HOP_UNDATED = "hop.undated", INFO, "Hop without date"
