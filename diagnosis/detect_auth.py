@@ -226,12 +226,19 @@ def _would_be_junk(analysis: Analysis) -> str | None:
     return None
 
 
-def ndr(report: Report | None) -> Situation | None:
+def ndr(report: Report | None, unvouched: str | None = None) -> Situation | None:
+    """The bounce's own situation; ``unvouched`` names the client it came from when nothing
+    ties it to its reporter (diagnosis.ndr.vouched): its text may be its sender's invention."""
     if report is None:
         return None
     ev = list(report.evidence)
     if report.status or report.diagnostic:
         ev.append(f"status {report.status or '?'}: {(report.diagnostic or '')[:120]}")
+    if unvouched:
+        ev.append(
+            f"nothing ties the report to {report.reporting_mta or 'its reporter'}: it came "
+            f"from {unvouched}, and neither its SPF, DKIM nor DMARC passes for it"
+        )
     facts = [
         (k, v)
         for k, v in (
@@ -242,6 +249,7 @@ def ndr(report: Report | None) -> Situation | None:
             ("reporter", report.reporting_mta),
             ("delayed", "yes" if report.delayed else None),
             ("unreached", report.unreached),
+            ("unvouched", unvouched),
         )
         if v
     ]

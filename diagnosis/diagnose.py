@@ -11,9 +11,10 @@ from headerlens.diagnosis import (
     detect_signals,
     wording,
 )
+from headerlens.diagnosis.auth_state import reverified
 from headerlens.diagnosis.facts import LABELS, Complaint, Diagnosis, Situation
-from headerlens.diagnosis.inputs import final_stamps
-from headerlens.diagnosis.ndr import read_report
+from headerlens.diagnosis.inputs import entry, final_stamps
+from headerlens.diagnosis.ndr import read_report, vouched
 from headerlens.diagnosis.outcome import outcome as read_outcome
 from headerlens.model import Analysis
 from headerlens.model.feedback import Feedback
@@ -39,7 +40,14 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         held = delays.held_by_reporter(report.arrival, report.last_attempt, report.reporting_mta)
         gaps += (held,) if held is not None else ()
     note = delays.date_note(analysis, frozenset(forged))
-    found: list[Situation | None] = [detect_signals.phish_sim(analysis), detect_auth.ndr(report)]
+    unvouched = None
+    if report is not None and reverified(verification) and not vouched(analysis, verification):
+        b = entry(analysis)
+        unvouched = f"{b.helo or '?'} [{b.ip}]" if b is not None and b.ip else "outside"
+    found: list[Situation | None] = [
+        detect_signals.phish_sim(analysis),
+        detect_auth.ndr(report, unvouched),
+    ]
     lst = detect_relay.mailing_list(analysis)
     fwd = detect_relay.forward(analysis, report)
     comp = detect_compromise.compromised(analysis, out, lst is not None)

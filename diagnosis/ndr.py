@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from headerlens.diagnosis.inputs import boundary_hop, confirmed_rdns, same_org
 from headerlens.model import Analysis
 from headerlens.model.ndr import FailedRecipient, Rejecter
+from headerlens.model.verdicts import DmarcResult
+from headerlens.model.verification import Verification
 from headerlens.parsers.ndr_rejecter import org_guess
 
 
@@ -94,3 +97,30 @@ def _unreached(first: FailedRecipient | None) -> str | None:
     if "could not be reached" in first.rejecter_why:
         return f"{first.remote_mta or first.remote_ip} could not be reached"
     return None
+
+
+def vouched(analysis: Analysis, bounce: Verification | None) -> bool:
+    """Something ties the bounce to the server it names as its reporter: it never came in from
+    outside (the organisation's own server wrote it), the receiver confirmed the reverse DNS of
+    the server that handed it over in the reporter's organisation, or the bounce's own SPF,
+    DKIM or DMARC passes for that organisation. Otherwise its text, the IP it quotes included,
+    is whatever its sender wrote."""
+    hop = boundary_hop(analysis)
+    if hop is None:
+        return True
+    ndr = analysis.ndr
+    sender = analysis.from_addr.domain if analysis.from_addr else None
+    names = [n for n in (ndr.reporting_mta if ndr else None, sender) if n]
+
+    def theirs(name: str | None) -> bool:
+        return any(same_org(name, n) for n in names)
+
+    if theirs(confirmed_rdns(hop)):
+        return True
+    if bounce is None:
+        return False
+    if bounce.dmarc is not None and bounce.dmarc.result is DmarcResult.PASS:
+        return True
+    if bounce.spf is not None and bounce.spf.verdict.value == "pass":
+        return theirs(bounce.spf.domain)
+    return any(d.passed and theirs(d.domain) for d in bounce.dkim)

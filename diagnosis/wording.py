@@ -70,6 +70,12 @@ def _compromised_title(s: Situation) -> str:
     return text
 
 
+def _unvouched(s: Situation) -> str:
+    if not s.fact("unvouched"):
+        return ""
+    return f" Nothing ties the report to {s.fact('reporter') or 'its reporter'} (it came from {s.fact('unvouched')}, unauthenticated): it may be forged, so check the original was really sent before acting on it."
+
+
 def title(s: Situation) -> str:
     """One sentence stating the situation."""
     label = s.label
@@ -129,7 +135,7 @@ def title(s: Situation) -> str:
     if label == "ndr" and s.fact("unreached"):
         return f"Non-delivery report: {s.fact('reporter') or 'the sending server'} gave up ({s.fact('status') or 'no status'}): {s.fact('unreached')}; no server refused the message."
     if label == "ndr":
-        return f"Non-delivery report: the original message was refused ({s.fact('status') or 'no status'}) by {s.fact('remote') or 'the remote server'}."
+        return f"Non-delivery report: the original message was refused ({s.fact('status') or 'no status'}) by {s.fact('remote') or 'the remote server'}.{_unvouched(s)}"
     if label == "sender-side-scan":
         return "Some verdict headers were written by the sender's side or an intermediary, not by the final receiver; they say nothing about where the recipient filed the message."
     if label == "allowlist-override":
@@ -326,6 +332,8 @@ def headline(
     elif "ndr" in by:
         n = by["ndr"]
         cause = f"A bounce: {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'})"
+        if n.fact("unvouched"):
+            cause = f"A bounce nothing ties to {n.fact('reporter') or 'its reporter'} (it may be forged): {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'}), it says"
         fwd = by.get("forward-nosrs") or by.get("forward-srs")
         if fwd is not None and fwd.fact("probable"):  # this report itself came through it
             cause += (

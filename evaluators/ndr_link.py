@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from headerlens.diagnosis.inputs import boundary_hop, confirmed_rdns
+from headerlens.diagnosis.ndr import vouched
 from headerlens.evaluators.orgdomain import psl_org_domain
 from headerlens.model import Analysis, FailedRecipient, NonDelivery, WhoActs
 from headerlens.model.codes import Code
 from headerlens.model.ndr import NdrLink
-from headerlens.model.verdicts import DkimResult, DmarcResult
+from headerlens.model.verdicts import DkimResult
 from headerlens.model.verification import Verification, VerifyMode
 
 _AUTH_CHECKS = frozenset({"dmarc", "auth", "spf"})
@@ -116,29 +116,6 @@ def _checked(v: Verification, ip: str | None) -> tuple[str, bool, str]:
     if v.dmarc is None:
         aligned_dkim = any(d.result is DkimResult.PASS for d in v.dkim)
     return "; ".join(parts), aligned_dkim, dmarc_word
-
-
-def vouched(analysis: Analysis, bounce: Verification | None) -> bool:
-    """Something ties the bounce to the server it names as its reporter: it never came in from
-    outside (the organisation's own server wrote it), the receiver confirmed the reverse DNS of
-    the server that handed it over in the reporter's organisation, or the bounce's own SPF,
-    DKIM or DMARC passes for that organisation. Otherwise its text, the IP it quotes included,
-    is whatever its sender wrote."""
-    hop = boundary_hop(analysis)
-    if hop is None:
-        return True
-    ndr = analysis.ndr
-    sender = analysis.from_addr.domain if analysis.from_addr else None
-    orgs = {_org(n) for n in (ndr.reporting_mta if ndr else None, sender) if n}
-    if (rdns := confirmed_rdns(hop)) and _org(rdns) in orgs:
-        return True
-    if bounce is None:
-        return False
-    if bounce.dmarc is not None and bounce.dmarc.result is DmarcResult.PASS:
-        return True
-    if bounce.spf is not None and bounce.spf.verdict.value == "pass":
-        return _org(bounce.spf.domain) in orgs
-    return any(d.passed and _org(d.domain) in orgs for d in bounce.dkim)
 
 
 def _auth_link(
