@@ -164,8 +164,11 @@ def _situation(analysis: Analysis, hop: Hop, ev: list[str], party: str, what: st
     the account's own server earned: it passed because the message really came from there."""
     facts = [("party", party), ("what", what)]
     passed = aligned_pass(analysis)
-    if passed and same_org(party, _from_domain(analysis)):
+    dom = _from_domain(analysis)
+    if passed and same_org(party, dom):
         facts.append(("passed", passed))
+    if dom and not same_org(party.split(" ", 1)[0], dom):
+        facts.append(("claimed", org(dom) or dom))  # the From domain is another one
     return Situation("compromised-account", hop.number, tuple(dict.fromkeys(ev)), tuple(facts))
 
 

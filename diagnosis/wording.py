@@ -62,6 +62,16 @@ def _what(s: Situation) -> str:
     return s.fact("what") or "account"
 
 
+def _dns_note(s: Situation, party: str) -> str:
+    """DNS cannot stop a real account's mail; when the From domain is another one, only its own
+    SPF/DMARC can make receivers refuse mail from that server."""
+    if claimed := s.fact("claimed"):
+        return f"Nothing to fix in {party}'s DNS (the mail came from its own server). The From domain {claimed} is another one: unless it is hosted there, an enforcing DMARC policy at {claimed} is what makes receivers refuse such mail."
+    return (
+        "Nothing to fix in DNS: SPF, DKIM and DMARC cannot stop mail sent through the real account."
+    )
+
+
 def _compromised_title(s: Situation) -> str:
     party = s.fact("party") or "the sending organisation"
     text = f"Signs of a taken-over {_what(s)} at {party} (the evidence below; each sign alone proves little, together they point to someone else using it)."
@@ -212,7 +222,7 @@ def fix(s: Situation) -> str:
         party, what = s.fact("party") or "the sending organisation", _what(s)
         site = " and the uploaded script removed" if "website" in what else ""
         desk = f" and to {s.fact('service')}'s abuse desk" if s.fact("service") else ""
-        return f"Report it to {party} (its postmaster or abuse address){desk}: the {what} must be secured (password reset, sessions revoked, outbound queue cleaned{site}). Nothing to fix in DNS: SPF, DKIM and DMARC cannot stop mail sent through the real account."
+        return f"Report it to {party} (its postmaster or abuse address){desk}: the {what} must be secured (password reset, sessions revoked, outbound queue cleaned{site}). {_dns_note(s, party)}"
     if label == "delay":
         return f"Look at {s.fact('host') or 'that server'}'s queue, greylisting or content scanning at that time."
     if label == "forged-received":

@@ -328,3 +328,13 @@ def test_a_webmail_mailbox_sending_with_replies_to_free_mail_is_the_mailbox_not_
 
 def test_an_ordinary_webmail_message_is_not_compromised() -> None:
     assert "compromised-account" not in _labels(_webmail_post(None))
+
+
+def test_a_hosters_site_sending_as_another_domain_gets_no_dns_fix_at_the_hoster() -> None:
+    comp = diagnose(analyze(_script("Leaf PHPMailer 2.7 (leafmailer.pw)"))).get(
+        "compromised-account"
+    )
+    assert comp is not None and comp.fact("claimed") == "shop.example"
+    text = fix(comp)
+    assert "Nothing to fix in hoster.example's DNS" in text
+    assert "an enforcing DMARC policy at shop.example" in text
