@@ -7,7 +7,7 @@ separates what those Textual widgets cost from what headerlens adds.
 ``python bench/console.py FILE PORT`` runs in a fresh process and prints JSON with wall-clock
 marks (``time.time()``, so the parent can subtract its own spawn time) and in-process durations.
 "The first complete render" is the first frame Textual's compositor produces for the
-AnalysisScreen after its ``on_mount`` filled the hop tree and tabs: the bench subclass hooks
+AnalysisScreen after its ``on_mount`` filled the hop tree and status line: the bench subclass hooks
 ``App._display`` (which headless mode still calls with the composed frame) to time it. It also
 samples the event loop every 5 ms while verification runs, to show DNS work never blocks the UI,
 and marks the first frame drawn after verification finished (the verdict bar's final verdicts).
