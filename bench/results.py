@@ -228,12 +228,12 @@ def _paint_split(con: Mapping[str, Any]) -> list[str]:
     work = m(eop, "app_to_render_ms") - m(layout, "app_to_render_ms")
     gap = m(eop, "launch_to_render_ms") - m(bare, "launch_to_render_ms")
     return [
-        f"Of the {gap:.0f} ms over the bare app: Textual's own cost of the console's widget set "
-        f"(header, tree, seven tabs, footer; layout row − bare row) {widgets:.0f} ms; headerlens's "
-        f"imports (the model, parsers and console modules) {imports:.0f} ms; its work from the "
-        f"app to the first frame (reading and analysing the message, the analysis screen's tree "
-        f"and status line; the diagnosis and the tabs, which the layout row draws, come just "
-        f"after that frame) {work:.0f} ms.",
+        f"Of the {gap:.0f} ms over the bare app: Textual's own cost of the widgets of the "
+        f"console's first frame (header, status lines, tree, footer; layout row − bare row) "
+        f"{widgets:.0f} ms; headerlens's imports (the model, parsers and console modules) "
+        f"{imports:.0f} ms; its work from the app to the first frame (reading and analysing the "
+        f"message, the analysis screen's tree and status line; the diagnosis and the tabs come "
+        f"just after that frame) {work:.0f} ms.",
     ]
 
 
@@ -281,7 +281,7 @@ def console_paint_lines(data: Mapping[str, Any]) -> list[str]:
         "|---|---|---|---|" + ("---|" if cpu else ""),
         _paint_row("bare Textual app (one Static)", bare, cpu),
         *(
-            [_paint_row("the console's widgets, plain Textual (no headerlens)", layout, cpu)]
+            [_paint_row("the first frame's widgets, plain Textual (no headerlens)", layout, cpu)]
             if layout
             else []
         ),
