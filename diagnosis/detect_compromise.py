@@ -190,13 +190,17 @@ def _submitted(
         weak = [s[0] for s in signs if s is not None and not s[1]]
         # a free-mail provider authenticates whoever opened the account: spam from one that
         # was junked is as likely the spammer's own account as a taken-over one
-        junked = outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE) and org(dom) not in FREEMAIL
+        # the final receiver's junk verdict is about the message itself, not (on a list) about
+        # the list's copy: with it one sign is enough; otherwise two weak ones (a Reply-To at a
+        # partner organisation alone is ordinary)
+        junked = (
+            not is_list
+            and outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE)
+            and org(dom) not in FREEMAIL
+        )
         if junked:
             weak.append(f"the final receiver filed it as {outcome.outcome.value}")
-        # the final receiver's junk verdict is about the message itself (not a list's copy):
-        # with it one sign is enough; otherwise two weak ones (a Reply-To at a partner
-        # organisation alone is ordinary)
-        if strong or len(weak) >= 2 or (junked and not is_list):
+        if strong or len(weak) >= 2 or junked:
             ev = [
                 f"hop {hop.number}: authenticated submission ({hop.received.with_protocol or 'SMTP AUTH'}) "
                 f"from {hop.received.from_ip or '?'} to {hop.received.by}",

@@ -338,3 +338,13 @@ def test_a_hosters_site_sending_as_another_domain_gets_no_dns_fix_at_the_hoster(
     text = fix(comp)
     assert "Nothing to fix in hoster.example's DNS" in text
     assert "an enforcing DMARC policy at shop.example" in text
+
+
+def test_a_junk_verdict_on_a_list_copy_is_no_sign_about_the_posters_account() -> None:
+    """A list copy junked by the final receiver plus one weak sign is not enough."""
+    msg = b"X-Spam-Flag: YES\r\n" + _list_post(
+        "laptop.home.example (dyn-7.isp.example [203.0.113.7])", "boss@partner.example"
+    )
+    d = diagnose(analyze(msg))
+    assert "junk" in d.labels()  # the archive's own filter junked the list copy
+    assert "compromised-account" not in d.labels()
