@@ -6,7 +6,7 @@ import email.header
 import email.utils
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from headerlens import budgets
@@ -16,7 +16,6 @@ from headerlens.model import (
     ARCSeal,
     ARCSet,
     AuthResults,
-    Chain,
     Defect,
     DKIMSignature,
     HeaderField,
@@ -31,6 +30,7 @@ from headerlens.model.codes import Code
 from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.binary import describe_binary
 from headerlens.parsers.chain import build_chain, stated_client_ip
+from headerlens.parsers.chain_time import capped_hops, future_stamps, time_of_receipt
 from headerlens.parsers.dates import parse_date
 from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dkim_signature
 from headerlens.parsers.headers import looks_binary, split_message, starts_with_field
@@ -190,7 +190,7 @@ def analyze(
         parsed = _guard("Received", field, lambda f: parse_received(f.value), defects)
         return parsed if parsed is not None else Received(raw=field.value)  # shown raw
 
-    chain = build_chain(_capped_hops(fields, defects), parse=received)
+    chain = build_chain(capped_hops(fields, defects), parse=received)
     provenance = attribute_fields(fields, chain)
 
     auth: list[AuthResults] = []
@@ -315,9 +315,9 @@ def analyze(
             defects.append(subject_defect)
         if HIDDEN_CHARS.search(subject_text):
             defects.append(hidden_chars("Subject", subject_text))
-    receipt_time = _receipt_time(chain)
+    receipt_time = time_of_receipt(chain)
     if now is not None:
-        defects.extend(_future(date, chain, now))
+        defects.extend(future_stamps(date, chain, now))
     feedback = None if nested or binary else _complaint(fields, data, source_name, now, defects)
     ndr = (
         None
@@ -351,19 +351,23 @@ def analyze(
     )
 
 
-R = TypeVar("R")
+R = TypeVar("R", "Feedback", "NonDelivery")
 
 
-def _read(
+def _report(
     reader: Callable[[tuple[HeaderField, ...], bytes], tuple[R, bytes | None] | None],
+    what: str,
+    copy_kind: str,
     fields: tuple[HeaderField, ...],
     data: bytes,
-    what: str,
+    source_name: str,
+    now: datetime | None,
     defects: list[Defect],
-) -> tuple[R, bytes | None] | None:
-    """A report reader's result; the readers are written not to raise (last line of defence)."""
+) -> R | None:
+    """A report reader's result, its copy of the message analysed one level deep; the readers
+    are written not to raise (this is the last line of defence)."""
     try:
-        return reader(fields, data)
+        parsed = reader(fields, data)
     except Exception as exc:
         defects.append(
             Defect(
@@ -373,15 +377,16 @@ def _read(
             )
         )
         return None
-
-
-def _copy(original: bytes, source_name: str, copy_kind: str, now: datetime | None) -> Analysis:
-    """A report's copy of the message it is about, analysed one level deep."""
+    if parsed is None:
+        return None
+    report, original = parsed
+    if original is None:
+        return report
     label = "returned message" if copy_kind == "returned" else "reported message"
     inner = analyze(
         original, source_name=f"{source_name} ({label})", kind=InputKind.EML, now=now, nested=True
     )
-    return replace(inner, copy_kind=copy_kind)
+    return replace(report, original=replace(inner, copy_kind=copy_kind))
 
 
 def _complaint(
@@ -396,13 +401,9 @@ def _complaint(
         return None
     from headerlens.parsers.feedback import parse_feedback  # for complaint reports only
 
-    parsed = _read(parse_feedback, fields, data, "a complaint report", defects)
-    if parsed is None:
-        return None
-    feedback, original = parsed
-    if original is None:
-        return feedback
-    return replace(feedback, original=_copy(original, source_name, "reported", now))
+    return _report(
+        parse_feedback, "a complaint report", "reported", fields, data, source_name, now, defects
+    )
 
 
 def _non_delivery(
@@ -418,56 +419,7 @@ def _non_delivery(
     # The bounce reader (its status tables and per-vendor patterns) is loaded for bounces only.
     from headerlens.parsers.ndr import parse_ndr
 
-    parsed = _read(parse_ndr, fields, data, "a bounce", defects)
-    if parsed is None:
-        return None
-    ndr, original = parsed
-    if original is None:
-        return ndr
-    return replace(ndr, original=_copy(original, source_name, "returned", now))
-
-
-FUTURE_SLACK = timedelta(minutes=15)  # clock drift tolerated before a timestamp is "future"
-
-
-def _future(date: datetime | None, chain: Chain, now: datetime) -> list[Defect]:
-    """Date or Received timestamps later than ``now`` (plus slack): forged or a wrong clock."""
-    out: list[Defect] = []
-    limit = now + FUTURE_SLACK
-    if date is not None and date > limit:
-        out.append(
-            Defect(Code.DATE_FUTURE, f"The Date field ({date.isoformat()}) is in the future.")
-        )
-    future_hops = [
-        h.number for h in chain.hops if h.received.timestamp and h.received.timestamp > limit
-    ]
-    if future_hops:
-        out.append(
-            Defect(
-                Code.HOP_FUTURE,
-                f"Received timestamps of hop(s) {', '.join(map(str, future_hops[:10]))} are in "
-                "the future: a wrong clock or a forged trace field.",
-            )
-        )
-    return out
-
-
-def _capped_hops(fields: tuple[HeaderField, ...], defects: list[Defect]) -> tuple[HeaderField, ...]:
-    """The fields with Received fields past ``budgets.HOPS`` left out of the chain."""
-    received = [f for f in fields if f.lname == "received"]
-    limit = int(budgets.HOPS.limit)
-    if len(received) <= limit:
-        return fields
-    defects.append(
-        budgets.exceeded(
-            budgets.HOPS,
-            len(received),
-            f"Only the top {limit} hops are shown; this many Received fields suggests a mail "
-            "loop (RFC 5321 §6.3).",
-        )
-    )
-    dropped = {f.index for f in received[limit:]}
-    return tuple(f for f in fields if f.index not in dropped)
+    return _report(parse_ndr, "a bounce", "returned", fields, data, source_name, now, defects)
 
 
 def _arc_index(s: ARCSet) -> int:
@@ -475,16 +427,3 @@ def _arc_index(s: ARCSet) -> int:
     if s.seal is not None:
         return s.seal.header_index
     return s.results.header_index if s.results is not None else 0
-
-
-def _receipt_time(chain: Chain) -> datetime | None:
-    """When the receiving organisation got the message: the boundary hop's date, else the
-    newest dated hop (what DKIM x=/t= are judged against, RFC 6376 §3.5)."""
-    if chain.boundary is not None:
-        for hop in chain.hops:
-            if hop.number == chain.boundary.hop_number and hop.received.timestamp is not None:
-                return hop.received.timestamp
-    for hop in reversed(chain.hops):
-        if hop.received.timestamp is not None:
-            return hop.received.timestamp
-    return None
