@@ -58,7 +58,7 @@ def parse_feedback(
     if not looks_like_feedback(fields, data) or len(data) > int(budgets.NDR_PARSE_BYTES.limit):
         return None
     # the returned-message cutter is the bounce reader's (the same MIME layout, RFC 6522)
-    from headerlens.parsers.ndr import raw_original
+    from headerlens.parsers.ndr_mime import raw_original
 
     msg = email.message_from_bytes(data, policy=policy.compat32)
     report = _fields(msg)

@@ -9,14 +9,11 @@ the status reading below is ours.
 
 from __future__ import annotations
 
-import contextlib
 import email
 import email.message
 import json
-import quopri
 import re
 from dataclasses import replace
-from datetime import datetime
 from email import policy
 
 from headerlens import budgets
@@ -31,105 +28,11 @@ from headerlens.model.ndr import (
     WhoActs,
 )
 from headerlens.parsers import ndr_text, ndr_text_other
-from headerlens.parsers.dates import parse_date
 from headerlens.parsers.ndr_codes import lookup, sender_tenant_block, text_entry
 from headerlens.parsers.ndr_gate import looks_like_ndr
+from headerlens.parsers.ndr_mime import dsn_fields, raw_original, text_of
 from headerlens.parsers.ndr_rejecter import author_domain, refusing_server, self_named, sender_host
 from headerlens.parsers.ndr_text import TextHit
-
-
-def _text_of(msg: email.message.Message) -> str:
-    """The decoded text/plain parts of the report, outside the returned message."""
-    out: list[str] = []
-    stack = [msg]
-    while stack:
-        part = stack.pop(0)
-        ctype = (part.get_content_type().split() or [""])[0]  # "text/plain charset=…" (no ";")
-        if ctype.startswith("message/") or ctype == "text/rfc822-headers":
-            continue
-        if part.is_multipart():
-            payload = part.get_payload()
-            stack[0:0] = [p for p in payload if isinstance(p, email.message.Message)]
-            continue
-        if part is msg and ctype.startswith("multipart/") and isinstance(part.get_payload(), str):
-            # a report whose boundary never occurs (a flattened copy): its body is the text
-            out.append(str(part.get_payload()))
-            continue
-        if ctype != "text/plain":
-            continue
-        raw = part.get_payload(decode=True)
-        if isinstance(raw, bytes):
-            charset = part.get_content_charset() or "utf-8"
-            try:
-                out.append(raw.decode(charset, "replace"))
-            except LookupError:
-                out.append(raw.decode("utf-8", "replace"))
-    return "\n".join(out).replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _dsn_value(block: email.message.Message, name: str) -> str | None:
-    value = block.get(name)
-    if value is None:
-        return None
-    text = ndr_text.unfold(str(value))
-    if "\x1b$" in text:  # raw ISO-2022-JP (Japanese Domino and Notes write it unlabelled)
-        with contextlib.suppress(UnicodeError, LookupError):
-            text = text.encode("ascii").decode("iso-2022-jp")
-    return text.split(";", 1)[1].strip() if ";" in text[:12] else text
-
-
-def _dsn_date(block: email.message.Message, name: str) -> datetime | None:
-    value = _dsn_value(block, name)
-    return parse_date(value)[0] if value else None
-
-
-def _dsn(
-    msg: email.message.Message,
-) -> tuple[str | None, list[FailedRecipient], dict[str, datetime]]:
-    """Reporting-MTA, the per-recipient fields of every message/delivery-status part, and its
-    Arrival-Date and first Last-Attempt-Date ("arrival", "last-attempt")."""
-    reporting: str | None = None
-    out: list[FailedRecipient] = []
-    dates: dict[str, datetime] = {}
-    for part in msg.walk():
-        if part.get_content_type() != "message/delivery-status":
-            continue
-        payload = part.get_payload()
-        if not isinstance(payload, list):
-            continue
-        blocks = [b for b in payload if isinstance(b, email.message.Message)]
-        if not blocks:
-            continue
-        reporting = reporting or _dsn_value(blocks[0], "Reporting-MTA")
-        for key, name, where in (
-            ("arrival", "Arrival-Date", blocks[:1]),
-            ("last-attempt", "Last-Attempt-Date", blocks[1:]),
-        ):
-            for block in where:
-                when = _dsn_date(block, name)
-                if when is not None:
-                    dates.setdefault(key, when)
-        for block in blocks:
-            final = _dsn_value(block, "Final-Recipient")
-            if not final:
-                continue
-            actual = _dsn_value(block, "X-Actual-Recipient")
-            original = _dsn_value(block, "Original-Recipient")
-            address = actual if actual and actual.lower() != final.lower() else final
-            if address != final:
-                original = final  # Sendmail: the alias that was addressed, then expanded
-            out.append(
-                FailedRecipient(
-                    address=address,
-                    original_recipient=original if original and original != address else None,
-                    action=(_dsn_value(block, "Action") or "failed").lower(),
-                    status=_dsn_value(block, "Status"),
-                    diagnostic=ndr_text.clean_reply(_dsn_value(block, "Diagnostic-Code") or ""),
-                    reporting_mta=reporting,
-                    remote_mta=(_dsn_value(block, "Remote-MTA") or "").rstrip(".") or None,
-                )
-            )
-    return reporting, out, dates
 
 
 def _format(fields: tuple[HeaderField, ...], text: str, report: bool) -> NdrFormat:
@@ -241,42 +144,6 @@ def _ses(text: str) -> tuple[list[FailedRecipient], bytes | None]:
     return out, original
 
 
-def raw_original(data: bytes, msg: email.message.Message) -> tuple[bytes | None, OriginalKind]:
-    """The returned message's exact bytes (message/rfc822) or header block (text/rfc822-headers).
-
-    The email package re-serialises what it parses; DKIM needs the bytes as sent, so the
-    top-level report parts are cut out of the input at their boundaries.
-    """
-    boundary = msg.get_boundary()
-    if not boundary:
-        return None, OriginalKind.NONE
-    delim = re.compile(rb"(?:\r\n|\r|\n)--" + re.escape(boundary.encode("latin-1", "replace")))
-    for chunk in delim.split(data)[1:]:
-        if chunk.startswith(b"--"):
-            break
-        chunk = re.sub(
-            rb"^[^\r\n]*(?:\r\n|\r|\n)", b"", chunk, count=1
-        )  # rest of the delimiter line
-        head_end = re.search(rb"(?:\r?\n){2}|\r\r", b"\n" + chunk)
-        if head_end is None:
-            continue
-        head = chunk[: max(head_end.start() - 1, 0)].decode("latin-1").lower()
-        body = chunk[head_end.end() - 1 :]
-        kind = (
-            OriginalKind.MESSAGE
-            if "message/rfc822" in head
-            else OriginalKind.HEADERS
-            if "text/rfc822-headers" in head
-            else None
-        )
-        if kind is None:
-            continue
-        if "quoted-printable" in head:
-            body = quopri.decodestring(body)
-        return body.lstrip(b"\r\n"), kind
-    return None, OriginalKind.NONE
-
-
 def _merge(dsn: list[FailedRecipient], hits: list[TextHit]) -> list[FailedRecipient]:
     """Complete the DSN's recipients from the text (fuller replies, remote IP, SMTP stage)."""
     if not dsn:
@@ -360,7 +227,7 @@ def parse_ndr(
     if len(data) > int(budgets.NDR_PARSE_BYTES.limit):
         return None
     msg = email.message_from_bytes(data, policy=policy.compat32)
-    text = _text_of(msg)
+    text = text_of(msg)
     report = msg.get_content_type() == "multipart/report"
     kind_of_report = msg.get_param("report-type")
     if (
@@ -376,7 +243,7 @@ def parse_ndr(
         # complaints (feedback-report, RFC 5965), TLS reports… say nothing failed to deliver
         return None
     fmt = _format(fields, text, report)
-    reporting, dsn, dates = _dsn(msg)
+    reporting, dsn, dates = dsn_fields(msg)
     scan = text[: int(budgets.NDR_TEXT_BYTES.limit)]  # the readers' regexes see a bounded text
     hits, generating = _hits(fmt, scan)
     detected = "multipart/report" if dsn else "text signature"
