@@ -9,6 +9,7 @@ from headerlens.diagnosis import (
     detect_compromise,
     detect_relay,
     detect_signals,
+    impersonation,
     wording,
 )
 from headerlens.diagnosis.auth_state import reverified
@@ -123,7 +124,9 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     line = wording.headline(final, out, stamped, auth_state.unaligned_only(analysis, verification))
     if analysis.copy_kind == "returned":
         line = wording.returned_copy_headline(final, line, stamped)
-    return Diagnosis(final, gaps, note, out, line)
+    shown = impersonation.read(analysis, verification)
+    line = impersonation.lead(line, shown, tuple(s.label for s in final))
+    return Diagnosis(final, gaps, note, out, line, impersonation=shown)
 
 
 def complaint(fb: Feedback) -> Complaint:

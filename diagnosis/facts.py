@@ -118,6 +118,26 @@ class Complaint:
 
 
 @dataclass(frozen=True, slots=True)
+class Impersonation:
+    """The From shows another domain than the one the message is from, which authentication
+    does not catch (no situation label: ``spoof`` means an unauthenticated From domain).
+
+    ``kind`` is "display-name" (another domain's address as the sender's name) or "lookalike"
+    (the From domain written in look-alike letters) or "encoded-word" (an address hidden in an
+    encoded word, so there is no From domain: ``sender`` is ""); ``imitated`` the domain the reader is
+    meant to see; ``sender`` the From domain as shown; ``authenticated`` "pass", "fail" or
+    "unknown" for the From domain's DMARC (or an aligned pass) at the final receiver or as
+    re-verified.
+    """
+
+    kind: str
+    imitated: str
+    sender: str
+    authenticated: str
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnosis:
     """Everything the diagnosis concluded: facts first, the one-sentence headline last."""
 
@@ -127,6 +147,7 @@ class Diagnosis:
     outcome: OutcomeFact
     headline: str
     complaint: Complaint | None = None  # set when the message is a complaint / feedback report
+    impersonation: Impersonation | None = None  # another domain shown as the sender
 
     def labels(self) -> tuple[str, ...]:
         return tuple(s.label for s in self.situations)

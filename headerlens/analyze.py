@@ -302,11 +302,6 @@ def analyze(
         )
         if HIDDEN_CHARS.search(from_addr.display) and not HIDDEN_CHARS.search(from_field.value):
             defects.append(hidden_chars("From", from_addr.display))  # inside an encoded word
-    lookalike = lookalike_domain(
-        author.domain, named_domains(fields, (s.domain or "" for s in dkim))
-    )
-    if lookalike is not None:
-        defects.append(lookalike)
     subject = first.get("subject")
     subject_text: str | None = None
     if subject is not None:
@@ -315,6 +310,12 @@ def analyze(
             defects.append(subject_defect)
         if HIDDEN_CHARS.search(subject_text):
             defects.append(hidden_chars("Subject", subject_text))
+    shown = (from_addr.display if from_addr else "", subject_text or "")
+    receiver = chain.boundary.receiver if chain.boundary else None
+    named = named_domains(fields, (s.domain or "" for s in dkim), shown, (receiver or "",))
+    lookalike = lookalike_domain(author.domain, named)
+    if lookalike is not None:
+        defects.append(lookalike)
     receipt_time = time_of_receipt(chain)
     if now is not None:
         defects.extend(future_stamps(date, chain, now))

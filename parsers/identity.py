@@ -289,7 +289,20 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         )
         return Author(None, None, (), tuple(defects))
     legacy = _legacy(value)
-    addresses = tuple(a.addr_spec for a in header.addresses if a.addr_spec and a.addr_spec != "<>")
+    encoded = _encoded_addresses(value, header)
+    if encoded:
+        defects.append(
+            Defect(
+                Code.IDENTITY_FROM_ENCODED_WORD,
+                f"The From field {_show(value)} hides its address in an encoded word (decoded: "
+                f"{_show(encoded[0])}); RFC 2047 §5(3) forbids encoded words in an address, so "
+                "it names no author domain. A client that decodes it shows an address no "
+                "check was made for.",
+                Severity.ERROR,
+            )
+        )
+    shown_addresses = [a for a in header.addresses if a.addr_spec not in encoded]
+    addresses = tuple(a.addr_spec for a in shown_addresses if a.addr_spec and a.addr_spec != "<>")
     if legacy is not None and set(legacy) != set(addresses):
         defects.append(
             Defect(
@@ -325,7 +338,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         )
     # the names a client may show: display names and comments ("x@evil (ceo@bank)" is shown
     # as the old "addr (Full Name)" form), read in NFKC so a full-width "＠" is an "@"
-    shown = [(a.display_name or "", a.addr_spec) for a in header.addresses]
+    shown = [(a.display_name or "", a.addr_spec) for a in shown_addresses]
     shown += [(c, addresses[0] if addresses else "") for c in _scan(value)[1]]
     for name, addr in shown:
         if "@" in unicodedata.normalize("NFKC", name) or "\x00" in name:
@@ -337,7 +350,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
                     Severity.ERROR,
                 )
             )
-    for a in header.addresses:
+    for a in shown_addresses:
         if "@" in a.username or "<" in a.username:
             defects.append(
                 Defect(
@@ -359,6 +372,24 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
     readings = addresses + (legacy if legacy is not None and set(legacy) != set(addresses) else ())
     named = [d for d in (_domain(a) for a in readings) if d] + _later_domains(from_fields)
     return Author(first, domain, addresses, tuple(defects), tuple(dict.fromkeys(named)))
+
+
+# An RFC 2047 encoded word (§2): =?charset?encoding?text?=
+_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
+
+
+def _encoded_addresses(value: str, header: AddressHeader) -> tuple[str, ...]:
+    """The addresses the strict parser found only by decoding encoded words: their domain is
+    nowhere in the raw field outside encoded words (RFC 2047 §5(3): none may stand in an
+    addr-spec, so such an address is display text, not an author)."""
+    if not _ENCODED_WORD.search(value):
+        return ()
+    plain = _ENCODED_WORD.sub(" ", value).lower()
+    return tuple(
+        a.addr_spec
+        for a in header.addresses
+        if a.addr_spec and (not a.domain or a.domain.lower() not in plain)
+    )
 
 
 def _literal_note(address: str, domain: str | None) -> Defect:

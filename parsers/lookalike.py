@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from headerlens import budgets
@@ -12,8 +13,13 @@ from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.parsers.spoofed_brands import SPOOFED_BRANDS
 
 # Fields whose addresses name domains the reader knows: the recipients' own (a look-alike of
-# the recipient's company is the usual CEO fraud), replies, the envelope sender.
-_ADDRESS_FIELDS = frozenset({"to", "cc", "reply-to", "sender", "return-path"})
+# the recipient's company is the usual CEO fraud, and Delivered-To / X-Original-To name the
+# recipient when To does not), replies, the envelope sender.
+_ADDRESS_FIELDS = frozenset(
+    {"to", "cc", "delivered-to", "x-original-to", "reply-to", "sender", "return-path"}
+)
+# A domain name anywhere in displayed text (the caller's decoded From display text and Subject).
+_NAME = re.compile(r"(?i)(?<![\w.-])((?:[\w-]+\.)+[^\W\d_]{2,})(?![\w-])")
 _AT_DOMAIN = re.compile(r"@([^\s<>,;:\"()\[\]@\\]+)")
 
 
@@ -47,14 +53,30 @@ def unicode_form(domain: str) -> str | None:
     return ".".join(labels) if all(labels) else None
 
 
-def named_domains(fields: Sequence[HeaderField], signers: Iterable[str]) -> list[str]:
-    """The domains of the recipient, reply and envelope addresses and the DKIM d= domains."""
+def named_domains(
+    fields: Sequence[HeaderField],
+    signers: Iterable[str],
+    texts: Iterable[str] = (),
+    hosts: Iterable[str] = (),
+) -> list[str]:
+    """The domains of the recipient, reply and envelope addresses, the DKIM d= domains, the
+    domain names in ``texts`` (the decoded From display text and Subject, where "contoso.com
+    Payroll" or "Your contoso.com invoice" name the domain the reader trusts; read in NFKC so
+    full-width letters and dots count) and ``hosts`` (the receiver's own "by" host), each with
+    its parent domains, so mx.contoso.com also names contoso.com."""
     limit = int(budgets.EMAIL_PARSE_BYTES.limit)
-    out = [d for d in signers if d]
+    out = [d for d in signers if d] + [h for h in hosts if h]
     for field in fields:
         if field.lname in _ADDRESS_FIELDS:
             out += _AT_DOMAIN.findall(field.value[:limit])
-    return list(dict.fromkeys(d.rstrip(".").lower() for d in out))
+    for text in texts:
+        out += _NAME.findall(unicodedata.normalize("NFKC", text[:limit]))
+    named: dict[str, None] = {}
+    for domain in out:
+        labels = domain.rstrip(".").lower().split(".")
+        for i in range(len(labels) - 1):
+            named[".".join(labels[i:])] = None
+    return list(named)
 
 
 def _first_label(domain: str) -> str:
@@ -64,13 +86,13 @@ def _first_label(domain: str) -> str:
     return labels[-2] if len(labels) > 1 else labels[0]
 
 
-def lookalike_domain(author: str | None, named: Iterable[str]) -> Defect | None:
-    """A finding when the author domain is written in other characters but looks the same as
-    a domain the message names (recipients, Return-Path, DKIM d=...) or a much-spoofed brand.
+def lookalike_target(author: str | None, named: Iterable[str]) -> tuple[str, str] | None:
+    """(the domain, what it is) that the author domain imitates: written in other characters
+    but looking the same as a domain the message names (recipients, Return-Path, DKIM d=...) or
+    a much-spoofed brand; None when it imitates none.
 
     Only an author domain with characters beyond ASCII is checked: an ASCII domain shows
-    what it is. Mixed scripts inside one label get their own finding (identity.mixed-script);
-    this one also catches a label written wholly in another script (Cyrillic "аррӏе").
+    what it is, and an ordinary IDN (müller.de) has no look-alike among the named domains.
     """
     shown = unicode_form(author) if author else None
     if shown is None or shown.isascii():
@@ -80,12 +102,25 @@ def lookalike_domain(author: str | None, named: Iterable[str]) -> Defect | None:
     for other in dict.fromkeys(named):
         target = unicode_form(other)
         if target and target != shown and skeleton(target) == own:
-            return _finding(author or shown, shown, target, "a domain this message names")
+            return target, "a domain this message names"
     own_label = skeleton(_first_label(shown))
     for brand in SPOOFED_BRANDS:
         if skeleton(_first_label(brand)) == own_label and _first_label(shown) != brand:
-            return _finding(author or shown, shown, brand, "a much-impersonated brand")
+            return brand, "a much-impersonated brand"
     return None
+
+
+def lookalike_domain(author: str | None, named: Iterable[str]) -> Defect | None:
+    """A finding when the author domain imitates another (:func:`lookalike_target`).
+
+    Mixed scripts inside one label get their own finding (identity.mixed-script); this one
+    also catches a label written wholly in another script (Cyrillic "аррӏе").
+    """
+    found = lookalike_target(author, named)
+    if author is None or found is None:
+        return None
+    shown = unicode_form(author) or author
+    return _finding(author, shown, *found)
 
 
 def _finding(author: str, shown: str, target: str, what: str) -> Defect:
