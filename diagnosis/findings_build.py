@@ -16,9 +16,9 @@ from headerlens.diagnosis.wording import not_a_domain_fix
 from headerlens.model import Analysis, AuthResults, Defect, Finding, Hop, Severity
 from headerlens.model.codes import Code
 from headerlens.model.verification import Verification
-from headerlens.parsers.boundary import stated_client_ip
 from headerlens.parsers.hops import special_range
 from headerlens.parsers.provenance import describe_author
+from headerlens.parsers.stamp_evidence import stated_client_ip
 from headerlens.stamped import final_receiver_results
 
 SLOW_HOP = timedelta(minutes=5)

@@ -29,7 +29,7 @@ from headerlens.model import (
 from headerlens.model.codes import Code
 from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.binary import describe_binary
-from headerlens.parsers.chain import build_chain, stated_client_ip
+from headerlens.parsers.chain import build_chain
 from headerlens.parsers.chain_time import capped_hops, future_stamps, time_of_receipt
 from headerlens.parsers.dates import parse_date
 from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dkim_signature
@@ -41,6 +41,7 @@ from headerlens.parsers.pasteshape import normalize_paste
 from headerlens.parsers.provenance import attribute_fields
 from headerlens.parsers.received import parse_received
 from headerlens.parsers.receivedspf import parse_received_spf
+from headerlens.parsers.stamp_evidence import stated_client_ip
 from headerlens.parsers.vendor import decode_vendor_header, is_vendor_header
 from headerlens.parsers.vendor_filters import with_rspamd_actions
 from headerlens.stamped import duplicate_authserv_id, hop_for_header, stamping_hop

@@ -23,6 +23,7 @@ from headerlens.parsers.hops import (
 )
 from headerlens.parsers.inbound_filter import inbound_filter_entry
 from headerlens.parsers.received import normalize_ip
+from headerlens.parsers.stamp_evidence import Evidence, first_stated_ip, spf_evidence
 
 __all__ = [
     "SHARED_PROVIDER_DOMAINS",
@@ -31,39 +32,7 @@ __all__ = [
     "identity_in_org",
     "org_of",
     "receiver_org",
-    "stamp_identity",
-    "stated_client_ip",
 ]
-
-_IP = r"([0-9A-Fa-f:.]{1,45})"
-# Every phrasing of an SPF stamp that names the client IP: Received-SPF's client-ip= (RFC 7208
-# §9.1), Microsoft's "sender IP is", the "designates / does not designate / discourages use of
-# IP as permitted sender" comments of Gmail, Microsoft, rspamd and pypolicyd-spf, "IP is neither
-# permitted nor denied", pyspf's "IP is (not) authorized to use", and the smtp.remote-ip /
-# smtp.client-ip properties of rspamd and Proton. The lookbehinds let a match start only where a
-# run of address characters starts, and every run is bounded: without both, 60k digits cost a
-# quadratic scan.
-_SPF_IP_PATTERNS = (
-    re.compile(r"client-ip=" + _IP, re.IGNORECASE),
-    re.compile(r"sender IP is " + _IP, re.IGNORECASE),
-    re.compile(r"(?:designates?|discourages use of) " + _IP + " as", re.IGNORECASE),
-    re.compile(r"(?<![0-9A-Fa-f:.])" + _IP + " is neither permitted nor denied", re.I),
-    # pyspf / spf-engine comments: "1.2.3.4 is (not) authorized to use 'a@b' in 'mfrom' identity"
-    re.compile(r"(?<![0-9A-Fa-f:.])" + _IP + " is (?:not )?authori[sz]ed to use", re.I),
-    re.compile(r"\bremote-ip=\[?" + _IP, re.IGNORECASE),
-)
-_SPF_IN_AR = re.compile(r"(?:^|[;\s])spf=\w+(?P<rest>[^;]*)", re.IGNORECASE)
-_REMOTE_IP_AR = re.compile(r"\bsmtp\.(?:remote|client)-ip=\[?" + _IP, re.IGNORECASE)
-_MAILFROM_AR = re.compile(r"smtp\.mailfrom=(\"[^\"]*\"|[^;\s)]*)", re.IGNORECASE)
-_ENVFROM_RSPF = re.compile(r"envelope-from=(\"[^\"]*\"|[^;\s]*)", re.IGNORECASE)
-_HELO_RSPF = re.compile(r"\bhelo=(\"[^\"]*\"|[^;\s]*)", re.IGNORECASE)
-_DOMAIN_OF = re.compile(
-    r"domain of (?:transitioning )?(\S+?) (?:designates|does not|discour)", re.I
-)
-_RECEIVER_RSPF = re.compile(r"\breceiver=([\w.-]+)", re.IGNORECASE)
-_COMMENT_ID = re.compile(r"^\s*\w+\s*\(([\w.-]+\.[\w-]+)\s*:")
-_SIGNING_DOMAIN = re.compile(r"(?:^|;)\s*d\s*=\s*([\w.-]+)\s*(?:;)")
-_AUTHSERV = re.compile(r"^\s*([^\s;=()]+)\s*(?:\d+\s*)?;")
 
 # Mailbox providers whose customers and own servers share one domain: sharing the domain
 # with the receiver says nothing about being inside its organisation.
@@ -78,97 +47,6 @@ _EOP_INTERNAL_BY = re.compile(
 )
 _RETRIEVAL = re.compile(r"\((?:fetchmail|getmail)[-\s]", re.IGNORECASE)
 _LOCAL_PROTOCOLS = ("LOCAL", "HTTP")  # HTTP, HTTPS, HTTPREST: webmail / API submission
-
-
-@dataclass(frozen=True, slots=True)
-class _Evidence:
-    """What a stamp says about the connecting client (Received-SPF or AR spf=)."""
-
-    ip: str
-    header_index: int
-    mail_from: str | None
-    helo: str | None
-    source: str  # "Received-SPF" / "Authentication-Results"
-    identity: str | None  # authserv-id / receiver= / the host naming itself in the comment
-
-
-def _unquote(value: str | None) -> str | None:
-    if value is None:
-        return None
-    v = value.strip().strip('"').strip()
-    return v[1:-1] if v.startswith("<") and v.endswith(">") else v
-
-
-def _first_ip(text: str) -> str | None:
-    for pat in _SPF_IP_PATTERNS:
-        m = pat.search(text)
-        if m and normalize_ip(m.group(1)):
-            return normalize_ip(m.group(1))
-    return None
-
-
-def stamp_identity(field: HeaderField) -> str | None:
-    """Who a stamp says wrote it: the authserv-id of an Authentication-Results field (RFC 8601
-    §2.5), or the receiver= / "(host: ...)" of a Received-SPF field; None when it says nothing.
-    """
-    if field.lname in ("received-spf", "x-tm-received-spf"):
-        m = _RECEIVER_RSPF.search(field.value) or _COMMENT_ID.search(field.value)
-    elif field.lname in ("arc-seal", "arc-message-signature"):
-        m = _SIGNING_DOMAIN.search(field.value)
-    else:
-        m = _AUTHSERV.match(field.value)
-    if m is None or "=" in m.group(1) or m.group(1).lower() in ("<unknown>", "unknown"):
-        return None
-    return m.group(1).strip().rstrip(".").lower() or None
-
-
-def _evidence(headers: Sequence[HeaderField]) -> list[_Evidence]:
-    """Client IPs stated by Received-SPF (RFC 7208 §9.1) and AR spf= comments (RFC 8601)."""
-    found: list[_Evidence] = []
-    for h in headers:
-        lname = h.lname
-        if lname == "received-spf":
-            ip = _first_ip(h.value)
-            if ip is None:
-                continue
-            env = _ENVFROM_RSPF.search(h.value)
-            dom = _DOMAIN_OF.search(h.value)
-            helo = _HELO_RSPF.search(h.value)
-            mail_from = _unquote(env.group(1)) if env else (dom.group(1) if dom else None)
-            found.append(
-                _Evidence(
-                    ip,
-                    h.index,
-                    mail_from,
-                    _unquote(helo.group(1)) if helo else None,
-                    "Received-SPF",
-                    stamp_identity(h),
-                )
-            )
-        elif lname == "authentication-results":
-            ident = stamp_identity(h)
-            clauses = [(sm.group("rest"), True) for sm in _SPF_IN_AR.finditer(h.value)]
-            remote = _REMOTE_IP_AR.search(h.value)
-            if remote:
-                clauses.append((remote.group(0), False))
-            for rest, is_spf in clauses:
-                ip = _first_ip(rest)
-                if ip is None:
-                    continue
-                mf = _MAILFROM_AR.search(rest) if is_spf else None
-                dom = _DOMAIN_OF.search(rest) if is_spf else None
-                mail_from = _unquote(mf.group(1)) if mf else (dom.group(1) if dom else None)
-                found.append(
-                    _Evidence(ip, h.index, mail_from, None, "Authentication-Results", ident)
-                )
-                break
-    return found
-
-
-def stated_client_ip(field: HeaderField) -> str | None:
-    """The connecting IP a Received-SPF or Authentication-Results field says it checked."""
-    found = _evidence((field,))
-    return found[0].ip if found else None
 
 
 def _return_path(headers: Sequence[HeaderField]) -> str | None:
@@ -315,16 +193,16 @@ def _choose_mail_from(
 @dataclass(frozen=True, slots=True)
 class _Pick:
     hop: Hop
-    ev: _Evidence
+    ev: Evidence
 
 
 def _receivers_pick(
-    evidence: Sequence[_Evidence],
+    evidence: Sequence[Evidence],
     hops: Sequence[Hop],
     walk: Hop,
     org: str | None,
     domain_of: Callable[[str], str | None],
-) -> tuple[_Pick | None, list[_Evidence]]:
+) -> tuple[_Pick | None, list[Evidence]]:
     """The receiver's stamp that decides the boundary, and the receiver's stamps used.
 
     A stamp is the receiving organisation's when it sits above the Received line of the walk's
@@ -337,7 +215,7 @@ def _receivers_pick(
     older = by_number.get(walk.number - 1)
     trusted = [h for h in hops if h.number >= walk.number]
     picks: list[_Pick] = []
-    used: list[_Evidence] = []
+    used: list[Evidence] = []
     for ev in evidence:
         above = ev.header_index < walk.header_index
         below = (
@@ -365,8 +243,8 @@ def _receivers_pick(
 
 
 def _set_aside(
-    evidence: Sequence[_Evidence],
-    used: Sequence[_Evidence],
+    evidence: Sequence[Evidence],
+    used: Sequence[Evidence],
     hops: Sequence[Hop],
     chosen: Hop,
     mail_from: str | None,
@@ -405,7 +283,7 @@ def _set_aside(
 def _spf_at(headers: Sequence[HeaderField], hop: Hop) -> str | None:
     """The SPF result the receiver of ``hop`` stamped (above its line) for that hop's client."""
     for h in headers:
-        if h.index >= hop.header_index or _first_ip(h.value) != hop.received.from_ip:
+        if h.index >= hop.header_index or first_stated_ip(h.value) != hop.received.from_ip:
             continue
         if h.lname == "received-spf":
             m = re.match(r"\s*(\w+)", h.value)
@@ -438,7 +316,7 @@ def find_boundary(
             )
         )
         return None, defects
-    evidence = _evidence(headers)
+    evidence = spf_evidence(headers)
     pick, used = _receivers_pick(evidence, hops, walk, org, domain_of)
     filt = inbound_filter_entry(
         walk, hops, rdns_confirmed(walk.received), _spf_at(headers, walk), domain_of

@@ -13,7 +13,6 @@ from headerlens.parsers.boundary import (
     SHARED_PROVIDER_DOMAINS,
     find_boundary,
     receiver_org,
-    stated_client_ip,
 )
 from headerlens.parsers.hop_products import Hints, message_hints, named_software
 from headerlens.parsers.hops import (
@@ -30,7 +29,6 @@ __all__ = [
     "STAND_IN_RANGES",
     "build_chain",
     "is_internal_ip",
-    "stated_client_ip",
 ]
 
 # Ranges only examples, labs and sanitised copies use (RFC 5737, RFC 3849, RFC 2544): a note,

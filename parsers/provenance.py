@@ -25,8 +25,6 @@ from headerlens.parsers.boundary import (
     identity_in_org,
     org_of,
     receiver_org,
-    stamp_identity,
-    stated_client_ip,
 )
 from headerlens.parsers.hops import registrable_domain
 from headerlens.parsers.provenance_appliance import (
@@ -54,6 +52,7 @@ from headerlens.parsers.provenance_microsoft import (
     receiver_appended,
 )
 from headerlens.parsers.provenance_scanner import own_line_stamp, scanner_hops
+from headerlens.parsers.stamp_evidence import stamp_identity, stated_client_ip
 
 __all__ = ["STAMP_FIELDS", "attribute_fields", "describe_author"]
 

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor
 from headerlens.model.received import Hop
-from headerlens.parsers.boundary import stamp_identity
+from headerlens.parsers.stamp_evidence import stamp_identity
 
 __all__ = [
     "MARKER_WHY",

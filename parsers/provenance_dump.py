@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor
 from headerlens.model.received import Chain, Hop
-from headerlens.parsers.boundary import identity_in_org, stamp_identity, stated_client_ip
+from headerlens.parsers.boundary import identity_in_org
+from headerlens.parsers.stamp_evidence import stamp_identity, stated_client_ip
 
 __all__ = ["reordered_dump", "unplaced_stamps"]
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Container, Sequence
 from headerlens.model.core import HeaderField
 from headerlens.model.received import Hop
 from headerlens.parsers.authresults import parse_auth_results
-from headerlens.parsers.boundary import stamp_identity, stated_client_ip
+from headerlens.parsers.stamp_evidence import stamp_identity, stated_client_ip
 
 __all__ = ["own_line_stamp", "scanner_hops"]
 
