@@ -190,6 +190,7 @@ def test_the_console_starts_without_the_dns_and_bounce_code() -> None:
         "headerlens.evaluators",
         "textual.widgets._text_area",
         "headerlens.tui.hoptable",  # with the Hops tab
+        "headerlens.tui.tabtext",  # with the Findings, DNS log and Headers tabs
         "html",  # the Markdown and HTML export escapes (html.entities is a large table)
     )
     assert [m for m in late if m in loaded] == []

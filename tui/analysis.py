@@ -21,7 +21,7 @@ from headerlens.model import Analysis
 from headerlens.textsafe import inert
 from headerlens.tui.hoptree import HopTree, NodeRef
 from headerlens.tui.messages import CheckDomain, VerifyStream
-from headerlens.tui.safe import SEVERITY_STYLE, inert_lines, safe, safe_block
+from headerlens.tui.safe import inert_lines
 from headerlens.tui.status import status_text
 
 if TYPE_CHECKING:
@@ -191,7 +191,9 @@ class AnalysisScreen(Screen[None]):
 
                 text.update(timeline_text(self.shown))
             else:
-                text.update(self._headers_text())
+                from headerlens.tui.tabtext import headers_text
+
+                text.update(headers_text(self.analysis))
 
     # -- verification -------------------------------------------------------------------
     def start_verification(self, *, flush: bool = False) -> None:
@@ -277,6 +279,7 @@ class AnalysisScreen(Screen[None]):
         from textual.widgets import OptionList, TabbedContent
         from textual.widgets.option_list import Option
 
+        from headerlens.tui.tabtext import finding_prompt
         from headerlens.tui.verdictbar import findings_label
 
         tab = self.query_one(TabbedContent).get_tab("findings")
@@ -287,46 +290,21 @@ class AnalysisScreen(Screen[None]):
         ol = self.query_one("#findings-list", OptionList)
         ol.clear_options()
         for i, f in enumerate(self._findings()):
-            prompt = Text()
-            prompt.append(f"{f.severity.value.upper():<8}", style=SEVERITY_STYLE[f.severity])
-            prompt.append(safe(f.title, "bold"))
-            if f.hop_number is not None:
-                prompt.append(f"  (hop {f.hop_number})", style="dim")
-            if f.detail:
-                prompt.append("\n        ")
-                prompt.append(safe(f.detail))
-            if f.fix:
-                prompt.append("\n        fix: ", style="hl.success.soft")
-                prompt.append(safe(f.fix))
-            ol.add_option(Option(prompt, id=f"finding-{i}"))
+            ol.add_option(Option(finding_prompt(f), id=f"finding-{i}"))
 
     def _fill_dns(self) -> None:
         if "dns" not in self._built:
             return
         from textual.widgets import DataTable
 
-        from headerlens.model.dns import Rcode
+        from headerlens.tui.tabtext import dns_rows
 
         table = self.query_one("#dns-table", DataTable)
         table.clear()
         if self.verification is None:
             return
-        unused = self.verification.unused_prefetches
-        for rec in self.verification.dns_log:
-            answer = " | ".join(rec.answers) if rec.answers else (rec.error or "")
-            if rec.cname_chain:
-                answer = "CNAME " + " → ".join(rec.cname_chain) + " ⇒ " + answer
-            if not rec.from_cache and rec.name.lower().rstrip(".") in unused:
-                answer = "(asked ahead; no check needed it) " + answer
-            table.add_row(
-                safe(rec.name),
-                safe(rec.rdtype),
-                safe(rec.rcode, "hl.success.soft" if rec.rcode == Rcode.NOERROR else "hl.error"),
-                safe(answer[:200]),
-                safe("" if rec.ttl is None else str(rec.ttl)),
-                safe(f"{rec.duration_ms:.0f}"),
-                safe(rec.resolver),
-            )
+        for row in dns_rows(self.verification):
+            table.add_row(*row)
 
     # -- selection ----------------------------------------------------------------------
     @on(Tree.NodeHighlighted, "#hops")
@@ -366,13 +344,6 @@ class AnalysisScreen(Screen[None]):
             self.post_message(CheckDomain(step.domain, step.provider, self.shown))
         elif step.kind is ActionKind.JUMP_TO_HOP and step.hop_number is not None:
             self._jump_to_hop(step.hop_number)
-
-    def _headers_text(self) -> Text:
-        out = Text()
-        for f in self.analysis.headers:
-            out.append(safe_block(f.raw.decode("utf-8", errors="replace").rstrip("\r\n")))
-            out.append("\n")
-        return out
 
     # -- actions ------------------------------------------------------------------------
     def action_flip_order(self) -> None:
