@@ -130,6 +130,7 @@ def lead(line: str, imp: Impersonation | None, labels: tuple[str, ...]) -> str:
     first, *rest = line.rstrip(".").split("; ")
     parts = [sentence(imp)]
     if imp.kind == "display-name" and {"mailing-list", "google-groups"} & set(labels):
+        parts[0] = "Possibly i" + parts[0][1:]
         parts[0] += " (a mailing list that rewrites From shows the author's address so too)"
     quiet = next((q for q in _QUIET if first.startswith(q)), None)
     if quiet is None:

@@ -169,3 +169,20 @@ def test_an_encoded_display_name_keeps_its_author() -> None:
     assert "identity.from-encoded-word" not in {x.code.value for x in a.defects}
     a = analyze(_message("=?utf-8?q?J=C3=B6rg?= <=?utf-8?q?j?=@attacker.example>"))
     assert a.from_addr is not None and a.from_addr.domain == "attacker.example"
+
+
+def test_a_list_that_names_the_author_in_its_from_is_said_so() -> None:
+    """Google Groups rewrites From to "'ann@example.com' via Team" <team@googlegroups.com>: the
+    sentence stays (a sender can add List-Id himself) but says lists do this too."""
+    stamp = _passing("googlegroups.com").replace("{by}", "mx.fabrikam.com")
+    extra = "List-Id: <team.googlegroups.com>\r\nX-Google-Group-Id: 123456789\r\n"
+    raw = _message(
+        "\"'ann@example.com' via Team\" <team@googlegroups.com>", extra=extra, stamp=stamp
+    )
+    d = diagnose(analyze(raw))
+    assert "google-groups" in d.labels()
+    assert d.headline.startswith(
+        "Possibly impersonation: the sender shows example.com's address as its name, but the message is "
+        "from googlegroups.com, which authenticated; example.com has nothing to fix (a mailing "
+        "list that rewrites From shows the author's address so too)"
+    ), d.headline
