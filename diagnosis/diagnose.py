@@ -125,7 +125,10 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     if analysis.copy_kind == "returned":
         line = wording.returned_copy_headline(final, line, stamped)
     shown = impersonation.read(analysis, verification)
-    line = impersonation.lead(line, shown, tuple(s.label for s in final))
+    labels = tuple(s.label for s in final)
+    if analysis.from_addr and impersonation.list_rewrite(shown, analysis.from_addr.display, labels):
+        shown = None
+    line = impersonation.lead(line, shown, labels)
     return Diagnosis(final, gaps, note, out, line, impersonation=shown)
 
 

@@ -24,6 +24,10 @@ _QUIET = (
 )
 # Situations that already explain the message better than the shown name does.
 _EXPLAINED = ("phish-sim", "ndr")
+# How list servers that rewrite From to their own address name the author: Google Groups
+# "'ann@example.com' via Team", Mailman's DMARC mitigation "ann@example.com via Team".
+_LIST_REWRITE = re.compile(r"^'?[^'\s]+@[^'\s]+'? via \S.*$")
+_LISTS = frozenset({"mailing-list", "google-groups"})
 
 CODES = {
     "display-name": Code.IMPERSONATION_DISPLAY_NAME,
@@ -117,21 +121,36 @@ def sentence(imp: Impersonation) -> str:
     )
 
 
+def list_rewrite(imp: Impersonation | None, display: str, labels: tuple[str, ...]) -> bool:
+    """True when the address in the shown name is a list's own rewrite of From: the message was
+    recognised as list mail, its From domain (the list's) authenticated, and the name has the
+    list's "<author> via <list>" form. The reader sees "via" and the list's address; the author's
+    domain has nothing to do with it either way, so this is no impersonation claim."""
+    return (
+        imp is not None
+        and imp.kind == "display-name"
+        and imp.authenticated == "pass"
+        and bool(_LISTS & set(labels))
+        and _LIST_REWRITE.match(_shown_name(display)) is not None
+    )
+
+
+def _shown_name(display: str) -> str:
+    """The name part of a From field as shown (before its <address>), unquoted, in NFKC."""
+    name = unicodedata.normalize("NFKC", display).rsplit("<", 1)[0].strip()
+    return name[1:-1].strip() if len(name) > 1 and name[0] == name[-1] == '"' else name
+
+
 def lead(line: str, imp: Impersonation | None, labels: tuple[str, ...]) -> str:
     """The headline with the impersonation first (it replaces a cause that said nothing was
     wrong), unless a bounce or simulation is the story or the spoof named is of the imitated
-    domain itself. A mailing list that rewrites From ("'ann@example.com' via Team"
-    <team@googlegroups.com>) shows an address as its name too: the message's own List-Id cannot
-    tell it from a sender who adds one, so the sentence stays and says so."""
+    domain itself."""
     if imp is None or any(label in labels for label in _EXPLAINED):
         return line
     if line.startswith(f"A spoof of {imp.imitated}"):
         return line
     first, *rest = line.rstrip(".").split("; ")
     parts = [sentence(imp)]
-    if imp.kind == "display-name" and {"mailing-list", "google-groups"} & set(labels):
-        parts[0] = "Possibly i" + parts[0][1:]
-        parts[0] += " (a mailing list that rewrites From shows the author's address so too)"
     quiet = next((q for q in _QUIET if first.startswith(q)), None)
     if quiet is None:
         parts.append(first[:1].lower() + first[1:] if first[1:2].islower() else first)

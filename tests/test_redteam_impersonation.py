@@ -171,18 +171,42 @@ def test_an_encoded_display_name_keeps_its_author() -> None:
     assert a.from_addr is not None and a.from_addr.domain == "attacker.example"
 
 
-def test_a_list_that_names_the_author_in_its_from_is_said_so() -> None:
-    """Google Groups rewrites From to "'ann@example.com' via Team" <team@googlegroups.com>: the
-    sentence stays (a sender can add List-Id himself) but says lists do this too."""
+def test_a_list_that_names_the_author_in_its_from_is_no_impersonation() -> None:
+    """Google Groups rewrites From to "'ann@example.com' via Team" <team@googlegroups.com>: a list
+    recognised as such, whose own domain authenticated, naming the author "via" the list is the
+    list's rewrite, not an impersonation (no headline claim, no finding)."""
     stamp = _passing("googlegroups.com").replace("{by}", "mx.fabrikam.com")
     extra = "List-Id: <team.googlegroups.com>\r\nX-Google-Group-Id: 123456789\r\n"
     raw = _message(
         "\"'ann@example.com' via Team\" <team@googlegroups.com>", extra=extra, stamp=stamp
     )
+    a = analyze(raw)
+    d = diagnose(a)
+    assert "google-groups" in d.labels()
+    assert "mpersonation" not in d.headline, d.headline
+    assert d.impersonation is None
+    assert not any(f.code.value.startswith("impersonation.") for f in stamped_findings(a))
+
+
+def test_an_address_as_name_without_the_lists_via_form_stays_impersonation_on_a_list() -> None:
+    """The same list message whose name is a bare address (no "via <list>") still leads with it:
+    the list's rewrite has the "via" form, an address alone is what a sender chose."""
+    stamp = _passing("googlegroups.com").replace("{by}", "mx.fabrikam.com")
+    extra = "List-Id: <team.googlegroups.com>\r\nX-Google-Group-Id: 123456789\r\n"
+    raw = _message('"ann@example.com" <team@googlegroups.com>', extra=extra, stamp=stamp)
     d = diagnose(analyze(raw))
     assert "google-groups" in d.labels()
     assert d.headline.startswith(
-        "Possibly impersonation: the sender shows example.com's address as its name, but the message is "
-        "from googlegroups.com, which authenticated; example.com has nothing to fix (a mailing "
-        "list that rewrites From shows the author's address so too)"
+        "Impersonation: the sender shows example.com's address as its name, but the message is "
+        "from googlegroups.com, which authenticated"
     ), d.headline
+
+
+def test_the_via_form_without_list_evidence_stays_impersonation() -> None:
+    """A sender who writes "'ceo@contoso.com' via Board" on his own domain, with nothing that makes
+    it list mail, is still named."""
+    raw = _message("\"'ceo@contoso.com' via Board\" <x@attacker.example>")
+    d = diagnose(analyze(raw))
+    assert d.headline.startswith("Impersonation: the sender shows contoso.com's address"), (
+        d.headline
+    )
