@@ -129,6 +129,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     if analysis.from_addr and impersonation.list_rewrite(shown, analysis.from_addr.display, labels):
         shown = None
     line = impersonation.lead(line, shown, labels)
+    final = impersonation.mark_control(final, shown)
     return Diagnosis(final, gaps, note, out, line, impersonation=shown)
 
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from headerlens.diagnosis.auth_state import aligned_pass, dmarc_failed
-from headerlens.diagnosis.facts import Impersonation
+from headerlens.diagnosis.facts import Impersonation, Situation
 from headerlens.diagnosis.inputs import same_org, stamp
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.codes import Code
@@ -157,6 +157,26 @@ def lead(line: str, imp: Impersonation | None, labels: tuple[str, ...]) -> str:
     elif more := first.removeprefix(quiet).strip():
         parts[0] += f" {more}"  # a note such as "(it came from an account at gmail.com...)"
     return "; ".join(parts + rest) + "."
+
+
+def mark_control(
+    situations: tuple[Situation, ...], imp: Impersonation | None
+) -> tuple[Situation, ...]:
+    """``control`` beside an impersonation keeps its label (the sending domain's authentication
+    and path are in order) but names the domain shown, so it no longer reads "nothing is wrong"."""
+    if imp is None or imp.sender == "":
+        return situations
+    return tuple(
+        Situation(
+            s.label,
+            s.hop_number,
+            s.evidence,
+            (*s.facts, ("imitated", imp.imitated), ("sender", imp.sender)),
+        )
+        if s.label == "control"
+        else s
+        for s in situations
+    )
 
 
 def finding(imp: Impersonation) -> Finding:

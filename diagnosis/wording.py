@@ -168,11 +168,20 @@ def title(s: Situation) -> str:
         return f"A Received line was written by the sender, not by a relay (hop {s.hop_number}); ignore it."
     if label == "paste-damage":
         return "The header block is damaged (lost indentation, odd line ends or merged fields); some fields may be misread."
+    if imitated := s.fact("imitated"):
+        return _control_beside_impersonation(s, imitated)
     if s.fact("dmarc") == "no-record":
         return "Nothing is wrong with authentication or the delivery path: an identifier of the From domain passed and Microsoft's implicit check passed (dmarc=bestguesspass, compauth=pass). The From domain publishes no DMARC policy, so nothing would stop a forgery of it elsewhere."
     if free := s.fact("freemail"):
         return f"Nothing is wrong with authentication or the delivery path: the message really came from an account at {free}. That proves only who holds the account, which anyone can open, not that the sender is who the display name or the text claims."
     return "Nothing is wrong with authentication or the delivery path."
+
+
+def _control_beside_impersonation(s: Situation, imitated: str) -> str:
+    """Control next to an impersonation: in order for the sending domain, nothing about the other."""
+    sender = s.fact("sender")
+    who = f"an account at {free}, which anyone can open" if (free := s.fact("freemail")) else sender
+    return f"Authentication and the delivery path are in order for the domain that really sent it ({who}); that proves nothing about {imitated}, whose name it shows: see the impersonation finding."
 
 
 def not_a_domain_fix(dom: str, problem: str) -> str:
