@@ -21,7 +21,6 @@ from headerlens.model.provenance import Author, FieldAuthor, Provenance
 from headerlens.model.received import Chain, Hop, Vendor
 from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.boundary import (
-    client_inside,
     identity_in_org,
     org_of,
     receiver_org,
@@ -51,6 +50,7 @@ from headerlens.parsers.provenance_microsoft import (
     receipt_marker,
     receiver_appended,
 )
+from headerlens.parsers.provenance_relay import mailbox_relays, own_client
 from headerlens.parsers.provenance_scanner import own_line_stamp, scanner_hops
 from headerlens.parsers.stamp_evidence import stamp_identity, stated_client_ip
 
@@ -115,7 +115,7 @@ class _Zones:
         while n >= 1:
             org = org_of(by_number[n].received.by, self.domain_of)
             m = n
-            while m >= 1 and client_inside(by_number[m], org, self.domain_of) is not None:
+            while m >= 1 and own_client(by_number[m], org, self.domain_of):
                 m -= 1
             if m > 1:  # it accepted the message from outside, and older hops exist
                 relays.update(range(m, n + 1))
@@ -156,6 +156,7 @@ class _Zones:
             self.repeats = repeated_stamps(fields[line + 1 : end])
             self.filter_tied = filter_tied(self.block, self.boundary_hop)
         self.incoming = incoming_block(fields)
+        self.relays |= mailbox_relays(fields, self.hops, self.is_trusted, self.org, self.domain_of)
         self.marker = receipt_marker(fields, {h.header_index: h.vendor for h in self.trusted})
         outside = [h for h in self.hops if not self.is_trusted(h)]
         self.scanners = scanner_hops(fields, outside, self.org, self.domain_of)

@@ -55,3 +55,74 @@ def test_control_beside_an_impersonation_from_free_mail_keeps_the_account_note()
     text = title(ctl)
     assert "an account at gmail.com, which anyone can open" in text
     assert "bigbank.example" in text and not text.startswith("Nothing is wrong")
+
+
+def _forwarded(marker: str) -> bytes:
+    return _msg(
+        "Delivered-To: bob@final.example",
+        "Authentication-Results: mx.final.example; dkim=pass header.d=author.example; "
+        "spf=pass smtp.mailfrom=alice+fwd@fwd.example; dmarc=pass header.from=author.example",
+        "Received: from out.fwd.example (out.fwd.example [203.0.113.5]) by mx.final.example "
+        "(Postfix) with ESMTPS id 7C1; Sat, 07 Jun 2025 21:02:46 +0000",
+        *((marker,) if marker else ()),
+        "Received: by store.fwd.example with SMTP id lf36; Sat, 07 Jun 2025 21:02:45 +0000",
+        "ARC-Authentication-Results: i=1; mx.fwd.example; dkim=pass header.d=author.example; "
+        "spf=pass smtp.mailfrom=carol@author.example; dmarc=pass header.from=author.example",
+        "Received: from mail.author.example (mail.author.example [198.51.100.9]) by "
+        "mx.fwd.example with ESMTPS id 98e; Sat, 07 Jun 2025 21:02:44 +0000",
+        "Received-SPF: pass (mx.fwd.example: domain of carol@author.example designates "
+        "198.51.100.9 as permitted sender) client-ip=198.51.100.9;",
+        "DKIM-Signature: v=1; a=rsa-sha256; d=author.example; s=s1; h=from:to; bh=AAAA; b=abcd",
+        "From: Carol <carol@author.example>",
+        "To: alice@fwd.example",
+        "Subject: hello",
+        "Date: Sat, 07 Jun 2025 21:02:40 +0000",
+        "Message-ID: <c1@author.example>",
+    )
+
+
+def test_a_mailbox_that_forwarded_is_an_intermediary_even_at_the_oldest_line() -> None:
+    """A mailbox service that received the author's message at its own MX (the oldest line),
+    delivered it to a mailbox (Delivered-To above its store's line) and forwarded it wrote the
+    ARC and Received-SPF below: an intermediary (the forwarder), not the sending side."""
+    from headerlens.model.provenance import Author
+
+    for marker in ("Delivered-To: alice@fwd.example", "X-Forwarded-To: bob@final.example"):
+        a = analyze(_forwarded(marker))
+        authors = {f.header_name: f.author for f in a.provenance.fields if f.hop_number in (1, 2)}
+        assert authors["ARC-Authentication-Results"] is Author.INTERMEDIARY, marker
+        assert authors["Received-SPF"] is Author.INTERMEDIARY, marker
+    # with no mailbox delivery the same lines are the sending side's own
+    a = analyze(_forwarded(""))
+    authors = {f.header_name: f.author for f in a.provenance.fields if f.hop_number in (1, 2)}
+    assert authors["ARC-Authentication-Results"] is Author.SENDER
+
+
+def test_an_outbound_filter_of_the_senders_own_hoster_is_the_sending_side() -> None:
+    """A hoster's submission server hands the message to the same hoster's outbound filter
+    (its reverse DNS, as the filter looked it up, is in the filter's own domain): one
+    organisation, the sender's, not a list or forwarder that re-sent the message."""
+    from headerlens.model.provenance import Author
+
+    raw = _msg(
+        "Received: from filter-out.hoster.example (filter-out.hoster.example [192.0.2.70]) "
+        "by mx.lists.example (Postfix) with ESMTPS id A14C; Fri, 20 Sep 2024 08:53:29 +0000",
+        "Authentication-Results: mx.lists.example; spf=pass smtp.mailfrom=author.example",
+        "ARC-Authentication-Results: i=1; filter.hoster.example; spf=softfail "
+        "smtp.mailfrom=author.example; dmarc=fail header.from=author.example",
+        "Received: from s198.hoster.example (s198.hoster.example [192.0.2.154]) by "
+        "filter.hoster.example (Halon) with ESMTPSA id a060; Fri, 20 Sep 2024 08:52:12 +0000",
+        "Authentication-Results: hoster.example; auth=pass (PLAIN) smtp.auth=user@author.example",
+        "Received: from dsl-1.isp.example ([198.51.100.69] helo=smtp) by s198.hoster.example "
+        "with esmtpa (Exim 4.98) id 1srZNC; Fri, 20 Sep 2024 08:52:08 +0000",
+        "From: Author <user@author.example>",
+        "To: list@lists.example",
+        "Subject: patch",
+        "Date: Fri, 20 Sep 2024 08:52:08 +0000",
+        "Message-ID: <p1@author.example>",
+    )
+    a = analyze(raw)
+    below = [f for f in a.provenance.fields if f.hop_number in (1, 2)]
+    arc = next(f for f in below if f.header_name == "ARC-Authentication-Results")
+    assert arc.author is Author.SENDER, arc.evidence
+    assert all(f.author is Author.SENDER for f in below), [(f.header_name, f.author) for f in below]
