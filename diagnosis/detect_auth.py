@@ -39,6 +39,7 @@ from headerlens.diagnosis.spoof_signs import (
     own_workspace,
 )
 from headerlens.model import Analysis
+from headerlens.model.provenance import Author
 from headerlens.model.verdicts import DmarcResult
 from headerlens.model.verification import Verification
 from headerlens.stamped import final_receiver_results
@@ -278,9 +279,12 @@ def control(analysis: Analysis, others: list[Situation], is_list: bool) -> Situa
     if d is None and is_list and top:  # the archive stamped nothing: the list's inbound check
         ident = (top[0].authserv_id or "").lower()
         for ar in analysis.auth_results:
+            placed = analysis.provenance.of(ar.header_index)
             if (
                 ar.header_name.lower() == "authentication-results"
                 and (ar.authserv_id or "").lower() == ident
+                # one whose author nothing shows (a pass a sender could plant) is no check
+                and (placed is None or placed.author is not Author.UNKNOWN)
             ):
                 d = next((Stamp(r, ar) for r in ar.results if r.method.lower() == "dmarc"), d)
     implicit = _implicit_pass(analysis, d)

@@ -126,3 +126,38 @@ def test_an_outbound_filter_of_the_senders_own_hoster_is_the_sending_side() -> N
     arc = next(f for f in below if f.header_name == "ARC-Authentication-Results")
     assert arc.author is Author.SENDER, arc.evidence
     assert all(f.author is Author.SENDER for f in below), [(f.header_name, f.author) for f in below]
+
+
+def test_a_list_copy_is_no_control_on_a_pass_nothing_shows_the_receiver_wrote() -> None:
+    """The list host's own copy: its Received line, its arc=fail stamp, then a dmarc=pass
+    stamp with its name further down where the sender's header begins (nothing ties it to the
+    receiver: possibly planted). ``control`` must not rest on that pass while the list
+    situation says nothing checked the message."""
+    from headerlens.model.provenance import Author
+
+    raw = _msg(
+        "Received: from out.sender-tenant.example (out.sender-tenant.example [192.0.2.84]) "
+        "by smtp.lists.example (Postfix) with ESMTPS id CB69E; Mon, 19 Aug 2024 14:26:09 +0000",
+        "Authentication-Results: smtp.lists.example; arc=fail smtp.client-ip=192.0.2.84",
+        "ARC-Seal: i=2; a=rsa-sha256; d=lists.example; s=arc1; t=1724077572; cv=fail; b=VB2W",
+        "ARC-Authentication-Results: i=2; smtp.lists.example; dmarc=pass header.from=author.example",
+        "Authentication-Results: smtp.lists.example; dmarc=pass (p=none) header.from=author.example",
+        "Authentication-Results: smtp.lists.example; spf=pass smtp.mailfrom=author.example",
+        "Received: from relay.sender-tenant.example (relay.sender-tenant.example [192.0.2.9]) by "
+        "out.sender-tenant.example with ESMTPS id 15.20; Mon, 19 Aug 2024 14:26:00 +0000",
+        "From: Author <dev@author.example>",
+        "To: list@lists.example",
+        "Subject: Re: patch",
+        "Date: Mon, 19 Aug 2024 14:25:48 +0000",
+        "Message-ID: <m1@author.example>",
+        "List-Id: <list.lists.example>",
+        "X-Mailing-List: list@lists.example",
+        "Precedence: bulk",
+    )
+    a = analyze(raw)
+    dmarc = next(r for r in a.auth_results if "dmarc=pass (p=none)" in r.raw)
+    placed = a.provenance.of(dmarc.header_index)
+    assert placed is not None and placed.author is Author.UNKNOWN
+    d = diagnose(a)
+    assert "mailing-list" in d.labels()
+    assert "control" not in d.labels()
