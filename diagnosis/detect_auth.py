@@ -287,6 +287,8 @@ def control(analysis: Analysis, others: list[Situation], is_list: bool) -> Situa
                 and (placed is None or placed.author is not Author.UNKNOWN)
             ):
                 d = next((Stamp(r, ar) for r in ar.results if r.method.lower() == "dmarc"), d)
+    if d is None and not is_list and final_receiver_results(analysis):
+        return _no_dmarc_verdict(analysis)
     implicit = _implicit_pass(analysis, d)
     if d is None or (d.value != "pass" and implicit is None):
         return None
@@ -306,6 +308,19 @@ def control(analysis: Analysis, others: list[Situation], is_list: bool) -> Situa
     if dom in FREEMAIL:  # it proves the account, which anyone can open, not who holds it
         return Situation("control", None, (d.quote(),), (("freemail", dom),))
     return Situation("control", None, (d.quote(),))
+
+
+def _no_dmarc_verdict(analysis: Analysis) -> Situation | None:
+    """The final receiver wrote no DMARC verdict (Gmail writes none when the From domain
+    publishes no record) but its own stamp shows an identifier of the From domain passing and
+    nothing failing: the message is the From domain's, with no DMARC policy behind it."""
+    aligned = aligned_pass(analysis)
+    bad = ("fail", "softfail", "permerror", "temperror")
+    if aligned is None or any(
+        s.value in bad for s in stamps(analysis, "spf") + stamps(analysis, "dkim")
+    ):
+        return None
+    return Situation("control", None, (aligned,), (("dmarc", "not-stamped"),))
 
 
 def _implicit_pass(analysis: Analysis, d: Stamp | None) -> str | None:

@@ -172,6 +172,8 @@ def title(s: Situation) -> str:
         return _control_beside_impersonation(s, imitated)
     if s.fact("dmarc") == "no-record":
         return "Nothing is wrong with authentication or the delivery path: an identifier of the From domain passed and Microsoft's implicit check passed (dmarc=bestguesspass, compauth=pass). The From domain publishes no DMARC policy, so nothing would stop a forgery of it elsewhere."
+    if s.fact("dmarc") == "not-stamped":
+        return f"Nothing is wrong with authentication or the delivery path: an identifier of the From domain passed at the final receiver ({s.evidence[0]}). The receiver wrote no DMARC verdict, as when the From domain publishes no DMARC record, so nothing would stop a forgery of it elsewhere."
     if free := s.fact("freemail"):
         return f"Nothing is wrong with authentication or the delivery path: the message really came from an account at {free}. That proves only who holds the account, which anyone can open, not that the sender is who the display name or the text claims."
     return "Nothing is wrong with authentication or the delivery path."
@@ -399,6 +401,10 @@ def headline(
         cause = "Authentication and the delivery path are in order"
         if free := by["control"].fact("freemail"):
             cause += f" (it came from an account at {free}, which anyone can open)"
+        if by["control"].fact("dmarc") == "not-stamped":
+            cause += (
+                " (an identifier of the From domain passed; the receiver wrote no DMARC verdict)"
+            )
         if by["control"].fact("dmarc") == "no-record":
             cause += (
                 " (the From domain publishes no DMARC policy; Microsoft's implicit check passed)"

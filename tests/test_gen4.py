@@ -161,3 +161,40 @@ def test_a_list_copy_is_no_control_on_a_pass_nothing_shows_the_receiver_wrote() 
     d = diagnose(a)
     assert "mailing-list" in d.labels()
     assert "control" not in d.labels()
+
+
+def test_an_aligned_pass_with_no_dmarc_verdict_is_control() -> None:
+    """Gmail writes no dmarc= when the From domain publishes no DMARC record: its own stamp
+    with an aligned DKIM pass (a newsletter through Amazon SES signed by its domain) and no
+    failure is a control, said with the missing DMARC verdict, not "no situation"."""
+    raw = _msg(
+        "Delivered-To: reader@gmail.example",
+        "Received: by 2002:a05:6520:4581::1 with SMTP id s1csp; Mon, 7 Dec 2020 09:11:41 -0800",
+        "ARC-Authentication-Results: i=1; mx.google.com; dkim=pass header.i=@puzzles.example "
+        "header.s=s1 header.b=AGml; spf=pass smtp.mailfrom=b@esp.example",
+        "Received: from a37-140.smtp-out.esp.example (a37-140.smtp-out.esp.example. "
+        "[192.0.2.140]) by mx.google.com with ESMTPS id c10si; Mon, 07 Dec 2020 09:11:41 -0800",
+        "Received-SPF: pass (google.com: domain of b@esp.example designates 192.0.2.140 as "
+        "permitted sender) client-ip=192.0.2.140;",
+        "Authentication-Results: mx.google.com; dkim=pass header.i=@puzzles.example "
+        "header.s=s1 header.b=AGml; dkim=pass header.i=@esp.example header.s=s2 header.b=V9Q8; "
+        "spf=pass (google.com: domain of b@esp.example designates 192.0.2.140 as permitted "
+        "sender) smtp.mailfrom=b@esp.example",
+        "DKIM-Signature: v=1; a=rsa-sha256; d=puzzles.example; s=s1; h=from; bh=X8k2; b=AGmlZQ",
+        "DKIM-Signature: v=1; a=rsa-sha256; d=esp.example; s=s2; h=from; bh=X8k2; b=V9Q8rL",
+        "From: Daily Puzzles <founders@puzzles.example>",
+        "To: reader@gmail.example",
+        "Subject: Problem #287",
+        "Date: Mon, 7 Dec 2020 17:11:40 +0000",
+        "Message-ID: <0100@email.esp.example>",
+    )
+    d = diagnose(analyze(raw))
+    assert d.labels() == ("control",), d.labels()
+    assert "No particular situation" not in d.headline
+    ctl = d.get("control")
+    assert ctl is not None and "no DMARC verdict" in title(ctl)
+    # the same message whose receiver saw the aligned signature fail is no control
+    failed = raw.replace(
+        b"dkim=pass header.i=@puzzles.example", b"dkim=fail header.i=@puzzles.example"
+    )
+    assert "control" not in diagnose(analyze(failed)).labels()
