@@ -47,11 +47,13 @@ def inert(text: str, *, keep_newlines: bool = False) -> str:
     return out
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+# Kept as pattern text, compiled on first use through re's own cache: a message that never
+# reaches a Markdown export should not pay for compiling these before the console's first frame.
+_MD_SPECIAL = r"([\\`*_\[\]|~])"
 # GFM's autolink extension turns bare "scheme://", "www.", "mailto:"/"xmpp:" and e-mail
 # addresses into links; escaping that ":", "." or "@" (any ASCII punctuation may be
 # backslash-escaped, CommonMark §2.4) keeps them plain text.
-_MD_AUTOLINK = re.compile(r"(?i)(?<![a-z0-9])www\.|:(?=//)|(?<=mailto):|(?<=xmpp):|@(?=[\w.-])")
+_MD_AUTOLINK = r"(?i)(?<![a-z0-9])www\.|:(?=//)|(?<=mailto):|(?<=xmpp):|@(?=[\w.-])"
 
 
 # Longest value a Markdown/HTML export repeats in full: a ticket is read by people, and a
@@ -77,8 +79,8 @@ def md_escape(text: str) -> str:
     inject HTML."""
     import html  # here, not at the top: the console's start needs none of the export escapes
 
-    escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(clip(inert(text)), quote=False))
-    return _MD_AUTOLINK.sub(_defuse, escaped)
+    escaped = re.sub(_MD_SPECIAL, r"\\\1", html.escape(clip(inert(text)), quote=False))
+    return re.sub(_MD_AUTOLINK, _defuse, escaped)
 
 
 def md_code(text: str) -> str:

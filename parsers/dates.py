@@ -86,14 +86,16 @@ for _p in _MONTH2_AMBIGUOUS:
     del _MONTH2[_p]
 
 _COMMENT = re.compile(r"\([^()]*\)")
-_ISO = re.compile(
+# Kept as pattern text, compiled on first use through re's own cache: a message that never
+# reaches these fallbacks should not pay for compiling them before the console's first frame.
+_ISO = (
+    r"(?i)"
     r"(?P<y>[0-9]{4})-(?P<mo>[0-9]{1,2})-(?P<d>[0-9]{1,2})[T ]\s*"
     r"(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:[.,](?P<frac>[0-9]+))?)?"
-    r"\s*(?P<z>Z|[+-][0-9]{2}(?::?[0-9]{2})?|UTC|GMT|UT)?",
-    re.IGNORECASE,
+    r"\s*(?P<z>Z|[+-][0-9]{2}(?::?[0-9]{2})?|UTC|GMT|UT)?"
 )
 # day month year time [zone], after the weekday was dropped; month is any word (localised).
-_DMY = re.compile(
+_DMY = (
     r"(?P<d>[0-9]{1,3})\s*[-\s]\s*(?P<mo>[^\W\d_]{2,}\S*?)\.?\s*[-\s]\s*(?P<y>[0-9]{2,4})\s+"
     r"(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:[.,](?P<frac>[0-9]+))?)?"
     r"(?:\s+(?P<z>[+-][0-9]{4}|[+-][0-9]{2}:[0-9]{2}|[A-Za-z]{1,5}))?"
@@ -102,8 +104,7 @@ _DMY = re.compile(
 _TWELVE_HOUR = re.compile(
     r"(?<![0-9:])(?P<h>[0-9]{1,2})(?P<rest>:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?)\s*(?P<ampm>[AaPp])\.?[Mm]\.?(?!\w)"
 )
-_NUMERIC_ZONE = re.compile(r"(?<![\w:])[+-][0-9]{4}(?![0-9])")
-_NEG_ZERO = re.compile(r"(?<![\w:])-0000(?!\d)")
+_NEG_ZERO = r"(?<![\w:])-0000(?!\d)"
 
 # Exchange/Outlook "zero" dates: OLE automation day 0 (30 Dec 1899), 1 Jan 1900 and FILETIME's
 # 1 Jan 1601. They mean "no date", not a moment in the 19th century.
@@ -177,7 +178,7 @@ def _fix_year(year: int) -> int:
 
 def _parse_iso(text: str) -> tuple[datetime | None, bool]:
     """ISO 8601 / RFC 3339 timestamps (SendGrid, Go's time.String()); bool = zone present."""
-    m = _ISO.search(text)
+    m = re.search(_ISO, text)
     if not m:
         return None, False
     offset, known = _zone_minutes(m.group("z"))
@@ -203,7 +204,7 @@ def _parse_iso(text: str) -> tuple[datetime | None, bool]:
 
 def _parse_loose(text: str) -> tuple[datetime | None, bool]:
     """Our own cleanup path: drop the weekday, accept localised months and junk around."""
-    m = _DMY.search(text)
+    m = re.search(_DMY, text)
     if not m:
         return None, False
     month = _month_number(m.group("mo"))
@@ -303,7 +304,7 @@ def parse_date(text: str) -> tuple[datetime | None, Defect | None]:
         dt = None
     if dt is not None and dt.tzinfo is None:
         # Naive result: the zone was -0000, missing or a name the stdlib does not know.
-        if _NEG_ZERO.search(no_comments):
+        if re.search(_NEG_ZERO, no_comments):
             dt = dt.replace(tzinfo=UTC)
         else:
             tail = no_comments.split()[-1] if no_comments.split() else ""

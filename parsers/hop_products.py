@@ -58,9 +58,11 @@ def message_hints(headers: Sequence[HeaderField]) -> Hints:
 # Cisco Secure Email (IronPort AsyncOS) writes the TLS details into the protocol:
 # "with ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384".
 _IRONPORT_PROTOCOL = re.compile(r"\bwith E?SMTPS?/(?:TLS|SSL)/", re.IGNORECASE)
+# Kept as pattern text, compiled on first use through re's own cache: a message that never
+# reaches these product shapes should not pay for compiling them before the console's first frame.
 # AsyncOS without TLS: "from rdns (HELO helo) ([ip]) by host with ESMTP; 14 Jan 2024 13:40:48
 # +1100": an address literal alone in its comment, no id, no weekday.
-_IRONPORT_SHAPE = re.compile(r"\(\[[0-9A-Fa-f:.]+\]\)\s+by\s+\S+\s+with\s+E?SMTP;\s*\d", re.I)
+_IRONPORT_SHAPE = r"(?i)\(\[[0-9A-Fa-f:.]+\]\)\s+by\s+\S+\s+with\s+E?SMTP;\s*\d"
 # qmail-smtpd: "from rdns (HELO helo) (ip) by host with SMTP; 24 May 2016 12:30:11 -0000"
 # (the IP bare in its own comment, optionally "user@ip", and always a -0000 date).
 _QMAIL_SHAPE = re.compile(
@@ -69,18 +71,18 @@ _QMAIL_SHAPE = re.compile(
     re.IGNORECASE,
 )
 # Proofpoint Protection Server queue ids ("3j80fem8dt-1") and its filter daemon's HELO.
-_PPS_ID = re.compile(r"^\d[0-9a-z]{9}-\d{1,2}$")
+_PPS_ID = r"^\d[0-9a-z]{9}-\d{1,2}$"
 # Dovecot's LMTP session id: a 22-character base64 GUID, "OsSCMRz8U2pcggMAu9opvQ" (":P1" when
 # it delivers to several mailboxes), written "by host with LMTP id <guid>".
-_DOVECOT_ID = re.compile(r"^[A-Za-z0-9+/]{22}(?::P\d+)?$")
+_DOVECOT_ID = r"^[A-Za-z0-9+/]{22}(?::P\d+)?$"
 # ZMailer's smtpserver: "rhost-flags-OK-OK-OK-OK", "(ORCPT <rfc822;...>)", "via listexpand".
 _ZMAILER = re.compile(r"rhost-flags-|\(ORCPT <rfc822;|\bvia listexpand\b", re.IGNORECASE)
 # Exim 4 message ids ("1dWJDl-00035d-BU"; 4.97+: "1rOqQV-0000000216-1Uab") with Exim's
 # lower-case protocol names ("with esmtps").
-_EXIM_ID = re.compile(r"^[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}$")
+_EXIM_ID = r"^[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}$"
 _EXIM_PROTOCOL = re.compile(r"^(?:e?smtp[sa]*|local(?:-\w+)?)$")
 # FortiMail ids pair the session and message ids: "60RKkRFs029920-60RKkRFu029920".
-_FORTIMAIL_ID = re.compile(r"^[0-9A-Za-z]{14}-[0-9A-Za-z]{14}$")
+_FORTIMAIL_ID = r"^[0-9A-Za-z]{14}-[0-9A-Za-z]{14}$"
 # Zimbra's mailbox server (LMTP): "from host (LHLO host) (ip) by host with LMTP; date".
 _ZIMBRA_LMTP = re.compile(r"\(LHLO [^()]*\)\s+\([0-9A-Fa-f:.]+\)\s+by\s+\S+\s+with\s+LMTP;", re.I)
 # SendGrid's own host names: "ismtpd0004p1iad1", "geopod-ismtpd-0", "filterdrecv-...".
@@ -136,15 +138,15 @@ def marked_vendor(r: Received, hints: Hints = NO_HINTS) -> Vendor | None:
         return found
     if sw in _BY_COMMENT_SOFTWARE:
         return _BY_COMMENT_SOFTWARE[sw]
-    if "pps.filterd" in raw or (hints.proofpoint and _PPS_ID.match(rid)):
+    if "pps.filterd" in raw or (hints.proofpoint and re.match(_PPS_ID, rid)):
         return Vendor.PROOFPOINT
-    if _IRONPORT_PROTOCOL.search(raw) or (hints.ironport and _IRONPORT_SHAPE.search(raw)):
+    if _IRONPORT_PROTOCOL.search(raw) or (hints.ironport and re.search(_IRONPORT_SHAPE, raw)):
         return Vendor.IRONPORT
-    if hints.fortimail and _FORTIMAIL_ID.match(rid):
+    if hints.fortimail and re.match(_FORTIMAIL_ID, rid):
         return Vendor.FORTIMAIL
-    if _EXIM_PROTOCOL.match(proto) and _EXIM_ID.match(rid):
+    if _EXIM_PROTOCOL.match(proto) and re.match(_EXIM_ID, rid):
         return Vendor.EXIM
-    if proto.upper().startswith("LMTP") and _DOVECOT_ID.match(rid):
+    if proto.upper().startswith("LMTP") and re.match(_DOVECOT_ID, rid):
         return Vendor.DOVECOT
     if _ZIMBRA_LMTP.search(raw):
         return Vendor.ZIMBRA

@@ -53,14 +53,16 @@ _EOP_HOST = re.compile(
     r"|\.outlook\.office365\.com$|\.protection\.outlook\.com$|\.prod\.outlook\.com$",
     re.IGNORECASE,
 )
-_EOP_INTERNAL_HOST = re.compile(
+# Kept as pattern text, compiled on first use through re's own cache: a message that never
+# reaches these vendor cases should not pay for compiling them before the console's first frame.
+_EOP_INTERNAL_HOST = (
+    r"(?i)"
     r"\.prod\.outlook\.com$|\.prod\.protection\.outlook\.com$|\.outlook\.office365\.com$"
-    r"|\.prod\.exchangelabs\.com$",
-    re.IGNORECASE,
+    r"|\.prod\.exchangelabs\.com$"
 )
-_GMAIL_INTERNAL_ID = re.compile(r"csp\d+|mr\d+|so\d+", re.IGNORECASE)
+_GMAIL_INTERNAL_ID = r"(?i)csp\d+|mr\d+|so\d+"
 # Gmail's SMTP ids: "x70so28855493vke.3", "du40-20020a0568703a2800b0019a101f8fa2ls2823557oab.1".
-_GMAIL_SMTP_ID = re.compile(r"^[\w-]+(?:so|ls|sf|csp)\d+[a-z]{2,4}\.\d+\b", re.IGNORECASE)
+_GMAIL_SMTP_ID = r"(?i)^[\w-]+(?:so|ls|sf|csp)\d+[a-z]{2,4}\.\d+\b"
 # Exchange Online mailbox servers: "PH0PR19MB7494.namprd19.prod.outlook.com" (MB = mailbox
 # role); front ends are "...FT0nn", "...CA0nnn", "...EPF..." and belong to EOP's transport.
 _EXCHANGE_ONLINE_HOST = re.compile(
@@ -165,14 +167,14 @@ def is_gmail_internal(r: Received) -> bool:
     by = r.by or ""
     if by.lower().startswith("2002:") and normalize_ip(by):
         return True
-    if r.from_ip is None and r.from_helo is None and r.id and _GMAIL_SMTP_ID.match(r.id):
+    if r.from_ip is None and r.from_helo is None and r.id and re.match(_GMAIL_SMTP_ID, r.id):
         return True  # "by vkex70 with SMTP id x70so28855493vke.3"
     return bool(
         r.by_ip
         and r.from_ip is None
         and r.from_helo is None
         and r.id
-        and _GMAIL_INTERNAL_ID.search(r.id)
+        and re.search(_GMAIL_INTERNAL_ID, r.id)
         and (r.with_protocol or "").upper() in {"SMTP", "HTTP"}
     )
 
@@ -267,7 +269,7 @@ def _role(r: Received, vendor: Vendor) -> HopRole:
         if proto == "HTTPS":
             return HopRole.LOCAL  # delivery into the Exchange Online mailbox store
         name = r.from_helo or r.from_rdns or ""
-        if _EOP_INTERNAL_HOST.search(name.rstrip(".")):
+        if re.search(_EOP_INTERNAL_HOST, name.rstrip(".")):
             return HopRole.GATEWAY_INTERNAL
         return HopRole.GATEWAY_INBOUND
     if vendor in GATEWAY_VENDORS:

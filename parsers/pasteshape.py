@@ -28,10 +28,12 @@ _GMAIL_LABELS = (
     b"dkim:",
     b"dmarc:",
 )
-_GMAIL_BUTTONS = re.compile(rb"(?i)\A[ \t]*(download original|copy to clipboard)")
+# Kept as pattern text, compiled on first use through re's own cache: a message that never
+# reaches a pasted header's cleanup should not pay for compiling these before the console's first frame.
+_GMAIL_BUTTONS = rb"(?i)\A[ \t]*(download original|copy to clipboard)"
 _SUMMARY_SCAN = int(budgets.PASTE_SUMMARY_LINES.limit)
 _SUMMARY_WINDOW = int(budgets.PASTE_SUMMARY_BYTES.limit)
-_FIELD_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+[ \t]*:")
+_FIELD_LINE = rb"[\x21-\x39\x3b-\x7e]+[ \t]*:"
 # A line's quote mark ("> " or ">"), a quoted line, and a non-blank line that is not quoted.
 # Each pattern starts at a line end (LF, CRLF or a bare CR); the first line is checked apart.
 # A leading character class lets the engine skip to the next line end in C, where a
@@ -39,9 +41,9 @@ _FIELD_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+[ \t]*:")
 # Real header sections are a few KB to ~100 KB (budgets.HEADER_BYTES); a quoted paste larger
 # than this is not a header paste and is left as it is.
 _QUOTED_PASTE_BYTES = int(budgets.QUOTED_PASTE_BYTES.limit)
-_QUOTE_MARK = re.compile(rb"(\A|[\r\n])[ \t]*>[ \t]?")
-_UNQUOTED_LINE = re.compile(rb"[\r\n](?![ \t]*>)[ \t]*[^ \t\r\n]")
-_QUOTED_LINE = re.compile(rb"[\r\n][ \t]*>")
+_QUOTE_MARK = rb"(\A|[\r\n])[ \t]*>[ \t]?"
+_UNQUOTED_LINE = rb"[\r\n](?![ \t]*>)[ \t]*[^ \t\r\n]"
+_QUOTED_LINE = rb"[\r\n][ \t]*>"
 
 
 def _lines(data: bytes, limit: int) -> list[tuple[int, int]]:
@@ -67,7 +69,7 @@ def _strip_gmail_summary(data: bytes) -> tuple[bytes, Defect | None]:
     labels = 0
     for i in range(first + 1, len(texts)):
         t = texts[i].strip().lower()
-        if _GMAIL_BUTTONS.match(texts[i]):
+        if re.match(_GMAIL_BUTTONS, texts[i]):
             last_button = i
             continue
         if last_button is not None:
@@ -106,8 +108,8 @@ def _undouble_line_ends(data: bytes) -> tuple[bytes, Defect | None]:
         return data, None  # a single line end inside the block: not a doubled paste
     # The first lines must read as fields (or their folded continuations), so a one-field
     # message whose body has blank-separated "Word: text" paragraphs is left alone.
-    if not _FIELD_LINE.match(lines[0]) or not all(
-        line[:1] in (b" ", b"\t") or _FIELD_LINE.match(line) for line in lines[1:4]
+    if not re.match(_FIELD_LINE, lines[0]) or not all(
+        line[:1] in (b" ", b"\t") or re.match(_FIELD_LINE, line) for line in lines[1:4]
     ):
         return data, None
     note = Defect(
@@ -127,10 +129,13 @@ def _unquote(data: bytes) -> tuple[bytes, Defect | None]:
     piece per line, about 25x a small input: a few MB at most)."""
     if len(data) > _QUOTED_PASTE_BYTES or data.lstrip()[:1] != b">":
         return data, None  # a quoted copy is a header paste, never a whole large message
-    if _UNQUOTED_LINE.search(data) is not None or len(_QUOTED_LINE.findall(data, 0, 4096)) < 2:
+    if (
+        re.search(_UNQUOTED_LINE, data) is not None
+        or len(re.compile(_QUOTED_LINE).findall(data, 0, 4096)) < 2
+    ):
         return data, None
-    out = _QUOTE_MARK.sub(rb"\1", data)
-    if not _FIELD_LINE.match(out.lstrip()):
+    out = re.sub(_QUOTE_MARK, rb"\1", data)
+    if not re.match(_FIELD_LINE, out.lstrip()):
         return data, None
     note = Defect(
         Code.INPUT_PASTE_QUOTED,

@@ -68,9 +68,11 @@ def receiver_author(f: HeaderField, line: Hop, why: str) -> FieldAuthor:
     )
 
 
+# Kept as pattern text, compiled on first use through re's own cache: a message that never
+# reaches these appliance fields should not pay for compiling them before the console's first frame.
 # Greylisting notes name the host that held the message: postgrey "delayed 1103 seconds by
 # postgrey-1.27 at HOST", milter-greylist "... by milter-greylist-4.6.2 (HOST [IP])".
-_GREYLIST_HOST = re.compile(r"\bby\s+\S*grey\S*\s+(?:at\s+([\w.-]+)|\(([\w.-]+))", re.IGNORECASE)
+_GREYLIST_HOST = r"(?i)\bby\s+\S*grey\S*\s+(?:at\s+([\w.-]+)|\(([\w.-]+))"
 
 
 def names_its_line(f: HeaderField, line: Hop) -> bool:
@@ -78,20 +80,20 @@ def names_its_line(f: HeaderField, line: Hop) -> bool:
     that line's receiving host: the greylister runs inside that MTA."""
     if f.lname != "x-greylist" or not line.received.by:
         return False
-    m = _GREYLIST_HOST.search(" ".join(f.value.split()))
+    m = re.search(_GREYLIST_HOST, " ".join(f.value.split()))
     host = (m.group(1) or m.group(2)) if m else None
     return host is not None and host.lower().rstrip(".") == line.received.by.lower().rstrip(".")
 
 
 _BARRACUDA = re.compile(r"^x-(?:barracuda-|asg-)")
-_SCANNED_BY_BSMTPD = re.compile(r"\bby bsmtpd\b", re.IGNORECASE)
-_CONNECT_IP = re.compile(r"\[([0-9A-Fa-f:.]+)\]")
-_EPOCH = re.compile(r"^\s*(\d{9,11})\b")
+_SCANNED_BY_BSMTPD = r"(?i)\bby bsmtpd\b"
+_CONNECT_IP = r"\[([0-9A-Fa-f:.]+)\]"
+_EPOCH = r"^\s*(\d{9,11})\b"
 
 
 def _is_barracuda(f: HeaderField) -> bool:
     return bool(_BARRACUDA.match(f.lname)) or (
-        f.lname == "x-virus-scanned" and bool(_SCANNED_BY_BSMTPD.search(f.value))
+        f.lname == "x-virus-scanned" and bool(re.search(_SCANNED_BY_BSMTPD, f.value))
     )
 
 
@@ -116,7 +118,7 @@ def barracuda_fields(
     start, connect = last.get("x-barracuda-start-time"), last.get("x-barracuda-connect")
     if start is None or connect is None:
         return {}
-    m, ip = _EPOCH.match(start.value), _CONNECT_IP.search(connect.value)
+    m, ip = re.match(_EPOCH, start.value), re.search(_CONNECT_IP, connect.value)
     if m is None or ip is None:
         return {}
     epoch = int(m.group(1))
@@ -147,7 +149,7 @@ def barracuda_fields(
         and f.index < hop.header_index
         and not any(g.lname == "received" for g in fields[f.index + 1 : hop.header_index])
     ]
-    seen = _EPOCH.match(debug[0].value) if debug else None
+    seen = re.match(_EPOCH, debug[0].value) if debug else None
     # the debug id counts from the connection, the start time from the message (seconds later)
     if seen is None or not 0 <= epoch - int(seen.group(1)) <= 120:
         return {}
@@ -180,7 +182,7 @@ def repeated_stamps(block: Sequence[HeaderField]) -> set[int]:
 
 # OpenDKIM and OpenDMARC name the host and the MTA's queue id of the message they checked:
 # "DKIM-Filter: OpenDKIM Filter v2.11.0 mx.example.org 4A1B2C3D4E".
-_FILTER_ID = re.compile(r"\bOpen(?:DKIM|DMARC) Filter\s+v\S+\s+(\S+)\s+(\S+)\s*$", re.IGNORECASE)
+_FILTER_ID = r"(?i)\bOpen(?:DKIM|DMARC) Filter\s+v\S+\s+(\S+)\s+(\S+)\s*$"
 
 
 def filter_tied(block: Sequence[HeaderField], hop: Hop) -> bool:
@@ -189,7 +191,11 @@ def filter_tied(block: Sequence[HeaderField], hop: Hop) -> bool:
     sender cannot know that id in advance), as Rspamd's queue id shows for Rspamd."""
     queue = (hop.received.id or "").lower()
     for g in block:
-        m = _FILTER_ID.search(" ".join(g.value.split())) if g.lname.endswith("-filter") else None
+        m = (
+            re.search(_FILTER_ID, " ".join(g.value.split()))
+            if g.lname.endswith("-filter")
+            else None
+        )
         if m and queue and m.group(2).lower() == queue:
             return True
     return False

@@ -38,12 +38,12 @@ MS_ORG = re.compile(
 # Receivers that write those: Exchange Online (its protection front ends and mailbox servers) and
 # Exchange Server.
 _MS_RECEIVERS = frozenset({Vendor.EOP, Vendor.EXCHANGE_ONLINE, Vendor.EXCHANGE})
+# Kept as pattern text, compiled on first use through re's own cache: a message that never
+# reaches these Exchange cases should not pay for compiling them before the console's first frame.
 # Only Exchange Online's filter writes these (and renames an incoming copy "-Untrusted"); Exchange
 # Server's header firewall strips only X-MS-Exchange-Organization-*, so behind Exchange Server
 # alone a copy at the bottom is the sender's text.
-_MS_CLOUD_ONLY = re.compile(
-    r"^x-(?:microsoft-antispam|forefront-antispam-report$|ms-exchange-crosstenant-)"
-)
+_MS_CLOUD_ONLY = r"^x-(?:microsoft-antispam|forefront-antispam-report$|ms-exchange-crosstenant-)"
 _MS_CLOUD = frozenset({Vendor.EOP, Vendor.EXCHANGE_ONLINE})
 # What Exchange writes (or moves) after the header it received: behind Exchange Server with no
 # incoming bracket, an organisation header outside the trailing run of these is the sender's.
@@ -119,7 +119,7 @@ def receiver_appended(
         and not _MS_OUTBOUND.search(f.value)
         and (
             bool(receiver_vendors & _MS_CLOUD)
-            or (not _MS_CLOUD_ONLY.match(name) and (bool(incoming) or f.index >= ms_tail))
+            or (not re.match(_MS_CLOUD_ONLY, name) and (bool(incoming) or f.index >= ms_tail))
         )
     )
 
@@ -127,7 +127,7 @@ def receiver_appended(
 # What Exchange Online (and Outlook.com's consumer service) writes after the header it received,
 # closed by its X-IncomingHeaderCount: X-Message-Delivery (its SCL), X-Message-Info, X-SID-PRA...
 # and the Return-Path of the envelope it accepted, written after that header
-_MS_APPENDED = re.compile(
+_MS_APPENDED = (
     r"^(?:x-(?:ms-|microsoft-|forefront-|eop|sid-|incomingheadercount$|message-delivery$"
     r"|message-info$|sender-ip$)|return-path$)"
 )
@@ -140,7 +140,7 @@ def after_incoming(f: HeaderField, receiver_vendors: set[Vendor], incoming: rang
         bool(incoming)
         and bool(receiver_vendors & _MS_CLOUD)
         and f.index >= incoming.stop
-        and _MS_APPENDED.match(f.lname) is not None
+        and re.match(_MS_APPENDED, f.lname) is not None
         and not _MS_OUTBOUND.search(f.value)
     )
 

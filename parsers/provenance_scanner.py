@@ -34,7 +34,9 @@ _NAMED_HOST = (
     re.compile(r"running on the system\s+\"([\w-]+(?:\.[\w-]+)+)\"", re.IGNORECASE),
     re.compile(r"\bamavisd(?:-new)?\s+at\s+([\w-]+(?:\.[\w-]+)+)", re.IGNORECASE),
 )
-_QUEUE_ID = re.compile(r"^\s*([\w-]{6,})\s*$")
+# Kept as pattern text, compiled on first use through re's own cache: a message that never
+# reaches a scanner's queue id should not pay for compiling it before the console's first frame.
+_QUEUE_ID = r"^\s*([\w-]{6,})\s*$"
 
 
 def _named(field: HeaderField) -> tuple[str | None, str | None]:
@@ -45,7 +47,7 @@ def _named(field: HeaderField) -> tuple[str | None, str | None]:
         if m:
             return m.group(1).lower().rstrip("."), None
     if field.lname == "x-headers-end":
-        m = _QUEUE_ID.match(field.value)
+        m = re.match(_QUEUE_ID, field.value)
         if m:
             return None, m.group(1)
     return None, None

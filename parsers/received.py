@@ -22,8 +22,10 @@ _PROTOCOL = re.compile(
     r"^(?:UTF8)?(?:E?SMTP|LMTP)[SA]*$|^HTTPS?$|^mapi$|^local$|^IMAP$|^smtps$|^asmtp$",
     re.IGNORECASE,
 )
-_SENDMAIL_VERSION = re.compile(r"^(\d+\.\d+\.\d+(?:\.\d+)?)/\d+\.\d+")
-_SOFTWARE_VERSION = re.compile(r"^([A-Za-z][\w.+-]*(?: [A-Za-z][\w.+-]*)*?)[ /-]v?(\d+(?:\.\d+)+)")
+# Kept as pattern text, compiled on first use through re's own cache: a message that never
+# reaches these product comments should not pay for compiling them before the console's first frame.
+_SENDMAIL_VERSION = r"^(\d+\.\d+\.\d+(?:\.\d+)?)/\d+\.\d+"
+_SOFTWARE_VERSION = r"^([A-Za-z][\w.+-]*(?: [A-Za-z][\w.+-]*)*?)[ /-]v?(\d+(?:\.\d+)+)"
 _EXCHANGE_BUILD = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,4}\.\d{1,4}$")
 # "helo=name", "HELO name", "EHLO name", "LHLO name" (LMTP, RFC 2033 §4.1); an address-literal
 # HELO keeps its brackets ("HELO [10.10.10.10]"); ZMailer quotes it ("\"EHLO name\"").
@@ -43,8 +45,8 @@ _EXIM_TLS = re.compile(r"^(TLS[\w.]*|SSL[\w.]*|UNKNOWN)(?::([\w.-]+)(?::\d+)?)?$
 # An address literal that looks like an IP (RFC 5321 §4.1.3): dotted digits or "IPv6:".
 _IP_LITERAL = re.compile(r"\[((?:IPv6:[^\]]{0,80})|(?:[0-9]{1,4}(?:\.[0-9]{1,4}){2,5}))\]", re.I)
 # A product name written where a protocol or host is expected: letters first, no dots.
-_PRODUCT_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_-]{1,30}")
-_QMAIL = re.compile(r"^qmail\s+\d+\s+invoked", re.IGNORECASE)
+_PRODUCT_WORD = r"[A-Za-z][A-Za-z0-9_-]{1,30}"
+_QMAIL = r"(?i)^qmail\s+\d+\s+invoked"
 _BRACKETED = re.compile(r"\[([^\]]+)\]")
 _WORD_SEPARATORS = re.compile(r"[\s,]+")
 
@@ -174,7 +176,7 @@ def _software_from_comment(comment: str, rec: dict[str, str | None]) -> None:
     text = comment.strip()
     if not text or "=" in text or normalize_ip(text.split()[0] if text.split() else "") is not None:
         return
-    m = _SENDMAIL_VERSION.match(text)
+    m = re.match(_SENDMAIL_VERSION, text)
     if m:
         rec["server_software"], rec["server_version"] = "Sendmail", m.group(1)
         return
@@ -187,7 +189,7 @@ def _software_from_comment(comment: str, rec: dict[str, str | None]) -> None:
     if re.match(r"^amavisd?(?:-new)?\b", text, re.IGNORECASE):  # "(amavisd-new, port 10024)"
         rec["server_software"] = "amavisd-new"
         return
-    m = _SOFTWARE_VERSION.match(text)
+    m = re.match(_SOFTWARE_VERSION, text)
     if m and m.group(1).lower() not in {"using", "version"}:
         rec["server_software"], rec["server_version"] = m.group(1), m.group(2)
         return
@@ -211,12 +213,12 @@ def _parse_with(clause: Clause, rec: dict[str, str | None]) -> None:
         rec["server_software"] = "Microsoft SMTP Server"
     elif joined.startswith("IBM ESMTP SMTP Gateway"):
         rec["server_software"] = "IBM SMTP Gateway"
-    elif len(words) > 1 and _PROTOCOL.match(words[1]) and _PRODUCT_WORD.fullmatch(words[0]):
+    elif len(words) > 1 and _PROTOCOL.match(words[1]) and re.fullmatch(_PRODUCT_WORD, words[0]):
         rec["server_software"] = words[0]  # "with MailEnable ESMTPA"
     elif words and proto == words[0] and not _PROTOCOL.match(proto):
         # "with JS-mailcore (0.1)": a product name where the protocol should be
         version = next((c for c in clause.comments if re.fullmatch(r"v?\d+(?:\.\d+)+", c)), None)
-        if version and _PRODUCT_WORD.fullmatch(proto):
+        if version and re.fullmatch(_PRODUCT_WORD, proto):
             rec["server_software"], rec["server_version"] = proto, version.lstrip("v")
     # IronPort: "ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384"
     for w in words:
@@ -328,7 +330,7 @@ def parse_received(value: str) -> Received:
     by_kw = {c.keyword: c for c in clauses}
 
     for comment in leading:
-        if _QMAIL.match(comment):
+        if re.match(_QMAIL, comment):
             rec["server_software"] = "qmail"
 
     if "with" in by_kw:

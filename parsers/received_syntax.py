@@ -13,9 +13,11 @@ __all__ = ["Clause", "Token", "group_clauses", "normalize_ip", "split_date", "to
 # for relays; "via", "with", "id" and "for" are optional.
 _KEYWORDS = ("from", "by", "via", "with", "id", "for")
 
+# Kept as pattern text, compiled on first use through re's own cache: a message that never
+# reaches a date-shaped tail should not pay for compiling it before the console's first frame.
 # A date somewhere in the text, for lines that omit the ";" before it (SendGrid, EaaS) or bury
 # it after other words. RFC 5322 style (optional weekday) or ISO 8601.
-_DATE_START = re.compile(
+_DATE_START = (
     r"(?:(?<=\s)|^)(?:[^\W\d_]{2,9}\.?,\s*)?\d{1,3}\s+[^\W\d_]{3,9}\.?\s+\d{2,4}\s+\d{1,2}:\d{2}"
     r"|(?:(?<=\s)|^)\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
 )
@@ -199,7 +201,7 @@ def split_date(value: str) -> tuple[str, str | None]:
         # a trailing ";" with no date: look for one in the clause text
         value = clauses
     last: re.Match[str] | None = None
-    for m in _DATE_START.finditer(value):  # only the last match is wanted
+    for m in re.finditer(_DATE_START, value):  # only the last match is wanted
         last = m
     if last is not None:
         return value[: last.start()], value[last.start() :].strip()

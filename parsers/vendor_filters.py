@@ -36,21 +36,23 @@ _RSPAMD_ACTIONS = {
     "soft reject": ("soft reject: refused for now with a temporary error", WARN),
     "reject": ("reject: refused as spam", ERR),
 }
+# Kept as pattern text, compiled on first use through re's own cache: a message that never
+# reaches these filters' fields should not pay for compiling them before the console's first frame.
 # "default: False [-1.71 / 15.00]; SYM(score)[options]; ..." (the milter_headers x-spamd-result
 # routine): metric, its is-spam flag, score / required (reject) score, then the symbols.
-_SPAMD_HEAD = re.compile(
+_SPAMD_HEAD = (
+    r"(?i)"
     r"^\s*(?P<metric>[\w-]+)\s*:\s*(?P<flag>True|False)\s*\[\s*(?P<score>-?\d+(?:\.\d+)?)\s*/"
-    r"\s*(?P<required>-?\d+(?:\.\d+)?)\s*\]",
-    re.IGNORECASE,
+    r"\s*(?P<required>-?\d+(?:\.\d+)?)\s*\]"
 )
-_SPAMD_SYMBOL = re.compile(r"(?:^|;)\s*([A-Z0-9_]+)\((-?\d+(?:\.\d+)?)\)(?:\[([^\]]*)\])?")
+_SPAMD_SYMBOL = r"(?:^|;)\s*([A-Z0-9_]+)\((-?\d+(?:\.\d+)?)\)(?:\[([^\]]*)\])?"
 _TOP_SYMBOLS = 4
 _BLOCK = 6  # fields: Rspamd's block (Action, Server, Queue-Id, Spamd-Bar, Spamd-Result...)
 
 
 def decode_spamd_result(field: HeaderField) -> VendorHeader:
     """X-Spamd-Result: Rspamd's score against its threshold and the symbols that made it."""
-    m = _SPAMD_HEAD.match(field.value)
+    m = re.match(_SPAMD_HEAD, field.value)
     if m is None:
         bad = Defect(Code.RSPAMD_BAD_RESULT, "Not in the 'metric: flag [score / required]' form.")
         raw = (DecodedField("value", field.value),)
@@ -59,7 +61,7 @@ def decode_spamd_result(field: HeaderField) -> VendorHeader:
     flag = m.group("flag").lower() == "true"
     symbols = [
         (name, float(weight), opts or "")
-        for name, weight, opts in _SPAMD_SYMBOL.findall(field.value[m.end() :])
+        for name, weight, opts in re.findall(_SPAMD_SYMBOL, field.value[m.end() :])
     ]
     fields = [
         DecodedField("metric", m.group("metric"), "Metric"),
@@ -174,12 +176,12 @@ _PHISHME = {
 }
 
 
-_GREYLIST = re.compile(r"delayed (\d+) seconds by ([\w.-]+)(?: at ([\w.-]+))?", re.IGNORECASE)
+_GREYLIST = r"(?i)delayed (\d+) seconds by ([\w.-]+)(?: at ([\w.-]+))?"
 
 
 def decode_greylist(field: HeaderField) -> VendorHeader:
     """X-Greylist (postgrey, milter-greylist): how long greylisting held the message."""
-    m = _GREYLIST.search(field.value)
+    m = re.search(_GREYLIST, field.value)
     if m is None:
         return header(field, GREYLIST, "Greylisting note.", (DecodedField("value", field.value),))
     seconds, software, host = m.group(1), m.group(2), m.group(3)

@@ -20,12 +20,14 @@ INFO, WARN = Severity.INFO, Severity.WARNING
 _INTERNAL = "Trend Micro internal value."
 
 _NUM = r"-?\d+(?:\.\d+)?"
+# Kept as pattern text, compiled on first use through re's own cache: a message that never
+# reaches Trend Micro's fields should not pay for compiling them before the console's first frame.
 # Yes-5.339-5.0-31-1 / No--8.069-5.0-31-10 ; category and trend type are optional (older SMEX).
-_AS_RESULT = re.compile(rf"^(Yes|No)-({_NUM})-({_NUM})(?:-(\d+))?(?:-(\d+))?$", re.IGNORECASE)
+_AS_RESULT = rf"(?i)^(Yes|No)-({_NUM})-({_NUM})(?:-(\d+))?(?:-(\d+))?$"
 # Hosted Email Security: Yes-11-27.237300-8.000000 (verdict - trend type - score - threshold)
-_AS_RESULT_TYPED = re.compile(r"^(Yes|No)-(\d+)-(-?\d+\.\d+)-(\d+\.\d+)$", re.IGNORECASE)
+_AS_RESULT_TYPED = r"(?i)^(Yes|No)-(\d+)-(-?\d+\.\d+)-(\d+\.\d+)$"
 # 10--8.069400-10.000000
-_TMASE_RESULT = re.compile(rf"^(\d+)-({_NUM})-({_NUM})$")
+_TMASE_RESULT = rf"^(\d+)-({_NUM})-({_NUM})$"
 
 _PRODUCTS = {
     "IMSVA": "InterScan Messaging Security Virtual Appliance",
@@ -72,8 +74,8 @@ def decode_product_ver(field: HeaderField) -> VendorHeader:
 
 def parse_as_result(text: str) -> tuple[tuple[DecodedField, ...], str | None, Defect | None]:
     """Decode one ``Yes|No-score-threshold-category-type`` result: fields, summary, defect."""
-    typed = _AS_RESULT_TYPED.match(text.strip())
-    m = _AS_RESULT.match(text.strip()) if typed is None else None
+    typed = re.match(_AS_RESULT_TYPED, text.strip())
+    m = re.match(_AS_RESULT, text.strip()) if typed is None else None
     if typed is not None:
         flag, trend_type, score, threshold = typed.groups()
         category: str | None = None
@@ -138,7 +140,7 @@ def decode_as_result(field: HeaderField) -> VendorHeader:
 
 def decode_tmase_result(field: HeaderField) -> VendorHeader:
     """X-TMASE-Result: trend type - score - threshold (a doubled dash = negative score)."""
-    m = _TMASE_RESULT.match(field.value.strip())
+    m = re.match(_TMASE_RESULT, field.value.strip())
     if m is None:
         bad = Defect(
             Code.TRENDMICRO_BAD_TMASE, f"Not in the 'type-score-threshold' form: {field.value!r}"
