@@ -22,8 +22,10 @@ from headerlens.parsers.digits import is_ascii_digits
 _WSP = " \t\r\n"
 # RFC 5321 Keyword / Ldh-str, as RFC 8601 §2.2 uses it for method and result names.
 _KEYWORD_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?\Z")
+# Kept as pattern text, compiled on first use through re's own cache: a message with no empty
+# property value should not pay for compiling it before the console's first frame.
 # What starts the next property when a producer wrote an empty value ("smtp.mail= header.x=").
-_PROP_START_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)?[ \t]*=")
+_PROP_START_RE = r"[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)?[ \t]*="
 _ARC_INSTANCE_RE = re.compile(r"[ \t\r\n]*i[ \t\r\n]*=[ \t\r\n]*([0-9]+)[ \t\r\n]*;")
 _ARC_NAMES = frozenset({"arc-authentication-results"})
 _ARC_MAX_INSTANCE = int(budgets.ARC_SETS.limit)  # RFC 8617 §4.2.1
@@ -387,7 +389,7 @@ def _resinfo(sc: _Scanner, defects: list[Defect]) -> MethodResult | str | None:
         if (
             sc.at_end()
             or sc.peek() == ";"
-            or (skipped_space and _PROP_START_RE.match(sc.text, sc.pos))
+            or (skipped_space and re.compile(_PROP_START_RE).match(sc.text, sc.pos))
         ):
             val = ""  # e.g. Gmail's "smtp.mail=" with nothing after it
         else:

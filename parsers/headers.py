@@ -16,7 +16,8 @@ from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 
 # RFC 5322 §3.6.8: field-name = 1*ftext, ftext = %d33-57 / %d59-126 (printable ASCII except ":").
-_FIELD_RE = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]*:")
+# Compiled on first use through re's cache, as _FOLD_RE below.
+_FIELD_RE = rb"^([\x21-\x39\x3b-\x7e]+)[ \t]*:"
 _LINE_RE = re.compile(rb"[^\r\n]*(?:\r\n|\n|\r(?!\n)|$)")
 # _FIELD_RE for a match at an offset inside the data (where "^" would not match).
 _FIELD_AT_RE = re.compile(rb"([\x21-\x39\x3b-\x7e]+)[ \t]*:")
@@ -169,7 +170,7 @@ def split_message(data: bytes) -> SplitMessage:
     start = offset
     first = _LINE_RE.match(data, offset, scan_end)
     first_line = first.group(0) if first is not None else b""
-    if first_line.startswith(b"From ") and not _FIELD_RE.match(first_line):
+    if first_line.startswith(b"From ") and not re.match(_FIELD_RE, first_line):
         start += len(first_line)
         defects.append(
             Defect(
@@ -192,7 +193,7 @@ def split_message(data: bytes) -> SplitMessage:
     # the indentation of the very first line only when it then looks like a field.
     stripped = first_line.lstrip(b" \t")
     first_indent = b""
-    if stripped != first_line and _FIELD_RE.match(stripped):
+    if stripped != first_line and re.match(_FIELD_RE, stripped):
         first_indent = first_line[: len(first_line) - len(stripped)]
         defects.append(
             Defect(

@@ -48,11 +48,6 @@ _INTERNAL_NETS = tuple(
     )
 )
 
-_EOP_HOST = re.compile(
-    r"\.(?:mail\.protection|outbound\.protection|prod\.protection|prod)\.outlook\.com$"
-    r"|\.outlook\.office365\.com$|\.protection\.outlook\.com$|\.prod\.outlook\.com$",
-    re.IGNORECASE,
-)
 # Kept as pattern text, compiled on first use through re's own cache: a message that never
 # reaches these vendor cases should not pay for compiling them before the console's first frame.
 _EOP_INTERNAL_HOST = (

@@ -123,11 +123,11 @@ def _domain(addr: str) -> str | None:
     return domain.rstrip(".").lower() or None
 
 
+# Kept as pattern text, compiled on first use through re's own cache: a message that never
+# reaches a domain literal should not pay for compiling it before the console's first frame.
 # A domain name (RFC 1035 §2.3.1 letters, digits, hyphens; labels joined by dots), the only
 # reading of a domain literal that is not an address literal.
-_NAME_IN_LITERAL = re.compile(
-    r"(?ai)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z][a-z0-9-]*\.?"
-)
+_NAME_IN_LITERAL = r"(?ai)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z][a-z0-9-]*\.?"
 # An address ending in a dot before ">" or the end: the absolute (root) form of the same name.
 _ROOT_DOT = re.compile(r"(@[^\s<>@,;:\"()\[\]\\]*[^\s<>@,;:\"()\[\]\\.])\.(?=\s*(?:>|,|$))")
 
@@ -144,7 +144,7 @@ def literal_domain(literal: str) -> str | None:
     let a spoof of a p=reject domain escape DMARC by adding two characters.
     """
     inner = literal[1:-1].strip()
-    if ":" in inner or not _NAME_IN_LITERAL.fullmatch(inner):
+    if ":" in inner or not re.fullmatch(_NAME_IN_LITERAL, inner):
         return None  # an address literal or not a name at all
     if all(label.isascii() and label.isdigit() for label in inner.rstrip(".").split(".")):
         return None  # a dotted IPv4 address

@@ -68,9 +68,11 @@ STAMP_FIELDS = frozenset(
 # Receivers that write their header block after every Received field: ProtonMail lists the
 # Received fields first, then its Authentication-Results and X-Pm-* fields.
 _RESERIALISERS = frozenset({"protonmail.ch"})
-_PROTON = re.compile(r"^x-pm-")
+# Kept as pattern text, compiled on first use through re's own cache: a message that never
+# reaches these runs should not pay for compiling them before the console's first frame.
+_PROTON = r"^x-pm-"
 _RSPAMD = re.compile(r"^x-(?:rspamd-|spamd-)")
-_RSPAMD_RUN = re.compile(r"^x-(?:rspamd-|spamd-|spam\b)")
+_RSPAMD_RUN = r"^x-(?:rspamd-|spamd-|spam\b)"
 # What filters running inside the receiving MTA (milters, amavisd) insert next to their stamps.
 _MILTER_TRACE = re.compile(
     r"^(?:x-senderid|x-spam-|x-virus-|x-greylist|x-dkim|dkim-filter|dmarc-filter|x-rspamd-|x-spamd-"
@@ -168,9 +170,9 @@ class _Zones:
         self.rspamd_run = range(0)
         if queue is not None and fields[queue.index] is queue:
             lo = hi = queue.index
-            while lo > 0 and _RSPAMD_RUN.match(fields[lo - 1].lname):
+            while lo > 0 and re.match(_RSPAMD_RUN, fields[lo - 1].lname):
                 lo -= 1
-            while hi + 1 < len(fields) and _RSPAMD_RUN.match(fields[hi + 1].lname):
+            while hi + 1 < len(fields) and re.match(_RSPAMD_RUN, fields[hi + 1].lname):
                 hi += 1
             self.rspamd_run = range(lo, hi + 1)
 
@@ -242,7 +244,7 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     ms = receiver_appended(f, z.receiver_vendors, z.incoming, z.ms_tail) or after_incoming(
         f, z.receiver_vendors, z.incoming
     )
-    proton = z.reserialised and _PROTON.match(name)
+    proton = z.reserialised and re.match(_PROTON, name)
     if ms or proton:
         writer = "Exchange Online" if ms else "ProtonMail"
         how = (

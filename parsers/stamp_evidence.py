@@ -36,7 +36,9 @@ _DOMAIN_OF = re.compile(
 )
 _RECEIVER_RSPF = re.compile(r"\breceiver=([\w.-]+)", re.IGNORECASE)
 _COMMENT_ID = re.compile(r"^\s*\w+\s*\(([\w.-]+\.[\w-]+)\s*:")
-_SIGNING_DOMAIN = re.compile(r"(?:^|;)\s*d\s*=\s*([\w.-]+)\s*(?:;)")
+# Kept as pattern text, compiled on first use through re's own cache: a message that never
+# reaches this case should not pay for compiling it before the console's first frame.
+_SIGNING_DOMAIN = r"(?:^|;)\s*d\s*=\s*([\w.-]+)\s*(?:;)"
 _AUTHSERV = re.compile(r"^\s*([^\s;=()]+)\s*(?:\d+\s*)?;")
 
 
@@ -74,7 +76,7 @@ def stamp_identity(field: HeaderField) -> str | None:
     if field.lname in ("received-spf", "x-tm-received-spf"):
         m = _RECEIVER_RSPF.search(field.value) or _COMMENT_ID.search(field.value)
     elif field.lname in ("arc-seal", "arc-message-signature"):
-        m = _SIGNING_DOMAIN.search(field.value)
+        m = re.search(_SIGNING_DOMAIN, field.value)
     else:
         m = _AUTHSERV.match(field.value)
     if m is None or "=" in m.group(1) or m.group(1).lower() in ("<unknown>", "unknown"):

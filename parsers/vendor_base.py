@@ -13,8 +13,10 @@ from headerlens.model.vendor import DecodedField, VendorHeader
 Decoder = Callable[[HeaderField], VendorHeader]
 """A decoder turns one header field into a VendorHeader. It never raises on bad input."""
 
+# Kept as pattern text, compiled on first use through re's own cache: a message that never
+# reaches a key=value filter field should not pay for compiling it before the console's first frame.
 # Start of a ``key=`` token in "k=v k=v" lists (Proofpoint, SpamAssassin, Barracuda...).
-_EQ_KEY = re.compile(r"(?:^|(?<=[\s;,]))([A-Za-z_][\w.\-]*)=")
+_EQ_KEY = r"(?:^|(?<=[\s;,]))([A-Za-z_][\w.\-]*)="
 
 
 def colon_pairs(
@@ -46,7 +48,7 @@ def eq_pairs(text: str) -> tuple[tuple[str, str], ...]:
     ``tests`` = ``A, B, C``. Text before the first key is ignored (callers read it separately).
     The stdlib has no parser for these vendor formats, hence this small scanner.
     """
-    matches = list(_EQ_KEY.finditer(text))
+    matches = list(re.finditer(_EQ_KEY, text))
     pairs: list[tuple[str, str]] = []
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
