@@ -37,7 +37,7 @@ _DOMAIN_OF = re.compile(
 _RECEIVER_RSPF = re.compile(r"\breceiver=([\w.-]+)", re.IGNORECASE)
 _COMMENT_ID = re.compile(r"^\s*\w+\s*\(([\w.-]+\.[\w-]+)\s*:")
 # Kept as pattern text, compiled on first use through re's own cache: a message that never
-# reaches this case should not pay for compiling it before the console's first frame.
+# carries an ARC field should not pay for compiling it before the console's first frame.
 _SIGNING_DOMAIN = r"(?:^|;)\s*d\s*=\s*([\w.-]+)\s*(?:;)"
 _AUTHSERV = re.compile(r"^\s*([^\s;=()]+)\s*(?:\d+\s*)?;")
 
