@@ -36,8 +36,8 @@ _DOMAIN_OF = re.compile(
 )
 _RECEIVER_RSPF = re.compile(r"\breceiver=([\w.-]+)", re.IGNORECASE)
 _COMMENT_ID = re.compile(r"^\s*\w+\s*\(([\w.-]+\.[\w-]+)\s*:")
-# Kept as pattern text, compiled on first use through re's own cache: a message that never
-# carries an ARC field should not pay for compiling it before the console's first frame.
+# Kept as pattern text, compiled on first use through re's own cache: the console's first frame
+# does not read an ARC field's identity, so compiling it at import would only delay that frame.
 _SIGNING_DOMAIN = r"(?:^|;)\s*d\s*=\s*([\w.-]+)\s*(?:;)"
 _AUTHSERV = re.compile(r"^\s*([^\s;=()]+)\s*(?:\d+\s*)?;")
 
