@@ -40,6 +40,9 @@ _COMMENT_ID = re.compile(r"^\s*\w+\s*\(([\w.-]+\.[\w-]+)\s*:")
 # does not read an ARC field's identity, so compiling it at import would only delay that frame.
 _SIGNING_DOMAIN = r"(?:^|;)\s*d\s*=\s*([\w.-]+)\s*(?:;)"
 _AUTHSERV = re.compile(r"^\s*([^\s;=()]+)\s*(?:\d+\s*)?;")
+# ARC-Authentication-Results carries its instance first: "i=3; mx.example.org; ..." (RFC 8617
+# §4.1.1). Pattern text compiled on first use, like the ARC signing-domain pattern above.
+_ARC_AUTHSERV = r"^\s*i\s*=\s*\d+\s*;\s*([^\s;=()]+)\s*(?:\d+\s*)?;"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,8 @@ def stamp_identity(field: HeaderField) -> str | None:
         m = _RECEIVER_RSPF.search(field.value) or _COMMENT_ID.search(field.value)
     elif field.lname in ("arc-seal", "arc-message-signature"):
         m = re.search(_SIGNING_DOMAIN, field.value)
+    elif field.lname == "arc-authentication-results":
+        m = re.match(_ARC_AUTHSERV, field.value) or _AUTHSERV.match(field.value)
     else:
         m = _AUTHSERV.match(field.value)
     if m is None or "=" in m.group(1) or m.group(1).lower() in ("<unknown>", "unknown"):

@@ -198,3 +198,33 @@ def test_an_aligned_pass_with_no_dmarc_verdict_is_control() -> None:
         b"dkim=pass header.i=@puzzles.example", b"dkim=fail header.i=@puzzles.example"
     )
     assert "control" not in diagnose(analyze(failed)).labels()
+
+
+def test_an_arc_authentication_results_names_its_authserv_id_after_the_instance() -> None:
+    """ "ARC-Authentication-Results: i=3; smtp.lists.example; ..." is the receiver's own ARC
+    stamp when it sits under its line: its identity is read past the instance tag, so it is
+    not handed to the relay whose Received line is further down."""
+    from headerlens.model.core import HeaderField
+    from headerlens.model.provenance import Author
+    from headerlens.parsers.stamp_evidence import stamp_identity
+
+    aar = "i=3; smtp.lists.example; dmarc=pass header.from=author.example"
+    field = HeaderField(0, "ARC-Authentication-Results", aar, b"")
+    assert stamp_identity(field) == "smtp.lists.example"
+    raw = _msg(
+        "Received: from out.tenant.example (out.tenant.example [192.0.2.84]) by "
+        "smtp.lists.example (Postfix) with ESMTPS id CB69E; Mon, 19 Aug 2024 14:26:09 +0000",
+        "Authentication-Results: smtp.lists.example; arc=fail smtp.client-ip=192.0.2.84",
+        "ARC-Seal: i=3; a=rsa-sha256; d=lists.example; s=arc1; t=1724077572; cv=fail; b=VB2W",
+        f"ARC-Authentication-Results: {aar}",
+        "Received: from relay.tenant.example (relay.tenant.example [192.0.2.9]) by "
+        "out.tenant.example with ESMTPS id 15.20; Mon, 19 Aug 2024 14:26:00 +0000",
+        "From: Author <dev@author.example>",
+        "To: list@lists.example",
+        "Subject: Re: patch",
+        "Date: Mon, 19 Aug 2024 14:25:48 +0000",
+        "Message-ID: <m2@author.example>",
+    )
+    a = analyze(raw)
+    found = next(f for f in a.provenance.fields if f.header_name == "ARC-Authentication-Results")
+    assert found.author is not Author.INTERMEDIARY and found.author is not Author.SENDER
