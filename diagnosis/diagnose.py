@@ -9,8 +9,8 @@ from headerlens.diagnosis import (
     detect_compromise,
     detect_relay,
     detect_signals,
+    headline,
     impersonation,
-    wording,
 )
 from headerlens.diagnosis.auth_state import reverified
 from headerlens.diagnosis.facts import LABELS, Complaint, Diagnosis, Situation
@@ -29,7 +29,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         # or delay of it is diagnosed; the reported message is diagnosed on its own.
         c = complaint(analysis.feedback)
         out = read_outcome(analysis, None)
-        return Diagnosis((), (), None, out, wording.complaint_headline(c), c)
+        return Diagnosis((), (), None, out, headline.complaint_headline(c), c)
     report = read_report(analysis)
     rejected = None
     if report is not None and report.permanent:
@@ -121,9 +121,9 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     situations.sort(key=lambda s: LABELS.index(s.label))
     final = tuple(situations)
     stamped = tuple(f"{s.result.method}={s.value}" for s in final_stamps(analysis))
-    line = wording.headline(final, out, stamped, auth_state.unaligned_only(analysis, verification))
+    line = headline.headline(final, out, stamped, auth_state.unaligned_only(analysis, verification))
     if analysis.copy_kind == "returned":
-        line = wording.returned_copy_headline(final, line, stamped)
+        line = headline.returned_copy_headline(final, line, stamped)
     shown = impersonation.read(analysis, verification)
     labels = tuple(s.label for s in final)
     if analysis.from_addr and impersonation.list_rewrite(shown, analysis.from_addr.display, labels):

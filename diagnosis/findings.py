@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from headerlens.diagnosis import impersonation, wording
+from headerlens.diagnosis import headline, impersonation, wording
 from headerlens.diagnosis.detect_signals import queue_delays
 from headerlens.diagnosis.facts import Complaint, Diagnosis, GapKind, Situation
 from headerlens.model import Finding, Severity
@@ -102,9 +102,9 @@ def complaint_finding(c: Complaint) -> Finding:
     return Finding(
         Code.FEEDBACK_REPORT,
         Severity.WARNING,
-        wording.complaint_headline(c),
+        headline.complaint_headline(c),
         detail="Evidence: " + "; ".join(facts),
-        fix=wording.complaint_fix(c),
+        fix=headline.complaint_fix(c),
     )
 
 

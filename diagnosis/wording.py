@@ -1,14 +1,11 @@
-"""The one place where diagnosis facts become sentences: one wording per situation."""
+"""The one place where diagnosis facts become sentences: one wording per situation (the headline is in headline.py)."""
 
 from __future__ import annotations
 
 from headerlens.diagnosis.facts import (
-    Complaint,
     DateNote,
     Gap,
     GapKind,
-    Outcome,
-    OutcomeFact,
     Situation,
 )
 from headerlens.diagnosis.inputs import not_a_domain
@@ -33,11 +30,11 @@ _POLICY = {
 }
 
 
-def _dom(s: Situation, name: str = "domain", default: str = "the From domain") -> str:
+def domain_of(s: Situation, name: str = "domain", default: str = "the From domain") -> str:
     return s.fact(name) or default
 
 
-def _server(s: Situation) -> str:
+def server_of(s: Situation) -> str:
     return s.fact("server") or "the sending server"
 
 
@@ -51,14 +48,14 @@ def _unchecked_title(s: Situation) -> str:
     kind = "Mailing-list message" if s.fact("relay-kind") == "list" else "Forwarded message"
     by = "the list" if s.fact("relay-kind") == "list" else "the forwarder"
     relay = f" ({s.fact('relay')})" if s.fact("relay") else ""
-    return f"{kind}{relay} by its own headers: nothing checked its authenticity ({s.fact('unchecked')}), so whether {by} re-sent a genuine message from {_dom(s)} or a sender wrote those headers is open; they explain no failure."
+    return f"{kind}{relay} by its own headers: nothing checked its authenticity ({s.fact('unchecked')}), so whether {by} re-sent a genuine message from {domain_of(s)} or a sender wrote those headers is open; they explain no failure."
 
 
-def _remote_part(s: Situation) -> str:
+def remote_part(s: Situation) -> str:
     return f" at {s.fact('remote')}" if s.fact("remote") else ""
 
 
-def _what(s: Situation) -> str:
+def what_of(s: Situation) -> str:
     return s.fact("what") or "account"
 
 
@@ -74,7 +71,7 @@ def _dns_note(s: Situation, party: str) -> str:
 
 def _compromised_title(s: Situation) -> str:
     party = s.fact("party") or "the sending organisation"
-    text = f"Signs of a taken-over {_what(s)} at {party} (the evidence below; each sign alone proves little, together they point to someone else using it)."
+    text = f"Signs of a taken-over {what_of(s)} at {party} (the evidence below; each sign alone proves little, together they point to someone else using it)."
     if passed := s.fact("passed"):
         text += f" Authentication passed ({passed}) because the message really came from {party}'s own account or server: that does not make it genuine."
     return text
@@ -97,17 +94,17 @@ def title(s: Situation) -> str:
         if relay := s.fact("relay"):
             kind = s.fact("relay-kind") or "relay"
             if s.fact("dmarc") == "undecided":
-                return f"Possible spoof: the message claims to come from {_dom(s)}{tail} and nothing decided DMARC (no verdict of the receiver's, not re-verified); only its own fields name the {kind} ({relay}) that would explain that, and a sender can write them."
-            return f"Spoof, unless the {kind} {relay} re-sent a genuine message: it claims to come from {_dom(s)}{tail}, nothing {_dom(s)} controls authenticated it, and the {kind}'s host handed it over, but a sender can run a {kind} on its own domain."
+                return f"Possible spoof: the message claims to come from {domain_of(s)}{tail} and nothing decided DMARC (no verdict of the receiver's, not re-verified); only its own fields name the {kind} ({relay}) that would explain that, and a sender can write them."
+            return f"Spoof, unless the {kind} {relay} re-sent a genuine message: it claims to come from {domain_of(s)}{tail}, nothing {domain_of(s)} controls authenticated it, and the {kind}'s host handed it over, but a sender can run a {kind} on its own domain."
         if not_a_domain(s.fact("domain")):
-            return f"Spoof: the message claims to come from {_dom(s)}, which is not a real domain name, so nothing can authenticate it."
+            return f"Spoof: the message claims to come from {domain_of(s)}, which is not a real domain name, so nothing can authenticate it."
         if s.fact("sign") == "length":
-            return f"Spoofed text: the message passes DMARC for {_dom(s)} only through a DKIM signature that covers the start of the body (l=), and text was appended after it that no one signed."
+            return f"Spoofed text: the message passes DMARC for {domain_of(s)} only through a DKIM signature that covers the start of the body (l=), and text was appended after it that no one signed."
         if s.fact("sign") == "spf":
-            return f"Probably a spoof: the message claims to come from {_dom(s)}, but the receiver's SPF check says {_server(s)} is not allowed to send for {_dom(s)}, no DKIM signature of {_dom(s)} verified, and {_dom(s)} publishes no DMARC policy, so nothing stopped it: a forgery, or {_dom(s)}'s SPF record misses this server."
+            return f"Probably a spoof: the message claims to come from {domain_of(s)}, but the receiver's SPF check says {server_of(s)} is not allowed to send for {domain_of(s)}, no DKIM signature of {domain_of(s)} verified, and {domain_of(s)} publishes no DMARC policy, so nothing stopped it: a forgery, or {domain_of(s)}'s SPF record misses this server."
         if shown := s.fact("shown"):
-            return f"Spoof: the message claims to come from {_dom(s)}{tail}, its From domain written in look-alike characters ({shown}) that DNS maps back to {_dom(s)}; it is not {_dom(s)}'s mail and nothing {_dom(s)} controls authenticated it."
-        return f"Spoof: the message claims to come from {_dom(s)}{tail}, but nothing {_dom(s)} controls authenticated it."
+            return f"Spoof: the message claims to come from {domain_of(s)}{tail}, its From domain written in look-alike characters ({shown}) that DNS maps back to {domain_of(s)}; it is not {domain_of(s)}'s mail and nothing {domain_of(s)} controls authenticated it."
+        return f"Spoof: the message claims to come from {domain_of(s)}{tail}, but nothing {domain_of(s)} controls authenticated it."
     if label == "forward-srs" and s.fact("internal"):
         return f"Forwarded inside the receiving organisation: {s.fact('forwarder')} re-sent it with a rewritten (SRS) envelope sender after its own checks (its SPF check was for {s.fact('checked')}), which changes none of its verdicts."
     if label == "forward-srs":
@@ -141,7 +138,7 @@ def title(s: Situation) -> str:
     if label == "google-groups":
         return "The list is a Google Group: Google re-sent it and sealed ARC."
     if label == "ndr" and s.fact("delayed"):
-        return f"Delivery-delay notice (a DSN with Action: delayed), not a bounce: the original is not refused yet; {s.fact('reporter') or 'the sending server'} keeps retrying ({s.fact('status') or 'no status'}{_remote_part(s)})."
+        return f"Delivery-delay notice (a DSN with Action: delayed), not a bounce: the original is not refused yet; {s.fact('reporter') or 'the sending server'} keeps retrying ({s.fact('status') or 'no status'}{remote_part(s)})."
     if label == "ndr" and s.fact("unreached"):
         return f"Non-delivery report: {s.fact('reporter') or 'the sending server'} gave up ({s.fact('status') or 'no status'}): {s.fact('unreached')}; no server refused the message."
     if label == "ndr":
@@ -198,19 +195,19 @@ def fix(s: Situation) -> str:
         genuine = "list copy" if s.fact("relay-kind") == "list" else "forward"
         rerun = s.fact("rerun") or "re-run with DNS"
         rerun += " (not --offline)" if rerun == "re-run with DNS" else ""
-        return f"Nothing to fix yet: {rerun} to check SPF, DKIM and DMARC. A genuine {genuine} that fails is the {s.fact('relay-kind') or 'relay'}'s to fix (From rewriting, SRS, ARC sealing); a spoof is nothing to fix at {_dom(s)}."
+        return f"Nothing to fix yet: {rerun} to check SPF, DKIM and DMARC. A genuine {genuine} that fails is the {s.fact('relay-kind') or 'relay'}'s to fix (From rewriting, SRS, ARC sealing); a spoof is nothing to fix at {domain_of(s)}."
     if label == "spoof" and (relay := s.fact("relay")):
-        return f"If {relay} is a {s.fact('relay-kind') or 'relay'} you know, the fix belongs there (From rewriting, SRS, ARC sealing) or to trusting its ARC; otherwise nothing to fix at {_dom(s)}: block or report the message."
+        return f"If {relay} is a {s.fact('relay-kind') or 'relay'} you know, the fix belongs there (From rewriting, SRS, ARC sealing) or to trusting its ARC; otherwise nothing to fix at {domain_of(s)}: block or report the message."
     if label == "spoof" and (problem := not_a_domain(s.fact("domain"))):
-        return not_a_domain_fix(_dom(s), problem)
+        return not_a_domain_fix(domain_of(s), problem)
     if label == "spoof" and s.fact("sign") == "spf":
-        return f"Nothing to fix at {_dom(s)} unless it really sends through {_server(s)} (then its SPF record misses that server): otherwise block or report the message. A DMARC policy at {_dom(s)} would let receivers refuse such forgeries."
+        return f"Nothing to fix at {domain_of(s)} unless it really sends through {server_of(s)} (then its SPF record misses that server): otherwise block or report the message. A DMARC policy at {domain_of(s)} would let receivers refuse such forgeries."
     if label == "spoof" and s.fact("sign") == "length":
-        return f"Treat the text after the signed part as a forgery. {_dom(s)} should stop signing with l= (RFC 6376 §8.2): it lets anyone who has one of its messages append to it."
+        return f"Treat the text after the signed part as a forgery. {domain_of(s)} should stop signing with l= (RFC 6376 §8.2): it lets anyone who has one of its messages append to it."
     if label == "spoof" and s.fact("policy") in _ENFORCING:
-        return f"Nothing to fix at {_dom(s)}: it did not send this, and its DMARC policy ({s.fact('policy')}) already asks receivers to refuse such mail. Block or report the message."
+        return f"Nothing to fix at {domain_of(s)}: it did not send this, and its DMARC policy ({s.fact('policy')}) already asks receivers to refuse such mail. Block or report the message."
     if label == "spoof":
-        return f"Nothing to fix at {_dom(s)}: it did not send this. Block or report the message; an enforcing DMARC policy at {_dom(s)} is the only sender-side help."
+        return f"Nothing to fix at {domain_of(s)}: it did not send this. Block or report the message; an enforcing DMARC policy at {domain_of(s)} is the only sender-side help."
     if label == "forward-srs" and s.fact("internal"):
         return ""
     if label == "forward-nosrs" and s.fact("probable"):
@@ -230,7 +227,7 @@ def fix(s: Situation) -> str:
     if label == "phish-sim":
         return "No remediation: report it with the phishing-report button as the training expects."
     if label == "compromised-account":
-        party, what = s.fact("party") or "the sending organisation", _what(s)
+        party, what = s.fact("party") or "the sending organisation", what_of(s)
         site = " and the uploaded script removed" if "website" in what else ""
         desk = f" and to {s.fact('service')}'s abuse desk" if s.fact("service") else ""
         return f"Report it to {party} (its postmaster or abuse address){desk}: the {what} must be secured (password reset, sessions revoked, outbound queue cleaned{site}). {_dns_note(s, party)}"
@@ -281,224 +278,3 @@ GAP_KIND_NOTE: dict[GapKind, str] = {
     GapKind.FORGED: "after a forged line: no queue",
     GapKind.REDELIVERED: "in a mailbox before it was sent on: no queue",
 }
-
-_FAILED = frozenset({"fail", "softfail", "permerror", "temperror"})
-_WHERE = {
-    Outcome.INBOX: "delivered it to the Inbox",
-    Outcome.JUNK: "filed it in Junk",
-    Outcome.QUARANTINE: "quarantined it",
-    Outcome.REJECTED: "refused it",
-}
-
-
-def _unnamed(s: Situation) -> str:
-    """A host whose Received stamp names no receiver (an empty ``by``)."""
-    return f"the unnamed server of stamp {s.hop_number}" if s.hop_number else "an unnamed server"
-
-
-def _unchecked_cause(s: Situation) -> str:
-    """The headline of a list or forward that only its own headers name, nothing checked."""
-    relay = s.fact("relay")
-    if s.fact("relay-kind") == "list":
-        what, genuine = (f"the list {relay}" if relay else "a list"), "a genuine list copy"
-        cause = f"A message from {what}"
-    else:
-        genuine = "a genuine forward"
-        cause = f"A message forwarded by {relay}" if relay else "A forwarded message"
-    return f"{cause}, by its own headers; nothing checked its authenticity ({s.fact('unchecked')}): {s.fact('rerun') or 're-run with DNS'} to tell {genuine} from a spoof"
-
-
-def _auth_cause(stamped: tuple[str, ...], junk: bool) -> str:
-    """The headline's cause when no situation explains the message: what the final receiver's
-    own verdicts say, its composite verdict before any single failed token."""
-    bad = [v for v in stamped if v.split("=", 1)[-1] in _FAILED]
-    filtered = (
-        ": the junk verdict came from its spam filter (content or reputation), not from authentication"
-        if junk
-        else ""
-    )
-    if "compauth=pass" in stamped:
-        despite = f" although it stamped {', '.join(bad)}" if bad else ""
-        return f"Authentication passed the receiver's composite check (compauth=pass){despite}{filtered}"
-    if bad:
-        return f"The final receiver stamped {', '.join(bad)}"
-    if any(v.split("=", 1)[-1] == "pass" for v in stamped):
-        return f"No authentication failure was stamped{filtered}"
-    if stamped:  # only none/neutral: nothing was authenticated, nothing failed
-        return f"Nothing authenticated the sender and nothing failed (the final receiver stamped {', '.join(stamped)})"
-    return "The final receiver wrote no authentication verdict"
-
-
-def headline(
-    situations: tuple[Situation, ...],
-    outcome: OutcomeFact,
-    stamped: tuple[str, ...] = (),
-    unaligned: tuple[str, str] | None = None,
-) -> str:
-    """One sentence, causes first: the main situation, then what the receiver did."""
-    # a re-send inside the receiving organisation after its checks explains nothing
-    by = {s.label: s for s in situations if not s.fact("internal")}
-    cause = ""
-    # a simulation only the sender's own text claims does not outrank a spoof
-    if "phish-sim" in by and by["phish-sim"].fact("receiver"):
-        cause = "A phishing simulation (training)"
-    elif "phish-sim" in by and "spoof" not in by:
-        cause = "Probably a phishing simulation (only the sender's own headers say so: check it is your organisation's)"
-    elif "ndr" in by and by["ndr"].fact("delayed"):
-        n = by["ndr"]
-        cause = f"A delay notice, not a bounce: {n.fact('reporter') or 'the sending server'} has not delivered the original yet and keeps retrying ({n.fact('status') or 'no status'}{_remote_part(n)})"
-    elif "ndr" in by and by["ndr"].fact("unreached"):
-        n = by["ndr"]
-        cause = f"A bounce: {n.fact('reporter') or 'the sending server'} could not deliver the original ({n.fact('status') or 'no status'}): {n.fact('unreached')}"
-    elif "ndr" in by:
-        n = by["ndr"]
-        cause = f"A bounce: {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'})"
-        if n.fact("unvouched"):
-            cause = f"A bounce nothing ties to {n.fact('reporter') or 'its reporter'} (it may be forged): {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'}), it says"
-        fwd = by.get("forward-nosrs") or by.get("forward-srs")
-        if fwd is not None and fwd.fact("probable"):  # this report itself came through it
-            cause += (
-                f"; the report itself probably came through a forwarder ({fwd.fact('forwarder')})"
-            )
-        elif fwd is not None:
-            cause += " after a forwarder re-sent it"
-    elif "spoof" in by and (relay := by["spoof"].fact("relay")):
-        sp = by["spoof"]
-        kind = sp.fact("relay-kind") or "relay"
-        if sp.fact("dmarc") == "undecided":
-            cause = f"Possibly a spoof of {_dom(sp)}: DMARC was not decided and only the message's own fields name the {kind} {relay}"
-        else:
-            cause = f"A spoof of {_dom(sp)} unless the {kind} {relay} it names really re-sent it (nothing the receiver wrote confirms that)"
-    elif "spoof" in by and by["spoof"].fact("sign") == "spf":
-        sp = by["spoof"]
-        cause = f"Probably a spoof of {_dom(sp)}: the receiver's SPF check failed for it and it publishes no DMARC policy (or {_dom(sp)}'s SPF record misses {_server(sp)})"
-    elif "spoof" in by and by["spoof"].fact("sign") == "length":
-        cause = f"Text appended to a message of {_dom(by['spoof'])} after its DKIM signature's l= limit: the added part is not {_dom(by['spoof'])}'s"
-    elif "spoof" in by and not_a_domain(by["spoof"].fact("domain")):
-        cause = f"A forgery: the From domain {_dom(by['spoof'])} is not a real domain name"
-    elif "spoof" in by:
-        looks = " (its From written in look-alike characters)" if by["spoof"].fact("shown") else ""
-        cause = f"A spoof of {_dom(by['spoof'])}{looks}; nothing to fix there"
-    elif "compromised-account" in by:
-        c = by["compromised-account"]
-        cause = (
-            f"Signs of a taken-over {_what(c)} at {c.fact('party') or 'the sending organisation'}"
-        )
-        if c.fact("passed"):
-            cause += " (authentication passed because it really came from there)"
-    elif unchecked := next((s for s in by.values() if s.fact("unchecked")), None):
-        cause = _unchecked_cause(unchecked)
-    elif "forward-srs" in by or "forward-nosrs" in by:
-        probable = (by.get("forward-nosrs") or by["forward-srs"]).fact("probable")
-        cause = "Probably a forwarded message" if probable else "A forwarded message"
-        # a fix only where the final receiver's checks failed: a forward that nothing blamed
-        # (an internal re-send, or no verdict stamped at all) needs no repair
-        if any(v.split("=", 1)[-1] in _FAILED for v in stamped):
-            cause += " (fix at the forwarder, not the author's domain)"
-    elif "mailing-list" in by:
-        cause = "A mailing-list message" + (" from a Google Group" if "google-groups" in by else "")
-    elif "control" in by:
-        cause = "Authentication and the delivery path are in order"
-        if free := by["control"].fact("freemail"):
-            cause += f" (it came from an account at {free}, which anyone can open)"
-        if by["control"].fact("dmarc") == "not-stamped":
-            cause += (
-                " (an identifier of the From domain passed; the receiver wrote no DMARC verdict)"
-            )
-        if by["control"].fact("dmarc") == "no-record":
-            cause += (
-                " (the From domain publishes no DMARC policy; Microsoft's implicit check passed)"
-            )
-    elif "forged-received" in by:
-        cause = "Received lines the sender forged pad the trace (ignore them)"
-    elif "allowlist-override" in by:
-        cause = "An allow-list entry of the recipient overrode the spam filter"
-    elif by or any(v.split("=", 1)[-1] in _FAILED for v in stamped):
-        cause = _auth_cause(stamped, outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE))
-    elif unaligned is not None:  # (From domain, the domains that passed instead)
-        cause = f"Nothing authenticated {unaligned[0]} itself: only {unaligned[1]} passed (another domain's identity, such as a sending service's, not aligned with it), and {unaligned[0]} publishes no DMARC policy"
-    else:
-        cause = "No particular situation was recognised"
-    parts = [cause]
-    if "compromised-account" in by and not cause.startswith("Signs of"):
-        c = by["compromised-account"]
-        parts.append(f"signs of a taken-over {_what(c)} at {c.fact('party') or 'the sending side'}")
-    if "allowlist-override" in by and not cause.startswith("An allow-list"):
-        parts.append("an allow-list entry overrode the filter")
-    if "delay" in by:
-        d = by["delay"]
-        parts.append(
-            f"it waited {duration(float(d.fact('seconds') or 0))} on {d.fact('host') or _unnamed(d)}"
-        )
-    if outcome.outcome in _WHERE and "ndr" not in by:
-        who = outcome.receiver or "the final receiver"
-        parts.append(f"{who} {_WHERE[outcome.outcome]}")
-    return "; ".join(parts) + "."
-
-
-def complaint_headline(c: Complaint) -> str:
-    """The headline of a complaint / feedback report: the report is the story, not its envelope."""
-    kind = (
-        "A DMARC / authentication failure report"
-        if c.auth_failure or (c.feedback_type == "auth-failure")
-        else "A complaint / feedback report"
-    )
-    what = f"feedback type {c.feedback_type or 'not stated'}"
-    if c.auth_failure:
-        what += f" ({c.auth_failure} failed)"
-    return (
-        f"{kind} from {c.reporter or 'an unnamed reporter'} about a message from "
-        f"{c.source or 'an unnamed source'}, {what}: not a delivery of its own; the reported "
-        "message is analysed on its own."
-    )
-
-
-def complaint_fix(c: Complaint) -> str:
-    """What the recipient of the report (the sender's abuse or postmaster desk) can do."""
-    if (c.feedback_type == "auth-failure" or c.auth_failure) and c.relayed_by:
-        return (
-            f"The reported copy was re-sent by a {c.relayed_by}, which broke "
-            f"{c.auth_failure or 'its authentication'}: nothing to fix in the author's DNS; the "
-            f"fix is at the {c.relayed_by} (rewrite From or keep the DKIM signature intact, add ARC)."
-        )
-    if c.feedback_type == "auth-failure" or c.auth_failure:
-        return (
-            f"If {c.author or 'the reported message'} was sent by you, make it pass "
-            f"{c.auth_failure or 'SPF/DKIM/DMARC'} (see the reported message below); if not, it "
-            "is a spoof of your domain and your DMARC policy is doing its job."
-        )
-    if c.feedback_type in ("not-spam",):
-        return "A recipient marked the message as not spam: nothing to fix."
-    who = ", ".join(c.complainants) or "the complainant"
-    return (
-        f"Stop mailing {who} (remove the address from your lists) and find out why "
-        f"{c.source or 'the source'} sent the reported message: a mailing nobody asked for, a "
-        "taken-over account or a compromised host."
-    )
-
-
-# Headline causes that speak of the final receiver's verdicts: a bounce's returned copy has none.
-_RECEIVER_CAUSES = (
-    "Nothing authenticated the sender",
-    "The final receiver",
-    "No authentication failure",
-    "No particular situation",
-    "Authentication passed the receiver",
-)
-
-
-def returned_copy_headline(
-    situations: tuple[Situation, ...], line: str, stamped: tuple[str, ...]
-) -> str:
-    """A bounce's returned copy stops before the server that refused it: what it carries was
-    written on the sender's side, so a headline about "the final receiver" would mislead."""
-    if situations and not line.startswith(_RECEIVER_CAUSES):
-        return line  # a situation of the copy itself (a spoof, a forward…) leads
-    own = f" (the sending side stamped {', '.join(stamped)})" if stamped else ""
-    first = (
-        "The returned copy as the sending side passed it on: the server that refused it added "
-        f"no verdict of its own{own}"
-    )
-    # keep what else the headline said (a delay on the way), not where a "receiver" filed it
-    rest = [p for p in line.rstrip(".").split("; ")[1:] if not p.endswith(tuple(_WHERE.values()))]
-    return "; ".join([first, *rest]) + "."

@@ -678,7 +678,7 @@ def test_gmails_stamp_under_its_own_line_below_the_boundary_is_gmails() -> None:
 
 def test_an_internal_srs_resend_never_heads_the_diagnosis() -> None:
     from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
-    from headerlens.diagnosis.wording import headline
+    from headerlens.diagnosis.headline import headline
 
     internal = Situation("forward-srs", 8, (), (("internal", "yes"), ("forwarder", "x")))
     lst = Situation("mailing-list", 4, (), (("list", "<dev.example.org>"),))

@@ -1,0 +1,235 @@
+"""The headline: one sentence, causes first, from the diagnosis facts (complaints and returned copies too)."""
+
+from __future__ import annotations
+
+from headerlens.diagnosis.facts import (
+    Complaint,
+    Outcome,
+    OutcomeFact,
+    Situation,
+)
+from headerlens.diagnosis.inputs import not_a_domain
+from headerlens.diagnosis.wording import domain_of, duration, remote_part, server_of, what_of
+
+_FAILED = frozenset({"fail", "softfail", "permerror", "temperror"})
+_WHERE = {
+    Outcome.INBOX: "delivered it to the Inbox",
+    Outcome.JUNK: "filed it in Junk",
+    Outcome.QUARANTINE: "quarantined it",
+    Outcome.REJECTED: "refused it",
+}
+
+
+def _unnamed(s: Situation) -> str:
+    """A host whose Received stamp names no receiver (an empty ``by``)."""
+    return f"the unnamed server of stamp {s.hop_number}" if s.hop_number else "an unnamed server"
+
+
+def _unchecked_cause(s: Situation) -> str:
+    """The headline of a list or forward that only its own headers name, nothing checked."""
+    relay = s.fact("relay")
+    if s.fact("relay-kind") == "list":
+        what, genuine = (f"the list {relay}" if relay else "a list"), "a genuine list copy"
+        cause = f"A message from {what}"
+    else:
+        genuine = "a genuine forward"
+        cause = f"A message forwarded by {relay}" if relay else "A forwarded message"
+    return f"{cause}, by its own headers; nothing checked its authenticity ({s.fact('unchecked')}): {s.fact('rerun') or 're-run with DNS'} to tell {genuine} from a spoof"
+
+
+def _auth_cause(stamped: tuple[str, ...], junk: bool) -> str:
+    """The headline's cause when no situation explains the message: what the final receiver's
+    own verdicts say, its composite verdict before any single failed token."""
+    bad = [v for v in stamped if v.split("=", 1)[-1] in _FAILED]
+    filtered = (
+        ": the junk verdict came from its spam filter (content or reputation), not from authentication"
+        if junk
+        else ""
+    )
+    if "compauth=pass" in stamped:
+        despite = f" although it stamped {', '.join(bad)}" if bad else ""
+        return f"Authentication passed the receiver's composite check (compauth=pass){despite}{filtered}"
+    if bad:
+        return f"The final receiver stamped {', '.join(bad)}"
+    if any(v.split("=", 1)[-1] == "pass" for v in stamped):
+        return f"No authentication failure was stamped{filtered}"
+    if stamped:  # only none/neutral: nothing was authenticated, nothing failed
+        return f"Nothing authenticated the sender and nothing failed (the final receiver stamped {', '.join(stamped)})"
+    return "The final receiver wrote no authentication verdict"
+
+
+def headline(
+    situations: tuple[Situation, ...],
+    outcome: OutcomeFact,
+    stamped: tuple[str, ...] = (),
+    unaligned: tuple[str, str] | None = None,
+) -> str:
+    """One sentence, causes first: the main situation, then what the receiver did."""
+    # a re-send inside the receiving organisation after its checks explains nothing
+    by = {s.label: s for s in situations if not s.fact("internal")}
+    cause = ""
+    # a simulation only the sender's own text claims does not outrank a spoof
+    if "phish-sim" in by and by["phish-sim"].fact("receiver"):
+        cause = "A phishing simulation (training)"
+    elif "phish-sim" in by and "spoof" not in by:
+        cause = "Probably a phishing simulation (only the sender's own headers say so: check it is your organisation's)"
+    elif "ndr" in by and by["ndr"].fact("delayed"):
+        n = by["ndr"]
+        cause = f"A delay notice, not a bounce: {n.fact('reporter') or 'the sending server'} has not delivered the original yet and keeps retrying ({n.fact('status') or 'no status'}{remote_part(n)})"
+    elif "ndr" in by and by["ndr"].fact("unreached"):
+        n = by["ndr"]
+        cause = f"A bounce: {n.fact('reporter') or 'the sending server'} could not deliver the original ({n.fact('status') or 'no status'}): {n.fact('unreached')}"
+    elif "ndr" in by:
+        n = by["ndr"]
+        cause = f"A bounce: {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'})"
+        if n.fact("unvouched"):
+            cause = f"A bounce nothing ties to {n.fact('reporter') or 'its reporter'} (it may be forged): {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'}), it says"
+        fwd = by.get("forward-nosrs") or by.get("forward-srs")
+        if fwd is not None and fwd.fact("probable"):  # this report itself came through it
+            cause += (
+                f"; the report itself probably came through a forwarder ({fwd.fact('forwarder')})"
+            )
+        elif fwd is not None:
+            cause += " after a forwarder re-sent it"
+    elif "spoof" in by and (relay := by["spoof"].fact("relay")):
+        sp = by["spoof"]
+        kind = sp.fact("relay-kind") or "relay"
+        if sp.fact("dmarc") == "undecided":
+            cause = f"Possibly a spoof of {domain_of(sp)}: DMARC was not decided and only the message's own fields name the {kind} {relay}"
+        else:
+            cause = f"A spoof of {domain_of(sp)} unless the {kind} {relay} it names really re-sent it (nothing the receiver wrote confirms that)"
+    elif "spoof" in by and by["spoof"].fact("sign") == "spf":
+        sp = by["spoof"]
+        cause = f"Probably a spoof of {domain_of(sp)}: the receiver's SPF check failed for it and it publishes no DMARC policy (or {domain_of(sp)}'s SPF record misses {server_of(sp)})"
+    elif "spoof" in by and by["spoof"].fact("sign") == "length":
+        cause = f"Text appended to a message of {domain_of(by['spoof'])} after its DKIM signature's l= limit: the added part is not {domain_of(by['spoof'])}'s"
+    elif "spoof" in by and not_a_domain(by["spoof"].fact("domain")):
+        cause = f"A forgery: the From domain {domain_of(by['spoof'])} is not a real domain name"
+    elif "spoof" in by:
+        looks = " (its From written in look-alike characters)" if by["spoof"].fact("shown") else ""
+        cause = f"A spoof of {domain_of(by['spoof'])}{looks}; nothing to fix there"
+    elif "compromised-account" in by:
+        c = by["compromised-account"]
+        cause = (
+            f"Signs of a taken-over {what_of(c)} at {c.fact('party') or 'the sending organisation'}"
+        )
+        if c.fact("passed"):
+            cause += " (authentication passed because it really came from there)"
+    elif unchecked := next((s for s in by.values() if s.fact("unchecked")), None):
+        cause = _unchecked_cause(unchecked)
+    elif "forward-srs" in by or "forward-nosrs" in by:
+        probable = (by.get("forward-nosrs") or by["forward-srs"]).fact("probable")
+        cause = "Probably a forwarded message" if probable else "A forwarded message"
+        # a fix only where the final receiver's checks failed: a forward that nothing blamed
+        # (an internal re-send, or no verdict stamped at all) needs no repair
+        if any(v.split("=", 1)[-1] in _FAILED for v in stamped):
+            cause += " (fix at the forwarder, not the author's domain)"
+    elif "mailing-list" in by:
+        cause = "A mailing-list message" + (" from a Google Group" if "google-groups" in by else "")
+    elif "control" in by:
+        cause = "Authentication and the delivery path are in order"
+        if free := by["control"].fact("freemail"):
+            cause += f" (it came from an account at {free}, which anyone can open)"
+        if by["control"].fact("dmarc") == "not-stamped":
+            cause += (
+                " (an identifier of the From domain passed; the receiver wrote no DMARC verdict)"
+            )
+        if by["control"].fact("dmarc") == "no-record":
+            cause += (
+                " (the From domain publishes no DMARC policy; Microsoft's implicit check passed)"
+            )
+    elif "forged-received" in by:
+        cause = "Received lines the sender forged pad the trace (ignore them)"
+    elif "allowlist-override" in by:
+        cause = "An allow-list entry of the recipient overrode the spam filter"
+    elif by or any(v.split("=", 1)[-1] in _FAILED for v in stamped):
+        cause = _auth_cause(stamped, outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE))
+    elif unaligned is not None:  # (From domain, the domains that passed instead)
+        cause = f"Nothing authenticated {unaligned[0]} itself: only {unaligned[1]} passed (another domain's identity, such as a sending service's, not aligned with it), and {unaligned[0]} publishes no DMARC policy"
+    else:
+        cause = "No particular situation was recognised"
+    parts = [cause]
+    if "compromised-account" in by and not cause.startswith("Signs of"):
+        c = by["compromised-account"]
+        parts.append(
+            f"signs of a taken-over {what_of(c)} at {c.fact('party') or 'the sending side'}"
+        )
+    if "allowlist-override" in by and not cause.startswith("An allow-list"):
+        parts.append("an allow-list entry overrode the filter")
+    if "delay" in by:
+        d = by["delay"]
+        parts.append(
+            f"it waited {duration(float(d.fact('seconds') or 0))} on {d.fact('host') or _unnamed(d)}"
+        )
+    if outcome.outcome in _WHERE and "ndr" not in by:
+        who = outcome.receiver or "the final receiver"
+        parts.append(f"{who} {_WHERE[outcome.outcome]}")
+    return "; ".join(parts) + "."
+
+
+def complaint_headline(c: Complaint) -> str:
+    """The headline of a complaint / feedback report: the report is the story, not its envelope."""
+    kind = (
+        "A DMARC / authentication failure report"
+        if c.auth_failure or (c.feedback_type == "auth-failure")
+        else "A complaint / feedback report"
+    )
+    what = f"feedback type {c.feedback_type or 'not stated'}"
+    if c.auth_failure:
+        what += f" ({c.auth_failure} failed)"
+    return (
+        f"{kind} from {c.reporter or 'an unnamed reporter'} about a message from "
+        f"{c.source or 'an unnamed source'}, {what}: not a delivery of its own; the reported "
+        "message is analysed on its own."
+    )
+
+
+def complaint_fix(c: Complaint) -> str:
+    """What the recipient of the report (the sender's abuse or postmaster desk) can do."""
+    if (c.feedback_type == "auth-failure" or c.auth_failure) and c.relayed_by:
+        return (
+            f"The reported copy was re-sent by a {c.relayed_by}, which broke "
+            f"{c.auth_failure or 'its authentication'}: nothing to fix in the author's DNS; the "
+            f"fix is at the {c.relayed_by} (rewrite From or keep the DKIM signature intact, add ARC)."
+        )
+    if c.feedback_type == "auth-failure" or c.auth_failure:
+        return (
+            f"If {c.author or 'the reported message'} was sent by you, make it pass "
+            f"{c.auth_failure or 'SPF/DKIM/DMARC'} (see the reported message below); if not, it "
+            "is a spoof of your domain and your DMARC policy is doing its job."
+        )
+    if c.feedback_type in ("not-spam",):
+        return "A recipient marked the message as not spam: nothing to fix."
+    who = ", ".join(c.complainants) or "the complainant"
+    return (
+        f"Stop mailing {who} (remove the address from your lists) and find out why "
+        f"{c.source or 'the source'} sent the reported message: a mailing nobody asked for, a "
+        "taken-over account or a compromised host."
+    )
+
+
+# Headline causes that speak of the final receiver's verdicts: a bounce's returned copy has none.
+_RECEIVER_CAUSES = (
+    "Nothing authenticated the sender",
+    "The final receiver",
+    "No authentication failure",
+    "No particular situation",
+    "Authentication passed the receiver",
+)
+
+
+def returned_copy_headline(
+    situations: tuple[Situation, ...], line: str, stamped: tuple[str, ...]
+) -> str:
+    """A bounce's returned copy stops before the server that refused it: what it carries was
+    written on the sender's side, so a headline about "the final receiver" would mislead."""
+    if situations and not line.startswith(_RECEIVER_CAUSES):
+        return line  # a situation of the copy itself (a spoof, a forward…) leads
+    own = f" (the sending side stamped {', '.join(stamped)})" if stamped else ""
+    first = (
+        "The returned copy as the sending side passed it on: the server that refused it added "
+        f"no verdict of its own{own}"
+    )
+    # keep what else the headline said (a delay on the way), not where a "receiver" filed it
+    rest = [p for p in line.rstrip(".").split("; ")[1:] if not p.endswith(tuple(_WHERE.values()))]
+    return "; ".join([first, *rest]) + "."
