@@ -74,9 +74,9 @@ def _stamped(analysis: Analysis) -> list[Finding]:
                 sentence, fix = _spf_inside(who, result, inner, analysis)
             elif method == "spf" and result in _BAD_SPF:
                 ip = analysis.chain.boundary.ip if analysis.chain.boundary else None
-                mf = r.prop("smtp.mailfrom") or "the envelope sender"
-                sentence = f"{who} stamped spf={result}: {ip or 'the sending IP'} is not authorised by the SPF record of {mf}."
-                fix = freemail_fix(mf) or _spf_fail_fix(analysis, mf, ip)
+                mf, whose = _spf_identity(r.prop("smtp.mailfrom"), r.prop("smtp.helo"))
+                sentence = f"{who} stamped spf={result}: {ip or 'the sending IP'} is not authorised by {whose}."
+                fix = (freemail_fix(mf) if mf else None) or _spf_fail_fix(analysis, mf, ip)
                 sev = Severity.ERROR if result == "fail" else Severity.WARNING
             elif method == "dkim" and result not in ("pass", "none"):
                 d = r.prop("header.d") or r.prop("header.i") or "the signer"
@@ -115,15 +115,27 @@ def _stamped(analysis: Analysis) -> list[Finding]:
     return out
 
 
-def _spf_fail_fix(analysis: Analysis, mail_from: str, ip: str | None) -> str:
+def _spf_identity(mail_from: str | None, helo: str | None) -> tuple[str | None, str]:
+    """The identity the SPF stamp checked and how to say it: the MAIL FROM, else the HELO name
+    (RFC 7208 §2.3: a null envelope sender, a bounce, is checked by its HELO), else neither."""
+    if mail_from:
+        return mail_from, f"the SPF record of {mail_from}"
+    if helo:
+        return helo, f"the SPF record of the HELO name {helo} (the envelope sender was empty)"
+    return None, "the envelope sender's SPF record (the stamp names no domain)"
+
+
+def _spf_fail_fix(analysis: Analysis, mail_from: str | None, ip: str | None) -> str:
     """Advise adding the server to SPF only when something shows the domain sends through it:
     an aligned DKIM pass at the final receiver, or a recognised sending service at the boundary.
     Otherwise the same failure is what a forgery looks like, and "add it" would authorise it."""
+    generic = "Add the sending service (include: or ip4:/ip6:) to the sender domain's SPF record, or send through a listed server."
+    if not mail_from:  # the stamp names no domain: nothing to advise about
+        return generic
     dom = mail_from.rpartition("@")[2].rstrip(".").lower()
     if problem := not_a_domain(dom):
         return not_a_domain_fix(dom, problem)
-    generic = "Add the sending service (include: or ip4:/ip6:) to the sender domain's SPF record, or send through a listed server."
-    if "." not in dom:  # "the envelope sender": nothing named to advise about
+    if "." not in dom:
         return generic
     signed = any(
         s.value == "pass" and same_org(s.result.prop("header.d") or s.result.prop("header.i"), dom)

@@ -180,3 +180,33 @@ def test_outlook_com_fields_after_the_incoming_header_are_the_receivers() -> Non
     # the sender's planted copy inside the received header is never the receiver's
     assert by_name["x-message-delivery"][0] is not Author.FINAL_RECEIVER
     assert by_name["x-message-delivery"][-1] is Author.FINAL_RECEIVER
+
+
+def _spf_fail_on_helo(helo_prop: str) -> bytes:
+    """A null envelope sender (no MAIL FROM domain) whose SPF the receiver checked on the HELO."""
+    return _msg(
+        f"Authentication-Results: spf=fail (sender IP is 203.0.113.58){helo_prop}; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=zq.example;compauth=fail reason=001",
+        "Received: from city.gov.example (203.0.113.58) by BL6PEPF0000AA03.mail.protection.outlook.com (10.167.242.3) with Microsoft SMTP Server id 15.20.7 via Frontend Transport; Mon, 7 Nov 2022 09:45:28 +0000",
+        "From: Notice <no-reply@zq.example>",
+        "To: victim@example.net",
+        "Subject: notice",
+        "Date: Mon, 7 Nov 2022 09:45:20 +0000",
+        "Return-Path: <>",
+    )
+
+
+def test_spf_fail_checked_on_the_helo_names_the_helo_not_a_placeholder() -> None:
+    spf = next(
+        f
+        for f in findings(analyze(_spf_fail_on_helo(" smtp.helo=city.gov.example")))
+        if f.code == "stamped.spf-fail"
+    )
+    assert "the SPF record of the HELO name city.gov.example" in spf.title
+    text = spf.title + spf.detail + spf.fix
+    assert "invalid label" not in text and "'the envelope sender'" not in text
+
+
+def test_spf_fail_naming_no_identity_gets_no_domain_advice() -> None:
+    spf = next(f for f in findings(analyze(_spf_fail_on_helo(""))) if f.code == "stamped.spf-fail")
+    assert "names no domain" in spf.title
+    assert "invalid label" not in spf.title + spf.fix
