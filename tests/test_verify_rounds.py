@@ -84,7 +84,9 @@ ROUND_TRIP_S = 0.4
 def _lab_rounds(lab_dns: LabDns, file: str) -> tuple[list[tuple[float, str, str]], Verification]:
     """Verify ``file`` through the lab DNS behind a delaying relay that records each packet."""
     with UdpRelay((lab_dns.host, lab_dns.port), delay=ROUND_TRIP_S) as relay:
-        resolver = LiveResolver([(relay.host, relay.port)], timeout=3.0, deadline=20.0)
+        # A generous per-query timeout: on a loaded machine an answer that took over 3 s counted
+        # as a timeout, so SPF asked the include again and the "sent once" count saw 2.
+        resolver = LiveResolver([(relay.host, relay.port)], timeout=15.0, deadline=40.0)
         _, verification = run_verify(LAB / "messages" / file, resolver)
     return relay.questions(), verification
 
@@ -100,7 +102,17 @@ def test_service_include_is_sent_once_in_the_first_round_through_lab_dns(
     first_round = {(name, rdtype) for t, name, rdtype in sent if t - start < ROUND_TRIP_S}
     assert {("contoso.com", "TXT"), ("spf.protection.outlook.com", "TXT")} <= first_round
     asked = [(name, rdtype) for _, name, rdtype in sent]
-    assert asked.count(("spf.protection.outlook.com", "TXT")) == 1
+    # once, unless the first attempt failed (a loaded lab resolver's SERVFAIL or timeout is not
+    # cached, so SPF rightly asks again): every extra packet needs a failed answer in the log
+    failed = [
+        r
+        for r in verification.dns_log
+        if r.name.rstrip(".").lower() == "spf.protection.outlook.com"
+        and r.rdtype == "TXT"
+        and not r.from_cache
+        and r.rcode != "NOERROR"
+    ]
+    assert asked.count(("spf.protection.outlook.com", "TXT")) == 1 + len(failed)
     assert verification.spf is not None and verification.spf.verdict.value == "pass"
     assert verification.unused_prefetches == set()
 
