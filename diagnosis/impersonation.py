@@ -24,10 +24,9 @@ _QUIET = (
 )
 # Situations that already explain the message better than the shown name does.
 _EXPLAINED = ("phish-sim", "ndr")
-# How list servers that rewrite From to their own address name the author: Google Groups
-# "'ann@example.com' via Team", Mailman's DMARC mitigation "ann@example.com via Team".
+# How Google Groups names the author when it rewrites From to the group's own address:
+# "'ann@example.com' via Team" <team@googlegroups.com>.
 _LIST_REWRITE = re.compile(r"^'?[^'\s]+@[^'\s]+'? via \S.*$")
-_LISTS = frozenset({"mailing-list", "google-groups"})
 
 CODES = {
     "display-name": Code.IMPERSONATION_DISPLAY_NAME,
@@ -122,15 +121,17 @@ def sentence(imp: Impersonation) -> str:
 
 
 def list_rewrite(imp: Impersonation | None, display: str, labels: tuple[str, ...]) -> bool:
-    """True when the address in the shown name is a list's own rewrite of From: the message was
-    recognised as list mail, its From domain (the list's) authenticated, and the name has the
-    list's "<author> via <list>" form. The reader sees "via" and the list's address; the author's
-    domain has nothing to do with it either way, so this is no impersonation claim."""
+    """True when the address in the shown name is Google Groups' own rewrite of From: the message
+    was recognised as a Google Groups post and authenticated as googlegroups.com itself (only
+    Google can make that pass, so a sender cannot fake it with a List-Id of his own), and the
+    name has the "<author> via <group>" form. Other lists stay named: their domain and List-Id
+    are the sender's to choose."""
     return (
         imp is not None
         and imp.kind == "display-name"
         and imp.authenticated == "pass"
-        and bool(_LISTS & set(labels))
+        and "google-groups" in labels
+        and same_org(imp.sender, "googlegroups.com")
         and _LIST_REWRITE.match(_shown_name(display)) is not None
     )
 

@@ -210,3 +210,17 @@ def test_the_via_form_without_list_evidence_stays_impersonation() -> None:
     assert d.headline.startswith("Impersonation: the sender shows contoso.com's address"), (
         d.headline
     )
+
+
+def test_the_via_form_on_a_list_of_the_senders_own_domain_stays_impersonation() -> None:
+    """A List-Id and the "via" form on the sender's own authenticated domain are his to write:
+    only Google Groups' own domain passing makes the rewrite the list's."""
+    stamp = _passing("attacker.example").replace("{by}", "mx.fabrikam.com")
+    extra = "List-Id: <board.attacker.example>\r\nList-Post: <mailto:board@attacker.example>\r\n"
+    raw = _message(
+        "\"'ceo@contoso.com' via Board\" <board@attacker.example>", extra=extra, stamp=stamp
+    )
+    d = diagnose(analyze(raw))
+    assert d.headline.startswith("Impersonation: the sender shows contoso.com's address"), (
+        d.headline
+    )
