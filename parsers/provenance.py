@@ -52,6 +52,7 @@ from headerlens.parsers.provenance_microsoft import (
 )
 from headerlens.parsers.provenance_relay import mailbox_relays, own_client
 from headerlens.parsers.provenance_scanner import own_line_stamp, scanner_hops
+from headerlens.parsers.provenance_ses import ses_block, ses_claim
 from headerlens.parsers.stamp_evidence import stamp_identity, stated_client_ip
 
 __all__ = ["STAMP_FIELDS", "attribute_fields", "describe_author"]
@@ -158,6 +159,7 @@ class _Zones:
             self.repeats = repeated_stamps(fields[line + 1 : end])
             self.filter_tied = filter_tied(self.block, self.boundary_hop)
         self.incoming = incoming_block(fields)
+        self.ses = ses_block(fields, self.boundary_hop)
         self.relays |= mailbox_relays(fields, self.hops, self.is_trusted, self.org, self.domain_of)
         self.marker = receipt_marker(fields, {h.header_index: h.vendor for h in self.trusted})
         outside = [h for h in self.hops if not self.is_trusted(h)]
@@ -361,6 +363,8 @@ def _field(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     if hop is not None:
         return _received(z, hop=hop, f=f)
     below = z.below(f.index)
+    if (ses := z.ses.get(f.index) or ses_claim(f, z.boundary_hop)) is not None:
+        return ses
     if is_copy(name):
         before = (z.boundary or 1) - 1
         return copy_author(f, before, before in z.relays)

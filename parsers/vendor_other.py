@@ -22,6 +22,7 @@ SOPHOS = "Sophos"
 FORTIMAIL = "FortiMail"
 SYMANTEC = "Symantec (Broadcom) Email Security"
 SPAMASSASSIN = "SpamAssassin"
+SES = "Amazon SES"
 INFO, WARN = Severity.INFO, Severity.WARNING
 
 _VENDOR_ONLY = "Internal value of the gateway; not publicly documented."
@@ -206,11 +207,44 @@ def decode_sasi_probability(field: HeaderField) -> VendorHeader:
     return header(field, SOPHOS, f"Sophos spam probability: {value}", (f,))
 
 
+# The statuses of Amazon SES's receipt verdicts, as its guide defines them ("Contents of
+# notifications for Amazon SES email receiving": spamVerdict / virusVerdict objects).
+_SES_STATUS = {
+    "PASS": ("passed the check", INFO),
+    "FAIL": ("failed the check", WARN),
+    "GRAY": ("SES could not tell with confidence", INFO),
+    "PROCESSING_FAILED": ("the check could not be run", INFO),
+}
+
+
+def decode_ses_verdict(what: str) -> Decoder:
+    """X-SES-Spam-Verdict / X-SES-Virus-Verdict: Amazon SES inbound's scan of the message."""
+
+    def decode(field: HeaderField) -> VendorHeader:
+        value = field.value.strip()
+        known = _SES_STATUS.get(value.upper())
+        meaning = f"{what}: {known[0]}." if known else None
+        shown = DecodedField(
+            "value", value, f"SES {what.lower()} verdict", meaning, known[1] if known else INFO
+        )
+        text = f"Amazon SES {what.lower()} verdict: {value}" + (f" ({known[0]})." if known else ".")
+        return header(field, SES, text, (shown,))
+
+    return decode
+
+
 def _d(vendor: str, label: str, text: str = _VENDOR_ONLY) -> Decoder:
     return described(vendor, label, text)
 
 
 EXACT: dict[str, Decoder] = {
+    # Amazon SES receiving
+    "x-ses-spam-verdict": decode_ses_verdict("Spam"),
+    "x-ses-virus-verdict": decode_ses_verdict("Virus"),
+    "x-ses-receipt": _d(SES, "SES receipt", "Encrypted Amazon SES receipt data; not decodable."),
+    "x-ses-dkim-signature": _d(
+        SES, "SES DKIM signature", "Amazon SES's own signature over the stored message."
+    ),
     # Proofpoint
     "x-proofpoint-spam-details": decode_proofpoint_spam,
     "x-proofpoint-virus-version": decode_eq_list(

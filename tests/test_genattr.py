@@ -1,0 +1,143 @@
+"""Who wrote a header, and what the receiver decided: Amazon SES inbound's block under its own
+Received line, ProtonMail's re-ordered verdicts, Microsoft's Mailbox-Delivery folder reasons,
+SPF wording by the identity checked, Rspamd symbols. Each rule with a synthetic message of the
+real shape, and red-team cases where the sender plants the same fields."""
+
+from __future__ import annotations
+
+from headerlens.analyze import analyze
+from headerlens.model import Analysis
+from headerlens.model.provenance import Author
+from headerlens.stamped import final_receiver_results
+from tests.test_diagnosis import _msg
+
+# --- Amazon SES inbound -------------------------------------------------------------------
+
+_SES_LINE = (
+    "Received: from mail-out.sender.example (mail-out.sender.example [198.51.100.20])\r\n"
+    " by inbound-smtp.eu-west-1.amazonaws.com with SMTP id 0a1b2c3d4e5f6g7h8i9j\r\n"
+    " for desk@recipient.example;\r\n Tue, 12 May 2020 20:22:21 +0000 (UTC)"
+)
+
+
+def _ses_block(spf: str = "pass", dmarc: str = "pass", spam: str = "PASS") -> list[str]:
+    """The fields SES writes under its line, in its order (AWS guide, real SES messages)."""
+    why = (
+        "domain of sender.example designates 198.51.100.20 as permitted sender"
+        if spf == "pass"
+        else "domain of sender.example does not designate 198.51.100.20 as permitted sender"
+    )
+    return [
+        f"X-SES-Spam-Verdict: {spam}",
+        "X-SES-Virus-Verdict: PASS",
+        f"Received-SPF: {spf} (spfCheck: {why}) client-ip=198.51.100.20; "
+        "envelope-from=news@sender.example; helo=mail-out.sender.example;",
+        f"Authentication-Results: amazonses.com;\r\n spf={spf} (spfCheck: {why}) "
+        "client-ip=198.51.100.20; envelope-from=news@sender.example; "
+        "helo=mail-out.sender.example;\r\n dkim=none header.i=unknown;\r\n"
+        f" dmarc={dmarc} header.from=sender.example;",
+        "X-SES-RECEIPT: AEFBQUFBQUFBQUFFeGFtcGxlUmVjZWlwdA==",
+        "X-SES-DKIM-SIGNATURE: a=rsa-sha256; q=dns/txt; b=ZXhhbXBsZQ==; c=relaxed/simple; "
+        "s=examplesel; d=amazonses.com; t=1589314941; v=1; bh=ZXhhbXBsZQ==; "
+        "h=From:To:Subject:Date:Message-ID:X-SES-RECEIPT;",
+    ]
+
+
+_SENDER_HEADER = [
+    "Received: by mail-out.sender.example with SMTP id h15so9935191edv.2\r\n"
+    " for <desk@recipient.example>; Tue, 12 May 2020 13:22:20 -0700 (PDT)",
+    "From: News <news@sender.example>",
+    "To: desk@recipient.example",
+    "Subject: hello",
+    "Date: Tue, 12 May 2020 13:22:19 -0700",
+    "Message-ID: <m1@sender.example>",
+]
+
+
+def _authors(a: Analysis, name: str) -> list[Author]:
+    return [a.provenance.fields[f.index].author for f in a.headers if f.lname == name.lower()]
+
+
+def _stamped(a: Analysis) -> list[str]:
+    return [f"{r.method}={r.result}" for ar in final_receiver_results(a) for r in ar.results]
+
+
+def test_ses_inbound_block_below_its_line_is_the_receivers() -> None:
+    a = analyze(
+        _msg("Return-Path: <news@sender.example>", _SES_LINE, *_ses_block(), *_SENDER_HEADER)
+    )
+    assert _stamped(a) == ["spf=pass", "dkim=none", "dmarc=pass"]
+    for name in ("X-SES-Spam-Verdict", "Received-SPF", "Authentication-Results", "X-SES-RECEIPT"):
+        assert _authors(a, name) == [Author.FINAL_RECEIVER], name
+
+
+def test_ses_inbound_without_scanning_still_credits_its_stamps() -> None:
+    # with scanning off SES writes no X-SES-*-Verdict, but Received-SPF and AR all the same
+    block = _ses_block()[2:]
+    a = analyze(_msg("Return-Path: <news@sender.example>", _SES_LINE, *block, *_SENDER_HEADER))
+    assert _stamped(a) == ["spf=pass", "dkim=none", "dmarc=pass"]
+
+
+def test_redteam_ses_stamp_planted_when_the_receiver_is_not_ses() -> None:
+    # the real receiver is a Postfix MX; the sender's header starts with SES's whole block
+    a = analyze(
+        _msg(
+            "Received: from mail-out.sender.example (unknown [198.51.100.20])\r\n"
+            " by mx.recipient.example (Postfix) with ESMTP id 4AB12\r\n"
+            " for <desk@recipient.example>; Tue, 12 May 2020 20:22:21 +0000 (UTC)",
+            *_ses_block(),
+            *_SENDER_HEADER,
+        )
+    )
+    assert _stamped(a) == []
+    assert Author.FINAL_RECEIVER not in _authors(a, "Authentication-Results")
+    assert Author.FINAL_RECEIVER not in _authors(a, "X-SES-Spam-Verdict")
+
+
+def test_redteam_ses_line_forged_below_the_real_receiver() -> None:
+    # a forged "by inbound-smtp...amazonaws.com" line under the real receiver's does not make
+    # the SES block below it the receiver's
+    a = analyze(
+        _msg(
+            "Received: from mail-out.sender.example (unknown [198.51.100.20])\r\n"
+            " by mx.recipient.example (Postfix) with ESMTP id 4AB12\r\n"
+            " for <desk@recipient.example>; Tue, 12 May 2020 20:22:25 +0000 (UTC)",
+            _SES_LINE,
+            *_ses_block(),
+            *_SENDER_HEADER,
+        )
+    )
+    assert _stamped(a) == []
+    assert Author.FINAL_RECEIVER not in _authors(a, "Authentication-Results")
+
+
+def test_redteam_ses_duplicate_below_its_own_block_is_not_credited() -> None:
+    # SES stamped the spoof spf=fail dmarc=fail and rated it spam; the sender planted a
+    # passing amazonses.com stamp and a PASS verdict at the top of its own header
+    planted = [
+        "Authentication-Results: amazonses.com; spf=pass smtp.mailfrom=sender.example;"
+        " dkim=pass header.i=@sender.example; dmarc=pass header.from=sender.example;",
+        "X-SES-Spam-Verdict: PASS",
+    ]
+    a = analyze(
+        _msg(
+            "Return-Path: <news@sender.example>",
+            _SES_LINE,
+            *_ses_block(spf="fail", dmarc="fail", spam="FAIL"),
+            *planted,
+            *_SENDER_HEADER,
+        )
+    )
+    assert _stamped(a) == ["spf=fail", "dkim=none", "dmarc=fail"]
+    assert _authors(a, "Authentication-Results") == [Author.FINAL_RECEIVER, Author.UNKNOWN]
+    assert _authors(a, "X-SES-Spam-Verdict") == [Author.FINAL_RECEIVER, Author.UNKNOWN]
+
+
+def test_redteam_ses_stamp_naming_another_client_ends_the_block() -> None:
+    # a stamp in SES's place that checked a client other than the one SES accepted the
+    # message from is not SES's (a planted block with no SES block above it)
+    block = _ses_block()
+    block[3] = block[3].replace("client-ip=198.51.100.20", "client-ip=192.0.2.99")
+    a = analyze(_msg("Return-Path: <news@sender.example>", _SES_LINE, *block, *_SENDER_HEADER))
+    assert Author.FINAL_RECEIVER not in _authors(a, "Authentication-Results")
+    assert _authors(a, "X-SES-RECEIPT") != [Author.FINAL_RECEIVER]
