@@ -97,6 +97,9 @@ class OutcomeFact:
     outcome: Outcome
     evidence: tuple[str, ...] = ()
     receiver: str | None = None
+    # where it went when that is not one of the outcomes, or who chose the folder when not the
+    # filter: "a folder the recipient's own mailbox rule chose (dest:C, OFR:CustomRules)"
+    folder: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -163,7 +163,10 @@ def headline(
         )
     if outcome.outcome in _WHERE and "ndr" not in by:
         who = outcome.receiver or "the final receiver"
-        parts.append(f"{who} {_WHERE[outcome.outcome]}")
+        how = f" ({outcome.folder})" if outcome.folder else ""
+        parts.append(f"{who} {_WHERE[outcome.outcome]}{how}")
+    elif outcome.folder and "ndr" not in by:
+        parts.append(f"{outcome.receiver or 'the final receiver'} delivered it to {outcome.folder}")
     return "; ".join(parts) + "."
 
 

@@ -8,7 +8,6 @@ from headerlens.diagnosis.facts import Outcome, OutcomeFact
 from headerlens.diagnosis.inputs import boundary_hop, receiver_fields
 from headerlens.model import Analysis
 
-_DEST = re.compile(r"\bdest:([A-Z])\b", re.IGNORECASE)
 _SCL = re.compile(r"\bSCL:(-?\d+)", re.IGNORECASE)
 _SFV = re.compile(r"\bSFV:([A-Z]+)", re.IGNORECASE)
 _QUARANTINE_FOLDER = re.compile(r"\+(?:quarantine|quarentena|quarantaine|spam|junk)@", re.I)
@@ -29,14 +28,51 @@ def _receiver_name(analysis: Analysis) -> str | None:
     return hop.received.by if hop is not None else None
 
 
-def _microsoft(analysis: Analysis) -> OutcomeFact | None:
+def _pairs(value: str) -> dict[str, str]:
+    """``ucf:0;jmr:0;dest:C;OFR:CustomRules;ENG:(…)`` as {key (lower case): value}."""
+    out: dict[str, str] = {}
+    for item in value.split(";"):
+        key, sep, val = item.partition(":")
+        if sep and key.strip():
+            out.setdefault(key.strip().lower(), val.strip())
+    return out
+
+
+# X-Microsoft-Antispam-Mailbox-Delivery is not documented by Microsoft (Microsoft Q&A 416100:
+# "no description for this header documented in official articles"). What is read here is the
+# University of Oxford IT guide (help.it.ox.ac.uk/examine-junk-mail-delivery): dest:I the
+# Inbox, dest:J Junk Email, dest:C "a user-specified (custom) folder"; OFR:CustomRules "an
+# Outlook rule determined delivery", OFR:SpamFilterAuthJ Exchange's junk filtering did.
+_BY_RULE = "a rule the recipient set up in their mailbox (OFR:CustomRules)"
+
+
+def _mailbox_delivery(analysis: Analysis) -> OutcomeFact | None:
+    """Where the mailbox put it, from the receiver's own Mailbox-Delivery; when that field is
+    there, it decides (never the SCL): a user's rule, not the filter, may have chosen."""
     for f in receiver_fields(analysis, "x-microsoft-antispam-mailbox-delivery"):
-        m = _DEST.search(f.value)
-        if m:
-            dest = m.group(1).upper()
-            outcome = {"I": Outcome.INBOX, "J": Outcome.JUNK, "Q": Outcome.QUARANTINE}.get(dest)
-            if outcome is not None:
-                return OutcomeFact(outcome, (f"{f.name}: dest:{dest}",), _receiver_name(analysis))
+        pairs = _pairs(f.value)
+        dest = pairs.get("dest", "").upper()
+        ofr = pairs.get("ofr", "")
+        quote = f"{f.name}: dest:{dest or '?'}" + (f"; OFR:{ofr}" if ofr else "")
+        who = _receiver_name(analysis)
+        by_rule = ofr.lower() == "customrules"
+        if dest == "C":
+            where = "a folder of the recipient's own" + (
+                f", chosen by {_BY_RULE}" if by_rule else ""
+            )
+            return OutcomeFact(Outcome.UNKNOWN, (quote,), who, f"{where}, not Junk (dest:C)")
+        outcome = {"I": Outcome.INBOX, "J": Outcome.JUNK, "Q": Outcome.QUARANTINE}.get(dest)
+        if outcome is None:
+            return OutcomeFact(Outcome.UNKNOWN, (quote,), who)
+        folder = f"moved there by {_BY_RULE}, not by the spam filter" if by_rule else None
+        return OutcomeFact(outcome, (quote,), who, folder)
+    return None
+
+
+def _microsoft(analysis: Analysis) -> OutcomeFact | None:
+    found = _mailbox_delivery(analysis)
+    if found is not None:
+        return found
     scl: int | None = None
     quote = ""
     for f in receiver_fields(analysis, "x-ms-exchange-organization-scl"):

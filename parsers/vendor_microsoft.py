@@ -325,21 +325,42 @@ def decode_microsoft_antispam(field: HeaderField) -> VendorHeader:
     return header(field, EOP, summary, tuple(decoded), defects)
 
 
+# Microsoft does not document this header (Microsoft Q&A 416100). The University of Oxford IT
+# guide (help.it.ox.ac.uk/examine-junk-mail-delivery) gives dest:I/J/C, OFR:CustomRules and
+# OFR:SpamFilterAuthJ; the other values are read by their names only and said to be so.
 _DEST: dict[str, tuple[str, Severity]] = {
     "I": ("Delivered to the Inbox.", INFO),
     "J": ("Delivered to the Junk Email folder.", WARN),
+    "C": ("Delivered to a folder of the recipient's own (a custom folder), not to Junk.", INFO),
+}
+_OFR = {
+    "customrules": "a rule the recipient set up (an Outlook inbox rule) chose the folder",
+    "spamfilterauthj": "Exchange's junk filtering (possibly the mailbox's junk settings) chose "
+    "the folder",
+    "trustedsenderlist": "the recipient's Safe Senders / trusted list matched (by its name)",
+}
+_FLAGS = {
+    "wl": "Allow-list match flag (by its name; Microsoft does not document it). "
+    "Seen as 1 with OFR:TrustedSenderList.",
+    "pcwl": "Personal-contacts allow-list flag (by its name; not documented).",
+    "abwl": "Address-book allow-list flag (by its name; not documented).",
+    "ucf": "Not documented; seen as 1 whenever a rule of the recipient chose the folder "
+    "(OFR:CustomRules).",
+    "jmr": "Not documented (read as the junk-mail rule flag by its name).",
+    "auth": "Not documented (read as a sender-authentication flag by its name).",
 }
 
 
 def decode_mailbox_delivery(field: HeaderField) -> VendorHeader:
-    """X-Microsoft-Antispam-Mailbox-Delivery: where the mailbox filed the message.
+    """X-Microsoft-Antispam-Mailbox-Delivery: where the mailbox filed the message and who chose.
 
-    Microsoft does not document this header; only ``dest`` (I/J, matching the ``RF`` folder it
-    carries), ``RF`` and ``OFR`` are read; other flags stay raw.
+    ``dest`` (I, J, C), ``OFR`` (the folder reason) and ``RF`` are read; the flags are shown with
+    what their names suggest, marked as undocumented.
     """
     pairs, defects = colon_pairs(field.value, code=Code.EOP_BAD_ITEM)
     decoded: list[DecodedField] = []
     dest: DecodedField | None = None
+    reason = ""
     for key, value in pairs:
         k = key.lower()
         if k == "dest":
@@ -348,15 +369,20 @@ def decode_mailbox_delivery(field: HeaderField) -> VendorHeader:
         elif k == "rf":
             decoded.append(DecodedField(key, value, "Folder", f"Filed in folder '{value}'."))
         elif k == "ofr":
-            text = f"Name of the rule that chose the folder: {value}."
+            known = _OFR.get(value.lower())
+            reason = known or ""
+            text = (known[0].upper() + known[1:] + ".") if known else f"Folder reason: {value}."
             sev = WARN if value.lower().startswith("spamfilter") and value.endswith("J") else INFO
             decoded.append(DecodedField(key, value, "Folder reason", text, sev))
         elif k == "eng":
             decoded.append(DecodedField(key, value, "Engine IDs", "Internal Microsoft IDs."))
+        elif k in _FLAGS:
+            decoded.append(DecodedField(key, value, f"{key} flag", _FLAGS[k]))
         else:
             decoded.append(DecodedField(key, value))
     if dest is not None and dest.meaning:
-        summary = f"Mailbox delivery: {dest.meaning.rstrip('.')} (dest:{dest.value})."
+        why = f"; {reason}" if reason else ""
+        summary = f"Mailbox delivery: {dest.meaning.rstrip('.')} (dest:{dest.value}){why}."
     else:
         summary = "Mailbox delivery flags (not publicly documented)."
     return header(field, EOP, summary, tuple(decoded), defects)

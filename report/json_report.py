@@ -121,6 +121,12 @@ DIAGNOSIS = Shape[Diagnosis](
         P("outcome", lambda d: d.outcome.outcome, Choice(Outcome), "where the receiver put it"),
         P("outcome_evidence", lambda d: d.outcome.evidence, TEXTS, "the header that says so"),
         P("outcome_receiver", lambda d: d.outcome.receiver, OPT_TEXT),
+        P(
+            "outcome_folder",
+            lambda d: d.outcome.folder,
+            OPT_TEXT,
+            "where it went when no outcome names it, or who chose the folder when not the filter",
+        ),
         P("gaps", lambda d: d.gaps, Many(Obj(GAP))),
         P("headline", lambda d: d.headline, TEXT),
     ),

@@ -74,6 +74,10 @@ def _outcome(analysis: Analysis, d: Diagnosis) -> list[Piece]:
     hop = boundary_hop(analysis)
     if outcome is Outcome.JUNK and hop is not None and hop.vendor in _MICROSOFT:
         words = "Junk Email folder"
+    if d.outcome.folder and outcome is Outcome.UNKNOWN:
+        words = "the recipient's own folder (not Junk)"
+    elif d.outcome.folder:
+        words += " (by the recipient's own rule)"
     return [Piece(f"{_receiver(analysis)}: ", Kind.NAME), Piece(words, Kind.WHERE, outcome)]
 
 

@@ -141,3 +141,74 @@ def test_redteam_ses_stamp_naming_another_client_ends_the_block() -> None:
     a = analyze(_msg("Return-Path: <news@sender.example>", _SES_LINE, *block, *_SENDER_HEADER))
     assert Author.FINAL_RECEIVER not in _authors(a, "Authentication-Results")
     assert _authors(a, "X-SES-RECEIPT") != [Author.FINAL_RECEIVER]
+
+
+# --- Microsoft X-Microsoft-Antispam-Mailbox-Delivery: who chose the folder -------------------
+
+_MS_AR = (
+    "spf=pass (sender IP is 203.0.113.215) smtp.mailfrom=shop.example; dkim=pass "
+    "header.d=shop.example;dmarc=pass action=none header.from=shop.example;compauth=pass reason=100"
+)
+
+
+def _eop_delivery(*tail: str) -> Analysis:
+    from tests.test_gensit import _eop
+
+    return analyze(_eop(_MS_AR, *tail, env="x@shop.example"))
+
+
+def test_custom_folder_by_the_users_rule_is_not_junk_from_the_scl() -> None:
+    from headerlens.diagnosis import diagnose
+    from headerlens.diagnosis.facts import Outcome
+
+    a = _eop_delivery(
+        "X-MS-Exchange-Organization-SCL: 9",
+        "X-Microsoft-Antispam-Mailbox-Delivery: ucf:1;jmr:0;auth:0;dest:C;OFR:CustomRules;"
+        "ENG:(910001)(944506478);",
+    )
+    d = diagnose(a)
+    assert d.outcome.outcome is Outcome.UNKNOWN
+    assert "junk" not in d.labels()
+    assert "filed it in Junk" not in d.headline
+    assert "rule the recipient set up" in d.headline and "not Junk" in d.headline
+    assert d.outcome.evidence == ("X-Microsoft-Antispam-Mailbox-Delivery: dest:C; OFR:CustomRules",)
+
+
+def test_junk_chosen_by_the_users_rule_is_named() -> None:
+    # Microsoft Q&A 416100 shows "ucf:1;jmr:0;auth:0;dest:J;OFR:CustomRules": a user's rule
+    from headerlens.diagnosis import diagnose
+    from headerlens.diagnosis.facts import Outcome
+
+    d = diagnose(
+        _eop_delivery(
+            "X-MS-Exchange-Organization-SCL: 1",
+            "X-Microsoft-Antispam-Mailbox-Delivery: ucf:1;jmr:0;auth:0;dest:J;OFR:CustomRules;",
+        )
+    )
+    assert d.outcome.outcome is Outcome.JUNK
+    assert "not by the spam filter" in d.headline
+
+
+def test_an_unreadable_destination_is_unknown_not_the_scl() -> None:
+    from headerlens.diagnosis import diagnose
+    from headerlens.diagnosis.facts import Outcome
+
+    d = diagnose(
+        _eop_delivery(
+            "X-MS-Exchange-Organization-SCL: 9",
+            "X-Microsoft-Antispam-Mailbox-Delivery: ucf:0;jmr:0;auth:0;dest:X;",
+        )
+    )
+    assert d.outcome.outcome is Outcome.UNKNOWN
+
+
+def test_mailbox_delivery_values_are_decoded() -> None:
+    from headerlens.model.core import HeaderField
+    from headerlens.parsers.vendor_microsoft import decode_mailbox_delivery
+
+    value = "abwl:0;wl:1;pcwl:1;ucf:1;jmr:0;auth:0;dest:C;OFR:CustomRules;ENG:(1)(2);"
+    name = "X-Microsoft-Antispam-Mailbox-Delivery"
+    v = decode_mailbox_delivery(HeaderField(0, name, value, f"{name}: {value}\r\n".encode()))
+    assert "custom folder" in v.summary and "inbox rule" in v.summary
+    by_key = {f.key.lower(): f for f in v.fields}
+    assert all(by_key[k].meaning for k in ("wl", "pcwl", "abwl", "ucf", "jmr", "auth", "ofr"))
