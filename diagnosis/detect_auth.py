@@ -91,7 +91,9 @@ def spoof(
         ev.append(d.quote())
     elif live_fail:
         ev.append(f"re-verified DMARC for {dom}: fail")
-    elif d is None or d.value == "none":
+    elif d is None or d.value in ("none", "permerror"):
+        # permerror: the From domain's DMARC record is unusable, so no policy applied: as if
+        # it published none (RFC 7489 §6.6.3); nothing aligned passing decides the same way
         checked = stamps(analysis, "spf") + stamps(analysis, "dkim")
         anything = [s for s in checked if s.value == "pass"]
         env = envelope(analysis)

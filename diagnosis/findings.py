@@ -175,6 +175,24 @@ def _merge_stamped(items: list[Finding]) -> list[Finding]:
     return out
 
 
+def _not_owners(d: Diagnosis) -> str:
+    """Why no verdict's fix goes to the domain's DNS admin when the story says the message is
+    not that domain's own legitimate mail but a real account's or another domain's in disguise."""
+    comp = d.get("compromised-account")
+    if comp is not None:
+        return (
+            f"No DNS fix: it came through {comp.fact('party') or 'the sending organisation'}'s "
+            "real account or server (see the taken-over account finding), which no SPF, DKIM or "
+            "DMARC change stops."
+        )
+    if d.impersonation is not None:
+        return (
+            "No DNS fix: the sender is not who it shows itself as (see the impersonation "
+            "finding); nothing for the recipient to fix."
+        )
+    return ""
+
+
 def reconcile(findings: tuple[Finding, ...] | list[Finding], d: Diagnosis) -> tuple[Finding, ...]:
     """The report's findings with the diagnosis first and no contradicting advice."""
     items = [f for f in findings if f.code not in _REPLACED]
@@ -187,8 +205,8 @@ def reconcile(findings: tuple[Finding, ...] | list[Finding], d: Diagnosis) -> tu
         ),
         None,
     )
-    if elsewhere is not None:
-        why = wording.fix(elsewhere)
+    why = wording.fix(elsewhere) if elsewhere is not None else _not_owners(d)
+    if why:
         items = [
             replace(f, fix="", detail=f"{f.detail} {why}".strip())
             if f.fix and f.code.startswith(_AUTH)

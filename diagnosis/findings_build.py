@@ -9,11 +9,13 @@ from headerlens.diagnosis.allowlist import allow_not_honoured
 from headerlens.diagnosis.findings import reconcile
 from headerlens.diagnosis.findings_live import live_findings
 from headerlens.diagnosis.findings_resolver import guard_dns_advice
+from headerlens.diagnosis.fix_party import compauth_fix, dkim_advice, dmarc_fail_fix, error_advice
 from headerlens.diagnosis.inputs import not_a_domain, same_org, stamps
 from headerlens.diagnosis.replyto import freemail_fix
 from headerlens.diagnosis.sending_service import sending_service
 from headerlens.diagnosis.wording import not_a_domain_fix
 from headerlens.model import Analysis, AuthResults, Defect, Finding, Hop, Severity
+from headerlens.model.auth import MethodResult
 from headerlens.model.codes import Code
 from headerlens.model.verification import Verification
 from headerlens.parsers.hops import special_range
@@ -65,8 +67,10 @@ def _stamped(analysis: Analysis) -> list[Finding]:
             sentence: str | None = None
             fix = ""
             sev = Severity.WARNING
-            if method in ("spf", "dkim", "dmarc") and result in ("temperror", "permerror"):
-                sentence, fix = _error_result(who, method, result)
+            if method == "dkim" and result == "permerror":
+                sentence, fix, sev = dkim_advice(analysis, who, r)
+            elif method in ("spf", "dkim", "dmarc") and result in ("temperror", "permerror"):
+                sentence, fix = error_advice(who, method, result, _checked_domain(analysis, r))
                 sev = Severity.WARNING if result == "temperror" else Severity.ERROR
             elif (
                 method == "spf" and result in _BAD_SPF and (inner := _checked_inside(analysis, ar))
@@ -79,16 +83,13 @@ def _stamped(analysis: Analysis) -> list[Finding]:
                 fix = (freemail_fix(mf) if mf else None) or _spf_fail_fix(analysis, mf, ip)
                 sev = Severity.ERROR if result == "fail" else Severity.WARNING
             elif method == "dkim" and result not in ("pass", "none"):
-                d = r.prop("header.d") or r.prop("header.i") or "the signer"
-                sentence = f"{who} stamped dkim={result} for {d}."
-                fix = "Check that the selector's public key is published and that nothing modified the message after signing (footers, link rewriting)."
-                sev = Severity.ERROR if result in ("fail", "permerror") else Severity.WARNING
+                sentence, fix, sev = dkim_advice(analysis, who, r)
             elif method == "dmarc" and result not in ("pass", "bestguesspass", "none"):
                 action = dict(r.extras).get("action")
                 act = f" (action={action})" if action else ""
                 sentence = f"{who} stamped dmarc={result}{act}: neither SPF nor DKIM passed aligned with the From domain."
-                fix = freemail_fix(r.prop("header.from")) or (
-                    "Make SPF pass for a MAIL FROM in the From domain, or DKIM-sign with d= in the From domain."
+                fix = freemail_fix(r.prop("header.from")) or dmarc_fail_fix(
+                    _checked_domain(analysis, r)
                 )
                 sev = Severity.ERROR
             elif method == "compauth" and result in ("fail", "softfail"):
@@ -181,9 +182,9 @@ def _spf_inside(who: str, result: str, hop: Hop, analysis: Analysis) -> tuple[st
 def _compauth_fix(analysis: Analysis, reason: str | None) -> str:
     """Reason 001 (implicit: no enforcing DMARC) is also what a legitimate third party sending for
     a domain that never authorised it gets; the headers cannot tell it from a spoof."""
-    if reason != "001":
-        return "Fix SPF/DKIM/DMARC for the From domain; compauth follows them."
     dom = (analysis.from_addr.domain if analysis.from_addr else None) or "the From domain"
+    if reason != "001":
+        return compauth_fix(dom)
     if problem := not_a_domain(dom):
         return not_a_domain_fix(dom, problem)
     return (
@@ -215,22 +216,18 @@ def _nothing_stamped(analysis: Analysis) -> list[Finding]:
     ]
 
 
-def _error_result(who: str, method: str, result: str) -> tuple[str, str]:
-    """Errors are not failures: temperror = DNS trouble at delivery, permerror = a broken
-    record (RFC 7208 §2.6.6-7, RFC 6376 §3.9, RFC 7489 §6.6.3)."""
-    what = {"spf": "SPF record", "dkim": "DKIM key record", "dmarc": "DMARC record"}[method]
-    if result == "temperror":
-        return (
-            f"{who} stamped {method}=temperror: its DNS lookup failed temporarily at delivery, "
-            "so the message was neither authenticated nor failed by this check.",
-            f"Check that the sender's DNS servers answer reliably for the {what}; "
-            "the re-verification below shows today's answer.",
-        )
-    return (
-        f"{who} stamped {method}=permerror: the {what} could not be used "
-        "(a syntax error, too many DNS lookups, or several records).",
-        f"Fix the {what}: `headerlens check` shows what is published and what is wrong.",
-    )
+def _checked_domain(analysis: Analysis, r: MethodResult) -> str | None:
+    """The domain a stamped result is about: the From domain for DMARC, the envelope (or HELO)
+    domain for SPF, the signing domain for DKIM."""
+    method = r.method.lower()
+    if method == "dmarc":
+        value = r.prop("header.from") or (analysis.from_addr.domain if analysis.from_addr else None)
+    elif method == "spf":
+        value = r.prop("smtp.mailfrom") or r.prop("smtp.helo")
+    else:
+        value = r.prop("header.d") or r.prop("header.i")
+    dom = (value or "").rpartition("@")[2].strip().rstrip(".").lower()
+    return dom or None
 
 
 def _private_ip(hop: Hop, d: Defect) -> Finding:

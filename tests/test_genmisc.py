@@ -1,0 +1,180 @@
+"""Fixes addressed to the party that can act, taken-over account shapes, and an unauthenticated
+From with no failure token; each rule with a synthetic message of a real shape (names and
+addresses changed to documentation ones)."""
+
+from __future__ import annotations
+
+from headerlens.analyze import analyze
+from headerlens.diagnosis import diagnose
+from headerlens.diagnosis.findings_build import stamped_findings as findings
+from headerlens.model import Finding, Severity
+from tests.test_diagnosis import _msg
+
+_EOP_HOP = (
+    "Received: from {helo} ({ip}) by DB8EUR06FT045.mail.protection.outlook.com (10.233.252.146) "
+    "with Microsoft SMTP Server id 15.20.6631.29 via Frontend Transport; "
+    "Fri, 25 Aug 2023 08:54:09 +0000"
+)
+
+
+def _eop(ar: str, helo: str, ip: str, *rest: str, scl: int = 5, dest: str = "J") -> bytes:
+    """A message as Outlook.com / EOP receives it from ``helo`` [``ip``]."""
+    return _msg(
+        "Received: from SA0PR19MB4368.namprd19.prod.outlook.com (::1) by MN0PR19MB6312.namprd19.prod.outlook.com with HTTPS; Fri, 25 Aug 2023 08:54:11 +0000",
+        f"Authentication-Results: {ar}",
+        _EOP_HOP.format(helo=helo, ip=ip),
+        "X-IncomingTopHeaderMarker: OriginalChecksum:0;SizeAsReceived:900;Count:9",
+        *rest,
+        "To: victim@example.net",
+        "Date: Fri, 25 Aug 2023 08:54:07 +0000",
+        "X-MS-Exchange-Organization-MessageDirectionality: Incoming",
+        "X-MS-Exchange-Organization-AuthAs: Anonymous",
+        f"X-MS-Exchange-Organization-SCL: {scl}",
+        f"X-Microsoft-Antispam-Mailbox-Delivery: ucf:0;jmr:0;auth:0;dest:{dest};OFR:SpamFilterAuthJ;",
+    )
+
+
+def _said(found: tuple[Finding, ...]) -> str:
+    return " ".join(f"{f.title} {f.fix}" for f in found)
+
+
+def _fixes(found: tuple[Finding, ...]) -> str:
+    return " ".join(f.fix for f in found)
+
+
+# --- 1. stamped-verdict fixes go to the party that can act ---------------------------------
+
+# phishing_pot sample-1167's shape: a throwaway envelope domain with no SPF, no signature, a
+# look-alike From domain whose DMARC record is broken, replies to a free-mail mailbox.
+THROWAWAY_PERMERROR = _eop(
+    "spf=none (sender IP is 198.51.100.42) smtp.mailfrom=qzhdmfgrflmn.example; dkim=none (message not signed) header.d=none;dmarc=permerror action=none header.from=account-security.example;",
+    "qzhdmfgrflmn.example",
+    "198.51.100.42",
+    'From: "Account team" <no-reply@account-security.example>',
+    "Reply-To: account.team.helpdesk@gmail.com",
+    "Subject: unusual sign-in activity",
+    "Return-Path: bounce@qzhdmfgrflmn.example",
+)
+
+
+def test_permerror_on_a_throwaway_phish_is_a_spoof_with_no_dmarc_fix() -> None:
+    a = analyze(THROWAWAY_PERMERROR)
+    d = diagnose(a)
+    assert "spoof" in d.labels()
+    found = findings(a)
+    perm = next(f for f in found if f.code == "stamped.dmarc-permerror")
+    assert perm.fix == ""  # the spoof says what to do: nothing at the domain, block or report
+    assert "could not be used" in perm.title and "could not be applied" in perm.title
+    assert "Fix the DMARC record" not in _fixes(found)
+    assert "Nothing to fix at account-security.example" in perm.detail
+
+
+# An abused free service of a big provider (a Firebase-style project domain): SPF and DKIM pass
+# for the service's own domain, the From domain's DMARC record is broken.
+ABUSED_SERVICE_PERMERROR = _eop(
+    "spf=pass (sender IP is 203.0.113.77) smtp.mailfrom=apps.example; dkim=pass (signature was verified) header.d=apps.example;dmarc=permerror action=none header.from=proj-41.apps.example;compauth=pass reason=109",
+    "mail-sor-f77.apps.example",
+    "203.0.113.77",
+    'From: "Bank security" <noreply@proj-41.apps.example>',
+    "Subject: verify your account",
+    "Return-Path: bounces@apps.example",
+)
+
+
+def test_permerror_fix_is_the_domain_owners_and_never_the_recipients() -> None:
+    found = findings(analyze(ABUSED_SERVICE_PERMERROR))
+    perm = next(f for f in found if f.code == "stamped.dmarc-permerror")
+    assert not perm.fix.startswith("Fix the")
+    assert perm.fix.startswith("Nothing for the recipient to fix.")
+    assert "proj-41.apps.example's DNS admin" in perm.fix
+    assert "only if this is proj-41.apps.example's own mail" in perm.fix
+
+
+# amd.com's shape on a list copy: the domain's own legitimate mail, SPF aligned, DMARC record
+# broken: the fix is its DNS admin's, and it is still given.
+OWN_MAIL_PERMERROR = _eop(
+    "spf=pass (sender IP is 192.0.2.17) smtp.mailfrom=corp.example; dkim=none (message not signed) header.d=none;dmarc=permerror action=none header.from=corp.example;compauth=pass reason=109",
+    "SATLEXMB04.corp.example",
+    "192.0.2.17",
+    "From: Engineer <engineer@corp.example>",
+    "Subject: [PATCH] fix",
+    "Return-Path: engineer@corp.example",
+    scl=1,
+    dest="I",
+)
+
+
+def test_permerror_on_the_domains_own_mail_keeps_the_owner_fix() -> None:
+    a = analyze(OWN_MAIL_PERMERROR)
+    assert "spoof" not in diagnose(a).labels()
+    perm = next(f for f in findings(a) if f.code == "stamped.dmarc-permerror")
+    assert "corp.example's DNS admin can fix the DMARC record" in perm.fix
+    assert "headerlens check corp.example" in perm.fix
+
+
+def _gmail(dkim: str, *sigs: str) -> bytes:
+    return _msg(
+        "Received: by 2002:a05:7000:1::1 with SMTP id x; Tue, 5 Mar 2024 10:00:02 -0800 (PST)",
+        "Authentication-Results: mx.google.com;",
+        f"       {dkim}",
+        "       spf=pass (google.com: domain of dev@lab.example designates 192.0.2.28 as permitted sender) smtp.mailfrom=dev@lab.example",
+        "Received: from mx.lab.example (mx.lab.example. [192.0.2.28]) by mx.google.com with ESMTPS id y for <reader@gmail.com>; Tue, 5 Mar 2024 10:00:01 -0800 (PST)",
+        *sigs,
+        "From: Dev <dev@lab.example>",
+        "To: reader@gmail.com",
+        "Subject: hello",
+        "Date: Tue, 5 Mar 2024 19:00:00 +0100",
+    )
+
+
+def test_dkim_neutral_no_signature_is_no_key_problem() -> None:
+    found = findings(analyze(_gmail("dkim=neutral (no signature);")))
+    dk = next(f for f in found if f.code == "stamped.dkim-neutral")
+    assert "no DKIM signature" in dk.title
+    assert dk.fix == "" and dk.severity is Severity.INFO
+    assert "selector's public key" not in _said(found)
+
+
+_RSA_SIG = "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=lab.example; s=lab2_rsa; h=from:to:subject:date; bh=AAAA; b=Oe+Td0k4RSA"
+_ED_SIG = "DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed; d=lab.example; s=lab2_ed25519; h=from:to:subject:date; bh=AAAA; b=ylT2uZtAED"
+
+
+def test_gmail_neutral_for_an_ed25519_signature_next_to_an_rsa_pass() -> None:
+    stamp = "dkim=pass header.i=@lab.example header.s=lab2_rsa header.b=Oe+Td0k4;\r\n       dkim=neutral (no key) header.i=@lab.example header.s=lab2_ed25519;"
+    found = findings(analyze(_gmail(stamp, _RSA_SIG, _ED_SIG)))
+    dk = next(f for f in found if f.code == "stamped.dkim-neutral")
+    assert "Ed25519" in dk.title and "RFC 8463" in dk.title
+    assert dk.severity is Severity.INFO
+    assert "RSA signature passed" in dk.fix
+    assert "publish" not in _fixes(found).lower()
+
+
+def test_gmail_neutral_without_selector_is_read_from_the_signatures() -> None:
+    # Gmail often names only header.i: the two signatures of the domain tell which one it was
+    stamp = "dkim=pass header.i=@lab.example header.s=lab2_rsa header.b=Oe+Td0k4;\r\n       dkim=neutral (no key) header.i=@lab.example;"
+    dk = next(
+        f
+        for f in findings(analyze(_gmail(stamp, _RSA_SIG, _ED_SIG)))
+        if f.code == "stamped.dkim-neutral"
+    )
+    assert "Ed25519" in dk.title
+
+
+def test_dkim_no_key_for_an_rsa_signature_goes_to_the_signers_dns_admin() -> None:
+    stamp = "dkim=fail (no key for signature) header.i=@lab.example header.s=lab2_rsa;"
+    dk = next(
+        f for f in findings(analyze(_gmail(stamp, _RSA_SIG))) if f.code == "stamped.dkim-fail"
+    )
+    assert "Ed25519" not in dk.title
+    assert "lab2_rsa._domainkey.lab.example" in dk.title
+    assert "lab.example's DNS admin" in dk.fix and "only if this is lab.example's own mail" in dk.fix
+
+
+def test_dkim_body_hash_is_for_whoever_changed_the_message() -> None:
+    stamp = "dkim=neutral (body hash did not verify) header.i=@lab.example header.s=lab2_rsa;"
+    dk = next(
+        f for f in findings(analyze(_gmail(stamp, _RSA_SIG))) if f.code == "stamped.dkim-neutral"
+    )
+    assert "changed after lab.example signed it" in dk.title
+    assert "Whoever changed the message" in dk.fix
+    assert "selector's public key" not in dk.fix
