@@ -167,7 +167,9 @@ def test_dkim_no_key_for_an_rsa_signature_goes_to_the_signers_dns_admin() -> Non
     )
     assert "Ed25519" not in dk.title
     assert "lab2_rsa._domainkey.lab.example" in dk.title
-    assert "lab.example's DNS admin" in dk.fix and "only if this is lab.example's own mail" in dk.fix
+    assert (
+        "lab.example's DNS admin" in dk.fix and "only if this is lab.example's own mail" in dk.fix
+    )
 
 
 def test_dkim_body_hash_is_for_whoever_changed_the_message() -> None:
