@@ -50,6 +50,7 @@ from headerlens.parsers.provenance_microsoft import (
     receipt_marker,
     receiver_appended,
 )
+from headerlens.parsers.provenance_proton import proton_author, proton_block
 from headerlens.parsers.provenance_relay import mailbox_relays, own_client
 from headerlens.parsers.provenance_scanner import own_line_stamp, scanner_hops
 from headerlens.parsers.provenance_ses import ses_block, ses_claim
@@ -160,6 +161,7 @@ class _Zones:
             self.filter_tied = filter_tied(self.block, self.boundary_hop)
         self.incoming = incoming_block(fields)
         self.ses = ses_block(fields, self.boundary_hop)
+        self.proton = proton_block(fields, self.receiver_ids) if self.reserialised else set()
         self.relays |= mailbox_relays(fields, self.hops, self.is_trusted, self.org, self.domain_of)
         self.marker = receipt_marker(fields, {h.header_index: h.vendor for h in self.trusted})
         outside = [h for h in self.hops if not self.is_trusted(h)]
@@ -172,7 +174,8 @@ class _Zones:
         self.rspamd_run = range(0)
         if queue is not None and fields[queue.index] is queue:
             lo = hi = queue.index
-            while lo > 0 and re.match(_RSPAMD_RUN, fields[lo - 1].lname):
+            # ProtonMail writes the queue id first of its block: what comes before is the sender's
+            while lo > 0 and not self.reserialised and re.match(_RSPAMD_RUN, fields[lo - 1].lname):
                 lo -= 1
             while hi + 1 < len(fields) and re.match(_RSPAMD_RUN, fields[hi + 1].lname):
                 hi += 1
@@ -246,6 +249,8 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     ms = receiver_appended(f, z.receiver_vendors, z.incoming, z.ms_tail) or after_incoming(
         f, z.receiver_vendors, z.incoming
     )
+    if f.index in z.proton:
+        return proton_author(f)
     proton = z.reserialised and re.match(_PROTON, name)
     if ms or proton:
         writer = "Exchange Online" if ms else "ProtonMail"

@@ -45,7 +45,11 @@ _SPAMD_HEAD = (
     r"^\s*(?P<metric>[\w-]+)\s*:\s*(?P<flag>True|False)\s*\[\s*(?P<score>-?\d+(?:\.\d+)?)\s*/"
     r"\s*(?P<required>-?\d+(?:\.\d+)?)\s*\]"
 )
-_SPAMD_SYMBOL = r"(?:^|;)\s*([A-Z0-9_]+)\((-?\d+(?:\.\d+)?)\)(?:\[([^\]]*)\])?"
+# One symbol as Rspamd writes it: "NAME(score)[options]" in X-Spamd-Result (separated by ";"),
+# "NAME(score)" in X-Rspamd-Report (by spaces) and "Symbol: NAME(score)" in the legacy RSPAMC
+# report Exim's $spam_report copies (https://rspamd.com/doc/modules/milter_headers.html,
+# https://rspamd.com/doc/developers/protocol.html). A name starts where no word character is.
+_SYMBOL = r"(?<![\w.-])([A-Z][A-Z0-9_]*)\((-?\d+(?:\.\d+)?)\)(?:\[([^\]]*)\])?"
 _TOP_SYMBOLS = 4
 _BLOCK = 6  # fields: Rspamd's block (Action, Server, Queue-Id, Spamd-Bar, Spamd-Result...)
 
@@ -59,10 +63,7 @@ def decode_spamd_result(field: HeaderField) -> VendorHeader:
         return header(field, RSPAMD, "Rspamd result (not in its usual form).", raw, (bad,))
     score, required = m.group("score"), m.group("required")
     flag = m.group("flag").lower() == "true"
-    symbols = [
-        (name, float(weight), opts or "")
-        for name, weight, opts in re.findall(_SPAMD_SYMBOL, field.value[m.end() :])
-    ]
+    symbols = _symbols(field.value[m.end() :])
     fields = [
         DecodedField("metric", m.group("metric"), "Metric"),
         DecodedField(
@@ -77,14 +78,45 @@ def decode_spamd_result(field: HeaderField) -> VendorHeader:
         ),
         DecodedField("required", required, "Required score", "The score at which Rspamd rejects."),
     ]
-    for name, weight, opts in symbols:
-        shown = f"{weight:g}" + (f" [{opts}]" if opts else "")
-        fields.append(DecodedField(name, shown, "Symbol", None, WARN if weight >= 2 else INFO))
-    top = sorted((s for s in symbols if s[1] > 0), key=lambda s: -s[1])[:_TOP_SYMBOLS]
-    summary = f"Rspamd: {score} / {float(required):g}"
-    if top:
-        summary += ", " + ", ".join(f"{n}({w:.2f})" for n, w, _ in top)
+    fields += _symbol_fields(symbols)
+    summary = f"Rspamd: {score} / {float(required):g}" + _top(symbols)
     return header(field, RSPAMD, summary + ".", tuple(fields))
+
+
+def _symbols(text: str) -> list[tuple[str, float, str]]:
+    """(name, weight, options) of every symbol in ``text``."""
+    return [(n, float(w), o or "") for n, w, o in re.findall(_SYMBOL, text)]
+
+
+def _symbol_fields(symbols: list[tuple[str, float, str]]) -> list[DecodedField]:
+    """One field per symbol, named by the symbol; its options (URLs, addresses, names the
+    sender chose) only ever quoted as data."""
+    out = []
+    for name, weight, opts in symbols:
+        said = f"Rspamd rule matched ({weight:+g})"
+        if opts:
+            said += f"; its options: {opts!r}"
+        out.append(
+            DecodedField(name, f"{weight:g}", name, said + ".", WARN if weight >= 2 else INFO)
+        )
+    return out
+
+
+def _top(symbols: list[tuple[str, float, str]]) -> str:
+    top = sorted((s for s in symbols if s[1] > 0), key=lambda s: -s[1])[:_TOP_SYMBOLS]
+    return (", " + ", ".join(f"{n}({w:.2f})" for n, w, _ in top)) if top else ""
+
+
+def decode_rspamd_report(field: HeaderField) -> VendorHeader:
+    """X-Rspamd-Report: the symbols that matched, "NAME(score)" separated by spaces (or the
+    legacy "Symbol: NAME(score)" lines)."""
+    symbols = _symbols(field.value)
+    if not symbols:
+        raw = (DecodedField("value", field.value, "Symbols"),)
+        return header(field, RSPAMD, "Rspamd symbols (not in the NAME(score) form).", raw)
+    total = sum(w for _, w, _ in symbols)
+    summary = f"Rspamd symbols adding up to {total:g}" + _top(symbols)
+    return header(field, RSPAMD, summary + ".", tuple(_symbol_fields(symbols)))
 
 
 def decode_rspamd_action(field: HeaderField) -> VendorHeader:
@@ -250,7 +282,7 @@ EXACT: dict[str, Decoder] = {
         "Queue id",
         "The MTA's queue id when Rspamd scanned it (ties it to a Received line).",
     ),
-    "x-rspamd-report": described(RSPAMD, "Symbols", "The rules that matched, with their scores."),
+    "x-rspamd-report": decode_rspamd_report,
     "x-spam": decode_literal(FILTER, "Spam flag", _YES_NO),
     "x-pm-spamscore": decode_number(
         PROTON, "Spam score", "Proton's spam score; Proton does not publish its scale."

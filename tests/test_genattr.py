@@ -212,3 +212,116 @@ def test_mailbox_delivery_values_are_decoded() -> None:
     assert "custom folder" in v.summary and "inbox rule" in v.summary
     by_key = {f.key.lower(): f for f in v.fields}
     assert all(by_key[k].meaning for k in ("wl", "pcwl", "abwl", "ucf", "jmr", "auth", "ofr"))
+
+
+# --- ProtonMail's appended block -----------------------------------------------------------
+
+
+def _proton(*sender_tail: str, anchor: bool = True, flag: str = "Yes") -> bytes:
+    rspamd = (
+        [
+            "X-Rspamd-Queue-Id: 4QzX7b1Lm9z9vNPQ",
+            "X-Rspamd-Server: cp3-mailin-024.example.ch",
+            "X-Spamd-Result: default: False [14.10 / 25.00]; SPAMHAUS_ZEN(7.00)[203.0.113.9:from];"
+            " HFILTER_HELO_5(3.00)[WIN-ABC]",
+            "X-Rspamd-Action: add header",
+        ]
+        if anchor
+        else []
+    )
+    return _msg(
+        "Return-Path: <info@shop.example>",
+        "Delivered-To: someone@protonmail.ch",
+        "Received: from WIN-ABC (unknown [203.0.113.9]) by mailin024.protonmail.ch (Postfix)"
+        " with ESMTP id 4QzX7b1Lm9z9vNPQ for <someone@protonmail.ch>;"
+        " Fri, 4 Aug 2023 04:49:55 +0000 (UTC)",
+        "Received: from 127.0.0.1 ([127.0.0.1]) by WIN-ABC with Microsoft SMTPSVC(8.5.9600.16384);"
+        " Fri, 4 Aug 2023 04:49:48 +0000",
+        "Authentication-Results: mailin024.protonmail.ch; dmarc=none (p=none dis=none)"
+        " header.from=shop.example",
+        "Authentication-Results: mailin024.protonmail.ch; spf=none smtp.mailfrom=shop.example",
+        "Authentication-Results: mailin024.protonmail.ch; arc=none smtp.remote-ip=203.0.113.9",
+        "Authentication-Results: mailin024.protonmail.ch; dkim=none",
+        "From: Shop <info@shop.example>",
+        "To: someone@protonmail.ch",
+        "Subject: notice",
+        "Date: Fri, 4 Aug 2023 04:49:47 +0000",
+        "Message-Id: <n1@shop.example>",
+        *sender_tail,
+        *rspamd,
+        f"X-Spam: {flag}",
+        "X-Pm-Spam: 0yezJI6cihyJeYR3pi42biOwJlzaGuGlaZIysyNnIWaiQI2Oij",
+        "X-Pm-Origin: external",
+        "X-Pm-Spamscore: 0",
+        "X-Pm-Spam-Action: spam",
+    )
+
+
+def test_proton_block_from_its_own_queue_id_is_the_receivers() -> None:
+    a = analyze(_proton())
+    for name in ("X-Spam", "X-Spamd-Result", "X-Rspamd-Server", "X-Rspamd-Action"):
+        assert _authors(a, name) == [Author.FINAL_RECEIVER], name
+
+
+def test_redteam_proton_sender_fields_before_its_block_are_not_credited() -> None:
+    planted = ("X-Spam: No", "X-Spamd-Result: default: False [-9.00 / 25.00]; BAYES_HAM(-9.00)")
+    a = analyze(_proton(*planted))
+    assert _authors(a, "X-Spam") == [Author.UNKNOWN, Author.FINAL_RECEIVER]
+    assert _authors(a, "X-Spamd-Result")[0] is not Author.FINAL_RECEIVER
+    assert _authors(a, "X-Spamd-Result")[1] is Author.FINAL_RECEIVER
+
+
+def test_proton_spam_flag_without_rspamd_block_only_when_it_says_yes() -> None:
+    assert _authors(analyze(_proton(anchor=False)), "X-Spam") == [Author.FINAL_RECEIVER]
+    # a "No" in that place cannot be told from one the sender wrote as its last field
+    assert _authors(analyze(_proton(anchor=False, flag="No")), "X-Spam") == [Author.UNKNOWN]
+
+
+def test_redteam_proton_block_planted_when_the_receiver_is_not_proton() -> None:
+    # (its own queue id differs from the one the planted block names)
+    raw = _proton().replace(
+        b"mailin024.protonmail.ch (Postfix) with ESMTP id 4QzX7b1Lm9z9vNPQ",
+        b"mx.recipient.example (Postfix) with ESMTP id 7C1D2E3F4A",
+    )
+    a = analyze(raw)
+    for name in ("X-Spam", "X-Spamd-Result", "X-Pm-Spam-Action"):
+        assert Author.FINAL_RECEIVER not in _authors(a, name), name
+
+
+# --- Rspamd symbols ------------------------------------------------------------------------
+
+
+def _vendor(raw: bytes, name: str):  # type: ignore[no-untyped-def]
+    return next(v for v in analyze(raw).vendor_headers if v.header_name.lower() == name)
+
+
+def test_spamd_result_symbols_are_named_with_options_quoted() -> None:
+    v = _vendor(_proton(), "x-spamd-result")
+    sym = {f.key: f for f in v.fields if f.label == f.key}
+    assert set(sym) == {"SPAMHAUS_ZEN", "HFILTER_HELO_5"}
+    assert sym["SPAMHAUS_ZEN"].value == "7"
+    assert sym["SPAMHAUS_ZEN"].meaning == (
+        "Rspamd rule matched (+7); its options: '203.0.113.9:from'."
+    )
+
+
+def test_rspamd_report_in_both_documented_forms() -> None:
+    from headerlens.model.core import HeaderField
+    from headerlens.parsers.vendor_filters import decode_rspamd_report
+
+    def decode(value: str):  # type: ignore[no-untyped-def]
+        f = HeaderField(0, "X-Rspamd-Report", value, f"X-Rspamd-Report: {value}\r\n".encode())
+        return decode_rspamd_report(f)
+
+    v = decode("URI_COUNT_ODD(1) FUZZY_DENIED(10.348733) BAYES_HAM(-2.999999) MIME_GOOD(-0.1)")
+    assert [f.label for f in v.fields] == [
+        "URI_COUNT_ODD",
+        "FUZZY_DENIED",
+        "BAYES_HAM",
+        "MIME_GOOD",
+    ]
+    assert "FUZZY_DENIED(10.35)" in v.summary
+    legacy = decode("Action: no action Symbol: BAYES_HAM(-3.00) Symbol: R_SPF_ALLOW(-0.20)")
+    assert [f.label for f in legacy.fields] == ["BAYES_HAM", "R_SPF_ALLOW"]
+    # the weight is never shown as the symbol's name
+    assert not any(f.label == "Symbol" for f in (*v.fields, *legacy.fields))
