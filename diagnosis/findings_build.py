@@ -10,7 +10,7 @@ from headerlens.diagnosis.findings import reconcile
 from headerlens.diagnosis.findings_live import live_findings
 from headerlens.diagnosis.findings_resolver import guard_dns_advice
 from headerlens.diagnosis.fix_party import compauth_fix, dkim_advice, dmarc_fail_fix, error_advice
-from headerlens.diagnosis.inputs import not_a_domain, same_org, stamps
+from headerlens.diagnosis.inputs import envelope, not_a_domain, same_org, stamps
 from headerlens.diagnosis.replyto import freemail_fix
 from headerlens.diagnosis.sending_service import sending_service
 from headerlens.diagnosis.wording import not_a_domain_fix
@@ -78,9 +78,15 @@ def _stamped(analysis: Analysis) -> list[Finding]:
                 sentence, fix = _spf_inside(who, result, inner, analysis)
             elif method == "spf" and result in _BAD_SPF:
                 ip = analysis.chain.boundary.ip if analysis.chain.boundary else None
-                mf, whose = _spf_identity(r.prop("smtp.mailfrom"), r.prop("smtp.helo"))
+                helo = r.prop("smtp.helo")
+                mf, whose = _spf_identity(r.prop("smtp.mailfrom"), helo, envelope(analysis))
                 sentence = f"{who} stamped spf={result}: {ip or 'the sending IP'} is not authorised by {whose}."
-                fix = (freemail_fix(mf) if mf else None) or _spf_fail_fix(analysis, mf, ip)
+                if mf is not None and mf == helo:
+                    fix = _helo_fix(
+                        mf, ip, analysis.from_addr.domain if analysis.from_addr else None
+                    )
+                else:
+                    fix = (freemail_fix(mf) if mf else None) or _spf_fail_fix(analysis, mf, ip)
                 sev = Severity.ERROR if result == "fail" else Severity.WARNING
             elif method == "dkim" and result not in ("pass", "none"):
                 sentence, fix, sev = dkim_advice(analysis, who, r)
@@ -116,14 +122,35 @@ def _stamped(analysis: Analysis) -> list[Finding]:
     return out
 
 
-def _spf_identity(mail_from: str | None, helo: str | None) -> tuple[str | None, str]:
+def _spf_identity(
+    mail_from: str | None, helo: str | None, envelope: str | None
+) -> tuple[str | None, str]:
     """The identity the SPF stamp checked and how to say it: the MAIL FROM, else the HELO name
-    (RFC 7208 §2.3: a null envelope sender, a bounce, is checked by its HELO), else neither."""
+    (RFC 7208 §2.3: a null envelope sender, a bounce, is checked by its HELO; a receiver may
+    also check the HELO on its own, §2.3 "SHOULD"), else neither. ``envelope`` is the envelope
+    sender the receiver recorded: "empty" is said only when it was."""
     if mail_from:
         return mail_from, f"the SPF record of {mail_from}"
     if helo:
-        return helo, f"the SPF record of the HELO name {helo} (the envelope sender was empty)"
-    return None, "the envelope sender's SPF record (the stamp names no domain)"
+        why = (
+            "the envelope sender was empty"
+            if not envelope
+            else f"the HELO identity was checked, not the MAIL FROM {envelope}"
+        )
+        return helo, f"the SPF record of the HELO name {helo} ({why})"
+    return None, "the SPF record of the identity it checked (the stamp names no domain)"
+
+
+def _helo_fix(helo: str, ip: str | None, from_domain: str | None) -> str:
+    """A failed HELO check is about the name the sending host gave itself, never about the
+    From domain: only the HELO name's owner can act, and only if the host is really theirs."""
+    server = ip or "the sending server"
+    about = f" It says nothing about {from_domain}, the From domain." if from_domain else ""
+    return (
+        f"The sending host called itself {helo} (HELO), and {helo}'s SPF record does not list "
+        f"{server}: a host using a name that is not its own, unless {helo} really is that server "
+        f"(then its administrator publishes SPF for the host name, e.g. 'v=spf1 a -all').{about}"
+    )
 
 
 def _spf_fail_fix(analysis: Analysis, mail_from: str | None, ip: str | None) -> str:

@@ -325,3 +325,44 @@ def test_rspamd_report_in_both_documented_forms() -> None:
     assert [f.label for f in legacy.fields] == ["BAYES_HAM", "R_SPF_ALLOW"]
     # the weight is never shown as the symbol's name
     assert not any(f.label == "Symbol" for f in (*v.fields, *legacy.fields))
+
+
+# --- SPF findings worded by the identity the receiver checked -----------------------------
+
+
+def _helo_checked(env: str, dkim: str = "none") -> bytes:
+    return _msg(
+        "Authentication-Results: mx.recipient.example; spf=fail smtp.helo=host7.zq.example;"
+        f" dkim={dkim} header.d=shop.example; dmarc={'pass' if dkim == 'pass' else 'none'}"
+        " header.from=shop.example",
+        "Received: from host7.zq.example (host7.zq.example [203.0.113.58]) by"
+        " mx.recipient.example (Postfix) with ESMTP id 4AB12 for <me@recipient.example>;"
+        " Fri, 26 May 2023 13:09:41 +0000",
+        "From: Shop <news@shop.example>",
+        "To: me@recipient.example",
+        "Subject: hi",
+        "Date: Fri, 26 May 2023 13:09:40 +0000",
+        f"Return-Path: {env}",
+    )
+
+
+def _spf_finding(raw: bytes):  # type: ignore[no-untyped-def]
+    from headerlens.diagnosis.findings_build import stamped_findings
+
+    return next(f for f in stamped_findings(analyze(raw)) if f.code == "stamped.spf-fail")
+
+
+def test_helo_check_with_a_mail_from_is_not_called_an_empty_envelope() -> None:
+    f = _spf_finding(_helo_checked("<news@shop.example>"))
+    assert "HELO name host7.zq.example" in f.title
+    assert "envelope sender was empty" not in f.title
+    assert "not the MAIL FROM news@shop.example" in f.title
+
+
+def test_helo_check_fix_is_about_the_host_name_not_the_from_domain() -> None:
+    # DKIM and DMARC passed for shop.example: a real message whose relay's HELO name fails
+    f = _spf_finding(_helo_checked("<news@shop.example>", dkim="pass"))
+    assert "host7.zq.example" in f.fix and "HELO" in f.fix
+    assert "says nothing about shop.example" in f.fix
+    assert "Add the sending service" not in f.fix
+    assert "invalid label" not in f.title + f.fix
