@@ -11,6 +11,7 @@ from headerlens.diagnosis import (
     detect_signals,
     headline,
     impersonation,
+    unauthenticated,
 )
 from headerlens.diagnosis.auth_state import reverified
 from headerlens.diagnosis.facts import LABELS, Complaint, Diagnosis, Situation
@@ -121,7 +122,10 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     situations.sort(key=lambda s: LABELS.index(s.label))
     final = tuple(situations)
     stamped = tuple(f"{s.result.method}={s.value}" for s in final_stamps(analysis))
-    line = headline.headline(final, out, stamped, auth_state.unaligned_only(analysis, verification))
+    bare = unauthenticated.read(analysis, verification, tuple(s.label for s in final))
+    line = headline.headline(
+        final, out, stamped, auth_state.unaligned_only(analysis, verification), bare
+    )
     if analysis.copy_kind == "returned":
         line = headline.returned_copy_headline(final, line, stamped)
     shown = impersonation.read(analysis, verification)
@@ -130,7 +134,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         shown = None
     line = impersonation.lead(line, shown, labels)
     final = impersonation.mark_control(final, shown)
-    return Diagnosis(final, gaps, note, out, line, impersonation=shown)
+    return Diagnosis(final, gaps, note, out, line, impersonation=shown, unauthenticated=bare)
 
 
 def complaint(fb: Feedback) -> Complaint:

@@ -141,6 +141,20 @@ class Impersonation:
 
 
 @dataclass(frozen=True, slots=True)
+class Unauthenticated:
+    """Nothing authenticated the From ``domain`` and nothing failed: the final receiver's own
+    ``stamped`` tokens are all none/neutral, and the sending ``host`` has no tie to the domain
+    (diagnosis.unauthenticated). ``envelope_in_domain``: the envelope sender is in it;
+    ``claimed``: a host of the domain that only the Received lines below the entry name."""
+
+    domain: str
+    stamped: tuple[str, ...]
+    host: str
+    envelope_in_domain: bool
+    claimed: str | None = None  # a server of the domain named only by the sender's own lines
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnosis:
     """Everything the diagnosis concluded: facts first, the one-sentence headline last."""
 
@@ -151,6 +165,7 @@ class Diagnosis:
     headline: str
     complaint: Complaint | None = None  # set when the message is a complaint / feedback report
     impersonation: Impersonation | None = None  # another domain shown as the sender
+    unauthenticated: Unauthenticated | None = None  # nothing authenticated From, nothing failed
 
     def labels(self) -> tuple[str, ...]:
         return tuple(s.label for s in self.situations)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from headerlens.diagnosis import headline, impersonation, wording
+from headerlens.diagnosis import headline, impersonation, unauthenticated, wording
 from headerlens.diagnosis.detect_signals import queue_delays
 from headerlens.diagnosis.facts import Complaint, Diagnosis, GapKind, Situation
 from headerlens.model import Finding, Severity
@@ -141,7 +141,9 @@ def delay_findings(d: Diagnosis) -> list[Finding]:
 
 def group(f: Finding) -> int:
     """0 situations (causes), 1 verdicts, 2 the receiver's filing, 3 delays, 4 the rest."""
-    if f.code.startswith(("situation.", "impersonation.")) or f.code is Code.FEEDBACK_REPORT:
+    if f.code.startswith(("situation.", "impersonation.", "unauthenticated.")) or (
+        f.code is Code.FEEDBACK_REPORT
+    ):
         return 0
     if f.code.startswith("delay."):
         return 3
@@ -214,6 +216,8 @@ def reconcile(findings: tuple[Finding, ...] | list[Finding], d: Diagnosis) -> tu
             for f in items
         ]
     situations = [situation_finding(s) for s in d.situations if s.label != "delay"]
+    if d.unauthenticated is not None:
+        situations.append(unauthenticated.finding(d.unauthenticated))
     if d.impersonation is not None:
         situations.insert(0, impersonation.finding(d.impersonation))
     if d.complaint is not None:

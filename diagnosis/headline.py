@@ -7,6 +7,7 @@ from headerlens.diagnosis.facts import (
     Outcome,
     OutcomeFact,
     Situation,
+    Unauthenticated,
 )
 from headerlens.diagnosis.inputs import not_a_domain
 from headerlens.diagnosis.wording import domain_of, duration, remote_part, server_of, what_of
@@ -58,11 +59,25 @@ def _auth_cause(stamped: tuple[str, ...], junk: bool) -> str:
     return "The final receiver wrote no authentication verdict"
 
 
+def unauthenticated_cause(u: Unauthenticated) -> str:
+    tie = (
+        "has no tie to it"
+        if u.claimed is None
+        else f"has no verified tie to it (only the sender's own lines name {u.claimed})"
+    )
+    return (
+        f"Unauthenticated From: nothing authenticated {u.domain} and nothing failed (it "
+        f"publishes nothing usable to fail against), and the sending host {u.host} {tie}, so "
+        f"this message cannot be told from a spoof of {u.domain}"
+    )
+
+
 def headline(
     situations: tuple[Situation, ...],
     outcome: OutcomeFact,
     stamped: tuple[str, ...] = (),
     unaligned: tuple[str, str] | None = None,
+    bare: Unauthenticated | None = None,
 ) -> str:
     """One sentence, causes first: the main situation, then what the receiver did."""
     # a re-send inside the receiving organisation after its checks explains nothing
@@ -138,6 +153,8 @@ def headline(
             cause += (
                 " (the From domain publishes no DMARC policy; Microsoft's implicit check passed)"
             )
+    elif bare is not None:
+        cause = unauthenticated_cause(bare)
     elif "forged-received" in by:
         cause = "Received lines the sender forged pad the trace (ignore them)"
     elif "allowlist-override" in by:

@@ -180,3 +180,58 @@ def test_dkim_body_hash_is_for_whoever_changed_the_message() -> None:
     assert "changed after lab.example signed it" in dk.title
     assert "Whoever changed the message" in dk.fix
     assert "selector's public key" not in dk.fix
+
+
+# --- 3. an unauthenticated From with no failure token -------------------------------------
+
+
+def _bare(helo: str, *below: str, mailfrom: str = "noreply.example") -> bytes:
+    """A From domain that publishes no SPF, DKIM or DMARC, sent from a host of another domain:
+    EOP stamps none for everything and no compauth failure."""
+    return _eop(
+        f"spf=none (sender IP is 198.51.100.9) smtp.mailfrom={mailfrom}; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=noreply.example;",
+        helo,
+        "198.51.100.9",
+        *below,
+        'From: "Mailbox admin" <alert@noreply.example>',
+        "Subject: mailbox full",
+        f"Return-Path: alert@{mailfrom}",
+        scl=1,
+        dest="I",
+    )
+
+
+def test_nothing_authenticated_and_nothing_failed_from_an_unrelated_host() -> None:
+    a = analyze(_bare("vps-88.hoster.example"))
+    d = diagnose(a)
+    assert "spoof" not in d.labels()  # nothing the receiver wrote makes it a forgery
+    assert d.headline.startswith("Unauthenticated From: nothing authenticated noreply.example")
+    assert "cannot be told from a spoof of noreply.example" in d.headline
+    assert "No particular situation" not in d.headline
+    found = findings(a)
+    bare = next(f for f in found if f.code == "unauthenticated.from")
+    assert found[0] is bare  # the cause comes first
+    assert "vps-88.hoster.example [198.51.100.9]" in bare.title
+    assert "it publishes no SPF record" in bare.title
+    assert "nothing for the recipient to fix" in bare.fix
+
+
+def test_a_host_naming_itself_in_the_domain_gets_no_such_statement() -> None:
+    d = diagnose(analyze(_bare("mail.noreply.example")))
+    assert d.unauthenticated is None
+    assert not d.headline.startswith("Unauthenticated From")
+
+
+def test_a_server_of_the_domain_named_only_below_the_entry_is_a_claim() -> None:
+    line = "Received: from exch01.noreply.example (10.1.1.5) by exch01.noreply.example (10.1.1.5) with Microsoft SMTP Server id 15.1.2; Fri, 25 Aug 2023 08:54:08 +0000"
+    a = analyze(_bare("smtp-out-7.gateway.example", line))
+    d = diagnose(a)
+    assert d.unauthenticated is not None and d.unauthenticated.claimed == "exch01.noreply.example"
+    assert "only the sender's own lines name exch01.noreply.example" in d.headline
+    bare = next(f for f in findings(a) if f.code == "unauthenticated.from")
+    assert "which nothing verified" in bare.title
+
+
+def test_an_envelope_of_another_domain_stays_a_spoof() -> None:
+    d = diagnose(analyze(_bare("vps-88.hoster.example", mailfrom="vps-88.hoster.example")))
+    assert "spoof" in d.labels() and d.unauthenticated is None

@@ -248,6 +248,7 @@ class Code(enum.StrEnum):
     IMPERSONATION_DISPLAY_NAME = "impersonation.display-name", ERR, "Another domain's address as the name"
     IMPERSONATION_ENCODED_WORD = "impersonation.encoded-word", ERR, "Address hidden in an encoded word"
     IMPERSONATION_LOOKALIKE = "impersonation.lookalike", ERR, "From domain imitates another"
+    UNAUTHENTICATED_FROM = "unauthenticated.from", WARN, "Unauthenticated From, cannot tell from a spoof"
     INPUT_8BIT = "input.8bit", WARN, "8-bit bytes in the header"
     INPUT_BARE_CR = "input.bare-cr", WARN, "Bare CR line ends", "paste-damage"
     INPUT_BINARY = "input.binary", ERR, "Binary file, not a message"
