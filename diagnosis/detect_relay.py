@@ -99,10 +99,25 @@ def _same_domain(a: str, b: str) -> bool:
     return a.rsplit("@", 1)[-1].lower() == b.rsplit("@", 1)[-1].lower()
 
 
+def _resent_elsewhere(report: Report) -> bool:
+    """The reporting server re-sent the message to a server of another organisation, which
+    refused it. A rewrite the reporting system made for its own delivery (Exchange expanding a
+    proxy address, an Exim alias to a local mailbox, a file or pipe) is an address expansion:
+    the report names no other server, or one in the reporter's own organisation."""
+    host = report.handed_to
+    final = report.final_recipient or ""
+    if "@" not in final:  # a file, a pipe, a bare local name: delivered by the reporter itself
+        return False
+    return bool(host) and not same_org(host, report.reporting_mta)
+
+
 def _ndr_forward(report: Report) -> Situation | None:
     """A bounce of a forwarded copy: an alias expansion or a redirect to another domain, of a
-    message the reporting server had received from outside, with the envelope kept."""
+    message the reporting server had received from outside, with the envelope kept, which the
+    reporting server then re-sent to another organisation's server (that refused it)."""
     ev: list[str] = []
+    if not _resent_elsewhere(report):
+        return None
     if (
         report.actual_recipient
         and report.final_recipient

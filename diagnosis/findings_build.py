@@ -18,7 +18,7 @@ from headerlens.model import Analysis, AuthResults, Defect, Finding, Hop, Severi
 from headerlens.model.auth import MethodResult
 from headerlens.model.codes import Code
 from headerlens.model.verification import Verification
-from headerlens.parsers.hops import special_range
+from headerlens.parsers.hops import is_internal_ip, special_range
 from headerlens.parsers.provenance import describe_author
 from headerlens.parsers.stamp_evidence import stated_client_ip
 from headerlens.stamped import final_receiver_results
@@ -286,6 +286,19 @@ def _private_ip(hop: Hop, d: Defect) -> Finding:
     )
 
 
+def _generated_here(analysis: Analysis) -> bool:
+    """The trace is the message's own, with no boundary to judge: a bounce that never came in
+    from a public address (the local MTA or its content filter wrote it), or the returned copy
+    inside a bounce (the original's own submission, localhost or webmail, up to where it was
+    refused). An ordinary message entering from a private or loopback address keeps its warning."""
+    if analysis.copy_kind == "returned":
+        return True
+    if analysis.ndr is None:
+        return False
+    ips = [h.received.from_ip for h in analysis.chain.hops if h.received.from_ip]
+    return not any(ip and not is_internal_ip(ip) for ip in ips)
+
+
 def _chain(analysis: Analysis) -> list[Finding]:
     out: list[Finding] = []
     chain = analysis.chain
@@ -298,11 +311,13 @@ def _chain(analysis: Analysis) -> list[Finding]:
                 fix="Paste the complete header block, including every Received line.",
             )
         )
+    own_trace = _generated_here(analysis)
     for hop in chain.hops:
         out += [
             _private_ip(hop, d)
             for d in hop.defects
             if d.code == Code.RECEIVED_PRIVATE_IP_EXTERNAL  # parsers.chain (catalogue C10)
+            and not own_trace
         ]
         if hop.clock_skew and hop.delay is not None:
             out.append(

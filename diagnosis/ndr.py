@@ -10,6 +10,7 @@ from headerlens.model import Analysis
 from headerlens.model.ndr import FailedRecipient, Rejecter
 from headerlens.model.verdicts import DmarcResult
 from headerlens.model.verification import Verification
+from headerlens.parsers.ndr_codes_queue import EXPIRED_KEYS
 from headerlens.parsers.ndr_rejecter import org_guess
 
 
@@ -32,6 +33,9 @@ class Report:
     replies: str  # every remote reply quoted in the report
     delayed: bool = False  # every recipient's Action is "delayed": a warning, not a bounce
     unreached: str | None = None  # why no server refused it: nothing found for the domain…
+    # the server the reporter handed the message to, when the report names one (a failure at
+    # the reporter itself names none)
+    handed_to: str | None = None
 
     @property
     def permanent(self) -> bool:
@@ -51,6 +55,8 @@ def _refuser(first: FailedRecipient | None) -> str | None:
         return reporter  # the recipient's own server wrote the report: it refused
     if named is None and first.rejecter is Rejecter.SENDER_OWN:
         return "the sender's own server"
+    if named is None and first.rejecter is Rejecter.RECIPIENT_MAILBOX and reporter:
+        return reporter  # it delivered the message itself (a local mailbox, file or pipe)
     return named
 
 
@@ -64,6 +70,10 @@ def read_report(analysis: Analysis) -> Report | None:
     status = first.effective_status if first else None
     if first is not None and first.smtp_code and not status:
         status = str(first.smtp_code)
+    meaning = first.meaning if first is not None else None
+    if status and status[1:] == ".0.0" and meaning is not None and meaning.matched == "vendor-text":
+        # a generic status (Exim writes 5.0.0): the reason the text gives says more
+        status = f"{status}, {meaning.key.removeprefix('text:').replace('-', ' ')}"
     evidence = [f"{ndr.format.value} ({ndr.detected_by or 'recognised'})"]
     return Report(
         status=status,
@@ -85,7 +95,17 @@ def read_report(analysis: Analysis) -> Report | None:
         replies=" ".join(r.diagnostic for r in ndr.recipients),
         delayed=bool(ndr.recipients) and all(r.action == "delayed" for r in ndr.recipients),
         unreached=_unreached(first),
+        handed_to=(first.remote_mta or first.remote_ip or first.remote_domain) if first else None,
     )
+
+
+_EXPIRED_WHY = {
+    "4.312": "the DNS queries for the recipient's domain failed",
+    "4.315": "every connection to the recipient's server timed out",
+    "4.316": "the recipient's server refused every connection",
+    "4.317": "the recipient's server answered every connection with an error",
+    "4.318": "every connection to the recipient's server was closed abruptly",
+}
 
 
 def _unreached(first: FailedRecipient | None) -> str | None:
@@ -94,6 +114,12 @@ def _unreached(first: FailedRecipient | None) -> str | None:
         return None
     if first.meaning is not None and first.meaning.key == "text:domain-unreachable":
         return f"no mail server was found for {first.address.rpartition('@')[2]}"
+    if first.meaning is not None and first.meaning.key in EXPIRED_KEYS:
+        why = _EXPIRED_WHY.get(first.meaning.key[2:], "it kept failing temporarily")
+        return (
+            f"it expired in {first.reporting_mta or 'the reporting server'}'s queue (the sender's "
+            f"own mail service) without reaching the recipient's server: {why}"
+        )
     if "could not be reached" in first.rejecter_why:
         return f"{first.remote_mta or first.remote_ip} could not be reached"
     return None

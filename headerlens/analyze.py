@@ -324,7 +324,9 @@ def analyze(
     ndr = (
         None
         if nested or binary or feedback is not None
-        else _non_delivery(fields, data, source_name, now, defects)
+        else _non_delivery(
+            fields, data, source_name, now, defects, _null_envelope(fields, provenance)
+        )
     )
     return Analysis(
         source_name=source_name,
@@ -408,20 +410,30 @@ def _complaint(
     )
 
 
+def _null_envelope(fields: Sequence[HeaderField], provenance: Provenance) -> bool:
+    """The final receiver recorded an empty envelope sender: its own ``Return-Path: <>``."""
+    rp = _return_path(fields, provenance)
+    return rp is not None and rp.value.strip() in ("<>", "")
+
+
 def _non_delivery(
     fields: tuple[HeaderField, ...],
     data: bytes,
     source_name: str,
     now: datetime | None,
     defects: list[Defect],
+    null_envelope: bool = False,
 ) -> NonDelivery | None:
     """The report read as a bounce, with its returned message analysed (None: not a bounce)."""
-    if not looks_like_ndr(fields, data):
+    if not looks_like_ndr(fields, data, null_envelope):
         return None
     # The bounce reader (its status tables and per-vendor patterns) is loaded for bounces only.
     from headerlens.parsers.ndr import parse_ndr
 
-    return _report(parse_ndr, "a bounce", "returned", fields, data, source_name, now, defects)
+    def read(f: tuple[HeaderField, ...], d: bytes) -> tuple[NonDelivery, bytes | None] | None:
+        return parse_ndr(f, d, null_envelope)
+
+    return _report(read, "a bounce", "returned", fields, data, source_name, now, defects)
 
 
 def _arc_index(s: ARCSet) -> int:

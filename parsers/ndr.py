@@ -27,9 +27,10 @@ from headerlens.model.ndr import (
     Rejecter,
     WhoActs,
 )
-from headerlens.parsers import ndr_text, ndr_text_other
-from headerlens.parsers.ndr_codes import lookup, sender_tenant_block, text_entry
-from headerlens.parsers.ndr_gate import looks_like_ndr
+from headerlens.parsers import ndr_text, ndr_text_local, ndr_text_other
+from headerlens.parsers.ndr_codes import lookup, text_entry
+from headerlens.parsers.ndr_codes_queue import EXPIRED_KEYS, sender_tenant_block
+from headerlens.parsers.ndr_gate import bounce_sender, looks_like_ndr
 from headerlens.parsers.ndr_mime import dsn_fields, raw_original, text_of
 from headerlens.parsers.ndr_rejecter import author_domain, refusing_server, self_named, sender_host
 from headerlens.parsers.ndr_text import TextHit
@@ -75,7 +76,7 @@ def _format(fields: tuple[HeaderField, ...], text: str, report: bool) -> NdrForm
 def _hits(fmt: NdrFormat, text: str) -> tuple[list[TextHit], str | None]:
     readers = {
         NdrFormat.POSTFIX: ndr_text.postfix,
-        NdrFormat.EXIM: ndr_text.exim,
+        NdrFormat.EXIM: ndr_text_local.exim,
         NdrFormat.SENDMAIL: ndr_text.sendmail,
         NdrFormat.QMAIL: ndr_text.qmail,
         NdrFormat.YAHOO: ndr_text.qmail,
@@ -219,10 +220,15 @@ _MESSAGE_IDS = re.compile(
 
 
 def parse_ndr(
-    fields: tuple[HeaderField, ...], data: bytes
+    fields: tuple[HeaderField, ...], data: bytes, null_envelope: bool = False
 ) -> tuple[NonDelivery, bytes | None] | None:
-    """Read ``data`` as a bounce; None when it is not one. Never raises on bad input."""
-    if not looks_like_ndr(fields, data):
+    """Read ``data`` as a bounce; None when it is not one. Never raises on bad input.
+
+    ``null_envelope``: the final receiver wrote ``Return-Path: <>``. Only then, and only from a
+    bounce sender (MAILER-DAEMON@, postmaster@…), is a notice with no layout of its own read from
+    its words; a body alone never makes a message a bounce.
+    """
+    if not looks_like_ndr(fields, data, null_envelope):
         return None
     if len(data) > int(budgets.NDR_PARSE_BYTES.limit):
         return None
@@ -262,11 +268,23 @@ def parse_ndr(
         failed = [a for a in _flufl(data, defects) if a.lower() not in own | ids]
         header = [f.value for f in fields if f.lname == "x-failed-recipients"]
         addresses = failed or [a.strip() for v in header for a in v.split(",") if a.strip()]
-        if not addresses and not report:
+        plain = (
+            ndr_text_local.plain(scan, own)
+            if not addresses and not report and null_envelope and bounce_sender(fields)
+            else []
+        )
+        if not addresses and not plain and not report:
             return None
         response = ndr_text.gmail_response(scan)
         recipients = [FailedRecipient(address=a, diagnostic=response) for a in addresses]
         detected = "flufl.bounce" if failed else "X-Failed-Recipients"
+        if plain:
+            recipients, detected, fmt = (
+                _merge([], plain),
+                "null envelope and its words",
+                NdrFormat.PLAIN,
+            )
+    recipients = _local_parts(recipients, fields)
     if original is None:
         quoted = ndr_text.quoted_original(text)
         if quoted:
@@ -292,6 +310,46 @@ def parse_ndr(
         arrival=dates.get("arrival"),
         last_attempt=dates.get("last-attempt"),
     ), original
+
+
+def _local_parts(
+    recipients: list[FailedRecipient], fields: tuple[HeaderField, ...]
+) -> list[FailedRecipient]:
+    """A bare local part in the text (Exim lists "kijitora") completed from X-Failed-Recipients."""
+    listed = [
+        a.strip()
+        for f in fields
+        if f.lname == "x-failed-recipients"
+        for a in f.value.split(",")
+        if "@" in a
+    ]
+    out = []
+    for r in recipients:
+        if "@" not in r.address and not local_delivery(r.address):
+            full = [a for a in listed if a.split("@")[0].lower() == r.address.lower()]
+            r = replace(r, address=full[0]) if len(full) == 1 else r
+        out.append(r)
+    return out
+
+
+def local_delivery(address: str) -> bool:
+    """A recipient that is a file or a pipe (Exim's "save to /var/mail/x", "|/usr/bin/procmail",
+    Final-Recipient: rfc822;/var/mail/x): delivered by the reporting server itself."""
+    return address.startswith(("/", "|")) or address.lower() in ("inbox", "an undisclosed address")
+
+
+def _stored_locally(r: FailedRecipient, fmt: NdrFormat, meaning_key: str, relayed: bool) -> bool:
+    """The reporting server failed to store the message itself: a file or pipe recipient, or a
+    full mailbox no remote server reported (Exim and Postfix name the remote host when one
+    answered; the formats that relay a remote's reply unnamed do not count)."""
+    if local_delivery(r.address):
+        return True
+    return (
+        meaning_key == "text:mailbox-full"
+        and not (r.remote_mta or r.remote_ip or r.remote_domain or relayed)
+        and fmt not in _RELAYS_REMOTE_REPLY
+        and fmt is not NdrFormat.EXCHANGE
+    )
 
 
 def _explain(
@@ -342,6 +400,23 @@ def _explain(
             (
                 f"{reporter or 'the sending server'} found no mail server for {domain}: no server "
                 "refused the message"
+            ),
+        )
+    elif meaning.key in EXPIRED_KEYS and vendor == "microsoft":
+        rejecter, why = (
+            Rejecter.SENDER_OWN,
+            (
+                "nobody refused it: it never reached the recipient's server and expired in the "
+                f"queue of {reporter or 'the reporting server'} (the sender's own mail service)"
+            ),
+        )
+    elif _stored_locally(r, fmt, meaning.key, remote_reply):
+        rejecter, why = (
+            Rejecter.RECIPIENT_MAILBOX,
+            (
+                f"{reporter or 'the reporting server'} was delivering it itself (to "
+                f"{r.address}{', for ' + r.original_recipient if r.original_recipient else ''}): "
+                "it holds the recipient's mailbox"
             ),
         )
     elif vendor == "microsoft" and not r.remote_mta and sender_tenant_block(r.effective_status):

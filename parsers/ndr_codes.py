@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from headerlens.model.ndr import CodeMeaning, Rejecter, WhoActs
+from headerlens.parsers import ndr_codes_queue as queue
 from headerlens.parsers.rfc3463 import CODE, RFC3463, rfc3463_meaning
 
 # Vendor documents the entries below follow.
@@ -489,23 +490,24 @@ VENDOR: dict[tuple[str, str], Entry] = {
 }
 
 
-def sender_tenant_block(status: str | None) -> bool:
-    """Exchange Online codes that mean the sender's own tenant or account may not send
-    (5.7.501-503 banned sender, 5.7.700-750 tenant restrictions): refused before any remote."""
-    code = CODE.match(status or "")
-    if code is None or code.group(1) != "5" or code.group(2) != "7":
-        return False
-    number = int(code.group(3))
-    return 501 <= number <= 503 or 700 <= number <= 750
-
-
 def _meaning(key: str, e: Entry, matched: str) -> CodeMeaning:
     return CodeMeaning(key, e.explanation, e.who, e.fix, e.source, matched, e.about)
 
 
+def _rows(
+    rows: tuple[tuple[str, str, queue.Row], ...],
+) -> tuple[tuple[str, re.Pattern[str], Entry], ...]:
+    return tuple((key, re.compile(rx, re.I | re.S), Entry(*row)) for key, rx, row in rows)
+
+
+# Every text in lookup order: a full mailbox first (some hosts also say "mailbox unavailable"),
+# the vendors' texts, Exim's bare "retry timeout exceeded" last.
+ALL_TEXTS = _rows(queue.TEXTS_FIRST) + TEXTS + _rows(queue.TEXTS_LAST)
+
+
 def text_entry(diagnostic: str) -> tuple[str, Entry] | None:
     """The vendor rejection text the diagnostic matches, if any."""
-    for key, rx, entry in TEXTS:
+    for key, rx, entry in ALL_TEXTS:
         if rx.search(diagnostic):
             return key, entry
     return None
@@ -527,6 +529,8 @@ def lookup(
     code = CODE.match(status or "")
     if vendor is not None and status is not None:
         entry = VENDOR.get((vendor, status))
+        row = queue.EXO_QUEUE.get(status) if vendor == "microsoft" else None
+        entry = entry or (Entry(*row) if row else None)
         if entry is None and vendor == "microsoft" and code and code.group(2) == "7":
             number = int(code.group(3))
             if 606 <= number <= 649:  # the documented banned-IP range

@@ -37,8 +37,27 @@ _BODY_SIGNS = (
 )
 
 
-def looks_like_ndr(fields: tuple[HeaderField, ...], data: bytes) -> bool:
-    """Cheap gate: only messages that look like a bounce are parsed as one."""
+# The local part a bounce is sent from (RFC 5321 §4.5.5: with a null reverse-path).
+_BOUNCE_SENDER = re.compile(
+    r"(?:^|[<\s\"])(?:mailer[-_]?daemon|post_?master|mail[-_]?delivery[-_]?(?:subsystem|system)?|"
+    r"mdaemon|bounces?)@",
+    re.I,
+)
+
+
+def bounce_sender(fields: tuple[HeaderField, ...]) -> bool:
+    """The From is a bounce sender's address (MAILER-DAEMON@, postmaster@, post_master@…)."""
+    return any(f.lname == "from" and _BOUNCE_SENDER.search(f.value) for f in fields)
+
+
+def looks_like_ndr(
+    fields: tuple[HeaderField, ...], data: bytes, null_envelope: bool = False
+) -> bool:
+    """Cheap gate: only messages that look like a bounce are parsed as one. ``null_envelope``:
+    the receiver recorded an empty envelope sender (its own Return-Path: <>), which with a bounce
+    sender's From makes a plain notice worth reading as one."""
+    if null_envelope and bounce_sender(fields):
+        return True
     for f in fields:
         name = f.lname
         if name == "content-type" and "report" in f.value.lower():

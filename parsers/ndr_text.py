@@ -116,34 +116,6 @@ def postfix(text: str) -> list[TextHit]:
     return hits
 
 
-def exim(text: str) -> list[TextHit]:
-    """Paragraphs under "The following address(es) failed:" (Exim 4 bounce text)."""
-    start = re.search(r"following address\(es\) failed:\s*\n", text)
-    if start is None:
-        return []
-    body = re.split(r"\n-{4,}", text[start.end() :], maxsplit=1)[0]
-    hits: list[TextHit] = []
-    for m in re.finditer(r"^ {1,4}(\S+@\S+)\s*\n((?:[ \t]{3,}.*\n?)*)", body, re.M):
-        detail = m.group(2)
-        host = re.search(r"host\s+(\S+)\s+\[([^\]]+)\]:?", detail)
-        after = re.search(r"SMTP error from remote mail server after ([^:<]+)", detail)
-        diag = detail
-        if host and detail[: host.end()].rstrip().endswith(":"):
-            diag = detail[host.end() :]  # "host H [IP]: 550 ..." (on the line after "after X:")
-        elif after:
-            diag = re.sub(r"^[^\n]*\n", "", detail[after.start() :], count=1)
-        hits.append(
-            TextHit(
-                m.group(1).strip("<>:"),
-                clean_reply(diag),
-                host.group(1) if host else None,
-                host.group(2) if host else None,
-                _stage(after.group(1)) if after else None,
-            )
-        )
-    return hits
-
-
 def sendmail(text: str) -> list[TextHit]:
     """ "The following addresses had permanent fatal errors" and the session transcript."""
     sec = re.search(
@@ -205,11 +177,16 @@ def qmail(text: str) -> list[TextHit]:
     ):
         para = m.group(2)
         ip = re.match(r"\s*(\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]*:[0-9a-f]*:[0-9a-f:]+)\s", para, re.I)
-        said = re.search(r"Remote host said:\s*(.*)", para, re.S)
+        # "… most progress was RCPT TO response; remote host 192.0.2.1 said: 550 …" (qmail's
+        # own words when every MX refused), else "Remote host said: …"
+        ip = re.search(r"remote host (\S+?) said:", para) or ip
+        said = re.search(
+            r"Remote host (?:\S+ )?said:\s*(.*?)(?:\n\(Other MXes tried:.*)?$", para, re.S | re.I
+        )
         stage = None
         if "after I sent the message" in para:
             stage = "end of DATA"
-        elif "does not like recipient" in para:
+        elif "does not like recipient" in para or "most progress was RCPT TO" in para:
             stage = "RCPT TO"
         hits.append(
             TextHit(

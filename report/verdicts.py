@@ -173,6 +173,7 @@ def shown_message(
 
 
 def bar_line(analysis: Analysis, verification: Verification | None) -> str:
-    """The console's verdict bar as one line of text (not yet inert), for any output."""
-    shown, v, bounce = shown_message(analysis, verification)
-    return verdict_line(verdict_pieces(shown, v, diagnose(shown, v), bounce))
+    """The verdict bar as one line of text (not yet inert) for the reports: the verdicts of the
+    message itself. A bounce's line holds the bounce's own (its returned copy's verdicts were
+    stamped on the original, and the report shows them in the returned copy's section)."""
+    return verdict_line(verdict_pieces(analysis, verification, diagnose(analysis, verification)))

@@ -127,7 +127,16 @@ def facts(a: Analysis) -> list[tuple[str, str]]:
         ("Trust boundary", boundary_words(a)),
     ]
     final = final_receiver_results(a)
-    if final:
+    stamps = [ar for ar in a.auth_results if ar.header_name.lower() == "authentication-results"]
+    if a.copy_kind == "returned" and stamps:
+        # the returned copy's stamps were written on the original on its way, never on the bounce
+        said = "; ".join(
+            f"by {ar.authserv_id or 'an unnamed server'}: "
+            + (", ".join(f"{r.method}={r.result}" for r in ar.results) or "nothing")
+            for ar in stamps
+        )
+        rows.append(("Stamped on the returned copy", f"{said} (on the original, not the bounce)"))
+    elif final:
         verdicts = ", ".join(f"{r.method}={r.result}" for ar in final for r in ar.results)
         rows.append(("Final receiver stamped", verdicts))
     elif a.auth_results and a.provenance.fields:

@@ -1,0 +1,141 @@
+"""Catalogue rows for failures no remote server decided: a full mailbox, a queue that expired.
+
+Plain rows (ndr_codes wraps them in its ``Entry``): Exchange Online's x.4.3xx codes, written when a
+message waited in the *sending* organisation's own Exchange Online queue until it expired (the
+DNS lookup for the recipient's domain failed, the connection was refused…), and two reasons Exim
+and mailbox hosts write in words. Also which Exchange Online codes block the sender's own tenant.
+"""
+
+from __future__ import annotations
+
+from headerlens.model.ndr import WhoActs
+from headerlens.parsers.rfc3463 import CODE
+
+MS_MFI = (
+    "Microsoft Learn, 'Mail flow intelligence in EOP' "
+    "(learn.microsoft.com/defender-office-365/connectors-mail-flow-intelligence: 450 4.4.312 DNS "
+    "query failed, 4.4.315 connection timed out, 4.4.316 connection refused, 4.4.317 cannot "
+    "connect to remote server, 4.4.318 connection was closed abruptly; Microsoft 365 retries for "
+    "24 hours, then the queued message expires and returns in an NDR)"
+)
+RFC3463 = "RFC 3463"
+EXIM_SPEC = "Exim specification, ch. 33 'Retry configuration' (retry timeout exceeded)"
+
+# (explanation, who acts, fix, source)
+Row = tuple[str, WhoActs, str, str]
+
+_EXPIRED = (
+    "The message never reached the recipient's server: it waited in the sending side's own "
+    "Exchange Online queue and expired there after 24 hours of retries, because "
+)
+_DNS: Row = (
+    _EXPIRED + "the DNS query for the recipient's domain failed (no MX or address record answered: "
+    "InfoNoRecords, a lapsed domain, broken name servers).",
+    WhoActs.SENDER,
+    "Check the recipient's domain for typos and that the domain still exists; if it is right, its "
+    "owner must fix the domain's DNS (its name servers and MX records). Nothing in the sender's "
+    "authentication set-up is involved.",
+    MS_MFI + " (4.4.312)",
+)
+_TIMEOUT: Row = (
+    _EXPIRED + "every connection to the recipient's mail server timed out.",
+    WhoActs.RECIPIENT_ADMIN,
+    "The recipient's administrator must bring the mail server back or fix its MX records; send "
+    "the message again later.",
+    MS_MFI + " (4.4.315)",
+)
+_REFUSED: Row = (
+    _EXPIRED + "the recipient's mail server refused the TCP connection (nothing listens on port "
+    "25, or a firewall blocks Microsoft 365's addresses).",
+    WhoActs.RECIPIENT_ADMIN,
+    "The recipient's administrator must open port 25 to Microsoft 365 or fix the MX records (a "
+    "server that was shut down after a migration); send the message again later.",
+    MS_MFI + " (4.4.316)",
+)
+_CONNECT: Row = (
+    _EXPIRED + "the recipient's server answered with an immediate error or did not meet the "
+    "connection's requirements (TLS).",
+    WhoActs.RECIPIENT_ADMIN,
+    "The recipient's administrator must fix the server's TLS settings or its service; send the "
+    "message again later.",
+    MS_MFI + " (4.4.317)",
+)
+_CLOSED: Row = (
+    _EXPIRED + "the connection to the recipient's server was closed abruptly each time.",
+    WhoActs.RECIPIENT_ADMIN,
+    "The recipient's administrator must check the firewall's SMTP inspection and the server's "
+    "health; send the message again later.",
+    MS_MFI + " (4.4.318)",
+)
+_GENERIC: Row = (
+    "The message never reached the recipient: it expired in the sending side's own Exchange "
+    "queue after repeated temporary failures; the earlier attempts in the notice say why.",
+    WhoActs.RECIPIENT_ADMIN,
+    "Read the last attempt's reply in the notice; usually the recipient's server is unreachable "
+    "or deferring, which only its administrator can fix. Send the message again later.",
+    MS_MFI,
+)
+
+# Exchange Online (vendor "microsoft"): the 4.4.3xx retry reasons and the 5.4.3xx expiry.
+EXO_QUEUE: dict[str, Row] = {
+    "4.4.312": _DNS,
+    "5.4.312": _DNS,
+    "4.4.315": _TIMEOUT,
+    "5.4.315": _TIMEOUT,
+    "4.4.316": _REFUSED,
+    "5.4.316": _REFUSED,
+    "4.4.317": _CONNECT,
+    "5.4.317": _CONNECT,
+    "4.4.318": _CLOSED,
+    "5.4.318": _CLOSED,
+    "5.4.300": _GENERIC,
+}
+# Catalogue keys of failures where the message expired in the reporter's queue: no server refused.
+EXPIRED_KEYS = frozenset(EXO_QUEUE)
+
+# Rejection texts, (key, pattern, row): tried before the other texts (a full mailbox also says
+# "mailbox unavailable" at some hosts) …
+TEXTS_FIRST: tuple[tuple[str, str, Row], ...] = (
+    (
+        "text:mailbox-full",
+        r"(?:mail ?box (?:is )?(?:full|over (?:its )?quota)|mailbox for user is full|"
+        r"over (?:the )?(?:storage )?quota|user(?:'s)? quota exceeded|Quota exceeded \(mailbox|"
+        r"exceeded (?:the|its|his|her|their) (?:storage|mailbox|disk) (?:quota|allocation|limit)|"
+        r"mailbox size limit exceeded|insufficient (?:system )?storage|MailboxFull\b)",
+        (
+            "The recipient's mailbox is full (over its quota): the recipient's own server could "
+            "not store the message. The address is right and nothing in the sender's set-up is "
+            "involved.",
+            WhoActs.RECIPIENT_ADMIN,
+            "Tell the recipient by another channel: they (or their mail administrator) must free "
+            "space in the mailbox or raise its quota. Then send the message again.",
+            RFC3463 + " §3.3 (X.2.2 mailbox full); " + EXIM_SPEC,
+        ),
+    ),
+)
+# … and after them (Exim's bare "retry timeout exceeded" names no reason of its own).
+TEXTS_LAST: tuple[tuple[str, str, Row], ...] = (
+    (
+        "text:retry-expired",
+        r"retry timeout exceeded|retry time not reached for any host after a long failure period",
+        (
+            "The reporting server kept getting temporary failures for this address and gave up "
+            "when its retry time ran out; the text before 'retry timeout exceeded', if any, says "
+            "what failed.",
+            WhoActs.SENDER,
+            "Send the message again later; if it fails again, reach the recipient another way "
+            "and ask them to have their mail server checked.",
+            EXIM_SPEC,
+        ),
+    ),
+)
+
+
+def sender_tenant_block(status: str | None) -> bool:
+    """Exchange Online codes that mean the sender's own tenant or account may not send
+    (5.7.501-503 banned sender, 5.7.700-750 tenant restrictions): refused before any remote."""
+    code = CODE.match(status or "")
+    if code is None or code.group(1) != "5" or code.group(2) != "7":
+        return False
+    number = int(code.group(3))
+    return 501 <= number <= 503 or 700 <= number <= 750
