@@ -182,8 +182,8 @@ def headline(
         who = outcome.receiver or "the final receiver"
         how = f" ({outcome.folder})" if outcome.folder else ""
         parts.append(f"{who} {_WHERE[outcome.outcome]}{how}")
-    elif outcome.folder and "ndr" not in by:
-        parts.append(f"{outcome.receiver or 'the final receiver'} delivered it to {outcome.folder}")
+    elif outcome.folder and "ndr" not in by:  # a whole predicate: no outcome names it
+        parts.append(f"{outcome.receiver or 'the final receiver'} {outcome.folder}")
     return "; ".join(parts) + "."
 
 

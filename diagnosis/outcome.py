@@ -60,7 +60,9 @@ def _mailbox_delivery(analysis: Analysis) -> OutcomeFact | None:
             where = "a folder of the recipient's own" + (
                 f", chosen by {_BY_RULE}" if by_rule else ""
             )
-            return OutcomeFact(Outcome.UNKNOWN, (quote,), who, f"{where}, not Junk (dest:C)")
+            return OutcomeFact(
+                Outcome.UNKNOWN, (quote,), who, f"delivered it to {where}, not Junk (dest:C)"
+            )
         outcome = {"I": Outcome.INBOX, "J": Outcome.JUNK, "Q": Outcome.QUARANTINE}.get(dest)
         if outcome is None:
             return OutcomeFact(Outcome.UNKNOWN, (quote,), who)
@@ -96,8 +98,26 @@ def _microsoft(analysis: Analysis) -> OutcomeFact | None:
     return None
 
 
+def _ses(analysis: Analysis) -> OutcomeFact | None:
+    """Amazon SES inbound rates a message (X-SES-Virus-Verdict, X-SES-Spam-Verdict) but files it
+    nowhere: what happens next is its receipt rule's action, which the header does not show."""
+    for name, what in (
+        ("x-ses-virus-verdict", "found a virus"),
+        ("x-ses-spam-verdict", "rated it spam"),
+    ):
+        for f in receiver_fields(analysis, name):
+            if f.value.strip().upper() == "FAIL":
+                said = f"{what} ({f.name}: FAIL); SES files nothing itself: its receipt rule acts on that verdict"
+                return OutcomeFact(
+                    Outcome.UNKNOWN, (f"{f.name}: FAIL",), _receiver_name(analysis), said
+                )
+    return None
+
+
 def _others(analysis: Analysis) -> OutcomeFact | None:
     who = _receiver_name(analysis)
+    if (ses := _ses(analysis)) is not None:
+        return ses
     for f in receiver_fields(analysis, "x-pm-spam-action"):
         outcome = _PM_ACTION.get(f.value.strip().lower())
         if outcome is not None:

@@ -74,8 +74,10 @@ def _outcome(analysis: Analysis, d: Diagnosis) -> list[Piece]:
     hop = boundary_hop(analysis)
     if outcome is Outcome.JUNK and hop is not None and hop.vendor in _MICROSOFT:
         words = "Junk Email folder"
-    if d.outcome.folder and outcome is Outcome.UNKNOWN:
+    if d.outcome.folder and outcome is Outcome.UNKNOWN and "dest:C" in d.outcome.folder:
         words = "the recipient's own folder (not Junk)"
+    elif d.outcome.folder and outcome is Outcome.UNKNOWN:
+        words = "no folder (rated only)"
     elif d.outcome.folder:
         words += " (by the recipient's own rule)"
     return [Piece(f"{_receiver(analysis)}: ", Kind.NAME), Piece(words, Kind.WHERE, outcome)]

@@ -78,6 +78,17 @@ def test_ses_inbound_without_scanning_still_credits_its_stamps() -> None:
     assert _stamped(a) == ["spf=pass", "dkim=none", "dmarc=pass"]
 
 
+def test_ses_spam_verdict_is_a_rating_not_a_folder() -> None:
+    from headerlens.diagnosis import diagnose
+    from headerlens.diagnosis.facts import Outcome
+
+    d = diagnose(analyze(_msg(_SES_LINE, *_ses_block(spam="FAIL"), *_SENDER_HEADER)))
+    assert d.outcome.outcome is Outcome.UNKNOWN
+    assert d.outcome.evidence == ("X-SES-Spam-Verdict: FAIL",)
+    assert "rated it spam (X-SES-Spam-Verdict: FAIL)" in d.headline
+    assert "filed it in Junk" not in d.headline and "Inbox" not in d.headline
+
+
 def test_redteam_ses_stamp_planted_when_the_receiver_is_not_ses() -> None:
     # the real receiver is a Postfix MX; the sender's header starts with SES's whole block
     a = analyze(
