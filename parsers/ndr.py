@@ -43,6 +43,7 @@ def _format(fields: tuple[HeaderField, ...], text: str, report: bool) -> NdrForm
         "x-ms-exchange-message-is-ndr" in names
         or ndr_text._EXCH_DIAG.search(text)
         or "did not reach some or all of the intended recipients" in text
+        or "did not reach the following recipient(s)" in text  # Exchange 5.5 IMS
     ):
         return NdrFormat.EXCHANGE
     checks = (

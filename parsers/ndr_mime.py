@@ -101,7 +101,9 @@ def dsn_fields(
                     status=_dsn_value(block, "Status"),
                     diagnostic=ndr_text.clean_reply(_dsn_value(block, "Diagnostic-Code") or ""),
                     reporting_mta=reporting,
-                    remote_mta=(_dsn_value(block, "Remote-MTA") or "").rstrip(".") or None,
+                    # Courier writes "Remote-MTA: dns; mx.example.org [192.0.2.1]"
+                    remote_mta=(_dsn_value(block, "Remote-MTA") or "").split(" [")[0].rstrip(".")
+                    or None,
                 )
             )
     return reporting, out, dates

@@ -257,7 +257,11 @@ _REMOTE_AT = r"Remote Server (?:at ([\w.-]+)(?: \(([0-9a-fA-F.:]+)\))? )?returne
 # Exchange 5.5/2000/2003: "The following recipient(s) could not be reached:" then per recipient
 # "  addr on DATE" and indented lines: a reason, and "<mx.host #5.1.1 smtp;550 reply>" when a
 # remote server answered (or "MSEXCH:IMC:…" when Exchange itself gave up).
-_LEGACY_START = re.compile(r"following recipient\(s\) (?:could not|cannot) be reached:\s*\n", re.I)
+_LEGACY_START = re.compile(
+    r"(?:following recipient\(s\) (?:could not|cannot) be reached|"
+    r"did not reach the following recipient\(s\)):\s*\n",  # Exchange 5.5 IMS
+    re.I,
+)
 _LEGACY_REMOTE = re.compile(
     r"<([\w.-]+)\s+#(\d\.\d{1,3}\.\d{1,3})(?:\s+(?:smtp|X-\w+);(.*?))?>", re.S
 )
@@ -269,7 +273,7 @@ def _exchange_legacy(text: str) -> list[TextHit]:
         return []
     hits = []
     for m in re.finditer(
-        r"^[ \t]+(" + _ADDR + r")(?: on [^\n]*)?\n((?:[ \t]{6,}\S[^\n]*\n?)*)",
+        r"^[ \t]*(" + _ADDR + r")(?: on [^\n]*)?\n((?:[ \t]{4,}\S[^\n]*\n?)*)",
         text[start.end() : start.end() + 16384],
         re.M,
     ):

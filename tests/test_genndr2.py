@@ -476,3 +476,52 @@ def test_ordinary_message_from_loopback_keeps_its_warning() -> None:
     plain = plain.split(b"\n\n", 1)[0] + b"\n\nSee you at noon.\n"
     assert analyze(plain, source_name="t.eml").ndr is None
     assert any("127.0.0.1" in t for t in _private_ip_titles(plain))
+
+
+def test_exchange_55_ims_notice_is_read() -> None:
+    raw = b"""Return-Path: <>
+From: System Administrator <postmaster@hostco.example>
+To: clerk@fabrikam.example
+Subject: Undeliverable: Minutes
+Date: Tue, 3 Mar 2026 10:00:00 -0500
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="NP"
+
+--NP
+Content-Type: text/plain
+
+Your message
+
+  To:      lee@hostco.example
+  Subject: Minutes
+
+did not reach the following recipient(s):
+
+lee@hostco.example on Tue, 3 Mar 2026 10:00:00 -0500
+    The recipient name is not recognized
+    MSEXCH:IMS:HOSTCO:SITE:MAIL1 0 (000C05A6)
+Unknown Recipient
+
+--NP--
+"""
+    a = analyze(raw, source_name="t.eml")
+    assert a.ndr is not None
+    r = a.ndr.failed[0]
+    assert r.address == "lee@hostco.example"
+    assert r.meaning is not None and r.meaning.key == "text:user-unknown"
+
+
+def test_courier_remote_mta_with_its_address_names_the_host() -> None:
+    raw = _dsn(
+        "Your message to the following recipients cannot be delivered:\n",
+        "5.0.0",
+        """Final-Recipient: rfc822; lee@northwind.example
+Action: failed
+Status: 5.0.0
+Remote-MTA: dns; mx.northwind.example [203.0.113.40]
+Diagnostic-Code: smtp; 550 5.1.1 <lee@northwind.example>... User Unknown
+""",
+        _ORIGINAL,
+    )
+    r = analyze(raw, source_name="t.eml").ndr.failed[0]  # type: ignore[union-attr]
+    assert r.remote_mta == "mx.northwind.example"
