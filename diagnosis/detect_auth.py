@@ -28,6 +28,7 @@ from headerlens.diagnosis.inputs import (
     stamp,
     stamps,
 )
+from headerlens.diagnosis.list_delivery import body_changed_only
 from headerlens.diagnosis.ndr import Report
 from headerlens.diagnosis.replyto import FREEMAIL, reply_to_elsewhere
 from headerlens.diagnosis.spoof_signs import (
@@ -99,7 +100,10 @@ def spoof(
         env = envelope(analysis)
         # "nothing authenticated" is a fact only where something was checked: the receiver
         # stamped a verdict, or the re-verification ran; with neither, it is unknown
-        looked = bool(checked) or d is not None or reverified(verification)
+        # A DKIM body hash broken offline is what the list or forwarder the message names does
+        # (a footer, a subject tag): it checked nothing of the author's
+        edited = unconfirmed is not None and body_changed_only(verification)
+        looked = bool(checked) or d is not None or (reverified(verification) and not edited)
         if not anything and looked and env and not same_org(env, dom):
             ev.append(f"nothing authenticated {dom}; the envelope sender {env} is another domain")
         elif not anything and (null := null_sender_elsewhere(analysis, dom)):
@@ -160,13 +164,26 @@ def _own_servers(analysis: Analysis, dom: str) -> bool:
     return same_org(confirmed_rdns(hop), dom) or own_workspace(analysis, dom)
 
 
+def receiver_recipients(analysis: Analysis) -> str:
+    """The mailboxes the final receiver says it delivered to (lower case, space-separated): its
+    Delivered-To / X-Original-To and the ``for <…>`` of its own Received lines. To and Cc are
+    the sender's text (a list's post is addressed to the list, not to the subscriber)."""
+    b = entry(analysis)
+    mine = [
+        h.received.for_addr or ""
+        for h in analysis.chain.hops
+        if b is not None and h.number >= b.hop_number
+    ]
+    heads = [f.value for f in receiver_fields(analysis, "delivered-to", "x-original-to")]
+    return " ".join(heads + mine).lower()
+
+
 def _self_spoof(analysis: Analysis) -> bool:
+    """From is the recipient's own address, as the receiver recorded the recipient."""
     addr = (analysis.from_addr.address or "").lower() if analysis.from_addr else ""
     if not addr:
         return False
-    rcpts = " ".join(
-        f.value.lower() for f in fields(analysis, "to", "delivered-to", "x-original-to")
-    )
+    rcpts = receiver_recipients(analysis)
     spf = stamp(analysis, "spf")
     tests = " ".join(f.value.upper() for f in fields(analysis, "x-spam-status"))
     passed = (spf is not None and spf.value == "pass") or "SPF_PASS" in tests

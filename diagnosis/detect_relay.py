@@ -23,6 +23,7 @@ from headerlens.diagnosis.inputs import (
     stamps,
     submission_hops,
 )
+from headerlens.diagnosis.list_delivery import body_changed_only, handed_over, why_undecided
 from headerlens.diagnosis.ndr import Report
 from headerlens.model import Analysis
 from headerlens.model.verification import Verification
@@ -241,7 +242,7 @@ def unchecked_relay(
     re-verification that decided DMARC, and no other sign of a spoof. It stays what those fields
     claim, with facts saying that nothing checked it: neither a spoof nor a genuine copy."""
     if verification is not None:
-        why, rerun = "the re-verification did not decide DMARC", "re-run the check when DNS answers"
+        why, rerun = why_undecided(verification)
     elif any(stamps(analysis, m) for m in ("spf", "dkim", "dmarc", "arc", "compauth")):
         why, rerun = "no DMARC verdict from the receiver, not re-verified", "re-run with DNS"
     else:
@@ -255,9 +256,14 @@ def unchecked_relay(
     ]
     if dom := from_domain(analysis):
         facts.append(("domain", dom))
-    ev = f"nothing decided DMARC for {dom or 'the From domain'}: {why}"
+    ev = [f"nothing decided DMARC for {dom or 'the From domain'}: {why}"]
+    if body_changed_only(verification):
+        ev.append(
+            "a DKIM body hash no longer matches: the body changed after signing, as a list "
+            "footer or a forwarder's note does, and as a forger's edit would"
+        )
     return Situation(
-        relay.label, relay.hop_number, (*relay.evidence, ev), relay.facts + tuple(facts)
+        relay.label, relay.hop_number, (*relay.evidence, *ev), relay.facts + tuple(facts)
     )
 
 
@@ -291,6 +297,8 @@ def relay_tied(analysis: Analysis, relay: Situation | None) -> bool:
         return False
     if entry(analysis) is None:  # no hop from outside: the organisation re-sent its own mail
         return True
+    if relay.label == "mailing-list" and list_server(analysis, relay) is not None:
+        return True
     rdns = confirmed_rdns(boundary_hop(analysis))
     if rdns is None:
         return False
@@ -304,3 +312,11 @@ def relay_tied(analysis: Analysis, relay: Situation | None) -> bool:
         for f in fields(analysis, "resent-from", "resent-sender"):
             named += re.findall(r"@([\w.-]+)", f.value)
     return any(n and same_org(rdns, n) for n in named)
+
+
+def list_server(analysis: Analysis, lst: Situation) -> tuple[str, str] | None:
+    """(the list's server, its bounce address) when the final receiver's own Received line and
+    envelope sender show that the list ``lst`` names handed the message over
+    (list_delivery.handed_over); None when only the message's own fields name the list."""
+    name, host = list_identifier(lst.fact("list"))
+    return handed_over(analysis, name, host) if name and host else None

@@ -11,6 +11,7 @@ from headerlens.diagnosis import (
     detect_signals,
     headline,
     impersonation,
+    list_delivery,
     unauthenticated,
 )
 from headerlens.diagnosis.auth_state import reverified
@@ -97,6 +98,18 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     ):
         marked = detect_relay.unchecked_relay(analysis, verification, unconfirmed)
         lst, fwd = (marked, fwd) if unconfirmed is lst else (lst, marked)
+    # The receiver's own line and envelope show the list's server handed it over, and nothing
+    # decided the author's DMARC: a list delivery whose authentication is unknown, not a spoof.
+    if (
+        lst is not None
+        and spoof is None
+        and report is None
+        and not decided
+        and auth_state.aligned_pass(analysis) is None
+        and list_delivery.receiver_filter_dmarc(analysis) is None
+        and (server := detect_relay.list_server(analysis, lst)) is not None
+    ):
+        lst = list_delivery.delivered(analysis, verification, lst, server)
     found += [
         spoof,
         comp,

@@ -38,6 +38,16 @@ def _unchecked_cause(s: Situation) -> str:
     return f"{cause}, by its own headers; nothing checked its authenticity ({s.fact('unchecked')}): {s.fact('rerun') or 're-run with DNS'} to tell {genuine} from a spoof"
 
 
+def _delivered_cause(s: Situation, group: bool) -> str:
+    """A list delivery the receiver recorded, with the author's DMARC undecided."""
+    name = s.fact("list") or ""
+    bracketed = name[name.find("<") + 1 : name.find(">")] if "<" in name and ">" in name else name
+    what = f"the list {bracketed}" if bracketed else "a list"
+    what += " (a Google Group)" if group else ""
+    dom = domain_of(s)
+    return f"A message from {what}, handed over by the list's own server {s.fact('delivered')}; DMARC for {dom} is unknown ({s.fact('undecided')}: {s.fact('rerun') or 're-run with DNS'}), and a failure caused by the list's re-send would be the list's to fix, not {dom}'s"
+
+
 def _auth_cause(stamped: tuple[str, ...], junk: bool) -> str:
     """The headline's cause when no situation explains the message: what the final receiver's
     own verdicts say, its composite verdict before any single failed token."""
@@ -130,6 +140,8 @@ def headline(
         )
         if c.fact("passed"):
             cause += " (authentication passed because it really came from there)"
+    elif "mailing-list" in by and by["mailing-list"].fact("delivered") and "control" not in by:
+        cause = _delivered_cause(by["mailing-list"], "google-groups" in by)
     elif unchecked := next((s for s in by.values() if s.fact("unchecked")), None):
         cause = _unchecked_cause(unchecked)
     elif "forward-srs" in by or "forward-nosrs" in by:

@@ -51,6 +51,12 @@ def _unchecked_title(s: Situation) -> str:
     return f"{kind}{relay} by its own headers: nothing checked its authenticity ({s.fact('unchecked')}), so whether {by} re-sent a genuine message from {domain_of(s)} or a sender wrote those headers is open; they explain no failure."
 
 
+def _delivered_title(s: Situation) -> str:
+    """A list delivery the receiver recorded, with the author's DMARC undecided."""
+    dom = domain_of(s)
+    return f"Mailing-list message ({s.fact('list') or 'list headers present'}): the list's own server {s.fact('delivered')} handed it to the final receiver (the receiver's Received line and the list's bounce address {s.fact('envelope')} as envelope sender show it). DMARC for {dom} is unknown ({s.fact('undecided')}); a list's re-send (footer, subject tag, its own envelope) often breaks the author's SPF and DKIM, which is the list's to fix, not {dom}'s."
+
+
 def remote_part(s: Situation) -> str:
     return f" at {s.fact('remote')}" if s.fact("remote") else ""
 
@@ -124,6 +130,8 @@ def title(s: Situation) -> str:
             else "without rewriting the envelope sender (SRS)"
         )
         return f"Forwarded message: {s.fact('forwarder') or 'a forwarder'} re-sent it {kept}, so SPF cannot pass at the next receiver."
+    if label == "mailing-list" and s.fact("delivered"):
+        return _delivered_title(s)
     if label == "mailing-list":
         arc = (
             f" The final receiver accepted it on the list's ARC seal ({_arc_how(s)}) although DMARC failed."
@@ -214,6 +222,8 @@ def fix(s: Situation) -> str:
         return f"If {s.fact('forwarder')} forwards this address, the fix is there (SRS, ARC sealing, or forwarding without changing the message), not in the author's SPF record; if it does not, treat the message as unauthenticated."
     if label in ("forward-srs", "forward-nosrs"):
         return "Fix at the forwarder, not at the author's domain: rewrite the envelope (SRS), seal ARC, or keep the author's DKIM signature intact; the final receiver can trust the forwarder's ARC."
+    if label == "mailing-list" and s.fact("delivered"):
+        return f"Nothing to fix at {domain_of(s)}: {s.fact('rerun') or 're-run with DNS'} to see SPF, DKIM and DMARC. If the list's copy fails DMARC, the fix belongs to the list (From rewriting, re-signing, ARC sealing) or to receivers trusting its ARC."
     if label == "mailing-list" and s.fact("inbound"):
         return "The list host's own inbound check stamped these verdicts, before the list re-sent anything: a failure there is about how the author's side sent the post, so any fix is on that side, not at the list."
     if label == "google-groups" and s.fact("claimed"):
