@@ -57,6 +57,9 @@ def _refuser(first: FailedRecipient | None) -> str | None:
         return "the sender's own server"
     if named is None and first.rejecter is Rejecter.RECIPIENT_MAILBOX and reporter:
         return reporter  # it delivered the message itself (a local mailbox, file or pipe)
+    if named is None and first.rejecter is Rejecter.RECIPIENT_SERVER and "@" in first.address:
+        # qmail, Yahoo, SES relay the remote's reply without naming the host
+        return f"{first.address.rpartition('@')[2]}'s mail server"
     return named
 
 

@@ -93,6 +93,7 @@ def _hits(fmt: NdrFormat, text: str) -> tuple[list[TextHit], str | None]:
     # layouts without a format of their own (or whose first line reads like another's: Zoho
     # writes Exim's "created automatically by mail delivery software")
     for other in (
+        ndr_text_local.sendmail_transcript,
         ndr_text_other.dma,
         ndr_text_other.opensmtpd,
         ndr_text_other.notes,

@@ -96,3 +96,19 @@ def plain(text: str, sender: set[str]) -> list[TextHit]:
     if not rcpts:
         return []
     return [TextHit(a, clean_reply(reason.group(1))) for a in rcpts[:20]]
+
+
+# Sendmail 5 and other old Sendmail notices: only a transcript, one line per failed recipient,
+# "554 <rcpt>... 550 Host unknown (Authoritative answer from name server)".
+_TRANSCRIPT = re.compile(r"-+ Transcript of session follows -+\s*\n(.*?)(?=\n\s*-{3,}|\Z)", re.S)
+_TRANSCRIPT_LINE = re.compile(r"^\s*([45]\d\d)[ -]<?(" + _ADDR + r")>?\.\.\.\s*(.+)$", re.M)
+
+
+def sendmail_transcript(text: str) -> list[TextHit]:
+    """One hit per "5xx <rcpt>... reason" line of a Sendmail session transcript."""
+    m = _TRANSCRIPT.search(text)
+    if m is None:
+        return []
+    return [
+        TextHit(h.group(2), clean_reply(h.group(3))) for h in _TRANSCRIPT_LINE.finditer(m.group(1))
+    ]

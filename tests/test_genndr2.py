@@ -525,3 +525,49 @@ Diagnostic-Code: smtp; 550 5.1.1 <lee@northwind.example>... User Unknown
     )
     r = analyze(raw, source_name="t.eml").ndr.failed[0]  # type: ignore[union-attr]
     assert r.remote_mta == "mx.northwind.example"
+
+
+def test_old_sendmail_transcript_names_each_failed_recipient() -> None:
+    raw = b"""Return-Path: <MAILER-DAEMON@hostco.example>
+From: Mail Delivery Subsystem <MAILER-DAEMON@hostco.example>
+To: clerk@fabrikam.example
+Subject: Returned mail: Host Name Lookup Failure
+Date: Tue, 3 Mar 2026 10:00:00 +0000
+
+   ----- Transcript of session follows -----
+550 northwind.example (smtp)... 550 Host unknown
+554 <lee@northwind.example>... 550 Host unknown (Authoritative answer from name server)
+554 <kim@tailspin.example>... 550 Host unknown (Authoritative answer from name server)
+
+   ----- Unsent message follows -----
+From: clerk@fabrikam.example
+To: lee@northwind.example
+Subject: Minutes
+"""
+    a = analyze(raw, source_name="t.eml")
+    assert a.ndr is not None
+    assert [r.address for r in a.ndr.failed] == ["lee@northwind.example", "kim@tailspin.example"]
+    assert a.ndr.failed[0].meaning is not None
+    assert a.ndr.failed[0].meaning.key == "text:domain-unreachable"
+
+
+def test_relayed_reply_without_a_host_names_the_recipients_domain() -> None:
+    raw = b"""Return-Path: <>
+From: MAILER-DAEMON@mail.hostco.example
+To: clerk@fabrikam.example
+Subject: Failure Notice
+Date: Tue, 3 Mar 2026 10:00:00 +0000
+
+Sorry, we were unable to deliver your message to the following address.
+
+<lee@northwind.example>:
+Remote host said: 550 5.2.2 <lee@northwind.example>... Mailbox Full [RCPT_TO]
+
+--- Below this line is a copy of the message.
+
+From: clerk@fabrikam.example
+To: lee@northwind.example
+Subject: Minutes
+"""
+    d = diagnose(analyze(raw, source_name="t.eml"))
+    assert d.headline.startswith("A bounce: northwind.example's mail server refused")
