@@ -11,6 +11,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from headerlens.model import Analysis, Defect, Hop
+from headerlens.parsers.rspamd_auth import rspamd_auth
 from headerlens.stamped import final_receiver_results
 
 if TYPE_CHECKING:  # the verdict types load with the checks, after the console's first frame
@@ -139,6 +140,8 @@ def facts(a: Analysis) -> list[tuple[str, str]]:
     elif final:
         verdicts = ", ".join(f"{r.method}={r.result}" for ar in final for r in ar.results)
         rows.append(("Final receiver stamped", verdicts))
+    elif (found := _rspamd_said(a)) is not None:
+        rows.append(("Final receiver stamped", found))
     elif a.auth_results and a.provenance.fields:
         rows.append(
             (
@@ -147,3 +150,15 @@ def facts(a: Analysis) -> list[tuple[str, str]]:
             )
         )
     return [(label, text) for label, text in rows if text is not None]
+
+
+def _rspamd_said(a: Analysis) -> str | None:
+    """The final receiver's verdicts as its own Rspamd symbols give them, when it wrote no
+    Authentication-Results but its X-Spamd-Result is attributed to it."""
+    for f in a.headers:
+        if f.lname == "x-spamd-result" and a.provenance.is_receivers(f.index):
+            found = rspamd_auth(f.value)
+            if found:
+                said = ", ".join(f"{m}={r} ({sym})" for m, r, sym in found)
+                return f"no Authentication-Results; its Rspamd (X-Spamd-Result) found {said}"
+    return None

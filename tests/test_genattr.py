@@ -377,3 +377,47 @@ def test_helo_check_fix_is_about_the_host_name_not_the_from_domain() -> None:
     assert "says nothing about shop.example" in f.fix
     assert "Add the sending service" not in f.fix
     assert "invalid label" not in f.title + f.fix
+
+
+def _archive(queue: str) -> bytes:
+    """A list copy at a Postfix archive that writes no Authentication-Results; its Rspamd
+    appends its fields at the bottom under the queue id ``queue``."""
+    return _msg(
+        "Return-Path: <list+bounces-1@lists.example>",
+        "Received: from lists.example (lists.example [198.51.100.30]) by mail.archive.example"
+        " (Postfix) with ESMTPS id 4AC0A5FDC9A for <me@archive.example>;"
+        " Fri, 29 May 2026 08:12:13 +0200 (CEST)",
+        "Received: from author.example (author.example [203.0.113.80]) by lists.example"
+        " (Postfix) with ESMTPS id 4988E1DF72C; Fri, 29 May 2026 06:12:06 +0000 (UTC)",
+        "Authentication-Results: lists.example; dmarc=pass header.from=author.example",
+        "From: Ann <ann@author.example>",
+        "To: list@lists.example",
+        "Subject: [list] patch",
+        "Date: Fri, 29 May 2026 14:11:47 +0800",
+        "List-Id: <list.lists.example>",
+        "X-Spamd-Result: default: False [-0.66 / 15.00]; ARC_REJECT(1.00)[cv is fail on i=2];"
+        " DMARC_POLICY_REJECT(2.00)[author.example,reject]; R_SPF_ALLOW(-0.20)[+ip4:198.51.100.30:c];"
+        " R_DKIM_REJECT(0.00)[author.example:s=h01]",
+        f"X-Rspamd-Queue-Id: {queue}",
+        "X-Rspamd-Action: no action",
+        "X-Rspamd-Server: archive",
+    )
+
+
+def test_receivers_rspamd_symbols_are_its_verdicts_when_it_wrote_no_ar() -> None:
+    from headerlens.report.markdown import render_markdown
+
+    md = render_markdown(analyze(_archive("4AC0A5FDC9A")))
+    assert (
+        "**Final receiver stamped:** no Authentication-Results; its Rspamd (X-Spamd-Result)"
+        " found spf=pass (R\\_SPF\\_ALLOW), dkim=fail (R\\_DKIM\\_REJECT), dmarc=fail"
+        " (DMARC\\_POLICY\\_REJECT), arc=fail (ARC\\_REJECT)"
+    ) in md
+
+
+def test_redteam_rspamd_symbols_not_tied_to_the_receiver_are_not_its_verdicts() -> None:
+    from headerlens.report.markdown import render_markdown
+
+    md = render_markdown(analyze(_archive("7777777777")))
+    assert "its Rspamd" not in md
+    assert "**Final receiver stamped:** nothing" in md
