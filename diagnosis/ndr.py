@@ -123,6 +123,8 @@ def _unreached(first: FailedRecipient | None) -> str | None:
             f"it expired in {first.reporting_mta or 'the reporting server'}'s queue (the sender's "
             f"own mail service) without reaching the recipient's server: {why}"
         )
+    if first.meaning is not None and first.meaning.key == "text:no-connection":
+        return "no connection to the recipient's server could be made before the queue time ran out"
     if "could not be reached" in first.rejecter_why:
         return f"{first.remote_mta or first.remote_ip} could not be reached"
     return None

@@ -29,10 +29,20 @@ from headerlens.model.ndr import (
 )
 from headerlens.parsers import ndr_text, ndr_text_local, ndr_text_other
 from headerlens.parsers.ndr_codes import lookup, text_entry
-from headerlens.parsers.ndr_codes_queue import EXPIRED_KEYS, sender_tenant_block
+from headerlens.parsers.ndr_codes_queue import (
+    EXPIRED_KEYS,
+    RECIPIENT_SIDE_KEYS,
+    sender_tenant_block,
+)
 from headerlens.parsers.ndr_gate import bounce_sender, looks_like_ndr
 from headerlens.parsers.ndr_mime import dsn_fields, raw_original, text_of
-from headerlens.parsers.ndr_rejecter import author_domain, refusing_server, self_named, sender_host
+from headerlens.parsers.ndr_rejecter import (
+    author_domain,
+    org_guess,
+    refusing_server,
+    self_named,
+    sender_host,
+)
 from headerlens.parsers.ndr_text import TextHit
 
 
@@ -348,6 +358,7 @@ def _stored_locally(r: FailedRecipient, fmt: NdrFormat, meaning_key: str, relaye
         return True
     return (
         meaning_key == "text:mailbox-full"
+        and r.smtp_code is None  # a reply code is a server's answer, relayed
         and not (r.remote_mta or r.remote_ip or r.remote_domain or relayed)
         and fmt not in _RELAYS_REMOTE_REPLY
         and fmt is not NdrFormat.EXCHANGE
@@ -394,6 +405,17 @@ def _explain(
         or "the other server returned" in context
         or bool(reporter and _SENDS_ONLY.search(reporter))
     )
+    if (
+        not remote_reply
+        and r.smtp_code is not None
+        and meaning.key in RECIPIENT_SIDE_KEYS
+        and "@" in r.address
+        and reporter
+        and org_guess(reporter) != org_guess(r.address.rpartition("@")[2])
+    ):
+        # "550 5.1.1 <x>... User Unknown" about a mailbox in another domain than the reporter's:
+        # the recipient's server answered, the reporter (the sender's relay) passes it on
+        remote_reply = True
     forced = hit[1].rejecter if hit else None
     if hit is not None and hit[0] == "text:domain-unreachable" and not r.remote_mta:
         domain = r.address.rpartition("@")[2]
@@ -410,6 +432,14 @@ def _explain(
             (
                 "nobody refused it: it never reached the recipient's server and expired in the "
                 f"queue of {reporter or 'the reporting server'} (the sender's own mail service)"
+            ),
+        )
+    elif meaning.key == "text:no-connection" and not (r.remote_mta or r.remote_ip):
+        rejecter, why = (
+            Rejecter.SENDER_OWN,
+            (
+                f"nobody refused it: {reporter or 'the sending server'} never got a connection to "
+                "the recipient's server and gave up"
             ),
         )
     elif _stored_locally(r, fmt, meaning.key, remote_reply):

@@ -92,6 +92,9 @@ EXO_QUEUE: dict[str, Row] = {
 }
 # Catalogue keys of failures where the message expired in the reporter's queue: no server refused.
 EXPIRED_KEYS = frozenset(EXO_QUEUE)
+# Keys that say what happened to the recipient's mailbox: a reply carrying them came from the
+# recipient's side, whoever relays it.
+RECIPIENT_SIDE_KEYS = frozenset({"text:user-unknown", "text:mailbox-full"})
 
 # Rejection texts, (key, pattern, row): tried before the other texts (a full mailbox also says
 # "mailbox unavailable" at some hosts) …
@@ -115,6 +118,20 @@ TEXTS_FIRST: tuple[tuple[str, str, Row], ...] = (
 )
 # … and after them (Exim's bare "retry timeout exceeded" names no reason of its own).
 TEXTS_LAST: tuple[tuple[str, str, Row], ...] = (
+    (
+        "text:no-connection",
+        r"(?:wasn't|was not) able to establish an SMTP connection|"
+        r"has been in the queue too long",
+        (
+            "The reporting server never got an SMTP connection to the recipient's server and "
+            "gave up when the message had been queued too long: no server refused it.",
+            WhoActs.RECIPIENT_ADMIN,
+            "The recipient's administrator must make the domain's MX servers reachable on port "
+            "25; check the recipient's domain for typos and send the message again later.",
+            "qmail-send's bounce texts (qmail-remote: 'Sorry, I wasn't able to establish an "
+            "SMTP connection'; qmail-send: 'this message has been in the queue too long')",
+        ),
+    ),
     (
         "text:retry-expired",
         r"retry timeout exceeded|retry time not reached for any host after a long failure period",

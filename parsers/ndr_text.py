@@ -129,7 +129,17 @@ def sendmail(text: str) -> list[TextHit]:
     remote = None
     reply = ""
     stage = None
-    talk = re.search(r"\.\.\. while talking to ([^\s:]+?)\.?:\s*\n(.*?)(?=\n\s*\n|\Z)", text, re.S)
+    # one "... while talking to HOST:" block per attempt: the last one with a permanent reply
+    # decided (an earlier MX may only have said "450 busy")
+    talks = list(
+        re.finditer(
+            r"\.\.\. while talking to ([^\s:]+?)\.?:\s*\n(.*?)(?=\n\s*\n|\n\.\.\. while|\Z)",
+            text,
+            re.S,
+        )
+    )
+    final = [t for t in talks if re.search(r"^<<<\s*5\d\d", t.group(2), re.M)]
+    talk = (final or talks or [None])[-1]
     if talk:
         remote = talk.group(1)
         block: list[str] = []

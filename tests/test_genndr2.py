@@ -571,3 +571,74 @@ Subject: Minutes
 """
     d = diagnose(analyze(raw, source_name="t.eml"))
     assert d.headline.startswith("A bounce: northwind.example's mail server refused")
+
+
+def test_relaying_outbound_service_passes_on_the_recipient_servers_replies() -> None:
+    # a sender's own outbound relay reports two remote answers without naming the remote host:
+    # a full mailbox or an unknown user elsewhere is never the sender's own server refusing
+    raw = _dsn(
+        "Delivery to the following recipients failed.\n\n       lee@northwind.example\n",
+        "5.1.1",
+        """Final-Recipient: rfc822;lee@northwind.example
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp;550 5.1.1 <lee@northwind.example>... User Unknown
+
+Final-Recipient: rfc822;kim@northwind.example
+Action: failed
+Status: 5.2.2
+Diagnostic-Code: smtp;550 5.2.2 <kim@northwind.example>... Mailbox Full
+""",
+        _ORIGINAL.replace("mx.hostco.example", "smtp-out.fabrikam.example"),
+    ).replace(b"mx.hostco.example", b"smtp-out.fabrikam.example")
+    a = analyze(raw, source_name="t.eml")
+    assert a.ndr is not None
+    assert [r.rejecter for r in a.ndr.failed] == [Rejecter.RECIPIENT_SERVER] * 2
+    assert "sender's own" not in diagnose(a).headline
+
+
+def test_sendmail_transcript_reply_is_the_final_attempts() -> None:
+    raw = _dsn(
+        """   ----- The following addresses had permanent fatal errors -----
+<lee@northwind.example>
+    (reason: 551 not our customer)
+
+   ----- Transcript of session follows -----
+... while talking to mx-0.northwind.example.:
+<<< 450 busy - please try later
+... while talking to mx-1.northwind.example.:
+>>> DATA
+<<< 551 not our customer
+""",
+        "5.1.6",
+        """Final-Recipient: RFC822; lee@northwind.example
+Action: failed
+Status: 5.1.6
+Remote-MTA: DNS; mx-1.northwind.example
+Diagnostic-Code: SMTP; 551 not our customer
+""",
+        _ORIGINAL,
+    )
+    r = analyze(raw, source_name="t.eml").ndr.failed[0]  # type: ignore[union-attr]
+    assert r.smtp_code == 551 and "busy" not in r.diagnostic
+
+
+def test_qmail_that_never_connected_is_not_a_refusal() -> None:
+    raw = b"""Return-Path: <>
+From: MAILER-DAEMON@mail.hostco.example
+To: clerk@fabrikam.example
+Subject: failure notice
+Date: Tue, 3 Mar 2026 10:00:00 +0000
+
+Hi. This is the qmail-send program at mail.hostco.example.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+<lee@northwind.example>:
+Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)
+I'm not going to try again; this message has been in the queue too long.
+
+--- Below this line is a copy of the message.
+"""
+    d = diagnose(analyze(raw, source_name="t.eml"))
+    assert "could not deliver" in d.headline and "refused" not in d.headline
