@@ -314,10 +314,16 @@ _ESPS = (
     ("mtasv.net", "Postmark"),
     ("smtp2go.com", "SMTP2GO"),
     ("elasticemail.com", "Elastic Email"),
+    ("zdsys.com", "Zendesk"),
+    ("zendesk.com", "Zendesk"),
+    ("hubspotemail.net", "HubSpot"),
+    ("rsgsv.net", "Mailchimp"),
+    ("ccsend.com", "Constant Contact"),
+    ("exacttarget.com", "Salesforce Marketing Cloud"),
 )
 
 
-def _esp_name(host: str | None) -> str | None:
+def esp_name(host: str | None) -> str | None:
     h = (host or "").lower().rstrip(".")
     return next((name for sfx, name in _ESPS if h == sfx or h.endswith("." + sfx)), None)
 
@@ -336,8 +342,8 @@ def _esp_account(analysis: Analysis, below: list[Hop], outcome: OutcomeFact) -> 
         return None
     if outcome.outcome not in (Outcome.JUNK, Outcome.QUARANTINE):
         return None
-    esp = _esp_name(bh.received.from_rdns) or _esp_name(bh.received.from_helo)
-    sg = [h for h in below if h.vendor is Vendor.SENDGRID or _esp_name(h.received.by)]
+    esp = esp_name(bh.received.from_rdns) or esp_name(bh.received.from_helo)
+    sg = [h for h in below if h.vendor is Vendor.SENDGRID or esp_name(h.received.by)]
     esp = esp or ("SendGrid" if any(h.vendor is Vendor.SENDGRID for h in sg) else None)
     handed = next(
         (
@@ -347,7 +353,7 @@ def _esp_account(analysis: Analysis, below: list[Hop], outcome: OutcomeFact) -> 
             and normalize_ip(helo.strip("[]")) is None
             and org(helo) == helo
             and not same_org(helo, dom)
-            and _esp_name(helo) is None
+            and esp_name(helo) is None
         ),
         None,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from headerlens.diagnosis import (
     auth_state,
     delays,
+    detect_abuse,
     detect_auth,
     detect_compromise,
     detect_relay,
@@ -53,7 +54,12 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     ]
     lst = detect_relay.mailing_list(analysis)
     fwd = detect_relay.forward(analysis, report)
-    comp = detect_compromise.compromised(analysis, out, lst is not None)
+    shown = impersonation.read(analysis, verification)
+    comp = (
+        detect_compromise.compromised(analysis, out, lst is not None)
+        or detect_abuse.relay_injection(analysis, out, lst is not None)
+        or (detect_abuse.esp_brand(analysis, out, shown) if lst is None else None)
+    )
     # The submission lines below the entry hop are the sender's text: they make a taken-over
     # account of the From domain's own only while nothing decided that its DMARC failed (such
     # an account sends through the domain's own servers, which authenticate it).
@@ -141,7 +147,6 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     )
     if analysis.copy_kind == "returned":
         line = headline.returned_copy_headline(final, line, stamped)
-    shown = impersonation.read(analysis, verification)
     labels = tuple(s.label for s in final)
     if analysis.from_addr and impersonation.list_rewrite(shown, analysis.from_addr.display, labels):
         shown = None

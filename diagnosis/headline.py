@@ -10,7 +10,14 @@ from headerlens.diagnosis.facts import (
     Unauthenticated,
 )
 from headerlens.diagnosis.inputs import not_a_domain
-from headerlens.diagnosis.wording import domain_of, duration, remote_part, server_of, what_of
+from headerlens.diagnosis.wording import (
+    domain_of,
+    duration,
+    remote_part,
+    server_of,
+    taken,
+    what_of,
+)
 
 _FAILED = frozenset({"fail", "softfail", "permerror", "temperror"})
 _WHERE = {
@@ -136,7 +143,7 @@ def headline(
     elif "compromised-account" in by:
         c = by["compromised-account"]
         cause = (
-            f"Signs of a taken-over {what_of(c)} at {c.fact('party') or 'the sending organisation'}"
+            f"Signs of {taken(c)} {what_of(c)} at {c.fact('party') or 'the sending organisation'}"
         )
         if c.fact("passed"):
             cause += " (authentication passed because it really came from there)"
@@ -180,9 +187,7 @@ def headline(
     parts = [cause]
     if "compromised-account" in by and not cause.startswith("Signs of"):
         c = by["compromised-account"]
-        parts.append(
-            f"signs of a taken-over {what_of(c)} at {c.fact('party') or 'the sending side'}"
-        )
+        parts.append(f"signs of {taken(c)} {what_of(c)} at {c.fact('party') or 'the sending side'}")
     if "allowlist-override" in by and not cause.startswith("An allow-list"):
         parts.append("an allow-list entry overrode the filter")
     if "delay" in by:

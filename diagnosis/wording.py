@@ -61,6 +61,12 @@ def remote_part(s: Situation) -> str:
     return f" at {s.fact('remote')}" if s.fact("remote") else ""
 
 
+def taken(s: Situation) -> str:
+    """How the account was misused: a sending service's account used for another brand may
+    be the customer's own doing or a stolen login."""
+    return "an abused or taken-over" if s.fact("abused") else "a taken-over"
+
+
 def what_of(s: Situation) -> str:
     return s.fact("what") or "account"
 
@@ -77,7 +83,7 @@ def _dns_note(s: Situation, party: str) -> str:
 
 def _compromised_title(s: Situation) -> str:
     party = s.fact("party") or "the sending organisation"
-    text = f"Signs of a taken-over {what_of(s)} at {party} (the evidence below; each sign alone proves little, together they point to someone else using it)."
+    text = f"Signs of {taken(s)} {what_of(s)} at {party} (the evidence below; each sign alone proves little, together they point to someone else using it)."
     if passed := s.fact("passed"):
         text += f" Authentication passed ({passed}) because the message really came from {party}'s own account or server: that does not make it genuine."
     return text

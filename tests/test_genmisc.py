@@ -235,3 +235,118 @@ def test_a_server_of_the_domain_named_only_below_the_entry_is_a_claim() -> None:
 def test_an_envelope_of_another_domain_stays_a_spoof() -> None:
     d = diagnose(analyze(_bare("vps-88.hoster.example", mailfrom="vps-88.hoster.example")))
     assert "spoof" in d.labels() and d.unauthenticated is None
+
+
+# --- 2. taken-over or abused accounts that authenticate -----------------------------------
+
+_INJECTED = "Received: from unknown (HELO User) ([203.0.113.24]) by esa01.corp.example with ESMTP; 25 Aug 2023 14:09:35 +0530"
+_OWN_CLIENT = "Received: from laptop-17.corp.example ([10.20.1.17]) by esa01.corp.example with ESMTP; 25 Aug 2023 14:09:35 +0530"
+
+
+def _relayed(dkim: str, below: str, *rest: str, dest: str = "I", scl: int = 1) -> bytes:
+    """The organisation's own gateway (esa01.corp.example, DKIM-signing for corp.example)
+    hands a message to Outlook.com; ``below`` is how the gateway got it."""
+    return _eop(
+        f"spf=none (sender IP is 192.0.2.239) smtp.mailfrom=corp.example; dkim={dkim} (signature was verified) header.d=corp.example;dmarc=bestguesspass action=none header.from=corp.example;compauth=pass reason=109",
+        "mxgw4.corp.example",
+        "192.0.2.239",
+        below,
+        "DKIM-Signature: v=1; a=rsa-sha256; c=simple/simple; d=corp.example; s=gw; h=from:subject:date; bh=AAAA; b=BBBB",
+        'From: "Ms. Reem" <ynegifpt@corp.example>',
+        "Subject: Re: Ms. Reem",
+        "X-Mailer: Microsoft Outlook Express 6.00.2600.0000",
+        "Return-Path: ynegifpt@corp.example",
+        *rest,
+        dest=dest,
+        scl=scl,
+    )
+
+
+def test_an_organisations_gateway_relaying_a_user_helo_with_free_mail_replies() -> None:
+    a = analyze(_relayed("pass", _INJECTED, "Reply-To: reem.private@yandex.com"))
+    d = diagnose(a)
+    comp = d.get("compromised-account")
+    assert comp is not None and comp.fact("party") == "corp.example"
+    assert "control" not in d.labels()
+    assert any("announcing itself as 'User'" in e for e in comp.evidence)
+    assert any("no authentication recorded" in e for e in comp.evidence)
+    assert d.headline.startswith("Signs of a taken-over mail account or server at corp.example")
+    assert "Authentication and the delivery path are in order" not in d.headline
+
+
+def test_the_same_gateway_with_no_other_sign_or_its_own_client_is_not_compromised() -> None:
+    assert diagnose(analyze(_relayed("pass", _INJECTED))).get("compromised-account") is None
+    own = _relayed("pass", _OWN_CLIENT, "Reply-To: reem.private@yandex.com")
+    assert diagnose(analyze(own)).get("compromised-account") is None
+
+
+def test_lines_below_the_entry_alone_never_make_a_server_the_organisations() -> None:
+    # nothing the receiver wrote ties the message to corp.example (no aligned pass, no
+    # confirmed reverse DNS): the gateway line may be the sender's invention
+    d = diagnose(analyze(_relayed("none", _INJECTED, "Reply-To: reem.private@yandex.com")))
+    assert d.get("compromised-account") is None
+
+
+def _via_esp(ar: str, *rest: str, dest: str = "I", scl: int = 1) -> bytes:
+    return _eop(
+        ar,
+        "o1.ptr4121.mail.sendgrid.net",
+        "192.0.2.232",
+        "Received: from app-7.bookfest.example (unknown) by geopod-ismtpd-12 (SG) with HTTP id 5rqLDOI for <victim@example.net>; Fri, 25 Aug 2023 08:54:08.589 +0000 (UTC)",
+        "Subject: Your account is on hold",
+        *rest,
+        dest=dest,
+        scl=scl,
+    )
+
+
+_ESP_ALIGNED = "spf=pass (sender IP is 192.0.2.232) smtp.mailfrom=em.bookfest.example; dkim=pass (signature was verified) header.d=bookfest.example;dmarc=pass action=none header.from=bookfest.example;compauth=pass reason=100"
+
+
+def test_an_esp_account_sending_another_brands_phish_is_not_control() -> None:
+    d = diagnose(
+        analyze(
+            _via_esp(
+                _ESP_ALIGNED,
+                'From: "service@paypal.com" <billing@bookfest.example>',
+                "Return-Path: bounces@em.bookfest.example",
+            )
+        )
+    )
+    comp = d.get("compromised-account")
+    assert comp is not None and "control" not in d.labels()
+    assert comp.fact("party") == "bookfest.example" and comp.fact("service") == "SendGrid"
+    assert "abused or taken-over SendGrid account at bookfest.example" in d.headline
+
+
+def test_an_esp_newsletter_with_a_free_mail_reply_to_in_the_inbox_is_not_compromised() -> None:
+    d = diagnose(
+        analyze(
+            _via_esp(
+                _ESP_ALIGNED,
+                "From: Book Festival <news@bookfest.example>",
+                "Reply-To: bookfest.volunteers@gmail.com",
+                "Return-Path: bounces@em.bookfest.example",
+            )
+        )
+    )
+    assert d.get("compromised-account") is None and "control" in d.labels()
+
+
+def test_phish_through_an_esp_with_only_its_own_identity_names_the_service() -> None:
+    ar = "spf=pass (sender IP is 192.0.2.232) smtp.mailfrom=sendgrid.net; dkim=pass (signature was verified) header.d=sendgrid.net;dmarc=none action=none header.from=shop-notices.example;"
+    d = diagnose(
+        analyze(
+            _via_esp(
+                ar,
+                "From: Shop <notice@shop-notices.example>",
+                "Reply-To: shop.refunds.desk@gmail.com",
+                "Return-Path: bounces@sendgrid.net",
+                dest="J",
+                scl=6,
+            )
+        )
+    )
+    comp = d.get("compromised-account")
+    assert comp is not None and comp.fact("party") == "SendGrid"
+    assert comp.fact("claimed") == "shop-notices.example"

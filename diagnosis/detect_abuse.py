@@ -1,0 +1,133 @@
+"""Two more shapes of a real account or server used by someone else (facts only): an
+organisation's own mail server relaying an unauthenticated injection from a workstation-named
+client, and a sending service's (ESP's) account sending mail that shows another brand.
+
+Both rest on what the final receiver wrote (an aligned pass, or the reverse DNS it confirmed):
+the sending side's own lines only describe how the message got there. Each says "signs of",
+never "is"; diagnose() never lets them outrank a failed DMARC.
+"""
+
+from __future__ import annotations
+
+from headerlens.diagnosis.auth_state import aligned_pass, from_domain
+from headerlens.diagnosis.detect_compromise import esp_name, helo_sign, kit_mailer, reply_sign
+from headerlens.diagnosis.facts import Impersonation, Outcome, OutcomeFact, Situation
+from headerlens.diagnosis.inputs import (
+    boundary_hop,
+    confirmed_rdns,
+    entry,
+    org,
+    same_org,
+    stamps,
+    submission_hops,
+)
+from headerlens.diagnosis.replyto import FREEMAIL
+from headerlens.model import Analysis
+from headerlens.parsers.hops import is_internal_ip
+from headerlens.parsers.received_syntax import normalize_ip
+
+_JUNK = (Outcome.JUNK, Outcome.QUARANTINE)
+
+
+def _public(ip: str | None) -> bool:
+    n = normalize_ip(ip)
+    return n is not None and not is_internal_ip(n)
+
+
+def _tie(analysis: Analysis, dom: str) -> str | None:
+    """What the final receiver wrote that shows the message left through the From domain's own
+    infrastructure: an aligned pass, or the reverse DNS it confirmed for its client."""
+    if passed := aligned_pass(analysis):
+        return f"{passed}: the final receiver authenticated it as {dom}'s own mail"
+    rdns = confirmed_rdns(boundary_hop(analysis))
+    if rdns and same_org(rdns, dom):
+        return f"the final receiver confirmed its client's reverse DNS {rdns}, a host of {dom}"
+    return None
+
+
+def relay_injection(analysis: Analysis, outcome: OutcomeFact, is_list: bool) -> Situation | None:
+    """A server of the From domain's organisation accepted the message, without an
+    authentication its Received line records, from a client at a public address announcing a
+    workstation's default name (User, DESKTOP-…, WIN-…), and the final receiver's own evidence
+    shows it left through that organisation; with replies sent elsewhere, a spam kit's mailer or
+    the receiver's junk verdict, someone else used that organisation's server or an account on
+    it. A workstation name alone talking to an MX is a bot, and only the receiver's tie makes
+    the server the organisation's: a sender can write any line below the entry."""
+    dom = from_domain(analysis)
+    b = entry(analysis)
+    if not dom or b is None or org(dom) in FREEMAIL:
+        return None
+    tie = _tie(analysis, dom)
+    if tie is None:
+        return None
+    subs = submission_hops(analysis)
+    for hop in (h for h in analysis.chain.hops if h.number < b.hop_number and h not in subs):
+        r = hop.received
+        sign = helo_sign(analysis, hop)
+        if sign is None or not sign[1] or not _public(r.from_ip) or not same_org(r.by, dom):
+            continue
+        reply = reply_sign(analysis)
+        signs = [s for s in (reply[0] if reply else None, kit_mailer(analysis)) if s]
+        if outcome.outcome in _JUNK and not is_list:
+            signs.append(f"the final receiver filed it as {outcome.outcome.value}")
+        if not signs:
+            return None
+        ev = (
+            f"hop {hop.number}: {r.by}, a server of {dom}, took it from a client at the public "
+            f"address {r.from_ip} announcing itself as '{r.from_helo}', with no authentication "
+            f"recorded on its line (with {r.with_protocol or 'SMTP'})",
+            tie,
+            *signs,
+        )
+        facts = [("party", org(dom) or dom), ("what", "mail account or server")]
+        if passed := aligned_pass(analysis):
+            facts.append(("passed", passed))
+        return Situation("compromised-account", hop.number, ev, tuple(facts))
+    return None
+
+
+def esp_brand(
+    analysis: Analysis, outcome: OutcomeFact, shown: Impersonation | None
+) -> Situation | None:
+    """A sending service's account (the boundary client is the ESP's outbound server) sent a
+    message whose authentication passed, for the account's own domain or only for the ESP's,
+    but which shows another brand: another domain's address or look-alike as the sender, or
+    replies sent to a free-mail mailbox of a message the receiver junked. The account was
+    probably taken over or abused; it is never a clean "control". An ESP newsletter with a
+    free-mail Reply-To in the Inbox, or junked without another sign, is not enough."""
+    bh = boundary_hop(analysis)
+    if bh is None:
+        return None
+    esp = esp_name(bh.received.from_rdns) or esp_name(bh.received.from_helo)
+    dom = from_domain(analysis)
+    if esp is None or not dom or org(dom) in FREEMAIL:
+        return None
+    passed = [s for s in stamps(analysis, "spf") + stamps(analysis, "dkim") if s.value == "pass"]
+    if not passed:
+        return None
+    signs: list[str] = []
+    if shown is not None and shown.kind in ("display-name", "lookalike"):
+        signs.append(f"the From field shows {shown.imitated} ({shown.evidence})")
+    reply = reply_sign(analysis)
+    if reply is not None and reply[1] and outcome.outcome in _JUNK:
+        signs += [reply[0], f"the final receiver filed it as {outcome.outcome.value}"]
+    if not signs:
+        return None
+    aligned = aligned_pass(analysis)
+    party = (org(dom) or dom) if aligned else esp
+    ev = (
+        f"{aligned or passed[0].quote()}: sent through {esp} ({bh.received.from_rdns or bh.received.from_helo} "
+        f"[{bh.received.from_ip or '?'}]), whose account {'of ' + dom + ' ' if aligned else ''}authenticated it",
+        *signs,
+    )
+    facts = [
+        ("party", party),
+        ("what", f"{esp} account" if aligned else "sending account"),
+        ("service", esp),
+        ("abused", "yes"),
+    ]
+    if aligned:
+        facts.append(("passed", aligned))
+    else:
+        facts.append(("claimed", org(dom) or dom))
+    return Situation("compromised-account", bh.number, ev, tuple(facts))
