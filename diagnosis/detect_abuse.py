@@ -49,9 +49,9 @@ def relay_injection(analysis: Analysis, outcome: OutcomeFact, is_list: bool) -> 
     """A server of the From domain's organisation accepted the message, without an
     authentication its Received line records, from a client at a public address announcing a
     workstation's default name (User, DESKTOP-…, WIN-…), and the final receiver's own evidence
-    shows it left through that organisation; with replies sent elsewhere, a spam kit's mailer or
-    the receiver's junk verdict, someone else used that organisation's server or an account on
-    it. A workstation name alone talking to an MX is a bot, and only the receiver's tie makes
+    shows it left through that organisation; with replies sent elsewhere or a spam kit's mailer
+    (a junk verdict alone is not enough), someone else used that organisation's server or an
+    account on it. A workstation name alone talking to an MX is a bot, and only the receiver's tie makes
     the server the organisation's: a sender can write any line below the entry."""
     dom = from_domain(analysis)
     b = entry(analysis)
@@ -68,10 +68,10 @@ def relay_injection(analysis: Analysis, outcome: OutcomeFact, is_list: bool) -> 
             continue
         reply = reply_sign(analysis)
         signs = [s for s in (reply[0] if reply else None, kit_mailer(analysis)) if s]
+        if not signs:  # a junk verdict alone is what a bot's spam through the server gets too
+            return None
         if outcome.outcome in _JUNK and not is_list:
             signs.append(f"the final receiver filed it as {outcome.outcome.value}")
-        if not signs:
-            return None
         ev = (
             f"hop {hop.number}: {r.by}, a server of {dom}, took it from a client at the public "
             f"address {r.from_ip} announcing itself as '{r.from_helo}', with no authentication "
