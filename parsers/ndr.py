@@ -409,6 +409,7 @@ def _explain(
         not remote_reply
         and r.smtp_code is not None
         and meaning.key in RECIPIENT_SIDE_KEYS
+        and not re.search(r"RESOLVER\.|STOREDRV\.", r.diagnostic)  # Exchange's own lookup
         and "@" in r.address
         and reporter
         and org_guess(reporter) != org_guess(r.address.rpartition("@")[2])

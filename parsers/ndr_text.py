@@ -139,7 +139,8 @@ def sendmail(text: str) -> list[TextHit]:
         )
     )
     final = [t for t in talks if re.search(r"^<<<\s*5\d\d", t.group(2), re.M)]
-    talk = (final or talks or [None])[-1]
+    chosen = final or talks
+    talk = chosen[-1] if chosen else None
     if talk:
         remote = talk.group(1)
         block: list[str] = []
