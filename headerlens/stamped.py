@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from headerlens.model import Analysis, AuthResults, Chain, Defect, MethodResult, Provenance
 from headerlens.model.codes import Code
+from headerlens.parsers.rspamd_auth import rspamd_auth
 
 
 def final_receiver_results(analysis: Analysis) -> tuple[AuthResults, ...]:
@@ -143,3 +144,17 @@ def hop_for_header(chain: Chain, header_index: int) -> int | None:
     (RFC 5321 §4.4, RFC 8601 §5)."""
     below = [h for h in chain.hops if h.header_index > header_index]
     return min(below, key=lambda h: h.header_index).number if below else None
+
+
+def receiver_rspamd(analysis: Analysis) -> tuple[tuple[str, str, str], ...]:
+    """(method, result, symbol) from the final receiver's own Rspamd when it wrote no
+    Authentication-Results: its X-Spamd-Result, attributed to it by parsers/provenance (tied by
+    the queue id of its own Received line), is then the only verdict it wrote."""
+    if final_receiver_results(analysis):
+        return ()
+    for f in analysis.headers:
+        if f.lname == "x-spamd-result" and analysis.provenance.is_receivers(f.index):
+            found = rspamd_auth(f.value)
+            if found:
+                return tuple(found)
+    return ()

@@ -13,7 +13,7 @@ from headerlens.model import Analysis, Vendor
 from headerlens.model.codes import Code
 from headerlens.model.verdicts import Alignment, DkimResult, DmarcResult
 from headerlens.model.verification import Verification, VerifyMode
-from headerlens.stamped import stamped
+from headerlens.stamped import receiver_rspamd, stamped
 
 
 class Kind(enum.Enum):
@@ -90,7 +90,9 @@ def _aligned(alignments: Iterable[Alignment], method: str) -> str:
     return " (aligned)" if any(a.aligned for a in mine) else " (not aligned)"
 
 
-def _verdict(name: str, live: str | None, stamp: str | None, extra: str = "") -> list[Piece]:
+def _verdict(
+    name: str, live: str | None, stamp: str | None, extra: str = "", by: str = "stamped"
+) -> list[Piece]:
     """``DMARC fail (quarantine)``; the receiver's stamp, marked, when nothing was re-verified."""
     out = [Piece(f"{name} ", Kind.NAME)]
     if live == DkimResult.HEADERS_ONLY.value:
@@ -99,7 +101,7 @@ def _verdict(name: str, live: str | None, stamp: str | None, extra: str = "") ->
     elif live is not None and live not in _UNDECIDED:
         out += [Piece(live.lower(), Kind.RESULT), Piece(extra, Kind.PLAIN)]
     elif stamp is not None:
-        out += [Piece(stamp.lower(), Kind.RESULT), Piece(" (stamped)", Kind.NOTE)]
+        out += [Piece(stamp.lower(), Kind.RESULT), Piece(f" ({by})", Kind.NOTE)]
     elif live is not None:
         out.append(Piece(live.lower(), Kind.RESULT))
     else:
@@ -119,12 +121,20 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
     policy = ""
     if dmarc is not None and dmarc.policy:  # what the domain asks for a failing message
         policy = " (p=none)" if dmarc.policy == "none" else f" ({dmarc.policy})"
+    # a receiver that wrote no Authentication-Results: its own Rspamd's symbols, so marked
+    rspamd = {m: r for m, r, _ in receiver_rspamd(analysis)}
+    by = "Rspamd" if rspamd else "stamped"
+
+    def stamped_or_rspamd(method: str) -> str | None:
+        return stamped(analysis, method) or rspamd.get(method)
+
     out = [
         _verdict(
             "DMARC",
             live_dmarc,
-            stamped(analysis, "dmarc"),
+            stamped_or_rspamd("dmarc"),
             policy if live_dmarc == "fail" else "",
+            by,
         )
     ]
     spf = v.spf if usable and v is not None else None
@@ -132,8 +142,9 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
         _verdict(
             "SPF",
             spf.verdict.value if spf is not None else None,
-            stamped(analysis, "spf"),
+            stamped_or_rspamd("spf"),
             _aligned(alignments, "spf"),
+            by,
         )
     )
     dkim = v.dkim if usable and v is not None else ()
@@ -144,7 +155,9 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
         live_dkim = best.result.value
     elif usable and analysis.dkim_signatures == ():
         live_dkim = "none"
-    out.append(_verdict("DKIM", live_dkim, stamped(analysis, "dkim"), _aligned(alignments, "dkim")))
+    out.append(
+        _verdict("DKIM", live_dkim, stamped_or_rspamd("dkim"), _aligned(alignments, "dkim"), by)
+    )
     return out
 
 

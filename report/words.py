@@ -11,8 +11,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from headerlens.model import Analysis, Defect, Hop
-from headerlens.parsers.rspamd_auth import rspamd_auth
-from headerlens.stamped import final_receiver_results
+from headerlens.stamped import final_receiver_results, receiver_rspamd
 
 if TYPE_CHECKING:  # the verdict types load with the checks, after the console's first frame
     from headerlens.model.verdicts import DkimVerdict
@@ -155,10 +154,8 @@ def facts(a: Analysis) -> list[tuple[str, str]]:
 def _rspamd_said(a: Analysis) -> str | None:
     """The final receiver's verdicts as its own Rspamd symbols give them, when it wrote no
     Authentication-Results but its X-Spamd-Result is attributed to it."""
-    for f in a.headers:
-        if f.lname == "x-spamd-result" and a.provenance.is_receivers(f.index):
-            found = rspamd_auth(f.value)
-            if found:
-                said = ", ".join(f"{m}={r} ({sym})" for m, r, sym in found)
-                return f"no Authentication-Results; its Rspamd (X-Spamd-Result) found {said}"
-    return None
+    found = receiver_rspamd(a)
+    if not found:
+        return None
+    said = ", ".join(f"{m}={r} ({sym})" for m, r, sym in found)
+    return f"no Authentication-Results; its Rspamd (X-Spamd-Result) found {said}"

@@ -408,6 +408,7 @@ def test_receivers_rspamd_symbols_are_its_verdicts_when_it_wrote_no_ar() -> None
     from headerlens.report.markdown import render_markdown
 
     md = render_markdown(analyze(_archive("4AC0A5FDC9A")))
+    assert "DMARC fail (Rspamd) · SPF pass (Rspamd) · DKIM fail (Rspamd)" in md
     assert (
         "**Final receiver stamped:** no Authentication-Results; its Rspamd (X-Spamd-Result)"
         " found spf=pass (R\\_SPF\\_ALLOW), dkim=fail (R\\_DKIM\\_REJECT), dmarc=fail"
@@ -419,5 +420,5 @@ def test_redteam_rspamd_symbols_not_tied_to_the_receiver_are_not_its_verdicts() 
     from headerlens.report.markdown import render_markdown
 
     md = render_markdown(analyze(_archive("7777777777")))
-    assert "its Rspamd" not in md
+    assert "its Rspamd" not in md and "(Rspamd)" not in md
     assert "**Final receiver stamped:** nothing" in md
