@@ -4,10 +4,11 @@ Amazon SES receiving (``by inbound-smtp.<region>.amazonaws.com``) stores a messa
 own fields *below* its Received line, always in one order: X-SES-Spam-Verdict and
 X-SES-Virus-Verdict (when the receipt rule scans), Received-SPF, Authentication-Results under
 the authserv-id ``amazonses.com``, X-SES-RECEIPT and X-SES-DKIM-SIGNATURE; the header the
-message arrived with follows. Seen in the AWS guide's stored headers ("Notification examples for
-Amazon SES email receiving") and in every real SES-received message read for this rule (Gmail,
-Proofpoint and SES senders, with and without scanning); Received-SPF and Authentication-Results
-are there even when scanning is off.
+message arrived with follows. Seen in every stored SES-received message read for this rule
+(2017-2025, Gmail, Proofpoint and SES senders, with and without scanning: SNS notification
+samples such as asskii/ses-catchall sample-sesMsg.json, and raw copies in public test fixtures);
+Received-SPF and Authentication-Results are there even when scanning is off. (The AWS guide's
+2015 notification example lists no such field: a copy without the block credits nothing.)
 
 Position decides, as for any receiver: only the unbroken run of those fields right under the
 boundary line, in SES's order and each kind once, is SES's. The sender's own header starts right
