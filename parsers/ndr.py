@@ -115,6 +115,7 @@ def _hits(fmt: NdrFormat, text: str) -> tuple[list[TextHit], str | None]:
         ndr_text_other.mailmarshal,
         ndr_text_other.x1,
         ndr_text_other.messaging_server,
+        ndr_text.qmail,  # "<rcpt>:" then the reason: qmail's layout, copied by others (X2)
     ):
         hits = other(text)
         if hits:

@@ -369,8 +369,20 @@ def gmail(text: str) -> list[TextHit]:
         return []
     delayed = old is not None and m is None and old.group(1) == "has been delayed"
     address = m.group(1) if m else old.group(2) if old else ""
+    # "… rejected by the server for the recipient domain D by HOST. [IP]." (older notices)
+    by = re.search(
+        r"rejected by the server for the recipient\s+domain\s+\S+\s+by\s+([\w.-]+?)\.?\s+"
+        r"\[([0-9a-fA-F.:]+)\]",
+        text,
+    )
     return [
-        TextHit(address.rstrip(".,"), gmail_response(text), action="delayed" if delayed else None)
+        TextHit(
+            address.rstrip(".,"),
+            gmail_response(text),
+            by.group(1) if by else None,
+            by.group(2) if by else None,
+            action="delayed" if delayed else None,
+        )
     ]
 
 

@@ -642,3 +642,49 @@ I'm not going to try again; this message has been in the queue too long.
 """
     d = diagnose(analyze(raw, source_name="t.eml"))
     assert "could not deliver" in d.headline and "refused" not in d.headline
+
+
+def test_gmail_older_notice_names_the_server_that_rejected_it() -> None:
+    raw = b"""Return-Path: <>
+From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
+To: clerk@fabrikam.example
+X-Failed-Recipients: lee@northwind.example
+Subject: Delivery Status Notification (Failure)
+Date: Wed, 25 Nov 2015 02:19:00 +0000
+Content-Type: text/plain; charset=UTF-8
+
+Delivery to the following recipient failed permanently:
+
+     lee@northwind.example
+
+Technical details of permanent failure:
+Google tried to deliver your message, but it was rejected by the server for the recipient domain northwind.example by mx1.northwind.example. [203.0.113.25].
+
+The error that the other server returned was:
+550 5.1.1 <lee@northwind.example>: Recipient address rejected: User unknown
+"""
+    r = analyze(raw, source_name="t.eml").ndr.failed[0]  # type: ignore[union-attr]
+    assert r.remote_mta == "mx1.northwind.example" and r.remote_ip == "203.0.113.25"
+
+
+def test_qmail_like_notice_of_another_system_reads_its_reason() -> None:
+    raw = b"""Return-Path: <MAILER-DAEMON@mx5.hostco.example>
+From: MAILER-DAEMON@northwind.example
+To: clerk@fabrikam.example
+Subject: Delivery failure
+Date: Thu, 9 Apr 2026 23:34:45 -0800
+
+Message from northwind.example.
+Unable to deliver message to the following address(es).
+
+<lee@northwind.example>:
+This user doesn't have a northwind.example account (lee@northwind.example) [-9]
+
+--- Original message follows.
+
+From: clerk@fabrikam.example
+To: lee@northwind.example
+Subject: Minutes
+"""
+    r = analyze(raw, source_name="t.eml").ndr.failed[0]  # type: ignore[union-attr]
+    assert r.meaning is not None and r.meaning.key == "text:user-unknown"
