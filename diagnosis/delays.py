@@ -1,8 +1,10 @@
 """Where time was spent: the gap after Received stamp n is time on host n (its queue).
 
-A negative gap followed by an equal positive one is one clock's skew; a gap that is a whole
-number of hours once the minutes and seconds agree is a wrong time-zone label; a gap that
-starts at a forged Received line is no queue at all.
+A negative gap followed by an equal positive one is one clock's skew; a gap of (almost exactly)
+whole hours, or a 30/45-minute zone step, is a wrong time-zone label only with evidence that a
+label is wrong (the two labels differ, the host writes another label elsewhere in the chain, or
+one wall clock reads the other's UTC time); a gap that starts at a forged Received line is no
+queue at all.
 """
 
 from __future__ import annotations
@@ -15,9 +17,14 @@ from datetime import datetime, timedelta
 from headerlens.diagnosis.facts import DateNote, Gap, GapKind
 from headerlens.diagnosis.inputs import fields
 from headerlens.model import Analysis, HopRole
+from headerlens.model.codes import Code
+from headerlens.parsers.dates import parse_date
 from headerlens.parsers.received import parse_received
 
-TZ_TOLERANCE = timedelta(minutes=3)  # "identical minutes and seconds", give or take transit
+# Transit that may ride on a zone step: the hops of one message take seconds (the corpus's real
+# label errors are 1 to 7 s off whole hours), so 1 h 58 min 17 s is a delay, not a label.
+TZ_TOLERANCE = timedelta(seconds=90)
+TZ_STEP = timedelta(minutes=15)  # zone offsets are whole hours, or N h 30 / N h 45 minutes
 SKEW_MATCH = timedelta(minutes=2)  # how closely the positive gap must mirror the negative one
 SKEW_MIN = timedelta(seconds=60)  # smaller negative gaps are rounding and queue reordering
 SKEW_MAX = timedelta(minutes=55)  # a clock wrong by more is a zone label or a bogus date
@@ -42,22 +49,37 @@ def _utc_wall(dt: datetime) -> datetime:
     return dt.replace(tzinfo=None) - off
 
 
-def tz_label(earlier: datetime, later: datetime) -> bool:
-    """True when ``later - earlier`` is at least an hour but the clocks agree once one zone label
-    is read as wrong: whole hours with the same minutes and seconds, or the wall clock of one
-    equal to the other's wall clock or UTC time."""
+def tz_label(earlier: datetime, later: datetime, relabelled: bool = False) -> bool:
+    """True when ``later - earlier`` is at least an hour and a wrong zone label explains it.
+
+    Either one wall clock reads the other's wall clock or UTC time (give or take transit), or the
+    gap is whole hours (or N h 30 / N h 45 min) and there is evidence that a label is wrong: the
+    two labels differ, ``relabelled`` (a host of the pair writes another label elsewhere in
+    the chain), or the later stamp is whole hours earlier (time does not run back). Two stamps
+    with the same label a whole number of hours apart, in order, are a real wait.
+    """
     gap = later - earlier
     if abs(gap) < timedelta(minutes=55):
         return False
-    hours = round(gap / timedelta(hours=1))
-    if hours and abs(gap - timedelta(hours=hours)) <= TZ_TOLERANCE:
-        return True
     pairs = (
         (_wall(earlier), _wall(later)),
         (_utc_wall(earlier), _wall(later)),
         (_wall(earlier), _utc_wall(later)),
     )
-    return any(abs(b - a) <= TZ_TOLERANCE for a, b in pairs)
+    if any(abs(b - a) <= TZ_TOLERANCE for a, b in pairs):
+        return True
+    step = round(gap / TZ_STEP) * TZ_STEP
+    if abs(gap - step) > TZ_TOLERANCE:
+        return False
+    # N h 30 / N h 45 min only next to a label of such a zone (+0530, +0545, -0330...)
+    part = abs(step) % timedelta(hours=1)
+    if part and not any(
+        (o or timedelta(0)) % timedelta(hours=1) in (part, timedelta(hours=1) - part)
+        for o in (earlier.utcoffset(), later.utcoffset())
+    ):
+        return False
+    # a stamp whole hours earlier than the one before it: no clock runs back, one hour is wrong
+    return earlier.utcoffset() != later.utcoffset() or relabelled or gap < timedelta(0)
 
 
 def _older_x_received(analysis: Analysis) -> list[_Stamp]:
@@ -97,6 +119,9 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
     notes = [""] * len(raw)
     delivered = _deliveries(analysis)
     retrieved = {h.number for h in analysis.chain.hops if h.role is HopRole.RETRIEVAL}
+    labels: dict[str, set[timedelta | None]] = {}
+    for s in st:
+        labels.setdefault((s.host or "").lower(), set()).add(s.when.utcoffset())
     for i, (a, b, _gap) in enumerate(raw):
         if a.hop in forged:
             kinds[i] = GapKind.FORGED
@@ -107,7 +132,7 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
             )
         elif any(b.index < d < a.index for d in delivered):
             kinds[i] = GapKind.REDELIVERED
-        elif tz_label(a.when, b.when):
+        elif tz_label(a.when, b.when, _relabelled(labels, a, b)):
             kinds[i] = GapKind.TZ_LABEL
             notes[i] = f"{a.when:%H:%M:%S %z} then {b.when:%H:%M:%S %z}"
         elif i == 0 and _slow_first(st, analysis.date):
@@ -131,6 +156,11 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
         Gap(a.hop, b.hop, a.host, gap.total_seconds(), kinds[i], notes[i])
         for i, (a, b, gap) in enumerate(raw)
     )
+
+
+def _relabelled(labels: dict[str, set[timedelta | None]], *pair: _Stamp) -> bool:
+    """A host of the pair writes more than one zone label in this chain: its label is unsteady."""
+    return any(s.host and len(labels.get(s.host.lower(), ())) > 1 for s in pair)
 
 
 def _mirror(
@@ -202,13 +232,26 @@ def date_note(analysis: Analysis, forged: frozenset[int] = frozenset()) -> DateN
         if later and abs(date - later[0].when) < abs(date - first.when):
             first = later[0]
     diff = date - first.when
+    unzoned = unzoned_date(analysis)
     if diff > DATE_AHEAD:
-        kind = GapKind.TZ_LABEL if tz_label(first.when, analysis.date) else GapKind.SKEW
+        kind = GapKind.TZ_LABEL if tz_label(first.when, date, unzoned) else GapKind.SKEW
         return DateNote(diff.total_seconds(), kind, first.host)
     if -diff > DATE_BEHIND:
-        kind = GapKind.TZ_LABEL if tz_label(analysis.date, first.when) else GapKind.TRANSIT
+        kind = GapKind.TZ_LABEL if tz_label(date, first.when, unzoned) else GapKind.TRANSIT
         return DateNote(diff.total_seconds(), kind, first.host)
     return None
+
+
+def unzoned_date(analysis: Analysis) -> bool:
+    """The Date names no usable zone (none, an unknown name, or -0000, RFC 5322 §3.3): UTC was
+    assumed, so its label is no evidence of the sender's zone."""
+    f = next(iter(fields(analysis, "date")), None)
+    if f is None:
+        return False
+    defect = parse_date(f.value)[1]
+    return re.search(r"-0000\b", f.value) is not None or (
+        defect is not None and defect.code is Code.DATE_NO_ZONE
+    )
 
 
 def held_by_reporter(

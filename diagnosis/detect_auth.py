@@ -16,6 +16,7 @@ from headerlens.diagnosis.detect_relay import relay_name
 from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.inputs import (
     Stamp,
+    by_receiver,
     confirmed_rdns,
     entry,
     envelope,
@@ -290,7 +291,7 @@ def control(analysis: Analysis, others: list[Situation], is_list: bool) -> Situa
         "paste-damage",
         "delay",
     }
-    if any(s.label in bad for s in others):
+    if any(s.label in bad for s in others) or _rspamd_auth_failed(analysis):
         return None
     d = stamp(analysis, "dmarc")
     ars = [a for a in analysis.auth_results if a.header_name.lower() == "authentication-results"]
@@ -327,6 +328,22 @@ def control(analysis: Analysis, others: list[Situation], is_list: bool) -> Situa
     if dom in FREEMAIL:  # it proves the account, which anyone can open, not who holds it
         return Situation("control", None, (d.quote(),), (("freemail", dom),))
     return Situation("control", None, (d.quote(),))
+
+
+# Rspamd symbols of a failed check (DMARC policy applied, DKIM or ARC signature rejected, SPF fail).
+_RSPAMD_AUTH_FAIL = re.compile(
+    r"\b(?:DMARC_POLICY_(?:REJECT|QUARANTINE|SOFTFAIL)|R_DKIM_REJECT|ARC_REJECT|R_SPF_FAIL)\("
+)
+
+
+def _rspamd_auth_failed(analysis: Analysis) -> bool:
+    """The final receiver's own Rspamd result names a failed authentication check (an archive
+    behind a list writes no Authentication-Results, only X-Spamd-Result): not a control."""
+    return any(
+        _RSPAMD_AUTH_FAIL.search(f.value) and by_receiver(analysis, f.index)
+        for f in analysis.headers
+        if f.lname == "x-spamd-result"
+    )
 
 
 def _no_dmarc_verdict(analysis: Analysis) -> Situation | None:

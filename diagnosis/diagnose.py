@@ -13,6 +13,7 @@ from headerlens.diagnosis import (
     headline,
     impersonation,
     list_delivery,
+    time_consistency,
     unauthenticated,
 )
 from headerlens.diagnosis.auth_state import reverified
@@ -44,6 +45,8 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         held = delays.held_by_reporter(report.arrival, report.last_attempt, report.reporting_mta)
         gaps += (held,) if held is not None else ()
     note = delays.date_note(analysis, frozenset(forged))
+    gaps, placeholder = time_consistency.checked(analysis, gaps, note)
+    note = time_consistency.date_checked(note, analysis, placeholder)
     unvouched = None
     if report is not None and reverified(verification) and not vouched(analysis, verification):
         b = entry(analysis)

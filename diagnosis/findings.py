@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from headerlens.diagnosis import headline, impersonation, unauthenticated, wording
-from headerlens.diagnosis.detect_signals import queue_delays
+from headerlens.diagnosis.detect_signals import queue_delays, short_queues
 from headerlens.diagnosis.facts import Complaint, Diagnosis, GapKind, Situation
 from headerlens.model import Finding, Severity
 from headerlens.model.codes import Code
@@ -111,7 +111,29 @@ def complaint_finding(c: Complaint) -> Finding:
 def delay_findings(d: Diagnosis) -> list[Finding]:
     out = []
     queued = queue_delays(d.gaps)
+    short = short_queues(d.gaps)
+    odd = [g for g in d.gaps if g.kind is GapKind.INCONSISTENT]
+    if odd:
+        out.append(
+            Finding(
+                Code.DELAY_INCONSISTENT_TIMES,
+                Severity.INFO,
+                wording.inconsistent_sentence(odd),
+                detail="; ".join(dict.fromkeys(f"{wording.between(g)}: {g.note}" for g in odd)),
+                hop_number=odd[0].hop_number if odd[0].hop_number > 0 else None,
+            )
+        )
     for g in d.gaps:
+        if any(g is s for s in short):
+            out.append(
+                Finding(
+                    Code.DELAY_SHORT_QUEUE,
+                    Severity.INFO,
+                    wording.short_gap_sentence(g),
+                    hop_number=g.hop_number if g.hop_number > 0 else None,
+                )
+            )
+            continue
         real = g.kind is GapKind.TRANSIT
         if real and not any(g is q for q in queued):
             continue

@@ -15,7 +15,7 @@ def duration(seconds: float) -> str:
     s = int(abs(seconds))
     if s < 120:
         return f"{s} s"
-    if s < 3 * 3600:
+    if s < 3600:
         return f"{s // 60} min"
     if s < 48 * 3600:
         return f"{s // 3600} h {s % 3600 // 60} min"
@@ -274,9 +274,23 @@ def gap_sentence(g: Gap) -> str:
         return f"{duration(g.seconds)} between {between(g)}: the message was delivered to a mailbox and {g.note}, so this is time in the mailbox, not a server queue."
     if g.kind is GapKind.REDELIVERED:
         return f"{duration(g.seconds)} between {between(g)}: the message was delivered to a mailbox (Delivered-To) and sent on later (a forward or a re-send of a saved copy), so this is time in the mailbox, not a server queue."
+    if g.kind is GapKind.INCONSISTENT:
+        return inconsistent_sentence([g])
     if g.hop_number <= 0:
         return f"The message waited {duration(g.seconds)} on {host} ({g.note or 'before the Received chain'})."
     return f"The message waited {duration(g.seconds)} on {host}, between {between(g)}: that server's queue or filters held it."
+
+
+def inconsistent_sentence(odd: list[Gap]) -> str:
+    """The gaps whose stamps the rest of the chain contradicts, said once."""
+    where = ", ".join(dict.fromkeys(between(g) for g in odd[:3]))
+    return (
+        f"The times on this chain are inconsistent ({where}: {odd[0].note}); no delay can be named."
+    )
+
+
+def short_gap_sentence(g: Gap) -> str:
+    return f"{duration(g.seconds)} on {g.host or 'the server'}, between {between(g)}: a few minutes on a relay or list server (queueing, list processing, a greylisting retry) is ordinary, not a fault."
 
 
 def date_sentence(n: DateNote) -> str:
@@ -293,4 +307,5 @@ GAP_KIND_NOTE: dict[GapKind, str] = {
     GapKind.TZ_LABEL: "time-zone label, not a delay",
     GapKind.FORGED: "after a forged line: no queue",
     GapKind.REDELIVERED: "in a mailbox before it was sent on: no queue",
+    GapKind.INCONSISTENT: "inconsistent times, no delay can be named",
 }

@@ -106,7 +106,8 @@ GAP = Shape[Gap](
             "seconds",
             lambda g: g.seconds,
             NUMBER,
-            "a transit gap is a delay from 600 s, or from 180 s after the first stamp (a relay)",
+            "a transit gap is a delay from 600 s; 180-599 s on a relay (after the first stamp) is "
+            "said as information (delay.short-queue), never a delay",
         ),
         P("kind", lambda g: g.kind, Choice(GapKind)),
         P("note", lambda g: g.note, TEXT),

@@ -109,11 +109,15 @@ def test_time_zone_label_is_not_a_delay() -> None:
 
 
 def test_tz_label_rule() -> None:
-    from datetime import datetime, timedelta
+    from datetime import datetime, timedelta, timezone
 
     utc = UTC
     a = datetime(2023, 8, 4, 11, 49, 48, tzinfo=utc)
-    assert tz_label(a, a + timedelta(hours=7, seconds=7))
+    later = (a + timedelta(hours=7, seconds=7)).astimezone(timezone(timedelta(hours=-7)))
+    assert tz_label(a, later)  # whole hours, and the two labels differ
+    # whole hours under one label is a real wait, unless the host relabels elsewhere
+    assert not tz_label(a, a + timedelta(hours=7, seconds=7))
+    assert tz_label(a, a + timedelta(hours=7, seconds=7), relabelled=True)
     assert not tz_label(a, a + timedelta(hours=25, minutes=31))  # a real day-long queue
     assert not tz_label(a, a + timedelta(minutes=20))
 

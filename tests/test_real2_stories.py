@@ -34,6 +34,14 @@ DISAGREE = {
     # definition ("a real queue delay of 10 minutes or more") the 'delay' label does not apply;
     # the skew pair is reported instead (checked below).
     "list-mailman2-dm-devel-wdc-ironport-clock-skew-redhat-mimecast.eml": {"delay"},
+    # The README defines 'delay' as "a real queue delay of 10 minutes or more"; these stories'
+    # own delay columns say about 3 min (forwarding-rule processing in the tenant, plus 88 s)
+    # and about 6 min (a greylisting retry at lfdr.de while lists.linaro.org held it). A few
+    # minutes on a relay or list server is ordinary, so it is said as information (a
+    # delay.short-queue finding on the host the story names, checked by DELAY_HOST), not as a
+    # delay in the situations, the headline or a warning.
+    "forward-exo-tenant-srs-gmail-origin-to-outlookcom-untrusted-headers.eml": {"delay"},
+    "list-mailman3-linaro-nvidia-dmarc-reject-rspamd-arc-reject.eml": {"delay"},
 }
 
 # Where the story puts the delay, as a fragment of the host name that held the message, for
@@ -117,6 +125,13 @@ def outcome(value: str) -> Check:
 
 def delay_at(fragment: str) -> Check:
     return lambda r: fragment in r.delay_host().lower()
+
+
+def short_queue_at(fragment: str) -> Check:
+    """The few minutes are said (information, not a delay) on the host the story names."""
+    return lambda r: any(
+        f["code"] == "delay.short-queue" and fragment in f["title"].lower() for f in r.findings
+    )
 
 
 def sender_side(name: str) -> Check:
@@ -319,7 +334,7 @@ WRONG: dict[str, list[tuple[str, Check]]] = {
         ("nvidia.com SPF must include lists.linaro.org", no_add_to_spf),
         ("NVIDIA's DKIM is broken", no_publish_dkim),
         ("ARC_REJECT means the mail was forged", lacks("spoof", "forged-received")),
-        ("lfdr.de delayed it 6 minutes", delay_at("lists.linaro.org")),
+        ("lfdr.de delayed it 6 minutes", short_queue_at("lists.linaro.org")),
     ],
     "list-subspace-linux-spi-tmes-outbound-sender-eop-dmarc-fail-oreject-receiver-pass.eml": [
         (

@@ -1,0 +1,124 @@
+"""Times that contradict each other (placeholder times, stamps out of order): no delay can be named."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from headerlens.diagnosis.delays import SKEW_MIN, TZ_TOLERANCE, stamps, unzoned_date
+from headerlens.diagnosis.facts import DateNote, Gap, GapKind
+from headerlens.model import Analysis
+
+PLACEHOLDER_MIN = 3  # time points that must share one wall-clock time, written in 2+ zones
+CONTRADICTION_MIN = timedelta(minutes=15)  # how far a time must fall inside a gap to contradict it
+CONTRADICTION_SHARE = 10  # ... and at least a tenth of the gap (one slow clock is no contradiction)
+_SAID = (GapKind.TRANSIT, GapKind.TZ_LABEL, GapKind.SKEW)  # kinds that would be read as time
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    """A dated event in the order the message's story puts it (``order``: earlier is smaller).
+
+    ``hop`` is the stamp's hop number (None for the Date and the DSN's dates)."""
+
+    order: int
+    when: datetime
+    what: str
+    hop: int | None = None
+
+
+def _points(analysis: Analysis, note: DateNote | None) -> list[_Point]:
+    """The Date, then every stamp; for a bounce, the returned original's Date and stamps, the
+    DSN's Arrival-Date and Last-Attempt-Date come first (RFC 3464 §2.2.5, §2.3.7): the reporter
+    got the original before it tried, tried before it wrote the bounce. A Date without a usable
+    zone, or whose zone label is wrong (``note``), dates nothing and is left out."""
+    seq: list[tuple[datetime | None, str, int | None]] = []
+    ndr = analysis.ndr
+    if ndr is not None:
+        original = ndr.original
+        if original is not None:
+            seq.append((original.date, "the returned message's Date", None))
+            seq += [
+                (h.received.timestamp, f"the returned message's stamp {h.number}", None)
+                for h in original.chain.hops
+            ]
+        seq.append((ndr.arrival, "the DSN's Arrival-Date", None))
+        seq.append((ndr.last_attempt, "the DSN's Last-Attempt-Date", None))
+    label_wrong = note is not None and note.kind is GapKind.TZ_LABEL
+    if not label_wrong and not unzoned_date(analysis):
+        seq.append((analysis.date, "the Date", None))
+    seq += [(s.when, f"stamp {s.hop}", s.hop) for s in stamps(analysis)]
+    return [_Point(i, when, what, hop) for i, (when, what, hop) in enumerate(seq) if when]
+
+
+def placeholder(points: list[_Point]) -> tuple[str, list[_Point]] | None:
+    """One wall-clock time (to the second) written on several time points in different zones:
+    invented times of an anonymised or test copy ("23:34:45 +0900" next to "23:34:45 -0700"),
+    since real clocks in different zones do not read the same second along a chain."""
+    if len(points) < PLACEHOLDER_MIN:
+        return None
+    counts = Counter(p.when.strftime("%H:%M:%S") for p in points)
+    clock, n = counts.most_common(1)[0]
+    same = [p for p in points if p.when.strftime("%H:%M:%S") == clock]
+    if n < PLACEHOLDER_MIN or len({p.when.utcoffset() for p in same}) < 2:
+        return None
+    return clock, same
+
+
+def _inside(gap: Gap, a: _Point, b: _Point, points: list[_Point]) -> _Point | None:
+    """A time point the story puts before ``a`` but dated well inside the gap (it agrees with
+    ``b``: ``a`` is too early), or one put after ``b`` but dated well inside it (``b`` is too
+    late). Points outside the gap contradict something else, not this gap."""
+    margin = max(CONTRADICTION_MIN, timedelta(seconds=gap.seconds) / CONTRADICTION_SHARE)
+    for p in points:
+        if p.order < a.order and a.when + margin < p.when <= b.when + TZ_TOLERANCE:
+            return p
+        if p.order > b.order and a.when - TZ_TOLERANCE <= p.when < b.when - margin:
+            return p
+    return None
+
+
+def checked(
+    analysis: Analysis, gaps: tuple[Gap, ...], note: DateNote | None
+) -> tuple[tuple[Gap, ...], str | None]:
+    """``gaps`` with those whose stamps contradict the rest of the chain marked INCONSISTENT, and
+    the placeholder clock time if the chain carries one (the Date note is then left out)."""
+    points = _points(analysis, note)
+    by_hop = {p.hop: p for p in points if p.hop is not None}
+    arrival = next((p for p in points if p.what == "the DSN's Arrival-Date"), None)
+    last = next((p for p in points if p.what == "the DSN's Last-Attempt-Date"), None)
+    fake = placeholder(points)
+    fake_hops = {p.hop for p in fake[1]} if fake else set()
+    out: list[Gap] = []
+    for g in gaps:
+        held = (g.hop_number, g.next_hop) == (0, 0)
+        a, b = (arrival, last) if held else (by_hop.get(g.hop_number), by_hop.get(g.next_hop))
+        if g.kind not in _SAID or a is None or b is None or abs(g.seconds) < SKEW_MIN.seconds:
+            out.append(g)
+            continue
+        if fake and ({g.hop_number, g.next_hop} & fake_hops or (held and {a, b} & set(fake[1]))):
+            why = (
+                f"{len(fake[1])} times read {fake[0]} in different zones: placeholder times of "
+                "an anonymised or test copy"
+            )
+            out.append(replace(g, kind=GapKind.INCONSISTENT, note=why))
+            continue
+        p = _inside(g, a, b, points) if g.kind is GapKind.TRANSIT and g.seconds > 0 else None
+        if p is not None:
+            side = "before" if p.order < a.order else "after"
+            why = (
+                f"{p.what}, which comes {side} this gap, is dated "
+                f"{p.when:%d %b %H:%M:%S %z}, inside it"
+            )
+            out.append(replace(g, kind=GapKind.INCONSISTENT, note=why))
+            continue
+        out.append(g)
+    return tuple(out), fake[0] if fake else None
+
+
+def date_checked(note: DateNote | None, analysis: Analysis, clock: str | None) -> DateNote | None:
+    """The Date note, left out when the Date carries the placeholder time (it measures nothing)."""
+    if note is None or clock is None or analysis.date is None:
+        return note
+    return None if analysis.date.strftime("%H:%M:%S") == clock else note
