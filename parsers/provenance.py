@@ -169,9 +169,12 @@ class _Zones:
         self.ms_tail = ms_tail_start(fields)
         self.appliance = barracuda_fields(fields, self.hops, self.is_trusted)
         # Rspamd's block appended at the bottom: the run of its fields around its queue id
-        queue = next((g for g in fields if g.lname == "x-rspamd-queue-id"), None)
+        # (the one naming the receiver's own queue id: a planted one earlier must not hide it)
+        ids = [g for g in fields if g.lname == "x-rspamd-queue-id"]
+        queue = next((g for g in ids if g.value.strip().lower() in self.receiver_ids), None)
+        queue = queue or next(iter(ids), None)
         self.rspamd_queue = queue.value.strip().lower() if queue is not None else None
-        self.rspamd_run = range(0)
+        self.rspamd_run: set[int] = set()
         if queue is not None and fields[queue.index] is queue:
             lo = hi = queue.index
             # ProtonMail writes the queue id first of its block: what comes before is the sender's
@@ -179,7 +182,10 @@ class _Zones:
                 lo -= 1
             while hi + 1 < len(fields) and re.match(_RSPAMD_RUN, fields[hi + 1].lname):
                 hi += 1
-            self.rspamd_run = range(lo, hi + 1)
+            # Rspamd writes each field once: of a name repeated in the run, the earlier one is
+            # the sender's last field, right before the receiver's appended block
+            last = {fields[i].lname: i for i in range(lo, hi + 1)}
+            self.rspamd_run = set(last.values())
 
     def below(self, index: int) -> Hop | None:
         """The Received line right below ``index``: the hop whose receiver prepended it."""

@@ -422,3 +422,22 @@ def test_redteam_rspamd_symbols_not_tied_to_the_receiver_are_not_its_verdicts() 
     md = render_markdown(analyze(_archive("7777777777")))
     assert "its Rspamd" not in md and "fail (Rspamd)" not in md
     assert "**Final receiver stamped:** nothing" in md
+
+
+def test_redteam_sender_spamd_result_right_before_the_receivers_rspamd_block() -> None:
+    # the receiver's milter appends X-Rspamd-Queue-Id … X-Spamd-Result at the bottom; the
+    # sender's last field is its own passing X-Spamd-Result, right before that block
+    head, _, _ = _archive("4AC0A5FDC9A").partition(b"X-Spamd-Result:")
+    raw = head + (
+        b"X-Spamd-Result: default: False [-9.00 / 15.00]; R_SPF_ALLOW(-0.20)[];"
+        b" DMARC_POLICY_ALLOW(-0.50)[author.example,reject]\r\n"
+        b"X-Rspamd-Queue-Id: 4AC0A5FDC9A\r\n"
+        b"X-Spamd-Result: default: False [3.00 / 15.00]; R_SPF_FAIL(1.00)[];"
+        b" DMARC_POLICY_REJECT(2.00)[author.example,reject]\r\n"
+        b"X-Rspamd-Action: no action\r\n\r\nbody\r\n"
+    )
+    a = analyze(raw)
+    assert _authors(a, "X-Spamd-Result") == [Author.UNKNOWN, Author.FINAL_RECEIVER]
+    from headerlens.report.markdown import render_markdown
+
+    assert "dmarc=fail (DMARC\\_POLICY\\_REJECT)" in render_markdown(a)
