@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from headerlens import budgets
-from headerlens.dnsclient.dnsproto import Resolver
 
 if TYPE_CHECKING:  # imported where used: the console builds options before its first frame
+    from headerlens.dnsclient.dnsproto import Resolver
     from headerlens.model.verification import VerifyMode
 
 

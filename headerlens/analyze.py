@@ -26,7 +26,6 @@ from headerlens.model import (
     Severity,
     VendorHeader,
 )
-from headerlens.model.codes import Code
 from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.binary import describe_binary
 from headerlens.parsers.chain import build_chain
@@ -77,6 +76,8 @@ def _guard(
     try:
         return fn(field)
     except Exception as exc:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.INTERNAL_PARSER_ERROR,
@@ -109,6 +110,8 @@ def decode_words_checked(value: str) -> tuple[str, Defect | None]:
     try:
         return str(email.header.make_header(email.header.decode_header(value))), None
     except Exception as exc:  # LookupError, binascii.Error, HeaderParseError, UnicodeError...
+        from headerlens.model.codes import Code
+
         return value, Defect(
             Code.INPUT_ENCODED_WORD,
             f"An RFC 2047 encoded word could not be decoded ({type(exc).__name__}); "
@@ -168,6 +171,8 @@ def analyze(
     defects: list[Defect] = [*paste_notes, *split.defects]
     fields = split.fields
     if not fields:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.INPUT_NO_HEADERS, "No header fields were found in the input.", Severity.ERROR
@@ -177,6 +182,8 @@ def analyze(
         kind = InputKind.HEADERS
     binary = looks_binary(data) and not starts_with_field(data)
     if binary:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.INPUT_BINARY,
@@ -277,12 +284,16 @@ def analyze(
     if date_field is not None:
         date, date_defect = _guard("Date", date_field, _parse_date, defects) or (None, None)
         if date_defect is not None:
+            from headerlens.model.codes import Code
+
             defects.append(
                 Defect(
                     Code.DATE_HEADER, f"Date header: {date_defect.message}", date_defect.severity
                 )
             )
     elif fields:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.DATE_MISSING,
@@ -370,6 +381,8 @@ def _report(
 ) -> R | None:
     """A report reader's result, its copy of the message analysed one level deep; the readers
     are written not to raise (this is the last line of defence)."""
+    from headerlens.model.codes import Code
+
     try:
         parsed = reader(fields, data)
     except Exception as exc:

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
+
+if TYPE_CHECKING:  # the registry loads with the first finding a budget makes, not at import:
+    # every parser reads its limits here, before the console's first frame
+    from headerlens.model.codes import Code
 
 
 class Outcome(enum.StrEnum):
@@ -34,46 +38,56 @@ class Budget:
     name: str
     limit: int | float
     unit: str
-    code: Code | Outcome
+    finding: str | Outcome  # the name of the Code member raised when hit, or the Outcome
     enforced_in: str  # module that checks it
     why: str
 
+    @property
+    def code(self) -> Code | Outcome:
+        """The finding code raised when the limit is hit (by its name in ``finding``), or the
+        Outcome."""
+        if isinstance(self.finding, Outcome):
+            return self.finding
+        from headerlens.model.codes import Code
+
+        return Code[self.finding]
+
 
 INPUT_BYTES = Budget(
-    "input size", 25 * 1024 * 1024, "bytes", Code.INPUT_TOO_LARGE, "headerlens.source",
+    "input size", 25 * 1024 * 1024, "bytes", "INPUT_TOO_LARGE", "headerlens.source",
     "a message with attachments is tens of MB; anything larger is refused before reading it",
 )  # fmt: skip
 MSG_NESTING = Budget(
-    "Outlook .msg nesting", 8, "embedded messages", Code.INPUT_MSG_TOO_DEEP, "headerlens.source",
+    "Outlook .msg nesting", 8, "embedded messages", "INPUT_MSG_TOO_DEEP", "headerlens.source",
     "checked in the OLE directory before extract-msg opens the file: 120 nested messages cost it "
     "17 s and 1.2 GB before Python's recursion limit stopped it; real forwards nest a few levels",
 )  # fmt: skip
 HEADER_BYTES = Budget(
-    "header section size", 1024 * 1024, "bytes", Code.BUDGET_HEADER_BYTES, "headerlens.parsers.headers",
+    "header section size", 1024 * 1024, "bytes", "BUDGET_HEADER_BYTES", "headerlens.parsers.headers",
     "real header sections are a few KB to ~100 KB; past 1 MiB the rest is not split into fields",
 )  # fmt: skip
 FIELDS = Budget(
-    "header fields processed", 1000, "fields", Code.BUDGET_FIELDS, "headerlens.parsers.headers",
+    "header fields processed", 1000, "fields", "BUDGET_FIELDS", "headerlens.parsers.headers",
     "100k fields cost Python's email package 24 s; only the first 1,000 are materialised",
 )  # fmt: skip
 HOPS = Budget(
-    "Received hops processed", 100, "hops", Code.BUDGET_HOPS, "headerlens.analyze",
+    "Received hops processed", 100, "hops", "BUDGET_HOPS", "headerlens.analyze",
     "RFC 5321 §6.3: loop detection threshold of at least 100 Received fields",
 )  # fmt: skip
 STRUCTURED_FIELD_BYTES = Budget(
-    "structured parse per field", 64 * 1024, "bytes", Code.BUDGET_FIELD_BYTES, "headerlens.analyze",
+    "structured parse per field", 64 * 1024, "bytes", "BUDGET_FIELD_BYTES", "headerlens.analyze",
     "a field larger than this is kept raw; no structured parser (ours or email's) runs on it",
 )  # fmt: skip
 EMAIL_PARSE_BYTES = Budget(
-    "email-package parse size", 8 * 1024, "bytes", Code.BUDGET_EMAIL_PARSE, "headerlens.parsers.identity",
+    "email-package parse size", 8 * 1024, "bytes", "BUDGET_EMAIL_PARSE", "headerlens.parsers.identity",
     "Python's address parser is quadratic and recursive; real From fields are under 1 KB",
 )  # fmt: skip
 ENCODED_WORDS = Budget(
-    "RFC 2047 encoded words decoded", 500, "words", Code.BUDGET_ENCODED_WORDS, "headerlens.analyze",
+    "RFC 2047 encoded words decoded", 500, "words", "BUDGET_ENCODED_WORDS", "headerlens.analyze",
     "decoding 16k encoded words costs the email package seconds (CPython gh-136063)",
 )  # fmt: skip
 LINE_OCTETS = Budget(
-    "line length", 998, "octets", Code.INPUT_LONG_LINE, "headerlens.parsers.headers",
+    "line length", 998, "octets", "INPUT_LONG_LINE", "headerlens.parsers.headers",
     "RFC 5322 §2.1.1: lines MUST be no more than 998 characters (a finding, not a cut-off)",
 )  # fmt: skip
 INT_DIGITS = Budget(
@@ -93,32 +107,32 @@ QUOTED_PASTE_BYTES = Budget(
     "a '> '-quoted copy is a header paste (a few KB to ~100 KB); a larger input is left as it is",
 )  # fmt: skip
 JOIN_NOTES = Budget(
-    "unindented lines noted", 5, "lines", Code.INPUT_UNINDENTED_CONTINUATION, "headerlens.parsers.headers",
+    "unindented lines noted", 5, "lines", "INPUT_UNINDENTED_CONTINUATION", "headerlens.parsers.headers",
     "each line joined to the field above it is a defect up to this; the rest are counted in one",
 )  # fmt: skip
 DKIM_SIGNATURES = Budget(
-    "DKIM signatures verified", 5, "signatures", Code.DKIM_NOT_EVALUATED, "headerlens.evaluators.dkim",
+    "DKIM signatures verified", 5, "signatures", "DKIM_NOT_EVALUATED", "headerlens.evaluators.dkim",
     "RFC 6376 §6.1: a verifier MAY limit the signatures it tries (OpenDKIM verifies 3)",
 )  # fmt: skip
 DKIM_TAG_DIGITS = Budget(
-    "DKIM number digits", 76, "digits", Code.DKIM_NUMBER_TOO_LONG, "headerlens.parsers.dkimsig",
+    "DKIM number digits", 76, "digits", "DKIM_NUMBER_TOO_LONG", "headerlens.parsers.dkimsig",
     "RFC 6376 §3.5: l=, t= and x= have at most 76 digits; checked before int() is called",
 )  # fmt: skip
 ARC_SETS = Budget(
-    "ARC sets", 50, "sets", Code.ARC_TOO_MANY_SETS, "headerlens.evaluators.arc",
+    "ARC sets", 50, "sets", "ARC_TOO_MANY_SETS", "headerlens.evaluators.arc",
     "RFC 8617 §5.2 step 1: more than 50 sets is cv=fail, decided before any DNS query; "
     "an instance i= outside 1..50 is a defect (RFC 8617 §4.2.1, parsers)",
 )  # fmt: skip
 RSA_MIN_BITS = Budget(
-    "RSA modulus minimum", 1024, "bits", Code.DKIM_KEY_TOO_SMALL, "headerlens.evaluators.dkimkey",
+    "RSA modulus minimum", 1024, "bits", "DKIM_KEY_TOO_SMALL", "headerlens.evaluators.dkimkey",
     "RFC 8301 §3.2: keys under 1024 bits MUST NOT be considered valid",
 )  # fmt: skip
 RSA_MAX_BITS = Budget(
-    "RSA modulus maximum", 8192, "bits", Code.DKIM_KEY_UNSAFE, "headerlens.evaluators.dkimkey",
+    "RSA modulus maximum", 8192, "bits", "DKIM_KEY_UNSAFE", "headerlens.evaluators.dkimkey",
     "checked before any arithmetic; the catalogue proposes 8192 (see the hardening report)",
 )  # fmt: skip
 RSA_MAX_EXPONENT_BITS = Budget(
-    "RSA public exponent", 32, "bits", Code.DKIM_KEY_UNSAFE, "headerlens.evaluators.dkimkey",
+    "RSA public exponent", 32, "bits", "DKIM_KEY_UNSAFE", "headerlens.evaluators.dkimkey",
     "a huge exponent makes pure-Python pow() cost seconds; checked before verifying",
 )  # fmt: skip
 DNS_QUERY_TIMEOUT = Budget(
@@ -154,15 +168,15 @@ SPF_PTR_NAMES = Budget(
     "RFC 7208 §4.6.4: only the first 10 PTR names are validated; the rest are ignored",
 )  # fmt: skip
 CHECK_QUERIES = Budget(
-    "DNS queries per domain check", 250, "queries", Code.CHECK_QUERY_BUDGET, "headerlens.domaincheck.check",
+    "DNS queries per domain check", 250, "queries", "CHECK_QUERY_BUDGET", "headerlens.domaincheck.check",
     "a real domain needs under 100; a hostile SPF tree once made 7,095 (7,014 to a third party)",
 )  # fmt: skip
 SPF_TREE_RECORDS = Budget(
-    "SPF records walked per domain check", 40, "records", Code.SPF_TREE_TOO_BIG, "headerlens.domaincheck.spftree",
+    "SPF records walked per domain check", 40, "records", "SPF_TREE_TOO_BIG", "headerlens.domaincheck.spftree",
     "a hostile include tree could fan out without end; real ones stay far below",
 )  # fmt: skip
 SPF_OVERLAPS_LISTED = Budget(
-    "overlapping SPF ranges listed", 20, "ranges", Code.SPF_OVERLAPPING_RANGE, "headerlens.domaincheck.spftree",
+    "overlapping SPF ranges listed", 20, "ranges", "SPF_OVERLAPPING_RANGE", "headerlens.domaincheck.spftree",
     "duplicate or nested ranges are listed one by one up to this; the rest are counted in one line",
 )  # fmt: skip
 DMARC_WALK_QUERIES = Budget(
@@ -170,11 +184,11 @@ DMARC_WALK_QUERIES = Budget(
     "RFC 9989 §4.10: at most eight queries per DNS tree walk",
 )  # fmt: skip
 SPF_TXT_BYTES = Budget(
-    "SPF record size", 4096, "bytes", Code.SPF_RECORD_TOO_LARGE, "headerlens.evaluators.spf_eval",
+    "SPF record size", 4096, "bytes", "SPF_RECORD_TOO_LARGE", "headerlens.evaluators.spf_eval",
     "RFC 7208 §3.4 advises < 450; a TXT answer over TCP may reach 64 KB. Larger is permerror",
 )  # fmt: skip
 DKIM_TXT_BYTES = Budget(
-    "DKIM key record size", 8192, "bytes", Code.DKIM_KEY_TOO_LARGE, "headerlens.evaluators.dkimkey",
+    "DKIM key record size", 8192, "bytes", "DKIM_KEY_TOO_LARGE", "headerlens.evaluators.dkimkey",
     "an 8192-bit RSA key record is about 1.5 KB; a larger TXT record is not parsed as a key",
 )  # fmt: skip
 CNAME_DEPTH = Budget(
@@ -183,19 +197,19 @@ CNAME_DEPTH = Budget(
 )  # fmt: skip
 
 NDR_SCAN_BYTES = Budget(
-    "bounce signature scan", 64 * 1024, "bytes", Code.BUDGET_NDR_SCAN, "headerlens.parsers.ndr",
+    "bounce signature scan", 64 * 1024, "bytes", "BUDGET_NDR_SCAN", "headerlens.parsers.ndr",
     "a bounce says so in its first lines; only this much of the input is searched for the signs",
 )  # fmt: skip
 NDR_TEXT_BYTES = Budget(
-    "bounce text read", 64 * 1024, "characters", Code.BUDGET_NDR_TEXT, "headerlens.parsers.ndr",
+    "bounce text read", 64 * 1024, "characters", "BUDGET_NDR_TEXT", "headerlens.parsers.ndr",
     "bounce notices are a few KB; the per-layout readers and flufl.bounce see only this much",
 )  # fmt: skip
 NDR_RECIPIENTS = Budget(
-    "bounce recipients read", 100, "recipients", Code.BUDGET_NDR_RECIPIENTS, "headerlens.parsers.ndr",
+    "bounce recipients read", 100, "recipients", "BUDGET_NDR_RECIPIENTS", "headerlens.parsers.ndr",
     "a bounce lists the few addresses of one message; the rest are counted, not read",
 )  # fmt: skip
 NDR_PARSE_BYTES = Budget(
-    "bounce parse size", 8 * 1024 * 1024, "bytes", Code.BUDGET_NDR_PARSE, "headerlens.parsers.ndr",
+    "bounce parse size", 8 * 1024 * 1024, "bytes", "BUDGET_NDR_PARSE", "headerlens.parsers.ndr",
     "a larger bounce is shown as a message, not read as a report (the MIME parse is the cost)",
 )  # fmt: skip
 SUMMARY_CELL_CHARS = Budget(
@@ -261,10 +275,11 @@ def exceeded(
     budget: Budget, seen: int, detail: str, severity: Severity = Severity.WARNING
 ) -> Defect:
     """The finding for ``budget`` hit with ``seen`` units; ``detail`` says what was done instead."""
-    if not isinstance(budget.code, Code):
+    code = budget.code
+    if isinstance(code, Outcome):
         raise TypeError(f"the {budget.name} limit is not reported as a finding")
     return Defect(
-        budget.code,
+        code,
         f"{budget.name[:1].upper()}{budget.name[1:]} limit reached: {seen:,} {budget.unit} "
         f"(limit {budget.limit:,}). {detail}",
         severity,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from headerlens.model import Analysis, AuthResults, Chain, Defect, MethodResult, Provenance
-from headerlens.model.codes import Code
 from headerlens.parsers.rspamd_auth import rspamd_auth
 
 
@@ -79,6 +78,8 @@ def duplicate_authserv_id(
 
     below = ", ".join(where(a) for a in stray[:10])
     more = f" and {len(stray) - 10} more" if len(stray) > 10 else ""
+    from headerlens.model.codes import Code
+
     return Defect(
         Code.AR_DUPLICATE_AUTHSERV_ID,
         f"Authentication-Results {below}{more} carry the final receiver's authserv-id "

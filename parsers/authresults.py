@@ -14,7 +14,6 @@ from functools import lru_cache
 
 from headerlens import budgets
 from headerlens.model.auth import AuthProperty, AuthResults, MethodResult
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.parsers.compauth import explain_method_result
 from headerlens.parsers.digits import is_ascii_digits
@@ -96,6 +95,8 @@ class _Scanner:
                     return text[start:k].strip()
             self.pos = k + 1
         self.pos = len(text)
+        from headerlens.model.codes import Code
+
         self.defects.append(
             Defect(
                 Code.AUTHRES_UNCLOSED_COMMENT, "A comment '(' is never closed.", Severity.WARNING
@@ -105,6 +106,8 @@ class _Scanner:
 
     def quoted(self) -> str:
         """Read a quoted-string starting at '"'; returns the unescaped content."""
+        from headerlens.model.codes import Code
+
         text = self.text
         n = len(text)
         self.pos += 1
@@ -195,6 +198,8 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
     if field.lname in _ARC_NAMES:
         m = _ARC_INSTANCE_RE.match(text)
         if m is None:
+            from headerlens.model.codes import Code
+
             defects.append(
                 Defect(
                     Code.AUTHRES_ARC_NO_INSTANCE,
@@ -207,6 +212,8 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
             instance = int(m.group(1)) if len(m.group(1)) < 10 else _ARC_MAX_INSTANCE + 1
             text = text[m.end() :]
             if not 1 <= instance <= _ARC_MAX_INSTANCE:
+                from headerlens.model.codes import Code
+
                 defects.append(
                     Defect(
                         Code.AUTHRES_ARC_BAD_INSTANCE,
@@ -223,6 +230,8 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
     saw_none = False
 
     if sc.at_end():
+        from headerlens.model.codes import Code
+
         defects.append(Defect(Code.AUTHRES_EMPTY, "The field is empty.", Severity.WARNING))
     else:
         start = sc.pos
@@ -238,6 +247,8 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
             authserv_id = ident or None
             header_comments += after
             if authserv_id is None:
+                from headerlens.model.codes import Code
+
                 defects.append(
                     Defect(
                         Code.AUTHRES_NO_AUTHSERV_ID,
@@ -249,6 +260,8 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
                 version = sc.word(";")
                 header_comments += sc.skip_cfws()
                 if version != "1":
+                    from headerlens.model.codes import Code
+
                     defects.append(
                         Defect(
                             Code.AUTHRES_VERSION,
@@ -259,6 +272,8 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
                     )
             if not sc.at_end() and sc.peek() != ";":
                 junk = sc.skip_to_semicolon()
+                from headerlens.model.codes import Code
+
                 defects.append(
                     Defect(
                         Code.AUTHRES_JUNK_AFTER_AUTHSERV_ID,
@@ -277,6 +292,8 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
             elif item == "none":
                 saw_none = True
         if not results and not saw_none:
+            from headerlens.model.codes import Code
+
             defects.append(
                 Defect(
                     Code.AUTHRES_NO_RESULTS,
@@ -285,6 +302,8 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
                 )
             )
     if saw_none and results:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.AUTHRES_NONE_WITH_RESULTS,
@@ -326,6 +345,8 @@ def _resinfo(sc: _Scanner, defects: list[Defect]) -> MethodResult | str | None:
         if method.lower() == "none" and (sc.at_end() or sc.peek() == ";"):
             return "none"
         junk = (method + " " + sc.skip_to_semicolon()).strip()
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.AUTHRES_STRAY_TEXT,
@@ -339,6 +360,8 @@ def _resinfo(sc: _Scanner, defects: list[Defect]) -> MethodResult | str | None:
     result = sc.word(";")
     if not _KEYWORD_RE.match(method) or not _KEYWORD_RE.match(result):
         junk = f"{method}={result} {sc.skip_to_semicolon()}".strip()
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.AUTHRES_BAD_RESINFO,
@@ -362,6 +385,8 @@ def _resinfo(sc: _Scanner, defects: list[Defect]) -> MethodResult | str | None:
             if sc.pos == start:  # guarantee progress
                 bad = sc.text[sc.pos]
                 sc.pos += 1
+            from headerlens.model.codes import Code
+
             defects.append(
                 Defect(Code.AUTHRES_STRAY_TEXT, f"Unexpected {_show(bad)} ignored.", Severity.INFO)
             )
@@ -373,6 +398,8 @@ def _resinfo(sc: _Scanner, defects: list[Defect]) -> MethodResult | str | None:
             key = f"{key}.{sc.word(';=')}"
             comments += sc.skip_cfws()
         if sc.peek() != "=":
+            from headerlens.model.codes import Code
+
             defects.append(
                 Defect(
                     Code.AUTHRES_STRAY_TEXT,
@@ -401,6 +428,8 @@ def _resinfo(sc: _Scanner, defects: list[Defect]) -> MethodResult | str | None:
             if reason is None:
                 reason = val
             else:
+                from headerlens.model.codes import Code
+
                 defects.append(
                     Defect(
                         Code.AUTHRES_DUPLICATE_REASON,

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.model.received import Boundary, Hop, Received
 from headerlens.parsers.hops import (
@@ -265,6 +264,8 @@ def _set_aside(
         said = f"hop {hop.number}'s client {e.ip}" + (
             f" with envelope sender {e.mail_from}" if e.mail_from else ""
         )
+        from headerlens.model.codes import Code
+
         out.append(
             Defect(
                 Code.CHAIN_STAMP_BELOW_HOP,
@@ -308,6 +309,8 @@ def find_boundary(
     org = receiver_org(hops, domain_of)
     walk = _walk(hops, org, domain_of)
     if walk is None:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.CHAIN_NO_BOUNDARY,
@@ -366,6 +369,8 @@ def find_boundary(
     else:
         hop, reason, mine = walk, walked, []
         if used:
+            from headerlens.model.codes import Code
+
             defects.append(
                 Defect(
                     Code.CHAIN_SPF_IP_NOT_IN_CHAIN,

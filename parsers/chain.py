@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.model.received import Boundary, Chain, Hop, HopRole, Received, Vendor
 from headerlens.parsers.boundary import (
@@ -146,6 +145,8 @@ def _private_external(
         f"message from {ip}), but {ip} is a {label} address"
     )
     if label.startswith(STAND_IN_RANGES):
+        from headerlens.model.codes import Code
+
         # Examples, test labs and publishers who sanitise traces use these; no real server does.
         defect = Defect(
             Code.RECEIVED_PRIVATE_IP_EXTERNAL,
@@ -154,6 +155,8 @@ def _private_external(
             Severity.INFO,
         )
     else:
+        from headerlens.model.codes import Code
+
         defect = Defect(
             Code.RECEIVED_PRIVATE_IP_EXTERNAL,
             f"{said}, not a public one: SPF checked against it means nothing. The receiver "
@@ -195,6 +198,8 @@ def build_chain(
         skew = False
         hop_defects: tuple[Defect, ...] = ()
         if ts is None:
+            from headerlens.model.codes import Code
+
             hop_defects = (
                 Defect(
                     Code.HOP_UNDATED,
@@ -207,6 +212,8 @@ def build_chain(
                 delay = ts - prev_ts
                 skew = delay < -CLOCK_SKEW_TOLERANCE
                 if skew:
+                    from headerlens.model.codes import Code
+
                     hop_defects = (
                         Defect(
                             Code.HOP_CLOCK_SKEW,
@@ -242,6 +249,8 @@ def build_chain(
     hops = _product_runs(hops, boundary.hop_number if boundary else None, hints)
     hops = _private_external(hops, boundary, domain_of)
     if not hops:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(Code.CHAIN_EMPTY, "The message has no Received fields.", Severity.INFO)
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from headerlens import budgets
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField
 from headerlens.model.received import Chain
 
@@ -14,6 +13,8 @@ FUTURE_SLACK = timedelta(minutes=15)  # clock drift tolerated before a timestamp
 
 def future_stamps(date: datetime | None, chain: Chain, now: datetime) -> list[Defect]:
     """Date or Received timestamps later than ``now`` (plus slack): forged or a wrong clock."""
+    from headerlens.model.codes import Code
+
     out: list[Defect] = []
     limit = now + FUTURE_SLACK
     if date is not None and date > limit:

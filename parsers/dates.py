@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.parsers.digits import ascii_int
+
+if TYPE_CHECKING:  # the code registry loads where a defect is made, not before the first frame
+    from headerlens.model.codes import Code
 
 __all__ = ["parse_date"]
 
@@ -114,6 +117,7 @@ _MAX_PLAUSIBLE_YEAR = 2200
 
 
 def _defect(code: Code, message: str, severity: Severity = Severity.WARNING) -> Defect:
+
     return Defect(code=code, message=message, severity=severity)
 
 
@@ -232,6 +236,8 @@ def _to_24_hour(text: str) -> tuple[str, Defect | None]:
         return text, None
     hour = int(m.group("h"))
     if not 1 <= hour <= 12:
+        from headerlens.model.codes import Code
+
         return text, _defect(
             Code.DATE_UNPARSEABLE,
             f"The date {text!r} gives hour {hour} with AM/PM; it could not be understood.",
@@ -251,12 +257,16 @@ def _named_zone_in_comment(text: str) -> int | None:
 
 def _check_plausible(dt: datetime) -> tuple[datetime | None, Defect | None]:
     if dt.year in _PLACEHOLDER_YEARS:
+        from headerlens.model.codes import Code
+
         return None, _defect(
             Code.DATE_PLACEHOLDER,
             f"The date {dt.date().isoformat()} is a 'zero' placeholder (Exchange/Outlook write "
             "30 Dec 1899 or 1 Jan 1601 when no date was set); treated as missing.",
         )
     if not _MIN_PLAUSIBLE_YEAR <= dt.year <= _MAX_PLAUSIBLE_YEAR:
+        from headerlens.model.codes import Code
+
         return dt, _defect(
             Code.DATE_IMPLAUSIBLE, f"The year {dt.year} is implausible for an email."
         )
@@ -278,6 +288,8 @@ def parse_date(text: str) -> tuple[datetime | None, Defect | None]:
         raise TypeError("parse_date expects str")
     cleaned = " ".join(text.split())
     if not cleaned:
+        from headerlens.model.codes import Code
+
         return None, _defect(Code.DATE_MISSING, "No date was given.")
 
     defect: Defect | None = None
@@ -288,6 +300,8 @@ def parse_date(text: str) -> tuple[datetime | None, Defect | None]:
     if clock_defect is not None:
         return None, clock_defect
     if cleaned != shown:
+        from headerlens.model.codes import Code
+
         defect = _defect(
             Code.DATE_NONSTANDARD,
             f"The date {shown!r} uses a 12-hour clock, not RFC 5322 form; it was read as "
@@ -326,6 +340,8 @@ def parse_date(text: str) -> tuple[datetime | None, Defect | None]:
                     dt = dt.replace(tzinfo=timezone(timedelta(minutes=named)))
                     zone_known = True
         if dt is not None:
+            from headerlens.model.codes import Code
+
             defect = _defect(
                 Code.DATE_NONSTANDARD,
                 f"The date {shown!r} is not in RFC 5322 form; it was read leniently.",
@@ -333,9 +349,13 @@ def parse_date(text: str) -> tuple[datetime | None, Defect | None]:
             )
 
     if dt is None:
+        from headerlens.model.codes import Code
+
         return None, _defect(Code.DATE_UNPARSEABLE, f"The date {shown!r} could not be understood.")
 
     if not zone_known:
+        from headerlens.model.codes import Code
+
         defect = _defect(
             Code.DATE_NO_ZONE,
             f"The date {shown!r} has no usable time zone; UTC was assumed.",

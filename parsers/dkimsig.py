@@ -9,13 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from headerlens import budgets
 from headerlens.model.auth import ARCSeal, ARCSet, AuthResults, DKIMSignature, TagList
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.parsers.digits import is_ascii_digits
 from headerlens.parsers.taglist import parse_tag_list
+
+if TYPE_CHECKING:  # the code registry loads where a defect is made, not before the first frame
+    from headerlens.model.codes import Code
 
 _WS_RE = re.compile(r"[ \t\r\n]+")
 _DKIM_REQUIRED = ("v", "a", "b", "bh", "d", "h", "s")  # RFC 6376 §3.5
@@ -31,6 +34,7 @@ _LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\Z")
 
 
 def _defect(code: Code, message: str, severity: Severity = Severity.WARNING) -> Defect:
+
     return Defect(code, message, severity)
 
 
@@ -41,6 +45,8 @@ def _int_tag(tags: TagList, name: str, what: str, defects: list[Defect]) -> int 
         return None
     if is_ascii_digits(raw):
         if len(raw) > _MAX_DIGITS:
+            from headerlens.model.codes import Code
+
             # RFC 6376 §3.5 caps l=, t= and x= at 76 digits; checking first also keeps int()
             # from raising on Python's 4300-digit conversion limit (CVE-2020-10735).
             defects.append(
@@ -53,6 +59,8 @@ def _int_tag(tags: TagList, name: str, what: str, defects: list[Defect]) -> int 
             )
             return None
         return int(raw)
+    from headerlens.model.codes import Code
+
     defects.append(
         _defect(Code.DKIM_BAD_NUMBER, f"{name}= ({what}) is not a number: {raw[:40]!r}.")
     )
@@ -67,6 +75,8 @@ def _no_ws(value: str | None) -> str | None:
 def _instance(tags: TagList, defects: list[Defect], kind: str) -> int | None:
     inst = _int_tag(tags, "i", "ARC instance", defects)
     if inst is not None and not 1 <= inst <= ARC_MAX_INSTANCE:
+        from headerlens.model.codes import Code
+
         defects.append(
             _defect(
                 Code.ARC_BAD_INSTANCE,
@@ -78,14 +88,14 @@ def _instance(tags: TagList, defects: list[Defect], kind: str) -> int | None:
 
 
 def _check_required(tags: TagList, required: Iterable[str], kind: str) -> list[Defect]:
+    missing = [name for name in required if tags.get(name) is None]
+    if not missing:
+        return []
+    from headerlens.model.codes import Code
+
     return [
-        _defect(
-            Code.DKIM_MISSING_TAG,
-            f"{kind} lacks the required tag {name}=.",
-            Severity.ERROR,
-        )
-        for name in required
-        if tags.get(name) is None
+        _defect(Code.DKIM_MISSING_TAG, f"{kind} lacks the required tag {name}=.", Severity.ERROR)
+        for name in missing
     ]
 
 
@@ -93,12 +103,16 @@ def _check_algorithm(algorithm: str | None, kind: str) -> list[Defect]:
     if algorithm is None or algorithm.lower() in _KNOWN_ALGORITHMS:
         return []
     if algorithm.lower() == "rsa-sha1":
+        from headerlens.model.codes import Code
+
         return [
             _defect(
                 Code.DKIM_RSA_SHA1,
                 f"{kind} uses rsa-sha1, which RFC 8301 §3.1 says verifiers must not accept.",
             )
         ]
+    from headerlens.model.codes import Code
+
     return [_defect(Code.DKIM_UNKNOWN_ALGORITHM, f"{kind} uses unknown algorithm a={algorithm}.")]
 
 
@@ -126,6 +140,8 @@ def _check_names(domain: str | None, selector: str | None, kind: str) -> list[De
             continue
         why = dns_name_problem(value, min_labels=labels)
         if why is not None:
+            from headerlens.model.codes import Code
+
             out.append(
                 _defect(
                     Code.DKIM_BAD_NAME,
@@ -150,6 +166,8 @@ def parse_dkim_signature(field: HeaderField) -> DKIMSignature:
 
     version = tags.get("v")
     if not is_ams and version is not None and version != "1":
+        from headerlens.model.codes import Code
+
         defects.append(_defect(Code.DKIM_BAD_VERSION, f"v={version!r} is not 1 (RFC 6376 §3.5)."))
     algorithm = tags.get("a")
     defects += _check_algorithm(algorithm, kind)
@@ -157,6 +175,8 @@ def parse_dkim_signature(field: HeaderField) -> DKIMSignature:
     h_raw = tags.get("h")
     signed = tuple(h for h in (p.strip(" \t\r\n").lower() for p in (h_raw or "").split(":")) if h)
     if h_raw is not None and "from" not in signed:
+        from headerlens.model.codes import Code
+
         # RFC 6376 §5.4 binds DKIM signers; ARC validators accept an AMS without From
         # (ValiMail ARC suite case ams_fields_h_empty passes), so it is only noted there.
         defects.append(
@@ -178,6 +198,8 @@ def parse_dkim_signature(field: HeaderField) -> DKIMSignature:
             auid_domain = identity.rpartition("@")[2].lower().rstrip(".")
             d = domain.lower().rstrip(".")
             if auid_domain != d and not auid_domain.endswith("." + d):
+                from headerlens.model.codes import Code
+
                 defects.append(
                     _defect(
                         Code.DKIM_AUID_MISMATCH,
@@ -191,6 +213,8 @@ def parse_dkim_signature(field: HeaderField) -> DKIMSignature:
     timestamp = _int_tag(tags, "t", "signature timestamp", defects)
     expiration = _int_tag(tags, "x", "signature expiration", defects)
     if timestamp is not None and expiration is not None and expiration < timestamp:
+        from headerlens.model.codes import Code
+
         defects.append(
             _defect(
                 Code.DKIM_EXPIRES_BEFORE_SIGNED,
@@ -226,6 +250,8 @@ def parse_arc_seal(field: HeaderField) -> ARCSeal:
     defects = list(tags.defects)
     defects += _check_required(tags, _SEAL_REQUIRED, "ARC-Seal")
     if tags.get("h") is not None:
+        from headerlens.model.codes import Code
+
         defects.append(
             _defect(
                 Code.ARC_SEAL_HAS_H,
@@ -234,6 +260,8 @@ def parse_arc_seal(field: HeaderField) -> ARCSeal:
             )
         )
     if tags.get("bh") is not None:
+        from headerlens.model.codes import Code
+
         defects.append(
             _defect(Code.ARC_SEAL_HAS_BH, "ARC-Seal carries bh=, which it does not use.")
         )
@@ -242,6 +270,8 @@ def parse_arc_seal(field: HeaderField) -> ARCSeal:
     cv_raw = tags.get("cv")
     cv = cv_raw.lower() if cv_raw is not None else None
     if cv is not None and cv not in _CV_VALUES:
+        from headerlens.model.codes import Code
+
         defects.append(
             _defect(
                 Code.ARC_BAD_CV,
@@ -251,6 +281,8 @@ def parse_arc_seal(field: HeaderField) -> ARCSeal:
         )
     instance = _instance(tags, defects, "ARC-Seal")
     if instance == 1 and cv not in (None, "none"):
+        from headerlens.model.codes import Code
+
         defects.append(
             _defect(
                 Code.ARC_FIRST_CV,
@@ -259,6 +291,8 @@ def parse_arc_seal(field: HeaderField) -> ARCSeal:
             )
         )
     elif instance is not None and instance > 1 and cv == "none":
+        from headerlens.model.codes import Code
+
         defects.append(
             _defect(
                 Code.ARC_LATER_CV_NONE,
@@ -323,6 +357,8 @@ def group_arc_sets(
             ("ARC-Authentication-Results", len(aar_by.get(inst, ()))),
         ):
             if count == 0:
+                from headerlens.model.codes import Code
+
                 defects.append(
                     _defect(
                         Code.ARC_MISSING_MEMBER,
@@ -331,6 +367,8 @@ def group_arc_sets(
                     )
                 )
             elif count > 1:
+                from headerlens.model.codes import Code
+
                 defects.append(
                     _defect(
                         Code.ARC_DUPLICATE_MEMBER,
@@ -340,6 +378,8 @@ def group_arc_sets(
                     )
                 )
         if not 1 <= inst <= ARC_MAX_INSTANCE:
+            from headerlens.model.codes import Code
+
             defects.append(
                 _defect(
                     Code.ARC_INSTANCE_RANGE,
@@ -358,6 +398,8 @@ def group_arc_sets(
     top = max((i for i in sets if 1 <= i <= ARC_MAX_INSTANCE), default=0)
     for gap in range(1, top):
         if gap not in sets:
+            from headerlens.model.codes import Code
+
             sets[gap] = ARCSet(
                 instance=gap,
                 defects=(
@@ -370,6 +412,8 @@ def group_arc_sets(
                 ),
             )
     if unnumbered:
+        from headerlens.model.codes import Code
+
         lost = _defect(
             Code.ARC_NO_INSTANCE,
             "ARC fields without a usable i= cannot be placed in a set: "

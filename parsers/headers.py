@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 from headerlens import budgets
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 
 # RFC 5322 §3.6.8: field-name = 1*ftext, ftext = %d33-57 / %d59-126 (printable ASCII except ":").
@@ -172,6 +171,8 @@ def split_message(data: bytes) -> SplitMessage:
     first_line = first.group(0) if first is not None else b""
     if first_line.startswith(b"From ") and not re.match(_FIELD_RE, first_line):
         start += len(first_line)
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.INPUT_MBOX_LINE, "An mbox 'From ' separator line was skipped.", Severity.INFO
@@ -180,6 +181,8 @@ def split_message(data: bytes) -> SplitMessage:
         first = _LINE_RE.match(data, start, scan_end)
         first_line = first.group(0) if first is not None else b""
     elif _FROM_SPACE_COLON.match(first_line):
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.INPUT_HIDDEN_FROM,
@@ -195,6 +198,8 @@ def split_message(data: bytes) -> SplitMessage:
     first_indent = b""
     if stripped != first_line and re.match(_FIELD_RE, stripped):
         first_indent = first_line[: len(first_line) - len(stripped)]
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.INPUT_INDENTED_START,
@@ -231,6 +236,8 @@ def split_message(data: bytes) -> SplitMessage:
                 line = line_m.group(0) if line_m is not None else b""
                 text = line.decode("utf-8", errors="replace").rstrip("\r\n")[:60]
                 number = _count_line_ends(data, lines_start, pos) + 1 + (start > offset)
+                from headerlens.model.codes import Code
+
                 defects.append(
                     Defect(
                         Code.INPUT_UNINDENTED_CONTINUATION,
@@ -287,6 +294,8 @@ def split_message(data: bytes) -> SplitMessage:
             first_stray = number if first_stray is None else first_stray
         if skipped <= 5:
             text = data[pos:end].decode("utf-8", errors="replace").rstrip("\r\n")[:80]
+            from headerlens.model.codes import Code
+
             defects.append(
                 Defect(
                     Code.INPUT_STRAY_LINE,
@@ -298,6 +307,8 @@ def split_message(data: bytes) -> SplitMessage:
     if current is not None:
         fields.append(_make_field(len(fields), bytes(current), name, value_start))
     if joined > _MAX_JOIN_NOTES:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.INPUT_UNINDENTED_CONTINUATIONS,
@@ -305,10 +316,14 @@ def split_message(data: bytes) -> SplitMessage:
             )
         )
     if skipped > 5:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(Code.INPUT_STRAY_LINES, f"{skipped} lines in the header section were skipped.")
         )
     if first_stray is not None and after_stray:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.INPUT_PARSER_DIFFERENTIAL,
@@ -412,6 +427,8 @@ def _scan_defects(data: bytes, start: int, end: int) -> list[Defect]:
     bare_cr = header.count(b"\r") - crlf
     bare_lf = header.count(b"\n") - crlf
     if bare_cr:
+        from headerlens.model.codes import Code
+
         out.append(
             Defect(
                 Code.INPUT_BARE_CR,
@@ -421,6 +438,8 @@ def _scan_defects(data: bytes, start: int, end: int) -> list[Defect]:
             )
         )
     if crlf and bare_lf:
+        from headerlens.model.codes import Code
+
         out.append(
             Defect(
                 Code.INPUT_MIXED_EOL,
@@ -446,6 +465,8 @@ def _scan_defects(data: bytes, start: int, end: int) -> list[Defect]:
         )
     nuls = header.count(b"\x00")
     if nuls:
+        from headerlens.model.codes import Code
+
         out.append(
             Defect(
                 Code.INPUT_NUL,
@@ -458,6 +479,8 @@ def _scan_defects(data: bytes, start: int, end: int) -> list[Defect]:
         try:
             header.decode("utf-8")
         except UnicodeDecodeError:
+            from headerlens.model.codes import Code
+
             out.append(
                 Defect(
                     Code.INPUT_8BIT,
@@ -467,6 +490,8 @@ def _scan_defects(data: bytes, start: int, end: int) -> list[Defect]:
                 )
             )
         else:
+            from headerlens.model.codes import Code
+
             out.append(
                 Defect(
                     Code.INPUT_UTF8_HEADERS,

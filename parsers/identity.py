@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from email.headerregistry import AddressHeader, HeaderRegistry
 
 from headerlens import budgets
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.textsafe import HIDDEN_FORMAT_CHARS
 
@@ -169,7 +168,11 @@ def domain_notes(domain: str) -> list[Defect]:
         ulabel = domain.encode("ascii").decode("idna") if domain.isascii() else domain
         alabel = domain if domain.isascii() else domain.encode("idna").decode("ascii")
     except (UnicodeError, ValueError):
+        from headerlens.model.codes import Code
+
         return [Defect(Code.IDENTITY_BAD_IDN, f"The domain {_show(domain)} is not a valid IDN.")]
+    from headerlens.model.codes import Code
+
     notes.append(
         Defect(
             Code.IDENTITY_IDN,
@@ -214,6 +217,8 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
     """The author from the From field(s), with a defect for every reading DMARC can't trust."""
     defects: list[Defect] = []
     if not from_fields:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.IDENTITY_NO_FROM,
@@ -223,6 +228,8 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         )
         return Author(None, None, (), tuple(defects))
     if len(from_fields) > 1:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.IDENTITY_MULTIPLE_FROM,
@@ -238,6 +245,8 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         # "ceo@bank-corp.com." is the absolute form of bank-corp.com (RFC 1034 §3.1), the same
         # name; Python's address parser rejects it, which would leave no author domain at all.
         value = _ROOT_DOT.sub(r"\1", value)
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.IDENTITY_FROM_ROOT_DOT,
@@ -257,6 +266,8 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         return Author(None, None, (), tuple(defects))
     depth = comment_depth(value)
     if depth > 20:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.IDENTITY_FROM_UNPARSEABLE,
@@ -267,6 +278,8 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         )
         return Author(None, None, (), tuple(defects))
     if ":" in _bare(value):
+        from headerlens.model.codes import Code
+
         # Group or obsolete route syntax. Decided on the raw text, before (and instead of) the
         # email package, whose parsers recurse on long ':' runs (CVE-2023-36632).
         defects.append(
@@ -280,6 +293,8 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         return Author(None, None, (), tuple(defects))
     header, error = _strict(value)
     if header is None:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.IDENTITY_FROM_UNPARSEABLE,
@@ -291,6 +306,8 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
     legacy = _legacy(value)
     encoded = _encoded_addresses(value, header)
     if encoded:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.IDENTITY_FROM_ENCODED_WORD,
@@ -304,6 +321,8 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
     shown_addresses = [a for a in header.addresses if a.addr_spec not in encoded]
     addresses = tuple(a.addr_spec for a in shown_addresses if a.addr_spec and a.addr_spec != "<>")
     if legacy is not None and set(legacy) != set(addresses):
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.IDENTITY_PARSERS_DISAGREE,
@@ -315,6 +334,8 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         )
     syntax: tuple[object, ...] = tuple(getattr(header, "defects", ()))  # untyped in typeshed
     if syntax:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.IDENTITY_FROM_SYNTAX,
@@ -323,6 +344,8 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         )
     domains = sorted({d for d in (_domain(a) for a in addresses) if d})
     if len(addresses) > 1:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.IDENTITY_FROM_MULTIPLE,
@@ -342,6 +365,8 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
     shown += [(c, addresses[0] if addresses else "") for c in _scan(value)[1]]
     for name, addr in shown:
         if "@" in unicodedata.normalize("NFKC", name) or "\x00" in name:
+            from headerlens.model.codes import Code
+
             defects.append(
                 Defect(
                     Code.IDENTITY_DISPLAY_NAME_ADDRESS,
@@ -352,6 +377,8 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
             )
     for a in shown_addresses:
         if "@" in a.username or "<" in a.username:
+            from headerlens.model.codes import Code
+
             defects.append(
                 Defect(
                     Code.IDENTITY_QUOTED_LOCAL_PART,
@@ -394,6 +421,8 @@ def _encoded_addresses(value: str, header: AddressHeader) -> tuple[str, ...]:
 
 def _literal_note(address: str, domain: str | None) -> Defect:
     """The finding for a From address with a domain literal (see :func:`literal_domain`)."""
+    from headerlens.model.codes import Code
+
     if domain is None:
         return Defect(
             Code.IDENTITY_FROM_ADDRESS_LITERAL,
@@ -413,6 +442,8 @@ def _literal_note(address: str, domain: str | None) -> Defect:
 def hidden_chars(field_name: str, text: str) -> Defect:
     """The finding for bidi overrides, zero-width or other invisible characters in a displayed
     field, naming each kind found (up to five) with its code point."""
+    from headerlens.model.codes import Code
+
     found = list(dict.fromkeys(HIDDEN_CHARS.findall(text)))
     named = ", ".join(
         f"U+{ord(c):04X} {unicodedata.name(c, 'format character')}" for c in found[:5]

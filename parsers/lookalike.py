@@ -8,7 +8,6 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 from headerlens import budgets
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.parsers.spoofed_brands import SPOOFED_BRANDS
 
@@ -124,6 +123,8 @@ def lookalike_domain(author: str | None, named: Iterable[str]) -> Defect | None:
 
 
 def _finding(author: str, shown: str, target: str, what: str) -> Defect:
+    from headerlens.model.codes import Code
+
     try:
         looked_up = author if author.isascii() else author.encode("idna").decode("ascii")
     except UnicodeError:

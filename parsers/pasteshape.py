@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from headerlens import budgets
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 
 _LINE_END = re.compile(rb"\r\n|\n|\r")
@@ -82,6 +81,8 @@ def _strip_gmail_summary(data: bytes) -> tuple[bytes, Defect | None]:
     rest = data[cut:]
     # Whatever the buttons row left (tabs, blank lines) before the first field goes too.
     rest = rest.lstrip(b" \t\r\n")
+    from headerlens.model.codes import Code
+
     note = Defect(
         Code.INPUT_PASTE_GMAIL_SUMMARY,
         f'The paste starts with Gmail\'s "Show original" summary ({last_button - first + 1} '
@@ -112,6 +113,8 @@ def _undouble_line_ends(data: bytes) -> tuple[bytes, Defect | None]:
         line[:1] in (b" ", b"\t") or re.match(_FIELD_LINE, line) for line in lines[1:4]
     ):
         return data, None
+    from headerlens.model.codes import Code
+
     note = Defect(
         Code.INPUT_PASTE_DOUBLE_SPACED,
         f"Every line end of the paste was doubled ({shown}), which would end the header after "
@@ -137,6 +140,8 @@ def _unquote(data: bytes) -> tuple[bytes, Defect | None]:
     out = re.sub(_QUOTE_MARK, rb"\1", data)
     if not re.match(_FIELD_LINE, out.lstrip()):
         return data, None
+    from headerlens.model.codes import Code
+
     note = Defect(
         Code.INPUT_PASTE_QUOTED,
         "Every line of the paste was quoted with '>' (copied from a forwarded or replied copy); "

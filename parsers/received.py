@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.received import Received
 from headerlens.parsers.dates import parse_date
@@ -15,6 +15,9 @@ from headerlens.parsers.received_syntax import (
     split_date,
     tokenize,
 )
+
+if TYPE_CHECKING:  # the code registry loads where a defect is made, not before the first frame
+    from headerlens.model.codes import Code
 
 __all__ = ["normalize_ip", "parse_received"]
 
@@ -138,6 +141,8 @@ def _parse_from(
     for text in (*clause.words, *clause.comments):
         for lit in _IP_LITERAL.findall(text):
             if normalize_ip(f"[{lit}]") is None:
+                from headerlens.model.codes import Code
+
                 defects.append(
                     _defect(
                         Code.RECEIVED_BAD_IP,
@@ -146,8 +151,12 @@ def _parse_from(
                     )
                 )
     if first is None and not clause.comments:
+        from headerlens.model.codes import Code
+
         defects.append(_defect(Code.RECEIVED_EMPTY_FROM, "The 'from' clause is empty."))
     elif rec["from_helo"] is None and rec["from_ip"] is None and rdns is None:
+        from headerlens.model.codes import Code
+
         defects.append(
             _defect(Code.RECEIVED_EMPTY_HELO, "The 'from' clause names no host and no address.")
         )
@@ -157,6 +166,8 @@ def _parse_by(clause: Clause, rec: dict[str, str | None], defects: list[Defect])
     first = clause.words[0] if clause.words else None
     rec["by"] = _host(first)
     if rec["by"] is None:
+        from headerlens.model.codes import Code
+
         defects.append(_defect(Code.RECEIVED_EMPTY_BY, "The 'by' clause names no receiving host."))
     else:
         rec["by_ip"] = normalize_ip(rec["by"])
@@ -273,6 +284,7 @@ def _tls_from_comments(comments: list[str], rec: dict[str, str | None]) -> None:
 
 
 def _defect(code: Code, message: str, severity: Severity = Severity.WARNING) -> Defect:
+
     return Defect(code=code, message=message, severity=severity)
 
 
@@ -315,6 +327,8 @@ def parse_received(value: str) -> Received:
         )
     )
     if not text:
+        from headerlens.model.codes import Code
+
         return Received(
             raw=raw,
             defects=(_defect(Code.RECEIVED_EMPTY, "The Received field is empty.", Severity.ERROR),),
@@ -353,6 +367,8 @@ def parse_received(value: str) -> Received:
             if w.lower() == "from" and rec["envelope_from"] is None:
                 rec["envelope_from"] = _strip_angle(for_words[i + 1])
     if "" in by_kw and by_kw[""].words and not clauses[0].keyword:
+        from headerlens.model.codes import Code
+
         defects.append(
             _defect(
                 Code.RECEIVED_UNKNOWN_WORDS,
@@ -386,6 +402,8 @@ def parse_received(value: str) -> Received:
 
     if "from" not in by_kw and "by" not in by_kw:
         if rec["server_software"] == "qmail":
+            from headerlens.model.codes import Code
+
             defects.append(
                 _defect(
                     Code.RECEIVED_LOCAL,
@@ -394,16 +412,22 @@ def parse_received(value: str) -> Received:
                 )
             )
         else:
+            from headerlens.model.codes import Code
+
             defects.append(
                 _defect(Code.RECEIVED_NO_CLAUSES, "Neither a 'from' nor a 'by' clause was found.")
             )
     elif "by" not in by_kw:
+        from headerlens.model.codes import Code
+
         defects.append(
             _defect(Code.RECEIVED_NO_BY, "No 'by' clause: the receiving host is not named.")
         )
 
     timestamp = None
     if date_text is None:
+        from headerlens.model.codes import Code
+
         defects.append(_defect(Code.RECEIVED_NO_DATE, "The line carries no date."))
     else:
         timestamp, date_defect = parse_date(date_text)

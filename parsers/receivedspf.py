@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from headerlens.model.auth import ReceivedSPF
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 
 # RFC 7208 §2.6 results; "error"/"unknown" are RFC 4408-era spellings still seen in old mail.
@@ -37,10 +36,14 @@ def parse_received_spf(field: HeaderField) -> ReceivedSPF:
     word = text[start:pos]
     result: str | None = word.lower() or None
     if result is None:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(Code.RECEIVED_SPF_EMPTY, "The field has no SPF result.", Severity.WARNING)
         )
     elif "=" in word:
+        from headerlens.model.codes import Code
+
         # No result at all, the field starts with key=value pairs.
         defects.append(
             Defect(
@@ -51,6 +54,8 @@ def parse_received_spf(field: HeaderField) -> ReceivedSPF:
         )
         result, pos = None, start
     elif result in _LEGACY_RESULTS:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.RECEIVED_SPF_LEGACY_RESULT,
@@ -60,6 +65,8 @@ def parse_received_spf(field: HeaderField) -> ReceivedSPF:
             )
         )
     elif result not in _RESULTS:
+        from headerlens.model.codes import Code
+
         defects.append(
             Defect(
                 Code.RECEIVED_SPF_UNKNOWN_RESULT,
@@ -73,6 +80,8 @@ def parse_received_spf(field: HeaderField) -> ReceivedSPF:
     if pos < len(text) and text[pos] == "(":
         comment, pos, closed = _comment(text, pos)
         if not closed:
+            from headerlens.model.codes import Code
+
             defects.append(
                 Defect(
                     Code.RECEIVED_SPF_UNCLOSED_COMMENT,
@@ -86,6 +95,8 @@ def parse_received_spf(field: HeaderField) -> ReceivedSPF:
         key, eq, value = chunk.partition("=")
         key = key.strip(_WSP)
         if not eq or not _KEY_RE.match(key):
+            from headerlens.model.codes import Code
+
             defects.append(
                 Defect(
                     Code.RECEIVED_SPF_BAD_PAIR,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 from headerlens.model.auth import TagList
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 
 # RFC 6376 §3.2: tag-name = ALPHA *ALNUMPUNC, ALNUMPUNC = ALPHA / DIGIT / "_".
@@ -37,6 +36,8 @@ def parse_tag_list(value: str) -> TagList:
         if not spec:
             # One trailing ";" is allowed (RFC 6376 §3.2); an empty spec elsewhere is not.
             if pos != len(parts) - 1 and value.strip(_FWS):
+                from headerlens.model.codes import Code
+
                 defects.append(
                     Defect(
                         Code.TAGLIST_EMPTY_SPEC,
@@ -48,6 +49,8 @@ def parse_tag_list(value: str) -> TagList:
         name, eq, tag_value = spec.partition("=")
         name = name.strip(_FWS)
         if not eq:
+            from headerlens.model.codes import Code
+
             defects.append(
                 Defect(
                     Code.TAGLIST_NO_EQUALS,
@@ -58,6 +61,8 @@ def parse_tag_list(value: str) -> TagList:
             continue
         tag_value = tag_value.strip(_FWS)
         if not _TAG_NAME_RE.match(name):
+            from headerlens.model.codes import Code
+
             defects.append(
                 Defect(
                     Code.TAGLIST_BAD_NAME,
@@ -67,6 +72,8 @@ def parse_tag_list(value: str) -> TagList:
                 )
             )
         if _BAD_VALUE_CHAR_RE.search(tag_value):
+            from headerlens.model.codes import Code
+
             defects.append(
                 Defect(
                     Code.TAGLIST_BAD_VALUE_CHAR,
@@ -75,6 +82,8 @@ def parse_tag_list(value: str) -> TagList:
                 )
             )
         if name in seen:
+            from headerlens.model.codes import Code
+
             defects.append(
                 Defect(
                     Code.TAGLIST_DUPLICATE,

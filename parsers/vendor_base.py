@@ -5,12 +5,15 @@ from __future__ import annotations
 import binascii
 import re
 from collections.abc import Callable, Mapping
+from typing import Literal
 
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.model.vendor import DecodedField, VendorHeader
 
 Decoder = Callable[[HeaderField], VendorHeader]
+BadItem = Literal["VENDOR_BAD_ITEM", "EOP_BAD_ITEM", "EXCHANGE_BAD_ITEM"]
+"""The Code member (by name) of an item without a colon: named, so the code registry loads
+only when such an item is found, not for every EOP report before the console's first frame."""
 """A decoder turns one header field into a VendorHeader. It never raises on bad input."""
 
 # Kept as pattern text, compiled on first use through re's own cache: a message that never
@@ -20,7 +23,7 @@ _EQ_KEY = r"(?:^|(?<=[\s;,]))([A-Za-z_][\w.\-]*)="
 
 
 def colon_pairs(
-    text: str, *, sep: str = ";", code: Code = Code.VENDOR_BAD_ITEM
+    text: str, *, sep: str = ";", code: BadItem = "VENDOR_BAD_ITEM"
 ) -> tuple[tuple[tuple[str, str], ...], tuple[Defect, ...]]:
     """Split a ``KEY:VALUE;KEY:VALUE;`` list (EOP style) into pairs, keeping the order.
 
@@ -36,7 +39,9 @@ def colon_pairs(
             continue
         key, colon, value = item.partition(":")
         if not colon:
-            defects.append(Defect(code, f"Item without a colon kept as is: {item!r}"))
+            from headerlens.model.codes import Code
+
+            defects.append(Defect(Code[code], f"Item without a colon kept as is: {item!r}"))
         pairs.append((key.strip(), value.strip()))
     return tuple(pairs), tuple(defects)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.model.vendor import DecodedField, VendorHeader
 from headerlens.parsers.vendor_base import Decoder, described, header, to_float
@@ -56,6 +55,8 @@ _BLOCK = 6  # fields: Rspamd's block (Action, Server, Queue-Id, Spamd-Bar, Spamd
 
 def decode_spamd_result(field: HeaderField) -> VendorHeader:
     """X-Spamd-Result: Rspamd's score against its threshold and the symbols that made it."""
+    from headerlens.model.codes import Code
+
     m = re.match(_SPAMD_HEAD, field.value)
     if m is None:
         bad = Defect(Code.RSPAMD_BAD_RESULT, "Not in the 'metric: flag [score / required]' form.")
@@ -135,6 +136,8 @@ def decode_number(vendor: str, label: str, meaning: str) -> Decoder:
     """A bare score whose scale the vendor does not publish: shown as written."""
 
     def decode(field: HeaderField) -> VendorHeader:
+        from headerlens.model.codes import Code
+
         value = field.value.strip()
         ok = to_float(value) is not None
         shown = DecodedField("score", value, label, meaning if ok else None)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.model.vendor import DecodedField, VendorHeader
 from headerlens.parsers.vendor_base import (
@@ -187,6 +186,8 @@ def _forefront_field(key: str, value: str) -> tuple[DecodedField, tuple[Defect, 
         try:
             ip = ipaddress.ip_address(value.strip("[]"))
         except ValueError:
+            from headerlens.model.codes import Code
+
             bad = Defect(Code.EOP_BAD_CIP, f"CIP is not an IP address: {value!r}")
             return DecodedField(key, value, label), (bad,)
         if ip == ipaddress.ip_address("255.255.255.255"):
@@ -281,7 +282,7 @@ def _verdict_phrase(fields: dict[str, DecodedField]) -> str:
 
 def decode_forefront(field: HeaderField) -> VendorHeader:
     """X-Forefront-Antispam-Report (and -Untrusted): EOP's per-message filter report."""
-    pairs, defects = colon_pairs(field.value, code=Code.EOP_BAD_ITEM)
+    pairs, defects = colon_pairs(field.value, code="EOP_BAD_ITEM")
     decoded: list[DecodedField] = []
     all_defects = list(defects)
     for key, value in pairs:
@@ -295,7 +296,7 @@ def decode_forefront(field: HeaderField) -> VendorHeader:
 
 def decode_microsoft_antispam(field: HeaderField) -> VendorHeader:
     """X-Microsoft-Antispam (and -Untrusted): BCL/PCL plus diagnostic-only fields."""
-    pairs, defects = colon_pairs(field.value, code=Code.EOP_BAD_ITEM)
+    pairs, defects = colon_pairs(field.value, code="EOP_BAD_ITEM")
     decoded: list[DecodedField] = []
     summary_bits: list[str] = []
     for key, value in pairs:
@@ -357,7 +358,7 @@ def decode_mailbox_delivery(field: HeaderField) -> VendorHeader:
     ``dest`` (I, J, C), ``OFR`` (the folder reason) and ``RF`` are read; the flags are shown with
     what their names suggest, marked as undocumented.
     """
-    pairs, defects = colon_pairs(field.value, code=Code.EOP_BAD_ITEM)
+    pairs, defects = colon_pairs(field.value, code="EOP_BAD_ITEM")
     decoded: list[DecodedField] = []
     dest: DecodedField | None = None
     reason = ""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.model.vendor import DecodedField, VendorHeader
 from headerlens.parsers.vendor_base import (
@@ -118,6 +117,8 @@ def decode_time(label: str) -> Decoder:
     def decode(field: HeaderField) -> VendorHeader:
         when = parse_ms_time(field.value)
         if when is None:
+            from headerlens.model.codes import Code
+
             bad = Defect(Code.EXCHANGE_BAD_TIME, f"Unreadable {label.lower()}: {field.value!r}")
             return header(
                 field,
@@ -145,7 +146,7 @@ def decode_antispam_report(field: HeaderField) -> VendorHeader:
             eop.fields,
             eop.defects,
         )
-    pairs, defects = colon_pairs(field.value, code=Code.EXCHANGE_BAD_ITEM)
+    pairs, defects = colon_pairs(field.value, code="EXCHANGE_BAD_ITEM")
     decoded: list[DecodedField] = []
     for key, value in pairs:
         k = key.upper()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.model.vendor import DecodedField, VendorHeader
 from headerlens.parsers.vendor_base import Decoder, b64_text, described, header, to_float
@@ -46,6 +45,8 @@ def _product_field(name: str) -> DecodedField:
 
 def decode_product_ver(field: HeaderField) -> VendorHeader:
     """X-TM-AS-Product-Ver: product - version - anti-spam engine version - pattern version."""
+    from headerlens.model.codes import Code
+
     parts = field.value.strip().split("-")
     if len(parts) != 4:
         bad = Defect(
@@ -74,6 +75,8 @@ def decode_product_ver(field: HeaderField) -> VendorHeader:
 
 def parse_as_result(text: str) -> tuple[tuple[DecodedField, ...], str | None, Defect | None]:
     """Decode one ``Yes|No-score-threshold-category-type`` result: fields, summary, defect."""
+    from headerlens.model.codes import Code
+
     typed = re.match(_AS_RESULT_TYPED, text.strip())
     m = re.match(_AS_RESULT, text.strip()) if typed is None else None
     if typed is not None:
@@ -142,6 +145,8 @@ def decode_tmase_result(field: HeaderField) -> VendorHeader:
     """X-TMASE-Result: trend type - score - threshold (a doubled dash = negative score)."""
     m = re.match(_TMASE_RESULT, field.value.strip())
     if m is None:
+        from headerlens.model.codes import Code
+
         bad = Defect(
             Code.TRENDMICRO_BAD_TMASE, f"Not in the 'type-score-threshold' form: {field.value!r}"
         )

@@ -108,9 +108,24 @@ def test_the_package_folders_are_found() -> None:
 
 
 def test_every_code_is_used_by_the_package() -> None:
+    # a budget's finding and a vendor list's bad item name their code ("BUDGET_FIELDS"), so the
+    # registry loads only when one is raised (test_every_limit_names_a_code_or_an_outcome and
+    # test_vendor_bad_items_name_codes check those names)
     text = "\n".join(p.read_text() for p in package_sources())
-    unused = [c.name for c in Code if not re.search(rf"\bCode\.{c.name}\b", text)]
+    unused = [c.name for c in Code if not re.search(rf'\bCode\.{c.name}\b|"{c.name}"', text)]
     assert not unused
+
+
+def test_vendor_bad_items_name_codes() -> None:
+    from typing import get_args
+
+    from headerlens.parsers.vendor_base import BadItem, colon_pairs
+
+    names = get_args(BadItem)
+    assert [Code[n].name for n in names] == list(names)
+    for name in names:
+        pairs, defects = colon_pairs("SCL:1;CAT", code=name)
+        assert pairs == (("SCL", "1"), ("CAT", "")) and [d.code for d in defects] == [Code[name]]
 
 
 def test_registry_entries_are_well_formed() -> None:

@@ -11,10 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from headerlens.analyze import analyze
-from headerlens.dnsclient.dnsproto import Resolver
 from headerlens.dnsclient.options import VerifyOptions
 from headerlens.model import Analysis, InputKind
-from headerlens.model.codes import Code
 from headerlens.source import InputError, LoadedInput, load
 from headerlens.textsafe import inert
 from headerlens.tui.analysis import AnalysisScreen
@@ -24,6 +22,7 @@ from headerlens.tui.startup import resume_collector
 from headerlens.tui.theme import VARIABLES, use_roles
 
 if TYPE_CHECKING:  # the DNS code is imported where used: the checks start after the first frame
+    from headerlens.dnsclient.dnsproto import Resolver
     from headerlens.model.verification import Verification
 
 
@@ -122,6 +121,8 @@ class HeaderlensApp(App[None]):
         """Analyse ``loaded`` and show the analysis screen (replacing a paste screen)."""
         analysis = analyze(loaded.data, source_name=loaded.name, kind=loaded.kind)
         if not analysis.headers and analysis.ndr is None:  # a bounce's text alone is fine
+            from headerlens.model.codes import Code
+
             binary = analysis.defect(Code.INPUT_BINARY)
             message = inert(
                 f"{loaded.name}: {binary.message}"

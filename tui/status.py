@@ -6,17 +6,12 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from headerlens.model.dns import DnsRecord, Rcode
 from headerlens.tui.safe import safe
 
-if TYPE_CHECKING:  # a Verification exists once the checks run, after the first frame
+if TYPE_CHECKING:  # a Verification (and its DNS records) exists once the checks run, after the
+    # first frame
+    from headerlens.model.dns import DnsRecord
     from headerlens.model.verification import Verification
-
-_FAILED_WORDS: dict[str, str] = {
-    Rcode.TIMEOUT: "timed out",
-    Rcode.MISSING: "not in the snapshot",
-    Rcode.ERROR: "could not be asked",
-}
 
 
 def dns_failures(log: tuple[DnsRecord, ...]) -> tuple[int, list[str]]:
@@ -27,10 +22,17 @@ def dns_failures(log: tuple[DnsRecord, ...]) -> tuple[int, list[str]]:
 
 def _failure_words(failed: list[str], sent: int) -> str:
     """'7 of 7 timed out' / '3 of 9 failed: 2 timed out, 1 SERVFAIL'."""
+    from headerlens.model.dns import Rcode  # loaded: the failed records hold these
+
+    words: dict[str, str] = {
+        Rcode.TIMEOUT: "timed out",
+        Rcode.MISSING: "not in the snapshot",
+        Rcode.ERROR: "could not be asked",
+    }
     counts = {code: failed.count(code) for code in dict.fromkeys(failed)}
-    parts = [f"{n} {_FAILED_WORDS.get(code, code)}" for code, n in counts.items()]
+    parts = [f"{n} {words.get(code, code)}" for code, n in counts.items()]
     if len(counts) == 1:
-        return f"{len(failed)} of {sent} {_FAILED_WORDS.get(failed[0], failed[0])}"
+        return f"{len(failed)} of {sent} {words.get(failed[0], failed[0])}"
     return f"{len(failed)} of {sent} failed: {', '.join(parts)}"
 
 

@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from headerlens.model.auth import ARCSet, AuthResults, DKIMSignature, ReceivedSPF
-from headerlens.model.codes import Code
 from headerlens.model.core import Defect, HeaderField, InputKind
 from headerlens.model.provenance import Provenance
 from headerlens.model.received import Chain
 from headerlens.model.vendor import VendorHeader
 
 if TYPE_CHECKING:
+    from headerlens.model.codes import Code
     from headerlens.model.feedback import Feedback
     from headerlens.model.ndr import NonDelivery
 
