@@ -84,7 +84,7 @@ def _format(fields: tuple[HeaderField, ...], text: str, report: bool) -> NdrForm
     return NdrFormat.DSN if report else NdrFormat.OTHER
 
 
-def _hits(fmt: NdrFormat, text: str) -> tuple[list[TextHit], str | None]:
+def _hits(fmt: NdrFormat, text: str, report: bool) -> tuple[list[TextHit], str | None]:
     readers = {
         NdrFormat.POSTFIX: ndr_text.postfix,
         NdrFormat.EXIM: ndr_text_local.exim,
@@ -115,7 +115,9 @@ def _hits(fmt: NdrFormat, text: str) -> tuple[list[TextHit], str | None]:
         ndr_text_other.mailmarshal,
         ndr_text_other.x1,
         ndr_text_other.messaging_server,
-        ndr_text.qmail,  # "<rcpt>:" then the reason: qmail's layout, copied by others (X2)
+        # "<rcpt>:" then the reason: qmail's layout, copied by others (X2); a report's own
+        # Diagnostic-Code says more than a text of unknown layout
+        *(() if report else (ndr_text.qmail,)),
     ):
         hits = other(text)
         if hits:
@@ -191,7 +193,7 @@ def _merge(dsn: list[FailedRecipient], hits: list[TextHit]) -> list[FailedRecipi
                 diagnostic=hit.diagnostic if longer or not r.diagnostic else r.diagnostic,
                 reporting_mta=r.reporting_mta,
                 remote_mta=r.remote_mta or hit.remote_mta,
-                remote_ip=hit.remote_ip,
+                remote_ip=hit.remote_ip or r.remote_ip,
                 remote_domain=hit.remote_domain,
                 smtp_stage=hit.stage,
             )
@@ -264,7 +266,7 @@ def parse_ndr(
     fmt = _format(fields, text, report)
     reporting, dsn, dates = dsn_fields(msg)
     scan = text[: int(budgets.NDR_TEXT_BYTES.limit)]  # the readers' regexes see a bounded text
-    hits, generating = _hits(fmt, scan)
+    hits, generating = _hits(fmt, scan, report)
     detected = "multipart/report" if dsn else "text signature"
     original, kind = raw_original(data, msg)
     if fmt is NdrFormat.AMAZON_SES:

@@ -58,6 +58,9 @@ def _dsn_date(block: email.message.Message, name: str) -> datetime | None:
     return parse_date(value)[0] if value else None
 
 
+_REMOTE = re.compile(r"\s*([^\s\[]*)\s*(?:\[(?:IPv6:)?([0-9A-Fa-f.:]+)\])?")
+
+
 def dsn_fields(
     msg: email.message.Message,
 ) -> tuple[str | None, list[FailedRecipient], dict[str, datetime]]:
@@ -93,17 +96,19 @@ def dsn_fields(
             address = actual if actual and actual.lower() != final.lower() else final
             if address != final:
                 original = final  # Sendmail: the alias that was addressed, then expanded
+            # "Remote-MTA: dns; mx.example.org [192.0.2.1]" (Courier), "dns; [192.0.2.1]" (SES)
+            remote = _REMOTE.match(_dsn_value(block, "Remote-MTA") or "")
+            status = (_dsn_value(block, "Status") or "").split()  # "5.0.0 (permanent failure)"
             out.append(
                 FailedRecipient(
                     address=address,
                     original_recipient=original if original and original != address else None,
                     action=(_dsn_value(block, "Action") or "failed").lower(),
-                    status=_dsn_value(block, "Status"),
+                    status=status[0] if status else None,
                     diagnostic=ndr_text.clean_reply(_dsn_value(block, "Diagnostic-Code") or ""),
                     reporting_mta=reporting,
-                    # Courier writes "Remote-MTA: dns; mx.example.org [192.0.2.1]"
-                    remote_mta=(_dsn_value(block, "Remote-MTA") or "").split(" [")[0].rstrip(".")
-                    or None,
+                    remote_mta=(remote.group(1) or "").rstrip(".") or None if remote else None,
+                    remote_ip=remote.group(2) if remote else None,
                 )
             )
     return reporting, out, dates

@@ -688,3 +688,42 @@ Subject: Minutes
 """
     r = analyze(raw, source_name="t.eml").ndr.failed[0]  # type: ignore[union-attr]
     assert r.meaning is not None and r.meaning.key == "text:user-unknown"
+
+
+def test_remote_mta_given_as_an_address_and_a_commented_status() -> None:
+    raw = _dsn(
+        "The following message to <lee@northwind.example> was undeliverable.\n",
+        "5.0.0",
+        """Final-Recipient: rfc822;lee@northwind.example
+Action: failed
+Status: 5.0.0 (permanent failure)
+Remote-MTA: dns; [203.0.113.240]
+Diagnostic-Code: smtp; 5.3.0 - Other mail system problem 550-'Unknown user lee@northwind.example'
+""",
+        _ORIGINAL,
+    )
+    r = analyze(raw, source_name="t.eml").ndr.failed[0]  # type: ignore[union-attr]
+    assert r.status == "5.0.0" and r.remote_ip == "203.0.113.240" and r.remote_mta is None
+
+
+def test_a_reports_own_diagnostic_is_not_replaced_by_a_guessed_text_layout() -> None:
+    # Courier's text part looks like qmail's "<rcpt>:" paragraph: the DSN part's reply stands
+    raw = _dsn(
+        """Your message to the following recipients cannot be delivered:
+
+<lee@northwind.example>:
+    mx.northwind.example [203.0.113.40]:
+>>> RCPT TO:<lee@northwind.example>
+<<< 550 5.1.1 <lee@northwind.example>... User Unknown
+""",
+        "5.0.0",
+        """Final-Recipient: rfc822; lee@northwind.example
+Action: failed
+Status: 5.0.0
+Remote-MTA: dns; mx.northwind.example [203.0.113.40]
+Diagnostic-Code: smtp; 550 5.1.1 <lee@northwind.example>... User Unknown
+""",
+        _ORIGINAL,
+    )
+    r = analyze(raw, source_name="t.eml").ndr.failed[0]  # type: ignore[union-attr]
+    assert r.effective_status == "5.1.1" and r.diagnostic.startswith("550 5.1.1")
