@@ -10,7 +10,13 @@ from headerlens.diagnosis.findings import reconcile
 from headerlens.diagnosis.findings_live import live_findings
 from headerlens.diagnosis.findings_resolver import guard_dns_advice
 from headerlens.diagnosis.fix_party import compauth_fix, dkim_advice, dmarc_fail_fix, error_advice
-from headerlens.diagnosis.inputs import envelope, not_a_domain, same_org, stamps
+from headerlens.diagnosis.inputs import (
+    TRUSTED_HOST_FIX,
+    envelope,
+    not_a_domain,
+    same_org,
+    stamps,
+)
 from headerlens.diagnosis.replyto import freemail_fix
 from headerlens.diagnosis.sending_service import sending_service
 from headerlens.diagnosis.wording import not_a_domain_fix
@@ -312,6 +318,18 @@ def _chain(analysis: Analysis) -> list[Finding]:
             )
         )
     own_trace = _generated_here(analysis)
+    if chain.boundary is not None and chain.boundary.unconfirmed:
+        out.append(
+            Finding(
+                Code.CHAIN_BOUNDARY_UNCONFIRMED,
+                Severity.WARNING,
+                f"The trust boundary (hop {chain.boundary.hop_number}) rests on an internal line "
+                "headerlens cannot confirm, so SPF and DMARC replayed there are unconfirmed.",
+                detail=chain.boundary.unconfirmed,
+                fix=TRUSTED_HOST_FIX,
+                hop_number=chain.boundary.hop_number,
+            )
+        )
     for hop in chain.hops:
         out += [
             _private_ip(hop, d)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from headerlens.diagnosis.findings_where import from_index, where
-from headerlens.diagnosis.inputs import entry, same_org
+from headerlens.diagnosis.inputs import TRUSTED_HOST_FIX, entry, same_org
 from headerlens.diagnosis.replyto import freemail_fix
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.codes import Code
@@ -54,6 +54,21 @@ def dmarc_findings(analysis: Analysis, v: Verification, dm: DmarcVerdict) -> lis
                 detail=detail or dm.explanation,
                 fix=freemail_fix(author)
                 or f"Make SPF pass for a MAIL FROM in {author}, or DKIM-sign with d={author}.",
+                hop_number=hop,
+                header_index=hdr,
+            )
+        )
+    elif dm.unconfirmed:
+        out.append(
+            Finding(
+                Code.DMARC_UNCONFIRMED,
+                Severity.WARNING,
+                f"DMARC for {author} is unconfirmed: only SPF would pass aligned, replayed at a "
+                "trust boundary that rests on an internal line nothing confirms"
+                + (f"; policy {dm.policy_tag}={dm.policy}" if dm.policy else "")
+                + ".",
+                detail=dm.explanation,
+                fix=TRUSTED_HOST_FIX,
                 hop_number=hop,
                 header_index=hdr,
             )

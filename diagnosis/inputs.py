@@ -88,6 +88,14 @@ def entry(analysis: Analysis) -> Boundary | None:
     return analysis.chain.boundary
 
 
+TRUSTED_HOST_FIX = (
+    "Run again listing the receiving organisation's own mail hosts and the addresses they use "
+    "between them, e.g. --trusted-host 'mx*.fabrikam.com,10.0.0.0/8' (never the address of a "
+    "NAT or proxy in front of the MX): only listed hosts then continue the receiver's trace. "
+    "Until then, trust the verdicts the receiver stamped, not this replay."
+)
+
+
 def boundary_hop(analysis: Analysis) -> Hop | None:
     b = entry(analysis)
     if b is None:

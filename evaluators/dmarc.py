@@ -22,7 +22,14 @@ from headerlens.evaluators.orgdomain import (
 from headerlens.model.codes import Code
 from headerlens.model.core import Defect, Severity
 from headerlens.model.dns import DnsRecord, Rcode
-from headerlens.model.verdicts import Alignment, DmarcRecord, DmarcResult, DmarcVerdict, OrgDomain
+from headerlens.model.verdicts import (
+    UNCONFIRMED_SPF,
+    Alignment,
+    DmarcRecord,
+    DmarcResult,
+    DmarcVerdict,
+    OrgDomain,
+)
 from headerlens.parsers.dmarcrecord import version_check
 
 _EXISTENCE_TYPES = ("A", "AAAA", "MX")
@@ -35,6 +42,8 @@ IGNORED_RECORD_CODES = frozenset(
     }
 )
 _SOFTER = {"reject": "quarantine", "quarantine": "none", "none": "none"}
+# Alignments shown but never authenticating; aligned, they leave DMARC undecided, not failed.
+_UNDECIDED = ("dkim-headers", UNCONFIRMED_SPF)
 
 
 def _discover(
@@ -271,6 +280,19 @@ def _headers_only(a: Alignment) -> Alignment:
     )
 
 
+def _unconfirmed(a: Alignment) -> Alignment:
+    """An SPF pass replayed at a trust boundary nothing confirms: shown, never authenticating
+    (method "spf-unconfirmed", so nothing counts it as SPF)."""
+    status = "is aligned" if a.aligned else "would not align either"
+    return replace(
+        a,
+        method=UNCONFIRMED_SPF,
+        authenticated=False,
+        explanation=f"SPF passes for {a.domain} at a trust boundary nothing the receiver wrote "
+        f"confirms (see the boundary), so it is unconfirmed, and it {status} with the From domain.",
+    )
+
+
 def _undecided_text(
     alignments: tuple[Alignment, ...],
     author: str,
@@ -278,11 +300,20 @@ def _undecided_text(
     policy: str | None,
     found: PolicyAt | None,
 ) -> str:
-    """Why DMARC is not decided: only a header-only DKIM signature would align."""
+    """Why DMARC is not decided: only a header-only DKIM signature, or SPF at an unconfirmed
+    boundary, would align."""
+    where = f" from _dmarc.{found.name}" if found else ""
+    if any(a.method == UNCONFIRMED_SPF and a.aligned for a in alignments):
+        return (
+            f"DMARC unconfirmed: only SPF would pass aligned with From {author}, and it was "
+            "replayed at a trust boundary that rests on an internal line nothing the receiver "
+            "wrote confirms: if that line's client is a NAT or a proxy, the entry line was "
+            "written by the sender with an address of its choice. Give the organisation's own "
+            f"hosts with --trusted-host to decide. Policy {policy_tag}={policy}{where}."
+        )
     names = ", ".join(
         dict.fromkeys(a.domain for a in alignments if a.method == "dkim-headers" and a.aligned)
     )
-    where = f" from _dmarc.{found.name}" if found else ""
     return (
         f"DMARC not decided: no identifier passes aligned with From {author}; DKIM d={names} "
         "verifies for the headers only, and its body was not given, so whether it passes "
@@ -299,6 +330,7 @@ async def evaluate_dmarc(
     resolver: Resolver,
     *,
     headers_only: Sequence[str] = (),
+    spf_unconfirmed: bool = False,
 ) -> DmarcVerdict:
     """Evaluate DMARC for a From domain given SPF (result, domain) and DKIM (d=, passed) pairs.
 
@@ -306,7 +338,8 @@ async def evaluate_dmarc(
     from the walk (deciding) and from the Public Suffix List (shown when they disagree).
     ``headers_only`` lists the d= of signatures whose b= verified but whose body was not given:
     they never make DMARC pass, and when one of them would align and nothing else passes, the
-    result is UNKNOWN (not decided) rather than fail.
+    result is UNKNOWN (not decided) rather than fail. ``spf_unconfirmed``: the SPF pass was
+    replayed at a trust boundary nothing confirms (Boundary.unconfirmed); it is treated so too.
     """
     if not from_domain or not normalize(from_domain):
         return DmarcVerdict(
@@ -330,8 +363,11 @@ async def evaluate_dmarc(
     strict_spf = bool(record and record.strict_spf)
     strict_dkim = bool(record and record.strict_dkim)
     alignments = tuple(
-        _align(m, d, ok, strict_spf if m == "spf" else strict_dkim, author, orgs)
-        for m, d, ok in idents
+        _unconfirmed(a) if spf_unconfirmed and a.method == "spf" and a.authenticated else a
+        for a in (
+            _align(m, d, ok, strict_spf if m == "spf" else strict_dkim, author, orgs)
+            for m, d, ok in idents
+        )
     ) + tuple(_headers_only(_align("dkim", d, True, strict_dkim, author, orgs)) for d in unchecked)
     evidence = list(lookups.evidence)
     exists: bool | None = None
@@ -379,7 +415,7 @@ async def evaluate_dmarc(
             "has an invalid sp= or np=) and no valid rua= report address, so it is not a "
             "policy: DMARC does not apply (RFC 9989 §4.10.1)."
         )
-    elif not passes and any(a.aligned for a in alignments if a.method == "dkim-headers"):
+    elif not passes and any(a.aligned for a in alignments if a.method in _UNDECIDED):
         result = DmarcResult.UNKNOWN
         text = _undecided_text(alignments, author, policy_tag, policy, found)
     else:

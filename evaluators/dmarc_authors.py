@@ -34,6 +34,7 @@ async def evaluate_authors(
     resolver: Resolver,
     *,
     headers_only: Sequence[str] = (),
+    spf_unconfirmed: bool = False,
 ) -> DmarcVerdict:
     """DMARC for each author domain (RFC 7489 §6.6.1: "apply the DMARC check using each of
     those domains ... and apply the most strict policy selected among the checks that fail").
@@ -43,7 +44,12 @@ async def evaluate_authors(
     (the strictest failure, else an error, else "none"), "pass" only when every domain passes.
     """
     verdicts = await asyncio.gather(
-        *(evaluate_dmarc(d, spf, dkim, resolver, headers_only=headers_only) for d in domains)
+        *(
+            evaluate_dmarc(
+                d, spf, dkim, resolver, headers_only=headers_only, spf_unconfirmed=spf_unconfirmed
+            )
+            for d in domains
+        )
     )
     chosen = min(verdicts, key=_rank)  # min() keeps the first of equals: From order
     each = "; ".join(f"{v.from_domain}: {v.result_words}" for v in verdicts)

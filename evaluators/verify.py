@@ -45,6 +45,12 @@ def spf_identity(analysis: Analysis) -> tuple[str | None, str | None, str | None
     return b.ip, b.mail_from, b.helo, None
 
 
+def spf_unconfirmed(analysis: Analysis) -> str | None:
+    """Why the SPF replay at the trust boundary is unconfirmed (Boundary.unconfirmed)."""
+    b = analysis.chain.boundary
+    return b.unconfirmed if b is not None and b.ip else None
+
+
 def _spf_domain(result: SpfResult | None) -> tuple[str, str | None] | None:
     if result is None:
         return None
@@ -151,6 +157,8 @@ async def verify_stream(
     start = time.perf_counter()
     now = now or datetime.now(UTC)
     ip, mail_from, helo, spf_note = identity or spf_identity(analysis)
+    # SPF replayed at a boundary that rests on an internal line nothing confirms
+    unconfirmed = identity is None and spf_unconfirmed(analysis) is not None
     if mode is VerifyMode.OFFLINE and ip is not None:
         # Nothing to replay without DNS: say so rather than report a DNS failure.
         ip, spf_note = None, OFFLINE_SPF_NOTE
@@ -244,10 +252,16 @@ async def verify_stream(
                         dkim_pairs,
                         resolver,
                         headers_only=unchecked,
+                        spf_unconfirmed=unconfirmed,
                     )
                     if analysis.author_domains
                     else evaluate_dmarc(
-                        from_domain, spf_pair, dkim_pairs, resolver, headers_only=unchecked
+                        from_domain,
+                        spf_pair,
+                        dkim_pairs,
+                        resolver,
+                        headers_only=unchecked,
+                        spf_unconfirmed=unconfirmed,
                     ),
                 )
             elapsed = (time.perf_counter() - start) * 1000

@@ -48,6 +48,7 @@ from headerlens.stamped import duplicate_authserv_id, hop_for_header, stamping_h
 if TYPE_CHECKING:  # loaded with the bounce and complaint readers, for input that looks like one
     from headerlens.model import NonDelivery
     from headerlens.model.feedback import Feedback
+    from headerlens.model.received import TrustedHosts
 
 T = TypeVar("T")
 
@@ -159,12 +160,16 @@ def analyze(
     kind: InputKind = InputKind.EML,
     now: datetime | None = None,
     nested: bool = False,
+    trusted: TrustedHosts | None = None,
 ) -> Analysis:
     """Parse ``data`` into an Analysis. Pure and fast; never raises on bad input.
 
     ``now`` (timezone-aware) enables the "timestamp in the future" findings. A non-delivery
     report gets ``ndr`` with the returned message analysed as a message of its own (one level
     deep: ``nested`` is set for that inner analysis, so a bounce of a bounce stops there).
+    ``trusted`` lists the receiving organisation's own hosts (--trusted-host): only they
+    continue its trace in the boundary walk. A returned or reported copy, another
+    organisation's trace, is read without it.
     """
     data, paste_notes = normalize_paste(data)
     split = split_message(data)
@@ -198,7 +203,7 @@ def analyze(
         parsed = _guard("Received", field, lambda f: parse_received(f.value), defects)
         return parsed if parsed is not None else Received(raw=field.value)  # shown raw
 
-    chain = build_chain(capped_hops(fields, defects), parse=received)
+    chain = build_chain(capped_hops(fields, defects), parse=received, trusted=trusted)
     provenance = attribute_fields(fields, chain)
 
     auth: list[AuthResults] = []

@@ -23,6 +23,7 @@ from headerlens.exitcodes import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK
 
 if TYPE_CHECKING:
     from headerlens.model import Analysis
+    from headerlens.model.received import TrustedHosts
     from headerlens.model.verification import Verification
 
 
@@ -37,6 +38,39 @@ examples:
 Input may be an .eml file, a text file holding just the headers, an Outlook .msg, or
 '-' for standard input. The input file is only ever read.
 """
+
+
+_TRUSTED_HELP = """the receiving organisation's own mail hosts: host names (a name also covers the hosts under
+it), patterns such as mx*.fabrikam.com, addresses or CIDR prefixes such as 10.0.0.0/8;
+comma-separated, repeatable. With it, only a listed client (by its address, or the reverse DNS
+its receiver confirmed; never its HELO) continues the receiver's trace below a line, so a line
+the sender wrote under a private, loopback or LMTP client is not taken as the entry. Never list
+the address of a NAT or proxy in front of the MX. Without it such a boundary, and SPF and DMARC
+replayed on it, are reported as unconfirmed"""
+
+
+def _add_trusted_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--trusted-host",
+        metavar="HOSTS",
+        action="append",
+        default=[],
+        help=_TRUSTED_HELP,
+    )
+
+
+def _trusted(parser: argparse.ArgumentParser, args: argparse.Namespace) -> TrustedHosts | None:
+    """The --trusted-host list, None when not given; a bad entry is one line and status 2."""
+    from headerlens.parsers.trusted_hosts import parse_trusted_hosts
+
+    if not args.trusted_host:
+        return None
+    try:
+        trusted = parse_trusted_hosts(args.trusted_host)
+    except ValueError as exc:
+        error_line(parser.prog, f"error: {exc}")
+        raise SystemExit(EXIT_INPUT) from None
+    return trusted if trusted.names or trusted.networks else None
 
 
 def _report_parser() -> argparse.ArgumentParser:
@@ -72,6 +106,7 @@ def _report_parser() -> argparse.ArgumentParser:
         help="blocklist zone to ask with --dnsbl (repeatable; default: zen.spamhaus.org, "
         "b.barracudacentral.org, bl.spamcop.net)",
     )
+    _add_trusted_option(p)
     add_dns_options(p)
     return p
 
@@ -90,6 +125,7 @@ def _console_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", nargs="?", help="message file or '-' for stdin; omit to paste")
     p.add_argument("--version", action="version", version=f"headerlens {__version__}")
+    _add_trusted_option(p)
     add_dns_options(p)
     return p
 
@@ -105,6 +141,7 @@ def run_report(argv: Sequence[str], stdout: TextIO | None) -> int:
 
     parser = _report_parser()
     args, options = parse_with_dns(parser, argv)
+    trusted = _trusted(parser, args)
     clash = _output_clash(args.file, args.output, options.save_dns, options.snapshot)
     if clash:
         _err(clash)
@@ -114,7 +151,7 @@ def run_report(argv: Sequence[str], stdout: TextIO | None) -> int:
     except InputError as exc:
         _err(str(exc))
         return EXIT_INPUT
-    analysis = analyze(loaded.data, source_name=loaded.name, kind=loaded.kind)
+    analysis = analyze(loaded.data, source_name=loaded.name, kind=loaded.kind, trusted=trusted)
     if not analysis.headers and analysis.ndr is None:  # a bounce's text pasted alone is fine
         _err(f"{loaded.name}: no header fields found; this is not an email message or header block")
         return EXIT_INPUT
@@ -221,6 +258,7 @@ def _console(argv: Sequence[str]) -> int:
 
     parser = _console_parser()
     args, options = parse_with_dns(parser, argv)
+    trusted = _trusted(parser, args)
     loaded: LoadedInput | None = None
     if args.file == "-":
         try:
@@ -241,7 +279,9 @@ def _console(argv: Sequence[str]) -> int:
         return EXIT_INPUT
     from headerlens.tui.app import HeaderlensApp
 
-    HeaderlensApp(None if loaded else args.file, loaded=loaded, verify_options=options).run()
+    HeaderlensApp(
+        None if loaded else args.file, loaded=loaded, verify_options=options, trusted=trusted
+    ).run()
     return EXIT_OK
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from headerlens.model.core import Defect, HeaderField, Severity
-from headerlens.model.received import Boundary, Hop, Received
+from headerlens.model.received import Boundary, Hop, Received, TrustedHosts
 from headerlens.parsers.hops import (
     GATEWAY_VENDORS,
     is_gmail_internal,
@@ -23,6 +23,7 @@ from headerlens.parsers.hops import (
 from headerlens.parsers.inbound_filter import inbound_filter_entry
 from headerlens.parsers.received import normalize_ip
 from headerlens.parsers.stamp_evidence import Evidence, first_stated_ip, spf_evidence
+from headerlens.parsers.trusted_hosts import listed_client
 
 __all__ = [
     "SHARED_PROVIDER_DOMAINS",
@@ -77,11 +78,22 @@ def rdns_confirmed(r: Received) -> bool:
 
 
 _PRIVATE = "the receiver saw a private or loopback address"
+_LMTP = "a delivery over LMTP"
+# Reasons nothing the receiver wrote confirms: a NAT or a proxy in front of it, or an LMTP
+# server reachable from outside, shows the same line with the sender's text below it.
+_UNCONFIRMED = (_PRIVATE, _LMTP)
 
 
-def client_inside(hop: Hop, org: str | None, domain_of: Callable[[str], str | None]) -> str | None:
+def client_inside(
+    hop: Hop,
+    org: str | None,
+    domain_of: Callable[[str], str | None],
+    trusted: TrustedHosts | None = None,
+) -> str | None:
     """Why the client of ``hop`` is inside the receiving organisation, from what the receiver
-    wrote; None when nothing it wrote says so (the HELO name never does)."""
+    wrote; None when nothing it wrote says so (the HELO name never does). With ``trusted``
+    (the organisation's own hosts), a network client is inside only when it is listed, or
+    when a provider's internal tier took it in."""
     r = hop.received
     if not _names_client(hop):
         return "the line names no client: a hand-off inside the receiving host"
@@ -91,17 +103,19 @@ def client_inside(hop: Hop, org: str | None, domain_of: Callable[[str], str | No
             f"a retrieval from a mailbox (with {r.with_protocol or 'POP3/IMAP'}): the message "
             "was fetched, not received over SMTP, so the SMTP entry is further down"
         )
-    if proto.startswith("LMTP"):
-        return "a delivery over LMTP, which only runs inside the receiving side (RFC 2033 §4)"
+    if proto.startswith("LMTP") and (trusted is None or r.from_ip is None):
+        return f"{_LMTP}, which only runs inside the receiving side (RFC 2033 §4)"
     if r.from_ip is None and proto.startswith(_LOCAL_PROTOCOLS):
         return f"a local hand-off (with {r.with_protocol}) with no network client"
-    if is_internal_ip(r.from_ip):
+    if trusted is None and is_internal_ip(r.from_ip):
         return f"{_PRIVATE} ({r.from_ip})"
     if is_gmail_internal(r):
         return "a Google-internal hand-off"
     by = (r.by or "").rstrip(".")
     if _EOP_INTERNAL_BY.search(by):
         return f"{by} is an Exchange Online internal server, reached only from Microsoft's own"
+    if trusted is not None:
+        return listed_client(r, trusted, rdns_confirmed(r))
     if org and org not in SHARED_PROVIDER_DOMAINS and rdns_confirmed(r):
         name = r.from_rdns or ""
         if domain_of(name) == org:
@@ -121,28 +135,37 @@ def _host(name: str | None) -> str | None:
 
 
 def _walk(
-    hops: Sequence[Hop], org: str | None, domain_of: Callable[[str], str | None]
-) -> Hop | None:
+    hops: Sequence[Hop],
+    org: str | None,
+    domain_of: Callable[[str], str | None],
+    trusted: TrustedHosts | None,
+) -> tuple[Hop | None, list[tuple[Hop, str]]]:
     """The newest hop whose client is outside the receiving organisation, walking down from the
     newest hop. Above a line naming a public client address, a line that names no client (a
     local hand-off or submission) ends the walk when that line was not written by the same host,
     and one whose client has a private or loopback address when that line's host is a name
     outside the organisation: only such lines continue the receiver's trace below it, anything
     else was handed in with the message (a sender's forged "from <an IP the From domain
-    authorises> by <any host>" would otherwise become the entry)."""
+    authorises> by <any host>" would otherwise become the entry).
+
+    Also returns the hops passed over on a reason nothing the receiver wrote confirms (a
+    private, loopback or LMTP client), with that reason; never any when ``trusted`` is given."""
     newest_first = list(reversed(hops))
+    unconfirmed: list[tuple[Hop, str]] = []
     for hop, older in zip(newest_first, [*newest_first[1:], None], strict=True):
-        why = client_inside(hop, org, domain_of)
+        why = client_inside(hop, org, domain_of, trusted)
         if why is None:
-            return hop
+            return hop, unconfirmed
         if older is None or not older.received.from_ip or is_internal_ip(older.received.from_ip):
             continue  # only a public client below could be made the entry
         host, below = _host(hop.received.by), _host(older.received.by)
         if not _names_client(hop) and host and below != host:
-            return hop
+            return hop, unconfirmed
         if why.startswith(_PRIVATE) and host and below and domain_of(below) != org:
-            return hop
-    return None
+            return hop, unconfirmed
+        if why.startswith(_UNCONFIRMED) and hop.received.from_ip:
+            unconfirmed.append((hop, why))
+    return None, unconfirmed
 
 
 def _gateway_client(hop: Hop) -> bool:
@@ -201,6 +224,7 @@ def _receivers_pick(
     walk: Hop,
     org: str | None,
     domain_of: Callable[[str], str | None],
+    trusted: TrustedHosts | None,
 ) -> tuple[_Pick | None, list[Evidence]]:
     """The receiver's stamp that decides the boundary, and the receiver's stamps used.
 
@@ -232,7 +256,9 @@ def _receivers_pick(
             continue  # below the line of the hop it names: not written after that hop
         if below and hop.number < walk.number:
             between = [by_number[n] for n in range(hop.number + 1, walk.number + 1)]
-            if not all(_gateway_client(h) or client_inside(h, org, domain_of) for h in between):
+            if not all(
+                _gateway_client(h) or client_inside(h, org, domain_of, trusted) for h in between
+            ):
                 continue
         picks.append(_Pick(hop, ev))
         used.append(ev)
@@ -301,13 +327,16 @@ def find_boundary(
     hops: Sequence[Hop],
     headers: Sequence[HeaderField],
     domain_of: Callable[[str], str | None],
+    trusted: TrustedHosts | None = None,
 ) -> tuple[Boundary | None, list[Defect]]:
-    """The boundary hop with its client, HELO and MAIL FROM, and the defects found on the way."""
+    """The boundary hop with its client, HELO and MAIL FROM, and the defects found on the way.
+
+    ``trusted`` lists the receiving organisation's own hosts: only they continue its trace."""
     defects: list[Defect] = []
     if not hops:
         return None, defects
     org = receiver_org(hops, domain_of)
-    walk = _walk(hops, org, domain_of)
+    walk, passed = _walk(hops, org, domain_of, trusted)
     if walk is None:
         from headerlens.model.codes import Code
 
@@ -320,7 +349,7 @@ def find_boundary(
         )
         return None, defects
     evidence = spf_evidence(headers)
-    pick, used = _receivers_pick(evidence, hops, walk, org, domain_of)
+    pick, used = _receivers_pick(evidence, hops, walk, org, domain_of, trusted)
     filt = inbound_filter_entry(
         walk, hops, rdns_confirmed(walk.received), _spf_at(headers, walk), domain_of
     )
@@ -340,6 +369,13 @@ def find_boundary(
             "message in without recording who handed it over (a local submission or hand-off), "
             "and the line below it was not written by that host, so it is text that came with "
             "the message: the entry client is unknown."
+        )
+    elif trusted is not None and is_internal_ip(walk.received.from_ip):
+        walked = (
+            f"Hop {walk.number}'s client has a private or loopback address "
+            f"({walk.received.from_ip}) that is not among the hosts given with --trusted-host, "
+            "so the lines below it are text that came with the message: the entry client is "
+            f"unknown (a NAT or a proxy in front of {walk.received.by or 'the receiver'} hid it)."
         )
     elif is_internal_ip(walk.received.from_ip):
         walked = (
@@ -379,6 +415,12 @@ def find_boundary(
                     Severity.INFO,
                 )
             )
+    unconfirmed = _unconfirmed(passed, hop, org)
+    if unconfirmed:
+        reason += (
+            " Unconfirmed: the lines above it are taken as internal on a private, loopback or "
+            "LMTP client alone (--trusted-host decides)."
+        )
     candidates = [e.mail_from for e in mine if e.mail_from is not None]
     mail_from = _choose_mail_from(candidates, _return_path(headers), hop.received.envelope_from)
     helo = next((e.helo for e in mine if e.helo), None)
@@ -391,6 +433,24 @@ def find_boundary(
             helo=helo or hop.received.from_helo,
             mail_from=mail_from,
             reason=reason,
+            unconfirmed=unconfirmed,
         ),
         defects,
+    )
+
+
+def _unconfirmed(passed: Sequence[tuple[Hop, str]], entry: Hop, org: str | None) -> str | None:
+    """Why the boundary rests on a line nothing confirms: the newest hop above ``entry`` taken
+    as internal for its private, loopback or LMTP client alone."""
+    above = [(h, why) for h, why in passed if h.number > entry.number]
+    if not above or not entry.received.from_ip or is_internal_ip(entry.received.from_ip):
+        return None
+    hop, why = above[0]
+    return (
+        f"The boundary rests on hop {hop.number}'s line being internal: {why}; nothing "
+        f"{hop.received.by or 'the receiver'} wrote confirms that {hop.received.from_ip} is one "
+        f"of {org or 'the receiving organisation'}'s own hosts. If it is a NAT or a proxy in "
+        f"front of {hop.received.by or 'the receiver'} (or anything else outside), hop "
+        f"{entry.number}'s line was written by the sender, and SPF and DMARC replayed on it "
+        "prove nothing. Give the organisation's own hosts with --trusted-host to decide."
     )

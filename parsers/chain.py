@@ -7,7 +7,15 @@ from dataclasses import replace
 from datetime import timedelta
 
 from headerlens.model.core import Defect, HeaderField, Severity
-from headerlens.model.received import Boundary, Chain, Hop, HopRole, Received, Vendor
+from headerlens.model.received import (
+    Boundary,
+    Chain,
+    Hop,
+    HopRole,
+    Received,
+    TrustedHosts,
+    Vendor,
+)
 from headerlens.parsers.boundary import (
     SHARED_PROVIDER_DOMAINS,
     find_boundary,
@@ -171,6 +179,7 @@ def build_chain(
     *,
     registrable_domain_of: Callable[[str], str | None] | None = None,
     parse: Callable[[HeaderField], Received] | None = None,
+    trusted: TrustedHosts | None = None,
 ) -> Chain:
     """Build the chain from the header section (index 0 = top-most field).
 
@@ -178,7 +187,8 @@ def build_chain(
     bottom-most field (RFC 5321 §4.4: each relay prepends its line). ``registrable_domain_of``
     lets a caller pass a Public Suffix List lookup; by default a small built-in heuristic is used
     because this layer does no I/O. ``parse`` reads one Received field (analyze passes
-    parse_received under its parser guard).
+    parse_received under its parser guard). ``trusted`` lists the receiving organisation's own
+    hosts for the boundary walk (parsers.boundary).
     """
     read = parse or (lambda field: parse_received(field.value))
     domain_of = registrable_domain_of or registrable_domain
@@ -240,7 +250,7 @@ def build_chain(
         )
 
     total = last_ts - first_ts if first_ts is not None and last_ts is not None else None
-    boundary, defects = find_boundary(hops, headers, domain_of)
+    boundary, defects = find_boundary(hops, headers, domain_of, trusted)
     if boundary is not None:
         hops = [
             replace(h, is_boundary=True) if h.number == boundary.hop_number else h for h in hops

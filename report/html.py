@@ -21,6 +21,7 @@ from headerlens.report.words import (
     hop_from,
     hop_role,
     input_problems,
+    spf_words,
     utc_time,
 )
 from headerlens.stamped import stamped
@@ -73,7 +74,7 @@ def _verification(a: Analysis, v: Verification) -> Iterable[str]:
         detail = f"{v.spf.ip} as {v.spf.domain}"
         if v.spf.match is not None:
             detail += f"; matched {v.spf.match.describe()}"
-        yield _row(("SPF", esc(stamped(a, "spf") or "-"), esc(v.spf.verdict.value), esc(detail)))
+        yield _row(("SPF", esc(stamped(a, "spf") or "-"), esc(spf_words(a, v.spf)), esc(detail)))
     else:
         yield _row(("SPF", esc(stamped(a, "spf") or "-"), "not checked", esc(v.spf_note or "")))
     for d in v.dkim:

@@ -134,6 +134,12 @@ BOUNDARY = Shape[Boundary](
         P("helo", lambda b: b.helo, OPT_TEXT),
         P("mail_from", lambda b: b.mail_from, OPT_TEXT, "empty for the null sender"),
         P("reason", lambda b: b.reason, TEXT),
+        P(
+            "unconfirmed",
+            lambda b: b.unconfirmed,
+            OPT_TEXT,
+            "why the boundary rests on an internal line nothing confirms (no --trusted-host)",
+        ),
     ),
 )
 

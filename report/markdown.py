@@ -20,6 +20,7 @@ from headerlens.report.words import (
     hop_from,
     hop_role,
     input_problems,
+    spf_words,
     utc_time,
 )
 from headerlens.stamped import stamped
@@ -113,7 +114,7 @@ def _verification_block(a: Analysis, v: Verification) -> Iterable[str]:
         if m is not None:
             detail += f"; matched {m.term}" + (f" via {' → '.join(m.path)}" if m.path else "")
         detail += f"; {v.spf.lookup_count} DNS-querying terms"
-        yield f"| SPF | {md_escape(stamped(a, 'spf') or '-')} | **{md_escape(v.spf.verdict.value)}** | {md_escape(detail)} |"
+        yield f"| SPF | {md_escape(stamped(a, 'spf') or '-')} | **{md_escape(spf_words(a, v.spf))}** | {md_escape(detail)} |"
     else:
         yield f"| SPF | {md_escape(stamped(a, 'spf') or '-')} | not checked | {md_escape(v.spf_note or '')} |"
     for d in v.dkim:

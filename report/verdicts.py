@@ -13,6 +13,7 @@ from headerlens.model import Analysis, Vendor
 from headerlens.model.codes import Code
 from headerlens.model.verdicts import Alignment, DkimResult, DmarcResult
 from headerlens.model.verification import Verification, VerifyMode
+from headerlens.report.words import spf_words
 from headerlens.stamped import receiver_rspamd, stamped
 
 
@@ -117,7 +118,7 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
     alignments = dmarc.alignments if dmarc is not None else ()
     live_dmarc = dmarc.result.value if dmarc is not None else None
     if dmarc is not None and dmarc.result is DmarcResult.UNKNOWN:
-        live_dmarc = "unknown"
+        live_dmarc = "unconfirmed" if dmarc.unconfirmed else "unknown"
     policy = ""
     if dmarc is not None and dmarc.policy:  # what the domain asks for a failing message
         policy = " (p=none)" if dmarc.policy == "none" else f" ({dmarc.policy})"
@@ -138,12 +139,13 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
         )
     ]
     spf = v.spf if usable and v is not None else None
+    live_spf = spf_words(analysis, spf) if spf is not None else None
     out.append(
         _verdict(
             "SPF",
-            spf.verdict.value if spf is not None else None,
+            live_spf.split(" ", 1)[0] if live_spf else None,
             stamped_or_rspamd("spf"),
-            _aligned(alignments, "spf"),
+            " (unconfirmed)" if live_spf and " " in live_spf else _aligned(alignments, "spf"),
             by,
         )
     )

@@ -14,7 +14,18 @@ from headerlens.model import Analysis, Defect, Hop
 from headerlens.stamped import final_receiver_results, receiver_rspamd
 
 if TYPE_CHECKING:  # the verdict types load with the checks, after the console's first frame
+    from headerlens.model.spf import SpfResult
     from headerlens.model.verdicts import DkimVerdict
+
+
+def spf_words(analysis: Analysis, spf: SpfResult) -> str:
+    """The replayed SPF result; a pass at a trust boundary nothing confirms is "unconfirmed"
+    (Boundary.unconfirmed), never a bare "pass"."""
+    b = analysis.chain.boundary
+    word = spf.verdict.value
+    if b is not None and b.unconfirmed and word == "pass" and spf.ip == b.ip:
+        return f"{word} (unconfirmed: the trust boundary is not confirmed)"
+    return word
 
 
 def file_label(source_name: str) -> str:

@@ -23,6 +23,7 @@ from headerlens.tui.theme import VARIABLES, use_roles
 
 if TYPE_CHECKING:  # the DNS code is imported where used: the checks start after the first frame
     from headerlens.dnsclient.dnsproto import Resolver
+    from headerlens.model.received import TrustedHosts
     from headerlens.model.verification import Verification
 
 
@@ -45,8 +46,10 @@ class HeaderlensApp(App[None]):
         loaded: LoadedInput | None = None,
         now: datetime | None = None,
         verify_options: VerifyOptions | None = None,
+        trusted: TrustedHosts | None = None,
     ) -> None:
         super().__init__()
+        self.trusted = trusted  # --trusted-host: the receiving organisation's own hosts
         self._source = source
         self._loaded = loaded
         self.now = now
@@ -119,7 +122,9 @@ class HeaderlensApp(App[None]):
 
     def open_loaded(self, loaded: LoadedInput) -> None:
         """Analyse ``loaded`` and show the analysis screen (replacing a paste screen)."""
-        analysis = analyze(loaded.data, source_name=loaded.name, kind=loaded.kind)
+        analysis = analyze(
+            loaded.data, source_name=loaded.name, kind=loaded.kind, trusted=self.trusted
+        )
         if not analysis.headers and analysis.ndr is None:  # a bounce's text alone is fine
             from headerlens.model.codes import Code
 

@@ -10,6 +10,7 @@ from headerlens.model.spf import SpfResult
 from headerlens.model.verdicts import DkimResult
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.dkimcoverage import coverage_entry
+from headerlens.report.words import spf_words
 from headerlens.stamped import stamped
 from headerlens.textsafe import short
 from headerlens.tui.safe import result_text, safe
@@ -86,7 +87,7 @@ def auth_text(analysis: Analysis, v: Verification | None) -> Text:
         out,
         "SPF (at the trust boundary)",
         stamped(analysis, "spf"),
-        v.spf.verdict.value if v is not None and v.spf is not None else None,
+        spf_words(analysis, v.spf) if v is not None and v.spf is not None else None,
         "spf" in pending,
         offline,
     )

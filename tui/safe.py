@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from headerlens.model import Severity
-from headerlens.model.core import HEADERS_ONLY_WORDS, UNDECIDED_WORDS
+from headerlens.model.core import HEADERS_ONLY_WORDS, UNCONFIRMED_WORDS, UNDECIDED_WORDS
 from headerlens.textsafe import clip, inert
 
 SEVERITY_STYLE = {
@@ -28,6 +28,7 @@ RESULT_STYLE = {
     "timeout": "hl.temporary",
     "unavailable": "dim",
     HEADERS_ONLY_WORDS: "hl.warning.soft",  # b= verified, body not checked: not a pass
+    UNCONFIRMED_WORDS: "hl.warning.soft",  # a pass at a trust boundary nothing confirms
     UNDECIDED_WORDS: "hl.warning",
 }
 

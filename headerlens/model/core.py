@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 # so that the console's colours for them load without the verdict classes.
 HEADERS_ONLY_WORDS = "pass for the headers only; body not checked"
 UNDECIDED_WORDS = "not decided (unknown)"
+# A pass replayed at a trust boundary that rests on an internal line nothing confirms.
+UNCONFIRMED_WORDS = "unconfirmed (the trust boundary is not confirmed)"
 
 
 class Severity(enum.Enum):

@@ -130,6 +130,24 @@ class Boundary:
     helo: str | None
     mail_from: str | None  # envelope sender (address, "" for the null sender, None if unknown)
     reason: str  # plain sentence: why this hop was chosen
+    # Set when the walk reached this hop only by taking a later hop's private, loopback or LMTP
+    # client for one of the receiving organisation's own hosts, which nothing the receiver
+    # wrote confirms (a NAT or proxy in front of it looks the same): why, in one sentence.
+    # Never set when the organisation's hosts were given (TrustedHosts).
+    unconfirmed: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrustedHosts:
+    """The receiving organisation's own hosts, as its administrator lists them (--trusted-host).
+
+    ``names`` are host names (a plain name also covers every host under it) or glob patterns
+    (``mx*.fabrikam.com``), lower case; ``networks`` are CIDR prefixes (``10.0.0.0/8``). With
+    them, only a client that is listed continues the receiver's trace down the chain.
+    """
+
+    names: tuple[str, ...] = ()
+    networks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from headerlens.model.core import HEADERS_ONLY_WORDS as HEADERS_ONLY_WORDS  # re-exported
+from headerlens.model.core import UNCONFIRMED_WORDS as UNCONFIRMED_WORDS
 from headerlens.model.core import UNDECIDED_WORDS as UNDECIDED_WORDS
 from headerlens.model.core import Defect
 from headerlens.model.dns import DnsRecord
 
+UNCONFIRMED_SPF = "spf-unconfirmed"  # Alignment.method of an SPF pass at an unconfirmed boundary
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]+\Z")  # RFC 3986 §3: scheme ":" hier-part
 
 
@@ -259,7 +261,9 @@ class OrgDomain:
 class Alignment:
     """One authenticated identifier compared with the From domain (RFC 7489 §3.1)."""
 
-    method: str  # "spf", "dkim", or "dkim-headers" (b= verified, body not checked: never passes)
+    # "spf", "dkim", "dkim-headers" (b= verified, body not checked) or "spf-unconfirmed" (SPF
+    # passed at a trust boundary nothing confirms): the last two never pass
+    method: str
     domain: str  # SPF MAIL FROM / HELO domain, or DKIM d=
     authenticated: bool  # SPF pass / DKIM pass
     strict: bool  # adkim=s / aspf=s
@@ -298,8 +302,18 @@ class DmarcVerdict:
 
     @property
     def result_words(self) -> str:
-        """The result for people: the RFC 8601 word, or UNDECIDED_WORDS for UNKNOWN."""
-        return UNDECIDED_WORDS if self.result is DmarcResult.UNKNOWN else self.result.value
+        """The result for people: the RFC 8601 word, or for UNKNOWN UNCONFIRMED_WORDS (only
+        SPF at an unconfirmed trust boundary would align) or UNDECIDED_WORDS."""
+        if self.result is not DmarcResult.UNKNOWN:
+            return self.result.value
+        return UNCONFIRMED_WORDS if self.unconfirmed else UNDECIDED_WORDS
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Not decided because only an SPF pass at an unconfirmed trust boundary would align."""
+        return self.result is DmarcResult.UNKNOWN and any(
+            a.method == UNCONFIRMED_SPF and a.aligned for a in self.alignments
+        )
 
     @property
     def aligned_methods(self) -> tuple[str, ...]:

@@ -1,0 +1,166 @@
+"""Red-team round 3: holes left open before, and holes in the rules loosened for legitimate mail.
+
+1. A private, loopback or LMTP client on the receiver's newest line, above a line the sender
+   forged "by <a host in the recipient's own domain>": the walk took the forged line as the
+   entry and SPF + DMARC of a contoso.com (p=reject) spoof re-verified as pass. Without the
+   organisation's host list (--trusted-host) the boundary is now "unconfirmed" and so are SPF
+   and DMARC replayed on it; with the list only listed hosts continue the receiver's trace.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from headerlens.analyze import analyze
+from headerlens.cli import main
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.evaluators.verify import run_blocking, verify
+from headerlens.model.codes import Code
+from headerlens.model.received import TrustedHosts
+from headerlens.model.spf import SpfVerdict
+from headerlens.model.verdicts import DmarcResult
+from headerlens.model.verification import Verification
+from headerlens.parsers.trusted_hosts import parse_trusted_hosts
+from headerlens.report.render import render
+from tests import test_attacker_evidence_2 as t2
+from tests.dnslab import LabDns
+
+F, D, BODY = t2.F, t2.D, t2.BODY  # contoso.com (p=reject); F is in its SPF
+FORGED = (
+    "Received: from mail-db8eur05on2033.outbound.protection.outlook.com "
+    f"(mail-db8eur05on2033.outbound.protection.outlook.com [{F}]) by mx2.fabrikam.com (Postfix) "
+    f"with ESMTPS id 4Q0; {D}\r\n"
+)
+TOPS = {
+    "nat": "from mail.attacker.example (unknown [10.0.0.5]) by mx.fabrikam.com (Postfix) with "
+    "ESMTP",
+    "loopback": "from localhost (localhost [127.0.0.1]) by mx.fabrikam.com (Postfix) with ESMTP",
+    "lmtp": "from mx2.fabrikam.com ([10.0.0.7]) by mailbox.fabrikam.com (Dovecot) with LMTP",
+    "helo-of-a-listed-host": "from mx2.fabrikam.com (unknown [10.0.0.5]) by mx.fabrikam.com "
+    "(Postfix) with ESMTP",
+}
+OWN = parse_trusted_hosts(["mx*.fabrikam.com,mailbox.fabrikam.com"])
+
+
+def _message(top: str) -> bytes:
+    return (f"Received: {top} id 4Q; {D}\r\n" + FORGED + BODY).encode()
+
+
+def _verify(data: bytes, lab: LabDns, trusted: TrustedHosts | None = None) -> Verification:
+    a = analyze(data, trusted=trusted)
+    return run_blocking(verify(a, LiveResolver(lab.nameservers, timeout=3.0, deadline=20.0)))
+
+
+@pytest.mark.parametrize("top", TOPS.values(), ids=TOPS.keys())
+def test_without_the_host_list_the_boundary_and_its_replay_are_unconfirmed(
+    top: str, lab_dns: LabDns
+) -> None:
+    a = analyze(_message(top))
+    b = a.chain.boundary
+    assert b is not None and b.ip == F  # today's walk, kept
+    assert b.unconfirmed is not None and "--trusted-host" in b.unconfirmed
+    assert "Unconfirmed" in b.reason
+    v = run_blocking(verify(a, LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)))
+    assert v.dmarc is not None and v.dmarc.result is not DmarcResult.PASS
+    assert v.dmarc.unconfirmed and v.dmarc.result_words.startswith("unconfirmed")
+    codes = {f.code for f in v.findings}
+    assert {Code.DMARC_UNCONFIRMED, Code.CHAIN_BOUNDARY_UNCONFIRMED} <= codes
+    for fmt in ("summary", "md", "text", "html"):
+        out = render(a, v, fmt)
+        assert "DMARC pass" not in out and "--trusted-host" in out, fmt
+        assert "SPF pass (unconfirmed)" in out or "pass (unconfirmed" in out, fmt
+    assert '"unconfirmed": "The boundary rests on hop 2' in render(a, v, "json")
+
+
+@pytest.mark.parametrize("top", TOPS.values(), ids=TOPS.keys())
+def test_with_the_host_list_an_unlisted_client_ends_the_walk(top: str, lab_dns: LabDns) -> None:
+    a = analyze(_message(top), trusted=OWN)
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 2 and b.ip != F and b.unconfirmed is None
+    v = _verify(_message(top), lab_dns, OWN)
+    assert v.spf is None or v.spf.verdict is not SpfVerdict.PASS
+    assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
+
+
+LEGIT = {
+    "internal-relay": (
+        "from mx2.fabrikam.com (mx2.fabrikam.com [10.0.0.7]) by mailbox.fabrikam.com "
+        "(Postfix) with ESMTP",
+        "mx*.fabrikam.com,10.0.0.0/8",
+    ),
+    "content-filter": (
+        "from localhost (localhost [127.0.0.1]) by mx2.fabrikam.com (Postfix) with ESMTP",
+        "mx*.fabrikam.com, 127.0.0.1",
+    ),
+    "lmtp": (
+        "from mx2.fabrikam.com ([10.0.0.7]) by mailbox.fabrikam.com (Dovecot) with LMTP",
+        "10.0.0.0/24",
+    ),
+    "confirmed-rdns": (
+        "from mx2.fabrikam.com (mx2.fabrikam.com [198.51.100.20]) by "
+        "mailbox.fabrikam.com (Postfix) with ESMTP",
+        "MX2.Fabrikam.com.",
+    ),
+    "domain-covers-its-hosts": (
+        "from mx2.fabrikam.com (mx2.fabrikam.com [198.51.100.20]) by "
+        "mailbox.fabrikam.com (Postfix) with ESMTP",
+        "fabrikam.com",
+    ),
+}
+
+
+@pytest.mark.parametrize(("top", "listed"), LEGIT.values(), ids=LEGIT.keys())
+def test_with_the_host_list_listed_hosts_continue_the_trace(
+    top: str, listed: str, lab_dns: LabDns
+) -> None:
+    trusted = parse_trusted_hosts([listed])
+    a = analyze(_message(top), trusted=trusted)
+    b = a.chain.boundary
+    assert b is not None and b.ip == F and b.unconfirmed is None
+    v = _verify(_message(top), lab_dns, trusted)
+    assert v.dmarc is not None and v.dmarc.result is DmarcResult.PASS
+
+
+def test_a_chain_of_public_hops_is_not_marked_unconfirmed() -> None:
+    top = "from mx1.fabrikam.com (mx1.fabrikam.com [198.51.100.20]) by mailbox.fabrikam.com"
+    a = analyze(_message(top + " (Postfix) with ESMTP"))
+    assert a.chain.boundary is not None and a.chain.boundary.unconfirmed is None
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["mx*.fab rikam.com", "*", "a..b", "mx[1].fabrikam.com", "10.0.0.0/33x", "mx.fabrikam.com;x"],
+)
+def test_a_bad_host_list_entry_is_one_line_and_status_2(
+    bad: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:  # as argparse ends on a bad option value
+        main(["report", "--offline", "--trusted-host", bad, "-"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--trusted-host" in err
+
+
+def test_the_host_list_is_read_by_the_report_command(
+    tmp_path: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "m.eml"  # type: ignore[operator]
+    path.write_bytes(_message(TOPS["nat"]))
+    assert main(["report", "--offline", "--format", "json", str(path)]) == 0
+    assert '"unconfirmed": "The boundary' in capsys.readouterr().out
+    assert (
+        main(
+            [
+                "report",
+                "--offline",
+                "--format",
+                "json",
+                "--trusted-host",
+                "mx*.fabrikam.com",
+                str(path),
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert '"unconfirmed": null' in out and '"hop_number": 2' in out
