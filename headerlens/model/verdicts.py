@@ -305,7 +305,7 @@ class DmarcVerdict:
         """The result for people: the RFC 8601 word, or for UNKNOWN UNCONFIRMED_WORDS (only
         SPF at an unconfirmed trust boundary would align) or UNDECIDED_WORDS."""
         if self.result is not DmarcResult.UNKNOWN:
-            return self.result.value
+            return str(self.result.value)
         return UNCONFIRMED_WORDS if self.unconfirmed else UNDECIDED_WORDS
 
     @property
