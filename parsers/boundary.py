@@ -236,7 +236,7 @@ def _receivers_pick(
     """
     by_number = {h.number: h for h in hops}
     older = by_number.get(walk.number - 1)
-    trusted = [h for h in hops if h.number >= walk.number]
+    receiving = [h for h in hops if h.number >= walk.number]
     picks: list[_Pick] = []
     used: list[Evidence] = []
     for ev in evidence:
@@ -244,7 +244,7 @@ def _receivers_pick(
         below = (
             not above
             and (older is None or ev.header_index < older.header_index)
-            and identity_in_org(ev.identity, org, trusted, domain_of)
+            and identity_in_org(ev.identity, org, receiving, domain_of)
         )
         if not (above or below) or is_internal_ip(ev.ip):
             continue
