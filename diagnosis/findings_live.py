@@ -229,6 +229,30 @@ def _dns_trouble(v: Verification) -> list[Finding]:
     ]
 
 
+def _appended(analysis: Analysis, d: DkimVerdict) -> Finding | None:
+    """Offline, text after a signature's l= limit: the body needs no DNS (its canonical length
+    and the hash of the first l= bytes come from the body alone), only the key does; online
+    the DKIM and DMARC findings (diagnosis/spoof_signs) say it with the verdicts."""
+    if not d.unsigned_body_bytes or d.body_result is not DkimResult.PASS:
+        return None
+    return Finding(
+        Code.DKIM_APPENDED,
+        Severity.WARNING,
+        f"Text appended after signing: the DKIM signature of {d.domain} (s={d.selector}) covers "
+        f"only the first {d.body_length} bytes of the body (l={d.body_length}), and "
+        f"{d.unsigned_body_bytes} bytes follow that no signature covers: anyone could have "
+        "added them, and the reader sees them last.",
+        detail="The signed part is intact (its body hash matches over those bytes); whether "
+        "the signature itself verifies was not checked (offline: its key was not looked up). "
+        "The canonical body length follows the signature's c= rule (RFC 6376 §3.4, §3.5 l=, "
+        "§8.2).",
+        fix=f"Treat everything after the first {d.body_length} bytes as unsigned text of "
+        f"unknown origin; {d.domain} should stop signing with l=.",
+        hop_number=hop_of(analysis, d.header_index),
+        header_index=d.header_index,
+    )
+
+
 def live_findings(analysis: Analysis, v: Verification) -> list[Finding]:
     """Findings from the re-verification; offline, a note that nothing was checked, plus any
     selector that looks made for this message (a lookup the user may want to avoid, H6)."""
@@ -242,6 +266,7 @@ def live_findings(analysis: Analysis, v: Verification) -> list[Finding]:
                 "re-verified; the stamped verdicts are shown as received.",
             ),
             *tracking,
+            *(f for d in v.dkim if (f := _appended(analysis, d)) is not None),
         ]
     out: list[Finding] = list(tracking)
     if v.spf is not None:

@@ -5,11 +5,17 @@
    entry and SPF + DMARC of a contoso.com (p=reject) spoof re-verified as pass. Without the
    organisation's host list (--trusted-host) the boundary is now "unconfirmed" and so are SPF
    and DMARC replayed on it; with the list only listed hosts continue the receiver's trace.
+2. Offline, a DKIM signature whose l= leaves text appended after the signed part was not named
+   (the body length needs no DNS): finding dkim.appended.
 """
 
 from __future__ import annotations
 
+import dkim
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from dkim.canonicalization import CanonicalizationPolicy
 
 from headerlens.analyze import analyze
 from headerlens.cli import main
@@ -23,6 +29,7 @@ from headerlens.model.verification import Verification
 from headerlens.parsers.trusted_hosts import parse_trusted_hosts
 from headerlens.report.render import render
 from tests import test_attacker_evidence_2 as t2
+from tests import test_redteam_dkim_length as dkl
 from tests.dnslab import LabDns
 
 F, D, BODY = t2.F, t2.D, t2.BODY  # contoso.com (p=reject); F is in its SPF
@@ -164,3 +171,63 @@ def test_the_host_list_is_read_by_the_report_command(
     )
     out = capsys.readouterr().out
     assert '"unconfirmed": null' in out and '"hop_number": 2' in out
+
+
+# 2. Offline, text appended after a DKIM signature's l= limit. The canonical body length needs
+# no DNS, only the key does; the finding was shown online only.
+_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+    serialization.Encoding.PEM,
+    serialization.PrivateFormat.TraditionalOpenSSL,
+    serialization.NoEncryption(),
+)
+SIGNED = dkl.GENUINE.encode()
+
+
+def _appended_message(canon: bytes, extra: bytes) -> bytes:
+    sig = dkim.sign(
+        SIGNED, b"s1", b"victim.example", _KEY, length=True, canonicalize=(canon, canon)
+    )
+    return dkl.RX.encode() + sig + SIGNED + extra
+
+
+def _unsigned_by_dkimpy(raw: bytes, canon: bytes) -> int:
+    """The oracle: dkimpy's own canonicalisation of the body, minus the l= it signed."""
+    policy = CanonicalizationPolicy.from_c_value(canon + b"/" + canon)
+    body = raw.split(b"\r\n\r\n", 1)[1]
+    signed = policy.canonicalize_body(SIGNED.split(b"\r\n\r\n", 1)[1])
+    return len(policy.canonicalize_body(body)) - len(signed)
+
+
+def _offline(raw: bytes) -> Verification:
+    from headerlens.dnsclient.resolver import OfflineResolver
+    from headerlens.model.verification import VerifyMode
+
+    return run_blocking(verify(analyze(raw), OfflineResolver(), mode=VerifyMode.OFFLINE))
+
+
+@pytest.mark.parametrize("canon", [b"relaxed", b"simple"])
+def test_offline_text_after_l_is_named(canon: bytes) -> None:
+    raw = _appended_message(canon, dkl.APPENDED)
+    v = _offline(raw)
+    found = [f for f in v.findings if f.code == Code.DKIM_APPENDED]
+    assert len(found) == 1, [f.code for f in v.findings]
+    unsigned = _unsigned_by_dkimpy(raw, canon)
+    assert unsigned > 0 and f"{unsigned} bytes follow" in found[0].title
+    assert "victim.example" in found[0].title and "l=" in (found[0].fix or "")
+    assert "Text appended after signing" in render(analyze(raw), v, "summary")
+
+
+@pytest.mark.parametrize(
+    ("canon", "extra"),
+    [(b"relaxed", b""), (b"simple", b""), (b"relaxed", b"\r\n\r\n"), (b"simple", b"\r\n")],
+)
+def test_offline_nothing_appended_is_not_named(canon: bytes, extra: bytes) -> None:
+    # trailing empty lines are no body content in either canonicalisation (RFC 6376 §3.4.3/4)
+    raw = _appended_message(canon, extra)
+    assert _unsigned_by_dkimpy(raw, canon) == 0
+    assert not [f for f in _offline(raw).findings if f.code == Code.DKIM_APPENDED]
+
+
+def test_offline_a_changed_signed_part_is_not_called_appended_text() -> None:
+    raw = _appended_message(b"relaxed", dkl.APPENDED).replace(b"Hello all", b"Hello ALL")
+    assert not [f for f in _offline(raw).findings if f.code == Code.DKIM_APPENDED]

@@ -127,6 +127,7 @@ class Code(enum.StrEnum):
     DKIM_BAD_NUMBER = "dkim.bad-number", WARN, "Invalid DKIM number"
     DKIM_BAD_VERSION = "dkim.bad-version", WARN, "Unknown DKIM version"
     DKIM_BODY_LENGTH = "dkim.body-length", WARN, "Body length limit l="
+    DKIM_APPENDED = "dkim.appended", WARN, "Text appended after a signature's l="
     DKIM_BODY_MODIFIED = "dkim.body-modified", ERR, "Body modified after signing"
     DKIM_CHANGED = "dkim.changed", WARN, "DKIM verdict changed"
     DKIM_EXPIRES_BEFORE_SIGNED = "dkim.expires-before-signed", ERR, "x= before t="
