@@ -123,6 +123,13 @@ def client_inside(
     return None
 
 
+def _provider_tier(hop: Hop) -> bool:
+    """The line was written by a mailbox provider's internal tier (Exchange Online's, Google's),
+    which no customer's NAT or proxy fronts: its private or loopback client is the provider's."""
+    r = hop.received
+    return bool(_EOP_INTERNAL_BY.search((r.by or "").rstrip("."))) or is_gmail_internal(r)
+
+
 def _names_client(hop: Hop) -> bool:
     r = hop.received
     return r.from_ip is not None or r.from_rdns is not None or r.from_helo is not None
@@ -163,7 +170,7 @@ def _walk(
             return hop, unconfirmed
         if why.startswith(_PRIVATE) and host and below and domain_of(below) != org:
             return hop, unconfirmed
-        if why.startswith(_UNCONFIRMED) and hop.received.from_ip:
+        if why.startswith(_UNCONFIRMED) and hop.received.from_ip and not _provider_tier(hop):
             unconfirmed.append((hop, why))
     return None, unconfirmed
 

@@ -31,6 +31,7 @@ from headerlens.report.render import render
 from tests import test_attacker_evidence_2 as t2
 from tests import test_redteam_dkim_length as dkl
 from tests.dnslab import LabDns
+from tests.paths import CORPUS, need_shared
 
 F, D, BODY = t2.F, t2.D, t2.BODY  # contoso.com (p=reject); F is in its SPF
 FORGED = (
@@ -231,3 +232,27 @@ def test_offline_nothing_appended_is_not_named(canon: bytes, extra: bytes) -> No
 def test_offline_a_changed_signed_part_is_not_called_appended_text() -> None:
     raw = _appended_message(b"relaxed", dkl.APPENDED).replace(b"Hello all", b"Hello ALL")
     assert not [f for f in _offline(raw).findings if f.code == Code.DKIM_APPENDED]
+
+
+UNCONFIRMED_IN_CORPUS = {  # the receiver's own private, loopback or LMTP hop, nothing confirming it
+    "dkim/mail-dkim/good_dk_gmail.txt",
+    "eml/mailgun-spoof-arc-reject-spf-softfail-dkim-fail-invalid-date.eml",
+    "real2/compromised-ovh-esmtpsa-to-uol-vade-quarantine-sender-side-ar.eml",
+    "real2/ndr-exchange-online-forwarded-copy-rejected-by-godaddy-spf-5.1.0.eml",
+    "real2/ndr-postfix-gmail-5.7.26-unauthenticated-alias-fix-at-sender.eml",
+    "real2/self-spoof-sextortion-zimbra-spamassassin-date-in-future.eml",
+}
+
+
+def test_provider_internal_lines_do_not_make_the_corpus_boundaries_unconfirmed() -> None:
+    # Exchange Online's "(::1) by ...prod.outlook.com with HTTPS" and Google's internal lines
+    # are the provider's own tier, which no customer's NAT fronts: 33 of the 102 corpus
+    # messages were marked before that rule, 6 after (each a Postfix/Zimbra loopback or LMTP)
+    need_shared(CORPUS)
+    marked = set()
+    for path in sorted(CORPUS.rglob("*")):
+        if path.is_file() and path.suffix.lower() in (".eml", ".txt", ".msg"):
+            b = analyze(path.read_bytes(), source_name=path.name).chain.boundary
+            if b is not None and b.unconfirmed:
+                marked.add(path.relative_to(CORPUS).as_posix())
+    assert marked == UNCONFIRMED_IN_CORPUS
