@@ -91,6 +91,16 @@ def dkim_advice(analysis: Analysis, who: str, r: MethodResult) -> tuple[str, str
             Severity.INFO,
         )
     signer = d or "the signing domain"
+    if result == "neutral" and "no key" in said and d and _passed_for(analysis, d):
+        # Gmail's stamp for a second signature it cannot check, named by header.i only: an
+        # Ed25519 one in practice (the copy may no longer carry the signature to tell)
+        return (
+            f"{head} (no key) for a second signature of {d} that it could not check (typically "
+            "an Ed25519 signature, which Gmail and many receivers do not verify, RFC 8463); "
+            f"{d}'s other signature passed, so DKIM is in order.",
+            NOT_FOR_RECIPIENT,
+            Severity.INFO,
+        )
     if any(k in said for k in _NO_KEY):
         sel = r.prop("header.s")
         key = f"{sel}._domainkey.{signer}" if sel else f"the selector's record under {signer}"

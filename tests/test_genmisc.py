@@ -350,3 +350,14 @@ def test_phish_through_an_esp_with_only_its_own_identity_names_the_service() -> 
     comp = d.get("compromised-account")
     assert comp is not None and comp.fact("party") == "SendGrid"
     assert comp.fact("claimed") == "shop-notices.example"
+
+
+def test_gmail_neutral_no_key_next_to_a_pass_on_a_copy_without_the_signatures() -> None:
+    # archived copies often lose the author's DKIM-Signature fields: the pass next to it says
+    # the domain signed twice and one signature verified
+    stamp = "dkim=pass header.i=@lab.example header.s=lab2_rsa header.b=Oe+Td0k4;\r\n       dkim=neutral (no key) header.i=@lab.example;"
+    found = findings(analyze(_gmail(stamp)))
+    dk = next(f for f in found if f.code == "stamped.dkim-neutral")
+    assert "second signature" in dk.title and "other signature passed" in dk.title
+    assert dk.severity is Severity.INFO
+    assert "DNS admin" not in dk.fix
