@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from headerlens.diagnosis.inputs import envelope, org, same_org, stamp, stamps
+from headerlens.diagnosis.spoof_signs import own_workspace
 from headerlens.model import Analysis
 from headerlens.model.verdicts import DkimResult, DmarcResult
 from headerlens.model.verification import Verification
@@ -143,4 +144,6 @@ def unaligned_only(analysis: Analysis, verification: Verification | None) -> tup
         if s.value == "pass"
     }
     names = sorted(p for p in passed if p and not same_org(p, dom))
+    if names == ["gappssmtp.com"] and own_workspace(analysis, dom):
+        return (dom, "the default signature of its own Google Workspace (gappssmtp.com)")
     return (dom, " and ".join(names)) if names else None

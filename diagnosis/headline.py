@@ -181,7 +181,12 @@ def headline(
     elif by or any(v.split("=", 1)[-1] in _FAILED for v in stamped):
         cause = _auth_cause(stamped, outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE))
     elif unaligned is not None:  # (From domain, the domains that passed instead)
-        cause = f"Nothing authenticated {unaligned[0]} itself: only {unaligned[1]} passed (another domain's identity, such as a sending service's, not aligned with it), and {unaligned[0]} publishes no DMARC policy"
+        why = (
+            "(its own Workspace tenant sent it, but that signature is not aligned with it)"
+            if "Google Workspace" in unaligned[1]
+            else "(another domain's identity, such as a sending service's, not aligned with it)"
+        )
+        cause = f"Nothing authenticated {unaligned[0]} itself: only {unaligned[1]} passed {why}, and {unaligned[0]} publishes no DMARC policy"
     else:
         cause = "No particular situation was recognised"
     parts = [cause]

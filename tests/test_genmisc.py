@@ -361,3 +361,21 @@ def test_gmail_neutral_no_key_next_to_a_pass_on_a_copy_without_the_signatures() 
     assert "second signature" in dk.title and "other signature passed" in dk.title
     assert dk.severity is Severity.INFO
     assert "DNS admin" not in dk.fix
+
+
+def test_a_google_workspace_default_signature_is_the_domains_own_tenant() -> None:
+    # phishing_pot sample-1051's shape: Workspace signs with d=<domain>.<date>.gappssmtp.com
+    ar = "spf=none (sender IP is 209.85.160.41) smtp.mailfrom=school.example; dkim=pass (signature was verified) header.d=school-example.20221208.gappssmtp.com;dmarc=none action=none header.from=school.example;"
+    msg = _eop(
+        ar,
+        "mail-oa1-f41.google.com",
+        "209.85.160.41",
+        "From: Support <help-01774@school.example>",
+        "Subject: Action required",
+        "Return-Path: help-01774@school.example",
+        scl=1,
+        dest="I",
+    )
+    line = diagnose(analyze(msg)).headline
+    assert "its own Google Workspace" in line
+    assert "such as a sending service's" not in line
