@@ -79,6 +79,16 @@ def helo_sign(analysis: Analysis, hop: Hop) -> tuple[str, bool] | None:
             f"hop {hop.number}: a client at the public address {r.from_ip} announced itself as '{r.from_helo}' (a loopback name)",
             False,
         )
+    literal = normalize_ip(helo)
+    bare = literal is not None and not (r.from_helo or "").startswith("[")
+    # RFC 5321 §4.1.3 wants an address literal in [brackets]: a bare one not even the client's
+    # own is what bulk tools announce
+    if bare and _public(r.from_ip) and literal != normalize_ip(r.from_ip):
+        return (
+            f"hop {hop.number}: a client at {r.from_ip} announced itself by a bare address "
+            f"'{r.from_helo}' that is not even its own",
+            False,
+        )
     dom = _from_domain(analysis)
     no_rdns = not r.from_rdns or r.from_rdns.lower() == "unknown"
     if dom and helo == dom.lower() and no_rdns and _public(r.from_ip):
@@ -94,6 +104,26 @@ def kit_mailer(analysis: Analysis) -> str | None:
         value = first(analysis, name)
         if value and _KIT_MAILER.search(value):
             return f"{name.title()}: {value.strip()[:60]} (a mailer of mass-mailing kits)"
+    return None
+
+
+_SHOWN_DOMAIN = re.compile(r"(?<![@\w.-])([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?![\w@-])", re.I)
+
+
+def display_sign(analysis: Analysis) -> str | None:
+    """A display name that is (or shows) another organisation's domain name as the sender
+    ("Tether.to" on an account of another domain): a brand the account does not belong to.
+    Weak: a person may put a company site in the name. Addresses in the name are the
+    impersonation finding's."""
+    author = analysis.from_addr
+    dom = _from_domain(analysis)
+    name = re.sub(r"<[^>]*>", "", author.display or "") if author is not None else ""
+    if author is None or not dom or "@" in name:
+        return None
+    for m in _SHOWN_DOMAIN.finditer(name):
+        shown = org(m.group(1))
+        if shown is not None and not same_org(shown, dom) and normalize_ip(m.group(1)) is None:
+            return f"the display name shows another domain ({m.group(1)}) as the sender"
     return None
 
 
@@ -185,7 +215,9 @@ def _submitted(
         own = _own_account(analysis, hop) or foreign
         if not own:
             continue
+        shown = display_sign(analysis)
         signs = [helo_sign(analysis, hop), (kit, True) if kit else None, reply]
+        signs.append((shown, False) if shown else None)
         strong = [s[0] for s in signs if s is not None and s[1]]
         weak = [s[0] for s in signs if s is not None and not s[1]]
         # a free-mail provider authenticates whoever opened the account: spam from one that

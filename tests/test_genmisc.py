@@ -379,3 +379,38 @@ def test_a_google_workspace_default_signature_is_the_domains_own_tenant() -> Non
     line = diagnose(analyze(msg)).headline
     assert "its own Google Workspace" in line
     assert "such as a sending service's" not in line
+
+
+def _submitted_by(helo: str, display: str, reply_to: str) -> bytes:
+    """phishing_pot sample-1059's shape: an authenticated submission to the From domain's own
+    Exim, then to Outlook.com, every verdict passing, Inbox."""
+    return _eop(
+        "spf=pass (sender IP is 192.0.2.225) smtp.mailfrom=parts.example; dkim=fail (signature did not verify) header.d=parts.example;dmarc=pass action=none header.from=parts.example;compauth=pass reason=100",
+        "mx-01.parts.example",
+        "192.0.2.225",
+        f"Received: from [203.0.113.67] (helo={helo}) by mx-01.parts.example with esmtpsa (TLS1.2) (Exim 4.96) (envelope-from <c.kossi@parts.example>) id 1qSUXd-00036F-2z; Fri, 25 Aug 2023 10:54:05 +0200",
+        f"From: {display} <c.kossi@parts.example>",
+        f"Reply-To: {reply_to}",
+        "Subject: INVITE: Gold [Airdrop]",
+        "Return-Path: c.kossi@parts.example",
+        scl=1,
+        dest="I",
+    )
+
+
+def test_a_bare_foreign_address_helo_and_another_brand_as_the_name_are_signs() -> None:
+    d = diagnose(analyze(_submitted_by("198.51.100.47", "Tether.to", "team@coinbrand.example")))
+    comp = d.get("compromised-account")
+    assert comp is not None and comp.fact("party") == "parts.example"
+    assert any("bare address '198.51.100.47'" in e for e in comp.evidence)
+    assert any("another domain (Tether.to)" in e for e in comp.evidence)
+    found = findings(analyze(_submitted_by("198.51.100.47", "Tether.to", "team@coinbrand.example")))
+    dk = next(f for f in found if f.code == "stamped.dkim-fail")
+    assert dk.fix == "" and "real account or server" in dk.detail  # no DNS fix for a takeover
+
+
+def test_one_of_those_signs_alone_is_not_a_takeover() -> None:
+    plain = _submitted_by("pc17.home.example", "C. Kossi", "team@coinbrand.example")
+    assert diagnose(analyze(plain)).get("compromised-account") is None
+    named = _submitted_by("pc17.home.example", "Parts.example Sales", "sales@parts.example")
+    assert diagnose(analyze(named)).get("compromised-account") is None
