@@ -46,6 +46,17 @@ def _pairs(value: str) -> dict[str, str]:
 _BY_RULE = "a rule the recipient set up in their mailbox (OFR:CustomRules)"
 
 
+def _receiver_scl(analysis: Analysis) -> int | None:
+    """The spam confidence level the final receiver wrote (its SCL field, else its report's)."""
+    for f in receiver_fields(
+        analysis, "x-ms-exchange-organization-scl", "x-forefront-antispam-report"
+    ):
+        m = _SCL.search(f.value) or re.match(r"\s*(-?\d+)\s*$", f.value)
+        if m:
+            return int(m.group(1))
+    return None
+
+
 def _mailbox_delivery(analysis: Analysis) -> OutcomeFact | None:
     """Where the mailbox put it, from the receiver's own Mailbox-Delivery; when that field is
     there, it decides (never the SCL): a user's rule, not the filter, may have chosen."""
@@ -60,9 +71,11 @@ def _mailbox_delivery(analysis: Analysis) -> OutcomeFact | None:
             where = "a folder of the recipient's own" + (
                 f", chosen by {_BY_RULE}" if by_rule else ""
             )
-            return OutcomeFact(
-                Outcome.UNKNOWN, (quote,), who, f"delivered it to {where}, not Junk (dest:C)"
-            )
+            said = f"delivered it to {where}, not Junk (dest:C)"
+            scl = _receiver_scl(analysis)
+            if scl is not None and scl >= 5:  # the rule, not the filter, chose: say both
+                said += f", although its spam filter rated it SCL {scl} (Junk by default)"
+            return OutcomeFact(Outcome.UNKNOWN, (quote,), who, said)
         outcome = {"I": Outcome.INBOX, "J": Outcome.JUNK, "Q": Outcome.QUARANTINE}.get(dest)
         if outcome is None:
             return OutcomeFact(Outcome.UNKNOWN, (quote,), who)

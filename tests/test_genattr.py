@@ -182,6 +182,7 @@ def test_custom_folder_by_the_users_rule_is_not_junk_from_the_scl() -> None:
     assert "junk" not in d.labels()
     assert "filed it in Junk" not in d.headline
     assert "rule the recipient set up" in d.headline and "not Junk" in d.headline
+    assert "although its spam filter rated it SCL 9" in d.headline
     assert d.outcome.evidence == ("X-Microsoft-Antispam-Mailbox-Delivery: dest:C; OFR:CustomRules",)
 
 
