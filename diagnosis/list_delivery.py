@@ -90,6 +90,22 @@ def _bounce_of(env: str, name: str, list_host: str, mark: str) -> bool:
     return local == f"owner-{name}" or local.startswith((f"{name}-", f"{name}+"))
 
 
+def _spf_vouched(analysis: Analysis, env: str) -> str | None:
+    """The entry hop's client as the receiver recorded it, when the receiver's own SPF check
+    passed the envelope domain ``env`` for it: that domain authorised the host to send its
+    mail, whatever name the host has (a list hosted under another name than its own)."""
+    spf = stamp(analysis, "spf")
+    checked = spf.result.prop("smtp.mailfrom") if spf is not None else None
+    hop = boundary_hop(analysis)
+    if spf is None or spf.value != "pass" or hop is None or not checked:
+        return None
+    if checked.rpartition("@")[2].lower() != env.rpartition("@")[2].lower():
+        return None
+    ip = hop.received.from_ip or ""
+    host = confirmed_rdns(hop) or hop.received.from_helo or "the client"
+    return f"{host} [{ip}] (SPF pass for {checked.rpartition('@')[2]} at the receiver)"
+
+
 def handed_over(analysis: Analysis, name: str, list_host: str) -> tuple[str, str] | None:
     """(the list's server as the receiver recorded it, the envelope sender) when what the final
     receiver wrote shows that list ``name`` (List-Id ``<name.list_host>``) handed the message
@@ -99,7 +115,13 @@ def handed_over(analysis: Analysis, name: str, list_host: str) -> tuple[str, str
     server = _server_org(analysis)
     env = receiver_envelope(analysis)
     list_org = org(list_host)
-    if server is None or env is None or not list_org:
+    if env is None or not list_org:
+        return None
+    if (vouched := _spf_vouched(analysis, env)) is not None and _bounce_of(
+        env, name, list_host, ""
+    ):
+        return vouched, env
+    if server is None:
         return None
     server_org, shown = server
     rules = ((list_org, (list_org,), ""), *_OUTBOUND)

@@ -117,6 +117,31 @@ def test_a_mailman_list_on_its_own_host_says_the_authors_dmarc_is_unknown() -> N
     assert "DMARC for corp.example is unknown" in d.headline
 
 
+def test_a_list_host_under_another_name_is_tied_by_the_receivers_spf_pass_for_the_list() -> None:
+    """A list hosted under another name (alsa-project.org on a perex.cz host): the receiver's
+    own SPF check passed the list's envelope domain for the client, so that domain authorised
+    the host; with the list's bounce address as envelope, it is the list's delivery."""
+    entry = "Received: from mm1.hosting.example (mm1.hosting.example [198.51.100.17])"
+    ar = (
+        "Authentication-Results: mail.example.net; spf=pass smtp.mailfrom="
+        "dev-bounces@lists.example.org"
+    )
+    raw = _post(
+        entry,
+        "dev-bounces@lists.example.org",
+        "dev.lists.example.org",
+        top=("Delivered-To: me@example.net", ar),
+    )
+    d = _offline(raw)
+    lst = d.get("mailing-list")
+    assert d.get("spoof") is None and lst is not None
+    assert "SPF pass for lists.example.org" in (lst.fact("delivered") or "")
+    # the same SPF pass for an envelope that is not the list's bounce address ties nothing
+    other = raw.replace(b"dev-bounces@lists.example.org", b"news@lists.example.org")
+    lst2 = _offline(other).get("mailing-list")
+    assert lst2 is None or lst2.fact("delivered") is None
+
+
 def test_a_planted_list_id_from_the_attackers_own_host_keeps_the_spoof_wording() -> None:
     """Red team: the attacker's server (its own confirmed reverse DNS) writes a vger List-Id and
     gives the list's -owner address as MAIL FROM; the receiver's SPF check of that envelope
