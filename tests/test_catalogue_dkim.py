@@ -304,7 +304,9 @@ async def test_e3_hostile_rsa_keys_rejected_before_arithmetic(record: str) -> No
     started = time.perf_counter()
     key = parse_key_record(record)
     v, _ = await _verify(sign(_MSG, ""), _resolver(record))
-    assert time.perf_counter() - started < 0.5
+    # a guard against key arithmetic, not a speed target: a 16400-bit or huge-exponent verify
+    # takes seconds; 1.5 s still tells them apart on a loaded machine
+    assert time.perf_counter() - started < 1.5
     assert not key.usable
     assert v.header_result is DkimResult.PERMERROR and v.crypto_valid is None
 

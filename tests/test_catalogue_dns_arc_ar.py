@@ -318,7 +318,9 @@ def test_j2_thousand_resinfo_entries_bounded() -> None:
         + b"\r\n"
         + MSG
     )
-    assert len(a.auth_results[0].results) == 1000 and seconds < 0.5
+    # a hang guard, not a speed target (speed is in bench/): quadratic parsing of 1,000 entries
+    # takes far longer; 3 s keeps the check true on a loaded machine
+    assert len(a.auth_results[0].results) == 1000 and seconds < 3.0
 
 
 def test_j3_own_authserv_id_at_several_positions() -> None:

@@ -36,7 +36,9 @@ def test_c2_more_than_500_hops() -> None:
 def test_c3_pathological_received_content() -> None:
     # catalogue C3 (mail-parser ReDoS, 40 KB of " with"): linear, found fields kept
     a, seconds = timed(b"Received: from x.example" + b" with" * 8000 + b" by y.example\r\n" + MSG)
-    assert seconds < 0.5  # the catalogue asks 50 ms for the tokenizer; whole analysis here
+    # a hang guard, not a speed target (speed is in bench/): backtracking on this input takes
+    # minutes, linear parsing milliseconds; 3 s keeps the check true on a loaded machine
+    assert seconds < 3.0
     assert a.chain.hops[-1].received.raw.startswith("from x.example")
 
 

@@ -206,7 +206,8 @@ def test_f8_large_record() -> None:
     terms = " ".join(f"ip4:10.0.{i // 250}.{i % 250}" for i in range(250))
     started = time.perf_counter()
     result, _ = _spf({"x.example": [("TXT", f"v=spf1 {terms} -all")]})
-    assert time.perf_counter() - started < 0.5
+    # a hang guard, not a speed target (speed is in bench/); 3 s holds on a loaded machine
+    assert time.perf_counter() - started < 3.0
     assert result.result == "fail" and "spf.record-long" in _codes(result)
 
 
