@@ -104,6 +104,7 @@ def _hits(fmt: NdrFormat, text: str, report: bool) -> tuple[list[TextHit], str |
     # writes Exim's "created automatically by mail delivery software")
     for other in (
         ndr_text_local.sendmail_transcript,
+        ndr_text_local.groupwise,
         ndr_text_other.dma,
         ndr_text_other.opensmtpd,
         ndr_text_other.notes,

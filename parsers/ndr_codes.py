@@ -245,7 +245,8 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
         (
             "text:user-unknown",
             r"(?:User unknown|unknown user|unknown recipient|RecipNotFound|no such user|"
-            r"recipient name is not recognized|doesn.t have an? \S+ account|"
+            r"recipient name is not recognized|doesn.t have an? \S+ account|user not found|"
+            r"User not on post office|"
             r"mailbox unavailable|does not exist|Recipient not found|"
             r"not listed in (?:the )?(?:public )?Name (?:&|and) Address Book|"
             r"not (?:listed|found) in (?:the )?Domino Directory|Invalid final delivery userid|"

@@ -112,3 +112,21 @@ def sendmail_transcript(text: str) -> list[TextHit]:
     return [
         TextHit(h.group(2), clean_reply(h.group(3))) for h in _TRANSCRIPT_LINE.finditer(m.group(1))
     ]
+
+
+# Novell GroupWise's Internet Agent: "The message that you sent was undeliverable to the
+# following:" then one "<tab>rcpt (reason)" line per recipient (the rcpt may be a bare user name).
+_GROUPWISE = re.compile(r"The message that you sent was undeliverable to the following:\s*\n", re.I)
+_GROUPWISE_LINE = re.compile(r"^[ \t]+(\S+)[ \t]+\(([^)\n]+)\)[ \t]*$", re.M)
+
+
+def groupwise(text: str) -> list[TextHit]:
+    """One hit per recipient line of GroupWise's notice."""
+    m = _GROUPWISE.search(text)
+    if m is None:
+        return []
+    block = re.split(r"\n[ \t]*\n[ \t]*\n|\n\S", text[m.end() :], maxsplit=1)[0]
+    return [
+        TextHit(h.group(1).strip("<>"), clean_reply(h.group(2)))
+        for h in _GROUPWISE_LINE.finditer(block)
+    ]

@@ -727,3 +727,32 @@ Diagnostic-Code: smtp; 550 5.1.1 <lee@northwind.example>... User Unknown
     )
     r = analyze(raw, source_name="t.eml").ndr.failed[0]  # type: ignore[union-attr]
     assert r.effective_status == "5.1.1" and r.diagnostic.startswith("550 5.1.1")
+
+
+def test_groupwise_notice_is_read() -> None:
+    raw = b"""Return-Path: <MAILER-DAEMON@mail.fabrikam.example>
+Received: from SMSD_Domain-MTA by gw.northwind.example
+\twith Novell_GroupWise; Tue, 26 Sep 2026 14:34:00 -0400
+X-Mailer: Novell GroupWise Internet Agent 7.0.1
+Date: Tue, 26 Sep 2026 14:34:00 -0400
+From: Mailer-Daemon@gw.northwind.example
+To: clerk@fabrikam.example
+Subject: Message status - undeliverable
+Mime-Version: 1.0
+Content-Type: multipart/mixed; boundary="=__Part0__="
+
+--=__Part0__=
+Content-Type: text/plain; charset=UTF-8
+
+The message that you sent was undeliverable to the following:
+
+\tlee@northwind.example (user not found)
+\tkim (User not on post office)
+
+
+--=__Part0__=--
+"""
+    a = analyze(raw, source_name="t.eml")
+    assert a.ndr is not None
+    assert [r.address for r in a.ndr.failed] == ["lee@northwind.example", "kim"]
+    assert all(r.meaning is not None and r.meaning.key == "text:user-unknown" for r in a.ndr.failed)
