@@ -31,7 +31,7 @@ from headerlens.diagnosis.inputs import (
 )
 from headerlens.diagnosis.list_delivery import body_changed_only
 from headerlens.diagnosis.ndr import Report
-from headerlens.diagnosis.replyto import FREEMAIL, reply_to_elsewhere
+from headerlens.diagnosis.replyto import FREEMAIL, reply_to_elsewhere, shared_account
 from headerlens.diagnosis.spoof_signs import (
     foreign_submission,
     implicit_spoof,
@@ -325,8 +325,10 @@ def control(analysis: Analysis, others: list[Situation], is_list: bool) -> Situa
             return None
         return Situation("control", None, (d.quote(), implicit, aligned), (("dmarc", "no-record"),))
     dom = org(from_domain(analysis))
-    if dom in FREEMAIL:  # it proves the account, which anyone can open, not who holds it
-        return Situation("control", None, (d.quote(),), (("freemail", dom),))
+    # it proves the account, which anyone can open, not who holds it
+    free = dom if dom in FREEMAIL else shared_account(from_domain(analysis))
+    if free:
+        return Situation("control", None, (d.quote(),), (("freemail", free),))
     return Situation("control", None, (d.quote(),))
 
 

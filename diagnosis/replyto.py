@@ -55,6 +55,27 @@ FREEMAIL = frozenset(
 )
 
 
+# Services that give every customer (anyone who signs up) an address under their own domain:
+# mail authenticated for <account>.zendesk.com proves the account, not who holds it.
+SHARED_SERVICES = {
+    "zendesk.com": "Zendesk",
+    "freshdesk.com": "Freshdesk",
+    "zohodesk.com": "Zoho Desk",
+    "firebaseapp.com": "Firebase",
+    "onmicrosoft.com": "Microsoft 365",
+    "mailchimpapp.com": "Mailchimp",
+}
+
+
+def shared_account(domain: str | None) -> str | None:
+    """ "Zendesk (acme.zendesk.com)" when ``domain`` is a customer's name under such a service."""
+    dom = (domain or "").lower().rstrip(".")
+    base = org(dom)
+    if base is None or base not in SHARED_SERVICES or dom == base:
+        return None
+    return f"{SHARED_SERVICES[base]} ({dom})"
+
+
 def reply_to_elsewhere(analysis: Analysis) -> str | None:
     rt = first(analysis, "reply-to")
     dom = analysis.from_addr.domain if analysis.from_addr else None

@@ -414,3 +414,20 @@ def test_one_of_those_signs_alone_is_not_a_takeover() -> None:
     assert diagnose(analyze(plain)).get("compromised-account") is None
     named = _submitted_by("pc17.home.example", "Parts.example Sales", "sales@parts.example")
     assert diagnose(analyze(named)).get("compromised-account") is None
+
+
+def test_a_helpdesk_services_customer_subdomain_proves_only_the_account() -> None:
+    # phishing_pot sample-1060's shape: a wallet phish from <random>.zendesk.com, all passing
+    ar = "spf=pass (sender IP is 192.0.2.15) smtp.mailfrom=pcqzrjf.zendesk.com; dkim=pass (signature was verified) header.d=zendesk.com;dmarc=pass action=none header.from=pcqzrjf.zendesk.com;compauth=pass reason=100"
+    msg = _eop(
+        ar,
+        "outbyoip15.pod17.euw1.zdsys.com",
+        "192.0.2.15",
+        "From: Customer Care 2 <support@pcqzrjf.zendesk.com>",
+        "Subject: Verify Your Wallet Now",
+        "Return-Path: support@pcqzrjf.zendesk.com",
+        scl=1,
+        dest="I",
+    )
+    d = diagnose(analyze(msg))
+    assert "account at Zendesk (pcqzrjf.zendesk.com), which anyone can open" in d.headline
