@@ -83,8 +83,8 @@ def unauthenticated_cause(u: Unauthenticated) -> str:
         else f"has no verified tie to it (only the sender's own lines name {u.claimed})"
     )
     return (
-        f"Unauthenticated From: nothing authenticated {u.domain} and nothing failed (it "
-        f"publishes nothing usable to fail against), and the sending host {u.host} {tie}, so "
+        f"Unauthenticated From: nothing authenticated {u.domain} and no check of it failed "
+        f"(it publishes nothing usable to fail against), and the sending host {u.host} {tie}, so "
         f"this message cannot be told from a spoof of {u.domain}"
     )
 

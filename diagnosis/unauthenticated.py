@@ -12,6 +12,7 @@ from __future__ import annotations
 from headerlens.diagnosis.auth_state import aligned_pass, checked_author
 from headerlens.diagnosis.facts import Unauthenticated
 from headerlens.diagnosis.inputs import (
+    Stamp,
     boundary_hop,
     confirmed_rdns,
     entry,
@@ -66,8 +67,12 @@ def read(
     ):
         return None
     checked = stamps(analysis, "spf") + stamps(analysis, "dkim")
-    if not checked or any(s.value not in _NOTHING for s in checked):
-        return None  # nothing stamped (unknown), or a pass/failure another rule reads
+    if not checked or any(s.value == "pass" for s in checked):
+        return None  # nothing stamped (unknown), or a pass another rule reads (unaligned_only)
+    # a failure of another domain's identifier (a stray DKIM signature) says nothing of dom; one
+    # of dom's own is a failure token another rule reads (spoof_signs.own_spf_fail)
+    if any(s.value not in _NOTHING and _about(s, analysis, dom) for s in checked):
+        return None
     b = entry(analysis)
     hop = boundary_hop(analysis)
     if b is None or not b.ip:
@@ -108,7 +113,7 @@ def finding(u: Unauthenticated) -> Finding:
         f"to it (neither its HELO name nor its reverse DNS is in {u.domain}){_claim(u)}: the "
         f"message cannot be told from a spoof of {u.domain}.",
         detail=f"Evidence: the final receiver stamped {', '.join(u.stamped)}; sent from "
-        f"{u.host}. Nothing failed only because {u.domain} publishes nothing that could fail: "
+        f"{u.host}. No check of {u.domain} failed only because it publishes nothing that could fail: "
         "that proves nothing about who sent it.",
         fix="Treat the sender as unverified; nothing for the recipient to fix. Only "
         f"{u.domain}'s owner can change this, if it is a real sender: SPF, DKIM signing and an "
@@ -123,3 +128,14 @@ def _claim(u: Unauthenticated) -> str:
         f"; only the sender's own Received lines name a server of {u.domain} ({u.claimed}), "
         "which nothing verified"
     )
+
+
+def _about(s: Stamp, analysis: Analysis, dom: str) -> bool:
+    """The stamped identifier is the From domain's (or names no domain at all)."""
+    ident = (
+        s.result.prop("header.d")
+        or s.result.prop("header.i")
+        or s.result.prop("smtp.mailfrom")
+        or (envelope(analysis) if s.result.method.lower() == "spf" else None)
+    )
+    return not ident or same_org(ident, dom)

@@ -431,3 +431,16 @@ def test_a_helpdesk_services_customer_subdomain_proves_only_the_account() -> Non
     )
     d = diagnose(analyze(msg))
     assert "account at Zendesk (pcqzrjf.zendesk.com), which anyone can open" in d.headline
+
+
+def test_a_failed_signature_of_another_domain_says_nothing_of_the_from_domain() -> None:
+    # phishing_pot sample-1062's shape: a stray DKIM signature of the sending host's domain
+    msg = _bare("goodbuild.example").replace(
+        b"dkim=none (message not signed) header.d=none",
+        b"dkim=fail (no key for signature) header.d=goodbuild.example",
+    )
+    d = diagnose(analyze(msg))
+    assert d.unauthenticated is not None
+    assert "no check of it failed" in d.headline
+    own = msg.replace(b"header.d=goodbuild.example", b"header.d=noreply.example")
+    assert diagnose(analyze(own)).unauthenticated is None  # its own signature failed
