@@ -314,7 +314,7 @@ def relay_tied(analysis: Analysis, relay: Situation | None) -> bool:
     return any(n and same_org(rdns, n) for n in named)
 
 
-def list_server(analysis: Analysis, lst: Situation) -> tuple[str, str] | None:
+def list_server(analysis: Analysis, lst: Situation) -> tuple[str, str, str] | None:
     """(the list's server, its bounce address) when the final receiver's own Received line and
     envelope sender show that the list ``lst`` names handed the message over
     (list_delivery.handed_over); None when only the message's own fields name the list."""

@@ -13,6 +13,7 @@ from headerlens.diagnosis.inputs import not_a_domain
 from headerlens.diagnosis.wording import (
     domain_of,
     duration,
+    own_domain_caveat,
     remote_part,
     server_of,
     taken,
@@ -52,7 +53,10 @@ def _delivered_cause(s: Situation, group: bool) -> str:
     what = f"the list {bracketed}" if bracketed else "a list"
     what += " (a Google Group)" if group else ""
     dom = domain_of(s)
-    return f"A message from {what}, handed over by the list's own server {s.fact('delivered')}; DMARC for {dom} is unknown ({s.fact('undecided')}: {s.fact('rerun') or 're-run with DNS'}), and a failure caused by the list's re-send would be the list's to fix, not {dom}'s"
+    return (
+        f"A message from {what}, handed over by the list's own server {s.fact('delivered')}; DMARC for {dom} is unknown ({s.fact('undecided')}: {s.fact('rerun') or 're-run with DNS'}), and a failure caused by the list's re-send would be the list's to fix, not {dom}'s"
+        + own_domain_caveat(s)
+    )
 
 
 def _auth_cause(stamped: tuple[str, ...], junk: bool) -> str:

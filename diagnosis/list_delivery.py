@@ -106,12 +106,15 @@ def _spf_vouched(analysis: Analysis, env: str) -> str | None:
     return f"{host} [{ip}] (SPF pass for {checked.rpartition('@')[2]} at the receiver)"
 
 
-def handed_over(analysis: Analysis, name: str, list_host: str) -> tuple[str, str] | None:
+def handed_over(analysis: Analysis, name: str, list_host: str) -> tuple[str, str, str] | None:
     """(the list's server as the receiver recorded it, the envelope sender) when what the final
     receiver wrote shows that list ``name`` (List-Id ``<name.list_host>``) handed the message
     over: the entry hop's client is the list's server (confirmed reverse DNS, or a known list
     operator's network) and the envelope sender the receiver wrote is the list's bounce
-    address. The List-Id itself is the sender's text: it only names which list to check."""
+    address. The List-Id itself is the sender's text: it only names which list to check.
+    The third item is the list's organisation when only its own domain ties the server (its
+    SPF or its server's name; no known list operator sent it): a sender can run such a list on
+    its own domain, so the spoof stays possible; "" for a known operator."""
     server = _server_org(analysis)
     env = receiver_envelope(analysis)
     list_org = org(list_host)
@@ -120,16 +123,17 @@ def handed_over(analysis: Analysis, name: str, list_host: str) -> tuple[str, str
     if (vouched := _spf_vouched(analysis, env)) is not None and _bounce_of(
         env, name, list_host, ""
     ):
-        return vouched, env
+        return vouched, env, list_org
     if server is None:
         return None
     server_org, shown = server
-    rules = ((list_org, (list_org,), ""), *_OUTBOUND)
-    for operator, lists, mark in rules:
+    for operator, lists, mark in _OUTBOUND:
         if server_org != operator or (lists and list_org not in lists):
             continue
         if _bounce_of(env, name, list_host, mark):
-            return shown, env
+            return shown, env, ""
+    if server_org == list_org and _bounce_of(env, name, list_host, ""):
+        return shown, env, list_org
     return None
 
 
@@ -165,13 +169,16 @@ def receiver_filter_dmarc(analysis: Analysis) -> str | None:
 
 
 def delivered(
-    analysis: Analysis, verification: Verification | None, lst: Situation, by: tuple[str, str]
+    analysis: Analysis,
+    verification: Verification | None,
+    lst: Situation,
+    by: tuple[str, str, str],
 ) -> Situation:
     """``lst`` with the facts of a list delivery the receiver recorded, when nothing decided the
     author's DMARC: the list is real, the author's DMARC is unknown, and a failure from the
     list's re-send would be the list's to fix."""
     why, rerun = why_undecided(verification)
-    server, env = by
+    server, env, own = by
     dom = from_domain(analysis) or ""
     ev = (
         f"the final receiver's own Received line: the client is the list's server {server}",
@@ -185,4 +192,6 @@ def delivered(
         ("rerun", rerun),
     )
     facts += (("domain", dom),) if dom else ()
+    # tied by the list's own domain alone: whoever runs that domain may have sent a spoof
+    facts += (("own-domain", own),) if own else ()
     return Situation(lst.label, lst.hop_number, lst.evidence[:3] + ev, lst.facts + facts)

@@ -51,10 +51,19 @@ def _unchecked_title(s: Situation) -> str:
     return f"{kind}{relay} by its own headers: nothing checked its authenticity ({s.fact('unchecked')}), so whether {by} re-sent a genuine message from {domain_of(s)} or a sender wrote those headers is open; they explain no failure."
 
 
+def own_domain_caveat(s: Situation) -> str:
+    """For a list tied only by its own domain (no known list operator sent it): the spoof it
+    may be, since a sender can run a list on its own domain."""
+    own = s.fact("own-domain")
+    if not own:
+        return ""
+    return f"; but only {own}'s own server and bounce address tie it to the list, and a sender can run a list on its own domain, so it may also be a spoof of {domain_of(s)}: the check with DNS tells"
+
+
 def _delivered_title(s: Situation) -> str:
     """A list delivery the receiver recorded, with the author's DMARC undecided."""
     dom = domain_of(s)
-    return f"Mailing-list message ({s.fact('list') or 'list headers present'}): the list's own server {s.fact('delivered')} handed it to the final receiver (the receiver's Received line and the list's bounce address {s.fact('envelope')} as envelope sender show it). DMARC for {dom} is unknown ({s.fact('undecided')}); a list's re-send (footer, subject tag, its own envelope) often breaks the author's SPF and DKIM, which is the list's to fix, not {dom}'s."
+    return f"Mailing-list message ({s.fact('list') or 'list headers present'}): the list's own server {s.fact('delivered')} handed it to the final receiver (the receiver's Received line and the list's bounce address {s.fact('envelope')} as envelope sender show it). DMARC for {dom} is unknown ({s.fact('undecided')}); a list's re-send (footer, subject tag, its own envelope) often breaks the author's SPF and DKIM, which is the list's to fix, not {dom}'s{own_domain_caveat(s)}."
 
 
 def remote_part(s: Situation) -> str:

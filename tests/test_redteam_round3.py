@@ -19,6 +19,7 @@ from dkim.canonicalization import CanonicalizationPolicy
 
 from headerlens.analyze import analyze
 from headerlens.cli import main
+from headerlens.diagnosis.wording import title as title_of
 from headerlens.dnsclient.resolver import LiveResolver
 from headerlens.evaluators.verify import run_blocking, verify
 from headerlens.model.codes import Code
@@ -256,3 +257,55 @@ def test_provider_internal_lines_do_not_make_the_corpus_boundaries_unconfirmed()
             if b is not None and b.unconfirmed:
                 marked.add(path.relative_to(CORPUS).as_posix())
     assert marked == UNCONFIRMED_IN_CORPUS
+
+
+# 3. Part B, lists read offline (diagnosis/list_delivery): a list "handed over by its own
+# server" is tied only by the list's own domain when no known list operator sent it; a sender
+# can run such a list on its own domain, so offline the spoof must stay named as possible.
+def _list_post(entry: str, return_path: str, list_id: str) -> bytes:
+    lines = [
+        f"Return-Path: <{return_path}>",
+        "Delivered-To: ap@fabrikam.com",
+        entry,
+        f"\tby mx.fabrikam.com (Postfix) with ESMTPS id 4A1B2C3D4E for <ap@fabrikam.com>; {D}",
+        "From: Contoso CEO <ceo@contoso.com>",
+        "To: dev@lists.attacker.example",
+        "Subject: [Dev] pay the invoice",
+        f"Date: {D}",
+        "Message-ID: <1@contoso.com>",
+        f"List-Id: <{list_id}>",
+        "Precedence: bulk",
+        "X-Mailman-Version: 2.1.39",
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\nPay now.\r\n").encode()
+
+
+OWN_LIST = _list_post(
+    "Received: from lists.attacker.example (lists.attacker.example [203.0.113.66])",
+    "dev-bounces@lists.attacker.example",
+    "dev.lists.attacker.example",
+)
+
+
+def test_offline_a_list_on_the_senders_own_domain_still_names_the_possible_spoof() -> None:
+    from headerlens.diagnosis import diagnose
+
+    a = analyze(OWN_LIST)
+    d = diagnose(a, _offline(OWN_LIST))
+    lst = d.get("mailing-list")
+    assert lst is not None and lst.fact("delivered")  # the list's own server, as before
+    assert "spoof of contoso.com" in d.headline and "its own domain" in d.headline
+    assert "spoof of contoso.com" in title_of(lst)
+
+
+def test_offline_a_known_list_operator_is_still_a_list_delivery_without_the_caveat() -> None:
+    from headerlens.diagnosis import diagnose
+
+    raw = _list_post(
+        "Received: from out1.vger.email (out1.vger.email [192.0.2.20])",
+        "linux-foo-owner@vger.kernel.org",
+        "linux-foo.vger.kernel.org",
+    )
+    d = diagnose(analyze(raw), _offline(raw))
+    lst = d.get("mailing-list")
+    assert lst is not None and lst.fact("delivered") and "spoof" not in d.headline
