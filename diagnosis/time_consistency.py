@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from headerlens.diagnosis.delays import SKEW_MIN, TZ_TOLERANCE, stamps, unzoned_date
 from headerlens.diagnosis.facts import DateNote, Gap, GapKind
 from headerlens.model import Analysis
+from headerlens.parsers.chain_time import placeholder_clock
 
-PLACEHOLDER_MIN = 3  # time points that must share one wall-clock time, written in 2+ zones
 CONTRADICTION_MIN = timedelta(minutes=15)  # how far a time must fall inside a gap to contradict it
 CONTRADICTION_SHARE = 10  # ... and at least a tenth of the gap (one slow clock is no contradiction)
 _SAID = (GapKind.TRANSIT, GapKind.TZ_LABEL, GapKind.SKEW)  # kinds that would be read as time
@@ -53,17 +52,11 @@ def _points(analysis: Analysis, note: DateNote | None) -> list[_Point]:
 
 
 def placeholder(points: list[_Point]) -> tuple[str, list[_Point]] | None:
-    """One wall-clock time (to the second) written on several time points in different zones:
-    invented times of an anonymised or test copy ("23:34:45 +0900" next to "23:34:45 -0700"),
-    since real clocks in different zones do not read the same second along a chain."""
-    if len(points) < PLACEHOLDER_MIN:
+    """The placeholder clock time of the chain and the time points that carry it, if any."""
+    clock = placeholder_clock([p.when for p in points])
+    if clock is None:
         return None
-    counts = Counter(p.when.strftime("%H:%M:%S") for p in points)
-    clock, n = counts.most_common(1)[0]
-    same = [p for p in points if p.when.strftime("%H:%M:%S") == clock]
-    if n < PLACEHOLDER_MIN or len({p.when.utcoffset() for p in same}) < 2:
-        return None
-    return clock, same
+    return clock, [p for p in points if p.when.strftime("%H:%M:%S") == clock]
 
 
 def _inside(gap: Gap, a: _Point, b: _Point, points: list[_Point]) -> _Point | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 from headerlens import budgets
@@ -51,6 +52,20 @@ def capped_hops(fields: tuple[HeaderField, ...], defects: list[Defect]) -> tuple
     )
     dropped = {f.index for f in received[limit:]}
     return tuple(f for f in fields if f.index not in dropped)
+
+
+PLACEHOLDER_MIN = 3  # time points that must share one wall-clock time, written in 2+ zones
+
+
+def placeholder_clock(times: list[datetime]) -> str | None:
+    """One wall-clock time (to the second) written on several time points in different zones:
+    invented times of an anonymised or test copy ("23:34:45 +0900" next to "23:34:45 -0700"),
+    since real clocks in different zones do not read the same second along a chain."""
+    if len(times) < PLACEHOLDER_MIN:
+        return None
+    clock, n = Counter(t.strftime("%H:%M:%S") for t in times).most_common(1)[0]
+    zones = {t.utcoffset() for t in times if t.strftime("%H:%M:%S") == clock}
+    return clock if n >= PLACEHOLDER_MIN and len(zones) >= 2 else None
 
 
 def time_of_receipt(chain: Chain) -> datetime | None:

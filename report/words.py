@@ -11,6 +11,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from headerlens.model import Analysis, Defect, Hop
+from headerlens.parsers.chain_time import placeholder_clock
 from headerlens.stamped import final_receiver_results, receiver_rspamd
 
 if TYPE_CHECKING:  # the verdict types load with the checks, after the console's first frame
@@ -127,6 +128,11 @@ def facts(a: Analysis) -> list[tuple[str, str]]:
     chain = a.chain
     body = "available" if a.has_body else "not available (headers only)"
     transit = fmt_delay(chain.total_transit) if chain.total_transit is not None else "unknown"
+    dated = [h.received.timestamp for h in chain.hops if h.received.timestamp is not None]
+    if chain.total_transit is not None and (
+        chain.total_transit < timedelta(0) or placeholder_clock([*dated, *filter(None, [a.date])])
+    ):
+        transit = "not measurable (the stamps' times contradict each other)"
     rows: list[tuple[str, str | None]] = [
         ("Subject", a.subject),
         ("From", a.from_addr.display if a.from_addr is not None else None),

@@ -365,3 +365,18 @@ def test_a_stamp_whole_hours_earlier_under_the_same_label_is_a_zone_artefact() -
     d = _gmail_internal("08:10:02", "-0700")
     gap = next(g for g in d.gaps if g.host == "mx.google.example")
     assert gap.kind is GapKind.TZ_LABEL and "delay" not in d.labels()
+
+
+def test_the_summary_does_not_add_up_contradictory_times() -> None:
+    """'total transit -16 h' of a placeholder chain is no time: the summary says it cannot be
+    measured; an ordinary chain keeps its total."""
+    from headerlens.report.words import facts
+
+    fake = _chain(
+        ("mail-pf1.google.example", "Thu, 29 Apr 2021 23:34:45 -0700"),
+        ("mail.example.jp", "Thu, 29 Apr 2021 23:34:45 +0900"),
+        ("localhost", "Thu, 29 Apr 2021 23:34:45 +0900"),
+        date="Thu, 29 Apr 2021 23:34:45 +0000",
+    )
+    assert "not measurable" in dict(facts(analyze(fake)))["Hops"]
+    assert dict(facts(analyze(_list_copy(3))))["Hops"].endswith("total transit +3 min 02 s")
