@@ -309,3 +309,22 @@ def test_offline_a_known_list_operator_is_still_a_list_delivery_without_the_cave
     d = diagnose(analyze(raw), _offline(raw))
     lst = d.get("mailing-list")
     assert lst is not None and lst.fact("delivered") and "spoof" not in d.headline
+
+
+def test_offline_a_list_tied_by_the_receivers_spf_pass_for_its_own_domain_keeps_the_caveat() -> (
+    None
+):
+    from headerlens.diagnosis import diagnose
+
+    raw = OWN_LIST.replace(
+        b"Received: from lists.attacker.example (lists.attacker.example [203.0.113.66])",
+        b"Received: from mail.hoster.example (unknown [203.0.113.66])",
+    ).replace(
+        b"Delivered-To: ap@fabrikam.com\r\n",
+        b"Delivered-To: ap@fabrikam.com\r\nAuthentication-Results: mx.fabrikam.com; "
+        b"spf=pass smtp.mailfrom=dev-bounces@lists.attacker.example\r\n",
+    )
+    d = diagnose(analyze(raw), _offline(raw))
+    lst = d.get("mailing-list")
+    assert lst is not None and lst.fact("delivered") and lst.fact("own-domain")
+    assert "spoof of contoso.com" in d.headline
