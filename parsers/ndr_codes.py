@@ -283,7 +283,8 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             "text:content-spam",
             r"(?:looked like spam|rejected as spam|detected as spam|identified as spam|"
             r"considered (?:as )?spam|suspected spam|spam content|may consider spam|"
-            r"message content rejected|content filter)",
+            r"message content rejected|content filter|"
+            r"content presents a potential\s+security issue)",
             Entry(
                 "The receiving server's filter judged the message's content to be spam and "
                 "refused it (not its sender's authentication or address).",

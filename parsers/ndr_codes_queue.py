@@ -119,6 +119,18 @@ TEXTS_FIRST: tuple[tuple[str, str, Row], ...] = (
 # … and after them (Exim's bare "retry timeout exceeded" names no reason of its own).
 TEXTS_LAST: tuple[tuple[str, str, Row], ...] = (
     (
+        "text:too-large",
+        r"(?:mail|message) size limit exceeded|message (?:is )?too (?:large|big)|"
+        r"exceeds (?:the )?(?:maximum )?(?:allowed )?message size",
+        (
+            "The message is larger than the receiving side accepts (its size limit); nothing in "
+            "the addresses or the authentication is in question.",
+            WhoActs.SENDER,
+            "Send it again smaller: share large attachments as links or split them.",
+            RFC3463 + " §3.4 and §3.5 (X.2.3, X.3.4 message too big)",
+        ),
+    ),
+    (
         "text:no-connection",
         r"(?:wasn't|was not) able to establish an SMTP connection|"
         r"has been in the queue too long",

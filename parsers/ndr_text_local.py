@@ -130,3 +130,18 @@ def groupwise(text: str) -> list[TextHit]:
         TextHit(h.group(1).strip("<>"), clean_reply(h.group(2)))
         for h in _GROUPWISE_LINE.finditer(block)
     ]
+
+
+# 1&1 / IONOS (kundenserver.de): "The following address failed:" then the address, then
+# "For the following reason:" and the reason, each in its own paragraph.
+_EINSUNDEINS = re.compile(
+    r"The following address(?:es)? failed:\s*\n\s*\n?\s*<?(" + _ADDR + r")>?\s*\n\s*\n?"
+    r"\s*For the following reasons?:\s*\n\s*\n?(.*?)(?=\n[ \t]*\n|\Z)",
+    re.S,
+)
+
+
+def einsundeins(text: str) -> list[TextHit]:
+    """The address and the reason of a 1&1 (IONOS) notice."""
+    m = _EINSUNDEINS.search(text)
+    return [TextHit(m.group(1), clean_reply(m.group(2)))] if m else []

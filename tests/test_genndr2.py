@@ -756,3 +756,34 @@ The message that you sent was undeliverable to the following:
     assert a.ndr is not None
     assert [r.address for r in a.ndr.failed] == ["lee@northwind.example", "kim"]
     assert all(r.meaning is not None and r.meaning.key == "text:user-unknown" for r in a.ndr.failed)
+
+
+def test_ionos_notice_reads_the_reason_paragraph() -> None:
+    raw = b"""From: "Mail Delivery System" <mailer-daemon@kundenserver.example>
+To: clerk@fabrikam.example
+Date: Tue, 23 Dec 2026 21:39:30 +0100
+Subject: Mail delivery failed: returning message to sender
+Content-Type: text/plain; charset=utf-8
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of
+its recipients. This is a permanent error.
+
+The following address failed:
+
+lee@northwind.example
+
+For the following reason:
+
+Mail size limit exceeded. For explanation visit
+http://postmaster.ionos.example/en/error-messages
+
+--- The header of the original message is following. ---
+
+From: clerk@fabrikam.example
+To: lee@northwind.example
+"""
+    r = analyze(raw, source_name="t.eml").ndr.failed[0]  # type: ignore[union-attr]
+    assert r.meaning is not None and r.meaning.key == "text:too-large"
+    assert r.meaning.who_acts is WhoActs.SENDER
