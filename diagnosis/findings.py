@@ -214,6 +214,12 @@ def _not_owners(d: Diagnosis) -> str:
             "No DNS fix: the sender is not who it shows itself as (see the impersonation "
             "finding); nothing for the recipient to fix."
         )
+    bounce = d.get("ndr")
+    if bounce is not None and bounce.fact("unvouched"):
+        return (
+            "No DNS fix on this bounce's word: nothing ties it to the domain it names (it may "
+            "be forged), so its own failures are no reason to change that domain's records."
+        )
     return ""
 
 

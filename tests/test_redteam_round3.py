@@ -328,3 +328,29 @@ def test_offline_a_list_tied_by_the_receivers_spf_pass_for_its_own_domain_keeps_
     lst = d.get("mailing-list")
     assert lst is not None and lst.fact("delivered") and lst.fact("own-domain")
     assert "spoof of contoso.com" in d.headline
+
+
+# 4. Part B, bounces: a plain-text bounce sent straight from the attacker's server in the name
+# of contoso.com (p=reject) was headlined "may be forged", but its own DMARC failure still told
+# contoso.com to "make SPF pass for a MAIL FROM in contoso.com" (authorise the sender).
+FORGED_BOUNCE = (
+    f"Received: from mail.attacker.example (mail.attacker.example [{t2.A}]) by mx.fabrikam.com "
+    f"(Postfix) with ESMTP id 4Q1; {D}\r\n"
+    "Return-Path: <>\r\nFrom: Mail Delivery System <MAILER-DAEMON@contoso.com>\r\n"
+    f"To: ap@fabrikam.com\r\nSubject: Undelivered Mail Returned to Sender\r\nDate: {D}\r\n"
+    "Message-ID: <b1@contoso.com>\r\n\r\n"
+    "This is the mail system at host mail.contoso.com.\r\n\r\n"
+    "I'm sorry to have to inform you that your message could not\r\n"
+    "be delivered to one or more recipients. It's attached below.\r\n\r\n"
+    "                   The mail system\r\n\r\n"
+    "<ceo@contoso.com>: host mx.contoso.com[198.51.100.10] said: 552 5.2.2 mailbox full (in "
+    "reply to RCPT TO command)\r\n"
+).encode()
+
+
+def test_an_unvouched_bounce_gives_its_sender_domain_no_dns_fix(lab_dns: LabDns) -> None:
+    v = _verify(FORGED_BOUNCE, lab_dns)
+    assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
+    dmarc = [f for f in v.findings if f.code == Code.DMARC_FAIL]
+    assert dmarc and not dmarc[0].fix and "may be forged" in dmarc[0].detail
+    assert not any("contoso.com" in (f.fix or "") and "SPF" in (f.fix or "") for f in v.findings)
