@@ -37,3 +37,33 @@ def test_the_floor_is_graph_rounds_times_the_delay() -> None:
     for name, depth, floor, _ms in rows:
         assert int(depth) == data["live"][name]["depth"]
         assert int(floor) == int(depth) * data["delay_ms"]
+
+
+def _paint_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_paint", BENCH / "paint.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _run(code: str, eop_ms: float, bare_ms: float, rounds: int = 7) -> dict[str, object]:
+    def rows(ms: float) -> list[dict[str, float]]:
+        return [{"launch_to_render_ms": ms, "cpu_to_render_ms": ms}] * rounds
+
+    return {"code": code, "rounds": rounds, "console": {"eop": rows(eop_ms), "bare": rows(bare_ms)}}
+
+
+def test_the_first_paint_verdict_pools_runs_of_the_same_code() -> None:
+    paint = _paint_module()
+    one = {"console_runs": [_run("abc", 140, 100)]}
+    assert paint.paint_verdict(one) is None  # one 7-round run decides nothing
+    assert "not decided: 7 rounds in 1 run(s)" in paint.undecided_words(one)
+    # an earlier run of other code is listed but not pooled: still two runs of 14 rounds
+    two = {"console_runs": [_run("old", 300, 100), _run("abc", 140, 100), _run("abc", 145, 100)]}
+    assert paint.paint_verdict(two) is None
+    three = {"console_runs": [*two["console_runs"], _run("abc", 170, 100)]}
+    assert paint.paint_verdict(three) is True  # pooled median 145 / 100 (the old run is out)
+    slow = {"console_runs": [_run("abc", 160, 100)] * 2 + [_run("abc", 140, 100)]}
+    assert paint.paint_verdict(slow) is False  # pooled 160 / 100, though the last run met it
+    assert paint.paint_verdict({"console_runs": [_run("abc", 140, 100, rounds=21)]}) is True
