@@ -72,6 +72,8 @@ def policy(analysis: Analysis, verification: Verification | None) -> str | None:
             return m.group(1).lower()
         if d.value == "none":  # no DMARC record: action=none is not a policy
             return "no-record"
+        if d.value == "permerror":  # a broken record: no policy could be applied
+            return "unusable"
         if action:
             return action.lower()
     if verification is not None and verification.dmarc is not None:

@@ -27,6 +27,7 @@ _POLICY = {
     "oreject": "reject, which Microsoft applies by filing to Junk (action=oreject), not by bouncing",
     "oquarantine": "quarantine, applied by Microsoft as action=oquarantine",
     "no-record": "none published (dmarc=none)",
+    "unusable": "none applied, its record is unusable (dmarc=permerror)",
 }
 
 

@@ -67,6 +67,8 @@ def test_permerror_on_a_throwaway_phish_is_a_spoof_with_no_dmarc_fix() -> None:
     assert "could not be used" in perm.title and "could not be applied" in perm.title
     assert "Fix the DMARC record" not in _fixes(found)
     assert "Nothing to fix at account-security.example" in perm.detail
+    spoof = next(f for f in found if f.code == "situation.spoof")
+    assert "its record is unusable (dmarc=permerror)" in spoof.title
 
 
 # An abused free service of a big provider (a Firebase-style project domain): SPF and DKIM pass
