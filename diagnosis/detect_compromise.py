@@ -37,7 +37,7 @@ from headerlens.parsers.hops import is_internal_ip
 from headerlens.parsers.received_syntax import normalize_ip
 
 _ODD_HELO = re.compile(
-    r"^(?:user|admin|administrator|pc|user-pc|desktop-\w+|win-\w+|laptop-\w+)$", re.I
+    r"^(?:user|admin|administrator|pc|user-pc|desktop-\w+|win-\w+|laptop-\w+|computer_\d+)$", re.I
 )
 _LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "localhost.localdomain"})
 # Mailers only mass-mailing kits announce (uploaded to a hacked site or run with stolen logins).

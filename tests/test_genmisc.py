@@ -446,3 +446,20 @@ def test_a_failed_signature_of_another_domain_says_nothing_of_the_from_domain() 
     assert "no check of it failed" in d.headline
     own = msg.replace(b"header.d=goodbuild.example", b"header.d=noreply.example")
     assert diagnose(analyze(own)).unauthenticated is None  # its own signature failed
+
+
+def test_a_bulk_tools_computer_n_helo_at_a_foreign_accounts_submission() -> None:
+    # SpamScope mail-parser fixture mail_test_11's shape: an account of another domain
+    # authenticated at a hosting provider's relay from a client calling itself computer_NNNN
+    msg = _msg(
+        "Return-Path: <tax@agency.example>",
+        "Delivered-To: kinney@example.net",
+        "Received: from smtprelay0207.b.relay.example (HELO smtprelay.b.relay.example) (192.0.2.207) by smtp.example.net with SMTP; 22 Aug 2016 14:23:01 -0000",
+        "Received: from computer_3436 (unknown [203.0.113.145]) (Authenticated sender: jd@smithfirm.example) by omf06.b.relay.example (Postfix) with ESMTPA for <kinney@example.net>; Mon, 22 Aug 2016 14:22:52 +0000 (UTC)",
+        "From: Tax office <tax@agency.example>",
+        "To: kinney@example.net",
+        "Subject: letter",
+        "Date: Mon, 22 Aug 2016 14:22:50 +0000",
+    )
+    comp = diagnose(analyze(msg)).get("compromised-account")
+    assert comp is not None and comp.fact("party") == "smithfirm.example"
