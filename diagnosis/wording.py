@@ -308,6 +308,8 @@ def date_sentence(n: DateNote) -> str:
         if n.kind is GapKind.TZ_LABEL:
             return f"The Date header is {duration(n.seconds)} after the first Received stamp: its time-zone label is wrong, not a delay."
         return f"The Date header is {duration(n.seconds)} after the first Received stamp: the sender's clock or Date is wrong (or forged)."
+    if n.kind is GapKind.TZ_LABEL:
+        return f"The Date header is {duration(n.seconds)} before the first Received stamp, in whole hours: a time-zone label is wrong, not time the client held it."
     return f"The Date header is {duration(n.seconds)} before the first Received stamp: the client held the message, or its clock is wrong."
 
 

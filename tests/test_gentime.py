@@ -380,3 +380,17 @@ def test_the_summary_does_not_add_up_contradictory_times() -> None:
     )
     assert "not measurable" in dict(facts(analyze(fake)))["Hops"]
     assert dict(facts(analyze(_list_copy(3))))["Hops"].endswith("total transit +3 min 02 s")
+
+
+def test_a_date_whole_hours_before_the_first_stamp_is_said_as_a_label() -> None:
+    """A Date written in UTC under a +0900 label (09:10 +0900 for 09:10 UTC), 9 h before the
+    first stamp: the note says a label is wrong, not that the client held the message."""
+    raw = _chain(
+        ("smtp.example.jp", "Wed, 4 Mar 2026 09:10:05 +0000"),
+        ("mx.example.net", "Wed, 4 Mar 2026 09:10:07 +0000"),
+        date="Wed, 4 Mar 2026 09:10:00 +0900",
+    )
+    said = [f.title for f in findings(analyze(raw)) if f.code == "delay.date-header"]
+    assert len(said) == 1 and "before the first Received stamp" in said[0]
+    assert "time-zone label is wrong" in said[0]
+    assert "the client held the message" not in said[0]
