@@ -1,0 +1,110 @@
+"""Receivers behind filtering gateways and less common receivers, read as an expert would."""
+
+from __future__ import annotations
+
+from headerlens.analyze import analyze
+from headerlens.diagnosis.findings_build import stamped_findings
+from headerlens.model import Severity
+from headerlens.model.codes import Code
+from tests.test_diagnosis import _msg
+
+_EOP_TOP = (
+    "Received: from DM6PR01MB0001.namprd01.prod.outlook.com (2603:10b6:5:1::1) by "
+    "DM6PR01MB0002.namprd01.prod.outlook.com with HTTPS; Mon, 2 Jun 2025 10:00:05 +0000",
+    "Received: from BN1NAM02FT001.eop-nam02.prod.protection.outlook.com (2603:10b6:5:2::2) by "
+    "DM6PR01MB0001.namprd01.prod.outlook.com (2603:10b6:5:1::1) with Microsoft SMTP Server "
+    "(version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.1.1; "
+    "Mon, 2 Jun 2025 10:00:04 +0000",
+)
+
+
+def _gateway_fronted(
+    *, gateway: str, spf: str, dmarc: str, ptr: str | None, rcpt: str = "fabrikam.example"
+) -> bytes:
+    """Internet sender -> the recipient's gateway -> EOP (which sees the gateway's address)."""
+    cip = "192.0.2.25"
+    report = f"CIP:{cip};CTRY:US;LANG:en;SCL:1;SRV:;IPV:NLI;SFV:NSPM;H:{gateway};" + (
+        f"PTR:{ptr};" if ptr else "PTR:;"
+    )
+    return _msg(
+        *_EOP_TOP,
+        f"Authentication-Results: spf={spf} (sender IP is {cip}) smtp.mailfrom=contoso.example; "
+        f"dkim=pass (signature was verified) header.d=contoso.example;dmarc={dmarc} "
+        f"action=none header.from=contoso.example;compauth={dmarc} reason=100",
+        f"Received-SPF: {spf.capitalize()} (protection.outlook.com: domain of contoso.example "
+        f"does not designate {cip} as permitted sender)",
+        f"Received: from {gateway} ({cip}) by BN1NAM02FT001.mail.protection.outlook.com "
+        "(10.13.2.10) with Microsoft SMTP Server (version=TLS1_2, "
+        "cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.1.1 via Frontend Transport; "
+        "Mon, 2 Jun 2025 10:00:03 +0000",
+        f"Received: from mail.contoso.example (mail.contoso.example [198.51.100.40]) by "
+        f"{gateway} with ESMTP id gw-1234-1 for <ann@{rcpt}>; Mon, 02 Jun 2025 10:00:02 +0000",
+        "DKIM-Signature: v=1; a=rsa-sha256; d=contoso.example; s=s1; h=from:to; bh=AAAA; b=abcd",
+        "From: Bob <bob@contoso.example>",
+        f"To: ann@{rcpt}",
+        "Subject: quarterly figures",
+        "Date: Mon, 02 Jun 2025 10:00:00 +0000",
+        "Message-ID: <q1@contoso.example>",
+        f"X-Forefront-Antispam-Report: {report}DIR:INB;",
+        "X-MS-Exchange-Organization-SCL: 1",
+        "X-MS-Exchange-Organization-AuthAs: Anonymous",
+        "X-MS-Exchange-CrossTenant-FromEntityHeader: Internet",
+    )
+
+
+def _spf_finding(raw: bytes):  # type: ignore[no-untyped-def]
+    found = [
+        f
+        for f in stamped_findings(analyze(raw))
+        if f.code in (Code.STAMPED_SPF_SOFTFAIL, Code.STAMPED_SPF_FAIL)
+    ]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_spf_failure_on_the_gateway_address_is_explained_not_blamed_on_the_sender() -> None:
+    """EOP behind Mimecast/Proofpoint checks SPF against the gateway's address: the failure says
+    nothing about the sender, and the fix is at the receiver (enhanced filtering), never "add the
+    server to the sender's SPF"."""
+    for gw in ("eu-smtp-inbound-1.mimecast.com", "mx0a-00112233.pphosted.com"):
+        f = _spf_finding(_gateway_fronted(gateway=gw, spf="softfail", dmarc="pass", ptr=gw))
+        assert f.severity is Severity.INFO
+        assert "filtering gateway" in f.title and "not against the server that sent" in f.title
+        assert "DMARC still passed" in f.title
+        assert "Enhanced Filtering" in f.fix and "nothing is to be fixed at contoso.example" in f.fix
+
+
+def test_gateway_spf_failure_without_dmarc_pass_stays_a_warning() -> None:
+    f = _spf_finding(
+        _gateway_fronted(
+            gateway="eu-smtp-inbound-1.mimecast.com",
+            spf="fail",
+            dmarc="fail",
+            ptr="eu-smtp-inbound-1.mimecast.com",
+        )
+    )
+    assert f.severity is Severity.WARNING
+    assert "filtering gateway" in f.title and "DMARC still passed" not in f.title
+
+
+def test_a_gateway_name_the_receiver_did_not_look_up_is_only_a_claim() -> None:
+    """The name before the IP on EOP's line is the client's HELO: with no PTR that Microsoft
+    wrote, a sender calling itself a gateway gets the ordinary SPF finding."""
+    f = _spf_finding(
+        _gateway_fronted(
+            gateway="eu-smtp-inbound-1.mimecast.com", spf="softfail", dmarc="pass", ptr=None
+        )
+    )
+    assert "filtering gateway" not in f.title
+    assert f.severity is Severity.WARNING
+
+
+def test_a_ptr_of_another_vendor_than_the_line_below_is_not_a_gateway_handoff() -> None:
+    raw = _gateway_fronted(
+        gateway="eu-smtp-inbound-1.mimecast.com",
+        spf="softfail",
+        dmarc="pass",
+        ptr="mx0a-00112233.pphosted.com",
+    )
+    f = _spf_finding(raw)
+    assert "filtering gateway" not in f.title
