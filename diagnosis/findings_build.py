@@ -8,9 +8,9 @@ from headerlens.diagnosis import diagnose
 from headerlens.diagnosis.allowlist import allow_not_honoured
 from headerlens.diagnosis.findings import reconcile
 from headerlens.diagnosis.findings_live import live_findings
-from headerlens.diagnosis.gateway_spf import gateway_handoff, gateway_spf
 from headerlens.diagnosis.findings_resolver import guard_dns_advice
 from headerlens.diagnosis.fix_party import compauth_fix, dkim_advice, dmarc_fail_fix, error_advice
+from headerlens.diagnosis.gateway_spf import gateway_handoff, gateway_spf
 from headerlens.diagnosis.inputs import (
     TRUSTED_HOST_FIX,
     envelope,
@@ -83,7 +83,11 @@ def _stamped(analysis: Analysis) -> list[Finding]:
                 method == "spf" and result in _BAD_SPF and (inner := _checked_inside(analysis, ar))
             ):
                 sentence, fix = _spf_inside(who, result, inner, analysis)
-            elif method == "spf" and result in ("fail", "softfail") and (gw := gateway_handoff(analysis)):
+            elif (
+                method == "spf"
+                and result in ("fail", "softfail")
+                and (gw := gateway_handoff(analysis))
+            ):
                 sentence, fix, passed = gateway_spf(who, result, ar, analysis, gw)
                 sev = Severity.INFO if passed else Severity.WARNING
             elif method == "spf" and result in _BAD_SPF:

@@ -61,8 +61,7 @@ def gateway_spf(
     mf = next((x.prop("smtp.mailfrom") for x in ar.results if x.method.lower() == "spf"), None)
     dom = (mf or "").rsplit("@", 1)[-1] or "the envelope sender's domain"
     passed = any(
-        x.method.lower() in ("dmarc", "compauth") and x.result.lower() == "pass"
-        for x in ar.results
+        x.method.lower() in ("dmarc", "compauth") and x.result.lower() == "pass" for x in ar.results
     )
     sentence = (
         f"{who} stamped spf={result} for {r.from_ip}, which is {name}, a {vendor} filtering "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from headerlens.analyze import analyze
 from headerlens.diagnosis.findings_build import stamped_findings
-from headerlens.model import Severity
+from headerlens.model import Finding, Severity
 from headerlens.model.codes import Code
 from tests.test_diagnosis import _msg
 
@@ -52,7 +52,7 @@ def _gateway_fronted(
     )
 
 
-def _spf_finding(raw: bytes):  # type: ignore[no-untyped-def]
+def _spf_finding(raw: bytes) -> Finding:
     found = [
         f
         for f in stamped_findings(analyze(raw))
@@ -71,7 +71,9 @@ def test_spf_failure_on_the_gateway_address_is_explained_not_blamed_on_the_sende
         assert f.severity is Severity.INFO
         assert "filtering gateway" in f.title and "not against the server that sent" in f.title
         assert "DMARC still passed" in f.title
-        assert "Enhanced Filtering" in f.fix and "nothing is to be fixed at contoso.example" in f.fix
+        assert (
+            "Enhanced Filtering" in f.fix and "nothing is to be fixed at contoso.example" in f.fix
+        )
 
 
 def test_gateway_spf_failure_without_dmarc_pass_stays_a_warning() -> None:
