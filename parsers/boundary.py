@@ -45,6 +45,9 @@ _EOP_INTERNAL_BY = re.compile(
     r"\.prod\.outlook\.com$|\.prod\.protection\.outlook\.com$|\.outlook\.office365\.com$",
     re.IGNORECASE,
 )
+# Yahoo's (and AOL's) mailbox tier: atlas hosts take mail only over HTTP(S) from Yahoo's own
+# inbound MTAs, whose lines name them by a private address (no customer's NAT fronts them).
+_YAHOO_ATLAS_BY = re.compile(r"^atlas[\w.-]*\.(?:yahoo|aol)\.com$", re.IGNORECASE)
 _RETRIEVAL = re.compile(r"\((?:fetchmail|getmail)[-\s]", re.IGNORECASE)
 _LOCAL_PROTOCOLS = ("LOCAL", "HTTP")  # HTTP, HTTPS, HTTPREST: webmail / API submission
 
@@ -124,10 +127,14 @@ def client_inside(
 
 
 def _provider_tier(hop: Hop) -> bool:
-    """The line was written by a mailbox provider's internal tier (Exchange Online's, Google's),
-    which no customer's NAT or proxy fronts: its private or loopback client is the provider's."""
+    """The line was written by a mailbox provider's internal tier (Exchange Online's, Google's,
+    Yahoo's atlas), which no customer's NAT or proxy fronts: its private or loopback client is
+    the provider's."""
     r = hop.received
-    return bool(_EOP_INTERNAL_BY.search((r.by or "").rstrip("."))) or is_gmail_internal(r)
+    by = (r.by or "").rstrip(".")
+    if _YAHOO_ATLAS_BY.match(by) and (r.with_protocol or "").upper().startswith("HTTP"):
+        return True
+    return bool(_EOP_INTERNAL_BY.search(by)) or is_gmail_internal(r)
 
 
 def _names_client(hop: Hop) -> bool:

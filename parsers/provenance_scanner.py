@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Container, Sequence
 
 from headerlens.model.core import HeaderField
-from headerlens.model.received import Hop
+from headerlens.model.received import Hop, Vendor
 from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.stamp_evidence import stamp_identity, stated_client_ip
 
@@ -26,8 +26,21 @@ __all__ = ["own_line_stamp", "scanner_hops"]
 
 # Fields a content filter inserts as one run (SpamAssassin, amavisd, list hosts' own checks).
 _RUN = re.compile(
-    r"^(?:x-(?:[\w-]*spam[\w-]*|[\w-]*virus[\w-]*|headers-end|helo-check|amavis[\w-]*)"
+    r"^(?:x-(?:[\w-]*spam[\w-]*|[\w-]*virus[\w-]*|headers-end|helo-check|amavis[\w-]*"
+    r"|(?:proofpoint|mimecast|ironport|barracuda|tm-as|sasi|sophos|clx)-[\w-]+)"
     r"|received-spf)$"
+)
+# Filtering gateways that name their verdict fields after themselves: such a field in a run at
+# the bottom is that vendor's gateway's when exactly one hop before the receiver is one of its.
+_VENDOR_FIELD = (
+    ("x-proofpoint-", Vendor.PROOFPOINT),
+    ("x-clx-", Vendor.PROOFPOINT),  # Proofpoint's Cloudmark engine
+    ("x-mimecast-", Vendor.MIMECAST),
+    ("x-ironport-", Vendor.IRONPORT),
+    ("x-barracuda-", Vendor.BARRACUDA),
+    ("x-tm-as-", Vendor.TREND_MICRO),
+    ("x-sasi-", Vendor.SOPHOS),
+    ("x-sophos-", Vendor.SOPHOS),
 )
 _NAMED_HOST = (
     re.compile(r"\bSpamAssassin\b[^\n]*?\bon\s+([\w-]+(?:\.[\w-]+)+)", re.IGNORECASE),
@@ -102,6 +115,25 @@ def _run_owner(
                 continue
             if domain_of(host) == by_org:
                 return hop, f"{field.name} names {host}, a host of {by_org} (hop {hop.number})"
+    return _vendor_owner(run, newest_first)
+
+
+def _vendor_owner(
+    run: Sequence[HeaderField], newest_first: Sequence[Hop]
+) -> tuple[Hop, str] | None:
+    """The gateway whose vendor names the run's fields, when exactly one organisation before the
+    receiver ran that vendor's gateway (its own Received lines say so): its verdict, not the
+    sender's. Never the receiver's: anyone can write a vendor's field name."""
+    for field in run:
+        vendor = next((v for p, v in _VENDOR_FIELD if field.lname.startswith(p)), None)
+        gateways = [h for h in newest_first if vendor is not None and h.vendor is vendor]
+        if vendor is None or len({(h.received.by or "").lower() for h in gateways}) != 1:
+            continue
+        hop = gateways[0]
+        return hop, (
+            f"{field.name} is {vendor.value}'s field, and hop {hop.number} "
+            f"({hop.received.by}) is the only {vendor.value} gateway the message passed"
+        )
     return None
 
 

@@ -6,6 +6,7 @@ from headerlens.analyze import analyze
 from headerlens.diagnosis.findings_build import stamped_findings
 from headerlens.model import Finding, Severity
 from headerlens.model.codes import Code
+from headerlens.model.provenance import Author
 from tests.test_diagnosis import _msg
 
 _EOP_TOP = (
@@ -19,7 +20,13 @@ _EOP_TOP = (
 
 
 def _gateway_fronted(
-    *, gateway: str, spf: str, dmarc: str, ptr: str | None, rcpt: str = "fabrikam.example"
+    *,
+    gateway: str,
+    spf: str,
+    dmarc: str,
+    ptr: str | None,
+    rcpt: str = "fabrikam.example",
+    tail: tuple[str, ...] = (),
 ) -> bytes:
     """Internet sender -> the recipient's gateway -> EOP (which sees the gateway's address)."""
     cip = "192.0.2.25"
@@ -39,12 +46,14 @@ def _gateway_fronted(
         "Mon, 2 Jun 2025 10:00:03 +0000",
         f"Received: from mail.contoso.example (mail.contoso.example [198.51.100.40]) by "
         f"{gateway} with ESMTP id gw-1234-1 for <ann@{rcpt}>; Mon, 02 Jun 2025 10:00:02 +0000",
+        "Received: by mail.contoso.example with SMTP id 77aa; Mon, 02 Jun 2025 10:00:01 +0000",
         "DKIM-Signature: v=1; a=rsa-sha256; d=contoso.example; s=s1; h=from:to; bh=AAAA; b=abcd",
         "From: Bob <bob@contoso.example>",
         f"To: ann@{rcpt}",
         "Subject: quarterly figures",
         "Date: Mon, 02 Jun 2025 10:00:00 +0000",
         "Message-ID: <q1@contoso.example>",
+        *tail,
         f"X-Forefront-Antispam-Report: {report}DIR:INB;",
         "X-MS-Exchange-Organization-SCL: 1",
         "X-MS-Exchange-Organization-AuthAs: Anonymous",
@@ -110,3 +119,66 @@ def test_a_ptr_of_another_vendor_than_the_line_below_is_not_a_gateway_handoff() 
     )
     f = _spf_finding(raw)
     assert "filtering gateway" not in f.title
+
+
+_PP_TAIL = (
+    "X-Proofpoint-Virus-Version: vendor=fsecure engine=2.50.10434:6.0.343 signatures=0",
+    "X-Proofpoint-Spam-Details: rule=notspam policy=default score=4 spamscore=4 phishscore=0",
+)
+
+
+def test_gateway_verdict_fields_at_the_bottom_are_the_gateways_not_the_senders() -> None:
+    """Proofpoint appends its X-Proofpoint-* run after the message's own header: with one
+    Proofpoint gateway in the chain before the receiver, the run is that gateway's verdict (an
+    intermediary's), not the sender's; it is never the final receiver's."""
+    gw = "mx0a-00112233.pphosted.com"
+    a = analyze(_gateway_fronted(gateway=gw, spf="softfail", dmarc="pass", ptr=gw, tail=_PP_TAIL))
+    for f in a.headers:
+        if f.lname.startswith("x-proofpoint-"):
+            author = a.provenance.of(f.index)
+            assert author is not None and author.author is Author.INTERMEDIARY
+            assert author.writer == gw and "Proofpoint" in author.evidence
+
+
+def test_gateway_named_fields_without_that_gateway_in_the_chain_stay_unattributed() -> None:
+    gw = "eu-smtp-inbound-1.mimecast.com"
+    a = analyze(_gateway_fronted(gateway=gw, spf="softfail", dmarc="pass", ptr=gw, tail=_PP_TAIL))
+    for f in a.headers:
+        if f.lname.startswith("x-proofpoint-"):
+            author = a.provenance.of(f.index)
+            assert author is not None and author.author is not Author.INTERMEDIARY
+            assert not a.provenance.is_receivers(f.index)
+
+
+def _yahoo(top_by: str, proto: str) -> bytes:
+    return _msg(
+        f"Received: from 10.20.30.40\r\n by {top_by} with {proto}; Mon, 21 Jun 2021 15:36:02 +0000",
+        "Return-Path: <bounce-77@news.contoso.example>",
+        "X-Originating-Ip: [198.51.100.61]",
+        "Received-SPF: pass (domain of news.contoso.example designates 198.51.100.61 as "
+        "permitted sender)",
+        f"Authentication-Results: {top_by};\r\n dkim=pass header.i=@news.contoso.example "
+        "header.s=s1;\r\n spf=pass smtp.mailfrom=news.contoso.example;\r\n dmarc=pass(p=NONE) "
+        "header.from=news.contoso.example;",
+        "X-Apparently-To: ann@yahoo.com; Mon, 21 Jun 2021 15:36:02 +0000",
+        "Received: from 198.51.100.61 (EHLO out.news.contoso.example)\r\n by 10.20.30.40 with "
+        "SMTP;\r\n Mon, 21 Jun 2021 15:36:02 +0000",
+        "DKIM-Signature: v=1; a=rsa-sha256; d=news.contoso.example; s=s1; h=from; bh=AA; b=abcd",
+        "From: Contoso News <news@news.contoso.example>",
+        "To: ann@yahoo.com",
+        "Subject: June news",
+        "Date: 21 Jun 2021 15:35:39 -0000",
+        "Message-ID: <n1@news.contoso.example>",
+    )
+
+
+def test_yahoo_atlas_tier_is_yahoos_own_host_not_an_unconfirmed_boundary() -> None:
+    """Yahoo's atlas mailbox hosts take mail over HTTP(S) from Yahoo's inbound MTA, named by a
+    private address: that is Yahoo's own tier, so the boundary (Yahoo's MTA <- the sender) is
+    not flagged as resting on an unconfirmed internal line."""
+    a = analyze(_yahoo("atlas206.free.mail.ne1.yahoo.com", "HTTPS"))
+    b = a.chain.boundary
+    assert b is not None and b.ip == "198.51.100.61" and b.unconfirmed is None
+    # the same line written over SMTP by a host outside Yahoo's atlas tier stays unconfirmed
+    other = analyze(_yahoo("mx.fabrikam.example", "SMTP")).chain.boundary
+    assert other is not None and other.unconfirmed is not None
