@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 _WS = re.compile(r"\s+")
-_ADDR = r"[^\s<>()'\"]+@[^\s<>()'\"]+"
+_ADDR = r"[^\s<>()'\"@]+@[^\s<>()'\"@]+"  # one @: a run of them must not backtrack
 
 
 @dataclass(frozen=True, slots=True)
