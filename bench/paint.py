@@ -191,7 +191,7 @@ def console_paint_lines(data: Mapping[str, Any]) -> list[str]:
         "",
         *_runs_table(data),
         "",
-        f"First paint / bare app (pooled): {paint / bare_paint:.2f} (target ≤ 1.5; "
+        f"First paint / bare app (pooled): {paint / bare_paint:.3f} (target ≤ 1.5; "
         + ("met" if verdict else "missed" if verdict is False else undecided_words(data))
         + ").",
         *_paint_split({"layout": layout, "bare": bare, "eop": eop}),
