@@ -80,7 +80,17 @@ _TOO_BIG = (
     "Send it again smaller (compress or leave out attachments, or share a link); only the "
     "recipient's administrator can raise the size limit.",
 )
-_WHO_BY_DETAIL = {"2.3": _TOO_BIG, "3.4": _TOO_BIG}
+# A routing loop (X.4.6, in either class: retrying only loops again) is fixed by the administrator
+# of the servers that pass the message back and forth, usually the recipient's MX, forwarding or
+# connector set-up; the report's Received lines show which servers they are.
+_LOOP = (
+    WhoActs.RECIPIENT_ADMIN,
+    "The servers named in the returned copy's Received lines passed the message back and forth "
+    "until the hop limit: their administrator (usually the recipient's: MX records, a forward "
+    "or a connector pointing back) must fix the routing. Resending will not help until then.",
+)
+_WHO_BY_DETAIL = {"2.3": _TOO_BIG, "3.4": _TOO_BIG, "4.6": _LOOP}
+_EITHER_CLASS = frozenset({"4.6"})
 
 
 def rfc3463_meaning(status: str | None) -> CodeMeaning:
@@ -109,16 +119,17 @@ def rfc3463_meaning(status: str | None) -> CodeMeaning:
             "rfc3463-class",
         )
     detail = DETAIL.get(f"{subject}.{detail_no}")
-    special = None if temporary else _WHO_BY_DETAIL.get(f"{subject}.{detail_no}")
+    key = f"{subject}.{detail_no}"
+    special = _WHO_BY_DETAIL.get(key) if not temporary or key in _EITHER_CLASS else None
     if detail is not None:
         return CodeMeaning(
             status or "",
             f"{what}: {detail} ({RFC3463} {cls}.{subject}.{detail_no}).",
             special[0] if special else who,
-            "Retry later; the sending server normally does this itself."
-            if temporary
-            else special[1]
+            special[1]
             if special
+            else "Retry later; the sending server normally does this itself."
+            if temporary
             else "Read the diagnostic text for the receiver's reason.",
             f"{RFC3463} §3.{int(subject) + 1}",
             "rfc3463-detail",

@@ -787,3 +787,21 @@ To: lee@northwind.example
     r = analyze(raw, source_name="t.eml").ndr.failed[0]  # type: ignore[union-attr]
     assert r.meaning is not None and r.meaning.key == "text:too-large"
     assert r.meaning.who_acts is WhoActs.SENDER
+
+
+def test_routing_loop_is_for_the_administrator_of_the_looping_servers() -> None:
+    for status in ("4.4.6", "5.4.6"):
+        m = lookup(status, "", None, None)
+        assert m.who_acts is WhoActs.RECIPIENT_ADMIN and "Resending will not help" in m.fix
+    raw = _dsn(
+        "Unable to deliver message: the message was forwarded more than the maximum allowed "
+        "times. This could indicate a mail loop.\n",
+        "4.4.6",
+        """Final-Recipient: rfc822;lee@northwind.example
+Action: failed
+Status: 4.4.6
+""",
+        _ORIGINAL,
+    )
+    r = analyze(raw, source_name="t.eml").ndr.failed[0]  # type: ignore[union-attr]
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.RECIPIENT_ADMIN
