@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from headerlens.analyze import analyze
+from headerlens.diagnosis import diagnose
+from headerlens.diagnosis.wording import title
 from headerlens.diagnosis.findings_build import stamped_findings
 from headerlens.model import Finding, Severity
 from headerlens.model.codes import Code
@@ -182,3 +184,27 @@ def test_yahoo_atlas_tier_is_yahoos_own_host_not_an_unconfirmed_boundary() -> No
     # the same line written over SMTP by a host outside Yahoo's atlas tier stays unconfirmed
     other = analyze(_yahoo("mx.fabrikam.example", "SMTP")).chain.boundary
     assert other is not None and other.unconfirmed is not None
+
+
+def test_no_dmarc_verdict_is_not_said_to_be_a_missing_record() -> None:
+    """GMX writes only dkim= in its Authentication-Results: a control with no
+    DMARC verdict does not claim the From domain lacks a DMARC record (an invented problem)."""
+    raw = _msg(
+        "Return-Path: <news@mailings.contoso.example>",
+        "Authentication-Results: gmx.net; dkim=pass header.i=@mailings.contoso.example",
+        "Received: from mout.contoso.example ([198.51.100.53]) by mx-ha.gmx.net (mxgmx103 "
+        "[212.227.17.5]) with ESMTPS (Nemesis) id 1MeCZ5-1nWyOC0iSF-00bMu8 for <ann@gmx.de>; "
+        "Thu, 30 Jun 2022 12:47:23 +0200",
+        "DKIM-Signature: v=1; a=rsa-sha256; d=mailings.contoso.example; s=s1; h=from; bh=AA; "
+        "b=abcd",
+        "From: Contoso <news@mailings.contoso.example>",
+        "To: ann@gmx.de",
+        "Subject: June",
+        "Date: Thu, 30 Jun 2022 12:47:22 +0200",
+        "Message-ID: <m1@mailings.contoso.example>",
+    )
+    ctl = diagnose(analyze(raw)).get("control")
+    assert ctl is not None
+    text = title(ctl)
+    assert "nothing would stop a forgery" not in text
+    assert "does not check DMARC" in text and "re-check with DNS" in text
