@@ -14,6 +14,7 @@ from headerlens.diagnosis.auth_state import (
 )
 from headerlens.diagnosis.detect_relay import relay_name
 from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
+from headerlens.diagnosis.gateway_spf import gateway_handoff
 from headerlens.diagnosis.inputs import (
     Stamp,
     by_receiver,
@@ -312,9 +313,11 @@ def control(analysis: Analysis, others: list[Situation], is_list: bool) -> Situa
     implicit = _implicit_pass(analysis, d)
     if d is None or (d.value != "pass" and implicit is None):
         return None
+    # SPF checked on a filtering gateway's hand-off names the gateway, not the sender
+    gateway = gateway_handoff(analysis)
     failed = [
         s.quote()
-        for s in stamps(analysis, "spf") + stamps(analysis, "dkim")
+        for s in ([] if gateway else stamps(analysis, "spf")) + stamps(analysis, "dkim")
         if s.value in ("fail", "softfail", "permerror", "temperror")
     ]
     if failed:  # DMARC passed on one method, but something is still wrong
@@ -327,9 +330,10 @@ def control(analysis: Analysis, others: list[Situation], is_list: bool) -> Situa
     dom = org(from_domain(analysis))
     # it proves the account, which anyone can open, not who holds it
     free = dom if dom in FREEMAIL else shared_account(from_domain(analysis))
+    facts = (("gateway", gateway[2]),) if gateway is not None else ()
     if free:
-        return Situation("control", None, (d.quote(),), (("freemail", free),))
-    return Situation("control", None, (d.quote(),))
+        facts += (("freemail", free),)
+    return Situation("control", None, (d.quote(),), facts)
 
 
 # Rspamd symbols of a failed check (DMARC policy applied, DKIM or ARC signature rejected, SPF fail).

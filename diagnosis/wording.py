@@ -195,6 +195,16 @@ def title(s: Situation) -> str:
         return "Nothing is wrong with authentication or the delivery path: an identifier of the From domain passed and Microsoft's implicit check passed (dmarc=bestguesspass, compauth=pass). The From domain publishes no DMARC policy, so nothing would stop a forgery of it elsewhere."
     if s.fact("dmarc") == "not-stamped":
         return f"Nothing is wrong with authentication or the delivery path: an identifier of the From domain passed at the final receiver ({s.evidence[0]}). The receiver wrote no DMARC verdict: either it does not check DMARC (GMX, for one, writes only dkim=) or the From domain publishes no DMARC record; a re-check with DNS tells which."
+    if gw := s.fact("gateway"):
+        free = s.fact("freemail")
+        return (
+            f"Nothing is wrong with authentication or the delivery path: DMARC passed at the final receiver ({s.evidence[0]}). Its SPF failure names the {gw} filtering gateway that handed the message over, not the sender's server: expected behind a gateway."
+            + (
+                f" The message came from an account at {free}, which anyone can open."
+                if free
+                else ""
+            )
+        )
     if free := s.fact("freemail"):
         return f"Nothing is wrong with authentication or the delivery path: the message really came from an account at {free}. That proves only who holds the account, which anyone can open, not that the sender is who the display name or the text claims."
     return "Nothing is wrong with authentication or the delivery path."

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from headerlens.analyze import analyze
 from headerlens.diagnosis import diagnose
-from headerlens.diagnosis.wording import title
 from headerlens.diagnosis.findings_build import stamped_findings
+from headerlens.diagnosis.wording import title
 from headerlens.model import Finding, Severity
 from headerlens.model.codes import Code
 from headerlens.model.provenance import Author
@@ -208,3 +208,16 @@ def test_no_dmarc_verdict_is_not_said_to_be_a_missing_record() -> None:
     text = title(ctl)
     assert "nothing would stop a forgery" not in text
     assert "does not check DMARC" in text and "re-check with DNS" in text
+
+
+def test_gateway_fronted_legitimate_mail_is_a_control() -> None:
+    """DMARC passed at EOP and the only failure is SPF on the gateway's address: the control
+    case is said plainly, naming the gateway; without a gateway the receiver looked up, the SPF
+    failure still rules control out."""
+    gw = "eu-smtp-inbound-1.mimecast.com"
+    d = diagnose(analyze(_gateway_fronted(gateway=gw, spf="softfail", dmarc="pass", ptr=gw)))
+    ctl = d.get("control")
+    assert ctl is not None and ctl.fact("gateway") == "Mimecast"
+    assert title(ctl).startswith("Nothing is wrong") and "Mimecast" in title(ctl)
+    claim = diagnose(analyze(_gateway_fronted(gateway=gw, spf="softfail", dmarc="pass", ptr=None)))
+    assert claim.get("control") is None
