@@ -330,7 +330,7 @@ def control(analysis: Analysis, others: list[Situation], is_list: bool) -> Situa
     dom = org(from_domain(analysis))
     # it proves the account, which anyone can open, not who holds it
     free = dom if dom in FREEMAIL else shared_account(from_domain(analysis))
-    facts = (("gateway", gateway[2]),) if gateway is not None else ()
+    facts: tuple[tuple[str, str], ...] = (("gateway", gateway[2]),) if gateway else ()
     if free:
         facts += (("freemail", free),)
     return Situation("control", None, (d.quote(),), facts)

@@ -121,18 +121,21 @@ def _run_owner(
 def _vendor_owner(
     run: Sequence[HeaderField], newest_first: Sequence[Hop]
 ) -> tuple[Hop, str] | None:
-    """The gateway whose vendor names the run's fields, when exactly one organisation before the
-    receiver ran that vendor's gateway (its own Received lines say so): its verdict, not the
-    sender's. Never the receiver's: anyone can write a vendor's field name."""
+    """The gateway whose vendor names the run's fields, when the message passed that vendor's
+    gateway once before the receiver (its own adjacent Received lines say so): its verdict, not
+    the sender's. Never the receiver's: anyone can write a vendor's field name."""
     for field in run:
         vendor = next((v for p, v in _VENDOR_FIELD if field.lname.startswith(p)), None)
         gateways = [h for h in newest_first if vendor is not None and h.vendor is vendor]
-        if vendor is None or len({(h.received.by or "").lower() for h in gateways}) != 1:
+        numbers = sorted(h.number for h in gateways)
+        # one pass through that vendor (its entry and re-injection lines, adjacent); two passes
+        # (a sender's outbound and a list's inbound gateway) cannot be told apart by name
+        if vendor is None or not numbers or numbers[-1] - numbers[0] + 1 != len(numbers):
             continue
         hop = gateways[0]
         return hop, (
             f"{field.name} is {vendor.value}'s field, and hop {hop.number} "
-            f"({hop.received.by}) is the only {vendor.value} gateway the message passed"
+            f"({hop.received.by}) is where the message passed the {vendor.value} gateway"
         )
     return None
 

@@ -221,3 +221,34 @@ def test_gateway_fronted_legitimate_mail_is_a_control() -> None:
     assert title(ctl).startswith("Nothing is wrong") and "Mimecast" in title(ctl)
     claim = diagnose(analyze(_gateway_fronted(gateway=gw, spf="softfail", dmarc="pass", ptr=None)))
     assert claim.get("control") is None
+
+
+def test_two_passes_through_one_vendor_are_not_guessed() -> None:
+    """A list behind Mimecast re-sending through Mimecast: the X-Mimecast-* run at the bottom
+    could be either pass's, so it is tied to neither."""
+    raw = _msg(
+        "Received: from us-smtp-delivery-1.mimecast.com (us-smtp-delivery-1.mimecast.com "
+        "[192.0.2.124]) by mail.fabrikam.example (Postfix) with ESMTPS id 14EB6 for "
+        "<ann@fabrikam.example>; Wed,  8 Jun 2022 10:50:02 +0200 (CEST)",
+        "Received: from lists.contoso.example (lists.contoso.example [198.51.100.88]) by "
+        "relay.mimecast.com with ESMTP id us-mta-669-A-1; Wed, 08 Jun 2022 04:49:58 -0400",
+        "Received: from relay.mimecast.com (us-smtp-2.mimecast.com [192.0.2.61]) by "
+        "lists.contoso.example (Postfix) with ESMTPS id 632C0 for <dev@contoso.example>; "
+        "Wed,  8 Jun 2022 08:49:50 +0000 (UTC)",
+        "Received: from out1.sender.example (out1.sender.example [203.0.113.63]) by "
+        "relay.mimecast.com with ESMTP id us-mta-206-B-1; Wed, 08 Jun 2022 04:49:48 -0400",
+        "From: Bob <bob@sender.example>",
+        "To: dev@contoso.example",
+        "Subject: patch",
+        "Date: Wed, 8 Jun 2022 08:43:26 +0000",
+        "Message-ID: <p1@sender.example>",
+        "List-Id: <dev.contoso.example>",
+        "X-Mimecast-Spam-Score: 0",
+        "X-Mimecast-Originator: contoso.example",
+    )
+    a = analyze(raw)
+    for f in a.headers:
+        if f.lname.startswith("x-mimecast-"):
+            author = a.provenance.of(f.index)
+            assert author is not None and "Mimecast gateway" not in author.evidence
+            assert not a.provenance.is_receivers(f.index)
