@@ -144,6 +144,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     situations.sort(key=lambda s: LABELS.index(s.label))
     final = tuple(situations)
     stamped = tuple(f"{s.result.method}={s.value}" for s in final_stamps(analysis))
+    stamped += unauthenticated.received_spf_token(analysis)
     bare = unauthenticated.read(analysis, verification, tuple(s.label for s in final))
     line = headline.headline(
         final, out, stamped, auth_state.unaligned_only(analysis, verification), bare

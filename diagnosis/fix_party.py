@@ -3,12 +3,16 @@ domain's admin (only for its own mail), whoever changed the message on the way, 
 
 from __future__ import annotations
 
+import re
+
 from headerlens.diagnosis.inputs import same_org, stamps
 from headerlens.model import Analysis, Severity
 from headerlens.model.auth import MethodResult
 
 NOT_FOR_RECIPIENT = "Nothing for the recipient to fix."
 _NO_SIGNATURE = ("no signature", "not signed", "message not signed", "no dkim signature")
+# Yahoo writes "dkim=neutral (no sig)" for an unsigned message (not "no signing key")
+_NO_SIG = r"\bno sig\b"
 _NO_KEY = ("no key", "key not found", "no public key", "nxdomain", "key unavailable")
 _CHANGED = (
     "body hash",
@@ -70,7 +74,8 @@ def dkim_advice(analysis: Analysis, who: str, r: MethodResult) -> tuple[str, str
     d = _domain(r.prop("header.d") or r.prop("header.i"))
     said = _said(r)
     head = f"{who} stamped dkim={result}"
-    if any(k in said for k in _NO_SIGNATURE) and not (d and _signed_by(analysis, d)):
+    unsigned = any(k in said for k in _NO_SIGNATURE) or re.search(_NO_SIG, said) is not None
+    if unsigned and not (d and _signed_by(analysis, d)):
         return (
             f"{head}: the message carries no DKIM signature, so DKIM neither passed nor failed.",
             "",

@@ -9,6 +9,8 @@ domain's own SPF, makes it a spoof elsewhere (detect_auth.spoof, spoof_signs).""
 
 from __future__ import annotations
 
+import re
+
 from headerlens.diagnosis.auth_state import aligned_pass, checked_author
 from headerlens.diagnosis.facts import Unauthenticated
 from headerlens.diagnosis.inputs import (
@@ -18,6 +20,7 @@ from headerlens.diagnosis.inputs import (
     entry,
     envelope,
     not_a_domain,
+    receiver_auth_indices,
     same_org,
     stamp,
     stamps,
@@ -69,6 +72,8 @@ def read(
     checked = stamps(analysis, "spf") + stamps(analysis, "dkim")
     if not checked or any(s.value == "pass" for s in checked):
         return None  # nothing stamped (unknown), or a pass another rule reads (unaligned_only)
+    if _receiver_spf_pass(analysis, dom):
+        return None  # Yahoo writes its SPF verdict only in Received-SPF: dom passed there
     # a failure of another domain's identifier (a stray DKIM signature) says nothing of dom; one
     # of dom's own is a failure token another rule reads (spoof_signs.own_spf_fail)
     if any(s.value not in _NOTHING and _about(s, analysis, dom) for s in checked):
@@ -139,3 +144,30 @@ def _about(s: Stamp, analysis: Analysis, dom: str) -> bool:
         or (envelope(analysis) if s.result.method.lower() == "spf" else None)
     )
     return not ident or same_org(ident, dom)
+
+
+_SPF_DOMAIN = re.compile(r"\bdomain of (?:\S+@)?([\w.-]+\.[a-z]{2,})\s+designates\b", re.I)
+
+
+def _receiver_spf_pass(analysis: Analysis, dom: str) -> bool:
+    """The final receiver's own Received-SPF passed for the From domain's organisation (named by
+    envelope-from=, else by its "domain of X designates" comment, as Yahoo writes it)."""
+    own = receiver_auth_indices(analysis)
+    for r in analysis.received_spf:
+        if r.header_index not in own or r.result != "pass":
+            continue
+        m = _SPF_DOMAIN.search(r.comment or "")
+        named = r.envelope_from or (m.group(1) if m else None)
+        if named and same_org(named.rpartition("@")[2], dom):
+            return True
+    return False
+
+
+def received_spf_token(analysis: Analysis) -> tuple[str, ...]:
+    """``spf=<result>`` of the final receiver's own Received-SPF when its Authentication-Results
+    carry no spf= (Yahoo writes the SPF verdict only there), else nothing."""
+    if stamps(analysis, "spf"):
+        return ()
+    own = receiver_auth_indices(analysis)
+    found = next((r for r in analysis.received_spf if r.header_index in own and r.result), None)
+    return (f"spf={found.result}",) if found is not None else ()

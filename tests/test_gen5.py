@@ -252,3 +252,51 @@ def test_two_passes_through_one_vendor_are_not_guessed() -> None:
             author = a.provenance.of(f.index)
             assert author is not None and "Mimecast gateway" not in author.evidence
             assert not a.provenance.is_receivers(f.index)
+
+
+def _yahoo_spf_only(planted: bool = False) -> bytes:
+    """Yahoo's older stamps: SPF only in Received-SPF ("domain of X designates IP"), and
+    ``dkim=neutral (no sig)`` for an unsigned message."""
+    spf = (
+        "Received-SPF: pass (domain of news.contoso.example designates 198.51.100.8 as "
+        "permitted sender)"
+    )
+    line = (
+        "Received: from 127.0.0.1  (EHLO out.mailer.example) (198.51.100.8)\r\n  by "
+        "mta4396.mail.ne1.yahoo.com with SMTPS; Sat, 02 Feb 2019 22:19:04 +0000"
+    )
+    return _msg(
+        "X-Apparently-To: ann@yahoo.com; Sat, 02 Feb 2019 22:19:06 +0000",
+        "Return-Path: <alerts@news.contoso.example>",
+        *([] if planted else [spf]),
+        "X-Originating-IP: [198.51.100.8]",
+        "Authentication-Results: mta4396.mail.ne1.yahoo.com  from=news.contoso.example; "
+        "dkim=neutral (no sig)",
+        line,
+        "Received: from unknown (HELO app.local) ([203.0.113.72])\r\n  by out.mailer.example "
+        "with ESMTP; 02 Feb 2019 16:18:36 -0600",
+        *([spf] if planted else []),
+        "From: Contoso <alerts@news.contoso.example>",
+        "To: ann@yahoo.com",
+        "Subject: notice",
+        "Date: Sat, 2 Feb 2019 16:18:35 -0600",
+        "Message-ID: <a1@news.contoso.example>",
+    )
+
+
+def test_yahoo_received_spf_pass_is_the_receivers_spf_verdict() -> None:
+    """Yahoo's Received-SPF pass for the From domain is its own SPF verdict: the message is not
+    "unauthenticated, cannot be told from a spoof", and ``dkim=neutral (no sig)`` is an
+    unsigned message, not a key or signature problem to fix."""
+    a = analyze(_yahoo_spf_only())
+    d = diagnose(a)
+    assert "Nothing authenticated" not in d.headline and "Unauthenticated" not in d.headline
+    dkim = [f for f in stamped_findings(a) if f.code.value.startswith("stamped.dkim")]
+    assert dkim and all(f.severity is Severity.INFO for f in dkim)
+    assert "no DKIM signature" in dkim[0].title
+
+
+def test_a_received_spf_pass_below_the_receivers_line_is_not_its_verdict() -> None:
+    d = diagnose(analyze(_yahoo_spf_only(planted=True)))
+    assert "spf=pass" not in d.headline
+    assert d.headline.startswith(("Unauthenticated", "Nothing authenticated"))
