@@ -232,7 +232,7 @@ _EXO_REMOTE = re.compile(r"^Remote server\s*:\s*([\w.-]+\.[a-z]{2,})\s*$", re.M 
 # and rejected it.", "contoso.com rejected your message", "The following organization rejected
 # your message: mx.contoso.com." (Exchange Online and Exchange 2013/2016 notices).
 _REJECTED_BY = re.compile(
-    r"^\s*(?:The following organization rejected your message:\s*([\w.-]+\.[a-z]{2,})|"
+    r"^[ \t]*(?:The following organization rejected your message:\s*([\w.-]+\.[a-z]{2,})|"
     r"([\w.-]+\.[a-z]{2,}) (?:suspects your message is spam and rejected it|"
     r"rejected your message))",
     re.M | re.I,
@@ -407,7 +407,7 @@ _ORIGINAL_MARKERS = (
     re.compile(r"^-+ ?Below this line is a copy of the message\.?\s*$", re.M),
     re.compile(r"^-+ This is a copy of the message, including all the headers\. -+\s*$", re.M),
     re.compile(r"^Message headers follow\.\s*$", re.M),  # dma
-    re.compile(r"^\s*Below is a copy of the original message:\s*$", re.M),  # OpenSMTPD
+    re.compile(r"^[ \t]*Below is a copy of the original message:\s*$", re.M),  # OpenSMTPD
     re.compile(r"^-+ Returned Message -+\s*$", re.M),  # Lotus Notes
     re.compile(r"^Original message follows\.\s*$", re.M),  # IMail
     re.compile(r"^-{5,}original message\s*$", re.M),  # m-FILTER

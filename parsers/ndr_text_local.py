@@ -101,7 +101,7 @@ def plain(text: str, sender: set[str]) -> list[TextHit]:
 # Sendmail 5 and other old Sendmail notices: only a transcript, one line per failed recipient,
 # "554 <rcpt>... 550 Host unknown (Authoritative answer from name server)".
 _TRANSCRIPT = re.compile(r"-+ Transcript of session follows -+\s*\n(.*?)(?=\n\s*-{3,}|\Z)", re.S)
-_TRANSCRIPT_LINE = re.compile(r"^\s*([45]\d\d)[ -]<?(" + _ADDR + r")>?\.\.\.\s*(.+)$", re.M)
+_TRANSCRIPT_LINE = re.compile(r"^[ \t]*([45]\d\d)[ -]<?(" + _ADDR + r")>?\.\.\.\s*(.+)$", re.M)
 
 
 def sendmail_transcript(text: str) -> list[TextHit]:

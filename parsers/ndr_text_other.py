@@ -57,10 +57,10 @@ def opensmtpd(text: str) -> list[TextHit]:
     start = re.search(r"following list of recipients:\s*\n", text)
     if start is None:
         return []
-    body = re.split(r"\n\s*Below is a copy of the original message", text[start.end() :])[0]
+    body = re.split(r"\n[ \t]*Below is a copy of the original message", text[start.end() :])[0]
     return [
         TextHit(m.group(1), clean_reply(m.group(2)))
-        for m in re.finditer(r"^\s*(" + _ADDR + r"):\s+(.{1,2000})$", body, re.M)
+        for m in re.finditer(r"^[ \t]*(" + _ADDR + r"):\s+(.{1,2000})$", body, re.M)
     ]
 
 
@@ -103,7 +103,7 @@ def messaging_server(text: str) -> list[TextHit]:
     "Diagnostic code: smtp; 550 …", "Remote system: dns; host (TCP|ip|port|ip|25) …"."""
     hits = []
     for m in re.finditer(
-        r"^\s*Recipient address:\s*<?(" + _ADDR + r")>?\s*\n\s*Reason:\s*(.*)\n"
+        r"^[ \t]*Recipient address:\s*<?(" + _ADDR + r")>?\s*\n\s*Reason:\s*(.*)\n"
         r"(?:\s*Diagnostic code:\s*(?:\w+;\s*)?(.*)\n)?(?:\s*Remote system:\s*(?:dns;\s*)?([\w.-]+)"
         r"(?:\s*\(TCP\|[^|]*\|\d+\|([0-9a-fA-F.:]+)\|)?)?",
         text,
