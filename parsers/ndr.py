@@ -12,6 +12,7 @@ from __future__ import annotations
 import email
 import email.message
 import json
+import logging
 import re
 from dataclasses import replace
 from email import policy
@@ -476,6 +477,19 @@ def _explain(
     )
 
 
+class _Caught(logging.Handler):
+    """The detectors that failed, as (detector name, exception type), from flufl's log."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.failures: list[tuple[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        detector = getattr(record.args[0], "__name__", "?") if record.args else "?"
+        error = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else "error"
+        self.failures.append((str(detector), error))
+
+
 def _flufl(data: bytes, defects: list[Defect]) -> list[str]:
     """Failed addresses from flufl.bounce's detectors (temporary and permanent).
 
@@ -487,10 +501,23 @@ def _flufl(data: bytes, defects: list[Defect]) -> list[str]:
     from flufl.bounce import all_failures
 
     head = data[: int(budgets.NDR_TEXT_BYTES.limit)]
+    # flufl.bounce logs a detector's exception with its traceback (logging.exception) and goes
+    # on; without a handler Python prints it on stderr, under the report: keep it as a defect.
+    caught = _Caught()
+    log = logging.getLogger("flufl.bounce")
+    log.addHandler(caught)
+    propagate, log.propagate = log.propagate, False
     try:
         temporary, permanent = all_failures(email.message_from_bytes(head, policy=policy.compat32))
     except Exception as exc:  # a detector's bug must not take the analysis down
         defects.append(Defect(Code.NDR_DETECTOR, f"flufl.bounce failed ({type(exc).__name__})."))
         return []
+    finally:
+        log.removeHandler(caught)
+        log.propagate = propagate
+    defects += [
+        Defect(Code.NDR_DETECTOR, f"flufl.bounce's {name} detector failed ({error}); skipped.")
+        for name, error in dict.fromkeys(caught.failures)
+    ]
     found = sorted({a.decode("utf-8", "replace") for a in permanent | temporary})
     return [a for a in found if "@" in a and len(a) < 320 and '"' not in a]

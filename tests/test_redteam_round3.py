@@ -386,3 +386,30 @@ def test_a_bounce_body_of_blank_lines_is_read_without_quadratic_line_starts() ->
     start = time.perf_counter()
     analyze((head + "\r\n" * 100_000).encode())
     assert time.perf_counter() - start < 8.0  # about 2 s, most of it flufl.bounce's detectors
+
+
+def test_a_failing_bounce_detector_prints_no_traceback(tmp_path: pytest.TempPathFactory) -> None:
+    # the bounce detectors read only the first NDR_TEXT_BYTES: a long field first leaves them a
+    # message with no From, and flufl.bounce's Yale detector raises; flufl logs it with its
+    # traceback, which Python printed on stderr under every report of such a message (a
+    # process of its own: pytest's log capture would hide what a user sees)
+    import subprocess
+    import sys
+
+    path = tmp_path / "b.eml"  # type: ignore[operator]
+    path.write_bytes(
+        (
+            "Received: from a (a [192.0.2.4]) by mx.y.example with SMTP id q; " + D + "\r\n"
+            "X-Spam: " + "yes " * 200_000 + "\r\n"
+            "From: Mail Delivery System <MAILER-DAEMON@b.example>\r\nTo: x@y.example\r\n"
+            "Subject: Undelivered Mail Returned to Sender\r\n" + f"Date: {D}\r\n\r\nx\r\n"
+        ).encode()
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "headerlens", "report", "--offline", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0 and run.stderr == ""
