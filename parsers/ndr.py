@@ -485,7 +485,8 @@ class _Caught(logging.Handler):
         self.failures: list[tuple[str, str]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        detector = getattr(record.args[0], "__name__", "?") if record.args else "?"
+        args = record.args if isinstance(record.args, tuple) else ()
+        detector = getattr(args[0], "__name__", "?") if args else "?"
         error = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else "error"
         self.failures.append((str(detector), error))
 
