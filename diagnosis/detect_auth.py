@@ -148,6 +148,11 @@ def spoof(
     pol = policy(analysis, verification)
     if pol:
         facts.append(("policy", pol))
+    if d is not None and d.value == "fail" and (gw := gateway_handoff(analysis)) is not None:
+        # Microsoft checked the gateway's address (and a gateway that rewrites links breaks
+        # DKIM): its DMARC fail cannot tell a forgery from the domain's own mail
+        ev.append(f"the receiver's SPF check named the {gw[2]} gateway that handed it over")
+        facts.append(("gateway", gw[2]))
     if unconfirmed is not None:
         kind = "list" if unconfirmed.label == "mailing-list" else "forwarder"
         facts += [("relay", relay_name(analysis, unconfirmed)), ("relay-kind", kind)]

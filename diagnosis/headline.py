@@ -134,6 +134,8 @@ def headline(
             cause = f"Possibly a spoof of {domain_of(sp)}: DMARC was not decided and only the message's own fields name the {kind} {relay}"
         else:
             cause = f"A spoof of {domain_of(sp)} unless the {kind} {relay} it names really re-sent it (nothing the receiver wrote confirms that)"
+    elif "spoof" in by and (gw := by["spoof"].fact("gateway")):
+        cause = f"Possibly a spoof of {domain_of(by['spoof'])}, or its own mail: the receiver's dmarc=fail rests on checks of the {gw} gateway that handed it over, not of the sending server"
     elif "spoof" in by and by["spoof"].fact("sign") == "spf":
         sp = by["spoof"]
         cause = f"Probably a spoof of {domain_of(sp)}: the receiver's SPF check failed for it and it publishes no DMARC policy (or {domain_of(sp)}'s SPF record misses {server_of(sp)})"

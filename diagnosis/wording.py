@@ -118,6 +118,8 @@ def title(s: Situation) -> str:
             if s.fact("dmarc") == "undecided":
                 return f"Possible spoof: the message claims to come from {domain_of(s)}{tail} and nothing decided DMARC (no verdict of the receiver's, not re-verified); only its own fields name the {kind} ({relay}) that would explain that, and a sender can write them."
             return f"Spoof, unless the {kind} {relay} re-sent a genuine message: it claims to come from {domain_of(s)}{tail}, nothing {domain_of(s)} controls authenticated it, and the {kind}'s host handed it over, but a sender can run a {kind} on its own domain."
+        if gw := s.fact("gateway"):
+            return f"Possible spoof, or {domain_of(s)}'s own mail: the receiver stamped dmarc=fail{tail}, but it checked SPF against the {gw} filtering gateway that handed the message over, not against the sending server (and a gateway that rewrites links breaks DKIM), so its verdict cannot tell the two apart."
         if not_a_domain(s.fact("domain")):
             return f"Spoof: the message claims to come from {domain_of(s)}, which is not a real domain name, so nothing can authenticate it."
         if s.fact("sign") == "length":
@@ -232,6 +234,8 @@ def fix(s: Situation) -> str:
         return f"Nothing to fix yet: {rerun} to check SPF, DKIM and DMARC. A genuine {genuine} that fails is the {s.fact('relay-kind') or 'relay'}'s to fix (From rewriting, SRS, ARC sealing); a spoof is nothing to fix at {domain_of(s)}."
     if label == "spoof" and (relay := s.fact("relay")):
         return f"If {relay} is a {s.fact('relay-kind') or 'relay'} you know, the fix belongs there (From rewriting, SRS, ARC sealing) or to trusting its ARC; otherwise nothing to fix at {domain_of(s)}: block or report the message."
+    if label == "spoof" and (gw := s.fact("gateway")):
+        return f"Look at the {gw} gateway's own verdict for this message (its SPF/DKIM/DMARC check of the sending server). At the receiver, turn on Enhanced Filtering for Connectors (skip listing) for the gateway so Microsoft checks the real sender. Nothing to change at {domain_of(s)} on this evidence."
     if label == "spoof" and (problem := not_a_domain(s.fact("domain"))):
         return not_a_domain_fix(domain_of(s), problem)
     if label == "spoof" and s.fact("sign") == "spf":

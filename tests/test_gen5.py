@@ -5,7 +5,7 @@ from __future__ import annotations
 from headerlens.analyze import analyze
 from headerlens.diagnosis import diagnose
 from headerlens.diagnosis.findings_build import stamped_findings
-from headerlens.diagnosis.wording import title
+from headerlens.diagnosis.wording import fix, title
 from headerlens.model import Finding, Severity
 from headerlens.model.codes import Code
 from headerlens.model.provenance import Author
@@ -300,3 +300,28 @@ def test_a_received_spf_pass_below_the_receivers_line_is_not_its_verdict() -> No
     d = diagnose(analyze(_yahoo_spf_only(planted=True)))
     assert "spf=pass" not in d.headline
     assert d.headline.startswith(("Unauthenticated", "Nothing authenticated"))
+
+
+def test_dmarc_fail_behind_a_gateway_is_not_called_a_certain_spoof() -> None:
+    """Unsigned mail through the recipient's Mimecast: EOP's dmarc=fail rests on SPF for the
+    gateway's address, so it cannot tell a forgery from the domain's own mail: the spoof label
+    stays (never a pass), worded as undecided, and the fix is the gateway's verdict / enhanced
+    filtering, not "it did not send this". A gateway only the HELO names changes nothing."""
+    gw = "eu-smtp-inbound-1.mimecast.com"
+
+    def raw(ptr: str | None) -> bytes:
+        return (
+            _gateway_fronted(gateway=gw, spf="fail", dmarc="fail", ptr=ptr)
+            .replace(b"compauth=fail reason=100", b"compauth=none reason=905")
+            .replace(b"dkim=pass (signature was verified)", b"dkim=none (message not signed)")
+        )
+
+    d = diagnose(analyze(raw(gw)))
+    sp = d.get("spoof")
+    assert sp is not None and sp.fact("gateway") == "Mimecast"
+    assert "cannot tell" in title(sp) and "did not send this" not in fix(sp)
+    assert d.headline.startswith("Possibly a spoof of contoso.example, or its own mail")
+    plain = diagnose(analyze(raw(None)))
+    sp2 = plain.get("spoof")
+    assert sp2 is not None and sp2.fact("gateway") is None
+    assert plain.headline.startswith("A spoof of contoso.example")
