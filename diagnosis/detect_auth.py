@@ -315,6 +315,16 @@ def control(analysis: Analysis, others: list[Situation], is_list: bool) -> Situa
                 d = next((Stamp(r, ar) for r in ar.results if r.method.lower() == "dmarc"), d)
     if d is None and not is_list and final_receiver_results(analysis):
         return _no_dmarc_verdict(analysis)
+    if d is not None and d.value == "none" and not is_list:
+        # dmarc=none (Yahoo: dmarc=unknown): the From domain publishes no DMARC policy
+        found = _no_dmarc_verdict(analysis)
+        return (
+            None
+            if found is None
+            else Situation(
+                "control", None, (*found.evidence, d.quote()), (("dmarc", "none-stamped"),)
+            )
+        )
     implicit = _implicit_pass(analysis, d)
     if d is None or (d.value != "pass" and implicit is None):
         return None

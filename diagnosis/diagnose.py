@@ -143,7 +143,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         situations.append(ctl)
     situations.sort(key=lambda s: LABELS.index(s.label))
     final = tuple(situations)
-    stamped = tuple(f"{s.result.method}={s.value}" for s in final_stamps(analysis))
+    stamped = tuple(f"{s.result.method}={s.result.result.lower()}" for s in final_stamps(analysis))
     stamped += unauthenticated.received_spf_token(analysis)
     bare = unauthenticated.read(analysis, verification, tuple(s.label for s in final))
     line = headline.headline(

@@ -14,6 +14,7 @@ from headerlens.diagnosis.gateway_spf import gateway_handoff, gateway_spf
 from headerlens.diagnosis.inputs import (
     TRUSTED_HOST_FIX,
     envelope,
+    normal_result,
     not_a_domain,
     same_org,
     stamps,
@@ -70,7 +71,7 @@ def _stamped(analysis: Analysis) -> list[Finding]:
     for ar in final:
         hop = ar.stamped_by_hop
         for r in ar.results:
-            method, result = r.method.lower(), r.result.lower()
+            method, result = r.method.lower(), normal_result(r.result)
             sentence: str | None = None
             fix = ""
             sev = Severity.WARNING

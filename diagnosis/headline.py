@@ -174,6 +174,8 @@ def headline(
             cause += (
                 " (an identifier of the From domain passed; the receiver wrote no DMARC verdict)"
             )
+        if by["control"].fact("dmarc") == "none-stamped":
+            cause += " (an identifier of the From domain passed; it publishes no DMARC policy)"
         if by["control"].fact("dmarc") == "no-record":
             cause += (
                 " (the From domain publishes no DMARC policy; Microsoft's implicit check passed)"

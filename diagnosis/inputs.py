@@ -139,6 +139,13 @@ def receiver_fields(analysis: Analysis, *names: str) -> list[HeaderField]:
     return [f for f in fields(analysis, *names) if by_receiver(analysis, f.index)]
 
 
+def normal_result(result: str) -> str:
+    """A stamped result lower-cased, with Yahoo's ``unknown`` (its dkim= for an unsigned message,
+    its dmarc= when the From domain publishes no policy) read as RFC 8601's ``none``."""
+    value = result.lower()
+    return "none" if value == "unknown" else value
+
+
 @dataclass(frozen=True, slots=True)
 class Stamp:
     """The final receiver's result for one method, with the field it came from."""
@@ -148,7 +155,7 @@ class Stamp:
 
     @property
     def value(self) -> str:
-        return self.result.result.lower()
+        return normal_result(self.result.result)
 
     def quote(self) -> str:
         r = self.result

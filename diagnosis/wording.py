@@ -195,6 +195,8 @@ def title(s: Situation) -> str:
         return _control_beside_impersonation(s, imitated)
     if s.fact("dmarc") == "no-record":
         return "Nothing is wrong with authentication or the delivery path: an identifier of the From domain passed and Microsoft's implicit check passed (dmarc=bestguesspass, compauth=pass). The From domain publishes no DMARC policy, so nothing would stop a forgery of it elsewhere."
+    if s.fact("dmarc") == "none-stamped":
+        return f"Nothing is wrong with authentication or the delivery path: an identifier of the From domain passed at the final receiver ({s.evidence[0]}). The receiver found no DMARC policy to apply ({s.evidence[-1]}): the From domain publishes none, so nothing would stop a forgery of it elsewhere; that is for the domain's owner, not the recipient."
     if s.fact("dmarc") == "not-stamped":
         return f"Nothing is wrong with authentication or the delivery path: an identifier of the From domain passed at the final receiver ({s.evidence[0]}). The receiver wrote no DMARC verdict: either it does not check DMARC (GMX, for one, writes only dkim=) or the From domain publishes no DMARC record; a re-check with DNS tells which."
     if gw := s.fact("gateway"):

@@ -325,3 +325,39 @@ def test_dmarc_fail_behind_a_gateway_is_not_called_a_certain_spoof() -> None:
     sp2 = plain.get("spoof")
     assert sp2 is not None and sp2.fact("gateway") is None
     assert plain.headline.startswith("A spoof of contoso.example")
+
+
+def _yahoo_unknown(dkim: str) -> bytes:
+    return _msg(
+        "Received: from 127.0.0.1\r\n by atlas-production.v2-mail-prod1-gq1.omega.yahoo.com "
+        "with HTTP; Sat, 9 Jul 2022 10:35:03 +0000",
+        "Return-Path: <alerts@notify.contoso.example>",
+        "X-Originating-Ip: [198.51.100.4]",
+        "Received-SPF: pass (domain of notify.contoso.example designates 198.51.100.4 as "
+        "permitted sender)",
+        "Authentication-Results: atlas-production.v2-mail-prod1-gq1.omega.yahoo.com;\r\n "
+        f"{dkim};\r\n spf=pass smtp.mailfrom=notify.contoso.example;\r\n dmarc=unknown "
+        "header.from=notify.contoso.example;",
+        "X-Apparently-To: ann@yahoo.com; Sat, 9 Jul 2022 10:35:03 +0000",
+        "Received: from 198.51.100.4 (EHLO out.notify.contoso.example)\r\n by 10.253.231.24 "
+        "with SMTPs;\r\n Sat, 09 Jul 2022 10:35:03 +0000",
+        "DKIM-Signature: v=1; a=rsa-sha256; d=notify.contoso.example; s=s1; h=from; bh=AA; b=ab",
+        "From: alerts@notify.contoso.example",
+        "To: ann@yahoo.com",
+        "Subject: alert",
+        "Date: Sat, 9 Jul 2022 10:35:02 +0000",
+        "Message-ID: <u1@notify.contoso.example>",
+    )
+
+
+def test_yahoo_dmarc_unknown_is_no_policy_not_a_failure() -> None:
+    """Yahoo writes dmarc=unknown when the From domain has no DMARC policy (and dkim=unknown for
+    an unsigned message): not "neither SPF nor DKIM passed aligned"; with an aligned pass it is
+    the control case, said with the missing policy."""
+    a = analyze(_yahoo_unknown("dkim=pass header.i=@notify.contoso.example header.s=s1"))
+    assert not [f for f in stamped_findings(a) if f.severity is not Severity.INFO]
+    ctl = diagnose(a).get("control")
+    assert ctl is not None and "no DMARC policy" in title(ctl)
+    unsigned = analyze(_yahoo_unknown("dkim=unknown"))
+    assert not [f for f in stamped_findings(unsigned) if f.code.value.startswith("stamped.dkim")]
+    assert diagnose(unsigned).get("control") is not None  # SPF passed aligned
