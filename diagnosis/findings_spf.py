@@ -10,6 +10,7 @@ from headerlens.diagnosis.sending_service import included_services, sending_serv
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.codes import Code
 from headerlens.model.spf import SpfResult, SpfVerdict
+from headerlens.parsers.hops import is_internal_ip
 from headerlens.stamped import stamped as stamped_result
 
 # The re-checked SPF results reported as they are (pass is not; temperror has its own).
@@ -52,7 +53,10 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
             )
         )
     elif (
-        res in (SpfVerdict.FAIL, SpfVerdict.SOFTFAIL) and sender is None and included_services(spf)
+        res in (SpfVerdict.FAIL, SpfVerdict.SOFTFAIL)
+        and sender is None
+        and included_services(spf)
+        and not is_internal_ip(spf.ip)  # a NAT hid the client: nothing says who sent it
     ):
         svc = included_services(spf)[0]
         client = boundary.helo if boundary and boundary.helo else spf.ip

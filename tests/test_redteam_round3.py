@@ -413,3 +413,18 @@ def test_a_failing_bounce_detector_prints_no_traceback(tmp_path: pytest.TempPath
         check=False,
     )
     assert run.returncode == 0 and run.stderr == ""
+
+
+def test_a_private_boundary_address_gets_no_smart_host_advice(lab_dns: LabDns) -> None:
+    # the entry client is unknown (a NAT hid it): SPF replayed for 10.0.0.5 fails, and the
+    # "went straight to the receiver, bypassing Exchange Online: route outbound through the
+    # smart host" finding told the spoofed domain to change its routing
+    raw = (
+        f"Received: {TOPS['nat']} id 4Q; {D}\r\n"
+        + FORGED.replace("by mx2.fabrikam.com", "by mail.attacker.example")
+        + BODY
+    ).encode()
+    v = _verify(raw, lab_dns)
+    assert v.spf is not None and v.spf.ip == "10.0.0.5"
+    assert not [f for f in v.findings if f.code == Code.SPF_GATEWAY_BYPASSED]
+    assert [f for f in v.findings if f.code == Code.SITUATION_SPOOF]
