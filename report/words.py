@@ -12,7 +12,11 @@ from typing import TYPE_CHECKING
 
 from headerlens.model import Analysis, Defect, Hop
 from headerlens.parsers.chain_time import placeholder_clock
-from headerlens.stamped import final_receiver_results, receiver_rspamd
+from headerlens.stamped import (
+    final_receiver_results,
+    receiver_rspamd,
+    receiver_rspamd_uncounted,
+)
 
 if TYPE_CHECKING:  # the verdict types load with the checks, after the console's first frame
     from headerlens.model.spf import SpfResult
@@ -172,7 +176,13 @@ def _rspamd_said(a: Analysis) -> str | None:
     """The final receiver's verdicts as its own Rspamd symbols give them, when it wrote no
     Authentication-Results but its X-Spamd-Result is attributed to it."""
     found = receiver_rspamd(a)
-    if not found:
+    uncounted = receiver_rspamd_uncounted(a)
+    if not found and not uncounted:
         return None
-    said = ", ".join(f"{m}={r} ({sym})" for m, r, sym in found)
+    said = ", ".join(f"{m}={r} ({sym})" for m, r, sym in found) or "no failure"
+    if uncounted:
+        said += (
+            f"; its passes ({', '.join(uncounted)}) are not counted: that X-Spamd-Result sits"
+            " above the receiver's queue id, where the sender's own last field could be"
+        )
     return f"no Authentication-Results; its Rspamd (X-Spamd-Result) found {said}"

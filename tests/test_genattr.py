@@ -380,10 +380,11 @@ def test_helo_check_fix_is_about_the_host_name_not_the_from_domain() -> None:
     assert "invalid label" not in f.title + f.fix
 
 
-def _archive(queue: str) -> bytes:
+def _archive(queue: str, result_first: bool = True) -> bytes:
     """A list copy at a Postfix archive that writes no Authentication-Results; its Rspamd
-    appends its fields at the bottom under the queue id ``queue``."""
-    return _msg(
+    appends its fields at the bottom under the queue id ``queue`` (its X-Spamd-Result before the
+    queue id, or after it when ``result_first`` is false)."""
+    raw = _msg(
         "Return-Path: <list+bounces-1@lists.example>",
         "Received: from lists.example (lists.example [198.51.100.30]) by mail.archive.example"
         " (Postfix) with ESMTPS id 4AC0A5FDC9A for <me@archive.example>;"
@@ -403,18 +404,46 @@ def _archive(queue: str) -> bytes:
         "X-Rspamd-Action: no action",
         "X-Rspamd-Server: archive",
     )
+    if result_first:
+        return raw
+    head, sep, tail = raw.partition(b"X-Spamd-Result:")
+    result, _, rest = tail.partition(b"\r\n")
+    block, _, body = rest.partition(b"\r\n\r\n")
+    return head + block + b"\r\n" + sep + result + b"\r\n\r\n" + body
 
 
 def test_receivers_rspamd_symbols_are_its_verdicts_when_it_wrote_no_ar() -> None:
     from headerlens.report.markdown import render_markdown
 
-    md = render_markdown(analyze(_archive("4AC0A5FDC9A")))
+    md = render_markdown(analyze(_archive("4AC0A5FDC9A", result_first=False)))
     assert "DMARC fail (Rspamd) · SPF pass (Rspamd) · DKIM fail (Rspamd)" in md
     assert (
         "**Final receiver stamped:** no Authentication-Results; its Rspamd (X-Spamd-Result)"
         " found spf=pass (R\\_SPF\\_ALLOW), dkim=fail (R\\_DKIM\\_REJECT), dmarc=fail"
         " (DMARC\\_POLICY\\_REJECT), arc=fail (ARC\\_REJECT)"
     ) in md
+
+
+def test_redteam_rspamd_passes_above_the_receivers_queue_id_are_not_counted() -> None:
+    # above the queue id the result joins the receiver's block by position only, where the
+    # sender's last field could be: its failures count, its passes (a planted
+    # DMARC_POLICY_ALLOW) never read as the receiver's pass
+    from headerlens.report.markdown import render_markdown
+
+    md = render_markdown(analyze(_archive("4AC0A5FDC9A")))
+    assert "DMARC fail (Rspamd) · SPF — · DKIM fail (Rspamd)" in md
+    assert "its passes (R\\_SPF\\_ALLOW) are not counted" in md
+    planted = (
+        _archive("4AC0A5FDC9A")
+        .replace(
+            b"ARC_REJECT(1.00)[cv is fail on i=2]; DMARC_POLICY_REJECT(2.00)[author.example,reject]",
+            b"DMARC_POLICY_ALLOW(-0.50)[author.example,reject]",
+        )
+        .replace(b"R_DKIM_REJECT(0.00)", b"R_DKIM_ALLOW(-0.20)")
+    )
+    md = render_markdown(analyze(planted))
+    assert "pass (Rspamd)" not in md
+    assert "DMARC — · SPF — · DKIM —" in md
 
 
 def test_redteam_rspamd_symbols_not_tied_to_the_receiver_are_not_its_verdicts() -> None:
