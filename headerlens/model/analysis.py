@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from headerlens.model.auth import ARCSet, AuthResults, DKIMSignature, ReceivedSPF
 from headerlens.model.core import Defect, HeaderField, InputKind
+from headerlens.model.dcmethods import ModelMethods
 from headerlens.model.provenance import Provenance
 from headerlens.model.received import Chain
 from headerlens.model.vendor import VendorHeader
@@ -20,8 +21,8 @@ if TYPE_CHECKING:
 _UNATTRIBUTED = Provenance()  # for analyses built by hand (tests): no field attributed
 
 
-@dataclass(frozen=True, slots=True)
-class Address:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Address(ModelMethods):
     """An address from From / Return-Path, with the domain split off (lower-cased)."""
 
     display: str  # the decoded field value as shown
@@ -29,8 +30,8 @@ class Address:
     domain: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Analysis:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Analysis(ModelMethods):
     """Everything the pure layers learnt from one message. Replace, never mutate."""
 
     source_name: str

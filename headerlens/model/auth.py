@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from headerlens.model.core import Defect
+from headerlens.model.dcmethods import ModelMethods
 
 
-@dataclass(frozen=True, slots=True)
-class AuthProperty:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class AuthProperty(ModelMethods):
     """One ``ptype.property=value`` of a method result (RFC 8601 §2.3), e.g. smtp.mailfrom=a@b."""
 
     ptype: str
@@ -16,8 +17,8 @@ class AuthProperty:
     value: str
 
 
-@dataclass(frozen=True, slots=True)
-class MethodResult:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class MethodResult(ModelMethods):
     """One ``method=result`` clause of an Authentication-Results field (RFC 8601 §2.2).
 
     Unknown methods (``compauth``, ``bimi``, ``dkim-atps``...) are kept like known ones.
@@ -44,8 +45,8 @@ class MethodResult:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class AuthResults:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class AuthResults(ModelMethods):
     """One Authentication-Results or ARC-Authentication-Results field.
 
     ``authserv_id`` is None for Microsoft's fields that start directly with ``spf=``.
@@ -72,8 +73,8 @@ class AuthResults:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class ReceivedSPF:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class ReceivedSPF(ModelMethods):
     """A Received-SPF field (RFC 7208 §9.1): result, comment and key=value pairs."""
 
     header_name: str
@@ -92,8 +93,8 @@ class ReceivedSPF:
     defects: tuple[Defect, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class TagList:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class TagList(ModelMethods):
     """A DKIM-style tag=value list (RFC 6376 §3.2), tags in order, whitespace removed from values
     where the RFC says it is insignificant is left to the specific parser."""
 
@@ -108,8 +109,8 @@ class TagList:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class DKIMSignature:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class DKIMSignature(ModelMethods):
     """A parsed DKIM-Signature (RFC 6376 §3.5) or ARC-Message-Signature (RFC 8617 §4.1.2)."""
 
     header_name: str
@@ -132,8 +133,8 @@ class DKIMSignature:
     defects: tuple[Defect, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ARCSeal:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class ARCSeal(ModelMethods):
     """A parsed ARC-Seal (RFC 8617 §4.1.3)."""
 
     header_index: int
@@ -149,8 +150,8 @@ class ARCSeal:
     defects: tuple[Defect, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ARCSet:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class ARCSet(ModelMethods):
     """The three ARC fields sharing one instance number (RFC 8617 §4.2)."""
 
     instance: int

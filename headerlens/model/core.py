@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from headerlens.model.dcmethods import ModelMethods
+
 if TYPE_CHECKING:
     from headerlens.model.codes import Code
 
@@ -25,8 +27,8 @@ class Severity(enum.Enum):
     ERROR = "error"
 
 
-@dataclass(frozen=True, slots=True)
-class Defect:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Defect(ModelMethods):
     """Something malformed or surprising in the input, kept instead of raising.
 
     ``code`` is a stable machine name (``received.bad-date``), ``message`` a plain sentence.
@@ -45,8 +47,8 @@ class InputKind(enum.Enum):
     MSG = "msg"  # Outlook .msg converted to RFC 5322 headers (+ body when present)
 
 
-@dataclass(frozen=True, slots=True)
-class HeaderField:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class HeaderField(ModelMethods):
     """One header field exactly as it appears in the message.
 
     ``index`` is the position in the header section, 0 = top-most (newest).

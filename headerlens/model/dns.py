@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from headerlens.model.dcmethods import ModelMethods
+
 
 class Rcode(StrEnum):
     """The rcodes a DnsRecord carries: the DNS ones the checks name (RFC 1035 §4.1.1, RFC 6895
@@ -42,8 +44,8 @@ def is_temporary(rcode: str) -> bool:
     return rcode not in _DEFINITE and rcode != Rcode.OFFLINE
 
 
-@dataclass(frozen=True, slots=True)
-class DnsRecord:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class DnsRecord(ModelMethods):
     """One DNS lookup and its outcome, kept as evidence for a verdict.
 
     ``rcode`` is the DNS rcode name (NOERROR, NXDOMAIN, SERVFAIL, REFUSED...) or one of our

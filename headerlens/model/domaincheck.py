@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from headerlens.model.core import Defect
+from headerlens.model.dcmethods import ModelMethods
 from headerlens.model.dns import DnsRecord
 from headerlens.model.mailrouting import DnsblCheck, DnssecCheck, MxCheck, PolicyCheck
 from headerlens.model.spf import SpfRecord, SpfResult
@@ -26,8 +27,8 @@ class SpfNodeState(enum.Enum):
     TOO_LARGE = "too large"  # the record is over the SPF record size budget: not parsed
 
 
-@dataclass(frozen=True, slots=True)
-class SpfNode:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class SpfNode(ModelMethods):
     """One record in the include/redirect tree, with the DNS answer that holds it.
 
     ``via`` is the term that led here (``include:spf.protection.outlook.com``, ``redirect=x``;
@@ -50,8 +51,8 @@ class SpfNode:
     problems: tuple[Defect, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class SpfRange:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class SpfRange(ModelMethods):
     """One ip4/ip6 network listed somewhere in the tree, and where."""
 
     network: str
@@ -60,8 +61,8 @@ class SpfRange:
     path: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class SpfCheck:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class SpfCheck(ModelMethods):
     """The domain's SPF as published: tree, counts against the RFC 7208 §4.6.4 limits, problems.
 
     ``limit_result`` is "permerror" when the whole tree needs more than 10 DNS-querying terms
@@ -93,8 +94,8 @@ class SelectorState(enum.Enum):
     DNS_ERROR = "dns error"  # the lookup failed: state unknown
 
 
-@dataclass(frozen=True, slots=True)
-class PublishRecord:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class PublishRecord(ModelMethods):
     """A DNS record to publish, as the provider's portal asks for it."""
 
     name: str
@@ -108,8 +109,8 @@ class PublishRecord:
         return f"{self.name} {self.rdtype} {value}"
 
 
-@dataclass(frozen=True, slots=True)
-class SelectorCheck:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class SelectorCheck(ModelMethods):
     """One DKIM selector: ``<selector>._domainkey.<domain>`` (RFC 6376 §3.6.2.1).
 
     ``cname_chain`` lists the names followed from the selector name to the key (empty when
@@ -127,8 +128,8 @@ class SelectorCheck:
     evidence: tuple[DnsRecord, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class DmarcTagCheck:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class DmarcTagCheck(ModelMethods):
     """One DMARC tag as published and what it means; ``problem`` is None when it is fine."""
 
     tag: str
@@ -137,8 +138,8 @@ class DmarcTagCheck:
     problem: Defect | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ReportDestination:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class ReportDestination(ModelMethods):
     """One rua/ruf address and whether it may receive reports (RFC 7489 §7.1).
 
     ``external`` is True when the address's organisational domain differs from the policy
@@ -156,8 +157,8 @@ class ReportDestination:
     evidence: DnsRecord | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class DmarcCheck:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class DmarcCheck(ModelMethods):
     """The DMARC policy that governs the domain, found by the RFC 9989 §4.10 tree walk."""
 
     domain: str
@@ -171,8 +172,8 @@ class DmarcCheck:
     evidence: tuple[DnsRecord, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class DomainCheck:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class DomainCheck(ModelMethods):
     """Everything ``headerlens check DOMAIN`` found, with every DNS answer it used."""
 
     domain: str

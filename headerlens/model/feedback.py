@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from headerlens.model.dcmethods import ModelMethods
 from headerlens.model.ndr import OriginalKind
 
 if TYPE_CHECKING:
@@ -20,8 +21,8 @@ class FeedbackFormat(enum.Enum):
     JMRP = "complaint with the message attached and no ARF part (Microsoft JMRP / Outlook.com)"
 
 
-@dataclass(frozen=True, slots=True)
-class Feedback:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Feedback(ModelMethods):
     """A complaint or feedback report: who reported what, about which message.
 
     The report is mail from a feedback loop or a DMARC reporter to the sender's abuse or

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from headerlens.model.codes import Code
 from headerlens.model.core import Severity
+from headerlens.model.dcmethods import ModelMethods
 
 
 class ActionKind(enum.Enum):
@@ -16,8 +17,8 @@ class ActionKind(enum.Enum):
     CHECK_DOMAIN = "check-domain"  # open the domain check for ``domain`` (``provider``'s view)
 
 
-@dataclass(frozen=True, slots=True)
-class Action:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Action(ModelMethods):
     """The next step a finding offers, with what it needs: the hop, or the domain to check.
 
     ``provider`` is a ``headerlens check --provider`` name (``eop``, ``hes``, ``google``) when
@@ -30,8 +31,8 @@ class Action:
     provider: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Finding(ModelMethods):
     """One sentence a helpdesk user can act on, tied to the hop and header it comes from.
 
     ``code`` is stable for scripts (``spf.fail-at-boundary``); ``title`` is the sentence;

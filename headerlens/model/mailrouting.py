@@ -6,11 +6,12 @@ import enum
 from dataclasses import dataclass
 
 from headerlens.model.core import Defect
+from headerlens.model.dcmethods import ModelMethods
 from headerlens.model.dns import DnsRecord
 
 
-@dataclass(frozen=True, slots=True)
-class MxHost:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class MxHost(ModelMethods):
     """One MX record: preference, exchange, its addresses, and whether it is the provider's gateway.
 
     ``gateway`` is None when no provider was named (nothing to compare with).
@@ -34,8 +35,8 @@ class MxState(enum.Enum):
     DNS_ERROR = "dns error"
 
 
-@dataclass(frozen=True, slots=True)
-class MxCheck:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class MxCheck(ModelMethods):
     """Where inbound mail for the domain goes, and what the provider needs (``expected``)."""
 
     domain: str
@@ -56,8 +57,8 @@ class DnsblState(enum.Enum):
     ERROR = "dns error"
 
 
-@dataclass(frozen=True, slots=True)
-class DnsblResult:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class DnsblResult(ModelMethods):
     """The answer of one DNS blocklist zone for the IP, each return code with its meaning."""
 
     zone: str
@@ -69,16 +70,16 @@ class DnsblResult:
     evidence: tuple[DnsRecord, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class DnsblCheck:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class DnsblCheck(ModelMethods):
     """Blocklist look-ups for one IP."""
 
     ip: str
     results: tuple[DnsblResult, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyCheck:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class PolicyCheck(ModelMethods):
     """One of MTA-STS, TLS-RPT, BIMI: the record found (or None), in plain words, problems."""
 
     kind: str  # "MTA-STS", "TLS-RPT", "BIMI"
@@ -89,8 +90,8 @@ class PolicyCheck:
     evidence: tuple[DnsRecord, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class DnssecCheck:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class DnssecCheck(ModelMethods):
     """Is the zone signed (DNSKEY at the domain, DS at the parent), and did the resolver validate.
 
     ``validated`` is the AD bit of the DNSKEY answer: True only from a validating resolver; None

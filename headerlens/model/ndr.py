@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from headerlens.model.core import Defect
+from headerlens.model.dcmethods import ModelMethods
 
 if TYPE_CHECKING:
     from headerlens.model.analysis import Analysis
@@ -52,8 +53,8 @@ class WhoActs(enum.Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class CodeMeaning:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class CodeMeaning(ModelMethods):
     """What a status code (or a known rejection text) means, from a cited catalogue entry.
 
     ``matched`` says how specific the entry is: a vendor's documented text or code, an RFC 3463
@@ -69,8 +70,8 @@ class CodeMeaning:
     about: str = ""  # the check it concerns: "spf", "dkim", "dmarc", "auth", "ip", "ptr", ""
 
 
-@dataclass(frozen=True, slots=True)
-class FailedRecipient:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class FailedRecipient(ModelMethods):
     """One recipient the report says was not delivered (RFC 3464 §2.3 per-recipient fields)."""
 
     address: str
@@ -119,8 +120,8 @@ class OriginalKind(enum.Enum):
     NONE = "not included"
 
 
-@dataclass(frozen=True, slots=True)
-class NonDelivery:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class NonDelivery(ModelMethods):
     """A recognised non-delivery report: who reported, each failed recipient, the original.
 
     ``original`` is the returned message analysed as a message of its own (its hops up to the
@@ -144,8 +145,8 @@ class NonDelivery:
         return failed or self.recipients
 
 
-@dataclass(frozen=True, slots=True)
-class NdrLink:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class NdrLink(ModelMethods):
     """A status code tied to the re-verified check of the original that explains it.
 
     ``checked`` states what was re-verified (today's DNS) and ``why`` the cause found there;

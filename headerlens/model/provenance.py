@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from headerlens.model.dcmethods import ModelMethods
+
 
 class Author(enum.Enum):
     """The party that wrote a header field, as far as the evidence shows.
@@ -20,8 +22,8 @@ class Author(enum.Enum):
     UNKNOWN = "unknown (possibly forged)"
 
 
-@dataclass(frozen=True, slots=True)
-class FieldAuthor:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class FieldAuthor(ModelMethods):
     """The author of one header field, with the evidence for it.
 
     ``hop_number`` is the hop whose receiver wrote the field (None when it sits below every
@@ -42,8 +44,8 @@ class FieldAuthor:
         return self.author is Author.FINAL_RECEIVER
 
 
-@dataclass(frozen=True, slots=True)
-class Provenance:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Provenance(ModelMethods):
     """The author of every header field, in header order (``fields[i].header_index == i``)."""
 
     receiver_org: str | None = None  # registrable domain of the final receiver, when named

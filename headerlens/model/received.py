@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from headerlens.model.core import Defect
+from headerlens.model.dcmethods import ModelMethods
 
 
-@dataclass(frozen=True, slots=True)
-class Received:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Received(ModelMethods):
     """One parsed Received field (RFC 5321 §4.4 plus the dialects seen in the wild).
 
     Every attribute is optional because real lines omit or garble any of them; ``defects`` says
@@ -91,8 +92,8 @@ class Vendor(enum.Enum):
     GENERIC = "generic MTA"
 
 
-@dataclass(frozen=True, slots=True)
-class Hop:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Hop(ModelMethods):
     """One Received field placed in the delivery chain.
 
     ``number`` counts in delivery order: 1 is the oldest hop (bottom-most Received line).
@@ -120,8 +121,8 @@ class Hop:
         return self.product if self.vendor is Vendor.GENERIC and self.product else self.vendor.value
 
 
-@dataclass(frozen=True, slots=True)
-class Boundary:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Boundary(ModelMethods):
     """Where the message entered the receiving organisation: the SPF check that matters."""
 
     hop_number: int
@@ -137,8 +138,8 @@ class Boundary:
     unconfirmed: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TrustedHosts:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class TrustedHosts(ModelMethods):
     """The receiving organisation's own hosts, as its administrator lists them (--trusted-host).
 
     ``names`` are host names (a plain name also covers every host under it) or glob patterns
@@ -150,8 +151,8 @@ class TrustedHosts:
     networks: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Chain:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Chain(ModelMethods):
     """The whole Received chain, oldest hop first."""
 
     hops: tuple[Hop, ...] = ()

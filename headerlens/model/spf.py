@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from headerlens.model.core import Defect, Severity
+from headerlens.model.dcmethods import ModelMethods
 from headerlens.model.dns import DnsRecord
 
 
@@ -30,8 +31,8 @@ QUALIFIER_VERDICT: dict[str, SpfVerdict] = {
 """What a matching mechanism returns for each qualifier (RFC 7208 §4.6.2)."""
 
 
-@dataclass(frozen=True, slots=True)
-class SpfMacro:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class SpfMacro(ModelMethods):
     """One ``%{...}`` macro-expand of a macro-string (RFC 7208 §7.1).
 
     ``letter`` is lower-cased; ``url_escape`` is True when the letter was written in upper case
@@ -51,8 +52,8 @@ MacroToken = str | SpfMacro
 """A macro-string is a sequence of literal text and macros; ``%%``, ``%_``, ``%-`` are literals."""
 
 
-@dataclass(frozen=True, slots=True)
-class SpfMechanism:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class SpfMechanism(ModelMethods):
     """One directive: qualifier + mechanism (RFC 7208 §4.6.2, §5).
 
     ``name`` is lower-case (all, include, a, mx, ptr, ip4, ip6, exists). ``domain_spec`` is the
@@ -81,8 +82,8 @@ class SpfMechanism:
         return self.name in {"include", "a", "mx", "ptr", "exists"}
 
 
-@dataclass(frozen=True, slots=True)
-class SpfModifier:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class SpfModifier(ModelMethods):
     """One ``name=value`` modifier (RFC 7208 §6); ``name`` is lower-case."""
 
     name: str
@@ -94,8 +95,8 @@ class SpfModifier:
 SpfTerm = SpfMechanism | SpfModifier
 
 
-@dataclass(frozen=True, slots=True)
-class SpfRecord:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class SpfRecord(ModelMethods):
     """A parsed SPF record (RFC 7208 §4.5, §12).
 
     ``terms`` keeps every term in order. ``defects`` of ERROR severity are syntax errors: a
@@ -158,8 +159,8 @@ class SpfOutcome(enum.Enum):
     INFO = "info"  # record fetched, redirect followed, explanation fetched...
 
 
-@dataclass(frozen=True, slots=True)
-class SpfStep:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class SpfStep(ModelMethods):
     """One step of the evaluation, in the order it happened.
 
     ``domain`` is the domain whose record holds ``term``; ``path`` the include/redirect terms
@@ -181,8 +182,8 @@ class SpfStep:
         return len(self.path)
 
 
-@dataclass(frozen=True, slots=True)
-class SpfMatch:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class SpfMatch(ModelMethods):
     """The directive that decided the result, and where it was found."""
 
     term: str  # e.g. "ip4:40.107.0.0/16"
@@ -196,8 +197,8 @@ class SpfMatch:
         return f"{self.term} via {' > '.join(self.path)}"
 
 
-@dataclass(frozen=True, slots=True)
-class SpfResult:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class SpfResult(ModelMethods):
     """The outcome of check_host() with its evidence.
 
     ``identity`` is "mailfrom" or "helo" (RFC 7208 §2.3/§2.4); ``sender`` the address used for

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from headerlens.model.core import Defect, Severity
+from headerlens.model.dcmethods import ModelMethods
 
 
-@dataclass(frozen=True, slots=True)
-class DecodedField:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class DecodedField(ModelMethods):
     """One field inside a vendor header, with a one-line meaning.
 
     ``meaning`` is None for fields we do not know; the raw ``value`` always stays visible.
@@ -22,8 +23,8 @@ class DecodedField:
     severity: Severity = Severity.INFO
 
 
-@dataclass(frozen=True, slots=True)
-class VendorHeader:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class VendorHeader(ModelMethods):
     """A vendor header decoded into fields."""
 
     header_name: str

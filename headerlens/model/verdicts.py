@@ -11,6 +11,7 @@ from headerlens.model.core import HEADERS_ONLY_WORDS as HEADERS_ONLY_WORDS  # re
 from headerlens.model.core import UNCONFIRMED_WORDS as UNCONFIRMED_WORDS
 from headerlens.model.core import UNDECIDED_WORDS as UNDECIDED_WORDS
 from headerlens.model.core import Defect
+from headerlens.model.dcmethods import ModelMethods
 from headerlens.model.dns import DnsRecord
 
 UNCONFIRMED_SPF = "spf-unconfirmed"  # Alignment.method of an SPF pass at an unconfirmed boundary
@@ -34,8 +35,8 @@ class DkimResult(enum.Enum):
     HEADERS_ONLY = "pass-headers-only"
 
 
-@dataclass(frozen=True, slots=True)
-class DkimKey:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class DkimKey(ModelMethods):
     """A DKIM key record (RFC 6376 §3.6.1) as we parsed and judged it.
 
     ``key_bits`` and ``rsa_exponent`` come from our own reading of the RSA public key;
@@ -72,8 +73,8 @@ class DkimKey:
         return "s" in self.flags
 
 
-@dataclass(frozen=True, slots=True)
-class HeaderCoverage:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class HeaderCoverage(ModelMethods):
     """Which instances of one header field a DKIM signature covers (RFC 6376 §5.4.2).
 
     Instances are taken bottom-up: a name listed n times in h= covers its n bottom-most
@@ -89,8 +90,8 @@ class HeaderCoverage:
     absent_asserted: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class DkimVerdict:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class DkimVerdict(ModelMethods):
     """One DKIM-Signature re-verified: the header signature (b=) and body hash (bh=) apart.
 
     ``result`` combines both (and the key and expiry rules) into one RFC 8601 word.
@@ -152,8 +153,8 @@ class DmarcResult(enum.Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class DmarcRecord:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class DmarcRecord(ModelMethods):
     """A parsed DMARC policy record (RFC 7489 §6.3; RFC 9989 adds np, psd, t, drops pct/rf/ri).
 
     Values are None when the tag is absent; ``effective_*`` apply the defaults.
@@ -232,8 +233,8 @@ class DmarcRecord:
         return self.t == "y" or (self.pct is not None and self.pct < 100)
 
 
-@dataclass(frozen=True, slots=True)
-class OrgDomain:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class OrgDomain(ModelMethods):
     """The organisational domain of one name, by both methods, with the walk's evidence.
 
     ``psl`` comes from the Public Suffix List (RFC 7489 §3.2); ``tree_walk`` from the RFC 9989
@@ -257,8 +258,8 @@ class OrgDomain:
         return not self.walked or self.psl == self.tree_walk
 
 
-@dataclass(frozen=True, slots=True)
-class Alignment:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Alignment(ModelMethods):
     """One authenticated identifier compared with the From domain (RFC 7489 §3.1)."""
 
     # "spf", "dkim", "dkim-headers" (b= verified, body not checked) or "spf-unconfirmed" (SPF
@@ -278,8 +279,8 @@ class Alignment:
         return self.authenticated and self.aligned
 
 
-@dataclass(frozen=True, slots=True)
-class DmarcVerdict:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class DmarcVerdict(ModelMethods):
     """DMARC re-evaluated for one message (RFC 7489 §6.6, RFC 9989 §5).
 
     ``policy`` is the policy that applies to the From domain (p, sp or np, as named by
@@ -339,8 +340,8 @@ class ArcResult(enum.Enum):
     UNAVAILABLE = "unavailable"  # keys not looked up (offline)
 
 
-@dataclass(frozen=True, slots=True)
-class ArcInstanceResult:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class ArcInstanceResult(ModelMethods):
     """What one ARC set (instance i) verified to, and what its AAR said."""
 
     instance: int
@@ -355,8 +356,8 @@ class ArcInstanceResult:
     aar_results: tuple[tuple[str, str], ...] = ()  # (method, result) pairs as stated
 
 
-@dataclass(frozen=True, slots=True)
-class ArcVerdict:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class ArcVerdict(ModelMethods):
     """The ARC chain re-validated (RFC 8617 §5.2).
 
     ``oldest_pass`` is the lowest instance from which every newer AMS also validates

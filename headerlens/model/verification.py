@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from headerlens.model.dcmethods import ModelMethods
 from headerlens.model.dns import DnsRecord
 from headerlens.model.findings import Finding
 from headerlens.model.mailrouting import DnsblCheck
@@ -22,8 +23,8 @@ class VerifyMode(enum.Enum):
     SNAPSHOT = "DNS snapshot replay"
 
 
-@dataclass(frozen=True, slots=True)
-class Verification:
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
+class Verification(ModelMethods):
     """A snapshot of the verification; a new one replaces it as evidence arrives.
 
     ``pending`` names the checks still running ("spf", "dkim", "dmarc", "arc"); ``done`` is
