@@ -6,11 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from headerlens.diagnosis import Diagnosis
+from headerlens.diagnosis import Diagnosis, GapKind
 from headerlens.diagnosis.wording import GAP_KIND_NOTE, title
 from headerlens.model import Hop
 from headerlens.report.words import fmt_delay
 from headerlens.textsafe import html_escape, md_escape
+
+
+def not_time_spent(d: Diagnosis) -> dict[int, GapKind]:
+    """Hop number -> how to read the gap before its stamp, for the gaps that are no time spent
+    anywhere (clock skew, a zone label, a forged line, inconsistent times): no delay to show."""
+    return {g.next_hop: g.kind for g in d.gaps if g.kind in GAP_KIND_NOTE}
 
 
 def gap_before(d: Diagnosis, hop: Hop) -> str:

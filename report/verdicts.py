@@ -168,25 +168,33 @@ def verdict_pieces(
 ) -> list[list[Piece]]:
     """``DMARC fail (quarantine) · SPF pass (not aligned) · DKIM pass (not aligned) · Gmail: Spam
     folder`` in groups: ``analysis``'s verdicts, and where ``outcome`` (default ``d``) says it
-    went (for a bounce, the bounce's diagnosis: refused). Groups are joined by SEPARATOR."""
-    return [*verdicts(analysis, v), _outcome(analysis, outcome or d)]
+    went (for a bounce, the bounce's diagnosis: refused). Groups are joined by SEPARATOR.
+    A bounce with no verdict of its own, stamped or re-verified, says so in one piece."""
+    groups = verdicts(analysis, v)
+    if analysis.ndr is not None and all(g[-1].text == "—" for g in groups):
+        groups = [[Piece("none stamped on the bounce", Kind.NOTE)]]
+    return [*groups, _outcome(analysis, outcome or d)]
+
+
+RETURNED = "returned copy: "
+
+
+def returned_pieces(analysis: Analysis, verification: Verification | None) -> list[list[Piece]]:
+    """A bounce's returned copy's DMARC, SPF and DKIM (checked on the original, never the
+    bounce's), marked ``returned copy: ``; the same verdicts as the report's section on the
+    returned copy. Empty for anything but a bounce that returned a copy."""
+    ndr = analysis.ndr
+    if ndr is None or ndr.original is None:
+        return []
+    groups = verdicts(ndr.original, verification.original if verification is not None else None)
+    if all(g[-1].text == "—" for g in groups):
+        return [[Piece(RETURNED, Kind.NOTE), Piece("none stamped", Kind.NOTE)]]
+    return [[Piece(RETURNED, Kind.NOTE), *groups[0]], *groups[1:]]
 
 
 def verdict_line(groups: list[list[Piece]]) -> str:
     """The bar as plain text (not yet inert: the receiving host's name is header text)."""
     return SEPARATOR.join("".join(p.text for p in group) for group in groups)
-
-
-def shown_message(
-    analysis: Analysis, verification: Verification | None
-) -> tuple[Analysis, Verification | None, Diagnosis | None]:
-    """What the bar describes: the message and its verification, and for a bounce the returned
-    message's, with the bounce's own diagnosis (where the mail went: refused)."""
-    ndr = analysis.ndr
-    if ndr is None or ndr.original is None:
-        return analysis, verification, None
-    v = verification.original if verification is not None else None
-    return ndr.original, v, diagnose(analysis)
 
 
 def bar_line(analysis: Analysis, verification: Verification | None) -> str:

@@ -127,16 +127,23 @@ def boundary_words(a: Analysis) -> str | None:
     )
 
 
+def transit_words(a: Analysis) -> str:
+    """The total transit as every output says it: ``+2 min 03 s``, "unknown", or "not
+    measurable" when the stamps' times contradict each other (negative, or placeholder times)."""
+    total = a.chain.total_transit
+    if total is None:
+        return "unknown"
+    dated = [h.received.timestamp for h in a.chain.hops if h.received.timestamp is not None]
+    if total < timedelta(0) or placeholder_clock([*dated, *filter(None, [a.date])]):
+        return "not measurable (the stamps' times contradict each other)"
+    return fmt_delay(total)
+
+
 def facts(a: Analysis) -> list[tuple[str, str]]:
     """The message at a glance, (label, plain text) in reading order: the same in every report."""
     chain = a.chain
     body = "available" if a.has_body else "not available (headers only)"
-    transit = fmt_delay(chain.total_transit) if chain.total_transit is not None else "unknown"
-    dated = [h.received.timestamp for h in chain.hops if h.received.timestamp is not None]
-    if chain.total_transit is not None and (
-        chain.total_transit < timedelta(0) or placeholder_clock([*dated, *filter(None, [a.date])])
-    ):
-        transit = "not measurable (the stamps' times contradict each other)"
+    transit = transit_words(a)
     rows: list[tuple[str, str | None]] = [
         ("Subject", a.subject),
         ("From", a.from_addr.display if a.from_addr is not None else None),

@@ -27,6 +27,7 @@ from headerlens.tui.status import status_text
 if TYPE_CHECKING:
     from textual.widgets import DataTable, OptionList, TabbedContent
 
+    from headerlens.diagnosis import GapKind
     from headerlens.model import Finding
     from headerlens.model.verification import Verification
 
@@ -101,6 +102,7 @@ class AnalysisScreen(Screen[None]):
         # Set once the first frame is on screen: the checks (imports, CPU work) wait for it.
         self._painted = threading.Event()
         self.last_copy = ""  # what c or y last sent to the clipboard, for w (save to a file)
+        self._gaps: dict[int, GapKind] = {}  # hops whose preceding gap is no time spent
 
     # -- what the tree and tabs show ----------------------------------------------------
     @property
@@ -170,7 +172,8 @@ class AnalysisScreen(Screen[None]):
 
             table = HopTable(id="hop-table")
             pane.mount(table)
-            table.show(self.shown, newest_first=self.query_one(HopTree).newest_first)
+            tree = self.query_one(HopTree)
+            table.show(self.shown, newest_first=tree.newest_first, gaps=self._gaps)
         elif tab == "findings":
             pane.mount(OptionList(id="findings-list", markup=False))
             self._fill_findings()
@@ -240,14 +243,30 @@ class AnalysisScreen(Screen[None]):
 
     def _refresh_verification(self) -> None:
         from headerlens.diagnosis import diagnose
+        from headerlens.report.diagnosis import not_time_spent
         from headerlens.tui.timeline import diagnosis_text
         from headerlens.tui.verdictbar import verdict_bar
 
         self.query_one("#status", Static).update(self._status_text())
-        d = diagnose(self.shown, self.shown_verification)
-        bounce = diagnose(self.analysis) if self.shown is not self.analysis else None
-        bar = verdict_bar(self.shown, self.shown_verification, d, bounce)
-        self.query_one("#diagnosis", Static).update(bar.append("\n").append(diagnosis_text(d)))
+        # the bar and the headline are the message's own, a bounce's too (as in the reports);
+        # the tree and the tabs explain the returned copy, and its gaps are read on it
+        own = diagnose(self.analysis, self.verification)
+        bar = verdict_bar(self.analysis, self.verification, own)
+        self.query_one("#diagnosis", Static).update(bar.append("\n").append(diagnosis_text(own)))
+        shown = (
+            own if self.shown is self.analysis else diagnose(self.shown, self.shown_verification)
+        )
+        gaps = not_time_spent(shown)
+        if gaps != self._gaps:  # the tree, table and detail say it as the reports do
+            self._gaps = gaps
+            tree = self.query_one(HopTree)
+            tree.mark_gaps(gaps)
+            if "hoptable" in self._built:
+                from headerlens.tui.hoptable import HopTable
+
+                self.query_one(HopTable).show(self.shown, newest_first=tree.newest_first, gaps=gaps)
+            if self._selected is not None and self._selected.kind == "hop":
+                self._show_detail(self._selected)
         if self.analysis.ndr is not None:
             from headerlens.tui.ndr import rejected_text
 
@@ -318,7 +337,7 @@ class AnalysisScreen(Screen[None]):
         from headerlens.tui.detail import describe
         from headerlens.tui.ndr import rejected_text
 
-        text = describe(ref, self.shown)
+        text = describe(ref, self.shown, self._gaps)
         if self.analysis.ndr is not None and (ref is None or ref.kind == "message"):
             full = rejected_text(self.analysis, self.verification, full=True)
             text = full.append("\n\nThe returned message\n", style="bold underline").append(text)
@@ -352,7 +371,9 @@ class AnalysisScreen(Screen[None]):
         if "hoptable" in self._built:
             from headerlens.tui.hoptable import HopTable
 
-            self.query_one(HopTable).show(self.shown, newest_first=tree.newest_first)
+            self.query_one(HopTable).show(
+                self.shown, newest_first=tree.newest_first, gaps=self._gaps
+            )
         order = "newest" if tree.newest_first else "oldest"
         self.notify(f"Hops now listed {order} first.", markup=False)
 

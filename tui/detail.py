@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from headerlens.model import Analysis, AuthResults, Hop, ReceivedSPF, VendorHeader
 from headerlens.model.auth import ARCSet
 from headerlens.parsers.provenance import describe_author
-from headerlens.report.words import fmt_delay
+from headerlens.report.words import fmt_delay, transit_words
 from headerlens.tui.hoptree import NodeRef
 from headerlens.tui.safe import SEVERITY_STYLE, result_text, safe, safe_block
+
+if TYPE_CHECKING:  # the diagnosis loads after the first frame
+    from headerlens.diagnosis import GapKind
 
 
 def _line(out: Text, label: str, value: str | Text | None) -> None:
@@ -43,7 +47,7 @@ def _defects(out: Text, defects: tuple[object, ...]) -> None:
         out.append("\n")
 
 
-def _hop(out: Text, hop: Hop) -> None:
+def _hop(out: Text, hop: Hop, gap: GapKind | None = None) -> None:
     r = hop.received
     out.append(f"Hop {hop.number}", style="bold underline")
     if hop.is_boundary:
@@ -62,8 +66,13 @@ def _hop(out: Text, hop: Hop) -> None:
     if hop.delay is not None and hop.number > 1:
         # the gap before this stamp was spent on the previous hop's host, not on this one
         delay = f"{fmt_delay(hop.delay)} on the previous hop's host (hop {hop.number - 1})"
-        delay += "  (clock skew: negative)" if hop.clock_skew else ""
-        style = "hl.error" if hop.clock_skew else ""
+        if gap is not None:  # the diagnosis read the gap as no time spent (report/diagnosis.py)
+            from headerlens.diagnosis.wording import GAP_KIND_NOTE
+
+            delay = f"{fmt_delay(hop.delay)}  ({GAP_KIND_NOTE[gap]})"
+        elif hop.clock_skew:
+            delay += "  (clock skew: negative)"
+        style = "hl.error" if hop.clock_skew or gap is not None else ""
         _line(out, "since previous stamp", Text(delay, style=style))
     _defects(out, (*r.defects, *hop.defects))
 
@@ -170,12 +179,7 @@ def _message(out: Text, a: Analysis) -> None:
         "input",
         f"{a.kind.value}, {len(a.headers)} fields, body {'present' if a.has_body else 'not available'}",
     )
-    total = a.chain.total_transit
-    _line(
-        out,
-        "hops",
-        f"{len(a.chain.hops)}, transit {fmt_delay(total) if isinstance(total, timedelta) else '?'}",
-    )
+    _line(out, "hops", f"{len(a.chain.hops)}, transit {transit_words(a)}")
     b = a.chain.boundary
     if b is not None:
         _line(out, "boundary", f"hop {b.hop_number}: {b.receiver} ← {b.ip} (HELO {b.helo})")
@@ -184,14 +188,17 @@ def _message(out: Text, a: Analysis) -> None:
     _defects(out, a.defects)
 
 
-def describe(ref: NodeRef | None, analysis: Analysis) -> Text:
-    """The detail text for a node: parsed fields first, then the raw header text."""
+def describe(
+    ref: NodeRef | None, analysis: Analysis, gaps: dict[int, GapKind] | None = None
+) -> Text:
+    """The detail text for a node: parsed fields first, then the raw header text; ``gaps``:
+    the gaps the diagnosis reads as no time spent, by the hop whose stamp ends them."""
     out = Text()
     item = ref.item if ref is not None else None
     if ref is None or ref.kind in ("message", "delivery"):
         _message(out, analysis)
     elif isinstance(item, Hop):
-        _hop(out, item)
+        _hop(out, item, (gaps or {}).get(item.number))
     elif isinstance(item, AuthResults):
         _auth(out, item)
     elif isinstance(item, ReceivedSPF):

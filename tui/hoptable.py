@@ -7,6 +7,7 @@ from datetime import UTC
 from rich.text import Text
 from textual.widgets import DataTable
 
+from headerlens.diagnosis import GapKind
 from headerlens.model import Analysis, Hop
 from headerlens.report.words import fmt_delay
 from headerlens.tui.hoptree import SLOW_HOP
@@ -25,17 +26,19 @@ def _sender(hop: Hop) -> Text:
     return safe(" ".join(p for p in (ip, names) if p) or "?")
 
 
-def _delay(hop: Hop) -> Text:
+def _delay(hop: Hop, gap: GapKind | None) -> Text:
     if hop.number == 1:
         return Text("start", style="dim")
     if hop.delay is None:
         return Text("?", style="hl.warning.soft")
+    if gap is not None:  # no time spent anywhere, as the reports say (report/diagnosis.py)
+        return Text(f"{fmt_delay(hop.delay)} {gap.value}", style="hl.error")
     if hop.clock_skew:
         return Text(f"{fmt_delay(hop.delay)} skew", style="hl.error")
-    return Text(fmt_delay(hop.delay), style="hl.warning" if hop.delay > SLOW_HOP else "")
+    return Text(fmt_delay(hop.delay), style="hl.warning" if hop.delay >= SLOW_HOP else "")
 
 
-def hop_row(hop: Hop) -> tuple[Text, ...]:
+def hop_row(hop: Hop, gap: GapKind | None = None) -> tuple[Text, ...]:
     """One row; every cell a Text made by safe(): header text is never markup."""
     r = hop.received
     when = r.timestamp.astimezone(UTC).strftime("%d %b %H:%M:%S") if r.timestamp else None
@@ -45,7 +48,7 @@ def hop_row(hop: Hop) -> tuple[Text, ...]:
     return (
         number,
         safe(when) if when else Text("unparsed", style="hl.warning.soft"),
-        _delay(hop),
+        _delay(hop, gap),
         _sender(hop),
         safe(r.by or "?"),
         safe(r.with_protocol or ""),
@@ -59,8 +62,16 @@ class HopTable(DataTable[Text]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, zebra_stripes=True, cursor_type="row")
 
-    def show(self, analysis: Analysis, *, newest_first: bool = False) -> None:
-        """Fill the table with ``analysis``'s hops in the tree's order."""
+    def show(
+        self,
+        analysis: Analysis,
+        *,
+        newest_first: bool = False,
+        gaps: dict[int, GapKind] | None = None,
+    ) -> None:
+        """Fill the table with ``analysis``'s hops in the tree's order; ``gaps``: the gaps the
+        diagnosis reads as no time spent, by the hop whose stamp ends them."""
+        gaps = gaps or {}
         if not self.columns:
             for label in COLUMNS:  # long host names are cut so by, with and TLS stay in view
                 self.add_column(label, width=_WIDTH.get(label))
@@ -69,4 +80,4 @@ class HopTable(DataTable[Text]):
         if newest_first:
             hops.reverse()
         for hop in hops:
-            self.add_row(*hop_row(hop), key=str(hop.number))
+            self.add_row(*hop_row(hop, gaps.get(hop.number)), key=str(hop.number))

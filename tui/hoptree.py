@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -15,7 +16,12 @@ from headerlens.model.auth import ARCSet
 from headerlens.report.words import fmt_delay
 from headerlens.tui.safe import SEVERITY_STYLE, join, result_text, safe
 
-SLOW_HOP = timedelta(minutes=5)
+if TYPE_CHECKING:  # the diagnosis loads after the first frame
+    from headerlens.diagnosis import GapKind
+
+# A delay from 10 minutes on any host, as the reports say it (diagnosis/detect_signals.DELAY_MIN,
+# not imported: the diagnosis loads after the first frame; a test ties the two).
+SLOW_HOP = timedelta(minutes=10)
 # What Tree looks for in a click's meta to toggle a node (textual.widgets._tree.TOGGLE_STYLE).
 TOGGLE_STYLE = Style.from_meta({"toggle": True})
 
@@ -85,9 +91,11 @@ def fit(parts: Parts, width: int) -> Text:
     return label
 
 
-def hop_parts(hop: Hop, *, ip_below: bool = False) -> Parts:
+def hop_parts(hop: Hop, *, ip_below: bool = False, gap: GapKind | None = None) -> Parts:
     """``3 ★ boundary EOP frontend  mail-x… ← mail-y… [40.107.22.101]  TLS1_2  +2 s``;
-    ``ip_below``: without the sender, which :func:`from_parts` puts on a line of its own."""
+    ``ip_below``: without the sender, which :func:`from_parts` puts on a line of its own;
+    ``gap``: the diagnosis reads the time before this stamp as no time spent (inconsistent
+    times, a zone label, clock skew…): said so, never shown as a wait."""
     r = hop.received
     parts: Parts = [(0, Text(f"{hop.number:>2} ", style="bold"))]
     if hop.is_boundary:
@@ -110,10 +118,13 @@ def hop_parts(hop: Hop, *, ip_below: bool = False) -> Parts:
     if r.tls_version:
         parts.append((5, join("  ", safe(r.tls_version, "hl.success.soft"))))
     if hop.number > 1 and hop.delay is not None:
-        style = "hl.error" if hop.clock_skew else ("hl.warning" if hop.delay > SLOW_HOP else "dim")
+        style = "hl.warning" if hop.delay >= SLOW_HOP else "dim"
+        style = "hl.error" if hop.clock_skew or gap is not None else style
         parts.append((0, Text(f"  {fmt_delay(hop.delay)}", style=style)))
-        if hop.clock_skew:
-            parts.append((0, Text(" clock skew", style="hl.error")))
+        if gap is not None or hop.clock_skew:
+            parts.append(
+                (0, Text(f" {gap.value if gap is not None else 'clock skew'}", style="hl.error"))
+            )
     elif r.timestamp is None:
         parts.append((1, Text("  (date unparsed)", style="hl.warning.soft")))
     return parts
@@ -189,6 +200,7 @@ class HopTree(Tree[NodeRef]):
         self.newest_first = False
         self._analysis: Analysis | None = None
         self._ip_below: frozenset[int] = frozenset()  # hops whose sender has a line of its own
+        self._gaps: dict[int, GapKind] = {}  # hop -> the gap before it is no time spent
 
     def _row_width(self) -> int:
         """Cells a row has, leaving room for a vertical scrollbar not shown yet: labels are
@@ -208,7 +220,8 @@ class HopTree(Tree[NodeRef]):
         return frozenset(
             h.number
             for h in analysis.chain.hops
-            if h.received.from_ip and essential_width(hop_parts(h)) > room
+            if h.received.from_ip
+            and essential_width(hop_parts(h, gap=self._gaps.get(h.number))) > room
         )
 
     def on_resize(self) -> None:
@@ -271,7 +284,7 @@ class HopTree(Tree[NodeRef]):
         for h in hops:
             children = sorted(by_hop.get(h.number, []), key=lambda t: -t[0])
             below = h.number in self._ip_below
-            parts = hop_parts(h, ip_below=below)
+            parts = hop_parts(h, ip_below=below, gap=self._gaps.get(h.number))
             node = root.add(
                 join(*(p for _, p in parts)),
                 data=NodeRef("hop", h.number, h.header_index, h),
@@ -323,6 +336,21 @@ class HopTree(Tree[NodeRef]):
             icon_text = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
             return Text.assemble((icon_text, base_style + TOGGLE_STYLE), label)
         return label
+
+    def mark_gaps(self, gaps: dict[int, GapKind]) -> None:
+        """Relabel the hops whose preceding gap the diagnosis reads as no time spent (report/
+        diagnosis.not_time_spent), keeping the tree's expansion and cursor."""
+        if gaps == self._gaps:
+            return
+        self._gaps = dict(gaps)
+        for node in self.root.children:
+            ref = node.data
+            if ref is None or ref.kind != "hop" or not isinstance(ref.item, Hop):
+                continue
+            below = ref.item.number in self._ip_below
+            parts = hop_parts(ref.item, ip_below=below, gap=self._gaps.get(ref.item.number))
+            self._parts[node.id] = parts
+            node.set_label(join(*(p for _, p in parts)))
 
     def select_hop(self, hop_number: int) -> None:
         """Move the cursor to the node of ``hop_number``."""

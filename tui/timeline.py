@@ -11,7 +11,7 @@ from headerlens.diagnosis import Diagnosis, GapKind, diagnose
 from headerlens.diagnosis.detect_signals import DELAY_MIN
 from headerlens.diagnosis.wording import GAP_KIND_NOTE
 from headerlens.model import Analysis
-from headerlens.report.words import fmt_delay
+from headerlens.report.words import fmt_delay, transit_words
 from headerlens.tui.safe import safe
 
 BAR_WIDTH = 24
@@ -78,5 +78,5 @@ def timeline_text(analysis: Analysis, *, width: int = BAR_WIDTH) -> Text:
         )
         out.append("\n")
     if analysis.chain.total_transit is not None:
-        out.append(f"\nTotal transit: {fmt_delay(analysis.chain.total_transit)}\n", style="bold")
+        out.append(f"\nTotal transit: {transit_words(analysis)}\n", style="bold")
     return out

@@ -10,7 +10,7 @@ from headerlens.diagnosis import Diagnosis
 from headerlens.diagnosis.facts import Outcome
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.verification import Verification
-from headerlens.report.verdicts import SEPARATOR, Kind, Piece, verdict_pieces
+from headerlens.report.verdicts import SEPARATOR, Kind, Piece, returned_pieces, verdict_pieces
 from headerlens.tui.safe import result_text, safe
 
 _WHERE_STYLE = {
@@ -37,17 +37,27 @@ def _piece(p: Piece) -> Text:
     return safe(p.text, _KIND_STYLE[p.kind])
 
 
-def verdict_bar(
-    analysis: Analysis, v: Verification | None, d: Diagnosis, outcome: Diagnosis | None = None
-) -> Text:
-    """``DMARC fail (quarantine) · SPF pass (not aligned) · DKIM pass (not aligned) · Gmail: Spam
-    folder``, each part coloured by what it means (report/verdicts.verdict_pieces)."""
+def _join(groups: list[list[Piece]]) -> Text:
     out = Text()
-    for i, group in enumerate(verdict_pieces(analysis, v, d, outcome)):
+    for i, group in enumerate(groups):
         if i:
             out.append(SEP)
         for p in group:
             out.append(_piece(p))
+    return out
+
+
+def verdict_bar(
+    analysis: Analysis, v: Verification | None, d: Diagnosis, outcome: Diagnosis | None = None
+) -> Text:
+    """``DMARC fail (quarantine) · SPF pass (not aligned) · DKIM pass (not aligned) · Gmail: Spam
+    folder``, each part coloured by what it means (report/verdicts.verdict_pieces). A bounce's
+    bar is the bounce's own, as in the reports; its returned copy's verdicts follow, marked."""
+    out = _join(verdict_pieces(analysis, v, d, outcome))
+    returned = returned_pieces(analysis, v)
+    if returned:
+        out.append("  │  ", style="dim")
+        out.append(_join(returned))
     return out
 
 
