@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 from textual.widgets import Static
 
@@ -164,7 +163,7 @@ def test_a_summary_hop_table_marks_inconsistent_times() -> None:
 def test_the_console_calls_a_wait_a_delay_where_the_reports_do() -> None:
     """A wait is warning-coloured from the reports' delay threshold (10 min on any host); 3-10
     min on a relay is information there (delay.short-queue), so no warning colour here."""
-    assert SLOW_HOP == timedelta(seconds=DELAY_MIN)
+    assert timedelta(seconds=DELAY_MIN) == SLOW_HOP
     a = load_analysis(EXAMPLES / "eop-to-gmail-pass.eml")
     hop = a.chain.hops[-1]
     from dataclasses import replace
