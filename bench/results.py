@@ -64,11 +64,12 @@ CAUSES = {
         "code registry (with the first defect made) and the DNS record types load when used; the "
         "garbage collector waits for the first frame, as `headerlens FILE` does. What remains, in "
         "instructions to the first frame (valgrind, 2026-12-07; load-independent): bare app "
-        "956M, the same widgets as plain Textual without tabs 1032M, headerlens 1422-1432M. "
-        "Most of the rest is the ~35 frozen dataclasses of the model and parsers: Python 3.11 "
-        "generates their methods as source and compiles it at import (~190 more source "
-        "compiles than the plain Textual app, ~110M of parsing and compiling). What would close "
-        "it: model classes that generate no code at import."
+        "956M, the same widgets as plain Textual without tabs 1032M, headerlens 1376-1406M "
+        "(1.45 x; the model's repr/eq/hash are one shared mixin since 2026-12-07, ~37M). "
+        "Much of the rest is the frozen dataclasses' generated __init__ and __setattr__/"
+        "__delattr__ and the parsers' own dataclasses: Python 3.11 compiles each generated "
+        "method from source at import. What would close it: classes that generate no code at "
+        "import."
     ),
     "queries": (
         "headerlens's DMARC work (RFC 9989 tree walks, np= existence checks) can ask names "
