@@ -126,7 +126,10 @@ def gmx(text: str) -> list[TextHit]:
     hits = []
     for m in re.finditer(
         r'^"?(' + _ADDR + r')"?:\s*\nSMTP error from remote server (?:after|for) ([\w ]+?) '
-        r"command:\s*\n(?:host:\s*([\w.-]+)(?:\s*\[([0-9a-fA-F.:]+)\])?\s*\n)?(.{0,2000}?)(?=\n[ \t]*\n|\Z)",
+        r"command:\s*\n(?:host:\s*([\w.-]+)(?:\s*\[([0-9a-fA-F.:]+)\])?\s*\n)?(.{0,2000}?)"
+        # a paragraph ends at a blank line or at the next recipient's '"rcpt":' line (GMX writes
+        # several recipients with no blank line between them)
+        r'(?=\n[ \t]*\n|\n"?' + _ADDR + r'"?:[ \t]*\n|\Z)',
         text,
         re.M | re.S,
     ):
