@@ -43,6 +43,7 @@ from headerlens.report.jsonshape import (
     document_schema,
 )
 from headerlens.report.ndr import Refusal, refusals
+from headerlens.report.words import measurable_transit
 from headerlens.stamped import final_results
 from headerlens.textsafe import json_text
 
@@ -78,7 +79,13 @@ SUMMARY = Shape[_Report](
     (
         P("hops", lambda r: len(r.analysis.chain.hops), INT),
         P("has_body", lambda r: r.analysis.has_body, BOOL, "false for a header-only paste"),
-        P("total_transit_seconds", lambda r: r.analysis.chain.total_transit, Opt(SECONDS)),
+        P(
+            "total_transit_seconds",
+            lambda r: measurable_transit(r.analysis),
+            Opt(SECONDS),
+            "null when unknown or not measurable (the stamps' times contradict each other), as "
+            "the reports say it; analysis.chain.total_transit_seconds keeps the raw difference",
+        ),
         P("boundary", lambda r: r.analysis.chain.boundary, Opt(Obj(BOUNDARY))),
         P("final_receiver", lambda r: final_results(r.analysis), Many(Obj(FINAL_RESULT))),
     ),

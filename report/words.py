@@ -127,14 +127,25 @@ def boundary_words(a: Analysis) -> str | None:
     )
 
 
-def transit_words(a: Analysis) -> str:
-    """The total transit as every output says it: ``+2 min 03 s``, "unknown", or "not
-    measurable" when the stamps' times contradict each other (negative, or placeholder times)."""
+def measurable_transit(a: Analysis) -> timedelta | None:
+    """The chain's total transit, or None when unknown or when the stamps' times contradict
+    each other (negative, or placeholder times): then no transit can be said."""
     total = a.chain.total_transit
     if total is None:
-        return "unknown"
+        return None
     dated = [h.received.timestamp for h in a.chain.hops if h.received.timestamp is not None]
     if total < timedelta(0) or placeholder_clock([*dated, *filter(None, [a.date])]):
+        return None
+    return total
+
+
+def transit_words(a: Analysis) -> str:
+    """The total transit as every output says it: ``+2 min 03 s``, "unknown", or "not
+    measurable" when the stamps' times contradict each other (:func:`measurable_transit`)."""
+    if a.chain.total_transit is None:
+        return "unknown"
+    total = measurable_transit(a)
+    if total is None:
         return "not measurable (the stamps' times contradict each other)"
     return fmt_delay(total)
 

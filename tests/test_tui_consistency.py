@@ -173,3 +173,17 @@ def test_the_console_calls_a_wait_a_delay_where_the_reports_do() -> None:
     assert any(p.plain.strip() == "+6 min 00 s" and p.style == "dim" for _, p in parts)
     eleven = replace(hop, delay=timedelta(minutes=11), clock_skew=False)
     assert any(p.style == "hl.warning" for _, p in hop_parts(eleven))
+
+
+def test_the_json_summary_gives_no_transit_where_the_reports_say_not_measurable() -> None:
+    """An export says what the report says: no 115-day transit in the JSON summary; the raw
+    difference stays in the chain, where it is documented as such."""
+    need_shared(PLACEHOLDER_NDR)
+    import json
+
+    doc = json.loads(render(load_analysis(PLACEHOLDER_NDR), None, "json"))
+    original = doc["ndr"]["original"]
+    assert original["summary"]["total_transit_seconds"] is None
+    assert original["analysis"]["chain"]["total_transit_seconds"] == 9968400.0
+    ordinary = json.loads(render(load_analysis(EXAMPLES / "eop-to-gmail-pass.eml"), None, "json"))
+    assert ordinary["summary"]["total_transit_seconds"] is not None  # a real chain keeps it
