@@ -37,6 +37,13 @@ _FIX_AUTH = (
     "Make the message authenticate for the From domain: DKIM-sign it with that domain "
     "(aligned) and list every server that sends for the domain in its SPF record."
 )
+# A refusal for SPF reaches whoever the envelope names, also when a spammer forged that address
+# (backscatter): adding the refused server to SPF is right only for mail the reader really sent.
+_FIX_SPF_ADD = (
+    "If your organisation sent the original through that server, add the server to the envelope "
+    "domain's SPF record; if it did not send it (a spam that forged your address, returned to you "
+    "as backscatter), add nothing."
+)
 _FIX_FORWARD = (
     "If the message was forwarded (an alias or redirect), fix it at the forwarder: rewrite the "
     "envelope sender (SRS), add ARC, or stop forwarding to external mailboxes."
@@ -128,8 +135,7 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
                 "the envelope sender's domain from the connecting IP (code IB508), whatever "
                 "the status code says.",
                 WhoActs.SENDER_ADMIN,
-                "If the message came straight from the sender, add its sending server to the "
-                "envelope domain's SPF record. " + _FIX_FORWARD,
+                _FIX_SPF_ADD + " " + _FIX_FORWARD,
                 GODADDY,
                 "spf",
             ),
@@ -141,7 +147,7 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
                 "The receiving server rejected the message because SPF failed for the "
                 "envelope sender's domain.",
                 WhoActs.SENDER_ADMIN,
-                "Add the sending server to the envelope domain's SPF record. " + _FIX_FORWARD,
+                _FIX_SPF_ADD + " " + _FIX_FORWARD,
                 MS_NDR + " (5.7.23); " + POSTFIX,
                 "spf",
             ),
@@ -445,7 +451,7 @@ VENDOR: dict[tuple[str, str], Entry] = {
     ("google", "5.7.27"): Entry(
         "Gmail blocked the message because SPF did not pass for the sending domain.",
         WhoActs.SENDER_ADMIN,
-        "Add the sending server to the envelope domain's SPF record. " + _FIX_FORWARD,
+        _FIX_SPF_ADD + " " + _FIX_FORWARD,
         GMAIL,
         "spf",
     ),

@@ -139,3 +139,22 @@ def test_gmail_notice_pasted_as_text() -> None:
     assert (r.address, r.effective_status, r.smtp_code) == ("nobody@example.net", "5.1.1", 550)
     assert r.rejecter is Rejecter.RECIPIENT_SERVER
     assert r.meaning is not None and r.meaning.key == "text:user-unknown"
+
+
+@pytest.mark.parametrize(
+    ("status", "diagnostic", "vendor"),
+    [
+        ("5.1.0", "550 5.1.0 192.0.2.1 is not allowed to send from <x.example> per it's SPF", None),
+        ("5.7.1", "550 5.7.1 SPF check failed for x.example", None),
+        ("5.7.27", "550 5.7.27 The sender's domain does not pass SPF - gsmtp", "google"),
+    ],
+)
+def test_spf_refusal_fix_never_authorises_a_forger_by_default(
+    status: str, diagnostic: str, vendor: str | None
+) -> None:
+    # a refusal for SPF also reaches the owner of a forged envelope (backscatter): adding the
+    # refused server to SPF is the fix only for mail the reader really sent
+    fix = lookup(status, diagnostic, vendor, 550).fix
+    assert "If your organisation sent the original through that server" in fix
+    assert "backscatter" in fix and "add nothing" in fix
+    assert not fix.startswith("Add the sending server")
