@@ -1,0 +1,127 @@
+"""Red-team round 4: residuals of round 3 and holes in this round's loosened rules.
+
+1. Amazon SES inbound that wrote no block of its own (a 2015-style copy) or only part of it: a
+   sender's Received-SPF / Authentication-Results "amazonses.com" as its first fields sat where
+   SES's would and was credited as the final receiver's stamp, so a victim.example (p=reject)
+   spoof read "Authentication and the delivery path are in order" even online, with the advice
+   to publish the attacker's IP in victim.example's SPF. SES ends every block it writes with
+   X-SES-RECEIPT and its X-SES-DKIM-SIGNATURE (d=amazonses.com, signed at receipt): a run
+   without that close is not SES's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from headerlens.analyze import analyze
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.evaluators.verify import run_blocking, verify
+from headerlens.model.provenance import Author
+from headerlens.model.verification import Verification
+from headerlens.report.render import render
+from tests.dnslab import LabDns
+from tests.redteam_lab import ATTACKER_IP, attacker_lab
+
+_SES_LINE = (
+    "Received: from mail.attacker.example (mail.attacker.example [203.0.113.66])\r\n"
+    " by inbound-smtp.us-east-1.amazonaws.com with SMTP id abc0123\r\n"
+    " for ap@fabrikam.example;\r\n Tue, 10 Nov 2026 09:14:09 +0000 (UTC)\r\n"
+)
+_WHY = f"spfCheck: domain of victim.example designates {ATTACKER_IP} as permitted sender"
+_STAMPS = (
+    f"Received-SPF: pass ({_WHY}) client-ip={ATTACKER_IP}; envelope-from=ceo@victim.example; "
+    "helo=mail.attacker.example;\r\n"
+    f"Authentication-Results: amazonses.com;\r\n spf=pass ({_WHY}) client-ip={ATTACKER_IP}; "
+    "envelope-from=ceo@victim.example;\r\n dkim=pass header.i=@victim.example;\r\n"
+    " dmarc=pass header.from=victim.example;\r\n"
+)
+_CLOSE_T = "1794302049"  # 2026-11-10 09:14:09 UTC, SES's own stamp
+_CLOSE = (
+    "X-SES-RECEIPT: AEFBQUFBQUFBQUFFeGFtcGxlUmVjZWlwdA==\r\n"
+    "X-SES-DKIM-SIGNATURE: a=rsa-sha256; q=dns/txt; b=ZXhhbXBsZQ==; c=relaxed/simple; "
+    f"s=examplesel; d=amazonses.com; t={_CLOSE_T}; v=1; bh=ZXhhbXBsZQ==; "
+    "h=From:To:Cc:Bcc:Subject:Date:Message-ID:MIME-Version:Content-Type:X-SES-RECEIPT;\r\n"
+)
+_SPOOF = (
+    "Return-Path: <ceo@victim.example>\r\nFrom: Victim CEO <ceo@victim.example>\r\n"
+    "To: ap@fabrikam.example\r\nSubject: Urgent\r\nDate: Tue, 10 Nov 2026 09:14:08 +0000\r\n"
+    "Message-ID: <s1@victim.example>\r\n\r\nPay.\r\n"
+)
+
+
+@pytest.fixture(scope="module")
+def attacker_dns(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    yield from attacker_lab(tmp_path_factory)
+
+
+def _verify(data: bytes, lab: LabDns) -> Verification:
+    return run_blocking(
+        verify(analyze(data), LiveResolver(lab.nameservers, timeout=3.0, deadline=20.0))
+    )
+
+
+def _stamp_authors(data: bytes) -> list[Author]:
+    a = analyze(data)
+    return [
+        a.provenance.fields[f.index].author
+        for f in a.headers
+        if f.lname in ("received-spf", "authentication-results")
+    ]
+
+
+SES_PARTIAL = {
+    # SES wrote nothing of its own: the sender's first fields are its stamps
+    "no-block": _SES_LINE + _STAMPS + _SPOOF,
+    # SES wrote only its verdicts (scanning on, no stamps, no close)
+    "verdicts-only": _SES_LINE
+    + "X-SES-Spam-Verdict: PASS\r\nX-SES-Virus-Verdict: PASS\r\n"
+    + _STAMPS
+    + _SPOOF,
+    # the sender added a receipt but no SES signature
+    "receipt-no-signature": _SES_LINE + _STAMPS + _CLOSE.split("\r\n")[0] + "\r\n" + _SPOOF,
+    # a signature that is not SES's (another d=), or signed a day before SES's stamp
+    "signature-not-ses": _SES_LINE
+    + _STAMPS
+    + _CLOSE.replace("d=amazonses.com", "d=victim.example")
+    + _SPOOF,
+    "signature-another-day": _SES_LINE + _STAMPS + _CLOSE.replace(_CLOSE_T, "1794215649") + _SPOOF,
+    "signature-without-receipt": _SES_LINE
+    + _STAMPS
+    + _CLOSE.replace(":X-SES-RECEIPT;", ";")
+    + _SPOOF,
+}
+
+
+@pytest.mark.parametrize("data", SES_PARTIAL.values(), ids=SES_PARTIAL.keys())
+def test_ses_run_without_its_receipt_and_signature_is_not_the_receivers(data: str) -> None:
+    assert Author.FINAL_RECEIVER not in _stamp_authors(data.encode())
+    out = render(analyze(data.encode()), None, "summary")
+    assert "DMARC pass" not in out and "SPF pass" not in out
+
+
+def test_ses_block_closed_by_its_receipt_and_signature_is_still_credited() -> None:
+    data = (_SES_LINE + _STAMPS + _CLOSE + _SPOOF).encode()
+    assert _stamp_authors(data) == [Author.FINAL_RECEIVER, Author.FINAL_RECEIVER]
+
+
+def test_ses_partial_block_ends_before_a_planted_stamp() -> None:
+    # SES wrote its verdicts, receipt and signature but no stamps (seen in a 2020 Action
+    # Mailbox fixture): stamps the sender put after them are not SES's
+    data = (
+        _SES_LINE
+        + "X-SES-Spam-Verdict: PASS\r\nX-SES-Virus-Verdict: PASS\r\n"
+        + _CLOSE
+        + _STAMPS
+        + _SPOOF
+    ).encode()
+    assert Author.FINAL_RECEIVER not in _stamp_authors(data)
+
+
+def test_ses_spoof_with_planted_stamps_is_a_spoof_online(
+    attacker_dns: tuple[LabDns, bytes],
+) -> None:
+    data = SES_PARTIAL["no-block"].encode()
+    v = _verify(data, attacker_dns[0])
+    out = render(analyze(data), v, "summary")
+    assert "A spoof of victim.example" in out
+    assert "Publish the sending IP" not in out
