@@ -178,7 +178,8 @@ class _Zones:
         if queue is not None and fields[queue.index] is queue:
             lo = hi = queue.index
             # ProtonMail writes the queue id first of its block: what comes before is the sender's
-            while lo > 0 and not self.reserialised and re.match(_RSPAMD_RUN, fields[lo - 1].lname):
+            # (backwards only over Rspamd's own names: a sender's X-Spam-* there stays its own)
+            while lo > 0 and not self.reserialised and _RSPAMD.match(fields[lo - 1].lname):
                 lo -= 1
             while hi + 1 < len(fields) and re.match(_RSPAMD_RUN, fields[hi + 1].lname):
                 hi += 1
@@ -280,7 +281,7 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
             writer,
             f"{how}, so this one is the receiving organisation's.",
         )
-    if _RSPAMD.match(name):
+    if re.match(_RSPAMD_RUN, name):
         queue = z.rspamd_queue
         if queue and queue in z.receiver_ids and f.index in z.rspamd_run:
             return FieldAuthor(

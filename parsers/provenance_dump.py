@@ -2,7 +2,7 @@
 
 Message Header Analyzer and similar viewers list the fields sorted their own way and spell every
 name in Title-Case ("Received-Spf", "Arc-Seal", "Dkim-Signature", "X-Ms-Exchange-..."), a spelling
-no MTA writes for those names. In such a copy a field's place says nothing about who wrote it, so a
+no MTA writes for those names, with trace fields below the sender's content fields. In such a copy a field's place says nothing about who wrote it, so a
 stamp carrying the receiver's identity and naming the very client the receiver accepted the message
 from is not "the sending side's" because it now sits below the Received lines: who wrote it is
 unknown, and it is never counted as the receiver's verdict either.
@@ -35,15 +35,29 @@ _RECASED = frozenset(
         "X-Ms-Has-Attach",
     }
 )
+_CONTENT = frozenset(
+    {"content-type", "mime-version", "content-transfer-encoding", "subject", "message-id"}
+)
+_TRACE = frozenset({"received", "received-spf"})
 _STAMPS = frozenset({"authentication-results", "received-spf", "arc-authentication-results"})
 
 
 def reordered_dump(fields: Sequence[HeaderField]) -> bool:
-    """Every field name is Title-Case and at least two are names MTAs spell with an acronym."""
+    """Every field name is Title-Case, at least two are names MTAs spell with an acronym, and
+    the order is not the one fields are written in: a receiver's trace field sits below the
+    sender's content fields. (ProtonMail's export also writes Title-Case names, but keeps the
+    order: its Received fields on top, its own block appended at the end.)"""
     names = [f.name for f in fields]
     if len(names) < 10 or not all(_TITLE.match(n) for n in names):
         return False
-    return len(_RECASED & set(names)) >= 2
+    return len(_RECASED & set(names)) >= 2 and _out_of_order(fields)
+
+
+def _out_of_order(fields: Sequence[HeaderField]) -> bool:
+    """A Received or Received-SPF field below a Content-Type, MIME-Version, Subject or
+    Message-ID: a receiver prepends its trace fields above the header it received."""
+    content = next((f.index for f in fields if f.lname in _CONTENT), None)
+    return content is not None and any(f.lname in _TRACE and f.index > content for f in fields)
 
 
 def unplaced_stamps(

@@ -2,38 +2,66 @@
 
 Proton stores a message with every Received field first, its Authentication-Results after them,
 then the header the message arrived with, and appends its own block at the very end: its Rspamd
-fields (X-Rspamd-Queue-Id first, naming the queue id of Proton's own Received line, then
-X-Rspamd-Server, X-Spamd-Result, X-Rspamd-Action), X-Spam when it rates the message spam, and
-the X-Pm-* fields ending with X-Pm-Spam-Action (phishing_pot samples 1206, 1794 and 2280, and a
-Mimecast-to-Proton delivery). A sender's fields all come before what Proton appends, so from the
-queue id Proton's own line gave the message down to the end, every field is Proton's. Without
-that anchor only an X-Spam saying Yes directly before Proton's X-Pm-Spam is taken as Proton's: a
-spam flag is nothing a sender gains by planting, while a planted "No" in the same place cannot
-be told from Proton's own.
+fields (X-Rspamd-Queue-Id naming the queue id of Proton's own Received line, X-Rspamd-Server
+naming one of its scanners under plabs.ch, X-Spamd-Result, X-Rspamd-Action), X-Spam when it
+rates the message spam, and the X-Pm-* fields ending with X-Pm-Spam-Action. The order of the
+Rspamd fields inside the block varies between exports (queue id first in phishing_pot samples
+1196, 1206; last of the Rspamd fields in 1175, 1197, 1264; X-Rspamd-Server first in 1259), so
+the block is read as a run, not from one anchor: the unbroken run of those names at the end of
+the header, each name once (Proton writes each once: of a repeated name, the earlier one is the
+sender's last field, and the run stops there), is Proton's when something in it ties it to
+Proton's own hop: the queue id of Proton's Received line, or an X-Rspamd-Server in Proton's
+scanner domain. Anything of the same names elsewhere (above the run, between Received lines) is
+the sender's. Without a tie, only an X-Spam saying Yes directly before Proton's X-Pm-Spam is
+taken as Proton's: a spam flag is nothing a sender gains by planting, while a planted "No" in
+the same place cannot be told from Proton's own. The rule applies only when the receiving
+organisation is Proton (parsers/provenance checks), so a planted block naming plabs.ch on mail
+Proton never received counts for nothing.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 
 from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor
 
-__all__ = ["proton_author", "proton_block"]
+__all__ = ["PROTON_SCANNERS", "proton_author", "proton_block"]
+
+# The domain of the hosts Proton's Rspamd runs on (X-Rspamd-Server: cp4-mailin-013.plabs.ch for
+# the MX mailin013.protonmail.ch), seen in every Proton-received sample read.
+PROTON_SCANNERS = ("plabs.ch",)
+_BLOCK_NAME = r"^x-(?:rspamd-|spamd-|pm-)|^x-spam$"
+
+
+def _tail_run(fields: Sequence[HeaderField]) -> list[HeaderField]:
+    """The unbroken run of Proton's block names at the end of the header, each name once."""
+    run: list[HeaderField] = []
+    seen: set[str] = set()
+    for f in reversed(fields):
+        if not re.match(_BLOCK_NAME, f.lname) or f.lname in seen:
+            break
+        seen.add(f.lname)
+        run.append(f)
+    return run
+
+
+def _scanner(value: str) -> bool:
+    host = value.strip().lower().rstrip(".")
+    return any(host.endswith("." + d) for d in PROTON_SCANNERS)
 
 
 def proton_block(fields: Sequence[HeaderField], receiver_ids: Collection[str]) -> set[int]:
     """Indexes of the fields Proton appended at the end of the header (see the module text)."""
-    anchor = next(
-        (
-            f.index
-            for f in fields
-            if f.lname == "x-rspamd-queue-id" and f.value.strip().lower() in receiver_ids
-        ),
-        None,
+    run = _tail_run(fields)
+    tied = any(
+        (f.lname == "x-rspamd-queue-id" and f.value.strip().lower() in receiver_ids)
+        or (f.lname == "x-rspamd-server" and _scanner(f.value))
+        for f in run
     )
-    if anchor is not None:
-        return set(range(anchor, len(fields)))
+    if tied:
+        return {f.index for f in run}
     pm_spam = [f.index for f in fields if f.lname == "x-pm-spam"]
     if not pm_spam or pm_spam[-1] == 0:
         return set()
@@ -51,7 +79,8 @@ def proton_author(f: HeaderField) -> FieldAuthor:
         Author.FINAL_RECEIVER,
         None,
         "ProtonMail",
-        "ProtonMail appends its own block (its Rspamd fields from the queue id its own Received "
-        "line gave the message, X-Spam, the X-Pm-* fields) after the header the message arrived "
-        "with, so this one is the receiving organisation's.",
+        "ProtonMail appends its own block at the end of the header (its Rspamd fields, tied to "
+        "it by the queue id its own Received line gave the message or by its scanner host, "
+        "X-Spam, the X-Pm-* fields), after the header the message arrived with, so this one is "
+        "the receiving organisation's.",
     )

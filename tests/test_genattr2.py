@@ -1,0 +1,162 @@
+"""The receiver's own verdicts re-attached where position alone disowned them: ProtonMail's
+appended block in any order (and its Title-Case export, which is no viewer's re-ordered copy),
+milter stamps below the receiving MTA's own Received line tied by its queue id, Received lines
+whose continuation lines lost their indentation, a list's ARC-Authentication-Results. Each rule
+with a synthetic message of the real shape, and red-team cases where the sender plants the same
+fields."""
+
+from __future__ import annotations
+
+from headerlens.analyze import analyze
+from headerlens.diagnosis import diagnose
+from headerlens.model import Analysis
+from headerlens.model.provenance import Author
+from tests.test_diagnosis import _msg
+
+
+def _authors(a: Analysis, name: str) -> list[Author]:
+    return [a.provenance.fields[f.index].author for f in a.headers if f.lname == name.lower()]
+
+
+# --- ProtonMail: its appended block in any order ------------------------------------------
+
+_PROTON_QUEUE = "4RFHkN069qz7QQ5Y"
+
+
+def _proton_block(*, queue: bool = True, server: str = "cp4-mailin-013.plabs.ch") -> list[str]:
+    """Proton's block as its exports write it: the Rspamd fields with the queue id LAST of them
+    (phishing_pot 1175/1197/1264), then the X-Pm-* fields."""
+    return [
+        "X-Spamd-Result: default: False [7.02 / 25.00]; SPOOF_DISPLAY_NAME(7.00)[];"
+        " R_SPF_ALLOW(-0.20)[+ip4:203.0.113.0/24]",
+        f"X-Rspamd-Server: {server}",
+        "X-Rspamd-Action: add header",
+        *([f"X-Rspamd-Queue-Id: {_PROTON_QUEUE}"] if queue else []),
+        "X-Spam: Yes",
+        "X-Pm-Spam: 0yezJI6cihyJeYR3pi42biOpJJvbmsCIeI1msjN3X3blJp7IjBlN",
+        "X-Pm-Origin: external",
+        "X-Pm-Spamscore: 0",
+        "X-Pm-Spam-Action: inbox",
+    ]
+
+
+def _proton_export(*sender_tail: str, block: list[str] | None = None) -> bytes:
+    """A ProtonMail export: Title-Case field names, Received fields on top, Proton's block at
+    the end (names and addresses changed)."""
+    return _msg(
+        "Return-Path: <news@shop.example>",
+        "X-Original-To: me@proton.example",
+        "Delivered-To: me@proton.example",
+        "Authentication-Results: mailin013.protonmail.ch; dkim=pass (2048-bit key)"
+        " header.d=shop.example header.i=@shop.example header.b=l2tunn2N",
+        "Authentication-Results: mailin013.protonmail.ch; dmarc=pass (p=none dis=none)"
+        " header.from=shop.example",
+        "Authentication-Results: mailin013.protonmail.ch; spf=pass smtp.mailfrom=shop.example",
+        "Authentication-Results: mailin013.protonmail.ch; arc=none smtp.remote-ip=203.0.113.196",
+        "Received: from mail-out.shop.example (mail-out.shop.example [203.0.113.196])"
+        " (using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))"
+        " (No client certificate requested) by mailin013.protonmail.ch (Postfix) with ESMTPS id"
+        f" {_PROTON_QUEUE} for <me@proton.example>; Tue, 1 Aug 2023 01:35:55 +0000 (UTC)",
+        "Received: by mail-out.shop.example with SMTP id af79cd13so4230.3"
+        " for <me@proton.example>; Mon, 31 Jul 2023 18:35:54 -0700 (PDT)",
+        "Dkim-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=shop.example; s=s1;"
+        " h=subject:to:from:mime-version:date:message-id; bh=Zm9v; b=YmFy",
+        "Mime-Version: 1.0",
+        "Arc-Seal: i=1; a=rsa-sha256; d=shop.example; s=a1; cv=none; b=YmF6",
+        "From: Shop <news@shop.example>",
+        "To: me@proton.example",
+        "Subject: Cloud Storage",
+        "Date: Mon, 31 Jul 2023 18:35:50 -0700",
+        "Message-Id: <m1@shop.example>",
+        "Content-Type: text/html; charset=utf-8",
+        *sender_tail,
+        *(_proton_block() if block is None else block),
+    )
+
+
+def test_proton_block_with_its_queue_id_last_is_the_receivers() -> None:
+    a = analyze(_proton_export())
+    for name in ("X-Spamd-Result", "X-Rspamd-Server", "X-Rspamd-Action", "X-Spam"):
+        assert _authors(a, name) == [Author.FINAL_RECEIVER], name
+
+
+def test_proton_block_in_another_order_is_the_receivers() -> None:
+    block = _proton_block()
+    server, result = block[1], block[0]
+    a = analyze(_proton_export(block=[server, result, *block[2:]]))
+    assert _authors(a, "X-Rspamd-Server") == [Author.FINAL_RECEIVER]
+    assert _authors(a, "X-Spamd-Result") == [Author.FINAL_RECEIVER]
+
+
+def test_proton_block_tied_by_its_scanner_host_without_a_queue_id() -> None:
+    a = analyze(_proton_export(block=_proton_block(queue=False)))
+    assert _authors(a, "X-Spamd-Result") == [Author.FINAL_RECEIVER]
+
+
+def test_proton_title_case_export_is_not_a_reordered_viewer_copy() -> None:
+    d = diagnose(analyze(_proton_export()))
+    pd = d.get("paste-damage")
+    assert pd is None or not any("header viewer's copy" in e for e in pd.evidence)
+
+
+def test_redteam_sender_field_above_a_separated_block_is_not_the_receivers() -> None:
+    planted = ("X-Rspamd-Action: no action", "X-Mailer: Shop 1.0")
+    a = analyze(_proton_export(*planted))
+    assert _authors(a, "X-Rspamd-Action") == [Author.UNKNOWN, Author.FINAL_RECEIVER]
+
+
+def test_redteam_planted_result_right_before_protons_own_is_not_the_receivers() -> None:
+    planted = "X-Spamd-Result: default: False [-9.00 / 25.00]; DMARC_POLICY_ALLOW(-9.00)[]"
+    a = analyze(_proton_export(planted))
+    assert _authors(a, "X-Spamd-Result") == [Author.UNKNOWN, Author.FINAL_RECEIVER]
+
+
+def test_redteam_planted_plabs_block_on_mail_proton_never_received() -> None:
+    raw = _proton_export().replace(
+        b"by mailin013.protonmail.ch (Postfix) with ESMTPS id",
+        b"by mx.recipient.example (Postfix) with ESMTPS id",
+    )
+    raw = raw.replace(b"mailin013.protonmail.ch;", b"mx.recipient.example;")
+    a = analyze(raw.replace(_PROTON_QUEUE.encode() + b" for", b"7C1D2E3F4A for"))
+    for name in ("X-Spamd-Result", "X-Rspamd-Server", "X-Spam", "X-Pm-Spam-Action"):
+        assert Author.FINAL_RECEIVER not in _authors(a, name), name
+
+
+# --- A receiver's Rspamd milter block at the bottom: X-Spam after its queue id ------------
+
+
+def _archive_block(*before: str) -> bytes:
+    """A list copy at an archive whose Postfix+Rspamd milter appends (lfdr.de's order):
+    X-Rspamd-Action, X-Spamd-Result, X-Rspamd-Server, X-Rspamd-Queue-Id, X-Spam."""
+    return _msg(
+        "Return-Path: <list-bounces@lists.example>",
+        "Received: from lists.example (lists.example [198.51.100.30]) by mail.archive.example"
+        " (Postfix) with ESMTPS id E3438644C44 for <me@archive.example>;"
+        " Fri, 05 Jun 2026 04:56:38 +0200 (CEST)",
+        "Authentication-Results: mail.archive.example; dkim=fail header.d=author.example;"
+        " dmarc=fail header.from=author.example (policy=reject)",
+        "Received: from author.example (author.example [203.0.113.80]) by lists.example"
+        " (Postfix) with ESMTPS id 97CF6C8F273; Fri, 5 Jun 2026 02:56:36 +0000 (UTC)",
+        "From: Ann <ann@author.example>",
+        "To: list@lists.example",
+        "Subject: [list] patch",
+        "Date: Thu, 4 Jun 2026 19:56:31 -0700",
+        "List-Id: <list.lists.example>",
+        *before,
+        "X-Rspamd-Action: add header",
+        "X-Spamd-Result: default: False [7.29 / 15.00]; DMARC_POLICY_REJECT(2.00)[author.example]",
+        "X-Rspamd-Server: archive",
+        "X-Rspamd-Queue-Id: E3438644C44",
+        "X-Spam: Yes",
+    )
+
+
+def test_spam_flag_after_the_receivers_rspamd_queue_id_is_the_receivers() -> None:
+    a = analyze(_archive_block())
+    assert _authors(a, "X-Spam") == [Author.FINAL_RECEIVER]
+    assert _authors(a, "X-Rspamd-Action") == [Author.FINAL_RECEIVER]
+
+
+def test_redteam_sender_spam_status_right_before_the_rspamd_block_stays_unknown() -> None:
+    a = analyze(_archive_block("X-Spam-Status: No, score=-5.0"))
+    assert _authors(a, "X-Spam-Status") == [Author.UNKNOWN]
