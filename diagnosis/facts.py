@@ -146,13 +146,17 @@ class Unauthenticated:
     """Nothing authenticated the From ``domain`` and nothing failed: the final receiver's own
     ``stamped`` tokens are all none/neutral, and the sending ``host`` has no tie to the domain
     (diagnosis.unauthenticated). ``envelope_in_domain``: the envelope sender is in it;
-    ``claimed``: a host of the domain that only the Received lines below the entry name."""
+    ``claimed``: a host of the domain that only the Received lines below the entry name;
+    ``helo_claim``: the client's HELO names the domain while the reverse DNS its receiver
+    confirmed does not; ``domain`` "" and ``shown``: the From field names no address at all."""
 
     domain: str
     stamped: tuple[str, ...]
     host: str
     envelope_in_domain: bool
     claimed: str | None = None  # a server of the domain named only by the sender's own lines
+    helo_claim: str | None = None  # the client's HELO in the domain, its confirmed rDNS not
+    shown: str | None = None  # the From field as written, when it names no address (domain "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,11 +81,18 @@ def _auth_cause(stamped: tuple[str, ...], junk: bool) -> str:
 
 
 def unauthenticated_cause(u: Unauthenticated) -> str:
+    if not u.domain:
+        return (
+            f"Unauthenticated From: the From field names no address ({u.shown}), so nothing "
+            f"could authenticate the sender and who sent it cannot be told (it came from {u.host})"
+        )
     tie = (
         "has no tie to it"
         if u.claimed is None
         else f"has no verified tie to it (only the sender's own lines name {u.claimed})"
     )
+    if u.helo_claim is not None:
+        tie += f" (its HELO {u.helo_claim} is only its own claim: the reverse DNS the receiver confirmed is another organisation's)"
     return (
         f"Unauthenticated From: nothing authenticated {u.domain} and no check of it failed "
         f"(it publishes nothing usable to fail against), and the sending host {u.host} {tie}, so "

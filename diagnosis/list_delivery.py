@@ -34,6 +34,12 @@ _OUTBOUND: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("gnu.org", ("nongnu.org",), ""),  # Savannah: lists.gnu.org sends the nongnu.org lists
     ("sourceware.org", ("gnu.org", "cygwin.com"), ""),  # gcc.gnu.org, cygwin.com lists
 )
+# The list organisations whose servers and bounce addresses only their operators control
+# (the operators above and the lists they send): tied to one of them, by its own server or an
+# operator's, the list is real, and no "a sender can run a list on its own domain" caveat
+# applies. One rule for both ways a vger list reaches a reader (out1.vger.email or a kernel.org
+# host such as sv.mirrors.kernel.org).
+_KNOWN_LISTS = frozenset(o for op, lists, _ in _OUTBOUND for o in (op, *lists)) - {"google.com"}
 # The same operators by the client address the receiver recorded, for a receiver that wrote no
 # confirmed name: the address of the TCP peer is not the client's to choose.
 _NETWORKS = ((ipaddress.ip_network("2620:137:e000::/48"), "vger.email"),)
@@ -113,17 +119,18 @@ def handed_over(analysis: Analysis, name: str, list_host: str) -> tuple[str, str
     operator's network) and the envelope sender the receiver wrote is the list's bounce
     address. The List-Id itself is the sender's text: it only names which list to check.
     The third item is the list's organisation when only its own domain ties the server (its
-    SPF or its server's name; no known list operator sent it): a sender can run such a list on
-    its own domain, so the spoof stays possible; "" for a known operator."""
+    SPF or its server's name) and it is not a known list organisation: a sender can run such a
+    list on its own domain, so the spoof stays possible; "" for a known list organisation."""
     server = _server_org(analysis)
     env = receiver_envelope(analysis)
     list_org = org(list_host)
     if env is None or not list_org:
         return None
+    own = "" if list_org in _KNOWN_LISTS else list_org
     if (vouched := _spf_vouched(analysis, env)) is not None and _bounce_of(
         env, name, list_host, ""
     ):
-        return vouched, env, list_org
+        return vouched, env, own
     if server is None:
         return None
     server_org, shown = server
@@ -133,7 +140,7 @@ def handed_over(analysis: Analysis, name: str, list_host: str) -> tuple[str, str
         if _bounce_of(env, name, list_host, mark):
             return shown, env, ""
     if server_org == list_org and _bounce_of(env, name, list_host, ""):
-        return shown, env, list_org
+        return shown, env, own
     return None
 
 

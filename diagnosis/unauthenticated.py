@@ -58,6 +58,8 @@ def read(
     if _EXPLAINED & set(labels) or analysis.feedback is not None or analysis.ndr is not None:
         return None
     dom = checked_author(analysis, verification)
+    if not dom and analysis.from_addr is not None:
+        return _no_address(analysis)
     if not dom or not_a_domain(dom) or aligned_pass(analysis) is not None:
         return None
     d = stamp(analysis, "dmarc")
@@ -82,9 +84,16 @@ def read(
     hop = boundary_hop(analysis)
     if b is None or not b.ip:
         return None
-    names = [b.helo, confirmed_rdns(hop), hop.received.from_rdns if hop else None]
-    if any(n and same_org(n.strip("[]"), dom) for n in names):
-        return None  # the host names itself (or resolves) inside the domain: a tie, if a claim
+    rdns = confirmed_rdns(hop)
+    if rdns and same_org(rdns, dom):
+        return None  # the receiver confirmed a name of the domain for its client: a tie
+    names = [b.helo, hop.received.from_rdns if hop else None]
+    named = next((n for n in names if n and same_org(n.strip("[]"), dom)), None)
+    if named and not rdns:
+        return None  # the host names itself inside the domain and nothing contradicts it
+    # a HELO (or an unconfirmed PTR) in the domain, where the reverse DNS the receiver confirmed
+    # names another organisation, is the client's own claim: the receiver's check says otherwise
+    host = f"{rdns} [{b.ip}]" if named and rdns else f"{b.helo or '?'} [{b.ip}]"
     tokens = tuple(f"{s.result.method}={s.value}" for s in [*checked, *([d] if d else [])])
     env = envelope(analysis)
     # the lines below the entry are the sender's own text: a server of the domain named there
@@ -100,11 +109,28 @@ def read(
         None,
     )
     return Unauthenticated(
-        dom, tokens, f"{b.helo or '?'} [{b.ip}]", bool(env) and same_org(env, dom), claimed
+        dom, tokens, host, bool(env) and same_org(env, dom), claimed, named if rdns else None
     )
 
 
+def _no_address(analysis: Analysis) -> Unauthenticated | None:
+    """A From field that names no address (no domain) and no DMARC domain of the receiver's:
+    nothing can authenticate it, whatever the other checks say, so who sent it cannot be told."""
+    author = analysis.from_addr
+    b = entry(analysis)
+    if author is None or author.domain or b is None or not b.ip:
+        return None
+    tokens = tuple(
+        f"{s.result.method}={s.value}"
+        for s in stamps(analysis, "spf") + stamps(analysis, "dkim") + stamps(analysis, "dmarc")
+    )
+    shown = " ".join((author.display or author.address or "").split())[:80]
+    return Unauthenticated("", tokens, f"{b.helo or '?'} [{b.ip}]", False, shown=shown or "(empty)")
+
+
 def finding(u: Unauthenticated) -> Finding:
+    if not u.domain:
+        return _no_address_finding(u)
     spf = (
         f"no SPF pass for {u.domain} (it publishes no SPF record)"
         if u.envelope_in_domain and any(t == "spf=none" for t in u.stamped)
@@ -115,7 +141,7 @@ def finding(u: Unauthenticated) -> Finding:
         Severity.WARNING,
         f"Unauthenticated From: nothing authenticated {u.domain} ({spf}, no DKIM signature "
         f"of it verified, no DMARC policy applied) and the sending host {u.host} has no tie "
-        f"to it (neither its HELO name nor its reverse DNS is in {u.domain}){_claim(u)}: the "
+        f"to it ({_untied(u)}){_claim(u)}: the "
         f"message cannot be told from a spoof of {u.domain}.",
         detail=f"Evidence: the final receiver stamped {', '.join(u.stamped)}; sent from "
         f"{u.host}. No check of {u.domain} failed only because it publishes nothing that could fail: "
@@ -123,6 +149,31 @@ def finding(u: Unauthenticated) -> Finding:
         fix="Treat the sender as unverified; nothing for the recipient to fix. Only "
         f"{u.domain}'s owner can change this, if it is a real sender: SPF, DKIM signing and an "
         "enforcing DMARC policy let receivers tell its mail from forgeries.",
+    )
+
+
+def _untied(u: Unauthenticated) -> str:
+    if u.helo_claim is None:
+        return f"neither its HELO name nor its reverse DNS is in {u.domain}"
+    return (
+        f"its HELO {u.helo_claim} names the domain, but that is the client's own claim: the "
+        "reverse DNS its receiver confirmed names another organisation"
+    )
+
+
+def _no_address_finding(u: Unauthenticated) -> Finding:
+    stamped = f"the final receiver stamped {', '.join(u.stamped)}; " if u.stamped else ""
+    return Finding(
+        Code.UNAUTHENTICATED_FROM,
+        Severity.WARNING,
+        f"Unauthenticated From: the From field names no address ({u.shown}), so there is no "
+        "From domain that SPF, DKIM or DMARC could authenticate: who sent this message cannot "
+        f"be told (it came from {u.host}).",
+        detail=f"Evidence: {stamped}no domain in the From field (an address shown in a name or "
+        "comment is only text). Whatever passed or failed concerns other identities, never the "
+        "sender the reader sees.",
+        fix="Treat the sender as unknown; nothing for the recipient to fix, and nothing at any "
+        "domain the name shows: it did not send this as far as anything here proves.",
     )
 
 
