@@ -6,6 +6,7 @@ import re
 
 from headerlens.diagnosis.facts import Outcome, OutcomeFact
 from headerlens.diagnosis.inputs import boundary_hop, receiver_fields
+from headerlens.diagnosis.outcome_providers import provider_outcome
 from headerlens.model import Analysis
 
 _SCL = re.compile(r"\bSCL:(-?\d+)", re.IGNORECASE)
@@ -172,6 +173,27 @@ def _others(analysis: Analysis) -> OutcomeFact | None:
 def outcome(analysis: Analysis, rejected: str | None = None) -> OutcomeFact:
     """The final receiver's decision; ``rejected`` is the DSN evidence when the message is a
     report that the original was refused."""
+    own = (
+        _microsoft(analysis)
+        or _others(analysis)
+        or provider_outcome(analysis, _receiver_name(analysis))
+    )
     if rejected:
-        return OutcomeFact(Outcome.REJECTED, (rejected,), None)
-    return _microsoft(analysis) or _others(analysis) or OutcomeFact(Outcome.UNKNOWN)
+        return OutcomeFact(Outcome.REJECTED, (rejected,), None, _bounce_filed(own))
+    return own or OutcomeFact(Outcome.UNKNOWN)
+
+
+_FILED = {
+    Outcome.INBOX: "the Inbox",
+    Outcome.JUNK: "the spam folder",
+    Outcome.QUARANTINE: "quarantine",
+}
+
+
+def _bounce_filed(own: OutcomeFact | None) -> str | None:
+    """Where the bounce itself was put by the mailbox that received it (the outcome of a bounce
+    is its original's refusal), in the receiver's own words."""
+    if own is None or own.outcome not in _FILED or not own.evidence:
+        return None
+    who = own.receiver or "the receiver"
+    return f"the bounce itself: {who} put it in {_FILED[own.outcome]} ({own.evidence[0]})"

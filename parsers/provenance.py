@@ -54,6 +54,7 @@ from headerlens.parsers.provenance_proton import proton_author, proton_block
 from headerlens.parsers.provenance_relay import mailbox_relays, own_client
 from headerlens.parsers.provenance_scanner import own_line_stamp, scanner_hops
 from headerlens.parsers.provenance_ses import ses_block, ses_claim
+from headerlens.parsers.provenance_ui import ui_author, ui_block
 from headerlens.parsers.stamp_evidence import stamp_identity, stated_client_ip
 
 __all__ = ["STAMP_FIELDS", "attribute_fields", "describe_author"]
@@ -162,6 +163,7 @@ class _Zones:
         self.incoming = incoming_block(fields)
         self.ses = ses_block(fields, self.boundary_hop)
         self.proton = proton_block(fields, self.receiver_ids) if self.reserialised else set()
+        self.ui = ui_block(fields, self.org)
         self.relays |= mailbox_relays(fields, self.hops, self.is_trusted, self.org, self.domain_of)
         self.marker = receipt_marker(fields, {h.header_index: h.vendor for h in self.trusted})
         outside = [h for h in self.hops if not self.is_trusted(h)]
@@ -256,8 +258,8 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     ms = receiver_appended(f, z.receiver_vendors, z.incoming, z.ms_tail) or after_incoming(
         f, z.receiver_vendors, z.incoming
     )
-    if f.index in z.proton:
-        return proton_author(f)
+    if f.index in z.proton or f.index in z.ui:
+        return proton_author(f) if f.index in z.proton else ui_author(f)
     proton = z.reserialised and re.match(_PROTON, name)
     if ms or proton:
         writer = "Exchange Online" if ms else "ProtonMail"

@@ -71,7 +71,9 @@ def _outcome(analysis: Analysis, d: Diagnosis) -> list[Piece]:
     outcome = d.outcome.outcome
     words = _WHERE[outcome]
     if outcome is Outcome.REJECTED:  # a bounce: the refusing server says so
-        return [Piece(f"{words} (bounce)", Kind.WHERE, outcome)]
+        # where the bounce itself went, without its evidence (the report's outcome shows that)
+        filed = f"; {d.outcome.folder.split(' (', 1)[0]}" if d.outcome.folder else ""
+        return [Piece(f"{words} (bounce){filed}", Kind.WHERE, outcome)]
     hop = boundary_hop(analysis)
     if outcome is Outcome.JUNK and hop is not None and hop.vendor in _MICROSOFT:
         words = "Junk Email folder"

@@ -1,0 +1,74 @@
+"""Where Yahoo, GMX/WEB.DE/1&1 and old Hotmail filed a message, from the fields they wrote."""
+
+from __future__ import annotations
+
+import re
+
+from headerlens.diagnosis.facts import Outcome, OutcomeFact
+from headerlens.diagnosis.inputs import receiver_fields
+from headerlens.model import Analysis
+from headerlens.parsers.vendor_base import b64_text
+
+# X-UI-Filterresults (United Internet: GMX, WEB.DE, 1&1 inbound, appended at the bottom after
+# its Envelope-To): "notjunk:1;V03:K0:…", "junk:10;…", "unknown:2;…" (sisimai's GMX bounce
+# set-of-emails/maildir/bsd/email-gmx-02.eml, a WEB.DE mailbox copy in mu's test data). The
+# word before the colon is the verdict; "unknown" decides nothing.
+_UI_VERDICT = re.compile(r"^\s*(notjunk|junk|unknown)\s*:\s*(-?\d+)", re.IGNORECASE)
+# X-GMX-Antispam: "0 (Mail was not recognized as spam); Detail=V3;" — 0 is no spam; a
+# positive number names the filter that rated it spam ("6 (nemesis text pattern profiler)").
+_GMX_ANTISPAM = re.compile(r"^\s*(\d+)\s*(?:\(([^)]*)\))?")
+_SCL = re.compile(r"(?:^|;)\s*SCL=(-?\d+)", re.IGNORECASE)
+
+
+def _yahoo(analysis: Analysis, who: str | None) -> OutcomeFact | None:
+    """X-YahooFilteredBulk: <client IP>: Yahoo Mail's classic MTAs write it above their own
+    Received line when they put the message in the Bulk (spam) folder (Yahoo mailbox copies of
+    2010-2015 in public forums and test fixtures: always with the client's IP)."""
+    for f in receiver_fields(analysis, "x-yahoofilteredbulk"):
+        quote = f"{f.name}: {f.value.strip()[:45]}"
+        return OutcomeFact(Outcome.JUNK, (quote,), who)
+    return None
+
+
+def _united_internet(analysis: Analysis, who: str | None) -> OutcomeFact | None:
+    """GMX / WEB.DE / 1&1: the filter verdict their inbound appended (parsers/provenance_ui
+    credits only the last one of the block it appends, after its own Envelope-To)."""
+    for f in reversed(receiver_fields(analysis, "x-ui-filterresults")):
+        m = _UI_VERDICT.match(f.value)
+        if m is None or m.group(1).lower() == "unknown":
+            break
+        outcome = Outcome.JUNK if m.group(1).lower() == "junk" else Outcome.INBOX
+        return OutcomeFact(outcome, (f"{f.name}: {m.group(1)}:{m.group(2)}",), who)
+    for f in reversed(receiver_fields(analysis, "x-gmx-antispam")):
+        m = _GMX_ANTISPAM.match(f.value)
+        if m is None:
+            return None
+        outcome = Outcome.JUNK if int(m.group(1)) > 0 else Outcome.INBOX
+        said = f" ({m.group(2).strip()})" if m.group(2) else ""
+        return OutcomeFact(outcome, (f"{f.name}: {m.group(1)}{said}",), who)
+    return None
+
+
+def hotmail_scl(analysis: Analysis) -> tuple[int, str] | None:
+    """Old Hotmail / Outlook.com's X-Message-Delivery: base64 of ``V=1.1;…;SCL=9;…``; the SCL
+    it carries (Microsoft's spam confidence level) with the quote, from the receiver's field."""
+    for f in receiver_fields(analysis, "x-message-delivery"):
+        text = b64_text(f.value)
+        m = _SCL.search(text or "")
+        if m:
+            return int(m.group(1)), f"{f.name}: SCL={m.group(1)} (base64-decoded)"
+    return None
+
+
+def _hotmail(analysis: Analysis, who: str | None) -> OutcomeFact | None:
+    found = hotmail_scl(analysis)
+    if found is None:
+        return None
+    scl, quote = found
+    # -1: filtering skipped (the recipient's safe senders, or Microsoft's own mail): the Inbox
+    return OutcomeFact(Outcome.JUNK if scl >= 5 else Outcome.INBOX, (quote,), who)
+
+
+def provider_outcome(analysis: Analysis, who: str | None) -> OutcomeFact | None:
+    """The folder Yahoo, United Internet or old Hotmail put the message in, when they said."""
+    return _yahoo(analysis, who) or _united_internet(analysis, who) or _hotmail(analysis, who)

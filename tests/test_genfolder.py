@@ -1,0 +1,167 @@
+"""Where the receiver filed it outside Microsoft's current headers, forwards that need no fix,
+allow-list overrides into a folder of the user's own, and placeholder times."""
+
+from __future__ import annotations
+
+import base64
+
+from headerlens.analyze import analyze
+from headerlens.diagnosis import diagnose
+from headerlens.diagnosis.facts import Outcome
+from headerlens.report.verdicts import bar_line
+from tests.test_diagnosis import _msg
+
+# ---- 1. receiver folder verdicts: Yahoo, GMX / WEB.DE, old Hotmail ----------------------------
+
+
+def _yahoo_bulk(*, bulk_above: bool) -> bytes:
+    """Yahoo's classic MTA: X-YahooFilteredBulk above its own Received line (the Bulk folder)."""
+    bulk = ("X-YahooFilteredBulk: 192.0.2.71",)
+    return _msg(
+        "X-Apparently-To: ann@yahoo.example via 198.51.100.9; Mon, 03 Feb 2014 20:45:52 +0000",
+        "Return-Path: <bob@contoso.example>",
+        *(bulk if bulk_above else ()),
+        "Received-SPF: pass (domain of contoso.example designates 192.0.2.71 as permitted sender)",
+        "Authentication-Results: mta1380.mail.ne1.yahoo.com  from=contoso.example; "
+        "domainkeys=neutral (no sig);  from=contoso.example; dkim=pass (ok)",
+        "Received: from 127.0.0.1  (EHLO mail.contoso.example) (192.0.2.71)\r\n"
+        "  by mta1380.mail.ne1.yahoo.com with SMTPS; Mon, 03 Feb 2014 20:45:51 +0000",
+        "Received: by mail.contoso.example with SMTP id c11so; Mon, 03 Feb 2014 12:45:50 -0800",
+        "From: Bob <bob@contoso.example>",
+        "To: ann@yahoo.example",
+        "Subject: test",
+        "Date: Mon, 3 Feb 2014 12:45:50 -0800",
+        "Message-ID: <y1@contoso.example>",
+        *(() if bulk_above else bulk),
+    )
+
+
+def test_yahoo_filtered_bulk_above_its_line_is_the_bulk_folder() -> None:
+    d = diagnose(analyze(_yahoo_bulk(bulk_above=True)))
+    assert d.outcome.outcome is Outcome.JUNK
+    assert "X-YahooFilteredBulk" in d.outcome.evidence[0]
+    assert "junk" in d.labels()
+
+
+def test_yahoo_filtered_bulk_written_by_the_sender_is_not_yahoos_verdict() -> None:
+    d = diagnose(analyze(_yahoo_bulk(bulk_above=False)))
+    assert d.outcome.outcome is Outcome.UNKNOWN
+    assert "junk" not in d.labels()
+
+
+def _gmx(tail: tuple[str, ...], *, by: str = "mx-ha.gmx.net (mxgmx001)") -> bytes:
+    """GMX's inbound: it appends Envelope-To and its filter fields after the arrived header."""
+    return _msg(
+        "Return-Path: <bob@contoso.example>",
+        "Received: from mail.contoso.example ([192.0.2.80]) by "
+        f"{by} with ESMTPS (Nemesis) id 0MStpz-1XVPwJ3X41-00Rm7h for <ann@gmx.example>; "
+        "Fri, 28 Nov 2014 18:00:14 +0100",
+        "Received: from localhost by mail.contoso.example with ESMTP id 4411; "
+        "Fri, 28 Nov 2014 18:00:13 +0100",
+        "From: Bob <bob@contoso.example>",
+        "To: ann@gmx.example",
+        "Subject: offer",
+        "Date: Fri, 28 Nov 2014 18:00:13 +0100",
+        "Message-ID: <g1@contoso.example>",
+        *tail,
+    )
+
+
+_GMX_JUNK = (
+    "Envelope-To: <ann@gmx.example>",
+    "X-GMX-Antispam: 6 (nemesis text pattern profiler); Detail=V3;",
+    "X-GMX-Antivirus: 0 (no virus found)",
+    "X-UI-Filterresults: junk:10;V03:K0:abcdefgh=:AAAA",
+)
+
+
+def test_gmx_filter_verdict_after_its_envelope_to_is_the_receivers() -> None:
+    a = analyze(_gmx(_GMX_JUNK))
+    d = diagnose(a)
+    assert d.outcome.outcome is Outcome.JUNK
+    assert d.outcome.evidence == ("X-UI-Filterresults: junk:10",)
+    assert "junk" in d.labels()
+    ui = next(f for f in a.headers if f.lname == "x-ui-filterresults")
+    assert a.provenance.is_receivers(ui.index)
+
+
+def test_gmx_notjunk_is_the_inbox_and_web_de_is_the_same_service() -> None:
+    tail = ("Envelope-To: <ann@web.example>", "X-UI-Filterresults: notjunk:1;V03:K0:abc=")
+    d = diagnose(analyze(_gmx(tail, by="mx-ha.web.de (mxweb112 [212.227.17.8])")))
+    assert d.outcome.outcome is Outcome.INBOX
+    assert "junk" not in d.labels()
+
+
+def test_a_planted_gmx_verdict_before_the_receivers_block_does_not_count() -> None:
+    planted = ("Envelope-To: <ann@gmx.example>", "X-UI-Filterresults: notjunk:1;V03:K0:x=")
+    d = diagnose(analyze(_gmx(planted + _GMX_JUNK)))
+    assert d.outcome.outcome is Outcome.JUNK  # GMX's own block is the last one
+
+
+def test_gmx_fields_at_another_receiver_are_the_senders() -> None:
+    """GMX's outbound writes X-GMX-Antispam on what its users send: at another receiver it is
+    the sending side's, and no folder is read from it."""
+    a = analyze(_gmx(_GMX_JUNK, by="mx1.fabrikam.example"))
+    d = diagnose(a)
+    assert d.outcome.outcome is Outcome.UNKNOWN
+    ui = next(f for f in a.headers if f.lname == "x-ui-filterresults")
+    assert not a.provenance.is_receivers(ui.index)
+
+
+def test_gmx_without_its_envelope_to_credits_nothing_at_the_bottom() -> None:
+    d = diagnose(analyze(_gmx(("X-UI-Filterresults: notjunk:1;V03:K0:x=",))))
+    assert d.outcome.outcome is Outcome.UNKNOWN
+
+
+def _hotmail(scl: str, *, dsn: bool = False) -> bytes:
+    delivery = base64.b64encode(f"V=1.1;D=0;GD=0;SCL={scl};l=1;us=1".encode()).decode()
+    body = (
+        (
+            "From: postmaster@mail.hotmail.example",
+            "Subject: Delivery Status Notification (Failure)",
+            'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+        )
+        if dsn
+        else ("From: Bob <bob@contoso.example>", "Subject: hello")
+    )
+    return _msg(
+        "X-Message-Delivery: " + delivery,
+        "X-Message-Info: AuEzbeVr9u5fkDpn2vR5iCu5wb6H",
+        "Received: from mail.contoso.example ([192.0.2.95]) by COL004-MC4F26.o.hotmail.com "
+        "with Microsoft SMTPSVC(7.5.7601.22751); Fri, 21 Nov 2014 14:24:52 -0800",
+        *body,
+        "To: ann@hotmail.example",
+        "Date: Fri, 21 Nov 2014 14:24:36 -0800",
+        "Message-ID: <h1@contoso.example>",
+    )
+
+
+def test_old_hotmail_message_delivery_scl_is_decoded_into_a_folder() -> None:
+    d = diagnose(analyze(_hotmail("9")))
+    assert d.outcome.outcome is Outcome.JUNK
+    assert d.outcome.evidence == ("X-Message-Delivery: SCL=9 (base64-decoded)",)
+    assert diagnose(analyze(_hotmail("1"))).outcome.outcome is Outcome.INBOX
+
+
+def test_a_bounce_says_where_the_bounce_itself_was_filed() -> None:
+    raw = (
+        _gmx(_GMX_JUNK[:1] + ("X-UI-Filterresults: notjunk:1;V01:K0:C19s7yhXQfI=",))
+        .decode()
+        .replace("From: Bob <bob@contoso.example>", "From: MAILER-DAEMON@mail.gmx.example")
+        .replace("Subject: offer", "Subject: Mail delivery failed: returning message to sender")
+        .replace("Return-Path: <bob@contoso.example>", "Return-Path: <>")
+        .replace(
+            "\r\n\r\nbody\r\n",
+            "\r\n\r\nThis message was created automatically by mail delivery software.\r\n\r\n"
+            "A message that you sent could not be delivered to one or more of\r\nits "
+            "recipients. This is a permanent error. The following address\r\nfailed:\r\n\r\n"
+            '"carol@example.net":\r\nSMTP error from remote server after RCPT command:\r\n'
+            "host: mx.example.net\r\n5.1.1 <carol@example.net>... User Unknown\r\n",
+        )
+    )
+    a = analyze(raw.encode())
+    d = diagnose(a)
+    assert d.outcome.outcome is Outcome.REJECTED
+    assert d.outcome.folder is not None and "the Inbox" in d.outcome.folder
+    assert "notjunk:1" in d.outcome.folder
+    assert "Rejected (bounce); the bounce itself: " in bar_line(a, None)
