@@ -145,7 +145,7 @@ def test_old_hotmail_message_delivery_scl_is_decoded_into_a_folder() -> None:
 
 def test_a_bounce_says_where_the_bounce_itself_was_filed() -> None:
     raw = (
-        _gmx(_GMX_JUNK[:1] + ("X-UI-Filterresults: notjunk:1;V01:K0:C19s7yhXQfI=",))
+        _gmx((*_GMX_JUNK[:1], "X-UI-Filterresults: notjunk:1;V01:K0:C19s7yhXQfI="))
         .decode()
         .replace("From: Bob <bob@contoso.example>", "From: MAILER-DAEMON@mail.gmx.example")
         .replace("Subject: offer", "Subject: Mail delivery failed: returning message to sender")
