@@ -253,9 +253,12 @@ def _would_be_junk(analysis: Analysis) -> str | None:
     return None
 
 
-def ndr(report: Report | None, unvouched: str | None = None) -> Situation | None:
+def ndr(
+    report: Report | None, unvouched: str | None = None, untied: str | None = None
+) -> Situation | None:
     """The bounce's own situation; ``unvouched`` names the client it came from when nothing
-    ties it to its reporter (diagnosis.ndr.vouched): its text may be its sender's invention."""
+    ties it to its reporter (diagnosis.ndr.vouched): its text may be its sender's invention;
+    ``untied`` names it when, offline, nothing the receiver wrote ties it yet (tied_offline)."""
     if report is None:
         return None
     ev = list(report.evidence)
@@ -265,6 +268,11 @@ def ndr(report: Report | None, unvouched: str | None = None) -> Situation | None
         ev.append(
             f"nothing ties the report to {report.reporting_mta or 'its reporter'}: it came "
             f"from {unvouched}, and neither its SPF, DKIM nor DMARC passes for it"
+        )
+    if untied:
+        ev.append(
+            f"offline, nothing the receiver wrote ties the report to "
+            f"{report.reporting_mta or 'its reporter'}: it came from {untied}"
         )
     facts = [
         (k, v)
@@ -277,6 +285,7 @@ def ndr(report: Report | None, unvouched: str | None = None) -> Situation | None
             ("delayed", "yes" if report.delayed else None),
             ("unreached", report.unreached),
             ("unvouched", unvouched),
+            ("untied", untied),
         )
         if v
     ]

@@ -19,7 +19,7 @@ from headerlens.diagnosis import (
 from headerlens.diagnosis.auth_state import reverified
 from headerlens.diagnosis.facts import LABELS, Complaint, Diagnosis, Situation
 from headerlens.diagnosis.inputs import entry, final_stamps
-from headerlens.diagnosis.ndr import read_report, vouched
+from headerlens.diagnosis.ndr import read_report, tied_offline, vouched
 from headerlens.diagnosis.outcome import outcome as read_outcome
 from headerlens.model import Analysis
 from headerlens.model.feedback import Feedback
@@ -47,13 +47,18 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     note = delays.date_note(analysis, frozenset(forged))
     gaps, placeholder = time_consistency.checked(analysis, gaps, note)
     note = time_consistency.date_checked(note, analysis, placeholder)
-    unvouched = None
-    if report is not None and reverified(verification) and not vouched(analysis, verification):
+    unvouched = untied = None
+    if report is not None and (
+        not vouched(analysis, verification)
+        if reverified(verification)
+        else not tied_offline(analysis)
+    ):
         b = entry(analysis)
-        unvouched = f"{b.helo or '?'} [{b.ip}]" if b is not None and b.ip else "outside"
+        client = f"{b.helo or '?'} [{b.ip}]" if b is not None and b.ip else "outside"
+        unvouched, untied = (client, None) if reverified(verification) else (None, client)
     found: list[Situation | None] = [
         detect_signals.phish_sim(analysis),
-        detect_auth.ndr(report, unvouched),
+        detect_auth.ndr(report, unvouched, untied),
     ]
     lst = detect_relay.mailing_list(analysis)
     fwd = detect_relay.forward(analysis, report)

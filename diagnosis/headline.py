@@ -134,6 +134,8 @@ def headline(
             )
         elif fwd is not None:
             cause += " after a forwarder re-sent it"
+        if n.fact("untied"):
+            cause += f", it says (offline, nothing yet ties it to {n.fact('reporter') or 'its reporter'}: it may be forged)"
     elif "spoof" in by and (relay := by["spoof"].fact("relay")):
         sp = by["spoof"]
         kind = sp.fact("relay-kind") or "relay"

@@ -12,6 +12,7 @@ from headerlens.model.verdicts import DmarcResult
 from headerlens.model.verification import Verification
 from headerlens.parsers.ndr_codes_queue import EXPIRED_KEYS
 from headerlens.parsers.ndr_rejecter import org_guess
+from headerlens.stamped import final_receiver_results
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,38 @@ def _unreached(first: FailedRecipient | None) -> str | None:
     return None
 
 
+def _reporters(analysis: Analysis) -> list[str]:
+    """The names a bounce speaks for: its reporting MTA and its From domain."""
+    ndr = analysis.ndr
+    sender = analysis.from_addr.domain if analysis.from_addr else None
+    return [n for n in (ndr.reporting_mta if ndr else None, sender) if n]
+
+
+def tied_offline(analysis: Analysis) -> bool:
+    """Without DNS, what the final receiver wrote ties the bounce to its reporter: it never came
+    in from outside, the receiver confirmed the reverse DNS of the server that handed it over
+    in the reporter's organisation, or it stamped DMARC pass, or SPF / DKIM pass for that
+    organisation. A bounce from anywhere else says only what its sender wrote, until DNS tells
+    (``vouched``)."""
+    hop = boundary_hop(analysis)
+    if hop is None:
+        return True
+    names = _reporters(analysis)
+    if any(same_org(confirmed_rdns(hop), n) for n in names):
+        return True
+    for r in (r for ar in final_receiver_results(analysis) for r in ar.results):
+        if r.result.lower() != "pass":
+            continue
+        if r.method.lower() == "dmarc":
+            return True
+        keys = ("smtp.mailfrom", "smtp.helo", "header.d", "header.i")
+        if r.method.lower() in ("spf", "dkim") and any(
+            same_org((r.prop(k) or "").rpartition("@")[2], n) for k in keys for n in names
+        ):
+            return True
+    return False
+
+
 def vouched(analysis: Analysis, bounce: Verification | None) -> bool:
     """Something ties the bounce to the server it names as its reporter: it never came in from
     outside (the organisation's own server wrote it), the receiver confirmed the reverse DNS of
@@ -139,9 +172,7 @@ def vouched(analysis: Analysis, bounce: Verification | None) -> bool:
     hop = boundary_hop(analysis)
     if hop is None:
         return True
-    ndr = analysis.ndr
-    sender = analysis.from_addr.domain if analysis.from_addr else None
-    names = [n for n in (ndr.reporting_mta if ndr else None, sender) if n]
+    names = _reporters(analysis)
 
     def theirs(name: str | None) -> bool:
         return any(same_org(name, n) for n in names)

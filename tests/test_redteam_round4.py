@@ -7,6 +7,11 @@
    to publish the attacker's IP in victim.example's SPF. SES ends every block it writes with
    X-SES-RECEIPT and its X-SES-DKIM-SIGNATURE (d=amazonses.com, signed at receipt): a run
    without that close is not SES's.
+2. Offline, a phish dressed as a bounce (From MAILER-DAEMON@victim.example, from the attacker's
+   own server, a "returned copy" whose stamps he wrote) was headlined "A bounce: mx.victim.example
+   refused the original" as a fact; the check that it may be forged needed DNS. Offline, only
+   what the receiver wrote can tie it: rDNS it confirmed in the reporter's organisation or its
+   own pass stamps; otherwise the headline and the finding say it may be forged.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import pytest
 
 from headerlens.analyze import analyze
+from headerlens.diagnosis import diagnose
 from headerlens.dnsclient.resolver import LiveResolver
 from headerlens.evaluators.verify import run_blocking, verify
 from headerlens.model.provenance import Author
@@ -21,6 +27,7 @@ from headerlens.model.verification import Verification
 from headerlens.report.render import render
 from tests.dnslab import LabDns
 from tests.redteam_lab import ATTACKER_IP, attacker_lab
+from tests.test_redteam_bounce import BOUNCE, D
 
 _SES_LINE = (
     "Received: from mail.attacker.example (mail.attacker.example [203.0.113.66])\r\n"
@@ -125,3 +132,55 @@ def test_ses_spoof_with_planted_stamps_is_a_spoof_online(
     out = render(analyze(data), v, "summary")
     assert "A spoof of victim.example" in out
     assert "Publish the sending IP" not in out
+
+
+# 2. An offline forged bounce.
+_ATTACKER_LINE = (
+    f"from mail.attacker.example (mail.attacker.example [{ATTACKER_IP}]) by "
+    f"mx.northwindtraders.com (Postfix) with ESMTP id 4Q for <ops@northwindtraders.com>; {D}"
+)
+
+
+def _bounce(line: str, top: str = "") -> bytes:
+    return (top + BOUNCE.format(line=line)).replace("\n", "\r\n").encode()
+
+
+def test_offline_a_bounce_from_an_unrelated_server_may_be_forged() -> None:
+    a = analyze(_bounce(_ATTACKER_LINE))
+    d = diagnose(a)
+    assert d.headline.startswith("A bounce: mx.partner.example refused the original (5.7.26)")
+    assert "offline, nothing yet ties it to mx.partner.example: it may be forged" in d.headline
+    out = render(a, None, "md")
+    assert "Offline, nothing the receiver wrote ties the report to mx.partner.example" in out
+    assert "it came from mail.attacker.example \\[" in out
+
+
+TIED = {
+    # Postfix confirmed the client's reverse DNS in the reporter's organisation
+    "confirmed-rdns": (_ATTACKER_LINE.replace("mail.attacker.example", "mx.partner.example"), ""),
+    # the receiver stamped DMARC pass on the bounce itself
+    "receiver-dmarc-pass": (
+        _ATTACKER_LINE,
+        "Authentication-Results: mx.northwindtraders.com; spf=none smtp.helo=mx.partner.example;"
+        " dkim=pass header.d=partner.example; dmarc=pass header.from=mx.partner.example\n",
+    ),
+    # ... or an SPF pass for the reporter's HELO
+    "receiver-spf-pass-helo": (
+        _ATTACKER_LINE,
+        "Authentication-Results: mx.northwindtraders.com; spf=pass smtp.helo=mx.partner.example\n",
+    ),
+}
+
+
+@pytest.mark.parametrize(("line", "top"), TIED.values(), ids=TIED.keys())
+def test_offline_a_bounce_the_receiver_ties_to_its_reporter_is_not_hedged(
+    line: str, top: str
+) -> None:
+    d = diagnose(analyze(_bounce(line, top)))
+    assert d.headline.startswith("A bounce: mx.partner.example refused the original (5.7.26)")
+    assert "may be forged" not in d.headline
+
+
+def test_offline_a_stamp_for_another_domain_does_not_tie_the_bounce() -> None:
+    top = "Authentication-Results: mx.northwindtraders.com; spf=pass smtp.helo=attacker.example\n"
+    assert "may be forged" in diagnose(analyze(_bounce(_ATTACKER_LINE, top))).headline
