@@ -234,6 +234,28 @@ def google_groups(analysis: Analysis) -> Situation | None:
     return Situation("google-groups", None, tuple(ev)) if ev else None
 
 
+def groups_refusal(analysis: Analysis) -> Situation | None:
+    """A bounce in which Google Groups refused a post (the group does not exist, or the sender
+    may not post to it): a Google Group is the story, though nothing was re-sent."""
+    ndr = analysis.ndr
+    refused = [
+        r.address
+        for r in (ndr.failed if ndr is not None else ())
+        if r.meaning is not None and r.meaning.key == "text:group-post-refused"
+    ]
+    if not refused:
+        return None
+    return Situation(
+        "google-groups",
+        None,
+        (
+            f"Google Groups refused the post to {refused[0]}: the group does not exist or the "
+            "sender may not post to it",
+        ),
+        (("refused", refused[0]),),
+    )
+
+
 def unchecked_relay(
     analysis: Analysis, verification: Verification | None, relay: Situation
 ) -> Situation:

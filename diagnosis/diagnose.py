@@ -129,7 +129,8 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         comp,
         fwd,
         lst,
-        _claimed(detect_relay.google_groups(analysis), lst),
+        _claimed(detect_relay.google_groups(analysis), lst)
+        or detect_relay.groups_refusal(analysis),
     ]
     if forged:
         hop = min(forged)

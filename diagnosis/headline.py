@@ -125,6 +125,8 @@ def headline(
     elif "ndr" in by:
         n = by["ndr"]
         cause = f"A bounce: {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'})"
+        if (g := by.get("google-groups")) is not None and g.fact("refused"):
+            cause = f"A bounce: Google Groups refused the post to {g.fact('refused')} (the group does not exist, or the sender may not post to it)"
         if n.fact("unvouched"):
             cause = f"A bounce nothing ties to {n.fact('reporter') or 'its reporter'} (it may be forged): {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'}), it says"
         fwd = by.get("forward-nosrs") or by.get("forward-srs")

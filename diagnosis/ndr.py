@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from headerlens.diagnosis.inputs import boundary_hop, confirmed_rdns, same_org
+from headerlens.diagnosis.inputs import boundary_hop, confirmed_rdns, org, same_org
 from headerlens.model import Analysis
 from headerlens.model.ndr import FailedRecipient, Rejecter
 from headerlens.model.verdicts import DmarcResult
@@ -75,9 +75,15 @@ def read_report(analysis: Analysis) -> Report | None:
     if first is not None and first.smtp_code and not status:
         status = str(first.smtp_code)
     meaning = first.meaning if first is not None else None
-    if status and status[1:] == ".0.0" and meaning is not None and meaning.matched == "vendor-text":
-        # a generic status (Exim writes 5.0.0): the reason the text gives says more
-        status = f"{status}, {meaning.key.removeprefix('text:').replace('-', ' ')}"
+    if (
+        meaning is not None
+        and meaning.matched == "vendor-text"
+        and (not status or status[1:] == ".0.0")
+    ):
+        # a generic status (Exim writes 5.0.0) or none (Gmail's and Google Groups' notices):
+        # the reason the text gives says more
+        said = meaning.key.removeprefix("text:").replace("-", " ")
+        status = f"{status}, {said}" if status else f"no status code, {said}"
     evidence = [f"{ndr.format.value} ({ndr.detected_by or 'recognised'})"]
     return Report(
         status=status,
@@ -138,6 +144,11 @@ def _reporters(analysis: Analysis) -> list[str]:
     return [n for n in (ndr.reporting_mta if ndr else None, sender) if n]
 
 
+def _theirs(name: str | None, names: list[str]) -> bool:
+    """``name`` is in the organisation of one of ``names`` (Google's domains count as one)."""
+    return any(same_org(name, n) or one_operator(name, n) for n in names)
+
+
 def tied_offline(analysis: Analysis) -> bool:
     """Without DNS, what the final receiver wrote ties the bounce to its reporter: it never came
     in from outside, the receiver confirmed the reverse DNS of the server that handed it over
@@ -148,7 +159,7 @@ def tied_offline(analysis: Analysis) -> bool:
     if hop is None:
         return True
     names = _reporters(analysis)
-    if any(same_org(confirmed_rdns(hop), n) for n in names):
+    if _theirs(confirmed_rdns(hop), names):
         return True
     for r in (r for ar in final_receiver_results(analysis) for r in ar.results):
         if r.result.lower() != "pass":
@@ -157,7 +168,7 @@ def tied_offline(analysis: Analysis) -> bool:
             return True
         keys = ("smtp.mailfrom", "smtp.helo", "header.d", "header.i")
         if r.method.lower() in ("spf", "dkim") and any(
-            same_org((r.prop(k) or "").rpartition("@")[2], n) for k in keys for n in names
+            _theirs((r.prop(k) or "").rpartition("@")[2], names) for k in keys
         ):
             return True
     return False
@@ -175,7 +186,7 @@ def vouched(analysis: Analysis, bounce: Verification | None) -> bool:
     names = _reporters(analysis)
 
     def theirs(name: str | None) -> bool:
-        return any(same_org(name, n) for n in names)
+        return _theirs(name, names)
 
     if theirs(confirmed_rdns(hop)):
         return True
@@ -186,3 +197,16 @@ def vouched(analysis: Analysis, bounce: Verification | None) -> bool:
     if bounce.spf is not None and bounce.spf.verdict.value == "pass":
         return theirs(bounce.spf.domain)
     return any(d.passed and theirs(d.domain) for d in bounce.dkim)
+
+
+# Operators that send their own bounces from another of their domains: Google's notices say
+# mailer-daemon@googlemail.com (or @google.com, a Group's @googlegroups.com) and leave from its
+# mail-*.google.com hosts. Only the registrable domains Google itself names as its mail
+# infrastructure (Gmail Help, 'Email sender guidelines'; its SPF record _spf.google.com).
+_OPERATORS = (frozenset({"google.com", "googlemail.com", "gmail.com", "googlegroups.com"}),)
+
+
+def one_operator(a: str | None, b: str | None) -> bool:
+    """Both names belong to one operator's own mail infrastructure (Google's domains)."""
+    oa, ob = org(a), org(b)
+    return oa is not None and ob is not None and any(oa in f and ob in f for f in _OPERATORS)

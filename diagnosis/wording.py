@@ -159,6 +159,8 @@ def title(s: Situation) -> str:
             else ""
         )
         return f"Mailing-list message ({s.fact('list') or 'list headers present'}): the list server re-sent it, which changes what SPF, DKIM and DMARC can prove.{arc}"
+    if label == "google-groups" and s.fact("refused"):
+        return f"Google Groups refused the post to {s.fact('refused')}: the group does not exist, or the sender may not post to it (not a member, or the group takes no posts); nothing was distributed."
     if label == "google-groups" and s.fact("claimed"):
         return (
             "The list is a Google Group by its own headers: nothing checked that Google re-sent it."
@@ -260,6 +262,8 @@ def fix(s: Situation) -> str:
         return f"Nothing to fix at {domain_of(s)}: {s.fact('rerun') or 're-run with DNS'} to see SPF, DKIM and DMARC. If the list's copy fails DMARC, the fix belongs to the list (From rewriting, re-signing, ARC sealing) or to receivers trusting its ARC."
     if label == "mailing-list" and s.fact("inbound"):
         return "The list host's own inbound check stamped these verdicts, before the list re-sent anything: a failure there is about how the author's side sent the post, so any fix is on that side, not at the list."
+    if label == "google-groups" and s.fact("refused"):
+        return "Check the group's address; if it is right, join the group or ask its owner to let you post, then send again. Nothing to fix in authentication."
     if label == "google-groups" and s.fact("claimed"):
         return ""  # the list's own situation says what to do
     if label in ("mailing-list", "google-groups"):

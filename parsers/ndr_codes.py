@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from headerlens.model.ndr import CodeMeaning, Rejecter, WhoActs
 from headerlens.parsers import ndr_codes_queue as queue
+from headerlens.parsers import ndr_codes_reason as reason
 from headerlens.parsers.rfc3463 import CODE, RFC3463, rfc3463_meaning
 
 # Vendor documents the entries below follow.
@@ -510,8 +511,10 @@ def _rows(
 
 
 # Every text in lookup order: a full mailbox first (some hosts also say "mailbox unavailable"),
-# the vendors' texts, Exim's bare "retry timeout exceeded" last.
-ALL_TEXTS = _rows(queue.TEXTS_FIRST) + TEXTS + _rows(queue.TEXTS_LAST)
+# then the texts that blame the sender's own address whatever their code's class (an invalid
+# sender domain also says "does not exist"), the vendors' texts, Exim's bare "retry timeout
+# exceeded" last.
+ALL_TEXTS = _rows(queue.TEXTS_FIRST) + _rows(reason.TEXTS_SENDER) + TEXTS + _rows(queue.TEXTS_LAST)
 
 
 def text_entry(diagnostic: str) -> tuple[str, Entry] | None:

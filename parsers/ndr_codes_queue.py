@@ -104,7 +104,10 @@ TEXTS_FIRST: tuple[tuple[str, str, Row], ...] = (
         r"(?:mail ?box (?:is )?(?:full|over (?:its )?quota)|mailbox for user is full|"
         r"over (?:the )?(?:storage )?quota|user(?:'s)? quota exceeded|Quota exceeded \(mailbox|"
         r"exceeded (?:the|its|his|her|their) (?:storage|mailbox|disk) (?:quota|allocation|limit)|"
-        r"mailbox size limit exceeded|insufficient (?:system )?storage|MailboxFull\b)",
+        r"mailbox size limit exceeded|insufficient (?:system )?storage|MailboxFull\b|"
+        # Gmail's "Storage quota exceeded" (a bare "quota exceeded" can be a sending quota:
+        # Gmail's "Daily user sending quota", Exchange's "Submission quota exceeded")
+        r"storage quota exceeded)",
         (
             "The recipient's mailbox is full (over its quota): the recipient's own server could "
             "not store the message. The address is right and nothing in the sender's set-up is "

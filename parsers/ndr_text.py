@@ -388,13 +388,34 @@ def gmail(text: str) -> list[TextHit]:
 
 def gmail_response(text: str) -> str:
     """Gmail's "The response was:" / "The response from the remote server was:" text (older
-    notices: "The error that the other server returned was: …")."""
-    m = re.search(
-        r"The response (?:from the remote server )?was:\s*\n(.*?)(?=\n[ \t]*\n|\Z)", text, re.S
-    ) or re.search(
-        r"The error that the other server returned was:\s*(.*?)(?=\n[ \t]*\n|\Z)", text, re.S
+    notices: "The error that the other server returned was: …", or Google's own reason after
+    "Technical details of permanent failure:"), else the reason sentence of a Google Groups
+    notice (no code: the group does not exist, or the sender may not post to it)."""
+    m = (
+        re.search(
+            r"The response (?:from the remote server )?was:\s*\n(.*?)(?=\n[ \t]*\n|\Z)",
+            text,
+            re.S,
+        )
+        or re.search(
+            r"The error that the other server returned was:\s*(.*?)(?=\n[ \t]*\n|\Z)", text, re.S
+        )
+        or re.search(
+            r"Technical details of (?:permanent|temporary) failure:[ \t]*\n?(.*?)(?=\n[ \t]*\n|\Z)",
+            text,
+            re.S,
+        )
+        or re.search(_GROUPS_REASON, text[:4096])
     )
     return clean_reply(m.group(1)) if m else ""
+
+
+# Google Groups' refusal, in English or Japanese: the sentence that says why.
+_GROUPS_REASON = re.compile(
+    r"((?:We're writing to let you know that )?the group you tried to contact\s*\([^)\n]{0,200}\)"
+    r"[^\n]{0,300}?permission to post messages to the group\.?|"
+    r"\u9023\u7d61\u3057\u3088\u3046\u3068\u3057\u305f\u30b0\u30eb\u30fc\u30d7[^\n]{0,300})"
+)
 
 
 _EXCHANGE_ORIGINAL = re.compile(

@@ -1,0 +1,73 @@
+"""Catalogue rows for replies whose text names the party at fault, whatever their status class says.
+
+"550 5.2.0 From: Domain is invalid" has a mailbox-status code (X.2.x, the recipient's side) but says
+the sender's From domain is the problem; a Google Groups notice has no code at all. These rows are
+tried before the generic texts (ndr_codes wraps them in its ``Entry``); each names its source.
+"""
+
+from __future__ import annotations
+
+from headerlens.model.ndr import WhoActs
+from headerlens.parsers.ndr_codes_queue import Row
+
+RFC3463 = "RFC 3463"
+POSTFIX = (
+    "Postfix documentation, postconf(5) (reject_unknown_sender_domain, reject_non_fqdn_sender)"
+)
+GODADDY = (
+    "GoDaddy Help 40685, 'Fix rejected email with a bounce error' (sender bounces: IB506 "
+    "'From: Domain is invalid')"
+)
+EXIM_VERIFY = (
+    "Exim specification, ch. 42 'Access control lists' (verify = sender, 'Sender verify failed')"
+)
+GROUPS = (
+    "Google Groups' own refusal notice, which lists the causes: the group name misspelt, the group "
+    "removed by its owner, the sender must join before posting, the group not open to posting "
+    "(help: groups.google.com/support)"
+)
+
+# (key, pattern, row): matched case-insensitively against the reply (and, for Gmail's notices,
+# the notice's first lines), before every other text.
+TEXTS_SENDER: tuple[tuple[str, str, Row], ...] = (
+    (
+        "text:sender-domain-invalid",
+        r"(?:From:?\s*(?:header\s+)?domain (?:is )?invalid|"
+        r"(?:Sender|From) (?:address )?domain (?:is invalid|does not exist|not found|must exist|"
+        r"must resolve)|"
+        r"Domain of sender address \S+ does not exist|"
+        r"Sender address rejected:\s*(?:Domain not found|need fully-qualified address)|"
+        r"sender verify failed|unverifiable sender|invalid sender (?:address|domain)|"
+        r"\bIB506\b)",
+        (
+            "The receiving server refused the sender, not the recipient: the domain of the "
+            "sender's address (the From header or the envelope sender) does not exist or does "
+            "not resolve in DNS, so the receiver cannot accept mail claiming it.",
+            WhoActs.SENDER_ADMIN,
+            "Send from an address whose domain exists and resolves (MX or address records), and "
+            "use the same real domain in the From header and the envelope sender. The "
+            "recipient's address and server are not in question.",
+            f"{RFC3463} §3.2 (X.1.7 bad sender's mailbox address syntax, X.1.8 bad sender's "
+            f"system address); {POSTFIX}; {EXIM_VERIFY}; {GODADDY}",
+        ),
+    ),
+    (
+        "text:group-post-refused",
+        r"(?:group you tried to contact\s*\([^)]*\)\s*may not exist|"
+        r"may not have permission to post messages to the group|"
+        # Japanese notice: "the group you tried to contact does not exist, or you may not have the
+        # right to post messages to the group"
+        r"\u9023\u7d61\u3057\u3088\u3046\u3068\u3057\u305f\u30b0\u30eb\u30fc\u30d7|"
+        r"\u30b0\u30eb\u30fc\u30d7\u306b\u30e1\u30c3\u30bb\u30fc\u30b8\u3092\u6295\u7a3f\u3059\u308b"
+        r"\u6a29\u9650\u304c\u306a\u3044)",
+        (
+            "Google Groups refused the post: the group does not exist (a misspelt or deleted "
+            "group), or the sender may not post to it (not a member, or the group does not "
+            "accept posts). No mailbox refused it and authentication is not in question.",
+            WhoActs.SENDER,
+            "Check the group's address; if it is right, join the group (or ask its owner to let "
+            "you post, or to open it to posting) and send the message again.",
+            GROUPS,
+        ),
+    ),
+)

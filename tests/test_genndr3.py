@@ -1,0 +1,212 @@
+"""Bounces read as an expert reads them (issue 11, third round): the party at fault from the reply's
+text, Google Groups and Gmail notices without a status code, Google's own outbound, backscatter,
+a returned copy that is headers-only by design, a bounce's own content-filter loop, plain-text
+notices without the receiver's null Return-Path. Synthetic messages of each shape seen in real
+bounces (names and addresses changed)."""
+
+from __future__ import annotations
+
+from headerlens.analyze import analyze
+from headerlens.diagnosis import diagnose
+from headerlens.diagnosis.ndr import one_operator, read_report, vouched
+from headerlens.model import WhoActs
+from headerlens.parsers.ndr_codes import lookup
+from headerlens.report.markdown import render_markdown
+
+D = "Tue, 03 Mar 2026 10:00:05 +0000"
+
+
+def _md(raw: bytes) -> str:
+    return render_markdown(analyze(raw))
+
+
+# --- 1. the party at fault from the reply's text -------------------------------------------
+
+
+EXIM_FROM_INVALID = f"""Received: from mta2.fabrikam.example by relay.fabrikam.example with local (Exim 4.96)
+\tid 1aTv7c-0004bm-Aa for clerk@fabrikam.example; {D}
+Return-Path: <>
+From: Mail Delivery System <Mailer-Daemon@relay.fabrikam.example>
+To: clerk@fabrikam.example
+Subject: Mail delivery failed: returning message to sender
+Date: {D}
+Message-ID: <E1aTv7c-0004bm-Aa@relay.fabrikam.example>
+X-Failed-Recipients: kim@club.example
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  kim@club.example
+    host smtp.hostco.example [192.0.2.222]
+    SMTP error from remote mail server after end of data:
+    550 5.2.0 <clerk@relay.fabrikam.example> From: Domain is invalid. Please provide a valid From: IB506
+
+------ This is a copy of the message, including all the headers. ------
+
+Return-path: <clerk@relay.fabrikam.example>
+Received: from clerk by relay.fabrikam.example with local (Exim 4.96)
+\tid 1aTv7a-0004bl-9z for kim@club.example; {D}
+From: Town Clerk <clerk@nonexistent.fabrikam.example>
+To: kim@club.example
+Subject: Minutes
+Date: {D}
+Message-ID: <E1aTv7a-0004bl-9z@relay.fabrikam.example>
+
+Minutes.
+""".encode()
+
+
+def test_an_invalid_from_domain_is_the_senders_to_fix_whatever_the_class_says() -> None:
+    a = analyze(EXIM_FROM_INVALID)
+    assert a.ndr is not None
+    (r,) = a.ndr.failed
+    assert r.meaning is not None and r.meaning.key == "text:sender-domain-invalid"
+    assert r.meaning.who_acts is WhoActs.SENDER_ADMIN  # X.2.0 alone said the recipient's admin
+    md = render_markdown(a)
+    assert "Who must act:** the sender's mail administrator" in md
+    assert "recipient's mail administrator" not in md
+
+
+def test_the_sender_texts_win_over_user_unknown_and_domain_unreachable() -> None:
+    for said in (
+        "553 5.1.8 <a@b.example>... Domain of sender address a@nowhere.example does not exist",
+        "450 4.1.8 <a@nowhere.example>: Sender address rejected: Domain not found",
+        "550 Sender verify failed",
+    ):
+        m = lookup("5.1.8", said, None, 553)
+        assert m.key == "text:sender-domain-invalid", said
+        assert m.who_acts is WhoActs.SENDER_ADMIN
+    # the recipient's own domain missing is still the recipient's address problem
+    m = lookup(
+        None, "Host or domain name not found. Name service error for name=club.example", None
+    )
+    assert m.key == "text:domain-unreachable"
+    assert (
+        lookup(
+            None, "550 5.1.1 <kim@club.example>: Recipient address rejected: User unknown", None
+        ).key
+        == "text:user-unknown"
+    )
+
+
+# --- 2. Google's notices without a status code, Google's own outbound ------------------------
+
+
+def _google(body: str, client: str, failed: str) -> bytes:
+    return f"""Return-Path: <>
+Received: from {client}
+\tby mx.fabrikam.example (Postfix) with ESMTPS id 4Q1
+\tfor <clerk@fabrikam.example>; {D}
+Received: by mail-pj1-f49.google.com with SMTP id 98e67ed59e1d1-2f
+        for <clerk@fabrikam.example>; Tue, 03 Mar 2026 02:00:04 -0800 (PST)
+MIME-Version: 1.0
+From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
+To: clerk@fabrikam.example
+Subject: Delivery Status Notification (Failure)
+Auto-Submitted: auto-replied
+Message-ID: <5e59.1c69fb81.GMR@mx.google.com>
+Date: Tue, 03 Mar 2026 02:00:04 -0800 (PST)
+X-Failed-Recipients: {failed}
+Content-Type: text/plain; charset="UTF-8"
+
+{body}
+
+----- Original message -----
+
+Return-Path: <clerk@fabrikam.example>
+Received: from mx.fabrikam.example (mx.fabrikam.example. [198.51.100.20])
+        by gmr-mx.google.com with ESMTP id x13si1
+        for <{failed}>; Tue, 03 Mar 2026 02:00:03 -0800 (PST)
+From: Town Clerk <clerk@fabrikam.example>
+To: {failed}
+Subject: Minutes
+Date: {D}
+Message-ID: <abc@fabrikam.example>
+
+Minutes.
+""".encode()
+
+
+GOOGLE_CLIENT = "mail-pj1-f49.google.com (mail-pj1-f49.google.com [203.0.113.49])"
+GROUPS_EN = """Hello clerk@fabrikam.example,
+
+We're writing to let you know that the group you tried to contact (council) may not exist, or you may not have permission to post messages to the group. A few more details on why you weren't able to post:
+
+ * You might have spelled or formatted the group name incorrectly.
+ * You may need to join the group before receiving permission to post.
+
+Thanks,
+
+Google Groups"""
+GROUPS_JA = (
+    "clerk@fabrikam.example \u69d8\n\n"
+    "\u9023\u7d61\u3057\u3088\u3046\u3068\u3057\u305f\u30b0\u30eb\u30fc\u30d7\uff08council\uff09"
+    "\u304c\u5b58\u5728\u3057\u306a\u3044\u304b\u3001\u30b0\u30eb\u30fc\u30d7\u306b\u30e1\u30c3"
+    "\u30bb\u30fc\u30b8\u3092\u6295\u7a3f\u3059\u308b\u6a29\u9650\u304c\u306a\u3044\u53ef\u80fd"
+    "\u6027\u304c\u3042\u308a\u307e\u3059\u3002\n\nGoogle Groups"
+)
+QUOTA = """Delivery to the following recipient failed permanently:
+
+     kim@club.example
+
+Technical details of permanent failure:=20
+Storage quota exceeded"""
+
+
+def test_a_google_groups_refusal_is_read_in_english_and_japanese() -> None:
+    for body in (GROUPS_EN, GROUPS_JA):
+        raw = _google(body, GOOGLE_CLIENT, "council@googlegroups.com")
+        a = analyze(raw)
+        assert a.ndr is not None
+        (r,) = a.ndr.failed
+        assert r.meaning is not None and r.meaning.key == "text:group-post-refused"
+        assert r.meaning.who_acts is WhoActs.SENDER
+        d = diagnose(a)
+        assert "google-groups" in d.labels() and "ndr" in d.labels()
+        assert "Google Groups refused the post to council@googlegroups.com" in d.headline
+        assert "may be forged" not in d.headline
+
+
+def test_gmails_storage_quota_notice_is_a_full_mailbox() -> None:
+    raw = _google(QUOTA, GOOGLE_CLIENT, "kim@club.example").replace(
+        b'charset="UTF-8"', b'charset="UTF-8"\nContent-Transfer-Encoding: quoted-printable'
+    )
+    a = analyze(raw)
+    report = read_report(a)
+    assert report is not None and report.status == "no status code, mailbox full"
+    assert a.ndr is not None
+    (r,) = a.ndr.failed
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.RECIPIENT_ADMIN
+    assert r.diagnostic == "Storage quota exceeded"
+
+
+def test_a_sending_quota_is_no_full_mailbox() -> None:
+    for said in (
+        "550 5.4.5 Daily user sending quota exceeded.",
+        "554 5.2.2 Submission quota exceeded",
+    ):
+        assert lookup(None, said, None).key != "text:mailbox-full", said
+
+
+def test_googles_outbound_ties_a_googlemail_bounce_only_by_the_receivers_own_evidence() -> None:
+    assert one_operator("mail-pj1-f49.google.com", "googlemail.com")
+    assert not one_operator("mail.attacker.example", "googlemail.com")
+    assert not one_operator("google.com.attacker.example", "googlemail.com")
+    # Postfix confirmed the client's reverse DNS (it writes "unknown" otherwise): Google's own host
+    assert vouched(analyze(_google(QUOTA, GOOGLE_CLIENT, "kim@club.example")), None)
+    # the same notice from a host of another organisation: nothing ties it to Google
+    other = "mail.attacker.example (mail.attacker.example [203.0.113.66])"
+    assert not vouched(analyze(_google(QUOTA, other, "kim@club.example")), None)
+    # a Google-looking HELO whose reverse DNS the receiver could not confirm proves nothing
+    claimed = "mail-pj1-f49.google.com (unknown [203.0.113.66])"
+    assert not vouched(analyze(_google(QUOTA, claimed, "kim@club.example")), None)
+
+
+def test_offline_a_google_bounce_from_googles_host_is_not_called_possibly_forged() -> None:
+    d = diagnose(analyze(_google(QUOTA, GOOGLE_CLIENT, "kim@club.example")))
+    assert "forged" not in d.headline
+    other = "mail.attacker.example (mail.attacker.example [203.0.113.66])"
+    d = diagnose(analyze(_google(QUOTA, other, "kim@club.example")))
+    assert "forged" in d.headline
