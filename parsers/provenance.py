@@ -28,8 +28,9 @@ from headerlens.parsers.boundary import (
 from headerlens.parsers.hops import registrable_domain
 from headerlens.parsers.provenance_appliance import (
     MARKER_WHY,
+    MILTER_WHY,
     barracuda_fields,
-    filter_tied,
+    filter_tie,
     machine_name,
     names_its_line,
     receiver_author,
@@ -136,6 +137,7 @@ class _Zones:
         self.arc_above: list[HeaderField] = []
         self.repeats: set[int] = set()
         self.filter_tied = False
+        self.tied: set[int] = set()
         if self.boundary_hop is not None:
             # a receiver that re-orders its header writes its block after the last Received
             line = (
@@ -159,7 +161,8 @@ class _Zones:
                 )
             ]
             self.repeats = repeated_stamps(fields[line + 1 : end])
-            self.filter_tied = filter_tied(self.block, self.boundary_hop)
+            self.tied = filter_tie(self.block, self.boundary_hop)
+            self.filter_tied = bool(self.tied)
         self.incoming = incoming_block(fields)
         self.ses = ses_block(fields, self.boundary_hop)
         self.proton = proton_block(fields, self.receiver_ids) if self.reserialised else set()
@@ -391,6 +394,8 @@ def _field(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
         if not z.is_trusted(placed[0]):
             return z.outside(placed[0], f.name, f.index, f"A field placed by its tie ({placed[1]})")
         return receiver_author(f, *placed)
+    if f.index in z.tied and name not in STAMP_FIELDS and z.boundary_hop is not None:
+        return receiver_author(f, z.boundary_hop, MILTER_WHY)
     if below is not None and z.is_trusted(below):
         return FieldAuthor(
             f.index,

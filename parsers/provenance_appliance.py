@@ -8,8 +8,8 @@ appends the rest (X-Barracuda-Connect, -Start-Time, -URL, spam score and status)
 of the header; its Connect field names the client of its own hop and its Start-Time the second
 its hop's Received stamp was written, which places the whole run at that hop. Exchange Online
 writes its X-IncomingTopHeaderMarker directly below its own Received line. Also here: the
-milter-block helpers (a repeated stamp came with the message; OpenDKIM/OpenDMARC naming the
-receiver's queue id tie the block to the receiver).
+milter-block helpers (a repeated stamp came with the message; a milter naming the receiver's
+queue id ties the block to the receiver).
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from headerlens.parsers.stamp_evidence import stamp_identity
 
 __all__ = [
     "MARKER_WHY",
+    "MILTER_WHY",
     "barracuda_fields",
-    "filter_tied",
+    "filter_tie",
     "machine_name",
     "names_its_line",
     "receiver_author",
@@ -36,6 +37,10 @@ __all__ = [
 MARKER_WHY = (
     "Exchange Online writes its X-IncomingTopHeaderMarker on receipt, directly below its own "
     "Received line and above the header it received: the topmost one there is its own"
+)
+MILTER_WHY = (
+    "a milter's field in the unbroken run directly below its own Received line, down to the "
+    "milter stamp naming the queue id that line gave the message"
 )
 
 
@@ -180,22 +185,22 @@ def repeated_stamps(block: Sequence[HeaderField]) -> set[int]:
     return out
 
 
-# OpenDKIM and OpenDMARC name the host and the MTA's queue id of the message they checked:
-# "DKIM-Filter: OpenDKIM Filter v2.11.0 mx.example.org 4A1B2C3D4E".
-_FILTER_ID = r"(?i)\bOpen(?:DKIM|DMARC) Filter\s+v\S+\s+(\S+)\s+(\S+)\s*$"
+# Milters name the host and the MTA's queue id of the message they checked: OpenDKIM and
+# OpenDMARC ("DKIM-Filter: OpenDKIM Filter v2.11.0 mx.example.org 4A1B2C3D4E"), Sendmail's
+# dkim-milter and sid-milter ("X-DKIM: Sendmail DKIM Filter v2.8.3 ...", "X-SenderID: Sendmail
+# Sender-ID Filter v1.0.0 mx.example.jp oBB3JxRJ022484").
+_FILTER_ID = r"(?i)\bFilter\s+v\S+\s+(\S+)\s+(\S+)\s*$"
 
 
-def filter_tied(block: Sequence[HeaderField], hop: Hop) -> bool:
-    """The milter block under the boundary line carries an OpenDKIM/OpenDMARC stamp naming the
-    queue id the receiver's own Received line gave this message: its milters stamped it (the
-    sender cannot know that id in advance), as Rspamd's queue id shows for Rspamd."""
+def filter_tie(block: Sequence[HeaderField], hop: Hop) -> set[int]:
+    """Header indexes of the milter block under the boundary line from its top down to the
+    first field naming the queue id the receiver's own Received line gave this message (its
+    milters stamped it: the sender cannot know that id in advance, as Rspamd's queue id shows
+    for Rspamd); empty when none does. Milters insert their fields directly below the MTA's own
+    line, so every field down to the tying one was inserted there: no sender field between."""
     queue = (hop.received.id or "").lower()
-    for g in block:
-        m = (
-            re.search(_FILTER_ID, " ".join(g.value.split()))
-            if g.lname.endswith("-filter")
-            else None
-        )
-        if m and queue and m.group(2).lower() == queue:
-            return True
-    return False
+    for i, g in enumerate(block):
+        m = re.search(_FILTER_ID, " ".join(g.value.split())) if queue else None
+        if m and m.group(2).lower() == queue:
+            return {f.index for f in block[: i + 1]}
+    return set()

@@ -160,3 +160,65 @@ def test_spam_flag_after_the_receivers_rspamd_queue_id_is_the_receivers() -> Non
 def test_redteam_sender_spam_status_right_before_the_rspamd_block_stays_unknown() -> None:
     a = analyze(_archive_block("X-Spam-Status: No, score=-5.0"))
     assert _authors(a, "X-Spam-Status") == [Author.UNKNOWN]
+
+
+# --- Milter stamps below the receiving MTA's own Received line ----------------------------
+
+
+def _sendmail(*block: str, queue: str = "oBB3JxRJ022484", tail: tuple[str, ...] = ()) -> bytes:
+    """A Sendmail receiver whose milters (clamav-milter, sid-milter) insert their fields
+    directly below its own Received line (sisimai email-courier-01's shape, names changed)."""
+    return _msg(
+        "Received: from mx.sender.example (c182128.sender.example [198.51.100.128])"
+        f" by mx.rcpt.example (8.14.4/8.14.4) with ESMTP id {queue}"
+        " for <cat@rcpt.example>; Sat, 11 Dec 2010 12:20:00 +0900 (JST)",
+        *block,
+        "Received: from localhost (localhost [127.0.0.1]) by relay.sender.example with dsn;"
+        " Sat, 11 Dec 2010 12:19:59 +0900",
+        "From: postmaster@sender.example",
+        "To: cat@rcpt.example",
+        *tail,
+        "Subject: NOTICE: mail delivery status.",
+        "Date: Sat, 11 Dec 2010 12:19:59 +0900",
+        "Message-ID: <n1@relay.sender.example>",
+    )
+
+
+_SID_BLOCK = (
+    "X-Virus-Status: Clean",
+    "X-Virus-Scanned: clamav-milter 0.96 at av.rcpt.example",
+    "X-SenderID: Sendmail Sender-ID Filter v1.0.0 mx.rcpt.example oBB3JxRJ022484",
+    "Authentication-Results: mx.rcpt.example; sender-id=pass header.from=postmaster@sender.example",
+)
+
+
+def test_sid_milter_ar_tied_by_the_receivers_queue_id_is_the_receivers() -> None:
+    a = analyze(_sendmail(*_SID_BLOCK))
+    assert _authors(a, "Authentication-Results") == [Author.FINAL_RECEIVER]
+    assert _authors(a, "X-Virus-Status") == [Author.FINAL_RECEIVER]
+    assert _authors(a, "X-Virus-Scanned") == [Author.FINAL_RECEIVER]
+
+
+def test_redteam_milter_stamp_naming_another_queue_id_ties_nothing() -> None:
+    block = [line.replace("oBB3JxRJ022484", "oBB3JxRJ099999") for line in _SID_BLOCK]
+    a = analyze(_sendmail(*block))
+    assert _authors(a, "Authentication-Results") != [Author.FINAL_RECEIVER]
+    assert Author.FINAL_RECEIVER not in _authors(a, "X-Virus-Status")
+
+
+def test_redteam_receivers_identity_further_down_stays_the_senders() -> None:
+    planted = "Authentication-Results: mx.rcpt.example; dkim=pass header.d=bank.example"
+    a = analyze(_sendmail(*_SID_BLOCK, tail=(planted,)))
+    assert _authors(a, "Authentication-Results") == [Author.FINAL_RECEIVER, Author.UNKNOWN]
+
+
+def test_redteam_second_ar_of_the_same_method_right_below_is_not_the_receivers() -> None:
+    planted = "Authentication-Results: mx.rcpt.example; sender-id=pass header.from=a@bank.example"
+    a = analyze(_sendmail(*_SID_BLOCK, planted))
+    assert _authors(a, "Authentication-Results")[0] is Author.FINAL_RECEIVER
+    assert _authors(a, "Authentication-Results")[1] is not Author.FINAL_RECEIVER
+
+
+def test_redteam_milter_field_below_the_tie_is_not_credited() -> None:
+    a = analyze(_sendmail(*_SID_BLOCK, "X-Spam-Status: No, score=-9.0"))
+    assert Author.FINAL_RECEIVER not in _authors(a, "X-Spam-Status")
