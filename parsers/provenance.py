@@ -136,7 +136,6 @@ class _Zones:
         self.kinds_above: set[str] = set()
         self.arc_above: list[HeaderField] = []
         self.repeats: set[int] = set()
-        self.filter_tied = False
         self.tied: set[int] = set()
         if self.boundary_hop is not None:
             # a receiver that re-orders its header writes its block after the last Received
@@ -162,7 +161,6 @@ class _Zones:
             ]
             self.repeats = repeated_stamps(fields[line + 1 : end])
             self.tied = filter_tie(self.block, self.boundary_hop)
-            self.filter_tied = bool(self.tied)
         self.incoming = incoming_block(fields)
         self.ses = ses_block(fields, self.boundary_hop)
         self.proton = proton_block(fields, self.receiver_ids) if self.reserialised else set()
@@ -365,7 +363,7 @@ def _uncorroborated_pass(z: _Zones, f: HeaderField) -> str | None:
     hop = z.boundary_hop
     if hop is not None and hop.vendor is Vendor.GMAIL:
         return gmail_pass_doubt(f, hop, z.block, z.arc_above)
-    if z.reserialised or z.filter_tied or (z.rspamd_queue and z.rspamd_queue in z.receiver_ids):
+    if z.reserialised or z.tied or (z.rspamd_queue and z.rspamd_queue in z.receiver_ids):
         return None
     return (
         "Directly below the receiver's Received line, where the sender's own header begins: a "
