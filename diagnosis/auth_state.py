@@ -149,3 +149,25 @@ def unaligned_only(analysis: Analysis, verification: Verification | None) -> tup
     if names == ["gappssmtp.com"] and own_workspace(analysis, dom):
         return (dom, "the default signature of its own Google Workspace (gappssmtp.com)")
     return (dom, " and ".join(names)) if names else None
+
+
+def forward_passes(analysis: Analysis, verification: Verification | None) -> str | None:
+    """Evidence that a forward left nothing to fix: SPF passed for the envelope the message
+    arrived with and DMARC passed, as the final receiver stamped them or as re-verified (a
+    re-verified failure of either overrides a stamped pass). None when either failed or is
+    not known: only then is a fix at the forwarder worth saying."""
+    v_dmarc = verification.dmarc.result if verification and verification.dmarc else None
+    v_spf = verification.spf.result if verification and verification.spf else None
+    d, s = stamp(analysis, "dmarc"), stamp(analysis, "spf")
+    if dmarc_failed(analysis, verification) or v_spf not in (None, "pass", "temperror"):
+        return None
+    dmarc_ok = v_dmarc is DmarcResult.PASS or (d is not None and d.value == "pass")
+    spf_ok = v_spf == "pass" or (s is not None and s.value == "pass")
+    if not (dmarc_ok and spf_ok):
+        return None
+    said = [
+        f"{x.result.method}=pass ({x.result.prop(p) or '?'})"
+        for x, p in ((s, "smtp.mailfrom"), (d, "header.from"))
+        if x is not None and x.value == "pass"
+    ]
+    return ", ".join(said) or "re-verified"

@@ -225,17 +225,21 @@ def _ndr_spoof(report: Report) -> Situation | None:
 
 
 def allowlist_override(analysis: Analysis, outcome: OutcomeFact) -> Situation | None:
-    if outcome.outcome is not Outcome.INBOX:
+    """The recipient's allow list (Safe Senders, wl:1 / pcwl:1, a trusted-sender list) let a
+    message the filter judged junk into the Inbox, or into a folder of the user's own by rule."""
+    dest = {Outcome.INBOX: "I", Outcome.FOLDER: "C"}.get(outcome.outcome)
+    if dest is None:
         return None
     for f in receiver_fields(analysis, "x-microsoft-antispam-mailbox-delivery"):
         m = _ALLOW.search(f.value)
         if not m:
             continue
-        ev = [f"{f.name}: {m.group(0)} and dest:I"]
+        ev = [f"{f.name}: {m.group(0)} and dest:{dest}"]
         spam = _would_be_junk(analysis)
         if spam:
             ev.append(spam)
-            return Situation("allowlist-override", None, tuple(ev))
+            facts = (("folder", outcome.folder or ""),) if dest == "C" else ()
+            return Situation("allowlist-override", None, tuple(ev), facts)
     return None
 
 

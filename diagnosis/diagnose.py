@@ -61,7 +61,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         detect_auth.ndr(report, unvouched, untied),
     ]
     lst = detect_relay.mailing_list(analysis)
-    fwd = detect_relay.forward(analysis, report)
+    fwd = _handled(detect_relay.forward(analysis, report), analysis, verification)
     shown = impersonation.read(analysis, verification)
     comp = (
         detect_compromise.compromised(analysis, out, lst is not None)
@@ -203,6 +203,19 @@ def _own(s: Situation) -> bool:
         or " is the From domain's own server" in e
         for e in s.evidence
     )
+
+
+def _handled(
+    fwd: Situation | None, analysis: Analysis, verification: Verification | None
+) -> Situation | None:
+    """A named forward whose SPF and DMARC pass at the end needs no fix at the forwarder: it
+    did what a forwarder should (SRS, or the author's signature kept); marked ``handled``."""
+    if fwd is None or fwd.fact("probable") or fwd.fact("internal"):
+        return fwd
+    passes = auth_state.forward_passes(analysis, verification)
+    if passes is None:
+        return fwd
+    return Situation(fwd.label, fwd.hop_number, fwd.evidence, (*fwd.facts, ("handled", passes)))
 
 
 def _claimed(group: Situation | None, lst: Situation | None) -> Situation | None:

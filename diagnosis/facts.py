@@ -88,6 +88,8 @@ class Outcome(enum.Enum):
     JUNK = "junk"
     QUARANTINE = "quarantine"
     REJECTED = "rejected"
+    # a folder of the recipient's own (Microsoft's dest:C): neither the Inbox nor Junk
+    FOLDER = "folder"
     UNKNOWN = "unknown"
 
 

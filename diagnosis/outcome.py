@@ -76,7 +76,7 @@ def _mailbox_delivery(analysis: Analysis) -> OutcomeFact | None:
             scl = _receiver_scl(analysis)
             if scl is not None and scl >= 5:  # the rule, not the filter, chose: say both
                 said += f", although its spam filter rated it SCL {scl} (Junk by default)"
-            return OutcomeFact(Outcome.UNKNOWN, (quote,), who, said)
+            return OutcomeFact(Outcome.FOLDER, (quote,), who, said)
         outcome = {"I": Outcome.INBOX, "J": Outcome.JUNK, "Q": Outcome.QUARANTINE}.get(dest)
         if outcome is None:
             return OutcomeFact(Outcome.UNKNOWN, (quote,), who)

@@ -175,6 +175,8 @@ def title(s: Situation) -> str:
         return f"Non-delivery report: the original message was refused ({s.fact('status') or 'no status'}) by {s.fact('remote') or 'the remote server'}.{_unvouched(s)}"
     if label == "sender-side-scan":
         return "Some verdict headers were written by the sender's side or an intermediary, not by the final receiver; they say nothing about where the recipient filed the message."
+    if label == "allowlist-override" and s.fact("folder"):
+        return f"An allow list (Safe Senders / trusted senders) of the recipient overrode the filter, and the mailbox {s.fact('folder')}: the user's own settings, not the filter, chose where it went."
     if label == "allowlist-override":
         return "An allow list (Safe Senders / trusted senders) of the recipient overrode the filter: the message went to the Inbox although the filter judged it junk or failed authentication."
     if label == "junk":
@@ -256,6 +258,14 @@ def fix(s: Situation) -> str:
         return ""
     if label == "forward-nosrs" and s.fact("probable"):
         return f"If {s.fact('forwarder')} forwards this address, the fix is there (SRS, ARC sealing, or forwarding without changing the message), not in the author's SPF record; if it does not, treat the message as unauthenticated."
+    if label in ("forward-srs", "forward-nosrs") and (passes := s.fact("handled")):
+        how = (
+            "rewrote the envelope (SRS)"
+            if label == "forward-srs"
+            else "kept the author's signature"
+        )
+        arc = " and the receiver accepted its ARC" if s.fact("arc") else ""
+        return f"Nothing to fix: the forward is handled. The forwarder {how}{arc}, and SPF and DMARC pass at the final receiver ({passes})."
     if label in ("forward-srs", "forward-nosrs"):
         return "Fix at the forwarder, not at the author's domain: rewrite the envelope (SRS), seal ARC, or keep the author's DKIM signature intact; the final receiver can trust the forwarder's ARC."
     if label == "mailing-list" and s.fact("delivered"):
@@ -268,6 +278,8 @@ def fix(s: Situation) -> str:
         return ""  # the list's own situation says what to do
     if label in ("mailing-list", "google-groups"):
         return "Any fix belongs to the list (From rewriting, re-signing, ARC sealing) or to receivers trusting the list's ARC, not to the author's DNS."
+    if label == "allowlist-override" and s.fact("folder"):
+        return "Nothing to fix in authentication: the user's own allow list and mailbox rule placed it. If such mail is unwanted, remove the allow-list entry that matched or change the rule."
     if label == "allowlist-override":
         return "Remove the allow-list (Safe Senders / trusted sender) entry that matched; never allow-list a domain that others can spoof."
     if label == "phish-sim" and not s.fact("receiver"):

@@ -42,6 +42,7 @@ _WHERE = {
     Outcome.JUNK: "Spam folder",
     Outcome.QUARANTINE: "Quarantine",
     Outcome.REJECTED: "Rejected",
+    Outcome.FOLDER: "the recipient's own folder (not Junk)",
     Outcome.UNKNOWN: "folder unknown",
 }
 # Re-verified results that say nothing about the message: the DNS did not answer or was not asked.
@@ -77,11 +78,9 @@ def _outcome(analysis: Analysis, d: Diagnosis) -> list[Piece]:
     hop = boundary_hop(analysis)
     if outcome is Outcome.JUNK and hop is not None and hop.vendor in _MICROSOFT:
         words = "Junk Email folder"
-    if d.outcome.folder and outcome is Outcome.UNKNOWN and "dest:C" in d.outcome.folder:
-        words = "the recipient's own folder (not Junk)"
-    elif d.outcome.folder and outcome is Outcome.UNKNOWN:
+    if d.outcome.folder and outcome is Outcome.UNKNOWN:
         words = "no folder (rated only)"
-    elif d.outcome.folder:
+    elif d.outcome.folder and outcome is not Outcome.FOLDER:
         words += " (by the recipient's own rule)"
     return [Piece(f"{_receiver(analysis)}: ", Kind.NAME), Piece(words, Kind.WHERE, outcome)]
 

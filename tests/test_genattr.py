@@ -178,7 +178,7 @@ def test_custom_folder_by_the_users_rule_is_not_junk_from_the_scl() -> None:
         "ENG:(910001)(944506478);",
     )
     d = diagnose(a)
-    assert d.outcome.outcome is Outcome.UNKNOWN
+    assert d.outcome.outcome is Outcome.FOLDER  # the user's own folder, by rule (genfolder)
     assert "junk" not in d.labels()
     assert "filed it in Junk" not in d.headline
     assert "rule the recipient set up" in d.headline and "not Junk" in d.headline

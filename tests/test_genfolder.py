@@ -7,7 +7,8 @@ import base64
 
 from headerlens.analyze import analyze
 from headerlens.diagnosis import diagnose
-from headerlens.diagnosis.facts import Outcome
+from headerlens.diagnosis.facts import Outcome, Situation
+from headerlens.diagnosis.wording import fix, title
 from headerlens.report.verdicts import bar_line
 from tests.test_diagnosis import _msg
 
@@ -165,3 +166,71 @@ def test_a_bounce_says_where_the_bounce_itself_was_filed() -> None:
     assert d.outcome.folder is not None and "the Inbox" in d.outcome.folder
     assert "notjunk:1" in d.outcome.folder
     assert "Rejected (bounce); the bounce itself: " in bar_line(a, None)
+
+
+# ---- 2. a forward that already did SRS and passes needs no fix at the forwarder --------------
+
+_SRS = "SRS0=HHH=TT=oldfriends.example=news@fwd.example"
+
+
+def _srs_forward(ar: str) -> Situation:
+    from tests.test_gensit import _eop
+
+    d = diagnose(analyze(_eop(ar, "X-Forwarded-To: victim@example.net", env=_SRS)))
+    fwd = d.get("forward-srs")
+    assert fwd is not None
+    return fwd
+
+
+def test_a_forward_that_did_srs_and_passes_is_handled_not_told_to_do_srs() -> None:
+    fwd = _srs_forward(
+        "spf=pass (sender IP is 203.0.113.215) smtp.mailfrom=fwd.example; dkim=pass "
+        "header.d=oldfriends.example;dmarc=pass action=none header.from=oldfriends.example;"
+        "compauth=pass reason=100"
+    )
+    text = fix(fwd)
+    assert text.startswith("Nothing to fix: the forward is handled")
+    assert "spf=pass (fwd.example), dmarc=pass (oldfriends.example)" in text
+    assert "rewrite the envelope" not in text
+
+
+def test_a_forward_that_breaks_dmarc_still_gets_the_forwarder_fix() -> None:
+    fwd = _srs_forward(
+        "spf=pass (sender IP is 203.0.113.215) smtp.mailfrom=fwd.example; dkim=fail "
+        "header.d=oldfriends.example;dmarc=fail action=none header.from=oldfriends.example;"
+        "compauth=fail reason=001"
+    )
+    assert fix(fwd).startswith("Fix at the forwarder")
+
+
+# ---- 3. allow list + the user's own folder by rule ----------------------------------------------
+
+
+def test_allow_list_into_a_folder_of_the_users_own_is_labelled_and_not_unknown() -> None:
+    from tests.test_genattr import _eop_delivery
+
+    d = diagnose(
+        _eop_delivery(
+            "X-MS-Exchange-Organization-SCL: 9",
+            "X-Microsoft-Antispam-Mailbox-Delivery: abwl:0;wl:1;pcwl:1;ucf:1;jmr:0;auth:0;"
+            "dest:C;OFR:CustomRules;ENG:(910001)(944506478);",
+        )
+    )
+    assert d.outcome.outcome is Outcome.FOLDER
+    s = d.get("allowlist-override")
+    assert s is not None and "wl:1 and dest:C" in s.evidence[0]
+    assert "rule the recipient set up" in title(s)
+    assert "junk" not in d.labels()
+
+
+def test_a_folder_rule_without_an_allow_list_or_a_spam_verdict_is_no_override() -> None:
+    from tests.test_genattr import _eop_delivery
+
+    d = diagnose(
+        _eop_delivery(
+            "X-MS-Exchange-Organization-SCL: 1",
+            "X-Microsoft-Antispam-Mailbox-Delivery: wl:1;pcwl:1;ucf:1;dest:C;OFR:CustomRules;",
+        )
+    )
+    assert d.outcome.outcome is Outcome.FOLDER
+    assert "allowlist-override" not in d.labels()

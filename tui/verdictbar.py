@@ -18,6 +18,7 @@ _WHERE_STYLE = {
     Outcome.JUNK: "hl.warning",
     Outcome.QUARANTINE: "hl.error",
     Outcome.REJECTED: "hl.error",
+    Outcome.FOLDER: "hl.success",
     Outcome.UNKNOWN: "dim",
 }
 _KIND_STYLE = {
