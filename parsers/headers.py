@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from headerlens import budgets
 from headerlens.model.core import Defect, HeaderField, Severity
+from headerlens.parsers.pasteshape import open_received
 
 # RFC 5322 §3.6.8: field-name = 1*ftext, ftext = %d33-57 / %d59-126 (printable ASCII except ":").
 # Compiled on first use through re's cache, as _FOLD_RE below.
@@ -222,12 +223,12 @@ def split_message(data: bytes) -> SplitMessage:
     joined = 0
     while pos < scan_end:
         field_m = _FIELD_AT_RE.match(data, pos, scan_end)
-        if (
-            field_m is not None
-            and current is not None
-            and _lost_indentation(
+        if current is not None and (
+            _lost_indentation(
                 field_m.group(1), bytes(current[value_start:]), _line_rest(data, field_m.end())
             )
+            if field_m is not None
+            else data[pos] not in _BLANKS and open_received(name, current, value_start)
         ):
             field_m = None  # read below as a continuation line of ``current``
             joined += 1

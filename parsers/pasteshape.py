@@ -159,3 +159,26 @@ def normalize_paste(data: bytes) -> tuple[bytes, tuple[Defect, ...]]:
         if note is not None:
             notes.append(note)
     return data, tuple(notes)
+
+
+# The date-time a Received field ends with (RFC 5321 §4.4: "; " date-time, RFC 5322 §3.3):
+# day, month, year, time and zone after the last semicolon. Pattern text compiled on first use.
+_RECEIVED_DATE = (
+    rb";\s*(?:[A-Za-z]{3},?\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?"
+    rb"\s*(?:[+-]\d{4}|[A-Za-z]{1,5})\b[^;]*$"
+)
+_RECEIVED_MAX = 4096
+
+
+def open_received(name: str, field: bytes | bytearray, value_start: int) -> bool:
+    """A Received field (``field`` its raw bytes, its value from ``value_start``) whose value
+    does not yet end with its date-time: a paste that lost the
+    indentation of its continuation lines cut it there, so a following line that cannot be a
+    field ("by X with ESMTP id Y; date", "(10.1.2.3) by ...") is its continuation. A complete
+    Received line (every receiver dates its own) takes nothing more: a stray line after it is
+    not joined to it."""
+    # Bounded: only a Received of ordinary length is continued, and only its tail is read (a
+    # megabyte of stray lines under a dateless Received must not cost a scan per line).
+    if name.lower() != "received" or len(field) - value_start > _RECEIVED_MAX:
+        return False
+    return re.search(_RECEIVED_DATE, bytes(field[max(value_start, len(field) - 160) :])) is None

@@ -222,3 +222,67 @@ def test_redteam_second_ar_of_the_same_method_right_below_is_not_the_receivers()
 def test_redteam_milter_field_below_the_tie_is_not_credited() -> None:
     a = analyze(_sendmail(*_SID_BLOCK, "X-Spam-Status: No, score=-9.0"))
     assert Author.FINAL_RECEIVER not in _authors(a, "X-Spam-Status")
+
+
+# --- Paste damage: Received continuation lines that lost their indentation ----------------
+
+
+_EOP_PASTED = _msg(
+    "Received: from AM0EUR03HT060.eop-EUR03.prod.protection.outlook.com",
+    "(2603:10a6:100:4::30) by AM0PR02MB0381.eurprd02.prod.outlook.com with HTTPS",
+    "via AM0PR02CA0044.eurprd02.prod.outlook.com; Sat, 4 Aug 2018 05:32:32 +0000",
+    "Received: from AM0EUR03FT055.eop-EUR03.prod.protection.outlook.com",
+    "(10.152.18.51) by AM0EUR03HT060.eop-EUR03.prod.protection.outlook.com",
+    "(10.152.19.26) with Microsoft SMTP Server (version=TLS1_2,",
+    "cipher=TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384) id 15.20.995.12; Sat, 4",
+    "Aug 2018 05:32:31 +0000",
+    "Authentication-Results: spf=pass (sender IP is 198.51.100.239)"
+    " smtp.mailfrom=sender.example; outlook.com; dkim=none (message not signed)"
+    " header.d=none;outlook.com; dmarc=pass action=none header.from=sender.example;",
+    "Received: from mail.sender.example (198.51.100.239)",
+    "by AM0EUR03FT055.mail.protection.outlook.com (10.152.19.158) with Microsoft",
+    "SMTP Server (version=TLS1_2,",
+    "cipher=TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P256) id 15.20.1038.3 via",
+    "Frontend Transport; Sat, 4 Aug 2018 05:32:31 +0000",
+    "X-IncomingTopHeaderMarker: OriginalChecksum:AE22;UpperCasedChecksum:713B",
+    "From: News <news@sender.example>",
+    "To: <me@outlook.example>",
+    "Subject: hello",
+    "Date: Sat, 4 Aug 2018 05:32:27 +0000",
+    "Message-ID: <p1@sender.example>",
+)
+
+
+def test_unindented_received_continuations_are_joined_back() -> None:
+    a = analyze(_EOP_PASTED)
+    entry = min(a.chain.hops, key=lambda h: h.number)
+    assert entry.received.from_ip == "198.51.100.239"
+    assert entry.received.by == "AM0EUR03FT055.mail.protection.outlook.com"
+    assert a.chain.boundary is not None and a.chain.boundary.hop_number == entry.number
+    assert _authors(a, "Authentication-Results") == [Author.FINAL_RECEIVER]
+    d = diagnose(a).get("paste-damage")
+    assert d is not None and any("continues the Received field" in e for e in d.evidence)
+
+
+def test_redteam_stray_line_after_a_complete_received_is_not_joined() -> None:
+    raw = _msg(
+        "Received: from mail.sender.example (mail.sender.example [198.51.100.7]) by"
+        " mx.rcpt.example (Postfix) with ESMTP id 4AB12 for <me@rcpt.example>;"
+        " Fri, 26 May 2023 13:09:41 +0000",
+        "from trusted.rcpt.example (trusted.rcpt.example [10.0.0.5])",
+        "From: News <news@sender.example>",
+        "To: me@rcpt.example",
+        "Subject: hi",
+        "Date: Fri, 26 May 2023 13:09:40 +0000",
+    )
+    a = analyze(raw)
+    (hop,) = a.chain.hops
+    assert hop.received.from_ip == "198.51.100.7"
+    assert "10.0.0.5" not in a.headers[0].value
+
+
+def test_redteam_stray_line_after_a_receivers_stamp_is_not_joined() -> None:
+    raw = _sendmail(*_SID_BLOCK, "dkim=pass header.d=bank.example")
+    a = analyze(raw)
+    ar = next(f for f in a.headers if f.lname == "authentication-results")
+    assert "dkim" not in ar.value
