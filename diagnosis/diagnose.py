@@ -46,7 +46,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         gaps += (held,) if held is not None else ()
     note = delays.date_note(analysis, frozenset(forged))
     gaps, placeholder = time_consistency.checked(analysis, gaps, note)
-    note = time_consistency.date_checked(note, analysis, placeholder)
+    note = time_consistency.date_checked(note, analysis, placeholder, gaps)
     unvouched = untied = None
     if report is not None and (
         not vouched(analysis, verification)

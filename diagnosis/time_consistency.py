@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from headerlens.diagnosis.delays import SKEW_MIN, TZ_TOLERANCE, stamps, unzoned_date
+from headerlens.diagnosis.delays import SKEW_MIN, stamps, unzoned_date
 from headerlens.diagnosis.facts import DateNote, Gap, GapKind
 from headerlens.model import Analysis
 from headerlens.parsers.chain_time import placeholder_clock
 
 CONTRADICTION_MIN = timedelta(minutes=15)  # how far a time must fall inside a gap to contradict it
 CONTRADICTION_SHARE = 10  # ... and at least a tenth of the gap (one slow clock is no contradiction)
+_DATE = "the Date"
 _SAID = (GapKind.TRANSIT, GapKind.TZ_LABEL, GapKind.SKEW)  # kinds that would be read as time
 
 
@@ -46,7 +47,7 @@ def _points(analysis: Analysis, note: DateNote | None) -> list[_Point]:
         seq.append((ndr.last_attempt, "the DSN's Last-Attempt-Date", None))
     label_wrong = note is not None and note.kind is GapKind.TZ_LABEL
     if not label_wrong and not unzoned_date(analysis):
-        seq.append((analysis.date, "the Date", None))
+        seq.append((analysis.date, _DATE, None))
     seq += [(s.when, f"stamp {s.hop}", s.hop) for s in stamps(analysis)]
     return [_Point(i, when, what, hop) for i, (when, what, hop) in enumerate(seq) if when]
 
@@ -60,14 +61,16 @@ def placeholder(points: list[_Point]) -> tuple[str, list[_Point]] | None:
 
 
 def _inside(gap: Gap, a: _Point, b: _Point, points: list[_Point]) -> _Point | None:
-    """A time point the story puts before ``a`` but dated well inside the gap (it agrees with
-    ``b``: ``a`` is too early), or one put after ``b`` but dated well inside it (``b`` is too
-    late). Points outside the gap contradict something else, not this gap."""
+    """A time point the story puts before ``a`` but dated well inside the gap or past its end by
+    less than the margin (it agrees with ``b``: ``a`` is too early; a DSN's Date minutes after
+    its own final receipt), or one put after ``b`` but dated well inside it or that little before
+    its start (``b`` is too late). Points far outside the gap contradict something else (one
+    broken clock), not this gap."""
     margin = max(CONTRADICTION_MIN, timedelta(seconds=gap.seconds) / CONTRADICTION_SHARE)
     for p in points:
-        if p.order < a.order and a.when + margin < p.when <= b.when + TZ_TOLERANCE:
+        if p.order < a.order and a.when + margin < p.when <= b.when + margin:
             return p
-        if p.order > b.order and a.when - TZ_TOLERANCE <= p.when < b.when - margin:
+        if p.order > b.order and a.when - margin <= p.when < b.when - margin:
             return p
     return None
 
@@ -100,18 +103,30 @@ def checked(
         p = _inside(g, a, b, points) if g.kind is GapKind.TRANSIT and g.seconds > 0 else None
         if p is not None:
             side = "before" if p.order < a.order else "after"
-            why = (
-                f"{p.what}, which comes {side} this gap, is dated "
-                f"{p.when:%d %b %H:%M:%S %z}, inside it"
+            where = (
+                "inside it"
+                if a.when < p.when < b.when
+                else f"after {b.what}"
+                if p.when >= b.when
+                else f"before {a.what}"
             )
+            why = f"{p.what}, which comes {side} this gap, is dated {p.when:%d %b %H:%M:%S %z}, {where}"
             out.append(replace(g, kind=GapKind.INCONSISTENT, note=why))
             continue
         out.append(g)
     return tuple(out), fake[0] if fake else None
 
 
-def date_checked(note: DateNote | None, analysis: Analysis, clock: str | None) -> DateNote | None:
-    """The Date note, left out when the Date carries the placeholder time (it measures nothing)."""
-    if note is None or clock is None or analysis.date is None:
+def date_checked(
+    note: DateNote | None, analysis: Analysis, clock: str | None, gaps: tuple[Gap, ...] = ()
+) -> DateNote | None:
+    """The Date note, left out when the Date carries the placeholder time (it measures nothing),
+    or when it is what shows a gap's stamps inconsistent (the Date agrees with the later stamps:
+    the early ones are wrong, not the sender's clock)."""
+    if note is None or analysis.date is None:
+        return note
+    if any(g.kind is GapKind.INCONSISTENT and g.note.startswith(_DATE) for g in gaps):
+        return None
+    if clock is None:
         return note
     return None if analysis.date.strftime("%H:%M:%S") == clock else note

@@ -7,7 +7,7 @@ import base64
 
 from headerlens.analyze import analyze
 from headerlens.diagnosis import diagnose
-from headerlens.diagnosis.facts import Outcome, Situation
+from headerlens.diagnosis.facts import GapKind, Outcome, Situation
 from headerlens.diagnosis.wording import fix, title
 from headerlens.report.verdicts import bar_line
 from tests.test_diagnosis import _msg
@@ -234,3 +234,41 @@ def test_a_folder_rule_without_an_allow_list_or_a_spam_verdict_is_no_override() 
     )
     assert d.outcome.outcome is Outcome.FOLDER
     assert "allowlist-override" not in d.labels()
+
+
+# ---- 4. early stamps the later ones and the Date contradict: no queue can be named -------------
+
+
+def _bounce_chain(date: str) -> bytes:
+    """A bounce whose two first stamps read one invented time (+0900), then the real receipt in
+    -0700 and the bounce's own Date in -0700."""
+    return _msg(
+        "Return-Path: <MAILER-DAEMON@mx.example.com>",
+        "Received: from mta5.example.net (mta5.example.net [192.0.2.89]) by mx.example.com "
+        "(8.14.1/8.12.11) with ESMTP id o0001 for <ann@mx.example.com>; "
+        "Tue, 29 Apr 2010 10:45:04 -0700",
+        "Received: from mta5.example.net (MTAXYZ [127.0.0.1]) by mx0.example.net (localhost) "
+        "with ESMTP id 0002 for <ann@mx.example.com>; Tue, 29 Apr 2010 12:34:45 +0900 (JST)",
+        "Received: from x.mail.example.net (x.mail.example.net [192.0.2.25]) by mta5.example.net "
+        "(localhost) with ESMTP id 0003 for <ann@mx.example.com>; "
+        "Tue, 29 Apr 2010 12:34:45 +0900 (JST)",
+        f"Date: {date}",
+        "From: Postmaster@example.net",
+        "To: Ann <ann@example.com>",
+        "Subject: DELIVERY FAILURE: User bob (bob@example.net) not listed in Domino Directory",
+        "Message-ID: <d1@example.com>",
+    )
+
+
+def test_a_bounce_dated_after_its_own_receipt_voids_the_gap_of_its_early_stamps() -> None:
+    d = diagnose(analyze(_bounce_chain("Tue, 29 Apr 2010 10:54:01 -0700")))
+    assert "delay" not in d.labels() and "tz-artefact" not in d.labels()
+    assert "waited" not in d.headline
+    gap = next(g for g in d.gaps if g.next_hop == 3)
+    assert gap.kind is GapKind.INCONSISTENT and "after stamp 3" in gap.note
+    assert d.date_note is None  # the Date agrees with the receipt: the early stamps are wrong
+
+
+def test_a_date_at_the_start_of_the_gap_keeps_the_queue() -> None:
+    d = diagnose(analyze(_bounce_chain("Tue, 29 Apr 2010 12:34:40 +0900")))
+    assert "delay" in d.labels()
