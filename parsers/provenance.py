@@ -52,11 +52,16 @@ from headerlens.parsers.provenance_microsoft import (
     receiver_appended,
 )
 from headerlens.parsers.provenance_proton import proton_author, proton_block
-from headerlens.parsers.provenance_relay import mailbox_relays, own_client
+from headerlens.parsers.provenance_relay import (
+    arc_relay,
+    list_relays,
+    mailbox_relays,
+    own_client,
+)
 from headerlens.parsers.provenance_scanner import own_line_stamp, scanner_hops
 from headerlens.parsers.provenance_ses import ses_block, ses_claim
 from headerlens.parsers.provenance_ui import ui_author, ui_block
-from headerlens.parsers.stamp_evidence import stamp_identity, stated_client_ip
+from headerlens.parsers.stamp_evidence import claims_pass, stamp_identity, stated_client_ip
 
 __all__ = ["STAMP_FIELDS", "attribute_fields", "describe_author"]
 
@@ -166,6 +171,7 @@ class _Zones:
         self.proton = proton_block(fields, self.receiver_ids) if self.reserialised else set()
         self.ui = ui_block(fields, self.org)
         self.relays |= mailbox_relays(fields, self.hops, self.is_trusted, self.org, self.domain_of)
+        self.relays |= list_relays(fields, self.hops, self.boundary, self.domain_of)
         self.marker = receipt_marker(fields, {h.header_index: h.vendor for h in self.trusted})
         outside = [h for h in self.hops if not self.is_trusted(h)]
         self.scanners = scanner_hops(fields, outside, self.org, self.domain_of)
@@ -341,24 +347,13 @@ def _below_line_stamp(z: _Zones, f: HeaderField) -> bool:
     return ip is None or ip == z.boundary_hop.received.from_ip
 
 
-# A stamp saying pass: what a sender gains by forging (a fail or none it would not plant).
-_CLAIMS_PASS = re.compile(r"=\s*pass\b", re.IGNORECASE)
-_PASS_STAMPS = frozenset({"authentication-results", "arc-authentication-results"})
-
-
-def _claims_pass(f: HeaderField) -> bool:
-    if f.lname == "received-spf":
-        return f.value.strip().lower().startswith("pass")
-    return f.lname in _PASS_STAMPS and _CLAIMS_PASS.search(f.value) is not None
-
-
 def _uncorroborated_pass(z: _Zones, f: HeaderField) -> str | None:
     """Why a pass stamp under the boundary line cannot be told from one the sender planted at
     the top of its own header, or None when something the sender cannot write backs it: Gmail's
     own ARC set above its line (parsers/provenance_google), ProtonMail's re-serialised block;
     the receiver's Rspamd tied to it by the queue id of its own
     Received line shows its filter stamped this message."""
-    if not _claims_pass(f):
+    if not claims_pass(f):
         return None
     hop = z.boundary_hop
     if hop is not None and hop.vendor is Vendor.GMAIL:
@@ -441,6 +436,8 @@ def _field(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     ):
         return z.outside(above, f.name, f.index, "Directly below its own Received line, a stamp")
     if below is not None:
+        if (signer := arc_relay(f, z.hops, z.relays, z.domain_of)) is not None:
+            return z.outside(signer, f.name, f.index, f"An ARC field of {stamp_identity(f)}")
         return z.outside(below, f.name, f.index, "Above the Received line of a hop")
     return _bottom(z, f, last)
 

@@ -136,3 +136,15 @@ def stated_client_ip(field: HeaderField) -> str | None:
     """The connecting IP a Received-SPF or Authentication-Results field says it checked."""
     found = spf_evidence((field,))
     return found[0].ip if found else None
+
+
+# A stamp saying pass: what a sender gains by forging (a fail or none it would not plant).
+_CLAIMS_PASS = re.compile(r"=\s*pass\b", re.IGNORECASE)
+_PASS_STAMPS = frozenset({"authentication-results", "arc-authentication-results"})
+
+
+def claims_pass(f: HeaderField) -> bool:
+    """The stamp says pass (Received-SPF "Pass ...", an AR or ARC-AR "x=pass")."""
+    if f.lname == "received-spf":
+        return f.value.strip().lower().startswith("pass")
+    return f.lname in _PASS_STAMPS and _CLAIMS_PASS.search(f.value) is not None

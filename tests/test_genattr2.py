@@ -286,3 +286,47 @@ def test_redteam_stray_line_after_a_receivers_stamp_is_not_joined() -> None:
     a = analyze(raw)
     ar = next(f for f in a.headers if f.lname == "authentication-results")
     assert "dkim" not in ar.value
+
+
+# --- A list's ARC-Authentication-Results is the intermediary's ----------------------------
+
+
+def _list_copy(
+    return_path: str = "Return-Path: <devel+bounces-1234-me=rcpt.example@lists.example>",
+) -> bytes:
+    return _msg(
+        return_path,
+        "Received: from relay.lists.example (relay.lists.example [2001:db8:36c::21])"
+        " by mail.rcpt.example (Postfix) with ESMTPS id 4AC0A5FDC9A for <me@rcpt.example>;"
+        " Fri, 29 May 2026 08:12:13 +0200 (CEST)",
+        "Authentication-Results: mail.rcpt.example; dkim=pass header.d=author.example;"
+        " spf=pass smtp.mailfrom=lists.example; dmarc=pass header.from=author.example",
+        "Received: from smtp.lists.example (smtp.lists.example [192.0.2.17]) by"
+        " relay.lists.example (Postfix) with ESMTPS id 8A1; Fri, 29 May 2026 06:12:12 +0000",
+        "Received: from localhost (localhost [127.0.0.1]) by smtp.lists.example (Postfix)"
+        " with ESMTP id 2B2; Fri, 29 May 2026 06:12:11 +0000",
+        "Received: from mail.lists.example (mail.lists.example [192.0.2.18]) by"
+        " smtp.lists.example (Postfix) with ESMTPS id 3C3; Fri, 29 May 2026 06:12:10 +0000",
+        "ARC-Seal: i=1; a=rsa-sha256; d=smtp.lists.example; s=arc; t=1780035130; cv=none; b=AAAA",
+        "ARC-Message-Signature: i=1; a=rsa-sha256; d=smtp.lists.example; s=arc; h=from; b=BBBB",
+        "ARC-Authentication-Results: i=1; smtp.lists.example; dkim=pass header.d=author.example;"
+        " arc=none smtp.client-ip=192.0.2.18",
+        "Received: by mail.lists.example (Postfix) with ESMTPSA id 4D4;"
+        " Fri, 29 May 2026 06:12:09 +0000",
+        "From: Ann <ann@author.example>",
+        "To: devel@lists.example",
+        "Subject: [PATCH] fix",
+        "Date: Fri, 29 May 2026 06:12:08 +0000",
+        "List-Id: <devel.lists.example>",
+    )
+
+
+def test_lists_arc_stamps_are_the_intermediarys_not_the_senders() -> None:
+    a = analyze(_list_copy())
+    for name in ("ARC-Authentication-Results", "ARC-Seal", "ARC-Message-Signature"):
+        assert _authors(a, name) == [Author.INTERMEDIARY], name
+
+
+def test_without_the_receivers_list_envelope_the_arc_stamps_stay_the_senders() -> None:
+    a = analyze(_list_copy("Return-Path: <ann@author.example>"))
+    assert _authors(a, "ARC-Authentication-Results") == [Author.SENDER]
