@@ -125,10 +125,15 @@ def enforced_dmarc_fail(analysis: Analysis, verification: Verification | None) -
     return failed and policy(analysis, verification) in ("reject", "quarantine")
 
 
-def unaligned_only(analysis: Analysis, verification: Verification | None) -> tuple[str, str] | None:
-    """(From domain, the domains that passed) when SPF or DKIM passed only for other domains
-    (a sending service's own identity: amazonses.com, sendgrid.net) and the From domain has no
-    DMARC verdict that decides: nothing authenticated the From domain itself."""
+def unaligned_only(
+    analysis: Analysis, verification: Verification | None
+) -> tuple[str, str, bool] | None:
+    """(From domain, the domains that passed, whether the From domain is known to publish no
+    DMARC policy) when SPF or DKIM passed only for other domains (a sending service's own
+    identity: amazonses.com, sendgrid.net) and the From domain has no DMARC verdict that
+    decides: nothing authenticated the From domain itself. "No policy" is known only from the
+    receiver's dmarc=none or a re-verification that found none; a receiver that wrote no dmarc
+    token at all (Amazon SES in 2017) said nothing about it."""
     dom = from_domain(analysis)
     d = stamp(analysis, "dmarc")
     decided = (
@@ -146,9 +151,14 @@ def unaligned_only(analysis: Analysis, verification: Verification | None) -> tup
         if s.value == "pass"
     }
     names = sorted(p for p in passed if p and not same_org(p, dom))
+    absent = (d is not None and d.value == "none") or (
+        verification is not None
+        and verification.dmarc is not None
+        and verification.dmarc.result is DmarcResult.NONE
+    )
     if names == ["gappssmtp.com"] and own_workspace(analysis, dom):
-        return (dom, "the default signature of its own Google Workspace (gappssmtp.com)")
-    return (dom, " and ".join(names)) if names else None
+        return (dom, "the default signature of its own Google Workspace (gappssmtp.com)", absent)
+    return (dom, " and ".join(names), absent) if names else None
 
 
 def forward_passes(analysis: Analysis, verification: Verification | None) -> str | None:

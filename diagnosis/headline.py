@@ -104,7 +104,7 @@ def headline(
     situations: tuple[Situation, ...],
     outcome: OutcomeFact,
     stamped: tuple[str, ...] = (),
-    unaligned: tuple[str, str] | None = None,
+    unaligned: tuple[str, str, bool] | None = None,
     bare: Unauthenticated | None = None,
 ) -> str:
     """One sentence, causes first: the main situation, then what the receiver did."""
@@ -205,7 +205,12 @@ def headline(
             if "Google Workspace" in unaligned[1]
             else "(another domain's identity, such as a sending service's, not aligned with it)"
         )
-        cause = f"Nothing authenticated {unaligned[0]} itself: only {unaligned[1]} passed {why}, and {unaligned[0]} publishes no DMARC policy"
+        dmarc = (
+            f"{unaligned[0]} publishes no DMARC policy"
+            if unaligned[2]
+            else f"no DMARC verdict was written (whether {unaligned[0]} publishes a policy is unknown)"
+        )
+        cause = f"Nothing authenticated {unaligned[0]} itself: only {unaligned[1]} passed {why}, and {dmarc}"
     else:
         cause = "No particular situation was recognised"
     parts = [cause]

@@ -330,3 +330,31 @@ def test_lists_arc_stamps_are_the_intermediarys_not_the_senders() -> None:
 def test_without_the_receivers_list_envelope_the_arc_stamps_stay_the_senders() -> None:
     a = analyze(_list_copy("Return-Path: <ann@author.example>"))
     assert _authors(a, "ARC-Authentication-Results") == [Author.SENDER]
+
+
+# --- No dmarc token written: whether the From domain publishes a policy is unknown ---------
+
+
+def _unaligned(dmarc: str) -> bytes:
+    return _msg(
+        "Authentication-Results: mx.rcpt.example; spf=none smtp.mailfrom=ann@author.example;"
+        f" dkim=pass header.d=esp.example{dmarc}",
+        "Received: from out.esp.example (out.esp.example [198.51.100.173]) by mx.rcpt.example"
+        " (Postfix) with ESMTP id 4AB12 for <me@rcpt.example>; Mon, 19 Jun 2017 19:07:50 +0000",
+        "From: Ann <ann@author.example>",
+        "To: me@rcpt.example",
+        "Subject: Re: test",
+        "Date: Mon, 19 Jun 2017 19:07:49 +0000",
+    )
+
+
+def test_no_dmarc_token_is_not_read_as_no_dmarc_policy() -> None:
+    line = diagnose(analyze(_unaligned(""))).headline
+    assert "Nothing authenticated author.example itself" in line
+    assert "publishes no DMARC policy" not in line
+    assert "whether author.example publishes a policy is unknown" in line
+
+
+def test_receivers_dmarc_none_still_says_no_policy() -> None:
+    line = diagnose(analyze(_unaligned("; dmarc=none header.from=author.example"))).headline
+    assert "author.example publishes no DMARC policy" in line
