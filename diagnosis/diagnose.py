@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from headerlens.diagnosis import (
     auth_state,
+    backscatter,
     delays,
     detect_abuse,
     detect_auth,
@@ -56,9 +57,12 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         b = entry(analysis)
         client = f"{b.helo or '?'} [{b.ip}]" if b is not None and b.ip else "outside"
         unvouched, untied = (client, None) if reverified(verification) else (None, client)
+    bounced = detect_auth.ndr(report, unvouched, untied)
+    scatter = backscatter.backscatter(analysis.ndr)
+    scatter = scatter if scatter and backscatter.misdirected(analysis, scatter) else None
     found: list[Situation | None] = [
         detect_signals.phish_sim(analysis),
-        detect_auth.ndr(report, unvouched, untied),
+        backscatter.mark(bounced, scatter) if bounced and scatter else bounced,
     ]
     lst = detect_relay.mailing_list(analysis)
     fwd = _handled(detect_relay.forward(analysis, report), analysis, verification)
@@ -99,7 +103,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     scripted = comp is not None and comp.fact("what") == "website or hosting account"
     spoof = detect_auth.spoof(
         analysis, verification, report, own, relayed, unconfirmed, fwd is not None or scripted
-    )
+    ) or (backscatter.spoof(scatter) if scatter else None)
     # Nothing checked (no DMARC verdict of the receiver's, none re-verified) and nothing else
     # failed: no spoof is shown, and the relay explains nothing either; it stays what the
     # message's own fields claim, marked unchecked.

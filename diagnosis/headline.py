@@ -127,7 +127,9 @@ def headline(
         cause = f"A bounce: {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'})"
         if (g := by.get("google-groups")) is not None and g.fact("refused"):
             cause = f"A bounce: Google Groups refused the post to {g.fact('refused')} (the group does not exist, or the sender may not post to it)"
-        if n.fact("unvouched"):
+        if n.fact("backscatter"):
+            cause = f"Backscatter: a bounce of a message that forged {n.fact('backscatter')} (it entered at {n.fact('entry')}, never through {n.fact('forged-domain')}'s servers); {n.fact('remote') or 'the remote server'} refused it ({n.fact('status') or 'no status'}); nothing to fix in {n.fact('forged-domain')}'s DNS"
+        elif n.fact("unvouched"):
             cause = f"A bounce nothing ties to {n.fact('reporter') or 'its reporter'} (it may be forged): {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'}), it says"
         fwd = by.get("forward-nosrs") or by.get("forward-srs")
         if fwd is not None and fwd.fact("probable"):  # this report itself came through it

@@ -11,7 +11,9 @@ from headerlens.model.ndr import FailedRecipient, Rejecter
 from headerlens.model.verdicts import DmarcResult
 from headerlens.model.verification import Verification
 from headerlens.parsers.ndr_codes_queue import EXPIRED_KEYS
+from headerlens.parsers.ndr_codes_reason import TEXT_OVER_CLASS
 from headerlens.parsers.ndr_rejecter import org_guess
+from headerlens.parsers.rfc3463 import rfc3463_meaning
 from headerlens.stamped import final_receiver_results
 
 
@@ -78,10 +80,18 @@ def read_report(analysis: Analysis) -> Report | None:
     if (
         meaning is not None
         and meaning.matched == "vendor-text"
-        and (not status or status[1:] == ".0.0")
+        and (
+            not status
+            or status[1:] == ".0.0"
+            or (
+                meaning.key in TEXT_OVER_CLASS
+                and rfc3463_meaning(status).who_acts is not meaning.who_acts
+            )
+        )
     ):
-        # a generic status (Exim writes 5.0.0) or none (Gmail's and Google Groups' notices):
-        # the reason the text gives says more
+        # a generic status (Exim writes 5.0.0), none (Gmail's and Google Groups' notices), or
+        # one whose class blames another party than the text does ("5.2.0 From: Domain is
+        # invalid"): the reason the text gives says more
         said = meaning.key.removeprefix("text:").replace("-", " ")
         status = f"{status}, {said}" if status else f"no status code, {said}"
     evidence = [f"{ndr.format.value} ({ndr.detected_by or 'recognised'})"]

@@ -122,6 +122,8 @@ def title(s: Situation) -> str:
             return f"Spoof, unless the {kind} {relay} re-sent a genuine message: it claims to come from {domain_of(s)}{tail}, nothing {domain_of(s)} controls authenticated it, and the {kind}'s host handed it over, but a sender can run a {kind} on its own domain."
         if gw := s.fact("gateway"):
             return f"Possible spoof, or {domain_of(s)}'s own mail: the receiver stamped dmarc=fail{tail}, but it checked SPF against the {gw} filtering gateway that handed the message over, not against the sending server (and a gateway that rewrites links breaks DKIM), so its verdict cannot tell the two apart."
+        if s.fact("backscatter"):
+            return f"Spoof of {domain_of(s)}: the bounced original claimed {s.fact('backscatter')}, but it entered at {s.fact('entry')}, a client its server could not even name, and never passed a server of {domain_of(s)}."
         if not_a_domain(s.fact("domain")):
             return f"Spoof: the message claims to come from {domain_of(s)}, which is not a real domain name, so nothing can authenticate it."
         if s.fact("sign") == "length":
@@ -167,6 +169,8 @@ def title(s: Situation) -> str:
         )
     if label == "google-groups":
         return "The list is a Google Group: Google re-sent it and sealed ARC."
+    if label == "ndr" and s.fact("backscatter"):
+        return f"Backscatter: a non-delivery report of a message that forged {s.fact('backscatter')}; it entered at {s.fact('entry')} and never passed a server of {s.fact('forged-domain')}, so {s.fact('forged-domain')} did not send it. {s.fact('remote') or 'The remote server'} refused it ({s.fact('status') or 'no status'})."
     if label == "ndr" and s.fact("delayed"):
         return f"Delivery-delay notice (a DSN with Action: delayed), not a bounce: the original is not refused yet; {s.fact('reporter') or 'the sending server'} keeps retrying ({s.fact('status') or 'no status'}{remote_part(s)})."
     if label == "ndr" and s.fact("unreached"):
@@ -240,6 +244,8 @@ def fix(s: Situation) -> str:
         rerun = s.fact("rerun") or "re-run with DNS"
         rerun += " (not --offline)" if rerun == "re-run with DNS" else ""
         return f"Nothing to fix yet: {rerun} to check SPF, DKIM and DMARC. A genuine {genuine} that fails is the {s.fact('relay-kind') or 'relay'}'s to fix (From rewriting, SRS, ARC sealing); a spoof is nothing to fix at {domain_of(s)}."
+    if label in ("spoof", "ndr") and s.fact("backscatter"):
+        return f"Nothing to fix at {s.fact('forged-domain') or domain_of(s)}, in its DNS (SPF, DKIM, DMARC) or elsewhere: it did not send the original, so adding the refusing server's sender to its SPF would authorise the forger. Discard the bounce (a list should not distribute it)."
     if label == "spoof" and (relay := s.fact("relay")):
         return f"If {relay} is a {s.fact('relay-kind') or 'relay'} you know, the fix belongs there (From rewriting, SRS, ARC sealing) or to trusting its ARC; otherwise nothing to fix at {domain_of(s)}: block or report the message."
     if label == "spoof" and (gw := s.fact("gateway")):

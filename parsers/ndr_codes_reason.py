@@ -71,3 +71,6 @@ TEXTS_SENDER: tuple[tuple[str, str, Row], ...] = (
         ),
     ),
 )
+
+# Keys whose text decides the party whatever the status class says (headlines name them).
+TEXT_OVER_CLASS = frozenset(key for key, _, _ in TEXTS_SENDER)

@@ -118,11 +118,19 @@ def raw_original(data: bytes, msg: email.message.Message) -> tuple[bytes | None,
     """The returned message's exact bytes (message/rfc822) or header block (text/rfc822-headers).
 
     The email package re-serialises what it parses; DKIM needs the bytes as sent, so the
-    top-level report parts are cut out of the input at their boundaries.
+    report parts are cut out of the input at their boundaries: the top level's, or one level
+    down when a list re-sent the bounce wrapped in its own multipart/mixed (Mailman's footer).
     """
     boundary = msg.get_boundary()
     if not boundary:
         return None, OriginalKind.NONE
+    return _cut(data, boundary, 1)
+
+
+_INNER_BOUNDARY = re.compile(r"multipart/report\b.*?\bboundary=\"?([^\";\r\n]+)", re.I | re.S)
+
+
+def _cut(data: bytes, boundary: str, depth: int) -> tuple[bytes | None, OriginalKind]:
     delim = re.compile(rb"(?:\r\n|\r|\n)--" + re.escape(boundary.encode("latin-1", "replace")))
     for chunk in delim.split(data)[1:]:
         if chunk.startswith(b"--"):
@@ -133,8 +141,15 @@ def raw_original(data: bytes, msg: email.message.Message) -> tuple[bytes | None,
         head_end = re.search(rb"(?:\r?\n){2}|\r\r", b"\n" + chunk)
         if head_end is None:
             continue
-        head = chunk[: max(head_end.start() - 1, 0)].decode("latin-1").lower()
+        raw_head = chunk[: max(head_end.start() - 1, 0)].decode("latin-1")
+        head = raw_head.lower()
         body = chunk[head_end.end() - 1 :]
+        inner = _INNER_BOUNDARY.search(raw_head) if depth > 0 else None
+        if inner is not None:
+            found = _cut(b"\n" + body, inner.group(1).strip(), depth - 1)
+            if found[0] is not None:
+                return found
+            continue
         kind = (
             OriginalKind.MESSAGE
             if "message/rfc822" in head

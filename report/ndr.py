@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from headerlens.diagnosis.backscatter import backscatter
 from headerlens.model import Analysis, FailedRecipient, NonDelivery, WhoActs
 from headerlens.model.ndr import NdrLink
 from headerlens.model.verification import Verification
@@ -41,25 +42,43 @@ def _code(r: FailedRecipient) -> str:
 
 
 def refusals(ndr: NonDelivery, verification: Verification | None) -> tuple[Refusal, ...]:
-    """The failed recipients, each with the best explanation available (link over catalogue)."""
+    """The failed recipients, each with the best explanation available (link over catalogue).
+
+    An authentication refusal (SPF, DKIM, DMARC) of an original that forged its envelope
+    sender (diagnosis/backscatter) gets no DNS fix: it would authorise the forger's server."""
     by_rcpt = {link.recipient: link for link in (verification.ndr_links if verification else ())}
+    forged = backscatter(ndr)
     out = []
     for r in ndr.failed:
         m = r.meaning
         link = by_rcpt.get(r.address)
         explanation = m.explanation if m else "No explanation is known for this report."
+        who = link.who_acts if link else (m.who_acts if m else WhoActs.UNKNOWN)
+        fix = link.fix if link else (m.fix if m else "")
+        about = link.check if link else (m.about if m else "")
+        if forged is not None and about in _AUTH:
+            who = WhoActs.NOTHING_FORGED
+            fix = (
+                f"Nothing to fix in {forged.domain}'s DNS: the original entered at {forged.entry}, "
+                f"unauthenticated, and never passed a server of {forged.domain}, so it forged "
+                f"{forged.forged}; listing that server in SPF would authorise the forger. Discard "
+                "the bounce."
+            )
         out.append(
             Refusal(
                 recipient=r,
                 code=_code(r),
                 explanation=explanation,
-                who_acts=link.who_acts if link else (m.who_acts if m else WhoActs.UNKNOWN),
-                fix=link.fix if link else (m.fix if m else ""),
+                who_acts=who,
+                fix=fix,
                 source=m.source if m else "",
                 link=link,
             )
         )
     return tuple(out)
+
+
+_AUTH = frozenset({"spf", "dkim", "dmarc", "auth"})
 
 
 def refusal_lines(f: Refusal) -> list[tuple[str, str]]:

@@ -67,6 +67,7 @@ def test_an_invalid_from_domain_is_the_senders_to_fix_whatever_the_class_says() 
     md = render_markdown(a)
     assert "Who must act:** the sender's mail administrator" in md
     assert "recipient's mail administrator" not in md
+    assert "(5.2.0, sender domain invalid)" in diagnose(a).headline
 
 
 def test_the_sender_texts_win_over_user_unknown_and_domain_unreachable() -> None:
@@ -210,3 +211,133 @@ def test_offline_a_google_bounce_from_googles_host_is_not_called_possibly_forged
     other = "mail.attacker.example (mail.attacker.example [203.0.113.66])"
     d = diagnose(analyze(_google(QUOTA, other, "kim@club.example")))
     assert "forged" in d.headline
+
+
+# --- 3. backscatter ------------------------------------------------------------------------
+
+
+def _postfix_bounce(original_received: str, envelope: str, to: str, wrap: bool = False) -> bytes:
+    """A Postfix DSN for an SPF refusal by the recipient's server, addressed to ``to``; ``wrap``
+    puts it inside a list's multipart/mixed with a footer (Mailman distributing the bounce)."""
+    report = f"""Content-Type: multipart/report; report-type=delivery-status;
+\tboundary="R1"
+
+--R1
+Content-Description: Notification
+Content-Type: text/plain; charset=us-ascii
+
+This is the mail system at host relay.hostco.example.
+
+<kim@club.example>: host mx1.club.example[198.51.100.60] said: 550 SPF check
+    failed (in reply to end of DATA command)
+
+--R1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.hostco.example
+X-Postfix-Sender: rfc822; {envelope}
+
+Final-Recipient: rfc822; kim@club.example
+Action: failed
+Status: 5.0.0
+Remote-MTA: dns; mx1.club.example
+Diagnostic-Code: smtp; 550 SPF check failed
+
+--R1
+Content-Type: text/rfc822-headers
+
+Return-Path: <{envelope}>
+{original_received}From: Prize Office <{envelope}>
+To: kim@club.example
+Subject: You won
+Date: {D}
+Message-Id: <prize1@relay.hostco.example>
+
+--R1--
+"""
+    if wrap:
+        report = f"""Content-Type: multipart/mixed; boundary="L1"
+
+--L1
+{report}
+--L1
+Content-Type: text/plain
+
+List footer.
+--L1--
+"""
+    return f"""Return-Path: <>
+Received: from relay.hostco.example (relay.hostco.example [203.0.113.10])
+\tby mx.fabrikam.example (Postfix) with ESMTPS id 4Q2
+\tfor <{to}>; {D}
+Received: by relay.hostco.example (Postfix) id 4Q3; {D}
+From: MAILER-DAEMON@relay.hostco.example (Mail Delivery System)
+To: {to}
+Subject: Undelivered Mail Returned to Sender
+Date: {D}
+Message-Id: <4Q3@relay.hostco.example>
+MIME-Version: 1.0
+{report}""".encode()
+
+
+SPAM_IN = (
+    "Received: from PC-7 (unknown [192.0.2.84])\n\tby relay.hostco.example (Postfix) with ESMTP"
+    f" id 4Q1;\n\t{D}\n"
+)
+
+
+def test_a_bounce_of_spam_that_forged_the_readers_address_is_backscatter_with_no_dns_fix() -> None:
+    for wrap in (False, True):
+        raw = _postfix_bounce(SPAM_IN, "clerk@fabrikam.example", "clerk@fabrikam.example", wrap)
+        a = analyze(raw)
+        assert a.ndr is not None and a.ndr.original is not None, wrap
+        d = diagnose(a)
+        assert d.headline.startswith(
+            "Backscatter: a bounce of a message that forged clerk@fabrikam.example"
+        )
+        assert "nothing to fix in fabrikam.example's DNS" in d.headline
+        bounce = next(s for s in d.situations if s.label == "ndr")
+        assert any(e.startswith("backscatter of a message that forged") for e in bounce.evidence)
+        assert any(
+            s.label == "spoof" and s.fact("domain") == "fabrikam.example" for s in d.situations
+        )
+        md = render_markdown(a)
+        assert "add the server to the envelope domain's SPF" not in md
+        assert "Who must act:** nobody: the original was a forgery" in md
+
+
+def test_a_bounce_of_mail_that_passed_the_senders_own_server_is_no_backscatter() -> None:
+    own = (
+        "Received: from mail.fabrikam.example (mail.fabrikam.example [198.51.100.20])\n"
+        f"\tby relay.hostco.example (Postfix) with ESMTP id 4Q1;\n\t{D}\n"
+    )
+    a = analyze(_postfix_bounce(own, "clerk@fabrikam.example", "clerk@fabrikam.example"))
+    d = diagnose(a)
+    assert not d.headline.startswith("Backscatter")
+    assert "spoof" not in d.labels()
+    assert "add the server to the envelope domain's SPF record" in render_markdown(a)
+
+
+def test_an_authenticated_submission_or_a_postmaster_copy_is_no_backscatter() -> None:
+    submitted = (
+        "Received: from [10.1.2.3] (unknown [192.0.2.84])\n\t(Authenticated sender: clerk)\n"
+        f"\tby relay.hostco.example (Postfix) with ESMTPSA id 4Q1;\n\t{D}\n"
+    )
+    d = diagnose(
+        analyze(_postfix_bounce(submitted, "clerk@fabrikam.example", "clerk@fabrikam.example"))
+    )
+    assert not d.headline.startswith("Backscatter") and "spoof" not in d.labels()
+    # the same spam, but the bounce went to the relay's own postmaster, not to the forged address
+    copy = _postfix_bounce(SPAM_IN, "clerk@fabrikam.example", "postmaster@hostco.example")
+    assert not diagnose(analyze(copy)).headline.startswith("Backscatter")
+    # a copy that first passed another organisation's server: that was the sender's own relay
+    relayed = (
+        "Received: from smtp.isp.example (smtp.isp.example [198.51.100.99])\n"
+        f"\tby relay.hostco.example (Postfix) with ESMTP id 4Q1;\n\t{D}\n"
+        "Received: from PC-7 (unknown [192.0.2.84])\n\tby smtp.isp.example (Postfix) with ESMTP"
+        f" id 4Q0;\n\t{D}\n"
+    )
+    d = diagnose(
+        analyze(_postfix_bounce(relayed, "clerk@fabrikam.example", "clerk@fabrikam.example"))
+    )
+    assert not d.headline.startswith("Backscatter")

@@ -50,6 +50,7 @@ class WhoActs(enum.Enum):
     RECIPIENT_ADMIN = "the recipient's mail administrator"
     FORWARDER = "the administrator of the forwarding server"
     NOBODY = "nobody yet: the server will retry"
+    NOTHING_FORGED = "nobody: the original was a forgery of the sender's address (backscatter)"
     UNKNOWN = "unknown"
 
 

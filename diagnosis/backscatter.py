@@ -1,0 +1,128 @@
+"""Backscatter: a bounce of a message that forged its envelope sender (spam returned to the victim).
+
+A bounce goes to the returned message's envelope sender, also when a spammer forged it. The
+returned copy's own Received lines show where the message came from: when they never name a
+server of the envelope sender's organisation and it entered the reporting system from an
+unauthenticated outside client, that organisation did not send it. Then the bounce is
+backscatter: an SPF or DMARC refusal in it is no reason to change that organisation's DNS.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from headerlens.diagnosis.facts import Situation
+from headerlens.diagnosis.inputs import org, same_org
+from headerlens.diagnosis.ndr import one_operator
+from headerlens.model import Analysis
+from headerlens.model.ndr import NonDelivery
+from headerlens.model.received import Hop
+from headerlens.parsers.hops import is_internal_ip
+from headerlens.parsers.received_syntax import normalize_ip
+
+
+@dataclass(frozen=True, slots=True)
+class Backscatter:
+    """Why a bounce is backscatter: the forged address and where the original really entered."""
+
+    forged: str  # the returned message's envelope sender (else its From), which it forged
+    domain: str  # that address's organisation (registrable domain)
+    entry: str  # "relay.example from HC-VM-PC [192.0.2.84]": where and from which client it came
+    nameless: bool  # the reporting system found no reverse DNS for that client
+
+
+def _authenticated(hop: Hop) -> bool:
+    """The client logged in (ESMTPA/ESMTPSA, "Authenticated sender", "authenticated bits") or
+    submitted over a web or local interface: a user of the reporting system, not a stranger."""
+    proto = (hop.received.with_protocol or "").upper()
+    raw = hop.received.raw.lower()
+    return (
+        (proto.endswith("A") and "SMTP" in proto)
+        or proto in ("HTTP", "HTTPS", "HTTPREST", "LOCAL", "MAPI")
+        or "authenticated" in raw
+        or "userid" in raw
+    )
+
+
+def _reporters(host: str | None, reporter: str | None) -> bool:
+    """``host`` is the reporting system's own (its organisation, or a local name without a dot
+    such as "localhost")."""
+    if not host or "." not in host.strip("[]."):
+        return True
+    return same_org(host, reporter) or one_operator(host, reporter)
+
+
+def misdirected(analysis: Analysis, b: Backscatter) -> bool:
+    """The bounce itself went to the forged address's organisation (its To, or the recipient
+    its receiver wrote): backscatter proper, not a copy for the reporter's postmaster."""
+    to = [a for f in analysis.headers if f.lname in _TO for a in _ADDRESS.findall(f.value)]
+    to += [h.received.for_addr or "" for h in analysis.chain.hops]
+    return any(same_org(a, b.domain) for a in to if "@" in a)
+
+
+_TO = ("to", "delivered-to", "x-original-to")
+_ADDRESS = re.compile(r"[\w.+=-]+@[\w.-]+")
+
+
+def backscatter(ndr: NonDelivery | None) -> Backscatter | None:
+    """The bounce's original forged its envelope sender, as its own Received lines show; None
+    when they do not decide (no returned trace, a line of the sender's organisation, a client
+    that authenticated, or the sender's organisation reported the failure itself)."""
+    original = ndr.original if ndr is not None else None
+    if ndr is None or original is None or not original.chain.hops:
+        return None
+    envelope = original.return_path or original.from_addr
+    address = (envelope.address if envelope is not None else None) or ""
+    domain = org(address) if "@" in address else None
+    reporter = ndr.reporting_mta
+    if not domain or same_org(reporter, domain) or one_operator(reporter, domain):
+        return None
+    hops = original.chain.hops
+    if any(not _reporters(h.received.by, reporter) for h in hops):
+        return None  # it passed another organisation's server first: the sender's own relay
+    names = (n for h in hops for n in (h.received.by, h.received.from_rdns, h.received.from_helo))
+    if any(same_org(n, domain) for n in names if n):
+        return None  # it passed a server of the sender's organisation (or one claiming to be)
+    entry = next(
+        (
+            h
+            for h in hops
+            if (ip := normalize_ip(h.received.from_ip)) is not None and not is_internal_ip(ip)
+        ),
+        None,
+    )
+    if entry is None or any(_authenticated(h) for h in hops):
+        return None
+    r = entry.received
+    if any(_reporters(n, reporter) for n in (r.from_rdns, r.from_helo) if n and "." in n):
+        return None  # one of the reporting system's own hosts handed it on: a user of its own
+    client = f"{r.from_helo or r.from_rdns or '?'} [{r.from_ip}]"
+    nameless = not r.from_rdns or r.from_rdns.lower() == "unknown"
+    return Backscatter(address, domain, f"{r.by or 'the reporting server'} from {client}", nameless)
+
+
+def mark(s: Situation, b: Backscatter) -> Situation:
+    """The bounce's own situation, with what shows its original was a forgery of ``b.forged``."""
+    ev = (
+        f"backscatter of a message that forged {b.forged}: its returned copy entered at "
+        f"{b.entry}, unauthenticated, and never passed a server of {b.domain}"
+    )
+    facts = (("backscatter", b.forged), ("forged-domain", b.domain), ("entry", b.entry))
+    return Situation(s.label, s.hop_number, (*s.evidence, ev), s.facts + facts)
+
+
+def spoof(b: Backscatter) -> Situation | None:
+    """A spoof of the forged domain, when the reporting system could not even name the client
+    that injected the original (no reverse DNS): a stranger relaying the domain's address."""
+    if not b.nameless:
+        return None
+    return Situation(
+        "spoof",
+        None,
+        (
+            f"the bounced original claimed {b.forged} but entered at {b.entry} (no reverse DNS), "
+            f"unauthenticated, and never passed a server of {b.domain}",
+        ),
+        (("domain", b.domain), ("backscatter", b.forged), ("entry", b.entry)),
+    )
