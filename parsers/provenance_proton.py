@@ -4,9 +4,10 @@ Proton stores a message with every Received field first, its Authentication-Resu
 then the header the message arrived with, and appends its own block at the very end: its Rspamd
 fields (X-Rspamd-Queue-Id naming the queue id of Proton's own Received line, X-Rspamd-Server
 naming one of its scanners under plabs.ch, X-Spamd-Result, X-Rspamd-Action), X-Spam when it
-rates the message spam, and the X-Pm-* fields ending with X-Pm-Spam-Action. The order of the
-Rspamd fields inside the block varies between exports (queue id first in phishing_pot samples
-1196, 1206; last of the Rspamd fields in 1175, 1197, 1264; X-Rspamd-Server first in 1259), so
+rates the message spam, and the X-Pm-* fields (an X-Attached per attachment among them) ending
+with X-Pm-Spam-Action. The order of the Rspamd fields inside the block varies between exports
+(queue id first in phishing_pot samples 1196, 1206; last of the Rspamd fields in 1175, 1197,
+1264; X-Rspamd-Server first in 1258, 1259), so
 the block is read as a run, not from one anchor: the unbroken run of those names at the end of
 the header, each name once (Proton writes each once: of a repeated name, the earlier one is the
 sender's last field, and the run stops there), is Proton's when something in it ties it to
@@ -32,7 +33,10 @@ __all__ = ["PROTON_SCANNERS", "proton_author", "proton_block"]
 # The domain of the hosts Proton's Rspamd runs on (X-Rspamd-Server: cp4-mailin-013.plabs.ch for
 # the MX mailin013.protonmail.ch), seen in every Proton-received sample read.
 PROTON_SCANNERS = ("plabs.ch",)
-_BLOCK_NAME = r"^x-(?:rspamd-|spamd-|pm-)|^x-spam$"
+_BLOCK_NAME = r"^x-(?:rspamd-|spamd-|pm-)|^x-spam$|^x-attached$"
+# Proton lists each attachment's name in an X-Attached field inside its block (before
+# X-Pm-Origin): the one name it may repeat.
+_REPEATS = frozenset({"x-attached"})
 
 
 def _tail_run(fields: Sequence[HeaderField]) -> list[HeaderField]:
@@ -42,7 +46,7 @@ def _tail_run(fields: Sequence[HeaderField]) -> list[HeaderField]:
     for f in reversed(fields):
         if not re.match(_BLOCK_NAME, f.lname) or f.lname in seen:
             break
-        seen.add(f.lname)
+        seen |= {f.lname} - _REPEATS
         run.append(f)
     return run
 

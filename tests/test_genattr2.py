@@ -358,3 +358,12 @@ def test_no_dmarc_token_is_not_read_as_no_dmarc_policy() -> None:
 def test_receivers_dmarc_none_still_says_no_policy() -> None:
     line = diagnose(analyze(_unaligned("; dmarc=none header.from=author.example"))).headline
     assert "author.example publishes no DMARC policy" in line
+
+
+def test_proton_block_with_attachment_names_inside_is_the_receivers() -> None:
+    block = _proton_block()
+    at = block.index("X-Pm-Origin: external")
+    block[at:at] = ["X-Attached: invoice.html", "X-Attached: PO#1.html"]
+    a = analyze(_proton_export(block=block))
+    assert _authors(a, "X-Spamd-Result") == [Author.FINAL_RECEIVER]
+    assert _authors(a, "X-Attached") == [Author.FINAL_RECEIVER] * 2
