@@ -16,13 +16,15 @@ from headerlens.diagnosis.inputs import (
     boundary_hop,
     confirmed_rdns,
     entry,
+    envelope,
     org,
     same_org,
+    stamp,
     stamps,
     submission_hops,
 )
 from headerlens.diagnosis.replyto import FREEMAIL
-from headerlens.model import Analysis
+from headerlens.model import Analysis, Hop
 from headerlens.parsers.hops import is_internal_ip
 from headerlens.parsers.received_syntax import normalize_ip
 
@@ -45,6 +47,29 @@ def _tie(analysis: Analysis, dom: str) -> str | None:
     return None
 
 
+def _relay_of(analysis: Analysis, hop: Hop, dom: str) -> str | None:
+    """How the server that wrote ``hop``'s line belongs to the From domain's organisation: its
+    name is in the domain, or it is the client the final receiver met (the line just below the
+    entry, naming that client) and the receiver's own SPF check passed the From domain's
+    envelope for its address: the domain's SPF record authorises that server (a relay of the
+    organisation hosted under another name)."""
+    r = hop.received
+    if same_org(r.by, dom):
+        return f"a server of {dom}"
+    b = entry(analysis)
+    bh = boundary_hop(analysis)
+    if b is None or bh is None or hop.number != b.hop_number - 1 or not r.by:
+        return None
+    names = {n.lower().rstrip(".") for n in (bh.received.from_rdns, bh.received.from_helo) if n}
+    spf = stamp(analysis, "spf")
+    mf = (spf.result.prop("smtp.mailfrom") or envelope(analysis)) if spf is not None else None
+    if r.by.lower().rstrip(".") not in names or spf is None or spf.value != "pass":
+        return None
+    if not same_org(mf, dom):
+        return None
+    return f"the server {b.ip or '?'} whose address {dom}'s SPF record authorises (the final receiver's SPF pass)"
+
+
 def relay_injection(analysis: Analysis, outcome: OutcomeFact, is_list: bool) -> Situation | None:
     """A server of the From domain's organisation accepted the message, without an
     authentication its Received line records, from a client at a public address announcing a
@@ -64,7 +89,10 @@ def relay_injection(analysis: Analysis, outcome: OutcomeFact, is_list: bool) -> 
     for hop in (h for h in analysis.chain.hops if h.number < b.hop_number and h not in subs):
         r = hop.received
         sign = helo_sign(analysis, hop)
-        if sign is None or not sign[1] or not _public(r.from_ip) or not same_org(r.by, dom):
+        if sign is None or not sign[1] or not _public(r.from_ip):
+            continue
+        whose = _relay_of(analysis, hop, dom)
+        if whose is None:
             continue
         reply = reply_sign(analysis)
         signs = [s for s in (reply[0] if reply else None, kit_mailer(analysis)) if s]
@@ -73,7 +101,7 @@ def relay_injection(analysis: Analysis, outcome: OutcomeFact, is_list: bool) -> 
         if outcome.outcome in _JUNK and not is_list:
             signs.append(f"the final receiver filed it as {outcome.outcome.value}")
         ev = (
-            f"hop {hop.number}: {r.by}, a server of {dom}, took it from a client at the public "
+            f"hop {hop.number}: {r.by}, {whose}, took it from a client at the public "
             f"address {r.from_ip} announcing itself as '{r.from_helo}', with no authentication "
             f"recorded on its line (with {r.with_protocol or 'SMTP'})",
             tie,

@@ -246,14 +246,24 @@ def _submitted(
     return None
 
 
-def _scripted(analysis: Analysis, below: list[Hop]) -> Situation | None:
-    """A web script on a server wrote the message (PHP's X-PHP-Originating-Script with the local
-    MTA's pickup line), and a kit's mailer or replies to a free-mail mailbox show it was not the
-    site's own form: the site or hosting account there was probably taken over."""
+def script_pickup(analysis: Analysis, below: list[Hop]) -> tuple[HeaderField, Hop] | None:
+    """PHP's X-PHP-Originating-Script (or X-PHP-Script) with the local MTA's pickup line: a web
+    script on that server wrote the message."""
     script = next(iter(fields(analysis, *_PHP_SCRIPT)), None)
     pickup = next((h for h in below if _LOCAL_PICKUP.search(h.received.raw)), None)
     if script is None or pickup is None or not pickup.received.by:
         return None
+    return script, pickup
+
+
+def _scripted(analysis: Analysis, below: list[Hop]) -> Situation | None:
+    """A web script on a server wrote the message, and a kit's mailer or replies to a free-mail
+    mailbox show it was not the site's own form: the site or hosting account there was probably
+    taken over."""
+    found = script_pickup(analysis, below)
+    if found is None:
+        return None
+    script, pickup = found
     reply = reply_sign(analysis)
     signs = [s for s in (kit_mailer(analysis), reply[0] if reply and reply[1] else None) if s]
     if not signs:

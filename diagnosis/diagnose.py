@@ -9,6 +9,7 @@ from headerlens.diagnosis import (
     detect_abuse,
     detect_auth,
     detect_compromise,
+    detect_platform,
     detect_relay,
     detect_signals,
     headline,
@@ -67,15 +68,28 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     lst = detect_relay.mailing_list(analysis)
     fwd = _handled(detect_relay.forward(analysis, report), analysis, verification)
     shown = impersonation.read(analysis, verification)
+    overridden = detect_auth.allowlist_override(analysis, out) is not None
     comp = (
         detect_compromise.compromised(analysis, out, lst is not None)
         or detect_abuse.relay_injection(analysis, out, lst is not None)
         or (detect_abuse.esp_brand(analysis, out, shown) if lst is None else None)
+        or (detect_platform.abused(analysis, verification, out, overridden) if lst is None else None)
+        or (
+            detect_platform.mailbox_user(analysis, verification, out, overridden)
+            if lst is None
+            else None
+        )
     )
     # The submission lines below the entry hop are the sender's text: they make a taken-over
     # account of the From domain's own only while nothing decided that its DMARC failed (such
     # an account sends through the domain's own servers, which authenticate it).
     if comp is not None and _own(comp) and auth_state.dmarc_failed(analysis, verification):
+        comp = None
+    # A sending service's account "abused" is a story of mail that authenticates: where the From
+    # domain's DMARC, composite authentication or SPF failed, it is the spoof's story instead.
+    if comp is not None and comp.fact("abused") and not detect_platform.authenticated(
+        analysis, verification
+    ):
         comp = None
     own = comp is not None and _own(comp)
     # A list or forwarder the message's own fields name (List-Id, Resent-*, an SRS envelope)

@@ -83,7 +83,7 @@ def _auth_cause(stamped: tuple[str, ...], junk: bool) -> str:
 def unauthenticated_cause(u: Unauthenticated) -> str:
     if not u.domain:
         return (
-            f"Unauthenticated From: the From field names no address ({u.shown}), so nothing "
+            f"Unauthenticated From: the From field names no usable address ({u.shown}), so nothing "
             f"could authenticate the sender and who sent it cannot be told (it came from {u.host})"
         )
     tie = (

@@ -166,7 +166,7 @@ def _no_address_finding(u: Unauthenticated) -> Finding:
     return Finding(
         Code.UNAUTHENTICATED_FROM,
         Severity.WARNING,
-        f"Unauthenticated From: the From field names no address ({u.shown}), so there is no "
+        f"Unauthenticated From: the From field names no usable address ({u.shown}), so there is no "
         "From domain that SPF, DKIM or DMARC could authenticate: who sent this message cannot "
         f"be told (it came from {u.host}).",
         detail=f"Evidence: {stamped}no domain in the From field (an address shown in a name or "

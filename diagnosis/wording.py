@@ -96,6 +96,10 @@ def _compromised_title(s: Situation) -> str:
     text = f"Signs of {taken(s)} {what_of(s)} at {party} (the evidence below; each sign alone proves little, together they point to someone else using it)."
     if passed := s.fact("passed"):
         text += f" Authentication passed ({passed}) because the message really came from {party}'s own account or server: that does not make it genuine."
+    if s.fact("abused"):
+        text += " What it shows is not the account's own business: probably someone else used the account (a stolen login, a hacked site, or an account opened for fraud)."
+        if claimed := s.fact("claimed"):
+            text += f" Only the service's own identity passed, not {claimed}'s: {claimed} itself was not authenticated."
     return text
 
 

@@ -47,3 +47,52 @@ SPOOFED_BRANDS: tuple[str, ...] = (
     "netflix.com",
     "roblox.com",
 )
+
+# Brand names a lure puts in the From field's display name (or its subject) while the address
+# belongs to another organisation: the brands above by name, plus the crypto-asset services
+# that phishing sent through abused sending accounts (SaaS / ESP streams, web forms) names most
+# (wallets, exchanges, NFT markets, tax trackers). (name as written, the brand's own domain.)
+# Names that are also ordinary words or given names ("Chase", "Live", "Office", "Exodus") are
+# left out.
+DISPLAY_BRANDS: tuple[tuple[str, str], ...] = (
+    ("Microsoft", "microsoft.com"),
+    ("Outlook", "outlook.com"),
+    ("Google", "google.com"),
+    ("Gmail", "gmail.com"),
+    ("iCloud", "icloud.com"),
+    ("Adobe", "adobe.com"),
+    ("Dropbox", "dropbox.com"),
+    ("DocuSign", "docusign.com"),
+    ("DHL", "dhl.com"),
+    ("FedEx", "fedex.com"),
+    ("USPS", "usps.com"),
+    ("Amazon", "amazon.com"),
+    ("Alibaba", "alibaba.com"),
+    ("Walmart", "walmart.com"),
+    ("eBay", "ebay.com"),
+    ("LinkedIn", "linkedin.com"),
+    ("Facebook", "facebook.com"),
+    ("Instagram", "instagram.com"),
+    ("WhatsApp", "whatsapp.com"),
+    ("PayPal", "paypal.com"),
+    ("Wells Fargo", "wellsfargo.com"),
+    ("Bank of America", "bankofamerica.com"),
+    ("Netflix", "netflix.com"),
+    ("Roblox", "roblox.com"),
+    ("Proton", "proton.me"),
+    ("Coinbase", "coinbase.com"),
+    ("Binance", "binance.com"),
+    ("Crypto.com", "crypto.com"),
+    ("MetaMask", "metamask.io"),
+    ("Trust Wallet", "trustwallet.com"),
+    ("Ledger", "ledger.com"),
+    ("Trezor", "trezor.io"),
+    ("OpenSea", "opensea.io"),
+    ("Uniswap", "uniswap.org"),
+    ("zkSync", "zksync.io"),
+    ("Arbitrum", "arbitrum.io"),
+    ("CoinTracker", "cointracker.io"),
+    ("Koinly", "koinly.io"),
+    ("Blockchain.com", "blockchain.com"),
+    ("Tether", "tether.to"),
+)

@@ -1,0 +1,263 @@
+"""A legitimate sending platform's account used for someone else's lure while authentication
+passes (facts only): a sending service's (ESP, SaaS, CRM) customer stream or a website's mail
+script sending a message whose content is not the account's own.
+
+Only for mail that authenticates: the final receiver's aligned pass for the From domain, or a
+pass of the service's own identity where the From domain publishes no DMARC policy. A failed
+DMARC, composite authentication or SPF of the From domain is a spoof's story (detect_auth), never
+this one. The signs are the message's own text (its From name, Subject, Reply-To): they say
+"probably", never "is", and a newsletter of the account's own business shows none of them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from headerlens.diagnosis.auth_state import aligned_pass, dmarc_failed, from_domain
+from headerlens.diagnosis.detect_compromise import esp_name, kit_mailer, reply_sign, script_pickup
+from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
+from headerlens.diagnosis.inputs import (
+    boundary_hop,
+    entry,
+    fields,
+    first,
+    org,
+    same_org,
+    stamp,
+    stamps,
+)
+from headerlens.diagnosis.replyto import FREEMAIL
+from headerlens.model import Analysis, Hop
+from headerlens.model.received import Vendor
+from headerlens.model.verification import Verification
+from headerlens.parsers.spoofed_brands import DISPLAY_BRANDS
+
+# "RE:" / "Fwd:" and their German, Nordic, Dutch, Italian and French forms
+_REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|vs|antw|rif|fw|fwd|wg|tr)\s*(?:\[\d+\])?\s*:", re.I)
+# Crypto-asset lures (the usual content of a hacked site's form or a hijacked stream); only
+# counted when the From domain's own name does not carry the word.
+_LURE = re.compile(
+    r"\b(nfts?|airdrops?|crypto(?:currency|currencies)?|bitcoin|usdt|ethereum|seed\s+phrase"
+    r"|web3|defi|wallet\s+connect)\b",
+    re.I,
+)
+
+
+def _brand_pattern(name: str) -> re.Pattern[str]:
+    """The brand name as a whole word, its spaces optional ("Trust Wallet", "TrustWallet")."""
+    words = r"\s*".join(re.escape(w) for w in name.split())
+    return re.compile(rf"(?<![\w.]){words}(?!\w)", re.I)
+
+
+_BRANDS = tuple((name, dom, _brand_pattern(name)) for name, dom in DISPLAY_BRANDS)
+
+
+# Words a lure adds to a brand shown as the sender ("PayPal Support", "Coinbase Security Team"):
+# with nothing else in the name, the name is the brand itself.
+_SERVICE_WORDS = frozenset(
+    "support team service services security account accounts customer care help helpdesk "
+    "notification notifications notice alert alerts billing info official rewards admin center "
+    "centre department dept verification noreply no reply mail update updates app".split()
+)
+
+
+def _display(analysis: Analysis) -> str:
+    author = analysis.from_addr
+    return re.sub(r"<[^>]*>", "", author.display or "") if author is not None else ""
+
+
+def brand_sign(analysis: Analysis, service: str | None) -> str | None:
+    """The display name is a much-impersonated brand (alone, or with service words such as
+    "Support") that is neither the From domain's organisation nor the sending service: the
+    account shows someone else's brand as the sender."""
+    dom = from_domain(analysis)
+    name = _display(analysis)
+    if not dom or not name:
+        return None
+    own = (org(dom) or dom).lower()
+    for brand, brand_dom, pattern in _BRANDS:
+        label = brand_dom.split(".", 1)[0]
+        if not pattern.search(name) or same_org(brand_dom, dom) or label in own:
+            continue
+        if service is not None and brand.lower() in service.lower():
+            continue
+        rest = re.findall(r"[^\W\d_]+", pattern.sub(" ", name).lower())
+        if any(w not in _SERVICE_WORDS for w in rest):
+            continue  # the brand is named among other words ("Google Ads partner news")
+        return (
+            f"the From name shows {brand} (whose own domain is {brand_dom}), while the address "
+            f"is {dom}'s: a brand the account does not belong to"
+        )
+    return None
+
+
+def fake_reply(analysis: Analysis) -> str | None:
+    """A Subject made to look like a reply or forward, with no In-Reply-To or References: the
+    recipient never wrote, the lure pretends a conversation."""
+    subject = analysis.subject or ""
+    if not _REPLY_PREFIX.match(subject):
+        return None
+    if first(analysis, "in-reply-to") or first(analysis, "references"):
+        return None
+    return f"the Subject '{subject.strip()[:60]}' poses as a reply, but no In-Reply-To or References field refers to an earlier message"
+
+
+def lure(analysis: Analysis) -> str | None:
+    dom = (from_domain(analysis) or "").lower()
+    for text in (analysis.subject or "", _display(analysis)):
+        m = _LURE.search(text)
+        if m and re.sub(r"\W", "", m.group(1).lower()).rstrip("s") not in dom:
+            return f"it offers {m.group(1)} ('{text.strip()[:60]}'), nothing the domain {dom} is about"
+    return None
+
+
+def _service(analysis: Analysis, below: list[Hop]) -> tuple[str, Hop] | None:
+    """The sending service and the hop that shows it: the client the final receiver met is the
+    service's outbound server, or a line of the service's own names its server."""
+    bh = boundary_hop(analysis)
+    if bh is not None:
+        name = esp_name(bh.received.from_rdns) or esp_name(bh.received.from_helo)
+        if name:
+            return name, bh
+    for hop in reversed(below):
+        if hop.vendor is Vendor.SENDGRID:
+            return "SendGrid", hop
+        if name := esp_name(hop.received.by):
+            return name, hop
+    return None
+
+
+def authenticated(analysis: Analysis, verification: Verification | None) -> tuple[str, bool] | None:
+    """(the pass, aligned) when the message authenticates and nothing of the From domain failed:
+    an aligned pass, or only another identity's pass with no DMARC policy to fail."""
+    dom = from_domain(analysis)
+    if not dom or dmarc_failed(analysis, verification):
+        return None
+    if any(s.value in ("fail", "softfail") for s in stamps(analysis, "compauth")):
+        return None
+    if passed := aligned_pass(analysis):
+        return passed, True
+    spf = stamp(analysis, "spf")
+    if spf is not None and spf.value in ("fail", "softfail"):
+        return None
+    d = stamp(analysis, "dmarc")
+    if d is not None and d.value not in ("none",):
+        return None
+    other = next(
+        (s for s in stamps(analysis, "spf") + stamps(analysis, "dkim") if s.value == "pass"), None
+    )
+    return (other.quote(), False) if other is not None else None
+
+
+def abused(
+    analysis: Analysis,
+    verification: Verification | None,
+    outcome: OutcomeFact,
+    overridden: bool,
+) -> Situation | None:
+    """A sending service's stream or a website's mail script sent an authenticated message with
+    one strong sign (another brand in the From name) or two weak ones (a fake reply, replies to
+    a free-mail mailbox, a crypto lure from a website's script, the receiver's filter judging
+    it spam) that it is not the account owner's own mail."""
+    dom = from_domain(analysis)
+    auth = authenticated(analysis, verification)
+    if not dom or org(dom) in FREEMAIL or auth is None:
+        return None
+    passed, aligned = auth
+    b = entry(analysis)
+    below = [h for h in analysis.chain.hops if b is None or h.number < b.hop_number]
+    service = _service(analysis, below)
+    script = script_pickup(analysis, below) if service is None else None
+    if service is None and (script is None or not aligned):
+        return None
+    name = service[0] if service else None
+    strong = [s for s in (brand_sign(analysis, name),) if s]
+    reply = reply_sign(analysis)
+    weak = [fake_reply(analysis), reply[0] if reply and reply[1] else None]
+    if script is not None:
+        weak.append(lure(analysis))
+    if outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE):
+        weak.append(f"the final receiver filed it as {outcome.outcome.value}")
+    elif overridden:
+        weak.append("the final receiver's filter judged it spam (an allow-list let it through)")
+    signs = [w for w in weak if w]
+    if not strong and len(signs) < 2:
+        return None
+    party = (org(dom) or dom) if aligned or script else (name or dom)
+    if script is not None:
+        field, hop = script
+        how = f"{field.name}: {field.value.strip()[:50]} — a web script handed it to {hop.received.by} (hop {hop.number}, a local pickup)"
+        facts = [("party", party), ("what", "website or hosting account")]
+    else:
+        assert service is not None
+        hop = service[1]
+        whose = f"{org(dom) or dom}'s account" if aligned else f"an account showing {dom}"
+        how = f"sent through {name} (hop {hop.number}), by {whose} there"
+        facts = [
+            ("party", party),
+            ("what", f"{name} account" if aligned else "sending account"),
+            ("service", name or "?"),
+        ]
+    facts.append(("abused", "yes"))
+    facts.append(("passed", passed) if aligned else ("claimed", org(dom) or dom))
+    ev = (f"{passed}: the message authenticates", how, *strong, *signs)
+    return Situation("compromised-account", hop.number, ev, tuple(facts))
+
+
+# Fields in which a sending server names the mailbox user who signed in to submit (Zimbra's and
+# Kerio's X-Authenticated-User, cPanel's X-Authenticated-Sender, X-AuthUser): the sending
+# side's text, read only with the receiver's aligned pass for that domain.
+_MAILBOX_FIELDS = ("x-authenticated-user", "x-authenticated-sender", "x-authuser")
+_ADDRESS = re.compile(r"([\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+
+
+def mailbox_user(
+    analysis: Analysis,
+    verification: Verification | None,
+    outcome: OutcomeFact,
+    overridden: bool,
+) -> Situation | None:
+    """A signed-in mailbox user of the From domain's own mail server sent it (its server names
+    the mailbox, and the final receiver's aligned pass shows the message left from there), with
+    a free-mail Reply-To or another brand in the From name, or two weaker signs: someone else
+    used the mailbox (a stolen password, a webmail session)."""
+    dom = from_domain(analysis)
+    auth = authenticated(analysis, verification)
+    if not dom or org(dom) in FREEMAIL or auth is None or not auth[1]:
+        return None
+    named = next(
+        (
+            (f, m.group(1))
+            for f in fields(analysis, *_MAILBOX_FIELDS)
+            if (m := _ADDRESS.search(f.value)) and same_org(m.group(1).rpartition("@")[2], dom)
+        ),
+        None,
+    )
+    if named is None:
+        return None
+    field, mailbox = named
+    reply = reply_sign(analysis)
+    strong = [s for s in (brand_sign(analysis, None), kit_mailer(analysis)) if s]
+    weak = [fake_reply(analysis)]
+    if reply is not None:
+        (strong if reply[1] else weak).append(reply[0])
+    if outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE):
+        weak.append(f"the final receiver filed it as {outcome.outcome.value}")
+    elif overridden:
+        weak.append("the final receiver's filter judged it spam (an allow-list let it through)")
+    signs = [w for w in weak if w]
+    if not strong and len(signs) < 2:
+        return None
+    b = entry(analysis)
+    below = [h for h in analysis.chain.hops if b is None or h.number < b.hop_number]
+    hop = below[0] if below else boundary_hop(analysis)
+    if hop is None:
+        return None
+    ev = (
+        f"{auth[0]}: the message left from {dom}'s own mail system",
+        f"{field.name}: {mailbox} — the sending server names the mailbox user who signed in",
+        *strong,
+        *signs,
+    )
+    facts = (("party", org(dom) or dom), ("what", f"mailbox {mailbox}"), ("passed", auth[0]))
+    return Situation("compromised-account", hop.number, ev, facts)
