@@ -55,9 +55,41 @@ _BRANDS = tuple((name, dom, _brand_pattern(name)) for name, dom in DISPLAY_BRAND
 # Words a lure adds to a brand shown as the sender ("PayPal Support", "Coinbase Security Team"):
 # with nothing else in the name, the name is the brand itself.
 _SERVICE_WORDS = frozenset(
-    "support team service services security account accounts customer care help helpdesk "
-    "notification notifications notice alert alerts billing info official rewards admin center "
-    "centre department dept verification noreply no reply mail update updates app".split()
+    [
+        "support",
+        "team",
+        "service",
+        "services",
+        "security",
+        "account",
+        "accounts",
+        "customer",
+        "care",
+        "help",
+        "helpdesk",
+        "notification",
+        "notifications",
+        "notice",
+        "alert",
+        "alerts",
+        "billing",
+        "info",
+        "official",
+        "rewards",
+        "admin",
+        "center",
+        "centre",
+        "department",
+        "dept",
+        "verification",
+        "noreply",
+        "no",
+        "reply",
+        "mail",
+        "update",
+        "updates",
+        "app",
+    ]
 )
 
 
@@ -107,7 +139,9 @@ def lure(analysis: Analysis) -> str | None:
     for text in (analysis.subject or "", _display(analysis)):
         m = _LURE.search(text)
         if m and re.sub(r"\W", "", m.group(1).lower()).rstrip("s") not in dom:
-            return f"it offers {m.group(1)} ('{text.strip()[:60]}'), nothing the domain {dom} is about"
+            return (
+                f"it offers {m.group(1)} ('{text.strip()[:60]}'), nothing the domain {dom} is about"
+            )
     return None
 
 

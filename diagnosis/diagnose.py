@@ -73,7 +73,9 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         detect_compromise.compromised(analysis, out, lst is not None)
         or detect_abuse.relay_injection(analysis, out, lst is not None)
         or (detect_abuse.esp_brand(analysis, out, shown) if lst is None else None)
-        or (detect_platform.abused(analysis, verification, out, overridden) if lst is None else None)
+        or (
+            detect_platform.abused(analysis, verification, out, overridden) if lst is None else None
+        )
         or (
             detect_platform.mailbox_user(analysis, verification, out, overridden)
             if lst is None
@@ -87,8 +89,10 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         comp = None
     # A sending service's account "abused" is a story of mail that authenticates: where the From
     # domain's DMARC, composite authentication or SPF failed, it is the spoof's story instead.
-    if comp is not None and comp.fact("abused") and not detect_platform.authenticated(
-        analysis, verification
+    if (
+        comp is not None
+        and comp.fact("abused")
+        and not detect_platform.authenticated(analysis, verification)
     ):
         comp = None
     own = comp is not None and _own(comp)

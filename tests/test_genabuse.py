@@ -168,7 +168,9 @@ _MAILGUN_AR = "spf=pass (sender IP is 192.0.2.27) smtp.mailfrom=email.salonapp.e
 _MAILGUN_LINE = "Received: from <unknown> (<unknown> []) by cf2346b7a37d with HTTP id 65617c6a2a31ac89f6f13744; Fri, 25 Aug 2023 08:54:08 GMT"
 
 
-def _saas(ar: str, *rest: str, dest: str = "I", scl: int = 1, helo: str = "m41-27.mailgun.net") -> bytes:
+def _saas(
+    ar: str, *rest: str, dest: str = "I", scl: int = 1, helo: str = "m41-27.mailgun.net"
+) -> bytes:
     return _eop(ar, helo, "192.0.2.27", _MAILGUN_LINE, *rest, dest=dest, scl=scl)
 
 
@@ -191,7 +193,9 @@ def test_a_saas_stream_showing_another_brand_with_free_mail_replies_is_abused() 
     assert any("shows CoinTracker" in e for e in comp.evidence)
     assert any("poses as a reply" in e for e in comp.evidence)
     assert any("outlook.fr" in e for e in comp.evidence)
-    assert d.headline.startswith("Signs of an abused or taken-over Mailgun account at salonapp.example")
+    assert d.headline.startswith(
+        "Signs of an abused or taken-over Mailgun account at salonapp.example"
+    )
     situation = next(f for f in findings(a) if f.code == "situation.compromised-account")
     assert "probably someone else used the account" in situation.title
 
@@ -259,7 +263,10 @@ def _wordpress(subject: str, *, dest: str = "I", scl: int = 5, allow: bool = Tru
         scl=scl,
     )
     if allow:
-        raw = raw.replace(b"ucf:0;jmr:0;auth:0;dest:I;OFR:SpamFilterAuthJ;", b"wl:1;pcwl:1;ucf:0;jmr:0;auth:1;dest:I;OFR:TrustedSenderList;")
+        raw = raw.replace(
+            b"ucf:0;jmr:0;auth:0;dest:I;OFR:SpamFilterAuthJ;",
+            b"wl:1;pcwl:1;ucf:0;jmr:0;auth:1;dest:I;OFR:TrustedSenderList;",
+        )
     return raw
 
 
@@ -289,7 +296,9 @@ _SG_LINE = "Received: from MTMxNjc5NTQ (unknown) by geopod-ismtpd-0 (SG) with HT
 
 
 def _newsletter(*rest: str, dest: str = "I", scl: int = 1) -> bytes:
-    return _eop(_SG_AR, "o73.email.academy.example", "192.0.2.63", _SG_LINE, *rest, dest=dest, scl=scl)
+    return _eop(
+        _SG_AR, "o73.email.academy.example", "192.0.2.63", _SG_LINE, *rest, dest=dest, scl=scl
+    )
 
 
 def test_legitimate_esp_newsletters_stay_control() -> None:
@@ -297,10 +306,25 @@ def test_legitimate_esp_newsletters_stay_control() -> None:
     helpdesk platform, a real reply with In-Reply-To, a person's name, a free-mail Reply-To in
     the Inbox, a crypto academy's own crypto topic: none is an abused account."""
     cases = (
-        ("From: Academy <news@academy.example>", "Reply-To: support@academy.zendesk.com", "Subject: Your July courses"),
-        ("From: Raunaq Sahni <raunaq.s@academy.example>", "Subject: Momentum trading in Portuguese"),
-        ("From: Academy Support <help@academy.example>", "Subject: Re: your ticket 4411", "In-Reply-To: <t4411@academy.example>"),
-        ("From: Academy <news@academy.example>", "Reply-To: academy.volunteers@gmail.com", "Subject: Meetup on Friday"),
+        (
+            "From: Academy <news@academy.example>",
+            "Reply-To: support@academy.zendesk.com",
+            "Subject: Your July courses",
+        ),
+        (
+            "From: Raunaq Sahni <raunaq.s@academy.example>",
+            "Subject: Momentum trading in Portuguese",
+        ),
+        (
+            "From: Academy Support <help@academy.example>",
+            "Subject: Re: your ticket 4411",
+            "In-Reply-To: <t4411@academy.example>",
+        ),
+        (
+            "From: Academy <news@academy.example>",
+            "Reply-To: academy.volunteers@gmail.com",
+            "Subject: Meetup on Friday",
+        ),
         ("From: Academy <news@academy.example>", "Subject: New course: Bitcoin and NFTs explained"),
         ("From: Google Ads partner news <news@academy.example>", "Subject: Our results"),
     )
@@ -312,7 +336,17 @@ def test_legitimate_esp_newsletters_stay_control() -> None:
 
 def test_a_brand_the_domain_itself_carries_is_its_own() -> None:
     ar = _SG_AR.replace("academy.example", "coinbase.com")
-    raw = _eop(ar, "o73.email.coinbase.com", "192.0.2.63", _SG_LINE, "From: Coinbase <no-reply@coinbase.com>", "Subject: RE: your statement", "Return-Path: bounces@em.coinbase.com", dest="I", scl=1)
+    raw = _eop(
+        ar,
+        "o73.email.coinbase.com",
+        "192.0.2.63",
+        _SG_LINE,
+        "From: Coinbase <no-reply@coinbase.com>",
+        "Subject: RE: your statement",
+        "Return-Path: bounces@em.coinbase.com",
+        dest="I",
+        scl=1,
+    )
     assert diagnose(analyze(raw)).get("compromised-account") is None
 
 
@@ -385,6 +419,16 @@ def test_a_signed_in_mailbox_sending_a_loan_scam_with_free_mail_replies() -> Non
 
 
 def test_a_signed_in_mailbox_is_no_takeover_when_dmarc_failed_or_replies_stay_home() -> None:
-    failed = _OWN_AR.replace("dmarc=pass action=none", "dmarc=fail action=none").replace("spf=pass", "spf=fail").replace("compauth=pass reason=100", "compauth=fail reason=000")
-    assert diagnose(analyze(_webmail(failed, "americaloans@financier.com"))).get("compromised-account") is None
-    assert diagnose(analyze(_webmail(_OWN_AR, "sales@lab-corp.example"))).get("compromised-account") is None
+    failed = (
+        _OWN_AR.replace("dmarc=pass action=none", "dmarc=fail action=none")
+        .replace("spf=pass", "spf=fail")
+        .replace("compauth=pass reason=100", "compauth=fail reason=000")
+    )
+    assert (
+        diagnose(analyze(_webmail(failed, "americaloans@financier.com"))).get("compromised-account")
+        is None
+    )
+    assert (
+        diagnose(analyze(_webmail(_OWN_AR, "sales@lab-corp.example"))).get("compromised-account")
+        is None
+    )
