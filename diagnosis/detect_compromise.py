@@ -268,7 +268,7 @@ def _scripted(analysis: Analysis, below: list[Hop]) -> Situation | None:
     signs = [s for s in (kit_mailer(analysis), reply[0] if reply and reply[1] else None) if s]
     if not signs:
         return None
-    host = pickup.received.by
+    host = pickup.received.by or "?"  # script_pickup only returns a pickup that names its host
     dom = _from_domain(analysis)
     webmail = _webmail(analysis, script)
     if webmail and dom and org(dom) not in FREEMAIL:
