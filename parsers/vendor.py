@@ -12,6 +12,7 @@ from headerlens.parsers import (
     vendor_microsoft,
     vendor_microsoft_exchange,
     vendor_other,
+    vendor_providers,
     vendor_trendmicro,
 )
 from headerlens.parsers.vendor_base import Decoder
@@ -24,6 +25,7 @@ for _module in (
     vendor_google,
     vendor_other,
     vendor_filters,
+    vendor_providers,
 ):
     for _name, _decoder in _module.EXACT.items():
         if _name in _EXACT:  # a programming error: two modules claim one name

@@ -182,14 +182,18 @@ def decode_connecting_ip(field: HeaderField) -> VendorHeader:
 
 
 def decode_message_delivery(field: HeaderField) -> VendorHeader:
-    """X-Message-Delivery (Outlook.com): base64 of a ``k=v;`` list, shown decoded, not read."""
+    """X-Message-Delivery (Outlook.com): base64 of a ``k=v;`` list, shown decoded; its SCL is
+    read like Exchange's (info only: the folder itself comes from diagnosis/outcome)."""
     text = b64_text(field.value)
     if text is None:
         return _one(field, "Outlook.com delivery data", None)
     decoded = [DecodedField("decoded", text, "Base64-decoded", "Outlook.com internal values.")]
     for item in text.split(";"):
         key, eq, value = item.partition("=")
-        if eq and key:
+        if eq and key.upper() == "SCL":
+            meaning = scl_meaning(value)[0]
+            decoded.append(DecodedField(key, value, f"Spam confidence level {value}", meaning))
+        elif eq and key:
             decoded.append(DecodedField(key, value))
     return header(field, EXCHANGE, f"Outlook.com delivery data (decoded: {text}).", tuple(decoded))
 

@@ -9,6 +9,8 @@ from headerlens.analyze import analyze
 from headerlens.diagnosis import diagnose
 from headerlens.diagnosis.facts import GapKind, Outcome, Situation
 from headerlens.diagnosis.wording import fix, title
+from headerlens.model import Severity
+from headerlens.model.vendor import VendorHeader
 from headerlens.report.verdicts import bar_line
 from tests.test_diagnosis import _msg
 
@@ -272,3 +274,40 @@ def test_a_bounce_dated_after_its_own_receipt_voids_the_gap_of_its_early_stamps(
 def test_a_date_at_the_start_of_the_gap_keeps_the_queue() -> None:
     d = diagnose(analyze(_bounce_chain("Tue, 29 Apr 2010 12:34:40 +0900")))
     assert "delay" in d.labels()
+
+
+# ---- the providers' fields, decoded -------------------------------------------------------------
+
+
+def _decoded(name: str, value: str) -> VendorHeader:
+    from headerlens.model.core import HeaderField
+    from headerlens.parsers.vendor import decode_vendor_header
+
+    v = decode_vendor_header(HeaderField(0, name, value, f"{name}: {value}\r\n".encode()))
+    assert v is not None
+    return v
+
+
+def test_provider_filter_fields_are_decoded_literally() -> None:
+    junk = _decoded("X-UI-Filterresults", "junk:10;V03:K0:abcdefgh=:AAAA")
+    assert junk.fields[0].severity is Severity.WARNING and "spam folder" in junk.summary
+    out = _decoded("X-UI-Out-Filterresults", "notjunk:1;V03:K0:x=")
+    assert "outbound filter" in out.summary and out.fields[0].severity is Severity.INFO
+    spam = _decoded("X-GMX-Antispam", "6 (nemesis text pattern profiler); Detail=V3;")
+    assert spam.fields[0].meaning == "spam found (nemesis text pattern profiler)"
+    assert _decoded("X-GMX-Antispam", "0 (Mail was not recognized as spam)").fields[0].severity is (
+        Severity.INFO
+    )
+    assert "Bulk" in _decoded("X-YahooFilteredBulk", "192.0.2.71").summary
+    text = base64.b64encode(b"V=1.1;D=0;GD=0;SCL=9;l=1;us=1").decode()
+    scl = next(f for f in _decoded("X-Message-Delivery", text).fields if f.key == "SCL")
+    assert scl.meaning is not None and scl.meaning.startswith("High-confidence spam")
+
+
+def test_gmx_outbound_junk_rating_at_another_receiver_is_not_the_recipients_folder() -> None:
+    from headerlens.diagnosis.findings_build import stamped_findings
+    from headerlens.model.codes import Code
+
+    a = analyze(_gmx(_GMX_JUNK, by="mx1.fabrikam.example"))
+    codes = {f.code for f in stamped_findings(a) if f.header_index is not None}
+    assert Code.VENDOR_NOT_RECEIVERS in codes and Code.VENDOR_RATING not in codes
