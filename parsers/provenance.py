@@ -35,6 +35,7 @@ from headerlens.parsers.provenance_appliance import (
     names_its_line,
     receiver_author,
     repeated_stamps,
+    stamp_results,
 )
 from headerlens.parsers.provenance_dump import unplaced_stamps
 from headerlens.parsers.provenance_google import gmail_pass_doubt
@@ -61,6 +62,7 @@ from headerlens.parsers.provenance_relay import (
 from headerlens.parsers.provenance_scanner import own_line_stamp, scanner_hops
 from headerlens.parsers.provenance_ses import ses_block, ses_claim
 from headerlens.parsers.provenance_ui import ui_author, ui_block
+from headerlens.parsers.rspamd_auth import rspamd_auth
 from headerlens.parsers.stamp_evidence import claims_pass, stamp_identity, stated_client_ip
 
 __all__ = ["STAMP_FIELDS", "attribute_fields", "describe_author"]
@@ -184,6 +186,7 @@ class _Zones:
         queue = queue or next(iter(ids), None)
         self.rspamd_queue = queue.value.strip().lower() if queue is not None else None
         self.rspamd_run: set[int] = set()
+        self.rspamd_passes: set[str] = set()
         if queue is not None and fields[queue.index] is queue:
             lo = hi = queue.index
             # ProtonMail writes the queue id first of its block: what comes before is the sender's
@@ -196,6 +199,11 @@ class _Zones:
             # the sender's last field, right before the receiver's appended block
             last = {fields[i].lname: i for i in range(lo, hi + 1)}
             self.rspamd_run = set(last.values())
+        # what the receiver's Rspamd found (the last X-Spamd-Result of its run, as above)
+        found = [fields[i] for i in sorted(self.rspamd_run) if fields[i].lname == "x-spamd-result"]
+        self.rspamd_passes = (
+            {m for m, r, _ in rspamd_auth(found[-1].value) if r == "pass"} if found else set()
+        )
 
     def below(self, index: int) -> Hop | None:
         """The Received line right below ``index``: the hop whose receiver prepended it."""
@@ -347,6 +355,16 @@ def _below_line_stamp(z: _Zones, f: HeaderField) -> bool:
     return ip is None or ip == z.boundary_hop.received.from_ip
 
 
+def _rspamd_found(z: _Zones, f: HeaderField) -> bool:
+    """The receiver's own Rspamd (its block tied by the queue id of the receiver's Received
+    line) found every pass ``f`` claims: its queue id alone shows only that Rspamd ran, not
+    who wrote a stamp at the top of the header the message arrived with."""
+    if not (z.rspamd_queue and z.rspamd_queue in z.receiver_ids):
+        return False
+    passes = {m for m, r in stamp_results(f).items() if r == "pass"}
+    return bool(passes) and passes <= z.rspamd_passes
+
+
 def _uncorroborated_pass(z: _Zones, f: HeaderField) -> str | None:
     """Why a pass stamp under the boundary line cannot be told from one the sender planted at
     the top of its own header, or None when something the sender cannot write backs it: Gmail's
@@ -358,7 +376,7 @@ def _uncorroborated_pass(z: _Zones, f: HeaderField) -> str | None:
     hop = z.boundary_hop
     if hop is not None and hop.vendor is Vendor.GMAIL:
         return gmail_pass_doubt(f, hop, z.block, z.arc_above)
-    if z.reserialised or z.tied or (z.rspamd_queue and z.rspamd_queue in z.receiver_ids):
+    if z.reserialised or f.index in z.tied or _rspamd_found(z, f):
         return None
     return (
         "Directly below the receiver's Received line, where the sender's own header begins: a "

@@ -32,6 +32,7 @@ __all__ = [
     "names_its_line",
     "receiver_author",
     "repeated_stamps",
+    "stamp_results",
 ]
 
 MARKER_WHY = (
@@ -192,15 +193,53 @@ def repeated_stamps(block: Sequence[HeaderField]) -> set[int]:
 _FILTER_ID = r"(?i)\bFilter\s+v\S+\s+(\S+)\s+(\S+)\s*$"
 
 
+# The methods each of those milters stamps in the Authentication-Results it writes right after
+# its own field (sid-milter: Sender ID and SPF; OpenDKIM / dkim-milter: DKIM; OpenDMARC: DMARC,
+# and SPF / ARC where it checks them).
+_MILTER_METHODS = {
+    "x-senderid": frozenset({"sender-id", "spf"}),
+    "dkim-filter": frozenset({"dkim"}),
+    "x-dkim": frozenset({"dkim"}),
+    "dmarc-filter": frozenset({"dmarc", "spf", "arc"}),
+}
+_AR_RESULT = re.compile(r";\s*([A-Za-z][\w.-]*)\s*=\s*([A-Za-z]+)")
+
+
+def stamp_results(f: HeaderField) -> dict[str, str]:
+    """method -> result (lower case) of an Authentication-Results or Received-SPF field."""
+    if f.lname == "received-spf":
+        return {"spf": (f.value.split() or [""])[0].lower()}
+    return {m.lower(): r.lower() for m, r in _AR_RESULT.findall(f.value)}
+
+
 def filter_tie(block: Sequence[HeaderField], hop: Hop) -> set[int]:
-    """Header indexes of the milter block under the boundary line from its top down to the
-    first field naming the queue id the receiver's own Received line gave this message (its
-    milters stamped it: the sender cannot know that id in advance, as Rspamd's queue id shows
-    for Rspamd); empty when none does. Milters insert their fields directly below the MTA's own
-    line, so every field down to the tying one was inserted there: no sender field between."""
+    """Header indexes of the milter block under the boundary line that the receiver's milters
+    wrote: from its top down to the last field naming the queue id the receiver's own Received
+    line gave this message (its milters stamped it: the sender cannot know that id in advance,
+    as Rspamd's queue id shows for Rspamd), then the stamps right after that field that hold
+    only that milter's methods, each method once (OpenDMARC's dmarc= then spf= fields on
+    mail.kernel.org); empty when no field names the id. Milters insert their fields directly
+    below the MTA's own line, so every field down to the last tying one was inserted there;
+    below it the sender's header may already begin, so a stamp there with another method, or
+    repeating one, proves nothing."""
     queue = (hop.received.id or "").lower()
-    for i, g in enumerate(block):
-        m = re.search(_FILTER_ID, " ".join(g.value.split())) if queue else None
-        if m and m.group(2).lower() == queue:
-            return {f.index for f in block[: i + 1]}
-    return set()
+    ties = [
+        i
+        for i, g in enumerate(block)
+        if queue
+        and (m := re.search(_FILTER_ID, " ".join(g.value.split()))) is not None
+        and m.group(2).lower() == queue
+    ]
+    if not ties:
+        return set()
+    out = {f.index for f in block[: ties[-1] + 1]}
+    methods = _MILTER_METHODS.get(block[ties[-1]].lname, frozenset())
+    seen: set[str] = set()
+    for after in block[ties[-1] + 1 :]:
+        found = set(stamp_results(after))
+        stamp = after.lname in ("authentication-results", "received-spf")
+        if not stamp or not found or not found <= methods or found & seen:
+            break
+        seen |= found
+        out.add(after.index)
+    return out

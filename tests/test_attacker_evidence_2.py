@@ -135,12 +135,19 @@ def test_gmails_own_pass_still_counts() -> None:
 
 def test_a_pass_backed_by_the_receivers_rspamd_queue_id_counts() -> None:
     # the receiver's Rspamd appended at the bottom with the queue id of the receiver's own
-    # Received line (which the sender cannot know): its milter stamped this message
-    body = BODY.replace(
-        "\r\n\r\n", "\r\nX-Rspamd-Queue-Id: 4QxyZ1\r\nX-Rspamd-Server: mx\r\n\r\n", 1
+    # Received line (which the sender cannot know) and found the same passes: its milter
+    # stamped this message. (The queue id alone no longer backs a pass: it shows that Rspamd
+    # ran, not who wrote a stamp at the top of the header the message arrived with; see
+    # tests/test_redteam_round4.py, where such a planted stamp hid a p=reject spoof online.)
+    found = (
+        "X-Spamd-Result: default: False [-0.70 / 15.00]; R_SPF_ALLOW(-0.20)[+ip4]; "
+        "DMARC_POLICY_ALLOW(-0.50)[contoso.com,reject]\r\n"
     )
-    a = analyze((RX + AR_PASS + body).encode())
+    tail = "\r\nX-Rspamd-Queue-Id: 4QxyZ1\r\nX-Rspamd-Server: mx\r\n\r\n"
+    a = analyze((RX + AR_PASS + BODY.replace("\r\n\r\n", "\r\n" + found + tail[2:], 1)).encode())
     assert stamped(a, "dmarc") == "pass"
+    a = analyze((RX + AR_PASS + BODY.replace("\r\n\r\n", tail, 1)).encode())
+    assert stamped(a, "dmarc") != "pass"
 
 
 # Variants re-verified over the lab DNS: the receiver's client, never the forged hop, is checked.

@@ -12,6 +12,15 @@
    refused the original" as a fact; the check that it may be forged needed DNS. Offline, only
    what the receiver wrote can tie it: rDNS it confirmed in the reporter's organisation or its
    own pass stamps; otherwise the headline and the finding say it may be forged.
+3. A pass stamp with the receiver's identity right below its Received line was credited as the
+   receiver's whenever anything tied the block to the receiver: a milter field naming the
+   receiver's queue id (anywhere in the block), or the receiver's Rspamd queue id at the bottom.
+   A sender's own first field "Authentication-Results: mx.fabrikam.example; spf=pass; dkim=pass;
+   dmarc=pass" then read as the receiver's, and a victim.example (p=reject) spoof was "in order"
+   even online, with the advice to publish the attacker's IP in victim.example's SPF. A milter
+   tie now backs the fields down to the last one naming the queue id and the one stamp right
+   after a tying field, for that milter's methods; Rspamd's tie backs a pass only where the
+   receiver's own X-Spamd-Result found the same pass.
 """
 
 from __future__ import annotations
@@ -184,3 +193,127 @@ def test_offline_a_bounce_the_receiver_ties_to_its_reporter_is_not_hedged(
 def test_offline_a_stamp_for_another_domain_does_not_tie_the_bounce() -> None:
     top = "Authentication-Results: mx.northwindtraders.com; spf=pass smtp.helo=attacker.example\n"
     assert "may be forged" in diagnose(analyze(_bounce(_ATTACKER_LINE, top))).headline
+
+
+# 3. Pass stamps below the receiver's line, backed by a tie that proves something else.
+_D3 = "Tue, 10 Nov 2026 09:14:09 +0000"
+_PLANTED = (
+    "Authentication-Results: mx.fabrikam.example; spf=pass smtp.mailfrom=ceo@victim.example;"
+    " dkim=pass header.d=victim.example; dmarc=pass header.from=victim.example\r\n"
+)
+_SPOOF3 = (
+    "Return-Path: <ceo@victim.example>\r\nFrom: Victim CEO <ceo@victim.example>\r\n"
+    f"To: ap@fabrikam.example\r\nSubject: Urgent\r\nDate: {_D3}\r\n"
+    "Message-ID: <s1@victim.example>\r\n"
+)
+
+
+def _sendmail(*block: str) -> bytes:
+    return (
+        "Received: from mail.attacker.example (mail.attacker.example [203.0.113.66]) by "
+        "mx.fabrikam.example (8.14.4/8.14.4) with ESMTP id oBB3JxRJ022484 for "
+        f"<ap@fabrikam.example>; {_D3}\r\n" + "".join(block) + _SPOOF3 + "\r\nPay.\r\n"
+    ).encode()
+
+
+_SID = "X-SenderID: Sendmail Sender-ID Filter v1.0.0 mx.fabrikam.example oBB3JxRJ022484\r\n"
+_SID_AR = (
+    "Authentication-Results: mx.fabrikam.example; sender-id=fail header.from=ceo@victim.example\r\n"
+)
+
+
+def _rspamd(symbols: str, *top: str) -> bytes:
+    return (
+        "Received: from mail.attacker.example (mail.attacker.example [203.0.113.66]) by "
+        "mx.fabrikam.example (Postfix) with ESMTPS id E3438644C44 for "
+        f"<ap@fabrikam.example>; {_D3}\r\n"
+        + "".join(top)
+        + _SPOOF3
+        + "X-Rspamd-Action: no action\r\n"
+        + f"X-Spamd-Result: default: False [0.10 / 15.00]; {symbols}\r\n"
+        + "X-Rspamd-Server: mx\r\nX-Rspamd-Queue-Id: E3438644C44\r\n\r\nPay.\r\n"
+    ).encode()
+
+
+def _ar_authors(data: bytes) -> list[Author]:
+    a = analyze(data)
+    return [
+        a.provenance.fields[f.index].author
+        for f in a.headers
+        if f.lname == "authentication-results"
+    ]
+
+
+PLANTED_BELOW_A_TIE = {
+    "after-the-milters-own-stamp": _sendmail(_SID, _SID_AR, _PLANTED),
+    "right-after-the-tie-other-methods": _sendmail(_SID, _PLANTED),
+    "after-opendmarcs-own-stamps": _sendmail(
+        "DMARC-Filter: OpenDMARC Filter v1.3.2 mx.fabrikam.example oBB3JxRJ022484\r\n",
+        "Authentication-Results: mx.fabrikam.example; spf=fail smtp.mailfrom=victim.example\r\n",
+        _PLANTED.replace("spf=pass smtp.mailfrom=ceo@victim.example; ", ""),
+    ),
+    "rspamd-queue-id-but-no-rspamd-pass": _rspamd("MIME_GOOD(-0.10)[text/plain]", _PLANTED),
+    "rspamd-found-spf-fail": _rspamd(
+        "R_SPF_FAIL(1.00)[-all]; R_DKIM_NA(0.00)[]; DMARC_POLICY_REJECT(2.00)[victim.example,reject]",
+        _PLANTED,
+    ),
+}
+
+
+@pytest.mark.parametrize("data", PLANTED_BELOW_A_TIE.values(), ids=PLANTED_BELOW_A_TIE.keys())
+def test_a_pass_stamp_below_a_tied_block_is_not_credited_beyond_the_tie(data: bytes) -> None:
+    assert _ar_authors(data)[-1] is not Author.FINAL_RECEIVER
+    out = render(analyze(data), None, "summary")
+    assert "DMARC pass" not in out and "in order" not in out
+
+
+def test_a_pass_stamp_below_a_tied_block_is_a_spoof_online(
+    attacker_dns: tuple[LabDns, bytes],
+) -> None:
+    for data in (
+        PLANTED_BELOW_A_TIE["after-the-milters-own-stamp"],
+        PLANTED_BELOW_A_TIE["rspamd-queue-id-but-no-rspamd-pass"],
+    ):
+        out = render(analyze(data), _verify(data, attacker_dns[0]), "summary")
+        assert "A spoof of victim.example" in out
+        assert "Publish the sending IP" not in out
+
+
+LEGIT_TIED = {
+    # the sid-milter's own stamp right after its tying field
+    "sid-milter": (_sendmail(_SID, _SID_AR.replace("fail", "pass")), 1),
+    # OpenDKIM and OpenDMARC: each filter field, then its stamp
+    "opendkim-opendmarc": (
+        _sendmail(
+            "DKIM-Filter: OpenDKIM Filter v2.11.0 mx.fabrikam.example oBB3JxRJ022484\r\n",
+            "Authentication-Results: mx.fabrikam.example; dkim=pass header.d=victim.example\r\n",
+            "DMARC-Filter: OpenDMARC Filter v1.4.2 mx.fabrikam.example oBB3JxRJ022484\r\n",
+            "Authentication-Results: mx.fabrikam.example; dmarc=pass header.from=victim.example\r\n",
+        ),
+        2,
+    ),
+    # mail.kernel.org: OpenDKIM's stamp, OpenDMARC's field, then its dmarc= and spf= stamps
+    "kernel-org": (
+        _sendmail(
+            "Authentication-Results: mx.fabrikam.example; dkim=pass header.d=victim.example\r\n",
+            "DMARC-Filter: OpenDMARC Filter v1.3.2 mx.fabrikam.example oBB3JxRJ022484\r\n",
+            "Authentication-Results: mx.fabrikam.example; dmarc=pass header.from=victim.example\r\n",
+            "Authentication-Results: mx.fabrikam.example; spf=pass smtp.mailfrom=victim.example\r\n",
+        ),
+        3,
+    ),
+    # the receiver's Rspamd wrote its stamp and found the same passes (lfdr.de's shape)
+    "rspamd-agrees": (
+        _rspamd(
+            "R_SPF_ALLOW(-0.20)[+ip4]; R_DKIM_ALLOW(-0.20)[victim.example:s=s1]; "
+            "DMARC_POLICY_ALLOW(-0.50)[victim.example,reject]",
+            _PLANTED,
+        ),
+        1,
+    ),
+}
+
+
+@pytest.mark.parametrize(("data", "count"), LEGIT_TIED.values(), ids=LEGIT_TIED.keys())
+def test_the_receivers_own_tied_stamps_stay_credited(data: bytes, count: int) -> None:
+    assert _ar_authors(data) == [Author.FINAL_RECEIVER] * count
