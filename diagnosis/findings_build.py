@@ -19,6 +19,7 @@ from headerlens.diagnosis.inputs import (
     same_org,
     stamps,
 )
+from headerlens.diagnosis.ndr_trace import own_filter_loop
 from headerlens.diagnosis.replyto import freemail_fix
 from headerlens.diagnosis.sending_service import sending_service
 from headerlens.diagnosis.wording import not_a_domain_fix
@@ -317,7 +318,19 @@ def _generated_here(analysis: Analysis) -> bool:
 def _chain(analysis: Analysis) -> list[Finding]:
     out: list[Finding] = []
     chain = analysis.chain
-    if not chain.hops:
+    if not chain.hops and analysis.copy_kind == "returned":
+        # a bounce returns the original as its sender's software wrote it, often headers only
+        # and before any server stamped it: nothing is missing, and there is nothing to paste
+        out.append(
+            Finding(
+                Code.CHAIN_EMPTY,
+                Severity.INFO,
+                "No Received lines in the returned copy: a bounce often returns only the "
+                "original's own headers, as written before any server stamped it, so this copy "
+                "shows no path; the bounce's own Received lines show how the bounce came back.",
+            )
+        )
+    elif not chain.hops:
         out.append(
             Finding(
                 Code.CHAIN_EMPTY,
@@ -327,7 +340,7 @@ def _chain(analysis: Analysis) -> list[Finding]:
             )
         )
     own_trace = _generated_here(analysis)
-    if chain.boundary is not None and chain.boundary.unconfirmed:
+    if chain.boundary is not None and chain.boundary.unconfirmed and not own_filter_loop(analysis):
         out.append(
             Finding(
                 Code.CHAIN_BOUNDARY_UNCONFIRMED,

@@ -341,3 +341,71 @@ def test_an_authenticated_submission_or_a_postmaster_copy_is_no_backscatter() ->
         analyze(_postfix_bounce(relayed, "clerk@fabrikam.example", "clerk@fabrikam.example"))
     )
     assert not d.headline.startswith("Backscatter")
+
+
+# --- 4. a returned copy that is headers-only by design ---------------------------------------
+
+
+def test_a_returned_copy_without_received_lines_gets_no_paste_fix() -> None:
+    raw = _google(QUOTA, GOOGLE_CLIENT, "kim@club.example").replace(
+        b"Received: from mx.fabrikam.example (mx.fabrikam.example. [198.51.100.20])\n"
+        b"        by gmr-mx.google.com with ESMTP id x13si1\n"
+        b"        for <kim@club.example>; Tue, 03 Mar 2026 02:00:03 -0800 (PST)\n",
+        b"",
+    )
+    a = analyze(raw)
+    assert a.ndr is not None and a.ndr.original is not None
+    assert not a.ndr.original.chain.hops
+    md = render_markdown(a)
+    assert "No Received lines in the returned copy" in md
+    assert "Paste the complete header block" not in md
+    # an ordinary message without Received lines still asks for the whole header
+    plain = f"From: a@fabrikam.example\nTo: b@club.example\nSubject: x\nDate: {D}\n\nx\n"
+    assert "Paste the complete header block" in _md(plain.encode())
+
+
+# --- 5. a bounce's own content-filter loop ---------------------------------------------------
+
+
+def _looped(head: str, body: str = "") -> bytes:
+    return (
+        f"""Return-Path: <>
+{head}Received: from localhost (localhost.localdomain [127.0.0.1])
+\tby mail.fabrikam.example (Postfix) with ESMTP id 824A
+\tfor <clerk@fabrikam.example>; {D}
+Received: from mail.fabrikam.example ([127.0.0.1])
+\tby localhost (filter.fabrikam.example [127.0.0.1]) (amavisd-new, port 10024)
+\twith ESMTP id rwF5 for <clerk@fabrikam.example>; {D}
+Received: from mx.hostco.example (mx.hostco.example [198.51.100.7])
+\tby mail.fabrikam.example (Postfix) with ESMTP id 360F
+\tfor <clerk@fabrikam.example>; {D}
+""".encode()
+        + EXIM_FROM_INVALID.split(b"Return-Path: <>\n", 1)[1].replace(
+            b"relay.fabrikam.example", b"mx.hostco.example"
+        )
+        + body.encode()
+    )
+
+
+def test_a_bounces_own_amavis_loop_is_no_unconfirmed_boundary_warning() -> None:
+    a = analyze(_looped(""))
+    assert a.ndr is not None and a.chain.boundary is not None and a.chain.boundary.unconfirmed
+    assert "rests on an internal line" not in render_markdown(a)
+    # the receiver stamped a verdict resting on the entry line: the warning stays
+    stamped = _looped(
+        "Authentication-Results: mail.fabrikam.example; spf=pass smtp.helo=mx.hostco.example\n"
+    )
+    assert "rests on an internal line" in render_markdown(analyze(stamped))
+
+
+def test_the_same_loop_on_an_ordinary_message_keeps_its_warning() -> None:
+    raw = _looped("").replace(b"Return-Path: <>\n", b"Return-Path: <pat@hostco.example>\n")
+    ordinary = (
+        raw.split(b"X-Failed-Recipients")[0].replace(
+            b"Mailer-Daemon@mx.hostco.example", b"pat@hostco.example"
+        )
+        + b"\nHello.\n"
+    )
+    a = analyze(ordinary)
+    assert a.ndr is None
+    assert "rests on an internal line" in render_markdown(a)
