@@ -196,4 +196,7 @@ def _bounce_filed(own: OutcomeFact | None) -> str | None:
     if own is None or own.outcome not in _FILED or not own.evidence:
         return None
     who = own.receiver or "the receiver"
+    if "SCL" in own.evidence[0]:  # a spam score, not a folder the receiver named
+        rated = "spam" if own.outcome is Outcome.JUNK else "not spam"
+        return f"the bounce itself: {who} rated it {rated} ({own.evidence[0]})"
     return f"the bounce itself: {who} put it in {_FILED[own.outcome]} ({own.evidence[0]})"

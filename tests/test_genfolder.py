@@ -116,40 +116,26 @@ def test_gmx_without_its_envelope_to_credits_nothing_at_the_bottom() -> None:
     assert d.outcome.outcome is Outcome.UNKNOWN
 
 
-def _hotmail(scl: str, *, dsn: bool = False) -> bytes:
+def _hotmail(scl: str) -> bytes:
     delivery = base64.b64encode(f"V=1.1;D=0;GD=0;SCL={scl};l=1;us=1".encode()).decode()
-    body = (
-        (
-            "From: postmaster@mail.hotmail.example",
-            "Subject: Delivery Status Notification (Failure)",
-            'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
-        )
-        if dsn
-        else ("From: Bob <bob@contoso.example>", "Subject: hello")
-    )
     return _msg(
         "X-Message-Delivery: " + delivery,
         "X-Message-Info: AuEzbeVr9u5fkDpn2vR5iCu5wb6H",
         "Received: from mail.contoso.example ([192.0.2.95]) by COL004-MC4F26.o.hotmail.com "
         "with Microsoft SMTPSVC(7.5.7601.22751); Fri, 21 Nov 2014 14:24:52 -0800",
-        *body,
+        "Return-Path: <bob@contoso.example>",
+        "From: Bob <bob@contoso.example>",
+        "Subject: offer",
         "To: ann@hotmail.example",
         "Date: Fri, 21 Nov 2014 14:24:36 -0800",
         "Message-ID: <h1@contoso.example>",
     )
 
 
-def test_old_hotmail_message_delivery_scl_is_decoded_into_a_folder() -> None:
-    d = diagnose(analyze(_hotmail("9")))
-    assert d.outcome.outcome is Outcome.JUNK
-    assert d.outcome.evidence == ("X-Message-Delivery: SCL=9 (base64-decoded)",)
-    assert diagnose(analyze(_hotmail("1"))).outcome.outcome is Outcome.INBOX
-
-
-def test_a_bounce_says_where_the_bounce_itself_was_filed() -> None:
-    raw = (
-        _gmx((*_GMX_JUNK[:1], "X-UI-Filterresults: notjunk:1;V01:K0:C19s7yhXQfI="))
-        .decode()
+def _as_bounce(raw: bytes) -> bytes:
+    """The message turned into a plain-text Exim-style bounce from its receiver's daemon."""
+    return (
+        raw.decode()
         .replace("From: Bob <bob@contoso.example>", "From: MAILER-DAEMON@mail.gmx.example")
         .replace("Subject: offer", "Subject: Mail delivery failed: returning message to sender")
         .replace("Return-Path: <bob@contoso.example>", "Return-Path: <>")
@@ -161,13 +147,30 @@ def test_a_bounce_says_where_the_bounce_itself_was_filed() -> None:
             '"carol@example.net":\r\nSMTP error from remote server after RCPT command:\r\n'
             "host: mx.example.net\r\n5.1.1 <carol@example.net>... User Unknown\r\n",
         )
+        .encode()
     )
-    a = analyze(raw.encode())
+
+
+def test_old_hotmail_message_delivery_scl_is_decoded_into_a_folder() -> None:
+    d = diagnose(analyze(_hotmail("9")))
+    assert d.outcome.outcome is Outcome.JUNK
+    assert d.outcome.evidence == ("X-Message-Delivery: SCL=9 (base64-decoded)",)
+    assert diagnose(analyze(_hotmail("1"))).outcome.outcome is Outcome.INBOX
+
+
+def test_a_bounce_says_where_the_bounce_itself_was_filed() -> None:
+    a = analyze(_as_bounce(_gmx((*_GMX_JUNK[:1], "X-UI-Filterresults: notjunk:1;V01:K0:C19s=="))))
     d = diagnose(a)
     assert d.outcome.outcome is Outcome.REJECTED
     assert d.outcome.folder is not None and "the Inbox" in d.outcome.folder
     assert "notjunk:1" in d.outcome.folder
     assert "Rejected (bounce); the bounce itself: " in bar_line(a, None)
+
+
+def test_a_bounce_with_only_a_spam_score_is_said_as_rated_not_filed() -> None:
+    d = diagnose(analyze(_as_bounce(_hotmail("9"))))
+    assert d.outcome.outcome is Outcome.REJECTED
+    assert d.outcome.folder is not None and "rated it spam" in d.outcome.folder
 
 
 # ---- 2. a forward that already did SRS and passes needs no fix at the forwarder --------------
