@@ -59,6 +59,8 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         client = f"{b.helo or '?'} [{b.ip}]" if b is not None and b.ip else "outside"
         unvouched, untied = (client, None) if reverified(verification) else (None, client)
     bounced = detect_auth.ndr(report, unvouched, untied)
+    # the returned copy's lines are the bounce's own text: they show a forged original only
+    # as far as something ties the bounce to its reporter (else the spoof is not named)
     scatter = backscatter.backscatter(analysis.ndr)
     scatter = scatter if scatter and backscatter.misdirected(analysis, scatter) else None
     found: list[Situation | None] = [
@@ -121,7 +123,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     scripted = comp is not None and comp.fact("what") == "website or hosting account"
     spoof = detect_auth.spoof(
         analysis, verification, report, own, relayed, unconfirmed, fwd is not None or scripted
-    ) or (backscatter.spoof(scatter) if scatter else None)
+    ) or (backscatter.spoof(scatter) if scatter and not (unvouched or untied) else None)
     # Nothing checked (no DMARC verdict of the receiver's, none re-verified) and nothing else
     # failed: no spoof is shown, and the relay explains nothing either; it stays what the
     # message's own fields claim, marked unchecked.

@@ -174,7 +174,7 @@ def title(s: Situation) -> str:
     if label == "google-groups":
         return "The list is a Google Group: Google re-sent it and sealed ARC."
     if label == "ndr" and s.fact("backscatter"):
-        return f"Backscatter: a non-delivery report of a message that forged {s.fact('backscatter')}; it entered at {s.fact('entry')} and never passed a server of {s.fact('forged-domain')}, so {s.fact('forged-domain')} did not send it. {s.fact('remote') or 'The remote server'} refused it ({s.fact('status') or 'no status'})."
+        return f"Backscatter: a non-delivery report of a message that forged {s.fact('backscatter')}; it entered at {s.fact('entry')} and never passed a server of {s.fact('forged-domain')}, so {s.fact('forged-domain')} did not send it. {s.fact('remote') or 'The remote server'} refused it ({s.fact('status') or 'no status'}).{_unvouched(s)}"
     if label == "ndr" and s.fact("delayed"):
         return f"Delivery-delay notice (a DSN with Action: delayed), not a bounce: the original is not refused yet; {s.fact('reporter') or 'the sending server'} keeps retrying ({s.fact('status') or 'no status'}{remote_part(s)})."
     if label == "ndr" and s.fact("unreached"):

@@ -21,6 +21,11 @@
    tie now backs the fields down to the last one naming the queue id and the one stamp right
    after a tying field, for that milter's methods; Rspamd's tie backs a pass only where the
    receiver's own X-Spamd-Result found the same pass.
+4. A phish dressed as a bounce whose invented returned copy "entered the reporter from an
+   unnamed client" was headlined "Backscatter: ... nothing to fix" and named a spoof of the
+   reader's own domain, and the bounce's own "nothing ties it to its reporter (it may be
+   forged)" was dropped. Backscatter rests on the returned copy, which is the bounce's own text:
+   the headline and finding keep the hedge, and no spoof is named from it.
 """
 
 from __future__ import annotations
@@ -317,3 +322,84 @@ LEGIT_TIED = {
 @pytest.mark.parametrize(("data", "count"), LEGIT_TIED.values(), ids=LEGIT_TIED.keys())
 def test_the_receivers_own_tied_stamps_stay_credited(data: bytes, count: int) -> None:
     assert _ar_authors(data) == [Author.FINAL_RECEIVER] * count
+
+
+# 4. A forged bounce dressed as backscatter.
+_BACKSCATTER = """Received: {line}
+Return-Path: <>
+From: Mail Delivery System <MAILER-DAEMON@victim.example>
+To: <ap@fabrikam.example>
+Date: Tue, 10 Nov 2026 20:14:06 +0000
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <ndr-1@victim.example>
+Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+MIME-Version: 1.0
+
+--b1
+Content-Type: text/plain; charset="us-ascii"
+
+Your message could not be delivered. To release it, sign in within 24 hours.
+
+--b1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns;mx.victim.example
+
+Final-Recipient: rfc822;ceo@victim.example
+Action: failed
+Status: 5.7.26
+Remote-MTA: dns;mx.victim.example
+Diagnostic-Code: smtp;550 5.7.26 Unauthenticated email from fabrikam.example is not accepted
+ due to domain's DMARC policy
+
+--b1
+Content-Type: message/rfc822
+
+Return-Path: <ap@fabrikam.example>
+Received: from unknown (HELO pc) ([198.51.100.99]) by mx.victim.example (Postfix) with ESMTP
+ id 4QB; Tue, 10 Nov 2026 20:14:05 +0000
+From: AP <ap@fabrikam.example>
+To: ceo@victim.example
+Subject: Invoice
+Date: Tue, 10 Nov 2026 20:14:00 +0000
+Message-ID: <inv1@fabrikam.example>
+
+Hello.
+
+--b1--
+"""
+
+
+def _backscatter(client: str) -> bytes:
+    line = (
+        f"from {client} ({client} [{ATTACKER_IP}]) by mx.fabrikam.example (Postfix) with ESMTP "
+        "id 4QA1 for <ap@fabrikam.example>; Tue, 10 Nov 2026 20:14:07 +0000"
+    )
+    return _BACKSCATTER.format(line=line).replace("\n", "\r\n").encode()
+
+
+def test_a_forged_bounce_dressed_as_backscatter_keeps_its_hedge_online(
+    attacker_dns: tuple[LabDns, bytes],
+) -> None:
+    data = _backscatter("mail.attacker.example")
+    a = analyze(data)
+    v = _verify(data, attacker_dns[0])
+    d = diagnose(a, v)
+    assert d.headline.startswith("Backscatter")
+    assert "the bounce itself may be forged: nothing ties it to mx.victim.example" in d.headline
+    assert d.get("spoof") is None or d.get("spoof").fact("domain") != "fabrikam.example"
+    out = render(a, v, "md")
+    assert "Nothing ties the report to mx.victim.example" in out
+
+
+def test_a_forged_bounce_dressed_as_backscatter_offline() -> None:
+    d = diagnose(analyze(_backscatter("mail.attacker.example")))
+    assert "the bounce itself may be forged: nothing yet ties it" in d.headline
+    assert d.headline.count("may be forged") == 1
+    assert "spoof" not in d.labels()
+
+
+def test_backscatter_from_the_reporters_own_server_is_named_as_before() -> None:
+    d = diagnose(analyze(_backscatter("mx.victim.example")))
+    assert d.headline.startswith("Backscatter") and "may be forged" not in d.headline
+    assert d.get("spoof") is not None and d.get("spoof").fact("domain") == "fabrikam.example"
