@@ -168,6 +168,9 @@ def headline(
         )
         if c.fact("passed"):
             cause += " (authentication passed because it really came from there)"
+        elif claimed := c.fact("claimed"):
+            # only the service's own identity passed: the From domain may be forged as well
+            cause += f"; nothing authenticated {claimed} itself: a spoof of it unless {claimed} sends through {c.fact('service') or 'that service'}"
     elif "mailing-list" in by and by["mailing-list"].fact("delivered") and "control" not in by:
         cause = _delivered_cause(by["mailing-list"], "google-groups" in by)
     elif unchecked := next((s for s in by.values() if s.fact("unchecked")), None):

@@ -26,6 +26,11 @@
    reader's own domain, and the bounce's own "nothing ties it to its reporter (it may be
    forged)" was dropped. Backscatter rests on the returned copy, which is the bounce's own text:
    the headline and finding keep the hedge, and no spoof is named from it.
+5. Offline, a victim.example spoof sent through the attacker's own SendGrid account (only
+   SendGrid's identity passed, no DMARC verdict stamped) with "PayPal Support" as the From name
+   and a free-mail Reply-To was headlined "Signs of an abused or taken-over sending account at
+   SendGrid" alone, where the same message from his own server said that nothing authenticated
+   victim.example. The headline now says both.
 """
 
 from __future__ import annotations
@@ -403,3 +408,23 @@ def test_backscatter_from_the_reporters_own_server_is_named_as_before() -> None:
     d = diagnose(analyze(_backscatter("mx.victim.example")))
     assert d.headline.startswith("Backscatter") and "may be forged" not in d.headline
     assert d.get("spoof") is not None and d.get("spoof").fact("domain") == "fabrikam.example"
+
+
+# 5. A spoof through the attacker's own sending-service account, offline.
+_ESP_SPOOF = (
+    "Authentication-Results: mx.fabrikam.example; spf=pass smtp.mailfrom="
+    "bounces+123-abc=fabrikam.example@em1234.sendgrid.net; dkim=pass header.d=sendgrid.net\r\n"
+    "Received: from o1.ptr1234.sendgrid.net (o1.ptr1234.sendgrid.net [167.89.10.20]) by "
+    f"mx.fabrikam.example (Postfix) with ESMTPS id 4QZZ1 for <ap@fabrikam.example>; {_D3}\r\n"
+    f"Received: by filterdrecv-75b5bf8-abcde with SMTP id filterdrecv-1-AB; {_D3}\r\n"
+    "Return-Path: <bounces+123-abc=fabrikam.example@em1234.sendgrid.net>\r\n"
+    "From: PayPal Support <service@victim.example>\r\nReply-To: paypal.helpdesk@gmail.com\r\n"
+    f"To: ap@fabrikam.example\r\nSubject: Your account is limited\r\nDate: {_D3}\r\n"
+    "Message-ID: <s1@victim.example>\r\n\r\nPay.\r\n"
+)
+
+
+def test_an_esp_account_spoof_offline_still_says_the_from_domain_was_not_authenticated() -> None:
+    d = diagnose(analyze(_ESP_SPOOF.encode()))
+    assert d.get("compromised-account") is not None
+    assert "nothing authenticated victim.example itself: a spoof of it unless" in d.headline
