@@ -147,11 +147,26 @@ def _unreached(first: FailedRecipient | None) -> str | None:
     return None
 
 
+# Names under these last labels are an organisation's internal hosts ("EX01.contoso.local"),
+# never the public name a bounce's From domain could be compared with.
+_PRIVATE_TLDS = frozenset(
+    {"local", "lan", "internal", "corp", "localdomain", "intra", "intranet", "home", "private"}
+)
+
+
 def _reporters(analysis: Analysis) -> list[str]:
-    """The names a bounce speaks for: its reporting MTA and its From domain."""
+    """The names a bounce speaks for: its reporting MTA and its From domain. A From domain of
+    another organisation than a public reporting MTA speaks only for itself: a sender can put
+    his own domain in From (and tie the bounce to it by his own server's name) while the report
+    names someone else's server as the one that refused, with whatever IP it likes."""
     ndr = analysis.ndr
     sender = analysis.from_addr.domain if analysis.from_addr else None
-    return [n for n in (ndr.reporting_mta if ndr else None, sender) if n]
+    reporter = ndr.reporting_mta if ndr else None
+    public = reporter is not None and org(reporter) is not None
+    public = public and (reporter or "").rstrip(".").rsplit(".", 1)[-1].lower() not in _PRIVATE_TLDS
+    if public and sender and not (same_org(reporter, sender) or one_operator(reporter, sender)):
+        return [reporter] if reporter else []
+    return [n for n in (reporter, sender) if n]
 
 
 def _theirs(name: str | None, names: list[str]) -> bool:

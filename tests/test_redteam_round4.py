@@ -31,6 +31,11 @@
    and a free-mail Reply-To was headlined "Signs of an abused or taken-over sending account at
    SendGrid" alone, where the same message from his own server said that nothing authenticated
    victim.example. The headline now says both.
+6. A forged bounce with the attacker's own domain in From (MAILER-DAEMON@attacker.example, sent
+   from his server whose reverse DNS the receiver confirmed) was "tied to its reporter" although
+   its report names mx.partner.example as the server that refused, and the old advice came back:
+   "list 203.0.113.66 in the SPF record of northwindtraders.com". A From domain of another
+   organisation than the public reporting MTA now speaks only for itself.
 """
 
 from __future__ import annotations
@@ -428,3 +433,33 @@ def test_an_esp_account_spoof_offline_still_says_the_from_domain_was_not_authent
     d = diagnose(analyze(_ESP_SPOOF.encode()))
     assert d.get("compromised-account") is not None
     assert "nothing authenticated victim.example itself: a spoof of it unless" in d.headline
+
+
+# 6. A bounce tied only to the attacker's own From domain.
+_OWN_FROM_LINE = (
+    f"from mail.attacker.example (mail.attacker.example [{ATTACKER_IP}]) by "
+    f"mx.northwindtraders.com (Postfix) with ESMTP id 4Q for <ops@northwindtraders.com>; {D}"
+)
+
+
+def _own_from(line: str, sender: str, reporter: str = "mx.partner.example") -> bytes:
+    raw = BOUNCE.format(line=line).replace("MAILER-DAEMON@mx.partner.example", sender)
+    return raw.replace("mx.partner.example", reporter).replace("\n", "\r\n").encode()
+
+
+def test_a_bounce_tied_only_to_the_senders_own_from_domain_is_not_vouched(
+    attacker_dns: tuple[LabDns, bytes],
+) -> None:
+    data = _own_from(_OWN_FROM_LINE, "MAILER-DAEMON@attacker.example")
+    a = analyze(data)
+    v = _verify(data, attacker_dns[0])
+    (link,) = v.ndr_links
+    assert f"list {ATTACKER_IP}" not in link.fix and "may be forged" in link.fix
+    assert "it may be forged" in diagnose(a, v).headline
+    assert "may be forged" in diagnose(a).headline  # offline too
+
+
+def test_a_bounce_from_its_own_organisation_under_an_internal_reporter_name_is_tied() -> None:
+    line = _OWN_FROM_LINE.replace("mail.attacker.example", "mail.partner.example")
+    data = _own_from(line, "postmaster@partner.example", reporter="ex01.partner.local")
+    assert "may be forged" not in diagnose(analyze(data)).headline
