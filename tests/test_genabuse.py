@@ -221,6 +221,7 @@ def test_only_the_services_identity_passed_and_no_dmarc_names_the_service() -> N
     comp = d.get("compromised-account")
     assert comp is not None
     assert comp.fact("party") == "Amazon SES" and comp.fact("claimed") == "church.example"
+    assert "nothing authenticated church.example itself" in d.headline
 
 
 def test_a_failed_dmarc_keeps_a_spoof_a_spoof_whatever_the_from_name_shows() -> None:
