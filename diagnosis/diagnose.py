@@ -26,6 +26,7 @@ from headerlens.diagnosis.outcome import outcome as read_outcome
 from headerlens.model import Analysis
 from headerlens.model.feedback import Feedback
 from headerlens.model.verification import Verification
+from headerlens.parsers.ndr_gate import NO_ENVELOPE
 
 
 def diagnose(analysis: Analysis, verification: Verification | None = None) -> Diagnosis:
@@ -121,8 +122,11 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     # A forward, or a web script on the sending host (the From domain's site may live there),
     # explains an SPF failure of the envelope domain as well as a forgery does.
     scripted = comp is not None and comp.fact("what") == "website or hosting account"
+    # a notice read without seeing its envelope (no Return-Path in the copy) is judged as any
+    # message too: a phish dressed as a bounce keeps its authentication failures
+    judged = None if analysis.ndr and analysis.ndr.detected_by == NO_ENVELOPE else report
     spoof = detect_auth.spoof(
-        analysis, verification, report, own, relayed, unconfirmed, fwd is not None or scripted
+        analysis, verification, judged, own, relayed, unconfirmed, fwd is not None or scripted
     ) or (backscatter.spoof(scatter) if scatter and not (unvouched or untied) else None)
     # Nothing checked (no DMARC verdict of the receiver's, none re-verified) and nothing else
     # failed: no spoof is shown, and the relay explains nothing either; it stays what the

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from headerlens.diagnosis.inputs import boundary_hop, confirmed_rdns, org, same_org
+from headerlens.diagnosis.wording import duration
 from headerlens.model import Analysis
 from headerlens.model.ndr import FailedRecipient, Rejecter
 from headerlens.model.verdicts import DmarcResult
@@ -83,6 +84,7 @@ def read_report(analysis: Analysis) -> Report | None:
         and (
             not status
             or status[1:] == ".0.0"
+            or status.isdigit()  # a bare reply code ("550"): the text says why
             or (
                 meaning.key in TEXT_OVER_CLASS
                 and rfc3463_meaning(status).who_acts is not meaning.who_acts
@@ -114,7 +116,8 @@ def read_report(analysis: Analysis) -> Report | None:
         evidence=tuple(evidence),
         replies=" ".join(r.diagnostic for r in ndr.recipients),
         delayed=bool(ndr.recipients) and all(r.action == "delayed" for r in ndr.recipients),
-        unreached=_unreached(first),
+        # without a Last-Attempt-Date the report's own Date is when the queue gave up
+        unreached=_unreached(first, _queued(ndr.arrival, ndr.last_attempt or analysis.date)),
         handed_to=(first.remote_mta or first.remote_ip or first.remote_domain) if first else None,
     )
 
@@ -128,7 +131,16 @@ _EXPIRED_WHY = {
 }
 
 
-def _unreached(first: FailedRecipient | None) -> str | None:
+def _queued(arrival: datetime | None, last: datetime | None) -> str:
+    """ " after <how long> (Arrival-Date to Last-Attempt-Date)", as the notice's own times
+    say, or nothing (never a vendor's default retry time)."""
+    if arrival is None or last is None or last.tzinfo is None or arrival.tzinfo is None:
+        return ""
+    seconds = (last - arrival).total_seconds()
+    return f" after {duration(seconds)} of retries" if seconds > 0 else ""
+
+
+def _unreached(first: FailedRecipient | None, queued: str = "") -> str | None:
     """Why the message reached no server that could refuse it, when the report says so."""
     if first is None:
         return None
@@ -138,7 +150,7 @@ def _unreached(first: FailedRecipient | None) -> str | None:
         why = _EXPIRED_WHY.get(first.meaning.key[2:], "it kept failing temporarily")
         return (
             f"it expired in {first.reporting_mta or 'the reporting server'}'s queue (the sender's "
-            f"own mail service) without reaching the recipient's server: {why}"
+            f"own mail service){queued} without reaching the recipient's server: {why}"
         )
     if first.meaning is not None and first.meaning.key == "text:no-connection":
         return "no connection to the recipient's server could be made before the queue time ran out"

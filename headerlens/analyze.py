@@ -428,9 +428,12 @@ def _complaint(
     )
 
 
-def _null_envelope(fields: Sequence[HeaderField], provenance: Provenance) -> bool:
-    """The final receiver recorded an empty envelope sender: its own ``Return-Path: <>``."""
+def _null_envelope(fields: Sequence[HeaderField], provenance: Provenance) -> bool | None:
+    """The final receiver recorded an empty envelope sender: its own ``Return-Path: <>``; None
+    when the copy has no Return-Path at all (an archived or partial header: envelope unknown)."""
     rp = _return_path(fields, provenance)
+    if rp is None and not any(f.lname == "return-path" for f in fields):
+        return None
     return rp is not None and rp.value.strip() in ("<>", "")
 
 
@@ -440,7 +443,7 @@ def _non_delivery(
     source_name: str,
     now: datetime | None,
     defects: list[Defect],
-    null_envelope: bool = False,
+    null_envelope: bool | None = False,
 ) -> NonDelivery | None:
     """The report read as a bounce, with its returned message analysed (None: not a bounce)."""
     if not looks_like_ndr(fields, data, null_envelope):

@@ -35,7 +35,7 @@ from headerlens.parsers.ndr_codes_queue import (
     RECIPIENT_SIDE_KEYS,
     sender_tenant_block,
 )
-from headerlens.parsers.ndr_gate import bounce_sender, looks_like_ndr
+from headerlens.parsers.ndr_gate import NO_ENVELOPE, bounce_sender, looks_like_ndr
 from headerlens.parsers.ndr_mime import dsn_fields, raw_original, text_of
 from headerlens.parsers.ndr_rejecter import (
     author_domain,
@@ -238,13 +238,16 @@ _MESSAGE_IDS = re.compile(
 
 
 def parse_ndr(
-    fields: tuple[HeaderField, ...], data: bytes, null_envelope: bool = False
+    fields: tuple[HeaderField, ...], data: bytes, null_envelope: bool | None = False
 ) -> tuple[NonDelivery, bytes | None] | None:
     """Read ``data`` as a bounce; None when it is not one. Never raises on bad input.
 
     ``null_envelope``: the final receiver wrote ``Return-Path: <>``. Only then, and only from a
     bounce sender (MAILER-DAEMON@, postmaster@…), is a notice with no layout of its own read from
-    its words; a body alone never makes a message a bounce.
+    its words; a body alone never makes a message a bounce. None: the copy has no Return-Path
+    at all; then the notice must also echo the SMTP transaction it failed (MAIL FROM and RCPT TO
+    lines, a 4xx/5xx reply), and it is marked as read without an envelope (``NO_ENVELOPE``). A
+    receiver's non-null Return-Path rules a plain notice out: bounces have a null sender.
     """
     if not looks_like_ndr(fields, data, null_envelope):
         return None
@@ -286,9 +289,10 @@ def parse_ndr(
         failed = [a for a in _flufl(data, defects) if a.lower() not in own | ids]
         header = [f.value for f in fields if f.lname == "x-failed-recipients"]
         addresses = failed or [a.strip() for v in header for a in v.split(",") if a.strip()]
+        words = null_envelope or (null_envelope is None and ndr_text_local.echoed(scan))
         plain = (
             ndr_text_local.plain(scan, own)
-            if not addresses and not report and null_envelope and bounce_sender(fields)
+            if not addresses and not report and words and bounce_sender(fields)
             else []
         )
         if not addresses and not plain and not report:
@@ -299,7 +303,7 @@ def parse_ndr(
         if plain:
             recipients, detected, fmt = (
                 _merge([], plain),
-                "null envelope and its words",
+                "null envelope and its words" if null_envelope else NO_ENVELOPE,
                 NdrFormat.PLAIN,
             )
     recipients = _local_parts(recipients, fields)

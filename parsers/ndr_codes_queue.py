@@ -15,8 +15,8 @@ MS_MFI = (
     "Microsoft Learn, 'Mail flow intelligence in EOP' "
     "(learn.microsoft.com/defender-office-365/connectors-mail-flow-intelligence: 450 4.4.312 DNS "
     "query failed, 4.4.315 connection timed out, 4.4.316 connection refused, 4.4.317 cannot "
-    "connect to remote server, 4.4.318 connection was closed abruptly; Microsoft 365 retries for "
-    "24 hours, then the queued message expires and returns in an NDR)"
+    "connect to remote server, 4.4.318 connection was closed abruptly; Microsoft 365 retries, then "
+    "the queued message expires and returns in an NDR)"
 )
 RFC3463 = "RFC 3463"
 EXIM_SPEC = "Exim specification, ch. 33 'Retry configuration' (retry timeout exceeded)"
@@ -26,7 +26,8 @@ Row = tuple[str, WhoActs, str, str]
 
 _EXPIRED = (
     "The message never reached the recipient's server: it waited in the sending side's own "
-    "Exchange Online queue and expired there after 24 hours of retries, because "
+    "Exchange Online queue and expired there when its retries ran out (the notice's own times "
+    "say after how long), because "
 )
 _DNS: Row = (
     _EXPIRED + "the DNS query for the recipient's domain failed (no MX or address record answered: "

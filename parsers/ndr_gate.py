@@ -37,6 +37,13 @@ _BODY_SIGNS = (
 )
 
 
+# How a plain notice was recognised when the copy shows no envelope sender: the diagnosis then
+# still judges its From as for any message (a phish dressed as a bounce keeps its failures).
+NO_ENVELOPE = (
+    "no envelope sender in this copy: read from its bounce sender, its SMTP transaction echo "
+    "(MAIL FROM, RCPT TO) and its reply"
+)
+
 # The local part a bounce is sent from (RFC 5321 §4.5.5: with a null reverse-path).
 _BOUNCE_SENDER = re.compile(
     r"(?:^|[<\s\"])(?:mailer[-_]?daemon|post_?master|mail[-_]?delivery[-_]?(?:subsystem|system)?|"
@@ -51,13 +58,18 @@ def bounce_sender(fields: tuple[HeaderField, ...]) -> bool:
 
 
 def looks_like_ndr(
-    fields: tuple[HeaderField, ...], data: bytes, null_envelope: bool = False
+    fields: tuple[HeaderField, ...], data: bytes, null_envelope: bool | None = False
 ) -> bool:
     """Cheap gate: only messages that look like a bounce are parsed as one. ``null_envelope``:
     the receiver recorded an empty envelope sender (its own Return-Path: <>), which with a bounce
-    sender's From makes a plain notice worth reading as one."""
+    sender's From makes a plain notice worth reading as one; None: the copy shows no envelope
+    at all, and then only a notice that echoes the SMTP transaction (MAIL FROM, RCPT TO) is."""
     if null_envelope and bounce_sender(fields):
         return True
+    if null_envelope is None and bounce_sender(fields):
+        head = data[: int(budgets.NDR_SCAN_BYTES.limit)].lower()
+        if b"mail from:" in head and b"rcpt to:" in head:
+            return True
     for f in fields:
         name = f.lname
         if name == "content-type" and "report" in f.value.lower():

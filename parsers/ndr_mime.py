@@ -12,6 +12,8 @@ from headerlens.model.ndr import FailedRecipient, OriginalKind
 from headerlens.parsers import ndr_text
 from headerlens.parsers.dates import parse_date
 
+_QP_INSIDE = re.compile(r"^Content-Transfer-Encoding:\s*quoted-printable", re.I | re.M)
+
 
 def text_of(msg: email.message.Message) -> str:
     """The decoded text/plain parts of the report, outside the returned message."""
@@ -26,9 +28,17 @@ def text_of(msg: email.message.Message) -> str:
             payload = part.get_payload()
             stack[0:0] = [p for p in payload if isinstance(p, email.message.Message)]
             continue
-        if part is msg and ctype.startswith("multipart/") and isinstance(part.get_payload(), str):
-            # a report whose boundary never occurs (a flattened copy): its body is the text
-            out.append(str(part.get_payload()))
+        lost = part is msg or part.get_param("boundary") is None
+        if lost and ctype.startswith("multipart/") and isinstance(part.get_payload(), str):
+            # a report whose boundary never occurs (a flattened copy), or a part whose boundary
+            # parameter lost its fold onto a line of its own (Apache James): its body is the
+            # text, quoted-printable when the parts inside it say so
+            body = str(part.get_payload())
+            if part is not msg and _QP_INSIDE.search(body):
+                body = quopri.decodestring(body.encode("latin-1", "replace")).decode(
+                    "utf-8", "replace"
+                )
+            out.append(body)
             continue
         if ctype != "text/plain":
             continue

@@ -82,6 +82,18 @@ _RECIPIENT = re.compile(
 _ALONE = re.compile(r"^[ \t]*<?(" + _ADDR + r")>?:?[ \t]*$", re.M)
 
 
+_ECHO_FROM = re.compile(r"^[ \t]*MAIL FROM\s*:", re.M | re.I)
+_ECHO_RCPT = re.compile(r"^[ \t]*RCPT TO\s*:", re.M | re.I)
+_ECHO_REPLY = re.compile(r"^[ \t]*[45]\d\d(?:[ -]+[245]\.\d{1,3}\.\d{1,3})?[ -]+\S", re.M)
+
+
+def echoed(text: str) -> bool:
+    """The notice echoes the SMTP transaction it failed: a MAIL FROM line, a RCPT TO line and a
+    4xx/5xx reply line (Apache James: "Error message below: 550 - Requested action not taken:
+    no such user here", then "Message details: … MAIL FROM: … RCPT TO: …")."""
+    return all(rx.search(text) for rx in (_ECHO_FROM, _ECHO_RCPT, _ECHO_REPLY))
+
+
 def plain(text: str, sender: set[str]) -> list[TextHit]:
     """A notice without a layout of its own: the recipient it names and the reply or reason it
     gives; nothing when either is missing. ``sender`` holds the report's own addressee(s) (the

@@ -409,3 +409,82 @@ def test_the_same_loop_on_an_ordinary_message_keeps_its_warning() -> None:
     a = analyze(ordinary)
     assert a.ndr is None
     assert "rests on an internal line" in render_markdown(a)
+
+
+# --- 6. plain notices without an envelope; the notice's own times ------------------------------
+
+JAMES = f"""Received: from gw.hostco.example (gw.hostco.example [198.51.100.146])
+\tby mail.fabrikam.example with SMTP; {D}
+Received: from unknown (HELO GW) ([198.51.100.8])
+\tby gw.hostco.example with ESMTP; {D}
+From: post_master@hostco.example
+To: clerk@fabrikam.example
+Message-ID: <0001.JavaMail.c@hostco.example>
+Subject: Re:Minutes
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="----=_Part_0"
+Date: {D}
+
+------=_Part_0
+Content-Type: multipart/alternative;
+boundary="----=_Part_1"
+
+------=_Part_1
+Content-Type: text/plain; charset=us-ascii
+
+Error: Invalid user address
+
+Error message below:
+550 - Requested action not taken: no such user here
+
+Message details:
+  Subject: Minutes
+  MAIL FROM: clerk@fabrikam.example
+  RCPT TO: 5550100@hostco.example
+  From: clerk@fabrikam.example
+  Size (in bytes): 39
+
+------=_Part_1--
+
+------=_Part_0--
+"""
+
+
+def test_a_plain_notice_without_any_return_path_is_read_from_its_transaction_echo() -> None:
+    a = analyze(JAMES.encode())
+    assert a.ndr is not None
+    (r,) = a.ndr.failed
+    assert r.address == "5550100@hostco.example"
+    assert r.meaning is not None and r.meaning.key == "text:user-unknown"
+    assert "no envelope sender in this copy" in a.ndr.detected_by
+    assert "(550, user unknown)" in diagnose(a).headline
+
+
+def test_a_plain_notice_needs_a_null_or_unseen_envelope_and_the_echo() -> None:
+    # the receiver wrote a non-null envelope sender: no bounce has one
+    assert analyze(("Return-Path: <post_master@hostco.example>\n" + JAMES).encode()).ndr is None
+    # no transaction echo: the body's words alone do not make a bounce
+    no_echo = JAMES.replace("  MAIL FROM: clerk@fabrikam.example\n", "")
+    assert analyze(no_echo.encode()).ndr is None
+
+
+def test_a_phish_dressed_as_such_a_notice_keeps_its_dmarc_failure() -> None:
+    phish = (
+        "Authentication-Results: mail.fabrikam.example; spf=fail smtp.mailfrom=hostco.example;"
+        " dkim=none; dmarc=fail (p=reject) header.from=hostco.example\n" + JAMES
+    )
+    a = analyze(phish.encode())
+    assert a.ndr is not None
+    assert "spoof" in diagnose(a).labels()
+
+
+def test_an_expired_exchange_online_queue_says_the_notices_own_time_not_a_default() -> None:
+    from tests.test_genndr2 import EXO_EXPIRED
+
+    a = analyze(EXO_EXPIRED)
+    assert a.ndr is not None
+    (r,) = a.ndr.failed
+    assert r.meaning is not None and "24 hours" not in r.meaning.explanation
+    report = read_report(a)
+    assert report is not None and report.unreached is not None
+    assert "after 2 d 0 h of retries" in report.unreached  # Arrival-Date 1 Mar, Date 3 Mar

@@ -28,7 +28,7 @@ class NdrFormat(enum.Enum):
     YAHOO = "Yahoo failure notice"
     AMAZON_SES = "Amazon SES bounce notification"
     MESSAGELABS = "Symantec Email Security.cloud (MessageLabs) bounce"
-    PLAIN = "plain-text bounce (null envelope, bounce sender, a reason in its text)"
+    PLAIN = "plain-text bounce (a bounce sender and a reason in its text)"
     OTHER = "bounce (layout recognised by flufl.bounce)"
 
 
