@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from headerlens.diagnosis.delays import SKEW_MIN, stamps, unzoned_date
+from headerlens.diagnosis.delays import SKEW_MIN, date_note, stamps, unzoned_date
+from headerlens.diagnosis.delays import gaps as chain_gaps
+from headerlens.diagnosis.detect_signals import forged_hops, nameless_hops
 from headerlens.diagnosis.facts import DateNote, Gap, GapKind
 from headerlens.model import Analysis
 from headerlens.parsers.chain_time import placeholder_clock
@@ -130,3 +132,11 @@ def date_checked(
     if clock is None:
         return note
     return None if analysis.date.strftime("%H:%M:%S") == clock else note
+
+
+def transit_measurable(analysis: Analysis) -> bool:
+    """False when a gap of the chain is inconsistent (placeholder times, or a stamp the other
+    times contradict): then the chain's total transit measures nothing either."""
+    forged = frozenset(forged_hops(analysis) | nameless_hops(analysis))
+    gaps, _ = checked(analysis, chain_gaps(analysis, forged), date_note(analysis, forged))
+    return all(g.kind is not GapKind.INCONSISTENT for g in gaps)

@@ -12,6 +12,7 @@ from headerlens.diagnosis.wording import fix, title
 from headerlens.model import Severity
 from headerlens.model.vendor import VendorHeader
 from headerlens.report.verdicts import bar_line
+from headerlens.report.words import transit_words
 from tests.test_diagnosis import _msg
 
 # ---- 1. receiver folder verdicts: Yahoo, GMX / WEB.DE, old Hotmail ----------------------------
@@ -272,11 +273,15 @@ def test_a_bounce_dated_after_its_own_receipt_voids_the_gap_of_its_early_stamps(
     gap = next(g for g in d.gaps if g.next_hop == 3)
     assert gap.kind is GapKind.INCONSISTENT and "after stamp 3" in gap.note
     assert d.date_note is None  # the Date agrees with the receipt: the early stamps are wrong
+    assert transit_words(analyze(_bounce_chain("Tue, 29 Apr 2010 10:54:01 -0700"))).startswith(
+        "not measurable"
+    )
 
 
 def test_a_date_at_the_start_of_the_gap_keeps_the_queue() -> None:
-    d = diagnose(analyze(_bounce_chain("Tue, 29 Apr 2010 12:34:40 +0900")))
-    assert "delay" in d.labels()
+    a = analyze(_bounce_chain("Tue, 29 Apr 2010 12:34:40 +0900"))
+    assert "delay" in diagnose(a).labels()
+    assert transit_words(a) == "+14 h 10 min"
 
 
 # ---- the providers' fields, decoded -------------------------------------------------------------
