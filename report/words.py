@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from headerlens.diagnosis.time_consistency import transit_measurable
 from headerlens.model import Analysis, Defect, Hop
 from headerlens.parsers.chain_time import placeholder_clock
 from headerlens.stamped import (
@@ -137,6 +136,9 @@ def measurable_transit(a: Analysis) -> timedelta | None:
     dated = [h.received.timestamp for h in a.chain.hops if h.received.timestamp is not None]
     if total < timedelta(0) or placeholder_clock([*dated, *filter(None, [a.date])]):
         return None
+    # imported here: the console's first frame shows the chain before any diagnosis is loaded
+    from headerlens.diagnosis.time_consistency import transit_measurable
+
     if not transit_measurable(a):  # a stamp the other times contradict
         return None
     return total
