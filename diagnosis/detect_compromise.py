@@ -362,6 +362,12 @@ _ESPS = (
     ("rsgsv.net", "Mailchimp"),
     ("ccsend.com", "Constant Contact"),
     ("exacttarget.com", "Salesforce Marketing Cloud"),
+    ("klaviyomail.com", "Klaviyo"),
+    ("mlsend.com", "MailerLite"),
+    ("mktomail.com", "Marketo"),
+    ("intercom-mail.com", "Intercom"),
+    ("customeriomail.com", "Customer.io"),
+    ("zcsend.net", "Zoho Campaigns"),
 )
 
 

@@ -183,6 +183,36 @@ def authenticated(analysis: Analysis, verification: Verification | None) -> tupl
     return (other.quote(), False) if other is not None else None
 
 
+# A website's own mailer, as the message names it (PHPMailer, WordPress's wp_mail).
+_SITE_MAILER = re.compile(r"\b(?:phpmailer|wordpress)\b", re.I)
+
+
+def _site_mailer(analysis: Analysis, below: list[Hop]) -> tuple[str, Hop] | None:
+    """(evidence, hop) when a website's mail script wrote the message: PHP's script field with the
+    local MTA's pickup line, or a website mailer (PHPMailer, WordPress) named by the message
+    itself, handed over by the site's server (the newest line the sending side wrote, else the
+    client the receiver met)."""
+    if found := script_pickup(analysis, below):
+        field, hop = found
+        return (
+            f"{field.name}: {field.value.strip()[:50]} — a web script handed it to "
+            f"{hop.received.by} (hop {hop.number}, a local pickup)"
+        ), hop
+    author = analysis.from_addr
+    named = [(f.name, f.value) for f in fields(analysis, "x-mailer", "user-agent")]
+    if author is not None and author.address.lower().startswith("wordpress@"):
+        named.append(("From", author.address))
+    hit = next(((n, v) for n, v in named if _SITE_MAILER.search(v)), None)
+    hop = below[-1] if below else boundary_hop(analysis)
+    if hit is None or hop is None:
+        return None
+    server = hop.received.by if below else hop.received.from_helo
+    return (
+        f"{hit[0]}: {hit[1].strip()[:50]} — a website's mailer wrote it "
+        f"(sent by {server or 'the site'}'s server, hop {hop.number})"
+    ), hop
+
+
 def abused(
     analysis: Analysis,
     verification: Verification | None,
@@ -201,7 +231,7 @@ def abused(
     b = entry(analysis)
     below = [h for h in analysis.chain.hops if b is None or h.number < b.hop_number]
     service = _service(analysis, below)
-    script = script_pickup(analysis, below) if service is None else None
+    script = _site_mailer(analysis, below) if service is None else None
     if service is None and (script is None or not aligned):
         return None
     name = service[0] if service else None
@@ -219,8 +249,7 @@ def abused(
         return None
     party = (org(dom) or dom) if aligned or script else (name or dom)
     if script is not None:
-        field, hop = script
-        how = f"{field.name}: {field.value.strip()[:50]} — a web script handed it to {hop.received.by} (hop {hop.number}, a local pickup)"
+        how, hop = script
         facts = [("party", party), ("what", "website or hosting account")]
     else:
         assert service is not None

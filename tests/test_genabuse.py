@@ -433,3 +433,29 @@ def test_a_signed_in_mailbox_is_no_takeover_when_dmarc_failed_or_replies_stay_ho
         diagnose(analyze(_webmail(_OWN_AR, "sales@lab-corp.example"))).get("compromised-account")
         is None
     )
+
+
+def test_a_wordpress_form_sent_over_smtp_with_a_crypto_lure_junked_is_an_abused_site() -> None:
+    """The same abuse when the site's SMTP plugin submits to its hoster (no PHP script field, no
+    local pickup): WordPress's PHPMailer named by the message, an NFT lure the receiver scored as
+    spam before the recipient's allow-list let it in."""
+    raw = _eop(
+        _WP_AR,
+        "host-1.hoster-mail.example",
+        "192.0.2.118",
+        "Received: from web07.hoster.example ([198.51.100.7]) by host-1.hoster-mail.example with esmtpsa (Exim 4.96) (envelope-from <form@centrum.example>) id 1w2t1r; Fri, 25 Aug 2023 10:54:05 +0200",
+        "Subject: Claim your free NFT airdrop today",
+        "From: WordPress <wordpress@centrum.example>",
+        "X-Mailer: PHPMailer 6.8.0 (https://github.com/PHPMailer/PHPMailer)",
+        "Return-Path: form@centrum.example",
+        dest="I",
+    ).replace(
+        b"ucf:0;jmr:0;auth:0;dest:I;OFR:SpamFilterAuthJ;",
+        b"wl:1;pcwl:1;ucf:0;jmr:0;auth:1;dest:I;OFR:TrustedSenderList;",
+    )
+    comp = diagnose(analyze(raw)).get("compromised-account")
+    assert comp is not None and comp.fact("what") == "website or hosting account"
+    assert any("a website's mailer wrote it" in e for e in comp.evidence)
+    # the site's own mail through the same mailer, not a lure, is left alone
+    own = raw.replace(b"Claim your free NFT airdrop today", b"New order #1042 received")
+    assert diagnose(analyze(own)).get("compromised-account") is None
