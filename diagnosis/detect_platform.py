@@ -198,15 +198,16 @@ def _site_mailer(analysis: Analysis, below: list[Hop]) -> tuple[str, Hop] | None
             f"{field.name}: {field.value.strip()[:50]} — a web script handed it to "
             f"{hop.received.by} (hop {hop.number}, a local pickup)"
         ), hop
-    author = analysis.from_addr
+    address = analysis.from_addr.address if analysis.from_addr else None
     named = [(f.name, f.value) for f in fields(analysis, "x-mailer", "user-agent")]
-    if author is not None and author.address.lower().startswith("wordpress@"):
-        named.append(("From", author.address))
+    if address and address.lower().startswith("wordpress@"):
+        named.append(("From", address))
     hit = next(((n, v) for n, v in named if _SITE_MAILER.search(v)), None)
-    hop = below[-1] if below else boundary_hop(analysis)
-    if hit is None or hop is None:
+    last = below[-1] if below else boundary_hop(analysis)
+    if hit is None or last is None:
         return None
-    server = hop.received.by if below else hop.received.from_helo
+    server = last.received.by if below else last.received.from_helo
+    hop = last
     return (
         f"{hit[0]}: {hit[1].strip()[:50]} — a website's mailer wrote it "
         f"(sent by {server or 'the site'}'s server, hop {hop.number})"
