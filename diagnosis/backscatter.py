@@ -62,7 +62,9 @@ def misdirected(analysis: Analysis, b: Backscatter) -> bool:
 
 
 _TO = ("to", "delivered-to", "x-original-to")
-_ADDRESS = re.compile(r"[\w.+=-]+@[\w.-]+")
+# (?<!...) starts a match only where a run of address characters starts: a long run without
+# an @ is then tried once, not once per character (that was quadratic: 40 KB took 16 s).
+_ADDRESS = re.compile(r"(?<![\w.+=-])[\w.+=-]+@[\w.-]+")
 
 
 def backscatter(ndr: NonDelivery | None) -> Backscatter | None:

@@ -213,8 +213,9 @@ def _list_addresses(analysis: Analysis) -> set[str]:
     List-Post): the list host's MTA writes Delivered-To with that address when it hands the post
     to the list manager (Mailman behind Postfix), which is the list taking it, not a mailbox."""
     out: set[str] = set()
+    # the look-behind: a long run of address characters without an @ is tried once (linear)
     for f in fields(analysis, "x-beenthere", "x-mailing-list", "list-post"):
-        out.update(a.lower() for a in re.findall(r"[\w.+=-]+@[\w.-]+\w", f.value))
+        out.update(a.lower() for a in re.findall(r"(?<![\w.+=-])[\w.+=-]+@[\w.-]+\w", f.value))
     return out
 
 

@@ -231,7 +231,9 @@ _RELAYS_REMOTE_REPLY = frozenset(
 )
 
 
-_ADDRESSES = re.compile(r"[\w.+-]+@[\w.-]+")
+# (?<!...) starts a match only where a run of address characters starts: a long run without
+# an @ is then tried once, not once per character (that was quadratic: 40 KB took 16 s).
+_ADDRESSES = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w.-]+")
 _MESSAGE_IDS = re.compile(
     r"^(?:Message-ID|References|In-Reply-To)\s*:\s*<?([^>\s]+@[^>\s]+)>?", re.I | re.M
 )

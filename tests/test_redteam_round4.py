@@ -36,9 +36,16 @@
    its report names mx.partner.example as the server that refused, and the old advice came back:
    "list 203.0.113.66 in the SPF record of northwindtraders.com". A From domain of another
    organisation than the public reporting MTA now speaks only for itself.
+7. Address patterns scanned a long run of address characters with no @ once per character:
+   an X-BeenThere or List-Post of 20 KB cost 15 s (1 MB: hours), a bounce's To field likewise.
+   A look-behind makes each run a single try; the matches are the same.
 """
 
 from __future__ import annotations
+
+import random
+import re
+import time
 
 import pytest
 
@@ -463,3 +470,44 @@ def test_a_bounce_from_its_own_organisation_under_an_internal_reporter_name_is_t
     line = _OWN_FROM_LINE.replace("mail.attacker.example", "mail.partner.example")
     data = _own_from(line, "postmaster@partner.example", reporter="ex01.partner.local")
     assert "may be forged" not in diagnose(analyze(data)).headline
+
+
+# 7. Quadratic address scans.
+@pytest.mark.parametrize("name", ["X-BeenThere", "List-Post", "X-Mailing-List"])
+def test_a_long_list_field_without_an_at_sign_is_read_in_linear_time(name: str) -> None:
+    raw = (_SES_LINE + f"{name}: " + "a" * 30_000 + "\r\n" + _SPOOF).encode()
+    started = time.monotonic()
+    render(analyze(raw), None, "md")
+    assert time.monotonic() - started < 3.0
+
+
+def test_a_backscatter_bounce_with_a_long_to_field_is_read_in_linear_time() -> None:
+    raw = _backscatter("mx.victim.example").replace(
+        b"To: <ap@fabrikam.example>", b"To: <ap@fabrikam.example> " + b"a" * 30_000
+    )
+    started = time.monotonic()
+    assert diagnose(analyze(raw)).headline.startswith("Backscatter")
+    assert time.monotonic() - started < 3.0
+
+
+def _address_patterns() -> list[re.Pattern[str]]:
+    from headerlens.diagnosis import backscatter, detect_forward, detect_platform
+    from headerlens.parsers import ndr
+
+    return [backscatter._ADDRESS, detect_platform._ADDRESS, detect_forward._ADDR, ndr._ADDRESSES]
+
+
+def test_the_address_patterns_are_linear_and_find_what_they_found_before() -> None:
+    rng = random.Random(4)
+    for pattern in _address_patterns():
+        started = time.monotonic()
+        pattern.findall("a" * 30_000)
+        assert time.monotonic() - started < 1.0, pattern.pattern
+        old = re.compile(pattern.pattern.split(")", 1)[1])  # without the look-behind
+        for _ in range(300):
+            # address-like tokens (at most one @ each) between separators, as in To or List-Post
+            words = ["".join(rng.choice("ab.+=-x_1") for _ in range(rng.randint(0, 8)))]
+            words += ["@" + "".join(rng.choice("ab.+=-x_1") for _ in range(rng.randint(0, 8)))]
+            tokens = ["".join(rng.sample(words, k=rng.randint(1, 2))) for _ in range(5)]
+            text = "".join(t + rng.choice([" ", ", ", "<", ">", "; ", ":"]) for t in tokens)
+            assert pattern.findall(text) == old.findall(text), (pattern.pattern, text)
