@@ -459,3 +459,17 @@ def test_a_wordpress_form_sent_over_smtp_with_a_crypto_lure_junked_is_an_abused_
     # the site's own mail through the same mailer, not a lure, is left alone
     own = raw.replace(b"Claim your free NFT airdrop today", b"New order #1042 received")
     assert diagnose(analyze(own)).get("compromised-account") is None
+
+
+def test_a_security_suite_brand_as_the_sender_of_a_real_account_is_a_strong_sign() -> None:
+    """An antivirus-renewal lure: "Norton Support" as the name of a real SendGrid customer's
+    account (Inbox, nothing else odd); the brand alone is enough, a person's name is not."""
+    raw = _newsletter(
+        "From: Norton Support <billing@academy.example>", "Subject: Your subscription expires today"
+    )
+    comp = diagnose(analyze(raw)).get("compromised-account")
+    assert comp is not None and any("shows Norton" in e for e in comp.evidence)
+    person = _newsletter(
+        "From: Ed Norton <ed@academy.example>", "Subject: Your subscription expires today"
+    )
+    assert diagnose(analyze(person)).get("compromised-account") is None
