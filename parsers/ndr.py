@@ -29,7 +29,7 @@ from headerlens.model.ndr import (
     WhoActs,
 )
 from headerlens.parsers import ndr_text, ndr_text_local, ndr_text_other
-from headerlens.parsers.ndr_codes import lookup, text_entry
+from headerlens.parsers.ndr_codes import lookup, meaning_of, sender_entry, text_entry
 from headerlens.parsers.ndr_codes_queue import (
     EXPIRED_KEYS,
     RECIPIENT_SIDE_KEYS,
@@ -105,6 +105,7 @@ def _hits(fmt: NdrFormat, text: str, report: bool) -> tuple[list[TextHit], str |
     # writes Exim's "created automatically by mail delivery software")
     for other in (
         ndr_text_local.sendmail_transcript,
+        ndr_text_local.exim_malformed,
         ndr_text_local.groupwise,
         ndr_text_local.einsundeins,
         ndr_text_other.dma,
@@ -231,6 +232,9 @@ _RELAYS_REMOTE_REPLY = frozenset(
 )
 
 
+# Texts about an address that does not exist: the recipient's, unless the server said them in
+# reply to MAIL FROM.
+_ADDRESS_KEYS = frozenset({"text:user-unknown", "text:domain-unreachable"})
 # (?<!...) starts a match only where a run of address characters starts: a long run without
 # an @ is then tried once, not once per character (that was quadratic: 40 KB took 16 s).
 _ADDRESSES = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w.-]+")
@@ -409,6 +413,11 @@ def _explain(
             "delivered. Send it again later; if the receiver keeps deferring it, its reply says why.",
         )
     hit = text_entry(said)
+    if r.smtp_stage == "MAIL FROM" and hit is not None and hit[0] in _ADDRESS_KEYS:
+        # refused in reply to MAIL FROM: "No such domain" / "does not exist" is about the
+        # sender's own address, not the recipient's (RFC 5321 §3.3: RCPT comes after)
+        hit = sender_entry()
+        meaning = meaning_of(*hit, "vendor-text")
     # qmail, Yahoo, SES and MessageLabs relay the remote's reply unnamed; Gmail says so in words
     remote_reply = (
         fmt in _RELAYS_REMOTE_REPLY

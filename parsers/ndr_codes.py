@@ -156,7 +156,8 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
         (
             "text:reverse-dns",
             r"(?:Fix reverse DNS|reverse DNS|cannot find your hostname|"
-            r"cannot find your reverse hostname|does not have a PTR record)",
+            r"cannot find your reverse hostname|does not have a PTR record|No PTR record|"
+            r"invalid RDNS|\bRDNS (?:record|lookup|check))",
             Entry(
                 "The receiving server refuses connections from an IP address without valid "
                 "(forward-confirmed) reverse DNS.",
@@ -500,7 +501,7 @@ VENDOR: dict[tuple[str, str], Entry] = {
 }
 
 
-def _meaning(key: str, e: Entry, matched: str) -> CodeMeaning:
+def meaning_of(key: str, e: Entry, matched: str) -> CodeMeaning:
     return CodeMeaning(key, e.explanation, e.who, e.fix, e.source, matched, e.about)
 
 
@@ -515,6 +516,12 @@ def _rows(
 # sender domain also says "does not exist"), the vendors' texts, Exim's bare "retry timeout
 # exceeded" last.
 ALL_TEXTS = _rows(queue.TEXTS_FIRST) + _rows(reason.TEXTS_SENDER) + TEXTS + _rows(queue.TEXTS_LAST)
+
+
+def sender_entry() -> tuple[str, Entry]:
+    """The catalogue's entry for a sender address or domain the receiver refused."""
+    key, _, row = reason.TEXTS_SENDER[0]
+    return key, Entry(*row)
 
 
 def text_entry(diagnostic: str) -> tuple[str, Entry] | None:
@@ -535,7 +542,7 @@ def lookup(
     """
     hit = text_entry(diagnostic)
     if hit is not None:
-        return _meaning(hit[0], hit[1], "vendor-text")
+        return meaning_of(hit[0], hit[1], "vendor-text")
     if status is None and smtp_code is not None and 400 <= smtp_code < 600:
         status = f"{smtp_code // 100}.0.0"
     code = CODE.match(status or "")
@@ -548,5 +555,5 @@ def lookup(
             if 606 <= number <= 649:  # the documented banned-IP range
                 entry = VENDOR[("microsoft", "5.7.606")]
         if entry is not None:
-            return _meaning(status, entry, "vendor-code")
+            return meaning_of(status, entry, "vendor-code")
     return rfc3463_meaning(status)

@@ -38,6 +38,7 @@ TEXTS_SENDER: tuple[tuple[str, str, Row], ...] = (
         r"Domain of sender address \S+ does not exist|"
         r"Sender address rejected:\s*(?:Domain not found|need fully-qualified address)|"
         r"sender verify failed|unverifiable sender|invalid sender (?:address|domain)|"
+        r"unroutable sender address|sender address (?:is )?unroutable|"
         r"\bIB506\b)",
         (
             "The receiving server refused the sender, not the recipient: the domain of the "
@@ -49,6 +50,34 @@ TEXTS_SENDER: tuple[tuple[str, str, Row], ...] = (
             "recipient's address and server are not in question.",
             f"{RFC3463} §3.2 (X.1.7 bad sender's mailbox address syntax, X.1.8 bad sender's "
             f"system address); {POSTFIX}; {EXIM_VERIFY}; {GODADDY}",
+        ),
+    ),
+    (
+        "text:sending-quota",
+        r"(?:daily (?:user )?(?:relay|sending) quota|reached your daily relay quota|"
+        r"(?:relay|sending) quota (?:exceeded|reached)|sending limit exceeded)",
+        (
+            "The sender went over a sending limit (messages or recipients per day) of the "
+            "server that refused it, usually the sender's own provider or relay: nothing is "
+            "wrong with the recipient's address or server.",
+            WhoActs.SENDER_ADMIN,
+            "Wait until the limit resets (usually 24 hours) and send again, or ask the provider "
+            "to raise it; send mass mail through a bulk mail service.",
+            "Google Workspace Admin Help, 'Gmail SMTP errors and codes' (550 5.4.5 Daily user "
+            "sending limit exceeded); " + RFC3463 + " §3.8 (X.7.x security or policy status)",
+        ),
+    ),
+    (
+        "text:malformed-address",
+        r"(?:malformed (?:recipient )?address|incorrectly constructed)",
+        (
+            "The address as written is not a valid address (its syntax is broken, for example "
+            "two addresses in one field without a comma), so the server could not use it.",
+            WhoActs.SENDER,
+            "Correct the address in the To or Cc field (one address per entry, separated by "
+            "commas) and send the message again.",
+            RFC3463 + " §3.2 (X.1.3 bad destination mailbox address syntax); RFC 5322 §3.4 "
+            "(address specification); Exim specification ('malformed address')",
         ),
     ),
     (

@@ -10,6 +10,7 @@ read only when the caller already knows it is a bounce by its envelope and sende
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from headerlens.parsers.ndr_text import _ADDR, TextHit, _stage, clean_reply
 
@@ -48,17 +49,42 @@ def _exim_block(who: str, detail: str) -> TextHit:
     )
 
 
+# Exim's "Mail failure - malformed recipient address": "  <as written>: malformed address: why"
+_MALFORMED = re.compile(r"^ {1,2}(" + _ADDR + r")[^\n]*?: (malformed address:[^\n]*)$", re.M)
+
+
+def exim_malformed(text: str) -> list[TextHit]:
+    """Exim's notice for recipient addresses it could not parse (nothing was sent to them)."""
+    found = re.search(r"recipient addresses that were\s+incorrectly constructed:\s*\n", text)
+    if found is None:
+        return []
+    return [
+        TextHit(m.group(1), clean_reply(m.group(2)))
+        for m in _MALFORMED.finditer(text[found.end() : found.end() + 4096])
+    ]
+
+
 def exim(text: str) -> list[TextHit]:
-    """One hit per recipient block under "The following address(es) failed:" (Exim 4)."""
+    """One hit per recipient block under "The following address(es) failed:" (Exim 4), or under
+    its delay warning's "The address(es) to which the message has not yet been delivered":
+    those are delayed, not refused (the "Delay reason:" line carries the reply)."""
     start = re.search(r"following address\(es\) failed:\s*\n", text)
+    warning = start is None
+    if start is None:
+        start = re.search(
+            r"address(?:es)? to which the message has not yet been delivered (?:is|are):\s*\n",
+            text,
+        )
     if start is None:
         return []
     body = re.split(
-        r"\n-{4,}|\nThe following text was generated during the delivery attempt",
+        r"\n-{4,}|\nThe following text was generated during the delivery attempt|"
+        r"\nNo action is required on your part",
         text[start.end() :],
         maxsplit=1,
     )[0]
-    return [_exim_block(m.group("who"), m.group("detail")) for m in _EXIM_BLOCK.finditer(body)]
+    hits = [_exim_block(m.group("who"), m.group("detail")) for m in _EXIM_BLOCK.finditer(body)]
+    return [replace(h, action="delayed") for h in hits] if warning else hits
 
 
 # What a plain notice says about the failure: an SMTP reply ("550 5.1.1 …", "550 - Requested

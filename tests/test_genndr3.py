@@ -488,3 +488,78 @@ def test_an_expired_exchange_online_queue_says_the_notices_own_time_not_a_defaul
     report = read_report(a)
     assert report is not None and report.unreached is not None
     assert "after 2 d 0 h of retries" in report.unreached  # Arrival-Date 1 Mar, Date 3 Mar
+
+
+# --- more reply texts read on real Exim bounces --------------------------------------------------
+
+
+def _exim(reply: str, after: str = "MAIL FROM:<clerk@fabrikam.example> SIZE=1024") -> bytes:
+    block = (
+        "  kim@club.example\n    host mx.club.example [192.0.2.222]\n"
+        f"    SMTP error from remote mail server after {after}:\n    {reply}\n"
+    )
+    return EXIM_FROM_INVALID.replace(
+        EXIM_FROM_INVALID[
+            EXIM_FROM_INVALID.index(b"  kim@club.example\n") : EXIM_FROM_INVALID.index(b"\n------")
+        ],
+        block.encode(),
+    )
+
+
+def test_exim_replies_that_blame_the_sender_are_read_so() -> None:
+    for reply, key in (
+        ("550 Unroutable sender address", "text:sender-domain-invalid"),
+        (
+            "551 Server access forbidden by invalid RDNS record of your mail server",
+            "text:reverse-dns",
+        ),
+        ("554 CAT : You've reached your daily relay quota - 192.0.2.1", "text:sending-quota"),
+        # "No such domain" in reply to MAIL FROM is about the sender's domain, not the recipient's
+        ("550 5.1.7 No such domain fabrikam.example.", "text:sender-domain-invalid"),
+    ):
+        a = analyze(_exim(reply))
+        assert a.ndr is not None
+        (r,) = a.ndr.failed
+        assert r.meaning is not None and r.meaning.key == key, reply
+        assert r.meaning.who_acts is WhoActs.SENDER_ADMIN, reply
+    # the same words in reply to RCPT TO stay about the recipient's domain
+    a = analyze(_exim("550 5.1.2 No such domain club.example.", "RCPT TO:<kim@club.example>"))
+    assert a.ndr is not None and a.ndr.failed[0].meaning is not None
+    assert a.ndr.failed[0].meaning.key == "text:domain-unreachable"
+
+
+def test_exims_delay_warning_and_malformed_address_notices_are_read() -> None:
+    warning = (
+        EXIM_FROM_INVALID.replace(b"X-Failed-Recipients: kim@club.example\n", b"")
+        .replace(
+            b"recipients. This is a permanent error. The following address(es) failed:",
+            b"recipients after more than 24 hours on the queue on relay.fabrikam.example.\n\n"
+            b"The address to which the message has not yet been delivered is:",
+        )
+        .replace(b"SMTP error from remote", b"Delay reason: SMTP error from remote")
+        .replace(b"550 5.2.0", b"450 4.2.0")
+    )
+    a = analyze(warning)
+    assert a.ndr is not None and [r.action for r in a.ndr.recipients] == ["delayed"]
+    assert diagnose(a).headline.startswith("A delay notice, not a bounce")
+    malformed = f"""Return-path: <>
+Received: from clerk by relay.fabrikam.example with local (Exim 4.96)
+\tid 2x-0001; {D}
+From: Mail Delivery System <mailer-daemon@relay.fabrikam.example>
+To: clerk@fabrikam.example
+Subject: Mail failure - malformed recipient address
+Date: {D}
+
+A message that you sent contained one or more recipient addresses that were
+incorrectly constructed:
+
+  kim@club.example <lee@club.example>: malformed address: <lee@club.example> may not follow kim@club.example
+
+This address has been ignored.
+""".encode()
+    a = analyze(malformed)
+    assert a.ndr is not None
+    (r,) = a.ndr.failed
+    assert r.address == "kim@club.example"
+    assert r.meaning is not None and r.meaning.key == "text:malformed-address"
+    assert r.meaning.who_acts is WhoActs.SENDER
