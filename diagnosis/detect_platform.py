@@ -26,14 +26,15 @@ from headerlens.diagnosis.inputs import (
     stamp,
     stamps,
 )
-from headerlens.diagnosis.replyto import FREEMAIL
+from headerlens.diagnosis.replyto import FREEMAIL, SHARED_SERVICES
 from headerlens.model import Analysis, Hop
 from headerlens.model.received import Vendor
 from headerlens.model.verification import Verification
 from headerlens.parsers.spoofed_brands import DISPLAY_BRANDS
 
-# "RE:" / "Fwd:" and their German, Nordic, Dutch, Italian and French forms
-_REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|vs|antw|rif|fw|fwd|wg|tr)\s*(?:\[\d+\])?\s*:", re.I)
+# "RE:" and its German, Nordic, Dutch and Italian forms; not "Fwd:": mail clients forward
+# without In-Reply-To, so only a reply without one is a pretended conversation
+_REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|vs|antw|rif)\s*(?:\[\d+\])?\s*:", re.I)
 # Crypto-asset lures (the usual content of a hacked site's form or a hijacked stream); only
 # counted when the From domain's own name does not carry the word.
 _LURE = re.compile(
@@ -145,6 +146,27 @@ def lure(analysis: Analysis) -> str | None:
     return None
 
 
+# Hosted mailbox platforms by their outbound servers' names: a business's own tenant there.
+_TENANTS = (
+    ("outbound.protection.outlook.com", "Microsoft 365"),
+    ("google.com", "Google Workspace"),
+)
+
+
+def _tenant(analysis: Analysis) -> tuple[str, Hop] | None:
+    """The hosted mailbox platform (Microsoft 365, Google Workspace) whose outbound server the
+    final receiver met: with an aligned pass, the From domain's own tenant sent it."""
+    bh = boundary_hop(analysis)
+    if bh is None:
+        return None
+    for name in (bh.received.from_rdns, bh.received.from_helo):
+        host = (name or "").lower().rstrip(".")
+        for sfx, platform in _TENANTS:
+            if host.endswith("." + sfx):
+                return platform, bh
+    return None
+
+
 def _service(analysis: Analysis, below: list[Hop]) -> tuple[str, Hop] | None:
     """The sending service and the hop that shows it: the client the final receiver met is the
     service's outbound server, or a line of the service's own names its server."""
@@ -233,6 +255,9 @@ def abused(
     below = [h for h in analysis.chain.hops if b is None or h.number < b.hop_number]
     service = _service(analysis, below)
     script = _site_mailer(analysis, below) if service is None else None
+    tenant = _tenant(analysis) if service is None and script is None and aligned else None
+    if tenant is not None:
+        return _tenant_mailbox(analysis, tenant, passed)
     if service is None and (script is None or not aligned):
         return None
     name = service[0] if service else None
@@ -326,4 +351,27 @@ def mailbox_user(
         *signs,
     )
     facts = (("party", org(dom) or dom), ("what", f"mailbox {mailbox}"), ("passed", auth[0]))
+    return Situation("compromised-account", hop.number, ev, facts)
+
+
+def _tenant_mailbox(analysis: Analysis, tenant: tuple[str, Hop], passed: str) -> Situation | None:
+    """A business's own Microsoft 365 or Google Workspace mailbox (aligned pass) sending with a
+    much-impersonated brand as its name (a "DocuSign" or "Microsoft" lure): probably a taken-over
+    mailbox. Only this strong sign counts here: a real user's junked reply is ordinary."""
+    platform, hop = tenant
+    brand = brand_sign(analysis, platform)
+    dom = from_domain(analysis)
+    if brand is None or not dom or org(dom) in SHARED_SERVICES:
+        return None  # an account anyone can open under the service's own domain proves nothing
+    ev = (
+        f"{passed}: the message authenticates",
+        f"sent from {org(dom) or dom}'s own {platform} tenant (hop {hop.number})",
+        brand,
+    )
+    facts = (
+        ("party", org(dom) or dom),
+        ("what", f"{platform} mailbox"),
+        ("abused", "yes"),
+        ("passed", passed),
+    )
     return Situation("compromised-account", hop.number, ev, facts)

@@ -473,3 +473,37 @@ def test_a_security_suite_brand_as_the_sender_of_a_real_account_is_a_strong_sign
         "From: Ed Norton <ed@academy.example>", "Subject: Your subscription expires today"
     )
     assert diagnose(analyze(person)).get("compromised-account") is None
+
+
+_M365_AR = "spf=pass (sender IP is 192.0.2.110) smtp.mailfrom=builders.example; dkim=pass (signature was verified) header.d=builders.example;dmarc=pass action=none header.from=builders.example;compauth=pass reason=100"
+
+
+def test_a_business_tenant_mailbox_showing_docusign_as_its_name_is_probably_taken_over() -> None:
+    raw = _eop(
+        _M365_AR,
+        "EUR05-DB8-obe.outbound.protection.outlook.com",
+        "192.0.2.110",
+        "From: DocuSign <accounts@builders.example>",
+        "Subject: Please review and sign: Q3 invoice",
+        "Return-Path: accounts@builders.example",
+        dest="I",
+        scl=1,
+    )
+    comp = diagnose(analyze(raw)).get("compromised-account")
+    assert comp is not None and comp.fact("what") == "Microsoft 365 mailbox"
+    assert comp.fact("party") == "builders.example"
+    # a person's name on the same tenant, even junked with a reply-looking subject, is ordinary
+    person = raw.replace(b"From: DocuSign <", b"From: Dana Builder <").replace(
+        b"Subject: Please review", b"Subject: RE: Please review"
+    )
+    assert diagnose(analyze(person)).get("compromised-account") is None
+    # an account anyone can open under the service's own domain is not a business tenant
+    shared = raw.replace(b"builders.example", b"contoso7.onmicrosoft.com")
+    assert diagnose(analyze(shared)).get("compromised-account") is None
+
+
+def test_a_forward_is_no_pretended_reply() -> None:
+    raw = _newsletter(
+        "From: Academy <news@academy.example>", "Subject: Fwd: your certificate", dest="J", scl=6
+    )
+    assert diagnose(analyze(raw)).get("compromised-account") is None
