@@ -7,6 +7,7 @@ import re
 from headerlens.diagnosis.facts import Outcome, OutcomeFact
 from headerlens.diagnosis.inputs import receiver_fields
 from headerlens.model import Analysis
+from headerlens.parsers.digits import ascii_int
 from headerlens.parsers.vendor_base import b64_text
 
 # X-UI-Filterresults (United Internet: GMX, WEB.DE, 1&1 inbound, appended at the bottom after
@@ -18,6 +19,7 @@ _UI_VERDICT = re.compile(r"^\s*(notjunk|junk|unknown)\s*:\s*(-?\d+)", re.IGNOREC
 # positive number names the filter that rated it spam ("6 (nemesis text pattern profiler)").
 _GMX_ANTISPAM = re.compile(r"^\s*(\d+)\s*(?:\(([^)]*)\))?")
 _SCL = re.compile(r"(?:^|;)\s*SCL=(-?\d+)", re.IGNORECASE)
+_DIGITS = 6  # a filter number or SCL longer than this is junk, not a rating
 
 
 def _yahoo(analysis: Analysis, who: str | None) -> OutcomeFact | None:
@@ -43,7 +45,10 @@ def _united_internet(analysis: Analysis, who: str | None) -> OutcomeFact | None:
         m = _GMX_ANTISPAM.match(f.value)
         if m is None:
             return None
-        outcome = Outcome.JUNK if int(m.group(1)) > 0 else Outcome.INBOX
+        rating = ascii_int(m.group(1), _DIGITS)
+        if rating is None:
+            return None  # thousands of digits: no filter number (int() would raise)
+        outcome = Outcome.JUNK if rating > 0 else Outcome.INBOX
         said = f" ({m.group(2).strip()})" if m.group(2) else ""
         return OutcomeFact(outcome, (f"{f.name}: {m.group(1)}{said}",), who)
     return None
@@ -55,8 +60,10 @@ def hotmail_scl(analysis: Analysis) -> tuple[int, str] | None:
     for f in receiver_fields(analysis, "x-message-delivery"):
         text = b64_text(f.value)
         m = _SCL.search(text or "")
-        if m:
-            return int(m.group(1)), f"{f.name}: SCL={m.group(1)} (base64-decoded)"
+        scl = ascii_int(m.group(1).removeprefix("-"), _DIGITS) if m else None
+        if m and scl is not None:
+            scl = -scl if m.group(1).startswith("-") else scl
+            return scl, f"{f.name}: SCL={m.group(1)} (base64-decoded)"
     return None
 
 

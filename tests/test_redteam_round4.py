@@ -39,6 +39,9 @@
 7. Address patterns scanned a long run of address characters with no @ once per character:
    an X-BeenThere or List-Post of 20 KB cost 15 s (1 MB: hours), a bounce's To field likewise.
    A look-behind makes each run a single try; the matches are the same.
+8. Folder verdicts of GMX (X-GMX-Antispam) and old Hotmail (X-Message-Delivery SCL) with a
+   number of thousands of digits raised ValueError (int() refuses over 4300 digits): a traceback
+   instead of a report. Such a number is no rating.
 """
 
 from __future__ import annotations
@@ -511,3 +514,15 @@ def test_the_address_patterns_are_linear_and_find_what_they_found_before() -> No
             tokens = ["".join(rng.sample(words, k=rng.randint(1, 2))) for _ in range(5)]
             text = "".join(t + rng.choice([" ", ", ", "<", ">", "; ", ":"]) for t in tokens)
             assert pattern.findall(text) == old.findall(text), (pattern.pattern, text)
+
+
+# 8. Huge numbers in the providers' folder verdicts.
+def test_a_huge_number_in_a_folder_verdict_is_no_rating_not_a_traceback() -> None:
+    from tests.test_genfolder import _gmx, _hotmail
+
+    huge = "9" * 5000
+    gmx = _gmx(("Envelope-To: <ann@gmx.example>", f"X-GMX-Antispam: {huge} (x); Detail=V3;"))
+    for raw in (gmx, _hotmail(huge), _hotmail("-" + huge)):
+        a = analyze(raw)
+        assert diagnose(a).outcome.outcome.value == "unknown"
+        render(a, None, "md")
