@@ -18,6 +18,7 @@ from headerlens.diagnosis.detect_compromise import esp_name, kit_mailer, reply_s
 from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.inputs import (
     boundary_hop,
+    confirmed_rdns,
     entry,
     fields,
     first,
@@ -159,7 +160,13 @@ def _tenant(analysis: Analysis) -> tuple[str, Hop] | None:
     bh = boundary_hop(analysis)
     if bh is None:
         return None
-    for name in (bh.received.from_rdns, bh.received.from_helo):
+    # The name is the receiver's word only as reverse DNS it confirmed; a HELO is the client's
+    # claim (an attacker's own server can say "...outbound.protection.outlook.com"), except at
+    # Microsoft's own receivers, whose lines record no other name.
+    names = [confirmed_rdns(bh)]
+    if bh.vendor in (Vendor.EOP, Vendor.EXCHANGE_ONLINE):
+        names.append(bh.received.from_helo)
+    for name in names:
         host = (name or "").lower().rstrip(".")
         for sfx, platform in _TENANTS:
             if host.endswith("." + sfx):

@@ -42,6 +42,12 @@
 8. Folder verdicts of GMX (X-GMX-Antispam) and old Hotmail (X-Message-Delivery SCL) with a
    number of thousands of digits raised ValueError (int() refuses over 4300 digits): a traceback
    instead of a report. Such a number is no rating.
+9. The new "taken-over Microsoft 365 / Google Workspace mailbox" read the platform from the
+   client's HELO at any receiver: the attacker's own domain (aligned pass), his own server
+   saying HELO mail-...outbound.protection.outlook.com (reverse DNS unknown) and "DocuSign" as
+   the From name read "Signs of an abused or taken-over Microsoft 365 mailbox at
+   attacker.example ... Report it to attacker.example". The platform now needs the reverse DNS
+   the receiver confirmed (at Microsoft's own receivers, which record only the HELO, the HELO).
 """
 
 from __future__ import annotations
@@ -526,3 +532,28 @@ def test_a_huge_number_in_a_folder_verdict_is_no_rating_not_a_traceback() -> Non
         a = analyze(raw)
         assert diagnose(a).outcome.outcome.value == "unknown"
         render(a, None, "md")
+
+
+# 9. A platform named from the client's HELO.
+_TENANT_CLAIM = (
+    "Authentication-Results: mx.fabrikam.example; spf=pass smtp.mailfrom=ceo@attacker.example;"
+    " dkim=pass header.d=attacker.example; dmarc=pass header.from=attacker.example\r\n"
+    "Received: from mail-am6eur05on2081.outbound.protection.outlook.com ({rdns} "
+    f"[{ATTACKER_IP}]) by mx.fabrikam.example (Postfix) with ESMTPS id 4QZZ1 for "
+    f"<ap@fabrikam.example>; {_D3}\r\n"
+    "Return-Path: <ceo@attacker.example>\r\nFrom: DocuSign <dse@attacker.example>\r\n"
+    f"To: ap@fabrikam.example\r\nSubject: Please sign\r\nDate: {_D3}\r\n"
+    "Message-ID: <s1@attacker.example>\r\n\r\nSign.\r\n"
+)
+
+
+def test_a_hosted_mailbox_platform_is_not_read_from_the_clients_helo() -> None:
+    comp = diagnose(analyze(_TENANT_CLAIM.format(rdns="unknown").encode())).get(
+        "compromised-account"
+    )
+    assert comp is None or "Microsoft 365" not in (comp.fact("what") or "")
+    confirmed = "mail-am6eur05on2081.outbound.protection.outlook.com"
+    comp = diagnose(analyze(_TENANT_CLAIM.format(rdns=confirmed).encode())).get(
+        "compromised-account"
+    )
+    assert comp is not None and comp.fact("what") == "Microsoft 365 mailbox"
