@@ -239,7 +239,8 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             "text:domain-unreachable",
             r"(?:Host or domain name not found|domain is not reachable|Name service error|"
             r"Domain not found|Unrouteable address|no valid MX|No such domain|"
-            r"Domain does not exist|Host unknown \(Authoritative answer)",
+            r"Domain does not exist|Host unknown \(Authoritative answer|"
+            r"Could not find a gateway for)",
             Entry(
                 "The sending server found no mail server for the recipient's domain (its DNS "
                 "has no MX or address record, or it could not be reached): no remote server "

@@ -137,7 +137,9 @@ TEXTS_LAST: tuple[tuple[str, str, Row], ...] = (
     (
         "text:no-connection",
         r"(?:wasn't|was not) able to establish an SMTP connection|"
-        r"has been in the queue too long",
+        r"has been in the queue too long|"
+        # Amazon SES: "5.4.7 - Delivery expired (message too old) 'timeout' (delivery attempts: 0)"
+        r"Delivery expired \(message too old\)",
         (
             "The reporting server never got an SMTP connection to the recipient's server and "
             "gave up when the message had been queued too long: no server refused it.",
@@ -145,7 +147,8 @@ TEXTS_LAST: tuple[tuple[str, str, Row], ...] = (
             "The recipient's administrator must make the domain's MX servers reachable on port "
             "25; check the recipient's domain for typos and send the message again later.",
             "qmail-send's bounce texts (qmail-remote: 'Sorry, I wasn't able to establish an "
-            "SMTP connection'; qmail-send: 'this message has been in the queue too long')",
+            "SMTP connection'; qmail-send: 'this message has been in the queue too long'); "
+            "RFC 3463 §3.5 (X.4.7 delivery time expired)",
         ),
     ),
     (

@@ -53,6 +53,24 @@ def _exim_block(who: str, detail: str) -> TextHit:
 _MALFORMED = re.compile(r"^ {1,2}(" + _ADDR + r")[^\n]*?: (malformed address:[^\n]*)$", re.M)
 
 
+# X3's notice: "Delevery [sic] to the following recipients was aborted after N hour(s):", a list
+# of "  * rcpt" lines, then the reason under "Technical details:".
+_X3 = re.compile(
+    r"recipients was aborted after [\d.]+ hour\(s\):\s*\n((?:[ \t]*\*[ \t]*\S+[ \t]*\n)+)"
+    r".{0,400}?Technical details:[ =\t]*\n\s*(\S[^\n]{0,300})",
+    re.S,
+)
+
+
+def x3(text: str) -> list[TextHit]:
+    """One hit per recipient X3's "aborted" notice lists, each with its technical reason."""
+    m = _X3.search(text[:8192])
+    if m is None:
+        return []
+    rcpts = re.findall(r"\*[ \t]*(" + _ADDR + r")", m.group(1))
+    return [TextHit(a, clean_reply(m.group(2))) for a in rcpts]
+
+
 def exim_malformed(text: str) -> list[TextHit]:
     """Exim's notice for recipient addresses it could not parse (nothing was sent to them)."""
     found = re.search(r"recipient addresses that were\s+incorrectly constructed:\s*\n", text)

@@ -563,3 +563,44 @@ This address has been ignored.
     assert r.address == "kim@club.example"
     assert r.meaning is not None and r.meaning.key == "text:malformed-address"
     assert r.meaning.who_acts is WhoActs.SENDER
+
+
+def test_an_expired_queue_and_a_routing_failure_are_no_refusals() -> None:
+    m = lookup(
+        "5.0.0", "5.4.7 - Delivery expired (message too old) 'timeout' (delivery attempts: 0)", None
+    )
+    assert m.key == "text:no-connection"
+    notice = f"""Return-Path: <MAILER-DAEMON@relay.fabrikam.example>
+Received: from relay.fabrikam.example (relay.fabrikam.example [198.51.100.36])
+\tby mx.fabrikam.example (8.13.1/8.13.1) with ESMTP id k01
+\tfor <clerk@fabrikam.example>; {D}
+Date: {D}
+From: Mail Delivery System <Mail.Delivery.System@relay.fabrikam.example>
+To: clerk@fabrikam.example
+Subject: Delivery status notification
+MIME-Version: 1.0
+Content-Type: multipart/report; boundary="X3"
+
+--X3
+Content-Type: text/plain; charset=UTF-8
+
+      This is an automatically generated Delivery Status Notification.
+
+Delevery to the following recipients was aborted after 5.0 hour(s):
+
+  * kim@club.example
+
+
+                             Technical details:
+
+Routing: Could not find a gateway for kim@club.example
+
+--X3--
+""".encode()
+    a = analyze(notice)
+    assert a.ndr is not None
+    (r,) = a.ndr.failed
+    assert r.address == "kim@club.example"
+    assert r.meaning is not None and r.meaning.key == "text:domain-unreachable"
+    report = read_report(a)
+    assert report is not None and report.unreached is not None
