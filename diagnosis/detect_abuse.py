@@ -51,8 +51,8 @@ def _relay_of(analysis: Analysis, hop: Hop, dom: str) -> str | None:
     """How the server that wrote ``hop``'s line belongs to the From domain's organisation: its
     name is in the domain, or it is the client the final receiver met (the line just below the
     entry, naming that client) and the receiver's own SPF check passed the From domain's
-    envelope for its address: the domain's SPF record authorises that server (a relay of the
-    organisation hosted under another name)."""
+    envelope for its address, or it verified a signature of the From domain's key on it (a
+    relay of the organisation hosted under another name)."""
     r = hop.received
     if same_org(r.by, dom):
         return f"a server of {dom}"
@@ -61,13 +61,21 @@ def _relay_of(analysis: Analysis, hop: Hop, dom: str) -> str | None:
     if b is None or bh is None or hop.number != b.hop_number - 1 or not r.by:
         return None
     names = {n.lower().rstrip(".") for n in (bh.received.from_rdns, bh.received.from_helo) if n}
+    if r.by.lower().rstrip(".") not in names:
+        return None
     spf = stamp(analysis, "spf")
     mf = (spf.result.prop("smtp.mailfrom") or envelope(analysis)) if spf is not None else None
-    if r.by.lower().rstrip(".") not in names or spf is None or spf.value != "pass":
-        return None
-    if not same_org(mf, dom):
-        return None
-    return f"the server {b.ip or '?'} whose address {dom}'s SPF record authorises (the final receiver's SPF pass)"
+    if spf is not None and spf.value == "pass" and same_org(mf, dom):
+        return f"the server {b.ip or '?'} whose address {dom}'s SPF record authorises (the final receiver's SPF pass)"
+    # a workstation client signs nothing: a signature of the domain's key that the receiver
+    # verified was added on the organisation's side, by that relay or behind it
+    signed = any(
+        s.value == "pass" and same_org(s.result.prop("header.d") or s.result.prop("header.i"), dom)
+        for s in stamps(analysis, "dkim")
+    )
+    if signed:
+        return f"the server {b.ip or '?'}, whose mail carried {dom}'s DKIM signature (the final receiver verified it)"
+    return None
 
 
 def relay_injection(analysis: Analysis, outcome: OutcomeFact, is_list: bool) -> Situation | None:

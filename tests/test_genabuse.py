@@ -507,3 +507,13 @@ def test_a_forward_is_no_pretended_reply() -> None:
         "From: Academy <news@academy.example>", "Subject: Fwd: your certificate", dest="J", scl=6
     )
     assert diagnose(analyze(raw)).get("compromised-account") is None
+
+
+def test_a_relay_under_another_name_tied_by_the_domains_dkim_signature() -> None:
+    raw = _gmail_relay("neutral").replace(
+        b"Authentication-Results: mx.google.com; spf=neutral",
+        b"Authentication-Results: mx.google.com; dkim=pass header.i=@soudal.example header.s=s1; spf=neutral",
+    )
+    comp = diagnose(analyze(raw)).get("compromised-account")
+    assert comp is not None and comp.fact("party") == "soudal.example"
+    assert any("DKIM signature" in e for e in comp.evidence)
