@@ -148,9 +148,12 @@ def _spf_identity(
     if mail_from:
         return mail_from, f"the SPF record of {mail_from}"
     if helo:
+        # a bare domain equal to the HELO name is the receiver's SPF comment naming the identity
+        # it checked (EOP: "domain of <helo>"), not an envelope sender
+        named_helo = "@" not in (envelope or "") and (envelope or "").lower() == helo.lower()
         why = (
             "the envelope sender was empty"
-            if not envelope
+            if not envelope or named_helo
             else f"the HELO identity was checked, not the MAIL FROM {envelope}"
         )
         return helo, f"the SPF record of the HELO name {helo} ({why})"

@@ -517,3 +517,22 @@ def test_a_relay_under_another_name_tied_by_the_domains_dkim_signature() -> None
     comp = diagnose(analyze(raw)).get("compromised-account")
     assert comp is not None and comp.fact("party") == "soudal.example"
     assert any("DKIM signature" in e for e in comp.evidence)
+
+
+def test_a_helo_check_of_a_null_sender_names_no_mail_from() -> None:
+    """M38's shape: EOP checked the HELO of a null-sender message and its Received-SPF names
+    only that HELO domain; the finding says the envelope sender was empty, not 'not the MAIL
+    FROM <the HELO name>'."""
+    raw = _eop(
+        "spf=fail (sender IP is 198.51.100.143) smtp.helo=city.example; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=;",
+        "city.example",
+        "198.51.100.143",
+        "Received-SPF: Fail (protection.outlook.com: domain of city.example does not designate 198.51.100.143 as permitted sender) receiver=protection.outlook.com; client-ip=198.51.100.143; helo=city.example;",
+        "From: Congratulations!,(<newsletter@mail.shop.example>)",
+        "Subject: unlock your welcome pack",
+        "Return-Path: <>",
+        scl=7,
+    )
+    spf = next(f for f in findings(analyze(raw)) if f.code == "stamped.spf-fail")
+    assert "the envelope sender was empty" in spf.title
+    assert "not the MAIL FROM city.example" not in spf.title
