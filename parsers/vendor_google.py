@@ -89,7 +89,9 @@ def decode_google_dkim(field: HeaderField) -> VendorHeader:
 
 
 def decode_flag(label: str) -> Decoder:
-    """X-Gm-Spam / X-Gm-Phishy: a 0/1 flag Gmail stores with the message; shown literally."""
+    """X-Gm-Spam / X-Gm-Phishy: a 0/1 flag of Google Workspace's scan, shown literally. Real copies
+    carry it next to ``X-CLOUD-SEC-AV-Info: <tenant>,google_mail,monitor``: the sending tenant's
+    outbound scan, not a folder the recipient's mailbox chose (diagnosis/outcome never reads it)."""
 
     def decode(field: HeaderField) -> VendorHeader:
         value = field.value.strip()
@@ -99,7 +101,8 @@ def decode_flag(label: str) -> Decoder:
             f = DecodedField("value", field.value, label, "Flag not set.")
         else:
             f = DecodedField("value", field.value, label)
-        return header(field, GMAIL, f"Gmail {label.lower()}: {f.meaning or field.value}", (f,))
+        said = f"Google Workspace scan {label.lower()}: {f.meaning or field.value}"
+        return header(field, GMAIL, f"{said} (usually the sending tenant's outbound scan)", (f,))
 
     return decode
 

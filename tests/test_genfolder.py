@@ -319,3 +319,9 @@ def test_gmx_outbound_junk_rating_at_another_receiver_is_not_the_recipients_fold
     a = analyze(_gmx(_GMX_JUNK, by="mx1.fabrikam.example"))
     codes = {f.code for f in stamped_findings(a) if f.header_index is not None}
     assert Code.VENDOR_NOT_RECEIVERS in codes and Code.VENDOR_RATING not in codes
+
+
+def test_gmail_workspace_spam_flag_is_not_presented_as_the_recipients_folder() -> None:
+    # real copies: X-Gm-Spam / X-Gm-Phishy beside "X-CLOUD-SEC-AV-Info: <tenant>,google_mail,monitor"
+    flag = _decoded("X-Gm-Spam", "1")
+    assert "sending tenant's outbound scan" in flag.summary
