@@ -101,6 +101,12 @@ def backscatter(ndr: NonDelivery | None) -> Backscatter | None:
         return None  # one of the reporting system's own hosts handed it on: a user of its own
     client = f"{r.from_helo or r.from_rdns or '?'} [{r.from_ip}]"
     nameless = not r.from_rdns or r.from_rdns.lower() == "unknown"
+    if not nameless and r.from_rdns and r.from_helo and r.from_rdns.lower() == r.from_helo.lower():
+        # a mail server whose name its reverse DNS confirms (an app server or a hosted platform
+        # sending for the domain straight to the MX writes no line of its own): the domain's
+        # own mail missing from its SPF looks the same, so this decides nothing (the refusal's
+        # fix stays conditional: add the server only if the domain really sent through it)
+        return None
     return Backscatter(address, domain, f"{r.by or 'the reporting server'} from {client}", nameless)
 
 

@@ -557,3 +557,26 @@ def test_a_hosted_mailbox_platform_is_not_read_from_the_clients_helo() -> None:
         "compromised-account"
     )
     assert comp is not None and comp.fact("what") == "Microsoft 365 mailbox"
+
+
+# 10. A named mail server as the only line of the returned copy is no proof of backscatter.
+def test_a_returned_copy_from_a_named_mail_server_is_not_called_backscatter() -> None:
+    from tests.test_redteam_bounce import BOUNCE
+
+    line = (
+        f"from mx.partner.example (mx.partner.example [{ATTACKER_IP}]) by mx.northwindtraders.com"
+        f" (Postfix) with ESMTP id 4Q for <ops@northwindtraders.com>; {D}"
+    )
+    raw = BOUNCE.format(line=line)
+    start = raw.index("Received: from EX01")
+    host = "mail-am6eur05on2081.outbound.protection.outlook.com"
+    raw = (
+        raw[:start]
+        + f"Received: from {host} ({host} [40.107.22.81])\n by mx.partner.example (Postfix) with"
+        + f" ESMTPS id 4QB; {D}\n"
+        + raw[raw.index("From: Ops Team") :]
+    )
+    a = analyze(raw.replace("\n", "\r\n").encode())
+    d = diagnose(a)
+    assert not d.headline.startswith("Backscatter") and "spoof" not in d.labels()
+    assert "Discard the bounce" not in render(a, None, "md")
