@@ -151,6 +151,14 @@ def lead(line: str, imp: Impersonation | None, labels: tuple[str, ...]) -> str:
     if line.startswith(f"A spoof of {imp.imitated}"):
         return line
     first, *rest = line.rstrip(".").split("; ")
+    if imp.kind == "display-name" and first == f"A spoof of {imp.sender}":
+        # the address behind the name is forged too: "not decided" would contradict the spoof
+        both = (
+            f"Impersonation: the sender shows {imp.imitated}'s address as its name, and the "
+            f"message is a spoof of {imp.sender} too (nothing {imp.sender} controls "
+            f"authenticated it); neither has anything to fix"
+        )
+        return "; ".join([both, *(r for r in rest if r != "nothing to fix there")]) + "."
     parts = [sentence(imp)]
     quiet = next((q for q in _QUIET if first.startswith(q)), None)
     if quiet is None:

@@ -19,6 +19,7 @@ from email.headerregistry import AddressHeader, HeaderRegistry
 
 from headerlens import budgets
 from headerlens.model.core import Defect, HeaderField, Severity
+from headerlens.parsers.identity_comma import comma_defect, comma_display
 from headerlens.textsafe import HIDDEN_FORMAT_CHARS
 
 # Bidi controls, zero-width and other invisible format characters (Trojan Source, CVE-2021-42574):
@@ -319,6 +320,12 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
             )
         )
     shown_addresses = [a for a in header.addresses if a.addr_spec not in encoded]
+    comma = comma_display(value, shown_addresses)
+    names: tuple[str, ...] = ()
+    if comma is not None:  # "Name, <addr>": the name is display text, not a second author
+        shown_addresses, names = [comma[0]], comma[1]
+        legacy = tuple(a for a in legacy or () if "@" in a and a not in names) or legacy
+        defects.append(comma_defect(value, comma[0].addr_spec))
     addresses = tuple(a.addr_spec for a in shown_addresses if a.addr_spec and a.addr_spec != "<>")
     if legacy is not None and set(legacy) != set(addresses):
         from headerlens.model.codes import Code
@@ -333,7 +340,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
             )
         )
     syntax: tuple[object, ...] = tuple(getattr(header, "defects", ()))  # untyped in typeshed
-    if syntax:
+    if syntax and comma is None:
         from headerlens.model.codes import Code
 
         defects.append(
@@ -363,6 +370,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
     # as the old "addr (Full Name)" form), read in NFKC so a full-width "＠" is an "@"
     shown = [(a.display_name or "", a.addr_spec) for a in shown_addresses]
     shown += [(c, addresses[0] if addresses else "") for c in _scan(value)[1]]
+    shown += [(n, addresses[0] if addresses else "") for n in names]
     for name, addr in shown:
         if "@" in unicodedata.normalize("NFKC", name) or "\x00" in name:
             from headerlens.model.codes import Code
