@@ -96,6 +96,14 @@ def backscatter(ndr: NonDelivery | None) -> Backscatter | None:
     )
     if entry is None or any(_authenticated(h) for h in hops):
         return None
+    newest = next(h for h in reversed(hops) if normalize_ip(h.received.from_ip) is not None)
+    if hops.index(newest) > 0 and normalize_ip(newest.received.from_ip) != normalize_ip(
+        entry.received.from_ip
+    ):
+        # the reporting system took it from a client that was itself handed the message by an
+        # earlier server (a line below): an ISP's outbound relay or a smarthost the sender's
+        # domain may use without naming it; where the sender really sent from is not decided
+        return None
     r = entry.received
     if any(_reporters(n, reporter) for n in (r.from_rdns, r.from_helo) if n and "." in n):
         return None  # one of the reporting system's own hosts handed it on: a user of its own

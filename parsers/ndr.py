@@ -34,6 +34,7 @@ from headerlens.parsers.ndr_codes_queue import (
     EXPIRED_KEYS,
     RECIPIENT_SIDE_KEYS,
     sender_tenant_block,
+    still_queued,
 )
 from headerlens.parsers.ndr_gate import NO_ENVELOPE, bounce_sender, looks_like_ndr
 from headerlens.parsers.ndr_mime import dsn_fields, raw_original, text_of
@@ -413,6 +414,7 @@ def _explain(
             fix="The sending server stopped retrying (Action: failed): the message was not "
             "delivered. Send it again later; if the receiver keeps deferring it, its reply says why.",
         )
+    meaning, queued = still_queued(meaning, r, reporter)
     hit = text_entry(said)
     if r.smtp_stage == "MAIL FROM" and hit is not None and hit[0] in _ADDRESS_KEYS:
         # refused in reply to MAIL FROM: "No such domain" / "does not exist" is about the
@@ -465,6 +467,8 @@ def _explain(
                 "the recipient's server and gave up"
             ),
         )
+    elif queued is not None:
+        rejecter, why = queued
     elif _stored_locally(r, fmt, meaning.key, remote_reply):
         rejecter, why = (
             Rejecter.RECIPIENT_MAILBOX,

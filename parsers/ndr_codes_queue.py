@@ -8,7 +8,9 @@ and mailbox hosts write in words. Also which Exchange Online codes block the sen
 
 from __future__ import annotations
 
-from headerlens.model.ndr import WhoActs
+from dataclasses import replace
+
+from headerlens.model.ndr import CodeMeaning, FailedRecipient, Rejecter, WhoActs
 from headerlens.parsers.rfc3463 import CODE
 
 MS_MFI = (
@@ -106,6 +108,8 @@ TEXTS_FIRST: tuple[tuple[str, str, Row], ...] = (
         r"over (?:the )?(?:storage )?quota|user(?:'s)? quota exceeded|Quota exceeded \(mailbox|"
         r"exceeded (?:the|its|his|her|their) (?:storage|mailbox|disk) (?:quota|allocation|limit)|"
         r"mailbox size limit exceeded|insufficient (?:system )?storage|MailboxFull\b|"
+        # IMail's "User mailbox exceeds allowed size" (a message size limit says "message")
+        r"mail ?box exceeds (?:the |its )?(?:allowed|maximum|storage) (?:size|quota|limit)|"
         # Gmail's "Storage quota exceeded" (a bare "quota exceeded" can be a sending quota:
         # Gmail's "Daily user sending quota", Exchange's "Submission quota exceeded")
         r"storage quota exceeded)",
@@ -175,3 +179,29 @@ def sender_tenant_block(status: str | None) -> bool:
         return False
     number = int(code.group(3))
     return 501 <= number <= 503 or 700 <= number <= 750
+
+
+def still_queued(
+    meaning: CodeMeaning, r: FailedRecipient, reporter: str | None
+) -> tuple[CodeMeaning, tuple[Rejecter, str] | None]:
+    """A delay warning that quotes no reply (Gmail's "has been delayed … will be retried"):
+    nothing refused the message, the reporter still holds it in its queue (RFC 3464 §2.3.3
+    Action: delayed). Returns the meaning to show and, when no remote server is named or quoted
+    at all, who refused it ("nobody yet"); otherwise ``meaning`` unchanged and None."""
+    if r.action.lower() != "delayed":
+        return meaning, None
+    if meaning.matched == "none":
+        meaning = replace(
+            meaning,
+            explanation="Not delivered yet: the reporting server keeps retrying and the notice "
+            "gives no reason (no reply of the recipient's server is quoted).",
+            who_acts=WhoActs.NOBODY,
+            fix="Nothing yet: wait for delivery or a final bounce, which will say why.",
+        )
+    if r.smtp_code is not None or r.remote_mta or r.remote_ip or r.remote_domain:
+        return meaning, None
+    return meaning, (
+        Rejecter.UNKNOWN,
+        f"nobody has refused it yet: {reporter or 'the reporting server'} holds it in its queue "
+        "and keeps retrying",
+    )
