@@ -228,7 +228,10 @@ def _vendor(r: FailedRecipient, fmt: NdrFormat) -> str | None:
 
 # Outbound hosts of sending services: they accept no mail for any recipient, so a refusal in
 # their report is the remote server's reply (SES's DSN: Reporting-MTA dXXX.smtp-out.amazonses.com).
-_SENDS_ONLY = re.compile(r"\.smtp-out\.amazonses\.com\.?$", re.IGNORECASE)
+# Amazon SES only sends (its inbound is inbound-smtp.<region>.amazonaws.com): any host of
+# amazonses.com that reports a reply passes on the remote server's ("a27-23.smtp-out.us-west-2.
+# amazonses.com", WorkMail's "us-west-2.amazonses.com").
+_SENDS_ONLY = re.compile(r"(?:^|\.)amazonses\.com\.?$", re.IGNORECASE)
 _RELAYS_REMOTE_REPLY = frozenset(
     {NdrFormat.QMAIL, NdrFormat.YAHOO, NdrFormat.AMAZON_SES, NdrFormat.MESSAGELABS}
 )

@@ -85,7 +85,8 @@ def postfix(text: str) -> list[TextHit]:
     for m in rx.finditer(text):
         rest = m.group("rest")
         said = re.search(
-            r"host\s+(\S+?)\[([^\]]+)\]\s+said:\s*(.*?)(?:\(in\s+reply\s+to\s+(.+?)\s+command\)|$)",
+            # "host H[IP] said:"; a sanitised copy may drop the "[IP]"
+            r"host\s+(\S+?)(?:\[([^\]]+)\])?\s+said:\s*(.*?)(?:\(in\s+reply\s+to\s+(.+?)\s+command\)|$)",
             rest,
             re.S,
         )

@@ -134,3 +134,81 @@ def test_a_copy_injected_straight_by_a_nameless_client_is_still_backscatter() ->
     # guard: one line, a client without reverse DNS handing spam to the recipient's server
     d = diagnose(analyze(_imail_bounce(DIRECT)))
     assert d.headline.startswith("Backscatter"), d.headline
+
+
+# --- 4. Amazon SES reports from a regional host: the reply is the remote server's -------------
+
+
+SES_DSN = f"""Return-Path: <>
+Received: from a27-7.smtp-out.us-west-2.amazonses.com (a27-7.smtp-out.us-west-2.amazonses.com [54.240.27.7])
+\tby mx.fabrikam.example (Postfix) with ESMTP id 4Q9
+\tfor <ann@fabrikam.example>; {D}
+From: MAILER-DAEMON@us-west-2.amazonses.com
+To: ann@fabrikam.example
+Message-ID: <0101015-aaaa@us-west-2.amazonses.com>
+Subject: Delivery Status Notification (Failure)
+MIME-Version: 1.0
+Content-Type: multipart/report; boundary="P1"; report-type=delivery-status
+Date: {D}
+
+--P1
+Content-Type: text/plain; charset=us-ascii
+
+An error occurred while trying to deliver the mail to the following recipients:
+kim@club.example
+--P1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dsn; a27-23.smtp-out.us-west-2.amazonses.com
+
+Action: failed
+Final-Recipient: rfc822; kim@club.example
+Diagnostic-Code: smtp; 550 5.7.9 Rejected
+Status: 5.7.9
+
+--P1--
+""".encode()
+
+
+def test_a_regional_ses_host_only_relays_the_remote_servers_reply() -> None:
+    a = analyze(SES_DSN)
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.rejecter is Rejecter.RECIPIENT_SERVER
+    assert "only relays its reply" in (r.rejecter_why or "")
+    assert "refused it itself" not in render_markdown(a)
+
+
+# --- 5. Postfix "host H said:" in a copy whose [IP] was sanitised away --------------------------
+
+
+POSTFIX_NO_IP = f"""Return-Path: <>
+Received: from relay.fabrikam.example (relay.fabrikam.example [198.51.100.5])
+\tby mx.fabrikam.example (Postfix) with ESMTP id 4QA
+\tfor <ann@fabrikam.example>; {D}
+From: MAILER-DAEMON@relay.fabrikam.example (Mail Delivery System)
+To: ann@fabrikam.example
+Subject: Undelivered Mail Returned to Sender
+Message-Id: <4QB@relay.fabrikam.example>
+Date: {D}
+Content-Type: text/plain
+
+This is the mail system at host relay.fabrikam.example.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients. It's attached below.
+
+                   The mail system
+
+<kim@club.example>: host mx.club.example said: 554
+    5.7.1 <relay.fabrikam.example>: Client host rejected:
+    #216 blocked (in reply to RCPT TO command)
+""".encode()
+
+
+def test_a_postfix_reply_whose_host_lost_its_ip_keeps_its_code_and_refuser() -> None:
+    a = analyze(POSTFIX_NO_IP)
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert (r.smtp_code, r.effective_status, r.remote_mta) == (554, "5.7.1", "mx.club.example")
+    assert r.smtp_stage == "RCPT TO"
