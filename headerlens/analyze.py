@@ -434,7 +434,11 @@ def _null_envelope(fields: Sequence[HeaderField], provenance: Provenance) -> boo
     rp = _return_path(fields, provenance)
     if rp is None and not any(f.lname == "return-path" for f in fields):
         return None
-    return rp is not None and rp.value.strip() in ("<>", "")
+    if rp is None and not any(f.lname == "received" for f in fields):
+        return None  # no Received line at all: nothing shows who wrote it (a stripped copy)
+    # Postfix's local delivery writes the null sender as "<MAILER-DAEMON>" (its
+    # empty_address_recipient), Sendmail and others as "<>"
+    return rp is not None and rp.value.strip().lower() in ("<>", "", "<mailer-daemon>")
 
 
 def _non_delivery(

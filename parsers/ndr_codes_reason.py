@@ -21,6 +21,11 @@ GODADDY = (
 EXIM_VERIFY = (
     "Exim specification, ch. 42 'Access control lists' (verify = sender, 'Sender verify failed')"
 )
+OUTLOOK = (
+    "Microsoft, Outlook.com Postmaster 'Troubleshooting' (SC-001 to SC-004: mail refused for "
+    "policy reasons, by the connecting IP's reputation; delisting through the sender support "
+    "form; Smart Network Data Services)"
+)
 GROUPS = (
     "Google Groups' own refusal notice, which lists the causes: the group name misspelt, the group "
     "removed by its owner, the sender must join before posting, the group not open to posting "
@@ -78,6 +83,23 @@ TEXTS_SENDER: tuple[tuple[str, str, Row], ...] = (
             "commas) and send the message again.",
             RFC3463 + " §3.2 (X.1.3 bad destination mailbox address syntax); RFC 5322 §3.4 "
             "(address specification); Exim specification ('malformed address')",
+        ),
+    ),
+    (
+        "text:ip-reputation",
+        # Outlook.com / Hotmail (consumer): "550 SC-004 (COL0-MC1-F1) Unfortunately, messages
+        # from 192.0.2.1 weren't sent. … too many unwanted messages have been sent from the
+        # following IP address above"; SC-001 … SC-004 and the "weren't sent" text name the IP
+        r"(?:\bSC-00[1-4]\b|messages from \[?[0-9a-f.:]+\]? weren't sent)",
+        (
+            "Outlook.com (Hotmail) refused the sending server's IP address for its reputation "
+            "(complaints, spam from that address or its network, a block list): the recipient's "
+            "address and the message's authentication are not in question.",
+            WhoActs.SENDER_ADMIN,
+            "The operator of the sending server (the sender's provider) must stop what hurt the "
+            "IP's reputation and ask Microsoft for delisting (Outlook.com's sender support form; "
+            "its SNDS shows the IP's status). Meanwhile send through another server.",
+            OUTLOOK,
         ),
     ),
     (

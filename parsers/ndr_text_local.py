@@ -108,7 +108,7 @@ def exim(text: str) -> list[TextHit]:
 # What a plain notice says about the failure: an SMTP reply ("550 5.1.1 …", "550 - Requested
 # action not taken: …") or one of the reasons mailbox hosts write in words.
 _REPLY_LINE = re.compile(
-    r"^[ \t]*([45]\d\d(?:[ -]+[245]\.\d{1,3}\.\d{1,3})?[ -]+\S.{2,300})$", re.M
+    r"^[ \t]*(?:<<<[ \t]*)?([45]\d\d(?:[ -]+[245]\.\d{1,3}\.\d{1,3})?[ -]+\S.{2,1000})$", re.M
 )
 _REASON_LINE = re.compile(
     r"^[ \t]*(.{0,120}(?:no such user|user unknown|unknown user|mailbox unavailable|"
@@ -131,11 +131,21 @@ _ECHO_RCPT = re.compile(r"^[ \t]*RCPT TO\s*:", re.M | re.I)
 _ECHO_REPLY = re.compile(r"^[ \t]*[45]\d\d(?:[ -]+[245]\.\d{1,3}\.\d{1,3})?[ -]+\S", re.M)
 
 
+# A session transcript: the command sent, then the reply to it (">>> RCPT TO:<x>" then
+# "<<< 550 …": ezweb's "Mail System Error - Returned Mail", Courier).
+_TRANSCRIPT_PAIR = re.compile(
+    r"^[ \t]*>>>[ \t]*(?:MAIL FROM|RCPT TO|DATA)\b.*\n[ \t]*<<<[ \t]*[45]\d\d\b", re.M | re.I
+)
+
+
 def echoed(text: str) -> bool:
     """The notice echoes the SMTP transaction it failed: a MAIL FROM line, a RCPT TO line and a
     4xx/5xx reply line (Apache James: "Error message below: 550 - Requested action not taken:
-    no such user here", then "Message details: … MAIL FROM: … RCPT TO: …")."""
-    return all(rx.search(text) for rx in (_ECHO_FROM, _ECHO_RCPT, _ECHO_REPLY))
+    no such user here", then "Message details: … MAIL FROM: … RCPT TO: …"), or a transcript's
+    command and the 4xx/5xx reply to it."""
+    return bool(_TRANSCRIPT_PAIR.search(text)) or all(
+        rx.search(text) for rx in (_ECHO_FROM, _ECHO_RCPT, _ECHO_REPLY)
+    )
 
 
 def plain(text: str, sender: set[str]) -> list[TextHit]:

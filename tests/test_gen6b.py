@@ -212,3 +212,82 @@ def test_a_postfix_reply_whose_host_lost_its_ip_keeps_its_code_and_refuser() -> 
     (r,) = a.ndr.recipients
     assert (r.smtp_code, r.effective_status, r.remote_mta) == (554, "5.7.1", "mx.club.example")
     assert r.smtp_stage == "RCPT TO"
+
+
+# --- 6. a plain notice with a session transcript (ezweb's "Mail System Error - Returned Mail") --
+
+
+def _returned_mail(top: str, transcript: str) -> bytes:
+    return f"""{top}To: <ann@fabrikam.example>
+From: Postmaster@mobile.example
+Message-ID: <0001@lds1.mobile.example>
+Date: {D}
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="==_B1"
+Reply-To: Mail Administrator <Postmaster@mobile.example>
+Subject: Mail System Error - Returned Mail
+
+This message is in MIME format.
+
+--==_B1
+Content-Type: text/plain; charset="us-ascii"
+
+Each of the following recipients was rejected by a remote
+mail server.
+
+{transcript}
+
+--==_B1--
+""".encode()
+
+
+POSTFIX_LOCAL = (
+    "Return-Path: <MAILER-DAEMON>\n"
+    "Received: from mobile.example (mail101.mobile.example [198.51.100.22])\n"
+    f"\tby mail.fabrikam.example (Postfix) with SMTP id 2EE2\n\tfor <ann@fabrikam.example>; {D}\n"
+)
+OUTLOOK_BLOCK = (
+    "    Recipient: <kim@hotmail.example>\n"
+    "    >>> MAIL FROM:<ann@fabrikam.example>\n"
+    "    <<< 550 SC-004 (COL0-MC1-F1) Unfortunately, messages from 198.51.100.22 weren't sent. "
+    "We recommend that you contact your Internet service provider. The problem is that too many "
+    "unwanted messages have been sent from the following IP address above. You can also refer "
+    "your provider to http://mail.live.example/mail/troubleshooting.aspx#errors."
+)
+UNKNOWN_USER = (
+    "    Recipient: <kim@mobile.example>\n"
+    "    >>> RCPT TO:<kim@mobile.example>\n"
+    "    <<< 550 <kim@mobile.example>: User unknown"
+)
+
+
+def test_postfix_local_delivery_writes_the_null_sender_as_mailer_daemon() -> None:
+    a = analyze(_returned_mail(POSTFIX_LOCAL, OUTLOOK_BLOCK))
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.address == "kim@hotmail.example"
+    assert r.meaning is not None and r.meaning.key == "text:ip-reputation"
+    assert r.meaning.who_acts is WhoActs.SENDER_ADMIN
+    assert "ndr" in diagnose(a).labels()
+
+
+def test_a_stripped_copy_with_a_transcript_is_read_as_a_bounce() -> None:
+    # no Received line at all: the envelope is unknown, the transcript decides
+    a = analyze(_returned_mail("Return-Path: <>\n", UNKNOWN_USER))
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.address == "kim@mobile.example" and r.smtp_code == 550
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.SENDER
+
+
+def test_a_stripped_copy_without_a_transcript_is_no_bounce() -> None:
+    # guard: a sender's own "Return-Path: <>" and words about a failure make no bounce
+    words = "    Recipient: <kim@mobile.example>\n    550 <kim@mobile.example>: User unknown"
+    assert analyze(_returned_mail("Return-Path: <>\n", words)).ndr is None
+    # nor does a sender-written Return-Path below the receiver's own Received line
+    below = (
+        "Received: from mobile.example (mail101.mobile.example [198.51.100.22])\n"
+        f"\tby mail.fabrikam.example (Postfix) with SMTP id 2EE2; {D}\n"
+        "Return-Path: <>\n"
+    )
+    assert analyze(_returned_mail(below, words)).ndr is None
