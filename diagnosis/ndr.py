@@ -201,7 +201,8 @@ def tied_offline(analysis: Analysis) -> bool:
     for r in (r for ar in final_receiver_results(analysis) for r in ar.results):
         if r.result.lower() != "pass":
             continue
-        if r.method.lower() == "dmarc":
+        sender = analysis.from_addr.domain if analysis.from_addr else None
+        if r.method.lower() == "dmarc" and _theirs(r.prop("header.from") or sender, names):
             return True
         keys = ("smtp.mailfrom", "smtp.helo", "header.d", "header.i")
         if r.method.lower() in ("spf", "dkim") and any(
@@ -230,7 +231,9 @@ def vouched(analysis: Analysis, bounce: Verification | None) -> bool:
     if bounce is None:
         return False
     if bounce.dmarc is not None and bounce.dmarc.result is DmarcResult.PASS:
-        return True
+        # DMARC passes for the bounce's From domain: a tie only where that domain is one the
+        # bounce speaks for (an attacker's own domain passes its own DMARC)
+        return theirs(bounce.dmarc.from_domain)
     if bounce.spf is not None and bounce.spf.verdict.value == "pass":
         return theirs(bounce.spf.domain)
     return any(d.passed and theirs(d.domain) for d in bounce.dkim)

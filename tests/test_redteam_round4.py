@@ -66,7 +66,7 @@ from headerlens.model.provenance import Author
 from headerlens.model.verification import Verification
 from headerlens.report.render import render
 from tests.dnslab import LabDns
-from tests.redteam_lab import ATTACKER_IP, attacker_lab
+from tests.redteam_lab import ATTACKER_IP, DOMAIN, attacker_lab
 from tests.test_redteam_bounce import BOUNCE, D
 
 _SES_LINE = (
@@ -580,3 +580,29 @@ def test_a_returned_copy_from_a_named_mail_server_is_not_called_backscatter() ->
     d = diagnose(a)
     assert not d.headline.startswith("Backscatter") and "spoof" not in d.labels()
     assert "Discard the bounce" not in render(a, None, "md")
+
+
+# 11. A DMARC pass of the attacker's own domain.
+def test_a_bounce_passing_dmarc_for_the_attackers_own_domain_is_not_vouched(
+    attacker_dns: tuple[LabDns, bytes],
+) -> None:
+    import dkim
+
+    lab, pem = attacker_dns
+    data = _own_from(_OWN_FROM_LINE, "MAILER-DAEMON@attacker.example")
+    top, rest = data.split(b"\r\n", 1)
+    sig = dkim.sign(
+        rest, b"s1", DOMAIN.encode(), pem, include_headers=[b"from", b"to", b"subject", b"date"]
+    )
+    data = top + b"\r\n" + sig + rest
+    a = analyze(data)
+    v = _verify(data, lab)
+    assert v.dmarc is not None and v.dmarc.result.value == "pass"
+    (link,) = v.ndr_links
+    assert f"list {ATTACKER_IP}" not in link.fix and "may be forged" in link.fix
+    assert "it may be forged" in diagnose(a, v).headline
+    stamped = (
+        b"Authentication-Results: mx.northwindtraders.com; dkim=pass header.d=attacker.example;"
+        b" dmarc=pass header.from=attacker.example\r\n"
+    )
+    assert "may be forged" in diagnose(analyze(stamped + data)).headline
