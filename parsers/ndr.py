@@ -108,6 +108,7 @@ def _hits(fmt: NdrFormat, text: str, report: bool) -> tuple[list[TextHit], str |
         ndr_text_local.sendmail_transcript,
         ndr_text_local.exim_malformed,
         ndr_text_local.x3,
+        ndr_text_local.sendgrid,
         ndr_text_local.groupwise,
         ndr_text_local.einsundeins,
         ndr_text_other.dma,

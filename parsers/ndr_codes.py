@@ -170,7 +170,9 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
         ),
         (
             "text:helo-rejected",
-            r"Helo command rejected",
+            # "service permits 2 unverifyable sending IPs - HELO-NAME is not IP": the name the
+            # sender announced does not resolve to the address it connected from
+            r"Helo command rejected|unverif[iy]able sending IPs?",
             Entry(
                 "The receiving server refused the name the sending server gave in HELO/EHLO "
                 "(not a fully-qualified name, or one that does not resolve).",

@@ -71,6 +71,24 @@ def x3(text: str) -> list[TextHit]:
     return [TextHit(a, clean_reply(m.group(2))) for a in rcpts]
 
 
+# SendGrid's notice: "account:id:<rcpt> : sending IP : remote-host:[remote IP] : reply".
+_SENDGRID = re.compile(
+    r"^[\w.-]*:\d*:<(" + _ADDR + r")>\s*:\s*[\d.:a-fA-F]+\s*:\s*([\w.-]+):\[([\d.:a-fA-F]+)\]\s*:"
+    r"\s*([45]\d\d[^\n]{0,400})$",
+    re.M,
+)
+
+
+def sendgrid(text: str) -> list[TextHit]:
+    """One hit per recipient line of SendGrid's notice, with the remote host that answered."""
+    if "message from SendGrid" not in text:
+        return []
+    return [
+        TextHit(m.group(1), clean_reply(m.group(4)), m.group(2), m.group(3))
+        for m in _SENDGRID.finditer(text[:8192])
+    ]
+
+
 def exim_malformed(text: str) -> list[TextHit]:
     """Exim's notice for recipient addresses it could not parse (nothing was sent to them)."""
     found = re.search(r"recipient addresses that were\s+incorrectly constructed:\s*\n", text)

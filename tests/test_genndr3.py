@@ -604,3 +604,42 @@ Routing: Could not find a gateway for kim@club.example
     assert r.meaning is not None and r.meaning.key == "text:domain-unreachable"
     report = read_report(a)
     assert report is not None and report.unreached is not None
+
+
+def test_sendgrids_notice_names_the_remote_and_an_unverifiable_helo_is_the_senders() -> None:
+    notice = f"""Received: from o1.sendgrid.example (o1.sendgrid.example [198.51.100.126])
+\tby mx.fabrikam.example (Postfix) with SMTP id E2A0
+\tfor <clerk@fabrikam.example>; {D}
+Content-Type: multipart/report; report-type=delivery-status; boundary="SG"
+MIME-Version: 1.0
+From: MAILER-DAEMON
+To: clerk@fabrikam.example
+Subject: Undelivered Mail Returned to Sender
+
+--SG
+Content-Type: text/plain
+
+This is an automatically generated message from SendGrid.
+
+news:205357:<kim@club.example> : 198.51.100.34 : mx03.club.example:[192.0.2.1] : 550 5.1.1 Address rejected kim@club.example.  in RCPT TO
+
+--SG
+Content-Type: message/delivery-status
+
+Final-Recipient: rfc822; kim@club.example
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: 550 5.1.1 Address rejected kim@club.example.
+
+--SG--
+""".encode()
+    a = analyze(notice)
+    assert a.ndr is not None
+    (r,) = a.ndr.failed
+    assert (r.remote_mta, r.remote_ip) == ("mx03.club.example", "192.0.2.1")
+    m = lookup(
+        None,
+        "450 service permits 2 unverifyable sending IPs - relay.fabrikam.example is not 192.0.2.9",
+        None,
+    )
+    assert m.key == "text:helo-rejected" and m.who_acts is WhoActs.SENDER_ADMIN
