@@ -178,7 +178,12 @@ def _auth_link(
             (spf_advice[:1].lower() if lower else spf_advice[:1]) + spf_advice[1:].rstrip(".")
         )
     elif spf_bad and ip and v.spf is not None:
-        fixes.append(f"list {ip} in the SPF record of {v.spf.domain}")
+        # the IP is the reporter's word (its own trace of the original): whoever runs the
+        # refusing server can name any address, so the change is for mail really sent there
+        fixes.append(
+            f"if {v.spf.domain} really sent the original through {ip} (check the message "
+            f"trace), list {ip} in the SPF record of {v.spf.domain}; if it did not, add nothing"
+        )
     envelope = mail_from.rpartition("@")[2] if mail_from else None
     foreign = bool(from_domain and envelope and not _related(from_domain, envelope))
     if not aligned_dkim and from_domain:

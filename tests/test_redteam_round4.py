@@ -606,3 +606,16 @@ def test_a_bounce_passing_dmarc_for_the_attackers_own_domain_is_not_vouched(
         b" dmarc=pass header.from=attacker.example\r\n"
     )
     assert "may be forged" in diagnose(analyze(stamped + data)).headline
+
+
+# 12. The refusing server's own word about the sender's IP.
+def test_spf_advice_from_a_vouched_bounce_is_conditional(
+    attacker_dns: tuple[LabDns, bytes],
+) -> None:
+    line = _OWN_FROM_LINE.replace("mail.attacker.example", "mx.attacker.example")
+    data = _own_from(line, "MAILER-DAEMON@mx.attacker.example", reporter="mx.attacker.example")
+    data = data.replace(b"partner.example", b"attacker.example")
+    v = _verify(data, attacker_dns[0])
+    (link,) = v.ndr_links
+    assert f"really sent the original through {ATTACKER_IP}" in link.fix
+    assert "if it did not, add nothing" in link.fix
