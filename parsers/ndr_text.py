@@ -433,6 +433,7 @@ _ORIGINAL_MARKERS = (
     re.compile(r"^-+ Returned Message -+\s*$", re.M),  # Lotus Notes
     re.compile(r"^Original message follows\.\s*$", re.M),  # IMail
     re.compile(r"^-{5,}original message\s*$", re.M),  # m-FILTER
+    re.compile(r"^Included is a copy of the message header:\s*\n-{5,}\s*$", re.M),  # MXLogic
     re.compile(
         r"^-+ ?(?:Original message|Original message follows|Returned message) -+\s*$", re.M | re.I
     ),

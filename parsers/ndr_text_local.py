@@ -100,11 +100,15 @@ def exim_malformed(text: str) -> list[TextHit]:
     ]
 
 
+_INLINE = re.compile(r"^ {1,2}<(" + _ADDR + r")>:[ \t]+([45]\d\d\b[^\n]{0,1000})$", re.M)
+
+
 def exim(text: str) -> list[TextHit]:
     """One hit per recipient block under "The following address(es) failed:" (Exim 4), or under
     its delay warning's "The address(es) to which the message has not yet been delivered":
     those are delayed, not refused (the "Delay reason:" line carries the reply)."""
-    start = re.search(r"following address\(es\) failed:\s*\n", text)
+    # Exim 4 says "address(es)"; MXLogic's Exim-derived notice "The following address failed:"
+    start = re.search(r"following address(?:\(es\)|es)? failed:\s*\n", text)
     warning = start is None
     if start is None:
         start = re.search(
@@ -120,6 +124,8 @@ def exim(text: str) -> list[TextHit]:
         maxsplit=1,
     )[0]
     hits = [_exim_block(m.group("who"), m.group("detail")) for m in _EXIM_BLOCK.finditer(body)]
+    # "  <rcpt>: 550 5.1.1 …" on one line (MXLogic)
+    hits += [TextHit(m.group(1), clean_reply(m.group(2))) for m in _INLINE.finditer(body)]
     return [replace(h, action="delayed") for h in hits] if warning else hits
 
 

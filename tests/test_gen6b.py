@@ -291,3 +291,51 @@ def test_a_stripped_copy_without_a_transcript_is_no_bounce() -> None:
         "Return-Path: <>\n"
     )
     assert analyze(_returned_mail(below, words)).ndr is None
+
+
+# --- 7. MXLogic's Exim-like notice: "The following address failed:" and "<rcpt>: reply" ---------
+
+MXLOGIC = f"""Return-Path: <>
+Received: FROM mx43.club.example BY mxl8.filter.example WITH local;
+    {D}
+Date: {D}
+From: Mail Delivery System <MAILER-DAEMON@mxl8.filter.example>
+To: ann@fabrikam.example
+Subject: Mail delivery failed
+Message-Id: <mxl~ffff.0000.0001@mxl8.filter.example>
+Content-Type: text/plain
+X-MX-Bounce: mta/src/queue/bounce
+
+This message was created automatically by mail delivery software.
+
+A message that you have sent could not be delivered to one or more
+recipients.  This is a permanent error.  The following address failed:
+
+  <kim@club.example>: 550 5.1.1 <kim@club.example>: Recipient address rejected: User unknown in local recipient table
+
+
+
+Included is a copy of the message header:
+-----------------------------------------
+Received: from unknown [192.0.2.240] (EHLO relay5.fabrikam.example)
+\tby mxl8.filter.example(mxl_mta-6.5.0-5)
+\twith ESMTP id 00000000.0.0000000.00-000.00000000.mxl8.filter.example
+    (envelope-from <ann@fabrikam.example>);
+\t{D}
+Message-ID: <0001@relay4.fabrikam.example>
+To: Kim <kim@club.example>
+Subject: Minutes
+Date: {D}
+From: Ann <ann@fabrikam.example>
+
+Minutes.
+""".encode()
+
+
+def test_mxlogic_inline_recipient_reply_and_quoted_header_are_read() -> None:
+    a = analyze(MXLOGIC)
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert (r.address, r.smtp_code, r.effective_status) == ("kim@club.example", 550, "5.1.1")
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.SENDER
+    assert a.ndr.original is not None  # "Included is a copy of the message header:"
