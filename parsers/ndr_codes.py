@@ -242,7 +242,9 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             r"(?:Host or domain name not found|domain is not reachable|Name service error|"
             r"Domain not found|Unrouteable address|no valid MX|No such domain|"
             r"Domain does not exist|Host unknown \(Authoritative answer|"
-            r"Could not find a gateway for)",
+            r"Could not find a gateway for|"
+            # Amazon SES when the domain has no mail server: X.4.4 is "unable to route"
+            r"\b5\.4\.4 Invalid domain\b)",
             Entry(
                 "The sending server found no mail server for the recipient's domain (its DNS "
                 "has no MX or address record, or it could not be reached): no remote server "

@@ -339,3 +339,15 @@ def test_mxlogic_inline_recipient_reply_and_quoted_header_are_read() -> None:
     assert (r.address, r.smtp_code, r.effective_status) == ("kim@club.example", 550, "5.1.1")
     assert r.meaning is not None and r.meaning.who_acts is WhoActs.SENDER
     assert a.ndr.original is not None  # "Included is a copy of the message header:"
+
+
+def test_ses_invalid_domain_is_no_refusal_but_a_domain_without_mail_server() -> None:
+    raw = SES_DSN.replace(b"550 5.7.9 Rejected", b"550 5.4.4 Invalid domain").replace(
+        b"Status: 5.7.9", b"Status: 5.4.4"
+    )
+    a = analyze(raw)
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.meaning is not None and r.meaning.key == "text:domain-unreachable"
+    assert r.rejecter is Rejecter.SENDER_OWN
+    assert "the recipient's server answered" not in (r.rejecter_why or "")
