@@ -31,6 +31,7 @@ from headerlens.diagnosis.replyto import FREEMAIL, SHARED_SERVICES
 from headerlens.model import Analysis, Hop
 from headerlens.model.received import Vendor
 from headerlens.model.verification import Verification
+from headerlens.parsers.identity import HIDDEN_CHARS
 from headerlens.parsers.spoofed_brands import DISPLAY_BRANDS
 
 # "RE:" and its German, Nordic, Dutch and Italian forms; not "Fwd:": mail clients forward
@@ -75,6 +76,7 @@ _SERVICE_WORDS = frozenset(
         "alert",
         "alerts",
         "billing",
+        "office",
         "info",
         "official",
         "rewards",
@@ -96,8 +98,11 @@ _SERVICE_WORDS = frozenset(
 
 
 def _display(analysis: Analysis) -> str:
+    """The From field's shown name, without invisible characters: a lure splits the brand with
+    them ("M\U000e0139icrosoft") so that word filters miss it, while the client shows it whole."""
     author = analysis.from_addr
-    return re.sub(r"<[^>]*>", "", author.display or "") if author is not None else ""
+    name = re.sub(r"<[^>]*>", "", author.display or "") if author is not None else ""
+    return HIDDEN_CHARS.sub("", name)
 
 
 def brand_sign(analysis: Analysis, service: str | None) -> str | None:

@@ -17,11 +17,13 @@ from headerlens import budgets
 # which render blank), the combining grapheme joiner, Khmer inherent vowels, the Mongolian vowel
 # separator, the interlinear annotation controls U+FFF9-FFFB, shorthand and musical format
 # controls and the tag characters: the Unicode Default_Ignorable_Code_Point set and the format
-# (Cf) characters, less the variation selectors (they only pick a glyph, e.g. emoji style).
+# (Cf) characters, less the variation selectors U+FE00-FE0F (they pick a glyph, e.g. emoji
+# style). The supplement's VS17-VS256 only pick CJK ideograph glyphs: after any other letter
+# they show nothing, and lures split brand names with them ("M\U000e0139icrosoft").
 HIDDEN_FORMAT_CHARS = (
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-    "\U000e0000-\U000e007f"
+    "\U000e0000-\U000e007f\U000e0100-\U000e01ef"
 )
 # C0 controls except TAB/LF, DEL, C1 controls, line/paragraph separators, lone surrogates and
 # the hidden format characters above.

@@ -3,11 +3,14 @@ shape (names and addresses changed to documentation ones)."""
 
 from __future__ import annotations
 
+import base64
+
 from headerlens.analyze import analyze
 from headerlens.diagnosis import diagnose
 from headerlens.model.codes import Code
 from headerlens.model.core import HeaderField
 from headerlens.parsers.identity import read_author
+from headerlens.textsafe import inert
 from tests.test_genmisc import _eop
 
 # --- 1. "Name, <addr>": a comma between the display name and the address ----------------------
@@ -61,3 +64,44 @@ def test_a_spoofed_address_behind_an_address_shaped_name_is_said_once() -> None:
     assert "spoof of club.example too" in d.headline
     assert "not decided" not in d.headline  # contradicted the spoof
     assert "A spoof" not in d.headline
+
+
+# --- 2. a brand split by invisible variation selectors --------------------------------------
+
+# sample-5806's shape: a business's Google Workspace mailbox (aligned pass) whose From name is
+# "Microsoft Office Billing" with U+E0139 (VARIATION SELECTOR-74) between the letters
+_VS = "\U000e0139"
+_SPLIT = "".join(c + _VS if c.isalpha() else c for c in "Microsoft Office Billing")
+_ENCODED = "=?UTF-8?B?" + base64.b64encode(_SPLIT.encode()).decode() + "?="
+
+WORKSPACE_SPLIT_BRAND = _eop(
+    "spf=pass (sender IP is 209.85.219.66) smtp.mailfrom=expo.example; dkim=pass (signature was verified) header.d=expo.example;dmarc=pass action=none header.from=expo.example;compauth=pass reason=100",
+    "mail-qv1-f66.google.com",
+    "209.85.219.66",
+    f"From: {_ENCODED} <ke@expo.example>",
+    "Subject: Please confirm your billing details",
+    "Return-Path: ke@expo.example",
+    dest="I",
+    scl=1,
+)
+
+
+def test_variation_selectors_after_letters_are_hidden_characters() -> None:
+    assert "\\U000e0139" in inert(f"M{_VS}icrosoft")
+    a = analyze(WORKSPACE_SPLIT_BRAND)
+    assert any(d.code is Code.DISPLAY_HIDDEN_CHARS for d in a.defects)
+    # the emoji-style selector U+FE0F stays plain (guard: emoji in names are ordinary)
+    assert inert("\u2764\ufe0f") == "\u2764\ufe0f"
+
+
+def test_a_brand_split_by_invisible_characters_is_still_the_brand() -> None:
+    comp = diagnose(analyze(WORKSPACE_SPLIT_BRAND)).get("compromised-account")
+    assert comp is not None and comp.fact("what") == "Google Workspace mailbox"
+    assert any("shows Microsoft" in e for e in comp.evidence)
+    # guard: a person's name with the same invisible characters names no brand
+    plain = "".join(c + _VS if c.isalpha() else c for c in "Dana Expo")
+    raw = WORKSPACE_SPLIT_BRAND.replace(
+        _ENCODED.encode(),
+        ("=?UTF-8?B?" + base64.b64encode(plain.encode()).decode() + "?=").encode(),
+    )
+    assert diagnose(analyze(raw)).get("compromised-account") is None
