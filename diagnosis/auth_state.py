@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from headerlens.diagnosis.inputs import envelope, org, same_org, stamp, stamps
+from headerlens.diagnosis.replyto import shared_account
 from headerlens.diagnosis.spoof_signs import own_workspace
 from headerlens.model import Analysis
 from headerlens.model.verdicts import DkimResult, DmarcResult
@@ -143,14 +144,15 @@ def unaligned_only(
     )
     if not dom or aligned_pass(analysis) or (d is not None and d.value != "none") or decided:
         return None
-    passed = {
-        org(
-            s.result.prop("header.d") or s.result.prop("header.i") or s.result.prop("smtp.mailfrom")
-        )
+    raw = {
+        s.result.prop("header.d") or s.result.prop("header.i") or s.result.prop("smtp.mailfrom")
         for s in stamps(analysis, "spf") + stamps(analysis, "dkim")
         if s.value == "pass"
     }
-    names = sorted(p for p in passed if p and not same_org(p, dom))
+    # an account under a service anyone can sign up to is named whole: "Microsoft 365
+    # (x7.onmicrosoft.com)", not the service's own onmicrosoft.com
+    others = [r.rpartition("@")[2] for r in raw if r and not same_org(r.rpartition("@")[2], dom)]
+    names = sorted({shared_account(r) or org(r) or r for r in others})
     absent = (d is not None and d.value == "none") or (
         verification is not None
         and verification.dmarc is not None

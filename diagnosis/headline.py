@@ -59,6 +59,23 @@ def _delivered_cause(s: Situation, group: bool) -> str:
     )
 
 
+def _unaligned_cause(unaligned: tuple[str, str, bool]) -> str:
+    """(From domain, the domains that passed instead, no policy known): nothing authenticated
+    the From domain itself."""
+    dom, passed, absent = unaligned
+    why = (
+        "(its own Workspace tenant sent it, but that signature is not aligned with it)"
+        if "Google Workspace" in passed
+        else "(another domain's identity, such as a sending service's, not aligned with it)"
+    )
+    dmarc = (
+        f"{dom} publishes no DMARC policy"
+        if absent
+        else f"no DMARC verdict was written (whether {dom} publishes a policy is unknown)"
+    )
+    return f"Nothing authenticated {dom} itself: only {passed} passed {why}, and {dmarc}"
+
+
 def _auth_cause(stamped: tuple[str, ...], junk: bool) -> str:
     """The headline's cause when no situation explains the message: what the final receiver's
     own verdicts say, its composite verdict before any single failed token."""
@@ -206,18 +223,11 @@ def headline(
         cause = "An allow-list entry of the recipient overrode the spam filter"
     elif by or any(v.split("=", 1)[-1] in _FAILED for v in stamped):
         cause = _auth_cause(stamped, outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE))
+        if unaligned is not None and cause.startswith("The final receiver stamped"):
+            # a bare "stamped compauth=fail" says less than why: only another domain passed
+            cause = f"{_unaligned_cause(unaligned)} ({cause[0].lower()}{cause[1:]})"
     elif unaligned is not None:  # (From domain, the domains that passed instead)
-        why = (
-            "(its own Workspace tenant sent it, but that signature is not aligned with it)"
-            if "Google Workspace" in unaligned[1]
-            else "(another domain's identity, such as a sending service's, not aligned with it)"
-        )
-        dmarc = (
-            f"{unaligned[0]} publishes no DMARC policy"
-            if unaligned[2]
-            else f"no DMARC verdict was written (whether {unaligned[0]} publishes a policy is unknown)"
-        )
-        cause = f"Nothing authenticated {unaligned[0]} itself: only {unaligned[1]} passed {why}, and {dmarc}"
+        cause = _unaligned_cause(unaligned)
     else:
         cause = "No particular situation was recognised"
     parts = [cause]

@@ -105,3 +105,29 @@ def test_a_brand_split_by_invisible_characters_is_still_the_brand() -> None:
         ("=?UTF-8?B?" + base64.b64encode(plain.encode()).decode() + "?=").encode(),
     )
     assert diagnose(analyze(raw)).get("compromised-account") is None
+
+
+# --- 3. a junked message whose only pass is another domain's --------------------------------
+
+# sample-6606's shape: a throwaway Microsoft 365 tenant relays a From domain that publishes
+# nothing; Exchange Online stamps compauth=fail and junks it
+TENANT_RELAY = _eop(
+    "spf=pass (sender IP is 52.102.171.62) smtp.mailfrom=x7tenant.onmicrosoft.com; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=storage-alerts.example;compauth=fail reason=001",
+    "TYDPR03CU002.outbound.protection.outlook.com",
+    "52.102.171.62",
+    'From: "Cloud Storage" <hello@storage-alerts.example>',
+    "Subject: Billing issue detected",
+    "Return-Path: k1bo2@x7tenant.onmicrosoft.com",
+    scl=8,
+)
+
+
+def test_a_bare_compauth_fail_headline_says_which_domain_passed_instead() -> None:
+    d = diagnose(analyze(TENANT_RELAY))
+    assert d.headline.startswith("Nothing authenticated storage-alerts.example itself")
+    assert "Microsoft 365 (x7tenant.onmicrosoft.com)" in d.headline
+    assert "compauth=fail" in d.headline
+    assert "pass" not in d.headline.split("passed")[0]  # no pass is claimed for the From domain
+    # guard: a failure of the From domain's own check keeps the plain stamped-verdict cause
+    own = TENANT_RELAY.replace(b"dmarc=none action=none", b"dmarc=fail action=oreject")
+    assert "Nothing authenticated" not in diagnose(analyze(own)).headline
