@@ -147,7 +147,11 @@ def headline(
         if n.fact("backscatter"):
             cause = f"Backscatter: a bounce of a message that forged {n.fact('backscatter')} (it entered at {n.fact('entry')}, never through {n.fact('forged-domain')}'s servers); {n.fact('remote') or 'the remote server'} refused it ({n.fact('status') or 'no status'}); nothing to fix in {n.fact('forged-domain')}'s DNS"
             if n.fact("unvouched") or n.fact("untied"):
-                cause += f"; but the bounce itself may be forged: nothing {'yet ' if n.fact('untied') else ''}ties it to {n.fact('reporter') or 'its reporter'}, so its returned copy is its sender's word"
+                cause += (
+                    f"; but the bounce itself is not confirmed offline: nothing yet ties it to {n.fact('reporter') or 'its reporter'}, so its returned copy is its sender's word"
+                    if n.fact("untied")
+                    else f"; but the bounce itself may be forged: nothing ties it to {n.fact('reporter') or 'its reporter'}, so its returned copy is its sender's word"
+                )
         elif n.fact("unvouched"):
             cause = f"A bounce nothing ties to {n.fact('reporter') or 'its reporter'} (it may be forged): {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'}), it says"
         fwd = by.get("forward-nosrs") or by.get("forward-srs")
@@ -158,7 +162,7 @@ def headline(
         elif fwd is not None:
             cause += " after a forwarder re-sent it"
         if n.fact("untied") and not n.fact("backscatter"):
-            cause += f", it says (offline, nothing yet ties it to {n.fact('reporter') or 'its reporter'}: it may be forged)"
+            cause += f", it says (not confirmed offline: nothing the receiver wrote ties it to {n.fact('reporter') or 'its reporter'} yet; the check with DNS tells)"
     elif "spoof" in by and (relay := by["spoof"].fact("relay")):
         sp = by["spoof"]
         kind = sp.fact("relay-kind") or "relay"
