@@ -89,6 +89,10 @@ def refusing_server(
             f"the recipient's server answered {r.smtp_code}; {reporter or 'the reporter'} "
             "only relays its reply"
         )
+    if remote_reply and r.diagnostic:
+        return Rejecter.RECIPIENT_SERVER, (
+            f"the recipient's server refused it; {reporter or 'the reporter'} only relays its reply"
+        )
     if re.search(r"RESOLVER\.|STOREDRV\.", r.diagnostic):
         return Rejecter.RECIPIENT_MAILBOX, (
             f"Exchange ({reporter or 'the reporting server'}) could not find or deliver to the "

@@ -185,7 +185,10 @@ def plain(text: str, sender: set[str]) -> list[TextHit]:
     rcpts = [a.rstrip(".,;") for a in dict.fromkeys(named) if a.lower() not in sender]
     if not rcpts:
         return []
-    return [TextHit(a, clean_reply(reason.group(1))) for a in rcpts[:20]]
+    # a DSN field quoted in the text (WorkMail: "Diagnostic-Code: smtp; 550 5.2.2 <x>... Mailbox
+    # Full"): the reply is what follows the type
+    said = re.sub(r"^Diagnostic-Code:\s*[\w-]+\s*;\s*", "", reason.group(1).strip(), flags=re.I)
+    return [TextHit(a, clean_reply(said)) for a in rcpts[:20]]
 
 
 # Sendmail 5 and other old Sendmail notices: only a transcript, one line per failed recipient,

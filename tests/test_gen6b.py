@@ -351,3 +351,54 @@ def test_ses_invalid_domain_is_no_refusal_but_a_domain_without_mail_server() -> 
     assert r.meaning is not None and r.meaning.key == "text:domain-unreachable"
     assert r.rejecter is Rejecter.SENDER_OWN
     assert "the recipient's server answered" not in (r.rejecter_why or "")
+
+
+# --- 8. Amazon WorkMail: a DSN quoted as quoted-printable text --------------------------------
+
+WORKMAIL = f"""Return-Path: <>
+Received: from a27-8.smtp-out.us-west-2.amazonses.com
+ (a27-8.smtp-out.us-west-2.amazonses.com [54.240.27.8])  by
+ inbound-smtp.us-west-2.amazonaws.com with SMTP id a8l76eu
+ for ann@fabrikam.example; {D}
+Subject: Delivery Status Notification (Failure)
+From: MAILER-DAEMON@us-west-2.amazonses.com
+To: ann <ann@fabrikam.example>
+Date: {D}
+Mime-Version: 1.0
+Content-Type: multipart/mixed; boundary="W1"
+X-Mailer: Amazon WorkMail
+Message-Id: <000001523f18c39f-aaaa@us-west-2.amazonses.com>
+
+--W1
+Content-Type: text/plain; charset=iso-8859-15
+Content-Transfer-Encoding: quoted-printable
+
+An error occurred while trying to deliver the mail to the following recip=
+ients:
+kim@club.example
+
+Technical report:
+
+Reporting-MTA: d=
+sn; a27-159.smtp-out.us-west-2.amazonses.com
+
+Action: failed
+Final-Rec=
+ipient: rfc822; kim@club.example
+Diagnostic-Code: smtp; 550 5.2.=
+2 <kim@club.example>... Mailbox Full
+Status: 5.2.2
+
+--W1--
+""".encode()
+
+
+def test_workmail_quoted_dsn_keeps_its_code_and_names_the_recipients_server() -> None:
+    a = analyze(WORKMAIL)
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert (r.smtp_code, r.effective_status) == (550, "5.2.2")
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.RECIPIENT_ADMIN
+    assert r.rejecter is Rejecter.RECIPIENT_SERVER
+    assert "refused it itself" not in (r.rejecter_why or "")
+    assert "holds the recipient's mailbox" not in (r.rejecter_why or "")
