@@ -232,6 +232,11 @@ def headline(
             cause = f"{_unaligned_cause(unaligned)} ({cause[0].lower()}{cause[1:]})"
     elif unaligned is not None:  # (From domain, the domains that passed instead)
         cause = _unaligned_cause(unaligned)
+    elif not stamped:  # a receiver that stamps nothing (a plain Postfix): say so, not "nothing"
+        cause = (
+            "The final receiver wrote no authentication verdict (no SPF, DKIM or DMARC result), "
+            "so nothing in the header authenticates the sender"
+        )
     else:
         cause = "No particular situation was recognised"
     parts = [cause]

@@ -131,3 +131,28 @@ def test_a_bare_compauth_fail_headline_says_which_domain_passed_instead() -> Non
     # guard: a failure of the From domain's own check keeps the plain stamped-verdict cause
     own = TENANT_RELAY.replace(b"dmarc=none action=none", b"dmarc=fail action=oreject")
     assert "Nothing authenticated" not in diagnose(analyze(own)).headline
+
+
+# --- 4. a receiver that stamps no verdict at all ---------------------------------------------
+
+# SpamScope/mail-parser mail_test_12's shape: a plain Postfix took a free-mail From straight
+# from an address without reverse DNS and wrote no Authentication-Results
+NO_VERDICT = (
+    b"Return-Path: <sales@freemail.example>\n"
+    b"Received: from freemail.example (unknown [198.51.100.20])\n"
+    b"\tby mx.example.net (Postfix) with ESMTP id 6EF7F2E0BAB\n"
+    b"\tfor <user@example.net>; Sun, 13 May 2018 04:32:23 +0000 (UTC)\n"
+    b"From: Sales <sales@freemail.example>\n"
+    b"To: user@example.net\n"
+    b"Subject: invoices\n"
+    b"Date: Sun, 13 May 2018 12:32:22 +0800\n"
+    b"\n"
+    b"body\n"
+)
+
+
+def test_no_verdict_written_is_said_not_no_situation() -> None:
+    d = diagnose(analyze(NO_VERDICT))
+    assert d.headline.startswith("The final receiver wrote no authentication verdict")
+    assert "No particular situation" not in d.headline
+    assert "spoof" not in d.headline and "pass" not in d.headline  # nothing is decided
