@@ -21,6 +21,10 @@ GODADDY = (
 EXIM_VERIFY = (
     "Exim specification, ch. 42 'Access control lists' (verify = sender, 'Sender verify failed')"
 )
+QQ = (
+    "Tencent QQ Mail help (service.mail.qq.com, bounce help for 'Connection frequency limited': "
+    "too frequent connections from the sending IP); " + RFC3463 + " §3.8 (X.7.x policy)"
+)
 OUTLOOK = (
     "Microsoft, Outlook.com Postmaster 'Troubleshooting' (SC-001 to SC-004: mail refused for "
     "policy reasons, by the connecting IP's reputation; delisting through the sender support "
@@ -83,6 +87,24 @@ TEXTS_SENDER: tuple[tuple[str, str, Row], ...] = (
             "commas) and send the message again.",
             RFC3463 + " §3.2 (X.1.3 bad destination mailbox address syntax); RFC 5322 §3.4 "
             "(address specification); Exim specification ('malformed address')",
+        ),
+    ),
+    (
+        "text:connection-rate",
+        # Tencent QQ: "550 Connection frequency limited [...] Blocked IP 192.0.2.1"; others say
+        # "too many connections from your IP"
+        r"(?:connection frequency limited|too many (?:concurrent )?connections from|"
+        r"connection rate limit (?:exceeded|reached))",
+        (
+            "The receiving server limited how often the sending server may connect or send "
+            "(too many connections or messages in a short time) and refused it; some providers "
+            "also block the sending IP for a while. The recipient's address and the message's "
+            "authentication are not in question.",
+            WhoActs.SENDER_ADMIN,
+            "The operator of the sending server must slow its sending to that provider (fewer "
+            "connections and messages per minute) and send again later; if the reply says the "
+            "IP is blocked, follow the provider's help link to have it unblocked.",
+            QQ,
         ),
     ),
     (

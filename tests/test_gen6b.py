@@ -402,3 +402,21 @@ def test_workmail_quoted_dsn_keeps_its_code_and_names_the_recipients_server() ->
     assert r.rejecter is Rejecter.RECIPIENT_SERVER
     assert "refused it itself" not in (r.rejecter_why or "")
     assert "holds the recipient's mailbox" not in (r.rejecter_why or "")
+
+
+# --- 9. a connection-rate refusal names the sending server's operator ---------------------------
+
+
+def test_connection_frequency_limited_is_for_the_senders_admin() -> None:
+    m = lookup("5.0.0", "550 Connection frequency limited [abc= Blocked IP 192.0.2.22].", None, 550)
+    assert m.key == "text:connection-rate"
+    assert m.who_acts is WhoActs.SENDER_ADMIN
+    # guard: Gmail's own rate-limit code keeps its vendor reading
+    gmail = lookup(
+        "4.7.28",
+        "421 4.7.28 Our system has detected an unusual rate of unsolicited mail originating "
+        "from your IP address. Mail sent from your IP address has been temporarily rate limited.",
+        "google",
+        421,
+    )
+    assert gmail.key != "text:connection-rate"
