@@ -297,7 +297,9 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             r"(?:looked like spam|rejected as spam|detected as spam|identified as spam|"
             r"considered (?:as )?spam|suspected spam|spam content|may consider spam|"
             r"message content rejected|content filter|"
-            r"content presents a potential\s+security issue)",
+            r"content presents a potential\s+security issue|"
+            # Mimecast: "554 email rejected due to security policies - MCSpamSignature.sa.2.2"
+            r"\bMCSpamSignature\b)",
             Entry(
                 "The receiving server's filter judged the message's content to be spam and "
                 "refused it (not its sender's authentication or address).",
@@ -305,7 +307,12 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
                 "The sender can revise the message (content, links, attachments) and resend it; "
                 "otherwise only the recipient's administrator can let it through, by allowing the "
                 "sender's address or domain.",
-                RFC3463 + " §3.8 (X.7.1); " + MS_NDR + " (5.7.350)",
+                RFC3463
+                + " §3.8 (X.7.1); "
+                + MS_NDR
+                + " (5.7.350); "
+                + MIMECAST
+                + " (MCSpamSignature: its spam signatures matched the message)",
             ),
         ),
         (

@@ -420,3 +420,11 @@ def test_connection_frequency_limited_is_for_the_senders_admin() -> None:
         421,
     )
     assert gmail.key != "text:connection-rate"
+
+
+def test_mimecast_spam_signature_is_a_content_refusal() -> None:
+    m = lookup(
+        "5.0.0", "554 email rejected due to security policies - MCSpamSignature.sa.2.2", None
+    )
+    assert m.key == "text:content-spam"
+    assert m.who_acts is WhoActs.RECIPIENT_ADMIN
