@@ -19,7 +19,7 @@ from email.headerregistry import AddressHeader, HeaderRegistry
 
 from headerlens import budgets
 from headerlens.model.core import Defect, HeaderField, Severity
-from headerlens.parsers.identity_comma import comma_defect, comma_display
+from headerlens.parsers.identity_comma import comma_defect, comma_display, comma_inside
 from headerlens.textsafe import HIDDEN_FORMAT_CHARS
 
 # Bidi controls, zero-width and other invisible format characters (Trojan Source, CVE-2021-42574):
@@ -321,11 +321,14 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         )
     shown_addresses = [a for a in header.addresses if a.addr_spec not in encoded]
     comma = comma_display(value, shown_addresses)
+    inside = comma_inside(value, shown_addresses) if comma is None else None
     names: tuple[str, ...] = ()
+    if inside is not None:  # "<x@shop123,com>": one mailbox with a stray comma
+        comma = (inside, ())
     if comma is not None:  # "Name, <addr>": the name is display text, not a second author
         shown_addresses, names = [comma[0]], comma[1]
         legacy = tuple(a for a in legacy or () if "@" in a and a not in names) or legacy
-        defects.append(comma_defect(value, comma[0].addr_spec))
+        defects.append(comma_defect(value, comma[0].addr_spec, inside is not None))
     addresses = tuple(a.addr_spec for a in shown_addresses if a.addr_spec and a.addr_spec != "<>")
     if legacy is not None and set(legacy) != set(addresses):
         from headerlens.model.codes import Code

@@ -47,6 +47,16 @@ def test_a_real_list_of_mailboxes_stays_a_list() -> None:
     assert Code.IDENTITY_FROM_MULTIPLE.value in _author("Brand, a@one.example")[1]
 
 
+def test_a_comma_inside_the_bracketed_address_is_no_second_author() -> None:
+    # sample-5404's shape: Exchange Online read header.from=shop123
+    domain, codes = _author("Shop Support <reward@shop123,com>")
+    assert domain == "shop123"
+    assert Code.IDENTITY_FROM_SYNTAX.value in codes
+    assert Code.IDENTITY_FROM_MULTIPLE.value not in codes
+    # guard: a comma after the bracketed address still separates a second element
+    assert Code.IDENTITY_FROM_MULTIPLE.value in _author("<a@one.example>, c")[1]
+
+
 SPOOF_BEHIND_NAME = _eop(
     "spf=fail (sender IP is 198.51.100.7) smtp.mailfrom=brand.example; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=club.example;",
     "music.example",
