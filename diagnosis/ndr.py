@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,15 +47,22 @@ class Report:
         return bool(self.status and self.status.startswith("5"))
 
 
+_LOOPBACK = re.compile(r"^(?:\[?127(?:\.\d{1,3}){3}\]?|\[?::1\]?|localhost\.?)$", re.I)
+
+
 def _refuser(first: FailedRecipient | None) -> str | None:
     """The server that refused, by name or IP; when the report names none but its own text
     shows the sender's own server refused (a misconfigured 'Send mail as'), that."""
     if first is None:
         return None
     named = first.remote_mta or first.remote_ip
+    reporter = (first.reporting_mta or "").lower().rstrip(".")
+    if named and reporter and _LOOPBACK.match(named):
+        # a content filter (amavisd-new) passing on the reply of the MTA behind it on the same
+        # host: the reporter's own mail system refused
+        return f"{reporter}'s own mail server (at {named}, behind its content filter)"
     if named is None and first.remote_domain and first.rejecter is not Rejecter.SENDER_OWN:
         return f"{first.remote_domain}'s mail server"
-    reporter = (first.reporting_mta or "").lower().rstrip(".")
     if named is None and reporter and org_guess(reporter) == org_guess(first.address):
         return reporter  # the recipient's own server wrote the report: it refused
     if named is None and first.rejecter is Rejecter.SENDER_OWN:

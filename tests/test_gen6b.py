@@ -428,3 +428,47 @@ def test_mimecast_spam_signature_is_a_content_refusal() -> None:
     )
     assert m.key == "text:content-spam"
     assert m.who_acts is WhoActs.RECIPIENT_ADMIN
+
+
+# --- 10. amavisd-new's notice: the refusal came from the MTA behind it on the same host --------
+
+AMAVIS = f"""Return-Path: <MAILER-DAEMON>
+Received: from localhost (localhost.localdomain [127.0.0.1])
+\tby mail.fabrikam.example (Postfix) with ESMTP id JLB24aU5
+\tfor <ann@fabrikam.example>; {D}
+Content-Type: multipart/report; report-type=delivery-status; boundary="A1"
+MIME-Version: 1.0
+Subject: Undeliverable mail, MTA-BLOCKED
+Message-ID: <DSNwMm0h@filter1.fabrikam.example>
+From: "Content-filter at filter1.fabrikam.example" <postmaster@filter1.fabrikam.example>
+To: <ann@fabrikam.example>
+Date: {D}
+
+--A1
+Content-Type: text/plain
+
+The message WAS NOT relayed to:
+  <kim@fabrikam.example>: [127.0.0.1] said:
+   550 5.1.1 Failed, from MTA([127.0.0.1]:10025): 550 5.1.1 <kim@fabrikam.example>: Recipient address rejected: User unknown in virtual mailbox table
+
+--A1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; filter1.fabrikam.example
+
+Final-Recipient: rfc822;kim@fabrikam.example
+Action: failed
+Status: 5.1.1
+Remote-MTA: dns; 127.0.0.1
+Diagnostic-Code: smtp; 550 5.1.1 <kim@fabrikam.example>: Recipient address rejected: User unknown in virtual mailbox table
+
+--A1--
+""".encode()
+
+
+def test_a_content_filters_loopback_remote_is_named_as_the_reporters_own_server() -> None:
+    d = diagnose(analyze(AMAVIS))
+    assert d.headline.startswith(
+        "A bounce: filter1.fabrikam.example's own mail server (at 127.0.0.1"
+    ), d.headline
+    assert "127.0.0.1 refused" not in d.headline
