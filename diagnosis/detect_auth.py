@@ -108,6 +108,13 @@ def spoof(
         looked = bool(checked) or d is not None or (reverified(verification) and not edited)
         if not anything and looked and env and not same_org(env, dom):
             ev.append(f"nothing authenticated {dom}; the envelope sender {env} is another domain")
+            ca = stamp(analysis, "compauth")
+            if ca is not None and ca.value == "pass" and ca.result.reason != "130":
+                # said, or the report contradicts itself (130 is an ARC override, not this)
+                ev.append(
+                    f"{ca.quote()}: Microsoft's composite check passed it on its own implicit "
+                    f"signals (reputation, history), not on any record or signature of {dom}"
+                )
         elif not anything and (null := null_sender_elsewhere(analysis, dom)):
             ev.append(null)
         elif not anything and looked and (problem := not_a_domain(dom)):

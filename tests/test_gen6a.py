@@ -166,3 +166,27 @@ def test_no_verdict_written_is_said_not_no_situation() -> None:
     assert d.headline.startswith("The final receiver wrote no authentication verdict")
     assert "No particular situation" not in d.headline
     assert "spoof" not in d.headline and "pass" not in d.headline  # nothing is decided
+
+
+# --- 6. Microsoft's implicit compauth pass next to a spoof -----------------------------------
+
+# sample-2106's shape: the From domain is a known brand's, the envelope another domain's
+# (softfail), no DKIM, dmarc=none, yet compauth=pass reason=105; Safe Senders put it in the Inbox
+IMPLICIT_PASS = _eop(
+    "spf=softfail (sender IP is 198.51.100.36) smtp.mailfrom=media-dealer.example; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=club.example;compauth=pass reason=105",
+    "media-dealer.example",
+    "198.51.100.36",
+    "From: Club <service@club.example>",
+    "Subject: fly now",
+    "Return-Path: return@media-dealer.example",
+)
+
+
+def test_an_implicit_compauth_pass_is_explained_next_to_the_spoof() -> None:
+    spoof = diagnose(analyze(IMPLICIT_PASS)).get("spoof")
+    assert spoof is not None
+    assert any("compauth=pass" in e and "implicit" in e for e in spoof.evidence)
+    # guard: without the compauth token nothing is added
+    plain = IMPLICIT_PASS.replace(b";compauth=pass reason=105", b"")
+    spoof = diagnose(analyze(plain)).get("spoof")
+    assert spoof is not None and not any("compauth" in e for e in spoof.evidence)
