@@ -260,6 +260,9 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             r"(?:User unknown|unknown user|unknown recipient|RecipNotFound|no such user|"
             r"recipient name is not recognized|doesn.t have an? \S+ account|user not found|"
             r"User not on post office|"
+            # Gmail's notice without a reply: "wasn't delivered to x because the address
+            # couldn't be found" (a missing domain says "the domain … couldn't be found")
+            r"because the address couldn.t be found|"
             r"mailbox unavailable|does not exist|Recipient not found|"
             r"not listed in (?:the )?(?:public )?Name (?:&|and) Address Book|"
             r"not (?:listed|found) in (?:the )?Domino Directory|Invalid final delivery userid|"

@@ -64,6 +64,14 @@ def refusals(ndr: NonDelivery, verification: Verification | None) -> tuple[Refus
                 f"{forged.forged}; listing that server in SPF would authorise the forger. Discard "
                 "the bounce."
             )
+        elif forged is not None and who in (WhoActs.SENDER, WhoActs.UNKNOWN):
+            # the "sender" it would send back to is the forged address's owner, who sent nothing
+            who = WhoActs.NOTHING_FORGED
+            fix = (
+                f"Nothing to do for {forged.domain}: the original entered at {forged.entry}, "
+                f"unauthenticated, and never passed a server of {forged.domain}, so it forged "
+                f"{forged.forged}. Discard the bounce."
+            )
         out.append(
             Refusal(
                 recipient=r,

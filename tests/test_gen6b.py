@@ -472,3 +472,37 @@ def test_a_content_filters_loopback_remote_is_named_as_the_reporters_own_server(
         "A bounce: filter1.fabrikam.example's own mail server (at 127.0.0.1"
     ), d.headline
     assert "127.0.0.1 refused" not in d.headline
+
+
+# --- 11. Gmail's "address couldn't be found"; backscatter of any refusal: nobody acts -----------
+
+
+def test_gmail_address_not_found_is_user_unknown() -> None:
+    m = lookup(
+        "5.0.0",
+        "Your message wasn't delivered to kim@club.example because the address couldn't be "
+        "found, or is unable to receive mail.",
+        None,
+    )
+    assert m.key == "text:user-unknown"
+
+
+def test_backscatter_of_a_user_unknown_refusal_asks_nothing_of_the_forged_sender() -> None:
+    raw = _imail_bounce(DIRECT).replace(
+        b"User mailbox exceeds allowed size: kim@club.example", b"Unknown user: kim@club.example"
+    )
+    a = analyze(raw)
+    assert diagnose(a).headline.startswith("Backscatter")
+    md = render_markdown(a)
+    assert "Who must act:** nobody: the original was a forgery" in md
+    assert "Check the address for typos" not in md
+    # guard: without backscatter the sender checks the address
+    relayed = render_markdown(
+        analyze(
+            _imail_bounce(RELAYED).replace(
+                b"User mailbox exceeds allowed size: kim@club.example",
+                b"Unknown user: kim@club.example",
+            )
+        )
+    )
+    assert "Who must act:** the sender" in relayed
