@@ -162,7 +162,7 @@ def headline(
         elif fwd is not None:
             cause += " after a forwarder re-sent it"
         if n.fact("untied") and not n.fact("backscatter"):
-            cause += f", it says (not confirmed offline: nothing the receiver wrote ties it to {n.fact('reporter') or 'its reporter'} yet; the check with DNS tells)"
+            cause += f", it says (that it came from {n.fact('reporter') or 'its reporter'} is not confirmed offline)"
     elif "spoof" in by and (relay := by["spoof"].fact("relay")):
         sp = by["spoof"]
         kind = sp.fact("relay-kind") or "relay"

@@ -189,10 +189,7 @@ def test_offline_a_bounce_from_an_unrelated_server_may_be_forged() -> None:
     a = analyze(_bounce(_ATTACKER_LINE))
     d = diagnose(a)
     assert d.headline.startswith("A bounce: mx.partner.example refused the original (5.7.26)")
-    assert (
-        "not confirmed offline: nothing the receiver wrote ties it to mx.partner.example yet"
-        in d.headline
-    )
+    assert "it says (that it came from mx.partner.example is not confirmed offline)" in d.headline
     out = render(a, None, "md")
     assert "Offline, nothing the receiver wrote ties the report to mx.partner.example" in out
     assert "it came from mail.attacker.example \\[" in out
