@@ -27,8 +27,11 @@ _BLANKS = b" \t"
 # Kept as pattern text, compiled on first use through re's own cache: a message that never
 # reaches a bare CR fold should not pay for compiling it before the console's first frame.
 _FOLD_RE = r"\r?\n(?=[ \t])|\r(?=[ \t])"
-# A line end followed by a line holding only blanks (RFC 5322 §2.1: the empty line before the body).
-_BLANK_LINE_RE = rb"(\r\n|\n|\r(?!\n))[ \t]*(?:\r\n|\n|\r(?!\n))"
+# A line end followed by a line holding only blanks (RFC 5322 §2.1: the empty line before the body),
+# unless the next line is indented: then the blanks-only line is folding inside a field (obs-FWS,
+# RFC 5322 §4.2; SpamAssassin's report writes " " lines between its paragraphs), as the stdlib
+# email parser reads it too.
+_BLANK_LINE_RE = rb"(\r\n|\n|\r(?!\n))[ \t]*(?:\r\n|\n|\r(?!\n))(?![ \t])"
 _NON_BLANK_RE = re.compile(rb"[^ \t\r\n]")
 # RFC 5322 §2.1.1: 998 octets at most. Anchored on a line end (the first line is matched
 # separately) so a failed attempt costs O(1), not 999 steps per position; a leading character

@@ -182,8 +182,10 @@ def decode_connecting_ip(field: HeaderField) -> VendorHeader:
 
 
 def decode_message_delivery(field: HeaderField) -> VendorHeader:
-    """X-Message-Delivery (Outlook.com): base64 of a ``k=v;`` list, shown decoded; its SCL is
-    read like Exchange's (info only: the folder itself comes from diagnosis/outcome)."""
+    """X-Message-Delivery (Outlook.com): base64 of a ``k=v;`` list, shown decoded. Its SCL is
+    Outlook.com's own rating, not Exchange's X-MS-Exchange-Organization-SCL: Exchange's meanings
+    (an on-premises rule for 2-4, filtering skipped for -1) do not apply, so only the number and
+    its direction are said (the folder itself comes from diagnosis/outcome)."""
     text = b64_text(field.value)
     if text is None:
         return _one(field, "Outlook.com delivery data", None)
@@ -191,7 +193,10 @@ def decode_message_delivery(field: HeaderField) -> VendorHeader:
     for item in text.split(";"):
         key, eq, value = item.partition("=")
         if eq and key.upper() == "SCL":
-            meaning = scl_meaning(value)[0]
+            meaning = (
+                "Outlook.com's own spam rating (higher is more likely spam); Microsoft "
+                "documents no meaning for its values."
+            )
             decoded.append(DecodedField(key, value, f"Spam confidence level {value}", meaning))
         elif eq and key:
             decoded.append(DecodedField(key, value))

@@ -66,3 +66,32 @@ def test_invalid_utf8_is_replaced_in_value_but_raw_kept() -> None:
 
 def test_unfold_lone_cr_and_lf() -> None:
     assert unfold("a\r\n b\n\tc") == "a b\tc"
+
+
+@pytest.mark.parametrize("eol", [b"\r\n", b"\n"])
+def test_a_blanks_only_line_inside_a_folded_field_is_folding_not_the_end(eol: bytes) -> None:
+    # SpamAssassin's report (SourceForge's list servers among others) writes lines holding only a
+    # space between its paragraphs: obs-FWS, RFC 5322 §4.2. The fields below it were lost.
+    lines = [
+        b"Received: from lists.example.net by mx.example.org; Mon, 7 Dec 2026 09:00:00 +0000",
+        b"X-Spam-Report: Spam detection software, running on the system lists.example.net,",
+        b" ",
+        b" Content analysis details:   (0.5 points, 5.0 required)",
+        b" ",
+        b"  pts rule name              description",
+        b"List-Id: <users.lists.example.net>",
+        b"Subject: hello",
+        b"",
+        b"Body text.",
+    ]
+    split = split_message(eol.join(lines))
+    names = [f.name for f in split.fields]
+    assert names == ["Received", "X-Spam-Report", "List-Id", "Subject"]
+    assert "Content analysis details" in split.fields[1].value
+    assert split.body == b"Body text."
+
+
+def test_a_blanks_only_line_before_unindented_text_still_ends_the_header() -> None:
+    split = split_message(b"Subject: hi\n  \nHello there,\nsecond line\n")
+    assert [f.name for f in split.fields] == ["Subject"]
+    assert split.body is not None and split.body.startswith(b"Hello there")
