@@ -228,9 +228,10 @@ def links(
             )
             out.append(NdrLink(r.address, status, about, checked, why, who, fix, caveat))
         elif about in _IP_CHECKS and r.sending_ip:
-            checked = ""
-            if original is not None:
-                checked = _checked(original, r.sending_ip)[0]
+            # offline nothing was re-checked: no "Checked" line (a DNS-less DMARC read as
+            # temperror) and no "re-checked against today's DNS" caveat
+            rechecked = original is not None and original.mode is not VerifyMode.OFFLINE
+            checked = _checked(original, r.sending_ip)[0] if original and rechecked else ""
             why = (
                 f"The refusing server names the sending IP {r.sending_ip}: the address of "
                 f"{ndr.reporting_mta or 'the server that handed the message over'}. The "
@@ -238,6 +239,15 @@ def links(
             )
             fix = r.meaning.fix if r.meaning else ""
             out.append(
-                NdrLink(r.address, status, about, checked, why, WhoActs.SENDER_ADMIN, fix, caveat)
+                NdrLink(
+                    r.address,
+                    status,
+                    about,
+                    checked,
+                    why,
+                    WhoActs.SENDER_ADMIN,
+                    fix,
+                    caveat if rechecked else "",
+                )
             )
     return tuple(out)

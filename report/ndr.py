@@ -101,7 +101,8 @@ def refusal_lines(f: Refusal) -> list[tuple[str, str]]:
     ]
     if f.link is not None:
         rows += [
-            ("Why (original re-checked)", f.link.why),
+            # offline nothing was re-checked (no caveat): the reason alone
+            ("Why (original re-checked)" if f.link.caveat else "Why", f.link.why),
             ("Checked", f.link.checked),
             ("Caveat", f.link.caveat),
         ]

@@ -74,3 +74,20 @@ def test_banned_ip_names_the_sending_ip_not_authentication() -> None:
 
 def test_user_unknown_has_no_authentication_link() -> None:
     assert _links("ndr-outlookcom-5.1.1-nonindented-continuation-lines.eml") == ()
+
+
+def test_offline_an_ip_refusal_claims_no_re_check() -> None:
+    # An offline run made no DNS query: the IP-refusal link said "Re-checked ... against
+    # today's DNS" and "DMARC for D: temperror" (the DNS-less lookup read as an error).
+    import io
+
+    from headerlens.cli import run_report
+
+    need_shared()
+    src = CORPUS / "real2" / "ndr-sendmail-eop-5.7.606-banned-ip-cr-only-line-endings.eml"
+    out = io.StringIO()
+    assert run_report(["--format", "md", "--offline", str(src)], out) == 0
+    md = out.getvalue()
+    assert "The refusing server names the sending IP 198.51.100.222" in md
+    assert "against today's DNS" not in md and "temperror" not in md
+    assert "Why (original re-checked)" not in md and "- **Why:** The refusing server" in md

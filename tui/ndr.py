@@ -10,7 +10,7 @@ from headerlens.report.ndr import refusal_lines, refusals
 from headerlens.tui.safe import safe
 
 # The lines the summary panel shows; the rest (server reply, MTAs, stage, source) go to Details.
-_SUMMARY = ("Meaning", "Who must act", "Fix", "Refused by", "Why (original re-checked)")
+_SUMMARY = ("Meaning", "Who must act", "Fix", "Refused by", "Why (original re-checked)", "Why")
 
 
 def rejected_text(analysis: Analysis, verification: Verification | None, *, full: bool) -> Text:
