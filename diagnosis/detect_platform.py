@@ -278,10 +278,7 @@ def abused(
     weak = [fake_reply(analysis), reply[0] if reply and reply[1] else None]
     if script is not None:
         weak.append(lure(analysis))
-    if outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE):
-        weak.append(f"the final receiver filed it as {outcome.outcome.value}")
-    elif overridden:
-        weak.append("the final receiver's filter judged it spam (an allow-list let it through)")
+    weak.append(receiver_spam_sign(outcome, overridden))
     signs = [w for w in weak if w]
     if not strong and len(signs) < 2:
         return None
@@ -303,6 +300,16 @@ def abused(
     facts.append(("passed", passed) if aligned else ("claimed", org(dom) or dom))
     ev = (f"{passed}: the message authenticates", how, *strong, *signs)
     return Situation("compromised-account", hop.number, ev, tuple(facts))
+
+
+def receiver_spam_sign(outcome: OutcomeFact, overridden: bool) -> str | None:
+    """The final receiver's own spam judgement as a weak sign: it filed the message as junk
+    or quarantine, or its filter judged it spam before an allow-list let it through."""
+    if outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE):
+        return f"the final receiver filed it as {outcome.outcome.value}"
+    if overridden:
+        return "the final receiver's filter judged it spam (an allow-list let it through)"
+    return None
 
 
 # Fields in which a sending server names the mailbox user who signed in to submit (Zimbra's and
@@ -344,10 +351,7 @@ def mailbox_user(
     weak = [fake_reply(analysis)]
     if reply is not None:
         (strong if reply[1] else weak).append(reply[0])
-    if outcome.outcome in (Outcome.JUNK, Outcome.QUARANTINE):
-        weak.append(f"the final receiver filed it as {outcome.outcome.value}")
-    elif overridden:
-        weak.append("the final receiver's filter judged it spam (an allow-list let it through)")
+    weak.append(receiver_spam_sign(outcome, overridden))
     signs = [w for w in weak if w]
     if not strong and len(signs) < 2:
         return None
