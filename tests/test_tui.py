@@ -384,10 +384,48 @@ async def test_catalogue_payloads_in_every_field_stay_inert(tmp_path: Path) -> N
         assert isinstance(app.screen, AnalysisScreen)
 
 
+class _EarlyAnswerFirst:
+    """A resolver that holds every other question until ``early`` has been answered.
+
+    The early query is a guess nobody awaits: when the checks finish first (a loaded
+    machine), it is cancelled and never logged. Holding the rest makes the order the test
+    needs certain instead of likely; a guess that is never asked fails after 10 s.
+    """
+
+    def __init__(self, inner: Any, early: str) -> None:
+        self._inner, self._early = inner, early
+
+    async def query(self, name: str, rdtype: str) -> Any:
+        import asyncio
+
+        if name.lower().rstrip(".") != self._early:
+            for _ in range(200):
+                if any(r.name.lower().rstrip(".") == self._early for r in self._inner.log):
+                    break
+                await asyncio.sleep(0.05)
+        return await self._inner.query(name, rdtype)
+
+    @property
+    def log(self) -> Any:
+        return self._inner.log
+
+    def clear_cache(self) -> None:
+        self._inner.clear_cache()
+
+
 @pytest.mark.dns
-async def test_dns_log_labels_the_unused_early_query(lab_dns) -> None:  # type: ignore[no-untyped-def]
+async def test_dns_log_labels_the_unused_early_query(lab_dns, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # lab: shared-spf-not-updated.eml — EOP handed the message over, so its SPF include was
     # asked ahead, but the sender's record does not name it: the DNS log says so
+    from headerlens.dnsclient import options as options_module
+
+    real = options_module.make_resolver
+
+    def ordered(options: VerifyOptions) -> Any:
+        resolver, label = real(options)
+        return _EarlyAnswerFirst(resolver, "spf.protection.outlook.com"), label
+
+    monkeypatch.setattr(options_module, "make_resolver", ordered)
     app = _lab_app(lab_dns, "shared-spf-not-updated.eml")
     async with app.run_test(size=SIZE) as pilot:
         screen = await _settle(app, pilot)
