@@ -13,10 +13,11 @@ from headerlens.parsers.authresults import parse_auth_results
 __all__ = ["gmail_pass_doubt", "passed_methods"]
 
 # Gmail has sealed every message it receives with an ARC set above its Received line since
-# about the start of 2017 (its first ARC key is arc-20160816; corpus: no set on any Gmail
-# delivery up to Nov 2016, one on every delivery from Mar 2018). Before that its block under the
-# line was all it wrote.
-_ARC_SINCE = datetime(2017, 1, 1, tzinfo=UTC)
+# May 2017 (its first ARC key is arc-20160816). Public copies: a Gmail delivery of 1 May 2017
+# (sisimai set-of-emails email-gsuite-06, a Gmail DSN) has none; the earliest sealed delivery
+# found is of 7 May 2017 (t=1494195570), and every Gmail delivery after it has one. Before that
+# its block under the line was all it wrote.
+_ARC_SINCE = datetime(2017, 5, 7, tzinfo=UTC)
 _ARC_PASS = re.compile(r"\barc=pass\b", re.IGNORECASE)
 
 
