@@ -30,6 +30,7 @@ SKEW_MIN = timedelta(seconds=60)  # smaller negative gaps are rounding and queue
 SKEW_MAX = timedelta(minutes=55)  # a clock wrong by more is a zone label or a bogus date
 DATE_AHEAD = timedelta(minutes=15)  # a Date this far after the first stamp is not a delay
 DATE_BEHIND = timedelta(hours=2)  # a Date this far before it is worth a note
+RESENT_AHEAD = timedelta(minutes=15)  # a re-send's submission stamp within this of its Resent-Date
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,8 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
     notes = [""] * len(raw)
     delivered = _deliveries(analysis)
     retrieved = {h.number for h in analysis.chain.hops if h.role is HopRole.RETRIEVAL}
+    submitted = {h.number for h in analysis.chain.hops if h.role is HopRole.SUBMISSION}
+    resent = _resent_dates(analysis)
     labels: dict[str, set[timedelta | None]] = {}
     for s in st:
         labels.setdefault((s.host or "").lower(), set()).add(s.when.utcoffset())
@@ -132,6 +135,9 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
             )
         elif any(b.index < d < a.index for d in delivered):
             kinds[i] = GapKind.REDELIVERED
+        elif b.hop in submitted and (when := _resent_between(resent, a, b)) is not None:
+            kinds[i] = GapKind.REDELIVERED
+            notes[i] = when
         elif tz_label(a.when, b.when, _relabelled(labels, a, b)):
             kinds[i] = GapKind.TZ_LABEL
             notes[i] = f"{a.when:%H:%M:%S %z} then {b.when:%H:%M:%S %z}"
@@ -156,6 +162,31 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
         Gap(a.hop, b.hop, a.host, gap.total_seconds(), kinds[i], notes[i])
         for i, (a, b, gap) in enumerate(raw)
     )
+
+
+def _resent_dates(analysis: Analysis) -> list[tuple[datetime, str]]:
+    """(Resent-Date, Resent-From or Resent-Sender) of each Resent-* block (RFC 5322 §3.6.6),
+    paired in header order: who re-introduced the message, and when."""
+    who = [f.value.strip() for f in fields(analysis, "resent-from", "resent-sender")]
+    out: list[tuple[datetime, str]] = []
+    for n, f in enumerate(fields(analysis, "resent-date")):
+        when = parse_date(f.value)[0]
+        if when is not None:
+            out.append((when, who[n] if n < len(who) else "its re-sender"))
+    return out
+
+
+def _resent_between(resent: list[tuple[datetime, str]], a: _Stamp, b: _Stamp) -> str | None:
+    """The re-send that ends the gap from ``a`` to ``b``: ``b`` is a submission (checked by the
+    caller) stamped just after a Resent-Date that falls inside the gap, so the stamps below it
+    are the earlier trip and the time between is no queue. The Resent-* fields are the sender's
+    words, but so is every stamp of a submission below the boundary, and a stamp the receiver
+    wrote that is a submission is a new sending, never time in a queue; a gap that does not end
+    at a submission near a Resent-Date (a real delay above the re-send) is left as it is."""
+    for when, who in resent:
+        if a.when <= when and -TZ_TOLERANCE <= b.when - when <= RESENT_AHEAD:
+            return f"re-sent from it by {who[:80]} (Resent-Date {when:%d %b %Y %H:%M:%S %z})"
+    return None
 
 
 def _relabelled(labels: dict[str, set[timedelta | None]], *pair: _Stamp) -> bool:

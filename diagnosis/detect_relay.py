@@ -88,12 +88,27 @@ def forward(analysis: Analysis, report: Report | None) -> Situation | None:
                 tuple(facts),
             )
         return None
+    resender = _resender(analysis)
+    author = (analysis.from_addr.address or "").lower() if analysis.from_addr else ""
+    if resender is not None and resender == author:
+        # the author re-sent his own message (RFC 5322 §3.6.6 reintroduction): no forwarder
+        ev = [e for e in ev if not e.lower().startswith("resent-")]
     if any(e.lower().startswith(("x-forwarded", "resent-")) for e in ev):
-        facts = [("envelope", env or ""), ("forwarder", (org(b.receiver) if b else None) or "")]
+        by = resender.rsplit("@", 1)[-1] if resender else (org(b.receiver) if b else None)
+        facts = [("envelope", env or ""), ("forwarder", org(by) or by or "")]
         return Situation(
             "forward-nosrs", hop_number, (*ev, f"envelope sender {env} kept"), tuple(facts)
         )
     return probable_forward(analysis, from_domain(analysis))
+
+
+def _resender(analysis: Analysis) -> str | None:
+    """The address of the newest Resent-From (or Resent-Sender): who re-introduced the message
+    (RFC 5322 §3.6.6); the sender's own words, like every Resent-* field."""
+    for f in fields(analysis, "resent-from", "resent-sender"):
+        if m := re.search(r"(?<![\w.+=-])[\w.+=-]+@[\w.-]+\w", f.value):
+            return m.group(0).lower()
+    return None
 
 
 def _same_domain(a: str, b: str) -> bool:
