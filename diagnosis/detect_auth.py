@@ -32,6 +32,7 @@ from headerlens.diagnosis.inputs import (
 )
 from headerlens.diagnosis.list_delivery import body_changed_only
 from headerlens.diagnosis.ndr import Report
+from headerlens.diagnosis.spoof_unaligned import unaligned_spoof
 from headerlens.diagnosis.replyto import FREEMAIL, reply_to_elsewhere, shared_account
 from headerlens.diagnosis.spoof_signs import (
     foreign_submission,
@@ -83,6 +84,7 @@ def spoof(
         and verification.dmarc.result is DmarcResult.PASS
     )
     ev: list[str] = []
+    passed_for = ""  # sign "unaligned": the organisations whose own identity passed
     sign = ""  # "spf": only the receiver's SPF check failed (no DMARC record to decide)
     passed, appended = live_dmarc_pass(verification) if d is None else (False, None)
     if passed and appended is None:
@@ -124,6 +126,9 @@ def spoof(
             sign = "spf"
         elif implicit := implicit_spoof(analysis, dom):
             ev += implicit
+        elif unconfirmed is None and not explained and (found := unaligned_spoof(analysis, dom)):
+            ev += found[0]
+            sign, passed_for = "unaligned", found[1]
         elif foreign := foreign_submission(analysis):
             ev.append(f"nothing {dom} controls authenticated it; {foreign}")
         elif _self_spoof(analysis):
@@ -152,6 +157,8 @@ def spoof(
     facts = [("domain", mapped), ("shown", dom)] if mapped else [("domain", dom)]
     if sign:
         facts += [("sign", sign), ("server", b.ip if b is not None and b.ip else "")]
+    if passed_for and (ca := stamp(analysis, "compauth")) is not None:
+        facts += [("passed", passed_for), ("compauth", f"{ca.value} {ca.result.reason or ''}")]
     pol = policy(analysis, verification)
     if pol:
         facts.append(("policy", pol))

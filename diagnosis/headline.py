@@ -76,6 +76,20 @@ def _unaligned_cause(unaligned: tuple[str, str, bool]) -> str:
     return f"Nothing authenticated {dom} itself: only {passed} passed {why}, and {dmarc}"
 
 
+def _unaligned_spoof_cause(s: Situation) -> str:
+    """A spoof where only another organisation's own identity passed, as Microsoft's composite
+    check saw it (a fail: its anti-spoofing verdict; a pass: its implicit signals, not dom's)."""
+    dom = domain_of(s)
+    verdict, _, reason = (s.fact("compauth") or "").partition(" ")
+    why = f"compauth={verdict}" + (f" reason {reason}" if reason else "")
+    judged = (
+        f"Microsoft's composite check failed it ({why})"
+        if verdict == "fail"
+        else f"Microsoft's {why} rests on its own implicit signals, not on anything of {dom}"
+    )
+    return f"A spoof of {dom}: only {s.fact('passed')} passed, for itself, and nothing {dom} controls authenticated it; {judged}; nothing to fix there"
+
+
 def _auth_cause(stamped: tuple[str, ...], junk: bool) -> str:
     """The headline's cause when no situation explains the message: what the final receiver's
     own verdicts say, its composite verdict before any single failed token."""
@@ -179,6 +193,8 @@ def headline(
         cause = f"Text appended to a message of {domain_of(by['spoof'])} after its DKIM signature's l= limit: the added part is not {domain_of(by['spoof'])}'s"
     elif "spoof" in by and not_a_domain(by["spoof"].fact("domain")):
         cause = f"A forgery: the From domain {domain_of(by['spoof'])} is not a real domain name"
+    elif "spoof" in by and by["spoof"].fact("sign") == "unaligned":
+        cause = _unaligned_spoof_cause(by["spoof"])
     elif "spoof" in by:
         looks = " (its From written in look-alike characters)" if by["spoof"].fact("shown") else ""
         cause = f"A spoof of {domain_of(by['spoof'])}{looks}; nothing to fix there"
