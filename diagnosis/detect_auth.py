@@ -32,7 +32,6 @@ from headerlens.diagnosis.inputs import (
 )
 from headerlens.diagnosis.list_delivery import body_changed_only
 from headerlens.diagnosis.ndr import Report
-from headerlens.diagnosis.spoof_unaligned import unaligned_spoof
 from headerlens.diagnosis.replyto import FREEMAIL, reply_to_elsewhere, shared_account
 from headerlens.diagnosis.spoof_signs import (
     foreign_submission,
@@ -42,6 +41,7 @@ from headerlens.diagnosis.spoof_signs import (
     own_spf_fail,
     own_workspace,
 )
+from headerlens.diagnosis.spoof_unaligned import unaligned_spoof
 from headerlens.model import Analysis
 from headerlens.model.provenance import Author
 from headerlens.model.verdicts import DmarcResult
