@@ -25,26 +25,12 @@ from headerlens.model.ndr import (
     NdrFormat,
     NonDelivery,
     OriginalKind,
-    Rejecter,
-    WhoActs,
 )
 from headerlens.parsers import ndr_text, ndr_text_local, ndr_text_other
-from headerlens.parsers.ndr_codes import lookup, meaning_of, sender_entry, text_entry
-from headerlens.parsers.ndr_codes_queue import (
-    EXPIRED_KEYS,
-    RECIPIENT_SIDE_KEYS,
-    sender_tenant_block,
-    still_queued,
-)
+from headerlens.parsers.ndr_explain import explain, local_delivery
 from headerlens.parsers.ndr_gate import NO_ENVELOPE, bounce_sender, looks_like_ndr
 from headerlens.parsers.ndr_mime import dsn_fields, raw_original, text_of
-from headerlens.parsers.ndr_rejecter import (
-    author_domain,
-    org_guess,
-    refusing_server,
-    self_named,
-    sender_host,
-)
+from headerlens.parsers.ndr_rejecter import author_domain, self_named, sender_host
 from headerlens.parsers.ndr_text import TextHit
 
 
@@ -208,39 +194,6 @@ def _merge(dsn: list[FailedRecipient], hits: list[TextHit]) -> list[FailedRecipi
     return out
 
 
-def _vendor(r: FailedRecipient, fmt: NdrFormat) -> str | None:
-    where = f"{r.remote_mta or ''} {r.diagnostic}".lower()
-    if "gsmtp" in where or re.search(r"google(?:mail)?\.com\b", r.remote_mta or "", re.I):
-        return "google"
-    if (
-        "outlook.com" in where
-        or "sender.office.com" in where
-        or "go.microsoft.com" in where
-        or "resolver.adr" in where
-        or "storedrv" in where
-        or (fmt is NdrFormat.EXCHANGE and r.remote_mta is None)
-        or (fmt is NdrFormat.EXCHANGE and ndr_text.relayed_reply(r.diagnostic) is not None)
-    ):
-        return "microsoft"
-    if "yahoo" in where:
-        return "yahoo"
-    return None
-
-
-# Outbound hosts of sending services: they accept no mail for any recipient, so a refusal in
-# their report is the remote server's reply (SES's DSN: Reporting-MTA dXXX.smtp-out.amazonses.com).
-# Amazon SES only sends (its inbound is inbound-smtp.<region>.amazonaws.com): any host of
-# amazonses.com that reports a reply passes on the remote server's ("a27-23.smtp-out.us-west-2.
-# amazonses.com", WorkMail's "us-west-2.amazonses.com").
-_SENDS_ONLY = re.compile(r"(?:^|\.)amazonses\.com\.?$", re.IGNORECASE)
-_RELAYS_REMOTE_REPLY = frozenset(
-    {NdrFormat.QMAIL, NdrFormat.YAHOO, NdrFormat.AMAZON_SES, NdrFormat.MESSAGELABS}
-)
-
-
-# Texts about an address that does not exist: the recipient's, unless the server said them in
-# reply to MAIL FROM.
-_ADDRESS_KEYS = frozenset({"text:user-unknown", "text:domain-unreachable"})
 # (?<!...) starts a match only where a run of address characters starts: a long run without
 # an @ is then tried once, not once per character (that was quadratic: 40 KB took 16 s).
 _ADDRESSES = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w.-]+")
@@ -324,6 +277,9 @@ def parse_ndr(
         if quoted:
             original, kind = quoted.encode("utf-8", "surrogateescape"), OriginalKind.QUOTED
     reporter = reporting or generating or sender_host(fields) or self_named(text)
+    if reporting and re.fullmatch(r"\[?[\d.]+\]?|\[?[0-9a-f:]*:[0-9a-f:.]*\]?", reporting, re.I):
+        # a Reporting-MTA given only as an (internal) IP address: the bounce's own host says who
+        reporter = sender_host(fields) or generating or reporter
     author = author_domain(original)
     context = text[:4096] if fmt is NdrFormat.GMAIL else ""
     cap = int(budgets.NDR_RECIPIENTS.limit)
@@ -337,7 +293,7 @@ def parse_ndr(
     return NonDelivery(
         format=fmt,
         reporting_mta=reporter,
-        recipients=tuple(_explain(r, fmt, reporter, author, context) for r in recipients),
+        recipients=tuple(explain(r, fmt, reporter, author, context) for r in recipients),
         original_kind=kind,
         detected_by=detected,
         defects=tuple(defects),
@@ -364,141 +320,6 @@ def _local_parts(
             r = replace(r, address=full[0]) if len(full) == 1 else r
         out.append(r)
     return out
-
-
-def local_delivery(address: str) -> bool:
-    """A recipient that is a file or a pipe (Exim's "save to /var/mail/x", "|/usr/bin/procmail",
-    Final-Recipient: rfc822;/var/mail/x): delivered by the reporting server itself."""
-    return address.startswith(("/", "|")) or address.lower() in ("inbox", "an undisclosed address")
-
-
-def _stored_locally(r: FailedRecipient, fmt: NdrFormat, meaning_key: str, relayed: bool) -> bool:
-    """The reporting server failed to store the message itself: a file or pipe recipient, or a
-    full mailbox no remote server reported (Exim and Postfix name the remote host when one
-    answered; the formats that relay a remote's reply unnamed do not count)."""
-    if local_delivery(r.address):
-        return True
-    return (
-        meaning_key == "text:mailbox-full"
-        and r.smtp_code is None  # a reply code is a server's answer, relayed
-        and not (r.remote_mta or r.remote_ip or r.remote_domain or relayed)
-        and fmt not in _RELAYS_REMOTE_REPLY
-        and fmt is not NdrFormat.EXCHANGE
-    )
-
-
-def _explain(
-    r: FailedRecipient, fmt: NdrFormat, reporter: str | None, author: str | None, context: str
-) -> FailedRecipient:
-    """The recipient with its reply read, its meaning looked up and the refusing server named."""
-    smtp_code, enhanced = ndr_text.reply_parts(r.diagnostic)
-    # Exchange Online's "Remote server returned … -> 554 5.7.1 …": the remote's own reply
-    relayed = ndr_text.relayed_reply(r.diagnostic) if fmt is NdrFormat.EXCHANGE else None
-    inner_code, inner = ndr_text.reply_parts(relayed) if relayed else (None, None)
-    status = r.status or enhanced
-    remote_status = inner or enhanced
-    r = replace(
-        r,
-        status=status,
-        diagnostic_status=remote_status if remote_status != status else None,
-        smtp_code=smtp_code,
-        reporting_mta=r.reporting_mta or reporter,
-    )
-    vendor = _vendor(r, fmt)
-    said = f"{r.diagnostic} {context}".strip()
-    meaning = lookup(r.effective_status, said, vendor, r.smtp_code)
-    if relayed and meaning.matched.startswith("rfc3463"):
-        # the wrapper code says no more than its class: the remote's own reply says why
-        meaning = lookup(inner, relayed, None, inner_code)
-    if meaning.who_acts is WhoActs.NOBODY and r.action.lower() == "failed":
-        # a transient refusal in a bounce: the sending server stopped retrying, nobody will
-        meaning = replace(
-            meaning,
-            who_acts=WhoActs.SENDER,
-            fix="The sending server stopped retrying (Action: failed): the message was not "
-            "delivered. Send it again later; if the receiver keeps deferring it, its reply says why.",
-        )
-    meaning, queued = still_queued(meaning, r, reporter)
-    hit = text_entry(said)
-    if r.smtp_stage == "MAIL FROM" and hit is not None and hit[0] in _ADDRESS_KEYS:
-        # refused in reply to MAIL FROM: "No such domain" / "does not exist" is about the
-        # sender's own address, not the recipient's (RFC 5321 §3.3: RCPT comes after)
-        hit = sender_entry()
-        meaning = meaning_of(*hit, "vendor-text")
-    # qmail, Yahoo, SES and MessageLabs relay the remote's reply unnamed; Gmail says so in words
-    remote_reply = (
-        fmt in _RELAYS_REMOTE_REPLY
-        or relayed is not None
-        or "response from the remote server" in context
-        or "the other server returned" in context
-        or bool(reporter and _SENDS_ONLY.search(reporter))
-    )
-    if (
-        not remote_reply
-        and r.smtp_code is not None
-        and meaning.key in RECIPIENT_SIDE_KEYS
-        and not re.search(r"RESOLVER\.|STOREDRV\.", r.diagnostic)  # Exchange's own lookup
-        and "@" in r.address
-        and reporter
-        and org_guess(reporter) != org_guess(r.address.rpartition("@")[2])
-    ):
-        # "550 5.1.1 <x>... User Unknown" about a mailbox in another domain than the reporter's:
-        # the recipient's server answered, the reporter (the sender's relay) passes it on
-        remote_reply = True
-    forced = hit[1].rejecter if hit else None
-    if hit is not None and hit[0] == "text:domain-unreachable" and not r.remote_mta:
-        domain = r.address.rpartition("@")[2]
-        rejecter, why = (
-            Rejecter.SENDER_OWN,
-            (
-                f"{reporter or 'the sending server'} found no mail server for {domain}: no server "
-                "refused the message"
-            ),
-        )
-    elif meaning.key in EXPIRED_KEYS and vendor == "microsoft":
-        rejecter, why = (
-            Rejecter.SENDER_OWN,
-            (
-                "nobody refused it: it never reached the recipient's server and expired in the "
-                f"queue of {reporter or 'the reporting server'} (the sender's own mail service)"
-            ),
-        )
-    elif meaning.key == "text:no-connection" and not (r.remote_mta or r.remote_ip):
-        rejecter, why = (
-            Rejecter.SENDER_OWN,
-            (
-                f"nobody refused it: {reporter or 'the sending server'} never got a connection to "
-                "the recipient's server and gave up"
-            ),
-        )
-    elif queued is not None:
-        rejecter, why = queued
-    elif _stored_locally(r, fmt, meaning.key, remote_reply):
-        rejecter, why = (
-            Rejecter.RECIPIENT_MAILBOX,
-            (
-                f"{reporter or 'the reporting server'} was delivering it itself (to "
-                f"{r.address}{', for ' + r.original_recipient if r.original_recipient else ''}): "
-                "it holds the recipient's mailbox"
-            ),
-        )
-    elif vendor == "microsoft" and not r.remote_mta and sender_tenant_block(r.effective_status):
-        rejecter, why = (
-            Rejecter.SENDER_OWN,
-            (
-                f"{r.effective_status} is an Exchange Online block on the sender's own tenant or "
-                f"account ({reporter or 'the reporting server'} refused to send it)"
-            ),
-        )
-    else:
-        rejecter, why = refusing_server(r, fmt, reporter, author, forced, remote_reply)
-    return replace(
-        r,
-        sending_ip=ndr_text.sending_ip(r.diagnostic),
-        rejecter=rejecter,
-        rejecter_why=why,
-        meaning=meaning,
-    )
 
 
 class _Caught(logging.Handler):

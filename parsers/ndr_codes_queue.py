@@ -170,6 +170,32 @@ TEXTS_LAST: tuple[tuple[str, str, Row], ...] = (
     ),
 )
 
+# … and after the vendors' codes (Exchange Online's 4.4.316 "Connection refused" keeps its own
+# entry): the sending server could not get a connection at all, in any MTA's words.
+TEXTS_UNREACHED: tuple[tuple[str, str, Row], ...] = (
+    (
+        "text:connection-failed",
+        # Gmail: "The recipient server did not accept our requests to connect … [(0) host.
+        # [IP]:25: socket error]"; Postfix/Exim/Sendmail: "Connection refused/timed out"
+        r"(?:did not accept our requests to connect|socket error|"
+        r"Connection (?:refused|timed out|reset)|No route to host|Network is unreachable|"
+        r"(?:could not|unable to|cannot|can't) connect to|"
+        r"all (?:relevant )?MX hosts? (?:are )?unreachable)",
+        (
+            "The sending server could not open an SMTP connection to the recipient's mail "
+            "server (the connection was refused, timed out or found no route): no server "
+            "refused the message itself. A delay notice means the sending server keeps "
+            "retrying; a bounce means it gave up.",
+            WhoActs.RECIPIENT_ADMIN,
+            "The recipient domain's administrator must make its MX servers reachable on port "
+            "25 (MX records, firewall, the server itself). The sender checks the domain for "
+            "typos; after a delay notice there is nothing to resend.",
+            MS_MFI + "; RFC 5321 §4.5.4.1 (retry strategy); " + RFC3463 + " §3.5 (X.4.1 no "
+            "answer from host, X.4.2 bad connection)",
+        ),
+    ),
+)
+
 
 def sender_tenant_block(status: str | None) -> bool:
     """Exchange Online codes that mean the sender's own tenant or account may not send

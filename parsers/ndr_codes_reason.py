@@ -145,5 +145,167 @@ TEXTS_SENDER: tuple[tuple[str, str, Row], ...] = (
     ),
 )
 
+FACEBOOK = (
+    "Facebook Postmaster, 'SMTP Response Codes' (postmaster.facebook.com/response_codes: RCP-P2 "
+    "'The attempted recipient's preferences prevent messages from being delivered', RCP-P3 "
+    "privacy settings; 'administrators observing these are not required to take any action')"
+)
+RFC5321 = "RFC 5321"
+
+# (key, pattern, row): replies whose words say what happened whatever their status says; tried
+# right after TEXTS_SENDER ("553 Invalid recipient" with Status 5.7.1 is an address to correct,
+# "550 5.1.1 Refused due to recipient preferences" is no unknown address).
+TEXTS_REPLY: tuple[tuple[str, str, Row], ...] = (
+    (
+        "text:recipient-preference",
+        r"(?:refused due to recipient preferences|\bRCP-P[23]\b|"
+        r"recipient'?s? (?:preferences|privacy settings) (?:prevent|block)|"
+        r"recipient (?:has )?(?:blocked|refused|declined) (?:you|your|mail|messages|this sender)|"
+        r"(?:sender|you) (?:is|are|has been|have been) blocked by (?:the )?recipient|"
+        r"recipient (?:does not|doesn.t) (?:accept|want) (?:mail|messages|e-?mail) from)",
+        (
+            "The recipient's own settings refuse mail from this sender (the person blocked the "
+            "sender, or accepts mail only from chosen senders): the address exists and nothing "
+            "in the sender's server, address or authentication is at fault.",
+            WhoActs.RECIPIENT,
+            "Nothing the sender's mail administrator can change: reach the recipient another "
+            "way and ask them to allow the sender, or accept that they do not want the mail.",
+            FACEBOOK,
+        ),
+    ),
+    (
+        "text:account-disabled",
+        r"(?:(?:account|mailbox|user|recipient)(?: account)?(?: <?[^\s<>@]+@[^\s<>@]+>?)? "
+        r"(?:is |has been )?"
+        r"(?:disabled|deactivated|suspended|inactive|locked|expired)|"
+        r"account (?:that )?you tried to reach is (?:disabled|inactive)|"
+        r"(?:mailbox|address|account) (?:is )?no longer (?:active|in use|available))",
+        (
+            "The recipient's address exists but its account or mailbox is disabled (suspended, "
+            "inactive or closed by its provider): it takes no mail.",
+            WhoActs.SENDER,
+            "Reach the recipient another way and ask for a working address; resending to this "
+            "one will fail until the provider re-enables it.",
+            RFC3463 + " §3.3 (X.2.1 mailbox disabled, not accepting messages); Google Workspace "
+            "Admin Help, 'Gmail SMTP errors and codes' (550 5.2.1 account disabled)",
+        ),
+    ),
+    (
+        "text:invalid-recipient",
+        r"(?:invalid (?:recipient|mailbox|destination)(?: address)?\b|"
+        r"recipient (?:address )?(?:is )?(?:invalid|not valid)\b|"
+        r"mailbox name (?:not allowed|invalid))",
+        (
+            "The recipient's server says the recipient address is invalid (misspelt, or not "
+            "an address it accepts), whatever the status code's class says: the address must "
+            "be corrected.",
+            WhoActs.SENDER,
+            "Check the recipient's address for typos (compare it with a message they sent) and "
+            "send again to the right one; nothing in the sender's server or authentication is "
+            "involved.",
+            RFC5321 + " §4.2.2 (553 'mailbox name not allowed'); " + RFC3463 + " §3.2 (X.1.1 bad "
+            "destination mailbox address, X.1.3 bad destination mailbox address syntax)",
+        ),
+    ),
+    (
+        "text:address-blocklist",
+        # an ADDRESS (or its domain) on the receiver's own list, not the sending IP on a DNSBL:
+        # Exim "sending to/from an address that has been blacklisted"
+        r"(?:(?:e-?mail |sender |recipient |from )?address (?:that )?(?:has been |is |was )?"
+        r"(?:black|block|deny|ban)-?listed|"
+        r"(?:sender|recipient|from) (?:address |domain )?(?:is |has been )?(?:black|block)-?listed|"
+        r"(?:sender|recipient) (?:address |domain )?(?:is )?(?:in|on) (?:the |our |a )?"
+        r"(?:black|block|deny) ?list|user in blacklist)",
+        (
+            "The receiving server refused the message because an ADDRESS (the sender's or the "
+            "recipient's, or its domain) is on its own block list: a policy on the address at "
+            "that server, not a DNS blocklist listing of the sending server's IP.",
+            WhoActs.RECIPIENT_ADMIN,
+            "Only the refusing server's administrator can lift the block: the sender asks the "
+            "recipient's postmaster (by another channel) why the address is blocked and to "
+            "remove it. Looking the IP up on DNS blocklists, or SPF, DKIM or DMARC changes, "
+            "will not help.",
+            "Exim specification, ch. 42 'Access control lists' (deny senders = / recipients = "
+            "address lists, custom messages); " + RFC3463 + " §3.8 (X.7.1 delivery not "
+            "authorized)",
+        ),
+    ),
+    (
+        "text:protocol-violation",
+        r"(?:protocol violation|SMTP protocol error|improper use of SMTP command pipelining|"
+        r"pipelining (?:not allowed|not permitted|violation)|"
+        r"bare (?:<?LF>?|<?CR>?|linefeed|newline)(?!\w)|"
+        r"SMTP synchroni[sz]ation error|synchroni[sz]ation error|"
+        r"talk(?:ed|ing)? before (?:my|the) (?:greeting|banner)|"
+        r"bad sequence of commands|command out of sequence)",
+        (
+            "The receiving server found an SMTP protocol error in the sending server's session "
+            "(commands sent before its greeting or ahead of its replies without PIPELINING, "
+            "bare line feeds without CR, a command out of sequence) and refused the transaction: "
+            "the address and the message's authentication are not in question.",
+            WhoActs.SENDER_ADMIN,
+            "The sending server's administrator must check its SMTP client (waits for the "
+            "greeting, pipelines only where offered, ends lines with CRLF); a firewall or "
+            "filter that rewrites SMTP between them often causes it. Give the recipient's "
+            "postmaster the time of the attempt if it persists.",
+            RFC5321 + " §4.1.4 (order of commands), §4.3.2 (503 bad sequence), §2.3.8 (CRLF "
+            "lines); RFC 2920 (command pipelining); Postfix documentation, postconf(5) "
+            "(reject_unauth_pipelining, smtpd_forbid_bare_newline); Exim specification "
+            "('SMTP synchronization error')",
+        ),
+    ),
+)
+
+# Generic reasons, tried after every vendor text and code (a vendor's code says more: Gmail's
+# 4.7.28 "rate limited" keeps its own entry).
+TEXTS_GENERIC: tuple[tuple[str, str, Row], ...] = (
+    (
+        "text:greylisted",
+        r"(?:gr[ae]ylist(?:ed|ing)?\b|greylisting in (?:action|effect))",
+        (
+            "The receiving server greylists: it defers the first attempts from a sender it has "
+            "not seen and accepts a retry after a few minutes. Nothing is wrong; a normal "
+            "sending server retries by itself.",
+            WhoActs.NOBODY,
+            "Nothing: the sending server retries. If the attempts end in a bounce, the sending "
+            "server gave up too early or retries from changing IPs.",
+            "RFC 6647 (e-mail greylisting: an applicability statement)",
+        ),
+    ),
+    (
+        "text:rate-limited",
+        r"(?:rate limit (?:exceeded|reached)|sending rate (?:exceeded|too high)|"
+        r"too many (?:messages|mails|e-?mails)\b|message rate (?:limit|exceeded)|"
+        r"throttl(?:ed|ing)\b)",
+        (
+            "The receiving server limited how much mail it takes from the sending server or "
+            "sender in a period (a rate limit) and refused or deferred it; the address and "
+            "authentication are not in question.",
+            WhoActs.SENDER_ADMIN,
+            "Slow the sending to that receiver (fewer messages per minute), let queued mail "
+            "retry later, and check that the sender's mail is wanted (complaints raise limits).",
+            RFC3463 + " §3.8 (X.7.x policy); RFC 6647 §2 (deferral by receivers)",
+        ),
+    ),
+    (
+        "text:virus",
+        r"(?:virus (?:found|detected)|infected with|contains? (?:a )?(?:virus|malware)|"
+        r"malware (?:found|detected)|\bmalicious (?:content|attachment|file)|"
+        r"(?:banned|dangerous|blocked) (?:attachment|file type))",
+        (
+            "The receiving server's scanner found a virus, malware or a banned attachment type "
+            "in the message and refused it.",
+            WhoActs.SENDER,
+            "Scan the sending computer and the attachment; send the file in another form "
+            "(a shared link, an archive type the receiver allows) or without it.",
+            RFC3463 + " §3.7 (X.6.x content), §3.8 (X.7.1)",
+        ),
+    ),
+)
+
 # Keys whose text decides the party whatever the status class says (headlines name them).
-TEXT_OVER_CLASS = frozenset(key for key, _, _ in TEXTS_SENDER)
+TEXT_OVER_CLASS = frozenset(key for key, _, _ in TEXTS_SENDER + TEXTS_REPLY + TEXTS_GENERIC) | {
+    "text:user-unknown",
+    "text:mailbox-full",
+    "text:relay-denied",
+}

@@ -41,7 +41,9 @@ def org_guess(host: str | None) -> str:
 # The sending server never got an SMTP reply (Postfix, Exim and Sendmail wording).
 _UNREACHED = re.compile(
     r"^(?:connect to |lost connection with |conversation with \S+ timed out)|"
-    r"Connection (?:timed out|refused)|No route to host|Network is unreachable",
+    r"Connection (?:timed out|refused)|No route to host|Network is unreachable|"
+    # Gmail: "did not accept our requests to connect … [(0) H. [IP]:25: socket error]"
+    r"did not accept our requests to connect|socket error",
     re.I,
 )
 

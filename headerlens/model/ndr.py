@@ -48,6 +48,7 @@ class WhoActs(enum.Enum):
     SENDER = "the sender (check the address or the message)"
     SENDER_ADMIN = "the sender's mail administrator"
     RECIPIENT_ADMIN = "the recipient's mail administrator"
+    RECIPIENT = "the recipient (their own settings refuse this sender)"
     FORWARDER = "the administrator of the forwarding server"
     NOBODY = "nobody yet: the server will retry"
     NOTHING_FORGED = "nobody: the original was a forgery of the sender's address (backscatter)"
