@@ -298,9 +298,36 @@ def live_findings(analysis: Analysis, v: Verification) -> list[Finding]:
             dm_findings = [f for f in dm_findings if f.code != Code.DMARC_DKIM_UNALIGNED]
         out += dm_findings
     out += arc_findings(v)
+    out += _seal(analysis, v)
     out += _dns_trouble(v)
     out += [
         Finding(Code.VERIFY_INTERNAL_ERROR, Severity.ERROR, f"Internal error in a check: {e}")
         for e in v.errors
     ]
     return out
+
+
+def _seal(analysis: Analysis, v: Verification) -> list[Finding]:
+    """Amazon SES's block under its line whose X-SES-DKIM-SIGNATURE did not verify: its stamps
+    were set aside (parsers/provenance_ses.with_seal); say why."""
+    seal = v.receiver_seal
+    if seal is None or seal.crypto_valid is True:
+        return []
+    at = next((f.index for f in analysis.headers if f.lname == "x-ses-dkim-signature"), None)
+    checked = seal.result not in (DkimResult.TEMPERROR, DkimResult.UNAVAILABLE)
+    return [
+        Finding(
+            Code.RECEIVER_SEAL_INVALID,
+            Severity.WARNING if checked else Severity.INFO,
+            "The verdicts under Amazon SES's Received line are not counted: the block's "
+            + (
+                "X-SES-DKIM-SIGNATURE does not verify with amazonses.com's key, so SES did not "
+                "write it (it arrived with the message: forged)."
+                if checked
+                else "X-SES-DKIM-SIGNATURE could not be checked, so nothing shows SES wrote it."
+            ),
+            f"{seal.result.value}: {seal.explanation}",
+            hop_number=hop_of(analysis, at) if at is not None else None,
+            header_index=at,
+        )
+    ]

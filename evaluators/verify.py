@@ -24,11 +24,13 @@ from headerlens.evaluators.dmarc import evaluate_dmarc
 from headerlens.evaluators.dmarc_authors import evaluate_authors
 from headerlens.evaluators.ndr_link import links, original_identity
 from headerlens.evaluators.orgdomain import could_share_org, normalize, psl_org_domain, walk_names
+from headerlens.evaluators.ses_seal import check_seal, seal_message
 from headerlens.evaluators.spf import evaluate_spf
 from headerlens.model import Analysis
 from headerlens.model.spf import SpfResult
 from headerlens.model.verdicts import DkimResult, DkimVerdict
 from headerlens.model.verification import Verification, VerifyMode
+from headerlens.parsers.provenance_ses import with_seal
 
 OFFLINE_SPF_NOTE = (
     "Not checked: offline, so SPF was not replayed at the boundary (no DNS queries were made)."
@@ -187,6 +189,8 @@ async def verify_stream(
             digests=digests,
         ),
     )
+    if mode is not VerifyMode.OFFLINE and seal_message(analysis) is not None:
+        start_task("seal", check_seal(analysis, resolver, now))
     if analysis.arc_sets:
         start_task("arc", verify_arc(signed, resolver, has_body=analysis.has_body, digests=digests))
     if analysis.ndr is not None and analysis.ndr.original is not None:
@@ -236,6 +240,8 @@ async def verify_stream(
                     current = replace(current, dkim=result)
                 elif name == "arc":
                     current = replace(current, arc=result)
+                elif name == "seal":
+                    current = replace(current, receiver_seal=result)
                 elif name == "dmarc":
                     current = replace(current, dmarc=result)
                 elif name == "original":
@@ -283,7 +289,8 @@ async def verify_stream(
         elapsed_ms=elapsed,
         ndr_links=links(analysis, current.original, now, bounce=current),
     )
-    yield replace(current, findings=build_findings(analysis, current))
+    sealed = with_seal(analysis, current.receiver_seal)  # SES's stamps as its seal decides
+    yield replace(current, findings=build_findings(sealed, current))
 
 
 async def verify(

@@ -20,23 +20,38 @@ after SES's own one, out of order or repeated, and is never credited; when the f
 not SES the rule does not apply at all. A run that is not closed by the receipt and a signature
 of SES's shape is not SES's either: where SES wrote no block (an old copy), the sender's own
 first fields sit in its place, and only this close, which a sender must also fake, tells them
-apart offline (a DNS check of the signature is not made).
+apart offline. Even a whole block with that close can be the sender's (he can copy the close
+too), so its stamps are nobody's until the X-SES-DKIM-SIGNATURE verifies against amazonses.com's
+key over DNS (evaluators/ses_seal.py): offline they are "not verified", online a seal that does
+not verify leaves them the sender's.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
+from headerlens.model.analysis import Analysis
 from headerlens.model.core import HeaderField
-from headerlens.model.provenance import Author, FieldAuthor
+from headerlens.model.provenance import Author, FieldAuthor, Provenance
 from headerlens.model.received import Hop
+from headerlens.model.verdicts import DkimResult, DkimVerdict
 from headerlens.parsers.digits import ascii_int
 from headerlens.parsers.stamp_evidence import stamp_identity, stated_client_ip
 from headerlens.parsers.taglist import parse_tag_list
 
-__all__ = ["SES_AUTHSERV", "ses_block", "ses_claim", "ses_inbound"]
+__all__ = [
+    "SES_AUTHSERV",
+    "seal_field",
+    "sealed",
+    "ses_block",
+    "ses_claim",
+    "ses_inbound",
+    "unsealed",
+    "with_seal",
+]
 
 SES_AUTHSERV = "amazonses.com"
 _INBOUND = r"^inbound-smtp\.[a-z0-9-]+\.amazonaws\.com\.?$"
@@ -51,6 +66,13 @@ _ORDER = (
 )
 _RANK = {name: i for i, name in enumerate(_ORDER)}
 _SIGNED_AT_RECEIPT = 600  # seconds between SES's stamp and its signature's t= (samples: 0-1)
+_STAMPS = ("received-spf", "authentication-results")
+_UNSEALED = (
+    "Sits where Amazon SES inbound writes its verdicts (directly below its own Received line, "
+    "in its order, closed by X-SES-RECEIPT and an X-SES-DKIM-SIGNATURE), but a sender can "
+    "write that whole block too: only the X-SES-DKIM-SIGNATURE verified against "
+    "amazonses.com's key over DNS shows SES wrote it (not verified offline)."
+)
 
 
 def ses_inbound(hop: Hop | None) -> bool:
@@ -107,17 +129,62 @@ def ses_block(fields: Sequence[HeaderField], hop: Hop | None) -> dict[int, Field
         ):
             break
         rank = r
+        stamp = f.lname in _STAMPS
         out[f.index] = FieldAuthor(
             f.index,
             f.name,
-            Author.FINAL_RECEIVER,
+            Author.UNKNOWN if stamp else Author.FINAL_RECEIVER,
             hop.number,
-            "Amazon SES" if f.lname.startswith("x-ses-") else SES_AUTHSERV,
-            "Amazon SES inbound writes its verdict fields directly below its own Received line "
-            f"({hop.received.by}), in a fixed order, before the header the message arrived "
-            "with: this one is in that unbroken run, so SES wrote it.",
+            SES_AUTHSERV if stamp else "Amazon SES",
+            _UNSEALED
+            if stamp
+            else "Amazon SES inbound writes its verdict fields directly below its own Received "
+            f"line ({hop.received.by}), in a fixed order, before the header the message "
+            "arrived with: this one is in that unbroken run.",
         )
     return out if rank == _RANK["x-ses-dkim-signature"] else {}
+
+
+def _unsealed(provenance: Provenance) -> list[FieldAuthor]:
+    """The stamps of an SES block whose seal is not verified (in header order)."""
+    return [f for f in provenance.fields if f.evidence == _UNSEALED]
+
+
+def seal_field(fields: Sequence[HeaderField], provenance: Provenance) -> int | None:
+    """The header index of the X-SES-DKIM-SIGNATURE closing an SES block whose stamps wait for
+    it to be verified; None when there is no such block (or it has no stamps)."""
+    stamps = _unsealed(provenance)
+    if not stamps:
+        return None
+    return next(
+        (
+            f.index
+            for f in fields[stamps[-1].header_index + 1 :]
+            if f.lname == "x-ses-dkim-signature"
+        ),
+        None,
+    )
+
+
+def sealed(provenance: Provenance, verified: bool, why: str) -> Provenance:
+    """``provenance`` once SES's X-SES-DKIM-SIGNATURE was checked over DNS: the block's stamps
+    are SES's when it verified, else they stay nobody's, with ``why`` as the evidence."""
+    stamps = {f.header_index for f in _unsealed(provenance)}
+    if not stamps:
+        return provenance
+    author = Author.FINAL_RECEIVER if verified else Author.UNKNOWN
+    fields = tuple(
+        FieldAuthor(f.header_index, f.header_name, author, f.hop_number, f.writer, why)
+        if f.header_index in stamps
+        else f
+        for f in provenance.fields
+    )
+    return Provenance(provenance.receiver_org, fields)
+
+
+def unsealed(provenance: Provenance) -> bool:
+    """True when an SES block's stamps wait for its seal to be verified over DNS."""
+    return bool(_unsealed(provenance))
 
 
 def ses_claim(f: HeaderField, hop: Hop | None) -> FieldAuthor | None:
@@ -140,3 +207,36 @@ def ses_claim(f: HeaderField, hop: Hop | None) -> FieldAuthor | None:
         "X-SES-DKIM-SIGNATURE; this one is not in such a run, so it arrived with the "
         "message (a copy, or forged).",
     )
+
+
+def _verified(seal: DkimVerdict) -> bool:
+    """The seal's b= verifies with a key of amazonses.com (the body may since have changed:
+    the signed X-SES-RECEIPT and header fields are what show that SES wrote the block)."""
+    return seal.crypto_valid is True and (seal.domain or "").lower() == SES_AUTHSERV
+
+
+def with_seal(analysis: Analysis, seal: DkimVerdict | None) -> Analysis:
+    """``analysis`` with an SES block's stamps credited to SES when ``seal`` (its
+    X-SES-DKIM-SIGNATURE re-verified, evaluators/ses_seal.py) is valid, and marked as arrived
+    with the message when it is not; unchanged without a seal check."""
+    if seal is None or seal_field(analysis.headers, analysis.provenance) is None:
+        return analysis
+    if _verified(seal):
+        why = (
+            "Amazon SES wrote it: it sits in SES's block below SES's Received line, and the "
+            f"block's X-SES-DKIM-SIGNATURE verifies with amazonses.com's key ({seal.key_name})."
+        )
+    elif seal.result in (DkimResult.TEMPERROR, DkimResult.UNAVAILABLE):
+        why = (
+            "Sits where Amazon SES writes its verdicts, but the block's X-SES-DKIM-SIGNATURE "
+            f"could not be checked ({seal.result.value}: {seal.explanation}), so nothing shows "
+            "SES wrote it rather than the sender."
+        )
+    else:
+        why = (
+            "Sits where Amazon SES writes its verdicts, but the block's X-SES-DKIM-SIGNATURE "
+            f"does not verify with amazonses.com's key ({seal.result.value}: "
+            f"{seal.explanation}): SES did not write this block, it arrived with the message "
+            "(forged)."
+        )
+    return replace(analysis, provenance=sealed(analysis.provenance, _verified(seal), why))

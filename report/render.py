@@ -11,6 +11,9 @@ SUFFIX = {"md": ".md", "json": ".json", "html": ".html", "text": ".txt", "summar
 def render(analysis: Analysis, verification: Verification | None, fmt: str) -> str:
     """The findings summary in ``fmt`` ("md", "json", "html" or "text"), or the short ticket
     summary ("summary")."""
+    from headerlens.parsers.provenance_ses import with_seal
+
+    analysis = with_seal(analysis, verification.receiver_seal if verification else None)
     if fmt == "summary":
         from headerlens.report.summary import ticket_text
 

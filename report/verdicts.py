@@ -13,6 +13,7 @@ from headerlens.model import Analysis, Vendor
 from headerlens.model.codes import Code
 from headerlens.model.verdicts import Alignment, DkimResult, DmarcResult
 from headerlens.model.verification import Verification, VerifyMode
+from headerlens.parsers.provenance_ses import unsealed
 from headerlens.report.words import spf_words
 from headerlens.stamped import receiver_rspamd, stamped
 
@@ -93,7 +94,12 @@ def _aligned(alignments: Iterable[Alignment], method: str) -> str:
 
 
 def _verdict(
-    name: str, live: str | None, stamp: str | None, extra: str = "", by: str = "stamped"
+    name: str,
+    live: str | None,
+    stamp: str | None,
+    extra: str = "",
+    by: str = "stamped",
+    blank: str = "—",
 ) -> list[Piece]:
     """``DMARC fail (quarantine)``; the receiver's stamp, marked, when nothing was re-verified."""
     out = [Piece(f"{name} ", Kind.NAME)]
@@ -107,7 +113,7 @@ def _verdict(
     elif live is not None:
         out.append(Piece(live.lower(), Kind.RESULT))
     else:
-        out.append(Piece("—", Kind.NOTE))
+        out.append(Piece(blank, Kind.NOTE))
     return [p for p in out if p.text]
 
 
@@ -126,6 +132,8 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
     # a receiver that wrote no Authentication-Results: its own Rspamd's symbols, so marked
     rspamd = {m: r for m, r, _ in receiver_rspamd(analysis)}
     by = "Rspamd" if rspamd else "stamped"
+    # Amazon SES's block by position only: its seal is verified over DNS, never offline
+    blank = "unknown (not verified offline)" if unsealed(analysis.provenance) else "—"
 
     def stamped_or_rspamd(method: str) -> str | None:
         return stamped(analysis, method) or rspamd.get(method)
@@ -137,6 +145,7 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
             stamped_or_rspamd("dmarc"),
             policy if live_dmarc == "fail" else "",
             by,
+            blank,
         )
     ]
     spf = v.spf if usable and v is not None else None
@@ -148,6 +157,7 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
             stamped_or_rspamd("spf"),
             " (unconfirmed)" if live_spf and " " in live_spf else _aligned(alignments, "spf"),
             by,
+            blank,
         )
     )
     dkim = v.dkim if usable and v is not None else ()
@@ -159,7 +169,9 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
     elif usable and analysis.dkim_signatures == ():
         live_dkim = "none"
     out.append(
-        _verdict("DKIM", live_dkim, stamped_or_rspamd("dkim"), _aligned(alignments, "dkim"), by)
+        _verdict(
+            "DKIM", live_dkim, stamped_or_rspamd("dkim"), _aligned(alignments, "dkim"), by, blank
+        )
     )
     return out
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from headerlens.analyze import analyze
 from headerlens.model import Analysis
 from headerlens.model.provenance import Author
+from headerlens.model.verdicts import DkimResult, DkimVerdict
+from headerlens.parsers.provenance_ses import with_seal
 from headerlens.stamped import final_receiver_results
 from tests.test_diagnosis import _msg
 
@@ -62,10 +64,24 @@ def _stamped(a: Analysis) -> list[str]:
     return [f"{r.method}={r.result}" for ar in final_receiver_results(a) for r in ar.results]
 
 
+def sealed_by_ses(a: Analysis) -> Analysis:
+    """``a`` as after verification found SES's X-SES-DKIM-SIGNATURE valid (the DNS check
+    itself: tests/test_redteam_round5.py)."""
+    ok = DkimResult.PASS
+    seal = DkimVerdict(
+        0, 1, "amazonses.com", "ses1", "rsa-sha256", ok, ok, ok, "", crypto_valid=True
+    )
+    return with_seal(a, seal)
+
+
 def test_ses_inbound_block_below_its_line_is_the_receivers() -> None:
     a = analyze(
         _msg("Return-Path: <news@sender.example>", _SES_LINE, *_ses_block(), *_SENDER_HEADER)
     )
+    # position and shape alone leave the stamps nobody's: the seal verified over DNS credits them
+    assert _stamped(a) == []
+    assert _authors(a, "Authentication-Results") == [Author.UNKNOWN]
+    a = sealed_by_ses(a)
     assert _stamped(a) == ["spf=pass", "dkim=none", "dmarc=pass"]
     for name in ("X-SES-Spam-Verdict", "Received-SPF", "Authentication-Results", "X-SES-RECEIPT"):
         assert _authors(a, name) == [Author.FINAL_RECEIVER], name
@@ -75,7 +91,7 @@ def test_ses_inbound_without_scanning_still_credits_its_stamps() -> None:
     # with scanning off SES writes no X-SES-*-Verdict, but Received-SPF and AR all the same
     block = _ses_block()[2:]
     a = analyze(_msg("Return-Path: <news@sender.example>", _SES_LINE, *block, *_SENDER_HEADER))
-    assert _stamped(a) == ["spf=pass", "dkim=none", "dmarc=pass"]
+    assert _stamped(sealed_by_ses(a)) == ["spf=pass", "dkim=none", "dmarc=pass"]
 
 
 def test_ses_spam_verdict_is_a_rating_not_a_folder() -> None:
@@ -139,6 +155,7 @@ def test_redteam_ses_duplicate_below_its_own_block_is_not_credited() -> None:
             *_SENDER_HEADER,
         )
     )
+    a = sealed_by_ses(a)
     assert _stamped(a) == ["spf=fail", "dkim=none", "dmarc=fail"]
     assert _authors(a, "Authentication-Results") == [Author.FINAL_RECEIVER, Author.UNKNOWN]
     assert _authors(a, "X-SES-Spam-Verdict") == [Author.FINAL_RECEIVER, Author.UNKNOWN]

@@ -91,6 +91,7 @@ class AnalysisScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.analysis = analysis
+        self._received = analysis  # as parsed: a verified SES seal credits SES's stamps on it
         self._verify_stream = verify  # the app's verification; None: nothing is verified
         self.note = note
         self.verification: Verification | None = None
@@ -238,7 +239,10 @@ class AnalysisScreen(Screen[None]):
     @on(Snapshot)
     def _snapshot(self, event: Snapshot) -> None:
         if event.run == self._run:
+            from headerlens.parsers.provenance_ses import with_seal
+
             self.verification = event.verification
+            self.analysis = with_seal(self._received, event.verification.receiver_seal)
             self._refresh_verification()
 
     def _refresh_verification(self) -> None:
@@ -379,6 +383,7 @@ class AnalysisScreen(Screen[None]):
 
     def action_reverify(self) -> None:
         self.verification = None
+        self.analysis = self._received
         self._refresh_verification()
         self.start_verification(flush=True)
         self.notify("DNS cache flushed; verifying again.", markup=False)

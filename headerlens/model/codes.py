@@ -293,6 +293,7 @@ class Code(enum.StrEnum):
     MX_NULL = "mx.null", WARN, "Null MX: no mail accepted"
     MX_NXDOMAIN = "mx.nxdomain", ERR, "MX host does not exist"
     NDR_DETECTOR = "ndr.detector", WARN, "Bounce detector failed"
+    RECEIVER_SEAL_INVALID = "receiver.seal-invalid", WARN, "Receiver's block fails its own seal"
     RECEIVED_SPF_BAD_PAIR = "received-spf.bad-pair", INFO, "Unreadable key=value"
     RECEIVED_SPF_EMPTY = "received-spf.empty", WARN, "Empty Received-SPF"
     RECEIVED_SPF_LEGACY_RESULT = "received-spf.legacy-result", INFO, "Legacy Received-SPF result"

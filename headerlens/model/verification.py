@@ -48,6 +48,8 @@ class Verification(ModelMethods):
     prefetched: tuple[str, ...] = ()  # names asked ahead of the checks that were to need them
     original: Verification | None = None  # a bounce's returned message, re-verified on its own
     ndr_links: tuple[NdrLink, ...] = ()
+    # Amazon SES's X-SES-DKIM-SIGNATURE, re-verified: whether SES wrote the stamps under its line
+    receiver_seal: DkimVerdict | None = None
     dnsbl: DnsblCheck | None = (
         None  # --dnsbl: the trust-boundary IP on DNS blocklists  # each refusal tied to the check of the original
     )

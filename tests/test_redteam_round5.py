@@ -1,0 +1,171 @@
+"""Red-team round 5: the residuals of round 4, then holes in this round's loosened rules.
+
+1. A sender who forges Amazon SES's whole inbound block, its close too (X-SES-RECEIPT and an
+   X-SES-DKIM-SIGNATURE with d=amazonses.com, h= ending in X-SES-RECEIPT, t= at SES's stamp):
+   position and shape were all that credited it, so a victim.example (p=reject) spoof read
+   "Authentication and the delivery path are in order" offline and online. Only the seal
+   verified over DNS with amazonses.com's key shows SES wrote the block: offline its verdicts
+   are "unknown (not verified offline)", online a seal that does not verify credits nothing.
+   The lab serves a stand-in amazonses.com zone with a key whose private half the test holds.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+import dkim
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from headerlens.analyze import analyze
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.evaluators.verify import run_blocking, verify
+from headerlens.model.provenance import Author
+from headerlens.model.verification import Verification
+from headerlens.parsers.provenance_ses import with_seal
+from headerlens.report.render import render
+from tests.dnslab import LAB_ZONES, TEST_ZONES, LabDns, LabDnsError, missing_tools, start_lab_dns
+from tests.redteam_lab import ATTACKER_IP, VICTIM_IP, write_zone
+
+
+def _key() -> tuple[bytes, str]:
+    """A fresh RSA key: (PEM private key, DKIM TXT record text of its public half)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+    der = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    text = "v=DKIM1; k=rsa; p=" + base64.b64encode(der).decode()
+    return pem, " ".join(f'"{text[i : i + 200]}"' for i in range(0, len(text), 200))
+
+
+@pytest.fixture(scope="module")
+def ses_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LabDns, bytes, bytes]]:
+    """The attacker lab plus a stand-in amazonses.com with SES's sealing key at ses1: (lab,
+    SES's private key, the attacker's private key)."""
+    if missing_tools():
+        pytest.skip("lab DNS needs knot and unbound")
+    zones = tmp_path_factory.mktemp("seszones")
+    attacker_pem = write_zone(zones)
+    ses_pem, record = _key()
+    (zones / "amazonses.com.zone").write_text(
+        "$ORIGIN amazonses.com.\n$TTL 300\n"
+        "@ IN SOA ns1.amazonses.com. hostmaster.amazonses.com. 1 3600 600 86400 300\n"
+        "@ IN NS ns1.amazonses.com.\nns1 IN A 127.0.0.1\n"
+        f"ses1._domainkey IN TXT {record}\n"
+    )
+    try:
+        lab = start_lab_dns(
+            [LAB_ZONES, TEST_ZONES, zones], tmp_path_factory.mktemp("sesdns"), probe="contoso.com"
+        )
+    except LabDnsError as exc:
+        pytest.fail(f"lab DNS failed to start: {exc}")
+    try:
+        yield lab, ses_pem, attacker_pem
+    finally:
+        lab.stop()
+
+
+def _verify(data: bytes, lab: LabDns) -> Verification:
+    return run_blocking(
+        verify(analyze(data), LiveResolver(lab.nameservers, timeout=3.0, deadline=20.0))
+    )
+
+
+def _ses_message(ip: str, pem: bytes, selector: bytes = b"ses1") -> bytes:
+    """A victim.example message received by SES from ``ip`` now, with SES's whole block
+    (stamps: pass) sealed by ``pem`` as d=amazonses.com s=``selector``."""
+    now = format_datetime(datetime.now(UTC))
+    why = f"spfCheck: domain of victim.example designates {ip} as permitted sender"
+    original = (
+        "From: Victim CEO <ceo@victim.example>\r\nTo: ap@fabrikam.example\r\n"
+        f"Subject: Urgent\r\nDate: {now}\r\nMessage-ID: <s1@victim.example>\r\n\r\nPay.\r\n"
+    ).encode()
+    receipt = b"X-SES-RECEIPT: AEFBQUFBQUFBQUFFeGFtcGxlUmVjZWlwdA==\r\n"
+    signature = dkim.sign(
+        receipt + original,
+        selector,
+        b"amazonses.com",
+        pem,
+        include_headers=[b"from", b"to", b"subject", b"date", b"message-id", b"x-ses-receipt"],
+    )
+    seal = b"X-SES-DKIM-SIGNATURE" + signature[signature.index(b":") :]
+    top = (
+        f"Return-Path: <ceo@victim.example>\r\n"
+        f"Received: from mail.sender.example (mail.sender.example [{ip}])\r\n"
+        " by inbound-smtp.us-east-1.amazonaws.com with SMTP id abc0123\r\n"
+        f" for ap@fabrikam.example;\r\n {now}\r\n"
+        f"Received-SPF: pass ({why}) client-ip={ip}; envelope-from=ceo@victim.example; "
+        "helo=mail.sender.example;\r\n"
+        f"Authentication-Results: amazonses.com;\r\n spf=pass ({why}) client-ip={ip}; "
+        "envelope-from=ceo@victim.example;\r\n dkim=pass header.i=@victim.example;\r\n"
+        " dmarc=pass header.from=victim.example;\r\n"
+    ).encode()
+    return top + receipt + seal + original
+
+
+def _stamp_authors(data: bytes, v: Verification | None = None) -> list[Author]:
+    a = analyze(data)
+    a = with_seal(a, v.receiver_seal if v is not None else None)
+    return [
+        a.provenance.fields[f.index].author
+        for f in a.headers
+        if f.lname in ("received-spf", "authentication-results")
+    ]
+
+
+def test_ses_whole_block_forged_offline_is_not_verified(
+    ses_lab: tuple[LabDns, bytes, bytes],
+) -> None:
+    # the sender wrote the whole block and sealed it with his own key: offline, shape and
+    # position are all there is, and they prove nothing
+    data = _ses_message(ATTACKER_IP, ses_lab[2])
+    assert Author.FINAL_RECEIVER not in _stamp_authors(data)
+    out = render(analyze(data), None, "summary")
+    assert "DMARC unknown (not verified offline)" in out
+    assert "pass" not in out.split("Verdicts:", 1)[1].split("\n", 1)[0]
+    assert "in order" not in out
+
+
+FORGED_SEALS = {"attacker-key": (2, b"ses1"), "no-such-selector": (1, b"nokey")}
+
+
+@pytest.mark.parametrize(("key", "selector"), FORGED_SEALS.values(), ids=FORGED_SEALS.keys())
+def test_ses_whole_block_with_a_seal_that_does_not_verify_is_a_spoof_online(
+    ses_lab: tuple[LabDns, bytes, bytes], key: int, selector: bytes
+) -> None:
+    lab = ses_lab[0]
+    pem = ses_lab[key]
+    assert isinstance(pem, bytes)
+    data = _ses_message(ATTACKER_IP, pem, selector)
+    v = _verify(data, lab)
+    assert v.receiver_seal is not None and v.receiver_seal.crypto_valid is not True
+    assert Author.FINAL_RECEIVER not in _stamp_authors(data, v)
+    out = render(analyze(data), v, "summary")
+    assert "A spoof of victim.example" in out
+    assert "in order" not in out and "Publish the sending IP" not in out
+    assert "does not verify with amazonses.com's key" in render(analyze(data), v, "md")
+
+
+def test_ses_block_with_a_valid_seal_is_credited_online(
+    ses_lab: tuple[LabDns, bytes, bytes],
+) -> None:
+    lab, ses_pem, _ = ses_lab
+    data = _ses_message(VICTIM_IP, ses_pem)
+    v = _verify(data, lab)
+    assert v.receiver_seal is not None and v.receiver_seal.crypto_valid is True
+    assert _stamp_authors(data, v) == [Author.FINAL_RECEIVER, Author.FINAL_RECEIVER]
+    out = render(analyze(data), v, "summary")
+    assert "Authentication and the delivery path are in order" in out
+    # a header paste (no body): the seal's b= still shows SES wrote the block
+    head = data.split(b"\r\n\r\n", 1)[0] + b"\r\n"
+    v = _verify(head, lab)
+    assert _stamp_authors(head, v) == [Author.FINAL_RECEIVER, Author.FINAL_RECEIVER]
