@@ -11,6 +11,7 @@ from headerlens.diagnosis import (
     detect_compromise,
     detect_platform,
     detect_relay,
+    detect_relay_account,
     detect_signals,
     headline,
     impersonation,
@@ -98,6 +99,9 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         and not detect_platform.authenticated(analysis, verification)
     ):
         comp = None
+    # a shared relay's customer account used from a cloud server or a home line (a weak sign of
+    # the relay's own line): beside a spoof of the From domain, never instead of it
+    comp = comp or (detect_relay_account.relay_account(analysis) if lst is None else None)
     own = comp is not None and _own(comp)
     # A list or forwarder the message's own fields name (List-Id, Resent-*, an SRS envelope)
     # explains a failure of DMARC only when the From domain does not enforce it, and either DMARC

@@ -66,3 +66,63 @@ def test_a_sending_service_or_a_rewritten_envelope_keeps_the_hedge() -> None:
     )
     for raw in (esp, srs):
         assert "spoof" not in diagnose(analyze(raw)).labels()
+
+
+# --- 2. a shared relay's customer account used from a cloud server ----------------------------
+
+
+def _relay(
+    client: str = "fra.vm7q2.parx.internal.cloudapp.net (unknown [203.0.113.134])",
+    dkim: str = "dkim=pass (signature was verified) header.d=shared.relayhost.example",
+    dmarc: str = "dmarc=fail action=none header.from=wallet.example",
+) -> bytes:
+    """The Wallet_3 shape: ESMTPSA into a hoster's shared relay from a cloud VM, the relay signs
+    with its own domain, the From domain publishes p=none, Outlook.com delivers it."""
+    return _eop(
+        f"spf=neutral (sender IP is 198.51.100.15) smtp.mailfrom=wallet.example; {dkim};{dmarc};",
+        "smtpshared-02.relayhost.example",
+        "198.51.100.15",
+        "Received: by smtpshared-02.smtp.relayhost.prv (Postfix, from userid 490) id 8B1424025877; Fri, 25 Aug 2023 05:54:08 -0300 (-03)",
+        f"Received: from {client} by smtpshared-02.smtp.relayhost.prv (Postfix) with ESMTPSA id 0DBA24028923 for <victim@example.net>; Fri, 25 Aug 2023 05:54:07 -0300 (-03)",
+        "From: Trust <hello@wallet.example>",
+        "Subject: Wallet",
+        "Return-Path: hello@wallet.example",
+        scl=1,
+        dest="I",
+    )
+
+
+def test_a_relay_account_used_from_a_cloud_server_is_named_beside_the_spoof() -> None:
+    d = diagnose(analyze(_relay()))
+    assert "spoof" in d.labels() and "compromised-account" in d.labels()
+    comp = next(s for s in d.situations if s.label == "compromised-account")
+    assert comp.fact("party") == "relayhost.example" and comp.hop_number == 1
+    assert any(
+        "the relay's own line (hop 1) says" in e and "Microsoft Azure" in e for e in comp.evidence
+    )
+    assert any("could forge" in e for e in comp.evidence)  # a weak sign, said so
+    assert d.headline.startswith("A spoof of wallet.example")
+    assert "relay account at relayhost.example" in d.headline
+
+
+def test_a_home_line_is_a_sign_too() -> None:
+    home = "[192.168.1.20] (203-0-113-45.dsl.isp.example [203.0.113.45])"
+    assert "compromised-account" in diagnose(analyze(_relay(client=home))).labels()
+
+
+def test_an_office_client_or_an_untied_relay_is_no_sign() -> None:
+    # guards: a named office host submitting is what customers do; and without the receiver's
+    # verified signature of the relay, every line below the entry is the sender's own text
+    office = "mail.shop.example (mail.shop.example [198.51.100.80])"
+    untied = _relay(dkim="dkim=none (message not signed) header.d=none")
+    for raw in (_relay(client=office), untied):
+        assert "compromised-account" not in diagnose(analyze(raw)).labels()
+
+
+def test_the_relay_customer_domain_sending_for_itself_is_no_sign() -> None:
+    # guard: an aligned pass (the customer's own domain, signed by the relay for it)
+    raw = _relay(
+        dkim="dkim=pass (signature was verified) header.d=wallet.example",
+        dmarc="dmarc=pass action=none header.from=wallet.example",
+    )
+    assert "compromised-account" not in diagnose(analyze(raw)).labels()
