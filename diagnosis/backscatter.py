@@ -9,6 +9,7 @@ backscatter: an SPF or DMARC refusal in it is no reason to change that organisat
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 
@@ -51,6 +52,14 @@ def _reporters(host: str | None, reporter: str | None) -> bool:
     if not host or "." not in host.strip("[]."):
         return True
     return same_org(host, reporter) or one_operator(host, reporter)
+
+
+def _loop(ip: str) -> bool:
+    """A loopback client: the host handed the message to itself (a content filter's loop)."""
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False
 
 
 def misdirected(analysis: Analysis, b: Backscatter) -> bool:
@@ -96,7 +105,13 @@ def backscatter(ndr: NonDelivery | None) -> Backscatter | None:
     )
     if entry is None or any(_authenticated(h) for h in hops):
         return None
-    newest = next(h for h in reversed(hops) if normalize_ip(h.received.from_ip) is not None)
+    # a loop inside the reporting host (its own content filter on 127.0.0.1: "from localhost
+    # (localhost [127.0.0.1]) by mx.x") is no earlier server: the newest client is the newest
+    # one that is not the host itself
+    newest = next(
+        (h for h in reversed(hops) if (ip := normalize_ip(h.received.from_ip)) and not _loop(ip)),
+        entry,
+    )
     if hops.index(newest) > 0 and normalize_ip(newest.received.from_ip) != normalize_ip(
         entry.received.from_ip
     ):

@@ -287,10 +287,13 @@ def unzoned_date(analysis: Analysis) -> bool:
 
 
 def held_by_reporter(
-    arrival: datetime | None, last: datetime | None, host: str | None
+    arrival: datetime | None,
+    last: datetime | None,
+    host: str | None,
+    note: str = "DSN Arrival-Date to Last-Attempt-Date",
 ) -> Gap | None:
     """A bounce's Arrival-Date to Last-Attempt-Date: time the reporting server kept retrying
-    (RFC 3464 §2.2.5, §2.3.7)."""
+    (RFC 3464 §2.2.5, §2.3.7); ``note`` says where the two times come from."""
     if arrival is None or last is None or last <= arrival:
         return None
     return Gap(
@@ -299,5 +302,5 @@ def held_by_reporter(
         host,
         (last - arrival).total_seconds(),
         GapKind.TRANSIT,
-        "DSN Arrival-Date to Last-Attempt-Date",
+        note,
     )

@@ -230,13 +230,20 @@ def short_queues(gaps: tuple[Gap, ...]) -> list[Gap]:
     ]
 
 
+def _span(g: Gap) -> str:
+    """Which two times a delay lies between: two stamps, or a bounce's own two times."""
+    if (g.hop_number, g.next_hop) == (0, 0) and g.note:
+        return g.note  # the reporter's queue ("DSN Arrival-Date to Last-Attempt-Date")
+    return f"between {between(g)}"
+
+
 def delay(gaps: tuple[Gap, ...]) -> Situation | None:
     real = queue_delays(gaps)
     if not real:
         return None
     worst = max(real, key=lambda g: g.seconds)
     ev = tuple(
-        f"{duration(g.seconds)} on {g.host or 'an unnamed server'} (between {between(g)})"
+        f"{duration(g.seconds)} on {g.host or 'an unnamed server'} ({_span(g)})"
         for g in sorted(real, key=lambda g: -g.seconds)
     )
     return Situation(

@@ -46,7 +46,9 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     forged = detect_signals.forged_hops(analysis) | detect_signals.nameless_hops(analysis)
     gaps = delays.gaps(analysis, frozenset(forged))
     if report is not None:
-        held = delays.held_by_reporter(report.arrival, report.last_attempt, report.reporting_mta)
+        held = delays.held_by_reporter(
+            report.arrival, report.last_attempt, report.reporting_mta, report.held_note
+        )
         gaps += (held,) if held is not None else ()
     note = delays.date_note(analysis, frozenset(forged))
     gaps, placeholder = time_consistency.checked(analysis, gaps, note)

@@ -41,6 +41,8 @@ class Report:
     # the server the reporter handed the message to, when the report names one (a failure at
     # the reporter itself names none)
     handed_to: str | None = None
+    # where ``arrival``/``last_attempt`` come from when the report wrote no Arrival-Date
+    held_note: str = "DSN Arrival-Date to Last-Attempt-Date"
 
     @property
     def permanent(self) -> bool:
@@ -105,6 +107,13 @@ def read_report(analysis: Analysis) -> Report | None:
         said = meaning.key.removeprefix("text:").replace("-", " ")
         status = f"{status}, {said}" if status else f"no status code, {said}"
     evidence = [f"{ndr.format.value} ({ndr.detected_by or 'recognised'})"]
+    arrival, last = ndr.arrival, ndr.last_attempt
+    if arrival is None and first is not None and _expired(first):
+        # an expiry notice without an Arrival-Date: the message waited in the reporter's queue
+        # from when the returned copy was handed to it to the notice's own Date
+        arrival, last = _handed_over(original), last or analysis.date
+        if arrival and last and (last - arrival).total_seconds() > _QUEUE_DAYS * 86400:
+            arrival = None  # an old Date (a draft, a resent copy) is no queue time
     return Report(
         status=status,
         diagnostic=first.diagnostic if first else None,
@@ -119,15 +128,39 @@ def read_report(analysis: Analysis) -> Report | None:
         original_received=tuple(h.received.raw for h in reversed(original.chain.hops))
         if original
         else (),
-        arrival=ndr.arrival,
-        last_attempt=ndr.last_attempt,
+        arrival=arrival,
+        last_attempt=last,
         evidence=tuple(evidence),
         replies=" ".join(r.diagnostic for r in ndr.recipients),
         delayed=bool(ndr.recipients) and all(r.action == "delayed" for r in ndr.recipients),
         # without a Last-Attempt-Date the report's own Date is when the queue gave up
-        unreached=_unreached(first, _queued(ndr.arrival, ndr.last_attempt or analysis.date)),
+        unreached=_unreached(first, _queued(arrival, last or analysis.date)),
         handed_to=(first.remote_mta or first.remote_ip or first.remote_domain) if first else None,
+        held_note=(
+            "DSN Arrival-Date to Last-Attempt-Date"
+            if ndr.arrival
+            else "the returned copy's last stamp (or Date) to the report's Date"
+        ),
     )
+
+
+# Catalogue keys of a message that expired in the reporter's queue after temporary failures.
+_QUEUE_EXPIRY = EXPIRED_KEYS | {"text:no-connection", "text:retry-expired"}
+_QUEUE_DAYS = 7  # longer than any retry schedule (RFC 5321 §4.5.4.1: 4-5 days)
+
+
+def _expired(first: FailedRecipient) -> bool:
+    """The report's first recipient failed because its retries ran out (Action: failed)."""
+    meaning = first.meaning
+    return first.action == "failed" and meaning is not None and meaning.key in _QUEUE_EXPIRY
+
+
+def _handed_over(original: Analysis | None) -> datetime | None:
+    """When the returned copy reached the reporter: its newest Received stamp, else its Date."""
+    if original is None:
+        return None
+    stamps = [h.received.timestamp for h in original.chain.hops if h.received.timestamp]
+    return max(stamps) if stamps else original.date
 
 
 _EXPIRED_WHY = {

@@ -29,7 +29,7 @@ from headerlens.model.ndr import (
 from headerlens.parsers import ndr_text, ndr_text_local, ndr_text_other
 from headerlens.parsers.ndr_explain import explain, local_delivery
 from headerlens.parsers.ndr_gate import NO_ENVELOPE, bounce_sender, looks_like_ndr
-from headerlens.parsers.ndr_mime import dsn_fields, raw_original, text_of
+from headerlens.parsers.ndr_mime import dsn_fields, raw_original, text_dsn, text_of
 from headerlens.parsers.ndr_rejecter import author_domain, self_named, sender_host
 from headerlens.parsers.ndr_text import TextHit
 
@@ -239,6 +239,11 @@ def parse_ndr(
     scan = text[: int(budgets.NDR_TEXT_BYTES.limit)]  # the readers' regexes see a bounded text
     hits, generating = _hits(fmt, scan, report)
     detected = "multipart/report" if dsn else "text signature"
+    if not dsn:
+        # the report's fields written into the notice's text (WorkMail's multipart/mixed)
+        reporting, dsn, dates = text_dsn(scan)
+        detected = "delivery-status fields in the text" if dsn else detected
+        fmt = NdrFormat.DSN if dsn and fmt is NdrFormat.OTHER else fmt
     original, kind = raw_original(data, msg)
     if fmt is NdrFormat.AMAZON_SES:
         dsn, original = _ses(text)

@@ -143,7 +143,11 @@ TEXTS_LAST: tuple[tuple[str, str, Row], ...] = (
         r"(?:wasn't|was not) able to establish an SMTP connection|"
         r"has been in the queue too long|"
         # Amazon SES: "5.4.7 - Delivery expired (message too old) 'timeout' (delivery attempts: 0)"
-        r"Delivery expired \(message too old\)",
+        r"Delivery expired \(message too old\)|"
+        # an expiry whose last attempt could not connect (Amazon SES / WorkMail: "554 4.4.7
+        # Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>")
+        r"(?:message expired|delivery time expired|unable to deliver in \d+ (?:minutes|hours))"
+        r"[^\n]{0,300}?(?:connection (?:timed out|refused)|no route to host|\b4\.4\.[12]\b)",
         (
             "The reporting server never got an SMTP connection to the recipient's server and "
             "gave up when the message had been queued too long: no server refused it.",
@@ -157,7 +161,8 @@ TEXTS_LAST: tuple[tuple[str, str, Row], ...] = (
     ),
     (
         "text:retry-expired",
-        r"retry timeout exceeded|retry time not reached for any host after a long failure period",
+        r"retry timeout exceeded|retry time not reached for any host after a long failure period|"
+        r"message expired|delivery time expired|unable to deliver in \d+ (?:minutes|hours)",
         (
             "The reporting server kept getting temporary failures for this address and gave up "
             "when its retry time ran out; the text before 'retry timeout exceeded', if any, says "

@@ -86,42 +86,87 @@ def dsn_fields(
         if not isinstance(payload, list):
             continue
         blocks = [b for b in payload if isinstance(b, email.message.Message)]
-        if not blocks:
-            continue
-        reporting = reporting or _dsn_value(blocks[0], "Reporting-MTA")
-        for key, name, where in (
-            ("arrival", "Arrival-Date", blocks[:1]),
-            ("last-attempt", "Last-Attempt-Date", blocks[1:]),
-        ):
-            for block in where:
-                when = _dsn_date(block, name)
-                if when is not None:
-                    dates.setdefault(key, when)
-        for block in blocks:
-            final = _dsn_value(block, "Final-Recipient")
-            if not final:
-                continue
-            actual = _dsn_value(block, "X-Actual-Recipient")
-            original = _dsn_value(block, "Original-Recipient")
-            address = actual if actual and actual.lower() != final.lower() else final
-            if address != final:
-                original = final  # Sendmail: the alias that was addressed, then expanded
-            # "Remote-MTA: dns; mx.example.org [192.0.2.1]" (Courier), "dns; [192.0.2.1]" (SES)
-            remote = _REMOTE.match(_dsn_value(block, "Remote-MTA") or "")
-            status = (_dsn_value(block, "Status") or "").split()  # "5.0.0 (permanent failure)"
-            out.append(
-                FailedRecipient(
-                    address=address,
-                    original_recipient=original if original and original != address else None,
-                    action=(_dsn_value(block, "Action") or "failed").lower(),
-                    status=status[0] if status else None,
-                    diagnostic=ndr_text.clean_reply(_dsn_value(block, "Diagnostic-Code") or ""),
-                    reporting_mta=reporting,
-                    remote_mta=(remote.group(1) or "").rstrip(".") or None if remote else None,
-                    remote_ip=remote.group(2) if remote else None,
-                )
-            )
+        if blocks:
+            reporting = reporting or _dsn_value(blocks[0], "Reporting-MTA")
+            _read_blocks(blocks, reporting, out, dates)
     return reporting, out, dates
+
+
+# A delivery-status field as a report writes it (RFC 3464 §2.2, §2.3), at the start of a line.
+_DSN_FIELD = re.compile(
+    r"^(?:Reporting-MTA|Final-Recipient|Original-Recipient|Action|Status|Diagnostic-Code|"
+    r"Remote-MTA|Arrival-Date|Last-Attempt-Date|Received-From-MTA|Will-Retry-Until|"
+    r"X-Actual-Recipient|X-Postfix-[\w-]+|X-[\w-]+-Envelope-Id|Original-Envelope-Id|"
+    r"DSN-Gateway|X-Queue-ID)[ \t]*:",
+    re.I | re.M,
+)
+
+
+def text_dsn(text: str) -> tuple[str | None, list[FailedRecipient], dict[str, datetime]]:
+    """The delivery-status fields a notice writes into its TEXT instead of a
+    message/delivery-status part (Amazon WorkMail's "Technical report:", a multipart/mixed
+    notice): the same RFC 3464 blocks, one paragraph each. Read only when the text holds a
+    Final-Recipient with an Action or a Status: a notice that merely quotes one field is not one."""
+    first = _DSN_FIELD.search(text)
+    if first is None:
+        return None, [], {}
+    paragraphs: list[str] = []
+    for para in re.split(r"\n[ \t]*\n", text[first.start() : first.start() + 16384]):
+        lines = [ln for ln in para.split("\n") if ln.strip()]
+        if not lines:
+            continue
+        if not all(_DSN_FIELD.match(ln) or ln[:1] in " \t" for ln in lines):
+            break
+        paragraphs.append("\n".join(lines))
+    blocks = [email.message_from_string(p + "\n") for p in paragraphs]
+    if not any(b.get("Final-Recipient") and (b.get("Action") or b.get("Status")) for b in blocks):
+        return None, [], {}
+    reporting = next((v for b in blocks if (v := _dsn_value(b, "Reporting-MTA"))), None)
+    out: list[FailedRecipient] = []
+    dates: dict[str, datetime] = {}
+    _read_blocks(blocks, reporting, out, dates)
+    return reporting, out, dates
+
+
+def _read_blocks(
+    blocks: list[email.message.Message],
+    reporting: str | None,
+    out: list[FailedRecipient],
+    dates: dict[str, datetime],
+) -> None:
+    """The per-recipient fields and the dates of one report's blocks, appended to out/dates."""
+    for key, name, where in (
+        ("arrival", "Arrival-Date", blocks[:1]),
+        ("last-attempt", "Last-Attempt-Date", blocks[1:]),
+    ):
+        for block in where:
+            when = _dsn_date(block, name)
+            if when is not None:
+                dates.setdefault(key, when)
+    for block in blocks:
+        final = _dsn_value(block, "Final-Recipient")
+        if not final:
+            continue
+        actual = _dsn_value(block, "X-Actual-Recipient")
+        original = _dsn_value(block, "Original-Recipient")
+        address = actual if actual and actual.lower() != final.lower() else final
+        if address != final:
+            original = final  # Sendmail: the alias that was addressed, then expanded
+        # "Remote-MTA: dns; mx.example.org [192.0.2.1]" (Courier), "dns; [192.0.2.1]" (SES)
+        remote = _REMOTE.match(_dsn_value(block, "Remote-MTA") or "")
+        status = (_dsn_value(block, "Status") or "").split()  # "5.0.0 (permanent failure)"
+        out.append(
+            FailedRecipient(
+                address=address,
+                original_recipient=original if original and original != address else None,
+                action=(_dsn_value(block, "Action") or "failed").lower(),
+                status=status[0] if status else None,
+                diagnostic=ndr_text.clean_reply(_dsn_value(block, "Diagnostic-Code") or ""),
+                reporting_mta=reporting,
+                remote_mta=(remote.group(1) or "").rstrip(".") or None if remote else None,
+                remote_ip=remote.group(2) if remote else None,
+            )
+        )
 
 
 def raw_original(data: bytes, msg: email.message.Message) -> tuple[bytes | None, OriginalKind]:

@@ -374,7 +374,8 @@ def _uncorroborated_pass(z: _Zones, f: HeaderField) -> str | None:
     if not claims_pass(f):
         return None
     hop = z.boundary_hop
-    if hop is not None and hop.vendor is Vendor.GMAIL:
+    if hop is not None and hop.vendor in (Vendor.GMAIL, Vendor.GOOGLE_GROUPS):
+        # Google Groups' gmr-mx.google.com writes Gmail's layout (its ARC set above the line)
         return gmail_pass_doubt(f, hop, z.block, z.arc_above)
     if z.reserialised or f.index in z.tied or _rspamd_found(z, f):
         return None

@@ -1,0 +1,293 @@
+"""Bounces read as an expert reads them (issue 11, fifth round): delivery-status fields written
+into a notice's text, a queue that expired after connection time-outs, a Google Groups receiver's
+own stamps in a returned copy, backscatter behind the reporter's own content-filter loop.
+Synthetic messages of each shape seen in real bounces (names and addresses changed)."""
+
+from __future__ import annotations
+
+from headerlens.analyze import analyze
+from headerlens.diagnosis import diagnose
+from headerlens.model import WhoActs
+from headerlens.model.ndr import NdrFormat, Rejecter
+from headerlens.model.provenance import Author
+from headerlens.report.markdown import render_markdown
+
+D = "Tue, 03 Mar 2026 10:00:05 +0000"
+
+# --- 1. a DSN written into the text of a multipart/mixed notice (Amazon WorkMail / SES) --------
+
+
+def _workmail(diagnostic: str, status: str, original_date: str) -> bytes:
+    return f"""Return-Path: <>
+Received: from b12-7.smtp-out.eu-west-1.amazonses.com
+ (b12-7.smtp-out.eu-west-1.amazonses.com [198.51.100.7])  by
+ inbound-smtp.eu-west-1.amazonaws.com with SMTP id abcdef0123 for clerk@fabrikam.example;
+ Tue, 3 Mar 2026 10:00:06 +0000
+Subject: Delivery Status Notification (Failure)
+From: MAILER-DAEMON@eu-west-1.amazonses.com
+To: clerk <clerk@fabrikam.example>
+Date: {D}
+Mime-Version: 1.0
+Content-Type: multipart/mixed; boundary="=_B1"
+X-Mailer: Amazon WorkMail
+Message-Id: <0102abc-000000@eu-west-1.amazonses.com>
+
+--=_B1
+Content-Type: text/plain; charset=iso-8859-15
+Content-Transfer-Encoding: quoted-printable
+
+An error occurred while trying to deliver the mail to the following recip=
+ients:
+kim@club.example
+
+Technical report:
+
+Reporting-MTA: ds=
+n; b12-99.smtp-out.eu-west-1.amazonses.com
+
+Action: failed
+Final-Reci=
+pient: rfc822; kim@club.example
+Diagnostic-Code: smtp; {diagnostic}
+Status: {status}
+
+
+--=_B1
+Content-Type: message/rfc822
+Content-Disposition: attachment
+
+Subject: Minutes
+From: clerk <clerk@fabrikam.example>
+To: kim@club.example
+Date: {original_date}
+Mime-Version: 1.0
+Content-Type: text/plain
+Message-Id: <0102def-000000@eu-west-1.amazonses.com>
+X-Mailer: Amazon WorkMail
+
+Minutes.
+--=_B1--
+""".encode()
+
+
+EXPIRED = _workmail(
+    "554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>",
+    "4.4.7",
+    "Mon, 2 Mar 2026 19:00:00 +0000",
+)
+
+
+def test_delivery_status_fields_in_a_notices_text_make_it_a_bounce() -> None:
+    a = analyze(EXPIRED)
+    assert a.ndr is not None
+    assert a.ndr.format is NdrFormat.DSN
+    assert a.ndr.detected_by == "delivery-status fields in the text"
+    assert a.ndr.reporting_mta == "b12-99.smtp-out.eu-west-1.amazonses.com"
+    (r,) = a.ndr.recipients
+    assert (r.address, r.action, r.status) == ("kim@club.example", "failed", "4.4.7")
+    assert "ndr" in diagnose(a).labels()
+
+
+def test_an_expiry_after_connection_timeouts_is_nobodys_refusal_and_the_recipient_side_acts() -> None:
+    a = analyze(EXPIRED)
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.RECIPIENT_ADMIN
+    assert r.rejecter is Rejecter.SENDER_OWN and r.rejecter_why.startswith("nobody refused it")
+    d = diagnose(a)
+    assert "could not deliver the original (4.4.7)" in d.headline
+    assert "refused" not in d.headline.split(";")[0]
+    # the queue time, from the returned copy's Date to the notice's: on the reporter
+    delay = next(s for s in d.situations if s.label == "delay")
+    assert delay.fact("host") == "b12-99.smtp-out.eu-west-1.amazonses.com"
+    assert delay.fact("seconds") == str(15 * 3600 + 5)
+    assert "returned copy's last stamp (or Date)" in " ".join(delay.evidence)
+
+
+def test_an_expiry_with_another_last_error_is_a_retry_timeout_not_a_refusal() -> None:
+    a = analyze(
+        _workmail(
+            "554 4.4.7 Message expired: unable to deliver in 840 minutes.<451 4.7.1 Try later>",
+            "4.4.7",
+            "Mon, 2 Mar 2026 19:00:00 +0000",
+        )
+    )
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.meaning is not None and r.meaning.key == "text:retry-expired"
+
+
+def test_an_old_original_date_is_no_queue_time() -> None:
+    a = analyze(
+        _workmail(
+            "554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection "
+            "timed out>",
+            "4.4.7",
+            "Mon, 2 Feb 2026 19:00:00 +0000",
+        )
+    )
+    assert "delay" not in diagnose(a).labels()
+
+
+def test_a_single_quoted_dsn_field_does_not_make_a_report() -> None:
+    raw = EXPIRED.replace(b"Final-Reci=\npient: rfc822; kim@club.example\n", b"")
+    a = analyze(raw)
+    assert a.ndr is None or a.ndr.detected_by != "delivery-status fields in the text"
+
+
+# --- 2. Google Groups' own stamps in a returned copy ---------------------------------------
+
+
+GROUPS = f"""Return-Path: <>
+Received: from mail-pg1-f99.google.com (mail-pg1-f99.google.com [209.85.215.99])
+\tby mx.fabrikam.example (Postfix) with ESMTPS id 4Q9
+\tfor <clerk@fabrikam.example>; {D}
+MIME-Version: 1.0
+To: clerk@fabrikam.example
+Message-ID: <5e59.GMR@mx.google.com>
+Date: {D}
+From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
+Subject: Delivery Status Notification (Failure)
+X-Failed-Recipients: board@googlegroups.com
+Content-Type: text/plain; charset="UTF-8"
+
+Hello clerk@fabrikam.example,
+
+We're writing to let you know that the group you tried to contact (board) may not exist, or you may not have permission to post messages to the group.
+
+Google Groups
+
+----- Original message -----
+
+ARC-Seal: i=1; a=rsa-sha256; t=1772532004; cv=none; d=google.com; s=arc-20160816; b=AAAA
+ARC-Message-Signature: i=1; a=rsa-sha256; c=relaxed/relaxed; d=google.com;
+        s=arc-20160816; h=to:date:from; bh=BBBB; b=CCCC
+ARC-Authentication-Results: i=1; gmr-mx.google.com;
+       spf=pass (google.com: domain of clerk@fabrikam.example designates 198.51.100.20 as permitted sender) smtp.mailfrom=clerk@fabrikam.example
+Return-Path: <clerk@fabrikam.example>
+Received: from mail.fabrikam.example (mail.fabrikam.example. [198.51.100.20])
+        by gmr-mx.google.com with ESMTP id h2si601605pju.2.2026.03.03.02.00.04
+        for <board@googlegroups.com>;
+        Tue, 03 Mar 2026 02:00:04 -0800 (PST)
+Received-SPF: pass (google.com: domain of clerk@fabrikam.example designates 198.51.100.20 as permitted sender) client-ip=198.51.100.20;
+Authentication-Results: gmr-mx.google.com;
+       spf=pass (google.com: domain of clerk@fabrikam.example designates 198.51.100.20 as permitted sender) smtp.mailfrom=clerk@fabrikam.example
+From: clerk <clerk@fabrikam.example>
+To: board@googlegroups.com
+Subject: Minutes
+Message-Id: <m1@fabrikam.example>
+Date: {D}
+
+Minutes.
+"""
+
+
+def _copy_authors(raw: str) -> dict[str, Author]:
+    a = analyze(raw.encode())
+    assert a.ndr is not None and a.ndr.original is not None
+    o = a.ndr.original
+    return {
+        fa.header_name.lower(): fa.author
+        for fa in o.provenance.fields
+        if fa.header_name.lower() in ("authentication-results", "received-spf")
+    }
+
+
+def test_google_groups_own_stamps_in_a_returned_copy_are_the_groups_receivers() -> None:
+    authors = _copy_authors(GROUPS)
+    assert authors == {
+        "authentication-results": Author.FINAL_RECEIVER,
+        "received-spf": Author.FINAL_RECEIVER,
+    }
+    md = render_markdown(analyze(GROUPS.encode()))
+    assert "possibly forged) (gmr-mx.google.com)" not in md
+
+
+def test_a_groups_pass_that_its_arc_set_does_not_give_stays_unknown() -> None:
+    # the ARC set above the line gives no pass: the pass under the line may be the sender's
+    raw = GROUPS.replace(
+        "ARC-Authentication-Results: i=1; gmr-mx.google.com;\n       spf=pass",
+        "ARC-Authentication-Results: i=1; gmr-mx.google.com;\n       spf=fail",
+    )
+    authors = _copy_authors(raw)
+    assert authors["authentication-results"] is Author.UNKNOWN
+
+
+# --- 3. backscatter behind the reporter's own content-filter loop ------------------------------
+
+
+def _relay_bounce(original_received: str) -> bytes:
+    return f"""Return-Path: <>
+Received: from relay.hostco.example (relay.hostco.example [203.0.113.10])
+\tby mx.fabrikam.example (Postfix) with ESMTPS id 4Q2
+\tfor <clerk@fabrikam.example>; {D}
+From: MAILER-DAEMON@relay.hostco.example (Mail Delivery System)
+To: clerk@fabrikam.example
+Subject: Undelivered Mail Returned to Sender
+Date: {D}
+Message-Id: <4Q3@relay.hostco.example>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="R1"
+
+--R1
+Content-Type: text/plain; charset=us-ascii
+
+This is the mail system at host relay.hostco.example.
+
+<kim@club.example>: host mx1.club.example[198.51.100.60] said: 550 SPF check
+    failed (in reply to end of DATA command)
+
+--R1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.hostco.example
+
+Final-Recipient: rfc822; kim@club.example
+Action: failed
+Status: 5.0.0
+Remote-MTA: dns; mx1.club.example
+Diagnostic-Code: smtp; 550 SPF check failed
+
+--R1
+Content-Type: text/rfc822-headers
+
+Return-Path: <clerk@fabrikam.example>
+{original_received}From: Prize Office <clerk@fabrikam.example>
+To: kim@club.example
+Subject: You won
+Date: {D}
+Message-Id: <prize1@relay.hostco.example>
+
+--R1--
+""".encode()
+
+
+LOOP = (
+    "Received: from relay.hostco.example (localhost [127.0.0.1])\n"
+    f"\tby relay.hostco.example (Postfix) with ESMTP id 4Q1b;\n\t{D}\n"
+    "Received: from localhost (localhost [127.0.0.1])\n"
+    f"\tby relay.hostco.example (amavisd-new, port 10024) with ESMTP id 77;\n\t{D}\n"
+)
+SPAM_IN = (
+    "Received: from PC-7 (unknown [192.0.2.84])\n\tby relay.hostco.example (Postfix) with ESMTP"
+    f" id 4Q1;\n\t{D}\n"
+)
+
+
+def test_the_reporters_own_filter_loop_is_no_earlier_server_backscatter_is_decided() -> None:
+    d = diagnose(analyze(_relay_bounce(LOOP + SPAM_IN)))
+    assert d.headline.startswith(
+        "Backscatter: a bounce of a message that forged clerk@fabrikam.example"
+    )
+
+
+def test_a_real_earlier_server_below_the_loop_still_decides_nothing() -> None:
+    # the relay took it from an ISP's outbound server, which got it from an earlier one
+    earlier = (
+        "Received: from smtp8.relay.isp.example [192.0.2.209] by relay.hostco.example\n"
+        f"  (SMTPD-8.22) id 00000000; {D}\n"
+        "Received: from unknown (HELO smtp5.isp.example) (192.0.2.201)\n"
+        f"  by 0 with SMTP; {D}\n"
+    )
+    d = diagnose(analyze(_relay_bounce(LOOP + earlier)))
+    assert not d.headline.startswith("Backscatter")
