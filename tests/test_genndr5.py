@@ -88,7 +88,7 @@ def test_delivery_status_fields_in_a_notices_text_make_it_a_bounce() -> None:
     assert "ndr" in diagnose(a).labels()
 
 
-def test_an_expiry_after_connection_timeouts_is_nobodys_refusal_and_the_recipient_side_acts() -> None:
+def test_an_expiry_after_connection_timeouts_is_no_refusal_and_the_recipient_side_acts() -> None:
     a = analyze(EXPIRED)
     assert a.ndr is not None
     (r,) = a.ndr.recipients
