@@ -146,8 +146,9 @@ TEXTS_LAST: tuple[tuple[str, str, Row], ...] = (
         r"Delivery expired \(message too old\)|"
         # an expiry whose last attempt could not connect (Amazon SES / WorkMail: "554 4.4.7
         # Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>")
-        r"(?:message expired|delivery time expired|unable to deliver in \d+ (?:minutes|hours))"
-        r"[^\n]{0,300}?(?:connection (?:timed out|refused)|no route to host|\b4\.4\.[12]\b)",
+        # (Exchange Online's own "5.4.312 Message expired, DNS query failed" keeps its code's row)
+        r"(?:delivery time expired|unable to deliver in \d+ (?:minutes|hours))[^\n]{0,300}?"
+        r"(?:connection (?:timed out|refused)|no route to host|\b4\.4\.[12]\b)",
         (
             "The reporting server never got an SMTP connection to the recipient's server and "
             "gave up when the message had been queued too long: no server refused it.",
@@ -162,7 +163,7 @@ TEXTS_LAST: tuple[tuple[str, str, Row], ...] = (
     (
         "text:retry-expired",
         r"retry timeout exceeded|retry time not reached for any host after a long failure period|"
-        r"message expired|delivery time expired|unable to deliver in \d+ (?:minutes|hours)",
+        r"delivery time expired|unable to deliver in \d+ (?:minutes|hours)",
         (
             "The reporting server kept getting temporary failures for this address and gave up "
             "when its retry time ran out; the text before 'retry timeout exceeded', if any, says "
