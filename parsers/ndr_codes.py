@@ -206,7 +206,7 @@ def meaning_of(key: str, e: Entry, matched: str) -> CodeMeaning:
 
 
 def _rows(
-    rows: tuple[tuple[str, str, queue.Row], ...],
+    rows: tuple[tuple[str, str, queue.Row | reason.RowAbout], ...],
 ) -> tuple[tuple[str, re.Pattern[str], Entry], ...]:
     return tuple((key, re.compile(rx, re.I | re.S), Entry(*row)) for key, rx, row in rows)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from headerlens.model.ndr import WhoActs
 from headerlens.parsers.ndr_codes_queue import Row
+from headerlens.parsers.ndr_codes_texts import FIX_AUTH, FIX_FORWARD, YAHOO_579
 
 RFC3463 = "RFC 3463"
 POSTFIX = (
@@ -150,12 +151,15 @@ FACEBOOK = (
     "'The attempted recipient's preferences prevent messages from being delivered', RCP-P3 "
     "privacy settings; 'administrators observing these are not required to take any action')"
 )
+# a row that also names the check it concerns ("dmarc", "ip": CodeMeaning.about)
+RowAbout = tuple[str, WhoActs, str, str, str]
 RFC5321 = "RFC 5321"
+RFC5322 = "RFC 5322"
 
 # (key, pattern, row): replies whose words say what happened whatever their status says; tried
 # right after TEXTS_SENDER ("553 Invalid recipient" with Status 5.7.1 is an address to correct,
 # "550 5.1.1 Refused due to recipient preferences" is no unknown address).
-TEXTS_REPLY: tuple[tuple[str, str, Row], ...] = (
+TEXTS_REPLY: tuple[tuple[str, str, Row | RowAbout], ...] = (
     (
         "text:recipient-preference",
         r"(?:refused due to recipient preferences|\bRCP-P[23]\b|"
@@ -254,11 +258,102 @@ TEXTS_REPLY: tuple[tuple[str, str, Row], ...] = (
             "('SMTP synchronization error')",
         ),
     ),
+    (
+        "text:domain-blocklist",
+        # a DOMAIN on a domain block list (Spamhaus DBL, SURBL…), not the sending IP:
+        # "MXIN506 MailFrom domain is listed in Spamhaus", Postfix reject_rhsbl_sender
+        r"(?:(?:MailFrom|mail from|sender|envelope|From|sending) domain (?:is )?"
+        r"(?:listed|black-?listed|block-?listed)|"
+        r"Sender address \[?\S+\]? blocked using|\bDBL\b|dbl\.spamhaus|"
+        r"domain (?:is )?listed (?:in|on|at) \S*(?:DBL|SURBL|URIBL))",
+        (
+            "The receiving server refused the message because the sender's DOMAIN (the "
+            "envelope sender's or the From's) is on a domain block list such as Spamhaus's "
+            "DBL: the domain's reputation, not the sending server's IP.",
+            WhoActs.SENDER_ADMIN,
+            "Look the domain up on the list the reply names (Spamhaus: check.spamhaus.org), "
+            "stop what got it listed (spam sent with it, a compromised site linking it) and "
+            "request removal there; changing the sending server or SPF will not help.",
+            "Spamhaus, 'Domain Blocklist (DBL)' (spamhaus.org/blocklists/domain-blocklist); "
+            "Postfix documentation, postconf(5) (reject_rhsbl_sender, reject_rhsbl_helo)",
+        ),
+    ),
+    (
+        "text:ip-low-reputation",
+        # Gmail: "likely suspicious due to the very low reputation of the sending IP address"
+        r"(?:low reputation of the sending (?:IP|domain)|"
+        r"(?:sending )?IP(?: address)?'?s? (?:poor|low|bad) reputation|"
+        r"poor (?:IP )?reputation)",
+        (
+            "The receiving server refused the message because of the sending server's (or "
+            "domain's) poor reputation with it (spam from that IP or its network, complaints): "
+            "the recipient's address and the message's authentication are not in question.",
+            WhoActs.SENDER_ADMIN,
+            "The operator of the sending server must find out why its reputation is low "
+            "(compromised accounts, bulk mail without consent, a shared IP), fix it and let "
+            "the reputation recover (Gmail: Postmaster Tools); meanwhile send through a "
+            "server with a good reputation.",
+            "Google Workspace Admin Help, 'Gmail SMTP errors and codes' (550 5.7.1 'very low "
+            "reputation of the sending IP address', support.google.com/mail/answer/188131)",
+            "ip",
+        ),
+    ),
+    (
+        "text:header-malformed",
+        # Amazon SES: "554 Transaction failed: Duplicate header 'DKIM-Signature'."
+        r"(?:Duplicate header|duplicate (?:\S+ )?header field|"
+        r"header (?:field )?(?:is )?(?:malformed|invalid|too long)|"
+        r"not (?:RFC ?5322|RFC ?2822) compliant|message is not RFC)",
+        (
+            "The receiving (or relaying) server refused the message because its header breaks "
+            "the message format (a field that may appear once appears twice, a malformed "
+            "field): the addresses and authentication results are not in question.",
+            WhoActs.SENDER_ADMIN,
+            "The administrator of the sending side must find which program adds the bad field "
+            "(a second DKIM-Signature from a relay or forwarder, a broken client) and fix it; "
+            "then send again.",
+            RFC5322 + " §3.6 (fields that occur at most once); Amazon SES Developer Guide, 'SMTP "
+            "response codes' ('Transaction failed' on a message SES cannot accept)",
+        ),
+    ),
 )
 
 # Generic reasons, tried after every vendor text and code (a vendor's code says more: Gmail's
 # 4.7.28 "rate limited" keeps its own entry).
-TEXTS_GENERIC: tuple[tuple[str, str, Row], ...] = (
+TEXTS_GENERIC: tuple[tuple[str, str, Row | RowAbout], ...] = (
+    (
+        "text:auth-policy",
+        # after the vendors' codes (Yahoo's own 5.7.9 keeps its entry): Yahoo's "Message not accepted for policy reasons" (and Yahoo! JAPAN's "DM Email not
+        # accepted for policy reasons"): documented as an SPF, DKIM or DMARC failure
+        r"(?:Message|E-?mail) not accepted for policy reasons",
+        (
+            "Yahoo refused the message because it could not verify that it came from a "
+            "legitimate sender of the From domain: it failed DKIM, SPF or DMARC (for a domain "
+            "that publishes DMARC, its policy).",
+            WhoActs.SENDER_ADMIN,
+            FIX_AUTH + " " + FIX_FORWARD,
+            YAHOO_579,
+            "dmarc",
+        ),
+    ),
+    (
+        "text:policy-refusal",
+        # a refusal "by policy" that names no policy: Postfix access maps' "Denied by policy",
+        # "Rejected for policy reasons", "Administrative prohibition" (RFC 3463 X.7.1)
+        r"(?:denied by policy|rejected (?:by|for|due to) (?:local )?policy|"
+        r"administrative prohibition|policy rejection)",
+        (
+            "The recipient's server refused the message under a local policy of its own and "
+            "does not say which (a sender, domain or network it does not accept, a rule of the "
+            "recipient's organisation): nothing in the reply points at the sender's set-up.",
+            WhoActs.RECIPIENT_ADMIN,
+            "Ask the recipient (by another channel) to have their postmaster say which policy "
+            "refused the message and to allow the sender; SPF, DKIM or DMARC changes are not "
+            "called for by this reply.",
+            RFC3463 + " §3.8 (X.7.1 delivery not authorized, message refused); Postfix "
+            "documentation, access(5) (REJECT with an optional text)",
+        ),
+    ),
     (
         "text:greylisted",
         r"(?:gr[ae]ylist(?:ed|ing)?\b|greylisting in (?:action|effect))",

@@ -184,7 +184,10 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             "text:relay-denied",
             # "not permitted to relay", also split over a multi-line reply ("to\n550 relay")
             r"Relay access denied|Unable to relay|relay not permitted"
-            r"|not permitted to\s*(?:\d{3}[ -]?)?relay",
+            r"|not permitted to\s*(?:\d{3}[ -]?)?relay"
+            # "This system is not configured to relay mail", "Relaying denied", "we do not relay"
+            r"|not configured to relay|relaying (?:denied|not allowed|prohibited)"
+            r"|we do not relay",
             Entry(
                 "The server that answered for the recipient's domain does not accept mail for "
                 "that domain (it refuses to relay it): the domain's MX records point to a server "
@@ -282,7 +285,9 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             "text:ip-blocklist",
             r"(?:blocked using\s+\S+|listed (?:in|at|on)\s+(?:the\s+)?[\w.-]*(?:spamhaus|spamcop|"
             r"barracuda|sorbs|uceprotect|rbl|dnsbl|blacklist|blocklist)|on our block ?list|"
-            r"\bRBL\b|blacklisted|block-?listed|Spamhaus)",
+            r"\bRBL\b|blacklisted|block-?listed|Spamhaus|"
+            # Proofpoint: "554 Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi?ip=…"
+            r"dnsbl-lookup|\bDNSBL\b)",
             Entry(
                 "The receiving server refused the connection or message because the sending "
                 "server's IP address is on a DNS blocklist it uses (the reply names the list); "

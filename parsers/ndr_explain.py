@@ -83,7 +83,7 @@ _IP = re.compile(r"^\[?(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]*:[0-9a-f:.]+)\]?$", r
 # Diagnostic-Code of a layout no text reader took (Postfix's older "This is the Postfix program
 # at host …" notice): the reply is H's, not the reporter's.
 _HOST_SAID = re.compile(
-    r"^\s*host\s+([\w.-]+?)\.?(?:\[([^\]]+)\])?\s+said:\s*(.*?)"
+    r"^\s*host\s+([\w.-]+?)\.?(?:\[([^\]]+)\])?\s+(said|refused to talk to me):\s*(.*?)"
     r"(?:\(in\s+reply\s+to\s+(.+?)\s+command\))?\s*$",
     re.S | re.I,
 )
@@ -103,12 +103,13 @@ def reply_host(r: FailedRecipient) -> FailedRecipient:
         return r
     said = _HOST_SAID.match(r.diagnostic)
     if said is not None:
-        stage = said.group(4)
+        # "refused to talk to me": the reply to the connection, before any command
+        stage = said.group(5) or ("initial connection" if said.group(3) != "said" else None)
         return replace(
             r,
             remote_mta=said.group(1),
             remote_ip=said.group(2),
-            diagnostic=ndr_text.clean_reply(said.group(3)),
+            diagnostic=ndr_text.clean_reply(said.group(4)),
             smtp_stage=r.smtp_stage or (stage.upper() if stage else None),
         )
     peer = _PEER.search(r.diagnostic)

@@ -28,6 +28,12 @@ _MAILBOX_HOSTS = re.compile(
 )
 
 
+# Sending services' SMTP submission endpoints: the sender's own outgoing relay, never a recipient's
+# server (Amazon SES Developer Guide, 'Connecting to an Amazon SES SMTP endpoint':
+# email-smtp.<region>.amazonaws.com).
+_SUBMISSION = re.compile(r"^email-smtp(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com\.?$", re.I)
+
+
 def org_guess(host: str | None) -> str:
     """A rough organisational domain (last two labels, three under a two-letter ccTLD SLD).
 
@@ -66,6 +72,11 @@ def refusing_server(
         return forced, "the rejection text names the sender's own set-up"
     remote = r.remote_mta or ""
     stamp = ndr_text.microsoft_stamp(r.diagnostic)
+    if remote and _SUBMISSION.search(remote):
+        return Rejecter.SENDER_OWN, (
+            f"{remote} is Amazon SES's SMTP endpoint, the sending side's own outgoing service "
+            "(it takes only its customers' authenticated mail): it refused to send it"
+        )
     if remote and _GATEWAYS.search(remote):
         return (
             Rejecter.RECIPIENT_GATEWAY,

@@ -382,3 +382,137 @@ def test_a_vendor_code_keeps_its_entry_over_a_generic_text() -> None:
     assert gmail.key == "4.7.28"
     exo = lookup("4.4.316", "451 4.4.316 Connection refused [Message=SocketError]", "microsoft")
     assert exo.key == "4.4.316"
+
+
+# --- 8. more reply texts seen in real Postfix bounces ----------------------------------------
+
+POSTFIX_NOTICE = """Return-Path: <>
+Received: by relay.fabrikam.example (Postfix) id 77777777EE; {date}
+Date: {date}
+From: MAILER-DAEMON@relay.fabrikam.example (Mail Delivery System)
+Subject: Undelivered Mail Returned to Sender
+To: clerk@fabrikam.example
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="BND"
+Message-Id: <20260303.77777777EE@relay.fabrikam.example>
+
+--BND
+Content-Description: Notification
+Content-Type: text/plain
+
+This is the mail system at host relay.fabrikam.example.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients. It's attached below.
+
+<{rcpt}>: host {host}[198.51.100.18] {said}
+
+--BND
+Content-Description: Delivery report
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.fabrikam.example
+Arrival-Date: {date}
+
+Final-Recipient: rfc822; {rcpt}
+Action: failed
+Status: {status}
+Remote-MTA: dns; {host}
+
+--BND
+Content-Description: Undelivered Message Headers
+Content-Type: text/rfc822-headers
+
+From: Town Clerk <clerk@fabrikam.example>
+To: {rcpt}
+Subject: Minutes
+Date: {date}
+Message-ID: <minutes.2@fabrikam.example>
+
+--BND--
+"""
+
+
+def _postfix(said: str, status: str, host: str = "mx.club.example") -> bytes:
+    return POSTFIX_NOTICE.format(
+        date=D, rcpt="kim@club.example", host=host, said=said, status=status
+    ).encode()
+
+
+def test_refused_to_talk_to_me_is_the_remotes_greeting_and_a_dnsbl_link_names_an_ip_listing() -> (
+    None
+):
+    a = analyze(
+        _postfix(
+            "refused to talk to me:\n    554 Blocked - see\n"
+            "    https://support.filterco.example/dnsbl-lookup.cgi?ip=192.0.2.225",
+            "4.0.0",
+        )
+    )
+    assert a.ndr is not None
+    (r,) = a.ndr.failed
+    assert r.diagnostic.startswith("554 Blocked")  # the "host … refused to talk to me:" is read
+    assert r.meaning is not None and r.meaning.key == "text:ip-blocklist"
+    assert r.meaning.who_acts is WhoActs.SENDER_ADMIN  # 4.0.0 alone: "the sender"
+
+
+def test_postfix_reply_texts_read_as_their_reason() -> None:
+    cases = {
+        # a refusal "by policy" that names none: the recipient side's own rule
+        ("said: 550 Denied by\n    policy (in reply to RCPT TO command)", "5.0.0"): (
+            "text:policy-refusal",
+            WhoActs.RECIPIENT_ADMIN,
+        ),
+        # relaying refused at the recipient's server in other words
+        (
+            "said: 501 Rcpt-To\n    validation failed: 5.7.1 This system is not\n"
+            "    configured to relay mail (in reply to RCPT TO command)",
+            "5.0.0",
+        ): ("text:relay-denied", WhoActs.RECIPIENT_ADMIN),
+        # Yahoo's "not accepted for policy reasons" is its authentication refusal
+        (
+            "said: 554\n    Message not allowed - DM Email not accepted for policy reasons. "
+            "(in reply to end of DATA command)",
+            "5.0.0",
+        ): ("text:auth-policy", WhoActs.SENDER_ADMIN),
+        # the envelope sender's DOMAIN on Spamhaus's list, not the sending IP
+        (
+            "said:\n    550-5.1.0 MXIN506 MailFrom domain is listed in Spamhaus. To request "
+            "removal\n    see the list's site (in reply to MAIL FROM command)",
+            "5.1.0",
+        ): ("text:domain-blocklist", WhoActs.SENDER_ADMIN),
+        # Gmail: the sending IP's low reputation
+        (
+            "said: 550-5.7.1 Our system has detected that this message is likely suspicious due "
+            "to the very low reputation of the sending IP address. - gsmtp (in reply to end of "
+            "DATA command)",
+            "5.7.1",
+        ): ("text:ip-low-reputation", WhoActs.SENDER_ADMIN),
+    }
+    for (said, status), (key, who) in cases.items():
+        a = analyze(_postfix(said, status))
+        assert a.ndr is not None
+        (r,) = a.ndr.failed
+        assert r.meaning is not None, said
+        assert (r.meaning.key, r.meaning.who_acts) == (key, who), said
+        assert r.rejecter is Rejecter.RECIPIENT_SERVER, said
+    dom = lookup("5.1.0", "550 5.1.0 MailFrom domain is listed in Spamhaus", None, 550)
+    assert "IP" not in dom.explanation.split(":")[0]
+
+
+def test_a_sending_services_smtp_endpoint_is_the_senders_own_relay_not_the_recipients_server() -> (
+    None
+):
+    a = analyze(
+        _postfix(
+            "said: 554\n    Transaction failed: Duplicate header 'DKIM-Signature'. (in reply "
+            "to end of\n    DATA command)",
+            "5.0.0",
+            host="email-smtp.eu-west-1.amazonaws.com",
+        )
+    )
+    assert a.ndr is not None
+    (r,) = a.ndr.failed
+    assert r.rejecter is Rejecter.SENDER_OWN  # was "the recipient's mail server"
+    assert r.meaning is not None and r.meaning.key == "text:header-malformed"
+    assert r.meaning.who_acts is WhoActs.SENDER_ADMIN
