@@ -371,9 +371,16 @@ _ESPS = (
 )
 
 
+# Services that spread their outbound servers over numbered sibling domains: ActiveCampaign
+# (d44.csa.acemsb4.com, bounces at d12.csa.acemsa1.com, feedback at acems1.com).
+_ESP_FAMILIES = ((re.compile(r"(?:^|\.)acems[a-d]?\d+\.com$"), "ActiveCampaign"),)
+
+
 def esp_name(host: str | None) -> str | None:
     h = (host or "").lower().rstrip(".")
-    return next((name for sfx, name in _ESPS if h == sfx or h.endswith("." + sfx)), None)
+    return next((name for sfx, name in _ESPS if h == sfx or h.endswith("." + sfx)), None) or next(
+        (name for pattern, name in _ESP_FAMILIES if pattern.search(h)), None
+    )
 
 
 def _esp_account(analysis: Analysis, below: list[Hop], outcome: OutcomeFact) -> Situation | None:

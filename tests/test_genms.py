@@ -126,3 +126,28 @@ def test_the_relay_customer_domain_sending_for_itself_is_no_sign() -> None:
         dmarc="dmarc=pass action=none header.from=wallet.example",
     )
     assert "compromised-account" not in diagnose(analyze(raw)).labels()
+
+
+# --- 3. sending services that spread their servers over numbered sibling domains -------------
+
+
+def test_an_activecampaign_stream_showing_a_wallet_brand_is_an_abused_account() -> None:
+    # sample-2454's shape: a business's ActiveCampaign account (its own DKIM, aligned), the
+    # From name a hardware-wallet brand, junked by the filter before an allow-list let it in
+    ar = "spf=pass (sender IP is 192.0.2.110) smtp.mailfrom=d12.csa.acemsa1.com; dkim=pass (signature was verified) header.d=tradeshop.example;dmarc=pass action=none header.from=tradeshop.example;compauth=pass reason=100"
+    raw = _eop(
+        ar,
+        "d44.csa.acemsb4.com",
+        "192.0.2.110",
+        "Received: by d39.asa.acemsa4.com id hip6tu365bk0 for <victim@example.net>; Fri, 25 Aug 2023 08:54:08 +0000",
+        'From: "Ledger" <sales@tradeshop.example>',
+        "Subject: Ledger Data Breach",
+        "Return-Path: bounce-843804-5372@d12.csa.acemsa1.com",
+        scl=5,
+        dest="I",
+    ).replace(b"ucf:0;jmr:0;auth:0;dest:I;", b"wl:1;pcwl:1;ucf:0;jmr:0;auth:0;dest:I;")
+    d = diagnose(analyze(raw))
+    comp = d.get("compromised-account")
+    assert comp is not None and comp.fact("service") == "ActiveCampaign"
+    assert comp.fact("party") == "tradeshop.example"
+    assert "allowlist-override" in d.labels()
