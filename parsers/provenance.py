@@ -199,8 +199,16 @@ class _Zones:
             # the sender's last field, right before the receiver's appended block
             last = {fields[i].lname: i for i in range(lo, hi + 1)}
             self.rspamd_run = set(last.values())
-        # what the receiver's Rspamd found (the last X-Spamd-Result of its run, as above)
-        found = [fields[i] for i in sorted(self.rspamd_run) if fields[i].lname == "x-spamd-result"]
+        # what the receiver's Rspamd found (the last X-Spamd-Result of its run, as above), only
+        # after the queue id: above it the result joins the run by position alone, where the
+        # sender's last field sits, so a planted X-Spamd-Result with *_ALLOW would back a planted
+        # top pass (Rspamd's order varies by message; the real ones above it read as unknown)
+        at = queue.index if queue is not None else len(fields)
+        found = [
+            fields[i]
+            for i in sorted(self.rspamd_run)
+            if fields[i].lname == "x-spamd-result" and i > at
+        ]
         self.rspamd_passes = (
             {m for m, r, _ in rspamd_auth(found[-1].value) if r == "pass"} if found else set()
         )

@@ -15,7 +15,7 @@ from headerlens.model.verdicts import Alignment, DkimResult, DmarcResult
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.provenance_ses import unsealed
 from headerlens.report.words import spf_words
-from headerlens.stamped import receiver_rspamd, stamped
+from headerlens.stamped import receiver_rspamd, receiver_rspamd_uncounted, stamped
 
 
 class Kind(enum.Enum):
@@ -134,6 +134,8 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
     by = "Rspamd" if rspamd else "stamped"
     # Amazon SES's block by position only: its seal is verified over DNS, never offline
     blank = "unknown (not verified offline)" if unsealed(analysis.provenance) else "—"
+    if receiver_rspamd_uncounted(analysis):  # passes only position ties to the receiver
+        blank = "unknown (pass not tied to the receiver)"
 
     def stamped_or_rspamd(method: str) -> str | None:
         return stamped(analysis, method) or rspamd.get(method)

@@ -135,7 +135,7 @@ def test_gmails_own_pass_still_counts() -> None:
 
 def test_a_pass_backed_by_the_receivers_rspamd_queue_id_counts() -> None:
     # the receiver's Rspamd appended at the bottom with the queue id of the receiver's own
-    # Received line (which the sender cannot know) and found the same passes: its milter
+    # Received line (which the sender cannot know) and, after it, found the same passes: its milter
     # stamped this message. (The queue id alone no longer backs a pass: it shows that Rspamd
     # ran, not who wrote a stamp at the top of the header the message arrived with; see
     # tests/test_redteam_round4.py, where such a planted stamp hid a p=reject spoof online.)
@@ -144,8 +144,13 @@ def test_a_pass_backed_by_the_receivers_rspamd_queue_id_counts() -> None:
         "DMARC_POLICY_ALLOW(-0.50)[contoso.com,reject]\r\n"
     )
     tail = "\r\nX-Rspamd-Queue-Id: 4QxyZ1\r\nX-Rspamd-Server: mx\r\n\r\n"
-    a = analyze((RX + AR_PASS + BODY.replace("\r\n\r\n", "\r\n" + found + tail[2:], 1)).encode())
+    after = "\r\nX-Rspamd-Queue-Id: 4QxyZ1\r\n" + found + "X-Rspamd-Server: mx\r\n\r\n"
+    a = analyze((RX + AR_PASS + BODY.replace("\r\n\r\n", after, 1)).encode())
     assert stamped(a, "dmarc") == "pass"
+    # above the queue id it joins the block by position alone, where the sender's last field
+    # sits: no longer backs the pass (tests/test_redteam_round5.py)
+    a = analyze((RX + AR_PASS + BODY.replace("\r\n\r\n", "\r\n" + found + tail[2:], 1)).encode())
+    assert stamped(a, "dmarc") != "pass"
     a = analyze((RX + AR_PASS + BODY.replace("\r\n\r\n", tail, 1)).encode())
     assert stamped(a, "dmarc") != "pass"
 

@@ -19,6 +19,14 @@ Differences with the stories:
   (the second one, below the forged line). The first, directly below Exchange Online's own
   Received line, is the one EOP writes on receipt and is credited to it; only the first is
   excused, the fake one must still not be the receiver's.
+- list-google-groups-clang-built-linux...: the story names mail.lfdr.de's Authentication-Results
+  (dkim, dmarc, spf, arc pass). It sits right below the receiver's Received line, where the
+  sender's own header begins, and the only thing tying it to the receiver is Rspamd's
+  X-Spamd-Result, which here sits above the receiver's queue id, joined to its block by position
+  alone: a sender's last field sits there, and a planted X-Spamd-Result with *_ALLOW symbols
+  there backed a planted top pass (tests/test_redteam_round5.py). No rule tells them apart
+  offline (Rspamd's field order changes from message to message), so its passes read as unknown
+  offline; online the re-check decides.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from __future__ import annotations
 import pytest
 
 from headerlens.analyze import analyze
+from headerlens.stamped import stamped
 from tests.paths import need_shared, shared_cases
 from tests.real2_stories import (
     Story,
@@ -79,6 +88,13 @@ def test_boundary(story: Story) -> None:
 def test_final_receiver_verdicts(story: Story) -> None:
     need_shared()
     a = analyze(story.path.read_bytes())
+    if story.name.startswith("list-google-groups-clang-built-linux"):
+        # see the module docstring: the passes are tied by position alone, so none is counted
+        assert all(
+            p.endswith("not among the final receiver's None") for p in verdict_problems(story, a)
+        )
+        assert stamped(a, "dmarc") is None
+        return
     assert verdict_problems(story, a) == []
 
 

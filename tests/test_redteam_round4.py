@@ -257,7 +257,10 @@ _SID_AR = (
 )
 
 
-def _rspamd(symbols: str, *top: str) -> bytes:
+def _rspamd(symbols: str, *top: str, after: bool = False) -> bytes:
+    """Rspamd's block at the bottom; its X-Spamd-Result above the queue id (by position only:
+    the sender's last field could be there, round 5) or ``after`` it."""
+    result = f"X-Spamd-Result: default: False [0.10 / 15.00]; {symbols}\r\n"
     return (
         "Received: from mail.attacker.example (mail.attacker.example [203.0.113.66]) by "
         "mx.fabrikam.example (Postfix) with ESMTPS id E3438644C44 for "
@@ -265,8 +268,10 @@ def _rspamd(symbols: str, *top: str) -> bytes:
         + "".join(top)
         + _SPOOF3
         + "X-Rspamd-Action: no action\r\n"
-        + f"X-Spamd-Result: default: False [0.10 / 15.00]; {symbols}\r\n"
-        + "X-Rspamd-Server: mx\r\nX-Rspamd-Queue-Id: E3438644C44\r\n\r\nPay.\r\n"
+        + ("" if after else result)
+        + "X-Rspamd-Server: mx\r\nX-Rspamd-Queue-Id: E3438644C44\r\n"
+        + (result if after else "")
+        + "\r\nPay.\r\n"
     ).encode()
 
 
@@ -337,12 +342,13 @@ LEGIT_TIED = {
         ),
         3,
     ),
-    # the receiver's Rspamd wrote its stamp and found the same passes (lfdr.de's shape)
+    # the receiver's Rspamd wrote its stamp and, after its queue id, found the same passes
     "rspamd-agrees": (
         _rspamd(
             "R_SPF_ALLOW(-0.20)[+ip4]; R_DKIM_ALLOW(-0.20)[victim.example:s=s1]; "
             "DMARC_POLICY_ALLOW(-0.50)[victim.example,reject]",
             _PLANTED,
+            after=True,
         ),
         1,
     ),

@@ -7,6 +7,14 @@
    verified over DNS with amazonses.com's key shows SES wrote the block: offline its verdicts
    are "unknown (not verified offline)", online a seal that does not verify credits nothing.
    The lab serves a stand-in amazonses.com zone with a key whose private half the test holds.
+2. A Postfix receiver whose Rspamd appended only its queue id, server and action: the sender
+   planted a passing Authentication-Results at the top of his header and an X-Spamd-Result with
+   R_SPF_ALLOW / R_DKIM_ALLOW / DMARC_POLICY_ALLOW as his last field, right above the receiver's
+   block, which it joined by position; the top pass was then "found by the receiver's Rspamd".
+   Rspamd's field order changes from message to message (lfdr.de's three copies: the result
+   before, between and after the others), so no rule tells the receiver's X-Spamd-Result above
+   its queue id from a planted one: only one after the queue id backs a pass; otherwise the
+   verdicts read "unknown (pass not tied to the receiver)" offline, and online the re-check.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from headerlens.parsers.provenance_ses import with_seal
 from headerlens.report.render import render
 from tests.dnslab import LAB_ZONES, TEST_ZONES, LabDns, LabDnsError, missing_tools, start_lab_dns
 from tests.redteam_lab import ATTACKER_IP, VICTIM_IP, write_zone
+from tests.test_redteam_round4 import _PLANTED, _SPOOF3, _ar_authors
 
 
 def _key() -> tuple[bytes, str]:
@@ -169,3 +178,35 @@ def test_ses_block_with_a_valid_seal_is_credited_online(
     head = data.split(b"\r\n\r\n", 1)[0] + b"\r\n"
     v = _verify(head, lab)
     assert _stamp_authors(head, v) == [Author.FINAL_RECEIVER, Author.FINAL_RECEIVER]
+
+
+# 2. A planted X-Spamd-Result joined to the receiver's Rspamd block by position.
+_RSPAMD_PLANTED = (
+    "Received: from mail.attacker.example (mail.attacker.example [203.0.113.66]) by "
+    "mx.fabrikam.example (Postfix) with ESMTPS id E3438644C44 for "
+    "<ap@fabrikam.example>; Tue, 10 Nov 2026 09:14:09 +0000\r\n"
+    + _PLANTED
+    + _SPOOF3
+    # the sender's last field
+    + "X-Spamd-Result: default: False [-0.90 / 15.00]; R_SPF_ALLOW(-0.20)[+ip4]; "
+    "R_DKIM_ALLOW(-0.20)[victim.example:s=s1]; DMARC_POLICY_ALLOW(-0.50)[victim.example,reject]\r\n"
+    # the receiver's Rspamd: queue id, server and action only
+    + "X-Rspamd-Queue-Id: E3438644C44\r\nX-Rspamd-Server: mx\r\nX-Rspamd-Action: no action\r\n"
+    + "\r\nPay.\r\n"
+).encode()
+
+
+def test_a_planted_rspamd_result_above_the_receivers_queue_id_backs_no_pass() -> None:
+    assert _ar_authors(_RSPAMD_PLANTED) == [Author.UNKNOWN]
+    out = render(analyze(_RSPAMD_PLANTED), None, "summary")
+    verdicts = out.split("Verdicts:", 1)[1].split("\n", 1)[0]
+    assert "pass" not in verdicts.replace("pass not tied", "")
+    assert "DMARC unknown (pass not tied to the receiver)" in verdicts
+    assert "in order" not in out
+
+
+def test_a_planted_rspamd_result_is_a_spoof_online(ses_lab: tuple[LabDns, bytes, bytes]) -> None:
+    v = _verify(_RSPAMD_PLANTED, ses_lab[0])
+    out = render(analyze(_RSPAMD_PLANTED), v, "summary")
+    assert "A spoof of victim.example" in out
+    assert "Publish the sending IP" not in out
