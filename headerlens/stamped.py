@@ -147,8 +147,10 @@ def hop_for_header(chain: Chain, header_index: int) -> int | None:
     return min(below, key=lambda h: h.header_index).number if below else None
 
 
-def _receiver_rspamd(analysis: Analysis) -> tuple[list[tuple[str, str, str]], list[str]]:
-    """(verdicts counted, names of pass symbols not counted) of the receiver's X-Spamd-Result."""
+def _receiver_rspamd(
+    analysis: Analysis,
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """(verdicts counted, pass verdicts not counted) of the receiver's X-Spamd-Result."""
     if final_receiver_results(analysis):
         return [], []
     queue_ids = [
@@ -159,13 +161,13 @@ def _receiver_rspamd(analysis: Analysis) -> tuple[list[tuple[str, str, str]], li
     for f in analysis.headers:
         if f.lname == "x-spamd-result" and analysis.provenance.is_receivers(f.index):
             found = rspamd_auth(f.value)
-            dropped: list[str] = []
+            dropped: list[tuple[str, str, str]] = []
             if not any(i < f.index for i in queue_ids):
                 # Above the receiver's queue id, the result joins its block only by position: the
                 # sender's last field sits in the same place, so a pass there proves nothing (a
                 # planted "DMARC_POLICY_ALLOW" must not read as the receiver's pass). A failure
                 # gains a sender nothing, so failures still count; passes read as unknown.
-                dropped = [t[2] for t in found if t[1] == "pass"]
+                dropped = [t for t in found if t[1] == "pass"]
                 found = [t for t in found if t[1] != "pass"]
             if found or dropped:
                 return found, dropped
@@ -174,7 +176,12 @@ def _receiver_rspamd(analysis: Analysis) -> tuple[list[tuple[str, str, str]], li
 
 def receiver_rspamd_uncounted(analysis: Analysis) -> tuple[str, ...]:
     """Pass symbols of the receiver's X-Spamd-Result that are not counted (see receiver_rspamd)."""
-    return tuple(_receiver_rspamd(analysis)[1])
+    return tuple(t[2] for t in _receiver_rspamd(analysis)[1])
+
+
+def receiver_rspamd_untied(analysis: Analysis) -> frozenset[str]:
+    """The methods (``spf``, ``dkim``, ``dmarc``) whose only pass is one of those symbols."""
+    return frozenset(t[0] for t in _receiver_rspamd(analysis)[1])
 
 
 def receiver_rspamd(analysis: Analysis) -> tuple[tuple[str, str, str], ...]:

@@ -15,7 +15,7 @@ from headerlens.model.verdicts import Alignment, DkimResult, DmarcResult
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.provenance_ses import unsealed
 from headerlens.report.words import spf_words
-from headerlens.stamped import receiver_rspamd, receiver_rspamd_uncounted, stamped
+from headerlens.stamped import receiver_rspamd, receiver_rspamd_untied, stamped
 
 
 class Kind(enum.Enum):
@@ -133,9 +133,11 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
     rspamd = {m: r for m, r, _ in receiver_rspamd(analysis)}
     by = "Rspamd" if rspamd else "stamped"
     # Amazon SES's block by position only: its seal is verified over DNS, never offline
-    blank = "unknown (not verified offline)" if unsealed(analysis.provenance) else "—"
-    if receiver_rspamd_uncounted(analysis):  # passes only position ties to the receiver
-        blank = "unknown (pass not tied to the receiver)"
+    sealed = "unknown (not verified offline)" if unsealed(analysis.provenance) else "—"
+    untied = receiver_rspamd_untied(analysis)  # passes only position ties to the receiver
+
+    def blank(method: str) -> str:
+        return "unknown (pass not tied to the receiver)" if method in untied else sealed
 
     def stamped_or_rspamd(method: str) -> str | None:
         return stamped(analysis, method) or rspamd.get(method)
@@ -147,7 +149,7 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
             stamped_or_rspamd("dmarc"),
             policy if live_dmarc == "fail" else "",
             by,
-            blank,
+            blank("dmarc"),
         )
     ]
     spf = v.spf if usable and v is not None else None
@@ -159,7 +161,7 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
             stamped_or_rspamd("spf"),
             " (unconfirmed)" if live_spf and " " in live_spf else _aligned(alignments, "spf"),
             by,
-            blank,
+            blank("spf"),
         )
     )
     dkim = v.dkim if usable and v is not None else ()
@@ -172,7 +174,12 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
         live_dkim = "none"
     out.append(
         _verdict(
-            "DKIM", live_dkim, stamped_or_rspamd("dkim"), _aligned(alignments, "dkim"), by, blank
+            "DKIM",
+            live_dkim,
+            stamped_or_rspamd("dkim"),
+            _aligned(alignments, "dkim"),
+            by,
+            blank("dkim"),
         )
     )
     return out
