@@ -93,7 +93,7 @@ def read_report(analysis: Analysis) -> Report | None:
         and meaning.matched == "vendor-text"
         and (
             not status
-            or status[1:] == ".0.0"
+            or status.endswith(".0")  # X.0.0, X.2.0…: RFC 3463 "other or undefined"
             or status.isdigit()  # a bare reply code ("550"): the text says why
             or (
                 meaning.key in TEXT_OVER_CLASS

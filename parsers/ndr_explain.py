@@ -20,6 +20,7 @@ from headerlens.parsers.ndr_codes_queue import (
     still_queued,
 )
 from headerlens.parsers.ndr_rejecter import org_guess, refusing_server
+from headerlens.parsers.rfc3463 import rfc3463_meaning
 
 
 def _vendor(r: FailedRecipient, fmt: NdrFormat) -> str | None:
@@ -55,6 +56,14 @@ _RELAYS_REMOTE_REPLY = frozenset(
 # Texts about an address that does not exist: the recipient's, unless the server said them in
 # reply to MAIL FROM.
 _ADDRESS_KEYS = frozenset({"text:user-unknown", "text:domain-unreachable"})
+
+
+def _as_final(key: str) -> WhoActs | None:
+    """Who acts on a transient RFC 3463 status (4.x.y) had it been final (5.x.y), when known."""
+    if not re.fullmatch(r"4\.\d{1,3}\.\d{1,3}", key):
+        return None
+    party = rfc3463_meaning("5" + key[1:]).who_acts
+    return None if party in (WhoActs.UNKNOWN, WhoActs.NOBODY) else party
 
 
 def local_delivery(address: str) -> bool:
@@ -149,12 +158,21 @@ def explain(
         # the wrapper code says no more than its class: the remote's own reply says why
         meaning = lookup(inner, relayed, None, inner_code)
     if meaning.who_acts is WhoActs.NOBODY and r.action.lower() == "failed":
-        # a transient refusal in a bounce: the sending server stopped retrying, nobody will
+        # a transient refusal in a bounce: the sending server stopped retrying, nobody will.
+        # The refusal it kept getting is the party's as if it were final ("450 4.7.1 Client
+        # host rejected" until the queue time ran out: the sender's administrator, as 5.7.1)
+        party = _as_final(meaning.key)
         meaning = replace(
             meaning,
-            who_acts=WhoActs.SENDER,
+            who_acts=party or WhoActs.SENDER,
             fix="The sending server stopped retrying (Action: failed): the message was not "
-            "delivered. Send it again later; if the receiver keeps deferring it, its reply says why.",
+            + (
+                "delivered. The receiver kept giving the reply shown, which says why; until its "
+                "cause is fixed, sending again is deferred the same way."
+                if party
+                else "delivered. Send it again later; if the receiver keeps deferring it, its "
+                "reply says why."
+            ),
         )
     meaning, queued = still_queued(meaning, r, reporter)
     hit = text_entry(said)

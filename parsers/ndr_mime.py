@@ -152,6 +152,10 @@ def _read_blocks(
         address = actual if actual and actual.lower() != final.lower() else final
         if address != final:
             original = final  # Sendmail: the alias that was addressed, then expanded
+        elif final.startswith("@") and original and "@" in original:
+            # a source route to the store ("@smtp.example.net:user@server", Sun ONE Messaging
+            # Server over LMTP, RFC 5321 §4.1.2): the address the sender wrote is the original
+            address, original = original, None
         # "Remote-MTA: dns; mx.example.org [192.0.2.1]" (Courier), "dns; [192.0.2.1]" (SES)
         remote = _REMOTE.match(_dsn_value(block, "Remote-MTA") or "")
         status = (_dsn_value(block, "Status") or "").split()  # "5.0.0 (permanent failure)"

@@ -291,3 +291,121 @@ def test_a_real_earlier_server_below_the_loop_still_decides_nothing() -> None:
     )
     d = diagnose(analyze(_relay_bounce(LOOP + earlier)))
     assert not d.headline.startswith("Backscatter")
+
+
+# --- 4. fresh bounces: Sendmail's expiry over a kept refusal, Messaging Server's source route ---
+
+
+def _sendmail_expired(reply: str) -> bytes:
+    return f"""Return-Path: <>
+Received: from relay.fabrikam.example (relay.fabrikam.example [198.51.100.20])
+\tby mx.fabrikam.example (8.17.1/8.17.1) with ESMTP id 4Q7
+\tfor <clerk@fabrikam.example>; {D}
+Date: {D}
+From: Mail Delivery Subsystem <MAILER-DAEMON@relay.fabrikam.example>
+Message-Id: <4Q7@relay.fabrikam.example>
+To: clerk@fabrikam.example
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="S1"
+Subject: Returned mail: see transcript for details
+
+--S1
+
+   ----- The following addresses had permanent fatal errors -----
+<kim@club.example>
+    (reason: {reply})
+
+   ----- Transcript of session follows -----
+... while talking to mx.club.example.:
+>>> DATA
+<<< {reply}
+<kim@club.example>... Deferred: {reply}
+Message could not be delivered for 5 days
+Message will be deleted from queue
+
+--S1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.fabrikam.example
+Arrival-Date: Sat, 28 Feb 2026 10:00:05 +0000
+
+Final-Recipient: RFC822; kim@club.example
+Action: failed
+Status: 4.4.7
+Remote-MTA: DNS; mx.club.example
+Diagnostic-Code: SMTP; {reply}
+Last-Attempt-Date: {D}
+
+--S1
+Content-Type: text/rfc822-headers
+
+Return-Path: <clerk@fabrikam.example>
+From: clerk@fabrikam.example
+To: kim@club.example
+Subject: Minutes
+Message-Id: <m2@fabrikam.example>
+
+--S1--
+""".encode()
+
+
+def test_an_expiry_over_a_kept_refusal_is_read_by_that_refusal_and_its_party() -> None:
+    a = analyze(_sendmail_expired("450 4.7.1 Client host rejected: cannot find your name"))
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.effective_status == "4.7.1"
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.SENDER_ADMIN
+    assert "(4.7.1" in diagnose(a).headline
+
+
+def test_an_expiry_over_a_full_mailbox_leaves_it_to_the_recipient_side() -> None:
+    a = analyze(_sendmail_expired("452 4.2.2 Please try again later"))
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.RECIPIENT_ADMIN
+
+
+SOURCE_ROUTE = f"""Return-path: <>
+Received: from mx3.club.example ([198.51.100.11])
+    by mx.fabrikam.example with ESMTP id 4Q8; {D}
+Date: {D}
+From: postmaster@club.example
+Subject: Delivery Notification: Delivery has failed
+To: clerk@fabrikam.example
+Message-id: <0001@mx3.club.example>
+MIME-version: 1.0
+Content-type: multipart/report; boundary="M1"; report-type=delivery-status
+
+--M1
+Content-type: text/plain; charset=us-ascii
+
+Your message cannot be delivered to the following recipients:
+
+  Recipient address: @store.club.example:kim@server
+  Original address: kim@club.example
+  Reason: LMTP transmission failure has occurred
+  Diagnostic code: smtp;522 5.2.0 Delivery failed: Over quota
+
+--M1
+Content-type: message/delivery-status
+
+Reporting-MTA: dns;mx3.club.example
+
+Original-recipient: rfc822;kim@club.example
+Final-recipient: rfc822;@store.club.example:kim@server
+Action: failed
+Status: 5.2.0 (LMTP transmission failure has occurred)
+Remote-MTA: dns;store.club.example
+Diagnostic-code: smtp;522 5.2.0 Delivery failed: Over quota
+
+--M1--
+""".encode()
+
+
+def test_a_source_routed_final_recipient_shows_the_address_the_sender_wrote() -> None:
+    a = analyze(SOURCE_ROUTE)
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.address == "kim@club.example" and r.original_recipient is None
+    # X.2.0 says no more than its class: the reply's words say why, in the headline too
+    assert "(5.2.0, mailbox full)" in diagnose(a).headline

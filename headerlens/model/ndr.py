@@ -104,10 +104,14 @@ class FailedRecipient(ModelMethods):
         """The most specific enhanced code known: the remote reply's, else the report's.
 
         Postfix and Exim write ``Status: 5.0.0`` while the remote said ``5.7.1``; the remote's
-        code is the one that explains the rejection.
+        code is the one that explains the rejection. Sendmail writes ``Status: 4.4.7`` (its
+        queue time ran out) over the last attempt's own reply (``450 4.7.1 Access denied``):
+        the reply says why the message expired (RFC 3463 §3.5: X.4.7 names no cause).
         """
         if self.diagnostic_status and (
-            self.status is None or self.status.endswith(".0.0") or self.status == "5.0.0"
+            self.status is None
+            or self.status.endswith((".0.0", ".4.7"))
+            or self.status == "5.0.0"
         ):
             return self.diagnostic_status
         return self.status or self.diagnostic_status
