@@ -109,9 +109,7 @@ class FailedRecipient(ModelMethods):
         the reply says why the message expired (RFC 3463 §3.5: X.4.7 names no cause).
         """
         if self.diagnostic_status and (
-            self.status is None
-            or self.status.endswith((".0.0", ".4.7"))
-            or self.status == "5.0.0"
+            self.status is None or self.status.endswith((".0.0", ".4.7")) or self.status == "5.0.0"
         ):
             return self.diagnostic_status
         return self.status or self.diagnostic_status
