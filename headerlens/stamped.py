@@ -179,9 +179,20 @@ def receiver_rspamd_uncounted(analysis: Analysis) -> tuple[str, ...]:
     return tuple(t[2] for t in _receiver_rspamd(analysis)[1])
 
 
-def receiver_rspamd_untied(analysis: Analysis) -> frozenset[str]:
-    """The methods (``spf``, ``dkim``, ``dmarc``) whose only pass is one of those symbols."""
-    return frozenset(t[0] for t in _receiver_rspamd(analysis)[1])
+def untied_passes(analysis: Analysis) -> frozenset[str]:
+    """The methods (``spf``, ``dkim``, ``dmarc``) passed by a stamp with the receiver's identity
+    that position alone ties to it, or by an uncounted symbol of its Rspamd (see above)."""
+    from headerlens.parsers.provenance import UNTIED_PASS
+
+    prov = analysis.provenance
+    stamps = {
+        r.method.lower()
+        for a in analysis.auth_results
+        if (who := prov.of(a.header_index)) is not None and who.evidence == UNTIED_PASS
+        for r in a.results
+        if r.result.lower() == "pass"
+    }
+    return frozenset(stamps | {t[0] for t in _receiver_rspamd(analysis)[1]})
 
 
 def receiver_rspamd(analysis: Analysis) -> tuple[tuple[str, str, str], ...]:

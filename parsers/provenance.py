@@ -65,7 +65,7 @@ from headerlens.parsers.provenance_ui import ui_author, ui_block
 from headerlens.parsers.rspamd_auth import rspamd_auth
 from headerlens.parsers.stamp_evidence import claims_pass, stamp_identity, stated_client_ip
 
-__all__ = ["STAMP_FIELDS", "attribute_fields", "describe_author"]
+__all__ = ["STAMP_FIELDS", "UNTIED_PASS", "attribute_fields", "describe_author"]
 
 STAMP_FIELDS = frozenset(
     {
@@ -373,6 +373,14 @@ def _rspamd_found(z: _Zones, f: HeaderField) -> bool:
     return bool(passes) and passes <= z.rspamd_passes
 
 
+UNTIED_PASS = (
+    "Where the sender's own header begins (directly below the receiver's Received line, or "
+    "right after the Received block of a receiver that lists them first): a pass there cannot "
+    "be told from one the sender planted, and nothing the receiver wrote shows it stamped this "
+    "message (possibly forged)."
+)
+
+
 def _uncorroborated_pass(z: _Zones, f: HeaderField) -> str | None:
     """Why a pass stamp under the boundary line cannot be told from one the sender planted at
     the top of its own header, or None when something the sender cannot write backs it: Gmail's
@@ -385,13 +393,12 @@ def _uncorroborated_pass(z: _Zones, f: HeaderField) -> str | None:
     if hop is not None and hop.vendor in (Vendor.GMAIL, Vendor.GOOGLE_GROUPS):
         # Google Groups' gmr-mx.google.com writes Gmail's layout (its ARC set above the line)
         return gmail_pass_doubt(f, hop, z.block, z.arc_above)
-    if z.reserialised or f.index in z.tied or _rspamd_found(z, f):
+    # ProtonMail's layout (every Received first, then its stamps, then the header the message
+    # arrived with) is no tie either: where Proton wrote no stamp, the sender's first field sits
+    # in the same place (every Proton copy read with a pass has it above the Received lines)
+    if f.index in z.tied or _rspamd_found(z, f):
         return None
-    return (
-        "Directly below the receiver's Received line, where the sender's own header begins: a "
-        "pass there cannot be told from one the sender planted, and nothing the receiver wrote "
-        "shows it stamped this message (possibly forged)."
-    )
+    return UNTIED_PASS
 
 
 def _field(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:

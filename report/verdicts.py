@@ -15,7 +15,7 @@ from headerlens.model.verdicts import Alignment, DkimResult, DmarcResult
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.provenance_ses import unsealed
 from headerlens.report.words import spf_words
-from headerlens.stamped import receiver_rspamd, receiver_rspamd_untied, stamped
+from headerlens.stamped import receiver_rspamd, stamped, untied_passes
 
 
 class Kind(enum.Enum):
@@ -134,7 +134,7 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
     by = "Rspamd" if rspamd else "stamped"
     # Amazon SES's block by position only: its seal is verified over DNS, never offline
     sealed = "unknown (not verified offline)" if unsealed(analysis.provenance) else "—"
-    untied = receiver_rspamd_untied(analysis)  # passes only position ties to the receiver
+    untied = untied_passes(analysis)  # passes only position ties to the receiver
 
     def blank(method: str) -> str:
         return "unknown (pass not tied to the receiver)" if method in untied else sealed

@@ -15,6 +15,12 @@
    before, between and after the others), so no rule tells the receiver's X-Spamd-Result above
    its queue id from a planted one: only one after the queue id backs a pass; otherwise the
    verdicts read "unknown (pass not tied to the receiver)" offline, and online the re-check.
+3. ProtonMail lists every Received field first, then its stamps, then the header the message
+   arrived with: where Proton wrote no stamp, the sender's first fields ("Authentication-Results:
+   mailin013.protonmail.ch; dmarc=pass", "spf=pass") sat in the same place and were credited
+   ("DMARC pass (stamped)"). That layout is no tie: such a pass now needs the same backing as
+   below any receiver's line (its queue-id-tied Rspamd finding it); every Proton copy read with
+   a pass has its stamps above the Received lines, where the sender cannot write.
 """
 
 from __future__ import annotations
@@ -210,3 +216,41 @@ def test_a_planted_rspamd_result_is_a_spoof_online(ses_lab: tuple[LabDns, bytes,
     out = render(analyze(_RSPAMD_PLANTED), v, "summary")
     assert "A spoof of victim.example" in out
     assert "Publish the sending IP" not in out
+
+
+# 3. ProtonMail's stamps after its Received block, where the sender's header begins.
+_PROTON = (
+    "Return-Path: <ceo@victim.example>\r\nX-Original-To: me@proton.example\r\n"
+    "Received: from mail.attacker.example (mail.attacker.example [203.0.113.66]) by "
+    "mailin013.protonmail.ch (Postfix) with ESMTPS id 4RFHkN069qz7QQ5Y for <me@proton.example>;"
+    " Tue, 10 Nov 2026 09:14:09 +0000 (UTC)\r\n"
+    "{stamps}"
+    "From: Victim CEO <ceo@victim.example>\r\nTo: me@proton.example\r\nSubject: Urgent\r\n"
+    "Date: Tue, 10 Nov 2026 09:14:08 +0000\r\nMessage-ID: <s1@victim.example>\r\n"
+    "X-Pm-Origin: external\r\nX-Pm-Spamscore: 0\r\nX-Pm-Spam-Action: inbox\r\n\r\nPay.\r\n"
+)
+_PROTON_PLANTED = (
+    "Authentication-Results: mailin013.protonmail.ch; dmarc=pass (p=reject dis=none)"
+    " header.from=victim.example\r\n"
+    "Authentication-Results: mailin013.protonmail.ch; spf=pass smtp.mailfrom=victim.example\r\n"
+)
+_PROTON_OWN = (
+    "Authentication-Results: mailin013.protonmail.ch; dmarc=fail (p=reject dis=none)"
+    " header.from=victim.example\r\n"
+    "Authentication-Results: mailin013.protonmail.ch; spf=fail smtp.mailfrom=victim.example\r\n"
+)
+
+
+def test_proton_layout_alone_does_not_credit_a_planted_pass() -> None:
+    data = _PROTON.format(stamps=_PROTON_PLANTED).encode()
+    assert _ar_authors(data) == [Author.UNKNOWN, Author.UNKNOWN]
+    out = render(analyze(data), None, "summary")
+    assert "DMARC unknown (pass not tied to the receiver)" in out
+    assert "SPF unknown (pass not tied to the receiver)" in out
+
+
+def test_proton_own_failures_after_its_received_block_still_count() -> None:
+    # a failure gains a sender nothing: Proton's own stamps there still read as its verdict
+    data = _PROTON.format(stamps=_PROTON_OWN + _PROTON_PLANTED).encode()
+    out = render(analyze(data), None, "summary")
+    assert "DMARC fail (stamped)" in out and "SPF fail (stamped)" in out
