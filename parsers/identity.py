@@ -115,7 +115,9 @@ def _legacy(value: str) -> tuple[str, ...] | None:
 
 
 def _domain(addr: str) -> str | None:
-    if "@" not in addr:
+    # an "@" inside a quoted local part ('"noreply@shop.example"' alone) names no domain: the
+    # address has none (Exchange Online writes an empty header.from for it)
+    if "@" not in addr or addr.rfind("@") < addr.rfind('"'):
         return None
     domain = addr.rpartition("@")[2].strip()
     if domain.startswith("[") and domain.endswith("]"):

@@ -151,3 +151,34 @@ def test_an_activecampaign_stream_showing_a_wallet_brand_is_an_abused_account() 
     assert comp is not None and comp.fact("service") == "ActiveCampaign"
     assert comp.fact("party") == "tradeshop.example"
     assert "allowlist-override" in d.labels()
+
+
+# --- 4. an address whose only "@" is inside its quoted local part ------------------------------
+
+
+def test_a_quoted_local_part_alone_names_no_author_domain() -> None:
+    # sample-6610's shape: From: "Gift card "<"noreply@shop.example"> — Exchange Online wrote an
+    # empty header.from; the old reading made the domain 'shop.example"' and said nothing
+    raw = _eop(
+        "spf=pass (sender IP is 198.51.100.181) smtp.mailfrom=insulation.example; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=;",
+        "i-agree.example",
+        "198.51.100.181",
+        'From: "Gift card "<"noreply@shop.example">',
+        "Subject: (1) a gift is waiting for you",
+        "Return-Path: info@insulation.example",
+        scl=9,
+    )
+    a = analyze(raw)
+    assert a.from_addr is not None and a.from_addr.domain is None
+    d = diagnose(a)
+    assert d.headline.startswith("Unauthenticated From: the From field names no usable address")
+    assert "No authentication failure" not in d.headline
+    # guard: a quoted local part followed by a domain keeps that domain
+    ok = _eop(
+        "spf=pass (sender IP is 198.51.100.181) smtp.mailfrom=shop.example; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=shop.example;",
+        "mail.shop.example",
+        "198.51.100.181",
+        'From: "Shop" <"no reply"@shop.example>',
+        "Return-Path: info@shop.example",
+    )
+    assert analyze(ok).from_addr.domain == "shop.example"  # type: ignore[union-attr]
