@@ -322,6 +322,41 @@ TEXTS_REPLY: tuple[tuple[str, str, Row | RowAbout], ...] = (
 # 4.7.28 "rate limited" keeps its own entry).
 TEXTS_GENERIC: tuple[tuple[str, str, Row | RowAbout], ...] = (
     (
+        "text:line-too-long",
+        # Exim/others: "500 Line limit exceeded", "line too long"
+        r"(?:line (?:length )?limit exceeded|(?:text )?line (?:is )?too long|"
+        r"exceeds (?:the )?(?:maximum )?line length)",
+        (
+            "The receiving server refused the message because a line in it is longer than "
+            "SMTP allows (998 characters plus CRLF): the sending software did not encode the "
+            "long lines; the addresses and authentication are not in question.",
+            WhoActs.SENDER_ADMIN,
+            "Send the message with its long lines encoded (quoted-printable or base64, which "
+            "any current mail program does for HTML or generated text); the administrator of "
+            "the program or server that produced it must fix its encoding.",
+            RFC5321 + " §4.5.3.1.6 (text line: at most 1000 octets with CRLF); RFC 5322 §2.1.1",
+        ),
+    ),
+    (
+        "text:greeting-refused",
+        # the remote refuses the session at its greeting (554 before any command): iCloud
+        # "554 … ESMTP not accepting connections", Postfix "refused to talk to me"
+        r"(?:not accepting (?:connections|network messages)|"
+        r"refused to talk to me|no SMTP service here)",
+        (
+            "The recipient's server refused the sending server's connection at its greeting "
+            "(554 before any command): it takes no mail from that server at all, usually for "
+            "its IP's reputation, a missing or generic reverse DNS name, or a block of its "
+            "network. The address and the message are not in question.",
+            WhoActs.SENDER_ADMIN,
+            "The operator of the sending server must check its IP's reputation and block "
+            "lists and its reverse DNS, and ask the recipient's provider to accept it (or send "
+            "through a relay with a good reputation).",
+            RFC5321 + " §3.1 and §4.2.3 (554 at the opening of the session: no SMTP service "
+            "here), §4.3.2",
+        ),
+    ),
+    (
         "text:auth-policy",
         # after the vendors' codes (Yahoo's own 5.7.9 keeps its entry): Yahoo's "Message not accepted for policy reasons" (and Yahoo! JAPAN's "DM Email not
         # accepted for policy reasons"): documented as an SPF, DKIM or DMARC failure

@@ -71,6 +71,29 @@ def _dsn_date(block: email.message.Message, name: str) -> datetime | None:
 _REMOTE = re.compile(r"\s*([^\s\[]*)\s*(?:\[(?:IPv6:)?([0-9A-Fa-f.:]+)\])?")
 
 
+def _status_parts(msg: email.message.Message) -> list[email.message.Message]:
+    """The message/delivery-status parts of the report itself: those inside the fewest enclosed
+    messages. A returned original can carry a bounce of its own as an attachment (a user
+    forwarding a bounce to a mailbox that refused it): its status is not this report's; a
+    report wrapped whole in a message/rfc822 part (a list's digest of bounces) still counts."""
+    found: list[tuple[int, email.message.Message]] = []
+    stack: list[tuple[int, email.message.Message]] = [(0, msg)]
+    while stack:
+        depth, part = stack.pop()
+        ctype = part.get_content_type()
+        if ctype == "message/delivery-status":
+            found.append((depth, part))
+            continue
+        inner = depth + 1 if ctype == "message/rfc822" else depth
+        payload = part.get_payload() if part.is_multipart() else None
+        if isinstance(payload, list):
+            stack.extend(
+                (inner, p) for p in reversed(payload) if isinstance(p, email.message.Message)
+            )
+    least = min((d for d, _ in found), default=0)
+    return [p for d, p in found if d == least]
+
+
 def dsn_fields(
     msg: email.message.Message,
 ) -> tuple[str | None, list[FailedRecipient], dict[str, datetime]]:
@@ -79,9 +102,7 @@ def dsn_fields(
     reporting: str | None = None
     out: list[FailedRecipient] = []
     dates: dict[str, datetime] = {}
-    for part in msg.walk():
-        if part.get_content_type() != "message/delivery-status":
-            continue
+    for part in _status_parts(msg):
         payload = part.get_payload()
         if not isinstance(payload, list):
             continue

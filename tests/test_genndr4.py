@@ -516,3 +516,84 @@ def test_a_sending_services_smtp_endpoint_is_the_senders_own_relay_not_the_recip
     assert r.rejecter is Rejecter.SENDER_OWN  # was "the recipient's mail server"
     assert r.meaning is not None and r.meaning.key == "text:header-malformed"
     assert r.meaning.who_acts is WhoActs.SENDER_ADMIN
+
+
+def test_line_limit_and_greeting_refusals_name_their_reason() -> None:
+    line = lookup(None, "500 Line limit exceeded", None, 500)
+    assert (line.key, line.who_acts) == ("text:line-too-long", WhoActs.SENDER_ADMIN)
+    greeting = lookup("5.5.0", "554 mx7.mail.club.example ESMTP not accepting connections", None)
+    assert (greeting.key, greeting.who_acts) == ("text:greeting-refused", WhoActs.SENDER_ADMIN)
+    # "Invalid recipient" under a protocol status (La Poste: 550 5.5.0)
+    laposte = lookup("5.5.0", "550 5.5.0 Adresse destinataire invalide. Invalid recipient.", None)
+    assert (laposte.key, laposte.who_acts) == ("text:invalid-recipient", WhoActs.SENDER)
+
+
+# --- 9. a bounce attached to the returned original is not this report's failure -------------
+
+NESTED = _dsn(
+    sender="MAILER-DAEMON@relay.fabrikam.example",
+    reporting="relay.fabrikam.example",
+    recipient="kim@club.example",
+    status="5.7.1",
+    remote="mail.club.example",
+    diagnostic="550 5.7.1 message content rejected",
+).replace(
+    b"""--BND
+Content-Type: text/rfc822-headers
+""",
+    b"""--BND
+Content-Type: message/rfc822
+
+From: Town Clerk <clerk@fabrikam.example>
+To: kim@club.example
+Subject: Fwd: a bounce I got
+Date: Tue, 03 Mar 2026 10:00:05 +0000
+Message-ID: <fwd.1@fabrikam.example>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="INNER"
+
+--INNER
+Content-Type: text/plain
+
+Can you read this bounce?
+
+--INNER
+Content-Type: message/rfc822
+
+From: MAILER-DAEMON@other.example
+To: clerk@fabrikam.example
+Subject: Returned mail
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="OLD"
+
+--OLD
+Content-Type: text/plain
+
+Old notice.
+
+--OLD
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; other.example
+
+Final-Recipient: rfc822; pat@gone.example
+Action: failed
+Status: 5.0.0
+Diagnostic-Code: smtp; 554 delivery error: This user doesn't have a gone.example account
+
+--OLD--
+
+--INNER--
+
+--BND
+Content-Type: text/rfc822-headers
+""",
+)
+
+
+def test_a_bounce_attached_inside_the_returned_original_adds_no_failed_recipient() -> None:
+    a = analyze(NESTED)
+    assert a.ndr is not None
+    assert [r.address for r in a.ndr.failed] == ["kim@club.example"]
+    (r,) = a.ndr.failed
+    assert r.meaning is not None and r.meaning.key == "text:content-spam"
