@@ -202,6 +202,15 @@ _MILTER_METHODS = {
     "x-dkim": frozenset({"dkim"}),
     "dmarc-filter": frozenset({"dmarc", "spf", "arc"}),
 }
+# The method every stamp of the milter names first: sid-milter writes sender-id= (with spf= in
+# the same field), OpenDMARC its dmarc= field before any spf= / arc= one. A stamp after the tie
+# without it is no stamp of that milter (a sender's "spf=pass" where sid-milter wrote none).
+_MILTER_PRIMARY = {
+    "x-senderid": "sender-id",
+    "dkim-filter": "dkim",
+    "x-dkim": "dkim",
+    "dmarc-filter": "dmarc",
+}
 _AR_RESULT = re.compile(r";\s*([A-Za-z][\w.-]*)\s*=\s*([A-Za-z]+)")
 
 
@@ -217,8 +226,8 @@ def filter_tie(block: Sequence[HeaderField], hop: Hop) -> set[int]:
     wrote: from its top down to the last field naming the queue id the receiver's own Received
     line gave this message (its milters stamped it: the sender cannot know that id in advance,
     as Rspamd's queue id shows for Rspamd), then the stamps right after that field that hold
-    only that milter's methods, each method once (OpenDMARC's dmarc= then spf= fields on
-    mail.kernel.org); empty when no field names the id. Milters insert their fields directly
+    only that milter's methods, each method once, the first naming its primary method
+    (OpenDMARC's dmarc= then spf= fields on mail.kernel.org); empty when no field names the id. Milters insert their fields directly
     below the MTA's own line, so every field down to the last tying one was inserted there;
     below it the sender's header may already begin, so a stamp there with another method, or
     repeating one, proves nothing."""
@@ -239,6 +248,8 @@ def filter_tie(block: Sequence[HeaderField], hop: Hop) -> set[int]:
         found = set(stamp_results(after))
         stamp = after.lname in ("authentication-results", "received-spf")
         if not stamp or not found or not found <= methods or found & seen:
+            break
+        if not seen and _MILTER_PRIMARY.get(block[ties[-1]].lname) not in found:
             break
         seen |= found
         out.add(after.index)

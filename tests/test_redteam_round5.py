@@ -21,6 +21,13 @@
    ("DMARC pass (stamped)"). That layout is no tie: such a pass now needs the same backing as
    below any receiver's line (its queue-id-tied Rspamd finding it); every Proton copy read with
    a pass has its stamps above the Received lines, where the sender cannot write.
+4. A Sendmail receiver whose sid-milter wrote its X-SenderID (naming the receiver's queue id)
+   but no Authentication-Results: the sender's first field "Authentication-Results:
+   mx.fabrikam.example; spf=pass" right below was credited as the milter's stamp (spf is one of
+   its methods). sid-milter names sender-id= in every stamp it writes (spf= in the same field),
+   OpenDMARC writes its dmarc= field before any spf= one: a stamp after the tie must name the
+   milter's primary method first. (A sender who also writes sender-id= there is still not told
+   apart where the milter wrote nothing: see /work/notes/redteam5.md.)
 """
 
 from __future__ import annotations
@@ -44,7 +51,7 @@ from headerlens.parsers.provenance_ses import with_seal
 from headerlens.report.render import render
 from tests.dnslab import LAB_ZONES, TEST_ZONES, LabDns, LabDnsError, missing_tools, start_lab_dns
 from tests.redteam_lab import ATTACKER_IP, VICTIM_IP, write_zone
-from tests.test_redteam_round4 import _PLANTED, _SPOOF3, _ar_authors
+from tests.test_redteam_round4 import _PLANTED, _SID, _SPOOF3, _ar_authors, _sendmail
 
 
 def _key() -> tuple[bytes, str]:
@@ -254,3 +261,22 @@ def test_proton_own_failures_after_its_received_block_still_count() -> None:
     data = _PROTON.format(stamps=_PROTON_OWN + _PROTON_PLANTED).encode()
     out = render(analyze(data), None, "summary")
     assert "DMARC fail (stamped)" in out and "SPF fail (stamped)" in out
+
+
+# 4. A milter's tie backing a stamp without the milter's own method.
+_SPF_ONLY = (
+    "Authentication-Results: mx.fabrikam.example; spf=pass smtp.mailfrom=ceo@victim.example\r\n"
+)
+MILTER_WROTE_NO_STAMP = {
+    "sid-milter": _sendmail(_SID, _SPF_ONLY),
+    "opendmarc": _sendmail(
+        "DMARC-Filter: OpenDMARC Filter v1.4.2 mx.fabrikam.example oBB3JxRJ022484\r\n", _SPF_ONLY
+    ),
+}
+
+
+@pytest.mark.parametrize("data", MILTER_WROTE_NO_STAMP.values(), ids=MILTER_WROTE_NO_STAMP.keys())
+def test_a_stamp_without_the_milters_own_method_is_not_its(data: bytes) -> None:
+    assert _ar_authors(data) == [Author.UNKNOWN]
+    out = render(analyze(data), None, "summary")
+    assert "SPF unknown (pass not tied to the receiver)" in out
