@@ -18,9 +18,10 @@ from headerlens.diagnosis.inputs import (
 from headerlens.diagnosis.wording import between, duration
 from headerlens.model import Analysis
 from headerlens.model.codes import Code
-from headerlens.model.provenance import Author
+from headerlens.model.provenance import Author, FieldAuthor
 from headerlens.parsers.hops import is_internal_ip
 from headerlens.parsers.provenance_dump import reordered_dump
+from headerlens.parsers.provenance_scanner import DELIVERY_FILTER
 
 # Seconds. A delay (the situation, a warning, the headline) is 10 minutes or more anywhere, the
 # real2 README's definition. 3 to 10 minutes on a relay is said as information only: list
@@ -186,6 +187,8 @@ def sender_side_scan(analysis: Analysis) -> Situation | None:
             why = "an outbound (DIR:OUT) scan"
         elif author is not None and "re-ordered header dump" in author.evidence:
             continue  # its place proves nothing: not shown as another party's verdict
+        elif author is not None and _unplaced(author):
+            continue  # unknown, but not the sending side's by position either
         elif author is not None and author.author is not Author.FINAL_RECEIVER:
             who = author.author.value
             if author.author is Author.UNKNOWN:
@@ -198,6 +201,13 @@ def sender_side_scan(analysis: Analysis) -> Situation | None:
         ev.append(f"{f.name} ({why})")
     uniq = tuple(dict.fromkeys(ev))
     return Situation("sender-side-scan", None, uniq[:8]) if uniq else None
+
+
+def _unplaced(author: FieldAuthor) -> bool:
+    """An unattributed run of filter fields below the header that names a host of the receiving
+    organisation (a SpamAssassin run at delivery appends its fields there): not the sending
+    side's by position either."""
+    return author.author is Author.UNKNOWN and DELIVERY_FILTER in author.evidence
 
 
 def junk(analysis: Analysis, outcome: OutcomeFact) -> Situation | None:

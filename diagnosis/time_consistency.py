@@ -134,9 +134,20 @@ def date_checked(
     return None if analysis.date.strftime("%H:%M:%S") == clock else note
 
 
+def _checked_gaps(analysis: Analysis) -> tuple[Gap, ...]:
+    forged = frozenset(forged_hops(analysis) | nameless_hops(analysis))
+    return checked(analysis, chain_gaps(analysis, forged), date_note(analysis, forged))[0]
+
+
 def transit_measurable(analysis: Analysis) -> bool:
     """False when a gap of the chain is inconsistent (placeholder times, or a stamp the other
     times contradict): then the chain's total transit measures nothing either."""
-    forged = frozenset(forged_hops(analysis) | nameless_hops(analysis))
-    gaps, _ = checked(analysis, chain_gaps(analysis, forged), date_note(analysis, forged))
-    return all(g.kind is not GapKind.INCONSISTENT for g in gaps)
+    return all(g.kind is not GapKind.INCONSISTENT for g in _checked_gaps(analysis))
+
+
+def mailbox_time(analysis: Analysis) -> timedelta:
+    """The part of the chain's total transit the message spent in a mailbox before it was sent
+    on again (a forward of a saved copy, an author's re-send, a POP3/IMAP retrieval): no
+    server's transit."""
+    seconds = sum(g.seconds for g in _checked_gaps(analysis) if g.kind is GapKind.REDELIVERED)
+    return timedelta(seconds=seconds)

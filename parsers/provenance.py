@@ -59,7 +59,7 @@ from headerlens.parsers.provenance_relay import (
     mailbox_relays,
     own_client,
 )
-from headerlens.parsers.provenance_scanner import own_line_stamp, scanner_hops
+from headerlens.parsers.provenance_scanner import own_line_stamp, receiver_named_runs, scanner_hops
 from headerlens.parsers.provenance_ses import ses_block, ses_claim
 from headerlens.parsers.provenance_ui import ui_author, ui_block
 from headerlens.parsers.rspamd_auth import rspamd_auth
@@ -177,6 +177,7 @@ class _Zones:
         self.marker = receipt_marker(fields, {h.header_index: h.vendor for h in self.trusted})
         outside = [h for h in self.hops if not self.is_trusted(h)]
         self.scanners = scanner_hops(fields, outside, self.org, self.domain_of)
+        self.delivery_filter = receiver_named_runs(fields, self.org, self.domain_of)
         self.ms_tail = ms_tail_start(fields)
         self.appliance = barracuda_fields(fields, self.hops, self.is_trusted)
         # Rspamd's block appended at the bottom: the run of its fields around its queue id
@@ -338,6 +339,7 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     if name in STAMP_FIELDS or MS_ORG.match(name) or _RSPAMD.match(name) or _VERDICT.match(name):
         claim = stamp_identity(f) if name in STAMP_FIELDS else None
         said = f" It claims to be {claim}'s." if claim else ""
+        claim, said = z.delivery_filter.get(f.index, (claim, said))  # delivery-time filter?
         return _unknown(
             f,
             "Below every Received line, where the sender's own header fields are: nothing the "

@@ -22,7 +22,7 @@ from headerlens.model.received import Hop, Vendor
 from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.stamp_evidence import stamp_identity, stated_client_ip
 
-__all__ = ["own_line_stamp", "scanner_hops"]
+__all__ = ["DELIVERY_FILTER", "own_line_stamp", "receiver_named_runs", "scanner_hops"]
 
 # Fields a content filter inserts as one run (SpamAssassin, amavisd, list hosts' own checks).
 _RUN = re.compile(
@@ -66,6 +66,48 @@ def _named(field: HeaderField) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _bottom_runs(fields: Sequence[HeaderField]) -> list[list[int]]:
+    """The unbroken runs of filter fields below every Received line (header indices)."""
+    last_received = max((f.index for f in fields if f.lname == "received"), default=len(fields))
+    runs: list[list[int]] = []
+    i = last_received + 1
+    while i < len(fields):
+        if not _RUN.match(fields[i].lname):
+            i += 1
+            continue
+        run = list(range(i, len(fields)))
+        run = run[: next((k for k, j in enumerate(run) if not _RUN.match(fields[j].lname)), None)]
+        i = run[-1] + 1
+        runs.append(run)
+    return runs
+
+
+# How the evidence of such a run says it (the diagnosis does not show it as the sender's scan).
+DELIVERY_FILTER = "a filter run at delivery"
+
+
+def receiver_named_runs(
+    fields: Sequence[HeaderField], receiver_org: str | None, domain_of: Callable[[str], str | None]
+) -> dict[int, tuple[str, str]]:
+    """Header index -> (the receiving organisation's host, why) for the runs of filter fields
+    below every Received line that name such a host (``SpamAssassin … on HOST``,
+    ``amavisd-new at HOST``). A filter run at delivery (SpamAssassin from procmail or a delivery
+    agent) appends its fields there, so they are not the sender's by position; but a sender can
+    write that name too, so they are not the receiver's either: the caller keeps them "unknown"
+    and says why."""
+    out: dict[int, tuple[str, str]] = {}
+    for run in _bottom_runs(fields) if receiver_org else ():
+        hosts = [h for j in run if (h := _named(fields[j])[0]) and domain_of(h) == receiver_org]
+        if hosts:
+            why = (
+                f" The run names the receiver's host {hosts[0]}: {DELIVERY_FILTER} "
+                "(SpamAssassin from procmail) appends its fields there, but a sender can write "
+                "that name too."
+            )
+            out.update(dict.fromkeys(run, (hosts[0], why)))
+    return out
+
+
 def scanner_hops(
     fields: Sequence[HeaderField],
     outside: Sequence[Hop],
@@ -75,16 +117,8 @@ def scanner_hops(
     """Header index -> (the hop below the boundary whose organisation's filter wrote the field,
     why) for the runs of filter fields below every Received line that name that organisation's
     host or carry its queue id. ``outside`` are the hops before the receiving organisation."""
-    last_received = max((f.index for f in fields if f.lname == "received"), default=len(fields))
     out: dict[int, tuple[Hop, str]] = {}
-    i = last_received + 1
-    while i < len(fields):
-        if not _RUN.match(fields[i].lname):
-            i += 1
-            continue
-        run = list(range(i, len(fields)))
-        run = run[: next((k for k, j in enumerate(run) if not _RUN.match(fields[j].lname)), None)]
-        i = run[-1] + 1
+    for run in _bottom_runs(fields):
         found = _run_owner([fields[j] for j in run], outside, receiver_org, domain_of)
         if found is not None:
             out.update(dict.fromkeys(run, found))

@@ -152,6 +152,12 @@ def transit_words(a: Analysis) -> str:
     total = measurable_transit(a)
     if total is None:
         return "not measurable (the stamps' times contradict each other)"
+    from headerlens.diagnosis.time_consistency import mailbox_time
+
+    held = mailbox_time(a)
+    if held >= timedelta(minutes=1):  # a re-send or a forward of a saved copy: no transit
+        spent = fmt_delay(held).lstrip("+")
+        return f"{fmt_delay(total)} ({spent} of it in a mailbox before it was sent on again)"
     return fmt_delay(total)
 
 

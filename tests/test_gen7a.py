@@ -114,3 +114,58 @@ def test_a_resend_by_another_party_names_it_as_the_forwarder() -> None:
     d = diagnose(analyze(raw))
     fwd = [s for s in d.situations if s.label == "forward-nosrs"]
     assert fwd and fwd[0].fact("forwarder") == "helpers.example"
+
+
+def test_the_total_transit_says_how_much_of_it_was_a_mailbox_before_the_resend() -> None:
+    from headerlens.report.words import transit_words
+
+    words = transit_words(analyze(_resend()))
+    assert words.startswith("+23 h 21 min") and "23 h 20 min of it in a mailbox" in words
+    # an ordinary chain says only its transit
+    assert "mailbox" not in transit_words(analyze(_resend().replace(b"ESMTPSA", b"ESMTPS")))
+
+
+# --- 2. SpamAssassin run at delivery appends its fields below the header ---------------------
+# sisimai rfc3834-04's shape (an AOL vacation reply to a Sendmail host whose procmail/spamc
+# appended X-Spam-Status and X-Spam-Checker-Version "on <its own host>" at the very end).
+
+_DELIVERY_SA = """\
+Return-Path: <away@mail.example>
+Received: from out.mail.example (out.mail.example [192.0.2.145])
+\tby inbox.recv.example (8.14.0/8.14.0) with ESMTP id oB1IRBPn024321
+\tfor <news@recv.example>; Wed, 1 Dec 2010 12:27:11 -0600
+Received: from web.mail.example (web.mail.example [192.0.2.199])
+\tby out.mail.example (8.14.1/8.14.1) with ESMTP id oB1IM5Tc002568
+\tfor <news@recv.example>; Wed, 1 Dec 2010 13:26:05 -0500
+From: away@mail.example
+Message-ID: <4c108.2c5a8651@mail.example>
+Date: Wed, 1 Dec 2010 13:25:59 -0500
+Subject: Re: Special offer (Automatic Response)
+To: news@recv.example
+Auto-Submitted: auto-replied
+X-Spam-Status: No, score=0.0 required=5.0 tests=none autolearn=disabled
+\tversion=3.2.1
+X-Spam-Checker-Version: SpamAssassin 3.2.1 (2007-05-02) on {host}
+
+I am away on vacation until December 20th.
+"""
+
+
+def test_a_delivery_time_spamassassin_naming_the_receiver_is_not_the_senders_scan() -> None:
+    from headerlens.model.provenance import Author
+
+    a = analyze(_DELIVERY_SA.format(host="inbox.recv.example").encode())
+    status = next(f for f in a.headers if f.lname == "x-spam-status")
+    author = a.provenance.of(status.index)
+    # never the receiver's (a sender can write the host name), but not called the sender's
+    assert author is not None and author.author is Author.UNKNOWN
+    assert "inbox.recv.example" in author.evidence and "procmail" in author.evidence
+    d = diagnose(a)
+    assert "sender-side-scan" not in d.labels()
+    assert "ndr" not in d.labels()  # a vacation notice is no bounce
+
+
+def test_a_bottom_spamassassin_naming_another_host_stays_a_senders_scan() -> None:
+    d = diagnose(analyze(_DELIVERY_SA.format(host="filter.elsewhere.example").encode()))
+    scans = [s for s in d.situations if s.label == "sender-side-scan"]
+    assert scans and any("X-Spam-Status" in e for e in scans[0].evidence)
