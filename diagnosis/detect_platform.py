@@ -179,7 +179,7 @@ def _tenant(analysis: Analysis) -> tuple[str, Hop] | None:
     return None
 
 
-def _service(analysis: Analysis, below: list[Hop]) -> tuple[str, Hop] | None:
+def service_hop(analysis: Analysis, below: list[Hop]) -> tuple[str, Hop] | None:
     """The sending service and the hop that shows it: the client the final receiver met is the
     service's outbound server, or a line of the service's own names its server."""
     bh = boundary_hop(analysis)
@@ -265,7 +265,7 @@ def abused(
     passed, aligned = auth
     b = entry(analysis)
     below = [h for h in analysis.chain.hops if b is None or h.number < b.hop_number]
-    service = _service(analysis, below)
+    service = service_hop(analysis, below)
     script = _site_mailer(analysis, below) if service is None else None
     tenant = _tenant(analysis) if service is None and script is None and aligned else None
     if tenant is not None:

@@ -25,6 +25,7 @@ from headerlens.diagnosis.inputs import (
 )
 from headerlens.diagnosis.list_delivery import body_changed_only, handed_over, why_undecided
 from headerlens.diagnosis.ndr import Report
+from headerlens.diagnosis.replyto import shared_account
 from headerlens.model import Analysis
 from headerlens.model.verification import Verification
 from headerlens.parsers.hops import is_internal_ip
@@ -66,7 +67,9 @@ def forward(analysis: Analysis, report: Report | None) -> Situation | None:
         if own_submission:
             return None  # the hoster rewrites its own users' outbound mail: not a forward
         if ev or "+caf_=" in (env or "").lower() or (original and not same_org(original, env)):
-            facts = [("forwarder", org(env) or ""), ("envelope", env or "")]
+            # a tenant of a shared service is named whole: "Microsoft 365 (t.onmicrosoft.com)"
+            who = shared_account((env or "").rpartition("@")[2]) or org(env) or ""
+            facts = [("forwarder", who), ("envelope", env or "")]
             if original:
                 facts.append(("original", original))
             arc = arc_acceptance(analysis)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from headerlens.diagnosis.detect_compromise import esp_name
+from headerlens.diagnosis.detect_platform import service_hop
 from headerlens.diagnosis.inputs import (
     Stamp,
     boundary_hop,
     confirmed_rdns,
+    entry,
     envelope,
     is_srs,
     org,
@@ -71,7 +73,10 @@ def unaligned_spoof(analysis: Analysis, dom: str) -> tuple[list[str], str] | Non
         return None
     hop = boundary_hop(analysis)
     hosts = {confirmed_rdns(hop) or "", (hop.received.from_helo or "") if hop else ""}
-    if any(_service(n) for n in names | hosts):
+    b = entry(analysis)
+    below = [h for h in analysis.chain.hops if b is not None and h.number < b.hop_number]
+    # a white-labelled ESP (its servers under the customer's name) shows itself in its own lines
+    if any(_service(n) for n in names | hosts) or service_hop(analysis, below) is not None:
         return None
     reason = ca.result.reason or ""
     passed = " and ".join(sorted({org(n) or n for n in names}))

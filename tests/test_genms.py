@@ -182,3 +182,40 @@ def test_a_quoted_local_part_alone_names_no_author_domain() -> None:
         "Return-Path: info@shop.example",
     )
     assert analyze(ok).from_addr.domain == "shop.example"  # type: ignore[union-attr]
+
+
+# --- 5. a forward by a Microsoft 365 tenant is named by the tenant --------------------------
+
+
+def test_a_tenant_forward_names_the_tenant_not_onmicrosoft_com() -> None:
+    # sample-1512's shape: a free-mail message forwarded by a throwaway tenant with SRS
+    ar = "spf=pass (sender IP is 192.0.2.61) smtp.mailfrom=fwd7.onmicrosoft.com; dkim=pass (signature was verified) header.d=fwd7.onmicrosoft.com;dmarc=pass action=none header.from=mail.example;compauth=pass reason=100"
+    raw = _eop(
+        ar,
+        "NAM12-DM6-obe.outbound.protection.outlook.com",
+        "192.0.2.61",
+        "Authentication-Results-Original: spf=pass (sender IP is 198.51.100.12) smtp.mailfrom=mail.example; dkim=pass (signature was verified) header.d=mail.example;dmarc=pass action=none header.from=mail.example;",
+        "From: KETO <seller@mail.example>",
+        "Return-Path: hoto2+SRS=VZ/mL=FT=mail.example=seller@fwd7.onmicrosoft.com",
+        scl=1,
+        dest="I",
+    )
+    fwd = diagnose(analyze(raw)).get("forward-srs")
+    assert fwd is not None and fwd.fact("forwarder") == "Microsoft 365 (fwd7.onmicrosoft.com)"
+
+
+def test_a_white_labelled_sending_service_keeps_the_hedge() -> None:
+    # guard (sample-4212's shape): SendGrid's servers under the customer's own name, its own
+    # "(SG)" line below the entry: an agency's account may send for a client's domain
+    ar = "spf=none (sender IP is 192.0.2.76) smtp.mailfrom=email.agency.example; dkim=pass (signature was verified) header.d=agency.example;dmarc=none action=none header.from=client.example;compauth=fail reason=001"
+    raw = _eop(
+        ar,
+        "o6.ptr7424.email.agency.example",
+        "192.0.2.76",
+        "Received: from client.example (unknown) by geopod-ismtpd-3 (SG) with ESMTP id elZkRGQrQduwfaUfpLGROg for <victim@example.net>; Fri, 25 Aug 2023 08:54:08.040 +0000 (UTC)",
+        "From: Client <noreply@client.example>",
+        "Return-Path: bounces+210763-08ae@email.agency.example",
+    )
+    d = diagnose(analyze(raw))
+    assert "spoof" not in d.labels()
+    assert d.headline.startswith("Nothing authenticated client.example itself")
