@@ -108,10 +108,11 @@ def read_report(analysis: Analysis) -> Report | None:
         status = f"{status}, {said}" if status else f"no status code, {said}"
     evidence = [f"{ndr.format.value} ({ndr.detected_by or 'recognised'})"]
     arrival, last = ndr.arrival, ndr.last_attempt
-    if arrival is None and first is not None and _expired(first):
+    if (arrival is None or last is None) and first is not None and _expired(first):
         # an expiry notice without an Arrival-Date: the message waited in the reporter's queue
-        # from when the returned copy was handed to it to the notice's own Date
-        arrival, last = _handed_over(original), last or analysis.date
+        # from when the returned copy was handed to it; without a Last-Attempt-Date, to the
+        # notice's own Date (when it gave up)
+        arrival, last = arrival or _handed_over(original), last or analysis.date
         if arrival and last and (last - arrival).total_seconds() > _QUEUE_DAYS * 86400:
             arrival = None  # an old Date (a draft, a resent copy) is no queue time
     return Report(
@@ -137,9 +138,8 @@ def read_report(analysis: Analysis) -> Report | None:
         unreached=_unreached(first, _queued(arrival, last or analysis.date)),
         handed_to=(first.remote_mta or first.remote_ip or first.remote_domain) if first else None,
         held_note=(
-            "DSN Arrival-Date to Last-Attempt-Date"
-            if ndr.arrival
-            else "the returned copy's last stamp (or Date) to the report's Date"
+            ("DSN Arrival-Date" if ndr.arrival else "the returned copy's last stamp (or Date)")
+            + (" to Last-Attempt-Date" if ndr.last_attempt else " to the report's Date")
         ),
     )
 
@@ -150,9 +150,13 @@ _QUEUE_DAYS = 7  # longer than any retry schedule (RFC 5321 §4.5.4.1: 4-5 days)
 
 
 def _expired(first: FailedRecipient) -> bool:
-    """The report's first recipient failed because its retries ran out (Action: failed)."""
+    """The report's first recipient failed because its retries ran out: an expiry, or a
+    transient (4.x.x) status with Action: failed (RFC 3464 §2.3.3: the reporter gave up)."""
     meaning = first.meaning
-    return first.action == "failed" and meaning is not None and meaning.key in _QUEUE_EXPIRY
+    transient = (first.status or "").startswith("4")
+    return first.action == "failed" and (
+        transient or (meaning is not None and meaning.key in _QUEUE_EXPIRY)
+    )
 
 
 def _handed_over(original: Analysis | None) -> datetime | None:

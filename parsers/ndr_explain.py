@@ -10,9 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from headerlens.model.ndr import FailedRecipient, NdrFormat, Rejecter, WhoActs
+from headerlens.model.ndr import CodeMeaning, FailedRecipient, NdrFormat, Rejecter, WhoActs
 from headerlens.parsers import ndr_text
-from headerlens.parsers.ndr_codes import lookup, meaning_of, sender_entry, text_entry
+from headerlens.parsers.ndr_codes import (
+    ALL_TEXTS,
+    Entry,
+    lookup,
+    meaning_of,
+    sender_entry,
+    text_entry,
+)
 from headerlens.parsers.ndr_codes_queue import (
     EXPIRED_KEYS,
     RECIPIENT_SIDE_KEYS,
@@ -64,6 +71,51 @@ def _as_final(key: str) -> WhoActs | None:
         return None
     party = rfc3463_meaning("5" + key[1:]).who_acts
     return None if party in (WhoActs.UNKNOWN, WhoActs.NOBODY) else party
+
+
+def _unresolved(
+    r: FailedRecipient, hit: tuple[str, Entry] | None, meaning: CodeMeaning
+) -> tuple[FailedRecipient, tuple[str, Entry] | None, CodeMeaning]:
+    """X.1.2 (RFC 3463: the destination system does not exist or accepts no mail) with no
+    server named but the recipient's own domain (Sendmail's "Remote-MTA: DNS; <domain>" after
+    "Host unknown (Name server: <domain>: host not found)"): no server answered, the sending
+    side found none for the domain."""
+    domain = r.address.rpartition("@")[2].lower()
+    named = (r.remote_mta or "").lower().rstrip(".")
+    if (r.effective_status or "")[1:] != ".1.2" or r.remote_ip or named not in ("", domain):
+        return r, hit, meaning
+    if hit is None or hit[0] != "text:domain-unreachable":
+        hit = next((k, e) for k, _, e in ALL_TEXTS if k == "text:domain-unreachable")
+        meaning = meaning_of(*hit, "vendor-text")
+    return replace(r, remote_mta=None), hit, meaning
+
+
+# Sendmail's words for a local delivery program that failed ("unknown mailer error 255"), and
+# its DSN's "Diagnostic-Code: X-Unix; <exit status>" (sysexits.h codes, or the program's own).
+_PROGRAM_EXIT = re.compile(r"^\s*(?:x-unix;\s*)?(\d{1,3})\s*$|unknown mailer error \d+", re.I)
+
+
+def _local_program(r: FailedRecipient, meaning: CodeMeaning) -> CodeMeaning:
+    """A recipient delivered to a program or a file (".forward" or alias "|/path/prog") whose
+    delivery failed with only an exit status: the recipient's own system failed, nothing the
+    sender sent or set up is in question."""
+    if not r.address.startswith(("|", "/")) or meaning.matched == "vendor-text":
+        return meaning
+    if not _PROGRAM_EXIT.search(r.diagnostic or "") and r.diagnostic:
+        return meaning
+    return replace(
+        meaning,
+        key="text:local-program-failed",
+        matched="vendor-text",
+        explanation="The recipient's own mail server delivers this address to a program or a "
+        "file, and that delivery failed (the program's exit status is all the report gives): "
+        "the recipient's system is at fault, not the address or the message.",
+        who_acts=WhoActs.RECIPIENT_ADMIN,
+        fix="The recipient's mail administrator must check the delivery program (its log, what "
+        "it depends on, its exit status); send the message again once it works.",
+        source="Sendmail: 'unknown mailer error N' is the local mailer's exit status "
+        "(sysexits.h); RFC 3463 §3.4 (X.3.0 other mail system status)",
+    )
 
 
 def local_delivery(address: str) -> bool:
@@ -176,6 +228,8 @@ def explain(
         )
     meaning, queued = still_queued(meaning, r, reporter)
     hit = text_entry(said)
+    r, hit, meaning = _unresolved(r, hit, meaning)
+    meaning = _local_program(r, meaning)
     if r.smtp_stage == "MAIL FROM" and hit is not None and hit[0] in _ADDRESS_KEYS:
         # refused in reply to MAIL FROM: "No such domain" / "does not exist" is about the
         # sender's own address, not the recipient's (RFC 5321 §3.3: RCPT comes after)

@@ -409,3 +409,100 @@ def test_a_source_routed_final_recipient_shows_the_address_the_sender_wrote() ->
     assert r.address == "kim@club.example" and r.original_recipient is None
     # X.2.0 says no more than its class: the reply's words say why, in the headline too
     assert "(5.2.0, mailbox full)" in diagnose(a).headline
+
+
+def _sendmail_dsn(recipient: str, status: str, remote: str, diagnostic: str, dates: str) -> bytes:
+    return f"""Return-Path: <>
+Received: from relay.fabrikam.example (relay.fabrikam.example [198.51.100.20])
+\tby mx.fabrikam.example (8.17.1/8.17.1) with ESMTP id 4Q9
+\tfor <clerk@fabrikam.example>; {D}
+Date: {D}
+From: Mail Delivery Subsystem <MAILER-DAEMON@relay.fabrikam.example>
+Message-Id: <4Q9@relay.fabrikam.example>
+To: clerk@fabrikam.example
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="S2"
+Subject: Returned mail: see transcript for details
+
+--S2
+
+   ----- The following addresses had permanent fatal errors -----
+{recipient}
+
+--S2
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.fabrikam.example
+{dates}
+Final-Recipient: RFC822; {recipient.strip('"<>')}
+Action: failed
+Status: {status}
+{remote}Diagnostic-Code: {diagnostic}
+
+--S2
+Content-Type: text/rfc822-headers
+
+Return-Path: <clerk@fabrikam.example>
+From: clerk@fabrikam.example
+To: kim@club.example
+Subject: Minutes
+Message-Id: <m3@fabrikam.example>
+
+--S2--
+""".encode()
+
+
+def test_a_transient_failure_given_up_without_a_last_attempt_date_is_queue_time_to_the_notice() -> (
+    None
+):
+    raw = _sendmail_dsn(
+        "<kim@club.example>",
+        "4.4.1",
+        "",
+        "X-Postfix; connect to club.example[203.0.113.9]:25: Connection timed out",
+        "Arrival-Date: Mon, 2 Mar 2026 16:00:05 +0000\n",
+    )
+    d = diagnose(analyze(raw))
+    delay = next(s for s in d.situations if s.label == "delay")
+    assert delay.fact("seconds") == str(18 * 3600)
+    assert "DSN Arrival-Date to the report's Date" in " ".join(delay.evidence)
+
+
+def test_a_failed_delivery_program_is_the_recipient_systems_fault() -> None:
+    raw = _sendmail_dsn(
+        '"|/home/kim/bin/catch.pl"',
+        "5.0.0",
+        "",
+        "X-Unix; 255",
+        "",
+    )
+    a = analyze(raw)
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.RECIPIENT_ADMIN
+    assert "(5.0.0, local program failed)" in diagnose(a).headline
+
+
+def test_host_unknown_with_only_the_recipients_domain_named_is_no_servers_refusal() -> None:
+    raw = _sendmail_dsn(
+        "<kim@club.example>",
+        "5.1.2",
+        "Remote-MTA: DNS; club.example\n",
+        "SMTP; 550 Host unknown",
+        "",
+    )
+    a = analyze(raw)
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.rejecter is Rejecter.SENDER_OWN and r.remote_mta is None
+    assert "no mail server was found for club.example" in diagnose(a).headline
+    # a server that was named and answered keeps its refusal
+    named = _sendmail_dsn(
+        "<kim@club.example>",
+        "5.1.2",
+        "Remote-MTA: DNS; mx.club.example\n",
+        "SMTP; 550 5.1.2 Bad destination system",
+        "",
+    )
+    b = analyze(named)
+    assert b.ndr is not None and b.ndr.recipients[0].remote_mta == "mx.club.example"
