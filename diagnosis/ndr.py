@@ -284,6 +284,24 @@ def vouched(analysis: Analysis, bounce: Verification | None) -> bool:
     return any(d.passed and theirs(d.domain) for d in bounce.dkim)
 
 
+def reporter_doubt(analysis: Analysis, verification: Verification | None) -> str:
+    """The words that put a bounce's advice under condition when nothing ties the bounce to
+    its reporter (as the headline says it: ``vouched`` once DNS answered, else ``tied_offline``),
+    or "" when something does: its text, the fix its code calls for included, is then only what
+    its sender wrote."""
+    from headerlens.diagnosis.auth_state import reverified
+
+    report = read_report(analysis)
+    if report is None:
+        return ""
+    online = reverified(verification)
+    if vouched(analysis, verification) if online else tied_offline(analysis):
+        return ""
+    who = report.reporting_mta or "the server it names"
+    why = "nothing ties it to it: it may be forged" if online else "not confirmed offline"
+    return f"If this bounce really comes from {who} ({why}): "
+
+
 # Operators that send their own bounces from another of their domains: Google's notices say
 # mailer-daemon@googlemail.com (or @google.com, a Group's @googlegroups.com) and leave from its
 # mail-*.google.com hosts. Only the registrable domains Google itself names as its mail

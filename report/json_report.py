@@ -9,6 +9,7 @@ from headerlens import __version__
 from headerlens.diagnosis import diagnose
 from headerlens.diagnosis.facts import Diagnosis, Gap, GapKind, Outcome, Situation
 from headerlens.diagnosis.findings_build import stamped_findings
+from headerlens.diagnosis.ndr import reporter_doubt
 from headerlens.model import (
     Analysis,
     CodeMeaning,
@@ -65,6 +66,7 @@ class _Report:
 class _Ndr:
     ndr: NonDelivery
     verification: Verification | None  # the returned message's own, when verified
+    doubt: str = ""  # diagnosis/ndr.reporter_doubt: nothing ties the bounce to its reporter
 
 
 FINAL_RESULT = Shape[MethodResult](
@@ -193,7 +195,7 @@ NDR = Shape[_Ndr](
         P("detected_by", lambda n: n.ndr.detected_by, TEXT),
         P(
             "recipients",
-            lambda n: refusals(n.ndr, n.verification),
+            lambda n: refusals(n.ndr, n.verification, n.doubt),
             Many(Obj(REFUSED_RECIPIENT)),
         ),
         P("original_kind", lambda n: n.ndr.original_kind, Choice(OriginalKind, by_name=True)),
@@ -253,7 +255,9 @@ def _findings(r: _Report) -> tuple[Finding, ...]:
 
 def _ndr(r: _Report) -> _Ndr | None:
     ndr = r.analysis.ndr
-    return None if ndr is None else _Ndr(ndr, r.verification)
+    if ndr is None:
+        return None
+    return _Ndr(ndr, r.verification, reporter_doubt(r.analysis, r.verification))
 
 
 REPORT: Shape[_Report] = Shape[_Report](

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from headerlens.diagnosis.backscatter import backscatter
+from headerlens.diagnosis.ndr import reporter_doubt
 from headerlens.model import Analysis, FailedRecipient, NonDelivery, WhoActs
 from headerlens.model.ndr import NdrLink
 from headerlens.model.verification import Verification
@@ -41,11 +42,15 @@ def _code(r: FailedRecipient) -> str:
     return " ".join(parts) or "no status code"
 
 
-def refusals(ndr: NonDelivery, verification: Verification | None) -> tuple[Refusal, ...]:
+def refusals(
+    ndr: NonDelivery, verification: Verification | None, doubt: str = ""
+) -> tuple[Refusal, ...]:
     """The failed recipients, each with the best explanation available (link over catalogue).
 
     An authentication refusal (SPF, DKIM, DMARC) of an original that forged its envelope
-    sender (diagnosis/backscatter) gets no DNS fix: it would authorise the forger's server."""
+    sender (diagnosis/backscatter) gets no DNS fix: it would authorise the forger's server.
+    ``doubt`` (diagnosis/ndr.reporter_doubt) puts every other fix under condition when nothing
+    ties the bounce to its reporter: a PTR record or a relay limit is its sender's word too."""
     by_rcpt = {link.recipient: link for link in (verification.ndr_links if verification else ())}
     forged = backscatter(ndr)
     out = []
@@ -72,6 +77,8 @@ def refusals(ndr: NonDelivery, verification: Verification | None) -> tuple[Refus
                 f"unauthenticated, and never passed a server of {forged.domain}, so it forged "
                 f"{forged.forged}. Discard the bounce."
             )
+        if doubt and fix and who is not WhoActs.NOTHING_FORGED:
+            fix = doubt + fix[:1].lower() + fix[1:]
         out.append(
             Refusal(
                 recipient=r,
@@ -145,7 +152,7 @@ def markdown_section(analysis: Analysis, verification: Verification | None) -> I
         f"{md_escape(ndr.reporting_mta or '?')}); the returned message: "
         f"{md_escape(ndr.original_kind.value)}."
     )
-    for f in refusals(ndr, verification):
+    for f in refusals(ndr, verification, reporter_doubt(analysis, verification)):
         yield ""
         yield f"### {md_escape(f.code)} — {md_escape(f.recipient.address)}"
         yield ""
@@ -165,7 +172,7 @@ def html_section(analysis: Analysis, verification: Verification | None) -> Itera
         f"{html_escape(ndr.reporting_mta or '?')}); the returned message: "
         f"{html_escape(ndr.original_kind.value)}.</p>"
     )
-    for f in refusals(ndr, verification):
+    for f in refusals(ndr, verification, reporter_doubt(analysis, verification)):
         yield f"<h3>{html_escape(f.code)} — {html_escape(f.recipient.address)}</h3><ul>"
         for label, text in refusal_lines(f):
             yield f"<li><b>{label}:</b> {html_escape(text)}</li>"

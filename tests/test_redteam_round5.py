@@ -28,11 +28,17 @@
    OpenDMARC writes its dmarc= field before any spf= one: a stamp after the tie must name the
    milter's primary method first. (A sender who also writes sender-id= there is still not told
    apart where the milter wrote nothing: see /work/notes/redteam5.md.)
+5. A bounce nothing ties to its reporter (offline: the receiver confirmed no reverse DNS in the
+   reporter's organisation and stamped no pass for it) had its headline hedged but its advice
+   stated as fact: "Give the sending server's public IP a PTR record", "check the recipient
+   domain's MX records". Every fix of such a bounce is now under condition ("If this bounce
+   really comes from X (not confirmed offline): ..."), in every output.
 """
 
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -51,7 +57,15 @@ from headerlens.parsers.provenance_ses import with_seal
 from headerlens.report.render import render
 from tests.dnslab import LAB_ZONES, TEST_ZONES, LabDns, LabDnsError, missing_tools, start_lab_dns
 from tests.redteam_lab import ATTACKER_IP, VICTIM_IP, write_zone
-from tests.test_redteam_round4 import _PLANTED, _SID, _SPOOF3, _ar_authors, _sendmail
+from tests.test_redteam_round4 import (
+    _ATTACKER_LINE,
+    _PLANTED,
+    _SID,
+    _SPOOF3,
+    _ar_authors,
+    _bounce,
+    _sendmail,
+)
 
 
 def _key() -> tuple[bytes, str]:
@@ -280,3 +294,31 @@ def test_a_stamp_without_the_milters_own_method_is_not_its(data: bytes) -> None:
     assert _ar_authors(data) == [Author.UNKNOWN]
     out = render(analyze(data), None, "summary")
     assert "SPF unknown (pass not tied to the receiver)" in out
+
+
+# 5. The advice of an untied bounce, beyond SPF.
+_PTR = "550 5.7.25 The IP address sending this message does not have a PTR record setup"
+_RELAY = "550 5.7.1 <carol@partner.example>: Relay access denied"
+
+
+@pytest.mark.parametrize("reply", [_PTR, _RELAY], ids=["ptr", "relay"])
+def test_offline_an_untied_bounces_advice_is_conditional(reply: str) -> None:
+    data = re.sub(
+        r"Diagnostic-Code: smtp;[^\r\n]*(\r\n[ \t][^\r\n]*)*",
+        "Diagnostic-Code: smtp; " + reply,
+        _bounce(_ATTACKER_LINE).decode(),
+    )
+    data = data.replace("5.7.26", reply.split()[1])
+    a = analyze(data.encode())
+    hedge = "If this bounce really comes from mx.partner.example (not confirmed offline): "
+    for fmt in ("summary", "md", "json", "html"):
+        out = render(a, None, fmt)
+        assert hedge in out, fmt
+    lines = render(a, None, "summary").splitlines()
+    fixes = [line for line in lines if line.strip().startswith("Fix:")]
+    assert fixes and all(hedge in line for line in fixes)
+    # tied (the receiver confirmed the reporter's reverse DNS): stated as before
+    tied = _ATTACKER_LINE.replace("mail.attacker.example", "mx.partner.example")
+    assert "If this bounce really" not in render(
+        analyze(data.replace(_ATTACKER_LINE, tied).encode()), None, "summary"
+    )
