@@ -12,6 +12,7 @@ from headerlens.diagnosis.auth_state import (
     policy,
     reverified,
 )
+from headerlens.diagnosis.detect_platform import shown_brand
 from headerlens.diagnosis.detect_relay import relay_name
 from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.gateway_spf import gateway_handoff
@@ -162,6 +163,8 @@ def spoof(
     pol = policy(analysis, verification)
     if pol:
         facts.append(("policy", pol))
+    if brand := shown_brand(analysis):  # the lure's name for itself: a brand not dom's
+        facts += [("brand", brand[0]), ("brand-domain", brand[1])]
     if d is not None and d.value == "fail" and (gw := gateway_handoff(analysis)) is not None:
         # Microsoft checked the gateway's address (and a gateway that rewrites links breaks
         # DKIM): its DMARC fail cannot tell a forgery from the domain's own mail

@@ -109,6 +109,19 @@ def brand_sign(analysis: Analysis, service: str | None) -> str | None:
     """The display name is a much-impersonated brand (alone, or with service words such as
     "Support") that is neither the From domain's organisation nor the sending service: the
     account shows someone else's brand as the sender."""
+    found = shown_brand(analysis, service)
+    if found is None:
+        return None
+    brand, brand_dom = found
+    return (
+        f"the From name shows {brand} (whose own domain is {brand_dom}), while the address "
+        f"is {from_domain(analysis)}'s: a brand the account does not belong to"
+    )
+
+
+def shown_brand(analysis: Analysis, service: str | None = None) -> tuple[str, str] | None:
+    """(brand, its own domain) when the From name is that brand alone or with service words,
+    and neither the From domain nor the sending service is the brand's (see brand_sign)."""
     dom = from_domain(analysis)
     name = _display(analysis)
     if not dom or not name:
@@ -123,10 +136,7 @@ def brand_sign(analysis: Analysis, service: str | None) -> str | None:
         rest = re.findall(r"[^\W\d_]+", pattern.sub(" ", name).lower())
         if any(w not in _SERVICE_WORDS for w in rest):
             continue  # the brand is named among other words ("Google Ads partner news")
-        return (
-            f"the From name shows {brand} (whose own domain is {brand_dom}), while the address "
-            f"is {dom}'s: a brand the account does not belong to"
-        )
+        return brand, brand_dom
     return None
 
 

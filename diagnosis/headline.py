@@ -87,7 +87,17 @@ def _unaligned_spoof_cause(s: Situation) -> str:
         if verdict == "fail"
         else f"Microsoft's {why} rests on its own implicit signals, not on anything of {dom}"
     )
-    return f"A spoof of {dom}: only {s.fact('passed')} passed, for itself, and nothing {dom} controls authenticated it; {judged}; nothing to fix there"
+    return f"A spoof of {dom}{_posing(s)}: only {s.fact('passed')} passed, for itself, and nothing {dom} controls authenticated it; {judged}; nothing to fix there"
+
+
+def _posing(s: Situation) -> str:
+    """The brand a spoof shows as its From name, when that brand is not the From domain's."""
+    brand = s.fact("brand")
+    return (
+        f" posing as {brand} (its From name; {brand}'s own domain is {s.fact('brand-domain')})"
+        if brand
+        else ""
+    )
 
 
 def _auth_cause(stamped: tuple[str, ...], junk: bool) -> str:
@@ -197,7 +207,7 @@ def headline(
         cause = _unaligned_spoof_cause(by["spoof"])
     elif "spoof" in by:
         looks = " (its From written in look-alike characters)" if by["spoof"].fact("shown") else ""
-        cause = f"A spoof of {domain_of(by['spoof'])}{looks}; nothing to fix there"
+        cause = f"A spoof of {domain_of(by['spoof'])}{looks}{_posing(by['spoof'])}; nothing to fix there"
     elif "compromised-account" in by:
         c = by["compromised-account"]
         cause = (
