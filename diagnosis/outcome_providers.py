@@ -1,4 +1,4 @@
-"""Where Yahoo, GMX/WEB.DE/1&1 and old Hotmail filed a message, from the fields they wrote."""
+"""Where Yahoo, GMX/WEB.DE/1&1, iCloud and old Hotmail filed a message, from the fields they wrote."""
 
 from __future__ import annotations
 
@@ -76,6 +76,34 @@ def _hotmail(analysis: Analysis, who: str | None) -> OutcomeFact | None:
     return OutcomeFact(Outcome.JUNK if scl >= 5 else Outcome.INBOX, (quote,), who)
 
 
+def _apple(analysis: Analysis, who: str | None) -> OutcomeFact | None:
+    """iCloud Mail: X-Apple-MoveToFolder ("INBOX", "Junk"), which its delivery gateway writes
+    under its own Received line with X-Apple-Action ("MOVE_TO_FOLDER/INBOX", "CLXJUNK/Junk"):
+    the folder it chose (Suped, "What do Apple X-Headers mean in email filtering?", 2025; every
+    public iCloud mailbox copy read agrees: Junk with CLXJUNK/Junk, INBOX with MOVE_TO_FOLDER).
+    Another name is a folder of the recipient's own (a rule), neither the Inbox nor Junk."""
+    for f in receiver_fields(analysis, "x-apple-movetofolder"):
+        folder = f.value.strip()
+        if not folder or len(folder) > 64:
+            return None
+        action = next(iter(receiver_fields(analysis, "x-apple-action")), None)
+        quotes = (f"{f.name}: {folder}",) + (
+            (f"{action.name}: {action.value.strip()[:64]}",) if action is not None else ()
+        )
+        if folder.lower() == "inbox":
+            return OutcomeFact(Outcome.INBOX, quotes, who)
+        if folder.lower() in ("junk", "spam", "bulk mail"):
+            return OutcomeFact(Outcome.JUNK, quotes, who)
+        return OutcomeFact(Outcome.FOLDER, quotes, who, folder=f"the folder {folder}")
+    return None
+
+
 def provider_outcome(analysis: Analysis, who: str | None) -> OutcomeFact | None:
-    """The folder Yahoo, United Internet or old Hotmail put the message in, when they said."""
-    return _yahoo(analysis, who) or _united_internet(analysis, who) or _hotmail(analysis, who)
+    """The folder Yahoo, United Internet, iCloud or old Hotmail put the message in, when they
+    said."""
+    return (
+        _yahoo(analysis, who)
+        or _united_internet(analysis, who)
+        or _apple(analysis, who)
+        or _hotmail(analysis, who)
+    )

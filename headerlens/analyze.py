@@ -16,6 +16,8 @@ from headerlens.model import (
     ARCSeal,
     ARCSet,
     AuthResults,
+    Author,
+    Chain,
     Defect,
     DKIMSignature,
     HeaderField,
@@ -250,11 +252,16 @@ def analyze(
     auth = [
         replace(
             a,
-            stamped_by_hop=stamping_hop(
+            stamped_by_hop=_receivers_hop(
+                provenance,
                 chain,
                 a.header_index,
-                authserv_id=a.authserv_id,
-                client_ip=stated_client_ip(fields[a.header_index]),
+                stamping_hop(
+                    chain,
+                    a.header_index,
+                    authserv_id=a.authserv_id,
+                    client_ip=stated_client_ip(fields[a.header_index]),
+                ),
             ),
         )
         for a in auth
@@ -426,6 +433,17 @@ def _complaint(
     return _report(
         parse_feedback, "a complaint report", "reported", fields, data, source_name, now, defects
     )
+
+
+def _receivers_hop(provenance: Provenance, chain: Chain, index: int, hop: int | None) -> int | None:
+    """The hop a stamp belongs to: where its position put it, unless that is a hop outside the
+    receiving organisation while the field is the receiver's own (iCloud names each check by
+    its own host, no Received line's, and writes them below its line): then the receiver's hop."""
+    found = provenance.of(index)
+    b = chain.boundary.hop_number if chain.boundary is not None else None
+    if found is None or found.author is not Author.FINAL_RECEIVER or found.hop_number is None:
+        return hop
+    return found.hop_number if hop is not None and b is not None and hop < b else hop
 
 
 def _null_envelope(fields: Sequence[HeaderField], provenance: Provenance) -> bool | None:

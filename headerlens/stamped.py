@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from headerlens.model import Analysis, AuthResults, Chain, Defect, MethodResult, Provenance
+from headerlens.parsers.hops import registrable_domain
 from headerlens.parsers.rspamd_auth import rspamd_auth
 
 
@@ -41,11 +42,24 @@ def _own_fields(
     # top one. A field further down claiming the same authserv-id was added by someone else
     # (often the sender, to fake a pass: RFC 8601 §5 says receivers must not trust those).
     received = [h.header_index for h in chain.hops]
-    same = sorted(
-        (a for a in fields if (a.authserv_id or "").lower() == key), key=lambda a: a.header_index
-    )
     # header indexes, not the dataclasses: comparing those field by field made this quadratic
     mine_at = {a.header_index for a in mine}
+    # A receiver may name each of its checks by its own host (iCloud: dmarc.icloud.com,
+    # spf.icloud.com, ...): its other fields, attributed to it, under the same organisation.
+    org = registrable_domain(key)
+    same = sorted(
+        (
+            a
+            for a in fields
+            if (a.authserv_id or "").lower() == key
+            or (
+                org is not None
+                and a.header_index in mine_at
+                and registrable_domain((a.authserv_id or "").lower()) == org
+            )
+        ),
+        key=lambda a: a.header_index,
+    )
     own = tuple(
         a
         for a in same

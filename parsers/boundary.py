@@ -21,6 +21,7 @@ from headerlens.parsers.hops import (
     vendor_of_host,
 )
 from headerlens.parsers.inbound_filter import inbound_filter_entry
+from headerlens.parsers.provenance_apple import is_apple_gateway, sibling_orgs
 from headerlens.parsers.received import normalize_ip
 from headerlens.parsers.stamp_evidence import Evidence, first_stated_ip, spf_evidence
 from headerlens.parsers.trusted_hosts import listed_client
@@ -117,6 +118,8 @@ def client_inside(
     by = (r.by or "").rstrip(".")
     if _EOP_INTERNAL_BY.search(by):
         return f"{by} is an Exchange Online internal server, reached only from Microsoft's own"
+    if is_apple_gateway(r):
+        return f"{by} is iCloud Mail's delivery gateway, reached only from iCloud's own MX hosts"
     if trusted is not None:
         return listed_client(r, trusted, rdns_confirmed(r))
     if org and org not in SHARED_PROVIDER_DOMAINS and rdns_confirmed(r):
@@ -206,6 +209,7 @@ def identity_in_org(
         return False
     orgs = {org} | {org_of(h.received.by, domain_of) for h in trusted}
     orgs.discard(None)
+    orgs |= {s for o in tuple(orgs) for s in sibling_orgs(o)}
     hosts = {(h.received.by or "").lower().rstrip(".") for h in trusted}
     return identity in orgs or identity in hosts or domain_of(identity) in orgs
 

@@ -52,6 +52,7 @@ from headerlens.parsers.provenance_microsoft import (
     receipt_marker,
     receiver_appended,
 )
+from headerlens.parsers.provenance_apple import APPLE_WHY, apple_block
 from headerlens.parsers.provenance_proton import proton_author, proton_block
 from headerlens.parsers.provenance_relay import (
     arc_relay,
@@ -172,6 +173,7 @@ class _Zones:
         self.ses = ses_block(fields, self.boundary_hop)
         self.proton = proton_block(fields, self.receiver_ids) if self.reserialised else set()
         self.ui = ui_block(fields, self.org)
+        self.apple = apple_block(fields, self.hops, self.boundary_hop, self.domain_of)
         self.relays |= mailbox_relays(fields, self.hops, self.is_trusted, self.org, self.domain_of)
         self.relays |= list_relays(fields, self.hops, self.boundary, self.domain_of)
         self.marker = receipt_marker(fields, {h.header_index: h.vendor for h in self.trusted})
@@ -411,6 +413,8 @@ def _field(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     below = z.below(f.index)
     if (ses := z.ses.get(f.index) or ses_claim(f, z.boundary_hop)) is not None:
         return ses
+    if f.index in z.apple and z.boundary_hop is not None:
+        return receiver_author(f, z.boundary_hop, APPLE_WHY)
     if is_copy(name):
         before = (z.boundary or 1) - 1
         return copy_author(f, before, before in z.relays)

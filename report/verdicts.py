@@ -13,6 +13,7 @@ from headerlens.model import Analysis, Vendor
 from headerlens.model.codes import Code
 from headerlens.model.verdicts import Alignment, DkimResult, DmarcResult
 from headerlens.model.verification import Verification, VerifyMode
+from headerlens.parsers.provenance_apple import APPLE_ORGS
 from headerlens.parsers.provenance_ses import unsealed
 from headerlens.report.words import spf_words
 from headerlens.stamped import receiver_rspamd, stamped, untied_passes
@@ -62,6 +63,8 @@ def _receiver(analysis: Analysis) -> str:
         return "Receiver"
     if hop.vendor is Vendor.GMAIL:
         return "Gmail"
+    if analysis.provenance.receiver_org in APPLE_ORGS:
+        return "iCloud Mail"
     if hop.vendor in _MICROSOFT:
         return "Microsoft 365"
     if hop.vendor is not Vendor.GENERIC:

@@ -5,6 +5,9 @@ write (documentation IPs, example domains)."""
 from __future__ import annotations
 
 from headerlens.analyze import analyze
+from headerlens.diagnosis import diagnose
+from headerlens.diagnosis.facts import Outcome
+from headerlens.report.verdicts import bar_line
 from headerlens.stamped import stamped
 
 IP6 = "2001:db8:400d:c0d::246"
@@ -55,3 +58,122 @@ def test_gmail_block_without_arc_once_gmail_sealed_every_delivery_is_unknown() -
     a = analyze(_gmail_dsn("Mon, 15 May 2017 05:27:16 -0700 (PDT)"))
     assert stamped(a, "dmarc") != "pass"
     assert stamped(a, "spf") != "pass"
+
+
+# iCloud Mail (shape of public iCloud mailbox copies, 2023-2026; names and addresses changed):
+# its delivery gateway's line on top, X-Apple-* with the gateway's SMTP id as X-Apple-UUID, its
+# MX (Postfix, *.me.com) line, the verdict block closed by Received-SPF, and its filter fields
+# appended at the end.
+ICLOUD_IP = "192.0.2.50"
+UUID = "4f24e911-87c4-4315-8f0b-f8245274ec19"
+D2 = "Tue,  2 Jan 2024 18:52:53 +0000 (UTC)"
+
+
+def _icloud(
+    *,
+    folder: str = "INBOX",
+    action: str = "MOVE_TO_FOLDER/INBOX",
+    uuid: str = UUID,
+    dmarc: str = "pass",
+    closing_spf: bool = True,
+    planted: str = "",
+) -> bytes:
+    spf = (
+        f"Received-SPF: pass (spf.icloud.com: domain of sales@shop.example designates {ICLOUD_IP}"
+        f" as permitted sender) receiver=spf.icloud.com; client-ip={ICLOUD_IP}; "
+        "helo=mail.shop.example; envelope-from=sales@shop.example\r\n"
+        if closing_spf
+        else ""
+    )
+    return (
+        "Return-path: <sales@shop.example>\r\n"
+        "Original-recipient: rfc822;someone@me.com\r\n"
+        "Received: from ci74p00im-qukt09072702.me.com by p116-mailgateway-smtp-746c496c44-6mknn"
+        f" (mailgateway 2403B92)\r\n\twith SMTP id {UUID} \r\n\tfor <someone@me.com>; "
+        "Tue, 2 Jan 2024 18:52:56 GMT\r\n"
+        f"X-Apple-MoveToFolder: {folder} \r\nX-Apple-Action: {action}\r\nX-Apple-UUID: {uuid}\r\n"
+        f"Received: from mail.shop.example (mail.shop.example [{ICLOUD_IP}])\r\n"
+        "\tby ci74p00im-qukt09072702.me.com (Postfix) with ESMTPS id 11C766C0012C\r\n"
+        f"\tfor <someone@me.com>; {D2}\r\n"
+        "X-ICL-SCORE: 3.332033030043\r\nX-ICL-INFO: GAtbVUseBVFHSVVESAMGUkFKRFcUWUIPAApbVRYS\r\n"
+        'Authentication-Results: bimi.icloud.com; bimi=skipped reason="insufficient dmarc"\r\n'
+        "Authentication-Results: arc.icloud.com; arc=none\r\n"
+        f"Authentication-Results: dmarc.icloud.com; dmarc={dmarc} header.from=shop.example\r\n"
+        "X-DMARC-Info: pass=pass; dmarc-policy=none; s=r0; d=r0; pdomain=shop.example\r\n"
+        "Authentication-Results: dkim-verifier.icloud.com;\r\n"
+        "\tdkim=pass (2048-bit key) header.d=shop.example header.i=@shop.example\r\n"
+        "Authentication-Results: spf.icloud.com; spf=pass (spf.icloud.com: domain of "
+        f"sales@shop.example designates {ICLOUD_IP} as permitted sender) "
+        "smtp.mailfrom=sales@shop.example\r\n"
+        f"{spf}{planted}"
+        "Received: from [198.51.100.7] by mail.shop.example with ESMTPSA; "
+        "Tue, 2 Jan 2024 18:52:50 +0000\r\n"
+        "Date: Tue, 02 Jan 2024 18:52:48 +0000\r\nFrom: Sales <sales@shop.example>\r\n"
+        "To: someone@me.com\r\nMessage-Id: <a1@shop.example>\r\nSubject: Your order\r\n"
+        "X-CLX-Shades: Deliver\r\nX-MANTSH: 1TFkXGxoaHxEKWUQXbRlNEk1uTHoYXh8RCllNF25PRkNcT1gRC\r\n"
+        "X-Proofpoint-ORIG-GUID: 3xXfrfj_vD7pJQzWLVvSDQL3d_KtfuBU\r\n"
+        "X-Proofpoint-GUID: 3xXfrfj_vD7pJQzWLVvSDQL3d_KtfuBU\r\n\r\nHello.\r\n"
+    ).encode()
+
+
+def test_icloud_boundary_is_its_mx_not_its_delivery_gateway() -> None:
+    a = analyze(_icloud())
+    assert a.chain.boundary is not None
+    assert a.chain.boundary.hop_number == 2
+    assert a.chain.boundary.ip == ICLOUD_IP
+
+
+def test_icloud_verdict_block_is_icloud_s() -> None:
+    a = analyze(_icloud(dmarc="fail"))
+    assert stamped(a, "dkim") == "pass"
+    assert stamped(a, "spf") == "pass"
+    assert stamped(a, "dmarc") == "fail"
+    spf = next(f for f in a.headers if f.lname == "received-spf")
+    assert a.provenance.is_receivers(spf.index)
+    for f in a.headers:
+        if f.lname in ("authentication-results", "x-clx-shades", "x-proofpoint-guid"):
+            assert a.provenance.is_receivers(f.index), f.name
+    ar = [r for r in a.auth_results if r.authserv_id == "spf.icloud.com"]
+    assert ar and ar[0].stamped_by_hop == 2
+
+
+def test_icloud_folder_inbox_and_junk() -> None:
+    assert diagnose(analyze(_icloud())).outcome.outcome is Outcome.INBOX
+    d = diagnose(analyze(_icloud(folder="Junk", action="CLXJUNK/Junk")))
+    assert d.outcome.outcome is Outcome.JUNK
+    assert d.outcome.evidence[0] == "X-Apple-MoveToFolder: Junk"
+    assert "iCloud Mail: Spam folder" in bar_line(analyze(_icloud(folder="Junk")), None)
+
+
+def test_icloud_planted_pass_after_its_block_is_not_its() -> None:
+    # red team: the sender's own first field repeats iCloud's DMARC verdict as a pass; iCloud
+    # wrote dmarc=fail and closed its block with its Received-SPF: the pass came with the message
+    planted = "Authentication-Results: dmarc.icloud.com; dmarc=pass header.from=shop.example\r\n"
+    a = analyze(_icloud(dmarc="fail", planted=planted))
+    assert stamped(a, "dmarc") == "fail"
+    bad = [f for f in a.headers if f.lname == "authentication-results"][-1]
+    assert "dmarc=pass" in bad.value
+    assert not a.provenance.is_receivers(bad.index)
+
+
+def test_icloud_block_without_the_gateway_tie_or_its_closing_spf_is_not_credited() -> None:
+    # red team: without the gateway's UUID tie, or without the Received-SPF that closes
+    # iCloud's block, a pass under the MX line cannot be told from the sender's
+    for raw in (_icloud(uuid="00000000-0000-0000-0000-000000000000"), _icloud(closing_spf=False)):
+        a = analyze(raw)
+        assert stamped(a, "spf") != "pass"
+        assert stamped(a, "dkim") != "pass"
+
+
+def test_a_planted_icloud_gateway_below_another_receiver_counts_for_nothing() -> None:
+    # red team: the whole iCloud top (gateway line, X-Apple-MoveToFolder: INBOX, MX line and
+    # block) planted under a Postfix receiver of example.org: that receiver's line decides
+    top = (
+        "Received: from mail.attacker.example (mail.attacker.example [203.0.113.9])\r\n"
+        "\tby mx.example.org (Postfix) with ESMTP id 4ABC123\r\n"
+        "\tfor <user@example.org>; Tue,  2 Jan 2024 18:53:10 +0000 (UTC)\r\n"
+    ).encode()
+    a = analyze(top + _icloud(folder="INBOX"))
+    assert a.chain.boundary is not None and a.chain.boundary.ip == "203.0.113.9"
+    assert stamped(a, "spf") is None
+    assert diagnose(a).outcome.outcome is not Outcome.INBOX
