@@ -26,6 +26,7 @@ from headerlens.parsers.boundary import (
     receiver_org,
 )
 from headerlens.parsers.hops import registrable_domain
+from headerlens.parsers.provenance_apple import APPLE_WHY, apple_block
 from headerlens.parsers.provenance_appliance import (
     MARKER_WHY,
     MILTER_WHY,
@@ -52,7 +53,6 @@ from headerlens.parsers.provenance_microsoft import (
     receipt_marker,
     receiver_appended,
 )
-from headerlens.parsers.provenance_apple import APPLE_WHY, apple_block
 from headerlens.parsers.provenance_proton import proton_author, proton_block
 from headerlens.parsers.provenance_relay import (
     arc_relay,

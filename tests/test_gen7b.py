@@ -169,10 +169,10 @@ def test_a_planted_icloud_gateway_below_another_receiver_counts_for_nothing() ->
     # red team: the whole iCloud top (gateway line, X-Apple-MoveToFolder: INBOX, MX line and
     # block) planted under a Postfix receiver of example.org: that receiver's line decides
     top = (
-        "Received: from mail.attacker.example (mail.attacker.example [203.0.113.9])\r\n"
-        "\tby mx.example.org (Postfix) with ESMTP id 4ABC123\r\n"
-        "\tfor <user@example.org>; Tue,  2 Jan 2024 18:53:10 +0000 (UTC)\r\n"
-    ).encode()
+        b"Received: from mail.attacker.example (mail.attacker.example [203.0.113.9])\r\n"
+        b"\tby mx.example.org (Postfix) with ESMTP id 4ABC123\r\n"
+        b"\tfor <user@example.org>; Tue,  2 Jan 2024 18:53:10 +0000 (UTC)\r\n"
+    )
     a = analyze(top + _icloud(folder="INBOX"))
     assert a.chain.boundary is not None and a.chain.boundary.ip == "203.0.113.9"
     assert stamped(a, "spf") is None
