@@ -85,10 +85,11 @@ _RESERIALISERS = frozenset({"protonmail.ch"})
 _PROTON = r"^x-pm-"
 _RSPAMD = re.compile(r"^x-(?:rspamd-|spamd-)")
 _RSPAMD_RUN = r"^x-(?:rspamd-|spamd-|spam\b)"
-# What filters running inside the receiving MTA (milters, amavisd) insert next to their stamps.
+# What filters running inside the receiving MTA (milters, amavisd) insert next to their stamps;
+# Yandex's MX writes Return-Path and its X-Yandex-Front/-TimeMark before its stamps.
 _MILTER_TRACE = re.compile(
     r"^(?:x-senderid|x-spam-|x-virus-|x-greylist|x-dkim|dkim-filter|dmarc-filter|x-rspamd-|x-spamd-"
-    r"|x-scanned-by|x-amavis)"
+    r"|x-scanned-by|x-amavis|x-yandex-|return-path$)"
 )
 # Verdict headers of filtering products: below every Received line, whose they are is unknown.
 _VERDICT = re.compile(

@@ -177,3 +177,38 @@ def test_a_planted_icloud_gateway_below_another_receiver_counts_for_nothing() ->
     assert a.chain.boundary is not None and a.chain.boundary.ip == "203.0.113.9"
     assert stamped(a, "spf") is None
     assert diagnose(a).outcome.outcome is not Outcome.INBOX
+
+
+def _yandex(spf: str) -> bytes:
+    """Yandex's MX writes Return-Path, X-Yandex-Front/-TimeMark and then its stamps below its
+    own Received line (public Yandex mailbox copies, 2018-2026; names and addresses changed)."""
+    says = "designates" if spf == "pass" else "does not designate"
+    return (
+        "Received: from mxfront3q.mail.yandex.net (localhost [127.0.0.1])\r\n"
+        "\tby mxfront3q.mail.yandex.net with LMTP id XHgJiklRSE-oiZJ5R89\r\n"
+        "\tfor <someone@yandex.ru>; Tue, 12 May 2020 00:51:02 +0300\r\n"
+        "Received: from mail.shop.example (mail.shop.example [192.0.2.77])\r\n"
+        "\tby mxfront3q.mail.yandex.net (mxfront/Yandex) with ESMTPS id EGNfVZSP6P-p1uimQ6O;\r\n"
+        "\tTue, 12 May 2020 00:51:01 +0300\r\n"
+        "Return-Path: bounce@shop.example\r\n"
+        "X-Yandex-Front: mxfront3q.mail.yandex.net\r\nX-Yandex-TimeMark: 1589233861.788\r\n"
+        f"Authentication-Results: mxfront3q.mail.yandex.net; spf={spf} (mxfront3q.mail.yandex."
+        f"net: domain of shop.example {says} 192.0.2.77 as permitted sender) "
+        "smtp.mail=bounce@shop.example\r\n"
+        "X-Yandex-Spam: 1\r\n"
+        "Date: Mon, 11 May 2020 21:51:00 +0000\r\nFrom: Shop <news@shop.example>\r\n"
+        "To: someone@yandex.ru\r\nMessage-ID: <y1@shop.example>\r\nSubject: News\r\n\r\nHi\r\n"
+    ).encode()
+
+
+def test_yandex_failure_under_its_own_line_is_its_verdict() -> None:
+    # Yandex's Return-Path and X-Yandex-* before its stamp no longer cut its block off: its
+    # spf=fail is the receiver's (a failure gains a sender nothing)
+    a = analyze(_yandex("fail"))
+    assert stamped(a, "spf") == "fail"
+
+
+def test_yandex_pass_under_its_own_line_stays_unknown() -> None:
+    # guard: nothing Yandex writes ties a pass there to it (the sender's header begins there)
+    a = analyze(_yandex("pass"))
+    assert stamped(a, "spf") != "pass"
