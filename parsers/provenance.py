@@ -27,6 +27,7 @@ from headerlens.parsers.boundary import (
 )
 from headerlens.parsers.hops import registrable_domain
 from headerlens.parsers.provenance_apple import APPLE_WHY, apple_block
+from headerlens.parsers.provenance_coremail import coremail_fields
 from headerlens.parsers.provenance_appliance import (
     MARKER_WHY,
     MILTER_WHY,
@@ -183,6 +184,7 @@ class _Zones:
         self.delivery_filter = receiver_named_runs(fields, self.org, self.domain_of)
         self.ms_tail = ms_tail_start(fields)
         self.appliance = barracuda_fields(fields, self.hops, self.is_trusted)
+        self.appliance |= coremail_fields(fields, self.hops)
         # Rspamd's block appended at the bottom: the run of its fields around its queue id
         # (the one naming the receiver's own queue id: a planted one earlier must not hide it)
         ids = [g for g in fields if g.lname == "x-rspamd-queue-id"]

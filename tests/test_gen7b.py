@@ -212,3 +212,50 @@ def test_yandex_pass_under_its_own_line_stays_unknown() -> None:
     # guard: nothing Yandex writes ties a pass there to it (the sender's header begins there)
     a = analyze(_yandex("pass"))
     assert stamped(a, "spf") != "pass"
+
+
+def _coremail(transid: str = "x8mowAAX4tcS6zReRf_REg--.49102S3", host: str = "mx19") -> bytes:
+    """A Coremail MX (NetEase's shape): its fields appended after the message's own header,
+    starting with X-CM-TRANSID = the SMTP id of its Received line."""
+    return (
+        "Received: from mail.shop.example (unknown [192.0.2.38])\r\n"
+        "\tby mx19 (Coremail) with SMTP id x8mowAAX4tcS6zReRf_REg--.49102S3;\r\n"
+        "\tSat, 01 Feb 2020 11:05:57 +0800 (CST)\r\n"
+        "From: news@shop.example\r\nTo: someone@mail.example\r\nSubject: News\r\n"
+        "Message-ID: <c1@shop.example>\r\nDate: Sat, 1 Feb 2020 03:05:53 +0000\r\n"
+        f"X-CM-TRANSID:{transid}\r\n"
+        f"Authentication-Results: {host}; spf=pass smtp.mail=bounce@shop.example; dkim=pass "
+        "header.i=@shop.example\r\n"
+        "X-Coremail-Antispam: 1Uf129KBjDUn29KB7ZKAUJUUUUU529EdanIXcx71UUUUU7v73\r\n\r\nHi\r\n"
+    ).encode()
+
+
+def test_coremail_appended_block_tied_by_its_transid_is_the_receivers() -> None:
+    a = analyze(_coremail())
+    assert stamped(a, "spf") == "pass"
+    assert stamped(a, "dkim") == "pass"
+    anti = next(f for f in a.headers if f.lname == "x-coremail-antispam")
+    assert a.provenance.is_receivers(anti.index)
+
+
+def test_coremail_block_without_the_tie_is_not_credited() -> None:
+    # red team: a TRANSID the receiver's line did not give, or a stamp naming another host
+    # after the real one, came with the message
+    assert stamped(analyze(_coremail(transid="AAAAAAAAAAAAAAAAAAAAAA--.1S1")), "spf") != "pass"
+    assert stamped(analyze(_coremail(host="mx.shop.example")), "spf") != "pass"
+
+
+def test_a_senders_coremail_tail_is_the_senders() -> None:
+    # the author's own Coremail submission server appends the same tail: tied to that hop, it
+    # is the sending side's, not the final receiver's
+    sub = _coremail().decode().replace("by mx19 (Coremail)", "by smtp9 (Coremail)")
+    sub = sub.replace("Authentication-Results: mx19;", "Authentication-Results: smtp9;")
+    top = (
+        "Received: from smtp9.mail.example (smtp9.mail.example [192.0.2.99])\r\n"
+        "\tby mx.example.org (Postfix) with ESMTPS id 4ABC123\r\n"
+        "\tfor <user@example.org>; Sat, 01 Feb 2020 03:06:10 +0000 (UTC)\r\n"
+    )
+    a = analyze((top + sub).encode())
+    anti = next(f for f in a.headers if f.lname == "x-coremail-antispam")
+    assert not a.provenance.is_receivers(anti.index)
+    assert stamped(a, "spf") is None
