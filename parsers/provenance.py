@@ -27,7 +27,6 @@ from headerlens.parsers.boundary import (
 )
 from headerlens.parsers.hops import registrable_domain
 from headerlens.parsers.provenance_apple import APPLE_WHY, apple_block
-from headerlens.parsers.provenance_coremail import coremail_fields
 from headerlens.parsers.provenance_appliance import (
     MARKER_WHY,
     MILTER_WHY,
@@ -39,6 +38,7 @@ from headerlens.parsers.provenance_appliance import (
     repeated_stamps,
     stamp_results,
 )
+from headerlens.parsers.provenance_coremail import coremail_fields
 from headerlens.parsers.provenance_dump import unplaced_stamps
 from headerlens.parsers.provenance_google import gmail_pass_doubt
 from headerlens.parsers.provenance_microsoft import (
