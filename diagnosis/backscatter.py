@@ -31,6 +31,10 @@ class Backscatter:
     domain: str  # that address's organisation (registrable domain)
     entry: str  # "relay.example from HC-VM-PC [192.0.2.84]": where and from which client it came
     nameless: bool  # the reporting system found no reverse DNS for that client
+    # the client's reverse DNS name and IP when it has one whose name its HELO does not repeat
+    # (an app server saying "HELO app01" from ec2-...amazonaws.com): the domain may send from
+    # it without listing it, so "backscatter" holds only unless the domain sends from there
+    server: str | None = None
 
 
 def _authenticated(hop: Hop) -> bool:
@@ -130,7 +134,9 @@ def backscatter(ndr: NonDelivery | None) -> Backscatter | None:
         # own mail missing from its SPF looks the same, so this decides nothing (the refusal's
         # fix stays conditional: add the server only if the domain really sent through it)
         return None
-    return Backscatter(address, domain, f"{r.by or 'the reporting server'} from {client}", nameless)
+    server = None if nameless else f"{r.from_rdns} [{r.from_ip}]"
+    entry_at = f"{r.by or 'the reporting server'} from {client}"
+    return Backscatter(address, domain, entry_at, nameless, server)
 
 
 def mark(s: Situation, b: Backscatter) -> Situation:
@@ -139,7 +145,12 @@ def mark(s: Situation, b: Backscatter) -> Situation:
         f"backscatter of a message that forged {b.forged}: its returned copy entered at "
         f"{b.entry}, unauthenticated, and never passed a server of {b.domain}"
     )
-    facts = (("backscatter", b.forged), ("forged-domain", b.domain), ("entry", b.entry))
+    facts: tuple[tuple[str, str], ...] = (
+        ("backscatter", b.forged),
+        ("forged-domain", b.domain),
+        ("entry", b.entry),
+    )
+    facts += (("unless-server", b.server),) if b.server else ()
     return Situation(s.label, s.hop_number, (*s.evidence, ev), s.facts + facts)
 
 

@@ -170,6 +170,8 @@ def headline(
             cause = f"A bounce: Google Groups refused the post to {g.fact('refused')} (the group does not exist, or the sender may not post to it)"
         if n.fact("backscatter"):
             cause = f"Backscatter: a bounce of a message that forged {n.fact('backscatter')} (it entered at {n.fact('entry')}, never through {n.fact('forged-domain')}'s servers); {n.fact('remote') or 'the remote server'} refused it ({n.fact('status') or 'no status'}); nothing to fix in {n.fact('forged-domain')}'s DNS"
+            if server := n.fact("unless-server"):
+                cause = f"Backscatter unless {n.fact('forged-domain')} sends from {server}: a bounce of a message that claimed {n.fact('backscatter')} and entered at {n.fact('entry')}, never through another server of {n.fact('forged-domain')}; {n.fact('remote') or 'the remote server'} refused it ({n.fact('status') or 'no status'}); if {n.fact('forged-domain')} does not send from there, nothing to fix in its DNS"
             if n.fact("unvouched") or n.fact("untied"):
                 cause += (
                     f"; but the bounce itself is not confirmed offline: nothing yet ties it to {n.fact('reporter') or 'its reporter'}, so its returned copy is its sender's word"

@@ -173,6 +173,8 @@ def title(s: Situation) -> str:
         )
     if label == "google-groups":
         return "The list is a Google Group: Google re-sent it and sealed ARC."
+    if label == "ndr" and s.fact("backscatter") and (server := s.fact("unless-server")):
+        return f"Backscatter unless {s.fact('forged-domain')} sends from {server}: a non-delivery report of a message that claimed {s.fact('backscatter')}; it entered at {s.fact('entry')} and passed no other server of {s.fact('forged-domain')}. {s.fact('remote') or 'The remote server'} refused it ({s.fact('status') or 'no status'}).{_unvouched(s)}"
     if label == "ndr" and s.fact("backscatter"):
         return f"Backscatter: a non-delivery report of a message that forged {s.fact('backscatter')}; it entered at {s.fact('entry')} and never passed a server of {s.fact('forged-domain')}, so {s.fact('forged-domain')} did not send it. {s.fact('remote') or 'The remote server'} refused it ({s.fact('status') or 'no status'}).{_unvouched(s)}"
     if label == "ndr" and s.fact("delayed"):
@@ -248,6 +250,8 @@ def fix(s: Situation) -> str:
         rerun = s.fact("rerun") or "re-run with DNS"
         rerun += " (not --offline)" if rerun == "re-run with DNS" else ""
         return f"Nothing to fix yet: {rerun} to check SPF, DKIM and DMARC. A genuine {genuine} that fails is the {s.fact('relay-kind') or 'relay'}'s to fix (From rewriting, SRS, ARC sealing); a spoof is nothing to fix at {domain_of(s)}."
+    if label in ("spoof", "ndr") and s.fact("backscatter") and (server := s.fact("unless-server")):
+        return f"If {s.fact('forged-domain')} sends from {server} (an application or hosted server of its own), its SPF record misses that server: add it there. If it does not, nothing to fix at {s.fact('forged-domain')}: it did not send the original, and adding the server would authorise the forger; discard the bounce."
     if label in ("spoof", "ndr") and s.fact("backscatter"):
         return f"Nothing to fix at {s.fact('forged-domain') or domain_of(s)}, in its DNS (SPF, DKIM, DMARC) or elsewhere: it did not send the original, so adding the refusing server's sender to its SPF would authorise the forger. Discard the bounce (a list should not distribute it)."
     if label == "spoof" and (relay := s.fact("relay")):

@@ -61,7 +61,14 @@ def refusals(
         who = link.who_acts if link else (m.who_acts if m else WhoActs.UNKNOWN)
         fix = link.fix if link else (m.fix if m else "")
         about = link.check if link else (m.about if m else "")
-        if forged is not None and about in _AUTH:
+        if forged is not None and forged.server and about in _AUTH:
+            fix = (
+                f"If {forged.domain} sends from {forged.server}, list that server in its SPF "
+                f"record (the original entered at {forged.entry}). If it does not, nothing to "
+                f"fix: the original forged {forged.forged}, and listing the server would "
+                "authorise the forger; discard the bounce."
+            )
+        elif forged is not None and about in _AUTH:
             who = WhoActs.NOTHING_FORGED
             fix = (
                 f"Nothing to fix in {forged.domain}'s DNS: the original entered at {forged.entry}, "
@@ -69,6 +76,11 @@ def refusals(
                 f"{forged.forged}; listing that server in SPF would authorise the forger. Discard "
                 "the bounce."
             )
+        elif forged is not None and forged.server and who in (WhoActs.SENDER, WhoActs.UNKNOWN):
+            fix = (
+                f"If {forged.domain} sends from {forged.server}: {fix[:1].lower()}{fix[1:]} "
+                f"If it does not, the original forged {forged.forged}: discard the bounce."
+            ).replace(": . ", ": ")
         elif forged is not None and who in (WhoActs.SENDER, WhoActs.UNKNOWN):
             # the "sender" it would send back to is the forged address's owner, who sent nothing
             who = WhoActs.NOTHING_FORGED

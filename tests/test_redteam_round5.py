@@ -33,6 +33,12 @@
    stated as fact: "Give the sending server's public IP a PTR record", "check the recipient
    domain's MX records". Every fix of such a bounce is now under condition ("If this bounce
    really comes from X (not confirmed offline): ..."), in every output.
+6. A bounce of legitimate mail from an application server that sends straight to the MX with
+   HELO "app01" (reverse DNS ec2-...amazonaws.com) and whose domain's SPF misses it: called
+   backscatter, "nothing to fix in northwindtraders.com's DNS ... Discard the bounce", which hid
+   the domain's real SPF gap. A client with a reverse DNS name is now "Backscatter unless
+   northwindtraders.com sends from <that server>", with the SPF fix under that condition; only a
+   client its receiver could not name (a workstation, a bot) is backscatter outright.
 """
 
 from __future__ import annotations
@@ -59,6 +65,7 @@ from tests.dnslab import LAB_ZONES, TEST_ZONES, LabDns, LabDnsError, missing_too
 from tests.redteam_lab import ATTACKER_IP, VICTIM_IP, write_zone
 from tests.test_redteam_round4 import (
     _ATTACKER_LINE,
+    _BACKSCATTER,
     _PLANTED,
     _SID,
     _SPOOF3,
@@ -322,3 +329,26 @@ def test_offline_an_untied_bounces_advice_is_conditional(reply: str) -> None:
     assert "If this bounce really" not in render(
         analyze(data.replace(_ATTACKER_LINE, tied).encode()), None, "summary"
     )
+
+
+# 6. A legitimate app server whose HELO is not its reverse DNS name.
+_APP = "from app01 (ec2-3-120-4-5.eu-central-1.compute.amazonaws.com [3.120.4.5])"
+
+
+def test_a_named_client_makes_backscatter_conditional() -> None:
+    line = (
+        "from mx.victim.example (mx.victim.example [198.51.100.20]) by mx.fabrikam.example "
+        "(Postfix) with ESMTP id 4Q for <ap@fabrikam.example>; Tue, 10 Nov 2026 20:14:06 +0000"
+    )
+    raw = _BACKSCATTER.format(line=line).replace("from unknown (HELO pc) ([198.51.100.99])", _APP)
+    a = analyze(raw.replace("\n", "\r\n").encode())
+    server = "ec2-3-120-4-5.eu-central-1.compute.amazonaws.com [3.120.4.5]"
+    out = render(a, None, "summary")
+    assert f"Backscatter unless fabrikam.example sends from {server}" in out
+    assert f"If fabrikam.example sends from {server}" in out
+    assert "Spoof of" not in out
+    # the workstation shape stays backscatter outright
+    out = render(
+        analyze(_BACKSCATTER.format(line=line).replace("\n", "\r\n").encode()), None, "summary"
+    )
+    assert "Diagnosis: Backscatter: " in out
