@@ -299,7 +299,7 @@ def _webmail(analysis: Analysis, script: HeaderField) -> str | None:
 _M365_AUTH = re.compile(r"^\s*(?:internal|authenticated)\b", re.IGNORECASE)
 
 
-def _exchange_submission(analysis: Analysis) -> str | None:
+def exchange_submission(analysis: Analysis) -> str | None:
     """Evidence, in the sending side's own fields, that a signed-in mailbox user handed the
     message to Exchange: X-Originating-IP with the client's public address (webmail, phone,
     Outlook), or Microsoft 365's AuthAs Internal/Authenticated of the sending tenant (only with
@@ -323,7 +323,7 @@ def _exchange_client(analysis: Analysis, below: list[Hop]) -> Situation | None:
     replies sent to a free-mail mailbox or a spam kit's mailer: the mailbox was probably taken
     over."""
     dom = _from_domain(analysis)
-    submitted = _exchange_submission(analysis)
+    submitted = exchange_submission(analysis)
     if submitted is None or org(dom) in FREEMAIL:
         return None
     reply = reply_sign(analysis)

@@ -14,7 +14,13 @@ from __future__ import annotations
 import re
 
 from headerlens.diagnosis.auth_state import aligned_pass, dmarc_failed, from_domain
-from headerlens.diagnosis.detect_compromise import esp_name, kit_mailer, reply_sign, script_pickup
+from headerlens.diagnosis.detect_compromise import (
+    esp_name,
+    exchange_submission,
+    kit_mailer,
+    reply_sign,
+    script_pickup,
+)
 from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.inputs import (
     boundary_hop,
@@ -36,7 +42,7 @@ from headerlens.parsers.spoofed_brands import DISPLAY_BRANDS
 
 # "RE:" and its German, Nordic, Dutch and Italian forms; not "Fwd:": mail clients forward
 # without In-Reply-To, so only a reply without one is a pretended conversation
-_REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|vs|antw|rif)\s*(?:\[\d+\])?\s*:", re.I)
+_REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|vs|antw|rif)\s*(?:\[\d+\])?\s*(?::|$)", re.I)
 # Crypto-asset lures (the usual content of a hacked site's form or a hijacked stream); only
 # counted when the From domain's own name does not carry the word.
 _LURE = re.compile(
@@ -137,6 +143,15 @@ def shown_brand(analysis: Analysis, service: str | None = None) -> tuple[str, st
         if any(w not in _SERVICE_WORDS for w in rest):
             continue  # the brand is named among other words ("Google Ads partner news")
         return brand, brand_dom
+    return None
+
+
+def undisclosed(analysis: Analysis) -> str | None:
+    """The message names no recipient ("To: Undisclosed recipients:;", an empty group): a mass
+    Bcc mailing, which a person's own mailbox rarely sends."""
+    to = (first(analysis, "to") or "").strip()
+    if re.fullmatch(r"[^<>@,;:]*:\s*;", to):
+        return f"To: {to} — a mass Bcc mailing that names no recipient"
     return None
 
 
@@ -353,30 +368,33 @@ def mailbox_user(
         ),
         None,
     )
-    if named is None:
+    # a mail client's submission to the domain's own Exchange (its X-Originating-IP) names no
+    # mailbox, so it needs one more weak sign: a mass Bcc mailing from a person's mailbox
+    client = exchange_submission(analysis) if named is None else None
+    if named is None and client is None:
         return None
-    field, mailbox = named
     reply = reply_sign(analysis)
     strong = [s for s in (brand_sign(analysis, None), kit_mailer(analysis)) if s]
-    weak = [fake_reply(analysis)]
+    weak = [fake_reply(analysis), undisclosed(analysis) if client else None]
     if reply is not None:
         (strong if reply[1] else weak).append(reply[0])
     weak.append(receiver_spam_sign(outcome, overridden))
     signs = [w for w in weak if w]
-    if not strong and len(signs) < 2:
+    if not strong and len(signs) < (3 if client else 2):
         return None
     b = entry(analysis)
     below = [h for h in analysis.chain.hops if b is None or h.number < b.hop_number]
     hop = below[0] if below else boundary_hop(analysis)
     if hop is None:
         return None
-    ev = (
-        f"{auth[0]}: the message left from {dom}'s own mail system",
-        f"{field.name}: {mailbox} — the sending server names the mailbox user who signed in",
-        *strong,
-        *signs,
-    )
-    facts = (("party", org(dom) or dom), ("what", f"mailbox {mailbox}"), ("passed", auth[0]))
+    if named is not None:
+        field, mailbox = named
+        how = f"{field.name}: {mailbox} — the sending server names the mailbox user who signed in"
+        what = f"mailbox {mailbox}"
+    else:
+        how, what = client or "", "mailbox"
+    ev = (f"{auth[0]}: the message left from {dom}'s own mail system", how, *strong, *signs)
+    facts = (("party", org(dom) or dom), ("what", what), ("passed", auth[0]))
     return Situation("compromised-account", hop.number, ev, facts)
 
 

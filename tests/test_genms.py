@@ -240,3 +240,37 @@ def test_a_spoof_under_a_brand_name_says_whom_it_poses_as() -> None:
     assert d.headline.startswith(
         "A spoof of n9s9oy.example posing as Microsoft (its From name; Microsoft's own domain is microsoft.com)"
     )
+
+
+# --- 7. an on-premises Exchange mailbox used from outside for a mass mailing --------------------
+
+
+def _exchange_mailbox(subject: str, bcc_only: bool) -> bytes:
+    """sample-3272's shape: the hotel's administrator mailbox submits through its own Exchange
+    (X-Originating-IP of the client), the domain's SPF passes aligned, Outlook.com junks it."""
+    return _eop(
+        "spf=pass (sender IP is 192.0.2.173) smtp.mailfrom=hotel.example; dkim=fail (signature did not verify) header.d=hotel.example;dmarc=pass action=none header.from=hotel.example;compauth=pass reason=100",
+        "mx.hotel.example",
+        "192.0.2.173",
+        "Received: from Exchange16.hotel.local ([fe80::4947:97bf:77e:6ed0]) by Exchange16.hotel.local ([fe80::4947:97bf:77e:6ed0%2]) with mapi id 15.01.2375.034; Fri, 25 Aug 2023 08:54:05 +0000",
+        "x-originating-ip: [203.0.113.131]",
+        'From: "administrator@hotel.example (Administrator)" <administrator@hotel.example>',
+        f"Subject: {subject}",
+        # the helper adds "To: victim@example.net" after these; the first To is the one read
+        *(["To: Undisclosed recipients:;"] if bcc_only else []),
+        "Return-Path: administrator@hotel.example",
+    )
+
+
+def test_a_fake_reply_mass_mailed_from_an_exchange_mailbox_is_probably_taken_over() -> None:
+    d = diagnose(analyze(_exchange_mailbox("RE", bcc_only=True)))
+    comp = d.get("compromised-account")
+    assert comp is not None and comp.fact("party") == "hotel.example"
+    assert any("poses as a reply" in e for e in comp.evidence)
+    assert any("names no recipient" in e for e in comp.evidence)
+
+
+def test_an_exchange_mailbox_reply_to_named_people_is_no_takeover() -> None:
+    # guard: two weak signs are not enough without a mailbox the server names
+    d = diagnose(analyze(_exchange_mailbox("RE", bcc_only=False)))
+    assert d.get("compromised-account") is None
