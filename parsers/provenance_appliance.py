@@ -194,10 +194,11 @@ _FILTER_ID = r"(?i)\bFilter\s+v\S+\s+(\S+)\s+(\S+)\s*$"
 
 
 # The methods each of those milters stamps in the Authentication-Results it writes right after
-# its own field (sid-milter: Sender ID and SPF; OpenDKIM / dkim-milter: DKIM; OpenDMARC: DMARC,
-# and SPF / ARC where it checks them).
+# its own field (sid-milter: Sender ID and SPF, and the client's SMTP AUTH as "auth=pass
+# (CRAM-MD5)" when it logged in: Sendmail Sender-ID Filter v1.0.0 in every sisimai sample that
+# has it; OpenDKIM / dkim-milter: DKIM; OpenDMARC: DMARC, and SPF / ARC where it checks them).
 _MILTER_METHODS = {
-    "x-senderid": frozenset({"sender-id", "spf"}),
+    "x-senderid": frozenset({"sender-id", "spf", "auth"}),
     "dkim-filter": frozenset({"dkim"}),
     "x-dkim": frozenset({"dkim"}),
     "dmarc-filter": frozenset({"dmarc", "spf", "arc"}),

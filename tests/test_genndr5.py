@@ -506,3 +506,77 @@ def test_host_unknown_with_only_the_recipients_domain_named_is_no_servers_refusa
     )
     b = analyze(named)
     assert b.ndr is not None and b.ndr.recipients[0].remote_mta == "mx.club.example"
+
+
+# --- 5. the returned copy's own receiver: Sendmail's sid-milter stamp with auth= -----------------
+
+
+def _sid_bounce(stamp: str) -> bytes:
+    return f"""Return-Path: <MAILER-DAEMON@relay.fabrikam.example>
+Received: from localhost (localhost)
+\tby relay.fabrikam.example (V8/cf) id t91ECGic009238;
+\t{D}
+Date: {D}
+From: Mail Delivery Subsystem <MAILER-DAEMON@relay.fabrikam.example>
+Message-Id: <t91ECGic009238@relay.fabrikam.example>
+To: <clerk@fabrikam.example>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="S3"
+Subject: Returned mail: see transcript for details
+
+--S3
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.fabrikam.example
+
+Final-Recipient: RFC822; kim@club.example
+Action: failed
+Status: 5.1.1
+Remote-MTA: DNS; mx.club.example
+Diagnostic-Code: SMTP; 550 5.1.1 Requested action not taken: mailbox unavailable
+
+--S3
+Content-Type: message/rfc822
+
+Return-Path: <clerk@fabrikam.example>
+Received: from [10.1.2.3] (host-7.isp.example [192.0.2.78])
+\t(authenticated bits=0)
+\tby relay.fabrikam.example (V8/cf) with ESMTP id t91ECEic009234
+\tfor <kim@club.example>; {D}
+X-SenderID: Sendmail Sender-ID Filter v1.0.0 relay.fabrikam.example t91ECEic009234
+{stamp}From: Clerk <clerk@fabrikam.example>
+Subject: Minutes
+Message-Id: <m4@fabrikam.example>
+Date: {D}
+To: kim@club.example
+
+Minutes.
+
+--S3--
+""".encode()
+
+
+def _copy_ar_author(raw: bytes) -> Author:
+    a = analyze(raw)
+    assert a.ndr is not None and a.ndr.original is not None
+    (fa,) = [
+        f
+        for f in a.ndr.original.provenance.fields
+        if f.header_name.lower() == "authentication-results"
+    ]
+    return fa.author
+
+
+def test_sid_milters_stamp_with_the_clients_smtp_auth_is_the_copys_receivers() -> None:
+    stamp = (
+        "Authentication-Results: relay.fabrikam.example; sender-id=pass "
+        "header.from=clerk@fabrikam.example; auth=pass (CRAM-MD5); spf=pass "
+        "smtp.mfrom=clerk@fabrikam.example\n"
+    )
+    assert _copy_ar_author(_sid_bounce(stamp)) is Author.FINAL_RECEIVER
+    # a stamp that does not start with the milter's own method stays the sender's word
+    planted = (
+        "Authentication-Results: relay.fabrikam.example; auth=pass (CRAM-MD5); spf=pass "
+        "smtp.mfrom=clerk@fabrikam.example\n"
+    )
+    assert _copy_ar_author(_sid_bounce(planted)) is Author.UNKNOWN
