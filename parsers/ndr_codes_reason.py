@@ -196,7 +196,7 @@ TEXTS_REPLY: tuple[tuple[str, str, Row | RowAbout], ...] = (
     ),
     (
         "text:invalid-recipient",
-        r"(?:invalid (?:recipient|mailbox|destination)(?: address)?\b|"
+        r"(?:invalid (?:recipient|mailbox|destination)(?: address)?\b|invalid (?:e-?mail )?address\b|"
         r"recipient (?:address )?(?:is )?(?:invalid|not valid)\b|"
         r"mailbox name (?:not allowed|invalid))",
         (
@@ -387,6 +387,25 @@ TEXTS_GENERIC: tuple[tuple[str, str, Row | RowAbout], ...] = (
             "called for by this reply.",
             RFC3463 + " §3.8 (X.7.1 delivery not authorized, message refused); Postfix "
             "documentation, access(5) (REJECT with an optional text)",
+        ),
+    ),
+    (
+        "text:client-rejected",
+        # Postfix smtpd_client_restrictions: "Client host rejected: …" (a reason of the receiver's
+        # own, La Poste "#216 lpn"); an end-user address told to use its ISP's relay
+        r"(?:Client host rejected|use the smtp server of your ISP|"
+        r"dynamic (?:IP|address|pool)|dial-?up (?:IP|address|user)|residential (?:IP|address))",
+        (
+            "The recipient's server refused the sending server itself (its IP address, network "
+            "or host name), before looking at the message: a local block, a dynamic or "
+            "end-user address that should send through its provider's relay, or a host it "
+            "does not trust. The recipient's address is not in question.",
+            WhoActs.SENDER_ADMIN,
+            "Send through a proper outgoing server (the provider's relay, with a static IP and "
+            "matching reverse DNS); if the sending server is one already, ask the recipient's "
+            "postmaster why its IP is refused and have it unblocked.",
+            "Postfix documentation, postconf(5) (smtpd_client_restrictions: 'Client host "
+            "rejected'); " + RFC3463 + " §3.8 (X.7.1)",
         ),
     ),
     (

@@ -68,7 +68,10 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
         (
             "text:dmarc-policy",
             r"(?:not accepted due to (?:the )?domain'?s\s+DMARC|DMARC policy of reject|"
-            r"does not pass DMARC|rejected per DMARC)",
+            r"does not pass DMARC|rejected per DMARC|"
+            # Apple "rejected due to example.org's DMARC policy", Mail.ru "not accepted due
+            # to domain (example.org) owner DMARC policy", Comcast "rejected due to DMARC"
+            r"(?:rejected|not accepted) due to (?:\S+ )?(?:\(\S+\) )?(?:owner )?DMARC)",
             Entry(
                 "The From domain publishes a DMARC policy of reject and the message passed "
                 "neither aligned SPF nor aligned DKIM, so the receiver refused it.",
@@ -154,7 +157,7 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             "text:reverse-dns",
             r"(?:Fix reverse DNS|reverse DNS|cannot find your hostname|"
             r"cannot find your reverse hostname|does not have a PTR record|No PTR record|"
-            r"invalid RDNS|\bRDNS (?:record|lookup|check))",
+            r"invalid RDNS|\bRDNS (?:record|lookup|check)|IP name lookup failed)",
             Entry(
                 "The receiving server refuses connections from an IP address without valid "
                 "(forward-confirmed) reverse DNS.",
@@ -304,6 +307,7 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             "text:content-spam",
             r"(?:looked like spam|rejected as spam|detected as spam|identified as spam|"
             r"considered (?:as )?spam|suspected spam|spam content|may consider spam|"
+            r"spam classification|"
             r"message content rejected|content filter|"
             r"content presents a potential\s+security issue|"
             # Mimecast: "554 email rejected due to security policies - MCSpamSignature.sa.2.2"

@@ -597,3 +597,39 @@ def test_a_bounce_attached_inside_the_returned_original_adds_no_failed_recipient
     assert [r.address for r in a.ndr.failed] == ["kim@club.example"]
     (r,) = a.ndr.failed
     assert r.meaning is not None and r.meaning.key == "text:content-spam"
+
+
+def test_client_refusals_dmarc_wordings_and_invalid_addresses_are_read() -> None:
+    cases = [
+        ("5.7.1", "554 5.7.1 <mx.fabrikam.example>: Client host rejected: #216 lpn", "client"),
+        (
+            "5.7.0",
+            "550 5.7.0 <a@fabrikam.example>... Please use the smtp server of your ISP.",
+            "client",
+        ),
+        ("5.0.0", "550 <kim@club.example>: invalid address", "invalid-recipient"),
+        (
+            "5.7.1",
+            "550 5.7.1 This message was not accepted due to domain (fabrikam.example) owner DMARC "
+            "policy (RFC 7489)",
+            "dmarc-policy",
+        ),
+        (
+            "5.7.1",
+            "554 5.7.1 Your message was rejected due to fabrikam.example's DMARC policy.",
+            "dmarc-policy",
+        ),
+        ("4.7.1", "450 4.7.1 Access denied. IP name lookup failed [192.0.2.222]", "reverse-dns"),
+        (
+            "5.0.0",
+            "Your email to group team@club.example was rejected due to spam classification.",
+            "content-spam",
+        ),
+    ]
+    for status, said, key in cases:
+        m = lookup(status, said, None)
+        assert m.key == ("text:client-rejected" if key == "client" else f"text:{key}"), said
+    # a sender address the receiver calls invalid stays the sender's, not an invalid recipient
+    assert lookup("5.1.8", "553 5.1.8 invalid sender address", None).key == (
+        "text:sender-domain-invalid"
+    )
