@@ -256,13 +256,18 @@ def srs_original_domain(address: str | None) -> str | None:
 
 
 def submission_hops(analysis: Analysis) -> list[Hop]:
-    """Hops where a client authenticated (ESMTPA/ESMTPSA, "Authenticated sender")."""
+    """Hops where a client authenticated (ESMTPA/ESMTPSA, "Authenticated sender"; a webmail's
+    own line for a signed-in user: SquirrelMail's "(SquirrelMail authenticated user NAME) by
+    webmail.example with HTTP")."""
     out = []
     for hop in analysis.chain.hops:
         proto = (hop.received.with_protocol or "").upper()
+        raw = hop.received.raw.lower()
         if (
-            proto.endswith("A") and "SMTP" in proto
-        ) or "authenticated sender" in hop.received.raw.lower():
+            (proto.endswith("A") and "SMTP" in proto)
+            or "authenticated sender" in raw
+            or (proto.startswith("HTTP") and "authenticated user" in raw)
+        ):
             out.append(hop)
     return out
 

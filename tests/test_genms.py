@@ -274,3 +274,27 @@ def test_an_exchange_mailbox_reply_to_named_people_is_no_takeover() -> None:
     # guard: two weak signs are not enough without a mailbox the server names
     d = diagnose(analyze(_exchange_mailbox("RE", bcc_only=False)))
     assert d.get("compromised-account") is None
+
+
+# --- 8. a webmail's own line for a signed-in user ----------------------------------------------
+
+
+def test_a_squirrelmail_user_sending_a_419_with_free_mail_replies_is_a_taken_over_account() -> None:
+    # sample-5216's shape: the lab's SquirrelMail names the signed-in user, the domain publishes
+    # nothing (compauth=fail 001), replies go to a free-mail mailbox: not a spoof of the domain
+    raw = _eop(
+        "spf=none (sender IP is 192.0.2.144) smtp.mailfrom=lab.example; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=lab.example;compauth=fail reason=001",
+        "relay.univ.example",
+        "192.0.2.144",
+        "Received: by mailhost.lab.example (Postfix, from userid 48) id 900B62A2001; Fri, 25 Aug 2023 10:54:06 +0200 (CEST)",
+        "Received: from 203.0.113.221 (SquirrelMail authenticated user ek) by webmail.lab.example with HTTP; Fri, 25 Aug 2023 10:54:05 +0200",
+        'From: "Aldi Albrechts" <chevreau@lab.example>',
+        "Reply-To: aldi-albrecht@hotmail.com",
+        "User-Agent: SquirrelMail/1.4.22",
+        "Subject: donation",
+        "Return-Path: chevreau@lab.example",
+    )
+    d = diagnose(analyze(raw))
+    assert "compromised-account" in d.labels() and "spoof" not in d.labels()
+    comp = d.get("compromised-account")
+    assert comp is not None and comp.hop_number == 1
