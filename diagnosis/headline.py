@@ -133,7 +133,7 @@ def unauthenticated_cause(u: Unauthenticated) -> str:
         else f"has no verified tie to it (only the sender's own lines name {u.claimed})"
     )
     if u.helo_claim is not None:
-        tie += f" (its HELO {u.helo_claim} is only its own claim: the reverse DNS the receiver confirmed is another organisation's)"
+        tie += f" (its HELO {u.helo_claim} is only its own claim: the reverse DNS the receiver confirmed is in another domain)"
     return (
         f"Unauthenticated From: nothing authenticated {u.domain} and no check of it failed "
         f"(it publishes nothing usable to fail against), and the sending host {u.host} {tie}, so "

@@ -157,7 +157,8 @@ def _untied(u: Unauthenticated) -> str:
         return f"neither its HELO name nor its reverse DNS is in {u.domain}"
     return (
         f"its HELO {u.helo_claim} names the domain, but that is the client's own claim: the "
-        "reverse DNS its receiver confirmed names another organisation"
+        "reverse DNS its receiver confirmed is in another domain, perhaps a sister domain of "
+        "the same owner, but nothing here ties the two"
     )
 
 

@@ -169,3 +169,37 @@ def test_a_bottom_spamassassin_naming_another_host_stays_a_senders_scan() -> Non
     d = diagnose(analyze(_DELIVERY_SA.format(host="filter.elsewhere.example").encode()))
     scans = [s for s in d.situations if s.label == "sender-side-scan"]
     assert scans and any("X-Spam-Status" in e for e in scans[0].evidence)
+
+
+# --- 3. A notification from a host named in a sister domain ---------------------------------
+# comm-central bugmail10's shape: Bugzilla mail for bugzilla-daemon@mozilla.org sent by a host whose
+# reverse DNS is in mozilla.com. Nothing ties the two domains (a look-alike domain reads the same),
+# so the message stays unauthenticated, but the sister domain is not "another organisation".
+
+_SISTER = b"""\
+Return-Path: <daemon@brand.example>
+Received: from webapp-out.brand.example (webapp01.sj.brand-corp.example [192.0.2.146])
+        by mx.google.com with ESMTP id i13si5593575wxd.5.2008.06.06.10.06.29;
+        Fri, 06 Jun 2008 10:06:33 -0700 (PDT)
+Received-SPF: neutral (google.com: 192.0.2.146 is neither permitted nor denied by domain of daemon@brand.example) client-ip=192.0.2.146;
+Authentication-Results: mx.google.com; spf=neutral (google.com: 192.0.2.146 is neither permitted nor denied by domain of daemon@brand.example) smtp.mail=daemon@brand.example
+Date: Fri, 6 Jun 2008 10:06:27 -0700
+Message-Id: <200806061706.m56H6RWT004933@app54.brand.example>
+From: daemon@brand.example
+To: someone@example.com
+Subject: [Bug 436880] notifications
+
+Do not reply to this email.
+"""
+
+
+def test_a_reverse_dns_in_a_sister_domain_is_another_domain_not_another_organisation() -> None:
+    d = diagnose(analyze(_SISTER))
+    assert "cannot be told from a spoof of brand.example" in d.headline  # still unauthenticated
+    assert "another organisation" not in d.headline
+    assert "confirmed is in another domain" in d.headline
+    from headerlens.diagnosis.unauthenticated import finding
+
+    assert d.unauthenticated is not None
+    text = finding(d.unauthenticated).title
+    assert "another organisation" not in text and "perhaps a sister domain" in text
