@@ -56,6 +56,10 @@ def blind(v: Verification) -> bool:
     return any(f.code == Code.VERIFY_RESOLVER_BLIND for f in v.findings)
 
 
+# Mailbox services whose receiving hosts run a stock MTA (Postfix): named by the service.
+_SERVICES = {"protonmail.ch": "Proton Mail", "yandex.net": "Yandex Mail"}
+
+
 def _receiver(analysis: Analysis) -> str:
     """'Gmail', 'Microsoft 365', or the receiving host; the organisation that filed the mail."""
     hop = boundary_hop(analysis)
@@ -63,8 +67,11 @@ def _receiver(analysis: Analysis) -> str:
         return "Receiver"
     if hop.vendor is Vendor.GMAIL:
         return "Gmail"
-    if analysis.provenance.receiver_org in APPLE_ORGS:
+    org = analysis.provenance.receiver_org
+    if org in APPLE_ORGS:
         return "iCloud Mail"
+    if org in _SERVICES:
+        return _SERVICES[org]
     if hop.vendor in _MICROSOFT:
         return "Microsoft 365"
     if hop.vendor is not Vendor.GENERIC:

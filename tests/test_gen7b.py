@@ -259,3 +259,8 @@ def test_a_senders_coremail_tail_is_the_senders() -> None:
     anti = next(f for f in a.headers if f.lname == "x-coremail-antispam")
     assert not a.provenance.is_receivers(anti.index)
     assert stamped(a, "spf") is None
+
+
+def test_verdict_bar_names_the_mailbox_service_not_its_mta() -> None:
+    # Yandex's and Proton's receiving hosts run a stock MTA: the bar names the service
+    assert "Yandex Mail: " in bar_line(analyze(_yandex("fail")), None)
