@@ -32,15 +32,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from headerlens.model.analysis import Analysis
 from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor, Provenance
 from headerlens.model.received import Hop
-from headerlens.model.verdicts import DkimResult, DkimVerdict
 from headerlens.parsers.digits import ascii_int
 from headerlens.parsers.stamp_evidence import stamp_identity, stated_client_ip
 from headerlens.parsers.taglist import parse_tag_list
+
+if TYPE_CHECKING:  # the verdict types load with the checks, not with the first frame
+    from headerlens.model.verdicts import DkimVerdict
 
 __all__ = [
     "SES_AUTHSERV",
@@ -221,6 +224,8 @@ def with_seal(analysis: Analysis, seal: DkimVerdict | None) -> Analysis:
     with the message when it is not; unchanged without a seal check."""
     if seal is None or seal_field(analysis.headers, analysis.provenance) is None:
         return analysis
+    from headerlens.model.verdicts import DkimResult  # loaded once a check ran (first frame)
+
     if _verified(seal):
         why = (
             "Amazon SES wrote it: it sits in SES's block below SES's Received line, and the "
