@@ -343,11 +343,12 @@ Precedence: bulk
 
 body
 """
+    # OpenDMARC's order (mail.kernel.org copies): its tying field, its dmarc= stamp, then spf=
     raw = raw.replace(
-        b"Authentication-Results: mx.recv.example; dmarc",
+        b"Authentication-Results: mx.recv.example; dmarc=fail (p=none dis=none) header.from=corp.example\n",
         b"DMARC-Filter: OpenDMARC Filter v1.3.2 mx.recv.example EA1DA2147A\n"
-        b"Authentication-Results: mx.recv.example; spf=pass smtp.mailfrom=owner-dev@lists.example\n"
-        b"Authentication-Results: mx.recv.example; dmarc",
+        b"Authentication-Results: mx.recv.example; dmarc=fail (p=none dis=none) header.from=corp.example\n"
+        b"Authentication-Results: mx.recv.example; spf=pass smtp.mailfrom=owner-dev@lists.example\n",
     )
     d = diagnose(analyze(raw))
     fwd = d.get("forward-srs")
