@@ -29,6 +29,7 @@ from headerlens.model.codes import Code
 from headerlens.model.verification import Verification
 from headerlens.parsers.hops import is_internal_ip, special_range
 from headerlens.parsers.provenance import describe_author
+from headerlens.parsers.provenance_ses import SES_UNSEALED_WORDS, unsealed
 from headerlens.parsers.stamp_evidence import stated_client_ip
 from headerlens.stamped import final_receiver_results
 
@@ -247,6 +248,17 @@ def _nothing_stamped(analysis: Analysis) -> list[Finding]:
     others = [a for a in analysis.auth_results if a.header_name.lower() == "authentication-results"]
     if not others or not analysis.provenance.fields:
         return []
+    if unsealed(analysis.provenance):  # SES's block, not yet tied to SES: not "wrote none"
+        return [
+            Finding(
+                Code.STAMPED_NONE_BY_RECEIVER,
+                Severity.INFO,
+                f"The final receiver's verdicts are {SES_UNSEALED_WORDS}.",
+                detail="A sender can write that whole block too; only the verified signature "
+                "shows Amazon SES wrote it, so its stamps are shown as unknown until then.",
+                header_index=others[0].header_index,
+            )
+        ]
     authors = sorted({describe_author(analysis.provenance.of(a.header_index)) for a in others})
     return [
         Finding(

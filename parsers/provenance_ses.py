@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # the verdict types load with the checks, not with the first 
 
 __all__ = [
     "SES_AUTHSERV",
+    "SES_UNSEALED_WORDS",
     "seal_field",
     "sealed",
     "ses_block",
@@ -183,6 +184,12 @@ def sealed(provenance: Provenance, verified: bool, why: str) -> Provenance:
         for f in provenance.fields
     )
     return Provenance(provenance.receiver_org, fields)
+
+
+SES_UNSEALED_WORDS = (
+    "not verified offline: Amazon SES's verdict block under its line counts only once its "
+    "X-SES-DKIM-SIGNATURE verifies with amazonses.com's key (re-run with DNS)"
+)
 
 
 def unsealed(provenance: Provenance) -> bool:
