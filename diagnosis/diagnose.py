@@ -21,7 +21,7 @@ from headerlens.diagnosis import (
 )
 from headerlens.diagnosis.auth_state import reverified
 from headerlens.diagnosis.facts import LABELS, Complaint, Diagnosis, Situation
-from headerlens.diagnosis.inputs import entry, final_stamps
+from headerlens.diagnosis.inputs import boundary_hop, entry, final_stamps, submission_hops
 from headerlens.diagnosis.ndr import read_report, tied_offline, vouched
 from headerlens.diagnosis.outcome import outcome as read_outcome
 from headerlens.model import Analysis
@@ -187,7 +187,12 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     stamped += unauthenticated.received_spf_token(analysis)
     bare = unauthenticated.read(analysis, verification, tuple(s.label for s in final))
     line = headline.headline(
-        final, out, stamped, auth_state.unaligned_only(analysis, verification), bare
+        final,
+        out,
+        stamped,
+        auth_state.unaligned_only(analysis, verification),
+        bare,
+        _signed_in(analysis),
     )
     if analysis.copy_kind == "returned":
         line = headline.returned_copy_headline(final, line, stamped)
@@ -197,6 +202,18 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     line = impersonation.lead(line, shown, labels)
     final = impersonation.mark_control(final, shown)
     return Diagnosis(final, gaps, note, out, line, impersonation=shown, unauthenticated=bare)
+
+
+def _signed_in(analysis: Analysis) -> str | None:
+    """The receiver's own boundary line says its client signed in (ESMTPA/ESMTPSA, "Authenticated
+    sender"): an account of the receiving organisation submitted the message (internal mail, or
+    the copy as submitted). Read from the receiver's line, never from the sender's."""
+    hop = boundary_hop(analysis)
+    if hop is None or hop not in submission_hops(analysis):
+        return None
+    r = hop.received
+    client = r.from_ip or r.from_rdns or "its client"
+    return f"{r.by or '(unnamed)'} accepted it from a client that signed in ({r.with_protocol or 'SMTP AUTH'} from {client})"
 
 
 def complaint(fb: Feedback) -> Complaint:

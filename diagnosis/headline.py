@@ -147,8 +147,10 @@ def headline(
     stamped: tuple[str, ...] = (),
     unaligned: tuple[str, str, bool] | None = None,
     bare: Unauthenticated | None = None,
+    signed_in: str | None = None,
 ) -> str:
-    """One sentence, causes first: the main situation, then what the receiver did."""
+    """One sentence, causes first: the main situation, then what the receiver did.
+    ``signed_in``: the receiver's own line shows an authenticated submission (diagnose)."""
     # a re-send inside the receiving organisation after its checks explains nothing
     by = {s.label: s for s in situations if not s.fact("internal")}
     cause = ""
@@ -260,6 +262,13 @@ def headline(
             cause = f"{_unaligned_cause(unaligned)} ({cause[0].lower()}{cause[1:]})"
     elif unaligned is not None:  # (From domain, the domains that passed instead)
         cause = _unaligned_cause(unaligned)
+    elif not stamped and signed_in:  # SMTP AUTH, not SPF/DKIM/DMARC, is the check here
+        cause = (
+            f"The receiving server {signed_in}: mail submitted through an account of that "
+            "organisation (internal mail, or the copy as submitted), which SMTP authentication "
+            "vouches for (the account, not the From address); no SPF, DKIM or DMARC check applies "
+            "to such a submission"
+        )
     elif not stamped:  # a receiver that stamps nothing (a plain Postfix): say so, not "nothing"
         cause = (
             "The final receiver wrote no authentication verdict (no SPF, DKIM or DMARC result), "

@@ -203,3 +203,46 @@ def test_a_reverse_dns_in_a_sister_domain_is_another_domain_not_another_organisa
     assert d.unauthenticated is not None
     text = finding(d.unauthenticated).title
     assert "another organisation" not in text and "perhaps a sister domain" in text
+
+
+# --- 4. A copy whose only server is the one the author signed in to -------------------------
+# sisimai is-not-bounce-02's shape: a person-to-person message (with an earlier message attached)
+# whose only Received line is the provider's ESMTPSA submission line: internal mail or the copy as
+# submitted. The receiver's own line shows SMTP authentication; "nothing authenticates the
+# sender" was wrong.
+
+_SUBMITTED = """\
+Return-Path: <ann@mail.example>
+Received: from [172.17.234.195] (p5B283A6B.dip0.isp.example. [198.51.100.107])
+        by smtp.mail.example with {proto} id p16-v6sm7861105wro.29
+        for <bob@mail.example>
+        (version=TLS1_2 cipher=ECDHE-RSA-AES128-GCM-SHA256 bits=128/128);
+        Thu, 08 Nov 2018 14:39:35 -0800 (PST)
+{below}From: Ann <ann@mail.example>
+Subject: original as attachment
+Message-Id: <A3CE5E53-2501-4A47-9E48-ACB6137B9E96@mail.example>
+Date: Thu, 8 Nov 2018 23:39:34 +0100
+To: Bob <bob@mail.example>
+
+see the attachment
+"""
+
+
+def test_an_authenticated_submission_as_the_only_server_is_said_so() -> None:
+    d = diagnose(analyze(_SUBMITTED.format(proto="ESMTPSA", below="").encode()))
+    assert "signed in (ESMTPSA from 198.51.100.107)" in d.headline
+    assert "nothing in the header authenticates" not in d.headline
+    assert "the account, not the From address" in d.headline  # no pass for the From domain
+
+
+def test_a_signed_in_line_only_the_sender_wrote_is_no_submission() -> None:
+    plain = diagnose(analyze(_SUBMITTED.format(proto="ESMTPS", below="").encode()))
+    assert "signed in" not in plain.headline
+    assert plain.headline.startswith("The final receiver wrote no authentication verdict")
+    # an ESMTPSA line below the receiver's own (the sender's text) changes nothing
+    forged = (
+        "Received: from laptop ([192.0.2.9]) by relay.mail.example with ESMTPSA id 1;\n"
+        "        Thu, 08 Nov 2018 14:39:30 -0800 (PST)\n"
+    )
+    d = diagnose(analyze(_SUBMITTED.format(proto="ESMTPS", below=forged).encode()))
+    assert "signed in" not in d.headline
