@@ -409,6 +409,23 @@ TEXTS_GENERIC: tuple[tuple[str, str, Row | RowAbout], ...] = (
         ),
     ),
     (
+        "text:recipient-refused",
+        # Postfix check_recipient_access REJECT: "554 5.7.1 <x@y>: Recipient address rejected:
+        # Access denied" (after the vendors' codes: Exchange Online's 5.4.1 keeps its entry)
+        r"Recipient address rejected:\s*Access denied",
+        (
+            "The recipient's server refuses mail for this address by a rule of its own (an "
+            "address or domain it does not take mail for): most often the address or its "
+            "domain is misspelt, sometimes the recipient's side blocks it. Not a problem of the "
+            "sender's server or authentication.",
+            WhoActs.SENDER,
+            "Check the recipient's address, its domain above all, for typos and send again; if "
+            "it is right, the recipient's administrator must let the server accept it.",
+            "Postfix documentation, access(5) and postconf(5) (check_recipient_access: REJECT "
+            "answers 'Recipient address rejected: Access denied'); " + RFC3463 + " §3.2",
+        ),
+    ),
+    (
         "text:greylisted",
         r"(?:gr[ae]ylist(?:ed|ing)?\b|greylisting in (?:action|effect))",
         (

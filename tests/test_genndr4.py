@@ -633,3 +633,20 @@ def test_client_refusals_dmarc_wordings_and_invalid_addresses_are_read() -> None
     assert lookup("5.1.8", "553 5.1.8 invalid sender address", None).key == (
         "text:sender-domain-invalid"
     )
+
+
+def test_a_recipient_access_rule_refusal_asks_for_the_address_but_exchange_keeps_its_code() -> None:
+    m = lookup(
+        "5.7.1", "554 5.7.1 <kim@clb.example>: Recipient address rejected: Access denied", None
+    )
+    assert (m.key, m.who_acts) == (
+        "text:recipient-refused",
+        WhoActs.SENDER,
+    )  # class: sender's admin
+    exo = lookup(
+        "5.4.1",
+        "550 5.4.1 [kim@club.example]: Recipient address rejected: Access denied "
+        "[AM0PR01MB0001.eurprd01.prod.outlook.com]",
+        "microsoft",
+    )
+    assert exo.key == "5.4.1"
