@@ -179,6 +179,8 @@ TEXTS_REPLY: tuple[tuple[str, str, Row | RowAbout], ...] = (
     ),
     (
         "text:account-disabled",
+        # the recipient's account, not the sender's own ("Your account has been suspended")
+        r"(?<!your )(?<!sender )(?<!sender's )(?<!sending )"
         r"(?:(?:account|mailbox|user|recipient)(?: account)?(?: <?[^\s<>@]+@[^\s<>@]+>?)? "
         r"(?:is |has been )?"
         r"(?:disabled|deactivated|suspended|inactive|locked|expired)|"

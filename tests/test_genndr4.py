@@ -650,3 +650,11 @@ def test_a_recipient_access_rule_refusal_asks_for_the_address_but_exchange_keeps
         "microsoft",
     )
     assert exo.key == "5.4.1"
+
+
+def test_the_senders_own_suspended_account_is_not_read_as_the_recipients_disabled_one() -> None:
+    own = lookup("5.7.1", "550 5.7.1 Your account has been suspended for sending spam", None)
+    assert own.key != "text:account-disabled"
+    assert own.who_acts is not WhoActs.SENDER  # "reach the recipient another way" would be wrong
+    theirs = lookup("5.2.1", "550 5.2.1 The account kim@club.example has been suspended", None)
+    assert theirs.key == "text:account-disabled"
