@@ -203,9 +203,9 @@ _MILTER_METHODS = {
     "x-dkim": frozenset({"dkim"}),
     "dmarc-filter": frozenset({"dmarc", "spf", "arc"}),
 }
-# The method every stamp of the milter names first: sid-milter writes sender-id= (with spf= in
-# the same field), OpenDMARC its dmarc= field before any spf= / arc= one. A stamp after the tie
-# without it is no stamp of that milter (a sender's "spf=pass" where sid-milter wrote none).
+# The method the stamps of each milter always name: sid-milter writes sender-id= (with spf= in
+# the same field), OpenDMARC a dmarc= field beside any spf= / arc= one. Stamps after the tie
+# without it are no stamps of that milter (a sender's "spf=pass" where sid-milter wrote none).
 _MILTER_PRIMARY = {
     "x-senderid": "sender-id",
     "dkim-filter": "dkim",
@@ -227,7 +227,7 @@ def filter_tie(block: Sequence[HeaderField], hop: Hop) -> set[int]:
     wrote: from its top down to the last field naming the queue id the receiver's own Received
     line gave this message (its milters stamped it: the sender cannot know that id in advance,
     as Rspamd's queue id shows for Rspamd), then the stamps right after that field that hold
-    only that milter's methods, each method once, the first naming its primary method
+    only that milter's methods, each method once, one of them its primary method
     (OpenDMARC's dmarc= then spf= fields on mail.kernel.org); empty when no field names the id. Milters insert their fields directly
     below the MTA's own line, so every field down to the last tying one was inserted there;
     below it the sender's header may already begin, so a stamp there with another method, or
@@ -245,13 +245,14 @@ def filter_tie(block: Sequence[HeaderField], hop: Hop) -> set[int]:
     out = {f.index for f in block[: ties[-1] + 1]}
     methods = _MILTER_METHODS.get(block[ties[-1]].lname, frozenset())
     seen: set[str] = set()
+    run: set[int] = set()
     for after in block[ties[-1] + 1 :]:
         found = set(stamp_results(after))
         stamp = after.lname in ("authentication-results", "received-spf")
         if not stamp or not found or not found <= methods or found & seen:
             break
-        if not seen and _MILTER_PRIMARY.get(block[ties[-1]].lname) not in found:
-            break
         seen |= found
-        out.add(after.index)
-    return out
+        run.add(after.index)
+    # the milter's stamps name its own method (in either order: OpenDMARC's spf= field may come
+    # before its dmarc= one); a run without it is no stamp of that milter
+    return out | run if _MILTER_PRIMARY.get(block[ties[-1]].lname) in seen else out
