@@ -61,7 +61,8 @@ _SERVICES = {"protonmail.ch": "Proton Mail", "yandex.net": "Yandex Mail"}
 
 
 def _receiver(analysis: Analysis) -> str:
-    """'Gmail', 'Microsoft 365', or the receiving host; the organisation that filed the mail."""
+    """'Gmail', 'Microsoft 365', 'Exchange Server', or the receiving host; the organisation that
+    filed the mail."""
     hop = boundary_hop(analysis)
     if hop is None:
         return "Receiver"
@@ -72,6 +73,9 @@ def _receiver(analysis: Analysis) -> str:
         return "iCloud Mail"
     if org in _SERVICES:
         return _SERVICES[org]
+    if hop.vendor is Vendor.EXCHANGE:
+        # Exchange Server's own lines (on-premises, 2003-2019): no Microsoft 365 service filed it
+        return "Exchange Server"
     if hop.vendor in _MICROSOFT:
         return "Microsoft 365"
     if hop.vendor is not Vendor.GENERIC:
