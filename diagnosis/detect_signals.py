@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from headerlens.diagnosis.facts import DateNote, Gap, GapKind, Outcome, OutcomeFact, Situation
+from headerlens.diagnosis.gateway_spf import gateway_author, gateway_handoff, gateway_wrote
 from headerlens.diagnosis.inputs import (
     boundary_hop,
     by_receiver,
@@ -175,6 +176,7 @@ def paste_damage(analysis: Analysis) -> Situation | None:
 def sender_side_scan(analysis: Analysis) -> Situation | None:
     """Verdict fields that the final receiver did not write (the field attribution says who)."""
     own_auth = receiver_auth_indices(analysis)
+    handoff = gateway_handoff(analysis)
     ev: list[str] = []
     for f in analysis.headers:
         if not _VERDICT_NAMES.match(f.lname) or f.index in own_auth:
@@ -189,6 +191,13 @@ def sender_side_scan(analysis: Analysis) -> Situation | None:
             continue  # its place proves nothing: not shown as another party's verdict
         elif author is not None and _unplaced(author):
             continue  # unknown, but not the sending side's by position either
+        elif (
+            author is not None
+            and author.author is not Author.FINAL_RECEIVER
+            and handoff is not None
+            and gateway_wrote(author.writer, handoff)
+        ):
+            why = gateway_author(analysis, handoff)
         elif author is not None and author.author is not Author.FINAL_RECEIVER:
             who = author.author.value
             if author.author is Author.UNKNOWN:

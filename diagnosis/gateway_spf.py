@@ -79,3 +79,39 @@ def gateway_spf(
     if freemail_fix(dom) is None:
         fix += f" If it is the sender's outbound relay, {dom}'s SPF record must include it."
     return sentence, fix, passed
+
+
+_SFV = re.compile(r"(?:^|;)\s*SFV:\s*(SKN|SKA)\s*;", re.IGNORECASE)
+_IPV = re.compile(r"(?:^|;)\s*IPV:\s*CAL\s*;", re.IGNORECASE)
+
+
+def gateway_wrote(writer: str | None, handoff: tuple[Hop, Hop, str]) -> bool:
+    """Whether ``writer`` (a field's author host) is the gateway that handed the message over."""
+    w = (writer or "").rstrip(".").lower()
+    return bool(w) and w == (handoff[1].received.by or "").rstrip(".").lower()
+
+
+def gateway_author(analysis: Analysis, handoff: tuple[Hop, Hop, str]) -> str:
+    """Who a field of the handing-over gateway is by: the headers do not say whether the gateway
+    filtered for the recipient (its MX) or relayed for the sender; the receiver's own filter
+    letting the gateway's address skip it (SFV:SKN / SFV:SKA / IPV:CAL, its admins' rule or allow
+    list) is the sign of the recipient organisation's own gateway, never a proof."""
+    hop, below, vendor = handoff
+    words = (
+        f"written by the {vendor} gateway that handed it to the receiver ({below.received.by}): "
+        "the recipient's own gateway or the sender's relay, the headers do not say which"
+    )
+    for h in analysis.headers:
+        if h.lname != "x-forefront-antispam-report" or not analysis.provenance.is_receivers(
+            h.index
+        ):
+            continue
+        cip = _CIP.search(h.value)
+        skip = _SFV.search(h.value) or _IPV.search(h.value)
+        if cip and skip and cip.group(1) == hop.received.from_ip:
+            words = (
+                f"written by the {vendor} gateway that handed it to the receiver "
+                f"({below.received.by}); the receiver let that gateway's mail skip its filter "
+                f"({skip.group(0).strip(' ;')}): most likely the recipient's own gateway"
+            )
+    return words

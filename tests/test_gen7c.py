@@ -56,3 +56,90 @@ def test_exchange_online_is_still_microsoft_365() -> None:
         dest="I",
     )
     assert "Microsoft 365: Inbox" in bar_line(analyze(eop), None)
+
+
+# --- 2. a filtering gateway in front of Microsoft 365: whose verdict it wrote -----------------
+
+
+def _pp_to_eop(forefront: str = "SFV:SKN;") -> bytes:
+    """A Proofpoint gateway (mx0b-*.pphosted.com, Microsoft's PTR confirms it) hands the message
+    to a Microsoft 365 tenant: Microsoft checks SPF on the gateway's address, and the gateway's
+    own X-Proofpoint-* fields sit below Microsoft's line. ``forefront`` is what the tenant's own
+    X-Forefront-Antispam-Report says of its filter (SFV:SKN when a mail flow rule set SCL -1 for
+    the gateway, as admins do for their own gateway)."""
+    return (
+        "Received: from DM6PR11MB1234.namprd11.prod.outlook.com (2603:10b6:5:1::1) by\r\n"
+        " SN6PR11MB5678.namprd11.prod.outlook.com with HTTPS; Tue, 3 Jun 2025 10:00:05\r\n"
+        " +0000\r\n"
+        "Received: from BN2PEPF00001234.namprd05.prod.outlook.com\r\n"
+        " (2603:10b6:408:1:cafe::1) by DM6PR11MB1234.namprd11.prod.outlook.com\r\n"
+        " (2603:10b6:5:1::1) with Microsoft SMTP Server (version=TLS1_2,\r\n"
+        " cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.7000.1; Tue, 3 Jun\r\n"
+        " 2025 10:00:04 +0000\r\n"
+        "Authentication-Results: spf=fail (sender IP is 192.0.2.5)\r\n"
+        " smtp.mailfrom=vendor.example; dkim=pass (signature was verified)\r\n"
+        " header.d=vendor.example;dmarc=pass action=none\r\n"
+        " header.from=vendor.example;compauth=pass reason=100\r\n"
+        "Received-SPF: Fail (protection.outlook.com: domain of vendor.example does not\r\n"
+        " designate 192.0.2.5 as permitted sender)\r\n"
+        " receiver=protection.outlook.com; client-ip=192.0.2.5;\r\n"
+        " helo=mx0b-00123401.pphosted.com;\r\n"
+        "Received: from mx0b-00123401.pphosted.com (192.0.2.5) by\r\n"
+        " BN2PEPF00001234.mail.protection.outlook.com (10.167.243.1) with Microsoft\r\n"
+        " SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id\r\n"
+        " 15.20.7000.1 via Frontend Transport; Tue, 3 Jun 2025 10:00:03 +0000\r\n"
+        "Received: from pps.filterd (m0123401.ppops.net [127.0.0.1])\r\n"
+        "\tby mx0b-00123401.pphosted.com (8.18.1.2/8.18.1.2) with ESMTP id 553A0001000001\r\n"
+        "\tfor <alice@customer.example>; Tue, 3 Jun 2025 06:00:02 -0400\r\n"
+        "Received: from mail-out.vendor.example (mail-out.vendor.example [198.51.100.25])\r\n"
+        "\tby mx0b-00123401.pphosted.com (PPS) with ESMTPS id 4abcdef123-1\r\n"
+        "\tfor <alice@customer.example>; Tue, 03 Jun 2025 06:00:01 -0400 (EDT)\r\n"
+        "From: Vendor Billing <billing@vendor.example>\r\n"
+        "To: alice@customer.example\r\n"
+        "Subject: Invoice 4471\r\n"
+        "Date: Tue, 3 Jun 2025 10:59:58 +0100\r\n"
+        "Message-ID: <inv4471@vendor.example>\r\n"
+        "X-Proofpoint-Spam-Details: rule=notspam policy=default score=0 spamscore=0\r\n"
+        " phishscore=0 bulkscore=0 classifier=spam adjust=0 reason=mlx scancount=1\r\n"
+        "X-MS-Exchange-Organization-MessageDirectionality: Incoming\r\n"
+        "X-MS-Exchange-Organization-AuthAs: Anonymous\r\n"
+        "X-MS-Exchange-Organization-SCL: -1\r\n"
+        "X-Forefront-Antispam-Report: CIP:192.0.2.5;CTRY:US;LANG:en;SCL:-1;SRV:;IPV:NLI;"
+        f"{forefront}H:mx0b-00123401.pphosted.com;PTR:mx0b-00123401.pphosted.com;CAT:NONE;"
+        "SFS:;DIR:INB;\r\n"
+        "X-Microsoft-Antispam-Mailbox-Delivery: ucf:0;jmr:0;ex:0;auth:1;dest:I;\r\n"
+        "\r\n"
+        "Hello.\r\n"
+    ).encode()
+
+
+def _gateway_evidence(raw: bytes) -> str:
+    from headerlens.diagnosis import diagnose
+
+    d = diagnose(analyze(raw))
+    scan = next(s for s in d.situations if s.label == "sender-side-scan")
+    return next(e for e in scan.evidence if e.startswith("X-Proofpoint-Spam-Details"))
+
+
+def test_a_gateway_the_receiver_lets_skip_its_filter_is_most_likely_the_recipients_own() -> None:
+    ev = _gateway_evidence(_pp_to_eop())
+    assert "Proofpoint gateway that handed it to the receiver" in ev
+    assert "most likely the recipient's own gateway" in ev
+    assert "SFV:SKN" in ev
+    assert "sending side" not in ev
+
+
+def test_a_gateway_the_receiver_filtered_as_usual_may_be_either_sides() -> None:
+    ev = _gateway_evidence(_pp_to_eop("SFV:NSPM;"))
+    assert "the recipient's own gateway or the sender's relay" in ev
+    assert "most likely" not in ev and "sending side" not in ev
+
+
+def test_a_skip_sign_the_sender_wrote_does_not_make_the_gateway_the_recipients() -> None:
+    # red team: a planted X-Forefront-Antispam-Report below the gateway's lines is the sender's
+    raw = _pp_to_eop("SFV:NSPM;").replace(
+        b"From: Vendor",
+        b"X-Forefront-Antispam-Report: CIP:192.0.2.5;SCL:-1;SFV:SKN;DIR:INB;\r\nFrom: Vendor",
+    )
+    ev = _gateway_evidence(raw)
+    assert "most likely" not in ev
