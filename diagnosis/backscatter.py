@@ -58,6 +58,35 @@ def _reporters(host: str | None, reporter: str | None) -> bool:
     return same_org(host, reporter) or one_operator(host, reporter)
 
 
+# Multi-tenant filtering services that relay both ways (their customers' outbound mail and their
+# customers' inbound mail), by the domain of their hosts: Symantec Email Security.cloud
+# (messagelabs.com), Mimecast, Proofpoint Essentials / PPS hosted (pphosted.com, ppe-hosted.com),
+# Barracuda Email Security Service, Cisco Secure Email cloud (iphmx.com), Trend Micro Email
+# Security, Sophos Email (hydra.sophos.com), SpamExperts / N-able Mail Assure (antispamcloud.com,
+# spamexperts.*), Hornetsecurity.
+_SHARED_GATEWAYS = (
+    "messagelabs.com",
+    "mimecast.com",
+    "mimecast.co.za",
+    "pphosted.com",
+    "ppe-hosted.com",
+    "barracudanetworks.com",
+    "iphmx.com",
+    "hes.trendmicro.com",
+    "trendmicro.eu",
+    "hydra.sophos.com",
+    "antispamcloud.com",
+    "spamexperts.com",
+    "spamexperts.net",
+    "hornetsecurity.com",
+)
+
+
+def _shared_gateway(host: str | None) -> bool:
+    h = (host or "").rstrip(".").lower()
+    return any(h == d or h.endswith("." + d) for d in _SHARED_GATEWAYS)
+
+
 def _loop(ip: str) -> bool:
     """A loopback client: the host handed the message to itself (a content filter's loop)."""
     try:
@@ -108,6 +137,12 @@ def backscatter(ndr: NonDelivery | None) -> Backscatter | None:
         None,
     )
     if entry is None or any(_authenticated(h) for h in hops):
+        return None
+    if _shared_gateway(entry.received.by):
+        # a filtering service many organisations share (MessageLabs, Mimecast, Proofpoint...)
+        # relays its customers' outbound mail from their own servers and takes its customers'
+        # inbound mail from anyone: its entry line alone cannot tell the sender's outbound
+        # relay (its bounce is genuine) from the recipient's gateway
         return None
     # a loop inside the reporting host (its own content filter on 127.0.0.1: "from localhost
     # (localhost [127.0.0.1]) by mx.x") is no earlier server: the newest client is the newest

@@ -143,3 +143,54 @@ def test_a_skip_sign_the_sender_wrote_does_not_make_the_gateway_the_recipients()
     )
     ev = _gateway_evidence(raw)
     assert "most likely" not in ev
+
+
+# --- 3. a bounce from a filtering service many organisations share ----------------------------
+
+
+def _gateway_bounce(entry_by: str) -> bytes:
+    """sisimai lhost-messagelabs-02's shape: the filtering service's own DSN (user unknown at the
+    recipient's server behind it), its returned copy's only line being the service's own entry
+    from a client with no name (the customer's server, as the service recorded it)."""
+    return (
+        f"Received: by {entry_by} id EF/22-00000-22222222; Thu, 29 Apr 2025 23:34:45 +0000\r\n"
+        "From: Mail Delivery System <MAILER-DAEMON@gw.example>\r\n"
+        "To: <clerk@fabrikam.example>\r\n"
+        "Subject: Mail Delivery Failure\r\n"
+        "Date: Thu, 29 Apr 2025 23:34:45 +0000\r\n"
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B1"\r\n'
+        "\r\n"
+        "--B1\r\nContent-Type: text/plain\r\n\r\n"
+        "I was unable to deliver your message to the following addresses:\r\n\r\n"
+        "kim@club.example\r\n\r\nReason: 550 kim@club.example... No such user\r\n\r\n"
+        "--B1\r\nContent-Type: message/delivery-status\r\n\r\n"
+        f"Reporting-MTA: dns; {entry_by}\r\n\r\n"
+        "Action: failed\r\nStatus: 5.0.0\r\nRemote-MTA: dns; mail.club.example\r\n"
+        "Diagnostic-Code: smtp; 550 kim@club.example... No such user\r\n"
+        "Final-Recipient: rfc822; kim@club.example\r\n\r\n"
+        "--B1\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        "Return-Path: <clerk@fabrikam.example>\r\n"
+        f"Received: from [192.0.2.84] by {entry_by} id DB/FE-00000-00000022;"
+        " Thu, 29 Apr 2025 23:34:44 +0000\r\n"
+        "From: clerk@fabrikam.example\r\nTo: Kim <kim@club.example>\r\nSubject: Order\r\n"
+        "Date: Thu, 29 Apr 2025 23:34:40 +0000\r\nMessage-ID: <o1@fabrikam.example>\r\n\r\n"
+        "--B1--\r\n"
+    ).encode()
+
+
+def test_a_shared_filtering_services_bounce_is_no_backscatter_by_its_entry_line_alone() -> None:
+    from headerlens.diagnosis import diagnose
+
+    d = diagnose(analyze(_gateway_bounce("server-7.bemta-12.messagelabs.com")))
+    assert "ndr" in d.labels()
+    assert not d.headline.startswith("Backscatter")
+    assert "spoof" not in d.labels()
+    assert "user unknown" in d.headline
+
+
+def test_the_same_entry_at_an_unshared_server_is_still_backscatter() -> None:
+    from headerlens.diagnosis import diagnose
+
+    d = diagnose(analyze(_gateway_bounce("relay.hostco.example")))
+    assert d.headline.startswith("Backscatter")
