@@ -106,6 +106,7 @@ def _hits(fmt: NdrFormat, text: str, report: bool) -> tuple[list[TextHit], str |
         ndr_text_other.imail,
         ndr_text_other.mfilter,
         ndr_text_other.mailmarshal,
+        ndr_text_other.interscan,
         ndr_text_other.x1,
         ndr_text_other.messaging_server,
         # "<rcpt>:" then the reason: qmail's layout, copied by others (X2); a report's own

@@ -266,6 +266,8 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             r"(?:User unknown|unknown user|unknown recipient|RecipNotFound|no such user|"
             r"recipient name is not recognized|doesn.t have an? \S+ account|user not found|"
             r"User not on post office|"
+            # Trend Micro InterScan MSS's own notice: "Please check if address is correct."
+            r"check if (?:the )?address is correct|"
             # Gmail's notice without a reply: "wasn't delivered to x because the address
             # couldn't be found" (a missing domain says "the domain … couldn't be found")
             r"because the address couldn.t be found|"

@@ -1,5 +1,6 @@
 """Readers for the less common bounce layouts: Mimecast, dma, OpenSMTPD, Lotus Notes, Zoho, GMX /
-mail.com, Sun / Oracle Messaging Server (PMDF), Domino, IMail, m-FILTER, MailMarshal, X1. Each returns one ``TextHit`` per failed recipient, like ndr_text's.
+mail.com, Sun / Oracle Messaging Server (PMDF), Domino, IMail, m-FILTER, MailMarshal, InterScan,
+X1. Each returns one ``TextHit`` per failed recipient, like ndr_text's.
 """
 
 from __future__ import annotations
@@ -205,6 +206,18 @@ def mailmarshal(text: str) -> list[TextHit]:
             peer if is_ip else None,
         )
         for a in m.group(2).split()
+    ]
+
+
+def interscan(text: str) -> list[TextHit]:
+    """Trend Micro InterScan Messaging Security Suite's notice: "Unable to deliver message to
+    <rcpt> (and other recipients in the same domain). Please check if address is correct." (its
+    own words, no remote reply)."""
+    m = re.search(r"Unable to deliver message to <(" + _ADDR + r")>([^\n]{0,300})", text)
+    if m is None:
+        return []
+    return [
+        TextHit(m.group(1), clean_reply(f"Unable to deliver message to <{m.group(1)}>{m.group(2)}"))
     ]
 
 

@@ -194,3 +194,39 @@ def test_the_same_entry_at_an_unshared_server_is_still_backscatter() -> None:
 
     d = diagnose(analyze(_gateway_bounce("relay.hostco.example")))
     assert d.headline.startswith("Backscatter")
+
+
+# --- 4. a gateway's own bounce text: Trend Micro InterScan ------------------------------------
+
+
+def test_interscans_own_notice_names_the_recipient_and_reads_as_a_wrong_address() -> None:
+    # sisimai lhost-trendmicro-02's layout: a multipart/mixed notice with InterScan's words and
+    # the original as message/rfc822, no delivery-status part and no status code
+    raw = (
+        b"Return-Path: <postmaster@gw.fabrikam.example>\r\n"
+        b"Received: from gw.fabrikam.example (gw.fabrikam.example [192.0.2.40])\r\n"
+        b"\tby mx.club.example (Postfix) with ESMTP id 4Q9; Thu, 29 Apr 2025 23:34:46 +0000\r\n"
+        b'From: postmaster@gw.fabrikam.example ("InterScan Notification")\r\n'
+        b"To: <kim@club.example>\r\n"
+        b"Subject: Mail could not be delivered\r\n"
+        b"Date: Thu, 29 Apr 2025 23:34:45 +0000\r\n"
+        b"MIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="IS1"\r\n\r\n'
+        b"--IS1\r\nContent-type: text/plain\r\n\r\n"
+        b"Message from InterScan Messaging Security Suite\r\n\r\n"
+        b"Unable to deliver message to <clerk@fabrikam.example> (and other recipients in the"
+        b" same domain). Please check if address is correct.\r\n\r\n"
+        b"--IS1\r\nContent-type: message/rfc822\r\n\r\n"
+        b"Received: from mx.club.example ([192.0.2.60])\r\n"
+        b"\tby gw.fabrikam.example (8.10.2) with SMTP id 0Em; Thu, 29 Apr 2025 23:34:44 +0000\r\n"
+        b"From: <kim@club.example>\r\nTo: <clerk@fabrikam.example>\r\nSubject: Hello\r\n"
+        b"Date: Thu, 29 Apr 2025 23:34:40 +0000\r\n\r\nHello\r\n\r\n--IS1--\r\n"
+    )
+    a = analyze(raw)
+    assert a.ndr is not None
+    rcpt = a.ndr.recipients[0]
+    assert rcpt.address == "clerk@fabrikam.example"
+    assert "Please check if address is correct" in rcpt.diagnostic
+    from headerlens.diagnosis import diagnose
+
+    assert "user unknown" in diagnose(a).headline
