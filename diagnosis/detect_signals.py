@@ -189,7 +189,7 @@ def sender_side_scan(analysis: Analysis) -> Situation | None:
             why = "an outbound (DIR:OUT) scan"
         elif author is not None and "re-ordered header dump" in author.evidence:
             continue  # its place proves nothing: not shown as another party's verdict
-        elif author is not None and _unplaced(author):
+        elif author is not None and _unplaced(analysis, author):
             continue  # unknown, but not the sending side's by position either
         elif (
             author is not None
@@ -212,11 +212,16 @@ def sender_side_scan(analysis: Analysis) -> Situation | None:
     return Situation("sender-side-scan", None, uniq[:8]) if uniq else None
 
 
-def _unplaced(author: FieldAuthor) -> bool:
-    """An unattributed run of filter fields below the header that names a host of the receiving
-    organisation (a SpamAssassin run at delivery appends its fields there): not the sending
-    side's by position either."""
-    return author.author is Author.UNKNOWN and DELIVERY_FILTER in author.evidence
+def _unplaced(analysis: Analysis, author: FieldAuthor) -> bool:
+    """An unattributed field that is not the sending side's by position either: a receiver's
+    block placed at the boundary hop whose tie cannot be checked (Amazon SES's, offline), or a run
+    of filter fields below the header that names a host of the receiving organisation (a
+    SpamAssassin run at delivery appends its fields there)."""
+    if author.author is not Author.UNKNOWN:
+        return False
+    b = entry(analysis)
+    at_receiver = b is not None and author.hop_number == b.hop_number
+    return at_receiver or DELIVERY_FILTER in author.evidence
 
 
 def junk(analysis: Analysis, outcome: OutcomeFact) -> Situation | None:

@@ -246,3 +246,51 @@ def test_a_signed_in_line_only_the_sender_wrote_is_no_submission() -> None:
     )
     d = diagnose(analyze(_SUBMITTED.format(proto="ESMTPS", below=forged).encode()))
     assert "signed in" not in d.headline
+
+
+# --- 5. Amazon SES inbound's own block, offline ---------------------------------------------
+# sisimai rfc3834-06's shape (a Zimbra vacation reply into SES inbound): SES writes its verdict run
+# directly below its own line; offline its seal cannot be checked, so its stamps are "unknown",
+# but they sit at the receiver's hop and are no sending side's scan. sisimai's sanitised copy
+# changed the client IPs in the stamps ([192.0.2.12]) but not in SES's line (192.0.2.1), so the stamps
+# no longer name the boundary's client; they are still SES's run at its own hop.
+
+_SES = b"""\
+Return-Path: <>
+Received: from mta.example.org ([192.0.2.1])
+ by inbound-smtp.us-east-1.amazonaws.com with SMTP id pseudo-smtp-session-id-string
+ for bounces+list@example.net;
+ Fri, 10 Feb 2017 19:14:33 +0000 (UTC)
+X-SES-Spam-Verdict: PASS
+X-SES-Virus-Verdict: PASS
+Received-SPF: none (spfCheck: [192.0.2.22] is neither permitted nor denied by domain of example.org) client-ip=[192.0.2.12]; envelope-from=postmaster@example.org; helo=mta.example.org;
+Authentication-Results: amazonses.com;
+ spf=none (spfCheck: [192.0.2.12] is neither permitted nor denied by domain of example.org) client-ip=[192.0.2.221]; envelope-from=postmaster@example.org; helo=mta.example.org;
+X-SES-RECEIPT: AEFBQUFBQUFBQUFHc2FtcGxl
+X-SES-DKIM-SIGNATURE: v=1; a=rsa-sha256; q=dns/txt; c=relaxed/simple;
+\ts=6gbrjpgwjskckoa6a5zn6fwqkn67xbtw; d=amazonses.com; t=1486754073;
+\th=X-SES-RECEIPT:Date:From:To:Message-ID:Subject:MIME-Version:Content-Type;
+\tbh=0bYTWVAQOGTZY45Q929yxHVJoEggqClgGJJtcyDttRA=;
+\tb=RFkTDfEJ8ugYYu823Qu40RfHxykHFb9xOjWWyQhMvRmtPrRPbgIvt/ozSO7i7A2y
+Date: Fri, 10 Feb 2017 17:14:16 -0200 (BRST)
+From: Kit <kit@example.org>
+To: bounces+list@example.net
+Message-ID: <1257668210.10263839.1486754116408.JavaMail.zimbra@example.org>
+Subject: Re: EXAMPLE
+Auto-Submitted: auto-replied (zimbra; vacation)
+Precedence: bulk
+
+Away until 12/03.
+"""
+
+
+def test_an_unverified_ses_block_at_its_own_hop_is_no_senders_scan() -> None:
+    from headerlens.model.provenance import Author
+
+    a = analyze(_SES)
+    spf = next(f for f in a.headers if f.lname == "received-spf")
+    author = a.provenance.of(spf.index)
+    assert author is not None and author.author is Author.UNKNOWN  # offline: never the receiver's
+    d = diagnose(a)
+    assert "sender-side-scan" not in d.labels()
+    assert "ndr" not in d.labels()  # a vacation notice is no bounce
