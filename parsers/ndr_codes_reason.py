@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from headerlens.model.ndr import WhoActs
 from headerlens.parsers.ndr_codes_queue import Row
+from headerlens.parsers.ndr_codes_server import SERVER_KEYS
 from headerlens.parsers.ndr_codes_texts import FIX_AUTH, FIX_FORWARD, YAHOO_579
 
 RFC3463 = "RFC 3463"
@@ -473,6 +474,7 @@ TEXTS_GENERIC: tuple[tuple[str, str, Row | RowAbout], ...] = (
 
 # Keys whose text decides the party whatever the status class says (headlines name them).
 TEXT_OVER_CLASS = frozenset(key for key, _, _ in TEXTS_SENDER + TEXTS_REPLY + TEXTS_GENERIC) | {
+    *SERVER_KEYS,
     "text:user-unknown",
     "text:mailbox-full",
     "text:relay-denied",

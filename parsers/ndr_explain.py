@@ -26,6 +26,7 @@ from headerlens.parsers.ndr_codes_queue import (
     sender_tenant_block,
     still_queued,
 )
+from headerlens.parsers.ndr_codes_server import FINAL_PARTY
 from headerlens.parsers.ndr_rejecter import org_guess, refusing_server
 from headerlens.parsers.rfc3463 import rfc3463_meaning
 
@@ -66,7 +67,10 @@ _ADDRESS_KEYS = frozenset({"text:user-unknown", "text:domain-unreachable"})
 
 
 def _as_final(key: str) -> WhoActs | None:
-    """Who acts on a transient RFC 3463 status (4.x.y) had it been final (5.x.y), when known."""
+    """Who acts on a transient RFC 3463 status (4.x.y) had it been final (5.x.y), or on a
+    deferral whose text names the party once the sender gave up, when known."""
+    if key in FINAL_PARTY:
+        return FINAL_PARTY[key]
     if not re.fullmatch(r"4\.\d{1,3}\.\d{1,3}", key):
         return None
     party = rfc3463_meaning("5" + key[1:]).who_acts
@@ -155,6 +159,56 @@ _PEER = re.compile(
     r"(?:connect to|lost connection with|conversation with)\s+([\w.-]+?)\.?\[([^\]]+)\]",
     re.I,
 )
+
+
+# Refusals of the sending server's own sending (its IP, name, relay, header, rate), whoever wrote
+# the message: after an alias expansion the forwarder's server sent it on, so they are its own.
+_OWN_SENDING = frozenset(
+    {
+        "text:header-malformed",
+        "text:line-too-long",
+        "text:protocol-violation",
+        "text:relay-denied",
+        "text:rate-limited",
+        "text:connection-rate",
+        "text:sending-quota",
+        "text:client-rejected",
+        "text:greeting-refused",
+    }
+)
+
+
+def _by_forwarder(
+    r: FailedRecipient, meaning: CodeMeaning, rejecter: Rejecter, why: str, reporter: str | None
+) -> tuple[CodeMeaning, str]:
+    """A recipient the reporter reached by expanding an alias of its own domain to an address
+    elsewhere ("<x@other> (expanded from <alias@own>)"), refused for the sending server's own
+    sending: the forwarder's administrator acts, not the original sender's."""
+    alias, final = (r.original_recipient or "").lower(), r.address.lower()
+    if (
+        meaning.who_acts is not WhoActs.SENDER_ADMIN
+        or not (meaning.about in ("ip", "ptr", "helo") or meaning.key in _OWN_SENDING)
+        or not reporter
+        or "@" not in alias
+        or "@" not in final
+        or alias == final
+        or org_guess(alias.rpartition("@")[2]) != org_guess(reporter)
+        or org_guess(final.rpartition("@")[2]) == org_guess(reporter)
+    ):
+        return meaning, why
+    forwarded = (
+        f"{reporter} forwarded the message ({r.original_recipient} → {r.address}) and sent it "
+        "on itself"
+    )
+    meaning = replace(
+        meaning,
+        who_acts=WhoActs.FORWARDER,
+        fix=f"{forwarded}: its administrator must fix this, not the original sender's. "
+        + meaning.fix,
+    )
+    if rejecter is Rejecter.SENDER_OWN:
+        why = f"{why}; the sending side here is the forwarder: {forwarded}"
+    return meaning, why
 
 
 def reply_host(r: FailedRecipient) -> FailedRecipient:
@@ -308,6 +362,7 @@ def explain(
     if meaning.key == "text:relay-denied" and rejecter is Rejecter.SENDER_OWN:
         # the sender's own outgoing relay refused to relay: it wants SMTP authentication
         meaning = replace(meaning, who_acts=WhoActs.SENDER_ADMIN)
+    meaning, why = _by_forwarder(r, meaning, rejecter, why, reporter)
     return replace(
         r,
         sending_ip=ndr_text.sending_ip(r.diagnostic),
