@@ -148,9 +148,11 @@ def headline(
     unaligned: tuple[str, str, bool] | None = None,
     bare: Unauthenticated | None = None,
     signed_in: str | None = None,
+    unsealed: bool = False,
 ) -> str:
     """One sentence, causes first: the main situation, then what the receiver did.
-    ``signed_in``: the receiver's own line shows an authenticated submission (diagnose)."""
+    ``signed_in``: the receiver's own line shows an authenticated submission (diagnose).
+    ``unsealed``: Amazon SES's verdict block waits for its seal to be verified over DNS."""
     # a re-send inside the receiving organisation after its checks explains nothing
     by = {s.label: s for s in situations if not s.fact("internal")}
     cause = ""
@@ -268,6 +270,11 @@ def headline(
             "organisation (internal mail, or the copy as submitted), which SMTP authentication "
             "vouches for (the account, not the From address); no SPF, DKIM or DMARC check applies "
             "to such a submission"
+        )
+    elif not stamped and unsealed:  # SES wrote verdicts, but offline nothing shows it was SES
+        cause = (
+            "Amazon SES's verdicts under its own line are not verified offline (its "
+            "X-SES-DKIM-SIGNATURE is checked over DNS): re-run with DNS to see what it decided"
         )
     elif not stamped:  # a receiver that stamps nothing (a plain Postfix): say so, not "nothing"
         cause = (

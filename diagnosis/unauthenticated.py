@@ -28,6 +28,7 @@ from headerlens.diagnosis.inputs import (
 from headerlens.diagnosis.spoof_signs import live_dmarc_pass
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.codes import Code
+from headerlens.model.provenance import Author
 from headerlens.model.verdicts import DmarcResult
 from headerlens.model.verification import Verification
 
@@ -221,5 +222,16 @@ def received_spf_token(analysis: Analysis) -> tuple[str, ...]:
     if stamps(analysis, "spf"):
         return ()
     own = receiver_auth_indices(analysis)
-    found = next((r for r in analysis.received_spf if r.header_index in own and r.result), None)
+    prov = analysis.provenance
+    found = next(
+        (
+            r
+            for r in analysis.received_spf
+            if r.header_index in own
+            and r.result
+            # a field whose writer is not shown (Amazon SES's block before its seal is checked)
+            and not ((fa := prov.of(r.header_index)) and fa.author is Author.UNKNOWN)
+        ),
+        None,
+    )
     return (f"spf={found.result}",) if found is not None else ()
