@@ -103,6 +103,13 @@ def misdirected(analysis: Analysis, b: Backscatter) -> bool:
     return any(same_org(a, b.domain) for a in to if "@" in a)
 
 
+def of_bounce(analysis: Analysis) -> Backscatter | None:
+    """The bounce's backscatter as the diagnosis names it: only when the bounce itself went to
+    the forged address's organisation (a copy for the reporter's own postmaster is none)."""
+    b = backscatter(analysis.ndr)
+    return b if b is not None and misdirected(analysis, b) else None
+
+
 _TO = ("to", "delivered-to", "x-original-to")
 # (?<!...) starts a match only where a run of address characters starts: a long run without
 # an @ is then tried once, not once per character (that was quadratic: 40 KB took 16 s).

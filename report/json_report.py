@@ -7,6 +7,7 @@ from typing import Any
 
 from headerlens import __version__
 from headerlens.diagnosis import diagnose
+from headerlens.diagnosis.backscatter import Backscatter, of_bounce
 from headerlens.diagnosis.facts import Diagnosis, Gap, GapKind, Outcome, Situation
 from headerlens.diagnosis.findings_build import stamped_findings
 from headerlens.diagnosis.ndr import reporter_doubt
@@ -67,6 +68,7 @@ class _Ndr:
     ndr: NonDelivery
     verification: Verification | None  # the returned message's own, when verified
     doubt: str = ""  # diagnosis/ndr.reporter_doubt: nothing ties the bounce to its reporter
+    forged: Backscatter | None = None  # diagnosis/backscatter.of_bounce
 
 
 FINAL_RESULT = Shape[MethodResult](
@@ -195,7 +197,7 @@ NDR = Shape[_Ndr](
         P("detected_by", lambda n: n.ndr.detected_by, TEXT),
         P(
             "recipients",
-            lambda n: refusals(n.ndr, n.verification, n.doubt),
+            lambda n: refusals(n.ndr, n.verification, n.doubt, n.forged),
             Many(Obj(REFUSED_RECIPIENT)),
         ),
         P("original_kind", lambda n: n.ndr.original_kind, Choice(OriginalKind, by_name=True)),
@@ -257,7 +259,9 @@ def _ndr(r: _Report) -> _Ndr | None:
     ndr = r.analysis.ndr
     if ndr is None:
         return None
-    return _Ndr(ndr, r.verification, reporter_doubt(r.analysis, r.verification))
+    return _Ndr(
+        ndr, r.verification, reporter_doubt(r.analysis, r.verification), of_bounce(r.analysis)
+    )
 
 
 REPORT: Shape[_Report] = Shape[_Report](

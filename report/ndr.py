@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from headerlens.diagnosis.backscatter import backscatter
+from headerlens.diagnosis.backscatter import Backscatter, of_bounce
 from headerlens.diagnosis.ndr import reporter_doubt
 from headerlens.model import Analysis, FailedRecipient, NonDelivery, WhoActs
 from headerlens.model.ndr import NdrLink
@@ -43,16 +43,17 @@ def _code(r: FailedRecipient) -> str:
 
 
 def refusals(
-    ndr: NonDelivery, verification: Verification | None, doubt: str = ""
+    ndr: NonDelivery, verification: Verification | None, doubt: str, forged: Backscatter | None
 ) -> tuple[Refusal, ...]:
     """The failed recipients, each with the best explanation available (link over catalogue).
 
     An authentication refusal (SPF, DKIM, DMARC) of an original that forged its envelope
     sender (diagnosis/backscatter) gets no DNS fix: it would authorise the forger's server.
     ``doubt`` (diagnosis/ndr.reporter_doubt) puts every other fix under condition when nothing
-    ties the bounce to its reporter: a PTR record or a relay limit is its sender's word too."""
+    ties the bounce to its reporter: a PTR record or a relay limit is its sender's word too.
+    ``forged``: diagnosis/backscatter.of_bounce, so the section and the diagnosis agree (a copy
+    of a bounce for the reporter's own postmaster names no forgery)."""
     by_rcpt = {link.recipient: link for link in (verification.ndr_links if verification else ())}
-    forged = backscatter(ndr)
     out = []
     for r in ndr.failed:
         m = r.meaning
@@ -164,7 +165,9 @@ def markdown_section(analysis: Analysis, verification: Verification | None) -> I
         f"{md_escape(ndr.reporting_mta or '?')}); the returned message: "
         f"{md_escape(ndr.original_kind.value)}."
     )
-    for f in refusals(ndr, verification, reporter_doubt(analysis, verification)):
+    for f in refusals(
+        ndr, verification, reporter_doubt(analysis, verification), of_bounce(analysis)
+    ):
         yield ""
         yield f"### {md_escape(f.code)} — {md_escape(f.recipient.address)}"
         yield ""
@@ -184,7 +187,9 @@ def html_section(analysis: Analysis, verification: Verification | None) -> Itera
         f"{html_escape(ndr.reporting_mta or '?')}); the returned message: "
         f"{html_escape(ndr.original_kind.value)}.</p>"
     )
-    for f in refusals(ndr, verification, reporter_doubt(analysis, verification)):
+    for f in refusals(
+        ndr, verification, reporter_doubt(analysis, verification), of_bounce(analysis)
+    ):
         yield f"<h3>{html_escape(f.code)} — {html_escape(f.recipient.address)}</h3><ul>"
         for label, text in refusal_lines(f):
             yield f"<li><b>{label}:</b> {html_escape(text)}</li>"

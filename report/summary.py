@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from headerlens import budgets
 from headerlens.diagnosis import Diagnosis, diagnose
+from headerlens.diagnosis.backscatter import of_bounce
 from headerlens.diagnosis.ndr import reporter_doubt
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.verification import Verification
@@ -74,7 +75,9 @@ def _bounce_lines(analysis: Analysis, verification: Verification | None) -> list
     if ndr is None:
         return []
     out = []
-    for f in refusals(ndr, verification, reporter_doubt(analysis, verification)):
+    for f in refusals(
+        ndr, verification, reporter_doubt(analysis, verification), of_bounce(analysis)
+    ):
         out.append(f"Refused: {inert(f.code)} {inert(f.recipient.address)}: {inert(f.explanation)}")
         out.append(f"  Who must act: {inert(f.who_acts.value)}")
         if f.fix:

@@ -11,6 +11,7 @@ from headerlens.model import Analysis, WhoActs
 from headerlens.model.ndr import CodeMeaning
 from headerlens.parsers.ndr_codes import lookup
 from headerlens.report.markdown import render_markdown
+from tests.test_genndr4 import D
 from tests.test_genndr4 import _dsn as genndr4_dsn
 
 
@@ -166,3 +167,67 @@ def test_no_forwarder_without_an_alias_of_the_reporters_own_domain() -> None:
     assert domain.ndr is not None and domain.ndr.failed[0].meaning is not None
     assert domain.ndr.failed[0].meaning.key == "text:domain-blocklist"
     assert domain.ndr.failed[0].meaning.who_acts is WhoActs.SENDER_ADMIN
+
+
+# --- 5. a postmaster's copy of a bounce: the report layer agrees with the diagnosis ----------
+
+
+def _postmaster_copy(to: str) -> bytes:
+    return f"""Return-Path: <>
+From: Mail Delivery Subsystem <MAILER-DAEMON@mx.fabrikam.example>
+To: {to}
+Subject: Postmaster notify: see transcript for details
+Date: {D}
+Message-ID: <pm.4713@mx.fabrikam.example>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="PM"
+
+--PM
+Content-Type: text/plain
+
+The original message was received from [203.0.113.50].
+
+--PM
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.fabrikam.example
+
+Final-Recipient: rfc822; gone@club.example
+Action: failed
+Status: 5.1.1
+Remote-MTA: dns; mx.club.example
+Diagnostic-Code: smtp; 550 5.1.1 <gone@club.example>... User unknown
+
+--PM
+Content-Type: text/rfc822-headers
+
+Return-Path: <promo@victim.example>
+Received: from HC-VM-PC ([203.0.113.50])
+\tby mx.fabrikam.example (8.15.2/8.15.2) with SMTP id 61QA0Xq4713
+\tfor <gone@club.example>; {D}
+From: promo@victim.example
+To: gone@club.example
+Subject: Offer
+Date: {D}
+Message-ID: <offer.9@victim.example>
+
+--PM--
+""".encode()
+
+
+def _backscatter(a: Analysis) -> str | None:
+    """What the diagnosis's bounce situation says was forged, if anything."""
+    return next(s for s in diagnose(a).situations if s.label == "ndr").fact("backscatter")
+
+
+def test_a_postmasters_copy_names_no_forgery_where_the_diagnosis_names_none() -> None:
+    copy = analyze(_postmaster_copy("postmaster@mx.fabrikam.example"))
+    assert not _backscatter(copy)
+    md = render_markdown(copy)
+    # was "nobody: the original was a forgery of the sender's address (backscatter)"
+    assert "Who must act:** the sender (check the address" in md
+    assert "forgery" not in md
+    # the same bounce sent to the forged address's organisation is backscatter in both layers
+    misdirected = analyze(_postmaster_copy("promo@victim.example"))
+    assert _backscatter(misdirected)
+    assert f"Who must act:** {WhoActs.NOTHING_FORGED.value}" in render_markdown(misdirected)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from headerlens.diagnosis.backscatter import of_bounce
 from headerlens.diagnosis.ndr import reporter_doubt
 from headerlens.model import Analysis
 from headerlens.model.verification import Verification
@@ -21,7 +22,7 @@ def rejected_text(analysis: Analysis, verification: Verification | None, *, full
     ndr = analysis.ndr
     if ndr is None:
         return out
-    items = refusals(ndr, verification, reporter_doubt(analysis, verification))
+    items = refusals(ndr, verification, reporter_doubt(analysis, verification), of_bounce(analysis))
     out.append("✖ Rejected" if not full else "Rejected: the evidence", style="hl.error")
     out.append(f"  {len(items)} recipient{'s' if len(items) != 1 else ''} not delivered · ")
     out.append(safe(ndr.format.value, "dim"))
