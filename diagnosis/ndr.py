@@ -189,6 +189,8 @@ def _unreached(first: FailedRecipient | None, queued: str = "") -> str | None:
     """Why the message reached no server that could refuse it, when the report says so."""
     if first is None:
         return None
+    if first.meaning is not None and first.meaning.key == "text:null-mx":
+        return f"{first.address.rpartition('@')[2]} publishes a null MX: it accepts no mail"
     if first.meaning is not None and first.meaning.key == "text:domain-unreachable":
         return f"no mail server was found for {first.address.rpartition('@')[2]}"
     if first.meaning is not None and first.meaning.key in EXPIRED_KEYS:

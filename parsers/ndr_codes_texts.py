@@ -244,6 +244,22 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             ),
         ),
         (
+            "text:null-mx",
+            # RFC 7505 §4.2: "556 5.1.10" for a recipient domain with a null MX; Gmail writes
+            # "The domain D doesn't receive email according to the administrator: returned Null MX"
+            r"(?:\bNull MX\b|\bnullMX\b|\b5\.1\.10\b|"
+            r"doesn.t receive email according to the administrator)",
+            Entry(
+                "The recipient's domain publishes a null MX (RFC 7505): its owner declares that "
+                "it accepts no mail at all, so the sending server did not try to deliver it; no "
+                "server refused the message.",
+                WhoActs.SENDER,
+                "Check the recipient's address for typos. If the domain is right, it receives no "
+                "mail: ask the recipient for another address. Sending again will not help.",
+                "RFC 7505 §3-§4 (null MX, 556 5.1.10); " + RFC3463 + " §3.2 (X.1.2)",
+            ),
+        ),
+        (
             "text:domain-unreachable",
             r"(?:Host or domain name not found|domain is not reachable|Name service error|"
             r"Domain not found|Unrouteable address|no valid MX|No such domain|"

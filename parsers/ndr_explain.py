@@ -63,7 +63,9 @@ _RELAYS_REMOTE_REPLY = frozenset(
 
 # Texts about an address that does not exist: the recipient's, unless the server said them in
 # reply to MAIL FROM.
-_ADDRESS_KEYS = frozenset({"text:user-unknown", "text:domain-unreachable"})
+_ADDRESS_KEYS = frozenset({"text:user-unknown", "text:domain-unreachable", "text:null-mx"})
+# Texts saying the sending side found no server to deliver to (nobody refused the message).
+NO_SERVER_KEYS = frozenset({"text:domain-unreachable", "text:null-mx"})
 
 
 def _as_final(key: str) -> WhoActs | None:
@@ -310,7 +312,7 @@ def explain(
         # the recipient's server answered, the reporter (the sender's relay) passes it on
         remote_reply = True
     forced = hit[1].rejecter if hit else None
-    if hit is not None and hit[0] == "text:domain-unreachable" and not r.remote_mta:
+    if hit is not None and hit[0] in NO_SERVER_KEYS and not r.remote_mta:
         domain = r.address.rpartition("@")[2]
         rejecter, why = (
             Rejecter.SENDER_OWN,
