@@ -10,7 +10,13 @@ never "is"; diagnose() never lets them outrank a failed DMARC.
 from __future__ import annotations
 
 from headerlens.diagnosis.auth_state import aligned_pass, from_domain
-from headerlens.diagnosis.detect_compromise import esp_name, helo_sign, kit_mailer, reply_sign
+from headerlens.diagnosis.detect_compromise import (
+    esp_name,
+    helo_sign,
+    kit_mailer,
+    public_ip,
+    reply_sign,
+)
 from headerlens.diagnosis.facts import Impersonation, Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.inputs import (
     boundary_hop,
@@ -25,15 +31,8 @@ from headerlens.diagnosis.inputs import (
 )
 from headerlens.diagnosis.replyto import FREEMAIL
 from headerlens.model import Analysis, Hop
-from headerlens.parsers.hops import is_internal_ip
-from headerlens.parsers.received_syntax import normalize_ip
 
 _JUNK = (Outcome.JUNK, Outcome.QUARANTINE)
-
-
-def _public(ip: str | None) -> bool:
-    n = normalize_ip(ip)
-    return n is not None and not is_internal_ip(n)
 
 
 def _tie(analysis: Analysis, dom: str) -> str | None:
@@ -97,7 +96,7 @@ def relay_injection(analysis: Analysis, outcome: OutcomeFact, is_list: bool) -> 
     for hop in (h for h in analysis.chain.hops if h.number < b.hop_number and h not in subs):
         r = hop.received
         sign = helo_sign(analysis, hop)
-        if sign is None or not sign[1] or not _public(r.from_ip):
+        if sign is None or not sign[1] or not public_ip(r.from_ip):
             continue
         whose = _relay_of(analysis, hop, dom)
         if whose is None:

@@ -51,9 +51,10 @@ _PHP_SCRIPT = ("x-php-originating-script", "x-php-script")
 _LOCAL_PICKUP = re.compile(r"\(Postfix, from userid (\d+)\)|\bwith local\b", re.IGNORECASE)
 
 
-def _public(ip: str | None) -> bool:
+def public_ip(ip: str | None) -> bool:
     """A routable address (not private, loopback, or not an address at all)."""
-    return normalize_ip(ip) is not None and not is_internal_ip(normalize_ip(ip))
+    n = normalize_ip(ip)
+    return n is not None and not is_internal_ip(n)
 
 
 def _from_domain(analysis: Analysis) -> str | None:
@@ -74,7 +75,7 @@ def helo_sign(analysis: Analysis, hop: Hop) -> tuple[str, bool] | None:
             f"hop {hop.number}: a client announcing itself as '{r.from_helo}' gave the message to {r.by}",
             True,
         )
-    if helo in _LOOPBACK_NAMES and _public(r.from_ip):
+    if helo in _LOOPBACK_NAMES and public_ip(r.from_ip):
         return (
             f"hop {hop.number}: a client at the public address {r.from_ip} announced itself as '{r.from_helo}' (a loopback name)",
             False,
@@ -83,7 +84,7 @@ def helo_sign(analysis: Analysis, hop: Hop) -> tuple[str, bool] | None:
     bare = literal is not None and not (r.from_helo or "").startswith("[")
     # RFC 5321 §4.1.3 wants an address literal in [brackets]: a bare one not even the client's
     # own is what bulk tools announce
-    if bare and _public(r.from_ip) and literal != normalize_ip(r.from_ip):
+    if bare and public_ip(r.from_ip) and literal != normalize_ip(r.from_ip):
         return (
             f"hop {hop.number}: a client at {r.from_ip} announced itself by a bare address "
             f"'{r.from_helo}' that is not even its own",
@@ -91,7 +92,7 @@ def helo_sign(analysis: Analysis, hop: Hop) -> tuple[str, bool] | None:
         )
     dom = _from_domain(analysis)
     no_rdns = not r.from_rdns or r.from_rdns.lower() == "unknown"
-    if dom and helo == dom.lower() and no_rdns and _public(r.from_ip):
+    if dom and helo == dom.lower() and no_rdns and public_ip(r.from_ip):
         return (
             f"hop {hop.number}: a client with no reverse DNS ({r.from_ip}) announced itself as the bare domain '{r.from_helo}'",
             False,
@@ -306,7 +307,7 @@ def exchange_submission(analysis: Analysis) -> str | None:
     an aligned pass: then that tenant is the From domain's own)."""
     for f in fields(analysis, "x-originating-ip"):
         ip = normalize_ip(f.value.strip().strip("[]"))
-        if ip is not None and _public(ip) and not by_receiver(analysis, f.index):
+        if ip is not None and public_ip(ip) and not by_receiver(analysis, f.index):
             return f"X-Originating-IP: {ip} — a mail client at that address gave it to the sending organisation's Exchange"
     if aligned_pass(analysis) is None:
         return None

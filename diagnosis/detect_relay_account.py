@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from headerlens.diagnosis.auth_state import aligned_pass, from_domain
+from headerlens.diagnosis.detect_compromise import public_ip
 from headerlens.diagnosis.facts import Situation
 from headerlens.diagnosis.inputs import (
     boundary_hop,
@@ -27,7 +28,6 @@ from headerlens.diagnosis.inputs import (
     submission_hops,
 )
 from headerlens.model import Analysis, Hop
-from headerlens.parsers.hops import is_internal_ip
 from headerlens.parsers.received_syntax import normalize_ip
 
 # Default names cloud providers give their virtual machines (the VM's own host name, or the
@@ -66,7 +66,7 @@ def _client_kind(hop: Hop) -> str | None:
     """What the submitting client is, by the names the relay's line records for it."""
     r = hop.received
     ip = normalize_ip(r.from_ip)
-    if ip is None or is_internal_ip(ip):
+    if ip is None or not public_ip(ip):
         return None
     for name in (r.from_rdns, r.from_helo):
         host = (name or "").lower().rstrip(".")
@@ -118,10 +118,7 @@ def relay_account(analysis: Analysis) -> Situation | None:
     hop = subs[-1]
     # the hops between it and the entry are the relay's own (no client at a public address)
     between = [h for h in analysis.chain.hops if hop.number < h.number < b.hop_number]
-    if any(
-        (ip := normalize_ip(h.received.from_ip)) is not None and not is_internal_ip(ip)
-        for h in between
-    ):
+    if any(public_ip(h.received.from_ip) for h in between):
         return None
     kind = _client_kind(hop)
     if kind is None:
