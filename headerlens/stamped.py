@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from headerlens.model import Analysis, AuthResults, Chain, Defect, MethodResult, Provenance
 from headerlens.parsers.hops import registrable_domain
@@ -12,9 +13,47 @@ from headerlens.parsers.rspamd_auth import rspamd_auth
 def final_receiver_results(analysis: Analysis) -> tuple[AuthResults, ...]:
     """The top-most Authentication-Results field and every other one with the same authserv-id.
 
-    Copies such as Authentication-Results-Original are not the final receiver's word.
+    Copies such as Authentication-Results-Original are not the final receiver's word. A stamp
+    whose passes only position ties to the receiver (parsers/provenance UNTIED_PASS) adds its
+    failures of methods the receiver's own fields do not state: a failure gains a sender
+    nothing, and a mixed field such as "spf=pass; dkim=pass; dmarc=fail" under a Postfix line
+    is most often the receiver's own verdict on a spoof.
     """
-    return _own_fields(analysis.auth_results, analysis.chain, analysis.provenance)[0]
+    own = _own_fields(analysis.auth_results, analysis.chain, analysis.provenance)[0]
+    taken = {r.method.lower() for a in own for r in a.results}
+    return own + _untied_failures(analysis, taken)
+
+
+# Results that say a check failed: the only ones a stamp position alone ties may add. A pass,
+# "none" or an error in such a field stays unknown (an error would send the reader to fix the
+# receiver's DNS on the sender's word).
+_FAILED = frozenset({"fail", "softfail", "hardfail"})
+
+
+def _untied_failures(analysis: Analysis, taken: set[str]) -> tuple[AuthResults, ...]:
+    """The failures of stamps whose passes are not tied to the receiver, each field with only
+    those results, top-most first (the passes read "unknown (pass not tied to the receiver)")."""
+    out: list[AuthResults] = []
+    for a in analysis.auth_results:
+        if a.header_name.lower() != "authentication-results" or not untied_stamp(
+            analysis.provenance, a.header_index
+        ):
+            continue
+        kept = tuple(
+            r for r in a.results if r.result.lower() in _FAILED and r.method.lower() not in taken
+        )
+        taken |= {r.method.lower() for r in kept}
+        if kept:
+            out.append(replace(a, results=kept))
+    return tuple(out)
+
+
+def untied_stamp(provenance: Provenance, header_index: int) -> bool:
+    """True for a stamp with the receiver's identity whose passes only position ties to it."""
+    from headerlens.parsers.provenance import UNTIED_PASS
+
+    who = provenance.of(header_index)
+    return who is not None and who.evidence == UNTIED_PASS
 
 
 def _own_fields(
@@ -196,13 +235,10 @@ def receiver_rspamd_uncounted(analysis: Analysis) -> tuple[str, ...]:
 def untied_passes(analysis: Analysis) -> frozenset[str]:
     """The methods (``spf``, ``dkim``, ``dmarc``) passed by a stamp with the receiver's identity
     that position alone ties to it, or by an uncounted symbol of its Rspamd (see above)."""
-    from headerlens.parsers.provenance import UNTIED_PASS
-
-    prov = analysis.provenance
     stamps = {
         r.method.lower()
         for a in analysis.auth_results
-        if (who := prov.of(a.header_index)) is not None and who.evidence == UNTIED_PASS
+        if untied_stamp(analysis.provenance, a.header_index)
         for r in a.results
         if r.result.lower() == "pass"
     }

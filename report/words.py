@@ -17,6 +17,7 @@ from headerlens.stamped import (
     final_receiver_results,
     receiver_rspamd,
     receiver_rspamd_uncounted,
+    untied_stamp,
 )
 
 if TYPE_CHECKING:  # the verdict types load with the checks, after the console's first frame
@@ -189,6 +190,8 @@ def facts(a: Analysis) -> list[tuple[str, str]]:
         rows.append(("Stamped on the returned copy", f"{said} (on the original, not the bounce)"))
     elif final:
         verdicts = ", ".join(f"{r.method}={r.result}" for ar in final for r in ar.results)
+        if any(untied_stamp(a.provenance, ar.header_index) for ar in final):
+            verdicts += " (the passes in the same field are not tied to the receiver)"
         rows.append(("Final receiver stamped", verdicts))
     elif (found := _rspamd_said(a)) is not None:
         rows.append(("Final receiver stamped", found))
