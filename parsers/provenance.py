@@ -54,7 +54,7 @@ from headerlens.parsers.provenance_microsoft import (
     receipt_marker,
     receiver_appended,
 )
-from headerlens.parsers.provenance_proton import proton_author, proton_block
+from headerlens.parsers.provenance_proton import PROTON_UNTIED, proton_author, proton_block
 from headerlens.parsers.provenance_relay import (
     arc_relay,
     list_relays,
@@ -63,7 +63,7 @@ from headerlens.parsers.provenance_relay import (
 )
 from headerlens.parsers.provenance_scanner import own_line_stamp, receiver_named_runs, scanner_hops
 from headerlens.parsers.provenance_ses import ses_block, ses_claim
-from headerlens.parsers.provenance_ui import ui_author, ui_block
+from headerlens.parsers.provenance_ui import UI_UNTIED, ui_author, ui_block
 from headerlens.parsers.rspamd_auth import rspamd_auth
 from headerlens.parsers.stamp_evidence import claims_pass, stamp_identity, stated_client_ip
 
@@ -173,8 +173,10 @@ class _Zones:
             self.tied = filter_tie(self.block, self.boundary_hop)
         self.incoming = incoming_block(fields)
         self.ses = ses_block(fields, self.boundary_hop)
-        self.proton = proton_block(fields, self.receiver_ids) if self.reserialised else set()
-        self.ui = ui_block(fields, self.org)
+        self.proton, self.proton_untied = (
+            proton_block(fields, self.receiver_ids) if self.reserialised else (set(), set())
+        )
+        self.ui, self.ui_untied = ui_block(fields, self.org)
         self.apple = apple_block(fields, self.hops, self.boundary_hop, self.domain_of)
         self.relays |= mailbox_relays(fields, self.hops, self.is_trusted, self.org, self.domain_of)
         self.relays |= list_relays(fields, self.hops, self.boundary, self.domain_of)
@@ -289,6 +291,10 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     )
     if f.index in z.proton or f.index in z.ui:
         return proton_author(f) if f.index in z.proton else ui_author(f)
+    if f.index in z.ui_untied or f.index in z.proton_untied:
+        if f.index in z.ui_untied:
+            return _unknown(f, UI_UNTIED, "GMX / WEB.DE (United Internet)")
+        return _unknown(f, PROTON_UNTIED, "ProtonMail")
     proton = z.reserialised and re.match(_PROTON, name)
     if ms or proton:
         writer = "Exchange Online" if ms else "ProtonMail"

@@ -20,7 +20,9 @@ repeats the gateway's own SMTP id. iCloud's MX writes its verdicts in the block 
 its Received line, each method once (all five in every copy), before anything the message
 arrived with: with the gateway's line and its UUID tie above (iCloud's complete copy), the first
 field of each kind in that block, down to the Received-SPF that closes it, is iCloud's; a second
-one, or anything after that Received-SPF, came with the message.
+one, or anything after that Received-SPF, came with the message. The filter fields at the end
+are credited only beside that closed block: nothing in them is iCloud's own, and where iCloud
+wrote nothing the sender's last fields of the same names sit there.
 """
 
 from __future__ import annotations
@@ -139,4 +141,6 @@ def apple_block(
         if f.lname == "received-spf":
             # iCloud closes its block with its Received-SPF: what follows came with the message
             return _tail(fields) | block
-    return _tail(fields)  # no closing Received-SPF: the block is not told from the sender's
+    # no closing Received-SPF: the block is not told from the sender's, and neither is the tail
+    # (where iCloud wrote nothing, the sender's own last four fields sit there)
+    return set()

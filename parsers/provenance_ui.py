@@ -10,16 +10,23 @@ whatever the sender wrote: from the last Envelope-To down to the end, the last f
 those names is the receiver's. GMX's outbound writes X-UI-Out-Filterresults (and sometimes
 X-GMX-Antispam) on what its users send: without the receiver's Envelope-To before it, nothing at
 the bottom is credited.
+
+Nothing in that block is unguessable (no queue id of GMX's own line): where GMX appended none,
+the sender's own last fields "Envelope-To: <me@gmx.example>" and "X-UI-Filterresults: notjunk:1"
+sit in the same place. So position credits only what a sender gains nothing by planting: a junk
+verdict (X-UI-Filterresults "junk:", a non-zero X-GMX-Antispam / -Antivirus) and the block's
+Envelope-To beside one; a not-junk verdict there reads as unknown (UI_UNTIED).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor
 
-__all__ = ["UI_ORGS", "ui_author", "ui_block"]
+__all__ = ["UI_ORGS", "UI_UNTIED", "ui_author", "ui_block"]
 
 # The registrable domains of United Internet's mail exchangers (GMX, WEB.DE, 1&1 / IONOS, mail.com).
 UI_ORGS = frozenset(
@@ -28,16 +35,34 @@ UI_ORGS = frozenset(
 _APPENDED = frozenset({"x-gmx-antispam", "x-gmx-antivirus", "x-ui-filterresults"})
 
 
-def ui_block(fields: Sequence[HeaderField], receiver_org: str | None) -> set[int]:
-    """Indexes of the fields United Internet's inbound appended (see the module text), when the
-    receiving organisation is one of its services."""
+# What a junk verdict looks like in each field: "junk:10;…" (not "notjunk:1"), a non-zero
+# number first in X-GMX-Antispam ("6 (nemesis text pattern profiler)") or -Antivirus.
+_JUNK = {
+    "x-ui-filterresults": r"(?i)^\s*junk\s*:",
+    "x-gmx-antispam": r"^\s*0*[1-9]",
+    "x-gmx-antivirus": r"^\s*0*[1-9]",
+}
+UI_UNTIED = (
+    "Where GMX's and WEB.DE's inbound append their block, but a not-junk verdict there cannot be "
+    "told from the sender's own last fields (nothing in the block is GMX's own, such as the id "
+    "of its Received line, and where GMX appended none the sender's fields are last): whose it "
+    "is is unknown; only a junk verdict, which gains a sender nothing, counts by position."
+)
+
+
+def ui_block(fields: Sequence[HeaderField], receiver_org: str | None) -> tuple[set[int], set[int]]:
+    """(indexes credited to United Internet's inbound, indexes of its block that position alone
+    cannot credit) of the fields it appended (see the module text), when the receiving
+    organisation is one of its services."""
     if receiver_org not in UI_ORGS:
-        return set()
+        return set(), set()
     start = next((f.index for f in reversed(fields) if f.lname == "envelope-to"), None)
     if start is None:
-        return set()
-    last = {f.lname: f.index for f in fields[start:] if f.lname in _APPENDED}
-    return {start, *last.values()}
+        return set(), set()
+    last = {f.lname: f for f in fields[start:] if f.lname in _APPENDED}
+    junk = {f.index for f in last.values() if re.match(_JUNK[f.lname], f.value)}
+    credited = {start, *junk} if junk else set()
+    return credited, {start, *(f.index for f in last.values())} - credited
 
 
 def ui_author(f: HeaderField) -> FieldAuthor:

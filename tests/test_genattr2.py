@@ -89,8 +89,13 @@ def test_proton_block_in_another_order_is_the_receivers() -> None:
 
 
 def test_proton_block_tied_by_its_scanner_host_without_a_queue_id() -> None:
+    # the scanner's name is text a sender can write: only the block's adverse verdicts count
+    # (tests/test_redteam_round6.py)
     a = analyze(_proton_export(block=_proton_block(queue=False)))
-    assert _authors(a, "X-Spamd-Result") == [Author.FINAL_RECEIVER]
+    assert _authors(a, "X-Spam") == [Author.FINAL_RECEIVER]
+    assert _authors(a, "X-Rspamd-Action") == [Author.FINAL_RECEIVER]  # "add header"
+    assert _authors(a, "X-Spamd-Result") == [Author.UNKNOWN]
+    assert _authors(a, "X-Pm-Spam-Action") == [Author.UNKNOWN]  # "inbox"
 
 
 def test_proton_title_case_export_is_not_a_reordered_viewer_copy() -> None:

@@ -89,11 +89,16 @@ def test_gmx_filter_verdict_after_its_envelope_to_is_the_receivers() -> None:
     assert a.provenance.is_receivers(ui.index)
 
 
-def test_gmx_notjunk_is_the_inbox_and_web_de_is_the_same_service() -> None:
+def test_gmx_notjunk_is_unknown_and_web_de_is_the_same_service() -> None:
+    # nothing ties a not-junk verdict to GMX (where GMX appended none, the sender's own last
+    # fields sit there: tests/test_redteam_round6.py), so it decides no folder
     tail = ("Envelope-To: <ann@web.example>", "X-UI-Filterresults: notjunk:1;V03:K0:abc=")
     d = diagnose(analyze(_gmx(tail, by="mx-ha.web.de (mxweb112 [212.227.17.8])")))
-    assert d.outcome.outcome is Outcome.INBOX
+    assert d.outcome.outcome is Outcome.UNKNOWN
     assert "junk" not in d.labels()
+    tail = ("Envelope-To: <ann@web.example>", "X-UI-Filterresults: junk:10;V03:K0:abc=")
+    d = diagnose(analyze(_gmx(tail, by="mx-ha.web.de (mxweb112 [212.227.17.8])")))
+    assert d.outcome.outcome is Outcome.JUNK
 
 
 def test_a_planted_gmx_verdict_before_the_receivers_block_does_not_count() -> None:
@@ -160,11 +165,11 @@ def test_old_hotmail_message_delivery_scl_is_decoded_into_a_folder() -> None:
 
 
 def test_a_bounce_says_where_the_bounce_itself_was_filed() -> None:
-    a = analyze(_as_bounce(_gmx((*_GMX_JUNK[:1], "X-UI-Filterresults: notjunk:1;V01:K0:C19s=="))))
+    a = analyze(_as_bounce(_gmx((*_GMX_JUNK[:1], "X-UI-Filterresults: junk:10;V01:K0:C19s=="))))
     d = diagnose(a)
     assert d.outcome.outcome is Outcome.REJECTED
-    assert d.outcome.folder is not None and "the Inbox" in d.outcome.folder
-    assert "notjunk:1" in d.outcome.folder
+    assert d.outcome.folder is not None and "the spam folder" in d.outcome.folder
+    assert "junk:10" in d.outcome.folder
     assert "Rejected (bounce); the bounce itself: " in bar_line(a, None)
 
 

@@ -1,5 +1,14 @@
 """Red-team round 6: the residuals of round 5, then holes in this round's loosened rules.
 
+1. Bottom blocks credited by position where the provider appended none. GMX's block
+   (Envelope-To, X-GMX-Antispam, X-UI-Filterresults) holds nothing of GMX's own: the sender's
+   last fields "Envelope-To: <ann@gmx.example>" + "X-UI-Filterresults: notjunk:1" were GMX's
+   verdict ("the Inbox"). Proton's run tied only by "X-Rspamd-Server: cp4-mailin-013.plabs.ch"
+   (text a sender writes) made a planted "X-Pm-Spam-Action: inbox" Proton's. iCloud's tail
+   (X-CLX-Shades, X-MANTSH, X-Proofpoint-*) was credited even where iCloud's own block under its
+   MX line was missing. Now position alone credits only verdicts a sender gains nothing by
+   planting (junk, spam, an action other than inbox); the rest reads as unknown; iCloud's tail
+   counts only beside its closed block; Proton's queue-id tie still credits its whole run.
 4. A stamp right below a Postfix line naming the receiver with passes and a failure in one
    field ("spf=pass ...; dkim=pass ...; dmarc=fail") was set aside whole, like any pass only
    position ties to the receiver: offline the receiver's own DMARC failure of a spoof was lost
@@ -12,9 +21,14 @@
 from __future__ import annotations
 
 from headerlens.analyze import analyze
+from headerlens.diagnosis import diagnose
+from headerlens.diagnosis.facts import Outcome
 from headerlens.model.provenance import Author
 from headerlens.report.render import render
 from headerlens.stamped import final_receiver_results
+from tests.test_gen7b import _icloud
+from tests.test_genattr2 import _proton_export
+from tests.test_genfolder import _gmx
 
 _D = "Tue, 10 Nov 2026 09:14:09 +0000"
 
@@ -74,3 +88,41 @@ def test_an_error_or_none_in_an_untied_stamp_is_not_the_receivers() -> None:
     assert final_receiver_results(analyze(_postfix(stamp))) == ()
     out = render(analyze(_postfix(stamp)), None, "summary")
     assert "temperror" not in out.split("Hops", 1)[0]
+
+
+# 1. Bottom blocks where the provider appended none.
+def _authors(data: bytes, *names: str) -> list[Author]:
+    a = analyze(data)
+    return [a.provenance.fields[f.index].author for f in a.headers if f.lname in names]
+
+
+def test_a_senders_gmx_block_is_no_inbox_verdict() -> None:
+    planted = _gmx(("Envelope-To: <ann@gmx.example>", "X-UI-Filterresults: notjunk:1;V03:K0:x="))
+    assert diagnose(analyze(planted)).outcome.outcome is Outcome.UNKNOWN
+    assert _authors(planted, "envelope-to", "x-ui-filterresults") == [Author.UNKNOWN] * 2
+    spam0 = _gmx(("Envelope-To: <ann@gmx.example>", "X-GMX-Antispam: 0 (not spam); Detail=V3;"))
+    assert diagnose(analyze(spam0)).outcome.outcome is Outcome.UNKNOWN
+    # a junk verdict there gains a sender nothing: it still counts
+    junk = _gmx(("Envelope-To: <ann@gmx.example>", "X-UI-Filterresults: junk:10;V03:K0:x="))
+    assert diagnose(analyze(junk)).outcome.outcome is Outcome.JUNK
+
+
+def test_a_senders_proton_block_naming_protons_scanner_is_no_inbox_verdict() -> None:
+    block = [
+        "X-Rspamd-Server: cp4-mailin-013.plabs.ch",
+        "X-Rspamd-Action: no action",
+        "X-Pm-Origin: external",
+        "X-Pm-Spam-Action: inbox",
+    ]
+    data = _proton_export(block=block)
+    assert diagnose(analyze(data)).outcome.outcome is Outcome.UNKNOWN
+    names = ("x-rspamd-server", "x-rspamd-action", "x-pm-spam-action")
+    assert _authors(data, *names) == [Author.UNKNOWN] * 3
+    out = render(analyze(data), None, "summary")
+    assert "inbox" not in out.split("Verdicts:", 1)[1].split("\n", 1)[0].lower()
+
+
+def test_icloud_tail_without_its_closed_block_is_not_icloud_s() -> None:
+    tail = ("x-clx-shades", "x-mantsh", "x-proofpoint-guid", "x-proofpoint-orig-guid")
+    assert Author.FINAL_RECEIVER not in _authors(_icloud(closing_spf=False), *tail)
+    assert set(_authors(_icloud(), *tail)) == {Author.FINAL_RECEIVER}
