@@ -268,4 +268,4 @@ def lookup(
     hit = text_entry(diagnostic)
     if hit is not None:
         return meaning_of(hit[0], hit[1], "vendor-text")
-    return rfc3463_meaning(status)
+    return rfc3463_meaning(status, has_text=bool(diagnostic.strip()))

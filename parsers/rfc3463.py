@@ -91,10 +91,35 @@ _LOOP = (
 )
 _WHO_BY_DETAIL = {"2.3": _TOO_BIG, "3.4": _TOO_BIG, "4.6": _LOOP}
 _EITHER_CLASS = frozenset({"4.6"})
+# What a permanent addressing or mailbox detail asks of whom, when the report gives no reply
+# text to read (a status-only DSN, as Exchange 2003 / IIS SMTPSVC and many gateways write them):
+# RFC 3463 §3.2 (X.1.1 "the mailbox specified in the address does not exist", X.1.2 "the
+# destination system specified in the address does not exist", X.1.3 "the destination address
+# was syntactically invalid", X.1.6 "the mailbox address provided was at one time valid, but
+# mail is no longer being accepted for that address") and §3.3 (X.2.1 "the mailbox exists, but
+# is not accepting messages", X.2.2 "the mailbox is full because the user has exceeded a
+# per-mailbox administrative quota").
+_NO_TEXT_REMEDY = {
+    "1.1": "Check the recipient's address (a typo, or an address that no longer exists) and ask "
+    "the recipient for the right one by another channel; sending again to the same address "
+    "will not help.",
+    "1.2": "Check the domain part of the recipient's address: the destination system it names "
+    "does not exist. Ask the recipient for the right address.",
+    "1.3": "Correct the recipient's address: it is not a valid address.",
+    "1.6": "The address no longer takes mail (the mailbox has moved): ask the recipient for "
+    "the new address.",
+    "2.1": "The recipient's mailbox exists but takes no messages (disabled or suspended): "
+    "reach the recipient by another channel; their mail administrator must re-enable it.",
+    "2.2": "Tell the recipient by another channel: they (or their mail administrator) must "
+    "free space in the mailbox or raise its quota. Then send the message again.",
+}
 
 
-def rfc3463_meaning(status: str | None) -> CodeMeaning:
-    """The meaning RFC 3463 gives ``status`` (detail code, else class and subject)."""
+def rfc3463_meaning(status: str | None, has_text: bool = True) -> CodeMeaning:
+    """The meaning RFC 3463 gives ``status`` (detail code, else class and subject).
+
+    ``has_text``: the report carries a reply text worth reading; without one, a permanent
+    addressing or mailbox detail gives its own remedy instead of "read the diagnostic text"."""
     code = CODE.match(status or "")
     if code is None:
         return CodeMeaning(
@@ -130,6 +155,8 @@ def rfc3463_meaning(status: str | None) -> CodeMeaning:
             if special
             else "Retry later; the sending server normally does this itself."
             if temporary
+            else _NO_TEXT_REMEDY[key]
+            if not has_text and key in _NO_TEXT_REMEDY
             else "Read the diagnostic text for the receiver's reason.",
             f"{RFC3463} §3.{int(subject) + 1}",
             "rfc3463-detail",
