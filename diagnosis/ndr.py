@@ -243,8 +243,11 @@ def tied_offline(analysis: Analysis) -> bool:
     if hop is None:
         return True
     names = _reporters(analysis)
-    if _theirs(confirmed_rdns(hop), names):
-        return True
+    return _theirs(confirmed_rdns(hop), names) or _stamped_tie(analysis, names)
+
+
+def _stamped_tie(analysis: Analysis, names: list[str]) -> bool:
+    """The final receiver's own stamps pass DMARC, or SPF / DKIM, for the reporter's domain."""
     for r in (r for ar in final_receiver_results(analysis) for r in ar.results):
         if r.result.lower() != "pass":
             continue
@@ -274,6 +277,10 @@ def vouched(analysis: Analysis, bounce: Verification | None) -> bool:
         return _theirs(name, names)
 
     if theirs(confirmed_rdns(hop)):
+        return True
+    # what the final receiver stamped at delivery ties it too: a re-verification failing later
+    # (a body trimmed in the paste, a key rotated since) does not undo its verdict
+    if _stamped_tie(analysis, names):
         return True
     if bounce is None:
         return False

@@ -22,6 +22,7 @@ from headerlens.parsers.hops import (
 )
 from headerlens.parsers.inbound_filter import inbound_filter_entry
 from headerlens.parsers.provenance_apple import is_apple_gateway, sibling_orgs
+from headerlens.parsers.provenance_yahoo import atlas_restatement
 from headerlens.parsers.received import normalize_ip
 from headerlens.parsers.stamp_evidence import Evidence, first_stated_ip, spf_evidence
 from headerlens.parsers.trusted_hosts import listed_client
@@ -156,6 +157,7 @@ def _walk(
     org: str | None,
     domain_of: Callable[[str], str | None],
     trusted: TrustedHosts | None,
+    top_why: str | None = None,
 ) -> tuple[Hop | None, list[tuple[Hop, str]]]:
     """The newest hop whose client is outside the receiving organisation, walking down from the
     newest hop. Above a line naming a public client address, a line that names no client (a
@@ -166,11 +168,12 @@ def _walk(
     authorises> by <any host>" would otherwise become the entry).
 
     Also returns the hops passed over on a reason nothing the receiver wrote confirms (a
-    private, loopback or LMTP client), with that reason; never any when ``trusted`` is given."""
+    private, loopback or LMTP client), with that reason; never any when ``trusted`` is given.
+    ``top_why`` says why the newest line is internal when only the header around it shows it."""
     newest_first = list(reversed(hops))
     unconfirmed: list[tuple[Hop, str]] = []
     for hop, older in zip(newest_first, [*newest_first[1:], None], strict=True):
-        why = client_inside(hop, org, domain_of, trusted)
+        why = (hop is newest_first[0] and top_why) or client_inside(hop, org, domain_of, trusted)
         if why is None:
             return hop, unconfirmed
         if older is None or not older.received.from_ip or is_internal_ip(older.received.from_ip):
@@ -354,7 +357,7 @@ def find_boundary(
     if not hops:
         return None, defects
     org = receiver_org(hops, domain_of)
-    walk, passed = _walk(hops, org, domain_of, trusted)
+    walk, passed = _walk(hops, org, domain_of, trusted, atlas_restatement(hops, headers))
     if walk is None:
         from headerlens.model.codes import Code
 
