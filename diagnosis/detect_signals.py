@@ -170,7 +170,27 @@ def paste_damage(analysis: Analysis) -> Situation | None:
             "every field name re-cased to Title-Case (Received-Spf, Arc-Seal...) and the fields "
             "re-ordered: a header viewer's copy, so positions do not show who wrote what",
         )
-    return Situation("paste-damage", None, tuple(dict.fromkeys(ev))[:6]) if ev else None
+    masked = masked_clients(analysis)
+    facts = (("masked", "only"),) if masked and not ev else ()
+    ev += [masked] if masked else []
+    return Situation("paste-damage", None, tuple(dict.fromkeys(ev))[:6], facts) if ev else None
+
+
+def masked_clients(analysis: Analysis) -> str | None:
+    """Evidence that the paste masked client addresses or put placeholders in their place; only
+    when a line the receiving organisation wrote (the boundary hop or above) carries one, as a
+    sender can write any address text into the lines below."""
+    hops = [h for h in analysis.chain.hops if h.received.from_ip_masked]
+    b = analysis.chain.boundary
+    if not any(b is None or h.number >= b.hop_number for h in hops):
+        return None
+    said = ", ".join(f"hop {h.number} ({h.received.from_ip_masked})" for h in hops[:4])
+    more = f" and {len(hops) - 4} more" if len(hops) > 4 else ""
+    return (
+        f"client addresses masked or replaced by a placeholder in the paste: {said}{more}; "
+        "those clients are unknown (a visible private prefix such as 10.x still reads as "
+        "private), and SPF is never replayed for them"
+    )
 
 
 def sender_side_scan(analysis: Analysis) -> Situation | None:

@@ -27,7 +27,9 @@ from headerlens.model import Analysis, AuthResults, Defect, Finding, Hop, Severi
 from headerlens.model.auth import MethodResult
 from headerlens.model.codes import Code
 from headerlens.model.verification import Verification
-from headerlens.parsers.hops import is_internal_ip, special_range
+from headerlens.parsers.chain import non_public_range
+from headerlens.parsers.hops import is_internal_ip
+from headerlens.parsers.masked_ip import client_text
 from headerlens.parsers.provenance import describe_author
 from headerlens.parsers.provenance_ses import SES_UNSEALED_WORDS, unsealed
 from headerlens.parsers.stamp_evidence import stated_client_ip
@@ -290,16 +292,16 @@ def _checked_domain(analysis: Analysis, r: MethodResult) -> str | None:
 
 def _private_ip(hop: Hop, d: Defect) -> Finding:
     """The boundary's client IP is not public: SPF there is meaningless (or a lab's answer)."""
-    ip = hop.received.from_ip
+    ip, label = client_text(hop.received), non_public_range(hop)
     if d.severity is Severity.INFO:  # documentation / benchmarking: a lab or sanitised copy
         title = (
-            f"Hop {hop.number}: the message entered from {ip}, a {special_range(ip)} address: "
+            f"Hop {hop.number}: the message entered from {ip}, a {label} address: "
             "a test message or a sanitised copy, so SPF cannot be replayed as at delivery."
         )
         fix = ""
     else:
         title = (
-            f"Hop {hop.number}: the message entered from {ip}, a {special_range(ip)} address, "
+            f"Hop {hop.number}: the message entered from {ip}, a {label} address, "
             "so SPF at the trust boundary cannot be trusted."
         )
         fix = (

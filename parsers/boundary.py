@@ -21,6 +21,7 @@ from headerlens.parsers.hops import (
     vendor_of_host,
 )
 from headerlens.parsers.inbound_filter import inbound_filter_entry
+from headerlens.parsers.masked_ip import PLACEHOLDERS, client_text, masked_private
 from headerlens.parsers.provenance_apple import is_apple_gateway, sibling_orgs
 from headerlens.parsers.provenance_yahoo import atlas_restatement
 from headerlens.parsers.received import normalize_ip
@@ -114,6 +115,8 @@ def client_inside(
         return f"a local hand-off (with {r.with_protocol}) with no network client"
     if trusted is None and is_internal_ip(r.from_ip):
         return f"{_PRIVATE} ({r.from_ip})"
+    if trusted is None and (label := masked_private(r)):
+        return f"{_PRIVATE} ({r.from_ip_masked}, masked in the paste: {label} whatever it was)"
     if is_gmail_internal(r):
         return "a Google-internal hand-off"
     by = (r.by or "").rstrip(".")
@@ -143,7 +146,7 @@ def _provider_tier(hop: Hop) -> bool:
 
 def _names_client(hop: Hop) -> bool:
     r = hop.received
-    return r.from_ip is not None or r.from_rdns is not None or r.from_helo is not None
+    return client_text(r) is not None or r.from_rdns is not None or r.from_helo is not None
 
 
 def _host(name: str | None) -> str | None:
@@ -183,7 +186,7 @@ def _walk(
             return hop, unconfirmed
         if why.startswith(_PRIVATE) and host and below and domain_of(below) != org:
             return hop, unconfirmed
-        if why.startswith(_UNCONFIRMED) and hop.received.from_ip and not _provider_tier(hop):
+        if why.startswith(_UNCONFIRMED) and client_text(hop.received) and not _provider_tier(hop):
             unconfirmed.append((hop, why))
     return None, unconfirmed
 
@@ -267,7 +270,7 @@ def _receivers_pick(
             and (older is None or ev.header_index < older.header_index)
             and identity_in_org(ev.identity, org, receiving, domain_of)
         )
-        if not (above or below) or is_internal_ip(ev.ip):
+        if not (above or below) or is_internal_ip(ev.ip) or ev.ip in PLACEHOLDERS:
             continue
         hop = next((h for h in reversed(hops) if h.received.from_ip == ev.ip), None)
         if hop is None:
@@ -299,7 +302,7 @@ def _set_aside(
     set aside when they would have changed the boundary or the envelope sender."""
     out: list[Defect] = []
     for e in evidence:
-        if e in used or is_internal_ip(e.ip):
+        if e in used or is_internal_ip(e.ip) or e.ip in PLACEHOLDERS:
             continue
         hop = next((h for h in reversed(hops) if h.received.from_ip == e.ip), None)
         if hop is None:
@@ -391,20 +394,27 @@ def find_boundary(
             "and the line below it was not written by that host, so it is text that came with "
             "the message: the entry client is unknown."
         )
-    elif trusted is not None and is_internal_ip(walk.received.from_ip):
+    elif trusted is not None and _private_client(walk.received):
         walked = (
             f"Hop {walk.number}'s client has a private or loopback address "
-            f"({walk.received.from_ip}) that is not among the hosts given with --trusted-host, "
+            f"({client_text(walk.received)}) that is not among the hosts given with --trusted-host, "
             "so the lines below it are text that came with the message: the entry client is "
             f"unknown (a NAT or a proxy in front of {walk.received.by or 'the receiver'} hid it)."
         )
-    elif is_internal_ip(walk.received.from_ip):
+    elif _private_client(walk.received):
         walked = (
             f"Hop {walk.number}'s client has a private or loopback address "
-            f"({walk.received.from_ip}) and the line below it names a host outside the "
+            f"({client_text(walk.received)}) and the line below it names a host outside the "
             f"receiving organisation ({org or 'unknown'}), so that line is text that came with "
             "the message: the entry client is unknown (a NAT or a proxy in front of "
             f"{walk.received.by or 'the receiver'} hid it)."
+        )
+    masked = walk.received.from_ip_masked if walk.received.from_ip is None else None
+    if masked and not masked_private(walk.received):
+        walked += (
+            f" Its client address is masked in the paste ({masked}): unknown, neither internal "
+            "nor external, so SPF cannot be replayed for it and nothing here says which server "
+            "connected."
         )
     if filt is not None and walk is filt.entry:
         h = filt.handoff.received
@@ -460,6 +470,11 @@ def find_boundary(
     )
 
 
+def _private_client(r: Received) -> bool:
+    """The client address is private or loopback, written out or masked in the paste."""
+    return is_internal_ip(r.from_ip) or masked_private(r) is not None
+
+
 def _unconfirmed(passed: Sequence[tuple[Hop, str]], entry: Hop, org: str | None) -> str | None:
     """Why the boundary rests on a line nothing confirms: the newest hop above ``entry`` taken
     as internal for its private, loopback or LMTP client alone."""
@@ -469,7 +484,7 @@ def _unconfirmed(passed: Sequence[tuple[Hop, str]], entry: Hop, org: str | None)
     hop, why = above[0]
     return (
         f"The boundary rests on hop {hop.number}'s line being internal: {why}; nothing "
-        f"{hop.received.by or 'the receiver'} wrote confirms that {hop.received.from_ip} is one "
+        f"{hop.received.by or 'the receiver'} wrote confirms that {client_text(hop.received)} is one "
         f"of {org or 'the receiving organisation'}'s own hosts. If it is a NAT or a proxy in "
         f"front of {hop.received.by or 'the receiver'} (or anything else outside), hop "
         f"{entry.number}'s line was written by the sender, and SPF and DMARC replayed on it "

@@ -29,6 +29,7 @@ from headerlens.parsers.hops import (
     registrable_domain,
     special_range,
 )
+from headerlens.parsers.masked_ip import client_text, masked_private
 from headerlens.parsers.received import normalize_ip, parse_received
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "STAND_IN_RANGES",
     "build_chain",
     "is_internal_ip",
+    "non_public_range",
 ]
 
 # Ranges only examples, labs and sanitised copies use (RFC 5737, RFC 3849, RFC 2544): a note,
@@ -113,6 +115,13 @@ def _product_runs(hops: list[Hop], boundary: int | None, hints: Hints) -> list[H
     return out
 
 
+def non_public_range(hop: Hop) -> str | None:
+    """The non-public range of a hop's client address, written out or masked in the paste."""
+    if (masked := masked_private(hop.received)) is not None:
+        return f"masked {masked}"
+    return special_range(hop.received.from_ip)
+
+
 def _private_external(
     hops: list[Hop], boundary: Boundary | None, domain_of: Callable[[str], str | None]
 ) -> list[Hop]:
@@ -139,15 +148,15 @@ def _private_external(
                 and name is not None
                 and normalize_ip(name) is None
                 and domain_of(name) not in (None, org)
-                and special_range(hop.received.from_ip) is not None
+                and non_public_range(hop) is not None
             ):
                 entry = hop
                 break
-    label = special_range(entry.received.from_ip) if entry is not None else None
+    label = non_public_range(entry) if entry is not None else None
     if entry is None or label is None:
         return hops
     where = "the trust boundary" if boundary is not None else "where the message seems to enter"
-    ip = entry.received.from_ip
+    ip = client_text(entry.received)
     said = (
         f"Hop {entry.number} is {where} ({entry.received.by or 'the receiver'} accepted the "
         f"message from {ip}), but {ip} is a {label} address"

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor
 from headerlens.model.received import Hop
+from headerlens.parsers.masked_ip import client_text
 from headerlens.parsers.stamp_evidence import stamp_identity
 
 __all__ = [
@@ -93,7 +94,9 @@ def names_its_line(f: HeaderField, line: Hop) -> bool:
 
 _BARRACUDA = re.compile(r"^x-(?:barracuda-|asg-)")
 _SCANNED_BY_BSMTPD = r"(?i)\bby bsmtpd\b"
-_CONNECT_IP = r"\[([0-9A-Fa-f:.]+)\]"
+# The client as the appliance wrote it; a paste may have masked it as in the Received line
+# ("[10.192.xx.xx]"), which then still names the same hop when the text and the second agree.
+_CONNECT_IP = r"\[([0-9A-Fa-f:.]+|[0-9A-Fa-fxX*.:]{7,39})\]"
 _EPOCH = r"^\s*(\d{9,11})\b"
 
 
@@ -132,7 +135,7 @@ def barracuda_fields(
         (
             h
             for h in hops
-            if h.received.from_ip == ip.group(1)
+            if client_text(h.received) == ip.group(1)
             and (t := _stamp_epoch(h)) is not None
             and abs(t - epoch) <= 2
         ),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from headerlens.model.core import Defect, Severity
 from headerlens.model.received import Received
 from headerlens.parsers.dates import parse_date
+from headerlens.parsers.masked_ip import PLACEHOLDERS, masked_address, masked_in_comment
 from headerlens.parsers.received_syntax import (
     Clause,
     group_clauses,
@@ -89,14 +90,17 @@ def _from_comment(comment: str, found: dict[str, str | None]) -> None:
     rest = f"{comment[: hm.start()]} {comment[hm.end() :]}" if hm else comment
     rm = _RDNS_AND_IP.search(rest, 0, rest.rfind("]") + 1)  # linear: see _ip_from_words
     cand_ip = normalize_ip(rm.group(2)) if rm else None
-    if rm and cand_ip:
-        found["ip"] = cand_ip
+    masked = masked_address(rm.group(2)) if rm and not cand_ip else None
+    if rm and (cand_ip or masked):
+        found["ip"], found["masked"] = cand_ip, found["masked"] or masked
         name = _host(rm.group(1))
         if name and name.lower() not in {"unknown", "helo", "ehlo"}:
             found["rdns"] = name
         return
     found["ip"] = _ip_from_words(rest)
-    if found["ip"] is None and not hm:
+    if found["ip"] is None and found["masked"] is None:
+        found["masked"] = masked_in_comment(rest)
+    if found["ip"] is None and found["masked"] is None and not hm:
         # "(rdns)" alone, or "(unknown)"
         word = comment.split()[0] if comment.split() else ""
         if re.fullmatch(r"[A-Za-z0-9][\w.-]*\.[A-Za-z]{2,}\.?", word):
@@ -109,7 +113,7 @@ def _parse_from(
     first = clause.words[0] if clause.words else None
     first_ip = normalize_ip(first) if first else None
     helo_word = _host(first) if first and not first_ip else None
-    found: dict[str, str | None] = {"helo": None, "ip": None, "rdns": None}
+    found: dict[str, str | None] = {"helo": None, "ip": None, "rdns": None, "masked": None}
     # Comments glued to the first word are the client's HELO text ("from x([192.0.2.1])
     # (unknown [203.0.113.5])"): read only when the receiver wrote no comment of its own.
     for comment in clause.comments or clause.glued:
@@ -117,6 +121,10 @@ def _parse_from(
     if clause.comments and clause.glued and helo_word:
         helo_word += "".join(f"({c})" for c in clause.glued)
     explicit_helo, ip, rdns = found["helo"], found["ip"], found["rdns"]
+    if ip is None and found["masked"] is None and first and first.startswith("["):
+        # Exim's "from [10.0.xx.xx] (helo=...)": the masked literal is the client, no name
+        found["masked"] = masked_address(first)
+        helo_word = None if found["masked"] else helo_word
     if ip is None:
         # A bare literal after the name: GMX "from rdns (EHLO helo) [ip]", Exim 3 "from h [ip]"
         ip = next((normalize_ip(w) for w in clause.words[1:] if w.startswith("[")), None)
@@ -138,6 +146,9 @@ def _parse_from(
     if rdns is not None:
         rec["from_rdns"] = rdns
     rec["from_ip"] = ip or first_ip
+    if rec["from_ip"] in PLACEHOLDERS:
+        found["masked"], rec["from_ip"] = rec["from_ip"], None
+    rec["from_ip_masked"] = found["masked"] if rec["from_ip"] is None else None
     for text in (*clause.words, *clause.comments):
         for lit in _IP_LITERAL.findall(text):
             if normalize_ip(f"[{lit}]") is None:
@@ -313,6 +324,7 @@ def parse_received(value: str) -> Received:
             "from_helo",
             "from_rdns",
             "from_ip",
+            "from_ip_masked",
             "by",
             "by_ip",
             "with_protocol",
@@ -439,6 +451,7 @@ def parse_received(value: str) -> Received:
         from_helo=rec["from_helo"],
         from_rdns=rec["from_rdns"],
         from_ip=rec["from_ip"],
+        from_ip_masked=rec["from_ip_masked"],
         by=rec["by"],
         by_ip=rec["by_ip"],
         with_protocol=rec["with_protocol"],

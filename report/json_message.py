@@ -89,6 +89,13 @@ RECEIVED = Shape[Received](
         P("from_helo", lambda r: r.from_helo, OPT_TEXT, "name the client gave in HELO/EHLO"),
         P("from_rdns", lambda r: r.from_rdns, OPT_TEXT, "reverse-DNS name the receiver found"),
         P("from_ip", lambda r: r.from_ip, OPT_TEXT, "connecting IP"),
+        P(
+            "from_ip_masked",
+            lambda r: r.from_ip_masked,
+            OPT_TEXT,
+            "the client address as written when a paste masked it or put a placeholder "
+            "(10.192.xx.xx, IP removed, 0.0.0.0); from_ip is then null",
+        ),
         P("by", lambda r: r.by, OPT_TEXT, "receiving host"),
         P("by_ip", lambda r: r.by_ip, OPT_TEXT),
         P("with_protocol", lambda r: r.with_protocol, OPT_TEXT, "SMTP, ESMTPS, mapi..."),

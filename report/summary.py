@@ -58,7 +58,7 @@ def _hops(analysis: Analysis, d: Diagnosis) -> list[str]:
                 str(hop.number),
                 when,
                 delay,
-                short(inert(r.from_ip or "?"), _CELL),
+                short(inert(r.from_ip or r.from_ip_masked or "?"), _CELL),
                 short(inert(r.by or "?"), _CELL),
             )
         )

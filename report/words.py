@@ -76,8 +76,9 @@ def hop_from(hop: Hop) -> str:
     r = hop.received
     parts = [p for p in (r.from_helo, r.from_rdns) if p]
     ident = " / ".join(dict.fromkeys(parts))
-    if r.from_ip:
-        ident = f"{ident} [{r.from_ip}]" if ident else f"[{r.from_ip}]"
+    ip = r.from_ip or (f"{r.from_ip_masked}, masked" if r.from_ip_masked else None)
+    if ip:
+        ident = f"{ident} [{ip}]" if ident else f"[{ip}]"
     return ident
 
 
@@ -123,8 +124,11 @@ def boundary_words(a: Analysis) -> str | None:
     if b is None:
         return None
     mail_from = "<>" if b.mail_from == "" else (b.mail_from or "?")
+    hop = next((h for h in a.chain.hops if h.number == b.hop_number), None)
+    masked = hop.received.from_ip_masked if hop is not None else None
+    ip = b.ip or (f"{masked} (masked)" if masked else "?")
     return (
-        f"hop {b.hop_number}, {b.receiver or '?'} received from {b.ip or '?'} "
+        f"hop {b.hop_number}, {b.receiver or '?'} received from {ip} "
         f"(HELO {b.helo or '?'}, MAIL FROM {mail_from}) — {b.reason}"
     )
 

@@ -22,7 +22,8 @@ def _sender(hop: Hop) -> Text:
     the rDNS is not repeated."""
     r = hop.received
     names = " / ".join(n for n in dict.fromkeys((r.from_helo, r.from_rdns)) if n)
-    ip = f"[{r.from_ip}]" if r.from_ip else ""
+    shown = r.from_ip or r.from_ip_masked  # a masked address as the paste wrote it
+    ip = f"[{shown}]" if shown else ""
     return safe(" ".join(p for p in (ip, names) if p) or "?")
 
 

@@ -108,11 +108,11 @@ def hop_parts(hop: Hop, *, ip_below: bool = False, gap: GapKind | None = None) -
     sender = r.from_rdns or r.from_helo
     if ip_below:
         pass
-    elif r.from_ip:
+    elif shown := r.from_ip or r.from_ip_masked:  # a masked address as the paste wrote it
         if sender:
             parts.append((7, join(Text(" ← ", style="dim"), safe(sender))))
         arrow = " " if sender else " ← "
-        parts.append((0, join(Text(arrow, style="dim"), safe(f"[{r.from_ip}]", "dim"))))
+        parts.append((0, join(Text(arrow, style="dim"), safe(f"[{shown}]", "dim"))))
     elif sender:
         parts.append((5, join(Text(" ← ", style="dim"), safe(sender))))
     if r.tls_version:

@@ -22,6 +22,9 @@ class Received(ModelMethods):
     from_helo: str | None = None  # name the client gave in HELO/EHLO
     from_rdns: str | None = None  # reverse-DNS name the receiver looked up
     from_ip: str | None = None  # connecting IP (v4 or v6), without brackets
+    # The client address as written when a paste masked it or put a placeholder in its place
+    # ("10.192.xx.xx", "IP removed", "0.0.0.0"); from_ip is then None (parsers.masked_ip).
+    from_ip_masked: str | None = None
     by: str | None = None  # receiving host
     by_ip: str | None = None
     with_protocol: str | None = None  # SMTP, ESMTPS, ESMTPSA, mapi, HTTP, ...
