@@ -59,7 +59,7 @@ _GATEWAY_LAB = _msg(
 
 
 def test_masked_private_prefix_reads_as_private() -> None:
-    """"10.20.xx.xx" is private whatever the hidden octets were: the internal Exchange hops
+    """ "10.20.xx.xx" is private whatever the hidden octets were: the internal Exchange hops
     stay internal (no boundary on them), and the paste is named with its evidence."""
     a = analyze(_GATEWAY_LAB)
     hops = a.chain.hops
@@ -141,7 +141,7 @@ def _boundary_masked(client: str) -> bytes:
 
 
 def test_fully_masked_boundary_client_is_never_replayed() -> None:
-    """"[IP removed]", "[xxx.xxx.xxx.xxx]", "[REDACTED]", an IPv6 with hidden groups and the
+    """ "[IP removed]", "[xxx.xxx.xxx.xxx]", "[REDACTED]", an IPv6 with hidden groups and the
     1.2.3.4 placeholder: the boundary stays on the receiver's hop, its client unknown."""
     for client, shown in (
         ("[IP removed]", "IP removed"),
@@ -162,16 +162,31 @@ def test_masked_forms_in_each_dialect() -> None:
     """Where each MTA writes the client: Exchange's "(ip)", Postfix's "[ip]", qmail's "(ip)",
     Exim's "[ip]" first word with helo=; a masked public prefix is masked but not private."""
     for line, masked in (
-        ("from EX1.corp.example (192.168.x.x) by EX2.corp.example (192.168.1.2) with "
-         "Microsoft SMTP Server id 15.1.2375.24; Thu, 7 Apr 2022 11:43:12 +0200", "192.168.x.x"),
-        ("from h.example.com (h.example.com [172.16.*.*]) by mx.example.net (Postfix) with "
-         "ESMTP id 1; Thu, 7 Apr 2022 11:43:12 +0200", "172.16.*.*"),
-        ("from unknown (HELO h.example.com) (100.64.xx.xx) by mx.example.net with SMTP; "
-         "Thu, 7 Apr 2022 11:43:12 +0200", "100.64.xx.xx"),
-        ("from [10.0.xx.xx] (port=1 helo=h.example.com) by mx.example.net with esmtps "
-         "(Exim 4.96) id 1mwjc6-0003hM-2K; Thu, 7 Apr 2022 11:43:12 +0200", "10.0.xx.xx"),
-        ("from h.example.com (220.130.xx.xx) by mx.example.net with Microsoft SMTP Server "
-         "id 15.20.5144.20; Thu, 7 Apr 2022 11:43:12 +0200", "220.130.xx.xx"),
+        (
+            "from EX1.corp.example (192.168.x.x) by EX2.corp.example (192.168.1.2) with "
+            "Microsoft SMTP Server id 15.1.2375.24; Thu, 7 Apr 2022 11:43:12 +0200",
+            "192.168.x.x",
+        ),
+        (
+            "from h.example.com (h.example.com [172.16.*.*]) by mx.example.net (Postfix) with "
+            "ESMTP id 1; Thu, 7 Apr 2022 11:43:12 +0200",
+            "172.16.*.*",
+        ),
+        (
+            "from unknown (HELO h.example.com) (100.64.xx.xx) by mx.example.net with SMTP; "
+            "Thu, 7 Apr 2022 11:43:12 +0200",
+            "100.64.xx.xx",
+        ),
+        (
+            "from [10.0.xx.xx] (port=1 helo=h.example.com) by mx.example.net with esmtps "
+            "(Exim 4.96) id 1mwjc6-0003hM-2K; Thu, 7 Apr 2022 11:43:12 +0200",
+            "10.0.xx.xx",
+        ),
+        (
+            "from h.example.com (220.130.xx.xx) by mx.example.net with Microsoft SMTP Server "
+            "id 15.20.5144.20; Thu, 7 Apr 2022 11:43:12 +0200",
+            "220.130.xx.xx",
+        ),
     ):
         r = parse_received(line)
         assert r.from_ip is None and r.from_ip_masked == masked, line

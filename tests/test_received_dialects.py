@@ -77,31 +77,31 @@ FORMS: list[Any] = [
         id="exim-private-literal-helo-kept",  # corpus: real2/sender-side-tpg-...
     ),
     pytest.param(
-        "from [192.168.1.5] (dsl-1-2-3-4.example.net [1.2.3.4]) by mx.example.org (Postfix) with "
+        "from [192.168.1.5] (dsl-1-2-3-4.example.net [203.0.113.4]) by mx.example.org (Postfix) with "
         "ESMTP id 4ABC; Fri, 14 Nov 2003 10:22:08 +0100",
         {
-            "from_ip": "1.2.3.4",
+            "from_ip": "203.0.113.4",
             "from_helo": "[192.168.1.5]",
             "from_rdns": "dsl-1-2-3-4.example.net",
         },
         id="postfix-literal-helo-behind-nat",
     ),
     pytest.param(
-        "from mail.example.com (mail.example.com [1.2.3.4]) by mx.example.org "
+        "from mail.example.com (mail.example.com [203.0.113.4]) by mx.example.org "
         "(envelope-sender <bounce@example.com>) (MIMEDefang) with ESMTP id x; "
         "Fri, 14 Nov 2003 10:22:08 +0100",
         {"envelope_from": "bounce@example.com"},
         id="envelope-sender-comment",
     ),
     pytest.param(
-        "from mail.example.com (mail.example.com [1.2.3.4]) by mx.example.org (Haraka/2.8.25) "
+        "from mail.example.com (mail.example.com [203.0.113.4]) by mx.example.org (Haraka/2.8.25) "
         "with ESMTPS id 1234 envelope-from <bounce@example.com> "
         "(version=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384); Fri, 14 Nov 2003 10:22:08 +0100",
         {"envelope_from": "bounce@example.com", "server_software": "Haraka"},
         id="haraka-bare-envelope-from",
     ),
     pytest.param(
-        "from mail.example.com (mail.example.com [1.2.3.4]) by mx.example.org (Postfix) with "
+        "from mail.example.com (mail.example.com [203.0.113.4]) by mx.example.org (Postfix) with "
         "ESMTP id ABC; Fri, 14 Nov 2003 10:22:08 +0100 (envelope-from bounce@example.com)",
         {
             "envelope_from": "bounce@example.com",
@@ -120,19 +120,19 @@ FORMS: list[Any] = [
         id="sendmail-envelope-from-after-date",  # corpus: real2/tz-artefact-...
     ),
     pytest.param(
-        "from mail.example.com (mail.example.com [1.2.3.4]) by mx.example.org with ESMTP id ABC; "
+        "from mail.example.com (mail.example.com [203.0.113.4]) by mx.example.org with ESMTP id ABC; "
         "Fri, 14 Nov 2003 13:35:36.102 +0000",
         {"timestamp": datetime(2003, 11, 14, 13, 35, 36, 102000, tzinfo=UTC)},
         id="rfc5322-date-fractional-seconds",
     ),
     pytest.param(
-        "from mail.example.com (mail.example.com [1.2.3.4]) by mx.example.org with ESMTP id ABC; "
+        "from mail.example.com (mail.example.com [203.0.113.4]) by mx.example.org with ESMTP id ABC; "
         "2018-4-20 11:01:08 PM +0200",
         {"timestamp": datetime(2018, 4, 20, 23, 1, 8, tzinfo=timezone(timedelta(hours=2)))},
         id="twelve-hour-clock-pm",
     ),
     pytest.param(
-        "from mail.example.com (mail.example.com [1.2.3.4]) by mx.example.org, with ESMTP id ABC; "
+        "from mail.example.com (mail.example.com [203.0.113.4]) by mx.example.org, with ESMTP id ABC; "
         "Fri, 14 Nov 2003 13:35:36 +0000",
         {"by": "mx.example.org", "with_protocol": "ESMTP"},
         id="by-host-with-comma",
@@ -180,19 +180,19 @@ def test_received_form(line: str, expected: dict[str, Any]) -> None:
 def test_exim_helo_differs_from_name_keeps_both() -> None:
     # Exim adds "helo=" only when the HELO differs from the verified name: then they differ.
     r = parse_received(
-        "from mail.example.com ([1.2.3.4] helo=laptop) by mx.example.org with esmtps "
+        "from mail.example.com ([203.0.113.4] helo=laptop) by mx.example.org with esmtps "
         "id 1dWJDl-00035d-BU; Sat, 15 Jul 2017 12:18:41 +0300"
     )
-    assert (r.from_rdns, r.from_helo, r.from_ip) == ("mail.example.com", "laptop", "1.2.3.4")
+    assert (r.from_rdns, r.from_helo, r.from_ip) == ("mail.example.com", "laptop", "203.0.113.4")
 
 
 def test_postfix_name_first_is_helo_not_rdns() -> None:
     # Postfix writes the HELO first, then "(rdns [ip])": no Exim rule may turn it into rDNS.
     r = parse_received(
-        "from laptop (unknown [1.2.3.4]) by mx.example.org (Postfix) with ESMTP id 4ABC; "
+        "from laptop (unknown [203.0.113.4]) by mx.example.org (Postfix) with ESMTP id 4ABC; "
         "Fri, 14 Nov 2003 10:22:08 +0100"
     )
-    assert (r.from_helo, r.from_rdns, r.from_ip) == ("laptop", None, "1.2.3.4")
+    assert (r.from_helo, r.from_rdns, r.from_ip) == ("laptop", None, "203.0.113.4")
 
 
 @pytest.mark.parametrize(
