@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from headerlens.diagnosis.own_connector import ON_PREMISES, own_connector
 from headerlens.diagnosis.replyto import freemail_fix
 from headerlens.model import Analysis, AuthResults, Hop
 from headerlens.parsers.boundary import rdns_confirmed
@@ -35,6 +36,8 @@ def gateway_handoff(analysis: Analysis) -> tuple[Hop, Hop, str] | None:
     b = analysis.chain.boundary
     if b is None or b.ip is None:
         return None
+    if (own := own_connector(analysis)) is not None:
+        return own[0], own[1], ON_PREMISES
     by_number = {h.number: h for h in analysis.chain.hops}
     hop, below = by_number.get(b.hop_number), by_number.get(b.hop_number - 1)
     if hop is None or below is None or hop.received.from_ip != b.ip:

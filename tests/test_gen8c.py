@@ -71,3 +71,86 @@ def test_a_status_only_dsn_gets_the_remedy_of_its_status(status: str, remedy: st
     md = render_markdown(a)
     assert remedy in md
     assert "Read the diagnostic text" not in md
+
+
+# An organisation whose MX is its own gateway and on-premises Exchange, with mailboxes in
+# Exchange Online (hybrid): Exchange Online receives the message from the organisation's own
+# server through its hybrid connector and checks SPF/DMARC against that server.
+_TENANT = "0f3a6c2e-1b2d-4e5f-8a9b-0c1d2e3f4a5b"
+_HYBRID = """Received: from PH0PR10MB1111.namprd10.prod.outlook.com (2603:10b6:510:1::10)
+ by PH0PR10MB2222.namprd10.prod.outlook.com with HTTPS; Wed, 13 Feb 2019 10:48:13 +0000
+Received: from BN1NAM02FT001.eop-nam02.prod.protection.outlook.com (2a01:111:f400:7e44::201)
+ by PH0PR10MB1111.namprd10.prod.outlook.com (2603:10b6:510:1::10) with Microsoft SMTP
+ Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.1622.16;
+ Wed, 13 Feb 2019 10:48:12 +0000
+Authentication-Results: spf=softfail (sender IP is 203.0.113.40)
+ smtp.mailfrom=example.com; contoso.mail.onmicrosoft.com; dkim=fail
+ (signature did not verify) header.d=example.com;contoso.mail.onmicrosoft.com;
+ dmarc=fail action=oreject header.from=example.com;
+Received-SPF: SoftFail (protection.outlook.com: domain of transitioning
+ example.com discourages use of 203.0.113.40 as permitted sender)
+Received: from hybrid1.contoso.example (203.0.113.40) by
+ BN1NAM02FT001.mail.protection.outlook.com (10.152.72.1) with Microsoft SMTP
+ Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384) id
+ 15.20.1580.10 via Frontend Transport; Wed, 13 Feb 2019 10:48:12 +0000
+Received: from cas1.contoso.example (10.20.0.5) by hybrid1.contoso.example
+ (10.20.0.9) with Microsoft SMTP Server (TLS) id 14.3.361.1; Wed, 13 Feb 2019 05:47:36 -0500
+Received: from gw1.contoso.example (198.51.100.8) by cas1.contoso.example
+ (10.20.0.5) with Microsoft SMTP Server (TLS) id 14.3.361.1; Wed, 13 Feb 2019 05:47:32 -0500
+Received-SPF: Pass (gw1.contoso.example: domain of reports@example.com designates
+  192.0.2.77 as permitted sender) identity=mailfrom; client-ip=192.0.2.77;
+  receiver=gw1.contoso.example; envelope-from="reports@example.com"
+Received: from mail-out.example.com ([192.0.2.77]) by gw1.contoso.example with
+ ESMTP/TLS/AES128-GCM-SHA256; 13 Feb 2019 04:47:15 -0600
+DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=s1;
+ h=from:to:subject:date:message-id; bh=AAAA; b=BBBB
+From: <reports@example.com>
+To: <postmaster@contoso.example>
+Subject: Weekly report
+Date: Wed, 13 Feb 2019 10:47:10 +0000
+Message-ID: <weekly.4711@example.com>
+MIME-Version: 1.0
+X-MS-Exchange-Organization-AuthSource: cas1.contoso.example
+X-MS-Exchange-Organization-AuthAs: Anonymous
+X-Forefront-Antispam-Report: CIP:203.0.113.40;IPV:NLI;CTRY:US;EFV:NLI;SFV:SKN;SFS:;DIR:INB;SCL:-1;
+X-MS-Exchange-Organization-SCL: -1
+X-MS-Exchange-CrossTenant-Id: {tenant}
+X-MS-Exchange-CrossTenant-OriginalAttributedTenantConnectingIp: TenantId={attributed};Ip=[203.0.113.40];Helo=[hybrid1.contoso.example]
+X-MS-Exchange-CrossTenant-FromEntityHeader: {entity}
+X-Microsoft-Antispam-Mailbox-Delivery: ucf:0;jmr:0;ex:0;auth:0;dest:I;
+Content-Type: text/plain
+
+Report attached.
+"""
+
+
+def _hybrid(attributed: str = _TENANT, entity: str = "HybridOnPrem") -> bytes:
+    return _HYBRID.format(tenant=_TENANT, attributed=attributed, entity=entity).encode()
+
+
+def test_exchange_online_judging_the_organisations_own_hybrid_server_is_no_spoof() -> None:
+    from headerlens.diagnosis import diagnose
+
+    a = analyze(_hybrid())
+    d = diagnose(a)
+    assert not d.headline.startswith("A spoof of example.com")
+    assert "hybrid Exchange" in d.headline
+    md = render_markdown(a)
+    assert "Enhanced Filtering for Connectors" in md
+    assert "Nothing to fix at example.com: it did not send this" not in md
+
+
+@pytest.mark.parametrize(
+    ("attributed", "entity"),
+    [
+        ("9e8d7c6b-5a49-4838-a726-150f0e0d0c0b", "HybridOnPrem"),  # another tenant's connector
+        (_TENANT, "Internet"),  # not from the organisation's own servers
+    ],
+)
+def test_without_microsofts_own_tie_to_the_recipients_tenant_the_spoof_stands(
+    attributed: str, entity: str
+) -> None:
+    from headerlens.diagnosis import diagnose
+
+    d = diagnose(analyze(_hybrid(attributed, entity)))
+    assert d.headline.startswith("A spoof of example.com")
