@@ -33,6 +33,7 @@ from headerlens.parsers.provenance_appliance import (
     barracuda_fields,
     filter_tie,
     machine_name,
+    milter_pass_unbacked,
     names_its_line,
     receiver_author,
     repeated_stamps,
@@ -141,6 +142,7 @@ class _Zones:
     def prepare(self, fields: Sequence[HeaderField]) -> None:
         """Facts about the whole header read once: where the block of stamps under the boundary
         line ends, which kinds of stamp the receiver wrote above its lines, Rspamd's queue id."""
+        self.fields = fields
         self.block_end = 0
         self.block: list[HeaderField] = []
         self.kinds_above: set[str] = set()
@@ -409,8 +411,11 @@ def _uncorroborated_pass(z: _Zones, f: HeaderField) -> str | None:
     # ProtonMail's layout (every Received first, then its stamps, then the header the message
     # arrived with) is no tie either: where Proton wrote no stamp, the sender's first field sits
     # in the same place (every Proton copy read with a pass has it above the Received lines)
-    if f.index in z.tied or _rspamd_found(z, f):
+    if _rspamd_found(z, f):
         return None
+    if f.index in z.tied and hop is not None:
+        unbacked = milter_pass_unbacked(f, z.block, hop, z.fields)
+        return UNTIED_PASS if unbacked else None
     return UNTIED_PASS
 
 

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor
 from headerlens.model.received import Hop
+from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.masked_ip import client_text
 from headerlens.parsers.stamp_evidence import stamp_identity
 
@@ -30,6 +31,7 @@ __all__ = [
     "barracuda_fields",
     "filter_tie",
     "machine_name",
+    "milter_pass_unbacked",
     "names_its_line",
     "receiver_author",
     "repeated_stamps",
@@ -225,6 +227,60 @@ def stamp_results(f: HeaderField) -> dict[str, str]:
     return {m.lower(): r.lower() for m, r in _AR_RESULT.findall(f.value)}
 
 
+def _ties(block: Sequence[HeaderField], hop: Hop) -> list[int]:
+    """Positions in ``block`` of the milter fields naming the queue id of ``hop``'s line."""
+    queue = (hop.received.id or "").lower()
+    return [
+        i
+        for i, g in enumerate(block)
+        if queue
+        and (m := re.search(_FILTER_ID, " ".join(g.value.split()))) is not None
+        and m.group(2).lower() == queue
+    ]
+
+
+def _signers(fields: Sequence[HeaderField]) -> set[str]:
+    """The d= domains of the message's DKIM-Signature fields (lower case)."""
+    out: set[str] = set()
+    for g in fields:
+        if g.lname == "dkim-signature" and (
+            m := re.search(r"(?:^|;)\s*d\s*=\s*([^;\s]+)", g.value)
+        ):
+            out.add(m.group(1).lower().rstrip("."))
+    return out
+
+
+def milter_pass_unbacked(
+    f: HeaderField, block: Sequence[HeaderField], hop: Hop, fields: Sequence[HeaderField]
+) -> bool:
+    """True when a pass in ``f``, a stamp after a milter's tying field, is not shown to be that
+    milter's. The field shows only that the milter ran, not that it stamped: OpenDKIM writes its
+    DKIM-Filter on every message but an Authentication-Results only for a signed one (unless
+    AlwaysAddARHeader is set, opendkim.conf(5)), so on an unsigned spoof the sender's own first
+    field "dkim=pass header.d=victim.example" sits where its stamp would be; a dkim=pass after
+    OpenDKIM's (or dkim-milter's) field counts only for a domain that signed the message. No
+    such check exists for sid-milter (Sender ID and SPF name only what the sender wrote), so
+    its passes read as unknown; its failures count (headerlens/stamped.py)."""
+    ties = _ties(block, hop)
+    if not ties or f.index <= block[ties[-1]].index:
+        return False  # above the last tying field: a milter inserted it
+    milter = block[ties[-1]].lname
+    passes = {m for m, r in stamp_results(f).items() if r == "pass"}
+    if milter == "x-senderid":
+        return bool(passes)
+    if milter not in ("dkim-filter", "x-dkim") or "dkim" not in passes:
+        return False
+    signers = _signers(fields)
+    for r in parse_auth_results(f).results:
+        if r.method.lower() != "dkim" or r.result.lower() != "pass":
+            continue
+        d = (r.prop("header.d") or r.prop("header.i") or "").rsplit("@", 1)[-1]
+        d = d.lower().rstrip(".")
+        if not any(d == s or d.endswith("." + s) for s in signers):
+            return True
+    return False
+
+
 def filter_tie(block: Sequence[HeaderField], hop: Hop) -> set[int]:
     """Header indexes of the milter block under the boundary line that the receiver's milters
     wrote: from its top down to the last field naming the queue id the receiver's own Received
@@ -235,14 +291,7 @@ def filter_tie(block: Sequence[HeaderField], hop: Hop) -> set[int]:
     below the MTA's own line, so every field down to the last tying one was inserted there;
     below it the sender's header may already begin, so a stamp there with another method, or
     repeating one, proves nothing."""
-    queue = (hop.received.id or "").lower()
-    ties = [
-        i
-        for i, g in enumerate(block)
-        if queue
-        and (m := re.search(_FILTER_ID, " ".join(g.value.split()))) is not None
-        and m.group(2).lower() == queue
-    ]
+    ties = _ties(block, hop)
     if not ties:
         return set()
     out = {f.index for f in block[: ties[-1] + 1]}

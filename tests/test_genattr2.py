@@ -193,7 +193,9 @@ _SID_BLOCK = (
     "X-Virus-Status: Clean",
     "X-Virus-Scanned: clamav-milter 0.96 at av.rcpt.example",
     "X-SenderID: Sendmail Sender-ID Filter v1.0.0 mx.rcpt.example oBB3JxRJ022484",
-    "Authentication-Results: mx.rcpt.example; sender-id=pass header.from=postmaster@sender.example",
+    # sisimai's sample stamps sender-id=pass: a pass after sid-milter's field reads as unknown
+    # since round 6 (nothing shows the milter wrote it: tests/test_redteam_round6.py)
+    "Authentication-Results: mx.rcpt.example; sender-id=fail header.from=postmaster@sender.example",
 )
 
 
@@ -205,7 +207,10 @@ def test_sid_milter_ar_tied_by_the_receivers_queue_id_is_the_receivers() -> None
 
 
 def test_redteam_milter_stamp_naming_another_queue_id_ties_nothing() -> None:
-    block = [line.replace("oBB3JxRJ022484", "oBB3JxRJ099999") for line in _SID_BLOCK]
+    block = [
+        line.replace("oBB3JxRJ022484", "oBB3JxRJ099999").replace("=fail", "=pass")
+        for line in _SID_BLOCK
+    ]
     a = analyze(_sendmail(*block))
     assert _authors(a, "Authentication-Results") != [Author.FINAL_RECEIVER]
     assert Author.FINAL_RECEIVER not in _authors(a, "X-Virus-Status")

@@ -320,8 +320,9 @@ def test_a_pass_stamp_below_a_tied_block_is_a_spoof_online(
 
 
 LEGIT_TIED = {
-    # the sid-milter's own stamp right after its tying field
-    "sid-milter": (_sendmail(_SID, _SID_AR.replace("fail", "pass")), 1),
+    # the sid-milter's own stamp right after its tying field (a failure: since round 6 its
+    # passes read as unknown, tests/test_redteam_round6.py)
+    "sid-milter": (_sendmail(_SID, _SID_AR), 1),
     # OpenDKIM and OpenDMARC: each filter field, then its stamp
     "opendkim-opendmarc": (
         _sendmail(

@@ -9,6 +9,16 @@
    MX line was missing. Now position alone credits only verdicts a sender gains nothing by
    planting (junk, spam, an action other than inbox); the rest reads as unknown; iCloud's tail
    counts only beside its closed block; Proton's queue-id tie still credits its whole run.
+2. A milter's field naming the receiver's queue id shows that the milter ran, not that it
+   stamped. sid-milter wrote its X-SenderID and no stamp: the sender's first field
+   "Authentication-Results: mx.fabrikam.example; sender-id=pass ...; spf=pass ..." (the milter's
+   own methods, its primary one too) was its stamp. OpenDKIM writes its DKIM-Filter on every
+   message but, by default (AlwaysAddARHeader=no), no Authentication-Results on an unsigned one:
+   on an unsigned spoof the sender's "dkim=pass header.d=victim.example" right after it was
+   "DKIM pass (stamped)". Now a dkim=pass after OpenDKIM's field counts only for a domain whose
+   DKIM-Signature the message carries; a pass after sid-milter's field reads as unknown (Sender
+   ID and SPF name only what the sender wrote, nothing to check it against offline); failures
+   after either still count.
 4. A stamp right below a Postfix line naming the receiver with passes and a failure in one
    field ("spf=pass ...; dkim=pass ...; dmarc=fail") was set aside whole, like any pass only
    position ties to the receiver: offline the receiver's own DMARC failure of a spoof was lost
@@ -29,6 +39,7 @@ from headerlens.stamped import final_receiver_results
 from tests.test_gen7b import _icloud
 from tests.test_genattr2 import _proton_export
 from tests.test_genfolder import _gmx
+from tests.test_redteam_round4 import _SID, _sendmail
 
 _D = "Tue, 10 Nov 2026 09:14:09 +0000"
 
@@ -126,3 +137,47 @@ def test_icloud_tail_without_its_closed_block_is_not_icloud_s() -> None:
     tail = ("x-clx-shades", "x-mantsh", "x-proofpoint-guid", "x-proofpoint-orig-guid")
     assert Author.FINAL_RECEIVER not in _authors(_icloud(closing_spf=False), *tail)
     assert set(_authors(_icloud(), *tail)) == {Author.FINAL_RECEIVER}
+
+
+# 2. A milter that ran but stamped nothing.
+_SID_PASS = (
+    "Authentication-Results: mx.fabrikam.example; sender-id=pass header.from=ceo@victim.example;"
+    " spf=pass smtp.mfrom=ceo@victim.example\r\n"
+)
+_DKIM_FILTER = "DKIM-Filter: OpenDKIM Filter v2.11.0 mx.fabrikam.example oBB3JxRJ022484\r\n"
+_DKIM_PASS = (
+    "Authentication-Results: mx.fabrikam.example; dkim=pass (2048-bit key) "
+    "header.d=victim.example header.i=@victim.example header.b=AbCdEfGh\r\n"
+)
+_SIGNATURE = (
+    "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=victim.example; s=s1;"
+    " h=from:to:subject; bh=Zm9v; b=AbCdEfGhYmFy\r\n"
+)
+
+
+def test_a_planted_sender_id_and_spf_pass_after_sid_milters_field_is_unknown() -> None:
+    data = _sendmail(_SID, _SID_PASS)
+    assert _authors(data, "authentication-results") == [Author.UNKNOWN]
+    verdicts = _verdicts(data)
+    assert "SPF unknown (pass not tied to the receiver)" in verdicts
+    assert "pass (stamped)" not in verdicts
+    # sid-milter's own failures still count
+    failed = _SID_PASS.replace("sender-id=pass", "sender-id=fail").replace("spf=pass", "spf=fail")
+    assert _authors(_sendmail(_SID, failed), "authentication-results") == [Author.FINAL_RECEIVER]
+    assert "SPF fail (stamped)" in _verdicts(_sendmail(_SID, failed))
+
+
+def test_a_planted_dkim_pass_after_opendkims_field_on_an_unsigned_spoof_is_unknown() -> None:
+    data = _sendmail(_DKIM_FILTER, _DKIM_PASS)
+    assert _authors(data, "authentication-results") == [Author.UNKNOWN]
+    assert "DKIM unknown (pass not tied to the receiver)" in _verdicts(data)
+    # signed by another domain only: still nothing shows OpenDKIM passed victim.example
+    other = _SIGNATURE.replace("d=victim.example", "d=attacker.example")
+    data = _sendmail(_DKIM_FILTER, _DKIM_PASS, other)
+    assert _authors(data, "authentication-results") == [Author.UNKNOWN]
+
+
+def test_opendkims_pass_on_a_message_the_domain_signed_stays_credited() -> None:
+    data = _sendmail(_DKIM_FILTER, _DKIM_PASS, _SIGNATURE)
+    assert _authors(data, "authentication-results") == [Author.FINAL_RECEIVER]
+    assert "DKIM pass (stamped)" in _verdicts(data)
