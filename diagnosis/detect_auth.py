@@ -304,6 +304,7 @@ def ndr(
             ("diagnostic", report.diagnostic),
             ("reporter", report.reporting_mta),
             ("delayed", "yes" if report.delayed else None),
+            ("succeeded", report.succeeded),
             ("unreached", report.unreached),
             ("unvouched", unvouched),
             ("untied", untied),

@@ -74,9 +74,11 @@ SITUATION_CODES = {
 
 
 def situation_finding(s: Situation) -> Finding:
+    # a success notice (RFC 3464 Action: delivered / relayed) reports nothing wrong
+    success = s.label == "ndr" and s.fact("succeeded")
     return Finding(
         SITUATION_CODES[s.label],
-        _SEVERITY.get(s.label, Severity.INFO),
+        Severity.INFO if success else _SEVERITY.get(s.label, Severity.INFO),
         wording.title(s),
         detail="Evidence: " + "; ".join(s.evidence) if s.evidence else "",
         fix=wording.fix(s),

@@ -19,6 +19,7 @@ from headerlens.diagnosis.wording import (
     taken,
     what_of,
 )
+from headerlens.diagnosis.wording_success import success_headline
 
 _FAILED = frozenset({"fail", "softfail", "permerror", "temperror"})
 _WHERE = {
@@ -161,6 +162,8 @@ def headline(
         cause = "A phishing simulation (training)"
     elif "phish-sim" in by and "spoof" not in by:
         cause = "Probably a phishing simulation (only the sender's own headers say so: check it is your organisation's)"
+    elif "ndr" in by and by["ndr"].fact("succeeded"):
+        cause = success_headline(by["ndr"])
     elif "ndr" in by and by["ndr"].fact("delayed"):
         n = by["ndr"]
         cause = f"A delay notice, not a bounce: {n.fact('reporter') or 'the sending server'} has not delivered the original yet and keeps retrying ({n.fact('status') or 'no status'}{remote_part(n)})"
@@ -357,14 +360,15 @@ _RECEIVER_CAUSES = (
 def returned_copy_headline(
     situations: tuple[Situation, ...], line: str, stamped: tuple[str, ...]
 ) -> str:
-    """A bounce's returned copy stops before the server that refused it: what it carries was
+    """A bounce's returned copy stops before the server that refused it (a success notice's,
+    before the one that accepted it): what it carries was
     written on the sender's side, so a headline about "the final receiver" would mislead."""
     if situations and not line.startswith(_RECEIVER_CAUSES):
         return line  # a situation of the copy itself (a spoof, a forward…) leads
     own = f" (the sending side stamped {', '.join(stamped)})" if stamped else ""
     first = (
-        "The returned copy as the sending side passed it on: the server that refused it added "
-        f"no verdict of its own{own}"
+        "The returned copy as the sending side passed it on: the server the report is about "
+        f"added no verdict of its own{own}"
     )
     # keep what else the headline said (a delay on the way), not where a "receiver" filed it
     rest = [p for p in line.rstrip(".").split("; ")[1:] if not p.endswith(tuple(_WHERE.values()))]

@@ -37,6 +37,9 @@ class Report:
     evidence: tuple[str, ...]
     replies: str  # every remote reply quoted in the report
     delayed: bool = False  # every recipient's Action is "delayed": a warning, not a bounce
+    # every recipient's Action says the message reached it ("relayed", "delivered"…): a success
+    # notice, not a bounce (RFC 3464 §2.3.3)
+    succeeded: str | None = None
     unreached: str | None = None  # why no server refused it: nothing found for the domain…
     # the server the reporter handed the message to, when the report names one (a failure at
     # the reporter itself names none)
@@ -133,7 +136,8 @@ def read_report(analysis: Analysis) -> Report | None:
         last_attempt=last,
         evidence=tuple(evidence),
         replies=" ".join(r.diagnostic for r in ndr.recipients),
-        delayed=bool(ndr.recipients) and all(r.action == "delayed" for r in ndr.recipients),
+        delayed=ndr.failed[0].action.lower() == "delayed" if ndr.failed else False,
+        succeeded=ndr.succeeded,
         # without a Last-Attempt-Date the report's own Date is when the queue gave up
         unreached=_unreached(first, _queued(arrival, last or analysis.date)),
         handed_to=(first.remote_mta or first.remote_ip or first.remote_domain) if first else None,

@@ -9,6 +9,7 @@ from headerlens.diagnosis.facts import (
     Situation,
 )
 from headerlens.diagnosis.inputs import not_a_domain
+from headerlens.diagnosis.wording_success import success_title
 
 
 def duration(seconds: float) -> str:
@@ -177,6 +178,8 @@ def title(s: Situation) -> str:
         return f"Backscatter unless {s.fact('forged-domain')} sends from {server}: a non-delivery report of a message that claimed {s.fact('backscatter')}; it entered at {s.fact('entry')} and passed no other server of {s.fact('forged-domain')}. {s.fact('remote') or 'The remote server'} refused it ({s.fact('status') or 'no status'}).{_unvouched(s)}"
     if label == "ndr" and s.fact("backscatter"):
         return f"Backscatter: a non-delivery report of a message that forged {s.fact('backscatter')}; it entered at {s.fact('entry')} and never passed a server of {s.fact('forged-domain')}, so {s.fact('forged-domain')} did not send it. {s.fact('remote') or 'The remote server'} refused it ({s.fact('status') or 'no status'}).{_unvouched(s)}"
+    if label == "ndr" and s.fact("succeeded"):
+        return success_title(s)
     if label == "ndr" and s.fact("delayed"):
         return f"Delivery-delay notice (a DSN with Action: delayed), not a bounce: the original is not refused yet; {s.fact('reporter') or 'the sending server'} keeps retrying ({s.fact('status') or 'no status'}{remote_part(s)})."
     if label == "ndr" and s.fact("unreached"):

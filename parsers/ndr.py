@@ -65,6 +65,14 @@ def _format(fields: tuple[HeaderField, ...], text: str, report: bool) -> NdrForm
         or "Sorry, we were unable to deliver your message to the following" in text
     ):
         return NdrFormat.YAHOO
+    # Trend Micro InterScan MSS: From "InterScan MSS" <postmaster@…>, its MIME boundary
+    # "InterScan_NT_MIME_Boundary", its text "Message from InterScan Messaging Security Suite"
+    if (
+        "interscan" in sender
+        or "interscan_nt_mime_boundary" in names.get("content-type", "").lower()
+        or "InterScan Messaging Security" in text
+    ):
+        return NdrFormat.INTERSCAN
     if any(n.startswith("x-mimecast") for n in names):
         return NdrFormat.MIMECAST
     if '"notificationType":"Bounce"' in text.replace(" ", ""):
@@ -81,6 +89,7 @@ def _hits(fmt: NdrFormat, text: str, report: bool) -> tuple[list[TextHit], str |
         NdrFormat.YAHOO: ndr_text.qmail,
         NdrFormat.MIMECAST: ndr_text_other.mimecast,
         NdrFormat.GMAIL: ndr_text.gmail,
+        NdrFormat.INTERSCAN: ndr_text_other.interscan,
     }
     if fmt is NdrFormat.EXCHANGE:
         return ndr_text.exchange(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from headerlens.model.ndr import CodeMeaning, WhoActs
+from headerlens.parsers import ndr_codes_address as address
 from headerlens.parsers import ndr_codes_queue as queue
 from headerlens.parsers import ndr_codes_reason as reason
 from headerlens.parsers import ndr_codes_server as server
@@ -221,6 +222,7 @@ ALL_TEXTS = (
     + _rows(reason.TEXTS_SENDER)
     + _rows(reason.TEXTS_REPLY)
     + TEXTS
+    + _rows(address.TEXTS_ADDRESS)
     + _rows(queue.TEXTS_LAST)
 )
 # … and the generic reasons a vendor's code says more about (tried after the vendor codes).

@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from headerlens.model.ndr import CodeMeaning, FailedRecipient, NdrFormat, Rejecter, WhoActs
+from headerlens.model.ndr import (
+    SUCCESS_ACTIONS,
+    CodeMeaning,
+    FailedRecipient,
+    NdrFormat,
+    Rejecter,
+    WhoActs,
+)
 from headerlens.parsers import ndr_text
 from headerlens.parsers.ndr_codes import (
     ALL_TEXTS,
@@ -28,6 +35,7 @@ from headerlens.parsers.ndr_codes_queue import (
 )
 from headerlens.parsers.ndr_codes_server import FINAL_PARTY
 from headerlens.parsers.ndr_rejecter import org_guess, refusing_server
+from headerlens.parsers.ndr_success import succeeded
 from headerlens.parsers.rfc3463 import rfc3463_meaning
 
 
@@ -259,6 +267,8 @@ def explain(
         if reporter and _IP.match(r.reporting_mta or "") and not _IP.match(reporter)
         else r.reporting_mta or reporter,
     )
+    if r.action.lower() in SUCCESS_ACTIONS:
+        return succeeded(r, r.reporting_mta)
     vendor = _vendor(r, fmt)
     said = f"{r.diagnostic} {context}".strip()
     meaning = lookup(r.effective_status, said, vendor, r.smtp_code)

@@ -122,23 +122,37 @@ def messaging_server(text: str) -> list[TextHit]:
 
 
 def gmx(text: str) -> list[TextHit]:
-    """GMX / mail.com: '"rcpt":' then "SMTP error from remote server after RCPT command:",
-    "host: mx.example.net" and the remote's reply, one paragraph per recipient."""
+    """GMX / mail.com / WEB.DE: '"rcpt":' then "SMTP error from remote server after RCPT command:",
+    "host: mx.example.net" and the remote's reply, one paragraph per recipient; since about 2019
+    on one line ("rcpt:" then "SMTP error from remote server for RCPT TO command, host: H (IP)
+    reason: 550-5.1.1 …"); an expiry as "<rcpt>" then "Reason:" and "delivery retry timeout
+    exceeded" (sisimai, lib/sisimai/lhost/gmx.rb)."""
     hits = []
     for m in re.finditer(
-        r'^"?(' + _ADDR + r')"?:\s*\nSMTP error from remote server (?:after|for) ([\w ]+?) '
-        r"command:\s*\n(?:host:\s*([\w.-]+)(?:\s*\[([0-9a-fA-F.:]+)\])?\s*\n)?(.{0,2000}?)"
+        r'^[<"]?('
+        + _ADDR
+        + r')[>"]?:?[ \t]*\nSMTP error from remote server (?:after|for) ([\w ]+?) '
+        r"command(?::[ \t]*\n|,)[ \t]*(?:host:[ \t]*([\w.-]+)(?:[ \t]*[\[(]([0-9a-fA-F.:]+)[\])])?"
+        r"(?:[ \t]*\n|[ \t]+reason:[ \t]*))?(.{0,2000}?)"
         # a paragraph ends at a blank line or at the next recipient's '"rcpt":' line (GMX writes
         # several recipients with no blank line between them)
-        r'(?=\n[ \t]*\n|\n"?' + _ADDR + r'"?:[ \t]*\n|\Z)',
+        r'(?=\n[ \t]*\n|\n[<"]?' + _ADDR + r'[>"]?:?[ \t]*\n|\Z)',
         text,
         re.M | re.S,
     ):
         word = m.group(2).strip().upper()
         stage = {"RCPT": "RCPT TO", "MAIL": "MAIL FROM"}.get(word, word)
         stage = "end of DATA" if "DATA" in stage else stage
-        hits.append(TextHit(m.group(1), clean_reply(m.group(5)), m.group(3), m.group(4), stage))
-    return hits
+        address = m.group(1).rstrip(":")  # the address runs into GMX's colon
+        hits.append(TextHit(address, clean_reply(m.group(5)), m.group(3), m.group(4), stage))
+    if hits:
+        return hits
+    return [
+        TextHit(m.group(1), clean_reply(m.group(2)))
+        for m in re.finditer(
+            r"^<(" + _ADDR + r")>[ \t]*\n[ \t]*\nReason:[ \t]*\n[ \t]*([^\n]{1,500})", text, re.M
+        )
+    ]
 
 
 def domino(text: str) -> list[TextHit]:
@@ -209,16 +223,45 @@ def mailmarshal(text: str) -> list[TextHit]:
     ]
 
 
+# InterScan MSS's transcript of the refused session: "Sent <<< RCPT TO:<rcpt>" and "Received >>>
+# 550 5.1.1 <rcpt>... user unknown" (English); its Japanese notice turns the arrows (">>> RCPT TO",
+# "<<< 550 …") behind a Japanese word (sisimai, lib/sisimai/lhost/interscanmss.rb).
+_IMSS_COMMAND = re.compile(
+    r"^[^\n<>]{0,20}(?:<<<|>>>)[ \t]+(RCPT TO|MAIL FROM|DATA)\b:?[ \t]*<?(" + _ADDR + r")?", re.M
+)
+_IMSS_REPLY = re.compile(r"^[^\n<>]{0,20}(?:<<<|>>>)[ \t]+([45]\d\d\b[^\n]{0,500})", re.M)
+
+
 def interscan(text: str) -> list[TextHit]:
     """Trend Micro InterScan Messaging Security Suite's notice: "Unable to deliver message to
     <rcpt> (and other recipients in the same domain). Please check if address is correct." (its
-    own words, no remote reply)."""
+    own words, no remote reply), or the transcript of the session the remote refused."""
+    hits = _interscan_session(text)
+    if hits:
+        return hits
     m = re.search(r"Unable to deliver message to <(" + _ADDR + r")>([^\n]{0,300})", text)
     if m is None:
         return []
     return [
         TextHit(m.group(1), clean_reply(f"Unable to deliver message to <{m.group(1)}>{m.group(2)}"))
     ]
+
+
+def _interscan_session(text: str) -> list[TextHit]:
+    """Each 4xx/5xx reply of the transcript, for the recipient of the last RCPT TO before it
+    (a refusal of MAIL FROM or DATA names the sender or nobody), else the one the notice names."""
+    hits: list[TextHit] = []
+    told = re.search(r"deliver message to <(" + _ADDR + r")>", text)
+    for reply in _IMSS_REPLY.finditer(text):
+        before = list(_IMSS_COMMAND.finditer(text, 0, reply.start()))
+        rcpts = [c.group(2) for c in before if c.group(1) == "RCPT TO" and c.group(2)]
+        address = rcpts[-1] if rcpts else (told.group(1) if told else None)
+        if address is None or any(h.address == address for h in hits):
+            continue
+        stage = before[-1].group(1) if before else None
+        stage = "end of DATA" if stage == "DATA" else stage
+        hits.append(TextHit(address, clean_reply(reply.group(1)), stage=stage))
+    return hits
 
 
 def x1(text: str) -> list[TextHit]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from headerlens.diagnosis.backscatter import Backscatter, of_bounce
 from headerlens.diagnosis.ndr import reporter_doubt
 from headerlens.model import Analysis, FailedRecipient, NonDelivery, WhoActs
-from headerlens.model.ndr import NdrLink
+from headerlens.model.ndr import SUCCESS_ACTIONS, NdrLink
 from headerlens.model.verification import Verification
 from headerlens.textsafe import html_escape, md_escape
 
@@ -117,7 +117,14 @@ def refusal_lines(f: Refusal) -> list[tuple[str, str]]:
         ("Meaning", f.explanation),
         ("Who must act", f.who_acts.value),
         ("Fix", f.fix),
-        ("Refused by", f"{r.rejecter.value}" + (f" ({r.rejecter_why})" if r.rejecter_why else "")),
+        (
+            ("Accepted by", r.rejecter_why)
+            if r.action.lower() in SUCCESS_ACTIONS
+            else (
+                "Refused by",
+                f"{r.rejecter.value}" + (f" ({r.rejecter_why})" if r.rejecter_why else ""),
+            )
+        ),
     ]
     if f.link is not None:
         rows += [
@@ -152,16 +159,26 @@ def refusal_lines(f: Refusal) -> list[tuple[str, str]]:
     return [(k, v) for k, v in rows if v]
 
 
+def notice_kind(ndr: NonDelivery) -> tuple[str, str]:
+    """The section's title and what the notice is: a bounce, a delay warning, a success notice
+    (RFC 3464 §2.3.3 Action), by its first recipients' action (``NonDelivery.failed``)."""
+    if ndr.succeeded:
+        return "Delivered (a success notice, not a bounce)", "delivery-success notice"
+    if ndr.failed and ndr.failed[0].action.lower() == "delayed":
+        return "Delayed (not refused yet)", "delivery-delay notice"
+    return "Rejected", "non-delivery report"
+
+
 def markdown_section(analysis: Analysis, verification: Verification | None) -> Iterable[str]:
     """ "## Rejected" for a bounce: one block per refused recipient."""
     ndr = analysis.ndr
     if ndr is None:
         return
-    delayed = all(r.action == "delayed" for r in ndr.recipients) and bool(ndr.recipients)
-    yield "## Delayed (not refused yet)" if delayed else "## Rejected"
+    title, kind = notice_kind(ndr)
+    yield f"## {title}"
     yield ""
     yield (
-        f"This message is a {'delivery-delay notice' if delayed else 'non-delivery report'} ({md_escape(ndr.format.value)}, from "
+        f"This message is a {kind} ({md_escape(ndr.format.value)}, from "
         f"{md_escape(ndr.reporting_mta or '?')}); the returned message: "
         f"{md_escape(ndr.original_kind.value)}."
     )
@@ -181,9 +198,10 @@ def html_section(analysis: Analysis, verification: Verification | None) -> Itera
     ndr = analysis.ndr
     if ndr is None:
         return
-    yield "<h2>Rejected</h2>"
+    title, kind = notice_kind(ndr)
+    yield f"<h2>{html_escape(title)}</h2>"
     yield (
-        f"<p>This message is a non-delivery report ({html_escape(ndr.format.value)}, from "
+        f"<p>This message is a {kind} ({html_escape(ndr.format.value)}, from "
         f"{html_escape(ndr.reporting_mta or '?')}); the returned message: "
         f"{html_escape(ndr.original_kind.value)}.</p>"
     )

@@ -8,7 +8,7 @@ from headerlens.diagnosis.backscatter import of_bounce
 from headerlens.diagnosis.ndr import reporter_doubt
 from headerlens.model import Analysis
 from headerlens.model.verification import Verification
-from headerlens.report.ndr import refusal_lines, refusals
+from headerlens.report.ndr import notice_kind, refusal_lines, refusals
 from headerlens.tui.safe import safe
 
 # The lines the summary panel shows; the rest (server reply, MTAs, stage, source) go to Details.
@@ -23,8 +23,11 @@ def rejected_text(analysis: Analysis, verification: Verification | None, *, full
     if ndr is None:
         return out
     items = refusals(ndr, verification, reporter_doubt(analysis, verification), of_bounce(analysis))
-    out.append("✖ Rejected" if not full else "Rejected: the evidence", style="hl.error")
-    out.append(f"  {len(items)} recipient{'s' if len(items) != 1 else ''} not delivered · ")
+    title = notice_kind(ndr)[0].split(" (", 1)[0]
+    mark, style = ("✔", "hl.success") if ndr.succeeded else ("✖", "hl.error")
+    out.append(f"{mark} {title}" if not full else f"{title}: the evidence", style=style)
+    state = "delivered or passed on" if ndr.succeeded else "not delivered"
+    out.append(f"  {len(items)} recipient{'s' if len(items) != 1 else ''} {state} · ")
     out.append(safe(ndr.format.value, "dim"))
     out.append(" · returned message: ", style="dim")
     out.append(safe(ndr.original_kind.value, "dim"))

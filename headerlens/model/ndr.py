@@ -28,6 +28,7 @@ class NdrFormat(enum.Enum):
     YAHOO = "Yahoo failure notice"
     AMAZON_SES = "Amazon SES bounce notification"
     MESSAGELABS = "Symantec Email Security.cloud (MessageLabs) bounce"
+    INTERSCAN = "Trend Micro InterScan Messaging Security Suite notice"
     PLAIN = "plain-text bounce (a bounce sender and a reason in its text)"
     OTHER = "bounce (layout recognised by flufl.bounce)"
 
@@ -51,8 +52,15 @@ class WhoActs(enum.Enum):
     RECIPIENT = "the recipient (their own settings refuse this sender)"
     FORWARDER = "the administrator of the forwarding server"
     NOBODY = "nobody yet: the server will retry"
+    NOBODY_DELIVERED = "nobody: the report says the message was delivered or passed on"
     NOTHING_FORGED = "nobody: the original was a forgery of the sender's address (backscatter)"
     UNKNOWN = "unknown"
+
+
+# RFC 3464 §2.3.3: the actions of a recipient the message reached (a success notice, not a
+# bounce): "delivered" to the mailbox, "relayed" on to a system that sends no further
+# notices, "expanded" by an alias or list to further recipients.
+SUCCESS_ACTIONS = frozenset({"delivered", "relayed", "expanded"})
 
 
 @dataclass(frozen=True, slots=True, repr=False, eq=False)
@@ -144,9 +152,19 @@ class NonDelivery(ModelMethods):
 
     @property
     def failed(self) -> tuple[FailedRecipient, ...]:
-        """Recipients whose action is "failed" (permanent), else all of them."""
+        """Recipients whose action is "failed" (permanent), else the delayed ones, else all."""
         failed = tuple(r for r in self.recipients if r.action.lower() == "failed")
-        return failed or self.recipients
+        delayed = tuple(r for r in self.recipients if r.action.lower() == "delayed")
+        return failed or delayed or self.recipients
+
+    @property
+    def succeeded(self) -> str | None:
+        """The action ("relayed", "delivered", "expanded") when every recipient's says the
+        message reached it (RFC 3464 §2.3.3: a success notice, not a bounce), else None."""
+        actions = {r.action.lower() for r in self.recipients}
+        if not actions or not actions <= SUCCESS_ACTIONS:
+            return None
+        return "/".join(a for a in ("delivered", "relayed", "expanded") if a in actions)
 
 
 @dataclass(frozen=True, slots=True, repr=False, eq=False)

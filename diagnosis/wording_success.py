@@ -1,0 +1,50 @@
+"""Sentences for a success notice (a DSN whose recipients were delivered, relayed or expanded)."""
+
+from __future__ import annotations
+
+from headerlens.diagnosis.facts import Situation
+
+
+def _what(s: Situation) -> tuple[str, str]:
+    """What happened to the original, as the notice's Action says it (RFC 3464 §2.3.3), and
+    what that leaves unconfirmed."""
+    reporter = s.fact("reporter") or "the sending server"
+    remote = s.fact("remote")
+    action = s.fact("succeeded") or "delivered"
+    if action.startswith("relayed"):
+        return (
+            f"{reporter} passed the original on to {remote or 'the next server'}, which accepted it",
+            ": that server sends no further notices, so delivery to the mailbox is not confirmed",
+        )
+    if action.startswith("expanded"):
+        return (
+            f"{remote or reporter} accepted the original and passed it on to an alias or list's members",
+            "",
+        )
+    return f"{remote or reporter} delivered the original", ""
+
+
+def success_title(s: Situation) -> str:
+    """The ndr situation's title when the notice reports success."""
+    what, unconfirmed = _what(s)
+    return (
+        f"Delivery-success notice (a DSN with Action: {s.fact('succeeded')}), not a bounce: "
+        f"{what} ({s.fact('status') or 'no status'}{unconfirmed}); nobody refused it and nobody "
+        "needs to act."
+    )
+
+
+def success_headline(s: Situation) -> str:
+    """The headline's cause for a success notice."""
+    what, unconfirmed = _what(s)
+    said = (
+        f", it says (that it came from {s.fact('reporter') or 'its reporter'} is not confirmed offline)"
+        if s.fact("untied")
+        else f", it says (nothing ties it to {s.fact('reporter') or 'its reporter'})"
+        if s.fact("unvouched")
+        else ""
+    )
+    return (
+        f"A success notice, not a bounce: {what} ({s.fact('status') or 'no status'}, Action: "
+        f"{s.fact('succeeded')}{unconfirmed}){said}; nobody needs to act"
+    )

@@ -1,0 +1,258 @@
+"""Bounce and report shapes (issue 11, seventh round): success notices (RFC 3464 Action
+relayed / delivered), Trend Micro InterScan MSS's session transcript, GMX's one-line quote of the
+remote reply, Yahoo's "dd" texts and the other wordings of an unknown address. Synthetic messages
+of each shape seen in real notices (names, hosts and addresses changed; documentation IPs)."""
+
+from __future__ import annotations
+
+from headerlens.analyze import analyze
+from headerlens.diagnosis import diagnose
+from headerlens.diagnosis.findings import situation_finding
+from headerlens.model import Severity, WhoActs
+from headerlens.model.ndr import NdrFormat
+from headerlens.parsers.ndr_codes import text_entry
+from headerlens.report.json_report import report_dict
+from headerlens.report.markdown import render_markdown
+from tests.test_genndr4 import D
+from tests.test_genndr4 import _dsn as genndr4_dsn
+
+# --- 1. a success notice (Postfix's "Successful Mail Delivery Report", Action: relayed) --------
+
+
+def _success(action: str = "relayed", second: str = "") -> bytes:
+    raw = genndr4_dsn(
+        sender="MAILER-DAEMON@out2.fabrikam.example",
+        reporting="out2.fabrikam.example",
+        recipient="kim@club.example",
+        status="2.0.0",
+        diagnostic="250 Requested mail action okay, completed: id=1Ab2Cd-3Ef4",
+        remote="mx00.club.example",
+        action=action,
+        notice="Your message was successfully delivered to the destination(s) listed below.",
+    ).replace(b"Undelivered Mail Returned to Sender", b"Successful Mail Delivery Report")
+    if second:
+        raw = raw.replace(
+            b"\n\n--BND\nContent-Type: text/rfc822-headers",
+            second.encode() + b"\n\n--BND\nContent-Type: text/rfc822-headers",
+        )
+    return raw
+
+
+def test_a_relayed_success_notice_is_not_a_bounce() -> None:
+    a = analyze(_success())
+    assert a.ndr is not None and a.ndr.succeeded == "relayed"
+    d = diagnose(a)
+    # was "A bounce: mx00.club.example refused the original (2.0.0)"
+    assert d.headline.startswith("A success notice, not a bounce:")
+    assert "refused" not in d.headline and "nobody needs to act" in d.headline
+    assert "mx00.club.example" in d.headline
+    ndr = next(s for s in d.situations if s.label == "ndr")
+    assert ndr.fact("succeeded") == "relayed"
+    assert situation_finding(ndr).severity is Severity.INFO
+    (r,) = a.ndr.recipients
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.NOBODY_DELIVERED
+    md = render_markdown(a)
+    assert "## Delivered (a success notice, not a bounce)" in md
+    assert "delivery-success notice" in md
+    # "nobody yet: the server will retry" was said of a message already accepted
+    assert "the server will retry" not in md
+    assert "**Refused by:**" not in md and "**Accepted by:**" in md
+    doc = report_dict(a, None)
+    (rcpt,) = doc["ndr"]["recipients"]
+    assert rcpt["who_acts"] == "nobody_delivered" and rcpt["action"] == "relayed"
+    facts = dict(next(s for s in doc["diagnosis"]["situations"] if s["label"] == "ndr")["facts"])
+    assert facts["succeeded"] == "relayed"
+
+
+def test_a_delivered_notice_names_the_mailbox_host() -> None:
+    d = diagnose(analyze(_success("delivered")))
+    assert d.headline.startswith("A success notice, not a bounce: mx00.club.example delivered")
+
+
+def test_a_notice_with_one_failed_recipient_stays_a_bounce_of_that_one() -> None:
+    second = (
+        "\n\nFinal-Recipient: rfc822; lee@club.example\nAction: failed\nStatus: 5.1.1\n"
+        "Remote-MTA: dns; mx00.club.example\nDiagnostic-Code: smtp; 550 5.1.1 lee... User unknown"
+    )
+    a = analyze(_success("delivered", second))
+    assert a.ndr is not None and a.ndr.succeeded is None
+    (r,) = a.ndr.failed
+    assert r.address == "lee@club.example"
+    assert diagnose(a).headline.startswith(
+        "A bounce: mx00.club.example refused the original (5.1.1)"
+    )
+
+
+# --- 2. Trend Micro InterScan MSS: the refused session's transcript --------------------------
+
+INTERSCAN = f"""Return-Path: <postmaster@gw.fabrikam.example>
+Received: from imss.fabrikam.example (imss.fabrikam.example [192.0.2.33])
+    by mx.contoso.example (Postfix) with ESMTP id 4F1A2B3C
+    for <clerk@contoso.example>; {D}
+Date: {D}
+From: "InterScan MSS" <postmaster@gw.fabrikam.example>
+To: <clerk@contoso.example>
+MIME-Version: 1.0
+Content-Type: multipart/mixed;
+ boundary="------------InterScan_NT_MIME_Boundary"
+Subject: =?iso-2022-jp?B?GyRCJWElQyU7ITwlOCRyR1s/LiRHJC0kXiQ7JHMhIxsoQg==?=
+
+
+--------------InterScan_NT_MIME_Boundary
+Content-type: text/plain
+
+...
+
+Sent <<< RCPT TO:<ren@fabrikam.example>
+Received >>> 550 5.1.1 <ren@fabrikam.example>... user unknown
+
+...
+
+--------------InterScan_NT_MIME_Boundary
+Content-type: message/rfc822
+
+From: Clerk <clerk@contoso.example>
+To: ren@fabrikam.example
+Subject: Minutes
+Date: {D}
+Message-ID: <minutes.2@contoso.example>
+
+Hello
+""".encode()
+
+
+def test_an_interscan_session_transcript_is_read_as_a_bounce() -> None:
+    a = analyze(INTERSCAN)
+    # was not recognised at all ("the final receiver wrote no authentication verdict")
+    assert a.ndr is not None and a.ndr.format is NdrFormat.INTERSCAN
+    (r,) = a.ndr.failed
+    assert r.address == "ren@fabrikam.example" and r.effective_status == "5.1.1"
+    assert r.smtp_stage == "RCPT TO"
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.SENDER
+    assert diagnose(a).headline.startswith("A bounce:")
+
+
+def test_interscans_japanese_transcript_turns_the_arrows() -> None:
+    raw = INTERSCAN.replace(b"Sent <<< RCPT TO:", b"\xe9\x80\x81\xe4\xbf\xa1 >>> RCPT TO:")
+    raw = raw.replace(b"Received >>> 550", b"\xe5\x8f\x97\xe4\xbf\xa1 <<< 550")
+    a = analyze(raw)
+    assert a.ndr is not None
+    (r,) = a.ndr.failed
+    assert r.address == "ren@fabrikam.example" and r.effective_status == "5.1.1"
+
+
+# --- 3. GMX / WEB.DE: the remote's reply quoted on one line ----------------------------------
+
+GMX = f"""Return-Path: <>
+Received: from mout-bounce.mail.example ([198.51.100.44]) by mx.mail.example
+ with ESMTPS id 1AbCdE-2FgHiJ for <ana@mail.example>; {D}
+Date: {D}
+From: "Mailer Daemon" <mailer-daemon@mail.example>
+To: ana@mail.example
+Subject: Mail delivery failed: returning message to sender
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of
+its recipients. This is a permanent error. The following address(es)
+failed:
+
+sam@club.example:
+SMTP error from remote server for RCPT TO command, host: mx1.club.example (203.0.113.27) reason: 550-5.1.1 The email account that you tried to reach does not exist. Please
+ try
+550-5.1.1 double-checking the recipient's email address for typos or
+550 5.1.1  unnecessary spaces.
+
+
+
+--- The header of the original message is following. ---
+
+From: Ana <ana@mail.example>
+To: sam@club.example
+Subject: test
+Date: {D}
+Message-ID: <t1@mail.example>
+""".encode()
+
+
+def test_gmx_one_line_quote_of_the_remote_reply_is_read() -> None:
+    a = analyze(GMX)
+    assert a.ndr is not None
+    (r,) = a.ndr.failed
+    # was "(no status)", who acts: unknown
+    assert r.address == "sam@club.example"
+    assert r.effective_status == "5.1.1" and r.smtp_code == 550
+    assert r.remote_mta == "mx1.club.example" and r.remote_ip == "203.0.113.27"
+    assert r.smtp_stage == "RCPT TO"
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.SENDER
+    assert "mx1.club.example refused the original (5.1.1)" in diagnose(a).headline
+
+
+def test_gmx_expiry_reason_paragraph_is_read() -> None:
+    body = GMX.split(b"failed:\n\n", 1)
+    raw = (
+        body[0]
+        + b"failed:\n\n<sam@club.example>\n\nReason:\ndelivery retry timeout exceeded\n\n\n"
+        + b"--- The header of the original message is following. ---"
+        + body[1].split(b"--- The header of the original message is following. ---", 1)[1]
+    )
+    a = analyze(raw)
+    assert a.ndr is not None
+    (r,) = a.ndr.failed
+    assert r.address == "sam@club.example"
+    assert "delivery retry timeout exceeded" in r.diagnostic
+
+
+# --- 4. Yahoo's "dd" texts and other wordings of an unknown address --------------------------
+
+
+def test_yahoos_not_a_valid_recipient_is_an_unknown_address() -> None:
+    for reply in (
+        "554: delivery error: dd Not a valid recipient - atlas101.free.mail.example.com",
+        "550 Sorry, no mailbox here by that name. (#5.1.1)",
+        "550 <x@club.example>: Recipient address rejected: unknown local part",
+        "550 No such recipient here",
+        "553 sorry, that recipient is not in my validrcptto list",
+        "550 Utilisateur inconnu",
+    ):
+        hit = text_entry(reply)
+        assert hit is not None and hit[0] == "text:user-unknown", reply
+
+
+YAHOO = f"""Return-Path: <>
+Received: from sonic1.mail.example (sonic1.mail.example [198.51.100.145])
+ by mx.contoso.example with ESMTPS id 77AA; {D}
+From: MAILER-DAEMON@mail.example
+To: clerk@contoso.example
+Subject: Failure Notice
+Date: {D}
+Message-ID: <fn.1@sonic1.mail.example>
+MIME-Version: 1.0
+Content-Type: text/plain
+
+Sorry, we were unable to deliver your message to the following address.
+
+<kai@mail.example>:
+554: delivery error: dd Not a valid recipient - atlas101.free.mail.example
+
+--- Below this line is a copy of the message.
+
+From: Clerk <clerk@contoso.example>
+To: kai@mail.example
+Subject: test
+Date: {D}
+Message-ID: <t2@contoso.example>
+""".encode()
+
+
+def test_a_yahoo_failure_notice_for_an_invalid_recipient_names_the_sender() -> None:
+    a = analyze(YAHOO)
+    assert a.ndr is not None
+    (r,) = a.ndr.failed
+    # was "Who must act: unknown" (554 alone)
+    assert r.meaning is not None and r.meaning.key == "text:user-unknown"
+    assert r.meaning.who_acts is WhoActs.SENDER
+    assert "(554, user unknown)" in diagnose(a).headline
