@@ -43,6 +43,7 @@ from headerlens.diagnosis.spoof_signs import (
     own_workspace,
 )
 from headerlens.diagnosis.spoof_unaligned import unaligned_spoof
+from headerlens.diagnosis.throwaway import disposable
 from headerlens.model import Analysis
 from headerlens.model.provenance import Author
 from headerlens.model.verdicts import DmarcResult
@@ -109,7 +110,9 @@ def spoof(
         # (a footer, a subject tag): it checked nothing of the author's
         edited = unconfirmed is not None and body_changed_only(verification)
         looked = bool(checked) or d is not None or (reverified(verification) and not edited)
-        if not anything and looked and env and not same_org(env, dom):
+        # a spoof needs a victim: a domain that looks like the sender's own throwaway is none
+        throwaway = disposable(analysis, dom) if not anything else None
+        if not anything and looked and env and not same_org(env, dom) and not throwaway:
             ev.append(f"nothing authenticated {dom}; the envelope sender {env} is another domain")
             ca = stamp(analysis, "compauth")
             if ca is not None and ca.value == "pass" and ca.result.reason != "130":
@@ -118,14 +121,14 @@ def spoof(
                     f"{ca.quote()}: Microsoft's composite check passed it on its own implicit "
                     f"signals (reputation, history), not on any record or signature of {dom}"
                 )
-        elif not anything and (null := null_sender_elsewhere(analysis, dom)):
+        elif not anything and not throwaway and (null := null_sender_elsewhere(analysis, dom)):
             ev.append(null)
         elif not anything and looked and (problem := not_a_domain(dom)):
             ev.append(f"nothing authenticated {dom} (it {problem})")
         elif own := own_spf_fail(analysis, dom, explained or unconfirmed is not None or live_pass):
             ev += own
             sign = "spf"
-        elif implicit := implicit_spoof(analysis, dom):
+        elif implicit := implicit_spoof(analysis, dom, throwaway is None):
             ev += implicit
         elif unconfirmed is None and not explained and (found := unaligned_spoof(analysis, dom)):
             ev += found[0]

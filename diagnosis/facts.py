@@ -150,7 +150,9 @@ class Unauthenticated:
     (diagnosis.unauthenticated). ``envelope_in_domain``: the envelope sender is in it;
     ``claimed``: a host of the domain that only the Received lines below the entry name;
     ``helo_claim``: the client's HELO names the domain while the reverse DNS its receiver
-    confirmed does not; ``domain`` "" and ``shown``: the From field names no address at all."""
+    confirmed does not; ``domain`` "" and ``shown``: the From field names no address at all;
+    ``disposable``: signs that the domain is the sender's own throwaway (diagnosis.throwaway),
+    where its own failed DKIM signature then says nothing of anyone else."""
 
     domain: str
     stamped: tuple[str, ...]
@@ -159,6 +161,8 @@ class Unauthenticated:
     claimed: str | None = None  # a server of the domain named only by the sender's own lines
     helo_claim: str | None = None  # the client's HELO in the domain, its confirmed rDNS not
     shown: str | None = None  # the From field as written, when it names no address (domain "")
+    disposable: str | None = None  # why the domain looks like the sender's own throwaway
+    brand: tuple[str, str] | None = None  # (brand, its own domain) the From name poses as
 
 
 @dataclass(frozen=True, slots=True)

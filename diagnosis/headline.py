@@ -10,6 +10,7 @@ from headerlens.diagnosis.facts import (
     Unauthenticated,
 )
 from headerlens.diagnosis.inputs import not_a_domain
+from headerlens.diagnosis.unauthenticated import posing
 from headerlens.diagnosis.wording import (
     domain_of,
     duration,
@@ -127,6 +128,13 @@ def unauthenticated_cause(u: Unauthenticated) -> str:
         return (
             f"Unauthenticated From: the From field names no usable address ({u.shown}), so nothing "
             f"could authenticate the sender and who sent it cannot be told (it came from {u.host})"
+        )
+    if u.disposable:
+        return (
+            f"Unauthenticated mail from {u.domain}, most likely the sender's own throwaway domain "
+            f"({u.disposable}): nothing authenticated it, it publishes no DMARC policy and the "
+            f"sending host {u.host} has no tie to it, so it is no proven spoof but cannot be told "
+            f"from one{posing(u)}"
         )
     tie = (
         "has no tie to it"

@@ -21,19 +21,23 @@ from headerlens.model.verdicts import DmarcResult
 from headerlens.model.verification import Verification
 
 
-def implicit_spoof(analysis: Analysis, dom: str) -> list[str]:
+def implicit_spoof(analysis: Analysis, dom: str, victim: bool = True) -> list[str]:
     """compauth=fail 001 (000 with dmarc=none is the same: no enforcing DMARC, nothing vouched
     for the From domain) is a spoof only with a second sign that a legitimate third party does
     not show: Microsoft's anti-spoofing verdict (CAT:SPOOF in the receiver's own report), or
     replies sent to an unrelated free-mail mailbox (added to the evidence by spoof()). Microsoft
-    also gives 001 to legitimate services a domain never authorised: compauth alone cannot tell."""
+    also gives 001 to legitimate services a domain never authorised: compauth alone cannot tell.
+    ``victim`` False: the From domain looks like the sender's own throwaway (diagnosis.throwaway),
+    so replies going elsewhere divert nothing from anyone: only Microsoft's verdict counts."""
     ca = stamp(analysis, "compauth")
     if ca is None or ca.value != "fail" or ca.result.reason not in ("000", "001"):
         return []
     for f in receiver_fields(analysis, "x-forefront-antispam-report"):
         if re.search(r"\bCAT:SPOOF\b", f.value, re.IGNORECASE):
             return [ca.quote(), f"{f.name}: CAT:SPOOF (Microsoft's anti-spoofing verdict)"]
-    return [f"{ca.quote()}: nothing authenticated {dom}"] if reply_to_elsewhere(analysis) else []
+    if victim and reply_to_elsewhere(analysis):
+        return [f"{ca.quote()}: nothing authenticated {dom}"]
+    return []
 
 
 def foreign_submission(analysis: Analysis) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from headerlens.diagnosis.auth_state import aligned_pass, checked_author
+from headerlens.diagnosis.detect_platform import shown_brand
 from headerlens.diagnosis.facts import Unauthenticated
 from headerlens.diagnosis.inputs import (
     Stamp,
@@ -26,6 +27,7 @@ from headerlens.diagnosis.inputs import (
     stamps,
 )
 from headerlens.diagnosis.spoof_signs import live_dmarc_pass
+from headerlens.diagnosis.throwaway import disposable
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.codes import Code
 from headerlens.model.provenance import Author
@@ -78,8 +80,12 @@ def read(
     if _receiver_spf_pass(analysis, dom):
         return None  # Yahoo writes its SPF verdict only in Received-SPF: dom passed there
     # a failure of another domain's identifier (a stray DKIM signature) says nothing of dom; one
-    # of dom's own is a failure token another rule reads (spoof_signs.own_spf_fail)
-    if any(s.value not in _NOTHING and _about(s, analysis, dom) for s in checked):
+    # of dom's own is a failure token another rule reads (spoof_signs.own_spf_fail), unless dom
+    # looks like the sender's own throwaway: its failed signature then is the sender's own
+    throwaway = disposable(analysis, dom)
+    if any(s.value not in _NOTHING and _about(s, analysis, dom) for s in checked) and not (
+        throwaway and not any(s.value in ("fail", "softfail") for s in stamps(analysis, "spf"))
+    ):
         return None
     b = entry(analysis)
     hop = boundary_hop(analysis)
@@ -110,7 +116,14 @@ def read(
         None,
     )
     return Unauthenticated(
-        dom, tokens, host, bool(env) and same_org(env, dom), claimed, named if rdns else None
+        dom,
+        tokens,
+        host,
+        bool(env) and same_org(env, dom),
+        claimed,
+        named if rdns else None,
+        disposable=throwaway,
+        brand=shown_brand(analysis),
     )
 
 
@@ -132,6 +145,8 @@ def _no_address(analysis: Analysis) -> Unauthenticated | None:
 def finding(u: Unauthenticated) -> Finding:
     if not u.domain:
         return _no_address_finding(u)
+    if u.disposable:
+        return _throwaway_finding(u)
     spf = (
         f"no SPF pass for {u.domain} (it publishes no SPF record)"
         if u.envelope_in_domain and any(t == "spf=none" for t in u.stamped)
@@ -150,6 +165,30 @@ def finding(u: Unauthenticated) -> Finding:
         fix="Treat the sender as unverified; nothing for the recipient to fix. Only "
         f"{u.domain}'s owner can change this, if it is a real sender: SPF, DKIM signing and an "
         "enforcing DMARC policy let receivers tell its mail from forgeries.",
+    )
+
+
+def posing(u: Unauthenticated) -> str:
+    """The brand the From name shows, when it is not the domain's: "; its From name poses as …"."""
+    if u.brand is None:
+        return ""
+    return f"; its From name poses as {u.brand[0]}, whose own domain is {u.brand[1]}"
+
+
+def _throwaway_finding(u: Unauthenticated) -> Finding:
+    return Finding(
+        Code.UNAUTHENTICATED_FROM,
+        Severity.WARNING,
+        f"Unauthenticated From, most likely the sender's own throwaway domain: nothing "
+        f"authenticated {u.domain}, it publishes no DMARC policy, and the sending host {u.host} "
+        f"has no tie to it; {u.disposable}{posing(u)}. Nothing shows that {u.domain} belongs to "
+        "anyone else, so this is no proven spoof, but it cannot be told from one either.",
+        detail=f"Evidence: the final receiver stamped {', '.join(u.stamped)}; sent from {u.host}. "
+        "A spoof borrows someone else's established domain to be believed; names like these are "
+        "what senders that register disposable domains choose for themselves. Only the "
+        "receiver's checks count, and they proved nothing about who owns the domain.",
+        fix="Treat the sender as unverified and the message as unwanted; nothing for the "
+        f"recipient to fix and no one to tell at {u.domain}.",
     )
 
 

@@ -225,12 +225,13 @@ def test_a_white_labelled_sending_service_keeps_the_hedge() -> None:
 
 
 def test_a_spoof_under_a_brand_name_says_whom_it_poses_as() -> None:
-    # sample-1612's shape: "Microsoft account team" from a random throwaway domain, compauth 001
+    # sample-1103's shape: "Microsoft account team" from a look-alike domain, compauth 001 (a
+    # generated name such as sample-1612's is the sender's own throwaway: test_gen8b)
     raw = _eop(
-        "spf=none (sender IP is 198.51.100.90) smtp.mailfrom=kasrtu.example; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=n9s9oy.example;compauth=fail reason=001",
+        "spf=none (sender IP is 198.51.100.90) smtp.mailfrom=kasrtu.example; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=access-security.example;compauth=fail reason=001",
         "kasrtu.example",
         "198.51.100.90",
-        "From: Microsoft account team ,_<310se@n9s9oy.example>",
+        "From: Microsoft account team ,_<no-reply@access-security.example>",
         "Reply-To: assistant.support@gmail.com",
         "Subject: Microsoft account unusual signin activity",
         "Return-Path: bounce@kasrtu.example",
@@ -238,7 +239,7 @@ def test_a_spoof_under_a_brand_name_says_whom_it_poses_as() -> None:
     d = diagnose(analyze(raw))
     assert "spoof" in d.labels()
     assert d.headline.startswith(
-        "A spoof of n9s9oy.example posing as Microsoft (its From name; Microsoft's own domain is microsoft.com)"
+        "A spoof of access-security.example posing as Microsoft (its From name; Microsoft's own domain is microsoft.com)"
     )
 
 
