@@ -32,7 +32,9 @@ def own_connector(analysis: Analysis) -> tuple[Hop, Hop] | None:
     (X-MS-Exchange-CrossTenant-FromEntityHeader: HybridOnPrem). Exchange Online's SPF, DKIM and
     DMARC verdicts at that hop then judged the organisation's own server, not the sender: the
     message entered the organisation further down (Microsoft Learn, "Enhanced Filtering for
-    Connectors in Exchange Online"). A sender's own tenant writes the same fields for its
+    Connectors in Exchange Online"; Exchange Team Blog, "Office 365 Message Attribution", 2019,
+    and "Demystifying and troubleshooting hybrid mail flow: when is a message internal?", 2020,
+    for the attribution, the HybridOnPrem origin and the header firewall). A sender's own tenant writes the same fields for its
     outbound copy: the boundary hop must be the receiver's Exchange Online entry and the
     attributed tenant the one the message was delivered in."""
     b = analysis.chain.boundary

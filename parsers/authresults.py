@@ -38,6 +38,30 @@ _CFWS_START = _WSP + "("
 _COMMENT_SPECIAL = re.compile(r"[\\()]")
 _QUOTED_RUN = re.compile(r'[^"\\]+')
 _VALUE_RUN = re.compile(r'[^ \t\r\n;("]+')
+# Methods of the IANA "Email Authentication Methods" registry (RFC 8601 §6.7 and its updates)
+# plus Microsoft's compauth. Zoho's MX writes its results without the ";" between them
+# ("mx.zoho.com; dkim=pass spf=pass (...) smtp.mailfrom=..."): an unqualified word naming one of
+# these, set to a result, where a property belongs, starts the next result (a property name
+# always has a ptype and a dot, and RFC 8601 defines no unqualified one of these names).
+_GLUED_METHODS = frozenset(
+    {
+        "auth",
+        "dkim",
+        "dkim-adsp",
+        "dkim-atps",
+        "dmarc",
+        "iprev",
+        "sender-id",
+        "spf",
+        "arc",
+        "bimi",
+        "smime",
+        "vbr",
+        "rrvs",
+        "dnswl",
+        "compauth",
+    }
+)
 
 
 @lru_cache(maxsize=16)
@@ -53,6 +77,7 @@ class _Scanner:
         self.text = text
         self.pos = 0
         self.defects: list[Defect] = []
+        self.glued = False  # a result stopped where the next one starts without a ";"
 
     def at_end(self) -> bool:
         return self.pos >= len(self.text)
@@ -282,10 +307,13 @@ def parse_auth_results(field: HeaderField) -> AuthResults:
                     )
                 )
         while not sc.at_end():
-            if sc.peek() != ";":  # only after a resinfo that stopped early
+            if sc.glued:
+                sc.glued = False  # the next result follows without its ";"
+            elif sc.peek() != ";":  # only after a resinfo that stopped early
                 sc.skip_to_semicolon()
                 continue
-            sc.pos += 1
+            else:
+                sc.pos += 1
             item = _resinfo(sc, defects)
             if isinstance(item, MethodResult):
                 results.append(item)
@@ -377,7 +405,11 @@ def _resinfo(sc: _Scanner, defects: list[Defect]) -> MethodResult | str | None:
         comments += sc.skip_cfws()
         if sc.at_end() or sc.peek() == ";":
             break
+        key_at = sc.pos
         key = sc.word(';=."')
+        if key.lower() in _GLUED_METHODS and _glued_result(sc):
+            sc.pos, sc.glued = key_at, True
+            break
         if not key:
             # A stray "=", "." or quoted string where a property name belongs.
             start = sc.pos
@@ -450,6 +482,13 @@ def _resinfo(sc: _Scanner, defects: list[Defect]) -> MethodResult | str | None:
         extras=tuple(extras),
         explanation=explain_method_result(method_l, result_l, reason, tuple(extras)),
     )
+
+
+def _glued_result(sc: _Scanner) -> bool:
+    """After a method name in property position: "=" and a result keyword follow (the cursor is
+    left where it was)."""
+    m = re.compile(r"[ \t\r\n]*=[ \t\r\n]*([A-Za-z0-9_-]+)").match(sc.text, sc.pos)
+    return m is not None and bool(_KEYWORD_RE.match(m.group(1)))
 
 
 def _show(text: str, limit: int = 60) -> str:

@@ -154,3 +154,39 @@ def test_without_microsofts_own_tie_to_the_recipients_tenant_the_spoof_stands(
 
     d = diagnose(analyze(_hybrid(attributed, entity)))
     assert d.headline.startswith("A spoof of example.com")
+
+
+def _ar(value: str) -> list[tuple[str, str]]:
+    from headerlens.model.core import HeaderField
+    from headerlens.parsers.authresults import parse_auth_results
+
+    raw = f"Authentication-Results: {value}\r\n".encode()
+    ar = parse_auth_results(
+        HeaderField(index=0, name="Authentication-Results", value=value, raw=raw)
+    )
+    return [(r.method, r.result) for r in ar.results]
+
+
+def test_results_written_without_semicolons_between_them_are_each_read() -> None:
+    # Zoho's MX: "mx.zoho.com; dkim=pass spf=pass (...) smtp.mailfrom=...;" (no ";" after dkim)
+    value = (
+        "mx.zohomail.example;\n\tdkim=pass\n\tspf=pass (zohomail.example: domain of "
+        "fabrikam.example designates 192.0.2.10 as permitted sender) "
+        "smtp.mailfrom=sam@fabrikam.example;\n\tdmarc=pass header.from=fabrikam.example"
+    )
+    assert _ar(value) == [("dkim", "pass"), ("spf", "pass"), ("dmarc", "pass")]
+    glued = "mx.zohomail.example; dkim=pass header.d=fabrikam.example spf=fail smtp.mailfrom=x"
+    assert _ar(glued) == [("dkim", "pass"), ("spf", "fail")]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # text inside a quoted value or a comment is not a result of the receiver's
+        'mx.example.net; spf=fail smtp.mailfrom="a spf=pass"@evil.example',
+        "mx.example.net; spf=fail (dkim=pass dmarc=pass) smtp.mailfrom=evil.example",
+        "mx.example.net; spf=fail smtp.mailfrom=evil.example reason=spf=pass",
+    ],
+)
+def test_a_method_name_inside_a_value_or_comment_starts_no_result(value: str) -> None:
+    assert _ar(value) == [("spf", "fail")]
