@@ -98,6 +98,36 @@ def _apple(analysis: Analysis, who: str | None) -> OutcomeFact | None:
     return None
 
 
+_BARRACUDA_LEVELS = re.compile(
+    r"^\s*(yes|no)\b.*?\bSCORE=(-?\d{1,4}(?:\.\d{1,3})?)\b.*?"
+    r"\bQUARANTINE_LEVEL=(-?\d{1,4}(?:\.\d{1,3})?)\b.*?\bKILL_LEVEL=(-?\d{1,4}(?:\.\d{1,3})?)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _barracuda(analysis: Analysis, who: str | None) -> OutcomeFact | None:
+    """The receiver's own Barracuda gateway: X-Barracuda-Spam-Status "Yes, SCORE=4.10 using
+    global scores of TAG_LEVEL=… QUARANTINE_LEVEL=4.0 KILL_LEVEL=5.0". A score at or above the
+    quarantine level and below the block (kill) level goes to the quarantine, "No" is allowed
+    (Barracuda Spam Firewall user's guide, "Spam Scoring Levels": a message above the quarantine
+    score but below the block threshold is forwarded to the quarantine; below the tag score it
+    is allowed). A tagged message ("Yes" under the quarantine level) is delivered with a subject
+    tag, to a folder the header does not name: no outcome then."""
+    for f in reversed(receiver_fields(analysis, "x-barracuda-spam-status")):
+        m = _BARRACUDA_LEVELS.match(f.value)
+        if m is None:
+            return None
+        score, quarantine, kill = (float(m.group(i)) for i in (2, 3, 4))
+        writer = analysis.provenance.fields[f.index].writer if analysis.provenance else None
+        quote = (f"{f.name}: {f.value.strip().split(' tests=')[0][:120]}",)
+        if m.group(1).lower() == "no":
+            return OutcomeFact(Outcome.INBOX, quote, who or writer)
+        if quarantine <= score < kill:
+            return OutcomeFact(Outcome.QUARANTINE, quote, who or writer)
+        return None
+    return None
+
+
 def provider_outcome(analysis: Analysis, who: str | None) -> OutcomeFact | None:
     """The folder Yahoo, United Internet, iCloud or old Hotmail put the message in, when they
     said."""
@@ -106,4 +136,5 @@ def provider_outcome(analysis: Analysis, who: str | None) -> OutcomeFact | None:
         or _united_internet(analysis, who)
         or _apple(analysis, who)
         or _hotmail(analysis, who)
+        or _barracuda(analysis, who)
     )

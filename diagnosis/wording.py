@@ -192,6 +192,8 @@ def title(s: Situation) -> str:
         return f"An allow list (Safe Senders / trusted senders) of the recipient overrode the filter, and the mailbox {s.fact('folder')}: the user's own settings, not the filter, chose where it went."
     if label == "allowlist-override":
         return "An allow list (Safe Senders / trusted senders) of the recipient overrode the filter: the message went to the Inbox although the filter judged it junk or failed authentication."
+    if label == "junk" and s.fact("outcome") == "quarantine":
+        return f"{s.fact('receiver') or 'The final receiver'} quarantined it (its own verdict headers say so)."
     if label == "junk":
         return f"{s.fact('receiver') or 'The final receiver'} filed it as {s.fact('outcome') or 'junk'} (its own verdict headers say so)."
     if label == "phish-sim" and not s.fact("receiver"):

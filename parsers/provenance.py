@@ -46,11 +46,13 @@ from headerlens.parsers.provenance_microsoft import (
     MS_ORG,
     after_incoming,
     copy_author,
+    exchange_internal,
     in_incoming,
     incoming_block,
     is_copy,
     is_outbound_scan,
     ms_tail_start,
+    ms_writer,
     outbound_author,
     receipt_marker,
     receiver_appended,
@@ -121,6 +123,7 @@ class _Zones:
             and (self.hops[-1].header_index - self.hops[0].header_index == len(self.hops) - 1)
         )
         self.relays = self._relays(chain.hops)
+        self.exchange_internal = exchange_internal(chain)
 
     def _relays(self, hops: Sequence[Hop]) -> set[int]:
         """Hops below the boundary written by an organisation that itself received the message
@@ -186,7 +189,7 @@ class _Zones:
         outside = [h for h in self.hops if not self.is_trusted(h)]
         self.scanners = scanner_hops(fields, outside, self.org, self.domain_of)
         self.delivery_filter = receiver_named_runs(fields, self.org, self.domain_of)
-        self.ms_tail = ms_tail_start(fields)
+        self.ms_tail = 0 if self.exchange_internal else ms_tail_start(fields)
         self.appliance = barracuda_fields(fields, self.hops, self.is_trusted)
         self.appliance |= coremail_fields(fields, self.hops)
         # Rspamd's block appended at the bottom: the run of its fields around its queue id
@@ -299,12 +302,10 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
         return _unknown(f, PROTON_UNTIED, "ProtonMail")
     proton = z.reserialised and re.match(_PROTON, name)
     if ms or proton:
-        writer = "Exchange Online" if ms else "ProtonMail"
-        how = (
-            "Exchange Online appends its organisation headers at the bottom and renames what "
-            "another organisation wrote (-Untrusted)"
+        writer, how = (
+            ms_writer(z.receiver_vendors, z.exchange_internal)
             if ms
-            else "ProtonMail writes its own X-Pm-* fields after the sender's header"
+            else ("ProtonMail", "ProtonMail writes its own X-Pm-* fields after the sender's header")
         )
         if last.get(name) != f.index:
             return _unknown(

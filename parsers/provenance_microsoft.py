@@ -8,17 +8,19 @@ from itertools import takewhile
 
 from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor
-from headerlens.model.received import Vendor
+from headerlens.model.received import Chain, Vendor
 
 __all__ = [
     "MS_ORG",
     "after_incoming",
     "copy_author",
+    "exchange_internal",
     "in_incoming",
     "incoming_block",
     "is_copy",
     "is_outbound_scan",
     "ms_tail_start",
+    "ms_writer",
     "outbound_author",
     "receipt_marker",
     "receiver_appended",
@@ -88,6 +90,41 @@ def outbound_author(f: HeaderField) -> FieldAuthor:
         None,
         "DIR:OUT: an outbound scan by the sending organisation's Microsoft 365 filter, not "
         "the receiving organisation's verdict.",
+    )
+
+
+def exchange_internal(chain: Chain) -> bool:
+    """The message never came from outside an Exchange Server organisation: no boundary, its
+    oldest line is a MAPI submission (Outlook to a mailbox server) and every line is Exchange's.
+    Exchange's header firewall removes X-MS-Exchange-Organization-* fields from anything that
+    enters the organisation from an untrusted source (Microsoft, "Header firewall", Exchange
+    Server 2013 documentation, technet bb232136), so such a field anywhere in this header was
+    written inside the organisation, wherever it was moved to."""
+    hops = chain.hops
+    return (
+        chain.boundary is None
+        and bool(hops)
+        and (hops[0].received.with_protocol or "").lower() == "mapi"
+        and all(h.vendor is Vendor.EXCHANGE for h in hops)
+    )
+
+
+def ms_writer(receiver_vendors: set[Vendor], internal: bool) -> tuple[str, str]:
+    """Who appended a Microsoft organisation field at the bottom, and how that is known."""
+    if receiver_vendors & _MS_CLOUD:
+        return "Exchange Online", (
+            "Exchange Online appends its organisation headers at the bottom and renames what "
+            "another organisation wrote (-Untrusted)"
+        )
+    if internal:
+        return "Exchange Server", (
+            "The message never left the Exchange Server organisation (a MAPI submission, every "
+            "line Exchange's), and Exchange's header firewall removes organisation headers from "
+            "anything entering from outside"
+        )
+    return "Exchange Server", (
+        "Exchange Server writes its organisation headers in the trailing run it moves to the "
+        "end, from its SMTP Receive stamps (AuthSource, AuthAs) on"
     )
 
 

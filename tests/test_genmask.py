@@ -273,3 +273,82 @@ def test_masked_private_entry_with_a_forged_line_below_stays_unconfirmed() -> No
     b = a.chain.boundary
     assert b is not None and b.hop_number == 1 and b.ip == "192.0.2.25"
     assert b.unconfirmed is not None and "10.9.xx.xx" in b.unconfirmed
+
+
+def test_receivers_barracuda_quarantine_level_is_its_quarantine() -> None:
+    """Score 4.10 with QUARANTINE_LEVEL=4.0 and KILL_LEVEL=5.0 on the organisation's own
+    Barracuda: it quarantined the message (the junk label, with the gateway named)."""
+    d = diagnose(analyze(_GATEWAY_LAB))
+    junk = d.get("junk")
+    assert junk is not None and "quarantined" in title(junk)
+    assert "gw.school.example" in title(junk)
+    assert any("QUARANTINE_LEVEL=4.0" in e for e in junk.evidence)
+
+
+def test_barracuda_status_the_sender_wrote_decides_nothing() -> None:
+    """Without the gateway's debug id above its own line the Barracuda run is text that came
+    with the message (a sender plants "Yes ... QUARANTINE" or "No" as easily): no outcome."""
+    planted = _GATEWAY_LAB.replace(b"X-ASG-Debug-ID: 1649324506-1114bd34038d52c0001-AbCdEf\r\n", b"")
+    a = analyze(planted)
+    assert _authors(a, "X-Barracuda-Spam-Status") != [Author.FINAL_RECEIVER]
+    assert diagnose(a).get("junk") is None
+    no = planted.replace(b"Yes, SCORE=4.10", b"No, SCORE=0.10")
+    assert diagnose(analyze(no)).get("junk") is None
+
+
+def _internal_exchange(bottom: str, top_ip: str = "10.20.xx.xx") -> bytes:
+    return _msg(
+        "Received: from EX02.corp.school.example (" + top_ip + ") by EX03.corp.school.example "
+        "(10.20.xx.xx) with Microsoft SMTP Server (version=TLS1_2, "
+        "cipher=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256) id 15.1.2375.24 via Mailbox Transport; "
+        "Tue, 5 Apr 2022 08:34:07 +0200",
+        "Received: from EX02.corp.school.example (10.20.xx.xx) by EX02.corp.school.example "
+        "(10.20.xx.xx) with Microsoft SMTP Server (version=TLS1_2, "
+        "cipher=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256) id 15.1.2375.24; Tue, 5 Apr 2022 08:33:52 +0200",
+        "Received: from EX02.corp.school.example ([fe80::2163:2643:32bf:42e4]) by "
+        "EX02.corp.school.example ([fe80::2163:2643:32bf:42e4%5]) with " + bottom + " id "
+        "15.01.2375.024; Tue, 5 Apr 2022 08:33:52 +0200",
+        "From: Student Union <union@school.example>",
+        "To: Students <students@school.example>",
+        "Subject: quiz night",
+        "Date: Tue, 5 Apr 2022 08:33:52 +0200",
+        "Message-ID: <cb16df2b64444f4487dec5877635adbd@school.example>",
+        "X-MS-Has-Attach: yes",
+        "X-MS-Exchange-Organization-SCL: -1",
+        "MIME-Version: 1.0",
+        "X-MS-Exchange-Organization-AuthSource: EX02.corp.school.example",
+        "X-MS-Exchange-Organization-AuthAs: Internal",
+        "X-Originating-IP: [10.20.xx.xx]",
+        "X-Auto-Response-Suppress: DR, OOF, AutoReply",
+        "X-MS-Exchange-Transport-EndToEndLatency: 00:00:15.2505126",
+    )
+
+
+def test_internal_exchange_message_keeps_its_own_scl() -> None:
+    """A message written inside an Exchange Server organisation (MAPI submission, masked
+    internal addresses, no entry from outside): its X-MS-Exchange-Organization-SCL is the
+    organisation's own (Exchange's header firewall strips such fields from anything entering
+    from outside), not "the sending side (or forged)"."""
+    a = analyze(_internal_exchange("mapi"))
+    assert a.chain.boundary is None
+    assert _authors(a, "X-MS-Exchange-Organization-SCL") == [Author.FINAL_RECEIVER]
+    writer = next(
+        a.provenance.fields[f.index].writer
+        for f in a.headers
+        if f.lname == "x-ms-exchange-organization-scl"
+    )
+    assert writer == "Exchange Server"
+    d = diagnose(a)
+    assert d.get("sender-side-scan") is None
+    assert d.outcome.outcome.value == "inbox"
+
+
+def test_organisation_scl_of_a_message_from_outside_stays_unknown() -> None:
+    """The same header with an SMTP line at the bottom (the message came in over SMTP, not from
+    a mailbox of the organisation) or an entry from a public client: the SCL mid-header is where
+    the sender's own fields are, so it is not credited to the receiver."""
+    for a in (
+        analyze(_internal_exchange("SMTP")),
+        analyze(_internal_exchange("mapi", top_ip="198.51.100.23")),
+    ):
+        assert _authors(a, "X-MS-Exchange-Organization-SCL") != [Author.FINAL_RECEIVER]
