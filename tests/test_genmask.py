@@ -288,7 +288,9 @@ def test_receivers_barracuda_quarantine_level_is_its_quarantine() -> None:
 def test_barracuda_status_the_sender_wrote_decides_nothing() -> None:
     """Without the gateway's debug id above its own line the Barracuda run is text that came
     with the message (a sender plants "Yes ... QUARANTINE" or "No" as easily): no outcome."""
-    planted = _GATEWAY_LAB.replace(b"X-ASG-Debug-ID: 1649324506-1114bd34038d52c0001-AbCdEf\r\n", b"")
+    planted = _GATEWAY_LAB.replace(
+        b"X-ASG-Debug-ID: 1649324506-1114bd34038d52c0001-AbCdEf\r\n", b""
+    )
     a = analyze(planted)
     assert _authors(a, "X-Barracuda-Spam-Status") != [Author.FINAL_RECEIVER]
     assert diagnose(a).get("junk") is None
