@@ -28,7 +28,7 @@ from headerlens.model import Analysis
 from headerlens.model.feedback import Feedback
 from headerlens.model.verification import Verification
 from headerlens.parsers.ndr_gate import NO_ENVELOPE
-from headerlens.parsers.provenance_ses import unsealed
+from headerlens.parsers.provenance_ses import seal_words
 
 
 def diagnose(analysis: Analysis, verification: Verification | None = None) -> Diagnosis:
@@ -194,7 +194,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         auth_state.unaligned_only(analysis, verification),
         bare,
         _signed_in(analysis),
-        unsealed(analysis.provenance),
+        seal_words(analysis.provenance),
     )
     if analysis.copy_kind == "returned":
         line = headline.returned_copy_headline(final, line, stamped)

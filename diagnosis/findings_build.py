@@ -31,7 +31,7 @@ from headerlens.parsers.chain import non_public_range
 from headerlens.parsers.hops import is_internal_ip
 from headerlens.parsers.masked_ip import client_text
 from headerlens.parsers.provenance import describe_author
-from headerlens.parsers.provenance_ses import SES_UNSEALED_WORDS, unsealed
+from headerlens.parsers.provenance_ses import SEAL_UNCOVERED, SES_UNSEALED_WORDS, seal_words
 from headerlens.parsers.stamp_evidence import stated_client_ip
 from headerlens.stamped import final_receiver_results
 
@@ -250,14 +250,16 @@ def _nothing_stamped(analysis: Analysis) -> list[Finding]:
     others = [a for a in analysis.auth_results if a.header_name.lower() == "authentication-results"]
     if not others or not analysis.provenance.fields:
         return []
-    if unsealed(analysis.provenance):  # SES's block, not yet tied to SES: not "wrote none"
+    if (said := seal_words(analysis.provenance)) is not None:  # SES's block: not "wrote none"
         return [
             Finding(
                 Code.STAMPED_NONE_BY_RECEIVER,
                 Severity.INFO,
-                f"The final receiver's verdicts are {SES_UNSEALED_WORDS}.",
+                f"The final receiver's verdicts are {said}.",
                 detail="A sender can write that whole block too; only the verified signature "
-                "shows Amazon SES wrote it, so its stamps are shown as unknown until then.",
+                "shows Amazon SES wrote it, so its stamps are shown as unknown until then."
+                if said == SES_UNSEALED_WORDS
+                else f"{SEAL_UNCOVERED}.",
                 header_index=others[0].header_index,
             )
         ]

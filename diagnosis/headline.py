@@ -21,6 +21,7 @@ from headerlens.diagnosis.wording import (
     what_of,
 )
 from headerlens.diagnosis.wording_success import success_headline
+from headerlens.parsers.provenance_ses import SES_UNSEALED_WORDS
 
 _FAILED = frozenset({"fail", "softfail", "permerror", "temperror"})
 _WHERE = {
@@ -157,11 +158,12 @@ def headline(
     unaligned: tuple[str, str, bool] | None = None,
     bare: Unauthenticated | None = None,
     signed_in: str | None = None,
-    unsealed: bool = False,
+    unsealed: str | None = None,
 ) -> str:
     """One sentence, causes first: the main situation, then what the receiver did.
     ``signed_in``: the receiver's own line shows an authenticated submission (diagnose).
-    ``unsealed``: Amazon SES's verdict block waits for its seal to be verified over DNS."""
+    ``unsealed``: why Amazon SES's verdict block is set aside for its seal (not verified
+    offline, or not covered by it: parsers/provenance_ses.seal_words)."""
     # a re-send inside the receiving organisation after its checks explains nothing
     by = {s.label: s for s in situations if not s.fact("internal")}
     cause = ""
@@ -282,10 +284,15 @@ def headline(
             "vouches for (the account, not the From address); no SPF, DKIM or DMARC check applies "
             "to such a submission"
         )
-    elif not stamped and unsealed:  # SES wrote verdicts, but offline nothing shows it was SES
+    elif not stamped and unsealed == SES_UNSEALED_WORDS:  # offline nothing shows it was SES
         cause = (
             "Amazon SES's verdicts under its own line are not verified offline (its "
             "X-SES-DKIM-SIGNATURE is checked over DNS): re-run with DNS to see what it decided"
+        )
+    elif not stamped and unsealed:  # SES's seal verifies but does not cover them
+        cause = (
+            "Amazon SES's verdicts under its own line are not counted: its X-SES-DKIM-SIGNATURE "
+            "does not cover them (nor SES's Received line), so the re-check over DNS decides"
         )
     elif not stamped:  # a receiver that stamps nothing (a plain Postfix): say so, not "nothing"
         cause = (

@@ -21,9 +21,19 @@ not SES the rule does not apply at all. A run that is not closed by the receipt 
 of SES's shape is not SES's either: where SES wrote no block (an old copy), the sender's own
 first fields sit in its place, and only this close, which a sender must also fake, tells them
 apart offline. Even a whole block with that close can be the sender's (he can copy the close
-too), so its stamps are nobody's until the X-SES-DKIM-SIGNATURE verifies against amazonses.com's
-key over DNS (evaluators/ses_seal.py): offline they are "not verified", online a seal that does
-not verify leaves them the sender's.
+too), so its stamps are nobody's until the X-SES-DKIM-SIGNATURE is checked against
+amazonses.com's key over DNS (evaluators/ses_seal.py): offline they are "not verified", online a
+seal that does not verify leaves them the sender's.
+
+A seal that verifies still does not make them SES's: its h= (every copy read:
+From:To:Cc:Bcc:Subject:Date:Message-ID:MIME-Version:Content-Type:X-SES-RECEIPT) covers the
+original header fields, the body and the X-SES-RECEIPT, an opaque encrypted blob, but neither
+Received-SPF, Authentication-Results, the X-SES-*-Verdict fields nor SES's Received line (its
+client IP, its SMTP id, its recipient). Nothing signed ties the seal to this delivery: a sender
+who runs his own SES inbound gets a genuine seal over his own copy of the message (To: naming
+the victim) and can edit its stamps to pass without breaking it. So a verified seal shows only
+that SES once received a message with this header and body; the stamps stay unknown (the
+re-verification over DNS decides), and the words say why (SEAL_UNCOVERED).
 """
 
 from __future__ import annotations
@@ -46,9 +56,11 @@ if TYPE_CHECKING:  # the verdict types load with the checks, not with the first 
     from headerlens.model.verdicts import DkimVerdict
 
 __all__ = [
+    "SEAL_UNCOVERED",
     "SES_AUTHSERV",
     "SES_UNSEALED_WORDS",
     "seal_field",
+    "seal_words",
     "sealed",
     "ses_block",
     "ses_claim",
@@ -170,15 +182,15 @@ def seal_field(fields: Sequence[HeaderField], provenance: Provenance) -> int | N
     )
 
 
-def sealed(provenance: Provenance, verified: bool, why: str) -> Provenance:
+def sealed(provenance: Provenance, why: str) -> Provenance:
     """``provenance`` once SES's X-SES-DKIM-SIGNATURE was checked over DNS: the block's stamps
-    are SES's when it verified, else they stay nobody's, with ``why`` as the evidence."""
+    stay nobody's (the seal does not cover them, see the module text), with ``why`` as the
+    evidence."""
     stamps = {f.header_index for f in _unsealed(provenance)}
     if not stamps:
         return provenance
-    author = Author.FINAL_RECEIVER if verified else Author.UNKNOWN
     fields = tuple(
-        FieldAuthor(f.header_index, f.header_name, author, f.hop_number, f.writer, why)
+        FieldAuthor(f.header_index, f.header_name, Author.UNKNOWN, f.hop_number, f.writer, why)
         if f.header_index in stamps
         else f
         for f in provenance.fields
@@ -195,6 +207,24 @@ SES_UNSEALED_WORDS = (
 def unsealed(provenance: Provenance) -> bool:
     """True when an SES block's stamps wait for its seal to be verified over DNS."""
     return bool(_unsealed(provenance))
+
+
+SES_UNCOVERED_WORDS = (
+    "not counted: Amazon SES's X-SES-DKIM-SIGNATURE verifies, but it covers neither the stamps "
+    "under its line nor that line, so nothing shows SES wrote them (the re-check over DNS "
+    "decides)"
+)
+
+
+def seal_words(provenance: Provenance) -> str | None:
+    """What stands for the final receiver's verdicts when they are Amazon SES's block, set
+    aside for its seal: not verified offline, or not covered by a seal that verifies; None
+    otherwise."""
+    if unsealed(provenance):
+        return SES_UNSEALED_WORDS
+    if any(f.evidence.startswith(SEAL_UNCOVERED) for f in provenance.fields):
+        return SES_UNCOVERED_WORDS
+    return None
 
 
 def ses_claim(f: HeaderField, hop: Hop | None) -> FieldAuthor | None:
@@ -225,19 +255,25 @@ def _verified(seal: DkimVerdict) -> bool:
     return seal.crypto_valid is True and (seal.domain or "").lower() == SES_AUTHSERV
 
 
+SEAL_UNCOVERED = (
+    "Sits in Amazon SES's block below its Received line, whose X-SES-DKIM-SIGNATURE verifies "
+    "with amazonses.com's key, but that seal covers only the original header fields, the body "
+    "and the X-SES-RECEIPT, not SES's stamps or its Received line: a sealed block of the "
+    "sender's own SES delivery with its stamps edited verifies the same, so whose these "
+    "verdicts are is unknown (the re-check over DNS decides)"
+)
+
+
 def with_seal(analysis: Analysis, seal: DkimVerdict | None) -> Analysis:
-    """``analysis`` with an SES block's stamps credited to SES when ``seal`` (its
-    X-SES-DKIM-SIGNATURE re-verified, evaluators/ses_seal.py) is valid, and marked as arrived
-    with the message when it is not; unchanged without a seal check."""
+    """``analysis`` with an SES block's stamps explained once ``seal`` (its X-SES-DKIM-SIGNATURE
+    re-verified, evaluators/ses_seal.py) was checked: unknown when it verifies (it does not
+    cover them), arrived with the message when it does not; unchanged without a seal check."""
     if seal is None or seal_field(analysis.headers, analysis.provenance) is None:
         return analysis
     from headerlens.model.verdicts import DkimResult  # loaded once a check ran (first frame)
 
     if _verified(seal):
-        why = (
-            "Amazon SES wrote it: it sits in SES's block below SES's Received line, and the "
-            f"block's X-SES-DKIM-SIGNATURE verifies with amazonses.com's key ({seal.key_name})."
-        )
+        why = f"{SEAL_UNCOVERED} (verified with {seal.key_name})."
     elif seal.result in (DkimResult.TEMPERROR, DkimResult.UNAVAILABLE):
         why = (
             "Sits where Amazon SES writes its verdicts, but the block's X-SES-DKIM-SIGNATURE "
@@ -251,4 +287,4 @@ def with_seal(analysis: Analysis, seal: DkimVerdict | None) -> Analysis:
             f"{seal.explanation}): SES did not write this block, it arrived with the message "
             "(forged)."
         )
-    return replace(analysis, provenance=sealed(analysis.provenance, _verified(seal), why))
+    return replace(analysis, provenance=sealed(analysis.provenance, why))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from headerlens.model import Analysis, Defect, Hop
 from headerlens.parsers.chain_time import placeholder_clock
-from headerlens.parsers.provenance_ses import SES_UNSEALED_WORDS, unsealed
+from headerlens.parsers.provenance_ses import seal_words
 from headerlens.stamped import (
     final_receiver_results,
     receiver_rspamd,
@@ -199,8 +199,8 @@ def facts(a: Analysis) -> list[tuple[str, str]]:
         rows.append(("Final receiver stamped", verdicts))
     elif (found := _rspamd_said(a)) is not None:
         rows.append(("Final receiver stamped", found))
-    elif unsealed(a.provenance):
-        rows.append(("Final receiver stamped", SES_UNSEALED_WORDS))
+    elif (sealed := seal_words(a.provenance)) is not None:
+        rows.append(("Final receiver stamped", sealed))
     elif a.auth_results and a.provenance.fields:
         rows.append(
             (

@@ -19,6 +19,13 @@
    DKIM-Signature the message carries; a pass after sid-milter's field reads as unknown (Sender
    ID and SPF name only what the sender wrote, nothing to check it against offline); failures
    after either still count.
+3. Amazon SES's seal (X-SES-DKIM-SIGNATURE, h=From:To:Cc:Bcc:Subject:Date:Message-ID:
+   MIME-Version:Content-Type:X-SES-RECEIPT) covers the original fields, the body and the opaque
+   encrypted receipt, never SES's stamps, its verdict fields or its Received line: a sealed
+   block of the sender's own SES delivery with its stamps edited to pass verified and was
+   credited ("SPF pass / DMARC pass (stamped)"). Nothing signed ties a seal to this delivery,
+   so a valid seal now leaves the stamps unknown, and the words say the seal does not cover
+   them; the re-check over DNS decides.
 4. A stamp right below a Postfix line naming the receiver with passes and a failure in one
    field ("spf=pass ...; dkim=pass ...; dmarc=fail") was set aside whole, like any pass only
    position ties to the receiver: offline the receiver's own DMARC failure of a spoof was lost
@@ -36,10 +43,16 @@ from headerlens.diagnosis.facts import Outcome
 from headerlens.model.provenance import Author
 from headerlens.report.render import render
 from headerlens.stamped import final_receiver_results
+from tests.dnslab import LabDns
+from tests.redteam_lab import ATTACKER_IP
 from tests.test_gen7b import _icloud
 from tests.test_genattr2 import _proton_export
 from tests.test_genfolder import _gmx
 from tests.test_redteam_round4 import _SID, _sendmail
+from tests.test_redteam_round5 import _ses_message, _stamp_authors, _verify, ses_lab
+
+_SesLab = tuple[LabDns, bytes, bytes]
+__all__ = ["ses_lab"]  # the module-scoped lab fixture, shared with round 5
 
 _D = "Tue, 10 Nov 2026 09:14:09 +0000"
 
@@ -181,3 +194,19 @@ def test_opendkims_pass_on_a_message_the_domain_signed_stays_credited() -> None:
     data = _sendmail(_DKIM_FILTER, _DKIM_PASS, _SIGNATURE)
     assert _authors(data, "authentication-results") == [Author.FINAL_RECEIVER]
     assert "DKIM pass (stamped)" in _verdicts(data)
+
+
+# 3. A genuine SES seal over the sender's own delivery, its stamps edited.
+def test_a_valid_ses_seal_does_not_make_edited_stamps_ses_s(ses_lab: _SesLab) -> None:
+    lab, ses_pem, _ = ses_lab
+    # SES really sealed this copy (the lab's stand-in amazonses.com key), but the sender's
+    # edited stamps say spf/dkim/dmarc=pass for his own server's IP
+    data = _ses_message(ATTACKER_IP, ses_pem)
+    v = _verify(data, lab)
+    assert v.receiver_seal is not None and v.receiver_seal.crypto_valid is True
+    assert _stamp_authors(data, v) == [Author.UNKNOWN, Author.UNKNOWN]
+    out = render(analyze(data), v, "summary")
+    assert "A spoof of victim.example" in out
+    assert "pass (stamped)" not in out
+    assert "in order" not in out
+    assert "not SES's stamps or its Received line" in render(analyze(data), v, "md")
