@@ -16,6 +16,7 @@ from headerlens.diagnosis import (
     headline,
     impersonation,
     list_delivery,
+    list_notice,
     time_consistency,
     unauthenticated,
 )
@@ -159,6 +160,10 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         and (server := detect_relay.list_server(analysis, lst)) is not None
     ):
         lst = list_delivery.delivered(analysis, verification, lst, server)
+    # a list manager's own notice (held, not a member, a loop…): facts added after every rule
+    # above used the list's own situation, so the notice's words change no verdict
+    listed = lst
+    lst = list_notice.merged(lst, list_notice.notice(analysis) if report is None else None)
     found += [
         spoof,
         comp,
@@ -186,7 +191,12 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     final = tuple(situations)
     stamped = tuple(f"{s.result.method}={s.result.result.lower()}" for s in final_stamps(analysis))
     stamped += unauthenticated.received_spf_token(analysis)
-    bare = unauthenticated.read(analysis, verification, tuple(s.label for s in final))
+    # a list notice's own words explain no missing authentication (a phish can wear them)
+    bare = unauthenticated.read(
+        analysis,
+        verification,
+        tuple(s.label for s in final if listed is not None or not s.fact("notice")),
+    )
     line = headline.headline(
         final,
         out,

@@ -20,6 +20,7 @@ from headerlens.diagnosis.wording import (
     taken,
     what_of,
 )
+from headerlens.diagnosis.wording_notice import notice_headline
 from headerlens.diagnosis.wording_success import success_headline
 from headerlens.parsers.provenance_ses import SES_UNSEALED_WORDS
 
@@ -237,6 +238,8 @@ def headline(
         elif claimed := c.fact("claimed"):
             # only the service's own identity passed: the From domain may be forged as well
             cause += f"; nothing authenticated {claimed} itself: a spoof of it unless {claimed} sends through {c.fact('service') or 'that service'}"
+    elif "mailing-list" in by and by["mailing-list"].fact("notice") and bare is None:
+        cause = notice_headline(by["mailing-list"])
     elif "mailing-list" in by and by["mailing-list"].fact("delivered") and "control" not in by:
         cause = _delivered_cause(by["mailing-list"], "google-groups" in by)
     elif unchecked := next((s for s in by.values() if s.fact("unchecked")), None):

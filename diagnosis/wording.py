@@ -9,6 +9,7 @@ from headerlens.diagnosis.facts import (
     Situation,
 )
 from headerlens.diagnosis.inputs import not_a_domain
+from headerlens.diagnosis.wording_notice import notice_fix, notice_title
 from headerlens.diagnosis.wording_success import success_title
 
 
@@ -159,6 +160,8 @@ def title(s: Situation) -> str:
         return f"Forwarded message: {s.fact('forwarder') or 'a forwarder'} re-sent it {kept}, so SPF cannot pass at the next receiver."
     if label == "mailing-list" and s.fact("delivered"):
         return _delivered_title(s)
+    if label == "mailing-list" and s.fact("notice"):
+        return notice_title(s)
     if label == "mailing-list":
         arc = (
             f" The final receiver accepted it on the list's ARC seal ({_arc_how(s)}) although DMARC failed."
@@ -289,6 +292,8 @@ def fix(s: Situation) -> str:
         return f"Nothing to fix: the forward is handled. The forwarder {how}{arc}, and SPF and DMARC pass at the final receiver ({passes})."
     if label in ("forward-srs", "forward-nosrs"):
         return "Fix at the forwarder, not at the author's domain: rewrite the envelope (SRS), seal ARC, or keep the author's DKIM signature intact; the final receiver can trust the forwarder's ARC."
+    if label == "mailing-list" and s.fact("notice"):
+        return notice_fix(s)
     if label == "mailing-list" and s.fact("delivered"):
         return f"Nothing to fix at {domain_of(s)}: {s.fact('rerun') or 're-run with DNS'} to see SPF, DKIM and DMARC. If the list's copy fails DMARC, the fix belongs to the list (From rewriting, re-signing, ARC sealing) or to receivers trusting its ARC."
     if label == "mailing-list" and s.fact("inbound"):

@@ -256,3 +256,94 @@ def test_a_yahoo_failure_notice_for_an_invalid_recipient_names_the_sender() -> N
     assert r.meaning is not None and r.meaning.key == "text:user-unknown"
     assert r.meaning.who_acts is WhoActs.SENDER
     assert "(554, user unknown)" in diagnose(a).headline
+
+
+# --- 5. a list manager's own notice: not a bounce, not a list post, who acts -----------------
+
+
+def _notice(headers: str, subject: str, body: str) -> bytes:
+    return (
+        f"Return-Path: <lists-bounces@lists.fabrikam.example>\n"
+        f"Received: from lists.fabrikam.example (lists.fabrikam.example [192.0.2.60])\n"
+        f"    by mx.contoso.example (Postfix) with ESMTP id 9C8B7A\n"
+        f"    for <clerk@contoso.example>; {D}\n"
+        f"{headers}"
+        f"To: clerk@contoso.example\nSubject: {subject}\nDate: {D}\n"
+        f"Message-ID: <notice.1@lists.fabrikam.example>\nMIME-Version: 1.0\n"
+        f"Content-Type: text/plain; charset=us-ascii\n\n{body}"
+    ).encode()
+
+
+FML_LOOP = _notice(
+    "From: town-admin@fabrikam.example\nX-MLServer: fml [fml 4.0.3 release (20011202/4.0.3)]\n",
+    "Loop Alert: Duplicated Message-ID (town ML)",
+    "Duplicated Message-ID in <town@fabrikam.example>.\n\n\nOriginal mail as follows:\n\n"
+    "   From: <ana@contoso.example>\n   Subject: minutes\n",
+)
+
+MAILMAN_HELD = _notice(
+    "From: town-owner@lists.fabrikam.example\nList-Id: <town.lists.fabrikam.example>\n"
+    "X-List-Administrivia: yes\nX-Mailman-Version: 2.1.29\n",
+    "Your message to Town awaits moderator approval",
+    "Your mail to 'Town' with the subject\n\n    Minutes\n\nIs being held until the list "
+    "moderator can review it for approval.\n\nThe reason it is being held:\n\n    Post by "
+    "non-member to a members-only list\n\nEither the message will get posted to the list, or "
+    "you will receive\nnotification of the moderator's decision.\n",
+)
+
+MAILMAN_DISABLED = _notice(
+    "From: town-bounces@lists.fabrikam.example\nX-List-Administrivia: yes\n"
+    "X-Mailman-Version: 2.1.29\n",
+    "Town mailing list probe message",
+    "Your membership in the mailing list Town has been disabled due\nto excessive bounces.  You "
+    "will not get any more messages from this\nlist until you re-enable your membership.\n",
+)
+
+MAJORDOMO = _notice(
+    "From: owner-town@fabrikam.example\n",
+    "BOUNCE town@fabrikam.example: Non-member submission from [Ana <ana@contoso.example>]",
+    ">From ana@contoso.example  Tue Mar  3 10:00:01 2026\nSubject: minutes\n",
+)
+
+
+def test_an_fml_loop_alert_is_a_list_notice_for_its_administrator() -> None:
+    d = diagnose(analyze(FML_LOOP))
+    # was "The final receiver wrote no authentication verdict ..."
+    assert d.headline.startswith("A list manager's notice, not a bounce: fml")
+    assert "already seen" in d.headline and "list administrator" in d.headline
+    (s,) = [s for s in d.situations if s.label == "mailing-list"]
+    assert s.fact("notice") == "loop" and s.fact("manager") == "fml"
+    assert "ndr" not in d.labels()
+
+
+def test_a_mailman_hold_names_the_moderator_and_the_reason() -> None:
+    d = diagnose(analyze(MAILMAN_HELD))
+    assert d.headline.startswith("A list manager's notice, not a bounce: Mailman")
+    assert "the list moderator" in d.headline
+    (s,) = [s for s in d.situations if s.label == "mailing-list"]
+    assert s.fact("notice") == "held"
+    assert s.fact("reason") == "Post by non-member to a members-only list"
+    md = render_markdown(analyze(MAILMAN_HELD))
+    # a list post's wording ("the list server re-sent it") said of the list's own notice
+    assert "the list server re-sent it" not in md
+
+
+def test_mailman_bounce_processing_and_majordomo_non_member_notices() -> None:
+    d = diagnose(analyze(MAILMAN_DISABLED))
+    (s,) = [s for s in d.situations if s.label == "mailing-list"]
+    assert s.fact("notice") == "bounces"
+    assert "the member whose address bounces" in d.headline
+    d = diagnose(analyze(MAJORDOMO))
+    (s,) = [s for s in d.situations if s.label == "mailing-list"]
+    assert s.fact("notice") == "not-member" and s.fact("manager") == "Majordomo"
+
+
+def test_a_role_address_with_common_words_is_no_list_notice() -> None:
+    # "-request@" in From and "are not a member" in the text, no list manager's own mark
+    raw = _notice(
+        "From: Help Desk <desk-request@fabrikam.example>\n",
+        "About your question",
+        "You are not a member of our loyalty programme yet: click here.\n",
+    )
+    d = diagnose(analyze(raw))
+    assert not any(s.fact("notice") for s in d.situations)
