@@ -20,6 +20,7 @@ from headerlens.parsers.hops import (
     is_internal_ip,
     vendor_of_host,
 )
+from headerlens.parsers.boundary_sameorg import RDNS_INSIDE, outbound_entry
 from headerlens.parsers.inbound_filter import inbound_filter_entry
 from headerlens.parsers.masked_ip import PLACEHOLDERS, client_text, masked_private
 from headerlens.parsers.provenance_apple import is_apple_gateway, sibling_orgs
@@ -161,7 +162,7 @@ def _walk(
     domain_of: Callable[[str], str | None],
     trusted: TrustedHosts | None,
     top_why: str | None = None,
-) -> tuple[Hop | None, list[tuple[Hop, str]]]:
+) -> tuple[Hop | None, list[tuple[Hop, str]], str | None]:
     """The newest hop whose client is outside the receiving organisation, walking down from the
     newest hop. Above a line naming a public client address, a line that names no client (a
     local hand-off or submission) ends the walk when that line was not written by the same host,
@@ -175,20 +176,26 @@ def _walk(
     ``top_why`` says why the newest line is internal when only the header around it shows it."""
     newest_first = list(reversed(hops))
     unconfirmed: list[tuple[Hop, str]] = []
+    # the organisations the receiver's own lines name (Posteo's run posteo.local, .name, .de)
+    orgs = {org}
     for hop, older in zip(newest_first, [*newest_first[1:], None], strict=True):
         why = (hop is newest_first[0] and top_why) or client_inside(hop, org, domain_of, trusted)
-        if why is None:
-            return hop, unconfirmed
+        if why is None and (other := org_of(hop.received.from_rdns, domain_of)) in orgs - {org}:
+            why = client_inside(hop, other, domain_of, trusted)
+        own = outbound_entry(hop, older) if why and why.startswith(RDNS_INSIDE) else None
+        if why is None or own:
+            return hop, unconfirmed, own
+        host, below = _host(hop.received.by), _host(older.received.by) if older else None
+        orgs.add(domain_of(host) if host else None)
         if older is None or not older.received.from_ip or is_internal_ip(older.received.from_ip):
             continue  # only a public client below could be made the entry
-        host, below = _host(hop.received.by), _host(older.received.by)
         if not _names_client(hop) and host and below != host:
-            return hop, unconfirmed
-        if why.startswith(_PRIVATE) and host and below and domain_of(below) != org:
-            return hop, unconfirmed
+            return hop, unconfirmed, None
+        if why.startswith(_PRIVATE) and host and below and domain_of(below) not in orgs:
+            return hop, unconfirmed, None
         if why.startswith(_UNCONFIRMED) and client_text(hop.received) and not _provider_tier(hop):
             unconfirmed.append((hop, why))
-    return None, unconfirmed
+    return None, unconfirmed, None
 
 
 def _gateway_client(hop: Hop) -> bool:
@@ -360,7 +367,7 @@ def find_boundary(
     if not hops:
         return None, defects
     org = receiver_org(hops, domain_of)
-    walk, passed = _walk(hops, org, domain_of, trusted, atlas_restatement(hops, headers))
+    walk, passed, own = _walk(hops, org, domain_of, trusted, atlas_restatement(hops, headers))
     if walk is None:
         from headerlens.model.codes import Code
 
@@ -416,6 +423,8 @@ def find_boundary(
             "nor external, so SPF cannot be replayed for it and nothing here says which server "
             "connected."
         )
+    if own:
+        walked = own
     if filt is not None and walk is filt.entry:
         h = filt.handoff.received
         walked = (

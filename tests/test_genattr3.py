@@ -154,3 +154,145 @@ def test_a_yahoo_bounce_tied_by_yahoos_own_stamps_is_not_called_forged() -> None
     assert "may be forged" not in d.headline and "nothing ties" not in d.headline.lower()
     n = d.get("ndr")
     assert n is not None and not n.fact("unvouched") and not n.fact("untied")
+
+
+# --- 2. One provider on both ends: its MX taking in what its own outbound server sent --------
+
+
+def _posteo_bounce(*, submission: str | None = None, top: str = "dovecot03.mbx.local") -> bytes:
+    """B08/B12 shape: outbound server -> the provider's MX -> amavis on the next tier,
+    re-injected over loopback -> internal proxy -> Dovecot LMTP under other domain names."""
+    first = (
+        "Received: by mout01.mailbox.example (Postfix)\r\n\tid DCB6B1200DD; "
+        "Tue,  9 Jun 2020 20:44:22 +0200 (CEST)"
+    )
+    if submission is not None:
+        first = (
+            f"Received: from submission (mailbox.example [192.0.2.169])\r\n\tby "
+            f"mout01.mailbox.example (Postfix) with {submission} id 49hJtt1; "
+            "Tue,  9 Jun 2020 20:44:21 +0200 (CEST)"
+        )
+    return _msg(
+        "Return-Path: <>",
+        "Delivered-To: ann@mailbox.example",
+        f"Received: from proxy02.mailbox-int.example ([127.0.0.1])\r\n\tby {top} (Dovecot) "
+        "with LMTP id zvCFJRzX317LGQIA+3EWog\r\n\tfor <ann@mailbox.example>; Tue, 09 Jun 2020 "
+        "20:44:24 +0200",
+        "Received: from proxy02.mailbox.example ([127.0.0.1])\r\n\tby "
+        "proxy02.mailbox-int.example (Dovecot) with LMTP id mhNkNAnR316xBQMAGFAyLg\r\n\t; Tue, "
+        "09 Jun 2020 20:44:23 +0200",
+        "Received: from mailin06.mailbox.example (unknown [10.0.1.6])\r\n\tby "
+        "proxy02.mailbox.example (Postfix) with ESMTPS id 49hJtv3RRcz11m7\r\n\tfor "
+        "<ann@mailbox.example>; Tue,  9 Jun 2020 20:44:23 +0200 (CEST)",
+        "Received: from mx04.mailbox.example (mailin06.mailbox.example [127.0.0.1])\r\n\tby "
+        "mailin06.mailbox.example (Postfix) with ESMTPS id 6935920DD2\r\n\tfor "
+        "<ann@mailbox.example>; Tue,  9 Jun 2020 20:44:23 +0200 (CEST)",
+        "X-Virus-Scanned: amavisd-new at mailbox.example",
+        "X-Spam-Flag: NO",
+        "X-Spam-Score: -1",
+        "X-Spam-Status: No, score=-1 tagged_above=-1000 required=8\r\n\t"
+        "tests=[ALL_TRUSTED=-1] autolearn=disabled",
+        "Received: from mout01.mailbox.example (mout01.mailbox.example [198.51.100.65])\r\n\tby "
+        "mx04.mailbox.example (Postfix) with ESMTPS id 49hJtv001Vz10kT\r\n\tfor "
+        "<ann@mailbox.example>; Tue,  9 Jun 2020 20:44:22 +0200 (CEST)",
+        "Authentication-Results: mx04.mailbox.example; dmarc=none (p=none dis=none) "
+        "header.from=mout01.mailbox.example",
+        first,
+        "Date: Tue,  9 Jun 2020 20:44:22 +0200 (CEST)",
+        "From: MAILER-DAEMON@mout01.mailbox.example (Mail Delivery System)",
+        "Subject: Undelivered Mail Returned to Sender",
+        "To: ann@mailbox.example",
+        "Message-Id: <20200609184422.DCB6B1200DD@mout01.mailbox.example>",
+    )
+
+
+def test_a_self_bounce_enters_at_the_providers_mx_not_at_its_loopback_reinjection() -> None:
+    """The receiver's lines name three domains (mbx.local, mailbox-int.example, mailbox.example):
+    the loopback re-injection is internal, and the entry is the MX taking the bounce from the
+    provider's own outbound server; its AR and amavis verdicts are the receiver's."""
+    a = analyze(_posteo_bounce())
+    b = a.chain.boundary
+    assert b is not None and b.receiver == "mx04.mailbox.example" and b.ip == "198.51.100.65"
+    assert "own outbound server" in b.reason
+    for name in ("authentication-results", "x-spam-status", "x-virus-scanned"):
+        assert _author(a, name) is Author.FINAL_RECEIVER, name
+    assert _stamped(a).get("dmarc") == "none"
+    assert not [f for f in a.defects if "loopback" in f.message and "SPF" in f.message]
+
+
+def test_a_message_between_two_users_of_one_provider_enters_at_its_mx() -> None:
+    """Same shape with an authenticated submission below the outbound server's line: the
+    entry is still the MX (not the user's own address at submission)."""
+    for proto in ("ESMTPSA", "ESMTPA"):
+        a = analyze(_posteo_bounce(submission=proto, top="dovecot03.mailbox.example"))
+        b = a.chain.boundary
+        assert b is not None and b.receiver == "mx04.mailbox.example", proto
+        assert b.ip == "198.51.100.65"
+
+
+def test_a_server_hand_over_below_the_outbound_host_keeps_the_walk_going() -> None:
+    """Red team / regression: below the organisation's confirmed host, a line naming a client
+    that host received over plain SMTP is a server's hand-over (the organisation's own
+    relay tier): the walk goes on to it, as before."""
+    raw = _posteo_bounce(submission="ESMTP", top="dovecot03.mailbox.example")
+    a = analyze(
+        raw.replace(b"(mailbox.example [192.0.2.169])", b"(relay.isp.example [192.0.2.169])")
+    )
+    b = a.chain.boundary
+    assert b is not None and b.receiver == "mout01.mailbox.example" and b.ip == "192.0.2.169"
+
+
+def test_a_private_client_over_a_line_by_an_unseen_organisation_still_ends_the_walk() -> None:
+    """Red team: the organisations the receiver's own lines name are the only ones that carry a
+    loopback line's trace on; a line below by any other organisation is the sender's text."""
+    raw = (
+        _posteo_bounce()
+        .replace(b"by \r\n\tmx04.mailbox.example", b"by \r\n\tmx04.mailbox.example")
+        .replace(b"mx04.mailbox.example (Postfix)", b"mx.attacker.example (Postfix)")
+    )
+    a = analyze(raw)
+    b = a.chain.boundary
+    assert b is not None and b.receiver == "mailin06.mailbox.example"
+    assert _author(a, "authentication-results") is not Author.FINAL_RECEIVER
+
+
+def test_gmail_to_gmail_and_gmx_to_gmx_enter_at_the_providers_mx() -> None:
+    """The same shape at providers whose lines already decide it: Gmail's MX taking a Gmail
+    user's message from Gmail's outbound host, GMX's MX taking it from GMX's mout."""
+    gmail = _msg(
+        "Received: by 2002:a05:6a10:1234:b0:500:1111:2222 with SMTP id x1csp100pxb;\r\n "
+        "Mon, 3 Feb 2025 10:00:02 -0800 (PST)",
+        "ARC-Seal: i=1; a=rsa-sha256; t=1738605602; cv=none; d=google.com; s=arc-20240605; b=AA",
+        "Authentication-Results: mx.google.com;\r\n       dkim=pass header.i=@gmail.com "
+        "header.s=20230601;\r\n       spf=pass (google.com: domain of bob@gmail.com designates "
+        "192.0.2.41 as permitted sender) smtp.mailfrom=bob@gmail.com;\r\n       dmarc=pass "
+        "(p=NONE sp=QUARANTINE dis=NONE) header.from=gmail.com",
+        "Received: from mail-sor-f41.google.com (mail-sor-f41.google.com. [192.0.2.41])\r\n"
+        "        by mx.google.com with SMTPS id a1sor100.2025.02.03.10.00.01\r\n        for "
+        "<ann@gmail.com>; Mon, 03 Feb 2025 10:00:02 -0800 (PST)",
+        "Received: by 2002:a05:6000:1:b0:300:1:2 with SMTP id x2mr1; Mon, 03 Feb 2025 10:00:01 -0800",
+        "From: Bob <bob@gmail.com>",
+        "To: ann@gmail.com",
+        "Subject: hi",
+        "Date: Mon, 3 Feb 2025 19:00:00 +0100",
+        "Message-ID: <CAB1@mail.gmail.com>",
+    )
+    a = analyze(gmail)
+    b = a.chain.boundary
+    assert b is not None and b.receiver == "mx.google.com" and b.ip == "192.0.2.41"
+    assert _author(a, "authentication-results") is Author.FINAL_RECEIVER
+    gmx = _msg(
+        "Authentication-Results: gmx.net; dkim=pass header.i=@gmx.net",
+        "Received: from mout.gmx.net ([198.51.100.21]) by mx-ha.gmx.net (mxgmx104 "
+        "[198.51.100.5]) with ESMTPS (Nemesis) id 1MeCZ5 for <ann@gmx.net>; Thu, 30 Jun 2022 "
+        "12:47:23 +0200",
+        "Received: from [192.0.2.7] ([192.0.2.7]) by web-mail.gmx.net (3c-app-gmx-bs01 "
+        "[172.19.170.51]) (via HTTP); Thu, 30 Jun 2022 12:47:22 +0200",
+        "From: Bob <bob@gmx.net>",
+        "To: ann@gmx.net",
+        "Subject: hi",
+        "Date: Thu, 30 Jun 2022 12:47:22 +0200",
+        "Message-ID: <trinity-1@3c-app-gmx-bs01>",
+    )
+    b2 = analyze(gmx).chain.boundary
+    assert b2 is not None and b2.receiver == "mx-ha.gmx.net" and b2.ip == "198.51.100.21"
