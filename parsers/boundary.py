@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.model.received import Boundary, Hop, Received, TrustedHosts
+from headerlens.parsers.boundary_sameorg import RDNS_INSIDE, outbound_entry
 from headerlens.parsers.hops import (
     GATEWAY_VENDORS,
     is_gmail_internal,
     is_internal_ip,
     vendor_of_host,
 )
-from headerlens.parsers.boundary_sameorg import RDNS_INSIDE, outbound_entry
 from headerlens.parsers.inbound_filter import inbound_filter_entry
 from headerlens.parsers.masked_ip import PLACEHOLDERS, client_text, masked_private
 from headerlens.parsers.provenance_apple import is_apple_gateway, sibling_orgs
