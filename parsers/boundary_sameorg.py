@@ -10,9 +10,11 @@ Internet (deltachat's posteo_ndn and dsn_relayed test messages):
 The client's reverse DNS, confirmed by the receiver, is inside the organisation, so the walk
 would take the line as internal and go on to the submission below it (the user's own address,
 or no client at all). The entry is where the receiving MX accepted the message from the
-outbound server: the line below was written by that server itself as a submission (no client,
-an authenticated or local submission, webmail), so nothing below it was received over SMTP from
-another server. Also: the organisation's own lines may name hosts under several registrable
+outbound server: the line below was written by that server itself as a submission (the oldest
+line, naming no client: a message it generated; an authenticated or local submission, webmail),
+so nothing below it was received over SMTP from another server. A line naming no client above
+older ones (a list server's expansion, "by vger.kernel.org via listexpand") passes on what it
+received: the walk goes on. Also: the organisation's own lines may name hosts under several registrable
 domains (posteo.de, posteo.name, posteo.local): each one its own receiving lines name counts.
 """
 
@@ -46,7 +48,7 @@ def outbound_entry(hop: Hop, older: Hop | None) -> str | None:
         return None
     named = o.from_ip is not None or o.from_rdns is not None or o.from_helo is not None
     how = None
-    if not named or _FROM_USERID.search(o.raw):
+    if older.number == 1 and (not named or _FROM_USERID.search(o.raw)):
         how = "generated it there"
     elif _SUBMISSION.match(o.with_protocol or ""):
         how = f"took it in as a submission (with {o.with_protocol})"

@@ -296,3 +296,29 @@ def test_gmail_to_gmail_and_gmx_to_gmx_enter_at_the_providers_mx() -> None:
     )
     b2 = analyze(gmx).chain.boundary
     assert b2 is not None and b2.receiver == "mx-ha.gmx.net" and b2.ip == "198.51.100.21"
+
+
+def test_a_list_expansion_line_inside_one_organisation_is_not_an_origination() -> None:
+    """The organisation's list server re-sends what it received ("by lists.example.org via
+    listexpand", no client, older lines below): its archive's MX taking the post from the list
+    server is not the entry; the walk goes on to where the list took the post in."""
+    raw = _msg(
+        "Received: from mail.example.org (mail.example.org [198.51.100.99])\r\n\tby "
+        "archive.example.org (Postfix) with ESMTP id 7ADB3C1; Fri,  6 Mar 2020 22:44:28 +0000",
+        "Received: from lists.example.org (lists.example.org [198.51.100.67])\r\n\tby "
+        "mail.example.org (Postfix) with ESMTP id 4A47F20; Fri,  6 Mar 2020 22:44:28 +0000",
+        "Authentication-Results: mail.example.org;\r\n\tdkim=pass (1024-bit key) "
+        "header.d=pobox.example header.i=@pobox.example",
+        "Received: (majordomo@lists.example.org) by lists.example.org via listexpand\r\n        "
+        "id S1726240; Fri, 6 Mar 2020 17:44:27 -0500",
+        'Received: from smtp1.pobox.example ([192.0.2.70]:51975 "EHLO smtp1.pobox.example")\r\n'
+        "        by lists.example.org with ESMTP id S1726090; Fri, 6 Mar 2020 17:44:27 -0500",
+        "From: Dev <dev@pobox.example>",
+        "To: git@lists.example.org",
+        "Subject: [PATCH] fix",
+        "Date: Fri, 6 Mar 2020 17:44:20 -0500",
+        "Message-ID: <p1@pobox.example>",
+        "List-Id: <git.lists.example.org>",
+    )
+    b = analyze(raw).chain.boundary
+    assert b is not None and b.ip == "192.0.2.70" and b.receiver == "lists.example.org"
