@@ -51,7 +51,7 @@ _VERDICT_NAMES = re.compile(
     r"|x-mimecast-spam-score|x-mimecast-impersonation-protect|x-spam-status|x-spam-score"
     r"|x-spam-flag|x-barracuda-spam-score|x-barracuda-spam-status|x-vade-spamstate"
     r"|x-sophos-\w+|x-spam-level|x-ms-exchange-organization-scl|x-spam_score|x-spam_action"
-    r"|x-(?:klms|ksmg)-antispam-(?:status|rate)|x-microsoft-antispam-mailbox-delivery"
+    r"|x-(?:klms|ksmg)-antispam-(?:status|rate)|x-microsoft-antispam-mailbox-delivery|x-policyd-weight"
     # MailScanner's verdicts, named X-<%org-name%>-MailScanner[-SpamCheck|-SpamScore] by its
     # %org-name% setting (the site's own name; X-MailScanner[-…] when unset)
     r"|x-(?:[a-z0-9.]+-)*mailscanner(?:-spamcheck|-spamscore)?)$"

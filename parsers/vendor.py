@@ -12,6 +12,7 @@ from headerlens.parsers import (
     vendor_microsoft,
     vendor_microsoft_exchange,
     vendor_other,
+    vendor_policyd,
     vendor_providers,
     vendor_trendmicro,
 )
@@ -26,6 +27,7 @@ for _module in (
     vendor_other,
     vendor_filters,
     vendor_providers,
+    vendor_policyd,
 ):
     for _name, _decoder in _module.EXACT.items():
         if _name in _EXACT:  # a programming error: two modules claim one name

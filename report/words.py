@@ -208,7 +208,30 @@ def facts(a: Analysis) -> list[tuple[str, str]]:
                 "nothing (the Authentication-Results in the message were written by others)",
             )
         )
+    if (scored := _policyd_said(a)) is not None:
+        at = next(
+            (i for i, (label, _) in enumerate(rows) if label == "Final receiver stamped"), None
+        )
+        if at is None:
+            rows.append(("Final receiver stamped", f"no Authentication-Results; {scored}"))
+        else:
+            rows[at] = (rows[at][0], f"{rows[at][1]}; {scored}")
     return [(label, text) for label, text in rows if text is not None]
+
+
+def _policyd_said(a: Analysis) -> str | None:
+    """The final receiver's own policyd-weight score of the connecting client (its field as the
+    field attribution gives it to the final receiving organisation), in words."""
+    from headerlens.model.provenance import Author
+    from headerlens.parsers.vendor_policyd import rate, verdict
+
+    for f in a.headers:
+        placed = a.provenance.of(f.index) if f.lname == "x-policyd-weight" else None
+        if placed is not None and placed.author is Author.FINAL_RECEIVER:
+            score = rate(f.value)
+            if score is not None:
+                return f"its policyd-weight scored the connecting client {verdict(score)}"
+    return None
 
 
 def _rspamd_said(a: Analysis) -> str | None:

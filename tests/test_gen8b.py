@@ -7,6 +7,11 @@ from headerlens.analyze import analyze
 from headerlens.diagnosis import diagnose
 from headerlens.diagnosis.findings_build import stamped_findings as findings
 from headerlens.diagnosis.throwaway import machine_made
+from headerlens.model import Severity
+from headerlens.model.core import HeaderField
+from headerlens.parsers.vendor import decode_vendor_header
+from headerlens.report.words import facts
+from tests.test_diagnosis import _msg
 from tests.test_genmisc import _eop
 
 # --- 1. a spoof needs a victim: the sender's own throwaway domain is none ----------------------
@@ -106,3 +111,55 @@ def test_machine_made_names() -> None:
     # brands, acronyms and German words are no machine's
     for label in ("hsbcnet", "deutschland", "office365", "rhythmone", "web2print", "kpmg"):
         assert machine_made(label) is None, label
+
+
+# --- 2. the receiver's own policyd-weight score ------------------------------------------------
+
+
+def _policyd(
+    above: bool, value: str = "NOT_IN_SPAMCOP=-1.5 CL_IP_EQ_HELO_IP=-2; rate: -7"
+) -> bytes:
+    """all-inkl's shape: Postfix with policyd-weight prepends its score above its own Received
+    line; a list server running it (lists.debian.org) leaves it below the subscriber's."""
+    field = f"X-policyd-weight: {value}"
+    return _msg(
+        "Return-Path: <news@mta.shop.example>",
+        "Delivered-To: reader@mailbox.example",
+        *([field] if above else []),
+        "Authentication-Results: mx.mailbox.example; dkim=pass header.d=shop.example",
+        "Received: from mta.shop.example (mta.shop.example [203.0.113.76]) by mx.mailbox.example (Postfix) with ESMTPS id 4F1A2B3C4D for <reader@mailbox.example>; Mon, 6 Sep 2021 11:27:43 +0200 (CEST)",
+        *([] if above else [field]),
+        "Received: by mta.shop.example id h6ntj42f for <reader@mailbox.example>; Mon, 6 Sep 2021 09:27:41 +0000",
+        "DKIM-Signature: v=1; a=rsa-sha256; d=shop.example; s=s1; h=from; bh=x; b=y",
+        "From: Shop <service@shop.example>",
+        "To: reader@mailbox.example",
+        "Subject: news",
+        "Date: Mon, 6 Sep 2021 09:27:40 +0000",
+        "Message-ID: <1@shop.example>",
+    )
+
+
+def test_the_receivers_policyd_weight_score_is_shown_as_its_verdict() -> None:
+    rows = dict(facts(analyze(_policyd(True))))
+    said = rows["Final receiver stamped"]
+    assert "dkim=pass" in said
+    assert "its policyd-weight scored the connecting client -7: below its reject level" in said
+    a = analyze(_policyd(True, "using cached result; rate:hard: -6.1"))
+    assert "scored the connecting client -6.1" in dict(facts(a))["Final receiver stamped"]
+
+
+def test_a_policyd_weight_score_below_the_receivers_line_is_not_its_verdict() -> None:
+    a = analyze(_policyd(False))
+    assert "policyd-weight" not in dict(facts(a)).get("Final receiver stamped", "")
+    scan = diagnose(a).get("sender-side-scan")
+    assert scan is not None and any("X-policyd-weight" in e for e in scan.evidence)
+
+
+def test_policyd_weight_decoded() -> None:
+    vh = decode_vendor_header(
+        HeaderField(0, "X-policyd-weight", "IN_SPAMCOP=3.5 BOGUS_MX=2.1; rate: 5.6", b"")
+    )
+    assert vh is not None and vh.vendor == "policyd-weight"
+    got = {f.key: f for f in vh.fields}
+    assert got["rate"].value == "5.6" and got["rate"].severity is Severity.WARNING
+    assert got["checks"].value == "IN_SPAMCOP=3.5, BOGUS_MX=2.1"
