@@ -205,6 +205,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         bare,
         _signed_in(analysis),
         seal_words(analysis.provenance),
+        untraced=not analysis.chain.hops,
     )
     if analysis.copy_kind == "returned":
         line = headline.returned_copy_headline(final, line, stamped)

@@ -160,11 +160,13 @@ def headline(
     bare: Unauthenticated | None = None,
     signed_in: str | None = None,
     unsealed: str | None = None,
+    untraced: bool = False,
 ) -> str:
     """One sentence, causes first: the main situation, then what the receiver did.
     ``signed_in``: the receiver's own line shows an authenticated submission (diagnose).
     ``unsealed``: why Amazon SES's verdict block is set aside for its seal (not verified
-    offline, or not covered by it: parsers/provenance_ses.seal_words)."""
+    offline, or not covered by it: parsers/provenance_ses.seal_words).
+    ``untraced``: the copy has no Received line at all (no server stamped it)."""
     # a re-send inside the receiving organisation after its checks explains nothing
     by = {s.label: s for s in situations if not s.fact("internal")}
     cause = ""
@@ -296,6 +298,12 @@ def headline(
         cause = (
             "Amazon SES's verdicts under its own line are not counted: its X-SES-DKIM-SIGNATURE "
             "does not cover them (nor SES's Received line), so the re-check over DNS decides"
+        )
+    elif not stamped and untraced:  # a copy as written or sent: there is no receiver to quote
+        cause = (
+            "No server stamped this copy (it has no Received line): it shows the message as "
+            "written or sent, not as a receiver took it in, so nothing in it was checked and "
+            "nothing in it authenticates the sender"
         )
     elif not stamped:  # a receiver that stamps nothing (a plain Postfix): say so, not "nothing"
         cause = (

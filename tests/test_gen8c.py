@@ -190,3 +190,32 @@ def test_results_written_without_semicolons_between_them_are_each_read() -> None
 )
 def test_a_method_name_inside_a_value_or_comment_starts_no_result(value: str) -> None:
     assert _ar(value) == [("spf", "fail")]
+
+
+_NO_TRACE = b"""From: Pat <pat@contoso.example>
+To: unsubscribe-7@lists.fabrikam.example
+Subject: unsubscribe
+Date: Thu, 2 May 2024 17:48:55 +0000
+Message-ID: <u1@contoso.example>
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: text/plain
+
+Apple Mail sent this email to unsubscribe from the message.
+"""
+
+
+def test_a_copy_no_server_stamped_says_so_not_that_a_receiver_wrote_nothing() -> None:
+    from headerlens.diagnosis import diagnose
+
+    line = diagnose(analyze(_NO_TRACE)).headline
+    assert line.startswith("No server stamped this copy (it has no Received line)")
+    assert "final receiver" not in line
+    stamped_once = (
+        b"Received: from mail.contoso.example (mail.contoso.example [192.0.2.9])\n"
+        b"\tby mx.fabrikam.example (Postfix) with ESMTP id 1A2B3C\n"
+        b"\tfor <unsubscribe-7@lists.fabrikam.example>; Thu, 2 May 2024 17:48:57 +0000\n"
+    ) + _NO_TRACE
+    assert diagnose(analyze(stamped_once)).headline.startswith(
+        "The final receiver wrote no authentication verdict"
+    )
