@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from headerlens.model.core import Defect, HeaderField, Severity
-from headerlens.model.received import Boundary, Hop, Received, TrustedHosts
+from headerlens.model.received import Boundary, Hop, Received, TrustedHosts, Vendor
 from headerlens.parsers.boundary_sameorg import RDNS_INSIDE, outbound_entry
 from headerlens.parsers.hops import (
     GATEWAY_VENDORS,
@@ -116,8 +116,8 @@ def client_inside(
         return f"a local hand-off (with {r.with_protocol}) with no network client"
     if trusted is None and is_internal_ip(r.from_ip):
         return f"{_PRIVATE} ({r.from_ip})"
-    if trusted is None and (label := masked_private(r)):
-        return f"{_PRIVATE} ({r.from_ip_masked}, masked in the paste: {label} whatever it was)"
+    if trusted is None and (label := masked_private(r) or _masked_local(hop)):
+        return f"{_PRIVATE} ({r.from_ip_masked}, masked in the paste: {label})"
     if is_gmail_internal(r):
         return "a Google-internal hand-off"
     by = (r.by or "").rstrip(".")
@@ -131,6 +131,21 @@ def client_inside(
         name = r.from_rdns or ""
         if domain_of(name) == org:
             return f"the receiver confirmed the client's reverse DNS ({name}) inside {org}"
+    return None
+
+
+def _masked_local(hop: Hop) -> str | None:
+    """Why a line whose client address the paste masked still names a loopback client: the
+    receiver confirmed the client's name as localhost (Postfix, Exim and Sendmail write the
+    looked-up name only when it resolves back), or the line is a content filter's own loop
+    (amavisd-new's "by localhost (amavisd-new, port 10024)": it listens on the host itself)."""
+    r = hop.received
+    if r.from_ip is not None or not r.from_ip_masked:
+        return None
+    if rdns_confirmed(r) and (r.from_rdns or "").lower() in ("localhost", "localhost.localdomain"):
+        return "the receiver confirmed the client's name as localhost, a loopback address"
+    if hop.vendor is Vendor.AMAVIS and (r.by or "").lower() in ("localhost", "127.0.0.1"):
+        return "a content filter's own loop on the host (amavisd-new listens on localhost)"
     return None
 
 

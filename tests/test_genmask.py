@@ -354,3 +354,34 @@ def test_organisation_scl_of_a_message_from_outside_stays_unknown() -> None:
         analyze(_internal_exchange("mapi", top_ip="198.51.100.23")),
     ):
         assert _authors(a, "X-MS-Exchange-Organization-SCL") != [Author.FINAL_RECEIVER]
+
+
+def test_masked_loopback_of_the_receivers_own_filter_loop_is_internal() -> None:
+    """Every address masked, Postfix with amavisd-new: the re-injection "from localhost
+    (localhost [XXX.XXX.XXX.XXX])" (the receiver confirmed the name localhost) and the filter's
+    own "by localhost (amavisd-new, port 10024)" line are loopback hand-offs, so the boundary
+    is the MX line and the filter's verdicts are the receiver's."""
+    msg = _msg(
+        "Received: from localhost (localhost [XXX.XXX.XXX.XXX]) by mx.receiver.example "
+        "(Postfix) with ESMTP id D38FB815A; Fri, 10 Jan 2014 14:35:48 +0100 (CET)",
+        "X-Virus-Scanned: amavisd-new at receiver.example",
+        "X-Spam-Flag: NO",
+        "X-Spam-Status: No, score=-0.797 tagged_above=-1000 required=5 tests=[DKIM_SIGNED=0.1] "
+        "autolearn=ham",
+        "Received: from mx.receiver.example ([XXX.XXX.XXX.XXX]) by localhost "
+        "(mx.receiver.example [XXX.XXX.XXX.XXX]) (amavisd-new, port 10024) with ESMTP id "
+        "uqTZxkT7pOpb; Fri, 10 Jan 2014 14:35:46 +0100 (CET)",
+        "Received: from out.sender.example (out.sender.example [XXX.XXX.XXX.XXX]) by "
+        "mx.receiver.example (Postfix) with ESMTPS id 4AB; Fri, 10 Jan 2014 14:35:46 +0100 (CET)",
+        "From: <someone@sender.example>",
+        "To: <u@receiver.example>",
+        "Subject: s",
+        "Date: Fri, 10 Jan 2014 14:35:38 +0100",
+    )
+    a = analyze(msg)
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 1 and b.ip is None
+    assert _authors(a, "X-Spam-Status") == [Author.FINAL_RECEIVER]
+    # a masked client named anything but localhost on an ordinary line stays unknown
+    other = msg.replace(b"from localhost (localhost [", b"from relay (relay.other.example [")
+    assert analyze(other).chain.boundary.hop_number == 3  # type: ignore[union-attr]
