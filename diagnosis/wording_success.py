@@ -24,13 +24,31 @@ def _what(s: Situation) -> tuple[str, str]:
     return f"{remote or reporter} delivered the original", ""
 
 
+def _no_action(s: Situation, *, tie_said: bool = False) -> str:
+    """ "Nobody needs to act", only for a notice something ties to its reporter: anyone can
+    write a success notice, and one nothing ties (a phish dressed as one, links and all) must
+    not read as safe to leave alone."""
+    reporter = s.fact("reporter") or "its reporter"
+    if s.fact("unvouched"):
+        tie = "it" if tie_said else f"nothing ties it to {reporter}, so it"
+        return (
+            f"if it is genuine nobody needs to act, but {tie} may be forged (a phish dressed as "
+            "a notice): do not act on its links"
+        )
+    if s.fact("untied"):
+        return "if it is genuine nobody needs to act" + (
+            "" if tie_said else f" (that it came from {reporter} is not confirmed offline)"
+        )
+    return "nobody needs to act"
+
+
 def success_title(s: Situation) -> str:
     """The ndr situation's title when the notice reports success."""
     what, unconfirmed = _what(s)
     return (
         f"Delivery-success notice (a DSN with Action: {s.fact('succeeded')}), not a bounce: "
-        f"{what} ({s.fact('status') or 'no status'}{unconfirmed}); nobody refused it and nobody "
-        "needs to act."
+        f"{what} ({s.fact('status') or 'no status'}{unconfirmed}); nobody refused it and "
+        f"{_no_action(s)}."
     )
 
 
@@ -46,5 +64,5 @@ def success_headline(s: Situation) -> str:
     )
     return (
         f"A success notice, not a bounce: {what} ({s.fact('status') or 'no status'}, Action: "
-        f"{s.fact('succeeded')}{unconfirmed}){said}; nobody needs to act"
+        f"{s.fact('succeeded')}{unconfirmed}){said}; {_no_action(s, tie_said=True)}"
     )

@@ -49,11 +49,15 @@ def _untied_failures(analysis: Analysis, taken: set[str]) -> tuple[AuthResults, 
 
 
 def untied_stamp(provenance: Provenance, header_index: int) -> bool:
-    """True for a stamp with the receiver's identity whose passes only position ties to it."""
+    """True for a stamp with the receiver's identity whose passes only position ties to it, or
+    one of Amazon SES's block whose seal verified but does not cover it."""
     from headerlens.parsers.provenance import UNTIED_PASS
+    from headerlens.parsers.provenance_ses import SEAL_UNCOVERED
 
     who = provenance.of(header_index)
-    return who is not None and who.evidence == UNTIED_PASS
+    return who is not None and (
+        who.evidence == UNTIED_PASS or who.evidence.startswith(SEAL_UNCOVERED)
+    )
 
 
 def _own_fields(

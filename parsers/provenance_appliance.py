@@ -260,14 +260,18 @@ def milter_pass_unbacked(
     field "dkim=pass header.d=victim.example" sits where its stamp would be; a dkim=pass after
     OpenDKIM's (or dkim-milter's) field counts only for a domain that signed the message. No
     such check exists for sid-milter (Sender ID and SPF name only what the sender wrote), so
-    its passes read as unknown; its failures count (headerlens/stamped.py)."""
+    its passes read as unknown (but an auth=pass where the receiver's own line shows the
+    client authenticated); its failures count (headerlens/stamped.py)."""
     ties = _ties(block, hop)
     if not ties or f.index <= block[ties[-1]].index:
         return False  # above the last tying field: a milter inserted it
     milter = block[ties[-1]].lname
     passes = {m for m, r in stamp_results(f).items() if r == "pass"}
     if milter == "x-senderid":
-        return bool(passes)
+        # its auth=pass names the client's SMTP AUTH, which the receiver's own line shows
+        # ("(authenticated bits=0)", "(Authenticated sender: ...)")
+        authed = re.search(r"(?i)\bauthenticated\b", hop.received.raw) is not None
+        return bool(passes - {"auth"}) or ("auth" in passes and not authed)
     if milter not in ("dkim-filter", "x-dkim") or "dkim" not in passes:
         return False
     signers = _signers(fields)

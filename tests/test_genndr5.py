@@ -568,9 +568,12 @@ def _copy_ar_author(raw: bytes) -> Author:
 
 
 def test_sid_milters_stamp_with_the_clients_smtp_auth_is_the_copys_receivers() -> None:
+    # (sid-milter's sender-id=/spf= passes read as unknown since red-team round 6: nothing
+    # shows the milter wrote them; its failures, and an auth=pass the receiver's own line
+    # backs with "(authenticated bits=0)", stay its own)
     stamp = (
-        "Authentication-Results: relay.fabrikam.example; sender-id=pass "
-        "header.from=clerk@fabrikam.example; auth=pass (CRAM-MD5); spf=pass "
+        "Authentication-Results: relay.fabrikam.example; sender-id=fail "
+        "header.from=clerk@fabrikam.example; auth=pass (CRAM-MD5); spf=fail "
         "smtp.mfrom=clerk@fabrikam.example\n"
     )
     assert _copy_ar_author(_sid_bounce(stamp)) is Author.FINAL_RECEIVER

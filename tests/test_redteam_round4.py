@@ -148,11 +148,14 @@ def test_ses_run_without_its_receipt_and_signature_is_not_the_receivers(data: st
 
 
 def test_ses_block_closed_by_its_receipt_and_signature_is_still_credited() -> None:
-    # credited once its seal verified over DNS (round 5: the shape alone credits nothing)
+    # its close is SES's once the seal verified over DNS (round 5: the shape alone credits
+    # nothing); its stamps stay unknown, the seal does not cover them (round 6)
     data = (_SES_LINE + _STAMPS + _CLOSE + _SPOOF).encode()
     a = sealed_by_ses(analyze(data))
     stamps = [f.index for f in a.headers if f.lname in ("received-spf", "authentication-results")]
-    assert [a.provenance.fields[i].author for i in stamps] == [Author.FINAL_RECEIVER] * 2
+    assert [a.provenance.fields[i].author for i in stamps] == [Author.UNKNOWN] * 2
+    close = [f.index for f in a.headers if f.lname in ("x-ses-receipt", "x-ses-dkim-signature")]
+    assert [a.provenance.fields[i].author for i in close] == [Author.FINAL_RECEIVER] * 2
 
 
 def test_ses_partial_block_ends_before_a_planted_stamp() -> None:

@@ -33,6 +33,16 @@
    the field's failures now count (fail, softfail); its passes still read "unknown (pass not
    tied to the receiver)", a failure in it ties nothing else, and an error or "none" in it is
    not shown as the receiver's (an error's advice would send the reader to the receiver's DNS).
+
+Part B, this round's loosened rules:
+
+5. Success notices (genndr7: a DSN with Action: delivered / relayed is not a bounce). A phish
+   dressed as one (From: MAILER-DAEMON@victim.example, p=reject, sent from the attacker's server,
+   a link in its text) read "A success notice ...; nobody needs to act" offline and online,
+   where DMARC fails (reject) and nothing ties the notice to its reporter. "Nobody needs to
+   act" is now said only of a notice something ties to its reporter; an untied one reads "if it
+   is genuine nobody needs to act", and one nothing ties online "... but it may be forged (a
+   phish dressed as a notice): do not act on its links".
 """
 
 from __future__ import annotations
@@ -210,3 +220,46 @@ def test_a_valid_ses_seal_does_not_make_edited_stamps_ses_s(ses_lab: _SesLab) ->
     assert "pass (stamped)" not in out
     assert "in order" not in out
     assert "not SES's stamps or its Received line" in render(analyze(data), v, "md")
+
+
+# 5. A phish dressed as a success notice.
+def _phish_success() -> bytes:
+    d = "Mon, 07 Dec 2026 15:00:09 +0000"
+    return (
+        "Received: from mail.attacker.example (mail.attacker.example [203.0.113.66]) by "
+        f"mx.fabrikam.example (Postfix) with ESMTP id 4QS for <ap@fabrikam.example>; {d}\r\n"
+        "Return-Path: <>\r\nFrom: Mail Delivery System <MAILER-DAEMON@victim.example>\r\n"
+        "To: ap@fabrikam.example\r\nSubject: Successful Mail Delivery Report\r\n"
+        f"Date: {d}\r\nMessage-ID: <dsn.4711@victim.example>\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="BND"\r\n\r\n'
+        "--BND\r\nContent-Type: text/plain\r\n\r\n"
+        "Your message was successfully delivered to the destination(s) listed below.\r\n"
+        "Your invoice is ready: review and pay at https://pay.attacker.example/login\r\n\r\n"
+        "--BND\r\nContent-Type: message/delivery-status\r\n\r\n"
+        "Reporting-MTA: dns; mx.victim.example\r\n\r\n"
+        "Final-Recipient: rfc822; ceo@victim.example\r\nAction: delivered\r\nStatus: 2.0.0\r\n"
+        "Remote-MTA: dns; mx.victim.example\r\nDiagnostic-Code: smtp; 250 2.0.0 Ok: queued\r\n"
+        "\r\n--BND\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        "From: AP <ap@fabrikam.example>\r\nTo: ceo@victim.example\r\nSubject: Invoice 4411\r\n"
+        f"Date: {d}\r\nMessage-ID: <inv.1@fabrikam.example>\r\n\r\n--BND--\r\n"
+    ).encode()
+
+
+def test_an_untied_success_notice_is_not_called_safe_to_leave_offline() -> None:
+    out = render(analyze(_phish_success()), None, "summary")
+    line = out.split("Diagnosis: ", 1)[1].split("\n", 1)[0]
+    assert line.startswith("A success notice, not a bounce")
+    assert "; nobody needs to act" not in line
+    assert "if it is genuine nobody needs to act" in line
+
+
+def test_a_success_notice_nothing_ties_online_may_be_a_phish(ses_lab: _SesLab) -> None:
+    data = _phish_success()
+    v = _verify(data, ses_lab[0])
+    out = render(analyze(data), v, "summary")
+    line = out.split("Diagnosis: ", 1)[1].split("\n", 1)[0]
+    assert "; nobody needs to act" not in line
+    assert "it may be forged (a phish dressed as a notice): do not act on its links" in line
+    assert "DMARC fail (reject)" in out
+    md = render(analyze(data), v, "md")
+    assert "nobody refused it and nobody needs to act" not in md
