@@ -33,6 +33,7 @@ from headerlens.diagnosis.inputs import (
     stamp,
     stamps,
 )
+from headerlens.diagnosis.own_tenant import own_tenant
 from headerlens.diagnosis.replyto import FREEMAIL, SHARED_SERVICES
 from headerlens.model import Analysis, Hop
 from headerlens.model.received import Vendor
@@ -407,6 +408,8 @@ def _tenant_mailbox(analysis: Analysis, tenant: tuple[str, Hop], passed: str) ->
     dom = from_domain(analysis)
     if brand is None or not dom or org(dom) in SHARED_SERVICES:
         return None  # an account anyone can open under the service's own domain proves nothing
+    if own_tenant(analysis, dom) is not None:
+        return None  # the sender's own tenant: nobody's mailbox was taken over (own_tenant)
     ev = (
         f"{passed}: the message authenticates",
         f"sent from {org(dom) or dom}'s own {platform} tenant (hop {hop.number})",

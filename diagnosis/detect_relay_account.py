@@ -51,6 +51,12 @@ _HOME = re.compile(
 )
 
 
+def cloud_provider(name: str | None) -> str | None:
+    """The cloud provider whose default VM name ``name`` is, or None."""
+    host = (name or "").lower().rstrip(".")
+    return next((provider for pattern, provider in _CLOUD if host and pattern.search(host)), None)
+
+
 def _octets(name: str, ip: str) -> bool:
     """The name spells the address (1-2-3-4, 4.3.2.1, 001002003004...): an ISP's pool name."""
     parts = ip.split(".")
@@ -72,9 +78,8 @@ def _client_kind(hop: Hop) -> str | None:
         host = (name or "").lower().rstrip(".")
         if not host or host == "unknown":
             continue
-        for pattern, provider in _CLOUD:
-            if pattern.search(host):
-                return f"a cloud server ({provider}: {name})"
+        if provider := cloud_provider(host):
+            return f"a cloud server ({provider}: {name})"
         if _HOME.search(host) and _octets(host, ip):
             return f"a residential or dynamic line ({name})"
     return None

@@ -17,6 +17,7 @@ from headerlens.diagnosis import (
     impersonation,
     list_delivery,
     list_notice,
+    own_tenant,
     time_consistency,
     unauthenticated,
 )
@@ -213,6 +214,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     if analysis.from_addr and impersonation.list_rewrite(shown, analysis.from_addr.display, labels):
         shown = None
     line = impersonation.lead(line, shown, labels)
+    line = own_tenant.lead(analysis, line, labels, detect_platform.shown_brand(analysis))
     final = impersonation.mark_control(final, shown)
     return Diagnosis(final, gaps, note, out, line, impersonation=shown, unauthenticated=bare)
 

@@ -163,3 +163,45 @@ def test_policyd_weight_decoded() -> None:
     got = {f.key: f for f in vh.fields}
     assert got["rate"].value == "5.6" and got["rate"].severity is Severity.WARNING
     assert got["checks"].value == "IN_SPAMCOP=3.5, BOGUS_MX=2.1"
+
+
+# --- 3. an attacker's own Microsoft 365 tenant is no taken-over mailbox -----------------------
+
+
+def _tenant(
+    helo: str = "stonell21.onmicrosoft.com", ptr: str = "vm7q.eastus2.cloudapp.azure.com"
+) -> bytes:
+    """phishing_pot sample-6131's shape: a cloud VM hands the lure to its own tenant over SMTP
+    (HELO the tenant's default name), the tenant sends it out aligned for its throwaway domain
+    with a brand as the From name; Outlook.com junks it."""
+    return _eop(
+        "spf=pass (sender IP is 198.51.100.12) smtp.mailfrom=bq.topplun.example; dkim=none (message not signed) header.d=none;dmarc=pass action=none header.from=bq.topplun.example;compauth=pass reason=100",
+        "MW6PR02CU001.outbound.protection.outlook.com",
+        "198.51.100.12",
+        'From: "McAfee" <McAfee+543@bq.topplun.example>',
+        "Subject: renew your McAfee subscription",
+        "Return-Path: return@bq.topplun.example",
+        f"X-Forefront-Antispam-Report-Untrusted: CIP:203.0.113.204;CTRY:US;SCL:8;SFV:SPM;H:{helo};PTR:{ptr};CAT:OSPM;DIR:OUT;",
+        f"X-MS-Exchange-CrossTenant-OriginalAttributedTenantConnectingIp: TenantId=58e348a1-0000-4e82-b71b-f116729fc1fc;Ip=[203.0.113.204];Helo=[{helo}]",
+        scl=8,
+    )
+
+
+def test_a_cloud_server_feeding_its_own_tenant_is_the_senders_tenant_not_a_taken_over_one() -> None:
+    d = diagnose(analyze(_tenant()))
+    assert "compromised-account" not in d.labels() and "junk" in d.labels()
+    assert "taken-over mailbox at" not in d.headline
+    assert d.headline.startswith(
+        "Sent through a Microsoft 365 tenant that is most likely the sender's own "
+        "(stonell21.onmicrosoft.com), not through a taken-over mailbox; its From name poses as McAfee"
+    )
+
+
+def test_a_business_tenant_or_a_real_mail_server_keeps_the_taken_over_reading() -> None:
+    # guards: the tenant named after the From domain, and a client with a real server name
+    for helo, ptr in (
+        ("topplun.onmicrosoft.com", "vm7q.eastus2.cloudapp.azure.com"),
+        ("mail.topplun.example", "mail.topplun.example"),
+        ("stonell21.onmicrosoft.com", "mail.topplun.example"),
+    ):
+        assert "compromised-account" in diagnose(analyze(_tenant(helo, ptr))).labels(), helo
