@@ -76,7 +76,9 @@ def masked_address(text: str) -> str | None:
     if _MASKED_V4.fullmatch(t):
         parts = t.split(".")
         masked = [not p.isdigit() for p in parts]
-        return t if any(masked) else None
+        # every octet written out but one above 255 ("111.222.333.444", "999.999.999.999"):
+        # no address at all, a stand-in someone typed
+        return t if any(masked) or any(int(p) > 255 for p in parts) else None
     if ":" in t and _MASKED_V6.fullmatch(t) and re.search(r"[xX*]", t):
         return t if _v6_with_zeros(t) is not None else None
     if _MASK_WORD.fullmatch(t):

@@ -150,6 +150,9 @@ def test_fully_masked_boundary_client_is_never_replayed() -> None:
         ("[IPv6:2001:db8:xxxx:xxxx::25]", "2001:db8:xxxx:xxxx::25"),
         ("[1.2.3.4]", "1.2.3.4"),
         ("[a.b.c.d]", "a.b.c.d"),
+        ("[111.222.333.444]", "111.222.333.444"),
+        ("[REDACTED IP]", "REDACTED IP"),
+        ("[#.#.#.#]", "#.#.#.#"),
     ):
         a = analyze(_boundary_masked(client))
         b = a.chain.boundary
