@@ -26,7 +26,7 @@ from headerlens.model.ndr import (
     NonDelivery,
     OriginalKind,
 )
-from headerlens.parsers import ndr_text, ndr_text_local, ndr_text_other
+from headerlens.parsers import ndr_text, ndr_text_local, ndr_text_more, ndr_text_other
 from headerlens.parsers.ndr_explain import explain, local_delivery
 from headerlens.parsers.ndr_gate import NO_ENVELOPE, bounce_sender, looks_like_ndr
 from headerlens.parsers.ndr_mime import dsn_fields, raw_original, text_dsn, text_of
@@ -118,6 +118,9 @@ def _hits(fmt: NdrFormat, text: str, report: bool) -> tuple[list[TextHit], str |
         ndr_text_other.interscan,
         ndr_text_other.x1,
         ndr_text_other.messaging_server,
+        ndr_text_more.mailfoundry,
+        ndr_text_more.surfcontrol,
+        ndr_text_more.telekom,
         # "<rcpt>:" then the reason: qmail's layout, copied by others (X2); a report's own
         # Diagnostic-Code says more than a text of unknown layout
         *(() if report else (ndr_text.qmail,)),

@@ -58,6 +58,25 @@ TEXTS_SERVER: tuple[tuple[str, str, Row | tuple[str, WhoActs, str, str, str]], .
             EXIM_DEFER + "; " + RFC3463 + " §3.5 (X.3.0 other or undefined mail system status)",
         ),
     ),
+    (
+        "text:service-unavailable",
+        # RFC 5321 §4.2.2-4.2.3: "421 <domain> Service not available, closing transmission
+        # channel", "554 No SMTP service here"; SurfControl / MDaemon "554 Service currently
+        # unavailable", "Service temporarily unavailable"
+        r"\bService (?:is )?(?:currently |temporarily )?(?:not available|unavailable)|"
+        r"No SMTP service here",
+        (
+            "The recipient's server refused to serve the connection at all (it was not "
+            "accepting mail at that moment: overloaded, in maintenance, or shut to all mail); "
+            "nothing about the address, the message or its authentication was judged.",
+            WhoActs.RECIPIENT_ADMIN,
+            "Send the message again later. If it keeps failing, tell the recipient by another "
+            "channel: their mail administrator must bring the server back into service (or fix "
+            "the MX records that point at a server that takes no mail).",
+            "RFC 5321 §4.2.2 and §4.2.3 (421 'Service not available', 554 'No SMTP service "
+            "here'); " + RFC3463 + " §3.4 (X.3.2 system not accepting network messages)",
+        ),
+    ),
 )
 # Who acts on a deferral these texts name once the sending server gave up (Action: failed).
 FINAL_PARTY = {"text:receiver-local-problem": WhoActs.RECIPIENT_ADMIN}

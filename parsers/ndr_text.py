@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from headerlens.parsers.ndr_text_reply import bare_reply
 from headerlens.parsers.ndr_text_reply import microsoft_stamp as microsoft_stamp
 from headerlens.parsers.ndr_text_reply import reply_parts as reply_parts
 from headerlens.parsers.ndr_text_reply import sending_ip as sending_ip
@@ -165,13 +166,23 @@ def sendmail(text: str) -> list[TextHit]:
         reply = clean_reply(" ".join(block))
         stage = _stage(last_cmd or "")
     hits: list[TextHit] = []
+    # Active!Hunter writes Sendmail's layout with ">>> rcpt <rcpt>" lines and a transcript of
+    # bare replies ("550 <rcpt>: Recipient address rejected: …") without "while talking to"
     for m in re.finditer(
-        r"^<?(" + _ADDR + r")>?\s*\n((?:[ \t]+\(.*\)\s*\n?)*)", sec.group(1), re.M
+        r"^(?:>>>[ \t]*)?<?("
+        + _ADDR
+        + r")>?(?:[ \t]+<[^<>\s]+>)?[ \t]*(?:\n|\Z)((?:[ \t]+\(.*\)\s*\n?)*)",
+        sec.group(1),
+        re.M,
     ):
         detail = m.group(2)
         reason = re.search(r"\(reason:\s*(.*)\)", detail)
         expanded = re.search(r"\(expanded from:\s*(.*)\)", detail)
-        diag = reply or (reason.group(1) if reason else "")
+        diag = (
+            reply
+            or (reason.group(1) if reason else "")
+            or clean_reply(bare_reply(text, m.group(1)))
+        )
         hits.append(
             TextHit(
                 m.group(1),

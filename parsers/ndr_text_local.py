@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from headerlens.parsers.ndr_text import _ADDR, TextHit, _stage, clean_reply
+from headerlens.parsers.ndr_text_reply import TRANSCRIPT
 
 # A recipient line of Exim's list: two spaces, then an address, a bare local part, a file or a
 # pipe ("save to /path", "pipe to |cmd", or the bare path), or Exim's own "an undisclosed address".
@@ -193,13 +194,12 @@ def plain(text: str, sender: set[str]) -> list[TextHit]:
 
 # Sendmail 5 and other old Sendmail notices: only a transcript, one line per failed recipient,
 # "554 <rcpt>... 550 Host unknown (Authoritative answer from name server)".
-_TRANSCRIPT = re.compile(r"-+ Transcript of session follows -+\s*\n(.*?)(?=\n\s*-{3,}|\Z)", re.S)
 _TRANSCRIPT_LINE = re.compile(r"^[ \t]*([45]\d\d)[ -]<?(" + _ADDR + r")>?\.\.\.\s*(.+)$", re.M)
 
 
 def sendmail_transcript(text: str) -> list[TextHit]:
     """One hit per "5xx <rcpt>... reason" line of a Sendmail session transcript."""
-    m = _TRANSCRIPT.search(text)
+    m = TRANSCRIPT.search(text)
     if m is None:
         return []
     return [

@@ -1,6 +1,6 @@
 """The parts of one SMTP reply line a bounce quotes: its codes, the Exchange Online server stamp
-inside it, the sender's IP as the refusing server names it (regexes only; ``ndr_text`` re-exports
-them)."""
+inside it, the sender's IP as the refusing server names it, a transcript's bare reply (regexes
+only; ``ndr_text`` re-exports them)."""
 
 from __future__ import annotations
 
@@ -41,3 +41,19 @@ def sending_ip(diagnostic: str) -> str | None:
     """The sender's IP as the refusing server quotes it, if the reply names it."""
     m = _SENDING_IP.search(diagnostic)
     return m.group(1) if m else None
+
+
+TRANSCRIPT = re.compile(r"-+ Transcript of session follows -+\s*\n(.*?)(?=\n\s*-{3,}|\Z)", re.S)
+_BARE_REPLY = re.compile(r"^[ \t]*(?:<<<[ \t]*)?([45]\d\d[ -][^\n]{1,1000})$", re.M)
+
+
+def bare_reply(text: str, address: str) -> str:
+    """The transcript's reply about ``address`` (else its only 4xx/5xx reply), for a transcript
+    of bare reply lines without Sendmail's "... while talking to" (Active!Hunter)."""
+    block = TRANSCRIPT.search(text)
+    if block is None:
+        return ""
+    replies = [m.group(1) for m in _BARE_REPLY.finditer(block.group(1))]
+    about = [r for r in replies if address.lower() in r.lower()]
+    chosen = about or (replies if len(replies) == 1 else [])
+    return chosen[0] if chosen else ""

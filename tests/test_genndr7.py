@@ -347,3 +347,98 @@ def test_a_role_address_with_common_words_is_no_list_notice() -> None:
     )
     d = diagnose(analyze(raw))
     assert not any(s.fact("notice") for s in d.situations)
+
+
+# --- 6. vendor notices no reader knew: MailFoundry, SurfControl, T-Online, Active!Hunter ------
+
+
+def _plain_bounce(sender: str, body: str, content_type: str = "text/plain") -> bytes:
+    return (
+        f"Return-Path: <>\n"
+        f"Received: from gw.fabrikam.example (gw.fabrikam.example [192.0.2.70])\n"
+        f"    by mx.contoso.example (Postfix) with ESMTP id 1A2B3C\n"
+        f"    for <clerk@contoso.example>; {D}\n"
+        f"From: {sender}\nTo: clerk@contoso.example\nSubject: Message delivery has failed\n"
+        f"Date: {D}\nMIME-Version: 1.0\nContent-Type: {content_type}\n\n{body}"
+    ).encode()
+
+
+def _one(raw: bytes) -> tuple[str, str | None, WhoActs | None]:
+    a = analyze(raw)
+    assert a.ndr is not None
+    (r,) = a.ndr.failed
+    return r.address, r.effective_status, r.meaning.who_acts if r.meaning else None
+
+
+def test_mailfoundry_names_the_remote_and_its_reply() -> None:
+    raw = _plain_bounce(
+        "MAILER-DAEMON@fabrikam.example",
+        "Unable to deliver message to: <ren@club.example>\nDelivery failed for the following "
+        "reason:\nmx.club.example[203.0.113.22] responded with failure: 552 sorry, mailbox "
+        "ren@club.example is over quota temporarily (#5.2.2)\n\nThis has been a permanent "
+        "failure. No further delivery attempts will be made.\n",
+    )
+    a = analyze(raw)
+    assert a.ndr is not None
+    (r,) = a.ndr.failed
+    # was "(no status)", who acts: unknown
+    assert r.remote_mta == "mx.club.example" and r.remote_ip == "203.0.113.22"
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.RECIPIENT_ADMIN
+
+
+def test_surfcontrol_service_unavailable_is_the_recipients_server() -> None:
+    raw = _plain_bounce(
+        "<>",
+        "Your message could not be sent.\nA transcript of the attempts to send the message "
+        "follows.\nThe number of attempts made: 1\nAddressed To: ren@club.example\n\n"
+        f"{D}\nFailed to send to identified host,\nren@club.example: [203.0.113.44], 554 Service "
+        "currently unavailable\n--- Message non-deliverable.\n",
+    )
+    address, _, who = _one(raw)
+    assert address == "ren@club.example" and who is WhoActs.RECIPIENT_ADMIN
+    a = analyze(raw)
+    assert a.ndr is not None and a.ndr.failed[0].remote_ip == "203.0.113.44"
+    hit = text_entry("421 mx.club.example Service not available, closing transmission channel")
+    assert hit is not None and hit[0] == "text:service-unavailable"
+    # a block list named in the same reply keeps its own reason
+    hit = text_entry(
+        "554 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org"
+    )
+    assert hit is not None and hit[0] == "text:ip-blocklist"
+
+
+def test_t_online_failed_addresses_each_get_their_reply() -> None:
+    raw = _plain_bounce(
+        "Mail Delivery System <Mailer-Daemon@t-online.example>",
+        "|------------------------- Failed addresses follow: ---------------------|\n"
+        " <ana@t-online.example>\n   552 5.2.2 <ana@t-online.example> Quota exceeded (mailbox "
+        "for user is full)\n <ben@t-online.example>\n   550 5.1.1 <ben@t-online.example> unknown "
+        "user\n\n|------------------------- Message header follows: ----------------------|\n"
+        f"From: Clerk <clerk@contoso.example>\nTo: ana@t-online.example\nDate: {D}\n",
+    ).replace(b"From: Mail", b"X-Failed-Recipients: ana@t-online.example\nFrom: Mail")
+    a = analyze(raw)
+    assert a.ndr is not None
+    got = {
+        r.address: (r.effective_status, r.meaning.who_acts if r.meaning else None)
+        for r in a.ndr.failed
+    }
+    # was one recipient from X-Failed-Recipients, "no status code", who acts: unknown
+    assert got == {
+        "ana@t-online.example": ("5.2.2", WhoActs.RECIPIENT_ADMIN),
+        "ben@t-online.example": ("5.1.1", WhoActs.SENDER),
+    }
+
+
+def test_active_hunters_sendmail_layout_with_a_bare_transcript() -> None:
+    raw = _plain_bounce(
+        '"MAILER-DAEMON" <MAILER-DAEMON@fabrikam.example>',
+        "The original message was received at Tue, 3 Mar 2026 10:00:00 +0000\nfrom "
+        "contoso.example\n\n  ----- The following addresses had permanent fatal errors -----\n\n"
+        ">>> ren@fabrikam.example <ren@fabrikam.example>\n\n  ----- Transcript of session follows "
+        "-----\n550 <ren@fabrikam.example>: Recipient address rejected: User unknown in local "
+        "recipient table\n\n",
+    )
+    address, status, who = _one(raw)
+    # was a bounce with no recipient at all ("the remote server refused the original (no status)")
+    assert address == "ren@fabrikam.example" and who is WhoActs.SENDER
+    assert status is None or status.startswith("5")
