@@ -68,7 +68,8 @@ def _named(host: str | None) -> bool:
 def disposable(analysis: Analysis, dom: str) -> str | None:
     """Evidence that the From domain ``dom`` is most likely the sender's own disposable domain:
     its own name looks machine-made, or three or more of the names the sender chose (the From
-    address's local part and domain, the envelope sender's, the HELO's domain) look random."""
+    address's local part and domain, the envelope sender's, the HELO's domain) look random, the
+    From address's own local part among them."""
     own = machine_made(_label(dom))
     if own is not None:
         return f"the name {_label(dom)} looks machine-made: {own}"
@@ -85,6 +86,8 @@ def disposable(analysis: Analysis, dom: str) -> str | None:
         ("the HELO domain", _label(b.helo) if b is not None and _named(b.helo) else ""),
     ]
     odd = [f"{what} {word}" for what, word in names if word and _odd(word)]
-    if len(odd) < 3:
+    # a spoof dresses up as its victim: an address at the From domain that reads like one
+    # ("service@") is no sign of a throwaway, whatever the envelope and the HELO say
+    if len(odd) < 3 or not (local and _odd(local)):
         return None
     return f"the names the sender chose look random: {', '.join(odd)}"

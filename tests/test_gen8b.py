@@ -205,3 +205,13 @@ def test_a_business_tenant_or_a_real_mail_server_keeps_the_taken_over_reading() 
         ("stonell21.onmicrosoft.com", "mail.topplun.example"),
     ):
         assert "compromised-account" in diagnose(analyze(_tenant(helo, ptr))).labels(), helo
+
+
+def test_random_envelope_and_helo_names_do_not_make_a_victims_address_a_throwaway() -> None:
+    # guard: the From address reads like the domain's own ("service@"); random names only in
+    # the envelope and the HELO are the sender's own set-up, the From domain may be a victim
+    raw = _throwaway("Kundenservice <service@friendsclub.example>", "fxmvt@trlyy.example")
+    raw = raw.replace(b"trlyy.example [", b"qzwxkrt.example [").replace(
+        b"from trlyy.example", b"from qzwxkrt.example"
+    )
+    assert "spoof" in diagnose(analyze(raw)).labels()
