@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from headerlens.model.core import Defect, HeaderField, Severity
 from headerlens.model.received import Boundary, Hop, Received, TrustedHosts, Vendor
+from headerlens.parsers.boundary_envelope import choose_mail_from, return_path
 from headerlens.parsers.boundary_sameorg import RDNS_INSIDE, outbound_entry
 from headerlens.parsers.hops import (
     GATEWAY_VENDORS,
@@ -54,15 +55,6 @@ _EOP_INTERNAL_BY = re.compile(
 _YAHOO_ATLAS_BY = re.compile(r"^atlas[\w.-]*\.(?:yahoo|aol)\.com$", re.IGNORECASE)
 _RETRIEVAL = re.compile(r"\((?:fetchmail|getmail)[-\s]", re.IGNORECASE)
 _LOCAL_PROTOCOLS = ("LOCAL", "HTTP")  # HTTP, HTTPS, HTTPREST: webmail / API submission
-
-
-def _return_path(headers: Sequence[HeaderField]) -> str | None:
-    for h in headers:
-        if h.lname == "return-path":
-            v = h.value.strip()
-            m = re.search(r"<([^<>]*)>", v)
-            return (m.group(1) if m else v).strip()
-    return None
 
 
 def receiver_org(hops: Sequence[Hop], domain_of: Callable[[str], str | None]) -> str | None:
@@ -240,22 +232,6 @@ def identity_in_org(
     orgs |= {s for o in tuple(orgs) for s in sibling_orgs(o)}
     hosts = {(h.received.by or "").lower().rstrip(".") for h in trusted}
     return identity in orgs or identity in hosts or domain_of(identity) in orgs
-
-
-def _choose_mail_from(
-    candidates: list[str], return_path: str | None, envelope: str | None
-) -> str | None:
-    """Prefer a full address the receiver stamped, then Return-Path, then a bare domain."""
-    for c in candidates:
-        if "@" in c or c == "":
-            return c
-    if return_path is not None:
-        domain_only = next((c for c in candidates if c), None)
-        if domain_only is None or return_path.lower().endswith("@" + domain_only.lower()):
-            return return_path
-    if candidates:
-        return candidates[0]
-    return envelope
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,7 +453,7 @@ def find_boundary(
             "LMTP client alone (--trusted-host decides)."
         )
     candidates = [e.mail_from for e in mine if e.mail_from is not None]
-    mail_from = _choose_mail_from(candidates, _return_path(headers), hop.received.envelope_from)
+    mail_from = choose_mail_from(candidates, return_path(headers), hop.received.envelope_from)
     helo = next((e.helo for e in mine if e.helo), None)
     defects += _set_aside(evidence, used, hops, hop, mail_from)
     return (
