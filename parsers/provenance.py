@@ -39,6 +39,7 @@ from headerlens.parsers.provenance_appliance import (
     repeated_stamps,
     stamp_results,
 )
+from headerlens.parsers.provenance_clientsig import client_signed_tie
 from headerlens.parsers.provenance_coremail import coremail_fields
 from headerlens.parsers.provenance_dump import unplaced_stamps
 from headerlens.parsers.provenance_google import gmail_pass_doubt
@@ -417,7 +418,9 @@ def _uncorroborated_pass(z: _Zones, f: HeaderField) -> str | None:
     if f.index in z.tied and hop is not None:
         unbacked = milter_pass_unbacked(f, z.block, hop, z.fields)
         return UNTIED_PASS if unbacked else None
-    return UNTIED_PASS
+    after = z.fields[z.block_end] if z.block_end < len(z.fields) else None
+    tie = hop is not None and client_signed_tie(f, hop, after, z.domain_of)
+    return None if tie else UNTIED_PASS
 
 
 def _field(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:

@@ -322,3 +322,82 @@ def test_a_list_expansion_line_inside_one_organisation_is_not_an_origination() -
     )
     b = analyze(raw).chain.boundary
     assert b is not None and b.ip == "192.0.2.70" and b.receiver == "lists.example.org"
+
+
+# --- 3. A self-hosted receiver's milter stamp right under its own lines ------------------------
+
+
+def _selfhosted(
+    *,
+    client: str = "mout.mailer.example (mout.mailer.example [198.51.100.22])",
+    ar: str = "dkim=pass (1024-bit key; secure) header.d=mailer.example header.i=@mailer.example "
+    'header.b="I/oyQzjt";\r\n\tdkim-atps=neutral',
+    sig_d: str = "mailer.example",
+    between: tuple[str, ...] = (),
+) -> bytes:
+    """P01 shape: the receiver's LMTP and SMTP lines (one host), its OpenDKIM stamp directly
+    below, then the header the client sent, which begins with its organisation's signature."""
+    return _msg(
+        "Return-Path: <alice@mailer.example>",
+        "Delivered-To: bob@hq.example.net",
+        "Received: from hq.example.net\r\n\tby hq.example.net with LMTP\r\n\tid GJ4eNagpFWF5"
+        "\r\n\t(envelope-from <alice@mailer.example>)\r\n\tfor <bob@hq.example.net>; Thu, 12 "
+        "Aug 2021 16:01:12 +0200",
+        f"Received: from {client}\r\n\tby hq.example.net (Postfix) with ESMTPS id 3033227A0003"
+        "\r\n\tfor <bob@hq.example.net>; Thu, 12 Aug 2021 16:01:12 +0200 (CEST)",
+        f"Authentication-Results: hq.example.net;\r\n\t{ar}",
+        *between,
+        f"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/simple; d={sig_d};\r\n\ts=s1; "
+        "t=1628776871;\r\n\tbh=AA;\r\n\th=From:To:Subject:Date;\r\n\tb=I/oyQzjt",
+        "Received: from [192.0.2.73] ([192.0.2.73]) by web-mail.mailer.example\r\n (app-7 "
+        "[172.19.172.127]) (via HTTP); Thu, 12 Aug 2021 16:01:11 +0200",
+        "From: Alice <alice@mailer.example>",
+        "To: bob@hq.example.net",
+        "Subject: Fw: subject",
+        "Date: Thu, 12 Aug 2021 16:01:11 +0200",
+        "Message-ID: <trinity-1@app-7>",
+    )
+
+
+def test_a_self_hosted_receivers_stamp_above_the_clients_own_signature_is_its_own() -> None:
+    """P01: the receiver (boundary hq.example.net <- mout.mailer.example, rDNS confirmed by
+    Postfix) stamped dkim=pass for the client's own domain, right above that domain's signature:
+    the final receiver's verdict, not "possibly forged"."""
+    a, d = _offline(_selfhosted())
+    b = a.chain.boundary
+    assert b is not None and b.receiver == "hq.example.net" and b.ip == "198.51.100.22"
+    assert _author(a, "authentication-results") is Author.FINAL_RECEIVER
+    assert _stamped(a).get("dkim") == "pass"
+    assert "wrote no authentication verdict" not in d.headline
+
+
+def test_a_planted_pass_for_another_domain_stays_untied() -> None:
+    """Red team: an attacker's own host (confirmed rDNS, its own signature) plants a pass for a
+    domain it does not own, or a DMARC pass for a spoofed From: both stay "possibly forged"."""
+    spoof = _selfhosted(
+        client="mail.attacker.example (mail.attacker.example [203.0.113.66])",
+        ar="dkim=pass header.d=bank.example header.i=@bank.example;\r\n\tdmarc=pass "
+        "header.from=bank.example",
+        sig_d="attacker.example",
+    )
+    a = analyze(spoof)
+    assert _author(a, "authentication-results") is not Author.FINAL_RECEIVER
+    assert _stamped(a).get("dkim") != "pass" and _stamped(a).get("dmarc") != "pass"
+    mixed = _selfhosted(
+        client="mail.attacker.example (mail.attacker.example [203.0.113.66])",
+        ar="dkim=pass header.d=attacker.example;\r\n\tdmarc=pass header.from=bank.example",
+        sig_d="attacker.example",
+    )
+    assert _author(analyze(mixed), "authentication-results") is not Author.FINAL_RECEIVER
+
+
+def test_a_pass_without_the_clients_own_signature_right_below_stays_untied() -> None:
+    """Red team: the signature of another domain, a field between the stamp and the signature
+    (where a user's submitted header would sit), or a client whose reverse DNS the receiver did
+    not confirm: nothing ties the pass to the receiver."""
+    other_sig = _selfhosted(sig_d="bank.example")
+    assert _author(analyze(other_sig), "authentication-results") is not Author.FINAL_RECEIVER
+    gap = _selfhosted(between=("X-Mailer: planted 1.0",))
+    assert _author(analyze(gap), "authentication-results") is not Author.FINAL_RECEIVER
+    unconfirmed = _selfhosted(client="mout.mailer.example (unknown [198.51.100.22])")
+    assert _author(analyze(unconfirmed), "authentication-results") is not Author.FINAL_RECEIVER
