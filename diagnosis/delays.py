@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from headerlens.diagnosis.facts import DateNote, Gap, GapKind
-from headerlens.diagnosis.inputs import fields
+from headerlens.diagnosis.gap_causes import greylisted, list_addresses, list_hold
+from headerlens.diagnosis.inputs import fields, same_org
 from headerlens.model import Analysis, HopRole
 from headerlens.model.codes import Code
 from headerlens.parsers.dates import parse_date
@@ -121,6 +122,7 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
     delivered = _deliveries(analysis)
     retrieved = {h.number for h in analysis.chain.hops if h.role is HopRole.RETRIEVAL}
     submitted = {h.number for h in analysis.chain.hops if h.role is HopRole.SUBMISSION}
+    local = _local_submissions(analysis)
     resent = _resent_dates(analysis)
     labels: dict[str, set[timedelta | None]] = {}
     for s in st:
@@ -138,6 +140,13 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
         elif b.hop in submitted and (when := _resent_between(resent, a, b)) is not None:
             kinds[i] = GapKind.REDELIVERED
             notes[i] = when
+        elif b.hop in local and a.host and b.host and not same_org(a.host, b.host):
+            kinds[i] = GapKind.REDELIVERED
+            notes[i] = (
+                f"later submitted again on {b.host or 'another host'} by a local program there "
+                f"({local[b.hop]}: a mail client's bounce or re-send; no server of "
+                f"{a.host or 'the earlier hop'} handed it over)"
+            )
         elif tz_label(a.when, b.when, _relabelled(labels, a, b)):
             kinds[i] = GapKind.TZ_LABEL
             notes[i] = f"{a.when:%H:%M:%S %z} then {b.when:%H:%M:%S %z}"
@@ -146,7 +155,9 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
             notes[i] = (
                 f"the Date agrees with stamp {b.hop}: the clock of {a.host or 'one host'} is slow"
             )
-    for i, (_a, _b, gap) in enumerate(raw):
+    for i, (a, b, gap) in enumerate(raw):
+        if kinds[i] is GapKind.TRANSIT and gap >= SKEW_MIN and a.hop > 0:
+            notes[i] = list_hold(analysis, a.hop, b.hop) or greylisted(analysis, b.hop) or ""
         if kinds[i] is not GapKind.TRANSIT or abs(gap) < SKEW_MIN:
             continue
         if gap < timedelta(0):
@@ -162,6 +173,22 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
         Gap(a.hop, b.hop, a.host, gap.total_seconds(), kinds[i], notes[i])
         for i, (a, b, gap) in enumerate(raw)
     )
+
+
+def _local_submissions(analysis: Analysis) -> dict[int, str]:
+    """Hops where a program on the host itself handed the message in, with no client (Postfix
+    "from userid N", qmail "invoked by uid", Exim "with local", a webmail's "with HTTP"), and
+    how the line says so. After a stamp of another organisation's host, such a line is a new
+    sending (a person's bounce or re-send of a copy read from a mailbox): had a server of that
+    host passed it on, the later host would have written an SMTP line naming it."""
+    out: dict[int, str] = {}
+    for h in analysis.chain.hops:
+        r = h.received
+        if h.role is not HopRole.SUBMISSION or r.from_ip or r.from_rdns:
+            continue
+        m = re.search(r"from userid \d+|invoked by uid \d+", r.raw, re.IGNORECASE)
+        out[h.number] = m.group(0) if m else f"with {r.with_protocol or 'no client'}"
+    return out
 
 
 def _resent_dates(analysis: Analysis) -> list[tuple[datetime, str]]:
@@ -227,26 +254,34 @@ def _slow_first(st: list[_Stamp], date: datetime | None) -> bool:
 
 def _deliveries(analysis: Analysis) -> list[int]:
     """Header positions of Delivered-To fields with Received lines above them: the message was
-    delivered into a mailbox there and later sent on (a forward, or a re-send of a saved copy)."""
+    delivered into a mailbox there and later sent on (a forward, or a re-send of a saved copy).
+    A Delivered-To of the list taking a post is no mailbox: the list host's MTA writes it (with
+    X-Original-To, Postfix) when it hands the post to the list manager (Mailman behind Postfix),
+    under its own name for the list address (iommu@mail.example.org for
+    iommu@lists.example.org), so the pair's X-Original-To or the line below shows the list's
+    posting address."""
     top = min((h.header_index for h in analysis.chain.hops), default=None)
     if top is None:
         return []
-    lists = _list_addresses(analysis)
-    return [
-        f.index
-        for f in fields(analysis, "delivered-to")
-        if f.index > top and f.value.strip(" <>\t").lower() not in lists
-    ]
-
-
-def _list_addresses(analysis: Analysis) -> set[str]:
-    """The posting addresses of a list the message went through (X-BeenThere, X-Mailing-List,
-    List-Post): the list host's MTA writes Delivered-To with that address when it hands the post
-    to the list manager (Mailman behind Postfix), which is the list taking it, not a mailbox."""
-    out: set[str] = set()
-    # the look-behind: a long run of address characters without an @ is tried once (linear)
-    for f in fields(analysis, "x-beenthere", "x-mailing-list", "list-post"):
-        out.update(a.lower() for a in re.findall(r"(?<![\w.+=-])[\w.+=-]+@[\w.-]+\w", f.value))
+    lists = list_addresses(analysis)
+    out = []
+    for f in fields(analysis, "delivered-to"):
+        if f.index <= top or f.value.strip(" <>\t").lower() in lists:
+            continue
+        near = [
+            g.value.strip(" <>\t").lower()
+            for g in fields(analysis, "x-original-to")
+            if abs(g.index - f.index) == 1
+        ]
+        below = min(
+            (h for h in analysis.chain.hops if h.header_index > f.index),
+            key=lambda h: h.header_index,
+            default=None,
+        )
+        if below is not None and below.received.for_addr:
+            near.append(below.received.for_addr.strip("<> ").lower())
+        if not any(a in lists for a in near):
+            out.append(f.index)
     return out
 
 

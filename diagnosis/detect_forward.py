@@ -41,9 +41,9 @@ def probable_forward(analysis: Analysis, from_domain: str | None) -> Situation |
     that kept the envelope sender; None when they do not."""
     hop = boundary_hop(analysis)
     spf = stamp(analysis, "spf")
-    if hop is None or spf is None or spf.value not in ("fail", "softfail"):
+    if hop is None or (spf is not None and spf.value not in ("fail", "softfail")):
         return None
-    env = spf.result.prop("smtp.mailfrom") or envelope(analysis)
+    env = (spf.result.prop("smtp.mailfrom") if spf else None) or envelope(analysis)
     client = (hop.received.from_rdns or "").rstrip(".").lower()
     if not env or is_srs(env) or not client or "." not in client:
         return None
@@ -53,11 +53,22 @@ def probable_forward(analysis: Analysis, from_domain: str | None) -> Situation |
     redirected = _redirected(analysis, client, hop.received.for_addr, below)
     if redirected is None:  # a sending service missing from SPF looks the same otherwise
         return None
-    signs = [redirected, *_surviving_signature(analysis, env, from_domain, client)]
+    kept = _surviving_signature(analysis, env, from_domain, client)
+    if spf is None and not kept:
+        # no SPF result written: only the author's signature surviving at the receiver adds
+        # weight to the redirect (a message the client's users sent on by hand looks the same)
+        return None
+    where = (
+        f"{client} [{hop.received.from_ip or '?'}], a host of another organisation (its reverse "
+        "DNS)"
+    )
     ev = [
-        f"{spf.quote()}: the receiver's SPF check failed for {env} at {client} "
-        f"[{hop.received.from_ip or '?'}], a host of another organisation (its reverse DNS)",
-        *signs,
+        f"{spf.quote()}: the receiver's SPF check failed for {env} at {where}"
+        if spf is not None
+        else f"the receiver wrote no SPF result; it got the message with envelope sender {env} "
+        f"from {where} than the envelope's domain",
+        redirected,
+        *kept,
     ]
     if below is not None and same_org(below.received.by, client):
         ev.append(
@@ -69,7 +80,12 @@ def probable_forward(analysis: Analysis, from_domain: str | None) -> Situation |
         "forward-nosrs",
         hop.number,
         tuple(ev),
-        (("envelope", env), ("forwarder", client), ("probable", "yes")),
+        (
+            ("envelope", env),
+            ("forwarder", client),
+            ("probable", "yes"),
+            *((("spf", "not stamped"),) if spf is None else ()),
+        ),
     )
 
 

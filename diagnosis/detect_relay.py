@@ -7,6 +7,12 @@ import re
 from headerlens.diagnosis.auth_state import arc_acceptance, from_domain
 from headerlens.diagnosis.detect_forward import probable_forward
 from headerlens.diagnosis.facts import Situation
+from headerlens.diagnosis.forward_place import (
+    forward_index,
+    forwarding_address,
+    later_sending,
+    rewritten_envelope,
+)
 from headerlens.diagnosis.inputs import (
     boundary_hop,
     confirmed_rdns,
@@ -24,6 +30,7 @@ from headerlens.diagnosis.inputs import (
     submission_hops,
 )
 from headerlens.diagnosis.list_delivery import body_changed_only, handed_over, why_undecided
+from headerlens.diagnosis.list_party import failed_before_list
 from headerlens.diagnosis.ndr import Report
 from headerlens.diagnosis.replyto import shared_account
 from headerlens.model import Analysis
@@ -96,6 +103,8 @@ def forward(analysis: Analysis, report: Report | None) -> Situation | None:
     if resender is not None and resender == author:
         # the author re-sent his own message (RFC 5322 §3.6.6 reintroduction): no forwarder
         ev = [e for e in ev if not e.lower().startswith("resent-")]
+    if (earlier := _earlier_forward(analysis, ev)) is not None:
+        return earlier
     if any(e.lower().startswith(("x-forwarded", "resent-")) for e in ev):
         by = resender.rsplit("@", 1)[-1] if resender else (org(b.receiver) if b else None)
         facts = [("envelope", env or ""), ("forwarder", org(by) or by or "")]
@@ -103,6 +112,36 @@ def forward(analysis: Analysis, report: Report | None) -> Situation | None:
             "forward-nosrs", hop_number, (*ev, f"envelope sender {env} kept"), tuple(facts)
         )
     return probable_forward(analysis, from_domain(analysis))
+
+
+def _earlier_forward(analysis: Analysis, ev: list[str]) -> Situation | None:
+    """A forward whose X-Forwarded-* fields sit below a later sending (a person's bounce or
+    re-send, or the list's own host): an earlier leg of the trip, named at the mailbox that
+    forwarded (X-Forwarded-For), never at the final receiver, and no cause of anything the final
+    receiver checked (fact ``earlier``)."""
+    index = forward_index(analysis)
+    if index is None:
+        return None
+    lst = mailing_list(analysis)
+    later = later_sending(analysis, index, list_identifier(lst.fact("list"))[1] if lst else None)
+    if later is None:
+        return None
+    below = next((h for h in reversed(analysis.chain.hops) if h.header_index > index), None)
+    caf = rewritten_envelope(analysis, index)
+    who = forwarding_address(analysis) or (caf.rpartition("@")[2] if caf else None)
+    who = who or (below.received.by if below is not None else None) or ""
+    kept = (
+        f"envelope sender rewritten to {caf} (Gmail's forwarding address)"
+        if caf
+        else "the envelope sender it used is not recorded"
+    )
+    ev = [e for e in ev if e.lower().startswith("x-forwarded")]
+    return Situation(
+        "forward-srs" if caf else "forward-nosrs",
+        below.number if below is not None else None,
+        (*ev, kept, later),
+        (("forwarder", who), ("envelope", caf or ""), ("earlier", later)),
+    )
 
 
 def _resender(analysis: Analysis) -> str | None:
@@ -195,10 +234,11 @@ def mailing_list(analysis: Analysis) -> Situation | None:
     if not strong:
         return None
     ev = ([f"List-Id: {list_id[:60]}"] if list_id else []) + strong
-    hop = next(
-        (h.number for h in analysis.chain.hops if list_dom and same_org(h.received.by, list_dom)),
-        None,
-    )
+    # the list's own host when a hop names it, else the first hop in the list's organisation
+    # (the author's own server may share the organisation: kernel.org and vger.kernel.org)
+    ours = [h for h in analysis.chain.hops if list_dom and same_org(h.received.by, list_dom)]
+    host = next((h for h in ours if (h.received.by or "").lower().endswith(list_dom or "")), None)
+    hop = (host or next(iter(ours), None)).number if ours else None
     facts = [("list", list_id or "")]
     b = entry(analysis)
     if hop is not None and b is not None and hop >= b.hop_number:
@@ -208,7 +248,11 @@ def mailing_list(analysis: Analysis) -> Situation | None:
     if arc := arc_acceptance(analysis):
         facts.append(("arc", arc))
         ev.insert(1, arc)
-    return Situation("mailing-list", hop, tuple(ev[:5]), tuple(facts))
+    ev = ev[:5]
+    if hop is not None and (before := failed_before_list(analysis, hop)):
+        facts += [("failed-before", before), ("domain", from_domain(analysis) or "")]
+        ev.append(f"written before the list re-sent it, not by the final receiver: {before}")
+    return Situation("mailing-list", hop, tuple(ev), tuple(facts))
 
 
 def _list_handled(analysis: Analysis, list_id: str, list_dom: str | None) -> list[str]:

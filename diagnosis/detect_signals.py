@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from headerlens.diagnosis.facts import DateNote, Gap, GapKind, Outcome, OutcomeFact, Situation
+from headerlens.diagnosis.gap_causes import cause, short
 from headerlens.diagnosis.gateway_spf import gateway_author, gateway_handoff, gateway_wrote
 from headerlens.diagnosis.inputs import (
     boundary_hop,
@@ -52,6 +53,9 @@ _VERDICT_NAMES = re.compile(
     r"|x-spam-flag|x-barracuda-spam-score|x-barracuda-spam-status|x-vade-spamstate"
     r"|x-sophos-\w+|x-spam-level|x-ms-exchange-organization-scl|x-spam_score|x-spam_action"
     r"|x-(?:klms|ksmg)-antispam-(?:status|rate)|x-microsoft-antispam-mailbox-delivery|x-policyd-weight"
+    # Rspamd's verdicts (rspamd.com/doc/modules/milter_headers.html; X-Rspamd-Score/-Bar/-Report
+    # as Haraka's rspamd plugin names them, haraka.github.io/plugins/rspamd)
+    r"|x-rspamd-(?:score|action|bar|report)|x-spamd-(?:result|bar)"
     # MailScanner's verdicts, named X-<%org-name%>-MailScanner[-SpamCheck|-SpamScore] by its
     # %org-name% setting (the site's own name; X-MailScanner[-…] when unset)
     r"|x-(?:[a-z0-9.]+-)*mailscanner(?:-spamcheck|-spamscore)?)$"
@@ -294,7 +298,12 @@ def delay(gaps: tuple[Gap, ...]) -> Situation | None:
         "delay",
         worst.hop_number if worst.hop_number > 0 else None,
         ev,
-        (("host", worst.host or ""), ("seconds", str(int(worst.seconds)))),
+        (
+            ("host", worst.host or ""),
+            ("seconds", str(int(worst.seconds))),
+            *((("why", worst.note),) if worst.note and worst.hop_number > 0 else ()),
+            *((("cause", why), ("short", short(worst.note))) if (why := cause(worst.note)) else ()),
+        ),
     )
 
 

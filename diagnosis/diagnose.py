@@ -116,7 +116,12 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     # relay untied, another sign of a spoof) or holds "unless" the tied relay really re-sent the
     # From domain's message.
     # A forward only inferred from the receiver's stamps (detect_forward) explains no spoof away.
-    named = fwd if report is None and (fwd is None or not fwd.fact("probable")) else None
+    # An earlier leg's forward (a later sending followed it) explains nothing either.
+    named = (
+        fwd
+        if report is None and (fwd is None or not (fwd.fact("probable") or fwd.fact("earlier")))
+        else None
+    )
     relay = lst or named
     tied = detect_relay.relay_tied(analysis, relay)
     decided = auth_state.dmarc_decided(analysis, verification)
@@ -135,7 +140,13 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     # message too: a phish dressed as a bounce keeps its authentication failures
     judged = None if analysis.ndr and analysis.ndr.detected_by == NO_ENVELOPE else report
     spoof = detect_auth.spoof(
-        analysis, verification, judged, own, relayed, unconfirmed, fwd is not None or scripted
+        analysis,
+        verification,
+        judged,
+        own,
+        relayed,
+        unconfirmed,
+        (fwd is not None and not fwd.fact("earlier")) or scripted,
     ) or (backscatter.spoof(scatter) if scatter and not (unvouched or untied) else None)
     # Nothing checked (no DMARC verdict of the receiver's, none re-verified) and nothing else
     # failed: no spoof is shown, and the relay explains nothing either; it stays what the

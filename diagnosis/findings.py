@@ -9,6 +9,7 @@ from dataclasses import replace
 from headerlens.diagnosis import headline, impersonation, unauthenticated, wording
 from headerlens.diagnosis.detect_signals import queue_delays, short_queues
 from headerlens.diagnosis.facts import Complaint, Diagnosis, GapKind, Situation
+from headerlens.diagnosis.gap_causes import cause
 from headerlens.model import Finding, Severity
 from headerlens.model.codes import Code
 
@@ -151,7 +152,8 @@ def delay_findings(d: Diagnosis) -> list[Finding]:
         out.append(
             Finding(
                 code,
-                Severity.WARNING if real else Severity.INFO,
+                # a list's hold or greylisting is the mail system working as designed
+                Severity.WARNING if real and cause(g.note) is None else Severity.INFO,
                 wording.gap_sentence(g),
                 hop_number=g.hop_number if g.hop_number > 0 else None,
             )
@@ -233,7 +235,8 @@ def reconcile(findings: tuple[Finding, ...] | list[Finding], d: Diagnosis) -> tu
         (
             s
             for s in d.situations
-            if s.label in _FIX_ELSEWHERE and not s.fact("inbound") and not s.fact("internal")
+            if s.label in _FIX_ELSEWHERE
+            and not (s.fact("inbound") or s.fact("internal") or s.fact("earlier"))
         ),
         None,
     )

@@ -246,7 +246,7 @@ def headline(
         cause = _delivered_cause(by["mailing-list"], "google-groups" in by)
     elif unchecked := next((s for s in by.values() if s.fact("unchecked")), None):
         cause = _unchecked_cause(unchecked)
-    elif "forward-srs" in by or "forward-nosrs" in by:
+    elif any(k in by and not by[k].fact("earlier") for k in ("forward-srs", "forward-nosrs")):
         probable = (by.get("forward-nosrs") or by["forward-srs"]).fact("probable")
         cause = "Probably a forwarded message" if probable else "A forwarded message"
         # a fix only where the final receiver's checks failed: a forward that nothing blamed
@@ -322,6 +322,7 @@ def headline(
         d = by["delay"]
         parts.append(
             f"it waited {duration(float(d.fact('seconds') or 0))} on {d.fact('host') or _unnamed(d)}"
+            + (f" ({why})" if (why := d.fact("short")) else "")
         )
     if outcome.outcome in _WHERE and "ndr" not in by:
         who = outcome.receiver or "the final receiver"

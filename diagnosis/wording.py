@@ -139,6 +139,13 @@ def title(s: Situation) -> str:
         if shown := s.fact("shown"):
             return f"Spoof: the message claims to come from {domain_of(s)}{tail}, its From domain written in look-alike characters ({shown}) that DNS maps back to {domain_of(s)}; it is not {domain_of(s)}'s mail and nothing {domain_of(s)} controls authenticated it."
         return f"Spoof: the message claims to come from {domain_of(s)}{tail}, but nothing {domain_of(s)} controls authenticated it."
+    if label in ("forward-srs", "forward-nosrs") and (later := s.fact("earlier")):
+        how = (
+            f"with Gmail's forwarding envelope {s.fact('envelope')}"
+            if s.fact("envelope")
+            else "X-Forwarded-To/For"
+        )
+        return f"Forwarded on an earlier leg: a mailbox at {s.fact('forwarder') or 'an intermediary'} forwarded it ({how}); then {later}, so this forward bears on nothing the final receiver checked."
     if label == "forward-srs" and s.fact("internal"):
         return f"Forwarded inside the receiving organisation: {s.fact('forwarder')} re-sent it with a rewritten (SRS) envelope sender after its own checks (its SPF check was for {s.fact('checked')}), which changes none of its verdicts."
     if label == "forward-srs":
@@ -148,6 +155,8 @@ def title(s: Situation) -> str:
             else ""
         )
         return f"Forwarded message: {s.fact('forwarder') or 'a forwarder'} re-sent it with a rewritten (SRS) envelope sender, so SPF was checked for the forwarder, not the author.{arc}"
+    if label == "forward-nosrs" and s.fact("probable") and s.fact("spf"):
+        return f"Probably forwarded: {s.fact('forwarder')} re-sent it keeping the original envelope sender {s.fact('envelope')} (no SRS), so an SPF check at the final receiver (it wrote none) would test the author's domain at the forwarder's host; this is read from the receiver's own line and stamps, not proven."
     if label == "forward-nosrs" and s.fact("probable"):
         return f"Probably forwarded: {s.fact('forwarder')} re-sent it keeping the original envelope sender {s.fact('envelope')} (no SRS), so SPF failed at the final receiver; this is read from the receiver's own stamps, not proven."
     if label == "forward-nosrs":
@@ -206,7 +215,8 @@ def title(s: Situation) -> str:
     if label == "compromised-account":
         return _compromised_title(s)
     if label == "delay":
-        return f"The message waited {duration(float(s.fact('seconds') or 0))} on {s.fact('host') or 'one server'} (its queue): that is where the delay happened."
+        why = s.fact("why") or "its queue"
+        return f"The message waited {duration(float(s.fact('seconds') or 0))} on {s.fact('host') or 'one server'} ({why}): that is where the delay happened."
     if label == "tz-artefact":
         return (
             "An apparent time gap is a wrong time-zone label or clock on one server, not a delay."
@@ -278,8 +288,10 @@ def fix(s: Situation) -> str:
         return f"Nothing to fix at {domain_of(s)}: it did not send this, and its DMARC policy ({s.fact('policy')}) already asks receivers to refuse such mail. Block or report the message."
     if label == "spoof":
         return f"Nothing to fix at {domain_of(s)}: it did not send this. Block or report the message; an enforcing DMARC policy at {domain_of(s)} is the only sender-side help."
-    if label == "forward-srs" and s.fact("internal"):
+    if label in ("forward-srs", "forward-nosrs") and (s.fact("internal") or s.fact("earlier")):
         return ""
+    if label == "forward-nosrs" and s.fact("probable") and s.fact("spf"):
+        return f"Nothing failed at the final receiver (the author's DKIM signature passed there). If SPF ever matters there, the fix is at {s.fact('forwarder')} (SRS or ARC sealing), not in the author's SPF record."
     if label == "forward-nosrs" and s.fact("probable"):
         return f"If {s.fact('forwarder')} forwards this address, the fix is there (SRS, ARC sealing, or forwarding without changing the message), not in the author's SPF record; if it does not, treat the message as unauthenticated."
     if label in ("forward-srs", "forward-nosrs") and (passes := s.fact("handled")):
@@ -294,6 +306,9 @@ def fix(s: Situation) -> str:
         return "Fix at the forwarder, not at the author's domain: rewrite the envelope (SRS), seal ARC, or keep the author's DKIM signature intact; the final receiver can trust the forwarder's ARC."
     if label == "mailing-list" and s.fact("notice"):
         return notice_fix(s)
+    if label == "mailing-list" and (before := s.fact("failed-before")):
+        dom = domain_of(s)
+        return f"DMARC for {dom} had already failed before the list re-sent the message ({before}; that stamp is an intermediary's, not the final receiver's): any fix is {dom}'s, not the list's. If this is {dom}'s own mail, its admin should sign with DKIM for {dom} itself (not only a provider's default signing domain) and make {dom}'s SPF record name the service it really sends through; if it is not, nothing is to fix at {dom}."
     if label == "mailing-list" and s.fact("delivered"):
         return f"Nothing to fix at {domain_of(s)}: {s.fact('rerun') or 're-run with DNS'} to see SPF, DKIM and DMARC. If the list's copy fails DMARC, the fix belongs to the list (From rewriting, re-signing, ARC sealing) or to receivers trusting its ARC."
     if label == "mailing-list" and s.fact("inbound"):
@@ -317,6 +332,10 @@ def fix(s: Situation) -> str:
         site = " and the uploaded script removed" if "website" in what else ""
         desk = f" and to {s.fact('service')}'s abuse desk" if s.fact("service") else ""
         return f"Report it to {party} (its postmaster or abuse address){desk}: the {what} must be secured (password reset, sessions revoked, outbound queue cleaned{site}). {_dns_note(s, party)}"
+    if label == "delay" and s.fact("cause") == "greylist":
+        return "Nothing to fix: greylisting deferred the first try and the sending server retried, as it should (RFC 6647); the greylisting host can allow-list known senders to avoid the wait."
+    if label == "delay" and s.fact("cause") == "list":
+        return "Nothing to fix at the author's or the recipient's side: the list held the post; its owner can say whether posts wait for moderation or a batch run."
     if label == "delay":
         return f"Look at {s.fact('host') or 'that server'}'s queue, greylisting or content scanning at that time."
     if label == "forged-received":
@@ -348,6 +367,10 @@ def gap_sentence(g: Gap) -> str:
         return inconsistent_sentence([g])
     if g.hop_number <= 0:
         return f"The message waited {duration(g.seconds)} on {host} ({g.note or 'before the Received chain'})."
+    if g.note:
+        return (
+            f"The message waited {duration(g.seconds)} on {host}, between {between(g)}: {g.note}."
+        )
     return f"The message waited {duration(g.seconds)} on {host}, between {between(g)}: that server's queue or filters held it."
 
 

@@ -1,0 +1,102 @@
+"""Why a queue gap happened, where the message says so: a list's hold, or greylisting."""
+
+from __future__ import annotations
+
+import re
+
+from headerlens.diagnosis.inputs import fields, same_org
+from headerlens.model import Analysis, Hop
+
+__all__ = ["GREY", "HOLD", "cause", "greylisted", "list_addresses", "list_hold", "short"]
+
+HOLD = "the list's own hold"
+GREY = "greylisted"
+
+# milter-greylist: "X-Greylist: Delayed for 00:15:01 by milter-greylist-4.6.4 (host [ip]); date";
+# Postgrey: "X-Greylist: delayed 316 seconds by postgrey-1.27 at host; date"
+_X_GREYLIST = re.compile(
+    r"\bdelayed\s+(?:for\s+(?P<hms>\d+:\d{2}:\d{2})|(?P<secs>\d+)\s+seconds?)\s+by\s+"
+    r"(?P<tool>[\w.-]+)(?:[^;]*?(?:\bat\s+|\()(?P<host>[\w.-]+))?",
+    re.IGNORECASE,
+)
+# Rspamd's greylisting module: the symbol GREYLIST with option "pass" on the retry it accepted
+# (or "greylisted" on the try it deferred) in X-Spamd-Result / X-Rspamd-Report
+_RSPAMD_GREYLIST = re.compile(r"\bGREYLIST\s*\([^)]*\)\s*\[\s*pass\b", re.IGNORECASE)
+
+
+def cause(note: str) -> str | None:
+    """The kind of a gap note these rules wrote ("list" or "greylist"), else None."""
+    if note.startswith(HOLD):
+        return "list"
+    return "greylist" if f" {GREY} it: " in note else None
+
+
+def short(note: str) -> str:
+    """The few words of a gap note these rules wrote, for a headline."""
+    if cause(note) == "greylist":
+        return f"{GREY} by {note.split(' ', 1)[0]}"
+    return HOLD if cause(note) == "list" else note
+
+
+def list_addresses(analysis: Analysis) -> set[str]:
+    """The posting addresses of a list the message went through (X-BeenThere, X-Mailing-List,
+    List-Post)."""
+    out: set[str] = set()
+    # the look-behind: a long run of address characters without an @ is tried once (linear)
+    for f in fields(analysis, "x-beenthere", "x-mailing-list", "list-post"):
+        out.update(a.lower() for a in re.findall(r"(?<![\w.+=-])[\w.+=-]+@[\w.-]+\w", f.value))
+    return out
+
+
+def _hop(analysis: Analysis, number: int) -> Hop | None:
+    return next((h for h in analysis.chain.hops if h.number == number), None)
+
+
+def list_hold(analysis: Analysis, earlier: int, later: int) -> str | None:
+    """The gap from stamp ``earlier`` to ``later`` is a list's own time: its host received the
+    post for the list's posting address (the ``for`` of its own line) and a host of the same
+    organisation stamped the list's re-send. List managers hold posts for moderation, digest
+    or batch runs; this is the list's queue, not the author's nor the final receiver's."""
+    a, b = _hop(analysis, earlier), _hop(analysis, later)
+    if a is None or b is None or not a.received.by:
+        return None
+    rcpt = (a.received.for_addr or "").strip("<> ").lower()
+    if rcpt not in list_addresses(analysis):
+        return None
+    if not (
+        same_org(b.received.by, a.received.by) or same_org(b.received.from_rdns, a.received.by)
+    ):
+        return None
+    return (
+        f"{HOLD}: {a.received.by} took the post for {rcpt} and the list re-sent it only then, "
+        "after its queue, a batch run or a moderator's approval"
+    )
+
+
+def greylisted(analysis: Analysis, later: int) -> str | None:
+    """The host that wrote stamp ``later`` says it greylisted the message (X-Greylist naming
+    that host, or its Rspamd's GREYLIST pass, tied by the queue id of that host's own line):
+    it had refused the first try with a temporary error (RFC 6647), so the gap before is the
+    sending server's retry wait. The fields are that host's words, not the final receiver's."""
+    b = _hop(analysis, later)
+    if b is None or not b.received.by:
+        return None
+    host = b.received.by
+    for f in fields(analysis, "x-greylist"):
+        m = _X_GREYLIST.search(f.value)
+        if m and m.group("host") and same_org(m.group("host"), host):
+            took = m.group("hms") or f"{m.group('secs')} s"
+            return f"{host} {GREY} it: X-Greylist says delayed {took} by {m.group('tool')}"
+    queue = (b.received.id or "").lower()
+    tied = queue and any(
+        f.value.strip().lower() == queue for f in fields(analysis, "x-rspamd-queue-id")
+    )
+    if tied and any(
+        _RSPAMD_GREYLIST.search(f.value)
+        for f in fields(analysis, "x-spamd-result", "x-rspamd-report")
+    ):
+        return (
+            f"{host} {GREY} it: its Rspamd, tied by queue id {b.received.id}, shows GREYLIST "
+            "pass on the retry it accepted, so the sending server had to try again later"
+        )
+    return None
