@@ -384,8 +384,8 @@ def test_the_receivers_own_rspamd_run_tied_by_its_queue_id_is_not_the_senders_sc
     # the guard: the receiver's Rspamd milter appends its run at the bottom, tied to the
     # receiver's own line by X-Rspamd-Queue-Id
     raw = _L07.replace(
-        "Sender: \"Intern\" <intern-bounces@lists.example.de>\n",
-        "Sender: \"Intern\" <intern-bounces@lists.example.de>\n"
+        'Sender: "Intern" <intern-bounces@lists.example.de>\n',
+        'Sender: "Intern" <intern-bounces@lists.example.de>\n'
         "X-Rspamd-Queue-Id: AF73653C05E0\nX-Rspamd-Server: mx\n"
         "X-Spamd-Result: default: False [0.40 / 15.00];\n\t MIME_GOOD(-0.10)[text/plain]\n",
     ).replace("X-Rspamd-Score: -3.77 / 15.00 / 15.00\nX-Rspamd-UID: 01315b\n", "")
