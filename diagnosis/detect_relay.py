@@ -238,7 +238,7 @@ def mailing_list(analysis: Analysis) -> Situation | None:
     # (the author's own server may share the organisation: kernel.org and vger.kernel.org)
     ours = [h for h in analysis.chain.hops if list_dom and same_org(h.received.by, list_dom)]
     host = next((h for h in ours if (h.received.by or "").lower().endswith(list_dom or "")), None)
-    hop = (host or next(iter(ours), None)).number if ours else None
+    hop = (host or ours[0]).number if ours else None
     facts = [("list", list_id or "")]
     b = entry(analysis)
     if hop is not None and b is not None and hop >= b.hop_number:
