@@ -66,7 +66,7 @@ _PRIVATE_NETS = tuple(
 def masked_address(text: str) -> str | None:
     """The address as written when ``text`` (brackets and "IPv6:" allowed) is a masked address
     or a placeholder, else None. A plain valid address other than a placeholder is not masked."""
-    t = text.strip().strip("[]()").strip()
+    t = text.strip().strip("[]()<>").strip()
     if t.lower().startswith("ipv6:"):
         t = t[5:]
     if not t or len(t) > 64:

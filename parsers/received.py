@@ -165,7 +165,11 @@ def _parse_from(
         from headerlens.model.codes import Code
 
         defects.append(_defect(Code.RECEIVED_EMPTY_FROM, "The 'from' clause is empty."))
-    elif rec["from_helo"] is None and rec["from_ip"] is None and rdns is None:
+    elif (
+        rec["from_helo"] is None
+        and (rec["from_ip"] or rec["from_ip_masked"]) is None
+        and rdns is None
+    ):
         from headerlens.model.codes import Code
 
         defects.append(

@@ -190,10 +190,22 @@ def test_masked_forms_in_each_dialect() -> None:
             "id 15.20.5144.20; Thu, 7 Apr 2022 11:43:12 +0200",
             "220.130.xx.xx",
         ),
+        (
+            "from [<redacted>] (helo=h.example.com) by mx.example.net with esmtp (Exim 4.92) "
+            "id 1abcde-000123-AB; Thu, 7 Apr 2022 11:43:12 +0200",
+            "redacted",
+        ),
+        (
+            "from ([xxx.xxx.xxx.xxx]) by mx.example.net with ESMTP; Thu, 7 Apr 2022 11:43:12 +0200",
+            "xxx.xxx.xxx.xxx",
+        ),
     ):
         r = parse_received(line)
         assert r.from_ip is None and r.from_ip_masked == masked, line
-        assert r.from_rdns != masked and r.from_helo != f"[{masked}]", line
+        assert r.from_rdns is None or masked not in r.from_rdns, line
+        assert r.from_helo != f"[{masked}]", line
+        # a masked client is a named client: no "names no host and no address" defect
+        assert all(d.code is not Code.RECEIVED_EMPTY_HELO for d in r.defects), line
 
 
 # --- attacks: a masked address where the sender writes -------------------------------------
