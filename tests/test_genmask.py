@@ -123,7 +123,7 @@ def test_placeholder_address_is_unknown_not_internal() -> None:
     assert b.ip is None and "masked in the paste (0.0.0.0)" in b.reason
     assert _private_warnings(a) == []
     ip, _, _, note = spf_identity(a)
-    assert ip is None and note
+    assert ip is None and note is not None and "masked in the paste (0.0.0.0)" in note
     paste = diagnose(a).get("paste-damage")
     assert paste is not None and any("hop 2 (0.0.0.0)" in e for e in paste.evidence)
 
