@@ -45,9 +45,14 @@ def spf_identity(analysis: Analysis) -> tuple[str | None, str | None, str | None
     if not b.ip:
         hop = next((h for h in analysis.chain.hops if h.number == b.hop_number), None)
         if hop is not None and (masked := hop.received.from_ip_masked):
-            return None, None, None, (
-                f"The boundary hop's connecting IP is masked in the paste ({masked}), so SPF "
-                "cannot be replayed: what the receiver stamped at delivery is all there is."
+            return (
+                None,
+                None,
+                None,
+                (
+                    f"The boundary hop's connecting IP is masked in the paste ({masked}), so SPF "
+                    "cannot be replayed: what the receiver stamped at delivery is all there is."
+                ),
             )
         return None, None, None, f"The boundary hop ({b.receiver}) does not show the connecting IP."
     return b.ip, b.mail_from, b.helo, None
