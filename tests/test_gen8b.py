@@ -215,3 +215,29 @@ def test_random_envelope_and_helo_names_do_not_make_a_victims_address_a_throwawa
         b"from trlyy.example", b"from qzwxkrt.example"
     )
     assert "spoof" in diagnose(analyze(raw)).labels()
+
+
+# --- 4. an author's provider's Rspamd score carried through a list -----------------------------
+
+
+def test_an_rspamd_score_carried_through_a_list_is_another_partys_scan() -> None:
+    # the Mailman copy's shape: the author's provider scored it (X-Rspamd-Score between the
+    # author's fields and the list's), the list server re-sent it to a Postfix with policyd-weight
+    raw = _msg(
+        "Return-Path: <team-bounces@lists.club.example>",
+        "Delivered-To: member@mailbox.example",
+        "X-policyd-weight: using cached result; rate:hard: -6.1",
+        "Received: from mail.club.example (mail.club.example [203.0.113.25]) by mx.mailbox.example (Postfix) with ESMTPS id AF736 for <member@mailbox.example>; Sat, 20 Feb 2021 22:04:26 +0100 (CET)",
+        "To: team@lists.club.example",
+        "From: Sam <sam@author.example>",
+        "Message-ID: <77@author.example>",
+        "Date: Sat, 20 Feb 2021 22:03:57 +0100",
+        "X-Rspamd-Score: -3.77 / 15.00 / 15.00",
+        "Subject: [Team] minutes",
+        "X-BeenThere: team@lists.club.example",
+        "X-Mailman-Version: 2.1.29",
+        "List-Id: <team.lists.club.example>",
+        "Sender: team-bounces@lists.club.example",
+    )
+    scan = diagnose(analyze(raw)).get("sender-side-scan")
+    assert scan is not None and any("X-Rspamd-Score" in e for e in scan.evidence)
