@@ -25,6 +25,7 @@ _BODY_SIGNS = (
     b"created automatically by mail delivery software",
     b"this is the qmail-send program",
     b"following addresses had permanent fatal errors",
+    b"the following addresses had delivery problems",  # McAfee Email Gateway
     b"reporting-mta:",
     b"remote server returned",
     b'"notificationtype":"bounce"',

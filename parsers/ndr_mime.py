@@ -166,10 +166,13 @@ def _read_blocks(
                 dates.setdefault(key, when)
     for block in blocks:
         final = _dsn_value(block, "Final-Recipient")
+        if not final and (block.get("Action") or block.get("Diagnostic-Code")):
+            # McAfee Email Gateway writes only "Original-Recipient: <rcpt>" in its blocks
+            final = (_dsn_value(block, "Original-Recipient") or "").strip("<> ") or None
         if not final:
             continue
         actual = _dsn_value(block, "X-Actual-Recipient")
-        original = _dsn_value(block, "Original-Recipient")
+        original = (_dsn_value(block, "Original-Recipient") or "").strip("<> ") or None
         address = actual if actual and actual.lower() != final.lower() else final
         if address != final:
             original = final  # Sendmail: the alias that was addressed, then expanded

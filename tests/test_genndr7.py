@@ -442,3 +442,29 @@ def test_active_hunters_sendmail_layout_with_a_bare_transcript() -> None:
     # was a bounce with no recipient at all ("the remote server refused the original (no status)")
     assert address == "ren@fabrikam.example" and who is WhoActs.SENDER
     assert status is None or status.startswith("5")
+
+
+def test_a_mcafee_gateway_notice_with_only_original_recipient_fields() -> None:
+    raw = (
+        f"Received: from gw.fabrikam.example (gw.fabrikam.example [192.0.2.45])\n"
+        f"\tby mx.contoso.example (Postfix) with ESMTP id 11AA; {D}\n"
+        f"Date: {D}\nTo: <clerk@contoso.example>\nFrom: <>\nMIME-Version: 1.0\n"
+        'Content-Type: Multipart/Mixed; boundary="B-00"\n'
+        "X-NAI-Header: Modified by McAfee Email Gateway (4500)\nSubject: Delivery Status\n"
+        "Message-Id: <ds.1@mx.contoso.example>\n\n--B-00\nContent-Type: text/plain\n\n"
+        "    --- The following addresses had delivery problems ---\n\n"
+        "<ren@fabrikam.example>   (ren@fabrikam.example... No such user)\n\n--B-00\n"
+        "Content-Type: message/delivery-status\n\nOriginal-Recipient: <ren@fabrikam.example>\n"
+        "Action: failed\nDiagnostic-Code: smtp; 550 ren@fabrikam.example... No such user\n"
+        "Remote-MTA: 198.51.100.225\n\n\n--B-00\nContent-Type: message/rfc822\n\n"
+        f"From: Clerk <clerk@contoso.example>\nTo: ren@fabrikam.example\nDate: {D}\n"
+        "Subject: Minutes\nMessage-ID: <m9@contoso.example>\n\nMinutes\n\n--B-00--\n"
+    ).encode()
+    a = analyze(raw)
+    # was not a bounce at all ("the From field names no usable address")
+    assert a.ndr is not None
+    (r,) = a.ndr.failed
+    assert r.address == "ren@fabrikam.example" and r.original_recipient is None
+    assert r.remote_mta == "198.51.100.225"
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.SENDER
+    assert diagnose(a).headline.startswith("A bounce:")
