@@ -111,7 +111,9 @@ def _barracuda(analysis: Analysis, who: str | None) -> OutcomeFact | None:
     quarantine level and below the block (kill) level goes to the quarantine, "No" is allowed
     (Barracuda Spam Firewall user's guide, "Spam Scoring Levels": a message above the quarantine
     score but below the block threshold is forwarded to the quarantine; below the tag score it
-    is allowed). A tagged message ("Yes" under the quarantine level) is delivered with a subject
+    is allowed; UMIACS's wiki "BarracudaSpamFirewall/Scoring" shows the header of each action:
+    "Yes, SCORE=10.11 ... QUARANTINE_LEVEL=9.0 KILL_LEVEL=1000.0" quarantined, a level of 1000
+    disabled). A tagged message ("Yes" under the quarantine level) is delivered with a subject
     tag, to a folder the header does not name: no outcome then."""
     for f in reversed(receiver_fields(analysis, "x-barracuda-spam-status")):
         m = _BARRACUDA_LEVELS.match(f.value)
