@@ -141,9 +141,11 @@ def receiver_fields(analysis: Analysis, *names: str) -> list[HeaderField]:
 
 def normal_result(result: str) -> str:
     """A stamped result lower-cased, with Yahoo's ``unknown`` (its dkim= for an unsigned message,
-    its dmarc= when the From domain publishes no policy) read as RFC 8601's ``none``."""
+    its dmarc= when the From domain publishes no policy) read as RFC 8601's ``none``, and its
+    ``success`` (dmarc=success(p=REJECT) where DKIM passed aligned for yahoo.com: deltachat's
+    yahoo_ndn and aol_ndn copies) as ``pass``."""
     value = result.lower()
-    return "none" if value == "unknown" else value
+    return {"unknown": "none", "success": "pass"}.get(value, value)
 
 
 @dataclass(frozen=True, slots=True)

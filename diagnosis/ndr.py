@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from headerlens.diagnosis.inputs import boundary_hop, confirmed_rdns, org, same_org
+from headerlens.diagnosis.inputs import boundary_hop, confirmed_rdns, normal_result, org, same_org
 from headerlens.diagnosis.wording import duration
 from headerlens.model import Analysis
 from headerlens.model.ndr import FailedRecipient, Rejecter
@@ -253,7 +253,7 @@ def tied_offline(analysis: Analysis) -> bool:
 def _stamped_tie(analysis: Analysis, names: list[str]) -> bool:
     """The final receiver's own stamps pass DMARC, or SPF / DKIM, for the reporter's domain."""
     for r in (r for ar in final_receiver_results(analysis) for r in ar.results):
-        if r.result.lower() != "pass":
+        if normal_result(r.result) != "pass":
             continue
         sender = analysis.from_addr.domain if analysis.from_addr else None
         if r.method.lower() == "dmarc" and _theirs(r.prop("header.from") or sender, names):

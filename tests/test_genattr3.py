@@ -401,3 +401,17 @@ def test_a_pass_without_the_clients_own_signature_right_below_stays_untied() -> 
     assert _author(analyze(gap), "authentication-results") is not Author.FINAL_RECEIVER
     unconfirmed = _selfhosted(client="mout.mailer.example (unknown [198.51.100.22])")
     assert _author(analyze(unconfirmed), "authentication-results") is not Author.FINAL_RECEIVER
+
+
+def test_yahoos_dmarc_success_is_a_pass_not_a_dmarc_failure() -> None:
+    """Once Yahoo's block is credited, its ``dmarc=success(p=REJECT)`` (DKIM passed aligned for
+    the From domain) is its DMARC pass: no "neither SPF nor DKIM passed aligned" error."""
+    from headerlens.diagnosis.findings_build import stamped_findings
+
+    a = analyze(_yahoo())
+    assert not [f for f in stamped_findings(a) if "dmarc" in f.code.value]
+    bounce = analyze(
+        _yahoo_bounce().replace(b"dkim=pass header.i=@yahoo.com", b"dkim=none header.i=@yahoo.com")
+    )
+    n = diagnose(bounce).get("ndr")
+    assert n is not None and not n.fact("untied")
