@@ -415,3 +415,40 @@ def test_yahoos_dmarc_success_is_a_pass_not_a_dmarc_failure() -> None:
     )
     n = diagnose(bounce).get("ndr")
     assert n is not None and not n.fact("untied")
+
+
+def test_outlook_to_outlook_enters_at_exchange_onlines_inbound() -> None:
+    """Outlook.com to Outlook.com: the entry is EOP's inbound server taking the message from
+    Microsoft's own outbound host, not a mailbox server of the sending side below it."""
+    raw = _msg(
+        "Received: from AM9PR01MB0001.eurprd01.prod.outlook.com (2603:10a6:20b:1::1) by "
+        "AM9PR01MB0002.eurprd01.prod.outlook.com with HTTPS; Mon, 2 Jun 2025 10:00:05 +0000",
+        "Received: from AM4PEPF00025F96.EURPRD01.PROD.OUTLOOK.COM (2603:10a6:20b:2::2) by "
+        "AM9PR01MB0001.eurprd01.prod.outlook.com (2603:10a6:20b:1::1) with Microsoft SMTP Server "
+        "(version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.1.1; Mon, 2 Jun "
+        "2025 10:00:04 +0000",
+        "Authentication-Results: spf=pass (sender IP is 198.51.100.40) smtp.mailfrom=outlook.com; "
+        "dkim=pass (signature was verified) header.d=outlook.com;dmarc=pass action=none "
+        "header.from=outlook.com;compauth=pass reason=100",
+        "Received-SPF: Pass (protection.outlook.com: domain of outlook.com designates "
+        "198.51.100.40 as permitted sender) receiver=protection.outlook.com; "
+        "client-ip=198.51.100.40; helo=EUR05-AM6-obe.outbound.protection.outlook.com; pr=C",
+        "Received: from EUR05-AM6-obe.outbound.protection.outlook.com "
+        "(mail-am6eur05on2040.outbound.protection.outlook.com [198.51.100.40]) by "
+        "AM4PEPF00025F96.mail.protection.outlook.com (10.167.16.5) with Microsoft SMTP Server "
+        "(version=TLS1_3, cipher=TLS_AES_256_GCM_SHA384) id 15.20.1.2 via Frontend Transport; "
+        "Mon, 2 Jun 2025 10:00:03 +0000",
+        "Received: from DB9PR01MB0003.eurprd01.prod.outlook.com (2603:10a6:10:3::3) by "
+        "DB9PR01MB0004.eurprd01.prod.outlook.com with Microsoft SMTP Server id 15.20.1.3; Mon, 2 "
+        "Jun 2025 10:00:02 +0000",
+        "From: Bob <bob@outlook.com>",
+        "To: ann@outlook.com",
+        "Subject: hi",
+        "Date: Mon, 2 Jun 2025 10:00:01 +0000",
+        "Message-ID: <DB9PR01MB0003@eurprd01.prod.outlook.com>",
+    )
+    a = analyze(raw)
+    b = a.chain.boundary
+    assert b is not None and b.ip == "198.51.100.40"
+    assert b.receiver == "AM4PEPF00025F96.mail.protection.outlook.com"
+    assert _author(a, "authentication-results") is Author.FINAL_RECEIVER
