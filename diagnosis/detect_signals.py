@@ -192,8 +192,8 @@ def masked_clients(analysis: Analysis) -> str | None:
     more = f" and {len(hops) - 4} more" if len(hops) > 4 else ""
     return (
         f"client addresses masked or replaced by a placeholder in the paste: {said}{more}; "
-        "those clients are unknown (a visible private prefix such as 10.x still reads as "
-        "private), and SPF is never replayed for them"
+        "their exact addresses are unknown (a visible private prefix such as 10.x still reads "
+        "as private), and SPF is never replayed for them"
     )
 
 

@@ -224,7 +224,7 @@ def title(s: Situation) -> str:
     if label == "forged-received":
         return f"A Received line was written by the sender, not by a relay (hop {s.hop_number}); ignore it."
     if label == "paste-damage" and s.fact("masked") == "only":
-        return "Addresses in the header were masked by hand or replaced by placeholders before it was pasted: the clients of those hops are unknown, so nothing is checked against them."
+        return "Addresses in the header were masked by hand or replaced by placeholders before it was pasted: a hop whose visible prefix is private (10.x, 192.168.x) still reads as internal; any other masked client is unknown, and nothing is checked against it."
     if label == "paste-damage":
         return "The header block is damaged (lost indentation, odd line ends or merged fields); some fields may be misread."
     if imitated := s.fact("imitated"):
