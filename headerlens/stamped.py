@@ -19,6 +19,10 @@ def final_receiver_results(analysis: Analysis) -> tuple[AuthResults, ...]:
     nothing, and a mixed field such as "spf=pass; dkim=pass; dmarc=fail" under a Postfix line
     is most often the receiver's own verdict on a spoof.
     """
+    if not analysis.chain.hops:
+        # no Received line: nothing shows a receiver wrote any stamp (a copy as written or sent,
+        # a stamp the sender put on it, or a paste cut short): its passes are nobody's
+        return _untied_failures(analysis, set())
     own = _own_fields(analysis.auth_results, analysis.chain, analysis.provenance)[0]
     taken = {r.method.lower() for a in own for r in a.results}
     return own + _untied_failures(analysis, taken)
@@ -35,9 +39,7 @@ def _untied_failures(analysis: Analysis, taken: set[str]) -> tuple[AuthResults, 
     those results, top-most first (the passes read "unknown (pass not tied to the receiver)")."""
     out: list[AuthResults] = []
     for a in analysis.auth_results:
-        if a.header_name.lower() != "authentication-results" or not untied_stamp(
-            analysis.provenance, a.header_index
-        ):
+        if a.header_name.lower() != "authentication-results" or not _untied(analysis, a):
             continue
         kept = tuple(
             r for r in a.results if r.result.lower() in _FAILED and r.method.lower() not in taken
@@ -46,6 +48,12 @@ def _untied_failures(analysis: Analysis, taken: set[str]) -> tuple[AuthResults, 
         if kept:
             out.append(replace(a, results=kept))
     return tuple(out)
+
+
+def _untied(analysis: Analysis, a: AuthResults) -> bool:
+    """``a`` is a stamp whose passes nothing ties to the receiver: see untied_stamp, and every
+    stamp of a header with no Received line (nothing places any field there)."""
+    return not analysis.chain.hops or untied_stamp(analysis.provenance, a.header_index)
 
 
 def untied_stamp(provenance: Provenance, header_index: int) -> bool:
@@ -243,6 +251,7 @@ def untied_passes(analysis: Analysis) -> frozenset[str]:
         r.method.lower()
         for a in analysis.auth_results
         if untied_stamp(analysis.provenance, a.header_index)
+        or (not analysis.chain.hops and a.header_name.lower() == "authentication-results")
         for r in a.results
         if r.result.lower() == "pass"
     }

@@ -43,6 +43,12 @@ Part B, this round's loosened rules:
    act" is now said only of a notice something ties to its reporter; an untied one reads "if it
    is genuine nobody needs to act", and one nothing ties online "... but it may be forged (a
    phish dressed as a notice): do not act on its links".
+6. A copy with no Received line at all (gen8c: "no server stamped this copy") and an
+   Authentication-Results with spf/dkim/dmarc=pass for victim.example (p=reject): nothing places
+   any field, so every stamp was counted as the receiver's: offline "Authentication and the
+   delivery path are in order", and online too, beside the re-checked "DMARC fail (reject)".
+   With no Received line a stamp's passes are nobody's ("unknown (pass not tied to the
+   receiver)"); its failures still count.
 """
 
 from __future__ import annotations
@@ -263,3 +269,32 @@ def test_a_success_notice_nothing_ties_online_may_be_a_phish(ses_lab: _SesLab) -
     assert "DMARC fail (reject)" in out
     md = render(analyze(data), v, "md")
     assert "nobody refused it and nobody needs to act" not in md
+
+
+# 6. No Received line, a stamp the sender wrote.
+_UNTRACED = (
+    b"Authentication-Results: mx.fabrikam.example; spf=pass smtp.mailfrom=victim.example; "
+    b"dkim=pass header.d=victim.example; dmarc=pass header.from=victim.example\r\n"
+    b"Return-Path: <ceo@victim.example>\r\nFrom: Victim CEO <ceo@victim.example>\r\n"
+    b"To: ap@fabrikam.example\r\nSubject: Urgent wire\r\nDate: Mon, 07 Dec 2026 15:00:09 +0000\r\n"
+    b"Message-ID: <s1@victim.example>\r\n\r\nPay.\r\n"
+)
+
+
+def test_a_stamp_in_a_copy_without_received_lines_passes_nothing_offline() -> None:
+    out = render(analyze(_UNTRACED), None, "summary")
+    assert "in order" not in out
+    verdicts = _verdicts(_UNTRACED)
+    assert "DMARC unknown (pass not tied to the receiver)" in verdicts
+    assert "pass (stamped)" not in verdicts
+    assert "No server stamped this copy" in out
+    # a failure there still counts
+    failed = _UNTRACED.replace(b"dmarc=pass", b"dmarc=fail")
+    assert "DMARC fail (stamped)" in _verdicts(failed)
+
+
+def test_a_stamp_in_a_copy_without_received_lines_is_a_spoof_online(ses_lab: _SesLab) -> None:
+    v = _verify(_UNTRACED, ses_lab[0])
+    out = render(analyze(_UNTRACED), v, "summary")
+    assert "A spoof of victim.example" in out
+    assert "in order" not in out and "pass (stamped)" not in out
