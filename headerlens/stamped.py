@@ -8,6 +8,7 @@ from dataclasses import replace
 from headerlens.model import Analysis, AuthResults, Chain, Defect, MethodResult, Provenance
 from headerlens.parsers.hops import registrable_domain
 from headerlens.parsers.rspamd_auth import rspamd_auth
+from headerlens.parsers.stamp_evidence import is_pass
 
 
 def final_receiver_results(analysis: Analysis) -> tuple[AuthResults, ...]:
@@ -253,7 +254,7 @@ def untied_passes(analysis: Analysis) -> frozenset[str]:
         if untied_stamp(analysis.provenance, a.header_index)
         or (not analysis.chain.hops and a.header_name.lower() == "authentication-results")
         for r in a.results
-        if r.result.lower() == "pass"
+        if is_pass(r.result)
     }
     return frozenset(stamps | {t[0] for t in _receiver_rspamd(analysis)[1]})
 

@@ -69,7 +69,12 @@ from headerlens.parsers.provenance_scanner import own_line_stamp, receiver_named
 from headerlens.parsers.provenance_ses import ses_block, ses_claim
 from headerlens.parsers.provenance_ui import UI_UNTIED, ui_author, ui_block
 from headerlens.parsers.rspamd_auth import rspamd_auth
-from headerlens.parsers.stamp_evidence import claims_pass, stamp_identity, stated_client_ip
+from headerlens.parsers.stamp_evidence import (
+    claims_pass,
+    is_pass,
+    stamp_identity,
+    stated_client_ip,
+)
 
 __all__ = ["STAMP_FIELDS", "UNTIED_PASS", "attribute_fields", "describe_author"]
 
@@ -386,7 +391,7 @@ def _rspamd_found(z: _Zones, f: HeaderField) -> bool:
     who wrote a stamp at the top of the header the message arrived with."""
     if not (z.rspamd_queue and z.rspamd_queue in z.receiver_ids):
         return False
-    passes = {m for m, r in stamp_results(f).items() if r == "pass"}
+    passes = {m for m, r in stamp_results(f).items() if is_pass(r)}
     return bool(passes) and passes <= z.rspamd_passes
 
 

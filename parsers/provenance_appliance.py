@@ -23,7 +23,7 @@ from headerlens.model.provenance import Author, FieldAuthor
 from headerlens.model.received import Hop
 from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.masked_ip import client_text
-from headerlens.parsers.stamp_evidence import stamp_identity
+from headerlens.parsers.stamp_evidence import is_pass, stamp_identity
 
 __all__ = [
     "MARKER_WHY",
@@ -266,7 +266,7 @@ def milter_pass_unbacked(
     if not ties or f.index <= block[ties[-1]].index:
         return False  # above the last tying field: a milter inserted it
     milter = block[ties[-1]].lname
-    passes = {m for m, r in stamp_results(f).items() if r == "pass"}
+    passes = {m for m, r in stamp_results(f).items() if is_pass(r)}
     if milter == "x-senderid":
         # its auth=pass names the client's SMTP AUTH, which the receiver's own line shows
         # ("(authenticated bits=0)", "(Authenticated sender: ...)")

@@ -27,6 +27,7 @@ from headerlens.model.core import HeaderField
 from headerlens.model.received import Hop
 from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.boundary import rdns_confirmed
+from headerlens.parsers.stamp_evidence import is_pass
 
 __all__ = ["CLIENT_SIGNED_WHY", "client_signed_tie"]
 
@@ -56,7 +57,7 @@ def client_signed_tie(
     d = _D_TAG.search(next_field.value)
     if d is None or domain_of(d.group(1).lower().rstrip(".")) != org:
         return False
-    passes = [x for x in parse_auth_results(f).results if x.result.lower() == "pass"]
+    passes = [x for x in parse_auth_results(f).results if is_pass(x.result)]
     return bool(passes) and all(_only(x.prop, org, domain_of) for x in passes)
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from headerlens.model.core import HeaderField
 from headerlens.model.received import Hop
 from headerlens.parsers.authresults import parse_auth_results
+from headerlens.parsers.stamp_evidence import is_pass
 
 __all__ = ["gmail_pass_doubt", "passed_methods"]
 
@@ -25,7 +26,7 @@ def passed_methods(f: HeaderField) -> set[str]:
     """The methods a Received-SPF or (ARC-)Authentication-Results field says passed."""
     if f.lname == "received-spf":
         return {"spf"} if f.value.strip().lower().startswith("pass") else set()
-    out = {r.method.lower() for r in parse_auth_results(f).results if r.result.lower() == "pass"}
+    out = {r.method.lower() for r in parse_auth_results(f).results if is_pass(r.result)}
     # "dmarc=fail (... dis=NONE arc=pass)": the policy set aside because ARC passed
     if _ARC_PASS.search(f.value):
         out.add("arc")

@@ -139,8 +139,16 @@ def stated_client_ip(field: HeaderField) -> str | None:
 
 
 # A stamp saying pass: what a sender gains by forging (a fail or none it would not plant).
-_CLAIMS_PASS = re.compile(r"=\s*pass\b", re.IGNORECASE)
+# Yahoo writes dmarc=success for its pass (diagnosis/inputs.normal_result reads it so), and
+# "bestguesspass" is read as no failure: a planted one of either is a pass too.
+PASSING = frozenset({"pass", "success", "bestguesspass"})
+_CLAIMS_PASS = re.compile(r"=\s*(?:pass|success|bestguesspass)\b", re.IGNORECASE)
 _PASS_STAMPS = frozenset({"authentication-results", "arc-authentication-results"})
+
+
+def is_pass(result: str) -> bool:
+    """A stamped result that reads as a pass (see PASSING)."""
+    return result.strip().lower() in PASSING
 
 
 def claims_pass(f: HeaderField) -> bool:

@@ -49,6 +49,13 @@ Part B, this round's loosened rules:
    delivery path are in order", and online too, beside the re-checked "DMARC fail (reject)".
    With no Received line a stamp's passes are nobody's ("unknown (pass not tied to the
    receiver)"); its failures still count.
+7. Yahoo's "dmarc=success" now reads as its DMARC pass (genattr3), but the rule that sets aside
+   a pass only position ties to the receiver looked for "=pass" alone: the sender's first field
+   "Authentication-Results: mx.fabrikam.example; dmarc=success ...; dkim=success ...;
+   spf=success ..." right below a Postfix line was the receiver's own, "DMARC success
+   (stamped)", and "Authentication and the delivery path are in order" offline and online
+   (beside the re-checked DMARC fail, reject). Every result read as a pass (pass, success,
+   bestguesspass) is now a pass for those rules.
 """
 
 from __future__ import annotations
@@ -298,3 +305,17 @@ def test_a_stamp_in_a_copy_without_received_lines_is_a_spoof_online(ses_lab: _Se
     out = render(analyze(_UNTRACED), v, "summary")
     assert "A spoof of victim.example" in out
     assert "in order" not in out and "pass (stamped)" not in out
+
+
+# 7. A planted "success" is a pass like any other.
+def test_a_planted_success_below_the_line_is_an_untied_pass() -> None:
+    stamp = (
+        "dmarc=success(p=REJECT) header.from=victim.example; dkim=success header.d=victim.example;"
+        " spf=success smtp.mailfrom=victim.example"
+    )
+    data = _postfix(stamp)
+    assert _authors(data, "authentication-results") == [Author.UNKNOWN]
+    verdicts = _verdicts(data)
+    assert "DMARC unknown (pass not tied to the receiver)" in verdicts
+    assert "success (stamped)" not in verdicts
+    assert "in order" not in render(analyze(data), None, "summary")
