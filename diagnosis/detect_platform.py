@@ -100,6 +100,13 @@ _SERVICE_WORDS = frozenset(
         "update",
         "updates",
         "app",
+        # a signing or sharing lure's words ("DocuSign | Review via e-Sign")
+        "review",
+        "via",
+        "e",
+        "sign",
+        "document",
+        "documents",
     ]
 )
 

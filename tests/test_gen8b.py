@@ -241,3 +241,20 @@ def test_an_rspamd_score_carried_through_a_list_is_another_partys_scan() -> None
     )
     scan = diagnose(analyze(raw)).get("sender-side-scan")
     assert scan is not None and any("X-Rspamd-Score" in e for e in scan.evidence)
+
+
+def test_a_signing_lures_words_around_the_brand_still_read_as_posing() -> None:
+    # sample-5524's shape: "DocuSign | Review via e-Sign" on a real company's address, sent
+    # through a sending service's own identity, the company's DMARC failed (p=none)
+    raw = _eop(
+        "spf=pass (sender IP is 198.51.100.22) smtp.mailfrom=us-west-2.mailer.example; dkim=pass (signature was verified) header.d=mailer.example;dmarc=fail action=none header.from=electronics.example;",
+        "a27-22.smtp-out.mailer.example",
+        "198.51.100.22",
+        "From: DocuSign | Review via e-Sign <semi.kim@electronics.example>",
+        "Subject: Document to review and sign today",
+        "Return-Path: 0101019731c8b2a9@us-west-2.mailer.example",
+        scl=9,
+    )
+    d = diagnose(analyze(raw))
+    assert "spoof" in d.labels()
+    assert "posing as DocuSign" in d.headline
