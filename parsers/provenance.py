@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from email.utils import parseaddr
 
 from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor, Provenance
@@ -424,7 +425,8 @@ def _uncorroborated_pass(z: _Zones, f: HeaderField) -> str | None:
         unbacked = milter_pass_unbacked(f, z.block, hop, z.fields)
         return UNTIED_PASS if unbacked else None
     after = z.fields[z.block_end] if z.block_end < len(z.fields) else None
-    tie = hop is not None and client_signed_tie(f, hop, after, z.domain_of)
+    authors = [parseaddr(g.value)[1].rpartition("@")[2] for g in z.fields if g.lname == "from"]
+    tie = hop is not None and client_signed_tie(f, hop, after, z.domain_of, authors)
     return None if tie else UNTIED_PASS
 
 

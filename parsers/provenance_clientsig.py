@@ -11,7 +11,10 @@ another domain cannot arrange hold together:
   under the line were sent by a host of that organisation;
 - the field right after the stamp is a DKIM-Signature of that same organisation (signers
   prepend theirs, RFC 6376 §5.6: anything its users submitted sits below it);
-- every pass the stamp claims is for that organisation's own domain.
+- every pass the stamp claims is for that organisation's own domain;
+- for a DMARC pass, the message's From is that organisation's too (a "dmarc=pass
+  header.from=attacker.example" above the attacker's own signature says nothing of a From:
+  ceo@victim.example, yet read as the receiver's DMARC pass of that spoof).
 
 What is left is that organisation writing a false pass about its own mail above its own
 signature; a sender of any other domain gains nothing from it, and a spoof of another domain
@@ -45,6 +48,7 @@ def client_signed_tie(
     hop: Hop,
     next_field: HeaderField | None,
     domain_of: Callable[[str], str | None],
+    authors: Sequence[str] = (),
 ) -> bool:
     """True when the pass stamp ``f`` (under ``hop``'s line, ``next_field`` right after its
     block) is tied to the receiver as the module docstring says."""
@@ -58,6 +62,11 @@ def client_signed_tie(
     if d is None or domain_of(d.group(1).lower().rstrip(".")) != org:
         return False
     passes = [x for x in parse_auth_results(f).results if is_pass(x.result)]
+    # ``authors``: the domains of the message's From addresses, which a DMARC pass is about
+    if any(x.method.lower() == "dmarc" for x in passes) and (
+        not authors or any(domain_of(a.lower().rstrip(".")) != org for a in authors)
+    ):
+        return False
     return bool(passes) and all(_only(x.prop, org, domain_of) for x in passes)
 
 

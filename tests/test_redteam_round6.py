@@ -56,6 +56,12 @@ Part B, this round's loosened rules:
    (stamped)", and "Authentication and the delivery path are in order" offline and online
    (beside the re-checked DMARC fail, reject). Every result read as a pass (pass, success,
    bestguesspass) is now a pass for those rules.
+8. A self-hosted receiver's stamp tied by the client's own signature right below it
+   (genattr3: confirmed reverse DNS, a DKIM-Signature of the same organisation, every pass for
+   that organisation): the attacker's own server (mail.attacker.example, confirmed) signing as
+   attacker.example planted "dmarc=pass header.from=attacker.example" above its signature on a
+   From: ceo@victim.example spoof: "DMARC pass (stamped)", "in order" offline. A DMARC pass is
+   about the From domain: it now ties only where the From is that organisation's too.
 """
 
 from __future__ import annotations
@@ -70,6 +76,7 @@ from tests.dnslab import LabDns
 from tests.redteam_lab import ATTACKER_IP
 from tests.test_gen7b import _icloud
 from tests.test_genattr2 import _proton_export
+from tests.test_genattr3 import _selfhosted
 from tests.test_genfolder import _gmx
 from tests.test_redteam_round4 import _SID, _sendmail
 from tests.test_redteam_round5 import _ses_message, _stamp_authors, _verify, ses_lab
@@ -319,3 +326,20 @@ def test_a_planted_success_below_the_line_is_an_untied_pass() -> None:
     assert "DMARC unknown (pass not tied to the receiver)" in verdicts
     assert "success (stamped)" not in verdicts
     assert "in order" not in render(analyze(data), None, "summary")
+
+
+# 8. A DMARC pass above the attacker's own signature, for a spoofed From.
+def test_a_self_signed_dmarc_pass_does_not_tie_for_another_from_domain() -> None:
+    data = _selfhosted(
+        client="mail.attacker.example (mail.attacker.example [203.0.113.66])",
+        ar="dkim=pass header.d=attacker.example header.i=@attacker.example;\r\n\t"
+        "spf=pass smtp.mailfrom=attacker.example;\r\n\tdmarc=pass header.from=attacker.example",
+        sig_d="attacker.example",
+    )
+    spoof = data.replace(b"From: Alice <alice@mailer.example>", b"From: CEO <ceo@victim.example>")
+    assert _authors(spoof, "authentication-results") == [Author.UNKNOWN]
+    out = render(analyze(spoof), None, "summary")
+    assert "in order" not in out and "pass (stamped)" not in out
+    # the attacker's own mail, From its own domain, keeps the tie
+    own = data.replace(b"From: Alice <alice@mailer.example>", b"From: A <a@attacker.example>")
+    assert _authors(own, "authentication-results") == [Author.FINAL_RECEIVER]
