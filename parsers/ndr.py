@@ -121,6 +121,7 @@ def _hits(fmt: NdrFormat, text: str, report: bool) -> tuple[list[TextHit], str |
         ndr_text_more.mailfoundry,
         ndr_text_more.surfcontrol,
         ndr_text_more.telekom,
+        ndr_text_more.x6,
         # "<rcpt>:" then the reason: qmail's layout, copied by others (X2); a report's own
         # Diagnostic-Code says more than a text of unknown layout
         *(() if report else (ndr_text.qmail,)),

@@ -1,4 +1,4 @@
-"""Readers for more vendor notices: MailFoundry, SurfControl, Deutsche Telekom (T-Online).
+"""Readers for more vendor notices: MailFoundry, SurfControl, Deutsche Telekom (T-Online), X6.
 
 Each returns one ``TextHit`` per failed recipient, like ndr_text's.
 """
@@ -54,4 +54,21 @@ def telekom(text: str) -> list[TextHit]:
         return []
     return [
         TextHit(m.group(1), clean_reply(m.group(2))) for m in _TELEKOM_ROW.finditer(block.group(1))
+    ]
+
+
+_REJECTED_RCPT = re.compile(
+    r"SMTP Server <([\w.-]+)> rejected recipient <(" + _ADDR + r")>\s+\(Error following "
+    r"(RCPT|MAIL|DATA)\w*(?: command)?\)\.\s+It responded as follows:\s+\[([^\]]{1,1000})\]"
+)
+
+
+def x6(text: str) -> list[TextHit]:
+    """The "We had trouble delivering your message" notice (sisimai's X6): "SMTP Server <host>
+    rejected recipient <rcpt> (Error following RCPT command). It responded as follows: [reply]"
+    (sisimai, lib/sisimai/lhost/x6.rb)."""
+    stages = {"RCPT": "RCPT TO", "MAIL": "MAIL FROM", "DATA": "end of DATA"}
+    return [
+        TextHit(m.group(2), clean_reply(m.group(4)), m.group(1), None, stages[m.group(3)])
+        for m in _REJECTED_RCPT.finditer(text)
     ]

@@ -468,3 +468,22 @@ def test_a_mcafee_gateway_notice_with_only_original_recipient_fields() -> None:
     assert r.remote_mta == "198.51.100.225"
     assert r.meaning is not None and r.meaning.who_acts is WhoActs.SENDER
     assert diagnose(a).headline.startswith("A bounce:")
+
+
+def test_the_we_had_trouble_delivering_notice_names_server_reply_and_stage() -> None:
+    raw = _plain_bounce(
+        "mailer-daemon",
+        "We had trouble delivering your message. Full details follow:\n\nSubject: 'Minutes'\n\n"
+        "1 error(s):\n\nSMTP Server <mx.club.example> rejected recipient <ren@club.example> "
+        "(Error following RCPT command). It responded as follows: [550 5.1.1 User unknown]\n",
+    )
+    a = analyze(raw)
+    # was no bounce ("the From field names no usable address")
+    assert a.ndr is not None
+    (r,) = a.ndr.failed
+    assert (r.address, r.remote_mta, r.smtp_stage) == (
+        "ren@club.example",
+        "mx.club.example",
+        "RCPT TO",
+    )
+    assert r.meaning is not None and r.meaning.who_acts is WhoActs.SENDER
