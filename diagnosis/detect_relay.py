@@ -13,6 +13,7 @@ from headerlens.diagnosis.forward_place import (
     later_sending,
     rewritten_envelope,
 )
+from headerlens.diagnosis.gap_causes import list_addresses
 from headerlens.diagnosis.inputs import (
     boundary_hop,
     confirmed_rdns,
@@ -23,6 +24,7 @@ from headerlens.diagnosis.inputs import (
     first,
     is_srs,
     org,
+    receiver_fields,
     same_org,
     srs_original_domain,
     stamp,
@@ -245,6 +247,13 @@ def mailing_list(analysis: Analysis) -> Situation | None:
         # the final receiver is the list's own host: its stamps judged the post as the author's
         # side sent it, before the list changed anything
         facts.append(("inbound", "yes"))
+    elif b is not None and (taken := _taken_for_list(analysis, list_dom)):
+        facts += [("inbound", "yes"), ("taken-for", taken)]
+        ev.append(
+            f"the final receiver took it for the list's posting address {taken}, with the "
+            f"author's side's envelope sender {envelope(analysis)}: the list re-sent nothing yet"
+        )
+        hop = b.hop_number
     if arc := arc_acceptance(analysis):
         facts.append(("arc", arc))
         ev.insert(1, arc)
@@ -253,6 +262,24 @@ def mailing_list(analysis: Analysis) -> Situation | None:
         facts += [("failed-before", before), ("domain", from_domain(analysis) or "")]
         ev.append(f"written before the list re-sent it, not by the final receiver: {before}")
     return Situation("mailing-list", hop, tuple(ev), tuple(facts))
+
+
+def _taken_for_list(analysis: Analysis, list_dom: str | None) -> str | None:
+    """The list's posting address, when the final receiver took the message for it (the
+    recipient of its own Received line, or its Delivered-To / X-Original-To) and the envelope
+    sender it recorded is not the list's (the list's re-sends carry its own bounce address): the
+    list host's copy of the post as it arrived, under another host name than the list's."""
+    hop = boundary_hop(analysis)
+    env = envelope(analysis)
+    if hop is None or not env or (list_dom and same_org(env, list_dom)):
+        return None
+    rcpts = [(hop.received.for_addr or "").strip("<> ").lower()]
+    rcpts += [
+        f.value.strip("<> \t").lower()
+        for f in receiver_fields(analysis, "delivered-to", "x-original-to")
+    ]
+    posting = list_addresses(analysis)
+    return next((r for r in rcpts if r and r in posting), None)
 
 
 def _list_handled(analysis: Analysis, list_id: str, list_dom: str | None) -> list[str]:

@@ -41,6 +41,8 @@ def _unnamed(s: Situation) -> str:
 def _unchecked_cause(s: Situation) -> str:
     """The headline of a list or forward that only its own headers name, nothing checked."""
     relay = s.fact("relay")
+    if s.fact("taken-for"):
+        return f"A post to the list {relay or ''} as the list's host received it, before the list re-sent anything; nothing checked its authenticity ({s.fact('unchecked')}): {s.fact('rerun') or 're-run with DNS'} to check the author's side"
     if s.fact("relay-kind") == "list":
         what, genuine = (f"the list {relay}" if relay else "a list"), "a genuine list copy"
         cause = f"A message from {what}"

@@ -48,6 +48,8 @@ def _arc_how(s: Situation) -> str:
 
 def _unchecked_title(s: Situation) -> str:
     """A list or forward only the message's own headers name, with nothing checked."""
+    if taken := s.fact("taken-for"):
+        return f"A post to the list {s.fact('relay') or ''} as the list's host received it (for {taken}), before the list re-sent anything: its authentication is the author's side's, and nothing checked it ({s.fact('unchecked')})."
     kind = "Mailing-list message" if s.fact("relay-kind") == "list" else "Forwarded message"
     by = "the list" if s.fact("relay-kind") == "list" else "the forwarder"
     relay = f" ({s.fact('relay')})" if s.fact("relay") else ""
@@ -269,6 +271,8 @@ def fix(s: Situation) -> str:
         genuine = "list copy" if s.fact("relay-kind") == "list" else "forward"
         rerun = s.fact("rerun") or "re-run with DNS"
         rerun += " (not --offline)" if rerun == "re-run with DNS" else ""
+        if s.fact("taken-for"):
+            return f"Nothing to fix yet: {rerun} to check SPF, DKIM and DMARC. The list changed nothing yet, so a failure here is the author's side's to fix, or a spoof (then nothing to fix at {domain_of(s)})."
         return f"Nothing to fix yet: {rerun} to check SPF, DKIM and DMARC. A genuine {genuine} that fails is the {s.fact('relay-kind') or 'relay'}'s to fix (From rewriting, SRS, ARC sealing); a spoof is nothing to fix at {domain_of(s)}."
     if label in ("spoof", "ndr") and s.fact("backscatter") and (server := s.fact("unless-server")):
         return f"If {s.fact('forged-domain')} sends from {server} (an application or hosted server of its own), its SPF record misses that server: add it there. If it does not, nothing to fix at {s.fact('forged-domain')}: it did not send the original, and adding the server would authorise the forger; discard the bounce."

@@ -392,3 +392,56 @@ def test_the_receivers_own_rspamd_run_tied_by_its_queue_id_is_not_the_senders_sc
     d = diagnose(analyze(raw.encode()))
     scan = next((s for s in d.situations if s.label == "sender-side-scan"), None)
     assert scan is None or not any("X-Spamd-Result" in e for e in scan.evidence)
+
+
+# --- 6. The list host's own copy of a post, under another host name than the list's -----------
+# notmuch corpus (lkml/cur/1354585346.000324:2,)'s shape: the list host (its own name is not in
+# the list's domain) received the author's post for the list's posting address, with the
+# author's envelope sender; Mailman's headers are already on this copy.
+
+_INBOUND = """\
+Return-Path: <dev1@author.example>
+X-Original-To: dev@lists.example.org
+Delivered-To: dev@lists.example.org
+Received: from localhost (localhost [127.0.0.1])
+\tby box.hoster.example (Postfix) with ESMTP id B580E431FBC
+\tfor <dev@lists.example.org>; Sun, 22 Nov 2009 10:55:27 -0800 (PST)
+Received: from mail.author.example (mail.author.example [192.0.2.13])
+\tby box.hoster.example (Postfix) with ESMTP id C6AAC431FAE
+\tfor <{rcpt}>; Sun, 22 Nov 2009 10:55:26 -0800 (PST)
+Date: Sun, 22 Nov 2009 19:55:26 +0100
+From: A Developer <dev1@author.example>
+To: dev@lists.example.org
+Message-ID: <4b09891e.1@author.example>
+Subject: Re: [dev] [PATCH 1/2] add the flags
+X-BeenThere: dev@lists.example.org
+X-Mailman-Version: 2.1.12
+Precedence: list
+List-Id: "Development" <dev.lists.example.org>
+List-Post: <mailto:dev@lists.example.org>
+
+body
+"""
+
+
+def test_the_list_hosts_copy_of_a_post_is_no_list_resend() -> None:
+    d = diagnose(analyze(_INBOUND.format(rcpt="dev@lists.example.org").encode()))
+    lst = next(s for s in d.situations if s.label == "mailing-list")
+    assert lst.fact("taken-for") == "dev@lists.example.org"
+    assert "before the list re-sent anything" in d.headline
+    assert "list's to fix" not in fix(lst) and "author's side's to fix" in fix(lst)
+
+
+def test_a_subscribers_copy_is_not_the_list_hosts() -> None:
+    # the guard: a delivery to a subscriber's address is the list's re-send as ever
+    raw = (
+        _INBOUND.format(rcpt="ann@box.hoster.example")
+        .replace("X-Original-To: dev@lists.example.org\nDelivered-To: dev@lists.example.org\n", "")
+        .replace(
+            "for <dev@lists.example.org>; Sun, 22 Nov 2009 10:55:27",
+            "for <ann@box.hoster.example>; Sun, 22 Nov 2009 10:55:27",
+        )
+    )
+    d = diagnose(analyze(raw.encode()))
+    lst = next(s for s in d.situations if s.label == "mailing-list")
+    assert lst.fact("taken-for") is None
