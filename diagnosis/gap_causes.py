@@ -63,14 +63,23 @@ def list_hold(analysis: Analysis, earlier: int, later: int) -> str | None:
     rcpt = (a.received.for_addr or "").strip("<> ").lower()
     if rcpt not in list_addresses(analysis):
         return None
-    if not (
-        same_org(b.received.by, a.received.by) or same_org(b.received.from_rdns, a.received.by)
-    ):
+    if not same_org(b.received.by, a.received.by):
+        return None
+    # the list's re-send: a re-injection on its host (no client, or a loopback one) or a copy for
+    # a subscriber; another stamp of the same organisation for the list's address is a relay
+    # of the author's side on its way to the list (its outbound gateway), not the list
+    later_rcpt = (b.received.for_addr or "").strip("<> ").lower()
+    client = b.received.from_ip
+    if later_rcpt in list_addresses(analysis) or (client and not _loopback(client)):
         return None
     return (
         f"{HOLD}: {a.received.by} took the post for {rcpt} and the list re-sent it only then, "
         "after its queue, a batch run or a moderator's approval"
     )
+
+
+def _loopback(ip: str) -> bool:
+    return ip.startswith("127.") or ip in ("::1", "0:0:0:0:0:0:0:1")
 
 
 def greylisted(analysis: Analysis, later: int) -> str | None:

@@ -445,3 +445,36 @@ def test_a_subscribers_copy_is_not_the_list_hosts() -> None:
     d = diagnose(analyze(raw.encode()))
     lst = next(s for s in d.situations if s.label == "mailing-list")
     assert lst.fact("taken-for") is None
+
+
+def test_the_authors_gateway_relaying_to_the_list_is_not_the_lists_hold() -> None:
+    # the guard (real2 list-vger-linux-usb-trendmicro-hes-outbound-greylist-delay's shape): the
+    # author's outbound gateway also stamps "for <the list's address>"; the time it held the post
+    # before the list's host took it is not the list's
+    raw = """\
+Return-Path: <dev-owner@lists.example.org>
+Received: from lists.example.org (lists.example.org [198.51.100.67])
+\tby mx.recv.example (Postfix) with ESMTP id 1A2B3C
+\tfor <me@recv.example>; Wed, 11 Sep 2019 12:54:53 +0000
+Received: from out1.gw.example (out1.gw.example [203.0.113.10])
+\tby lists.example.org (Postfix) with ESMTP id 2B3C4D
+\tfor <dev@lists.example.org>; Wed, 11 Sep 2019 12:54:51 +0000
+Received: from in1.gw.example (in1.gw.example [203.0.113.9])
+\tby out1.gw.example (Postfix) with ESMTP id 3C4D5E
+\tfor <dev@lists.example.org>; Wed, 11 Sep 2019 12:35:10 +0000
+From: A Author <author@author.example>
+To: dev@lists.example.org
+Subject: [PATCH] usb: fix it
+Date: Wed, 11 Sep 2019 12:35:00 +0000
+Message-ID: <x2@author.example>
+Sender: dev-owner@lists.example.org
+List-ID: <dev.lists.example.org>
+X-Mailing-List: dev@lists.example.org
+Precedence: bulk
+
+body
+"""
+    d = diagnose(analyze(raw.encode()))
+    delay = next(s for s in d.situations if s.label == "delay")
+    assert delay.fact("host") == "out1.gw.example"
+    assert delay.fact("cause") is None
