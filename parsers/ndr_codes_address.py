@@ -8,14 +8,25 @@ from __future__ import annotations
 
 from headerlens.model.ndr import WhoActs
 from headerlens.parsers.ndr_codes_queue import Row
+from headerlens.parsers.ndr_codes_reason import TEXTS_SENDER, RowAbout
+from headerlens.parsers.ndr_codes_texts import YAHOO
 
 SISIMAI_USER_UNKNOWN = (
     "sisimai, lib/sisimai/reason/userunknown.rb (the replies of many MTAs and providers for an "
     "address that does not exist)"
 )
 
+_SENDER_DOMAIN = next(row for key, _, row in TEXTS_SENDER if key == "text:sender-domain-invalid")
+
 # (key, pattern, row): matched case-insensitively against the reply.
-TEXTS_ADDRESS: tuple[tuple[str, str, Row], ...] = (
+TEXTS_ADDRESS: tuple[tuple[str, str, Row | RowAbout], ...] = (
+    (
+        "text:sender-domain-invalid",
+        # Yahoo: "451 Message temporarily deferred due to unresolvable RFC.5321 from domain"
+        # (the envelope sender's domain has no DNS record Yahoo can resolve; YAHOO's codes page)
+        r"unresolvable RFC\.?5321 (?:from )?domain",
+        (*_SENDER_DOMAIN[:3], _SENDER_DOMAIN[3] + "; " + YAHOO, *_SENDER_DOMAIN[4:]),
+    ),
     (
         "text:user-unknown",
         # Yahoo: "554 delivery error: dd Not a valid recipient - atlas117…"; qmail and vpopmail
@@ -29,7 +40,9 @@ TEXTS_ADDRESS: tuple[tuple[str, str, Row], ...] = (
         r"no account by that name|there is no one at this address|"
         r"not an active address at this host|#5\.1\.1 bad address|"
         r"(?:not in my validrcptto|in my badrcptto|in my badrecipientto) list|"
-        r"sorry, badrcptto|utilisateur inconnu|nessun utente simile|no existe (?:dicha persona|ese usuario))",
+        r"sorry, badrcptto|utilisateur inconnu|nessun utente simile|no existe (?:dicha persona|ese usuario)|"
+        # Yahoo: "554 delivery error: dd x@yahoo.com is no longer valid."
+        r"\bdd \S+@\S+ is no longer valid)",
         (
             "The recipient's server says the address does not exist (or the mailbox is "
             "unavailable).",

@@ -220,6 +220,15 @@ def test_yahoos_not_a_valid_recipient_is_an_unknown_address() -> None:
     ):
         hit = text_entry(reply)
         assert hit is not None and hit[0] == "text:user-unknown", reply
+    # Yahoo's other texts (sisimai's rhost/yahooinc.rb): a disabled address, an envelope domain
+    # Yahoo cannot resolve (the sender's administrator's)
+    hit = text_entry("554 delivery error: dd kai@mail.example is no longer valid.")
+    assert hit is not None and hit[0] == "text:user-unknown"
+    hit = text_entry(
+        "451 Message temporarily deferred due to unresolvable RFC.5321 from domain. See "
+        "https://senders.yahooinc.com/error-codes#unresolvable-from-domain"
+    )
+    assert hit is not None and hit[0] == "text:sender-domain-invalid"
 
 
 YAHOO = f"""Return-Path: <>
