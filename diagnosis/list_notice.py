@@ -49,7 +49,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"awaits moderator approval|is being held until the list moderator|"
             r"post from \S+ requires approval|your authorization is requested for the following|"
             r"has been forwarded to the moderator|\bMODERATE for \S+@|Approval required|"
-            r"held for (?:moderation|approval)",
+            r"(?:held|pending|awaiting) (?:for )?(?:moderation|moderator'?s? approval)",
         ),
         (
             "rejected",
@@ -67,9 +67,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 # A list role address as the notice's From: LIST-owner@, LIST-admin@, LIST-bounces@,
-# LIST-request@, owner-LIST@, or the manager's own mailbox.
+# LIST-request@ (groups.io: LIST+owner@), owner-LIST@, or the manager's own mailbox.
 _ROLE = re.compile(
-    r"(?:^|[<\s\"])(?:[\w.+-]+-(?:owner|admin|bounces|request)|owner-[\w.+-]+|"
+    r"(?:^|[<\s\"])(?:[\w.-]+[-+](?:owner|admin|bounces|request)|owner-[\w.+-]+|"
     r"mailman|majordomo|sympa|listserv|ezmlm)@([\w.-]+)",
     re.I,
 )
@@ -125,6 +125,9 @@ def notice(analysis: Analysis) -> Situation | None:
     kind = next((k for k, rx in _KINDS if rx.search(said)), None)
     if kind is None or (manager is None and kind in ("not-member",)):
         # a role address alone with a wording as common as "not a member": not enough
+        return None
+    if manager is None and not re.search(r"\blist\b|moderat", said, re.I):
+        # a role address alone ("finance-request@") says a list wrote it only with its words
         return None
     named = re.search(r"(?:in|to|for) <?([\w.+-]+@[\w.-]+)>?", said)
     list_addr = named.group(1) if named else (role.group(0).strip('<" ') if role else "")

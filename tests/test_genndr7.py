@@ -496,3 +496,25 @@ def test_the_we_had_trouble_delivering_notice_names_server_reply_and_stage() -> 
         "RCPT TO",
     )
     assert r.meaning is not None and r.meaning.who_acts is WhoActs.SENDER
+
+
+def test_a_groups_io_style_hold_from_a_plus_owner_address() -> None:
+    raw = _notice(
+        "From: town+owner@groups.example\n",
+        "Your message to town@groups.example is pending moderator approval",
+        "Your message to town@groups.example has been held for moderator approval.\n",
+    )
+    d = diagnose(analyze(raw))
+    (s,) = [s for s in d.situations if s.label == "mailing-list"]
+    assert s.fact("notice") == "held"
+    assert "the list moderator" in d.headline
+
+
+def test_an_approval_request_from_a_role_address_without_list_words_is_no_list_notice() -> None:
+    raw = _notice(
+        "From: finance-request@fabrikam.example\n",
+        "Expense report 42: approval required",
+        "Your expense report is pending approval by your manager.\n",
+    )
+    d = diagnose(analyze(raw))
+    assert not any(s.fact("notice") for s in d.situations)
