@@ -20,56 +20,37 @@ from email.utils import parseaddr
 from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor, Provenance
 from headerlens.model.received import Chain, Hop, Vendor
-from headerlens.parsers.authresults import parse_auth_results
-from headerlens.parsers.boundary import (
-    identity_in_org,
-    org_of,
-    receiver_org,
-)
+from headerlens.parsers.boundary import identity_in_org
 from headerlens.parsers.hops import registrable_domain
-from headerlens.parsers.provenance_apple import APPLE_WHY, apple_block
+from headerlens.parsers.provenance_apple import APPLE_WHY
 from headerlens.parsers.provenance_appliance import (
     MARKER_WHY,
     MILTER_WHY,
-    barracuda_fields,
-    filter_tie,
-    machine_name,
     milter_pass_unbacked,
     names_its_line,
     receiver_author,
-    repeated_stamps,
     stamp_results,
 )
 from headerlens.parsers.provenance_clientsig import client_signed_tie
-from headerlens.parsers.provenance_coremail import coremail_fields
 from headerlens.parsers.provenance_dump import unplaced_stamps
 from headerlens.parsers.provenance_google import gmail_pass_doubt
 from headerlens.parsers.provenance_microsoft import (
     MS_ORG,
     after_incoming,
     copy_author,
-    exchange_internal,
     in_incoming,
-    incoming_block,
     is_copy,
     is_outbound_scan,
-    ms_tail_start,
     ms_writer,
     outbound_author,
-    receipt_marker,
     receiver_appended,
 )
-from headerlens.parsers.provenance_proton import PROTON_UNTIED, proton_author, proton_block
-from headerlens.parsers.provenance_relay import (
-    arc_relay,
-    list_relays,
-    mailbox_relays,
-    own_client,
-)
-from headerlens.parsers.provenance_scanner import own_line_stamp, receiver_named_runs, scanner_hops
-from headerlens.parsers.provenance_ses import ses_block, ses_claim
-from headerlens.parsers.provenance_ui import UI_UNTIED, ui_author, ui_block
-from headerlens.parsers.rspamd_auth import rspamd_auth
+from headerlens.parsers.provenance_proton import PROTON_UNTIED, proton_author
+from headerlens.parsers.provenance_relay import arc_relay
+from headerlens.parsers.provenance_scanner import own_line_stamp
+from headerlens.parsers.provenance_ses import ses_claim
+from headerlens.parsers.provenance_ui import UI_UNTIED, ui_author
+from headerlens.parsers.provenance_zones import RSPAMD, RSPAMD_RUN, STAMP_FIELDS, Zones
 from headerlens.parsers.stamp_evidence import (
     claims_pass,
     is_pass,
@@ -77,201 +58,18 @@ from headerlens.parsers.stamp_evidence import (
     stated_client_ip,
 )
 
-__all__ = ["STAMP_FIELDS", "UNTIED_PASS", "attribute_fields", "describe_author"]
+__all__ = ["UNTIED_PASS", "attribute_fields", "describe_author"]
 
-STAMP_FIELDS = frozenset(
-    {
-        "authentication-results",
-        "received-spf",
-        "arc-authentication-results",
-        "arc-seal",
-        "arc-message-signature",
-    }
-)
-# Receivers that write their header block after every Received field: ProtonMail lists the
-# Received fields first, then its Authentication-Results and X-Pm-* fields.
-_RESERIALISERS = frozenset({"protonmail.ch"})
 # Kept as pattern text, compiled on first use through re's own cache: a message that never
 # reaches these runs should not pay for compiling them before the console's first frame.
 _PROTON = r"^x-pm-"
-_RSPAMD = re.compile(r"^x-(?:rspamd-|spamd-)")
-_RSPAMD_RUN = r"^x-(?:rspamd-|spamd-|spam\b)"
-# What filters running inside the receiving MTA (milters, amavisd) insert next to their stamps;
-# Yandex's MX writes Return-Path and its X-Yandex-Front/-TimeMark before its stamps.
-_MILTER_TRACE = re.compile(
-    r"^(?:x-senderid|x-spam-|x-virus-|x-greylist|x-dkim|dkim-filter|dmarc-filter|x-rspamd-|x-spamd-"
-    r"|x-scanned-by|x-amavis|x-yandex-|return-path$)"
-)
 # Verdict headers of filtering products: below every Received line, whose they are is unknown.
 _VERDICT = re.compile(
     r"^x-(?:.*spam|vade-|virus|proofpoint-|mimecast-|ironport-|barracuda-|tm-|tmase-|pm-|sid-)"
 )
 
 
-class _Zones:
-    """Where each field sits relative to the Received lines, and who is inside."""
-
-    def __init__(self, chain: Chain, domain_of: Callable[[str], str | None]) -> None:
-        self.hops = sorted(chain.hops, key=lambda h: h.header_index)  # newest first
-        self.by_index = {h.header_index: h for h in self.hops}
-        b = chain.boundary.hop_number if chain.boundary is not None else None
-        self.boundary = b
-        self.boundary_hop = next((h for h in self.hops if h.number == b), None)
-        # With no boundary every hop is the receiver's own (a locally generated message).
-        self.trusted = [h for h in self.hops if b is None or h.number >= b]
-        self.org = receiver_org(chain.hops, domain_of)
-        self.domain_of = domain_of
-        self.receiver_vendors = {h.vendor for h in self.trusted}
-        self.receiver_ids = {(h.received.id or "").lower() for h in self.trusted} - {""}
-        # A receiver known to list every Received field first, then its own fields.
-        self.reserialised = (
-            self.org in _RESERIALISERS
-            and bool(self.hops)
-            and (self.hops[-1].header_index - self.hops[0].header_index == len(self.hops) - 1)
-        )
-        self.relays = self._relays(chain.hops)
-        self.exchange_internal = exchange_internal(chain)
-
-    def _relays(self, hops: Sequence[Hop]) -> set[int]:
-        """Hops below the boundary written by an organisation that itself received the message
-        from another one (a forwarder, a list, another organisation's gateway): each one's entry
-        found by the same rule as the boundary, walking down from the hop before it."""
-        by_number = {h.number: h for h in hops}
-        relays: set[int] = set()
-        n = (self.boundary or 1) - 1 if self.boundary is not None else 0
-        while n >= 1:
-            org = org_of(by_number[n].received.by, self.domain_of)
-            m = n
-            while m >= 1 and own_client(by_number[m], org, self.domain_of):
-                m -= 1
-            if m > 1:  # it accepted the message from outside, and older hops exist
-                relays.update(range(m, n + 1))
-            n = m - 1
-        return relays
-
-    def prepare(self, fields: Sequence[HeaderField]) -> None:
-        """Facts about the whole header read once: where the block of stamps under the boundary
-        line ends, which kinds of stamp the receiver wrote above its lines, Rspamd's queue id."""
-        self.fields = fields
-        self.block_end = 0
-        self.block: list[HeaderField] = []
-        self.kinds_above: set[str] = set()
-        self.arc_above: list[HeaderField] = []
-        self.repeats: set[int] = set()
-        self.tied: set[int] = set()
-        if self.boundary_hop is not None:
-            # a receiver that re-orders its header writes its block after the last Received
-            line = (
-                self.hops[-1].header_index if self.reserialised else self.boundary_hop.header_index
-            )
-            end = line + 1
-            while end < len(fields) and (
-                fields[end].lname in STAMP_FIELDS or _MILTER_TRACE.match(fields[end].lname)
-            ):
-                end += 1
-            self.block_end = end
-            self.block = list(fields[line + 1 : end])
-            self.kinds_above = {g.lname for g in fields[:line] if self.writes_above(g.index)}
-            self.arc_above = [
-                g
-                for g in fields[:line]
-                if g.lname == "arc-authentication-results"
-                and self.writes_above(g.index)
-                and identity_in_org(
-                    parse_auth_results(g).authserv_id, self.org, self.trusted, self.domain_of
-                )
-            ]
-            self.repeats = repeated_stamps(fields[line + 1 : end])
-            self.tied = filter_tie(self.block, self.boundary_hop)
-        self.incoming = incoming_block(fields)
-        self.ses = ses_block(fields, self.boundary_hop)
-        self.proton, self.proton_untied = (
-            proton_block(fields, self.receiver_ids) if self.reserialised else (set(), set())
-        )
-        self.ui, self.ui_untied = ui_block(fields, self.org)
-        self.apple = apple_block(fields, self.hops, self.boundary_hop, self.domain_of)
-        self.relays |= mailbox_relays(fields, self.hops, self.is_trusted, self.org, self.domain_of)
-        self.relays |= list_relays(fields, self.hops, self.boundary, self.domain_of)
-        self.marker = receipt_marker(fields, {h.header_index: h.vendor for h in self.trusted})
-        outside = [h for h in self.hops if not self.is_trusted(h)]
-        self.scanners = scanner_hops(fields, outside, self.org, self.domain_of)
-        self.delivery_filter = receiver_named_runs(fields, self.org, self.domain_of)
-        self.ms_tail = 0 if self.exchange_internal else ms_tail_start(fields)
-        self.appliance = barracuda_fields(fields, self.hops, self.is_trusted)
-        self.appliance |= coremail_fields(fields, self.hops)
-        # Rspamd's block appended at the bottom: the run of its fields around its queue id
-        # (the one naming the receiver's own queue id: a planted one earlier must not hide it)
-        ids = [g for g in fields if g.lname == "x-rspamd-queue-id"]
-        queue = next((g for g in ids if g.value.strip().lower() in self.receiver_ids), None)
-        queue = queue or next(iter(ids), None)
-        self.rspamd_queue = queue.value.strip().lower() if queue is not None else None
-        self.rspamd_run: set[int] = set()
-        self.rspamd_passes: set[str] = set()
-        if queue is not None and fields[queue.index] is queue:
-            lo = hi = queue.index
-            # ProtonMail writes the queue id first of its block: what comes before is the sender's
-            # (backwards only over Rspamd's own names: a sender's X-Spam-* there stays its own)
-            while lo > 0 and not self.reserialised and _RSPAMD.match(fields[lo - 1].lname):
-                lo -= 1
-            while hi + 1 < len(fields) and re.match(_RSPAMD_RUN, fields[hi + 1].lname):
-                hi += 1
-            # Rspamd writes each field once: of a name repeated in the run, the earlier one is
-            # the sender's last field, right before the receiver's appended block
-            last = {fields[i].lname: i for i in range(lo, hi + 1)}
-            self.rspamd_run = set(last.values())
-        # what the receiver's Rspamd found (the last X-Spamd-Result of its run, as above), only
-        # after the queue id: above it the result joins the run by position alone, where the
-        # sender's last field sits, so a planted X-Spamd-Result with *_ALLOW would back a planted
-        # top pass (Rspamd's order varies by message; the real ones above it read as unknown)
-        at = queue.index if queue is not None else len(fields)
-        found = [
-            fields[i]
-            for i in sorted(self.rspamd_run)
-            if fields[i].lname == "x-spamd-result" and i > at
-        ]
-        self.rspamd_passes = (
-            {m for m, r, _ in rspamd_auth(found[-1].value) if r == "pass"} if found else set()
-        )
-
-    def below(self, index: int) -> Hop | None:
-        """The Received line right below ``index``: the hop whose receiver prepended it."""
-        return next((h for h in self.hops if h.header_index > index), None)
-
-    def above(self, index: int) -> Hop | None:
-        return next((h for h in reversed(self.hops) if h.header_index < index), None)
-
-    def writes_above(self, index: int) -> bool:
-        """True when the field at ``index`` sits above a Received line of the receiver's."""
-        hop = self.below(index)
-        return hop is not None and self.is_trusted(hop)
-
-    def is_trusted(self, hop: Hop) -> bool:
-        return self.boundary is None or hop.number >= self.boundary
-
-    def outside(self, hop: Hop, name: str, index: int, what: str) -> FieldAuthor:
-        """A field written at a hop before the receiving organisation got the message."""
-        by = machine_name(hop)
-        relay = hop.number in self.relays
-        author = Author.INTERMEDIARY if relay else Author.SENDER
-        who = (
-            "an organisation the message passed through before the receiver (it received the "
-            "message from another one: a forwarder, a list or a gateway)"
-            if relay
-            else "the sending side"
-        )
-        return FieldAuthor(
-            index,
-            name,
-            author,
-            hop.number,
-            by,
-            f"{what} at hop {hop.number} ({by or 'unnamed host'}), before the receiving "
-            f"organisation got the message: written by {who}, as its lines claim; nothing the "
-            "receiver wrote confirms it.",
-        )
-
-
-def _received(z: _Zones, f: HeaderField, hop: Hop) -> FieldAuthor:
+def _received(z: Zones, f: HeaderField, hop: Hop) -> FieldAuthor:
     if z.is_trusted(hop):
         where = "the boundary hop's" if hop.number == z.boundary else "an internal hop's"
         return FieldAuthor(
@@ -294,7 +92,7 @@ def _sender(f: HeaderField, evidence: str) -> FieldAuthor:
     return FieldAuthor(f.index, f.name, Author.SENDER, None, None, evidence)
 
 
-def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
+def _bottom(z: Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     """A field below every Received line: the message's own header, or a receiver's appended
     field when something unguessable ties it to the receiver."""
     name = f.lname
@@ -328,7 +126,7 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
             writer,
             f"{how}, so this one is the receiving organisation's.",
         )
-    if re.match(_RSPAMD_RUN, name):
+    if re.match(RSPAMD_RUN, name):
         queue = z.rspamd_queue
         if queue and queue in z.receiver_ids and f.index in z.rspamd_run:
             return FieldAuthor(
@@ -357,7 +155,7 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
             )
             + ", not the receiving organisation.",
         )
-    if name in STAMP_FIELDS or MS_ORG.match(name) or _RSPAMD.match(name) or _VERDICT.match(name):
+    if name in STAMP_FIELDS or MS_ORG.match(name) or RSPAMD.match(name) or _VERDICT.match(name):
         claim = stamp_identity(f) if name in STAMP_FIELDS else None
         said = f" It claims to be {claim}'s." if claim else ""
         claim, said = z.delivery_filter.get(f.index, (claim, said))  # delivery-time filter?
@@ -372,7 +170,7 @@ def _bottom(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     )
 
 
-def _below_line_stamp(z: _Zones, f: HeaderField) -> bool:
+def _below_line_stamp(z: Zones, f: HeaderField) -> bool:
     """A stamp just under the boundary hop's Received line that the receiver wrote there (Gmail
     and Postfix milters do): only stamps between it and the line, the receiver's identity, no
     stamp of the same kind written above the line, and no client other than the boundary's."""
@@ -386,7 +184,7 @@ def _below_line_stamp(z: _Zones, f: HeaderField) -> bool:
     return ip is None or ip == z.boundary_hop.received.from_ip
 
 
-def _rspamd_found(z: _Zones, f: HeaderField) -> bool:
+def _rspamd_found(z: Zones, f: HeaderField) -> bool:
     """The receiver's own Rspamd (its block tied by the queue id of the receiver's Received
     line) found every pass ``f`` claims: its queue id alone shows only that Rspamd ran, not
     who wrote a stamp at the top of the header the message arrived with."""
@@ -404,7 +202,7 @@ UNTIED_PASS = (
 )
 
 
-def _uncorroborated_pass(z: _Zones, f: HeaderField) -> str | None:
+def _uncorroborated_pass(z: Zones, f: HeaderField) -> str | None:
     """Why a pass stamp under the boundary line cannot be told from one the sender planted at
     the top of its own header, or None when something the sender cannot write backs it: Gmail's
     own ARC set above its line (parsers/provenance_google), ProtonMail's re-serialised block;
@@ -430,7 +228,7 @@ def _uncorroborated_pass(z: _Zones, f: HeaderField) -> str | None:
     return None if tie else UNTIED_PASS
 
 
-def _field(z: _Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
+def _field(z: Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     name = f.lname
     hop = z.by_index.get(f.index) if name == "received" else None
     if hop is not None:
@@ -518,7 +316,7 @@ def attribute_fields(
         # No Received line: nothing places any field (a partial paste); nothing is attributed
         # and the fields are read as before.
         return Provenance()
-    z = _Zones(chain, registrable_domain_of or registrable_domain)
+    z = Zones(chain, registrable_domain_of or registrable_domain)
     z.prepare(fields)
     last: dict[str, int] = {}
     for f in fields:
