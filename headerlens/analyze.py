@@ -29,12 +29,12 @@ from headerlens.model import (
     VendorHeader,
 )
 from headerlens.parsers.authresults import parse_auth_results
-from headerlens.parsers.binary import describe_binary
+from headerlens.parsers.binary import describe_binary, looks_binary, starts_with_field
 from headerlens.parsers.chain import build_chain
 from headerlens.parsers.chain_time import capped_hops, future_stamps, time_of_receipt
 from headerlens.parsers.dates import parse_date
 from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dkim_signature
-from headerlens.parsers.headers import looks_binary, split_message, starts_with_field
+from headerlens.parsers.headers import split_message
 from headerlens.parsers.identity import HIDDEN_CHARS, hidden_chars, read_author
 from headerlens.parsers.lookalike import lookalike_domain, named_domains
 from headerlens.parsers.ndr_gate import looks_like_feedback, looks_like_ndr

@@ -9,8 +9,7 @@ from typing import BinaryIO
 
 from headerlens import budgets
 from headerlens.model.core import InputKind
-from headerlens.parsers.binary import describe_binary
-from headerlens.parsers.headers import looks_binary, starts_with_field
+from headerlens.parsers.binary import describe_binary, looks_binary, starts_with_field
 
 # Refuse inputs past this size before reading them whole: a pasted header block is a few KB,
 # a large message with attachments tens of MB (budgets.INPUT_BYTES).

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from headerlens import budgets
 from headerlens.model.core import Defect, HeaderField, Severity
+from headerlens.parsers.header_defects import scan_defects
 from headerlens.parsers.pasteshape import open_received
 
 # RFC 5322 §3.6.8: field-name = 1*ftext, ftext = %d33-57 / %d59-126 (printable ASCII except ":").
@@ -33,12 +34,6 @@ _FOLD_RE = r"\r?\n(?=[ \t])|\r(?=[ \t])"
 # email parser reads it too.
 _BLANK_LINE_RE = rb"(\r\n|\n|\r(?!\n))[ \t]*(?:\r\n|\n|\r(?!\n))(?![ \t])"
 _NON_BLANK_RE = re.compile(rb"[^ \t\r\n]")
-# RFC 5322 §2.1.1: 998 octets at most. Anchored on a line end (the first line is matched
-# separately) so a failed attempt costs O(1), not 999 steps per position; a leading character
-# class also lets the regex engine skip to the next line end in C, about 3x faster than
-# "(?:^|(?<=[\r\n]))" which is tried at every offset.
-_LONG_FIRST_LINE_RE = re.compile(rb"[^\r\n]{999,}")
-_LONG_LINE_RE = re.compile(rb"[\r\n]([^\r\n]{999,})")
 _FIELD_START_RE = re.compile(rb"(?:^|(?<=[\r\n]))[\x21-\x39\x3b-\x7e]+[ \t]*:", re.MULTILINE)
 _FROM_SPACE_COLON = re.compile(rb"From[ \t]+:")
 # Field names real mail uses: letters, digits, "-", "_", "." (RFC 5322 allows more, but a
@@ -350,7 +345,7 @@ def split_message(data: bytes) -> SplitMessage:
             )
         )
     header_bytes = data[start + len(first_indent) : section_end]
-    defects.extend(_scan_defects(data, start, scan_end))
+    defects.extend(scan_defects(data, start, scan_end))
     return SplitMessage(
         header_bytes=header_bytes,
         body_start=body_start,
@@ -394,113 +389,3 @@ def _after_blank_line(data: bytes, end: int) -> int:
     """Where the body starts: just after the blank line that starts at ``end``."""
     m = _LINE_RE.match(data, end)
     return m.end() if m is not None else len(data)
-
-
-_NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32 or b == 0x7F))
-
-
-# A header field name then a colon (RFC 5322 §3.6.8), after any leading blank lines.
-_FIELD_START = rb"[ \t\r\n]*[\x21-\x39\x3b-\x7e]{1,76}[ \t]*:"
-
-
-def starts_with_field(data: bytes) -> bool:
-    """True when the input opens with a header field. A message full of escape sequences is
-    still a message: hostile header text must be analysed (and shown inert), not refused as
-    binary; real binary files (images, archives, PDFs) do not start with a header field."""
-    return re.match(_FIELD_START, data[:4096]) is not None
-
-
-def looks_binary(data: bytes) -> bool:
-    """True for input that is clearly not text: more than 5% control bytes (NUL included) in
-    the first 8 KiB. A few stray NULs in a header section are a defect, not a binary file."""
-    head = data[:8192]
-    if not head:
-        return False
-    # bytes.translate deletes the non-control bytes in C: a Python loop over 8 KiB cost
-    # ~0.9 ms per message, a quarter of analyze() on the corpus (bench/RESULTS.md).
-    controls = len(head.translate(None, _NOT_CONTROL))
-    return controls / len(head) > 0.05
-
-
-def _scan_defects(data: bytes, start: int, end: int) -> list[Defect]:
-    """Line-level anomalies of the (capped) header section: terminators, long lines, NUL,
-    8-bit bytes. Regex counts only: linear, and no per-line objects."""
-    header = data[start:end]
-    out: list[Defect] = []
-    crlf = header.count(b"\r\n")
-    bare_cr = header.count(b"\r") - crlf
-    bare_lf = header.count(b"\n") - crlf
-    if bare_cr:
-        from headerlens.model.codes import Code
-
-        out.append(
-            Defect(
-                Code.INPUT_BARE_CR,
-                f"{bare_cr} line(s) end in a bare CR (RFC 5322 §2.2 allows only CRLF): a possible "
-                "SMTP smuggling indicator. Python's email parser splits fields there; this tool "
-                "treats the bare CR as a line end as well.",
-            )
-        )
-    if crlf and bare_lf:
-        from headerlens.model.codes import Code
-
-        out.append(
-            Defect(
-                Code.INPUT_MIXED_EOL,
-                f"The header section mixes CRLF ({crlf}) and bare LF ({bare_lf}) line ends "
-                "(RFC 5322 §2.2): possible SMTP smuggling, or an edited file.",
-            )
-        )
-    longest = 0
-    count = 0
-    first = _LONG_FIRST_LINE_RE.match(header)
-    if first is not None:
-        count, longest = 1, first.end()
-    for m in _LONG_LINE_RE.finditer(header):
-        count += 1
-        longest = max(longest, m.end(1) - m.start(1))
-    if count:
-        out.append(
-            budgets.exceeded(
-                budgets.LINE_OCTETS,
-                longest,
-                f"{count} header line(s) are longer than RFC 5322 §2.1.1 allows.",
-            )
-        )
-    nuls = header.count(b"\x00")
-    if nuls:
-        from headerlens.model.codes import Code
-
-        out.append(
-            Defect(
-                Code.INPUT_NUL,
-                f"The header section contains {nuls} NUL byte(s); they are shown as \\x00 and "
-                "never passed on to DNS.",
-                Severity.ERROR,
-            )
-        )
-    if not header.isascii():
-        try:
-            header.decode("utf-8")
-        except UnicodeDecodeError:
-            from headerlens.model.codes import Code
-
-            out.append(
-                Defect(
-                    Code.INPUT_8BIT,
-                    "The header section holds raw 8-bit bytes that are not UTF-8 (neither "
-                    "RFC 2047 encoded words nor RFC 6532 UTF-8); they are shown replaced by "
-                    "U+FFFD, the raw bytes are kept.",
-                )
-            )
-        else:
-            from headerlens.model.codes import Code
-
-            out.append(
-                Defect(
-                    Code.INPUT_UTF8_HEADERS,
-                    "The header section holds raw UTF-8 (RFC 6532 internationalised headers).",
-                    Severity.INFO,
-                )
-            )
-    return out
