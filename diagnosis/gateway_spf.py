@@ -7,7 +7,7 @@ import re
 from headerlens.diagnosis.own_connector import ON_PREMISES, own_connector
 from headerlens.diagnosis.replyto import freemail_fix
 from headerlens.model import Analysis, AuthResults, Hop
-from headerlens.parsers.boundary import rdns_confirmed
+from headerlens.parsers.boundary_client import rdns_confirmed
 from headerlens.parsers.hops import GATEWAY_VENDORS, vendor_of_host
 
 _CIP = re.compile(r"(?:^|;)\s*CIP:\s*\[?([0-9a-fA-F:.]+)\]?\s*;", re.IGNORECASE)

@@ -20,7 +20,7 @@ from headerlens.model import (
     MethodResult,
 )
 from headerlens.model.received import Vendor
-from headerlens.parsers.boundary import rdns_confirmed
+from headerlens.parsers.boundary_client import rdns_confirmed
 from headerlens.parsers.dkimsig import dns_name_problem
 from headerlens.parsers.hops import registrable_domain
 from headerlens.parsers.received import normalize_ip

@@ -26,7 +26,7 @@ from headerlens.model.received import Hop
 
 __all__ = ["RDNS_INSIDE", "outbound_entry"]
 
-# The start of boundary.client_inside's reason for a client its receiver confirmed inside.
+# The start of boundary_client.client_inside's reason for a client its receiver confirmed inside.
 RDNS_INSIDE = "the receiver confirmed the client's reverse DNS"
 # Submission protocols (RFC 3848: ESMTPA / ESMTPSA / LMTPA…; "LOCAL"; HTTP(S)/HTTPREST webmail).
 _SUBMISSION = re.compile(r"^(?:E?SMTPS?A|ESMTPSA|LOCAL|HTTP)", re.IGNORECASE)

@@ -17,10 +17,10 @@ from headerlens.model.received import (
     Vendor,
 )
 from headerlens.parsers.boundary import (
-    SHARED_PROVIDER_DOMAINS,
     find_boundary,
     receiver_org,
 )
+from headerlens.parsers.boundary_client import SHARED_PROVIDER_DOMAINS
 from headerlens.parsers.hop_products import Hints, message_hints, named_software
 from headerlens.parsers.hops import (
     GATEWAY_VENDORS,

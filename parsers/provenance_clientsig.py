@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from headerlens.model.core import HeaderField
 from headerlens.model.received import Hop
 from headerlens.parsers.authresults import parse_auth_results
-from headerlens.parsers.boundary import rdns_confirmed
+from headerlens.parsers.boundary_client import rdns_confirmed
 from headerlens.parsers.stamp_evidence import is_pass
 
 __all__ = ["CLIENT_SIGNED_WHY", "client_signed_tie"]

@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 
 from headerlens.model.core import HeaderField
 from headerlens.model.received import Hop
-from headerlens.parsers.boundary import client_inside, org_of
+from headerlens.parsers.boundary import org_of
+from headerlens.parsers.boundary_client import client_inside
 from headerlens.parsers.stamp_evidence import stamp_identity
 
 # Fields a mailbox delivery writes: the organisation above whose line they sit delivered the
