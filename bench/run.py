@@ -29,6 +29,7 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 from depth import lookup_depth, observed_rounds  # noqa: E402
 from dnsproxy import control  # noqa: E402
 from results import machine, write_results  # noqa: E402
+from runstore import keep_run  # noqa: E402
 
 from tests.dnslab import LAB_ZONES, start_lab_dns  # noqa: E402
 
@@ -375,38 +376,6 @@ def _messages_and_lab() -> tuple[Path, Path, Any]:
     return big, hops300, start_lab_dns([LAB_ZONES, big_zones], dnsdir)
 
 
-def _code_version() -> str:
-    """The commit measured, with ``+changes`` when the package's files differ from it."""
-
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
-        return done.stdout.strip() if done.returncode == 0 else ""
-
-    head = git("rev-parse", "--short", "HEAD") or "?"
-    dirs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
-    changed = git("status", "--porcelain", "--", *dirs["package-dir"].values())
-    return f"{head}+changes" if changed else head
-
-
-MAX_RUNS = 12  # console runs kept in results.json; the verdict pools those of the newest's code
-
-
-def _keep_run(
-    data: dict[str, Any], console_data: dict[str, Any], rounds: int, load: list[Any]
-) -> None:
-    """Store one console run beside the earlier ones: the first-paint verdict pools the rounds
-    of every stored run of the same code (bench/paint.py), as one 7-round run decides nothing
-    on a shared machine."""
-    run = {
-        "date": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
-        "code": _code_version(),
-        "rounds": rounds,
-        "load": load,
-        "console": console_data,
-    }
-    data["console_runs"] = [*data.get("console_runs", []), run][-MAX_RUNS:]
-
-
 def console_only(delay: float, rounds: int, output: Path) -> None:
     """Measurement 4 alone (same lab DNS, proxy and messages as a full run), stored in place of
     the previous one with its own date, command and machine; the rest of the data is kept, and
@@ -433,7 +402,7 @@ def console_only(delay: float, rounds: int, output: Path) -> None:
         "rounds": rounds,
         "load": load,
     }
-    _keep_run(data, data["console"], rounds, load)
+    keep_run(data, data["console"], rounds, load)
     stored.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     write_results(data, output, argv=data["argv"], env=os.environ.copy())
     log(f"wrote {output}")
@@ -486,7 +455,7 @@ def main() -> None:
         data["big"] = big_message(proxy, big, a.rounds)
         load = [os.getloadavg()]
         data["console"] = console(proxy, hops300, a.rounds)
-        _keep_run(data, data["console"], a.rounds, [*load, os.getloadavg()])
+        keep_run(data, data["console"], a.rounds, [*load, os.getloadavg()])
     finally:
         if proxy is not None:
             proxy.stop()
