@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import email.header
-import email.utils
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -33,6 +31,7 @@ from headerlens.parsers.binary import describe_binary, looks_binary, starts_with
 from headerlens.parsers.chain import build_chain
 from headerlens.parsers.chain_time import capped_hops, future_stamps, time_of_receipt
 from headerlens.parsers.dates import parse_date
+from headerlens.parsers.display_text import decode_words, decode_words_checked, single_address
 from headerlens.parsers.dkimsig import group_arc_sets, parse_arc_seal, parse_dkim_signature
 from headerlens.parsers.headers import split_message
 from headerlens.parsers.identity import HIDDEN_CHARS, hidden_chars, read_author
@@ -96,37 +95,6 @@ def _parse_date(field: HeaderField) -> tuple[datetime | None, Defect | None]:
     return parse_date(field.value)
 
 
-def decode_words_checked(value: str) -> tuple[str, Defect | None]:
-    """Decode RFC 2047 encoded words for display, with a defect when that was not possible.
-
-    Undecodable input (unknown charset, bad base64/QP, missing ``?=``) is returned unchanged;
-    more than ``budgets.ENCODED_WORDS`` words are not decoded at all (the email package's
-    decoder is super-linear in the number of words, CPython gh-136063).
-    """
-    if "=?" not in value:
-        return value, None
-    words = value.count("=?")
-    if words > budgets.ENCODED_WORDS.limit or len(value) > budgets.STRUCTURED_FIELD_BYTES.limit:
-        return value, budgets.exceeded(
-            budgets.ENCODED_WORDS, words, "The value is shown with its encoded words undecoded."
-        )
-    try:
-        return str(email.header.make_header(email.header.decode_header(value))), None
-    except Exception as exc:  # LookupError, binascii.Error, HeaderParseError, UnicodeError...
-        from headerlens.model.codes import Code
-
-        return value, Defect(
-            Code.INPUT_ENCODED_WORD,
-            f"An RFC 2047 encoded word could not be decoded ({type(exc).__name__}); "
-            "it is shown raw.",
-        )
-
-
-def decode_words(value: str) -> str:
-    """Decode RFC 2047 encoded words for display; undecodable input is returned unchanged."""
-    return decode_words_checked(value)[0]
-
-
 def _return_path(fields: Sequence[HeaderField], provenance: Provenance) -> HeaderField | None:
     """The Return-Path the final receiver wrote (RFC 5321 §4.4: the delivering MTA adds it), when
     one is attributed to it. Exchange Online writes its own after the header it received, so the
@@ -134,25 +102,6 @@ def _return_path(fields: Sequence[HeaderField], provenance: Provenance) -> Heade
     return next(
         (f for f in fields if f.lname == "return-path" and provenance.is_receivers(f.index)), None
     )
-
-
-def _address(field: HeaderField | None) -> Address | None:
-    """Return-Path style single address (RFC 5321 §4.4), read under the email-parse cap."""
-    if field is None:
-        return None
-    display = decode_words(field.value)
-    if field.lname == "return-path" and field.value.strip() in ("<>", ""):
-        return Address(display=display, address="", domain=None)
-    addr = ""
-    if len(field.value) <= budgets.EMAIL_PARSE_BYTES.limit:
-        try:
-            _name, addr = email.utils.parseaddr(field.value)
-        except Exception:  # RecursionError on crafted input (CVE-2023-36632)
-            addr = ""
-    if not addr:
-        return Address(display=display, address=None, domain=None)
-    domain = addr.rpartition("@")[2].strip().rstrip(".").lower() if "@" in addr else None
-    return Address(display=display, address=addr, domain=domain or None)
 
 
 def analyze(
@@ -320,7 +269,7 @@ def analyze(
     from_addr: Address | None = None
     if from_field is not None:
         # The author as the strict parser reads it (None for group/ambiguous Froms); the
-        # display text as _address() would give it, without its (discarded) address parse.
+        # display text as single_address() would give it, without its (discarded) address parse.
         from_addr = Address(
             display=decode_words(from_field.value), address=author.address, domain=author.domain
         )
@@ -365,7 +314,7 @@ def analyze(
         vendor_headers=tuple(with_rspamd_actions(vendor)),
         from_addr=from_addr,
         author_domains=author.domains if len(author.domains) > 1 else (),
-        return_path=_address(_return_path(fields, provenance) or first.get("return-path")),
+        return_path=single_address(_return_path(fields, provenance) or first.get("return-path")),
         subject=subject_text,
         subject_raw=subject.value if subject else None,
         message_id=first["message-id"].value if "message-id" in first else None,
