@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from headerlens.model.received import HopRole, Received, Vendor
 from headerlens.parsers.hop_products import NO_HINTS, Hints, marked_vendor
+from headerlens.parsers.ip_ranges import NON_PUBLIC_RANGES
 from headerlens.parsers.received import normalize_ip
 
 __all__ = [
@@ -88,20 +89,15 @@ def _is_internal(ip: str) -> bool:
 # Special-purpose ranges named by their RFC (IANA special-purpose registries, RFC 6890). The
 # ipaddress properties say *whether* an address is special, not *which* range it is in; this
 # table gives the name a helpdesk reader needs. Looked up before the generic properties.
-_NAMED_RANGES = tuple(
+_NAMED_RANGES = NON_PUBLIC_RANGES + tuple(
     (ipaddress.ip_network(net), label)
     for net, label in (
-        ("10.0.0.0/8", "private (RFC 1918)"),
-        ("172.16.0.0/12", "private (RFC 1918)"),
-        ("192.168.0.0/16", "private (RFC 1918)"),
-        ("100.64.0.0/10", "carrier-grade NAT (RFC 6598)"),
         ("192.0.2.0/24", "documentation (RFC 5737)"),
         ("198.51.100.0/24", "documentation (RFC 5737)"),
         ("203.0.113.0/24", "documentation (RFC 5737)"),
         ("198.18.0.0/15", "benchmarking (RFC 2544)"),
         ("0.0.0.0/8", "'this network' (RFC 1122)"),
         ("2001:db8::/32", "documentation (RFC 3849)"),
-        ("fc00::/7", "unique-local (RFC 4193)"),
     )
 )
 

@@ -16,6 +16,7 @@ import re
 from functools import lru_cache
 
 from headerlens.model.received import Received
+from headerlens.parsers.ip_ranges import NON_PUBLIC_RANGES
 
 __all__ = [
     "PLACEHOLDERS",
@@ -44,21 +45,6 @@ _MASK_WORD = re.compile(
     r"(?:removed|redacted|hidden|masked|deleted|snipped|snip|obfuscated|omitted|censored|"
     r"anonymi[sz]ed|withheld|elided|scrubbed|sanitized|sanitised)"
     r"|(?:ip|ip[\s_-]?address|ipaddr|ipv[46](?:[\s_-]?address)?|redacted[\s_-]ip)"
-)
-
-# The ranges a masked prefix can prove, with the words used for them (as hops.special_range).
-_PRIVATE_NETS = tuple(
-    (ipaddress.ip_network(net), label)
-    for net, label in (
-        ("10.0.0.0/8", "private (RFC 1918)"),
-        ("172.16.0.0/12", "private (RFC 1918)"),
-        ("192.168.0.0/16", "private (RFC 1918)"),
-        ("100.64.0.0/10", "carrier-grade NAT (RFC 6598)"),
-        ("127.0.0.0/8", "loopback"),
-        ("169.254.0.0/16", "link-local"),
-        ("fe80::/10", "link-local"),
-        ("fc00::/7", "unique-local (RFC 4193)"),
-    )
 )
 
 
@@ -103,7 +89,7 @@ def masked_range(masked: str) -> str | None:
     net = _known_prefix(masked)
     if net is None:
         return None
-    for private, label in _PRIVATE_NETS:
+    for private, label in NON_PUBLIC_RANGES:
         if net.version == private.version and net.subnet_of(private):  # type: ignore[arg-type]
             return label
     return None
