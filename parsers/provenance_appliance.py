@@ -272,6 +272,8 @@ def milter_pass_unbacked(
         # ("(authenticated bits=0)", "(Authenticated sender: ...)")
         authed = re.search(r"(?i)\bauthenticated\b", hop.received.raw) is not None
         return bool(passes - {"auth"}) or ("auth" in passes and not authed)
+    if milter == "dmarc-filter":
+        return _opendmarc_pass_unbacked(f, block[ties[-1] + 1 :], fields)
     if milter not in ("dkim-filter", "x-dkim") or "dkim" not in passes:
         return False
     signers = _signers(fields)
@@ -281,6 +283,54 @@ def milter_pass_unbacked(
         d = (r.prop("header.d") or r.prop("header.i") or "").rsplit("@", 1)[-1]
         d = d.lower().rstrip(".")
         if not any(d == s or d.endswith("." + s) for s in signers):
+            return True
+    return False
+
+
+def _near(a: str, b: str) -> bool:
+    """True when domains ``a`` and ``b`` may share an organisational domain: the same last two
+    labels (a superset of RFC 7489 relaxed alignment, which needs the Public Suffix List that a
+    pure parser does not load: "one.co.uk" and "two.co.uk" count as near, the safe side)."""
+    return a == b or (a.count(".") > 0 and a.split(".")[-2:] == b.split(".")[-2:])
+
+
+def _opendmarc_pass_unbacked(
+    f: HeaderField, after: Sequence[HeaderField], fields: Sequence[HeaderField]
+) -> bool:
+    """True when a pass other than DMARC's in ``f`` (after OpenDMARC's tying field) is not shown
+    to be OpenDMARC's. OpenDMARC always writes its dmarc= stamp but an spf= one only where it
+    checks SPF itself (SPFSelfValidate, opendmarc.conf(5)); with that off the sender's own first
+    field "spf=pass smtp.mailfrom=victim.example" sits where its stamp would be. OpenDMARC's
+    DMARC verdict is computed from its SPF result, so an SPF pass of a domain near the From one
+    after a dmarc= that did not pass (fail, or none for a domain with no policy) is no result it
+    reached; nor is any other pass there (arc=). An SPF pass of an unrelated domain after a
+    failed DMARC agrees with it, and everything agrees with a DMARC pass."""
+    dmarc = next((g for g in after if g.index <= f.index and "dmarc" in stamp_results(g)), None)
+    if dmarc is None:
+        return False  # above OpenDMARC's own dmarc= stamp: inserted with it
+    if is_pass(stamp_results(dmarc)["dmarc"]):
+        return False
+    passes = {m for m, r in stamp_results(f).items() if is_pass(r) and m != "dmarc"}
+    if not passes:
+        return False
+    if passes != {"spf"}:
+        return True
+    from_domains = {
+        (r.prop("header.from") or "").lower().rstrip(".")
+        for r in parse_auth_results(dmarc).results
+        if r.method.lower() == "dmarc"
+    }
+    from_domains |= {
+        m.group(1).lower().rstrip(".")
+        for g in fields
+        if g.lname == "from" and (m := re.search(r"@([^\s>@;,]+)", g.value))
+    }
+    for r in parse_auth_results(f).results:
+        if r.method.lower() != "spf" or not is_pass(r.result.lower()):
+            continue
+        d = (r.prop("smtp.mailfrom") or r.prop("smtp.helo") or "").rsplit("@", 1)[-1]
+        d = d.lower().rstrip(".")
+        if not d or any(_near(d, fd) for fd in from_domains if fd):
             return True
     return False
 
