@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from headerlens.diagnosis.facts import DateNote, Gap, GapKind
-from headerlens.diagnosis.gap_causes import greylisted, list_addresses, list_hold
+from headerlens.diagnosis.gap_beyond import QUEUE_MAX, beyond_queue, year_implausible
+from headerlens.diagnosis.gap_causes import cause, greylisted, list_addresses, list_hold
 from headerlens.diagnosis.inputs import fields, same_org
 from headerlens.model import Analysis, HopRole
 from headerlens.model.codes import Code
@@ -169,6 +170,10 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
             kinds[i] = kinds[j] = GapKind.SKEW
             hosts = dict.fromkeys(s.host or "one host" for s, _b, _g in raw[i + 1 : j + 1])
             notes[i] = notes[j] = f"the clock of {' and '.join(hosts)} is off"
+        elif gap > QUEUE_MAX and cause(notes[i]) != "list":  # a list's moderator may take weeks
+            kinds[i], notes[i] = beyond_queue(
+                analysis, (a.hop, a.host, a.when), (b.hop, b.host, b.when)
+            )
     return tuple(
         Gap(a.hop, b.hop, a.host, gap.total_seconds(), kinds[i], notes[i])
         for i, (a, b, gap) in enumerate(raw)
@@ -290,8 +295,8 @@ def date_note(analysis: Analysis, forged: frozenset[int] = frozenset()) -> DateN
     message was delivered once and sent on later, against the first stamp of the later sending
     when the Date is nearer to it (a re-sent copy carries the re-sender's Date)."""
     st = [s for s in stamps(analysis) if s.hop not in forged]
-    if analysis.date is None or not st:
-        return None
+    if analysis.date is None or not st or year_implausible(analysis):
+        return None  # a Date of the year 3609 is an input problem, not hours of skew
     date = analysis.date
     first = st[1] if _slow_first(st, date) else st[0]
     for d in _deliveries(analysis):

@@ -52,6 +52,7 @@ class GapKind(enum.Enum):
     TZ_LABEL = "time-zone label"  # the wall clocks agree; one zone label is wrong
     FORGED = "forged line"  # the earlier stamp is on a Received line the sender wrote
     REDELIVERED = "earlier delivery"  # delivered to a mailbox (Delivered-To) between the stamps
+    NO_QUEUE = "beyond any queue"  # longer than servers keep a message: a clock or a re-send
     INCONSISTENT = "inconsistent times"  # placeholder times, or a stamp others contradict
     UNDATED = "undated"
 

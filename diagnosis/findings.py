@@ -146,6 +146,7 @@ def delay_findings(d: Diagnosis) -> list[Finding]:
             GapKind.TZ_LABEL: Code.DELAY_TZ_LABEL,
             GapKind.FORGED: Code.DELAY_FORGED_LINE,
             GapKind.REDELIVERED: Code.DELAY_EARLIER_DELIVERY,
+            GapKind.NO_QUEUE: Code.DELAY_BEYOND_QUEUE,
         }.get(g.kind)
         if code is None:
             continue

@@ -9,6 +9,7 @@ from headerlens.diagnosis.delays import SKEW_MIN, date_note, stamps, unzoned_dat
 from headerlens.diagnosis.delays import gaps as chain_gaps
 from headerlens.diagnosis.detect_signals import forged_hops, nameless_hops
 from headerlens.diagnosis.facts import DateNote, Gap, GapKind
+from headerlens.diagnosis.gap_beyond import QUEUE_MAX
 from headerlens.model import Analysis
 from headerlens.parsers.chain_time import placeholder_clock
 
@@ -141,8 +142,13 @@ def _checked_gaps(analysis: Analysis) -> tuple[Gap, ...]:
 
 def transit_measurable(analysis: Analysis) -> bool:
     """False when a gap of the chain is inconsistent (placeholder times, or a stamp the other
-    times contradict): then the chain's total transit measures nothing either."""
-    return all(g.kind is not GapKind.INCONSISTENT for g in _checked_gaps(analysis))
+    times contradict), or longer than any queue holds and not undone by a later one (a clock
+    weeks off, a re-send): then the chain's total transit measures nothing either."""
+    gaps = _checked_gaps(analysis)
+    skew = sum(g.seconds for g in gaps if g.kind is GapKind.SKEW)
+    return all(g.kind not in (GapKind.INCONSISTENT, GapKind.NO_QUEUE) for g in gaps) and (
+        abs(skew) <= QUEUE_MAX.total_seconds()
+    )
 
 
 def mailbox_time(analysis: Analysis) -> timedelta:

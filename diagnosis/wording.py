@@ -12,6 +12,9 @@ from headerlens.diagnosis.inputs import not_a_domain
 from headerlens.diagnosis.wording_notice import notice_fix, notice_title
 from headerlens.diagnosis.wording_success import success_title
 
+# what servers keep by default before they bounce (sources in diagnosis/gap_beyond.py)
+QUEUE_DEFAULTS = "by default Exchange gives up after 2 d, Exim 4 d, Postfix and Sendmail 5 d, qmail 7 d"
+
 
 def duration(seconds: float) -> str:
     s = int(abs(seconds))
@@ -369,6 +372,8 @@ def gap_sentence(g: Gap) -> str:
         return f"{duration(g.seconds)} between {between(g)}: the message was delivered to a mailbox (Delivered-To) and sent on later (a forward or a re-send of a saved copy), so this is time in the mailbox, not a server queue."
     if g.kind is GapKind.INCONSISTENT:
         return inconsistent_sentence([g])
+    if g.kind is GapKind.NO_QUEUE:
+        return f"{duration(g.seconds)} between {between(g)} is longer than mail servers keep a message queued ({QUEUE_DEFAULTS}): no delay on {host}, but {g.note}."
     if g.hop_number <= 0:
         return f"The message waited {duration(g.seconds)} on {host} ({g.note or 'before the Received chain'})."
     if g.note:
@@ -407,4 +412,5 @@ GAP_KIND_NOTE: dict[GapKind, str] = {
     GapKind.FORGED: "after a forged line: no queue",
     GapKind.REDELIVERED: "in a mailbox before it was sent on: no queue",
     GapKind.INCONSISTENT: "inconsistent times, no delay can be named",
+    GapKind.NO_QUEUE: "longer than any queue holds: a wrong clock or a re-send",
 }

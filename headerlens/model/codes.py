@@ -113,6 +113,7 @@ class Code(enum.StrEnum):
     DATE_NONSTANDARD = "date.nonstandard", INFO, "Non-standard date"
     DATE_PLACEHOLDER = "date.placeholder", WARN, "Placeholder date"
     DATE_UNPARSEABLE = "date.unparseable", WARN, "Unreadable date"
+    DELAY_BEYOND_QUEUE = "delay.beyond-queue", INFO, "Longer than any queue holds"
     DELAY_CLOCK_SKEW = "delay.clock-skew", INFO, "Clock skew, not a delay"
     DELAY_DATE_HEADER = "delay.date-header", INFO, "Date field vs first stamp"
     DELAY_EARLIER_DELIVERY = "delay.earlier-delivery", INFO, "Earlier delivery re-sent"
