@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 from headerlens.diagnosis.facts import GapKind
 from headerlens.diagnosis.inputs import fields
+from headerlens.diagnosis.wording import duration
 from headerlens.model import Analysis
 from headerlens.model.codes import Code
 from headerlens.parsers.dates import parse_date
-from headerlens.diagnosis.wording import duration
 
 # The longest default time a server keeps retrying a queued message before it bounces it:
 # qmail-send's queuelifetime 604800 s (qmail-control(5)); Postfix maximal_queue_lifetime 5d

@@ -13,7 +13,9 @@ from headerlens.diagnosis.wording_notice import notice_fix, notice_title
 from headerlens.diagnosis.wording_success import success_title
 
 # what servers keep by default before they bounce (sources in diagnosis/gap_beyond.py)
-QUEUE_DEFAULTS = "by default Exchange gives up after 2 d, Exim 4 d, Postfix and Sendmail 5 d, qmail 7 d"
+QUEUE_DEFAULTS = (
+    "by default Exchange gives up after 2 d, Exim 4 d, Postfix and Sendmail 5 d, qmail 7 d"
+)
 
 
 def duration(seconds: float) -> str:

@@ -77,7 +77,9 @@ def test_72_days_after_the_senders_stamps_and_date_is_a_later_sending_not_a_queu
 
 
 def test_a_long_gap_the_date_does_not_place_names_both_readings() -> None:
-    raw = _REPLAY.replace(b"Date: Mon, 26 Dec 2016 13:33:31 +0800", b"Date: Mon, 9 Jan 2017 10:00:00 +0000")
+    raw = _REPLAY.replace(
+        b"Date: Mon, 26 Dec 2016 13:33:31 +0800", b"Date: Mon, 9 Jan 2017 10:00:00 +0000"
+    )
     gap = max(diagnose(analyze(raw)).gaps, key=lambda g: g.seconds)
     assert gap.kind is GapKind.NO_QUEUE
     assert "wrong clock on" in gap.note and "sent again later" in gap.note
