@@ -23,6 +23,7 @@ from headerlens.parsers.boundary_client import (
     rdns_confirmed,
 )
 from headerlens.parsers.boundary_envelope import choose_mail_from, return_path
+from headerlens.parsers.boundary_handoff import UNRECORDED, hands_on, unrecorded_relay
 from headerlens.parsers.boundary_sameorg import RDNS_INSIDE, outbound_entry
 from headerlens.parsers.hops import (
     GATEWAY_VENDORS,
@@ -80,6 +81,8 @@ def _walk(
         why = (hop is newest_first[0] and top_why) or client_inside(hop, org, domain_of, trusted)
         if why is None and (other := org_of(hop.received.from_rdns, domain_of)) in orgs - {org}:
             why = client_inside(hop, other, domain_of, trusted)
+        if why is None and trusted is None:
+            why = unrecorded_relay(hop, older, orgs, domain_of)
         own = outbound_entry(hop, older) if why and why.startswith(RDNS_INSIDE) else None
         if why is None or own:
             return hop, unconfirmed, own
@@ -89,11 +92,17 @@ def _walk(
             continue  # only a public client below could be made the entry
         if not names_client(hop) and host and below != host:
             return hop, unconfirmed, None
-        if why.startswith(PRIVATE_CLIENT) and host and below and domain_of(below) not in orgs:
+        if (
+            why.startswith(PRIVATE_CLIENT)
+            and host
+            and below
+            and domain_of(below) not in orgs
+            and not hands_on(hop, older)
+        ):
             return hop, unconfirmed, None
         if (
-            why.startswith(UNCONFIRMED_REASONS)
-            and client_text(hop.received)
+            why.startswith((*UNCONFIRMED_REASONS, UNRECORDED))
+            and (client_text(hop.received) or why.startswith(UNRECORDED))
             and not provider_tier(hop)
         ):
             unconfirmed.append((hop, why))
@@ -345,7 +354,7 @@ def find_boundary(
     if unconfirmed:
         reason += (
             " Unconfirmed: the lines above it are taken as internal on a private, loopback or "
-            "LMTP client alone (--trusted-host decides)."
+            "LMTP client, or a relay's name with no address, alone (--trusted-host decides)."
         )
     candidates = [e.mail_from for e in mine if e.mail_from is not None]
     mail_from = choose_mail_from(candidates, return_path(headers), hop.received.envelope_from)
@@ -372,16 +381,21 @@ def _private_client(r: Received) -> bool:
 
 def _unconfirmed(passed: Sequence[tuple[Hop, str]], entry: Hop, org: str | None) -> str | None:
     """Why the boundary rests on a line nothing confirms: the newest hop above ``entry`` taken
-    as internal for its private, loopback or LMTP client alone."""
+    as internal for its private, loopback or LMTP client, or its relay name, alone."""
     above = [(h, why) for h, why in passed if h.number > entry.number]
     if not above or not entry.received.from_ip or is_internal_ip(entry.received.from_ip):
         return None
     hop, why = above[0]
+    by = hop.received.by or "the receiver"
+    client = client_text(hop.received)
+    outside = f"If it is a NAT or a proxy in front of {by} (or anything else outside)"
+    if client is None:
+        client = f"the client it named ({hop.received.from_helo or hop.received.from_rdns})"
+        outside = "If the client only gave that name (any server can)"
     return (
         f"The boundary rests on hop {hop.number}'s line being internal: {why}; nothing "
-        f"{hop.received.by or 'the receiver'} wrote confirms that {client_text(hop.received)} is one "
-        f"of {org or 'the receiving organisation'}'s own hosts. If it is a NAT or a proxy in "
-        f"front of {hop.received.by or 'the receiver'} (or anything else outside), hop "
-        f"{entry.number}'s line was written by the sender, and SPF and DMARC replayed on it "
-        "prove nothing. Give the organisation's own hosts with --trusted-host to decide."
+        f"{by} wrote confirms that {client} is one of {org or 'the receiving organisation'}'s "
+        f"own hosts. {outside}, hop {entry.number}'s line was written by the sender, and SPF "
+        "and DMARC replayed on it prove nothing. Give the organisation's own hosts with "
+        "--trusted-host to decide."
     )

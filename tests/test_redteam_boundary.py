@@ -60,11 +60,19 @@ def test_a_forged_line_below_a_private_client_is_not_the_entry(
     # outside the receiving organisation, so the sender wrote it
     top = f"Received: {client} by mx.fabrikam.com (Postfix) with ESMTP id 4Q; {D}\r\n"
     a = analyze((top + FORGED.format(by=by) + BODY).encode())
-    assert a.chain.boundary is not None and a.chain.boundary.ip != F
-    assert "entry client is unknown" in a.chain.boundary.reason
     v = run_blocking(verify(a, LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)))
+    assert a.chain.boundary is not None and v.dmarc is not None
+    if client.startswith(f"from {by} "):
+        # the HELO names the forged line's host, as a site's own hand-off under two names
+        # does (Postfix on smtp.example.org -> imap.example.net): the walk goes on, but only
+        # as unconfirmed, and DMARC never passes on it (tests/test_genbound.py)
+        assert a.chain.boundary.ip == F and a.chain.boundary.unconfirmed is not None
+        assert v.dmarc.result is not DmarcResult.PASS and v.dmarc.unconfirmed
+        return
+    assert a.chain.boundary.ip != F
+    assert "entry client is unknown" in a.chain.boundary.reason
     assert v.spf is None or v.spf.verdict is not SpfVerdict.PASS
-    assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
+    assert v.dmarc.result is DmarcResult.FAIL
 
 
 def test_the_same_hosts_line_below_a_client_less_line_is_still_read() -> None:

@@ -421,7 +421,7 @@ def test_a_private_boundary_address_gets_no_smart_host_advice(lab_dns: LabDns) -
     # smart host" finding told the spoofed domain to change its routing
     raw = (
         f"Received: {TOPS['nat']} id 4Q; {D}\r\n"
-        + FORGED.replace("by mx2.fabrikam.com", "by mail.attacker.example")
+        + FORGED.replace("by mx2.fabrikam.com", "by relay.attacker.example")
         + BODY
     ).encode()
     v = _verify(raw, lab_dns)
