@@ -108,7 +108,9 @@ def test_attack_helo_of_the_receivers_relay_above_a_forged_line(lab_dns: LabDns)
         "Received: from relay.fabrikam.com (unverified) by gw1.corp.fabrikam.com (Content "
         f"Technologies SMTPRS 4.2.5) with ESMTP id <T1@gw1.corp.fabrikam.com>; {D}\r\n"
     )
-    _spoof_verified(analyze((top + FORGED.format(by="relay.fabrikam.com") + BODY).encode()), lab_dns)
+    _spoof_verified(
+        analyze((top + FORGED.format(by="relay.fabrikam.com") + BODY).encode()), lab_dns
+    )
 
 
 # Postfix -> amavisd-new on 127.0.0.1 -> Postfix and Cyrus, one site under two names.
@@ -148,7 +150,10 @@ def test_a_private_hand_off_above_another_hosts_line_still_ends_the_walk() -> No
 
 @pytest.mark.parametrize(
     "client",
-    ["from mail.attacker.example (unknown [10.0.0.5])", "from mail.attacker.example (localhost [127.0.0.1])"],
+    [
+        "from mail.attacker.example (unknown [10.0.0.5])",
+        "from mail.attacker.example (localhost [127.0.0.1])",
+    ],
 )
 def test_attack_private_client_helo_names_the_forged_lines_host(
     client: str, lab_dns: LabDns
@@ -156,4 +161,6 @@ def test_attack_private_client_helo_names_the_forged_lines_host(
     # a NAT or a local proxy in front of the receiver: the attacker's HELO names the host of
     # the line it forged below; the chain looks continuous, so the entry stays unconfirmed
     top = f"Received: {client} by mx.fabrikam.com (Postfix) with ESMTP id 4Q; {D}\r\n"
-    _spoof_verified(analyze((top + FORGED.format(by="mail.attacker.example") + BODY).encode()), lab_dns)
+    _spoof_verified(
+        analyze((top + FORGED.format(by="mail.attacker.example") + BODY).encode()), lab_dns
+    )
