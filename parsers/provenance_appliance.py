@@ -250,6 +250,25 @@ def _signers(fields: Sequence[HeaderField]) -> set[str]:
     return out
 
 
+def _sid_own_stamp(f: HeaderField, block: Sequence[HeaderField], tie: int) -> bool:
+    """True when ``f`` is sid-milter's own stamp: the field directly below its X-SenderID, naming
+    the host that X-SenderID names as its authserv-id, with its sender-id= result. sid-milter
+    (sid-filter.c 1.156, mlfi_eom) always builds its "HOST; sender-id=..." field, inserts it at
+    index 1 (below the MTA's own Received line) and only then, with -h, inserts its X-SenderID
+    at the same index, above it; a failed insertion tempfails the message. So an X-SenderID
+    always has the milter's own Authentication-Results directly below it, and a stamp the
+    sender planted at the top of its header sits after that one (a repeat of its methods)."""
+    m = re.search(_FILTER_ID, " ".join(block[tie].value.split()))
+    if m is None or tie + 1 >= len(block) or block[tie + 1] is not f:
+        return False
+    host = m.group(1).lower().rstrip(".")
+    return (
+        f.lname == "authentication-results"
+        and stamp_identity(f) == host
+        and "sender-id" in stamp_results(f)
+    )
+
+
 def milter_pass_unbacked(
     f: HeaderField, block: Sequence[HeaderField], hop: Hop, fields: Sequence[HeaderField]
 ) -> bool:
@@ -261,13 +280,16 @@ def milter_pass_unbacked(
     OpenDKIM's (or dkim-milter's) field counts only for a domain that signed the message. No
     such check exists for sid-milter (Sender ID and SPF name only what the sender wrote), so
     its passes read as unknown (but an auth=pass where the receiver's own line shows the
-    client authenticated); its failures count (headerlens/stamped.py)."""
+    client authenticated), except in the field sid-milter writes with its X-SenderID
+    (``_sid_own_stamp``); its failures count (headerlens/stamped.py)."""
     ties = _ties(block, hop)
     if not ties or f.index <= block[ties[-1]].index:
         return False  # above the last tying field: a milter inserted it
     milter = block[ties[-1]].lname
     passes = {m for m, r in stamp_results(f).items() if is_pass(r)}
     if milter == "x-senderid":
+        if _sid_own_stamp(f, block, ties[-1]):
+            return False
         # its auth=pass names the client's SMTP AUTH, which the receiver's own line shows
         # ("(authenticated bits=0)", "(Authenticated sender: ...)")
         authed = re.search(r"(?i)\bauthenticated\b", hop.received.raw) is not None

@@ -193,8 +193,8 @@ _SID_BLOCK = (
     "X-Virus-Status: Clean",
     "X-Virus-Scanned: clamav-milter 0.96 at av.rcpt.example",
     "X-SenderID: Sendmail Sender-ID Filter v1.0.0 mx.rcpt.example oBB3JxRJ022484",
-    # sisimai's sample stamps sender-id=pass: a pass after sid-milter's field reads as unknown
-    # since round 6 (nothing shows the milter wrote it: tests/test_redteam_round6.py)
+    # sisimai's sample stamps sender-id=pass; the milter's own stamp directly below its
+    # X-SenderID counts either way (tests/test_genattr4.py)
     "Authentication-Results: mx.rcpt.example; sender-id=fail header.from=postmaster@sender.example",
 )
 
