@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from headerlens.diagnosis.facts import Outcome, OutcomeFact
-from headerlens.diagnosis.inputs import boundary_hop, receiver_fields
+from headerlens.diagnosis.inputs import boundary_hop, by_receiver, receiver_fields
 from headerlens.diagnosis.outcome_providers import provider_outcome
 from headerlens.model import Analysis
 
@@ -167,6 +167,14 @@ def _others(analysis: Analysis) -> OutcomeFact | None:
         if flag.startswith(("yes", "no")):
             outcome = Outcome.JUNK if flag.startswith("yes") else Outcome.INBOX
             return OutcomeFact(outcome, (f"{f.name}: {f.value.strip()[:40]}",), who)
+    # MailScanner's X-<Org>-MailScanner-SpamCheck ("spam, ..." / "not spam, ..."), where its
+    # spam action wrote no X-Spam-Status
+    for f in analysis.headers:
+        if f.lname.endswith("-mailscanner-spamcheck") and by_receiver(analysis, f.index):
+            flag = " ".join(f.value.split()).lower()
+            if flag.startswith(("spam", "high scoring spam", "not spam")):
+                outcome = Outcome.INBOX if flag.startswith("not") else Outcome.JUNK
+                return OutcomeFact(outcome, (f"{f.name}: {' '.join(f.value.split())[:40]}",), who)
     return None
 
 

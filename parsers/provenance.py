@@ -45,6 +45,7 @@ from headerlens.parsers.provenance_microsoft import (
     outbound_author,
     receiver_appended,
 )
+from headerlens.parsers.provenance_mailscanner import MAILSCANNER_UNTIED, mailscanner_author
 from headerlens.parsers.provenance_proton import PROTON_UNTIED, proton_author
 from headerlens.parsers.provenance_relay import arc_relay
 from headerlens.parsers.provenance_scanner import own_line_stamp
@@ -101,6 +102,10 @@ def _bottom(z: Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     )
     if f.index in z.proton or f.index in z.ui:
         return proton_author(f) if f.index in z.proton else ui_author(f)
+    if f.index in z.mailscanner:
+        return mailscanner_author(f)
+    if f.index in z.mailscanner_untied:
+        return _unknown(f, MAILSCANNER_UNTIED, "MailScanner")
     if f.index in z.ui_untied or f.index in z.proton_untied:
         if f.index in z.ui_untied:
             return _unknown(f, UI_UNTIED, "GMX / WEB.DE (United Internet)")

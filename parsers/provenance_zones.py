@@ -18,6 +18,7 @@ from headerlens.parsers.provenance_appliance import (
     repeated_stamps,
 )
 from headerlens.parsers.provenance_coremail import coremail_fields
+from headerlens.parsers.provenance_mailscanner import mailscanner_fields, mailscanner_tail
 from headerlens.parsers.provenance_microsoft import (
     exchange_internal,
     incoming_block,
@@ -149,6 +150,8 @@ class Zones:
         self.ms_tail = 0 if self.exchange_internal else ms_tail_start(fields)
         self.appliance = barracuda_fields(fields, self.hops, self.is_trusted)
         self.appliance |= coremail_fields(fields, self.hops)
+        self.appliance |= mailscanner_fields(fields, self.hops, self.is_trusted)
+        self.mailscanner, self.mailscanner_untied = mailscanner_tail(fields, self.appliance)
         # Rspamd's block appended at the bottom: the run of its fields around its queue id
         # (the one naming the receiver's own queue id: a planted one earlier must not hide it)
         ids = [g for g in fields if g.lname == "x-rspamd-queue-id"]

@@ -94,3 +94,118 @@ def test_a_stamp_right_under_x_senderid_but_not_sid_milters_stays_unknown() -> N
     # a field between the X-SenderID and the stamp
     a = analyze(_sendmail(_SID, "X-Mailer: x", _SID_OWN))
     assert _authors(a, "authentication-results") != [Author.FINAL_RECEIVER]
+
+
+# --- 2. MailScanner's run appended at the bottom ----------------------------------------------
+
+
+def _mailscanner(*tail: str, queue: str = "9444077D75", middle: tuple[str, ...] = ()) -> bytes:
+    """P07/Y01's shape: an ISP's Postfix (whose MailScanner appends its run) hands the message to
+    a Cyrus mailbox over LMTP; the spam came from a host on the Internet."""
+    return _msg(
+        "Return-Path: <spam@sender.example>",
+        "Received: from murder ([unix socket])\r\n\tby imap1.isp.example (Cyrus v2.2.12) with LMTPA;"
+        " Mon, 30 Jun 2008 02:34:00 -0700",
+        "Received: from smtp2.isp.example (smtp2.isp.example [198.51.100.30])\r\n"
+        f"\tby imap1.isp.example (Postfix) with ESMTP id {queue}\r\n"
+        "\tfor <ann@isp.example>; Mon, 30 Jun 2008 02:34:00 -0700 (PDT)",
+        "Received: from localhost (unknown [203.0.113.91])\r\n"
+        "\tby smtp2.isp.example (Postfix) with ESMTP id 44D0110011\r\n"
+        "\tfor <ann@isp.example>; Mon, 30 Jun 2008 02:33:58 -0700 (PDT)",
+        "Message-ID: <m1@sender.example>",
+        "From: Spammer <spam@sender.example>",
+        "To: <ann@isp.example>",
+        *middle,
+        "Subject: offer",
+        "Date: Mon, 30 Jun 2008 02:33:50 -0700",
+        *tail,
+    )
+
+
+_MS_SPAM = (
+    "X-ISP-MailScanner-Information: Please contact the ISP for more information",
+    "X-ISP-MailScanner: Found to be clean",
+    "X-ISP-MailScanner-SpamCheck: spam, ORDB-RBL",
+    "X-ISP-MailScanner-From: spam@sender.example",
+    "X-Spam-Status: Yes",
+)
+
+
+def test_a_spam_verdict_of_the_mailscanner_run_closing_the_header_is_the_receivers() -> None:
+    a = analyze(_mailscanner(*_MS_SPAM))
+    assert _authors(a, "x-spam-status") == [Author.FINAL_RECEIVER]
+    assert _authors(a, "x-isp-mailscanner-spamcheck") == [Author.FINAL_RECEIVER]
+    d = diagnose(a)
+    assert d.outcome.outcome is Outcome.JUNK
+    # the rest of the run (its clean virus verdict) is unknown, but not the sender's scan
+    assert _authors(a, "x-isp-mailscanner") == [Author.UNKNOWN]
+    assert d.get("sender-side-scan") is None
+    # without X-Spam-Status, MailScanner's own SpamCheck decides
+    a = analyze(_mailscanner(*_MS_SPAM[:-1]))
+    assert diagnose(a).outcome.outcome is Outcome.JUNK
+
+
+def test_a_planted_clean_mailscanner_run_is_no_receivers_verdict() -> None:
+    planted = (
+        "X-ISP-MailScanner: Found to be clean",
+        "X-ISP-MailScanner-SpamCheck: not spam",
+        "X-Spam-Status: No",
+    )
+    a = analyze(_mailscanner(*planted))
+    assert Author.FINAL_RECEIVER not in _authors(a, "x-spam-status")
+    assert Author.FINAL_RECEIVER not in _authors(a, "x-isp-mailscanner-spamcheck")
+    assert diagnose(a).outcome.outcome is Outcome.UNKNOWN
+    # a spam verdict not at the end of the header (the sender's own fields follow): not placed
+    a = analyze(_mailscanner("X-Mailer: x", middle=_MS_SPAM))
+    assert Author.FINAL_RECEIVER not in _authors(a, "x-spam-status")
+    assert diagnose(a).outcome.outcome is not Outcome.JUNK
+
+
+def test_a_mailscanner_id_naming_the_receivers_queue_id_ties_the_whole_run() -> None:
+    run = (
+        "X-ISP-MailScanner-Information: Please contact the ISP for more information",
+        "X-ISP-MailScanner-ID: 9444077D75.A1B2C",
+        "X-ISP-MailScanner: Found to be clean",
+        "X-ISP-MailScanner-SpamCheck: not spam, SpamAssassin (score=0.1, required 5)",
+    )
+    a = analyze(_mailscanner(*run))
+    assert _authors(a, "x-isp-mailscanner-spamcheck") == [Author.FINAL_RECEIVER]
+    assert _authors(a, "x-isp-mailscanner") == [Author.FINAL_RECEIVER]
+    assert diagnose(a).outcome.outcome is Outcome.INBOX
+    # the same run with an id the receiver's line never gave: a sender's plant
+    a = analyze(_mailscanner(*run, queue="1234ABCD99"))
+    assert Author.FINAL_RECEIVER not in _authors(a, "x-isp-mailscanner-spamcheck")
+    assert diagnose(a).outcome.outcome is Outcome.UNKNOWN
+
+
+def _outbound_scan(*tail: str) -> bytes:
+    """A sending site whose outbound MailScanner (on mail.sender.example, Postfix id
+    5390A48990F9) scanned the message before it reached the receiver's MX."""
+    return _msg(
+        "Received: from mail.sender.example (mail.sender.example [203.0.113.25])\r\n"
+        "\tby mx.rcpt.example (Postfix) with ESMTPS id 4RKxl01LCxz9\r\n"
+        "\tfor <ann@rcpt.example>; Mon, 16 Mar 2020 10:29:30 +0000 (UTC)",
+        "Received: from pc.sender.example (unknown [10.1.2.3])\r\n"
+        "\tby mail.sender.example (Postfix) with ESMTP id 5390A48990F9\r\n"
+        "\tfor <ann@rcpt.example>; Mon, 16 Mar 2020 10:29:25 +0000 (UTC)",
+        "From: Bob <bob@sender.example>",
+        "To: ann@rcpt.example",
+        "Subject: patch",
+        "Date: Mon, 16 Mar 2020 10:29:16 +0000",
+        "Message-ID: <p1@sender.example>",
+        "X-sender-MailScanner-ID: 5390A48990F9.A8C41",
+        "X-sender-MailScanner: Found to be clean",
+        *tail,
+    )
+
+
+def test_a_sending_sites_mailscanner_tied_by_its_own_queue_id_is_the_senders() -> None:
+    # even closing the header with a spam verdict: its ID names the sending site's line
+    a = analyze(_outbound_scan("X-sender-MailScanner-SpamCheck: spam", "X-Spam-Status: Yes"))
+    for name in ("x-sender-mailscanner", "x-spam-status"):
+        found = a.provenance.of(next(f.index for f in a.headers if f.lname == name))
+        assert found is not None and found.author is Author.SENDER and found.hop_number == 1
+    d = diagnose(a)
+    assert d.outcome.outcome is not Outcome.JUNK
+    scan = d.get("sender-side-scan")
+    assert scan is not None and any(e.startswith("X-Spam-Status") for e in scan.evidence)
