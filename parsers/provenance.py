@@ -34,6 +34,7 @@ from headerlens.parsers.provenance_appliance import (
 from headerlens.parsers.provenance_clientsig import client_signed_tie
 from headerlens.parsers.provenance_dump import unplaced_stamps
 from headerlens.parsers.provenance_google import gmail_pass_doubt
+from headerlens.parsers.provenance_mailscanner import MAILSCANNER_UNTIED, mailscanner_author
 from headerlens.parsers.provenance_microsoft import (
     MS_ORG,
     after_incoming,
@@ -45,7 +46,6 @@ from headerlens.parsers.provenance_microsoft import (
     outbound_author,
     receiver_appended,
 )
-from headerlens.parsers.provenance_mailscanner import MAILSCANNER_UNTIED, mailscanner_author
 from headerlens.parsers.provenance_proton import PROTON_UNTIED, proton_author
 from headerlens.parsers.provenance_relay import arc_relay
 from headerlens.parsers.provenance_scanner import own_line_stamp
