@@ -137,8 +137,11 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     # explains an SPF failure of the envelope domain as well as a forgery does.
     scripted = comp is not None and comp.fact("what") == "website or hosting account"
     # a notice read without seeing its envelope (no Return-Path in the copy) is judged as any
-    # message too: a phish dressed as a bounce keeps its authentication failures
-    judged = None if analysis.ndr and analysis.ndr.detected_by == NO_ENVELOPE else report
+    # message too: a phish dressed as a bounce keeps its authentication failures. So does a
+    # notice nothing ties to its reporter whose own From domain's DMARC failed: a spoof of it.
+    posing = bool(unvouched or untied) and auth_state.dmarc_failed(analysis, verification)
+    no_envelope = analysis.ndr is not None and analysis.ndr.detected_by == NO_ENVELOPE
+    judged = None if no_envelope or posing else report
     spoof = detect_auth.spoof(
         analysis,
         verification,
@@ -148,6 +151,10 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         unconfirmed,
         (fwd is not None and not fwd.fact("earlier")) or scripted,
     ) or (backscatter.spoof(scatter) if scatter and not (unvouched or untied) else None)
+    if spoof is not None and posing:
+        spoof = Situation(
+            "spoof", spoof.hop_number, spoof.evidence, (*spoof.facts, ("dressed-as", "notice"))
+        )
     # Nothing checked (no DMARC verdict of the receiver's, none re-verified) and nothing else
     # failed: no spoof is shown, and the relay explains nothing either; it stays what the
     # message's own fields claim, marked unchecked.

@@ -154,6 +154,24 @@ def unauthenticated_cause(u: Unauthenticated) -> str:
     )
 
 
+def _posing_notice(n: Situation, sp: Situation) -> str:
+    """A notice nothing ties to its reporter, whose own From domain's DMARC failed: a spoof of
+    that domain dressed as a notice (a phish wearing a bounce's or a success notice's words)."""
+    kind = (
+        "success notice"
+        if n.fact("succeeded")
+        else "delay notice"
+        if n.fact("delayed")
+        else "bounce"
+    )
+    return (
+        f"A spoof of {domain_of(sp)} dressed as a {kind}: nothing ties it to "
+        f"{n.fact('reporter') or 'its reporter'} and DMARC fails for {domain_of(sp)}, so what it "
+        f"reports is its sender's invention; do not act on its links; nothing to fix at "
+        f"{domain_of(sp)}"
+    )
+
+
 def headline(
     situations: tuple[Situation, ...],
     outcome: OutcomeFact,
@@ -177,6 +195,8 @@ def headline(
         cause = "A phishing simulation (training)"
     elif "phish-sim" in by and "spoof" not in by:
         cause = "Probably a phishing simulation (only the sender's own headers say so: check it is your organisation's)"
+    elif "ndr" in by and "spoof" in by and by["spoof"].fact("dressed-as"):
+        cause = _posing_notice(by["ndr"], by["spoof"])
     elif "ndr" in by and by["ndr"].fact("succeeded"):
         cause = success_headline(by["ndr"])
     elif "ndr" in by and by["ndr"].fact("delayed"):

@@ -283,7 +283,9 @@ def test_a_success_notice_nothing_ties_online_may_be_a_phish(ses_lab: _SesLab) -
     out = render(analyze(data), v, "summary")
     line = out.split("Diagnosis: ", 1)[1].split("\n", 1)[0]
     assert "; nobody needs to act" not in line
-    assert "it may be forged (a phish dressed as a notice): do not act on its links" in line
+    # since round 7 its own DMARC failure makes it a spoof of victim.example, no longer a hedge
+    assert line.startswith("A spoof of victim.example dressed as a success notice")
+    assert "do not act on its links" in line
     assert "DMARC fail (reject)" in out
     md = render(analyze(data), v, "md")
     assert "nobody refused it and nobody needs to act" not in md

@@ -9,16 +9,36 @@
    order". OpenDMARC's DMARC verdict is computed from its SPF result, so after a dmarc= that
    did not pass an SPF pass of a domain near the From one is no result it reached: it now reads
    as unknown; an SPF pass of an unrelated domain (a list's envelope) still counts.
+2. A notice forged "from" victim.example (From: MAILER-DAEMON@victim.example, p=reject, sent
+   from the attacker's own server, a link in its text) was hedged ("it may be forged (a phish
+   dressed as a notice)") but never called a spoof: a report's spoof was read only from its
+   returned copy. Where nothing ties the notice to its reporter and DMARC fails for its own
+   From domain (re-verified, or the receiver's own dmarc=fail offline), it is now judged as
+   any message: situation "spoof", headline "A spoof of victim.example dressed as a success
+   notice (a bounce): ...". A notice something ties to its reporter is unchanged.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import pytest
 
 from headerlens.analyze import analyze
+from headerlens.diagnosis import diagnose
 from headerlens.model.provenance import Author
 from headerlens.report.render import render
-from tests.test_redteam_round4 import _sendmail
+from tests.dnslab import LabDns
+from tests.redteam_lab import attacker_lab
+from tests.test_redteam_round4 import _sendmail, _verify
+from tests.test_redteam_round6 import _phish_success
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabDns]:
+    for running, _pem in attacker_lab(tmp_path_factory):
+        yield running
+
 
 _ODM = "DMARC-Filter: OpenDMARC Filter v1.4.2 mx.fabrikam.example oBB3JxRJ022484\r\n"
 
@@ -93,3 +113,49 @@ def test_opendmarcs_own_spf_stamps_still_count() -> None:
     )
     assert _ar_authors(data) == [Author.FINAL_RECEIVER] * 2
     assert "SPF pass (stamped)" in _verdicts(data)
+
+
+# 2. A notice forged from victim.example.
+def _phish_bounce() -> bytes:
+    """The same phish dressed as a failure: the original "could not be delivered"."""
+    return (
+        _phish_success()
+        .replace(b"Action: delivered\r\nStatus: 2.0.0", b"Action: failed\r\nStatus: 5.2.2")
+        .replace(b"250 2.0.0 Ok: queued", b"552 5.2.2 Mailbox full")
+        .replace(b"Successful Mail Delivery Report", b"Undelivered Mail Returned to Sender")
+    )
+
+
+def _headline(data: bytes, lab: LabDns | None) -> tuple[str, tuple[str, ...]]:
+    v = _verify(data, lab) if lab is not None else None
+    d = diagnose(analyze(data), v)
+    return d.headline, d.labels()
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"), [(_phish_success, "success notice"), (_phish_bounce, "bounce")]
+)
+def test_a_notice_forged_from_a_reject_domain_is_a_spoof_online(
+    lab: LabDns, make: Callable[[], bytes], kind: str
+) -> None:
+    data = make()
+    line, labels = _headline(data, lab)
+    assert "spoof" in labels and "ndr" in labels
+    assert line.startswith(f"A spoof of victim.example dressed as a {kind}")
+    assert "nobody needs to act" not in line
+    out = render(analyze(data), _verify(data, lab), "summary")
+    assert "Spoof: the message claims to come from victim.example" in out
+
+
+def test_a_notice_with_the_receivers_dmarc_fail_is_a_spoof_offline() -> None:
+    data = _phish_success().replace(
+        b"Return-Path: <>\r\n",
+        b"Authentication-Results: mx.fabrikam.example; dmarc=fail (p=reject dis=reject)"
+        b" header.from=victim.example\r\nReturn-Path: <>\r\n",
+    )
+    line, labels = _headline(data, None)
+    assert "spoof" in labels
+    assert line.startswith("A spoof of victim.example dressed as a success notice")
+    # without the receiver's failure, offline stays hedged (nothing decided DMARC)
+    line, labels = _headline(_phish_success(), None)
+    assert "spoof" not in labels and "if it is genuine nobody needs to act" in line
