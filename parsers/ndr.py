@@ -14,6 +14,7 @@ import email.message
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from email import policy
 
@@ -26,7 +27,13 @@ from headerlens.model.ndr import (
     NonDelivery,
     OriginalKind,
 )
-from headerlens.parsers import ndr_text, ndr_text_local, ndr_text_more, ndr_text_other
+from headerlens.parsers import (
+    ndr_text,
+    ndr_text_carrier,
+    ndr_text_local,
+    ndr_text_more,
+    ndr_text_other,
+)
 from headerlens.parsers.ndr_explain import explain, local_delivery
 from headerlens.parsers.ndr_gate import NO_ENVELOPE, bounce_sender, looks_like_ndr
 from headerlens.parsers.ndr_mime import dsn_fields, raw_original, text_dsn, text_of
@@ -80,7 +87,9 @@ def _format(fields: tuple[HeaderField, ...], text: str, report: bool) -> NdrForm
     return NdrFormat.DSN if report else NdrFormat.OTHER
 
 
-def _hits(fmt: NdrFormat, text: str, report: bool) -> tuple[list[TextHit], str | None]:
+def _hits(fmt: NdrFormat, text: str, report: bool) -> tuple[list[TextHit], str | None, str]:
+    """The recipients the text names, the host that generated the notice (DragonFly's) and,
+    when a reader of a layout with no format of its own found them, whose layout that is."""
     readers = {
         NdrFormat.POSTFIX: ndr_text.postfix,
         NdrFormat.EXIM: ndr_text_local.exim,
@@ -92,44 +101,71 @@ def _hits(fmt: NdrFormat, text: str, report: bool) -> tuple[list[TextHit], str |
         NdrFormat.INTERSCAN: ndr_text_other.interscan,
     }
     if fmt is NdrFormat.EXCHANGE:
-        return ndr_text.exchange(text)
+        return (*ndr_text.exchange(text), "")
     reader = readers.get(fmt)
     found = reader(text) if reader is not None else []
     if found:
-        return found, None
+        return found, None, ""
     # layouts without a format of their own (or whose first line reads like another's: Zoho
     # writes Exim's "created automatically by mail delivery software")
-    for other in (
-        ndr_text_local.sendmail_transcript,
-        ndr_text_local.exim_malformed,
-        ndr_text_local.x3,
-        ndr_text_local.sendgrid,
-        ndr_text_local.groupwise,
-        ndr_text_local.einsundeins,
-        ndr_text_other.dma,
-        ndr_text_other.opensmtpd,
-        ndr_text_other.notes,
-        ndr_text_other.zoho,
-        ndr_text_other.gmx,
-        ndr_text_other.domino,
-        ndr_text_other.imail,
-        ndr_text_other.mfilter,
-        ndr_text_other.mailmarshal,
-        ndr_text_other.interscan,
-        ndr_text_other.x1,
-        ndr_text_other.messaging_server,
-        ndr_text_more.mailfoundry,
-        ndr_text_more.surfcontrol,
-        ndr_text_more.telekom,
-        ndr_text_more.x6,
-        # "<rcpt>:" then the reason: qmail's layout, copied by others (X2); a report's own
-        # Diagnostic-Code says more than a text of unknown layout
-        *(() if report else (ndr_text.qmail,)),
-    ):
+    for other, layout in _LAYOUTS.items():
         hits = other(text)
         if hits:
-            return hits, ndr_text_other.dma_host(text) if other is ndr_text_other.dma else None
-    return [], None
+            host = ndr_text_other.dma_host(text) if other is ndr_text_other.dma else None
+            return hits, host, layout
+    # "<rcpt>:" then the reason: qmail's layout, copied by others (X2); a report's own
+    # Diagnostic-Code says more than a text of unknown layout
+    hits = [] if report else ndr_text.qmail(text)
+    return hits, None, 'qmail\'s "<rcpt>:" layout' if hits else ""
+
+
+# The readers of layouts with no format of their own, and whose layout each reads (named in the
+# report instead of the detector's: a reader, not flufl.bounce, found these recipients).
+_LAYOUTS: dict[Callable[[str], list[TextHit]], str] = {
+    ndr_text_local.sendmail_transcript: "a Sendmail session transcript",
+    ndr_text_local.exim_malformed: "Exim's notice",
+    ndr_text_local.x3: "the X3 notice layout",
+    ndr_text_local.sendgrid: "SendGrid's notice",
+    ndr_text_local.groupwise: "GroupWise's notice",
+    ndr_text_local.einsundeins: "1&1 / IONOS's notice",
+    ndr_text_other.dma: "DragonFly Mail Agent's notice",
+    ndr_text_other.opensmtpd: "OpenSMTPD's notice",
+    ndr_text_other.notes: "Lotus Notes' notice",
+    ndr_text_other.zoho: "Zoho Mail's notice",
+    ndr_text_other.gmx: "GMX / WEB.DE's notice",
+    ndr_text_other.domino: "Domino's notice",
+    ndr_text_other.imail: "IMail Server's notice",
+    ndr_text_other.mfilter: "m-FILTER's notice",
+    ndr_text_other.mailmarshal: "MailMarshal's notice",
+    ndr_text_other.interscan: "InterScan MSS's notice",
+    ndr_text_other.x1: "the X1 notice layout",
+    ndr_text_other.messaging_server: "Oracle Communications Messaging Server's notice",
+    ndr_text_more.mailfoundry: "MailFoundry's notice",
+    ndr_text_more.surfcontrol: "SurfControl's notice",
+    ndr_text_more.telekom: "Deutsche Telekom (T-Online)'s notice",
+    ndr_text_more.x6: "the X6 notice layout",
+    ndr_text_carrier.ezweb: "au/EZweb's notice",
+    ndr_text_carrier.kddi: "au by KDDI's notice",
+    ndr_text_carrier.biglobe: "BIGLOBE's notice",
+}
+
+
+def _carrier_hits(
+    hits: list[TextHit], fields: tuple[HeaderField, ...], null_envelope: bool | None
+) -> list[TextHit]:
+    """A carrier's notice is a sentence and an address, which anybody can write: it is read only
+    with the receiver's null envelope (or none shown, from a bounce sender: then judged as any
+    message), never from a sender that gave the receiver an address of its own; and the report's
+    own addressee is never its failed recipient (a notice about the reader's own address)."""
+    if not (null_envelope or (null_envelope is None and bounce_sender(fields))):
+        return []
+    own = {a.lower() for f in fields if f.lname == "to" for a in _ADDRESSES.findall(f.value)}
+    return [h for h in hits if h.address.lower() not in own]
+
+
+_CARRIERS = frozenset(
+    _LAYOUTS[r] for r in (ndr_text_carrier.ezweb, ndr_text_carrier.kddi, ndr_text_carrier.biglobe)
+)
 
 
 def _ses(text: str) -> tuple[list[FailedRecipient], bytes | None]:
@@ -251,8 +287,15 @@ def parse_ndr(
     fmt = _format(fields, text, report)
     reporting, dsn, dates = dsn_fields(msg)
     scan = text[: int(budgets.NDR_TEXT_BYTES.limit)]  # the readers' regexes see a bounded text
-    hits, generating = _hits(fmt, scan, report)
-    detected = "multipart/report" if dsn else "text signature"
+    hits, generating, layout = _hits(fmt, scan, report)
+    if layout in _CARRIERS:
+        hits = _carrier_hits(hits, fields, null_envelope)
+        layout = layout if hits else ""
+    detected = (
+        "multipart/report" if dsn else f"text signature: {layout}" if layout else "text signature"
+    )
+    if layout in _CARRIERS and null_envelope is None:
+        detected = NO_ENVELOPE
     if not dsn:
         # the report's fields written into the notice's text (WorkMail's multipart/mixed)
         reporting, dsn, dates = text_dsn(scan)

@@ -30,7 +30,7 @@ class NdrFormat(enum.Enum):
     MESSAGELABS = "Symantec Email Security.cloud (MessageLabs) bounce"
     INTERSCAN = "Trend Micro InterScan Messaging Security Suite notice"
     PLAIN = "plain-text bounce (a bounce sender and a reason in its text)"
-    OTHER = "bounce (layout recognised by flufl.bounce)"
+    OTHER = "bounce in its own layout, with no delivery-status part"
 
 
 class Rejecter(enum.Enum):

@@ -1,0 +1,159 @@
+"""Bounce and notice shapes (issue 11, eighth round): Japanese carriers' own notices (au/EZweb,
+au by KDDI, BIGLOBE) with no delivery-status part, and a phish dressed as one. Synthetic
+messages of each shape seen in real notices (names, hosts and addresses changed; documentation
+IPs)."""
+
+from __future__ import annotations
+
+from headerlens.analyze import analyze
+from headerlens.diagnosis import diagnose
+from headerlens.model import WhoActs
+from headerlens.model.ndr import NdrFormat
+from headerlens.parsers.ndr_gate import NO_ENVELOPE
+from headerlens.report.markdown import render_markdown
+
+
+def _carrier(
+    body: str,
+    sender: str = "Postmaster@ezweb.ne.jp",
+    subject: str = "Mail System Error - Returned Mail",
+    return_path: str | None = "<MAILER-DAEMON>",
+    client: str = "mx7.ezweb.ne.jp [198.51.100.33]",
+    extra: str = "",
+) -> bytes:
+    rp = f"Return-Path: {return_path}\n" if return_path is not None else ""
+    head = (
+        f"{rp}Received: from ezweb.ne.jp ({client})\n"
+        "\tby mx1.example.net (8.14.4/8.14.4) with SMTP id u1234567\n"
+        "\tfor <shop@example.net>; Tue, 10 Nov 2026 17:28:07 +0900\n"
+        f"{extra}"
+        "To: <shop@example.net>\n"
+        f"From: {sender}\n"
+        "Message-ID: <0000000000000000000000000001@mx7.ezweb.ne.jp>\n"
+        "Date: Tue, 10 Nov 2026 17:28:11 +0900\n"
+        "MIME-Version: 1.0\n"
+        'Content-Type: multipart/mixed; boundary="==_FF00/00000000001/FF00"\n'
+        f"Subject: {subject}\n\n"
+        "This message is in MIME format.\n\n"
+        "--==_FF00/00000000001/FF00\n"
+        'Content-Type: text/plain; charset="us-ascii"\n'
+        "Content-Transfer-Encoding: 7bit\n\n"
+    )
+    return (head + body + "\n\n--==_FF00/00000000001/FF00--\n").encode()
+
+
+EZWEB_DISABLED = "The user(s) account is disabled.\n\n<hanako.gone@ezweb.ne.jp>\n"
+
+
+def test_an_ezweb_notice_with_only_a_sentence_and_an_address_is_a_bounce() -> None:
+    a = analyze(_carrier(EZWEB_DISABLED))
+    # was: not a bounce at all ("The final receiver wrote no authentication verdict")
+    assert a.ndr is not None and a.ndr.format is NdrFormat.OTHER
+    (r,) = a.ndr.recipients
+    assert r.address == "hanako.gone@ezweb.ne.jp"
+    assert r.meaning is not None and r.meaning.key == "text:account-disabled"
+    assert r.meaning.who_acts is WhoActs.SENDER
+    d = diagnose(a)
+    assert d.headline.startswith("A bounce: ezweb.ne.jp refused the original")
+    assert "account disabled" in d.headline
+    md = render_markdown(a)
+    # the layout the reader read is named; flufl.bounce found nothing here
+    assert "flufl" not in md and "au/EZweb's notice" in md
+
+
+def test_an_ezweb_transcript_of_the_remote_server_gives_each_reply_and_stage() -> None:
+    body = (
+        "Each of the following recipients was rejected by a remote mail server.\n\n"
+        "    Recipient: <taro@example.co.jp>\n"
+        "    >>> RCPT TO:<taro@example.co.jp>\n"
+        "    <<< 550 5.1.1 <taro@example.co.jp>: User unknown\n\n"
+        "    Recipient: <jiro@example.co.jp>\n"
+        "    >>> RCPT TO:<jiro@example.co.jp>\n"
+        "    <<< 552 5.2.2 <jiro@example.co.jp>: Mailbox full\n"
+    )
+    a = analyze(_carrier(body))
+    assert a.ndr is not None
+    rows = {r.address: r for r in a.ndr.recipients}
+    assert set(rows) == {"taro@example.co.jp", "jiro@example.co.jp"}
+    assert rows["taro@example.co.jp"].diagnostic.startswith("550 5.1.1")
+    assert rows["taro@example.co.jp"].smtp_stage == "RCPT TO"
+    assert rows["jiro@example.co.jp"].diagnostic.startswith("552 5.2.2")
+
+
+def test_a_kddi_notice_names_each_recipient_and_its_reason() -> None:
+    body = (
+        "Your mail sent on: Tue, 10 Nov 2026 17:20:01 +0900\n"
+        "    Could not be delivered to: <yuki@example.ne.jp>\n"
+        "    As their mailbox is full.\n"
+    )
+    raw = _carrier(
+        body,
+        sender="no-reply@app.dion.ne.jp",
+        subject="Undelivered Mail Returned to Sender",
+        return_path="<>",
+    )
+    a = analyze(raw)
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.address == "yuki@example.ne.jp"
+    assert r.meaning is not None and r.meaning.key == "text:mailbox-full"
+    assert r.meaning.who_acts is WhoActs.RECIPIENT_ADMIN
+    assert "au by KDDI's notice" in a.ndr.detected_by
+
+
+def test_a_biglobe_notice_lists_addresses_then_the_reason() -> None:
+    body = (
+        "   ----- The following addresses had delivery problems -----\n"
+        "kenji@example.biglobe.ne.jp\n\n"
+        "   ----- Non-delivered information -----\n"
+        "The number of messages in recipient's mailbox exceeded the local limit.\n"
+    )
+    raw = _carrier(
+        body, sender="postmaster@biglobe.ne.jp", subject="Returned mail: Delivery failed"
+    )
+    a = analyze(raw)
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.address == "kenji@example.biglobe.ne.jp"
+    assert "exceeded the local limit" in r.diagnostic
+    assert "BIGLOBE's notice" in a.ndr.detected_by
+
+
+def test_a_copy_without_envelope_is_still_judged_as_any_message() -> None:
+    a = analyze(_carrier(EZWEB_DISABLED, return_path=None))
+    assert a.ndr is not None and a.ndr.detected_by == NO_ENVELOPE
+
+
+def test_a_phish_dressed_as_a_carriers_notice_is_no_bounce() -> None:
+    # the sender gave the receiver an address of its own (no null envelope), from a VPS, and the
+    # receiver's own DMARC verdict failed: the carrier's sentence proves nothing
+    raw = _carrier(
+        "The user(s) account is disabled.\n\n<shop@example.net>\n\n"
+        "Your own mailbox will be closed: verify at http://payments-phish.example/login\n",
+        return_path="<billing@payments-phish.example>",
+        client="vps42.hoster.example [203.0.113.77]",
+        extra=(
+            "Authentication-Results: mx1.example.net; spf=fail "
+            "smtp.mailfrom=payments-phish.example; dkim=none; dmarc=fail header.from=ezweb.ne.jp\n"
+        ),
+    )
+    a = analyze(raw)
+    assert a.ndr is None
+    d = diagnose(a)
+    assert not d.headline.startswith("A bounce")
+    assert "spoof" in d.headline.lower()
+    assert "nobody needs to act" not in d.headline
+
+
+def test_a_null_envelope_notice_about_the_readers_own_address_is_no_bounce() -> None:
+    # MAIL FROM:<> is the sender's to give: a "bounce" whose failed recipient is the reader's
+    # own address is a message about the reader, not the return of one it sent
+    raw = _carrier(
+        "The user(s) account is disabled.\n\n<shop@example.net>\n\n"
+        "Your own mailbox will be closed: verify at http://payments-phish.example/login\n",
+        return_path="<>",
+        client="vps42.hoster.example [203.0.113.77]",
+    )
+    a = analyze(raw)
+    assert a.ndr is None
+    assert not diagnose(a).headline.startswith("A bounce")
