@@ -30,7 +30,6 @@ from headerlens.diagnosis.spoof_signs import live_dmarc_pass
 from headerlens.diagnosis.throwaway import disposable
 from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.codes import Code
-from headerlens.model.provenance import Author
 from headerlens.model.verdicts import DmarcResult
 from headerlens.model.verification import Verification
 
@@ -255,11 +254,16 @@ def _receiver_spf_pass(analysis: Analysis, dom: str) -> bool:
     return False
 
 
-def received_spf_token(analysis: Analysis) -> tuple[str, ...]:
-    """``spf=<result>`` of the final receiver's own Received-SPF when its Authentication-Results
-    carry no spf= (Yahoo writes the SPF verdict only there), else nothing."""
+def receiver_received_spf(analysis: Analysis) -> str | None:
+    """The result of the final receiver's own Received-SPF when its Authentication-Results carry
+    no spf= (lower-cased), else None. Yahoo writes its SPF verdict only there, and so does a
+    self-hosted Postfix or Sendmail whose SPF check is a policy daemon or milter (policyd-spf,
+    spf-milter) beside an OpenDKIM/OpenDMARC that writes dkim= and dmarc= alone. A field whose
+    writer is not shown (Amazon SES's block before its seal is checked) or is anyone but the
+    final receiving organisation (a field under its Received line that the sender's server may
+    have written, though its client-ip names the boundary's client) does not count."""
     if stamps(analysis, "spf"):
-        return ()
+        return None
     own = receiver_auth_indices(analysis)
     prov = analysis.provenance
     found = next(
@@ -268,9 +272,15 @@ def received_spf_token(analysis: Analysis) -> tuple[str, ...]:
             for r in analysis.received_spf
             if r.header_index in own
             and r.result
-            # a field whose writer is not shown (Amazon SES's block before its seal is checked)
-            and not ((fa := prov.of(r.header_index)) and fa.author is Author.UNKNOWN)
+            and ((fa := prov.of(r.header_index)) is None or fa.is_receivers)
         ),
         None,
     )
-    return (f"spf={found.result}",) if found is not None else ()
+    return found.result.lower() if found is not None and found.result else None
+
+
+def received_spf_token(analysis: Analysis) -> tuple[str, ...]:
+    """``spf=<result>`` of the final receiver's own Received-SPF when its Authentication-Results
+    carry no spf= (see receiver_received_spf), else nothing."""
+    result = receiver_received_spf(analysis)
+    return (f"spf={result}",) if result is not None else ()

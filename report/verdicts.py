@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from headerlens.diagnosis import Diagnosis, diagnose
 from headerlens.diagnosis.facts import Outcome
 from headerlens.diagnosis.inputs import boundary_hop
+from headerlens.diagnosis.unauthenticated import receiver_received_spf
 from headerlens.model import Analysis, Vendor
 from headerlens.model.codes import Code
 from headerlens.model.verdicts import Alignment, DkimResult, DmarcResult
@@ -168,13 +169,15 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
     ]
     spf = v.spf if usable and v is not None else None
     live_spf = spf_words(analysis, spf) if spf is not None else None
+    # no spf= in the receiver's own fields: its own Received-SPF (policyd-spf, Yahoo), so marked
+    rspf = None if stamped_or_rspamd("spf") else receiver_received_spf(analysis)
     out.append(
         _verdict(
             "SPF",
             live_spf.split(" ", 1)[0] if live_spf else None,
-            stamped_or_rspamd("spf"),
+            rspf or stamped_or_rspamd("spf"),
             " (unconfirmed)" if live_spf and " " in live_spf else _aligned(alignments, "spf"),
-            by,
+            "stamped in Received-SPF" if rspf else by,
             blank("spf"),
         )
     )

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from headerlens.diagnosis.unauthenticated import receiver_received_spf
 from headerlens.model import Analysis, Defect, Hop
 from headerlens.parsers.chain_time import placeholder_clock
 from headerlens.parsers.provenance_ses import seal_words
@@ -208,6 +209,8 @@ def facts(a: Analysis) -> list[tuple[str, str]]:
                 "nothing (the Authentication-Results in the message were written by others)",
             )
         )
+    if a.copy_kind != "returned" and (rspf := receiver_received_spf(a)) is not None:
+        _add_stamped(rows, f"Received-SPF {rspf}")
     if (scored := _policyd_said(a)) is not None:
         at = next(
             (i for i, (label, _) in enumerate(rows) if label == "Final receiver stamped"), None
@@ -217,6 +220,15 @@ def facts(a: Analysis) -> list[tuple[str, str]]:
         else:
             rows[at] = (rows[at][0], f"{rows[at][1]}; {scored}")
     return [(label, text) for label, text in rows if text is not None]
+
+
+def _add_stamped(rows: list[tuple[str, str | None]], said: str) -> None:
+    """Add ``said`` to the "Final receiver stamped" row, or start that row with it."""
+    at = next((i for i, (label, _) in enumerate(rows) if label == "Final receiver stamped"), None)
+    if at is None:
+        rows.append(("Final receiver stamped", said))
+    else:
+        rows[at] = (rows[at][0], f"{rows[at][1]}; {said}")
 
 
 def _policyd_said(a: Analysis) -> str | None:

@@ -1,0 +1,78 @@
+"""Shapes of old and self-hosted receivers the corpus had few of, each rule tested on a synthetic
+message of that shape (example domains, documentation addresses)."""
+
+from __future__ import annotations
+
+from headerlens.analyze import analyze
+from headerlens.diagnosis import diagnose
+from headerlens.report.markdown import render_markdown
+from headerlens.report.verdicts import bar_line
+
+# A self-hosted Postfix whose SPF check is a policy daemon (policyd-spf writes Received-SPF above
+# the line of the server it runs on) and whose OpenDKIM writes an Authentication-Results with
+# dkim= alone; Yahoo (2010-2013) wrote the same pair.
+_SELF_HOSTED = """Return-Path: <alice@example.org>
+X-Original-To: bob@example.net
+Delivered-To: bob@example.net
+{stamps}Received: from mail.example.org (mail.example.org [192.0.2.10])
+\tby mx.example.net (Postfix) with ESMTPS id 4AB12C0123
+\tfor <bob@example.net>; Mon,  2 Mar 2020 10:00:02 +0100 (CET)
+{planted}Received: from [198.51.100.7] (unknown [198.51.100.7])
+\tby mail.example.org (Postfix) with ESMTPSA id 11223344
+\tfor <bob@example.net>; Mon,  2 Mar 2020 10:00:00 +0100 (CET)
+From: Alice <alice@example.org>
+To: bob@example.net
+Subject: hello
+Date: Mon, 2 Mar 2020 09:59:58 +0100
+Message-ID: <abc123@example.org>
+
+hi
+"""
+_RSPF = (
+    "Received-SPF: {result} (mailfrom) identity=mailfrom; client-ip=192.0.2.10;"
+    " helo=mail.example.org; envelope-from=alice@example.org; receiver=<UNKNOWN>\n"
+)
+_DKIM_ONLY = (
+    "Authentication-Results: mx.example.net; dkim=none (message not signed) header.d=example.org\n"
+)
+
+
+def _msg(stamps: str = "", planted: str = "") -> bytes:
+    return _SELF_HOSTED.format(stamps=stamps, planted=planted).encode()
+
+
+def _bar(raw: bytes) -> str:
+    a = analyze(raw)
+    return bar_line(a, None)
+
+
+def test_the_receivers_own_received_spf_fills_the_verdict_bar_without_authentication_results() -> (
+    None
+):
+    raw = _msg(stamps=_RSPF.format(result="Pass"))
+    assert "SPF pass (stamped in Received-SPF)" in _bar(raw)
+    assert "Final receiver stamped:** Received-SPF pass" in render_markdown(analyze(raw))
+
+
+def test_the_receivers_received_spf_fills_the_gap_an_opendkim_only_stamp_leaves() -> None:
+    raw = _msg(stamps=_DKIM_ONLY + _RSPF.format(result="Fail"))
+    bar = _bar(raw)
+    assert "SPF fail (stamped in Received-SPF)" in bar
+    assert "DKIM none (stamped)" in bar
+    md = render_markdown(analyze(raw))
+    assert "dkim=none; Received-SPF fail" in md
+
+
+def test_an_spf_result_in_the_receivers_authentication_results_wins_over_its_received_spf() -> None:
+    ar = "Authentication-Results: mx.example.net; spf=softfail smtp.mailfrom=alice@example.org\n"
+    bar = _bar(_msg(stamps=ar + _RSPF.format(result="Pass")))
+    assert "SPF softfail (stamped)" in bar
+    assert "Received-SPF" not in bar
+
+
+def test_a_received_spf_pass_planted_below_the_receivers_line_stays_unknown() -> None:
+    raw = _msg(planted=_RSPF.format(result="Pass"))
+    a = analyze(raw)
+    assert "SPF —" in bar_line(a, None)
+    assert "Received-SPF pass" not in render_markdown(a)
+    assert "spf=pass" not in diagnose(a, None).headline
