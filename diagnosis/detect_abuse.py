@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from headerlens.diagnosis.auth_state import aligned_pass, from_domain
 from headerlens.diagnosis.detect_compromise import (
-    esp_name,
     helo_sign,
     kit_mailer,
     public_ip,
     reply_sign,
 )
+from headerlens.diagnosis.esp_hosts import esp_name
 from headerlens.diagnosis.facts import Impersonation, Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.inputs import (
     boundary_hop,

@@ -14,6 +14,7 @@ from headerlens.diagnosis.auth_state import (
 )
 from headerlens.diagnosis.detect_platform import shown_brand
 from headerlens.diagnosis.detect_relay import relay_name
+from headerlens.diagnosis.esp_sent import via_service
 from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.gateway_spf import gateway_handoff
 from headerlens.diagnosis.inputs import (
@@ -112,7 +113,10 @@ def spoof(
         looked = bool(checked) or d is not None or (reverified(verification) and not edited)
         # a spoof needs a victim: a domain that looks like the sender's own throwaway is none
         throwaway = disposable(analysis, dom) if not anything else None
-        if not anything and looked and env and not same_org(env, dom) and not throwaway:
+        # a sending service's envelope is what a brand's newsletter shows too: while nothing
+        # decided the brand's DMARC, that is no sign of a spoof (esp_sent, "not proven")
+        via = via_service(analysis, verification, dom) if not anything else None
+        if not anything and looked and env and not same_org(env, dom) and not throwaway and not via:
             ev.append(f"nothing authenticated {dom}; the envelope sender {env} is another domain")
             ca = stamp(analysis, "compauth")
             if ca is not None and ca.value == "pass" and ca.result.reason != "130":

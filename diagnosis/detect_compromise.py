@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from headerlens.diagnosis.auth_state import aligned_pass
+from headerlens.diagnosis.esp_hosts import esp_name
 from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.inputs import (
     boundary_hop,
@@ -340,48 +341,6 @@ def _exchange_client(analysis: Analysis, below: list[Hop]) -> Situation | None:
     if not dom and not below and server:
         party += " (by the name its server gave itself, unconfirmed)"
     return _situation(analysis, hop, ev, party, "mailbox")
-
-
-# Sending services (ESPs) by the host names of their outbound servers.
-_ESPS = (
-    ("sendgrid.net", "SendGrid"),
-    ("mailgun.org", "Mailgun"),
-    ("mailgun.net", "Mailgun"),
-    ("amazonses.com", "Amazon SES"),
-    ("sparkpostmail.com", "SparkPost"),
-    ("mailjet.com", "Mailjet"),
-    ("sendinblue.com", "Brevo"),
-    ("brevo.com", "Brevo"),
-    ("mandrillapp.com", "Mandrill"),
-    ("mcsv.net", "Mailchimp"),
-    ("mtasv.net", "Postmark"),
-    ("smtp2go.com", "SMTP2GO"),
-    ("elasticemail.com", "Elastic Email"),
-    ("zdsys.com", "Zendesk"),
-    ("zendesk.com", "Zendesk"),
-    ("hubspotemail.net", "HubSpot"),
-    ("rsgsv.net", "Mailchimp"),
-    ("ccsend.com", "Constant Contact"),
-    ("exacttarget.com", "Salesforce Marketing Cloud"),
-    ("klaviyomail.com", "Klaviyo"),
-    ("mlsend.com", "MailerLite"),
-    ("mktomail.com", "Marketo"),
-    ("intercom-mail.com", "Intercom"),
-    ("customeriomail.com", "Customer.io"),
-    ("zcsend.net", "Zoho Campaigns"),
-)
-
-
-# Services that spread their outbound servers over numbered sibling domains: ActiveCampaign
-# (d44.csa.acemsb4.com, bounces at d12.csa.acemsa1.com, feedback at acems1.com).
-_ESP_FAMILIES = ((re.compile(r"(?:^|\.)acems[a-d]?\d+\.com$"), "ActiveCampaign"),)
-
-
-def esp_name(host: str | None) -> str | None:
-    h = (host or "").lower().rstrip(".")
-    return next((name for sfx, name in _ESPS if h == sfx or h.endswith("." + sfx)), None) or next(
-        (name for pattern, name in _ESP_FAMILIES if pattern.search(h)), None
-    )
 
 
 def _esp_account(analysis: Analysis, below: list[Hop], outcome: OutcomeFact) -> Situation | None:

@@ -15,12 +15,12 @@ import re
 
 from headerlens.diagnosis.auth_state import aligned_pass, dmarc_failed, from_domain
 from headerlens.diagnosis.detect_compromise import (
-    esp_name,
     exchange_submission,
     kit_mailer,
     reply_sign,
     script_pickup,
 )
+from headerlens.diagnosis.esp_hosts import esp_name
 from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.inputs import (
     boundary_hop,

@@ -145,6 +145,18 @@ class Impersonation:
 
 
 @dataclass(frozen=True, slots=True)
+class ViaService:
+    """The message names a sending service (ESP) as the way it came (diagnosis/esp_sent):
+    ``signs`` say which fields name it (all the sender's own text), ``dmarc`` why the From
+    domain's DMARC decides nothing: "offline" (not checked), "undecided" (checked, no answer),
+    "no-policy" (the domain publishes none, as stamped or re-verified)."""
+
+    name: str
+    signs: tuple[str, ...]
+    dmarc: str
+
+
+@dataclass(frozen=True, slots=True)
 class Unauthenticated:
     """Nothing authenticated the From ``domain`` and nothing failed: the final receiver's own
     ``stamped`` tokens are all none/neutral, and the sending ``host`` has no tie to the domain
@@ -164,6 +176,7 @@ class Unauthenticated:
     shown: str | None = None  # the From field as written, when it names no address (domain "")
     disposable: str | None = None  # why the domain looks like the sender's own throwaway
     brand: tuple[str, str] | None = None  # (brand, its own domain) the From name poses as
+    service: ViaService | None = None  # sent through an ESP, the From domain's DMARC undecided
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from headerlens.diagnosis import wording_esp
 from headerlens.diagnosis.facts import (
     Complaint,
     Outcome,
@@ -128,6 +129,8 @@ def _auth_cause(stamped: tuple[str, ...], junk: bool) -> str:
 
 
 def unauthenticated_cause(u: Unauthenticated) -> str:
+    if u.service is not None:
+        return wording_esp.cause(u, u.service)
     if not u.domain:
         return (
             f"Unauthenticated From: the From field names no usable address ({u.shown}), so nothing "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from headerlens.diagnosis.detect_compromise import esp_name
 from headerlens.diagnosis.detect_platform import service_hop
+from headerlens.diagnosis.esp_hosts import esp_name
 from headerlens.diagnosis.inputs import (
     Stamp,
     boundary_hop,

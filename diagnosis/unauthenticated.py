@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 
+from headerlens.diagnosis import wording_esp
 from headerlens.diagnosis.auth_state import aligned_pass, checked_author
 from headerlens.diagnosis.detect_platform import shown_brand
-from headerlens.diagnosis.facts import Unauthenticated
+from headerlens.diagnosis.esp_sent import client_hop, via_service
+from headerlens.diagnosis.facts import Unauthenticated, ViaService
 from headerlens.diagnosis.inputs import (
     Stamp,
     boundary_hop,
@@ -64,6 +66,8 @@ def read(
         return _no_address(analysis)
     if not dom or not_a_domain(dom) or aligned_pass(analysis) is not None:
         return None
+    if (via := via_service(analysis, verification, dom)) is not None:
+        return _through(analysis, dom, via)
     d = stamp(analysis, "dmarc")
     if d is not None and d.value not in ("none", "permerror"):
         return None
@@ -126,6 +130,26 @@ def read(
     )
 
 
+def _through(analysis: Analysis, dom: str, via: ViaService) -> Unauthenticated:
+    """Sent through a sending service for ``dom``, whose DMARC nothing decided (esp_sent)."""
+    hop = client_hop(analysis)
+    r = hop.received if hop is not None else None
+    host = (
+        f"{(r.from_rdns or r.from_helo or '?') if r else '?'} [{(r.from_ip if r else None) or '?'}]"
+    )
+    found = [s for m in ("spf", "dkim", "dmarc") for s in stamps(analysis, m)]
+    tokens = tuple(f"{s.result.method}={s.value}" for s in found)
+    env = envelope(analysis)
+    return Unauthenticated(
+        dom,
+        tokens,
+        host,
+        bool(env) and same_org(env, dom),
+        service=via,
+        brand=shown_brand(analysis),
+    )
+
+
 def _no_address(analysis: Analysis) -> Unauthenticated | None:
     """A From field that names no address (no domain) and no DMARC domain of the receiver's:
     nothing can authenticate it, whatever the other checks say, so who sent it cannot be told."""
@@ -142,6 +166,8 @@ def _no_address(analysis: Analysis) -> Unauthenticated | None:
 
 
 def finding(u: Unauthenticated) -> Finding:
+    if u.service is not None:
+        return wording_esp.finding(u, u.service)
     if not u.domain:
         return _no_address_finding(u)
     if u.disposable:

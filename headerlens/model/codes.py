@@ -255,6 +255,7 @@ class Code(enum.StrEnum):
     IMPERSONATION_ENCODED_WORD = "impersonation.encoded-word", ERR, "Address hidden in an encoded word"
     IMPERSONATION_LOOKALIKE = "impersonation.lookalike", ERR, "From domain imitates another"
     UNAUTHENTICATED_FROM = "unauthenticated.from", WARN, "Unauthenticated From, cannot tell from a spoof"
+    UNAUTHENTICATED_ESP = "unauthenticated.esp", WARN, "Sent through a sending service, From domain not proven"
     INPUT_8BIT = "input.8bit", WARN, "8-bit bytes in the header"
     INPUT_BARE_CR = "input.bare-cr", WARN, "Bare CR line ends", "paste-damage"
     INPUT_BINARY = "input.binary", ERR, "Binary file, not a message"

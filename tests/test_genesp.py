@@ -1,0 +1,148 @@
+"""Mail sent through a sending service (ESP) for a brand, spoofs sent the same way (issue 11).
+Synthetic messages of each real shape (documentation addresses and example domains)."""
+
+from __future__ import annotations
+
+from headerlens.analyze import analyze
+from headerlens.cli import run_verification
+from headerlens.diagnosis import diagnose
+from headerlens.dnsargs import VerifyOptions
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.evaluators.verify import run_blocking, verify
+from headerlens.model import Analysis
+from headerlens.model.codes import Code
+from headerlens.model.verification import Verification
+from headerlens.report.render import render
+from tests.dnslab import LabDns
+
+# --- 1. a brand's newsletter sent through an ESP, no verdict of the receiver's ----------------
+
+# qmail writes no verdict; rapidmail's shape (measure7 P01): envelope at the ESP's bounce domain,
+# its DKIM signature, its server's HELO, its complaint and feedback fields. The bh= does not
+# match the body (as in a copy whose body was trimmed): the offline check reads it as failed.
+RAPIDMAIL = (
+    "Return-Path: <qfzkpwxa.bnmrtz@u12345.rmtr.de>\n"
+    "Delivered-To: reader@example.net\n"
+    "Received: (qmail 4242 invoked from network); 8 Mar 2017 04:00:31 -0000\n"
+    "Received: from m07.rmh2.net (198.51.100.34)\n"
+    "  by smtp.example.net with SMTP; 8 Mar 2017 04:00:31 -0000\n"
+    "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed; s=k; d=rmh2.net;\n"
+    " h=Date:From:To:Subject:Message-ID:List-Unsubscribe:MIME-Version;\n"
+    " bh=AAAAbZRHHbgHqGZkY0QmS2X1T3xqJ7eI4+6MKl0f1xU=;\n"
+    " b=dGVzdA==\n"
+    "Date: Wed, 08 Mar 2017 05:00:31 +0100\n"
+    'From: "Salon Example" <contact@salon.example>\n'
+    "To: reader@example.net\n"
+    "Subject: Spring offers\n"
+    "X-Mailer: Framework::Mail\n"
+    "X-CSA-Complaints: whitelist-complaints@eco.de\n"
+    "Feedback-ID: 136:1071579:1264-4531494:rm\n"
+    "Message-ID: <qfzkpwxa.bnmrtz@unknown>\n"
+    "X-Complaints-To: abuse@rapidmail.de\n"
+    "List-Unsubscribe: <https://t1.example.org/unsubscribe.html>\n"
+    "Precedence: bulk\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Hello\n"
+)
+
+# Mailchimp's shape (measure7 P03) to a Postfix host, with a From domain the lab publishes
+# DMARC p=reject for: an attacker with his own Mailchimp account sends exactly this.
+MAILCHIMP = (
+    "Return-Path: <bounce-mc.us14_6579-reader=example.net@mail90.suw15.mcsv.net>\n"
+    "X-Original-To: reader@example.net\n"
+    "Delivered-To: reader@example.net\n"
+    "Received: from mail90.suw15.mcsv.net (mail90.suw15.mcsv.net [203.0.113.90])\n"
+    "\tby mx.example.net (Postfix) with ESMTP id 80656362457\n"
+    "\tfor <reader@example.net>; Wed, 29 Aug 2018 20:26:50 +0000 (UTC)\n"
+    "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; s=k1; d=mail90.suw15.mcsv.net;\n"
+    " h=Subject:From:To:Date:Message-ID; bh=AAAAbZRHHbgHqGZkY0QmS2X1T3xqJ7eI4+6MKl0f1xU=;\n"
+    " b=dGVzdA==\n"
+    "Received: from (127.0.0.1) by mail90.suw15.mcsv.net id hgs0ok2ddl42 for "
+    "<reader@example.net>; Wed, 29 Aug 2018 20:26:47 +0000\n"
+    "Subject: New webinar\n"
+    "From: Contoso <info@{dom}>\n"
+    "To: <reader@example.net>\n"
+    "Date: Wed, 29 Aug 2018 20:26:47 +0000\n"
+    "Message-ID: <3f21937f.042ea436@mail90.suw15.mcsv.net>\n"
+    "X-MC-User: 3f21937f0f636c8cec1db30bf\n"
+    "Feedback-ID: 65794145:65794145.395229:us14:mc\n"
+    "List-Unsubscribe: <https://example.us14.list-manage.com/unsubscribe>\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "Hello\n"
+)
+
+
+def _offline(raw: str) -> tuple[Analysis, Verification]:
+    a = analyze(raw.encode())
+    return a, run_verification(a, VerifyOptions(offline=True))
+
+
+def test_an_esp_newsletter_with_no_verdict_is_no_spoof_offline() -> None:
+    a, v = _offline(RAPIDMAIL)
+    d = diagnose(a, v)
+    assert "spoof" not in d.labels()
+    assert d.headline.startswith("Sent through rapidmail for salon.example (its envelope")
+    assert "not proven offline (re-run with DNS)" in d.headline
+    assert "pass" not in d.headline and "in order" not in d.headline
+    md = render(a, v, "md")
+    assert "A spoof of" not in md and "it did not send this" not in md
+    assert Code.UNAUTHENTICATED_ESP.value in render(a, v, "json")
+
+
+def test_the_attackers_own_esp_account_never_reads_as_a_pass_offline() -> None:
+    # what a brand's newsletter shows, an attacker with his own account shows as well: offline
+    # the word "spoof" is withheld, but nothing reads as authenticated either
+    a, v = _offline(MAILCHIMP.replace("{dom}", "contoso.com"))
+    d = diagnose(a, v)
+    assert "control" not in d.labels() and "spoof" not in d.labels()
+    assert d.headline.startswith("Sent through Mailchimp for contoso.com")
+    assert "neither authenticated nor a proven spoof" in d.headline
+    md = render(a, v, "md")
+    assert "**Verdicts:** DMARC — · SPF — · DKIM —" in md
+    assert "path are in order" not in md and "dmarc=pass" not in md.lower()
+
+
+def test_the_attackers_own_esp_account_is_a_spoof_once_dmarc_fails(lab_dns: LabDns) -> None:
+    # online, contoso.com's DMARC (p=reject in the lab) fails: nothing of contoso.com signed
+    a = analyze(MAILCHIMP.replace("{dom}", "contoso.com").encode())
+    resolver = LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)
+    v = run_blocking(verify(a, resolver))
+    d = diagnose(a, v)
+    assert "spoof" in d.labels()
+    assert d.headline.startswith("A spoof of contoso.com")
+    assert "Sent through" not in d.headline
+
+
+def test_a_receivers_dmarc_fail_still_makes_the_esp_mail_a_spoof() -> None:
+    stamped = MAILCHIMP.replace("{dom}", "contoso.com").replace(
+        "X-Original-To:",
+        "Authentication-Results: mx.example.net; dkim=pass header.d=mail90.suw15.mcsv.net;"
+        " spf=pass smtp.mailfrom=mail90.suw15.mcsv.net; dmarc=fail (p=reject) "
+        "header.from=contoso.com\nX-Original-To:",
+        1,
+    )
+    a, v = _offline(stamped)
+    d = diagnose(a, v)
+    assert "spoof" in d.labels()
+    assert "Sent through" not in d.headline
+
+
+def test_one_field_naming_a_service_is_not_enough() -> None:
+    # only the envelope names Mailchimp: the ESP reading needs two of its fields
+    lone = (
+        MAILCHIMP.replace("{dom}", "salon.example")
+        .replace("X-MC-User: 3f21937f0f636c8cec1db30bf\n", "")
+        .replace("Feedback-ID: 65794145:65794145.395229:us14:mc\n", "")
+        .replace("d=mail90.suw15.mcsv.net;", "d=sender.example;")
+        .replace(
+            "mail90.suw15.mcsv.net (mail90.suw15.mcsv.net [203.0.113.90])",
+            "a.example.org (a.example.org [203.0.113.90])",
+        )
+    )
+    a, v = _offline(lone)
+    d = diagnose(a, v)
+    assert not d.headline.startswith("Sent through")
