@@ -41,11 +41,20 @@ __all__ = ["find_boundary", "identity_in_org", "org_of", "receiver_org"]
 
 
 def receiver_org(hops: Sequence[Hop], domain_of: Callable[[str], str | None]) -> str | None:
-    """The registrable domain of the final receiver: the newest 'by' that is a host name."""
+    """The registrable domain of the final receiver: the newest 'by' that is a host name.
+
+    A final receiver that names itself only by a bare name ("by localhost (Postfix)", "by mail")
+    while it took the message from a public address has no name of its own here: the hosts
+    below it are the sender's, so its organisation is that of the recipient it wrote (``for``),
+    else unknown."""
     for hop in reversed(hops):
-        by = hop.received.by
+        r = hop.received
+        by = r.by
         if by and normalize_ip(by) is None and "." in by:
             return domain_of(by)
+        if by and normalize_ip(by) is None and r.from_ip and not is_internal_ip(r.from_ip):
+            rcpt = (r.for_addr or "").rpartition("@")[2].strip(" <>.")
+            return domain_of(rcpt) if "." in rcpt else None
     return None
 
 
@@ -269,7 +278,11 @@ def find_boundary(
         defects.append(
             Defect(
                 Code.CHAIN_NO_BOUNDARY,
-                "Every hop is internal to the receiving organisation; no entry point found.",
+                "Every hop is internal to the receiving organisation; no entry point found."
+                if any(names_client(h) for h in hops)
+                else "No Received line names the client that handed the message over (a stamp "
+                "such as qmail's \"(qmail N invoked from network)\" records only that it came "
+                "from the network), so where the message entered cannot be told.",
                 Severity.INFO,
             )
         )

@@ -9,6 +9,7 @@ from headerlens.model.received import Hop, Received, TrustedHosts, Vendor
 from headerlens.parsers.hops import is_gmail_internal, is_internal_ip
 from headerlens.parsers.masked_ip import client_text, masked_private
 from headerlens.parsers.provenance_apple import is_apple_gateway
+from headerlens.parsers.sendmail_qid import sendmail_queue_id
 from headerlens.parsers.trusted_hosts import listed_client
 
 __all__ = [
@@ -47,6 +48,8 @@ def rdns_confirmed(r: Received) -> bool:
     if not r.from_rdns or "may be forged" in r.raw.lower():
         return False
     software = (r.server_software or "").lower()
+    if not software and sendmail_queue_id(r):
+        return True  # a Sendmail build with a rebranded version comment
     return software.startswith(("postfix", "exim", "sendmail"))
 
 

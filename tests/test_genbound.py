@@ -10,6 +10,7 @@ from headerlens.dnsclient.resolver import LiveResolver
 from headerlens.evaluators.verify import run_blocking, verify
 from headerlens.model import Analysis
 from headerlens.model.codes import Code
+from headerlens.model.spf import SpfVerdict
 from headerlens.model.verdicts import DmarcResult
 from headerlens.report.render import render
 from tests import test_attacker_evidence_2 as t2
@@ -164,3 +165,105 @@ def test_attack_private_client_helo_names_the_forged_lines_host(
     _spoof_verified(
         analyze((top + FORGED.format(by="mail.attacker.example") + BODY).encode()), lab_dns
     )
+
+
+# A self-hosted Postfix that names itself "localhost", taking an ESP's newsletter.
+def _localhost_receiver(client: str, for_addr: str) -> bytes:
+    return _msg(
+        f"Received: {client}\r\n\tby localhost (Postfix) with ESMTP id 80656362457{for_addr}; "
+        "Wed, 29 Aug 2018 20:26:50 +0000 (UTC)",
+        "Received: from (127.0.0.1) by mail90.esp.example id hgs0ok2ddl42 for <ann@bank.example>; "
+        "Wed, 29 Aug 2018 20:26:47 +0000 (envelope-from <bounce-ann=bank.example@mail90.esp.example>)",
+        "From: Webinars <info@webinars.example>",
+        "To: <ann@bank.example>",
+        "Subject: New webinar",
+        "Date: Wed, 29 Aug 2018 20:26:47 +0000",
+        "Message-ID: <w1@mail90.esp.example>",
+    )
+
+
+@pytest.mark.parametrize("for_addr", ["\r\n\tfor <ann@bank.example>", ""])
+def test_a_receiver_named_localhost_takes_the_message_in_from_its_public_client(
+    for_addr: str,
+) -> None:
+    client = "from mail90.esp.example (mail90.esp.example [198.51.100.90])"
+    a = analyze(_localhost_receiver(client, for_addr))
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 2 and b.ip == "198.51.100.90"
+    assert a.provenance.receiver_org == ("bank.example" if for_addr else None)
+
+
+def test_attack_localhost_receiver_with_a_client_named_like_the_forged_lines_host(
+    lab_dns: LabDns,
+) -> None:
+    # The attacker's own address has forward-confirmed reverse DNS mail.attacker.example (it
+    # runs that DNS); it forges below it a line "by mail.attacker.example" from an address
+    # contoso.com authorises. The receiver names itself "localhost": the line below must not
+    # lend the receiver its organisation.
+    top = (
+        f"Received: from mail.attacker.example (mail.attacker.example [{t2.A}]) by localhost "
+        f"(Postfix) with ESMTP id 4Q for <ap@fabrikam.com>; {D}\r\n"
+    )
+    a = analyze((top + FORGED.format(by="mail.attacker.example") + BODY).encode())
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 2 and b.ip == t2.A and b.unconfirmed is None
+    v = run_blocking(verify(a, LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)))
+    assert v.spf is None or v.spf.verdict is not SpfVerdict.PASS
+    assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
+
+
+# One ISP's two Sendmail builds with rebranded version comments ("(3.10pn)", "(3.11g)").
+def _isp_pair(mark: str = "", qid: str = "oBA4LLJd001809") -> bytes:
+    return _msg(
+        f"Received: from r.mx.isp.example.ne.jp (r-fbp.mx.isp.example.ne.jp [192.0.2.126]){mark}\r\n"
+        f"    by e5-fbp.mx.isp.example.ne.jp (3.10pn) with ESMTP id {qid} for\r\n"
+        "    <ann@x.isp.example.ne.jp>; Fri, 10 Dec 2010 13:21:21 +0900 (JST)",
+        "Received: from mx.example.org (v182.example.net [192.0.2.128])\r\n"
+        "    by r.mx.isp.example.ne.jp (3.11g) with ESMTP id oBA4LLQE019906 for\r\n"
+        "    <ann@x.isp.example.ne.jp>; Fri, 10 Dec 2010 13:21:21 +0900 (JST)",
+        "From: postmaster@example.org",
+        "To: ann@x.isp.example.ne.jp",
+        "Subject: notice",
+        "Date: Fri, 10 Dec 2010 13:21:21 +0900",
+        "Message-ID: <n1@example.org>",
+    )
+
+
+def test_a_sendmail_queue_id_confirms_the_isps_own_sub_host() -> None:
+    a = analyze(_isp_pair())
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 1 and b.ip == "192.0.2.128"
+
+
+@pytest.mark.parametrize(
+    ("mark", "qid"),
+    [
+        (" (may be forged)", "oBA4LLJd001809"),  # Sendmail's own mark: the PTR did not confirm
+        ("", "oBA5LLJd001809"),  # an hour off the stamp: not a queue id of this line
+        ("", "oBA4LLJd1809"),  # too few digits for a process id
+    ],
+)
+def test_a_sub_host_name_sendmail_did_not_confirm_stays_outside(mark: str, qid: str) -> None:
+    # the client's reverse DNS is what its owner publishes; only a receiver that checked it
+    # forward (Sendmail, or it says "may be forged") makes it a host of the ISP
+    a = analyze(_isp_pair(mark, qid))
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 2 and b.ip == "192.0.2.126"
+
+
+def test_qmail_stamps_that_name_no_client_say_the_entry_cannot_be_told() -> None:
+    a = analyze(
+        _msg(
+            "Received: (qmail 1213 invoked by uid 550); 20 Nov 2025 17:02:55 -0000",
+            "Mailing-List: contact list-help@lists.example.org; run by ezmlm",
+            "Received: (qmail 9440 invoked from network); 20 Nov 2025 15:05:38 -0000",
+            "From: Ann <ann@example.net>",
+            "To: list@lists.example.org",
+            "Subject: advisory",
+            "Date: Thu, 20 Nov 2025 15:05:30 +0000",
+            "Message-ID: <q1@example.net>",
+        )
+    )
+    assert a.chain.boundary is None
+    said = [d.message for d in a.chain.defects if d.code is Code.CHAIN_NO_BOUNDARY]
+    assert said and "cannot be told" in said[0] and "Every hop is internal" not in said[0]
