@@ -18,6 +18,7 @@ from headerlens.parsers.boundary_client import (
     PRIVATE_CLIENT,
     UNCONFIRMED_REASONS,
     client_inside,
+    is_retrieval,
     names_client,
     provider_tier,
     rdns_confirmed,
@@ -44,15 +45,21 @@ def receiver_org(hops: Sequence[Hop], domain_of: Callable[[str], str | None]) ->
     """The registrable domain of the final receiver: the newest 'by' that is a host name.
 
     A final receiver that names itself only by a bare name ("by localhost (Postfix)", "by mail")
-    while it took the message from a public address has no name of its own here: the hosts
-    below it are the sender's, so its organisation is that of the recipient it wrote (``for``),
-    else unknown."""
+    while it took the message from a public address over SMTP (not a fetchmail retrieval) has
+    no name of its own here: the hosts below it are the sender's, so its organisation is that of
+    the recipient it wrote (``for``), else unknown."""
     for hop in reversed(hops):
         r = hop.received
         by = r.by
         if by and normalize_ip(by) is None and "." in by:
             return domain_of(by)
-        if by and normalize_ip(by) is None and r.from_ip and not is_internal_ip(r.from_ip):
+        if (
+            by
+            and normalize_ip(by) is None
+            and r.from_ip
+            and not is_internal_ip(r.from_ip)
+            and not is_retrieval(r)
+        ):
             rcpt = (r.for_addr or "").rpartition("@")[2].strip(" <>.")
             return domain_of(rcpt) if "." in rcpt else None
     return None
@@ -280,9 +287,10 @@ def find_boundary(
                 Code.CHAIN_NO_BOUNDARY,
                 "Every hop is internal to the receiving organisation; no entry point found."
                 if any(names_client(h) for h in hops)
-                else "No Received line names the client that handed the message over (a stamp "
-                "such as qmail's \"(qmail N invoked from network)\" records only that it came "
-                "from the network), so where the message entered cannot be told.",
+                else "No Received line names the client that handed the message over (stamps "
+                'such as "by host with SMTP id …" or qmail\'s "(qmail N invoked from '
+                'network)" record only the receiving side), so where the message entered '
+                "cannot be told.",
                 Severity.INFO,
             )
         )

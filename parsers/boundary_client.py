@@ -17,6 +17,7 @@ __all__ = [
     "SHARED_PROVIDER_DOMAINS",
     "UNCONFIRMED_REASONS",
     "client_inside",
+    "is_retrieval",
     "names_client",
     "provider_tier",
     "rdns_confirmed",
@@ -74,7 +75,7 @@ def client_inside(
     if not names_client(hop):
         return "the line names no client: a hand-off inside the receiving host"
     proto = (r.with_protocol or "").upper()
-    if proto.startswith(("POP", "IMAP")) or _RETRIEVAL.search(r.raw):
+    if is_retrieval(r):
         return (
             f"a retrieval from a mailbox (with {r.with_protocol or 'POP3/IMAP'}): the message "
             "was fetched, not received over SMTP, so the SMTP entry is further down"
@@ -101,6 +102,12 @@ def client_inside(
         if domain_of(name) == org:
             return f"the receiver confirmed the client's reverse DNS ({name}) inside {org}"
     return None
+
+
+def is_retrieval(r: Received) -> bool:
+    """The line records a retrieval from a mailbox (POP3/IMAP, fetchmail, getmail)."""
+    proto = (r.with_protocol or "").upper()
+    return proto.startswith(("POP", "IMAP")) or bool(_RETRIEVAL.search(r.raw))
 
 
 def _masked_local(hop: Hop) -> str | None:

@@ -52,10 +52,13 @@ def unrecorded_relay(
 ) -> str | None:
     """Why ``hop`` is taken as the receiving site's own relay although its receiver recorded
     no client address: the only name it wrote is a host of the organisation (``orgs``, the
-    registrable domains the receiver's own lines name) and that host wrote the line below."""
+    registrable domains the receiver's own lines name), and that host wrote the line below,
+    naming the client it took the message from."""
     r = hop.received
     if client_text(r) is not None or not hands_on(hop, older) or older is None:
         return None
+    if client_text(older.received) is None:
+        return None  # the relay's own line records no client either: nothing to pass on to
     name = _name(older.received.by)
     if domain_of(name) not in orgs - {None}:
         return None

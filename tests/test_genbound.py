@@ -267,3 +267,40 @@ def test_qmail_stamps_that_name_no_client_say_the_entry_cannot_be_told() -> None
     assert a.chain.boundary is None
     said = [d.message for d in a.chain.defects if d.code is Code.CHAIN_NO_BOUNDARY]
     assert said and "cannot be told" in said[0] and "Every hop is internal" not in said[0]
+
+
+def test_a_fetchmail_retrieval_into_localhost_keeps_the_mailbox_providers_organisation() -> None:
+    a = analyze(
+        _msg(
+            "Received: from pop3.mail.example [198.51.100.177]\r\n\tby localhost with POP3 "
+            "(fetchmail-6.4.6)\r\n\tfor <ann@localhost> (single-drop); Fri, 26 Jun 2020 "
+            "12:56:08 +0200 (CEST)",
+            "Received: from list.example.edu ([192.0.2.16]) by mx-ha.mail.example (mx112 "
+            "[198.51.100.8]) with ESMTPS id 1MdMYE for <ann@mail.example>; Fri, 26 Jun 2020 "
+            "01:28:11 +0200",
+            "From: Bob <bob@example.edu>",
+            "To: ann@mail.example",
+            "Subject: s",
+            "Date: Thu, 25 Jun 2020 18:20:00 -0500",
+            "Message-ID: <f1@example.edu>",
+        )
+    )
+    assert a.provenance.receiver_org == "mail.example"
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 1 and b.ip == "192.0.2.16"
+
+
+def test_a_relay_line_with_no_address_above_another_without_one_stays_the_entry() -> None:
+    # an anonymised chain with no address anywhere: passing the relay line on would only land
+    # on another line without a client address
+    a = analyze(
+        _msg(
+            "Received: from relay.fabrikam.com by mbx.fabrikam.com with ESMTP id 6AAE for "
+            "<ann@fabrikam.com>; Sun, 8 May 2005 12:30:23 -0500",
+            "Received: from agw1.partner.example by relay.fabrikam.com with ESMTP id j48H for "
+            "<ann@fabrikam.com>; Sun, 8 May 2005 12:30:13 -0500",
+            *_tail(),
+        )
+    )
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 2 and b.unconfirmed is None
