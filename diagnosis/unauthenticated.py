@@ -30,10 +30,12 @@ from headerlens.diagnosis.inputs import (
 )
 from headerlens.diagnosis.spoof_signs import live_dmarc_pass
 from headerlens.diagnosis.throwaway import disposable
-from headerlens.model import Analysis, Finding, Severity
+from headerlens.model import Analysis, Finding, ReceivedSPF, Severity
 from headerlens.model.codes import Code
 from headerlens.model.verdicts import DmarcResult
 from headerlens.model.verification import Verification
+from headerlens.parsers.received import normalize_ip
+from headerlens.parsers.stamp_evidence import first_stated_ip
 
 # A story that already says who sent it, or why nothing authenticated it.
 _EXPLAINED = frozenset(
@@ -292,6 +294,7 @@ def receiver_received_spf(analysis: Analysis) -> str | None:
         return None
     own = receiver_auth_indices(analysis)
     prov = analysis.provenance
+    b = entry(analysis)
     found = next(
         (
             r
@@ -299,10 +302,28 @@ def receiver_received_spf(analysis: Analysis) -> str | None:
             if r.header_index in own
             and r.result
             and ((fa := prov.of(r.header_index)) is None or fa.is_receivers)
+            and _about_boundary_client(r, b.ip if b is not None else None)
         ),
         None,
     )
     return found.result.lower() if found is not None and found.result else None
+
+
+# qmail-spf's result for a client its local rules (spfrules) let through: "pass (host: local
+# policy designates 192.0.2.1 as permitted sender)". It says the receiver trusts that client (a
+# filtering proxy of its own in front, a partner), nothing about the sender's SPF record.
+_LOCAL_POLICY = re.compile(r"\blocal policy designates\b", re.IGNORECASE)
+
+
+def _about_boundary_client(r: ReceivedSPF, boundary_ip: str | None) -> bool:
+    """The Received-SPF judged the client the organisation took the message from: the client it
+    names (client-ip=, or its "designates IP" comment) is the boundary's, where both are known,
+    and its result is no local rule. A stamp a later internal hop wrote about the organisation's
+    own proxy or filter judges that host, not the sender."""
+    if _LOCAL_POLICY.search(r.comment or "") or _LOCAL_POLICY.search(r.raw):
+        return False
+    named = r.client_ip or first_stated_ip(r.comment or "")
+    return named is None or boundary_ip is None or normalize_ip(named) == normalize_ip(boundary_ip)
 
 
 def received_spf_token(analysis: Analysis) -> tuple[str, ...]:

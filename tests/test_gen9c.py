@@ -76,3 +76,21 @@ def test_a_received_spf_pass_planted_below_the_receivers_line_stays_unknown() ->
     assert "SPF —" in bar_line(a, None)
     assert "Received-SPF pass" not in render_markdown(a)
     assert "spf=pass" not in diagnose(a, None).headline
+
+
+def test_a_qmail_spf_local_policy_pass_is_no_spf_verdict_on_the_sender() -> None:
+    # qmail-spf's pass for a client its own rules let through (a filtering proxy in front)
+    local = (
+        "Received-SPF: pass (mx.example.net: local policy designates 192.0.2.10 as permitted"
+        " sender)\n"
+    )
+    a = analyze(_msg(stamps=local))
+    assert "SPF —" in bar_line(a, None)
+    assert "Received-SPF pass" not in render_markdown(a)
+
+
+def test_a_received_spf_about_another_client_than_the_boundarys_does_not_count() -> None:
+    other = _RSPF.format(result="Pass").replace("client-ip=192.0.2.10", "client-ip=192.0.2.99")
+    a = analyze(_msg(stamps=other))
+    assert a.chain.boundary is not None and a.chain.boundary.ip == "192.0.2.10"
+    assert "SPF —" in bar_line(a, None)
