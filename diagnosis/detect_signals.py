@@ -56,6 +56,8 @@ _VERDICT_NAMES = re.compile(
     # Rspamd's verdicts (rspamd.com/doc/modules/milter_headers.html; X-Rspamd-Score/-Bar/-Report
     # as Haraka's rspamd plugin names them, haraka.github.io/plugins/rspamd)
     r"|x-rspamd-(?:score|action|bar|report)|x-spamd-(?:result|bar)"
+    # MDaemon's spam filter stamp (X-Spam-Processed: DOMAIN, DATE (processed: ...))
+    r"|x-spam-processed"
     # MailScanner's verdicts, named X-<%org-name%>-MailScanner[-SpamCheck|-SpamScore] by its
     # %org-name% setting (the site's own name; X-MailScanner[-…] when unset)
     r"|x-(?:[a-z0-9.]+-)*mailscanner(?:-spamcheck|-spamscore)?)$"

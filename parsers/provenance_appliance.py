@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor
@@ -31,6 +32,7 @@ __all__ = [
     "barracuda_fields",
     "filter_tie",
     "machine_name",
+    "mdaemon_fields",
     "milter_pass_unbacked",
     "names_its_line",
     "receiver_author",
@@ -384,3 +386,42 @@ def filter_tie(block: Sequence[HeaderField], hop: Hop) -> set[int]:
     # the milter's stamps name its own method (in either order: OpenDMARC's spf= field may come
     # before its dmarc= one); a run without it is no stamp of that milter
     return out | run if _MILTER_PRIMARY.get(block[ties[-1]].lname) in seen else out
+
+
+# MDaemon's spam filter stamp: "X-Spam-Processed: voidstudicom.it, Fri, 09 Jun 2017 17:56:17
+# +0200 (not processed: spam filter heuristic analysis disabled)": the domain the MDaemon serves
+# and the second it took the message in (SpamScope mail-parser's mail_test_7).
+_SPAM_PROCESSED = r"^\s*([\w.-]+\.[A-Za-z]{2,})\s*,\s*([^()]+?)\s*(?:\(|$)"
+
+
+def mdaemon_fields(
+    fields: Sequence[HeaderField], hops: Sequence[Hop], trusted: Callable[[Hop], bool]
+) -> dict[int, tuple[Hop, str]]:
+    """Header index -> (the hop whose MDaemon wrote it, why) for an X-Spam-Processed that names
+    the host of a hop before the receiving organisation and that hop's stamp to the second: the
+    sending side's MDaemon processed the message there (its filter's note, not the receiver's).
+    The receiver's own hops are not placed this way (a sender can write both the name and a
+    time close to the receiver's)."""
+    out: dict[int, tuple[Hop, str]] = {}
+    for f in fields:
+        m = (
+            re.match(_SPAM_PROCESSED, " ".join(f.value.split()))
+            if f.lname == "x-spam-processed"
+            else None
+        )
+        if m is None:
+            continue
+        try:
+            when = parsedate_to_datetime(m.group(2))
+        except (TypeError, ValueError, IndexError):
+            continue
+        host = m.group(1).lower().rstrip(".")
+        for hop in hops:
+            by, ts = (hop.received.by or "").lower().rstrip("."), hop.received.timestamp
+            if trusted(hop) or ts is None or ts.tzinfo is None or when.tzinfo is None:
+                continue
+            if by == host and abs((ts - when).total_seconds()) <= 2:
+                why = f"MDaemon's X-Spam-Processed names {host} and the second of hop {hop.number}'s stamp"
+                out[f.index] = (hop, why)
+                break
+    return out

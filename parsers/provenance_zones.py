@@ -15,6 +15,7 @@ from headerlens.parsers.provenance_appliance import (
     barracuda_fields,
     filter_tie,
     machine_name,
+    mdaemon_fields,
     repeated_stamps,
 )
 from headerlens.parsers.provenance_coremail import coremail_fields
@@ -151,6 +152,7 @@ class Zones:
         self.appliance = barracuda_fields(fields, self.hops, self.is_trusted)
         self.appliance |= coremail_fields(fields, self.hops)
         self.appliance |= mailscanner_fields(fields, self.hops, self.is_trusted)
+        self.appliance |= mdaemon_fields(fields, self.hops, self.is_trusted)
         self.mailscanner, self.mailscanner_untied = mailscanner_tail(fields, self.appliance)
         # Rspamd's block appended at the bottom: the run of its fields around its queue id
         # (the one naming the receiver's own queue id: a planted one earlier must not hide it)

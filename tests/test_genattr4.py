@@ -209,3 +209,52 @@ def test_a_sending_sites_mailscanner_tied_by_its_own_queue_id_is_the_senders() -
     assert d.outcome.outcome is not Outcome.JUNK
     scan = d.get("sender-side-scan")
     assert scan is not None and any(e.startswith("X-Spam-Status") for e in scan.evidence)
+
+
+# --- 3. The sending side's MDaemon stamp ----------------------------------------------------
+
+
+def _mdaemon(stamp: str) -> bytes:
+    """P10's shape: an office MDaemon relays through an authenticated smarthost to a qmail."""
+    return _msg(
+        "Received: (qmail 38014 invoked from network); 9 Jun 2017 16:07:18 -0000",
+        "Received: from smtp.relay.example (198.51.100.227)\r\n"
+        "  by mx.rcpt.example with SMTP; 9 Jun 2017 16:07:18 -0000",
+        "Received: from office.example (host161.isp.example [203.0.113.161])\r\n"
+        "\t(Authenticated sender: officesmtp)\r\n"
+        "\tby smtp.relay.example (Postfix) with ESMTPA id 67A957337\r\n"
+        "\tfor <ann@rcpt.example>; Fri,  9 Jun 2017 18:07:16 +0200 (CEST)",
+        "Received: from COMP02.CSC.local by office.example with ESMTPA id md50000234499.msg;\r\n"
+        "\tFri, 09 Jun 2017 17:56:17 +0200",
+        stamp,
+        "X-MDArrival-Date: Fri, 09 Jun 2017 17:56:17 +0200",
+        "From: Clerk <clerk@office.example>",
+        "To: ann@rcpt.example",
+        "Subject: I: Ordine",
+        "Date: Fri, 09 Jun 2017 17:56:00 +0200",
+        "Message-ID: <o1@office.example>",
+    )
+
+
+def test_the_sending_sides_mdaemon_stamp_is_a_sender_side_scan() -> None:
+    stamp = (
+        "X-Spam-Processed: office.example, Fri, 09 Jun 2017 17:56:17 +0200\r\n"
+        "\t(not processed: spam filter heuristic analysis disabled)"
+    )
+    a = analyze(_mdaemon(stamp))
+    found = a.provenance.of(next(f.index for f in a.headers if f.lname == "x-spam-processed"))
+    assert found is not None and found.author is Author.SENDER and found.hop_number == 1
+    scan = diagnose(a).get("sender-side-scan")
+    assert scan is not None and any(e.startswith("X-Spam-Processed") for e in scan.evidence)
+
+
+def test_an_mdaemon_stamp_naming_the_receiver_is_not_the_receivers() -> None:
+    # the receiver's host and (about) its second: text a sender can write; never credited
+    stamp = "X-Spam-Processed: mx.rcpt.example, Fri, 09 Jun 2017 16:07:18 +0000 (processed)"
+    a = analyze(_mdaemon(stamp))
+    assert _authors(a, "x-spam-processed") != [Author.FINAL_RECEIVER]
+    # another second than the sending hop's stamp: not placed at that hop either
+    stamp = "X-Spam-Processed: office.example, Fri, 09 Jun 2017 17:50:00 +0200 (processed)"
+    a = analyze(_mdaemon(stamp))
+    found = a.provenance.of(next(f.index for f in a.headers if f.lname == "x-spam-processed"))
+    assert found is not None and found.hop_number is None
