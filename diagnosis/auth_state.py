@@ -119,6 +119,19 @@ def dmarc_failed(analysis: Analysis, verification: Verification | None) -> bool:
     )
 
 
+def spf_only_pass(verification: Verification | None) -> tuple[str, str] | None:
+    """(From domain, client IP) when the re-verified DMARC passes through SPF alone: the pass
+    is SPF replayed for the client the receiver's Received line names, so it is only as good as
+    that line. Nothing signed ties that line to the delivery: a whole top forged in a file
+    handed over (an .eml attached to a helpdesk ticket) passes the same."""
+    if verification is None or verification.dmarc is None or verification.spf is None:
+        return None
+    dm = verification.dmarc
+    if dm.result is not DmarcResult.PASS or dm.aligned_methods != ("spf",):
+        return None
+    return dm.from_domain or verification.spf.domain, verification.spf.ip
+
+
 def enforced_dmarc_fail(analysis: Analysis, verification: Verification | None) -> bool:
     """DMARC failed under p=reject or p=quarantine: the From domain asks receivers not to take
     the message."""

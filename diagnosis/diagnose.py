@@ -225,6 +225,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         _signed_in(analysis),
         seal_words(analysis.provenance),
         untraced=not analysis.chain.hops,
+        top_only=auth_state.spf_only_pass(verification),
     )
     if analysis.copy_kind == "returned":
         line = headline.returned_copy_headline(final, line, stamped)

@@ -184,12 +184,15 @@ def headline(
     signed_in: str | None = None,
     unsealed: str | None = None,
     untraced: bool = False,
+    top_only: tuple[str, str] | None = None,
 ) -> str:
     """One sentence, causes first: the main situation, then what the receiver did.
     ``signed_in``: the receiver's own line shows an authenticated submission (diagnose).
     ``unsealed``: why Amazon SES's verdict block is set aside for its seal (not verified
     offline, or not covered by it: parsers/provenance_ses.seal_words).
-    ``untraced``: the copy has no Received line at all (no server stamped it)."""
+    ``untraced``: the copy has no Received line at all (no server stamped it).
+    ``top_only``: (From domain, IP) when the re-verified DMARC passes through SPF alone
+    (auth_state.spf_only_pass): the pass rests on the receiver's Received line, so say so."""
     # a re-send inside the receiving organisation after its checks explains nothing
     by = {s.label: s for s in situations if not s.fact("internal")}
     cause = ""
@@ -348,6 +351,12 @@ def headline(
         parts.append(
             f"it waited {duration(float(d.fact('seconds') or 0))} on {d.fact('host') or _unnamed(d)}"
             + (f" ({why})" if (why := d.fact("short")) else "")
+        )
+    if top_only is not None:
+        parts.append(
+            f"only SPF vouches for {top_only[0]}, re-checked for {top_only[1]} as the receiver's "
+            "Received line names it: that holds if the top of this header is as the mailbox "
+            "received it (a file handed over, such as an attached .eml, could carry a forged top)"
         )
     if outcome.outcome in _WHERE and "ndr" not in by:
         who = outcome.receiver or "the final receiver"

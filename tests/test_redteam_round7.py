@@ -16,12 +16,22 @@
    From domain (re-verified, or the receiver's own dmarc=fail offline), it is now judged as
    any message: situation "spoof", headline "A spoof of victim.example dressed as a success
    notice (a bounce): ...". A notice something ties to its reporter is unchanged.
+3. (Round 6's residual, not closable from the header.) A whole forged top (an .eml handed
+   over as an attachment) whose Received line names an IP in victim.example's SPF re-verifies
+   as SPF pass and DMARC pass: the replay takes the receiver's Received line as written by the
+   receiver. The report said nothing of that assumption where a helpdesk user reads it ("no
+   errors or warnings", "in order"). Where the re-verified DMARC passes through SPF alone, the
+   headline now says so: "only SPF vouches for victim.example, re-checked for 198.51.100.10 as
+   the receiver's Received line names it: that holds if the top of this header is as the
+   mailbox received it (...)". An aligned DKIM pass, which no forged top can make, needs no
+   such words.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+import dkim
 import pytest
 
 from headerlens.analyze import analyze
@@ -29,15 +39,19 @@ from headerlens.diagnosis import diagnose
 from headerlens.model.provenance import Author
 from headerlens.report.render import render
 from tests.dnslab import LabDns
-from tests.redteam_lab import attacker_lab
+from tests.redteam_lab import ATTACKER_IP, VICTIM_IP, attacker_lab
 from tests.test_redteam_round4 import _sendmail, _verify
 from tests.test_redteam_round6 import _phish_success
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabDns]:
-    for running, _pem in attacker_lab(tmp_path_factory):
-        yield running
+def lab_and_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LabDns, bytes]]:
+    yield from attacker_lab(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def lab(lab_and_key: tuple[LabDns, bytes]) -> LabDns:
+    return lab_and_key[0]
 
 
 _ODM = "DMARC-Filter: OpenDMARC Filter v1.4.2 mx.fabrikam.example oBB3JxRJ022484\r\n"
@@ -159,3 +173,49 @@ def test_a_notice_with_the_receivers_dmarc_fail_is_a_spoof_offline() -> None:
     # without the receiver's failure, offline stays hedged (nothing decided DMARC)
     line, labels = _headline(_phish_success(), None)
     assert "spoof" not in labels and "if it is genuine nobody needs to act" in line
+
+
+# 3. A forged top: the SPF replay's assumption is said where the headline is read.
+def _forged_top(ip: str, domain: str = "victim.example") -> bytes:
+    return (
+        f"Received: from mail.sender.example (mail.sender.example [{ip}]) by mx.fabrikam.example"
+        " (Postfix) with ESMTPS id 4QxyZ1 for <ap@fabrikam.example>; Mon, 07 Dec 2026 15:00:09"
+        f" +0000\r\nAuthentication-Results: mx.fabrikam.example; spf=pass smtp.mailfrom={domain};"
+        f" dmarc=pass header.from={domain}\r\nReturn-Path: <ceo@{domain}>\r\n"
+        f"From: CEO <ceo@{domain}>\r\nTo: ap@fabrikam.example\r\nSubject: Urgent wire\r\n"
+        f"Date: Mon, 07 Dec 2026 15:00:05 +0000\r\nMessage-ID: <s1@{domain}>\r\n\r\nPay.\r\n"
+    ).encode()
+
+
+_ASSUMED = (
+    "only SPF vouches for victim.example, re-checked for 198.51.100.10 as the receiver's "
+    "Received line names it: that holds if the top of this header is as the mailbox received it"
+)
+
+
+def test_an_spf_only_pass_says_it_rests_on_the_receivers_line(lab: LabDns) -> None:
+    data = _forged_top(VICTIM_IP)
+    v = _verify(data, lab)
+    assert v.dmarc is not None and v.dmarc.aligned_methods == ("spf",)
+    line = diagnose(analyze(data), v).headline
+    assert _ASSUMED in line
+    assert _ASSUMED in render(analyze(data), v, "summary")
+
+
+def test_an_aligned_dkim_pass_needs_no_such_words(lab_and_key: tuple[LabDns, bytes]) -> None:
+    lab, pem = lab_and_key
+    data = _forged_top(ATTACKER_IP, "attacker.example")
+    head, _, body = data.partition(b"\r\nReturn-Path:")
+    signed = dkim.sign(
+        b"Return-Path:" + body,
+        b"s1",
+        b"attacker.example",
+        pem,
+        include_headers=[b"from", b"to", b"subject", b"date"],
+    )
+    data = head + b"\r\n" + signed + b"Return-Path:" + body
+    v = _verify(data, lab)
+    assert v.dmarc is not None and "dkim" in v.dmarc.aligned_methods
+    assert "only SPF vouches" not in diagnose(analyze(data), v).headline
+    # offline nothing was re-checked: nothing to say about a replay
+    assert "only SPF vouches" not in diagnose(analyze(_forged_top(VICTIM_IP))).headline
