@@ -16,8 +16,15 @@ from datetime import datetime, timedelta
 
 from headerlens.diagnosis.facts import DateNote, Gap, GapKind
 from headerlens.diagnosis.gap_beyond import QUEUE_MAX, beyond_queue, year_implausible
-from headerlens.diagnosis.gap_causes import cause, greylisted, list_addresses, list_hold
-from headerlens.diagnosis.inputs import fields, same_org
+from headerlens.diagnosis.gap_causes import (
+    SENDER_NOTE,
+    cause,
+    greylisted,
+    list_addresses,
+    list_hold,
+)
+from headerlens.diagnosis.inputs import entry, fields, same_org
+from headerlens.diagnosis.stray_lines import stray_hops
 from headerlens.model import Analysis, HopRole
 from headerlens.model.codes import Code
 from headerlens.parsers.dates import parse_date
@@ -103,11 +110,13 @@ def _older_x_received(analysis: Analysis) -> list[_Stamp]:
 
 
 def stamps(analysis: Analysis) -> list[_Stamp]:
-    """Every dated stamp, oldest first (X-Received before the chain when it was renamed)."""
+    """Every dated stamp, oldest first (X-Received before the chain when it was renamed); the
+    stamps of lines from another message's path (stray_lines) date nothing of this one."""
+    stray = stray_hops(analysis)
     chain = [
         _Stamp(h.number, h.received.by, h.received.timestamp, h.header_index)
         for h in analysis.chain.hops
-        if h.received.timestamp is not None
+        if h.received.timestamp is not None and h.number not in stray
     ]
     return _older_x_received(analysis) + chain
 
@@ -156,9 +165,13 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
             notes[i] = (
                 f"the Date agrees with stamp {b.hop}: the clock of {a.host or 'one host'} is slow"
             )
+    edge = entry(analysis)
     for i, (a, b, gap) in enumerate(raw):
         if kinds[i] is GapKind.TRANSIT and gap >= SKEW_MIN and a.hop > 0:
             notes[i] = list_hold(analysis, a.hop, b.hop) or greylisted(analysis, b.hop) or ""
+            # a gap that starts below the boundary is timed by a line the sending side wrote
+            if not notes[i] and edge is not None and a.hop < edge.hop_number:
+                notes[i] = SENDER_NOTE
         if kinds[i] is not GapKind.TRANSIT or abs(gap) < SKEW_MIN:
             continue
         if gap < timedelta(0):

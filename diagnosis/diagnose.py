@@ -18,6 +18,7 @@ from headerlens.diagnosis import (
     list_delivery,
     list_notice,
     own_tenant,
+    stray_lines,
     time_consistency,
     unauthenticated,
 )
@@ -46,7 +47,11 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     if report is not None and report.permanent:
         rejected = f"DSN status {report.status or '?'} from {report.remote_mta or '?'}"
     out = read_outcome(analysis, rejected)
-    forged = detect_signals.forged_hops(analysis) | detect_signals.nameless_hops(analysis)
+    forged = (
+        detect_signals.forged_hops(analysis)
+        | detect_signals.nameless_hops(analysis)
+        | stray_lines.stray_hops(analysis)
+    )
     gaps = delays.gaps(analysis, frozenset(forged))
     if report is not None:
         held = delays.held_by_reporter(
@@ -193,7 +198,11 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     ]
     if forged:
         hop = min(forged)
-        found.append(Situation("forged-received", hop, tuple(forged.values())))
+        stray = stray_lines.stray_hops(analysis)
+        facts = (("stray", "yes"),) if set(forged) <= set(stray) else ()
+        found.append(
+            Situation("forged-received", hop, tuple(dict.fromkeys(forged.values())), facts)
+        )
     found += [
         detect_auth.allowlist_override(analysis, out),
         detect_signals.junk(analysis, out),

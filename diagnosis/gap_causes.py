@@ -7,10 +7,25 @@ import re
 from headerlens.diagnosis.inputs import fields, same_org
 from headerlens.model import Analysis, Hop
 
-__all__ = ["GREY", "HOLD", "cause", "greylisted", "list_addresses", "list_hold", "short"]
+__all__ = [
+    "GREY",
+    "HOLD",
+    "SENDER",
+    "cause",
+    "greylisted",
+    "list_addresses",
+    "list_hold",
+    "short",
+]
 
 HOLD = "the list's own hold"
 GREY = "greylisted"
+# a gap that starts at a line below the trust boundary: the sending side wrote its start time
+SENDER = "by the sending side's own stamps"
+SENDER_NOTE = (
+    f"{SENDER}: the earlier line is below the trust boundary, text that came with the message, "
+    "so no receiver measured this time"
+)
 
 # milter-greylist: "X-Greylist: Delayed for 00:15:01 by milter-greylist-4.6.4 (host [ip]); date";
 # Postgrey: "X-Greylist: delayed 316 seconds by postgrey-1.27 at host; date"
@@ -28,6 +43,8 @@ def cause(note: str) -> str | None:
     """The kind of a gap note these rules wrote ("list" or "greylist"), else None."""
     if note.startswith(HOLD):
         return "list"
+    if note.startswith(SENDER):
+        return "sender"
     return "greylist" if f" {GREY} it: " in note else None
 
 
@@ -35,6 +52,8 @@ def short(note: str) -> str:
     """The few words of a gap note these rules wrote, for a headline."""
     if cause(note) == "greylist":
         return f"{GREY} by {note.split(' ', 1)[0]}"
+    if cause(note) == "sender":
+        return SENDER
     return HOLD if cause(note) == "list" else note
 
 

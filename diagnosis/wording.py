@@ -8,6 +8,7 @@ from headerlens.diagnosis.facts import (
     GapKind,
     Situation,
 )
+from headerlens.diagnosis.gap_causes import SENDER
 from headerlens.diagnosis.inputs import not_a_domain
 from headerlens.diagnosis.wording_notice import notice_fix, notice_title
 from headerlens.diagnosis.wording_success import success_title
@@ -221,6 +222,8 @@ def title(s: Situation) -> str:
         return "A sanctioned phishing simulation (training message), not a real attack."
     if label == "compromised-account":
         return _compromised_title(s)
+    if label == "delay" and s.fact("cause") == "sender":
+        return f"By the sending side's own stamps, the message waited {duration(float(s.fact('seconds') or 0))} on {s.fact('host') or 'one server'} before it reached the receiver: those lines are below the trust boundary, so no receiver measured this time."
     if label == "delay":
         why = s.fact("why") or "its queue"
         return f"The message waited {duration(float(s.fact('seconds') or 0))} on {s.fact('host') or 'one server'} ({why}): that is where the delay happened."
@@ -228,6 +231,8 @@ def title(s: Situation) -> str:
         return (
             "An apparent time gap is a wrong time-zone label or clock on one server, not a delay."
         )
+    if label == "forged-received" and s.fact("stray"):
+        return f"Received lines of another message's path sit in this chain below the trust boundary (from hop {s.hop_number}): pasted or forged by the sender's side, or paste damage in the copy, not a clock; ignore them."
     if label == "forged-received":
         return f"A Received line was written by the sender, not by a relay (hop {s.hop_number}); ignore it."
     if label == "paste-damage" and s.fact("masked") == "only":
@@ -345,6 +350,8 @@ def fix(s: Situation) -> str:
         return "Nothing to fix: greylisting deferred the first try and the sending server retried, as it should (RFC 6647); the greylisting host can allow-list known senders to avoid the wait."
     if label == "delay" and s.fact("cause") == "list":
         return "Nothing to fix at the author's or the recipient's side: the list held the post; its owner can say whether posts wait for moderation or a batch run."
+    if label == "delay" and s.fact("cause") == "sender":
+        return f"Only the sending side can check this time (its own lines say it): its administrator can look at {s.fact('host') or 'that server'}'s queue at that time."
     if label == "delay":
         return f"Look at {s.fact('host') or 'that server'}'s queue, greylisting or content scanning at that time."
     if label == "forged-received":
@@ -378,6 +385,8 @@ def gap_sentence(g: Gap) -> str:
         return f"{duration(g.seconds)} between {between(g)} is longer than mail servers keep a message queued ({QUEUE_DEFAULTS}): no delay on {host}, but {g.note}."
     if g.hop_number <= 0:
         return f"The message waited {duration(g.seconds)} on {host} ({g.note or 'before the Received chain'})."
+    if g.note.startswith(SENDER):
+        return f"By the sending side's own stamps, the message waited {duration(g.seconds)} on {host}, between {between(g)}{g.note.removeprefix(SENDER)}."
     if g.note:
         return (
             f"The message waited {duration(g.seconds)} on {host}, between {between(g)}: {g.note}."

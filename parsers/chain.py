@@ -237,7 +237,8 @@ def build_chain(
                         Defect(
                             Code.HOP_CLOCK_SKEW,
                             f"Hop {number} is stamped {-delay} earlier than the hop before it: "
-                            "one of the two servers' clocks is wrong.",
+                            "one of the two servers' clocks is wrong, or one of the two lines "
+                            "does not belong to this message's path.",
                         ),
                     )
             prev_ts = ts

@@ -7,6 +7,8 @@ from __future__ import annotations
 from headerlens.analyze import analyze
 from headerlens.diagnosis import GapKind, diagnose
 from headerlens.diagnosis.findings_build import stamped_findings as findings
+from headerlens.diagnosis.wording import fix, title
+from headerlens.model import Severity
 from headerlens.model.codes import Code
 from headerlens.report.words import transit_words
 from tests.test_diagnosis import _msg
@@ -100,3 +102,84 @@ def test_a_lists_hold_of_nine_days_stays_the_lists_hold() -> None:
     held = [g for g in d.gaps if g.seconds > 86400]
     assert [g.kind for g in held] == [GapKind.TRANSIT]
     assert "list's own hold" in held[0].note
+
+
+# --- 2. lines of another message's path, and delays the sending side's lines claim
+
+# hosted relay (a taken-over account submits) with two 2018 Microsoft lines pasted between its
+# 2016 submission and its own filter hand-off; the receiver's qmail on top
+_PASTED = _msg(
+    "Received: (qmail 11769 invoked from network); 22 Aug 2016 14:23:01 -0000",
+    "Received: from relay0207.hosted.example (HELO relay.hosted.example) (198.51.100.207) by smtp.example.net with SMTP; 22 Aug 2016 14:23:01 -0000",
+    "Received: from filter.hosted.example (10.5.19.248.rfc1918.example [10.5.19.248]) by relay06.hosted.example (Postfix) with ESMTP id 2CC378D014 for <k@example.net>; Mon, 22 Aug 2016 14:22:58 +0000 (UTC)",
+    "Received: from DM6PR06MB4475.namprd06.prod.outlook.com (2603:10b6:207:3d::31) by BL0PR06MB4465.namprd06.prod.outlook.com with HTTPS via BL0PR02CA0054.NAMPRD02.PROD.OUTLOOK.COM; Mon, 1 Oct 2018 09:49:22 +0000",
+    "Received: from DM3NAM03FT035.eop-NAM03.prod.protection.outlook.com (2a01:111:f400:7e49::205) by CY4PR0601CA0051.outlook.office365.com (2603:10b6:910:89::28) with Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384) id 15.20.1185.23 via Frontend Transport; Mon, 1 Oct 2018 09:49:21 +0000",
+    "Received: from computer_3436 (unknown [203.0.113.145]) (Authenticated sender: j@victim-co.example) by omf06.hosted.example (Postfix) with ESMTPA for <k@example.net>; Mon, 22 Aug 2016 14:22:52 +0000 (UTC)",
+    "From: Boss <boss@other.example>",
+    "To: k@example.net",
+    "Subject: invoice",
+)
+
+
+def test_lines_two_years_off_that_do_not_join_their_neighbours_are_stray_not_a_clock() -> None:
+    a = analyze(_PASTED)
+    d = diagnose(a)
+    stray = d.get("forged-received")
+    assert stray is not None and stray.fact("stray") == "yes" and stray.hop_number == 2
+    assert "another message's path" in stray.evidence[0] and len(stray.evidence) == 1
+    assert not any(g.kind is GapKind.SKEW for g in d.gaps)
+    assert "clock of" not in " ".join(g.note for g in d.gaps)
+    # the path's own times: 6 s from the submission to the filter hand-off, 9 s in all
+    assert [g.next_hop for g in d.gaps][:1] == [4] and d.gaps[0].seconds == 6
+    assert transit_words(a) == "+9 s"
+
+
+def test_a_line_weeks_off_that_joins_both_neighbours_is_still_one_hosts_clock() -> None:
+    """The guard: a relay whose clock is wrong names the host below as its client and is named
+    by the host above; the mirrored gaps stay clock skew."""
+    raw = _PASTED.replace(
+        b"Received: from DM6PR06MB4475.namprd06.prod.outlook.com (2603:10b6:207:3d::31) by BL0PR06MB4465.namprd06.prod.outlook.com with HTTPS via BL0PR02CA0054.NAMPRD02.PROD.OUTLOOK.COM; Mon, 1 Oct 2018 09:49:22 +0000\r\n",
+        b"",
+    ).replace(
+        b"from DM3NAM03FT035.eop-NAM03.prod.protection.outlook.com (2a01:111:f400:7e49::205) by CY4PR0601CA0051.outlook.office365.com",
+        b"from omf06.hosted.example (omf06.hosted.example [10.5.19.6]) by filter.hosted.example",
+    )
+    d = diagnose(analyze(raw))
+    assert "forged-received" not in d.labels()
+    assert [g.kind for g in d.gaps if abs(g.seconds) > 86400] == [GapKind.SKEW, GapKind.SKEW]
+
+
+_SENDER_DELAY = _msg(
+    "Received: from mail.out.example (mail.out.example [203.0.113.66]) by mx.example.net (Postfix) with ESMTPS id 4QxyZ1 for <ap@example.net>; Tue, 10 Nov 2026 09:14:09 +0000",
+    "Received: from pc.sender.example (pc.sender.example [198.51.100.10]) by relay.sender.example (Postfix) with ESMTPS id 3Q for <ap@example.net>; Tue, 10 Nov 2026 07:00:00 +0000",
+    "From: CEO <ceo@sender.example>",
+    "To: ap@example.net",
+    "Subject: Urgent",
+    "Date: Tue, 10 Nov 2026 06:59:58 +0000",
+)
+
+
+def test_a_gap_timed_by_a_line_below_the_boundary_is_the_sending_sides_word() -> None:
+    """The line below the receiver's own is the sending side's text (it can be forged): the
+    time after it is said as its own stamps' claim, never as a measured queue, and no warning."""
+    a = analyze(_SENDER_DELAY)
+    d = diagnose(a)
+    delay = d.get("delay")
+    assert delay is not None and delay.fact("cause") == "sender"
+    assert "by the sending side's own stamps" in d.headline
+    assert "no receiver measured" in title(delay) and "Only the sending side" in fix(delay)
+    f = next(f for f in findings(a) if f.code is Code.DELAY_QUEUE)
+    assert f.severity is Severity.INFO and f.title.startswith("By the sending side's own stamps")
+
+
+def test_a_gap_between_two_lines_the_receiver_wrote_is_still_measured() -> None:
+    """The guard: the receiver's own two stamps (its MX, then its store) time its own queue."""
+    raw = _SENDER_DELAY.replace(
+        b"Received: from mail.out.example",
+        b"Received: from mx.example.net (mx.example.net [10.0.0.5]) by store.example.net (Postfix) with LMTP id 9; Tue, 10 Nov 2026 10:30:00 +0000\r\nReceived: from mail.out.example",
+    )
+    d = diagnose(analyze(raw))
+    own = next(g for g in d.gaps if g.host == "mx.example.net")
+    assert own.kind is GapKind.TRANSIT and own.note == "" and own.seconds == 4551
+    delay = d.get("delay")
+    assert delay is not None and "1 h 15 min on mx.example.net" in " ".join(delay.evidence)
