@@ -16,7 +16,7 @@ from headerlens.parsers.chain_time import placeholder_clock
 CONTRADICTION_MIN = timedelta(minutes=15)  # how far a time must fall inside a gap to contradict it
 CONTRADICTION_SHARE = 10  # ... and at least a tenth of the gap (one slow clock is no contradiction)
 _DATE = "the Date"
-_SAID = (GapKind.TRANSIT, GapKind.TZ_LABEL, GapKind.SKEW)  # kinds that would be read as time
+_SAID = (GapKind.TRANSIT, GapKind.TZ_LABEL, GapKind.SKEW, GapKind.NO_QUEUE)  # read as time
 
 
 @dataclass(frozen=True, slots=True)
