@@ -14,9 +14,9 @@ NEIGHBOURS_AGREE = timedelta(days=1)  # the lines around the run must be this cl
 def _joins(lower: Hop, upper: Hop) -> bool:
     """``upper``'s client is the host that stamped ``lower`` (by name, or one organisation):
     the message went from the one to the other."""
-    by = lower.received.by
+    by = (lower.received.by or "").lower()
     client = (upper.received.from_rdns, upper.received.from_helo)
-    return bool(by) and any(c and (c.lower() == by.lower() or same_org(c, by)) for c in client)
+    return bool(by) and any(c and (c.lower() == by or same_org(c, by)) for c in client)
 
 
 def _far(when: datetime, *others: datetime) -> bool:
