@@ -37,11 +37,13 @@ def _name(host: str | None) -> str:
 
 def hands_on(hop: Hop, older: Hop | None) -> bool:
     """The line below ``hop`` was written ``by`` the host ``hop``'s client named (its HELO or
-    the name its receiver wrote): the chain continues from one line to the next."""
+    the name its receiver wrote, in full or as the bare host name, "mailhub" for
+    mailhub.example.com): the chain continues from one line to the next."""
     if older is None or not (below := _name(older.received.by)) or "." not in below:
         return False
     r = hop.received
-    return below in {_name(r.from_helo), _name(r.from_rdns)}
+    names = {_name(r.from_helo), _name(r.from_rdns)} - {""}
+    return below in names or below.split(".", 1)[0] in names
 
 
 def unrecorded_relay(

@@ -94,7 +94,8 @@ def _from_comment(comment: str, found: dict[str, str | None]) -> None:
     if rm and (cand_ip or masked):
         found["ip"], found["masked"] = cand_ip, found["masked"] or masked
         name = _host(rm.group(1))
-        if name and name.lower() not in {"unknown", "helo", "ehlo"}:
+        # MIMEsweeper (SMTPRS) writes "unverified" where the name did not check out
+        if name and name.lower() not in {"unknown", "unverified", "helo", "ehlo"}:
             found["rdns"] = name
         return
     found["ip"] = _ip_from_words(rest)

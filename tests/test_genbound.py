@@ -304,3 +304,25 @@ def test_a_relay_line_with_no_address_above_another_without_one_stays_the_entry(
     )
     b = a.chain.boundary
     assert b is not None and b.hop_number == 2 and b.unconfirmed is None
+
+
+def test_a_relay_that_gave_its_bare_host_name_is_passed_on_like_its_full_name() -> None:
+    # "from mailhub (unverified) by gw1..." above the line written by mailhub.fabrikam.com
+    relay = _MIMESWEEPER[1].replace(
+        "from relay.fabrikam.com (unverified)", "from relay (unverified)"
+    )
+    a = analyze(_msg(_MIMESWEEPER[0], relay, _sendmail_below("relay.fabrikam.com"), *_tail()))
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 1 and b.ip == "198.51.100.35"
+    assert b.unconfirmed is not None
+
+
+def test_mimesweepers_unverified_is_not_a_reverse_dns_name() -> None:
+    from headerlens.parsers.received import parse_received
+
+    r = parse_received(
+        "from msx.corp.example (unverified [172.20.1.77]) by mf2.corp.example (Content "
+        "Technologies SMTPRS 4.3.14) with ESMTP id <T6ccd@mf2.corp.example>; "
+        "Fri, 22 Oct 2004 14:20:18 +0800"
+    )
+    assert (r.from_helo, r.from_rdns, r.from_ip) == ("msx.corp.example", None, "172.20.1.77")
