@@ -410,13 +410,17 @@ def _unconfirmed(passed: Sequence[tuple[Hop, str]], entry: Hop, org: str | None)
     by = hop.received.by or "the receiver"
     client = client_text(hop.received)
     outside = f"If it is a NAT or a proxy in front of {by} (or anything else outside)"
+    decide = "Give the organisation's own hosts with --trusted-host to decide."
     if client is None:
         client = f"the client it named ({hop.received.from_helo or hop.received.from_rdns})"
         outside = "If the client only gave that name (any server can)"
+        decide = (
+            "With --trusted-host only listed hosts' addresses continue the trace, so this line, "
+            "which records none, is then the entry and the connecting client unknown."
+        )
     return (
         f"The boundary rests on hop {hop.number}'s line being internal: {why}; nothing "
         f"{by} wrote confirms that {client} is one of {org or 'the receiving organisation'}'s "
         f"own hosts. {outside}, hop {entry.number}'s line was written by the sender, and SPF "
-        "and DMARC replayed on it prove nothing. Give the organisation's own hosts with "
-        "--trusted-host to decide."
+        f"and DMARC replayed on it prove nothing. {decide}"
     )

@@ -65,6 +65,6 @@ def unrecorded_relay(
     if domain_of(name) not in orgs - {None}:
         return None
     return (
-        f"{UNRECORDED}, only the name {name}, a host of {domain_of(name)} that wrote the line "
-        "below: taken as the site's own relay"
+        f"{UNRECORDED}, only the name {name} (a host of {domain_of(name)}, which wrote the line "
+        "below), taken as the site's own relay"
     )

@@ -326,3 +326,14 @@ def test_mimesweepers_unverified_is_not_a_reverse_dns_name() -> None:
         "Fri, 22 Oct 2004 14:20:18 +0800"
     )
     assert (r.from_helo, r.from_rdns, r.from_ip) == ("msx.corp.example", None, "172.20.1.77")
+
+
+def test_with_the_host_list_a_relay_line_with_no_address_is_the_entry() -> None:
+    from headerlens.parsers.trusted_hosts import parse_trusted_hosts
+
+    data = _msg(*_MIMESWEEPER, _sendmail_below("relay.fabrikam.com"), *_tail())
+    plain = analyze(data).chain.boundary
+    assert plain is not None and "only listed hosts' addresses" in (plain.unconfirmed or "")
+    a = analyze(data, trusted=parse_trusted_hosts(["*.fabrikam.com,192.168.0.0/16"]))
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 2 and b.ip is None and b.unconfirmed is None
