@@ -67,6 +67,20 @@ def _queue_id(run: Sequence[HeaderField]) -> str | None:
     return qid or None
 
 
+def _own_block(run: Sequence[HeaderField]) -> dict[str, int]:
+    """Field name -> header index of the last field of each name in the receiver's own
+    MailScanner block: from its (last) ID field, with the Information notice written directly
+    above it, to the end of the header. MailScanner appends its block after the header the
+    message arrived with, so the sender's own last fields run straight into it: an
+    "X-Spam-Flag: NO" or "X-<Org>-MailScanner-SpamCheck: not spam" the sender wrote there, of a
+    name the receiver's block does not hold (MailScanner writes X-Spam-Status only as its spam
+    action), would otherwise be the last of its name in the run and read as the receiver's."""
+    start = max(i for i, g in enumerate(run) if g.lname.endswith("mailscanner-id"))
+    while start > 0 and run[start - 1].lname.endswith("mailscanner-information"):
+        start -= 1
+    return {g.lname: g.index for g in run[start:]}
+
+
 def mailscanner_fields(
     fields: Sequence[HeaderField], hops: Sequence[Hop], trusted: Callable[[Hop], bool]
 ) -> dict[int, tuple[Hop, str]]:
@@ -84,8 +98,7 @@ def mailscanner_fields(
             f"its MailScanner-ID names {qid}, the queue id hop {hop.number}'s Received line "
             "gave the message"
         )
-        last = {g.lname: g.index for g in run}
-        placed = set(last.values()) if trusted(hop) else {g.index for g in run}
+        placed = set(_own_block(run).values()) if trusted(hop) else {g.index for g in run}
         out.update(dict.fromkeys(placed, (hop, why)))
     return out
 

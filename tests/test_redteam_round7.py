@@ -25,6 +25,17 @@
    the receiver's Received line names it: that holds if the top of this header is as the
    mailbox received it (...)". An aligned DKIM pass, which no forged top can make, needs no
    such words.
+
+Part B, this round's loosened rules:
+
+4. MailScanner (genattr4): a run tied by its MailScanner-ID to the receiver's queue id placed the
+   last field of each name in the whole unbroken run below the Received lines. MailScanner
+   appends its block right after the header the message arrived with, so the sender's own last
+   fields join the run: "X-Spam-Status: No" / "X-Spam-Flag: NO" (MailScanner writes
+   X-Spam-Status only as its spam action) planted there were the receiver's, and a message its
+   MailScanner called spam read "Inbox"; with its spam checks off, a planted
+   "X-ISP-MailScanner-SpamCheck: not spam" was its verdict. The receiver's block now starts at
+   its ID field (with the Information notice directly above it).
 """
 
 from __future__ import annotations
@@ -36,10 +47,13 @@ import pytest
 
 from headerlens.analyze import analyze
 from headerlens.diagnosis import diagnose
+from headerlens.diagnosis.facts import Outcome
+from headerlens.model import Analysis
 from headerlens.model.provenance import Author
 from headerlens.report.render import render
 from tests.dnslab import LabDns
 from tests.redteam_lab import ATTACKER_IP, VICTIM_IP, attacker_lab
+from tests.test_genattr4 import _mailscanner
 from tests.test_redteam_round4 import _sendmail, _verify
 from tests.test_redteam_round6 import _phish_success
 
@@ -219,3 +233,33 @@ def test_an_aligned_dkim_pass_needs_no_such_words(lab_and_key: tuple[LabDns, byt
     assert "only SPF vouches" not in diagnose(analyze(data), v).headline
     # offline nothing was re-checked: nothing to say about a replay
     assert "only SPF vouches" not in diagnose(analyze(_forged_top(VICTIM_IP))).headline
+
+
+# 4. The sender's last fields run straight into the receiver's MailScanner block.
+_MS_OWN = (
+    "X-ISP-MailScanner-Information: Please contact the ISP for more information",
+    "X-ISP-MailScanner-ID: 9444077D75.A1B2C",
+    "X-ISP-MailScanner: Found to be clean",
+    "X-ISP-MailScanner-SpamCheck: spam, SpamAssassin (score=12.1, required 5)",
+    "X-ISP-MailScanner-From: spam@sender.example",
+)
+
+
+def _ms_authors(a: Analysis, *names: str) -> list[Author]:
+    return [a.provenance.fields[f.index].author for f in a.headers if f.lname in names]
+
+
+def test_the_senders_not_spam_before_the_receivers_mailscanner_block_is_not_its() -> None:
+    a = analyze(_mailscanner("X-Spam-Status: No, score=-2.0", "X-Spam-Flag: NO", *_MS_OWN))
+    assert Author.FINAL_RECEIVER not in _ms_authors(a, "x-spam-status", "x-spam-flag")
+    assert diagnose(a).outcome.outcome is Outcome.JUNK
+    # its spam checks off: the sender's SpamCheck before the block is no verdict of the receiver's
+    own = tuple(f for f in _MS_OWN if "SpamCheck" not in f)
+    a = analyze(_mailscanner("X-ISP-MailScanner-SpamCheck: not spam", *own))
+    assert _ms_authors(a, "x-isp-mailscanner-spamcheck") == [Author.UNKNOWN]
+    assert diagnose(a).outcome.outcome is Outcome.UNKNOWN
+    # the receiver's own block keeps its whole tie
+    a = analyze(_mailscanner(*_MS_OWN))
+    assert set(_ms_authors(a, "x-isp-mailscanner", "x-isp-mailscanner-information")) == {
+        Author.FINAL_RECEIVER
+    }
