@@ -313,6 +313,8 @@ def ndr(
             ("delayed", "yes" if report.delayed else None),
             ("succeeded", report.succeeded),
             ("unreached", report.unreached),
+            ("mixed", report.mixed),
+            ("simulator", report.simulator),
             ("unvouched", unvouched),
             ("untied", untied),
         )

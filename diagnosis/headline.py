@@ -214,6 +214,10 @@ def headline(
     elif "ndr" in by:
         n = by["ndr"]
         cause = f"A bounce: {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'})"
+        if n.fact("simulator"):
+            cause = f"A test bounce: {n.fact('recipient')} is a test address of {n.fact('simulator')}, which bounces by design ({n.fact('status') or 'no status'}); no real mailbox refused the original"
+        elif n.fact("mixed"):
+            cause = f"A bounce: {n.fact('mixed')} ({n.fact('remote') or 'the remote server'} refused the first, {n.fact('status') or 'no status'})"
         if (g := by.get("google-groups")) is not None and g.fact("refused"):
             cause = f"A bounce: Google Groups refused the post to {g.fact('refused')} (the group does not exist, or the sender may not post to it)"
         if n.fact("backscatter"):

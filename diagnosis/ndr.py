@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from headerlens.diagnosis.inputs import boundary_hop, confirmed_rdns, normal_result, org, same_org
+from headerlens.diagnosis.ndr_summary import mixed_reasons
 from headerlens.diagnosis.wording import duration
 from headerlens.model import Analysis
 from headerlens.model.ndr import FailedRecipient, Rejecter
@@ -15,6 +16,7 @@ from headerlens.model.verification import Verification
 from headerlens.parsers.ndr_codes_queue import EXPIRED_KEYS
 from headerlens.parsers.ndr_codes_reason import TEXT_OVER_CLASS
 from headerlens.parsers.ndr_rejecter import org_guess
+from headerlens.parsers.ndr_simulator import simulator
 from headerlens.parsers.rfc3463 import rfc3463_meaning
 from headerlens.stamped import final_receiver_results
 
@@ -46,6 +48,10 @@ class Report:
     handed_to: str | None = None
     # where ``arrival``/``last_attempt`` come from when the report wrote no Arrival-Date
     held_note: str = "DSN Arrival-Date to Last-Attempt-Date"
+    # "3 recipients failed: 2 unknown addresses, 1 mailbox full" when their reasons differ
+    mixed: str | None = None
+    # whose documented test address the (first) failed recipient is (a designed bounce)
+    simulator: str | None = None
 
     @property
     def permanent(self) -> bool:
@@ -140,12 +146,22 @@ def read_report(analysis: Analysis) -> Report | None:
         succeeded=ndr.succeeded,
         # without a Last-Attempt-Date the report's own Date is when the queue gave up
         unreached=_unreached(first, _queued(arrival, last or analysis.date)),
+        mixed=mixed_reasons(ndr.failed) if not ndr.succeeded else None,
+        simulator=_simulator(first),
         handed_to=(first.remote_mta or first.remote_ip or first.remote_domain) if first else None,
         held_note=(
             ("DSN Arrival-Date" if ndr.arrival else "the returned copy's last stamp (or Date)")
             + (" to Last-Attempt-Date" if ndr.last_attempt else " to the report's Date")
         ),
     )
+
+
+def _simulator(first: FailedRecipient | None) -> str | None:
+    """Whose test address the first failed recipient is, when its bounce is a designed one."""
+    if first is None or first.meaning is None or first.meaning.key != "test:simulator":
+        return None
+    found = simulator(first.address)
+    return found[0] if found else None
 
 
 # Catalogue keys of a message that expired in the reporter's queue after temporary failures.

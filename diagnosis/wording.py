@@ -204,6 +204,10 @@ def title(s: Situation) -> str:
         return f"Delivery-delay notice (a DSN with Action: delayed), not a bounce: the original is not refused yet; {s.fact('reporter') or 'the sending server'} keeps retrying ({s.fact('status') or 'no status'}{remote_part(s)})."
     if label == "ndr" and s.fact("unreached"):
         return f"Non-delivery report: {s.fact('reporter') or 'the sending server'} gave up ({s.fact('status') or 'no status'}): {s.fact('unreached')}; no server refused the message."
+    if label == "ndr" and s.fact("simulator"):
+        return f"Non-delivery report from a test address: {s.fact('recipient')} belongs to {s.fact('simulator')}, which answers with a bounce by design ({s.fact('status') or 'no status'}); no real mailbox refused the message.{_unvouched(s)}"
+    if label == "ndr" and s.fact("mixed"):
+        return f"Non-delivery report: {s.fact('mixed')}; the first was refused ({s.fact('status') or 'no status'}) by {s.fact('remote') or 'the remote server'}, each recipient's reason and party are listed below.{_unvouched(s)}"
     if label == "ndr":
         return f"Non-delivery report: the original message was refused ({s.fact('status') or 'no status'}) by {s.fact('remote') or 'the remote server'}.{_unvouched(s)}"
     if label == "sender-side-scan":

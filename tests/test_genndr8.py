@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from headerlens.analyze import analyze
 from headerlens.diagnosis import diagnose
+from headerlens.diagnosis.findings import situation_finding
 from headerlens.model import WhoActs
 from headerlens.model.ndr import NdrFormat
 from headerlens.parsers.ndr_gate import NO_ENVELOPE
+from headerlens.report.json_report import report_dict
 from headerlens.report.markdown import render_markdown
+from tests.test_genndr4 import D
+from tests.test_genndr4 import _dsn as genndr4_dsn
 
 
 def _carrier(
@@ -157,3 +161,117 @@ def test_a_null_envelope_notice_about_the_readers_own_address_is_no_bounce() -> 
     a = analyze(raw)
     assert a.ndr is None
     assert not diagnose(a).headline.startswith("A bounce")
+
+
+# --- a bounce of several recipients whose reasons differ ------------------------------------
+
+_ROW = (
+    "\n\nFinal-Recipient: rfc822; {rcpt}\nAction: failed\nStatus: {status}\n"
+    "Remote-MTA: dns; mx.club.example\nDiagnostic-Code: smtp; {reply}"
+)
+
+
+def _several(*rows: tuple[str, str, str]) -> bytes:
+    first, *rest = rows
+    raw = genndr4_dsn(
+        sender="MAILER-DAEMON@out2.fabrikam.example",
+        reporting="out2.fabrikam.example",
+        recipient=first[0],
+        status=first[1],
+        diagnostic=first[2],
+        remote="mx.club.example",
+    )
+    more = "".join(_ROW.format(rcpt=a, status=s, reply=t) for a, s, t in rest)
+    return raw.replace(
+        b"\n\n--BND\nContent-Type: text/rfc822-headers",
+        more.encode() + b"\n\n--BND\nContent-Type: text/rfc822-headers",
+    )
+
+
+def test_a_bounce_of_recipients_with_different_reasons_counts_each_reason() -> None:
+    a = analyze(
+        _several(
+            ("kim@club.example", "5.1.1", "550 5.1.1 <kim@club.example>: User unknown"),
+            ("lee@club.example", "5.2.2", "552 5.2.2 <lee@club.example>: Mailbox full"),
+            ("max@club.example", "5.1.1", "550 5.1.1 <max@club.example>: User unknown"),
+        )
+    )
+    d = diagnose(a)
+    # was: "A bounce: mx.club.example refused the original (5.1.1)", the first one's reason only
+    assert "3 recipients failed: 2 unknown addresses, 1 mailbox full" in d.headline
+    ndr = next(s for s in d.situations if s.label == "ndr")
+    assert "3 recipients failed" in (situation_finding(ndr).title or "")
+    # each recipient keeps its own party
+    assert a.ndr is not None
+    parties = {r.address: r.meaning.who_acts for r in a.ndr.recipients if r.meaning}
+    assert parties["kim@club.example"] is WhoActs.SENDER
+    assert parties["lee@club.example"] is WhoActs.RECIPIENT_ADMIN
+
+
+def test_a_bounce_of_recipients_with_one_reason_keeps_its_headline() -> None:
+    d = diagnose(
+        analyze(
+            _several(
+                ("kim@club.example", "5.1.1", "550 5.1.1 <kim@club.example>: User unknown"),
+                ("max@club.example", "5.1.1", "550 5.1.1 <max@club.example>: User unknown"),
+            )
+        )
+    )
+    assert d.headline.startswith("A bounce: mx.club.example refused the original (5.1.1)")
+    assert "recipients failed" not in d.headline
+
+
+# --- sending services' test addresses ---------------------------------------------------------
+
+
+def _simulator_bounce(rcpt: str, received: str = "") -> bytes:
+    return genndr4_dsn(
+        sender="MAILER-DAEMON@us-west-2.amazonses.com",
+        reporting="a1-2.smtp-out.us-west-2.amazonses.com",
+        recipient=rcpt,
+        status="5.1.1",
+        diagnostic="smtp; 550 5.1.1 user unknown",
+        received=received,
+    )
+
+
+def test_a_bounce_from_the_ses_mailbox_simulator_is_named_a_test() -> None:
+    a = analyze(_simulator_bounce("bounce@simulator.amazonses.com"))
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.meaning is not None and r.meaning.key == "test:simulator"
+    assert r.meaning.who_acts is WhoActs.NOBODY_TEST
+    assert "mailbox simulator" in r.meaning.source
+    d = diagnose(a)
+    # was: "A bounce: … refused the original (5.1.1)", with "check the address for typos"
+    assert d.headline.startswith("A test bounce: bounce@simulator.amazonses.com is a test address")
+    assert "typos" not in render_markdown(a)
+    doc = report_dict(a, None)
+    assert doc["ndr"]["recipients"][0]["who_acts"] == "nobody_test"
+
+
+def test_postmark_and_sparkpost_test_domains_are_named_too() -> None:
+    for rcpt, name in (
+        ("hardbounce@bounce-testing.postmarkapp.com", "Postmark"),
+        ("x@oob.bouncy-sink.trymsys.net", "SparkPost"),
+    ):
+        a = analyze(_simulator_bounce(rcpt))
+        assert a.ndr is not None and a.ndr.recipients[0].meaning is not None
+        assert name in a.ndr.recipients[0].meaning.source
+    # a look-alike domain is no test address
+    a = analyze(_simulator_bounce("bounce@simulator.amazonses.com.evil.example"))
+    assert a.ndr is not None and a.ndr.recipients[0].meaning is not None
+    assert a.ndr.recipients[0].meaning.key != "test:simulator"
+
+
+def test_a_simulator_bounce_from_an_unrelated_server_keeps_its_caveat() -> None:
+    # anyone can write a DSN naming the simulator: the reading changes what the failure
+    # means, never whether the report is tied to its reporter
+    line = (
+        "Received: from out.amazonses.com (vps42.hoster.example [203.0.113.77])\n"
+        "\tby mx1.fabrikam.example (Postfix) with ESMTP id 4AbC; " + D + "\n"
+    )
+    d = diagnose(analyze(_simulator_bounce("bounce@simulator.amazonses.com", line)))
+    assert d.headline.startswith("A test bounce")
+    assert "not confirmed" in d.headline or "may be forged" in d.headline
+    assert "nobody needs to act" not in d.headline

@@ -53,6 +53,7 @@ class WhoActs(enum.Enum):
     FORWARDER = "the administrator of the forwarding server"
     NOBODY = "nobody yet: the server will retry"
     NOBODY_DELIVERED = "nobody: the report says the message was delivered or passed on"
+    NOBODY_TEST = "nobody: a sending service's test address that bounces by design"
     NOTHING_FORGED = "nobody: the original was a forgery of the sender's address (backscatter)"
     UNKNOWN = "unknown"
 
