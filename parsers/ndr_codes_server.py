@@ -78,6 +78,31 @@ TEXTS_SERVER: tuple[tuple[str, str, Row | tuple[str, WhoActs, str, str, str]], .
         ),
     ),
 )
+TEXTS_SERVER += (
+    (
+        "text:header-refused",
+        # the recipient's content filter refused the header without naming a field: "554 5.7.0
+        # Header error" (answered at the end of DATA); "header check(s) failed", "rejected by
+        # header rule"
+        r"\bHeader error\b|\bheader (?:checks?|rules?|polic(?:y|ies)) (?:failed|violat\w*|"
+        r"rejected)|rejected by (?:a )?header (?:check|rule|filter)",
+        (
+            "The recipient's server (its content filter, at the end of the message) refused the "
+            "message for its header: one of its own rules about a header field matched (a "
+            "malformed or missing field, unencoded 8-bit characters, a field its policy bans). "
+            "The reply names no field; the address and the authentication results are not in "
+            "question.",
+            WhoActs.RECIPIENT_ADMIN,
+            "Ask the recipient's mail administrator which header rule refused it: their filter's "
+            "log for this message names the field. If the field is malformed (a raw non-ASCII "
+            "name or subject, a broken Date or Message-ID), the sending program that wrote it "
+            "must be fixed by the sender's administrator; otherwise the recipient's "
+            "administrator must relax the rule or allow the sender.",
+            RFC3463 + " §3.8 (X.7.0 other or undefined security status: a policy of the "
+            "receiver's own); RFC 5322 §3.6 (the header fields and their syntax)",
+        ),
+    ),
+)
 # Who acts on a deferral these texts name once the sending server gave up (Action: failed).
 FINAL_PARTY = {"text:receiver-local-problem": WhoActs.RECIPIENT_ADMIN}
 # Keys whose text decides the party whatever the status class says (ndr_codes_reason's

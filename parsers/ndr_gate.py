@@ -35,6 +35,10 @@ _BODY_SIGNS = (
     b"** address not found **",
     b"** message not delivered **",
     b"the response from the remote server was:",
+    # Japanese carriers' own notices (parsers/ndr_text_carrier: read only with a null envelope)
+    b"could not be delivered to: <",  # au by KDDI
+    b"the user(s) account is ",  # au/EZweb
+    b"----- non-delivered information -----",  # BIGLOBE
 )
 
 

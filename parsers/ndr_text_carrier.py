@@ -53,7 +53,7 @@ def ezweb(text: str) -> list[TextHit]:
         if command is not None:
             stage = command.group(1).upper()
             continue
-        reply = re.match(r"^[ \t]*<<<[ \t]*([45]\d\d\b.*)$", line)
+        reply = re.match(r"^[ \t]*(?:<<<|Reason:)[ \t]*([45]\d\d\b.*|[245]\.\d+\.\d+\b.*)$", line)
         if reply is not None and hits:
             last = hits[-1]
             hits[-1] = TextHit(last.address, clean_reply(reply.group(1)), stage=stage)

@@ -275,3 +275,51 @@ def test_a_simulator_bounce_from_an_unrelated_server_keeps_its_caveat() -> None:
     assert d.headline.startswith("A test bounce")
     assert "not confirmed" in d.headline or "may be forged" in d.headline
     assert "nobody needs to act" not in d.headline
+
+
+def test_a_kddi_notice_with_a_plain_subject_is_still_read() -> None:
+    # au by KDDI writes "Subject: Mail" from a no-reply address: only its text says bounce
+    body = (
+        "Your mail sent on: Tue, 10 Nov 2026 17:20:01 +0900 \n"
+        "     Could not be delivered to: <yuki@example.ne.jp> \n"
+        "     As their mailbox is full.\n"
+    )
+    raw = _carrier(body, sender="no-reply@app.dion.ne.jp", subject="Mail", return_path="<>")
+    a = analyze(raw)
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.address == "yuki@example.ne.jp"
+
+
+def test_an_ezweb_style_reason_line_gives_the_remote_reply() -> None:
+    body = (
+        "Each of the following recipients was rejected by a remote mail server.\n\n"
+        "    Recipient: <taro@example.co.jp>\n"
+        "    Reason:    5.1.1 <taro@example.co.jp>... User unknown\n"
+    )
+    a = analyze(_carrier(body))
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.diagnostic.startswith("5.1.1") and r.effective_status == "5.1.1"
+
+
+# --- a content filter's "Header error" at the recipient's server ------------------------------
+
+
+def test_a_header_error_at_the_recipients_server_names_its_administrator() -> None:
+    raw = genndr4_dsn(
+        sender="mailer-daemon@mail.fabrikam.example",
+        reporting="mail.fabrikam.example",
+        recipient="ken@club.example",
+        status="5.7.0",
+        diagnostic="554 5.7.0 Header error (state 18).",
+        remote="mx.club.example",
+    )
+    a = analyze(raw)
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    # was: RFC 3463 5.7.0, "the sender's mail administrator", "Read the diagnostic text"
+    assert r.meaning is not None and r.meaning.key == "text:header-refused"
+    assert r.meaning.who_acts is WhoActs.RECIPIENT_ADMIN
+    assert "log" in r.meaning.fix
+    assert "header refused" in diagnose(a).headline
