@@ -32,6 +32,7 @@ from headerlens.parsers.provenance_scanner import receiver_named_runs, scanner_h
 from headerlens.parsers.provenance_ses import ses_block
 from headerlens.parsers.provenance_ui import ui_block
 from headerlens.parsers.rspamd_auth import rspamd_auth
+from headerlens.parsers.stamp_evidence import stamp_identity
 
 __all__ = ["RSPAMD", "RSPAMD_RUN", "STAMP_FIELDS", "Zones"]
 
@@ -58,6 +59,45 @@ _MILTER_TRACE = re.compile(
     r"^(?:x-senderid|x-spam-|x-virus-|x-greylist|x-dkim|dkim-filter|dmarc-filter|x-rspamd-|x-spamd-"
     r"|x-scanned-by|x-amavis|x-yandex-|return-path$)"
 )
+
+
+def relay_rspamd(
+    fields: Sequence[HeaderField],
+    outside: Sequence[Hop],
+    domain_of: Callable[[str], str | None],
+) -> dict[int, tuple[Hop, str]]:
+    """Header index -> (the hop before the receiving organisation whose Rspamd appended the
+    field, why): the Rspamd run below every Received line around an X-Rspamd-Queue-Id naming
+    the queue id of that hop's own Received line (a forwarder's Postfix + Rspamd, which appends
+    its block before re-sending the message), with an Authentication-Results inside the run
+    whose authserv-id is in that hop's organisation (Rspamd's own stamp, at the bottom when the
+    host inserts it there)."""
+    ids = {(h.received.id or "").lower(): h for h in outside if h.received.id}
+    last = max((f.index for f in fields if f.lname == "received"), default=len(fields))
+    out: dict[int, tuple[Hop, str]] = {}
+    for q in fields[last + 1 :]:
+        hop = ids.get(q.value.strip().lower()) if q.lname == "x-rspamd-queue-id" else None
+        if hop is None:
+            continue
+        org = org_of(hop.received.by, domain_of)
+
+        def member(g: HeaderField, org: str | None = org) -> bool:
+            if re.match(RSPAMD_RUN, g.lname):
+                return True
+            ident = stamp_identity(g) if g.lname == "authentication-results" else None
+            return org is not None and ident is not None and org_of(ident, domain_of) == org
+
+        lo = hi = q.index
+        while lo - 1 > last and member(fields[lo - 1]):
+            lo -= 1
+        while hi + 1 < len(fields) and member(fields[hi + 1]):
+            hi += 1
+        why = (
+            f"its X-Rspamd-Queue-Id names {q.value.strip()}, the queue id hop {hop.number}'s "
+            "Received line gave the message"
+        )
+        out.update(dict.fromkeys(range(lo, hi + 1), (hop, why)))
+    return out
 
 
 class Zones:
@@ -153,6 +193,17 @@ class Zones:
         self.appliance |= coremail_fields(fields, self.hops)
         self.appliance |= mailscanner_fields(fields, self.hops, self.is_trusted)
         self.appliance |= mdaemon_fields(fields, self.hops, self.is_trusted)
+        # a forwarder's own Rspamd block: its organisation received the message from another
+        # one when an older hop was written by another organisation (an intermediary's filter)
+        forwarder = relay_rspamd(fields, outside, self.domain_of)
+        self.appliance |= forwarder
+        for hop in {h.number: h for h, _ in forwarder.values()}.values():
+            org = org_of(hop.received.by, self.domain_of)
+            if any(
+                h.number < hop.number and org_of(h.received.by, self.domain_of) not in (None, org)
+                for h in self.hops
+            ):
+                self.relays.add(hop.number)
         self.mailscanner, self.mailscanner_untied = mailscanner_tail(fields, self.appliance)
         # Rspamd's block appended at the bottom: the run of its fields around its queue id
         # (the one naming the receiver's own queue id: a planted one earlier must not hide it)

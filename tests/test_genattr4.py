@@ -258,3 +258,56 @@ def test_an_mdaemon_stamp_naming_the_receiver_is_not_the_receivers() -> None:
     a = analyze(_mdaemon(stamp))
     found = a.provenance.of(next(f.index for f in a.headers if f.lname == "x-spam-processed"))
     assert found is not None and found.hop_number is None
+
+
+# --- 5. A forwarder's own Rspamd block, tied by its queue id --------------------------------
+
+
+def _forwarded(*block: str) -> bytes:
+    """F01's shape: an ESP's newsletter to a merlin-like host, whose Postfix + Rspamd (queue id
+    40DA541C7E) forwards it to a Postfix mailbox host keeping the envelope."""
+    return _msg(
+        "Return-Path: <bounce-1@bounce.news.example>",
+        "Delivered-To: ann@mbox.example",
+        "Received: from fwd.example (hq6.fwd.example [198.51.100.152])\r\n"
+        "\tby mx.mbox.example (Postfix) with ESMTPS id BAD2E53C0541\r\n"
+        "\tfor <ann@mbox.example>; Mon, 30 Aug 2021 20:29:57 +0200 (CEST)",
+        "Received: from [127.0.0.1] (localhost [127.0.0.1])\r\n"
+        "\tby fwd.example (Postfix) with ESMTPS id 40DA541C7E\r\n"
+        "\tfor <me@fwd.example>; Mon, 30 Aug 2021 20:29:55 +0200 (CEST)",
+        "Received: by mta16.news.example id h1v for <me@fwd.example>; Mon, 30 Aug 2021 18:14:50 +0000",
+        "From: News <news@news.example>",
+        "To: <me@fwd.example>",
+        "Subject: update",
+        "Date: Mon, 30 Aug 2021 12:14:50 -0600",
+        "Message-ID: <n1@news.example>",
+        *block,
+    )
+
+
+_FWD_BLOCK = (
+    "X-Spamd-Bar: ++++",
+    "X-Rspamd-Server: hq6",
+    "Authentication-Results: fwd.example;\r\n\tdkim=pass header.d=news.example;\r\n"
+    "\tspf=pass smtp.mailfrom=bounce-1@bounce.news.example",
+    "X-Rspamd-Queue-Id: 40DA541C7E",
+    "X-Spamd-Result: default: False [4.17 / 15.00]; R_SPF_ALLOW(-0.20)[+ip4]",
+)
+
+
+def test_a_forwarders_rspamd_block_tied_by_its_queue_id_is_the_forwarders() -> None:
+    a = analyze(_forwarded(*_FWD_BLOCK))
+    for name in ("x-spamd-result", "authentication-results", "x-spamd-bar"):
+        found = a.provenance.of(next(f.index for f in a.headers if f.lname == name))
+        assert found is not None
+        assert found.author is Author.INTERMEDIARY and found.hop_number == 2
+    # nothing of it is the receiver's
+    assert _stamped(a) == {}
+    assert "pass (stamped)" not in _verdicts(a)
+
+
+def test_a_rspamd_block_naming_no_hops_queue_id_stays_unknown() -> None:
+    block = tuple(b.replace("40DA541C7E", "99AA541C7E") for b in _FWD_BLOCK)
+    a = analyze(_forwarded(*block))
+    found = a.provenance.of(next(f.index for f in a.headers if f.lname == "x-spamd-result"))
+    assert found is not None and found.author is Author.UNKNOWN
