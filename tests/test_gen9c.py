@@ -94,3 +94,51 @@ def test_a_received_spf_about_another_client_than_the_boundarys_does_not_count()
     a = analyze(_msg(stamps=other))
     assert a.chain.boundary is not None and a.chain.boundary.ip == "192.0.2.10"
     assert "SPF —" in bar_line(a, None)
+
+
+# qmail with the qmail-spf patch writes its Received-SPF directly under its own Received line
+_QMAIL = """Return-Path: <ceo@example.org>
+Delivered-To: bob@example.net
+Received: (qmail 4242 invoked by uid 89); 2 Mar 2020 09:00:03 -0000
+Received: from unknown (HELO mail.example.org) (203.0.113.66)
+  by mx.example.net with SMTP; 2 Mar 2020 09:00:02 -0000
+{rspf}Received: from [198.51.100.7] (unknown [198.51.100.7])
+\tby mail.example.org (Postfix) with ESMTPSA id 55667788
+\tfor <bob@example.net>; Mon,  2 Mar 2020 10:00:00 +0100 (CET)
+From: CEO <ceo@example.org>
+To: bob@example.net
+Subject: wire
+Date: Mon, 2 Mar 2020 09:59:58 +0100
+Message-ID: <w1@example.org>
+
+hi
+"""
+
+
+def test_a_received_spf_failure_right_under_a_qmail_line_is_the_receivers() -> None:
+    rspf = (
+        "Received-SPF: softfail (mx.example.net: transitioning SPF record at example.org does"
+        " not designate 203.0.113.66 as permitted sender)\n"
+    )
+    a = analyze(_QMAIL.format(rspf=rspf).encode())
+    assert "SPF softfail (stamped in Received-SPF)" in bar_line(a, None)
+
+
+def test_a_received_spf_pass_right_under_a_qmail_line_stays_unknown() -> None:
+    # the sender's own last field sits in the same place: a pass there proves nothing
+    rspf = (
+        "Received-SPF: pass (mx.example.net: SPF record at example.org designates"
+        " 203.0.113.66 as permitted sender)\n"
+    )
+    a = analyze(_QMAIL.format(rspf=rspf).encode())
+    assert "SPF —" in bar_line(a, None)
+    assert "spf=pass" not in diagnose(a, None).headline
+
+
+def test_a_failure_right_under_the_line_about_another_client_does_not_count() -> None:
+    rspf = (
+        "Received-SPF: fail (mx.example.net: SPF record at example.org does not designate"
+        " 198.51.100.9 as permitted sender)\n"
+    )
+    a = analyze(_QMAIL.format(rspf=rspf).encode())
+    assert "SPF —" in bar_line(a, None)
