@@ -198,6 +198,18 @@ def finding(imp: Impersonation) -> Finding:
         fix=(
             f"Nothing to fix at {imp.imitated}: its SPF, DKIM and DMARC cannot stop a message "
             f"that is not from it. Treat the message as an impersonation of {imp.imitated}; "
-            f"block or report {imp.sender or 'its sender'}."
+            + _block(imp)
         ),
+    )
+
+
+def _block(imp: Impersonation) -> str:
+    """Whom to block: the sending domain only where it authenticated the message; otherwise
+    that domain may be forged as well, and blocking it would punish a bystander."""
+    if imp.authenticated == "pass" or not imp.sender:
+        return f"block or report {imp.sender or 'its sender'}."
+    state = "did not authenticate it" if imp.authenticated == "fail" else "was not shown to send it"
+    return (
+        f"block or report the message; {imp.sender} {state}, so its address may be forged "
+        "too: do not block that domain on this message alone."
     )

@@ -15,6 +15,7 @@ from headerlens import budgets
 from headerlens.model.core import HeaderField
 from headerlens.model.feedback import Feedback, FeedbackFormat
 from headerlens.model.ndr import OriginalKind
+from headerlens.parsers.from_mailbox import mailbox_domain
 from headerlens.parsers.ndr_gate import looks_like_feedback
 
 
@@ -42,9 +43,11 @@ def _fields(msg: email.message.Message) -> email.message.Message | None:
     return None
 
 
-def _domain(value: str | None) -> str | None:
-    m = re.search(r"@([A-Za-z0-9.-]+\.[A-Za-z]{2,})", value or "")
-    return m.group(1).lower() if m else None
+def _from_domain(value: str | None) -> str | None:
+    """The domain of the report's From address, read by the one From parser."""
+    if not value:
+        return None
+    return mailbox_domain(value) or None
 
 
 _JMRP_SOURCE = re.compile(r"complaint about message from\s+([0-9a-fA-F.:]+[0-9a-fA-F])", re.I)
@@ -76,7 +79,7 @@ def parse_feedback(
         return Feedback(
             format=FeedbackFormat.JMRP,
             feedback_type="abuse",
-            reporter=_domain(sender),
+            reporter=_from_domain(sender),
             source_ip=source.group(1) if source else None,
             original_kind=kind,
         ), original
@@ -88,7 +91,7 @@ def parse_feedback(
     return Feedback(
         format=FeedbackFormat.FAILURE if ftype == "auth-failure" else FeedbackFormat.ARF,
         feedback_type=ftype,
-        reporter=reporting or _domain(sender),
+        reporter=reporting or _from_domain(sender),
         user_agent=_first(report, "User-Agent"),
         source_ip=_first(report, "Source-IP"),
         original_mail_from=_first(report, "Original-Mail-From"),

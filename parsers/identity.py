@@ -19,6 +19,7 @@ from email.headerregistry import AddressHeader, HeaderRegistry
 
 from headerlens import budgets
 from headerlens.model.core import Defect, HeaderField, Severity
+from headerlens.parsers.identity_angle import quoted, unquoted_address_name, unquoted_defect
 from headerlens.parsers.identity_comma import comma_defect, comma_display, comma_inside
 from headerlens.textsafe import HIDDEN_FORMAT_CHARS
 
@@ -294,6 +295,10 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
             )
         )
         return Author(None, None, (), tuple(defects))
+    lure = unquoted_address_name(value)
+    if lure is not None:  # "a@lure.example <b@sender.example>": the bracketed one is the From
+        value = quoted(*lure)
+        defects.append(unquoted_defect(*lure))
     header, error = _strict(value)
     if header is None:
         from headerlens.model.codes import Code
@@ -345,7 +350,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
             )
         )
     syntax: tuple[object, ...] = tuple(getattr(header, "defects", ()))  # untyped in typeshed
-    if syntax and comma is None:
+    if syntax and comma is None and lure is None:
         from headerlens.model.codes import Code
 
         defects.append(

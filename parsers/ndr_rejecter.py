@@ -13,6 +13,7 @@ import re
 from headerlens.model.core import HeaderField
 from headerlens.model.ndr import FailedRecipient, NdrFormat, Rejecter
 from headerlens.parsers import ndr_text
+from headerlens.parsers.from_mailbox import mailbox_domain
 
 # Filtering services that sit in front of the recipient's mailbox host (by MX host name).
 _GATEWAYS = re.compile(
@@ -151,6 +152,5 @@ def self_named(text: str) -> str | None:
 def sender_host(fields: tuple[HeaderField, ...]) -> str | None:
     for f in fields:
         if f.lname == "from":
-            m = re.search(r"@([\w.-]+)", f.value)
-            return m.group(1) if m else None
+            return mailbox_domain(f.value) or None
     return None

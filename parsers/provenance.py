@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from email.utils import parseaddr
 
 from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor, Provenance
 from headerlens.model.received import Chain, Hop, Vendor
 from headerlens.parsers.boundary import identity_in_org
+from headerlens.parsers.from_mailbox import mailbox_domain
 from headerlens.parsers.hops import registrable_domain
 from headerlens.parsers.provenance_apple import APPLE_WHY
 from headerlens.parsers.provenance_appliance import (
@@ -228,7 +228,7 @@ def _uncorroborated_pass(z: Zones, f: HeaderField) -> str | None:
         unbacked = milter_pass_unbacked(f, z.block, hop, z.fields)
         return UNTIED_PASS if unbacked else None
     after = z.fields[z.block_end] if z.block_end < len(z.fields) else None
-    authors = [parseaddr(g.value)[1].rpartition("@")[2] for g in z.fields if g.lname == "from"]
+    authors = [mailbox_domain(g.value) for g in z.fields if g.lname == "from"]
     tie = hop is not None and client_signed_tie(f, hop, after, z.domain_of, authors)
     return None if tie else UNTIED_PASS
 

@@ -23,6 +23,7 @@ from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor
 from headerlens.model.received import Hop
 from headerlens.parsers.authresults import parse_auth_results
+from headerlens.parsers.from_mailbox import mailbox_domain
 from headerlens.parsers.masked_ip import client_text
 from headerlens.parsers.stamp_evidence import is_pass, stamp_identity
 
@@ -345,9 +346,7 @@ def _opendmarc_pass_unbacked(
         if r.method.lower() == "dmarc"
     }
     from_domains |= {
-        m.group(1).lower().rstrip(".")
-        for g in fields
-        if g.lname == "from" and (m := re.search(r"@([^\s>@;,]+)", g.value))
+        mailbox_domain(g.value) for g in fields if g.lname == "from"
     }
     for r in parse_auth_results(f).results:
         if r.method.lower() != "spf" or not is_pass(r.result.lower()):

@@ -146,3 +146,61 @@ def test_one_field_naming_a_service_is_not_enough() -> None:
     a, v = _offline(lone)
     d = diagnose(a, v)
     assert not d.headline.startswith("Sent through")
+
+
+# --- 3. an unquoted address as the From's display name (measure7 P05) ------------------------
+
+LURE_FROM = (
+    "Return-Path: <do-not-reply@customs.example>\n"
+    "Received: from RELAY.corp.local (gw.corp.example [198.51.100.23])\n"
+    "\tby mx.example.net (Postfix) with ESMTP id B55B1300A6F\n"
+    "\tfor <south@example.net>; Tue, 13 Feb 2018 17:31:02 +0000 (UTC)\n"
+    "Received: from [203.0.113.201] ([203.0.113.201]) by RELAY.corp.local with Microsoft "
+    "SMTPSVC(6.0.3790.4675);\n\t Wed, 14 Feb 2018 02:19:37 +0900\n"
+    "Message-Id: <WV2NM42D@customs.example>\n"
+    "From: purchasing@supplier.example <do-not-reply@customs.example>\n"
+    "To: Undisclosed-Recipients:;\n"
+    "Subject: Urgent Request for Order Quotation\n"
+    "Date: Tue, 13 Feb 2018 09:26:00 -0800\n"
+    "\n"
+    "body\n"
+)
+
+
+def test_the_bracketed_address_is_the_from_not_the_address_like_name() -> None:
+    a = analyze(LURE_FROM.encode())
+    assert a.from_addr is not None and a.from_addr.address == "do-not-reply@customs.example"
+    assert a.from_addr.domain == "customs.example"
+    codes = {d.code for d in a.defects}
+    assert Code.IDENTITY_DISPLAY_NAME_ADDRESS in codes  # the lure is named
+    assert Code.IDENTITY_PARSERS_DISAGREE not in codes
+    d = diagnose(a)
+    assert d.headline.startswith(
+        "Impersonation: the sender shows supplier.example's address as its name, but the "
+        "message is from customs.example"
+    )
+
+
+def test_every_from_reader_reads_the_bracketed_address() -> None:
+    from headerlens.model.core import HeaderField
+    from headerlens.parsers.from_mailbox import mailbox
+    from headerlens.parsers.ndr_rejecter import sender_host
+
+    value = "purchasing@supplier.example <do-not-reply@customs.example>"
+    assert mailbox(value) == "do-not-reply@customs.example"
+    field = HeaderField(0, "From", value, f"From: {value}\n".encode())
+    assert sender_host((field,)) == "customs.example"
+    # a quoted name, a plain address and group syntax read as before
+    assert mailbox('"a@supplier.example" <b@customs.example>') == "b@customs.example"
+    assert mailbox("b@customs.example") == "b@customs.example"
+    assert mailbox("Undisclosed-Recipients:;") == ""
+
+
+def test_an_undecided_sender_behind_a_shown_address_is_not_to_be_blocked() -> None:
+    # the domain behind the name may be forged too: blocking it on this message punishes a bystander
+    from headerlens.diagnosis.findings_build import stamped_findings
+
+    a = analyze(LURE_FROM.encode())
+    fixes = " ".join(f.fix for f in stamped_findings(a))
+    assert "block or report customs.example" not in fixes
+    assert "do not block that domain on this message alone" in fixes

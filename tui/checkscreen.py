@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from email.utils import parseaddr
 from pathlib import Path
 from typing import ClassVar
 
@@ -23,6 +22,7 @@ from headerlens.domaincheck.mailrouting import PROVIDER_NAME
 from headerlens.model import Analysis
 from headerlens.model.domaincheck import DomainCheck
 from headerlens.parsers.dkimsig import dns_name_problem
+from headerlens.parsers.from_mailbox import mailbox
 from headerlens.report.domaincheck import Line, outline, render_domain_check
 from headerlens.textsafe import inert
 from headerlens.tui.safe import SEVERITY_STYLE, result_text, safe
@@ -83,7 +83,7 @@ def domain_of(typed: str) -> tuple[str | None, str]:
     text = typed.strip()
     note = ""
     if "@" in text:
-        address = parseaddr(text)[1] or text
+        address = mailbox(text) or text
         text = address.rpartition("@")[2].strip().strip(">")
     domain = text.rstrip(".").lower()
     if "@" in typed:
