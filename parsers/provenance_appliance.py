@@ -345,9 +345,7 @@ def _opendmarc_pass_unbacked(
         for r in parse_auth_results(dmarc).results
         if r.method.lower() == "dmarc"
     }
-    from_domains |= {
-        mailbox_domain(g.value) for g in fields if g.lname == "from"
-    }
+    from_domains |= {mailbox_domain(g.value) for g in fields if g.lname == "from"}
     for r in parse_auth_results(f).results:
         if r.method.lower() != "spf" or not is_pass(r.result.lower()):
             continue
