@@ -295,8 +295,10 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
             )
         )
         return Author(None, None, (), tuple(defects))
-    lure = unquoted_address_name(value)
-    if lure is not None:  # "a@lure.example <b@sender.example>": the bracketed one is the From
+    # "a@lure.example <b@sender.example>": the bracketed one is the From; a parser that takes
+    # the first address reads the other, so that reading still counts (parsers disagree)
+    lure, as_written = unquoted_address_name(value), value
+    if lure is not None:
         value = quoted(*lure)
         defects.append(unquoted_defect(*lure))
     header, error = _strict(value)
@@ -311,7 +313,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
             )
         )
         return Author(None, None, (), tuple(defects))
-    legacy = _legacy(value)
+    legacy = _legacy(as_written)
     encoded = _encoded_addresses(value, header)
     if encoded:
         from headerlens.model.codes import Code
@@ -343,7 +345,7 @@ def read_author(from_fields: Sequence[HeaderField]) -> Author:
         defects.append(
             Defect(
                 Code.IDENTITY_PARSERS_DISAGREE,
-                f"Address parsers disagree on the From field {_show(value)}: strict reading "
+                f"Address parsers disagree on the From field {_show(as_written)}: strict reading "
                 f"{list(addresses)}, legacy reading {list(legacy)}. The strict reading is used, "
                 "with low confidence.",
                 Severity.ERROR,
