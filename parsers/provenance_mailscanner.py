@@ -21,12 +21,15 @@ from collections.abc import Callable, Sequence
 from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor
 from headerlens.model.received import Hop
+from headerlens.parsers.boundary import org_of
 from headerlens.parsers.provenance_scanner import DELIVERY_FILTER
 
 __all__ = ["MAILSCANNER_UNTIED", "mailscanner_author", "mailscanner_fields", "mailscanner_tail"]
 
 # Kept as pattern text, compiled on first use through re's own cache.
 _MS_NAME = r"^(?:x-(?:[\w.-]+-)?mailscanner(?:-[\w-]+)?|mailscanner-null-check)$"
+# The <Org> label of X-<Org>-MailScanner-* (MailScanner's %org-name% setting), lower case.
+_LABEL = r"^x-([\w.]+?)-mailscanner(?:-[\w-]+)?$"
 _SPAM_FIELDS = frozenset({"x-spam-status", "x-spam-flag", "x-spam-level"})
 
 MAILSCANNER_UNTIED = (
@@ -81,18 +84,48 @@ def _own_block(run: Sequence[HeaderField]) -> dict[str, int]:
     return {g.lname: g.index for g in run[start:]}
 
 
+def _named_outside(
+    run: Sequence[HeaderField],
+    hops: Sequence[Hop],
+    trusted: Callable[[Hop], bool],
+    domain_of: Callable[[str], str | None],
+) -> tuple[Hop, str] | None:
+    """The newest hop before the receiving organisation whose organisation the run's
+    X-<Org>-MailScanner label names (the first label of its registrable domain: "X-ITU-..."
+    for itu.edu.tr), and why: that organisation's MailScanner, not the receiver's."""
+    labels = {m.group(1) for g in run if (m := re.match(_LABEL, g.lname))}
+    if len(labels) != 1:  # a run mixing two sites' labels (a sender's plant before the
+        return None  # receiver's own block) names no single one
+    for hop in reversed(hops):
+        org = org_of(hop.received.by, domain_of)
+        if trusted(hop) or org is None or org.split(".", 1)[0] not in labels:
+            continue
+        return hop, (
+            f"its MailScanner fields are named after {org}, the organisation of hop "
+            f"{hop.number} (before the receiving organisation)"
+        )
+    return None
+
+
 def mailscanner_fields(
-    fields: Sequence[HeaderField], hops: Sequence[Hop], trusted: Callable[[Hop], bool]
+    fields: Sequence[HeaderField],
+    hops: Sequence[Hop],
+    trusted: Callable[[Hop], bool],
+    domain_of: Callable[[str], str | None],
 ) -> dict[int, tuple[Hop, str]]:
     """Header index -> (the hop whose MTA's MailScanner wrote the field, why), for the runs
     whose MailScanner-ID names the queue id of that hop's Received line. For the receiving
     organisation's own hop only the last field of each name is placed (its MailScanner appends
-    after anything the sender wrote)."""
+    after anything the sender wrote). A run with no such ID whose X-<Org>- label names the
+    organisation of a hop before the receiver is placed at that hop: never the receiver's (a
+    list's or a forwarder's scanner appends its run last too)."""
     out: dict[int, tuple[Hop, str]] = {}
     for run in _runs(fields):
         qid = _queue_id(run)
         hop = next((h for h in hops if qid and (h.received.id or "").lower() == qid), None)
         if hop is None:
+            if (named := _named_outside(run, hops, trusted, domain_of)) is not None:
+                out.update(dict.fromkeys((g.index for g in run), named))
             continue
         why = (
             f"its MailScanner-ID names {qid}, the queue id hop {hop.number}'s Received line "

@@ -191,7 +191,7 @@ class Zones:
         self.ms_tail = 0 if self.exchange_internal else ms_tail_start(fields)
         self.appliance = barracuda_fields(fields, self.hops, self.is_trusted)
         self.appliance |= coremail_fields(fields, self.hops)
-        self.appliance |= mailscanner_fields(fields, self.hops, self.is_trusted)
+        self.appliance |= mailscanner_fields(fields, self.hops, self.is_trusted, self.domain_of)
         self.appliance |= mdaemon_fields(fields, self.hops, self.is_trusted)
         # a forwarder's own Rspamd block: its organisation received the message from another
         # one when an older hop was written by another organisation (an intermediary's filter)

@@ -311,3 +311,35 @@ def test_a_rspamd_block_naming_no_hops_queue_id_stays_unknown() -> None:
     a = analyze(_forwarded(*block))
     found = a.provenance.of(next(f.index for f in a.headers if f.lname == "x-spamd-result"))
     assert found is not None and found.author is Author.UNKNOWN
+
+
+def _via_scanning_relay(*tail: str) -> bytes:
+    """A message that passed through another organisation's MailScanner site (scan.itu.example)
+    before the receiver's MX; that site's run closes the header."""
+    return _msg(
+        "Received: from scan.itu.example (scan.itu.example [198.51.100.44])\r\n"
+        "\tby mx.rcpt.example (Postfix) with ESMTPS id 4RKxl01LCxz9\r\n"
+        "\tfor <ann@rcpt.example>; Tue, 11 Mar 2025 16:26:50 +0000 (UTC)",
+        "Received: from mail.author.example (mail.author.example [203.0.113.9])\r\n"
+        "\tby scan.itu.example (Postfix) with ESMTPS id 9AB12C0042\r\n"
+        "\tfor <list@itu.example>; Tue, 11 Mar 2025 16:26:46 +0000 (UTC)",
+        "From: Author <dev@author.example>",
+        "To: list@itu.example",
+        "Subject: patch",
+        "Date: Tue, 11 Mar 2025 16:26:40 +0000",
+        "Message-ID: <a1@author.example>",
+        *tail,
+    )
+
+
+def test_a_mailscanner_run_named_after_an_earlier_organisation_is_not_the_receivers() -> None:
+    a = analyze(_via_scanning_relay("X-ITU-MailScanner-SpamCheck: spam"))
+    found = a.provenance.of(
+        next(f.index for f in a.headers if f.lname == "x-itu-mailscanner-spamcheck")
+    )
+    assert found is not None and found.author is not Author.FINAL_RECEIVER
+    assert found.hop_number == 1
+    assert diagnose(a).outcome.outcome is not Outcome.JUNK
+    # a label naming no hop's organisation: position decides (the tail rule)
+    a = analyze(_via_scanning_relay("X-CSI-MailScanner-SpamCheck: spam"))
+    assert _authors(a, "x-csi-mailscanner-spamcheck") == [Author.FINAL_RECEIVER]
