@@ -22,6 +22,8 @@ from headerlens.diagnosis.gap_causes import (
     greylisted,
     list_addresses,
     list_hold,
+    list_resend,
+    list_server,
 )
 from headerlens.diagnosis.inputs import entry, fields, same_org
 from headerlens.diagnosis.stray_lines import stray_hops
@@ -168,7 +170,12 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
     edge = entry(analysis)
     for i, (a, b, gap) in enumerate(raw):
         if kinds[i] is GapKind.TRANSIT and gap >= SKEW_MIN and a.hop > 0:
-            notes[i] = list_hold(analysis, a.hop, b.hop) or greylisted(analysis, b.hop) or ""
+            notes[i] = (
+                list_hold(analysis, a.hop, b.hop)
+                or list_resend(analysis, a.hop, b.hop)
+                or greylisted(analysis, b.hop)
+                or ""
+            )
             # a gap that starts below the boundary is timed by a line the sending side wrote
             if not notes[i] and edge is not None and a.hop < edge.hop_number:
                 notes[i] = SENDER_NOTE
@@ -187,8 +194,17 @@ def gaps(analysis: Analysis, forged: frozenset[int] = frozenset()) -> tuple[Gap,
             kinds[i], notes[i] = beyond_queue(
                 analysis, (a.hop, a.host, a.when), (b.hop, b.host, b.when)
             )
+    # a list's hold on qmail (ezmlm): its stamps name no host, the list's address does
+    unnamed = list_server(analysis) if any(cause(n) == "list" for n in notes) else None
     return tuple(
-        Gap(a.hop, b.hop, a.host, gap.total_seconds(), kinds[i], notes[i])
+        Gap(
+            a.hop,
+            b.hop,
+            a.host or (unnamed if cause(notes[i]) == "list" else None),
+            gap.total_seconds(),
+            kinds[i],
+            notes[i],
+        )
         for i, (a, b, gap) in enumerate(raw)
     )
 

@@ -318,6 +318,16 @@ def tz_artefact(gaps: tuple[Gap, ...], note: DateNote | None) -> Situation | Non
         for g in gaps
         if g.kind is GapKind.TZ_LABEL
     ]
+    # a clock wrong by an hour or more is the same artefact: an apparent gap, no time spent (a
+    # skew and the gap that undoes it are one wrong clock, said once)
+    skews = [g for g in gaps if g.kind is GapKind.SKEW and abs(g.seconds) >= TZ_MIN]
+    ev += list(
+        dict.fromkeys(
+            f"{between(g)}: {g.seconds / 3600:+.1f} h ({g.note or 'one clock is wrong'})"
+            for g in skews
+            if not g.note or g is next(k for k in skews if k.note == g.note)
+        )
+    )
     # a Date hours ahead of the first stamp is a zone label or a bogus Date, never a delay; a
     # Date some minutes ahead is one clock running fast: skew, not a time-zone artefact
     ahead = note is not None and (
@@ -329,7 +339,9 @@ def tz_artefact(gaps: tuple[Gap, ...], note: DateNote | None) -> Situation | Non
         ev.append(
             f"the Date header is {-note.seconds / 3600:.1f} h before the first Received stamp, in whole hours"
         )
-    hop = next((g.hop_number for g in gaps if g.kind is GapKind.TZ_LABEL), None)
+    hop = next((g.hop_number for g in gaps if g.kind is GapKind.TZ_LABEL), None) or next(
+        (g.hop_number for g in skews), None
+    )
     return Situation("tz-artefact", hop, tuple(ev)) if ev else None
 
 

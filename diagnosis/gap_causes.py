@@ -15,6 +15,8 @@ __all__ = [
     "greylisted",
     "list_addresses",
     "list_hold",
+    "list_resend",
+    "list_server",
     "short",
 ]
 
@@ -94,6 +96,44 @@ def list_hold(analysis: Analysis, earlier: int, later: int) -> str | None:
     return (
         f"{HOLD}: {a.received.by} took the post for {rcpt} and the list re-sent it only then, "
         "after its queue, a batch run or a moderator's approval"
+    )
+
+
+# a program on the host handed the message in: qmail-inject ("invoked by uid N"), Postfix's
+# sendmail ("from userid N"), Exim ("with local"); how a list manager (ezmlm, Mailman, Sympa)
+# re-sends a post
+_LOCAL = re.compile(r"invoked by uid \d+|from userid \d+|\bwith local\b", re.IGNORECASE)
+
+
+def list_server(analysis: Analysis) -> str | None:
+    """The list's own domain (of its posting address), to name a list server whose stamps name
+    no host (qmail's)."""
+    where = sorted(list_addresses(analysis))
+    return f"the list's server ({where[0].rsplit('@', 1)[-1]})" if where else None
+
+
+def list_resend(analysis: Analysis, earlier: int, later: int) -> str | None:
+    """The gap ends at the list's own re-send: stamp ``later`` is a local injection with no
+    client (ezmlm's qmail-inject "invoked by uid N"), and the list's fields (Mailing-List,
+    List-Id, List-Post) sit between its line and the line of stamp ``earlier``: the list
+    manager wrote them on the post it took in at ``earlier`` and re-sent it then. qmail's
+    stamps name no host, so the list's hold is found by this shape, not by its name."""
+    a, b = _hop(analysis, earlier), _hop(analysis, later)
+    if a is None or b is None or b.received.from_ip or not _LOCAL.search(b.received.raw):
+        return None
+    between = [
+        f
+        for f in fields(analysis, "mailing-list", "list-id", "list-post")
+        if b.header_index < f.index < a.header_index
+    ]
+    if not between:
+        return None
+    where = sorted(list_addresses(analysis))
+    name = f" for {where[0]}" if where else ""
+    return (
+        f"{HOLD}: the list's server took the post{name} and its list manager re-sent it only "
+        f"then (stamp {later}, a local injection under the list's own fields), after its "
+        "queue, a batch run or a moderator's approval"
     )
 
 

@@ -49,7 +49,30 @@ def test_three_weeks_behind_both_the_date_and_the_next_stamp_is_a_clock_not_a_qu
 def test_an_implausible_date_year_says_no_hours_of_skew_or_zone_artefact() -> None:
     d = diagnose(analyze(_slow_mx("3609")))
     assert d.date_note is None
-    assert "tz-artefact" not in d.labels()
+    tz = d.get("tz-artefact")  # the clock of mx2 is named, the Date's year measures nothing
+    assert tz is not None and not any("Date header" in e for e in tz.evidence)
+    assert "clock of mx2.example.org" in tz.evidence[0]
+
+
+def test_a_clock_hours_off_is_named_as_a_clock_artefact() -> None:
+    """The sending side's own stamp 2 h 48 min after the receiver's (not whole hours): one
+    clock is wrong; the situation says so, not only a finding."""
+    d = diagnose(
+        analyze(
+            _msg(
+                "Received: from 127.0.0.1 (EHLO news.example) (198.51.100.55) by mta7.mx.example.net with SMTP; Fri, 10 Dec 2010 19:20:19 -0800",
+                "Received: from localhost (127.0.0.1) by news.example id h0c for <a@example.net>; Fri, 10 Dec 2010 22:08:27 -0800",
+                "From: News <n@news.example>",
+                "To: a@example.net",
+                "Subject: grants",
+                "Date: Fri, 10 Dec 2010 19:20:00 -0800",
+            )
+        )
+    )
+    tz = d.get("tz-artefact")
+    assert tz is not None and tz.hop_number == 1
+    assert "-2.8 h" in tz.evidence[0]
+    assert "delay" not in d.labels()
 
 
 # qmail: the sender's own stamps and the Date agree; the receiver took it 72 days later.
@@ -183,3 +206,38 @@ def test_a_gap_between_two_lines_the_receiver_wrote_is_still_measured() -> None:
     assert own.kind is GapKind.TRANSIT and own.note == "" and own.seconds == 4551
     delay = d.get("delay")
     assert delay is not None and "1 h 15 min on mx.example.net" in " ".join(delay.evidence)
+
+
+# --- 3. a list's hold on qmail/ezmlm: stamps that name no host, the re-send under its fields
+
+_EZMLM = _msg(
+    "Received: (qmail 1213 invoked by uid 550); 20 Nov 2025 17:02:55 -0000",
+    "Mailing-List: contact sec-help@lists.example.org; run by ezmlm",
+    "Precedence: bulk",
+    "List-Post: <mailto:sec@lists.example.org>",
+    "List-ID: <sec.lists.example.org>",
+    "Received: (qmail 9440 invoked from network); 20 Nov 2025 15:05:38 -0000",
+    "Message-ID: <m1@author.example>",
+    "Date: Thu, 20 Nov 2025 16:02:46 +0100",
+    "To: sec@lists.example.org",
+    "From: A Author <author@author.example>",
+    "Subject: CVE report",
+)
+
+
+def test_an_ezmlm_resend_under_the_lists_fields_ends_the_lists_hold() -> None:
+    d = diagnose(analyze(_EZMLM))
+    delay = d.get("delay")
+    assert delay is not None and delay.fact("cause") == "list"
+    assert delay.fact("host") == "the list's server (lists.example.org)"
+    assert "the list's own hold" in d.headline and "unnamed server" not in d.headline
+    assert "list held the post" in fix(delay)
+
+
+def test_a_local_injection_without_the_lists_fields_between_is_no_list_hold() -> None:
+    """The guard: the list's fields below both stamps (the author's own text) tie nothing."""
+    lines = _EZMLM.decode().split("\r\n")
+    moved = [lines[0], lines[5], *lines[1:5], *lines[6:]]
+    d = diagnose(analyze("\r\n".join(moved).encode()))
+    delay = d.get("delay")
+    assert delay is not None and delay.fact("cause") != "list"
