@@ -44,22 +44,17 @@ __all__ = ["find_boundary", "identity_in_org", "org_of", "receiver_org"]
 def receiver_org(hops: Sequence[Hop], domain_of: Callable[[str], str | None]) -> str | None:
     """The registrable domain of the final receiver: the newest 'by' that is a host name.
 
-    A final receiver that names itself only by a bare name ("by localhost (Postfix)", "by mail")
-    while it took the message from a public address over SMTP (not a fetchmail retrieval) has
-    no name of its own here: the hosts below it are the sender's, so its organisation is that of
-    the recipient it wrote (``for``), else unknown."""
+    A final receiver that names itself only by a bare name or an address ("by localhost
+    (Postfix)", "by mail", qmail's "by 0", "by 192.0.2.10") while it took the message from a
+    public address over SMTP (not a fetchmail retrieval) has no name of its own here: the hosts
+    below it are the sender's, so its organisation is that of the recipient it wrote (``for``),
+    else unknown."""
     for hop in reversed(hops):
         r = hop.received
         by = r.by
         if by and normalize_ip(by) is None and "." in by:
             return domain_of(by)
-        if (
-            by
-            and normalize_ip(by) is None
-            and r.from_ip
-            and not is_internal_ip(r.from_ip)
-            and not is_retrieval(r)
-        ):
+        if by and r.from_ip and not is_internal_ip(r.from_ip) and not is_retrieval(r):
             rcpt = (r.for_addr or "").rpartition("@")[2].strip(" <>.")
             return domain_of(rcpt) if "." in rcpt else None
     return None

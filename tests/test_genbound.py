@@ -168,9 +168,9 @@ def test_attack_private_client_helo_names_the_forged_lines_host(
 
 
 # A self-hosted Postfix that names itself "localhost", taking an ESP's newsletter.
-def _localhost_receiver(client: str, for_addr: str) -> bytes:
+def _localhost_receiver(client: str, for_addr: str, by: str = "localhost") -> bytes:
     return _msg(
-        f"Received: {client}\r\n\tby localhost (Postfix) with ESMTP id 80656362457{for_addr}; "
+        f"Received: {client}\r\n\tby {by} (Postfix) with ESMTP id 80656362457{for_addr}; "
         "Wed, 29 Aug 2018 20:26:50 +0000 (UTC)",
         "Received: from (127.0.0.1) by mail90.esp.example id hgs0ok2ddl42 for <ann@bank.example>; "
         "Wed, 29 Aug 2018 20:26:47 +0000 (envelope-from <bounce-ann=bank.example@mail90.esp.example>)",
@@ -337,3 +337,14 @@ def test_with_the_host_list_a_relay_line_with_no_address_is_the_entry() -> None:
     a = analyze(data, trusted=parse_trusted_hosts(["*.fabrikam.com,192.168.0.0/16"]))
     b = a.chain.boundary
     assert b is not None and b.hop_number == 2 and b.ip is None and b.unconfirmed is None
+
+
+@pytest.mark.parametrize("by", ["0", "192.0.2.10", "mail"])
+def test_a_receiver_named_by_an_address_or_a_bare_name_is_not_the_senders_organisation(
+    by: str,
+) -> None:
+    client = "from mail90.esp.example (mail90.esp.example [198.51.100.90])"
+    a = analyze(_localhost_receiver(client, "\r\n\tfor <ann@bank.example>", by))
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 2 and b.ip == "198.51.100.90"
+    assert a.provenance.receiver_org == "bank.example"
