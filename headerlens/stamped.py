@@ -58,14 +58,15 @@ def _untied(analysis: Analysis, a: AuthResults) -> bool:
 
 
 def untied_stamp(provenance: Provenance, header_index: int) -> bool:
-    """True for a stamp with the receiver's identity whose passes only position ties to it, or
-    one of Amazon SES's block whose seal verified but does not cover it."""
-    from headerlens.parsers.provenance import UNTIED_PASS
+    """True for a stamp with the receiver's identity whose passes only position ties to it (or
+    that sits below a hand-off line nothing confirms), or one of Amazon SES's block whose seal
+    verified but does not cover it."""
+    from headerlens.parsers.provenance import UNCONFIRMED_PASS, UNTIED_PASS
     from headerlens.parsers.provenance_ses import SEAL_UNCOVERED
 
     who = provenance.of(header_index)
     return who is not None and (
-        who.evidence == UNTIED_PASS or who.evidence.startswith(SEAL_UNCOVERED)
+        who.evidence in (UNTIED_PASS, UNCONFIRMED_PASS) or who.evidence.startswith(SEAL_UNCOVERED)
     )
 
 

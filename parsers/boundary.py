@@ -385,6 +385,9 @@ def find_boundary(
             mail_from=mail_from,
             reason=reason,
             unconfirmed=unconfirmed,
+            unconfirmed_hop=next((h.number for h, _ in passed if h.number > hop.number), None)
+            if unconfirmed
+            else None,
         ),
         defects,
     )

@@ -310,6 +310,32 @@ def _field(z: Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
     return _bottom(z, f, last)
 
 
+UNCONFIRMED_PASS = (
+    "Below the Received line of a hop the boundary walk passed over on its client "
+    "alone (a private or loopback address, or a relay's name with no address): nothing the "
+    "receiver wrote confirms that what sits below that line is its own, so a pass here cannot be "
+    "told from one the sender planted above a forged line (possibly forged)."
+)
+
+
+def _unconfirmed_pass(z: Zones, f: HeaderField, found: FieldAuthor) -> FieldAuthor:
+    """``found``, unless it credits the receiver with a pass stamp that sits below the line of
+    a hop passed over on its client alone (Boundary.unconfirmed_hop): where an attacker who
+    gave the receiver's relay name as HELO, or came through a NAT, wrote the rest, a planted
+    "dmarc=pass" there would be the receiver's. Failures still count (they gain a sender
+    nothing)."""
+    line = z.unconfirmed_line
+    if (
+        line is None
+        or f.index <= line
+        or found.author is not Author.FINAL_RECEIVER
+        or f.lname not in STAMP_FIELDS
+        or not claims_pass(f)
+    ):
+        return found
+    return _unknown(f, UNCONFIRMED_PASS, stamp_identity(f))
+
+
 def attribute_fields(
     fields: Sequence[HeaderField],
     chain: Chain,
@@ -327,7 +353,10 @@ def attribute_fields(
     for f in fields:
         last[f.lname] = f.index
     found = tuple(
-        in_incoming(f, _field(z, f, last), z.incoming, _VERDICT, STAMP_FIELDS) for f in fields
+        _unconfirmed_pass(
+            z, f, in_incoming(f, _field(z, f, last), z.incoming, _VERDICT, STAMP_FIELDS)
+        )
+        for f in fields
     )
     found = tuple(unplaced_stamps(fields, found, chain, z.org, z.trusted, z.domain_of))
     return Provenance(receiver_org=z.org, fields=found)

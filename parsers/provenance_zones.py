@@ -10,6 +10,7 @@ from headerlens.model.provenance import Author, FieldAuthor
 from headerlens.model.received import Chain, Hop
 from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.boundary import identity_in_org, org_of, receiver_org
+from headerlens.parsers.masked_ip import client_text
 from headerlens.parsers.provenance_apple import apple_block
 from headerlens.parsers.provenance_appliance import (
     barracuda_fields,
@@ -109,6 +110,7 @@ class Zones:
         b = chain.boundary.hop_number if chain.boundary is not None else None
         self.boundary = b
         self.boundary_hop = next((h for h in self.hops if h.number == b), None)
+        self.unconfirmed_line = self._weak_line(chain, domain_of)
         # With no boundary every hop is the receiver's own (a locally generated message).
         self.trusted = [h for h in self.hops if b is None or h.number >= b]
         self.org = receiver_org(chain.hops, domain_of)
@@ -123,6 +125,22 @@ class Zones:
         )
         self.relays = self._relays(chain.hops)
         self.exchange_internal = exchange_internal(chain)
+
+    def _weak_line(self, chain: Chain, domain_of: Callable[[str], str | None]) -> int | None:
+        """The header index of the line below which the sender's text may begin although the
+        boundary walk went on: a hop passed over (Boundary.unconfirmed_hop) whose receiver
+        recorded no client address (any client can give the relay's name), or whose private
+        client handed on to a host of another registrable domain (the chain's continuity is
+        the client's own claim, a NAT in front looks the same). A loopback or private hand-off
+        inside one domain (a content filter re-injecting) is not such a line."""
+        u = chain.boundary.unconfirmed_hop if chain.boundary is not None else None
+        hop = next((h for h in self.hops if h.number == u), None)
+        older = next((h for h in self.hops if u is not None and h.number == u - 1), None)
+        if hop is None:
+            return None
+        here, below = (domain_of((h.received.by or "").lower()) for h in (hop, older or hop))
+        weak = client_text(hop.received) is None or here != below
+        return hop.header_index if weak else None
 
     def _relays(self, hops: Sequence[Hop]) -> set[int]:
         """Hops below the boundary written by an organisation that itself received the message

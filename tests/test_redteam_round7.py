@@ -36,6 +36,15 @@ Part B, this round's loosened rules:
    MailScanner called spam read "Inbox"; with its spam checks off, a planted
    "X-ISP-MailScanner-SpamCheck: not spam" was its verdict. The receiver's block now starts at
    its ID field (with the Information notice directly above it).
+5. Boundary hand-offs (genbound): a relay line with no client address ("from relay.fabrikam.com
+   (unverified) by gw1...") naming the host that wrote the line below, and a private or
+   loopback hand-off whose client named the host of the line below under another domain, are
+   passed over as unconfirmed: SPF replayed at the forged entry below reads "pass
+   (unconfirmed)" and DMARC is never passed. But a stamp the attacker planted between that line
+   and its forged one sat "above the Received line of hop 1, which only hosts inside the
+   receiving organisation write to": "DMARC pass (stamped)", "in order" offline and online.
+   Below the line of such a hop a pass stamp is now unknown; a loopback or private hand-off
+   inside one domain (a content filter re-injecting) keeps its stamps.
 """
 
 from __future__ import annotations
@@ -54,6 +63,8 @@ from headerlens.report.render import render
 from tests.dnslab import LabDns
 from tests.redteam_lab import ATTACKER_IP, VICTIM_IP, attacker_lab
 from tests.test_genattr4 import _mailscanner
+from tests.test_genbound import BODY, FORGED
+from tests.test_genbound import D as _D7
 from tests.test_redteam_round4 import _sendmail, _verify
 from tests.test_redteam_round6 import _phish_success
 
@@ -263,3 +274,63 @@ def test_the_senders_not_spam_before_the_receivers_mailscanner_block_is_not_its(
     assert set(_ms_authors(a, "x-isp-mailscanner", "x-isp-mailscanner-information")) == {
         Author.FINAL_RECEIVER
     }
+
+
+# 5. A pass stamp planted between an unconfirmed hand-off line and the forged entry below it.
+_PLANTED_PASS = (
+    "Authentication-Results: {host}; spf=pass smtp.mailfrom=contoso.com; dkim=pass "
+    "header.d=contoso.com; dmarc=pass header.from=contoso.com\r\n"
+)
+_HANDOFFS = {
+    # the attacker said HELO relay.fabrikam.com to a gateway that records no client address
+    "no-address": (
+        "Received: from relay.fabrikam.com (unverified) by gw1.corp.fabrikam.com (Content "
+        f"Technologies SMTPRS 4.2.5) with ESMTP id <T1@gw1.corp.fabrikam.com>; {_D7}\r\n",
+        "relay.fabrikam.com",
+    ),
+    # a NAT in front of the receiver: the HELO names the host of the forged line below
+    "private": (
+        "Received: from mail.attacker.example (unknown [10.0.0.5]) by mx.fabrikam.com (Postfix)"
+        f" with ESMTP id 4Q; {_D7}\r\n",
+        "mail.attacker.example",
+    ),
+}
+
+
+@pytest.mark.parametrize(("top", "by"), _HANDOFFS.values(), ids=_HANDOFFS.keys())
+def test_a_pass_planted_below_an_unconfirmed_hand_off_is_not_the_receivers(
+    top: str, by: str
+) -> None:
+    stamp = _PLANTED_PASS.format(host=by)
+    data = (top + stamp + FORGED.format(by=by) + BODY).encode()
+    a = analyze(data)
+    assert a.chain.boundary is not None and a.chain.boundary.unconfirmed is not None
+    assert _ar_authors(data) == [Author.UNKNOWN]
+    out = _summary(data)
+    assert "pass (stamped)" not in out and "in order" not in out
+    # its failures still count
+    failed = (
+        top + stamp.replace("dmarc=pass", "dmarc=fail") + FORGED.format(by=by) + BODY
+    ).encode()
+    assert "DMARC fail (stamped)" in _verdicts(failed)
+
+
+def test_a_pass_planted_below_it_is_no_pass_online(lab: LabDns) -> None:
+    top, by = _HANDOFFS["no-address"]
+    data = (top + _PLANTED_PASS.format(host=by) + FORGED.format(by=by) + BODY).encode()
+    out = render(analyze(data), _verify(data, lab), "summary")
+    assert "in order" not in out and "DMARC pass" not in out
+
+
+def test_a_loopback_re_injection_inside_one_domain_keeps_the_stamps_below_it() -> None:
+    # Postfix -> amavisd-new -> Postfix on one host: the milter stamps under the entry line
+    from tests.test_generalise_other import _postfix_milters
+
+    a = analyze(_postfix_milters("EA1DA2147A"))
+    assert a.chain.boundary is not None and a.chain.boundary.unconfirmed is not None
+    authors = {
+        a.provenance.fields[f.index].author
+        for f in a.headers
+        if f.lname == "authentication-results"
+    }
+    assert authors == {Author.FINAL_RECEIVER}

@@ -139,6 +139,9 @@ class Boundary(ModelMethods):
     # wrote confirms (a NAT or proxy in front of it looks the same): why, in one sentence.
     # Never set when the organisation's hosts were given (TrustedHosts).
     unconfirmed: str | None = None
+    # The newest hop the walk passed over on its client alone (set with ``unconfirmed``): its
+    # line is the receiver's, but what sits below it may be the sender's own text.
+    unconfirmed_hop: int | None = None
 
 
 @dataclass(frozen=True, slots=True, repr=False, eq=False)
