@@ -219,6 +219,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     final = tuple(situations)
     stamped = tuple(f"{s.result.method}={s.result.result.lower()}" for s in final_stamps(analysis))
     stamped += unauthenticated.received_spf_token(analysis)
+    stamped += unauthenticated.scanner_tokens(analysis, stamped)
     # a list notice's own words explain no missing authentication (a phish can wear them)
     bare = unauthenticated.read(
         analysis,

@@ -36,6 +36,7 @@ from headerlens.model.verdicts import DmarcResult
 from headerlens.model.verification import Verification
 from headerlens.parsers.received import normalize_ip
 from headerlens.parsers.stamp_evidence import first_stated_ip
+from headerlens.stamped import receiver_rspamd, receiver_spamassassin
 
 # A story that already says who sent it, or why nothing authenticated it.
 _EXPLAINED = frozenset(
@@ -331,3 +332,13 @@ def received_spf_token(analysis: Analysis) -> tuple[str, ...]:
     carry no spf= (see receiver_received_spf), else nothing."""
     result = receiver_received_spf(analysis)
     return (f"spf={result}",) if result is not None else ()
+
+
+def scanner_tokens(analysis: Analysis, stamped: tuple[str, ...]) -> tuple[str, ...]:
+    """``method=result`` of the final receiver's own spam scanner (its Rspamd's symbols, else its
+    SpamAssassin's rules) for the
+    methods no stamp of it states: the verdict bar shows them, so the headline must not say the
+    receiver wrote no SPF, DKIM or DMARC result."""
+    have = {t.partition("=")[0] for t in stamped}
+    found = receiver_rspamd(analysis) or receiver_spamassassin(analysis)
+    return tuple(f"{m}={r}" for m, r, _ in found if m not in have)

@@ -8,6 +8,7 @@ from dataclasses import replace
 from headerlens.model import Analysis, AuthResults, Chain, Defect, MethodResult, Provenance
 from headerlens.parsers.hops import registrable_domain
 from headerlens.parsers.rspamd_auth import rspamd_auth
+from headerlens.parsers.sa_auth import sa_auth
 from headerlens.parsers.stamp_evidence import is_pass
 
 
@@ -257,7 +258,11 @@ def untied_passes(analysis: Analysis) -> frozenset[str]:
         for r in a.results
         if is_pass(r.result)
     }
-    return frozenset(stamps | {t[0] for t in _receiver_rspamd(analysis)[1]})
+    return frozenset(
+        stamps
+        | {t[0] for t in _receiver_rspamd(analysis)[1]}
+        | {t[0] for t in _receiver_spamassassin(analysis)[1]}
+    )
 
 
 def receiver_rspamd(analysis: Analysis) -> tuple[tuple[str, str, str], ...]:
@@ -265,3 +270,42 @@ def receiver_rspamd(analysis: Analysis) -> tuple[tuple[str, str, str], ...]:
     Authentication-Results: its X-Spamd-Result, attributed to it by parsers/provenance (tied by
     the queue id of its own Received line), is then the only verdict it wrote."""
     return tuple(_receiver_rspamd(analysis)[0])
+
+
+def _receiver_spamassassin(
+    analysis: Analysis,
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """(verdicts counted, pass verdicts not counted) of the receiver's SpamAssassin tests, when
+    it wrote no Authentication-Results and no Rspamd result: its X-Spam-Status, attributed to it
+    by parsers/provenance. A pass counts only where the field sits above the boundary's own
+    Received line, a place only the receiving organisation writes to; elsewhere (the bottom of
+    the header, or just under its line) the sender's own field could be there, so a pass reads
+    unknown while a failure, which gains a sender nothing, still counts."""
+    if final_receiver_results(analysis) or any(_receiver_rspamd(analysis)):
+        return [], []
+    b = analysis.chain.boundary
+    entry_line = next(
+        (h.header_index for h in analysis.chain.hops if b is not None and h.number == b.hop_number),
+        None,
+    )
+    for f in analysis.headers:
+        if f.lname == "x-spam-status" and analysis.provenance.is_receivers(f.index):
+            found = sa_auth(f.value)
+            dropped: list[tuple[str, str, str]] = []
+            if entry_line is None or f.index > entry_line:
+                dropped = [t for t in found if t[1] == "pass"]
+                found = [t for t in found if t[1] != "pass"]
+            if found or dropped:
+                return found, dropped
+    return [], []
+
+
+def receiver_spamassassin(analysis: Analysis) -> tuple[tuple[str, str, str], ...]:
+    """(method, result, rule) from the final receiver's own SpamAssassin tests when it wrote no
+    Authentication-Results and no Rspamd result (see _receiver_spamassassin)."""
+    return tuple(_receiver_spamassassin(analysis)[0])
+
+
+def receiver_spamassassin_uncounted(analysis: Analysis) -> tuple[str, ...]:
+    """Pass rules of the receiver's X-Spam-Status that are not counted."""
+    return tuple(t[2] for t in _receiver_spamassassin(analysis)[1])

@@ -17,7 +17,12 @@ from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.provenance_apple import APPLE_ORGS
 from headerlens.parsers.provenance_ses import unsealed
 from headerlens.report.words import spf_words
-from headerlens.stamped import receiver_rspamd, stamped, untied_passes
+from headerlens.stamped import (
+    receiver_rspamd,
+    receiver_spamassassin,
+    stamped,
+    untied_passes,
+)
 
 
 class Kind(enum.Enum):
@@ -147,6 +152,8 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
     # a receiver that wrote no Authentication-Results: its own Rspamd's symbols, so marked
     rspamd = {m: r for m, r, _ in receiver_rspamd(analysis)}
     by = "Rspamd" if rspamd else "stamped"
+    # no Rspamd either: its own SpamAssassin's SPF/DKIM/DMARC rules, so marked
+    sa = {m: r for m, r, _ in receiver_spamassassin(analysis)}
     # Amazon SES's block by position only: its seal is verified over DNS, never offline
     sealed = "unknown (not verified offline)" if unsealed(analysis.provenance) else "—"
     untied = untied_passes(analysis)  # passes only position ties to the receiver
@@ -157,13 +164,19 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
     def stamped_or_rspamd(method: str) -> str | None:
         return stamped(analysis, method) or rspamd.get(method)
 
+    def scanned(method: str) -> tuple[str | None, str]:
+        """The stamp and its writer's word for ``method``: the receiver's own fields first."""
+        if (found := stamped_or_rspamd(method)) is not None:
+            return found, by
+        return sa.get(method), "SpamAssassin"
+
     out = [
         _verdict(
             "DMARC",
             live_dmarc,
-            stamped_or_rspamd("dmarc"),
+            scanned("dmarc")[0],
             policy if live_dmarc == "fail" else "",
-            by,
+            scanned("dmarc")[1],
             blank("dmarc"),
         )
     ]
@@ -175,9 +188,9 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
         _verdict(
             "SPF",
             live_spf.split(" ", 1)[0] if live_spf else None,
-            rspf or stamped_or_rspamd("spf"),
+            rspf or scanned("spf")[0],
             " (unconfirmed)" if live_spf and " " in live_spf else _aligned(alignments, "spf"),
-            "stamped in Received-SPF" if rspf else by,
+            "stamped in Received-SPF" if rspf else scanned("spf")[1],
             blank("spf"),
         )
     )
@@ -193,9 +206,9 @@ def verdicts(analysis: Analysis, v: Verification | None) -> list[list[Piece]]:
         _verdict(
             "DKIM",
             live_dkim,
-            stamped_or_rspamd("dkim"),
+            scanned("dkim")[0],
             _aligned(alignments, "dkim"),
-            by,
+            scanned("dkim")[1],
             blank("dkim"),
         )
     )

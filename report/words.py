@@ -18,6 +18,8 @@ from headerlens.stamped import (
     final_receiver_results,
     receiver_rspamd,
     receiver_rspamd_uncounted,
+    receiver_spamassassin,
+    receiver_spamassassin_uncounted,
     untied_stamp,
 )
 
@@ -198,7 +200,7 @@ def facts(a: Analysis) -> list[tuple[str, str]]:
         if any(untied_stamp(a.provenance, ar.header_index) for ar in final):
             verdicts += " (the passes in the same field are not tied to the receiver)"
         rows.append(("Final receiver stamped", verdicts))
-    elif (found := _rspamd_said(a)) is not None:
+    elif (found := _rspamd_said(a) or _spamassassin_said(a)) is not None:
         rows.append(("Final receiver stamped", found))
     elif (sealed := seal_words(a.provenance)) is not None:
         rows.append(("Final receiver stamped", sealed))
@@ -260,3 +262,19 @@ def _rspamd_said(a: Analysis) -> str | None:
             " above the receiver's queue id, where the sender's own last field could be"
         )
     return f"no Authentication-Results; its Rspamd (X-Spamd-Result) found {said}"
+
+
+def _spamassassin_said(a: Analysis) -> str | None:
+    """The final receiver's verdicts as its own SpamAssassin rules give them, when it wrote no
+    Authentication-Results and no Rspamd result but its X-Spam-Status is attributed to it."""
+    found = receiver_spamassassin(a)
+    uncounted = receiver_spamassassin_uncounted(a)
+    if not found and not uncounted:
+        return None
+    said = ", ".join(f"{m}={r} ({rule})" for m, r, rule in found) or "no failure"
+    if uncounted:
+        said += (
+            f"; its passes ({', '.join(uncounted)}) are not counted: that X-Spam-Status is not"
+            " above the receiver's own Received line, where the sender's own field could be"
+        )
+    return f"no Authentication-Results; its SpamAssassin (X-Spam-Status tests) found {said}"

@@ -142,3 +142,88 @@ def test_a_failure_right_under_the_line_about_another_client_does_not_count() ->
     )
     a = analyze(_QMAIL.format(rspf=rspf).encode())
     assert "SPF —" in bar_line(a, None)
+
+
+# Postfix + amavisd-new + SpamAssassin, no Authentication-Results: the receiver's SpamAssassin
+# rules are its only SPF/DKIM/DMARC verdicts (its X-Spam-Status sits above the receiver's own
+# Received lines, between its amavis hand-off and its re-injection)
+_AMAVIS = """Return-Path: <ceo@example.org>
+Delivered-To: bob@example.net
+Received: from localhost (localhost [127.0.0.1])
+\tby mx.example.net (Postfix) with ESMTP id 9F1E2C0456
+\tfor <bob@example.net>; Mon,  2 Mar 2020 10:00:04 +0100 (CET)
+X-Virus-Scanned: Debian amavisd-new at mx.example.net
+X-Spam-Flag: NO
+X-Spam-Score: 4.1
+X-Spam-Status: No, score=4.1 tagged_above=-999 required=6.31
+\ttests=[{tests}, RDNS_NONE=1.274] autolearn=no autolearn_force=no
+Received: from mx.example.net ([127.0.0.1])
+\tby localhost (mx.example.net [127.0.0.1]) (amavisd-new, port 10024)
+\twith ESMTP id 2bM0DBg9cF3P for <bob@example.net>;
+\tMon,  2 Mar 2020 10:00:03 +0100 (CET)
+Received: from mail.example.com (unknown [203.0.113.66])
+\tby mx.example.net (Postfix) with ESMTP id 4AB12C0123
+\tfor <bob@example.net>; Mon,  2 Mar 2020 10:00:02 +0100 (CET)
+{planted}From: CEO <ceo@example.org>
+To: bob@example.net
+Subject: wire
+Date: Mon, 2 Mar 2020 09:59:58 +0100
+Message-ID: <w2@example.org>
+
+hi
+"""
+
+
+def test_the_receivers_spamassassin_rules_are_its_verdicts_without_authentication_results() -> None:
+    raw = _AMAVIS.format(tests="SPF_FAIL=0.919, DKIM_INVALID=0.1, DMARC_REJECT=0.3", planted="")
+    a = analyze(raw.encode())
+    bar = bar_line(a, None)
+    assert "SPF fail (SpamAssassin)" in bar
+    assert "DKIM fail (SpamAssassin)" in bar
+    assert "DMARC fail (SpamAssassin)" in bar
+    assert "wrote no authentication verdict" not in diagnose(a, None).headline
+    assert "its SpamAssassin (X-Spam-Status tests) found spf=fail" in render_markdown(a)
+
+
+def test_spamassassin_passes_above_the_receivers_own_line_count() -> None:
+    raw = _AMAVIS.format(tests="SPF_PASS=-0.001, DKIM_VALID_AU=-0.1, DKIM_VALID=-0.1", planted="")
+    bar = _bar(raw.encode())
+    assert "SPF pass (SpamAssassin)" in bar
+    assert "DKIM pass (SpamAssassin)" in bar
+
+
+def test_a_spam_status_with_passes_below_the_receivers_line_proves_no_pass() -> None:
+    # the sender writes its own X-Spam-Status claiming SPF_PASS / DMARC_PASS under the receiver's
+    # first Received line, and the receiver's amavis adds none
+    planted = "X-Spam-Status: No, score=-5.0 tests=SPF_PASS,DKIM_VALID_AU,DMARC_PASS\n"
+    raw = _AMAVIS.replace("X-Spam-Status: No, score=4.1 tagged_above=-999 required=6.31\n", "")
+    raw = raw.replace("\ttests=[{tests}, RDNS_NONE=1.274] autolearn=no autolearn_force=no\n", "")
+    a = analyze(raw.format(planted=planted).encode())
+    bar = bar_line(a, None)
+    assert "pass (SpamAssassin)" not in bar
+    assert "spf=pass" not in diagnose(a, None).headline
+
+
+def test_a_receivers_rspamd_failures_are_not_called_no_verdict_in_the_headline() -> None:
+    raw = """Return-Path: <ceo@example.org>
+Delivered-To: bob@example.net
+X-Rspamd-Queue-Id: 4AB12C0123
+X-Spamd-Result: default: False [3.10 / 15.00];
+\tR_SPF_FAIL(1.00)[-all];
+\tDMARC_POLICY_REJECT(2.00)[example.org : No valid SPF, No valid DKIM,reject]
+Received: from mail.example.com (unknown [203.0.113.66])
+\tby mx.example.net (Postfix) with ESMTP id 4AB12C0123
+\tfor <bob@example.net>; Mon,  2 Mar 2020 10:00:02 +0100 (CET)
+From: CEO <ceo@example.org>
+To: bob@example.net
+Subject: wire
+Date: Mon, 2 Mar 2020 09:59:58 +0100
+Message-ID: <w3@example.org>
+
+hi
+"""
+    a = analyze(raw.encode())
+    assert "SPF fail (Rspamd)" in bar_line(a, None)
+    headline = diagnose(a, None).headline
+    assert "wrote no authentication verdict" not in headline
+    assert "spf=fail" in headline
