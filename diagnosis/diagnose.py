@@ -18,6 +18,7 @@ from headerlens.diagnosis import (
     list_delivery,
     list_notice,
     own_tenant,
+    report_list,
     stray_lines,
     time_consistency,
     unauthenticated,
@@ -279,8 +280,13 @@ def complaint(fb: Feedback) -> Complaint:
         if "forward-srs" in labels or "forward-nosrs" in labels
         else None
     )
+    signs = ()
+    if relayed_by is None and original is not None:
+        signs = report_list.list_copy_signs(original, fb.original_mail_from)
+        relayed_by = "mailing list" if signs else None
     return Complaint(
         relayed_by=relayed_by,
+        relay_signs=signs,
         format=fb.format.value,
         feedback_type=fb.feedback_type,
         reporter=fb.reporter,

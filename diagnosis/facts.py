@@ -122,6 +122,9 @@ class Complaint:
     author: str | None = None  # the reported message's From address
     complainants: tuple[str, ...] = ()  # Original-Rcpt-To / the JMRP complainant
     relayed_by: str | None = None  # the reported copy's own story: "mailing list", "forwarder"
+    # signs that a list re-sent the reported copy though it names no List-Id (report_list):
+    # set only with relayed_by "mailing list", which is then probable, not known
+    relay_signs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

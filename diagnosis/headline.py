@@ -381,15 +381,26 @@ def complaint_headline(c: Complaint) -> str:
     what = f"feedback type {c.feedback_type or 'not stated'}"
     if c.auth_failure:
         what += f" ({c.auth_failure} failed)"
+    relayed = ""
+    if c.relayed_by:
+        relayed = f" (the reported copy was {'probably ' if c.relay_signs else ''}re-sent by a {c.relayed_by})"
     return (
         f"{kind} from {c.reporter or 'an unnamed reporter'} about a message from "
-        f"{c.source or 'an unnamed source'}, {what}: not a delivery of its own; the reported "
-        "message is analysed on its own."
+        f"{c.source or 'an unnamed source'}{relayed}, {what}: not a delivery of its own; the "
+        "reported message is analysed on its own."
     )
 
 
 def complaint_fix(c: Complaint) -> str:
     """What the recipient of the report (the sender's abuse or postmaster desk) can do."""
+    if (c.feedback_type == "auth-failure" or c.auth_failure) and c.relay_signs:
+        return (
+            f"The reported copy was probably re-sent by a mailing list ({'; '.join(c.relay_signs)}), "
+            f"which broke {c.auth_failure or 'its authentication'}: if so, it is not a spoof of "
+            "your domain and there is nothing to fix in your DNS; the fix is at the list (rewrite "
+            "From or keep the DKIM signature intact, add ARC). If no such list carries your mail, "
+            "it is a spoof of your domain and your DMARC policy is doing its job."
+        )
     if (c.feedback_type == "auth-failure" or c.auth_failure) and c.relayed_by:
         return (
             f"The reported copy was re-sent by a {c.relayed_by}, which broke "

@@ -206,3 +206,74 @@ def test_an_undecided_sender_behind_a_shown_address_is_not_to_be_blocked() -> No
     fixes = " ".join(f.fix for f in stamped_findings(a))
     assert "block or report customs.example" not in fixes
     assert "do not block that domain on this message alone" in fixes
+
+
+# --- 4. a DMARC failure report about a list's copy that names no List-Id (measure7 X01) -------
+
+ARF_LIST = """\
+Received: from [127.0.0.1] by mx.reporter.example; Wed, 12 Nov 2014 12:40:48 +0000
+From: dmarc-noreply@reporter.example
+To: ruf@author.example
+Subject: DMARC Forensic report for author.example
+Date: Wed, 12 Nov 2014 12:40:48 +0000
+Message-ID: <66.4234@mx.reporter.example>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report; boundary="B_1"
+
+--B_1
+Content-Type: text/plain
+
+This is a DMARC failure report.
+
+--B_1
+Content-Type: message/feedback-report
+
+Feedback-Type: auth-failure
+Version: 1.0
+Original-Mail-From: list-bounces@lists.example.org
+Original-Rcpt-To: member@reporter.example
+Source-IP: 192.0.2.45
+Auth-Failure: dmarc
+Reported-Domain: author.example
+
+--B_1
+Content-Type: message/rfc822
+
+Received: from [192.0.2.45] ([192.0.2.45:521] helo=portal.example.org)
+\tby mx.reporter.example (envelope-from <list-bounces@lists.example.org>)
+\twith ESMTPS id 62/91-21827; Wed, 12 Nov 2014 12:40:47 +0000
+Received: from main (localhost [127.0.0.1])
+\tby portal.example.org (Postfix) with ESMTP id DC1DC918001;
+\tWed, 12 Nov 2014 12:40:35 +0000 (UTC)
+Date: Wed, 12 Nov 2014 12:40:20 +0000
+From: Ann Author <ann@author.example>
+To: talk@lists.example.org
+Message-ID: <105855309@author.example>
+Subject: {subject}
+MIME-Version: 1.0
+Content-Type: text/plain
+
+A post.
+
+--B_1--
+"""
+
+
+def test_a_failure_report_about_a_tagged_list_copy_puts_the_fix_at_the_list() -> None:
+    from headerlens.diagnosis.findings import reconcile
+
+    d = diagnose(analyze(ARF_LIST.replace("{subject}", "[talk] meeting notes").encode()))
+    assert d.complaint is not None and d.complaint.relayed_by == "mailing list"
+    assert "(the reported copy was probably re-sent by a mailing list)" in d.headline
+    fix = reconcile((), d)[0].fix
+    assert fix.startswith("The reported copy was probably re-sent by a mailing list")
+    assert "not a spoof of your domain" in fix and "tag [talk]" in fix
+    assert "If no such list carries your mail, it is a spoof" in fix  # stays conditional
+
+
+def test_a_failure_report_without_a_list_sign_keeps_the_spoof_reading() -> None:
+    from headerlens.diagnosis.findings import reconcile
+
+    d = diagnose(analyze(ARF_LIST.replace("{subject}", "meeting notes").encode()))
+    assert d.complaint is not None and d.complaint.relayed_by is None
+    assert "if not, it is a spoof of your domain" in reconcile((), d)[0].fix
