@@ -16,6 +16,7 @@ from headerlens.diagnosis.detect_platform import shown_brand
 from headerlens.diagnosis.detect_relay import relay_name
 from headerlens.diagnosis.esp_sent import via_service
 from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
+from headerlens.diagnosis.form_mail import form_mail
 from headerlens.diagnosis.gateway_spf import gateway_handoff
 from headerlens.diagnosis.inputs import (
     Stamp,
@@ -170,6 +171,9 @@ def spoof(
     pol = policy(analysis, verification)
     if pol:
         facts.append(("policy", pol))
+    if (form := form_mail(analysis, dom)) is not None:  # a site's form wrote dom in From
+        ev.append(f"a web form of {form.site} sent it: {'; '.join(form.signs[1:])}")
+        facts.append(("form-site", form.site))
     if brand := shown_brand(analysis):  # the lure's name for itself: a brand not dom's
         facts += [("brand", brand[0]), ("brand-domain", brand[1])]
     if d is not None and d.value == "fail" and (gw := gateway_handoff(analysis)) is not None:

@@ -160,6 +160,15 @@ class ViaService:
 
 
 @dataclass(frozen=True, slots=True)
+class FormMail:
+    """A web site's form sent the message with the visitor's address as From
+    (diagnosis/form_mail): ``site`` is the site's domain, ``signs`` the fields that show it."""
+
+    site: str
+    signs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Unauthenticated:
     """Nothing authenticated the From ``domain`` and nothing failed: the final receiver's own
     ``stamped`` tokens are all none/neutral, and the sending ``host`` has no tie to the domain
@@ -180,6 +189,7 @@ class Unauthenticated:
     disposable: str | None = None  # why the domain looks like the sender's own throwaway
     brand: tuple[str, str] | None = None  # (brand, its own domain) the From name poses as
     service: ViaService | None = None  # sent through an ESP, the From domain's DMARC undecided
+    form: FormMail | None = None  # a site's form sent it with the visitor's address as From
 
 
 @dataclass(frozen=True, slots=True)

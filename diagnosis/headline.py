@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from headerlens.diagnosis import wording_esp
+from headerlens.diagnosis import wording_esp, wording_form
 from headerlens.diagnosis.facts import (
     Complaint,
     Outcome,
@@ -131,6 +131,8 @@ def _auth_cause(stamped: tuple[str, ...], junk: bool) -> str:
 def unauthenticated_cause(u: Unauthenticated) -> str:
     if u.service is not None:
         return wording_esp.cause(u, u.service)
+    if u.form is not None and not u.disposable:
+        return wording_form.cause(u, u.form)
     if not u.domain:
         return (
             f"Unauthenticated From: the From field names no usable address ({u.shown}), so nothing "
@@ -259,6 +261,8 @@ def headline(
         cause = f"A forgery: the From domain {domain_of(by['spoof'])} is not a real domain name"
     elif "spoof" in by and by["spoof"].fact("sign") == "unaligned":
         cause = _unaligned_spoof_cause(by["spoof"])
+    elif "spoof" in by and (site := by["spoof"].fact("form-site")):
+        cause = f"A spoof of {domain_of(by['spoof'])} by a web form of {site} (the visitor's address as From); nothing to fix at {domain_of(by['spoof'])}: {site} should send from its own domain, the visitor in Reply-To"
     elif "spoof" in by:
         looks = " (its From written in look-alike characters)" if by["spoof"].fact("shown") else ""
         cause = f"A spoof of {domain_of(by['spoof'])}{looks}{_posing(by['spoof'])}; nothing to fix there"

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 
-from headerlens.diagnosis import wording_esp
+from headerlens.diagnosis import wording_esp, wording_form
 from headerlens.diagnosis.auth_state import aligned_pass, checked_author
 from headerlens.diagnosis.detect_platform import shown_brand
 from headerlens.diagnosis.esp_sent import client_hop, via_service
 from headerlens.diagnosis.facts import Unauthenticated, ViaService
+from headerlens.diagnosis.form_mail import form_mail
 from headerlens.diagnosis.inputs import (
     Stamp,
     boundary_hop,
@@ -130,6 +131,7 @@ def read(
         named if rdns else None,
         disposable=throwaway,
         brand=shown_brand(analysis),
+        form=form_mail(analysis, dom),
     )
 
 
@@ -175,6 +177,8 @@ def finding(u: Unauthenticated) -> Finding:
         return _no_address_finding(u)
     if u.disposable:
         return _throwaway_finding(u)
+    if u.form is not None:
+        return wording_form.finding(u, u.form)
     spf = (
         f"no SPF pass for {u.domain} (it publishes no SPF record)"
         if u.envelope_in_domain and any(t == "spf=none" for t in u.stamped)

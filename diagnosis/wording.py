@@ -302,6 +302,8 @@ def fix(s: Situation) -> str:
         return f"Nothing to fix at {domain_of(s)} unless it really sends through {server_of(s)} (then its SPF record misses that server): otherwise block or report the message. A DMARC policy at {domain_of(s)} would let receivers refuse such forgeries."
     if label == "spoof" and s.fact("sign") == "length":
         return f"Treat the text after the signed part as a forgery. {domain_of(s)} should stop signing with l= (RFC 6376 §8.2): it lets anyone who has one of its messages append to it."
+    if label == "spoof" and (site := s.fact("form-site")):
+        return f"Nothing to fix at {domain_of(s)}: a web form of {site} sent this with the address its visitor typed as From. {site} should send its form mail from an address of its own domain (its SPF and DKIM) with the visitor in Reply-To; if you do not know {site}'s form, block or report the message."
     if label == "spoof" and s.fact("policy") in _ENFORCING:
         return f"Nothing to fix at {domain_of(s)}: it did not send this, and its DMARC policy ({s.fact('policy')}) already asks receivers to refuse such mail. Block or report the message."
     if label == "spoof":

@@ -277,3 +277,78 @@ def test_a_failure_report_without_a_list_sign_keeps_the_spoof_reading() -> None:
     d = diagnose(analyze(ARF_LIST.replace("{subject}", "meeting notes").encode()))
     assert d.complaint is not None and d.complaint.relayed_by is None
     assert "if not, it is a spoof of your domain" in reconcile((), d)[0].fix
+
+
+# --- 2. a web form that sends with the visitor's address as From (measure7 G03) --------------
+
+FORM = (
+    "Delivered-To: sales@dealer.example\n"
+    "Received: by 10.1.1.1 with SMTP id w10cs10896muo;\n"
+    "        Tue, 12 Oct 2010 13:20:24 -0700 (PDT)\n"
+    "Return-Path: <visitor@webmail.example>\n"
+    "Received: from mail.autosite.example (mail.autosite.example [198.51.100.3])\n"
+    "        by mx.google.com with ESMTP id 13si112341247qcd.23.2010.10.12.13.20.23;\n"
+    "        Tue, 12 Oct 2010 13:20:24 -0700 (PDT)\n"
+    "Received-SPF: neutral (google.com: 198.51.100.3 is neither permitted nor denied by best "
+    "guess record for domain of visitor@webmail.example) client-ip=198.51.100.3;\n"
+    "Authentication-Results: mx.google.com; spf=neutral (google.com: 198.51.100.3 is neither "
+    "permitted nor denied by best guess record for domain of visitor@webmail.example) "
+    "smtp.mail=visitor@webmail.example\n"
+    "Received: from {web} by autosite.example (MDaemon PRO v11.0.3)\n"
+    "\twith ESMTP id md50004804310.msg\n"
+    "\tfor <sales@dealer.example>; Tue, 12 Oct 2010 16:20:05 -0400\n"
+    "X-MDRemoteIP: 192.168.254.73\n"
+    "Date: Tue, 12 Oct 2010 16:20:05 -0400\n"
+    "Subject: {subject}\n"
+    "To: sales@dealer.example,leads@autosite.example\n"
+    "MIME-Version: 1.0\n"
+    "Content-type: text/plain; charset=iso-8859-1\n"
+    "From: visitor@webmail.example\n"
+    "Message-ID: <MDAEMON-F201010121621.AA2105420md50000198258@autosite.example>\n"
+    "\n"
+    "A lead.\n"
+)
+
+
+def test_a_web_forms_mail_in_the_visitors_name_puts_the_fix_at_the_site() -> None:
+    from headerlens.diagnosis.findings import reconcile
+
+    raw = FORM.replace("{web}", "AUTOWWW03").replace("{subject}", "AutoSite has a lead for you")
+    d = diagnose(analyze(raw.encode()))
+    assert "spoof" not in d.labels()
+    assert d.headline.startswith(
+        "A web form of autosite.example sent this with the visitor's address as From "
+        "(webmail.example): nothing authenticated webmail.example, so it cannot be told from a "
+        "spoof of it, but the fix is autosite.example's"
+    )
+    fixes = " ".join(f.fix for f in reconcile((), d))
+    assert "autosite.example should send its form mail from an address of its own domain" in fixes
+    assert "Only webmail.example's owner" not in fixes
+
+
+def test_mail_with_no_mark_of_a_form_keeps_the_from_domains_reading() -> None:
+    raw = FORM.replace("{web}", "OFFICE7").replace("{subject}", "Meeting on Tuesday")
+    d = diagnose(analyze(raw.encode()))
+    assert d.headline.startswith("Unauthenticated From: nothing authenticated webmail.example")
+
+
+def test_a_forms_spoof_names_the_site_as_the_party_to_fix() -> None:
+    from headerlens.diagnosis.findings import reconcile
+
+    raw = (
+        FORM.replace("{web}", "AUTOWWW03")
+        .replace("{subject}", "Website contact form")
+        .replace(
+            "smtp.mail=visitor@webmail.example\n",
+            "smtp.mail=visitor@webmail.example;\n       dmarc=fail (p=NONE) "
+            "header.from=webmail.example\n",
+        )
+    )
+    d = diagnose(analyze(raw.encode()))
+    assert "spoof" in d.labels()
+    assert d.headline.startswith(
+        "A spoof of webmail.example by a web form of autosite.example (the visitor's address "
+        "as From); nothing to fix at webmail.example"
+    )
+    spoof = next(f for f in reconcile((), d) if f.code == Code.SITUATION_SPOOF)
+    assert "autosite.example should send its form mail" in spoof.fix
