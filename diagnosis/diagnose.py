@@ -280,7 +280,7 @@ def complaint(fb: Feedback) -> Complaint:
         if "forward-srs" in labels or "forward-nosrs" in labels
         else None
     )
-    signs = ()
+    signs: tuple[str, ...] = ()
     if relayed_by is None and original is not None:
         signs = report_list.list_copy_signs(original, fb.original_mail_from)
         relayed_by = "mailing list" if signs else None
