@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from headerlens.diagnosis.auth_state import aligned_pass
+from headerlens.diagnosis.compromise_blast import blast_sign
 from headerlens.diagnosis.esp_hosts import esp_name
 from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.inputs import (
@@ -219,6 +220,7 @@ def _submitted(
             continue
         shown = display_sign(analysis)
         signs = [helo_sign(analysis, hop), (kit, True) if kit else None, reply]
+        signs.append(blast_sign(analysis, hop))
         signs.append((shown, False) if shown else None)
         strong = [s[0] for s in signs if s is not None and s[1]]
         weak = [s[0] for s in signs if s is not None and not s[1]]
@@ -235,9 +237,13 @@ def _submitted(
         if junked:
             weak.append(f"the final receiver filed it as {outcome.outcome.value}")
         if strong or len(weak) >= 2 or junked:
+            proto = hop.received.with_protocol or ""
+            kept = proto.upper().endswith("A") or proto.upper().startswith("HTTP")
+            how = proto if kept else "SMTP AUTH, as its line writes it"
+            to = hop.received.by if not (hop.received.by or "0").isdigit() else "the sending server"
             ev = [
-                f"hop {hop.number}: authenticated submission ({hop.received.with_protocol or 'SMTP AUTH'}) "
-                f"from {hop.received.from_ip or '?'} to {hop.received.by}",
+                f"hop {hop.number}: authenticated submission ({how}) "
+                f"from {hop.received.from_ip or '?'} to {to}",
                 own,
                 *strong,
                 *weak,

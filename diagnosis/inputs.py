@@ -257,10 +257,22 @@ def srs_original_domain(address: str | None) -> str | None:
     return None
 
 
+# SMTP AUTH as older MTAs write it in their own line: Sendmail "(authenticated bits=0)" /
+# "(authenticated as user)" (its $?{auth_type} macro), Courier "(AUTH: LOGIN user, ...)", and
+# qmail's SMTP-AUTH patches, which put the signed-in account where the ident name goes:
+# "(HELO pc1) (user@example.com@[192.0.2.1])"
+_OLD_AUTH = re.compile(
+    r"\(authenticated(?:\s+bits=\d+|\s+as\s+[^()\s]+)?\)|\(AUTH:\s*\w+\s"
+    r"|\([^\s()@]+@[\w-]+(?:\.[\w-]+)+@\[[0-9a-f.:]+\]\)",
+    re.IGNORECASE,
+)
+_QMAIL_AUTH = re.compile(r"\(([^\s()@]+@[\w-]+(?:\.[\w-]+)+)@\[[0-9a-f.:]+\]\)", re.I)
+
+
 def submission_hops(analysis: Analysis) -> list[Hop]:
     """Hops where a client authenticated (ESMTPA/ESMTPSA, "Authenticated sender"; a webmail's
     own line for a signed-in user: SquirrelMail's "(SquirrelMail authenticated user NAME) by
-    webmail.example with HTTP")."""
+    webmail.example with HTTP"; Sendmail's, Courier's and qmail's own marks, _OLD_AUTH)."""
     out = []
     for hop in analysis.chain.hops:
         proto = (hop.received.with_protocol or "").upper()
@@ -269,6 +281,7 @@ def submission_hops(analysis: Analysis) -> list[Hop]:
             (proto.endswith("A") and "SMTP" in proto)
             or "authenticated sender" in raw
             or (proto.startswith("HTTP") and "authenticated user" in raw)
+            or _OLD_AUTH.search(hop.received.raw)
         ):
             out.append(hop)
     return out
@@ -284,7 +297,7 @@ def submitted_account(analysis: Analysis, hop: Hop) -> tuple[str, str] | None:
     """The account that authenticated at submission hop ``hop`` and where it is written:
     Postfix's "(Authenticated sender: a@b)" in the hop's line, or cPanel's X-Authenticated-Sender
     / X-Get-Message-Sender-Via naming that hop's server. Both are the sending side's text."""
-    m = _AUTH_SENDER.search(hop.received.raw)
+    m = _AUTH_SENDER.search(hop.received.raw) or _QMAIL_AUTH.search(hop.received.raw)
     if m:
         return m.group(1), f"hop {hop.number}'s Received line"
     by = (hop.received.by or "").lower()

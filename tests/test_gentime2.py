@@ -241,3 +241,50 @@ def test_a_local_injection_without_the_lists_fields_between_is_no_list_hold() ->
     d = diagnose(analyze("\r\n".join(moved).encode()))
     delay = d.get("delay")
     assert delay is not None and delay.fact("cause") != "list"
+
+
+# --- 4. authenticated submission as older MTAs write it, and a spam run through the account
+
+
+def _old_auth(line: str, rcpts: int = 21) -> bytes:
+    to = ",\r\n\t".join(f"<sales{i}@firm{i}.example>" for i in range(rcpts))
+    return _msg(
+        "Received: from unknown (HELO mail.sender.example) (203.0.113.11) by smtp.example.net with SMTP; 26 Dec 2016 05:33:05 -0000",
+        line,
+        'From: "qwxyzt" <zyb@sender.example>',
+        f"To: {to}",
+        "Subject: offer",
+        "Date: Mon, 26 Dec 2016 13:33:31 +0800",
+        "Return-Path: <zyb@sender.example>",
+    )
+
+
+_AUTH_LINES = {
+    "qmail": "Received: from unknown (HELO pc7) (zyb@sender.example@[198.51.100.168]) (envelope-sender <zyb@sender.example>) by mail.sender.example with SMTP for <sales0@firm0.example>; 26 Dec 2016 05:32:02 -0000",
+    "sendmail": "Received: from pc7 ([198.51.100.168]) (authenticated bits=0) by mail.sender.example (8.14.4/8.14.4) with ESMTP id uBQ5W2; Mon, 26 Dec 2016 05:32:02 +0000",
+    "courier": "Received: from pc7 ([198.51.100.168]) (AUTH: LOGIN zyb@sender.example, TLS: TLSv1/SSLv3,256bits,AES256-SHA) by mail.sender.example with ESMTP; Mon, 26 Dec 2016 05:32:02 +0000",
+}
+
+
+def test_old_mtas_authenticated_submission_with_a_spam_run_is_a_taken_over_account() -> None:
+    for mta, line in _AUTH_LINES.items():
+        d = diagnose(analyze(_old_auth(line)))
+        comp = d.get("compromised-account")
+        assert comp is not None, mta
+        assert comp.fact("party") == "sender.example" and comp.hop_number == 1
+        assert any("21 recipients at 21 unrelated organisations" in e for e in comp.evidence)
+        assert "authenticated submission" in comp.evidence[0] and " to 0" not in comp.evidence[0]
+
+
+def test_an_old_mtas_authenticated_mail_to_a_few_people_is_no_sign() -> None:
+    """The guard: the same submission to three people is an ordinary message."""
+    for mta, line in _AUTH_LINES.items():
+        d = diagnose(analyze(_old_auth(line, rcpts=3)))
+        assert "compromised-account" not in d.labels(), mta
+
+
+def test_an_ident_name_without_a_domain_is_no_authentication() -> None:
+    """qmail writes a bare ident name there too ("(root@[ip])"): no account signed in."""
+    line = _AUTH_LINES["qmail"].replace("(zyb@sender.example@[", "(root@[")
+    d = diagnose(analyze(_old_auth(line)))
+    assert "compromised-account" not in d.labels()
