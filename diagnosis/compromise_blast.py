@@ -1,4 +1,4 @@
-"""A mass mailing written as one person's message: many visible recipients at unrelated organisations."""
+"""A mass mailing written as one person's message: many To recipients at unrelated organisations."""
 
 from __future__ import annotations
 
@@ -9,18 +9,19 @@ from headerlens.model import Analysis, Hop
 from headerlens.parsers.hops import is_internal_ip
 from headerlens.parsers.received_syntax import normalize_ip
 
-BLAST_RECIPIENTS = 10  # visible To/Cc addresses ...
+BLAST_RECIPIENTS = 10  # To addresses ...
 BLAST_ORGS = 5  # ... at this many organisations other than the sender's
 _ADDR = re.compile(r"[\w.+=-]+@([\w-]+(?:\.[\w-]+)+)")
 
 
 def blast_sign(analysis: Analysis, hop: Hop) -> tuple[str, bool] | None:
-    """The visible To and Cc name many recipients at many unrelated organisations: a person's
-    account does not write to strangers that way, a spam run sent through the account does
-    (a newsletter or a list hides its recipients). A sign, and a strong one when the account
+    """The To field names many recipients at many unrelated organisations: a person's account
+    does not address strangers that way, a spam run sent through the account does (a newsletter
+    or a list hides its recipients; a patch or a meeting thread puts the many in Cc). A sign,
+    and a strong one when the account
     signed in from a public address without reverse DNS (a home or mobile line, not the
     organisation's own server), ``hop`` being its submission."""
-    found = [m for f in fields(analysis, "to", "cc") for m in _ADDR.finditer(f.value)]
+    found = [m for f in fields(analysis, "to") for m in _ADDR.finditer(f.value)]
     own = org(analysis.from_addr.domain) if analysis.from_addr else None
     orgs = {org(m.group(1)) or m.group(1).lower() for m in found} - {own}
     addrs = {m.group(0).lower() for m in found}
@@ -31,7 +32,7 @@ def blast_sign(analysis: Analysis, hop: Hop) -> tuple[str, bool] | None:
     bare = ip is not None and not is_internal_ip(ip) and rdns in ("", "unknown")
     line = f"; the account signed in from {ip}, which has no reverse DNS" if bare else ""
     return (
-        f"the visible To/Cc name {len(addrs)} recipients at {len(orgs)} unrelated "
+        f"the To field names {len(addrs)} recipients at {len(orgs)} unrelated "
         f"organisations, one person's message to strangers{line}",
         bare,
     )

@@ -220,7 +220,9 @@ def _submitted(
             continue
         shown = display_sign(analysis)
         signs = [helo_sign(analysis, hop), (kit, True) if kit else None, reply]
-        signs.append(blast_sign(analysis, hop))
+        # a list's post is written to many (its Cc culture); a free-mail account that blasts
+        # strangers is as likely the spammer's own
+        signs.append(None if is_list or org(dom) in FREEMAIL else blast_sign(analysis, hop))
         signs.append((shown, False) if shown else None)
         strong = [s[0] for s in signs if s is not None and s[1]]
         weak = [s[0] for s in signs if s is not None and not s[1]]

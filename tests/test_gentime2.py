@@ -272,7 +272,7 @@ def test_old_mtas_authenticated_submission_with_a_spam_run_is_a_taken_over_accou
         comp = d.get("compromised-account")
         assert comp is not None, mta
         assert comp.fact("party") == "sender.example" and comp.hop_number == 1
-        assert any("21 recipients at 21 unrelated organisations" in e for e in comp.evidence)
+        assert any("names 21 recipients at 21 unrelated organisations" in e for e in comp.evidence)
         assert "authenticated submission" in comp.evidence[0] and " to 0" not in comp.evidence[0]
 
 
@@ -288,3 +288,15 @@ def test_an_ident_name_without_a_domain_is_no_authentication() -> None:
     line = _AUTH_LINES["qmail"].replace("(zyb@sender.example@[", "(root@[")
     d = diagnose(analyze(_old_auth(line)))
     assert "compromised-account" not in d.labels()
+
+
+def test_many_recipients_on_a_list_post_or_a_free_mail_account_are_no_sign() -> None:
+    """The guards: a list's post (List-Id) and a free-mail account's mass mailing."""
+    listed = _old_auth(_AUTH_LINES["sendmail"]).replace(
+        b"Subject: offer",
+        b"Subject: [dev] offer\r\nList-Id: <dev.lists.example.org>\r\nPrecedence: list\r\n"
+        b"X-Mailman-Version: 2.1.39",
+    )
+    assert "compromised-account" not in diagnose(analyze(listed)).labels()
+    free = _old_auth(_AUTH_LINES["sendmail"]).replace(b"sender.example", b"gmail.com")
+    assert "compromised-account" not in diagnose(analyze(free)).labels()
