@@ -144,8 +144,9 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     scripted = comp is not None and comp.fact("what") == "website or hosting account"
     # a notice read without seeing its envelope (no Return-Path in the copy) is judged as any
     # message too: a phish dressed as a bounce keeps its authentication failures. So does a
-    # notice nothing ties to its reporter whose own From domain's DMARC failed: a spoof of it.
-    posing = bool(unvouched or untied) and auth_state.dmarc_failed(analysis, verification)
+    # notice nothing ties to its reporter whose own From domain's enforced DMARC failed: a spoof
+    # of it (under p=none a domain's own unauthenticated bounce fails the same way).
+    posing = bool(unvouched or untied) and auth_state.enforced_dmarc_fail(analysis, verification)
     no_envelope = analysis.ndr is not None and analysis.ndr.detected_by == NO_ENVELOPE
     judged = None if no_envelope or posing else report
     spoof = detect_auth.spoof(

@@ -13,7 +13,8 @@
    from the attacker's own server, a link in its text) was hedged ("it may be forged (a phish
    dressed as a notice)") but never called a spoof: a report's spoof was read only from its
    returned copy. Where nothing ties the notice to its reporter and DMARC fails for its own
-   From domain (re-verified, or the receiver's own dmarc=fail offline), it is now judged as
+   From domain under p=reject or p=quarantine (re-verified, or the receiver's own dmarc=fail
+   offline; under p=none a domain's own unauthenticated bounce fails too), it is judged as
    any message: situation "spoof", headline "A spoof of victim.example dressed as a success
    notice (a bounce): ...". A notice something ties to its reporter is unchanged.
 3. (Round 6's residual, not closable from the header.) A whole forged top (an .eml handed
@@ -184,6 +185,22 @@ def test_a_notice_forged_from_a_reject_domain_is_a_spoof_online(
     assert "nobody needs to act" not in line
     out = render(analyze(data), _verify(data, lab), "summary")
     assert "Spoof: the message claims to come from victim.example" in out
+
+
+def test_a_notice_of_a_domain_with_p_none_stays_a_hedged_bounce() -> None:
+    # the shipped example: the organisation's own edge server bounced its own unauthenticated
+    # mail (fabrikam.com, p=none: its genuine bounce fails DMARC the same way): no spoof
+    from headerlens.dnsclient.snapshot import SnapshotResolver
+    from headerlens.model.verification import VerifyMode
+    from tests.labverify import EXAMPLES, NOW, run_verify
+
+    eml = EXAMPLES / "ndr-gmail-unauthenticated.eml"
+    resolver = SnapshotResolver(EXAMPLES / "ndr-gmail-unauthenticated.dns.json")
+    a, v = run_verify(eml, resolver, mode=VerifyMode.SNAPSHOT, now=NOW)
+    assert v.dmarc is not None and v.dmarc.policy == "none"
+    d = diagnose(a, v)
+    assert "spoof" not in d.labels()
+    assert d.headline.startswith("A bounce nothing ties to EDGE2010.fabrikam.com")
 
 
 def test_a_notice_with_the_receivers_dmarc_fail_is_a_spoof_offline() -> None:
