@@ -9,6 +9,7 @@ from headerlens.diagnosis.allowlist import allow_not_honoured
 from headerlens.diagnosis.findings import reconcile
 from headerlens.diagnosis.findings_live import live_findings
 from headerlens.diagnosis.findings_resolver import guard_dns_advice
+from headerlens.diagnosis.findings_stamped_none import nothing_stamped
 from headerlens.diagnosis.fix_party import compauth_fix, dkim_advice, dmarc_fail_fix, error_advice
 from headerlens.diagnosis.gateway_spf import gateway_handoff, gateway_spf
 from headerlens.diagnosis.inputs import (
@@ -31,7 +32,6 @@ from headerlens.parsers.chain import non_public_range
 from headerlens.parsers.hops import is_internal_ip
 from headerlens.parsers.masked_ip import client_text
 from headerlens.parsers.provenance import describe_author
-from headerlens.parsers.provenance_ses import SEAL_UNCOVERED, SES_UNSEALED_WORDS, seal_words
 from headerlens.parsers.stamp_evidence import stated_client_ip
 from headerlens.stamped import final_receiver_results
 
@@ -70,7 +70,7 @@ def _stamped(analysis: Analysis) -> list[Finding]:
     out: list[Finding] = []
     final = final_receiver_results(analysis)
     if not final:
-        return _nothing_stamped(analysis)
+        return nothing_stamped(analysis)
     who = final[0].authserv_id or "Microsoft (EOP / Exchange Online)"
     for ar in final:
         hop = ar.stamped_by_hop
@@ -242,40 +242,6 @@ def _compauth_fix(analysis: Analysis, reason: str | None) -> str:
         f"does use it: authorise it there (SPF include, or DKIM signing with d={dom}) and publish "
         f"DMARC. If not, it is a spoof and there is nothing to fix at {dom}."
     )
-
-
-def _nothing_stamped(analysis: Analysis) -> list[Finding]:
-    """The final receiving organisation wrote no Authentication-Results: say so, and whose the
-    fields in the message are (never present another party's verdict as the receiver's)."""
-    others = [a for a in analysis.auth_results if a.header_name.lower() == "authentication-results"]
-    if not others or not analysis.provenance.fields:
-        return []
-    if (said := seal_words(analysis.provenance)) is not None:  # SES's block: not "wrote none"
-        return [
-            Finding(
-                Code.STAMPED_NONE_BY_RECEIVER,
-                Severity.INFO,
-                f"The final receiver's verdicts are {said}.",
-                detail="A sender can write that whole block too; only the verified signature "
-                "shows Amazon SES wrote it, so its stamps are shown as unknown until then."
-                if said == SES_UNSEALED_WORDS
-                else f"{SEAL_UNCOVERED}.",
-                header_index=others[0].header_index,
-            )
-        ]
-    authors = sorted({describe_author(analysis.provenance.of(a.header_index)) for a in others})
-    return [
-        Finding(
-            Code.STAMPED_NONE_BY_RECEIVER,
-            Severity.INFO,
-            "The final receiving organisation wrote no Authentication-Results: the "
-            f"{len(others)} in the message were written by {'; '.join(authors[:3])}, so they "
-            "are not its verdict.",
-            detail="Only fields above the receiver's own Received line (or its identified stamps "
-            "right below it) are the receiver's word (RFC 8601 §5).",
-            header_index=others[0].header_index,
-        )
-    ]
 
 
 def _checked_domain(analysis: Analysis, r: MethodResult) -> str | None:

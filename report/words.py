@@ -261,7 +261,7 @@ def _rspamd_said(a: Analysis) -> str | None:
             f"; its passes ({', '.join(uncounted)}) are not counted: that X-Spamd-Result sits"
             " above the receiver's queue id, where the sender's own last field could be"
         )
-    return f"no Authentication-Results; its Rspamd (X-Spamd-Result) found {said}"
+    return f"{_no_ar_words(a)}; its Rspamd (X-Spamd-Result) found {said}"
 
 
 def _spamassassin_said(a: Analysis) -> str | None:
@@ -277,4 +277,21 @@ def _spamassassin_said(a: Analysis) -> str | None:
             f"; its passes ({', '.join(uncounted)}) are not counted: that X-Spam-Status is not"
             " above the receiver's own Received line, where the sender's own field could be"
         )
-    return f"no Authentication-Results; its SpamAssassin (X-Spam-Status tests) found {said}"
+    return f"{_no_ar_words(a)}; its SpamAssassin (X-Spam-Status tests) found {said}"
+
+
+def _no_ar_words(a: Analysis) -> str:
+    """How a receiver whose own Authentication-Results nothing shows is described: "no
+    Authentication-Results", or, where one with its identity sits only where its place (right
+    below its line, where the sender's first field also sits) ties it, that it is not tied."""
+    untied = any(
+        untied_stamp(a.provenance, ar.header_index)
+        for ar in a.auth_results
+        if ar.header_name.lower() == "authentication-results"
+    )
+    if untied:
+        return (
+            "an Authentication-Results naming it that nothing ties to this delivery (its passes "
+            "not counted)"
+        )
+    return "no Authentication-Results"

@@ -343,3 +343,49 @@ def test_a_mailscanner_run_named_after_an_earlier_organisation_is_not_the_receiv
     # a label naming no hop's organisation: position decides (the tail rule)
     a = analyze(_via_scanning_relay("X-CSI-MailScanner-SpamCheck: spam"))
     assert _authors(a, "x-csi-mailscanner-spamcheck") == [Author.FINAL_RECEIVER]
+
+
+# --- 5. An untied stamp naming the receiver: "cannot tell", never "wrote none" -------------
+
+
+def _lfdr(*, ar_host: str = "mail.rcpt.example") -> bytes:
+    """L04's shape: a Postfix + Rspamd receiver (Dovecot LMTP above), Rspamd's AR right below
+    its SMTP line, its block at the bottom with the X-Spamd-Result above the queue id."""
+    return _msg(
+        "Received: from mail.rcpt.example\r\n\tby mail.rcpt.example with LMTP\r\n"
+        "\tid N0AvJOdpUGoPygIAu9opvQ\r\n\tfor <ann@rcpt.example>; Fri, 10 Jul 2026 05:41:27 +0200",
+        "X-Original-To: ann@rcpt.example",
+        "Received: from relay.list.example (relay.list.example [198.51.100.12])\r\n"
+        "\tby mail.rcpt.example (Postfix) with ESMTPS id 2A61973709E\r\n"
+        "\tfor <ann@rcpt.example>; Fri, 10 Jul 2026 05:41:27 +0200 (CEST)",
+        f"Authentication-Results: {ar_host};\r\n\tdkim=pass header.d=author.example;\r\n"
+        "\tdmarc=pass (policy=none) header.from=author.example;\r\n"
+        "\tspf=pass smtp.mailfrom=bounce@list.example",
+        "From: Author <dev@author.example>",
+        "To: list@list.example",
+        "Subject: patch",
+        "Date: Fri, 10 Jul 2026 03:28:19 +0000",
+        "Message-ID: <p1@author.example>",
+        "X-Spamd-Result: default: False [1.10 / 15.00]; R_SPF_ALLOW(-0.20)[+ip4]; "
+        "R_DKIM_ALLOW(-0.20)[author.example:s=s1]; DMARC_POLICY_ALLOW(-0.50)[author.example,none]",
+        "X-Rspamd-Server: lfdr",
+        "X-Rspamd-Queue-Id: 2A61973709E",
+    )
+
+
+def test_an_untied_stamp_naming_the_receiver_is_cannot_tell_not_wrote_none() -> None:
+    a = analyze(_lfdr())
+    md = render(a, None, "md")
+    assert "cannot be told from the header" in md
+    assert "wrote no Authentication-Results" not in md
+    assert "Final receiver stamped:** no Authentication-Results" not in md
+    # still no pass credited: the verdicts stay unknown offline
+    assert "DMARC unknown (pass not tied to the receiver)" in _verdicts(a)
+    assert "pass (stamped)" not in _verdicts(a)
+
+
+def test_a_stamp_of_another_organisation_still_reads_as_not_the_receivers() -> None:
+    a = analyze(_lfdr(ar_host="mx.other.example"))
+    md = render(a, None, "md")
+    assert "cannot be told from the header" not in md
+    assert "pass (stamped)" not in _verdicts(a)
