@@ -352,3 +352,17 @@ def test_a_forms_spoof_names_the_site_as_the_party_to_fix() -> None:
     )
     spoof = next(f for f in reconcile((), d) if f.code == Code.SITUATION_SPOOF)
     assert "autosite.example should send its form mail" in spoof.fix
+
+
+def test_an_esp_newsletter_of_a_domain_without_dmarc_cannot_be_told_from_a_spoof(
+    lab_dns: LabDns,
+) -> None:
+    # online: coho.example publishes no DMARC record in the lab, so nothing can tie the
+    # newsletter to it; still no "spoof" and never a pass
+    a = analyze(MAILCHIMP.replace("{dom}", "coho.example").encode())
+    resolver = LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)
+    d = diagnose(a, run_blocking(verify(a, resolver)))
+    assert "spoof" not in d.labels() and "control" not in d.labels()
+    assert d.headline.startswith("Sent through Mailchimp for coho.example")
+    assert "coho.example publishes no usable DMARC policy" in d.headline
+    assert "cannot be told from a spoof" in d.headline
