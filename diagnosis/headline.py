@@ -232,6 +232,8 @@ def headline(
                     if n.fact("untied")
                     else f"; but the bounce itself may be forged: nothing ties it to {n.fact('reporter') or 'its reporter'}, so its returned copy is its sender's word"
                 )
+        elif n.fact("unvouched") and n.fact("simulator"):
+            cause = f"A test bounce nothing ties to {n.fact('reporter') or 'its reporter'} (it may be forged): {n.fact('recipient')} is a test address of {n.fact('simulator')}, which bounces by design ({n.fact('status') or 'no status'}), it says"
         elif n.fact("unvouched"):
             cause = f"A bounce nothing ties to {n.fact('reporter') or 'its reporter'} (it may be forged): {n.fact('remote') or 'the remote server'} refused the original ({n.fact('status') or 'no status'}), it says"
         fwd = by.get("forward-nosrs") or by.get("forward-srs")

@@ -82,7 +82,8 @@ def _format(fields: tuple[HeaderField, ...], text: str, report: bool) -> NdrForm
         return NdrFormat.INTERSCAN
     if any(n.startswith("x-mimecast") for n in names):
         return NdrFormat.MIMECAST
-    if '"notificationType":"Bounce"' in text.replace(" ", ""):
+    # SES's notification JSON, raw or (SNS's e-mail subscription) as the escaped "Message" string
+    if '"notificationType":"Bounce"' in text.replace(" ", "").replace('\\"', '"'):
         return NdrFormat.AMAZON_SES
     return NdrFormat.DSN if report else NdrFormat.OTHER
 
@@ -176,6 +177,12 @@ def _ses(text: str) -> tuple[list[FailedRecipient], bytes | None]:
         doc, _ = json.JSONDecoder(strict=False).raw_decode(text[start:]) if start >= 0 else ({}, 0)
     except ValueError:
         return [], None
+    if isinstance(doc, dict) and "bounce" not in doc and isinstance(doc.get("Message"), str):
+        # Amazon SNS's e-mail notification wraps SES's JSON as the string "Message"
+        try:
+            doc = json.loads(doc["Message"], strict=False)
+        except ValueError:
+            return [], None
     bounce = doc.get("bounce") if isinstance(doc, dict) else None
     if not isinstance(bounce, dict):
         return [], None

@@ -30,6 +30,7 @@ _BODY_SIGNS = (
     b"remote server returned",
     b'"notificationtype":"bounce"',
     b'"notificationtype": "bounce"',
+    b'\\"notificationtype\\":\\"bounce\\"',  # wrapped in Amazon SNS's "Message" string
     b"this is an automated alert notification",
     b"unable to deliver your message",
     b"** address not found **",

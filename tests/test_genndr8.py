@@ -323,3 +323,56 @@ def test_a_header_error_at_the_recipients_server_names_its_administrator() -> No
     assert r.meaning.who_acts is WhoActs.RECIPIENT_ADMIN
     assert "log" in r.meaning.fix
     assert "header refused" in diagnose(a).headline
+
+
+# --- Amazon SNS's e-mail notification of an SES bounce (the JSON wrapped in "Message") --------
+
+_SES_INNER = (
+    '{"notificationType":"Bounce","bounce":{"bounceType":"Permanent","bounceSubType":"General",'
+    '"bouncedRecipients":[{"emailAddress":"ana@club.example","action":"failed","status":"5.1.1",'
+    '"diagnosticCode":"smtp; 550 5.1.1 <ana@club.example>: Recipient address rejected: User '
+    'unknown"}],"reportingMTA":"dsn; a1-2.smtp-out.us-west-2.amazonses.com"},"mail":{"source":'
+    '"shop@fabrikam.example","headers":[{"name":"From","value":"shop@fabrikam.example"},'
+    '{"name":"To","value":"ana@club.example"},{"name":"Subject","value":"Your order"}]}}'
+)
+
+
+_SES_HOST = "a1-2.smtp-out.us-west-2.amazonses.com [198.51.100.84]"
+
+
+def _sns(inner: str = _SES_INNER, client: str = _SES_HOST) -> bytes:
+    wrapped = inner.replace('"', '\\"')
+    return (
+        "Return-Path: <0101abc-000000@us-west-2.amazonses.com>\n"
+        "Received: from a1-2.smtp-out.us-west-2.amazonses.com "
+        f"({client})\n\tby mx.fabrikam.example (Postfix) with ESMTP id 4Ab;"
+        f" {D}\n"
+        "From: AWS Notifications <no-reply@sns.amazonaws.com>\n"
+        "To: ops@fabrikam.example\n"
+        "Subject: AWS Notification Message\n"
+        f"Date: {D}\n"
+        "Message-ID: <0101abc-000000@us-west-2.amazonses.com>\n"
+        "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n\n"
+        '{\n  "Type" : "Notification",\n  "MessageId" : "02f86d9b",\n'
+        f'  "Message" : "{wrapped}",\n  "SignatureVersion" : "1"\n}}\n'
+    ).encode()
+
+
+def test_an_sns_wrapped_ses_bounce_is_read() -> None:
+    a = analyze(_sns())
+    # was: not a bounce (the escaped JSON matched no sign), read as an ordinary message
+    assert a.ndr is not None and a.ndr.format is NdrFormat.AMAZON_SES
+    (r,) = a.ndr.recipients
+    assert r.address == "ana@club.example" and r.effective_status == "5.1.1"
+    assert a.ndr.reporting_mta == "a1-2.smtp-out.us-west-2.amazonses.com"
+
+
+def test_an_untied_simulator_bounce_keeps_both_the_test_and_the_doubt() -> None:
+    inner = _SES_INNER.replace("ana@club.example", "bounce@simulator.amazonses.com")
+    d = diagnose(analyze(_sns(inner)))
+    assert d.headline.startswith("A test bounce: bounce@simulator.amazonses.com is a test")
+    # the same notice from a server nothing ties to SES: the test reading keeps the doubt
+    d = diagnose(analyze(_sns(inner, "vps42.hoster.example [203.0.113.77]")))
+    assert "test address of Amazon SES's mailbox simulator" in d.headline
+    assert "may be forged" in d.headline or "not confirmed" in d.headline
+    assert "nobody needs to act" not in d.headline
