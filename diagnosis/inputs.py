@@ -257,12 +257,14 @@ def srs_original_domain(address: str | None) -> str | None:
     return None
 
 
-# SMTP AUTH as older MTAs write it in their own line: Sendmail "(authenticated bits=0)" /
-# "(authenticated as user)" (its $?{auth_type} macro), Courier "(AUTH: LOGIN user, ...)", and
-# qmail's SMTP-AUTH patches, which put the signed-in account where the ident name goes:
-# "(HELO pc1) (user@example.com@[192.0.2.1])"
+# SMTP AUTH as older MTAs write it in their own line: Sendmail "(authenticated bits=0)",
+# "(authenticated (0 bits))" (its $?{auth_type} macro), Critical Path "(authenticated as
+# user)", CommuniGate "(account user@example.edu ...)", Courier "(AUTH: LOGIN user, ...)"
+# (the shapes SpamAssassin's Received parser reads as auth=), and qmail's SMTP-AUTH patches,
+# which put the signed-in account where the ident name goes: "(user@example.com@[192.0.2.1])"
 _OLD_AUTH = re.compile(
-    r"\(authenticated(?:\s+bits=\d+|\s+as\s+[^()\s]+)?\)|\(AUTH:\s*\w+\s"
+    r"\(authenticated(?:\s+bits=\d+|\s+\(\d+\s+bits\)|\s+as\s+[^()\s]+)?\)"
+    r"|\(AUTH:\s*\w+\s|\(account\s+[^\s()@]+@[\w.-]+[\s)]"
     r"|\([^\s()@]+@[\w-]+(?:\.[\w-]+)+@\[[0-9a-f.:]+\]\)",
     re.IGNORECASE,
 )

@@ -262,6 +262,9 @@ def _old_auth(line: str, rcpts: int = 21) -> bytes:
 _AUTH_LINES = {
     "qmail": "Received: from unknown (HELO pc7) (zyb@sender.example@[198.51.100.168]) (envelope-sender <zyb@sender.example>) by mail.sender.example with SMTP for <sales0@firm0.example>; 26 Dec 2016 05:32:02 -0000",
     "sendmail": "Received: from pc7 ([198.51.100.168]) (authenticated bits=0) by mail.sender.example (8.14.4/8.14.4) with ESMTP id uBQ5W2; Mon, 26 Dec 2016 05:32:02 +0000",
+    "sendmail-old": "Received: from [10.0.0.253] ([198.51.100.168]) (authenticated (0 bits)) by mail.sender.example (8.11.6/8.11.6) with ESMTP id i8TAFAI25021; Mon, 26 Dec 2016 05:32:02 +0000",
+    "critical-path": "Received: from pc7 (198.51.100.168) by mail.sender.example (7.0.028) (authenticated as zyb) id 413489B100C9C1FD; Mon, 26 Dec 2016 05:32:02 +0000",
+    "communigate": "Received: from [198.51.100.168] (account zyb@sender.example HELO [10.10.10.10]) by mail.sender.example (CommuniGate Pro SMTP 4.3.7) with SMTP id 88402416; Mon, 26 Dec 2016 05:32:02 +0000",
     "courier": "Received: from pc7 ([198.51.100.168]) (AUTH: LOGIN zyb@sender.example, TLS: TLSv1/SSLv3,256bits,AES256-SHA) by mail.sender.example with ESMTP; Mon, 26 Dec 2016 05:32:02 +0000",
 }
 
