@@ -29,7 +29,8 @@ def blast_sign(analysis: Analysis, hop: Hop) -> tuple[str, bool] | None:
         return None
     ip = normalize_ip(hop.received.from_ip)
     rdns = (hop.received.from_rdns or "").lower()
-    bare = ip is not None and not is_internal_ip(ip) and rdns in ("", "unknown")
+    # no name, "unknown", or a one-label word (the client's own name, no reverse DNS has one)
+    bare = ip is not None and not is_internal_ip(ip) and (rdns == "unknown" or "." not in rdns)
     line = f"; the account signed in from {ip}, which has no reverse DNS" if bare else ""
     return (
         f"the To field names {len(addrs)} recipients at {len(orgs)} unrelated "

@@ -261,14 +261,18 @@ def srs_original_domain(address: str | None) -> str | None:
 # "(authenticated (0 bits))" (its $?{auth_type} macro), Critical Path "(authenticated as
 # user)", CommuniGate "(account user@example.edu ...)", Courier "(AUTH: LOGIN user, ...)"
 # (the shapes SpamAssassin's Received parser reads as auth=), and qmail's SMTP-AUTH patches,
-# which put the signed-in account where the ident name goes: "(user@example.com@[192.0.2.1])"
+# which put the signed-in account where the ident name goes: "(user@example.com@[192.0.2.1])",
+# "(Authenticated_SSL:user@[192.0.2.1])"
 _OLD_AUTH = re.compile(
     r"\(authenticated(?:\s+bits=\d+|\s+\(\d+\s+bits\)|\s+as\s+[^()\s]+)?\)"
     r"|\(AUTH:\s*\w+\s|\(account\s+[^\s()@]+@[\w.-]+[\s)]"
+    r"|\(Authenticated(?:_SSL)?:[^\s()]+@\[[0-9a-f.:]+\]\)"
     r"|\([^\s()@]+@[\w-]+(?:\.[\w-]+)+@\[[0-9a-f.:]+\]\)",
     re.IGNORECASE,
 )
-_QMAIL_AUTH = re.compile(r"\(([^\s()@]+@[\w-]+(?:\.[\w-]+)+)@\[[0-9a-f.:]+\]\)", re.I)
+_QMAIL_AUTH = re.compile(
+    r"\((?:Authenticated(?:_SSL)?:)?([^\s():@]+@[\w-]+(?:\.[\w-]+)+)@\[[0-9a-f.:]+\]\)", re.I
+)
 
 
 def submission_hops(analysis: Analysis) -> list[Hop]:

@@ -261,6 +261,7 @@ def _old_auth(line: str, rcpts: int = 21) -> bytes:
 
 _AUTH_LINES = {
     "qmail": "Received: from unknown (HELO pc7) (zyb@sender.example@[198.51.100.168]) (envelope-sender <zyb@sender.example>) by mail.sender.example with SMTP for <sales0@firm0.example>; 26 Dec 2016 05:32:02 -0000",
+    "qmail-ssl": "Received: from pc7 (HELO pc7.home) (Authenticated_SSL:zyb@[198.51.100.168]) (envelope-sender <zyb@sender.example>) by mail.sender.example with ESMTPS; 26 Dec 2016 05:32:02 -0000",
     "sendmail": "Received: from pc7 ([198.51.100.168]) (authenticated bits=0) by mail.sender.example (8.14.4/8.14.4) with ESMTP id uBQ5W2; Mon, 26 Dec 2016 05:32:02 +0000",
     "sendmail-old": "Received: from [10.0.0.253] ([198.51.100.168]) (authenticated (0 bits)) by mail.sender.example (8.11.6/8.11.6) with ESMTP id i8TAFAI25021; Mon, 26 Dec 2016 05:32:02 +0000",
     "critical-path": "Received: from pc7 (198.51.100.168) by mail.sender.example (7.0.028) (authenticated as zyb) id 413489B100C9C1FD; Mon, 26 Dec 2016 05:32:02 +0000",
