@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from headerlens.diagnosis.unauthenticated import receiver_received_spf
 from headerlens.model import Analysis, Defect, Hop
 from headerlens.parsers.chain_time import placeholder_clock
 from headerlens.parsers.provenance_ses import seal_words
@@ -211,6 +210,9 @@ def facts(a: Analysis) -> list[tuple[str, str]]:
                 "nothing (the Authentication-Results in the message were written by others)",
             )
         )
+    # imported here: the console draws its first frame with this module, before the diagnosis loads
+    from headerlens.diagnosis.unauthenticated import receiver_received_spf
+
     if a.copy_kind != "returned" and (rspf := receiver_received_spf(a)) is not None:
         _add_stamped(rows, f"Received-SPF {rspf}")
     if (scored := _policyd_said(a)) is not None:
