@@ -109,7 +109,7 @@ def list_server(analysis: Analysis) -> str | None:
     """The list's own domain (of its posting address), to name a list server whose stamps name
     no host (qmail's)."""
     where = sorted(list_addresses(analysis))
-    return f"the list's server ({where[0].rsplit('@', 1)[-1]})" if where else None
+    return f"the list's server {where[0].rsplit('@', 1)[-1]}" if where else None
 
 
 def list_resend(analysis: Analysis, earlier: int, later: int) -> str | None:

@@ -229,7 +229,7 @@ def test_an_ezmlm_resend_under_the_lists_fields_ends_the_lists_hold() -> None:
     d = diagnose(analyze(_EZMLM))
     delay = d.get("delay")
     assert delay is not None and delay.fact("cause") == "list"
-    assert delay.fact("host") == "the list's server (lists.example.org)"
+    assert delay.fact("host") == "the list's server lists.example.org"
     assert "the list's own hold" in d.headline and "unnamed server" not in d.headline
     assert "list held the post" in fix(delay)
 
