@@ -209,7 +209,10 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         detect_auth.allowlist_override(analysis, out),
         detect_signals.junk(analysis, out),
         detect_signals.sender_side_scan(analysis),
-        detect_signals.delay(gaps),
+        # a spoof's own lines below the boundary are the attacker's text: a wait they time on
+        # a host other than the client the receiver saw would blame a server the message may
+        # never have passed (a forged line naming it)
+        _unless_spoofed(analysis, detect_signals.delay(gaps), spoof),
         detect_signals.tz_artefact(gaps, note),
         detect_signals.paste_damage(analysis),
     ]
@@ -248,6 +251,21 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     line = own_tenant.lead(analysis, line, labels, detect_platform.shown_brand(analysis))
     final = impersonation.mark_control(final, shown)
     return Diagnosis(final, gaps, note, out, line, impersonation=shown, unauthenticated=bare)
+
+
+def _unless_spoofed(
+    analysis: Analysis, delay: Situation | None, spoof: Situation | None
+) -> Situation | None:
+    """The delay, unless the message is a spoof, only the sending side's own stamps time the
+    wait and they put it on a host other than the client the receiver took the message from
+    (the sending host's own queue, timed by its local stamp, stays)."""
+    if delay is None or spoof is None or delay.fact("cause") != "sender":
+        return delay
+    hop = boundary_hop(analysis)
+    r = hop.received if hop is not None else None
+    client = {(n or "").lower().rstrip(".") for n in (r.from_helo, r.from_rdns)} if r else set()
+    host = (delay.fact("host") or "").lower().rstrip(".")
+    return delay if host and host in client else None
 
 
 def _signed_in(analysis: Analysis) -> str | None:

@@ -46,6 +46,14 @@ Part B, this round's loosened rules:
    receiving organisation write to": "DMARC pass (stamped)", "in order" offline and online.
    Below the line of such a hop a pass stamp is now unknown; a loopback or private hand-off
    inside one domain (a content filter re-injecting) keeps its stamps.
+6. Delays (gentime2, round 6's residual): a gap timed by a line below the boundary now reads
+   "by the sending side's own stamps", but online, on a spoof whose forged line claims
+   "by mx.partner.example" two hours earlier, the headline still said "A spoof of
+   victim.example; ...; it waited 2 h 14 min on mx.partner.example (by the sending side's own
+   stamps)": the attacker's text blamed a server the message may never have passed. Where a
+   spoof is diagnosed, a wait only the sending side's stamps time on a host other than the
+   client the receiver saw is left out (the sending host's own queue, timed by its local stamp,
+   stays: real2's Bradesco story, test_gensit's taken-over account).
 """
 
 from __future__ import annotations
@@ -351,3 +359,27 @@ def test_a_loopback_re_injection_inside_one_domain_keeps_the_stamps_below_it() -
         if f.lname == "authentication-results"
     }
     assert authors == {Author.FINAL_RECEIVER}
+
+
+# 6. A spoof's forged lower line times no wait.
+_RESENT = (
+    b"Received: from mail.attacker.example (mail.attacker.example [203.0.113.66]) by "
+    b"mx.fabrikam.example (Postfix) with ESMTPS id 4QxyZ1 for <ap@fabrikam.example>; Tue, 10 Nov "
+    b"2026 09:14:09 +0000\r\nResent-From: relay@partner.example\r\nResent-To: ap@fabrikam.example"
+    b"\r\nResent-Date: Tue, 10 Nov 2026 09:14:05 +0000\r\nResent-Message-ID: <r1@partner.example>"
+    b"\r\nReturn-Path: <ceo@victim.example>\r\nReceived: from mail.victim.example "
+    b"(mail.victim.example [198.51.100.10]) by mx.partner.example (Postfix) with ESMTPS id 3Q for "
+    b"<relay@partner.example>; Tue, 10 Nov 2026 07:00:00 +0000\r\nFrom: Victim CEO "
+    b"<ceo@victim.example>\r\nTo: relay@partner.example\r\nSubject: Urgent wire\r\nDate: Tue, 10 "
+    b"Nov 2026 06:59:58 +0000\r\nMessage-ID: <s1@victim.example>\r\n\r\nPay.\r\n"
+)
+
+
+def test_a_spoofs_forged_lower_line_times_no_wait_online(lab: LabDns) -> None:
+    d = diagnose(analyze(_RESENT), _verify(_RESENT, lab))
+    assert "spoof" in d.labels() and "delay" not in d.labels()
+    assert "waited" not in d.headline and "mx.partner.example" not in d.headline
+    # offline nothing decided it is a spoof: the wait stays, marked as the sender's own claim
+    d = diagnose(analyze(_RESENT))
+    assert "spoof" not in d.labels()
+    assert "by the sending side's own stamps" in d.headline
