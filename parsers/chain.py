@@ -52,9 +52,14 @@ CLOCK_SKEW_TOLERANCE = timedelta(seconds=1)
 _RUN_VENDORS = GATEWAY_VENDORS | {Vendor.EOP}
 
 
-def _roles_around_boundary(hops: list[Hop], boundary: int | None) -> list[Hop]:
+def _roles_around_boundary(
+    hops: list[Hop], boundary: int | None, spf_clients: frozenset[str] = frozenset()
+) -> list[Hop]:
     """Gateway runs: the first hop into a filtering service is inbound, the last one before
-    the message leaves it (before the boundary) is outbound, the rest internal."""
+    the message leaves it (before the boundary) is outbound, the rest internal. A run whose
+    first client a Received-SPF checked (``spf_clients``: the gateway's inbound SPF check of the
+    original envelope, as a hosted IronPort in front of an on-premises Exchange writes it) took
+    the message in from outside: an inbound gateway, whoever it serves, not an outbound one."""
     out = list(hops)
     i = 0
     while i < len(out):
@@ -80,7 +85,8 @@ def _roles_around_boundary(hops: list[Hop], boundary: int | None) -> list[Hop]:
             and out[i - 1].vendor != out[i].vendor
             and out[i - 1].role is HopRole.GATEWAY_OUTBOUND
         )
-        if leaves and not after_outbound:
+        checked_in = (out[i].received.from_ip or "").lower() in spf_clients
+        if leaves and not after_outbound and not checked_in:
             out[j] = replace(last, role=HopRole.GATEWAY_OUTBOUND)
         i = j + 1
     return out
@@ -265,7 +271,9 @@ def build_chain(
         hops = [
             replace(h, is_boundary=True) if h.number == boundary.hop_number else h for h in hops
         ]
-    hops = _roles_around_boundary(hops, boundary.hop_number if boundary else None)
+    hops = _roles_around_boundary(
+        hops, boundary.hop_number if boundary else None, hints.spf_clients
+    )
     hops = _product_runs(hops, boundary.hop_number if boundary else None, hints)
     hops = _private_external(hops, boundary, domain_of)
     if not hops:

@@ -25,6 +25,9 @@ class Hints:
     # The sending tenant's Exchange Online wrote its outbound verdict (DIR:OUT) or took the
     # message from its own servers through a connector (FromEntityHeader: HybridOnPrem).
     eop_outbound: bool = False
+    # Client addresses a Received-SPF field says it checked (client-ip=): a host that wrote one
+    # for its own client took the message in from outside (an inbound SPF check).
+    spf_clients: frozenset[str] = frozenset()
 
 
 NO_HINTS = Hints()
@@ -52,6 +55,12 @@ def message_hints(headers: Sequence[HeaderField]) -> Hints:
         proofpoint=any_prefix("x-proofpoint-"),
         fortimail=any_prefix("x-feas-", "x-fe-"),
         eop_outbound=outbound,
+        spf_clients=frozenset(
+            m.group(1).lower()
+            for h in headers
+            if h.lname == "received-spf"
+            and (m := re.search(r"(?i)\bclient-ip\s*=\s*\[?([0-9a-f:.]+)", h.value))
+        ),
     )
 
 

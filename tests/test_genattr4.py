@@ -9,6 +9,7 @@ from headerlens.diagnosis import diagnose
 from headerlens.diagnosis.facts import Outcome
 from headerlens.model.analysis import Analysis
 from headerlens.model.provenance import Author
+from headerlens.model.received import HopRole
 from headerlens.report.render import render
 from headerlens.stamped import final_receiver_results
 from tests.test_diagnosis import _msg
@@ -389,3 +390,45 @@ def test_a_stamp_of_another_organisation_still_reads_as_not_the_receivers() -> N
     md = render(a, None, "md")
     assert "cannot be told from the header" not in md
     assert "pass (stamped)" not in _verdicts(a)
+
+
+# --- 6. A hosted gateway's inbound SPF check: an inbound gateway, not an outbound one -------
+
+
+def _hosted_ironport(*block: str) -> bytes:
+    """P09's shape: a hosted Cisco IronPort (another domain) in front of an on-premises
+    Exchange with .local names; the spam came from a rented server."""
+    return _msg(
+        "Received: from apiron13.gw.example (192.0.2.98) by HUB11.corp.local\r\n"
+        " (172.18.31.175) with Microsoft SMTP Server id 14.3.498.0; Mon, 10 Oct 2022\r\n"
+        " 15:11:35 -0500",
+        *block,
+        'X-IronPort-AV: E=Sophos;i="5.95,173,1661835600"; a="1030153556"',
+        "Received: from vps.hoster.example ([203.0.113.10])  by\r\n"
+        " apiron13.gw.example with ESMTP/TLS/ECDHE-RSA-AES128-GCM-SHA256; 10 Oct 2022\r\n"
+        " 15:11:34 -0500",
+        "From: Bank <alerts@bank.example>",
+        "To: <compliance@corp.example>",
+        "Subject: transfer",
+        "Date: Mon, 10 Oct 2022 20:11:32 +0000",
+        "Message-ID: <v1@vps.hoster.example>",
+    )
+
+
+def _role(a: Analysis, number: int) -> HopRole:
+    return next(h.role for h in a.chain.hops if h.number == number)
+
+
+def test_a_gateway_that_checked_its_clients_spf_is_an_inbound_gateway() -> None:
+    spf = (
+        "Received-SPF: None (mailb.gw.example: no sender authenticity information available\r\n"
+        "  from domain of www-data@vps.hoster.example) identity=mailfrom;\r\n"
+        "  client-ip=203.0.113.10; receiver=mailb.gw.example;\r\n"
+        '  envelope-from="www-data@vps.hoster.example"'
+    )
+    assert _role(analyze(_hosted_ironport(spf)), 1) is HopRole.GATEWAY_INBOUND
+    # without its inbound check the last gateway hop before the boundary stays outbound
+    assert _role(analyze(_hosted_ironport()), 1) is HopRole.GATEWAY_OUTBOUND
+    # a Received-SPF about another client says nothing about this hop
+    other = spf.replace("client-ip=203.0.113.10", "client-ip=198.51.100.7")
+    assert _role(analyze(_hosted_ironport(other)), 1) is HopRole.GATEWAY_OUTBOUND
