@@ -37,12 +37,11 @@ _ADDRESS = re.compile(r"[\w.+=-]+@([\w-]+(?:\.[\w-]+)+)")
 
 def _site(analysis: Analysis) -> str | None:
     """The organisation of the server that handed the message to the final receiver: the reverse
-    DNS its receiver confirmed, else the name it gave itself."""
+    DNS its receiver confirmed. The name the client gave itself (its HELO, or a reverse DNS the
+    receiver did not confirm) is its own claim: an attacker's server saying HELO
+    www.autosite.example would move the blame for its spoof to that site."""
     hop = boundary_hop(analysis)
-    if hop is None:
-        return None
-    r = hop.received
-    return org(confirmed_rdns(hop) or r.from_helo or r.from_rdns)
+    return org(confirmed_rdns(hop)) if hop is not None else None
 
 
 def form_mail(analysis: Analysis, dom: str) -> FormMail | None:

@@ -54,6 +54,13 @@ Part B, this round's loosened rules:
    spoof is diagnosed, a wait only the sending side's stamps time on a host other than the
    client the receiver saw is left out (the sending host's own queue, timed by its local stamp,
    stays: real2's Bradesco story, test_gensit's taken-over account).
+7. Form mail (genesp): "a web form of <site> sent this with the visitor's address as From"
+   took the site from the sending server's confirmed reverse DNS, else from the name it gave
+   itself. An attacker's server saying HELO www.autosite.example (Postfix: "unknown" reverse
+   DNS), with a Message-ID, a Cc and a subject of the site's, spoofing victim.example (p=reject)
+   read online "A spoof of victim.example by a web form of autosite.example ...:
+   autosite.example should send from its own domain": the blame moved to a site the message
+   never passed. Only the receiver's confirmed reverse DNS names the site now.
 """
 
 from __future__ import annotations
@@ -383,3 +390,29 @@ def test_a_spoofs_forged_lower_line_times_no_wait_online(lab: LabDns) -> None:
     d = diagnose(analyze(_RESENT))
     assert "spoof" not in d.labels()
     assert "by the sending side's own stamps" in d.headline
+
+
+# 7. A form-mail look-alike: the site comes from the receiver's confirmed reverse DNS only.
+_FORM_LOOKALIKE = (
+    b"Received: from www.autosite.example ({rdns} [203.0.113.66])\r\n"
+    b"\tby mx.dealer.example (Postfix) with ESMTP id 4QAbCd\r\n"
+    b"\tfor <sales@dealer.example>; Tue, 12 Oct 2010 13:20:24 -0700 (PDT)\r\n"
+    b"Return-Path: <ceo@victim.example>\r\n"
+    b"Received: from AUTOWWW03 by www.autosite.example (MDaemon PRO v11.0.3)\r\n"
+    b"\twith ESMTP id md50004804310.msg\r\n"
+    b"\tfor <sales@dealer.example>; Tue, 12 Oct 2010 16:20:05 -0400\r\n"
+    b"Date: Tue, 12 Oct 2010 16:20:05 -0400\r\nSubject: AutoSite has a lead for you\r\n"
+    b"To: sales@dealer.example,leads@autosite.example\r\nFrom: ceo@victim.example\r\n"
+    b"Message-ID: <MDAEMON-F2010101216.AA21054@autosite.example>\r\n\r\nWire it today.\r\n"
+)
+
+
+def test_a_form_mail_look_alike_does_not_blame_the_site_it_names(lab: LabDns) -> None:
+    data = _FORM_LOOKALIKE.replace(b"{rdns}", b"unknown")
+    d = diagnose(analyze(data), _verify(data, lab))
+    assert d.headline.startswith("A spoof of victim.example; nothing to fix there")
+    assert "autosite.example" not in d.headline
+    # the receiver confirmed the site's own server: then the site's form sent it
+    confirmed = _FORM_LOOKALIKE.replace(b"{rdns}", b"www.autosite.example")
+    d = diagnose(analyze(confirmed), _verify(confirmed, lab))
+    assert d.headline.startswith("A spoof of victim.example by a web form of autosite.example")
