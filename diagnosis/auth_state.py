@@ -50,6 +50,20 @@ def aligned_pass(analysis: Analysis) -> str | None:
     return None
 
 
+def unaligned_dkim(analysis: Analysis) -> str | None:
+    """The signing domain of the author's DKIM signature that passed at the final receiver but is
+    not aligned with the From domain (zone.ee's mail signed d=zonevs.eu, a provider's domain),
+    when no identifier aligned with the From domain passed there."""
+    dom = from_domain(analysis)
+    if dom is None or aligned_pass(analysis) is not None:
+        return None
+    for s in stamps(analysis, "dkim"):
+        d = (s.result.prop("header.d") or s.result.prop("header.i") or "").rpartition("@")[2]
+        if s.value == "pass" and d and not same_org(d, dom):
+            return d.lower()
+    return None
+
+
 def arc_acceptance(analysis: Analysis) -> str | None:
     """The final receiver accepted the message on the relay's ARC seal although DMARC failed:
     Microsoft's compauth reason 130, or Gmail's dmarc=fail with "dis=NONE arc=pass" (the policy

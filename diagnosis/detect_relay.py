@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from headerlens.diagnosis.auth_state import arc_acceptance, from_domain
+from headerlens.diagnosis.auth_state import arc_acceptance, from_domain, unaligned_dkim
 from headerlens.diagnosis.detect_forward import probable_forward
 from headerlens.diagnosis.facts import Situation
 from headerlens.diagnosis.forward_place import (
@@ -84,6 +84,9 @@ def forward(analysis: Analysis, report: Report | None) -> Situation | None:
             arc = arc_acceptance(analysis)
             if arc:
                 facts.append(("arc", arc))
+                failed = (d := stamp(analysis, "dmarc")) is not None and d.value == "fail"
+                if failed and (signer := unaligned_dkim(analysis)):  # SPF alone carried DMARC
+                    facts += [("unaligned-dkim", signer), ("domain", from_domain(analysis) or "")]
             spf = stamp(analysis, "spf")
             checked = spf.result.prop("smtp.mailfrom") if spf is not None else None
             if b is not None and same_org(env, b.receiver) and checked and not is_srs(checked):

@@ -289,7 +289,10 @@ def headline(
         cause = "Probably a forwarded message" if probable else "A forwarded message"
         # a fix only where the final receiver's checks failed: a forward that nothing blamed
         # (an internal re-send, or no verdict stamped at all) needs no repair
-        if any(v.split("=", 1)[-1] in _FAILED for v in stamped):
+        signer = (by.get("forward-srs") or by["forward-nosrs"]).fact("unaligned-dkim")
+        if signer:  # the forwarder did its part; the author's signature never aligned
+            cause += f" (accepted on the forwarder's ARC seal; DMARC failed because the only DKIM that passed is by {signer}, not the From domain)"
+        elif any(v.split("=", 1)[-1] in _FAILED for v in stamped):
             cause += " (fix at the forwarder, not the author's domain)"
     elif "mailing-list" in by:
         cause = "A mailing-list message" + (" from a Google Group" if "google-groups" in by else "")

@@ -322,6 +322,9 @@ def fix(s: Situation) -> str:
         )
         arc = " and the receiver accepted its ARC" if s.fact("arc") else ""
         return f"Nothing to fix: the forward is handled. The forwarder {how}{arc}, and SPF and DMARC pass at the final receiver ({passes})."
+    if label == "forward-srs" and s.fact("arc") and (signer := s.fact("unaligned-dkim")):
+        dom = domain_of(s)
+        return f"Nothing to fix at the forwarder: it rewrote the envelope and sealed ARC, and the final receiver accepted the seal. DMARC failed there because the only DKIM signature that passed is by {signer}, not aligned with {dom}: before the forward only SPF could carry DMARC, and SPF fails once a forwarder re-sends. If this is {dom}'s own mail, {dom} should also sign with its own domain (d={dom}) so that it passes DMARC after any forward, sealed or not."
     if label in ("forward-srs", "forward-nosrs"):
         return "Fix at the forwarder, not at the author's domain: rewrite the envelope (SRS), seal ARC, or keep the author's DKIM signature intact; the final receiver can trust the forwarder's ARC."
     if label == "mailing-list" and s.fact("notice"):
