@@ -41,6 +41,7 @@ from headerlens.parsers.pasteshape import normalize_paste
 from headerlens.parsers.provenance import attribute_fields
 from headerlens.parsers.received import parse_received
 from headerlens.parsers.receivedspf import parse_received_spf
+from headerlens.parsers.recipient_lure import recipient_lure
 from headerlens.parsers.stamp_evidence import stated_client_ip
 from headerlens.parsers.vendor import decode_vendor_header, is_vendor_header
 from headerlens.parsers.vendor_filters import with_rspamd_actions
@@ -265,6 +266,8 @@ def analyze(
     from_fields = [f for f in fields if f.lname == "from"]
     author = read_author(from_fields)
     defects.extend(author.defects if fields else ())
+    if (lure := recipient_lure(fields)) is not None:
+        defects.append(lure)
     from_field = first.get("from")
     from_addr: Address | None = None
     if from_field is not None:

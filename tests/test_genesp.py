@@ -366,3 +366,44 @@ def test_an_esp_newsletter_of_a_domain_without_dmarc_cannot_be_told_from_a_spoof
     assert d.headline.startswith("Sent through Mailchimp for coho.example")
     assert "coho.example publishes no usable DMARC policy" in d.headline
     assert "cannot be told from a spoof" in d.headline
+
+
+# --- 5. a lure as the recipient's display name (measure7 M06) --------------------------------
+
+
+def _to(value: str) -> Analysis:
+    return analyze(
+        (
+            "Received: from mail43.esp.example (mail43.esp.example [203.0.113.43])\n"
+            "\tby mx.example.net (Postfix) with ESMTPS id 1A2B3C\n"
+            "\tfor <reader@example.net>; Mon, 1 Jul 2024 08:14:37 +0000 (UTC)\n"
+            "From: Shop <news@shop.example>\n"
+            f"To: {value}\n"
+            "Subject: Newsletter\n"
+            "Date: Mon, 1 Jul 2024 08:08:36 +0000\n"
+            "Message-ID: <n1@shop.example>\n"
+            "\n"
+            "body\n"
+        ).encode()
+    )
+
+
+def test_a_link_or_money_claim_as_the_recipients_name_is_named_a_lure() -> None:
+    lure = (
+        '"Hello. You have a new incoming transaction 21337712216. Withdrawal note : verify '
+        'transfer705.pages.example/evas-dparun?flex" <reader@example.net>'
+    )
+    codes = {d.code for d in _to(lure).defects}
+    assert Code.IDENTITY_RECIPIENT_LURE in codes
+    claim = '"You have won a prize: claim your funds before Friday, ref 8812" <reader@example.net>'
+    assert Code.IDENTITY_RECIPIENT_LURE in {d.code for d in _to(claim).defects}
+
+
+def test_ordinary_recipient_names_are_no_lure() -> None:
+    for value in (
+        '"Ann Example" <reader@example.net>',
+        '"Invoice team" <reader@example.net>',
+        '"Example, Inc. - Accounts Payable" <reader@example.net>',
+        "reader@example.net",
+    ):
+        assert Code.IDENTITY_RECIPIENT_LURE not in {d.code for d in _to(value).defects}, value

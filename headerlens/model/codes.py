@@ -237,6 +237,7 @@ class Code(enum.StrEnum):
     IDENTITY_BAD_IDN = "identity.bad-idn", WARN, "Invalid internationalised domain"
     IDENTITY_CONFUSABLE_DOMAIN = "identity.confusable-domain", ERR, "Look-alike From domain"
     IDENTITY_DISPLAY_NAME_ADDRESS = "identity.display-name-address", ERR, "Address in the display name"
+    IDENTITY_RECIPIENT_LURE = "identity.recipient-lure", WARN, "A lure as the recipient's name"
     IDENTITY_FROM_ADDRESS_LITERAL = "identity.from-address-literal", ERR, "From is an address literal"
     IDENTITY_FROM_DOMAIN_LITERAL = "identity.from-domain-literal", ERR, "From domain is a literal"
     IDENTITY_FROM_ENCODED_WORD = "identity.from-encoded-word", ERR, "From address in an encoded word"
