@@ -138,7 +138,10 @@ _REPLY_LINE = re.compile(
 _REASON_LINE = re.compile(
     r"^[ \t]*(.{0,120}(?:no such user|user unknown|unknown user|mailbox unavailable|"
     r"mailbox (?:is )?full|over quota|address rejected|does not exist|invalid (?:user|recipient)|"
-    r"not listed in|undeliverable|could not be delivered).{0,200})$",
+    r"not listed in|undeliverable|could not be delivered|"
+    # a provider's own words for a closed or full account (au/EZweb, Openwave-style notices)
+    r"(?:account|mailbox) (?:is |has been )?(?:disabled|suspended|deactivated|closed)|quota|"
+    r"not delivered within|no longer (?:active|in use|available)).{0,200})$",
     re.M | re.I,
 )
 # Where a plain notice names the recipient: "RCPT TO: x", "Recipient: x", "Original-Recipient: x",

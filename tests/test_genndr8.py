@@ -376,3 +376,28 @@ def test_an_untied_simulator_bounce_keeps_both_the_test_and_the_doubt() -> None:
     assert "test address of Amazon SES's mailbox simulator" in d.headline
     assert "may be forged" in d.headline or "not confirmed" in d.headline
     assert "nobody needs to act" not in d.headline
+
+
+def test_a_plain_notice_of_a_suspended_account_from_a_bounce_sender_is_read() -> None:
+    # no layout of a known vendor: a bounce sender, the receiver's null envelope, the address
+    # on a line of its own and the provider's sentence (was: not a bounce at all)
+    body = (
+        "This is an automatically generated notice.\n\n"
+        "Delivery to the following recipient failed:\n\n"
+        "    <mika@club.example>\n\n"
+        "The recipient's account has been suspended.\n"
+    )
+    raw = _carrier(
+        body,
+        sender="MAILER-DAEMON@mail.club.example",
+        subject="Notice",
+        return_path="<>",
+        client="mail.club.example [198.51.100.40]",
+    )
+    a = analyze(raw)
+    assert a.ndr is not None and a.ndr.format is NdrFormat.PLAIN
+    (r,) = a.ndr.recipients
+    assert r.address == "mika@club.example"
+    assert r.meaning is not None and r.meaning.key == "text:account-disabled"
+    # the same words with the sender's own envelope are no bounce
+    assert analyze(raw.replace(b"Return-Path: <>", b"Return-Path: <x@club.example>")).ndr is None
