@@ -27,8 +27,6 @@ def recipient_lure(fields: Sequence[HeaderField]) -> Defect | None:
     """The defect when a To/Cc display name carries a link, or is a long money claim: nobody
     names a recipient like that; it is text the sender (or whoever subscribed the address to a
     mailing) chose, shown where the reader expects their own name."""
-    from headerlens.model.codes import Code
-
     for f in fields:
         if f.lname not in ("to", "cc") or len(f.value) > budgets.EMAIL_PARSE_BYTES.limit:
             continue
@@ -42,6 +40,10 @@ def recipient_lure(fields: Sequence[HeaderField]) -> Defect | None:
             continue
         why = "a link" if link is not None else f"a money claim ({claim.group(0) if claim else ''})"
         shown = name if len(name) <= 90 else name[:90] + "…"
+        # imported here: the console's first frame analyses every message, lure or not, and
+        # loads the code registry only with the first defect it makes
+        from headerlens.model.codes import Code
+
         return Defect(
             Code.IDENTITY_RECIPIENT_LURE,
             f"The recipient's display name in {f.name} is {why}, not a name: {shown!r}. Someone "
