@@ -12,6 +12,7 @@ import re
 
 from headerlens.model.ndr import CodeMeaning, WhoActs
 from headerlens.parsers import ndr_codes_address as address
+from headerlens.parsers import ndr_codes_generic as generic
 from headerlens.parsers import ndr_codes_queue as queue
 from headerlens.parsers import ndr_codes_reason as reason
 from headerlens.parsers import ndr_codes_server as server
@@ -226,7 +227,9 @@ ALL_TEXTS = (
     + _rows(queue.TEXTS_LAST)
 )
 # … and the generic reasons a vendor's code says more about (tried after the vendor codes).
-LATE_TEXTS = _rows(server.TEXTS_SERVER) + _rows(reason.TEXTS_GENERIC) + _rows(queue.TEXTS_UNREACHED)
+LATE_TEXTS = (
+    _rows(server.TEXTS_SERVER) + _rows(generic.TEXTS_GENERIC) + _rows(queue.TEXTS_UNREACHED)
+)
 
 
 def sender_entry() -> tuple[str, Entry]:

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
-import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
 
 from headerlens.model import Analysis
 from headerlens.textsafe import inert
+from headerlens.tui.copykeys import CopyKeys
 from headerlens.tui.hoptree import HopTree, NodeRef
 from headerlens.tui.messages import CheckDomain, VerifyStream
-from headerlens.tui.safe import inert_lines
 from headerlens.tui.status import status_text
+from headerlens.tui.verifyworker import VerifyWorker
 
 if TYPE_CHECKING:
     from textual.widgets import DataTable, OptionList, TabbedContent
@@ -34,14 +32,6 @@ if TYPE_CHECKING:
 # Imported where used, not before the first frame (the hop tree, the status line, the header and
 # the footer): the diagnosis and the verdict bar (the bar says "analysing…" for that frame), the
 # tab widgets (mounted just after it) and what fills the tabs. The first frame comes sooner.
-
-
-def copied_note(what: str) -> str:
-    """What ``c``/``y`` say: where the text went, when it may not arrive, and the way round."""
-    return (
-        f"{what} sent to the terminal's clipboard (OSC 52). Some terminals, and tmux without "
-        "`set -g set-clipboard on`, ignore it: press w to write the same text to a file."
-    )
 
 
 TABS = ("details", "hoptable", "auth", "findings", "dns", "timeline", "headers")
@@ -58,7 +48,7 @@ _LAZY_TABS = {
 _TAB_FOCUS = {"findings": "#findings-list", "hoptable": "#hop-table", "dns": "#dns-table"}
 
 
-class AnalysisScreen(Screen[None]):
+class AnalysisScreen(CopyKeys, VerifyWorker, Screen[None]):
     """Everything about one message. The verification worker fills the tabs as it progresses."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -77,14 +67,6 @@ class AnalysisScreen(Screen[None]):
         Binding("h", "tab('headers')", "Headers", id="tab_headers", show=False),
         Binding("escape", "back", "Back", id="back", show=False),
     ]
-
-    class Snapshot(Message):
-        """A Verification from the worker thread; ``run`` says which verification made it."""
-
-        def __init__(self, verification: Verification, run: int) -> None:
-            super().__init__()
-            self.verification = verification
-            self.run = run
 
     def __init__(
         self, analysis: Analysis, *, note: str | None = None, verify: VerifyStream | None = None
@@ -199,45 +181,9 @@ class AnalysisScreen(Screen[None]):
 
                 text.update(headers_text(self.analysis))
 
-    # -- verification -------------------------------------------------------------------
-    def start_verification(self, *, flush: bool = False) -> None:
-        """Run the live checks in a worker; each snapshot re-renders the tabs."""
-        if self._verify_stream is not None:
-            self._run += 1
-            self._verify(self._verify_stream, flush, self._run)
-
-    @work(exclusive=True, group="verify", thread=True)
-    def _verify(self, stream: VerifyStream, flush: bool, run: int) -> None:
-        """The checks run in a thread with its own event loop: their CPU work (body hashes,
-        RSA, the ARC chain) must never hold up the console's keyboard and screen."""
-        from textual.worker import get_current_worker
-
-        worker = get_current_worker()
-        # The first frame comes first: this thread's imports and hashing would share the
-        # interpreter with the drawing. Waits at most a second (a screen never drawn).
-        deadline = time.monotonic() + 1.0
-        while not self._painted.wait(0.05) and time.monotonic() < deadline:
-            if worker.is_cancelled:
-                return
-        asyncio.run(self._stream(stream, flush, run, worker))
-
-    async def _stream(self, stream: VerifyStream, flush: bool, run: int, worker: Any) -> None:
-        async def consume() -> None:
-            async for snapshot in stream(self.analysis, flush=flush):
-                if worker.is_cancelled:
-                    return
-                self.post_message(self.Snapshot(snapshot, run))  # thread-safe
-
-        task = asyncio.ensure_future(consume())
-        while not task.done():  # a replaced or closing worker stops at the next DNS wait
-            await asyncio.wait({task}, timeout=0.1)
-            if worker.is_cancelled:
-                task.cancel()
-        if not task.cancelled():
-            task.result()  # a bug in the checks fails the worker, as before
-
-    @on(Snapshot)
-    def _snapshot(self, event: Snapshot) -> None:
+    # -- verification (the worker: VerifyWorker) --------------------------------------
+    @on(VerifyWorker.Snapshot)
+    def _snapshot(self, event: VerifyWorker.Snapshot) -> None:
         if event.run == self._run:
             from headerlens.parsers.provenance_ses import with_seal
 
@@ -426,42 +372,6 @@ class AnalysisScreen(Screen[None]):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
-
-    def action_export(self) -> None:
-        from headerlens.tui.export import ExportScreen
-
-        self.app.push_screen(ExportScreen(self.analysis, self.verification))
-
-    def ticket_text(self) -> str:
-        """The short ticket summary ``c`` copies, with the verdict bar's text."""
-        from headerlens.report.summary import ticket_text
-
-        return ticket_text(self.analysis, self.verification)
-
-    def _copy(self, text: str, what: str) -> None:
-        self.last_copy = text
-        self.app.copy_to_clipboard(text)
-        self.notify(copied_note(what), markup=False, timeout=8)
-
-    def action_copy_summary(self) -> None:
-        self._copy(self.ticket_text(), "Ticket summary")
-
-    def action_copy_node(self) -> None:
-        from headerlens.tui.detail import describe, raw_header
-
-        ref = self._selected
-        text = raw_header(self.shown, ref.header_index if ref else None)
-        if not text:
-            text = describe(ref, self.shown).plain
-        # Inert: a copied header must not carry escape sequences into the next terminal.
-        self._copy(inert_lines(text), "Selected node")
-
-    def action_save_copy(self) -> None:
-        """Write what ``c`` or ``y`` copied last (else the ticket summary) to a file."""
-        from headerlens.tui.export import SaveTextScreen
-
-        text = self.last_copy or self.ticket_text()
-        self.app.push_screen(SaveTextScreen(self.analysis, text))
 
     def commands(self) -> Iterable[SystemCommand]:
         """Palette entries for this screen (the app adds them to the command palette)."""
