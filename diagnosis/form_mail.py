@@ -12,7 +12,15 @@ from __future__ import annotations
 import re
 
 from headerlens.diagnosis.facts import FormMail
-from headerlens.diagnosis.inputs import boundary_hop, confirmed_rdns, entry, fields, first, org
+from headerlens.diagnosis.inputs import (
+    addressed_at,
+    boundary_hop,
+    confirmed_rdns,
+    entry,
+    fields,
+    first,
+    org,
+)
 from headerlens.model import Analysis
 
 _SCRIPT_FIELDS = ("x-php-originating-script", "x-php-script", "x-originating-script")
@@ -32,7 +40,6 @@ _FORM_SUBJECT = re.compile(
     r"|new (?:submission|message) from|website (?:message|contact))\b",
     re.IGNORECASE,
 )
-_ADDRESS = re.compile(r"[\w.+=-]+@([\w-]+(?:\.[\w-]+)+)")
 
 
 def _site(analysis: Analysis) -> str | None:
@@ -56,15 +63,7 @@ def form_mail(analysis: Analysis, dom: str) -> FormMail | None:
     mid = (analysis.message_id or "").strip("<> ").rpartition("@")[2]
     if org(mid) == site:
         own.append(f"its Message-ID is the site's ({mid})")
-    to = next(
-        (
-            m.group(0)
-            for f in fields(analysis, "to", "cc")
-            for m in _ADDRESS.finditer(f.value)
-            if org(m.group(1)) == site
-        ),
-        None,
-    )
+    to = addressed_at(analysis, site)
     if to:
         own.append(f"it is addressed to the site's own {to}")
     marks: list[str] = []

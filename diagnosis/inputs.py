@@ -82,6 +82,22 @@ def first(analysis: Analysis, name: str) -> str | None:
     return next((f.value for f in fields(analysis, name)), None)
 
 
+_ADDRESS = re.compile(r"[\w.+=-]+@([\w-]+(?:\.[\w-]+)+)")
+
+
+def addressed_at(analysis: Analysis, site: str) -> str | None:
+    """The first To/Cc address whose organisation is ``site``, as written."""
+    return next(
+        (
+            m.group(0)
+            for f in fields(analysis, "to", "cc")
+            for m in _ADDRESS.finditer(f.value)
+            if org(m.group(1)) == site
+        ),
+        None,
+    )
+
+
 def entry(analysis: Analysis) -> Boundary | None:
     """Where the message entered the final receiving organisation (the chain's boundary, which
     the receiver's own evidence decides: parsers/boundary)."""

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import re
 
-from headerlens.diagnosis.inputs import envelope, fields, org
+from headerlens.diagnosis.inputs import addressed_at, envelope, org
 from headerlens.model import Analysis
 
 # A list's subject tag: "[list] …", after any reply or forward prefixes.
 _TAG = re.compile(r"^\s*(?:(?:re|fwd?|aw|sv|wg)\s*:\s*)*(\[[^\]\n]{1,40}\])", re.IGNORECASE)
-_ADDRESS = re.compile(r"[\w.+=-]+@([\w-]+(?:\.[\w-]+)+)")
 
 
 def list_copy_signs(original: Analysis, mail_from: str | None) -> tuple[str, ...]:
@@ -27,15 +26,7 @@ def list_copy_signs(original: Analysis, mail_from: str | None) -> tuple[str, ...
     author = org(original.from_addr.domain) if original.from_addr else None
     if tag is None or site is None or author is None or site == author:
         return ()
-    to = next(
-        (
-            m.group(0)
-            for f in fields(original, "to", "cc")
-            for m in _ADDRESS.finditer(f.value)
-            if org(m.group(1)) == site
-        ),
-        None,
-    )
+    to = addressed_at(original, site)
     if to is None:
         return ()
     hop = original.chain.hops[-1].received if original.chain.hops else None

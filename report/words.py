@@ -6,6 +6,7 @@ inert for its own output (Markdown, HTML, JSON, Rich text).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import TYPE_CHECKING
@@ -253,33 +254,44 @@ def _policyd_said(a: Analysis) -> str | None:
 def _rspamd_said(a: Analysis) -> str | None:
     """The final receiver's verdicts as its own Rspamd symbols give them, when it wrote no
     Authentication-Results but its X-Spamd-Result is attributed to it."""
-    found = receiver_rspamd(a)
-    uncounted = receiver_rspamd_uncounted(a)
-    if not found and not uncounted:
-        return None
-    said = ", ".join(f"{m}={r} ({sym})" for m, r, sym in found) or "no failure"
-    if uncounted:
-        said += (
-            f"; its passes ({', '.join(uncounted)}) are not counted: that X-Spamd-Result sits"
-            " above the receiver's queue id, where the sender's own last field could be"
-        )
-    return f"{_no_ar_words(a)}; its Rspamd (X-Spamd-Result) found {said}"
+    return _filter_said(
+        a,
+        receiver_rspamd(a),
+        receiver_rspamd_uncounted(a),
+        "Rspamd (X-Spamd-Result)",
+        "that X-Spamd-Result sits above the receiver's queue id, where the sender's own last"
+        " field could be",
+    )
 
 
 def _spamassassin_said(a: Analysis) -> str | None:
     """The final receiver's verdicts as its own SpamAssassin rules give them, when it wrote no
     Authentication-Results and no Rspamd result but its X-Spam-Status is attributed to it."""
-    found = receiver_spamassassin(a)
-    uncounted = receiver_spamassassin_uncounted(a)
+    return _filter_said(
+        a,
+        receiver_spamassassin(a),
+        receiver_spamassassin_uncounted(a),
+        "SpamAssassin (X-Spam-Status tests)",
+        "that X-Spam-Status is not above the receiver's own Received line, where the sender's"
+        " own field could be",
+    )
+
+
+def _filter_said(
+    a: Analysis,
+    found: Sequence[tuple[str, str, str]],
+    uncounted: Sequence[str],
+    filter_name: str,
+    why_uncounted: str,
+) -> str | None:
+    """What the receiver's own filter found (method=result (rule)), its passes that do not count
+    and why; None when it said nothing."""
     if not found and not uncounted:
         return None
     said = ", ".join(f"{m}={r} ({rule})" for m, r, rule in found) or "no failure"
     if uncounted:
-        said += (
-            f"; its passes ({', '.join(uncounted)}) are not counted: that X-Spam-Status is not"
-            " above the receiver's own Received line, where the sender's own field could be"
-        )
-    return f"{_no_ar_words(a)}; its SpamAssassin (X-Spam-Status tests) found {said}"
+        said += f"; its passes ({', '.join(uncounted)}) are not counted: {why_uncounted}"
+    return f"{_no_ar_words(a)}; its {filter_name} found {said}"
 
 
 def _no_ar_words(a: Analysis) -> str:
