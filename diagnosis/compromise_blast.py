@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
-from headerlens.diagnosis.inputs import fields, org
+from headerlens.diagnosis.inputs import ADDRESS, fields, org
 from headerlens.model import Analysis, Hop
 from headerlens.parsers.hops import is_internal_ip
 from headerlens.parsers.received_syntax import normalize_ip
 
 BLAST_RECIPIENTS = 10  # To addresses ...
 BLAST_ORGS = 5  # ... at this many organisations other than the sender's
-_ADDR = re.compile(r"[\w.+=-]+@([\w-]+(?:\.[\w-]+)+)")
 
 
 def blast_sign(analysis: Analysis, hop: Hop) -> tuple[str, bool] | None:
@@ -21,7 +18,7 @@ def blast_sign(analysis: Analysis, hop: Hop) -> tuple[str, bool] | None:
     and a strong one when the account
     signed in from a public address without reverse DNS (a home or mobile line, not the
     organisation's own server), ``hop`` being its submission."""
-    found = [m for f in fields(analysis, "to") for m in _ADDR.finditer(f.value)]
+    found = [m for f in fields(analysis, "to") for m in ADDRESS.finditer(f.value)]
     own = org(analysis.from_addr.domain) if analysis.from_addr else None
     orgs = {org(m.group(1)) or m.group(1).lower() for m in found} - {own}
     addrs = {m.group(0).lower() for m in found}

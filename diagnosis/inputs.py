@@ -82,7 +82,8 @@ def first(analysis: Analysis, name: str) -> str | None:
     return next((f.value for f in fields(analysis, name)), None)
 
 
-_ADDRESS = re.compile(r"[\w.+=-]+@([\w-]+(?:\.[\w-]+)+)")
+# an address as written in To/Cc; group 1 is its domain
+ADDRESS = re.compile(r"[\w.+=-]+@([\w-]+(?:\.[\w-]+)+)")
 
 
 def addressed_at(analysis: Analysis, site: str) -> str | None:
@@ -91,7 +92,7 @@ def addressed_at(analysis: Analysis, site: str) -> str | None:
         (
             m.group(0)
             for f in fields(analysis, "to", "cc")
-            for m in _ADDRESS.finditer(f.value)
+            for m in ADDRESS.finditer(f.value)
             if org(m.group(1)) == site
         ),
         None,

@@ -8,17 +8,7 @@ from headerlens.diagnosis import diagnose
 from headerlens.diagnosis.wording import fix as fix_for
 from headerlens.report.verdicts import bar_line
 from tests.test_diagnosis import _msg
-
-
-def _tail() -> tuple[str, ...]:
-    return (
-        "From: News <news@example.net>",
-        "To: ann@fabrikam.com",
-        "Subject: January",
-        "Date: Thu, 10 Jan 2002 16:10:00 -0600",
-        "Message-ID: <n1@example.net>",
-    )
-
+from tests.test_genbound import _tail
 
 _SENDMAIL_MX = (
     "Received: from news.example.net (news.example.net [198.51.100.35])\r\n"

@@ -81,7 +81,7 @@ from tests.redteam_lab import ATTACKER_IP, VICTIM_IP, attacker_lab
 from tests.test_genattr4 import _mailscanner
 from tests.test_genbound import BODY, FORGED
 from tests.test_genbound import D as _D7
-from tests.test_redteam_round4 import _sendmail, _verify
+from tests.test_redteam_round4 import _ar_authors, _sendmail, _verify
 from tests.test_redteam_round6 import _phish_success
 
 
@@ -108,15 +108,6 @@ def _summary(data: bytes) -> str:
 
 def _verdicts(data: bytes) -> str:
     return _summary(data).split("Verdicts:", 1)[1].split("\n", 1)[0]
-
-
-def _ar_authors(data: bytes) -> list[Author]:
-    a = analyze(data)
-    return [
-        a.provenance.fields[f.index].author
-        for f in a.headers
-        if f.lname == "authentication-results"
-    ]
 
 
 # 1. OpenDMARC with its own SPF check off: the sender's spf=pass after its dmarc= stamp.
