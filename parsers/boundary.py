@@ -35,6 +35,7 @@ from headerlens.parsers.inbound_filter import inbound_filter_entry
 from headerlens.parsers.masked_ip import PLACEHOLDERS, client_text, masked_private
 from headerlens.parsers.provenance_apple import sibling_orgs
 from headerlens.parsers.provenance_yahoo import atlas_restatement
+from headerlens.parsers.provider_tiers import route_handoff
 from headerlens.parsers.received import normalize_ip
 from headerlens.parsers.stamp_evidence import Evidence, first_stated_ip, spf_evidence
 
@@ -101,7 +102,12 @@ def _walk(
         orgs.add(domain_of(host) if host else None)
         if older is None or not older.received.from_ip or is_internal_ip(older.received.from_ip):
             continue  # only a public client below could be made the entry
-        if not names_client(hop) and host and below != host:
+        if (
+            not names_client(hop)
+            and host
+            and below != host
+            and route_handoff(hop.received, older.received) is None
+        ):
             return hop, unconfirmed, None
         if (
             why.startswith(PRIVATE_CLIENT)

@@ -9,6 +9,7 @@ from headerlens.model.received import Hop, Received, TrustedHosts, Vendor
 from headerlens.parsers.hops import is_gmail_internal, is_internal_ip
 from headerlens.parsers.masked_ip import client_text, masked_private
 from headerlens.parsers.provenance_apple import is_apple_gateway
+from headerlens.parsers.provider_tiers import provider_handoff
 from headerlens.parsers.sendmail_qid import sendmail_queue_id
 from headerlens.parsers.trusted_hosts import listed_client
 
@@ -80,6 +81,8 @@ def client_inside(
             f"a retrieval from a mailbox (with {r.with_protocol or 'POP3/IMAP'}): the message "
             "was fetched, not received over SMTP, so the SMTP entry is further down"
         )
+    if why := provider_handoff(r):
+        return why
     if proto.startswith("LMTP") and (trusted is None or r.from_ip is None):
         return f"{_LMTP}, which only runs inside the receiving side (RFC 2033 §4)"
     if r.from_ip is None and proto.startswith(_LOCAL_PROTOCOLS):
@@ -133,7 +136,7 @@ def provider_tier(hop: Hop) -> bool:
     by = (r.by or "").rstrip(".")
     if _YAHOO_ATLAS_BY.match(by) and (r.with_protocol or "").upper().startswith("HTTP"):
         return True
-    return bool(_EOP_INTERNAL_BY.search(by)) or is_gmail_internal(r)
+    return bool(_EOP_INTERNAL_BY.search(by)) or is_gmail_internal(r) or bool(provider_handoff(r))
 
 
 def names_client(hop: Hop) -> bool:

@@ -1,0 +1,158 @@
+"""The trust boundary on providers and services: Yandex Mail's own hand-offs between its hosts,
+Mailgun's inbound route line, and the attack tests for each loosening."""
+
+from __future__ import annotations
+
+from headerlens.analyze import analyze
+from headerlens.dnsclient.resolver import LiveResolver
+from headerlens.evaluators.verify import run_blocking, verify
+from headerlens.model import Analysis
+from headerlens.model.spf import SpfVerdict
+from headerlens.model.verdicts import DmarcResult
+from tests import test_attacker_evidence_2 as t2
+from tests.dnslab import LabDns
+from tests.test_diagnosis import _msg
+
+F, D, BODY = t2.F, t2.D, t2.BODY  # contoso.com (p=reject); F is in its SPF
+A = "203.0.113.66"  # the attacker's own server
+
+# Yandex Mail (2026): the MX front takes the message in, a postback host passes it on, the
+# storage takes it over LMTPS; each line names its client by a Yandex host name and an address
+# in Yandex's own network (2a02:6b8::/32).
+_FRONT = "mail-nwsmtp-mxfront-production-main-95.iva.yp-c.yandex.net"
+_YANDEX_TOP = (
+    "Received: from postback16b.mail.yandex.net (postback16b.mail.yandex.net "
+    "[2a02:6b8:c02:900:1:45:d181:da16])\r\n\tby k6o5hfpbdoiwr2lr.sas.yp-c.yandex.net "
+    "(notsolitesrv) with LMTPS id 5g30mYc06JQv-GfbeeNdW\r\n\tfor <ann@fabrikam.example>; "
+    "Tue, 05 May 2026 20:40:29 +0300",
+    f"Received: from {_FRONT} ({_FRONT} [IPv6:2a02:6b8:c0c:1e06:0:640:ef89:0])\r\n"
+    "\tby postback16b.mail.yandex.net (Yandex) with ESMTPS id 2AE69C0156\r\n"
+    "\tfor <ann@fabrikam.example>; Tue, 05 May 2026 20:40:29 +0300 (MSK)",
+)
+
+
+def _front(client: str, ip: str) -> str:
+    return (
+        f"Received: from {client} ({client} [{ip}])\r\n\tby {_FRONT} (mxfront) with ESMTPS id "
+        "SekYBG2Lk0U0-3EOeo2kv;\r\n\tTue, 05 May 2026 20:40:28 +0300"
+    )
+
+
+_TAIL = (
+    "X-Yandex-Fwd: 1",
+    "From: Bob <bob@example.com>",
+    "To: ann@fabrikam.example",
+    "Subject: tickets",
+    "Date: Tue, 5 May 2026 20:39:50 +0300",
+    "Message-ID: <y1@example.com>",
+)
+
+
+def test_yandex_hand_offs_between_its_own_hosts_are_internal() -> None:
+    a = analyze(_msg(*_YANDEX_TOP, _front("mail.example.com", "192.0.2.25"), *_TAIL))
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 1 and b.ip == "192.0.2.25"
+    assert b.receiver == _FRONT and b.unconfirmed is None
+
+
+def test_yandex_loopback_lmtp_on_its_mx_front_is_no_unconfirmed_hop() -> None:
+    # the older shape: the MX front hands the message to its own LMTP on the loopback
+    front = "mxfront7g.mail.yandex.net"
+    a = analyze(
+        _msg(
+            f"Received: from {front} (localhost [127.0.0.1])\r\n\tby {front} with LMTP id "
+            "vu4jZ3bEoi-xn3f2MQM\r\n\tfor <ann@yandex.ru>; Sat, 26 Sep 2020 14:40:32 +0300",
+            "Received: from mail.example.com (mail.example.com [192.0.2.25])\r\n"
+            f"\tby {front} (mxfront/Yandex) with ESMTPS id n6HIeR7zil-eVau8PVJ;\r\n"
+            "\tSat, 26 Sep 2020 14:40:31 +0300",
+            *_TAIL,
+        )
+    )
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 1 and b.ip == "192.0.2.25"
+    assert b.unconfirmed is None
+
+
+def test_a_yandex_name_from_outside_its_network_is_not_internal() -> None:
+    # the receiver wrote a Yandex name for a client whose address is not Yandex's own
+    lines = list(_YANDEX_TOP)
+    lines[1] = lines[1].replace("2a02:6b8:c0c:1e06:0:640:ef89:0", "2001:db8::25")
+    a = analyze(_msg(*lines, _front("mail.example.com", "192.0.2.25"), *_TAIL))
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 2 and b.ip == "2001:db8::25"
+
+
+def _spoof(a: Analysis, lab: LabDns) -> None:
+    b = a.chain.boundary
+    assert b is not None and b.ip == A, b
+    v = run_blocking(verify(a, LiveResolver(lab.nameservers, timeout=3.0, deadline=20.0)))
+    assert v.spf is not None and v.spf.verdict is not SpfVerdict.PASS
+    assert v.dmarc is not None and v.dmarc.result is not DmarcResult.PASS
+
+
+def test_attack_yandex_helo_and_forged_yandex_lines_below_the_front(lab_dns: LabDns) -> None:
+    # The attacker connects to the MX front saying HELO postback1.mail.yandex.net, and forges
+    # below it a postback line and a front line taking the spoof from an address contoso.com's
+    # SPF authorises, plus a planted pass stamp.
+    forged = (
+        f"Received: from {_FRONT} ({_FRONT} [IPv6:2a02:6b8:c0c:1e06:0:640:ef89:0])\r\n"
+        f"\tby postback1.mail.yandex.net (Yandex) with ESMTPS id 1; {D}\r\n"
+        f"Received: from mail-db8eur05on2033.outbound.protection.outlook.com "
+        f"(mail-db8eur05on2033.outbound.protection.outlook.com [{F}])\r\n"
+        f"\tby {_FRONT} (mxfront) with ESMTPS id 2; {D}\r\n"
+        f"Authentication-Results: {_FRONT}; spf=pass smtp.mail=ceo@contoso.com; dkim=pass "
+        "header.i=@contoso.com\r\n"
+    )
+    top = "".join(line + "\r\n" for line in _YANDEX_TOP)
+    entry = (
+        f"Received: from postback1.mail.yandex.net (attacker.example [{A}])\r\n"
+        f"\tby {_FRONT} (mxfront) with ESMTPS id 3; {D}\r\n"
+    )
+    _spoof(analyze((top + entry + forged + BODY).encode()), lab_dns)
+
+
+# Mailgun's inbound route: its MX took the message in, its route line names no client.
+_ROUTE = "Received: by luna.mailgun.net with SMTP mgrt 4814637; Fri, 15 Nov 2013 23:44:39 +0000"
+_MXA = (
+    "Received: from mail.example.com (mail.example.com [192.0.2.47]) by mxa.mailgun.org with "
+    "ESMTP id 5286b1e4.41760f0-in3; Fri, 15 Nov 2013 23:44:36 -0000 (UTC)"
+)
+_MG_TAIL = (
+    "From: Ann <ann@example.com>",
+    "To: support@app.example.net",
+    "Subject: question",
+    "Date: Fri, 15 Nov 2013 15:44:33 -0800",
+    "Message-ID: <m1@example.com>",
+)
+
+
+def test_mailguns_route_line_is_no_hop_its_mx_took_the_message_in() -> None:
+    a = analyze(_msg(_ROUTE, "X-Envelope-From: <ann@example.com>", _MXA, *_MG_TAIL))
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 1 and b.ip == "192.0.2.47"
+    assert b.receiver == "mxa.mailgun.org"
+
+
+def test_a_route_line_above_another_services_line_stays_the_entry() -> None:
+    other = _MXA.replace("by mxa.mailgun.org", "by mx.example.net")
+    a = analyze(_msg(_ROUTE, other, *_MG_TAIL))
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 2 and b.ip is None
+
+
+def test_attack_mailgun_api_submission_over_a_forged_mx_line(lab_dns: LabDns) -> None:
+    # The attacker submits a raw message through its own Mailgun account's HTTP API, with a
+    # forged line of Mailgun's MX taking the spoof from an address contoso.com's SPF authorises:
+    # the API line is where the message starts; nothing below it is Mailgun's.
+    api = f"Received: by luna.mailgun.net with HTTP; {D}\r\n"
+    forged = (
+        "Received: from mail-db8eur05on2033.outbound.protection.outlook.com "
+        f"(mail-db8eur05on2033.outbound.protection.outlook.com [{F}]) by mxa.mailgun.org with "
+        f"ESMTP id 5286b1e4.41760f0-in3; {D}\r\n"
+    )
+    a = analyze((api + forged + BODY).encode())
+    b = a.chain.boundary
+    assert b is not None and b.ip is None and b.receiver == "luna.mailgun.net"
+    v = run_blocking(verify(a, LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)))
+    assert v.spf is None or v.spf.verdict is not SpfVerdict.PASS
+    assert v.dmarc is None or v.dmarc.result is not DmarcResult.PASS
