@@ -32,6 +32,7 @@ from headerlens.diagnosis.inputs import (
     submission_hops,
 )
 from headerlens.diagnosis.list_delivery import body_changed_only, handed_over, why_undecided
+from headerlens.diagnosis.list_manager import old_list
 from headerlens.diagnosis.list_party import failed_before_list
 from headerlens.diagnosis.ndr import Report
 from headerlens.diagnosis.replyto import shared_account
@@ -218,12 +219,12 @@ def _ndr_forward(report: Report) -> Situation | None:
 def list_identifier(value: str | None) -> tuple[str, str]:
     """The (name, host) of a List-Id (RFC 2919: ``[phrase] <list-label.namespace>``): the
     bracketed identifier, else the last word, split at its first dot ("" where absent, as in
-    "List-Id: <>")."""
+    "List-Id: <>"); a list known only by its posting address (list_manager) splits at its @."""
     text = value or ""
     bracketed = re.search(r"<([^<>\s]+)>", text)
     words = text.replace("<", " ").replace(">", " ").split()
     ident = bracketed.group(1) if bracketed else (words[-1] if words else "")
-    name, _, host = ident.partition(".")
+    name, _, host = ident.rpartition("@") if "@" in ident else ident.partition(".")
     return name.lower(), host.lower() or name.lower()
 
 
@@ -233,12 +234,15 @@ def mailing_list(analysis: Analysis) -> Situation | None:
     domain, a [tag] in the subject). A List-Id alone is also set by newsletter services."""
     strong = [f"{f.name}: {f.value[:50]}" for f in fields(analysis, *_LIST_STRONG)]
     list_id = first(analysis, "list-id")
+    named = None if strong or list_id else old_list(analysis)
+    if named is not None:  # a manager that writes no List-* field names the list's address
+        list_id, strong = named
     list_dom = list_identifier(list_id)[1] or None
     if not strong and list_id:
         strong = _list_handled(analysis, list_id, list_dom)
     if not strong:
         return None
-    ev = ([f"List-Id: {list_id[:60]}"] if list_id else []) + strong
+    ev = ([f"List-Id: {list_id[:60]}"] if list_id and named is None else []) + strong
     # the list's own host when a hop names it, else the first hop in the list's organisation
     # (the author's own server may share the organisation: kernel.org and vger.kernel.org)
     ours = [h for h in analysis.chain.hops if list_dom and same_org(h.received.by, list_dom)]
