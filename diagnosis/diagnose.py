@@ -22,6 +22,7 @@ from headerlens.diagnosis import (
     stray_lines,
     time_consistency,
     unauthenticated,
+    wording_complaint,
 )
 from headerlens.diagnosis.auth_state import reverified
 from headerlens.diagnosis.facts import LABELS, Complaint, Diagnosis, Situation
@@ -42,7 +43,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         # or delay of it is diagnosed; the reported message is diagnosed on its own.
         c = complaint(analysis.feedback)
         out = read_outcome(analysis, None)
-        return Diagnosis((), (), None, out, headline.complaint_headline(c), c)
+        return Diagnosis((), (), None, out, wording_complaint.complaint_headline(c), c)
     report = read_report(analysis)
     rejected = None
     if report is not None and report.permanent:

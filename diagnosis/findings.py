@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from headerlens.diagnosis import headline, impersonation, unauthenticated, wording
+from headerlens.diagnosis import (
+    impersonation,
+    unauthenticated,
+    wording,
+    wording_complaint,
+)
 from headerlens.diagnosis.detect_signals import queue_delays, short_queues
 from headerlens.diagnosis.facts import Complaint, Diagnosis, GapKind, Situation
 from headerlens.diagnosis.gap_causes import cause
@@ -105,9 +110,9 @@ def complaint_finding(c: Complaint) -> Finding:
     return Finding(
         Code.FEEDBACK_REPORT,
         Severity.WARNING,
-        headline.complaint_headline(c),
+        wording_complaint.complaint_headline(c),
         detail="Evidence: " + "; ".join(facts),
-        fix=headline.complaint_fix(c),
+        fix=wording_complaint.complaint_fix(c),
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from headerlens.diagnosis import wording_esp, wording_form
 from headerlens.diagnosis.facts import (
-    Complaint,
     Outcome,
     OutcomeFact,
     Situation,
@@ -378,58 +377,6 @@ def headline(
     elif outcome.folder and "ndr" not in by:  # a whole predicate: no outcome names it
         parts.append(f"{outcome.receiver or 'the final receiver'} {outcome.folder}")
     return "; ".join(parts) + "."
-
-
-def complaint_headline(c: Complaint) -> str:
-    """The headline of a complaint / feedback report: the report is the story, not its envelope."""
-    kind = (
-        "A DMARC / authentication failure report"
-        if c.auth_failure or (c.feedback_type == "auth-failure")
-        else "A complaint / feedback report"
-    )
-    what = f"feedback type {c.feedback_type or 'not stated'}"
-    if c.auth_failure:
-        what += f" ({c.auth_failure} failed)"
-    relayed = ""
-    if c.relayed_by:
-        relayed = f" (the reported copy was {'probably ' if c.relay_signs else ''}re-sent by a {c.relayed_by})"
-    return (
-        f"{kind} from {c.reporter or 'an unnamed reporter'} about a message from "
-        f"{c.source or 'an unnamed source'}{relayed}, {what}: not a delivery of its own; the "
-        "reported message is analysed on its own."
-    )
-
-
-def complaint_fix(c: Complaint) -> str:
-    """What the recipient of the report (the sender's abuse or postmaster desk) can do."""
-    if (c.feedback_type == "auth-failure" or c.auth_failure) and c.relay_signs:
-        return (
-            f"The reported copy was probably re-sent by a mailing list ({'; '.join(c.relay_signs)}), "
-            f"which broke {c.auth_failure or 'its authentication'}: if so, it is not a spoof of "
-            "your domain and there is nothing to fix in your DNS; the fix is at the list (rewrite "
-            "From or keep the DKIM signature intact, add ARC). If no such list carries your mail, "
-            "it is a spoof of your domain and your DMARC policy is doing its job."
-        )
-    if (c.feedback_type == "auth-failure" or c.auth_failure) and c.relayed_by:
-        return (
-            f"The reported copy was re-sent by a {c.relayed_by}, which broke "
-            f"{c.auth_failure or 'its authentication'}: nothing to fix in the author's DNS; the "
-            f"fix is at the {c.relayed_by} (rewrite From or keep the DKIM signature intact, add ARC)."
-        )
-    if c.feedback_type == "auth-failure" or c.auth_failure:
-        return (
-            f"If {c.author or 'the reported message'} was sent by you, make it pass "
-            f"{c.auth_failure or 'SPF/DKIM/DMARC'} (see the reported message below); if not, it "
-            "is a spoof of your domain and your DMARC policy is doing its job."
-        )
-    if c.feedback_type in ("not-spam",):
-        return "A recipient marked the message as not spam: nothing to fix."
-    who = ", ".join(c.complainants) or "the complainant"
-    return (
-        f"Stop mailing {who} (remove the address from your lists) and find out why "
-        f"{c.source or 'the source'} sent the reported message: a mailing nobody asked for, a "
-        "taken-over account or a compromised host."
-    )
 
 
 # Headline causes that speak of the final receiver's verdicts: a bounce's returned copy has none.

@@ -34,7 +34,7 @@ from headerlens.parsers import (
     ndr_text_more,
     ndr_text_other,
 )
-from headerlens.parsers.ndr_explain import explain, local_delivery
+from headerlens.parsers.ndr_explain import REMOTE_WORDS, explain, local_delivery
 from headerlens.parsers.ndr_gate import NO_ENVELOPE, bounce_sender, looks_like_ndr
 from headerlens.parsers.ndr_mime import dsn_fields, raw_original, text_dsn, text_of
 from headerlens.parsers.ndr_rejecter import author_domain, self_named, sender_host
@@ -362,7 +362,10 @@ def parse_ndr(
     return NonDelivery(
         format=fmt,
         reporting_mta=reporter,
-        recipients=tuple(explain(r, fmt, reporter, author, context) for r in recipients),
+        recipients=tuple(
+            explain(r, fmt, reporter, author, context, bool(REMOTE_WORDS.search(scan)))
+            for r in recipients
+        ),
         original_kind=kind,
         detected_by=detected,
         defects=tuple(defects),

@@ -112,7 +112,10 @@ TEXTS_FIRST: tuple[tuple[str, str, Row], ...] = (
         r"mail ?box exceeds (?:the |its )?(?:allowed|maximum|storage) (?:size|quota|limit)|"
         # Gmail's "Storage quota exceeded" (a bare "quota exceeded" can be a sending quota:
         # Gmail's "Daily user sending quota", Exchange's "Submission quota exceeded")
-        r"storage quota exceeded)",
+        r"storage quota exceeded|"
+        # the mail store's own file-system quota (EDQUOT, "Disk quota exceeded"), as a local
+        # delivery agent writes it (Sun Internet Mail Server, Sendmail's mail.local)
+        r"disk quota exceeded|\bEDQUOT\b)",
         (
             "The recipient's mailbox is full (over its quota): the recipient's own server could "
             "not store the message. The address is right and nothing in the sender's set-up is "

@@ -246,8 +246,10 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
         (
             "text:null-mx",
             # RFC 7505 §4.2: "556 5.1.10" for a recipient domain with a null MX; Gmail writes
-            # "The domain D doesn't receive email according to the administrator: returned Null MX"
-            r"(?:\bNull MX\b|\bnullMX\b|\b5\.1\.10\b|"
+            # "The domain D doesn't receive email according to the administrator: returned Null MX".
+            # X.1.10 alone is no null MX: Exchange Online's "550 5.1.10 RESOLVER.ADR.
+            # RecipientNotFound" is a recipient address its organisation does not have.
+            r"(?:\bNull MX\b|\bnullMX\b|\b556[ -]5\.1\.10\b|"
             r"doesn.t receive email according to the administrator)",
             Entry(
                 "The recipient's domain publishes a null MX (RFC 7505): its owner declares that "
@@ -263,6 +265,9 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             "text:domain-unreachable",
             r"(?:Host or domain name not found|domain is not reachable|Name service error|"
             r"Domain not found|Unrouteable address|no valid MX|No such domain|"
+            # Gmail (2008-2014): "DNS Error: Domain name not found", "DNS Error: DNS server
+            # returned answer with no data" (the domain has no MX and no address record)
+            r"Domain name not found|DNS server returned answer with no data|"
             r"Domain does not exist|Host unknown \(Authoritative answer|"
             r"Could not find a gateway for|"
             # Amazon SES when the domain has no mail server: X.4.4 is "unable to route"
@@ -326,6 +331,9 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             r"(?:looked like spam|rejected as spam|detected as spam|identified as spam|"
             r"considered (?:as )?spam|suspected spam|spam content|may consider spam|"
             r"spam classification|"
+            # a score-based filter (SpamAssassin and those built on it): "This message scored
+            # 12.4 points", "spam score 9.1 exceeds threshold", "rejected by SpamAssassin"
+            r"scored\s+-?\d+(?:\.\d+)?\s+(?:spam\s+)?points|spam ?score|SpamAssassin|"
             r"message content rejected|content filter|"
             r"content presents a potential\s+security issue|"
             # Mimecast: "554 email rejected due to security policies - MCSpamSignature.sa.2.2"

@@ -246,11 +246,52 @@ def reply_host(r: FailedRecipient) -> FailedRecipient:
     return r
 
 
+# Google's SMTP servers end every reply with "gsmtp" (after a transaction id): the reply is
+# theirs, whoever passes it on.
+_GSMTP = re.compile(r"\bgsmtp\W*$", re.I)
+# Exim's notice says the reply came from the remote server ("SMTP error from remote mail server
+# after RCPT TO:…"), Sendmail's "... while talking to H.:", Gmail's "The response from the remote
+# server was": the reporter passes on another server's answer.
+REMOTE_WORDS = re.compile(
+    r"SMTP error from remote (?:mail server|mailer)|response from the remote server|"
+    r"the other server returned",
+    re.I,
+)
+
+
+def _named_by_reply(r: FailedRecipient, fmt: NdrFormat, reporter: str | None) -> FailedRecipient:
+    """A reply no host line names whose own words say whose it is: Google's "gsmtp" trailer
+    (Exim's DSN without a Remote-MTA, a relay's notice); Exchange Online's "RESOLVER.ADR.
+    RecipientNotFound" about an address at another organisation than the reporter's (Microsoft:
+    5.1.10, the recipient's organisation has no such address)."""
+    if r.remote_mta or r.remote_ip or r.remote_domain or "@" not in r.address:
+        return r
+    domain = r.address.rpartition("@")[2].lower()
+    google = org_guess(reporter) in ("google.com", "googlemail.com", "gmail.com")
+    if fmt is not NdrFormat.GMAIL and not google and _GSMTP.search(r.diagnostic):
+        return replace(r, remote_domain="google.com")
+    if (
+        re.search(r"RESOLVER\.ADR\.Recip(?:ient)?NotFound", r.diagnostic, re.I)
+        and reporter
+        and re.search(r"\.outlook\.com\.?$|\.outlook\.office365\.com\.?$", reporter, re.I)
+        and org_guess(domain) != org_guess(reporter)
+    ):
+        return replace(r, remote_domain=domain)
+    return r
+
+
 def explain(
-    r: FailedRecipient, fmt: NdrFormat, reporter: str | None, author: str | None, context: str
+    r: FailedRecipient,
+    fmt: NdrFormat,
+    reporter: str | None,
+    author: str | None,
+    context: str,
+    remote_said: bool = False,
 ) -> FailedRecipient:
-    """The recipient with its reply read, its meaning looked up and the refusing server named."""
-    r = reply_host(r)
+    """The recipient with its reply read, its meaning looked up and the refusing server named.
+
+    ``remote_said``: the notice's own words say the reply is a remote server's (REMOTE_WORDS)."""
+    r = _named_by_reply(reply_host(r), fmt, reporter)
     smtp_code, enhanced = ndr_text.reply_parts(r.diagnostic)
     # Exchange Online's "Remote server returned … -> 554 5.7.1 …": the remote's own reply
     relayed = ndr_text.relayed_reply(r.diagnostic) if fmt is NdrFormat.EXCHANGE else None
@@ -308,6 +349,7 @@ def explain(
         or relayed is not None
         or "response from the remote server" in context
         or "the other server returned" in context
+        or remote_said
         or bool(reporter and _SENDS_ONLY.search(reporter))
     )
     if (

@@ -1,0 +1,295 @@
+"""Bounce texts and complaint reports (issue 11, ninth round): Exchange Online's 5.1.10, a
+remote reply only its own words name (Google's "gsmtp", Exim's "SMTP error from remote mail
+server"), Gmail's DNS errors, score-based filters, a mail store's disk quota, and what a
+complaint report asks of the sender. Synthetic messages of each shape seen in real notices
+(names, hosts and addresses changed; documentation IPs)."""
+
+from __future__ import annotations
+
+from headerlens.analyze import analyze
+from headerlens.diagnosis import diagnose
+from headerlens.model import Rejecter, WhoActs
+from headerlens.parsers.ndr_codes import lookup
+from tests.test_genndr4 import _dsn
+
+# --- Exchange Online's 5.1.10: a recipient its organisation does not have, not a null MX ------
+
+EXO_5110 = b"""\
+Received: from AM0PR01MB1234.eurprd01.prod.outlook.com (2603:10a6:208:1::1) by
+ AM0PR01MB5678.eurprd01.prod.outlook.com with HTTPS; Tue, 3 Mar 2026 10:00:06 +0000
+From: Microsoft Outlook <postmaster@fabrikam.example>
+To: <clerk@fabrikam.example>
+Date: Tue, 3 Mar 2026 10:00:05 +0000
+Content-Type: multipart/report; report-type=delivery-status;
+\tboundary="BND"
+X-MS-Exchange-Message-Is-Ndr:
+Message-ID: <ndr1@AM0PR01MB1234.eurprd01.prod.outlook.com>
+Subject: Undeliverable: Minutes
+Auto-Submitted: auto-replied
+Return-Path: <>
+MIME-Version: 1.0
+
+--BND
+Content-Type: text/plain; charset="us-ascii"
+
+Your message to nobody@contoso.example couldn't be delivered.
+nobody wasn't found at contoso.example.
+
+Diagnostic information for administrators:
+
+Generating server: AM0PR01MB1234.eurprd01.prod.outlook.com
+
+nobody@contoso.example
+Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient nobody@contoso.example not found by SMTP address lookup'
+
+--BND
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns;AM0PR01MB1234.eurprd01.prod.outlook.com
+Received-From-MTA: dns;AM0PR01MB9999.eurprd01.prod.outlook.com
+Arrival-Date: Tue, 3 Mar 2026 10:00:04 +0000
+
+Final-Recipient: rfc822;nobody@contoso.example
+Action: failed
+Status: 5.1.10
+Diagnostic-Code: smtp;550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient nobody@contoso.example not found by SMTP address lookup
+
+--BND
+Content-Type: text/rfc822-headers
+
+From: Town Clerk <clerk@fabrikam.example>
+To: nobody@contoso.example
+Subject: Minutes
+Date: Tue, 3 Mar 2026 09:59:58 +0000
+Message-ID: <orig1@fabrikam.example>
+
+--BND--
+"""
+
+
+def test_exchange_online_5_1_10_is_an_address_the_recipients_organisation_lacks() -> None:
+    a = analyze(EXO_5110)
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    # was: "contoso.example publishes a null MX: it accepts no mail" (RFC 7505 read into 5.1.10)
+    assert r.meaning is not None and r.meaning.key != "text:null-mx"
+    assert "does not exist" in r.meaning.explanation
+    assert r.meaning.who_acts is WhoActs.SENDER  # check the address
+    assert r.rejecter is not Rejecter.SENDER_OWN
+    d = diagnose(a)
+    assert "null MX" not in d.headline
+    assert d.headline.startswith("A bounce: contoso.example's mail server refused the original")
+
+
+def test_a_null_mx_reply_is_still_read_as_one() -> None:
+    # RFC 7505 §4.2's own reply code and words keep their meaning
+    assert lookup("5.1.10", "556 5.1.10 Recipient address has null MX", None).key == "text:null-mx"
+    exo = "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient x@contoso.example not found"
+    assert lookup("5.1.10", exo, "microsoft").key != "text:null-mx"
+
+
+# --- a remote reply that only its own words name ---------------------------------------------
+
+
+def _exim(diagnostic: str, notice: str) -> bytes:
+    return _dsn(
+        sender="Mailer-Daemon@mail.fabrikam.example",
+        reporting="mail.fabrikam.example",
+        recipient="someone@gmail.example",
+        status="5.0.0",
+        diagnostic=diagnostic,
+        notice=notice,
+    )
+
+
+GSMTP_REPLY = (
+    "550-5.7.1 [2001:db8::10] Our system has detected that this message is\n"
+    " 550-5.7.1 likely unsolicited mail. To reduce the amount of spam sent to Gmail,\n"
+    " 550 5.7.1 this message has been blocked. a1-20020a05si123456wrb.99 - gsmtp"
+)
+
+
+def test_a_reply_ending_gsmtp_is_googles_refusal_not_the_sending_servers() -> None:
+    # Exim's DSN with no Remote-MTA and no host line in its text
+    a = analyze(_exim(GSMTP_REPLY, "A message that you sent could not be delivered."))
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    # was: "mail.fabrikam.example (the sender's domain) refused or gave up itself"
+    assert r.rejecter is Rejecter.RECIPIENT_SERVER
+    assert r.remote_domain == "google.com"
+    d = diagnose(a)
+    assert "the sender's own server" not in d.headline
+    assert d.headline.startswith("A bounce: google.com's mail server refused the original (5.7.1")
+
+
+def test_exims_words_say_the_reply_is_the_remote_servers() -> None:
+    notice = (
+        "This message was created automatically by mail delivery software.\n\n"
+        "A message that you sent could not be delivered to one or more of its\n"
+        "recipients. This is a permanent error. The following address(es) failed:\n\n"
+        "  someone@gmail.example\n"
+        "    SMTP error from remote mail server after end of data:\n"
+        "    550 5.7.1 Message refused by local policy"
+    )
+    a = analyze(_exim("550 5.7.1 Message refused by local policy", notice))
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.rejecter is Rejecter.RECIPIENT_SERVER  # was SENDER_OWN
+    assert "the sender's own server" not in diagnose(a).headline
+
+
+def test_the_senders_own_refusal_without_remote_words_stays_its_own() -> None:
+    notice = "A message that you sent could not be delivered."
+    a = analyze(_exim("550 5.7.1 Message refused by local policy", notice))
+    assert a.ndr is not None
+    assert a.ndr.recipients[0].rejecter is Rejecter.SENDER_OWN
+
+
+# --- Gmail's DNS errors: no server refused, the recipient's domain did not resolve -----------
+
+GMAIL_DNS = b"""\
+Return-Path: <>
+Received: by 10.0.0.5 with SMTP id abc123; Sat, 04 Feb 2012 20:09:04 -0800 (PST)
+MIME-Version: 1.0
+From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
+To: someone@gmail.com
+X-Failed-Recipients: friend@example.comm
+Subject: Delivery Status Notification (Failure)
+Message-ID: <bounce1@mail.gmail.com>
+Date: Sat, 04 Feb 2012 20:09:04 -0800
+Content-Type: text/plain; charset=ISO-8859-1
+
+Delivery to the following recipient failed permanently:
+
+     friend@example.comm
+
+Technical details of permanent failure:
+DNS Error: Domain name not found
+
+----- Original message -----
+
+Received: by 10.0.0.6 with SMTP id d17mr1; Sat, 04 Feb 2012 20:09:03 -0800 (PST)
+From: Some One <someone@gmail.com>
+To: friend@example.comm
+Subject: hello
+Date: Sat, 04 Feb 2012 20:09:03 -0800
+Message-ID: <orig3@mail.gmail.com>
+
+hello
+"""
+
+
+def test_gmails_dns_error_is_a_domain_that_does_not_resolve_not_a_refusal() -> None:
+    a = analyze(GMAIL_DNS)
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.meaning is not None and r.meaning.key == "text:domain-unreachable"
+    assert r.rejecter is Rejecter.SENDER_OWN  # nobody refused: no server was found
+    d = diagnose(a)
+    # was: "A bounce: example.comm's mail server refused the original (no status)."
+    assert "refused" not in d.headline
+    assert "no mail server was found for example.comm" in d.headline
+    nodata = "DNS Error: DNS server returned answer with no data"
+    assert lookup(None, nodata, None).key == "text:domain-unreachable"
+
+
+# --- score-based content filters and a mail store's disk quota -------------------------------
+
+
+def test_a_score_based_filter_refusal_is_a_content_verdict() -> None:
+    for text in (
+        "550 5.7.1 Message rejected as junk: this message scored 12.4 points",
+        "550 This message scored 14.2 spam points.",
+        "554 5.7.1 Rejected: spam score 9.1 exceeds threshold",
+    ):
+        m = lookup("5.7.1", text, None)
+        assert m.key == "text:content-spam", text
+        assert m.who_acts is WhoActs.RECIPIENT_ADMIN
+
+
+def test_disk_quota_exceeded_is_the_recipients_full_mailbox() -> None:
+    a = analyze(
+        _dsn(
+            sender="postmaster@mail.contoso.example",
+            reporting="mail.contoso.example",
+            recipient="sato@contoso.example",
+            status="5.0.0",
+            diagnostic="disk quota exceeded",
+        )
+    )
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    assert r.meaning is not None and r.meaning.key == "text:mailbox-full"
+    assert r.meaning.who_acts is WhoActs.RECIPIENT_ADMIN
+    assert "mailbox full" in diagnose(a).headline
+
+
+# --- complaint reports: what the report asks of the sender -----------------------------------
+
+
+def _arf(rcpt: str, feedback_type: str = "abuse") -> bytes:
+    rcpt_line = f"Original-Rcpt-To: {rcpt}\n" if rcpt else ""
+    return f"""\
+Return-Path: <feedback@arf.example.net>
+Received: from fbl.example.net (fbl.example.net [198.51.100.44])
+\tby mx.fabrikam.example (Postfix) with ESMTP id 4XyZ
+\tfor <abuse@fabrikam.example>; Tue,  3 Mar 2026 10:00:06 +0000 (UTC)
+From: <staff@example.net>
+Date: Tue, 3 Mar 2026 10:00:05 +0000
+Subject: Abuse report
+To: <abuse@fabrikam.example>
+MIME-Version: 1.0
+Message-ID: <arf1@example.net>
+Content-Type: multipart/report; report-type=feedback-report; boundary="B1"
+
+--B1
+Content-Type: text/plain
+
+This is an email abuse report for a message received from IP 192.0.2.1.
+
+--B1
+Content-Type: message/feedback-report
+
+Feedback-Type: {feedback_type}
+User-Agent: SomeGenerator/1.0
+Version: 1
+Original-Mail-From: <news@fabrikam.example>
+{rcpt_line}Arrival-Date: Tue, 3 Mar 2026 09:55:00 +0000
+Reporting-MTA: dns; mail.example.net
+Source-IP: 192.0.2.1
+
+--B1
+Content-Type: message/rfc822
+
+From: <news@fabrikam.example>
+Received: from out.fabrikam.example (out.fabrikam.example [192.0.2.1])
+\tby mail.example.net with SMTP; Tue, 3 Mar 2026 09:55:00 +0000
+To: <user@example.net>
+Subject: Earn money
+Message-ID: <news.1@fabrikam.example>
+Date: Tue, 3 Mar 2026 09:54:00 +0000
+
+Spam
+--B1--
+""".encode()
+
+
+def test_a_complaint_headline_names_the_complainant_and_what_to_do() -> None:
+    d = diagnose(analyze(_arf("<user@example.net>")))
+    # was: "... feedback type abuse: not a delivery of its own; ..." (no action named)
+    assert "the recipient user@example.net reported it as spam" in d.headline
+    assert "stop mailing that address" in d.headline
+    assert "asked for your mail" in d.headline
+
+
+def test_a_complaint_that_hides_the_complainant_says_how_to_find_it() -> None:
+    for rcpt in ("", "db0555c94208f7bc605b02cf12c0535a@example.net", "redacted@example.net"):
+        d = diagnose(analyze(_arf(rcpt)))
+        assert "a recipient reported it as spam (the report hides who" in d.headline, rcpt
+        assert "db0555" not in d.headline
+
+
+def test_a_not_spam_report_asks_nothing() -> None:
+    d = diagnose(analyze(_arf("<user@example.net>", "not-spam")))
+    assert "stop mailing" not in d.headline
+    assert "not a delivery of its own" in d.headline
