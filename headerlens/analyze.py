@@ -42,6 +42,7 @@ from headerlens.parsers.provenance import attribute_fields
 from headerlens.parsers.received import parse_received
 from headerlens.parsers.receivedspf import parse_received_spf
 from headerlens.parsers.recipient_lure import recipient_lure
+from headerlens.parsers.report_safe import report_safe_original
 from headerlens.parsers.stamp_evidence import stated_client_ip
 from headerlens.parsers.vendor import decode_vendor_header, is_vendor_header
 from headerlens.parsers.vendor_filters import with_rspamd_actions
@@ -125,6 +126,21 @@ def analyze(
     """
     data, paste_notes = normalize_paste(data)
     split = split_message(data)
+    if (unwrapped := report_safe_original(split.fields, split.body)) is not None:
+        from headerlens.model.codes import Code
+
+        data = unwrapped[0]
+        paste_notes = (
+            *paste_notes,
+            Defect(
+                Code.INPUT_REPORT_SAFE,
+                f"This is SpamAssassin's spam report from {unwrapped[1]} (report_safe): the "
+                "message it rated is attached unchanged, so its header is read here, below "
+                "SpamAssassin's own line and verdict.",
+                Severity.INFO,
+            ),
+        )
+        split = split_message(data)
     defects: list[Defect] = [*paste_notes, *split.defects]
     fields = split.fields
     if not fields:

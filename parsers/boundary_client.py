@@ -87,6 +87,11 @@ def client_inside(
         return f"{_LMTP}, which only runs inside the receiving side (RFC 2033 §4)"
     if r.from_ip is None and proto.startswith(_LOCAL_PROTOCOLS):
         return f"a local hand-off (with {r.with_protocol}) with no network client"
+    if r.from_ip is None and proto == "SPAMASSASSIN":
+        return (
+            "SpamAssassin's own line on the host that rewrote the message (report_safe): "
+            "no server handed it over"
+        )
     if trusted is None and is_internal_ip(r.from_ip):
         return f"{PRIVATE_CLIENT} ({r.from_ip})"
     if trusted is None and (label := masked_private(r) or _masked_local(hop)):

@@ -273,6 +273,7 @@ class Code(enum.StrEnum):
     INPUT_PASTE_DOUBLE_SPACED = "input.paste-double-spaced", WARN, "Pasted double-spaced", "paste-damage"
     INPUT_PASTE_GMAIL_SUMMARY = "input.paste-gmail-summary", INFO, "Gmail summary pasted", "paste-damage"
     INPUT_PASTE_QUOTED = "input.paste-quoted", WARN, "Pasted with quote marks", "paste-damage"
+    INPUT_REPORT_SAFE = "input.report-safe", INFO, "SpamAssassin report: the original was read"
     INPUT_STRAY_LINE = "input.stray-line", WARN, "Stray line skipped", "paste-damage"
     INPUT_STRAY_LINES = "input.stray-lines", WARN, "Stray lines skipped"
     INPUT_TOO_LARGE = "input.too-large", WARN, "Input too large"

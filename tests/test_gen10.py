@@ -1,0 +1,153 @@
+"""Shapes from new sources (helpdesk-system test mail, old spam corpora) that no round had read,
+each rule tested on a synthetic message of that shape (example domains, documentation addresses).
+
+SpamAssassin's report_safe (its default): a message it rates as spam is replaced by a report
+whose only Received line is SpamAssassin's own and whose X-Spam-* fields carry the verdict; the
+original, unchanged, is the part marked ``x-spam-type=original``. The delivery path is in that
+part, and SpamAssassin's line is no hand-off from another server.
+"""
+
+from __future__ import annotations
+
+from headerlens.analyze import analyze
+from headerlens.diagnosis import diagnose
+from headerlens.model.codes import Code
+from headerlens.report.markdown import render_markdown
+from headerlens.report.verdicts import bar_line
+
+_ORIGINAL = """Return-Path: <offers@example.org>
+Delivered-To: info@example.net
+Received: from mail.example.org (unknown [203.0.113.45])
+\tby mx.example.net (Postfix) with ESMTP id 830916E566
+\tfor <info@example.net>; Wed, 15 Mar 2017 13:00:40 +0100 (CET)
+Date: Wed, 15 Mar 2017 20:00:44 +0800
+Subject: business offer
+From: "Sales" <offers@example.org>
+To: <info@example.net>
+Message-ID: <offer-1@example.org>
+Content-Type: text/plain
+
+cheap offer
+"""
+
+_REPORT = """{above}Received: from localhost by mx.example.net
+\twith SpamAssassin (version 3.4.0);
+\tWed, 15 Mar 2017 13:00:46 +0100
+From: "Sales" <offers@example.org>
+To: <info@example.net>
+Subject: business offer
+Date: Wed, 15 Mar 2017 20:00:44 +0800
+Message-Id: <offer-1@example.org>
+X-Spam-Checker-Version: SpamAssassin 3.4.0 (2014-02-07) on mx.example.net
+X-Spam-Flag: {flag}
+X-Spam-Level: *********
+X-Spam-Status: {status}, score=9.4 required=5.0 tests=HELO_DYNAMIC_IPADDR,RDNS_NONE
+\tautolearn=no autolearn_force=no version=3.4.0
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="----------=_58C92CEE.B3199ED3"
+
+This is a multi-part message in MIME format.
+
+------------=_58C92CEE.B3199ED3
+Content-Type: text/plain; charset=iso-8859-1
+Content-Disposition: inline
+Content-Transfer-Encoding: 8bit
+
+Spam detection software, running on the system "mx.example.net",
+has identified this incoming email as possible spam.
+
+------------=_58C92CEE.B3199ED3
+Content-Type: message/rfc822; x-spam-type=original
+Content-Description: original message before SpamAssassin
+Content-Disposition: attachment
+Content-Transfer-Encoding: 8bit
+
+{original}
+------------=_58C92CEE.B3199ED3--
+"""
+
+
+def _report(above: str = "", flag: str = "YES", status: str = "Yes", original: str = "") -> bytes:
+    return _REPORT.format(
+        above=above, flag=flag, status=status, original=original or _ORIGINAL
+    ).encode()
+
+
+def test_a_spamassassin_report_is_read_through_to_the_attached_original() -> None:
+    a = analyze(_report())
+    assert any(d.code is Code.INPUT_REPORT_SAFE for d in a.defects)
+    assert a.chain.boundary is not None
+    # the path is the original's: the receiver took it from the sender's server
+    assert a.chain.boundary.ip == "203.0.113.45"
+    assert a.chain.boundary.receiver == "mx.example.net"
+    assert a.from_addr is not None and a.from_addr.domain == "example.org"
+
+
+def test_the_receivers_spamassassin_verdict_on_its_report_is_junk() -> None:
+    a = analyze(_report())
+    d = diagnose(a)
+    assert d.outcome.outcome.name == "JUNK"
+    assert "filed it in Junk" in d.headline
+    assert "Spam folder" in bar_line(a, None)
+    md = render_markdown(a)
+    assert "SpamAssassin's spam report from mx.example.net (report\\_safe)" in md
+
+
+def test_spamassassins_own_line_is_no_hand_off_from_another_server() -> None:
+    # SpamAssassin's line names "localhost" and no address: before, it was taken for the hop
+    # where the message entered, from a client outside the receiving organisation.
+    a = analyze(_report())
+    assert a.chain.boundary is not None and a.chain.boundary.receiver == "mx.example.net"
+    assert a.chain.boundary.helo != "localhost"
+
+
+def test_a_report_a_sender_mails_is_not_unwrapped() -> None:
+    # Attack: the sender writes a SpamAssassin report of its own with a "clean" original inside
+    # (its own pass stamps in it) and mails it; the receiver's Received line sits on top. The
+    # report is not SpamAssassin's at this receiver: nothing inside it is read as the path.
+    planted = _ORIGINAL.replace(
+        "Delivered-To: info@example.net\n",
+        "Delivered-To: info@example.net\n"
+        "Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=example.org;"
+        " dkim=pass header.d=example.org; dmarc=pass header.from=example.org\n",
+    )
+    above = (
+        "Received: from attacker.example.com (unknown [198.51.100.66])\n"
+        "\tby mx.example.net (Postfix) with ESMTP id 99AA11\n"
+        "\tfor <info@example.net>; Wed, 15 Mar 2017 13:00:50 +0100 (CET)\n"
+    )
+    a = analyze(_report(above=above, flag="NO", status="No", original=planted))
+    assert not any(d.code is Code.INPUT_REPORT_SAFE for d in a.defects)
+    assert a.chain.boundary is not None and a.chain.boundary.ip == "198.51.100.66"
+    d = diagnose(a)
+    assert d.outcome.outcome.name != "INBOX"
+    assert "DMARC pass" not in bar_line(a, None)
+
+
+def test_a_planted_no_verdict_on_a_report_does_not_make_inbox() -> None:
+    # SpamAssassin writes a report only for spam; a "No" on one is not its report, and not
+    # its verdict to trust: nothing is unwrapped and nothing reads as the Inbox.
+    a = analyze(_report(flag="NO", status="No"))
+    assert not any(d.code is Code.INPUT_REPORT_SAFE for d in a.defects)
+    assert diagnose(a).outcome.outcome.name != "INBOX"
+
+
+def test_a_planted_spamassassin_line_below_the_entry_does_not_move_the_boundary() -> None:
+    # Attack: the sender writes SpamAssassin's line shape under its own first line so that the
+    # walk would pass over it. The walk stops at the receiver's line for the sender's address.
+    raw = (
+        b"Received: from mail.example.org (unknown [203.0.113.45])\n"
+        b"\tby mx.example.net (Postfix) with ESMTP id 830916E566\n"
+        b"\tfor <info@example.net>; Wed, 15 Mar 2017 13:00:40 +0100 (CET)\n"
+        b"Received: from localhost by mx.example.net\n"
+        b"\twith SpamAssassin (version 3.4.0);\n"
+        b"\tWed, 15 Mar 2017 13:00:30 +0100\n"
+        b"Received: from trusted.example.net (trusted.example.net [192.0.2.10])\n"
+        b"\tby mx.example.net (Postfix) with ESMTP id 11\n"
+        b"\tfor <info@example.net>; Wed, 15 Mar 2017 13:00:20 +0100 (CET)\n"
+        b"From: <ceo@example.net>\nTo: <info@example.net>\nSubject: x\n"
+        b"Date: Wed, 15 Mar 2017 13:00:10 +0100\nMessage-ID: <x@example.net>\n\nx\n"
+    )
+    a = analyze(raw)
+    assert a.chain.boundary is not None and a.chain.boundary.ip == "203.0.113.45"
+    assert not any(d.code is Code.INPUT_REPORT_SAFE for d in a.defects)
