@@ -15,6 +15,7 @@ import re
 
 from headerlens.diagnosis.auth_state import aligned_pass
 from headerlens.diagnosis.compromise_blast import blast_sign
+from headerlens.diagnosis.compromise_server import login_server
 from headerlens.diagnosis.esp_hosts import esp_name
 from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.inputs import (
@@ -158,7 +159,24 @@ def reply_sign(analysis: Analysis) -> tuple[str, bool] | None:
         )
     if same_org(rt, dom) or org(dom) in FREEMAIL or rt in _list_orgs(analysis):
         return None
+    if _author_restored(analysis, dom):
+        return None
     return f"Reply-To is at {rt}, another organisation than {dom}", False
+
+
+def _author_restored(analysis: Analysis, dom: str) -> bool:
+    """A list that rewrote From to its own address (DMARC mitigation: Google Groups' "'X' via
+    Group", Mailman's from_is_list) puts the author back in Reply-To and X-Original-From: the
+    Reply-To is then the author's own address, not replies diverted elsewhere. Only when the
+    From domain is the list's own (its List-Id / List-Post / Sender name it)."""
+    reply = re.search(r"[\w.+-]+@[\w.-]+", first(analysis, "reply-to") or "")
+    if reply is None or org(dom) not in _list_orgs(analysis):
+        return False
+    original = " ".join(f.value for f in fields(analysis, "x-original-from", "x-original-sender"))
+    return reply.group(0).lower() in original.lower()
+
+
+_ENVELOPE = "the envelope sender"
 
 
 def _own_account(analysis: Analysis, hop: Hop) -> str | None:
@@ -177,7 +195,7 @@ def _own_account(analysis: Analysis, hop: Hop) -> str | None:
     if srs and same_org(srs, dom):
         return f"the envelope {env} was rewritten by the From domain's hoster"
     if env and same_org(env, dom) and not same_org(env, hop.received.by):
-        return f"the envelope sender {env} is in the From domain"
+        return f"{_ENVELOPE} {env} is in the From domain"
     return None
 
 
@@ -219,7 +237,10 @@ def _submitted(
         if not own:
             continue
         shown = display_sign(analysis)
-        signs = [helo_sign(analysis, hop), (kit, True) if kit else None, reply]
+        helo = helo_sign(analysis, hop)
+        # a list accepted the post from a subscriber: a workstation's name is no strong sign
+        helo = (helo[0], False) if helo is not None and is_list else helo
+        signs = [helo, (kit, True) if kit else None, reply]
         # a list's post is written to many (its Cc culture); a free-mail account that blasts
         # strangers is as likely the spammer's own
         signs.append(None if is_list or org(dom) in FREEMAIL else blast_sign(analysis, hop))
@@ -243,16 +264,23 @@ def _submitted(
             kept = proto.upper().endswith("A") or proto.upper().startswith("HTTP")
             how = proto if kept else "SMTP AUTH, as its line writes it"
             to = hop.received.by if not (hop.received.by or "0").isdigit() else "the sending server"
+            # only the envelope names the From domain: the login is the server's organisation's
+            server = (
+                None if foreign or not own.startswith(_ENVELOPE) else login_server(analysis, hop)
+            )
             ev = [
                 f"hop {hop.number}: authenticated submission ({how}) "
                 f"from {hop.received.from_ip or '?'} to {to}",
-                own,
+                server[1] if server else own,
                 *strong,
                 *weak,
             ]
-            return _situation(
-                analysis, hop, ev, _party(analysis, hop, foreign is not None), "mail account"
-            )
+            party = server[0] if server else _party(analysis, hop, foreign is not None)
+            found = _situation(analysis, hop, ev, party, "mail account")
+            if server is None:
+                return found
+            facts = (*found.facts, ("service", hop.received.by or party))
+            return Situation(found.label, found.hop_number, found.evidence, facts)
     return None
 
 
@@ -408,13 +436,16 @@ def compromised(analysis: Analysis, outcome: OutcomeFact, is_list: bool) -> Situ
     # a workstation name where a mailbox user sends: an authenticated submission or a client
     # on the organisation's own network; a public client with it talking straight to an MX is
     # a spam bot's default name, not someone's account
+    # On a list post the workstation is a subscriber's own PC (a list accepted the post): it is
+    # a sign only beside replies sent to a free-mail mailbox.
     subs = submission_hops(analysis)
     for hop in below:
         ip = hop.received.from_ip
         user_side = hop in subs or (ip is not None and is_internal_ip(ip))
         sign = helo_sign(analysis, hop) if user_side else None
-        if sign is not None and sign[1]:
-            ev = [sign[0]] + ([r[0]] if (r := reply_sign(analysis)) and r[1] else [])
+        reply = reply_sign(analysis)
+        if sign is not None and sign[1] and (not is_list or (reply and reply[1])):
+            ev = [sign[0]] + ([reply[0]] if reply and reply[1] else [])
             return _situation(
                 analysis, hop, ev, org(hop.received.by) or hop.received.by or "?", "account"
             )
