@@ -35,6 +35,7 @@ from headerlens.diagnosis.inputs import (
 )
 from headerlens.diagnosis.list_delivery import body_changed_only
 from headerlens.diagnosis.ndr import Report
+from headerlens.diagnosis.provider_hosts import entered_elsewhere
 from headerlens.diagnosis.replyto import FREEMAIL, reply_to_elsewhere, shared_account
 from headerlens.diagnosis.spoof_signs import (
     foreign_submission,
@@ -90,6 +91,7 @@ def spoof(
     ev: list[str] = []
     passed_for = ""  # sign "unaligned": the organisations whose own identity passed
     sign = ""  # "spf": only the receiver's SPF check failed (no DMARC record to decide)
+    entered = ""  # sign "provider": the client, not the provider's server, it came from
     passed, appended = live_dmarc_pass(verification) if d is None else (False, None)
     if passed and appended is None:
         return None  # nothing stamped, and re-verified DMARC passes: the domain vouched for it
@@ -144,6 +146,12 @@ def spoof(
             ev.append(
                 f"From is the recipient's own address ({analysis.from_addr.address if analysis.from_addr else ''}) but the message came from outside unauthenticated"
             )
+        elif not (anything or looked or explained or unconfirmed) and (
+            elsewhere := entered_elsewhere(analysis, dom)
+        ):
+            # no verdict anywhere: where it came from still shows the provider did not send it
+            ev += [f"no verdict of the receiver's and not re-verified; {elsewhere[0]}"]
+            sign, entered = "provider", elsewhere[1]
     undecided = unconfirmed is not None and not dmarc_decided(analysis, verification)
     # nothing decided DMARC and nothing else failed: that is no evidence of a spoof; the relay
     # stays what the message's own fields claim, marked unchecked (see unchecked_relay)
@@ -166,6 +174,8 @@ def spoof(
     facts = [("domain", mapped), ("shown", dom)] if mapped else [("domain", dom)]
     if sign:
         facts += [("sign", sign), ("server", b.ip if b is not None and b.ip else "")]
+    if entered:
+        facts.append(("entered", entered))
     if passed_for and (ca := stamp(analysis, "compauth")) is not None:
         facts += [("passed", passed_for), ("compauth", f"{ca.value} {ca.result.reason or ''}")]
     pol = policy(analysis, verification)

@@ -25,6 +25,7 @@ from headerlens.diagnosis import (
     wording_complaint,
 )
 from headerlens.diagnosis.auth_state import reverified
+from headerlens.diagnosis.copied_lines import copied_google
 from headerlens.diagnosis.facts import LABELS, Complaint, Diagnosis, Situation
 from headerlens.diagnosis.inputs import boundary_hop, entry, final_stamps, submission_hops
 from headerlens.diagnosis.ndr import read_report, tied_offline, vouched
@@ -53,6 +54,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         detect_signals.forged_hops(analysis)
         | detect_signals.nameless_hops(analysis)
         | stray_lines.stray_hops(analysis)
+        | copied_google(analysis)
     )
     gaps = delays.gaps(analysis, frozenset(forged))
     if report is not None:

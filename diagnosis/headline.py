@@ -21,6 +21,7 @@ from headerlens.diagnosis.wording import (
     what_of,
 )
 from headerlens.diagnosis.wording_notice import notice_headline
+from headerlens.diagnosis.wording_spoof import provider_cause
 from headerlens.diagnosis.wording_success import success_headline
 from headerlens.parsers.provenance_ses import SES_UNSEALED_WORDS
 
@@ -256,6 +257,8 @@ def headline(
     elif "spoof" in by and by["spoof"].fact("sign") == "spf":
         sp = by["spoof"]
         cause = f"Probably a spoof of {domain_of(sp)}: the receiver's SPF check failed for it and it publishes no DMARC policy (or {domain_of(sp)}'s SPF record misses {server_of(sp)})"
+    elif "spoof" in by and by["spoof"].fact("sign") == "provider":
+        cause = provider_cause(by["spoof"])
     elif "spoof" in by and by["spoof"].fact("sign") == "length":
         cause = f"Text appended to a message of {domain_of(by['spoof'])} after its DKIM signature's l= limit: the added part is not {domain_of(by['spoof'])}'s"
     elif "spoof" in by and not_a_domain(by["spoof"].fact("domain")):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from headerlens.diagnosis import wording_spoof
 from headerlens.diagnosis.facts import (
     DateNote,
     Gap,
@@ -140,6 +141,8 @@ def title(s: Situation) -> str:
             return f"Spoof of {domain_of(s)}: the bounced original claimed {s.fact('backscatter')}, but it entered at {s.fact('entry')}, a client its server could not even name, and never passed a server of {domain_of(s)}."
         if not_a_domain(s.fact("domain")):
             return f"Spoof: the message claims to come from {domain_of(s)}, which is not a real domain name, so nothing can authenticate it."
+        if s.fact("sign") == "provider":
+            return wording_spoof.provider_title(s)
         if s.fact("sign") == "length":
             return f"Spoofed text: the message passes DMARC for {domain_of(s)} only through a DKIM signature that covers the start of the body (l=), and text was appended after it that no one signed."
         if s.fact("sign") == "spf":
@@ -300,6 +303,8 @@ def fix(s: Situation) -> str:
         return not_a_domain_fix(domain_of(s), problem)
     if label == "spoof" and s.fact("sign") == "spf":
         return f"Nothing to fix at {domain_of(s)} unless it really sends through {server_of(s)} (then its SPF record misses that server): otherwise block or report the message. A DMARC policy at {domain_of(s)} would let receivers refuse such forgeries."
+    if label == "spoof" and s.fact("sign") == "provider":
+        return wording_spoof.provider_fix(s)
     if label == "spoof" and s.fact("sign") == "length":
         return f"Treat the text after the signed part as a forgery. {domain_of(s)} should stop signing with l= (RFC 6376 §8.2): it lets anyone who has one of its messages append to it."
     if label == "spoof" and (site := s.fact("form-site")):
