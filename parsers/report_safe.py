@@ -8,8 +8,9 @@ and the original message, unchanged, is a MIME part marked ``x-spam-type=origina
 The delivery path and every receiver's stamp are in that part, so the report reads it, with
 SpamAssassin's line and fields on top, where a filter at delivery would have written them.
 
-Only a wrapper whose top-most Received line is SpamAssassin's is unwrapped: a wrapper a sender
-writes and mails arrives with the receiver's own Received lines above it, and stays as it is.
+Only a report with nothing above SpamAssassin's line but lines a program on the same host writes
+(a local pickup with no client, a loopback client) is unwrapped: a report a sender writes and
+mails arrives under the receiver's line for the sender's address, and stays as it is.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ from headerlens.model.core import HeaderField
 __all__ = ["ORIGINAL_MARK", "report_safe_original"]
 
 ORIGINAL_MARK = "x-spam-type=original"
-_SA_LINE = re.compile(r"^from\s+\S+\s+by\s+(?P<host>[\w.-]+)\s+with\s+SpamAssassin\b", re.I)
+# SpamAssassin 3.x/4.x: "from localhost by HOST"; 2.x: "from localhost [127.0.0.1] by HOST".
+_SA_LINE = re.compile(
+    r"^from\s+\S+(?:\s+\[[\d.:a-f]*\])?\s+by\s+(?P<host>[\w.-]+)\s+with\s+SpamAssassin\b", re.I
+)
+_LOOPBACK = re.compile(r"\[(?:IPv6:)?(?:127\.\d+\.\d+\.\d+|::1)\]", re.I)
+_OTHER_ADDRESS = re.compile(r"\[[\da-f.:]+\]|\(\d+\.\d+\.\d+\.\d+\)", re.I)
 _BOUNDARY = re.compile(r'boundary\s*=\s*(?:"(?P<q>[^"]+)"|(?P<t>[^\s;]+))', re.I)
 _PART_HEAD_END = re.compile(rb"\r?\n\r?\n")
 _ENCODING = re.compile(rb"(?im)^content-transfer-encoding:\s*(?P<cte>[\w-]+)")
@@ -41,8 +47,10 @@ def report_safe_original(
     if not body:
         return None
     received = [f for f in fields if f.lname == "received"]
-    if not received or not (m := _SA_LINE.match(received[0].value)):
+    found = next(((i, m) for i, f in enumerate(received) if (m := _SA_LINE.match(f.value))), None)
+    if found is None or not all(_on_the_host(f.value) for f in received[: found[0]]):
         return None
+    at, m = found
     if not any(_SPAM_YES.match(f"{f.lname}: {f.value}") for f in fields):
         return None  # SpamAssassin writes a report only for a message it rates as spam
     ctype = next((f.value for f in fields if f.lname == "content-type"), "")
@@ -51,9 +59,21 @@ def report_safe_original(
     original = _original_part(body, (b.group("q") or b.group("t")).encode("utf-8", "replace"))
     if original is None:
         return None
-    # SpamAssassin's own line first, then its fields in the order it wrote them
-    top = b"".join(f.raw for f in fields if f is received[0] or _SA_FIELD.match(f.name))
+    # the lines of the host down to SpamAssassin's own, then its fields as it wrote them
+    kept = {id(f) for f in received[: at + 1]}
+    top = b"".join(f.raw for f in fields if id(f) in kept or _SA_FIELD.match(f.name))
     return top + original, m.group("host")
+
+
+def _on_the_host(value: str) -> bool:
+    """A line above SpamAssassin's that only a program on the same host writes: no client
+    (a local pickup, "by HOST (Postfix, from userid 58)": spamc run as a content filter that
+    re-injects the report) or a loopback client (local delivery). A line with any other
+    client is a server's receipt from the network: a report above it came in by mail."""
+    v = value.strip()
+    if not v.lower().startswith("from"):
+        return True
+    return bool(_LOOPBACK.search(v)) and not _OTHER_ADDRESS.search(_LOOPBACK.sub("", v))
 
 
 def _original_part(body: bytes, boundary: bytes) -> bytes | None:

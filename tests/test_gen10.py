@@ -151,3 +151,39 @@ def test_a_planted_spamassassin_line_below_the_entry_does_not_move_the_boundary(
     a = analyze(raw)
     assert a.chain.boundary is not None and a.chain.boundary.ip == "203.0.113.45"
     assert not any(d.code is Code.INPUT_REPORT_SAFE for d in a.defects)
+
+
+def test_a_report_spamc_re_injected_as_a_content_filter_is_read_through() -> None:
+    # Postfix runs spamc as a content filter that re-injects the report with sendmail: a local
+    # pickup line ("from userid 58", no client) sits above SpamAssassin's line.
+    above = (
+        "Received: by mx.example.net (Postfix, from userid 58)\n"
+        "\tid 590631171D; Wed, 15 Mar 2017 13:00:47 +0100 (CET)\n"
+    )
+    a = analyze(_report(above=above))
+    assert any(d.code is Code.INPUT_REPORT_SAFE for d in a.defects)
+    assert a.chain.boundary is not None and a.chain.boundary.ip == "203.0.113.45"
+    assert diagnose(a).outcome.outcome.name == "JUNK"
+
+
+def test_spamassassin_2_reports_name_the_loopback_address_on_their_line() -> None:
+    raw = _report().replace(
+        b"Received: from localhost by mx.example.net\n\twith SpamAssassin (version 3.4.0);",
+        b"Received: from localhost [127.0.0.1] by mx.example.net\n"
+        b"\twith SpamAssassin (2.63 2004-01-11);",
+    )
+    a = analyze(raw)
+    assert any(d.code is Code.INPUT_REPORT_SAFE for d in a.defects)
+    assert a.chain.boundary is not None and a.chain.boundary.ip == "203.0.113.45"
+
+
+def test_a_report_under_a_line_from_a_private_client_is_not_unwrapped() -> None:
+    # Attack: behind a NAT the receiver's own line names a private client for every sender,
+    # the attacker included; a report under it may have come in by mail.
+    above = (
+        "Received: from attacker.example.com (unknown [10.1.2.3])\n"
+        "\tby mx.example.net (Postfix) with ESMTP id 99AA11\n"
+        "\tfor <info@example.net>; Wed, 15 Mar 2017 13:00:50 +0100 (CET)\n"
+    )
+    a = analyze(_report(above=above))
+    assert not any(d.code is Code.INPUT_REPORT_SAFE for d in a.defects)
