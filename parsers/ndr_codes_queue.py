@@ -115,7 +115,9 @@ TEXTS_FIRST: tuple[tuple[str, str, Row], ...] = (
         r"storage quota exceeded|"
         # the mail store's own file-system quota (EDQUOT, "Disk quota exceeded"), as a local
         # delivery agent writes it (Sun Internet Mail Server, Sendmail's mail.local)
-        r"disk quota exceeded|\bEDQUOT\b)",
+        r"disk quota exceeded|\bEDQUOT\b|"
+        # RFC 5321 §4.2.2's own 552 text, and a quota named as the mailbox's
+        r"exceeded storage allocation|mail ?box quota exceeded)",
         (
             "The recipient's mailbox is full (over its quota): the recipient's own server could "
             "not store the message. The address is right and nothing in the sender's set-up is "
@@ -139,6 +141,25 @@ TEXTS_LAST: tuple[tuple[str, str, Row], ...] = (
             WhoActs.SENDER,
             "Send it again smaller: share large attachments as links or split them.",
             RFC3463 + " §3.4 and §3.5 (X.2.3, X.3.4 message too big)",
+        ),
+    ),
+    (
+        "text:mail-loop",
+        # Postfix "mail forwarding loop for x", Exim "Too many \"Received\" headers - suspected
+        # mail loop", Sendmail "Too many hops", Exchange "5.4.14 Hop count exceeded"
+        r"(?:mail (?:forwarding )?loop|routing loop|loop detected|too many hops|"
+        r"hop count exceeded|Too many .?Received.? headers)",
+        (
+            "The message went round in a loop between mail servers (a forwarding rule or MX "
+            "set-up sent it back where it came from) until a server stopped it; nothing in the "
+            "sender's message or authentication is in question.",
+            WhoActs.RECIPIENT_ADMIN,
+            "The administrator of the recipient's domain (or of a forwarding address on the way) "
+            "must fix the forwarding or routing that sends the message back; the returned copy's "
+            "Received lines show the circle. Send it again once it is fixed.",
+            "RFC 5321 §6.3 (loop detection: counting Received lines); "
+            + RFC3463
+            + " §3.5 (X.4.6 routing loop detected)",
         ),
     ),
     (

@@ -190,7 +190,9 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             r"|not permitted to\s*(?:\d{3}[ -]?)?relay"
             # "This system is not configured to relay mail", "Relaying denied", "we do not relay"
             r"|not configured to relay|relaying (?:denied|not allowed|prohibited)"
-            r"|we do not relay",
+            r"|we do not relay"
+            # qmail: "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"
+            r"|isn.t in my list of allowed rcpthosts",
             Entry(
                 "The server that answered for the recipient's domain does not accept mail for "
                 "that domain (it refuses to relay it): the domain's MX records point to a server "
@@ -232,7 +234,9 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
         ),
         (
             "text:sender-rejected",
-            r"\bsender (?:address )?rejected\b",
+            # Exim's callout: "Verification failed for <sender>", "Sender verify failed"
+            r"\bsender (?:address )?rejected\b|\bsender verify failed\b|"
+            r"\bverification failed for <",
             Entry(
                 "The receiving server refused the envelope sender (its address or domain, or the "
                 "reputation of the sender behind it), not the recipient's address.",
@@ -264,7 +268,7 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
         (
             "text:domain-unreachable",
             r"(?:Host or domain name not found|domain is not reachable|Name service error|"
-            r"Domain not found|Unrouteable address|no valid MX|No such domain|"
+            r"Domain not found|Unrout(?:e)?able address|no valid MX|No such domain|"
             # Gmail (2008-2014): "DNS Error: Domain name not found", "DNS Error: DNS server
             # returned answer with no data" (the domain has no MX and no address record)
             r"Domain name not found|DNS server returned answer with no data|"
@@ -337,7 +341,11 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
             r"message content rejected|content filter|"
             r"content presents a potential\s+security issue|"
             # Mimecast: "554 email rejected due to security policies - MCSpamSignature.sa.2.2"
-            r"\bMCSpamSignature\b)",
+            r"\bMCSpamSignature\b|"
+            # a filter's own words: "contains spam", "high probability of spam", "spam message
+            # rejected", "looks like SPAM", "banned word", "content restrictions"
+            r"contains spam|probability of (?:being )?spam|\bspam message\b|looks like spam|"
+            r"banned (?:word|phrase|content)|content restrictions?\b)",
             Entry(
                 "The receiving server's filter judged the message's content to be spam and "
                 "refused it (not its sender's authentication or address).",

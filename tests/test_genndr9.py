@@ -293,3 +293,31 @@ def test_a_not_spam_report_asks_nothing() -> None:
     d = diagnose(analyze(_arf("<user@example.net>", "not-spam")))
     assert "stop mailing" not in d.headline
     assert "not a delivery of its own" in d.headline
+
+
+def test_more_refusal_texts_without_an_enhanced_code_name_their_reason() -> None:
+    cases = {
+        # RFC 5321 §4.2.2's own 552 text; a quota named as the mailbox's
+        "552 Requested mail action aborted: exceeded storage allocation": "text:mailbox-full",
+        "550 Mailbox quota exceeded": "text:mailbox-full",
+        # a filter's own words
+        "550 Message rejected because it contains spam": "text:content-spam",
+        "550 High probability of spam": "text:content-spam",
+        "554 Spam message rejected": "text:content-spam",
+        "550 Your message looks like SPAM or has been reported as SPAM": "text:content-spam",
+        "554 This message has been blocked because it contains a banned word": "text:content-spam",
+        # loops (RFC 5321 §6.3)
+        "550 Too many hops": "text:mail-loop",
+        "554 mail forwarding loop for pat@contoso.example": "text:mail-loop",
+        '550 Too many "Received" headers - suspected mail loop': "text:mail-loop",
+        # Exim's spelling, Exim's sender callout, qmail's relay refusal
+        "550 Unroutable address": "text:domain-unreachable",
+        "550 Verification failed for <clerk@fabrikam.example>": "text:sender-rejected",
+        "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)": "text:relay-denied",
+    }
+    for text, key in cases.items():
+        assert lookup(None, text, None).key == key, text
+    # a sending quota is the sender's, not a full mailbox
+    assert lookup(None, "550 Daily sending quota exceeded", None).key != "text:mailbox-full"
+    loop = lookup(None, "550 Too many hops", None)
+    assert loop.who_acts is WhoActs.RECIPIENT_ADMIN
