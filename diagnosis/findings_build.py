@@ -20,7 +20,7 @@ from headerlens.diagnosis.inputs import (
     same_org,
     stamps,
 )
-from headerlens.diagnosis.ndr_trace import own_filter_loop
+from headerlens.diagnosis.ndr_trace import filter_loop, own_filter_loop
 from headerlens.diagnosis.replyto import freemail_fix
 from headerlens.diagnosis.sending_service import sending_service
 from headerlens.diagnosis.wording import not_a_domain_fix
@@ -329,7 +329,8 @@ def _chain(analysis: Analysis) -> list[Finding]:
         out.append(
             Finding(
                 Code.CHAIN_BOUNDARY_UNCONFIRMED,
-                Severity.WARNING,
+                # the receiving host's own filter loop on loopback: the usual internal hand-off
+                Severity.INFO if filter_loop(analysis) else Severity.WARNING,
                 f"The trust boundary (hop {chain.boundary.hop_number}) rests on an internal line "
                 "headerlens cannot confirm, so SPF and DMARC replayed there are unconfirmed.",
                 detail=chain.boundary.unconfirmed,

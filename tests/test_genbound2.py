@@ -4,11 +4,16 @@ Mailgun's inbound route line, and the attack tests for each loosening."""
 from __future__ import annotations
 
 from headerlens.analyze import analyze
+from headerlens.diagnosis.findings_build import stamped_findings
 from headerlens.dnsclient.resolver import LiveResolver
 from headerlens.evaluators.verify import run_blocking, verify
 from headerlens.model import Analysis
+from headerlens.model.codes import Code
+from headerlens.model.core import Severity
+from headerlens.model.findings import Finding
 from headerlens.model.spf import SpfVerdict
 from headerlens.model.verdicts import DmarcResult
+from headerlens.report.render import render
 from tests import test_attacker_evidence_2 as t2
 from tests.dnslab import LabDns
 from tests.test_diagnosis import _msg
@@ -156,3 +161,65 @@ def test_attack_mailgun_api_submission_over_a_forged_mx_line(lab_dns: LabDns) ->
     v = run_blocking(verify(a, LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)))
     assert v.spf is None or v.spf.verdict is not SpfVerdict.PASS
     assert v.dmarc is None or v.dmarc.result is not DmarcResult.PASS
+
+
+# Postfix -> amavisd-new on 127.0.0.1 -> the same Postfix: the receiving host's own filter loop.
+def _amavis_loop(entry: str) -> bytes:
+    return (
+        "Received: from localhost (localhost [127.0.0.1]) by mx.fabrikam.com (Postfix) with "
+        f"ESMTP id 4QxyZ3; {D}\r\n"
+        "Received: from mx.fabrikam.com ([127.0.0.1]) by localhost (mx.fabrikam.com "
+        f"[127.0.0.1]) (amavisd-new, port 10024) with ESMTP id 8Cq1; {D}\r\n" + entry + BODY
+    ).encode()
+
+
+def _unconfirmed_finding(a: Analysis) -> Finding:
+    return next(f for f in stamped_findings(a) if f.code is Code.CHAIN_BOUNDARY_UNCONFIRMED)
+
+
+def test_the_receivers_own_amavis_loop_is_information_not_a_warning() -> None:
+    entry = (
+        f"Received: from mail.example.com (mail.example.com [192.0.2.25]) by mx.fabrikam.com "
+        f"(Postfix) with ESMTPS id 4QxyZ1 for <ap@fabrikam.com>; {D}\r\n"
+    )
+    a = analyze(_amavis_loop(entry))
+    b = a.chain.boundary
+    assert b is not None and b.ip == "192.0.2.25" and b.unconfirmed is not None
+    assert _unconfirmed_finding(a).severity is Severity.INFO
+
+
+def test_a_loopback_line_without_the_filters_own_line_stays_a_warning() -> None:
+    top = (
+        "Received: from localhost (localhost [127.0.0.1]) by mx.fabrikam.com (Postfix) with "
+        f"ESMTP id 4QxyZ3; {D}\r\n"
+    )
+    a = analyze((top + t2.FORGED + BODY).encode())
+    assert _unconfirmed_finding(a).severity is Severity.WARNING
+
+
+def test_attack_forged_entry_under_the_loop_still_never_passes_dmarc(lab_dns: LabDns) -> None:
+    # A proxy in front of the MX (or an attacker who can reach the filter's port) shows the same
+    # loop above a forged entry line: the finding is information, the replay stays unconfirmed.
+    a = analyze(_amavis_loop(t2.FORGED))
+    b = a.chain.boundary
+    assert b is not None and b.ip == F and b.unconfirmed is not None
+    v = run_blocking(verify(a, LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)))
+    assert v.dmarc is not None and v.dmarc.result is not DmarcResult.PASS and v.dmarc.unconfirmed
+    out = render(a, v, "md")
+    assert "DMARC pass" not in out and "pass (unconfirmed" in out
+
+
+def test_the_hosts_own_lmtp_store_above_its_filter_loop_is_information() -> None:
+    # Zimbra: Postfix -> amavisd-new -> Postfix, then its own LMTP delivery to the store
+    entry = (
+        f"Received: from [192.0.2.25] (unknown [192.0.2.25]) by mx.fabrikam.com (Postfix) with "
+        f"ESMTP id 7644C6431008 for <ap@fabrikam.com>; {D}\r\n"
+    )
+    store = (
+        "Received: from mx.fabrikam.com (LHLO mx.fabrikam.com) (172.21.29.9) by mx.fabrikam.com "
+        f"with LMTP; {D}\r\n"
+    )
+    a = analyze(store.encode() + _amavis_loop(entry))
+    b = a.chain.boundary
+    assert b is not None and b.ip == "192.0.2.25"
+    assert _unconfirmed_finding(a).severity is Severity.INFO
