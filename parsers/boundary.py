@@ -304,7 +304,8 @@ def find_boundary(
     if filt is not None and (pick is None or pick.hop.number <= walk.number):
         # The mailbox host's own stamps checked the filter's IP, not the sender's.
         walk, pick = filt.entry, None
-    sender = walk.received.from_rdns or walk.received.from_ip or walk.received.from_helo
+    r0 = walk.received
+    sender = (r0.from_rdns or r0.from_ip or r0.from_helo) if names_client(walk) else None
     walked = (
         f"Hop {walk.number} is the newest hop whose client ({sender}) is outside the receiving "
         f"organisation ({org or 'unknown'}) as far as its receiver wrote; every later hop is "

@@ -145,5 +145,10 @@ def provider_tier(hop: Hop) -> bool:
 
 
 def names_client(hop: Hop) -> bool:
+    """The line names the client that handed the message over (an address, a looked-up name or
+    a HELO). GroupWise's own transfer from its Internet Agent to the post office ("from
+    INET-PRV1-MTA by host with Novell_GroupWise") names a GroupWise MTA object, not a client."""
     r = hop.received
+    if r.from_ip is None and (r.with_protocol or "").lower() == "novell_groupwise":
+        return False
     return client_text(r) is not None or r.from_rdns is not None or r.from_helo is not None

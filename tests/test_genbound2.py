@@ -223,3 +223,54 @@ def test_the_hosts_own_lmtp_store_above_its_filter_loop_is_information() -> None
     b = a.chain.boundary
     assert b is not None and b.ip == "192.0.2.25"
     assert _unconfirmed_finding(a).severity is Severity.INFO
+
+
+# Novell GroupWise: its Internet Agent hands the message to the post office inside GroupWise.
+_GW_TOP = (
+    "Received: from INET-PRV1-MTA by gw.fabrikam.example\r\n with Novell_GroupWise; "
+    "Mon, 20 May 2019 03:25:57 -0600"
+)
+_GW_TAIL = (
+    "From: Bob <bob@example.com>",
+    "To: ann@fabrikam.example",
+    "Subject: patch",
+    "Date: Mon, 20 May 2019 03:25:50 -0600",
+    "Message-ID: <g1@example.com>",
+)
+
+
+def _gwia(by: str, client: str = "mail.example.com [192.0.2.25]") -> str:
+    name, ip = client.split(" ")
+    return (
+        f"Received: from {name} ({name} {ip})\r\n by {by} with ESMTP; Mon, 20 May 2019 "
+        "03:25:55 -0600"
+    )
+
+
+def test_groupwises_own_transfer_line_names_no_client() -> None:
+    a = analyze(_msg(_GW_TOP, _gwia("gw.fabrikam.example"), *_GW_TAIL))
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 1 and b.ip == "192.0.2.25"
+
+
+def test_groupwise_line_above_another_hosts_line_stays_the_entry() -> None:
+    a = analyze(_msg(_GW_TOP, _gwia("mx.elsewhere.example"), *_GW_TAIL))
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 2 and b.ip is None
+    assert "names no client" in b.reason and "INET-PRV1-MTA" not in b.reason
+
+
+def test_attack_groupwise_words_in_the_attackers_helo_change_nothing(lab_dns: LabDns) -> None:
+    # The attacker says HELO INET-PRV1-MTA to the Internet Agent and forges below its line a
+    # GroupWise-looking line and an entry from an address contoso.com's SPF authorises.
+    top = _GW_TOP + "\r\n"
+    entry = (
+        f"Received: from INET-PRV1-MTA (attacker.example [{A}])\r\n by gw.fabrikam.example with "
+        f"ESMTP; {D}\r\n"
+    )
+    forged = (
+        f"Received: from INET-PRV1-MTA by gw.fabrikam.example with Novell_GroupWise; {D}\r\n"
+        f"Received: from mail-db8eur05on2033.outbound.protection.outlook.com ([{F}])\r\n"
+        f" by gw.fabrikam.example with ESMTP; {D}\r\n"
+    )
+    _spoof(analyze((top + entry + forged + BODY).encode()), lab_dns)
