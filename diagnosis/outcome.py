@@ -8,12 +8,16 @@ from headerlens.diagnosis.facts import Outcome, OutcomeFact
 from headerlens.diagnosis.inputs import boundary_hop, by_receiver, receiver_fields
 from headerlens.diagnosis.outcome_providers import provider_outcome
 from headerlens.model import Analysis
+from headerlens.model.core import HeaderField
+from headerlens.parsers.provenance_delivery import DELIVERY_WRITER
 
 _SCL = re.compile(r"\bSCL:(-?\d+)", re.IGNORECASE)
 _SFV = re.compile(r"\bSFV:([A-Z]+)", re.IGNORECASE)
 _QUARANTINE_FOLDER = re.compile(r"\+(?:quarantine|quarentena|quarantaine|spam|junk)@", re.I)
 # Proton's and others' explicit delivery decisions.
 _PM_ACTION = {"inbox": Outcome.INBOX, "spam": Outcome.JUNK, "phishing": Outcome.JUNK}
+# The folder predicate of a spam score under the threshold (headline and verdict bar).
+RATED_HAM = "rated it not spam (a score under its threshold; the folder is not stated)"
 _RSPAMD_ACTION = {
     "no action": Outcome.INBOX,
     "greylist": Outcome.INBOX,
@@ -128,6 +132,24 @@ def _ses(analysis: Analysis) -> OutcomeFact | None:
     return None
 
 
+def _spam_tag(analysis: Analysis, f: HeaderField, who: str | None) -> OutcomeFact | None:
+    """A SpamAssassin-style tag (X-Spam-Flag, X-Spam, X-Spam-Status): "Yes" is the receiver's
+    spam verdict, its Junk; "No" is a score under the threshold, not a folder: SpamAssassin
+    files nothing, and the Inbox is not evidenced unless the receiver says so. A verdict a
+    filter at the final mailbox appended (parsers/provenance_delivery) names that filter."""
+    value = " ".join(f.value.split())
+    flag = value.lower()
+    quote = f"{f.name}: {value[:40]}"
+    found = analysis.provenance.of(f.index)
+    if found is not None and found.writer == DELIVERY_WRITER:
+        who = DELIVERY_WRITER
+    if flag.startswith("yes"):
+        return OutcomeFact(Outcome.JUNK, (quote,), who)
+    if flag.startswith("no"):
+        return OutcomeFact(Outcome.UNKNOWN, (quote,), who, RATED_HAM)
+    return None
+
+
 def _others(analysis: Analysis) -> OutcomeFact | None:
     who = _receiver_name(analysis)
     if (ses := _ses(analysis)) is not None:
@@ -143,6 +165,9 @@ def _others(analysis: Analysis) -> OutcomeFact | None:
     for f in receiver_fields(analysis, "delivered-to"):
         if _QUARANTINE_FOLDER.search(f.value):
             return OutcomeFact(Outcome.QUARANTINE, (f"{f.name}: {f.value.strip()}",), who)
+    for f in receiver_fields(analysis, "x-yandex-spam"):  # only "4" is credited to Yandex
+        if f.value.strip() == "4":
+            return OutcomeFact(Outcome.JUNK, (f"{f.name}: 4",), who)
     for f in receiver_fields(analysis, "x-vade-spamstate"):
         state = f.value.strip().lower()
         if state in {"spam", "phishing", "virus", "scam"}:
@@ -156,17 +181,9 @@ def _others(analysis: Analysis) -> OutcomeFact | None:
         outcome = _RSPAMD_ACTION.get(f.value.strip().lower())
         if outcome is not None and outcome is not Outcome.UNKNOWN:
             return OutcomeFact(outcome, (f"{f.name}: {f.value.strip()}",), who)
-    for f in receiver_fields(analysis, "x-spam-flag", "x-spam"):
-        flag = f.value.strip().lower()
-        if flag.startswith("yes"):
-            return OutcomeFact(Outcome.JUNK, (f"{f.name}: {f.value.strip()}",), who)
-        if flag.startswith("no"):
-            return OutcomeFact(Outcome.INBOX, (f"{f.name}: {f.value.strip()}",), who)
-    for f in receiver_fields(analysis, "x-spam-status"):
-        flag = f.value.strip().lower()
-        if flag.startswith(("yes", "no")):
-            outcome = Outcome.JUNK if flag.startswith("yes") else Outcome.INBOX
-            return OutcomeFact(outcome, (f"{f.name}: {f.value.strip()[:40]}",), who)
+    for f in receiver_fields(analysis, "x-spam-flag", "x-spam", "x-spam-status"):
+        if (rated := _spam_tag(analysis, f, who)) is not None:
+            return rated
     # MailScanner's X-<Org>-MailScanner-SpamCheck ("spam, ..." / "not spam, ..."), where its
     # spam action wrote no X-Spam-Status
     for f in analysis.headers:

@@ -32,6 +32,12 @@ from headerlens.parsers.provenance_appliance import (
     stamp_results,
 )
 from headerlens.parsers.provenance_clientsig import client_signed_tie
+from headerlens.parsers.provenance_delivery import (
+    DELIVERY_SPAM_UNTIED,
+    YANDEX_SPAM_WHY,
+    delivery_spam_author,
+    yandex_spam,
+)
 from headerlens.parsers.provenance_dump import unplaced_stamps
 from headerlens.parsers.provenance_google import gmail_pass_doubt
 from headerlens.parsers.provenance_mailscanner import MAILSCANNER_UNTIED, mailscanner_author
@@ -160,6 +166,10 @@ def _bottom(z: Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
             )
             + ", not the receiving organisation.",
         )
+    if f.index in z.delivery_spam:  # a spam verdict a filter at the final mailbox appended
+        return delivery_spam_author(f)
+    if f.index in z.delivery_untied and f.index not in z.delivery_filter:
+        return _unknown(f, DELIVERY_SPAM_UNTIED, "a spam filter at delivery")
     if name in STAMP_FIELDS or MS_ORG.match(name) or RSPAMD.match(name) or _VERDICT.match(name):
         claim = stamp_identity(f) if name in STAMP_FIELDS else None
         said = f" It claims to be {claim}'s." if claim else ""
@@ -255,6 +265,8 @@ def _field(z: Zones, f: HeaderField, last: dict[str, int]) -> FieldAuthor:
         if not z.is_trusted(placed[0]):
             return z.outside(placed[0], f.name, f.index, f"A field placed by its tie ({placed[1]})")
         return receiver_author(f, *placed)
+    if yandex_spam(f, z.block, z.boundary_hop) and z.boundary_hop is not None:
+        return receiver_author(f, z.boundary_hop, YANDEX_SPAM_WHY)
     if f.index in z.tied and name not in STAMP_FIELDS and z.boundary_hop is not None:
         return receiver_author(f, z.boundary_hop, MILTER_WHY)
     if below is not None and z.is_trusted(below):

@@ -22,7 +22,13 @@ from headerlens.model.received import Hop, Vendor
 from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.stamp_evidence import stamp_identity, stated_client_ip
 
-__all__ = ["DELIVERY_FILTER", "own_line_stamp", "receiver_named_runs", "scanner_hops"]
+__all__ = [
+    "DELIVERY_FILTER",
+    "named_host",
+    "own_line_stamp",
+    "receiver_named_runs",
+    "scanner_hops",
+]
 
 # Fields a content filter inserts as one run (SpamAssassin, amavisd, list hosts' own checks).
 _RUN = re.compile(
@@ -64,6 +70,11 @@ def _named(field: HeaderField) -> tuple[str | None, str | None]:
         if m:
             return None, m.group(1)
     return None, None
+
+
+def named_host(field: HeaderField) -> str | None:
+    """The host a filter field names as the one it ran on, lower case."""
+    return _named(field)[0]
 
 
 def _bottom_runs(fields: Sequence[HeaderField]) -> list[list[int]]:

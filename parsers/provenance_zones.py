@@ -20,6 +20,7 @@ from headerlens.parsers.provenance_appliance import (
     repeated_stamps,
 )
 from headerlens.parsers.provenance_coremail import coremail_fields
+from headerlens.parsers.provenance_delivery import delivery_spam_verdicts
 from headerlens.parsers.provenance_mailscanner import mailscanner_fields, mailscanner_tail
 from headerlens.parsers.provenance_microsoft import (
     exchange_internal,
@@ -223,6 +224,10 @@ class Zones:
             ):
                 self.relays.add(hop.number)
         self.mailscanner, self.mailscanner_untied = mailscanner_tail(fields, self.appliance)
+        placed = set(self.scanners) | set(self.appliance) | self.mailscanner
+        self.delivery_spam, self.delivery_untied = delivery_spam_verdicts(
+            fields, self.hops, placed | self.mailscanner_untied, self.trusted, self.domain_of
+        )
         # Rspamd's block appended at the bottom: the run of its fields around its queue id
         # (the one naming the receiver's own queue id: a planted one earlier must not hide it)
         ids = [g for g in fields if g.lname == "x-rspamd-queue-id"]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from headerlens.diagnosis import Diagnosis, diagnose
 from headerlens.diagnosis.facts import Outcome
 from headerlens.diagnosis.inputs import boundary_hop
+from headerlens.diagnosis.outcome import RATED_HAM
 from headerlens.diagnosis.unauthenticated import receiver_received_spf
 from headerlens.model import Analysis, Hop, Vendor
 from headerlens.model.codes import Code
@@ -16,6 +17,7 @@ from headerlens.model.verdicts import Alignment, DkimResult, DmarcResult
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.boundary_client import is_retrieval
 from headerlens.parsers.provenance_apple import APPLE_ORGS
+from headerlens.parsers.provenance_delivery import DELIVERY_WRITER
 from headerlens.parsers.provenance_ses import unsealed
 from headerlens.report.words import spf_words
 from headerlens.stamped import (
@@ -144,11 +146,18 @@ def _outcome(analysis: Analysis, d: Diagnosis) -> list[Piece]:
     hop = boundary_hop(analysis)
     if outcome is Outcome.JUNK and hop is not None and hop.vendor in _MICROSOFT:
         words = "Junk Email folder"
-    if d.outcome.folder and outcome is Outcome.UNKNOWN:
+    if d.outcome.folder == RATED_HAM:  # a score under the threshold: no folder named
+        words = "folder unknown (rated not spam)"
+    elif d.outcome.folder and outcome is Outcome.UNKNOWN:
         words = "no folder (rated only)"
     elif d.outcome.folder and outcome is not Outcome.FOLDER:
         words += " (by the recipient's own rule)"
-    return [Piece(f"{_receiver(analysis)}: ", Kind.NAME), Piece(words, Kind.WHERE, outcome)]
+    # a verdict a filter at the final mailbox appended: the bar names it as the headline does
+    name = "Spam filter at delivery" if d.outcome.receiver == DELIVERY_WRITER else None
+    return [
+        Piece(f"{name or _receiver(analysis)}: ", Kind.NAME),
+        Piece(words, Kind.WHERE, outcome),
+    ]
 
 
 def _aligned(alignments: Iterable[Alignment], method: str) -> str:

@@ -1,0 +1,155 @@
+"""Spam verdicts a filter at the final mailbox appends below the header (pure).
+
+SpamAssassin run at delivery (procmail, maildrop, a fetchmail set-up handing mail to a local
+MDA) and cPanel's Exim ACLs (``add_header`` puts a field at the end of the header section unless
+told otherwise: Exim's specification, "Adding header lines in ACLs") append their fields after the
+header the message arrived with: X-Spam-Status, X-Spam-Flag, X-Spam-Level, X-Spam-Checker-Version,
+X-Spam-Score, X-Spam-Bar, X-Ham-Report. No Received line is written with them, so nothing ties
+them to the receiver, and the sender's own last fields sit in the same place. Only what a sender
+gains nothing by planting counts there: a spam verdict (``X-Spam-Status: Yes``, ``X-Spam-Flag:
+YES``), the last of its name, in the run that closes the header, or anywhere below every Received
+line when the message was fetched into a local mailbox (a retrieval line, fetchmail's
+``by localhost with POP3/IMAP``), where the filter runs after the pickup and some archives
+regroup the fields. A "No" there stays unknown: planting one would move a junk verdict to the
+Inbox.
+
+Yandex Mail's MX (nwsmtp, "mxfront/Yandex") writes X-Yandex-Spam in the block directly under
+its own Received line, beside X-Yandex-Front, X-Yandex-TimeMark and its Authentication-Results:
+"1" for mail it accepts as clean, "4" for spam (its open-sourced nwsmtp appends "X-Yandex-Spam:
+4" when its filter flags the message; public Yandex mailbox copies with full headers show "1" on
+ordinary mail). Its submission servers write the same field on outgoing mail, and the sender's
+own first field sits in that place too, so only the spam value under the receiving boundary's
+own Yandex line counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Container, Sequence
+
+from headerlens.model.core import HeaderField
+from headerlens.model.provenance import Author, FieldAuthor
+from headerlens.model.received import Hop
+from headerlens.parsers.boundary_client import is_retrieval
+from headerlens.parsers.hops import registrable_domain
+from headerlens.parsers.provenance_scanner import DELIVERY_FILTER, named_host
+
+__all__ = [
+    "DELIVERY_SPAM_UNTIED",
+    "DELIVERY_SPAM_WHY",
+    "DELIVERY_WRITER",
+    "YANDEX_SPAM_WHY",
+    "delivery_spam_author",
+    "delivery_spam_verdicts",
+    "yandex_spam",
+]
+
+# The fields such a filter appends as one run (kept as pattern text: compiled on first use).
+_RUN = r"^x-(?:spam(?:-[\w-]+)?|ham-report)$"
+_VERDICTS = frozenset({"x-spam-status", "x-spam-flag", "x-spam"})
+
+# Who wrote such a verdict, as the reports name it (the outcome and the verdict bar).
+DELIVERY_WRITER = "the recipient's own spam filter at delivery"
+DELIVERY_SPAM_WHY = (
+    "A spam verdict below every Received line, where a filter at the final mailbox "
+    "(SpamAssassin run at delivery by procmail or maildrop, or the receiving MTA's ACL) appends "
+    "its fields after the header the message arrived with; nothing ties it to the receiver's "
+    "own Received line, but a spam verdict gains a sender nothing, so it counts as the final "
+    'mailbox\'s by position (a "No" there would not).'
+)
+
+DELIVERY_SPAM_UNTIED = (
+    f"In the run of spam-filter fields below every Received line where {DELIVERY_FILTER} "
+    "appends them (only a spam verdict there counts as the final mailbox's); nothing ties the "
+    "run to the receiver and a sender can write this field too, so it is unknown."
+)
+
+
+def _spam(f: HeaderField) -> bool:
+    return " ".join(f.value.split()).lower().startswith("yes")
+
+
+def _runs(fields: Sequence[HeaderField], start: int) -> list[list[HeaderField]]:
+    """The unbroken runs of spam-filter fields from header index ``start`` on."""
+    runs: list[list[HeaderField]] = []
+    run: list[HeaderField] = []
+    for f in [*fields[start:], None]:
+        if f is not None and re.match(_RUN, f.lname):
+            run.append(f)
+            continue
+        if run:
+            runs.append(run)
+        run = []
+    return runs
+
+
+def _elsewhere(
+    run: Sequence[HeaderField], trusted: Sequence[Hop], domain_of: Callable[[str], str | None]
+) -> bool:
+    """The run names the host its filter ran on (``SpamAssassin … on HOST``), and that host is
+    in none of the organisations whose hosts wrote the receiving side's own Received lines (the
+    MX, the local delivery after a pickup): another site's filter, not the final mailbox's."""
+    own = {domain_of(h.received.by) for h in trusted if h.received.by} - {None}
+    for g in run:
+        host = named_host(g)
+        if host is not None and "." in host and domain_of(host) not in own:
+            return True
+    return False
+
+
+def delivery_spam_verdicts(
+    fields: Sequence[HeaderField],
+    hops: Sequence[Hop],
+    placed: Container[int],
+    trusted: Sequence[Hop],
+    domain_of: Callable[[str], str | None],
+) -> tuple[set[int], set[int]]:
+    """(header indexes of the spam verdicts credited to the final mailbox by position, the
+    other fields of their runs, left unknown but not the sender's either): the last X-Spam-Status / X-Spam-Flag / X-Spam
+    below every Received line, when it says spam, sits in the run that closes the header (or
+    anywhere there after a mailbox retrieval), no other tie (a relay's scanner, a MailScanner
+    ID, an appliance) placed its run already, and the run names no filter host of another site
+    than the receiving side's (``trusted``: the hops from the boundary on)."""
+    if not fields or not hops:
+        return set(), set()
+    last_received = max((f.index for f in fields if f.lname == "received"), default=-1)
+    runs = _runs(fields, last_received + 1)
+    if not runs:
+        return set(), set()
+    fetched = any(is_retrieval(h.received) for h in hops)
+    candidates = runs if fetched else [runs[-1]] if runs[-1][-1] is fields[-1] else []
+    candidates = [
+        run
+        for run in candidates
+        if not any(g.index in placed for g in run) and not _elsewhere(run, trusted, domain_of)
+    ]
+    last: dict[str, HeaderField] = {}
+    for g in (g for run in candidates for g in run):
+        if g.lname in _VERDICTS:
+            last[g.lname] = g
+    credited = {g.index for g in last.values() if _spam(g)}
+    return credited, {g.index for run in candidates for g in run} - credited
+
+
+def delivery_spam_author(f: HeaderField) -> FieldAuthor:
+    """The author record of a spam verdict placed by delivery_spam_verdicts."""
+    return FieldAuthor(
+        f.index, f.name, Author.FINAL_RECEIVER, None, DELIVERY_WRITER, DELIVERY_SPAM_WHY
+    )
+
+
+_YANDEX = frozenset({"yandex.net", "yandex.ru", "yandex.com", "yandex.com.tr", "yandex.by"})
+YANDEX_SPAM_WHY = (
+    "directly under its own Received line, where Yandex's MX writes X-Yandex-Spam with its "
+    'other X-Yandex fields; "4" is its spam verdict, which gains a sender nothing to plant '
+    '(a "1" there would not count)'
+)
+
+
+def yandex_spam(f: HeaderField, block: Sequence[HeaderField], boundary: Hop | None) -> bool:
+    """``f`` is X-Yandex-Spam: 4 in the block of fields under the boundary's Received line, and
+    that line was written by a Yandex host."""
+    if f.lname != "x-yandex-spam" or boundary is None or f.value.strip() != "4":
+        return False
+    by = (boundary.received.by or "").lower().rstrip(".")
+    return any(g is f for g in block) and registrable_domain(by) in _YANDEX
