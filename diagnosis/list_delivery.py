@@ -15,6 +15,7 @@ from headerlens.diagnosis.inputs import (
     same_org,
     stamp,
 )
+from headerlens.diagnosis.list_party import passed_at_intake
 from headerlens.model import Analysis
 from headerlens.model.verdicts import DkimResult
 from headerlens.model.verification import Verification, VerifyMode
@@ -201,4 +202,10 @@ def delivered(
     facts += (("domain", dom),) if dom else ()
     # tied by the list's own domain alone: whoever runs that domain may have sent a spoof
     facts += (("own-domain", own),) if own else ()
+    if (
+        own
+        and lst.hop_number is not None
+        and (said := passed_at_intake(analysis, lst.hop_number, own))
+    ):
+        facts += (("intake", said),)
     return Situation(lst.label, lst.hop_number, lst.evidence[:3] + ev, lst.facts + facts)

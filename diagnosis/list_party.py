@@ -1,13 +1,13 @@
-"""Who fixes a list message's DMARC failure: a verdict written before the list re-sent it."""
+"""What the list's side recorded before it re-sent a post: a DMARC failure (who fixes it) or its intake's pass."""
 
 from __future__ import annotations
 
 from headerlens.diagnosis.auth_state import from_domain
-from headerlens.diagnosis.inputs import same_org
+from headerlens.diagnosis.inputs import boundary_hop, same_org
 from headerlens.model import Analysis
 from headerlens.model.auth import AuthResults
 
-__all__ = ["failed_before_list"]
+__all__ = ["failed_before_list", "passed_at_intake"]
 
 
 def _verdicts(analysis: Analysis) -> list[AuthResults]:
@@ -52,4 +52,40 @@ def failed_before_list(analysis: Analysis, list_hop: int) -> str | None:
                 said.append(f"spf={r.result.lower()} for {r.prop('smtp.mailfrom') or '?'}")
         where = f"{ar.header_name} i={ar.instance}" if ar.instance else ar.header_name
         return f"{ar.authserv_id or 'an intermediary'} ({where}): {'; '.join(said)}"
+    return None
+
+
+def passed_at_intake(analysis: Analysis, list_hop: int, list_org: str) -> str | None:
+    """What the list's own intake recorded for the author when the post arrived: an
+    Authentication-Results (or ARC-Authentication-Results) whose authserv-id is a host of the
+    list's organisation, written above the list's inbound Received line and below the final
+    receiver's entry line, passing DMARC or a DKIM signature aligned with the From domain (e.g.
+    "dkim=pass for author.example and dmarc=pass for author.example (its Authentication-Results
+    as lists.example.org)"). None when there is none.
+
+    It is the list's word, not the receiver's: whoever runs the list's domain writes it, on a
+    genuine post or on a spoof alike. It only names what the list checked; it makes nothing
+    pass (diagnose never counts it as the receiver's verdict)."""
+    dom = from_domain(analysis)
+    hop = next((h for h in analysis.chain.hops if h.number == list_hop), None)
+    entry = boundary_hop(analysis)
+    if dom is None or hop is None or entry is None:
+        return None
+    for ar in sorted(_verdicts(analysis), key=lambda a: -a.header_index):
+        if not entry.header_index < ar.header_index < hop.header_index:
+            continue
+        if not ar.authserv_id or not same_org(ar.authserv_id, list_org):
+            continue
+        said = []
+        for r in ar.results:
+            method, result = r.method.lower(), r.result.lower()
+            if result != "pass":
+                continue
+            d = (r.prop("header.d") or r.prop("header.i") or "").lstrip("@")
+            if method == "dkim" and d and same_org(d, dom):
+                said.append(f"dkim=pass for {d}")
+            if method == "dmarc" and (r.prop("header.from") or "").lower().rstrip(".") == dom:
+                said.append(f"dmarc=pass for {dom}")
+        if said:
+            return f"{' and '.join(said)} (its {ar.header_name} as {ar.authserv_id})"
     return None

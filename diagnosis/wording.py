@@ -69,6 +69,8 @@ def own_domain_caveat(s: Situation) -> str:
     own = s.fact("own-domain")
     if not own:
         return ""
+    if intake := s.fact("intake"):  # what the list's own intake checked (its word)
+        return f"; only {own}'s own server and bounce address tie it to the list, and the list's own intake recorded {intake} when the post arrived: the list's word for the author, which holds as far as {own} is trusted"
     return f"; but only {own}'s own server and bounce address tie it to the list, and a sender can run a list on its own domain, so it may also be a spoof of {domain_of(s)}: the check with DNS tells"
 
 

@@ -9,7 +9,7 @@ import pytest
 from headerlens.analyze import analyze
 from headerlens.diagnosis import diagnose
 from headerlens.diagnosis.detect_relay import list_identifier
-from headerlens.diagnosis.wording import fix
+from headerlens.diagnosis.wording import fix, title
 from headerlens.dnsclient.resolver import LiveResolver
 from headerlens.evaluators.verify import run_blocking, verify
 from headerlens.model.verdicts import DmarcResult
@@ -129,6 +129,85 @@ def test_planted_majordomo_fields_do_not_hide_an_enforced_dmarc_fail(
     a = analyze(raw.encode())
     before = diagnose(a)
     assert "mailing-list" in before.labels()  # what the message says
+    v = run_blocking(verify(a, LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)))
+    assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
+    d = diagnose(a, v)
+    assert "spoof" in d.labels()
+    assert d.headline.startswith("A spoof of contoso.com")
+
+
+# --- 2. The list's own intake verdict, for a list tied only by its own domain ---------------------
+# measure8: "may also be a spoof" printed beside the list intake's own dkim=pass for the From
+# domain. A list on its own domain (no known list operator) whose own server handed the message
+# over: what its intake (Authentication-Results as a host of the list's organisation, between its
+# inbound line and the receiver's) recorded for the author is named as the list's word.
+
+INTAKE = """\
+Return-Path: <dev-bounces@lists.{org}>
+Received: from lists.{org} (lists.{org} [198.51.100.18])
+\tby mx.fabrikam.com (Postfix) with ESMTPS id 4QxyZ9
+\tfor <ap@fabrikam.com>; Tue, 10 Nov 2026 09:14:12 +0000 (UTC)
+Received: from lists.{org} (localhost [127.0.0.1])
+\tby lists.{org} (Postfix) with ESMTP id 77AB2;
+\tTue, 10 Nov 2026 09:14:11 +0000 (UTC)
+Authentication-Results: lists.{org};
+\tdkim=pass (2048-bit key) header.d={author} header.i=@{author} header.b=AbCdEf;
+\tdmarc=pass (policy=reject) header.from={author};
+\tspf=pass smtp.mailfrom=ceo@{author}
+Received: from mail.{author} (mail.{author} [203.0.113.9])
+\tby lists.{org} (Postfix) with ESMTPS id 77AB1
+\tfor <dev@lists.{org}>; Tue, 10 Nov 2026 09:14:10 +0000 (UTC)
+From: Chief <ceo@{author}>
+To: dev@lists.{org}
+Subject: [dev] release
+Date: Tue, 10 Nov 2026 09:14:09 +0000
+Message-ID: <r1@{author}>
+List-Id: Developers <dev.lists.{org}>
+List-Post: <mailto:dev@lists.{org}>
+Precedence: list
+Sender: dev-bounces@lists.{org}
+
+body
+"""
+
+
+def test_the_list_intakes_own_pass_is_named_instead_of_may_also_be_a_spoof() -> None:
+    raw = INTAKE.format(org="tailspintoys.com", author="author.example")
+    d = diagnose(analyze(raw.encode()))
+    lst = d.get("mailing-list")
+    assert lst is not None and lst.fact("own-domain") == "tailspintoys.com"
+    assert lst.fact("intake") == (
+        "dkim=pass for author.example and dmarc=pass for author.example "
+        "(its Authentication-Results as lists.tailspintoys.com)"
+    )
+    assert "may also be a spoof" not in title(lst)
+    assert "the list's own intake recorded dkim=pass for author.example" in title(lst)
+    assert "holds as far as tailspintoys.com is trusted" in title(lst)
+    assert "spoof" not in d.labels()
+
+
+def test_an_intake_stamp_of_another_organisation_or_a_failure_is_not_the_lists_word() -> None:
+    raw = INTAKE.format(org="tailspintoys.com", author="author.example")
+    other = raw.replace(
+        "Authentication-Results: lists.tailspintoys.com;",
+        "Authentication-Results: mx.author.example;",
+    )
+    failed = raw.replace("dkim=pass (2048", "dkim=fail (2048").replace("dmarc=pass", "dmarc=fail")
+    for changed in (other, failed):
+        lst = diagnose(analyze(changed.encode())).get("mailing-list")
+        assert lst is not None and lst.fact("intake") is None
+
+
+# Attack: the attacker runs the list on its own domain and plants its "intake" pass for
+# contoso.com (p=reject); re-verified over the lab DNS the spoof is still called.
+def test_a_planted_intake_pass_on_the_attackers_own_list_does_not_hide_the_spoof(
+    lab_dns: LabDns,
+) -> None:
+    raw = INTAKE.format(org="attacker.example", author="contoso.com")
+    a = analyze(raw.encode())
+    offline = diagnose(a).get("mailing-list")
+    assert offline is not None and offline.fact("intake") is not None
+    assert "as far as attacker.example is trusted" in title(offline)  # the list's word, hedged
     v = run_blocking(verify(a, LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)))
     assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
     d = diagnose(a, v)
