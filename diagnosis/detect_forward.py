@@ -109,8 +109,10 @@ def _redirected(
     analysis: Analysis, client: str, for_addr: str | None, below: Hop | None
 ) -> str | None:
     """The message was addressed to the client's own domain (To/Cc, or the recipient of the line
-    below, which the client wrote), and the receiver delivered it to an address in another one:
-    an alias or .forward on that host sent it on. Without this, an SPF failure at another
+    below, which the client wrote), or to an address the client host itself recorded taking the
+    message for on that line (a web host's server holding a customer domain's mail), and the
+    receiver delivered it to an address in another one: an alias or .forward on that host sent
+    it on. Without this, an SPF failure at another
     organisation with the author's DKIM intact is as likely a sending service missing from the
     author's SPF record."""
     delivered = [for_addr] if for_addr else []
@@ -124,6 +126,14 @@ def _redirected(
     if below is not None and below.received.for_addr:
         to.append(below.received.for_addr.strip("<> "))
     mine = next((a for a in to if same_org(a, client)), None)
+    took = below.received.for_addr.strip("<> ") if below and below.received.for_addr else ""
+    if mine is None and "@" in took and below is not None and same_org(below.received.by, client):
+        # the client host itself recorded taking the message for that address on its own line:
+        # it hosts that domain's mail under its own name (a web host's server, a forwarding
+        # service), as a cPanel or alias forward to a mailbox elsewhere shows
+        if any(same_org(a, rcpt) for a in to):
+            return None
+        return f"addressed to {took}, which {client} took the message for on its own line below, but delivered to {rcpt}"
     if mine is None or any(same_org(a, rcpt) for a in to):
         return None
     return f"addressed to {mine} (the domain of {client}) but delivered to {rcpt}"

@@ -213,3 +213,98 @@ def test_a_planted_intake_pass_on_the_attackers_own_list_does_not_hide_the_spoof
     d = diagnose(a, v)
     assert "spoof" in d.labels()
     assert d.headline.startswith("A spoof of contoso.com")
+
+
+# --- 3. A forward by the host that holds a customer domain's mail ---------------------------------
+# cPanel/Exim forwarders, web hosts and forwarding services: the message for alice@smallbiz.example
+# reached the web host's server (its own name, another organisation than smallbiz.example), whose
+# forwarder re-sent it to a Gmail mailbox keeping the author's envelope; Gmail's SPF softfails at
+# the web host. The old rule needed the address in the client's own domain, so the author was told
+# to add the web host to its SPF record.
+
+CPANEL_FWD = """\
+Delivered-To: alice.smallbiz@gmail.com
+Received: by 2002:a05:6a10:1234:b0:5c1:aaaa:bbbb with SMTP id x1csp123;
+        Tue, 10 Nov 2026 09:14:12 -0800 (PST)
+Authentication-Results: mx.google.com;
+       dkim=pass header.i=@author.example header.s=s1 header.b=abc;
+       spf=softfail (google.com: domain of transitioning bob@author.example does not designate \
+198.51.100.7 as permitted sender) smtp.mailfrom=bob@author.example;
+       dmarc=pass (p=QUARANTINE sp=QUARANTINE dis=NONE) header.from=author.example
+Return-Path: <bob@author.example>
+Received: from server7.webhost.example (server7.webhost.example. [198.51.100.7])
+        by mx.google.com with ESMTPS id abc123
+        for <alice.smallbiz@gmail.com>
+        (version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384 bits=256/256);
+        Tue, 10 Nov 2026 09:14:11 -0800 (PST)
+Received: from mail.author.example ([203.0.113.9]:41234)
+\tby server7.webhost.example with esmtps (TLS1.2) tls TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+\t(Exim 4.96)
+\t(envelope-from <bob@author.example>)
+\tid 1tAbCd-0001xY-2Z
+\tfor alice@smallbiz.example;
+\tTue, 10 Nov 2026 17:14:10 +0000
+DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=author.example; s=s1;
+\th=from:to:subject:date; bh=AAAA; b=BBBB
+From: Bob <bob@author.example>
+To: Alice <alice@smallbiz.example>
+Subject: invoice 42
+Date: Tue, 10 Nov 2026 17:14:00 +0000
+Message-ID: <i42@author.example>
+
+body
+"""
+
+
+def test_a_forward_by_the_host_that_took_the_mail_for_a_customer_domain_is_named() -> None:
+    d = diagnose(analyze(CPANEL_FWD.encode()))
+    fwd = d.get("forward-nosrs")
+    assert fwd is not None, d.labels()
+    assert fwd.fact("forwarder") == "server7.webhost.example"
+    assert any("took the message for on its own line below" in e for e in fwd.evidence)
+    assert d.headline.startswith("Probably a forwarded message")
+    assert "author.example's SPF" not in fix(fwd)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # the host's own line names the Gmail address itself: its user sent it, no forward
+        CPANEL_FWD.replace("\tfor alice@smallbiz.example;", "\tfor alice.smallbiz@gmail.com;"),
+        # the line below was written by another host than the client: nothing ties the two
+        CPANEL_FWD.replace(
+            "\tby server7.webhost.example with esmtps", "\tby relay.other.example with esmtps"
+        ),
+        # SPF passed: nothing for a forward to explain
+        CPANEL_FWD.replace("spf=softfail (google.com", "spf=pass (google.com"),
+    ],
+    ids=["own-user", "other-host", "spf-pass"],
+)
+def test_no_forward_without_the_hosts_own_line_for_another_address(raw: str) -> None:
+    assert "forward-nosrs" not in diagnose(analyze(raw.encode())).labels()
+
+
+# Attack: the attacker's own server (confirmed reverse DNS) writes a line "for" a small domain's
+# address under a spoof of contoso.com (p=reject): still a spoof, re-verified over the lab DNS.
+FORGED_FWD = (
+    "Authentication-Results: mx.fabrikam.com; spf=fail smtp.mailfrom=contoso.com\r\n"
+    "Received: from server7.webhost.example (server7.webhost.example [203.0.113.66]) by "
+    "mx.fabrikam.com (Postfix) with ESMTP id 4QxyZ1 for <ap@fabrikam.com>; "
+    "Tue, 10 Nov 2026 09:14:09 +0000\r\n"
+    "Received: from mail.contoso.com ([203.0.113.9]) by server7.webhost.example with esmtps "
+    "(Exim 4.96) (envelope-from <bounce@contoso.com>) id 1tAbCd-0001xY-2Z for "
+    "ap@smallbiz.example; Tue, 10 Nov 2026 09:14:08 +0000\r\n"
+    "Return-Path: <bounce@contoso.com>\r\nFrom: Contoso CEO <ceo@contoso.com>\r\n"
+    "To: ap@smallbiz.example\r\nSubject: Urgent\r\nDate: Tue, 10 Nov 2026 09:14:00 +0000\r\n"
+    "Message-ID: <s1@contoso.com>\r\n\r\nPay.\r\n"
+)
+
+
+def test_a_forged_forward_line_does_not_hide_an_enforced_dmarc_fail(lab_dns: LabDns) -> None:
+    a = analyze(FORGED_FWD.encode())
+    assert "forward-nosrs" in diagnose(a).labels()  # what the receiver's stamps allow
+    v = run_blocking(verify(a, LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)))
+    assert v.dmarc is not None and v.dmarc.result is DmarcResult.FAIL
+    d = diagnose(a, v)
+    assert "spoof" in d.labels()
+    assert d.headline.startswith("A spoof of contoso.com")
