@@ -302,7 +302,7 @@ def abused(
     script = _site_mailer(analysis, below) if service is None else None
     tenant = _tenant(analysis) if service is None and script is None and aligned else None
     if tenant is not None:
-        return _tenant_mailbox(analysis, tenant, passed)
+        return _tenant_mailbox(analysis, tenant, passed, receiver_spam_sign(outcome, overridden))
     if service is None and (script is None or not aligned):
         return None
     name = service[0] if service else None
@@ -406,26 +406,39 @@ def mailbox_user(
     return Situation("compromised-account", hop.number, ev, facts)
 
 
-def _tenant_mailbox(analysis: Analysis, tenant: tuple[str, Hop], passed: str) -> Situation | None:
-    """A business's own Microsoft 365 or Google Workspace mailbox (aligned pass) sending with a
-    much-impersonated brand as its name (a "DocuSign" or "Microsoft" lure): probably a taken-over
-    mailbox. Only this strong sign counts here: a real user's junked reply is ordinary."""
+def _tenant_mailbox(
+    analysis: Analysis, tenant: tuple[str, Hop], passed: str, junked: str | None
+) -> Situation | None:
+    """A business's own Microsoft 365 or Google Workspace mailbox (aligned pass) sending a lure:
+    a much-impersonated brand as its name (a "DocuSign" or "Microsoft" lure) or a spam kit's
+    mailer; replies sent to a free-mail mailbox beside one more sign; or three weaker signs
+    together (a pretended reply, a mass Bcc mailing, the receiver's junk verdict). Probably a
+    taken-over mailbox, or a tenant set up for it: DNS cannot stop it, the provider can. A real
+    user's junked reply alone is ordinary."""
     platform, hop = tenant
-    brand = brand_sign(analysis, platform)
     dom = from_domain(analysis)
-    if brand is None or not dom or org(dom) in SHARED_SERVICES:
+    if not dom or org(dom) in SHARED_SERVICES:
         return None  # an account anyone can open under the service's own domain proves nothing
+    strong = [s for s in (brand_sign(analysis, platform), kit_mailer(analysis)) if s]
+    weak = [s for s in (fake_reply(analysis), undisclosed(analysis), junked) if s]
+    reply = reply_sign(analysis)
+    if reply is not None and reply[1] and weak:
+        strong.append(reply[0])
+    if not strong and len(weak) < 3:
+        return None
     if own_tenant(analysis, dom) is not None:
         return None  # the sender's own tenant: nobody's mailbox was taken over (own_tenant)
     ev = (
         f"{passed}: the message authenticates",
         f"sent from {org(dom) or dom}'s own {platform} tenant (hop {hop.number})",
-        brand,
+        *strong,
+        *weak,
     )
     facts = (
         ("party", org(dom) or dom),
         ("what", f"{platform} mailbox"),
         ("abused", "yes"),
         ("passed", passed),
+        ("service", platform),
     )
     return Situation("compromised-account", hop.number, ev, facts)

@@ -168,3 +168,72 @@ def test_a_forged_submission_line_naming_an_innocent_server_does_not_move_the_bl
     comp = d.get("compromised-account")
     assert comp is None or comp.fact("party") != "innocent.example"
     assert "innocent.example" not in d.headline
+
+
+# -- a business's own Microsoft 365 tenant sending a lure (aligned pass) -----------------------
+
+_TENANT_AR = (
+    "spf=pass (sender IP is 40.107.92.100) smtp.mailfrom=builder.example; dkim=pass (signature "
+    "was verified) header.d=builder.example;dmarc=pass action=none header.from=builder.example;"
+    "compauth=pass reason=100"
+)
+_TENANT_SPOOF_AR = (
+    "spf=fail (sender IP is 203.0.113.7) smtp.mailfrom=builder.example; dkim=none (message not "
+    "signed) header.d=none;dmarc=fail action=quarantine header.from=builder.example;"
+    "compauth=fail reason=000"
+)
+_INSIDE_TENANT = (
+    "Received: from SA1PR12MB1.namprd12.prod.outlook.com (2603:10b6:806:1::1) by "
+    "SA1PR12MB2.namprd12.prod.outlook.com with Microsoft SMTP Server id 15.20.1; "
+    "Thu, 17 Aug 2023 17:56:10 +0000",
+)
+
+
+def _tenant(*own: str, ar: str = _TENANT_AR, ip: str = "40.107.92.100", dest: str = "J") -> bytes:
+    from tests.test_gencomp_compromise import _eop
+
+    client = "NAM10-DM6-obe.outbound.protection.outlook.com"
+    return _eop(
+        ar, client, ip, _INSIDE_TENANT, ("From: Anna Lee <anna@builder.example>", *own), dest
+    )
+
+
+def test_a_tenant_mailbox_with_replies_to_free_mail_and_junked_is_abused() -> None:
+    """measure8: abused Microsoft 365 / Workspace tenants sending phish with an aligned pass were
+    missed unless the From name showed a brand: replies to a free-mail mailbox with the
+    receiver's junk verdict, or a pretended reply sent as a mass Bcc mailing and junked, are
+    the same story; the fix is the provider's and the owner's, nothing in DNS."""
+    from headerlens.diagnosis.wording import fix
+
+    for own in (
+        ("Subject: Payment advice", "Reply-To: <anna.lee.payments@gmail.com>"),
+        ("Subject: RE: Shared document", "To: Undisclosed recipients:;"),
+    ):
+        d = diagnose(analyze(_tenant(*own)))
+        comp = d.get("compromised-account")
+        assert comp is not None, d.headline
+        assert comp.fact("party") == "builder.example"
+        assert comp.fact("what") == "Microsoft 365 mailbox" and comp.fact("passed")
+        assert "Microsoft 365's abuse desk" in fix(comp) and "Nothing to fix in DNS" in fix(comp)
+
+
+def test_a_tenants_ordinary_junked_mail_or_a_lone_free_mail_reply_to_is_not_abused() -> None:
+    for msg in (
+        _tenant("Subject: quote for the roof"),
+        _tenant("Subject: quote", "Reply-To: <anna.home@gmail.com>", dest="I"),
+    ):
+        assert "compromised-account" not in diagnose(analyze(msg)).labels()
+
+
+def test_a_spoof_with_the_same_signs_stays_a_spoof() -> None:
+    """Attack: a forger's own server naming itself like Microsoft's outbound, with the lure's
+    signs, must not turn the spoof into a taken-over mailbox (the owner told to reset a
+    password instead of nothing to fix)."""
+    msg = _tenant(
+        "Subject: Payment advice",
+        "Reply-To: <anna.lee.payments@gmail.com>",
+        ar=_TENANT_SPOOF_AR,
+        ip="203.0.113.7",
+    )
+    d = diagnose(analyze(msg))
+    assert "spoof" in d.labels() and "compromised-account" not in d.labels()
