@@ -22,6 +22,7 @@ from headerlens.diagnosis import (
     stray_lines,
     time_consistency,
     unauthenticated,
+    usenet,
     wording_complaint,
 )
 from headerlens.diagnosis.auth_state import reverified
@@ -244,6 +245,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         seal_words(analysis.provenance),
         untraced=not analysis.chain.hops,
         top_only=auth_state.spf_only_pass(verification),
+        article=usenet.news_article(analysis),
     )
     if analysis.copy_kind == "returned":
         line = headline.returned_copy_headline(final, line, stamped)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from headerlens.diagnosis import diagnose
+from headerlens.diagnosis import diagnose, usenet
 from headerlens.diagnosis.allowlist import allow_not_honoured
 from headerlens.diagnosis.findings import reconcile
 from headerlens.diagnosis.findings_live import live_findings
@@ -315,6 +315,8 @@ def _chain(analysis: Analysis) -> list[Finding]:
                 "shows no path; the bounce's own Received lines show how the bounce came back.",
             )
         )
+    elif not chain.hops and (article := usenet.news_article(analysis)) is not None:
+        out.append(usenet.finding(article))  # news servers add no Received line
     elif not chain.hops:
         out.append(
             Finding(

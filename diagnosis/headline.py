@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from headerlens.diagnosis import wording_esp, wording_form
+from headerlens.diagnosis import usenet, wording_esp, wording_form
 from headerlens.diagnosis.facts import (
     Outcome,
     OutcomeFact,
@@ -11,6 +11,7 @@ from headerlens.diagnosis.facts import (
 )
 from headerlens.diagnosis.inputs import not_a_domain
 from headerlens.diagnosis.unauthenticated import posing
+from headerlens.diagnosis.usenet import NewsArticle
 from headerlens.diagnosis.wording import (
     domain_of,
     duration,
@@ -187,12 +188,14 @@ def headline(
     unsealed: str | None = None,
     untraced: bool = False,
     top_only: tuple[str, str] | None = None,
+    article: NewsArticle | None = None,
 ) -> str:
     """One sentence, causes first: the main situation, then what the receiver did.
     ``signed_in``: the receiver's own line shows an authenticated submission (diagnose).
     ``unsealed``: why Amazon SES's verdict block is set aside for its seal (not verified
     offline, or not covered by it: parsers/provenance_ses.seal_words).
-    ``untraced``: the copy has no Received line at all (no server stamped it).
+    ``untraced``: the copy has no Received line at all (no server stamped it); ``article``:
+    it is a Usenet news article (diagnosis/usenet.py), which news servers carry without one.
     ``top_only``: (From domain, IP) when the re-verified DMARC passes through SPF alone
     (auth_state.spf_only_pass): the pass rests on the receiver's Received line, so say so."""
     # a re-send inside the receiving organisation after its checks explains nothing
@@ -342,6 +345,8 @@ def headline(
             "Amazon SES's verdicts under its own line are not counted: its X-SES-DKIM-SIGNATURE "
             "does not cover them (nor SES's Received line), so the re-check over DNS decides"
         )
+    elif not stamped and untraced and article is not None:
+        cause = usenet.cause(article)
     elif not stamped and untraced:  # a copy as written or sent: there is no receiver to quote
         cause = (
             "No server stamped this copy (it has no Received line): it shows the message as "

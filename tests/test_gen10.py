@@ -187,3 +187,47 @@ def test_a_report_under_a_line_from_a_private_client_is_not_unwrapped() -> None:
     )
     a = analyze(_report(above=above))
     assert not any(d.code is Code.INPUT_REPORT_SAFE for d in a.defects)
+
+
+# A Usenet news article saved from a newsreader: Newsgroups and Path, no Received line.
+_ARTICLE = """Path: news.example.net!feeder.example.org!post.example.com!not-for-mail
+From: poster@example.com (A Poster)
+Newsgroups: comp.example.misc,comp.example.other
+Subject: Re: a question
+Message-ID: <abc.123@news.example.com>
+Date: 08 Mar 2011 17:04:20 GMT
+Lines: 2
+Xref: news.example.net comp.example.misc:181736
+
+An answer.
+"""
+
+
+def test_a_usenet_article_is_named_and_gets_no_paste_the_received_lines_warning() -> None:
+    a = analyze(_ARTICLE.encode())
+    d = diagnose(a)
+    assert d.headline.startswith("A Usenet news article (posted to comp.example.misc,")
+    assert "news.example.net, feeder.example.org, post.example.com" in d.headline
+    md = render_markdown(a)
+    assert "Paste the complete header block, including every Received line" not in md
+    assert "news.example.net → feeder.example.org → post.example.com" in md
+
+
+def test_a_delivered_mail_with_planted_news_fields_is_read_as_mail() -> None:
+    # Attack: the sender writes Newsgroups and Path into a spoof; the receiver's line is there,
+    # so it is a delivery and is read as one.
+    raw = (
+        "Received: from mail.example.com (unknown [203.0.113.9])\n"
+        "\tby mx.example.net (Postfix) with ESMTP id 1A2B\n"
+        "\tfor <bob@example.net>; Tue, 8 Mar 2011 18:00:00 +0100 (CET)\n" + _ARTICLE
+    ).encode()
+    d = diagnose(analyze(raw))
+    assert "Usenet" not in d.headline
+
+
+def test_a_copy_with_newsgroups_but_no_path_is_not_an_article() -> None:
+    raw = _ARTICLE.replace(
+        "Path: news.example.net!feeder.example.org!post.example.com!not-for-mail\n", ""
+    )
+    d = diagnose(analyze(raw.encode()))
+    assert "Usenet" not in d.headline and "No server stamped this copy" in d.headline
