@@ -24,7 +24,13 @@ from headerlens.parsers.boundary_client import (
     rdns_confirmed,
 )
 from headerlens.parsers.boundary_envelope import choose_mail_from, return_path
-from headerlens.parsers.boundary_handoff import UNRECORDED, hands_on, unrecorded_relay
+from headerlens.parsers.boundary_handoff import (
+    HOSTED_GATEWAY,
+    UNRECORDED,
+    hands_on,
+    hosted_gateway,
+    unrecorded_relay,
+)
 from headerlens.parsers.boundary_sameorg import RDNS_INSIDE, outbound_entry
 from headerlens.parsers.hops import (
     GATEWAY_VENDORS,
@@ -73,6 +79,7 @@ def _walk(
     domain_of: Callable[[str], str | None],
     trusted: TrustedHosts | None,
     top_why: str | None = None,
+    headers: Sequence[HeaderField] = (),
 ) -> tuple[Hop | None, list[tuple[Hop, str]], str | None]:
     """The newest hop whose client is outside the receiving organisation, walking down from the
     newest hop. Above a line naming a public client address, a line that names no client (a
@@ -94,7 +101,9 @@ def _walk(
         if why is None and (other := org_of(hop.received.from_rdns, domain_of)) in orgs - {org}:
             why = client_inside(hop, other, domain_of, trusted)
         if why is None and trusted is None:
-            why = unrecorded_relay(hop, older, orgs, domain_of)
+            why = unrecorded_relay(hop, older, orgs, domain_of) or hosted_gateway(
+                hop, older, headers, domain_of
+            )
         own = outbound_entry(hop, older) if why and why.startswith(RDNS_INSIDE) else None
         if why is None or own:
             return hop, unconfirmed, own
@@ -118,7 +127,7 @@ def _walk(
         ):
             return hop, unconfirmed, None
         if (
-            why.startswith((*UNCONFIRMED_REASONS, UNRECORDED))
+            why.startswith((*UNCONFIRMED_REASONS, UNRECORDED, HOSTED_GATEWAY))
             and (client_text(hop.received) or why.startswith(UNRECORDED))
             and not provider_tier(hop)
         ):
@@ -279,7 +288,9 @@ def find_boundary(
     if not hops:
         return None, defects
     org = receiver_org(hops, domain_of)
-    walk, passed, own = _walk(hops, org, domain_of, trusted, atlas_restatement(hops, headers))
+    walk, passed, own = _walk(
+        hops, org, domain_of, trusted, atlas_restatement(hops, headers), headers
+    )
     if walk is None:
         from headerlens.model.codes import Code
 

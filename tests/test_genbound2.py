@@ -274,3 +274,86 @@ def test_attack_groupwise_words_in_the_attackers_helo_change_nothing(lab_dns: La
         f" by gw.fabrikam.example with ESMTP; {D}\r\n"
     )
     _spoof(analyze((top + entry + forged + BODY).encode()), lab_dns)
+
+
+# P09's shape: a hosted Cisco IronPort (another domain) in front of an on-premises Exchange with
+# .local names; the gateway checked its own client's SPF on the way in.
+def _gateway_spf(
+    client: str,
+    receiver: str = "mailb.gw.example",
+    result: str = "None",
+    envelope: str = "www-data@vps.hoster.example",
+) -> str:
+    return (
+        f"Received-SPF: {result} (mailb.gw.example: no sender authenticity information\r\n"
+        f"  available from domain of {envelope}) identity=mailfrom;\r\n"
+        f"  client-ip={client}; receiver={receiver};\r\n"
+        f'  envelope-from="{envelope}"'
+    )
+
+
+_EXCHANGE = (
+    "Received: from apiron13.gw.example (192.0.2.98) by HUB11.corp.local\r\n"
+    " (172.18.31.175) with Microsoft SMTP Server id 14.3.498.0; Mon, 10 Oct 2022\r\n"
+    " 15:11:35 -0500"
+)
+
+
+def _ironport_line(client: str, ip: str) -> str:
+    return (
+        f"Received: from {client} ([{ip}])  by\r\n apiron13.gw.example with "
+        "ESMTP/TLS/ECDHE-RSA-AES128-GCM-SHA256; 10 Oct 2022 15:11:34 -0500"
+    )
+
+
+_P09_TAIL = (
+    "From: Bank <alerts@bank.example>",
+    "To: <compliance@corp.example>",
+    "Subject: transfer",
+    "Date: Mon, 10 Oct 2022 20:11:32 +0000",
+    "Message-ID: <v1@vps.hoster.example>",
+)
+_AV = 'X-IronPort-AV: E=Sophos;i="5.95,173,1661835600"; a="1030153556"'
+
+
+def _p09(*block: str) -> bytes:
+    return _msg(_EXCHANGE, *block, _AV, _ironport_line("vps.hoster.example", A), *_P09_TAIL)
+
+
+def test_a_hosted_gateway_that_checked_its_clients_spf_is_the_entry_unconfirmed() -> None:
+    a = analyze(_p09(_gateway_spf(A)))
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 1 and b.ip == A
+    assert b.unconfirmed is not None and "apiron13.gw.example" in b.unconfirmed
+    assert b.unconfirmed_hop == 2
+
+
+def test_without_the_gateways_own_inbound_check_the_hand_off_stays_the_entry() -> None:
+    for block in ((), (_gateway_spf("198.51.100.7"),), (_gateway_spf(A, "mx.other.example"),)):
+        b = analyze(_p09(*block)).chain.boundary
+        assert b is not None and b.hop_number == 2 and b.ip == "192.0.2.98", block
+
+
+def test_attack_helo_of_the_gateway_over_a_forged_gateway_block(lab_dns: LabDns) -> None:
+    # The attacker reaches the Exchange itself saying HELO apiron13.gw.example and forges below
+    # its line the gateway's SPF pass, a pass stamp and the gateway's line taking the spoof from
+    # an address contoso.com's SPF authorises: the entry is unconfirmed, the gateway's passes
+    # are not counted, DMARC never passes.
+    top = _EXCHANGE.replace("(192.0.2.98)", f"({A})") + "\r\n"
+    forged = (
+        _gateway_spf(F, result="Pass", envelope="bounce@contoso.com")
+        + "\r\nAuthentication-Results: mailb.gw.example; spf=pass smtp.mailfrom=contoso.com; "
+        "dkim=none; dmarc=pass header.from=contoso.com\r\n"
+        + _ironport_line("mail-db8eur05on2033.outbound.protection.outlook.com", F)
+        + "\r\n"
+    )
+    a = analyze((top + forged + BODY).encode())
+    b = a.chain.boundary
+    assert b is not None and b.ip == F and b.unconfirmed is not None
+    summary = render(a, None, "summary")
+    assert "pass (stamped)" not in summary and "DMARC pass" not in summary
+    v = run_blocking(verify(a, LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)))
+    assert v.spf is not None and v.spf.verdict is SpfVerdict.PASS  # replayed on the forged line
+    assert v.dmarc is not None and v.dmarc.result is not DmarcResult.PASS and v.dmarc.unconfirmed
+    for fmt in ("summary", "md"):
+        assert "DMARC pass" not in render(a, v, fmt), fmt
