@@ -35,6 +35,10 @@ class Backscatter:
     # (an app server saying "HELO app01" from ec2-...amazonaws.com): the domain may send from
     # it without listing it, so "backscatter" holds only unless the domain sends from there
     server: str | None = None
+    # the mailing list (its List-Id, else its posting address) that passed the bounce on to
+    # its members: the bounce went to the list's posting address, which the list's own mail
+    # never uses as its envelope sender (via_list)
+    via_list: str | None = None
 
 
 def _authenticated(hop: Hop) -> bool:
@@ -107,7 +111,20 @@ def of_bounce(analysis: Analysis) -> Backscatter | None:
     """The bounce's backscatter as the diagnosis names it: only when the bounce itself went to
     the forged address's organisation (a copy for the reporter's own postmaster is none)."""
     b = backscatter(analysis.ndr)
-    return b if b is not None and misdirected(analysis, b) else None
+    return via_list(analysis, b if b is not None and misdirected(analysis, b) else None)
+
+
+def why_forged(b: Backscatter) -> str:
+    """Why the bounced original forged ``b.forged``, as a clause for a fix."""
+    if not b.entry:
+        return (
+            f"the bounce went to the list's posting address {b.forged}, which the list's own mail "
+            f"never uses as its envelope sender, so the original forged {b.forged}"
+        )
+    return (
+        f"the original entered at {b.entry}, unauthenticated, and never passed a server of "
+        f"{b.domain}, so it forged {b.forged}"
+    )
 
 
 _TO = ("to", "delivered-to", "x-original-to")
@@ -181,6 +198,39 @@ def backscatter(ndr: NonDelivery | None) -> Backscatter | None:
     return Backscatter(address, domain, entry_at, nameless, server)
 
 
+_MAILTO = re.compile(r"<mailto:([^>?\s]+@[^>?\s]+)", re.I)
+
+
+def via_list(analysis: Analysis, found: Backscatter | None) -> Backscatter | None:
+    """A bounce a mailing list passed on to its members, sent to the list's own posting address
+    (List-Post, RFC 2369 §3.4): a list sends its posts with its bounce address as the envelope
+    sender (Mailman's -bounces, ezmlm's -return-, LISTSERV's owner-), never the posting address,
+    so the bounced original forged it and the list distributed the backscatter. The reader sent
+    nothing. ``found``: the backscatter the returned copy's own lines already show, if any."""
+    if analysis.ndr is None or analysis.ndr.original is None:
+        return found
+    posts = {
+        m.group(1).lower()
+        for f in analysis.headers
+        if f.lname == "list-post"
+        for m in _MAILTO.finditer(f.value)
+    }
+    if not posts:
+        return found
+    original = analysis.ndr.original
+    envelope = original.return_path or original.from_addr
+    sent_as = (envelope.address or "").lower() if envelope is not None else ""
+    to = {a.lower() for f in analysis.headers if f.lname == "to" for a in _ADDRESS.findall(f.value)}
+    if sent_as not in posts or not (to & posts):
+        return found
+    name = next((f.value.strip() for f in analysis.headers if f.lname == "list-id"), sent_as)
+    if found is not None:
+        return Backscatter(
+            found.forged, found.domain, found.entry, found.nameless, found.server, name
+        )
+    return Backscatter(sent_as, org(sent_as) or sent_as, "", False, None, name)
+
+
 def mark(s: Situation, b: Backscatter) -> Situation:
     """The bounce's own situation, with what shows its original was a forgery of ``b.forged``."""
     ev = (
@@ -193,6 +243,20 @@ def mark(s: Situation, b: Backscatter) -> Situation:
         ("entry", b.entry),
     )
     facts += (("unless-server", b.server),) if b.server else ()
+    if b.via_list:
+        listed = (
+            f"the mailing list {b.via_list} passed the bounce on to its members: it was sent to "
+            f"the list's posting address {b.forged}, which the list's own mail never uses as its "
+            "envelope sender"
+        )
+        ev = f"{ev}; {listed}" if b.entry else f"backscatter: {listed}"
+        facts = (
+            ("backscatter", b.forged),
+            ("forged-domain", b.domain),
+            ("via-list", b.via_list),
+            *((("entry", b.entry),) if b.entry else ()),
+            *((("unless-server", b.server),) if b.server else ()),
+        )
     return Situation(s.label, s.hop_number, (*s.evidence, ev), s.facts + facts)
 
 

@@ -78,8 +78,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     bounced = detect_auth.ndr(report, unvouched, untied)
     # the returned copy's lines are the bounce's own text: they show a forged original only
     # as far as something ties the bounce to its reporter (else the spoof is not named)
-    scatter = backscatter.backscatter(analysis.ndr)
-    scatter = scatter if scatter and backscatter.misdirected(analysis, scatter) else None
+    scatter = backscatter.of_bounce(analysis) if report is not None else None
     found: list[Situation | None] = [
         detect_signals.phish_sim(analysis),
         backscatter.mark(bounced, scatter) if bounced and scatter else bounced,

@@ -229,6 +229,10 @@ def headline(
             cause = f"Backscatter: a bounce of a message that forged {n.fact('backscatter')} (it entered at {n.fact('entry')}, never through {n.fact('forged-domain')}'s servers); {n.fact('remote') or 'the remote server'} refused it ({n.fact('status') or 'no status'}); nothing to fix in {n.fact('forged-domain')}'s DNS"
             if server := n.fact("unless-server"):
                 cause = f"Backscatter unless {n.fact('forged-domain')} sends from {server}: a bounce of a message that claimed {n.fact('backscatter')} and entered at {n.fact('entry')}, never through another server of {n.fact('forged-domain')}; {n.fact('remote') or 'the remote server'} refused it ({n.fact('status') or 'no status'}); if {n.fact('forged-domain')} does not send from there, nothing to fix in its DNS"
+            if (via := n.fact("via-list")) and not n.fact("entry"):
+                cause = f"Backscatter passed on by the mailing list {via}: a bounce of a message that forged the list's own address {n.fact('backscatter')} as its sender; {n.fact('remote') or 'the remote server'} refused it ({n.fact('status') or 'no status'}); you sent nothing, so nothing to fix on your side or in {n.fact('forged-domain')}'s DNS"
+            elif via:
+                cause += f"; the mailing list {via} passed it on to its members (you sent nothing)"
             if n.fact("unvouched") or n.fact("untied"):
                 cause += (
                     f"; but the bounce itself is not confirmed offline: nothing yet ties it to {n.fact('reporter') or 'its reporter'}, so its returned copy is its sender's word"

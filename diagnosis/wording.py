@@ -201,6 +201,8 @@ def title(s: Situation) -> str:
         return "The list is a Google Group: Google re-sent it and sealed ARC."
     if label == "ndr" and s.fact("backscatter") and (server := s.fact("unless-server")):
         return f"Backscatter unless {s.fact('forged-domain')} sends from {server}: a non-delivery report of a message that claimed {s.fact('backscatter')}; it entered at {s.fact('entry')} and passed no other server of {s.fact('forged-domain')}. {s.fact('remote') or 'The remote server'} refused it ({s.fact('status') or 'no status'}).{_unvouched(s)}"
+    if label == "ndr" and s.fact("backscatter") and not s.fact("entry"):
+        return f"Backscatter passed on by the mailing list {s.fact('via-list')}: a non-delivery report of a message that forged the list's own posting address {s.fact('backscatter')} as its sender (the list's own mail never uses it); the reader sent nothing. {s.fact('remote') or 'The remote server'} refused it ({s.fact('status') or 'no status'}).{_unvouched(s)}"
     if label == "ndr" and s.fact("backscatter"):
         return f"Backscatter: a non-delivery report of a message that forged {s.fact('backscatter')}; it entered at {s.fact('entry')} and never passed a server of {s.fact('forged-domain')}, so {s.fact('forged-domain')} did not send it. {s.fact('remote') or 'The remote server'} refused it ({s.fact('status') or 'no status'}).{_unvouched(s)}"
     if label == "ndr" and s.fact("succeeded"):

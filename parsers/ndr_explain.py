@@ -259,25 +259,30 @@ REMOTE_WORDS = re.compile(
 )
 
 
-def _named_by_reply(r: FailedRecipient, fmt: NdrFormat, reporter: str | None) -> FailedRecipient:
+def _named_by_reply(
+    r: FailedRecipient, fmt: NdrFormat, reporter: str | None
+) -> tuple[FailedRecipient, str | None]:
     """A reply no host line names whose own words say whose it is: Google's "gsmtp" trailer
     (Exim's DSN without a Remote-MTA, a relay's notice); Exchange Online's "RESOLVER.ADR.
     RecipientNotFound" about an address at another organisation than the reporter's (Microsoft:
     5.1.10, the recipient's organisation has no such address)."""
     if r.remote_mta or r.remote_ip or r.remote_domain or "@" not in r.address:
-        return r
+        return r, None
     domain = r.address.rpartition("@")[2].lower()
+    relay = reporter or "the reporting server"
     google = org_guess(reporter) in ("google.com", "googlemail.com", "gmail.com")
     if fmt is not NdrFormat.GMAIL and not google and _GSMTP.search(r.diagnostic):
-        return replace(r, remote_domain="google.com")
+        why = f"the reply ends with Google's 'gsmtp' mark: Google's server refused it; {relay} only passes its reply on"
+        return replace(r, remote_domain="google.com"), why
     if (
         re.search(r"RESOLVER\.ADR\.Recip(?:ient)?NotFound", r.diagnostic, re.I)
         and reporter
         and re.search(r"\.outlook\.com\.?$|\.outlook\.office365\.com\.?$", reporter, re.I)
         and org_guess(domain) != org_guess(reporter)
     ):
-        return replace(r, remote_domain=domain)
-    return r
+        why = f"Exchange Online ({reporter}) looked the address up in {domain}'s organisation and found no such recipient"
+        return replace(r, remote_domain=domain), why
+    return r, None
 
 
 def explain(
@@ -291,7 +296,7 @@ def explain(
     """The recipient with its reply read, its meaning looked up and the refusing server named.
 
     ``remote_said``: the notice's own words say the reply is a remote server's (REMOTE_WORDS)."""
-    r = _named_by_reply(reply_host(r), fmt, reporter)
+    r, named_why = _named_by_reply(reply_host(r), fmt, reporter)
     smtp_code, enhanced = ndr_text.reply_parts(r.diagnostic)
     # Exchange Online's "Remote server returned … -> 554 5.7.1 …": the remote's own reply
     relayed = ndr_text.relayed_reply(r.diagnostic) if fmt is NdrFormat.EXCHANGE else None
@@ -412,6 +417,8 @@ def explain(
                 f"account ({reporter or 'the reporting server'} refused to send it)"
             ),
         )
+    elif named_why is not None and forced is None:
+        rejecter, why = Rejecter.RECIPIENT_SERVER, named_why
     else:
         rejecter, why = refusing_server(r, fmt, reporter, author, forced, remote_reply)
     if meaning.key == "text:relay-denied" and rejecter is Rejecter.SENDER_OWN:

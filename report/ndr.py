@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from headerlens.diagnosis.backscatter import Backscatter, of_bounce
+from headerlens.diagnosis.backscatter import Backscatter, of_bounce, why_forged
 from headerlens.diagnosis.ndr import reporter_doubt
 from headerlens.model import Analysis, FailedRecipient, NonDelivery, WhoActs
 from headerlens.model.ndr import SUCCESS_ACTIONS, NdrLink
@@ -72,10 +72,8 @@ def refusals(
         elif forged is not None and about in _AUTH:
             who = WhoActs.NOTHING_FORGED
             fix = (
-                f"Nothing to fix in {forged.domain}'s DNS: the original entered at {forged.entry}, "
-                f"unauthenticated, and never passed a server of {forged.domain}, so it forged "
-                f"{forged.forged}; listing that server in SPF would authorise the forger. Discard "
-                "the bounce."
+                f"Nothing to fix in {forged.domain}'s DNS: {why_forged(forged)}; listing that "
+                "server in SPF would authorise the forger. Discard the bounce."
             )
         elif forged is not None and forged.server and who in (WhoActs.SENDER, WhoActs.UNKNOWN):
             fix = (
@@ -85,11 +83,7 @@ def refusals(
         elif forged is not None and who in (WhoActs.SENDER, WhoActs.UNKNOWN):
             # the "sender" it would send back to is the forged address's owner, who sent nothing
             who = WhoActs.NOTHING_FORGED
-            fix = (
-                f"Nothing to do for {forged.domain}: the original entered at {forged.entry}, "
-                f"unauthenticated, and never passed a server of {forged.domain}, so it forged "
-                f"{forged.forged}. Discard the bounce."
-            )
+            fix = f"Nothing to do for {forged.domain}: {why_forged(forged)}. Discard the bounce."
         if doubt and fix and who is not WhoActs.NOTHING_FORGED:
             fix = doubt + fix[:1].lower() + fix[1:]
         out.append(

@@ -10,61 +10,76 @@ from headerlens.analyze import analyze
 from headerlens.diagnosis import diagnose
 from headerlens.model import Rejecter, WhoActs
 from headerlens.parsers.ndr_codes import lookup
+from headerlens.report.markdown import render_markdown
 from tests.test_genndr4 import _dsn
 
 # --- Exchange Online's 5.1.10: a recipient its organisation does not have, not a null MX ------
 
-EXO_5110 = b"""\
-Received: from AM0PR01MB1234.eurprd01.prod.outlook.com (2603:10a6:208:1::1) by
- AM0PR01MB5678.eurprd01.prod.outlook.com with HTTPS; Tue, 3 Mar 2026 10:00:06 +0000
-From: Microsoft Outlook <postmaster@fabrikam.example>
-To: <clerk@fabrikam.example>
-Date: Tue, 3 Mar 2026 10:00:05 +0000
-Content-Type: multipart/report; report-type=delivery-status;
+
+def _exo_ndr(top: str, reporter: str, rcpt: str, returned: str) -> bytes:
+    """An Exchange Online NDR of 550 5.1.10 for ``rcpt`` under the header lines ``top``."""
+    local, _, domain = rcpt.partition("@")
+    reply = (
+        f"550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient {rcpt} not found by SMTP "
+        "address lookup"
+    )
+    return f"""{top}Content-Type: multipart/report; report-type=delivery-status;
 \tboundary="BND"
 X-MS-Exchange-Message-Is-Ndr:
-Message-ID: <ndr1@AM0PR01MB1234.eurprd01.prod.outlook.com>
-Subject: Undeliverable: Minutes
 Auto-Submitted: auto-replied
-Return-Path: <>
 MIME-Version: 1.0
 
 --BND
 Content-Type: text/plain; charset="us-ascii"
 
-Your message to nobody@contoso.example couldn't be delivered.
-nobody wasn't found at contoso.example.
+Your message to {rcpt} couldn't be delivered.
+{local} wasn't found at {domain}.
 
 Diagnostic information for administrators:
 
-Generating server: AM0PR01MB1234.eurprd01.prod.outlook.com
+Generating server: {reporter}
 
-nobody@contoso.example
-Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient nobody@contoso.example not found by SMTP address lookup'
+{rcpt}
+Remote Server returned '{reply}'
 
 --BND
 Content-Type: message/delivery-status
 
-Reporting-MTA: dns;AM0PR01MB1234.eurprd01.prod.outlook.com
-Received-From-MTA: dns;AM0PR01MB9999.eurprd01.prod.outlook.com
+Reporting-MTA: dns;{reporter}
 Arrival-Date: Tue, 3 Mar 2026 10:00:04 +0000
 
-Final-Recipient: rfc822;nobody@contoso.example
+Final-Recipient: rfc822;{rcpt}
 Action: failed
 Status: 5.1.10
-Diagnostic-Code: smtp;550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient nobody@contoso.example not found by SMTP address lookup
+Diagnostic-Code: smtp;{reply}
 
 --BND
-Content-Type: text/rfc822-headers
+Content-Type: message/rfc822
 
-From: Town Clerk <clerk@fabrikam.example>
+{returned}
+--BND--
+""".encode()
+
+
+EXO_5110 = _exo_ndr(
+    """Received: from AM0PR01MB1234.eurprd01.prod.outlook.com (2603:10a6:208:1::1) by
+ AM0PR01MB5678.eurprd01.prod.outlook.com with HTTPS; Tue, 3 Mar 2026 10:00:06 +0000
+From: Microsoft Outlook <postmaster@fabrikam.example>
+To: <clerk@fabrikam.example>
+Date: Tue, 3 Mar 2026 10:00:05 +0000
+Message-ID: <ndr1@AM0PR01MB1234.eurprd01.prod.outlook.com>
+Subject: Undeliverable: Minutes
+Return-Path: <>
+""",
+    "AM0PR01MB1234.eurprd01.prod.outlook.com",
+    "nobody@contoso.example",
+    """From: Town Clerk <clerk@fabrikam.example>
 To: nobody@contoso.example
 Subject: Minutes
 Date: Tue, 3 Mar 2026 09:59:58 +0000
 Message-ID: <orig1@fabrikam.example>
-
---BND--
-"""
+""",
+)
 
 
 def test_exchange_online_5_1_10_is_an_address_the_recipients_organisation_lacks() -> None:
@@ -321,3 +336,95 @@ def test_more_refusal_texts_without_an_enhanced_code_name_their_reason() -> None
     assert lookup(None, "550 Daily sending quota exceeded", None).key != "text:mailbox-full"
     loop = lookup(None, "550 Too many hops", None)
     assert loop.who_acts is WhoActs.RECIPIENT_ADMIN
+
+
+# --- backscatter a mailing list passed on to its members ---------------------------------------
+
+LIST_BACKSCATTER = _exo_ndr(
+    """Return-Path: <devel+bounces-1234@lists.fabrikam.example>
+Received: from lists.fabrikam.example (lists.fabrikam.example [192.0.2.50])
+	by mx.member.example (Postfix) with ESMTPS id 7AA11
+	for <pat@member.example>; Sat, 10 Sep 2022 01:06:00 +0000 (UTC)
+Received: from EUR02-AM0-obe.outbound.protection.outlook.com (mail-am0eur02on2100.outbound.protection.outlook.com [198.51.100.100])
+	by lists.fabrikam.example (Postfix) with ESMTPS id 1BB22
+	for <devel@lists.fabrikam.example>; Sat, 10 Sep 2022 01:05:20 +0000 (UTC)
+From: postmaster@contoso.example
+To: devel@lists.fabrikam.example
+Date: Sat, 10 Sep 2022 01:05:16 +0000
+Message-ID: <ndr77@AM7PR02MB5846.eurprd02.prod.outlook.com>
+Subject: Undeliverable: looking for agent
+List-Id: <devel.lists.fabrikam.example>
+List-Post: <mailto:devel@lists.fabrikam.example>
+Precedence: bulk
+""",
+    "AM7PR02MB5846.eurprd02.prod.outlook.com",
+    "info@contoso.example",
+    """Received: from AS9PR06CA0769.eurprd06.prod.outlook.com (2603:10a6:20b:484::24)
+ by AM7PR02MB5846.eurprd02.prod.outlook.com (2603:10a6:20b:107::10) with
+ Microsoft SMTP Server (version=TLS1_2,
+ cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.5612.19; Sat, 10 Sep
+ 2022 01:05:15 +0000
+Received: from VE1EUR03FT013.eop-EUR03.prod.protection.outlook.com
+ (2603:10a6:20b:484:cafe::cb) by AS9PR06CA0769.outlook.office365.com
+ (2603:10a6:20b:484::24) with Microsoft SMTP Server (version=TLS1_2,
+ cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.5612.13 via Frontend
+ Transport; Sat, 10 Sep 2022 01:05:15 +0000
+Authentication-Results: spf=softfail (sender IP is 198.51.100.116)
+ smtp.mailfrom=lists.fabrikam.example; dkim=none (message not signed)
+ header.d=none;dmarc=fail action=none header.from=lists.fabrikam.example;
+Received-SPF: SoftFail (protection.outlook.com: domain of transitioning
+ lists.fabrikam.example discourages use of 198.51.100.116 as permitted sender)
+Received: from egress-ip15b.ess.uk.barracuda.com (198.51.100.116) by
+ VE1EUR03FT013.mail.protection.outlook.com (10.152.19.37) with Microsoft SMTP
+ Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id
+ 15.20.5612.13 via Frontend Transport; Sat, 10 Sep 2022 01:05:14 +0000
+Received: from lists.fabrikam.example (unknown [203.0.113.125]) by mx-inbound22-18.eu-west-2b.ess.aws.cudaops.com; Sat, 10 Sep 2022 01:05:05 +0000
+From: "zH1S93" <devel@lists.fabrikam.example>
+Subject: looking for agent
+To: "info" <info@contoso.example>
+MIME-Version: 1.0
+Reply-To: xmwa9257@example.net
+Date: Sat, 10 Sep 2022 09:05:09 +0800
+Message-ID: <57FE55D35BCEFA4A@lists.fabrikam.example>
+X-BESS-Apparent-Source-IP: 203.0.113.125
+Return-Path: devel@lists.fabrikam.example
+Content-Type: text/plain
+
+spam
+""",
+)
+
+
+def test_a_bounce_to_the_lists_own_posting_address_is_backscatter_the_reader_sent_nothing() -> None:
+    a = analyze(LIST_BACKSCATTER)
+    d = diagnose(a)
+    # was: "A bounce: ... contoso.example publishes a null MX" (answered "check for typos")
+    assert d.headline.startswith(
+        "Backscatter passed on by the mailing list <devel.lists.fabrikam.example>: a bounce of a "
+        "message that forged the list's own address devel@lists.fabrikam.example"
+    )
+    assert "you sent nothing" in d.headline
+    md = render_markdown(a)
+    assert f"Who must act:** {WhoActs.NOTHING_FORGED.value}" in md
+    assert "typos" not in md.split("## Rejected", 1)[-1].split("Refused by", 1)[0]
+
+
+def test_a_list_bounce_to_the_reader_is_no_list_backscatter() -> None:
+    # the same bounce addressed to a member, not to the list's posting address
+    data = LIST_BACKSCATTER.replace(
+        b"To: devel@lists.fabrikam.example", b"To: pat@member.example"
+    ).replace(b"Return-Path: devel@lists.fabrikam.example", b"Return-Path: pat@member.example")
+    d = diagnose(analyze(data))
+    assert not d.headline.startswith("Backscatter")
+
+
+def test_list_headers_on_a_forged_bounce_do_not_hide_the_spoof() -> None:
+    # attack: a phish dressed as a bounce a list passed on, whose own From domain fails the
+    # receiver's DMARC under p=reject: still a spoof, not "backscatter, nothing to fix"
+    planted = (
+        b"Authentication-Results: mx.member.example; spf=pass smtp.mailfrom=lists.fabrikam.example;"
+        b" dkim=none; dmarc=fail (p=reject dis=reject) header.from=contoso.example\n"
+    )
+    d = diagnose(analyze(planted + LIST_BACKSCATTER))
+    assert "spoof" in d.labels()
+    assert d.headline.startswith("A spoof of contoso.example dressed as a bounce")
