@@ -53,6 +53,8 @@ _GROUPS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("mail.ru", "inbox.ru", "list.ru", "bk.ru"), ("mail.ru",)),
     (("yandex.ru", "yandex.com"), ("yandex.net", "yandex.ru", "yandex.com")),
     (("icloud.com", "me.com", "mac.com"), ("icloud.com", "me.com", "mac.com", "apple.com")),
+    (("earthlink.net", "mindspring.com"), ("earthlink.net", "mindspring.com")),
+    (("comcast.net",), ("comcast.net",)),
 )
 
 
@@ -133,4 +135,4 @@ def entered_elsewhere(analysis: Analysis, dom: str) -> tuple[str, str] | None:
     return (
         f"it entered from {b.ip}, a client with no reverse-DNS name that {said}: not a server "
         f"of {name}, whose own mail servers all have names under {where}"
-    ), f"{helo or 'an unnamed host'} [{b.ip}]"
+    ), f"{b.ip}, a host with no reverse-DNS name" + (f" calling itself {helo}" if helo else "")

@@ -144,6 +144,22 @@ def test_a_login_at_another_organisations_server_blames_that_server_not_the_from
     assert "nothing authenticated bank.example" in d.headline
 
 
+def test_a_stolen_login_beside_a_failed_dmarc_is_both_a_spoof_and_the_servers_account() -> None:
+    """Before, the account counted as the From domain's own and a DMARC failure dropped it: the
+    report said only "a spoof"; the login at the server is the other half of the story."""
+    ar = (
+        "Authentication-Results: mx.reader.example; spf=softfail "
+        "smtp.mailfrom=support@bank.example; dkim=none; dmarc=fail (p=reject) header.from=bank.example"
+    )
+    msg = _submitted_at(
+        "mail.shako.example", "mail.shako.example (mail.shako.example [192.0.2.77])", ar
+    )
+    d = diagnose(analyze(msg))
+    assert d.headline.startswith("A spoof of bank.example")
+    comp = d.get("compromised-account")
+    assert comp is not None and comp.fact("party") == "shako.example"
+
+
 def test_the_from_domains_own_hosted_mailbox_keeps_the_from_domain() -> None:
     """The receiver's SPF pass for the envelope domain shows the server sends for the From domain
     (its mail is hosted there): the account is the From domain's."""

@@ -41,6 +41,7 @@ def test_a_providers_address_entering_from_an_open_relay_is_probably_a_spoof() -
         (_OPEN_RELAY, "lisa_4321@yahoo.com"),
         ("yahoo.com (unknown [203.0.113.50])", "lisa_4321@yahoo.com"),
         ("bot.dsl.example (bot.dsl.example [203.0.113.51])", "kurt.w@gmx.net"),
+        ("CM-vtr0-1.cm.cable.example (unknown [203.0.113.52])", "Gagnen@mindspring.com"),
     ):
         d = diagnose(analyze(_no_ar(client, _FORGED_BELOW, sender=sender)))
         sp = d.get("spoof")
