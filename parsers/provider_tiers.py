@@ -66,8 +66,9 @@ def _name(host: str | None) -> str:
 
 def provider_handoff(r: Received) -> str | None:
     """Why the line is a hand-off between a mailbox provider's own hosts: written by one of its
-    hosts, with a client address in its own network that it named as one of its hosts (or the
-    loopback of the writing host itself); None otherwise."""
+    hosts, with a client address in its own network (which only its own machines hold, so the
+    name the client gave counts when the receiver looked none up) named as one of its hosts, or
+    the loopback of the writing host itself; None otherwise."""
     by = _name(r.by)
     ip = r.from_ip
     if not by or not ip:
@@ -77,7 +78,7 @@ def provider_handoff(r: Received) -> str | None:
             continue
         if _loopback(ip):
             return f"{provider}'s own loopback hand-off on {by}"
-        client = _name(r.from_rdns)
+        client = _name(r.from_rdns or r.from_helo)
         if _in(ip, nets) and hosts.search(client):
             return (
                 f"a hand-off between {provider}'s own hosts ({client} [{ip}], an address in "

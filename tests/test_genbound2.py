@@ -357,3 +357,19 @@ def test_attack_helo_of_the_gateway_over_a_forged_gateway_block(lab_dns: LabDns)
     assert v.dmarc is not None and v.dmarc.result is not DmarcResult.PASS and v.dmarc.unconfirmed
     for fmt in ("summary", "md"):
         assert "DMARC pass" not in render(a, v, fmt), fmt
+
+
+def test_yandex_lmtp_from_its_own_address_under_the_hosts_own_name_is_a_provider_hand_off() -> None:
+    # Yandex 2015: the back end stores over LMTP from a Yandex address, naming it only by HELO
+    a = analyze(
+        _msg(
+            "Received: from fastsrv.yandex.ru ([37.140.190.55])\r\n\tby mxback7o.mail.yandex.net "
+            "with LMTP id ICkSHJ1E2Ost\r\n\tfor <ann@yandex.ru>; Wed, 26 Aug 2015 13:12:20 +0300",
+            "Received: from mail.example.com (mail.example.com [192.0.2.25])\r\n\tby "
+            "mxfront1o.mail.yandex.net (nwsmtp/Yandex) with ESMTP id iIG70au6aA-EPPGs0VL;\r\n\t"
+            "Wed, 26 Aug 2015 13:12:19 +0300",
+            *_TAIL,
+        )
+    )
+    b = a.chain.boundary
+    assert b is not None and b.hop_number == 1 and b.ip == "192.0.2.25" and b.unconfirmed is None
