@@ -126,14 +126,43 @@ def _redirected(
     if below is not None and below.received.for_addr:
         to.append(below.received.for_addr.strip("<> "))
     mine = next((a for a in to if same_org(a, client)), None)
-    took = below.received.for_addr.strip("<> ") if below and below.received.for_addr else ""
-    if mine is None and "@" in took and below is not None and same_org(below.received.by, client):
-        # the client host itself recorded taking the message for that address on its own line:
-        # it hosts that domain's mail under its own name (a web host's server, a forwarding
-        # service), as a cPanel or alias forward to a mailbox elsewhere shows
-        if any(same_org(a, rcpt) for a in to):
+    took = _taken_for(analysis, client, below)
+    if mine is None and took is not None:
+        # the client host itself recorded taking the message for that address (its own line's
+        # recipient, or the Delivered-To it wrote on local delivery): it holds that domain's mail
+        # under its own name (a web host's server, a forwarding service), as a cPanel, qmail or
+        # .forward forward to a mailbox elsewhere shows
+        address, how = took
+        if any(same_org(a, rcpt) for a in [*to, address]):
             return None
-        return f"addressed to {took}, which {client} took the message for on its own line below, but delivered to {rcpt}"
+        return f"addressed to {address}, which {client} took the message for ({how}), but delivered to {rcpt}"
     if mine is None or any(same_org(a, rcpt) for a in to):
         return None
     return f"addressed to {mine} (the domain of {client}) but delivered to {rcpt}"
+
+
+def _taken_for(analysis: Analysis, client: str, below: Hop | None) -> tuple[str, str] | None:
+    """(an address, how it shows) that the client host recorded taking the message for below
+    the receiver's entry line: the recipient on its own Received line, or a Delivered-To /
+    X-Original-To it wrote on local delivery before forwarding (between that line and the
+    receiver's). Its own line is the newest one below the entry that names a host: qmail's
+    "invoked by uid" lines in between name none and are that host's own."""
+    own = None
+    for h in sorted(analysis.chain.hops, key=lambda h: -h.number):
+        if below is not None and h.number > below.number:
+            continue
+        if h.received.by is None and not h.received.from_ip:
+            continue  # a local line of the same host (qmail's "invoked by uid")
+        own = h if same_org(h.received.by, client) else None
+        break
+    if own is None:
+        return None
+    if own.received.for_addr and "@" in own.received.for_addr:
+        return own.received.for_addr.strip("<> "), "on its own line below"
+    entry = boundary_hop(analysis)
+    top = entry.header_index if entry is not None else -1
+    for f in fields(analysis, "delivered-to", "x-original-to"):
+        value = f.value.strip("<> \t")
+        if top < f.index < own.header_index and "@" in value:
+            return value, f"its own {f.name} below the receiver's line"
+    return None

@@ -265,9 +265,47 @@ def test_a_forward_by_the_host_that_took_the_mail_for_a_customer_domain_is_named
     fwd = d.get("forward-nosrs")
     assert fwd is not None, d.labels()
     assert fwd.fact("forwarder") == "server7.webhost.example"
-    assert any("took the message for on its own line below" in e for e in fwd.evidence)
+    assert any("took the message for (on its own line below)" in e for e in fwd.evidence)
     assert d.headline.startswith("Probably a forwarded message")
     assert "author.example's SPF" not in fix(fwd)
+
+
+# The same through a qmail forwarder: its lines name no recipient, but qmail-local wrote the
+# Delivered-To of the address it took the message for before its .qmail file forwarded it.
+QMAIL_FWD = CPANEL_FWD.replace(
+    """Received: from mail.author.example ([203.0.113.9]:41234)
+\tby server7.webhost.example with esmtps (TLS1.2) tls TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+\t(Exim 4.96)
+\t(envelope-from <bob@author.example>)
+\tid 1tAbCd-0001xY-2Z
+\tfor alice@smallbiz.example;
+\tTue, 10 Nov 2026 17:14:10 +0000
+""",
+    """Received: (qmail 12345 invoked by uid 89); 10 Nov 2026 17:14:11 -0000
+Delivered-To: smallbiz.example-alice@smallbiz.example
+Received: (qmail 12340 invoked from network); 10 Nov 2026 17:14:10 -0000
+Received: from mail.author.example (HELO mail.author.example) (203.0.113.9)
+  by server7.webhost.example with ESMTPS; 10 Nov 2026 17:14:10 -0000
+""",
+)
+
+
+def test_a_qmail_forward_is_read_from_the_delivered_to_the_forwarder_wrote() -> None:
+    assert "qmail 12345" in QMAIL_FWD
+    d = diagnose(analyze(QMAIL_FWD.encode()))
+    fwd = d.get("forward-nosrs")
+    assert fwd is not None, d.labels()
+    assert any(
+        "smallbiz.example-alice@smallbiz.example, which server7.webhost.example took the message "
+        "for (its own Delivered-To below the receiver's line)" in e
+        for e in fwd.evidence
+    )
+    # a Delivered-To of the Gmail address itself is the receiver's own kind: no forward
+    own = QMAIL_FWD.replace(
+        "Delivered-To: smallbiz.example-alice@smallbiz.example",
+        "Delivered-To: alice.smallbiz@gmail.com",
+    )
+    assert "forward-nosrs" not in diagnose(analyze(own.encode())).labels()
 
 
 @pytest.mark.parametrize(
@@ -304,7 +342,20 @@ FORGED_FWD = (
 )
 
 
-def test_a_forged_forward_line_does_not_hide_an_enforced_dmarc_fail(lab_dns: LabDns) -> None:
-    a = analyze(FORGED_FWD.encode())
+FORGED_QMAIL = FORGED_FWD.replace(
+    "Received: from mail.contoso.com ([203.0.113.9]) by server7.webhost.example with esmtps "
+    "(Exim 4.96) (envelope-from <bounce@contoso.com>) id 1tAbCd-0001xY-2Z for "
+    "ap@smallbiz.example;",
+    "Delivered-To: ap@smallbiz.example\r\nReceived: from mail.contoso.com (HELO mail.contoso.com) "
+    "(203.0.113.9) by server7.webhost.example with SMTP;",
+)
+
+
+@pytest.mark.parametrize("raw", [FORGED_FWD, FORGED_QMAIL], ids=["for", "delivered-to"])
+def test_a_forged_forward_line_does_not_hide_an_enforced_dmarc_fail(
+    raw: str, lab_dns: LabDns
+) -> None:
+    assert raw.count("Delivered-To") == (raw is FORGED_QMAIL)
+    a = analyze(raw.encode())
     assert "forward-nosrs" in diagnose(a).labels()  # what the receiver's stamps allow
     _still_a_spoof_of_contoso(a, lab_dns)
