@@ -28,6 +28,9 @@ from headerlens.stamped import final_receiver_results
 
 _SRS = re.compile(r"^(?:SRS[01][=+-]|[^@]*\+SRS=)", re.IGNORECASE)
 _SRS0_DOMAIN = re.compile(r"^SRS0[=+-][^=]*=[^=]*=([^=@]+)=[^@]*@", re.IGNORECASE)
+# libsrs2's SRS1 (a second forwarder re-wrapping an SRS0 address): SRS1=HHH=first-forwarder==
+# HHH=TT=original-domain=local@second-forwarder; the original domain is the SRS0 part's third
+_SRS1_DOMAIN = re.compile(r"^SRS1[=+-][^=]*=[^=@]+=[=+-][^=]*=[^=]*=([^=@]+)=[^@]*@", re.I)
 _GMAIL_CAF = re.compile(r"\+caf_=", re.IGNORECASE)
 
 
@@ -260,10 +263,11 @@ def is_srs(address: str | None) -> bool:
 
 
 def srs_original_domain(address: str | None) -> str | None:
-    """The original sender's domain encoded in an SRS0 address, or Exchange's ``=domain=`` form."""
+    """The original sender's domain encoded in an SRS0 or SRS1 address, or Exchange's
+    ``=domain=`` form."""
     if not address:
         return None
-    m = _SRS0_DOMAIN.match(address)
+    m = _SRS0_DOMAIN.match(address) or _SRS1_DOMAIN.match(address)
     if m:
         return m.group(1).lower()
     local = address.rsplit("@", 1)[0]

@@ -359,3 +359,70 @@ def test_a_forged_forward_line_does_not_hide_an_enforced_dmarc_fail(
     a = analyze(raw.encode())
     assert "forward-nosrs" in diagnose(a).labels()  # what the receiver's stamps allow
     _still_a_spoof_of_contoso(a, lab_dns)
+
+
+# --- 4. SRS1: a second forwarder re-wrapping an SRS0 address -------------------------------------
+# libsrs2 (postsrsd, Exim's SRS) writes SRS1=HHH=first-forwarder==HHH=TT=domain=local@second when
+# a forwarder re-forwards an SRS0 address; only SRS0 was decoded, so a two-step forward with no
+# X-Forwarded field read as "A spoof of author.example".
+
+SRS1 = "SRS1=X9dF=fwd1.example==Ab12=Q3=author.example=bob@fwd2.example"
+
+
+@pytest.mark.parametrize(
+    ("address", "domain"),
+    [
+        (SRS1, "author.example"),
+        ("SRS1=X9dF=fwd1.example=+Ab12=Q3=author.example=bob@fwd2.example", "author.example"),
+        ("SRS0=Ab12=Q3=author.example=bob@fwd.example", "author.example"),
+        ("SRS1=broken@fwd2.example", None),
+    ],
+)
+def test_the_original_domain_of_an_srs1_address_is_read(address: str, domain: str | None) -> None:
+    from headerlens.diagnosis.inputs import srs_original_domain
+
+    assert srs_original_domain(address) == domain
+
+
+SRS1_FWD = f"""\
+Delivered-To: alice@gmail.com
+Authentication-Results: mx.google.com;
+       spf=pass (google.com: domain of {SRS1} designates 198.51.100.7 as permitted sender) \
+smtp.mailfrom="{SRS1}";
+       dmarc=fail (p=NONE sp=NONE dis=NONE) header.from=author.example
+Return-Path: <{SRS1}>
+Received: from mx.fwd2.example (mx.fwd2.example. [198.51.100.7])
+        by mx.google.com with ESMTPS id abc123
+        for <alice@gmail.com>;
+        Tue, 10 Nov 2026 09:14:11 -0800 (PST)
+Received: from mx.fwd1.example (mx.fwd1.example [198.51.100.9])
+\tby mx.fwd2.example (Postfix) with ESMTPS id 4Qx
+\tfor <alice@fwd2.example>; Tue, 10 Nov 2026 17:14:10 +0000 (UTC)
+From: Bob <bob@author.example>
+To: Alice <alice@fwd1.example>
+Subject: invoice 42
+Date: Tue, 10 Nov 2026 17:14:00 +0000
+Message-ID: <i42@author.example>
+
+body
+"""
+
+
+def test_a_two_step_srs1_forward_is_a_forward_not_a_spoof() -> None:
+    d = diagnose(analyze(SRS1_FWD.encode()))
+    fwd = d.get("forward-srs")
+    assert fwd is not None, d.labels()
+    assert fwd.fact("original") == "author.example"
+    assert "spoof" not in d.labels()
+    assert d.headline.startswith("A forwarded message")
+
+
+# Attack: the spoof of contoso.com (p=reject) with a planted SRS1 envelope naming contoso.com.
+def test_a_planted_srs1_envelope_does_not_hide_an_enforced_dmarc_fail(lab_dns: LabDns) -> None:
+    raw = t2.RX + t2._with("X-Mailer: x").replace(
+        "Return-Path: <bounce@contoso.com>",
+        "Return-Path: <SRS1=ab=fwd.attacker.example==cd=EF=contoso.com=bounce@attacker.example>",
+    )
+    a = analyze(raw.encode())
+    assert "forward-srs" in diagnose(a).labels()  # what the envelope claims
+    _still_a_spoof_of_contoso(a, lab_dns)
