@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from headerlens.diagnosis.facts import Outcome, OutcomeFact
+from headerlens.diagnosis.filer import filer_inside
 from headerlens.diagnosis.inputs import boundary_hop, by_receiver, receiver_fields
 from headerlens.diagnosis.outcome_providers import provider_outcome
 from headerlens.model import Analysis
@@ -29,8 +30,13 @@ _RSPAMD_ACTION = {
 
 
 def _receiver_name(analysis: Analysis) -> str | None:
+    """The receiving host, with the software inside its site that filed the message when that
+    is another hop's (the verdict bar names that software: both name the same party)."""
     hop = boundary_hop(analysis)
-    return hop.received.by if hop is not None else None
+    if hop is None:
+        return None
+    inside = filer_inside(analysis)
+    return f"{hop.received.by}'s {inside}" if inside and hop.received.by else hop.received.by
 
 
 def _pairs(value: str) -> dict[str, str]:
@@ -189,9 +195,11 @@ def _others(analysis: Analysis) -> OutcomeFact | None:
     for f in analysis.headers:
         if f.lname.endswith("-mailscanner-spamcheck") and by_receiver(analysis, f.index):
             flag = " ".join(f.value.split()).lower()
-            if flag.startswith(("spam", "high scoring spam", "not spam")):
-                outcome = Outcome.INBOX if flag.startswith("not") else Outcome.JUNK
-                return OutcomeFact(outcome, (f"{f.name}: {' '.join(f.value.split())[:40]}",), who)
+            quote = (f"{f.name}: {' '.join(f.value.split())[:40]}",)
+            if flag.startswith("not spam"):  # a score under the threshold, not a folder
+                return OutcomeFact(Outcome.UNKNOWN, quote, who, RATED_HAM)
+            if flag.startswith(("spam", "high scoring spam")):
+                return OutcomeFact(Outcome.JUNK, quote, who)
     return None
 
 

@@ -8,15 +8,14 @@ from dataclasses import dataclass
 
 from headerlens.diagnosis import Diagnosis, diagnose
 from headerlens.diagnosis.facts import Outcome
+from headerlens.diagnosis.filer import filer_name
 from headerlens.diagnosis.inputs import boundary_hop
 from headerlens.diagnosis.outcome import RATED_HAM
 from headerlens.diagnosis.unauthenticated import receiver_received_spf
-from headerlens.model import Analysis, Hop, Vendor
+from headerlens.model import Analysis, Vendor
 from headerlens.model.codes import Code
 from headerlens.model.verdicts import Alignment, DkimResult, DmarcResult
 from headerlens.model.verification import Verification, VerifyMode
-from headerlens.parsers.boundary_client import is_retrieval
-from headerlens.parsers.provenance_apple import APPLE_ORGS
 from headerlens.parsers.provenance_delivery import DELIVERY_WRITER
 from headerlens.parsers.provenance_ses import unsealed
 from headerlens.report.words import spf_words
@@ -65,77 +64,6 @@ def blind(v: Verification) -> bool:
     return any(f.code == Code.VERIFY_RESOLVER_BLIND for f in v.findings)
 
 
-# Mailbox services whose receiving hosts run a stock MTA (Postfix): named by the service.
-_SERVICES = {"protonmail.ch": "Proton Mail", "yandex.net": "Yandex Mail"}
-
-
-# Software in front of the mailbox or beside it that files nothing: gateways, content filters,
-# retrievals, list and sending services. The mailbox server behind them files the message.
-_NOT_FILERS = frozenset(
-    {
-        Vendor.AMAVIS,
-        Vendor.BARRACUDA,
-        Vendor.FETCHMAIL,
-        Vendor.FORTIMAIL,
-        Vendor.GETMAIL,
-        Vendor.GOOGLE_GROUPS,
-        Vendor.IRONPORT,
-        Vendor.MIMECAST,
-        Vendor.PROOFPOINT,
-        Vendor.SENDGRID,
-        Vendor.SOPHOS,
-        Vendor.SYMANTEC,
-        Vendor.TESSIAN,
-        Vendor.TREND_MICRO,
-    }
-)
-
-
-def _filer(analysis: Analysis, boundary: Hop) -> Hop:
-    """The receiving site's hop that delivered to the mailbox: the newest hop at or above the
-    boundary whose software is named and files mail (a Sendmail MX hands to a MIMEsweeper relay
-    and an Exchange mailbox server: Exchange files it), stopping at a retrieval (fetchmail: the
-    folder is the one the mail was fetched from, at the provider); the boundary hop otherwise."""
-    best = boundary
-    for hop in sorted(analysis.chain.hops, key=lambda h: h.number):
-        if hop.number <= boundary.number:
-            continue
-        if is_retrieval(hop.received):
-            break
-        named = hop.vendor is not Vendor.GENERIC or hop.product is not None
-        if named and hop.vendor not in _NOT_FILERS:
-            best = hop
-    return best
-
-
-def _receiver(analysis: Analysis) -> str:
-    """'Gmail', 'Microsoft 365', 'Exchange Server', or the receiving host; the organisation that
-    filed the mail."""
-    entry = boundary_hop(analysis)
-    if entry is None:
-        return "Receiver"
-    hop = _filer(analysis, entry)
-    if hop.vendor is Vendor.GMAIL:
-        return "Gmail"
-    org = analysis.provenance.receiver_org
-    if org in APPLE_ORGS:
-        return "iCloud Mail"
-    if org in _SERVICES:
-        return _SERVICES[org]
-    if hop.vendor is Vendor.EXCHANGE or (hop.vendor is Vendor.IIS_SMTP and hop is not entry):
-        # Exchange Server's own lines (on-premises, 2003-2019): no Microsoft 365 service filed it.
-        # Exchange 2000/2003 deliver through the IIS SMTP service ("with Microsoft SMTPSVC"): a
-        # mailbox server inside the site that writes it is Exchange's.
-        return "Exchange Server"
-    if hop.vendor in _MICROSOFT:
-        return "Microsoft 365"
-    if hop.vendor is not Vendor.GENERIC:
-        return str(hop.vendor.value)
-    if hop is not entry and hop.product:  # the delivering software inside the site: Cyrus
-        return hop.product
-    return hop.received.by or "Receiver"
-
-
 def _outcome(analysis: Analysis, d: Diagnosis) -> list[Piece]:
     outcome = d.outcome.outcome
     words = _WHERE[outcome]
@@ -155,7 +83,7 @@ def _outcome(analysis: Analysis, d: Diagnosis) -> list[Piece]:
     # a verdict a filter at the final mailbox appended: the bar names it as the headline does
     name = "Spam filter at delivery" if d.outcome.receiver == DELIVERY_WRITER else None
     return [
-        Piece(f"{name or _receiver(analysis)}: ", Kind.NAME),
+        Piece(f"{name or filer_name(analysis)}: ", Kind.NAME),
         Piece(words, Kind.WHERE, outcome),
     ]
 

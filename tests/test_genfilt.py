@@ -45,6 +45,18 @@ _SA_NO = (
 )
 
 
+def _own_header(sender: str, rcpt: str, date: str) -> tuple[str, ...]:
+    """The sender's own fields: From, To, Subject, Date, Message-ID."""
+    host = sender.split("@")[1]
+    return (
+        f"From: <{sender}>",
+        f"To: {rcpt}",
+        "Subject: Offer",
+        f"Date: {date}",
+        f"Message-ID: <m1@{host}>",
+    )
+
+
 def _author(raw: bytes, name: str) -> list[Author | None]:
     return _authors(analyze(raw), name)
 
@@ -80,11 +92,7 @@ def test_cpanel_exims_spam_fields_closing_the_header_are_the_receivers_junk() ->
         "\tby server1.hosting.example with esmtps (Exim 4.96.2)\r\n"
         "\t(envelope-from <bulk@promo.example>)\r\n\tid 1qAbCd-0001xY-2Z\r\n"
         "\tfor ann@shop.example; Tue, 05 Mar 2024 10:00:00 +0000",
-        "From: Deals <bulk@promo.example>",
-        "To: ann@shop.example",
-        "Subject: Offer",
-        "Date: Tue, 05 Mar 2024 09:59:58 +0000",
-        "Message-ID: <x1@promo.example>",
+        *_own_header("bulk@promo.example", "ann@shop.example", "Tue, 05 Mar 2024 09:59:58 +0000"),
         "X-Spam-Status: Yes, score=7.2",
         "X-Spam-Score: 72",
         "X-Spam-Bar: +++++++",
@@ -218,3 +226,37 @@ def test_a_closing_spam_run_naming_another_sites_filter_host_is_not_the_receiver
         "X-Spam-Checker-Version: SpamAssassin 2.40 on phobos.rcpt.example",
     )
     assert diagnose(analyze(own)).outcome.outcome is Outcome.JUNK
+
+
+def test_mailscanners_not_spam_is_a_rating_not_the_inbox() -> None:
+    fetched = list(_FETCHED)
+    raw = _msg(
+        *fetched,
+        "X-Rcpt-MailScanner-Information: Please contact the ISP for more information",
+        "X-Rcpt-MailScanner-ID: g6TAKjp01011",
+        "X-Rcpt-MailScanner: Found to be clean",
+        "X-Rcpt-MailScanner-SpamCheck: not spam, SpamAssassin (score=0.1, required 5)",
+    )
+    d = diagnose(analyze(raw))
+    assert d.outcome.outcome is Outcome.UNKNOWN and "rated it not spam" in d.headline
+
+
+def test_on_junk_the_headline_and_the_bar_name_the_same_party() -> None:
+    # the MX's filter rated it, Dovecot behind it filed it: the bar names Dovecot, so does the
+    # headline (beside the MX host), not the MX host alone
+    raw = _msg(
+        "Received: from mx.fabrikam.example (mx.fabrikam.example [192.0.2.10])\r\n"
+        "\tby imap.fabrikam.example (Dovecot) with LMTP id 4kXr;"
+        " Thu, 10 Jan 2002 16:10:14 -0600",
+        "X-Spam-Flag: YES",
+        "Received: from news.example.net (news.example.net [198.51.100.35])\r\n"
+        "\tby mx.fabrikam.example (Postfix) with ESMTPS id 4Q1B2;"
+        " Thu, 10 Jan 2002 16:10:12 -0600",
+        *_own_header(
+            "n@news.example.net", "ann@fabrikam.example", "Thu, 10 Jan 2002 16:10:10 -0600"
+        ),
+    )
+    d = diagnose(analyze(raw))
+    assert d.outcome.outcome is Outcome.JUNK
+    assert "mx.fabrikam.example's Dovecot filed it in Junk" in d.headline
+    assert _bar(raw).endswith("Dovecot: Spam folder")
