@@ -277,6 +277,10 @@ def _signed_in(analysis: Analysis) -> str | None:
     sender"): an account of the receiving organisation submitted the message (internal mail, or
     the copy as submitted). Read from the receiver's line, never from the sender's."""
     hop = boundary_hop(analysis)
+    if hop is None and analysis.chain.boundary is None and analysis.chain.hops:
+        # every hop is internal (the client's name is the organisation's own): the receiver's
+        # own top line, never a lower one a sender could have written, says who submitted it
+        hop = analysis.chain.hops[-1]
     if hop is None or hop not in submission_hops(analysis):
         return None
     r = hop.received

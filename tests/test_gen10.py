@@ -231,3 +231,41 @@ def test_a_copy_with_newsgroups_but_no_path_is_not_an_article() -> None:
     )
     d = diagnose(analyze(raw.encode()))
     assert "Usenet" not in d.headline and "No server stamped this copy" in d.headline
+
+
+# A user's own message submitted with SMTP AUTH from a host whose name the receiver confirmed
+# inside its own domain: every hop is internal, so there is no entry point to check.
+_OWN_SUBMISSION = """Return-Path: <me@example.net>
+Delivered-To: me@example.net
+Received: from [10.8.0.6] (vpn.example.net [192.0.2.170])
+\tby mail.example.net (Postfix) with ESMTPSA id 9EF8E60224
+\tfor <me@example.net>; Tue, 19 Jul 2016 15:02:37 +0200 (CEST)
+{lower}From: Me <me@example.net>
+To: Me <me@example.net>
+Subject: test
+Date: Tue, 19 Jul 2016 15:04:12 +0200
+Message-Id: <7EF82667@example.net>
+
+test
+"""
+
+
+def test_an_authenticated_submission_from_the_organisations_own_host_is_named() -> None:
+    d = diagnose(analyze(_OWN_SUBMISSION.format(lower="").encode()))
+    assert "accepted it from a client that signed in (ESMTPSA" in d.headline
+    assert "nothing in the header authenticates the sender" not in d.headline
+
+
+def test_a_submission_line_below_the_receivers_own_line_is_not_read_as_signed_in() -> None:
+    # Attack: behind a NAT the receiver's top line names a private client for everyone; the
+    # sender writes an authenticated-submission line under it. Only the top line counts.
+    raw = (
+        "Received: from mail.example.org (unknown [10.0.0.5])\n"
+        "\tby mx.example.net (Postfix) with ESMTP id 77\n"
+        "\tfor <me@example.net>; Tue, 19 Jul 2016 15:02:40 +0200 (CEST)\n"
+        + _OWN_SUBMISSION.replace(
+            "Return-Path: <me@example.net>\nDelivered-To: me@example.net\n", ""
+        ).format(lower="")
+    ).encode()
+    d = diagnose(analyze(raw))
+    assert "signed in" not in d.headline
