@@ -34,6 +34,15 @@ def copied_google(analysis: Analysis) -> dict[int, str]:
         return {}
     if handed_on(analysis, _GOOGLE, b.hop_number):
         return {}
+    claimed = [
+        h for h in analysis.chain.hops if h.number < b.hop_number and theirs(h.received.by, _GOOGLE)
+    ]
+    newest = max((h.number for h in claimed), default=None)
+    # a line of another server between Google's part and the entry: Gmail handed the message to
+    # the sender's own server ("send mail as" through its SMTP: "by mail.example.org with
+    # ESMTPSA", often with no from-clause), which then sent it on
+    if newest is None or any(newest < h.number < b.hop_number for h in analysis.chain.hops):
+        return {}
     shown = " / ".join(dict.fromkeys(gmail))
     return {
         h.number: (
@@ -41,6 +50,5 @@ def copied_google(analysis: Analysis) -> dict[int, str]:
             f"copied along), but the final receiver met {client} [{b.ip or '?'}], no Google "
             "server, and no line shows Google handing it on: forged or copied from another message"
         )
-        for h in analysis.chain.hops
-        if h.number < b.hop_number and theirs(h.received.by, _GOOGLE)
+        for h in claimed
     }

@@ -112,8 +112,20 @@ def test_gmail_mail_from_google_or_relayed_on_keeps_its_google_lines() -> None:
         "Received: from mail-wr1-f65.google.com (mail-wr1-f65.google.com [209.85.221.65]) by "
         "out.gateway.example with ESMTPS id q1; Mon, 12 Aug 2002 09:59:55 -0400"
     )
+    # Gmail used as the client of the sender's own server ("send mail as" through its SMTP):
+    # that server's submission line, with no from-clause, sits between Google's part and the entry
+    send_as = (
+        "Received: by mail.author.example (Author Mail Server) with ESMTPSA id 943b89ab "
+        "for <user@recipient.example>; Mon, 12 Aug 2002 13:59:56 +0000 (UTC)"
+    )
     for msg in (
         _no_ar(google, *_COPIED, sender="lisa.mkt4471@gmail.com"),
+        _no_ar(
+            "mail.author.example (mail.author.example [192.0.2.92])",
+            send_as,
+            *_COPIED,
+            sender="jason@author.example",
+        ),
         _no_ar(
             "out.gateway.example (out.gateway.example [192.0.2.91])",
             gateway,
