@@ -269,3 +269,14 @@ def test_a_submission_line_below_the_receivers_own_line_is_not_read_as_signed_in
     ).encode()
     d = diagnose(analyze(raw))
     assert "signed in" not in d.headline
+
+
+def test_a_report_safe_2_report_with_the_original_as_text_is_read_through() -> None:
+    # report_safe 2 attaches the original as text/plain (same x-spam-type=original mark)
+    raw = _report().replace(
+        b"Content-Type: message/rfc822; x-spam-type=original",
+        b"Content-Type: text/plain; x-spam-type=original",
+    )
+    a = analyze(raw)
+    assert any(d.code is Code.INPUT_REPORT_SAFE for d in a.defects)
+    assert a.chain.boundary is not None and a.chain.boundary.ip == "203.0.113.45"
