@@ -227,7 +227,17 @@ def test_a_planted_intake_pass_on_the_attackers_own_list_does_not_hide_the_spoof
 # the web host. The old rule needed the address in the client's own domain, so the author was told
 # to add the web host to its SPF record.
 
-CPANEL_FWD = """\
+EXIM_LINE = """\
+Received: from mail.author.example ([203.0.113.9]:41234)
+\tby server7.webhost.example with esmtps (TLS1.2) tls TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+\t(Exim 4.96)
+\t(envelope-from <bob@author.example>)
+\tid 1tAbCd-0001xY-2Z
+\tfor alice@smallbiz.example;
+\tTue, 10 Nov 2026 17:14:10 +0000
+"""
+CPANEL_FWD = (
+    """\
 Delivered-To: alice.smallbiz@gmail.com
 Received: by 2002:a05:6a10:1234:b0:5c1:aaaa:bbbb with SMTP id x1csp123;
         Tue, 10 Nov 2026 09:14:12 -0800 (PST)
@@ -242,13 +252,9 @@ Received: from server7.webhost.example (server7.webhost.example. [198.51.100.7])
         for <alice.smallbiz@gmail.com>
         (version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384 bits=256/256);
         Tue, 10 Nov 2026 09:14:11 -0800 (PST)
-Received: from mail.author.example ([203.0.113.9]:41234)
-\tby server7.webhost.example with esmtps (TLS1.2) tls TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
-\t(Exim 4.96)
-\t(envelope-from <bob@author.example>)
-\tid 1tAbCd-0001xY-2Z
-\tfor alice@smallbiz.example;
-\tTue, 10 Nov 2026 17:14:10 +0000
+"""
+    + EXIM_LINE
+    + """\
 DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=author.example; s=s1;
 \th=from:to:subject:date; bh=AAAA; b=BBBB
 From: Bob <bob@author.example>
@@ -259,6 +265,7 @@ Message-ID: <i42@author.example>
 
 body
 """
+)
 
 
 def _relay(raw: str, label: str) -> tuple[Diagnosis, Situation]:
@@ -279,14 +286,7 @@ def test_a_forward_by_the_host_that_took_the_mail_for_a_customer_domain_is_named
 # The same through a qmail forwarder: its lines name no recipient, but qmail-local wrote the
 # Delivered-To of the address it took the message for before its .qmail file forwarded it.
 QMAIL_FWD = CPANEL_FWD.replace(
-    """Received: from mail.author.example ([203.0.113.9]:41234)
-\tby server7.webhost.example with esmtps (TLS1.2) tls TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
-\t(Exim 4.96)
-\t(envelope-from <bob@author.example>)
-\tid 1tAbCd-0001xY-2Z
-\tfor alice@smallbiz.example;
-\tTue, 10 Nov 2026 17:14:10 +0000
-""",
+    EXIM_LINE,
     """Received: (qmail 12345 invoked by uid 89); 10 Nov 2026 17:14:11 -0000
 Delivered-To: smallbiz.example-alice@smallbiz.example
 Received: (qmail 12340 invoked from network); 10 Nov 2026 17:14:10 -0000
