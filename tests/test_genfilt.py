@@ -260,3 +260,19 @@ def test_on_junk_the_headline_and_the_bar_name_the_same_party() -> None:
     assert d.outcome.outcome is Outcome.JUNK
     assert "mx.fabrikam.example's Dovecot filed it in Junk" in d.headline
     assert _bar(raw).endswith("Dovecot: Spam folder")
+
+
+def test_passes_inside_a_credited_spam_verdict_are_not_the_receivers() -> None:
+    # attack: a spoof carries its own "Yes" verdict listing pass rules; the verdict counts (a
+    # sender gains nothing by it) but its SPF/DKIM/DMARC passes sit where the sender writes
+    raw = _msg(
+        *_FETCHED,
+        "X-Spam-Status: Yes, hits=5.1 required=5.0\r\n"
+        "\ttests=SPF_PASS,DKIM_VALID,DKIM_VALID_AU,DMARC_PASS,LOTS_OF_MONEY version=3.4.6",
+        "X-Spam-Flag: YES",
+    )
+    a = analyze(raw)
+    assert _author(raw, "x-spam-status") == [Author.FINAL_RECEIVER]
+    bar = _bar(raw)
+    assert "pass (SpamAssassin)" not in bar and "SPF unknown (pass not tied" in bar
+    assert diagnose(a).outcome.outcome is Outcome.JUNK
