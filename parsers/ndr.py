@@ -145,6 +145,7 @@ _LAYOUTS: dict[Callable[[str], list[TextHit]], str] = {
     ndr_text_more.surfcontrol: "SurfControl's notice",
     ndr_text_more.telekom: "Deutsche Telekom (T-Online)'s notice",
     ndr_text_more.x6: "the X6 notice layout",
+    ndr_text_more.communigate: "CommuniGate Pro's notice",
     ndr_text_carrier.ezweb: "au/EZweb's notice",
     ndr_text_carrier.kddi: "au by KDDI's notice",
     ndr_text_carrier.biglobe: "BIGLOBE's notice",

@@ -115,7 +115,7 @@ TEXTS_FIRST: tuple[tuple[str, str, Row], ...] = (
         r"storage quota exceeded|"
         # the mail store's own file-system quota (EDQUOT, "Disk quota exceeded"), as a local
         # delivery agent writes it (Sun Internet Mail Server, Sendmail's mail.local)
-        r"disk quota exceeded|\bEDQUOT\b|"
+        r"disk ?(?:space )?quota|\bEDQUOT\b|"
         # RFC 5321 §4.2.2's own 552 text, and a quota named as the mailbox's
         r"exceeded storage allocation|mail ?box quota exceeded)",
         (

@@ -319,6 +319,23 @@ TEXTS_REPLY: tuple[tuple[str, str, Row | RowAbout], ...] = (
             "response codes' ('Transaction failed' on a message SES cannot accept)",
         ),
     ),
+    (
+        "text:header-field-missing",
+        # CommuniGate Pro: "Messages without To: fields are not accepted here"
+        r"without (?:a )?(?:To|From|Date|Message-ID|Subject):? (?:header )?fields?\b|"
+        r"\bmissing (?:a )?(?:To|From|Date|Message-ID):? (?:header|field)",
+        (
+            "The receiving server refuses messages that lack a header field it requires (the "
+            "reply names it): a message sent with its recipients only in Cc or Bcc has no To, "
+            "a program may write no Date or Message-ID. The addresses and authentication are "
+            "not in question.",
+            WhoActs.SENDER,
+            "Send it again with the field the reply names (the recipient in To, not only in Cc "
+            "or Bcc); if a program sent it, its administrator must make it write that field.",
+            RFC5322 + " §3.6 (the origination date and originator fields are required; the "
+            "destination fields are not, so a receiver that requires To applies its own rule)",
+        ),
+    ),
 )
 
 # Keys whose text decides the party whatever the status class says (headlines name them).

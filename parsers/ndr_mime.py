@@ -176,6 +176,10 @@ def _read_blocks(
         address = actual if actual and actual.lower() != final.lower() else final
         if address != final:
             original = final  # Sendmail: the alias that was addressed, then expanded
+        elif "@" not in final and original and "@" in original:
+            # CommuniGate Pro's "Final-Recipient: system;<>" when it refused the message as a
+            # whole (a header rule): the address the sender wrote is the one that failed
+            address, original = original, None
         elif final.startswith("@") and original and "@" in original:
             # a source route to the store ("@smtp.example.net:user@server", Sun ONE Messaging
             # Server over LMTP, RFC 5321 §4.1.2): the address the sender wrote is the original

@@ -1,4 +1,5 @@
-"""Readers for more vendor notices: MailFoundry, SurfControl, Deutsche Telekom (T-Online), X6.
+"""Readers for more vendor notices: MailFoundry, SurfControl, Deutsche Telekom (T-Online), X6,
+CommuniGate Pro.
 
 Each returns one ``TextHit`` per failed recipient, like ndr_text's.
 """
@@ -71,4 +72,19 @@ def x6(text: str) -> list[TextHit]:
     return [
         TextHit(m.group(2), clean_reply(m.group(4)), m.group(1), None, stages[m.group(3)])
         for m in _REJECTED_RCPT.finditer(text)
+    ]
+
+
+_COMMUNIGATE = re.compile(
+    r"^Failed to deliver to '<?(" + _ADDR + r")>?'[ \t]*\n((?:[ \t]*\S[^\n]*(?:\n|\Z)){1,6})", re.M
+)
+
+
+def communigate(text: str) -> list[TextHit]:
+    """CommuniGate Pro's notice: "Failed to deliver to '<rcpt>'", then its reason on the lines
+    below ("Messages without To: fields are not accepted here", "SMTP module(domain …)
+    reports: …"), one paragraph per recipient."""
+    return [
+        TextHit(m.group(1), clean_reply(" ".join(m.group(2).split())))
+        for m in _COMMUNIGATE.finditer(text)
     ]

@@ -428,3 +428,77 @@ def test_list_headers_on_a_forged_bounce_do_not_hide_the_spoof() -> None:
     d = diagnose(analyze(planted + LIST_BACKSCATTER))
     assert "spoof" in d.labels()
     assert d.headline.startswith("A spoof of contoso.example dressed as a bounce")
+
+
+def test_a_maildirs_diskspace_quota_is_a_full_mailbox_at_the_reporter() -> None:
+    # Postfix delivering to a maildir with a quota patch (its own mailbox store)
+    a = analyze(
+        _dsn(
+            sender="MAILER-DAEMON@mx.contoso.example",
+            reporting="mx.contoso.example",
+            recipient="kim@contoso.example",
+            status="5.2.3",
+            diagnostic="maildir delivery failed: Sorry, the user's maildir has overdrawn his "
+            "diskspace quota, please try again later.",
+        ).replace(b"Diagnostic-Code: smtp;", b"Diagnostic-Code: X-Postfix;")
+    )
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    # was 5.2.3 "message length exceeds administrative limit" (send it smaller), refused by nobody
+    assert r.meaning is not None and r.meaning.key == "text:mailbox-full"
+    assert r.rejecter is Rejecter.RECIPIENT_MAILBOX
+
+
+COMMUNIGATE = b"""\
+Return-Path: <>
+Received: from mail.contoso.example (mail.contoso.example [198.51.100.12])
+\tby mx.fabrikam.example (Postfix) with ESMTP id 5C0FF
+\tfor <clerk@fabrikam.example>; Mon, 28 Nov 2005 18:27:08 +0000 (UTC)
+Subject: Undeliverable mail: asd
+From: MAILER-DAEMON@contoso.example
+To: <clerk@fabrikam.example>
+Date: Mon, 28 Nov 2005 20:27:07 +0200
+Message-ID: <receipt-110354911@contoso.example>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type="delivery-status"; boundary="_===1===_"
+
+--_===1===_
+Content-Type: text/plain; charset="utf-8"
+
+Failed to deliver to '<kim@contoso.example>'
+Messages without To: fields are not accepted here
+
+--_===1===_
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; contoso.example
+
+Original-Recipient: rfc822;<kim@contoso.example>
+Final-Recipient: system;<>
+Action: failed
+Status: 5.0.0
+
+--_===1===_
+Content-Type: message/rfc822
+
+From: Town Clerk <clerk@fabrikam.example>
+Cc: kim@contoso.example
+Subject: asd
+Date: Mon, 28 Nov 2005 20:27:06 +0200
+Message-ID: <asd.1@fabrikam.example>
+
+hello
+--_===1===_--
+"""
+
+
+def test_communigates_whole_message_refusal_names_the_address_and_the_missing_field() -> None:
+    a = analyze(COMMUNIGATE)
+    assert a.ndr is not None
+    (r,) = a.ndr.recipients
+    # was: recipient "<>", 5.0.0 "other undefined status", "the remote server refused"
+    assert r.address == "kim@contoso.example"
+    assert r.diagnostic == "Messages without To: fields are not accepted here"
+    assert r.meaning is not None and r.meaning.key == "text:header-field-missing"
+    assert r.meaning.who_acts is WhoActs.SENDER
+    assert diagnose(a).headline.startswith("A bounce: contoso.example refused the original")
