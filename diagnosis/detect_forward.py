@@ -147,9 +147,11 @@ def _taken_for(analysis: Analysis, client: str, below: Hop | None) -> tuple[str,
     X-Original-To it wrote on local delivery before forwarding (between that line and the
     receiver's). Its own line is the newest one below the entry that names a host: qmail's
     "invoked by uid" lines in between name none and are that host's own."""
+    if below is None:
+        return None
     own = None
     for h in sorted(analysis.chain.hops, key=lambda h: -h.number):
-        if below is not None and h.number > below.number:
+        if h.number > below.number:
             continue
         if h.received.by is None and not h.received.from_ip:
             continue  # a local line of the same host (qmail's "invoked by uid")
