@@ -8,9 +8,9 @@ and the original message, unchanged, is a MIME part marked ``x-spam-type=origina
 The delivery path and every receiver's stamp are in that part, so the report reads it, with
 SpamAssassin's line and fields on top, where a filter at delivery would have written them.
 
-Only a report with nothing above SpamAssassin's line but lines a program on the same host writes
-(a local pickup with no client, a loopback client) is unwrapped: a report a sender writes and
-mails arrives under the receiver's line for the sender's address, and stays as it is.
+Only a report with nothing above SpamAssassin's line but lines that name no client (a local
+pickup) is unwrapped: a report a sender writes and mails arrives under the receiver's line for
+the sender's connection, and stays as it is.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ ORIGINAL_MARK = "x-spam-type=original"
 _SA_LINE = re.compile(
     r"^from\s+\S+(?:\s+\[[\d.:a-f]*\])?\s+by\s+(?P<host>[\w.-]+)\s+with\s+SpamAssassin\b", re.I
 )
-_LOOPBACK = re.compile(r"\[(?:IPv6:)?(?:127\.\d+\.\d+\.\d+|::1)\]", re.I)
-_OTHER_ADDRESS = re.compile(r"\[[\da-f.:]+\]|\(\d+\.\d+\.\d+\.\d+\)", re.I)
+_ANY_ADDRESS = re.compile(r"\[(?:IPv6:)?[\da-f.:]+\]|\(\d+\.\d+\.\d+\.\d+\)", re.I)
 _BOUNDARY = re.compile(r'boundary\s*=\s*(?:"(?P<q>[^"]+)"|(?P<t>[^\s;]+))', re.I)
 _PART_HEAD_END = re.compile(rb"\r?\n\r?\n")
 _ENCODING = re.compile(rb"(?im)^content-transfer-encoding:\s*(?P<cte>[\w-]+)")
@@ -66,14 +65,13 @@ def report_safe_original(
 
 
 def _on_the_host(value: str) -> bool:
-    """A line above SpamAssassin's that only a program on the same host writes: no client
-    (a local pickup, "by HOST (Postfix, from userid 58)": spamc run as a content filter that
-    re-injects the report) or a loopback client (local delivery). A line with any other
-    client is a server's receipt from the network: a report above it came in by mail."""
+    """A line above SpamAssassin's that only a program on the same host writes: no client at
+    all (a local pickup, "by HOST (Postfix, from userid 58)": spamc run as a content filter
+    that re-injects the report; Dovecot's LMTP line names no address either). A line with any
+    client, a loopback one included (a local proxy in front of the receiver shows every sender
+    so), is a receipt a report could have come in by mail through."""
     v = value.strip()
-    if not v.lower().startswith("from"):
-        return True
-    return bool(_LOOPBACK.search(v)) and not _OTHER_ADDRESS.search(_LOOPBACK.sub("", v))
+    return not v.lower().startswith("from") or not _ANY_ADDRESS.search(v)
 
 
 def _original_part(body: bytes, boundary: bytes) -> bytes | None:

@@ -280,3 +280,15 @@ def test_a_report_safe_2_report_with_the_original_as_text_is_read_through() -> N
     a = analyze(raw)
     assert any(d.code is Code.INPUT_REPORT_SAFE for d in a.defects)
     assert a.chain.boundary is not None and a.chain.boundary.ip == "203.0.113.45"
+
+
+def test_a_report_under_a_loopback_line_is_not_unwrapped() -> None:
+    # Attack: a receiver with a local proxy in front records 127.0.0.1 for every sender; a
+    # report mailed to it arrives under that line and must not be read through.
+    above = (
+        "Received: from attacker.example.com (localhost [127.0.0.1])\n"
+        "\tby mx.example.net (Postfix) with ESMTP id 99AA11\n"
+        "\tfor <info@example.net>; Wed, 15 Mar 2017 13:00:50 +0100 (CET)\n"
+    )
+    a = analyze(_report(above=above))
+    assert not any(d.code is Code.INPUT_REPORT_SAFE for d in a.defects)
