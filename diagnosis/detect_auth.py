@@ -78,10 +78,17 @@ def spoof(
     if not dom or aligned_pass(analysis) or own_account or relayed or _own_servers(analysis, dom):
         return None
     d = stamp(analysis, "dmarc")
+    # A bounce's returned copy was refused before any receiver stamped it: under p=none the
+    # organisation's own unauthenticated message fails DMARC the same way a forgery does, so
+    # there the re-verified failure alone decides nothing (the other signs below still do).
     live_fail = (
         verification is not None
         and verification.dmarc is not None
         and verification.dmarc.result is DmarcResult.FAIL
+        and (
+            analysis.copy_kind != "returned"
+            or policy(analysis, verification) in ("reject", "quarantine")
+        )
     )
     live_pass = (
         verification is not None

@@ -12,6 +12,7 @@ from headerlens.diagnosis import (
     wording,
     wording_complaint,
 )
+from headerlens.diagnosis.advice import ADVISING, withdrawn
 from headerlens.diagnosis.detect_signals import queue_delays, short_queues
 from headerlens.diagnosis.facts import Complaint, Diagnosis, GapKind, Situation
 from headerlens.diagnosis.gap_causes import cause
@@ -249,8 +250,8 @@ def reconcile(findings: tuple[Finding, ...] | list[Finding], d: Diagnosis) -> tu
     why = wording.fix(elsewhere) if elsewhere is not None else _not_owners(d)
     if why:
         items = [
-            replace(f, fix="", detail=f"{f.detail} {why}".strip())
-            if f.fix and f.code.startswith(_AUTH)
+            replace(withdrawn(f), fix="", detail=f"{f.detail} {why}".strip())
+            if (f.fix or f.code in ADVISING) and f.code.startswith(_AUTH)
             else f
             for f in items
         ]

@@ -5,6 +5,7 @@ DKIM findings live here; SPF, DMARC and ARC have their own modules.
 
 from __future__ import annotations
 
+from headerlens.diagnosis.advice import advised
 from headerlens.diagnosis.findings_dmarc import arc_findings, dmarc_findings
 from headerlens.diagnosis.findings_spf import spf_findings
 from headerlens.diagnosis.findings_where import check_from_domain, hop_of, where
@@ -53,8 +54,10 @@ def _onmicrosoft(analysis: Analysis, d: DkimVerdict, dmarc: DmarcVerdict | None)
     return Finding(
         Code.DKIM_ONMICROSOFT_UNALIGNED,
         Severity.WARNING,
-        f"DKIM passes but signs as {dom}, not aligned with From: publish the selector1/selector2 "
-        f"CNAMEs and enable DKIM for {author}",
+        advised(
+            f"DKIM passes but signs as {dom}, not aligned with From",
+            f"publish the selector1/selector2 CNAMEs and enable DKIM for {author}",
+        ),
         detail=f"Exchange Online signs with the tenant domain {dom} until DKIM is enabled for "
         f"{author}, so DMARC can only pass through SPF.",
         fix=f"Publish selector1._domainkey.{author} CNAME selector1-{dashed}._domainkey.{dom} and "

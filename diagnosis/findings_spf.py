@@ -4,6 +4,7 @@ include/redirect loops and lookups that carry the sender's local part."""
 from __future__ import annotations
 
 from headerlens import budgets
+from headerlens.diagnosis.advice import advised
 from headerlens.diagnosis.findings_where import check_from_domain, where
 from headerlens.diagnosis.replyto import freemail_fix
 from headerlens.diagnosis.sending_service import included_services, sending_service, spf_includes
@@ -40,8 +41,11 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
             Finding(
                 Code.SPF_SERVICE_NOT_INCLUDED,
                 Severity.ERROR if res is SpfVerdict.FAIL else Severity.WARNING,
-                f"SPF for {spf.domain} does not include {inc}, but mail now leaves through "
-                f"{sender.service.name}: add include:{inc}",
+                advised(
+                    f"SPF for {spf.domain} does not include {inc}, but mail now leaves through "
+                    f"{sender.service.name}",
+                    f"add include:{inc}",
+                ),
                 detail=f"At hop {sender.hop_number} {receiver} received the message from "
                 f"{sender.host or spf.ip} [{spf.ip}] ({sender.evidence}); SPF for "
                 f"{spf.domain} is {res.value}{matched}.",
@@ -64,9 +68,12 @@ def spf_findings(analysis: Analysis, spf: SpfResult) -> list[Finding]:
             Finding(
                 Code.SPF_GATEWAY_BYPASSED,
                 Severity.ERROR if res is SpfVerdict.FAIL else Severity.WARNING,
-                f"SPF for {spf.domain} authorises {svc.name} (include:{svc.spf_include}), but "
-                f"this message went from {client} [{spf.ip}] straight to {receiver}, bypassing "
-                "it: route outbound through the smart host",
+                advised(
+                    f"SPF for {spf.domain} authorises {svc.name} (include:{svc.spf_include}), but "
+                    f"this message went from {client} [{spf.ip}] straight to {receiver}, "
+                    "bypassing it",
+                    "route outbound through the smart host",
+                ),
                 detail=f"SPF {res.value}{matched}. No {svc.name} hop appears before the "
                 "boundary, so the sending server delivered by DNS (MX lookup) itself.",
                 fix=f"Set the outbound send connector (e.g. on the Exchange Edge server) to relay "

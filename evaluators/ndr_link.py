@@ -162,8 +162,12 @@ def _auth_link(
     fixes = []
     # The original's own SPF finding knows more (a bypassed gateway, a missing include).
     # (A situation such as "spoof" may have cleared the finding's fix: its title still says it.)
+    # On a bounce nothing ties to its reporter, the fix's "add ip4:<the quoted IP>" would
+    # authorise the bounce author's own words: its title names the cause without that.
     specific = next((f for f in v.findings if f.code in _SPECIFIC_SPF), None)
-    spf_advice = specific.fix or specific.title if specific is not None else None
+    spf_advice = (
+        (specific.fix if vouched else "") or specific.title if specific is not None else None
+    )
     if spf_bad and not vouched and (specific is None or specific.code in _AUTHORISING):
         # the IP or service would be the bounce's author's words: authorising it in the
         # sender's SPF is what a forged bounce asks for
