@@ -17,6 +17,7 @@ from headerlens.diagnosis import (
     impersonation,
     list_delivery,
     list_notice,
+    notice_dmarc,
     own_tenant,
     report_list,
     stray_lines,
@@ -75,7 +76,9 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
         b = entry(analysis)
         client = f"{b.helo or '?'} [{b.ip}]" if b is not None and b.ip else "outside"
         unvouched, untied = (client, None) if reverified(verification) else (None, client)
-    bounced = detect_auth.ndr(report, unvouched, untied)
+    bounced = notice_dmarc.marked(
+        analysis, verification, detect_auth.ndr(report, unvouched, untied)
+    )
     # the returned copy's lines are the bounce's own text: they show a forged original only
     # as far as something ties the bounce to its reporter (else the spoof is not named)
     scatter = backscatter.of_bounce(analysis) if report is not None else None
@@ -149,7 +152,11 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     # message too: a phish dressed as a bounce keeps its authentication failures. So does a
     # notice nothing ties to its reporter whose own From domain's enforced DMARC failed: a spoof
     # of it (under p=none a domain's own unauthenticated bounce fails the same way).
-    posing = bool(unvouched or untied) and auth_state.enforced_dmarc_fail(analysis, verification)
+    # A notice tied only to a reporter of another organisation than its From domain (the
+    # sender's own server named as the reporter) speaks for that reporter, not for its From.
+    posing = auth_state.enforced_dmarc_fail(analysis, verification) and (
+        bool(unvouched or untied) or not notice_dmarc.from_is_reporters(analysis)
+    )
     no_envelope = analysis.ndr is not None and analysis.ndr.detected_by == NO_ENVELOPE
     judged = None if no_envelope or posing else report
     spoof = detect_auth.spoof(

@@ -23,7 +23,7 @@ from headerlens.diagnosis.wording import (
 )
 from headerlens.diagnosis.wording_notice import notice_headline
 from headerlens.diagnosis.wording_spoof import provider_cause
-from headerlens.diagnosis.wording_success import success_headline
+from headerlens.diagnosis.wording_success import forged_doubt, success_headline
 from headerlens.parsers.provenance_ses import SES_UNSEALED_WORDS
 
 _FAILED = frozenset({"fail", "softfail", "permerror", "temperror"})
@@ -170,9 +170,11 @@ def _posing_notice(n: Situation, sp: Situation) -> str:
         if n.fact("delayed")
         else "bounce"
     )
+    # tied only to a reporter of another organisation, it is the From domain nothing ties it to
+    tied = not (n.fact("unvouched") or n.fact("untied"))
     return (
         f"A spoof of {domain_of(sp)} dressed as a {kind}: nothing ties it to "
-        f"{n.fact('reporter') or 'its reporter'} and DMARC fails for {domain_of(sp)}, so what it "
+        f"{domain_of(sp) if tied else n.fact('reporter') or 'its reporter'} and DMARC fails for {domain_of(sp)}, so what it "
         f"reports is its sender's invention; do not act on its links; nothing to fix at "
         f"{domain_of(sp)}"
     )
@@ -252,6 +254,8 @@ def headline(
             cause += " after a forwarder re-sent it"
         if n.fact("untied") and not n.fact("backscatter"):
             cause += f", it says (that it came from {n.fact('reporter') or 'its reporter'} is not confirmed offline)"
+        if (doubt := forged_doubt(n)) and not n.fact("succeeded"):
+            cause += f"; but {doubt}"
     elif "spoof" in by and (relay := by["spoof"].fact("relay")):
         sp = by["spoof"]
         kind = sp.fact("relay-kind") or "relay"

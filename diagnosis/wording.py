@@ -12,7 +12,7 @@ from headerlens.diagnosis.facts import (
 from headerlens.diagnosis.gap_causes import SENDER
 from headerlens.diagnosis.inputs import not_a_domain
 from headerlens.diagnosis.wording_notice import notice_fix, notice_title
-from headerlens.diagnosis.wording_success import success_title
+from headerlens.diagnosis.wording_success import forged_doubt, success_title
 
 # what servers keep by default before they bounce (sources in diagnosis/gap_beyond.py)
 QUEUE_DEFAULTS = (
@@ -117,6 +117,8 @@ def _compromised_title(s: Situation) -> str:
 
 
 def _unvouched(s: Situation) -> str:
+    if doubt := forged_doubt(s):
+        return f" But {doubt}."
     if s.fact("untied"):
         return f" Offline, nothing the receiver wrote ties the report to {s.fact('reporter') or 'its reporter'} (it came from {s.fact('untied')}): not confirmed offline, which is not a sign of forgery by itself (many receivers confirm no reverse DNS); the check with DNS tells."
     if not s.fact("unvouched"):

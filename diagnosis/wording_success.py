@@ -24,11 +24,25 @@ def _what(s: Situation) -> tuple[str, str]:
     return f"{remote or reporter} delivered the original", ""
 
 
+def forged_doubt(s: Situation) -> str:
+    """Why a notice whose own From domain failed DMARC at the receiver (the fact
+    ``dmarc-failed``, diagnosis/notice_dmarc) may be a phish, or "" when it did not."""
+    dom = s.fact("dmarc-failed")
+    if not dom:
+        return ""
+    return (
+        f"the receiver's DMARC check failed for {dom}, so it may be forged (a phish dressed as "
+        "a notice): do not act on its links"
+    )
+
+
 def _no_action(s: Situation, *, tie_said: bool = False) -> str:
     """ "Nobody needs to act", only for a notice something ties to its reporter: anyone can
     write a success notice, and one nothing ties (a phish dressed as one, links and all) must
     not read as safe to leave alone."""
     reporter = s.fact("reporter") or "its reporter"
+    if doubt := forged_doubt(s):
+        return f"if it is genuine nobody needs to act, but {doubt}"
     if s.fact("unvouched"):
         tie = "it" if tie_said else f"nothing ties it to {reporter}, so it"
         return (

@@ -38,6 +38,8 @@ from headerlens.model.codes import Code
 from headerlens.model.verification import VerifyMode
 from headerlens.report.render import render
 from tests.labverify import EXAMPLES, NOW, LoggingMemoryResolver, run_verify
+from tests.test_redteam_round6 import _phish_success
+from tests.test_redteam_round7 import _phish_bounce
 
 # 1. Advice in a spoof's finding titles.
 _GMAIL_TOP = (
@@ -175,3 +177,87 @@ def test_a_returned_original_of_an_enforcing_domain_still_reads_as_a_spoof() -> 
     assert "spoof" in inner.labels()
     bypassed = next(f for f in v.original.findings if f.code == Code.SPF_GATEWAY_BYPASSED)
     assert "smart host" not in bypassed.title and not bypassed.fix
+
+
+# 3. A notice's own From failing DMARC at the receiver is never hidden by the notice's words.
+_D = "Mon, 07 Dec 2026 15:00:09 +0000"
+
+
+def _plain_bounce(stamp: str) -> bytes:
+    """A phish sent with MAIL FROM:<> in a plain bounce's words (no delivery-status part)."""
+    return (
+        "Received: from mail.attacker.example (mail.attacker.example [203.0.113.66]) by "
+        f"mx.fabrikam.example (Postfix) with ESMTP id 4QS for <ap@fabrikam.example>; {_D}\r\n"
+        f"{stamp}Return-Path: <>\r\nFrom: Mail Delivery System <MAILER-DAEMON@victim.example>\r\n"
+        "To: ap@fabrikam.example\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+        f"Date: {_D}\r\nMessage-ID: <dsn.4711@victim.example>\r\n\r\n"
+        "This is the mail system at host mx.victim.example.\r\n\r\n"
+        "I'm sorry to have to inform you that your message could not\r\n"
+        "be delivered to one or more recipients. It's attached below.\r\n\r\n"
+        "<ceo@victim.example>: host mx.victim.example[198.51.100.10] said: 552 5.2.2 "
+        "Mailbox full\r\n\r\nYour invoice must be re-sent: log in at "
+        "https://pay.attacker.example/login\r\n\r\n"
+        "------ This is a copy of the message, including all the headers. ------\r\n\r\n"
+        "From: AP <ap@fabrikam.example>\r\nTo: ceo@victim.example\r\nSubject: Invoice 4411\r\n"
+        f"Date: {_D}\r\nMessage-ID: <inv.1@fabrikam.example>\r\n\r\nInvoice.\r\n"
+    ).encode()
+
+
+def _dmarc(policy: str) -> str:
+    return (
+        "Authentication-Results: mx.fabrikam.example; spf=none smtp.helo=mail.attacker.example;"
+        f" dmarc=fail (p={policy} dis={policy}) header.from=victim.example\r\n"
+    )
+
+
+def _own_reporter(data: bytes) -> bytes:
+    """The DSN names the attacker's own server (whose reverse DNS the receiver confirmed) as
+    its reporter: that ties the notice to mail.attacker.example, not to victim.example."""
+    return data.replace(
+        b"Reporting-MTA: dns; mx.victim.example", b"Reporting-MTA: dns; mail.attacker.example"
+    )
+
+
+_DOUBT = "the receiver's DMARC check failed for victim.example, so it may be forged"
+
+
+def _stamped(data: bytes, policy: str) -> bytes:
+    return data.replace(b"Return-Path: <>\r\n", (_dmarc(policy) + "Return-Path: <>\r\n").encode())
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: _plain_bounce(_dmarc(p)),
+        lambda p: _stamped(_phish_success(), p),
+        lambda p: _own_reporter(_stamped(_phish_success(), p)),
+        lambda p: _own_reporter(_stamped(_phish_bounce(), p)),
+    ],
+    ids=[
+        "plain-untied",
+        "dsn-success-untied",
+        "dsn-success-own-reporter",
+        "dsn-bounce-own-reporter",
+    ],
+)
+def test_the_receivers_dmarc_fail_of_a_notices_own_from_is_said(make) -> None:  # type: ignore[no-untyped-def]
+    # p=none: the domain's own unsigned notice fails the same way, so no spoof, but it is said
+    a = analyze(make("none"))
+    d = diagnose(a)
+    assert "ndr" in d.labels() and "spoof" not in d.labels()
+    assert _DOUBT in d.headline and "nobody needs to act;" not in d.headline
+    assert not d.headline.endswith("nobody needs to act.")
+    assert _DOUBT in render(a, None, "summary") and _DOUBT in render(a, None, "md")
+    # p=reject: a spoof of victim.example dressed as a notice, whoever it names as reporter
+    d = diagnose(analyze(make("reject")))
+    assert "spoof" in d.labels()
+    assert d.headline.startswith("A spoof of victim.example dressed as a ")
+    assert "nothing ties it to mail.attacker.example" not in d.headline
+
+
+def test_a_notice_of_its_own_reporter_is_unchanged() -> None:
+    # the bounce's From is its reporter's own domain and nothing failed: no doubt is added
+    d = diagnose(
+        analyze(_own_reporter(_phish_bounce()).replace(b"@victim.example>", b"@attacker.example>"))
+    )
+    assert _DOUBT not in d.headline and "spoof" not in d.labels()
