@@ -117,13 +117,13 @@ def _compromised_title(s: Situation) -> str:
 
 
 def _unvouched(s: Situation) -> str:
-    if doubt := forged_doubt(s):
-        return f" But {doubt}."
+    doubt = forged_doubt(s)
+    doubt = f" {doubt[:1].upper()}{doubt[1:]}." if doubt else ""
     if s.fact("untied"):
-        return f" Offline, nothing the receiver wrote ties the report to {s.fact('reporter') or 'its reporter'} (it came from {s.fact('untied')}): not confirmed offline, which is not a sign of forgery by itself (many receivers confirm no reverse DNS); the check with DNS tells."
+        return f" Offline, nothing the receiver wrote ties the report to {s.fact('reporter') or 'its reporter'} (it came from {s.fact('untied')}): not confirmed offline, which is not a sign of forgery by itself (many receivers confirm no reverse DNS); the check with DNS tells.{doubt}"
     if not s.fact("unvouched"):
-        return ""
-    return f" Nothing ties the report to {s.fact('reporter') or 'its reporter'} (it came from {s.fact('unvouched')}, unauthenticated): it may be forged, so check the original was really sent before acting on it."
+        return doubt
+    return f" Nothing ties the report to {s.fact('reporter') or 'its reporter'} (it came from {s.fact('unvouched')}, unauthenticated): it may be forged, so check the original was really sent before acting on it.{doubt}"
 
 
 def title(s: Situation) -> str:

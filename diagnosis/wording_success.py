@@ -31,8 +31,8 @@ def forged_doubt(s: Situation) -> str:
     if not dom:
         return ""
     return (
-        f"the receiver's DMARC check failed for {dom}, so it may be forged (a phish dressed as "
-        "a notice): do not act on its links"
+        f"DMARC fails for {dom}, the domain in its From, so it may be forged (a phish dressed "
+        "as a notice): do not act on its links"
     )
 
 

@@ -218,7 +218,7 @@ def _own_reporter(data: bytes) -> bytes:
     )
 
 
-_DOUBT = "the receiver's DMARC check failed for victim.example, so it may be forged"
+_DOUBT = "DMARC fails for victim.example, the domain in its From, so it may be forged"
 
 
 def _stamped(data: bytes, policy: str) -> bytes:
