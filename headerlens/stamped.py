@@ -11,8 +11,24 @@ from headerlens.parsers.rspamd_auth import rspamd_auth
 from headerlens.parsers.sa_auth import sa_auth
 from headerlens.parsers.stamp_evidence import is_pass
 
+# The last analyses read, held by identity: the diagnosis and every export ask for the same
+# analysis's stamps a hundred times or more, and each reading walks every field (13 000
+# planted Authentication-Results fields made one export take seconds). An Analysis is frozen.
+_READ: list[tuple[Analysis, tuple[AuthResults, ...]]] = []
+
 
 def final_receiver_results(analysis: Analysis) -> tuple[AuthResults, ...]:
+    """The top-most Authentication-Results field and every other one with the same authserv-id
+    (read once per analysis: see _read)."""
+    for seen, found in _READ:
+        if seen is analysis:
+            return found
+    found = _read(analysis)
+    _READ[:] = [(analysis, found), *_READ[:3]]
+    return found
+
+
+def _read(analysis: Analysis) -> tuple[AuthResults, ...]:
     """The top-most Authentication-Results field and every other one with the same authserv-id.
 
     Copies such as Authentication-Results-Original are not the final receiver's word. A stamp

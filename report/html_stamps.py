@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from headerlens.model import Analysis, AuthResults, MethodResult
 from headerlens.parsers.provenance import describe_author
+from headerlens.report.listing import listed
 from headerlens.textsafe import html_escape as esc
 
 
@@ -46,28 +47,31 @@ def stamps(a: Analysis) -> Iterable[str]:
     """The sections, each only when the message has such fields."""
     if a.auth_results:
         yield "<h2>Stamped authentication results (newest first)</h2><ul>"
-        yield from (_auth_block(ar, a) for ar in a.auth_results)
-        yield "</ul>"
+        shown, more = listed(a.auth_results)
+        yield from (_auth_block(ar, a) for ar in shown)
+        yield f"<li>{esc(more)}</li></ul>" if more else "</ul>"
     if a.received_spf:
         yield "<h2>Received-SPF</h2><ul>"
-        for rs in a.received_spf:
+        spfs, more = listed(a.received_spf)
+        for rs in spfs:
             hop = f" (hop {rs.stamped_by_hop})" if rs.stamped_by_hop else ""
             yield (
                 f"<li><b>{esc(rs.result or '?')}</b>{hop}: client-ip {esc(rs.client_ip or '?')}, "
                 f"envelope-from {esc(rs.envelope_from or '?')}, helo {esc(rs.helo or '?')}"
                 f"{written_by(a, rs.header_index)}</li>"
             )
-        yield "</ul>"
+        yield f"<li>{esc(more)}</li></ul>" if more else "</ul>"
     if a.dkim_signatures:
         yield "<h2>DKIM signatures</h2><ul>"
-        for sig in a.dkim_signatures:
+        sigs, more = listed(a.dkim_signatures)
+        for sig in sigs:
             length = f" l={sig.body_length}" if sig.body_length is not None else ""
             yield (
                 f"<li><code>d={esc(sig.domain or '?')} s={esc(sig.selector or '?')} "
                 f"a={esc(sig.algorithm or '?')} c={esc(sig.canonicalization or '')} "
                 f"h={esc(':'.join(sig.signed_headers))}{length}</code></li>"
             )
-        yield "</ul>"
+        yield f"<li>{esc(more)}</li></ul>" if more else "</ul>"
     if a.arc_sets:
         yield "<h2>ARC chain</h2><ul>"
         for s in a.arc_sets:

@@ -10,6 +10,7 @@ from headerlens.model import Analysis, AuthResults, Finding, MethodResult, Sever
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.parsers.provenance import describe_author
 from headerlens.report.diagnosis import gap_before, markdown_lines
+from headerlens.report.listing import listed
 from headerlens.report.ndr import markdown_section
 from headerlens.report.verdicts import bar_line
 from headerlens.report.words import (
@@ -161,28 +162,34 @@ def render_markdown(analysis: Analysis, verification: Verification | None = None
 
     if a.auth_results:
         out += ["## Stamped authentication results (newest first)", ""]
-        for ar in a.auth_results:
+        shown, more = listed(a.auth_results)
+        for ar in shown:
             out += list(_auth_block(ar, a))
+        out += [f"- {more}"] if more else []
         out.append("")
     if a.received_spf:
         out += ["## Received-SPF", ""]
-        for rs in a.received_spf:
+        spfs, more = listed(a.received_spf)
+        for rs in spfs:
             hop = f" (hop {rs.stamped_by_hop})" if rs.stamped_by_hop else ""
             out.append(
                 f"- **{md_escape(rs.result or '?')}**{hop}: client-ip {md_escape(rs.client_ip or '?')}"
                 f", envelope-from {md_escape(rs.envelope_from or '?')}"
                 f", helo {md_escape(rs.helo or '?')}{_written_by(a, rs.header_index)}"
             )
+        out += [f"- {more}"] if more else []
         out.append("")
     if a.dkim_signatures:
         out += ["## DKIM signatures", ""]
-        for sig in a.dkim_signatures:
+        sigs, more = listed(a.dkim_signatures)
+        for sig in sigs:
             out.append(
                 f"- d={md_escape(sig.domain or '?')} s={md_escape(sig.selector or '?')} "
                 f"a={md_escape(sig.algorithm or '?')} c={md_escape(sig.canonicalization or '')} "
                 f"h={md_escape(':'.join(sig.signed_headers))}"
                 + (f" l={sig.body_length}" if sig.body_length is not None else "")
             )
+        out += [f"- {more}"] if more else []
         out.append("")
     if a.arc_sets:
         out += ["## ARC chain", ""]

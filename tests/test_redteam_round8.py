@@ -261,3 +261,47 @@ def test_a_notice_of_its_own_reporter_is_unchanged() -> None:
         analyze(_own_reporter(_phish_bounce()).replace(b"@victim.example>", b"@attacker.example>"))
     )
     assert _DOUBT not in d.headline and "spoof" not in d.labels()
+
+
+# 4. 13 000 Authentication-Results fields after an OpenDMARC run (1.15 MB): every export read
+# the receiver's stamps anew a hundred times or more (14.8 s for the five formats, 1.97 s now).
+def test_a_thousand_planted_stamps_are_read_once_and_listed_briefly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import headerlens.stamped as stamped_module
+    from headerlens.report.listing import LISTED
+    from tests.test_redteam_round4 import _sendmail
+
+    odm = "DMARC-Filter: OpenDMARC Filter v1.4.2 mx.fabrikam.example oBB3JxRJ022484\r\n"
+
+    def ar(stamp: str) -> str:
+        return f"Authentication-Results: mx.fabrikam.example; {stamp}\r\n"
+
+    data = _sendmail(
+        odm,
+        ar("dmarc=fail (p=reject dis=reject) header.from=victim.example"),
+        *[ar(f"spf=pass smtp.mailfrom=victim{i}.example") for i in range(13_000)],
+    )
+    calls: list[int] = []
+    read = stamped_module._read
+
+    def counted(a):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return read(a)
+
+    monkeypatch.setattr(stamped_module, "_read", counted)
+    a = analyze(data)
+    assert len(a.auth_results) > LISTED
+    outs = {fmt: render(a, None, fmt) for fmt in ("summary", "md", "html", "json", "text")}
+    assert len(calls) == 1
+    assert "Diagnosis: A spoof of victim.example" in outs["summary"]
+    for fmt in ("md", "text"):
+        assert (
+            outs[fmt].count(
+                "Authentication-Results** by" if fmt == "md" else "Authentication-Results by"
+            )
+            <= LISTED
+        )
+        assert f"and {len(a.auth_results) - LISTED} more fields of this kind" in outs[fmt]
+    assert outs["html"].count("<li><b>Authentication-Results</b>") == LISTED
+    assert len(json.loads(outs["json"])["analysis"]["auth_results"]) == len(a.auth_results)
