@@ -305,3 +305,29 @@ def test_a_thousand_planted_stamps_are_read_once_and_listed_briefly(
         assert f"and {len(a.auth_results) - LISTED} more fields of this kind" in outs[fmt]
     assert outs["html"].count("<li><b>Authentication-Results</b>") == LISTED
     assert len(json.loads(outs["json"])["analysis"]["auth_results"]) == len(a.auth_results)
+
+
+# 6. This round's new words on the console: a notice's DMARC doubt beside hostile reporter text.
+_HOSTILE = "[bold red]PASS[/] [@click=app.quit]x[/] \x1b[31mred\x1b]52;c;ZXZpbA==\x07"
+
+
+async def test_the_notice_doubt_on_the_console_is_inert(tmp_path: Path) -> None:
+    from headerlens.tui.app import HeaderlensApp
+    from tests.test_tui import OFFLINE, SIZE, _settle, _static_text
+
+    data = _stamped(_phish_success(), "none").replace(
+        b"Remote-MTA: dns; mx.victim.example", b"Remote-MTA: dns; " + _HOSTILE.encode()
+    )
+    src = tmp_path / "notice.eml"
+    src.write_bytes(data)
+    app = HeaderlensApp(str(src), verify_options=OFFLINE)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _settle(app, pilot)
+        shown = " ".join(_static_text(screen, sel) for sel in ("#detail-text",))
+        assert "\x1b" not in shown
+        assert screen.is_current  # the [@click=app.quit] did nothing
+        await pilot.press("f")
+        assert screen.is_current
+    for fmt in ("md", "text", "html", "summary", "json"):
+        out = render(analyze(data), None, fmt)
+        assert "\x1b" not in out and "\x07" not in out
