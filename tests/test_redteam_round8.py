@@ -331,3 +331,19 @@ async def test_the_notice_doubt_on_the_console_is_inert(tmp_path: Path) -> None:
     for fmt in ("md", "text", "html", "summary", "json"):
         out = render(analyze(data), None, fmt)
         assert "\x1b" not in out and "\x07" not in out
+
+
+# 5. This round's loosenings, attacked (held; see the note for the inputs of the others).
+def test_the_senders_not_spam_joining_the_mailboxs_appended_run_moves_nothing() -> None:
+    # genfilt: the filter at the mailbox appends its run after the header the message arrived
+    # with, so the sender's own last fields join it; only the last of each name counts, and
+    # only a spam verdict, so a planted "No" neither turns its "Yes" into the Inbox nor counts
+    from headerlens.diagnosis.facts import Outcome
+    from tests.test_diagnosis import _msg
+    from tests.test_genfilt import _FETCHED, _SA_NO, _SA_YES
+
+    planted = ("X-Spam-Status: No, hits=-5.0 required=5.0", "X-Spam-Flag: NO")
+    for raw in (_msg(*_FETCHED, *planted, *_SA_YES), _msg(*_FETCHED, *_SA_YES[:1], *planted)):
+        assert diagnose(analyze(raw)).outcome.outcome is not Outcome.INBOX
+    assert diagnose(analyze(_msg(*_FETCHED, *planted, *_SA_YES))).outcome.outcome is Outcome.JUNK
+    assert diagnose(analyze(_msg(*_FETCHED, *_SA_NO))).outcome.outcome is not Outcome.INBOX
