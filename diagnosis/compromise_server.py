@@ -8,8 +8,8 @@ sends as support@bank.example through it. Where nothing of the From domain vouch
 server (no aligned pass at the final receiver, no SPF pass of its own) and the server is in
 another organisation, the abused login is the server's organisation's, and the From domain is
 only claimed (forged, unless its mail is hosted there). The server's name is the sender's own
-text below the boundary: it counts only where the final receiver recorded the client it met under
-a name in that server's organisation.
+text below the boundary: it counts only where the final receiver confirmed a reverse-DNS name in
+that server's organisation for the client it met.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 from headerlens.diagnosis.auth_state import aligned_pass
 from headerlens.diagnosis.inputs import (
     boundary_hop,
+    confirmed_rdns,
     envelope,
     org,
     receiver_auth_indices,
@@ -47,8 +48,9 @@ def login_server(analysis: Analysis, hop: Hop) -> tuple[str, str] | None:
         return None
     if aligned_pass(analysis) is not None or _spf_pass(analysis, dom):
         return None
-    # the receiver's own record of its client ties the sending side's line to that server
-    met = bh.received.from_rdns or ""
+    # the reverse DNS the receiver confirmed for its client ties the sending side's line to that
+    # server (a PTR nobody checked forward is its address owner's to set: an attacker's own)
+    met = confirmed_rdns(bh) or ""
     if not met or not same_org(met, server):
         return None
     party = org(server) or server
