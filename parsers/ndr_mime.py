@@ -63,6 +63,14 @@ def _dsn_value(block: email.message.Message, name: str) -> str | None:
     return text.split(";", 1)[1].strip() if ";" in text[:12] else text
 
 
+def _mta_name(value: str | None) -> str | None:
+    """An MTA's name without the comment some servers add after it ("mail.example.jp (Sun
+    Internet Mail Server sims.4.0…)", RFC 5322 §3.2.2 comments)."""
+    if not value:
+        return value
+    return re.sub(r"\s*\([^()]*\)\s*$", "", value).strip() or value
+
+
 def _dsn_date(block: email.message.Message, name: str) -> datetime | None:
     value = _dsn_value(block, name)
     return parse_date(value)[0] if value else None
@@ -108,7 +116,7 @@ def dsn_fields(
             continue
         blocks = [b for b in payload if isinstance(b, email.message.Message)]
         if blocks:
-            reporting = reporting or _dsn_value(blocks[0], "Reporting-MTA")
+            reporting = reporting or _mta_name(_dsn_value(blocks[0], "Reporting-MTA"))
             _read_blocks(blocks, reporting, out, dates)
     return reporting, out, dates
 
@@ -142,7 +150,7 @@ def text_dsn(text: str) -> tuple[str | None, list[FailedRecipient], dict[str, da
     blocks = [email.message_from_string(p + "\n") for p in paragraphs]
     if not any(b.get("Final-Recipient") and (b.get("Action") or b.get("Status")) for b in blocks):
         return None, [], {}
-    reporting = next((v for b in blocks if (v := _dsn_value(b, "Reporting-MTA"))), None)
+    reporting = next((v for b in blocks if (v := _mta_name(_dsn_value(b, "Reporting-MTA")))), None)
     out: list[FailedRecipient] = []
     dates: dict[str, datetime] = {}
     _read_blocks(blocks, reporting, out, dates)

@@ -502,3 +502,74 @@ def test_communigates_whole_message_refusal_names_the_address_and_the_missing_fi
     assert r.meaning is not None and r.meaning.key == "text:header-field-missing"
     assert r.meaning.who_acts is WhoActs.SENDER
     assert diagnose(a).headline.startswith("A bounce: contoso.example refused the original")
+
+
+# --- Sun Internet Mail Server: "disk quota exceeded", its name and version after the reporter --
+
+SIMS = b"""\
+Return-path: <>
+Received: from mail.contoso.example (mail.contoso.example [198.51.100.7])
+	by mx.fabrikam.example (Postfix) with ESMTP id 9AA
+	for <clerk@fabrikam.example>; Mon, 05 Mar 2001 10:00:06 +0000 (UTC)
+Date: Mon, 05 Mar 2001 19:00:05 +0900 (JST)
+From: Internet Mail Delivery <postmaster@mail.contoso.example>
+Subject: Delivery Notification: Delivery has been delayed
+To: clerk@fabrikam.example
+Message-id: <0G9U00A01@mail.contoso.example>
+MIME-version: 1.0
+Content-type: multipart/report; report-type=delivery-status;
+ boundary="Boundary_(ID_z4XpDlXFwAwJKaNWNOsGHg)"
+
+--Boundary_(ID_z4XpDlXFwAwJKaNWNOsGHg)
+Content-type: text/plain; charset=us-ascii
+Content-language: EN-US
+
+This report relates to a message you sent with the following header fields:
+
+  Message-id: <orig@fabrikam.example>
+  Date: Mon, 05 Mar 2001 10:00:00 +0000
+  From: Town Clerk <clerk@fabrikam.example>
+  To: sato@contoso.example
+  Subject: Minutes
+
+Your message cannot be delivered to the following recipients:
+
+  Recipient address: sato@contoso.example
+  Reason: disk quota exceeded
+
+--Boundary_(ID_z4XpDlXFwAwJKaNWNOsGHg)
+Content-type: message/DELIVERY-STATUS
+
+Original-envelope-id: 0G9U00A01@mail.contoso.example
+Reporting-MTA: dns;mail.contoso.example (Sun Internet Mail Server sims.4.0.2000.10.12.16.25.p8)
+
+Action: failed
+Status: 5.0.0 (disk quota exceeded)
+Original-recipient: rfc822;sato@contoso.example
+Final-recipient: rfc822;sato@contoso.example
+
+--Boundary_(ID_z4XpDlXFwAwJKaNWNOsGHg)
+Content-type: TEXT/RFC822-HEADERS
+
+Return-path: clerk@fabrikam.example
+From: Town Clerk <clerk@fabrikam.example>
+To: sato@contoso.example
+Subject: Minutes
+Message-id: <orig@fabrikam.example>
+
+--Boundary_(ID_z4XpDlXFwAwJKaNWNOsGHg)--
+"""
+
+
+def test_a_sims_disk_quota_report_is_a_full_mailbox_at_the_named_reporter() -> None:
+    a = analyze(SIMS)
+    assert a.ndr is not None
+    # was "mail.contoso.example (Sun Internet Mail Server sims.4.0…)" as the reporter's name
+    assert a.ndr.reporting_mta == "mail.contoso.example"
+    (r,) = a.ndr.recipients
+    assert r.meaning is not None and r.meaning.key == "text:mailbox-full"
+    assert r.rejecter is Rejecter.RECIPIENT_MAILBOX
+    line = diagnose(a).headline
+    assert line.startswith(
+        "A bounce: mail.contoso.example refused the original (5.0.0, mailbox full)"
+    )
