@@ -57,6 +57,7 @@ from headerlens.parsers.provenance_relay import arc_relay
 from headerlens.parsers.provenance_scanner import own_line_stamp
 from headerlens.parsers.provenance_ses import ses_claim
 from headerlens.parsers.provenance_ui import UI_UNTIED, ui_author
+from headerlens.parsers.provenance_yandex import yandex_front_stamp
 from headerlens.parsers.provenance_zones import RSPAMD, RSPAMD_RUN, STAMP_FIELDS, Zones
 from headerlens.parsers.stamp_evidence import (
     claims_pass,
@@ -229,6 +230,8 @@ def _uncorroborated_pass(z: Zones, f: HeaderField) -> str | None:
     if hop is not None and hop.vendor in (Vendor.GMAIL, Vendor.GOOGLE_GROUPS):
         # Google Groups' gmr-mx.google.com writes Gmail's layout (its ARC set above the line)
         return gmail_pass_doubt(f, hop, z.block, z.arc_above)
+    if hop is not None and yandex_front_stamp(f, hop, z.block):
+        return None  # Yandex's MX front writes its own first, on every message
     # ProtonMail's layout (every Received first, then its stamps, then the header the message
     # arrived with) is no tie either: where Proton wrote no stamp, the sender's first field sits
     # in the same place (every Proton copy read with a pass has it above the Received lines)

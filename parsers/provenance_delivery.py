@@ -31,8 +31,8 @@ from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor
 from headerlens.model.received import Hop
 from headerlens.parsers.boundary_client import is_retrieval
-from headerlens.parsers.hops import registrable_domain
 from headerlens.parsers.provenance_scanner import DELIVERY_FILTER, named_host
+from headerlens.parsers.provenance_yandex import is_yandex_host
 
 __all__ = [
     "DELIVERY_SPAM_UNTIED",
@@ -138,7 +138,6 @@ def delivery_spam_author(f: HeaderField) -> FieldAuthor:
     )
 
 
-_YANDEX = frozenset({"yandex.net", "yandex.ru", "yandex.com", "yandex.com.tr", "yandex.by"})
 YANDEX_SPAM_WHY = (
     "directly under its own Received line, where Yandex's MX writes X-Yandex-Spam with its "
     'other X-Yandex fields; "4" is its spam verdict, which gains a sender nothing to plant '
@@ -151,5 +150,4 @@ def yandex_spam(f: HeaderField, block: Sequence[HeaderField], boundary: Hop | No
     that line was written by a Yandex host."""
     if f.lname != "x-yandex-spam" or boundary is None or f.value.strip() != "4":
         return False
-    by = (boundary.received.by or "").lower().rstrip(".")
-    return any(g is f for g in block) and registrable_domain(by) in _YANDEX
+    return any(g is f for g in block) and is_yandex_host(boundary.received.by)

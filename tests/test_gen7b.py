@@ -208,10 +208,18 @@ def test_yandex_failure_under_its_own_line_is_its_verdict() -> None:
     assert stamped(a, "spf") == "fail"
 
 
-def test_yandex_pass_under_its_own_line_stays_unknown() -> None:
-    # guard: nothing Yandex writes ties a pass there to it (the sender's header begins there)
+def test_yandex_pass_under_its_own_line_is_its_verdict() -> None:
+    # genattr5: Yandex's front writes its Authentication-Results (authserv-id: the front itself)
+    # before the X-Yandex-Spam that closes its block, on every message (parsers/provenance_yandex)
     a = analyze(_yandex("pass"))
-    assert stamped(a, "spf") != "pass"
+    assert stamped(a, "spf") == "pass"
+
+
+def test_yandex_pass_after_its_spam_verdict_stays_unknown() -> None:
+    # guard: after the X-Yandex-Spam that closes Yandex's block, the sender's header begins
+    raw = _yandex("pass").replace(b"X-Yandex-Spam: 1\r\n", b"")
+    raw = raw.replace(b"Authentication-Results:", b"X-Yandex-Spam: 1\r\nAuthentication-Results:")
+    assert stamped(analyze(raw), "spf") != "pass"
 
 
 def _coremail(transid: str = "x8mowAAX4tcS6zReRf_REg--.49102S3", host: str = "mx19") -> bytes:
