@@ -126,7 +126,7 @@ def analyze(
     """
     data, paste_notes = normalize_paste(data)
     split = split_message(data)
-    if (unwrapped := report_safe_original(split.fields, split.body)) is not None:
+    if (unwrapped := report_safe_original(split)) is not None:
         from headerlens.model.codes import Code
 
         data = unwrapped[0]

@@ -16,9 +16,8 @@ the sender's connection, and stays as it is.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
-from headerlens.model.core import HeaderField
+from headerlens.parsers.headers import SplitMessage
 
 __all__ = ["ORIGINAL_MARK", "report_safe_original"]
 
@@ -37,13 +36,13 @@ _SPAM_YES = re.compile(r"x-spam-(?:flag:\s*yes\b|status:\s*yes\b)", re.I)
 _MAX_PARTS = 8  # the report has two parts (three with report_safe 2's text copy)
 
 
-def report_safe_original(
-    fields: Sequence[HeaderField], body: bytes | None
-) -> tuple[bytes, str] | None:
+def report_safe_original(split: SplitMessage) -> tuple[bytes, str] | None:
     """The original message of a SpamAssassin report, with the report's Received line and
     X-Spam-* fields above its header (bytes to analyse instead of the report), and the host
-    that wrote the report; None when ``fields``/``body`` are not such a report."""
-    if not body:
+    that wrote the report; None when ``split`` is not such a report. The body (a copy) is
+    only taken once the header says it is one: a message at the size cap is not copied."""
+    fields = split.fields
+    if split.body_start is None:
         return None
     received = [f for f in fields if f.lname == "received"]
     found = next(((i, m) for i, f in enumerate(received) if (m := _SA_LINE.match(f.value))), None)
@@ -54,6 +53,9 @@ def report_safe_original(
         return None  # SpamAssassin writes a report only for a message it rates as spam
     ctype = next((f.value for f in fields if f.lname == "content-type"), "")
     if not ctype.lower().startswith("multipart/") or not (b := _BOUNDARY.search(ctype)):
+        return None
+    body = split.body
+    if not body:
         return None
     original = _original_part(body, (b.group("q") or b.group("t")).encode("utf-8", "replace"))
     if original is None:
