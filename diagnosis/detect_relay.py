@@ -32,7 +32,7 @@ from headerlens.diagnosis.inputs import (
     submission_hops,
 )
 from headerlens.diagnosis.list_delivery import body_changed_only, handed_over, why_undecided
-from headerlens.diagnosis.list_manager import old_list
+from headerlens.diagnosis.list_manager import old_list, posting_address
 from headerlens.diagnosis.list_party import failed_before_list
 from headerlens.diagnosis.ndr import Report
 from headerlens.diagnosis.replyto import shared_account
@@ -234,15 +234,18 @@ def mailing_list(analysis: Analysis) -> Situation | None:
     domain, a [tag] in the subject). A List-Id alone is also set by newsletter services."""
     strong = [f"{f.name}: {f.value[:50]}" for f in fields(analysis, *_LIST_STRONG)]
     list_id = first(analysis, "list-id")
+    ev = [f"List-Id: {list_id[:60]}"] if list_id else []
     named = None if strong or list_id else old_list(analysis)
     if named is not None:  # a manager that writes no List-* field names the list's address
         list_id, strong = named
+    elif strong and not list_id:  # ezmlm, Yahoo Groups, Mailman 2.0: the posting address
+        list_id = posting_address(analysis)
     list_dom = list_identifier(list_id)[1] or None
     if not strong and list_id:
         strong = _list_handled(analysis, list_id, list_dom)
     if not strong:
         return None
-    ev = ([f"List-Id: {list_id[:60]}"] if list_id and named is None else []) + strong
+    ev += strong
     # the list's own host when a hop names it, else the first hop in the list's organisation
     # (the author's own server may share the organisation: kernel.org and vger.kernel.org)
     ours = [h for h in analysis.chain.hops if list_dom and same_org(h.received.by, list_dom)]

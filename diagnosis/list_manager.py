@@ -19,7 +19,7 @@ import re
 from headerlens.diagnosis.inputs import envelope, fields, first, same_org
 from headerlens.model import Analysis
 
-__all__ = ["old_list"]
+__all__ = ["old_list", "posting_address"]
 
 # the address of a list's administrator or bounce handler, and the list name it belongs to
 _ADMIN = re.compile(
@@ -34,6 +34,27 @@ _EXPANSION = re.compile(
     r"\bfrom majordomo@|\bvia listexpand\b|\bLISTSERV-TCP/IP\b|\bwith spool id\b|-outgoing\s*;",
     re.IGNORECASE,
 )
+
+
+# ezmlm's and Yahoo Groups' "Mailing-List: list NAME@host; contact NAME-owner@host" or
+# "Mailing-List: contact NAME-help@host; run by ezmlm"
+_MAILING_LIST = re.compile(
+    r"\blist\s+([\w.+=-]+@[\w-]+(?:\.[\w-]+)+)|\bcontact\s+([\w.+=-]+?)-help@([\w-]+(?:\.[\w-]+)+)",
+    re.IGNORECASE,
+)
+
+
+def posting_address(analysis: Analysis) -> str | None:
+    """The list's posting address, for a list manager that names its list but writes no List-Id
+    (ezmlm and Yahoo Groups' Mailing-List, Mailman 2.0's X-BeenThere, X-Mailing-List): the
+    list is then known by that address, as list_identifier reads it. None when none names one."""
+    for f in fields(analysis, "mailing-list"):
+        if m := _MAILING_LIST.search(f.value):
+            return (m.group(1) or f"{m.group(2)}@{m.group(3)}").lower()
+    for f in fields(analysis, "x-beenthere", "x-mailing-list"):
+        if found := _addresses(f.value):
+            return "@".join(found[0])
+    return None
 
 
 def _addresses(value: str | None) -> list[tuple[str, str]]:

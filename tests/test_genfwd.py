@@ -145,6 +145,64 @@ def test_planted_majordomo_fields_do_not_hide_an_enforced_dmarc_fail(
     _still_a_spoof_of_contoso(a, lab_dns)
 
 
+# A list manager that names its list only in Mailing-List (ezmlm, Yahoo Groups 2002) or
+# X-BeenThere: the list is known by that posting address (it read "a list", with no name, no hop
+# and no tie to the list's own server).
+EZMLM = """\
+Return-Path: <dev-return-1234-alice=example.org@lists.example.net>
+Received: from lists.example.net (lists.example.net [198.51.100.20])
+\tby mx.example.org (Postfix) with SMTP id 4QxyZ9
+\tfor <alice@example.org>; Tue, 10 Nov 2026 09:14:12 +0000 (UTC)
+Received: (qmail 2196 invoked by uid 500); 10 Nov 2026 09:14:11 -0000
+Mailing-List: contact dev-help@lists.example.net; run by ezmlm
+Precedence: bulk
+Delivered-To: mailing list dev@lists.example.net
+Received: (qmail 2190 invoked from network); 10 Nov 2026 09:14:10 -0000
+Received: from mail.author.example (HELO mail.author.example) (203.0.113.9)
+  by lists.example.net with SMTP; 10 Nov 2026 09:14:10 -0000
+From: Bob <bob@author.example>
+To: dev@lists.example.net
+Subject: release
+Date: Tue, 10 Nov 2026 09:14:00 +0000
+Message-ID: <r9@author.example>
+
+body
+"""
+
+
+@pytest.mark.parametrize(
+    ("raw", "address"),
+    [
+        (EZMLM, "dev@lists.example.net"),
+        (
+            EZMLM.replace(
+                "Mailing-List: contact dev-help@lists.example.net; run by ezmlm",
+                "Mailing-List: list zzzzteana@yahoogroups.com; contact zzzzteana-owner@yahoogroups.com",
+            ),
+            "zzzzteana@yahoogroups.com",
+        ),
+        (
+            EZMLM.replace(
+                "Mailing-List: contact dev-help@lists.example.net; run by ezmlm",
+                "X-BeenThere: dev@lists.example.net",
+            ),
+            "dev@lists.example.net",
+        ),
+    ],
+    ids=["ezmlm", "yahoo-groups", "x-beenthere"],
+)
+def test_a_list_named_only_by_its_posting_address_is_named(raw: str, address: str) -> None:
+    lst = diagnose(analyze(raw.encode())).get("mailing-list")
+    assert lst is not None and lst.fact("list") == address
+
+
+def test_the_ezmlm_list_tied_by_the_receiver_reads_as_the_lists_delivery() -> None:
+    d = diagnose(analyze(EZMLM.encode()))
+    lst = d.get("mailing-list")
+    assert lst is not None and (lst.fact("delivered") or "").startswith("lists.example.net")
+    assert d.headline.startswith("A message from the list dev@lists.example.net, handed over")
+
+
 # --- 2. The list's own intake verdict, for a list tied only by its own domain ---------------------
 # measure8: "may also be a spoof" printed beside the list intake's own dkim=pass for the From
 # domain. A list on its own domain (no known list operator) whose own server handed the message
@@ -423,4 +481,16 @@ def test_a_planted_srs1_envelope_does_not_hide_an_enforced_dmarc_fail(lab_dns: L
     )
     a = analyze(raw.encode())
     assert "forward-srs" in diagnose(a).labels()  # what the envelope claims
+    _still_a_spoof_of_contoso(a, lab_dns)
+
+
+# Attack: a planted ezmlm Mailing-List naming a list on the attacker's domain or contoso.com's.
+@pytest.mark.parametrize("domain", ["attacker.example", "contoso.com"])
+def test_a_planted_mailing_list_field_does_not_hide_an_enforced_dmarc_fail(
+    domain: str, lab_dns: LabDns
+) -> None:
+    raw = t2.RX + t2._with(f"Mailing-List: contact finance-help@{domain}; run by ezmlm")
+    a = analyze(raw.encode())
+    lst = diagnose(a).get("mailing-list")
+    assert lst is not None and lst.fact("list") == f"finance@{domain}"
     _still_a_spoof_of_contoso(a, lab_dns)
