@@ -344,4 +344,5 @@ TEXT_OVER_CLASS = frozenset(key for key, _, _ in TEXTS_SENDER + TEXTS_REPLY + TE
     "text:user-unknown",
     "text:mailbox-full",
     "text:relay-denied",
+    "text:sms-gateway",  # parsers/ndr_sms.py: the carrier's rule, whatever the class
 }

@@ -36,6 +36,7 @@ from headerlens.parsers.ndr_codes_queue import (
 from headerlens.parsers.ndr_codes_server import FINAL_PARTY
 from headerlens.parsers.ndr_rejecter import org_guess, refusing_server
 from headerlens.parsers.ndr_simulator import simulated
+from headerlens.parsers.ndr_sms import sms_gateway
 from headerlens.parsers.ndr_success import succeeded
 from headerlens.parsers.rfc3463 import rfc3463_meaning
 
@@ -426,11 +427,13 @@ def explain(
         meaning = replace(meaning, who_acts=WhoActs.SENDER_ADMIN)
     meaning, why = _by_forwarder(r, meaning, rejecter, why, reporter)
     return simulated(
-        replace(
-            r,
-            sending_ip=ndr_text.sending_ip(r.diagnostic),
-            rejecter=rejecter,
-            rejecter_why=why,
-            meaning=meaning,
+        sms_gateway(
+            replace(
+                r,
+                sending_ip=ndr_text.sending_ip(r.diagnostic),
+                rejecter=rejecter,
+                rejecter_why=why,
+                meaning=meaning,
+            )
         )
     )

@@ -573,3 +573,33 @@ def test_a_sims_disk_quota_report_is_a_full_mailbox_at_the_named_reporter() -> N
     assert line.startswith(
         "A bounce: mail.contoso.example refused the original (5.0.0, mailbox full)"
     )
+
+
+# --- mobile carriers' e-mail-to-text gateways -------------------------------------------------
+
+
+def test_a_refusal_at_a_carriers_email_to_text_gateway_is_the_carriers_messaging_rule() -> None:
+    def bounce(rcpt: str, status: str, reply: str) -> bytes:
+        return _dsn(
+            sender="MAILER-DAEMON@mail.fabrikam.example",
+            reporting="mail.fabrikam.example",
+            recipient=rcpt,
+            status=status,
+            diagnostic=reply,
+            remote="mx.gateway.example",
+        )
+
+    a = analyze(bounce("5551234567@tmomail.net", "5.7.1", "550 5.7.1 544 rejecting banned content"))
+    assert a.ndr is not None
+    m = a.ndr.recipients[0].meaning
+    # was: "the receiving server's filter judged the content spam" (recipient's admin to act)
+    assert m is not None and m.key == "text:sms-gateway" and m.who_acts is WhoActs.SENDER
+    assert "SMS service" in m.fix
+    assert "sms gateway" in diagnose(a).headline
+    # a number the carrier does not have keeps its own reading; other domains are unchanged
+    unknown = bounce(
+        "5551234567@vtext.com", "5.1.1", "550 5.1.1 Recipient address rejected: User unknown"
+    )
+    assert analyze(unknown).ndr.recipients[0].meaning.key == "text:user-unknown"  # type: ignore[union-attr]
+    other = bounce("pat@contoso.example", "5.7.1", "550 5.7.1 544 rejecting banned content")
+    assert analyze(other).ndr.recipients[0].meaning.key != "text:sms-gateway"  # type: ignore[union-attr]
