@@ -187,6 +187,11 @@ def _others(analysis: Analysis) -> OutcomeFact | None:
         outcome = _RSPAMD_ACTION.get(f.value.strip().lower())
         if outcome is not None and outcome is not Outcome.UNKNOWN:
             return OutcomeFact(outcome, (f"{f.name}: {f.value.strip()}",), who)
+    for f in receiver_fields(analysis, "x-dspam-result"):  # only "Spam" is credited (delivery)
+        if f.value.strip().lower() == "spam":
+            found = analysis.provenance.of(f.index)
+            by = DELIVERY_WRITER if found is not None and found.writer == DELIVERY_WRITER else who
+            return OutcomeFact(Outcome.JUNK, (f"{f.name}: Spam",), by)
     for f in receiver_fields(analysis, "x-spam-flag", "x-spam", "x-spam-status"):
         if (rated := _spam_tag(analysis, f, who)) is not None:
             return rated

@@ -4,7 +4,9 @@ SpamAssassin run at delivery (procmail, maildrop, a fetchmail set-up handing mai
 MDA) and cPanel's Exim ACLs (``add_header`` puts a field at the end of the header section unless
 told otherwise: Exim's specification, "Adding header lines in ACLs") append their fields after the
 header the message arrived with: X-Spam-Status, X-Spam-Flag, X-Spam-Level, X-Spam-Checker-Version,
-X-Spam-Score, X-Spam-Bar, X-Ham-Report. No Received line is written with them, so nothing ties
+X-Spam-Score, X-Spam-Bar, X-Ham-Report; DSPAM (run at delivery, or by Maia Mailguard's
+amavisd-maia beside its X-Virus-Scanned) appends X-DSPAM-Result, -Processed, -Confidence,
+-Probability and -Signature the same way ("Spam" its spam verdict). No Received line is written with them, so nothing ties
 them to the receiver, and the sender's own last fields sit in the same place. Only what a sender
 gains nothing by planting counts there: a spam verdict (``X-Spam-Status: Yes``, ``X-Spam-Flag:
 YES``), the last of its name, in the run that closes the header, or anywhere below every Received
@@ -45,8 +47,8 @@ __all__ = [
 ]
 
 # The fields such a filter appends as one run (kept as pattern text: compiled on first use).
-_RUN = r"^x-(?:spam(?:-[\w-]+)?|ham-report)$"
-_VERDICTS = frozenset({"x-spam-status", "x-spam-flag", "x-spam"})
+_RUN = r"^x-(?:spam(?:-[\w-]+)?|ham-report|dspam-[\w-]+|virus-scanned)$"
+_VERDICTS = frozenset({"x-spam-status", "x-spam-flag", "x-spam", "x-dspam-result"})
 
 # Who wrote such a verdict, as the reports name it (the outcome and the verdict bar).
 DELIVERY_WRITER = "the recipient's own spam filter at delivery"
@@ -66,6 +68,8 @@ DELIVERY_SPAM_UNTIED = (
 
 
 def _spam(f: HeaderField) -> bool:
+    if f.lname == "x-dspam-result":  # Innocent, Spam, Whitelisted, Blacklisted, Virus
+        return f.value.strip().lower() == "spam"
     return " ".join(f.value.split()).lower().startswith("yes")
 
 

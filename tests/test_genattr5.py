@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from headerlens.analyze import analyze
 from headerlens.diagnosis import diagnose
+from headerlens.diagnosis.facts import Outcome
 from headerlens.model.provenance import Author
 from headerlens.report.render import render
 from tests.test_diagnosis import _msg
@@ -112,3 +113,72 @@ def test_attack_pass_after_the_fronts_spam_verdict() -> None:
     a = analyze(_yandex("X-Yandex-Fwd: 1", "X-Yandex-Spam: 4", *planted))
     assert Author.FINAL_RECEIVER not in _authors(a, "authentication-results")
     assert "spf" not in _stamped(a)
+
+
+# --- 2. DSPAM's verdict appended with the final mailbox's filter run ------------------------
+
+
+def _dspam(*tail: str) -> bytes:
+    """A Postfix host with an amavisd-maia loop; DSPAM's and Maia's fields close the header
+    (zammad's mail044 shape, 2016)."""
+    return _msg(
+        "Return-Path: <ann@freemail.example>",
+        "Delivered-To: support@rcpt.example",
+        "Received: from localhost (localhost [127.0.0.1])\r\n"
+        "\tby mail.rcpt.example (Postfix) with ESMTP id 03C7C4D8103\r\n"
+        "\tfor <support@rcpt.example>; Wed,  2 Nov 2016 01:33:22 +0100 (CET)",
+        "Received: from mail.rcpt.example ([127.0.0.1])\r\n"
+        " by localhost (mail.rcpt.example [127.0.0.1]) (amavisd-maia, port 10024)\r\n"
+        " with ESMTP id 19269-07 for <support@rcpt.example>;\r\n"
+        " Wed,  2 Nov 2016 01:33:11 +0100 (CET)",
+        "Received: from freemail.example. (unknown [203.0.113.128])\r\n"
+        "\tby mail.rcpt.example (Postfix) with ESMTP id 6E6634D8102\r\n"
+        "\tfor <support@rcpt.example>; Wed,  2 Nov 2016 01:33:08 +0100 (CET)",
+        "From: Ann <ann@freemail.example>",
+        "To: support@rcpt.example",
+        "Subject: training offer",
+        "Date: Wed, 2 Nov 2016 08:33:12 +0800",
+        "Message-Id: <20161102003309.6E6634D8102@mail.rcpt.example>",
+        *tail,
+    )
+
+
+_MAIA = (
+    "X-Virus-Scanned: Maia Mailguard 1.0.4",
+    "X-Spam-Status: No, hits=7.857 tagged_above=0 required=999\r\n"
+    " tests=RCVD_IN_PBL=3.558, RCVD_IN_XBL=0.724, RDNS_NONE=1.274, SPF_NEUTRAL=0.652",
+    "X-Spam-Level: *******",
+)
+
+
+def _dspam_run(result: str) -> tuple[str, ...]:
+    return (
+        f"X-DSPAM-Result: {result}",
+        "X-DSPAM-Processed: Wed Nov  2 01:33:20 2016",
+        "X-DSPAM-Confidence: 0.9625",
+        "X-DSPAM-Probability: 1.0000",
+        "X-DSPAM-Signature: 58193450197451094618578",
+    )
+
+
+def test_dspam_spam_closing_the_header_is_the_mailboxs_junk() -> None:
+    a = analyze(_dspam(*_dspam_run("Spam"), *_MAIA))
+    assert _authors(a, "x-dspam-result") == [Author.FINAL_RECEIVER]
+    d = diagnose(a, None)
+    assert d.outcome.outcome is Outcome.JUNK
+    assert "filed it in Junk" in d.headline
+
+
+def test_attack_planted_dspam_innocent_is_no_inbox() -> None:
+    """A planted "Innocent" where the mailbox's filter appends gains the sender nothing."""
+    a = analyze(_dspam(*_dspam_run("Innocent"), *_MAIA))
+    assert Author.FINAL_RECEIVER not in _authors(a, "x-dspam-result")
+    assert diagnose(a, None).outcome.outcome is not Outcome.INBOX
+
+
+def test_dspam_spam_inside_the_senders_header_is_not_the_mailboxs() -> None:
+    """A DSPAM verdict followed by the message's own fields is not in the run that closes the
+    header: it came with the message (another site's filter, or planted)."""
+    a = analyze(_dspam(*_dspam_run("Spam"), "X-Mailer: Foxmail 4.1 [cn]", "X-Priority: 3"))
+    assert Author.FINAL_RECEIVER not in _authors(a, "x-dspam-result")
+    assert diagnose(a, None).outcome.outcome is not Outcome.JUNK
