@@ -27,6 +27,12 @@ from headerlens.diagnosis.wording_success import forged_doubt, success_headline
 from headerlens.parsers.provenance_ses import SES_UNSEALED_WORDS
 
 _FAILED = frozenset({"fail", "softfail", "permerror", "temperror"})
+# What a reading that rests on the top Received line alone assumes (a forged top is not told
+# from the header: redteam round 7's residual).
+_FORGED_TOP = (
+    "that holds if the top of this header is as the mailbox received it (a file handed over, "
+    "such as an attached .eml, could carry a forged top)"
+)
 _WHERE = {
     Outcome.INBOX: "delivered it to the Inbox",
     Outcome.JUNK: "filed it in Junk",
@@ -341,7 +347,7 @@ def headline(
             f"The receiving server {signed_in}: mail submitted through an account of that "
             "organisation (internal mail, or the copy as submitted), which SMTP authentication "
             "vouches for (the account, not the From address); no SPF, DKIM or DMARC check applies "
-            "to such a submission"
+            f"to such a submission; {_FORGED_TOP}"
         )
     elif not stamped and unsealed == SES_UNSEALED_WORDS:  # offline nothing shows it was SES
         cause = (
@@ -383,8 +389,7 @@ def headline(
     if top_only is not None:
         parts.append(
             f"only SPF vouches for {top_only[0]}, re-checked for {top_only[1]} as the receiver's "
-            "Received line names it: that holds if the top of this header is as the mailbox "
-            "received it (a file handed over, such as an attached .eml, could carry a forged top)"
+            f"Received line names it: {_FORGED_TOP}"
         )
     if outcome.outcome in _WHERE and "ndr" not in by:
         who = outcome.receiver or "the final receiver"

@@ -346,3 +346,19 @@ def test_the_senders_not_spam_joining_the_mailboxs_appended_run_moves_nothing() 
         assert diagnose(analyze(raw)).outcome.outcome is not Outcome.INBOX
     assert diagnose(analyze(_msg(*_FETCHED, *planted, *_SA_YES))).outcome.outcome is Outcome.JUNK
     assert diagnose(analyze(_msg(*_FETCHED, *_SA_NO))).outcome.outcome is not Outcome.INBOX
+
+
+def test_a_sign_in_read_from_the_top_line_alone_states_its_assumption() -> None:
+    # gencomp 6f3cdcd: with every hop internal, the top line's ESMTPSA names an authenticated
+    # submission. A file handed over (an attached .eml) can carry that line forged, as it can an
+    # SPF-only pass (round 7): the headline says what the reading assumes.
+    d = "Mon, 07 Dec 2026 15:00:09 +0000"
+    raw = (
+        "Received: from ws1.victim.example ([10.1.1.5]) (authenticated bits=0) by "
+        "mail.victim.example (8.15.2/8.15.2) with ESMTPSA id 4QS for <ap@fabrikam.example>; "
+        f"{d}\r\nFrom: CEO <ceo@victim.example>\r\nTo: ap@fabrikam.example\r\n"
+        f"Subject: Urgent wire\r\nDate: {d}\r\nMessage-ID: <m1@victim.example>\r\n\r\nPay.\r\n"
+    ).encode()
+    line = diagnose(analyze(raw)).headline
+    assert "accepted it from a client that signed in (ESMTPSA from 10.1.1.5)" in line
+    assert "that holds if the top of this header is as the mailbox received it" in line
