@@ -42,6 +42,13 @@ from headerlens.parsers.received_syntax import normalize_ip
 _ODD_HELO = re.compile(
     r"^(?:user|admin|administrator|pc|user-pc|desktop-\w+|win-\w+|laptop-\w+|computer_\d+)$", re.I
 )
+# A desktop mail program that runs on the user's own PC (and announces the PC's Windows name):
+# Outlook 2003 and later (with the Thread-Index it always writes), Thunderbird, eM Client. Not
+# Outlook Express 6 (discontinued in 2006; the mailer spam kits still put in X-Mailer).
+_DESKTOP_MAILER = re.compile(
+    r"^(?:microsoft (?:office )?outlook \d{2}\.|.*\bthunderbird/\d|em client\b)", re.I
+)
+_SERVER_DEFAULT = re.compile(r"^win-", re.I)  # Windows Server's default name: a VPS, not a PC
 _LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "localhost.localdomain"})
 # Mailers only mass-mailing kits announce (uploaded to a hacked site or run with stolen logins).
 _KIT_MAILER = re.compile(
@@ -64,9 +71,24 @@ def _from_domain(analysis: Analysis) -> str | None:
     return analysis.from_addr.domain if analysis.from_addr else None
 
 
+def desktop_mailer(analysis: Analysis) -> str | None:
+    """The desktop mail program that wrote the message, by its X-Mailer or User-Agent (Outlook
+    only with its Thread-Index)."""
+    for name in ("x-mailer", "user-agent"):
+        value = (first(analysis, name) or "").strip()
+        if not _DESKTOP_MAILER.match(value):
+            continue
+        if value.lower().startswith("microsoft") and first(analysis, "thread-index") is None:
+            continue
+        return value[:40]
+    return None
+
+
 def helo_sign(analysis: Analysis, hop: Hop) -> tuple[str, bool] | None:
     """A client name that no real user's mail program announces at an authenticated submission,
-    and whether it is a strong sign: a workstation's default name (strong), a loopback name from
+    and whether it is a strong sign: a workstation's default name (strong, weak when a desktop
+    mail program wrote the message: it announces the PC's own name, "admin" or DESKTOP-… on
+    many home PCs; Windows Server's WIN-… stays strong), a loopback name from
     a public address or the bare From domain from an address without reverse DNS (what
     bulk-sending tools put there; weak: some phone apps announce '[127.0.0.1]')."""
     r = hop.received
@@ -74,10 +96,11 @@ def helo_sign(analysis: Analysis, hop: Hop) -> tuple[str, bool] | None:
     if not helo or not r.by:
         return None
     if _ODD_HELO.match(helo):
-        return (
-            f"hop {hop.number}: a client announcing itself as '{r.from_helo}' gave the message to {r.by}",
-            True,
-        )
+        said = f"hop {hop.number}: a client announcing itself as '{r.from_helo}' gave the message to {r.by}"
+        mailer = None if _SERVER_DEFAULT.match(helo) else desktop_mailer(analysis)
+        if mailer is not None:
+            return f"{said} (a PC's own name, beside the desktop mailer {mailer})", False
+        return said, True
     if helo in _LOOPBACK_NAMES and public_ip(r.from_ip):
         return (
             f"hop {hop.number}: a client at the public address {r.from_ip} announced itself as '{r.from_helo}' (a loopback name)",
@@ -220,6 +243,9 @@ def _situation(analysis: Analysis, hop: Hop, ev: list[str], party: str, what: st
         facts.append(("passed", passed))
     if dom and not same_org(party.split(" ", 1)[0], dom):
         facts.append(("claimed", org(dom) or dom))  # the From domain is another one
+    if org(party.split(" ", 1)[0]) in FREEMAIL:
+        # a free-mail provider opens an account for anyone: the spammer's own as likely as stolen
+        facts.append(("free-mail", "yes"))
     return Situation("compromised-account", hop.number, tuple(dict.fromkeys(ev)), tuple(facts))
 
 

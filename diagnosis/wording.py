@@ -87,7 +87,7 @@ def remote_part(s: Situation) -> str:
 def taken(s: Situation) -> str:
     """How the account was misused: a sending service's account used for another brand may
     be the customer's own doing or a stolen login."""
-    return "an abused or taken-over" if s.fact("abused") else "a taken-over"
+    return "an abused or taken-over" if s.fact("abused") or s.fact("free-mail") else "a taken-over"
 
 
 def what_of(s: Situation) -> str:
@@ -109,6 +109,8 @@ def _compromised_title(s: Situation) -> str:
     text = f"Signs of {taken(s)} {what_of(s)} at {party} (the evidence below; each sign alone proves little, together they point to someone else using it)."
     if passed := s.fact("passed"):
         text += f" Authentication passed ({passed}) because the message really came from {party}'s own account or server: that does not make it genuine."
+    if s.fact("free-mail"):
+        text += f" {party} is a free-mail provider, which opens an account for anyone: the account may be the sender's own as well as a stolen one."
     if s.fact("abused"):
         text += " What it shows is not the account's own business: probably someone else used the account (a stolen login, a hacked site, or an account opened for fraud)."
         if claimed := s.fact("claimed"):
@@ -365,6 +367,8 @@ def fix(s: Situation) -> str:
         party, what = s.fact("party") or "the sending organisation", what_of(s)
         site = " and the uploaded script removed" if "website" in what else ""
         desk = f" and to {s.fact('service')}'s abuse desk" if s.fact("service") else ""
+        if s.fact("free-mail"):
+            return f"Report it to {party}'s abuse desk with the full header: the provider can close the {what} (if its owner lost it, they must reset the password and revoke sessions). {_dns_note(s, party)}"
         return f"Report it to {party} (its postmaster or abuse address){desk}: the {what} must be secured (password reset, sessions revoked, outbound queue cleaned{site}). {_dns_note(s, party)}"
     if label == "delay" and s.fact("cause") == "greylist":
         return "Nothing to fix: greylisting deferred the first try and the sending server retried, as it should (RFC 6647); the greylisting host can allow-list known senders to avoid the wait."
