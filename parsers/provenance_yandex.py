@@ -11,13 +11,15 @@ line on every message it accepts, before anything that came with the message:
     X-Yandex-Spam: 1
 
 (Yandex 360 deliveries of 2026 quoted in a public repository, every copy read.) The
-authserv-id is the front's own host name, the one its Received line names as ``by``. A sender
-can plant a field of the same text at the top of its own header, but that field then comes
-*after* the front's own block, which Yandex closes with its X-Yandex-Spam verdict on every
-message: the first Authentication-Results of the block, naming the front host itself, before
-the block's first X-Yandex-Spam, is the front's; one after that verdict, or a second one, came
-with the message (provenance_appliance.repeated_stamps). This is the rule Gmail's block had before it sealed
-with ARC (provenance_google: written there first and once).
+authserv-id is the front's own host name, the one its Received line names as ``by``. The front
+does not always write the Authentication-Results (a 2024 phishing test from a host with no SPF
+record and no signature got only ``X-Yandex-Fwd: 1`` and ``X-Yandex-Spam: 4``), but every copy
+read has its X-Yandex-Spam verdict, which closes its block. A sender can plant a field of the
+same text at the top of its own header, but that field then comes after the front's block:
+after the front's own Authentication-Results (a second one, provenance_appliance.repeated_stamps)
+or, where the front wrote none, after its X-Yandex-Spam. So the first Authentication-Results of
+the block, naming the front host itself, before the block's first X-Yandex-Spam, is the front's
+(as Gmail's block before it sealed with ARC: provenance_google, written there first and once).
 """
 
 from __future__ import annotations
@@ -46,9 +48,9 @@ def yandex_front_stamp(f: HeaderField, hop: Hop, block: Sequence[HeaderField]) -
     """``f`` is the Authentication-Results Yandex's MX front wrote under its own line ``hop``:
     the line written by a Yandex mxfront host, ``f`` the first Authentication-Results of the
     block under it, its authserv-id that very host, and the front's X-Yandex-Spam verdict in
-    the same block after it: the front closes its block with that verdict on every message, so
-    a field after the first X-Yandex-Spam came with the message, and a front that wrote no
-    Authentication-Results leaves the sender's first one after its verdict."""
+    the same block after it: the front closes its block with that verdict, so a field after the
+    first X-Yandex-Spam came with the message (where the front wrote no Authentication-Results,
+    the sender's first one sits there)."""
     by = (hop.received.by or "").lower().rstrip(".")
     if f.lname != "authentication-results" or not _FRONT.search(by) or not is_yandex_host(by):
         return False
