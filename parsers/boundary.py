@@ -110,7 +110,10 @@ def _walk(
         host, below = _host(hop.received.by), _host(older.received.by) if older else None
         orgs.add(domain_of(host) if host else None)
         if older is None or not older.received.from_ip or is_internal_ip(older.received.from_ip):
-            continue  # only a public client below could be made the entry
+            # only a public client below could be made the entry; a hand-off nothing confirms
+            # still marks where the sender's text may begin (a proxy in front records loopback)
+            _note_unconfirmed(unconfirmed, hop, why)
+            continue
         if (
             not names_client(hop)
             and host
@@ -126,13 +129,19 @@ def _walk(
             and not hands_on(hop, older)
         ):
             return hop, unconfirmed, None
-        if (
-            why.startswith((*UNCONFIRMED_REASONS, UNRECORDED, HOSTED_GATEWAY))
-            and (client_text(hop.received) or why.startswith(UNRECORDED))
-            and not provider_tier(hop)
-        ):
-            unconfirmed.append((hop, why))
+        _note_unconfirmed(unconfirmed, hop, why)
     return None, unconfirmed, None
+
+
+def _note_unconfirmed(unconfirmed: list[tuple[Hop, str]], hop: Hop, why: str) -> None:
+    """Add ``hop`` to the hops passed over on a reason nothing its receiver wrote confirms (a
+    private, loopback or LMTP client, a relay's name with no address, a hosted gateway)."""
+    if (
+        why.startswith((*UNCONFIRMED_REASONS, UNRECORDED, HOSTED_GATEWAY))
+        and (client_text(hop.received) or why.startswith(UNRECORDED))
+        and not provider_tier(hop)
+    ):
+        unconfirmed.append((hop, why))
 
 
 def _gateway_client(hop: Hop) -> bool:
@@ -403,11 +412,19 @@ def find_boundary(
             mail_from=mail_from,
             reason=reason,
             unconfirmed=unconfirmed,
-            unconfirmed_hop=next((h.number for h, _ in passed if h.number > hop.number), None)
-            if unconfirmed
-            else None,
+            unconfirmed_hop=_weakest(passed, hop) if unconfirmed else None,
         ),
         defects,
+    )
+
+
+def _weakest(passed: Sequence[tuple[Hop, str]], entry: Hop) -> int | None:
+    """The hop above ``entry`` below whose line the sender's text may begin: the newest one
+    passed over on a private or loopback client (a NAT or a local proxy in front records the
+    same address for every sender), else the newest one passed over unconfirmed."""
+    above = [h for h, _ in passed if h.number > entry.number]
+    return next((h.number for h in above if _private_client(h.received)), None) or next(
+        (h.number for h in above), None
     )
 
 
@@ -417,12 +434,13 @@ def _private_client(r: Received) -> bool:
 
 
 def _unconfirmed(passed: Sequence[tuple[Hop, str]], entry: Hop, org: str | None) -> str | None:
-    """Why the boundary rests on a line nothing confirms: the newest hop above ``entry`` taken
-    as internal for its private, loopback or LMTP client, or its relay name, alone."""
+    """Why the boundary rests on a line nothing confirms: a hop above ``entry`` taken
+    as internal for its private, loopback or LMTP client, or its relay name, alone (the one
+    nearest the entry: the line the entry's own trace rests on)."""
     above = [(h, why) for h, why in passed if h.number > entry.number]
     if not above or not entry.received.from_ip or is_internal_ip(entry.received.from_ip):
         return None
-    hop, why = above[0]
+    hop, why = above[-1]
     by = hop.received.by or "the receiver"
     client = client_text(hop.received)
     outside = f"If it is a NAT or a proxy in front of {by} (or anything else outside)"
