@@ -384,5 +384,24 @@ TEXTS: tuple[tuple[str, re.Pattern[str], Entry], ...] = tuple(
                 YAHOO + " (PH01)",
             ),
         ),
+        (
+            "text:gmail-unsolicited",
+            # "550-5.7.1 [IP] Our system has detected that this message is likely unsolicited
+            # mail. To reduce the amount of spam sent to Gmail, this message has been blocked."
+            r"likely unsolicited mail",
+            Entry(
+                "Gmail's spam filter refused the message as likely unsolicited mail: its judgement "
+                "of the sending IP's and domain's reputation, the authentication and the content. "
+                "The recipient's address is not in question.",
+                WhoActs.SENDER_ADMIN,
+                "Check the sending IP's and domain's reputation with Gmail (Google Postmaster "
+                "Tools), make SPF, DKIM and DMARC pass and align, and send only mail the recipients "
+                "asked for; if a forwarder re-sent it, the forwarder's reputation is the one judged.",
+                "Google Workspace Admin Help, 'Gmail SMTP errors and codes' (550 5.7.1 'likely "
+                "unsolicited mail'); Gmail Help, 'Prevent mail to Gmail users from being blocked or "
+                "sent to spam' (support.google.com/mail/answer/81126)",
+                "ip",
+            ),
+        ),
     )
 )

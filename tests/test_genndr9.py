@@ -132,6 +132,9 @@ def test_a_reply_ending_gsmtp_is_googles_refusal_not_the_sending_servers() -> No
     # was: "mail.fabrikam.example (the sender's domain) refused or gave up itself"
     assert r.rejecter is Rejecter.RECIPIENT_SERVER
     assert r.remote_domain == "google.com"
+    # Gmail's spam filter, not "policy grounds (the reply text says which)"
+    assert r.meaning is not None and r.meaning.key == "text:gmail-unsolicited"
+    assert "Postmaster Tools" in r.meaning.fix
     d = diagnose(a)
     assert "the sender's own server" not in d.headline
     assert d.headline.startswith("A bounce: google.com's mail server refused the original (5.7.1")
