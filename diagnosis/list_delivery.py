@@ -34,13 +34,21 @@ _OUTBOUND: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("kernel.org", ("linux.dev",), ""),  # lists.linux.dev (subspace), sent by kernel.org hosts
     ("gnu.org", ("nongnu.org",), ""),  # Savannah: lists.gnu.org sends the nongnu.org lists
     ("sourceware.org", ("gnu.org", "cygwin.com"), ""),  # gcc.gnu.org, cygwin.com lists
+    # Yahoo Groups (closed 2020; old archives): n*.grp.*.yahoo.com sent each group's copies with
+    # the envelope sentto-<group>-<msg>-<time>-<member>@returns.groups.yahoo.com (also in its
+    # X-eGroups-Return), which Freegle's group gateway (Freegle/iznik) takes as the group's own
+    ("yahoo.com", ("yahoogroups.com",), "sentto-"),
 )
 # The list organisations whose servers and bounce addresses only their operators control
 # (the operators above and the lists they send): tied to one of them, by its own server or an
 # operator's, the list is real, and no "a sender can run a list on its own domain" caveat
 # applies. One rule for both ways a vger list reaches a reader (out1.vger.email or a kernel.org
 # host such as sv.mirrors.kernel.org).
-_KNOWN_LISTS = frozenset(o for op, lists, _ in _OUTBOUND for o in (op, *lists)) - {"google.com"}
+# google.com and yahoo.com are also free-mail providers: a user's own address there is no list
+_KNOWN_LISTS = frozenset(o for op, lists, _ in _OUTBOUND for o in (op, *lists)) - {
+    "google.com",
+    "yahoo.com",
+}
 # The same operators by the client address the receiver recorded, for a receiver that wrote no
 # confirmed name: the address of the TCP peer is not the client's to choose.
 _NETWORKS = ((ipaddress.ip_network("2620:137:e000::/48"), "vger.email"),)
@@ -83,12 +91,14 @@ def _server_org(analysis: Analysis) -> tuple[str, str] | None:
     return None
 
 
-def _bounce_of(env: str, name: str, list_host: str, mark: str) -> bool:
-    """``env`` is a bounce address of list ``name``: in the list's organisation, its local part
-    the list's name with an owner/bounce suffix (NAME-owner, NAME-bounces, NAME+bounces-…,
-    NAME-return-…, owner-NAME) or the operator's own mark (NAME+bnc…, bounce+…)."""
+def _bounce_of(env: str, name: str, list_host: str, mark: str, operator: str = "") -> bool:
+    """``env`` is a bounce address of list ``name``: in the list's organisation (or, with a
+    mark, the operator's), its local part the list's name with an owner/bounce suffix
+    (NAME-owner, NAME-bounces, NAME+bounces-…, NAME-return-…, owner-NAME) or the operator's own
+    mark (NAME+bnc…, bounce+…, Yahoo Groups' sentto-…)."""
     local, _, dom = env.lower().rpartition("@")
-    if not name or not same_org(dom, list_host):
+    at_operator = bool(mark and operator and same_org(dom, operator))
+    if not name or not (same_org(dom, list_host) or at_operator):
         return False
     if mark == "+bnc":
         return local.startswith(f"{name}+bnc")
@@ -138,7 +148,7 @@ def handed_over(analysis: Analysis, name: str, list_host: str) -> tuple[str, str
     for operator, lists, mark in _OUTBOUND:
         if server_org != operator or (lists and list_org not in lists):
             continue
-        if _bounce_of(env, name, list_host, mark):
+        if _bounce_of(env, name, list_host, mark, operator):
             return shown, env, ""
     if server_org == list_org and _bounce_of(env, name, list_host, ""):
         return shown, env, own

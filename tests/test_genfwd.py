@@ -203,6 +203,48 @@ def test_the_ezmlm_list_tied_by_the_receiver_reads_as_the_lists_delivery() -> No
     assert d.headline.startswith("A message from the list dev@lists.example.net, handed over")
 
 
+# Yahoo Groups (2002 archives such as the SpamAssassin public corpus): its servers
+# n*.grp.scd.yahoo.com sent each member's copy with the envelope
+# sentto-<group>-<msg>-<time>-<member>@returns.groups.yahoo.com, in another organisation than the
+# group's yahoogroups.com; the receiver's confirmed reverse DNS and that envelope tie the group.
+YAHOO_GROUP = """\
+Return-Path: <sentto-2242572-52727-1030018639-alice=example.org@returns.groups.yahoo.com>
+Received: from n14.grp.scd.yahoo.com (n14.grp.scd.yahoo.com [66.218.66.69])
+\tby mx.example.org (8.11.6/8.11.6) with SMTP id g7MCIoZ12345
+\tfor <alice@example.org>; Thu, 22 Aug 2002 13:18:50 +0100
+X-eGroups-Return: sentto-2242572-52727-1030018639-alice=example.org@returns.groups.yahoo.com
+Received: from [66.218.67.194] by n14.grp.scd.yahoo.com with NNFMP; 22 Aug 2002 12:17:19 -0000
+Received: (qmail 2196 invoked from network); 22 Aug 2002 12:17:18 -0000
+Received: from unknown (HELO mail.author.example) (203.0.113.9)
+  by mta2.grp.scd.yahoo.com with SMTP; 22 Aug 2002 12:17:18 -0000
+From: Bob <bob@author.example>
+To: zzzzteana@yahoogroups.com
+Mailing-List: list zzzzteana@yahoogroups.com; contact zzzzteana-owner@yahoogroups.com
+Delivered-To: mailing list zzzzteana@yahoogroups.com
+Precedence: bulk
+Date: Thu, 22 Aug 2002 13:17:14 +0100
+Subject: [zzzzteana] Moon mission
+Message-ID: <m1@author.example>
+
+body
+"""
+
+
+def test_a_yahoo_group_copy_is_tied_to_yahoo_groups_servers() -> None:
+    d = diagnose(analyze(YAHOO_GROUP.encode()))
+    lst = d.get("mailing-list")
+    assert lst is not None and lst.fact("list") == "zzzzteana@yahoogroups.com"
+    assert (lst.fact("delivered") or "").startswith("n14.grp.scd.yahoo.com")
+    assert lst.fact("own-domain") is None  # Yahoo's servers and envelope: no sender can borrow
+    assert d.headline.startswith("A message from the list zzzzteana@yahoogroups.com, handed over")
+    # from another server, the same fields are only the message's word
+    other = YAHOO_GROUP.replace(
+        "n14.grp.scd.yahoo.com (n14.grp.scd.yahoo.com", "mx.attacker.example (mx.attacker.example"
+    )
+    lst = diagnose(analyze(other.encode())).get("mailing-list")
+    assert lst is not None and lst.fact("delivered") is None
+
+
 # --- 2. The list's own intake verdict, for a list tied only by its own domain ---------------------
 # measure8: "may also be a spoof" printed beside the list intake's own dkim=pass for the From
 # domain. A list on its own domain (no known list operator) whose own server handed the message
@@ -493,4 +535,21 @@ def test_a_planted_mailing_list_field_does_not_hide_an_enforced_dmarc_fail(
     a = analyze(raw.encode())
     lst = diagnose(a).get("mailing-list")
     assert lst is not None and lst.fact("list") == f"finance@{domain}"
+    _still_a_spoof_of_contoso(a, lab_dns)
+
+
+# Attack: Yahoo Groups' fields and envelope planted on a spoof sent from the attacker's host.
+def test_planted_yahoo_group_fields_do_not_hide_an_enforced_dmarc_fail(lab_dns: LabDns) -> None:
+    raw = (
+        t2.RX
+        + t2._with(
+            "Mailing-List: list finance@yahoogroups.com; contact finance-owner@yahoogroups.com"
+        )
+    ).replace(
+        "Return-Path: <bounce@contoso.com>",
+        "Return-Path: <sentto-1-2-3-ap=fabrikam.com@returns.groups.yahoo.com>",
+    )
+    a = analyze(raw.encode())
+    lst = diagnose(a).get("mailing-list")
+    assert lst is not None and lst.fact("delivered") is None
     _still_a_spoof_of_contoso(a, lab_dns)
