@@ -9,8 +9,10 @@ from headerlens.diagnosis import diagnose
 from headerlens.diagnosis.facts import Outcome
 from headerlens.model.provenance import Author
 from headerlens.report.render import render
+from tests.dnslab import LabDns
 from tests.test_diagnosis import _msg
 from tests.test_genattr4 import _authors, _stamped
+from tests.test_genbound2 import BODY, A, _spoof
 
 # --- 1. Yandex's MX front: its Authentication-Results, first in its block -----------------
 
@@ -182,3 +184,43 @@ def test_dspam_spam_inside_the_senders_header_is_not_the_mailboxs() -> None:
     a = analyze(_dspam(*_dspam_run("Spam"), "X-Mailer: Foxmail 4.1 [cn]", "X-Priority: 3"))
     assert Author.FINAL_RECEIVER not in _authors(a, "x-dspam-result")
     assert diagnose(a, None).outcome.outcome is not Outcome.JUNK
+
+
+# --- 3. Re-verified: a spoof through Yandex's front with a planted Yandex block -------------
+
+
+def _front_spoof(*block: str) -> bytes:
+    """The attacker (genbound2's A) sends a contoso.com (p=reject) spoof straight to Yandex's
+    front; ``block`` is what sits between the front's line and the spoof's own header."""
+    top = "".join(line + "\r\n" for line in _TOP)
+    entry = _front_line("attacker.example", A) + "\r\n"
+    return (top + entry + "".join(line + "\r\n" for line in block) + BODY).encode()
+
+
+_PLANTED = (
+    "X-Yandex-Fwd: 1",
+    f"Authentication-Results: {_FRONT}; spf=pass smtp.mail=bounce@contoso.com; dkim=pass "
+    "header.i=@contoso.com; dmarc=pass header.from=contoso.com",
+    "X-Yandex-Spam: 1",
+)
+
+
+def test_attack_planted_yandex_block_on_a_spoof_never_passes(lab_dns: LabDns) -> None:
+    own = (
+        "X-Yandex-Fwd: 1",
+        f"Authentication-Results: {_FRONT}; spf=softfail ({_FRONT}: domain of contoso.com does "
+        f"not designate {A} as permitted sender) smtp.mail=bounce@contoso.com",
+        "X-Yandex-Spam: 1",
+    )
+    a = analyze(_front_spoof(*own, *_PLANTED))
+    assert _stamped(a) == {"spf": "softfail"}
+    _spoof(a, lab_dns)
+    assert "in order" not in diagnose(a, None).headline
+
+
+def test_attack_planted_pass_where_yandex_wrote_no_results(lab_dns: LabDns) -> None:
+    """The 2024 shape: the front wrote only X-Yandex-Fwd and its X-Yandex-Spam: 4."""
+    a = analyze(_front_spoof("X-Yandex-Fwd: 1", "X-Yandex-Spam: 4", *_PLANTED))
+    assert "spf" not in _stamped(a) and "dmarc" not in _stamped(a)
+    _spoof(a, lab_dns)
+    assert diagnose(a, None).outcome.outcome is Outcome.JUNK
