@@ -27,3 +27,10 @@ def withdrawn(f: Finding) -> Finding:
     if f.code not in ADVISING or _SEPARATOR not in f.title:
         return f
     return replace(f, title=f.title.rsplit(_SEPARATOR, 1)[0] + ".")
+
+
+def advice_of(f: Finding) -> str:
+    """The advice its title ends in ("" when it has none)."""
+    if f.code not in ADVISING or _SEPARATOR not in f.title:
+        return ""
+    return f.title.rsplit(_SEPARATOR, 1)[1]

@@ -8,9 +8,11 @@ trust boundary (which is on the sender's side: the refusing server never stamped
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
-from headerlens.diagnosis.ndr import vouched
+from headerlens.diagnosis.advice import ADVISING, advice_of, withdrawn
+from headerlens.diagnosis.ndr import reporter_doubt, vouched
 from headerlens.evaluators.orgdomain import psl_org_domain
 from headerlens.model import Analysis, FailedRecipient, NonDelivery, WhoActs
 from headerlens.model.codes import Code
@@ -255,3 +257,29 @@ def links(
                 )
             )
     return tuple(out)
+
+
+def untied_original(
+    analysis: Analysis, bounce: Verification, original: Verification | None
+) -> Verification | None:
+    """The returned copy's re-verification with its advice put under the bounce's condition
+    when nothing ties the bounce to its reporter: its SPF was replayed for the IP the bounce
+    quotes, which is its author's word, so no fix lists that IP (or a service the copy names) in
+    SPF; re-routing through the gateway its own SPF names is said under the condition."""
+    doubt = reporter_doubt(analysis, bounce)
+    if original is None or not doubt:
+        return original
+    ip = original.spf.ip if original.spf is not None else None
+    word = (
+        "No DNS fix on this bounce's word: nothing ties it to the domain it names (it may be "
+        "forged), so the IP it quotes and its returned copy are no reason to change that "
+        "domain's records."
+    )
+    out = []
+    for f in original.findings:
+        if f.code == Code.SPF_GATEWAY_BYPASSED and f.fix and advice_of(f):
+            f = replace(f, fix=f"{doubt}{advice_of(f)}.")
+        elif (f.fix or advice_of(f)) and (f.code in ADVISING or (ip and ip in f.fix)):
+            f = replace(withdrawn(f), fix="", detail=f"{f.detail} {word}".strip())
+        out.append(f)
+    return replace(original, findings=tuple(out))

@@ -22,7 +22,7 @@ from headerlens.evaluators.bodyhash import BodyDigests, body_view
 from headerlens.evaluators.dkim import verify_dkim
 from headerlens.evaluators.dmarc import evaluate_dmarc
 from headerlens.evaluators.dmarc_authors import evaluate_authors
-from headerlens.evaluators.ndr_link import links, original_identity
+from headerlens.evaluators.ndr_link import links, original_identity, untied_original
 from headerlens.evaluators.orgdomain import could_share_org, normalize, psl_org_domain, walk_names
 from headerlens.evaluators.ses_seal import check_seal, seal_message
 from headerlens.evaluators.spf import evaluate_spf
@@ -300,6 +300,7 @@ async def verify_stream(
         elapsed_ms=elapsed,
         ndr_links=links(analysis, current.original, now, bounce=current),
     )
+    current = replace(current, original=untied_original(analysis, current, current.original))
     sealed = with_seal(analysis, current.receiver_seal)  # SES's stamps as its seal decides
     yield replace(current, findings=build_findings(sealed, current))
 

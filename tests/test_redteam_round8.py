@@ -362,3 +362,30 @@ def test_a_sign_in_read_from_the_top_line_alone_states_its_assumption() -> None:
     line = diagnose(analyze(raw)).headline
     assert "accepted it from a client that signed in (ESMTPSA from 10.1.1.5)" in line
     assert "that holds if the top of this header is as the mailbox received it" in line
+
+
+def test_a_forged_bounces_returned_copy_never_lists_the_ip_it_quotes(tmp_path: Path) -> None:
+    # Item 2 made the returned copy of a p=none domain no spoof, so its fixes came back in the
+    # nested "returned message" section: a forged bounce (sent from the attacker's server,
+    # quoting its own IP as the one that sent the original) read there "only if this server
+    # must send directly, add ip4:203.0.113.66 to the SPF record". Nothing ties the bounce to
+    # its reporter: the copy's advice is said under that condition and names no quoted IP.
+    raw = _NDR.read_bytes()
+    first, _, rest = raw.partition(b"\n")
+    forged = (
+        first.replace(
+            b"EDGE2010.fabrikam.com (192.0.2.60)", b"mail.attacker.example (203.0.113.66)"
+        )
+        + b"\n"
+        + rest.replace(b"with ip: [192.0.2.60]", b"with ip: [203.0.113.66]")
+    )
+    path = tmp_path / "forged.eml"
+    path.write_bytes(forged)
+    a, v = run_verify(path, LoggingMemoryResolver(), now=NOW)
+    assert v.original is not None and v.original.spf is not None
+    assert v.original.spf.ip == "203.0.113.66"
+    for fmt in ("md", "json", "html", "summary", "text"):
+        assert "ip4:203.0.113.66" not in render(a, v, fmt), fmt
+    bypassed = next(f for f in v.original.findings if f.code == Code.SPF_GATEWAY_BYPASSED)
+    assert bypassed.fix.startswith("If this bounce really comes from EDGE2010.fabrikam.com")
+    assert bypassed.fix.endswith("route outbound through the smart host.")
