@@ -23,10 +23,12 @@ from headerlens.diagnosis.inputs import (
 from headerlens.diagnosis.ndr_trace import filter_loop, own_filter_loop
 from headerlens.diagnosis.replyto import freemail_fix
 from headerlens.diagnosis.sending_service import sending_service
+from headerlens.diagnosis.subject_tag import subject_tag_finding
 from headerlens.diagnosis.wording import not_a_domain_fix
 from headerlens.model import Analysis, AuthResults, Defect, Finding, Hop, Severity
 from headerlens.model.auth import MethodResult
 from headerlens.model.codes import Code
+from headerlens.model.provenance import Author
 from headerlens.model.verification import Verification
 from headerlens.parsers.chain import non_public_range
 from headerlens.parsers.hops import is_internal_ip
@@ -380,12 +382,16 @@ def _shown(label: str, value: str) -> str:
 
 def _vendor(analysis: Analysis) -> list[Finding]:
     out: list[Finding] = []
+    rated = False  # the receiver's own filter rated it: its findings say so, not a Subject tag
+    other: str | None = None  # another party's filter that rated it (the tag is probably its)
     for vh in analysis.vendor_headers:
         notable = [f for f in vh.fields if f.severity is not Severity.INFO]
         author = analysis.provenance.of(vh.header_index)
         if notable and author is not None and not author.is_receivers:
             # Another party's filter: what it thought, never where the recipient filed it.
             ratings = ", ".join(_shown(f.label or f.key, f.value) for f in notable)
+            if author.author is Author.INTERMEDIARY:  # a list's or forwarder's own filter
+                other = other or f"{vh.header_name}, written by {describe_author(author)}"
             out.append(
                 Finding(
                     Code.VENDOR_NOT_RECEIVERS,
@@ -399,6 +405,7 @@ def _vendor(analysis: Analysis) -> list[Finding]:
                 )
             )
             continue
+        rated = rated or bool(notable)
         for f in notable:
             out.append(
                 Finding(
@@ -410,7 +417,7 @@ def _vendor(analysis: Analysis) -> list[Finding]:
                     hop_number=vh.stamped_by_hop,
                 )
             )
-    return out + allow_not_honoured(analysis)
+    return out + allow_not_honoured(analysis) + subject_tag_finding(analysis, rated, other)
 
 
 def stamped_findings(analysis: Analysis) -> tuple[Finding, ...]:

@@ -9,6 +9,7 @@ import pytest
 
 from headerlens.analyze import analyze
 from headerlens.diagnosis import diagnose
+from headerlens.diagnosis.findings_build import stamped_findings as findings
 from headerlens.diagnosis.wording import fix, title
 from tests.test_diagnosis import _msg
 
@@ -128,3 +129,92 @@ def test_a_business_domains_account_is_still_a_taken_over_one() -> None:
     comp = d.get("compromised-account")
     assert comp is not None and comp.fact("free-mail") is None
     assert "Signs of a taken-over mail account at clinic.example" in d.headline
+
+
+# -- a filter's tag in the Subject ------------------------------------------------------------
+
+
+def _tag_finding(msg: bytes) -> list[str]:
+    return [f.title for f in findings(analyze(msg)) if f.code == "subject.spam-tag"]
+
+
+@pytest.mark.parametrize(
+    ("subject", "shown"),
+    [
+        ("[SPAM] (19.9) Your Winning Notification!!!", "[SPAM] (19.9)"),
+        ("***SPAM*** 7.2 Invoice overdue", "***SPAM*** 7.2"),
+        ("{Spam?} Cheap watches", "{Spam?}"),
+        ("Re: [SUSPECTED SPAM] Hello", "[SUSPECTED SPAM]"),
+        ("[list] Re: [SPAM] Congratulations", "[SPAM]"),
+    ],
+)
+def test_a_filters_subject_tag_in_a_copy_without_stamps_is_said_and_is_no_folder(
+    subject: str, shown: str
+) -> None:
+    """zammad mail076: a copy with no Received line whose Subject a filter tagged with its
+    score: some filter rated it spam, whose is unknown, and it is no Junk verdict."""
+    msg = _msg(
+        'From: "Lottery" <claims@lottery.example>',
+        "To: info@reader.example",
+        f"Subject: {subject}",
+        "Date: 24 Sep 2018 10:22:54 -0700",
+        "Message-ID: <20180924102254.B52A3EAF@lottery.example>",
+    )
+    said = _tag_finding(msg)
+    assert len(said) == 1 and f"({shown})" in said[0], said
+    assert "whose filter it was is unknown" in said[0]
+    assert diagnose(analyze(msg)).outcome.outcome.value == "unknown"
+
+
+def test_attack_a_planted_spam_tag_moves_no_verdict() -> None:
+    """A sender who writes a tag into the Subject of a message the receiver passed and filed
+    in the Inbox changes nothing but the informational note."""
+    msg = _msg(
+        "Authentication-Results: mx.reader.example; spf=pass smtp.mailfrom=news.example; "
+        "dkim=pass header.d=news.example; dmarc=pass header.from=news.example",
+        "Received: from out.news.example (out.news.example [192.0.2.10]) by mx.reader.example "
+        "(Postfix) with ESMTPS id 4AB12 for <b@reader.example>; Mon, 4 Mar 2024 10:00:03 +0000",
+        "From: News <letters@news.example>",
+        "To: b@reader.example",
+        "Subject: [SPAM] (0.1) Weekly letter",
+        "Date: Mon, 4 Mar 2024 10:00:00 +0000",
+    )
+    d = diagnose(analyze(msg))
+    assert d.outcome.outcome.value not in ("junk", "quarantine"), d.outcome
+    assert len(_tag_finding(msg)) == 1
+
+
+def test_the_receivers_own_filter_rating_says_it_without_the_tag_note() -> None:
+    msg = _msg(
+        "X-Spam-Flag: YES",
+        "X-Spam-Status: Yes, score=19.9 required=5.0 tests=RCVD_IN_PBL autolearn=no",
+        "Received: from out.news.example (out.news.example [192.0.2.10]) by mx.reader.example "
+        "(Postfix) with ESMTPS id 4AB12 for <b@reader.example>; Mon, 4 Mar 2024 10:00:03 +0000",
+        "From: News <letters@news.example>",
+        "To: b@reader.example",
+        "Subject: ***SPAM*** 19.9 Weekly letter",
+        "Date: Mon, 4 Mar 2024 10:00:00 +0000",
+    )
+    assert _tag_finding(msg) == []
+
+
+def test_ordinary_subjects_about_spam_carry_no_tag() -> None:
+    for subject in ("SPAM: question", "About spam", "[SPAM-Filter] config", "[list] Re: help"):
+        msg = _msg("From: a@one.example", "To: b@two.example", f"Subject: {subject}")
+        assert _tag_finding(msg) == [], subject
+
+
+def test_attack_a_planted_filter_rating_does_not_name_the_tags_filter() -> None:
+    """Only a list's or forwarder's own rating names whose tag it is; a rating below every
+    Received line is the sender's text (possibly forged): whose filter stays unknown."""
+    msg = _msg(
+        "Received: from out.news.example (out.news.example [192.0.2.10]) by mx.reader.example "
+        "(Postfix) with ESMTPS id 4AB12 for <b@reader.example>; Mon, 4 Mar 2024 10:00:03 +0000",
+        "X-Spam-Flag: YES",
+        "From: News <letters@news.example>",
+        "To: b@reader.example",
+        "Subject: [SPAM] Weekly letter",
+        "Date: Mon, 4 Mar 2024 10:00:00 +0000",
+    )
+    said = _tag_finding(msg)
+    assert len(said) == 1 and "whose filter it was is unknown" in said[0], said

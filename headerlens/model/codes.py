@@ -394,6 +394,7 @@ class Code(enum.StrEnum):
     STAMPED_SPF_PERMERROR = "stamped.spf-permerror", ERR, "Receiver stamped spf=permerror"
     STAMPED_SPF_SOFTFAIL = "stamped.spf-softfail", WARN, "Receiver stamped spf=softfail"
     STAMPED_SPF_TEMPERROR = "stamped.spf-temperror", WARN, "Receiver stamped spf=temperror"
+    SUBJECT_SPAM_TAG = "subject.spam-tag", INFO, "Spam tag in the Subject"
     TAGLIST_BAD_NAME = "taglist.bad-name", WARN, "Invalid tag name"
     TAGLIST_BAD_VALUE_CHAR = "taglist.bad-value-char", WARN, "Invalid character in a tag value"
     TAGLIST_DUPLICATE = "taglist.duplicate", ERR, "Repeated tag"
