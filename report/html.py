@@ -11,6 +11,7 @@ from headerlens.model import Analysis, Finding, Severity
 from headerlens.model.verification import Verification, VerifyMode
 from headerlens.report.diagnosis import gap_before, html_lines
 from headerlens.report.html_stamps import stamps, written_by
+from headerlens.report.listing import listed
 from headerlens.report.ndr import html_section
 from headerlens.report.verdicts import bar_line
 from headerlens.report.words import (
@@ -175,7 +176,8 @@ def _content(
     out += list(stamps(a))
     if a.vendor_headers:
         out.append("<h2>Vendor headers</h2><ul>")
-        for vh in a.vendor_headers:
+        vendors, more = listed(a.vendor_headers)
+        for vh in vendors:
             out.append(
                 f"<li><b>{esc(vh.header_name)}</b> ({esc(vh.vendor)}): {esc(vh.summary or '')}"
                 f"{written_by(a, vh.header_index)}<ul>"
@@ -187,7 +189,7 @@ def _content(
                     f"<span{cls}>{esc(fld.meaning or '(not decoded)')}</span></li>"
                 )
             out.append("</ul></li>")
-        out.append("</ul>")
+        out.append(f"<li>{esc(more)}</li></ul>" if more else "</ul>")
     problems = input_problems(a)
     if problems:
         out.append("<h2>Input problems</h2><ul>")

@@ -202,7 +202,8 @@ def render_markdown(analysis: Analysis, verification: Verification | None = None
         out.append("")
     if a.vendor_headers:
         out += ["## Vendor headers", ""]
-        for vh in a.vendor_headers:
+        vendors, more_vendors = listed(a.vendor_headers)
+        for vh in vendors:
             summary = f": {md_escape(vh.summary)}" if vh.summary else ""
             author = _written_by(a, vh.header_index)
             out.append(
@@ -220,6 +221,7 @@ def render_markdown(analysis: Analysis, verification: Verification | None = None
                     f"  - {md_escape(fld.key)}={md_escape(fld.value)}{label}: "
                     f"{md_escape(meaning)}{mark}"
                 )
+        out += [f"- {more_vendors}"] if more_vendors else []
         out.append("")
     problems = input_problems(a)
     if problems:
