@@ -10,12 +10,8 @@ never "is"; diagnose() never lets them outrank a failed DMARC.
 from __future__ import annotations
 
 from headerlens.diagnosis.auth_state import aligned_pass, from_domain
-from headerlens.diagnosis.detect_compromise import (
-    helo_sign,
-    kit_mailer,
-    public_ip,
-    reply_sign,
-)
+from headerlens.diagnosis.compromise_helo import helo_sign, public_ip
+from headerlens.diagnosis.detect_compromise import kit_mailer, reply_sign
 from headerlens.diagnosis.esp_hosts import esp_name
 from headerlens.diagnosis.facts import Impersonation, Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.inputs import (

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from headerlens.diagnosis.auth_state import aligned_pass, from_domain
-from headerlens.diagnosis.detect_compromise import public_ip
+from headerlens.diagnosis.compromise_helo import public_ip
 from headerlens.diagnosis.facts import Situation
 from headerlens.diagnosis.inputs import (
     boundary_hop,
