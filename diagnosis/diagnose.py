@@ -18,6 +18,7 @@ from headerlens.diagnosis import (
     list_delivery,
     list_notice,
     notice_dmarc,
+    outbound_check,
     own_tenant,
     report_list,
     stray_lines,
@@ -218,7 +219,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     found += [
         detect_auth.allowlist_override(analysis, out),
         detect_signals.junk(analysis, out),
-        detect_signals.sender_side_scan(analysis),
+        outbound_check.outbound_scan(analysis, detect_signals.sender_side_scan(analysis)),
         # a spoof's own lines below the boundary are the attacker's text: a wait they time on
         # a host other than the client the receiver saw would blame a server the message may
         # never have passed (a forged line naming it)
@@ -228,7 +229,8 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     ]
     situations = [s for s in found if s is not None]
     ctl = detect_auth.control(analysis, situations, lst is not None)
-    if ctl is not None:
+    # a returned copy's outbound check by its own sending organisation is no receiver's verdict
+    if ctl is not None and outbound_check.outbound_writer(analysis) is None:
         situations.append(ctl)
     situations.sort(key=lambda s: LABELS.index(s.label))
     final = tuple(situations)
