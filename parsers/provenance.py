@@ -65,6 +65,7 @@ from headerlens.parsers.stamp_evidence import (
     stamp_identity,
     stated_client_ip,
 )
+from headerlens.parsers.verdict_claims import claims_clean
 
 __all__ = ["UNTIED_PASS", "attribute_fields", "describe_author"]
 
@@ -333,22 +334,22 @@ UNCONFIRMED_PASS = (
 )
 
 
+UNCONFIRMED_CLEAN = UNCONFIRMED_PASS.replace("a pass here", 'a "not spam" verdict here')
+
+
 def _unconfirmed_pass(z: Zones, f: HeaderField, found: FieldAuthor) -> FieldAuthor:
-    """``found``, unless it credits the receiver with a pass stamp that sits below the line of
-    a hop passed over on its client alone (Boundary.unconfirmed_hop): where an attacker who
-    gave the receiver's relay name as HELO, or came through a NAT, wrote the rest, a planted
-    "dmarc=pass" there would be the receiver's. Failures still count (they gain a sender
-    nothing)."""
+    """``found``, unless it credits the receiver with a pass stamp, or a filter's "not spam"
+    or Inbox verdict, that sits below the line of a hop passed over on its client alone
+    (Boundary.unconfirmed_hop): where an attacker who gave the receiver's relay name as HELO,
+    or came through a NAT or a local proxy, wrote the rest, a planted "dmarc=pass" or
+    "X-Rspamd-Action: no action" there would be the receiver's. Failures and spam verdicts
+    still count (they gain a sender nothing)."""
     line = z.unconfirmed_line
-    if (
-        line is None
-        or f.index <= line
-        or found.author is not Author.FINAL_RECEIVER
-        or f.lname not in STAMP_FIELDS
-        or not claims_pass(f)
-    ):
+    if line is None or f.index <= line or found.author is not Author.FINAL_RECEIVER:
         return found
-    return _unknown(f, UNCONFIRMED_PASS, stamp_identity(f))
+    if f.lname in STAMP_FIELDS:
+        return _unknown(f, UNCONFIRMED_PASS, stamp_identity(f)) if claims_pass(f) else found
+    return _unknown(f, UNCONFIRMED_CLEAN, found.writer) if claims_clean(f) else found
 
 
 def attribute_fields(

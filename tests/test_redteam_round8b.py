@@ -163,3 +163,31 @@ def test_an_lmtp_delivery_from_a_routable_address_inside_one_domain_keeps_the_st
     a = analyze(data)
     assert a.chain.boundary is not None and a.chain.boundary.ip == "192.0.2.17"
     assert _ar_authors(data) == [Author.FINAL_RECEIVER]
+
+
+# A filter's clean or Inbox verdict planted below the loopback hand-off: no Inbox (a spam
+# verdict counts). SpamAssassin's "No" files nothing and is left as it is (the amavisd-new loop
+# writes it there: real2's Zimbra sextortion).
+_CLEAN = {
+    "rspamd": "X-Rspamd-Action: no action\r\nX-Rspamd-Queue-Id: 830916E566\r\n",
+    "vade": "X-Vade-Spamstate: clean\r\n",
+    "scl": "X-MS-Exchange-Organization-SCL: -1\r\n",
+    "gmail": "X-Gmail-Labels: Inbox,Important\r\n",
+}
+
+
+@pytest.mark.parametrize("between", ["none", "pickup"])
+@pytest.mark.parametrize("clean", _CLEAN.values(), ids=_CLEAN.keys())
+def test_a_not_spam_planted_below_a_loopback_hand_off_is_no_inbox(clean: str, between: str) -> None:
+    a = analyze(_attack(_BETWEEN[between], clean))
+    verdicts = {
+        a.provenance.fields[f.index].author
+        for f in a.headers
+        if f.lname.startswith(("x-rspamd", "x-gmail", "x-vade", "x-ms-exchange"))
+        and "queue-id" not in f.lname
+    }
+    assert verdicts == {Author.UNKNOWN}
+    out = render(a, None, "summary")
+    assert "Inbox" not in out and diagnose(a).outcome.outcome.name == "UNKNOWN"
+    junk = _attack(_BETWEEN[between], "X-Rspamd-Action: add header\r\n")
+    assert diagnose(analyze(junk)).outcome.outcome.name == "JUNK"
