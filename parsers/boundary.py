@@ -35,6 +35,7 @@ from headerlens.parsers.boundary_sameorg import RDNS_INSIDE, outbound_entry
 from headerlens.parsers.hops import (
     GATEWAY_VENDORS,
     is_internal_ip,
+    special_range,
     vendor_of_host,
 )
 from headerlens.parsers.inbound_filter import inbound_filter_entry
@@ -45,7 +46,7 @@ from headerlens.parsers.provider_tiers import route_handoff
 from headerlens.parsers.received import normalize_ip
 from headerlens.parsers.stamp_evidence import Evidence, first_stated_ip, spf_evidence
 
-__all__ = ["find_boundary", "identity_in_org", "org_of", "receiver_org"]
+__all__ = ["find_boundary", "identity_in_org", "loopback_client", "org_of", "receiver_org"]
 
 
 def receiver_org(hops: Sequence[Hop], domain_of: Callable[[str], str | None]) -> str | None:
@@ -421,11 +422,22 @@ def find_boundary(
 
 def _weakest(passed: Sequence[tuple[Hop, str]], entry: Hop) -> int | None:
     """The hop above ``entry`` below whose line the sender's text may begin: the newest one
-    passed over on a private or loopback client (a NAT or a local proxy in front records the
-    same address for every sender), else the newest one passed over unconfirmed."""
+    passed over on a loopback client (a local proxy in front records 127.0.0.1 for every
+    sender), else the newest one passed over unconfirmed."""
     above = [h for h, _ in passed if h.number > entry.number]
-    return next((h.number for h in above if _private_client(h.received)), None) or next(
+    return next((h.number for h in above if loopback_client(h.received)), None) or next(
         (h.number for h in above), None
+    )
+
+
+def loopback_client(r: Received) -> bool:
+    """The receiver recorded a loopback client address (written out, or masked in the paste
+    with the client's name confirmed as localhost)."""
+    if r.from_ip is not None:
+        return special_range(r.from_ip) == "loopback"
+    return bool(r.from_ip_masked) and (r.from_rdns or "").lower() in (
+        "localhost",
+        "localhost.localdomain",
     )
 
 

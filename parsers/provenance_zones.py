@@ -9,9 +9,8 @@ from headerlens.model.core import HeaderField
 from headerlens.model.provenance import Author, FieldAuthor
 from headerlens.model.received import Chain, Hop
 from headerlens.parsers.authresults import parse_auth_results
-from headerlens.parsers.boundary import identity_in_org, org_of, receiver_org
-from headerlens.parsers.hops import is_internal_ip
-from headerlens.parsers.masked_ip import client_text, masked_private
+from headerlens.parsers.boundary import identity_in_org, loopback_client, org_of, receiver_org
+from headerlens.parsers.masked_ip import client_text
 from headerlens.parsers.provenance_apple import apple_block
 from headerlens.parsers.provenance_appliance import (
     barracuda_fields,
@@ -131,12 +130,12 @@ class Zones:
     def _weak_line(self, chain: Chain, domain_of: Callable[[str], str | None]) -> int | None:
         """The header index of the line below which the sender's text may begin although the
         boundary walk went on: a hop passed over (Boundary.unconfirmed_hop) whose receiver
-        recorded no client address (any client can give the relay's name), whose client
-        handed on to a host of another registrable domain, or whose client has a private or
-        loopback address (a NAT or a local proxy in front of the receiver records the same
-        address for every sender, so the continuity of the chain below, inside one domain or
-        not, is the sender's text). An LMTP delivery from a routable address inside one domain
-        is not such a line."""
+        recorded no client address (any client can give the relay's name), whose private
+        client handed on to a host of another registrable domain (the chain's continuity is
+        the client's own claim, a NAT in front looks the same), or whose client has a loopback
+        address (a local proxy in front of the receiver, such as ASSP, records 127.0.0.1 for
+        every sender, so what sits below, inside one domain or not, may be the sender's text).
+        A private hand-off or an LMTP delivery inside one domain is not such a line."""
         u = chain.boundary.unconfirmed_hop if chain.boundary is not None else None
         hop = next((h for h in self.hops if h.number == u), None)
         older = next((h for h in self.hops if u is not None and h.number == u - 1), None)
@@ -144,8 +143,7 @@ class Zones:
             return None
         r = hop.received
         here, below = (domain_of((h.received.by or "").lower()) for h in (hop, older or hop))
-        private = is_internal_ip(r.from_ip) or masked_private(r) is not None
-        weak = private or client_text(r) is None or here != below
+        weak = loopback_client(r) or client_text(r) is None or here != below
         return hop.header_index if weak else None
 
     def _relays(self, hops: Sequence[Hop]) -> set[int]:
