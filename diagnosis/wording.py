@@ -106,11 +106,12 @@ def _dns_note(s: Situation, party: str) -> str:
 
 def _compromised_title(s: Situation) -> str:
     party = s.fact("party") or "the sending organisation"
-    text = f"Signs of {taken(s)} {what_of(s)} at {party} (the evidence below; each sign alone proves little, together they point to someone else using it)."
+    who = "spam sent through it" if s.fact("free-mail") else "someone else using it"
+    text = f"Signs of {taken(s)} {what_of(s)} at {party} (the evidence below; each sign alone proves little, together they point to {who})."
     if passed := s.fact("passed"):
         text += f" Authentication passed ({passed}) because the message really came from {party}'s own account or server: that does not make it genuine."
     if s.fact("free-mail"):
-        text += f" {party} is a free-mail provider, which opens an account for anyone: the account may be the sender's own as well as a stolen one."
+        text += f" {party} is a free-mail provider, which opens an account for anyone: the account may be the spammer's own as well as a stolen one."
     if s.fact("abused"):
         text += " What it shows is not the account's own business: probably someone else used the account (a stolen login, a hacked site, or an account opened for fraud)."
         if claimed := s.fact("claimed"):

@@ -121,6 +121,7 @@ def test_a_free_mail_accounts_spam_is_an_abused_or_taken_over_account() -> None:
     assert comp is not None, d.headline
     assert "abused or taken-over mail account at gmail.com" in d.headline
     assert "free-mail provider" in title(comp)
+    assert "someone else using it" not in title(comp)
     assert "abuse desk" in fix(comp)
 
 
