@@ -191,3 +191,11 @@ def test_a_not_spam_planted_below_a_loopback_hand_off_is_no_inbox(clean: str, be
     assert "Inbox" not in out and diagnose(a).outcome.outcome.name == "UNKNOWN"
     junk = _attack(_BETWEEN[between], "X-Rspamd-Action: add header\r\n")
     assert diagnose(analyze(junk)).outcome.outcome.name == "JUNK"
+
+
+@pytest.mark.parametrize("address", ["IPv6:::1", "IPv6:::ffff:127.0.0.1", "127.0.1.1"])
+def test_every_loopback_address_is_a_loopback_hand_off(address: str) -> None:
+    top = _TOP.replace("[127.0.0.1]", f"[{address}]")
+    data = (top + _PASS + _FORGED + _BODY).encode()
+    assert _ar_authors(data) == [Author.UNKNOWN]
+    assert "pass (stamped)" not in render(analyze(data), None, "summary")
