@@ -17,6 +17,7 @@ from headerlens.diagnosis.detect_relay import relay_name
 from headerlens.diagnosis.esp_sent import via_service
 from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.form_mail import form_mail
+from headerlens.diagnosis.forward_signed import unchecked_author_signature
 from headerlens.diagnosis.gateway_spf import gateway_handoff
 from headerlens.diagnosis.inputs import (
     Stamp,
@@ -126,7 +127,15 @@ def spoof(
         # a sending service's envelope is what a brand's newsletter shows too: while nothing
         # decided the brand's DMARC, that is no sign of a spoof (esp_sent, "not proven")
         via = via_service(analysis, verification, dom) if not anything else None
-        if not anything and looked and env and not same_org(env, dom) and not throwaway and not via:
+        # a forward explains the SPF failure and the author's own signature is still unchecked
+        signed = explained and unchecked_author_signature(analysis, verification, dom)
+        if (
+            not anything
+            and looked
+            and env
+            and not same_org(env, dom)
+            and not (throwaway or via or signed)
+        ):
             ev.append(f"nothing authenticated {dom}; the envelope sender {env} is another domain")
             ca = stamp(analysis, "compauth")
             if ca is not None and ca.value == "pass" and ca.result.reason != "130":

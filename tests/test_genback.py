@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from headerlens.analyze import analyze
 from headerlens.diagnosis import diagnose
+from headerlens.dnsclient.resolver import LiveResolver, OfflineResolver
+from headerlens.evaluators.verify import run_blocking, verify
 from headerlens.model import Analysis
+from headerlens.model.verdicts import DkimResult, DmarcResult
+from headerlens.model.verification import Verification, VerifyMode
+from headerlens.report.markdown import render_markdown
+from tests.dnslab import LabDns
+from tests.test_genbound2 import A
 
 _BOUNCE = """Received: from esa2.example.com (esa2.example.com [192.0.2.20])
  by mail.example.com with ESMTP id 4Zq1; Tue, 3 Mar 2026 10:00:09 +0000
@@ -135,3 +142,80 @@ def test_a_message_read_on_its_own_keeps_its_reading() -> None:
     a = analyze(raw)
     assert a.copy_kind is None
     assert not any("outbound check" in e for s in diagnose(a).situations for e in s.evidence)
+
+
+# --- 2. A notice forwarded without SRS that keeps its author's DKIM signature ----------------
+
+_SIG = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKDhIWGh4iJiouMjY6PkJGSk5SVlpeYmZqbnJ2en6ChoqOkpaanqKmqq6ytrq+wsbKztLW2t7i5uru8vb6/wMHCw8TFxsfIycrLzM3Oz9DR0tPU1dbX2Nna29zd3t/g4eLj5OXm5+jp6uvs7e7v8PHy8/T19vf4+fr7/P3+/w=="
+
+
+def _forwarded(
+    frm: str, envelope: str, sig_d: str, sig_b: str = _SIG, ip: str = "198.51.100.20"
+) -> bytes:
+    """A message of ``frm`` signed by ``sig_d``, re-sent by fwd.example.net (no SRS) to
+    mx.example.org, whose SPF check of the kept envelope failed at the forwarder."""
+    edom = envelope.rpartition("@")[2]
+    return f"""Return-Path: <{envelope}>
+Received: from fwd.example.net (fwd.example.net [{ip}])
+\tby mx.example.org with ESMTPS id 4Zq9abc for <ops@example.org>;
+\tTue, 3 Mar 2026 10:00:05 +0000
+Authentication-Results: mx.example.org; spf=fail smtp.mailfrom={edom};
+ dkim=pass header.d={sig_d}; dmarc=pass header.from={frm.rpartition("@")[2]}
+Received: from out.{edom} (out.{edom} [203.0.113.30])
+\tby fwd.example.net with ESMTPS id 1abc for <ops@example.net>;
+\tTue, 3 Mar 2026 10:00:03 +0000
+DKIM-Signature: v=1; a=rsa-sha256; q=dns/txt; c=relaxed/simple; s=selector1; d={sig_d};
+ t=1772532001; h=From:To:Subject:MIME-Version:Content-Type:Message-ID:Date;
+ bh=Ew9IYg1D8fHTxpyqa9amWK3FYK2gA4qnBmxvs+zZKsM=; b={sig_b}
+From: Notifications <{frm}>
+To: ops@example.net
+Subject: ALARM: "cpu-high"
+Date: Tue, 3 Mar 2026 10:00:01 +0000
+Message-ID: <0100018d2f3a4b5c-aaaa@{edom}>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+
+You are receiving this email because your Amazon CloudWatch Alarm "cpu-high" entered ALARM.
+""".encode()
+
+
+def _offline(a: Analysis) -> Verification:
+    """The command line's --offline check (the signatures parsed, no DNS)."""
+    return run_blocking(verify(a, OfflineResolver(), mode=VerifyMode.OFFLINE))
+
+
+_SNS = ("no-reply@sns.amazonaws.com", "0100018d2f3a-0000@email.amazonses.com")
+
+
+def test_forwarded_notice_with_its_own_unchecked_signature_is_no_spoof() -> None:
+    a = analyze(_forwarded(*_SNS, "sns.amazonaws.com"))
+    v = _offline(a)
+    for d in (diagnose(a), diagnose(a, v)):
+        labels = {s.label for s in d.situations}
+        assert "spoof" not in labels and "forward-nosrs" in labels
+        assert "spoof" not in d.headline.lower()
+    md = render_markdown(a, v)
+    assert "DKIM pass" not in md and "DMARC pass" not in md  # unchecked offline: never pass
+
+
+def test_a_malformed_copied_signature_is_no_excuse() -> None:
+    """Attack: a signature that fails even offline (b= not base64) explains nothing."""
+    a = analyze(_forwarded(*_SNS, "sns.amazonaws.com", sig_b="AAAA*not-base64*"))
+    assert "spoof" in {s.label for s in diagnose(a, _offline(a)).situations}
+
+
+def test_a_signature_of_another_organisation_is_no_excuse() -> None:
+    a = analyze(_forwarded(*_SNS, "example.com"))
+    assert "spoof" in _labels(a)
+
+
+def test_attack_copied_signature_fails_online_and_the_spoof_is_called(lab_dns: LabDns) -> None:
+    """A contoso.com (p=reject) spoof carrying a copied contoso.com signature, sent through a
+    host that looks like a forwarder: offline it is not called a spoof (unknown, never pass);
+    re-verified against lab DNS the signature fails and the spoof is called."""
+    a = analyze(_forwarded("ceo@contoso.com", "bounce@contoso.com", "contoso.com", ip=A))
+    assert "DKIM pass" not in render_markdown(a, _offline(a))
+    v = run_blocking(verify(a, LiveResolver(lab_dns.nameservers, timeout=3.0, deadline=20.0)))
+    assert all(x.result is not DkimResult.PASS for x in v.dkim)
+    assert v.dmarc is not None and v.dmarc.result is not DmarcResult.PASS
+    assert "spoof" in {s.label for s in diagnose(a, v).situations}
