@@ -344,7 +344,7 @@ def _unconfirmed_pass(z: Zones, f: HeaderField, found: FieldAuthor) -> FieldAuth
     or came through a NAT or a local proxy, wrote the rest, a planted "dmarc=pass" or
     "X-Rspamd-Action: no action" there would be the receiver's. Failures and spam verdicts
     still count (they gain a sender nothing)."""
-    line = z.unconfirmed_line
+    line = z.unconfirmed_stamp_line if f.lname in STAMP_FIELDS else z.unconfirmed_line
     if line is None or f.index <= line or found.author is not Author.FINAL_RECEIVER:
         return found
     if f.lname in STAMP_FIELDS:

@@ -10,7 +10,8 @@ from headerlens.model.provenance import Author, FieldAuthor
 from headerlens.model.received import Chain, Hop
 from headerlens.parsers.authresults import parse_auth_results
 from headerlens.parsers.boundary import identity_in_org, loopback_client, org_of, receiver_org
-from headerlens.parsers.masked_ip import client_text
+from headerlens.parsers.hops import is_internal_ip
+from headerlens.parsers.masked_ip import client_text, masked_private
 from headerlens.parsers.provenance_apple import apple_block
 from headerlens.parsers.provenance_appliance import (
     barracuda_fields,
@@ -112,6 +113,10 @@ class Zones:
         self.boundary = b
         self.boundary_hop = next((h for h in self.hops if h.number == b), None)
         self.unconfirmed_line = self._weak_line(chain, domain_of)
+        # For pass stamps a private hand-off is such a line too: behind a NAT every sender has
+        # that address, and "inside one domain" is the host the line below names, which is the
+        # sender's text (its HELO the receiver's relay, a forged line "by" that relay).
+        self.unconfirmed_stamp_line = self._weak_line(chain, domain_of, private=True)
         # With no boundary every hop is the receiver's own (a locally generated message).
         self.trusted = [h for h in self.hops if b is None or h.number >= b]
         self.org = receiver_org(chain.hops, domain_of)
@@ -127,7 +132,9 @@ class Zones:
         self.relays = self._relays(chain.hops)
         self.exchange_internal = exchange_internal(chain)
 
-    def _weak_line(self, chain: Chain, domain_of: Callable[[str], str | None]) -> int | None:
+    def _weak_line(
+        self, chain: Chain, domain_of: Callable[[str], str | None], private: bool = False
+    ) -> int | None:
         """The header index of the line below which the sender's text may begin although the
         boundary walk went on: a hop passed over (Boundary.unconfirmed_hop) whose receiver
         recorded no client address (any client can give the relay's name), whose private
@@ -144,6 +151,7 @@ class Zones:
         r = hop.received
         here, below = (domain_of((h.received.by or "").lower()) for h in (hop, older or hop))
         weak = loopback_client(r) or client_text(r) is None or here != below
+        weak = weak or (private and (is_internal_ip(r.from_ip) or masked_private(r) is not None))
         return hop.header_index if weak else None
 
     def _relays(self, hops: Sequence[Hop]) -> set[int]:

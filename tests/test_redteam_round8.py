@@ -442,3 +442,30 @@ def test_a_thousand_planted_received_spf_fields_are_set_aside_in_linear_time(
     a = analyze(raw)
     assert a.chain.boundary is not None and a.chain.boundary.ip == "203.0.113.66"
     assert len(compared) < 10_000
+
+
+# genbound 8a63741 made a private hand-off "inside one domain" keep the stamps below it; behind
+# a NAT that domain is the line below, which the sender writes: HELO relay.fabrikam.com, a
+# planted pass "Authentication-Results: relay.fabrikam.com; ... dmarc=pass" and a forged line
+# "by relay.fabrikam.com" read "DMARC pass (stamped)", "in order". Pass stamps below a private
+# hand-off are unknown again (its failures still count; filter verdicts keep 8a63741's rule).
+@pytest.mark.parametrize("rdns", ["unknown", "relay.fabrikam.com"])
+def test_a_pass_planted_below_a_nat_hand_off_inside_one_domain_is_unknown(rdns: str) -> None:
+    from tests.test_genbound import BODY, FORGED
+    from tests.test_genbound import D as d7
+
+    top = (
+        f"Received: from relay.fabrikam.com ({rdns} [10.0.0.5]) by mx.fabrikam.com (Postfix) "
+        f"with ESMTP id 4Q; {d7}\r\n"
+    )
+    stamp = (
+        "Authentication-Results: relay.fabrikam.com; spf=pass smtp.mailfrom=contoso.com; "
+        "dkim=pass header.d=contoso.com; dmarc=pass header.from=contoso.com\r\n"
+    )
+    data = (top + stamp + FORGED.format(by="relay.fabrikam.com") + BODY).encode()
+    out = render(analyze(data), None, "summary")
+    assert "pass (stamped)" not in out and "in order" not in out
+    failed = (
+        top + stamp.replace("dmarc=pass", "dmarc=fail") + FORGED.format(by="relay.fabrikam.com")
+    )
+    assert "DMARC fail (stamped)" in render(analyze((failed + BODY).encode()), None, "summary")
