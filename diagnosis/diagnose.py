@@ -13,6 +13,7 @@ from headerlens.diagnosis import (
     detect_relay,
     detect_relay_account,
     detect_signals,
+    forward_signed,
     headline,
     impersonation,
     list_delivery,
@@ -89,6 +90,7 @@ def diagnose(analysis: Analysis, verification: Verification | None = None) -> Di
     ]
     lst = detect_relay.mailing_list(analysis)
     fwd = _handled(detect_relay.forward(analysis, report), analysis, verification)
+    fwd = forward_signed.with_signature(fwd, analysis, verification)
     shown = impersonation.read(analysis, verification)
     overridden = detect_auth.allowlist_override(analysis, out) is not None
     comp = (

@@ -10,6 +10,8 @@ there: the spoof is called)."""
 
 from __future__ import annotations
 
+from headerlens.diagnosis.auth_state import from_domain
+from headerlens.diagnosis.facts import Situation
 from headerlens.diagnosis.inputs import org, stamps
 from headerlens.model import Analysis
 from headerlens.model.verdicts import DkimResult
@@ -31,3 +33,20 @@ def unchecked_author_signature(
             continue  # re-verified: a pass aligns on its own, a failure is no excuse
         return sig.domain.lower()
     return None
+
+
+def with_signature(
+    fwd: Situation | None, analysis: Analysis, verification: Verification | None
+) -> Situation | None:
+    """A forward without SRS, with the author's unchecked signature named in its evidence."""
+    dom = from_domain(analysis)
+    if fwd is None or fwd.label != "forward-nosrs" or not dom:
+        return fwd
+    d = unchecked_author_signature(analysis, verification, dom)
+    if d is None:
+        return fwd
+    ev = (
+        f"the author's DKIM signature (d={d}) is still on the message, not re-verified here: "
+        "DMARC for the author can pass on it at the final receiver; unknown until checked"
+    )
+    return Situation(fwd.label, fwd.hop_number, (*fwd.evidence, ev), fwd.facts)

@@ -194,6 +194,8 @@ def test_forwarded_notice_with_its_own_unchecked_signature_is_no_spoof() -> None
         labels = {s.label for s in d.situations}
         assert "spoof" not in labels and "forward-nosrs" in labels
         assert "spoof" not in d.headline.lower()
+        fwd = next(s for s in d.situations if s.label == "forward-nosrs")
+        assert any("d=sns.amazonaws.com" in e and "unknown" in e for e in fwd.evidence)
     md = render_markdown(a, v)
     assert "DKIM pass" not in md and "DMARC pass" not in md  # unchecked offline: never pass
 
