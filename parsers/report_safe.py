@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from headerlens.parsers.headers import SplitMessage
+from headerlens.parsers.received import parse_received
 
 __all__ = ["ORIGINAL_MARK", "report_safe_original"]
 
@@ -73,7 +74,11 @@ def _on_the_host(value: str) -> bool:
     client, a loopback one included (a local proxy in front of the receiver shows every sender
     so), is a receipt a report could have come in by mail through."""
     v = value.strip()
-    return not v.lower().startswith("from") or not _ANY_ADDRESS.search(v)
+    if not v.lower().startswith("from"):
+        return True
+    # the Received parser knows every form a receiver writes the address in (qmail's
+    # "(::ffff:192.0.2.1)", an IPv6 one, an address with its port); the pattern is kept as well
+    return not _ANY_ADDRESS.search(v) and parse_received(v).from_ip is None
 
 
 def _original_part(body: bytes, boundary: bytes) -> bytes | None:

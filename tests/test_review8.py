@@ -1,0 +1,59 @@
+"""Review 8: attacks on the session's loosenings (planted fields of the same shape)."""
+
+from __future__ import annotations
+
+import pytest
+
+from headerlens.analyze import analyze
+from headerlens.diagnosis import diagnose
+from headerlens.model.codes import Code
+from headerlens.report.verdicts import bar_line
+from tests.dnslab import LabDns
+from tests.test_gen10 import _ORIGINAL, _report
+from tests.test_redteam_round4 import _verify
+from tests.test_redteam_round7 import _FORM_LOOKALIKE, lab, lab_and_key
+
+__all__ = ["lab", "lab_and_key"]  # the attacker's lab DNS (module fixtures)
+
+_SPAM_RUN = b"X-Spam-Flag: YES\r\nX-Spam-Status: Yes, score=12.0 required=5.0\r\n"
+
+
+def test_a_planted_closing_spam_verdict_does_not_hide_the_spoof(lab: LabDns) -> None:
+    # 742740a credits a spam verdict closing the header to the final mailbox by position: the
+    # attacker who plants one on a spoof gains a Junk reading, never the spoof's disappearance
+    data = _FORM_LOOKALIKE.replace(b"{rdns}", b"unknown").replace(
+        b"Message-ID: <MDAEMON-F2010101216.AA21054@autosite.example>\r\n",
+        b"Message-ID: <MDAEMON-F2010101216.AA21054@autosite.example>\r\n" + _SPAM_RUN,
+    )
+    d = diagnose(analyze(data), _verify(data, lab))
+    assert d.headline.startswith("A spoof of victim.example")
+
+
+@pytest.mark.parametrize(
+    "client",
+    [
+        "HELO attacker.example.com) (::ffff:198.51.100.66",  # qmail-smtpd with the IPv6 patch
+        "HELO attacker.example.com) (2001:db8::66",
+        "198.51.100.66:40512",  # an address with the client's port
+    ],
+)
+def test_a_report_under_a_receivers_line_naming_the_client_in_another_form_is_not_unwrapped(
+    client: str,
+) -> None:
+    # Attack (report_safe, 95e87ab/41ac72b): the sender mails a SpamAssassin report of its own
+    # with the original inside carrying its own pass stamps; the receiver's own line names the sender's address in a
+    # form the report's own address pattern did not know, so the report was taken for the
+    # receiver's own SpamAssassin's and the attached original was read as the message.
+    planted = _ORIGINAL.replace(
+        "Delivered-To: info@example.net\n",
+        "Delivered-To: info@example.net\n"
+        "Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=example.org;"
+        " dkim=pass header.d=example.org; dmarc=pass header.from=example.org\n",
+    )
+    above = (
+        f"Received: from unknown ({client})\n"
+        "\tby mx.example.net with SMTP; Wed, 15 Mar 2017 13:00:50 +0100\n"
+    )
+    a = analyze(_report(above=above, original=planted))
+    assert not any(d.code is Code.INPUT_REPORT_SAFE for d in a.defects)
+    assert "DMARC pass" not in bar_line(a, None)
