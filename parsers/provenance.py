@@ -344,7 +344,13 @@ def _unconfirmed_pass(z: Zones, f: HeaderField, found: FieldAuthor) -> FieldAuth
     or came through a NAT or a local proxy, wrote the rest, a planted "dmarc=pass" or
     "X-Rspamd-Action: no action" there would be the receiver's. Failures and spam verdicts
     still count (they gain a sender nothing)."""
-    line = z.unconfirmed_stamp_line if f.lname in STAMP_FIELDS else z.unconfirmed_line
+    line = z.unconfirmed_stamp_line
+    hop = z.by_index.get(line) if line is not None else None
+    if f.lname.startswith("x-ms-exchange-organization-") and hop and hop.vendor is Vendor.EXCHANGE:
+        # Exchange's header firewall removes its organisation fields from mail arriving from
+        # outside, so below its own private hand-off (Frontend to Mailbox Transport) they are
+        # its own; any other "not spam" there may be a sender's behind a NAT
+        line = z.unconfirmed_line
     if line is None or f.index <= line or found.author is not Author.FINAL_RECEIVER:
         return found
     if f.lname in STAMP_FIELDS:

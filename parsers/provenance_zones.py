@@ -113,9 +113,11 @@ class Zones:
         self.boundary = b
         self.boundary_hop = next((h for h in self.hops if h.number == b), None)
         self.unconfirmed_line = self._weak_line(chain, domain_of)
-        # For pass stamps a private hand-off is such a line too: behind a NAT every sender has
-        # that address, and "inside one domain" is the host the line below names, which is the
-        # sender's text (its HELO the receiver's relay, a forged line "by" that relay).
+        # For pass stamps and "not spam" verdicts a private hand-off is such a line too: behind
+        # a NAT every sender has that address, and "inside one domain" is the host the line
+        # below names, which is the sender's text (its HELO the receiver's relay, a forged line
+        # "by" that relay). unconfirmed_line is kept for Exchange's organisation fields below
+        # its own private hand-off (provenance._unconfirmed_pass).
         self.unconfirmed_stamp_line = self._weak_line(chain, domain_of, private=True)
         # With no boundary every hop is the receiver's own (a locally generated message).
         self.trusted = [h for h in self.hops if b is None or h.number >= b]

@@ -57,3 +57,29 @@ def test_a_report_under_a_receivers_line_naming_the_client_in_another_form_is_no
     a = analyze(_report(above=above, original=planted))
     assert not any(d.code is Code.INPUT_REPORT_SAFE for d in a.defects)
     assert "DMARC pass" not in bar_line(a, None)
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        "X-Rspamd-Action: no action\r\n",
+        "X-MS-Exchange-Organization-SCL: -1\r\n",
+        "X-Forefront-Antispam-Report: SFV:NSPM;SCL:1;\r\n",
+        "X-Vade-Spamstate: clean\r\n",
+    ],
+)
+def test_a_not_spam_verdict_planted_below_a_nat_hand_off_is_no_inbox(planted: str) -> None:
+    # Attack on 8a63741/eaaf898 (filter verdicts kept the "private hand-off inside one domain"
+    # rule): behind a NAT in front of a Postfix MX every sender's address is 10.0.0.5, and "one
+    # domain" is the line below, which the sender writes (HELO relay.fabrikam.com, a forged line
+    # "by relay.fabrikam.com"); its planted "not spam" read "Postfix: Inbox".
+    from tests.test_genbound import BODY, FORGED
+    from tests.test_genbound import D as d7
+
+    top = (
+        "Received: from relay.fabrikam.com (unknown [10.0.0.5]) by mx.fabrikam.com (Postfix) "
+        f"with ESMTP id 4Q; {d7}\r\n"
+    )
+    a = analyze((top + planted + FORGED.format(by="relay.fabrikam.com") + BODY).encode())
+    assert diagnose(a).outcome.outcome.name != "INBOX"
+    assert ": Inbox" not in bar_line(a, None)
