@@ -223,7 +223,8 @@ def via_list(analysis: Analysis, found: Backscatter | None) -> Backscatter | Non
     to = {a.lower() for f in analysis.headers if f.lname == "to" for a in _ADDRESS.findall(f.value)}
     if sent_as not in posts or not (to & posts):
         return found
-    name = next((f.value.strip() for f in analysis.headers if f.lname == "list-id"), sent_as)
+    # the List-Id is the list's (or a sender's) text: at most a line's worth of it is named
+    name = next((f.value.strip()[:80] for f in analysis.headers if f.lname == "list-id"), sent_as)
     if found is not None:
         return Backscatter(
             found.forged, found.domain, found.entry, found.nameless, found.server, name

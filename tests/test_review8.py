@@ -83,3 +83,15 @@ def test_a_not_spam_verdict_planted_below_a_nat_hand_off_is_no_inbox(planted: st
     a = analyze((top + planted + FORGED.format(by="relay.fabrikam.com") + BODY).encode())
     assert diagnose(a).outcome.outcome.name != "INBOX"
     assert ": Inbox" not in bar_line(a, None)
+
+
+def test_a_long_list_id_on_list_backscatter_stays_a_one_line_headline() -> None:
+    # 59c2b49 named the list by its whole List-Id value in the headline: a 200 000-character
+    # List-Id made a 200 000-character headline (other list readings cut it to a line's worth)
+    from tests.test_genndr9 import LIST_BACKSCATTER
+
+    name = b"List-Id: <devel.lists.fabrikam.example>"
+    assert name in LIST_BACKSCATTER
+    d = diagnose(analyze(LIST_BACKSCATTER.replace(name, name + b" " + b"x" * 200_000)))
+    assert d.headline.startswith("Backscatter passed on by the mailing list <devel.lists.")
+    assert len(d.headline) < 1_000
