@@ -68,7 +68,7 @@ def _mta_name(value: str | None) -> str | None:
     Internet Mail Server sims.4.0…)", RFC 5322 §3.2.2 comments)."""
     if not value:
         return value
-    return re.sub(r"\s*\([^()]*\)\s*$", "", value).strip() or value
+    return re.sub(r"\([^()]*\)\s*$", "", value).strip() or value  # no leading \s*: linear
 
 
 def _dsn_date(block: email.message.Message, name: str) -> datetime | None:
