@@ -422,12 +422,18 @@ def find_boundary(
 
 def _weakest(passed: Sequence[tuple[Hop, str]], entry: Hop) -> int | None:
     """The hop above ``entry`` below whose line the sender's text may begin: the newest one
-    passed over on a loopback client (a local proxy in front records 127.0.0.1 for every
-    sender), else the newest one passed over unconfirmed."""
+    passed over on a loopback or private client or with no client address (a local proxy or a
+    NAT in front records one address for every sender; a lower such line may be the sender's
+    own forged one), else the newest one passed over unconfirmed."""
     above = [h for h, _ in passed if h.number > entry.number]
-    return next((h.number for h in above if loopback_client(h.received)), None) or next(
-        (h.number for h in above), None
+    weak = (
+        h
+        for h in above
+        if loopback_client(h.received)
+        or _private_client(h.received)
+        or client_text(h.received) is None
     )
+    return next((h.number for h in weak), None) or next((h.number for h in above), None)
 
 
 def loopback_client(r: Received) -> bool:

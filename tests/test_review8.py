@@ -111,3 +111,30 @@ def test_a_reporters_name_with_a_long_blank_run_is_read_in_linear_time() -> None
     assert _mta_name("mail.contoso.example (Sun Internet Mail Server sims.4.0)") == (
         "mail.contoso.example"
     )
+
+
+def test_a_forged_loopback_line_below_a_nat_hand_off_does_not_move_the_weak_line_down() -> None:
+    # Attack on 8a63741's Boundary.unconfirmed_hop (the newest loopback hop passed over is
+    # preferred): behind a NAT the sender writes a pass stamp and a "not spam" verdict, then a
+    # forged "from localhost [127.0.0.1] by relay.fabrikam.com" line under them; the weak line
+    # became that forged line, and the stamps above it read "DMARC pass (stamped)", Inbox.
+    from headerlens.report.render import render
+    from tests.test_genbound import BODY, FORGED
+    from tests.test_genbound import D as d7
+
+    top = (
+        "Received: from relay.fabrikam.com (unknown [10.0.0.5]) by mx.fabrikam.com (Postfix) "
+        f"with ESMTP id 4Q; {d7}\r\n"
+    )
+    stamp = (
+        "Authentication-Results: relay.fabrikam.com; spf=pass smtp.mailfrom=contoso.com; "
+        "dkim=pass header.d=contoso.com; dmarc=pass header.from=contoso.com\r\n"
+        "X-Rspamd-Action: no action\r\n"
+    )
+    loop = (
+        "Received: from localhost (localhost [127.0.0.1]) by relay.fabrikam.com (Postfix) "
+        f"with ESMTP id 5R; {d7}\r\n"
+    )
+    a = analyze((top + stamp + loop + FORGED.format(by="relay.fabrikam.com") + BODY).encode())
+    assert "pass (stamped)" not in render(a, None, "summary")
+    assert diagnose(a).outcome.outcome.name != "INBOX"
