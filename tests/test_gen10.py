@@ -69,6 +69,15 @@ Content-Transfer-Encoding: 8bit
 """
 
 
+# the original a sender's own report carries: its own pass stamps for example.org
+_PLANTED = _ORIGINAL.replace(
+    "Delivered-To: info@example.net\n",
+    "Delivered-To: info@example.net\n"
+    "Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=example.org;"
+    " dkim=pass header.d=example.org; dmarc=pass header.from=example.org\n",
+)
+
+
 def _report(above: str = "", flag: str = "YES", status: str = "Yes", original: str = "") -> bytes:
     return _REPORT.format(
         above=above, flag=flag, status=status, original=original or _ORIGINAL
@@ -107,12 +116,7 @@ def test_a_report_a_sender_mails_is_not_unwrapped() -> None:
     # Attack: the sender writes a SpamAssassin report of its own with a "clean" original inside
     # (its own pass stamps in it) and mails it; the receiver's Received line sits on top. The
     # report is not SpamAssassin's at this receiver: nothing inside it is read as the path.
-    planted = _ORIGINAL.replace(
-        "Delivered-To: info@example.net\n",
-        "Delivered-To: info@example.net\n"
-        "Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=example.org;"
-        " dkim=pass header.d=example.org; dmarc=pass header.from=example.org\n",
-    )
+    planted = _PLANTED
     above = (
         "Received: from attacker.example.com (unknown [198.51.100.66])\n"
         "\tby mx.example.net (Postfix) with ESMTP id 99AA11\n"

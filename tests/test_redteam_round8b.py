@@ -29,7 +29,7 @@ from headerlens.model.provenance import Author
 from headerlens.report.render import render
 from tests.dnslab import LabDns
 from tests.redteam_lab import VICTIM_IP, attacker_lab
-from tests.test_redteam_round4 import _verify
+from tests.test_redteam_round4 import _ar_authors, _verify
 
 _D = "Wed, 15 Mar 2017 13:00:50 +0100"
 _TOP = (
@@ -74,15 +74,6 @@ def _attack(between: str, stamp: str = _PASS, high: bool = False) -> bytes:
     if high:
         return (_TOP + stamp + between + _FORGED + _BODY).encode()
     return (_TOP + between + stamp + _FORGED + _BODY).encode()
-
-
-def _ar_authors(data: bytes) -> list[Author]:
-    a = analyze(data)
-    return [
-        a.provenance.fields[f.index].author
-        for f in a.headers
-        if f.lname == "authentication-results"
-    ]
 
 
 @pytest.fixture(scope="module")
