@@ -109,7 +109,9 @@ def exim(text: str) -> list[TextHit]:
     its delay warning's "The address(es) to which the message has not yet been delivered":
     those are delayed, not refused (the "Delay reason:" line carries the reply)."""
     # Exim 4 says "address(es)"; MXLogic's Exim-derived notice "The following address failed:"
-    start = re.search(r"following address(?:\(es\)|es)? failed:\s*\n", text)
+    # (Exim wraps its sentence, so "The following\naddress(es) failed:" is the same heading;
+    # "address(es)\nfailed:" is GMX's notice, read by its own parser)
+    start = re.search(r"following\s+address(?:\(es\)|es)? failed:\s*\n", text)
     warning = start is None
     if start is None:
         start = re.search(
