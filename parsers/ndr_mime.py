@@ -174,6 +174,8 @@ def _read_blocks(
                 dates.setdefault(key, when)
     for block in blocks:
         final = _dsn_value(block, "Final-Recipient")
+        if final and final.startswith("<") and final.endswith(">") and "@" in final:
+            final = final[1:-1].strip()  # "RFC822; <rcpt>": brackets RFC 3464 does not write
         if not final and (block.get("Action") or block.get("Diagnostic-Code")):
             # McAfee Email Gateway writes only "Original-Recipient: <rcpt>" in its blocks
             final = (_dsn_value(block, "Original-Recipient") or "").strip("<> ") or None
