@@ -46,8 +46,10 @@ __all__ = [
     "yandex_spam",
 ]
 
-# The fields such a filter appends as one run (kept as pattern text: compiled on first use).
-_RUN = r"^x-(?:spam(?:-[\w-]+)?|ham-report|dspam-[\w-]+|virus-scanned)$"
+# The fields such a filter appends as one run (kept as pattern text: compiled on first use);
+# Rspamd's X-Rspamd-* too (Haraka's and other MTAs' Rspamd plugins add them last): only
+# X-Spam / X-Spam-Status / X-Spam-Flag / X-DSPAM-Result say spam; the rest stay unknown.
+_RUN = r"^x-(?:spam(?:-[\w-]+)?|ham-report|dspam-[\w-]+|virus-scanned|rspamd-[\w-]+)$"
 _VERDICTS = frozenset({"x-spam-status", "x-spam-flag", "x-spam", "x-dspam-result"})
 
 # Who wrote such a verdict, as the reports name it (the outcome and the verdict bar).
