@@ -20,6 +20,7 @@ from headerlens.diagnosis.compromise_server import login_server
 from headerlens.diagnosis.esp_hosts import esp_name
 from headerlens.diagnosis.facts import Outcome, OutcomeFact, Situation
 from headerlens.diagnosis.inputs import (
+    ADDRESS,
     boundary_hop,
     by_receiver,
     entry,
@@ -121,7 +122,7 @@ def _author_restored(analysis: Analysis, dom: str) -> bool:
     Group", Mailman's from_is_list) puts the author back in Reply-To and X-Original-From: the
     Reply-To is then the author's own address, not replies diverted elsewhere. Only when the
     From domain is the list's own (its List-Id / List-Post / Sender name it)."""
-    reply = re.search(r"[\w.+-]+@[\w.-]+", first(analysis, "reply-to") or "")
+    reply = ADDRESS.search(first(analysis, "reply-to") or "")
     if reply is None or org(dom) not in _list_orgs(analysis):
         return False
     original = " ".join(f.value for f in fields(analysis, "x-original-from", "x-original-sender"))

@@ -86,13 +86,10 @@ def handed_on(analysis: Analysis, hosts: tuple[str, ...], below: int) -> bool:
     """A line below hop ``below`` shows a server named under ``hosts`` handing the message to
     a host outside them: the provider sent it and someone relayed it on (a forward, a list, an
     outbound gateway), or the lines are forged; either way the provider's own part is unsure."""
-    for h in analysis.chain.hops:
-        r = h.received
-        named = _recorded(r)
-        client = r.from_helo if named is None else named
-        if h.number < below and theirs(client, hosts) and not theirs(r.by, hosts):
-            return True
-    return False
+    return any(
+        h.number < below and theirs(recorded_client(h), hosts) and not theirs(h.received.by, hosts)
+        for h in analysis.chain.hops
+    )
 
 
 def recorded_client(hop: Hop) -> str | None:
