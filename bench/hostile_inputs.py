@@ -117,6 +117,10 @@ INPUTS: dict[str, bytes | Callable[[], bytes] | Callable[[Path], None]] = {
     "J2 A-R with 1000 resinfo": lambda: b"Authentication-Results: mx; " + b"spf=pass smtp.mailfrom=a.example; " * 1000 + b"\r\n" + TAIL,
     "1000 DKIM-Signature fields": lambda: b"DKIM-Signature: v=1; a=rsa-sha256; d=a.example; s=s; h=from; bh=AA; b=AA\r\n" * 1000 + TAIL,
     "random bytes at the cap": lambda: os.urandom(CAP),
+    # planted stamp floods (redteam round 8: each export re-read every stamp per question)
+    "13 000 Authentication-Results fields": lambda: HOP + b"Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=a.example\r\n" * 13_000 + TAIL,
+    "1 000 X-Spam-Status fields": lambda: HOP + b"X-Spam-Status: No, score=-1.0 required=5.0 tests=NONE\r\n" * 1000 + TAIL,
+    "1 000 Received-SPF fields": lambda: HOP + b"Received-SPF: pass (mx.example.net: domain of a.example designates 192.0.2.1 as permitted sender) client-ip=192.0.2.1;\r\n" * 1000 + TAIL,
 }  # fmt: skip
 
 
