@@ -32,12 +32,7 @@ from headerlens.parsers.provenance_appliance import (
     stamp_results,
 )
 from headerlens.parsers.provenance_clientsig import client_signed_tie
-from headerlens.parsers.provenance_delivery import (
-    DELIVERY_SPAM_UNTIED,
-    YANDEX_SPAM_WHY,
-    delivery_spam_author,
-    yandex_spam,
-)
+from headerlens.parsers.provenance_delivery import DELIVERY_SPAM_UNTIED, delivery_spam_author
 from headerlens.parsers.provenance_dump import unplaced_stamps
 from headerlens.parsers.provenance_google import gmail_pass_doubt
 from headerlens.parsers.provenance_mailscanner import MAILSCANNER_UNTIED, mailscanner_author
@@ -57,7 +52,7 @@ from headerlens.parsers.provenance_relay import arc_relay
 from headerlens.parsers.provenance_scanner import own_line_stamp
 from headerlens.parsers.provenance_ses import ses_claim
 from headerlens.parsers.provenance_ui import UI_UNTIED, ui_author
-from headerlens.parsers.provenance_yandex import yandex_front_stamp
+from headerlens.parsers.provenance_yandex import YANDEX_SPAM_WHY, yandex_front_stamp, yandex_spam
 from headerlens.parsers.provenance_zones import RSPAMD, RSPAMD_RUN, STAMP_FIELDS, Zones
 from headerlens.parsers.stamp_evidence import (
     claims_pass,

@@ -14,14 +14,6 @@ line when the message was fetched into a local mailbox (a retrieval line, fetchm
 ``by localhost with POP3/IMAP``), where the filter runs after the pickup and some archives
 regroup the fields. A "No" there stays unknown: planting one would move a junk verdict to the
 Inbox.
-
-Yandex Mail's MX (nwsmtp, "mxfront/Yandex") writes X-Yandex-Spam in the block directly under
-its own Received line, beside X-Yandex-Front, X-Yandex-TimeMark and its Authentication-Results:
-"1" for mail it accepts as clean, "4" for spam (its open-sourced nwsmtp appends "X-Yandex-Spam:
-4" when its filter flags the message; public Yandex mailbox copies with full headers show "1" on
-ordinary mail). Its submission servers write the same field on outgoing mail, and the sender's
-own first field sits in that place too, so only the spam value under the receiving boundary's
-own Yandex line counts.
 """
 
 from __future__ import annotations
@@ -34,16 +26,13 @@ from headerlens.model.provenance import Author, FieldAuthor
 from headerlens.model.received import Hop
 from headerlens.parsers.boundary_client import is_retrieval
 from headerlens.parsers.provenance_scanner import DELIVERY_FILTER, named_host
-from headerlens.parsers.provenance_yandex import is_yandex_host
 
 __all__ = [
     "DELIVERY_SPAM_UNTIED",
     "DELIVERY_SPAM_WHY",
     "DELIVERY_WRITER",
-    "YANDEX_SPAM_WHY",
     "delivery_spam_author",
     "delivery_spam_verdicts",
-    "yandex_spam",
 ]
 
 # The fields such a filter appends as one run (kept as pattern text: compiled on first use);
@@ -142,18 +131,3 @@ def delivery_spam_author(f: HeaderField) -> FieldAuthor:
     return FieldAuthor(
         f.index, f.name, Author.FINAL_RECEIVER, None, DELIVERY_WRITER, DELIVERY_SPAM_WHY
     )
-
-
-YANDEX_SPAM_WHY = (
-    "directly under its own Received line, where Yandex's MX writes X-Yandex-Spam with its "
-    'other X-Yandex fields; "4" is its spam verdict, which gains a sender nothing to plant '
-    '(a "1" there would not count)'
-)
-
-
-def yandex_spam(f: HeaderField, block: Sequence[HeaderField], boundary: Hop | None) -> bool:
-    """``f`` is X-Yandex-Spam: 4 in the block of fields under the boundary's Received line, and
-    that line was written by a Yandex host."""
-    if f.lname != "x-yandex-spam" or boundary is None or f.value.strip() != "4":
-        return False
-    return any(g is f for g in block) and is_yandex_host(boundary.received.by)

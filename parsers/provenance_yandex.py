@@ -20,6 +20,14 @@ after the front's own Authentication-Results (a second one, provenance_appliance
 or, where the front wrote none, after its X-Yandex-Spam. So the first Authentication-Results of
 the block, naming the front host itself, before the block's first X-Yandex-Spam, is the front's
 (as Gmail's block before it sealed with ARC: provenance_google, written there first and once).
+
+Yandex Mail's MX (nwsmtp, "mxfront/Yandex") writes X-Yandex-Spam in the block directly under
+its own Received line, beside X-Yandex-Front, X-Yandex-TimeMark and its Authentication-Results:
+"1" for mail it accepts as clean, "4" for spam (its open-sourced nwsmtp appends "X-Yandex-Spam:
+4" when its filter flags the message; public Yandex mailbox copies with full headers show "1" on
+ordinary mail). Its submission servers write the same field on outgoing mail, and the sender's
+own first field sits in that place too, so only the spam value under the receiving boundary's
+own Yandex line counts.
 """
 
 from __future__ import annotations
@@ -32,7 +40,13 @@ from headerlens.model.received import Hop
 from headerlens.parsers.hops import registrable_domain
 from headerlens.parsers.stamp_evidence import stamp_identity
 
-__all__ = ["YANDEX_DOMAINS", "is_yandex_host", "yandex_front_stamp"]
+__all__ = [
+    "YANDEX_DOMAINS",
+    "YANDEX_SPAM_WHY",
+    "is_yandex_host",
+    "yandex_front_stamp",
+    "yandex_spam",
+]
 
 YANDEX_DOMAINS = frozenset({"yandex.net", "yandex.ru", "yandex.com", "yandex.com.tr", "yandex.by"})
 _FRONT = re.compile(r"\bmxfront", re.IGNORECASE)
@@ -59,3 +73,18 @@ def yandex_front_stamp(f: HeaderField, hop: Hop, block: Sequence[HeaderField]) -
         return False
     spam = next((g for g in block if g.lname == "x-yandex-spam"), None)
     return spam is not None and spam.index > f.index
+
+
+YANDEX_SPAM_WHY = (
+    "directly under its own Received line, where Yandex's MX writes X-Yandex-Spam with its "
+    'other X-Yandex fields; "4" is its spam verdict, which gains a sender nothing to plant '
+    '(a "1" there would not count)'
+)
+
+
+def yandex_spam(f: HeaderField, block: Sequence[HeaderField], boundary: Hop | None) -> bool:
+    """``f`` is X-Yandex-Spam: 4 in the block of fields under the boundary's Received line, and
+    that line was written by a Yandex host."""
+    if f.lname != "x-yandex-spam" or boundary is None or f.value.strip() != "4":
+        return False
+    return any(g is f for g in block) and is_yandex_host(boundary.received.by)
